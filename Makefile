@@ -1,0 +1,41 @@
+# hull: top-level driver. meson + ninja do the building; this file gives the
+# four verbs the README promises: deps, build (default), demo, check.
+BUILD ?= build
+MESON ?= meson
+
+# Debian packages the project needs to build, test and benchmark.
+DEB_BUILD := build-essential meson ninja-build pkg-config libjson-c-dev libseccomp-dev libcap-dev \
+             libarchive-dev libmnl-dev
+DEB_RUNTIME := busybox-static iproute2 util-linux procps kmod
+DEB_TEST := bats jq runc crun hyperfine qemu-system-x86 cpio zstd e2fsprogs
+DEB_ALL := $(DEB_BUILD) $(DEB_RUNTIME) $(DEB_TEST) $(DEB_EXTRA)
+
+.PHONY: all deps build demo check clean bench
+
+all: build
+
+deps:
+	@missing=$$(for p in $(DEB_ALL); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "deps: all Debian packages present"; fi
+
+$(BUILD)/build.ninja:
+	$(MESON) setup $(BUILD)
+
+build: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+demo: deps build
+	./tests/demo.sh
+
+check: deps build
+	./tests/run
+
+bench: deps build
+	./bench/run.sh
+
+clean:
+	rm -rf $(BUILD)

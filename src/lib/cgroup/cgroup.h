@@ -1,0 +1,85 @@
+/* hull: cgroups behind one interface.
+ *
+ * The host layout (v1 legacy, hybrid, or unified v2) is detected once; a
+ * cgroup_manager then owns the container's cgroup in every hierarchy.  The
+ * runtime core only ever calls the functions below.  State that must survive
+ * between hull-runtime invocations (which paths were created) is saved into and
+ * restored from the container's state.json through the json-c object helpers. */
+#ifndef HULL_CGROUP_H
+#define HULL_CGROUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../spec/spec.h"
+#include "../util/error.h"
+
+struct json_object;
+
+enum cgroup_layout {
+    CGROUP_LAYOUT_UNKNOWN = 0,
+    CGROUP_LAYOUT_V1,     /* legacy: only v1 hierarchies */
+    CGROUP_LAYOUT_HYBRID, /* v1 controllers + cgroup2 at /sys/fs/cgroup/unified */
+    CGROUP_LAYOUT_V2,     /* unified */
+};
+
+struct cgroup_manager; /* opaque */
+
+/* Detects the host layout (statfs of /sys/fs/cgroup and /sys/fs/cgroup/unified).
+ * HULL_CGROUP_ROOT in the environment overrides /sys/fs/cgroup (tests, VM). */
+enum cgroup_layout cgroup_detect_layout(void);
+const char *cgroup_layout_name(enum cgroup_layout l);
+
+/* Creates the container's cgroup (linux.cgroupsPath, or a default that contains
+ * the id) in every hierarchy and applies resources (may be NULL).  Nothing is
+ * left behind on failure. */
+int cgroup_manager_create(const char *id, const char *cgroups_path, const struct hull_resources *resources,
+                          struct cgroup_manager **out, struct hull_error **err);
+
+/* An O_DIRECTORY fd of the unified (v2) cgroup for clone3(CLONE_INTO_CGROUP), or -1
+ * when there is none (v1) or it cannot be used.  Owned by the manager. */
+int cgroup_manager_clone_fd(struct cgroup_manager *m);
+
+/* Moves pid into the cgroup in every hierarchy (used when CLONE_INTO_CGROUP was not). */
+int cgroup_manager_add_pid(struct cgroup_manager *m, pid_t pid, struct hull_error **err);
+
+/* Every pid in the cgroup (recursively). *pids is malloc'ed. */
+int cgroup_manager_pids(struct cgroup_manager *m, pid_t **pids, size_t *n, struct hull_error **err);
+
+/* Sends sig to every process in the cgroup (v2: cgroup.kill for SIGKILL when present). */
+int cgroup_manager_kill_all(struct cgroup_manager *m, int sig, struct hull_error **err);
+
+/* Kills what is left, then removes every cgroup it created (retrying EBUSY briefly). */
+int cgroup_manager_destroy(struct cgroup_manager *m, struct hull_error **err);
+
+int cgroup_manager_freeze(struct cgroup_manager *m, bool frozen, struct hull_error **err);
+/* true when the cgroup is frozen (state shows "paused"). */
+bool cgroup_manager_is_frozen(struct cgroup_manager *m);
+
+/* Applies new limits to a live cgroup (update). */
+int cgroup_manager_update(struct cgroup_manager *m, const struct hull_resources *resources, struct hull_error **err);
+
+/* Number of OOM kills seen in the container's cgroup so far. */
+int cgroup_manager_oom_kills(struct cgroup_manager *m, uint64_t *count, struct hull_error **err);
+
+/* Stats in runc's `events --stats` "data" shape (a json object, owned by caller). */
+int cgroup_manager_stats(struct cgroup_manager *m, struct json_object **out, struct hull_error **err);
+
+/* The container's cgroup path as the container sees it in /proc/self/cgroup, and
+ * the mounts to create for /sys/fs/cgroup inside the container.  The mount code
+ * calls cgroup_mount_in_container() inside the container's mount namespace with
+ * the destination already resolved under the new root (dest_fd is an O_PATH fd). */
+int cgroup_mount_in_container(struct cgroup_manager *m, int dest_fd, const char *dest_path, bool readonly,
+                              bool have_cgroupns, struct hull_error **err);
+
+/* Persist / restore in state.json. */
+int cgroup_manager_save(struct cgroup_manager *m, struct json_object *state_obj, struct hull_error **err);
+int cgroup_manager_load(struct json_object *state_obj, struct cgroup_manager **out, struct hull_error **err);
+
+/* Frees memory only; touches no cgroup. */
+void cgroup_manager_free(struct cgroup_manager *m);
+void cgroup_manager_freep(struct cgroup_manager **m);
+#define cleanup_cgroup_manager __attribute__((cleanup(cgroup_manager_freep)))
+
+#endif

@@ -1,0 +1,42 @@
+/* hull: what reduces a container process's powers: capabilities (libcap),
+ * seccomp-bpf (libseccomp), no_new_privs, LSM labels.
+ *
+ * The runtime core calls these in the container's init (and exec) process,
+ * in this order, right before execve:
+ *   1. security_validate(spec)            -- at config load time, in the parent: unknown names are errors
+ *   2. caps_drop_bounding(caps)            -- still uid 0 with every capability
+ *   3. (core: PR_SET_KEEPCAPS, setgroups/setgid/setuid)
+ *   4. if !noNewPrivileges: seccomp_load() now (still holds CAP_SYS_ADMIN)
+ *   5. caps_apply(caps)                    -- effective/permitted/inheritable/ambient
+ *   6. if noNewPrivileges: prctl(PR_SET_NO_NEW_PRIVS) then seccomp_load()
+ *   7. execve
+ * A NULL caps pointer means "no capabilities section": all capabilities are dropped
+ * (as runc does for an absent section). */
+#ifndef HULL_SECURITY_H
+#define HULL_SECURITY_H
+
+#include <stdbool.h>
+
+#include "../spec/spec.h"
+#include "../util/error.h"
+
+/* Checks capability names, seccomp actions/ops/arches/flags, LSM availability. */
+int security_validate(const struct hull_spec *spec, struct hull_error **err);
+int security_validate_process(const struct hull_process *process, struct hull_error **err);
+
+int caps_drop_bounding(const struct hull_capabilities *caps, struct hull_error **err);
+int caps_apply(const struct hull_capabilities *caps, struct hull_error **err);
+
+/* Compiled seccomp filter, prepared before the fork where possible (so the
+ * child does no JSON or libseccomp work) and loaded last. */
+struct seccomp_prepared;
+int seccomp_prepare(const struct hull_seccomp *seccomp, struct seccomp_prepared **out, struct hull_error **err);
+/* Loads the filter into the calling process.  For SCMP_ACT_NOTIFY with a
+ * listenerPath, state_json is sent with the notify fd over that socket. */
+int seccomp_load(struct seccomp_prepared *prepared, const char *state_json, struct hull_error **err);
+void seccomp_prepared_free(struct seccomp_prepared *p);
+
+/* AppArmor / SELinux: applies when the LSM is enabled; see README for behaviour when absent. */
+int lsm_apply_process_label(const struct hull_process *process, struct hull_error **err);
+
+#endif

@@ -1,0 +1,25 @@
+/* hull: the runtime's log, in runc's two formats.
+ *
+ * `--log FILE --log-format json` writes one object per line with "level",
+ * "msg" and "time" (conmon and containerd parse exactly that); text format
+ * writes `time="..." level=error msg="..."` like logrus.  Without --log,
+ * messages go to stderr as plain text. */
+#ifndef HULL_LOG_H
+#define HULL_LOG_H
+
+#include <stdbool.h>
+
+enum hull_log_level { HULL_LOG_DEBUG, HULL_LOG_INFO, HULL_LOG_WARN, HULL_LOG_ERROR };
+
+/* path may be NULL (stderr). json selects the json-lines format. */
+int hull_log_init(const char *path, bool json, bool debug);
+void hull_log(enum hull_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* True when messages also must go to stderr (no --log file given). */
+bool hull_log_to_stderr(void);
+
+#define log_debug(...) hull_log(HULL_LOG_DEBUG, __VA_ARGS__)
+#define log_info(...) hull_log(HULL_LOG_INFO, __VA_ARGS__)
+#define log_warn(...) hull_log(HULL_LOG_WARN, __VA_ARGS__)
+#define log_error(...) hull_log(HULL_LOG_ERROR, __VA_ARGS__)
+
+#endif

@@ -1,0 +1,65 @@
+/* hull: small helpers every part of the library uses: cleanup attributes so
+ * every early return is leak-free, and file helpers that report through
+ * struct hull_error. */
+#ifndef HULL_UTILS_H
+#define HULL_UTILS_H
+
+#include <dirent.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+void freep(void *p);
+void closep(int *fd);
+void fclosep(FILE **f);
+void closedirp(DIR **d);
+void strv_freep(char ***v);
+
+#define cleanup_free __attribute__((cleanup(freep)))
+#define cleanup_close __attribute__((cleanup(closep)))
+#define cleanup_file __attribute__((cleanup(fclosep)))
+#define cleanup_dir __attribute__((cleanup(closedirp)))
+#define cleanup_strv __attribute__((cleanup(strv_freep)))
+
+/* Hand ownership on: returns the value and leaves the variable empty. */
+#define steal_pointer(pp) ({ __typeof__(*(pp)) _v = *(pp); *(pp) = NULL; _v; })
+#define steal_fd(fdp) ({ int _fd = *(fdp); *(fdp) = -1; _fd; })
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+void *xmalloc0(size_t size);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void strv_free(char **v);
+size_t strv_length(char *const *v);
+
+/* Whole-file helpers. read_file NUL-terminates; *len_out (optional) excludes the NUL. */
+int read_file(const char *path, char **out, size_t *len_out, struct hull_error **err);
+int read_file_at(int dirfd, const char *path, char **out, size_t *len_out, struct hull_error **err);
+int write_file(const char *path, const char *data, size_t len, struct hull_error **err);
+int write_file_at(int dirfd, const char *path, const char *data, size_t len, struct hull_error **err);
+/* Writes to path.tmp-PID then renames, so readers never see a half file. */
+int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode, struct hull_error **err);
+
+int mkdir_p(const char *path, mode_t mode, struct hull_error **err);
+/* Recursively removes a directory tree (does not cross mount points). */
+int rm_rf(const char *path, struct hull_error **err);
+
+ssize_t read_all(int fd, void *buf, size_t len);
+ssize_t write_all(int fd, const void *buf, size_t len);
+
+/* Parses a decimal integer; false when the string is not entirely a number in range. */
+bool parse_int64(const char *s, int64_t *out);
+bool parse_uint64(const char *s, uint64_t *out);
+
+/* Start time of a process (field 22 of /proc/PID/stat), used to detect pid reuse. 0 if gone. */
+unsigned long long process_start_time(pid_t pid);
+
+/* Current time as an RFC 3339 string with nanoseconds, as runc writes `created`. */
+char *rfc3339_now(void);
+
+#endif

@@ -1,0 +1,114 @@
+# Shared helpers for hull's bats tests.
+#
+# Every test gets its own state root (--root) under a private work dir, so tests
+# never see each other's containers or the host's, and teardown deletes every
+# container the test created (by id, never by pattern).
+
+HULL_SRC=${HULL_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+BUILD=${BUILD:-build}
+HULL_RUNTIME=${HULL_RUNTIME:-$HULL_SRC/$BUILD/hull-runtime}
+WORK_BASE=$HULL_SRC/tests/.work
+
+# A busybox root filesystem from Debian's busybox-static, built once and shared
+# read-only by every test bundle (bundles bind it, they never modify it).
+busybox_rootfs() {
+    local dir=$WORK_BASE/busybox-rootfs
+    if [ ! -x "$dir/bin/busybox" ]; then
+        "$HULL_SRC/tests/make-rootfs.sh" "$dir" >/dev/null
+    fi
+    echo "$dir"
+}
+
+# runtime ARGS...: the runtime under test with this test's state root.
+runtime() {
+    "$HULL_RUNTIME" --root "$TEST_ROOT" "$@"
+}
+
+# Sets up $TEST_DIR, $TEST_ROOT and $BUNDLE (a busybox bundle whose config is the
+# runtime's own `spec` output with terminal off and args set to "$@" if given).
+setup_bundle() {
+    TEST_DIR=$(mktemp -d "$WORK_BASE/t.XXXXXX")
+    TEST_ROOT=$TEST_DIR/state
+    BUNDLE=$TEST_DIR/bundle
+    mkdir -p "$BUNDLE" "$TEST_ROOT"
+    local rootfs
+    rootfs=$(busybox_rootfs)
+    mkdir -p "$BUNDLE/rootfs"
+    # a private copy is cheap (busybox is one file + symlinks) and lets tests write into it
+    cp -a "$rootfs/." "$BUNDLE/rootfs/"
+    (cd "$BUNDLE" && "$HULL_RUNTIME" spec) || return 1
+    update_config '.process.terminal = false'
+    if [ $# -gt 0 ]; then
+        local args
+        args=$(printf '%s\n' "$@" | jq -R . | jq -s .)
+        update_config ".process.args = $args"
+    fi
+    CONTAINERS=()
+}
+
+# update_config JQ_FILTER: edits $BUNDLE/config.json in place.
+update_config() {
+    local tmp=$BUNDLE/config.json.tmp
+    jq "$@" "$BUNDLE/config.json" >"$tmp" && mv "$tmp" "$BUNDLE/config.json"
+}
+
+# new_id: a unique container id, remembered for teardown.
+new_id() {
+    local id="hulltest-$$-$RANDOM-${#CONTAINERS[@]}"
+    CONTAINERS+=("$id")
+    echo "$id"
+}
+
+track_id() { CONTAINERS+=("$1"); }
+
+teardown_bundle() {
+    local id
+    for id in "${CONTAINERS[@]}"; do
+        runtime delete --force "$id" >/dev/null 2>&1 || true
+    done
+    if [ -n "${TEST_DIR:-}" ] && [ -d "$TEST_DIR" ]; then
+        # lazy unmount anything a failed test left below the work dir
+        grep -o " $TEST_DIR[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
+        rm -rf "$TEST_DIR"
+    fi
+}
+
+# container_status ID: prints the status field of `state`.
+container_status() {
+    runtime state "$1" | jq -r .status
+}
+
+# wait_status ID STATUS [TRIES]: polls until the container reaches STATUS.
+wait_status() {
+    local i
+    for ((i = 0; i < ${3:-100}; i++)); do
+        [ "$(container_status "$1" 2>/dev/null)" = "$2" ] && return 0
+        sleep 0.05
+    done
+    echo "container $1 never reached $2 (is: $(container_status "$1" 2>&1))" >&2
+    return 1
+}
+
+# Fails unless the runtime under test is hull (for hull-only behaviour).
+is_hull() {
+    case "$(basename "$HULL_RUNTIME")" in hull-runtime*) return 0 ;; *) return 1 ;; esac
+}
+
+# assert_no_leftovers ID: nothing of the container is left on the host.
+assert_no_leftovers() {
+    local id=$1
+    [ ! -e "$TEST_ROOT/$id" ] || { echo "state dir $TEST_ROOT/$id left behind" >&2; return 1; }
+    ! grep -q "$id" /proc/self/mountinfo || { echo "mount left behind for $id" >&2; return 1; }
+    local d
+    for d in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
+        [ -d "$d" ] || continue
+        if find "$d" -maxdepth 4 -type d -name "*$id*" 2>/dev/null | grep -q .; then
+            echo "cgroup left behind for $id under $d" >&2
+            return 1
+        fi
+    done
+    if pgrep -f -- "$id" >/dev/null 2>&1; then
+        echo "process left behind for $id" >&2
+        return 1
+    fi
+}
