@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "utils.h"
 
 #include <errno.h>
@@ -206,15 +205,15 @@ int mkdir_p(const char *path, mode_t mode, struct hull_error **err)
     return 0;
 }
 
-static int rm_rf_at(int dirfd, const char *name, dev_t dev, struct hull_error **err)
+static int rm_rf_at(int parent_fd, const char *name, dev_t dev, struct hull_error **err)
 {
     struct stat st;
-    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+    if (fstatat(parent_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
         return errno == ENOENT ? 0 : hull_error_set(err, errno, "stat %s", name);
     if (S_ISDIR(st.st_mode)) {
         if (st.st_dev != dev)
             return hull_error_set(err, EBUSY, "refusing to remove %s: it is a mount point", name);
-        int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        int fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
         if (fd < 0)
             return hull_error_set(err, errno, "open %s", name);
         cleanup_dir DIR *d = fdopendir(fd);
@@ -229,11 +228,11 @@ static int rm_rf_at(int dirfd, const char *name, dev_t dev, struct hull_error **
             if (rm_rf_at(dirfd(d), de->d_name, dev, err) < 0)
                 return hull_error_wrap(err, "remove %s", name);
         }
-        if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+        if (unlinkat(parent_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
             return hull_error_set(err, errno, "rmdir %s", name);
         return 0;
     }
-    if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
+    if (unlinkat(parent_fd, name, 0) < 0 && errno != ENOENT)
         return hull_error_set(err, errno, "unlink %s", name);
     return 0;
 }

@@ -1,0 +1,75 @@
+#!/bin/bash
+# bench/run.sh: hull-runtime against crun and runc, side by side, in one run.
+#
+# Times `RUNTIME run` of /bin/true in the same busybox bundle with hyperfine and
+# prints the ratio hull/crun and hull/runc (ratios, not absolute times: the
+# machines we run on are shared and noisy), plus each runtime's peak RSS.
+#
+# crun 1.8 refuses this host's hybrid cgroup layout ("cgroups in hybrid mode not
+# supported"); inside a private mount namespace with /sys/fs/cgroup/unified
+# unmounted it sees plain v1 and works.  All three run inside that same
+# namespace so the comparison is fair.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+HULL=${HULL_RUNTIME:-$ROOT/build/hull-runtime}
+RUNS=${RUNS:-50}
+
+if [ "${HULL_BENCH_INNER:-}" != 1 ]; then
+    exec unshare -m --propagation private env HULL_BENCH_INNER=1 "$0" "$@"
+fi
+if mountpoint -q /sys/fs/cgroup/unified 2>/dev/null; then
+    umount /sys/fs/cgroup/unified
+fi
+
+work=$(mktemp -d /tmp/hull-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+"$ROOT/tests/make-rootfs.sh" "$work/bundle/rootfs" >/dev/null
+(cd "$work/bundle" && "$HULL" spec)
+jq '.process.terminal = false | .process.args = ["/bin/true"]' "$work/bundle/config.json" >"$work/c.json"
+mv "$work/c.json" "$work/bundle/config.json"
+
+runtimes=(hull)
+declare -A bin=([hull]=$HULL)
+for r in crun runc; do
+    if command -v $r >/dev/null; then runtimes+=($r); bin[$r]=$(command -v $r); fi
+done
+
+# correctness first: each runtime must run the bundle
+for r in "${runtimes[@]}"; do
+    if ! "${bin[$r]}" --root "$work/state-$r" run --bundle "$work/bundle" "bench-check-$r" >/dev/null 2>"$work/err-$r"; then
+        echo "$r cannot run the bundle here: $(head -c 300 "$work/err-$r")" >&2
+        exit 1
+    fi
+done
+
+cmds=()
+for r in "${runtimes[@]}"; do
+    cmds+=(-n "$r" "${bin[$r]} --root $work/state-$r run --bundle $work/bundle bench-$r")
+done
+hyperfine -N --warmup 5 --runs "$RUNS" --export-json "$work/h.json" "${cmds[@]}" >&2
+
+# peak RSS of the runtime process itself (GNU time's %M is the max RSS in KiB)
+rss() {
+    local r=$1 best=0 m
+    for i in 1 2 3 4 5; do
+        m=$( { /usr/bin/time -f '%M' "${bin[$r]}" --root "$work/state-$r" run --bundle "$work/bundle" "rss-$r" >/dev/null; } 2>&1 | tail -n1)
+        [ "$m" -gt "$best" ] && best=$m
+    done
+    echo "$best"
+}
+
+echo
+printf '%-6s %12s %12s %14s\n' runtime "median ms" "mean ms" "peak RSS KiB"
+declare -A median
+for r in "${runtimes[@]}"; do
+    med=$(jq -r ".results[] | select(.command == \"$r\") | .median * 1000" "$work/h.json")
+    mean=$(jq -r ".results[] | select(.command == \"$r\") | .mean * 1000" "$work/h.json")
+    median[$r]=$med
+    printf '%-6s %12.2f %12.2f %14s\n' "$r" "$med" "$mean" "$(rss "$r")"
+done
+echo
+for r in crun runc; do
+    [ -n "${median[$r]:-}" ] || continue
+    printf 'hull/%s median ratio: %.3f\n' "$r" "$(echo "${median[hull]} / ${median[$r]}" | bc -l)"
+done

@@ -1,0 +1,795 @@
+/* hull: the runtime's side of the lifecycle (runtime.md "Lifecycle").
+ *
+ * create: one clone3() into the new namespaces (and, on cgroup v2, straight into
+ * the container's cgroup), then a short conversation with the init over a
+ * socketpair (sync.h).  No re-exec of ourselves, no helper processes. */
+#include "container.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../cgroup/cgroup.h"
+#include "../ns/namespaces.h"
+#include "../security/security.h"
+#include "../util/log.h"
+#include "../util/utils.h"
+#include "hooks.h"
+#include "init.h"
+#include "sync.h"
+#include "../terminal/terminal.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+static const char *spec_version_default = "1.2.0";
+
+/* ---------- small helpers ---------- */
+
+static int pidfd_open_compat(pid_t pid)
+{
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+/* Waits up to timeout_ms for pid to exit (works for processes that are not our children). */
+static bool wait_gone(pid_t pid, int timeout_ms)
+{
+    cleanup_close int pfd = pidfd_open_compat(pid);
+    if (pfd < 0)
+        return errno == ESRCH;
+    struct pollfd p = {.fd = pfd, .events = POLLIN};
+    int r;
+    do
+        r = poll(&p, 1, timeout_ms);
+    while (r < 0 && errno == EINTR);
+    /* Reap it if it is ours (run in the foreground); harmless otherwise. */
+    waitpid(pid, NULL, WNOHANG);
+    return r > 0;
+}
+
+static const char *json_str(struct json_object *o, const char *key)
+{
+    struct json_object *v;
+    if (!json_object_object_get_ex(o, key, &v))
+        return NULL;
+    return json_object_get_string(v);
+}
+
+struct json_object *container_oci_state(struct json_object *saved, enum container_status status)
+{
+    struct json_object *o = json_object_new_object();
+    const char *ver = json_str(saved, "ociVersion");
+    json_object_object_add(o, "ociVersion", json_object_new_string(ver ? ver : spec_version_default));
+    json_object_object_add(o, "id", json_object_new_string(json_str(saved, "id") ?: ""));
+    json_object_object_add(o, "status", json_object_new_string(container_status_name(status)));
+    pid_t pid = status == STATUS_STOPPED ? 0 : state_live_pid(saved);
+    json_object_object_add(o, "pid", json_object_new_int(pid));
+    json_object_object_add(o, "bundle", json_object_new_string(json_str(saved, "bundle") ?: ""));
+    json_object_object_add(o, "rootfs", json_object_new_string(json_str(saved, "rootfs") ?: ""));
+    json_object_object_add(o, "created", json_object_new_string(json_str(saved, "created") ?: ""));
+    json_object_object_add(o, "owner", json_object_new_string(json_str(saved, "owner") ?: ""));
+    struct json_object *ann;
+    if (json_object_object_get_ex(saved, "annotations", &ann))
+        json_object_object_add(o, "annotations", json_object_get(ann));
+    else
+        json_object_object_add(o, "annotations", json_object_new_object());
+    return o;
+}
+
+static char *hook_state_json(const struct hull_spec *spec, const char *id, pid_t pid, const char *bundle,
+                             const char *status)
+{
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "ociVersion", json_object_new_string(spec->oci_version));
+    json_object_object_add(o, "id", json_object_new_string(id));
+    json_object_object_add(o, "status", json_object_new_string(status));
+    json_object_object_add(o, "pid", json_object_new_int(pid));
+    json_object_object_add(o, "bundle", json_object_new_string(bundle));
+    struct json_object *ann = json_object_new_object();
+    for (size_t i = 0; i < spec->n_annotations; i++)
+        json_object_object_add(ann, spec->annotations[i].key, json_object_new_string(spec->annotations[i].value));
+    json_object_object_add(o, "annotations", ann);
+    char *text = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+    json_object_put(o);
+    return text;
+}
+
+static int validate_for_create(const struct hull_spec *spec, const struct container_create_opts *opts,
+                               struct hull_error **err)
+{
+    const struct hull_linux *lx = &spec->linux_;
+    if (!spec->process)
+        return hull_error_set(err, 0, "config.json: process is required to create a container");
+    if (!lx->namespaces[HULL_NS_MNT].present)
+        return hull_error_set(err, 0,
+                              "config.json: linux.namespaces must include \"mount\": hull never mounts on the host");
+    if (spec->hostname && !lx->namespaces[HULL_NS_UTS].present)
+        return hull_error_set(err, 0, "config.json: hostname is set but the container has no uts namespace");
+    if (spec->domainname && !lx->namespaces[HULL_NS_UTS].present)
+        return hull_error_set(err, 0, "config.json: domainname is set but the container has no uts namespace");
+    if (spec->process->terminal && !opts->console_socket && !opts->console_master_out)
+        return hull_error_set(err, 0,
+                              "process.terminal is true but no --console-socket was given (a detached container "
+                              "needs somewhere to send its terminal)");
+    if (ns_validate_sysctl(spec, err) < 0)
+        return -1;
+    if (security_validate(spec, err) < 0)
+        return -1;
+    return 0;
+}
+
+/* clone3 with CLONE_INTO_CGROUP puts the child in its cgroup atomically; the
+ * plain clone fallback is used when the kernel or the layout cannot. */
+static pid_t clone_init(uint64_t flags, int cgroup_fd, bool *into_cgroup)
+{
+    struct clone_args args = {.flags = flags, .exit_signal = SIGCHLD};
+    if (cgroup_fd >= 0) {
+        args.flags |= CLONE_INTO_CGROUP;
+        args.cgroup = (uint64_t)cgroup_fd;
+        pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
+        if (pid >= 0) {
+            *into_cgroup = true;
+            return pid;
+        }
+        args.flags &= ~CLONE_INTO_CGROUP;
+        args.cgroup = 0;
+    }
+    *into_cgroup = false;
+    pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
+    if (pid >= 0 || errno != ENOSYS)
+        return pid;
+    return (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, 0, 0, 0, 0);
+}
+
+static int resolve_bundle(const char *bundle, char **out, struct hull_error **err)
+{
+    char *abs = realpath(bundle ? bundle : ".", NULL);
+    if (!abs)
+        return hull_error_set(err, errno, "bundle %s", bundle ? bundle : ".");
+    *out = abs;
+    return 0;
+}
+
+static int resolve_rootfs(const char *bundle, const struct hull_spec *spec, char **out, struct hull_error **err)
+{
+    cleanup_free char *joined =
+        spec->root_path[0] == '/' ? xstrdup(spec->root_path) : xasprintf("%s/%s", bundle, spec->root_path);
+    char *abs = realpath(joined, NULL);
+    if (!abs)
+        return hull_error_set(err, errno, "root.path: rootfs %s", joined);
+    struct stat st;
+    if (stat(abs, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        free(abs);
+        return hull_error_set(err, ENOTDIR, "root.path: rootfs %s", joined);
+    }
+    *out = abs;
+    return 0;
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct hull_error **err)
+{
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "%d", pid);
+    /* containerd and conmon read this file as soon as it appears: write it whole. */
+    return write_file_atomic(path, buf, n, 0644, err);
+}
+
+static int count_listen_fds(void)
+{
+    const char *fds = getenv("LISTEN_FDS");
+    const char *pid = getenv("LISTEN_PID");
+    int64_t n;
+    if (!fds || !parse_int64(fds, &n) || n <= 0)
+        return 0;
+    /* systemd sets LISTEN_PID to the process meant to use them; we pass them on. */
+    (void)pid;
+    return (int)n;
+}
+
+/* ---------- create ---------- */
+
+struct create_state {
+    char *state_dir;
+    bool state_dir_created;
+    struct cgroup_manager *cg;
+    pid_t pid;
+};
+
+static void create_rollback(struct create_state *cs)
+{
+    if (cs->pid > 0) {
+        kill(cs->pid, SIGKILL);
+        waitpid(cs->pid, NULL, 0);
+    }
+    if (cs->cg) {
+        struct hull_error *e = NULL;
+        if (cgroup_manager_destroy(cs->cg, &e) < 0) {
+            cleanup_free char *t = hull_error_text(e);
+            log_warn("cleanup: %s", t);
+            hull_error_free(e);
+        }
+        cgroup_manager_free(cs->cg);
+        cs->cg = NULL;
+    }
+    if (cs->state_dir_created) {
+        struct hull_error *e = NULL;
+        if (rm_rf(cs->state_dir, &e) < 0) {
+            cleanup_free char *t = hull_error_text(e);
+            log_warn("cleanup: %s", t);
+            hull_error_free(e);
+        }
+    }
+}
+
+int container_create(const struct container_create_opts *opts, pid_t *pid_out, struct hull_error **err)
+{
+    if (container_id_validate(opts->id, err) < 0)
+        return -1;
+
+    cleanup_free char *bundle = NULL;
+    if (resolve_bundle(opts->bundle, &bundle, err) < 0)
+        return -1;
+    cleanup_spec struct hull_spec *loaded = NULL;
+    struct hull_spec *spec = opts->spec;
+    if (!spec) {
+        if (spec_load(bundle, &loaded, err) < 0)
+            return -1;
+        spec = loaded;
+    }
+    cleanup_free char *rootfs = NULL;
+    if (resolve_rootfs(bundle, spec, &rootfs, err) < 0)
+        return -1;
+    if (validate_for_create(spec, opts, err) < 0)
+        return -1;
+
+    int ns_fds[HULL_NS__COUNT];
+    if (ns_open_paths(spec, ns_fds, err) < 0)
+        return -1;
+
+    struct create_state cs = {.pid = -1};
+    cleanup_close int lock_fd = -1, console_sock = -1;
+    int sync_pair[2] = {-1, -1};
+    struct seccomp_prepared *seccomp = NULL;
+    cleanup_free char *fifo_path = NULL;
+    cleanup_free char *state_json_text = NULL;
+    struct json_object *saved = NULL;
+    int ret = -1;
+    int listen_fds = count_listen_fds();
+    int preserve = opts->preserve_fds + listen_fds;
+
+    if (mkdir_p(opts->root, 0711, err) < 0)
+        goto out;
+    cs.state_dir = state_dir_path(opts->root, opts->id);
+    if (mkdir(cs.state_dir, 0711) < 0) {
+        if (errno == EEXIST)
+            hull_error_set(err, 0, "container \"%s\" already exists", opts->id);
+        else
+            hull_error_set(err, errno, "create state directory %s", cs.state_dir);
+        goto out;
+    }
+    cs.state_dir_created = true;
+    lock_fd = open(cs.state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (lock_fd < 0 || flock(lock_fd, LOCK_EX) < 0) {
+        hull_error_set(err, errno, "lock %s", cs.state_dir);
+        goto out;
+    }
+    fifo_path = xasprintf("%s/exec.fifo", cs.state_dir);
+    if (mkfifo(fifo_path, 0622) < 0) {
+        hull_error_set(err, errno, "mkfifo %s", fifo_path);
+        goto out;
+    }
+    /* A copy of the config: start and delete need its hooks even if the bundle changes. */
+    if (spec->raw_json) {
+        cleanup_free char *cfg = xasprintf("%s/config.json", cs.state_dir);
+        if (write_file_atomic(cfg, spec->raw_json, strlen(spec->raw_json), 0600, err) < 0)
+            goto out;
+    }
+
+    if (cgroup_manager_create(opts->id, spec->linux_.cgroups_path,
+                              spec->linux_.has_resources ? &spec->linux_.resources : NULL, &cs.cg, err) < 0)
+        goto out;
+    if (spec->linux_.seccomp && seccomp_prepare(spec->linux_.seccomp, &seccomp, err) < 0)
+        goto out;
+    if (opts->console_socket && spec->process->terminal) {
+        console_sock = unix_socket_connect(opts->console_socket, err);
+        if (console_sock < 0)
+            goto out;
+    }
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync_pair) < 0) {
+        hull_error_set(err, errno, "socketpair");
+        goto out;
+    }
+
+    /* Which namespaces clone3 creates and which the init unshares later:
+     * - the cgroup namespace always later, once the init sits in its cgroup,
+     *   so the namespace's root is the container's cgroup;
+     * - with a user namespace joined by path, everything but pid later, after
+     *   the init has joined it, so the new namespaces belong to it;
+     * - time: offsets can only be written before a process enters, so we
+     *   unshare it here (it applies to our children) and restore it after. */
+    int new_flags = ns_new_flags(spec);
+    uint64_t clone_flags = (uint64_t)(new_flags & ~(CLONE_NEWCGROUP | CLONE_NEWTIME));
+    int unshare_flags = new_flags & CLONE_NEWCGROUP;
+    if (ns_fds[HULL_NS_USER] >= 0) {
+        unshare_flags |= (int)(clone_flags & ~(uint64_t)CLONE_NEWPID);
+        clone_flags &= CLONE_NEWPID;
+    }
+    cleanup_close int saved_timens = -1, saved_pidns = -1;
+    if (new_flags & CLONE_NEWTIME) {
+        saved_timens = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+        if (unshare(CLONE_NEWTIME) < 0) {
+            hull_error_set(err, errno, "create time namespace");
+            goto out;
+        }
+        if (spec->linux_.has_time_offsets && ns_write_time_offsets(spec, err) < 0)
+            goto out;
+    }
+    if (ns_fds[HULL_NS_TIME] >= 0) {
+        saved_timens = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+        if (setns(ns_fds[HULL_NS_TIME], CLONE_NEWTIME) < 0) {
+            hull_error_set(err, errno, "join time namespace %s", spec->linux_.namespaces[HULL_NS_TIME].path);
+            goto out;
+        }
+    }
+    if (ns_fds[HULL_NS_PID] >= 0) {
+        /* setns to a pid namespace only changes where our children go. */
+        saved_pidns = open("/proc/self/ns/pid_for_children", O_RDONLY | O_CLOEXEC);
+        if (setns(ns_fds[HULL_NS_PID], CLONE_NEWPID) < 0) {
+            hull_error_set(err, errno, "join pid namespace %s", spec->linux_.namespaces[HULL_NS_PID].path);
+            goto out;
+        }
+    }
+
+    struct init_ctx ctx = {
+        .spec = spec,
+        .id = opts->id,
+        .bundle = bundle,
+        .rootfs = rootfs,
+        .fifo_path = fifo_path,
+        .no_pivot = opts->no_pivot,
+        .no_new_keyring = opts->no_new_keyring,
+        .preserve_fds = preserve,
+        .listen_fds = listen_fds,
+        .sync_fd = sync_pair[1],
+        .console_sock = console_sock,
+        .send_master_over_sync = spec->process->terminal && !opts->console_socket,
+        .unshare_flags = unshare_flags,
+        .new_userns = (clone_flags & CLONE_NEWUSER) != 0,
+        .new_cgroupns = (new_flags & CLONE_NEWCGROUP) != 0,
+        .in_userns = spec->linux_.namespaces[HULL_NS_USER].present,
+        .cgroup = cs.cg,
+        .seccomp = seccomp,
+    };
+    memcpy(ctx.ns_fds, ns_fds, sizeof ns_fds);
+
+    bool into_cgroup = false;
+    cs.pid = clone_init(clone_flags, cgroup_manager_clone_fd(cs.cg), &into_cgroup);
+    if (cs.pid == 0) {
+        close(sync_pair[0]);
+        container_init(&ctx);
+    }
+    int clone_errno = errno;
+    if (saved_timens >= 0)
+        setns(saved_timens, CLONE_NEWTIME);
+    if (saved_pidns >= 0)
+        setns(saved_pidns, CLONE_NEWPID);
+    if (cs.pid < 0) {
+        hull_error_set(err, clone_errno, "clone the container init");
+        goto out;
+    }
+    close(sync_pair[1]);
+    sync_pair[1] = -1;
+
+    if (!into_cgroup && cgroup_manager_add_pid(cs.cg, cs.pid, err) < 0)
+        goto out;
+    if (ctx.new_userns && ns_write_id_maps(cs.pid, spec, err) < 0)
+        goto out;
+    if (spec->process->has_oom_score_adj) {
+        char path[64], val[16];
+        snprintf(path, sizeof path, "/proc/%d/oom_score_adj", cs.pid);
+        int n = snprintf(val, sizeof val, "%d", spec->process->oom_score_adj);
+        if (write_file(path, val, n, err) < 0) {
+            hull_error_wrap(err, "process.oomScoreAdj");
+            goto out;
+        }
+    }
+    sync_send(sync_pair[0], SYNC_GO, 0, NULL);
+
+    /* The conversation with the init. */
+    for (;;) {
+        struct sync_msg msg;
+        int passed = -1;
+        if (sync_recv_with_fd(sync_pair[0], &msg, &passed, err) < 0)
+            goto out;
+        if (msg.type == SYNC_TERMINAL) {
+            if (opts->console_master_out)
+                *opts->console_master_out = passed;
+            else if (passed >= 0)
+                close(passed);
+            continue;
+        }
+        if (passed >= 0)
+            close(passed);
+        if (msg.type == SYNC_ERROR) {
+            hull_error_set(err, msg.errnum, "%s", msg.text);
+            goto out;
+        }
+        if (msg.type == SYNC_RUN_CREATE_HOOKS) {
+            state_json_text = hook_state_json(spec, opts->id, cs.pid, bundle, "creating");
+            if (hooks_run(&spec->hooks.prestart, "prestart", state_json_text, err) < 0 ||
+                hooks_run(&spec->hooks.create_runtime, "createRuntime", state_json_text, err) < 0)
+                goto out;
+            sync_send(sync_pair[0], SYNC_HOOKS_DONE, 0, state_json_text);
+            continue;
+        }
+        if (msg.type == SYNC_READY)
+            break;
+    }
+
+    saved = json_object_new_object();
+    json_object_object_add(saved, "ociVersion", json_object_new_string(spec->oci_version));
+    json_object_object_add(saved, "id", json_object_new_string(opts->id));
+    json_object_object_add(saved, "pid", json_object_new_int(cs.pid));
+    json_object_object_add(saved, "init_start_time", json_object_new_int64((int64_t)process_start_time(cs.pid)));
+    json_object_object_add(saved, "bundle", json_object_new_string(bundle));
+    json_object_object_add(saved, "rootfs", json_object_new_string(rootfs));
+    cleanup_free char *created = rfc3339_now();
+    json_object_object_add(saved, "created", json_object_new_string(created));
+    json_object_object_add(saved, "owner", json_object_new_string(""));
+    struct json_object *ann = json_object_new_object();
+    for (size_t i = 0; i < spec->n_annotations; i++)
+        json_object_object_add(ann, spec->annotations[i].key, json_object_new_string(spec->annotations[i].value));
+    json_object_object_add(saved, "annotations", ann);
+    json_object_object_add(saved, "has_poststart", json_object_new_boolean(spec->hooks.poststart.n > 0));
+    json_object_object_add(saved, "has_poststop", json_object_new_boolean(spec->hooks.poststop.n > 0));
+    if (cgroup_manager_save(cs.cg, saved, err) < 0)
+        goto out;
+    if (state_save(opts->root, opts->id, saved, err) < 0)
+        goto out;
+    if (opts->pid_file && write_pid_file(opts->pid_file, cs.pid, err) < 0) {
+        hull_error_wrap(err, "--pid-file");
+        goto out;
+    }
+    if (pid_out)
+        *pid_out = cs.pid;
+    ret = 0;
+
+out:
+    for (int i = 0; i < 2; i++)
+        if (sync_pair[i] >= 0)
+            close(sync_pair[i]);
+    if (ret < 0) {
+        if (opts->pid_file)
+            unlink(opts->pid_file);
+        create_rollback(&cs);
+    } else {
+        cgroup_manager_free(cs.cg);
+    }
+    json_object_put(saved);
+    if (seccomp)
+        seccomp_prepared_free(seccomp);
+    ns_close_fds(ns_fds);
+    free(cs.state_dir);
+    return ret;
+}
+
+/* ---------- start ---------- */
+
+static int load_saved_spec(const char *root, const char *id, struct hull_spec **out, struct hull_error **err)
+{
+    cleanup_free char *path = xasprintf("%s/%s/config.json", root, id);
+    cleanup_free char *text = NULL;
+    if (read_file(path, &text, NULL, err) < 0)
+        return -1;
+    return spec_parse(text, out, err);
+}
+
+static bool json_flag(struct json_object *o, const char *key)
+{
+    struct json_object *v;
+    return json_object_object_get_ex(o, key, &v) && json_object_get_boolean(v);
+}
+
+int container_start(const char *root, const char *id, struct hull_error **err)
+{
+    cleanup_close int lock = -1;
+    if (state_dir_lock(root, id, &lock, err) < 0)
+        return -1;
+    struct json_object *saved = NULL;
+    if (state_load(root, id, &saved, err) < 0)
+        return -1;
+    int ret = -1;
+    enum container_status st = state_status(root, id, saved);
+    if (st != STATUS_CREATED) {
+        hull_error_set(err, 0, "cannot start container \"%s\": it is %s, not created", id, container_status_name(st));
+        goto out;
+    }
+    cleanup_free char *fifo_path = xasprintf("%s/%s/exec.fifo", root, id);
+    /* O_NONBLOCK: opening must not hang if the init is gone; the init's
+     * blocking open for writing returns as soon as we hold the read end. */
+    cleanup_close int fifo = open(fifo_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fifo < 0) {
+        hull_error_set(err, errno, "open %s", fifo_path);
+        goto out;
+    }
+    pid_t pid = state_live_pid(saved);
+    for (;;) {
+        struct pollfd p = {.fd = fifo, .events = POLLIN};
+        int r = poll(&p, 1, 100);
+        if (r > 0 && (p.revents & POLLIN)) {
+            char c;
+            if (read(fifo, &c, 1) == 1)
+                break;
+        }
+        if (r < 0 && errno != EINTR) {
+            hull_error_set(err, errno, "wait for container init");
+            goto out;
+        }
+        if (state_live_pid(saved) == 0) {
+            hull_error_set(err, 0, "container \"%s\" init (pid %d) exited before start", id, pid);
+            goto out;
+        }
+    }
+    unlink(fifo_path);
+    if (json_flag(saved, "has_poststart")) {
+        cleanup_spec struct hull_spec *spec = NULL;
+        if (load_saved_spec(root, id, &spec, err) < 0)
+            goto out;
+        cleanup_free char *state = hook_state_json(spec, id, pid, json_str(saved, "bundle"), "running");
+        hooks_run_warn(&spec->hooks.poststart, "poststart", state);
+    }
+    ret = 0;
+out:
+    json_object_put(saved);
+    return ret;
+}
+
+/* ---------- state, kill ---------- */
+
+int container_state(const char *root, const char *id, struct json_object **out, enum container_status *status,
+                    struct hull_error **err)
+{
+    if (container_id_validate(id, err) < 0)
+        return -1;
+    struct json_object *saved = NULL;
+    if (state_load(root, id, &saved, err) < 0)
+        return -1;
+    *status = state_status(root, id, saved);
+    *out = saved;
+    return 0;
+}
+
+int container_state_json(const char *root, const char *id, char **out, struct hull_error **err)
+{
+    struct json_object *saved = NULL;
+    enum container_status st;
+    if (container_state(root, id, &saved, &st, err) < 0)
+        return -1;
+    struct json_object *o = container_oci_state(saved, st);
+    *out = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(o);
+    json_object_put(saved);
+    return 0;
+}
+
+int signal_parse(const char *s)
+{
+    static const struct {
+        const char *name;
+        int sig;
+    } table[] = {
+        {"HUP", SIGHUP},   {"INT", SIGINT},       {"QUIT", SIGQUIT},     {"ILL", SIGILL},     {"TRAP", SIGTRAP},
+        {"ABRT", SIGABRT}, {"IOT", SIGIOT},       {"BUS", SIGBUS},       {"FPE", SIGFPE},     {"KILL", SIGKILL},
+        {"USR1", SIGUSR1}, {"SEGV", SIGSEGV},     {"USR2", SIGUSR2},     {"PIPE", SIGPIPE},   {"ALRM", SIGALRM},
+        {"TERM", SIGTERM}, {"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD},     {"CONT", SIGCONT},   {"STOP", SIGSTOP},
+        {"TSTP", SIGTSTP}, {"TTIN", SIGTTIN},     {"TTOU", SIGTTOU},     {"URG", SIGURG},     {"XCPU", SIGXCPU},
+        {"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF},     {"WINCH", SIGWINCH}, {"IO", SIGIO},
+        {"POLL", SIGPOLL}, {"PWR", SIGPWR},       {"SYS", SIGSYS},
+    };
+    if (!s || !*s)
+        return -1;
+    int64_t n;
+    if (parse_int64(s, &n))
+        return (n > 0 && n < NSIG) ? (int)n : -1;
+    const char *name = s;
+    if (!strncasecmp(name, "SIG", 3))
+        name += 3;
+    for (size_t i = 0; i < ARRAY_SIZE(table); i++)
+        if (!strcasecmp(name, table[i].name))
+            return table[i].sig;
+    if (!strncasecmp(name, "RTMIN", 5) || !strncasecmp(name, "RTMAX", 5)) {
+        bool min = !strncasecmp(name, "RTMIN", 5);
+        int base = min ? SIGRTMIN : SIGRTMAX;
+        const char *rest = name + 5;
+        if (!*rest)
+            return base;
+        if (parse_int64(rest, &n)) {
+            int sig = base + (int)n;
+            return (sig >= SIGRTMIN && sig <= SIGRTMAX) ? sig : -1;
+        }
+    }
+    return -1;
+}
+
+static int send_signal(pid_t pid, int sig)
+{
+    /* A pidfd pins the process: the signal cannot hit a recycled pid. */
+    cleanup_close int pfd = pidfd_open_compat(pid);
+    if (pfd >= 0)
+        return (int)syscall(SYS_pidfd_send_signal, pfd, sig, NULL, 0);
+    return kill(pid, sig);
+}
+
+int container_kill(const char *root, const char *id, int sig, bool all, struct hull_error **err)
+{
+    cleanup_close int lock = -1;
+    if (state_dir_lock(root, id, &lock, err) < 0)
+        return -1;
+    struct json_object *saved = NULL;
+    if (state_load(root, id, &saved, err) < 0)
+        return -1;
+    int ret = -1;
+    enum container_status st = state_status(root, id, saved);
+    pid_t pid = state_live_pid(saved);
+    if (all) {
+        cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
+        if (cgroup_manager_load(saved, &cg, err) < 0)
+            goto out;
+        if (cgroup_manager_kill_all(cg, sig, err) < 0)
+            goto out;
+        ret = 0;
+        goto out;
+    }
+    if (st == STATUS_STOPPED || pid == 0) {
+        hull_error_set(err, 0, "container \"%s\" is not running", id);
+        goto out;
+    }
+    if (send_signal(pid, sig) < 0) {
+        hull_error_set(err, errno, "send signal %d to container \"%s\" (pid %d)", sig, id, pid);
+        goto out;
+    }
+    ret = 0;
+out:
+    json_object_put(saved);
+    return ret;
+}
+
+/* ---------- delete ---------- */
+
+int container_delete(const char *root, const char *id, bool force, struct hull_error **err)
+{
+    cleanup_close int lock = -1;
+    if (state_dir_lock(root, id, &lock, err) < 0) {
+        /* containerd calls `delete` and then `delete --force`: the second must succeed. */
+        if (force && container_id_validate(id, NULL) == 0) {
+            hull_error_freep(err);
+            return 0;
+        }
+        return -1;
+    }
+    struct json_object *saved = NULL;
+    if (state_load(root, id, &saved, err) < 0) {
+        /* A state directory without state.json is what a crashed create leaves: remove it. */
+        if (force) {
+            hull_error_freep(err);
+            cleanup_free char *dir = state_dir_path(root, id);
+            return rm_rf(dir, err);
+        }
+        return -1;
+    }
+    int ret = -1;
+    enum container_status st = state_status(root, id, saved);
+    if (!force && st != STATUS_STOPPED && st != STATUS_CREATED) {
+        hull_error_set(err, 0, "cannot delete container \"%s\": it is %s (stop it first or use --force)", id,
+                       container_status_name(st));
+        goto out;
+    }
+    cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
+    if (cgroup_manager_load(saved, &cg, err) < 0)
+        goto out;
+    pid_t pid = state_live_pid(saved);
+    if (pid > 0) {
+        send_signal(pid, SIGKILL);
+        /* A frozen process only dies once thawed. */
+        if (st == STATUS_PAUSED) {
+            struct hull_error *ignored = NULL;
+            cgroup_manager_freeze(cg, false, &ignored);
+            hull_error_free(ignored);
+        }
+        if (!wait_gone(pid, 10000))
+            log_warn("container \"%s\" init (pid %d) did not exit after SIGKILL", id, pid);
+    }
+    if (cgroup_manager_destroy(cg, err) < 0)
+        goto out;
+    if (json_flag(saved, "has_poststop")) {
+        cleanup_spec struct hull_spec *spec = NULL;
+        struct hull_error *e = NULL;
+        if (load_saved_spec(root, id, &spec, &e) == 0) {
+            cleanup_free char *state = hook_state_json(spec, id, 0, json_str(saved, "bundle"), "stopped");
+            hooks_run_warn(&spec->hooks.poststop, "poststop", state);
+        } else {
+            cleanup_free char *t = hull_error_text(e);
+            log_warn("poststop hooks not run: %s", t);
+            hull_error_free(e);
+        }
+    }
+    cleanup_free char *dir = state_dir_path(root, id);
+    if (rm_rf(dir, err) < 0)
+        goto out;
+    ret = 0;
+out:
+    json_object_put(saved);
+    return ret;
+}
+
+/* ---------- list, ps ---------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int container_list_ids(const char *root, char ***ids, struct hull_error **err)
+{
+    size_t n = 0, cap = 16;
+    char **v = xmalloc0(cap * sizeof(char *));
+    cleanup_dir DIR *d = opendir(root);
+    if (!d) {
+        if (errno == ENOENT) {
+            *ids = v;
+            return 0;
+        }
+        free(v);
+        return hull_error_set(err, errno, "open %s", root);
+    }
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.' || container_id_validate(de->d_name, NULL) < 0)
+            continue;
+        cleanup_free char *state = xasprintf("%s/%s/state.json", root, de->d_name);
+        if (access(state, F_OK) < 0)
+            continue;
+        if (n + 2 > cap) {
+            cap *= 2;
+            v = realloc(v, cap * sizeof(char *));
+            if (!v)
+                abort();
+        }
+        v[n++] = xstrdup(de->d_name);
+        v[n] = NULL;
+    }
+    qsort(v, n, sizeof(char *), cmp_str);
+    *ids = v;
+    return 0;
+}
+
+int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, struct hull_error **err)
+{
+    struct json_object *saved = NULL;
+    if (container_id_validate(id, err) < 0 || state_load(root, id, &saved, err) < 0)
+        return -1;
+    cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
+    int r = cgroup_manager_load(saved, &cg, err);
+    json_object_put(saved);
+    if (r < 0)
+        return -1;
+    return cgroup_manager_pids(cg, pids, n, err);
+}

@@ -1,0 +1,64 @@
+/* hull: the container lifecycle as library calls -- create, start, run, state,
+ * kill, delete, list, ps.  The runtime CLI (src/runtime) and the engine
+ * (src/engine) are thin layers over these; neither forks or re-executes a
+ * runtime binary. */
+#ifndef HULL_CONTAINER_H
+#define HULL_CONTAINER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "../spec/spec.h"
+#include "../util/error.h"
+#include "state.h"
+
+struct json_object;
+
+struct container_create_opts {
+    const char *root;   /* state root, e.g. /run/hull */
+    const char *id;
+    const char *bundle; /* default: cwd */
+    const char *pid_file;
+    const char *console_socket;
+    bool no_pivot;
+    bool no_new_keyring;
+    int preserve_fds;   /* fds 3 .. 3+N-1 are passed to the container */
+    /* When non-NULL, used instead of BUNDLE/config.json (the engine builds it in memory). */
+    struct hull_spec *spec;
+    /* For run in the foreground: the pty master comes back here when process.terminal
+     * is set and there is no console socket. -1 otherwise. */
+    int *console_master_out;
+};
+
+/* Sets the container up completely; its init waits for start before exec'ing
+ * the user process.  On failure nothing is left behind. */
+int container_create(const struct container_create_opts *opts, pid_t *pid_out, struct hull_error **err);
+
+/* Releases a created container; runs poststart hooks. */
+int container_start(const char *root, const char *id, struct hull_error **err);
+
+/* The OCI state as JSON text (owned by caller). */
+int container_state_json(const char *root, const char *id, char **out, struct hull_error **err);
+/* The saved state object plus "status" (owned by caller). */
+int container_state(const char *root, const char *id, struct json_object **out, enum container_status *status,
+                    struct hull_error **err);
+
+int container_kill(const char *root, const char *id, int sig, bool all, struct hull_error **err);
+
+/* Deletes a stopped (or, with force, any) container: kills what is left,
+ * removes its cgroups, runs poststop hooks, removes its state. */
+int container_delete(const char *root, const char *id, bool force, struct hull_error **err);
+
+/* Ids of every container under root (sorted), NULL-terminated. */
+int container_list_ids(const char *root, char ***ids, struct hull_error **err);
+
+/* Pids (host view) of every process of the container. */
+int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, struct hull_error **err);
+
+/* The OCI state JSON for hooks and `state`. */
+struct json_object *container_oci_state(struct json_object *saved, enum container_status status);
+
+/* Parses a signal: "KILL", "SIGKILL", "9". Returns -1 when unknown. */
+int signal_parse(const char *s);
+
+#endif

@@ -1,0 +1,363 @@
+/* hull: the container's init, from clone() to execve().
+ *
+ * Order matters and follows the OCI lifecycle (runtime.md):
+ *   1. wait until the parent has written uid/gid maps and placed us in the cgroup
+ *   2. join namespaces given by path, create the deferred ones (cgroup ns last,
+ *      so its root is the container's cgroup)
+ *   3. hostname, mounts, /dev                      -> parent runs createRuntime hooks
+ *   4. createContainer hooks, pivot_root, masked/read-only paths, sysctl, rlimits
+ *   5. report READY, block on exec.fifo until `start`
+ *   6. startContainer hooks, drop to the configured user and capabilities,
+ *      seccomp last, execve
+ * Errors before READY travel to the parent over the sync socket; the parent
+ * prints them and removes everything. */
+#include "init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/close_range.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "../mount/pathsafe.h"
+#include "../mount/rootfs.h"
+#include "../ns/namespaces.h"
+#include "../security/security.h"
+#include "../terminal/terminal.h"
+#include "../util/utils.h"
+#include "hooks.h"
+#include "sync.h"
+
+#ifndef KEYCTL_JOIN_SESSION_KEYRING
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#endif
+
+static void __attribute__((noreturn)) init_fail(int sync_fd, struct hull_error *err)
+{
+    if (sync_fd >= 0) {
+        sync_send(sync_fd, SYNC_ERROR, err ? err->errnum : 0, err ? err->msg : "unknown error");
+    } else {
+        char *text = hull_error_text(err);
+        dprintf(2, "hull: %s\n", text);
+    }
+    _exit(255);
+}
+
+char *find_executable(const char *file, char *const *env)
+{
+    if (strchr(file, '/'))
+        return access(file, X_OK) == 0 ? xstrdup(file) : NULL;
+    const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    for (char *const *e = env; e && *e; e++)
+        if (!strncmp(*e, "PATH=", 5))
+            path = *e + 5;
+    cleanup_free char *copy = xstrdup(path);
+    char *save = NULL;
+    for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+        cleanup_free char *candidate = xasprintf("%s/%s", *dir ? dir : ".", file);
+        struct stat st;
+        if (stat(candidate, &st) == 0 && S_ISREG(st.st_mode) && access(candidate, X_OK) == 0)
+            return steal_pointer(&candidate);
+    }
+    return NULL;
+}
+
+static int join_namespaces(struct init_ctx *ctx, struct hull_error **err)
+{
+    /* The user namespace first: joining it gives the capabilities needed to join the others. */
+    static const enum hull_ns_type order[] = {HULL_NS_USER, HULL_NS_IPC, HULL_NS_UTS,   HULL_NS_NET,
+                                              HULL_NS_CGROUP, HULL_NS_MNT};
+    for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
+        int fd = ctx->ns_fds[order[i]];
+        if (fd < 0)
+            continue;
+        if (setns(fd, spec_ns_clone_flag(order[i])) < 0)
+            return hull_error_set(err, errno, "join %s namespace %s", spec_ns_name(order[i]),
+                                  ctx->spec->linux_.namespaces[order[i]].path);
+        if (order[i] == HULL_NS_USER && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+            return hull_error_set(err, errno, "become root in the joined user namespace");
+    }
+    return 0;
+}
+
+static int apply_rlimits(const struct hull_process *p, struct hull_error **err)
+{
+    for (size_t i = 0; i < p->n_rlimits; i++) {
+        struct rlimit rl = {.rlim_cur = p->rlimits[i].soft, .rlim_max = p->rlimits[i].hard};
+        if (setrlimit(p->rlimits[i].resource, &rl) < 0) {
+            int saved = errno;
+            struct rlimit cur;
+            getrlimit(p->rlimits[i].resource, &cur);
+            if (saved == EPERM && rl.rlim_max > cur.rlim_max)
+                return hull_error_set(err, saved,
+                                      "process.rlimits %s: cannot raise the hard limit to %llu (current hard limit "
+                                      "%llu; raising it needs CAP_SYS_RESOURCE, which this host's bounding set may lack)",
+                                      p->rlimits[i].type, (unsigned long long)rl.rlim_max,
+                                      (unsigned long long)cur.rlim_max);
+            return hull_error_set(err, saved, "process.rlimits %s", p->rlimits[i].type);
+        }
+    }
+    return 0;
+}
+
+static int setup_terminal(struct init_ctx *ctx, struct hull_error **err)
+{
+    const struct hull_process *p = ctx->spec->process;
+    int master, slave;
+    cleanup_free char *slave_path = NULL;
+    if (terminal_open_pty(&master, &slave, &slave_path, p->has_console_size ? p->console_height : 0,
+                          p->has_console_size ? p->console_width : 0, err) < 0)
+        return -1;
+    /* /dev/console is the terminal's slave, as on a real machine. */
+    cleanup_close int rootfd = open("/", O_PATH | O_CLOEXEC);
+    cleanup_close int console = path_open_in_root(rootfd, "/dev/console", PATH_MKFILE, err);
+    if (console < 0) {
+        close(master);
+        close(slave);
+        return -1;
+    }
+    char buf[32];
+    if (mount(slave_path, fd_path(console, buf), NULL, MS_BIND, NULL) < 0) {
+        int saved = errno;
+        close(master);
+        close(slave);
+        return hull_error_set(err, saved, "bind %s onto /dev/console", slave_path);
+    }
+    int r;
+    if (ctx->console_sock >= 0)
+        r = send_fd(ctx->console_sock, master, slave_path, err);
+    else if (sync_send_fd(ctx->sync_fd, SYNC_TERMINAL, master) < 0)
+        r = hull_error_set(err, errno, "send the terminal to the runtime");
+    else
+        r = 0;
+    close(master);
+    if (r < 0) {
+        close(slave);
+        return hull_error_wrap(err, "send the terminal to the console socket");
+    }
+    r = terminal_become_controlling(slave, err);
+    close(slave);
+    return r;
+}
+
+/* Marks every fd we do not hand to the process close-on-exec (CVE-2024-21626:
+ * a leaked fd of a host directory let a container escape through
+ * /proc/self/fd/N as its cwd). */
+static void close_fds_on_exec(int preserve)
+{
+    unsigned first = 3 + (unsigned)preserve;
+    if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+        return;
+    cleanup_dir DIR *d = opendir("/proc/self/fd");
+    if (!d)
+        return;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        int fd = atoi(de->d_name);
+        if (fd >= (int)first && fd != dirfd(d))
+            fcntl(fd, F_SETFD, FD_CLOEXEC);
+    }
+}
+
+static void __attribute__((noreturn)) exec_fail(int sync_fd, struct hull_error *err)
+{
+    if (sync_fd >= 0)
+        init_fail(sync_fd, err);
+    char *text = hull_error_text(err);
+    dprintf(2, "hull: exec failed: %s\n", text);
+    _exit(127);
+}
+
+void exec_user_process(const struct hull_process *p, struct seccomp_prepared *seccomp, const char *state_json,
+                       int sync_fd, char **extra_env)
+{
+    struct hull_error *err = NULL;
+    size_t n_env = strv_length(p->env), n_extra = strv_length(extra_env);
+    char **env = xmalloc0((n_env + n_extra + 1) * sizeof(char *));
+    for (size_t i = 0; i < n_env; i++)
+        env[i] = p->env[i];
+    for (size_t i = 0; i < n_extra; i++)
+        env[n_env + i] = extra_env[i];
+
+    if (setgroups(p->user.n_additional_gids, p->user.additional_gids) < 0 && errno != EPERM)
+        exec_fail(sync_fd, (hull_error_set(&err, errno, "setgroups (process.user.additionalGids)"), err));
+    if (caps_drop_bounding(p->capabilities, &err) < 0)
+        exec_fail(sync_fd, err);
+    /* Keep the permitted set across setuid; caps_apply trims it right after. */
+    if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+        exec_fail(sync_fd, (hull_error_set(&err, errno, "prctl(PR_SET_KEEPCAPS)"), err));
+    if (setresgid(p->user.gid, p->user.gid, p->user.gid) < 0)
+        exec_fail(sync_fd, (hull_error_set(&err, errno, "setgid %u (process.user.gid)", p->user.gid), err));
+    if (setresuid(p->user.uid, p->user.uid, p->user.uid) < 0)
+        exec_fail(sync_fd, (hull_error_set(&err, errno, "setuid %u (process.user.uid)", p->user.uid), err));
+    /* Without no_new_privs the kernel wants CAP_SYS_ADMIN to load a filter:
+     * load it while we still have it. */
+    if (seccomp && !p->no_new_privileges && seccomp_load(seccomp, state_json, &err) < 0)
+        exec_fail(sync_fd, err);
+    if (caps_apply(p->capabilities, &err) < 0)
+        exec_fail(sync_fd, err);
+    if (lsm_apply_process_label(p, &err) < 0)
+        exec_fail(sync_fd, err);
+    if (p->user.has_umask)
+        umask(p->user.umask);
+    if (chdir(p->cwd) < 0)
+        exec_fail(sync_fd, (hull_error_set(&err, errno, "chdir to process.cwd %s", p->cwd), err));
+    if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        exec_fail(sync_fd, (hull_error_set(&err, errno, "prctl(PR_SET_NO_NEW_PRIVS)"), err));
+    if (seccomp && p->no_new_privileges && seccomp_load(seccomp, state_json, &err) < 0)
+        exec_fail(sync_fd, err);
+
+    cleanup_free char *path = find_executable(p->args[0], env);
+    if (!path)
+        exec_fail(sync_fd, (hull_error_set(&err, ENOENT, "exec \"%s\": executable file not found in $PATH", p->args[0]),
+                            err));
+    execve(path, p->args, env);
+    exec_fail(sync_fd, (hull_error_set(&err, errno, "exec %s", path), err));
+}
+
+void container_init(struct init_ctx *ctx)
+{
+    struct hull_error *err = NULL;
+    const struct hull_spec *spec = ctx->spec;
+    const struct hull_process *proc = spec->process;
+    int sync_fd = ctx->sync_fd;
+
+    /* If the runtime dies while we are half set up, so do we. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    /* Until execve, /proc/<us>/exe is the runtime binary: a non-dumpable
+     * process's /proc entries belong to root of the initial namespace, so the
+     * container cannot open it (CVE-2019-5736). */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    /* Signals blocked by the runtime must not stay blocked for the container. */
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+
+    if (sync_expect(sync_fd, SYNC_GO, &err) < 0)
+        _exit(255);
+
+    if (ctx->new_userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+        init_fail(sync_fd, (hull_error_set(&err, errno, "become root in the new user namespace"), err));
+    if (join_namespaces(ctx, &err) < 0)
+        init_fail(sync_fd, err);
+    if (ctx->unshare_flags && unshare(ctx->unshare_flags) < 0)
+        init_fail(sync_fd, (hull_error_set(&err, errno, "unshare namespaces (flags 0x%x)", ctx->unshare_flags), err));
+
+    if (spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
+        init_fail(sync_fd, (hull_error_set(&err, errno, "sethostname \"%s\"", spec->hostname), err));
+    if (spec->domainname && setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
+        init_fail(sync_fd, (hull_error_set(&err, errno, "setdomainname \"%s\"", spec->domainname), err));
+
+    struct rootfs_ctx rctx = {
+        .spec = spec,
+        .rootfs = ctx->rootfs,
+        .bundle = ctx->bundle,
+        .cgroup = ctx->cgroup,
+        .in_userns = ctx->in_userns,
+        .new_cgroupns = ctx->new_cgroupns,
+        .no_pivot = ctx->no_pivot,
+    };
+    if (rootfs_prepare(&rctx, &err) < 0)
+        init_fail(sync_fd, err);
+
+    /* The parent runs prestart and createRuntime hooks now, in its namespaces. */
+    sync_send(sync_fd, SYNC_RUN_CREATE_HOOKS, 0, NULL);
+    struct sync_msg msg;
+    if (sync_recv(sync_fd, &msg, &err) < 0 || msg.type != SYNC_HOOKS_DONE)
+        _exit(255);
+    cleanup_free char *state_json = xstrdup(msg.text);
+
+    if (hooks_run(&spec->hooks.create_container, "createContainer", state_json, &err) < 0)
+        init_fail(sync_fd, err);
+
+    /* The fifo lives in the host's state directory: hold it before pivot_root. */
+    cleanup_close int fifo = open(ctx->fifo_path, O_PATH | O_CLOEXEC);
+    if (fifo < 0)
+        init_fail(sync_fd, (hull_error_set(&err, errno, "open %s", ctx->fifo_path), err));
+
+    if (rootfs_pivot(&rctx, &err) < 0)
+        init_fail(sync_fd, err);
+    if (proc->terminal && setup_terminal(ctx, &err) < 0)
+        init_fail(sync_fd, err);
+    if (rootfs_finalize(&rctx, &err) < 0)
+        init_fail(sync_fd, err);
+    if (ns_apply_sysctl(spec, &err) < 0)
+        init_fail(sync_fd, err);
+    if (apply_rlimits(proc, &err) < 0)
+        init_fail(sync_fd, err);
+    if (!ctx->no_new_keyring) {
+        /* A fresh session keyring, so the container cannot read the host's keys. */
+        cleanup_free char *name = xasprintf("_ses.%s", ctx->id);
+        if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0 && errno != ENOSYS && errno != EPERM &&
+            errno != EACCES)
+            init_fail(sync_fd, (hull_error_set(&err, errno, "join a new session keyring"), err));
+    }
+
+    /* process.cwd is resolved inside the new root and created if missing, as runc does. */
+    cleanup_close int rootfd = open("/", O_PATH | O_CLOEXEC);
+    cleanup_close int cwd = path_open_in_root(rootfd, proc->cwd, PATH_MKDIR, &err);
+    if (cwd < 0) {
+        hull_error_wrap(&err, "process.cwd");
+        init_fail(sync_fd, err);
+    }
+
+    cleanup_strv char **extra_env = NULL;
+    if (ctx->listen_fds > 0) {
+        extra_env = xmalloc0(3 * sizeof(char *));
+        extra_env[0] = xasprintf("LISTEN_FDS=%d", ctx->listen_fds);
+        extra_env[1] = xstrdup("LISTEN_PID=1");
+    }
+    /* Fail at create, not at start, when the program does not exist. */
+    {
+        size_t n_env = strv_length(proc->env), n_extra = strv_length(extra_env);
+        char **env = xmalloc0((n_env + n_extra + 1) * sizeof(char *));
+        memcpy(env, proc->env, n_env * sizeof(char *));
+        if (n_extra)
+            memcpy(env + n_env, extra_env, n_extra * sizeof(char *));
+        cleanup_free char *exe = find_executable(proc->args[0], env);
+        free(env);
+        if (!exe)
+            init_fail(sync_fd, (hull_error_set(&err, 0, "exec: \"%s\": executable file not found in $PATH",
+                                               proc->args[0]),
+                                err));
+    }
+
+    close_fds_on_exec(ctx->preserve_fds);
+
+    /* From here on the runtime may exit; we must not die with it. */
+    prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+    sync_send(sync_fd, SYNC_READY, 0, NULL);
+
+    /* Block until `start` opens the fifo for reading. */
+    char path[32];
+    int w;
+    do
+        w = open(fd_path(fifo, path), O_WRONLY | O_CLOEXEC);
+    while (w < 0 && errno == EINTR);
+    if (w < 0) {
+        dprintf(2, "hull: open exec fifo: %s (is /proc mounted in the container?)\n", strerror(errno));
+        _exit(255);
+    }
+    if (write(w, "0", 1) != 1)
+        _exit(255);
+    close(w);
+    close(fifo);
+    close(sync_fd);
+
+    if (hooks_run(&spec->hooks.start_container, "startContainer", state_json, &err) < 0) {
+        cleanup_free char *text = hull_error_text(err);
+        dprintf(2, "hull: %s\n", text);
+        _exit(255);
+    }
+    exec_user_process(proc, ctx->seccomp, state_json, -1, extra_env);
+}

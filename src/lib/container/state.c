@@ -1,0 +1,137 @@
+#include "state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../cgroup/cgroup.h"
+#include "../util/utils.h"
+
+const char *container_status_name(enum container_status s)
+{
+    static const char *names[] = {"creating", "created", "running", "paused", "stopped"};
+    return names[s];
+}
+
+int container_id_validate(const char *id, struct hull_error **err)
+{
+    if (id == NULL || *id == '\0')
+        return hull_error_set(err, 0, "container id must not be empty");
+    if (!strcmp(id, ".") || !strcmp(id, ".."))
+        return hull_error_set(err, 0, "invalid container id \"%s\"", id);
+    if (strlen(id) > 1024)
+        return hull_error_set(err, 0, "invalid container id: longer than 1024 characters");
+    for (const char *p = id; *p; p++) {
+        char c = *p;
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                  c == '+' || c == '-' || c == '.';
+        if (!ok)
+            return hull_error_set(err, 0, "invalid container id \"%s\": only [A-Za-z0-9_+.-] are allowed", id);
+    }
+    return 0;
+}
+
+char *state_dir_path(const char *root, const char *id)
+{
+    return xasprintf("%s/%s", root, id);
+}
+
+int state_dir_lock(const char *root, const char *id, int *fd_out, struct hull_error **err)
+{
+    if (container_id_validate(id, err) < 0)
+        return -1;
+    cleanup_free char *dir = state_dir_path(root, id);
+    cleanup_close int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return hull_error_set(err, 0, "container \"%s\" does not exist", id);
+        return hull_error_set(err, errno, "open state directory %s", dir);
+    }
+    while (flock(fd, LOCK_EX) < 0) {
+        if (errno != EINTR)
+            return hull_error_set(err, errno, "lock %s", dir);
+    }
+    *fd_out = steal_fd(&fd);
+    return 0;
+}
+
+int state_load(const char *root, const char *id, struct json_object **out, struct hull_error **err)
+{
+    cleanup_free char *path = xasprintf("%s/%s/state.json", root, id);
+    cleanup_free char *text = NULL;
+    if (read_file(path, &text, NULL, err) < 0) {
+        if ((*err)->errnum == ENOENT) {
+            hull_error_freep(err);
+            return hull_error_set(err, 0, "container \"%s\" does not exist", id);
+        }
+        return -1;
+    }
+    struct json_object *obj = json_tokener_parse(text);
+    if (obj == NULL || !json_object_is_type(obj, json_type_object)) {
+        json_object_put(obj);
+        return hull_error_set(err, 0, "state of container \"%s\" is corrupt: %s", id, path);
+    }
+    *out = obj;
+    return 0;
+}
+
+int state_save(const char *root, const char *id, struct json_object *state, struct hull_error **err)
+{
+    cleanup_free char *path = xasprintf("%s/%s/state.json", root, id);
+    const char *text = json_object_to_json_string_ext(state, JSON_C_TO_STRING_PLAIN);
+    return write_file_atomic(path, text, strlen(text), 0600, err);
+}
+
+static int64_t json_get_int(struct json_object *o, const char *key)
+{
+    struct json_object *v;
+    if (!json_object_object_get_ex(o, key, &v))
+        return 0;
+    return json_object_get_int64(v);
+}
+
+pid_t state_live_pid(struct json_object *state)
+{
+    pid_t pid = (pid_t)json_get_int(state, "pid");
+    if (pid <= 0)
+        return 0;
+    unsigned long long want = (unsigned long long)json_get_int(state, "init_start_time");
+    unsigned long long now = process_start_time(pid);
+    if (now == 0 || now != want)
+        return 0;
+    /* A zombie is a stopped container: it will never run again. */
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ssize_t n = read(fd, buf, sizeof buf - 1);
+        if (n > 0) {
+            buf[n] = '\0';
+            char *p = strrchr(buf, ')');
+            if (p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'))
+                return 0;
+        }
+    }
+    return pid;
+}
+
+enum container_status state_status(const char *root, const char *id, struct json_object *state)
+{
+    pid_t pid = state_live_pid(state);
+    if (pid == 0)
+        return STATUS_STOPPED;
+    cleanup_free char *fifo = xasprintf("%s/%s/exec.fifo", root, id);
+    if (access(fifo, F_OK) == 0)
+        return STATUS_CREATED;
+    cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
+    struct hull_error *ignored = NULL;
+    if (cgroup_manager_load(state, &cg, &ignored) == 0 && cg && cgroup_manager_is_frozen(cg))
+        return STATUS_PAUSED;
+    hull_error_free(ignored);
+    return STATUS_RUNNING;
+}

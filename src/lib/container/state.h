@@ -1,0 +1,48 @@
+/* hull: a container's state on disk, under <root>/<id>/.
+ *
+ *   state.json   what `state` prints, plus what later commands need (init pid and
+ *                its start time to detect pid reuse, the cgroup paths we created)
+ *   exec.fifo    exists from create until start: the init blocks opening it for
+ *                writing, `start` opens it for reading (runc's scheme)
+ * The directory itself is the per-container lock (flock), so concurrent commands
+ * on one container are serialized and different containers never block each other. */
+#ifndef HULL_STATE_H
+#define HULL_STATE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "../util/error.h"
+
+struct json_object;
+
+enum container_status {
+    STATUS_CREATING,
+    STATUS_CREATED,
+    STATUS_RUNNING,
+    STATUS_PAUSED,
+    STATUS_STOPPED,
+};
+
+const char *container_status_name(enum container_status s);
+
+/* Checks an id like runc: [A-Za-z0-9_+.-]+, not "." or "..". */
+int container_id_validate(const char *id, struct hull_error **err);
+
+char *state_dir_path(const char *root, const char *id);
+
+/* Opens and flocks <root>/<id>; ENOENT-style error "container X does not exist". */
+int state_dir_lock(const char *root, const char *id, int *fd_out, struct hull_error **err);
+
+/* Loads state.json as a json object (owned by caller). */
+int state_load(const char *root, const char *id, struct json_object **out, struct hull_error **err);
+int state_save(const char *root, const char *id, struct json_object *state, struct hull_error **err);
+
+/* Computes the live status from the saved state and the kernel: init alive (pid
+ * and start time match) + fifo present = created; frozen cgroup = paused. */
+enum container_status state_status(const char *root, const char *id, struct json_object *state);
+
+/* The init pid if it is still the process we started, else 0. */
+pid_t state_live_pid(struct json_object *state);
+
+#endif

@@ -1,0 +1,398 @@
+/* hull: the container's mounts, in the order config.md requires: the rootfs
+ * becomes a mount point of its own, then every `mounts` entry in order, then
+ * /dev, then pivot_root, then masked and read-only paths. */
+#include "rootfs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "../cgroup/cgroup.h"
+#include "../util/log.h"
+#include "../util/utils.h"
+#include "pathsafe.h"
+
+/* Flags a bind remount must keep: inside a user namespace the kernel locks
+ * nosuid/nodev/noexec/atime flags of mounts inherited from the host, and a
+ * remount that drops them fails with EPERM. */
+static unsigned long locked_flags_of(int fd)
+{
+    struct statvfs sv;
+    if (fstatvfs(fd, &sv) < 0)
+        return 0;
+    unsigned long f = 0;
+    if (sv.f_flag & ST_NOSUID)
+        f |= MS_NOSUID;
+    if (sv.f_flag & ST_NODEV)
+        f |= MS_NODEV;
+    if (sv.f_flag & ST_NOEXEC)
+        f |= MS_NOEXEC;
+    if (sv.f_flag & ST_NOATIME)
+        f |= MS_NOATIME;
+    if (sv.f_flag & ST_NODIRATIME)
+        f |= MS_NODIRATIME;
+    if (sv.f_flag & ST_RELATIME)
+        f |= MS_RELATIME;
+    return f;
+}
+
+static int reopen_in_root(int rootfd, const char *path, struct hull_error **err)
+{
+    return path_open_in_root(rootfd, path, PATH_NO_CREATE, err);
+}
+
+static int remount_bind(int rootfd, const char *dest, unsigned long flags, struct hull_error **err)
+{
+    cleanup_close int fd = reopen_in_root(rootfd, dest, err);
+    if (fd < 0)
+        return -1;
+    char buf[32];
+    unsigned long keep = locked_flags_of(fd);
+    if (mount(NULL, fd_path(fd, buf), NULL, MS_BIND | MS_REMOUNT | keep | flags, NULL) < 0)
+        return hull_error_set(err, errno, "remount %s", dest);
+    return 0;
+}
+
+static int set_propagation(int rootfd, const char *dest, unsigned long prop, struct hull_error **err)
+{
+    cleanup_close int fd = reopen_in_root(rootfd, dest, err);
+    if (fd < 0)
+        return -1;
+    char buf[32];
+    if (mount(NULL, fd_path(fd, buf), NULL, prop, NULL) < 0)
+        return hull_error_set(err, errno, "set propagation of %s", dest);
+    return 0;
+}
+
+/* Copies what the image has at a directory into the tmpfs mounted over it
+ * (the `tmpcopyup` option podman uses for /etc-like directories). */
+static int copy_tree(int from, int to, struct hull_error **err)
+{
+    int dup = fcntl(from, F_DUPFD_CLOEXEC, 3);
+    if (dup < 0)
+        return hull_error_set(err, errno, "dup");
+    cleanup_dir DIR *d = fdopendir(dup);
+    if (!d) {
+        close(dup);
+        return hull_error_set(err, errno, "opendir");
+    }
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        struct stat st;
+        if (fstatat(from, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+            return hull_error_set(err, errno, "stat %s", de->d_name);
+        if (S_ISDIR(st.st_mode)) {
+            if (mkdirat(to, de->d_name, st.st_mode & 07777) < 0 && errno != EEXIST)
+                return hull_error_set(err, errno, "mkdir %s", de->d_name);
+            cleanup_close int f2 = openat(from, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            cleanup_close int t2 = openat(to, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (f2 < 0 || t2 < 0)
+                return hull_error_set(err, errno, "open %s", de->d_name);
+            if (copy_tree(f2, t2, err) < 0)
+                return -1;
+        } else if (S_ISLNK(st.st_mode)) {
+            char target[PATH_MAX];
+            ssize_t n = readlinkat(from, de->d_name, target, sizeof target - 1);
+            if (n < 0)
+                return hull_error_set(err, errno, "readlink %s", de->d_name);
+            target[n] = '\0';
+            if (symlinkat(target, to, de->d_name) < 0 && errno != EEXIST)
+                return hull_error_set(err, errno, "symlink %s", de->d_name);
+        } else if (S_ISREG(st.st_mode)) {
+            cleanup_close int in = openat(from, de->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+            cleanup_close int out =
+                openat(to, de->d_name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, st.st_mode & 07777);
+            if (in < 0 || out < 0)
+                return hull_error_set(err, errno, "copy %s", de->d_name);
+            char buf[65536];
+            ssize_t n;
+            while ((n = read(in, buf, sizeof buf)) > 0)
+                if (write_all(out, buf, n) < 0)
+                    return hull_error_set(err, errno, "copy %s", de->d_name);
+        } else {
+            continue; /* devices, sockets, fifos are not copied up */
+        }
+        fchownat(to, de->d_name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW);
+    }
+    return 0;
+}
+
+static bool is_bind_mount(const struct hull_mount *m)
+{
+    return m->bind || (m->type && !strcmp(m->type, "bind"));
+}
+
+/* Bind mounts use the new mount API where the kernel has it: the attributes
+ * (ro, nosuid...) are set on the detached copy before it becomes visible, and
+ * move_mount attaches it onto the fd we resolved -- no path is looked up twice. */
+static int bind_mount(int rootfd, const struct hull_mount *m, const char *source, int destfd,
+                      struct hull_error **err)
+{
+    unsigned int tree_flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (m->recursive_bind ? AT_RECURSIVE : 0);
+    cleanup_close int tree = open_tree(AT_FDCWD, source, tree_flags);
+    if (tree >= 0) {
+        struct mount_attr attr = {0};
+        if (m->flags & MS_RDONLY)
+            attr.attr_set |= MOUNT_ATTR_RDONLY;
+        if (m->flags & MS_NOSUID)
+            attr.attr_set |= MOUNT_ATTR_NOSUID;
+        if (m->flags & MS_NODEV)
+            attr.attr_set |= MOUNT_ATTR_NODEV;
+        if (m->flags & MS_NOEXEC)
+            attr.attr_set |= MOUNT_ATTR_NOEXEC;
+        if (m->flags & MS_NODIRATIME)
+            attr.attr_set |= MOUNT_ATTR_NODIRATIME;
+        if (m->flags & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME)) {
+            attr.attr_clr |= MOUNT_ATTR__ATIME;
+            attr.attr_set |= (m->flags & MS_NOATIME)       ? MOUNT_ATTR_NOATIME
+                             : (m->flags & MS_STRICTATIME) ? MOUNT_ATTR_STRICTATIME
+                                                           : MOUNT_ATTR_RELATIME;
+        }
+        if (m->clear_flags & MS_RDONLY)
+            attr.attr_clr |= MOUNT_ATTR_RDONLY;
+        if ((attr.attr_set || attr.attr_clr) &&
+            mount_setattr(tree, "", AT_EMPTY_PATH | (m->recursive_bind ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0)
+            return hull_error_set(err, errno, "set attributes of bind mount %s", m->destination);
+        if (move_mount(tree, "", destfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+            return hull_error_set(err, errno, "bind %s onto %s", source, m->destination);
+        return 0;
+    }
+    if (errno != ENOSYS)
+        return hull_error_set(err, errno, "open bind source %s", source);
+    char buf[32];
+    if (mount(source, fd_path(destfd, buf), NULL, MS_BIND | (m->recursive_bind ? MS_REC : 0), NULL) < 0)
+        return hull_error_set(err, errno, "bind %s onto %s", source, m->destination);
+    unsigned long extra = m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+    if (extra && remount_bind(rootfd, m->destination, extra, err) < 0)
+        return -1;
+    return 0;
+}
+
+static int mount_one(const struct rootfs_ctx *ctx, int rootfd, const struct hull_mount *m, struct hull_error **err)
+{
+    bool bind = is_bind_mount(m);
+    cleanup_free char *source = NULL;
+    if (bind) {
+        if (!m->source)
+            return hull_error_set(err, 0, "bind mount to %s has no source", m->destination);
+        source = m->source[0] == '/' ? xstrdup(m->source) : xasprintf("%s/%s", ctx->bundle, m->source);
+    }
+    enum path_create create = PATH_MKDIR;
+    if (bind) {
+        struct stat st;
+        if (stat(source, &st) < 0)
+            return hull_error_set(err, errno, "bind mount source %s", source);
+        if (!S_ISDIR(st.st_mode))
+            create = PATH_MKFILE;
+    }
+    cleanup_close int destfd = path_open_in_root(rootfd, m->destination, create, err);
+    if (destfd < 0)
+        return -1;
+    char buf[32];
+
+    if (m->type && !strcmp(m->type, "cgroup"))
+        return cgroup_mount_in_container(ctx->cgroup, destfd, m->destination, (m->flags & MS_RDONLY) != 0,
+                                         ctx->new_cgroupns, err);
+
+    if (bind) {
+        if (bind_mount(rootfd, m, source, destfd, err) < 0)
+            return -1;
+    } else {
+        cleanup_close int below = -1;
+        if (m->tmpcopyup) {
+            below = open(fd_path(destfd, buf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (below < 0)
+                return hull_error_set(err, errno, "open %s for tmpcopyup", m->destination);
+        }
+        unsigned long flags = m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+        const char *src = m->source ? m->source : m->type;
+        if (mount(src, fd_path(destfd, buf), m->type, flags, m->data) < 0) {
+            int saved = errno;
+            /* sysfs can only be mounted by the owner of the network namespace;
+             * without one of our own, bind the host's read-only, as runc does. */
+            if (saved == EPERM && m->type && !strcmp(m->type, "sysfs")) {
+                if (mount("/sys", fd_path(destfd, buf), NULL, MS_BIND | MS_REC, NULL) < 0)
+                    return hull_error_set(err, errno, "bind /sys onto %s", m->destination);
+                return remount_bind(rootfd, m->destination, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err);
+            }
+            return hull_error_set(err, saved, "mount %s (type %s) onto %s", src, m->type ? m->type : "none",
+                                  m->destination);
+        }
+        if (below >= 0) {
+            cleanup_close int top = reopen_in_root(rootfd, m->destination, err);
+            if (top < 0)
+                return -1;
+            cleanup_close int topdir = open(fd_path(top, buf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (topdir < 0 || copy_tree(below, topdir, err) < 0)
+                return hull_error_wrap(err, "tmpcopyup %s", m->destination);
+        }
+    }
+    if (m->propagation && set_propagation(rootfd, m->destination, m->propagation, err) < 0)
+        return -1;
+    return 0;
+}
+
+/* pivot_root fails when the mount holding the new root is shared; with
+ * rootfsPropagation "shared" we make that one mount private. */
+static void make_parent_mount_private(const char *rootfs)
+{
+    cleanup_free char *p = xstrdup(rootfs);
+    for (;;) {
+        char *slash = strrchr(p, '/');
+        if (!slash)
+            return;
+        if (slash == p)
+            slash[1] = '\0';
+        else
+            *slash = '\0';
+        if (mount(NULL, p, NULL, MS_PRIVATE, NULL) == 0 || !strcmp(p, "/"))
+            return;
+    }
+}
+
+int rootfs_prepare(const struct rootfs_ctx *ctx, struct hull_error **err)
+{
+    const struct hull_spec *spec = ctx->spec;
+    /* Our mounts must never propagate back to the host: start from a slave copy
+     * of the host's tree unless the config asks for another propagation. */
+    unsigned long root_prop = spec->linux_.rootfs_propagation ? spec->linux_.rootfs_propagation : MS_SLAVE | MS_REC;
+    if (mount(NULL, "/", NULL, root_prop | MS_REC, NULL) < 0)
+        return hull_error_set(err, errno, "set propagation of /");
+    make_parent_mount_private(ctx->rootfs);
+    if (mount(ctx->rootfs, ctx->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+        return hull_error_set(err, errno, "bind rootfs %s onto itself", ctx->rootfs);
+
+    cleanup_close int rootfd = open(ctx->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+        return hull_error_set(err, errno, "open rootfs %s", ctx->rootfs);
+
+    /* A /proc or /sys that is a symlink would send the kernel's own files
+     * somewhere we do not control (CVE-2019-19921 and relatives): refuse. */
+    static const char *must_not_be_links[] = {"proc", "sys"};
+    for (size_t i = 0; i < ARRAY_SIZE(must_not_be_links); i++) {
+        struct stat st;
+        if (fstatat(rootfd, must_not_be_links[i], &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+            return hull_error_set(err, 0, "rootfs %s: /%s is a symlink; refusing to mount over it", ctx->rootfs,
+                                  must_not_be_links[i]);
+    }
+
+    for (size_t i = 0; i < spec->n_mounts; i++) {
+        if (mount_one(ctx, rootfd, &spec->mounts[i], err) < 0)
+            return hull_error_wrap(err, "mounts[%zu] (%s)", i, spec->mounts[i].destination);
+    }
+    if (dev_populate(rootfd, ctx, err) < 0)
+        return -1;
+    if (ctx->console_path) {
+        cleanup_close int console = path_open_in_root(rootfd, "/dev/console", PATH_MKFILE, err);
+        if (console < 0)
+            return -1;
+        char buf[32];
+        if (mount(ctx->console_path, fd_path(console, buf), NULL, MS_BIND, NULL) < 0)
+            return hull_error_set(err, errno, "bind %s onto /dev/console", ctx->console_path);
+    }
+    return 0;
+}
+
+int rootfs_pivot(const struct rootfs_ctx *ctx, struct hull_error **err)
+{
+    if (ctx->no_pivot) {
+        /* For initramfs hosts, where pivot_root is impossible. */
+        if (chdir(ctx->rootfs) < 0)
+            return hull_error_set(err, errno, "chdir %s", ctx->rootfs);
+        if (mount(ctx->rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+            return hull_error_set(err, errno, "move %s to /", ctx->rootfs);
+        if (chroot(".") < 0)
+            return hull_error_set(err, errno, "chroot %s", ctx->rootfs);
+        if (chdir("/") < 0)
+            return hull_error_set(err, errno, "chdir /");
+        return 0;
+    }
+    cleanup_close int oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+    cleanup_close int newroot = open(ctx->rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+    if (oldroot < 0 || newroot < 0)
+        return hull_error_set(err, errno, "open / or %s", ctx->rootfs);
+    if (fchdir(newroot) < 0)
+        return hull_error_set(err, errno, "chdir %s", ctx->rootfs);
+    /* pivot_root(".", ".") stacks the old root on top of the new one; we then
+     * detach it, so no path in the container leads to the host's tree. */
+    if (syscall(SYS_pivot_root, ".", ".") < 0)
+        return hull_error_set(err, errno, "pivot_root %s", ctx->rootfs);
+    if (fchdir(oldroot) < 0)
+        return hull_error_set(err, errno, "fchdir old root");
+    if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+        return hull_error_set(err, errno, "make old root slave");
+    if (umount2(".", MNT_DETACH) < 0)
+        return hull_error_set(err, errno, "detach old root");
+    if (chdir("/") < 0)
+        return hull_error_set(err, errno, "chdir /");
+    return 0;
+}
+
+static int mask_path(int rootfd, const char *path, struct hull_error **err)
+{
+    cleanup_close int fd = path_open_in_root(rootfd, path, PATH_NO_CREATE, err);
+    if (fd < 0) {
+        if ((*err)->errnum == ENOENT) {
+            hull_error_freep(err);
+            return 0; /* nothing to hide */
+        }
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return hull_error_set(err, errno, "stat %s", path);
+    char buf[32];
+    if (S_ISDIR(st.st_mode)) {
+        if (mount("tmpfs", fd_path(fd, buf), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0k") < 0)
+            return hull_error_set(err, errno, "mask directory %s", path);
+    } else if (mount("/dev/null", fd_path(fd, buf), NULL, MS_BIND, NULL) < 0) {
+        return hull_error_set(err, errno, "mask %s", path);
+    }
+    return 0;
+}
+
+static int readonly_path(int rootfd, const char *path, struct hull_error **err)
+{
+    cleanup_close int fd = path_open_in_root(rootfd, path, PATH_NO_CREATE, err);
+    if (fd < 0) {
+        if ((*err)->errnum == ENOENT) {
+            hull_error_freep(err);
+            return 0;
+        }
+        return -1;
+    }
+    char buf[32];
+    if (mount(fd_path(fd, buf), fd_path(fd, buf), NULL, MS_BIND | MS_REC, NULL) < 0)
+        return hull_error_set(err, errno, "bind %s read-only", path);
+    return remount_bind(rootfd, path, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err);
+}
+
+int rootfs_finalize(const struct rootfs_ctx *ctx, struct hull_error **err)
+{
+    const struct hull_linux *lx = &ctx->spec->linux_;
+    cleanup_close int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+        return hull_error_set(err, errno, "open /");
+    for (char **p = lx->masked_paths; p && *p; p++)
+        if (mask_path(rootfd, *p, err) < 0)
+            return hull_error_wrap(err, "linux.maskedPaths");
+    for (char **p = lx->readonly_paths; p && *p; p++)
+        if (readonly_path(rootfd, *p, err) < 0)
+            return hull_error_wrap(err, "linux.readonlyPaths");
+    if (ctx->spec->root_readonly) {
+        unsigned long keep = locked_flags_of(rootfd);
+        if (mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL) < 0)
+            return hull_error_set(err, errno, "remount / read-only (root.readonly)");
+    }
+    if (lx->rootfs_propagation && mount(NULL, "/", NULL, lx->rootfs_propagation, NULL) < 0)
+        return hull_error_set(err, errno, "set rootfsPropagation");
+    return 0;
+}

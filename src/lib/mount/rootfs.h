@@ -1,0 +1,36 @@
+/* hull: building the container's filesystem view inside its new mount
+ * namespace: the rootfs, config mounts in order, /dev, pivot_root, masked and
+ * read-only paths.  Runs in the container's init before exec; every path inside
+ * the rootfs goes through pathsafe.h. */
+#ifndef HULL_ROOTFS_H
+#define HULL_ROOTFS_H
+
+#include <stdbool.h>
+
+#include "../spec/spec.h"
+#include "../util/error.h"
+
+struct cgroup_manager;
+
+struct rootfs_ctx {
+    const struct hull_spec *spec;
+    const char *rootfs;   /* absolute host path */
+    const char *bundle;   /* absolute, for relative bind sources */
+    struct cgroup_manager *cgroup;
+    bool in_userns;       /* mknod is impossible: bind devices from the host */
+    bool new_cgroupns;
+    bool no_pivot;
+    const char *console_path; /* pty slave to bind at /dev/console, or NULL */
+};
+
+/* Before the createRuntime hooks: propagation, rootfs bind, every config mount, /dev. */
+int rootfs_prepare(const struct rootfs_ctx *ctx, struct hull_error **err);
+/* After createContainer hooks: pivot_root (or MS_MOVE + chroot with --no-pivot). */
+int rootfs_pivot(const struct rootfs_ctx *ctx, struct hull_error **err);
+/* After pivot: masked paths, read-only paths, read-only root, rootfsPropagation. */
+int rootfs_finalize(const struct rootfs_ctx *ctx, struct hull_error **err);
+
+/* Creates /dev/null etc. and linux.devices in the directory fd devfd. */
+int dev_populate(int rootfd, const struct rootfs_ctx *ctx, struct hull_error **err);
+
+#endif

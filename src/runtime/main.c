@@ -1,0 +1,159 @@
+/* hull-runtime: an OCI runtime whose command line is runc's, flag for flag.
+ *
+ * This file parses the global flags and dispatches to one small function per
+ * command; the work is done by the library (src/lib).  Flags are parsed with
+ * getopt_long_only so both "--root X" and runc's Go-style "-root X" work, as
+ * urfave/cli accepts both. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "util/log.h"
+#include "util/utils.h"
+
+struct global_opts g_opts = {
+    .root = "/run/hull",
+};
+
+static const struct command commands[] = {
+    {"checkpoint", cmd_unsupported, "checkpoint a running container (not supported)"},
+    {"create", cmd_create, "create a container"},
+    {"delete", cmd_delete, "delete any resources held by the container"},
+    {"events", cmd_events, "display container events such as OOM notifications, cpu, memory and IO usage"},
+    {"exec", cmd_exec, "execute new process inside the container"},
+    {"features", cmd_features, "show the enabled features"},
+    {"kill", cmd_kill, "kill sends the specified signal (default: SIGTERM) to the container's init process"},
+    {"list", cmd_list, "lists containers started by hull-runtime with the given root"},
+    {"pause", cmd_pause, "pause suspends all processes inside the container"},
+    {"ps", cmd_ps, "ps displays the processes running inside a container"},
+    {"restore", cmd_unsupported, "restore a container from a previous checkpoint (not supported)"},
+    {"resume", cmd_resume, "resumes all processes that have been previously paused"},
+    {"run", cmd_run, "create and run a container"},
+    {"spec", cmd_spec, "create a new specification file"},
+    {"start", cmd_start, "executes the user defined process in a created container"},
+    {"state", cmd_state, "output the state of a container"},
+    {"update", cmd_update, "update container resource constraints"},
+    {NULL, NULL, NULL},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "hull-runtime - an OCI runtime with runc's command line\n\n"
+               "USAGE:\n   hull-runtime [global options] command [command options] [arguments...]\n\n"
+               "COMMANDS:\n");
+    for (const struct command *c = commands; c->name; c++)
+        fprintf(f, "   %-12s %s\n", c->name, c->help);
+    fprintf(f, "\nGLOBAL OPTIONS:\n"
+               "   --debug                  enable debug logging\n"
+               "   --log value              set the log file to write hull-runtime logs to (default is stderr)\n"
+               "   --log-format value       set the log format ('text' (default), or 'json')\n"
+               "   --root value             root directory for storage of container state (default: \"/run/hull\")\n"
+               "   --systemd-cgroup         use systemd cgroups (not available: hull has no systemd driver)\n"
+               "   --rootless value         ignore cgroup permission errors ('true', 'false', or 'auto') (default: "
+               "\"auto\")\n"
+               "   --criu value             path to the criu binary (accepted, unused)\n"
+               "   --help, -h               show help\n"
+               "   --version, -v            print the version\n");
+}
+
+static void print_version(void)
+{
+    printf("hull-runtime version %s\nspec: 1.2.0\n", HULL_VERSION);
+}
+
+int main(int argc, char **argv)
+{
+    enum { OPT_ROOT = 1000, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD, OPT_ROOTLESS, OPT_CRIU };
+    static const struct option longopts[] = {
+        {"root", required_argument, NULL, OPT_ROOT},
+        {"log", required_argument, NULL, OPT_LOG},
+        {"log-format", required_argument, NULL, OPT_LOG_FORMAT},
+        {"debug", no_argument, NULL, OPT_DEBUG},
+        {"systemd-cgroup", no_argument, NULL, OPT_SYSTEMD},
+        {"rootless", required_argument, NULL, OPT_ROOTLESS},
+        {"criu", required_argument, NULL, OPT_CRIU},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'v'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *log_path = NULL, *log_format = "text";
+    bool debug = false, systemd = false;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long_only(argc, argv, "+hv", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_ROOT:
+            g_opts.root = optarg;
+            break;
+        case OPT_LOG:
+            log_path = optarg;
+            break;
+        case OPT_LOG_FORMAT:
+            if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
+                fprintf(stderr, "hull-runtime: invalid --log-format \"%s\": must be text or json\n", optarg);
+                return 1;
+            }
+            log_format = optarg;
+            break;
+        case OPT_DEBUG:
+            debug = true;
+            break;
+        case OPT_SYSTEMD:
+            systemd = true;
+            break;
+        case OPT_ROOTLESS:
+            if (strcmp(optarg, "true") && strcmp(optarg, "false") && strcmp(optarg, "auto")) {
+                fprintf(stderr, "hull-runtime: invalid --rootless \"%s\": must be true, false or auto\n", optarg);
+                return 1;
+            }
+            break;
+        case OPT_CRIU:
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        case 'v':
+            print_version();
+            return 0;
+        default:
+            fprintf(stderr, "hull-runtime: unknown global option \"%s\" (see hull-runtime --help)\n",
+                    argv[optind - 1]);
+            return 1;
+        }
+    }
+    if (hull_log_init(log_path, !strcmp(log_format, "json"), debug) < 0) {
+        fprintf(stderr, "hull-runtime: cannot open log file %s: %s\n", log_path, strerror(errno));
+        return 1;
+    }
+    g_opts.log_json = !strcmp(log_format, "json");
+    if (optind >= argc) {
+        usage(stderr);
+        return 1;
+    }
+    const char *name = argv[optind];
+    if (systemd) {
+        report_error_text("--systemd-cgroup is not supported: this hull-runtime has no systemd cgroup driver "
+                          "(use the default cgroupfs driver)");
+        return 1;
+    }
+    for (const struct command *cmd = commands; cmd->name; cmd++) {
+        if (!strcmp(cmd->name, name)) {
+            /* Each command parses its own flags; its argv[0] is the command name.
+             * optind = 0 makes glibc's getopt start afresh. */
+            int sub_argc = argc - optind;
+            char **sub_argv = argv + optind;
+            optind = 0;
+            return cmd->fn(sub_argc, sub_argv);
+        }
+    }
+    if (!strcmp(name, "help")) {
+        usage(stdout);
+        return 0;
+    }
+    report_error_text_fmt("unknown command \"%s\" (see hull-runtime --help)", name);
+    return 1;
+}

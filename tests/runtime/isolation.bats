@@ -1,0 +1,108 @@
+#!/usr/bin/env bats
+# What a container sees: namespaces created and joined, user namespaces, time.
+
+load ../lib/common
+
+setup() { setup_bundle; }
+teardown() {
+    teardown_bundle
+    [ -z "${NETNS:-}" ] || ip netns delete "$NETNS" 2>/dev/null || true
+}
+
+@test "the container's process is PID 1 and sees only its own processes" {
+    update_config '.process.args = ["sh", "-c", "echo pid=$$; ps -o pid | tail -n +2 | wc -l"]'
+    run runtime run --bundle "$BUNDLE" "$(new_id)"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = pid=1 ]
+    # sh, ps, tail, wc: nothing from the host
+    [ "${lines[1]}" -le 4 ]
+}
+
+@test "the container has its own hostname and domainname" {
+    update_config '.hostname = "box-1" | .domainname = "example.org" | .process.args = ["sh", "-c", "hostname; cat /proc/sys/kernel/domainname"]'
+    run runtime run --bundle "$BUNDLE" "$(new_id)"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = box-1 ]
+    [ "${lines[1]}" = example.org ]
+    [ "$(hostname)" != box-1 ]
+}
+
+@test "a new network namespace has only lo" {
+    update_config '.process.args = ["ls", "/sys/class/net"]'
+    run runtime run --bundle "$BUNDLE" "$(new_id)"
+    [ "$status" -eq 0 ]
+    [ "$output" = lo ]
+}
+
+@test "the container's / is its rootfs, not the host's" {
+    touch "$BUNDLE/rootfs/i-am-the-rootfs"
+    update_config '.process.args = ["sh", "-c", "ls /i-am-the-rootfs && ! ls /work 2>/dev/null"]'
+    run runtime run --bundle "$BUNDLE" "$(new_id)"
+    [ "$status" -eq 0 ]
+}
+
+@test "every namespace of the config is a new one (inodes differ from the host's)" {
+    update_config '.linux.namespaces += [{"type":"cgroup"}] | .linux.namespaces |= unique_by(.type) | .process.args = ["sh", "-c", "for n in pid net mnt ipc uts cgroup; do readlink /proc/1/ns/$n; done"]'
+    run runtime run --bundle "$BUNDLE" "$(new_id)"
+    [ "$status" -eq 0 ]
+    i=0
+    for n in pid net mnt ipc uts cgroup; do
+        [ "${lines[$i]}" != "$(readlink /proc/self/ns/$n)" ] || { echo "$n is the host's"; false; }
+        i=$((i + 1))
+    done
+}
+
+@test "a namespace with a path is joined, not created (network namespace by path)" {
+    NETNS=hulltest-$$-$RANDOM
+    ip netns add "$NETNS"
+    ip -n "$NETNS" link add dummy-hull type dummy
+    update_config ".linux.namespaces |= map(if .type == \"network\" then .path = \"/run/netns/$NETNS\" else . end) | .process.args = [\"ls\", \"/sys/class/net\"]"
+    run runtime run --bundle "$BUNDLE" "$(new_id)"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *dummy-hull* ]]
+}
+
+@test "without a network namespace in the config the container shares the host's" {
+    update_config '.linux.namespaces |= map(select(.type != "network")) | .process.args = ["readlink", "/proc/self/ns/net"]'
+    run runtime run --bundle "$BUNDLE" "$(new_id)"
+    [ "$status" -eq 0 ]
+    [ "$output" = "$(readlink /proc/self/ns/net)" ]
+}
+
+@test "a user namespace maps container root to a host uid" {
+    chown -R 100000:100000 "$BUNDLE/rootfs"
+    update_config '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .process.args = ["sh", "-c", "id -u; cat /proc/self/uid_map; sleep 1"]'
+    id=$(new_id)
+    runtime run -d --bundle "$BUNDLE" "$id" >"$TEST_DIR/out" 2>&1
+    sleep 0.3
+    pid=$(runtime state "$id" | jq .pid)
+    [ "$(awk '/^Uid:/ {print $2}' /proc/$pid/status)" = 100000 ]
+    sleep 1
+    grep -q '^0$' "$TEST_DIR/out"
+    grep -qE '^ *0 +100000 +65536' "$TEST_DIR/out"
+}
+
+@test "a time namespace applies linux.timeOffsets" {
+    [ -e /proc/self/ns/time ] || skip "kernel without time namespaces"
+    update_config '.linux.namespaces += [{"type":"time"}] | .linux.timeOffsets = {"monotonic": {"secs": 86400, "nanosecs": 0}, "boottime": {"secs": 172800, "nanosecs": 0}} | .process.args = ["cat", "/proc/uptime"]'
+    run runtime run --bundle "$BUNDLE" "$(new_id)"
+    [ "$status" -eq 0 ]
+    host=$(cut -d. -f1 /proc/uptime)
+    ctr=$(echo "$output" | cut -d. -f1)
+    [ "$ctr" -ge $((host + 172800 - 5)) ]
+}
+
+@test "the container cannot see host mounts after pivot_root" {
+    update_config '.process.args = ["sh", "-c", "cat /proc/self/mountinfo"]'
+    run runtime run --bundle "$BUNDLE" "$(new_id)"
+    [ "$status" -eq 0 ]
+    [[ "$output" != *"/work"* ]]
+    [[ "$output" != *"$TEST_DIR"* ]]
+}
+
+@test "--no-pivot (MS_MOVE + chroot) also gives the container its rootfs" {
+    update_config '.process.args = ["sh", "-c", "ls /bin/busybox && echo ok"]'
+    run runtime run --no-pivot --bundle "$BUNDLE" "$(new_id)"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *ok* ]]
+}
