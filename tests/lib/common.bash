@@ -27,6 +27,7 @@ runtime() {
 # Sets up $TEST_DIR, $TEST_ROOT and $BUNDLE (a busybox bundle whose config is the
 # runtime's own `spec` output with terminal off and args set to "$@" if given).
 setup_bundle() {
+    mkdir -p "$WORK_BASE"
     TEST_DIR=$(mktemp -d "$WORK_BASE/t.XXXXXX")
     TEST_ROOT=$TEST_DIR/state
     BUNDLE=$TEST_DIR/bundle
@@ -37,7 +38,7 @@ setup_bundle() {
     # a private copy is cheap (busybox is one file + symlinks) and lets tests write into it
     cp -a "$rootfs/." "$BUNDLE/rootfs/"
     (cd "$BUNDLE" && "$HULL_RUNTIME" spec) || return 1
-    update_config '.process.terminal = false'
+    update_config '.process.terminal = false | .root.readonly = false'
     if [ $# -gt 0 ]; then
         local args
         args=$(printf '%s\n' "$@" | jq -R . | jq -s .)
@@ -111,4 +112,15 @@ assert_no_leftovers() {
         echo "process left behind for $id" >&2
         return 1
     fi
+}
+
+# run_quiet CMD...: like bats' `run`, but output goes through a file, so a
+# container that inherits stdout (create, run -d) cannot make the capture hang.
+run_quiet() {
+    local out=$TEST_DIR/.run_quiet.$$
+    "$@" </dev/null >"$out" 2>&1
+    status=$?
+    output=$(cat "$out")
+    mapfile -t lines <"$out"
+    rm -f "$out"
 }

@@ -11,7 +11,7 @@ teardown() { teardown_bundle; }
 expect_create_fails() {
     local id
     id=$(new_id)
-    run runtime create --bundle "$BUNDLE" "$id"
+    run_quiet runtime create --bundle "$BUNDLE" "$id"
     echo "output: $output"
     [ "$status" -ne 0 ]
     if is_hull; then
@@ -109,7 +109,7 @@ expect_create_fails() {
     update_config '.process.args = ["sleep", "100"]'
     id=$(new_id)
     runtime create --bundle "$BUNDLE" "$id"
-    run runtime create --bundle "$BUNDLE" "$id"
+    run_quiet runtime create --bundle "$BUNDLE" "$id"
     [ "$status" -ne 0 ]
     if is_hull; then [[ "$output" == *exists* ]]; fi
     [ "$(container_status "$id")" = created ]
@@ -117,7 +117,7 @@ expect_create_fails() {
 
 @test "an id with / or .." {
     for bad in "a/b" ".." "../x"; do
-        run runtime create --bundle "$BUNDLE" "$bad"
+        run_quiet runtime create --bundle "$BUNDLE" "$bad"
         [ "$status" -ne 0 ]
     done
     [ -z "$(ls -A "$TEST_ROOT")" ]

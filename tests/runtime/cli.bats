@@ -34,7 +34,7 @@ teardown() { teardown_bundle; }
 }
 
 @test "an unknown command flag fails and names it" {
-    run runtime create --frobnicate x
+    run_quiet runtime create --frobnicate x
     [ "$status" -ne 0 ]
     [[ "$output" == *frobnicate* ]]
 }

@@ -40,7 +40,7 @@ hook() { echo "{\"path\": \"$TEST_DIR/hook.sh\", \"args\": [\"hook.sh\", \"$1\"]
 @test "a failing prestart hook aborts create and leaves nothing behind" {
     update_config '.hooks = {"prestart": [{"path": "/bin/false"}]}'
     id=$(new_id)
-    run runtime create --bundle "$BUNDLE" "$id"
+    run_quiet runtime create --bundle "$BUNDLE" "$id"
     [ "$status" -ne 0 ]
     [[ "$output" == *prestart* ]]
     assert_no_leftovers "$id"
@@ -49,7 +49,7 @@ hook() { echo "{\"path\": \"$TEST_DIR/hook.sh\", \"args\": [\"hook.sh\", \"$1\"]
 @test "a failing createRuntime hook aborts create and leaves nothing behind" {
     update_config '.hooks = {"createRuntime": [{"path": "/bin/sh", "args": ["sh", "-c", "exit 3"]}]}'
     id=$(new_id)
-    run runtime create --bundle "$BUNDLE" "$id"
+    run_quiet runtime create --bundle "$BUNDLE" "$id"
     [ "$status" -ne 0 ]
     assert_no_leftovers "$id"
 }
@@ -58,7 +58,7 @@ hook() { echo "{\"path\": \"$TEST_DIR/hook.sh\", \"args\": [\"hook.sh\", \"$1\"]
     update_config '.hooks = {"prestart": [{"path": "/bin/sleep", "args": ["sleep", "30"], "timeout": 1}]}'
     id=$(new_id)
     SECONDS=0
-    run runtime create --bundle "$BUNDLE" "$id"
+    run_quiet runtime create --bundle "$BUNDLE" "$id"
     [ "$status" -ne 0 ]
     [ "$SECONDS" -lt 10 ]
     [[ "$output" == *time* ]]

@@ -383,6 +383,9 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
     bool into_cgroup = false;
     cs.pid = clone_init(clone_flags, cgroup_manager_clone_fd(cs.cg), &into_cgroup);
     if (cs.pid == 0) {
+        /* The lock is an flock on our copy of the directory fd: the init must
+         * not hold it while it waits for `start`, or start would wait forever. */
+        close(lock_fd);
         close(sync_pair[0]);
         container_init(&ctx);
     }

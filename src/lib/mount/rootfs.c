@@ -266,7 +266,8 @@ int rootfs_prepare(const struct rootfs_ctx *ctx, struct hull_error **err)
     unsigned long root_prop = spec->linux_.rootfs_propagation ? spec->linux_.rootfs_propagation : MS_SLAVE | MS_REC;
     if (mount(NULL, "/", NULL, root_prop | MS_REC, NULL) < 0)
         return hull_error_set(err, errno, "set propagation of /");
-    make_parent_mount_private(ctx->rootfs);
+    if (root_prop & MS_SHARED)
+        make_parent_mount_private(ctx->rootfs);
     if (mount(ctx->rootfs, ctx->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
         return hull_error_set(err, errno, "bind rootfs %s onto itself", ctx->rootfs);
 
@@ -351,7 +352,7 @@ static int mask_path(int rootfd, const char *path, struct hull_error **err)
         return hull_error_set(err, errno, "stat %s", path);
     char buf[32];
     if (S_ISDIR(st.st_mode)) {
-        if (mount("tmpfs", fd_path(fd, buf), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0k") < 0)
+        if (mount("tmpfs", fd_path(fd, buf), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
             return hull_error_set(err, errno, "mask directory %s", path);
     } else if (mount("/dev/null", fd_path(fd, buf), NULL, MS_BIND, NULL) < 0) {
         return hull_error_set(err, errno, "mask %s", path);

@@ -1,0 +1,131 @@
+#!/usr/bin/env bats
+# The limits hold: a memory hog is OOM-killed (and `events` says so), a fork
+# storm stops at pids.limit, a CPU quota throttles a busy loop, the device
+# filter refuses a device the rules do not allow.
+
+load ../lib/common
+load helpers
+
+setup() { setup_bundle; }
+teardown() { cg_teardown; }
+
+@test "a memory hog under a 32 MiB limit is OOM-killed: exit 137" {
+    # swap == limit: no swap to escape into (zram here)
+    update_config '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}
+        | .process.args = ["tail", "/dev/zero"]'
+    id=$(new_id)
+    run timeout 60 "$HULL_RUNTIME" --root "$TEST_ROOT" run --bundle "$BUNDLE" "$id"
+    echo "$output"
+    [ "$status" -eq 137 ]
+}
+
+@test "events reports the OOM kill" {
+    update_config '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}
+        | .process.args = ["sh", "-c", "sleep 0.5; tail /dev/zero"]'
+    id=$(new_id)
+    runtime create --bundle "$BUNDLE" "$id"
+    timeout 30 "$HULL_RUNTIME" --root "$TEST_ROOT" events --interval 1s "$id" >"$TEST_DIR/events" 2>&1 &
+    events_pid=$!
+    sleep 0.3
+    runtime start "$id"
+    wait_status "$id" stopped 400
+    # events ends by itself when the container stops (give runc's a moment)
+    for i in $(seq 50); do kill -0 "$events_pid" 2>/dev/null || break; sleep 0.1; done
+    kill "$events_pid" 2>/dev/null || true
+    cat "$TEST_DIR/events"
+    grep -q '"type":"oom"' "$TEST_DIR/events"
+    grep '"type":"oom"' "$TEST_DIR/events" | head -1 | jq -e --arg id "$id" '.id == $id'
+}
+
+@test "a fork storm stops at pids.limit and the container survives" {
+    update_config '.linux.resources.pids = {"limit": 20}
+        | .process.args = ["sh", "-c", "sh -c \"i=0; while [ \\$i -lt 60 ]; do sleep 30 & i=\\$((i+1)); done\" 2>/dev/null; echo spawned > /tmp/done; exec sleep 30"]'
+    id=$(new_id)
+    start_detached "$id"
+    for i in $(seq 100); do [ -e "$BUNDLE/rootfs/tmp/done" ] && break; sleep 0.05; done
+    pid=$(init_pid "$id")
+    dir=$(cg_dir "$pid" pids)
+    current=$(cat "$dir/pids.current")
+    echo "pids.current=$current"
+    [ "$current" -le 20 ]
+    [ "$current" -ge 15 ]
+    # the kernel refused forks: pids.events counts them
+    [ "$(awk '$1 == "max" { print $2 }' "$dir/pids.events")" -gt 0 ]
+    [ "$(container_status "$id")" = running ]
+    n=$(runtime ps --format json "$id" | jq length)
+    [ "$n" -le 20 ]
+}
+
+@test "a CPU quota of 20% throttles a busy loop" {
+    update_config '.linux.resources.cpu = {"quota": 20000, "period": 100000}
+        | .process.args = ["sh", "-c", "while :; do :; done"]'
+    id=$(new_id)
+    start_detached "$id"
+    pid=$(init_pid "$id")
+    if is_v2; then
+        dir=$(cg_dir "$pid" cpu)
+        grep -q "^20000 100000$" "$dir/cpu.max"
+        t0=$(awk '$1 == "usage_usec" { print $2 * 1000 }' "$dir/cpu.stat")
+        sleep 1
+        t1=$(awk '$1 == "usage_usec" { print $2 * 1000 }' "$dir/cpu.stat")
+        thr=$(awk '$1 == "nr_throttled" { print $2 }' "$dir/cpu.stat")
+    else
+        [ "$(cat "$(cg_dir "$pid" cpu)/cpu.cfs_quota_us")" = 20000 ]
+        acct=$(cg_dir "$pid" cpuacct)
+        t0=$(cat "$acct/cpuacct.usage")
+        sleep 1
+        t1=$(cat "$acct/cpuacct.usage")
+        thr=$(awk '$1 == "nr_throttled" { print $2 }' "$(cg_dir "$pid" cpu)/cpu.stat")
+    fi
+    used_ms=$(((t1 - t0) / 1000000))
+    echo "used ${used_ms}ms of CPU in 1s, throttled $thr times"
+    [ "$used_ms" -lt 350 ]
+    [ "$used_ms" -gt 50 ]
+    [ "$thr" -gt 0 ]
+}
+
+# A host device node bind-mounted in: the mount works, only the device cgroup decides.
+bind_loop_control() {
+    update_config '.mounts += [{"destination": "/dev/loop-control", "type": "bind", "source": "/dev/loop-control", "options": ["bind"]}]'
+}
+
+@test "the device filter denies a device the rules do not allow" {
+    [ -c /dev/loop-control ] || skip "no /dev/loop-control on this host"
+    bind_loop_control
+    update_config '.process.args = ["sh", "-c", "true </dev/null && echo null-ok; true </dev/loop-control && echo loop-ok; true"]'
+    id=$(new_id)
+    run runtime run --bundle "$BUNDLE" "$id"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *null-ok* ]]
+    [[ "$output" != *loop-ok* ]]
+    [[ "$output" == *"Operation not permitted"* ]]
+}
+
+@test "a device rule allows the device, in the listed order" {
+    [ -c /dev/loop-control ] || skip "no /dev/loop-control on this host"
+    bind_loop_control
+    # later rules win: deny all, allow 10:237 read, then deny its write
+    update_config '.linux.resources.devices = [
+            {"allow": false, "access": "rwm"},
+            {"allow": true, "type": "c", "major": 10, "minor": 237, "access": "rw"},
+            {"allow": false, "type": "c", "major": 10, "minor": 237, "access": "w"}]
+        | .process.args = ["sh", "-c", "true </dev/loop-control && echo read-ok; true >/dev/loop-control && echo write-ok; true"]'
+    id=$(new_id)
+    run runtime run --bundle "$BUNDLE" "$id"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *read-ok* ]]
+    [[ "$output" != *write-ok* ]]
+}
+
+@test "devices listed in linux.devices are usable whatever the rules say" {
+    is_hull || skip "runc 1.1 does not allow linux.devices entries in the device cgroup"
+    update_config '.linux.devices = [{"path": "/dev/hull-loopctl", "type": "c", "major": 10, "minor": 237, "fileMode": 438}]
+        | .process.args = ["sh", "-c", "true </dev/hull-loopctl && echo read-ok"]'
+    id=$(new_id)
+    run runtime run --bundle "$BUNDLE" "$id"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *read-ok* ]]
+}
