@@ -5,9 +5,9 @@ MESON ?= meson
 
 # Debian packages the project needs to build, test and benchmark.
 DEB_BUILD := build-essential meson ninja-build pkg-config libjson-c-dev libseccomp-dev libcap-dev \
-             libarchive-dev libmnl-dev
+             libarchive-dev libmnl-dev nettle-dev
 DEB_RUNTIME := busybox-static iproute2 util-linux procps kmod
-DEB_TEST := bats jq python3-jsonschema time bc runc crun hyperfine qemu-system-x86 cpio zstd e2fsprogs
+DEB_TEST := bats jq python3-jsonschema time bc runc crun umoci skopeo podman hyperfine qemu-system-x86 cpio zstd e2fsprogs
 DEB_ALL := $(DEB_BUILD) $(DEB_RUNTIME) $(DEB_TEST) $(DEB_EXTRA)
 
 .PHONY: all deps build demo check clean bench
@@ -27,6 +27,9 @@ $(BUILD)/build.ninja:
 
 build: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
+	@# the binaries where the README and the tests expect them
+	ln -sf src/runtime/hull-runtime $(BUILD)/hull-runtime
+	@if [ -x $(BUILD)/src/engine/hull ]; then ln -sf src/engine/hull $(BUILD)/hull; fi
 
 demo: deps build
 	./scripts/demo.sh

@@ -6,7 +6,9 @@ set -euo pipefail
 dir=$1
 bb=/bin/busybox   # Debian's busybox-static installs a static binary here
 [ -x "$bb" ] || { echo "make-rootfs: busybox not found: apt-get install busybox-static" >&2; exit 1; }
+mkdir -p "$(dirname "$dir")"
 tmp=$(mktemp -d "$(dirname "$dir")/.rootfs.XXXXXX")
+chmod 755 "$tmp"
 mkdir -p "$tmp"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,root,var,run,home}
 cp "$bb" "$tmp/bin/busybox"
 for applet in $("$bb" --list); do

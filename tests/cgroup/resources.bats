@@ -116,7 +116,7 @@ teardown() { cg_teardown; }
         grep -q "^$dev .*rbps=1048576" "$dir/io.max"
         grep -q "^$dev .*wiops=300" "$dir/io.max"
         if [ -e "$dir/io.bfq.weight" ]; then grep -q "default 300" "$dir/io.bfq.weight"
-        else grep -q "default 2929" "$dir/io.weight"; fi # 1 + (300 - 10) * 9999 / 990
+        else cat "$dir/io.weight"; grep -q "default 2929" "$dir/io.weight"; fi # 1 + (300 - 10) * 9999 / 990
     else
         dir=$(cg_dir "$pid" blkio)
         [ "$(cat "$dir/blkio.throttle.read_bps_device")" = "$dev 1048576" ]
@@ -145,7 +145,7 @@ teardown() { cg_teardown; }
 
 @test "unified: a v2 file is written where the controller is in the v2 hierarchy" {
     if is_v2; then
-        update_config '.linux.resources.unified = {"memory.high": "50000000", "pids.max": "33"}'
+        update_config '.linux.resources.unified = {"memory.high": "52428800", "pids.max": "33"}'
     else
         [ "$(cg_layout)" = hybrid ] || skip "no cgroup v2 hierarchy"
         has_controller hugetlb && [ -z "$(v1_mount hugetlb)" ] || skip "no controller lives in the unified hierarchy here"
@@ -157,7 +157,7 @@ teardown() { cg_teardown; }
     start_detached "$id"
     dir=$(unified_dir "$(init_pid "$id")")
     if is_v2; then
-        [ "$(cat "$dir/memory.high")" = 50000000 ]
+        [ "$(cat "$dir/memory.high")" = 52428800 ]
         [ "$(cat "$dir/pids.max")" = 33 ]
     else
         [ "$(cat "$dir/hugetlb.2MB.max")" = 6291456 ]

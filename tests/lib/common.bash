@@ -118,8 +118,8 @@ assert_no_leftovers() {
 # container that inherits stdout (create, run -d) cannot make the capture hang.
 run_quiet() {
     local out=$TEST_DIR/.run_quiet.$$
-    "$@" </dev/null >"$out" 2>&1
-    status=$?
+    status=0
+    "$@" </dev/null >"$out" 2>&1 || status=$?
     output=$(cat "$out")
     mapfile -t lines <"$out"
     rm -f "$out"

@@ -43,20 +43,21 @@ start_host_sleeper() {
 
 @test "escape: host processes cannot be ptraced" {
     start_host_sleeper
-    in_container "hull-escape-probe ptrace $HOST_PID; hull-escape-probe ptrace 1"
+    in_container "hull-escape-probe ptrace $HOST_PID; sleep 100 & hull-escape-probe ptrace \$!; kill -9 \$!"
     [ "$status" -eq 0 ]
     [ "${lines[0]}" = "ptrace attach: No such process" ]
-    # attaching to its own init is allowed (same uid, dumpable after execve):
-    # the namespace, not ptrace itself, keeps the host out of reach
+    # ptrace itself works inside (a process of the container can be traced):
+    # the pid namespace, not a broken ptrace, keeps the host out of reach
     [ "${lines[1]}" = "ptrace attach: SUCCEEDED" ]
 }
 
 @test "escape: cannot mount" {
     in_container "mount -t tmpfs none /tmp; mount --bind / /tmp; mount -o remount,rw /"
     [ "$status" -ne 0 ]
-    [[ "${lines[0]}" == *"mounting none on /tmp failed: Operation not permitted"* ]]
-    [[ "${lines[1]}" == *"mounting / on /tmp failed: Operation not permitted"* ]]
-    [[ "${lines[2]}" == *"Operation not permitted"* ]]
+    # busybox mount's words for EPERM
+    [ "${lines[0]}" = "mount: permission denied (are you root?)" ]
+    [ "${lines[1]}" = "mount: permission denied (are you root?)" ]
+    [ "${lines[2]}" = "mount: permission denied (are you root?)" ]
 }
 
 @test "escape: cannot load kernel modules" {

@@ -7,14 +7,15 @@ static int tap_n = 0, tap_failed = 0;
 #define TAP_CHECK(cond, ...)                                                                                           \
     do {                                                                                                               \
         tap_n++;                                                                                                       \
-        if (cond) {                                                                                                    \
+        int _tap_ok = !!(cond);                                                                                        \
+        if (_tap_ok) {                                                                                                    \
             printf("ok %d - ", tap_n);                                                                                 \
         } else {                                                                                                       \
             tap_failed++;                                                                                              \
             printf("not ok %d - ", tap_n);                                                                             \
         }                                                                                                              \
         printf(__VA_ARGS__);                                                                                           \
-        printf("%s\n", (cond) ? "" : "  [" #cond " failed at " __FILE__ ":" _TAP_STR(__LINE__) "]");                   \
+        printf("%s\n", _tap_ok ? "" : "  [" #cond " failed at " __FILE__ ":" _TAP_STR(__LINE__) "]");                   \
     } while (0)
 #define _TAP_STR2(x) #x
 #define _TAP_STR(x) _TAP_STR2(x)

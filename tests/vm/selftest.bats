@@ -43,7 +43,7 @@ teardown() {
     [ -f "$SELFTEST_CGROUP/io.max" ]
     [ -f "$SELFTEST_CGROUP/cpuset.cpus" ]
     echo 12345678 >"$SELFTEST_CGROUP/memory.max"
-    [ "$(cat "$SELFTEST_CGROUP/memory.max")" = 12341248 ] # rounded down to pages
+    [ "$(cat "$SELFTEST_CGROUP/memory.max")" = 12345344 ] # rounded down to pages
     echo 7 >"$SELFTEST_CGROUP/pids.max"
     run sh -c "echo \$\$ >$SELFTEST_CGROUP/cgroup.procs && cat /proc/self/cgroup"
     [ "$status" -eq 0 ]
@@ -65,9 +65,9 @@ teardown() {
     # vm-run.sh passes HULL_SRC (set by tests/run) from the host
     [ -z "${HULL_SRC:-}" ] || [ "$top" = "$HULL_SRC" ]
     [ -f "$top/tests/vm/vm-run.sh" ]
-    [ "$(stat -f -c %T "$top")" = v9fs ]
+    [ "$(findmnt -n -o FSTYPE -T "$top")" = 9p ]
     # tests/.work is guest-private (tmpfs) so container rootfses are fast
-    [ "$(stat -f -c %T "$top/tests/.work")" = tmpfs ]
+    [ "$(findmnt -n -o FSTYPE -T "$top/tests/.work")" = tmpfs ]
     touch "$top/tests/.work/selftest.$$"
     rm "$top/tests/.work/selftest.$$"
 }

@@ -116,6 +116,7 @@ cmdline+=" random.trust_cpu=on 8250.nr_uarts=1 i8042.noaux i8042.nopnp"
 khz=$(host_tsc_khz)
 [ -n "$khz" ] && cmdline+=" tsc_early_khz=$khz"
 [ "${HULL_VM_DEBUG:-0}" = 1 ] || cmdline+=" quiet"
+cmdline+=" ${HULL_VM_APPEND:-}"
 
 # virtio-9p shares (security_model=none: files keep the host's owners and the
 # guest's chown attempts are not errors), one per tag the guest mounts.
@@ -136,7 +137,7 @@ add_share hullvm_mods "$VM_MODULES_DIR" ro
 # qemu could open /proc/self/fd/1 itself, but that is a new open file
 # description: on a regular file its writes and ours would overwrite each
 # other, and a socket cannot be opened at all.
-mkfifo "$run_dir/stdout" "$run_dir/stderr" || exit 125
+mkfifo "$run_dir/stdout" "$run_dir/stderr" "$run_dir/tick" || exit 125
 cat "$run_dir/stdout" &
 out_relay=$!
 cat "$run_dir/stderr" >&2 &
@@ -171,17 +172,23 @@ fail() { # STATUS MESSAGE
     exit "$1"
 }
 
-start=$(date +%s)
-debug_time() { [ "${HULL_VM_DEBUG:-0}" = 1 ] && echo "vm-run: [$(date +%s.%N | cut -c1-14)] $*" >&2; }
+debug_time() { [ "${HULL_VM_DEBUG:-0}" = 1 ] && echo "vm-run: [$EPOCHREALTIME] $*" >&2; }
 debug_time "qemu started"
+# Poll (5 times a second, without forking) until the guest reports a status,
+# qemu exits, or a deadline passes.
+boot_deadline=$((SECONDS + boot_timeout_s))
+command_deadline=
 while kill -0 "$qemu_pid" 2>/dev/null; do
-    sleep 0.1
+    read -r -t 0.2 <>"$run_dir/tick" # a FIFO nobody writes: a sleep without fork
     [ -e "$share/status" ] && break
-    now=$(date +%s)
-    if [ ! -e "$share/started" ] && [ $((now - start)) -ge "$boot_timeout_s" ]; then
-        fail 124 "the guest did not boot within ${boot_timeout_s}s"
-    fi
-    if [ $((now - start)) -ge $((timeout_s + boot_timeout_s)) ]; then
+    if [ -z "$command_deadline" ]; then
+        if [ -e "$share/started" ]; then
+            debug_time "command started"
+            command_deadline=$((SECONDS + timeout_s))
+        elif [ $SECONDS -ge $boot_deadline ]; then
+            fail 124 "the guest did not boot within ${boot_timeout_s}s"
+        fi
+    elif [ $SECONDS -ge "$command_deadline" ]; then
         fail 124 "timed out: the command ran longer than ${timeout_s}s"
     fi
 done
@@ -190,7 +197,7 @@ debug_time "status seen"
 # so the last console output is flushed, then make sure it is gone.
 for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
     kill -0 "$qemu_pid" 2>/dev/null || break
-    sleep 0.1
+    read -r -t 0.1 <>"$run_dir/tick"
 done
 debug_time "qemu exited"
 kill -KILL "$qemu_pid" 2>/dev/null

@@ -37,6 +37,13 @@ const char *cgroup_layout_name(enum cgroup_layout l);
 int cgroup_manager_create(const char *id, const char *cgroups_path, const struct hull_resources *resources,
                           struct cgroup_manager **out, struct hull_error **err);
 
+/* Like cgroup_manager_create, and also allows the linux.devices entries in
+ * the device cgroup (runc does: a device the config creates must be usable,
+ * whatever linux.resources.devices denies). */
+int cgroup_manager_create_with_devices(const char *id, const char *cgroups_path, const struct hull_resources *resources,
+                                       const struct hull_device *devices, size_t n_devices,
+                                       struct cgroup_manager **out, struct hull_error **err);
+
 /* An O_DIRECTORY fd of the unified (v2) cgroup for clone3(CLONE_INTO_CGROUP), or -1
  * when there is none (v1) or it cannot be used.  Owned by the manager. */
 int cgroup_manager_clone_fd(struct cgroup_manager *m);
@@ -72,6 +79,12 @@ int cgroup_manager_stats(struct cgroup_manager *m, struct json_object **out, str
  * the destination already resolved under the new root (dest_fd is an O_PATH fd). */
 int cgroup_mount_in_container(struct cgroup_manager *m, int dest_fd, const char *dest_path, bool readonly,
                               bool have_cgroupns, struct hull_error **err);
+
+/* The host directory of the container's cgroup for a controller ("memory"),
+ * or with controller NULL the one that lists every process (unified when
+ * present).  NULL when there is none.  Owned by the manager. */
+const char *cgroup_manager_dir(struct cgroup_manager *m, const char *controller);
+enum cgroup_layout cgroup_manager_layout(struct cgroup_manager *m);
 
 /* Persist / restore in state.json. */
 int cgroup_manager_save(struct cgroup_manager *m, struct json_object *state_obj, struct hull_error **err);

@@ -270,6 +270,9 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
     struct seccomp_prepared *seccomp = NULL;
     cleanup_free char *fifo_path = NULL;
     cleanup_free char *state_json_text = NULL;
+    /* Declared before the first goto: a jump must never skip a cleanup variable. */
+    cleanup_close int saved_timens = -1, saved_pidns = -1;
+    cleanup_free char *created = NULL;
     struct json_object *saved = NULL;
     int ret = -1;
     int listen_fds = count_listen_fds();
@@ -292,7 +295,9 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
         goto out;
     }
     fifo_path = xasprintf("%s/exec.fifo", cs.state_dir);
-    if (mkfifo(fifo_path, 0622) < 0) {
+    /* 0622 exactly (not minus umask): an init running as a mapped root in a user
+     * namespace must be able to open it for writing. */
+    if (mkfifo(fifo_path, 0622) < 0 || chmod(fifo_path, 0622) < 0) {
         hull_error_set(err, errno, "mkfifo %s", fifo_path);
         goto out;
     }
@@ -332,7 +337,6 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
         unshare_flags |= (int)(clone_flags & ~(uint64_t)CLONE_NEWPID);
         clone_flags &= CLONE_NEWPID;
     }
-    cleanup_close int saved_timens = -1, saved_pidns = -1;
     if (new_flags & CLONE_NEWTIME) {
         saved_timens = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
         if (unshare(CLONE_NEWTIME) < 0) {
@@ -454,7 +458,7 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
     json_object_object_add(saved, "init_start_time", json_object_new_int64((int64_t)process_start_time(cs.pid)));
     json_object_object_add(saved, "bundle", json_object_new_string(bundle));
     json_object_object_add(saved, "rootfs", json_object_new_string(rootfs));
-    cleanup_free char *created = rfc3339_now();
+    created = rfc3339_now();
     json_object_object_add(saved, "created", json_object_new_string(created));
     json_object_object_add(saved, "owner", json_object_new_string(""));
     struct json_object *ann = json_object_new_object();

@@ -153,7 +153,7 @@ static int setup_terminal(struct init_ctx *ctx, struct hull_error **err)
 /* Marks every fd we do not hand to the process close-on-exec (CVE-2024-21626:
  * a leaked fd of a host directory let a container escape through
  * /proc/self/fd/N as its cwd). */
-static void close_fds_on_exec(int preserve)
+void close_fds_on_exec(int preserve)
 {
     unsigned first = 3 + (unsigned)preserve;
     if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
@@ -289,9 +289,10 @@ void container_init(struct init_ctx *ctx)
         init_fail(sync_fd, err);
     if (proc->terminal && setup_terminal(ctx, &err) < 0)
         init_fail(sync_fd, err);
-    if (rootfs_finalize(&rctx, &err) < 0)
-        init_fail(sync_fd, err);
+    /* sysctls before readonlyPaths: the default config makes /proc/sys read-only. */
     if (ns_apply_sysctl(spec, &err) < 0)
+        init_fail(sync_fd, err);
+    if (rootfs_finalize(&rctx, &err) < 0)
         init_fail(sync_fd, err);
     if (apply_rlimits(proc, &err) < 0)
         init_fail(sync_fd, err);

@@ -40,6 +40,9 @@ void container_init(struct init_ctx *ctx) __attribute__((noreturn));
 /* Looks up args[0] in PATH of the process env, like execvp would. Caller frees. */
 char *find_executable(const char *file, char *const *env);
 
+/* Marks every fd above 2+preserve close-on-exec (CVE-2024-21626). */
+void close_fds_on_exec(int preserve);
+
 /* The user/caps/seccomp/exec tail, shared with `exec`. Never returns. */
 void exec_user_process(const struct hull_process *process, struct seccomp_prepared *seccomp, const char *state_json,
                        int sync_fd, char **extra_env) __attribute__((noreturn));

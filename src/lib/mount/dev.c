@@ -56,7 +56,13 @@ static int create_device(int rootfd, const char *path, mode_t type, unsigned maj
     }
     if (type != S_IFCHR && type != S_IFBLK)
         return hull_error_set(err, EPERM, "cannot create %s inside a user namespace", path);
-    cleanup_free char *host = xasprintf("/dev/%s/%u:%u", type == S_IFCHR ? "char" : "block", major, minor);
+    /* As runc does: the host's node at the same path (udev's /dev/char/M:N
+     * links are missing on hosts without udev). */
+    const char *host = path;
+    struct stat hst;
+    if (stat(host, &hst) < 0 || (hst.st_mode & S_IFMT) != type || hst.st_rdev != makedev(major, minor))
+        return hull_error_set(err, ENODEV, "cannot create %s inside a user namespace: the host has no %c %u:%u at %s",
+                              path, type == S_IFCHR ? 'c' : 'b', major, minor, host);
     int f = openat(dfd, name, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0000);
     if (f < 0)
         return hull_error_set(err, errno, "create %s", path);

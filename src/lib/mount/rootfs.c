@@ -213,6 +213,10 @@ static int mount_one(const struct rootfs_ctx *ctx, int rootfd, const struct hull
                 return hull_error_set(err, errno, "open %s for tmpcopyup", m->destination);
         }
         unsigned long flags = m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+        /* The kernel's own filesystems never need setuid files, device nodes or
+         * executables: whatever the config says, proc and sysfs get all three. */
+        if (m->type && (!strcmp(m->type, "proc") || !strcmp(m->type, "sysfs")))
+            flags |= MS_NOSUID | MS_NODEV | MS_NOEXEC;
         const char *src = m->source ? m->source : m->type;
         if (mount(src, fd_path(destfd, buf), m->type, flags, m->data) < 0) {
             int saved = errno;

@@ -16,6 +16,7 @@
 #define HULL_SECURITY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "../spec/spec.h"
 #include "../util/error.h"
@@ -36,7 +37,35 @@ int seccomp_prepare(const struct hull_seccomp *seccomp, struct seccomp_prepared 
 int seccomp_load(struct seccomp_prepared *prepared, const char *state_json, struct hull_error **err);
 void seccomp_prepared_free(struct seccomp_prepared *p);
 
-/* AppArmor / SELinux: applies when the LSM is enabled; see README for behaviour when absent. */
+/* Number of BPF instructions of a prepared filter (for tests and benchmarks). */
+size_t seccomp_prepared_instructions(const struct seccomp_prepared *p);
+
+/* A linux.seccomp object read from a file of its own, such as the engine's
+ * default profile (profiles/seccomp-default.json).  Checked like the config's
+ * (seccomp_validate); free with seccomp_profile_free. */
+int seccomp_profile_parse(const char *json_text, struct hull_seccomp **out, struct hull_error **err);
+int seccomp_profile_load(const char *path, struct hull_seccomp **out, struct hull_error **err);
+void seccomp_profile_free(struct hull_seccomp *s);
+
+/* Capability name ("CAP_CHOWN") to number; -1 when unknown to libcap. */
+int caps_parse_name(const char *name, int *value);
+/* "CAP_CHOWN" for a number (owned). */
+char *caps_name(int cap);
+/* False when this process's bounding set (the host's, for the runtime) lacks it. */
+bool caps_host_can_grant(int cap);
+
+/* AppArmor / SELinux.  Requesting a label whose LSM is not enabled is an error
+ * (security_validate), as in runc; see docs/security.md. */
+bool lsm_apparmor_enabled(void);
+bool lsm_selinux_enabled(void);
+/* In the container process, after pivot_root: labels take effect at execve. */
 int lsm_apply_process_label(const struct hull_process *process, struct hull_error **err);
+
+/* CVE-2019-5736 self-protection the crun way: unless /proc/self/exe is already
+ * a sealed memfd or sits on a read-only mount, re-executes the runtime from a
+ * sealed memfd copy of itself (same argv/envp).  Returns 0 when nothing had
+ * to be done; does not return on success otherwise.  See docs/security.md for
+ * why hull's core does not need it by default. */
+int exe_protect_ensure(int argc, char **argv, char **envp, struct hull_error **err);
 
 #endif

@@ -59,12 +59,22 @@ static pid_t spawn_counter(int *go_fd)
         char c;
         if (read(p[0], &c, 1) != 1)
             _exit(1);
+        /* Be charged some memory (checkBeforeUpdate compares with the usage). */
+        static char ballast[2 << 20];
+        memset(ballast, 1, sizeof ballast);
         for (;;)
             (*counter)++;
     }
     close(p[0]);
     *go_fd = p[1];
     return pid;
+}
+
+static void wait_counter_started(void)
+{
+    *counter = 0;
+    for (int i = 0; i < 500 && *counter == 0; i++)
+        sleep_ms(10);
 }
 
 static char *read_text(const char *dir, const char *file)
@@ -255,6 +265,7 @@ static void test_v1_hybrid(void)
     if (write(go, "x", 1) != 1)
         abort();
     close(go);
+    wait_counter_started();
 
     /* An update changes live limits. */
     struct hull_resources u = {0};
@@ -371,6 +382,7 @@ static void test_v2_driver(void)
         if (write(go, "x", 1) != 1)
             abort();
         close(go);
+        wait_counter_started();
         test_pause_kill_destroy(m, child);
     }
     unsetenv("HULL_CGROUP_ROOT");
@@ -394,7 +406,7 @@ static void test_v2_resources(void)
     r.cpu.mems = (char *)"0";
     r.has_pids = true;
     r.pids_limit = 20;
-    struct hull_keyval kv = {(char *)"memory.high", (char *)"50000000"};
+    struct hull_keyval kv = {(char *)"memory.high", (char *)"52428800"};
     r.unified = &kv;
     r.n_unified = 1;
     struct hull_error *e = NULL;
@@ -411,7 +423,7 @@ static void test_v2_resources(void)
     cleanup_free char *swapfile = xasprintf("%s/memory.swap.max", mdir ? mdir : "/nonexistent");
     if (access(swapfile, F_OK) == 0)
         check_file(m, "memory", "memory.swap.max", "33554432");
-    check_file(m, "memory", "memory.high", "50000000");
+    check_file(m, "memory", "memory.high", "52428800");
     check_file(m, "cpu", "cpu.weight", "39");
     check_file(m, "cpu", "cpu.max", "50000 100000");
     check_file(m, "cpuset", "cpuset.cpus", "0");
@@ -423,6 +435,7 @@ static void test_v2_resources(void)
     if (write(go, "x", 1) != 1)
         abort();
     close(go);
+    wait_counter_started();
     struct hull_resources u = {0};
     u.has_cpu = true;
     u.cpu.quota = (struct hull_opt_i64){true, -1};
@@ -478,6 +491,25 @@ static void test_bad_values(void)
     r.net_class_id = (struct hull_opt_u64){true, 42};
     expect_create_error("network.classID without net_cls", NULL, &r, "linux.resources.network.classID");
     expect_create_error("systemd cgroupsPath", "system.slice:hull:abc", NULL, "systemd");
+
+    /* A frozen parent that is not ours: refused, and kept (we did not create it). */
+    cleanup_free char *frozen = xasprintf("/sys/fs/cgroup/freezer/hulltest-frozen-%d", getpid());
+    if (mkdir(frozen, 0755) == 0) {
+        cleanup_free char *state = xasprintf("%s/freezer.state", frozen);
+        write_file(state, "FROZEN", 6, NULL);
+        cleanup_free char *path = xasprintf("/hulltest-frozen-%d/c", getpid());
+        struct hull_error *e = NULL;
+        cleanup_cgroup_manager struct cgroup_manager *m = NULL;
+        int rc = cgroup_manager_create(id, path, NULL, &m, &e);
+        cleanup_free char *t = rc < 0 ? error_text_and_free(e) : xstrdup("(no error)");
+        CHECK(rc < 0 && strstr(t, "frozen"), "a frozen cgroup is refused: %s", t);
+        cleanup_free char *child = xasprintf("%s/c", frozen);
+        cleanup_free char *mem = xasprintf("/sys/fs/cgroup/memory/hulltest-frozen-%d", getpid());
+        CHECK(dir_exists(frozen) && !dir_exists(child) && !dir_exists(mem),
+              "the frozen parent we did not create stays; what we created is gone");
+        write_file(state, "THAWED", 6, NULL);
+        rmdir(frozen);
+    }
     expect_create_error("cgroupsPath with ..", "/hull/../../etc", NULL, "..");
 }
 

@@ -1,0 +1,70 @@
+/* hull: the docker-like engine's command line.
+ *
+ * main.c parses the global flags and dispatches through a command table;
+ * each group of commands lives in its own file (cmd_images.c, cmd_load.c ...)
+ * and only parses its flags, calls the library (src/lib) and prints.  Adding a
+ * command = one function here, one line in main.c's table. */
+#ifndef HULL_ENGINE_H
+#define HULL_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/error.h"
+
+struct engine_opts {
+    const char *root;    /* image store and persistent data: /var/lib/hull */
+    const char *runroot; /* runtime state: /run/hull */
+    bool debug;
+};
+extern struct engine_opts g_engine;
+
+typedef int (*engine_command_fn)(int argc, char **argv);
+struct engine_command {
+    const char *name;
+    engine_command_fn fn;
+    const char *help;
+};
+
+/* Runs argv[0] from table (a NULL-terminated command table); for sub-command
+ * groups such as `hull image ls`.  group names the group in messages. */
+int engine_dispatch(const struct engine_command *table, const char *group, int argc, char **argv);
+
+/* ---- output (output.c) ---- */
+
+/* One line on stderr: "hull: error: TEXT".  Returns 1 (the exit status). */
+int engine_error(const struct hull_error *err);
+int engine_error_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "hull CMD: unknown option ..." plus the hint to use --help. Returns 125 like docker. */
+int engine_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* docker's units: "4.26MB", "932kB" (decimal, 3 significant digits). Static buffer. */
+const char *human_size(uint64_t bytes);
+/* docker's "2 hours ago" style; "N/A" when t is 0. Static buffer. */
+const char *human_since(int64_t t);
+/* "--format": "table" (default) or "json"; returns false (and prints) when neither. */
+bool parse_format(const char *cmd, const char *value, bool *json);
+
+/* A left-aligned table printed with three spaces between columns, like docker's tabwriter. */
+struct table;
+struct table *table_new(size_t columns, const char *const *headers);
+void table_add(struct table *t, const char *const *cells);
+void table_print(struct table *t);
+void table_free(struct table *t);
+
+/* ---- progress (progress.c) ---- */
+struct image_progress;
+/* A progress display on stderr when it is a terminal and quiet is false; NULL otherwise. */
+struct image_progress *engine_progress_new(const char *verb, bool quiet);
+void engine_progress_done(struct image_progress *p);
+
+/* ---- commands ---- */
+int cmd_images(int argc, char **argv);
+int cmd_rmi(int argc, char **argv);
+int cmd_tag(int argc, char **argv);
+int cmd_image(int argc, char **argv);
+int cmd_image_inspect(int argc, char **argv);
+int cmd_load(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+
+#endif

@@ -1,0 +1,98 @@
+/* hull: a daemonless docker-like engine.  Links the same library as
+ * hull-runtime and calls it directly; there is no daemon and no fork/exec of
+ * a runtime binary.
+ *
+ * This file parses the global flags and dispatches through the command table
+ * below; each command group lives in its own cmd_*.c file. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "util/log.h"
+
+struct engine_opts g_engine = {
+    .root = "/var/lib/hull",
+    .runroot = "/run/hull",
+};
+
+static const struct engine_command commands[] = {
+    {"image", cmd_image, "manage images (ls, rm, tag, inspect, load, import)"},
+    {"images", cmd_images, "list images"},
+    {"import", cmd_import, "create an image from a root filesystem tarball"},
+    {"load", cmd_load, "load images from an OCI archive/layout or a docker-archive"},
+    {"rmi", cmd_rmi, "remove one or more images"},
+    {"tag", cmd_tag, "create a tag TARGET_IMAGE that refers to SOURCE_IMAGE"},
+    {NULL, NULL, NULL},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "Usage:  hull [OPTIONS] COMMAND\n\n"
+               "A daemonless container engine\n\n"
+               "Options:\n"
+               "      --root DIR       persistent data: images, layers (default \"/var/lib/hull\")\n"
+               "      --runroot DIR    runtime state (default \"/run/hull\")\n"
+               "  -D, --debug          enable debug output\n"
+               "  -h, --help           print usage\n"
+               "  -v, --version        print version information and quit\n\n"
+               "Commands:\n");
+    for (const struct engine_command *c = commands; c->name; c++)
+        fprintf(f, "  %-10s %s\n", c->name, c->help);
+    fprintf(f, "\nRun 'hull COMMAND --help' for more information on a command.\n");
+}
+
+int engine_dispatch(const struct engine_command *table, const char *group, int argc, char **argv)
+{
+    for (const struct engine_command *c = table; c->name; c++) {
+        if (!strcmp(c->name, argv[0])) {
+            optind = 0; /* each command parses its own flags from a fresh getopt state */
+            return c->fn(argc, argv);
+        }
+    }
+    if (group)
+        return engine_error_fmt("unknown command \"%s %s\" (see 'hull %s --help')", group, argv[0], group);
+    return engine_error_fmt("unknown command \"%s\" (see 'hull --help')", argv[0]);
+}
+
+int main(int argc, char **argv)
+{
+    enum { OPT_ROOT = 1000, OPT_RUNROOT };
+    static const struct option longopts[] = {
+        {"root", required_argument, NULL, OPT_ROOT}, {"runroot", required_argument, NULL, OPT_RUNROOT},
+        {"debug", no_argument, NULL, 'D'},           {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'v'},         {NULL, 0, NULL, 0},
+    };
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "+Dhv", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_ROOT:
+            g_engine.root = optarg;
+            break;
+        case OPT_RUNROOT:
+            g_engine.runroot = optarg;
+            break;
+        case 'D':
+            g_engine.debug = true;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        case 'v':
+            printf("hull version %s\n", HULL_VERSION);
+            return 0;
+        default:
+            return engine_usage_error(NULL, "unknown global option \"%s\"", argv[optind - 1]);
+        }
+    }
+    if (g_engine.root[0] != '/' || g_engine.runroot[0] != '/')
+        return engine_error_fmt("--root and --runroot must be absolute paths");
+    hull_log_init(NULL, false, g_engine.debug);
+    if (optind >= argc) {
+        usage(stderr);
+        return 125;
+    }
+    return engine_dispatch(commands, NULL, argc - optind, argv + optind);
+}

@@ -1,0 +1,165 @@
+/* What the engine prints: one-line errors, docker's human units, tables. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine.h"
+#include "util/utils.h"
+
+int engine_error(const struct hull_error *err)
+{
+    cleanup_free char *text = hull_error_text(err);
+    /* One line, always: a message must never spill over like a stack trace. */
+    for (char *p = text; *p; p++)
+        if (*p == '\n')
+            *p = ' ';
+    fprintf(stderr, "hull: error: %s\n", text);
+    return 1;
+}
+
+int engine_error_fmt(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    cleanup_free char *msg = NULL;
+    if (vasprintf(&msg, fmt, ap) < 0)
+        abort();
+    va_end(ap);
+    fprintf(stderr, "hull: error: %s\n", msg);
+    return 1;
+}
+
+int engine_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    cleanup_free char *msg = NULL;
+    if (vasprintf(&msg, fmt, ap) < 0)
+        abort();
+    va_end(ap);
+    if (cmd)
+        fprintf(stderr, "hull: error: %s (see 'hull %s --help')\n", msg, cmd);
+    else
+        fprintf(stderr, "hull: error: %s (see 'hull --help')\n", msg);
+    return 125;
+}
+
+const char *human_size(uint64_t bytes)
+{
+    static char buf[32];
+    static const char *const units[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
+    double v = (double)bytes;
+    size_t u = 0;
+    while (v >= 1000.0 && u < ARRAY_SIZE(units) - 1) {
+        v /= 1000.0;
+        u++;
+    }
+    snprintf(buf, sizeof buf, "%.3g%s", v, units[u]);
+    return buf;
+}
+
+const char *human_since(int64_t t)
+{
+    static char buf[64];
+    if (t <= 0)
+        return "N/A";
+    int64_t s = (int64_t)time(NULL) - t;
+    if (s < 0)
+        s = 0;
+    int64_t minutes = s / 60, hours = s / 3600;
+    /* go-units HumanDuration, as docker prints CREATED. */
+    if (s < 1)
+        snprintf(buf, sizeof buf, "Less than a second ago");
+    else if (s == 1)
+        snprintf(buf, sizeof buf, "1 second ago");
+    else if (s < 60)
+        snprintf(buf, sizeof buf, "%lld seconds ago", (long long)s);
+    else if (minutes == 1)
+        snprintf(buf, sizeof buf, "About a minute ago");
+    else if (minutes < 60)
+        snprintf(buf, sizeof buf, "%lld minutes ago", (long long)minutes);
+    else if (hours == 1)
+        snprintf(buf, sizeof buf, "About an hour ago");
+    else if (hours < 48)
+        snprintf(buf, sizeof buf, "%lld hours ago", (long long)hours);
+    else if (hours < 24 * 7 * 2)
+        snprintf(buf, sizeof buf, "%lld days ago", (long long)(hours / 24));
+    else if (hours < 24 * 30 * 2)
+        snprintf(buf, sizeof buf, "%lld weeks ago", (long long)(hours / 24 / 7));
+    else if (hours < 24 * 365 * 2)
+        snprintf(buf, sizeof buf, "%lld months ago", (long long)(hours / 24 / 30));
+    else
+        snprintf(buf, sizeof buf, "%lld years ago", (long long)(hours / 24 / 365));
+    return buf;
+}
+
+bool parse_format(const char *cmd, const char *value, bool *json)
+{
+    if (!strcmp(value, "json")) {
+        *json = true;
+        return true;
+    }
+    if (!strcmp(value, "table")) {
+        *json = false;
+        return true;
+    }
+    engine_usage_error(cmd, "unsupported --format \"%s\": use table or json", value);
+    return false;
+}
+
+struct table {
+    size_t columns, rows;
+    char **cells; /* rows * columns, row 0 the headers */
+};
+
+struct table *table_new(size_t columns, const char *const *headers)
+{
+    struct table *t = xmalloc0(sizeof *t);
+    t->columns = columns;
+    table_add(t, headers);
+    return t;
+}
+
+void table_add(struct table *t, const char *const *cells)
+{
+    t->cells = realloc(t->cells, (t->rows + 1) * t->columns * sizeof(char *));
+    if (!t->cells)
+        abort();
+    for (size_t c = 0; c < t->columns; c++)
+        t->cells[t->rows * t->columns + c] = xstrdup(cells[c]);
+    t->rows++;
+}
+
+void table_print(struct table *t)
+{
+    size_t *width = xmalloc0(t->columns * sizeof(size_t));
+    for (size_t r = 0; r < t->rows; r++)
+        for (size_t c = 0; c < t->columns; c++) {
+            size_t w = strlen(t->cells[r * t->columns + c]);
+            if (w > width[c])
+                width[c] = w;
+        }
+    for (size_t r = 0; r < t->rows; r++) {
+        for (size_t c = 0; c < t->columns; c++) {
+            const char *cell = t->cells[r * t->columns + c];
+            if (c + 1 == t->columns)
+                printf("%s\n", cell);
+            else
+                printf("%-*s   ", (int)width[c], cell);
+        }
+    }
+    free(width);
+}
+
+void table_free(struct table *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->rows * t->columns; i++)
+        free(t->cells[i]);
+    free(t->cells);
+    free(t);
+}

@@ -1,0 +1,746 @@
+/* hull: the cgroup manager: create the container's cgroup in every hierarchy,
+ * put processes in it, list and signal them, and remove it again.
+ *
+ * Only directories this manager mkdir'ed are ever removed; their list travels
+ * through state.json (cgroup_manager_save/load), because create, kill and
+ * delete are separate runtime invocations. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "../util/log.h"
+#include "../util/utils.h"
+#include "cgroup_convert.h"
+#include "cgroup_internal.h"
+#include "ebpf_devices.h"
+
+static int remove_created(struct cgroup_manager *m, struct hull_error **err);
+
+static void node_clear(struct cgroup_node *n)
+{
+    cgroup_hierarchy_clear(&n->h);
+    free(n->path);
+    free(n->dir);
+    strv_free(n->created);
+    memset(n, 0, sizeof *n);
+}
+
+void cgroup_manager_free(struct cgroup_manager *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->n_nodes; i++)
+        node_clear(&m->nodes[i]);
+    free(m->nodes);
+    if (m->unified_fd >= 0)
+        close(m->unified_fd);
+    free(m);
+}
+
+void cgroup_manager_freep(struct cgroup_manager **m)
+{
+    cgroup_manager_free(*m);
+    *m = NULL;
+}
+
+static struct cgroup_manager *manager_new(enum cgroup_layout layout)
+{
+    struct cgroup_manager *m = xmalloc0(sizeof *m);
+    m->layout = layout;
+    m->unified_fd = -1;
+    return m;
+}
+
+static void strv_push(char ***v, const char *s)
+{
+    size_t n = *v ? strv_length(*v) : 0;
+    char **nv = realloc(*v, (n + 2) * sizeof(char *));
+    if (!nv)
+        abort();
+    nv[n] = xstrdup(s);
+    nv[n + 1] = NULL;
+    *v = nv;
+}
+
+static bool node_created_leaf(const struct cgroup_node *n)
+{
+    if (!n->created)
+        return false;
+    for (char **c = n->created; *c; c++)
+        if (!strcmp(*c, n->dir))
+            return true;
+    return false;
+}
+
+struct cgroup_node *cgroup_unified_node(struct cgroup_manager *m)
+{
+    for (size_t i = 0; m && i < m->n_nodes; i++)
+        if (m->nodes[i].h.unified)
+            return &m->nodes[i];
+    return NULL;
+}
+
+bool cgroup_v2_controller_available(const char *dir, const char *controller)
+{
+    cleanup_free char *text = NULL;
+    if (cg_read(dir, "cgroup.controllers", &text, NULL) < 0)
+        return false;
+    size_t len = strlen(controller);
+    for (char *p = text; (p = strstr(p, controller)); p += len) {
+        bool start = p == text || p[-1] == ' ';
+        bool end = p[len] == '\0' || p[len] == ' ' || p[len] == '\n';
+        if (start && end)
+            return true;
+    }
+    return false;
+}
+
+static bool subtree_has(const char *dir, const char *controller)
+{
+    cleanup_free char *text = NULL;
+    if (cg_read(dir, "cgroup.subtree_control", &text, NULL) < 0)
+        return false;
+    size_t len = strlen(controller);
+    for (char *p = text; (p = strstr(p, controller)); p += len)
+        if ((p == text || p[-1] == ' ') && (p[len] == '\0' || p[len] == ' ' || p[len] == '\n'))
+            return true;
+    return false;
+}
+
+/* cgroup v2's "no internal processes" rule: a non-root cgroup can only hand
+ * controllers to its children while it has no processes of its own, so every
+ * ancestor between the root and the container must be empty. */
+int cgroup_v2_enable_controller(struct cgroup_node *n, const char *controller, struct hull_error **err)
+{
+    cleanup_free char *cur = xstrdup(n->h.mountpoint);
+    cleanup_free char *rest = xstrdup(n->path);
+    char *save = NULL;
+    for (char *comp = strtok_r(rest, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
+        if (!cgroup_v2_controller_available(cur, controller))
+            return hull_error_set(err, 0, "the %s controller is not available in %s (see its cgroup.controllers)",
+                                  controller, cur);
+        if (!subtree_has(cur, controller)) {
+            cleanup_free char *path = xasprintf("%s/cgroup.subtree_control", cur);
+            cleanup_free char *value = xasprintf("+%s", controller);
+            if (write_file(path, value, strlen(value), NULL) < 0) {
+                int e = errno;
+                if (e == EBUSY)
+                    return hull_error_set(err, e,
+                                          "cannot enable the %s controller for the children of %s: that cgroup has "
+                                          "processes of its own (cgroup v2 \"no internal processes\" rule); choose "
+                                          "a linux.cgroupsPath outside it",
+                                          controller, cur);
+                return hull_error_set(err, e, "enable the %s controller in %s", controller, path);
+            }
+        }
+        char *next = xasprintf("%s/%s", cur, comp);
+        free(cur);
+        cur = next;
+    }
+    return 0;
+}
+
+struct cgroup_node *cgroup_node_lookup(struct cgroup_manager *m, const char *controller)
+{
+    for (size_t i = 0; i < m->n_nodes; i++)
+        if (!m->nodes[i].h.unified && cgroup_hierarchy_has(&m->nodes[i].h, controller))
+            return &m->nodes[i];
+    struct cgroup_node *u = cgroup_unified_node(m);
+    if (!u || m->layout == CGROUP_LAYOUT_V2)
+        return u;
+    return cgroup_v2_controller_available(u->dir, controller) ? u : NULL;
+}
+
+struct cgroup_node *cgroup_node_for(struct cgroup_manager *m, const char *controller)
+{
+    for (size_t i = 0; i < m->n_nodes; i++)
+        if (!m->nodes[i].h.unified && cgroup_hierarchy_has(&m->nodes[i].h, controller))
+            return &m->nodes[i];
+    /* On v2 every controller lives in the one hierarchy; on a hybrid host a
+     * controller not bound to any v1 hierarchy (hugetlb on this kind of host)
+     * may be available in the unified one. */
+    struct cgroup_node *u = cgroup_unified_node(m);
+    if (!u)
+        return NULL;
+    if (m->layout == CGROUP_LAYOUT_V2) {
+        if (!cgroup_v2_controller_available(u->dir, controller) && cgroup_v2_enable_controller(u, controller, NULL) < 0)
+            return NULL;
+        return cgroup_v2_controller_available(u->dir, controller) ? u : NULL;
+    }
+    if (!cgroup_v2_controller_available(u->h.mountpoint, controller))
+        return NULL;
+    if (cgroup_v2_enable_controller(u, controller, NULL) < 0)
+        return NULL;
+    return u;
+}
+
+struct cgroup_node *cgroup_require(struct cgroup_manager *m, const char *controller, const char *field,
+                                  struct hull_error **err)
+{
+    struct cgroup_node *n = cgroup_node_for(m, controller);
+    if (n)
+        return n;
+    if (m->layout == CGROUP_LAYOUT_V2)
+        hull_error_set(err, 0, "%s: the host cannot enforce it: the %s controller is not available in the cgroup v2 "
+                               "hierarchy at %s (cgroup.controllers)",
+                       field, controller, cgroup_root());
+    else
+        hull_error_set(err, 0, "%s: the host cannot enforce it: no cgroup v1 hierarchy carries the %s controller%s",
+                       field, controller,
+                       m->layout == CGROUP_LAYOUT_HYBRID ? " and the unified hierarchy does not offer it" : "");
+    return NULL;
+}
+
+/* A new v1 cpuset cgroup starts with empty cpus and mems, and the kernel
+ * refuses to attach tasks to it (ENOSPC); inherit the parent's, as runc does. */
+static int cpuset_v1_inherit(const char *dir, struct hull_error **err)
+{
+    cleanup_free char *parent = xstrdup(dir);
+    *strrchr(parent, '/') = '\0';
+    static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
+    for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+        cleanup_free char *mine = NULL, *theirs = NULL;
+        if (cg_read(dir, files[i], &mine, err) < 0)
+            return -1;
+        if (strspn(mine, " \n") != strlen(mine))
+            continue;
+        if (cg_read(parent, files[i], &theirs, err) < 0)
+            return -1;
+        if (cg_write(dir, files[i], theirs, files[i], err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* mkdir every missing component below the mount point; remember what we made. */
+static int node_mkdir(struct cgroup_node *n, struct hull_error **err)
+{
+    cleanup_free char *cur = xstrdup(n->h.mountpoint);
+    cleanup_free char *rest = xstrdup(n->path);
+    bool cpuset_v1 = !n->h.unified && cgroup_hierarchy_has(&n->h, "cpuset");
+    char *save = NULL;
+    for (char *comp = strtok_r(rest, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
+        char *next = xasprintf("%s/%s", cur, comp);
+        free(cur);
+        cur = next;
+        if (mkdir(cur, 0755) == 0) {
+            strv_push(&n->created, cur);
+            if (cpuset_v1 && cpuset_v1_inherit(cur, err) < 0)
+                return hull_error_wrap(err, "initialise cpuset of %s", cur);
+        } else if (errno != EEXIST) {
+            return hull_error_set(err, errno, "create cgroup %s", cur);
+        }
+    }
+    return 0;
+}
+
+static bool has_processes(const char *dir)
+{
+    cleanup_free char *procs = NULL;
+    if (cg_read(dir, "cgroup.procs", &procs, NULL) < 0)
+        return false;
+    return strspn(procs, " \n") != strlen(procs);
+}
+
+/* Enables every controller the root offers, as runc does on v2, so stats and
+ * later updates find their files.  One at a time: one refusal (e.g. cpu with
+ * a realtime task somewhere) must not cost the others. */
+static void v2_enable_all(struct cgroup_node *u)
+{
+    cleanup_free char *list = NULL;
+    if (cg_read(u->h.mountpoint, "cgroup.controllers", &list, NULL) < 0)
+        return;
+    char *save = NULL;
+    for (char *c = strtok_r(list, " \n", &save); c; c = strtok_r(NULL, " \n", &save)) {
+        struct hull_error *e = NULL;
+        if (cgroup_v2_enable_controller(u, c, &e) < 0) {
+            cleanup_free char *t = hull_error_text(e);
+            log_debug("cgroup: %s", t);
+            hull_error_free(e);
+        }
+    }
+}
+
+static int apply_resources(struct cgroup_manager *m, const struct hull_resources *r, bool update,
+                           struct hull_error **err)
+{
+    if (m->layout == CGROUP_LAYOUT_V2)
+        return cgroup_v2_apply(m, r, update, err);
+    return cgroup_v1_apply(m, r, update, err);
+}
+
+/* The device rules every container gets: the user's in order, then runc's
+ * default list and the linux.devices entries (appended, so they stay usable
+ * whatever the user's rules deny). */
+static struct hull_device_rule *collect_device_rules(const struct hull_resources *r, const struct hull_device *devs,
+                                                     size_t n_devs, size_t *n_out)
+{
+    size_t n_default;
+    const struct hull_device_rule *defaults = cgroup_default_device_rules(&n_default);
+    size_t n_user = r ? r->n_devices : 0;
+    struct hull_device_rule *v = xmalloc0((n_user + n_default + n_devs + 1) * sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; i < n_user; i++)
+        v[n++] = r->devices[i];
+    for (size_t i = 0; i < n_default; i++)
+        v[n++] = defaults[i];
+    for (size_t i = 0; i < n_devs; i++) {
+        char t = devs[i].type == 'u' ? 'c' : devs[i].type;
+        if (t != 'c' && t != 'b')
+            continue; /* fifos need no device permission */
+        v[n++] = (struct hull_device_rule){.allow = true, .type = t, .has_major = true, .has_minor = true,
+                                           .major = devs[i].major, .minor = devs[i].minor, .access = (char *)"rwm"};
+    }
+    *n_out = n;
+    return v;
+}
+
+static int apply_devices(struct cgroup_manager *m, const struct hull_resources *r, const struct hull_device *devs,
+                         size_t n_devs, struct hull_error **err)
+{
+    size_t n;
+    cleanup_free struct hull_device_rule *rules = collect_device_rules(r, devs, n_devs, &n);
+    bool user_rules = r && r->n_devices > 0;
+    if (m->layout == CGROUP_LAYOUT_V2) {
+        struct cgroup_node *u = cgroup_unified_node(m);
+        int fd = cgroup_manager_clone_fd(m);
+        if (!u || fd < 0)
+            return hull_error_set(err, errno, "linux.resources.devices: cannot open the container's cgroup");
+        return cgroup_devices_bpf_attach(fd, rules, n, err);
+    }
+    struct cgroup_node *dn = cgroup_node_for(m, "devices");
+    if (!dn) {
+        if (user_rules)
+            return hull_error_set(err, 0, "linux.resources.devices: the host cannot enforce it: no devices cgroup "
+                                          "hierarchy is mounted");
+        log_warn("no devices cgroup hierarchy: the container's device access is not restricted");
+        return 0;
+    }
+    return cgroup_v1_apply_devices(dn, rules, n, err);
+}
+
+int cgroup_manager_create_with_devices(const char *id, const char *cgroups_path, const struct hull_resources *r,
+                                       const struct hull_device *devices, size_t n_devices,
+                                       struct cgroup_manager **out, struct hull_error **err)
+{
+    enum cgroup_layout layout = cgroup_detect_layout();
+    struct cgroup_hierarchy *hs = NULL;
+    size_t n_hs = 0;
+    if (cgroup_list_hierarchies(layout, &hs, &n_hs, err) < 0)
+        return -1;
+    cleanup_cgroup_manager struct cgroup_manager *m = manager_new(layout);
+    m->nodes = xmalloc0(n_hs * sizeof *m->nodes);
+    int ret = 0;
+    for (size_t i = 0; i < n_hs; i++) {
+        struct cgroup_node *n = &m->nodes[m->n_nodes++];
+        n->h = hs[i];
+        if (ret < 0)
+            continue; /* only take ownership of the rest, to free them */
+        if (cgroup_resolve_path(&n->h, id, cgroups_path, &n->path, err) < 0) {
+            ret = -1;
+            continue;
+        }
+        n->dir = xasprintf("%s%s", n->h.mountpoint, n->path);
+    }
+    free(hs);
+    if (ret < 0)
+        return -1;
+
+    for (size_t i = 0; i < m->n_nodes; i++) {
+        struct cgroup_node *n = &m->nodes[i];
+        if (node_mkdir(n, err) < 0)
+            goto fail;
+        /* Spec: a runtime MAY refuse a cgroup that is unfit for create, e.g.
+         * one with processes in it: they would share our limits, freezes and kills. */
+        if (!node_created_leaf(n) && has_processes(n->dir)) {
+            hull_error_set(err, 0, "cgroup %s already has processes; a new container needs an empty cgroup "
+                                   "(linux.cgroupsPath)",
+                           n->dir);
+            goto fail;
+        }
+    }
+    /* Spec's other example of an unfit cgroup: a frozen one (or one below a
+     * frozen parent) would stop the init before it could report back. */
+    if (cgroup_manager_is_frozen(m)) {
+        hull_error_set(err, 0, "the container's cgroup (%s) is frozen; thaw it or choose another linux.cgroupsPath",
+                       m->nodes[0].dir);
+        goto fail;
+    }
+    if (layout == CGROUP_LAYOUT_V2)
+        v2_enable_all(cgroup_unified_node(m));
+    if (r && apply_resources(m, r, false, err) < 0)
+        goto fail;
+    if (apply_devices(m, r, devices, n_devices, err) < 0)
+        goto fail;
+    *out = steal_pointer(&m);
+    return 0;
+
+fail:;
+    /* Nothing of ours runs in it yet: remove what we created, kill nobody
+     * (a pre-existing cgroup may hold somebody else's processes). */
+    struct hull_error *e = NULL;
+    if (remove_created(m, &e) < 0) {
+        cleanup_free char *t = hull_error_text(e);
+        log_warn("cleanup after failed cgroup setup: %s", t);
+        hull_error_free(e);
+    }
+    return -1;
+}
+
+int cgroup_manager_create(const char *id, const char *cgroups_path, const struct hull_resources *resources,
+                          struct cgroup_manager **out, struct hull_error **err)
+{
+    return cgroup_manager_create_with_devices(id, cgroups_path, resources, NULL, 0, out, err);
+}
+
+int cgroup_manager_clone_fd(struct cgroup_manager *m)
+{
+    /* Only on pure v2: on v1 and hybrid, CLONE_INTO_CGROUP would place the
+     * child in the unified hierarchy alone, not in the v1 controllers. */
+    if (!m || m->layout != CGROUP_LAYOUT_V2)
+        return -1;
+    if (m->unified_fd >= 0)
+        return m->unified_fd;
+    struct cgroup_node *u = cgroup_unified_node(m);
+    if (!u)
+        return -1;
+    m->unified_fd = open(u->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    return m->unified_fd;
+}
+
+int cgroup_manager_add_pid(struct cgroup_manager *m, pid_t pid, struct hull_error **err)
+{
+    for (size_t i = 0; m && i < m->n_nodes; i++) {
+        struct cgroup_node *n = &m->nodes[i];
+        char buf[24];
+        snprintf(buf, sizeof buf, "%d", (int)pid);
+        cleanup_free char *path = xasprintf("%s/cgroup.procs", n->dir);
+        if (write_file(path, buf, strlen(buf), NULL) < 0)
+            return hull_error_set(err, errno, "move pid %d into cgroup %s", (int)pid, n->dir);
+    }
+    return 0;
+}
+
+static void pids_push(pid_t **v, size_t *n, size_t *cap, pid_t p)
+{
+    for (size_t i = 0; i < *n; i++)
+        if ((*v)[i] == p)
+            return;
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 16;
+        *v = realloc(*v, *cap * sizeof(pid_t));
+        if (!*v)
+            abort();
+    }
+    (*v)[(*n)++] = p;
+}
+
+static int collect_pids(const char *dir, pid_t **v, size_t *n, size_t *cap, struct hull_error **err)
+{
+    cleanup_free char *procs = NULL;
+    if (cg_read(dir, "cgroup.procs", &procs, NULL) < 0) {
+        if (errno == ENOENT)
+            return 0;
+        return hull_error_set(err, errno, "read %s/cgroup.procs", dir);
+    }
+    char *save = NULL;
+    for (char *t = strtok_r(procs, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
+        int64_t p;
+        if (parse_int64(t, &p) && p > 0)
+            pids_push(v, n, cap, (pid_t)p);
+    }
+    cleanup_dir DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_type != DT_DIR || de->d_name[0] == '.')
+            continue;
+        cleanup_free char *sub = xasprintf("%s/%s", dir, de->d_name);
+        if (collect_pids(sub, v, n, cap, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The node whose cgroup.procs lists the container best: the unified one when
+ * present (every process joins it), else the first v1 hierarchy. */
+static struct cgroup_node *procs_node(struct cgroup_manager *m)
+{
+    struct cgroup_node *u = cgroup_unified_node(m);
+    if (u)
+        return u;
+    struct cgroup_node *f = cgroup_node_lookup(m, "freezer");
+    return f ? f : (m->n_nodes ? &m->nodes[0] : NULL);
+}
+
+int cgroup_manager_pids(struct cgroup_manager *m, pid_t **pids, size_t *n, struct hull_error **err)
+{
+    *pids = NULL;
+    *n = 0;
+    size_t cap = 0;
+    /* Every hierarchy: a process could have been moved out of one of them. */
+    for (size_t i = 0; m && i < m->n_nodes; i++) {
+        if (collect_pids(m->nodes[i].dir, pids, n, &cap, err) < 0) {
+            free(*pids);
+            *pids = NULL;
+            *n = 0;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int signal_pids(struct cgroup_manager *m, int sig, struct hull_error **err)
+{
+    cleanup_free pid_t *pids = NULL;
+    size_t n = 0;
+    if (cgroup_manager_pids(m, &pids, &n, err) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (pids[i] == getpid())
+            continue;
+        if (kill(pids[i], sig) < 0 && errno != ESRCH)
+            return hull_error_set(err, errno, "send signal %d to pid %d", sig, (int)pids[i]);
+    }
+    return 0;
+}
+
+int cgroup_manager_kill_all(struct cgroup_manager *m, int sig, struct hull_error **err)
+{
+    if (!m || m->n_nodes == 0)
+        return 0;
+    if (sig != SIGKILL)
+        return signal_pids(m, sig, err);
+    struct cgroup_node *u = cgroup_unified_node(m);
+    int r;
+    struct hull_error *ignored = NULL;
+    if (u && cg_file_exists(u->dir, "cgroup.kill")) {
+        /* cgroup.kill (5.14+) kills the whole subtree at once, forks included. */
+        r = cg_write(u->dir, "cgroup.kill", "1", "cgroup.kill", err);
+        /* On hybrid a process may have left the unified cgroup but not v1's. */
+        if (r == 0 && m->layout != CGROUP_LAYOUT_V2)
+            r = signal_pids(m, sig, err);
+    } else {
+        /* Without cgroup.kill a fork bomb could outrun a pid-by-pid kill:
+         * freeze first so nobody forks while we go through the list. */
+        cgroup_freeze_node(m, true, &ignored);
+        hull_error_freep(&ignored);
+        r = signal_pids(m, sig, err);
+    }
+    /* A v1-frozen task never sees its SIGKILL; thaw (also after `pause`). */
+    if (cgroup_manager_is_frozen(m) || !u || !cg_file_exists(u->dir, "cgroup.kill")) {
+        cgroup_freeze_node(m, false, &ignored);
+        hull_error_freep(&ignored);
+    }
+    return r;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Removes dir and every cgroup below it (the container may have made its own
+ * sub-cgroups), retrying EBUSY: a killed task leaves its cgroup a little
+ * after it is reaped. */
+static int remove_cgroup_tree(const char *dir, struct hull_error **err)
+{
+    cleanup_dir DIR *d = opendir(dir);
+    if (!d)
+        return errno == ENOENT ? 0 : hull_error_set(err, errno, "open cgroup %s", dir);
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_type != DT_DIR || de->d_name[0] == '.')
+            continue;
+        cleanup_free char *sub = xasprintf("%s/%s", dir, de->d_name);
+        if (remove_cgroup_tree(sub, err) < 0)
+            return -1;
+    }
+    for (int attempt = 0;; attempt++) {
+        if (rmdir(dir) == 0 || errno == ENOENT)
+            return 0;
+        if (errno != EBUSY || attempt >= 100)
+            return hull_error_set(err, errno, "remove cgroup %s", dir);
+        sleep_ms(attempt < 10 ? 5 : 20);
+    }
+}
+
+static bool any_process_left(struct cgroup_manager *m)
+{
+    cleanup_free pid_t *pids = NULL;
+    size_t n = 0;
+    if (cgroup_manager_pids(m, &pids, &n, NULL) < 0)
+        return false;
+    return n > 0;
+}
+
+static int remove_created(struct cgroup_manager *m, struct hull_error **err)
+{
+    int ret = 0;
+    for (size_t i = 0; i < m->n_nodes; i++) {
+        struct cgroup_node *n = &m->nodes[i];
+        size_t nc = n->created ? strv_length(n->created) : 0;
+        /* Children first: the list is parents-first, so walk it backwards. */
+        for (size_t j = nc; j-- > 0;) {
+            const char *dir = n->created[j];
+            if (!strcmp(dir, n->dir)) {
+                struct hull_error *e = NULL;
+                if (remove_cgroup_tree(dir, &e) < 0) {
+                    if (ret == 0) {
+                        *err = e;
+                        ret = -1;
+                    } else {
+                        hull_error_free(e);
+                    }
+                }
+                continue;
+            }
+            /* A parent we created may now hold another container's cgroup. */
+            if (rmdir(dir) < 0 && errno != ENOENT && errno != EBUSY && errno != ENOTEMPTY && ret == 0)
+                ret = hull_error_set(err, errno, "remove cgroup %s", dir);
+        }
+    }
+    return ret < 0 ? -1 : 0;
+}
+
+int cgroup_manager_destroy(struct cgroup_manager *m, struct hull_error **err)
+{
+    if (!m)
+        return 0;
+    if (any_process_left(m)) {
+        struct hull_error *e = NULL;
+        if (cgroup_manager_kill_all(m, SIGKILL, &e) < 0) {
+            cleanup_free char *t = hull_error_text(e);
+            log_warn("kill the processes left in the container's cgroup: %s", t);
+            hull_error_free(e);
+        }
+        for (int i = 0; i < 200 && any_process_left(m); i++)
+            sleep_ms(10);
+    }
+    return remove_created(m, err);
+}
+
+/* ---- state.json ---- */
+
+int cgroup_manager_save(struct cgroup_manager *m, struct json_object *state_obj, struct hull_error **err)
+{
+    if (!m)
+        return 0;
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "layout", json_object_new_string(cgroup_layout_name(m->layout)));
+    struct json_object *nodes = json_object_new_array();
+    for (size_t i = 0; i < m->n_nodes; i++) {
+        struct cgroup_node *n = &m->nodes[i];
+        struct json_object *jn = json_object_new_object();
+        json_object_object_add(jn, "mountpoint", json_object_new_string(n->h.mountpoint));
+        json_object_object_add(jn, "mount_root", json_object_new_string(n->h.mount_root));
+        json_object_object_add(jn, "controllers", json_object_new_string(n->h.options));
+        json_object_object_add(jn, "unified", json_object_new_boolean(n->h.unified));
+        json_object_object_add(jn, "path", json_object_new_string(n->path));
+        json_object_object_add(jn, "dir", json_object_new_string(n->dir));
+        struct json_object *created = json_object_new_array();
+        for (char **c = n->created; c && *c; c++)
+            json_object_array_add(created, json_object_new_string(*c));
+        json_object_object_add(jn, "created", created);
+        json_object_array_add(nodes, jn);
+    }
+    json_object_object_add(o, "nodes", nodes);
+    json_object_object_add(state_obj, "cgroup", o);
+    return 0;
+}
+
+static const char *jstr(struct json_object *o, const char *key)
+{
+    struct json_object *v;
+    if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+        return NULL;
+    return json_object_get_string(v);
+}
+
+int cgroup_manager_load(struct json_object *state_obj, struct cgroup_manager **out, struct hull_error **err)
+{
+    struct json_object *o, *nodes;
+    if (!state_obj || !json_object_object_get_ex(state_obj, "cgroup", &o)) {
+        /* A container made without cgroups (or by an older hull): an empty
+         * manager whose operations do nothing. */
+        *out = manager_new(CGROUP_LAYOUT_UNKNOWN);
+        return 0;
+    }
+    const char *layout = jstr(o, "layout");
+    cleanup_cgroup_manager struct cgroup_manager *m = manager_new(CGROUP_LAYOUT_UNKNOWN);
+    for (enum cgroup_layout l = CGROUP_LAYOUT_V1; l <= CGROUP_LAYOUT_V2; l++)
+        if (layout && !strcmp(layout, cgroup_layout_name(l)))
+            m->layout = l;
+    if (!json_object_object_get_ex(o, "nodes", &nodes) || !json_object_is_type(nodes, json_type_array))
+        return hull_error_set(err, 0, "state.json: \"cgroup\" has no \"nodes\" array");
+    size_t count = json_object_array_length(nodes);
+    m->nodes = xmalloc0((count + 1) * sizeof *m->nodes);
+    for (size_t i = 0; i < count; i++) {
+        struct json_object *jn = json_object_array_get_idx(nodes, i), *created, *uni;
+        const char *mp = jstr(jn, "mountpoint"), *root = jstr(jn, "mount_root"), *ctl = jstr(jn, "controllers");
+        const char *path = jstr(jn, "path"), *dir = jstr(jn, "dir");
+        if (!mp || !path || !dir)
+            return hull_error_set(err, 0, "state.json: cgroup node %zu lacks mountpoint/path/dir", i);
+        struct cgroup_node *n = &m->nodes[m->n_nodes++];
+        n->h.mountpoint = xstrdup(mp);
+        n->h.mount_root = xstrdup(root ? root : "/");
+        n->h.options = xstrdup(ctl ? ctl : "");
+        n->h.unified = json_object_object_get_ex(jn, "unified", &uni) && json_object_get_boolean(uni);
+        n->path = xstrdup(path);
+        n->dir = xstrdup(dir);
+        if (json_object_object_get_ex(jn, "created", &created) && json_object_is_type(created, json_type_array)) {
+            for (size_t j = 0; j < json_object_array_length(created); j++) {
+                struct json_object *c = json_object_array_get_idx(created, j);
+                const char *s = json_object_get_string(c);
+                /* Only ever remove what lies in this node's hierarchy. */
+                size_t ml = strlen(mp);
+                if (s && !strncmp(s, mp, ml) && s[ml] == '/' && !strstr(s, "/../"))
+                    strv_push(&n->created, s);
+            }
+        }
+    }
+    *out = steal_pointer(&m);
+    return 0;
+}
+
+int cgroup_manager_update(struct cgroup_manager *m, const struct hull_resources *r, struct hull_error **err)
+{
+    if (!m || m->n_nodes == 0)
+        return hull_error_set(err, 0, "the container has no cgroup to update");
+    if (!r)
+        return 0;
+    if (apply_resources(m, r, true, err) < 0)
+        return -1;
+    /* Device rules are replaced only when given (runc's update never touches them). */
+    if (r->n_devices > 0 && apply_devices(m, r, NULL, 0, err) < 0)
+        return -1;
+    return 0;
+}
+
+const char *cgroup_manager_dir(struct cgroup_manager *m, const char *controller)
+{
+    if (!m)
+        return NULL;
+    if (!controller) {
+        struct cgroup_node *n = procs_node(m);
+        return n ? n->dir : NULL;
+    }
+    struct cgroup_node *n = cgroup_node_lookup(m, controller);
+    return n ? n->dir : NULL;
+}
+
+enum cgroup_layout cgroup_manager_layout(struct cgroup_manager *m)
+{
+    return m ? m->layout : CGROUP_LAYOUT_UNKNOWN;
+}

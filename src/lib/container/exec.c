@@ -1,0 +1,248 @@
+/* hull: running another process in an existing container (`exec`).
+ *
+ * The new process joins every namespace of the container's init through a
+ * pidfd (one setns() call, so it cannot join half of a recycled pid's
+ * namespaces), its cgroup, and gets the same treatment as the init: rlimits,
+ * user, capabilities, no_new_privs, seccomp last.  Joining a pid namespace only
+ * affects children, so an intermediate process forks the final one; the runtime
+ * is a child subreaper, so the final process becomes its child and `exec` can
+ * wait for it -- and no host process is its parent as seen from inside. */
+#include "exec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../cgroup/cgroup.h"
+#include "../security/security.h"
+#include "../terminal/terminal.h"
+#include "../util/utils.h"
+#include "container.h"
+#include "init.h"
+#include "sync.h"
+
+static int pidfd_open_compat(pid_t pid)
+{
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+/* The namespaces of pid that differ from ours: joining our own is a no-op that
+ * may still fail (e.g. the user namespace), so we skip those. */
+static int namespaces_to_join(pid_t pid)
+{
+    static const struct {
+        const char *name;
+        int flag;
+    } table[] = {
+        {"user", CLONE_NEWUSER}, {"mnt", CLONE_NEWNS},     {"pid", CLONE_NEWPID}, {"net", CLONE_NEWNET},
+        {"ipc", CLONE_NEWIPC},   {"uts", CLONE_NEWUTS},    {"cgroup", CLONE_NEWCGROUP},
+        {"time", 0x00000080},
+    };
+    int flags = 0;
+    for (size_t i = 0; i < ARRAY_SIZE(table); i++) {
+        char theirs[64], ours[64];
+        snprintf(theirs, sizeof theirs, "/proc/%d/ns/%s", pid, table[i].name);
+        snprintf(ours, sizeof ours, "/proc/self/ns/%s", table[i].name);
+        struct stat a, b;
+        if (stat(theirs, &a) < 0 || stat(ours, &b) < 0)
+            continue;
+        if (a.st_ino != b.st_ino || a.st_dev != b.st_dev)
+            flags |= table[i].flag;
+    }
+    return flags;
+}
+
+static int apply_rlimits(const struct hull_process *p, struct hull_error **err)
+{
+    for (size_t i = 0; i < p->n_rlimits; i++) {
+        struct rlimit rl = {.rlim_cur = p->rlimits[i].soft, .rlim_max = p->rlimits[i].hard};
+        if (setrlimit(p->rlimits[i].resource, &rl) < 0)
+            return hull_error_set(err, errno, "process.rlimits %s", p->rlimits[i].type);
+    }
+    return 0;
+}
+
+static void __attribute__((noreturn)) exec_child_fail(int sync_fd, struct hull_error *err)
+{
+    sync_send(sync_fd, SYNC_ERROR, err ? err->errnum : 0, err ? err->msg : "exec failed");
+    _exit(255);
+}
+
+/* Runs in the final process, already inside every namespace. */
+static void __attribute__((noreturn)) exec_final(const struct container_exec_opts *o, int sync_fd, int console_sock)
+{
+    struct hull_error *err = NULL;
+    const struct hull_process *p = o->process;
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+
+    /* Wait until the parent has put us in the container's cgroup. */
+    if (sync_expect(sync_fd, SYNC_GO, &err) < 0)
+        _exit(255);
+
+    if (p->terminal) {
+        int master, slave;
+        cleanup_free char *slave_path = NULL;
+        if (terminal_open_pty(&master, &slave, &slave_path, p->has_console_size ? p->console_height : 0,
+                              p->has_console_size ? p->console_width : 0, &err) < 0)
+            exec_child_fail(sync_fd, err);
+        int r = console_sock >= 0 ? send_fd(console_sock, master, slave_path, &err)
+                                  : (sync_send_fd(sync_fd, SYNC_TERMINAL, master) < 0
+                                         ? hull_error_set(&err, errno, "send the terminal to the runtime")
+                                         : 0);
+        close(master);
+        if (r < 0 || terminal_become_controlling(slave, &err) < 0)
+            exec_child_fail(sync_fd, err);
+        close(slave);
+    }
+    if (apply_rlimits(p, &err) < 0)
+        exec_child_fail(sync_fd, err);
+    close_fds_on_exec(o->preserve_fds);
+    exec_user_process(p, o->seccomp, o->state_json, sync_fd, NULL);
+}
+
+int container_exec(const struct container_exec_opts *o, pid_t *pid_out, struct hull_error **err)
+{
+    struct json_object *saved = NULL;
+    enum container_status st;
+    if (container_state(o->root, o->id, &saved, &st, err) < 0)
+        return -1;
+    int ret = -1;
+    int sync_pair[2] = {-1, -1};
+    cleanup_close int pidfd = -1, console_sock = -1;
+    cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
+    pid_t mid = -1, final = -1;
+
+    if (st == STATUS_STOPPED) {
+        hull_error_set(err, 0, "cannot exec in container \"%s\": it is stopped", o->id);
+        goto out;
+    }
+    if (st == STATUS_PAUSED && !o->ignore_paused) {
+        hull_error_set(err, 0, "cannot exec in a paused container \"%s\" (use --ignore-paused)", o->id);
+        goto out;
+    }
+    pid_t init = state_live_pid(saved);
+    pidfd = pidfd_open_compat(init);
+    if (pidfd < 0) {
+        hull_error_set(err, errno, "open the init (pid %d) of container \"%s\"", init, o->id);
+        goto out;
+    }
+    int join = namespaces_to_join(init);
+    if (cgroup_manager_load(saved, &cg, err) < 0)
+        goto out;
+    if (o->process->terminal && o->console_socket) {
+        console_sock = unix_socket_connect(o->console_socket, err);
+        if (console_sock < 0)
+            goto out;
+    }
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync_pair) < 0) {
+        hull_error_set(err, errno, "socketpair");
+        goto out;
+    }
+    /* The final process is a grandchild: become its reaper so we can wait for it. */
+    if (!o->detach)
+        prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+
+    mid = fork();
+    if (mid < 0) {
+        hull_error_set(err, errno, "fork");
+        goto out;
+    }
+    if (mid == 0) {
+        close(sync_pair[0]);
+        struct hull_error *e = NULL;
+        if (join && setns(pidfd, join) < 0)
+            exec_child_fail(sync_pair[1], (hull_error_set(&e, errno, "join the namespaces of the container's init"), e));
+        pid_t child = fork();
+        if (child < 0)
+            exec_child_fail(sync_pair[1], (hull_error_set(&e, errno, "fork into the container"), e));
+        if (child == 0)
+            exec_final(o, sync_pair[1], console_sock);
+        /* Tell the runtime the final pid (as the host sees it) and leave. */
+        char buf[32];
+        snprintf(buf, sizeof buf, "%d", child);
+        sync_send(sync_pair[1], SYNC_READY, 0, buf);
+        _exit(0);
+    }
+    close(sync_pair[1]);
+    sync_pair[1] = -1;
+
+    struct sync_msg msg;
+    if (sync_recv(sync_pair[0], &msg, err) < 0)
+        goto out;
+    if (msg.type == SYNC_ERROR) {
+        hull_error_set(err, msg.errnum, "%s", msg.text);
+        goto out;
+    }
+    final = atoi(msg.text);
+    waitpid(mid, NULL, 0);
+    mid = -1;
+    if (final <= 0) {
+        hull_error_set(err, 0, "exec: no process was started");
+        goto out;
+    }
+    if (cgroup_manager_add_pid(cg, final, err) < 0) {
+        hull_error_wrap(err, "put the exec'd process in the container's cgroup");
+        goto out;
+    }
+    sync_send(sync_pair[0], SYNC_GO, 0, NULL);
+
+    /* EOF means execve succeeded (the socket is close-on-exec); an error
+     * message means it did not.  A terminal may come first. */
+    for (;;) {
+        int passed = -1;
+        struct hull_error *e = NULL;
+        if (sync_recv_with_fd(sync_pair[0], &msg, &passed, &e) < 0) {
+            hull_error_free(e);
+            break;
+        }
+        if (msg.type == SYNC_TERMINAL) {
+            if (o->console_master_out)
+                *o->console_master_out = passed;
+            else if (passed >= 0)
+                close(passed);
+            continue;
+        }
+        if (passed >= 0)
+            close(passed);
+        if (msg.type == SYNC_ERROR) {
+            hull_error_set(err, msg.errnum, "%s", msg.text);
+            waitpid(final, NULL, 0);
+            goto out;
+        }
+    }
+    if (o->pid_file) {
+        char buf[32];
+        int n = snprintf(buf, sizeof buf, "%d", final);
+        if (write_file_atomic(o->pid_file, buf, n, 0644, err) < 0) {
+            hull_error_wrap(err, "--pid-file");
+            goto out;
+        }
+    }
+    *pid_out = final;
+    ret = 0;
+out:
+    if (mid > 0) {
+        kill(mid, SIGKILL);
+        waitpid(mid, NULL, 0);
+    }
+    for (int i = 0; i < 2; i++)
+        if (sync_pair[i] >= 0)
+            close(sync_pair[i]);
+    json_object_put(saved);
+    return ret;
+}

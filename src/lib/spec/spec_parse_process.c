@@ -1,0 +1,274 @@
+/* hull: the `process` object of config.json (also `exec --process FILE`). */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "spec_internal.h"
+#include "util/utils.h"
+
+/* RLIMIT_* names the spec allows (config.md: "Linux: valid values are defined in getrlimit(2)"). */
+static const struct {
+    const char *name;
+    int resource;
+} rlimit_names[] = {
+    {"RLIMIT_AS", RLIMIT_AS},           {"RLIMIT_CORE", RLIMIT_CORE},         {"RLIMIT_CPU", RLIMIT_CPU},
+    {"RLIMIT_DATA", RLIMIT_DATA},       {"RLIMIT_FSIZE", RLIMIT_FSIZE},       {"RLIMIT_LOCKS", RLIMIT_LOCKS},
+    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK}, {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE}, {"RLIMIT_NICE", RLIMIT_NICE},
+    {"RLIMIT_NOFILE", RLIMIT_NOFILE},   {"RLIMIT_NPROC", RLIMIT_NPROC},       {"RLIMIT_RSS", RLIMIT_RSS},
+    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},   {"RLIMIT_RTTIME", RLIMIT_RTTIME},     {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+    {"RLIMIT_STACK", RLIMIT_STACK},
+};
+
+static const char *const sched_policies[] = {"SCHED_OTHER", "SCHED_FIFO", "SCHED_RR",       "SCHED_BATCH",
+                                             "SCHED_ISO",   "SCHED_IDLE", "SCHED_DEADLINE", NULL};
+static const char *const ioprio_classes[] = {"IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE", "IOPRIO_CLASS_IDLE", NULL};
+
+static bool name_in(const char *name, const char *const *list)
+{
+    for (; *list != NULL; list++)
+        if (strcmp(name, *list) == 0)
+            return true;
+    return false;
+}
+
+static int parse_user(struct json_object *obj, const char *field, struct hull_user *user, struct hull_error **err)
+{
+    uint64_t v = 0;
+    int r;
+    /* uid/gid are REQUIRED by the spec, but runc (Go zero values) runs as 0:0
+     * when they are missing; we accept the same configs runc accepts. */
+    if ((r = spec_get_uint64(obj, field, "uid", UINT32_MAX, &v, err)) < 0)
+        return r;
+    user->uid = (uid_t)v;
+    v = 0;
+    if ((r = spec_get_uint64(obj, field, "gid", UINT32_MAX, &v, err)) < 0)
+        return r;
+    user->gid = (gid_t)v;
+    if ((r = spec_get_uint64(obj, field, "umask", 07777, &v, err)) < 0)
+        return r;
+    if (r > 0) {
+        user->has_umask = true;
+        user->umask = (mode_t)v;
+    }
+    struct json_object *gids = NULL;
+    if ((r = spec_get_array(obj, field, "additionalGids", &gids, err)) < 0)
+        return r;
+    if (r > 0) {
+        struct spec_field gfield = spec_field_key(field, "additionalGids");
+        size_t n = json_object_array_length(gids);
+        user->additional_gids = xmalloc0((n ? n : 1) * sizeof *user->additional_gids);
+        user->n_additional_gids = n;
+        for (size_t i = 0; i < n; i++) {
+            if (spec_value_uint64(json_object_array_get_idx(gids, i), spec_field_index(gfield.s, i).s, UINT32_MAX, &v,
+                                  err) < 0)
+                return -1;
+            user->additional_gids[i] = (gid_t)v;
+        }
+    }
+    if (spec_get_string(obj, field, "username", &user->username, err) < 0)
+        return -1;
+    return 0;
+}
+
+static int parse_capabilities(struct json_object *obj, const char *field, struct hull_capabilities *caps,
+                              struct hull_error **err)
+{
+    /* Names are kept as written: runc ignores (with a warning) capabilities the
+     * running kernel does not know, so validation belongs to the code applying them. */
+    if (spec_get_strv(obj, field, "bounding", &caps->bounding, err) < 0 ||
+        spec_get_strv(obj, field, "effective", &caps->effective, err) < 0 ||
+        spec_get_strv(obj, field, "inheritable", &caps->inheritable, err) < 0 ||
+        spec_get_strv(obj, field, "permitted", &caps->permitted, err) < 0 ||
+        spec_get_strv(obj, field, "ambient", &caps->ambient, err) < 0)
+        return -1;
+    return 0;
+}
+
+static int parse_rlimits(struct json_object *array, const char *field, struct hull_process *p, struct hull_error **err)
+{
+    size_t n = json_object_array_length(array);
+    p->rlimits = xmalloc0((n ? n : 1) * sizeof *p->rlimits);
+    p->n_rlimits = n;
+    for (size_t i = 0; i < n; i++) {
+        struct spec_field item = spec_field_index(field, i);
+        struct json_object *obj = json_object_array_get_idx(array, i);
+        struct hull_rlimit *rl = &p->rlimits[i];
+        if (obj == NULL || !json_object_is_type(obj, json_type_object))
+            return spec_error_type(err, item.s, obj, "an object");
+        int r = spec_get_string(obj, item.s, "type", &rl->type, err);
+        if (r < 0)
+            return r;
+        if (r == 0)
+            return spec_error_missing(err, item.s, "type");
+        rl->resource = -1;
+        for (size_t k = 0; k < ARRAY_SIZE(rlimit_names); k++)
+            if (strcmp(rl->type, rlimit_names[k].name) == 0)
+                rl->resource = rlimit_names[k].resource;
+        if (rl->resource < 0)
+            return hull_error_set(err, 0, "%s.type \"%s\" is not an rlimit type (RLIMIT_NOFILE, RLIMIT_NPROC, ...)",
+                                  item.s, rl->type);
+        for (size_t k = 0; k < i; k++)
+            if (p->rlimits[k].resource == rl->resource)
+                return hull_error_set(err, 0, "%s.type \"%s\" is given twice (also %s[%zu])", item.s, rl->type, field,
+                                      k);
+        if ((r = spec_get_uint64(obj, item.s, "soft", UINT64_MAX, &rl->soft, err)) <= 0)
+            return r < 0 ? r : spec_error_missing(err, item.s, "soft");
+        if ((r = spec_get_uint64(obj, item.s, "hard", UINT64_MAX, &rl->hard, err)) <= 0)
+            return r < 0 ? r : spec_error_missing(err, item.s, "hard");
+        /* setrlimit(2) would fail with EINVAL inside the container; say why here. */
+        if (rl->soft > rl->hard)
+            return hull_error_set(err, 0, "%s (%s): soft limit %llu is greater than hard limit %llu", item.s, rl->type,
+                                  (unsigned long long)rl->soft, (unsigned long long)rl->hard);
+    }
+    return 0;
+}
+
+static int parse_scheduler(struct json_object *obj, const char *field, struct hull_process *p, struct hull_error **err)
+{
+    int r = spec_get_string(obj, field, "policy", &p->sched_policy, err);
+    if (r < 0)
+        return r;
+    if (r == 0)
+        return spec_error_missing(err, field, "policy");
+    if (!name_in(p->sched_policy, sched_policies))
+        return hull_error_set(err, 0, "%s.policy \"%s\" is not a scheduling policy (SCHED_OTHER, SCHED_FIFO, ...)",
+                              field, p->sched_policy);
+    int64_t v = 0;
+    if ((r = spec_get_int64(obj, field, "nice", -20, 19, &v, err)) < 0)
+        return r;
+    p->sched_nice = (int)v;
+    v = 0;
+    if ((r = spec_get_int64(obj, field, "priority", INT32_MIN, INT32_MAX, &v, err)) < 0)
+        return r;
+    p->sched_priority = (int)v;
+    /* flags/runtime/deadline/period only matter for SCHED_DEADLINE; type-check them. */
+    struct json_object *flags = NULL;
+    if (spec_get_array(obj, field, "flags", &flags, err) < 0)
+        return -1;
+    uint64_t u = 0;
+    if (spec_get_uint64(obj, field, "runtime", UINT64_MAX, &u, err) < 0 ||
+        spec_get_uint64(obj, field, "deadline", UINT64_MAX, &u, err) < 0 ||
+        spec_get_uint64(obj, field, "period", UINT64_MAX, &u, err) < 0)
+        return -1;
+    p->has_scheduler = true;
+    return 0;
+}
+
+static int parse_io_priority(struct json_object *obj, const char *field, struct hull_process *p,
+                             struct hull_error **err)
+{
+    int r = spec_get_string(obj, field, "class", &p->io_priority_class, err);
+    if (r < 0)
+        return r;
+    if (r == 0)
+        return spec_error_missing(err, field, "class");
+    if (!name_in(p->io_priority_class, ioprio_classes))
+        return hull_error_set(err, 0,
+                              "%s.class \"%s\" is not an I/O priority class (IOPRIO_CLASS_RT, "
+                              "IOPRIO_CLASS_BE, IOPRIO_CLASS_IDLE)",
+                              field, p->io_priority_class);
+    int64_t v = 0;
+    /* ioprio_set(2): levels 0 (highest) to 7 (lowest). */
+    if (spec_get_int64(obj, field, "priority", 0, 7, &v, err) < 0)
+        return -1;
+    p->io_priority = (int)v;
+    p->has_io_priority = true;
+    return 0;
+}
+
+int spec_parse_process_json(struct json_object *obj, const char *field, struct hull_process *p, struct hull_error **err)
+{
+    struct json_object *sub = NULL;
+    int r;
+    if (spec_get_bool(obj, field, "terminal", &p->terminal, err) < 0)
+        return -1;
+    if ((r = spec_get_object(obj, field, "consoleSize", &sub, err)) < 0)
+        return r;
+    if (r > 0) {
+        struct spec_field cfield = spec_field_key(field, "consoleSize");
+        uint64_t h = 0, w = 0;
+        if ((r = spec_get_uint64(sub, cfield.s, "height", UINT16_MAX, &h, err)) <= 0)
+            return r < 0 ? r : spec_error_missing(err, cfield.s, "height");
+        if ((r = spec_get_uint64(sub, cfield.s, "width", UINT16_MAX, &w, err)) <= 0)
+            return r < 0 ? r : spec_error_missing(err, cfield.s, "width");
+        p->has_console_size = true;
+        p->console_height = (unsigned)h;
+        p->console_width = (unsigned)w;
+    }
+    if ((r = spec_get_object(obj, field, "user", &sub, err)) < 0)
+        return r;
+    if (r > 0 && parse_user(sub, spec_field_key(field, "user").s, &p->user, err) < 0)
+        return -1;
+
+    /* config.md: "This specification extends the IEEE standard in that at least one entry is REQUIRED". */
+    if ((r = spec_get_strv(obj, field, "args", &p->args, err)) < 0)
+        return r;
+    if (r == 0)
+        return spec_error_missing(err, field, "args");
+    if (p->args[0] == NULL)
+        return hull_error_set(err, 0, "%s must have at least one entry", spec_field_key(field, "args").s);
+    if (spec_get_strv(obj, field, "env", &p->env, err) < 0)
+        return -1;
+    if (p->env == NULL)
+        p->env = xmalloc0(sizeof *p->env);
+
+    if ((r = spec_get_string(obj, field, "cwd", &p->cwd, err)) < 0)
+        return r;
+    if (r == 0)
+        return spec_error_missing(err, field, "cwd");
+    if (p->cwd[0] != '/')
+        return hull_error_set(err, 0, "%s \"%s\" must be an absolute path", spec_field_key(field, "cwd").s, p->cwd);
+
+    if ((r = spec_get_object(obj, field, "capabilities", &sub, err)) < 0)
+        return r;
+    if (r > 0) {
+        p->capabilities = xmalloc0(sizeof *p->capabilities);
+        if (parse_capabilities(sub, spec_field_key(field, "capabilities").s, p->capabilities, err) < 0)
+            return -1;
+    }
+    if ((r = spec_get_array(obj, field, "rlimits", &sub, err)) < 0)
+        return r;
+    if (r > 0 && parse_rlimits(sub, spec_field_key(field, "rlimits").s, p, err) < 0)
+        return -1;
+    if (spec_get_bool(obj, field, "noNewPrivileges", &p->no_new_privileges, err) < 0 ||
+        spec_get_string(obj, field, "apparmorProfile", &p->apparmor_profile, err) < 0 ||
+        spec_get_string(obj, field, "selinuxLabel", &p->selinux_label, err) < 0)
+        return -1;
+    int64_t oom = 0;
+    /* proc(5): oom_score_adj ranges from -1000 to +1000. */
+    if ((r = spec_get_int64(obj, field, "oomScoreAdj", -1000, 1000, &oom, err)) < 0)
+        return r;
+    if (r > 0) {
+        p->has_oom_score_adj = true;
+        p->oom_score_adj = (int)oom;
+    }
+    if ((r = spec_get_object(obj, field, "scheduler", &sub, err)) < 0)
+        return r;
+    if (r > 0 && parse_scheduler(sub, spec_field_key(field, "scheduler").s, p, err) < 0)
+        return -1;
+    if ((r = spec_get_object(obj, field, "ioPriority", &sub, err)) < 0)
+        return r;
+    if (r > 0 && parse_io_priority(sub, spec_field_key(field, "ioPriority").s, p, err) < 0)
+        return -1;
+    return 0;
+}
+
+int spec_parse_process(const char *json_text, struct hull_process **out, struct hull_error **err)
+{
+    struct json_object *obj = NULL;
+    if (spec_json_parse_text(json_text, &obj, err) < 0)
+        return hull_error_wrap(err, "process");
+    if (!json_object_is_type(obj, json_type_object)) {
+        json_object_put(obj);
+        return hull_error_set(err, 0, "process must be a JSON object");
+    }
+    struct hull_process *p = xmalloc0(sizeof *p);
+    int r = spec_parse_process_json(obj, "process", p, err);
+    json_object_put(obj);
+    if (r < 0) {
+        spec_process_free(p);
+        return -1;
+    }
+    *out = p;
+    return 0;
+}

@@ -1,0 +1,59 @@
+# Helpers for the engine's (hull) bats tests.
+#
+# HULL_ENGINE is the engine under test (tests/run exports it; default
+# build/hull).  Every test gets a private --root/--runroot under tests/.work,
+# so tests never see each other's images or the host's /var/lib/hull.
+
+HULL_ENGINE=${HULL_ENGINE:-$HULL_SRC/$BUILD/hull}
+if [ ! -x "$HULL_ENGINE" ] && [ -x "$HULL_SRC/$BUILD/src/engine/hull" ]; then
+    HULL_ENGINE=$HULL_SRC/$BUILD/src/engine/hull
+fi
+
+# Busybox images in every format (tests/engine/make-busybox-image.sh), built
+# once and shared read-only by every test.
+busybox_images() {
+    local dir=$WORK_BASE/busybox-images
+    if [ ! -f "$dir/busybox-docker.tar" ]; then
+        mkdir -p "$WORK_BASE"
+        local tmp
+        tmp=$(mktemp -d "$WORK_BASE/.images.XXXXXX")
+        "$HULL_SRC/tests/engine/make-busybox-image.sh" "$tmp" >/dev/null
+        rm -rf "$dir"
+        mv "$tmp" "$dir"
+    fi
+    echo "$dir"
+}
+
+engine_setup() {
+    [ -x "$HULL_ENGINE" ] || skip "engine binary $HULL_ENGINE not built"
+    mkdir -p "$WORK_BASE"
+    TEST_DIR=$(mktemp -d "$WORK_BASE/e.XXXXXX")
+    STORE=$TEST_DIR/root
+    RUNROOT=$TEST_DIR/run
+    IMAGES=$(busybox_images)
+}
+
+# hull ARGS...: the engine under test with this test's store.
+hull() {
+    "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" "$@"
+}
+
+engine_teardown() {
+    if [ -n "${TEST_DIR:-}" ] && [ -d "$TEST_DIR" ]; then
+        grep -o " $TEST_DIR[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done || true
+        rm -rf "$TEST_DIR"
+    fi
+}
+
+# fails_with WANT CMD...: CMD exits non-zero and prints exactly one stderr line,
+# "hull: error: ..." matching the grep pattern WANT.
+fails_with() {
+    local want=$1 errfile=$TEST_DIR/stderr
+    shift
+    if "$@" >/dev/null 2>"$errfile"; then
+        echo "expected failure, succeeded: $*" >&2
+        return 1
+    fi
+    [ "$(wc -l <"$errfile")" -eq 1 ] || { echo "stderr is not one line:" >&2; cat "$errfile" >&2; return 1; }
+    grep -q "^hull: error: .*$want" "$errfile" || { echo "want \"$want\" in: $(cat "$errfile")" >&2; return 1; }
+}

@@ -1,0 +1,331 @@
+/* Layer unpacking: path containment (../, absolute names, symlinked parents,
+ * hard links), OCI whiteouts turned into overlay whiteouts, ownership, modes,
+ * xattrs.  Needs root (chown, mknod, trusted.* xattrs). */
+#include <archive.h>
+#include <archive_entry.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "../tap.h"
+#include "image/unpack.h"
+#include "util/utils.h"
+
+/* TAP_CHECK evaluates its condition twice: calls with side effects go here first. */
+static int call_r;
+
+static char tarbuf[1 << 20];
+
+struct builder {
+    struct archive *a;
+    size_t used;
+};
+
+static void tar_begin(struct builder *b)
+{
+    b->a = archive_write_new();
+    archive_write_set_format_pax_restricted(b->a);
+    archive_write_open_memory(b->a, tarbuf, sizeof tarbuf, &b->used);
+}
+
+static struct archive_entry *entry(const char *path, mode_t type, mode_t perm)
+{
+    struct archive_entry *e = archive_entry_new();
+    archive_entry_set_pathname(e, path);
+    archive_entry_set_filetype(e, type);
+    archive_entry_set_perm(e, perm);
+    archive_entry_set_mtime(e, 1000000000, 0);
+    return e;
+}
+
+static void add(struct builder *b, struct archive_entry *e, const char *data)
+{
+    if (data)
+        archive_entry_set_size(e, strlen(data));
+    archive_write_header(b->a, e);
+    if (data)
+        archive_write_data(b->a, data, strlen(data));
+    archive_entry_free(e);
+}
+
+static void add_file(struct builder *b, const char *path, const char *data)
+{
+    add(b, entry(path, AE_IFREG, 0644), data);
+}
+
+static void add_symlink(struct builder *b, const char *path, const char *target)
+{
+    struct archive_entry *e = entry(path, AE_IFLNK, 0777);
+    archive_entry_set_symlink(e, target);
+    add(b, e, NULL);
+}
+
+static void add_hardlink(struct builder *b, const char *path, const char *target)
+{
+    struct archive_entry *e = entry(path, AE_IFREG, 0644);
+    archive_entry_set_hardlink(e, target);
+    archive_entry_set_size(e, 0);
+    add(b, e, NULL);
+}
+
+/* Unpacks the built tar into dir; returns tar_unpack's result. */
+static int tar_end_and_unpack(struct builder *b, const char *dir, bool layer, struct hull_error **err)
+{
+    archive_write_close(b->a);
+    archive_write_free(b->a);
+    struct archive *r = archive_read_new();
+    archive_read_support_format_tar(r);
+    archive_read_open_memory(r, tarbuf, b->used);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    struct unpack_opts opts = {.oci_whiteouts = layer, .keep_owner = layer};
+    int ret = tar_unpack(r, fd, &opts, NULL, err);
+    close(fd);
+    archive_read_free(r);
+    return ret;
+}
+
+static bool exists_at(const char *dir, const char *rel)
+{
+    struct stat st;
+    cleanup_free char *p = xasprintf("%s/%s", dir, rel);
+    return lstat(p, &st) == 0;
+}
+
+static void test_clean(void)
+{
+    static const char *const cases[][2] = {
+        {"a/b", "a/b"},
+        {"/a/b", "a/b"},
+        {"./a//b/", "a/b"},
+        {"../../etc/passwd", "etc/passwd"},
+        {"a/../../b", "b"},
+        {"a/./b/../c", "a/c"},
+        {"..", ""},
+        {"/", ""},
+        {"./", ""},
+        {"a/b/../../..", ""},
+        {".wh..wh..opq", ".wh..wh..opq"},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        cleanup_free char *c = tar_path_clean(cases[i][0]);
+        TAP_CHECK(!strcmp(c, cases[i][1]), "clean \"%s\" -> \"%s\" (got \"%s\")", cases[i][0], cases[i][1], c);
+    }
+}
+
+static void test_containment(const char *base)
+{
+    cleanup_free char *root = xasprintf("%s/contain/root", base);
+    cleanup_free char *outside = xasprintf("%s/contain", base);
+    mkdir_p(root, 0755, NULL);
+    struct builder b;
+    tar_begin(&b);
+    add(&b, entry("etc", AE_IFDIR, 0755), NULL);
+    add_file(&b, "etc/passwd", "root:x:0:0::/:/bin/sh\n");
+    add_file(&b, "../escape-dotdot", "x");                  /* ../ at the root stays at the root */
+    add_file(&b, "/absolute-name", "x");                    /* a leading / is relative to the root */
+    add_file(&b, "sub/../../../escape-deep", "x");          /* deeper ../ chains too */
+    add_symlink(&b, "up", "../../..");                      /* a relative symlink climbing out ... */
+    add_file(&b, "up/escape-via-relative-link", "x");       /* ... is followed inside the root */
+    add_symlink(&b, "etclink", "/etc");                     /* an absolute symlink ... */
+    add_file(&b, "etclink/escape-via-absolute-link", "x");  /* ... means the root's /etc */
+    add_hardlink(&b, "hardlink", "../../../../etc/passwd"); /* links the layer's etc/passwd, not the host's */
+    cleanup_error struct hull_error *err = NULL;
+    int r = tar_end_and_unpack(&b, root, true, &err);
+    TAP_CHECK(r == 0, "a layer with escape attempts unpacks (%s)", err ? err->msg : "ok");
+    TAP_CHECK(exists_at(root, "escape-dotdot") && !exists_at(outside, "escape-dotdot"),
+              "../name lands inside the root");
+    TAP_CHECK(exists_at(root, "absolute-name") && access("/absolute-name", F_OK) != 0,
+              "/name lands inside the root, not at the host's /");
+    TAP_CHECK(exists_at(root, "escape-deep") && !exists_at(base, "escape-deep"), "a/../../../name stays inside");
+    TAP_CHECK(exists_at(root, "escape-via-relative-link") && !exists_at(outside, "escape-via-relative-link") &&
+                  !exists_at(base, "escape-via-relative-link"),
+              "a file under a symlink to ../../.. is written inside the root");
+    TAP_CHECK(exists_at(root, "etc/escape-via-absolute-link") && access("/etc/escape-via-absolute-link", F_OK) != 0,
+              "a file under a symlink to /etc goes to the root's etc, not the host's");
+    struct stat in_layer, linked, host;
+    cleanup_free char *p1 = xasprintf("%s/etc/passwd", root), *p2 = xasprintf("%s/hardlink", root);
+    stat(p1, &in_layer);
+    stat(p2, &linked);
+    stat("/etc/passwd", &host);
+    TAP_CHECK(in_layer.st_ino == linked.st_ino && linked.st_ino != host.st_ino,
+              "a hard link to ../../../../etc/passwd links the layer's file, never the host's");
+
+    /* A hard link to something the layer does not have is refused, not pointed outside. */
+    cleanup_free char *root2 = xasprintf("%s/contain/root2", base);
+    mkdir_p(root2, 0755, NULL);
+    tar_begin(&b);
+    add_hardlink(&b, "shadow", "/etc/shadow");
+    hull_error_freep(&err);
+    r = tar_end_and_unpack(&b, root2, true, &err);
+    TAP_CHECK(r < 0 && !exists_at(root2, "shadow"), "a hard link to a file outside the layer is refused (%s)",
+              err ? err->msg : "accepted");
+}
+
+static void test_whiteouts(const char *base)
+{
+    cleanup_free char *root = xasprintf("%s/whiteout", base);
+    mkdir_p(root, 0755, NULL);
+    struct builder b;
+    tar_begin(&b);
+    add_file(&b, ".wh.gone", "");
+    add(&b, entry("dir", AE_IFDIR, 0755), NULL);
+    add_file(&b, "dir/.wh..wh..opq", "");
+    add_file(&b, "dir/kept", "k");
+    add_file(&b, ".wh..wh.plnk", "");
+    add_file(&b, "same", "s");
+    add_file(&b, ".wh.same", ""); /* a whiteout does not hide a file of its own layer */
+    add_file(&b, "sub/.wh.deep", "");
+    struct archive_entry *e = entry("forged", AE_IFDIR, 0755);
+    archive_entry_xattr_add_entry(e, "trusted.overlay.opaque", "y", 1);
+    archive_entry_xattr_add_entry(e, "user.kept", "v", 1);
+    add(&b, e, NULL);
+    cleanup_error struct hull_error *err = NULL;
+    int r = tar_end_and_unpack(&b, root, true, &err);
+    TAP_CHECK(r == 0, "a layer with whiteouts unpacks (%s)", err ? err->msg : "ok");
+    struct stat st;
+    cleanup_free char *gone = xasprintf("%s/gone", root);
+    TAP_CHECK(lstat(gone, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0),
+              ".wh.gone became an overlay whiteout: character device 0/0 named gone");
+    TAP_CHECK(!exists_at(root, ".wh.gone"), "the .wh. file itself is not written");
+    cleanup_free char *dir = xasprintf("%s/dir", root);
+    char v[4] = "";
+    ssize_t n = getxattr(dir, "trusted.overlay.opaque", v, sizeof v);
+    TAP_CHECK(n == 1 && v[0] == 'y', ".wh..wh..opq set trusted.overlay.opaque=y on dir");
+    TAP_CHECK(!exists_at(root, "dir/.wh..wh..opq") && exists_at(root, "dir/kept"),
+              "the opaque marker is not written, its siblings are");
+    TAP_CHECK(!exists_at(root, ".wh..wh.plnk") && !exists_at(root, "plnk"), "aufs metadata is dropped");
+    cleanup_free char *same = xasprintf("%s/same", root);
+    TAP_CHECK(lstat(same, &st) == 0 && S_ISREG(st.st_mode), "a whiteout leaves a file of the same layer alone");
+    cleanup_free char *deep = xasprintf("%s/sub/deep", root);
+    TAP_CHECK(lstat(deep, &st) == 0 && S_ISCHR(st.st_mode), "a whiteout in a directory not listed before works");
+    cleanup_free char *forged = xasprintf("%s/forged", root);
+    TAP_CHECK(getxattr(forged, "trusted.overlay.opaque", v, sizeof v) < 0,
+              "a trusted.overlay.* xattr from the archive is dropped");
+    n = getxattr(forged, "user.kept", v, sizeof v);
+    TAP_CHECK(n == 1 && v[0] == 'v', "other xattrs are kept");
+
+    tar_begin(&b);
+    add_file(&b, "x/.wh.", "");
+    hull_error_freep(&err);
+    cleanup_free char *root2 = xasprintf("%s/whiteout2", base);
+    mkdir_p(root2, 0755, NULL);
+    call_r = tar_end_and_unpack(&b, root2, true, &err);
+    TAP_CHECK(call_r < 0, "a .wh. entry without a name is an error (%s)", err ? err->msg : "accepted");
+}
+
+static void test_metadata(const char *base)
+{
+    cleanup_free char *root = xasprintf("%s/meta", base);
+    mkdir_p(root, 0755, NULL);
+    struct builder b;
+    tar_begin(&b);
+    struct archive_entry *e = entry("suid", AE_IFREG, 04755);
+    archive_entry_set_uid(e, 1234);
+    archive_entry_set_gid(e, 5678);
+    add(&b, e, "#!/bin/sh\n");
+    e = entry("dev/null", AE_IFCHR, 0666);
+    archive_entry_set_rdev(e, makedev(1, 3));
+    add(&b, e, NULL);
+    add(&b, entry("fifo", AE_IFIFO, 0600), NULL);
+    add(&b, entry("d", AE_IFDIR, 0700), NULL);
+    add_file(&b, "d/f", "data");
+    e = entry("lnk", AE_IFLNK, 0777);
+    archive_entry_set_symlink(e, "d/f");
+    archive_entry_set_uid(e, 42);
+    add(&b, e, NULL);
+    add_file(&b, "replaced", "first");
+    add_file(&b, "replaced", "second");
+    cleanup_error struct hull_error *err = NULL;
+    call_r = tar_end_and_unpack(&b, root, true, &err);
+    TAP_CHECK(call_r == 0, "metadata layer unpacks (%s)", err ? err->msg : "ok");
+    struct stat st;
+    cleanup_free char *p = xasprintf("%s/suid", root);
+    TAP_CHECK(lstat(p, &st) == 0 && st.st_uid == 1234 && st.st_gid == 5678 && (st.st_mode & 07777) == 04755,
+              "owner 1234:5678 and mode 4755 (set-uid survives the chown)");
+    free(p);
+    p = xasprintf("%s/dev/null", root);
+    TAP_CHECK(lstat(p, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3), "device node 1:3");
+    free(p);
+    p = xasprintf("%s/fifo", root);
+    TAP_CHECK(lstat(p, &st) == 0 && S_ISFIFO(st.st_mode), "fifo");
+    free(p);
+    p = xasprintf("%s/d", root);
+    TAP_CHECK(lstat(p, &st) == 0 && st.st_mtim.tv_sec == 1000000000 && (st.st_mode & 0777) == 0700,
+              "directory mode and mtime are set after its children");
+    free(p);
+    p = xasprintf("%s/lnk", root);
+    char target[64] = "";
+    readlink(p, target, sizeof target - 1);
+    TAP_CHECK(lstat(p, &st) == 0 && S_ISLNK(st.st_mode) && st.st_uid == 42 && !strcmp(target, "d/f"),
+              "symlink target and owner (lchown)");
+    free(p);
+    p = xasprintf("%s/replaced", root);
+    cleanup_free char *text = NULL;
+    read_file(p, &text, NULL, NULL);
+    TAP_CHECK(text && !strcmp(text, "second"), "a name repeated in the archive: the last entry wins");
+    free(p);
+
+    /* Outer archives (keep_owner = false) never create devices or chown. */
+    cleanup_free char *plain = xasprintf("%s/plain", base);
+    mkdir_p(plain, 0755, NULL);
+    tar_begin(&b);
+    e = entry("dev", AE_IFCHR, 0666);
+    archive_entry_set_rdev(e, makedev(1, 3));
+    add(&b, e, NULL);
+    e = entry("f", AE_IFREG, 0644);
+    archive_entry_set_uid(e, 1234);
+    add(&b, e, "x");
+    add_file(&b, ".wh.x", "");
+    hull_error_freep(&err);
+    call_r = tar_end_and_unpack(&b, plain, false, &err);
+    TAP_CHECK(call_r == 0, "outer archive unpacks");
+    p = xasprintf("%s/f", plain);
+    TAP_CHECK(!exists_at(plain, "dev") && lstat(p, &st) == 0 && st.st_uid == getuid() && exists_at(plain, ".wh.x"),
+              "outer archives: no devices, no chown, no whiteout conversion");
+}
+
+static void test_malformed(const char *base)
+{
+    cleanup_free char *root = xasprintf("%s/malformed", base);
+    mkdir_p(root, 0755, NULL);
+    struct builder b;
+    tar_begin(&b);
+    add_file(&b, "a", "0123456789");
+    archive_write_close(b.a);
+    archive_write_free(b.a);
+    tarbuf[0] ^= 0xff; /* break the first header's checksum */
+    struct archive *r = archive_read_new();
+    archive_read_support_format_tar(r);
+    archive_read_open_memory(r, tarbuf, b.used);
+    int fd = open(root, O_RDONLY | O_DIRECTORY);
+    struct unpack_opts opts = {.oci_whiteouts = true, .keep_owner = true};
+    cleanup_error struct hull_error *err = NULL;
+    int ret = tar_unpack(r, fd, &opts, NULL, &err);
+    close(fd);
+    archive_read_free(r);
+    TAP_CHECK(ret < 0 && err && strstr(err->msg, "malformed"), "a damaged header is a clear error (%s)",
+              err ? err->msg : "accepted");
+}
+
+int main(void)
+{
+    if (getuid() != 0) {
+        printf("ok 1 # SKIP unpacking layers needs root (chown, mknod, trusted.* xattrs)\n1..1\n");
+        return 0;
+    }
+    setvbuf(stdout, NULL, _IONBF, 0);
+    char base[] = "/tmp/hull-unpack-XXXXXX";
+    if (!mkdtemp(base))
+        return 1;
+    test_clean();
+    test_containment(base);
+    test_whiteouts(base);
+    test_metadata(base);
+    test_malformed(base);
+    rm_rf(base, NULL);
+    return TAP_DONE();
+}
