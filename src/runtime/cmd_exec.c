@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "container/container.h"
 #include "container/exec.h"
+#include "container/foreground.h"
 #include "security/security.h"
 #include "terminal/terminal.h"
 #include "util/utils.h"
@@ -277,12 +278,8 @@ int cmd_exec(int argc, char **argv)
         o.console_master_out = &master;
 
     sigset_t fwd;
-    sigfillset(&fwd);
-    static const int keep[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTTIN, SIGTTOU, SIGWINCH};
-    for (size_t i = 0; i < ARRAY_SIZE(keep); i++)
-        sigdelset(&fwd, keep[i]);
     if (!o.detach)
-        sigprocmask(SIG_BLOCK, &fwd, NULL);
+        foreground_block_signals(&fwd, NULL);
 
     pid_t pid;
     int r = container_exec(&o, &pid, &err);
@@ -297,31 +294,10 @@ int cmd_exec(int argc, char **argv)
 
     if (master >= 0)
         terminal_proxy_start(master);
-    int sfd = signalfd(-1, &fwd, SFD_CLOEXEC);
-    int status = 0;
-    for (;;) {
-        pid_t w = waitpid(pid, &status, WNOHANG);
-        if (w == pid)
-            break;
-        if (w < 0 && errno != EINTR) {
-            status = EXEC_RUNTIME_ERROR << 8;
-            break;
-        }
-        struct signalfd_siginfo si;
-        if (read(sfd, &si, sizeof si) != sizeof si)
-            continue;
-        if (si.ssi_signo == SIGCHLD)
-            continue;
-        kill(pid, (int)si.ssi_signo);
-    }
-    close(sfd);
+    int code = foreground_wait(pid, &fwd);
     if (master >= 0) {
         terminal_proxy_stop();
         close(master);
     }
-    if (WIFEXITED(status))
-        return WEXITSTATUS(status);
-    if (WIFSIGNALED(status))
-        return 128 + WTERMSIG(status);
-    return EXEC_RUNTIME_ERROR;
+    return code;
 }

@@ -12,6 +12,7 @@
 
 #include "commands.h"
 #include "container/container.h"
+#include "container/foreground.h"
 #include "terminal/terminal.h"
 #include "util/log.h"
 #include "util/utils.h"
@@ -109,16 +110,6 @@ int cmd_create(int argc, char **argv)
     return 0;
 }
 
-/* Exit status like a shell's: 128+N for death by signal N. */
-static int exit_code_of(int status)
-{
-    if (WIFEXITED(status))
-        return WEXITSTATUS(status);
-    if (WIFSIGNALED(status))
-        return 128 + WTERMSIG(status);
-    return 255;
-}
-
 int cmd_run(int argc, char **argv)
 {
     struct create_flags f = {0};
@@ -129,20 +120,9 @@ int cmd_run(int argc, char **argv)
     if (!f.detach)
         f.o.console_master_out = &master;
 
-    /* Signals that arrive while we wait are the container's: block them now and
-     * forward them from a signalfd, so none is lost between create and wait. */
-    sigset_t fwd, old;
-    sigfillset(&fwd);
-    sigdelset(&fwd, SIGSEGV);
-    sigdelset(&fwd, SIGBUS);
-    sigdelset(&fwd, SIGILL);
-    sigdelset(&fwd, SIGFPE);
-    sigdelset(&fwd, SIGABRT);
-    sigdelset(&fwd, SIGTTIN);
-    sigdelset(&fwd, SIGTTOU);
-    sigdelset(&fwd, SIGWINCH);
+    sigset_t fwd;
     if (!f.detach)
-        sigprocmask(SIG_BLOCK, &fwd, &old);
+        foreground_block_signals(&fwd, NULL);
 
     pid_t pid;
     if (container_create(&f.o, &pid, &err) < 0) {
@@ -160,25 +140,7 @@ int cmd_run(int argc, char **argv)
 
     if (master >= 0)
         terminal_proxy_start(master);
-    int sfd = signalfd(-1, &fwd, SFD_CLOEXEC);
-    int status = 0;
-    for (;;) {
-        pid_t r = waitpid(pid, &status, WNOHANG);
-        if (r == pid)
-            break;
-        if (r < 0 && errno != EINTR) {
-            status = 255 << 8;
-            break;
-        }
-        struct signalfd_siginfo si;
-        ssize_t n = read(sfd, &si, sizeof si);
-        if (n != sizeof si)
-            continue;
-        if (si.ssi_signo == SIGCHLD)
-            continue;
-        kill(pid, (int)si.ssi_signo);
-    }
-    close(sfd);
+    int code = foreground_wait(pid, &fwd);
     if (master >= 0) {
         terminal_proxy_stop();
         close(master);
@@ -187,7 +149,7 @@ int cmd_run(int argc, char **argv)
         if (container_delete(g_opts.root, f.o.id, true, &err) < 0)
             report_error(err);
     }
-    return exit_code_of(status);
+    return code;
 }
 
 static const char *single_id(int argc, char **argv, const char *usage)

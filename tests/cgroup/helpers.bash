@@ -63,8 +63,9 @@ has_controller() {
 block_device() {
     local d
     for d in /sys/block/vd* /sys/block/sd* /sys/block/nvme* /sys/block/loop0; do
-        [ -e "$d/dev" ] && { cat "$d/dev"; return; }
+        [ -e "$d/dev" ] && { cat "$d/dev"; return 0; }
     done
+    return 0
 }
 
 # start_detached ID: create + start, waits until running.

@@ -64,9 +64,13 @@ track_id() { CONTAINERS+=("$1"); }
 
 teardown_bundle() {
     local id
-    for id in "${CONTAINERS[@]}"; do
-        runtime delete --force "$id" >/dev/null 2>&1 || true
-    done
+    # Every test has its own state root: delete whatever is in it (new_id often
+    # runs in a $(...) subshell, so CONTAINERS may not know every id).
+    if [ -n "${TEST_ROOT:-}" ] && [ -d "$TEST_ROOT" ]; then
+        for id in $(ls "$TEST_ROOT" 2>/dev/null) "${CONTAINERS[@]}"; do
+            runtime delete --force "$id" >/dev/null 2>&1 || true
+        done
+    fi
     if [ -n "${TEST_DIR:-}" ] && [ -d "$TEST_DIR" ]; then
         # lazy unmount anything a failed test left below the work dir
         grep -o " $TEST_DIR[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done

@@ -49,8 +49,7 @@ void engine_bind_clear(struct engine_bind *b);
 
 /* The config.json text for a container.  image_config_json is the image's
  * config blob; rootfs is the prepared root (names in -u / User are looked up
- * in its /etc/passwd and /etc/group).  *args_out (optional) receives the
- * process args (for the record). */
+ * in its /etc/passwd and /etc/group). */
 int engine_spec_build(const char *image_config_json, const struct engine_run_config *rc, const char *hostname,
                       const char *rootfs, char **json_out, struct hull_error **err);
 

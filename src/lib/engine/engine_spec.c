@@ -1,0 +1,427 @@
+/* hull: from image config + run flags to an OCI config (see engine_spec.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "engine_spec.h"
+#include "spec/spec.h"
+#include "util/utils.h"
+
+/* Below this the kernel's own overhead makes a container fail to start; docker refuses it too. */
+#define ENGINE_MIN_MEMORY (6 * 1024 * 1024)
+#define ENGINE_CPU_PERIOD 100000
+
+int engine_parse_memory(const char *text, int64_t *bytes, struct hull_error **err)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || errno != 0 || v < 0 || !isfinite(v))
+        return hull_error_set(err, 0, "invalid --memory \"%s\": want a size such as 256m or 1g", text);
+    double mult = 1;
+    if (*end) {
+        switch (*end) {
+        case 'b': case 'B': mult = 1; break;
+        case 'k': case 'K': mult = 1024.0; break;
+        case 'm': case 'M': mult = 1024.0 * 1024; break;
+        case 'g': case 'G': mult = 1024.0 * 1024 * 1024; break;
+        case 't': case 'T': mult = 1024.0 * 1024 * 1024 * 1024; break;
+        default:
+            return hull_error_set(err, 0, "invalid --memory \"%s\": unknown unit \"%s\" (b, k, m, g, t)", text, end);
+        }
+        /* docker also accepts "mb", "MiB"... the first letter decides. */
+        const char *rest = end + 1;
+        if (*rest && strcasecmp(rest, "b") && strcasecmp(rest, "ib"))
+            return hull_error_set(err, 0, "invalid --memory \"%s\": unknown unit \"%s\" (b, k, m, g, t)", text, end);
+    }
+    double b = v * mult;
+    if (b > (double)INT64_MAX)
+        return hull_error_set(err, 0, "invalid --memory \"%s\": too large", text);
+    if (b < ENGINE_MIN_MEMORY)
+        return hull_error_set(err, 0, "invalid --memory \"%s\": the minimum is 6m", text);
+    *bytes = (int64_t)b;
+    return 0;
+}
+
+int engine_parse_cpus(const char *text, int64_t *quota, uint64_t *period, struct hull_error **err)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end || errno != 0 || !isfinite(v) || v <= 0 || v > 1e6)
+        return hull_error_set(err, 0, "invalid --cpus \"%s\": want a positive number of CPUs such as 0.5", text);
+    *period = ENGINE_CPU_PERIOD;
+    *quota = (int64_t)(v * ENGINE_CPU_PERIOD + 0.5);
+    /* The kernel refuses a quota under 1ms. */
+    if (*quota < 1000)
+        return hull_error_set(err, 0, "invalid --cpus \"%s\": the minimum is 0.01", text);
+    return 0;
+}
+
+void engine_bind_clear(struct engine_bind *b)
+{
+    free(b->source);
+    free(b->destination);
+    b->source = b->destination = NULL;
+}
+
+int engine_parse_bind(const char *text, struct engine_bind *out, struct hull_error **err)
+{
+    cleanup_free char *copy = xstrdup(text);
+    char *parts[4] = {NULL};
+    size_t n = 0;
+    for (char *save = NULL, *tok = strtok_r(copy, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
+        if (n == ARRAY_SIZE(parts))
+            break;
+        parts[n++] = tok;
+    }
+    if (n < 2 || n > 3)
+        return hull_error_set(err, 0, "invalid -v \"%s\": want HOST:CONTAINER[:ro|rw]", text);
+    bool ro = false;
+    if (n == 3) {
+        if (!strcmp(parts[2], "ro"))
+            ro = true;
+        else if (strcmp(parts[2], "rw"))
+            return hull_error_set(err, 0, "invalid -v \"%s\": unknown mode \"%s\" (ro or rw)", text, parts[2]);
+    }
+    if (parts[0][0] != '/')
+        return hull_error_set(err, 0, "invalid -v \"%s\": host path \"%s\" must be absolute (named volumes are not "
+                                      "implemented)", text, parts[0]);
+    if (parts[1][0] != '/')
+        return hull_error_set(err, 0, "invalid -v \"%s\": container path \"%s\" must be absolute", text, parts[1]);
+    char resolved[PATH_MAX];
+    /* docker creates a missing host path; we refuse, so a typo cannot make a directory on the host. */
+    if (!realpath(parts[0], resolved))
+        return hull_error_set(err, errno, "invalid -v \"%s\": host path %s", text, parts[0]);
+    out->source = xstrdup(resolved);
+    out->destination = xstrdup(parts[1]);
+    out->read_only = ro;
+    return 0;
+}
+
+static struct json_object *strv_to_array(char *const *v)
+{
+    struct json_object *a = json_object_new_array();
+    for (; v && *v; v++)
+        json_object_array_add(a, json_object_new_string(*v));
+    return a;
+}
+
+/* The image config's "config" object member key, or NULL. */
+static struct json_object *image_field(struct json_object *image_cfg, const char *key)
+{
+    struct json_object *config = NULL, *v = NULL;
+    if (!json_object_object_get_ex(image_cfg, "config", &config) || !json_object_is_type(config, json_type_object))
+        return NULL;
+    if (!json_object_object_get_ex(config, key, &v) || json_object_is_type(v, json_type_null))
+        return NULL;
+    return v;
+}
+
+static const char *image_string(struct json_object *image_cfg, const char *key)
+{
+    struct json_object *v = image_field(image_cfg, key);
+    return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+/* Opens PATH inside rootfs as if rootfs were /: a symlinked /etc/passwd in
+ * an image must not make us read the host's. */
+static FILE *open_in_rootfs(const char *rootfs, const char *path)
+{
+    cleanup_close int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+        return NULL;
+    struct open_how how = {.flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+    int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+    if (fd < 0)
+        return NULL;
+    FILE *f = fdopen(fd, "r");
+    if (!f)
+        close(fd);
+    return f;
+}
+
+/* Looks NAME (or a number, for its primary group) up in /etc/passwd (field
+ * count 7) or /etc/group (4) of the rootfs: returns the id, -1 when absent. */
+static long long lookup_db(const char *rootfs, const char *file, const char *name, long long *gid_out)
+{
+    cleanup_file FILE *f = open_in_rootfs(rootfs, file);
+    if (!f)
+        return -1;
+    cleanup_free char *line = NULL;
+    size_t cap = 0;
+    while (getline(&line, &cap, f) > 0) {
+        line[strcspn(line, "\n")] = '\0';
+        char *fields[4] = {NULL};
+        char *p = line;
+        for (size_t i = 0; i < ARRAY_SIZE(fields) && p; i++) {
+            fields[i] = p;
+            p = strchr(p, ':');
+            if (p)
+                *p++ = '\0';
+        }
+        if (!fields[2])
+            continue;
+        if (!strcmp(fields[0], name) || !strcmp(fields[2], name)) {
+            int64_t id, gid;
+            if (!parse_int64(fields[2], &id))
+                continue;
+            if (gid_out && fields[3] && parse_int64(fields[3], &gid))
+                *gid_out = gid;
+            return id;
+        }
+    }
+    return -1;
+}
+
+static int resolve_user(const char *spec_user, const char *rootfs, struct json_object *user, struct hull_error **err)
+{
+    cleanup_free char *copy = xstrdup(spec_user);
+    char *group = strchr(copy, ':');
+    if (group)
+        *group++ = '\0';
+    int64_t uid;
+    long long gid = 0;
+    if (parse_int64(copy, &uid)) {
+        if (uid < 0 || uid > UINT32_MAX - 1)
+            return hull_error_set(err, 0, "invalid user \"%s\": uid out of range", spec_user);
+        lookup_db(rootfs, "/etc/passwd", copy, &gid); /* a known uid brings its primary group */
+    } else {
+        long long found = lookup_db(rootfs, "/etc/passwd", copy, &gid);
+        if (found < 0)
+            return hull_error_set(err, 0, "invalid user \"%s\": no user \"%s\" in the image's /etc/passwd", spec_user,
+                                  copy);
+        uid = found;
+    }
+    if (group && *group) {
+        int64_t g;
+        if (parse_int64(group, &g)) {
+            if (g < 0 || g > UINT32_MAX - 1)
+                return hull_error_set(err, 0, "invalid user \"%s\": gid out of range", spec_user);
+            gid = g;
+        } else {
+            gid = lookup_db(rootfs, "/etc/group", group, NULL);
+            if (gid < 0)
+                return hull_error_set(err, 0, "invalid user \"%s\": no group \"%s\" in the image's /etc/group",
+                                      spec_user, group);
+        }
+    }
+    json_object_object_add(user, "uid", json_object_new_int64(uid));
+    json_object_object_add(user, "gid", json_object_new_int64(gid));
+    return 0;
+}
+
+/* KEY=VALUE entries, later ones replacing earlier ones with the same KEY. */
+static void env_set(struct json_object *env, const char *entry)
+{
+    size_t klen = strcspn(entry, "=");
+    for (size_t i = 0; i < json_object_array_length(env); i++) {
+        const char *e = json_object_get_string(json_object_array_get_idx(env, i));
+        if (!strncmp(e, entry, klen) && (e[klen] == '=' || e[klen] == '\0')) {
+            json_object_array_put_idx(env, i, json_object_new_string(entry));
+            return;
+        }
+    }
+    json_object_array_add(env, json_object_new_string(entry));
+}
+
+static bool env_has(struct json_object *env, const char *key)
+{
+    size_t klen = strlen(key);
+    for (size_t i = 0; i < json_object_array_length(env); i++) {
+        const char *e = json_object_get_string(json_object_array_get_idx(env, i));
+        if (!strncmp(e, key, klen) && e[klen] == '=')
+            return true;
+    }
+    return false;
+}
+
+static struct json_object *process_env(struct json_object *image_cfg, const struct engine_run_config *rc,
+                                       const char *hostname)
+{
+    struct json_object *env = json_object_new_array();
+    struct json_object *img = image_field(image_cfg, "Env");
+    for (size_t i = 0; img && json_object_is_type(img, json_type_array) && i < json_object_array_length(img); i++)
+        env_set(env, json_object_get_string(json_object_array_get_idx(img, i)));
+    if (!env_has(env, "PATH"))
+        env_set(env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    cleanup_free char *h = xasprintf("HOSTNAME=%s", hostname);
+    env_set(env, h);
+    for (char **e = rc->env; e && *e; e++) {
+        if (strchr(*e, '=')) {
+            env_set(env, *e);
+        } else if (getenv(*e)) {
+            /* docker: "-e NAME" passes our value through, and drops it when unset. */
+            cleanup_free char *kv = xasprintf("%s=%s", *e, getenv(*e));
+            env_set(env, kv);
+        }
+    }
+    if (rc->tty && !env_has(env, "TERM"))
+        env_set(env, "TERM=xterm");
+    return env;
+}
+
+/* docker's ENTRYPOINT/CMD rules: a new entrypoint drops the image's Cmd;
+ * arguments after IMAGE replace Cmd. */
+static int process_args(struct json_object *image_cfg, const struct engine_run_config *rc, struct json_object **out,
+                        struct hull_error **err)
+{
+    struct json_object *args = json_object_new_array();
+    struct json_object *ep = image_field(image_cfg, "Entrypoint");
+    struct json_object *cmd = image_field(image_cfg, "Cmd");
+    if (rc->entrypoint) {
+        if (*rc->entrypoint)
+            json_object_array_add(args, json_object_new_string(rc->entrypoint));
+    } else {
+        for (size_t i = 0; ep && json_object_is_type(ep, json_type_array) && i < json_object_array_length(ep); i++)
+            json_object_array_add(args, json_object_get(json_object_array_get_idx(ep, i)));
+    }
+    if (rc->cmd && rc->cmd[0]) {
+        for (char **c = rc->cmd; *c; c++)
+            json_object_array_add(args, json_object_new_string(*c));
+    } else if (!rc->entrypoint) {
+        for (size_t i = 0; cmd && json_object_is_type(cmd, json_type_array) && i < json_object_array_length(cmd); i++)
+            json_object_array_add(args, json_object_get(json_object_array_get_idx(cmd, i)));
+    }
+    if (json_object_array_length(args) == 0) {
+        json_object_put(args);
+        return hull_error_set(err, 0, "no command specified: the image has no Entrypoint or Cmd");
+    }
+    *out = args;
+    return 0;
+}
+
+/* docker's default capability set (moby's oci/caps/defaults.go). */
+static struct json_object *docker_capabilities(void)
+{
+    static const char *const caps[] = {
+        "CAP_CHOWN",  "CAP_DAC_OVERRIDE", "CAP_FSETID",     "CAP_FOWNER",           "CAP_MKNOD",
+        "CAP_NET_RAW", "CAP_SETGID",      "CAP_SETUID",     "CAP_SETFCAP",          "CAP_SETPCAP",
+        "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE", NULL,
+    };
+    struct json_object *c = json_object_new_object();
+    /* Not "ambient": docker gives a non-root user no capabilities at all. */
+    const char *const sets[] = {"bounding", "effective", "permitted"};
+    for (size_t i = 0; i < ARRAY_SIZE(sets); i++)
+        json_object_object_add(c, sets[i], strv_to_array((char *const *)caps));
+    return c;
+}
+
+static void set_network(struct json_object *linux_, bool host)
+{
+    if (!host)
+        return; /* the default config has a network namespace: only loopback, i.e. --network none */
+    struct json_object *nss = NULL;
+    if (!json_object_object_get_ex(linux_, "namespaces", &nss))
+        return;
+    struct json_object *kept = json_object_new_array();
+    for (size_t i = 0; i < json_object_array_length(nss); i++) {
+        struct json_object *ns = json_object_array_get_idx(nss, i), *type = NULL;
+        if (json_object_object_get_ex(ns, "type", &type) && !strcmp(json_object_get_string(type), "network"))
+            continue;
+        json_object_array_add(kept, json_object_get(ns));
+    }
+    json_object_object_add(linux_, "namespaces", kept);
+}
+
+static void set_resources(struct json_object *linux_, const struct engine_run_config *rc)
+{
+    struct json_object *res = NULL;
+    if (!json_object_object_get_ex(linux_, "resources", &res)) {
+        res = json_object_new_object();
+        json_object_object_add(linux_, "resources", res);
+    }
+    if (rc->memory > 0) {
+        struct json_object *m = json_object_new_object();
+        json_object_object_add(m, "limit", json_object_new_int64(rc->memory));
+        json_object_object_add(res, "memory", m);
+    }
+    if (rc->cpu_quota > 0) {
+        struct json_object *c = json_object_new_object();
+        json_object_object_add(c, "quota", json_object_new_int64(rc->cpu_quota));
+        json_object_object_add(c, "period", json_object_new_uint64(rc->cpu_period));
+        json_object_object_add(res, "cpu", c);
+    }
+    if (rc->pids_limit > 0) {
+        struct json_object *p = json_object_new_object();
+        json_object_object_add(p, "limit", json_object_new_int64(rc->pids_limit));
+        json_object_object_add(res, "pids", p);
+    }
+}
+
+static void add_binds(struct json_object *spec, const struct engine_run_config *rc)
+{
+    struct json_object *mounts = NULL;
+    if (!json_object_object_get_ex(spec, "mounts", &mounts))
+        return;
+    for (size_t i = 0; i < rc->n_binds; i++) {
+        const struct engine_bind *b = &rc->binds[i];
+        struct json_object *m = json_object_new_object();
+        json_object_object_add(m, "destination", json_object_new_string(b->destination));
+        json_object_object_add(m, "type", json_object_new_string("bind"));
+        json_object_object_add(m, "source", json_object_new_string(b->source));
+        struct json_object *o = json_object_new_array();
+        json_object_array_add(o, json_object_new_string("rbind"));
+        json_object_array_add(o, json_object_new_string("rprivate"));
+        json_object_array_add(o, json_object_new_string(b->read_only ? "ro" : "rw"));
+        json_object_object_add(m, "options", o);
+        json_object_array_add(mounts, m);
+    }
+}
+
+int engine_spec_build(const char *image_config_json, const struct engine_run_config *rc, const char *hostname,
+                      const char *rootfs, char **json_out, struct hull_error **err)
+{
+    struct json_object *image_cfg = json_tokener_parse(image_config_json);
+    if (!image_cfg)
+        return hull_error_set(err, 0, "image config is not valid JSON");
+    cleanup_free char *def = spec_default_json(false);
+    struct json_object *spec = json_tokener_parse(def);
+    struct json_object *process = NULL, *linux_ = NULL, *root = NULL, *user = NULL, *args = NULL;
+    int ret = -1;
+    if (!spec || !json_object_object_get_ex(spec, "process", &process) ||
+        !json_object_object_get_ex(spec, "linux", &linux_) || !json_object_object_get_ex(spec, "root", &root) ||
+        !json_object_object_get_ex(process, "user", &user)) {
+        hull_error_set(err, 0, "the default config lacks process, linux or root");
+        goto out;
+    }
+    if (process_args(image_cfg, rc, &args, err) < 0)
+        goto out;
+    json_object_object_add(process, "args", args);
+    json_object_object_add(process, "env", process_env(image_cfg, rc, hostname));
+    json_object_object_add(process, "terminal", json_object_new_boolean(rc->tty));
+    const char *cwd = rc->workdir ? rc->workdir : image_string(image_cfg, "WorkingDir");
+    if (cwd && *cwd && cwd[0] != '/') {
+        hull_error_set(err, 0, "invalid working directory \"%s\": must be absolute", cwd);
+        goto out;
+    }
+    json_object_object_add(process, "cwd", json_object_new_string(cwd && *cwd ? cwd : "/"));
+    const char *u = rc->user ? rc->user : image_string(image_cfg, "User");
+    if (u && *u && resolve_user(u, rootfs, user, err) < 0)
+        goto out;
+    json_object_object_add(process, "capabilities", docker_capabilities());
+    /* docker does not set no_new_privs by default (setuid binaries work). */
+    json_object_object_add(process, "noNewPrivileges", json_object_new_boolean(false));
+    json_object_object_add(process, "rlimits", json_object_new_array());
+    json_object_object_add(spec, "hostname", json_object_new_string(hostname));
+    json_object_object_add(root, "path", json_object_new_string("rootfs"));
+    json_object_object_add(root, "readonly", json_object_new_boolean(rc->read_only));
+    set_network(linux_, rc->host_network);
+    set_resources(linux_, rc);
+    add_binds(spec, rc);
+    *json_out = xstrdup(json_object_to_json_string_ext(spec, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+    ret = 0;
+out:
+    json_object_put(spec);
+    json_object_put(image_cfg);
+    return ret;
+}

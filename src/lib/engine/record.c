@@ -1,0 +1,230 @@
+/* hull: container records on disk (see record.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "record.h"
+#include "util/utils.h"
+
+char *engine_containers_dir(const char *root)
+{
+    return xasprintf("%s/containers", root);
+}
+
+char *engine_container_dir(const char *root, const char *id)
+{
+    return xasprintf("%s/containers/%s", root, id);
+}
+
+char *engine_runtime_root(const char *runroot)
+{
+    return xasprintf("%s/engine", runroot);
+}
+
+int engine_new_id(char id[ENGINE_ID_LEN + 1], struct hull_error **err)
+{
+    unsigned char bytes[ENGINE_ID_LEN / 2];
+    if (getrandom(bytes, sizeof bytes, 0) != (ssize_t)sizeof bytes)
+        return hull_error_set(err, errno, "getrandom for a container id");
+    for (size_t i = 0; i < sizeof bytes; i++)
+        snprintf(id + 2 * i, 3, "%02x", bytes[i]);
+    /* docker avoids ids that are all digits: a short id must never read as a number. */
+    if (strspn(id, "0123456789") >= 12)
+        id[0] = 'a';
+    return 0;
+}
+
+int engine_records_lock(const char *root, int *fd, struct hull_error **err)
+{
+    cleanup_free char *dir = engine_containers_dir(root);
+    if (mkdir_p(dir, 0700, err) < 0)
+        return -1;
+    cleanup_free char *path = xasprintf("%s/.lock", dir);
+    int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (f < 0)
+        return hull_error_set(err, errno, "open %s", path);
+    if (flock(f, LOCK_EX) < 0) {
+        int e = errno;
+        close(f);
+        return hull_error_set(err, e, "lock %s", path);
+    }
+    *fd = f;
+    return 0;
+}
+
+int engine_record_load(const char *root, const char *id, struct json_object **out, struct hull_error **err)
+{
+    cleanup_free char *path = xasprintf("%s/containers/%s/record.json", root, id);
+    cleanup_free char *text = NULL;
+    if (read_file(path, &text, NULL, err) < 0)
+        return -1;
+    struct json_object *rec = json_tokener_parse(text);
+    if (!rec || !json_object_is_type(rec, json_type_object)) {
+        json_object_put(rec);
+        return hull_error_set(err, 0, "container record %s is not a JSON object", path);
+    }
+    *out = rec;
+    return 0;
+}
+
+int engine_record_save(const char *root, const char *id, struct json_object *rec, struct hull_error **err)
+{
+    cleanup_free char *path = xasprintf("%s/containers/%s/record.json", root, id);
+    const char *text = json_object_to_json_string_ext(rec, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+    return write_file_atomic(path, text, strlen(text), 0600, err);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int engine_record_list(const char *root, char ***ids, struct hull_error **err)
+{
+    cleanup_free char *dir = engine_containers_dir(root);
+    size_t n = 0, cap = 8;
+    char **v = xmalloc0(cap * sizeof *v);
+    cleanup_dir DIR *d = opendir(dir);
+    if (!d && errno != ENOENT) {
+        free(v);
+        return hull_error_set(err, errno, "open %s", dir);
+    }
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (strlen(e->d_name) != ENGINE_ID_LEN || strspn(e->d_name, "0123456789abcdef") != ENGINE_ID_LEN)
+            continue;
+        cleanup_free char *rec = xasprintf("%s/%s/record.json", dir, e->d_name);
+        if (access(rec, F_OK) < 0)
+            continue; /* being created or removed */
+        if (n + 2 > cap) {
+            cap *= 2;
+            v = realloc(v, cap * sizeof *v);
+            if (!v)
+                abort();
+        }
+        v[n++] = xstrdup(e->d_name);
+    }
+    v[n] = NULL;
+    qsort(v, n, sizeof *v, cmp_str);
+    *ids = v;
+    return 0;
+}
+
+const char *engine_json_str(struct json_object *obj, const char *key)
+{
+    struct json_object *v = NULL;
+    if (obj && json_object_object_get_ex(obj, key, &v) && json_object_is_type(v, json_type_string))
+        return json_object_get_string(v);
+    return "";
+}
+
+struct json_object *engine_json_path(struct json_object *obj, const char *a, const char *b)
+{
+    struct json_object *v = NULL;
+    if (!obj || !json_object_object_get_ex(obj, a, &v))
+        return NULL;
+    if (b && !json_object_object_get_ex(v, b, &v))
+        return NULL;
+    return v;
+}
+
+int engine_record_find(const char *root, const char *text, char **id_out, struct hull_error **err)
+{
+    cleanup_strv char **ids = NULL;
+    if (engine_record_list(root, &ids, err) < 0)
+        return -1;
+    const char *name = text[0] == '/' ? text + 1 : text;
+    /* Exact id, then name, then id prefix: docker's order. */
+    for (char **i = ids; *i; i++) {
+        if (!strcmp(*i, text)) {
+            *id_out = xstrdup(*i);
+            return 0;
+        }
+    }
+    for (char **i = ids; *i; i++) {
+        struct json_object *rec = NULL;
+        if (engine_record_load(root, *i, &rec, NULL) < 0)
+            continue;
+        bool match = !strcmp(engine_json_str(rec, "Name") + 1, name);
+        json_object_put(rec);
+        if (match) {
+            *id_out = xstrdup(*i);
+            return 0;
+        }
+    }
+    const char *found = NULL;
+    size_t len = strlen(text);
+    for (char **i = ids; *i && len > 0; i++) {
+        if (!strncmp(*i, text, len)) {
+            if (found)
+                return hull_error_set(err, 0, "container id prefix \"%s\" is ambiguous", text);
+            found = *i;
+        }
+    }
+    if (!found)
+        return hull_error_set(err, 0, "no such container: %s", text);
+    *id_out = xstrdup(found);
+    return 0;
+}
+
+bool engine_record_name_in_use(const char *root, const char *name)
+{
+    cleanup_strv char **ids = NULL;
+    if (engine_record_list(root, &ids, NULL) < 0)
+        return false;
+    for (char **i = ids; *i; i++) {
+        struct json_object *rec = NULL;
+        if (engine_record_load(root, *i, &rec, NULL) < 0)
+            continue;
+        bool match = !strcmp(engine_json_str(rec, "Name") + 1, name);
+        json_object_put(rec);
+        if (match)
+            return true;
+    }
+    return false;
+}
+
+static int set_state(const char *root, const char *id, bool running, int value, struct hull_error **err)
+{
+    cleanup_close int lock = -1;
+    if (engine_records_lock(root, &lock, err) < 0)
+        return -1;
+    struct json_object *rec = NULL;
+    if (engine_record_load(root, id, &rec, err) < 0)
+        return -1;
+    struct json_object *state = engine_json_path(rec, "State", NULL);
+    if (!state) {
+        state = json_object_new_object();
+        json_object_object_add(rec, "State", state);
+    }
+    cleanup_free char *now = rfc3339_now();
+    json_object_object_add(state, "Status", json_object_new_string(running ? "running" : "exited"));
+    json_object_object_add(state, "Running", json_object_new_boolean(running));
+    json_object_object_add(state, "Pid", json_object_new_int(running ? value : 0));
+    if (running) {
+        json_object_object_add(state, "StartedAt", json_object_new_string(now));
+    } else {
+        json_object_object_add(state, "ExitCode", json_object_new_int(value));
+        json_object_object_add(state, "FinishedAt", json_object_new_string(now));
+    }
+    int r = engine_record_save(root, id, rec, err);
+    json_object_put(rec);
+    return r;
+}
+
+int engine_record_set_running(const char *root, const char *id, int pid, struct hull_error **err)
+{
+    return set_state(root, id, true, pid, err);
+}
+
+int engine_record_set_exited(const char *root, const char *id, int exit_code, struct hull_error **err)
+{
+    return set_state(root, id, false, exit_code, err);
+}

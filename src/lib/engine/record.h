@@ -1,0 +1,60 @@
+/* hull: the engine's container records.
+ *
+ * Each container made by `hull run` has a directory ROOT/containers/<id>/
+ * (id = 64 hex digits, like docker):
+ *   record.json   the container as `hull inspect` shows it (docker's shape:
+ *                 Id, Name, Created, Path, Args, State, Config, HostConfig,
+ *                 Mounts, GraphDriver ...).  State is updated by whoever
+ *                 waits for the init: `hull run` in the foreground, or the
+ *                 monitor of a detached container.
+ *   config.json + rootfs/ (+ upper/, work/)   the OCI bundle
+ *   ctr.log       stdout+stderr of a detached container
+ * The runtime state lives apart, in RUNROOT/engine/<id> (container.h).
+ * ROOT/containers/.lock is flocked while names are allocated and records
+ * rewritten, so two `hull run --name x` cannot both win. */
+#ifndef HULL_ENGINE_RECORD_H
+#define HULL_ENGINE_RECORD_H
+
+#include <stdbool.h>
+
+#include "../util/error.h"
+
+struct json_object;
+
+#define ENGINE_ID_LEN 64
+
+char *engine_containers_dir(const char *root);
+char *engine_container_dir(const char *root, const char *id);
+/* The runtime state root the engine passes to container_create & co. */
+char *engine_runtime_root(const char *runroot);
+
+/* A new random id (64 hex digits + NUL). */
+int engine_new_id(char id[ENGINE_ID_LEN + 1], struct hull_error **err);
+
+/* flock(ROOT/containers/.lock); creates the directory. Close *fd to unlock. */
+int engine_records_lock(const char *root, int *fd, struct hull_error **err);
+
+int engine_record_load(const char *root, const char *id, struct json_object **out, struct hull_error **err);
+int engine_record_save(const char *root, const char *id, struct json_object *rec, struct hull_error **err);
+
+/* Ids of every container with a record, NULL-terminated. */
+int engine_record_list(const char *root, char ***ids, struct hull_error **err);
+
+/* A full id, a name ("web" or "/web") or a unique id prefix, as docker
+ * resolves them. "no such container: TEXT" otherwise. */
+int engine_record_find(const char *root, const char *text, char **id_out, struct hull_error **err);
+
+/* True when a container already has this name. */
+bool engine_record_name_in_use(const char *root, const char *name);
+
+/* Rewrites State under the records lock.  running: Status "running", Pid,
+ * StartedAt = now.  Otherwise: Status "exited", ExitCode, FinishedAt = now. */
+int engine_record_set_running(const char *root, const char *id, int pid, struct hull_error **err);
+int engine_record_set_exited(const char *root, const char *id, int exit_code, struct hull_error **err);
+
+/* A string member of a json object, or "" (never NULL). */
+const char *engine_json_str(struct json_object *obj, const char *key);
+/* obj.a.b ... as an object, NULL when a member is missing. */
+struct json_object *engine_json_path(struct json_object *obj, const char *a, const char *b);
+
+#endif
