@@ -37,6 +37,8 @@ static void run_usage(FILE *f)
                "Options:\n"
                "      --name NAME          assign a name to the container\n"
                "  -d, --detach             run in the background and print the container id\n"
+               "  -t, --tty                allocate a terminal (foreground only)\n"
+               "  -i, --interactive        accepted for docker compatibility: stdin is always attached\n"
                "      --rm                 remove the container when it exits\n"
                "  -e, --env K=V            set an environment variable (repeatable)\n"
                "      --hostname NAME      container host name (default: the short id)\n"
@@ -64,6 +66,8 @@ static int check_flags(struct run_flags *f, struct hull_error **err)
     if (f->name && !name_valid(f->name))
         return hull_error_set(err, 0, "invalid container name \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
                               f->name);
+    if (f->detach && f->rc.tty)
+        return hull_error_set(err, 0, "-d with -t is not implemented yet (the monitor does not log a terminal)");
     if (f->memory_text && engine_parse_memory(f->memory_text, &f->rc.memory, err) < 0)
         return -1;
     if (f->cpus_text && engine_parse_cpus(f->cpus_text, &f->rc.cpu_quota, &f->rc.cpu_period, err) < 0)
@@ -76,14 +80,6 @@ static int check_flags(struct run_flags *f, struct hull_error **err)
     return 0;
 }
 
-static struct json_object *strv_json(char *const *v)
-{
-    struct json_object *a = json_object_new_array();
-    for (; v && *v; v++)
-        json_object_array_add(a, json_object_new_string(*v));
-    return a;
-}
-
 static struct json_object *json_copy(struct json_object *o)
 {
     return o ? json_object_get(o) : NULL;
@@ -92,7 +88,7 @@ static struct json_object *json_copy(struct json_object *o)
 /* The record, in `docker inspect`'s shape, from what the container was made of. */
 static struct json_object *build_record(const char *id, const char *name, const char *image_ref,
                                         const struct image_info *image, const struct run_flags *f,
-                                        const char *dir, const char *spec_json)
+                                        const char *dir, const char *spec_json, const char *image_config)
 {
     struct json_object *spec = json_tokener_parse(spec_json);
     struct json_object *process = engine_json_path(spec, "process", NULL);
@@ -124,8 +120,10 @@ static struct json_object *build_record(const char *id, const char *name, const 
 
     struct json_object *config = json_object_new_object();
     json_object_object_add(config, "Hostname", json_copy(engine_json_path(spec, "hostname", NULL)));
-    cleanup_free char *user_text = xasprintf("%s", f->rc.user ? f->rc.user : "");
-    json_object_object_add(config, "User", json_object_new_string(user_text));
+    struct json_object *image_cfg = json_tokener_parse(image_config);
+    const char *image_user = engine_json_str(engine_json_path(image_cfg, "config", NULL), "User");
+    json_object_object_add(config, "User", json_object_new_string(f->rc.user ? f->rc.user : image_user));
+    json_object_put(image_cfg);
     json_object_object_add(config, "Tty", json_object_new_boolean(f->rc.tty));
     json_object_object_add(config, "Env", json_copy(engine_json_path(process, "env", NULL)));
     json_object_object_add(config, "Cmd", json_copy(args));
@@ -216,7 +214,7 @@ static int create_container(struct run_flags *f, const char *image_ref, char id[
     cleanup_free char *rootfs = NULL;
     cleanup_free char *config_path = xasprintf("%s/config.json", dir);
     char short_id[13];
-    snprintf(short_id, sizeof short_id, "%s", id);
+    snprintf(short_id, sizeof short_id, "%.12s", id);
     cleanup_free char *default_name = xasprintf("hull_%s", short_id);
     const char *name = f->name ? f->name : default_name;
     cleanup_close int lock = -1;
@@ -237,7 +235,7 @@ static int create_container(struct run_flags *f, const char *image_ref, char id[
         goto fail;
     if (write_file_atomic(config_path, spec_json, strlen(spec_json), 0600, err) < 0)
         goto fail;
-    struct json_object *rec = build_record(id, name, image_ref, image, f, dir, spec_json);
+    struct json_object *rec = build_record(id, name, image_ref, image, f, dir, spec_json, config);
     int r = engine_record_save(g_engine.root, id, rec, err);
     json_object_put(rec);
     if (r < 0)
@@ -254,6 +252,8 @@ int cmd_run(int argc, char **argv)
     static const struct option longopts[] = {
         {"name", required_argument, NULL, OPT_NAME},
         {"detach", no_argument, NULL, 'd'},
+        {"tty", no_argument, NULL, 't'},
+        {"interactive", no_argument, NULL, 'i'},
         {"rm", no_argument, NULL, OPT_RM},
         {"env", required_argument, NULL, 'e'},
         {"hostname", required_argument, NULL, OPT_HOSTNAME},
@@ -279,10 +279,12 @@ int cmd_run(int argc, char **argv)
     cleanup_error struct hull_error *err = NULL;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "+de:w:u:v:m:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+dtie:w:u:v:m:h", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_NAME: f.name = optarg; break;
         case 'd': f.detach = true; break;
+        case 't': f.rc.tty = true; break;
+        case 'i': break;
         case OPT_RM: f.auto_remove = true; break;
         case 'e': env[f.n_env++] = optarg; break;
         case OPT_HOSTNAME: f.rc.hostname = optarg; break;
@@ -331,7 +333,7 @@ int cmd_run(int argc, char **argv)
         goto out;
     }
     struct engine_lifecycle l = {
-        .root = g_engine.root, .runroot = g_engine.runroot, .id = id, .auto_remove = f.auto_remove,
+        .root = g_engine.root, .runroot = g_engine.runroot, .id = id, .auto_remove = f.auto_remove, .tty = f.rc.tty,
     };
     if (f.detach) {
         if (engine_run_detached(&l, &err) < 0) {

@@ -20,9 +20,16 @@ struct engine_opts g_engine = {
 static const struct engine_command commands[] = {
     {"image", cmd_image, "manage images (ls, rm, tag, inspect, load, import)"},
     {"images", cmd_images, "list images"},
+    {"inspect", cmd_inspect, "show container details as JSON"},
     {"import", cmd_import, "create an image from a root filesystem tarball"},
+    {"kill", cmd_kill, "send a signal to running containers"},
     {"load", cmd_load, "load images from an OCI archive/layout or a docker-archive"},
     {"rmi", cmd_rmi, "remove one or more images"},
+    {"logs", cmd_logs, "print the output of a detached container"},
+    {"ps", cmd_ps, "list containers"},
+    {"rm", cmd_rm, "remove containers"},
+    {"run", cmd_run, "create and run a container from an image"},
+    {"stop", cmd_stop, "stop running containers"},
     {"tag", cmd_tag, "create a tag TARGET_IMAGE that refers to SOURCE_IMAGE"},
     {NULL, NULL, NULL},
 };

@@ -111,7 +111,7 @@ teardown() { cg_teardown; }
         if [ -e "$dir/io.bfq.weight" ]; then
             grep -q "default 300" "$dir/io.bfq.weight"
         else
-            grep -q "default 2929" "$dir/io.weight" # 1 + (300 - 10) * 9999 / 990
+            grep -q "default 2930" "$dir/io.weight" # 1 + (300 - 10) * 9999 / 990
         fi
     else
         dir=$(cg_dir "$pid" blkio)

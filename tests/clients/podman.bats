@@ -236,3 +236,55 @@ pm_run() {
     ! "$HULL_RUNTIME" list --quiet | grep -q "$id"
     no_cgroup_named "$id"
 }
+
+@test "podman: run -t gives the process a terminal (console socket)" {
+    run pm_run --rm -t "$IMAGE" sh -c 'tty; exit 5'
+    [ "$status" -eq 5 ]
+    # the pty turns \n into \r\n
+    [[ "$output" == "/dev/pts/0"* ]]
+}
+
+@test "podman: exec runs a process in a running container" {
+    run pm_run -d --name hull-exec --hostname hull-exec-host "$IMAGE" sleep 1000
+    [ "$status" -eq 0 ]
+    run pm exec hull-exec sh -c 'echo "$(hostname) $$"; exit 5'
+    [ "$status" -eq 5 ]
+    # same UTS namespace as the container, its own pid in the container's pid namespace
+    [[ "$output" == "hull-exec-host "* ]]
+    [ "${output#hull-exec-host }" -gt 1 ]
+    run pm exec -e HULL_X=1 -w /tmp hull-exec sh -c 'echo "$HULL_X $(pwd)"'
+    [ "$status" -eq 0 ]
+    [ "$output" = "1 /tmp" ]
+    run pm exec -t hull-exec tty
+    [ "$status" -eq 0 ]
+    [[ "$output" == "/dev/pts/"* ]]
+    run -127 pm exec hull-exec /no/such/binary
+    run pm stop --time 1 hull-exec
+    [ "$status" -eq 0 ]
+}
+
+@test "podman: pause freezes the container, unpause thaws it" {
+    run pm_run -d --name hull-pause "$IMAGE" sleep 1000
+    [ "$status" -eq 0 ]
+    local id=$output
+    local freezer=/sys/fs/cgroup/freezer/$PODMAN_CGROUP_PARENT/libpod-$id/freezer.state
+    run pm pause hull-pause
+    [ "$status" -eq 0 ]
+    [ "$(pm inspect --format '{{.State.Status}}' hull-pause)" = paused ]
+    [ "$(cat "$freezer")" = FROZEN ]
+    run pm unpause hull-pause
+    [ "$status" -eq 0 ]
+    [ "$(pm inspect --format '{{.State.Status}}' hull-pause)" = running ]
+    [ "$(cat "$freezer")" = THAWED ]
+}
+
+@test "podman: update changes the memory limit of a running container" {
+    run pm_run -d --name hull-update --memory 32m "$IMAGE" sleep 1000
+    [ "$status" -eq 0 ]
+    local id=$output
+    local limit=/sys/fs/cgroup/memory/$PODMAN_CGROUP_PARENT/libpod-$id/memory.limit_in_bytes
+    [ "$(cat "$limit")" = 33554432 ]
+    run pm update --memory 64m hull-update
+    [ "$status" -eq 0 ]
+    [ "$(cat "$limit")" = 67108864 ]
+}

@@ -70,6 +70,8 @@ teardown() {
 
 @test "a user namespace maps container root to a host uid" {
     chown -R 100000:100000 "$BUNDLE/rootfs"
+    # the mapped root must be able to reach the rootfs (mktemp makes 0700 dirs)
+    chmod 755 "$TEST_DIR" "$BUNDLE"
     update_config '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .process.args = ["sh", "-c", "id -u; cat /proc/self/uid_map; sleep 1"]'
     id=$(new_id)
     runtime run -d --bundle "$BUNDLE" "$id" >"$TEST_DIR/out" 2>&1

@@ -308,8 +308,9 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
             goto out;
     }
 
-    if (cgroup_manager_create(opts->id, spec->linux_.cgroups_path,
-                              spec->linux_.has_resources ? &spec->linux_.resources : NULL, &cs.cg, err) < 0)
+    if (cgroup_manager_create_with_devices(opts->id, spec->linux_.cgroups_path,
+                                           spec->linux_.has_resources ? &spec->linux_.resources : NULL,
+                                           spec->linux_.devices, spec->linux_.n_devices, &cs.cg, err) < 0)
         goto out;
     if (spec->linux_.seccomp && seccomp_prepare(spec->linux_.seccomp, &seccomp, err) < 0)
         goto out;
@@ -556,6 +557,22 @@ int container_start(const char *root, const char *id, struct hull_error **err)
         }
     }
     unlink(fifo_path);
+    /* Wait for EOF: the init holds the write end until it execs the program. */
+    for (;;) {
+        struct pollfd p = {.fd = fifo, .events = POLLIN};
+        int r = poll(&p, 1, 100);
+        if (r > 0) {
+            char buf[16];
+            ssize_t n = read(fifo, buf, sizeof buf);
+            if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+                break;
+            continue;
+        }
+        if (r < 0 && errno != EINTR)
+            break;
+        if (state_live_pid(saved) == 0)
+            break;
+    }
     if (json_flag(saved, "has_poststart")) {
         cleanup_spec struct hull_spec *spec = NULL;
         if (load_saved_spec(root, id, &spec, err) < 0)

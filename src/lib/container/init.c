@@ -351,7 +351,9 @@ void container_init(struct init_ctx *ctx)
     }
     if (write(w, "0", 1) != 1)
         _exit(255);
-    close(w);
+    /* w stays open (close-on-exec): `start` reads until EOF, which comes when
+     * execve succeeds (or we die), so poststart hooks run after the user's
+     * program started, as the spec requires. */
     close(fifo);
     close(sync_fd);
 

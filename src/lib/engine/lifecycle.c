@@ -16,6 +16,7 @@
 #include "image/store.h"
 #include "lifecycle.h"
 #include "record.h"
+#include "terminal/terminal.h"
 #include "util/utils.h"
 
 static int exit_code_of(int status)
@@ -28,11 +29,11 @@ static int exit_code_of(int status)
 }
 
 /* container_create + container_start with the bundle in the container dir. */
-static int create_and_start(const struct engine_lifecycle *l, pid_t *pid, struct hull_error **err)
+static int create_and_start(const struct engine_lifecycle *l, pid_t *pid, int *master, struct hull_error **err)
 {
     cleanup_free char *rtroot = engine_runtime_root(l->runroot);
     cleanup_free char *bundle = engine_container_dir(l->root, l->id);
-    struct container_create_opts o = {.root = rtroot, .id = l->id, .bundle = bundle};
+    struct container_create_opts o = {.root = rtroot, .id = l->id, .bundle = bundle, .console_master_out = master};
     if (container_create(&o, pid, err) < 0)
         return -1;
     if (container_start(rtroot, l->id, err) < 0) {
@@ -78,10 +79,13 @@ int engine_run_foreground(const struct engine_lifecycle *l, int *exit_code, stru
     sigset_t fwd = forwarded_signals(), old;
     sigprocmask(SIG_BLOCK, &fwd, &old);
     pid_t pid;
-    if (create_and_start(l, &pid, err) < 0) {
+    int master = -1;
+    if (create_and_start(l, &pid, l->tty ? &master : NULL, err) < 0) {
         sigprocmask(SIG_SETMASK, &old, NULL);
         return -1;
     }
+    if (master >= 0)
+        terminal_proxy_start(master);
     cleanup_close int sfd = signalfd(-1, &fwd, SFD_CLOEXEC);
     int status = 255 << 8;
     for (;;) {
@@ -96,6 +100,10 @@ int engine_run_foreground(const struct engine_lifecycle *l, int *exit_code, stru
         if (read(sfd, &si, sizeof si) != (ssize_t)sizeof si || si.ssi_signo == SIGCHLD)
             continue;
         kill(pid, (int)si.ssi_signo);
+    }
+    if (master >= 0) {
+        terminal_proxy_stop();
+        close(master);
     }
     sigprocmask(SIG_SETMASK, &old, NULL);
     *exit_code = exit_code_of(status);
@@ -134,7 +142,7 @@ static void monitor_main(const struct engine_lifecycle *l, int report_fd)
     sigprocmask(SIG_SETMASK, &none, NULL);
     pid_t pid;
     cleanup_error struct hull_error *err = NULL;
-    if (create_and_start(l, &pid, &err) < 0) {
+    if (create_and_start(l, &pid, NULL, &err) < 0) {
         cleanup_free char *text = hull_error_text(err);
         dprintf(report_fd, "E%s", text);
         _exit(1);

@@ -22,6 +22,7 @@ struct engine_lifecycle {
     const char *runroot; /* --runroot: runtime state goes under RUNROOT/engine */
     const char *id;
     bool auto_remove; /* --rm */
+    bool tty;         /* -t: the config has process.terminal; foreground only */
 };
 
 /* Runs the container in the foreground (stdio inherited, signals forwarded)

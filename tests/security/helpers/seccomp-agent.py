@@ -11,6 +11,7 @@ usage: seccomp-agent.py SOCKET STATE_FILE ERRNO
 import array
 import ctypes
 import fcntl
+import json
 import os
 import socket
 import struct
@@ -34,14 +35,29 @@ def main():
     conn, _ = srv.accept()
     fds = array.array("i")
     data = b""
+    # Read until the payload is one complete JSON document (runc 1.1 keeps
+    # the connection open, so end-of-file cannot be the signal).
     while True:
         msg, anc, _, _ = conn.recvmsg(65536, socket.CMSG_SPACE(4 * fds.itemsize))
         for level, typ, cdata in anc:
             if level == socket.SOL_SOCKET and typ == socket.SCM_RIGHTS:
                 fds.frombytes(cdata[: len(cdata) - (len(cdata) % fds.itemsize)])
+        data += msg
         if not msg:
             break
-        data += msg
+        try:
+            json.loads(data.decode())
+            break
+        except ValueError:
+            continue
+    # Whether the runtime closed the connection after the state (the spec's MUST).
+    conn.settimeout(5)
+    try:
+        closed = conn.recv(1) == b""
+    except socket.timeout:
+        closed = False
+    with open(state_file + ".closed", "w") as f:
+        f.write("yes\n" if closed else "no\n")
     with open(state_file, "wb") as f:
         f.write(data)
     notify_fd = fds[0]

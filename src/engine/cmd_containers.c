@@ -1,0 +1,434 @@
+/* hull ps, rm, stop, kill, inspect, logs: the lifecycle of containers made by
+ * `hull run`.  Containers are found by name, full id or unique id prefix
+ * (engine/record.h); the truth about "running" comes from the runtime state,
+ * not only from the record (engine_record_refresh). */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "container/container.h"
+#include "engine.h"
+#include "engine/lifecycle.h"
+#include "engine/record.h"
+#include "util/utils.h"
+
+/* Loads and refreshes a record by name/id; prints the error. */
+static struct json_object *find_container(const char *text, char **id_out)
+{
+    cleanup_error struct hull_error *err = NULL;
+    cleanup_free char *id = NULL;
+    struct json_object *rec = NULL;
+    if (engine_record_find(g_engine.root, text, &id, &err) < 0 || engine_record_load(g_engine.root, id, &rec, &err) < 0) {
+        engine_error(err);
+        return NULL;
+    }
+    engine_record_refresh(g_engine.runroot, id, rec);
+    if (id_out)
+        *id_out = steal_pointer(&id);
+    return rec;
+}
+
+static int64_t parse_time(const char *rfc3339)
+{
+    struct tm tm = {0};
+    if (!rfc3339 || !strptime(rfc3339, "%Y-%m-%dT%H:%M:%S", &tm) || tm.tm_year < 70)
+        return 0;
+    return (int64_t)timegm(&tm);
+}
+
+static const char *state_str(struct json_object *rec, const char *key)
+{
+    return engine_json_str(engine_json_path(rec, "State", NULL), key);
+}
+
+static int state_int(struct json_object *rec, const char *key)
+{
+    return json_object_get_int(engine_json_path(rec, "State", key));
+}
+
+/* docker's STATUS column: "Up 5 seconds", "Exited (0) 2 minutes ago", "Created". */
+static char *status_text(struct json_object *rec)
+{
+    const char *st = state_str(rec, "Status");
+    if (!strcmp(st, "running")) {
+        char *s = xasprintf("Up %s", human_since(parse_time(state_str(rec, "StartedAt"))));
+        char *ago = strstr(s, " ago");
+        if (ago)
+            *ago = '\0';
+        return s;
+    }
+    if (!strcmp(st, "exited"))
+        return xasprintf("Exited (%d) %s", state_int(rec, "ExitCode"),
+                         human_since(parse_time(state_str(rec, "FinishedAt"))));
+    return xasprintf("Created");
+}
+
+static char *command_text(struct json_object *rec)
+{
+    size_t cap = 256;
+    char *s = xmalloc0(cap);
+    struct json_object *cmd = engine_json_path(rec, "Config", "Cmd");
+    for (size_t i = 0; cmd && i < json_object_array_length(cmd); i++) {
+        const char *a = json_object_get_string(json_object_array_get_idx(cmd, i));
+        size_t need = strlen(s) + strlen(a) + 3;
+        if (need > cap) {
+            cap = need * 2;
+            s = realloc(s, cap);
+            if (!s)
+                abort();
+        }
+        if (i)
+            strcat(s, " ");
+        strcat(s, a);
+    }
+    return s;
+}
+
+static int cmp_created_desc(const void *a, const void *b)
+{
+    struct json_object *ra = *(struct json_object *const *)a, *rb = *(struct json_object *const *)b;
+    return strcmp(engine_json_str(rb, "Created"), engine_json_str(ra, "Created"));
+}
+
+int cmd_ps(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"all", no_argument, NULL, 'a'}, {"quiet", no_argument, NULL, 'q'}, {"format", required_argument, NULL, 'F'},
+        {"no-trunc", no_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+    };
+    bool all = false, quiet = false, json = false, no_trunc = false;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "aqh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'a': all = true; break;
+        case 'q': quiet = true; break;
+        case 'T': no_trunc = true; break;
+        case 'F':
+            if (!parse_format("ps", optarg, &json))
+                return 125;
+            break;
+        case 'h':
+            printf("Usage:  hull ps [-a] [-q] [--no-trunc] [--format table|json]\n\nList containers (running ones "
+                   "unless -a)\n");
+            return 0;
+        default: return engine_usage_error("ps", "unknown option \"%s\"", argv[optind - 1]);
+        }
+    }
+    if (optind != argc)
+        return engine_usage_error("ps", "accepts no arguments");
+    cleanup_error struct hull_error *err = NULL;
+    cleanup_strv char **ids = NULL;
+    if (engine_record_list(g_engine.root, &ids, &err) < 0)
+        return engine_error(err);
+    size_t n = strv_length(ids), m = 0;
+    struct json_object **recs = xmalloc0((n + 1) * sizeof *recs);
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *rec = NULL;
+        if (engine_record_load(g_engine.root, ids[i], &rec, NULL) < 0)
+            continue; /* removed meanwhile */
+        engine_record_refresh(g_engine.runroot, ids[i], rec);
+        if (!all && strcmp(state_str(rec, "Status"), "running")) {
+            json_object_put(rec);
+            continue;
+        }
+        recs[m++] = rec;
+    }
+    qsort(recs, m, sizeof *recs, cmp_created_desc);
+    static const char *const headers[] = {"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"};
+    struct table *t = quiet || json ? NULL : table_new(ARRAY_SIZE(headers), headers);
+    for (size_t i = 0; i < m; i++) {
+        struct json_object *rec = recs[i];
+        const char *id = engine_json_str(rec, "Id");
+        char short_id[13];
+        snprintf(short_id, sizeof short_id, "%.12s", id);
+        const char *shown_id = no_trunc ? id : short_id;
+        if (quiet) {
+            printf("%s\n", shown_id);
+            continue;
+        }
+        cleanup_free char *status = status_text(rec);
+        cleanup_free char *command = command_text(rec);
+        const char *name = engine_json_str(rec, "Name") + 1;
+        const char *image = engine_json_str(engine_json_path(rec, "Config", NULL), "Image");
+        cleanup_free char *since = xstrdup(human_since(parse_time(engine_json_str(rec, "Created"))));
+        if (json) {
+            struct json_object *o = json_object_new_object();
+            json_object_object_add(o, "ID", json_object_new_string(shown_id));
+            json_object_object_add(o, "Image", json_object_new_string(image));
+            json_object_object_add(o, "Command", json_object_new_string(command));
+            json_object_object_add(o, "CreatedAt", json_object_new_string(engine_json_str(rec, "Created")));
+            json_object_object_add(o, "RunningFor", json_object_new_string(since));
+            json_object_object_add(o, "State", json_object_new_string(state_str(rec, "Status")));
+            json_object_object_add(o, "Status", json_object_new_string(status));
+            json_object_object_add(o, "Names", json_object_new_string(name));
+            printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+            json_object_put(o);
+            continue;
+        }
+        /* docker quotes and truncates the command at 20 characters. */
+        cleanup_free char *quoted = no_trunc || strlen(command) <= 19 ? xasprintf("\"%s\"", command)
+                                                                      : xasprintf("\"%.17s...\"", command);
+        const char *cells[] = {shown_id, image, quoted, since, status, "", name};
+        table_add(t, cells);
+    }
+    if (t) {
+        table_print(t);
+        table_free(t);
+    }
+    for (size_t i = 0; i < m; i++)
+        json_object_put(recs[i]);
+    free(recs);
+    return 0;
+}
+
+/* Runs fn on every NAME argument; docker prints each argument that worked and
+ * exits 1 when any failed. */
+static int for_each_container(int first, int argc, char **argv, int (*fn)(const char *id, void *data), void *data)
+{
+    int ret = 0;
+    for (int i = first; i < argc; i++) {
+        cleanup_free char *id = NULL;
+        struct json_object *rec = find_container(argv[i], &id);
+        if (!rec) {
+            ret = 1;
+            continue;
+        }
+        json_object_put(rec);
+        if (fn(id, data) < 0)
+            ret = 1;
+        else
+            printf("%s\n", argv[i]);
+    }
+    return ret;
+}
+
+static int remove_one(const char *id, void *data)
+{
+    cleanup_error struct hull_error *err = NULL;
+    if (engine_container_remove(g_engine.root, g_engine.runroot, id, *(bool *)data, &err) < 0) {
+        engine_error(err);
+        return -1;
+    }
+    return 0;
+}
+
+int cmd_rm(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"force", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    bool force = false;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "fh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f': force = true; break;
+        case 'h': printf("Usage:  hull rm [-f] CONTAINER...\n\nRemove containers (-f: kill running ones)\n"); return 0;
+        default: return engine_usage_error("rm", "unknown option \"%s\"", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return engine_usage_error("rm", "requires at least 1 argument");
+    return for_each_container(optind, argc, argv, remove_one, &force);
+}
+
+/* Waits until the record says exited (the init's waiter has written the
+ * exit code), at most timeout_ms. */
+static bool wait_exited(const char *id, int timeout_ms)
+{
+    for (int waited = 0;; waited += 50) {
+        struct json_object *rec = NULL;
+        if (engine_record_load(g_engine.root, id, &rec, NULL) < 0)
+            return true; /* removed (--rm) */
+        bool running = !strcmp(state_str(rec, "Status"), "running");
+        json_object_put(rec);
+        if (!running)
+            return true;
+        if (waited >= timeout_ms)
+            return false;
+        usleep(50 * 1000);
+    }
+}
+
+static int stop_one(const char *id, void *data)
+{
+    int timeout = *(int *)data;
+    cleanup_free char *rtroot = engine_runtime_root(g_engine.runroot);
+    cleanup_error struct hull_error *err = NULL;
+    if (!engine_container_running(g_engine.runroot, id))
+        return 0; /* docker: stopping a stopped container succeeds */
+    if (container_kill(rtroot, id, SIGTERM, false, &err) < 0 && engine_container_running(g_engine.runroot, id)) {
+        engine_error(err);
+        return -1;
+    }
+    for (int waited = 0; waited < timeout * 1000 && engine_container_running(g_engine.runroot, id); waited += 50)
+        usleep(50 * 1000);
+    if (engine_container_running(g_engine.runroot, id)) {
+        hull_error_free(err);
+        err = NULL;
+        if (container_kill(rtroot, id, SIGKILL, true, &err) < 0 && engine_container_running(g_engine.runroot, id)) {
+            engine_error(err);
+            return -1;
+        }
+    }
+    if (!wait_exited(id, 10000)) {
+        engine_error_fmt("container %.12s did not stop", id);
+        return -1;
+    }
+    return 0;
+}
+
+int cmd_stop(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"time", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    int timeout = 10;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "t:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 't': {
+            int64_t t;
+            if (!parse_int64(optarg, &t) || t < 0 || t > 86400)
+                return engine_usage_error("stop", "invalid --time \"%s\": want seconds", optarg);
+            timeout = (int)t;
+            break;
+        }
+        case 'h':
+            printf("Usage:  hull stop [-t SECONDS] CONTAINER...\n\nSIGTERM, then SIGKILL after -t seconds (10)\n");
+            return 0;
+        default: return engine_usage_error("stop", "unknown option \"%s\"", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return engine_usage_error("stop", "requires at least 1 argument");
+    return for_each_container(optind, argc, argv, stop_one, &timeout);
+}
+
+static int kill_one(const char *id, void *data)
+{
+    cleanup_free char *rtroot = engine_runtime_root(g_engine.runroot);
+    cleanup_error struct hull_error *err = NULL;
+    if (!engine_container_running(g_engine.runroot, id)) {
+        engine_error_fmt("cannot kill container %.12s: it is not running", id);
+        return -1;
+    }
+    if (container_kill(rtroot, id, *(int *)data, false, &err) < 0) {
+        engine_error(err);
+        return -1;
+    }
+    return 0;
+}
+
+int cmd_kill(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"signal", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    int sig = SIGKILL;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "s:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 's':
+            sig = signal_parse(optarg);
+            if (sig <= 0)
+                return engine_error_fmt("invalid signal \"%s\"", optarg);
+            break;
+        case 'h': printf("Usage:  hull kill [-s SIGNAL] CONTAINER...\n\nSend a signal (default KILL)\n"); return 0;
+        default: return engine_usage_error("kill", "unknown option \"%s\"", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return engine_usage_error("kill", "requires at least 1 argument");
+    return for_each_container(optind, argc, argv, kill_one, &sig);
+}
+
+int cmd_inspect(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        if (c == 'h') {
+            printf("Usage:  hull inspect CONTAINER...\n\nContainer details as JSON (docker's shape)\n");
+            return 0;
+        }
+        return engine_usage_error("inspect", "unknown option \"%s\"", argv[optind - 1]);
+    }
+    if (optind >= argc)
+        return engine_usage_error("inspect", "requires at least 1 argument");
+    struct json_object *out = json_object_new_array();
+    int ret = 0;
+    for (int i = optind; i < argc; i++) {
+        struct json_object *rec = find_container(argv[i], NULL);
+        if (!rec) {
+            ret = 1;
+            continue;
+        }
+        json_object_array_add(out, rec);
+    }
+    printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(out);
+    return ret;
+}
+
+static int copy_out(int fd)
+{
+    char buf[65536];
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return (int)n;
+        if (write_all(STDOUT_FILENO, buf, (size_t)n) != n)
+            return -1;
+    }
+}
+
+int cmd_logs(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"follow", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    bool follow = false;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "fh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f': follow = true; break;
+        case 'h':
+            printf("Usage:  hull logs [-f] CONTAINER\n\nOutput of a detached container (-f: follow until it exits)\n");
+            return 0;
+        default: return engine_usage_error("logs", "unknown option \"%s\"", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1)
+        return engine_usage_error("logs", "requires exactly 1 argument");
+    cleanup_free char *id = NULL;
+    struct json_object *rec = find_container(argv[optind], &id);
+    if (!rec)
+        return 1;
+    json_object_put(rec);
+    cleanup_free char *path = xasprintf("%s/ctr.log", engine_container_dir(g_engine.root, id));
+    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return engine_error_fmt("container %.12s has no log: only detached (-d) containers are logged", id);
+        return engine_error_fmt("open %s: %s", path, strerror(errno));
+    }
+    if (copy_out(fd) < 0)
+        return engine_error_fmt("read %s: %s", path, strerror(errno));
+    while (follow && engine_container_running(g_engine.runroot, id)) {
+        usleep(100 * 1000);
+        copy_out(fd);
+    }
+    copy_out(fd); /* what was written between the last read and the exit */
+    return 0;
+}
