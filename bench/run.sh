@@ -26,7 +26,8 @@ work=$(mktemp -d /tmp/hull-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 "$ROOT/tests/make-rootfs.sh" "$work/bundle/rootfs" >/dev/null
 (cd "$work/bundle" && "$HULL" spec)
-jq '.process.terminal = false | .process.args = ["/bin/true"]' "$work/bundle/config.json" >"$work/c.json"
+# crun 1.8 knows spec versions up to 1.1: use the version all three accept
+jq '.process.terminal = false | .ociVersion = "1.0.2-dev" | .process.args = ["/bin/true"]' "$work/bundle/config.json" >"$work/c.json"
 mv "$work/c.json" "$work/bundle/config.json"
 
 runtimes=(hull)

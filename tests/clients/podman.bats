@@ -288,3 +288,56 @@ pm_run() {
     [ "$status" -eq 0 ]
     [ "$(cat "$limit")" = 67108864 ]
 }
+
+@test "podman: -u with no-new-privileges and podman's default seccomp profile" {
+    run pm_run --rm --security-opt no-new-privileges -u 65534:65534 "$IMAGE" \
+        sh -c 'id; grep -E "^(NoNewPrivs|Seccomp):" /proc/self/status'
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == "uid=65534(nobody) gid=65534(nogroup)"* ]]
+    [[ "$output" == *"NoNewPrivs:"*"1"* ]]
+    # 2 = SECCOMP_MODE_FILTER: podman's default profile is loaded
+    [[ "$output" == *"Seccomp:"*"2"* ]]
+}
+
+@test "podman: --uidmap runs the container in a user namespace" {
+    run pm_run --rm --uidmap 0:100000:65536 --gidmap 0:100000:65536 "$IMAGE" \
+        sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u; touch /tmp/x && stat -c %u /tmp/x'
+    [ "$status" -eq 0 ]
+    [ "$(echo ${lines[0]})" = "0 100000 65536" ]
+    [ "$(echo ${lines[1]})" = "0 100000 65536" ]
+    [ "${lines[2]}" = 0 ]
+    [ "${lines[3]}" = 0 ]
+}
+
+@test "podman: --cpus, --cpu-shares and --cpuset-cpus reach the cgroup" {
+    run pm_run --rm --cpus 0.5 --cpu-shares 512 --cpuset-cpus 0 "$IMAGE" \
+        cat /sys/fs/cgroup/cpu/cpu.cfs_period_us /sys/fs/cgroup/cpu/cpu.cfs_quota_us \
+        /sys/fs/cgroup/cpu/cpu.shares /sys/fs/cgroup/cpuset/cpuset.cpus
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = 100000 ]
+    [ "${lines[1]}" = 50000 ]
+    [ "${lines[2]}" = 512 ]
+    [ "${lines[3]}" = 0 ]
+}
+
+@test "podman: --sysctl sets namespaced sysctls" {
+    run pm_run --rm --sysctl net.ipv4.ip_forward=1 --sysctl kernel.msgmax=4096 "$IMAGE" \
+        cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/msgmax
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = 1 ]
+    [ "${lines[1]}" = 4096 ]
+}
+
+@test "podman: restart starts a new container process" {
+    run pm_run -d --name hull-restart "$IMAGE" sleep 1000
+    [ "$status" -eq 0 ]
+    local pid1 pid2
+    pid1=$(pm inspect --format '{{.State.Pid}}' hull-restart)
+    run pm restart --time 1 hull-restart
+    [ "$status" -eq 0 ]
+    pid2=$(pm inspect --format '{{.State.Pid}}' hull-restart)
+    [ "$(pm inspect --format '{{.State.Status}}' hull-restart)" = running ]
+    [ "$pid1" != "$pid2" ]
+    [ ! -d "/proc/$pid1" ] || [ "$(cat /proc/$pid1/comm 2>/dev/null)" != sleep ]
+    [ -d "/proc/$pid2" ]
+}

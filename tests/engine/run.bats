@@ -238,6 +238,14 @@ assert_no_containers_left() {
     assert_no_containers_left
 }
 
+@test "logs -f follows a detached container until it exits" {
+    hull run -d --name f busybox sh -c 'for i in 1 2 3; do echo line$i; sleep 0.3; done; echo err >&2'
+    run timeout 20 "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" logs -f f
+    [ "$status" -eq 0 ]
+    [ "$output" = "$(printf 'line1\nline2\nline3\nerr')" ]
+    fails_with "only detached" hull logs "$(hull run --name fg busybox true >/dev/null; echo fg)"
+}
+
 @test "run -d --rm: the monitor removes the container when it exits" {
     run hull run -d --rm busybox sh -c 'sleep 0.3'
     [ "$status" -eq 0 ]

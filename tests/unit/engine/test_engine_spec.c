@@ -1,0 +1,182 @@
+/* engine_spec: docker's size and cpu units, -v parsing, and the config
+ * generated from an image config + run flags (parsed back with spec_parse, so
+ * the runtime would accept it). */
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../tap.h"
+#include "engine/engine_spec.h"
+#include "spec/spec.h"
+#include "util/utils.h"
+
+static bool memory_is(const char *text, int64_t want)
+{
+    int64_t got = -1;
+    cleanup_error struct hull_error *err = NULL;
+    return engine_parse_memory(text, &got, &err) == 0 && got == want;
+}
+
+static bool memory_fails(const char *text)
+{
+    int64_t got;
+    cleanup_error struct hull_error *err = NULL;
+    return engine_parse_memory(text, &got, &err) < 0 && err && strstr(err->msg, text);
+}
+
+static const char *IMAGE_CONFIG =
+    "{\"config\":{\"Entrypoint\":[\"/bin/ep\"],\"Cmd\":[\"c1\",\"c2\"],\"Env\":[\"PATH=/img/bin\",\"A=img\"],"
+    "\"WorkingDir\":\"/srv\",\"User\":\"7:8\"}}";
+
+static struct hull_spec *build(const struct engine_run_config *rc, struct json_object **json)
+{
+    cleanup_error struct hull_error *err = NULL;
+    cleanup_free char *text = NULL;
+    if (engine_spec_build(IMAGE_CONFIG, rc, "shortid", "/nonexistent-rootfs", &text, &err) < 0) {
+        printf("# build: %s\n", err->msg);
+        return NULL;
+    }
+    struct hull_spec *spec = NULL;
+    if (spec_parse(text, &spec, &err) < 0) {
+        printf("# parse: %s\n", err->msg);
+        return NULL;
+    }
+    *json = json_tokener_parse(text);
+    return spec;
+}
+
+static const char *jstr(struct json_object *o, const char *a, const char *b, const char *c)
+{
+    struct json_object *v = o;
+    const char *keys[] = {a, b, c};
+    for (size_t i = 0; i < 3 && keys[i]; i++)
+        if (!json_object_object_get_ex(v, keys[i], &v))
+            return NULL;
+    return json_object_get_string(v);
+}
+
+int main(void)
+{
+    TAP_CHECK(memory_is("256m", 256LL << 20), "256m");
+    TAP_CHECK(memory_is("1g", 1LL << 30), "1g");
+    TAP_CHECK(memory_is("1.5G", 3LL << 29), "1.5G");
+    TAP_CHECK(memory_is("8192k", 8LL << 20), "8192k");
+    TAP_CHECK(memory_is("64MiB", 64LL << 20), "64MiB");
+    TAP_CHECK(memory_is("10485760", 10485760), "bytes without unit");
+    TAP_CHECK(memory_fails("10x"), "unknown unit x");
+    TAP_CHECK(memory_fails("m"), "no number");
+    TAP_CHECK(memory_fails("-5m"), "negative");
+    TAP_CHECK(memory_fails("1k"), "below 6m");
+    TAP_CHECK(memory_fails("10mx"), "trailing junk");
+
+    int64_t q = 0;
+    uint64_t p = 0;
+    cleanup_error struct hull_error *err = NULL;
+    TAP_CHECK(engine_parse_cpus("0.5", &q, &p, &err) == 0 && q == 50000 && p == 100000, "--cpus 0.5");
+    TAP_CHECK(engine_parse_cpus("2", &q, &p, &err) == 0 && q == 200000, "--cpus 2");
+    TAP_CHECK(engine_parse_cpus("-1", &q, &p, &err) < 0, "--cpus -1 refused");
+    hull_error_free(err);
+    err = NULL;
+    TAP_CHECK(engine_parse_cpus("0", &q, &p, &err) < 0, "--cpus 0 refused");
+    hull_error_free(err);
+    err = NULL;
+    TAP_CHECK(engine_parse_cpus("1x", &q, &p, &err) < 0, "--cpus 1x refused");
+    hull_error_free(err);
+    err = NULL;
+
+    struct engine_bind b = {0};
+    TAP_CHECK(engine_parse_bind("/tmp:/data:ro", &b, &err) == 0 && !strcmp(b.source, "/tmp") &&
+                  !strcmp(b.destination, "/data") && b.read_only,
+              "-v /tmp:/data:ro");
+    engine_bind_clear(&b);
+    TAP_CHECK(engine_parse_bind("/tmp:/data", &b, &err) == 0 && !b.read_only, "-v default rw");
+    engine_bind_clear(&b);
+    TAP_CHECK(engine_parse_bind("/does/not/exist:/d", &b, &err) < 0 && strstr(err->msg, "/does/not/exist"),
+              "missing host path refused, named");
+    hull_error_free(err);
+    err = NULL;
+    TAP_CHECK(engine_parse_bind("vol:/d", &b, &err) < 0, "named volume refused");
+    hull_error_free(err);
+    err = NULL;
+    TAP_CHECK(engine_parse_bind("/tmp:rel", &b, &err) < 0, "relative container path refused");
+    hull_error_free(err);
+    err = NULL;
+    TAP_CHECK(engine_parse_bind("/tmp:/d:rx", &b, &err) < 0, "unknown mode refused");
+    hull_error_free(err);
+    err = NULL;
+
+    /* The image alone. */
+    struct engine_run_config rc = {0};
+    struct json_object *j = NULL;
+    struct hull_spec *s = build(&rc, &j);
+    TAP_CHECK(s != NULL, "image config -> valid spec");
+    if (s) {
+        TAP_CHECK(strv_length(s->process->args) == 3 && !strcmp(s->process->args[0], "/bin/ep") &&
+                      !strcmp(s->process->args[2], "c2"),
+                  "args = Entrypoint + Cmd");
+        TAP_CHECK(!strcmp(s->process->cwd, "/srv"), "cwd = WorkingDir");
+        TAP_CHECK(s->process->user.uid == 7 && s->process->user.gid == 8, "user = image User 7:8");
+        TAP_CHECK(!s->process->terminal, "no terminal without -t");
+        TAP_CHECK(!strcmp(s->hostname, "shortid"), "hostname");
+        TAP_CHECK(!s->root_readonly, "root writable by default");
+        TAP_CHECK(s->linux_.namespaces[HULL_NS_NET].present, "own network namespace (none)");
+        const char *env = json_object_to_json_string_ext(json_object_object_get(json_object_object_get(j, "process"), "env"), JSON_C_TO_STRING_NOSLASHESCAPE);
+        TAP_CHECK(strstr(env, "PATH=/img/bin") && strstr(env, "A=img") && strstr(env, "HOSTNAME=shortid"),
+                  "env from image + HOSTNAME");
+        json_object_put(j);
+        spec_free(s);
+    }
+
+    /* Flags override. */
+    char *env[] = {"A=flag", "B=2", NULL};
+    char *cmd[] = {"x", "y", NULL};
+    struct engine_bind binds[] = {{.source = "/tmp", .destination = "/mnt", .read_only = true}};
+    struct engine_run_config rc2 = {
+        .env = env, .workdir = "/w", .user = "0:0", .entrypoint = "", .cmd = cmd, .binds = binds, .n_binds = 1,
+        .memory = 64 << 20, .cpu_quota = 50000, .cpu_period = 100000, .pids_limit = 9, .read_only = true,
+        .host_network = true, .tty = true,
+    };
+    s = build(&rc2, &j);
+    TAP_CHECK(s != NULL, "flags -> valid spec");
+    if (s) {
+        TAP_CHECK(strv_length(s->process->args) == 2 && !strcmp(s->process->args[0], "x"),
+                  "--entrypoint \"\" + CMD: args are the command alone");
+        TAP_CHECK(!strcmp(s->process->cwd, "/w") && s->process->user.uid == 0, "-w and -u override");
+        TAP_CHECK(s->process->terminal, "-t sets terminal");
+        TAP_CHECK(s->root_readonly, "--read-only");
+        TAP_CHECK(!s->linux_.namespaces[HULL_NS_NET].present, "--network host drops the network namespace");
+        const char *env_s = json_object_to_json_string_ext(json_object_object_get(json_object_object_get(j, "process"), "env"), JSON_C_TO_STRING_NOSLASHESCAPE);
+        TAP_CHECK(strstr(env_s, "A=flag") && !strstr(env_s, "A=img") && strstr(env_s, "B=2"), "-e overrides image env");
+        struct json_object *res = json_object_object_get(json_object_object_get(j, "linux"), "resources");
+        TAP_CHECK(json_object_get_int64(json_object_object_get(json_object_object_get(res, "memory"), "limit")) ==
+                      64 << 20,
+                  "memory.limit");
+        TAP_CHECK(json_object_get_int64(json_object_object_get(json_object_object_get(res, "cpu"), "quota")) == 50000,
+                  "cpu.quota");
+        TAP_CHECK(json_object_get_int64(json_object_object_get(json_object_object_get(res, "pids"), "limit")) == 9,
+                  "pids.limit");
+        struct json_object *mounts = json_object_object_get(j, "mounts");
+        struct json_object *last = json_object_array_get_idx(mounts, json_object_array_length(mounts) - 1);
+        TAP_CHECK(!strcmp(jstr(last, "destination", NULL, NULL), "/mnt") && !strcmp(jstr(last, "type", NULL, NULL), "bind") &&
+                      strstr(json_object_to_json_string(last), "\"ro\""),
+                  "-v becomes a read-only rbind mount");
+        TAP_CHECK(strstr(json_object_to_json_string(json_object_object_get(j, "process")), "CAP_NET_RAW") != NULL,
+                  "docker's default capabilities");
+        json_object_put(j);
+        spec_free(s);
+    }
+
+    /* A user name needs the image's /etc/passwd. */
+    struct engine_run_config rc3 = {.user = "nobody"};
+    cleanup_free char *text = NULL;
+    TAP_CHECK(engine_spec_build(IMAGE_CONFIG, &rc3, "h", "/nonexistent-rootfs", &text, &err) < 0 &&
+                  strstr(err->msg, "nobody"),
+              "unknown user name refused, named");
+    hull_error_free(err);
+    err = NULL;
+    /* No Entrypoint and no Cmd anywhere: nothing to run. */
+    struct engine_run_config rc4 = {0};
+    TAP_CHECK(engine_spec_build("{\"config\":{}}", &rc4, "h", "/", &text, &err) < 0 && strstr(err->msg, "no command"),
+              "no command refused");
+    return TAP_DONE();
+}
