@@ -25,7 +25,8 @@ static struct json_object *find_container(const char *text, char **id_out)
     cleanup_error struct hull_error *err = NULL;
     cleanup_free char *id = NULL;
     struct json_object *rec = NULL;
-    if (engine_record_find(g_engine.root, text, &id, &err) < 0 || engine_record_load(g_engine.root, id, &rec, &err) < 0) {
+    if (engine_record_find(g_engine.root, text, &id, &err) < 0 ||
+        engine_record_load(g_engine.root, id, &rec, &err) < 0) {
         engine_error(err);
         return NULL;
     }
@@ -100,17 +101,24 @@ static int cmp_created_desc(const void *a, const void *b)
 int cmd_ps(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"all", no_argument, NULL, 'a'}, {"quiet", no_argument, NULL, 'q'}, {"format", required_argument, NULL, 'F'},
-        {"no-trunc", no_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+        {"all", no_argument, NULL, 'a'},          {"quiet", no_argument, NULL, 'q'},
+        {"format", required_argument, NULL, 'F'}, {"no-trunc", no_argument, NULL, 'T'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
     bool all = false, quiet = false, json = false, no_trunc = false;
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, "aqh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'a': all = true; break;
-        case 'q': quiet = true; break;
-        case 'T': no_trunc = true; break;
+        case 'a':
+            all = true;
+            break;
+        case 'q':
+            quiet = true;
+            break;
+        case 'T':
+            no_trunc = true;
+            break;
         case 'F':
             if (!parse_format("ps", optarg, &json))
                 return 125;
@@ -119,7 +127,8 @@ int cmd_ps(int argc, char **argv)
             printf("Usage:  hull ps [-a] [-q] [--no-trunc] [--format table|json]\n\nList containers (running ones "
                    "unless -a)\n");
             return 0;
-        default: return engine_usage_error("ps", "unknown option \"%s\"", argv[optind - 1]);
+        default:
+            return engine_usage_error("ps", "unknown option \"%s\"", argv[optind - 1]);
         }
     }
     if (optind != argc)
@@ -174,8 +183,8 @@ int cmd_ps(int argc, char **argv)
             continue;
         }
         /* docker quotes and truncates the command at 20 characters. */
-        cleanup_free char *quoted = no_trunc || strlen(command) <= 19 ? xasprintf("\"%s\"", command)
-                                                                      : xasprintf("\"%.17s...\"", command);
+        cleanup_free char *quoted =
+            no_trunc || strlen(command) <= 19 ? xasprintf("\"%s\"", command) : xasprintf("\"%.17s...\"", command);
         const char *cells[] = {shown_id, image, quoted, since, status, "", name};
         table_add(t, cells);
     }
@@ -229,9 +238,14 @@ int cmd_rm(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "fh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'f': force = true; break;
-        case 'h': printf("Usage:  hull rm [-f] CONTAINER...\n\nRemove containers (-f: kill running ones)\n"); return 0;
-        default: return engine_usage_error("rm", "unknown option \"%s\"", argv[optind - 1]);
+        case 'f':
+            force = true;
+            break;
+        case 'h':
+            printf("Usage:  hull rm [-f] CONTAINER...\n\nRemove containers (-f: kill running ones)\n");
+            return 0;
+        default:
+            return engine_usage_error("rm", "unknown option \"%s\"", argv[optind - 1]);
         }
     }
     if (optind >= argc)
@@ -304,7 +318,8 @@ int cmd_stop(int argc, char **argv)
         case 'h':
             printf("Usage:  hull stop [-t SECONDS] CONTAINER...\n\nSIGTERM, then SIGKILL after -t seconds (10)\n");
             return 0;
-        default: return engine_usage_error("stop", "unknown option \"%s\"", argv[optind - 1]);
+        default:
+            return engine_usage_error("stop", "unknown option \"%s\"", argv[optind - 1]);
         }
     }
     if (optind >= argc)
@@ -341,8 +356,11 @@ int cmd_kill(int argc, char **argv)
             if (sig <= 0)
                 return engine_error_fmt("invalid signal \"%s\"", optarg);
             break;
-        case 'h': printf("Usage:  hull kill [-s SIGNAL] CONTAINER...\n\nSend a signal (default KILL)\n"); return 0;
-        default: return engine_usage_error("kill", "unknown option \"%s\"", argv[optind - 1]);
+        case 'h':
+            printf("Usage:  hull kill [-s SIGNAL] CONTAINER...\n\nSend a signal (default KILL)\n");
+            return 0;
+        default:
+            return engine_usage_error("kill", "unknown option \"%s\"", argv[optind - 1]);
         }
     }
     if (optind >= argc)
@@ -402,11 +420,14 @@ int cmd_logs(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "fh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'f': follow = true; break;
+        case 'f':
+            follow = true;
+            break;
         case 'h':
             printf("Usage:  hull logs [-f] CONTAINER\n\nOutput of a detached container (-f: follow until it exits)\n");
             return 0;
-        default: return engine_usage_error("logs", "unknown option \"%s\"", argv[optind - 1]);
+        default:
+            return engine_usage_error("logs", "unknown option \"%s\"", argv[optind - 1]);
         }
     }
     if (optind != argc - 1)

@@ -80,107 +80,6 @@ static int check_flags(struct run_flags *f, struct hull_error **err)
     return 0;
 }
 
-static struct json_object *json_copy(struct json_object *o)
-{
-    return o ? json_object_get(o) : NULL;
-}
-
-/* The record, in `docker inspect`'s shape, from what the container was made of. */
-static struct json_object *build_record(const char *id, const char *name, const char *image_ref,
-                                        const struct image_info *image, const struct run_flags *f,
-                                        const char *dir, const char *spec_json, const char *image_config)
-{
-    struct json_object *spec = json_tokener_parse(spec_json);
-    struct json_object *process = engine_json_path(spec, "process", NULL);
-    struct json_object *args = engine_json_path(process, "args", NULL);
-    struct json_object *rec = json_object_new_object();
-    cleanup_free char *now = rfc3339_now();
-    cleanup_free char *slash_name = xasprintf("/%s", name);
-    json_object_object_add(rec, "Id", json_object_new_string(id));
-    json_object_object_add(rec, "Created", json_object_new_string(now));
-    json_object_object_add(rec, "Path", json_object_new_string(json_object_get_string(json_object_array_get_idx(args, 0))));
-    struct json_object *rest = json_object_new_array();
-    for (size_t i = 1; i < json_object_array_length(args); i++)
-        json_object_array_add(rest, json_copy(json_object_array_get_idx(args, i)));
-    json_object_object_add(rec, "Args", rest);
-
-    struct json_object *state = json_object_new_object();
-    json_object_object_add(state, "Status", json_object_new_string("created"));
-    json_object_object_add(state, "Running", json_object_new_boolean(false));
-    json_object_object_add(state, "Paused", json_object_new_boolean(false));
-    json_object_object_add(state, "Pid", json_object_new_int(0));
-    json_object_object_add(state, "ExitCode", json_object_new_int(0));
-    json_object_object_add(state, "StartedAt", json_object_new_string("0001-01-01T00:00:00Z"));
-    json_object_object_add(state, "FinishedAt", json_object_new_string("0001-01-01T00:00:00Z"));
-    json_object_object_add(rec, "State", state);
-    json_object_object_add(rec, "Image", json_object_new_string(image->id));
-    json_object_object_add(rec, "Name", json_object_new_string(slash_name));
-    cleanup_free char *log = xasprintf("%s/ctr.log", dir);
-    json_object_object_add(rec, "LogPath", json_object_new_string(f->detach ? log : ""));
-
-    struct json_object *config = json_object_new_object();
-    json_object_object_add(config, "Hostname", json_copy(engine_json_path(spec, "hostname", NULL)));
-    struct json_object *image_cfg = json_tokener_parse(image_config);
-    const char *image_user = engine_json_str(engine_json_path(image_cfg, "config", NULL), "User");
-    json_object_object_add(config, "User", json_object_new_string(f->rc.user ? f->rc.user : image_user));
-    json_object_put(image_cfg);
-    json_object_object_add(config, "Tty", json_object_new_boolean(f->rc.tty));
-    json_object_object_add(config, "Env", json_copy(engine_json_path(process, "env", NULL)));
-    json_object_object_add(config, "Cmd", json_copy(args));
-    json_object_object_add(config, "Image", json_object_new_string(image_ref));
-    json_object_object_add(config, "WorkingDir", json_copy(engine_json_path(process, "cwd", NULL)));
-    json_object_object_add(config, "Entrypoint",
-                           f->rc.entrypoint ? json_object_new_string(f->rc.entrypoint) : NULL);
-    json_object_object_add(rec, "Config", config);
-
-    struct json_object *host = json_object_new_object();
-    struct json_object *binds = json_object_new_array(), *mounts = json_object_new_array();
-    for (size_t i = 0; i < f->rc.n_binds; i++) {
-        const struct engine_bind *b = &f->rc.binds[i];
-        cleanup_free char *text = xasprintf("%s:%s%s", b->source, b->destination, b->read_only ? ":ro" : "");
-        json_object_array_add(binds, json_object_new_string(text));
-        struct json_object *m = json_object_new_object();
-        json_object_object_add(m, "Type", json_object_new_string("bind"));
-        json_object_object_add(m, "Source", json_object_new_string(b->source));
-        json_object_object_add(m, "Destination", json_object_new_string(b->destination));
-        json_object_object_add(m, "Mode", json_object_new_string(b->read_only ? "ro" : ""));
-        json_object_object_add(m, "RW", json_object_new_boolean(!b->read_only));
-        json_object_object_add(m, "Propagation", json_object_new_string("rprivate"));
-        json_object_array_add(mounts, m);
-    }
-    json_object_object_add(host, "Binds", binds);
-    json_object_object_add(host, "NetworkMode", json_object_new_string(f->rc.host_network ? "host" : "none"));
-    json_object_object_add(host, "AutoRemove", json_object_new_boolean(f->auto_remove));
-    json_object_object_add(host, "ReadonlyRootfs", json_object_new_boolean(f->rc.read_only));
-    json_object_object_add(host, "Memory", json_object_new_int64(f->rc.memory));
-    json_object_object_add(host, "NanoCpus",
-                           json_object_new_int64(f->rc.cpu_period ? f->rc.cpu_quota * (1000000000 / (int64_t)f->rc.cpu_period) : 0));
-    json_object_object_add(host, "CpuQuota", json_object_new_int64(f->rc.cpu_quota));
-    json_object_object_add(host, "CpuPeriod", json_object_new_int64((int64_t)f->rc.cpu_period));
-    json_object_object_add(host, "PidsLimit", f->rc.pids_limit ? json_object_new_int64(f->rc.pids_limit) : NULL);
-    json_object_object_add(rec, "HostConfig", host);
-    json_object_object_add(rec, "Mounts", mounts);
-
-    struct json_object *gd = json_object_new_object(), *data = json_object_new_object();
-    cleanup_free char *kind_path = xasprintf("%s/rootfs.kind", dir);
-    cleanup_free char *kind = NULL;
-    read_file(kind_path, &kind, NULL, NULL);
-    bool copy = kind && !strncmp(kind, "copy", 4);
-    json_object_object_add(gd, "Name", json_object_new_string(copy ? "vfs" : "overlay"));
-    cleanup_free char *merged = xasprintf("%s/rootfs", dir);
-    cleanup_free char *upper = xasprintf("%s/upper", dir);
-    cleanup_free char *work = xasprintf("%s/work", dir);
-    json_object_object_add(data, "MergedDir", json_object_new_string(merged));
-    if (!copy) {
-        json_object_object_add(data, "UpperDir", json_object_new_string(upper));
-        json_object_object_add(data, "WorkDir", json_object_new_string(work));
-    }
-    json_object_object_add(gd, "Data", data);
-    json_object_object_add(rec, "GraphDriver", gd);
-    json_object_put(spec);
-    return rec;
-}
-
 /* Everything a failed run made, undone in reverse order. */
 static void undo_create(const char *root, const char *dir, const char *image_id, const char *id)
 {
@@ -235,7 +134,19 @@ static int create_container(struct run_flags *f, const char *image_ref, char id[
         goto fail;
     if (write_file_atomic(config_path, spec_json, strlen(spec_json), 0600, err) < 0)
         goto fail;
-    struct json_object *rec = build_record(id, name, image_ref, image, f, dir, spec_json, config);
+    struct engine_record_input in = {
+        .id = id,
+        .name = name,
+        .image_ref = image_ref,
+        .image_id = image->id,
+        .dir = dir,
+        .spec_json = spec_json,
+        .image_config = config,
+        .rc = &f->rc,
+        .detach = f->detach,
+        .auto_remove = f->auto_remove,
+    };
+    struct json_object *rec = engine_record_build(&in);
     int r = engine_record_save(g_engine.root, id, rec, err);
     json_object_put(rec);
     if (r < 0)
@@ -281,16 +192,35 @@ int cmd_run(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "+dtie:w:u:v:m:h", longopts, NULL)) != -1) {
         switch (c) {
-        case OPT_NAME: f.name = optarg; break;
-        case 'd': f.detach = true; break;
-        case 't': f.rc.tty = true; break;
-        case 'i': break;
-        case OPT_RM: f.auto_remove = true; break;
-        case 'e': env[f.n_env++] = optarg; break;
-        case OPT_HOSTNAME: f.rc.hostname = optarg; break;
-        case 'w': f.rc.workdir = optarg; break;
-        case 'u': f.rc.user = optarg; break;
-        case OPT_ENTRYPOINT: f.rc.entrypoint = optarg; break;
+        case OPT_NAME:
+            f.name = optarg;
+            break;
+        case 'd':
+            f.detach = true;
+            break;
+        case 't':
+            f.rc.tty = true;
+            break;
+        case 'i':
+            break;
+        case OPT_RM:
+            f.auto_remove = true;
+            break;
+        case 'e':
+            env[f.n_env++] = optarg;
+            break;
+        case OPT_HOSTNAME:
+            f.rc.hostname = optarg;
+            break;
+        case 'w':
+            f.rc.workdir = optarg;
+            break;
+        case 'u':
+            f.rc.user = optarg;
+            break;
+        case OPT_ENTRYPOINT:
+            f.rc.entrypoint = optarg;
+            break;
         case 'v':
             if (engine_parse_bind(optarg, &binds[f.rc.n_binds], &err) < 0) {
                 ret = engine_error(err);
@@ -298,8 +228,12 @@ int cmd_run(int argc, char **argv)
             }
             f.rc.n_binds++;
             break;
-        case 'm': f.memory_text = optarg; break;
-        case OPT_CPUS: f.cpus_text = optarg; break;
+        case 'm':
+            f.memory_text = optarg;
+            break;
+        case OPT_CPUS:
+            f.cpus_text = optarg;
+            break;
         case OPT_PIDS: {
             int64_t n;
             if (!parse_int64(optarg, &n) || n == 0 || n < -1) {
@@ -309,9 +243,16 @@ int cmd_run(int argc, char **argv)
             f.rc.pids_limit = n < 0 ? 0 : n;
             break;
         }
-        case OPT_READ_ONLY: f.rc.read_only = true; break;
-        case OPT_NETWORK: f.network = optarg; break;
-        case 'h': run_usage(stdout); ret = 0; goto out;
+        case OPT_READ_ONLY:
+            f.rc.read_only = true;
+            break;
+        case OPT_NETWORK:
+            f.network = optarg;
+            break;
+        case 'h':
+            run_usage(stdout);
+            ret = 0;
+            goto out;
         default:
             ret = engine_usage_error("run", "unknown option \"%s\"", argv[optind - 1]);
             goto out;
@@ -333,7 +274,11 @@ int cmd_run(int argc, char **argv)
         goto out;
     }
     struct engine_lifecycle l = {
-        .root = g_engine.root, .runroot = g_engine.runroot, .id = id, .auto_remove = f.auto_remove, .tty = f.rc.tty,
+        .root = g_engine.root,
+        .runroot = g_engine.runroot,
+        .id = id,
+        .auto_remove = f.auto_remove,
+        .tty = f.rc.tty,
     };
     if (f.detach) {
         if (engine_run_detached(&l, &err) < 0) {

@@ -30,11 +30,26 @@ int engine_parse_memory(const char *text, int64_t *bytes, struct hull_error **er
     double mult = 1;
     if (*end) {
         switch (*end) {
-        case 'b': case 'B': mult = 1; break;
-        case 'k': case 'K': mult = 1024.0; break;
-        case 'm': case 'M': mult = 1024.0 * 1024; break;
-        case 'g': case 'G': mult = 1024.0 * 1024 * 1024; break;
-        case 't': case 'T': mult = 1024.0 * 1024 * 1024 * 1024; break;
+        case 'b':
+        case 'B':
+            mult = 1;
+            break;
+        case 'k':
+        case 'K':
+            mult = 1024.0;
+            break;
+        case 'm':
+        case 'M':
+            mult = 1024.0 * 1024;
+            break;
+        case 'g':
+        case 'G':
+            mult = 1024.0 * 1024 * 1024;
+            break;
+        case 't':
+        case 'T':
+            mult = 1024.0 * 1024 * 1024 * 1024;
+            break;
         default:
             return hull_error_set(err, 0, "invalid --memory \"%s\": unknown unit \"%s\" (b, k, m, g, t)", text, end);
         }
@@ -94,8 +109,10 @@ int engine_parse_bind(const char *text, struct engine_bind *out, struct hull_err
             return hull_error_set(err, 0, "invalid -v \"%s\": unknown mode \"%s\" (ro or rw)", text, parts[2]);
     }
     if (parts[0][0] != '/')
-        return hull_error_set(err, 0, "invalid -v \"%s\": host path \"%s\" must be absolute (named volumes are not "
-                                      "implemented)", text, parts[0]);
+        return hull_error_set(err, 0,
+                              "invalid -v \"%s\": host path \"%s\" must be absolute (named volumes are not "
+                              "implemented)",
+                              text, parts[0]);
     if (parts[1][0] != '/')
         return hull_error_set(err, 0, "invalid -v \"%s\": container path \"%s\" must be absolute", text, parts[1]);
     char resolved[PATH_MAX];
@@ -304,9 +321,21 @@ static int process_args(struct json_object *image_cfg, const struct engine_run_c
 static struct json_object *docker_capabilities(void)
 {
     static const char *const caps[] = {
-        "CAP_CHOWN",  "CAP_DAC_OVERRIDE", "CAP_FSETID",     "CAP_FOWNER",           "CAP_MKNOD",
-        "CAP_NET_RAW", "CAP_SETGID",      "CAP_SETUID",     "CAP_SETFCAP",          "CAP_SETPCAP",
-        "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE", NULL,
+        "CAP_CHOWN",
+        "CAP_DAC_OVERRIDE",
+        "CAP_FSETID",
+        "CAP_FOWNER",
+        "CAP_MKNOD",
+        "CAP_NET_RAW",
+        "CAP_SETGID",
+        "CAP_SETUID",
+        "CAP_SETFCAP",
+        "CAP_SETPCAP",
+        "CAP_NET_BIND_SERVICE",
+        "CAP_SYS_CHROOT",
+        "CAP_KILL",
+        "CAP_AUDIT_WRITE",
+        NULL,
     };
     struct json_object *c = json_object_new_object();
     /* Not "ambient": docker gives a non-root user no capabilities at all. */

@@ -22,16 +22,16 @@ struct engine_bind {
 };
 
 struct engine_run_config {
-    char **env;           /* -e K=V (or K: taken from our environment), in order; may be NULL */
-    const char *hostname; /* default: the short id */
-    const char *workdir;  /* -w; overrides the image's WorkingDir */
-    const char *user;     /* -u UID[:GID] or NAME[:GROUP]; overrides the image's User */
+    char **env;             /* -e K=V (or K: taken from our environment), in order; may be NULL */
+    const char *hostname;   /* default: the short id */
+    const char *workdir;    /* -w; overrides the image's WorkingDir */
+    const char *user;       /* -u UID[:GID] or NAME[:GROUP]; overrides the image's User */
     const char *entrypoint; /* --entrypoint; "" clears the image's */
     char **cmd;             /* arguments after IMAGE; NULL keeps the image's Cmd */
     struct engine_bind *binds;
     size_t n_binds;
-    int64_t memory;     /* bytes; 0 = no limit */
-    int64_t cpu_quota;  /* microseconds per period; 0 = no limit */
+    int64_t memory;    /* bytes; 0 = no limit */
+    int64_t cpu_quota; /* microseconds per period; 0 = no limit */
     uint64_t cpu_period;
     int64_t pids_limit; /* 0 = no limit */
     bool read_only;

@@ -226,8 +226,7 @@ void engine_record_refresh(const char *runroot, const char *id, struct json_obje
     json_object_object_add(state, "Pid", json_object_new_int(0));
 }
 
-int engine_container_remove(const char *root, const char *runroot, const char *id, bool force,
-                            struct hull_error **err)
+int engine_container_remove(const char *root, const char *runroot, const char *id, bool force, struct hull_error **err)
 {
     struct json_object *rec = NULL;
     if (engine_record_load(root, id, &rec, err) < 0)
@@ -252,8 +251,7 @@ int engine_container_remove(const char *root, const char *runroot, const char *i
         return -1;
     if (*image_id) {
         cleanup_image_store struct image_store *store = NULL;
-        if (image_store_open(root, true, &store, err) < 0 ||
-            image_store_remove_user(store, image_id, id, err) < 0)
+        if (image_store_open(root, true, &store, err) < 0 || image_store_remove_user(store, image_id, id, err) < 0)
             return hull_error_wrap(err, "container %.12s removed, but its image mark remains", id);
     }
     return 0;

@@ -34,8 +34,7 @@ int engine_run_detached(const struct engine_lifecycle *l, struct hull_error **er
 
 /* Removes everything of a container: runtime state, cgroups, rootfs mount,
  * image user mark, its directory.  A running container needs force (it is killed). */
-int engine_container_remove(const char *root, const char *runroot, const char *id, bool force,
-                            struct hull_error **err);
+int engine_container_remove(const char *root, const char *runroot, const char *id, bool force, struct hull_error **err);
 
 /* Corrects rec's State when it says running but the init is gone (a monitor
  * that was killed): the record's word is not trusted blindly. */

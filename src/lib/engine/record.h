@@ -52,6 +52,23 @@ bool engine_record_name_in_use(const char *root, const char *name);
 int engine_record_set_running(const char *root, const char *id, int pid, struct hull_error **err);
 int engine_record_set_exited(const char *root, const char *id, int exit_code, struct hull_error **err);
 
+struct engine_run_config;
+
+/* What a new container's record is made of. */
+struct engine_record_input {
+    const char *id, *name; /* name without the leading "/" */
+    const char *image_ref; /* as the user wrote it */
+    const char *image_id;  /* "sha256:<hex>" */
+    const char *dir;       /* the container directory */
+    const char *spec_json; /* the generated config.json */
+    const char *image_config;
+    const struct engine_run_config *rc;
+    bool detach, auto_remove;
+};
+
+/* The record of a new container (State "created"), in `docker inspect`'s shape. */
+struct json_object *engine_record_build(const struct engine_record_input *in);
+
 /* A string member of a json object, or "" (never NULL). */
 const char *engine_json_str(struct json_object *obj, const char *key);
 /* obj.a.b ... as an object, NULL when a member is missing. */

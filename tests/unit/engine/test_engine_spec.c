@@ -120,7 +120,8 @@ int main(void)
         TAP_CHECK(!strcmp(s->hostname, "shortid"), "hostname");
         TAP_CHECK(!s->root_readonly, "root writable by default");
         TAP_CHECK(s->linux_.namespaces[HULL_NS_NET].present, "own network namespace (none)");
-        const char *env = json_object_to_json_string_ext(json_object_object_get(json_object_object_get(j, "process"), "env"), JSON_C_TO_STRING_NOSLASHESCAPE);
+        const char *env = json_object_to_json_string_ext(
+            json_object_object_get(json_object_object_get(j, "process"), "env"), JSON_C_TO_STRING_NOSLASHESCAPE);
         TAP_CHECK(strstr(env, "PATH=/img/bin") && strstr(env, "A=img") && strstr(env, "HOSTNAME=shortid"),
                   "env from image + HOSTNAME");
         json_object_put(j);
@@ -132,9 +133,20 @@ int main(void)
     char *cmd[] = {"x", "y", NULL};
     struct engine_bind binds[] = {{.source = "/tmp", .destination = "/mnt", .read_only = true}};
     struct engine_run_config rc2 = {
-        .env = env, .workdir = "/w", .user = "0:0", .entrypoint = "", .cmd = cmd, .binds = binds, .n_binds = 1,
-        .memory = 64 << 20, .cpu_quota = 50000, .cpu_period = 100000, .pids_limit = 9, .read_only = true,
-        .host_network = true, .tty = true,
+        .env = env,
+        .workdir = "/w",
+        .user = "0:0",
+        .entrypoint = "",
+        .cmd = cmd,
+        .binds = binds,
+        .n_binds = 1,
+        .memory = 64 << 20,
+        .cpu_quota = 50000,
+        .cpu_period = 100000,
+        .pids_limit = 9,
+        .read_only = true,
+        .host_network = true,
+        .tty = true,
     };
     s = build(&rc2, &j);
     TAP_CHECK(s != NULL, "flags -> valid spec");
@@ -145,7 +157,8 @@ int main(void)
         TAP_CHECK(s->process->terminal, "-t sets terminal");
         TAP_CHECK(s->root_readonly, "--read-only");
         TAP_CHECK(!s->linux_.namespaces[HULL_NS_NET].present, "--network host drops the network namespace");
-        const char *env_s = json_object_to_json_string_ext(json_object_object_get(json_object_object_get(j, "process"), "env"), JSON_C_TO_STRING_NOSLASHESCAPE);
+        const char *env_s = json_object_to_json_string_ext(
+            json_object_object_get(json_object_object_get(j, "process"), "env"), JSON_C_TO_STRING_NOSLASHESCAPE);
         TAP_CHECK(strstr(env_s, "A=flag") && !strstr(env_s, "A=img") && strstr(env_s, "B=2"), "-e overrides image env");
         struct json_object *res = json_object_object_get(json_object_object_get(j, "linux"), "resources");
         TAP_CHECK(json_object_get_int64(json_object_object_get(json_object_object_get(res, "memory"), "limit")) ==
@@ -157,7 +170,8 @@ int main(void)
                   "pids.limit");
         struct json_object *mounts = json_object_object_get(j, "mounts");
         struct json_object *last = json_object_array_get_idx(mounts, json_object_array_length(mounts) - 1);
-        TAP_CHECK(!strcmp(jstr(last, "destination", NULL, NULL), "/mnt") && !strcmp(jstr(last, "type", NULL, NULL), "bind") &&
+        TAP_CHECK(!strcmp(jstr(last, "destination", NULL, NULL), "/mnt") &&
+                      !strcmp(jstr(last, "type", NULL, NULL), "bind") &&
                       strstr(json_object_to_json_string(last), "\"ro\""),
                   "-v becomes a read-only rbind mount");
         TAP_CHECK(strstr(json_object_to_json_string(json_object_object_get(j, "process")), "CAP_NET_RAW") != NULL,

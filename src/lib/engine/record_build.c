@@ -1,0 +1,109 @@
+/* hull: the record of a new container, in `docker inspect`'s shape (see record.h). */
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_spec.h"
+#include "record.h"
+#include "util/utils.h"
+
+static struct json_object *json_copy(struct json_object *o)
+{
+    return o ? json_object_get(o) : NULL;
+}
+
+struct json_object *engine_record_build(const struct engine_record_input *in)
+{
+    struct json_object *spec = json_tokener_parse(in->spec_json);
+    struct json_object *process = engine_json_path(spec, "process", NULL);
+    struct json_object *args = engine_json_path(process, "args", NULL);
+    struct json_object *rec = json_object_new_object();
+    cleanup_free char *now = rfc3339_now();
+    cleanup_free char *slash_name = xasprintf("/%s", in->name);
+    json_object_object_add(rec, "Id", json_object_new_string(in->id));
+    json_object_object_add(rec, "Created", json_object_new_string(now));
+    json_object_object_add(rec, "Path",
+                           json_object_new_string(json_object_get_string(json_object_array_get_idx(args, 0))));
+    struct json_object *rest = json_object_new_array();
+    for (size_t i = 1; i < json_object_array_length(args); i++)
+        json_object_array_add(rest, json_copy(json_object_array_get_idx(args, i)));
+    json_object_object_add(rec, "Args", rest);
+
+    struct json_object *state = json_object_new_object();
+    json_object_object_add(state, "Status", json_object_new_string("created"));
+    json_object_object_add(state, "Running", json_object_new_boolean(false));
+    json_object_object_add(state, "Paused", json_object_new_boolean(false));
+    json_object_object_add(state, "Pid", json_object_new_int(0));
+    json_object_object_add(state, "ExitCode", json_object_new_int(0));
+    json_object_object_add(state, "StartedAt", json_object_new_string("0001-01-01T00:00:00Z"));
+    json_object_object_add(state, "FinishedAt", json_object_new_string("0001-01-01T00:00:00Z"));
+    json_object_object_add(rec, "State", state);
+    json_object_object_add(rec, "Image", json_object_new_string(in->image_id));
+    json_object_object_add(rec, "Name", json_object_new_string(slash_name));
+    cleanup_free char *log = xasprintf("%s/ctr.log", in->dir);
+    json_object_object_add(rec, "LogPath", json_object_new_string(in->detach ? log : ""));
+
+    struct json_object *config = json_object_new_object();
+    json_object_object_add(config, "Hostname", json_copy(engine_json_path(spec, "hostname", NULL)));
+    struct json_object *image_cfg = json_tokener_parse(in->image_config);
+    const char *image_user = engine_json_str(engine_json_path(image_cfg, "config", NULL), "User");
+    json_object_object_add(config, "User", json_object_new_string(in->rc->user ? in->rc->user : image_user));
+    json_object_put(image_cfg);
+    json_object_object_add(config, "Tty", json_object_new_boolean(in->rc->tty));
+    json_object_object_add(config, "Env", json_copy(engine_json_path(process, "env", NULL)));
+    json_object_object_add(config, "Cmd", json_copy(args));
+    json_object_object_add(config, "Image", json_object_new_string(in->image_ref));
+    json_object_object_add(config, "WorkingDir", json_copy(engine_json_path(process, "cwd", NULL)));
+    json_object_object_add(config, "Entrypoint",
+                           in->rc->entrypoint ? json_object_new_string(in->rc->entrypoint) : NULL);
+    json_object_object_add(rec, "Config", config);
+
+    struct json_object *host = json_object_new_object();
+    struct json_object *binds = json_object_new_array(), *mounts = json_object_new_array();
+    for (size_t i = 0; i < in->rc->n_binds; i++) {
+        const struct engine_bind *b = &in->rc->binds[i];
+        cleanup_free char *text = xasprintf("%s:%s%s", b->source, b->destination, b->read_only ? ":ro" : "");
+        json_object_array_add(binds, json_object_new_string(text));
+        struct json_object *m = json_object_new_object();
+        json_object_object_add(m, "Type", json_object_new_string("bind"));
+        json_object_object_add(m, "Source", json_object_new_string(b->source));
+        json_object_object_add(m, "Destination", json_object_new_string(b->destination));
+        json_object_object_add(m, "Mode", json_object_new_string(b->read_only ? "ro" : ""));
+        json_object_object_add(m, "RW", json_object_new_boolean(!b->read_only));
+        json_object_object_add(m, "Propagation", json_object_new_string("rprivate"));
+        json_object_array_add(mounts, m);
+    }
+    json_object_object_add(host, "Binds", binds);
+    json_object_object_add(host, "NetworkMode", json_object_new_string(in->rc->host_network ? "host" : "none"));
+    json_object_object_add(host, "AutoRemove", json_object_new_boolean(in->auto_remove));
+    json_object_object_add(host, "ReadonlyRootfs", json_object_new_boolean(in->rc->read_only));
+    json_object_object_add(host, "Memory", json_object_new_int64(in->rc->memory));
+    json_object_object_add(
+        host, "NanoCpus",
+        json_object_new_int64(in->rc->cpu_period ? in->rc->cpu_quota * (1000000000 / (int64_t)in->rc->cpu_period) : 0));
+    json_object_object_add(host, "CpuQuota", json_object_new_int64(in->rc->cpu_quota));
+    json_object_object_add(host, "CpuPeriod", json_object_new_int64((int64_t)in->rc->cpu_period));
+    json_object_object_add(host, "PidsLimit", in->rc->pids_limit ? json_object_new_int64(in->rc->pids_limit) : NULL);
+    json_object_object_add(rec, "HostConfig", host);
+    json_object_object_add(rec, "Mounts", mounts);
+
+    struct json_object *gd = json_object_new_object(), *data = json_object_new_object();
+    cleanup_free char *kind_path = xasprintf("%s/rootfs.kind", in->dir);
+    cleanup_free char *kind = NULL;
+    read_file(kind_path, &kind, NULL, NULL);
+    bool copy = kind && !strncmp(kind, "copy", 4);
+    json_object_object_add(gd, "Name", json_object_new_string(copy ? "vfs" : "overlay"));
+    cleanup_free char *merged = xasprintf("%s/rootfs", in->dir);
+    cleanup_free char *upper = xasprintf("%s/upper", in->dir);
+    cleanup_free char *work = xasprintf("%s/work", in->dir);
+    json_object_object_add(data, "MergedDir", json_object_new_string(merged));
+    if (!copy) {
+        json_object_object_add(data, "UpperDir", json_object_new_string(upper));
+        json_object_object_add(data, "WorkDir", json_object_new_string(work));
+    }
+    json_object_object_add(gd, "Data", data);
+    json_object_object_add(rec, "GraphDriver", gd);
+    json_object_put(spec);
+    return rec;
+}
