@@ -18,7 +18,12 @@
 #   HULL_VM_BOOT_TIMEOUT  seconds the guest may take to reach CMD (default 60)
 #   HULL_VM_MEMORY        guest memory (default 1G)
 #   HULL_VM_CPUS          guest CPUs (default 2)
+#   HULL_VM_CPU_MODEL     qemu -cpu (default max)
+#   HULL_VM_APPEND        extra kernel command line arguments
+#   HULL_VM_QEMU          the qemu binary (default qemu-system-x86_64)
 #   HULL_VM_CACHE, HULL_VM_KERNEL_PKG: see tests/vm/image.bash
+#   HULL_VM_WORK_SEED     directories of tests/.work copied into the guest's
+#                         private tests/.work (default busybox-rootfs)
 #   HULL_VM_DEBUG=1       full kernel log; the console log is kept and its path printed
 set -uo pipefail
 
@@ -99,6 +104,7 @@ trap 'exit 143' TERM
 {
     printf 'VM_CHECKOUT=%q\n' "$CHECKOUT"
     printf 'VM_KERNEL_RELEASE=%q\n' "$VM_KERNEL_RELEASE"
+    printf 'VM_WORK_SEED=%q\n' "${HULL_VM_WORK_SEED-busybox-rootfs}"
 } >"$share/config"
 {
     echo 'set +e'
@@ -124,7 +130,8 @@ p9=()
 add_share() { # TAG PATH [ro]
     local ro=
     [ "${3:-}" = ro ] && ro=,readonly=on
-    p9+=(-fsdev "local,id=$1,path=$2,security_model=none,multidevs=remap$ro"
+    # qemu's option syntax escapes a comma in a value by doubling it
+    p9+=(-fsdev "local,id=$1,path=${2//,/,,},security_model=none,multidevs=remap$ro"
         -device "virtio-9p-device,fsdev=$1,mount_tag=$1")
 }
 add_share hullvm_out "$share"
@@ -172,6 +179,21 @@ fail() { # STATUS MESSAGE
     exit "$1"
 }
 
+# Asks the guest's init for its process tree (guest-init answers within ~1 s)
+# and prints it: what a hung command is waiting for.
+dump_guest_processes() {
+    : >"$share/dump-request"
+    local i
+    for i in $(seq 50); do
+        [ -e "$share/dump" ] && break
+        read -r -t 0.1 <>"$run_dir/tick"
+    done
+    if [ -e "$share/dump" ]; then
+        echo "vm-run: processes in the guest when the command timed out:" >&2
+        sed 's/^/vm-run:   /' "$share/dump" >&2
+    fi
+}
+
 debug_time() { [ "${HULL_VM_DEBUG:-0}" = 1 ] && echo "vm-run: [$EPOCHREALTIME] $*" >&2; }
 debug_time "qemu started"
 # Poll (5 times a second, without forking) until the guest reports a status,
@@ -189,6 +211,7 @@ while kill -0 "$qemu_pid" 2>/dev/null; do
             fail 124 "the guest did not boot within ${boot_timeout_s}s"
         fi
     elif [ $SECONDS -ge "$command_deadline" ]; then
+        dump_guest_processes
         fail 124 "timed out: the command ran longer than ${timeout_s}s"
     fi
 done

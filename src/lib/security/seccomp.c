@@ -37,6 +37,7 @@
 #include "../util/utils.h"
 #include "security.h"
 #include "security_internal.h"
+#include "seccomp_cache.h"
 #include "seccomp_notify.h"
 #include "seccomp_prepared.h"
 
@@ -244,8 +245,15 @@ int seccomp_prepare(const struct hull_seccomp *seccomp, struct seccomp_prepared 
         p->flags |= flag;
     }
     p->notify = uses_notify(seccomp);
-    if (compile_filter(seccomp, p, err) < 0)
-        goto fail;
+    size_t key_len = 0;
+    cleanup_free char *key = seccomp_cache_key(seccomp, &key_len);
+    if (seccomp_cache_lookup(key, key_len, &p->insns, &p->n_insns) == 0) {
+        log_debug("seccomp: compiled filter found in the cache (%zu instructions)", p->n_insns);
+    } else {
+        if (compile_filter(seccomp, p, err) < 0)
+            goto fail;
+        seccomp_cache_store(key, key_len, p->insns, p->n_insns);
+    }
     if (p->notify) {
         p->listener_fd = seccomp_listener_connect(seccomp->listener_path, err);
         if (p->listener_fd < 0)

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <dirent.h>
 #include <sys/capability.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -545,6 +546,65 @@ static void test_default_profile_blocks(struct hull_seccomp *s)
     seccomp_prepared_free(p);
 }
 
+static size_t count_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    size_t n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        n += e->d_name[0] != '.';
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static void test_seccomp_cache(void)
+{
+    char dir[128], open_dir[128];
+    snprintf(dir, sizeof(dir), "%s/cache", tmpdir);
+    snprintf(open_dir, sizeof(open_dir), "%s/open-cache", tmpdir);
+    const char *json = "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\",\"mkdirat\"],"
+                       "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":42}]}";
+    seccomp_cache_set_dir(dir);
+    struct seccomp_prepared *first = prepare_ok(json);
+    CHECK(count_files(dir) == 1, "a compiled filter is stored in the cache directory");
+    struct seccomp_prepared *second = prepare_ok(json);
+    CHECK(first && second && seccomp_prepared_instructions(first) == seccomp_prepared_instructions(second),
+          "the cached program has the same size");
+    int rc = second && geteuid() == 0 ? in_child(second, true, child_mkdir_errno) : -1;
+    CHECK(geteuid() != 0 || rc == 42, "a program read from the cache works (mkdir gives errno 42)");
+    seccomp_prepared_free(first);
+    seccomp_prepared_free(second);
+
+    /* Overwrite the entry with another profile's program under the same name:
+     * the stored key no longer matches, so it must be a miss, not that program. */
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char entry[512] = "";
+    while (d && (e = readdir(d)))
+        if (e->d_name[0] != '.')
+            snprintf(entry, sizeof(entry), "%s/%s", dir, e->d_name);
+    if (d)
+        closedir(d);
+    struct hull_error *err = NULL;
+    write_file(entry, "hull-seccomp-bpf-1\n\x08\0\0\0\0\0\0\0otherkey\x06\0\0\0\0\0\xff\x7f", 37, &err);
+    hull_error_free(err);
+    struct seccomp_prepared *third = prepare_ok(json);
+    rc = third && geteuid() == 0 ? in_child(third, true, child_mkdir_errno) : -1;
+    CHECK(third && seccomp_prepared_instructions(third) > 1 && (geteuid() != 0 || rc == 42),
+          "an entry whose stored key differs is ignored and the filter recompiled");
+    seccomp_prepared_free(third);
+
+    /* A directory others can write is never used. */
+    mkdir(open_dir, 0777);
+    chmod(open_dir, 0777);
+    seccomp_cache_set_dir(open_dir);
+    struct seccomp_prepared *fourth = prepare_ok(json);
+    CHECK(fourth && count_files(open_dir) == 0, "a world-writable cache directory is not used");
+    seccomp_prepared_free(fourth);
+    seccomp_cache_set_dir(NULL);
+}
+
 static void test_default_profile(void)
 {
     struct hull_seccomp *s = NULL;
@@ -626,6 +686,8 @@ int main(int argc, char **argv)
         printf("Bail out! mkdtemp: %s\n", strerror(errno));
         return 1;
     }
+    /* Compile every time (the cache has its own test, in a private directory). */
+    seccomp_cache_set_dir(NULL);
     test_capability_names();
     test_capability_validation();
     test_seccomp_compile();
@@ -636,6 +698,7 @@ int main(int argc, char **argv)
     } else {
         printf("ok %d - # SKIP filters in children need root (CAP_SYS_ADMIN for SCMP_ACT_NOTIFY)\n", ++tap_n);
     }
+    test_seccomp_cache();
     test_exe_protect(argv[0]);
 
     struct hull_error *err = NULL;

@@ -1,0 +1,52 @@
+#!/usr/bin/env bats
+# Known container break-outs, replayed against a COPY of the runtime under
+# test (the copy is the target; the real binary is never at risk).
+
+load ../lib/common
+load security_helpers
+
+setup() {
+    setup_bundle
+}
+
+teardown() {
+    teardown_bundle
+}
+
+# Copies the shared libraries of $1 (and the dynamic loader) into the rootfs,
+# so the runtime binary can run inside the container.
+copy_libraries_into_rootfs() {
+    local lib
+    for lib in $(ldd "$1" | grep -o '/[^ ]*'); do
+        mkdir -p "$BUNDLE/rootfs$(dirname "$lib")"
+        cp -L "$lib" "$BUNDLE/rootfs$lib"
+    done
+}
+
+@test "CVE-2019-5736: the container cannot overwrite the runtime binary through /proc/self/exe" {
+    local target=$TEST_DIR/runtime-under-attack
+    cp "$HULL_RUNTIME" "$target"
+    cp "$target" "$TEST_DIR/runtime-original"
+    ldd "$target" >/dev/null 2>&1 || skip "the runtime is statically linked: no library to preload (different attack)"
+    copy_libraries_into_rootfs "$target"
+    gcc -shared -fPIC -O2 -o "$BUNDLE/rootfs/exe-overwrite.so" "$HULL_SRC/tests/security/helpers/exe-overwrite.c"
+    # The container's program IS /proc/self/exe: resolved while the container
+    # process still runs the runtime, the kernel executes the runtime's binary.
+    update_config '.process.args = ["/proc/self/exe"] | .process.env += ["LD_PRELOAD=/exe-overwrite.so"]'
+    local id
+    id=$(new_id)
+    HULL_RUNTIME=$target runtime create --bundle "$BUNDLE" "$id"
+    HULL_RUNTIME=$target runtime start "$id"
+    # create and start have exited: nothing of the runtime runs on the host now
+    local i
+    for ((i = 0; i < 100; i++)); do
+        [ "$(HULL_RUNTIME=$target container_status "$id" 2>/dev/null)" = stopped ] && break
+        sleep 0.1
+    done
+    echo "attack log:"; cat "$BUNDLE/rootfs/exe-overwrite.log" || true
+    # the attack ran (the preloaded library was loaded into the runtime binary)...
+    grep -q '^exe: ' "$BUNDLE/rootfs/exe-overwrite.log"
+    # ...and the binary on the host is untouched
+    cmp "$target" "$TEST_DIR/runtime-original"
+    ! grep -qx written "$BUNDLE/rootfs/exe-overwrite.log"
+}
