@@ -177,3 +177,12 @@ run_ctr() { runtime run --bundle "$BUNDLE" "$(new_id)"; }
     [ "${#lines[@]}" -ge 2 ]
     [[ "$output" == *ro* ]]
 }
+
+@test "seccomp with a non-root user and no noNewPrivileges (the filter loads before the user switch)" {
+    update_config '.process.user = {"uid": 65534, "gid": 65534} | .process.noNewPrivileges = false | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]} | .process.args = ["sh", "-c", "id -u; mkdir /tmp/x 2>&1; grep Seccomp: /proc/self/status"]'
+    run run_ctr
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = 65534 ]
+    [[ "$output" == *"Operation not permitted"* ]]
+    [[ "$output" == *"Seccomp:"*2* ]]
+}

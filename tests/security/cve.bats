@@ -50,3 +50,18 @@ copy_libraries_into_rootfs() {
     cmp "$target" "$TEST_DIR/runtime-original"
     ! grep -qx written "$BUNDLE/rootfs/exe-overwrite.log"
 }
+
+@test "CVE-2024-21626: process.cwd through a leaked /proc/self/fd/N does not lead outside the root" {
+    local fd
+    for fd in 3 4 5 6 7 8 9 10; do
+        update_config ".process.cwd = \"/proc/self/fd/$fd\"
+            | .process.args = [\"sh\", \"-c\", \"cd ../../../../../../../..; stat -c %d:%i . /\"]"
+        run runtime run --bundle "$BUNDLE" "$(new_id)"
+        # Either the runtime refuses the cwd, or walking up from it ends at the container's root.
+        if [ "$status" -eq 0 ]; then
+            echo "fd $fd: $output"
+            [ "${#lines[@]}" -eq 2 ]
+            [ "${lines[0]}" = "${lines[1]}" ]
+        fi
+    done
+}

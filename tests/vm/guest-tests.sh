@@ -27,7 +27,7 @@ done
 # One bats run per file, each under a deadline, as tests/run does on the
 # host: a file that hangs (BATS_TEST_TIMEOUT cannot always interrupt a test
 # blocked on a pipe a container holds) fails alone and the others still run.
-file_timeout=${HULL_VM_FILE_TIMEOUT:-900}
+file_timeout=${HULL_VM_FILE_TIMEOUT:-600}
 status=0
 for f; do
     echo "# bats: $f"

@@ -189,6 +189,12 @@ void exec_user_process(const struct hull_process *p, struct seccomp_prepared *se
     for (size_t i = 0; i < n_extra; i++)
         env[n_env + i] = extra_env[i];
 
+    /* Without no_new_privs the kernel wants CAP_SYS_ADMIN (effective) to load a
+     * filter, and setuid to a non-root user clears the effective set: load it
+     * first, as runc does.  The calls that follow (setgroups, setresuid, capset,
+     * execve) must then be allowed by the profile, as with runc. */
+    if (seccomp && !p->no_new_privileges && seccomp_load(seccomp, state_json, &err) < 0)
+        exec_fail(sync_fd, err);
     if (setgroups(p->user.n_additional_gids, p->user.additional_gids) < 0 && errno != EPERM)
         exec_fail(sync_fd, (hull_error_set(&err, errno, "setgroups (process.user.additionalGids)"), err));
     if (caps_drop_bounding(p->capabilities, &err) < 0)
@@ -200,10 +206,6 @@ void exec_user_process(const struct hull_process *p, struct seccomp_prepared *se
         exec_fail(sync_fd, (hull_error_set(&err, errno, "setgid %u (process.user.gid)", p->user.gid), err));
     if (setresuid(p->user.uid, p->user.uid, p->user.uid) < 0)
         exec_fail(sync_fd, (hull_error_set(&err, errno, "setuid %u (process.user.uid)", p->user.uid), err));
-    /* Without no_new_privs the kernel wants CAP_SYS_ADMIN to load a filter:
-     * load it while we still have it. */
-    if (seccomp && !p->no_new_privileges && seccomp_load(seccomp, state_json, &err) < 0)
-        exec_fail(sync_fd, err);
     if (caps_apply(p->capabilities, &err) < 0)
         exec_fail(sync_fd, err);
     if (lsm_apply_process_label(p, &err) < 0)

@@ -7,12 +7,17 @@
  * ensure_cloned_binary) runs the runtime from a sealed, read-only memfd copy
  * of itself, so /proc/self/exe never points at the host's file.
  *
- * hull does not need this on its normal paths (see docs/security.md): hull
- * never execs itself inside a container; the container process is a clone of
- * the runtime that is made non-dumpable before it joins anything, so its
- * /proc/<pid>/exe cannot be opened by the container, and after execve it is the
- * user's binary.  This function exists so that choice can be measured and
- * switched on if a future code path needs it. */
+ * hull needs it too, although the container process is a clone() of the
+ * runtime and not a re-exec of it: until its execve the container process
+ * runs the runtime's binary, so a container whose program is "/proc/self/exe"
+ * (directly or as a "#!" interpreter) makes the kernel execute the host's
+ * hull-runtime inside the container, with the container's libraries
+ * (LD_PRELOAD, a doctored libc).  That code holds /proc/self/exe open and
+ * rewrites the binary once the runtime has exited.  PR_SET_DUMPABLE 0 does not
+ * stop this (the process opens its own exe); tests/security/cve.bats replays
+ * the attack against a copy of the runtime.  Cost: one more execve of the
+ * runtime, ~3.5 ms per command here (docs/security.md); none when the binary
+ * sits on a read-only mount. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -53,18 +58,19 @@ static char **env_with_marker(char **envp)
 int exe_protect_ensure(int argc, char **argv, char **envp, struct hull_error **err)
 {
     (void)argc;
-    /* Second pass, running from the memfd: take the marker out of our own
-     * environment so hooks and children do not inherit it. */
-    if (getenv(EXE_PROTECT_ENV)) {
-        unsetenv(EXE_PROTECT_ENV);
-        return 0;
-    }
+    /* The marker only guards against a re-exec loop; protection itself is
+     * always checked on the file, so an inherited marker cannot switch it off. */
+    bool second_pass = getenv(EXE_PROTECT_ENV) != NULL;
+    if (second_pass)
+        unsetenv(EXE_PROTECT_ENV); /* hooks and children must not inherit it */
 
     cleanup_close int exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
     if (exe < 0)
         return hull_error_set(err, errno, "open /proc/self/exe");
     if (exe_is_protected(exe))
         return 0;
+    if (second_pass)
+        return hull_error_set(err, EPERM, "re-executed from a sealed memfd, but /proc/self/exe is still not sealed");
 
     struct stat st;
     if (fstat(exe, &st) < 0)

@@ -142,11 +142,20 @@ static int open_cache_dir(bool create)
     if (!dir)
         return -1;
     if (create) {
+        /* Parents 0711 like runc's /run/runc (the state root may share them),
+         * the cache itself private. */
         struct hull_error *err = NULL;
-        if (mkdir_p(dir, 0700, &err) < 0) {
-            hull_error_free(err);
-            return -1;
+        cleanup_free char *parent = xstrdup(dir);
+        char *slash = strrchr(parent, '/');
+        if (slash && slash != parent) {
+            *slash = '\0';
+            if (mkdir_p(parent, 0711, &err) < 0) {
+                hull_error_free(err);
+                return -1;
+            }
         }
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+            return -1;
     }
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)

@@ -69,8 +69,9 @@ int lsm_apply_process_label(const struct hull_process *process, struct hull_erro
 /* CVE-2019-5736 self-protection the crun way: unless /proc/self/exe is already
  * a sealed memfd or sits on a read-only mount, re-executes the runtime from a
  * sealed memfd copy of itself (same argv/envp).  Returns 0 when nothing had
- * to be done; does not return on success otherwise.  See docs/security.md for
- * why hull's core does not need it by default. */
+ * to be done; does not return on success otherwise.  Call it first thing in
+ * the commands that start a program in a container (create, run, exec): see
+ * docs/security.md and tests/security/cve.bats. */
 int exe_protect_ensure(int argc, char **argv, char **envp, struct hull_error **err);
 
 #endif
