@@ -11,7 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
+extern char **environ;
+
 #include "commands.h"
+#include "security/security.h"
 #include "util/log.h"
 #include "util/utils.h"
 
@@ -139,6 +142,17 @@ int main(int argc, char **argv)
         report_error_text("--systemd-cgroup is not supported: this hull-runtime has no systemd cgroup driver "
                           "(use the default cgroupfs driver)");
         return 1;
+    }
+    /* CVE-2019-5736: until it execs the user's program, the container's init
+     * runs this very binary; a container that makes it re-exec /proc/self/exe
+     * could write into it.  The commands that start a program in a container
+     * run from a sealed memfd copy instead (free when installed read-only). */
+    if (!strcmp(name, "create") || !strcmp(name, "run") || !strcmp(name, "exec")) {
+        cleanup_error struct hull_error *err = NULL;
+        if (exe_protect_ensure(argc, argv, environ, &err) < 0) {
+            report_error(err);
+            return strcmp(name, "exec") ? 1 : 255;
+        }
     }
     for (const struct command *cmd = commands; cmd->name; cmd++) {
         if (!strcmp(cmd->name, name)) {
