@@ -19,8 +19,7 @@
 #include "engine/record.h"
 #include "util/utils.h"
 
-/* Loads and refreshes a record by name/id; prints the error. */
-static struct json_object *find_container(const char *text, char **id_out)
+struct json_object *engine_find_container(const char *text, char **id_out)
 {
     cleanup_error struct hull_error *err = NULL;
     cleanup_free char *id = NULL;
@@ -205,7 +204,7 @@ static int for_each_container(int first, int argc, char **argv, int (*fn)(const 
     int ret = 0;
     for (int i = first; i < argc; i++) {
         cleanup_free char *id = NULL;
-        struct json_object *rec = find_container(argv[i], &id);
+        struct json_object *rec = engine_find_container(argv[i], &id);
         if (!rec) {
             ret = 1;
             continue;
@@ -370,22 +369,34 @@ int cmd_kill(int argc, char **argv)
 
 int cmd_inspect(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    enum { OPT_ISOLATION = 1000 };
+    static const struct option longopts[] = {
+        {"isolation", no_argument, NULL, OPT_ISOLATION}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    bool isolation = false;
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         if (c == 'h') {
-            printf("Usage:  hull inspect CONTAINER...\n\nContainer details as JSON (docker's shape)\n");
+            printf("Usage:  hull inspect [--isolation] CONTAINER...\n\n"
+                   "Container details as JSON (docker's shape)\n\n"
+                   "      --isolation   a readable report of what isolates the container: namespaces,\n"
+                   "                    cgroup limits, capabilities, seccomp, root filesystem and mounts\n");
             return 0;
+        }
+        if (c == OPT_ISOLATION) {
+            isolation = true;
+            continue;
         }
         return engine_usage_error("inspect", "unknown option \"%s\"", argv[optind - 1]);
     }
     if (optind >= argc)
         return engine_usage_error("inspect", "requires at least 1 argument");
+    if (isolation)
+        return engine_inspect_isolation(argc - optind, argv + optind);
     struct json_object *out = json_object_new_array();
     int ret = 0;
     for (int i = optind; i < argc; i++) {
-        struct json_object *rec = find_container(argv[i], NULL);
+        struct json_object *rec = engine_find_container(argv[i], NULL);
         if (!rec) {
             ret = 1;
             continue;
@@ -433,7 +444,7 @@ int cmd_logs(int argc, char **argv)
     if (optind != argc - 1)
         return engine_usage_error("logs", "requires exactly 1 argument");
     cleanup_free char *id = NULL;
-    struct json_object *rec = find_container(argv[optind], &id);
+    struct json_object *rec = engine_find_container(argv[optind], &id);
     if (!rec)
         return 1;
     json_object_put(rec);

@@ -8,6 +8,7 @@
 #define HULL_ENGINE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/error.h"
@@ -58,6 +59,11 @@ struct image_progress;
 struct image_progress *engine_progress_new(const char *verb, bool quiet);
 void engine_progress_done(struct image_progress *p);
 
+/* A container's record by name, id or unique id prefix, with State
+ * refreshed from the runtime (engine_record_refresh); NULL after printing
+ * the error.  *id_out (optional) gets the full id. */
+struct json_object *engine_find_container(const char *text, char **id_out);
+
 /* ---- commands ---- */
 int cmd_images(int argc, char **argv);
 int cmd_rmi(int argc, char **argv);
@@ -74,5 +80,18 @@ int cmd_stop(int argc, char **argv);
 int cmd_kill(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_logs(int argc, char **argv);
+/* cmd_exec.c */
+int cmd_exec(int argc, char **argv);
+/* cmd_manage.c: start, pause, unpause, wait, top, stats, container, system */
+int cmd_start(int argc, char **argv);
+int cmd_pause(int argc, char **argv);
+int cmd_unpause(int argc, char **argv);
+int cmd_wait(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_container(int argc, char **argv); /* hull container prune|ls|rm|... */
+int cmd_system(int argc, char **argv);    /* hull system df */
+/* cmd_isolation.c: hull inspect --isolation CONTAINER... (argv = the containers) */
+int engine_inspect_isolation(int argc, char **argv);
 
 #endif

@@ -18,19 +18,28 @@ struct engine_opts g_engine = {
 };
 
 static const struct engine_command commands[] = {
+    {"container", cmd_container, "manage containers (prune, ls, rm, inspect ...)"},
+    {"exec", cmd_exec, "run a command in a running container"},
     {"image", cmd_image, "manage images (ls, rm, tag, inspect, load, import)"},
     {"images", cmd_images, "list images"},
-    {"inspect", cmd_inspect, "show container details as JSON"},
     {"import", cmd_import, "create an image from a root filesystem tarball"},
+    {"inspect", cmd_inspect, "show container details as JSON"},
     {"kill", cmd_kill, "send a signal to running containers"},
     {"load", cmd_load, "load images from an OCI archive/layout or a docker-archive"},
-    {"rmi", cmd_rmi, "remove one or more images"},
     {"logs", cmd_logs, "print the output of a detached container"},
+    {"pause", cmd_pause, "pause all processes of containers"},
     {"ps", cmd_ps, "list containers"},
     {"rm", cmd_rm, "remove containers"},
+    {"rmi", cmd_rmi, "remove one or more images"},
     {"run", cmd_run, "create and run a container from an image"},
+    {"start", cmd_start, "start stopped containers"},
+    {"stats", cmd_stats, "live resource usage of containers"},
     {"stop", cmd_stop, "stop running containers"},
+    {"system", cmd_system, "system information (df)"},
     {"tag", cmd_tag, "create a tag TARGET_IMAGE that refers to SOURCE_IMAGE"},
+    {"top", cmd_top, "show the processes of a container"},
+    {"unpause", cmd_unpause, "unpause all processes of containers"},
+    {"wait", cmd_wait, "block until containers stop, print their exit codes"},
     {NULL, NULL, NULL},
 };
 
