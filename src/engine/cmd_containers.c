@@ -270,6 +270,18 @@ static bool wait_exited(const char *id, int timeout_ms)
     }
 }
 
+/* Config.StopSignal (--stop-signal or the image's StopSignal), else SIGTERM. */
+static int stop_signal_of(const char *id)
+{
+    struct json_object *rec = NULL;
+    if (engine_record_load(g_engine.root, id, &rec, NULL) < 0)
+        return SIGTERM;
+    const char *text = engine_json_str(engine_json_path(rec, "Config", NULL), "StopSignal");
+    int sig = *text ? signal_parse(text) : SIGTERM;
+    json_object_put(rec);
+    return sig > 0 ? sig : SIGTERM;
+}
+
 static int stop_one(const char *id, void *data)
 {
     int timeout = *(int *)data;
@@ -277,7 +289,8 @@ static int stop_one(const char *id, void *data)
     cleanup_error struct hull_error *err = NULL;
     if (!engine_container_running(g_engine.runroot, id))
         return 0; /* docker: stopping a stopped container succeeds */
-    if (container_kill(rtroot, id, SIGTERM, false, &err) < 0 && engine_container_running(g_engine.runroot, id)) {
+    if (container_kill(rtroot, id, stop_signal_of(id), false, &err) < 0 &&
+        engine_container_running(g_engine.runroot, id)) {
         engine_error(err);
         return -1;
     }
@@ -315,7 +328,9 @@ int cmd_stop(int argc, char **argv)
             break;
         }
         case 'h':
-            printf("Usage:  hull stop [-t SECONDS] CONTAINER...\n\nSIGTERM, then SIGKILL after -t seconds (10)\n");
+            printf("Usage:  hull stop [-t SECONDS] CONTAINER...\n\n"
+                   "The stop signal (--stop-signal, the image's StopSignal, else SIGTERM),\n"
+                   "then SIGKILL after -t seconds (10)\n");
             return 0;
         default:
             return engine_usage_error("stop", "unknown option \"%s\"", argv[optind - 1]);
@@ -406,61 +421,4 @@ int cmd_inspect(int argc, char **argv)
     printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(out);
     return ret;
-}
-
-static int copy_out(int fd)
-{
-    char buf[65536];
-    for (;;) {
-        ssize_t n = read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return (int)n;
-        if (write_all(STDOUT_FILENO, buf, (size_t)n) != n)
-            return -1;
-    }
-}
-
-int cmd_logs(int argc, char **argv)
-{
-    static const struct option longopts[] = {
-        {"follow", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    bool follow = false;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "fh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            follow = true;
-            break;
-        case 'h':
-            printf("Usage:  hull logs [-f] CONTAINER\n\nOutput of a detached container (-f: follow until it exits)\n");
-            return 0;
-        default:
-            return engine_usage_error("logs", "unknown option \"%s\"", argv[optind - 1]);
-        }
-    }
-    if (optind != argc - 1)
-        return engine_usage_error("logs", "requires exactly 1 argument");
-    cleanup_free char *id = NULL;
-    struct json_object *rec = engine_find_container(argv[optind], &id);
-    if (!rec)
-        return 1;
-    json_object_put(rec);
-    cleanup_free char *path = xasprintf("%s/ctr.log", engine_container_dir(g_engine.root, id));
-    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT)
-            return engine_error_fmt("container %.12s has no log: only detached (-d) containers are logged", id);
-        return engine_error_fmt("open %s: %s", path, strerror(errno));
-    }
-    if (copy_out(fd) < 0)
-        return engine_error_fmt("read %s: %s", path, strerror(errno));
-    while (follow && engine_container_running(g_engine.runroot, id)) {
-        usleep(100 * 1000);
-        copy_out(fd);
-    }
-    copy_out(fd); /* what was written between the last read and the exit */
-    return 0;
 }

@@ -23,7 +23,7 @@
 struct run_flags {
     struct engine_run_config rc;
     const char *name;
-    bool detach, auto_remove;
+    bool detach, auto_remove, interactive;
     const char *network;
     const char *memory_text, *cpus_text;
     char **env;
@@ -38,7 +38,7 @@ static void run_usage(FILE *f)
                "      --name NAME          assign a name to the container\n"
                "  -d, --detach             run in the background and print the container id\n"
                "  -t, --tty                allocate a terminal (foreground only)\n"
-               "  -i, --interactive        accepted for docker compatibility: stdin is always attached\n"
+               "  -i, --interactive        keep stdin open (foreground: ours; -d: open, never written)\n"
                "      --rm                 remove the container when it exits\n"
                "  -e, --env K=V            set an environment variable (repeatable)\n"
                "      --hostname NAME      container host name (default: the short id)\n"
@@ -66,8 +66,6 @@ static int check_flags(struct run_flags *f, struct hull_error **err)
     if (f->name && !name_valid(f->name))
         return hull_error_set(err, 0, "invalid container name \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
                               f->name);
-    if (f->detach && f->rc.tty)
-        return hull_error_set(err, 0, "-d with -t is not implemented yet (the monitor does not log a terminal)");
     if (f->memory_text && engine_parse_memory(f->memory_text, &f->rc.memory, err) < 0)
         return -1;
     if (f->cpus_text && engine_parse_cpus(f->cpus_text, &f->rc.cpu_quota, &f->rc.cpu_period, err) < 0)
@@ -202,6 +200,7 @@ int cmd_run(int argc, char **argv)
             f.rc.tty = true;
             break;
         case 'i':
+            f.interactive = true;
             break;
         case OPT_RM:
             f.auto_remove = true;
@@ -279,6 +278,7 @@ int cmd_run(int argc, char **argv)
         .id = id,
         .auto_remove = f.auto_remove,
         .tty = f.rc.tty,
+        .interactive = f.interactive,
     };
     if (f.detach) {
         if (engine_run_detached(&l, &err) < 0) {

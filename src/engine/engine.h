@@ -91,6 +91,9 @@ int cmd_top(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_container(int argc, char **argv); /* hull container prune|ls|rm|... */
 int cmd_system(int argc, char **argv);    /* hull system df */
+/* cmd_monitor.c: internal commands run by hull-monitor */
+int cmd_monitor_start(int argc, char **argv);
+int cmd_monitor_exit(int argc, char **argv);
 /* cmd_isolation.c: hull inspect --isolation CONTAINER... (argv = the containers) */
 int engine_inspect_isolation(int argc, char **argv);
 

@@ -8,8 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine.h"
+#include "engine/helper_path.h"
+#include "security/security.h"
 #include "util/log.h"
 
 struct engine_opts g_engine = {
@@ -18,6 +21,8 @@ struct engine_opts g_engine = {
 };
 
 static const struct engine_command commands[] = {
+    {"_monitor-exit", cmd_monitor_exit, NULL},
+    {"_monitor-start", cmd_monitor_start, NULL},
     {"container", cmd_container, "manage containers (prune, ls, rm, inspect ...)"},
     {"exec", cmd_exec, "run a command in a running container"},
     {"image", cmd_image, "manage images (ls, rm, tag, inspect, load, import)"},
@@ -55,7 +60,8 @@ static void usage(FILE *f)
                "  -v, --version        print version information and quit\n\n"
                "Commands:\n");
     for (const struct engine_command *c = commands; c->name; c++)
-        fprintf(f, "  %-10s %s\n", c->name, c->help);
+        if (c->help) /* internal commands have none */
+            fprintf(f, "  %-10s %s\n", c->name, c->help);
     fprintf(f, "\nRun 'hull COMMAND --help' for more information on a command.\n");
 }
 
@@ -72,8 +78,19 @@ int engine_dispatch(const struct engine_command *table, const char *group, int a
     return engine_error_fmt("unknown command \"%s\" (see 'hull --help')", argv[0]);
 }
 
+/* Commands that put a process of ours into a container. */
+static bool needs_exe_protection(const char *command)
+{
+    static const char *const joiners[] = {"run", "start", "exec", "container", "_monitor-start", NULL};
+    for (const char *const *c = joiners; *c; c++)
+        if (!strcmp(*c, command))
+            return true;
+    return false;
+}
+
 int main(int argc, char **argv)
 {
+    engine_self_path_init();
     enum { OPT_ROOT = 1000, OPT_RUNROOT };
     static const struct option longopts[] = {
         {"root", required_argument, NULL, OPT_ROOT}, {"runroot", required_argument, NULL, OPT_RUNROOT},
@@ -109,6 +126,16 @@ int main(int argc, char **argv)
     if (optind >= argc) {
         usage(stderr);
         return 125;
+    }
+    if (needs_exe_protection(argv[optind])) {
+        /* The container's init is a clone of this process until it execs
+         * the user's program, and `exec` joins a running container: the
+         * CVE-2019-5736 defence of hull-runtime applies (security.h). */
+        cleanup_error struct hull_error *err = NULL;
+        engine_self_path_export(true);
+        if (exe_protect_ensure(argc, argv, environ, &err) < 0)
+            return engine_error(err);
+        engine_self_path_export(false);
     }
     return engine_dispatch(commands, NULL, argc - optind, argv + optind);
 }

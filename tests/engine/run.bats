@@ -102,7 +102,6 @@ assert_no_containers_left() {
     [[ "$output" == *tty* ]]
     run hull run busybox sh -c 'test -t 1 && echo tty; echo done'
     [ "$output" = done ]
-    fails_with "-d with -t is not implemented" hull run -d -t busybox true
 }
 
 @test "run: docker's default capabilities, not the runtime's minimal set" {

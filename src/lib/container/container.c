@@ -817,3 +817,16 @@ int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, st
         return -1;
     return cgroup_manager_pids(cg, pids, n, err);
 }
+
+int container_oom_kills(const char *root, const char *id, uint64_t *count, struct hull_error **err)
+{
+    struct json_object *saved = NULL;
+    if (container_id_validate(id, err) < 0 || state_load(root, id, &saved, err) < 0)
+        return -1;
+    cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
+    int r = cgroup_manager_load(saved, &cg, err);
+    json_object_put(saved);
+    if (r < 0)
+        return -1;
+    return cgroup_manager_oom_kills(cg, count, err);
+}

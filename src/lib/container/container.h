@@ -6,6 +6,7 @@
 #define HULL_CONTAINER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "../spec/spec.h"
@@ -54,6 +55,10 @@ int container_list_ids(const char *root, char ***ids, struct hull_error **err);
 
 /* Pids (host view) of every process of the container. */
 int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, struct hull_error **err);
+
+/* How many processes of the container the kernel's OOM killer has killed
+ * (memory.oom_control's oom_kill on v1, memory.events' oom_kill on v2). */
+int container_oom_kills(const char *root, const char *id, uint64_t *count, struct hull_error **err);
 
 /* The OCI state JSON for hooks and `state`. */
 struct json_object *container_oci_state(struct json_object *saved, enum container_status status);

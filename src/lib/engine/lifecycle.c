@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "container/container.h"
+#include "container/foreground.h"
+#include "helper_path.h"
 #include "image/rootfs.h"
 #include "image/store.h"
 #include "lifecycle.h"
@@ -19,29 +21,21 @@
 #include "terminal/terminal.h"
 #include "util/utils.h"
 
-static int exit_code_of(int status)
-{
-    if (WIFEXITED(status))
-        return WEXITSTATUS(status);
-    if (WIFSIGNALED(status))
-        return 128 + WTERMSIG(status);
-    return 255;
-}
-
-/* container_create + container_start with the bundle in the container dir. */
-static int create_and_start(const struct engine_lifecycle *l, pid_t *pid, int *master, struct hull_error **err)
+/* container_create + container_start with the bundle in the container dir.
+ * before_start, when set, runs between the two (the monitor learns the pid). */
+static int create_and_start(const struct engine_lifecycle *l, pid_t *pid, int *master,
+                            int (*before_start)(pid_t pid, int master, void *data), void *data,
+                            struct hull_error **err)
 {
     cleanup_free char *rtroot = engine_runtime_root(l->runroot);
     cleanup_free char *bundle = engine_container_dir(l->root, l->id);
     struct container_create_opts o = {.root = rtroot, .id = l->id, .bundle = bundle, .console_master_out = master};
     if (container_create(&o, pid, err) < 0)
         return -1;
-    if (container_start(rtroot, l->id, err) < 0) {
-        cleanup_error struct hull_error *e2 = NULL;
-        container_delete(rtroot, l->id, true, &e2);
-        return -1;
-    }
-    if (engine_record_set_running(l->root, l->id, *pid, err) < 0) {
+    if ((before_start && before_start(*pid, master ? *master : -1, data) < 0) ||
+        container_start(rtroot, l->id, err) < 0 || engine_record_set_running(l->root, l->id, *pid, err) < 0) {
+        if (err && !*err)
+            hull_error_set(err, errno, "tell the monitor the container's pid");
         cleanup_error struct hull_error *e2 = NULL;
         container_delete(rtroot, l->id, true, &e2);
         return -1;
@@ -49,116 +43,144 @@ static int create_and_start(const struct engine_lifecycle *l, pid_t *pid, int *m
     return 0;
 }
 
-/* After the init is gone: record it, free cgroups and runtime state, --rm. */
-static void finish(const struct engine_lifecycle *l, int code)
+void engine_container_finish(const char *root, const char *runroot, const char *id, int code, bool auto_remove)
 {
-    cleanup_error struct hull_error *e1 = NULL, *e2 = NULL, *e3 = NULL;
-    cleanup_free char *rtroot = engine_runtime_root(l->runroot);
+    cleanup_error struct hull_error *e1 = NULL, *e2 = NULL, *e3 = NULL, *e4 = NULL;
+    cleanup_free char *rtroot = engine_runtime_root(runroot);
+    /* Read before the cgroup goes away with the runtime state. */
+    uint64_t ooms = 0;
+    container_oom_kills(rtroot, id, &ooms, &e4);
     /* A record removed meanwhile (`hull rm -f`) is not an error here. */
-    engine_record_set_exited(l->root, l->id, code, &e1);
-    container_delete(rtroot, l->id, true, &e2);
-    if (l->auto_remove)
-        engine_container_remove(l->root, l->runroot, l->id, true, &e3);
-}
-
-static sigset_t forwarded_signals(void)
-{
-    sigset_t s;
-    sigfillset(&s);
-    /* Faults are ours; job control and window changes stay with the terminal. */
-    const int keep[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTTIN, SIGTTOU, SIGWINCH, SIGTSTP};
-    for (size_t i = 0; i < ARRAY_SIZE(keep); i++)
-        sigdelset(&s, keep[i]);
-    return s;
+    engine_record_set_finished(root, id, code, ooms > 0, &e1);
+    container_delete(rtroot, id, true, &e2);
+    if (auto_remove)
+        engine_container_remove(root, runroot, id, true, &e3);
 }
 
 int engine_run_foreground(const struct engine_lifecycle *l, int *exit_code, struct hull_error **err)
 {
     /* Block before create: a signal that arrives between create and the wait
      * loop is still the container's, and must not be lost. */
-    sigset_t fwd = forwarded_signals(), old;
-    sigprocmask(SIG_BLOCK, &fwd, &old);
+    sigset_t fwd, old;
+    foreground_block_signals(&fwd, &old);
     pid_t pid;
     int master = -1;
-    if (create_and_start(l, &pid, l->tty ? &master : NULL, err) < 0) {
+    if (create_and_start(l, &pid, l->tty ? &master : NULL, NULL, NULL, err) < 0) {
         sigprocmask(SIG_SETMASK, &old, NULL);
         return -1;
     }
     if (master >= 0)
         terminal_proxy_start(master);
-    cleanup_close int sfd = signalfd(-1, &fwd, SFD_CLOEXEC);
-    int status = 255 << 8;
-    for (;;) {
-        pid_t r = waitpid(pid, &status, WNOHANG);
-        if (r == pid)
-            break;
-        if (r < 0 && errno != EINTR) {
-            status = 255 << 8;
-            break;
-        }
-        struct signalfd_siginfo si;
-        if (read(sfd, &si, sizeof si) != (ssize_t)sizeof si || si.ssi_signo == SIGCHLD)
-            continue;
-        kill(pid, (int)si.ssi_signo);
-    }
+    *exit_code = foreground_wait(pid, &fwd);
     if (master >= 0) {
         terminal_proxy_stop();
         close(master);
     }
     sigprocmask(SIG_SETMASK, &old, NULL);
-    *exit_code = exit_code_of(status);
-    finish(l, *exit_code);
+    engine_container_finish(l->root, l->runroot, l->id, *exit_code, l->auto_remove);
     return 0;
 }
 
-/* The monitor's stdio: the log for output, nothing for input; and no other
- * inherited fd (bats, for one, waits until every holder of its fd 3 is gone). */
-static int monitor_stdio(const char *log_path, int keep_fd)
+/* ---- detached: hull-monitor ---- */
+
+#define MONITOR_REPORT_FD 3 /* the report pipe to `hull run -d` (hull_monitor.c) */
+#define MONITOR_CTL_FD 4    /* the control socket to hull-monitor */
+
+/* Tells the monitor which process is the init, and hands it the terminal. */
+static int send_pid_to_monitor(pid_t pid, int master, void *data)
 {
-    int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    int log = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-    if (null < 0 || log < 0 || dup2(null, 0) < 0 || dup2(log, 1) < 0 || dup2(log, 2) < 0)
-        return -1;
-    for (int fd = 3; fd < 1024; fd++)
-        if (fd != keep_fd)
-            close(fd);
-    return 0;
+    (void)data;
+    char text[32];
+    int n = snprintf(text, sizeof text, "PID %d", (int)pid);
+    struct iovec iov = {.iov_base = text, .iov_len = (size_t)n};
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+    if (master >= 0) {
+        msg.msg_control = u.buf;
+        msg.msg_controllen = sizeof u.buf;
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &master, sizeof(int));
+    }
+    return sendmsg(MONITOR_CTL_FD, &msg, MSG_NOSIGNAL) == n ? 0 : -1;
 }
 
-static void monitor_main(const struct engine_lifecycle *l, int report_fd)
+int engine_monitor_start(const struct engine_lifecycle *l)
 {
-    cleanup_free char *dir = engine_container_dir(l->root, l->id);
-    cleanup_free char *log_path = xasprintf("%s/ctr.log", dir);
-    if (monitor_stdio(log_path, report_fd) < 0 || chdir("/") < 0) {
-        dprintf(report_fd, "Ecannot set up the monitor's stdio (%s): %s", log_path, strerror(errno));
+    fcntl(MONITOR_REPORT_FD, F_SETFD, FD_CLOEXEC);
+    fcntl(MONITOR_CTL_FD, F_SETFD, FD_CLOEXEC);
+    pid_t pid;
+    int master = -1;
+    cleanup_error struct hull_error *err = NULL;
+    if (create_and_start(l, &pid, l->tty ? &master : NULL, send_pid_to_monitor, NULL, &err) < 0) {
+        cleanup_free char *text = hull_error_text(err);
+        dprintf(MONITOR_REPORT_FD, "E%s", text);
+        return 1;
+    }
+    if (master >= 0)
+        close(master); /* the monitor holds it now */
+    return write_all(MONITOR_REPORT_FD, "OK", 2) == 2 ? 0 : 1;
+}
+
+/* The argv of `hull --root R --runroot RR VERB ID`, the commands hull-monitor runs. */
+static void hull_argv(const struct engine_lifecycle *l, const char *verb, const char **argv)
+{
+    argv[0] = engine_self_path();
+    argv[1] = "--root";
+    argv[2] = l->root;
+    argv[3] = "--runroot";
+    argv[4] = l->runroot;
+    argv[5] = verb;
+    argv[6] = l->id;
+}
+
+/* The forked child of `hull run -d`, on its way to becoming the monitor. */
+static void exec_monitor(const struct engine_lifecycle *l, const char *monitor, int report_fd)
+{
+    cleanup_free char *log_path = xasprintf("%s/containers/%s/ctr.log", l->root, l->id);
+    const char *argv[32];
+    size_t n = 0;
+    argv[n++] = monitor;
+    argv[n++] = "--log";
+    argv[n++] = log_path;
+    if (l->tty)
+        argv[n++] = "--tty";
+    if (l->interactive)
+        argv[n++] = "--stdin";
+    argv[n++] = "--";
+    hull_argv(l, "_monitor-start", argv + n);
+    n += 7;
+    argv[n++] = "--";
+    hull_argv(l, "_monitor-exit", argv + n);
+    n += 7;
+    argv[n] = NULL;
+    /* The report pipe is the one fd the monitor inherits, as fd 3. */
+    if (dup2(report_fd, MONITOR_REPORT_FD) < 0)
+        _exit(1);
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 || chdir("/") < 0) {
+        dprintf(MONITOR_REPORT_FD, "Ecannot set up the monitor's stdio: %s", strerror(errno));
         _exit(1);
     }
-    /* A terminal hangup or a Ctrl-C to `hull run -d` must not reach us. */
-    signal(SIGHUP, SIG_IGN);
-    signal(SIGINT, SIG_IGN);
-    signal(SIGPIPE, SIG_IGN);
+    close_range(MONITOR_REPORT_FD + 1, ~0U, 0);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    pid_t pid;
-    cleanup_error struct hull_error *err = NULL;
-    if (create_and_start(l, &pid, NULL, &err) < 0) {
-        cleanup_free char *text = hull_error_text(err);
-        dprintf(report_fd, "E%s", text);
-        _exit(1);
-    }
-    if (write_all(report_fd, "OK", 2) != 2)
-        _exit(1);
-    close(report_fd);
-    int status = 255 << 8;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    finish(l, exit_code_of(status));
-    _exit(0);
+    execv(monitor, (char **)argv);
+    dprintf(MONITOR_REPORT_FD, "Ecannot execute the container monitor %s: %s", monitor, strerror(errno));
+    _exit(1);
 }
 
 int engine_run_detached(const struct engine_lifecycle *l, struct hull_error **err)
 {
+    cleanup_free char *monitor = NULL;
+    if (engine_helper_path("hull-monitor", "HULL_MONITOR", &monitor, err) < 0)
+        return -1;
     int p[2];
     if (pipe2(p, O_CLOEXEC) < 0)
         return hull_error_set(err, errno, "pipe");
@@ -174,15 +196,16 @@ int engine_run_detached(const struct engine_lifecycle *l, struct hull_error **er
         /* Double fork + setsid: the monitor is nobody's child we wait for,
          * and no session's signals reach it when `hull run -d` returns. */
         setsid();
-        pid_t monitor = fork();
-        if (monitor != 0)
-            _exit(monitor < 0 ? 1 : 0);
-        monitor_main(l, p[1]);
+        pid_t monitor_pid = fork();
+        if (monitor_pid != 0)
+            _exit(monitor_pid < 0 ? 1 : 0);
+        exec_monitor(l, monitor, p[1]);
     }
     close(p[1]);
     int st;
     while (waitpid(child, &st, 0) < 0 && errno == EINTR)
         ;
+    /* EOF comes when the start command has exited (the monitor closed its copy at once). */
     char buf[4096];
     size_t n = 0;
     for (;;) {

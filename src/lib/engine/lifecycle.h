@@ -1,13 +1,17 @@
 /* hull: starting, waiting for and removing engine containers.
  *
- * Whoever calls container_create is the parent of the container's init and so
- * the only one who can learn its exit status.  In the foreground that is
- * `hull run` itself; for `hull run -d` it is a monitor: a double-forked,
- * setsid'ed child with stdout/stderr on the container's ctr.log, which
- * creates and starts the container, tells `hull run` over a pipe that it did
- * (or why it could not), then waits for the init, writes ExitCode and
- * FinishedAt into the record, releases the runtime state and cgroups, and
- * with --rm removes the container.  No daemon, no runtime binary. */
+ * Only the parent (or a subreaper ancestor) of the container's init can learn
+ * its exit status.  In the foreground that is `hull run` itself.  For
+ * `hull run -d` it is hull-monitor (src/monitor/hull_monitor.c): a small
+ * static program, double-forked and setsid'ed, a child subreaper, which holds
+ * the container's stdout/stderr and writes them to ctr.log with timestamps
+ * and stream tags.  It runs `hull _monitor-start ID` (engine_monitor_start:
+ * create + start through the library, the init's pid and pty master sent
+ * to the monitor, OK or the error reported to `hull run -d` over a pipe),
+ * inherits the init when that command exits, and once the init is gone
+ * replaces itself with `hull _monitor-exit ID CODE`
+ * (engine_container_finish: ExitCode, OOMKilled, FinishedAt, cgroups and
+ * runtime state released, --rm).  No daemon, no runtime binary. */
 #ifndef HULL_ENGINE_LIFECYCLE_H
 #define HULL_ENGINE_LIFECYCLE_H
 
@@ -22,15 +26,25 @@ struct engine_lifecycle {
     const char *runroot; /* --runroot: runtime state goes under RUNROOT/engine */
     const char *id;
     bool auto_remove; /* --rm */
-    bool tty;         /* -t: the config has process.terminal; foreground only */
+    bool tty;         /* -t: the config has process.terminal */
+    bool interactive; /* -i: a detached container's stdin stays open (never written) */
 };
 
 /* Runs the container in the foreground (stdio inherited, signals forwarded)
  * and stores its exit status (128+N when killed by signal N) in *exit_code. */
 int engine_run_foreground(const struct engine_lifecycle *l, int *exit_code, struct hull_error **err);
 
-/* Starts the container under a monitor; returns once it runs. */
+/* Starts the container under hull-monitor; returns once it runs. */
 int engine_run_detached(const struct engine_lifecycle *l, struct hull_error **err);
+
+/* `hull _monitor-start ID`, run by hull-monitor with the report pipe on fd 3
+ * and the monitor's control socket on fd 4.  Returns the exit status. */
+int engine_monitor_start(const struct engine_lifecycle *l);
+
+/* After the init has exited with code: State (ExitCode, OOMKilled,
+ * FinishedAt), cgroups and runtime state released, --rm.  Run by
+ * `hull run` in the foreground and by `hull _monitor-exit ID CODE`. */
+void engine_container_finish(const char *root, const char *runroot, const char *id, int code, bool auto_remove);
 
 /* Removes everything of a container: runtime state, cgroups, rootfs mount,
  * image user mark, its directory.  A running container needs force (it is killed). */

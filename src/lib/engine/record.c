@@ -191,7 +191,8 @@ bool engine_record_name_in_use(const char *root, const char *name)
     return false;
 }
 
-static int set_state(const char *root, const char *id, bool running, int value, struct hull_error **err)
+static int set_state(const char *root, const char *id, bool running, int value, bool oom_killed,
+                     struct hull_error **err)
 {
     cleanup_close int lock = -1;
     if (engine_records_lock(root, &lock, err) < 0)
@@ -208,10 +209,13 @@ static int set_state(const char *root, const char *id, bool running, int value, 
     json_object_object_add(state, "Status", json_object_new_string(running ? "running" : "exited"));
     json_object_object_add(state, "Running", json_object_new_boolean(running));
     json_object_object_add(state, "Pid", json_object_new_int(running ? value : 0));
+    json_object_object_add(state, "Paused", json_object_new_boolean(false));
     if (running) {
         json_object_object_add(state, "StartedAt", json_object_new_string(now));
+        json_object_object_add(state, "OOMKilled", json_object_new_boolean(false));
     } else {
         json_object_object_add(state, "ExitCode", json_object_new_int(value));
+        json_object_object_add(state, "OOMKilled", json_object_new_boolean(oom_killed));
         json_object_object_add(state, "FinishedAt", json_object_new_string(now));
     }
     int r = engine_record_save(root, id, rec, err);
@@ -221,10 +225,37 @@ static int set_state(const char *root, const char *id, bool running, int value, 
 
 int engine_record_set_running(const char *root, const char *id, int pid, struct hull_error **err)
 {
-    return set_state(root, id, true, pid, err);
+    return set_state(root, id, true, pid, false, err);
 }
 
 int engine_record_set_exited(const char *root, const char *id, int exit_code, struct hull_error **err)
 {
-    return set_state(root, id, false, exit_code, err);
+    return set_state(root, id, false, exit_code, false, err);
+}
+
+int engine_record_set_finished(const char *root, const char *id, int exit_code, bool oom_killed,
+                               struct hull_error **err)
+{
+    return set_state(root, id, false, exit_code, oom_killed, err);
+}
+
+int engine_record_set_paused(const char *root, const char *id, bool paused, struct hull_error **err)
+{
+    cleanup_close int lock = -1;
+    if (engine_records_lock(root, &lock, err) < 0)
+        return -1;
+    struct json_object *rec = NULL;
+    if (engine_record_load(root, id, &rec, err) < 0)
+        return -1;
+    struct json_object *state = engine_json_path(rec, "State", NULL);
+    const char *status = engine_json_str(state, "Status");
+    int r = 0;
+    /* The init may have exited meanwhile: its waiter's "exited" stands. */
+    if (state && (!strcmp(status, "running") || !strcmp(status, "paused"))) {
+        json_object_object_add(state, "Status", json_object_new_string(paused ? "paused" : "running"));
+        json_object_object_add(state, "Paused", json_object_new_boolean(paused));
+        r = engine_record_save(root, id, rec, err);
+    }
+    json_object_put(rec);
+    return r;
 }

@@ -51,6 +51,14 @@ bool engine_record_name_in_use(const char *root, const char *name);
  * StartedAt = now.  Otherwise: Status "exited", ExitCode, FinishedAt = now. */
 int engine_record_set_running(const char *root, const char *id, int pid, struct hull_error **err);
 int engine_record_set_exited(const char *root, const char *id, int exit_code, struct hull_error **err);
+/* The same, with State.OOMKilled (the cgroup counted an OOM kill). */
+int engine_record_set_finished(const char *root, const char *id, int exit_code, bool oom_killed,
+                               struct hull_error **err);
+
+/* State.Status "paused" (Paused true) or back to "running", under the records
+ * lock; a record that says exited meanwhile is left alone.  Status "paused"
+ * still means the init is alive (Running stays true), as in docker. */
+int engine_record_set_paused(const char *root, const char *id, bool paused, struct hull_error **err);
 
 struct engine_run_config;
 

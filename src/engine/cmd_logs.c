@@ -1,0 +1,224 @@
+/* hull logs [-f] [--tail N] [-t]: the output of a detached container, read
+ * back from the CRI-format log hull-monitor writes (hull_monitor.c):
+ *   2026-11-23T10:00:00.123456789Z stdout F hello
+ * stdout records go to our stdout and stderr records to our stderr, as
+ * docker does; a P record is a piece of a line, joined to what follows. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "engine/lifecycle.h"
+#include "engine/record.h"
+#include "util/utils.h"
+
+struct log_opts {
+    bool follow, timestamps;
+    int64_t tail; /* -1: all */
+};
+
+/* Where each stream stands: in the middle of a line made of P records? */
+struct log_printer {
+    bool timestamps;
+    bool mid_line[2]; /* stdout, stderr */
+};
+
+/* One record (without its newline): prints it; false when it is malformed. */
+static bool print_record(struct log_printer *p, const char *rec, size_t len)
+{
+    const char *ts_end = memchr(rec, ' ', len);
+    if (!ts_end)
+        return false;
+    const char *stream = ts_end + 1;
+    const char *stream_end = memchr(stream, ' ', len - (size_t)(stream - rec));
+    if (!stream_end || stream_end + 2 > rec + len || (stream_end[1] != 'F' && stream_end[1] != 'P'))
+        return false;
+    bool is_err = (size_t)(stream_end - stream) == 6 && !memcmp(stream, "stderr", 6);
+    bool full = stream_end[1] == 'F';
+    const char *text = stream_end + 2;
+    if (text < rec + len && *text == ' ')
+        text++;
+    size_t text_len = (size_t)(rec + len - text);
+    FILE *out = is_err ? stderr : stdout;
+    if (p->timestamps && !p->mid_line[is_err])
+        fprintf(out, "%.*s ", (int)(ts_end - rec), rec);
+    fwrite(text, 1, text_len, out);
+    if (full)
+        fputc('\n', out);
+    p->mid_line[is_err] = !full;
+    return true;
+}
+
+/* Prints the records in buf[0..len) that end with a newline; returns how
+ * many bytes it used (the rest is a record still being written). */
+static size_t print_records(struct log_printer *p, const char *buf, size_t len)
+{
+    size_t used = 0;
+    for (;;) {
+        const char *nl = memchr(buf + used, '\n', len - used);
+        if (!nl)
+            break;
+        print_record(p, buf + used, (size_t)(nl - (buf + used)));
+        used = (size_t)(nl - buf) + 1;
+    }
+    fflush(stdout);
+    fflush(stderr);
+    return used;
+}
+
+/* The offset where the last n lines begin: counted backwards by F records,
+ * so that a line made of pieces counts once. */
+static size_t tail_offset(const char *buf, size_t len, int64_t n)
+{
+    if (n < 0)
+        return 0;
+    size_t end = len;
+    /* ignore a record still being written */
+    while (end > 0 && buf[end - 1] != '\n')
+        end--;
+    int64_t lines = 0;
+    size_t pos = end;
+    while (pos > 0) {
+        size_t start = pos - 1;
+        while (start > 0 && buf[start - 1] != '\n')
+            start--;
+        const char *rec = buf + start;
+        const char *sp1 = memchr(rec, ' ', pos - start);
+        const char *sp2 = sp1 ? memchr(sp1 + 1, ' ', pos - start - (size_t)(sp1 + 1 - rec)) : NULL;
+        if (sp2 && sp2[1] == 'F') {
+            if (lines == n)
+                return pos;
+            lines++;
+        }
+        pos = start;
+    }
+    return 0;
+}
+
+/* Still worth waiting for more output?  The record says running until
+ * `_monitor-exit` has run, which is after the monitor wrote the last line;
+ * a monitor that was killed leaves "running" behind, so the runtime's word
+ * that the init is gone ends the wait after a grace period. */
+static bool still_running(const char *id, int *gone_for_ms)
+{
+    struct json_object *rec = NULL;
+    if (engine_record_load(g_engine.root, id, &rec, NULL) < 0)
+        return false;
+    const char *st = engine_json_str(engine_json_path(rec, "State", NULL), "Status");
+    bool running = !strcmp(st, "running") || !strcmp(st, "paused");
+    json_object_put(rec);
+    if (!running)
+        return false;
+    if (engine_container_running(g_engine.runroot, id)) {
+        *gone_for_ms = 0;
+        return true;
+    }
+    *gone_for_ms += 100;
+    return *gone_for_ms < 2000;
+}
+
+static int show_logs(const char *id, const char *path, const struct log_opts *o)
+{
+    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return engine_error_fmt("container %.12s has no log: only detached (-d) containers are logged", id);
+        return engine_error_fmt("open %s: %s", path, strerror(errno));
+    }
+    cleanup_free char *all = NULL;
+    size_t len = 0;
+    cleanup_error struct hull_error *err = NULL;
+    if (read_file(path, &all, &len, &err) < 0)
+        return engine_error(err);
+    struct log_printer p = {.timestamps = o->timestamps};
+    size_t start = tail_offset(all, len, o->tail);
+    size_t used = start + print_records(&p, all + start, len - start);
+    if (!o->follow)
+        return 0;
+    /* Follow from the first byte not printed: a record cut at the end of
+     * the first read is completed by the next. */
+    if (lseek(fd, (off_t)used, SEEK_SET) < 0)
+        return engine_error_fmt("seek %s: %s", path, strerror(errno));
+    char buf[65536];
+    size_t have = 0;
+    int gone_for_ms = 0;
+    for (bool last_round = false;;) {
+        ssize_t n = read(fd, buf + have, sizeof buf - have);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return engine_error_fmt("read %s: %s", path, strerror(errno));
+        if (n > 0) {
+            have += (size_t)n;
+            size_t u = print_records(&p, buf, have);
+            if (u == 0 && have == sizeof buf)
+                u = have; /* a record longer than the buffer: cannot happen with hull-monitor's */
+            memmove(buf, buf + u, have - u);
+            have -= u;
+            continue;
+        }
+        if (last_round)
+            return 0;
+        if (!still_running(id, &gone_for_ms))
+            last_round = true; /* one more read for what came before the end */
+        else
+            usleep(100 * 1000);
+    }
+}
+
+int cmd_logs(int argc, char **argv)
+{
+    enum { OPT_TAIL = 1000 };
+    static const struct option longopts[] = {
+        {"follow", no_argument, NULL, 'f'},     {"tail", required_argument, NULL, OPT_TAIL},
+        {"timestamps", no_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct log_opts o = {.tail = -1};
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "fn:th", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            o.follow = true;
+            break;
+        case 't':
+            o.timestamps = true;
+            break;
+        case OPT_TAIL:
+        case 'n':
+            if (!strcmp(optarg, "all")) {
+                o.tail = -1;
+            } else if (!parse_int64(optarg, &o.tail) || o.tail < 0) {
+                return engine_usage_error("logs", "invalid --tail \"%s\": want a number of lines or \"all\"",
+                                          optarg);
+            }
+            break;
+        case 'h':
+            printf("Usage:  hull logs [OPTIONS] CONTAINER\n\n"
+                   "The output of a detached container\n\n"
+                   "Options:\n"
+                   "  -f, --follow       follow the output until the container stops\n"
+                   "  -n, --tail N       only the last N lines (default \"all\")\n"
+                   "  -t, --timestamps   show the time each line was written\n");
+            return 0;
+        default:
+            return engine_usage_error("logs", "unknown option \"%s\"", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1)
+        return engine_usage_error("logs", "requires exactly 1 argument");
+    cleanup_free char *id = NULL;
+    struct json_object *rec = engine_find_container(argv[optind], &id);
+    if (!rec)
+        return 1;
+    json_object_put(rec);
+    cleanup_free char *dir = engine_container_dir(g_engine.root, id);
+    cleanup_free char *path = xasprintf("%s/ctr.log", dir);
+    return show_logs(id, path, &o) == 0 ? 0 : 1;
+}

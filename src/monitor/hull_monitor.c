@@ -1,0 +1,348 @@
+/* hull-monitor: the per-container monitor of `hull run -d` (our conmon).
+ *
+ * It outlives the `hull` command, so it is as small as a process can be: a
+ * static program (musl when available) that links nothing of the engine and
+ * holds no JSON, cgroup or image code -- its whole resident set is a few
+ * dozen KB, where a fork of `hull` would keep ~2.6 MB (the engine's
+ * libraries) alive for the life of every container.  The work that needs the
+ * library is done by `hull` itself, before and after:
+ *
+ *   hull run -d ──fork,setsid,fork──> hull-monitor  (subreaper)
+ *                                      │ stdout/stderr pipes, ctl socket
+ *                                      └─fork,exec─> hull _monitor-start ID
+ *                                                     container_create+start,
+ *                                                     sends "PID n" (+ the pty
+ *                                                     master with -t), reports
+ *                                                     OK/error on fd 3, exits
+ *   the container's init is reparented to the monitor (PR_SET_CHILD_SUBREAPER),
+ *   which logs its output and, once it has exited, replaces itself with
+ *   `hull ... _monitor-exit ID CODE` (record, OOM, cgroups, --rm).
+ *
+ * Usage (internal; hull builds the command line):
+ *   hull-monitor --log FILE [--tty] [--stdin] -- START_ARGV... -- EXIT_ARGV...
+ * fd 3, when open, is the report pipe of `hull run -d`: handed to the start
+ * command as its fd 3 and closed here, so `hull run -d` sees EOF when the
+ * start command is done.
+ *
+ * Log format: the CRI one (what kubelet and podman's k8s-file write), one
+ * line per line of output:
+ *   2026-11-23T10:00:00.123456789Z stdout F hello
+ * F ends a line; P is a piece of a line longer than the buffer or cut by the
+ * container's exit, to be joined with what follows. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LINE_MAX_BYTES 16384
+#define REPORT_FD 3
+#define CTL_FD 4 /* the start command's end of the control socket */
+
+struct stream {
+    const char *name; /* "stdout" / "stderr" */
+    int fd;           /* -1 once at EOF */
+    size_t len;
+    char buf[LINE_MAX_BYTES];
+};
+
+static int log_fd = -1;
+
+static void write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return; /* a full disk must not stop the container: the output is dropped */
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+/* One CRI log line: TIMESTAMP STREAM F|P TEXT\n, written with one write(2)
+ * so `hull logs -f` never reads half a record. */
+static void log_record(const char *stream, bool full, const char *text, size_t len)
+{
+    static char line[LINE_MAX_BYTES + 128];
+    struct timespec ts;
+    struct tm tm;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    int n = snprintf(line, 128, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ %s %c ", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec, stream, full ? 'F' : 'P');
+    memcpy(line + n, text, len);
+    line[(size_t)n + len] = '\n';
+    write_all(log_fd, line, (size_t)n + len + 1);
+}
+
+/* Writes every complete line in s->buf; a full buffer goes out as a piece. */
+static void stream_flush(struct stream *s, bool at_end)
+{
+    size_t start = 0;
+    for (size_t i = 0; i < s->len; i++) {
+        if (s->buf[i] == '\n') {
+            log_record(s->name, true, s->buf + start, i - start);
+            start = i + 1;
+        }
+    }
+    if (start < s->len && (at_end || (start == 0 && s->len == sizeof s->buf))) {
+        log_record(s->name, false, s->buf + start, s->len - start);
+        start = s->len;
+    }
+    memmove(s->buf, s->buf + start, s->len - start);
+    s->len -= start;
+}
+
+/* Reads what is there; returns false at EOF or on an error. */
+static bool stream_read(struct stream *s)
+{
+    ssize_t n;
+    do
+        n = read(s->fd, s->buf + s->len, sizeof s->buf - s->len);
+    while (n < 0 && errno == EINTR);
+    /* EIO: the pty's slave side is gone, the terminal's way of saying EOF */
+    if (n <= 0) {
+        if (n < 0 && errno == EAGAIN)
+            return true;
+        close(s->fd);
+        s->fd = -1;
+        stream_flush(s, true);
+        return false;
+    }
+    s->len += (size_t)n;
+    stream_flush(s, false);
+    return true;
+}
+
+static void fail(const char *what)
+{
+    char msg[256];
+    int n = snprintf(msg, sizeof msg, "hull-monitor: %s: %s", what, strerror(errno));
+    if (log_fd >= 0)
+        log_record("stderr", true, msg, (size_t)n);
+    _exit(125);
+}
+
+/* The control message of the start command: "PID n", with the pty master
+ * attached as SCM_RIGHTS when the container has a terminal. */
+static void read_ctl(int ctl, pid_t *init_pid, int *master)
+{
+    char text[64] = {0};
+    char cbuf[CMSG_SPACE(sizeof(int))];
+    struct iovec iov = {.iov_base = text, .iov_len = sizeof text - 1};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf};
+    ssize_t n = recvmsg(ctl, &msg, MSG_CMSG_CLOEXEC);
+    if (n <= 0)
+        return;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+            memcpy(master, CMSG_DATA(c), sizeof(int));
+    long pid;
+    if (sscanf(text, "PID %ld", &pid) == 1 && pid > 0)
+        *init_pid = (pid_t)pid;
+}
+
+static int exit_code_of(int status)
+{
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    if (WIFSIGNALED(status))
+        return 128 + WTERMSIG(status);
+    return 255;
+}
+
+static void usage(void)
+{
+    fprintf(stderr, "hull-monitor: internal to hull: hull-monitor --log FILE [--tty] [--stdin] -- START_ARGV... "
+                    "-- EXIT_ARGV...\n");
+    exit(2);
+}
+
+int main(int argc, char **argv)
+{
+    const char *log_path = NULL;
+    bool tty = false, keep_stdin = false;
+    int i = 1;
+    for (; i < argc && strcmp(argv[i], "--"); i++) {
+        if (!strcmp(argv[i], "--log") && i + 1 < argc)
+            log_path = argv[++i];
+        else if (!strcmp(argv[i], "--tty"))
+            tty = true;
+        else if (!strcmp(argv[i], "--stdin"))
+            keep_stdin = true;
+        else
+            usage();
+    }
+    char **start_argv = argv + i + 1, **exit_argv = NULL;
+    for (int j = i + 1; j < argc; j++) {
+        if (!strcmp(argv[j], "--")) {
+            argv[j] = NULL;
+            exit_argv = argv + j + 1;
+            break;
+        }
+    }
+    if (!log_path || i >= argc || !start_argv[0] || !exit_argv || !exit_argv[0])
+        usage();
+
+    log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    if (log_fd < 0)
+        fail("open the log");
+    bool have_report = fcntl(REPORT_FD, F_GETFD) >= 0;
+    /* The container's init is the start command's child; when that exits,
+     * the init must become ours, not PID 1's, so that we learn its status. */
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+        fail("become a subreaper");
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &mask, NULL);
+    int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+    /* A Ctrl-C or hangup meant for the `hull run -d` that started us is not ours. */
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGINT, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN);
+
+    int out[2] = {-1, -1}, err[2] = {-1, -1}, in[2] = {-1, -1}, ctl[2];
+    if (sfd < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 ||
+        socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) < 0 || (keep_stdin && pipe2(in, O_CLOEXEC) < 0))
+        fail("set up the container's stdio");
+
+    pid_t starter = fork();
+    if (starter < 0)
+        fail("fork the start command");
+    if (starter == 0) {
+        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+        /* dup2 clears O_CLOEXEC on the copies: exactly these fds cross the exec */
+        if (dup2(keep_stdin ? in[0] : null, 0) < 0 || dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0 ||
+            dup2(ctl[1], CTL_FD) < 0)
+            _exit(125);
+        if (!have_report && dup2(null, REPORT_FD) < 0)
+            _exit(125);
+        fcntl(REPORT_FD, F_SETFD, 0);
+        signal(SIGHUP, SIG_DFL);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGPIPE, SIG_DFL);
+        sigprocmask(SIG_UNBLOCK, &mask, NULL);
+        execv(start_argv[0], start_argv);
+        _exit(127);
+    }
+    if (have_report)
+        close(REPORT_FD);
+    close(out[1]);
+    close(err[1]);
+    close(ctl[1]);
+    if (keep_stdin)
+        close(in[0]); /* in[1] stays open and unwritten: the container's stdin never ends, like docker -di */
+    int null_fd = open("/dev/null", O_RDWR);
+    dup2(null_fd, 0);
+    dup2(null_fd, 1);
+    dup2(null_fd, 2);
+
+    static struct stream s_out = {.name = "stdout"}, s_err = {.name = "stderr"}, s_tty = {.name = "stdout"};
+    s_out.fd = out[0];
+    s_err.fd = err[0];
+    s_tty.fd = -1;
+    pid_t init_pid = 0;
+    int init_status = -1, master = -1;
+    bool starter_done = false, starter_failed = false;
+    /* Children that exit before we know which one is the init. */
+    pid_t early_pid[8];
+    int early_status[8], n_early = 0;
+
+    for (;;) {
+        struct pollfd p[5] = {
+            {.fd = s_out.fd, .events = POLLIN}, {.fd = s_err.fd, .events = POLLIN}, {.fd = s_tty.fd, .events = POLLIN},
+            {.fd = ctl[0], .events = POLLIN},   {.fd = sfd, .events = POLLIN},
+        };
+        if (init_status >= 0 || (starter_done && starter_failed && init_pid == 0))
+            break;
+        if (poll(p, 5, -1) < 0 && errno != EINTR)
+            fail("poll");
+        if (p[0].revents)
+            stream_read(&s_out);
+        if (p[1].revents)
+            stream_read(&s_err);
+        if (p[2].revents)
+            stream_read(&s_tty);
+        if (p[3].revents) {
+            if (p[3].revents & POLLIN) {
+                read_ctl(ctl[0], &init_pid, &master);
+                if (master >= 0 && s_tty.fd < 0) {
+                    s_tty.fd = master;
+                    tty = true;
+                }
+                for (int k = 0; k < n_early; k++)
+                    if (early_pid[k] == init_pid)
+                        init_status = early_status[k];
+            } else {
+                close(ctl[0]);
+                ctl[0] = -1;
+            }
+        }
+        if (p[4].revents) {
+            struct signalfd_siginfo si;
+            while (read(sfd, &si, sizeof si) == sizeof si)
+                ;
+            int st;
+            pid_t pid;
+            while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+                if (pid == starter) {
+                    starter_done = true;
+                    starter_failed = !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+                } else if (pid == init_pid) {
+                    init_status = st;
+                } else if (init_pid == 0 && n_early < 8) {
+                    early_pid[n_early] = pid;
+                    early_status[n_early++] = st;
+                }
+            }
+        }
+    }
+    (void)tty;
+    if (init_pid == 0) {
+        /* The start command failed and reported why to `hull run -d`, which removes the container. */
+        _exit(1);
+    }
+    /* The init is gone and with it its pid namespace: whatever is still in
+     * the pipes is the container's last output.  Read it without waiting for
+     * a writer that may never close (a process outside the namespace). */
+    struct stream *streams[] = {&s_out, &s_err, &s_tty};
+    for (bool more = true; more;) {
+        more = false;
+        for (int k = 0; k < 3; k++) {
+            struct pollfd p = {.fd = streams[k]->fd, .events = POLLIN};
+            if (streams[k]->fd >= 0 && poll(&p, 1, 0) > 0 && stream_read(streams[k]) && streams[k]->fd >= 0)
+                more = true;
+        }
+    }
+    for (int k = 0; k < 3; k++)
+        stream_flush(streams[k], true);
+
+    /* Hand over to hull for what needs the library: record, OOM, cgroups, --rm. */
+    char code[16];
+    snprintf(code, sizeof code, "%d", exit_code_of(init_status));
+    int n_exit = 0;
+    while (exit_argv[n_exit])
+        n_exit++;
+    char **cmd = calloc((size_t)n_exit + 2, sizeof *cmd);
+    if (!cmd)
+        _exit(exit_code_of(init_status));
+    memcpy(cmd, exit_argv, (size_t)n_exit * sizeof *cmd);
+    cmd[n_exit] = code;
+    sigprocmask(SIG_UNBLOCK, &mask, NULL);
+    execv(cmd[0], cmd);
+    fail("execute the exit command");
+    return 0;
+}
