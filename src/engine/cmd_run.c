@@ -4,6 +4,7 @@
  * a monitor.  On any failure before the container runs, everything made so
  * far is removed again. */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
@@ -12,8 +13,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "container/container.h"
 #include "engine.h"
+#include "engine/engine_etc.h"
+#include "engine/engine_flags.h"
 #include "engine/engine_spec.h"
+#include "engine/helper_path.h"
 #include "engine/lifecycle.h"
 #include "engine/record.h"
 #include "image/rootfs.h"
@@ -25,9 +30,17 @@ struct run_flags {
     const char *name;
     bool detach, auto_remove, interactive;
     const char *network;
-    const char *memory_text, *cpus_text;
-    char **env;
-    size_t n_env;
+    const char *memory_text, *cpus_text, *memory_swap_text, *cpu_shares_text;
+    bool init;
+    /* repeatable flags, as given (argv pointers); at most argc of each */
+    const char **env_flags, **env_files, **labels_given, **label_files, **tmpfs_flags, **ulimit_flags,
+        **cap_add_flags, **cap_drop_flags, **security_opts;
+    size_t n_env_flags, n_env_files, n_labels_given, n_label_files, n_tmpfs_flags, n_ulimit_flags, n_cap_add,
+        n_cap_drop, n_security_opts;
+    /* what check_flags made of them (owned; rc points into these) */
+    char **env, **labels, **cap_add, **cap_drop, **security_opt;
+    char *seccomp_text, *init_path;
+    struct engine_etc_files etc;
 };
 
 static void run_usage(FILE *f)
@@ -37,7 +50,7 @@ static void run_usage(FILE *f)
                "Options:\n"
                "      --name NAME          assign a name to the container\n"
                "  -d, --detach             run in the background and print the container id\n"
-               "  -t, --tty                allocate a terminal (foreground only)\n"
+               "  -t, --tty                allocate a terminal\n"
                "  -i, --interactive        keep stdin open (foreground: ours; -d: open, never written)\n"
                "      --rm                 remove the container when it exits\n"
                "  -e, --env K=V            set an environment variable (repeatable)\n"
@@ -50,7 +63,23 @@ static void run_usage(FILE *f)
                "      --cpus N             number of CPUs (e.g. 0.5)\n"
                "      --pids-limit N       maximum number of processes\n"
                "      --read-only          mount the root filesystem read-only\n"
-               "      --network MODE       none (default: loopback only) or host\n");
+               "      --network MODE       none (default: loopback only) or host\n"
+               "      --env-file FILE      read KEY=VALUE lines (before -e; repeatable)\n"
+               "      --tmpfs PATH[:OPTS]  mount a tmpfs (default rw,noexec,nosuid,nodev; size=, mode=)\n"
+               "      --memory-swap SIZE   memory+swap limit (-1: unlimited; default: twice --memory)\n"
+               "      --cpu-shares N       relative CPU weight (default 1024)\n"
+               "      --cpuset-cpus LIST   CPUs the container may use (e.g. 0-1,3)\n"
+               "      --cpuset-mems LIST   memory nodes the container may use\n"
+               "      --ulimit N=S[:H]     resource limit (nofile, nproc, core, ...; -1: unlimited)\n"
+               "      --cap-add CAP        add a capability (CAP_ optional, ALL)\n"
+               "      --cap-drop CAP       drop a capability (CAP_ optional, ALL)\n"
+               "      --privileged         every capability and device, no seccomp, no masked paths\n"
+               "      --security-opt OPT   seccomp=FILE|unconfined, no-new-privileges[=true|false],\n"
+               "                           systempaths=unconfined, label=disable, apparmor=unconfined\n"
+               "      --init               run hull-init as PID 1: it reaps zombies and forwards signals\n"
+               "      --stop-signal SIG    signal `hull stop` sends first (default: the image's, else SIGTERM)\n"
+               "  -l, --label K=V          set a label (repeatable)\n"
+               "      --label-file FILE    read labels from KEY=VALUE lines\n");
 }
 
 static bool name_valid(const char *n)
@@ -60,21 +89,168 @@ static bool name_valid(const char *n)
     return strspn(n, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == strlen(n);
 }
 
+static void print_warning(const char *warning)
+{
+    if (warning)
+        fprintf(stderr, "%s\n", warning);
+}
+
+/* --init's program (engine_helper_path: $HULL_INIT, next to hull, libexecdir). */
+static int find_init(char **out, struct hull_error **err)
+{
+    cleanup_free char *found = NULL;
+    if (engine_helper_path("hull-init", "HULL_INIT", &found, err) < 0)
+        return hull_error_wrap(err, "--init");
+    char real[PATH_MAX];
+    if (!realpath(found, real))
+        return hull_error_set(err, errno, "--init: %s", found);
+    *out = xstrdup(real);
+    return 0;
+}
+
+static int check_resources(struct run_flags *f, struct hull_error **err)
+{
+    const char *warning = NULL;
+    if (f->memory_text && engine_parse_memory(f->memory_text, &f->rc.memory, err) < 0)
+        return -1;
+    if (f->memory_swap_text) {
+        if (engine_parse_memory_swap(f->memory_swap_text, &f->rc.memory_swap, err) < 0)
+            return -1;
+    }
+    if (engine_resolve_memory_swap(f->memory_swap_text, f->rc.memory, &f->rc.memory_swap, engine_host_limits_swap(), &warning, err) < 0)
+        return -1;
+    print_warning(warning);
+    if (f->cpus_text && engine_parse_cpus(f->cpus_text, &f->rc.cpu_quota, &f->rc.cpu_period, err) < 0)
+        return -1;
+    if (f->cpu_shares_text) {
+        if (engine_parse_cpu_shares(f->cpu_shares_text, &f->rc.cpu_shares, &warning, err) < 0)
+            return -1;
+        print_warning(warning);
+    }
+    if (f->rc.cpuset_cpus) {
+        cleanup_free char *host = engine_host_cpus();
+        if (engine_parse_cpuset("--cpuset-cpus", f->rc.cpuset_cpus, host, err) < 0)
+            return -1;
+    }
+    if (f->rc.cpuset_mems) {
+        cleanup_free char *host = engine_host_mems();
+        if (engine_parse_cpuset("--cpuset-mems", f->rc.cpuset_mems, host, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* --env-file entries first, then -e, as docker's ReadKVEnvStrings orders them. */
+static int collect_env_and_labels(struct run_flags *f, struct hull_error **err)
+{
+    for (size_t i = 0; i < f->n_env_files; i++)
+        if (engine_parse_kv_file("--env-file", f->env_files[i], true, &f->env, err) < 0)
+            return -1;
+    size_t n = strv_length(f->env);
+    f->env = realloc(f->env, (n + f->n_env_flags + 1) * sizeof *f->env);
+    if (!f->env)
+        abort();
+    for (size_t i = 0; i < f->n_env_flags; i++)
+        f->env[n++] = xstrdup(f->env_flags[i]);
+    f->env[n] = NULL;
+    f->rc.env = f->env;
+
+    for (size_t i = 0; i < f->n_label_files; i++)
+        if (engine_parse_kv_file("--label-file", f->label_files[i], false, &f->labels, err) < 0)
+            return -1;
+    n = strv_length(f->labels);
+    f->labels = realloc(f->labels, (n + f->n_labels_given + 1) * sizeof *f->labels);
+    if (!f->labels)
+        abort();
+    for (size_t i = 0; i < f->n_labels_given; i++) {
+        if (f->labels_given[i][0] == '=' || !f->labels_given[i][0])
+            return hull_error_set(err, 0, "invalid --label \"%s\": the key is empty", f->labels_given[i]);
+        f->labels[n++] = xstrdup(f->labels_given[i]);
+    }
+    f->labels[n] = NULL;
+    f->rc.labels = f->labels;
+    return 0;
+}
+
+static int check_mounts_and_limits(struct run_flags *f, struct hull_error **err)
+{
+    for (size_t i = 0; i < f->n_tmpfs_flags; i++) {
+        if (engine_parse_tmpfs(f->tmpfs_flags[i], &f->rc.tmpfs[f->rc.n_tmpfs], err) < 0)
+            return -1;
+        f->rc.n_tmpfs++;
+    }
+    /* docker: "Duplicate mount point" */
+    for (size_t i = 0; i < f->rc.n_tmpfs; i++) {
+        const char *d = f->rc.tmpfs[i].destination;
+        for (size_t k = 0; k < f->rc.n_binds; k++)
+            if (!strcmp(d, f->rc.binds[k].destination))
+                return hull_error_set(err, 0, "invalid --tmpfs \"%s\": duplicate mount point %s (also given to -v)",
+                                      f->tmpfs_flags[i], d);
+        for (size_t k = 0; k < i; k++)
+            if (!strcmp(d, f->rc.tmpfs[k].destination))
+                return hull_error_set(err, 0, "invalid --tmpfs \"%s\": duplicate mount point %s", f->tmpfs_flags[i],
+                                      d);
+    }
+    for (size_t i = 0; i < f->n_ulimit_flags; i++) {
+        if (engine_parse_ulimit(f->ulimit_flags[i], &f->rc.ulimits[f->rc.n_ulimits], err) < 0)
+            return -1;
+        f->rc.n_ulimits++;
+    }
+    return 0;
+}
+
+static int check_security(struct run_flags *f, struct hull_error **err)
+{
+    f->cap_add = xmalloc0((f->n_cap_add + 1) * sizeof *f->cap_add);
+    for (size_t i = 0; i < f->n_cap_add; i++)
+        if (engine_normalize_capability("--cap-add", f->cap_add_flags[i], &f->cap_add[i], err) < 0)
+            return -1;
+    f->cap_drop = xmalloc0((f->n_cap_drop + 1) * sizeof *f->cap_drop);
+    for (size_t i = 0; i < f->n_cap_drop; i++)
+        if (engine_normalize_capability("--cap-drop", f->cap_drop_flags[i], &f->cap_drop[i], err) < 0)
+            return -1;
+    f->rc.cap_add = f->cap_add;
+    f->rc.cap_drop = f->cap_drop;
+    f->security_opt = xmalloc0((f->n_security_opts + 1) * sizeof *f->security_opt);
+    for (size_t i = 0; i < f->n_security_opts; i++) {
+        if (engine_parse_security_opt(f->security_opts[i], &f->rc, &f->seccomp_text, err) < 0)
+            return -1;
+        f->security_opt[i] = xstrdup(f->security_opts[i]);
+    }
+    f->rc.security_opt = f->security_opt;
+    f->rc.seccomp_profile = f->seccomp_text;
+    /* The profile is built now, with the capabilities it depends on, so a bad
+     * seccomp=FILE fails before anything exists. */
+    cleanup_strv char **caps = engine_capabilities(&f->rc);
+    struct json_object *seccomp = NULL;
+    if (engine_seccomp(&f->rc, caps, &seccomp, err) < 0)
+        return -1;
+    json_object_put(seccomp);
+    return 0;
+}
+
 /* Everything that does not need the image: checked before anything exists. */
 static int check_flags(struct run_flags *f, struct hull_error **err)
 {
     if (f->name && !name_valid(f->name))
         return hull_error_set(err, 0, "invalid container name \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
                               f->name);
-    if (f->memory_text && engine_parse_memory(f->memory_text, &f->rc.memory, err) < 0)
-        return -1;
-    if (f->cpus_text && engine_parse_cpus(f->cpus_text, &f->rc.cpu_quota, &f->rc.cpu_period, err) < 0)
+    if (check_resources(f, err) < 0)
         return -1;
     if (f->network && strcmp(f->network, "none") && strcmp(f->network, "host"))
         return hull_error_set(err, 0, "invalid --network \"%s\": only none and host are implemented", f->network);
     f->rc.host_network = f->network && !strcmp(f->network, "host");
     if (f->rc.workdir && f->rc.workdir[0] != '/')
         return hull_error_set(err, 0, "invalid --workdir \"%s\": must be absolute", f->rc.workdir);
+    if (collect_env_and_labels(f, err) < 0 || check_mounts_and_limits(f, err) < 0 || check_security(f, err) < 0)
+        return -1;
+    if (f->rc.stop_signal && signal_parse(f->rc.stop_signal) <= 0)
+        return hull_error_set(err, 0, "invalid --stop-signal \"%s\": not a signal name or number", f->rc.stop_signal);
+    if (f->init) {
+        if (find_init(&f->init_path, err) < 0)
+            return -1;
+        f->rc.init_path = f->init_path;
+    }
     return 0;
 }
 
@@ -128,7 +304,17 @@ static int create_container(struct run_flags *f, const char *image_ref, char id[
     struct image_rootfs_opts ro = {0};
     if (image_rootfs_prepare(layers, dir, &ro, &rootfs, NULL, err) < 0)
         goto fail;
-    if (engine_spec_build(config, &f->rc, f->rc.hostname ? f->rc.hostname : short_id, rootfs, &spec_json, err) < 0)
+    /* docker: with --network host the container is named like the host. */
+    char host_name[HOST_NAME_MAX + 1] = "";
+    if (!f->rc.hostname && f->rc.host_network && gethostname(host_name, sizeof host_name - 1) == 0 && host_name[0])
+        f->rc.hostname = host_name;
+    const char *hostname = f->rc.hostname ? f->rc.hostname : short_id;
+    if (engine_etc_files_write(dir, hostname, name, f->rc.host_network, &f->etc, err) < 0)
+        goto fail;
+    f->rc.hostname_path = f->etc.hostname;
+    f->rc.hosts_path = f->etc.hosts;
+    f->rc.resolv_conf_path = f->etc.resolv_conf;
+    if (engine_spec_build(config, &f->rc, hostname, rootfs, &spec_json, err) < 0)
         goto fail;
     if (write_file_atomic(config_path, spec_json, strlen(spec_json), 0600, err) < 0)
         goto fail;
@@ -147,17 +333,68 @@ static int create_container(struct run_flags *f, const char *image_ref, char id[
     struct json_object *rec = engine_record_build(&in);
     int r = engine_record_save(g_engine.root, id, rec, err);
     json_object_put(rec);
+    f->rc.hostname = NULL; /* host_name is gone after return */
     if (r < 0)
         goto fail;
     return 0;
 fail:
+    f->rc.hostname = NULL;
     undo_create(g_engine.root, dir, image->id, id);
     return -1;
 }
 
+static void run_flags_clear(struct run_flags *f)
+{
+    for (size_t i = 0; i < f->rc.n_binds; i++)
+        engine_bind_clear(&f->rc.binds[i]);
+    for (size_t i = 0; i < f->rc.n_tmpfs; i++)
+        engine_tmpfs_clear(&f->rc.tmpfs[i]);
+    for (size_t i = 0; i < f->rc.n_ulimits; i++)
+        engine_ulimit_clear(&f->rc.ulimits[i]);
+    free(f->rc.binds);
+    free(f->rc.tmpfs);
+    free(f->rc.ulimits);
+    const char ***given[] = {&f->env_flags,     &f->env_files,      &f->labels_given,   &f->label_files,
+                             &f->tmpfs_flags,   &f->ulimit_flags,   &f->cap_add_flags,  &f->cap_drop_flags,
+                             &f->security_opts};
+    for (size_t i = 0; i < ARRAY_SIZE(given); i++)
+        free(*given[i]);
+    strv_free(f->env);
+    strv_free(f->labels);
+    strv_free(f->cap_add);
+    strv_free(f->cap_drop);
+    strv_free(f->security_opt);
+    free(f->seccomp_text);
+    free(f->init_path);
+    engine_etc_files_clear(&f->etc);
+}
+
 int cmd_run(int argc, char **argv)
 {
-    enum { OPT_NAME = 1000, OPT_RM, OPT_HOSTNAME, OPT_ENTRYPOINT, OPT_CPUS, OPT_PIDS, OPT_READ_ONLY, OPT_NETWORK };
+    enum {
+        OPT_NAME = 1000,
+        OPT_RM,
+        OPT_HOSTNAME,
+        OPT_ENTRYPOINT,
+        OPT_CPUS,
+        OPT_PIDS,
+        OPT_READ_ONLY,
+        OPT_NETWORK,
+        OPT_ENV_FILE,
+        OPT_TMPFS,
+        OPT_MEMORY_SWAP,
+        OPT_CPU_SHARES,
+        OPT_CPUSET_CPUS,
+        OPT_CPUSET_MEMS,
+        OPT_ULIMIT,
+        OPT_CAP_ADD,
+        OPT_CAP_DROP,
+        OPT_PRIVILEGED,
+        OPT_SECURITY_OPT,
+        OPT_INIT,
+        OPT_STOP_SIGNAL,
+        OPT_LABEL_FILE,
+    };
     static const struct option longopts[] = {
         {"name", required_argument, NULL, OPT_NAME},
         {"detach", no_argument, NULL, 'd'},
@@ -165,30 +402,50 @@ int cmd_run(int argc, char **argv)
         {"interactive", no_argument, NULL, 'i'},
         {"rm", no_argument, NULL, OPT_RM},
         {"env", required_argument, NULL, 'e'},
+        {"env-file", required_argument, NULL, OPT_ENV_FILE},
         {"hostname", required_argument, NULL, OPT_HOSTNAME},
         {"workdir", required_argument, NULL, 'w'},
         {"user", required_argument, NULL, 'u'},
         {"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
         {"volume", required_argument, NULL, 'v'},
+        {"tmpfs", required_argument, NULL, OPT_TMPFS},
         {"memory", required_argument, NULL, 'm'},
+        {"memory-swap", required_argument, NULL, OPT_MEMORY_SWAP},
         {"cpus", required_argument, NULL, OPT_CPUS},
+        {"cpu-shares", required_argument, NULL, OPT_CPU_SHARES},
+        {"cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS},
+        {"cpuset-mems", required_argument, NULL, OPT_CPUSET_MEMS},
         {"pids-limit", required_argument, NULL, OPT_PIDS},
+        {"ulimit", required_argument, NULL, OPT_ULIMIT},
         {"read-only", no_argument, NULL, OPT_READ_ONLY},
         {"network", required_argument, NULL, OPT_NETWORK},
         {"net", required_argument, NULL, OPT_NETWORK},
+        {"cap-add", required_argument, NULL, OPT_CAP_ADD},
+        {"cap-drop", required_argument, NULL, OPT_CAP_DROP},
+        {"privileged", no_argument, NULL, OPT_PRIVILEGED},
+        {"security-opt", required_argument, NULL, OPT_SECURITY_OPT},
+        {"init", no_argument, NULL, OPT_INIT},
+        {"stop-signal", required_argument, NULL, OPT_STOP_SIGNAL},
+        {"label", required_argument, NULL, 'l'},
+        {"label-file", required_argument, NULL, OPT_LABEL_FILE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct run_flags f = {0};
-    cleanup_free char **env = xmalloc0((size_t)argc * sizeof *env);
-    struct engine_bind *binds = xmalloc0((size_t)argc * sizeof *binds);
-    f.rc.env = env;
-    f.rc.binds = binds;
+    /* Every repeatable flag gets room for argc entries: no flag can come more often. */
+    size_t room = (size_t)argc + 1;
+    f.rc.binds = xmalloc0(room * sizeof *f.rc.binds);
+    f.rc.tmpfs = xmalloc0(room * sizeof *f.rc.tmpfs);
+    f.rc.ulimits = xmalloc0(room * sizeof *f.rc.ulimits);
+    const char ***lists[] = {&f.env_flags,   &f.env_files,    &f.labels_given,  &f.label_files,  &f.tmpfs_flags,
+                             &f.ulimit_flags, &f.cap_add_flags, &f.cap_drop_flags, &f.security_opts};
+    for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
+        *lists[i] = xmalloc0(room * sizeof **lists[i]);
     int ret = 125;
     cleanup_error struct hull_error *err = NULL;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "+dtie:w:u:v:m:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+dtie:w:u:v:m:l:h", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_NAME:
             f.name = optarg;
@@ -206,7 +463,10 @@ int cmd_run(int argc, char **argv)
             f.auto_remove = true;
             break;
         case 'e':
-            env[f.n_env++] = optarg;
+            f.env_flags[f.n_env_flags++] = optarg;
+            break;
+        case OPT_ENV_FILE:
+            f.env_files[f.n_env_files++] = optarg;
             break;
         case OPT_HOSTNAME:
             f.rc.hostname = optarg;
@@ -221,17 +481,32 @@ int cmd_run(int argc, char **argv)
             f.rc.entrypoint = optarg;
             break;
         case 'v':
-            if (engine_parse_bind(optarg, &binds[f.rc.n_binds], &err) < 0) {
+            if (engine_parse_bind(optarg, &f.rc.binds[f.rc.n_binds], &err) < 0) {
                 ret = engine_error(err);
                 goto out;
             }
             f.rc.n_binds++;
             break;
+        case OPT_TMPFS:
+            f.tmpfs_flags[f.n_tmpfs_flags++] = optarg;
+            break;
         case 'm':
             f.memory_text = optarg;
             break;
+        case OPT_MEMORY_SWAP:
+            f.memory_swap_text = optarg;
+            break;
         case OPT_CPUS:
             f.cpus_text = optarg;
+            break;
+        case OPT_CPU_SHARES:
+            f.cpu_shares_text = optarg;
+            break;
+        case OPT_CPUSET_CPUS:
+            f.rc.cpuset_cpus = optarg;
+            break;
+        case OPT_CPUSET_MEMS:
+            f.rc.cpuset_mems = optarg;
             break;
         case OPT_PIDS: {
             int64_t n;
@@ -242,11 +517,38 @@ int cmd_run(int argc, char **argv)
             f.rc.pids_limit = n < 0 ? 0 : n;
             break;
         }
+        case OPT_ULIMIT:
+            f.ulimit_flags[f.n_ulimit_flags++] = optarg;
+            break;
         case OPT_READ_ONLY:
             f.rc.read_only = true;
             break;
         case OPT_NETWORK:
             f.network = optarg;
+            break;
+        case OPT_CAP_ADD:
+            f.cap_add_flags[f.n_cap_add++] = optarg;
+            break;
+        case OPT_CAP_DROP:
+            f.cap_drop_flags[f.n_cap_drop++] = optarg;
+            break;
+        case OPT_PRIVILEGED:
+            f.rc.privileged = true;
+            break;
+        case OPT_SECURITY_OPT:
+            f.security_opts[f.n_security_opts++] = optarg;
+            break;
+        case OPT_INIT:
+            f.init = true;
+            break;
+        case OPT_STOP_SIGNAL:
+            f.rc.stop_signal = optarg;
+            break;
+        case 'l':
+            f.labels_given[f.n_labels_given++] = optarg;
+            break;
+        case OPT_LABEL_FILE:
+            f.label_files[f.n_label_files++] = optarg;
             break;
         case 'h':
             run_usage(stdout);
@@ -300,8 +602,6 @@ int cmd_run(int argc, char **argv)
     }
     ret = code;
 out:
-    for (size_t i = 0; i < f.rc.n_binds; i++)
-        engine_bind_clear(&binds[i]);
-    free(binds);
+    run_flags_clear(&f);
     return ret;
 }

@@ -1,4 +1,5 @@
 /* hull: from image config + run flags to an OCI config (see engine_spec.h). */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -20,13 +21,13 @@
 #define ENGINE_MIN_MEMORY (6 * 1024 * 1024)
 #define ENGINE_CPU_PERIOD 100000
 
-int engine_parse_memory(const char *text, int64_t *bytes, struct hull_error **err)
+int engine_parse_size(const char *flag, const char *text, int64_t *bytes, struct hull_error **err)
 {
     char *end = NULL;
     errno = 0;
     double v = strtod(text, &end);
-    if (end == text || errno != 0 || v < 0 || !isfinite(v))
-        return hull_error_set(err, 0, "invalid --memory \"%s\": want a size such as 256m or 1g", text);
+    if (end == text || errno != 0 || v < 0 || !isfinite(v) || !isdigit((unsigned char)text[0]))
+        return hull_error_set(err, 0, "invalid %s \"%s\": want a size such as 256m or 1g", flag, text);
     double mult = 1;
     if (*end) {
         switch (*end) {
@@ -51,19 +52,26 @@ int engine_parse_memory(const char *text, int64_t *bytes, struct hull_error **er
             mult = 1024.0 * 1024 * 1024 * 1024;
             break;
         default:
-            return hull_error_set(err, 0, "invalid --memory \"%s\": unknown unit \"%s\" (b, k, m, g, t)", text, end);
+            return hull_error_set(err, 0, "invalid %s \"%s\": unknown unit \"%s\" (b, k, m, g, t)", flag, text, end);
         }
         /* docker also accepts "mb", "MiB"... the first letter decides. */
         const char *rest = end + 1;
         if (*rest && strcasecmp(rest, "b") && strcasecmp(rest, "ib"))
-            return hull_error_set(err, 0, "invalid --memory \"%s\": unknown unit \"%s\" (b, k, m, g, t)", text, end);
+            return hull_error_set(err, 0, "invalid %s \"%s\": unknown unit \"%s\" (b, k, m, g, t)", flag, text, end);
     }
     double b = v * mult;
-    if (b > (double)INT64_MAX)
-        return hull_error_set(err, 0, "invalid --memory \"%s\": too large", text);
-    if (b < ENGINE_MIN_MEMORY)
-        return hull_error_set(err, 0, "invalid --memory \"%s\": the minimum is 6m", text);
+    if (b >= (double)INT64_MAX)
+        return hull_error_set(err, 0, "invalid %s \"%s\": too large", flag, text);
     *bytes = (int64_t)b;
+    return 0;
+}
+
+int engine_parse_memory(const char *text, int64_t *bytes, struct hull_error **err)
+{
+    if (engine_parse_size("--memory", text, bytes, err) < 0)
+        return -1;
+    if (*bytes < ENGINE_MIN_MEMORY)
+        return hull_error_set(err, 0, "invalid --memory \"%s\": the minimum is 6m", text);
     return 0;
 }
 
@@ -317,32 +325,34 @@ static int process_args(struct json_object *image_cfg, const struct engine_run_c
     return 0;
 }
 
-/* docker's default capability set (moby's oci/caps/defaults.go). */
-static struct json_object *docker_capabilities(void)
+static struct json_object *capabilities_object(char *const *caps)
 {
-    static const char *const caps[] = {
-        "CAP_CHOWN",
-        "CAP_DAC_OVERRIDE",
-        "CAP_FSETID",
-        "CAP_FOWNER",
-        "CAP_MKNOD",
-        "CAP_NET_RAW",
-        "CAP_SETGID",
-        "CAP_SETUID",
-        "CAP_SETFCAP",
-        "CAP_SETPCAP",
-        "CAP_NET_BIND_SERVICE",
-        "CAP_SYS_CHROOT",
-        "CAP_KILL",
-        "CAP_AUDIT_WRITE",
-        NULL,
-    };
     struct json_object *c = json_object_new_object();
     /* Not "ambient": docker gives a non-root user no capabilities at all. */
     const char *const sets[] = {"bounding", "effective", "permitted"};
     for (size_t i = 0; i < ARRAY_SIZE(sets); i++)
-        json_object_object_add(c, sets[i], strv_to_array((char *const *)caps));
+        json_object_object_add(c, sets[i], strv_to_array(caps));
     return c;
+}
+
+static struct json_object *rlimits_array(const struct engine_run_config *rc)
+{
+    struct json_object *a = json_object_new_array();
+    for (size_t i = 0; i < rc->n_ulimits; i++) {
+        const struct engine_ulimit *u = &rc->ulimits[i];
+        /* docker keeps one entry per name, the last given. */
+        bool later = false;
+        for (size_t k = i + 1; k < rc->n_ulimits; k++)
+            later |= !strcmp(rc->ulimits[k].rlimit, u->rlimit);
+        if (later)
+            continue;
+        struct json_object *r = json_object_new_object();
+        json_object_object_add(r, "type", json_object_new_string(u->rlimit));
+        json_object_object_add(r, "hard", json_object_new_uint64(u->hard < 0 ? UINT64_MAX : (uint64_t)u->hard));
+        json_object_object_add(r, "soft", json_object_new_uint64(u->soft < 0 ? UINT64_MAX : (uint64_t)u->soft));
+        json_object_array_add(a, r);
+    }
+    return a;
 }
 
 static void set_network(struct json_object *linux_, bool host)
@@ -362,49 +372,209 @@ static void set_network(struct json_object *linux_, bool host)
     json_object_object_add(linux_, "namespaces", kept);
 }
 
+static struct json_object *object_member(struct json_object *parent, const char *key)
+{
+    struct json_object *o = NULL;
+    if (!json_object_object_get_ex(parent, key, &o) || !json_object_is_type(o, json_type_object)) {
+        o = json_object_new_object();
+        json_object_object_add(parent, key, o);
+    }
+    return o;
+}
+
 static void set_resources(struct json_object *linux_, const struct engine_run_config *rc)
 {
-    struct json_object *res = NULL;
-    if (!json_object_object_get_ex(linux_, "resources", &res)) {
-        res = json_object_new_object();
-        json_object_object_add(linux_, "resources", res);
+    struct json_object *res = object_member(linux_, "resources");
+    if (rc->memory > 0 || rc->memory_swap != 0) {
+        struct json_object *m = object_member(res, "memory");
+        if (rc->memory > 0)
+            json_object_object_add(m, "limit", json_object_new_int64(rc->memory));
+        if (rc->memory_swap != 0)
+            json_object_object_add(m, "swap", json_object_new_int64(rc->memory_swap));
     }
-    if (rc->memory > 0) {
-        struct json_object *m = json_object_new_object();
-        json_object_object_add(m, "limit", json_object_new_int64(rc->memory));
-        json_object_object_add(res, "memory", m);
-    }
-    if (rc->cpu_quota > 0) {
-        struct json_object *c = json_object_new_object();
-        json_object_object_add(c, "quota", json_object_new_int64(rc->cpu_quota));
-        json_object_object_add(c, "period", json_object_new_uint64(rc->cpu_period));
-        json_object_object_add(res, "cpu", c);
+    if (rc->cpu_quota > 0 || rc->cpu_shares > 0 || rc->cpuset_cpus || rc->cpuset_mems) {
+        struct json_object *c = object_member(res, "cpu");
+        if (rc->cpu_quota > 0) {
+            json_object_object_add(c, "quota", json_object_new_int64(rc->cpu_quota));
+            json_object_object_add(c, "period", json_object_new_uint64(rc->cpu_period));
+        }
+        if (rc->cpu_shares > 0)
+            json_object_object_add(c, "shares", json_object_new_uint64(rc->cpu_shares));
+        if (rc->cpuset_cpus)
+            json_object_object_add(c, "cpus", json_object_new_string(rc->cpuset_cpus));
+        if (rc->cpuset_mems)
+            json_object_object_add(c, "mems", json_object_new_string(rc->cpuset_mems));
     }
     if (rc->pids_limit > 0) {
         struct json_object *p = json_object_new_object();
         json_object_object_add(p, "limit", json_object_new_int64(rc->pids_limit));
         json_object_object_add(res, "pids", p);
     }
+    if (rc->privileged) {
+        /* moby: a privileged container may use every device. */
+        struct json_object *all = json_object_new_object();
+        json_object_object_add(all, "allow", json_object_new_boolean(true));
+        json_object_object_add(all, "access", json_object_new_string("rwm"));
+        struct json_object *devices = json_object_new_array();
+        json_object_array_add(devices, all);
+        json_object_object_add(res, "devices", devices);
+    }
 }
 
-static void add_binds(struct json_object *spec, const struct engine_run_config *rc)
+/* ---- mounts ---- */
+
+static struct json_object *mount_object(const char *destination, const char *type, const char *source,
+                                        char *const *options)
 {
-    struct json_object *mounts = NULL;
-    if (!json_object_object_get_ex(spec, "mounts", &mounts))
+    struct json_object *m = json_object_new_object();
+    json_object_object_add(m, "destination", json_object_new_string(destination));
+    json_object_object_add(m, "type", json_object_new_string(type));
+    json_object_object_add(m, "source", json_object_new_string(source));
+    json_object_object_add(m, "options", strv_to_array(options));
+    return m;
+}
+
+static const char *mount_destination(struct json_object *m)
+{
+    struct json_object *d = NULL;
+    return json_object_object_get_ex(m, "destination", &d) ? json_object_get_string(d) : "";
+}
+
+/* Path components of a destination: moby mounts in this order (parents first). */
+static size_t path_depth(const char *p)
+{
+    size_t n = 0;
+    for (const char *c = p; *c; c++)
+        if (*c == '/' && c[1] && c[1] != '/')
+            n++;
+    return n;
+}
+
+static bool destination_taken(struct json_object *mounts, const char *dest)
+{
+    for (size_t i = 0; i < json_object_array_length(mounts); i++)
+        if (!strcmp(mount_destination(json_object_array_get_idx(mounts, i)), dest))
+            return true;
+    return false;
+}
+
+/* Removes "ro" from a default mount's options (--privileged: /sys and its cgroups writable). */
+static void clear_read_only(struct json_object *m)
+{
+    struct json_object *opts = NULL;
+    if (!json_object_object_get_ex(m, "options", &opts))
         return;
+    struct json_object *kept = json_object_new_array();
+    for (size_t i = 0; i < json_object_array_length(opts); i++) {
+        struct json_object *o = json_object_array_get_idx(opts, i);
+        if (strcmp(json_object_get_string(o), "ro"))
+            json_object_array_add(kept, json_object_get(o));
+    }
+    json_object_array_add(kept, json_object_new_string("rw"));
+    json_object_object_add(m, "options", kept);
+}
+
+/* The default mounts (proc, dev, sys ...), then -v, --tmpfs, the generated
+ * /etc files and --init's binary.  Like moby: a user's mount replaces a
+ * default one on the same path, a user's mount on /etc/hosts & co. wins over
+ * the generated file, and the added mounts are ordered by depth so a mount
+ * on /a is made before one on /a/b. */
+static void set_mounts(struct json_object *spec, const struct engine_run_config *rc)
+{
+    struct json_object *defaults = NULL;
+    if (!json_object_object_get_ex(spec, "mounts", &defaults))
+        return;
+    struct json_object *user = json_object_new_array();
     for (size_t i = 0; i < rc->n_binds; i++) {
         const struct engine_bind *b = &rc->binds[i];
-        struct json_object *m = json_object_new_object();
-        json_object_object_add(m, "destination", json_object_new_string(b->destination));
-        json_object_object_add(m, "type", json_object_new_string("bind"));
-        json_object_object_add(m, "source", json_object_new_string(b->source));
-        struct json_object *o = json_object_new_array();
-        json_object_array_add(o, json_object_new_string("rbind"));
-        json_object_array_add(o, json_object_new_string("rprivate"));
-        json_object_array_add(o, json_object_new_string(b->read_only ? "ro" : "rw"));
-        json_object_object_add(m, "options", o);
-        json_object_array_add(mounts, m);
+        char *opts[] = {"rbind", "rprivate", b->read_only ? "ro" : "rw", NULL};
+        json_object_array_add(user, mount_object(b->destination, "bind", b->source, opts));
     }
+    for (size_t i = 0; i < rc->n_tmpfs; i++)
+        json_object_array_add(user, mount_object(rc->tmpfs[i].destination, "tmpfs", "tmpfs", rc->tmpfs[i].options));
+
+    struct json_object *added = json_object_new_array();
+    const struct {
+        const char *path, *destination;
+    } generated[] = {
+        {rc->hostname_path, "/etc/hostname"},
+        {rc->hosts_path, "/etc/hosts"},
+        {rc->resolv_conf_path, "/etc/resolv.conf"},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(generated); i++) {
+        if (!generated[i].path || destination_taken(user, generated[i].destination))
+            continue;
+        /* moby: writable unless the root filesystem is read-only. */
+        char *opts[] = {"rbind", "rprivate", rc->read_only ? "ro" : "rw", NULL};
+        json_object_array_add(added, mount_object(generated[i].destination, "bind", generated[i].path, opts));
+    }
+    for (size_t i = 0; i < json_object_array_length(user); i++)
+        json_object_array_add(added, json_object_get(json_object_array_get_idx(user, i)));
+    if (rc->init_path) {
+        char *opts[] = {"bind", "ro", "nosuid", "nodev", NULL};
+        json_object_array_add(added, mount_object(ENGINE_INIT_PATH, "bind", rc->init_path, opts));
+    }
+
+    struct json_object *mounts = json_object_new_array();
+    for (size_t i = 0; i < json_object_array_length(defaults); i++) {
+        struct json_object *m = json_object_array_get_idx(defaults, i);
+        const char *dest = mount_destination(m);
+        if (destination_taken(user, dest))
+            continue;
+        if (rc->privileged && (!strcmp(dest, "/sys") || !strcmp(dest, "/sys/fs/cgroup")))
+            clear_read_only(m);
+        json_object_array_add(mounts, json_object_get(m));
+    }
+    /* Stable order by depth: equal depths keep the order above. */
+    size_t max_depth = 0;
+    for (size_t i = 0; i < json_object_array_length(added); i++) {
+        size_t d = path_depth(mount_destination(json_object_array_get_idx(added, i)));
+        max_depth = d > max_depth ? d : max_depth;
+    }
+    for (size_t depth = 0; depth <= max_depth; depth++)
+        for (size_t i = 0; i < json_object_array_length(added); i++) {
+            struct json_object *m = json_object_array_get_idx(added, i);
+            if (path_depth(mount_destination(m)) == depth)
+                json_object_array_add(mounts, json_object_get(m));
+        }
+    json_object_put(added);
+    json_object_put(user);
+    json_object_object_add(spec, "mounts", mounts);
+}
+
+/* --init: hull-init runs the command as its child. */
+static void prepend_init(struct json_object *process, const struct engine_run_config *rc)
+{
+    if (!rc->init_path)
+        return;
+    struct json_object *args = NULL;
+    json_object_object_get_ex(process, "args", &args);
+    struct json_object *with_init = json_object_new_array();
+    json_object_array_add(with_init, json_object_new_string(ENGINE_INIT_PATH));
+    json_object_array_add(with_init, json_object_new_string("--"));
+    for (size_t i = 0; args && i < json_object_array_length(args); i++)
+        json_object_array_add(with_init, json_object_get(json_object_array_get_idx(args, i)));
+    json_object_object_add(process, "args", with_init);
+}
+
+static int set_security(struct json_object *process, struct json_object *linux_, const struct engine_run_config *rc,
+                        struct hull_error **err)
+{
+    cleanup_strv char **caps = engine_capabilities(rc);
+    struct json_object *seccomp = NULL;
+    if (engine_seccomp(rc, caps, &seccomp, err) < 0)
+        return -1;
+    json_object_object_add(process, "capabilities", capabilities_object(caps));
+    /* docker does not set no_new_privs unless asked (setuid binaries work). */
+    json_object_object_add(process, "noNewPrivileges", json_object_new_boolean(rc->no_new_privileges));
+    if (seccomp)
+        json_object_object_add(linux_, "seccomp", seccomp);
+    if (rc->privileged || rc->systempaths_unconfined) {
+        /* moby: neither keeps /proc/kcore & co. masked or /proc/sys read-only. */
+        json_object_object_add(linux_, "maskedPaths", json_object_new_array());
+        json_object_object_add(linux_, "readonlyPaths", json_object_new_array());
+    }
+    return 0;
 }
 
 int engine_spec_build(const char *image_config_json, const struct engine_run_config *rc, const char *hostname,
@@ -426,6 +596,7 @@ int engine_spec_build(const char *image_config_json, const struct engine_run_con
     if (process_args(image_cfg, rc, &args, err) < 0)
         goto out;
     json_object_object_add(process, "args", args);
+    prepend_init(process, rc);
     json_object_object_add(process, "env", process_env(image_cfg, rc, hostname));
     json_object_object_add(process, "terminal", json_object_new_boolean(rc->tty));
     const char *cwd = rc->workdir ? rc->workdir : image_string(image_cfg, "WorkingDir");
@@ -437,16 +608,15 @@ int engine_spec_build(const char *image_config_json, const struct engine_run_con
     const char *u = rc->user ? rc->user : image_string(image_cfg, "User");
     if (u && *u && resolve_user(u, rootfs, user, err) < 0)
         goto out;
-    json_object_object_add(process, "capabilities", docker_capabilities());
-    /* docker does not set no_new_privs by default (setuid binaries work). */
-    json_object_object_add(process, "noNewPrivileges", json_object_new_boolean(false));
-    json_object_object_add(process, "rlimits", json_object_new_array());
+    if (set_security(process, linux_, rc, err) < 0)
+        goto out;
+    json_object_object_add(process, "rlimits", rlimits_array(rc));
     json_object_object_add(spec, "hostname", json_object_new_string(hostname));
     json_object_object_add(root, "path", json_object_new_string("rootfs"));
     json_object_object_add(root, "readonly", json_object_new_boolean(rc->read_only));
     set_network(linux_, rc->host_network);
     set_resources(linux_, rc);
-    add_binds(spec, rc);
+    set_mounts(spec, rc);
     *json_out = xstrdup(json_object_to_json_string_ext(spec, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
     ret = 0;
 out:

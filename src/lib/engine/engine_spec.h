@@ -15,37 +15,90 @@
 
 #include "../util/error.h"
 
+struct json_object;
+
 struct engine_bind {
     char *source;      /* absolute, resolved host path */
     char *destination; /* absolute path in the container */
     bool read_only;
 };
 
+/* --tmpfs PATH[:OPTIONS] */
+struct engine_tmpfs {
+    char *destination;
+    char *options_text; /* what followed the ':' ("" when nothing), for the record */
+    char **options;     /* docker's defaults merged with the user's: the mount options */
+};
+
+/* --ulimit NAME=SOFT[:HARD] */
+struct engine_ulimit {
+    char *name;         /* docker's name: "nofile" */
+    const char *rlimit; /* the OCI type: "RLIMIT_NOFILE" */
+    int64_t soft, hard; /* -1 = unlimited */
+};
+
 struct engine_run_config {
-    char **env;             /* -e K=V (or K: taken from our environment), in order; may be NULL */
-    const char *hostname;   /* default: the short id */
+    char **env;             /* --env-file entries, then -e K=V (or K: taken from our environment), in order; may be NULL */
+    const char *hostname;   /* default: the short id (--network host: the host's) */
     const char *workdir;    /* -w; overrides the image's WorkingDir */
     const char *user;       /* -u UID[:GID] or NAME[:GROUP]; overrides the image's User */
     const char *entrypoint; /* --entrypoint; "" clears the image's */
     char **cmd;             /* arguments after IMAGE; NULL keeps the image's Cmd */
     struct engine_bind *binds;
     size_t n_binds;
-    int64_t memory;    /* bytes; 0 = no limit */
-    int64_t cpu_quota; /* microseconds per period; 0 = no limit */
+    struct engine_tmpfs *tmpfs;
+    size_t n_tmpfs;
+    struct engine_ulimit *ulimits;
+    size_t n_ulimits;
+    int64_t memory;      /* bytes; 0 = no limit */
+    int64_t memory_swap; /* memory+swap bytes; -1 = unlimited; 0 = not set (see engine_resolve_memory_swap) */
+    int64_t cpu_quota;   /* microseconds per period; 0 = no limit */
     uint64_t cpu_period;
+    uint64_t cpu_shares;     /* relative weight; 0 = the kernel's default (1024) */
+    const char *cpuset_cpus; /* "0-1,3"; NULL = every CPU */
+    const char *cpuset_mems;
     int64_t pids_limit; /* 0 = no limit */
     bool read_only;
     bool host_network;
     bool tty;
+    /* security */
+    char **cap_add, **cap_drop; /* normalized "CAP_X" or "ALL"; NULL-terminated or NULL */
+    bool privileged;            /* every capability, no seccomp, no masked paths, rw /sys, every device */
+    bool no_new_privileges;
+    bool seccomp_unconfined;      /* --security-opt seccomp=unconfined */
+    const char *seccomp_profile;  /* text of --security-opt seccomp=FILE; NULL = the built-in default */
+    bool systempaths_unconfined;  /* --security-opt systempaths=unconfined: no masked/read-only paths */
+    char **security_opt;          /* --security-opt as given, for the record; may be NULL */
+    /* the rest */
+    const char *init_path;   /* --init: hull-init on the host, bind-mounted read-only at ENGINE_INIT_PATH */
+    const char *stop_signal; /* --stop-signal (validated), else the image's StopSignal; for the record */
+    char **labels;           /* --label K=V / K, in order; for the record */
+    /* Files generated in the container directory and bind-mounted over the
+     * image's /etc/hostname, /etc/hosts, /etc/resolv.conf (NULL: not mounted). */
+    const char *hostname_path, *hosts_path, *resolv_conf_path;
 };
 
-/* docker's RAMInBytes: "256m", "1g", "512k", "1024b", "1048576"; at least 6 MiB like docker. */
+/* Where --init's hull-init appears in the container. */
+#define ENGINE_INIT_PATH "/dev/init"
+
+/* docker's RAMInBytes: "256m", "1g", "512k", "1024b", "1048576"; errors name flag. */
+int engine_parse_size(const char *flag, const char *text, int64_t *bytes, struct hull_error **err);
+/* --memory: a size of at least 6 MiB like docker. */
 int engine_parse_memory(const char *text, int64_t *bytes, struct hull_error **err);
 /* "--cpus 0.5" -> quota 50000 per period 100000. */
 int engine_parse_cpus(const char *text, int64_t *quota, uint64_t *period, struct hull_error **err);
 /* "-v HOST:CTR[:ro|rw]": HOST must exist (it is resolved to an absolute path). */
 int engine_parse_bind(const char *text, struct engine_bind *out, struct hull_error **err);
 void engine_bind_clear(struct engine_bind *b);
+
+/* The capability names the container gets: docker's default set tweaked by
+ * --cap-add/--cap-drop/--privileged (moby's TweakCapabilities).  NULL-terminated. */
+char **engine_capabilities(const struct engine_run_config *rc);
+
+/* The linux.seccomp object of the container, NULL when it runs unconfined
+ * (--privileged, seccomp=unconfined).  caps: engine_capabilities(). */
+int engine_seccomp(const struct engine_run_config *rc, char *const *caps, struct json_object **out,
+                   struct hull_error **err);
 
 /* The config.json text for a container.  image_config_json is the image's
  * config blob; rootfs is the prepared root (names in -u / User are looked up

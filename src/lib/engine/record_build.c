@@ -13,11 +13,71 @@ static struct json_object *json_copy(struct json_object *o)
     return o ? json_object_get(o) : NULL;
 }
 
+/* docker: the image's labels, then --label (a later one wins). */
+static struct json_object *labels(struct json_object *image_config, const struct engine_run_config *rc)
+{
+    struct json_object *out = json_object_new_object();
+    struct json_object *image_labels = engine_json_path(image_config, "Labels", NULL);
+    if (image_labels && json_object_is_type(image_labels, json_type_object)) {
+        json_object_object_foreach(image_labels, k, v) json_object_object_add(out, k, json_copy(v));
+    }
+    for (char **l = rc->labels; l && *l; l++) {
+        const char *eq = strchr(*l, '=');
+        cleanup_free char *key = eq ? strndup(*l, (size_t)(eq - *l)) : xstrdup(*l);
+        json_object_object_add(out, key, json_object_new_string(eq ? eq + 1 : ""));
+    }
+    return out;
+}
+
+static struct json_object *strv_or_null(char *const *v)
+{
+    if (!v || !*v)
+        return NULL;
+    struct json_object *a = json_object_new_array();
+    for (; *v; v++)
+        json_object_array_add(a, json_object_new_string(*v));
+    return a;
+}
+
+/* HostConfig members of the flags beyond the basic ones, with docker's names and types. */
+static void add_run_flags(struct json_object *host, const struct engine_run_config *rc)
+{
+    json_object_object_add(host, "MemorySwap", json_object_new_int64(rc->memory_swap));
+    json_object_object_add(host, "CpuShares", json_object_new_int64((int64_t)rc->cpu_shares));
+    json_object_object_add(host, "CpusetCpus", json_object_new_string(rc->cpuset_cpus ? rc->cpuset_cpus : ""));
+    json_object_object_add(host, "CpusetMems", json_object_new_string(rc->cpuset_mems ? rc->cpuset_mems : ""));
+    json_object_object_add(host, "CapAdd", strv_or_null(rc->cap_add));
+    json_object_object_add(host, "CapDrop", strv_or_null(rc->cap_drop));
+    json_object_object_add(host, "Privileged", json_object_new_boolean(rc->privileged));
+    json_object_object_add(host, "SecurityOpt", strv_or_null(rc->security_opt));
+    json_object_object_add(host, "Init", rc->init_path ? json_object_new_boolean(true) : NULL);
+    if (rc->n_tmpfs) {
+        struct json_object *t = json_object_new_object();
+        for (size_t i = 0; i < rc->n_tmpfs; i++)
+            json_object_object_add(t, rc->tmpfs[i].destination, json_object_new_string(rc->tmpfs[i].options_text));
+        json_object_object_add(host, "Tmpfs", t);
+    }
+    struct json_object *ulimits = rc->n_ulimits ? json_object_new_array() : NULL;
+    for (size_t i = 0; i < rc->n_ulimits; i++) {
+        struct json_object *u = json_object_new_object();
+        json_object_object_add(u, "Name", json_object_new_string(rc->ulimits[i].name));
+        json_object_object_add(u, "Hard", json_object_new_int64(rc->ulimits[i].hard));
+        json_object_object_add(u, "Soft", json_object_new_int64(rc->ulimits[i].soft));
+        json_object_array_add(ulimits, u);
+    }
+    json_object_object_add(host, "Ulimits", ulimits);
+}
+
 struct json_object *engine_record_build(const struct engine_record_input *in)
 {
     struct json_object *spec = json_tokener_parse(in->spec_json);
     struct json_object *process = engine_json_path(spec, "process", NULL);
-    struct json_object *args = engine_json_path(process, "args", NULL);
+    struct json_object *spec_args = engine_json_path(process, "args", NULL);
+    /* --init: the record shows the command, as docker does, not hull-init in front of it. */
+    size_t skip = in->rc->init_path ? 2 : 0;
+    struct json_object *args = json_object_new_array();
+    for (size_t i = skip; i < json_object_array_length(spec_args); i++)
+        json_object_array_add(args, json_copy(json_object_array_get_idx(spec_args, i)));
     struct json_object *rec = json_object_new_object();
     cleanup_free char *now = rfc3339_now();
     cleanup_free char *slash_name = xasprintf("/%s", in->name);
@@ -40,6 +100,9 @@ struct json_object *engine_record_build(const struct engine_record_input *in)
     json_object_object_add(state, "FinishedAt", json_object_new_string("0001-01-01T00:00:00Z"));
     json_object_object_add(rec, "State", state);
     json_object_object_add(rec, "Image", json_object_new_string(in->image_id));
+    json_object_object_add(rec, "ResolvConfPath", json_object_new_string(in->rc->resolv_conf_path ? in->rc->resolv_conf_path : ""));
+    json_object_object_add(rec, "HostnamePath", json_object_new_string(in->rc->hostname_path ? in->rc->hostname_path : ""));
+    json_object_object_add(rec, "HostsPath", json_object_new_string(in->rc->hosts_path ? in->rc->hosts_path : ""));
     json_object_object_add(rec, "Name", json_object_new_string(slash_name));
     cleanup_free char *log = xasprintf("%s/ctr.log", in->dir);
     json_object_object_add(rec, "LogPath", json_object_new_string(in->detach ? log : ""));
@@ -47,8 +110,13 @@ struct json_object *engine_record_build(const struct engine_record_input *in)
     struct json_object *config = json_object_new_object();
     json_object_object_add(config, "Hostname", json_copy(engine_json_path(spec, "hostname", NULL)));
     struct json_object *image_cfg = json_tokener_parse(in->image_config);
-    const char *image_user = engine_json_str(engine_json_path(image_cfg, "config", NULL), "User");
+    struct json_object *image_config = engine_json_path(image_cfg, "config", NULL);
+    const char *image_user = engine_json_str(image_config, "User");
     json_object_object_add(config, "User", json_object_new_string(in->rc->user ? in->rc->user : image_user));
+    json_object_object_add(config, "Labels", labels(image_config, in->rc));
+    const char *stop_signal = in->rc->stop_signal ? in->rc->stop_signal : engine_json_str(image_config, "StopSignal");
+    if (*stop_signal)
+        json_object_object_add(config, "StopSignal", json_object_new_string(stop_signal));
     json_object_put(image_cfg);
     json_object_object_add(config, "Tty", json_object_new_boolean(in->rc->tty));
     json_object_object_add(config, "Env", json_copy(engine_json_path(process, "env", NULL)));
@@ -85,6 +153,7 @@ struct json_object *engine_record_build(const struct engine_record_input *in)
     json_object_object_add(host, "CpuQuota", json_object_new_int64(in->rc->cpu_quota));
     json_object_object_add(host, "CpuPeriod", json_object_new_int64((int64_t)in->rc->cpu_period));
     json_object_object_add(host, "PidsLimit", in->rc->pids_limit ? json_object_new_int64(in->rc->pids_limit) : NULL);
+    add_run_flags(host, in->rc);
     json_object_object_add(rec, "HostConfig", host);
     json_object_object_add(rec, "Mounts", mounts);
 
@@ -104,6 +173,7 @@ struct json_object *engine_record_build(const struct engine_record_input *in)
     }
     json_object_object_add(gd, "Data", data);
     json_object_object_add(rec, "GraphDriver", gd);
+    json_object_put(args);
     json_object_put(spec);
     return rec;
 }

@@ -1,0 +1,160 @@
+/* hull: the /etc/hostname, /etc/hosts and /etc/resolv.conf of a container.
+ *
+ * Like docker, the engine writes them into the container's directory and the
+ * runtime bind-mounts them over the image's files, so the image (and the
+ * container's upper layer) is never modified and `hull inspect` can show them
+ * (HostnamePath, HostsPath, ResolvConfPath).
+ *
+ *  - hostname: the container's host name.
+ *  - hosts: docker's localhost lines.  Docker adds "IP hostname" for each
+ *    network the container is on; with no network (--network none) there is
+ *    no IP, and podman then puts the host name on the loopback addresses so
+ *    that it still resolves: we do the same.  --network host: the host's file.
+ *  - resolv.conf: the host's, without nameservers on 127.0.0.0/8 or ::1
+ *    (they are the host's loopback, unreachable from another network
+ *    namespace); when none remain, docker's fallback (8.8.8.8, 8.8.4.4).
+ *    A host running systemd-resolved has 127.0.0.53 there: its upstream list,
+ *    /run/systemd/resolve/resolv.conf, is used instead, as docker does.
+ *    --network host: the host's file as it is. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_etc.h"
+#include "util/utils.h"
+
+#define HOST_HOSTS "/etc/hosts"
+#define HOST_RESOLV_CONF "/etc/resolv.conf"
+#define RESOLVED_UPSTREAM "/run/systemd/resolve/resolv.conf"
+
+/* moby's default hosts content (libnetwork/etchosts). */
+static const char default_hosts[] = "127.0.0.1\tlocalhost\n"
+                                    "::1\tlocalhost ip6-localhost ip6-loopback\n"
+                                    "fe00::0\tip6-localnet\n"
+                                    "ff00::0\tip6-mcastprefix\n"
+                                    "ff02::1\tip6-allnodes\n"
+                                    "ff02::2\tip6-allrouters\n";
+
+static bool loopback_nameserver(const char *addr)
+{
+    return !strncmp(addr, "127.", 4) || !strcmp(addr, "::1") || !strcmp(addr, "0:0:0:0:0:0:0:1");
+}
+
+/* The address of a "nameserver ADDR" line, or NULL. */
+static const char *nameserver_of(char *line)
+{
+    char *p = line + strspn(line, " \t");
+    if (strncmp(p, "nameserver", 10) || (p[10] != ' ' && p[10] != '\t'))
+        return NULL;
+    p += 10 + strspn(p + 10, " \t");
+    p[strcspn(p, " \t\r\n#;")] = '\0';
+    return p;
+}
+
+char *engine_resolv_conf_filter(const char *host_text)
+{
+    size_t cap = strlen(host_text) + 64;
+    char *out = xmalloc0(cap);
+    size_t len = 0;
+    bool kept_nameserver = false;
+    cleanup_free char *copy = xstrdup(host_text);
+    char *save = NULL;
+    /* strtok_r would merge blank lines: walk line by line by hand. */
+    for (char *line = copy; line && *line; line = save) {
+        char *nl = strchr(line, '\n');
+        save = nl ? nl + 1 : NULL;
+        if (nl)
+            *nl = '\0';
+        cleanup_free char *probe = xstrdup(line);
+        const char *ns = nameserver_of(probe);
+        if (ns && loopback_nameserver(ns))
+            continue;
+        kept_nameserver |= ns != NULL;
+        len += (size_t)snprintf(out + len, cap - len, "%s\n", line);
+    }
+    if (!kept_nameserver) {
+        cleanup_free char *with_default = xasprintf("%s\nnameserver 8.8.8.8\nnameserver 8.8.4.4\n", out);
+        free(out);
+        out = steal_pointer(&with_default);
+    }
+    return out;
+}
+
+/* True when text has nameservers and all are on the loopback (e.g. systemd-resolved's stub). */
+static bool only_loopback_nameservers(const char *text)
+{
+    cleanup_free char *copy = xstrdup(text);
+    size_t total = 0, loopback = 0;
+    for (char *save = NULL, *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        const char *ns = nameserver_of(line);
+        if (ns) {
+            total++;
+            loopback += loopback_nameserver(ns);
+        }
+    }
+    return total > 0 && total == loopback;
+}
+
+char *engine_hosts_content(const char *hostname, const char *name)
+{
+    /* The container's name resolves too, as in podman. */
+    cleanup_free char *names = name && *name && strcmp(name, hostname) ? xasprintf("%s %s", hostname, name)
+                                                                       : xstrdup(hostname);
+    return xasprintf("%s127.0.0.1\t%s\n::1\t%s\n", default_hosts, names, names);
+}
+
+static int copy_host_file(const char *from, const char *to, struct hull_error **err)
+{
+    cleanup_free char *text = NULL;
+    size_t len = 0;
+    if (read_file(from, &text, &len, NULL) < 0) {
+        text = xstrdup(""); /* a host without the file: the container gets an empty one */
+        len = 0;
+    }
+    return write_file_atomic(to, text, len, 0644, err);
+}
+
+int engine_etc_files_write(const char *dir, const char *hostname, const char *name, bool host_network,
+                           struct engine_etc_files *out, struct hull_error **err)
+{
+    cleanup_free char *hostname_path = xasprintf("%s/hostname", dir);
+    cleanup_free char *hosts_path = xasprintf("%s/hosts", dir);
+    cleanup_free char *resolv_path = xasprintf("%s/resolv.conf", dir);
+    cleanup_free char *hostname_text = xasprintf("%s\n", hostname);
+    if (write_file_atomic(hostname_path, hostname_text, strlen(hostname_text), 0644, err) < 0)
+        return -1;
+    if (host_network) {
+        if (copy_host_file(HOST_HOSTS, hosts_path, err) < 0 || copy_host_file(HOST_RESOLV_CONF, resolv_path, err) < 0)
+            return -1;
+    } else {
+        cleanup_free char *hosts = engine_hosts_content(hostname, name);
+        if (write_file_atomic(hosts_path, hosts, strlen(hosts), 0644, err) < 0)
+            return -1;
+        cleanup_free char *host_resolv = NULL;
+        if (read_file(HOST_RESOLV_CONF, &host_resolv, NULL, NULL) < 0)
+            host_resolv = xstrdup("");
+        if (only_loopback_nameservers(host_resolv)) {
+            cleanup_free char *upstream = NULL;
+            if (read_file(RESOLVED_UPSTREAM, &upstream, NULL, NULL) == 0) {
+                free(host_resolv);
+                host_resolv = steal_pointer(&upstream);
+            }
+        }
+        cleanup_free char *resolv = engine_resolv_conf_filter(host_resolv);
+        if (write_file_atomic(resolv_path, resolv, strlen(resolv), 0644, err) < 0)
+            return -1;
+    }
+    out->hostname = steal_pointer(&hostname_path);
+    out->hosts = steal_pointer(&hosts_path);
+    out->resolv_conf = steal_pointer(&resolv_path);
+    return 0;
+}
+
+void engine_etc_files_clear(struct engine_etc_files *f)
+{
+    free(f->hostname);
+    free(f->hosts);
+    free(f->resolv_conf);
+    f->hostname = f->hosts = f->resolv_conf = NULL;
+}

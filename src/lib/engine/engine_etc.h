@@ -1,0 +1,27 @@
+/* hull: the generated /etc/hostname, /etc/hosts and /etc/resolv.conf of a
+ * `hull run` container (docker's defaults; see engine_etc.c). */
+#ifndef HULL_ENGINE_ETC_H
+#define HULL_ENGINE_ETC_H
+
+#include <stdbool.h>
+
+#include "../util/error.h"
+
+struct engine_etc_files {
+    char *hostname, *hosts, *resolv_conf; /* absolute paths in the container directory */
+};
+
+/* Writes DIR/hostname, DIR/hosts and DIR/resolv.conf for a container with
+ * this host name and container name; with host_network the host's hosts and
+ * resolv.conf are copied as they are. */
+int engine_etc_files_write(const char *dir, const char *hostname, const char *name, bool host_network,
+                           struct engine_etc_files *out, struct hull_error **err);
+void engine_etc_files_clear(struct engine_etc_files *f);
+
+/* The pieces, for tests: the hosts file of a container without a network,
+ * and the host's resolv.conf without loopback nameservers (docker's fallback
+ * servers when none is left). Owned. */
+char *engine_hosts_content(const char *hostname, const char *name);
+char *engine_resolv_conf_filter(const char *host_text);
+
+#endif
