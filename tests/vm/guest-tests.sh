@@ -4,41 +4,65 @@
 # ($BUILD/tests/unit/test-cgroup-live etc., chosen by HULL_VM_UNIT), then each
 # bats file. Exits 1 when a bats file failed; every failure shows as "not ok"
 # lines (made up here when a test binary died or a file timed out).
+#
+# HULL_VM_JOBS bats files run at the same time (default: the guest's CPU
+# count). A bats run is a chain of forks and execs that keeps one emulated
+# CPU busy, so with 2 vCPUs two files take little longer than one. Each
+# file's TAP is printed whole when the file is done.
 set -uo pipefail
 [ "${HULL_IN_VM:-}" = 1 ] || { echo "guest-tests.sh: runs inside the test VM (tests/vm/run-tap)" >&2; exit 2; }
 
 build=${BUILD:-build}
-unit_out=$(mktemp)
-trap 'rm -f "$unit_out"' EXIT
+out_dir=$(mktemp -d)
+trap 'rm -rf "$out_dir"' EXIT
+
 for pattern in ${HULL_VM_UNIT-test-cgroup-live}; do
     # meson puts each area's tests in its own subdirectory
     for t in $(find "$build/tests/unit" -name "$pattern" -type f -perm -u+x 2>/dev/null | sort); do
         echo "# unit: $t"
         start=$SECONDS
-        timeout --kill-after=10 300 "$t" 2>&1 | tee "$unit_out"
+        timeout --kill-after=10 300 "$t" 2>&1 | tee "$out_dir/unit"
         rc=${PIPESTATUS[0]}
         echo "# unit: $t took $((SECONDS - start))s in the VM"
-        if [ "$rc" != 0 ] && ! grep -q '^not ok' "$unit_out"; then
+        if [ "$rc" != 0 ] && ! grep -q '^not ok' "$out_dir/unit"; then
             echo "not ok 1 - $t exited with status $rc"
         fi
     done
 done
 
-# One bats run per file, each under a deadline, as tests/run does on the
-# host: a file that hangs (BATS_TEST_TIMEOUT cannot always interrupt a test
-# blocked on a pipe a container holds) fails alone and the others still run.
+# run_file FILE: one bats run under a deadline, as tests/run does on the host:
+# a file that hangs (BATS_TEST_TIMEOUT cannot interrupt a test blocked on a
+# pipe a container holds) fails alone and the others still run.
 file_timeout=${HULL_VM_FILE_TIMEOUT:-600}
-status=0
-for f; do
-    echo "# bats: $f"
-    start=$SECONDS
-    timeout --kill-after=10 "$file_timeout" bats --tap "$f"
+run_file() {
+    local start=$SECONDS rc
+    echo "# bats: $1"
+    timeout --kill-after=10 "$file_timeout" bats --tap "$1" 2>&1
     rc=$?
-    echo "# bats: $f took $((SECONDS - start))s in the VM"
+    echo "# bats: $1 took $((SECONDS - start))s in the VM"
     case $rc in
     0) ;;
-    124 | 137) echo "not ok 1 - $f timed out after ${file_timeout}s"; status=1 ;;
-    *) status=1 ;;
+    124 | 137) echo "not ok 1 - $1 timed out after ${file_timeout}s" ;;
     esac
+    return $rc
+}
+
+jobs=${HULL_VM_JOBS:-$(nproc)}
+status=0
+declare -A file_of=()
+# finish_one: waits for any running file, prints its TAP, notes a failure.
+finish_one() {
+    local pid
+    wait -n -p pid
+    local rc=$?
+    [ "$rc" = 0 ] || status=1
+    cat "$out_dir/${file_of[$pid]//\//_}"
+    unset "file_of[$pid]"
+}
+for f; do
+    [ ${#file_of[@]} -lt "$jobs" ] || finish_one
+    run_file "$f" >"$out_dir/${f//\//_}" &
+    file_of[$!]=$f
 done
+while [ ${#file_of[@]} -gt 0 ]; do finish_one; done
 exit $status

@@ -78,7 +78,7 @@ host_tsc_khz() {
 run_dir=$(mktemp -d "${TMPDIR:-/tmp}/hull-vm.XXXXXX") || exit 125
 share=$run_dir/share
 mkdir -p "$share"
-qemu_pid= out_relay= err_relay=
+qemu_pid='' out_relay='' err_relay=''
 cleanup() {
     if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then
         kill -KILL "$qemu_pid" 2>/dev/null
