@@ -10,7 +10,7 @@ DEB_RUNTIME := busybox-static iproute2 util-linux procps kmod
 DEB_TEST := bats jq python3-jsonschema time bc runc crun umoci skopeo podman conmon containerd containernetworking-plugins hyperfine qemu-system-x86 cpio zstd e2fsprogs
 DEB_ALL := $(DEB_BUILD) $(DEB_RUNTIME) $(DEB_TEST) $(DEB_EXTRA)
 
-.PHONY: all deps build demo check clean bench
+.PHONY: all deps build demo check clean bench bench-engine
 
 all: build
 
@@ -39,6 +39,9 @@ check: deps build
 
 bench: deps build
 	./bench/run.sh
+
+bench-engine: deps build
+	./bench/engine.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -385,29 +385,50 @@ int cmd_kill(int argc, char **argv)
 int cmd_inspect(int argc, char **argv)
 {
     enum { OPT_ISOLATION = 1000 };
-    static const struct option longopts[] = {
-        {"isolation", no_argument, NULL, OPT_ISOLATION}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"isolation", no_argument, NULL, OPT_ISOLATION},
+                                             {"format", required_argument, NULL, 'f'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     bool isolation = false;
+    const char *format = NULL;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        if (c == 'h') {
-            printf("Usage:  hull inspect [--isolation] CONTAINER...\n\n"
+    while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            printf("Usage:  hull inspect [--isolation] [--format table|json] CONTAINER...\n\n"
                    "Container details as JSON (docker's shape)\n\n"
                    "      --isolation   a readable report of what isolates the container: namespaces,\n"
-                   "                    cgroup limits, capabilities, seccomp, root filesystem and mounts\n");
+                   "                    cgroup limits, capabilities, seccomp, root filesystem and mounts\n"
+                   "  -f, --format      json (with --isolation: the report as JSON; table: as text)\n");
             return 0;
-        }
-        if (c == OPT_ISOLATION) {
+        case OPT_ISOLATION:
             isolation = true;
-            continue;
+            break;
+        case 'f':
+            format = optarg;
+            break;
+        default:
+            return engine_usage_error("inspect", "unknown option \"%s\"", argv[optind - 1]);
         }
-        return engine_usage_error("inspect", "unknown option \"%s\"", argv[optind - 1]);
     }
     if (optind >= argc)
         return engine_usage_error("inspect", "requires at least 1 argument");
-    if (isolation)
-        return engine_inspect_isolation(argc - optind, argv + optind);
+    if (isolation) {
+        /* engine_inspect_isolation parses its own --format among the names */
+        cleanup_free char **args = xmalloc0((size_t)(argc - optind + 3) * sizeof *args);
+        int n = 0;
+        if (format) {
+            args[n++] = "--format";
+            args[n++] = (char *)format;
+        }
+        for (int i = optind; i < argc; i++)
+            args[n++] = argv[i];
+        return engine_inspect_isolation(n, args);
+    }
+    if (format && strcmp(format, "json"))
+        return engine_usage_error("inspect", "invalid --format \"%s\": only json (Go templates are not supported)",
+                                  format);
     struct json_object *out = json_object_new_array();
     int ret = 0;
     for (int i = optind; i < argc; i++) {

@@ -1,0 +1,123 @@
+#!/bin/bash
+# bench/engine.sh: `hull run --rm busybox true` against `podman run --rm` with
+# crun and with runc, side by side in one hyperfine run, then the ratios; and
+# the RSS of the per-container monitor of a detached container (hull's own
+# monitor against podman's conmon).  Not part of the test suite.
+#
+#   bench/engine.sh            (RUNS=30 by default; HULL_ENGINE=... to pick a binary)
+#
+# The same busybox image for everybody: the docker-archive built offline by
+# tests/engine/make-busybox-image.sh, loaded into a private hull store and a
+# private podman store (--root/--runroot under a temp dir: the host's podman
+# store is never touched).  --network none for both.  podman runs without
+# systemd here: --cgroup-manager cgroupfs, --events-backend file.
+#
+# crun 1.8 refuses this host's hybrid cgroup layout ("cgroups in hybrid mode
+# not supported"), so, as bench/run.sh does, everything runs inside one
+# private mount namespace with /sys/fs/cgroup/unified unmounted: all three see
+# plain cgroup v1, and the comparison is fair.
+#
+# podman asks for RLIMIT_NOFILE and RLIMIT_NPROC of 1048576 by default, above
+# this host's hard limits (and nothing here has CAP_SYS_RESOURCE): --ulimit
+# sets both to 1024 so podman's containers can start at all.  hull sets no
+# rlimit unless asked (docker's behaviour).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BUILD=${BUILD:-build}
+HULL=${HULL_ENGINE:-$ROOT/$BUILD/hull}
+[ -x "$HULL" ] || HULL=$ROOT/$BUILD/src/engine/hull
+[ -x "$HULL" ] || { echo "bench/engine: build the engine first (make build)" >&2; exit 1; }
+command -v hyperfine >/dev/null || { echo "bench/engine: hyperfine is not installed" >&2; exit 1; }
+RUNS=${RUNS:-30}
+
+if [ "${HULL_BENCH_INNER:-}" != 1 ]; then
+    exec unshare -m --propagation private env HULL_BENCH_INNER=1 "$0" "$@"
+fi
+if mountpoint -q /sys/fs/cgroup/unified 2>/dev/null; then
+    umount /sys/fs/cgroup/unified
+fi
+
+# podman refuses long --runroot paths: keep the work dir short
+work=$(mktemp -d /tmp/hull-ebench.XXXXXX)
+hull=("$HULL" --root "$work/h/root" --runroot "$work/h/run")
+pod=(podman --root "$work/p/root" --runroot "$work/p/run" --cgroup-manager cgroupfs --events-backend file)
+have_podman=false
+command -v podman >/dev/null && have_podman=true
+cleanup() {
+    for id in $("${hull[@]}" ps -aq 2>/dev/null); do "${hull[@]}" rm -f "$id" >/dev/null 2>&1 || true; done
+    if $have_podman; then
+        "${pod[@]}" rm -af -t 0 >/dev/null 2>&1 || true
+        "${pod[@]}" system reset -f >/dev/null 2>&1 || true
+    fi
+    grep -o " $work[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "# the busybox image (tests/engine/make-busybox-image.sh) in $work"
+"$ROOT/tests/engine/make-busybox-image.sh" "$work/img" >/dev/null
+archive=$work/img/busybox-docker.tar
+"${hull[@]}" load -q -i "$archive" >/dev/null
+hull_image=busybox:docker
+run_flags=(--rm --network none)
+pod_run=(run "${run_flags[@]}" --ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
+
+cmds=(-n "hull" "${hull[*]} run ${run_flags[*]} $hull_image true")
+podmans=()
+if $have_podman; then
+    "${pod[@]}" load -q -i "$archive" >/dev/null
+    for rt in crun runc; do
+        command -v $rt >/dev/null || continue
+        podmans+=("$rt")
+        cmds+=(-n "podman+$rt" "${pod[*]} --runtime $(command -v $rt) ${pod_run[*]} localhost/$hull_image true")
+    done
+fi
+
+# correctness first: every command runs the container and exits 0
+for ((i = 1; i < ${#cmds[@]}; i += 3)); do
+    name=${cmds[i]} cmd=${cmds[i + 1]}
+    if ! $cmd >"$work/out" 2>&1; then
+        echo "bench/engine: $name cannot run busybox here: $(head -c 400 "$work/out")" >&2
+        exit 1
+    fi
+done
+
+# a shared machine: say how busy it was, ratios from a loaded one are not comparable
+echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"
+echo "# hull run --rm vs podman run --rm ($RUNS runs each)"
+hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$work/run.json" "${cmds[@]}" >&2
+
+echo
+printf '%-14s %12s %12s\n' command "median ms" "mean ms"
+jq -r '.results[] | [.command, (.median * 1000), (.mean * 1000)] | @tsv' "$work/run.json" |
+    while IFS=$'\t' read -r name med mean; do printf '%-14s %12.1f %12.1f\n' "$name" "$med" "$mean"; done
+hull_median=$(jq -r '.results[] | select(.command == "hull") | .median' "$work/run.json")
+for rt in "${podmans[@]}"; do
+    pm=$(jq -r --arg n "podman+$rt" '.results[] | select(.command == $n) | .median' "$work/run.json")
+    printf 'podman+%s / hull median ratio: %.1fx (goal: >= 20x)\n' "$rt" "$(echo "$pm / $hull_median" | bc -l)"
+done
+
+echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# The monitor's RSS: the parent of the container's init is the process that
+# waits for it (hull's monitor; podman's conmon).
+vmrss() { awk '$1 == "VmRSS:" {print $2}' "/proc/$1/status"; }
+ppid_of() { awk '$1 == "PPid:" {print $2}' "/proc/$1/status"; }
+echo
+echo "# RSS of the monitor of a detached container (VmRSS of the init's parent, KiB)"
+"${hull[@]}" run -d --name rss --network none "$hull_image" sleep 1000 >/dev/null
+sleep 0.5
+init=$("${hull[@]}" inspect rss | jq -r '.[0].State.Pid')
+mon=$(ppid_of "$init")
+printf '%-28s pid %-7s %-16s %6s KiB (goal: <= 300 KiB)\n' "hull monitor" "$mon" "$(cat "/proc/$mon/comm")" "$(vmrss "$mon")"
+if $have_podman && [ ${#podmans[@]} -gt 0 ]; then
+    "${pod[@]}" --runtime "$(command -v "${podmans[0]}")" run -d --name rss --network none \
+        --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "localhost/$hull_image" sleep 1000 >/dev/null
+    sleep 0.5
+    pinit=$("${pod[@]}" inspect rss --format '{{.State.Pid}}')
+    conmon=$(ppid_of "$pinit")
+    printf '%-28s pid %-7s %-16s %6s KiB\n' "podman's conmon (${podmans[0]})" "$conmon" "$(cat "/proc/$conmon/comm")" "$(vmrss "$conmon")"
+    "${pod[@]}" rm -f -t 0 rss >/dev/null 2>&1 || true
+fi
+"${hull[@]}" rm -f rss >/dev/null
