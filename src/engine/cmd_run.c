@@ -316,7 +316,7 @@ static int create_container(struct run_flags *f, const char *image_ref, char id[
     f->rc.resolv_conf_path = f->etc.resolv_conf;
     if (engine_spec_build(config, &f->rc, hostname, rootfs, &spec_json, err) < 0)
         goto fail;
-    if (write_file_atomic(config_path, spec_json, strlen(spec_json), 0600, err) < 0)
+    if (write_file_replace(config_path, spec_json, strlen(spec_json), 0600, err) < 0)
         goto fail;
     struct engine_record_input in = {
         .id = id,

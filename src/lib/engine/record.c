@@ -79,7 +79,7 @@ int engine_record_save(const char *root, const char *id, struct json_object *rec
 {
     cleanup_free char *path = xasprintf("%s/containers/%s/record.json", root, id);
     const char *text = json_object_to_json_string_ext(rec, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-    return write_file_atomic(path, text, strlen(text), 0600, err);
+    return write_file_replace(path, text, strlen(text), 0600, err);
 }
 
 static int cmp_str(const void *a, const void *b)

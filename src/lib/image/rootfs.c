@@ -105,7 +105,7 @@ static int write_kind(const char *container_dir, enum image_rootfs_kind kind, st
 {
     cleanup_free char *path = xasprintf("%s/%s", container_dir, KIND_FILE);
     const char *text = kind == IMAGE_ROOTFS_OVERLAY ? "overlay\n" : "copy\n";
-    return write_file_atomic(path, text, strlen(text), 0600, err);
+    return write_file_replace(path, text, strlen(text), 0600, err);
 }
 
 static void remove_partial(const char *container_dir)

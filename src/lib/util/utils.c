@@ -170,13 +170,14 @@ int write_file(const char *path, const char *data, size_t len, struct hull_error
     return write_file_at(AT_FDCWD, path, data, len, err);
 }
 
-int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode, struct hull_error **err)
+static int replace_file(const char *path, const char *data, size_t len, mode_t mode, bool durable,
+                        struct hull_error **err)
 {
     cleanup_free char *tmp = xasprintf("%s.tmp-%d", path, getpid());
     cleanup_close int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
     if (fd < 0)
         return hull_error_set(err, errno, "create %s", tmp);
-    if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+    if (write_all(fd, data, len) < 0 || (durable && fsync(fd) < 0)) {
         int saved = errno;
         unlink(tmp);
         return hull_error_set(err, saved, "write %s", tmp);
@@ -187,6 +188,16 @@ int write_file_atomic(const char *path, const char *data, size_t len, mode_t mod
         return hull_error_set(err, saved, "rename %s to %s", tmp, path);
     }
     return 0;
+}
+
+int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode, struct hull_error **err)
+{
+    return replace_file(path, data, len, mode, true, err);
+}
+
+int write_file_replace(const char *path, const char *data, size_t len, mode_t mode, struct hull_error **err)
+{
+    return replace_file(path, data, len, mode, false, err);
 }
 
 int mkdir_p(const char *path, mode_t mode, struct hull_error **err)

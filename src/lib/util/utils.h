@@ -42,8 +42,14 @@ int read_file(const char *path, char **out, size_t *len_out, struct hull_error *
 int read_file_at(int dirfd, const char *path, char **out, size_t *len_out, struct hull_error **err);
 int write_file(const char *path, const char *data, size_t len, struct hull_error **err);
 int write_file_at(int dirfd, const char *path, const char *data, size_t len, struct hull_error **err);
-/* Writes to path.tmp-PID then renames, so readers never see a half file. */
+/* Writes to path.tmp-PID, fsyncs, then renames, so readers never see a half
+ * file and a crash leaves the old or the new content. */
 int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode, struct hull_error **err);
+/* The same without the fsync: for files about things that do not survive a
+ * reboot anyway (a container's record, config and generated /etc files: its
+ * processes, mounts and cgroups are gone after a crash).  An fsync on a busy
+ * disk costs milliseconds, several times per `hull run`. */
+int write_file_replace(const char *path, const char *data, size_t len, mode_t mode, struct hull_error **err);
 
 int mkdir_p(const char *path, mode_t mode, struct hull_error **err);
 /* Recursively removes a directory tree (does not cross mount points). */
