@@ -16,6 +16,7 @@
 #include "container/container.h"
 #include "engine.h"
 #include "engine/lifecycle.h"
+#include "engine/manage.h"
 #include "engine/record.h"
 #include "util/utils.h"
 
@@ -53,15 +54,22 @@ static int state_int(struct json_object *rec, const char *key)
     return json_object_get_int(engine_json_path(rec, "State", key));
 }
 
-/* docker's STATUS column: "Up 5 seconds", "Exited (0) 2 minutes ago", "Created". */
+/* Running, or paused (the init lives, its cgroup is frozen). */
+static bool is_live(const char *status)
+{
+    return !strcmp(status, "running") || !strcmp(status, "paused");
+}
+
+/* docker's STATUS column: "Up 5 seconds", "Up 5 seconds (Paused)", "Exited (0) 2 minutes ago", "Created". */
 static char *status_text(struct json_object *rec)
 {
     const char *st = state_str(rec, "Status");
-    if (!strcmp(st, "running")) {
-        char *s = xasprintf("Up %s", human_since(parse_time(state_str(rec, "StartedAt"))));
+    if (is_live(st)) {
+        char *s = xasprintf("Up %s%s", human_since(parse_time(state_str(rec, "StartedAt"))),
+                            strcmp(st, "paused") ? "" : " (Paused)");
         char *ago = strstr(s, " ago");
         if (ago)
-            *ago = '\0';
+            memmove(ago, ago + 4, strlen(ago + 4) + 1);
         return s;
     }
     if (!strcmp(st, "exited"))
@@ -143,7 +151,7 @@ int cmd_ps(int argc, char **argv)
         if (engine_record_load(g_engine.root, ids[i], &rec, NULL) < 0)
             continue; /* removed meanwhile */
         engine_record_refresh(g_engine.runroot, ids[i], rec);
-        if (!all && strcmp(state_str(rec, "Status"), "running")) {
+        if (!all && !is_live(state_str(rec, "Status"))) {
             json_object_put(rec);
             continue;
         }
@@ -260,7 +268,7 @@ static bool wait_exited(const char *id, int timeout_ms)
         struct json_object *rec = NULL;
         if (engine_record_load(g_engine.root, id, &rec, NULL) < 0)
             return true; /* removed (--rm) */
-        bool running = !strcmp(state_str(rec, "Status"), "running");
+        bool running = is_live(state_str(rec, "Status"));
         json_object_put(rec);
         if (!running)
             return true;
@@ -268,6 +276,21 @@ static bool wait_exited(const char *id, int timeout_ms)
             return false;
         usleep(50 * 1000);
     }
+}
+
+/* A frozen process (cgroup v1 freezer) does not act on a signal, not even
+ * SIGKILL, until it is thawed: after signalling a paused container, thaw
+ * it, as docker does. */
+static void thaw_if_paused(const char *id)
+{
+    struct json_object *rec = NULL;
+    if (engine_record_load(g_engine.root, id, &rec, NULL) < 0)
+        return;
+    bool paused = !strcmp(state_str(rec, "Status"), "paused");
+    json_object_put(rec);
+    cleanup_error struct hull_error *err = NULL;
+    if (paused)
+        engine_container_pause(g_engine.root, g_engine.runroot, id, false, &err);
 }
 
 /* Config.StopSignal (--stop-signal or the image's StopSignal), else SIGTERM. */
@@ -294,6 +317,7 @@ static int stop_one(const char *id, void *data)
         engine_error(err);
         return -1;
     }
+    thaw_if_paused(id);
     for (int waited = 0; waited < timeout * 1000 && engine_container_running(g_engine.runroot, id); waited += 50)
         usleep(50 * 1000);
     if (engine_container_running(g_engine.runroot, id)) {
@@ -353,6 +377,7 @@ static int kill_one(const char *id, void *data)
         engine_error(err);
         return -1;
     }
+    thaw_if_paused(id);
     return 0;
 }
 

@@ -1,18 +1,237 @@
-/* hull start, pause, unpause, wait, top, stats, container, system (being written). */
-#include "engine.h"
+/* hull container SUBCOMMAND (docker's management command: the container
+ * commands under one name, plus prune) and hull system df. */
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
-#define NOT_YET(fn, name)                                                                                              \
-    int fn(int argc, char **argv)                                                                                      \
-    {                                                                                                                  \
-        (void)argc;                                                                                                    \
-        (void)argv;                                                                                                    \
-        return engine_error_fmt(name " is not implemented yet");                                                      \
+#include "engine.h"
+#include "engine/disk_usage.h"
+#include "engine/lifecycle.h"
+#include "engine/record.h"
+#include "util/utils.h"
+
+/* go-units' HumanSize, as prune and df print sizes: 4 significant digits, decimal. */
+static char *size4(uint64_t bytes)
+{
+    static const char *const units[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
+    double v = (double)bytes;
+    size_t u = 0;
+    while (v >= 1000.0 && u < ARRAY_SIZE(units) - 1) {
+        v /= 1000.0;
+        u++;
     }
-NOT_YET(cmd_start, "start")
-NOT_YET(cmd_pause, "pause")
-NOT_YET(cmd_unpause, "unpause")
-NOT_YET(cmd_wait, "wait")
-NOT_YET(cmd_top, "top")
-NOT_YET(cmd_stats, "stats")
-NOT_YET(cmd_container, "container")
-NOT_YET(cmd_system, "system")
+    return xasprintf("%.4g%s", v, units[u]);
+}
+
+/* ---- container prune ---- */
+
+static bool confirmed(void)
+{
+    printf("WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ");
+    fflush(stdout);
+    char line[64];
+    if (!fgets(line, sizeof line, stdin))
+        return false;
+    line[strcspn(line, "\r\n")] = '\0';
+    return !strcasecmp(line, "y") || !strcasecmp(line, "yes");
+}
+
+static int cmd_container_prune(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"force", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    bool force = false;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "fh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            force = true;
+            break;
+        case 'h':
+            printf("Usage:  hull container prune [-f]\n\nRemove all stopped containers\n\n"
+                   "  -f, --force   do not prompt for confirmation\n");
+            return 0;
+        default:
+            return engine_usage_error("container prune", "unknown option \"%s\"", argv[optind - 1]);
+        }
+    }
+    if (optind != argc)
+        return engine_usage_error("container prune", "accepts no arguments");
+    uint64_t reclaimed = 0;
+    int ret = 0;
+    if (force || confirmed()) {
+        cleanup_error struct hull_error *err = NULL;
+        cleanup_strv char **ids = NULL;
+        if (engine_record_list(g_engine.root, &ids, &err) < 0)
+            return engine_error(err);
+        bool header = false;
+        for (char **id = ids; *id; id++) {
+            if (engine_container_running(g_engine.runroot, *id))
+                continue;
+            uint64_t size = engine_container_size(g_engine.root, *id);
+            cleanup_error struct hull_error *e = NULL;
+            /* Not forced: a container that started meanwhile is refused, not killed. */
+            if (engine_container_remove(g_engine.root, g_engine.runroot, *id, false, &e) < 0) {
+                engine_error(e);
+                ret = 1;
+                continue;
+            }
+            if (!header)
+                printf("Deleted Containers:\n");
+            header = true;
+            printf("%s\n", *id);
+            reclaimed += size;
+        }
+        if (header)
+            printf("\n");
+    }
+    cleanup_free char *total = size4(reclaimed);
+    printf("Total reclaimed space: %s\n", total);
+    return ret;
+}
+
+/* ---- container ---- */
+
+static int cmd_container_help(int argc, char **argv);
+
+static const struct engine_command container_commands[] = {
+    {"exec", cmd_exec, "run a command in a running container"},
+    {"inspect", cmd_inspect, "show container details as JSON"},
+    {"kill", cmd_kill, "send a signal to running containers"},
+    {"logs", cmd_logs, "print the output of a container"},
+    {"ls", cmd_ps, "list containers"},
+    {"list", cmd_ps, NULL},
+    {"ps", cmd_ps, NULL},
+    {"pause", cmd_pause, "pause all processes of containers"},
+    {"prune", cmd_container_prune, "remove all stopped containers"},
+    {"rm", cmd_rm, "remove containers"},
+    {"remove", cmd_rm, NULL},
+    {"run", cmd_run, "create and run a container from an image"},
+    {"start", cmd_start, "start stopped containers"},
+    {"stats", cmd_stats, "live resource usage of containers"},
+    {"stop", cmd_stop, "stop running containers"},
+    {"top", cmd_top, "show the processes of a container"},
+    {"unpause", cmd_unpause, "unpause all processes of containers"},
+    {"wait", cmd_wait, "block until containers stop, print their exit codes"},
+    {"--help", cmd_container_help, NULL},
+    {"-h", cmd_container_help, NULL},
+    {NULL, NULL, NULL},
+};
+
+static int cmd_container_help(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("Usage:  hull container COMMAND\n\nManage containers\n\nCommands:\n");
+    for (const struct engine_command *c = container_commands; c->name; c++)
+        if (c->help)
+            printf("  %-10s %s\n", c->name, c->help);
+    printf("\nRun 'hull container COMMAND --help' for more information on a command.\n");
+    return 0;
+}
+
+int cmd_container(int argc, char **argv)
+{
+    if (argc < 2)
+        return cmd_container_help(argc, argv);
+    return engine_dispatch(container_commands, "container", argc - 1, argv + 1);
+}
+
+/* ---- system df ---- */
+
+static char *reclaimable_text(uint64_t reclaimable, uint64_t size)
+{
+    cleanup_free char *r = size4(reclaimable);
+    if (size == 0)
+        return steal_pointer(&r);
+    return xasprintf("%s (%llu%%)", r, (unsigned long long)(reclaimable * 100 / size));
+}
+
+static int cmd_system_df(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, 'F'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    bool json = false;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'F':
+            if (!parse_format("system df", optarg, &json))
+                return 125;
+            break;
+        case 'h':
+            printf("Usage:  hull system df [--format table|json]\n\nDisk space used by images and containers\n");
+            return 0;
+        default:
+            return engine_usage_error("system df", "unknown option \"%s\"", argv[optind - 1]);
+        }
+    }
+    if (optind != argc)
+        return engine_usage_error("system df", "accepts no arguments");
+    cleanup_error struct hull_error *err = NULL;
+    struct engine_disk_usage du;
+    if (engine_disk_usage(g_engine.root, g_engine.runroot, &du, &err) < 0)
+        return engine_error(err);
+    const struct {
+        const char *type;
+        struct engine_usage_row row;
+    } rows[] = {
+        {"Images", du.images},
+        {"Containers", du.containers},
+        {"Local Volumes", {0}}, /* no volumes yet: -v binds are the host's */
+        {"Build Cache", {0}},
+    };
+    static const char *const headers[] = {"TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"};
+    struct table *t = json ? NULL : table_new(ARRAY_SIZE(headers), headers);
+    for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+        const struct engine_usage_row *r = &rows[i].row;
+        cleanup_free char *total = xasprintf("%llu", (unsigned long long)r->total);
+        cleanup_free char *active = xasprintf("%llu", (unsigned long long)r->active);
+        cleanup_free char *size = size4(r->size);
+        cleanup_free char *reclaimable = reclaimable_text(r->reclaimable, r->size);
+        if (json) {
+            struct json_object *o = json_object_new_object();
+            json_object_object_add(o, "Active", json_object_new_string(active));
+            json_object_object_add(o, "Reclaimable", json_object_new_string(reclaimable));
+            json_object_object_add(o, "Size", json_object_new_string(size));
+            json_object_object_add(o, "TotalCount", json_object_new_string(total));
+            json_object_object_add(o, "Type", json_object_new_string(rows[i].type));
+            printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+            json_object_put(o);
+            continue;
+        }
+        const char *cells[] = {rows[i].type, total, active, size, reclaimable};
+        table_add(t, cells);
+    }
+    if (t) {
+        table_print(t);
+        table_free(t);
+    }
+    return 0;
+}
+
+static int cmd_system_help(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("Usage:  hull system COMMAND\n\nCommands:\n  df         show disk usage\n");
+    return 0;
+}
+
+int cmd_system(int argc, char **argv)
+{
+    static const struct engine_command system_commands[] = {
+        {"df", cmd_system_df, "show disk usage"},
+        {"--help", cmd_system_help, NULL},
+        {"-h", cmd_system_help, NULL},
+        {NULL, NULL, NULL},
+    };
+    if (argc < 2)
+        return cmd_system_help(argc, argv);
+    return engine_dispatch(system_commands, "system", argc - 1, argv + 1);
+}

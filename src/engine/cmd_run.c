@@ -328,6 +328,7 @@ static int create_container(struct run_flags *f, const char *image_ref, char id[
         .image_config = config,
         .rc = &f->rc,
         .detach = f->detach,
+        .interactive = f->interactive,
         .auto_remove = f->auto_remove,
     };
     struct json_object *rec = engine_record_build(&in);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "engine_spec.h"
+#include "user.h"
 #include "spec/spec.h"
 #include "util/utils.h"
 
@@ -158,90 +159,22 @@ static const char *image_string(struct json_object *image_cfg, const char *key)
     return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
 
-/* Opens PATH inside rootfs as if rootfs were /: a symlinked /etc/passwd in
- * an image must not make us read the host's. */
-static FILE *open_in_rootfs(const char *rootfs, const char *path)
-{
-    cleanup_close int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (rootfd < 0)
-        return NULL;
-    struct open_how how = {.flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
-    int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
-    if (fd < 0)
-        return NULL;
-    FILE *f = fdopen(fd, "r");
-    if (!f)
-        close(fd);
-    return f;
-}
-
-/* Looks NAME (or a number, for its primary group) up in /etc/passwd (field
- * count 7) or /etc/group (4) of the rootfs: returns the id, -1 when absent. */
-static long long lookup_db(const char *rootfs, const char *file, const char *name, long long *gid_out)
-{
-    cleanup_file FILE *f = open_in_rootfs(rootfs, file);
-    if (!f)
-        return -1;
-    cleanup_free char *line = NULL;
-    size_t cap = 0;
-    while (getline(&line, &cap, f) > 0) {
-        line[strcspn(line, "\n")] = '\0';
-        char *fields[4] = {NULL};
-        char *p = line;
-        for (size_t i = 0; i < ARRAY_SIZE(fields) && p; i++) {
-            fields[i] = p;
-            p = strchr(p, ':');
-            if (p)
-                *p++ = '\0';
-        }
-        if (!fields[2])
-            continue;
-        if (!strcmp(fields[0], name) || !strcmp(fields[2], name)) {
-            int64_t id, gid;
-            if (!parse_int64(fields[2], &id))
-                continue;
-            if (gid_out && fields[3] && parse_int64(fields[3], &gid))
-                *gid_out = gid;
-            return id;
-        }
-    }
-    return -1;
-}
-
+/* -u / the image's User, looked up in the image's own /etc/passwd and
+ * /etc/group (user.h: docker's rules, supplementary groups included). */
 static int resolve_user(const char *spec_user, const char *rootfs, struct json_object *user, struct hull_error **err)
 {
-    cleanup_free char *copy = xstrdup(spec_user);
-    char *group = strchr(copy, ':');
-    if (group)
-        *group++ = '\0';
-    int64_t uid;
-    long long gid = 0;
-    if (parse_int64(copy, &uid)) {
-        if (uid < 0 || uid > UINT32_MAX - 1)
-            return hull_error_set(err, 0, "invalid user \"%s\": uid out of range", spec_user);
-        lookup_db(rootfs, "/etc/passwd", copy, &gid); /* a known uid brings its primary group */
-    } else {
-        long long found = lookup_db(rootfs, "/etc/passwd", copy, &gid);
-        if (found < 0)
-            return hull_error_set(err, 0, "invalid user \"%s\": no user \"%s\" in the image's /etc/passwd", spec_user,
-                                  copy);
-        uid = found;
+    struct engine_user u = {0};
+    if (engine_user_resolve(rootfs, spec_user, &u, err) < 0)
+        return -1;
+    json_object_object_add(user, "uid", json_object_new_int64(u.uid));
+    json_object_object_add(user, "gid", json_object_new_int64(u.gid));
+    if (u.n_groups > 0) {
+        struct json_object *groups = json_object_new_array();
+        for (size_t i = 0; i < u.n_groups; i++)
+            json_object_array_add(groups, json_object_new_int64(u.groups[i]));
+        json_object_object_add(user, "additionalGids", groups);
     }
-    if (group && *group) {
-        int64_t g;
-        if (parse_int64(group, &g)) {
-            if (g < 0 || g > UINT32_MAX - 1)
-                return hull_error_set(err, 0, "invalid user \"%s\": gid out of range", spec_user);
-            gid = g;
-        } else {
-            gid = lookup_db(rootfs, "/etc/group", group, NULL);
-            if (gid < 0)
-                return hull_error_set(err, 0, "invalid user \"%s\": no group \"%s\" in the image's /etc/group",
-                                      spec_user, group);
-        }
-    }
-    json_object_object_add(user, "uid", json_object_new_int64(uid));
-    json_object_object_add(user, "gid", json_object_new_int64(gid));
+    engine_user_clear(&u);
     return 0;
 }
 

@@ -242,10 +242,13 @@ bool engine_container_running(const char *runroot, const char *id)
 void engine_record_refresh(const char *runroot, const char *id, struct json_object *rec)
 {
     struct json_object *state = engine_json_path(rec, "State", NULL);
-    if (!state || strcmp(engine_json_str(state, "Status"), "running") || engine_container_running(runroot, id))
+    const char *status = engine_json_str(state, "Status");
+    /* paused = running with a frozen cgroup (engine_record_set_paused) */
+    if (!state || (strcmp(status, "running") && strcmp(status, "paused")) || engine_container_running(runroot, id))
         return;
     json_object_object_add(state, "Status", json_object_new_string("exited"));
     json_object_object_add(state, "Running", json_object_new_boolean(false));
+    json_object_object_add(state, "Paused", json_object_new_boolean(false));
     json_object_object_add(state, "Pid", json_object_new_int(0));
 }
 

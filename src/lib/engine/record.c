@@ -194,6 +194,11 @@ bool engine_record_name_in_use(const char *root, const char *name)
 static int set_state(const char *root, const char *id, bool running, int value, bool oom_killed,
                      struct hull_error **err)
 {
+    /* Removed meanwhile (`hull rm -f`, --rm): do not make ROOT/containers
+     * and its lock again for a container that no longer exists. */
+    cleanup_free char *dir = engine_container_dir(root, id);
+    if (access(dir, F_OK) < 0)
+        return hull_error_set(err, errno, "container %.12s", id);
     cleanup_close int lock = -1;
     if (engine_records_lock(root, &lock, err) < 0)
         return -1;
@@ -213,6 +218,7 @@ static int set_state(const char *root, const char *id, bool running, int value, 
     if (running) {
         json_object_object_add(state, "StartedAt", json_object_new_string(now));
         json_object_object_add(state, "OOMKilled", json_object_new_boolean(false));
+        json_object_object_add(state, "ExitCode", json_object_new_int(0)); /* a restart: docker resets it */
     } else {
         json_object_object_add(state, "ExitCode", json_object_new_int(value));
         json_object_object_add(state, "OOMKilled", json_object_new_boolean(oom_killed));

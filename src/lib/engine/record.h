@@ -71,7 +71,7 @@ struct engine_record_input {
     const char *spec_json; /* the generated config.json */
     const char *image_config;
     const struct engine_run_config *rc;
-    bool detach, auto_remove;
+    bool detach, auto_remove, interactive;
 };
 
 /* The record of a new container (State "created"), in `docker inspect`'s shape. */

@@ -119,6 +119,7 @@ struct json_object *engine_record_build(const struct engine_record_input *in)
         json_object_object_add(config, "StopSignal", json_object_new_string(stop_signal));
     json_object_put(image_cfg);
     json_object_object_add(config, "Tty", json_object_new_boolean(in->rc->tty));
+    json_object_object_add(config, "OpenStdin", json_object_new_boolean(in->interactive));
     json_object_object_add(config, "Env", json_copy(engine_json_path(process, "env", NULL)));
     json_object_object_add(config, "Cmd", json_copy(args));
     json_object_object_add(config, "Image", json_object_new_string(in->image_ref));

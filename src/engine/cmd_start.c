@@ -1,0 +1,193 @@
+/* hull start, pause, unpause, wait: the state changes of an existing
+ * container (engine/manage.h does the work).  Like docker, each takes several
+ * containers, prints each one that worked (wait: its exit code) and exits 1
+ * when any failed, after trying all of them. */
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "engine.h"
+#include "engine/lifecycle.h"
+#include "engine/manage.h"
+#include "engine/record.h"
+#include "util/utils.h"
+
+static bool json_bool_at(struct json_object *rec, const char *a, const char *b)
+{
+    return json_object_get_boolean(engine_json_path(rec, a, b));
+}
+
+/* Starts one stopped container again; *code gets its exit code with attach. */
+static int start_one(const char *text, bool attach, int *code)
+{
+    cleanup_free char *id = NULL;
+    struct json_object *rec = engine_find_container(text, &id);
+    if (!rec)
+        return -1;
+    const char *status = engine_json_str(engine_json_path(rec, "State", NULL), "Status");
+    bool live = !strcmp(status, "running") || !strcmp(status, "paused");
+    struct engine_lifecycle l = {
+        .root = g_engine.root,
+        .runroot = g_engine.runroot,
+        .id = id,
+        .auto_remove = json_bool_at(rec, "HostConfig", "AutoRemove"),
+        .tty = json_bool_at(rec, "Config", "Tty"),
+        /* docker's Config.OpenStdin (run -i): a detached start keeps stdin open again */
+        .interactive = json_bool_at(rec, "Config", "OpenStdin"),
+    };
+    json_object_put(rec);
+    if (live) {
+        if (attach) {
+            engine_error_fmt("container %.12s is already running: hull cannot attach to it (use hull logs -f)", id);
+            return -1;
+        }
+        return 0; /* docker: starting a running container is a no-op */
+    }
+    cleanup_error struct hull_error *err = NULL;
+    if (engine_container_prepare_restart(g_engine.root, g_engine.runroot, id, &err) < 0) {
+        engine_error(err);
+        return -1;
+    }
+    if (attach) {
+        if (engine_run_foreground(&l, code, &err) < 0) {
+            engine_error(err);
+            return -1;
+        }
+        return 0;
+    }
+    if (engine_run_detached(&l, &err) < 0) {
+        engine_error(err);
+        return -1;
+    }
+    return 0;
+}
+
+int cmd_start(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"attach", no_argument, NULL, 'a'},
+        {"interactive", no_argument, NULL, 'i'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    bool attach = false;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "aih", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'a':
+            attach = true;
+            break;
+        case 'i':
+            break; /* stdin is attached whenever -a is (as hull run does) */
+        case 'h':
+            printf("Usage:  hull start [-a] CONTAINER...\n\n"
+                   "Start stopped containers again, with the same root filesystem and config\n\n"
+                   "  -a, --attach        run in the foreground: output, signals and exit status\n"
+                   "                      are the container's, as with hull run\n");
+            return 0;
+        default:
+            return engine_usage_error("start", "unknown option \"%s\"", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return engine_usage_error("start", "requires at least 1 argument");
+    if (attach && argc - optind > 1)
+        return engine_error_fmt("you cannot start and attach multiple containers at once");
+    int ret = 0;
+    for (int i = optind; i < argc; i++) {
+        int code = 0;
+        if (start_one(argv[i], attach, &code) < 0) {
+            ret = 1;
+            continue;
+        }
+        if (attach)
+            return code;
+        printf("%s\n", argv[i]);
+        fflush(stdout);
+    }
+    return ret;
+}
+
+static int pause_command(const char *cmd, bool pause, int argc, char **argv)
+{
+    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        if (c == 'h') {
+            printf("Usage:  hull %s CONTAINER...\n\n%s all processes of the containers (cgroup freezer)\n", cmd,
+                   pause ? "Suspend" : "Resume");
+            return 0;
+        }
+        return engine_usage_error(cmd, "unknown option \"%s\"", argv[optind - 1]);
+    }
+    if (optind >= argc)
+        return engine_usage_error(cmd, "requires at least 1 argument");
+    int ret = 0;
+    for (int i = optind; i < argc; i++) {
+        cleanup_free char *id = NULL;
+        struct json_object *rec = engine_find_container(argv[i], &id);
+        if (!rec) {
+            ret = 1;
+            continue;
+        }
+        json_object_put(rec);
+        cleanup_error struct hull_error *err = NULL;
+        if (engine_container_pause(g_engine.root, g_engine.runroot, id, pause, &err) < 0) {
+            engine_error(err);
+            ret = 1;
+            continue;
+        }
+        printf("%s\n", argv[i]);
+        fflush(stdout); /* in order with the errors of the next ones */
+    }
+    return ret;
+}
+
+int cmd_pause(int argc, char **argv)
+{
+    return pause_command("pause", true, argc, argv);
+}
+
+int cmd_unpause(int argc, char **argv)
+{
+    return pause_command("unpause", false, argc, argv);
+}
+
+int cmd_wait(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        if (c == 'h') {
+            printf("Usage:  hull wait CONTAINER...\n\nBlock until the containers stop, then print their exit codes\n");
+            return 0;
+        }
+        return engine_usage_error("wait", "unknown option \"%s\"", argv[optind - 1]);
+    }
+    if (optind >= argc)
+        return engine_usage_error("wait", "requires at least 1 argument");
+    int ret = 0;
+    for (int i = optind; i < argc; i++) {
+        cleanup_free char *id = NULL;
+        struct json_object *rec = engine_find_container(argv[i], &id);
+        if (!rec) {
+            ret = 1;
+            continue;
+        }
+        json_object_put(rec);
+        cleanup_error struct hull_error *err = NULL;
+        int code;
+        if (engine_container_wait(g_engine.root, g_engine.runroot, id, &code, &err) < 0) {
+            engine_error(err);
+            ret = 1;
+            continue;
+        }
+        printf("%d\n", code);
+        fflush(stdout);
+    }
+    return ret;
+}

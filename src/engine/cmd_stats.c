@@ -1,0 +1,253 @@
+/* hull stats [--no-stream] [-a] [--format table|json] [CONTAINER...]: live
+ * resource use, docker's table (CONTAINER ID, NAME, CPU %, MEM USAGE / LIMIT,
+ * MEM %, NET I/O, BLOCK I/O, PIDS) and units (memory in binary units, I/O in
+ * decimal ones).  CPU % needs two samples, so the first figures come after
+ * one second, as with docker; without --no-stream the screen is redrawn every
+ * second until Ctrl-C.  Without names: every running container (-a: every
+ * container), looked up again at each refresh.  A container that is not
+ * running shows zeros.  The numbers come from engine/stats.h. */
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "engine/lifecycle.h"
+#include "engine/stats.h"
+#include "engine/record.h"
+#include "util/utils.h"
+
+struct stats_target {
+    char *id;
+    char *name; /* without the leading "/" */
+    char *arg;  /* what the user typed (docker's "Container" in JSON), or the short id */
+    bool have_prev;
+    struct engine_stats prev;
+};
+
+struct stats_opts {
+    bool all, no_stream, json, no_trunc;
+};
+
+static void targets_free(struct stats_target *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(t[i].id);
+        free(t[i].name);
+        free(t[i].arg);
+    }
+    free(t);
+}
+
+/* docker's units.BytesSize: binary units, 4 significant digits ("1.52MiB"). */
+static char *binary_size(uint64_t bytes)
+{
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    double v = (double)bytes;
+    size_t u = 0;
+    while (v >= 1024.0 && u < ARRAY_SIZE(units) - 1) {
+        v /= 1024.0;
+        u++;
+    }
+    return xasprintf("%.4g%s", v, units[u]);
+}
+
+static char *pair(const char *a, const char *b)
+{
+    return xasprintf("%s / %s", a, b);
+}
+
+static struct stats_target target_of(const char *id, struct json_object *rec, const char *arg)
+{
+    struct stats_target t = {0};
+    t.id = xstrdup(id);
+    t.name = xstrdup(engine_json_str(rec, "Name") + (engine_json_str(rec, "Name")[0] == '/'));
+    t.arg = arg ? xstrdup(arg) : xasprintf("%.12s", id);
+    return t;
+}
+
+/* Every (running, or with all every) container, keeping the previous
+ * samples of those already in old. */
+static struct stats_target *list_targets(bool all, struct stats_target *old, size_t n_old, size_t *n_out)
+{
+    cleanup_strv char **ids = NULL;
+    *n_out = 0;
+    if (engine_record_list(g_engine.root, &ids, NULL) < 0)
+        return NULL;
+    struct stats_target *t = xmalloc0((strv_length(ids) + 1) * sizeof *t);
+    size_t n = 0;
+    for (char **id = ids; *id; id++) {
+        struct json_object *rec = NULL;
+        if (engine_record_load(g_engine.root, *id, &rec, NULL) < 0)
+            continue;
+        engine_record_refresh(g_engine.runroot, *id, rec);
+        const char *status = engine_json_str(engine_json_path(rec, "State", NULL), "Status");
+        if (all || !strcmp(status, "running") || !strcmp(status, "paused")) {
+            t[n] = target_of(*id, rec, NULL);
+            for (size_t i = 0; i < n_old; i++) {
+                if (!strcmp(old[i].id, *id)) {
+                    t[n].have_prev = old[i].have_prev;
+                    t[n].prev = old[i].prev;
+                }
+            }
+            n++;
+        }
+        json_object_put(rec);
+    }
+    *n_out = n;
+    return t;
+}
+
+/* One row: the sample (or zeros when the container is not running). */
+static void add_row(struct table *table, const struct stats_opts *o, struct stats_target *t)
+{
+    struct engine_stats now;
+    bool live = engine_stats_read(g_engine.runroot, t->id, &now, NULL) == 0;
+    double cpu = live && t->have_prev ? engine_stats_cpu_percent(&t->prev, &now) : 0.0;
+    if (!live)
+        now = (struct engine_stats){0};
+    t->prev = now;
+    t->have_prev = live;
+
+    char short_id[13];
+    snprintf(short_id, sizeof short_id, "%.12s", t->id);
+    cleanup_free char *cpu_text = xasprintf("%.2f%%", cpu);
+    cleanup_free char *mem_pct = xasprintf("%.2f%%", engine_stats_mem_percent(&now));
+    cleanup_free char *usage = binary_size(now.mem_usage), *limit = binary_size(now.mem_limit);
+    cleanup_free char *mem = pair(usage, limit);
+    cleanup_free char *rx = xstrdup(human_size(now.net_rx)), *tx = xstrdup(human_size(now.net_tx));
+    cleanup_free char *net = pair(rx, tx);
+    cleanup_free char *rd = xstrdup(human_size(now.blk_read)), *wr = xstrdup(human_size(now.blk_write));
+    cleanup_free char *blk = pair(rd, wr);
+    cleanup_free char *pids = xasprintf("%llu", (unsigned long long)now.pids);
+    const char *id = o->no_trunc ? t->id : short_id;
+    if (o->json) {
+        struct json_object *j = json_object_new_object();
+        json_object_object_add(j, "BlockIO", json_object_new_string(blk));
+        json_object_object_add(j, "CPUPerc", json_object_new_string(cpu_text));
+        json_object_object_add(j, "Container", json_object_new_string(t->arg));
+        json_object_object_add(j, "ID", json_object_new_string(id));
+        json_object_object_add(j, "MemPerc", json_object_new_string(mem_pct));
+        json_object_object_add(j, "MemUsage", json_object_new_string(mem));
+        json_object_object_add(j, "Name", json_object_new_string(t->name));
+        json_object_object_add(j, "NetIO", json_object_new_string(net));
+        json_object_object_add(j, "PIDs", json_object_new_string(pids));
+        printf("%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+        json_object_put(j);
+        return;
+    }
+    const char *cells[] = {id, t->name, cpu_text, mem, mem_pct, net, blk, pids};
+    table_add(table, cells);
+}
+
+static void print_frame(const struct stats_opts *o, struct stats_target *t, size_t n)
+{
+    static const char *const headers[] = {"CONTAINER ID", "NAME",    "CPU %",     "MEM USAGE / LIMIT",
+                                          "MEM %",        "NET I/O", "BLOCK I/O", "PIDS"};
+    struct table *table = o->json ? NULL : table_new(ARRAY_SIZE(headers), headers);
+    if (!o->no_stream && !o->json)
+        printf("\033[2J\033[H"); /* docker redraws the whole screen */
+    for (size_t i = 0; i < n; i++)
+        add_row(table, o, &t[i]);
+    if (table) {
+        table_print(table);
+        table_free(table);
+    }
+    fflush(stdout);
+}
+
+/* Primes every target's CPU counter: the first sample of a pair. */
+static void prime(struct stats_target *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!t[i].have_prev)
+            t[i].have_prev = engine_stats_read(g_engine.runroot, t[i].id, &t[i].prev, NULL) == 0;
+}
+
+static void sleep_second(void)
+{
+    struct timespec ts = {.tv_sec = 1};
+    while (nanosleep(&ts, &ts) < 0)
+        ;
+}
+
+int cmd_stats(int argc, char **argv)
+{
+    enum { OPT_NO_STREAM = 1000, OPT_FORMAT, OPT_NO_TRUNC };
+    static const struct option longopts[] = {
+        {"all", no_argument, NULL, 'a'},
+        {"no-stream", no_argument, NULL, OPT_NO_STREAM},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"no-trunc", no_argument, NULL, OPT_NO_TRUNC},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct stats_opts o = {0};
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "ah", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'a':
+            o.all = true;
+            break;
+        case OPT_NO_STREAM:
+            o.no_stream = true;
+            break;
+        case OPT_FORMAT:
+            if (!parse_format("stats", optarg, &o.json))
+                return 125;
+            break;
+        case OPT_NO_TRUNC:
+            o.no_trunc = true;
+            break;
+        case 'h':
+            printf("Usage:  hull stats [OPTIONS] [CONTAINER...]\n\n"
+                   "Live resource usage of containers (all running ones without names)\n\n"
+                   "  -a, --all             show every container (default: running ones)\n"
+                   "      --format FORMAT   table (default) or json (one object per line)\n"
+                   "      --no-stream       print one sample and exit\n"
+                   "      --no-trunc        full container ids\n");
+            return 0;
+        default:
+            return engine_usage_error("stats", "unknown option \"%s\"", argv[optind - 1]);
+        }
+    }
+    bool named = optind < argc;
+    size_t n = 0;
+    struct stats_target *t = NULL;
+    if (named) {
+        t = xmalloc0((size_t)(argc - optind) * sizeof *t);
+        for (int i = optind; i < argc; i++) {
+            cleanup_free char *id = NULL;
+            struct json_object *rec = engine_find_container(argv[i], &id);
+            if (!rec) {
+                targets_free(t, n);
+                return 1;
+            }
+            t[n++] = target_of(id, rec, argv[i]);
+            json_object_put(rec);
+        }
+    } else {
+        t = list_targets(o.all, NULL, 0, &n);
+    }
+    for (;;) {
+        prime(t, n);
+        if (n > 0 || !o.no_stream)
+            sleep_second();
+        print_frame(&o, t, n);
+        if (o.no_stream)
+            break;
+        if (!named) {
+            size_t n_new;
+            struct stats_target *fresh = list_targets(o.all, t, n, &n_new);
+            targets_free(t, n);
+            t = fresh;
+            n = n_new;
+        }
+    }
+    targets_free(t, n);
+    return 0;
+}

@@ -1,0 +1,384 @@
+#!/usr/bin/env bats
+# hull start, pause/unpause, wait, top, stats, container prune, the
+# `hull container` aliases and system df, against real containers; bad input
+# (unknown container, wrong state) fails with one line and changes nothing.
+# exec has its own file (exec.bats).
+
+bats_require_minimum_version 1.5.0
+load ../lib/common
+load helpers
+
+setup() {
+    engine_setup
+    hull import --change 'CMD ["sh"]' "$IMAGES/rootfs.tar" busybox >/dev/null
+}
+
+teardown() {
+    # a failed test may leave a container running (or paused): thaw and kill it by its pid
+    for rec in "$STORE"/containers/*/record.json; do
+        [ -f "$rec" ] || continue
+        pid=$(jq -r '.State.Pid' "$rec")
+        hull unpause "$(jq -r .Id "$rec")" >/dev/null 2>&1 || true
+        [ "$pid" -gt 0 ] 2>/dev/null && kill -9 "$pid" 2>/dev/null
+        hull rm -f "$(jq -r .Id "$rec")" >/dev/null 2>&1 || true
+    done
+    engine_teardown
+}
+
+# The engine binary under a time limit (a hung wait must fail the test, not the run).
+hull_timed() {
+    timeout 30 "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" "$@"
+}
+
+state_of() {
+    hull inspect "$1" | jq -r ".[0].State.$2"
+}
+
+# wait_for_log NAME TEXT: until `hull logs NAME` shows TEXT (at most 5 s)
+wait_for_log() {
+    for _ in $(seq 50); do
+        hull logs "$1" 2>/dev/null | grep -q "$2" && return 0
+        sleep 0.1
+    done
+    echo "\"$2\" never appeared in the logs of $1: $(hull logs "$1" 2>&1)" >&2
+    return 1
+}
+
+# A file the container writes, read through its rootfs on the host (the
+# overlay is mounted in our mount namespace; a copied rootfs is a plain dir),
+# so that these tests do not depend on exec.
+rootfs_file() {
+    cat "$STORE/containers/$(hull inspect "$1" | jq -r '.[0].Id')/rootfs/$2" 2>/dev/null
+}
+
+# ---- start ----
+
+@test "start: re-runs an exited container under the monitor; its output appears twice in logs" {
+    hull run -d --name again busybox sh -c 'echo run-output; exit 3' >/dev/null
+    run hull_timed wait again
+    [ "$output" = 3 ]
+    first_pid=$(state_of again Pid)
+    run hull start again
+    [ "$status" -eq 0 ]
+    [ "$output" = again ]
+    run hull_timed wait again
+    [ "$output" = 3 ]
+    run hull logs again
+    [ "$(grep -c run-output <<<"$output")" -eq 2 ]
+    [ "$(state_of again Status)" = exited ]
+}
+
+@test "start: keeps the container's writable layer; a running container is a no-op" {
+    hull run -d --name keep busybox sh -c 'if [ -e /mark ]; then echo second; else echo first; touch /mark; fi; sleep 1000' >/dev/null
+    wait_for_log keep first
+    pid=$(state_of keep Pid)
+    run hull start keep
+    [ "$status" -eq 0 ]
+    [ "$output" = keep ]
+    [ "$(state_of keep Pid)" = "$pid" ] # not restarted
+    hull stop -t 0 keep >/dev/null
+    hull start keep >/dev/null
+    wait_for_log keep second
+    [ "$(state_of keep Status)" = running ]
+    [ "$(state_of keep Pid)" != "$pid" ]
+}
+
+@test "start -a: runs in the foreground, output and exit status are the container's" {
+    hull run --name fg busybox sh -c 'echo out-$$; exit 6' >/dev/null || true
+    run hull_timed start -a fg
+    [ "$status" -eq 6 ]
+    [ "$output" = out-1 ]
+    [ "$(state_of fg ExitCode)" = 6 ]
+    [ "$(state_of fg Status)" = exited ]
+}
+
+@test "start: mounts the overlay again when it is gone, keeping the upper dir" {
+    id=$(hull run -d --name remount busybox sh -c 'cat /data 2>/dev/null || echo kept >/data')
+    [ "$(hull_timed wait remount)" = 0 ]
+    [ "$(cat "$STORE/containers/$id/rootfs.kind")" = overlay ] ||
+        skip "overlayfs is not usable here: the rootfs is a copy, which stays in place"
+    umount "$STORE/containers/$id/rootfs"
+    ! grep -q " $STORE/containers/$id/rootfs " /proc/self/mountinfo
+    run hull_timed start -a remount
+    [ "$status" -eq 0 ]
+    [ "$output" = kept ]
+    grep -q " $STORE/containers/$id/rootfs " /proc/self/mountinfo
+}
+
+@test "start: unknown container, -a with two containers" {
+    fails_with "no such container: nosuch" hull start nosuch
+    hull run --name a busybox true
+    hull run --name b busybox true
+    fails_with "cannot start and attach multiple containers" hull start -a a b
+    [ "$(state_of a Status)" = exited ]
+    run hull start
+    [ "$status" -eq 125 ]
+}
+
+# ---- pause / unpause ----
+
+@test "pause: a counting loop stops advancing; unpause resumes it; inspect says paused" {
+    hull run -d --name counter busybox sh -c 'i=0; while :; do i=$((i+1)); echo $i >/count; sleep 0.05; done' >/dev/null
+    for _ in $(seq 50); do [ -n "$(rootfs_file counter count)" ] && break; sleep 0.1; done
+    run hull pause counter
+    [ "$status" -eq 0 ]
+    [ "$output" = counter ]
+    a=$(rootfs_file counter count)
+    sleep 1
+    b=$(rootfs_file counter count)
+    [ "$a" = "$b" ]
+    run hull inspect counter
+    [ "$(jq -r '.[0].State.Status' <<<"$output")" = paused ]
+    [ "$(jq -r '.[0].State.Paused' <<<"$output")" = true ]
+    [ "$(jq -r '.[0].State.Running' <<<"$output")" = true ]
+    run hull unpause counter
+    [ "$status" -eq 0 ]
+    [ "$output" = counter ]
+    sleep 0.5
+    c=$(rootfs_file counter count)
+    [ "$c" -gt "$b" ]
+    [ "$(state_of counter Status)" = running ]
+    [ "$(state_of counter Paused)" = false ]
+}
+
+@test "pause: ps lists a paused container as Up ... (Paused)" {
+    hull run -d --name p busybox sleep 1000 >/dev/null
+    hull pause p >/dev/null
+    run hull ps --format json
+    [ "$(jq -r .Names <<<"$output")" = p ]
+    [[ "$(jq -r .Status <<<"$output")" =~ ^Up\ .*\(Paused\)$ ]]
+    hull unpause p >/dev/null
+    run hull ps --format json
+    [[ "$(jq -r .Status <<<"$output")" != *Paused* ]]
+}
+
+@test "pause: a paused container can still be stopped; the record ends exited, not paused" {
+    hull run -d --name ps busybox sleep 1000 >/dev/null
+    hull pause ps >/dev/null
+    run hull_timed stop -t 1 ps
+    [ "$status" -eq 0 ]
+    for _ in $(seq 50); do [ "$(state_of ps Status)" = exited ] && break; sleep 0.1; done
+    [ "$(state_of ps Status)" = exited ]
+    [ "$(state_of ps Paused)" = false ]
+    [ "$(state_of ps ExitCode)" = 137 ]
+}
+
+@test "pause/unpause in the wrong state fail with one line and change nothing" {
+    hull run -d --name r busybox sleep 1000 >/dev/null
+    fails_with "is not paused" hull unpause r
+    [ "$(state_of r Status)" = running ]
+    hull pause r >/dev/null
+    fails_with "is already paused" hull pause r
+    [ "$(state_of r Status)" = paused ]
+    hull run --name stopped busybox true
+    fails_with "is not running" hull pause stopped
+    fails_with "is not paused" hull unpause stopped
+    [ "$(state_of stopped Status)" = exited ]
+    [ "$(state_of stopped Paused)" = false ]
+    fails_with "no such container: nosuch" hull pause nosuch
+    # several names: the good ones are done, the exit status says one failed
+    hull unpause r >/dev/null
+    run hull pause r nosuch
+    [ "$status" -eq 1 ]
+    [ "${lines[0]}" = r ]
+    [ "$(state_of r Status)" = paused ]
+}
+
+# ---- wait ----
+
+@test "wait: blocks until the container exits and prints its exit code" {
+    hull run -d --name w busybox sh -c 'sleep 1; exit 3' >/dev/null
+    start=$(date +%s%N)
+    run hull_timed wait w
+    end=$(date +%s%N)
+    [ "$status" -eq 0 ]
+    [ "$output" = 3 ]
+    [ $(((end - start) / 1000000)) -ge 500 ] # it did block
+    # an exited container answers at once; several names give several lines
+    hull run --name w0 busybox true
+    run hull_timed wait w w0
+    [ "$output" = "$(printf '3\n0')" ]
+}
+
+@test "wait: sees a foreground hull run in another process end; a signal's code; --rm" {
+    "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" run --name fg busybox sh -c 'sleep 1; exit 9' &
+    fg_pid=$!
+    for _ in $(seq 50); do [ "$(state_of fg Status 2>/dev/null)" = running ] && break; sleep 0.1; done
+    run hull_timed wait fg
+    [ "$output" = 9 ]
+    wait "$fg_pid" || true
+    hull run -d --name killed busybox sleep 1000 >/dev/null
+    (sleep 0.5; hull kill killed >/dev/null) &
+    run hull_timed wait killed
+    [ "$output" = 137 ]
+    hull run -d --rm --name gone busybox sh -c 'sleep 1; exit 4' >/dev/null
+    run hull_timed wait gone
+    [ "$output" = 4 ]
+}
+
+@test "wait: unknown container" {
+    fails_with "no such container: nosuch" hull wait nosuch
+}
+
+# ---- top ----
+
+@test "top: docker's columns and the container's processes only" {
+    hull run -d --name t busybox sh -c 'sleep 1001 & sleep 1002 & wait' >/dev/null
+    for _ in $(seq 50); do hull top t 2>/dev/null | grep -q 'sleep 1002' && break; sleep 0.1; done
+    run hull top t
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" =~ ^UID\ +PID\ +PPID\ +C\ +STIME\ +TTY\ +TIME\ +CMD$ ]]
+    [[ "$output" == *"sleep 1001"* ]]
+    [[ "$output" == *"sleep 1002"* ]]
+    [ "${#lines[@]}" -eq 4 ] # sh, two sleeps
+    init=$(state_of t Pid)
+    grep -q "^root  *$init " <<<"$output"
+    run hull top t -o pid,comm
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" =~ ^PID\ +COMMAND$ ]]
+    [ "$(tail -n +2 <<<"$output" | awk '{print $2}' | sort | tr '\n' ' ')" = "sh sleep sleep " ]
+}
+
+@test "top: a stopped container, ps options without a PID column" {
+    hull run --name s busybox true
+    fails_with "is not running" hull top s
+    hull run -d --name t busybox sleep 1000 >/dev/null
+    fails_with "PID field" hull top t -o comm
+}
+
+# ---- stats ----
+
+@test "stats --no-stream: memory limit from --memory, nonzero usage, pids, a busy loop's CPU" {
+    hull run -d --name busy --memory 64m busybox sh -c 'while :; do :; done' >/dev/null
+    hull run -d --name idle busybox sleep 1000 >/dev/null
+    run hull_timed stats --no-stream
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" =~ ^CONTAINER\ ID\ +NAME\ +CPU\ %\ +MEM\ USAGE\ /\ LIMIT\ +MEM\ %\ +NET\ I/O\ +BLOCK\ I/O\ +PIDS$ ]]
+    [ "${#lines[@]}" -eq 3 ]
+    run hull_timed stats --no-stream --format json busy
+    [ "$status" -eq 0 ]
+    [ "$(jq -r .Name <<<"$output")" = busy ]
+    [ "$(jq -r .Container <<<"$output")" = busy ]
+    [[ "$(jq -r .MemUsage <<<"$output")" =~ ^[0-9.]+(B|KiB|MiB)\ /\ 64MiB$ ]]
+    [[ "$(jq -r .MemUsage <<<"$output")" != 0B* ]]
+    [ "$(jq -r .PIDs <<<"$output")" -ge 1 ]
+    cpu=$(jq -r .CPUPerc <<<"$output" | tr -d %)
+    # a busy loop: a good part of a CPU even when the host is loaded (an idle one shows ~0)
+    awk -v c="$cpu" 'BEGIN { exit !(c > 10) }'
+    run hull_timed stats --no-stream --format json idle
+    cpu=$(jq -r .CPUPerc <<<"$output" | tr -d %)
+    awk -v c="$cpu" 'BEGIN { exit !(c < 5) }'
+    # without a memory limit: the host's RAM
+    host_kb=$(awk '/MemTotal/ {print $2}' /proc/meminfo)
+    limit=$(jq -r .MemUsage <<<"$output" | sed 's|.* / ||')
+    [[ "$limit" =~ GiB$ ]] || [ "$host_kb" -lt 1048576 ]
+}
+
+@test "stats: -a shows stopped containers with zeros; streaming redraws until interrupted" {
+    hull run --name stopped busybox true
+    hull run -d --name live busybox sleep 1000 >/dev/null
+    run hull_timed stats --no-stream
+    [ "${#lines[@]}" -eq 2 ]
+    [[ "${lines[1]}" == *live* ]]
+    run hull_timed stats --no-stream -a --format json
+    [ "$(jq -s length <<<"$output")" -eq 2 ]
+    [ "$(jq -r 'select(.Name=="stopped") | .MemUsage' <<<"$output")" = "0B / 0B" ]
+    [ "$(jq -r 'select(.Name=="stopped") | .CPUPerc' <<<"$output")" = "0.00%" ]
+    run timeout -s INT 3.5 "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" stats live
+    [ "$status" -ne 0 ] # ended by the signal
+    [ "$(grep -c $'\033\[2J' <<<"$output")" -ge 2 ]
+    fails_with "no such container: nosuch" hull stats --no-stream nosuch
+}
+
+# ---- container prune, aliases ----
+
+@test "container prune -f: removes exited containers, leaves running ones" {
+    hull run --name done1 busybox sh -c 'head -c 5000 /dev/zero >/f'
+    hull run --name done2 busybox true
+    hull run -d --name up busybox sleep 1000 >/dev/null
+    id1=$(hull inspect done1 | jq -r '.[0].Id')
+    id2=$(hull inspect done2 | jq -r '.[0].Id')
+    run hull container prune -f
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "Deleted Containers:" ]
+    [ "$(sed -n '2,3p' <<<"$output" | sort)" = "$(printf '%s\n%s' "$id1" "$id2" | sort)" ]
+    if [ "$(cat "$STORE/containers/$(hull inspect up | jq -r '.[0].Id')/rootfs.kind")" = overlay ]; then
+        [ "${lines[-1]}" = "Total reclaimed space: 5kB" ] # what done1 wrote
+    else
+        [[ "${lines[-1]}" =~ ^Total\ reclaimed\ space:\ [0-9.]+MB$ ]] # two copies of the image
+    fi
+    [ ! -d "$STORE/containers/$id1" ]
+    [ ! -d "$STORE/containers/$id2" ]
+    ! grep -q "$id1" /proc/self/mountinfo
+    [ "$(hull ps -aq)" = "$(hull inspect up | jq -r '.[0].Id' | cut -c1-12)" ]
+    [ "$(state_of up Status)" = running ]
+    # nothing to do
+    run hull container prune -f
+    [ "$output" = "Total reclaimed space: 0B" ]
+}
+
+@test "container prune: asks first; anything but y keeps everything" {
+    hull run --name done busybox true
+    run sh -c "echo n | '$HULL_ENGINE' --root '$STORE' --runroot '$RUNROOT' container prune"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"WARNING! This will remove all stopped containers."* ]]
+    [ "$(hull ps -aq | wc -l)" -eq 1 ]
+    run sh -c "echo y | '$HULL_ENGINE' --root '$STORE' --runroot '$RUNROOT' container prune"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"Deleted Containers:"* ]]
+    [ -z "$(hull ps -aq)" ]
+}
+
+@test "container SUBCOMMAND: ls, run, inspect, logs, stop, start, wait, rm are the same commands" {
+    id=$(hull container run -d --name c busybox sh -c 'echo hi; sleep 1000')
+    [[ "$id" =~ ^[0-9a-f]{64}$ ]]
+    run hull container ls --format json
+    [ "$(jq -r .ID <<<"$output")" = "${id:0:12}" ]
+    [ "$(hull container inspect c | jq -r '.[0].Id')" = "$id" ]
+    wait_for_log c hi
+    [ "$(hull container logs c)" = hi ]
+    [ "$(hull container stop -t 0 c)" = c ]
+    [ "$(hull_timed container wait c)" = 137 ]
+    [ "$(hull container start c)" = c ]
+    [ "$(hull container pause c)" = c ]
+    [ "$(hull container unpause c)" = c ]
+    [ "$(hull container rm -f c)" = c ]
+    [ -z "$(hull container ls -aq)" ]
+    fails_with 'unknown command "container nosuch"' hull container nosuch
+    run hull container
+    [ "$status" -eq 0 ]
+    [[ "$output" == *prune* ]]
+}
+
+# ---- system df ----
+
+@test "system df: images and containers counted, the writable layer's size" {
+    run hull system df
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" =~ ^TYPE\ +TOTAL\ +ACTIVE\ +SIZE\ +RECLAIMABLE$ ]]
+    [[ "${lines[1]}" =~ ^Images\ +1\ +0\ +[0-9.]+[kM]B\ +[0-9.]+[kM]B\ \(100%\)$ ]]
+    [[ "${lines[2]}" =~ ^Containers\ +0\ +0\ +0B\ +0B$ ]]
+    [[ "${lines[3]}" =~ ^Local\ Volumes\ +0\ +0\ +0B\ +0B$ ]]
+    [[ "${lines[4]}" =~ ^Build\ Cache\ +0\ +0\ +0B\ +0B$ ]]
+    hull run --name stopped busybox sh -c 'head -c 300000 /dev/zero >/big'
+    hull run -d --name up busybox sh -c 'head -c 100000 /dev/zero >/small; sleep 1000' >/dev/null
+    for _ in $(seq 50); do [ "$(rootfs_file up small | wc -c)" -eq 100000 ] && break; sleep 0.1; done
+    run hull system df --format json
+    [ "$status" -eq 0 ]
+    images=$(jq -c 'select(.Type=="Images")' <<<"$output")
+    containers=$(jq -c 'select(.Type=="Containers")' <<<"$output")
+    [ "$(jq -r .TotalCount <<<"$images")" = 1 ]
+    [ "$(jq -r .Active <<<"$images")" = 1 ]
+    [ "$(jq -r .Reclaimable <<<"$images")" = "0B (0%)" ]
+    [ "$(jq -r .TotalCount <<<"$containers")" = 2 ]
+    [ "$(jq -r .Active <<<"$containers")" = 1 ]
+    id=$(hull inspect up | jq -r '.[0].Id')
+    if [ "$(cat "$STORE/containers/$id/rootfs.kind")" = overlay ]; then
+        # the writable layers: just the files the containers wrote
+        [ "$(jq -r .Size <<<"$containers")" = 400kB ]
+        [ "$(jq -r .Reclaimable <<<"$containers")" = "300kB (75%)" ]
+    else
+        # without overlayfs each container's layer is a whole copy of the image
+        [[ "$(jq -r .Reclaimable <<<"$containers")" =~ \((5[0-9]|6[0-9])%\)$ ]]
+    fi
+}
