@@ -39,6 +39,17 @@ hull() {
 }
 
 engine_teardown() {
+    # A failed test may leave containers running (or paused): thaw, kill by
+    # pid (never by name) and remove each one of this test's store.
+    local rec id pid
+    for rec in "${STORE:-/nonexistent}"/containers/*/record.json; do
+        [ -f "$rec" ] || continue
+        id=$(jq -r .Id "$rec")
+        pid=$(jq -r '.State.Pid' "$rec")
+        [ "$(jq -r .State.Status "$rec")" = paused ] && hull unpause "$id" >/dev/null 2>&1
+        [ "$pid" -gt 0 ] 2>/dev/null && kill -9 "$pid" 2>/dev/null
+        hull rm -f "$id" >/dev/null 2>&1 || true
+    done
     if [ -n "${TEST_DIR:-}" ] && [ -d "$TEST_DIR" ]; then
         grep -o " $TEST_DIR[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done || true
         rm -rf "$TEST_DIR"

@@ -15,12 +15,6 @@ setup() {
 }
 
 teardown() {
-    for rec in "$STORE"/containers/*/record.json; do
-        [ -f "$rec" ] || continue
-        pid=$(jq -r '.State.Pid' "$rec")
-        [ "$pid" -gt 0 ] 2>/dev/null && kill -9 "$pid" 2>/dev/null
-        hull rm -f "$(jq -r .Id "$rec")" >/dev/null 2>&1 || true
-    done
     engine_teardown
 }
 

@@ -14,13 +14,6 @@ setup() {
 }
 
 teardown() {
-    # a failed test may leave a detached container running: kill it by its pid
-    for rec in "$STORE"/containers/*/record.json; do
-        [ -f "$rec" ] || continue
-        pid=$(jq -r '.State.Pid' "$rec")
-        [ "$pid" -gt 0 ] 2>/dev/null && kill -9 "$pid" 2>/dev/null
-        hull rm -f "$(jq -r .Id "$rec")" >/dev/null 2>&1 || true
-    done
     engine_teardown
 }
 

@@ -805,28 +805,29 @@ int container_list_ids(const char *root, char ***ids, struct hull_error **err)
     return 0;
 }
 
-int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, struct hull_error **err)
+/* The cgroups of a container, from its saved state. */
+static int load_cgroups(const char *root, const char *id, struct cgroup_manager **cg, struct hull_error **err)
 {
     struct json_object *saved = NULL;
     if (container_id_validate(id, err) < 0 || state_load(root, id, &saved, err) < 0)
         return -1;
-    cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
-    int r = cgroup_manager_load(saved, &cg, err);
+    int r = cgroup_manager_load(saved, cg, err);
     json_object_put(saved);
-    if (r < 0)
+    return r;
+}
+
+int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, struct hull_error **err)
+{
+    cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
+    if (load_cgroups(root, id, &cg, err) < 0)
         return -1;
     return cgroup_manager_pids(cg, pids, n, err);
 }
 
 int container_oom_kills(const char *root, const char *id, uint64_t *count, struct hull_error **err)
 {
-    struct json_object *saved = NULL;
-    if (container_id_validate(id, err) < 0 || state_load(root, id, &saved, err) < 0)
-        return -1;
     cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
-    int r = cgroup_manager_load(saved, &cg, err);
-    json_object_put(saved);
-    if (r < 0)
+    if (load_cgroups(root, id, &cg, err) < 0)
         return -1;
     return cgroup_manager_oom_kills(cg, count, err);
 }

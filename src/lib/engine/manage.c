@@ -15,6 +15,7 @@
 
 #include "cgroup/cgroup.h"
 #include "container/container.h"
+#include "image/rootfs.h"
 #include "image/store.h"
 #include "lifecycle.h"
 #include "manage.h"
@@ -65,85 +66,9 @@ out:
 
 /* ---- start again ---- */
 
-static bool is_mount_point(const char *path)
-{
-    struct stat st, parent;
-    cleanup_free char *up = xasprintf("%s/..", path);
-    return lstat(path, &st) == 0 && stat(up, &parent) == 0 && st.st_dev != parent.st_dev;
-}
-
-/* mount(2) with the option string, for kernels before 6.8 (no "lowerdir+"):
- * the whole list must fit in a page. */
-static int remount_overlay_legacy(char *const *layers, size_t n, const char *upper, const char *work,
-                                  const char *rootfs, struct hull_error **err)
-{
-    size_t len = 64 + strlen(upper) + strlen(work);
-    for (size_t i = 0; i < n; i++) {
-        if (strpbrk(layers[i], ":,"))
-            return hull_error_set(err, EINVAL, "layer path %s has a ':' or ',' overlayfs cannot take", layers[i]);
-        len += strlen(layers[i]) + 1;
-    }
-    cleanup_free char *data = xmalloc0(len);
-    strcpy(data, "lowerdir=");
-    for (size_t i = n; i-- > 0;) {
-        strcat(data, layers[i]);
-        if (i > 0)
-            strcat(data, ":");
-    }
-    sprintf(data + strlen(data), ",upperdir=%s,workdir=%s", upper, work);
-    if (strlen(data) >= (size_t)sysconf(_SC_PAGESIZE))
-        return hull_error_set(err, E2BIG, "too many layers (%zu) for this kernel's overlay mount options", n);
-    if (mount("overlay", rootfs, "overlay", 0, data) < 0)
-        return hull_error_set(err, errno, "mount the overlay at %s (upper %s)", rootfs, upper);
-    return 0;
-}
-
-/* The overlay again, over the existing upper and work dirs.  Unlike
- * image_rootfs_prepare this never falls back to a copy or removes anything
- * on failure: the upper dir is the container's data. */
-static int remount_overlay(char *const *layers, const char *dir, struct hull_error **err)
-{
-    cleanup_free char *upper = xasprintf("%s/upper", dir);
-    cleanup_free char *work = xasprintf("%s/work", dir);
-    cleanup_free char *rootfs = xasprintf("%s/rootfs", dir);
-    size_t n = strv_length(layers);
-    if (n == 0)
-        return hull_error_set(err, 0, "the image has no layers");
-    if (mkdir(work, 0700) < 0 && errno != EEXIST)
-        return hull_error_set(err, errno, "create %s", work);
-    cleanup_close int fsfd = fsopen("overlay", FSOPEN_CLOEXEC);
-    if (fsfd < 0)
-        return hull_error_set(err, errno, "overlayfs is not available to mount %s", rootfs);
-    /* lowerdir+ (Linux 6.8) takes one layer at a time, topmost first, with no
-     * page-size limit on the list; an older kernel refuses the first one. */
-    for (size_t i = n; i-- > 0;) {
-        if (fsconfig(fsfd, FSCONFIG_SET_STRING, "lowerdir+", layers[i], 0) == 0)
-            continue;
-        if (errno == EINVAL && i == n - 1)
-            return remount_overlay_legacy(layers, n, upper, work, rootfs, err);
-        return hull_error_set(err, errno, "overlay layer %s", layers[i]);
-    }
-    if (fsconfig(fsfd, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
-        fsconfig(fsfd, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||
-        fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-        return hull_error_set(err, errno, "create the overlay for %s (upper %s)", rootfs, upper);
-    cleanup_close int mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, 0);
-    if (mfd < 0)
-        return hull_error_set(err, errno, "fsmount the overlay for %s", rootfs);
-    if (move_mount(mfd, "", AT_FDCWD, rootfs, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-        return hull_error_set(err, errno, "attach the overlay at %s", rootfs);
-    return 0;
-}
-
 static int ensure_rootfs(const char *root, const char *id, struct hull_error **err)
 {
     cleanup_free char *dir = engine_container_dir(root, id);
-    cleanup_free char *kind_path = xasprintf("%s/rootfs.kind", dir);
-    cleanup_free char *rootfs = xasprintf("%s/rootfs", dir);
-    cleanup_free char *kind = NULL;
-    /* A copied rootfs is a plain directory that outlives everything. */
-    if (read_file(kind_path, &kind, NULL, NULL) < 0 || strncmp(kind, "overlay", 7) || is_mount_point(rootfs))
-        return 0;
     struct json_object *rec = NULL;
     if (engine_record_load(root, id, &rec, err) < 0)
         return -1;
@@ -154,7 +79,7 @@ static int ensure_rootfs(const char *root, const char *id, struct hull_error **e
     if (image_store_open(root, false, &store, err) < 0 || image_store_lookup(store, image_id, &image, err) < 0)
         return hull_error_wrap(err, "mount the root filesystem of container %.12s again", id);
     cleanup_strv char **layers = image_store_layer_paths(store, image);
-    if (remount_overlay(layers, dir, err) < 0)
+    if (image_rootfs_remount(layers, dir, err) < 0)
         return hull_error_wrap(err, "mount the root filesystem of container %.12s again", id);
     return 0;
 }

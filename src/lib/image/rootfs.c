@@ -210,6 +210,29 @@ static bool is_mount_point(const char *path)
     return st.st_dev != parent.st_dev;
 }
 
+int image_rootfs_remount(char *const *layers, const char *container_dir, struct hull_error **err)
+{
+    cleanup_free char *kind_path = xasprintf("%s/%s", container_dir, KIND_FILE);
+    cleanup_free char *rootfs = xasprintf("%s/rootfs", container_dir);
+    cleanup_free char *kind = NULL;
+    /* A copied rootfs is a plain directory that outlives everything. */
+    if (read_file(kind_path, &kind, NULL, NULL) < 0 || strncmp(kind, "overlay", 7) || is_mount_point(rootfs))
+        return 0;
+    size_t n = strv_length(layers);
+    if (n == 0)
+        return hull_error_set(err, 0, "the image has no layers");
+    cleanup_free char *upper = xasprintf("%s/upper", container_dir);
+    cleanup_free char *work = xasprintf("%s/work", container_dir);
+    /* Unlike prepare: no fallback to a copy, nothing removed on failure --
+     * the upper dir is the container's data. */
+    if (mkdir(work, 0700) < 0 && errno != EEXIST)
+        return hull_error_set(err, errno, "mkdir %s", work);
+    int r = mount_overlay_fsapi(layers, n, upper, work, rootfs, false, err);
+    if (r == 1)
+        r = mount_overlay_legacy(layers, n, upper, work, rootfs, false, err);
+    return r;
+}
+
 int image_rootfs_release(const char *container_dir, struct hull_error **err)
 {
     cleanup_free char *rootfs = xasprintf("%s/rootfs", container_dir);

@@ -44,6 +44,12 @@ int image_rootfs_prepare(char *const *layers, const char *container_dir, const s
 /* Unmounts (lazily if busy) and removes what prepare made. Idempotent. */
 int image_rootfs_release(const char *container_dir, struct hull_error **err);
 
+/* Mounts a container's overlay again over its existing upper dir (after a
+ * reboot, or someone unmounted it) so that it can be started again; nothing
+ * to do for a copied rootfs or one that is mounted.  Never falls back to a
+ * copy and never removes anything: on failure the container stays as it was. */
+int image_rootfs_remount(char *const *layers, const char *container_dir, struct hull_error **err);
+
 /* The copy fallback alone, exposed for tests: applies the layers in order onto
  * an existing directory dest. */
 int image_rootfs_flatten(char *const *layers, const char *dest, struct hull_error **err);
