@@ -80,23 +80,32 @@ static void unescape_octal(char *s)
 }
 
 /* Enabled v1 subsystem names from /proc/cgroups, so mount options such as
- * "rw", "xattr" or "clone_children" are not mistaken for controllers. */
+ * "rw", "xattr" or "clone_children" are not mistaken for controllers.  Read
+ * once per process: the kernel builds the file on every open, and every
+ * mount option of every hierarchy is checked against it. */
 static bool is_v1_subsystem(const char *name)
 {
+    static char *subsystems; /* " cpu memory ... ", NULL until read */
     if (!strncmp(name, "name=", 5))
         return true;
-    cleanup_file FILE *f = fopen("/proc/cgroups", "re");
-    if (!f)
-        return false;
-    char line[256];
-    while (fgets(line, sizeof line, f)) {
-        char sub[64];
-        if (line[0] == '#' || sscanf(line, "%63s", sub) != 1)
-            continue;
-        if (!strcmp(sub, name))
-            return true;
+    if (!subsystems) {
+        cleanup_file FILE *f = fopen("/proc/cgroups", "re");
+        if (!f)
+            return false;
+        cleanup_free char *list = xstrdup(" ");
+        char line[256];
+        while (fgets(line, sizeof line, f)) {
+            char sub[64];
+            if (line[0] == '#' || sscanf(line, "%63s", sub) != 1)
+                continue;
+            char *longer = xasprintf("%s%s ", list, sub);
+            free(list);
+            list = longer;
+        }
+        subsystems = steal_pointer(&list);
     }
-    return false;
+    cleanup_free char *needle = xasprintf(" %s ", name);
+    return strstr(subsystems, needle) != NULL;
 }
 
 static char *v1_controllers_from_options(const char *superopts)
