@@ -16,7 +16,7 @@
 #                 BUILD and BATS_* variables are passed without asking.
 # Environment:
 #   HULL_VM_BOOT_TIMEOUT  seconds the guest may take to reach CMD (default 60)
-#   HULL_VM_MEMORY        guest memory (default 1G)
+#   HULL_VM_MEMORY        guest memory (default 2G)
 #   HULL_VM_CPUS          guest CPUs (default 2)
 #   HULL_VM_CPU_MODEL     qemu -cpu (default max)
 #   HULL_VM_APPEND        extra kernel command line arguments
@@ -151,7 +151,7 @@ cat "$run_dir/stderr" >&2 &
 err_relay=$!
 
 "$QEMU" -accel tcg,thread=multi -machine microvm -cpu "${HULL_VM_CPU_MODEL:-max}" \
-    -m "${HULL_VM_MEMORY:-1G}" -smp "${HULL_VM_CPUS:-2}" \
+    -m "${HULL_VM_MEMORY:-2G}" -smp "${HULL_VM_CPUS:-2}" \
     -nodefaults -no-user-config -nographic -no-reboot \
     -kernel "$VM_KERNEL" -initrd "$VM_INITRD" -append "$cmdline" \
     -serial "file:$run_dir/console.log" \
