@@ -205,9 +205,7 @@ int cmd_ps(int argc, char **argv)
     return 0;
 }
 
-/* Runs fn on every NAME argument; docker prints each argument that worked and
- * exits 1 when any failed. */
-static int for_each_container(int first, int argc, char **argv, int (*fn)(const char *id, void *data), void *data)
+int engine_for_each_container(int first, int argc, char **argv, int (*fn)(const char *id, void *data), void *data)
 {
     int ret = 0;
     for (int i = first; i < argc; i++) {
@@ -218,10 +216,12 @@ static int for_each_container(int first, int argc, char **argv, int (*fn)(const 
             continue;
         }
         json_object_put(rec);
-        if (fn(id, data) < 0)
+        if (fn(id, data) < 0) {
             ret = 1;
-        else
+        } else {
             printf("%s\n", argv[i]);
+            fflush(stdout); /* in order with the errors of the next ones */
+        }
     }
     return ret;
 }
@@ -257,7 +257,7 @@ int cmd_rm(int argc, char **argv)
     }
     if (optind >= argc)
         return engine_usage_error("rm", "requires at least 1 argument");
-    return for_each_container(optind, argc, argv, remove_one, &force);
+    return engine_for_each_container(optind, argc, argv, remove_one, &force);
 }
 
 /* Waits until the record says exited (the init's waiter has written the
@@ -362,7 +362,7 @@ int cmd_stop(int argc, char **argv)
     }
     if (optind >= argc)
         return engine_usage_error("stop", "requires at least 1 argument");
-    return for_each_container(optind, argc, argv, stop_one, &timeout);
+    return engine_for_each_container(optind, argc, argv, stop_one, &timeout);
 }
 
 static int kill_one(const char *id, void *data)
@@ -404,7 +404,7 @@ int cmd_kill(int argc, char **argv)
     }
     if (optind >= argc)
         return engine_usage_error("kill", "requires at least 1 argument");
-    return for_each_container(optind, argc, argv, kill_one, &sig);
+    return engine_for_each_container(optind, argc, argv, kill_one, &sig);
 }
 
 int cmd_inspect(int argc, char **argv)
@@ -440,16 +440,10 @@ int cmd_inspect(int argc, char **argv)
     if (optind >= argc)
         return engine_usage_error("inspect", "requires at least 1 argument");
     if (isolation) {
-        /* engine_inspect_isolation parses its own --format among the names */
-        cleanup_free char **args = xmalloc0((size_t)(argc - optind + 3) * sizeof *args);
-        int n = 0;
-        if (format) {
-            args[n++] = "--format";
-            args[n++] = (char *)format;
-        }
-        for (int i = optind; i < argc; i++)
-            args[n++] = argv[i];
-        return engine_inspect_isolation(n, args);
+        bool json = false;
+        if (format && !parse_format("inspect", format, &json))
+            return 125;
+        return engine_inspect_isolation(json, argc - optind, argv + optind);
     }
     if (format && strcmp(format, "json"))
         return engine_usage_error("inspect", "invalid --format \"%s\": only json (Go templates are not supported)",

@@ -558,43 +558,11 @@ static pid_t live_init(const char *id)
     return pid;
 }
 
-int engine_inspect_isolation(int argc, char **argv)
+int engine_inspect_isolation(bool json, int n_names, char **names)
 {
-    /* cmd_inspect hands over the container names; accept --format here too,
-     * so `hull inspect --isolation --format json C` works whichever side
-     * parses the flag. */
-    bool json = false;
-    char **names = xmalloc0(((size_t)argc + 1) * sizeof *names);
-    size_t n_names = 0;
-    for (int i = 0; i < argc; i++) {
-        const char *value = NULL;
-        if (!strcmp(argv[i], "--format") || !strcmp(argv[i], "-f")) {
-            if (i + 1 >= argc) {
-                free(names);
-                return engine_usage_error("inspect", "--format needs a value: table or json");
-            }
-            value = argv[++i];
-        } else if (!strncmp(argv[i], "--format=", 9)) {
-            value = argv[i] + 9;
-        } else if (!strcmp(argv[i], "--json")) {
-            value = "json";
-        }
-        if (value) {
-            if (!parse_format("inspect", value, &json)) {
-                free(names);
-                return 125;
-            }
-            continue;
-        }
-        names[n_names++] = argv[i];
-    }
-    if (n_names == 0) {
-        free(names);
-        return engine_usage_error("inspect", "requires at least 1 argument");
-    }
     int ret = 0;
     struct json_object *out = json ? json_object_new_array() : NULL;
-    for (size_t i = 0; i < n_names; i++) {
+    for (int i = 0; i < n_names; i++) {
         cleanup_free char *id = NULL;
         struct json_object *rec = engine_find_container(names[i], &id);
         if (!rec) {
@@ -628,6 +596,5 @@ int engine_inspect_isolation(int argc, char **argv)
         printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
         json_object_put(out);
     }
-    free(names);
     return ret;
 }

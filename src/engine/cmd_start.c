@@ -110,6 +110,16 @@ int cmd_start(int argc, char **argv)
     return ret;
 }
 
+static int pause_one(const char *id, void *data)
+{
+    cleanup_error struct hull_error *err = NULL;
+    if (engine_container_pause(g_engine.root, g_engine.runroot, id, *(bool *)data, &err) < 0) {
+        engine_error(err);
+        return -1;
+    }
+    return 0;
+}
+
 static int pause_command(const char *cmd, bool pause, int argc, char **argv)
 {
     static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
@@ -125,25 +135,7 @@ static int pause_command(const char *cmd, bool pause, int argc, char **argv)
     }
     if (optind >= argc)
         return engine_usage_error(cmd, "requires at least 1 argument");
-    int ret = 0;
-    for (int i = optind; i < argc; i++) {
-        cleanup_free char *id = NULL;
-        struct json_object *rec = engine_find_container(argv[i], &id);
-        if (!rec) {
-            ret = 1;
-            continue;
-        }
-        json_object_put(rec);
-        cleanup_error struct hull_error *err = NULL;
-        if (engine_container_pause(g_engine.root, g_engine.runroot, id, pause, &err) < 0) {
-            engine_error(err);
-            ret = 1;
-            continue;
-        }
-        printf("%s\n", argv[i]);
-        fflush(stdout); /* in order with the errors of the next ones */
-    }
-    return ret;
+    return engine_for_each_container(optind, argc, argv, pause_one, &pause);
 }
 
 int cmd_pause(int argc, char **argv)

@@ -64,6 +64,11 @@ void engine_progress_done(struct image_progress *p);
  * the error.  *id_out (optional) gets the full id. */
 struct json_object *engine_find_container(const char *text, char **id_out);
 
+/* Runs fn on the container named by each of argv[first..argc); docker's
+ * rules: each argument that worked is printed, the exit status is 1 when
+ * any failed (its error printed), 0 otherwise. */
+int engine_for_each_container(int first, int argc, char **argv, int (*fn)(const char *id, void *data), void *data);
+
 /* ---- commands ---- */
 int cmd_images(int argc, char **argv);
 int cmd_rmi(int argc, char **argv);
@@ -94,7 +99,7 @@ int cmd_system(int argc, char **argv);    /* hull system df */
 /* cmd_monitor.c: internal commands run by hull-monitor */
 int cmd_monitor_start(int argc, char **argv);
 int cmd_monitor_exit(int argc, char **argv);
-/* cmd_isolation.c: hull inspect --isolation CONTAINER... (argv = the containers) */
-int engine_inspect_isolation(int argc, char **argv);
+/* cmd_isolation.c: hull inspect --isolation [--format json] CONTAINER... */
+int engine_inspect_isolation(bool json, int n_names, char **names);
 
 #endif

@@ -17,14 +17,9 @@ teardown() {
     engine_teardown
 }
 
-# The report as JSON.  `hull inspect` parses its own flags first: while it
-# does not pass --format on to the report, "--" hands the flag over directly.
+# The report as JSON.
 iso_json() {
-    if hull inspect --isolation --format json 2>&1 | grep -q 'unknown option'; then
-        hull inspect --isolation -- --format json "$@"
-    else
-        hull inspect --isolation --format json "$@"
-    fi
+    hull inspect --isolation --format json "$@"
 }
 
 # The inode of a /proc/.../ns/NAME link: "net:[4026531840]" -> 4026531840.
@@ -300,7 +295,7 @@ require_run_flag() {
 
 @test "isolation: bad input -- unknown container, bad --format; good ones are still reported" {
     fails_with "no such container" hull inspect --isolation nosuch
-    run hull inspect --isolation -- --format yaml nosuch
+    run hull inspect --isolation --format yaml nosuch
     [ "$status" -eq 125 ]
     hull run --name one busybox true
     run --separate-stderr -1 iso_json one nosuch
