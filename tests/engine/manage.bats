@@ -110,7 +110,8 @@ rootfs_file() {
 # ---- pause / unpause ----
 
 @test "pause: a counting loop stops advancing; unpause resumes it; inspect says paused" {
-    hull run -d --name counter busybox sh -c 'i=0; while :; do i=$((i+1)); echo $i >/count; sleep 0.05; done' >/dev/null
+    # written to a temp file and renamed: a reader never sees the file empty between truncate and write
+    hull run -d --name counter busybox sh -c 'i=0; while :; do i=$((i+1)); echo $i >/count.new; mv /count.new /count; sleep 0.05; done' >/dev/null
     for _ in $(seq 50); do [ -n "$(rootfs_file counter count)" ] && break; sleep 0.1; done
     run hull pause counter
     [ "$status" -eq 0 ]
