@@ -129,6 +129,20 @@ expect_create_fails() {
     expect_create_fails "/no/such/program"
 }
 
+# dockerd turns these words into `docker run`'s exit code: "executable file not
+# found" -> 127, a lower-case "permission denied" -> 126 (runc says the same).
+@test "a program that cannot be executed fails at create with \"permission denied\"" {
+    local args
+    for args in '["/etc"]' '["/etc/passwd"]'; do
+        update_config ".process.args = $args"
+        expect_create_fails "permission denied"
+        [[ "$output" == *"permission denied"* ]]
+    done
+    update_config '.process.args = ["no-such-program"]'
+    expect_create_fails "executable file not found"
+    [[ "$output" == *"executable file not found"* ]]
+}
+
 @test "rlimit of an unknown type" {
     update_config '.process.rlimits = [{"type": "RLIMIT_FROB", "soft": 1, "hard": 1}]'
     expect_create_fails "RLIMIT_FROB"

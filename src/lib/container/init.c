@@ -55,8 +55,17 @@ static void __attribute__((noreturn)) init_fail(int sync_fd, struct hull_error *
 
 char *find_executable(const char *file, char *const *env)
 {
-    if (strchr(file, '/'))
-        return access(file, X_OK) == 0 ? xstrdup(file) : NULL;
+    if (strchr(file, '/')) {
+        struct stat st;
+        if (stat(file, &st) < 0)
+            return NULL;
+        /* root passes access(X_OK) on a directory: check the type as well */
+        if (!S_ISREG(st.st_mode) || access(file, X_OK) < 0) {
+            errno = EACCES;
+            return NULL;
+        }
+        return xstrdup(file);
+    }
     const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     for (char *const *e = env; e && *e; e++)
         if (!strncmp(*e, "PATH=", 5))
@@ -69,6 +78,7 @@ char *find_executable(const char *file, char *const *env)
         if (stat(candidate, &st) == 0 && S_ISREG(st.st_mode) && access(candidate, X_OK) == 0)
             return steal_pointer(&candidate);
     }
+    errno = ENOENT;
     return NULL;
 }
 
@@ -320,7 +330,9 @@ void container_init(struct init_ctx *ctx)
         extra_env[0] = xasprintf("LISTEN_FDS=%d", ctx->listen_fds);
         extra_env[1] = xstrdup("LISTEN_PID=1");
     }
-    /* Fail at create, not at start, when the program does not exist. */
+    /* Fail at create, not at start, when the program does not exist or cannot
+     * be executed.  The words are runc's: dockerd maps "executable file not
+     * found" to exit code 127 and a lower-case "permission denied" to 126. */
     {
         size_t n_env = strv_length(proc->env), n_extra = strv_length(extra_env);
         char **env = xmalloc0((n_env + n_extra + 1) * sizeof(char *));
@@ -328,7 +340,10 @@ void container_init(struct init_ctx *ctx)
         if (n_extra)
             memcpy(env + n_env, extra_env, n_extra * sizeof(char *));
         cleanup_free char *exe = find_executable(proc->args[0], env);
+        int lookup_errno = errno;
         free(env);
+        if (!exe && lookup_errno == EACCES)
+            init_fail(sync_fd, (hull_error_set(&err, 0, "exec: \"%s\": permission denied", proc->args[0]), err));
         if (!exe)
             init_fail(sync_fd, (hull_error_set(&err, 0, "exec: \"%s\": executable file not found in $PATH",
                                                proc->args[0]),

@@ -37,7 +37,9 @@ struct init_ctx {
  * over sync_fd. */
 void container_init(struct init_ctx *ctx) __attribute__((noreturn));
 
-/* Looks up args[0] in PATH of the process env, like execvp would. Caller frees. */
+/* Looks up args[0] in PATH of the process env, like execvp would. Caller frees.
+ * NULL with errno ENOENT when nothing is found, EACCES when a path with a '/'
+ * names something that is not an executable regular file (a directory, mode 644). */
 char *find_executable(const char *file, char *const *env);
 
 /* Marks every fd above 2+preserve close-on-exec (CVE-2024-21626). */
