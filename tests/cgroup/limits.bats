@@ -120,13 +120,60 @@ bind_loop_control() {
     [[ "$output" != *write-ok* ]]
 }
 
-@test "devices listed in linux.devices are usable whatever the rules say" {
-    is_hull || skip "runc 1.1 does not allow linux.devices entries in the device cgroup"
+# Issue 11: a node that linux.devices creates is not a permission. Only
+# linux.resources.devices and the default list (runc's AllowedDevices) decide,
+# so /dev/kmsg (c 1:11) created in a container whose rules deny everything
+# cannot be opened, as under runc and crun.
+@test "a device node created by linux.devices is not allowed by the device cgroup" {
+    update_config '.linux.devices = [{"path": "/dev/kmsg", "type": "c", "major": 1, "minor": 11, "fileMode": 438}]
+        | .linux.resources.devices = [{"allow": false, "access": "rwm"}]
+        | .process.args = ["sh", "-c", "ls -l /dev/kmsg; echo hull-test >/dev/kmsg && echo write-ok; true </dev/null && echo null-ok"]'
+    id=$(new_id)
+    run runtime run --bundle "$BUNDLE" "$id"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"1,  11"* ]] # the node is there
+    [[ "$output" == *null-ok* ]]  # the default list still holds
+    [[ "$output" != *write-ok* ]]
+    [[ "$output" == *"Operation not permitted"* ]]
+}
+
+@test "without linux.resources.devices a created node is denied too (default deny)" {
+    update_config '.linux.devices = [{"path": "/dev/kmsg", "type": "c", "major": 1, "minor": 11, "fileMode": 438}]
+        | del(.linux.resources.devices)
+        | .process.args = ["sh", "-c", "echo hull-test >/dev/kmsg && echo write-ok; true </dev/null && echo null-ok"]'
+    id=$(new_id)
+    run runtime run --bundle "$BUNDLE" "$id"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *null-ok* ]]
+    [[ "$output" != *write-ok* ]]
+}
+
+@test "a created device node is usable when a resources rule allows it" {
+    [ -c /dev/loop-control ] || skip "no /dev/loop-control on this host"
     update_config '.linux.devices = [{"path": "/dev/hull-loopctl", "type": "c", "major": 10, "minor": 237, "fileMode": 438}]
-        | .process.args = ["sh", "-c", "true </dev/hull-loopctl && echo read-ok"]'
+        | .linux.resources.devices = [{"allow": false, "access": "rwm"},
+            {"allow": true, "type": "c", "major": 10, "minor": 237, "access": "r"}]
+        | .process.args = ["sh", "-c", "true </dev/hull-loopctl && echo read-ok; true >/dev/hull-loopctl && echo write-ok; true"]'
     id=$(new_id)
     run runtime run --bundle "$BUNDLE" "$id"
     echo "$output"
     [ "$status" -eq 0 ]
     [[ "$output" == *read-ok* ]]
+    [[ "$output" != *write-ok* ]]
+}
+
+@test "the default device list is runc's: tun (10:200) yes, console (5:1) no" {
+    update_config '.linux.devices = [{"path": "/dev/hull-tun", "type": "c", "major": 10, "minor": 200, "fileMode": 438},
+            {"path": "/dev/hull-console", "type": "c", "major": 5, "minor": 1, "fileMode": 438}]
+        | .linux.resources.devices = [{"allow": false, "access": "rwm"}]
+        | .process.args = ["sh", "-c", "true </dev/hull-tun 2>/tmp/tun; cat /tmp/tun; true </dev/hull-console && echo console-ok; true"]'
+    id=$(new_id)
+    run runtime run --bundle "$BUNDLE" "$id"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    # tun opens (or fails for a reason other than the cgroup: no tun module)
+    [[ "$output" != *"tun"*"Operation not permitted"* ]]
+    [[ "$output" != *console-ok* ]]
 }

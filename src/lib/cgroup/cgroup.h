@@ -32,17 +32,12 @@ enum cgroup_layout cgroup_detect_layout(void);
 const char *cgroup_layout_name(enum cgroup_layout l);
 
 /* Creates the container's cgroup (linux.cgroupsPath, or a default that contains
- * the id) in every hierarchy and applies resources (may be NULL).  Nothing is
+ * the id) in every hierarchy and applies resources (may be NULL).  The device
+ * rules are resources->devices then the default list; linux.devices nodes get
+ * no rule of their own (creating a node is not a permission).  Nothing is
  * left behind on failure. */
 int cgroup_manager_create(const char *id, const char *cgroups_path, const struct hull_resources *resources,
                           struct cgroup_manager **out, struct hull_error **err);
-
-/* Like cgroup_manager_create, and also allows the linux.devices entries in
- * the device cgroup (runc does: a device the config creates must be usable,
- * whatever linux.resources.devices denies). */
-int cgroup_manager_create_with_devices(const char *id, const char *cgroups_path, const struct hull_resources *resources,
-                                       const struct hull_device *devices, size_t n_devices,
-                                       struct cgroup_manager **out, struct hull_error **err);
 
 /* An O_DIRECTORY fd of the unified (v2) cgroup for clone3(CLONE_INTO_CGROUP), or -1
  * when there is none (v1) or it cannot be used.  Owned by the manager. */

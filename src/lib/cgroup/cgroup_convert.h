@@ -46,7 +46,7 @@ int cgroup_device_access_mask(const char *access);
 
 /* The devices every container may use whatever linux.resources.devices says
  * (runc's AllowedDevices, appended after the user's rules): /dev/null, zero,
- * full, random, urandom, tty, console, ptmx, pts/, and mknod of any c/b. */
+ * full, random, urandom, tty, ptmx, pts/, net/tun, and mknod of any c/b. */
 const struct hull_device_rule *cgroup_default_device_rules(size_t *n);
 
 /* hugepageLimits[].pageSize "2MB" -> validated; returns false when malformed. */

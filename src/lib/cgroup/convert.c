@@ -204,9 +204,9 @@ static const struct hull_device_rule default_rules[] = {
     DEV('c', 5, 0, "rwm"),     /* /dev/tty */
     DEV('c', 1, 5, "rwm"),     /* /dev/zero */
     DEV('c', 1, 9, "rwm"),     /* /dev/urandom */
-    DEV('c', 5, 1, "rwm"),     /* /dev/console */
-    DEV('c', 136, -1, "rwm"),  /* /dev/pts/N */
+    DEV('c', 136, -1, "rwm"),  /* /dev/pts/N (the console is one of them) */
     DEV('c', 5, 2, "rwm"),     /* /dev/ptmx */
+    DEV('c', 10, 200, "rwm"),  /* /dev/net/tun: runc keeps it for Docker's users */
 };
 #undef DEV
 

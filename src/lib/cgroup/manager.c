@@ -279,36 +279,29 @@ static int apply_resources(struct cgroup_manager *m, const struct hull_resources
 }
 
 /* The device rules every container gets: the user's in order, then runc's
- * default list and the linux.devices entries (appended, so they stay usable
- * whatever the user's rules deny). */
-static struct hull_device_rule *collect_device_rules(const struct hull_resources *r, const struct hull_device *devs,
-                                                     size_t n_devs, size_t *n_out)
+ * default list (appended, so it holds whatever the user's rules deny). Nodes
+ * created from linux.devices get no rule of their own: creating a node is not
+ * a permission (runc and crun agree), so a config that denies everything and
+ * creates /dev/kmsg still cannot open it (issue 11). */
+static struct hull_device_rule *collect_device_rules(const struct hull_resources *r, size_t *n_out)
 {
     size_t n_default;
     const struct hull_device_rule *defaults = cgroup_default_device_rules(&n_default);
     size_t n_user = r ? r->n_devices : 0;
-    struct hull_device_rule *v = xmalloc0((n_user + n_default + n_devs + 1) * sizeof *v);
+    struct hull_device_rule *v = xmalloc0((n_user + n_default + 1) * sizeof *v);
     size_t n = 0;
     for (size_t i = 0; i < n_user; i++)
         v[n++] = r->devices[i];
     for (size_t i = 0; i < n_default; i++)
         v[n++] = defaults[i];
-    for (size_t i = 0; i < n_devs; i++) {
-        char t = devs[i].type == 'u' ? 'c' : devs[i].type;
-        if (t != 'c' && t != 'b')
-            continue; /* fifos need no device permission */
-        v[n++] = (struct hull_device_rule){.allow = true, .type = t, .has_major = true, .has_minor = true,
-                                           .major = devs[i].major, .minor = devs[i].minor, .access = (char *)"rwm"};
-    }
     *n_out = n;
     return v;
 }
 
-static int apply_devices(struct cgroup_manager *m, const struct hull_resources *r, const struct hull_device *devs,
-                         size_t n_devs, struct hull_error **err)
+static int apply_devices(struct cgroup_manager *m, const struct hull_resources *r, struct hull_error **err)
 {
     size_t n;
-    cleanup_free struct hull_device_rule *rules = collect_device_rules(r, devs, n_devs, &n);
+    cleanup_free struct hull_device_rule *rules = collect_device_rules(r, &n);
     bool user_rules = r && r->n_devices > 0;
     if (m->layout == CGROUP_LAYOUT_V2) {
         struct cgroup_node *u = cgroup_unified_node(m);
@@ -328,9 +321,8 @@ static int apply_devices(struct cgroup_manager *m, const struct hull_resources *
     return cgroup_v1_apply_devices(dn, rules, n, err);
 }
 
-int cgroup_manager_create_with_devices(const char *id, const char *cgroups_path, const struct hull_resources *r,
-                                       const struct hull_device *devices, size_t n_devices,
-                                       struct cgroup_manager **out, struct hull_error **err)
+int cgroup_manager_create(const char *id, const char *cgroups_path, const struct hull_resources *r,
+                          struct cgroup_manager **out, struct hull_error **err)
 {
     enum cgroup_layout layout = cgroup_detect_layout();
     struct cgroup_hierarchy *hs = NULL;
@@ -379,7 +371,7 @@ int cgroup_manager_create_with_devices(const char *id, const char *cgroups_path,
         v2_enable_all(cgroup_unified_node(m));
     if (r && apply_resources(m, r, false, err) < 0)
         goto fail;
-    if (apply_devices(m, r, devices, n_devices, err) < 0)
+    if (apply_devices(m, r, err) < 0)
         goto fail;
     *out = steal_pointer(&m);
     return 0;
@@ -394,12 +386,6 @@ fail:;
         hull_error_free(e);
     }
     return -1;
-}
-
-int cgroup_manager_create(const char *id, const char *cgroups_path, const struct hull_resources *resources,
-                          struct cgroup_manager **out, struct hull_error **err)
-{
-    return cgroup_manager_create_with_devices(id, cgroups_path, resources, NULL, 0, out, err);
 }
 
 int cgroup_manager_clone_fd(struct cgroup_manager *m)
@@ -723,7 +709,7 @@ int cgroup_manager_update(struct cgroup_manager *m, const struct hull_resources 
     if (apply_resources(m, r, true, err) < 0)
         return -1;
     /* Device rules are replaced only when given (runc's update never touches them). */
-    if (r->n_devices > 0 && apply_devices(m, r, NULL, 0, err) < 0)
+    if (r->n_devices > 0 && apply_devices(m, r, err) < 0)
         return -1;
     return 0;
 }

@@ -314,6 +314,12 @@ static bool blkio_wanted(const struct hull_blkio *b)
 int cgroup_v1_apply_devices(struct cgroup_node *n, const struct hull_device_rule *rules, size_t n_rules,
                             struct hull_error **err)
 {
+    /* Start from "deny everything", as the v2 program and runc do: a new v1
+     * cgroup inherits its parent's list (the root's is "a *:* rwm"), so
+     * allow rules written on top of it would restrict nothing when the
+     * config has no deny-all rule of its own (issue 11). */
+    if (cg_write(n->dir, "devices.deny", "a *:* rwm", "linux.resources.devices", err) < 0)
+        return -1;
     /* Spec: "The runtime MUST apply entries in the listed order"; v1's own
      * semantics (a wildcard "a" resets the list) then do the rest. */
     for (size_t i = 0; i < n_rules; i++) {

@@ -308,9 +308,8 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
             goto out;
     }
 
-    if (cgroup_manager_create_with_devices(opts->id, spec->linux_.cgroups_path,
-                                           spec->linux_.has_resources ? &spec->linux_.resources : NULL,
-                                           spec->linux_.devices, spec->linux_.n_devices, &cs.cg, err) < 0)
+    if (cgroup_manager_create(opts->id, spec->linux_.cgroups_path,
+                              spec->linux_.has_resources ? &spec->linux_.resources : NULL, &cs.cg, err) < 0)
         goto out;
     if (spec->linux_.seccomp && seccomp_prepare(spec->linux_.seccomp, &seccomp, err) < 0)
         goto out;
