@@ -51,6 +51,7 @@ static int pause_or_resume(int argc, char **argv, bool pause)
     static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     int c;
     opterr = 0;
+    cli_reorder_args(argc, argv, "+h", longopts);
     while ((c = getopt_long_only(argc, argv, "+h", longopts, NULL)) != -1) {
         if (c == 'h') {
             printf("Usage: hull-runtime %s <container-id>\n", cmd);
@@ -213,6 +214,7 @@ int cmd_update(int argc, char **argv)
         const char *val;
     } flags[64];
     size_t n_flags = 0;
+    cli_reorder_args(argc, argv, "+r:h", longopts);
     while ((c = getopt_long_only(argc, argv, "+r:h", longopts, NULL)) != -1) {
         if (c == 'h') {
             printf("Usage: hull-runtime update [--resources FILE|-] [--memory N] [--memory-swap N] "
@@ -444,6 +446,7 @@ int cmd_events(int argc, char **argv)
     long interval_ms = 5000;
     int c;
     opterr = 0;
+    cli_reorder_args(argc, argv, "+h", longopts);
     while ((c = getopt_long_only(argc, argv, "+h", longopts, NULL)) != -1) {
         switch (c) {
         case 's':

@@ -34,6 +34,7 @@ int cmd_list(int argc, char **argv)
     const char *format = "table";
     int c;
     opterr = 0;
+    cli_reorder_args(argc, argv, "+qf:h", longopts);
     while ((c = getopt_long_only(argc, argv, "+qf:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'q':
@@ -206,6 +207,7 @@ int cmd_spec(int argc, char **argv)
     bool rootless = false;
     int c;
     opterr = 0;
+    cli_reorder_args(argc, argv, "+b:h", longopts);
     while ((c = getopt_long_only(argc, argv, "+b:h", longopts, NULL)) != -1) {
         if (c == 'b') {
             bundle = optarg;

@@ -42,6 +42,7 @@ static int parse_create_flags(int argc, char **argv, bool is_run, struct create_
     const char *cmd = argv[0];
     int c;
     opterr = 0;
+    cli_reorder_args(argc, argv, is_run ? "+b:dh" : "+b:h", longopts);
     while ((c = getopt_long_only(argc, argv, is_run ? "+b:dh" : "+b:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'b':
@@ -157,6 +158,7 @@ static const char *single_id(int argc, char **argv, const char *usage)
     opterr = 0;
     static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     int c;
+    cli_reorder_args(argc, argv, "+h", longopts);
     while ((c = getopt_long_only(argc, argv, "+h", longopts, NULL)) != -1) {
         if (c == 'h') {
             printf("Usage: hull-runtime %s %s\n", argv[0], usage);
@@ -207,6 +209,7 @@ int cmd_kill(int argc, char **argv)
     bool all = false;
     int c;
     opterr = 0;
+    cli_reorder_args(argc, argv, "+ah", longopts);
     while ((c = getopt_long_only(argc, argv, "+ah", longopts, NULL)) != -1) {
         if (c == 'a') {
             all = true;
@@ -241,6 +244,7 @@ int cmd_delete(int argc, char **argv)
     bool force = false;
     int c;
     opterr = 0;
+    cli_reorder_args(argc, argv, "+fh", longopts);
     while ((c = getopt_long_only(argc, argv, "+fh", longopts, NULL)) != -1) {
         if (c == 'f') {
             force = true;

@@ -26,6 +26,15 @@ void report_error_text_fmt(const char *fmt, ...) __attribute__((format(printf, 1
 /* For a bad flag: "hull-runtime CMD: unknown option ..." plus a hint. */
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* runc's flag parser (urfave/cli) moves a command's flags in front of its
+ * arguments, so `runc update ID --memory 1m` and `runc delete ID --force` work.
+ * This does the same to argv[1..argc-1] (stable: flags keep their order, a
+ * flag that takes a value keeps it; "--" ends the flags).  exec and ps do not
+ * call it: their arguments after the id belong to the command they run, as
+ * runc marks them SkipArgReorder. */
+struct option;
+void cli_reorder_args(int argc, char **argv, const char *shortopts, const struct option *longopts);
+
 int cmd_create(int argc, char **argv);
 int cmd_start(int argc, char **argv);
 int cmd_run(int argc, char **argv);

@@ -630,8 +630,9 @@ int signal_parse(const char *s)
     if (!s || !*s)
         return -1;
     int64_t n;
+    /* 0 is kill(2)'s liveness check: runc's `kill ID 0` sends it, so do we. */
     if (parse_int64(s, &n))
-        return (n > 0 && n < NSIG) ? (int)n : -1;
+        return (n >= 0 && n < NSIG) ? (int)n : -1;
     const char *name = s;
     if (!strncasecmp(name, "SIG", 3))
         name += 3;

@@ -63,7 +63,8 @@ int container_oom_kills(const char *root, const char *id, uint64_t *count, struc
 /* The OCI state JSON for hooks and `state`. */
 struct json_object *container_oci_state(struct json_object *saved, enum container_status status);
 
-/* Parses a signal: "KILL", "SIGKILL", "9". Returns -1 when unknown. */
+/* Parses a signal: "KILL", "SIGKILL", "9", and "0" (the liveness check, which
+ * the engine refuses where it needs a real signal). Returns -1 when unknown. */
 int signal_parse(const char *s);
 
 #endif
