@@ -11,7 +11,7 @@ DEB_RUNTIME := busybox-static iproute2 util-linux procps kmod
 DEB_TEST := bats jq python3-jsonschema time bc runc crun umoci skopeo podman conmon containerd containernetworking-plugins hyperfine qemu-system-x86 cpio zstd e2fsprogs
 DEB_ALL := $(DEB_BUILD) $(DEB_RUNTIME) $(DEB_TEST) $(DEB_EXTRA)
 
-.PHONY: all deps build demo check clean bench bench-engine
+.PHONY: all deps build demo check check-under-load clean bench bench-engine
 
 all: build
 
@@ -37,6 +37,12 @@ demo: deps build
 
 check: deps build
 	./tests/run
+
+# The suite twice in a row while stress-ng loads every CPU and the disk: the
+# proof that no test depends on an idle machine (not part of CI's run).
+check-under-load: deps build
+	@command -v stress-ng >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get install -y -qq --no-install-recommends stress-ng; }
+	./scripts/check-under-load.sh
 
 bench: deps build
 	./bench/run.sh

@@ -18,11 +18,11 @@ read_counter() { cat "$BUNDLE/rootfs/tmp/c" 2>/dev/null; }
     counter_config
     id=$(new_id)
     start_detached "$id"
-    for i in $(seq 50); do [ -n "$(read_counter)" ] && break; sleep 0.05; done
+    wait_until '[ -n "$(read_counter)" ]'
     runtime pause "$id"
     [ "$(container_status "$id")" = paused ]
     a=$(read_counter)
-    sleep 0.5
+    sleep 0.5 # an observation window: a frozen counter must not move in it (nothing to poll for)
     b=$(read_counter)
     echo "paused: $a -> $b"
     [ "$a" = "$b" ]
@@ -35,10 +35,7 @@ read_counter() { cat "$BUNDLE/rootfs/tmp/c" 2>/dev/null; }
     fi
     runtime resume "$id"
     [ "$(container_status "$id")" = running ]
-    sleep 0.3
-    c=$(read_counter)
-    echo "resumed: $b -> $c"
-    [ "$c" -gt "$b" ]
+    wait_until '[ "$(read_counter)" -gt "$b" ]'
 }
 
 @test "pause of a paused container and resume of a running one fail" {
@@ -61,7 +58,7 @@ read_counter() { cat "$BUNDLE/rootfs/tmp/c" 2>/dev/null; }
     pid=$(init_pid "$id")
     runtime pause "$id"
     runtime delete --force "$id"
-    for i in $(seq 50); do [ -d "/proc/$pid" ] || break; sleep 0.05; done
+    wait_until '! { [ -d "/proc/$pid" ]; }'
     [ ! -d "/proc/$pid" ]
     assert_no_leftovers "$id"
 }
@@ -125,7 +122,7 @@ read_counter() { cat "$BUNDLE/rootfs/tmp/c" 2>/dev/null; }
         | .linux.resources.pids = {"limit": 50}'
     id=$(new_id)
     start_detached "$id"
-    sleep 0.5
+    wait_until 'runtime events --stats "$id" | jq -e ".data.cpu.usage.total > 0" >/dev/null'
     run runtime events --stats "$id"
     echo "$output"
     [ "$status" -eq 0 ]

@@ -59,6 +59,26 @@ has_controller() {
     grep -qw "$1" "$root/cgroup.controllers" 2>/dev/null
 }
 
+# Whether this kernel can enforce a block IO weight: v2's io.weight (or BFQ's
+# io.bfq.weight), or on v1 CFQ's blkio.weight / BFQ's blkio.bfq.weight. Neither
+# BFQ file is shown in a root cgroup, so a probe cgroup of our own is looked at.
+host_has_io_weight() {
+    local probe has=1
+    if is_v2; then
+        probe=/sys/fs/cgroup/hulltest-ioprobe-$$
+        grep -qw io /sys/fs/cgroup/cgroup.controllers 2>/dev/null || return 1
+        # the runtime enables io for its own cgroups the same way; a child shows
+        # io.weight only when the parent delegates io
+        grep -qw io /sys/fs/cgroup/cgroup.subtree_control || echo +io >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null || return 1
+    else
+        probe=$(v1_mount blkio)/hulltest-ioprobe-$$
+    fi
+    mkdir "$probe" 2>/dev/null || return 1
+    if [ -e "$probe/io.weight" ] || [ -e "$probe/io.bfq.weight" ] || [ -e "$probe/blkio.weight" ] || [ -e "$probe/blkio.bfq.weight" ]; then has=0; fi
+    rmdir "$probe"
+    return $has
+}
+
 # A block device of this machine as MAJ:MIN (for the blkio throttles).
 block_device() {
     local d

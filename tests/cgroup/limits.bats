@@ -21,16 +21,18 @@ teardown() { cg_teardown; }
 
 @test "events reports the OOM kill" {
     update_config '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}
-        | .process.args = ["sh", "-c", "sleep 0.5; tail /dev/zero"]'
+        | .process.args = ["sh", "-c", "while :; do tail /dev/zero; done"]'
+    # the container OOMs again and again (each tail is killed, the loop goes on),
+    # so events sees a kill however late it attaches on a loaded machine
     id=$(new_id)
-    runtime create --bundle "$BUNDLE" "$id"
-    timeout 30 "$HULL_RUNTIME" --root "$TEST_ROOT" events --interval 1s "$id" >"$TEST_DIR/events" 2>&1 &
+    start_detached "$id"
+    timeout 120 "$HULL_RUNTIME" --root "$TEST_ROOT" events --interval 1s "$id" >"$TEST_DIR/events" 2>&1 &
     events_pid=$!
-    sleep 0.3
-    runtime start "$id"
-    wait_status "$id" stopped 400
-    # events ends by itself when the container stops (give runc's a moment)
-    for i in $(seq 50); do kill -0 "$events_pid" 2>/dev/null || break; sleep 0.1; done
+    wait_until "grep -q '\"type\":\"oom\"' $TEST_DIR/events"
+    runtime kill "$id" KILL
+    wait_status "$id" stopped
+    # events ends by itself when the container stops
+    wait_until '! { kill -0 "$events_pid" 2>/dev/null; }'
     kill "$events_pid" 2>/dev/null || true
     cat "$TEST_DIR/events"
     grep -q '"type":"oom"' "$TEST_DIR/events"
@@ -42,7 +44,7 @@ teardown() { cg_teardown; }
         | .process.args = ["sh", "-c", "sh -c \"i=0; while [ \\$i -lt 60 ]; do sleep 30 & i=\\$((i+1)); done\" 2>/dev/null; echo spawned > /tmp/done; exec sleep 30"]'
     id=$(new_id)
     start_detached "$id"
-    for i in $(seq 100); do [ -e "$BUNDLE/rootfs/tmp/done" ] && break; sleep 0.05; done
+    wait_until '[ -e "$BUNDLE/rootfs/tmp/done" ]'
     pid=$(init_pid "$id")
     dir=$(cg_dir "$pid" pids)
     current=$(cat "$dir/pids.current")
@@ -67,21 +69,21 @@ teardown() { cg_teardown; }
         grep -q "^20000 100000$" "$dir/cpu.max"
         # microseconds; bash does the arithmetic (mawk prints big products as 4.1e+09)
         t0=$(awk '$1 == "usage_usec" { print $2 }' "$dir/cpu.stat")
-        sleep 1
+        sleep 1 # a measurement window
         t1=$(awk '$1 == "usage_usec" { print $2 }' "$dir/cpu.stat")
         thr=$(awk '$1 == "nr_throttled" { print $2 }' "$dir/cpu.stat")
     else
         [ "$(cat "$(cg_dir "$pid" cpu)/cpu.cfs_quota_us")" = 20000 ]
         acct=$(cg_dir "$pid" cpuacct)
         t0=$(($(cat "$acct/cpuacct.usage") / 1000))
-        sleep 1
+        sleep 1 # a measurement window
         t1=$(($(cat "$acct/cpuacct.usage") / 1000))
         thr=$(awk '$1 == "nr_throttled" { print $2 }' "$(cg_dir "$pid" cpu)/cpu.stat")
     fi
     used_ms=$(((t1 - t0) / 1000))
     echo "used ${used_ms}ms of CPU in 1s, throttled $thr times"
     [ "$used_ms" -lt 350 ]
-    [ "$used_ms" -gt 50 ]
+    [ "$used_ms" -gt 10 ] # it ran at all (a loaded machine gives it less, never more)
     [ "$thr" -gt 0 ]
 }
 

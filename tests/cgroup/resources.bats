@@ -102,6 +102,7 @@ teardown() { cg_teardown; }
 
 @test "blockIO: weight" {
     has_controller blkio || has_controller io || skip "no blkio/io controller"
+    host_has_io_weight || skip "this kernel has no blkio weight (no BFQ): the refusal is tested below"
     update_config '.linux.resources.blockIO = {"weight": 300}'
     id=$(new_id)
     start_detached "$id"
@@ -118,6 +119,20 @@ teardown() { cg_teardown; }
         if [ -e "$dir/blkio.weight" ]; then w=$dir/blkio.weight; else w=$dir/blkio.bfq.weight; fi
         grep -qw 300 "$w"
     fi
+}
+
+@test "blockIO: weight on a kernel without BFQ is refused naming the field, nothing left" {
+    has_controller blkio || has_controller io || skip "no blkio/io controller"
+    host_has_io_weight && skip "this kernel has an io/blkio weight (BFQ or v2 io.weight): the weight test above covers it"
+    update_config '.linux.resources.blockIO = {"weight": 300}'
+    id=$(new_id)
+    run_quiet runtime run -d --bundle "$BUNDLE" "$id"
+    [ "$status" -ne 0 ]
+    if is_hull; then # the wording is hull's; any runtime must refuse
+        [[ "$output" == *"linux.resources.blockIO.weight"* ]]
+        [ "${#lines[@]}" -eq 1 ]
+    fi
+    assert_no_leftovers "$id"
 }
 
 @test "blockIO: read/write throttles" {

@@ -72,17 +72,16 @@ teardown() {
     update_config '.process.args = ["sh", "-c", "i=0; while :; do i=$((i+1)); echo $i > /tmp/c.new; mv /tmp/c.new /tmp/c; done"]'
     id=$(new_id)
     start_detached "$id"
-    for i in $(seq 50); do [ -s "$BUNDLE/rootfs/tmp/c" ] && break; sleep 0.05; done
+    wait_until '[ -s "$BUNDLE/rootfs/tmp/c" ]'
     runtime pause "$id"
     [ "$(container_status "$id")" = paused ]
     grep -q '^frozen 1$' "$V2ROOT/hull/$id/cgroup.events"
-    a=$(cat "$BUNDLE/rootfs/tmp/c"); sleep 0.4; b=$(cat "$BUNDLE/rootfs/tmp/c")
+    a=$(cat "$BUNDLE/rootfs/tmp/c"); sleep 0.4; b=$(cat "$BUNDLE/rootfs/tmp/c") # an observation window
     [ "$a" = "$b" ]
     runtime resume "$id"
     [ "$(container_status "$id")" = running ]
     grep -q '^frozen 0$' "$V2ROOT/hull/$id/cgroup.events"
-    sleep 0.3
-    [ "$(cat "$BUNDLE/rootfs/tmp/c")" -gt "$b" ]
+    wait_until '[ "$(cat "$BUNDLE/rootfs/tmp/c")" -gt "$b" ]'
 }
 
 @test "v2: kill --all and delete of a paused container clean everything up" {
@@ -94,7 +93,7 @@ teardown() {
     runtime pause "$id"
     runtime delete --force "$id"
     for p in $pids; do
-        for i in $(seq 50); do [ -d "/proc/$p" ] || break; sleep 0.05; done
+        wait_until '! { [ -d "/proc/$p" ]; }'
         [ ! -d "/proc/$p" ] || { echo "pid $p survived"; false; }
     done
     [ ! -d "$V2ROOT/hull/$id" ]

@@ -42,10 +42,7 @@ CONF
     containerd --config "$CTD_DIR/config.toml" >"$CTD_DIR/containerd.log" 2>&1 3>&- &
     echo $! >"$CTD_DIR/containerd.pid"
     local i
-    for ((i = 0; i < 100; i++)); do
-        c version >/dev/null 2>&1 && break
-        sleep 0.1
-    done
+    wait_until 'c version >/dev/null 2>&1' || true
     c version >/dev/null || { cat "$CTD_DIR/containerd.log" >&2; return 1; }
     local images
     images=$(client_image_dir)
@@ -61,7 +58,7 @@ teardown_file() {
     if [ -n "$pid" ]; then
         kill "$pid" 2>/dev/null || true
         local i
-        for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        wait_until '! { kill -0 "$pid" 2>/dev/null; }' || true
         kill -9 "$pid" 2>/dev/null || true
     fi
     # shims of tasks that could not be deleted: their command line names our socket
@@ -149,10 +146,7 @@ task_status() {
     run c tasks kill --signal SIGTERM hull-detached
     [ "$status" -eq 0 ]
     local i
-    for ((i = 0; i < 100; i++)); do
-        [ "$(task_status hull-detached)" = "STOPPED" ] && break
-        sleep 0.1
-    done
+    wait_until '[ "$(task_status hull-detached)" = STOPPED ]'
     [ "$(task_status hull-detached)" = "STOPPED" ]
     run c tasks delete hull-detached
     [ "$status" -eq 0 ]
@@ -170,10 +164,7 @@ task_status() {
     [ "$status" -eq 0 ]
     [ "$(cat "/sys/fs/cgroup/memory/$CTD_NAMESPACE/hull-memory/memory.limit_in_bytes")" = 33554432 ]
     c tasks kill --signal SIGKILL hull-memory
-    for ((i = 0; i < 100; i++)); do
-        [ "$(task_status hull-memory)" = "STOPPED" ] && break
-        sleep 0.1
-    done
+    wait_until '[ "$(task_status hull-memory)" = STOPPED ]'
     c tasks delete hull-memory
     c containers rm hull-memory
 

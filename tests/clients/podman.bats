@@ -219,10 +219,7 @@ pm_run() {
     local pid=${output#running }
     [ -d "/proc/$pid" ]
     local i
-    for ((i = 0; i < 50; i++)); do
-        [[ "$(pm logs hull-detached 2>&1)" == *started* ]] && break
-        sleep 0.1
-    done
+    wait_until '[[ "$(pm logs hull-detached 2>&1)" == *started* ]]'
     [[ "$(pm logs hull-detached)" == *started* ]]
     run pm stop --time 10 hull-detached
     [ "$status" -eq 0 ]

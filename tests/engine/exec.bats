@@ -25,7 +25,7 @@ start_container() {
     local name=$1
     shift
     hull run -d --name "$name" "$@" busybox sh -c 'echo from-init >/init-was-here; exec sleep 1000' >/dev/null
-    for _ in $(seq 50); do hull_timed exec "$name" test -e /init-was-here 2>/dev/null && return 0; sleep 0.1; done
+    wait_until "hull_timed exec '$name' test -e /init-was-here 2>/dev/null" && return 0
     echo "container $name never became ready" >&2
     return 1
 }
@@ -125,7 +125,7 @@ start_container() {
     run hull_timed exec c cat /detached
     [ "$status" -ne 0 ]
     # ... which still runs in the container
-    for _ in $(seq 100); do [ "$(hull_timed exec c cat /detached 2>/dev/null)" = later ] && break; sleep 0.1; done
+    wait_until '[ "$(hull_timed exec c cat /detached 2>/dev/null)" = later ]'
     [ "$(hull_timed exec c cat /detached)" = later ]
     fails_with 'not supported' hull exec -d -t c true
 }

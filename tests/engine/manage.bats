@@ -26,12 +26,9 @@ state_of() {
     hull inspect "$1" | jq -r ".[0].State.$2"
 }
 
-# wait_for_log NAME TEXT: until `hull logs NAME` shows TEXT (at most 5 s)
+# wait_for_log NAME TEXT: until `hull logs NAME` shows TEXT (at most $HULL_WAIT_SECONDS)
 wait_for_log() {
-    for _ in $(seq 50); do
-        hull logs "$1" 2>/dev/null | grep -q "$2" && return 0
-        sleep 0.1
-    done
+    wait_until "hull logs '$1' 2>/dev/null | grep -q '$2'" && return 0
     echo "\"$2\" never appeared in the logs of $1: $(hull logs "$1" 2>&1)" >&2
     return 1
 }
@@ -112,12 +109,12 @@ rootfs_file() {
 @test "pause: a counting loop stops advancing; unpause resumes it; inspect says paused" {
     # written to a temp file and renamed: a reader never sees the file empty between truncate and write
     hull run -d --name counter busybox sh -c 'i=0; while :; do i=$((i+1)); echo $i >/count.new; mv /count.new /count; sleep 0.05; done' >/dev/null
-    for _ in $(seq 50); do [ -n "$(rootfs_file counter count)" ] && break; sleep 0.1; done
+    wait_until '[ -n "$(rootfs_file counter count)" ]'
     run hull pause counter
     [ "$status" -eq 0 ]
     [ "$output" = counter ]
     a=$(rootfs_file counter count)
-    sleep 1
+    sleep 1 # an observation window: a frozen counter must not move in it (nothing to poll for)
     b=$(rootfs_file counter count)
     [ "$a" = "$b" ]
     run hull inspect counter
@@ -127,9 +124,7 @@ rootfs_file() {
     run hull unpause counter
     [ "$status" -eq 0 ]
     [ "$output" = counter ]
-    sleep 0.5
-    c=$(rootfs_file counter count)
-    [ "$c" -gt "$b" ]
+    wait_until '[ "$(rootfs_file counter count)" -gt "$b" ]'
     [ "$(state_of counter Status)" = running ]
     [ "$(state_of counter Paused)" = false ]
 }
@@ -150,7 +145,7 @@ rootfs_file() {
     hull pause ps >/dev/null
     run hull_timed stop -t 1 ps
     [ "$status" -eq 0 ]
-    for _ in $(seq 50); do [ "$(state_of ps Status)" = exited ] && break; sleep 0.1; done
+    wait_until '[ "$(state_of ps Status)" = exited ]'
     [ "$(state_of ps Status)" = exited ]
     [ "$(state_of ps Paused)" = false ]
     [ "$(state_of ps ExitCode)" = 137 ]
@@ -180,13 +175,18 @@ rootfs_file() {
 # ---- wait ----
 
 @test "wait: blocks until the container exits and prints its exit code" {
-    hull run -d --name w busybox sh -c 'sleep 1; exit 3' >/dev/null
-    start=$(date +%s%N)
-    run hull_timed wait w
-    end=$(date +%s%N)
-    [ "$status" -eq 0 ]
-    [ "$output" = 3 ]
-    [ $(((end - start) / 1000000)) -ge 500 ] # it did block
+    # the container exits when the test creates /sync/go, so "blocks" is checked without timing
+    mkdir "$TEST_DIR/sync"
+    hull run -d --name w -v "$TEST_DIR/sync:/sync" busybox sh -c 'while [ ! -e /sync/go ]; do sleep 0.05; done; exit 3' >/dev/null
+    "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" wait w >"$TEST_DIR/wait.out" &
+    wpid=$!
+    wait_until "ls -l /proc/$wpid/fd 2>/dev/null | grep -q pidfd" # it watches the container's init
+    sleep 0.3 # an observation window: it must still be blocked
+    kill -0 "$wpid"
+    [ ! -s "$TEST_DIR/wait.out" ]
+    touch "$TEST_DIR/sync/go"
+    wait "$wpid"
+    [ "$(cat "$TEST_DIR/wait.out")" = 3 ]
     # an exited container answers at once; several names give several lines
     hull run --name w0 busybox true
     run hull_timed wait w w0
@@ -194,19 +194,29 @@ rootfs_file() {
 }
 
 @test "wait: sees a foreground hull run in another process end; a signal's code; --rm" {
-    "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" run --name fg busybox sh -c 'sleep 1; exit 9' &
+    mkdir "$TEST_DIR/sync"
+    "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" run --name fg -v "$TEST_DIR/sync:/sync" busybox sh -c 'while [ ! -e /sync/go ]; do sleep 0.05; done; exit 9' &
     fg_pid=$!
-    for _ in $(seq 50); do [ "$(state_of fg Status 2>/dev/null)" = running ] && break; sleep 0.1; done
-    run hull_timed wait fg
-    [ "$output" = 9 ]
+    wait_until '[ "$(state_of fg Status 2>/dev/null)" = running ]'
+    "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" wait fg >"$TEST_DIR/wait.out" &
+    wpid=$!
+    wait_until "ls -l /proc/$wpid/fd 2>/dev/null | grep -q pidfd"
+    touch "$TEST_DIR/sync/go"
+    wait "$wpid"
+    [ "$(cat "$TEST_DIR/wait.out")" = 9 ]
     wait "$fg_pid" || true
     hull run -d --name killed busybox sleep 1000 >/dev/null
     (sleep 0.5; hull kill killed >/dev/null) &
     run hull_timed wait killed
     [ "$output" = 137 ]
-    hull run -d --rm --name gone busybox sh -c 'sleep 1; exit 4' >/dev/null
-    run hull_timed wait gone
-    [ "$output" = 4 ]
+    rm -f "$TEST_DIR/sync/go"
+    hull run -d --rm --name gone -v "$TEST_DIR/sync:/sync" busybox sh -c 'while [ ! -e /sync/go ]; do sleep 0.05; done; exit 4' >/dev/null
+    "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" wait gone >"$TEST_DIR/wait.out" &
+    wpid=$!
+    wait_until "ls -l /proc/$wpid/fd 2>/dev/null | grep -q pidfd"
+    touch "$TEST_DIR/sync/go"
+    wait "$wpid"
+    [ "$(cat "$TEST_DIR/wait.out")" = 4 ]
 }
 
 @test "wait: unknown container" {
@@ -217,7 +227,7 @@ rootfs_file() {
 
 @test "top: docker's columns and the container's processes only" {
     hull run -d --name t busybox sh -c 'sleep 1001 & sleep 1002 & wait' >/dev/null
-    for _ in $(seq 50); do hull top t 2>/dev/null | grep -q 'sleep 1002' && break; sleep 0.1; done
+    wait_until "hull top t 2>/dev/null | grep -q 'sleep 1002'"
     run hull top t
     [ "$status" -eq 0 ]
     [[ "${lines[0]}" =~ ^UID\ +PID\ +PPID\ +C\ +STIME\ +TTY\ +TIME\ +CMD$ ]]
@@ -355,7 +365,7 @@ rootfs_file() {
     [[ "${lines[4]}" =~ ^Build\ Cache\ +0\ +0\ +0B\ +0B$ ]]
     hull run --name stopped busybox sh -c 'head -c 300000 /dev/zero >/big'
     hull run -d --name up busybox sh -c 'head -c 100000 /dev/zero >/small; sleep 1000' >/dev/null
-    for _ in $(seq 50); do [ "$(rootfs_file up small | wc -c)" -eq 100000 ] && break; sleep 0.1; done
+    wait_until '[ "$(rootfs_file up small | wc -c)" -eq 100000 ]'
     run hull system df --format json
     [ "$status" -eq 0 ]
     images=$(jq -c 'select(.Type=="Images")' <<<"$output")

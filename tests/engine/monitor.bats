@@ -20,10 +20,7 @@ teardown() {
 
 # wait_exited NAME: until the record says exited (the monitor's exit command ran)
 wait_exited() {
-    for _ in $(seq 100); do
-        [ "$(hull inspect "$1" | jq -r '.[0].State.Status')" = exited ] && return 0
-        sleep 0.1
-    done
+    wait_until "[ \"\$(hull inspect '$1' | jq -r '.[0].State.Status')\" = exited ]" && return 0
     echo "container $1 did not exit" >&2
     return 1
 }
@@ -50,7 +47,7 @@ monitors_of_this_test() {
     ! grep -qE 'libjson-c|libarchive|libseccomp' "/proc/$mon/maps"
     hull stop -t 0 m >/dev/null
     # the monitor is gone once the container is
-    for _ in $(seq 50); do kill -0 "$mon" 2>/dev/null || break; sleep 0.1; done
+    wait_until '! { kill -0 "$mon" 2>/dev/null; }'
     ! kill -0 "$mon" 2>/dev/null
 }
 
@@ -106,7 +103,7 @@ monitors_of_this_test() {
     [[ "$output" == */dev/pts/0* ]]
     # an interactive shell on a terminal nobody types into waits, like docker run -dt
     hull run -dt --name sh busybox sh
-    sleep 0.5
+    sleep 0.5 # an observation window: sh must not exit in it (nothing to poll for)
     [ "$(hull inspect sh | jq -r '.[0].State.Status')" = running ]
     hull rm -f sh >/dev/null
 }
@@ -137,12 +134,7 @@ monitors_of_this_test() {
     [ -z "$(ls -A "$STORE/containers" | grep -v '^\.lock$')" ]
     [ -z "$(ls -A "$RUNROOT/engine" 2>/dev/null)" ]
     # no monitor was left waiting either
-    for _ in $(seq 20); do
-        left=$(monitors_of_this_test)
-        [ -z "$left" ] && break
-        sleep 0.1
-    done
-    [ -z "$left" ]
+    wait_until '[ -z "$(monitors_of_this_test)" ]'
 }
 
 @test "run -d: a missing hull-monitor is a clear error and leaves nothing" {

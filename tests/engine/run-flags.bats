@@ -229,7 +229,8 @@ EOF
     # PID 1 is then `sleep 30` (exec), which never waits for it
     hull run -d --name plain busybox sh -c '(sleep 0.2 &); exec sleep 30' >/dev/null
     hull run -d --name reaped --init busybox sh -c '(sleep 0.2 &); exec sleep 30' >/dev/null
-    sleep 1.5
+    wait_until '[ "$(children_of_init plain)" = "Z sleep" ]'
+    wait_until '[ "$(children_of_init reaped)" = "S sleep" ]'
     run children_of_init plain
     [ "$output" = "Z sleep" ]
     run children_of_init reaped
@@ -240,9 +241,9 @@ EOF
 @test "--stop-signal and the image's STOPSIGNAL: recorded, and hull stop sends it (through --init too)" {
     hull run --name imgsig busybox true
     [ "$(hull inspect imgsig | jq -r '.[0].Config.StopSignal')" = SIGUSR1 ]
-    hull run -d --name sig --init --stop-signal usr2 busybox sh -c 'trap "exit 42" USR2; while :; do sleep 0.1; done'
+    hull run -d --name sig --init --stop-signal usr2 busybox sh -c 'trap "exit 42" USR2; echo trap-set; while :; do sleep 0.1; done'
     [ "$(hull inspect sig | jq -r '.[0].Config.StopSignal')" = usr2 ]
-    sleep 0.3
+    wait_until 'hull logs sig | grep -q trap-set'
     run hull stop -t 10 sig
     [ "$status" -eq 0 ]
     [ "$(hull inspect sig | jq -r '.[0].State.ExitCode')" = 42 ]

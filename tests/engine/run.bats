@@ -46,7 +46,7 @@ assert_no_containers_left() {
     # the binary itself in the background, not the hull() shell function, so $! is its pid
     "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" run --name fg busybox sh -c 'trap "exit 9" TERM; echo ready; while :; do sleep 0.1; done' >"$TEST_DIR/out" &
     hull_pid=$!
-    for _ in $(seq 50); do grep -q ready "$TEST_DIR/out" 2>/dev/null && break; sleep 0.1; done
+    wait_until 'grep -q ready "$TEST_DIR/out" 2>/dev/null'
     kill -TERM "$hull_pid"
     st=0
     wait "$hull_pid" || st=$?
@@ -54,7 +54,7 @@ assert_no_containers_left() {
     [ "$(hull inspect fg | jq -r '.[0].State.ExitCode')" = 9 ]
     "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" run --name fg2 busybox sh -c 'echo ready; while :; do sleep 0.1; done' >"$TEST_DIR/out2" &
     hull_pid=$!
-    for _ in $(seq 50); do grep -q ready "$TEST_DIR/out2" 2>/dev/null && break; sleep 0.1; done
+    wait_until 'grep -q ready "$TEST_DIR/out2" 2>/dev/null'
     kill -KILL "$(hull inspect fg2 | jq -r '.[0].State.Pid')"
     st=0
     wait "$hull_pid" || st=$?
@@ -147,11 +147,16 @@ assert_no_containers_left() {
 }
 
 @test "run --rm: nothing is left, not even a cgroup" {
-    hull run --rm --memory 64m busybox sh -c 'sleep 1; exit 4' &
+    # The container runs until the test lets it go (a file in a bind-mounted
+    # directory), so the checks below see it alive however slow the machine is.
+    mkdir "$TEST_DIR/sync"
+    hull run --rm --memory 64m -v "$TEST_DIR/sync:/sync" busybox sh -c 'touch /sync/started; while [ ! -e /sync/go ]; do sleep 0.05; done; exit 4' &
     hull_pid=$!
-    for _ in $(seq 50); do id=$(ls "$STORE/containers" 2>/dev/null | grep -E '^[0-9a-f]{64}$' || true); [ -n "$id" ] && break; sleep 0.1; done
+    wait_until "[ -e $TEST_DIR/sync/started ]"
+    id=$(ls "$STORE/containers" | grep -E '^[0-9a-f]{64}$')
     [ -n "$id" ]
     [ -n "$(find /sys/fs/cgroup/memory -maxdepth 3 -name "*$id*")" ] # the name check below can fail
+    touch "$TEST_DIR/sync/go"
     st=0
     wait "$hull_pid" || st=$?
     [ "$st" -eq 4 ]
@@ -187,7 +192,7 @@ assert_no_containers_left() {
     pid=$(jq -r '.[0].State.Pid' <<<"$output")
     [ "$pid" -gt 0 ]
     kill -0 "$pid"
-    for _ in $(seq 50); do grep -q started "$STORE/containers/$id/ctr.log" && break; sleep 0.1; done
+    wait_until 'grep -q started "$STORE/containers/$id/ctr.log"'
     run hull logs web
     [ "$output" = started ]
     run hull stop -t 5 web
@@ -215,7 +220,7 @@ assert_no_containers_left() {
     hull run -d --name k busybox sh -c 'trap "exit 42" USR1; while true; do sleep 0.1; done'
     run hull kill -s USR1 k
     [ "$status" -eq 0 ]
-    for _ in $(seq 50); do [ "$(hull inspect k | jq -r '.[0].State.Status')" = exited ] && break; sleep 0.1; done
+    wait_until "[ \"\$(hull inspect k | jq -r '.[0].State.Status')\" = exited ]"
     [ "$(hull inspect k | jq -r '.[0].State.ExitCode')" = 42 ]
     run hull kill k
     [ "$status" -ne 0 ]
@@ -242,7 +247,7 @@ assert_no_containers_left() {
     run hull run -d --rm busybox sh -c 'sleep 0.3'
     [ "$status" -eq 0 ]
     id=$output
-    for _ in $(seq 100); do [ "$(container_dirs)" -eq 0 ] && break; sleep 0.1; done
+    wait_until '[ "$(container_dirs)" -eq 0 ]'
     assert_no_containers_left "$id"
 }
 

@@ -83,13 +83,35 @@ container_status() {
     runtime state "$1" | jq -r .status
 }
 
-# wait_status ID STATUS [TRIES]: polls until the container reaches STATUS.
-wait_status() {
-    local i
-    for ((i = 0; i < ${3:-100}; i++)); do
-        [ "$(container_status "$1" 2>/dev/null)" = "$2" ] && return 0
+# How long a test waits for anything to happen before it calls it a failure.
+# Generous on purpose: CI machines are shared, and a loaded 2-core machine can
+# take seconds to start a container. A passing test never waits this long; it
+# polls (wait_until), so the deadline costs nothing when things work.
+HULL_WAIT_SECONDS=${HULL_WAIT_SECONDS:-60}
+
+# wait_until CONDITION | wait_until CMD ARG...: polls every 50 ms until the
+# condition holds (one argument: a shell expression, evaluated; several: a
+# command run as given). Fails after $HULL_WAIT_SECONDS naming what it waited for.
+wait_until() {
+    local deadline=$((SECONDS + HULL_WAIT_SECONDS))
+    while :; do
+        if [ $# -eq 1 ]; then eval "$1" && return 0; else "$@" && return 0; fi
+        if ((SECONDS >= deadline)); then
+            echo "waited ${HULL_WAIT_SECONDS}s, still not true: $*" >&2
+            return 1
+        fi
         sleep 0.05
     done
+}
+
+# wait_gone PID: polls until the process PID no longer exists.
+wait_gone() {
+    wait_until "! kill -0 $1 2>/dev/null"
+}
+
+# wait_status ID STATUS: polls until the container reaches STATUS.
+wait_status() {
+    wait_until "[ \"\$(container_status $1 2>/dev/null)\" = $2 ]" && return 0
     echo "container $1 never reached $2 (is: $(container_status "$1" 2>&1))" >&2
     return 1
 }

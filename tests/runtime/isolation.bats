@@ -72,13 +72,12 @@ teardown() {
     chown -R 100000:100000 "$BUNDLE/rootfs"
     # the mapped root must be able to reach the rootfs (mktemp makes 0700 dirs)
     chmod 755 "$TEST_DIR" "$BUNDLE"
-    update_config '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .process.args = ["sh", "-c", "id -u; cat /proc/self/uid_map; sleep 1"]'
+    update_config '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .process.args = ["sh", "-c", "id -u; cat /proc/self/uid_map; exec sleep 1000"]'
     id=$(new_id)
     runtime run -d --bundle "$BUNDLE" "$id" >"$TEST_DIR/out" 2>&1
-    sleep 0.3
+    wait_until "grep -q 100000 $TEST_DIR/out"
     pid=$(runtime state "$id" | jq .pid)
     [ "$(awk '/^Uid:/ {print $2}' /proc/$pid/status)" = 100000 ]
-    sleep 1
     grep -q '^0$' "$TEST_DIR/out"
     grep -qE '^ *0 +100000 +65536' "$TEST_DIR/out"
 }

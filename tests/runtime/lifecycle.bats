@@ -17,7 +17,7 @@ teardown() { teardown_bundle; }
     [ ! -e "$BUNDLE/rootfs/tmp/ran" ]
     runtime start "$id"
     wait_status "$id" running
-    for i in $(seq 50); do [ -e "$BUNDLE/rootfs/tmp/ran" ] && break; sleep 0.05; done
+    wait_until '[ -e "$BUNDLE/rootfs/tmp/ran" ]'
     [ -e "$BUNDLE/rootfs/tmp/ran" ]
 }
 
@@ -56,17 +56,16 @@ teardown() { teardown_bundle; }
 }
 
 @test "kill takes signal names with and without SIG, and numbers" {
-    update_config '.process.args = ["sh", "-c", "trap \"echo got-usr1 >> /tmp/sig\" USR1; trap \"echo got-hup >> /tmp/sig\" HUP; while :; do sleep 0.05; done"]'
+    update_config '.process.args = ["sh", "-c", "trap \"echo got-usr1 >> /tmp/sig\" USR1; trap \"echo got-hup >> /tmp/sig\" HUP; touch /tmp/traps-set; while :; do sleep 0.05; done"]'
     id=$(new_id)
     runtime create --bundle "$BUNDLE" "$id"
     runtime start "$id"
     wait_status "$id" running
-    sleep 0.3
+    wait_until "[ -e $BUNDLE/rootfs/tmp/traps-set ]"
     runtime kill "$id" SIGUSR1
+    wait_until "grep -q got-usr1 $BUNDLE/rootfs/tmp/sig"
     runtime kill "$id" HUP
-    sleep 0.5
-    grep -q got-usr1 "$BUNDLE/rootfs/tmp/sig"
-    grep -q got-hup "$BUNDLE/rootfs/tmp/sig"
+    wait_until "grep -q got-hup $BUNDLE/rootfs/tmp/sig"
     runtime kill "$id" 9
     wait_status "$id" stopped
 }
@@ -102,7 +101,7 @@ teardown() { teardown_bundle; }
     [ "$status" -ne 0 ]
     [ -d "/proc/$pid" ]
     runtime delete --force "$id"
-    for i in $(seq 50); do [ -d "/proc/$pid" ] || break; sleep 0.05; done
+    wait_until '! { [ -d "/proc/$pid" ]; }'
     [ ! -d "/proc/$pid" ]
     assert_no_leftovers "$id"
 }
@@ -113,7 +112,7 @@ teardown() { teardown_bundle; }
     runtime create --bundle "$BUNDLE" "$id"
     pid=$(runtime state "$id" | jq .pid)
     runtime delete "$id"
-    for i in $(seq 50); do [ -d "/proc/$pid" ] || break; sleep 0.05; done
+    wait_until '! { [ -d "/proc/$pid" ]; }'
     [ ! -d "/proc/$pid" ]
     assert_no_leftovers "$id"
 }
@@ -162,12 +161,12 @@ teardown() { teardown_bundle; }
 }
 
 @test "run forwards signals it receives to the container" {
-    update_config '.process.args = ["sh", "-c", "trap \"echo caught; exit 7\" TERM; while :; do sleep 0.05; done"]'
+    update_config '.process.args = ["sh", "-c", "trap \"echo caught; exit 7\" TERM; touch /tmp/trap-set; while :; do sleep 0.05; done"]'
     id=$(new_id)
     "$HULL_RUNTIME" --root "$TEST_ROOT" run --bundle "$BUNDLE" "$id" >"$TEST_DIR/out" 2>&1 &
     rpid=$!
     wait_status "$id" running
-    sleep 0.3
+    wait_until "[ -e $BUNDLE/rootfs/tmp/trap-set ]"
     kill -TERM "$rpid"
     wait "$rpid" || st=$?
     [ "${st:-0}" -eq 7 ]
@@ -230,7 +229,7 @@ teardown() { teardown_bundle; }
     update_config '.process.args = ["sh", "-c", "sleep 100 & sleep 100"]'
     id=$(new_id)
     runtime run -d --bundle "$BUNDLE" "$id"
-    sleep 0.3
+    wait_until '[ "$(runtime ps --format json "$id" | jq length)" -ge 2 ]'
     run runtime ps --format json "$id"
     [ "$status" -eq 0 ]
     [ "$(echo "$output" | jq length)" -ge 2 ]

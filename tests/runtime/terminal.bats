@@ -13,8 +13,7 @@ start_receiver() {
     SOCK=$TEST_DIR/console.sock
     python3 "$HULL_SRC/tests/lib/console_receiver.py" "$SOCK" "$TEST_DIR/console.out" "$@" &
     RECV=$!
-    for i in $(seq 100); do [ -e "$SOCK.ready" ] && return 0; sleep 0.05; done
-    return 1
+    wait_until "[ -e $SOCK.ready ]"
 }
 
 @test "--console-socket receives the pty master; the process has a terminal of the configured size" {

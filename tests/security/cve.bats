@@ -39,10 +39,7 @@ copy_libraries_into_rootfs() {
     HULL_RUNTIME=$target runtime start "$id"
     # create and start have exited: nothing of the runtime runs on the host now
     local i
-    for ((i = 0; i < 100; i++)); do
-        [ "$(HULL_RUNTIME=$target container_status "$id" 2>/dev/null)" = stopped ] && break
-        sleep 0.1
-    done
+    wait_until '[ "$(HULL_RUNTIME=$target container_status "$id" 2>/dev/null)" = stopped ]'
     echo "attack log:"; cat "$BUNDLE/rootfs/exe-overwrite.log" || true
     # the attack ran (the preloaded library was loaded into the runtime binary)...
     grep -q '^exe: ' "$BUNDLE/rootfs/exe-overwrite.log"

@@ -145,7 +145,7 @@ s.bind("\0" + sys.argv[1]); s.listen(5)
 time.sleep(300)' "$name" &
     HOST_LISTENER=$!
     local i
-    for ((i = 0; i < 50; i++)); do grep -q "@$name" /proc/net/unix && break; sleep 0.1; done
+    wait_until 'grep -q "@$name" /proc/net/unix'
     # the host can connect
     run "$(escape_probe_binary)" abstract-connect "$name"
     [ "$output" = "connect abstract socket: SUCCEEDED" ]

@@ -141,7 +141,7 @@ set_seccomp() {
     python3 "$HULL_SRC/tests/security/helpers/seccomp-agent.py" "$sock" "$state" 42 &
     AGENT=$!
     local i
-    for ((i = 0; i < 50; i++)); do [ -e "$state.ready" ] && break; sleep 0.1; done
+    wait_until '[ -e "$state.ready" ]'
     set_seccomp "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$sock\", \"listenerMetadata\": \"hull-test\",
         \"syscalls\": [{\"names\": [\"mkdir\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}"
     local id
@@ -149,7 +149,7 @@ set_seccomp() {
     update_config '.process.args = ["sh", "-c", "mkdir /tmp/x"]'
     run runtime run --bundle "$BUNDLE" "$id"
     # the agent leaves once the filter is gone (bounded, so a bug cannot hang the suite)
-    for ((i = 0; i < 100; i++)); do kill -0 "$AGENT" 2>/dev/null || break; sleep 0.1; done
+    wait_until '! { kill -0 "$AGENT" 2>/dev/null; }'
     [ "$status" -ne 0 ]
     # the agent answered mkdir (83 on x86_64) with errno 42
     [ "$output" = "mkdir: can't create directory '/tmp/x': No message of desired type" ]
