@@ -150,16 +150,3 @@ run_quiet() {
     mapfile -t lines <"$out"
     rm -f "$out"
 }
-
-# wait_until SECONDS CMD...: polls CMD (every 50 ms) until it succeeds or the
-# deadline passes; returns 1 on timeout.  For "eventually" conditions: never a
-# fixed sleep before a check.
-wait_until() {
-    local deadline=$((SECONDS + $1))
-    shift
-    while :; do
-        "$@" && return 0
-        [ "$SECONDS" -lt "$deadline" ] || { echo "timed out waiting for: $*" >&2; return 1; }
-        sleep 0.05
-    done
-}
