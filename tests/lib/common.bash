@@ -92,12 +92,19 @@ HULL_WAIT_SECONDS=${HULL_WAIT_SECONDS:-60}
 # wait_until CONDITION | wait_until CMD ARG...: polls every 50 ms until the
 # condition holds (one argument: a shell expression, evaluated; several: a
 # command run as given). Fails after $HULL_WAIT_SECONDS naming what it waited for.
+# A leading number of seconds (wait_until 30 CMD...) is taken as a longer
+# deadline; it never shortens $HULL_WAIT_SECONDS.
 wait_until() {
-    local deadline=$((SECONDS + HULL_WAIT_SECONDS))
+    local limit=$HULL_WAIT_SECONDS
+    if [ $# -gt 1 ] && [[ $1 =~ ^[0-9]+$ ]]; then
+        ((limit = $1 > limit ? $1 : limit))
+        shift
+    fi
+    local deadline=$((SECONDS + limit))
     while :; do
         if [ $# -eq 1 ]; then eval "$1" && return 0; else "$@" && return 0; fi
         if ((SECONDS >= deadline)); then
-            echo "waited ${HULL_WAIT_SECONDS}s, still not true: $*" >&2
+            echo "waited ${limit}s, still not true: $*" >&2
             return 1
         fi
         sleep 0.05
