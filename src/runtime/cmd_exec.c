@@ -74,7 +74,7 @@ int cmd_exec(int argc, char **argv)
     const char *process_file = NULL, *cwd = NULL, *user = NULL, *apparmor = NULL, *label = NULL;
     struct container_exec_opts o = {.root = g_opts.root};
     bool tty = false, nnp = false;
-    cleanup_strv char **envs = NULL, **caps = NULL, **gids = NULL;
+    cleanup_strv char **envs = NULL, **caps = NULL, **gids = NULL, **cgroup_subs = NULL;
     int c;
     opterr = 0;
     while ((c = getopt_long_only(argc, argv, "+p:dte:u:g:h", longopts, NULL)) != -1) {
@@ -128,12 +128,9 @@ int cmd_exec(int argc, char **argv)
             break;
         }
         case OPT_CGROUP:
-            /* runc: join a sub-cgroup of the container.  hull puts exec'd processes
-             * in the container's cgroup; a sub-path is refused rather than ignored. */
-            if (*optarg) {
-                usage_error("exec", "--cgroup \"%s\": joining a sub-cgroup is not supported", optarg);
-                return EXEC_RUNTIME_ERROR;
-            }
+            /* runc: join existing sub-cgroup(s) of the container, [CONTROLLER:]PATH, repeatable. */
+            if (*optarg)
+                cgroup_subs = strv_append(cgroup_subs, optarg);
             break;
         case OPT_IGNORE_PAUSED:
             o.ignore_paused = true;
@@ -273,6 +270,7 @@ int cmd_exec(int argc, char **argv)
         return exec_error(err);
     o.seccomp = seccomp;
     o.process = proc;
+    o.cgroup_subs = cgroup_subs;
     int master = -1;
     if (!o.detach)
         o.console_master_out = &master;

@@ -97,3 +97,129 @@ teardown() { cg_teardown; }
     [ "$status" -eq 0 ]
     [ "$output" = "--detach -t x" ]
 }
+
+@test "spec: the namespaces are runc's template (a cgroup namespace only on a cgroup v2 host)" {
+    d=$TEST_DIR/spec
+    mkdir -p "$d/root" "$d/rootless"
+    "$HULL_RUNTIME" spec --bundle "$d/root"
+    "$HULL_RUNTIME" spec --rootless --bundle "$d/rootless"
+    if is_v2; then cg=',"cgroup"'; else cg=''; fi
+    [ "$(jq -c '[.linux.namespaces[].type]' "$d/root/config.json")" = "[\"pid\",\"network\",\"ipc\",\"uts\",\"mount\"$cg]" ]
+    [ "$(jq -c '[.linux.namespaces[].type]' "$d/rootless/config.json")" = "[\"pid\",\"ipc\",\"uts\",\"mount\"$cg,\"user\"]" ]
+}
+
+@test "spec: the template equals \`runc spec\` (and --rootless) but for hostname and ociVersion" {
+    command -v runc >/dev/null || skip "runc is not installed"
+    d=$TEST_DIR/spec
+    for mode in "" --rootless; do
+        rm -rf "$d" && mkdir -p "$d/ours" "$d/runc"
+        "$HULL_RUNTIME" spec $mode --bundle "$d/ours"
+        (cd "$d/runc" && runc spec $mode)
+        norm='del(.hostname, .ociVersion)'
+        diff <(jq -S "$norm" "$d/runc/config.json") <(jq -S "$norm" "$d/ours/config.json")
+    done
+}
+
+@test "spec: a client that appends a cgroup namespace runs (no \"given twice\")" {
+    # the runtime's own template, extended the way clients do it
+    d=$TEST_DIR/client
+    mkdir -p "$d"
+    "$HULL_RUNTIME" spec --bundle "$d"
+    jq '.linux.namespaces += [{"type": "cgroup"}] | .process.args = ["true"] | .process.terminal = false
+        | .root.path = "'"$BUNDLE/rootfs"'"' "$d/config.json" >"$d/c.json"
+    mv "$d/c.json" "$d/config.json"
+    run_quiet runtime run --bundle "$d" "$(new_id)"
+    echo "$output"
+    [ "$status" -eq 0 ]
+}
+
+# cg_dirs PID: "CONTROLLERS DIR" for each hierarchy PID is in that is mounted
+# here ("unified" for the v2 one).
+cg_dirs() {
+    local num ctrls path mnt
+    while IFS=: read -r num ctrls path; do
+        if [ -z "$ctrls" ]; then
+            echo "unified $(unified_dir "$1")"
+        else
+            mnt=$(v1_mount "${ctrls%%,*}")
+            [ -z "$mnt" ] || echo "$ctrls $mnt$path"
+        fi
+    done <"/proc/$1/cgroup"
+}
+
+# mkdir_sub DIR: a new v1/v2 cgroup; a v1 cpuset one gets its parent's cpus and
+# mems (the kernel leaves them empty, and no task may join such a cgroup).
+mkdir_sub() {
+    mkdir "$1"
+    if [ ! -e "$1/cgroup.controllers" ] && [ -e "$1/cpuset.cpus" ] && [ -z "$(cat "$1/cpuset.cpus")" ]; then
+        cat "$1/../cpuset.cpus" >"$1/cpuset.cpus"
+        cat "$1/../cpuset.mems" >"$1/cpuset.mems"
+    fi
+}
+
+# exec_cgroups ID ARGS...: /proc/self/cgroup of a process exec'd with ARGS.
+exec_cgroups() {
+    local id=$1
+    shift
+    runtime exec "$@" "$id" cat /proc/self/cgroup
+}
+
+@test "exec --cgroup SUB joins an existing sub-cgroup in every hierarchy" {
+    update_config '.process.args = ["sleep", "100"] | .linux.namespaces |= map(select(.type != "cgroup"))'
+    id=$(new_id)
+    start_detached "$id"
+    pid=$(init_pid "$id")
+    cg_dirs "$pid" | while read -r ctrls dir; do mkdir_sub "$dir/sub"; done
+    run exec_cgroups "$id" --cgroup sub
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "${#lines[@]}" -gt 0 ]
+    # every hierarchy line of the exec'd process ends in /sub; the init's do not
+    while IFS=: read -r num ctrls path; do
+        [ "${path##*/}" != sub ] || { echo "init moved: $num:$ctrls:$path"; false; }
+    done <"/proc/$pid/cgroup"
+    for l in "${lines[@]}"; do
+        ctrls=$(cut -d: -f2 <<<"$l")
+        # hierarchies not mounted on this host cannot hold a sub-cgroup
+        if [ -n "$ctrls" ] && [ -z "$(v1_mount "${ctrls%%,*}")" ]; then continue; fi
+        [[ "$l" == */sub ]] || { echo "not in sub: $l"; false; }
+    done
+}
+
+@test "exec --cgroup CONTROLLER:SUB joins the sub-cgroup of that controller only" {
+    is_v2 && skip "cgroup v2 has one hierarchy: no controller:path form"
+    has_controller memory || skip "no memory controller"
+    update_config '.process.args = ["sleep", "100"] | .linux.namespaces |= map(select(.type != "cgroup"))'
+    id=$(new_id)
+    start_detached "$id"
+    pid=$(init_pid "$id")
+    mkdir_sub "$(cg_dir "$pid" memory)/m1"
+    run exec_cgroups "$id" --cgroup memory:m1
+    echo "$output"
+    [ "$status" -eq 0 ]
+    for l in "${lines[@]}"; do
+        ctrls=$(cut -d: -f2 <<<"$l")
+        if [[ ",$ctrls," == *,memory,* ]]; then
+            [[ "$l" == */m1 ]]
+        else
+            [[ "$l" != */m1 ]]
+        fi
+    done
+}
+
+@test "exec --cgroup: a sub-cgroup that does not exist, a path leaving the container's cgroup, an unknown controller: refused" {
+    update_config '.process.args = ["sleep", "100"]'
+    id=$(new_id)
+    start_detached "$id"
+    run runtime exec --cgroup no-such-sub "$id" true
+    [ "$status" -ne 0 ]
+    run runtime exec --cgroup ../.. "$id" true
+    [ "$status" -ne 0 ]
+    if ! is_v2; then
+        run runtime exec --cgroup nosuchcontroller:x "$id" true
+        [ "$status" -ne 0 ]
+        ! is_hull || [[ "$output" == *nosuchcontroller* ]]
+    fi
+    # nothing was started in the container
+    [ "$(runtime ps --format json "$id" | jq length)" = 1 ]
+}

@@ -46,6 +46,12 @@ int cgroup_manager_clone_fd(struct cgroup_manager *m);
 /* Moves pid into the cgroup in every hierarchy (used when CLONE_INTO_CGROUP was not). */
 int cgroup_manager_add_pid(struct cgroup_manager *m, pid_t pid, struct hull_error **err);
 
+/* exec --cgroup: points this (loaded, not to be saved) manager at existing
+ * sub-cgroups of the container's, so cgroup_manager_add_pid puts a process
+ * there.  args: NULL-terminated "[CONTROLLER[,CONTROLLER]:]PATH" (runc's
+ * syntax); a path alone applies to every hierarchy.  Errors name the argument. */
+int cgroup_manager_enter_sub(struct cgroup_manager *m, char *const *args, struct hull_error **err);
+
 /* Every pid in the cgroup (recursively). *pids is malloc'ed. */
 int cgroup_manager_pids(struct cgroup_manager *m, pid_t **pids, size_t *n, struct hull_error **err);
 

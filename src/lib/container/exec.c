@@ -142,7 +142,7 @@ int container_exec(const struct container_exec_opts *o, pid_t *pid_out, struct h
         goto out;
     }
     int join = namespaces_to_join(init);
-    if (cgroup_manager_load(saved, &cg, err) < 0)
+    if (cgroup_manager_load(saved, &cg, err) < 0 || cgroup_manager_enter_sub(cg, o->cgroup_subs, err) < 0)
         goto out;
     if (o->process->terminal && o->console_socket) {
         console_sock = unix_socket_connect(o->console_socket, err);

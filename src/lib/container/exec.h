@@ -21,6 +21,7 @@ struct container_exec_opts {
     bool detach;
     bool ignore_paused;
     int preserve_fds;
+    char *const *cgroup_subs; /* exec --cgroup: existing sub-cgroups to join (see cgroup_manager_enter_sub) */
     int *console_master_out; /* foreground with a terminal and no socket */
 };
 

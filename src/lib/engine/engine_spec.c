@@ -305,6 +305,25 @@ static void set_network(struct json_object *linux_, bool host)
     json_object_object_add(linux_, "namespaces", kept);
 }
 
+/* hull run always gives the container its own cgroup namespace (docker's
+ * --cgroupns private).  runc's template, which spec_default_json follows,
+ * has one only on a cgroup v2 host. */
+static void add_cgroup_namespace(struct json_object *linux_)
+{
+    struct json_object *nss = NULL;
+    if (!json_object_object_get_ex(linux_, "namespaces", &nss))
+        return;
+    for (size_t i = 0; i < json_object_array_length(nss); i++) {
+        struct json_object *type = NULL;
+        if (json_object_object_get_ex(json_object_array_get_idx(nss, i), "type", &type) &&
+            !strcmp(json_object_get_string(type), "cgroup"))
+            return;
+    }
+    struct json_object *ns = json_object_new_object();
+    json_object_object_add(ns, "type", json_object_new_string("cgroup"));
+    json_object_array_add(nss, ns);
+}
+
 static struct json_object *object_member(struct json_object *parent, const char *key)
 {
     struct json_object *o = NULL;
@@ -548,6 +567,7 @@ int engine_spec_build(const char *image_config_json, const struct engine_run_con
     json_object_object_add(root, "path", json_object_new_string("rootfs"));
     json_object_object_add(root, "readonly", json_object_new_boolean(rc->read_only));
     set_network(linux_, rc->host_network);
+    add_cgroup_namespace(linux_);
     set_resources(linux_, rc);
     set_mounts(spec, rc);
     *json_out = xstrdup(json_object_to_json_string_ext(spec, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "spec.h"
 #include "util/utils.h"
 
@@ -140,12 +141,26 @@ static struct json_object *default_linux(bool rootless)
     }
     /* Rootless containers cannot create a network namespace with any
      * connectivity, so runc leaves it out; the user namespace comes in. */
-    const char *const ns_root[] = {"pid", "network", "ipc", "uts", "mount", "cgroup", NULL};
-    const char *const ns_rootless[] = {"pid", "ipc", "uts", "mount", "cgroup", "user", NULL};
+    const char *const ns_root[] = {"pid", "network", "ipc", "uts", "mount", NULL};
+    const char *const ns_rootless[] = {"pid", "ipc", "uts", "mount", NULL};
     struct json_object *namespaces = json_object_new_array();
     for (const char *const *ns = rootless ? ns_rootless : ns_root; *ns != NULL; ns++) {
         struct json_object *entry = json_object_new_object();
         add_string(entry, "type", *ns);
+        json_object_array_add(namespaces, entry);
+    }
+    /* runc's template (libcontainer/specconv.Example) has a cgroup namespace
+     * only on a pure cgroup v2 host, after the others and before "user".
+     * Clients that add their own (`runc spec` | jq '... += [{"type":"cgroup"}]')
+     * rely on that: a second entry of one type is refused as "given twice". */
+    if (cgroup_detect_layout() == CGROUP_LAYOUT_V2) {
+        struct json_object *entry = json_object_new_object();
+        add_string(entry, "type", "cgroup");
+        json_object_array_add(namespaces, entry);
+    }
+    if (rootless) {
+        struct json_object *entry = json_object_new_object();
+        add_string(entry, "type", "user");
         json_object_array_add(namespaces, entry);
     }
     json_object_object_add(l, "namespaces", namespaces);
