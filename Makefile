@@ -8,7 +8,7 @@ DEB_BUILD := build-essential meson ninja-build pkg-config libjson-c-dev libsecco
              libarchive-dev libmnl-dev nettle-dev musl-tools \
              libacl1-dev libzstd-dev liblz4-dev liblzma-dev libbz2-dev zlib1g-dev libxml2-dev libicu-dev
 DEB_RUNTIME := busybox-static iproute2 util-linux procps kmod
-DEB_TEST := bats jq python3-jsonschema time bc runc crun umoci skopeo podman conmon containerd containernetworking-plugins hyperfine qemu-system-x86 cpio zstd e2fsprogs
+DEB_TEST := bats jq python3-jsonschema time bc runc crun umoci skopeo podman conmon containerd docker.io containernetworking-plugins hyperfine qemu-system-x86 cpio zstd e2fsprogs
 DEB_ALL := $(DEB_BUILD) $(DEB_RUNTIME) $(DEB_TEST) $(DEB_EXTRA)
 
 .PHONY: all deps build demo check check-under-load clean bench bench-engine

@@ -9,21 +9,6 @@ if [ ! -x "$HULL_ENGINE" ] && [ -x "$HULL_SRC/$BUILD/src/engine/hull" ]; then
     HULL_ENGINE=$HULL_SRC/$BUILD/src/engine/hull
 fi
 
-# Busybox images in every format (tests/engine/make-busybox-image.sh), built
-# once and shared read-only by every test.
-busybox_images() {
-    local dir=$WORK_BASE/busybox-images
-    if [ ! -f "$dir/busybox-docker.tar" ]; then
-        mkdir -p "$WORK_BASE"
-        local tmp
-        tmp=$(mktemp -d "$WORK_BASE/.images.XXXXXX")
-        "$HULL_SRC/tests/engine/make-busybox-image.sh" "$tmp" >/dev/null
-        rm -rf "$dir"
-        mv "$tmp" "$dir"
-    fi
-    echo "$dir"
-}
-
 engine_setup() {
     [ -x "$HULL_ENGINE" ] || skip "engine binary $HULL_ENGINE not built"
     mkdir -p "$WORK_BASE"

@@ -19,6 +19,22 @@ busybox_rootfs() {
     echo "$dir"
 }
 
+# Busybox images in every format (tests/engine/make-busybox-image.sh: rootfs
+# tarball, oci-archive, docker-archive), built once and shared read-only by the
+# engine's and the clients' tests.
+busybox_images() {
+    local dir=$WORK_BASE/busybox-images
+    if [ ! -f "$dir/busybox-docker.tar" ]; then
+        mkdir -p "$WORK_BASE"
+        local tmp
+        tmp=$(mktemp -d "$WORK_BASE/.images.XXXXXX")
+        "$HULL_SRC/tests/engine/make-busybox-image.sh" "$tmp" >/dev/null
+        rm -rf "$dir"
+        mv "$tmp" "$dir"
+    fi
+    echo "$dir"
+}
+
 # runtime ARGS...: the runtime under test with this test's state root.
 runtime() {
     "$HULL_RUNTIME" --root "$TEST_ROOT" "$@"
