@@ -264,13 +264,8 @@ int cmd_features(int argc, char **argv)
     static const char *hooks[] = {"prestart",  "createRuntime", "createContainer", "startContainer",
                                   "poststart", "poststop",      NULL};
     json_object_object_add(o, "hooks", str_array(hooks));
-    static const char *mount_options[] = {
-        "async",     "atime",      "bind",         "dev",         "diratime",   "dirsync",  "exec",
-        "mand",      "noatime",    "nodev",        "nodiratime",  "noexec",     "nomand",   "norelatime",
-        "nostrictatime", "nosuid", "private",      "rbind",       "relatime",   "remount",  "ro",
-        "rprivate",  "rshared",    "rslave",       "runbindable", "rw",         "shared",   "slave",
-        "strictatime", "suid",     "sync",         "tmpcopyup",   "unbindable", NULL};
-    json_object_object_add(o, "mountOptions", str_array(mount_options));
+    cleanup_strv char **mount_options = spec_mount_option_names();
+    json_object_object_add(o, "mountOptions", str_array((const char *const *)mount_options));
 
     struct json_object *lx = json_object_new_object();
     static const char *namespaces[] = {"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts", NULL};

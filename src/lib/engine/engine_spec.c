@@ -439,7 +439,9 @@ static void set_mounts(struct json_object *spec, const struct engine_run_config 
     struct json_object *user = json_object_new_array();
     for (size_t i = 0; i < rc->n_binds; i++) {
         const struct engine_bind *b = &rc->binds[i];
-        char *opts[] = {"rbind", "rprivate", b->read_only ? "ro" : "rw", NULL};
+        /* moby (25+): a read-only volume is read-only all the way down ("rro"),
+         * not just its top mount, which is all plain "ro" does. */
+        char *opts[] = {"rbind", "rprivate", b->read_only ? "ro" : "rw", b->read_only ? "rro" : NULL, NULL};
         json_object_array_add(user, mount_object(b->destination, "bind", b->source, opts));
     }
     for (size_t i = 0; i < rc->n_tmpfs; i++)

@@ -130,6 +130,53 @@ static bool is_bind_mount(const struct hull_mount *m)
     return m->bind || (m->type && !strcmp(m->type, "bind"));
 }
 
+/* The per-mount attributes of a bind's options, for its top mount only:
+ * plain "ro" (and nosuid, noexec...) on an rbind leaves the submounts as they
+ * are, as runc does; "rro" & co. are the recursive form (issue 11). An
+ * explicit "rw", "suid", "exec"... clears what the source mount had. */
+static struct mount_attr bind_top_attr(const struct hull_mount *m)
+{
+    static const struct {
+        unsigned long ms;
+        uint64_t attr;
+    } map[] = {
+        {MS_RDONLY, MOUNT_ATTR_RDONLY},         {MS_NOSUID, MOUNT_ATTR_NOSUID},
+        {MS_NODEV, MOUNT_ATTR_NODEV},           {MS_NOEXEC, MOUNT_ATTR_NOEXEC},
+        {MS_NODIRATIME, MOUNT_ATTR_NODIRATIME}, {MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW},
+    };
+    struct mount_attr attr = {0};
+    for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
+        if (m->flags & map[i].ms)
+            attr.attr_set |= map[i].attr;
+        else if (m->clear_flags & map[i].ms)
+            attr.attr_clr |= map[i].attr;
+    }
+    const unsigned long atime = MS_NOATIME | MS_STRICTATIME | MS_RELATIME;
+    if (m->flags & atime) {
+        attr.attr_clr |= MOUNT_ATTR__ATIME;
+        attr.attr_set |= (m->flags & MS_NOATIME)       ? MOUNT_ATTR_NOATIME
+                         : (m->flags & MS_STRICTATIME) ? MOUNT_ATTR_STRICTATIME
+                                                       : MOUNT_ATTR_RELATIME;
+    } else if (m->clear_flags & atime) {
+        /* "atime", "norelatime", "nostrictatime": back to the kernel's default mode, as mount(2) does. */
+        attr.attr_clr |= MOUNT_ATTR__ATIME;
+        attr.attr_set |= MOUNT_ATTR_RELATIME;
+    }
+    return attr;
+}
+
+/* "rro", "rnosuid"...: the mount at fd and every mount below it. */
+static int set_recursive_attrs(int fd, const struct hull_mount *m, struct hull_error **err)
+{
+    if (!m->rec_attr_set && !m->rec_attr_clr)
+        return 0;
+    struct mount_attr attr = {.attr_set = m->rec_attr_set, .attr_clr = m->rec_attr_clr};
+    if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+        return hull_error_set(err, errno, "apply the recursive mount options (rro, rnosuid...) of %s%s",
+                              m->destination, errno == ENOSYS ? ": the kernel has no mount_setattr (Linux 5.12)" : "");
+    return 0;
+}
+
 /* Bind mounts use the new mount API where the kernel has it: the attributes
  * (ro, nosuid...) are set on the detached copy before it becomes visible, and
  * move_mount attaches it onto the fd we resolved -- no path is looked up twice. */
@@ -139,28 +186,11 @@ static int bind_mount(int rootfd, const struct hull_mount *m, const char *source
     unsigned int tree_flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (m->recursive_bind ? AT_RECURSIVE : 0);
     cleanup_close int tree = open_tree(AT_FDCWD, source, tree_flags);
     if (tree >= 0) {
-        struct mount_attr attr = {0};
-        if (m->flags & MS_RDONLY)
-            attr.attr_set |= MOUNT_ATTR_RDONLY;
-        if (m->flags & MS_NOSUID)
-            attr.attr_set |= MOUNT_ATTR_NOSUID;
-        if (m->flags & MS_NODEV)
-            attr.attr_set |= MOUNT_ATTR_NODEV;
-        if (m->flags & MS_NOEXEC)
-            attr.attr_set |= MOUNT_ATTR_NOEXEC;
-        if (m->flags & MS_NODIRATIME)
-            attr.attr_set |= MOUNT_ATTR_NODIRATIME;
-        if (m->flags & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME)) {
-            attr.attr_clr |= MOUNT_ATTR__ATIME;
-            attr.attr_set |= (m->flags & MS_NOATIME)       ? MOUNT_ATTR_NOATIME
-                             : (m->flags & MS_STRICTATIME) ? MOUNT_ATTR_STRICTATIME
-                                                           : MOUNT_ATTR_RELATIME;
-        }
-        if (m->clear_flags & MS_RDONLY)
-            attr.attr_clr |= MOUNT_ATTR_RDONLY;
-        if ((attr.attr_set || attr.attr_clr) &&
-            mount_setattr(tree, "", AT_EMPTY_PATH | (m->recursive_bind ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0)
+        struct mount_attr attr = bind_top_attr(m);
+        if ((attr.attr_set || attr.attr_clr) && mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
             return hull_error_set(err, errno, "set attributes of bind mount %s", m->destination);
+        if (set_recursive_attrs(tree, m, err) < 0)
+            return -1;
         if (move_mount(tree, "", destfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
             return hull_error_set(err, errno, "bind %s onto %s", source, m->destination);
         return 0;
@@ -173,6 +203,10 @@ static int bind_mount(int rootfd, const struct hull_mount *m, const char *source
     unsigned long extra = m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
     if (extra && remount_bind(rootfd, m->destination, extra, err) < 0)
         return -1;
+    if (m->rec_attr_set || m->rec_attr_clr)
+        return hull_error_set(err, ENOSYS, "apply the recursive mount options (rro, rnosuid...) of %s: the kernel "
+                                           "has no mount_setattr (Linux 5.12)",
+                              m->destination);
     return 0;
 }
 
@@ -198,11 +232,11 @@ static int mount_one(const struct rootfs_ctx *ctx, int rootfd, const struct hull
         return -1;
     char buf[32];
 
-    if (m->type && !strcmp(m->type, "cgroup"))
-        return cgroup_mount_in_container(ctx->cgroup, destfd, m->destination, (m->flags & MS_RDONLY) != 0,
-                                         ctx->new_cgroupns, err);
-
-    if (bind) {
+    if (m->type && !strcmp(m->type, "cgroup") && !bind) {
+        if (cgroup_mount_in_container(ctx->cgroup, destfd, m->destination, (m->flags & MS_RDONLY) != 0,
+                                      ctx->new_cgroupns, err) < 0)
+            return -1;
+    } else if (bind) {
         if (bind_mount(rootfd, m, source, destfd, err) < 0)
             return -1;
     } else {
@@ -222,13 +256,13 @@ static int mount_one(const struct rootfs_ctx *ctx, int rootfd, const struct hull
             int saved = errno;
             /* sysfs can only be mounted by the owner of the network namespace;
              * without one of our own, bind the host's read-only, as runc does. */
-            if (saved == EPERM && m->type && !strcmp(m->type, "sysfs")) {
-                if (mount("/sys", fd_path(destfd, buf), NULL, MS_BIND | MS_REC, NULL) < 0)
-                    return hull_error_set(err, errno, "bind /sys onto %s", m->destination);
-                return remount_bind(rootfd, m->destination, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err);
-            }
-            return hull_error_set(err, saved, "mount %s (type %s) onto %s", src, m->type ? m->type : "none",
-                                  m->destination);
+            if (saved != EPERM || !m->type || strcmp(m->type, "sysfs") != 0)
+                return hull_error_set(err, saved, "mount %s (type %s, options \"%s\") onto %s", src,
+                                      m->type ? m->type : "none", m->data ? m->data : "", m->destination);
+            if (mount("/sys", fd_path(destfd, buf), NULL, MS_BIND | MS_REC, NULL) < 0)
+                return hull_error_set(err, errno, "bind /sys onto %s", m->destination);
+            if (remount_bind(rootfd, m->destination, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
+                return -1;
         }
         if (below >= 0) {
             cleanup_close int top = reopen_in_root(rootfd, m->destination, err);
@@ -238,6 +272,11 @@ static int mount_one(const struct rootfs_ctx *ctx, int rootfd, const struct hull
             if (topdir < 0 || copy_tree(below, topdir, err) < 0)
                 return hull_error_wrap(err, "tmpcopyup %s", m->destination);
         }
+    }
+    if (!bind && (m->rec_attr_set || m->rec_attr_clr)) {
+        cleanup_close int top = reopen_in_root(rootfd, m->destination, err);
+        if (top < 0 || set_recursive_attrs(top, m, err) < 0)
+            return -1;
     }
     if (m->propagation && set_propagation(rootfd, m->destination, m->propagation, err) < 0)
         return -1;

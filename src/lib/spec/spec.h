@@ -74,6 +74,7 @@ struct hull_mount {
     bool bind;                  /* bind or rbind */
     bool recursive_bind;        /* rbind */
     bool tmpcopyup;
+    uint64_t rec_attr_set, rec_attr_clr; /* MOUNT_ATTR_* of "rro", "rnosuid"...: applied with AT_RECURSIVE */
     char *data;                 /* comma-joined options that are not flags (e.g. "size=65536k,mode=755") */
     /* idmapped mounts */
     struct hull_id_mapping *uid_mappings, *gid_mappings;
@@ -322,5 +323,10 @@ const char *spec_ns_proc_name(enum hull_ns_type t); /* "pid", "net", "mnt" ... a
 
 /* Mount option table, shared with the engine (docker -v options). Returns false if unknown. */
 bool spec_mount_option(const char *opt, unsigned long *set, unsigned long *clear, unsigned long *propagation);
+/* The recursive attributes ("rro", "rnosuid", ...) as MOUNT_ATTR_* to set and clear. False if not one. */
+bool spec_mount_rec_option(const char *opt, uint64_t *set, uint64_t *clear);
+/* Every mount option hull accepts by name (flags, propagation, recursive
+ * attributes, tmpcopyup), for `features`. NULL-terminated, malloc'ed. */
+char **spec_mount_option_names(void);
 
 #endif

@@ -110,18 +110,6 @@ static int check_cross_section(struct hull_spec *spec, struct hull_error **err)
         return hull_error_set(err, 0, "hostname \"%s\" needs a uts namespace in linux.namespaces", spec->hostname);
     if (spec->domainname != NULL && spec->domainname[0] != '\0' && !l->namespaces[HULL_NS_UTS].present)
         return hull_error_set(err, 0, "domainname \"%s\" needs a uts namespace in linux.namespaces", spec->domainname);
-    for (size_t i = 0; i < spec->n_mounts; i++) {
-        const struct hull_mount *m = &spec->mounts[i];
-        bool idmap = false;
-        for (char **o = m->options; o != NULL && *o != NULL; o++)
-            if (strcmp(*o, "idmap") == 0 || strcmp(*o, "ridmap") == 0)
-                idmap = true;
-        /* config.md (idmap): with no mappings on the mount and no user
-         * namespace for the container "an error MUST be returned". */
-        if (idmap && m->n_uid_mappings == 0 && !l->namespaces[HULL_NS_USER].present)
-            return hull_error_set(err, 0, "mounts[%zu] (%s): idmap needs uidMappings/gidMappings or a user namespace",
-                                  i, m->destination);
-    }
     return 0;
 }
 
