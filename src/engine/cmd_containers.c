@@ -105,26 +105,27 @@ static int cmp_created_desc(const void *a, const void *b)
     return strcmp(engine_json_str(rb, "Created"), engine_json_str(ra, "Created"));
 }
 
+static const struct option ps_longopts[] = {
+    {"all", no_argument, NULL, 'a'},          {"quiet", no_argument, NULL, 'q'},
+    {"format", required_argument, NULL, 'F'}, {"no-trunc", no_argument, NULL, 'T'},
+    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+};
+const struct engine_flagset ps_flagset = {"aqh", ps_longopts};
+
 int cmd_ps(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"all", no_argument, NULL, 'a'},          {"quiet", no_argument, NULL, 'q'},
-        {"format", required_argument, NULL, 'F'}, {"no-trunc", no_argument, NULL, 'T'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
-    };
     bool all = false, quiet = false, json = false, no_trunc = false;
-    opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "aqh", longopts, NULL)) != -1) {
+    while ((c = engine_next_flag("ps", argc, argv, &ps_flagset)) != -1) {
         switch (c) {
         case 'a':
-            all = true;
+            all = engine_flag_bool();
             break;
         case 'q':
-            quiet = true;
+            quiet = engine_flag_bool();
             break;
         case 'T':
-            no_trunc = true;
+            no_trunc = engine_flag_bool();
             break;
         case 'F':
             if (!parse_format("ps", optarg, &json))
@@ -135,7 +136,7 @@ int cmd_ps(int argc, char **argv)
                    "unless -a)\n");
             return 0;
         default:
-            return engine_usage_error("ps", "unknown option \"%s\"", argv[optind - 1]);
+            return 125;
         }
     }
     if (optind != argc)
@@ -236,23 +237,24 @@ static int remove_one(const char *id, void *data)
     return 0;
 }
 
+static const struct option rm_longopts[] = {
+    {"force", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+const struct engine_flagset rm_flagset = {"fh", rm_longopts};
+
 int cmd_rm(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"force", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     bool force = false;
-    opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "fh", longopts, NULL)) != -1) {
+    while ((c = engine_next_flag("rm", argc, argv, &rm_flagset)) != -1) {
         switch (c) {
         case 'f':
-            force = true;
+            force = engine_flag_bool();
             break;
         case 'h':
             printf("Usage:  hull rm [-f] CONTAINER...\n\nRemove containers (-f: kill running ones)\n");
             return 0;
         default:
-            return engine_usage_error("rm", "unknown option \"%s\"", argv[optind - 1]);
+            return 125;
         }
     }
     if (optind >= argc)
@@ -335,14 +337,15 @@ static int stop_one(const char *id, void *data)
     return 0;
 }
 
+static const struct option stop_longopts[] = {
+    {"time", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+const struct engine_flagset stop_flagset = {"t:h", stop_longopts};
+
 int cmd_stop(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"time", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     int timeout = 10;
-    opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "t:h", longopts, NULL)) != -1) {
+    while ((c = engine_next_flag("stop", argc, argv, &stop_flagset)) != -1) {
         switch (c) {
         case 't': {
             int64_t t;
@@ -357,7 +360,7 @@ int cmd_stop(int argc, char **argv)
                    "then SIGKILL after -t seconds (10)\n");
             return 0;
         default:
-            return engine_usage_error("stop", "unknown option \"%s\"", argv[optind - 1]);
+            return 125;
         }
     }
     if (optind >= argc)
@@ -381,14 +384,15 @@ static int kill_one(const char *id, void *data)
     return 0;
 }
 
+static const struct option kill_longopts[] = {
+    {"signal", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+const struct engine_flagset kill_flagset = {"s:h", kill_longopts};
+
 int cmd_kill(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"signal", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     int sig = SIGKILL;
-    opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "s:h", longopts, NULL)) != -1) {
+    while ((c = engine_next_flag("kill", argc, argv, &kill_flagset)) != -1) {
         switch (c) {
         case 's':
             sig = signal_parse(optarg);
@@ -399,7 +403,7 @@ int cmd_kill(int argc, char **argv)
             printf("Usage:  hull kill [-s SIGNAL] CONTAINER...\n\nSend a signal (default KILL)\n");
             return 0;
         default:
-            return engine_usage_error("kill", "unknown option \"%s\"", argv[optind - 1]);
+            return 125;
         }
     }
     if (optind >= argc)
@@ -407,18 +411,19 @@ int cmd_kill(int argc, char **argv)
     return engine_for_each_container(optind, argc, argv, kill_one, &sig);
 }
 
+enum { OPT_ISOLATION = 1000 };
+static const struct option inspect_longopts[] = {{"isolation", no_argument, NULL, OPT_ISOLATION},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+const struct engine_flagset inspect_flagset = {"f:h", inspect_longopts};
+
 int cmd_inspect(int argc, char **argv)
 {
-    enum { OPT_ISOLATION = 1000 };
-    static const struct option longopts[] = {{"isolation", no_argument, NULL, OPT_ISOLATION},
-                                             {"format", required_argument, NULL, 'f'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
     bool isolation = false;
     const char *format = NULL;
-    opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
+    while ((c = engine_next_flag("inspect", argc, argv, &inspect_flagset)) != -1) {
         switch (c) {
         case 'h':
             printf("Usage:  hull inspect [--isolation] [--format table|json] CONTAINER...\n\n"
@@ -428,13 +433,13 @@ int cmd_inspect(int argc, char **argv)
                    "  -f, --format      json (with --isolation: the report as JSON; table: as text)\n");
             return 0;
         case OPT_ISOLATION:
-            isolation = true;
+            isolation = engine_flag_bool();
             break;
         case 'f':
             format = optarg;
             break;
         default:
-            return engine_usage_error("inspect", "unknown option \"%s\"", argv[optind - 1]);
+            return 125;
         }
     }
     if (optind >= argc)

@@ -284,36 +284,37 @@ static int exec_in(const char *id, pid_t init, const struct exec_flags *f, char 
     return code;
 }
 
+enum { OPT_PRIVILEGED = 1000 };
+static const struct option exec_longopts[] = {
+    {"interactive", no_argument, NULL, 'i'},
+    {"tty", no_argument, NULL, 't'},
+    {"detach", no_argument, NULL, 'd'},
+    {"user", required_argument, NULL, 'u'},
+    {"env", required_argument, NULL, 'e'},
+    {"workdir", required_argument, NULL, 'w'},
+    {"privileged", no_argument, NULL, OPT_PRIVILEGED},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+const struct engine_flagset exec_flagset = {"+itdu:e:w:h", exec_longopts};
+
 int cmd_exec(int argc, char **argv)
 {
-    enum { OPT_PRIVILEGED = 1000 };
-    static const struct option longopts[] = {
-        {"interactive", no_argument, NULL, 'i'},
-        {"tty", no_argument, NULL, 't'},
-        {"detach", no_argument, NULL, 'd'},
-        {"user", required_argument, NULL, 'u'},
-        {"env", required_argument, NULL, 'e'},
-        {"workdir", required_argument, NULL, 'w'},
-        {"privileged", no_argument, NULL, OPT_PRIVILEGED},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     struct exec_flags f = {0};
     cleanup_free char **env = xmalloc0((size_t)argc * sizeof *env);
     f.env = env;
-    opterr = 0;
     int c;
     /* "+": options end at CONTAINER; what follows belongs to the command. */
-    while ((c = getopt_long(argc, argv, "+itdu:e:w:h", longopts, NULL)) != -1) {
+    while ((c = engine_next_flag("exec", argc, argv, &exec_flagset)) != -1) {
         switch (c) {
         case 'i':
-            f.interactive = true;
+            f.interactive = engine_flag_bool();
             break;
         case 't':
-            f.tty = true;
+            f.tty = engine_flag_bool();
             break;
         case 'd':
-            f.detach = true;
+            f.detach = engine_flag_bool();
             break;
         case 'u':
             f.user = optarg;
@@ -325,13 +326,13 @@ int cmd_exec(int argc, char **argv)
             f.workdir = optarg;
             break;
         case OPT_PRIVILEGED:
-            f.privileged = true;
+            f.privileged = engine_flag_bool();
             break;
         case 'h':
             exec_usage(stdout);
             return 0;
         default:
-            return engine_usage_error("exec", "unknown option \"%s\"", argv[optind - 1]);
+            return 125;
         }
     }
     if (argc - optind < 2)

@@ -49,25 +49,26 @@ static struct json_object *image_list_json(struct image_info *img)
     return o;
 }
 
+static const struct option images_longopts[] = {
+    {"all", no_argument, NULL, 'a'},      {"quiet", no_argument, NULL, 'q'},
+    {"no-trunc", no_argument, NULL, 'T'}, {"format", required_argument, NULL, 'f'},
+    {"help", no_argument, NULL, 'h'},     {NULL, 0, NULL, 0},
+};
+const struct engine_flagset images_flagset = {"aqh", images_longopts};
+
 int cmd_images(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"all", no_argument, NULL, 'a'},      {"quiet", no_argument, NULL, 'q'},
-        {"no-trunc", no_argument, NULL, 'T'}, {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},     {NULL, 0, NULL, 0},
-    };
     bool quiet = false, no_trunc = false, json = false;
     int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "+aqh", longopts, NULL)) != -1) {
+    while ((c = engine_next_flag("images", argc, argv, &images_flagset)) != -1) {
         switch (c) {
         case 'a':
             break; /* no intermediate images exist: everything is listed anyway */
         case 'q':
-            quiet = true;
+            quiet = engine_flag_bool();
             break;
         case 'T':
-            no_trunc = true;
+            no_trunc = engine_flag_bool();
             break;
         case 'f':
             if (!parse_format("images", optarg, &json))
@@ -83,7 +84,7 @@ int cmd_images(int argc, char **argv)
                    "  -q, --quiet       only image ids\n");
             return 0;
         default:
-            return engine_usage_error("images", "unknown option \"%s\"", argv[optind - 1]);
+            return 125;
         }
     }
     if (argc - optind > 1)
@@ -149,20 +150,21 @@ static void print_remove_event(const char *what, const char *name, void *data)
     printf("%s: %s\n", !strcmp(what, "Deleted layer") ? "Deleted" : what, name);
 }
 
+static const struct option rmi_longopts[] = {
+    {"force", no_argument, NULL, 'f'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+const struct engine_flagset rmi_flagset = {"fh", rmi_longopts};
+
 int cmd_rmi(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"force", no_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     bool force = false;
     int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "+fh", longopts, NULL)) != -1) {
+    while ((c = engine_next_flag("rmi", argc, argv, &rmi_flagset)) != -1) {
         switch (c) {
         case 'f':
-            force = true;
+            force = engine_flag_bool();
             break;
         case 'h':
             printf("Usage:  hull rmi [OPTIONS] IMAGE [IMAGE...]\n\n"
@@ -171,7 +173,7 @@ int cmd_rmi(int argc, char **argv)
                    "  -f, --force   remove the image even if it has several tags or is in use\n");
             return 0;
         default:
-            return engine_usage_error("rmi", "unknown option \"%s\"", argv[optind - 1]);
+            return 125;
         }
     }
     if (optind >= argc)
@@ -190,20 +192,26 @@ int cmd_rmi(int argc, char **argv)
     return status;
 }
 
+static const struct option tag_longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+const struct engine_flagset tag_flagset = {"h", tag_longopts};
+
 int cmd_tag(int argc, char **argv)
 {
-    if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+    int c;
+    while ((c = engine_next_flag("tag", argc, argv, &tag_flagset)) != -1) {
+        if (c != 'h')
+            return 125;
         printf("Usage:  hull tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]\n\n"
                "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE\n");
         return 0;
     }
-    if (argc != 3)
+    if (argc - optind != 2)
         return engine_usage_error("tag", "\"hull tag\" requires exactly 2 arguments: SOURCE_IMAGE TARGET_IMAGE");
     cleanup_error struct hull_error *err = NULL;
     cleanup_image_store struct image_store *store = NULL;
     if (image_store_open(g_engine.root, true, &store, &err) < 0)
         return engine_error(err);
-    if (image_store_tag(store, argv[1], argv[2], &err) < 0)
+    if (image_store_tag(store, argv[optind], argv[optind + 1], &err) < 0)
         return engine_error(err);
     return 0;
 }
@@ -297,17 +305,18 @@ static int image_inspect_json(struct image_store *store, struct image_info *img,
     return 0;
 }
 
+static const struct option image_inspect_longopts[] = {
+    {"format", required_argument, NULL, 'f'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+const struct engine_flagset image_inspect_flagset = {"f:h", image_inspect_longopts};
+
 int cmd_image_inspect(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     int c;
     bool json = true;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+    while ((c = engine_next_flag("image inspect", argc, argv, &image_inspect_flagset)) != -1) {
         switch (c) {
         case 'f':
             if (strcmp(optarg, "json"))
@@ -318,7 +327,7 @@ int cmd_image_inspect(int argc, char **argv)
                    "Display detailed information on one or more images (a JSON array)\n");
             return 0;
         default:
-            return engine_usage_error("image inspect", "unknown option \"%s\"", argv[optind - 1]);
+            return 125;
         }
     }
     (void)json;
@@ -345,15 +354,15 @@ int cmd_image_inspect(int argc, char **argv)
     return status;
 }
 
-static const struct engine_command image_commands[] = {
-    {"import", cmd_import, "create an image from a root filesystem tarball"},
-    {"inspect", cmd_image_inspect, "display detailed information on one or more images"},
-    {"list", cmd_images, "list images"},
-    {"load", cmd_load, "load images from an archive"},
-    {"ls", cmd_images, "list images"},
-    {"remove", cmd_rmi, "remove one or more images"},
-    {"rm", cmd_rmi, "remove one or more images"},
-    {"tag", cmd_tag, "create a tag TARGET_IMAGE that refers to SOURCE_IMAGE"},
+const struct engine_command image_commands[] = {
+    {"import", cmd_import, "create an image from a root filesystem tarball", &import_flagset},
+    {"inspect", cmd_image_inspect, "display detailed information on one or more images", &image_inspect_flagset},
+    {"list", cmd_images, "list images", &images_flagset},
+    {"load", cmd_load, "load images from an archive", &load_flagset},
+    {"ls", cmd_images, "list images", &images_flagset},
+    {"remove", cmd_rmi, "remove one or more images", &rmi_flagset},
+    {"rm", cmd_rmi, "remove one or more images", &rmi_flagset},
+    {"tag", cmd_tag, "create a tag TARGET_IMAGE that refers to SOURCE_IMAGE", &tag_flagset},
     {NULL, NULL, NULL},
 };
 

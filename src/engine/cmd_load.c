@@ -9,25 +9,26 @@
 #include "image/store.h"
 #include "util/utils.h"
 
+static const struct option load_longopts[] = {
+    {"input", required_argument, NULL, 'i'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+const struct engine_flagset load_flagset = {"i:qh", load_longopts};
+
 int cmd_load(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"input", required_argument, NULL, 'i'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     const char *input = "-";
     bool quiet = false;
     int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "+i:qh", longopts, NULL)) != -1) {
+    while ((c = engine_next_flag("load", argc, argv, &load_flagset)) != -1) {
         switch (c) {
         case 'i':
             input = optarg;
             break;
         case 'q':
-            quiet = true;
+            quiet = engine_flag_bool();
             break;
         case 'h':
             printf("Usage:  hull load [OPTIONS]\n\n"
@@ -39,7 +40,7 @@ int cmd_load(int argc, char **argv)
                    "  -q, --quiet        no progress display\n");
             return 0;
         default:
-            return engine_usage_error("load", "unknown option \"%s\"", argv[optind - 1]);
+            return 125;
         }
     }
     if (optind < argc)
@@ -64,22 +65,23 @@ int cmd_load(int argc, char **argv)
     return 0;
 }
 
+static const struct option import_longopts[] = {
+    {"change", required_argument, NULL, 'c'},
+    {"message", required_argument, NULL, 'm'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+const struct engine_flagset import_flagset = {"c:m:qh", import_longopts};
+
 int cmd_import(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"change", required_argument, NULL, 'c'},
-        {"message", required_argument, NULL, 'm'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     cleanup_strv char **changes = xmalloc0(sizeof(char *));
     size_t n_changes = 0;
     const char *message = NULL;
     bool quiet = false;
     int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "+c:m:qh", longopts, NULL)) != -1) {
+    while ((c = engine_next_flag("import", argc, argv, &import_flagset)) != -1) {
         switch (c) {
         case 'c':
             changes = realloc(changes, (n_changes + 2) * sizeof(char *));
@@ -90,7 +92,7 @@ int cmd_import(int argc, char **argv)
             message = optarg;
             break;
         case 'q':
-            quiet = true;
+            quiet = engine_flag_bool();
             break;
         case 'h':
             printf("Usage:  hull import [OPTIONS] FILE|- [REPOSITORY[:TAG]]\n\n"
@@ -103,7 +105,7 @@ int cmd_import(int argc, char **argv)
                    "  -q, --quiet          no progress display\n");
             return 0;
         default:
-            return engine_usage_error("import", "unknown option \"%s\"", argv[optind - 1]);
+            return 125;
         }
     }
     if (optind >= argc)

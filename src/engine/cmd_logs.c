@@ -171,26 +171,25 @@ static int show_logs(const char *id, const char *path, const struct log_opts *o)
     }
 }
 
+static const struct option logs_longopts[] = {
+    {"follow", no_argument, NULL, 'f'},     {"tail", required_argument, NULL, 'n'},
+    {"timestamps", no_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+const struct engine_flagset logs_flagset = {"fn:th", logs_longopts};
+
 int cmd_logs(int argc, char **argv)
 {
-    enum { OPT_TAIL = 1000 };
-    static const struct option longopts[] = {
-        {"follow", no_argument, NULL, 'f'},     {"tail", required_argument, NULL, OPT_TAIL},
-        {"timestamps", no_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     struct log_opts o = {.tail = -1};
-    opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "fn:th", longopts, NULL)) != -1) {
+    while ((c = engine_next_flag("logs", argc, argv, &logs_flagset)) != -1) {
         switch (c) {
         case 'f':
-            o.follow = true;
+            o.follow = engine_flag_bool();
             break;
         case 't':
-            o.timestamps = true;
+            o.timestamps = engine_flag_bool();
             break;
-        case OPT_TAIL:
         case 'n':
             if (!strcmp(optarg, "all")) {
                 o.tail = -1;
@@ -208,7 +207,7 @@ int cmd_logs(int argc, char **argv)
                    "  -t, --timestamps   show the time each line was written\n");
             return 0;
         default:
-            return engine_usage_error("logs", "unknown option \"%s\"", argv[optind - 1]);
+            return 125;
         }
     }
     if (optind != argc - 1)

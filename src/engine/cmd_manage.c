@@ -39,24 +39,25 @@ static bool confirmed(void)
     return !strcasecmp(line, "y") || !strcasecmp(line, "yes");
 }
 
+static const struct option container_prune_longopts[] = {
+    {"force", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+const struct engine_flagset container_prune_flagset = {"fh", container_prune_longopts};
+
 static int cmd_container_prune(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"force", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     bool force = false;
-    opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "fh", longopts, NULL)) != -1) {
+    while ((c = engine_next_flag("container prune", argc, argv, &container_prune_flagset)) != -1) {
         switch (c) {
         case 'f':
-            force = true;
+            force = engine_flag_bool();
             break;
         case 'h':
             printf("Usage:  hull container prune [-f]\n\nRemove all stopped containers\n\n"
                    "  -f, --force   do not prompt for confirmation\n");
             return 0;
         default:
-            return engine_usage_error("container prune", "unknown option \"%s\"", argv[optind - 1]);
+            return 125;
         }
     }
     if (optind != argc)
@@ -98,25 +99,25 @@ static int cmd_container_prune(int argc, char **argv)
 
 static int cmd_container_help(int argc, char **argv);
 
-static const struct engine_command container_commands[] = {
-    {"exec", cmd_exec, "run a command in a running container"},
-    {"inspect", cmd_inspect, "show container details as JSON"},
-    {"kill", cmd_kill, "send a signal to running containers"},
-    {"logs", cmd_logs, "print the output of a container"},
-    {"ls", cmd_ps, "list containers"},
-    {"list", cmd_ps, NULL},
-    {"ps", cmd_ps, NULL},
-    {"pause", cmd_pause, "pause all processes of containers"},
-    {"prune", cmd_container_prune, "remove all stopped containers"},
-    {"rm", cmd_rm, "remove containers"},
-    {"remove", cmd_rm, NULL},
-    {"run", cmd_run, "create and run a container from an image"},
-    {"start", cmd_start, "start stopped containers"},
-    {"stats", cmd_stats, "live resource usage of containers"},
-    {"stop", cmd_stop, "stop running containers"},
-    {"top", cmd_top, "show the processes of a container"},
-    {"unpause", cmd_unpause, "unpause all processes of containers"},
-    {"wait", cmd_wait, "block until containers stop, print their exit codes"},
+const struct engine_command container_commands[] = {
+    {"exec", cmd_exec, "run a command in a running container", &exec_flagset},
+    {"inspect", cmd_inspect, "show container details as JSON", &inspect_flagset},
+    {"kill", cmd_kill, "send a signal to running containers", &kill_flagset},
+    {"logs", cmd_logs, "print the output of a container", &logs_flagset},
+    {"ls", cmd_ps, "list containers", &ps_flagset},
+    {"list", cmd_ps, NULL, &ps_flagset},
+    {"ps", cmd_ps, NULL, &ps_flagset},
+    {"pause", cmd_pause, "pause all processes of containers", &pause_flagset},
+    {"prune", cmd_container_prune, "remove all stopped containers", &container_prune_flagset},
+    {"rm", cmd_rm, "remove containers", &rm_flagset},
+    {"remove", cmd_rm, NULL, &rm_flagset},
+    {"run", cmd_run, "create and run a container from an image", &run_flagset},
+    {"start", cmd_start, "start stopped containers", &start_flagset},
+    {"stats", cmd_stats, "live resource usage of containers", &stats_flagset},
+    {"stop", cmd_stop, "stop running containers", &stop_flagset},
+    {"top", cmd_top, "show the processes of a container", &top_flagset},
+    {"unpause", cmd_unpause, "unpause all processes of containers", &pause_flagset},
+    {"wait", cmd_wait, "block until containers stop, print their exit codes", &wait_flagset},
     {"--help", cmd_container_help, NULL},
     {"-h", cmd_container_help, NULL},
     {NULL, NULL, NULL},
@@ -151,14 +152,15 @@ static char *reclaimable_text(uint64_t reclaimable, uint64_t size)
     return xasprintf("%s (%llu%%)", r, (unsigned long long)(reclaimable * 100 / size));
 }
 
+static const struct option system_df_longopts[] = {
+    {"format", required_argument, NULL, 'F'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+const struct engine_flagset system_df_flagset = {"h", system_df_longopts};
+
 static int cmd_system_df(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"format", required_argument, NULL, 'F'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     bool json = false;
-    opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((c = engine_next_flag("system df", argc, argv, &system_df_flagset)) != -1) {
         switch (c) {
         case 'F':
             if (!parse_format("system df", optarg, &json))
@@ -168,7 +170,7 @@ static int cmd_system_df(int argc, char **argv)
             printf("Usage:  hull system df [--format table|json]\n\nDisk space used by images and containers\n");
             return 0;
         default:
-            return engine_usage_error("system df", "unknown option \"%s\"", argv[optind - 1]);
+            return 125;
         }
     }
     if (optind != argc)
@@ -223,14 +225,15 @@ static int cmd_system_help(int argc, char **argv)
     return 0;
 }
 
+const struct engine_command system_commands[] = {
+    {"df", cmd_system_df, "show disk usage", &system_df_flagset},
+    {"--help", cmd_system_help, NULL},
+    {"-h", cmd_system_help, NULL},
+    {NULL, NULL, NULL},
+};
+
 int cmd_system(int argc, char **argv)
 {
-    static const struct engine_command system_commands[] = {
-        {"df", cmd_system_df, "show disk usage"},
-        {"--help", cmd_system_help, NULL},
-        {"-h", cmd_system_help, NULL},
-        {NULL, NULL, NULL},
-    };
     if (argc < 2)
         return cmd_system_help(argc, argv);
     return engine_dispatch(system_commands, "system", argc - 1, argv + 1);

@@ -370,68 +370,70 @@ static void run_flags_clear(struct run_flags *f)
     engine_etc_files_clear(&f->etc);
 }
 
+enum {
+    OPT_NAME = 1000,
+    OPT_RM,
+    OPT_HOSTNAME,
+    OPT_ENTRYPOINT,
+    OPT_CPUS,
+    OPT_PIDS,
+    OPT_READ_ONLY,
+    OPT_NETWORK,
+    OPT_ENV_FILE,
+    OPT_TMPFS,
+    OPT_MEMORY_SWAP,
+    OPT_CPU_SHARES,
+    OPT_CPUSET_CPUS,
+    OPT_CPUSET_MEMS,
+    OPT_ULIMIT,
+    OPT_CAP_ADD,
+    OPT_CAP_DROP,
+    OPT_PRIVILEGED,
+    OPT_SECURITY_OPT,
+    OPT_INIT,
+    OPT_STOP_SIGNAL,
+    OPT_LABEL_FILE,
+};
+static const struct option run_longopts[] = {
+    {"name", required_argument, NULL, OPT_NAME},
+    {"detach", no_argument, NULL, 'd'},
+    {"tty", no_argument, NULL, 't'},
+    {"interactive", no_argument, NULL, 'i'},
+    {"rm", no_argument, NULL, OPT_RM},
+    {"env", required_argument, NULL, 'e'},
+    {"env-file", required_argument, NULL, OPT_ENV_FILE},
+    {"hostname", required_argument, NULL, OPT_HOSTNAME},
+    {"workdir", required_argument, NULL, 'w'},
+    {"user", required_argument, NULL, 'u'},
+    {"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
+    {"volume", required_argument, NULL, 'v'},
+    {"tmpfs", required_argument, NULL, OPT_TMPFS},
+    {"memory", required_argument, NULL, 'm'},
+    {"memory-swap", required_argument, NULL, OPT_MEMORY_SWAP},
+    {"cpus", required_argument, NULL, OPT_CPUS},
+    {"cpu-shares", required_argument, NULL, OPT_CPU_SHARES},
+    {"cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS},
+    {"cpuset-mems", required_argument, NULL, OPT_CPUSET_MEMS},
+    {"pids-limit", required_argument, NULL, OPT_PIDS},
+    {"ulimit", required_argument, NULL, OPT_ULIMIT},
+    {"read-only", no_argument, NULL, OPT_READ_ONLY},
+    {"network", required_argument, NULL, OPT_NETWORK},
+    {"net", required_argument, NULL, OPT_NETWORK},
+    {"cap-add", required_argument, NULL, OPT_CAP_ADD},
+    {"cap-drop", required_argument, NULL, OPT_CAP_DROP},
+    {"privileged", no_argument, NULL, OPT_PRIVILEGED},
+    {"security-opt", required_argument, NULL, OPT_SECURITY_OPT},
+    {"init", no_argument, NULL, OPT_INIT},
+    {"stop-signal", required_argument, NULL, OPT_STOP_SIGNAL},
+    {"label", required_argument, NULL, 'l'},
+    {"label-file", required_argument, NULL, OPT_LABEL_FILE},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+const struct engine_flagset run_flagset = {"+dtie:w:u:v:m:l:h", run_longopts};
+
 int cmd_run(int argc, char **argv)
 {
-    enum {
-        OPT_NAME = 1000,
-        OPT_RM,
-        OPT_HOSTNAME,
-        OPT_ENTRYPOINT,
-        OPT_CPUS,
-        OPT_PIDS,
-        OPT_READ_ONLY,
-        OPT_NETWORK,
-        OPT_ENV_FILE,
-        OPT_TMPFS,
-        OPT_MEMORY_SWAP,
-        OPT_CPU_SHARES,
-        OPT_CPUSET_CPUS,
-        OPT_CPUSET_MEMS,
-        OPT_ULIMIT,
-        OPT_CAP_ADD,
-        OPT_CAP_DROP,
-        OPT_PRIVILEGED,
-        OPT_SECURITY_OPT,
-        OPT_INIT,
-        OPT_STOP_SIGNAL,
-        OPT_LABEL_FILE,
-    };
-    static const struct option longopts[] = {
-        {"name", required_argument, NULL, OPT_NAME},
-        {"detach", no_argument, NULL, 'd'},
-        {"tty", no_argument, NULL, 't'},
-        {"interactive", no_argument, NULL, 'i'},
-        {"rm", no_argument, NULL, OPT_RM},
-        {"env", required_argument, NULL, 'e'},
-        {"env-file", required_argument, NULL, OPT_ENV_FILE},
-        {"hostname", required_argument, NULL, OPT_HOSTNAME},
-        {"workdir", required_argument, NULL, 'w'},
-        {"user", required_argument, NULL, 'u'},
-        {"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
-        {"volume", required_argument, NULL, 'v'},
-        {"tmpfs", required_argument, NULL, OPT_TMPFS},
-        {"memory", required_argument, NULL, 'm'},
-        {"memory-swap", required_argument, NULL, OPT_MEMORY_SWAP},
-        {"cpus", required_argument, NULL, OPT_CPUS},
-        {"cpu-shares", required_argument, NULL, OPT_CPU_SHARES},
-        {"cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS},
-        {"cpuset-mems", required_argument, NULL, OPT_CPUSET_MEMS},
-        {"pids-limit", required_argument, NULL, OPT_PIDS},
-        {"ulimit", required_argument, NULL, OPT_ULIMIT},
-        {"read-only", no_argument, NULL, OPT_READ_ONLY},
-        {"network", required_argument, NULL, OPT_NETWORK},
-        {"net", required_argument, NULL, OPT_NETWORK},
-        {"cap-add", required_argument, NULL, OPT_CAP_ADD},
-        {"cap-drop", required_argument, NULL, OPT_CAP_DROP},
-        {"privileged", no_argument, NULL, OPT_PRIVILEGED},
-        {"security-opt", required_argument, NULL, OPT_SECURITY_OPT},
-        {"init", no_argument, NULL, OPT_INIT},
-        {"stop-signal", required_argument, NULL, OPT_STOP_SIGNAL},
-        {"label", required_argument, NULL, 'l'},
-        {"label-file", required_argument, NULL, OPT_LABEL_FILE},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     struct run_flags f = {0};
     /* Every repeatable flag gets room for argc entries: no flag can come more often. */
     size_t room = (size_t)argc + 1;
@@ -444,24 +446,23 @@ int cmd_run(int argc, char **argv)
         *lists[i] = xmalloc0(room * sizeof **lists[i]);
     int ret = 125;
     cleanup_error struct hull_error *err = NULL;
-    opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "+dtie:w:u:v:m:l:h", longopts, NULL)) != -1) {
+    while ((c = engine_next_flag("run", argc, argv, &run_flagset)) != -1) {
         switch (c) {
         case OPT_NAME:
             f.name = optarg;
             break;
         case 'd':
-            f.detach = true;
+            f.detach = engine_flag_bool();
             break;
         case 't':
-            f.rc.tty = true;
+            f.rc.tty = engine_flag_bool();
             break;
         case 'i':
-            f.interactive = true;
+            f.interactive = engine_flag_bool();
             break;
         case OPT_RM:
-            f.auto_remove = true;
+            f.auto_remove = engine_flag_bool();
             break;
         case 'e':
             f.env_flags[f.n_env_flags++] = optarg;
@@ -522,7 +523,7 @@ int cmd_run(int argc, char **argv)
             f.ulimit_flags[f.n_ulimit_flags++] = optarg;
             break;
         case OPT_READ_ONLY:
-            f.rc.read_only = true;
+            f.rc.read_only = engine_flag_bool();
             break;
         case OPT_NETWORK:
             f.network = optarg;
@@ -534,13 +535,13 @@ int cmd_run(int argc, char **argv)
             f.cap_drop_flags[f.n_cap_drop++] = optarg;
             break;
         case OPT_PRIVILEGED:
-            f.rc.privileged = true;
+            f.rc.privileged = engine_flag_bool();
             break;
         case OPT_SECURITY_OPT:
             f.security_opts[f.n_security_opts++] = optarg;
             break;
         case OPT_INIT:
-            f.init = true;
+            f.init = engine_flag_bool();
             break;
         case OPT_STOP_SIGNAL:
             f.rc.stop_signal = optarg;
@@ -556,7 +557,7 @@ int cmd_run(int argc, char **argv)
             ret = 0;
             goto out;
         default:
-            ret = engine_usage_error("run", "unknown option \"%s\"", argv[optind - 1]);
+            ret = 125;
             goto out;
         }
     }

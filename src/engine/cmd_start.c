@@ -63,21 +63,22 @@ static int start_one(const char *text, bool attach, int *code)
     return 0;
 }
 
+static const struct option start_longopts[] = {
+    {"attach", no_argument, NULL, 'a'},
+    {"interactive", no_argument, NULL, 'i'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+const struct engine_flagset start_flagset = {"aih", start_longopts};
+
 int cmd_start(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"attach", no_argument, NULL, 'a'},
-        {"interactive", no_argument, NULL, 'i'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     bool attach = false;
-    opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "aih", longopts, NULL)) != -1) {
+    while ((c = engine_next_flag("start", argc, argv, &start_flagset)) != -1) {
         switch (c) {
         case 'a':
-            attach = true;
+            attach = engine_flag_bool();
             break;
         case 'i':
             break; /* stdin is attached whenever -a is (as hull run does) */
@@ -88,7 +89,7 @@ int cmd_start(int argc, char **argv)
                    "                      are the container's, as with hull run\n");
             return 0;
         default:
-            return engine_usage_error("start", "unknown option \"%s\"", argv[optind - 1]);
+            return 125;
         }
     }
     if (optind >= argc)
@@ -120,18 +121,19 @@ static int pause_one(const char *id, void *data)
     return 0;
 }
 
+static const struct option pause_longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+const struct engine_flagset pause_flagset = {"h", pause_longopts};
+
 static int pause_command(const char *cmd, bool pause, int argc, char **argv)
 {
-    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((c = engine_next_flag(cmd, argc, argv, &pause_flagset)) != -1) {
         if (c == 'h') {
             printf("Usage:  hull %s CONTAINER...\n\n%s all processes of the containers (cgroup freezer)\n", cmd,
                    pause ? "Suspend" : "Resume");
             return 0;
         }
-        return engine_usage_error(cmd, "unknown option \"%s\"", argv[optind - 1]);
+        return 125;
     }
     if (optind >= argc)
         return engine_usage_error(cmd, "requires at least 1 argument");
@@ -148,17 +150,18 @@ int cmd_unpause(int argc, char **argv)
     return pause_command("unpause", false, argc, argv);
 }
 
+static const struct option wait_longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+const struct engine_flagset wait_flagset = {"h", wait_longopts};
+
 int cmd_wait(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((c = engine_next_flag("wait", argc, argv, &wait_flagset)) != -1) {
         if (c == 'h') {
             printf("Usage:  hull wait CONTAINER...\n\nBlock until the containers stop, then print their exit codes\n");
             return 0;
         }
-        return engine_usage_error("wait", "unknown option \"%s\"", argv[optind - 1]);
+        return 125;
     }
     if (optind >= argc)
         return engine_usage_error("wait", "requires at least 1 argument");

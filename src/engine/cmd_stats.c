@@ -174,34 +174,35 @@ static void sleep_second(void)
         ;
 }
 
+enum { OPT_NO_STREAM = 1000, OPT_FORMAT, OPT_NO_TRUNC };
+static const struct option stats_longopts[] = {
+    {"all", no_argument, NULL, 'a'},
+    {"no-stream", no_argument, NULL, OPT_NO_STREAM},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"no-trunc", no_argument, NULL, OPT_NO_TRUNC},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+const struct engine_flagset stats_flagset = {"ah", stats_longopts};
+
 int cmd_stats(int argc, char **argv)
 {
-    enum { OPT_NO_STREAM = 1000, OPT_FORMAT, OPT_NO_TRUNC };
-    static const struct option longopts[] = {
-        {"all", no_argument, NULL, 'a'},
-        {"no-stream", no_argument, NULL, OPT_NO_STREAM},
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"no-trunc", no_argument, NULL, OPT_NO_TRUNC},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     struct stats_opts o = {0};
-    opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "ah", longopts, NULL)) != -1) {
+    while ((c = engine_next_flag("stats", argc, argv, &stats_flagset)) != -1) {
         switch (c) {
         case 'a':
-            o.all = true;
+            o.all = engine_flag_bool();
             break;
         case OPT_NO_STREAM:
-            o.no_stream = true;
+            o.no_stream = engine_flag_bool();
             break;
         case OPT_FORMAT:
             if (!parse_format("stats", optarg, &o.json))
                 return 125;
             break;
         case OPT_NO_TRUNC:
-            o.no_trunc = true;
+            o.no_trunc = engine_flag_bool();
             break;
         case 'h':
             printf("Usage:  hull stats [OPTIONS] [CONTAINER...]\n\n"
@@ -212,7 +213,7 @@ int cmd_stats(int argc, char **argv)
                    "      --no-trunc        full container ids\n");
             return 0;
         default:
-            return engine_usage_error("stats", "unknown option \"%s\"", argv[optind - 1]);
+            return 125;
         }
     }
     bool named = optind < argc;

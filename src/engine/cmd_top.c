@@ -141,18 +141,19 @@ static int print_container_rows(char *ps_output, const pid_t *pids, size_t n_pid
     return 0;
 }
 
+static const struct option top_longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+const struct engine_flagset top_flagset = {"+h", top_longopts};
+
 int cmd_top(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+    while ((c = engine_next_flag("top", argc, argv, &top_flagset)) != -1) {
         if (c == 'h') {
             printf("Usage:  hull top CONTAINER [ps OPTIONS]\n\n"
                    "The running processes of a container (ps -ef unless ps options are given)\n");
             return 0;
         }
-        return engine_usage_error("top", "unknown option \"%s\"", argv[optind - 1]);
+        return 125;
     }
     if (optind >= argc)
         return engine_usage_error("top", "requires at least 1 argument");

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "engine/engine_getopt.h"
 #include "util/error.h"
 
 struct engine_opts {
@@ -25,7 +26,15 @@ struct engine_command {
     const char *name;
     engine_command_fn fn;
     const char *help;
+    /* The command's options (NULL: it takes none); what the flag test feeds. */
+    const struct engine_flagset *flags;
+    /* For a group such as `hull image`: its commands. */
+    const struct engine_command *subcommands;
 };
+/* `hull`'s commands and global options (commands.c). */
+extern const struct engine_command engine_commands[];
+extern const struct engine_flagset engine_global_flagset;
+enum { ENGINE_OPT_ROOT = 1000, ENGINE_OPT_RUNROOT }; /* its --root, --runroot */
 
 /* Runs argv[0] from table (a NULL-terminated command table); for sub-command
  * groups such as `hull image ls`.  group names the group in messages. */
@@ -38,6 +47,11 @@ int engine_error(const struct hull_error *err);
 int engine_error_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "hull CMD: unknown option ..." plus the hint to use --help. Returns 125 like docker. */
 int engine_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The next option of argv with docker's rules (engine_getopt.h); a bad flag
+ * is printed as one line naming it (cmd names the command in the hint) and
+ * '?' is returned: the caller then exits 125 (its switch's default). */
+int engine_next_flag(const char *cmd, int argc, char **argv, const struct engine_flagset *flags);
 
 /* docker's units: "4.26MB", "932kB" (decimal, 3 significant digits). Static buffer. */
 const char *human_size(uint64_t bytes);
@@ -99,6 +113,12 @@ int cmd_system(int argc, char **argv);    /* hull system df */
 /* cmd_monitor.c: internal commands run by hull-monitor */
 int cmd_monitor_start(int argc, char **argv);
 int cmd_monitor_exit(int argc, char **argv);
+/* Each command's options, for the command tables. */
+extern const struct engine_flagset run_flagset, exec_flagset, ps_flagset, rm_flagset, stop_flagset, kill_flagset,
+    inspect_flagset, images_flagset, rmi_flagset, tag_flagset, image_inspect_flagset, load_flagset, import_flagset,
+    logs_flagset, container_prune_flagset, system_df_flagset, start_flagset, pause_flagset, wait_flagset,
+    stats_flagset, top_flagset;
+extern const struct engine_command image_commands[], container_commands[], system_commands[];
 /* cmd_isolation.c: hull inspect --isolation [--format json] CONTAINER... */
 int engine_inspect_isolation(bool json, int n_names, char **names);
 

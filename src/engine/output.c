@@ -47,6 +47,15 @@ int engine_usage_error(const char *cmd, const char *fmt, ...)
     return 125;
 }
 
+int engine_next_flag(const char *cmd, int argc, char **argv, const struct engine_flagset *flags)
+{
+    cleanup_error struct hull_error *err = NULL;
+    int c = engine_getopt(argc, argv, flags, &err);
+    if (c == '?')
+        engine_usage_error(cmd, "%s", err ? err->msg : "bad flag");
+    return c;
+}
+
 const char *human_size(uint64_t bytes)
 {
     static char buf[32];

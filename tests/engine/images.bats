@@ -286,7 +286,7 @@ assert_store_empty() {
     fails_with "no such image: nope" hull rmi nope
     fails_with "no such image: nope" hull image inspect nope
     fails_with "unknown command" hull frobnicate
-    fails_with "unknown option" hull images --frobnicate
+    fails_with "unknown flag: --frobnicate" hull images --frobnicate
     assert_store_empty
 }
 

@@ -1,0 +1,60 @@
+/* hull's command table and global options: what main.c dispatches through,
+ * what `hull --help` lists and what the flag unit test walks. */
+#include <stdio.h>
+#include <string.h>
+
+#include "engine.h"
+
+struct engine_opts g_engine = {
+    .root = "/var/lib/hull",
+    .runroot = "/run/hull",
+};
+
+const struct engine_command engine_commands[] = {
+    {"_monitor-exit", cmd_monitor_exit, NULL},
+    {"_monitor-start", cmd_monitor_start, NULL},
+    {"container", cmd_container, "manage containers (prune, ls, rm, inspect ...)", NULL, container_commands},
+    {"exec", cmd_exec, "run a command in a running container", &exec_flagset},
+    {"image", cmd_image, "manage images (ls, rm, tag, inspect, load, import)", NULL, image_commands},
+    {"images", cmd_images, "list images", &images_flagset},
+    {"import", cmd_import, "create an image from a root filesystem tarball", &import_flagset},
+    {"inspect", cmd_inspect, "show container details as JSON", &inspect_flagset},
+    {"kill", cmd_kill, "send a signal to running containers", &kill_flagset},
+    {"load", cmd_load, "load images from an OCI archive/layout or a docker-archive", &load_flagset},
+    {"logs", cmd_logs, "print the output of a detached container", &logs_flagset},
+    {"pause", cmd_pause, "pause all processes of containers", &pause_flagset},
+    {"ps", cmd_ps, "list containers", &ps_flagset},
+    {"rm", cmd_rm, "remove containers", &rm_flagset},
+    {"rmi", cmd_rmi, "remove one or more images", &rmi_flagset},
+    {"run", cmd_run, "create and run a container from an image", &run_flagset},
+    {"start", cmd_start, "start stopped containers", &start_flagset},
+    {"stats", cmd_stats, "live resource usage of containers", &stats_flagset},
+    {"stop", cmd_stop, "stop running containers", &stop_flagset},
+    {"system", cmd_system, "system information (df)", NULL, system_commands},
+    {"tag", cmd_tag, "create a tag TARGET_IMAGE that refers to SOURCE_IMAGE", &tag_flagset},
+    {"top", cmd_top, "show the processes of a container", &top_flagset},
+    {"unpause", cmd_unpause, "unpause all processes of containers", &pause_flagset},
+    {"wait", cmd_wait, "block until containers stop, print their exit codes", &wait_flagset},
+    {NULL, NULL, NULL},
+};
+
+static const struct option global_longopts[] = {
+    {"root", required_argument, NULL, ENGINE_OPT_ROOT}, {"runroot", required_argument, NULL, ENGINE_OPT_RUNROOT},
+    {"debug", no_argument, NULL, 'D'},                  {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'v'},                {NULL, 0, NULL, 0},
+};
+const struct engine_flagset engine_global_flagset = {"+Dhv", global_longopts};
+
+int engine_dispatch(const struct engine_command *table, const char *group, int argc, char **argv)
+{
+    for (const struct engine_command *c = table; c->name; c++) {
+        if (!strcmp(c->name, argv[0])) {
+            optind = 0; /* each command parses its own flags from a fresh getopt state */
+            return c->fn(argc, argv);
+        }
+    }
+    if (group)
+        return engine_error_fmt("unknown command \"%s %s\" (see 'hull %s --help')", group, argv[0], group);
+    return engine_error_fmt("unknown command \"%s\" (see 'hull --help')", argv[0]);
+}
+

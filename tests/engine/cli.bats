@@ -1,0 +1,64 @@
+#!/usr/bin/env bats
+# The docker command line: options parsed like docker's (exact long names, an
+# unknown flag is one line and exit 125, nothing made) and docker's exit codes
+# for run/exec/start (125 engine, 126 cannot execute, 127 not found, else the
+# container's).  Every option of every command is fed to the parser by the
+# unit test tests/unit/engine/test_engine_getopt.c; this file checks what a
+# user sees end to end.
+
+bats_require_minimum_version 1.5.0
+load ../lib/common
+load helpers
+
+setup() {
+    engine_setup
+    hull import --change 'CMD ["sh"]' "$IMAGES/rootfs.tar" busybox >/dev/null
+}
+
+teardown() {
+    engine_teardown
+}
+
+container_count() {
+    find "$STORE/containers" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | wc -l
+}
+
+# exits_with CODE WANT CMD...: CMD exits CODE and its stderr is one line matching WANT.
+exits_with() {
+    local code=$1 want=$2 errfile=$TEST_DIR/stderr st=0
+    shift 2
+    "$@" >/dev/null 2>"$errfile" || st=$?
+    [ "$st" -eq "$code" ] || { echo "exit $st, want $code: $*; stderr: $(cat "$errfile")" >&2; return 1; }
+    [ "$(wc -l <"$errfile")" -eq 1 ] || { echo "stderr is not one line:" >&2; cat "$errfile" >&2; return 1; }
+    grep -q -- "$want" "$errfile" || { echo "want \"$want\" in: $(cat "$errfile")" >&2; return 1; }
+}
+
+@test "flags: abbreviations are unknown flags (exit 125, one line, a suggestion), nothing is created" {
+    exits_with 125 "unknown flag: --pid; did you mean --pids-limit?" hull run --pid host busybox true
+    exits_with 125 "unknown flag: --priv; did you mean --privileged?" hull run --priv busybox true
+    exits_with 125 "unknown flag: --rea; did you mean --read-only?" hull run --rea busybox true
+    exits_with 125 "unknown flag: --frobnicate" hull ps --frobnicate
+    exits_with 125 "unknown shorthand flag: 'Z' in -Z" hull rm -Z x
+    exits_with 125 "unknown flag: --run; did you mean --runroot?" "$HULL_ENGINE" --run "$RUNROOT" ps
+    [ "$(container_count)" -eq 0 ]
+}
+
+@test "flags: --flag=value, combined short flags, --bool=false, flags after arguments, --" {
+    run hull run --name=a -e=X=1 -eY=2 --rm=false busybox sh -c 'echo $X$Y'
+    [ "$status" -eq 0 ]
+    [ "$output" = 12 ]
+    [ "$(container_count)" -eq 1 ] # --rm=false kept it
+    id=$(hull run -dit --name b busybox sh)
+    [ "$(hull inspect b | jq -r '.[0].Config.Tty')" = true ]
+    hull stop -t 0 b >/dev/null
+    # docker's interspersed flags: "rm NAME -f" is "rm -f NAME"
+    run hull rm a -f
+    [ "$status" -eq 0 ]
+    # after --, "-f" is a name, not the flag
+    exits_with 1 'no such container: -f' hull rm -- -f
+    # options of `run` end at the image: the rest is the command's
+    run hull run --rm busybox echo --priv -x
+    [ "$status" -eq 0 ]
+    [ "$output" = "--priv -x" ]
+    hull rm -f "$id" >/dev/null
+}
