@@ -154,6 +154,7 @@ int main(int argc, char **argv)
             return strcmp(name, "exec") ? 1 : 255;
         }
     }
+    log_debug("hull-runtime %s: %s (root %s)", HULL_VERSION, name, g_opts.root);
     for (const struct command *cmd = commands; cmd->name; cmd++) {
         if (!strcmp(cmd->name, name)) {
             /* Each command parses its own flags; its argv[0] is the command name.

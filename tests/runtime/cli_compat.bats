@@ -223,3 +223,49 @@ exec_cgroups() {
     # nothing was started in the container
     [ "$(runtime ps --format json "$id" | jq length)" = 1 ]
 }
+
+@test "--debug logs each step at debug level: json lines in --log with --log-format json" {
+    update_config '.process.args = ["true"]'
+    log=$TEST_DIR/debug.json
+    id=$(new_id)
+    run_quiet "$HULL_RUNTIME" --root "$TEST_ROOT" --debug --log "$log" --log-format json run --bundle "$BUNDLE" "$id"
+    [ "$status" -eq 0 ]
+    # every line is a json object with level, msg and time; several are debug
+    jq -e 'has("level") and has("msg") and has("time")' "$log" >/dev/null
+    [ "$(jq -r 'select(.level == "debug") | .msg' "$log" | wc -l)" -ge 3 ]
+    if is_hull; then
+        # the main steps, named with the container id
+        for step in "create $id: bundle" "create $id: the init is pid" "init $id: ready" "start $id:" "delete $id: deleted"; do
+            jq -r .msg "$log" | grep -qF "$step" || { echo "no debug line for: $step"; false; }
+        done
+    fi
+    # without --debug: no debug lines
+    log2=$TEST_DIR/quiet.json
+    run_quiet "$HULL_RUNTIME" --root "$TEST_ROOT" --log "$log2" --log-format json run --bundle "$BUNDLE" "$(new_id)"
+    [ "$status" -eq 0 ]
+    [ "$(jq -r 'select(.level == "debug")' "$log2" 2>/dev/null | wc -l)" -eq 0 ]
+}
+
+@test "--debug without --log writes the debug lines to stderr; --log FILE in text format writes level=debug" {
+    update_config '.process.args = ["true"]'
+    run_quiet "$HULL_RUNTIME" --root "$TEST_ROOT" --debug run --bundle "$BUNDLE" "$(new_id)"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *debug* ]]
+    run_quiet "$HULL_RUNTIME" --root "$TEST_ROOT" run --bundle "$BUNDLE" "$(new_id)"
+    [ "$status" -eq 0 ]
+    [[ "$output" != *debug* ]]
+    log=$TEST_DIR/debug.txt
+    run_quiet "$HULL_RUNTIME" --root "$TEST_ROOT" --debug --log "$log" run --bundle "$BUNDLE" "$(new_id)"
+    [ "$status" -eq 0 ]
+    grep -q '^time=".*" level=debug msg="' "$log"
+}
+
+@test "--debug: exec logs its steps too" {
+    update_config '.process.args = ["sleep", "100"]'
+    id=$(new_id)
+    start_detached "$id"
+    log=$TEST_DIR/exec.json
+    "$HULL_RUNTIME" --root "$TEST_ROOT" --debug --log "$log" --log-format json exec "$id" true
+    [ "$(jq -r 'select(.level == "debug") | .msg' "$log" | wc -l)" -ge 1 ]
+    ! is_hull || jq -r .msg "$log" | grep -q "exec $id: true started as pid"
+}

@@ -201,7 +201,8 @@ struct cgroup_node *cgroup_require(struct cgroup_manager *m, const char *control
 }
 
 /* A new v1 cpuset cgroup starts with empty cpus and mems, and the kernel
- * refuses to attach tasks to it (ENOSPC); inherit the parent's, as runc does. */
+ * refuses to attach tasks to it or below it (ENOSPC); inherit the parent's,
+ * as runc does.  Only when empty: a cpuset someone narrowed stays narrowed. */
 static int cpuset_v1_inherit(const char *dir, struct hull_error **err)
 {
     cleanup_free char *parent = xstrdup(dir);
@@ -234,11 +235,15 @@ static int node_mkdir(struct cgroup_node *n, struct hull_error **err)
         cur = next;
         if (mkdir(cur, 0755) == 0) {
             strv_push(&n->created, cur);
-            if (cpuset_v1 && cpuset_v1_inherit(cur, err) < 0)
-                return hull_error_wrap(err, "initialise cpuset of %s", cur);
         } else if (errno != EEXIST) {
             return hull_error_set(err, errno, "create cgroup %s", cur);
         }
+        /* Every ancestor, also one that already existed: a parent made by hand
+         * (or by a tool that left cpus/mems empty), or one a concurrent create
+         * made a moment ago and has not filled in yet, would make our attach
+         * fail with ENOSPC.  Top-down, so each copies a filled-in parent. */
+        if (cpuset_v1 && cpuset_v1_inherit(cur, err) < 0)
+            return hull_error_wrap(err, "initialise cpuset of %s", cur);
     }
     return 0;
 }
@@ -373,6 +378,8 @@ int cgroup_manager_create(const char *id, const char *cgroups_path, const struct
         goto fail;
     if (apply_devices(m, r, err) < 0)
         goto fail;
+    for (size_t i = 0; i < m->n_nodes; i++)
+        log_debug("cgroup: %s (%s)", m->nodes[i].dir, node_created_leaf(&m->nodes[i]) ? "created" : "existed");
     *out = steal_pointer(&m);
     return 0;
 

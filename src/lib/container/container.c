@@ -259,6 +259,8 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
         return -1;
     if (validate_for_create(spec, opts, err) < 0)
         return -1;
+    log_debug("create %s: bundle %s, root filesystem %s, config ociVersion %s", opts->id, bundle, rootfs,
+              spec->oci_version);
 
     int ns_fds[HULL_NS__COUNT];
     if (ns_open_paths(spec, ns_fds, err) < 0)
@@ -384,6 +386,8 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
     };
     memcpy(ctx.ns_fds, ns_fds, sizeof ns_fds);
 
+    log_debug("create %s: clone the init (new namespaces 0x%llx, unshared by the init 0x%x)", opts->id,
+              (unsigned long long)clone_flags, (unsigned)unshare_flags);
     bool into_cgroup = false;
     cs.pid = clone_init(clone_flags, cgroup_manager_clone_fd(cs.cg), &into_cgroup);
     if (cs.pid == 0) {
@@ -404,6 +408,8 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
     }
     close(sync_pair[1]);
     sync_pair[1] = -1;
+    log_debug("create %s: the init is pid %d%s", opts->id, (int)cs.pid,
+              into_cgroup ? ", born in its cgroup (CLONE_INTO_CGROUP)" : "");
 
     if (!into_cgroup && cgroup_manager_add_pid(cs.cg, cs.pid, err) < 0)
         goto out;
@@ -440,6 +446,7 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
             goto out;
         }
         if (msg.type == SYNC_RUN_CREATE_HOOKS) {
+            log_debug("create %s: run prestart and createRuntime hooks", opts->id);
             state_json_text = hook_state_json(spec, opts->id, cs.pid, bundle, "creating");
             if (hooks_run(&spec->hooks.prestart, "prestart", state_json_text, err) < 0 ||
                 hooks_run(&spec->hooks.create_runtime, "createRuntime", state_json_text, err) < 0)
@@ -477,6 +484,7 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
     }
     if (pid_out)
         *pid_out = cs.pid;
+    log_debug("create %s: created; the init waits for start", opts->id);
     ret = 0;
 
 out:
@@ -538,6 +546,7 @@ int container_start(const char *root, const char *id, struct hull_error **err)
         goto out;
     }
     pid_t pid = state_live_pid(saved);
+    log_debug("start %s: release the init (pid %d) through %s", id, (int)pid, fifo_path);
     for (;;) {
         struct pollfd p = {.fd = fifo, .events = POLLIN};
         int r = poll(&p, 1, 100);
@@ -572,7 +581,9 @@ int container_start(const char *root, const char *id, struct hull_error **err)
         if (state_live_pid(saved) == 0)
             break;
     }
+    log_debug("start %s: the user's program runs", id);
     if (json_flag(saved, "has_poststart")) {
+        log_debug("start %s: run poststart hooks", id);
         cleanup_spec struct hull_spec *spec = NULL;
         if (load_saved_spec(root, id, &spec, err) < 0)
             goto out;
@@ -673,6 +684,8 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct h
     int ret = -1;
     enum container_status st = state_status(root, id, saved);
     pid_t pid = state_live_pid(saved);
+    log_debug("kill %s: signal %d to %s (status %s)", id, sig, all ? "every process in its cgroup" : "the init",
+              container_status_name(st));
     if (all) {
         cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
         if (cgroup_manager_load(saved, &cg, err) < 0)
@@ -730,6 +743,7 @@ int container_delete(const char *root, const char *id, bool force, struct hull_e
     if (cgroup_manager_load(saved, &cg, err) < 0)
         goto out;
     pid_t pid = state_live_pid(saved);
+    log_debug("delete %s: status %s, init pid %d", id, container_status_name(st), (int)pid);
     if (pid > 0) {
         send_signal(pid, SIGKILL);
         /* A frozen process only dies once thawed. */
@@ -741,9 +755,11 @@ int container_delete(const char *root, const char *id, bool force, struct hull_e
         if (!wait_gone(pid, 10000))
             log_warn("container \"%s\" init (pid %d) did not exit after SIGKILL", id, pid);
     }
+    log_debug("delete %s: remove the cgroups hull created", id);
     if (cgroup_manager_destroy(cg, err) < 0)
         goto out;
     if (json_flag(saved, "has_poststop")) {
+        log_debug("delete %s: run poststop hooks", id);
         cleanup_spec struct hull_spec *spec = NULL;
         struct hull_error *e = NULL;
         if (load_saved_spec(root, id, &spec, &e) == 0) {
@@ -758,6 +774,7 @@ int container_delete(const char *root, const char *id, bool force, struct hull_e
     cleanup_free char *dir = state_dir_path(root, id);
     if (rm_rf(dir, err) < 0)
         goto out;
+    log_debug("delete %s: deleted", id);
     ret = 0;
 out:
     json_object_put(saved);

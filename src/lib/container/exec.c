@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "../cgroup/cgroup.h"
+#include "../util/log.h"
 #include "../security/security.h"
 #include "../terminal/terminal.h"
 #include "../util/utils.h"
@@ -142,6 +143,7 @@ int container_exec(const struct container_exec_opts *o, pid_t *pid_out, struct h
         goto out;
     }
     int join = namespaces_to_join(init);
+    log_debug("exec %s: join the namespaces (0x%x) of the init, pid %d", o->id, (unsigned)join, (int)init);
     if (cgroup_manager_load(saved, &cg, err) < 0 || cgroup_manager_enter_sub(cg, o->cgroup_subs, err) < 0)
         goto out;
     if (o->process->terminal && o->console_socket) {
@@ -199,6 +201,8 @@ int container_exec(const struct container_exec_opts *o, pid_t *pid_out, struct h
         hull_error_wrap(err, "put the exec'd process in the container's cgroup");
         goto out;
     }
+    log_debug("exec %s: process pid %d is in the container's cgroup%s; let it run", o->id, (int)final,
+              o->cgroup_subs && *o->cgroup_subs ? " (--cgroup)" : "");
     sync_send(sync_pair[0], SYNC_GO, 0, NULL);
 
     /* EOF means execve succeeded (the socket is close-on-exec); an error
@@ -233,6 +237,7 @@ int container_exec(const struct container_exec_opts *o, pid_t *pid_out, struct h
             goto out;
         }
     }
+    log_debug("exec %s: %s started as pid %d", o->id, o->process->args[0], (int)final);
     *pid_out = final;
     ret = 0;
 out:

@@ -82,6 +82,7 @@ static int run_one_hook(const struct hull_hook *hook, const char *state_json, st
 int hooks_run(const struct hull_hook_list *list, const char *which, const char *state_json, struct hull_error **err)
 {
     for (size_t i = 0; i < list->n; i++) {
+        log_debug("%s hook #%zu: %s", which, i, list->hooks[i].path);
         if (run_one_hook(&list->hooks[i], state_json, err) < 0)
             return hull_error_wrap(err, "%s hook #%zu", which, i);
     }
@@ -91,6 +92,7 @@ int hooks_run(const struct hull_hook_list *list, const char *which, const char *
 void hooks_run_warn(const struct hull_hook_list *list, const char *which, const char *state_json)
 {
     for (size_t i = 0; i < list->n; i++) {
+        log_debug("%s hook #%zu: %s", which, i, list->hooks[i].path);
         cleanup_error struct hull_error *err = NULL;
         if (run_one_hook(&list->hooks[i], state_json, &err) < 0) {
             cleanup_free char *text = hull_error_text(err);

@@ -34,6 +34,7 @@
 #include "../ns/namespaces.h"
 #include "../security/security.h"
 #include "../terminal/terminal.h"
+#include "../util/log.h"
 #include "../util/utils.h"
 #include "hooks.h"
 #include "sync.h"
@@ -279,6 +280,7 @@ void container_init(struct init_ctx *ctx)
         .new_cgroupns = ctx->new_cgroupns,
         .no_pivot = ctx->no_pivot,
     };
+    log_debug("init %s: in its namespaces; prepare the root filesystem %s", ctx->id, ctx->rootfs);
     if (rootfs_prepare(&rctx, &err) < 0)
         init_fail(sync_fd, err);
 
@@ -297,6 +299,7 @@ void container_init(struct init_ctx *ctx)
     if (fifo < 0)
         init_fail(sync_fd, (hull_error_set(&err, errno, "open %s", ctx->fifo_path), err));
 
+    log_debug("init %s: %s into the root filesystem", ctx->id, ctx->no_pivot ? "move" : "pivot_root");
     if (rootfs_pivot(&rctx, &err) < 0)
         init_fail(sync_fd, err);
     if (proc->terminal && setup_terminal(ctx, &err) < 0)
@@ -354,6 +357,7 @@ void container_init(struct init_ctx *ctx)
 
     /* From here on the runtime may exit; we must not die with it. */
     prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+    log_debug("init %s: ready; wait for start to open exec.fifo", ctx->id);
     sync_send(sync_fd, SYNC_READY, 0, NULL);
 
     /* Block until `start` opens the fifo for reading. */

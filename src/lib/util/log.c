@@ -26,8 +26,42 @@ int hull_log_init(const char *path, bool json, bool debug)
             return -1;
         log_fd = fd;
         log_file_given = true;
+    } else if (log_debug_enabled) {
+        /* The container's init logs its steps too, and it makes a terminal its
+         * fd 2: a private copy of our stderr keeps debug lines out of the
+         * container's terminal.  F_DUPFD never takes a --preserve-fds number
+         * (those are open, so taken). */
+        int fd = fcntl(2, F_DUPFD_CLOEXEC, 3);
+        if (fd >= 0)
+            log_fd = fd;
     }
     return 0;
+}
+
+bool hull_log_debug_enabled(void)
+{
+    return log_debug_enabled;
+}
+
+/* logrus's text format quotes msg: escape what would end or break the line. */
+static char *text_quote(const char *msg)
+{
+    size_t n = 0;
+    for (const char *p = msg; *p; p++)
+        n += (*p == '"' || *p == '\\' || *p == '\n') ? 2 : 1;
+    char *out = xmalloc0(n + 1), *q = out;
+    for (const char *p = msg; *p; p++) {
+        if (*p == '"' || *p == '\\') {
+            *q++ = '\\';
+            *q++ = *p;
+        } else if (*p == '\n') {
+            *q++ = '\\';
+            *q++ = 'n';
+        } else {
+            *q++ = *p;
+        }
+    }
+    return out;
 }
 
 bool hull_log_to_stderr(void)
@@ -62,19 +96,22 @@ void hull_log(enum hull_log_level level, const char *fmt, ...)
 
     cleanup_free char *now = rfc3339_now();
     cleanup_free char *line = NULL;
-    if (!log_file_given) {
-        /* Plain stderr for people: "hull-runtime: error: ..." style is printed by the CLI;
-         * here warnings and debug lines. */
-        line = xasprintf("%s: %s\n", level_name(level), msg);
-    } else if (log_json) {
+    if (log_json) {
+        /* --log-format json holds for stderr too, as with runc: a client that
+         * asked for json parses whatever comes. */
         struct json_object *o = json_object_new_object();
         json_object_object_add(o, "level", json_object_new_string(level_name(level)));
         json_object_object_add(o, "msg", json_object_new_string(msg));
         json_object_object_add(o, "time", json_object_new_string(now));
-        line = xasprintf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+        line = xasprintf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
         json_object_put(o);
+    } else if (!log_file_given) {
+        /* Plain stderr for people: "hull-runtime: error: ..." style is printed by the CLI;
+         * here warnings and debug lines. */
+        line = xasprintf("%s: %s\n", level_name(level), msg);
     } else {
-        line = xasprintf("time=\"%s\" level=%s msg=\"%s\"\n", now, level_name(level), msg);
+        cleanup_free char *quoted = text_quote(msg);
+        line = xasprintf("time=\"%s\" level=%s msg=\"%s\"\n", now, level_name(level), quoted);
     }
     write_all(log_fd, line, strlen(line));
 }

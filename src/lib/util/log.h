@@ -3,7 +3,8 @@
  * `--log FILE --log-format json` writes one object per line with "level",
  * "msg" and "time" (conmon and containerd parse exactly that); text format
  * writes `time="..." level=error msg="..."` like logrus.  Without --log,
- * messages go to stderr as plain text. */
+ * messages go to stderr, as plain text or (--log-format json) json lines.
+ * --debug adds a line per main step of each command (log_debug). */
 #ifndef HULL_LOG_H
 #define HULL_LOG_H
 
@@ -14,6 +15,8 @@ enum hull_log_level { HULL_LOG_DEBUG, HULL_LOG_INFO, HULL_LOG_WARN, HULL_LOG_ERR
 /* path may be NULL (stderr). json selects the json-lines format. */
 int hull_log_init(const char *path, bool json, bool debug);
 void hull_log(enum hull_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* --debug (or HULL_DEBUG in the environment): debug lines are written. */
+bool hull_log_debug_enabled(void);
 /* True when messages also must go to stderr (no --log file given). */
 bool hull_log_to_stderr(void);
 
