@@ -329,7 +329,7 @@ stopping" ]
     [ "$status" -eq 0 ]
 }
 
-@test "docker: run -t and exec -t give the process a terminal" {
+@test "docker: run -t, run -it and exec -t give the process a terminal" {
     command -v script >/dev/null || skip "script (util-linux) is not installed"
     # script(1) gives docker's client the terminal that -t requires
     local client="DOCKER_HOST=unix://$DK_DIR/docker.sock DOCKER_CONFIG=$DK_DIR/cli timeout 120 $DOCKER_CLI"
@@ -339,9 +339,16 @@ stopping" ]
     output=${output//$'\r'/}
     [[ "$output" == *"/dev/pts/0"*"both-tty"* ]]
 
+    # -it: what is typed reaches the shell, its exit code comes back
+    run script -qec "$client run --runtime $DOCKER_TEST_RUNTIME --network none --rm -it $IMAGE sh" /dev/null \
+        < <(printf 'echo typed-$((6 * 7))\nexit 3\n')
+    [ "$status" -eq 3 ]
+    [[ "$output" == *typed-42* ]]
+
     run drun -d --name hull-tty "$IMAGE" sleep 1000
     [ "$status" -eq 0 ]
     run script -qec "$client exec -t hull-tty sh -c 'tty; [ -t 1 ] && echo exec-tty; exit 4'" /dev/null </dev/null
+    [ "$status" -eq 4 ]
     output=${output//$'\r'/}
     [[ "$output" == *"/dev/pts/"*"exec-tty"* ]]
     # without -t: no terminal
