@@ -136,6 +136,48 @@ set_seccomp() {
     [ "${lines[4]}" = "finit_module: Operation not permitted" ]
 }
 
+# Issue 11 (runc's "-ENOSYS handling"): a syscall newer than the profile --
+# numbered above every syscall it names, here 1000 and 500 on x86-64 -- gets
+# ENOSYS, so libc falls back to an older call; one the profile names keeps its
+# rule, and a hole below the maximum keeps the default errno.
+enosys_profile() {
+    jq -c "$1"' | .syscalls += [{"names": ["acct"], "action": "SCMP_ACT_ERRNO", "errnoRet": 42}]' \
+        "$HULL_SRC/profiles/seccomp-default.json"
+}
+
+@test "seccomp: a syscall newer than the profile gets ENOSYS, a named one its errno, a hole the default" {
+    [ "$(uname -m)" = x86_64 ] || skip "the syscall numbers of this test are x86-64's"
+    install_raw_syscall
+    set_seccomp "$(enosys_profile .)"
+    # 1000, 500: above any x86-64 syscall; 163 acct (named, errno 42); 246 kexec_load (not named: the default)
+    in_container "hull-raw-syscall 1000 500 163 246"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "1000: ENOSYS" ]
+    [ "${lines[1]}" = "500: ENOSYS" ]
+    [ "${lines[2]}" = "163: ENOMSG" ]
+    [ "${lines[3]}" = "246: EPERM" ]
+}
+
+@test "seccomp: ENOSYS for newer syscalls also with defaultErrnoRet, and from the compiled-filter cache" {
+    [ "$(uname -m)" = x86_64 ] || skip "the syscall numbers of this test are x86-64's"
+    install_raw_syscall
+    set_seccomp "$(enosys_profile '.defaultErrnoRet = 13')"
+    mkdir -m 700 "$TEST_DIR/cache"
+    local i
+    for i in 1 2; do
+        HULL_SECCOMP_CACHE=$TEST_DIR/cache in_container "hull-raw-syscall 1000 163 246"
+        echo "run $i: $output"
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "1000: ENOSYS" ]
+        [ "${lines[1]}" = "163: ENOMSG" ]
+        [ "${lines[2]}" = "246: EACCES" ]
+    done
+    if is_hull; then
+        [ "$(ls "$TEST_DIR/cache" | wc -l)" -eq 1 ] # the second run read it back
+    fi
+}
+
 @test "seccomp: SCMP_ACT_NOTIFY sends the process state and the fd to listenerPath; the agent answers" {
     local sock=$TEST_DIR/agent.sock state=$TEST_DIR/agent.state
     python3 "$HULL_SRC/tests/security/helpers/seccomp-agent.py" "$sock" "$state" 42 &

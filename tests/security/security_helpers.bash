@@ -46,3 +46,16 @@ cap_mask() {
 status_field() {
     printf '%s\n' "$output" | awk -v k="$1:" '$1 == k { print $2 }'
 }
+
+# install_raw_syscall: helpers/raw-syscall.c, compiled static once per source
+# change, as /bin/hull-raw-syscall in the bundle's rootfs.
+install_raw_syscall() {
+    local src=$HULL_SRC/tests/security/helpers/raw-syscall.c
+    local out=$WORK_BASE/security-helpers/raw-syscall
+    mkdir -p "$WORK_BASE/security-helpers"
+    if [ ! -x "$out" ] || [ "$src" -nt "$out" ]; then
+        gcc -static -O2 -Wall -Wextra -Werror -o "$out.tmp.$$" "$src" >&2 || return 1
+        mv "$out.tmp.$$" "$out"
+    fi
+    cp "$out" "$BUNDLE/rootfs/bin/hull-raw-syscall"
+}

@@ -17,7 +17,9 @@
  *    share an index, each arg becomes its own rule (any may match): that is
  *    how Docker's profile writes "personality(0) or personality(8) ...";
  *  - SCMP_CMP_MASKED_EQ takes the mask in `value` and the result in `valueTwo`;
- *  - the native architecture is always in the filter, `architectures` adds to it. */
+ *  - the native architecture is always in the filter, `architectures` adds to it;
+ *  - a syscall numbered above every syscall the profile names gets ENOSYS
+ *    when the default action would refuse it (seccomp_enosys.c). */
 #include <errno.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -38,6 +40,7 @@
 #include "security.h"
 #include "security_internal.h"
 #include "seccomp_cache.h"
+#include "seccomp_enosys.h"
 #include "seccomp_notify.h"
 #include "seccomp_prepared.h"
 
@@ -229,7 +232,10 @@ static int compile_filter(const struct hull_seccomp *s, struct seccomp_prepared 
         if (add_rule(ctx, r, i, action, err) < 0)
             return -1;
     }
-    return export_bpf(ctx, p, err);
+    if (export_bpf(ctx, p, err) < 0)
+        return -1;
+    /* Syscalls newer than the profile get ENOSYS, not the default errno (runc's patchbpf). */
+    return seccomp_enosys_patch(s, &p->insns, &p->n_insns, err);
 }
 
 int seccomp_prepare(const struct hull_seccomp *seccomp, struct seccomp_prepared **out, struct hull_error **err)

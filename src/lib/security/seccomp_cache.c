@@ -98,7 +98,7 @@ char *seccomp_cache_key(const struct hull_seccomp *s, size_t *len)
     const struct scmp_version *v = seccomp_version();
     struct utsname u;
     uname(&u);
-    key_put(&k, "format", "1");
+    key_put(&k, "format", "2"); /* 2: programs carry the ENOSYS stub */
     key_put_u64(&k, "libseccomp", (uint64_t)v->major << 32 | v->minor << 16 | v->micro);
     key_put_u64(&k, "api", seccomp_api_get());
     key_put(&k, "kernel", u.release);
