@@ -16,7 +16,8 @@ bats_require_minimum_version 1.5.0
 IMAGE=busybox:docker
 # Debian's client, not another docker CLI that may come first in PATH
 DOCKER_CLI=${DOCKER_CLI:-$(if [ -x /usr/bin/docker ]; then echo /usr/bin/docker; else command -v docker; fi)}
-HULL_BUILT_RUNTIME=$(realpath -m "$HULL_SRC/$BUILD/hull-runtime")
+# the binary registered as "hull": HULL_RUNTIME when that is a hull-runtime
+HULL_BUILT_RUNTIME=$(if is_hull; then echo "$HULL_RUNTIME"; else realpath -m "$HULL_SRC/$BUILD/hull-runtime"; fi)
 
 if [ -z "${DOCKER_TEST_RUNTIME:-}" ]; then
     if is_hull; then
