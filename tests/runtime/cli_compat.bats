@@ -269,3 +269,36 @@ exec_cgroups() {
     [ "$(jq -r 'select(.level == "debug") | .msg' "$log" | wc -l)" -ge 1 ]
     ! is_hull || jq -r .msg "$log" | grep -q "exec $id: true started as pid"
 }
+
+@test "a capability the runtime's bounding set lacks: hull warns (log) and names it in state; runc refuses" {
+    command -v setpriv >/dev/null || skip "setpriv (util-linux) not installed"
+    # The runtime runs with CAP_SYS_NICE dropped from its bounding set, as on a
+    # host that lacks it; the config grants it in every set.
+    update_config '.process.args = ["sleep", "100"]
+        | .process.capabilities |= with_entries(.value += ["CAP_SYS_NICE"])'
+    id=$(new_id)
+    log=$TEST_DIR/caps.json
+    run_quiet setpriv --bounding-set -sys_nice "$HULL_RUNTIME" --root "$TEST_ROOT" --log "$log" --log-format json \
+        create --bundle "$BUNDLE" "$id"
+    echo "$output"
+    if ! is_hull; then
+        # runc (and crun) fail: capset() beyond the bounding set is EPERM
+        [ "$status" -ne 0 ]
+        return 0
+    fi
+    [ "$status" -eq 0 ]
+    jq -r 'select(.level == "warning") | .msg' "$log" | grep -q "CAP_SYS_NICE.*cannot be granted"
+    [ "$(runtime state "$id" | jq -r '.annotations["org.hull.capabilities.ungranted"]')" = CAP_SYS_NICE ]
+    runtime start "$id"
+    wait_status "$id" running
+    # the container really runs without it, and with the others
+    pid=$(runtime state "$id" | jq .pid)
+    bnd=$(awk '$1 == "CapBnd:" { print $2 }' "/proc/$pid/status")
+    [ $((0x$bnd >> 23 & 1)) = 0 ]
+    [ $((0x$bnd >> 5 & 1)) = 1 ] # CAP_KILL
+    # a config the host can grant gets no such annotation
+    id2=$(new_id)
+    update_config '.process.capabilities |= with_entries(.value -= ["CAP_SYS_NICE"])'
+    runtime create --bundle "$BUNDLE" "$id2"
+    [ "$(runtime state "$id2" | jq -r '.annotations["org.hull.capabilities.ungranted"]')" = null ]
+}

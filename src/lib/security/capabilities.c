@@ -10,14 +10,19 @@
  *
  * Capabilities the host cannot give (its bounding set lacks them, e.g.
  * CAP_SYS_RESOURCE on some hosts, or the kernel is older than the name) are
- * warned about once in security_validate (in the parent, where the log goes)
- * and silently left out here.  The spec says runtimes "SHOULD NOT fail if the
- * container configuration requests capabilities that cannot be granted" and
- * MUST log a warning; runc does the same ("ignoring unknown or unavailable
- * capabilities").  Unknown *names* are errors (security_validate), because a
- * typo would otherwise silently run the container with fewer powers. */
+ * warned about once in security_validate (in the parent, where the log goes),
+ * named in the container's state (annotation org.hull.capabilities.ungranted,
+ * see caps_ungranted) and left out here.  The spec says runtimes "SHOULD NOT
+ * fail if the container configuration requests capabilities that cannot be
+ * granted" and MUST log a warning.  runc (1.1 to 1.5) and crun do fail here:
+ * capset() of a permitted set beyond the bounding set gives EPERM ("unable to
+ * apply caps" / "capset: Operation not permitted"); runc only skips unknown
+ * names.  hull follows the spec and makes the gap visible instead (docs/security.md).
+ * Unknown *names* are errors (security_validate), because a typo would
+ * otherwise silently run the container with fewer powers. */
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
@@ -127,6 +132,26 @@ int caps_validate(const struct hull_capabilities *caps, struct hull_error **err)
         }
     }
     return 0;
+}
+
+char *caps_ungranted(const struct hull_capabilities *caps)
+{
+    uint64_t all = 0;
+    for (int set = 0; set < CAPS_SET__COUNT; set++) {
+        uint64_t mask;
+        if (caps_set_mask(caps, set, &mask, NULL) == 0)
+            all |= mask;
+    }
+    char *out = NULL;
+    for (int c = 0; c < 64; c++) {
+        if (!(all & (UINT64_C(1) << c)) || caps_host_can_grant(c))
+            continue;
+        cleanup_free char *name = caps_name(c);
+        char *next = out ? xasprintf("%s,%s", out, name) : xstrdup(name);
+        free(out);
+        out = next;
+    }
+    return out;
 }
 
 int caps_drop_bounding(const struct hull_capabilities *caps, struct hull_error **err)

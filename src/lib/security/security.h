@@ -58,6 +58,9 @@ int caps_parse_name(const char *name, int *value);
 char *caps_name(int cap);
 /* False when this process's bounding set (the host's, for the runtime) lacks it. */
 bool caps_host_can_grant(int cap);
+/* The capabilities of any set in caps that the host cannot grant (so the
+ * container runs without them), "CAP_A,CAP_B" in number order; NULL if none. */
+char *caps_ungranted(const struct hull_capabilities *caps);
 
 /* AppArmor / SELinux.  Requesting a label whose LSM is not enabled is an error
  * (security_validate), as in runc; see docs/security.md. */
