@@ -81,12 +81,14 @@ CONF
     # our own config file, never the host's /etc/docker/daemon.json; it moves
     # the trust key (/etc/docker/key.json by default) below $DK_DIR too
     jq -n --arg key "$DK_DIR/key.json" '{"deprecated-key-path": $key}' >"$DK_DIR/daemon.json"
+    # the storage driver is dockerd's own choice: overlay2 where the data root
+    # can hold it, vfs (slower, same behaviour) where it cannot
     dockerd --config-file "$DK_DIR/daemon.json" \
         --data-root "$DK_DIR/data" --exec-root "$DK_DIR/exec" --pidfile "$DK_DIR/dockerd.pid" \
         -H "unix://$DK_DIR/docker.sock" --containerd "$DK_DIR/containerd.sock" \
         --bridge=none --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false \
         --exec-opt native.cgroupdriver=cgroupfs --cgroup-parent "/$DK_CGROUP_PARENT" \
-        --storage-driver overlay2 "${runtimes[@]}" \
+        "${runtimes[@]}" \
         >"$DK_DIR/dockerd.log" 2>&1 3>&- &
     local pid=$!
     echo "$pid" >"$DK_DIR/dockerd.spawned-pid"
