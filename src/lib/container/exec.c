@@ -94,6 +94,9 @@ static void __attribute__((noreturn)) exec_final(const struct container_exec_opt
     /* Wait until the parent has put us in the container's cgroup. */
     if (sync_expect(sync_fd, SYNC_GO, &err) < 0)
         _exit(255);
+    /* Out of the caller's process group and session, as runc's exec. */
+    if (setsid() < 0)
+        exec_child_fail(sync_fd, (hull_error_set(&err, errno, "setsid"), err));
 
     if (p->terminal) {
         int master, slave;

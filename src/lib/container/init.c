@@ -37,6 +37,7 @@
 #include "../util/log.h"
 #include "../util/utils.h"
 #include "hooks.h"
+#include "process_env.h"
 #include "sync.h"
 
 #ifndef KEYCTL_JOIN_SESSION_KEYRING
@@ -189,16 +190,34 @@ static void __attribute__((noreturn)) exec_fail(int sync_fd, struct hull_error *
     _exit(127);
 }
 
+/* runc's fixStdioPermissions: the process must be able to reopen its own
+ * stdio (/dev/stdout, /proc/self/fd/1) after dropping to its user.  Only the
+ * owner changes (a devpts mount's gid=5 keeps the tty group, as with runc).
+ * Pipes and sockets are chowned as runc does; a character device only when it
+ * is the container's own terminal, and never /dev/null or a regular file: a
+ * host file or terminal the caller redirected stays the caller's. */
+static void give_stdio_to(uid_t uid, bool terminal)
+{
+    for (int fd = 0; fd < 3; fd++) {
+        struct stat st;
+        if (fstat(fd, &st) < 0 || st.st_uid == uid)
+            continue;
+        bool ours = S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || (terminal && S_ISCHR(st.st_mode) && isatty(fd));
+        if (!ours)
+            continue;
+        /* EPERM: the owner is not mapped in our user namespace; EROFS: a
+         * read-only /dev.  runc leaves the fd alone then, so do we. */
+        if (fchown(fd, uid, (gid_t)-1) < 0 && errno != EPERM && errno != EROFS && errno != EINVAL)
+            dprintf(2, "hull: chown stdio fd %d to uid %u: %s\n", fd, uid, strerror(errno));
+    }
+}
+
 void exec_user_process(const struct hull_process *p, struct seccomp_prepared *seccomp, const char *state_json,
                        int sync_fd, char **extra_env)
 {
     struct hull_error *err = NULL;
-    size_t n_env = strv_length(p->env), n_extra = strv_length(extra_env);
-    char **env = xmalloc0((n_env + n_extra + 1) * sizeof(char *));
-    for (size_t i = 0; i < n_env; i++)
-        env[i] = p->env[i];
-    for (size_t i = 0; i < n_extra; i++)
-        env[n_env + i] = extra_env[i];
+    /* Read the container's /etc/passwd for HOME while we are still root. */
+    cleanup_strv char **env = process_env_build(p->env, extra_env, p->user.uid);
 
     /* Without no_new_privs the kernel wants CAP_SYS_ADMIN (effective) to load a
      * filter, and setuid to a non-root user clears the effective set: load it
@@ -210,6 +229,14 @@ void exec_user_process(const struct hull_process *p, struct seccomp_prepared *se
         exec_fail(sync_fd, (hull_error_set(&err, errno, "setgroups (process.user.additionalGids)"), err));
     if (caps_drop_bounding(p->capabilities, &err) < 0)
         exec_fail(sync_fd, err);
+    /* process.cwd first as root, as runc does: a directory only root can enter
+     * (/root, mode 700) still works for a process running as another user.
+     * On EACCES we try again as the user (a directory owned by the user on a
+     * mount root cannot enter, e.g. root-squashed NFS). */
+    bool in_cwd = chdir(p->cwd) == 0;
+    if (!in_cwd && errno != EACCES && errno != EPERM)
+        exec_fail(sync_fd, (hull_error_set(&err, errno, "chdir to process.cwd %s", p->cwd), err));
+    give_stdio_to(p->user.uid, p->terminal);
     /* Keep the permitted set across setuid; caps_apply trims it right after. */
     if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
         exec_fail(sync_fd, (hull_error_set(&err, errno, "prctl(PR_SET_KEEPCAPS)"), err));
@@ -223,7 +250,7 @@ void exec_user_process(const struct hull_process *p, struct seccomp_prepared *se
         exec_fail(sync_fd, err);
     if (p->user.has_umask)
         umask(p->user.umask);
-    if (chdir(p->cwd) < 0)
+    if (!in_cwd && chdir(p->cwd) < 0)
         exec_fail(sync_fd, (hull_error_set(&err, errno, "chdir to process.cwd %s", p->cwd), err));
     if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         exec_fail(sync_fd, (hull_error_set(&err, errno, "prctl(PR_SET_NO_NEW_PRIVS)"), err));
@@ -258,6 +285,11 @@ void container_init(struct init_ctx *ctx)
 
     if (sync_expect(sync_fd, SYNC_GO, &err) < 0)
         _exit(255);
+    /* Its own session, as runc's init: the container is not part of the
+     * caller's process group or session (a shell's job control, a kill(0)
+     * or a waitpid(-pgid) by the caller must not reach it). */
+    if (setsid() < 0)
+        init_fail(sync_fd, (hull_error_set(&err, errno, "setsid"), err));
 
     if (ctx->new_userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
         init_fail(sync_fd, (hull_error_set(&err, errno, "become root in the new user namespace"), err));
@@ -265,6 +297,9 @@ void container_init(struct init_ctx *ctx)
         init_fail(sync_fd, err);
     if (ctx->unshare_flags && unshare(ctx->unshare_flags) < 0)
         init_fail(sync_fd, (hull_error_set(&err, errno, "unshare namespaces (flags 0x%x)", ctx->unshare_flags), err));
+    const struct hull_namespace *net = &spec->linux_.namespaces[HULL_NS_NET];
+    if (net->present && !net->path && ns_loopback_up(&err) < 0)
+        init_fail(sync_fd, err);
 
     if (spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
         init_fail(sync_fd, (hull_error_set(&err, errno, "sethostname \"%s\"", spec->hostname), err));

@@ -23,6 +23,9 @@ int ns_write_id_maps(pid_t pid, const struct hull_spec *spec, struct hull_error 
 /* Writes linux.timeOffsets to /proc/self/timens_offsets (after unshare(CLONE_NEWTIME)). */
 int ns_write_time_offsets(const struct hull_spec *spec, struct hull_error **err);
 
+/* Sets lo up in the current network namespace (a new one has it down). */
+int ns_loopback_up(struct hull_error **err);
+
 /* Every linux.sysctl key must belong to a namespace the container owns. */
 int ns_validate_sysctl(const struct hull_spec *spec, struct hull_error **err);
 /* Writes linux.sysctl under /proc/sys (in the container, after pivot_root). */

@@ -46,7 +46,8 @@ int terminal_open_pty(int *master, int *slave, char **slave_path, unsigned rows,
 
 int terminal_become_controlling(int slave, struct hull_error **err)
 {
-    if (setsid() < 0)
+    /* The container's processes already lead their own session (init.c). */
+    if (getsid(0) != getpid() && setsid() < 0)
         return hull_error_set(err, errno, "setsid");
     if (ioctl(slave, TIOCSCTTY, 0) < 0)
         return hull_error_set(err, errno, "set controlling terminal");

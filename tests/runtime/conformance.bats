@@ -1,0 +1,180 @@
+#!/usr/bin/env bats
+# Where runc's users would notice a difference (issue 10): each test passes with
+# hull and with runc (HULL_RUNTIME=$(command -v runc)); where runc 1.1 itself
+# has the bug the test says so and skips for runc.
+
+load ../lib/common
+
+setup() { setup_bundle; }
+teardown() {
+    [ -z "${RECV:-}" ] || kill "$RECV" 2>/dev/null || true
+    teardown_bundle
+}
+
+start_receiver() {
+    SOCK=$TEST_DIR/console.sock
+    python3 "$HULL_SRC/tests/lib/console_receiver.py" "$SOCK" "$TEST_DIR/console.out" "$@" &
+    RECV=$!
+    wait_until "[ -e '$SOCK.ready' ]"
+}
+
+# ---------- HOME ----------
+
+@test "HOME comes from the container's /etc/passwd when process.env has none (init and exec)" {
+    echo 'user:x:1000:1000::/home/user:/bin/sh' >>"$BUNDLE/rootfs/etc/passwd"
+    update_config '.process.env = ["PATH=/bin"] | .process.args = ["sh", "-c", "echo HOME=$HOME; sleep 100"]'
+    id=$(new_id)
+    runtime run -d --bundle "$BUNDLE" "$id" >"$TEST_DIR/init.out" 2>&1
+    wait_until "grep -q HOME= '$TEST_DIR/init.out'"
+    grep -qx 'HOME=/root' "$TEST_DIR/init.out"
+    # exec: root, a user with an entry, a uid without one (runc: "/")
+    [ "$(runtime exec "$id" sh -c 'echo $HOME')" = /root ]
+    [ "$(runtime exec --user 1000:1000 "$id" sh -c 'echo $HOME')" = /home/user ]
+    [ "$(runtime exec --user 4242:4242 "$id" sh -c 'echo $HOME')" = / ]
+    # a HOME given wins; an empty one counts as none
+    [ "$(runtime exec --env HOME=/given "$id" sh -c 'echo $HOME')" = /given ]
+    [ "$(runtime exec --env HOME= "$id" sh -c 'echo "[$HOME]"; env | grep -c ^HOME=')" = "[/root]
+1" ]
+}
+
+@test "HOME for the init of a user without a passwd entry is /, and a HOME in process.env is kept" {
+    update_config '.process.env = ["PATH=/bin"] | .process.user = {"uid": 4242, "gid": 4242} | .process.args = ["sh", "-c", "echo HOME=$HOME"]'
+    id=$(new_id)
+    run_quiet runtime run --bundle "$BUNDLE" "$id"
+    [ "$status" -eq 0 ]
+    [ "$output" = "HOME=/" ]
+    update_config '.process.env = ["PATH=/bin", "HOME=/srv"]'
+    id=$(new_id)
+    run_quiet runtime run --bundle "$BUNDLE" "$id"
+    [ "$output" = "HOME=/srv" ]
+}
+
+# ---------- process.cwd before the user switch ----------
+
+@test "process.cwd only root can enter (/root, mode 700) works for a process running as uid 1000" {
+    chmod 700 "$BUNDLE/rootfs/root"
+    update_config '.process.user = {"uid": 1000, "gid": 1000} | .process.cwd = "/root" | .process.args = ["sh", "-c", "pwd; sleep 100"]'
+    id=$(new_id)
+    runtime run -d --bundle "$BUNDLE" "$id" >"$TEST_DIR/init.out" 2>&1
+    wait_until "grep -q . '$TEST_DIR/init.out'"
+    [ "$(cat "$TEST_DIR/init.out")" = /root ]
+    [ "$(runtime exec --user 1000:1000 --cwd /root "$id" pwd)" = /root ]
+    # the user really cannot enter it: only the runtime's chdir as root got it there
+    run runtime exec --user 1000:1000 --cwd / "$id" sh -c 'cd /root'
+    [ "$status" -ne 0 ]
+}
+
+@test "a process.cwd that is not a directory still fails clearly and leaves nothing" {
+    update_config '.process.cwd = "/etc/passwd" | .process.args = ["true"]'
+    id=$(new_id)
+    run_quiet runtime run --bundle "$BUNDLE" "$id"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"/etc/passwd"* ]]
+    assert_no_leftovers "$id"
+}
+
+# ---------- terminal ownership ----------
+
+@test "the terminal of a process running as uid 1000 is owned by it (run and exec --tty), group tty" {
+    update_config '.process.terminal = true | .process.user = {"uid": 1000, "gid": 1000} | .process.args = ["sh", "-c", "stat -c \"owner=%u:%g mode=%a\" $(tty)"]'
+    start_receiver
+    id=$(new_id)
+    runtime run -d --console-socket "$SOCK" --bundle "$BUNDLE" "$id"
+    wait "$RECV"
+    RECV=
+    cat "$TEST_DIR/console.out"
+    # gid 5 is the devpts mount's gid= option (the default config's), as with runc
+    grep -q 'owner=1000:5 mode=620' "$TEST_DIR/console.out"
+
+    update_config '.process.terminal = false | .process.user = {"uid": 0, "gid": 0} | .process.args = ["sleep", "100"]'
+    id=$(new_id)
+    runtime run -d --bundle "$BUNDLE" "$id"
+    rm -f "$SOCK" "$SOCK.ready"
+    start_receiver
+    runtime exec --tty --detach --user 1000:1000 --console-socket "$SOCK" "$id" sh -c 'stat -c "owner=%u:%g" $(tty)'
+    wait "$RECV"
+    RECV=
+    cat "$TEST_DIR/console.out"
+    grep -q 'owner=1000:5' "$TEST_DIR/console.out"
+}
+
+# ---------- no zombie, own session ----------
+
+reap_check() {
+    python3 "$HULL_SRC/tests/lib/reap_check.py" "$HULL_RUNTIME" "$TEST_ROOT" "$BUNDLE" "$1" "$2"
+}
+
+@test "no process of the container is left in the caller's process group or unreaped: run" {
+    update_config '.process.args = ["sh", "-c", "sleep 0.1 & exit 0"]'
+    id=$(new_id)
+    run reap_check "$id" run
+    echo "$output"
+    [ "$status" -eq 0 ]
+    # the init leads its own session and group (seen from its pid namespace: 1 1, not 0 0)
+    update_config '.process.args = ["sh", "-c", "cut -d\" \" -f5,6 /proc/1/stat"]'
+    id=$(new_id)
+    run_quiet runtime run --bundle "$BUNDLE" "$id"
+    [ "$output" = "1 1" ]
+}
+
+@test "no process of the container is left in the caller's process group or unreaped: run -d" {
+    update_config '.process.args = ["sleep", "100"]'
+    id=$(new_id)
+    run reap_check "$id" run-detached
+    echo "$output"
+    [ "$status" -eq 0 ]
+}
+
+@test "no process of the container is left in the caller's process group or unreaped: create/start/kill/delete" {
+    update_config '.process.args = ["sleep", "100"]'
+    id=$(new_id)
+    run reap_check "$id" create-start-kill-delete
+    echo "$output"
+    [ "$status" -eq 0 ]
+}
+
+@test "no process of the container is left in the caller's process group or unreaped: exec -d" {
+    update_config '.process.args = ["sleep", "100"]'
+    id=$(new_id)
+    run reap_check "$id" exec-detached
+    echo "$output"
+    [ "$status" -eq 0 ]
+}
+
+# ---------- loopback ----------
+
+# A server on 127.0.0.1 inside the container answers a client inside it (the
+# client retries until the server listens, up to the test's deadline).
+LOOPBACK_SCRIPT='cat /sys/class/net/lo/flags; nc -l -p 5555 -e echo hello-over-lo & i=0; while [ $i -lt $((WAIT * 10)) ]; do out=$(nc -w 5 127.0.0.1 5555 </dev/null 2>/dev/null) && [ -n "$out" ] && break; i=$((i + 1)); sleep 0.1; done; echo "got:$out"'
+
+@test "lo is up in a new network namespace: a server on 127.0.0.1 is reachable inside" {
+    update_config ".process.env += [\"WAIT=$HULL_WAIT_SECONDS\"] | .process.args = [\"sh\", \"-c\", $(jq -Rn --arg s "$LOOPBACK_SCRIPT" '$s')]"
+    run_quiet runtime run --bundle "$BUNDLE" "$(new_id)"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    # IFF_UP | IFF_LOOPBACK
+    [ "${lines[0]}" = 0x9 ]
+    [[ "$output" == *got:hello-over-lo* ]]
+}
+
+@test "lo is up in a new network namespace owned by a new user namespace" {
+    chown -R 100000:100000 "$BUNDLE/rootfs"
+    chmod 755 "$TEST_DIR" "$BUNDLE"
+    update_config '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]'
+    update_config ".process.env += [\"WAIT=$HULL_WAIT_SECONDS\"] | .process.args = [\"sh\", \"-c\", $(jq -Rn --arg s "$LOOPBACK_SCRIPT" '$s')]"
+    run_quiet runtime run --bundle "$BUNDLE" "$(new_id)"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = 0x9 ]
+    [[ "$output" == *got:hello-over-lo* ]]
+}
+
+@test "a network namespace joined by path is left as it is (lo stays down)" {
+    NETNS=hulltest-$$-$RANDOM
+    ip netns add "$NETNS"
+    update_config ".linux.namespaces |= map(if .type == \"network\" then .path = \"/run/netns/$NETNS\" else . end) | .process.args = [\"cat\", \"/sys/class/net/lo/flags\"]"
+    run_quiet runtime run --bundle "$BUNDLE" "$(new_id)"
+    ip netns delete "$NETNS"
+    [ "$status" -eq 0 ]
+    [ "$output" = 0x8 ]
+}
