@@ -473,9 +473,10 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
         json_object_object_add(ann, spec->annotations[i].key, json_object_new_string(spec->annotations[i].value));
     /* Capabilities the config grants but the host cannot: left out with a
      * warning (spec), and named here so `state` shows the gap (docs/security.md). */
-    cleanup_free char *ungranted = spec->process ? caps_ungranted(spec->process->capabilities) : NULL;
+    char *ungranted = spec->process ? caps_ungranted(spec->process->capabilities) : NULL;
     if (ungranted)
         json_object_object_add(ann, "org.hull.capabilities.ungranted", json_object_new_string(ungranted));
+    free(ungranted); /* no cleanup attribute here: the gotos above would jump past its initialisation */
     json_object_object_add(saved, "annotations", ann);
     json_object_object_add(saved, "has_poststart", json_object_new_boolean(spec->hooks.poststart.n > 0));
     json_object_object_add(saved, "has_poststop", json_object_new_boolean(spec->hooks.poststop.n > 0));
