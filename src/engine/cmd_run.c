@@ -30,6 +30,7 @@ struct run_flags {
     const char *name;
     bool detach, auto_remove, interactive;
     const char *network;
+    const char *pull; /* --pull missing|always|never */
     const char *memory_text, *cpus_text, *memory_swap_text, *cpu_shares_text;
     bool init;
     /* repeatable flags, as given (argv pointers); at most argc of each */
@@ -53,6 +54,7 @@ static void run_usage(FILE *f)
                "  -t, --tty                allocate a terminal\n"
                "  -i, --interactive        keep stdin open (foreground: ours; -d: open, never written)\n"
                "      --rm                 remove the container when it exits\n"
+               "      --pull POLICY        pull the image: missing (default), always, never\n"
                "  -e, --env K=V            set an environment variable (repeatable)\n"
                "      --hostname NAME      container host name (default: the short id)\n"
                "  -w, --workdir DIR        working directory inside the container\n"
@@ -393,6 +395,7 @@ enum {
     OPT_INIT,
     OPT_STOP_SIGNAL,
     OPT_LABEL_FILE,
+    OPT_PULL,
 };
 static const struct option run_longopts[] = {
     {"name", required_argument, NULL, OPT_NAME},
@@ -427,6 +430,7 @@ static const struct option run_longopts[] = {
     {"stop-signal", required_argument, NULL, OPT_STOP_SIGNAL},
     {"label", required_argument, NULL, 'l'},
     {"label-file", required_argument, NULL, OPT_LABEL_FILE},
+    {"pull", required_argument, NULL, OPT_PULL},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -435,6 +439,7 @@ const struct engine_flagset run_flagset = {"+dtie:w:u:v:m:l:h", run_longopts};
 int cmd_run(int argc, char **argv)
 {
     struct run_flags f = {0};
+    char *pulled_ref = NULL; /* the name --pull stored the image under */
     /* Every repeatable flag gets room for argc entries: no flag can come more often. */
     size_t room = (size_t)argc + 1;
     f.rc.binds = xmalloc0(room * sizeof *f.rc.binds);
@@ -552,6 +557,9 @@ int cmd_run(int argc, char **argv)
         case OPT_LABEL_FILE:
             f.label_files[f.n_label_files++] = optarg;
             break;
+        case OPT_PULL:
+            f.pull = optarg;
+            break;
         case 'h':
             run_usage(stdout);
             ret = 0;
@@ -571,6 +579,11 @@ int cmd_run(int argc, char **argv)
         ret = engine_error(err);
         goto out;
     }
+    if ((ret = engine_image_ensure(f.pull, image_ref, &pulled_ref)) != 0)
+        goto out;
+    ret = 125;
+    if (pulled_ref)
+        image_ref = pulled_ref;
     char id[ENGINE_ID_LEN + 1];
     if (create_container(&f, image_ref, id, &err) < 0) {
         ret = engine_error(err);
@@ -604,6 +617,7 @@ int cmd_run(int argc, char **argv)
     }
     ret = code;
 out:
+    free(pulled_ref);
     run_flags_clear(&f);
     return ret;
 }

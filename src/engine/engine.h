@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "engine/engine_getopt.h"
 #include "util/error.h"
@@ -73,6 +74,21 @@ struct image_progress;
 struct image_progress *engine_progress_new(const char *verb, bool quiet);
 void engine_progress_done(struct image_progress *p);
 
+/* ---- registries (pull_progress.c, cmd_pull.c) ---- */
+struct registry_pull_progress;
+struct registry_pull_opts;
+/* docker's pull display on out (per-layer lines on a terminal, one line per
+ * event otherwise); NULL with quiet. */
+struct registry_pull_progress *engine_pull_display_new(FILE *out, bool quiet);
+void engine_pull_display_done(struct registry_pull_progress *p);
+/* Pulls and prints like `hull pull` on out; *stored_out (optional) gets the
+ * name the image has in the store.  Returns the exit status (errors printed). */
+int engine_pull(const struct registry_pull_opts *opts, FILE *out, bool quiet, char **stored_out);
+/* hull run --pull POLICY ("missing" when NULL, "always", "never"): pulls when
+ * the policy says so; *use_ref gets the name to look the image up by after a
+ * pull (NULL: use reference).  Returns the exit status (0: go on). */
+int engine_image_ensure(const char *policy, const char *reference, char **use_ref);
+
 /* A container's record by name, id or unique id prefix, with State
  * refreshed from the runtime (engine_record_refresh); NULL after printing
  * the error.  *id_out (optional) gets the full id. */
@@ -91,6 +107,9 @@ int cmd_image(int argc, char **argv);
 int cmd_image_inspect(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_pull(int argc, char **argv);
+int cmd_login(int argc, char **argv);
+int cmd_logout(int argc, char **argv);
 /* containers (cmd_run.c, cmd_containers.c) */
 int cmd_run(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
@@ -117,7 +136,7 @@ int cmd_monitor_exit(int argc, char **argv);
 extern const struct engine_flagset run_flagset, exec_flagset, ps_flagset, rm_flagset, stop_flagset, kill_flagset,
     inspect_flagset, images_flagset, rmi_flagset, tag_flagset, image_inspect_flagset, load_flagset, import_flagset,
     logs_flagset, container_prune_flagset, system_df_flagset, start_flagset, pause_flagset, wait_flagset,
-    stats_flagset, top_flagset;
+    stats_flagset, top_flagset, pull_flagset, login_flagset, logout_flagset;
 extern const struct engine_command image_commands[], container_commands[], system_commands[];
 /* cmd_isolation.c: hull inspect --isolation [--format json] CONTAINER... */
 int engine_inspect_isolation(bool json, int n_names, char **names);

@@ -10,6 +10,7 @@
 #include "../util/utils.h"
 #include "image_json.h"
 #include "load_internal.h"
+#include "ingest.h"
 #include "reference.h"
 
 #define MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
@@ -67,7 +68,7 @@ static int read_verified_blob(int srcfd, const struct descriptor *d, const char 
     return 0;
 }
 
-static bool is_layer_media_type(const char *mt)
+bool image_layer_media_type_supported(const char *mt)
 {
     static const char *const ok[] = {
         "application/vnd.oci.image.layer.v1.tar",
@@ -151,7 +152,7 @@ static int load_image_manifest(struct staging *st, int srcfd, const struct descr
         cleanup_free char *lwhat = xasprintf("%s: layer %zu", what, i + 1);
         if (descriptor_parse(json_object_array_get_idx(layers, i), &ld, lwhat, err) < 0)
             return -1;
-        if (!is_layer_media_type(ld.media_type))
+        if (!image_layer_media_type_supported(ld.media_type))
             return hull_error_set(err, 0, "%s: unsupported layer media type %s", lwhat,
                                   ld.media_type ? ld.media_type : "(none)");
         struct image_layer_info *l = &info->layers[i];

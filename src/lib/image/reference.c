@@ -183,3 +183,37 @@ char *image_ref_format(const struct image_ref *ref)
         return xasprintf("%s@%s", ref->name, ref->digest);
     return xstrdup(ref->name);
 }
+
+void image_name_split(const char *name, char **domain, char **path, bool *qualified)
+{
+    const char *slash = strchr(name, '/');
+    if (slash && looks_like_domain(name, (size_t)(slash - name))) {
+        *domain = strndup(name, (size_t)(slash - name));
+        if (!*domain)
+            abort();
+        *path = xstrdup(slash + 1);
+        *qualified = true;
+        if (!strcmp(*domain, "index.docker.io")) {
+            free(*domain);
+            *domain = xstrdup(IMAGE_DOCKER_HUB);
+        }
+    } else {
+        *domain = xstrdup(IMAGE_DOCKER_HUB);
+        *path = xstrdup(name);
+        *qualified = false;
+    }
+    if (!strcmp(*domain, IMAGE_DOCKER_HUB) && !strchr(*path, '/')) {
+        char *full = xasprintf("library/%s", *path);
+        free(*path);
+        *path = full;
+    }
+}
+
+char *image_name_familiar(const char *domain, const char *path)
+{
+    if (strcmp(domain, IMAGE_DOCKER_HUB))
+        return xasprintf("%s/%s", domain, path);
+    if (!strncmp(path, "library/", 8) && !strchr(path + 8, '/'))
+        return xstrdup(path + 8);
+    return xstrdup(path);
+}

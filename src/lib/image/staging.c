@@ -8,6 +8,8 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,17 +22,25 @@
 int staging_begin(struct image_store *store, const struct image_progress *progress, struct staging **out,
                   struct hull_error **err)
 {
-    if (store->lock_fd < 0)
+    if (store->lock_fd < 0 || !store->locked)
         return hull_error_set(err, 0, "internal error: the image store was opened read-only");
-    cleanup_free char *dir = xasprintf("%s/tmp/stage-%d", store->root, getpid());
+    static unsigned counter;
+    cleanup_free char *dir = xasprintf("%s/tmp/stage-%d-%u", store->root, getpid(), counter++);
     if (mkdir(dir, 0700) < 0)
         return hull_error_set(err, errno, "create the staging directory %s", dir);
     struct staging *st = xmalloc0(sizeof *st);
+    pthread_mutex_init(&st->mutex, NULL);
     st->store = store;
     st->progress = progress;
+    st->lock_fd = -1;
     st->dir = steal_pointer(&dir);
     st->dirfd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (st->dirfd < 0 || mkdirat(st->dirfd, "layers", 0700) < 0 || mkdirat(st->dirfd, "blobs", 0700) < 0) {
+    /* Our own lock, held until staging_free: the dir stays ours even while
+     * the store lock is released (image_store_unlock). */
+    if (st->dirfd >= 0)
+        st->lock_fd = openat(st->dirfd, STAGING_LOCK_FILE, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (st->lock_fd < 0 || flock(st->lock_fd, LOCK_EX) < 0 || mkdirat(st->dirfd, "layers", 0700) < 0 ||
+        mkdirat(st->dirfd, "blobs", 0700) < 0) {
         hull_error_set(err, errno, "create the staging directory %s", st->dir);
         staging_free(st);
         return -1;
@@ -46,6 +56,8 @@ void staging_free(struct staging *st)
     closep(&st->dirfd);
     if (st->dir)
         rm_rf(st->dir, NULL);
+    closep(&st->lock_fd); /* after the removal: until then the dir is ours */
+    pthread_mutex_destroy(&st->mutex);
     free(st->dir);
     strv_free(st->layers);
     for (size_t i = 0; i < st->n_images; i++) {
@@ -79,10 +91,12 @@ void staging_report(struct staging *st, enum image_progress_phase phase, const c
 
 static bool staging_has_layer(struct staging *st, const char *diff_id)
 {
-    for (size_t i = 0; i < st->n_layers; i++)
-        if (!strcmp(st->layers[i], diff_id))
-            return true;
-    return false;
+    bool found = false;
+    pthread_mutex_lock(&st->mutex);
+    for (size_t i = 0; i < st->n_layers && !found; i++)
+        found = !strcmp(st->layers[i], diff_id);
+    pthread_mutex_unlock(&st->mutex);
+    return found;
 }
 
 static void on_layer_bytes(uint64_t n, void *data)
@@ -158,8 +172,10 @@ static int check_existing_layer(struct staging *st, int fd, const struct layer_e
 int staging_add_layer(struct staging *st, int fd, const struct layer_expect *expect, struct image_layer_info *out,
                       struct hull_error **err)
 {
-    st->bytes_done = 0;
-    st->bytes_total = expect->size != UINT64_MAX ? expect->size : expect->size_hint;
+    if (st->progress) { /* progress callers add layers one at a time; parallel ones (ingest.c) have none */
+        st->bytes_done = 0;
+        st->bytes_total = expect->size != UINT64_MAX ? expect->size : expect->size_hint;
+    }
     const char *known = expect->diff_id && *expect->diff_id ? expect->diff_id : NULL;
     if (known && (store_has_layer(st->store, known) || staging_has_layer(st, known))) {
         /* Unpacked already (layers are shared, unpacked once).  The blob is still
@@ -169,7 +185,7 @@ int staging_add_layer(struct staging *st, int fd, const struct layer_expect *exp
         return check_existing_layer(st, fd, expect, out, err);
     }
     /* Unpack into a fresh name; it gets its diff_id name once verified. */
-    cleanup_free char *work = xasprintf("layers/unpack-%zu", st->n_layers);
+    cleanup_free char *work = xasprintf("layers/unpack-%u", __atomic_fetch_add(&st->next_work, 1, __ATOMIC_RELAXED));
     cleanup_free char *work_diff = xasprintf("%s/diff", work);
     if (mkdirat(st->dirfd, work, 0700) < 0 || mkdirat(st->dirfd, work_diff, 0755) < 0)
         return hull_error_set(err, errno, "create %s/%s", st->dir, work);
@@ -178,7 +194,7 @@ int staging_add_layer(struct staging *st, int fd, const struct layer_expect *exp
         return hull_error_set(err, errno, "open %s/%s", st->dir, work_diff);
 
     struct blob_stream *bs;
-    if (blob_stream_open(fd, on_layer_bytes, st, &bs, err) < 0)
+    if (blob_stream_open(fd, st->progress ? on_layer_bytes : NULL, st, &bs, err) < 0)
         return hull_error_wrap(err, "%s", expect->what);
     struct unpack_opts opts = {.oci_whiteouts = true, .keep_owner = true};
     struct unpack_stats stats = {0};
@@ -223,13 +239,22 @@ int staging_add_layer(struct staging *st, int fd, const struct layer_expect *exp
     json_object_put(meta);
     if (werr)
         return hull_error_set(err, werr, "write %s/%s", st->dir, meta_path);
-    if (renameat(st->dirfd, work, st->dirfd, final) < 0)
-        return hull_error_set(err, errno, "rename %s/%s", st->dir, work);
+    pthread_mutex_lock(&st->mutex);
+    if (renameat(st->dirfd, work, st->dirfd, final) < 0) {
+        int e = errno;
+        pthread_mutex_unlock(&st->mutex);
+        if (e == EEXIST || e == ENOTEMPTY) { /* another thread staged the same content */
+            cleanup_free char *path = xasprintf("%s/%s", st->dir, work);
+            return rm_rf(path, err);
+        }
+        return hull_error_set(err, e, "rename %s/%s", st->dir, work);
+    }
     st->layers = realloc(st->layers, (st->n_layers + 2) * sizeof(char *));
     if (!st->layers)
         abort();
     st->layers[st->n_layers++] = xstrdup(got.uncompressed);
     st->layers[st->n_layers] = NULL;
+    pthread_mutex_unlock(&st->mutex);
     return 0;
 }
 

@@ -21,6 +21,32 @@ const char *image_store_root(const struct image_store *store)
     return store->root;
 }
 
+/* Staging dirs under tmp/ whose owner is gone.  A load holds the store lock
+ * for its whole life, so its dir is stale once we hold the lock; a pull
+ * downloads without the store lock (hours, on a slow link, must not block
+ * every other writer) and flocks tmp/<dir>/lock instead: a dir whose lock is
+ * still held is in use and kept. */
+static int wipe_stale_staging(const char *root, struct hull_error **err)
+{
+    cleanup_free char *tmp = xasprintf("%s/tmp", root);
+    cleanup_dir DIR *d = opendir(tmp);
+    if (!d)
+        return errno == ENOENT ? mkdir_p(tmp, 0700, err) : hull_error_set(err, errno, "open %s", tmp);
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        cleanup_free char *lock = xasprintf("%s/%s/%s", tmp, de->d_name, STAGING_LOCK_FILE);
+        cleanup_close int fd = open(lock, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK)
+            continue;
+        cleanup_free char *path = xasprintf("%s/%s", tmp, de->d_name);
+        if (rm_rf(path, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int image_store_open(const char *root, bool writable, struct image_store **out, struct hull_error **err)
 {
     if (!root || root[0] != '/')
@@ -43,15 +69,14 @@ int image_store_open(const char *root, bool writable, struct image_store **out, 
             return hull_error_set(err, errno, "open %s/lock", root);
         if (flock(lock_fd, LOCK_EX) < 0)
             return hull_error_set(err, errno, "lock %s/lock", root);
-        /* Whoever staged under tmp/ held this lock: they are gone now. */
-        cleanup_free char *tmp = xasprintf("%s/tmp", root);
-        if (rm_rf(tmp, err) < 0 || mkdir_p(tmp, 0700, err) < 0)
+        if (wipe_stale_staging(root, err) < 0)
             return hull_error_wrap(err, "cannot clean the staging area of %s", root);
     }
     struct image_store *s = xmalloc0(sizeof *s);
     s->root = xstrdup(root);
     s->rootfd = steal_fd(&rootfd);
     s->lock_fd = steal_fd(&lock_fd);
+    s->locked = s->lock_fd >= 0;
     *out = s;
     return 0;
 }
@@ -72,9 +97,29 @@ void image_store_closep(struct image_store **store)
     *store = NULL;
 }
 
-static int require_writable(struct image_store *store, struct hull_error **err)
+int image_store_unlock(struct image_store *store)
+{
+    if (store->lock_fd < 0 || !store->locked)
+        return 0;
+    store->locked = false;
+    return flock(store->lock_fd, LOCK_UN);
+}
+
+int image_store_relock(struct image_store *store, struct hull_error **err)
 {
     if (store->lock_fd < 0)
+        return hull_error_set(err, 0, "internal error: the image store was opened read-only");
+    if (store->locked)
+        return 0;
+    if (flock(store->lock_fd, LOCK_EX) < 0)
+        return hull_error_set(err, errno, "lock %s/lock", store->root);
+    store->locked = true;
+    return 0;
+}
+
+static int require_writable(struct image_store *store, struct hull_error **err)
+{
+    if (store->lock_fd < 0 || !store->locked)
         return hull_error_set(err, 0, "internal error: the image store was opened read-only");
     return 0;
 }
@@ -307,6 +352,15 @@ static const char *tag_target(struct json_object *tags_doc, const char *text)
     if (ref.tag) {
         cleanup_free char *key = image_ref_format(&ref);
         id = json_get_string(json_get_object(tags_doc, "tags"), key);
+        if (!id) {
+            /* docker.io/library/busybox:latest is stored as busybox:latest. */
+            cleanup_free char *domain = NULL, *path = NULL;
+            bool qualified;
+            image_name_split(ref.name, &domain, &path, &qualified);
+            cleanup_free char *familiar = image_name_familiar(domain, path);
+            cleanup_free char *key2 = xasprintf("%s:%s", familiar, ref.tag);
+            id = json_get_string(json_get_object(tags_doc, "tags"), key2);
+        }
     }
     image_ref_clear(&ref);
     return id;

@@ -59,6 +59,12 @@ void image_info_list_free(struct image_info **list, size_t n);
 /* Opens (and, when writable, creates) the store.  A writable store holds the
  * exclusive lock until image_store_close and has wiped stale staging dirs. */
 int image_store_open(const char *root, bool writable, struct image_store **out, struct hull_error **err);
+/* A writable handle may let go of the lock while it does something long that
+ * needs no store writes (a pull downloading into its own locked staging dir,
+ * see image/ingest.h) and take it back before committing.  While unlocked the
+ * handle only reads. */
+int image_store_unlock(struct image_store *store);
+int image_store_relock(struct image_store *store, struct hull_error **err);
 void image_store_close(struct image_store *store);
 void image_store_closep(struct image_store **store);
 #define cleanup_image_store __attribute__((cleanup(image_store_closep)))

@@ -4,6 +4,7 @@
 #define HULL_IMAGE_STORE_INTERNAL_H
 
 #include <json-c/json.h>
+#include <pthread.h>
 
 #include "load.h"
 #include "store.h"
@@ -12,7 +13,11 @@ struct image_store {
     char *root;
     int rootfd;
     int lock_fd; /* -1 for a read-only handle */
+    bool locked; /* lock_fd is flocked (see image_store_unlock) */
 };
+
+/* Inside every staging dir: flocked by its owner while it is in use. */
+#define STAGING_LOCK_FILE "lock"
 
 /* True when layers/<hex of diff_id> is complete in the store. */
 bool store_has_layer(struct image_store *store, const char *diff_id);
@@ -31,6 +36,9 @@ struct staging {
     struct image_store *store;
     char *dir;
     int dirfd;
+    int lock_fd;           /* dir/lock, flocked: see STAGING_LOCK_FILE */
+    pthread_mutex_t mutex; /* guards layers/n_layers: ingest.c adds layers from several threads */
+    unsigned next_work;    /* names of layers being unpacked (atomic) */
     char **layers; /* diff_ids unpacked under dir/layers/<hex> */
     size_t n_layers;
     struct staged_image *images;

@@ -1,0 +1,144 @@
+/* What `hull pull` prints while it works, like docker:
+ *   on a terminal: one line per layer, redrawn in place ("Downloading 1.2MB/3.4MB",
+ *   "Already exists", "Pull complete"), at most ten times a second;
+ *   otherwise: one line per event ("a1b2c3d4e5f6: Pull complete"), no byte counts;
+ *   with -q: nothing (the caller prints the reference at the end). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "registry/registry.h"
+#include "util/utils.h"
+
+struct layer_line {
+    char id[13];
+    char status[96];
+};
+
+struct pull_display {
+    struct registry_pull_progress progress; /* first: the library gets &d->progress */
+    FILE *out;
+    bool tty;
+    struct layer_line *lines;
+    size_t n_lines;
+    size_t drawn; /* lines on screen below the header */
+    struct timespec last;
+};
+
+static bool due(struct pull_display *d, bool force)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long ms = (now.tv_sec - d->last.tv_sec) * 1000 + (now.tv_nsec - d->last.tv_nsec) / 1000000;
+    if (!force && ms < 100)
+        return false;
+    d->last = now;
+    return true;
+}
+
+static void redraw(struct pull_display *d)
+{
+    if (d->drawn)
+        fprintf(d->out, "\033[%zuA", d->drawn);
+    for (size_t i = 0; i < d->n_lines; i++)
+        fprintf(d->out, "\r\033[K%s: %s\n", d->lines[i].id, d->lines[i].status);
+    d->drawn = d->n_lines;
+    fflush(d->out);
+}
+
+static void on_event(const struct registry_pull_event *ev, void *data)
+{
+    struct pull_display *d = data;
+    if (ev->kind == REGISTRY_PULL_RESOLVED) {
+        const char *colon = strrchr(ev->detail, ':'), *at = strchr(ev->detail, '@');
+        const char *slash = strchr(ev->detail, '/');
+        const char *tag = at ? at + 1 : (colon ? colon + 1 : "latest");
+        int repo_len = (int)((at ? at : colon) - (slash + 1));
+        fprintf(d->out, "%s: Pulling from %.*s\n", tag, repo_len, slash + 1);
+        fflush(d->out);
+        return;
+    }
+    if (ev->kind == REGISTRY_PULL_COMMIT)
+        return;
+    if (!d->lines) {
+        d->n_lines = ev->n_layers;
+        d->lines = xmalloc0((ev->n_layers + 1) * sizeof *d->lines);
+        for (size_t i = 0; i < d->n_lines; i++)
+            snprintf(d->lines[i].id, sizeof d->lines[i].id, "%s", "");
+    }
+    if (ev->layer >= d->n_lines)
+        return;
+    struct layer_line *l = &d->lines[ev->layer];
+    snprintf(l->id, sizeof l->id, "%.12s", ev->layer_digest + 7);
+    char status[96];
+    bool force = true;
+    switch (ev->kind) {
+    case REGISTRY_PULL_LAYER_EXISTS:
+        snprintf(status, sizeof status, "Already exists");
+        break;
+    case REGISTRY_PULL_LAYER_WAITING:
+        snprintf(status, sizeof status, "Waiting");
+        break;
+    case REGISTRY_PULL_LAYER_BYTES: {
+        char done[32];
+        snprintf(done, sizeof done, "%s", human_size(ev->done));
+        snprintf(status, sizeof status, "Downloading %s/%s", done, human_size(ev->total));
+        force = false;
+        break;
+    }
+    case REGISTRY_PULL_LAYER_RETRY:
+        snprintf(status, sizeof status, "Retrying (connection lost)");
+        break;
+    case REGISTRY_PULL_LAYER_DOWNLOADED:
+        snprintf(status, sizeof status, "Download complete");
+        break;
+    case REGISTRY_PULL_LAYER_DONE:
+        snprintf(status, sizeof status, "Pull complete");
+        break;
+    default:
+        return;
+    }
+    if (!d->tty) {
+        /* A log gets each state change once, never the byte counts. */
+        bool bytes = ev->kind == REGISTRY_PULL_LAYER_BYTES;
+        if (bytes && l->status[0] && strcmp(l->status, "Waiting") && strncmp(l->status, "Retrying", 8))
+            return;
+        const char *shown = bytes ? "Downloading" : status;
+        if (strcmp(l->status, shown)) {
+            fprintf(d->out, "%s: %s\n", l->id, shown);
+            fflush(d->out);
+            snprintf(l->status, sizeof l->status, "%s", shown);
+        }
+        return;
+    }
+    bool changed = strcmp(l->status, status) != 0;
+    snprintf(l->status, sizeof l->status, "%s", status);
+    if (changed && due(d, force))
+        redraw(d);
+}
+
+struct registry_pull_progress *engine_pull_display_new(FILE *out, bool quiet)
+{
+    if (quiet)
+        return NULL;
+    struct pull_display *d = xmalloc0(sizeof *d);
+    d->out = out;
+    d->tty = isatty(fileno(out));
+    d->progress.fn = on_event;
+    d->progress.data = d;
+    return &d->progress;
+}
+
+void engine_pull_display_done(struct registry_pull_progress *p)
+{
+    if (!p)
+        return;
+    struct pull_display *d = p->data;
+    if (d->tty && d->n_lines)
+        redraw(d);
+    free(d->lines);
+    free(d);
+}

@@ -1,0 +1,135 @@
+#!/usr/bin/python3
+"""registry-server.py MODE PORTFILE [ARGS]: small HTTP servers for the registry
+tests, on 127.0.0.1 with a port the kernel picks (written to PORTFILE once
+listening).  Run with Debian's /usr/bin/python3 (python3-jwt, python3-cryptography).
+
+  bad                 a "registry" that serves what the real one refuses to store:
+                        /v2/badjson/manifests/*   not JSON
+                        /v2/schema1/manifests/*   a Docker schema 1 manifest
+                        /v2/weird/manifests/*     an unknown media type
+                        /v2/noconfig/manifests/*  an OCI manifest without config
+  token KEY CERT USERS ISSUER SERVICE
+                      a token server for the registry's "token" auth: GET /token
+                      with HTTP basic auth (USERS: file of user:password lines)
+                      answers a JWT signed with KEY (RS256, CERT in x5c) granting
+                      pull and push on the scope asked for; wrong credentials: 401.
+"""
+import base64
+import json
+import os
+import sys
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+
+class Bad(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def send(self, code, body, ctype="application/json"):
+        data = body.encode() if isinstance(body, str) else body
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        path = urlparse(self.path).path
+        if path == "/v2/":
+            return self.send(200, "{}")
+        parts = path.split("/")
+        if len(parts) >= 5 and parts[3] == "manifests":
+            repo = parts[2]
+            if repo == "badjson":
+                return self.send(200, "{not json", "application/vnd.oci.image.manifest.v1+json")
+            if repo == "schema1":
+                m = {"schemaVersion": 1, "name": "schema1", "tag": "latest", "fsLayers": [], "history": []}
+                return self.send(200, json.dumps(m), "application/vnd.docker.distribution.manifest.v1+prettyjws")
+            if repo == "weird":
+                m = {"schemaVersion": 2, "mediaType": "application/vnd.example.thing+json"}
+                return self.send(200, json.dumps(m), "application/vnd.example.thing+json")
+            if repo == "noconfig":
+                m = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json", "layers": []}
+                return self.send(200, json.dumps(m), "application/vnd.oci.image.manifest.v1+json")
+        self.send(404, json.dumps({"errors": [{"code": "NAME_UNKNOWN", "message": "repository name not known"}]}))
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def token_handler(key_file, cert_file, users_file, issuer, service):
+    import jwt
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    with open(key_file, "rb") as f:
+        key = serialization.load_pem_private_key(f.read(), password=None)
+    with open(cert_file, "rb") as f:
+        cert = x509.load_pem_x509_certificate(f.read())
+    x5c = [base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()]
+    users = {}
+    with open(users_file) as f:
+        for line in f:
+            if ":" in line:
+                u, p = line.rstrip("\n").split(":", 1)
+                users[u] = p
+
+    class Token(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            url = urlparse(self.path)
+            if url.path != "/token":
+                self.send_response(404)
+                self.end_headers()
+                return
+            auth = self.headers.get("Authorization", "")
+            user = None
+            if auth.startswith("Basic "):
+                u, _, p = base64.b64decode(auth[6:]).decode().partition(":")
+                if users.get(u) != p:
+                    self.send_response(401)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                user = u
+            q = parse_qs(url.query)
+            access = []
+            for scope in q.get("scope", []):
+                kind, _, rest = scope.partition(":")
+                name, _, actions = rest.rpartition(":")
+                # anonymous users get nothing: the registry then answers 401
+                if user:
+                    access.append({"type": kind, "name": name, "actions": actions.split(",")})
+            now = int(time.time())
+            claims = {"iss": issuer, "sub": user or "", "aud": q.get("service", [service])[0], "exp": now + 300,
+                      "nbf": now - 10, "iat": now, "jti": str(uuid.uuid4()), "access": access}
+            token = jwt.encode(claims, key, algorithm="RS256", headers={"x5c": x5c})
+            body = json.dumps({"token": token, "expires_in": 300}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Token
+
+
+def main():
+    mode, portfile = sys.argv[1], sys.argv[2]
+    handler = Bad if mode == "bad" else token_handler(*sys.argv[3:8])
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    tmp = portfile + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(str(server.server_address[1]))
+    os.rename(tmp, portfile)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
