@@ -259,6 +259,17 @@ int cmd_rm(int argc, char **argv)
     }
     if (optind >= argc)
         return engine_usage_error("rm", "requires at least 1 argument");
+    if (force) {
+        /* docker: `rm -f` of a container that does not exist is not an error
+         * (scripts clean up with it); it says nothing about it either. */
+        int kept = optind;
+        for (int i = optind; i < argc; i++) {
+            cleanup_free char *id = NULL;
+            if (engine_record_find(g_engine.root, argv[i], &id, NULL) != -ENOENT)
+                argv[kept++] = argv[i];
+        }
+        argc = kept;
+    }
     return engine_for_each_container(optind, argc, argv, remove_one, &force);
 }
 

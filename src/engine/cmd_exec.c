@@ -12,18 +12,17 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <json-c/json.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/ioctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "container/exec.h"
 #include "container/foreground.h"
 #include "engine.h"
+#include "engine/lifecycle.h"
 #include "engine/record.h"
 #include "engine/user.h"
 #include "security/security.h"
@@ -31,9 +30,8 @@
 #include "terminal/terminal.h"
 #include "util/utils.h"
 
-/* docker: the command could not be invoked (126) / was not found (127). */
+/* docker: the command could not be invoked (126); 127 when not found (engine_start_failure_status). */
 #define EXEC_CANNOT_INVOKE 126
-#define EXEC_NOT_FOUND 127
 
 struct exec_flags {
     bool interactive, tty, detach, privileged;
@@ -192,32 +190,13 @@ static void restore_fd(int saved, int fd)
     }
 }
 
-/* Whether path (relative to cwd) names something inside the container. */
-static bool exists_in_container(pid_t init, const char *cwd, const char *path)
-{
-    cleanup_free char *root = xasprintf("/proc/%d/root", init);
-    cleanup_free char *full = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", cwd, path);
-    cleanup_close int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT};
-    if (rootfd < 0)
-        return false;
-    cleanup_close int fd = (int)syscall(SYS_openat2, rootfd, full, &how, sizeof how);
-    return fd >= 0;
-}
-
-/* docker's codes: 127 for a command that does not exist, 126 for one that
- * cannot be run.  The library reports "exec X: ..." with execve's errno, and
- * "executable file not found" (ENOENT) also for a path that exists but is
- * not executable (its lookup checks X_OK): such a path gets 126. */
-static int exec_failed(const struct hull_error *err, const struct hull_process *proc, pid_t init)
+/* docker's codes for an exec that could not start (moby's ContainerExecStart):
+ * 127 for a command that does not exist, else 126 (it cannot be run). */
+static int exec_failed(const struct hull_error *err)
 {
     engine_error(err);
-    bool execve_failed = err && err->msg && !strncmp(err->msg, "exec ", 5);
-    if (!execve_failed || err->errnum != ENOENT)
-        return EXEC_CANNOT_INVOKE;
-    if (strchr(proc->args[0], '/') && exists_in_container(init, proc->cwd, proc->args[0]))
-        return EXEC_CANNOT_INVOKE;
-    return EXEC_NOT_FOUND;
+    int status = engine_start_failure_status(err);
+    return status ? status : EXEC_CANNOT_INVOKE;
 }
 
 static int exec_in(const char *id, pid_t init, const struct exec_flags *f, char **cmd)
@@ -266,7 +245,7 @@ static int exec_in(const char *id, pid_t init, const struct exec_flags *f, char 
         restore_fd(saved_in, STDIN_FILENO);
         if (!f->detach)
             sigprocmask(SIG_SETMASK, &old, NULL);
-        return exec_failed(err, spec->process, init);
+        return exec_failed(err);
     }
     if (f->detach) {
         restore_fd(saved_in, STDIN_FILENO);

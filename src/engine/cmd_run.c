@@ -346,6 +346,13 @@ fail:
     return -1;
 }
 
+/* docker's run: 127/126 when the program is missing or cannot run, else 125. */
+static int run_failure_status(const struct hull_error *err)
+{
+    int status = engine_start_failure_status(err);
+    return status ? status : 125;
+}
+
 static void run_flags_clear(struct run_flags *f)
 {
     for (size_t i = 0; i < f->rc.n_binds; i++)
@@ -489,7 +496,7 @@ int cmd_run(int argc, char **argv)
             break;
         case 'v':
             if (engine_parse_bind(optarg, &f.rc.binds[f.rc.n_binds], &err) < 0) {
-                ret = engine_error(err);
+                ret = engine_error_status(err, 125);
                 goto out;
             }
             f.rc.n_binds++;
@@ -518,7 +525,7 @@ int cmd_run(int argc, char **argv)
         case OPT_PIDS: {
             int64_t n;
             if (!parse_int64(optarg, &n) || n == 0 || n < -1) {
-                ret = engine_error_fmt("invalid --pids-limit \"%s\": want a positive number (or -1)", optarg);
+                ret = engine_error_status_fmt(125, "invalid --pids-limit \"%s\": want a positive number (or -1)", optarg);
                 goto out;
             }
             f.rc.pids_limit = n < 0 ? 0 : n;
@@ -576,7 +583,7 @@ int cmd_run(int argc, char **argv)
     const char *image_ref = argv[optind];
     f.rc.cmd = argv + optind + 1;
     if (check_flags(&f, &err) < 0) {
-        ret = engine_error(err);
+        ret = engine_error_status(err, 125);
         goto out;
     }
     if ((ret = engine_image_ensure(f.pull, image_ref, &pulled_ref)) != 0)
@@ -586,7 +593,7 @@ int cmd_run(int argc, char **argv)
         image_ref = pulled_ref;
     char id[ENGINE_ID_LEN + 1];
     if (create_container(&f, image_ref, id, &err) < 0) {
-        ret = engine_error(err);
+        ret = engine_error_status(err, 125);
         goto out;
     }
     struct engine_lifecycle l = {
@@ -601,7 +608,7 @@ int cmd_run(int argc, char **argv)
         if (engine_run_detached(&l, &err) < 0) {
             cleanup_error struct hull_error *e2 = NULL;
             engine_container_remove(g_engine.root, g_engine.runroot, id, true, &e2);
-            ret = engine_error(err);
+            ret = engine_error_status(err, run_failure_status(err));
             goto out;
         }
         printf("%s\n", id);
@@ -612,7 +619,7 @@ int cmd_run(int argc, char **argv)
     if (engine_run_foreground(&l, &code, &err) < 0) {
         cleanup_error struct hull_error *e2 = NULL;
         engine_container_remove(g_engine.root, g_engine.runroot, id, true, &e2);
-        ret = engine_error(err);
+        ret = engine_error_status(err, run_failure_status(err));
         goto out;
     }
     ret = code;

@@ -46,6 +46,9 @@ int engine_dispatch(const struct engine_command *table, const char *group, int a
 /* One line on stderr: "hull: error: TEXT".  Returns 1 (the exit status). */
 int engine_error(const struct hull_error *err);
 int engine_error_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same line; returns status (docker's: 125 for an engine error in run). */
+int engine_error_status(const struct hull_error *err, int status);
+int engine_error_status_fmt(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "hull CMD: unknown option ..." plus the hint to use --help. Returns 125 like docker. */
 int engine_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -32,6 +32,24 @@ int engine_error_fmt(const char *fmt, ...)
     return 1;
 }
 
+int engine_error_status(const struct hull_error *err, int status)
+{
+    engine_error(err);
+    return status;
+}
+
+int engine_error_status_fmt(int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    cleanup_free char *msg = NULL;
+    if (vasprintf(&msg, fmt, ap) < 0)
+        abort();
+    va_end(ap);
+    fprintf(stderr, "hull: error: %s\n", msg);
+    return status;
+}
+
 int engine_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;

@@ -62,3 +62,47 @@ exits_with() {
     [ "$output" = "--priv -x" ]
     hull rm -f "$id" >/dev/null
 }
+
+@test "exit codes: run gives 125 for engine errors, 127 not found, 126 cannot execute, else the container's; nothing left" {
+    exits_with 125 "no such image: nosuchimage" hull run nosuchimage true
+    exits_with 125 'invalid --memory "12x"' hull run --memory 12x busybox true
+    exits_with 125 'invalid -v "nope"' hull run -v nope busybox true
+    exits_with 127 'exec: "nonexist": executable file not found in \$PATH' hull run busybox nonexist
+    exits_with 127 'executable file not found' hull run -d busybox nonexist
+    exits_with 127 'executable file not found' hull run busybox /no/such/binary
+    exits_with 126 'exec: "/etc/passwd": permission denied' hull run busybox /etc/passwd
+    exits_with 126 'exec: "/etc": permission denied' hull run busybox /etc
+    exits_with 126 'permission denied' hull run -d busybox /etc
+    [ "$(container_count)" -eq 0 ]
+    run hull run --name taken busybox sh -c 'exit 3'
+    [ "$status" -eq 3 ]
+    exits_with 125 'the container name "/taken" is already in use' hull run --name taken busybox true
+    [ "$(container_count)" -eq 1 ]
+    # start -a: the container's code again; start of a missing container: 1, as docker
+    run hull start -a taken
+    [ "$status" -eq 3 ]
+    exits_with 1 'no such container: nosuch' hull start nosuch
+}
+
+@test "exit codes: exec gives 127 not found, 126 not executable or a directory (\"permission denied\"), else the command's" {
+    hull run -d --name c busybox sleep 1000 >/dev/null
+    exits_with 127 'exec: "nonexist": executable file not found in \$PATH' hull exec c nonexist
+    exits_with 126 'exec: "/etc/passwd": permission denied' hull exec c /etc/passwd
+    exits_with 126 'exec: "/etc": permission denied' hull exec c /etc
+    run hull exec c sh -c 'exit 7'
+    [ "$status" -eq 7 ]
+    exits_with 1 'no such container: nosuch' hull exec nosuch true
+    exits_with 125 'unknown flag: --bogus' hull exec --bogus c true
+}
+
+@test "exit codes: rm -f of a missing container is quiet and exits 0; rm of one exits 1" {
+    hull run --name gone busybox true
+    run hull rm -f nosuch
+    [ "$status" -eq 0 ]
+    [ -z "$output" ]
+    run hull rm -f nosuch gone
+    [ "$status" -eq 0 ]
+    [ "$output" = gone ]
+    [ "$(container_count)" -eq 0 ]
+    exits_with 1 'no such container: nosuch' hull rm nosuch
+}

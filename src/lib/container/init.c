@@ -257,9 +257,12 @@ void exec_user_process(const struct hull_process *p, struct seccomp_prepared *se
     if (seccomp && p->no_new_privileges && seccomp_load(seccomp, state_json, &err) < 0)
         exec_fail(sync_fd, err);
 
+    /* runc's words, as at create (container_init): clients map them to 127 and 126. */
     cleanup_free char *path = find_executable(p->args[0], env);
+    if (!path && errno == EACCES)
+        exec_fail(sync_fd, (hull_error_set(&err, 0, "exec: \"%s\": permission denied", p->args[0]), err));
     if (!path)
-        exec_fail(sync_fd, (hull_error_set(&err, ENOENT, "exec \"%s\": executable file not found in $PATH", p->args[0]),
+        exec_fail(sync_fd, (hull_error_set(&err, 0, "exec: \"%s\": executable file not found in $PATH", p->args[0]),
                             err));
     execve(path, p->args, env);
     exec_fail(sync_fd, (hull_error_set(&err, errno, "exec %s", path), err));

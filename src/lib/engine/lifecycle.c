@@ -282,3 +282,20 @@ int engine_container_remove(const char *root, const char *runroot, const char *i
     }
     return 0;
 }
+
+int engine_start_failure_status(const struct hull_error *err)
+{
+    if (!err)
+        return 0;
+    cleanup_free char *text = hull_error_text(err);
+    static const char *const not_found[] = {"executable file not found", "no such file or directory",
+                                            "not a directory"};
+    static const char *const cannot_run[] = {"permission denied", "is a directory"};
+    for (size_t i = 0; i < ARRAY_SIZE(not_found); i++)
+        if (strcasestr(text, not_found[i]))
+            return 127;
+    for (size_t i = 0; i < ARRAY_SIZE(cannot_run); i++)
+        if (strcasestr(text, cannot_run[i]))
+            return 126;
+    return 0;
+}

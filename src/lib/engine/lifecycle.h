@@ -30,6 +30,15 @@ struct engine_lifecycle {
     bool interactive; /* -i: a detached container's stdin stays open (never written) */
 };
 
+/* docker's exit status for a container that could not be started
+ * (docker/cli runStartContainerErr, moby translateContainerdStartErr): 127
+ * when the program is not found ("executable file not found", "no such file
+ * or directory", "not a directory"), 126 when it cannot be run ("permission
+ * denied", "is a directory"), 0 when the message says neither (the caller's
+ * default: 125 for run, 126 for exec).  Words are matched case-insensitively,
+ * like moby. */
+int engine_start_failure_status(const struct hull_error *err);
+
 /* Runs the container in the foreground (stdio inherited, signals forwarded)
  * and stores its exit status (128+N when killed by signal N) in *exit_code. */
 int engine_run_foreground(const struct engine_lifecycle *l, int *exit_code, struct hull_error **err);

@@ -168,8 +168,10 @@ int engine_record_find(const char *root, const char *text, char **id_out, struct
             found = *i;
         }
     }
-    if (!found)
-        return hull_error_set(err, 0, "no such container: %s", text);
+    if (!found) {
+        hull_error_set(err, 0, "no such container: %s", text);
+        return -ENOENT;
+    }
     *id_out = xstrdup(found);
     return 0;
 }

@@ -41,7 +41,8 @@ int engine_record_save(const char *root, const char *id, struct json_object *rec
 int engine_record_list(const char *root, char ***ids, struct hull_error **err);
 
 /* A full id, a name ("web" or "/web") or a unique id prefix, as docker
- * resolves them. "no such container: TEXT" otherwise. */
+ * resolves them. "no such container: TEXT" otherwise, returning -ENOENT
+ * (so `rm -f` can tell a missing container from other failures). */
 int engine_record_find(const char *root, const char *text, char **id_out, struct hull_error **err);
 
 /* True when a container already has this name. */
