@@ -586,9 +586,8 @@ int cmd_run(int argc, char **argv)
         ret = engine_error_status(err, 125);
         goto out;
     }
-    if ((ret = engine_image_ensure(f.pull, image_ref, &pulled_ref)) != 0)
-        goto out;
-    ret = 125;
+    if (engine_image_ensure(f.pull, image_ref, &pulled_ref) != 0)
+        goto out; /* ret is 125: docker's status for an image it cannot get */
     if (pulled_ref)
         image_ref = pulled_ref;
     char id[ENGINE_ID_LEN + 1];

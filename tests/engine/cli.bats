@@ -64,7 +64,7 @@ exits_with() {
 }
 
 @test "exit codes: run gives 125 for engine errors, 127 not found, 126 cannot execute, else the container's; nothing left" {
-    exits_with 125 "no such image: nosuchimage" hull run nosuchimage true
+    exits_with 125 "no such image: nosuchimage" hull run --pull never nosuchimage true
     exits_with 125 'invalid --memory "12x"' hull run --memory 12x busybox true
     exits_with 125 'invalid -v "nope"' hull run -v nope busybox true
     exits_with 127 'exec: "nonexist": executable file not found in \$PATH' hull run busybox nonexist
