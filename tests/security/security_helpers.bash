@@ -1,10 +1,10 @@
 # Helpers of the security suites (tests/security/*.bats).
 
-# The escape probe (helpers/escape-probe.c), compiled static once per source
-# change and copied into each bundle's rootfs as /bin/hull-escape-probe.
-escape_probe_binary() {
-    local src=$HULL_SRC/tests/security/helpers/escape-probe.c
-    local out=$WORK_BASE/security-helpers/escape-probe
+# helper_binary NAME: tests/security/helpers/NAME.c compiled static once per
+# source change (the probe is copied into rootfses, so static).
+helper_binary() {
+    local src=$HULL_SRC/tests/security/helpers/$1.c
+    local out=$WORK_BASE/security-helpers/$1
     mkdir -p "$WORK_BASE/security-helpers"
     if [ ! -x "$out" ] || [ "$src" -nt "$out" ]; then
         gcc -static -O2 -Wall -Wextra -Werror -o "$out.tmp.$$" "$src" >&2 || return 1
@@ -12,6 +12,10 @@ escape_probe_binary() {
     fi
     echo "$out"
 }
+
+# The escape probe (helpers/escape-probe.c), copied into each bundle's rootfs
+# as /bin/hull-escape-probe.
+escape_probe_binary() { helper_binary escape-probe; }
 
 install_escape_probe() {
     local bin
@@ -58,4 +62,88 @@ install_raw_syscall() {
         mv "$out.tmp.$$" "$out"
     fi
     cp "$out" "$BUNDLE/rootfs/bin/hull-raw-syscall"
+}
+
+# wait_until SECONDS CMD...: polls CMD until it succeeds or the deadline passes.
+wait_until() {
+    local deadline=$((SECONDS + $1))
+    shift
+    until "$@"; do
+        [ "$SECONDS" -lt "$deadline" ] || { echo "timed out waiting for: $*" >&2; return 1; }
+        sleep 0.02
+    done
+}
+
+# start_swapper DIR A B [TARGET]: helpers/path-swapper.c exchanging DIR/A and
+# DIR/B in a loop (the attacker racing the runtime; with TARGET, B is a symlink
+# to it, planted again when the runtime removes it); its pid is in $SWAPPER.
+start_swapper() {
+    local bin
+    bin=$(helper_binary path-swapper) || return 1
+    rm -f "$1/.swapper-ready"
+    "$bin" "$@" 3>&- &
+    SWAPPER=$!
+    wait_until 10 test -e "$1/.swapper-ready"
+}
+
+stop_swapper() {
+    if [ -n "${SWAPPER:-}" ]; then
+        kill "$SWAPPER" 2>/dev/null || true
+        wait "$SWAPPER" 2>/dev/null || true
+        SWAPPER=
+    fi
+}
+
+# The runc releases that fixed each class (runc's advisories); the runtime
+# under test is checked against them by skip_unless_fixed.
+runc_fixed_in() {
+    case $1 in
+        CVE-2025-31133 | CVE-2025-52565 | CVE-2025-52881) echo "1.2.8 1.3.3 1.4.0" ;;
+        CVE-2026-41579) echo "1.3.6 1.4.3 1.5.0" ;;
+    esac
+}
+
+# skip_unless_fixed CVE: skips, saying so, when the runtime under test is a
+# runc older than the release that fixed CVE.  hull and other runtimes run.
+skip_unless_fixed() {
+    is_hull && return 0
+    local v
+    v=$("$HULL_RUNTIME" --version 2>/dev/null | awk 'NR == 1 && $1 == "runc" { print $3 }')
+    [ -n "$v" ] || return 0
+    v=${v%%[+~-]*}
+    local fixed f series=${v%.*} newest=
+    fixed=$(runc_fixed_in "$1")
+    for f in $fixed; do
+        newest=$f
+        if [ "${f%.*}" = "$series" ]; then
+            [ "$(printf '%s\n%s\n' "$f" "$v" | sort -V | head -1)" = "$f" ] && return 0
+            skip "runc $v predates the fix for $1 (fixed in $fixed)"
+        fi
+    done
+    # a series newer than every fixed release has the fix; an older one does not
+    if [ "$(printf '%s\n%s\n' "$newest" "$v" | sort -V | tail -1)" = "$v" ]; then
+        return 0
+    fi
+    skip "runc $v predates the fix for $1 (fixed in $fixed)"
+}
+
+# use_dev_from_host DIR: the container's /dev becomes a bind of the host
+# directory DIR (a volume the attacker's side can change while the runtime works).
+use_dev_from_host() {
+    mkdir -p "$1"
+    update_config "(.mounts[] | select(.destination == \"/dev\")) |= {destination: \"/dev\", type: \"bind\", source: \"$1\", options: [\"rbind\"]}"
+}
+
+# plant_victim: the stand-in for a host file such as core_pattern: /ro/victim
+# in the rootfs, made read-only for the container by readonlyPaths, so only a
+# redirected mount could let the container write it.  $VICTIM is its host path.
+plant_victim() {
+    mkdir -p "$BUNDLE/rootfs/ro"
+    VICTIM=$BUNDLE/rootfs/ro/victim
+    echo original >"$VICTIM"
+    update_config '.linux.readonlyPaths += ["/ro"]'
+}
+
+victim_unchanged() {
+    [ "$(cat "$VICTIM")" = original ] || { echo "the victim file was changed: $(cat "$VICTIM")" >&2; return 1; }
 }

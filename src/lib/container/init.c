@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "../mount/pathsafe.h"
+#include "../mount/procfs.h"
 #include "../mount/rootfs.h"
 #include "../ns/namespaces.h"
 #include "../security/security.h"
@@ -132,18 +133,12 @@ static int setup_terminal(struct init_ctx *ctx, struct hull_error **err)
         return -1;
     /* /dev/console is the terminal's slave, as on a real machine. */
     cleanup_close int rootfd = open("/", O_PATH | O_CLOEXEC);
-    cleanup_close int console = path_open_in_root(rootfd, "/dev/console", PATH_MKFILE, err);
-    if (console < 0) {
+    if (rootfd < 0 || rootfs_mount_console(rootfd, slave, err) < 0) {
+        if (rootfd < 0)
+            hull_error_set(err, errno, "open /");
         close(master);
         close(slave);
         return -1;
-    }
-    char buf[32];
-    if (mount(slave_path, fd_path(console, buf), NULL, MS_BIND, NULL) < 0) {
-        int saved = errno;
-        close(master);
-        close(slave);
-        return hull_error_set(err, saved, "bind %s onto /dev/console", slave_path);
     }
     int r;
     if (ctx->console_sock >= 0)
@@ -219,6 +214,11 @@ void exec_user_process(const struct hull_process *p, struct seccomp_prepared *se
     /* Read the container's /etc/passwd for HOME while we are still root. */
     cleanup_strv char **env = process_env_build(p->env, extra_env, p->user.uid);
 
+    /* The label is written after setuid, but the procfs handle it goes
+     * through may need CAP_SYS_ADMIN to mount: take it now. */
+    cleanup_close int proc = -1;
+    if (lsm_process_has_label(p) && (proc = procfs_handle_open(&err)) < 0)
+        exec_fail(sync_fd, (hull_error_wrap(&err, "LSM label"), err));
     /* Without no_new_privs the kernel wants CAP_SYS_ADMIN (effective) to load a
      * filter, and setuid to a non-root user clears the effective set: load it
      * first, as runc does.  The calls that follow (setgroups, setresuid, capset,
@@ -246,8 +246,10 @@ void exec_user_process(const struct hull_process *p, struct seccomp_prepared *se
         exec_fail(sync_fd, (hull_error_set(&err, errno, "setuid %u (process.user.uid)", p->user.uid), err));
     if (caps_apply(p->capabilities, &err) < 0)
         exec_fail(sync_fd, err);
-    if (lsm_apply_process_label(p, &err) < 0)
+    if (lsm_apply_process_label(p, proc, &err) < 0)
         exec_fail(sync_fd, err);
+    if (proc >= 0)
+        close(steal_fd(&proc));
     if (p->user.has_umask)
         umask(p->user.umask);
     if (!in_cwd && chdir(p->cwd) < 0)

@@ -122,9 +122,14 @@ int dev_populate(int rootfd, const struct rootfs_ctx *ctx, struct hull_error **e
     for (size_t i = 0; i < ARRAY_SIZE(links); i++)
         if (make_symlink(rootfd, links[i][0], links[i][1], err) < 0)
             return -1;
-    /* With a private devpts instance, /dev/ptmx must be its ptmx. */
+    /* With a private devpts instance, /dev/ptmx must be its ptmx.  Looked up
+     * inside the root: a path relative to rootfd would follow a /dev symlink
+     * out of it (CVE-2026-41579). */
     struct stat st;
-    if (fstatat(rootfd, "dev/pts/ptmx", &st, AT_SYMLINK_NOFOLLOW) == 0) {
+    cleanup_close int devpts_ptmx = path_open_in_root(rootfd, "/dev/pts/ptmx", PATH_NO_CREATE, err);
+    if (devpts_ptmx < 0)
+        hull_error_freep(err);
+    if (devpts_ptmx >= 0) {
         cleanup_close int dpath = path_open_in_root(rootfd, "/dev", PATH_NO_CREATE, err);
         if (dpath < 0)
             return -1;

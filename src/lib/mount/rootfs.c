@@ -6,10 +6,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
+#include <linux/major.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -210,6 +215,83 @@ static int bind_mount(int rootfd, const struct hull_mount *m, const char *source
     return 0;
 }
 
+/* dest with "//", "." and ".." folded away, as the kernel would walk it
+ * without symlinks; ".." never climbs above "/". */
+static char *clean_path(const char *dest)
+{
+    cleanup_free char *copy = xstrdup(dest);
+    char *out = xmalloc0(strlen(dest) + 2);
+    size_t len = 0;
+    char *save = NULL;
+    for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+        if (!strcmp(c, "."))
+            continue;
+        if (!strcmp(c, "..")) {
+            while (len > 0 && out[len - 1] != '/')
+                len--;
+            if (len > 0)
+                len--;
+            out[len] = '\0';
+            continue;
+        }
+        len += (size_t)sprintf(out + len, "/%s", c);
+    }
+    if (len == 0)
+        strcpy(out, "/");
+    return out;
+}
+
+/* runc's rule (checkProcMount), which closes CVE-2025-52881's way in: a mount
+ * over a file in /proc (say a bind of another file over
+ * /proc/sys/net/ipv4/ip_forward) makes the runtime's own later writes there,
+ * and the container's, land in that other file.  On /proc itself only a procfs
+ * may go; inside /proc only the files lxcfs emulates. */
+static int check_proc_destination(const char *inner, const struct hull_mount *m, const char *source,
+                                  struct hull_error **err)
+{
+    static const char *lxcfs_files[] = {"/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat",
+                                        "/proc/swaps",   "/proc/uptime",    "/proc/loadavg", "/proc/slabinfo",
+                                        "/proc/net/dev", "/proc/sys/kernel/ns_last_pid"};
+    if (!strcmp(inner, "/proc")) {
+        if (is_bind_mount(m)) {
+            struct statfs sf;
+            if (source && statfs(source, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC)
+                return 0;
+        } else if (m->type && !strcmp(m->type, "proc")) {
+            return 0;
+        }
+        return hull_error_set(err, 0, "\"%s\" cannot be mounted because it is not of type proc (only a procfs "
+                              "may be mounted on /proc)", m->destination);
+    }
+    if (strncmp(inner, "/proc/", 6) != 0)
+        return 0;
+    for (size_t i = 0; i < ARRAY_SIZE(lxcfs_files); i++)
+        if (!strcmp(inner, lxcfs_files[i]))
+            return 0;
+    if (strcmp(inner, m->destination) != 0)
+        return hull_error_set(err, 0, "\"%s\" (%s inside the root) cannot be mounted because it is inside /proc",
+                              m->destination, inner);
+    return hull_error_set(err, 0, "\"%s\" cannot be mounted because it is inside /proc", m->destination);
+}
+
+/* The destination as resolved (symlinks followed inside the root): the path of
+ * destfd with the rootfs's own path cut off.  NULL if it cannot be told. */
+static char *resolved_inner_path(int rootfd, int destfd)
+{
+    char buf[32], root[PATH_MAX], dest[PATH_MAX];
+    ssize_t rn = readlink(fd_path(rootfd, buf), root, sizeof root - 1);
+    ssize_t dn = readlink(fd_path(destfd, buf), dest, sizeof dest - 1);
+    if (rn <= 0 || dn <= 0)
+        return NULL;
+    root[rn] = dest[dn] = '\0';
+    if (!strcmp(root, "/"))
+        return xstrdup(dest);
+    size_t n = (size_t)rn;
+    if (strncmp(dest, root, n) != 0 || (dest[n] != '/' && dest[n] != '\0'))
+        return NULL;
+    return xstrdup(dest[n] ? dest + n : "/");
+}
+
 static int mount_one(const struct rootfs_ctx *ctx, int rootfd, const struct hull_mount *m, struct hull_error **err)
 {
     bool bind = is_bind_mount(m);
@@ -227,8 +309,18 @@ static int mount_one(const struct rootfs_ctx *ctx, int rootfd, const struct hull
         if (!S_ISDIR(st.st_mode))
             create = PATH_MKFILE;
     }
+    /* Checked on the path as written (before anything is created) and again on
+     * what it resolves to, so a symlink in the image cannot lead into /proc. */
+    cleanup_free char *lexical = clean_path(m->destination);
+    if (check_proc_destination(lexical, m, source, err) < 0)
+        return -1;
     cleanup_close int destfd = path_open_in_root(rootfd, m->destination, create, err);
     if (destfd < 0)
+        return -1;
+    cleanup_free char *inner = resolved_inner_path(rootfd, destfd);
+    if (!inner)
+        return hull_error_set(err, EXDEV, "cannot tell where %s leads inside the root", m->destination);
+    if (check_proc_destination(inner, m, source, err) < 0)
         return -1;
     char buf[32];
 
@@ -319,13 +411,21 @@ int rootfs_prepare(const struct rootfs_ctx *ctx, struct hull_error **err)
         return hull_error_set(err, errno, "open rootfs %s", ctx->rootfs);
 
     /* A /proc or /sys that is a symlink would send the kernel's own files
-     * somewhere we do not control (CVE-2019-19921 and relatives): refuse. */
-    static const char *must_not_be_links[] = {"proc", "sys"};
+     * somewhere we do not control (CVE-2019-19921 and relatives), and a /dev
+     * that is one would take the device nodes, ptmx and the fd links with it
+     * (runc's CVE-2026-41579, crun's CVE-2026-47766 followed it out of the root
+     * onto the host).  Every later step resolves inside the root anyway; an
+     * image like that is refused, with the link's target in the message. */
+    static const char *must_not_be_links[] = {"proc", "sys", "dev"};
     for (size_t i = 0; i < ARRAY_SIZE(must_not_be_links); i++) {
         struct stat st;
-        if (fstatat(rootfd, must_not_be_links[i], &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
-            return hull_error_set(err, 0, "rootfs %s: /%s is a symlink; refusing to mount over it", ctx->rootfs,
-                                  must_not_be_links[i]);
+        if (fstatat(rootfd, must_not_be_links[i], &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+            char target[PATH_MAX] = "";
+            ssize_t n = readlinkat(rootfd, must_not_be_links[i], target, sizeof target - 1);
+            target[n > 0 ? n : 0] = '\0';
+            return hull_error_set(err, 0, "rootfs %s: /%s is a symlink (to \"%s\"); refusing to mount over it",
+                                  ctx->rootfs, must_not_be_links[i], target);
+        }
     }
 
     for (size_t i = 0; i < spec->n_mounts; i++) {
@@ -334,14 +434,6 @@ int rootfs_prepare(const struct rootfs_ctx *ctx, struct hull_error **err)
     }
     if (dev_populate(rootfd, ctx, err) < 0)
         return -1;
-    if (ctx->console_path) {
-        cleanup_close int console = path_open_in_root(rootfd, "/dev/console", PATH_MKFILE, err);
-        if (console < 0)
-            return -1;
-        char buf[32];
-        if (mount(ctx->console_path, fd_path(console, buf), NULL, MS_BIND, NULL) < 0)
-            return hull_error_set(err, errno, "bind %s onto /dev/console", ctx->console_path);
-    }
     return 0;
 }
 
@@ -380,7 +472,88 @@ int rootfs_pivot(const struct rootfs_ctx *ctx, struct hull_error **err)
     return 0;
 }
 
-static int mask_path(int rootfd, const char *path, struct hull_error **err)
+/* The null device masked files are covered with, opened once inside the new
+ * root and checked to be c 1:3.  Binding the *path* /dev/null let a racing
+ * swap of /dev/null for a symlink (a /dev shared with the host side, say) turn
+ * a masked /proc/keys into a writable bind of /proc/sys/kernel/core_pattern
+ * (runc's CVE-2025-31133); a missing /dev/null is an error, never a silently
+ * skipped mask. */
+static int open_dev_null(int rootfd, struct hull_error **err)
+{
+    int fd = path_open_in_root(rootfd, "/dev/null", PATH_NO_CREATE, err);
+    if (fd < 0)
+        return hull_error_wrap(err, "masking files needs the container's /dev/null");
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        int saved = errno;
+        close(fd);
+        return hull_error_set(err, saved, "stat /dev/null");
+    }
+    if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) {
+        close(fd);
+        if (S_ISCHR(st.st_mode))
+            return hull_error_set(err, 0, "/dev/null in the container is c %u:%u, not the null device (c 1:3); "
+                                  "refusing to mask files with it", major(st.st_rdev), minor(st.st_rdev));
+        const char *what = S_ISREG(st.st_mode)   ? "a regular file"
+                           : S_ISDIR(st.st_mode) ? "a directory"
+                           : S_ISBLK(st.st_mode) ? "a block device"
+                                                 : "not a device";
+        return hull_error_set(err, 0, "/dev/null in the container is %s, not the null device (c 1:3); refusing "
+                              "to mask files with it", what);
+    }
+    return fd;
+}
+
+/* Binds exactly the file behind fd (never a path looked up again) onto target. */
+static int bind_fd(int fd, int target)
+{
+    cleanup_close int tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+    if (tree >= 0)
+        return move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+    if (errno != ENOSYS)
+        return -1;
+    char from[32], to[32];
+    return mount(fd_path(fd, from), fd_path(target, to), NULL, MS_BIND, NULL);
+}
+
+int rootfs_mount_console(int rootfd, int slave, struct hull_error **err)
+{
+    /* Bound from the pty fd itself: binding the path /dev/pts/N let a /dev the
+     * container (or a volume shared with it) controls swap that path for a
+     * symlink to any file, which then became /dev/console (runc's CVE-2025-52565). */
+    struct stat st;
+    struct statfs sf;
+    if (fstat(slave, &st) < 0 || fstatfs(slave, &sf) < 0)
+        return hull_error_set(err, errno, "stat the terminal");
+    if (!S_ISCHR(st.st_mode) || sf.f_type != DEVPTS_SUPER_MAGIC || major(st.st_rdev) < UNIX98_PTY_SLAVE_MAJOR ||
+        major(st.st_rdev) >= UNIX98_PTY_SLAVE_MAJOR + UNIX98_PTY_MAJOR_COUNT)
+        return hull_error_set(err, 0, "the terminal is not a pty of a devpts (c %u:%u); refusing to bind it "
+                              "onto /dev/console", major(st.st_rdev), minor(st.st_rdev));
+    cleanup_close int dev = path_open_in_root(rootfd, "/dev", PATH_MKDIR, err);
+    if (dev < 0)
+        return hull_error_wrap(err, "/dev/console");
+    char buf[32];
+    cleanup_close int dfd = open(fd_path(dev, buf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return hull_error_set(err, errno, "open /dev");
+    /* The mount point is /dev/console itself, never where a symlink there leads. */
+    if (fstatat(dfd, "console", &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode) &&
+        unlinkat(dfd, "console", 0) < 0)
+        return hull_error_set(err, errno, "remove /dev/console (neither a file nor a device)");
+    cleanup_close int f = openat(dfd, "console", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (f < 0 && errno != EEXIST)
+        return hull_error_set(err, errno, "create /dev/console");
+    cleanup_close int target = openat(dfd, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (target < 0 || fstat(target, &st) < 0)
+        return hull_error_set(err, errno, "open /dev/console");
+    if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
+        return hull_error_set(err, 0, "/dev/console changed under us into neither a file nor a device; refusing");
+    if (bind_fd(slave, target) < 0)
+        return hull_error_set(err, errno, "bind the terminal onto /dev/console");
+    return 0;
+}
+
+static int mask_path(int rootfd, int *devnull, const char *path, struct hull_error **err)
 {
     cleanup_close int fd = path_open_in_root(rootfd, path, PATH_NO_CREATE, err);
     if (fd < 0) {
@@ -397,9 +570,12 @@ static int mask_path(int rootfd, const char *path, struct hull_error **err)
     if (S_ISDIR(st.st_mode)) {
         if (mount("tmpfs", fd_path(fd, buf), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
             return hull_error_set(err, errno, "mask directory %s", path);
-    } else if (mount("/dev/null", fd_path(fd, buf), NULL, MS_BIND, NULL) < 0) {
-        return hull_error_set(err, errno, "mask %s", path);
+        return 0;
     }
+    if (*devnull < 0 && (*devnull = open_dev_null(rootfd, err)) < 0)
+        return hull_error_wrap(err, "mask %s", path);
+    if (bind_fd(*devnull, fd) < 0)
+        return hull_error_set(err, errno, "mask %s", path);
     return 0;
 }
 
@@ -425,8 +601,9 @@ int rootfs_finalize(const struct rootfs_ctx *ctx, struct hull_error **err)
     cleanup_close int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0)
         return hull_error_set(err, errno, "open /");
+    cleanup_close int devnull = -1;
     for (char **p = lx->masked_paths; p && *p; p++)
-        if (mask_path(rootfd, *p, err) < 0)
+        if (mask_path(rootfd, &devnull, *p, err) < 0)
             return hull_error_wrap(err, "linux.maskedPaths");
     for (char **p = lx->readonly_paths; p && *p; p++)
         if (readonly_path(rootfd, *p, err) < 0)

@@ -20,7 +20,6 @@ struct rootfs_ctx {
     bool in_userns;       /* mknod is impossible: bind devices from the host */
     bool new_cgroupns;
     bool no_pivot;
-    const char *console_path; /* pty slave to bind at /dev/console, or NULL */
 };
 
 /* Before the createRuntime hooks: propagation, rootfs bind, every config mount, /dev. */
@@ -29,6 +28,9 @@ int rootfs_prepare(const struct rootfs_ctx *ctx, struct hull_error **err);
 int rootfs_pivot(const struct rootfs_ctx *ctx, struct hull_error **err);
 /* After pivot: masked paths, read-only paths, read-only root, rootfsPropagation. */
 int rootfs_finalize(const struct rootfs_ctx *ctx, struct hull_error **err);
+
+/* Binds the pty slave fd (checked to be one) onto /dev/console inside rootfd. */
+int rootfs_mount_console(int rootfd, int slave, struct hull_error **err);
 
 /* Creates /dev/null etc. and linux.devices in the directory fd devfd. */
 int dev_populate(int rootfd, const struct rootfs_ctx *ctx, struct hull_error **err);

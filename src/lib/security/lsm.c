@@ -14,11 +14,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "../mount/procfs.h"
 #include "../util/utils.h"
 #include "security.h"
 #include "security_internal.h"
@@ -56,44 +58,50 @@ int lsm_validate(const struct hull_spec *spec, const struct hull_process *proces
     return 0;
 }
 
-/* Writes to a file of /proc/thread-self/attr after checking it really is on
- * procfs: the write happens after pivot_root, in the container's /proc, and a
- * container image that shadows /proc could otherwise swallow the label
- * (CVE-2019-16884, runc's AppArmor bypass through a fake /proc). */
-static int write_proc_attr(const char *path, const char *fallback, const char *text, struct hull_error **err)
+bool lsm_process_has_label(const struct hull_process *process)
 {
-    cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0 && errno == ENOENT && fallback) {
+    return process && ((process->apparmor_profile && *process->apparmor_profile) ||
+                       (process->selinux_label && *process->selinux_label));
+}
+
+/* Writes to a file of /proc/thread-self/attr through the runtime's own procfs
+ * handle (mount/procfs.h): the write happens after pivot_root, and neither a
+ * container image that shadows /proc (CVE-2019-16884) nor a file mounted over
+ * attr/exec (CVE-2025-52881: the label write redirected into another procfs
+ * file such as /proc/sys/kernel/core_pattern) can take it elsewhere. */
+static int write_proc_attr(int proc, const char *path, const char *fallback, const char *text,
+                           struct hull_error **err)
+{
+    cleanup_close int fd = procfs_open_file(proc, path, O_WRONLY, err);
+    if (fd < 0 && (*err)->errnum == ENOENT && fallback) {
+        hull_error_freep(err);
         path = fallback;
-        fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+        fd = procfs_open_file(proc, path, O_WRONLY, err);
     }
     if (fd < 0)
-        return hull_error_set(err, errno, "open %s", path);
-    struct statfs st;
-    if (fstatfs(fd, &st) < 0)
-        return hull_error_set(err, errno, "fstatfs %s", path);
-    if (st.f_type != PROC_SUPER_MAGIC)
-        return hull_error_set(err, EPERM, "%s is not on procfs (is /proc of the container shadowed?)", path);
+        return -1;
     size_t len = strlen(text);
     if (write(fd, text, len) != (ssize_t)len)
-        return hull_error_set(err, errno, "write \"%s\" to %s", text, path);
+        return hull_error_set(err, errno, "write \"%s\" to /proc/%s", text, path);
     return 0;
 }
 
 /* Runs in the container process after pivot_root, where the host's /sys is
- * not visible: availability was checked by security_validate in the parent. */
-int lsm_apply_process_label(const struct hull_process *process, struct hull_error **err)
+ * not visible: availability was checked by security_validate in the parent.
+ * proc is a handle from procfs_handle_open, taken while the process still had
+ * the privileges to mount one. */
+int lsm_apply_process_label(const struct hull_process *process, int proc, struct hull_error **err)
 {
-    if (!process)
+    if (!lsm_process_has_label(process))
         return 0;
     if (process->apparmor_profile && *process->apparmor_profile) {
         cleanup_free char *cmd = xasprintf("exec %s", process->apparmor_profile);
         /* attr/apparmor/exec since Linux 5.8 (LSM stacking); attr/exec before. */
-        if (write_proc_attr("/proc/thread-self/attr/apparmor/exec", "/proc/thread-self/attr/exec", cmd, err) < 0)
+        if (write_proc_attr(proc, "thread-self/attr/apparmor/exec", "thread-self/attr/exec", cmd, err) < 0)
             return hull_error_wrap(err, "apply AppArmor profile \"%s\"", process->apparmor_profile);
     }
     if (process->selinux_label && *process->selinux_label) {
-        if (write_proc_attr("/proc/thread-self/attr/exec", NULL, process->selinux_label, err) < 0)
+        if (write_proc_attr(proc, "thread-self/attr/exec", NULL, process->selinux_label, err) < 0)
             return hull_error_wrap(err, "apply SELinux label \"%s\"", process->selinux_label);
     }
     return 0;

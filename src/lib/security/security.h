@@ -66,8 +66,11 @@ char *caps_ungranted(const struct hull_capabilities *caps);
  * (security_validate), as in runc; see docs/security.md. */
 bool lsm_apparmor_enabled(void);
 bool lsm_selinux_enabled(void);
-/* In the container process, after pivot_root: labels take effect at execve. */
-int lsm_apply_process_label(const struct hull_process *process, struct hull_error **err);
+/* Whether the process asks for an AppArmor profile or an SELinux label. */
+bool lsm_process_has_label(const struct hull_process *process);
+/* In the container process, after pivot_root: labels take effect at execve.
+ * proc is a procfs handle (mount/procfs.h), opened before privileges drop. */
+int lsm_apply_process_label(const struct hull_process *process, int proc, struct hull_error **err);
 
 /* CVE-2019-5736 self-protection the crun way: unless /proc/self/exe is already
  * a sealed memfd or sits on a read-only mount, re-executes the runtime from a
