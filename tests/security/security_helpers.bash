@@ -64,16 +64,6 @@ install_raw_syscall() {
     cp "$out" "$BUNDLE/rootfs/bin/hull-raw-syscall"
 }
 
-# wait_until SECONDS CMD...: polls CMD until it succeeds or the deadline passes.
-wait_until() {
-    local deadline=$((SECONDS + $1))
-    shift
-    until "$@"; do
-        [ "$SECONDS" -lt "$deadline" ] || { echo "timed out waiting for: $*" >&2; return 1; }
-        sleep 0.02
-    done
-}
-
 # start_swapper DIR A B [TARGET]: helpers/path-swapper.c exchanging DIR/A and
 # DIR/B in a loop (the attacker racing the runtime; with TARGET, B is a symlink
 # to it, planted again when the runtime removes it); its pid is in $SWAPPER.
@@ -83,7 +73,7 @@ start_swapper() {
     rm -f "$1/.swapper-ready"
     "$bin" "$@" 3>&- &
     SWAPPER=$!
-    wait_until 10 test -e "$1/.swapper-ready"
+    wait_until test -e "$1/.swapper-ready"
 }
 
 stop_swapper() {
