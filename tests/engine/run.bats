@@ -285,7 +285,7 @@ assert_no_containers_left() {
 }
 
 @test "bad input: one error line, non-zero exit, nothing created" {
-    fails_with "no such image: nope" hull run nope true
+    fails_with "no such image: nope" hull run --pull never nope true
     assert_no_containers_left
     fails_with "no such container: ghost" hull rm ghost
     fails_with "no such container: ghost" hull stop ghost
