@@ -1,10 +1,10 @@
 #!/usr/bin/env bats
 # The docker command line: options parsed like docker's (exact long names, an
-# unknown flag is one line and exit 125, nothing made) and docker's exit codes
+# unknown flag is one line and exit 125, nothing made), docker's exit codes
 # for run/exec/start (125 engine, 126 cannot execute, 127 not found, else the
-# container's).  Every option of every command is fed to the parser by the
-# unit test tests/unit/engine/test_engine_getopt.c; this file checks what a
-# user sees end to end.
+# container's) and HOME as docker sets it.  Every option of every command is
+# fed to the parser by the unit test tests/unit/engine/test_engine_getopt.c;
+# this file checks what a user sees end to end.
 
 bats_require_minimum_version 1.5.0
 load ../lib/common
@@ -105,4 +105,33 @@ exits_with() {
     [ "$output" = gone ]
     [ "$(container_count)" -eq 0 ]
     exits_with 1 'no such container: nosuch' hull rm nosuch
+}
+
+# An image whose /etc/passwd has "app" (uid 1500, home /home/app).
+import_image_with_app_user() {
+    local dir=$TEST_DIR/approot
+    mkdir -p "$dir"
+    tar -xf "$IMAGES/rootfs.tar" -C "$dir"
+    echo 'app:x:1500:1500:app:/home/app:/bin/sh' >>"$dir/etc/passwd"
+    tar -cf "$TEST_DIR/app.tar" -C "$dir" .
+    hull import --change 'CMD ["sh"]' "$TEST_DIR/app.tar" appimg >/dev/null
+}
+
+@test "HOME: from the image's /etc/passwd for the user (name or uid), / for a uid it does not list, -e wins; run and exec" {
+    import_image_with_app_user
+    [ "$(hull run --rm appimg sh -c 'echo $HOME')" = /root ]
+    [ "$(hull run --rm -u app appimg sh -c 'echo $HOME')" = /home/app ]
+    [ "$(hull run --rm -u 1500 appimg sh -c 'echo $HOME')" = /home/app ]
+    [ "$(hull run --rm -u 1234 appimg sh -c 'echo $HOME')" = / ]
+    [ "$(hull run --rm -u 1234:1234 appimg sh -c 'echo $HOME')" = / ]
+    [ "$(hull run --rm -e HOME=/x -u app appimg sh -c 'echo $HOME')" = /x ]
+    # HOME is not written into the container's config: docker's inspect shows only the image's and -e's variables
+    hull run --name kept -u app appimg true
+    ! hull inspect kept | jq -r '.[0].Config.Env[]' | grep -q '^HOME='
+    hull run -d --name c appimg sleep 1000 >/dev/null
+    [ "$(hull exec c sh -c 'echo $HOME')" = /root ]
+    [ "$(hull exec -u app c sh -c 'echo $HOME')" = /home/app ]
+    [ "$(hull exec -u 1500 c sh -c 'echo $HOME')" = /home/app ]
+    [ "$(hull exec -u 1234 c sh -c 'echo $HOME')" = / ]
+    [ "$(hull exec -e HOME=/y c sh -c 'echo $HOME')" = /y ]
 }
