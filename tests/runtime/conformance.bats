@@ -178,3 +178,111 @@ LOOPBACK_SCRIPT='cat /sys/class/net/lo/flags; nc -l -p 5555 -e echo hello-over-l
     [ "$status" -eq 0 ]
     [ "$output" = 0x8 ]
 }
+
+# ---------- rootfsPropagation ----------
+
+# propagation_of PROP: runs a container with rootfsPropagation PROP from a mount
+# namespace the test made (never the host's), its rootfs on a shared tmpfs there
+# (so "slave" has a master to show), and prints the optional fields of / and of
+# /proc as the container's mountinfo shows them: "/: shared:12" and "/proc:".
+propagation_of() {
+    local dir=$TEST_DIR/shared
+    mkdir -p "$dir"
+    cat >"$BUNDLE/rootfs/prop.sh" <<'SH'
+awk '$5 == "/" || $5 == "/proc" { o = ""; for (i = 7; $i != "-"; i++) o = o " " $i; print $5 ":" o }' /proc/self/mountinfo
+SH
+    update_config ".linux.rootfsPropagation = \"$1\" | .root.path = \"$dir/rootfs\" | .process.args = [\"sh\", \"/prop.sh\"]"
+    unshare -m --propagation private sh -c '
+        mount -t tmpfs tmpfs "$1" && mount --make-shared "$1" && cp -a "$2/rootfs" "$1/rootfs" &&
+        "$3" --root "$4" run --bundle "$2" "$5" </dev/null' sh "$dir" "$BUNDLE" "$HULL_RUNTIME" "$TEST_ROOT" "$(new_id)"
+}
+
+@test "rootfsPropagation shared / rshared: / is shared; rshared also its submounts" {
+    is_hull || skip "runc 1.1 has the bug itself: it sets the propagation before binding the rootfs, then makes the rootfs's parent private, so / ends up private"
+    run propagation_of shared
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" =~ "/: shared:"[0-9]+ ]]
+    [[ "$output" == *"/proc:"$'\n'* || "$output" == *"/proc:" ]]
+    run propagation_of rshared
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" =~ "/: shared:"[0-9]+ ]]
+    [[ "$output" =~ "/proc: shared:"[0-9]+ ]]
+}
+
+@test "rootfsPropagation slave / rslave: / is a slave of the mount it came from" {
+    is_hull || skip "runc 1.1 has the bug itself: it sets the propagation before binding the rootfs, then makes the rootfs's parent private, so / ends up private"
+    for p in slave rslave; do
+        run propagation_of $p
+        echo "$p: $output"
+        [ "$status" -eq 0 ]
+        [[ "$output" =~ "/: master:"[0-9]+ ]]
+    done
+}
+
+@test "rootfsPropagation private / rprivate: no propagation at all" {
+    for p in private rprivate; do
+        run propagation_of $p
+        echo "$p: $output"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"/:"* ]]
+        [[ "$output" != *shared:* && "$output" != *master:* && "$output" != *unbindable* ]]
+    done
+}
+
+@test "rootfsPropagation unbindable / runbindable: / is unbindable; runbindable also its submounts" {
+    is_hull || skip "runc 1.1 fails here itself: it makes / unbindable before binding the rootfs onto itself (EINVAL)"
+    run propagation_of unbindable
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"/: unbindable"* ]]
+    [[ "$output" != *"/proc: unbindable"* ]]
+    run propagation_of runbindable
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"/: unbindable"* ]]
+    [[ "$output" == *"/proc: unbindable"* ]]
+}
+
+# ---------- read-only /dev ----------
+
+@test "a read-only /dev in the config works: /dev/pts, devices and the console exist, /dev is read-only" {
+    update_config '(.mounts[] | select(.destination == "/dev") | .options) += ["ro"] | .process.args = ["sh", "-c", "ls -d /dev/pts /dev/null /dev/ptmx && echo x >/dev/null && ! touch /dev/new 2>/dev/null && awk \"\\$5 == \\\"/dev\\\" {print \\$6}\" /proc/self/mountinfo"]'
+    run_quiet runtime run --bundle "$BUNDLE" "$(new_id)"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "${lines[-1]}" == ro,* ]]
+}
+
+@test "a read-only tmpfs with a mount below it works (the mount point is made before the tmpfs turns read-only)" {
+    mkdir -p "$TEST_DIR/src"
+    echo inner >"$TEST_DIR/src/f"
+    update_config ".mounts += [{\"destination\": \"/srv\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"ro\", \"nosuid\"]}, {\"destination\": \"/srv/in\", \"type\": \"bind\", \"source\": \"$TEST_DIR/src\", \"options\": [\"bind\"]}] | .process.args = [\"sh\", \"-c\", \"cat /srv/in/f; ! touch /srv/x 2>/dev/null && echo srv-ro\"]"
+    run_quiet runtime run --bundle "$BUNDLE" "$(new_id)"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$output" = "inner
+srv-ro" ]
+}
+
+# ---------- --no-pivot ----------
+
+@test "--no-pivot: no proc or sysfs mount of the host stays in the container's mount namespace" {
+    host_proc=$(awk '$5 == "/proc" && $4 == "/" {print $3; exit}' /proc/self/mountinfo)
+    host_sys=$(awk '$5 == "/sys" && $4 == "/" {print $3; exit}' /proc/self/mountinfo)
+    [ -n "$host_proc" ] && [ -n "$host_sys" ]
+    update_config '.process.args = ["sleep", "100"]'
+    id=$(new_id)
+    runtime run -d --no-pivot --bundle "$BUNDLE" "$id"
+    pid=$(runtime state "$id" | jq .pid)
+    run python3 "$HULL_SRC/tests/lib/ns_mounts.py" "$pid"
+    [ "$status" -ne 77 ] || skip "the kernel cannot list another mount namespace's mounts (listmount with a namespace id, Linux 6.11)"
+    [ "$status" -eq 0 ]
+    # the container's own proc and sysfs are new superblocks; the host's are gone
+    [ "${#lines[@]}" -gt 3 ]
+    for dev in "$host_proc" "$host_sys"; do
+        for l in "${lines[@]}"; do [ "$l" != "$dev" ] || { echo "the host's mount $dev is still in the namespace"; false; }; done
+    done
+    [ "$(runtime exec "$id" sh -c 'test -r /proc/self/status && echo has-proc')" = has-proc ]
+}

@@ -135,6 +135,18 @@ static bool is_bind_mount(const struct hull_mount *m)
     return m->bind || (m->type && !strcmp(m->type, "bind"));
 }
 
+/* runc mounts a read-only tmpfs, and a read-only /dev, read-write and makes it
+ * read-only only after everything below it exists (mount points of later
+ * mounts, /dev/pts, device nodes, /dev/console): a read-only /dev in the
+ * config otherwise fails with "mkdir /dev/pts: Read-only file system". */
+static bool readonly_deferred(const struct hull_mount *m)
+{
+    if (is_bind_mount(m) || !(m->flags & MS_RDONLY))
+        return false;
+    return (m->type && !strcmp(m->type, "tmpfs")) || !strcmp(m->destination, "/dev") ||
+           !strcmp(m->destination, "/dev/");
+}
+
 /* The per-mount attributes of a bind's options, for its top mount only:
  * plain "ro" (and nosuid, noexec...) on an rbind leaves the submounts as they
  * are, as runc does; "rro" & co. are the recursive form (issue 11). An
@@ -339,6 +351,8 @@ static int mount_one(const struct rootfs_ctx *ctx, int rootfd, const struct hull
                 return hull_error_set(err, errno, "open %s for tmpcopyup", m->destination);
         }
         unsigned long flags = m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+        if (readonly_deferred(m))
+            flags &= ~MS_RDONLY; /* rootfs_finalize makes it read-only */
         /* The kernel's own filesystems never need setuid files, device nodes or
          * executables: whatever the config says, proc and sysfs get all three. */
         if (m->type && (!strcmp(m->type, "proc") || !strcmp(m->type, "sysfs")))
@@ -399,6 +413,11 @@ int rootfs_prepare(const struct rootfs_ctx *ctx, struct hull_error **err)
     /* Our mounts must never propagate back to the host: start from a slave copy
      * of the host's tree unless the config asks for another propagation. */
     unsigned long root_prop = spec->linux_.rootfs_propagation ? spec->linux_.rootfs_propagation : MS_SLAVE | MS_REC;
+    /* An unbindable mount cannot be bound, not even onto itself (EINVAL; runc
+     * 1.1 fails there): start private, rootfs_finalize applies "unbindable"
+     * to the new / after pivot_root. */
+    if (root_prop & MS_UNBINDABLE)
+        root_prop = MS_PRIVATE;
     if (mount(NULL, "/", NULL, root_prop | MS_REC, NULL) < 0)
         return hull_error_set(err, errno, "set propagation of /");
     if (root_prop & MS_SHARED)
@@ -441,6 +460,8 @@ int rootfs_pivot(const struct rootfs_ctx *ctx, struct hull_error **err)
 {
     if (ctx->no_pivot) {
         /* For initramfs hosts, where pivot_root is impossible. */
+        if (rootfs_hide_host_proc_sys(ctx->rootfs, err) < 0)
+            return -1;
         if (chdir(ctx->rootfs) < 0)
             return hull_error_set(err, errno, "chdir %s", ctx->rootfs);
         if (mount(ctx->rootfs, "/", NULL, MS_MOVE, NULL) < 0)
@@ -608,6 +629,11 @@ int rootfs_finalize(const struct rootfs_ctx *ctx, struct hull_error **err)
     for (char **p = lx->readonly_paths; p && *p; p++)
         if (readonly_path(rootfd, *p, err) < 0)
             return hull_error_wrap(err, "linux.readonlyPaths");
+    for (size_t i = 0; i < ctx->spec->n_mounts; i++) {
+        const struct hull_mount *m = &ctx->spec->mounts[i];
+        if (readonly_deferred(m) && remount_bind(rootfd, m->destination, MS_RDONLY, err) < 0)
+            return hull_error_wrap(err, "mounts[%zu] (%s): make it read-only", i, m->destination);
+    }
     if (ctx->spec->root_readonly) {
         unsigned long keep = locked_flags_of(rootfd);
         if (mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL) < 0)

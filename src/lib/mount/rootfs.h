@@ -32,6 +32,11 @@ int rootfs_finalize(const struct rootfs_ctx *ctx, struct hull_error **err);
 /* Binds the pty slave fd (checked to be one) onto /dev/console inside rootfd. */
 int rootfs_mount_console(int rootfd, int slave, struct hull_error **err);
 
+/* --no-pivot: the host's tree stays in the container's mount namespace below
+ * the moved rootfs; detach (or cover) every full proc and sysfs mount of it
+ * first, as runc's msMoveRoot does (no_pivot.c). */
+int rootfs_hide_host_proc_sys(const char *rootfs, struct hull_error **err);
+
 /* Creates /dev/null etc. and linux.devices in the directory fd devfd. */
 int dev_populate(int rootfd, const struct rootfs_ctx *ctx, struct hull_error **err);
 

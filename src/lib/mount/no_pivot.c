@@ -1,0 +1,93 @@
+/* hull: --no-pivot.  Without pivot_root the rootfs is moved onto / and the
+ * init chroots into it; the host's tree is still attached below, in the
+ * container's mount namespace.  The kernel lets a user namespace mount a new
+ * procfs or sysfs only where one is already fully visible in the mount
+ * namespace (mount_too_revealing), and the host's bare /proc and /sys would
+ * count although no path reaches them.  runc's msMoveRoot detaches every full
+ * proc and sysfs mount outside the rootfs first (or covers it with a tmpfs
+ * where it may not unmount); so do we. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+
+#include "../util/utils.h"
+#include "rootfs.h"
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo. */
+static void unescape_octal(char *s)
+{
+    char *w = s;
+    for (char *r = s; *r; r++) {
+        if (r[0] == '\\' && r[1] >= '0' && r[1] <= '7' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' && r[3] <= '7') {
+            *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+            r += 3;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
+}
+
+static bool is_under(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+int rootfs_hide_host_proc_sys(const char *rootfs, struct hull_error **err)
+{
+    cleanup_free char *text = NULL;
+    if (read_file("/proc/self/mountinfo", &text, NULL, err) < 0)
+        return hull_error_wrap(err, "--no-pivot: list the mounts to hide");
+    /* Collect first: detaching changes mountinfo under us. */
+    size_t n = 0, cap = 8;
+    cleanup_strv char **targets = xmalloc0(cap * sizeof(char *));
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        /* id parent major:minor root mountpoint options [optional...] - fstype source superoptions */
+        char *fields[5] = {0};
+        char *p = line;
+        for (size_t i = 0; i < ARRAY_SIZE(fields) && p; i++) {
+            fields[i] = p;
+            p = strchr(p, ' ');
+            if (p)
+                *p++ = '\0';
+        }
+        char *dash = p ? strstr(p, " - ") : NULL;
+        if (!fields[4] || !dash)
+            continue;
+        char fstype[32] = "";
+        sscanf(dash + 3, "%31s", fstype);
+        if (strcmp(fields[3], "/") != 0 || (strcmp(fstype, "proc") != 0 && strcmp(fstype, "sysfs") != 0))
+            continue;
+        unescape_octal(fields[4]);
+        if (is_under(fields[4], rootfs))
+            continue;
+        if (n + 2 > cap) {
+            cap *= 2;
+            targets = realloc(targets, cap * sizeof(char *));
+            if (!targets)
+                abort();
+        }
+        targets[n++] = xstrdup(fields[4]);
+        targets[n] = NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *t = targets[i];
+        /* Our unmount must never propagate to the host. */
+        if (mount(NULL, t, NULL, MS_SLAVE | MS_REC, NULL) < 0) {
+            if (errno == ENOENT)
+                continue; /* already gone with a parent we detached */
+            return hull_error_set(err, errno, "--no-pivot: make %s a slave before hiding it", t);
+        }
+        if (umount2(t, MNT_DETACH) == 0)
+            continue;
+        if (errno != EINVAL && errno != EPERM)
+            return hull_error_set(err, errno, "--no-pivot: detach the host's %s", t);
+        if (mount("tmpfs", t, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+            return hull_error_set(err, errno, "--no-pivot: cover the host's %s", t);
+    }
+    return 0;
+}
