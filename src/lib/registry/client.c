@@ -280,8 +280,8 @@ int registry_client_curl_error(struct registry_client *c, CURLcode code, const c
     case CURLE_PEER_FAILED_VERIFICATION:
         return hull_error_set(err, 0,
                               "%s%sthe TLS certificate of registry %s is not trusted (%s): put its CA in "
-                              "/etc/containers/certs.d/%s/ca.crt, or mark the registry insecure",
-                              what, sep, c->host, detail, c->host);
+                              "%s/%s/ca.crt, or mark the registry insecure",
+                              what, sep, c->host, detail, registry_certs_dir(), c->host);
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_CONNECT:
         return hull_error_set(err, 0, "%s%scannot reach registry %s: %s", what, sep, c->host, detail);
@@ -302,7 +302,8 @@ int registry_client_ping(struct registry_client *c, struct hull_error **err)
     static const char *const schemes[] = {"https", "http"};
     struct registry_response resp = {0};
     char errbuf[CURL_ERROR_SIZE];
-    CURLcode code = CURLE_OK;
+    CURLcode code = CURLE_OK, tls_code = CURLE_OK;
+    char tls_errbuf[CURL_ERROR_SIZE] = "";
     for (size_t i = 0; i < ARRAY_SIZE(schemes); i++) {
         bool https = i == 0;
         if (!https && !c->allow_http)
@@ -312,11 +313,20 @@ int registry_client_ping(struct registry_client *c, struct hull_error **err)
         bool too_large;
         perform(h, &resp, IMAGE_JSON_MAX, false, &code, &too_large, errbuf);
         curl.easy_cleanup(h);
+        if (!https && (code != CURLE_OK || (resp.status != 200 && resp.status != 401))) {
+            /* Plain HTTP did not find a registry either (a TLS server answers it
+             * with 400): the TLS failure is the one that explains. */
+            code = tls_code;
+            memcpy(errbuf, tls_errbuf, sizeof errbuf);
+            break;
+        }
         if (code == CURLE_OK) {
             free(c->base);
             c->base = xasprintf("%s://%s", schemes[i], c->endpoint);
             break;
         }
+        tls_code = code;
+        memcpy(tls_errbuf, errbuf, sizeof tls_errbuf);
         /* Same host and port over plain HTTP only makes sense when the TLS
          * handshake itself failed (the server does not speak TLS). */
         if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_OPERATION_TIMEDOUT ||

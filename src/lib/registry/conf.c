@@ -328,6 +328,12 @@ static int scan_certs_dir(const char *dir, char **pem, size_t *pem_len, struct r
     return 0;
 }
 
+const char *registry_certs_dir(void)
+{
+    const char *override = getenv("HULL_CERTS_DIR");
+    return override && *override ? override : "/etc/containers/certs.d";
+}
+
 int registry_certs_load(const char *host, struct registry_certs *out, struct hull_error **err)
 {
     memset(out, 0, sizeof *out);

@@ -61,6 +61,8 @@ struct registry_certs {
     char *ca_pem;   /* the system CAs followed by every certs.d *.crt, or NULL when certs.d has none */
     char *cert_file, *key_file; /* client certificate, or NULL */
 };
+/* Where a user should put them: $HULL_CERTS_DIR or /etc/containers/certs.d. */
+const char *registry_certs_dir(void);
 int registry_certs_load(const char *host, struct registry_certs *out, struct hull_error **err);
 void registry_certs_clear(struct registry_certs *c);
 
