@@ -14,16 +14,6 @@ registry_requirements() {
     [ -x "$PY" ] || skip "$PY missing"
 }
 
-# wait_until SECONDS CMD...: polls CMD every 50 ms until it succeeds; fails after SECONDS.
-wait_until() {
-    local deadline=$((SECONDS + $1))
-    shift
-    until "$@"; do
-        [ "$SECONDS" -lt "$deadline" ] || { echo "timed out waiting for: $*" >&2; return 1; }
-        sleep 0.05
-    done
-}
-
 # registry_start DIR [ADDR] [EXTRA_YAML_FILE]: a registry storing under DIR/data,
 # listening on ADDR (default 127.0.0.1:0, a free port); EXTRA_YAML_FILE is
 # appended to its config (auth:, http.tls lines).  Sets DIR/port; prints the port.

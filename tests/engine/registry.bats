@@ -273,7 +273,7 @@ private_registry() {
     [ "$status" -eq 125 ]
     [[ "$output" == *'invalid --pull "sometimes"'* ]]
     run --separate-stderr hull run --rm "$REG/nope" true
-    [ "$status" -eq 1 ]
+    [ "$status" -eq 125 ]
     [ "${stderr_lines[0]}" = "Unable to find image '$REG/nope' locally" ]
     [ "${stderr_lines[1]}" = "hull: error: image $REG/nope:latest: not found in registry $REG (manifest unknown)" ]
     [ "${#stderr_lines[@]}" -eq 2 ]
