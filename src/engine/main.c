@@ -70,6 +70,9 @@ int main(int argc, char **argv)
     if (g_engine.root[0] != '/' || g_engine.runroot[0] != '/')
         return engine_error_fmt("--root and --runroot must be absolute paths");
     hull_log_init(NULL, false, g_engine.debug);
+    /* Compiled seccomp programs are cached with the rest of the runtime state:
+     * a private --runroot (tests, a second engine) must not write /run/hull. */
+    seccomp_cache_set_state_root(g_engine.runroot);
     if (optind >= argc) {
         usage(stderr);
         return 125;

@@ -154,6 +154,9 @@ int main(int argc, char **argv)
             return strcmp(name, "exec") ? 1 : 255;
         }
     }
+    /* The seccomp cache lives under --root with the containers' state, not
+     * always in /run/hull. */
+    seccomp_cache_set_state_root(g_opts.root);
     log_debug("hull-runtime %s: %s (root %s)", HULL_VERSION, name, g_opts.root);
     for (const struct command *cmd = commands; cmd->name; cmd++) {
         if (!strcmp(cmd->name, name)) {

@@ -127,3 +127,11 @@ teardown() { teardown_bundle; }
     run runtime checkpoint x
     [ "$status" -ne 0 ]
 }
+
+@test "--root also holds the compiled-seccomp cache (ROOT/seccomp-cache, not always /run/hull)" {
+    is_hull || skip "the seccomp cache is hull-runtime's"
+    update_config '.process.args = ["true"] | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["swapon"], "action": "SCMP_ACT_ERRNO"}]}'
+    id=$(new_id)
+    env -u HULL_SECCOMP_CACHE "$HULL_RUNTIME" --root "$TEST_ROOT" run --bundle "$BUNDLE" "$id"
+    [ -n "$(ls -A "$TEST_ROOT/seccomp-cache")" ]
+}

@@ -13,8 +13,9 @@
  * to be byte-for-byte equal, so a hash collision (FNV is not collision-proof)
  * can only cause a miss, never the wrong filter.
  *
- * Where: /run/hull/seccomp-cache by default (tmpfs: gone at reboot, like a
- * kernel update), only if that directory belongs to us and nobody else can
+ * Where: STATE_ROOT/seccomp-cache, STATE_ROOT being the caller's state
+ * directory (hull --runroot, hull-runtime --root; /run/hull by default, on
+ * tmpfs: gone at reboot, like a kernel update), only if that directory belongs to us and nobody else can
  * write it; files are written to a temporary name and renamed, so concurrent
  * runtimes never read half a program.  HULL_SECCOMP_CACHE=off disables it,
  * HULL_SECCOMP_CACHE=DIR moves it. */
@@ -39,6 +40,13 @@
 
 static char *cache_dir_override;
 static bool cache_dir_overridden;
+static char *cache_default_dir; /* STATE_ROOT/seccomp-cache */
+
+void seccomp_cache_set_state_root(const char *root)
+{
+    free(cache_default_dir);
+    cache_default_dir = root ? xasprintf("%s/seccomp-cache", root) : NULL;
+}
 
 void seccomp_cache_set_dir(const char *dir)
 {
@@ -56,7 +64,7 @@ static const char *cache_dir(void)
         return NULL;
     if (env && env[0] == '/')
         return env;
-    return CACHE_DEFAULT_DIR;
+    return cache_default_dir ? cache_default_dir : CACHE_DEFAULT_DIR;
 }
 
 struct keybuf {

@@ -37,9 +37,12 @@ int seccomp_prepare(const struct hull_seccomp *seccomp, struct seccomp_prepared 
 int seccomp_load(struct seccomp_prepared *prepared, const char *state_json, struct hull_error **err);
 void seccomp_prepared_free(struct seccomp_prepared *p);
 
-/* Compiled programs are cached (see seccomp_cache.c) in /run/hull/seccomp-cache,
- * or in $HULL_SECCOMP_CACHE ("off" disables).  This moves it (e.g. under the
- * state root); NULL turns the cache off. */
+/* Compiled programs are cached (see seccomp_cache.c) in
+ * STATE_ROOT/seccomp-cache, or in $HULL_SECCOMP_CACHE ("off" disables).
+ * seccomp_cache_set_state_root names STATE_ROOT (hull --runroot,
+ * hull-runtime --root; default /run/hull); the environment still wins.
+ * seccomp_cache_set_dir overrides both; NULL turns the cache off. */
+void seccomp_cache_set_state_root(const char *root);
 void seccomp_cache_set_dir(const char *dir);
 
 /* Number of BPF instructions of a prepared filter (for tests and benchmarks). */
