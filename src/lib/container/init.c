@@ -207,6 +207,18 @@ static void give_stdio_to(uid_t uid, bool terminal)
     }
 }
 
+/* True when this user namespace can never call setgroups (/proc/self/setgroups says "deny"). */
+static bool setgroups_denied(void)
+{
+    char buf[16] = "";
+    int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    return n > 0 && strncmp(buf, "deny", 4) == 0;
+}
+
 void exec_user_process(const struct hull_process *p, struct seccomp_prepared *seccomp, const char *state_json,
                        int sync_fd, char **extra_env)
 {
@@ -225,7 +237,12 @@ void exec_user_process(const struct hull_process *p, struct seccomp_prepared *se
      * execve) must then be allowed by the profile, as with runc. */
     if (seccomp && !p->no_new_privileges && seccomp_load(seccomp, state_json, &err) < 0)
         exec_fail(sync_fd, err);
-    if (setgroups(p->user.n_additional_gids, p->user.additional_gids) < 0 && errno != EPERM)
+    /* EPERM is only acceptable where setgroups can never work (a joined user
+     * namespace with setgroups "deny") and nothing was asked for: otherwise
+     * the process would silently run without its additionalGids, or keep
+     * the runtime's own groups (issue 11). */
+    if (setgroups(p->user.n_additional_gids, p->user.additional_gids) < 0 &&
+        !(errno == EPERM && p->user.n_additional_gids == 0 && setgroups_denied()))
         exec_fail(sync_fd, (hull_error_set(&err, errno, "setgroups (process.user.additionalGids)"), err));
     if (caps_drop_bounding(p->capabilities, &err) < 0)
         exec_fail(sync_fd, err);

@@ -34,6 +34,10 @@ const char *spec_json_repr(struct json_object *value, char *buf, size_t len);
 struct json_object *spec_member(struct json_object *obj, const char *key);
 
 int spec_error_missing(struct hull_error **err, const char *parent, const char *key);
+/* An error "PARENT.KEY WHY" for the first of keys (NULL-terminated) present in obj: spec
+ * fields hull knows and cannot apply, refused instead of ignored (issue 11). */
+int spec_refuse_members(struct json_object *obj, const char *parent, const char *const *keys, const char *why,
+                        struct hull_error **err);
 int spec_error_type(struct hull_error **err, const char *field, struct json_object *value, const char *expected);
 
 int spec_get_object(struct json_object *obj, const char *parent, const char *key, struct json_object **out,

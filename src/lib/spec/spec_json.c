@@ -1,4 +1,5 @@
 /* hull: typed, field-naming accessors over json-c for the config.json parser. */
+#include <errno.h>
 #include "spec_internal.h"
 
 #include <inttypes.h>
@@ -53,6 +54,15 @@ struct json_object *spec_member(struct json_object *obj, const char *key)
     if (obj == NULL || !json_object_object_get_ex(obj, key, &value))
         return NULL;
     return value; /* NULL for a JSON null */
+}
+
+int spec_refuse_members(struct json_object *obj, const char *parent, const char *const *keys, const char *why,
+                        struct hull_error **err)
+{
+    for (; *keys; keys++)
+        if (spec_member(obj, *keys) != NULL)
+            return hull_error_set(err, ENOTSUP, "%s.%s %s", parent, *keys, why);
+    return 0;
 }
 
 int spec_error_missing(struct hull_error **err, const char *parent, const char *key)

@@ -269,6 +269,12 @@ int spec_parse_linux_json(struct json_object *obj, const char *field, struct hul
 {
     struct json_object *sub = NULL;
     int r;
+    /* Spec fields nothing in hull applies yet: a cache partition, a NUMA
+     * policy or a moved network device the container would silently not
+     * get (issue 11; issue 10 implements them and removes them from here). */
+    static const char *const unapplied[] = {"intelRdt", "memoryPolicy", "netDevices", NULL};
+    if (spec_refuse_members(obj, field, unapplied, "is not supported by hull yet (it would not be applied)", err) < 0)
+        return -1;
     if ((r = spec_get_array(obj, field, "namespaces", &sub, err)) < 0)
         return r;
     if (r > 0 && parse_namespaces(sub, spec_field_key(field, "namespaces").s, l, err) < 0)

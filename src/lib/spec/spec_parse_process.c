@@ -180,6 +180,13 @@ int spec_parse_process_json(struct json_object *obj, const char *field, struct h
 {
     struct json_object *sub = NULL;
     int r;
+    /* Known spec fields hull does not apply: refused, not ignored (issue 11). */
+    static const char *const unapplied[] = {"execCPUAffinity", NULL};
+    if (spec_refuse_members(obj, field, unapplied, "is not supported by hull yet (it would not be applied)", err) < 0)
+        return -1;
+    static const char *const windows[] = {"commandLine", NULL};
+    if (spec_refuse_members(obj, field, windows, "is a Windows field; a Linux container takes process.args", err) < 0)
+        return -1;
     if (spec_get_bool(obj, field, "terminal", &p->terminal, err) < 0)
         return -1;
     if ((r = spec_get_object(obj, field, "consoleSize", &sub, err)) < 0)

@@ -229,8 +229,7 @@ static const char *full_config =
     "    \"maskedPaths\": [\"/proc/kcore\", \"/sys/firmware\"],\n"
     "    \"readonlyPaths\": [\"/proc/sys\"],\n"
     "    \"mountLabel\": \"system_u:object_r:container_file_t:s0\",\n"
-    "    \"personality\": {\"domain\": \"LINUX32\", \"flags\": []},\n"
-    "    \"intelRdt\": {\"closID\": \"ignored\"}\n"
+    "    \"personality\": {\"domain\": \"LINUX32\", \"flags\": []}\n"
     "  }\n"
     "}\n";
 
@@ -455,6 +454,13 @@ static void test_process_errors(void)
     expect_ok("process", NULL, "a config without process (create-only bundles)");
     expect_ok("process.user", NULL, "process.user absent means 0:0, as runc");
     expect_ok("process", "{\"args\": [\"x\"], \"cwd\": \"/\", \"unknownField\": [1, {}]}", "unknown fields ignored");
+    /* Issue 11: spec fields hull knows and does not apply are refused, not ignored. */
+    expect_error("linux.intelRdt", "{\"closID\": \"x\"}", "linux.intelRdt is not supported by hull yet");
+    expect_error("linux.memoryPolicy", "{\"mode\": \"MPOL_BIND\", \"nodes\": \"0\"}",
+                 "linux.memoryPolicy is not supported by hull yet");
+    expect_error("linux.netDevices", "{\"eth1\": {}}", "linux.netDevices is not supported by hull yet");
+    expect_error("process.execCPUAffinity", "{\"initial\": \"0\"}", "process.execCPUAffinity is not supported");
+    expect_error("process.commandLine", "\"sh -c true\"", "process.commandLine is a Windows field");
     expect_ok("linux.sysctl", "null", "a JSON null is treated as absent");
 }
 
