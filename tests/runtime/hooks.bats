@@ -65,14 +65,101 @@ hook() { echo "{\"path\": \"$TEST_DIR/hook.sh\", \"args\": [\"hook.sh\", \"$1\"]
     assert_no_leftovers "$id"
 }
 
-@test "a failing poststart or poststop hook only warns" {
-    update_config '.hooks = {"poststart": [{"path": "/bin/false"}], "poststop": [{"path": "/bin/false"}]} | .process.args = ["true"]'
+@test "a failing poststart hook fails start and stops the container; a failing poststop hook only warns" {
+    is_hull || skip "runc 1.1 runs poststart hooks during create (fixed in runc 1.2)"
+    update_config '.hooks = {"poststart": [{"path": "/bin/false"}], "poststop": [{"path": "/bin/false"}]} | .process.args = ["sleep", "100"]'
     id=$(new_id)
     runtime create --bundle "$BUNDLE" "$id"
-    run runtime start "$id"
-    [ "$status" -eq 0 ]
+    run_quiet runtime start "$id"
+    # runtime.md lifecycle step 9: "generate an error, stop the container"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *poststart* ]]
     wait_status "$id" stopped
-    run runtime delete "$id"
+    run_quiet runtime delete "$id"
     [ "$status" -eq 0 ]
     assert_no_leftovers "$id"
+}
+
+# ---------- the state each hook kind sees (runtime.md "State", runc 1.2+) ----------
+
+# state.sh KIND LOG: appends "KIND STATUS PID" (PID "-" when absent) to LOG and,
+# for poststart, the init's command line as the runtime's namespace sees it.
+write_state_hook() {
+    cat >"$TEST_DIR/state.sh" <<'HOOK'
+#!/bin/bash
+state=$(cat)
+line="$1 $(echo "$state" | jq -r '.status + " " + (if has("pid") then (.pid | tostring) else "-" end)')"
+if [ "$1" = poststart ]; then
+    pid=$(echo "$state" | jq .pid)
+    line="$line $(tr '\0' ' ' </proc/$pid/cmdline)"
+fi
+if [ "$1" = startContainer ]; then sleep "${SLOW:-0}"; fi
+echo "$line" >>"$2"
+HOOK
+    chmod +x "$TEST_DIR/state.sh"
+}
+
+# The createContainer and startContainer hooks run in the container: give it
+# bash, jq and the script (read-only binds of the host's /usr and libraries).
+give_container_bash_and_jq() {
+    mkdir -p "$BUNDLE/rootfs$TEST_DIR"
+    update_config ".mounts += [{\"destination\": \"$TEST_DIR\", \"type\": \"bind\", \"source\": \"$TEST_DIR\", \"options\": [\"rbind\"]}, {\"destination\": \"/usr\", \"type\": \"bind\", \"source\": \"/usr\", \"options\": [\"rbind\", \"ro\"]}, {\"destination\": \"/lib\", \"type\": \"bind\", \"source\": \"/lib\", \"options\": [\"rbind\", \"ro\"]}, {\"destination\": \"/lib64\", \"type\": \"bind\", \"source\": \"/lib64\", \"options\": [\"rbind\", \"ro\"]}]"
+    rm -f "$BUNDLE/rootfs/bin/bash"
+    ln -s /usr/bin/bash "$BUNDLE/rootfs/bin/bash"
+}
+
+state_hook() { echo "{\"path\": \"$TEST_DIR/state.sh\", \"args\": [\"state.sh\", \"$1\", \"$TEST_DIR/states.log\"], \"env\": [\"PATH=/usr/bin:/bin\", \"SLOW=${2:-0}\"]}"; }
+
+@test "each hook kind sees the status and pid runtime.md and runc 1.2+ give it" {
+    write_state_hook
+    give_container_bash_and_jq
+    update_config ".hooks = {\"prestart\": [$(state_hook prestart)], \"createRuntime\": [$(state_hook createRuntime)], \"createContainer\": [$(state_hook createContainer)], \"startContainer\": [$(state_hook startContainer)], \"poststart\": [$(state_hook poststart)], \"poststop\": [$(state_hook poststop)]} | .process.args = [\"sleep\", \"100\"]"
+    id=$(new_id)
+    runtime create --bundle "$BUNDLE" "$id"
+    pid=$(runtime state "$id" | jq .pid)
+    runtime start "$id"
+    runtime kill "$id" KILL
+    wait_status "$id" stopped
+    runtime delete "$id"
+    cat "$TEST_DIR/states.log"
+    mapfile -t got <"$TEST_DIR/states.log"
+    # runtime namespace: the pid as the runtime sees it; container namespace: as the container does (1)
+    [ "${got[0]}" = "prestart creating $pid" ]
+    [ "${got[1]}" = "createRuntime creating $pid" ]
+    [ "${got[2]}" = "createContainer creating 1" ]
+    # a stopped container's state has no pid (runc leaves it out)
+    [ "${got[-1]}" = "poststop stopped -" ]
+    if ! is_hull; then
+        # runc 1.1 runs poststart during create, with status "created" (runc 1.2 fixed both)
+        grep -qx "startContainer created 1" "$TEST_DIR/states.log"
+        return
+    fi
+    [ "${got[3]}" = "startContainer created 1" ]
+    [[ "${got[4]}" == "poststart running $pid "* ]]
+}
+
+@test "poststart runs strictly after the user's program has started (even behind a slow startContainer hook)" {
+    is_hull || skip "runc releases the start before its startContainer hooks and execve: poststart races the program"
+    write_state_hook
+    give_container_bash_and_jq
+    update_config ".hooks = {\"startContainer\": [$(state_hook startContainer 1)], \"poststart\": [$(state_hook poststart)]} | .process.args = [\"sleep\", \"100\"]"
+    id=$(new_id)
+    runtime create --bundle "$BUNDLE" "$id"
+    runtime start "$id"
+    cat "$TEST_DIR/states.log"
+    # start returned, so poststart ran; it saw the program, not the runtime's init
+    grep -q "^poststart running [0-9]* sleep 100 $" "$TEST_DIR/states.log"
+    [ "$(head -1 "$TEST_DIR/states.log" | cut -d' ' -f1)" = startContainer ]
+}
+
+@test "a failing startContainer hook fails start, runs no poststart hook and stops the container" {
+    write_state_hook
+    update_config ".hooks = {\"startContainer\": [{\"path\": \"/bin/false\"}], \"poststart\": [$(state_hook poststart)]} | .process.args = [\"sleep\", \"100\"]"
+    id=$(new_id)
+    runtime create --bundle "$BUNDLE" "$id"
+    run_quiet runtime start "$id"
+    is_hull || skip "runc returns from start before its startContainer hooks run"
+    [ "$status" -ne 0 ]
+    wait_status "$id" stopped
+    [ ! -e "$TEST_DIR/states.log" ]
 }

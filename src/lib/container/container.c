@@ -101,7 +101,9 @@ static char *hook_state_json(const struct hull_spec *spec, const char *id, pid_t
     json_object_object_add(o, "ociVersion", json_object_new_string(spec->oci_version));
     json_object_object_add(o, "id", json_object_new_string(id));
     json_object_object_add(o, "status", json_object_new_string(status));
-    json_object_object_add(o, "pid", json_object_new_int(pid));
+    /* runc leaves "pid" out of a stopped container's state (poststop). */
+    if (pid > 0)
+        json_object_object_add(o, "pid", json_object_new_int(pid));
     json_object_object_add(o, "bundle", json_object_new_string(bundle));
     struct json_object *ann = json_object_new_object();
     for (size_t i = 0; i < spec->n_annotations; i++)
@@ -529,6 +531,8 @@ static bool json_flag(struct json_object *o, const char *key)
     return json_object_object_get_ex(o, key, &v) && json_object_get_boolean(v);
 }
 
+static int send_signal(pid_t pid, int sig);
+
 int container_start(const char *root, const char *id, struct hull_error **err)
 {
     cleanup_close int lock = -1;
@@ -571,13 +575,17 @@ int container_start(const char *root, const char *id, struct hull_error **err)
         }
     }
     unlink(fifo_path);
-    /* Wait for EOF: the init holds the write end until it execs the program. */
+    /* Wait for EOF: the init holds the write end until it execs the program;
+     * a '!' before EOF means startContainer hooks or execve failed (init.c). */
+    bool program_failed = false;
     for (;;) {
         struct pollfd p = {.fd = fifo, .events = POLLIN};
         int r = poll(&p, 1, 100);
         if (r > 0) {
             char buf[16];
             ssize_t n = read(fifo, buf, sizeof buf);
+            if (n > 0 && memchr(buf, '!', (size_t)n))
+                program_failed = true;
             if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
                 break;
             continue;
@@ -587,6 +595,13 @@ int container_start(const char *root, const char *id, struct hull_error **err)
         if (state_live_pid(saved) == 0)
             break;
     }
+    if (program_failed) {
+        hull_error_set(err, 0,
+                       "container \"%s\": its program did not start (a startContainer hook or the exec failed; "
+                       "the container's stderr says why)",
+                       id);
+        goto out;
+    }
     log_debug("start %s: the user's program runs", id);
     if (json_flag(saved, "has_poststart")) {
         log_debug("start %s: run poststart hooks", id);
@@ -594,7 +609,12 @@ int container_start(const char *root, const char *id, struct hull_error **err)
         if (load_saved_spec(root, id, &spec, err) < 0)
             goto out;
         cleanup_free char *state = hook_state_json(spec, id, pid, json_str(saved, "bundle"), "running");
-        hooks_run_warn(&spec->hooks.poststart, "poststart", state);
+        /* runtime.md step 9: a failing poststart hook is an error and stops the
+         * container (runc 1.2+ kills it too). */
+        if (hooks_run(&spec->hooks.poststart, "poststart", state, err) < 0) {
+            send_signal(pid, SIGKILL);
+            goto out;
+        }
     }
     ret = 0;
 out:

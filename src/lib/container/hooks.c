@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <json-c/json.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -77,6 +78,21 @@ static int run_one_hook(const struct hull_hook *hook, const char *state_json, st
     if (WIFEXITED(status))
         return hull_error_set(err, 0, "hook %s exited with status %d", hook->path, WEXITSTATUS(status));
     return hull_error_set(err, 0, "hook %s killed by signal %d", hook->path, WTERMSIG(status));
+}
+
+char *hook_state_rewrite(const char *state_json, const char *status, pid_t pid)
+{
+    struct json_object *o = json_tokener_parse(state_json);
+    if (!o)
+        return xstrdup(state_json);
+    json_object_object_add(o, "status", json_object_new_string(status));
+    if (pid > 0)
+        json_object_object_add(o, "pid", json_object_new_int(pid));
+    else
+        json_object_object_del(o, "pid");
+    char *text = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(o);
+    return text;
 }
 
 int hooks_run(const struct hull_hook_list *list, const char *which, const char *state_json, struct hull_error **err)

@@ -176,10 +176,23 @@ void close_fds_on_exec(int preserve)
     }
 }
 
+/* The exec.fifo's write end between `start` and execve: `start` reads it to
+ * EOF (close-on-exec, so EOF means the program runs); a '!' written before
+ * EOF tells it that the program never ran, so it reports an error and runs no
+ * poststart hook.  -1 elsewhere (and in `exec`'s processes). */
+static int start_fifo = -1;
+
+static void report_start_failure(void)
+{
+    if (start_fifo >= 0 && write(start_fifo, "!", 1) != 1)
+        dprintf(2, "hull: tell start that the program did not run: %s\n", strerror(errno));
+}
+
 static void __attribute__((noreturn)) exec_fail(int sync_fd, struct hull_error *err)
 {
     if (sync_fd >= 0)
         init_fail(sync_fd, err);
+    report_start_failure();
     char *text = hull_error_text(err);
     dprintf(2, "hull: exec failed: %s\n", text);
     _exit(127);
@@ -348,7 +361,9 @@ void container_init(struct init_ctx *ctx)
         _exit(255);
     cleanup_free char *state_json = xstrdup(msg.text);
 
-    if (hooks_run(&spec->hooks.create_container, "createContainer", state_json, &err) < 0)
+    /* In the container's namespaces: its own view of our pid (1 with a pid namespace). */
+    cleanup_free char *create_state = hook_state_rewrite(state_json, "creating", getpid());
+    if (hooks_run(&spec->hooks.create_container, "createContainer", create_state, &err) < 0)
         init_fail(sync_fd, err);
 
     /* The fifo lives in the host's state directory: hold it before pivot_root. */
@@ -435,9 +450,13 @@ void container_init(struct init_ctx *ctx)
     close(fifo);
     close(sync_fd);
 
-    if (hooks_run(&spec->hooks.start_container, "startContainer", state_json, &err) < 0) {
+    start_fifo = w;
+    /* "created" (runc 1.2+): `start` has run, the program has not. */
+    cleanup_free char *start_state = hook_state_rewrite(state_json, "created", getpid());
+    if (hooks_run(&spec->hooks.start_container, "startContainer", start_state, &err) < 0) {
         cleanup_free char *text = hull_error_text(err);
         dprintf(2, "hull: %s\n", text);
+        report_start_failure();
         _exit(255);
     }
     exec_user_process(proc, ctx->seccomp, state_json, -1, extra_env);
