@@ -278,6 +278,25 @@ nothing_left() {
     [[ "$output" == "CapEff:"*"0000000000000000" ]]
 }
 
+@test "docker: HOME comes from the container's /etc/passwd (Docker leaves it to the runtime)" {
+    # Docker 20.10's spec carries only PATH, HOSTNAME and -e: runc sets HOME
+    # from the process user's passwd entry, "/" when there is none
+    run drun --rm "$IMAGE" sh -c 'echo "$HOME"'
+    [ "$output" = /root ]
+    run drun --rm -u 65534 "$IMAGE" sh -c 'echo "$HOME"'
+    [ "$output" = / ]
+    run drun --rm -u 4242 "$IMAGE" sh -c 'echo "$HOME"'
+    [ "$output" = / ]
+    run drun --rm -e HOME=/custom "$IMAGE" sh -c 'echo "$HOME"'
+    [ "$output" = /custom ]
+    run drun -d --name hull-home "$IMAGE" sleep 1000
+    [ "$status" -eq 0 ]
+    run d exec hull-home sh -c 'echo "$HOME"'
+    [ "$output" = /root ]
+    run d exec -u 65534 hull-home sh -c 'echo "$HOME"'
+    [ "$output" = / ]
+}
+
 @test "docker: run --rm leaves nothing behind" {
     local cid
     run drun --rm --cidfile "$TEST_DIR/cid" "$IMAGE" sh -c 'cat /proc/self/cgroup'
@@ -341,6 +360,13 @@ stopping" ]
     [ "$status" -eq 0 ]
     output=${output//$'\r'/}
     [[ "$output" == *"/dev/pts/0"*"both-tty"* ]]
+
+    # the terminal belongs to the process's user (runc chowns it to the uid;
+    # the group stays tty, docker mounts devpts with gid=5)
+    run script -qec "$client run --runtime $DOCKER_TEST_RUNTIME --network none --rm -t -u 1000:1000 $IMAGE \
+        sh -c 'stat -c %u:%g \$(tty)'" /dev/null </dev/null
+    [ "$status" -eq 0 ]
+    [ "${output//$'\r'/}" = 1000:5 ]
 
     # -it: what is typed reaches the shell, its exit code comes back
     run script -qec "$client run --runtime $DOCKER_TEST_RUNTIME --network none --rm -it $IMAGE sh" /dev/null \
