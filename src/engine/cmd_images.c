@@ -355,6 +355,7 @@ int cmd_image_inspect(int argc, char **argv)
 }
 
 const struct engine_command image_commands[] = {
+    {"history", cmd_history, "show the history of an image", &history_flagset},
     {"import", cmd_import, "create an image from a root filesystem tarball", &import_flagset},
     {"inspect", cmd_image_inspect, "display detailed information on one or more images", &image_inspect_flagset},
     {"list", cmd_images, "list images", &images_flagset},

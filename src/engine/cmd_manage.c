@@ -100,6 +100,7 @@ static int cmd_container_prune(int argc, char **argv)
 static int cmd_container_help(int argc, char **argv);
 
 const struct engine_command container_commands[] = {
+    {"diff", cmd_diff, "show the changes to a container's filesystem", &diff_flagset},
     {"exec", cmd_exec, "run a command in a running container", &exec_flagset},
     {"inspect", cmd_inspect, "show container details as JSON", &inspect_flagset},
     {"kill", cmd_kill, "send a signal to running containers", &kill_flagset},

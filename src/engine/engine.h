@@ -111,6 +111,8 @@ int cmd_image_inspect(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_pull(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 int cmd_login(int argc, char **argv);
 int cmd_logout(int argc, char **argv);
 /* containers (cmd_run.c, cmd_containers.c) */
@@ -139,7 +141,8 @@ int cmd_monitor_exit(int argc, char **argv);
 extern const struct engine_flagset run_flagset, exec_flagset, ps_flagset, rm_flagset, stop_flagset, kill_flagset,
     inspect_flagset, images_flagset, rmi_flagset, tag_flagset, image_inspect_flagset, load_flagset, import_flagset,
     logs_flagset, container_prune_flagset, system_df_flagset, start_flagset, pause_flagset, wait_flagset,
-    stats_flagset, top_flagset, pull_flagset, login_flagset, logout_flagset;
+    stats_flagset, top_flagset, pull_flagset, login_flagset, logout_flagset,
+    history_flagset, diff_flagset;
 extern const struct engine_command image_commands[], container_commands[], system_commands[];
 /* cmd_isolation.c: hull inspect --isolation [--format json] CONTAINER... */
 int engine_inspect_isolation(bool json, int n_names, char **names);
