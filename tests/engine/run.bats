@@ -117,6 +117,17 @@ assert_no_containers_left() {
     [ ! -e "$TEST_DIR/vol/x" ]
 }
 
+@test "run: -v :ro is read-only below its submounts too (ro,rro, as Docker 25)" {
+    # the submount is made in a private mount namespace the engine then runs in
+    mkdir -p "$TEST_DIR/vol/sub"
+    run unshare --mount --propagation private sh -c 'mount -t tmpfs -o size=1m tmpfs "$1/vol/sub" && shift && exec "$@"' \
+        sh "$TEST_DIR" "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" run --rm -v "$TEST_DIR/vol:/data:ro" busybox \
+        sh -c 'touch /data/x; touch /data/sub/y; true'
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$(grep -c 'Read-only file system' <<<"$output")" -eq 2 ]
+}
+
 @test "run: --read-only root, writable without it" {
     run hull run --read-only busybox touch /x
     [ "$status" -ne 0 ]
