@@ -374,10 +374,18 @@ void container_init(struct init_ctx *ctx)
     log_debug("init %s: %s into the root filesystem", ctx->id, ctx->no_pivot ? "move" : "pivot_root");
     if (rootfs_pivot(&rctx, &err) < 0)
         init_fail(sync_fd, err);
+    /* From here on procfs files (sysctls, the exec fifo's fd) are opened
+     * through a procfs of our own, never the container's /proc, where
+     * something mounted over a path could take the write elsewhere (the
+     * CVE-2025-52881 class).  Taken before the masks: inside a user namespace
+     * the kernel lets us mount a procfs only while /proc is fully visible. */
+    cleanup_close int procfs = procfs_handle_open(&err);
+    if (procfs < 0)
+        init_fail(sync_fd, (hull_error_wrap(&err, "procfs"), err));
     if (proc->terminal && setup_terminal(ctx, &err) < 0)
         init_fail(sync_fd, err);
     /* sysctls before readonlyPaths: the default config makes /proc/sys read-only. */
-    if (ns_apply_sysctl(spec, &err) < 0)
+    if (ns_apply_sysctl(spec, procfs, &err) < 0)
         init_fail(sync_fd, err);
     if (rootfs_finalize(&rctx, &err) < 0)
         init_fail(sync_fd, err);
@@ -432,16 +440,15 @@ void container_init(struct init_ctx *ctx)
     log_debug("init %s: ready; wait for start to open exec.fifo", ctx->id);
     sync_send(sync_fd, SYNC_READY, 0, NULL);
 
-    /* Block until `start` opens the fifo for reading. */
-    char path[32];
-    int w;
-    do
-        w = open(fd_path(fifo, path), O_WRONLY | O_CLOEXEC);
-    while (w < 0 && errno == EINTR);
+    /* Block until `start` opens the fifo for reading (reopened through our
+     * procfs: the container's /proc/self/fd is a path like any other). */
+    int w = procfs_reopen_fd(procfs, fifo, O_WRONLY, &err);
     if (w < 0) {
-        dprintf(2, "hull: open exec fifo: %s (is /proc mounted in the container?)\n", strerror(errno));
+        cleanup_free char *text = hull_error_text(err);
+        dprintf(2, "hull: open exec fifo: %s\n", text);
         _exit(255);
     }
+    close(steal_fd(&procfs));
     if (write(w, "0", 1) != 1)
         _exit(255);
     /* w stays open (close-on-exec): `start` reads until EOF, which comes when

@@ -35,7 +35,7 @@ static int create_device(int rootfd, const char *path, mode_t type, unsigned maj
     if (dpath < 0)
         return -1;
     char buf[32];
-    cleanup_close int dfd = open(fd_path(dpath, buf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    cleanup_close int dfd = path_reopen_dir(dpath);
     if (dfd < 0)
         return hull_error_set(err, errno, "open %s", dir);
 
@@ -80,8 +80,7 @@ static int make_symlink(int rootfd, const char *target, const char *linkpath, st
     cleanup_close int dpath = path_open_in_root(rootfd, "/dev", PATH_MKDIR, err);
     if (dpath < 0)
         return -1;
-    char buf[32];
-    cleanup_close int dfd = open(fd_path(dpath, buf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    cleanup_close int dfd = path_reopen_dir(dpath);
     if (dfd < 0)
         return hull_error_set(err, errno, "open /dev");
     if (symlinkat(target, dfd, linkpath) < 0 && errno != EEXIST)
@@ -133,8 +132,7 @@ int dev_populate(int rootfd, const struct rootfs_ctx *ctx, struct hull_error **e
         cleanup_close int dpath = path_open_in_root(rootfd, "/dev", PATH_NO_CREATE, err);
         if (dpath < 0)
             return -1;
-        char buf[32];
-        cleanup_close int dfd = open(fd_path(dpath, buf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        cleanup_close int dfd = path_reopen_dir(dpath);
         if (dfd >= 0) {
             if (fstatat(dfd, "ptmx", &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISLNK(st.st_mode))
                 unlinkat(dfd, "ptmx", 0);

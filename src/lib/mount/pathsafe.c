@@ -26,6 +26,11 @@ const char *fd_path(int fd, char buf[static 32])
     return buf;
 }
 
+int path_reopen_dir(int pathfd)
+{
+    return openat(pathfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
 static int openat2_in_root(int rootfd, const char *path, int flags)
 {
     struct open_how how = {
@@ -160,8 +165,7 @@ int path_open_in_root(int rootfd, const char *path, enum path_create create, str
             if (pfd < 0)
                 return hull_error_set(err, errno, "open %s inside the container's root", parent);
             /* O_PATH fds cannot be used with mkdirat: reopen as a directory. */
-            char buf[32];
-            cleanup_close int dfd = open(fd_path(pfd, buf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            cleanup_close int dfd = path_reopen_dir(pfd);
             if (dfd < 0)
                 return hull_error_set(err, errno, "%s inside the container's root is not a directory", parent);
             if (last && create == PATH_MKFILE) {

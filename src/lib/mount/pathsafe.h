@@ -23,6 +23,11 @@ enum path_create {
 /* Returns an O_PATH fd (>= 0) of path resolved inside rootfd, or -1 with *err. */
 int path_open_in_root(int rootfd, const char *path, enum path_create create, struct hull_error **err);
 
+/* A readable directory fd of the directory behind the O_PATH fd pathfd
+ * (openat "."), without going through /proc: after pivot_root, /proc is the
+ * container's.  -1 with errno on failure. */
+int path_reopen_dir(int pathfd);
+
 /* "/proc/self/fd/N" for an fd, in a caller buffer of at least 32 bytes. */
 const char *fd_path(int fd, char buf[static 32]);
 

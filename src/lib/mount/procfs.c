@@ -6,6 +6,7 @@
 #include <linux/openat2.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -206,4 +207,20 @@ int procfs_open_file(int handle, const char *path, int flags, struct hull_error 
         return hull_error_set(err, EXDEV, "open /proc/%s: not procfs's own file (something is mounted over it)", path);
     }
     return fd;
+}
+
+int procfs_reopen_fd(int handle, int fd, int flags, struct hull_error **err)
+{
+    cleanup_close int dir = procfs_open_file(handle, "thread-self/fd", O_PATH | O_DIRECTORY, err);
+    if (dir < 0)
+        return -1;
+    char name[16];
+    snprintf(name, sizeof name, "%d", fd);
+    int r;
+    do
+        r = openat(dir, name, flags | O_CLOEXEC);
+    while (r < 0 && errno == EINTR);
+    if (r < 0)
+        return hull_error_set(err, errno, "reopen fd %d through /proc/thread-self/fd", fd);
+    return r;
 }

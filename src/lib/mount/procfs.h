@@ -29,6 +29,10 @@ int procfs_handle_open(struct hull_error **err);
  * Returns the fd or -1 with *err naming "/proc/<path>". */
 int procfs_open_file(int handle, const char *path, int flags, struct hull_error **err);
 
+/* Reopens fd with flags through handle's thread-self/fd/N (the one magic link
+ * followed is the fd's own), never through the container's /proc. */
+int procfs_reopen_fd(int handle, int fd, int flags, struct hull_error **err);
+
 /* Test hooks: force the fallbacks (no fsopen/open_tree for the handle; no
  * openat2 for files, a component walk checking mount ids instead). */
 void procfs_force_fallback_handle(int on);

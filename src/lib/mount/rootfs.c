@@ -346,7 +346,7 @@ static int mount_one(const struct rootfs_ctx *ctx, int rootfd, const struct hull
     } else {
         cleanup_close int below = -1;
         if (m->tmpcopyup) {
-            below = open(fd_path(destfd, buf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            below = path_reopen_dir(destfd);
             if (below < 0)
                 return hull_error_set(err, errno, "open %s for tmpcopyup", m->destination);
         }
@@ -374,7 +374,7 @@ static int mount_one(const struct rootfs_ctx *ctx, int rootfd, const struct hull
             cleanup_close int top = reopen_in_root(rootfd, m->destination, err);
             if (top < 0)
                 return -1;
-            cleanup_close int topdir = open(fd_path(top, buf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            cleanup_close int topdir = path_reopen_dir(top);
             if (topdir < 0 || copy_tree(below, topdir, err) < 0)
                 return hull_error_wrap(err, "tmpcopyup %s", m->destination);
         }
@@ -553,8 +553,7 @@ int rootfs_mount_console(int rootfd, int slave, struct hull_error **err)
     cleanup_close int dev = path_open_in_root(rootfd, "/dev", PATH_MKDIR, err);
     if (dev < 0)
         return hull_error_wrap(err, "/dev/console");
-    char buf[32];
-    cleanup_close int dfd = open(fd_path(dev, buf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    cleanup_close int dfd = path_reopen_dir(dev);
     if (dfd < 0)
         return hull_error_set(err, errno, "open /dev");
     /* The mount point is /dev/console itself, never where a symlink there leads. */
@@ -574,6 +573,27 @@ int rootfs_mount_console(int rootfd, int slave, struct hull_error **err)
     return 0;
 }
 
+/* An empty read-only tmpfs over the directory behind fd (a masked
+ * directory), made with the new mount API so the container's /proc is not
+ * used to name the fd. */
+static int mount_empty_tmpfs(int target)
+{
+    cleanup_close int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+    if (fs >= 0) {
+        if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+            return -1;
+        cleanup_close int mnt = fsmount(fs, FSMOUNT_CLOEXEC,
+                                        MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+        if (mnt < 0)
+            return -1;
+        return move_mount(mnt, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+    }
+    if (errno != ENOSYS)
+        return -1;
+    char buf[32];
+    return mount("tmpfs", fd_path(target, buf), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+}
+
 static int mask_path(int rootfd, int *devnull, const char *path, struct hull_error **err)
 {
     cleanup_close int fd = path_open_in_root(rootfd, path, PATH_NO_CREATE, err);
@@ -587,9 +607,8 @@ static int mask_path(int rootfd, int *devnull, const char *path, struct hull_err
     struct stat st;
     if (fstat(fd, &st) < 0)
         return hull_error_set(err, errno, "stat %s", path);
-    char buf[32];
     if (S_ISDIR(st.st_mode)) {
-        if (mount("tmpfs", fd_path(fd, buf), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+        if (mount_empty_tmpfs(fd) < 0)
             return hull_error_set(err, errno, "mask directory %s", path);
         return 0;
     }
@@ -610,6 +629,21 @@ static int readonly_path(int rootfd, const char *path, struct hull_error **err)
         }
         return -1;
     }
+    /* A recursive copy of what is there, its top mount read-only, attached
+     * onto the fd: no path (and no /proc/self/fd of the container's /proc)
+     * is looked up again. */
+    cleanup_close int tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+    if (tree >= 0) {
+        struct mount_attr attr = {
+            .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
+        if (mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+            return hull_error_set(err, errno, "make %s read-only", path);
+        if (move_mount(tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+            return hull_error_set(err, errno, "bind %s read-only", path);
+        return 0;
+    }
+    if (errno != ENOSYS)
+        return hull_error_set(err, errno, "bind %s read-only", path);
     char buf[32];
     if (mount(fd_path(fd, buf), fd_path(fd, buf), NULL, MS_BIND | MS_REC, NULL) < 0)
         return hull_error_set(err, errno, "bind %s read-only", path);

@@ -134,19 +134,14 @@ int ns_validate_sysctl(const struct hull_spec *spec, struct hull_error **err)
 }
 
 /* Runs after pivot_root, in the container's mount namespace: each file is
- * opened beneath a procfs handle of our own, never by its path in the
- * container's /proc, where a mount over /proc/sys/... could redirect the write
- * into another file (CVE-2025-52881).  The values are per-namespace because the
+ * opened beneath proc, a procfs handle of our own (procfs_handle_open), never
+ * by its path in the container's /proc, where a mount over /proc/sys/... could
+ * redirect the write into another file (CVE-2025-52881).  The values are per-namespace because the
  * kernel picks the sysctl table of the *opener's* namespaces, whatever procfs
  * instance the file is opened through. */
-int ns_apply_sysctl(const struct hull_spec *spec, struct hull_error **err)
+int ns_apply_sysctl(const struct hull_spec *spec, int proc, struct hull_error **err)
 {
     const struct hull_linux *lx = &spec->linux_;
-    if (lx->n_sysctl == 0)
-        return 0;
-    cleanup_close int proc = procfs_handle_open(err);
-    if (proc < 0)
-        return hull_error_wrap(err, "linux.sysctl");
     for (size_t i = 0; i < lx->n_sysctl; i++) {
         cleanup_free char *rel = xasprintf("sys/%s", lx->sysctl[i].key);
         for (char *p = rel + 4; *p; p++)

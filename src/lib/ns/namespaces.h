@@ -28,7 +28,8 @@ int ns_loopback_up(struct hull_error **err);
 
 /* Every linux.sysctl key must belong to a namespace the container owns. */
 int ns_validate_sysctl(const struct hull_spec *spec, struct hull_error **err);
-/* Writes linux.sysctl under /proc/sys (in the container, after pivot_root). */
-int ns_apply_sysctl(const struct hull_spec *spec, struct hull_error **err);
+/* Writes linux.sysctl under /proc/sys (in the container, after pivot_root),
+ * through procfs, a handle from mount/procfs.h. */
+int ns_apply_sysctl(const struct hull_spec *spec, int procfs, struct hull_error **err);
 
 #endif
