@@ -120,6 +120,31 @@ static void in_private_namespace(const char *tmp)
     }
     procfs_force_fallback_open(0);
 
+    /* procfs_reopen_fd: an fd reopened through thread-self/fd, also when a
+     * decoy directory covers /proc/<pid>/task/<tid>/fd in the visible /proc. */
+    umount2("/proc/sys/kernel", MNT_DETACH);
+    int pipefd[2];
+    if (pipe(pipefd) == 0) {
+        char fddir[64];
+        snprintf(fddir, sizeof fddir, "/proc/self/task/%d/fd", (int)gettid());
+        CHECK(mount(dir, fddir, NULL, MS_BIND, NULL) == 0, "decoy directory bound over %s", fddir);
+        struct hull_error *rerr = NULL;
+        int r = procfs_reopen_fd(own, pipefd[1], O_WRONLY, &rerr);
+        CHECK(r >= 0 && write(r, "x", 1) == 1, "own handle reopens the pipe's write end under the decoy");
+        char c = 0;
+        CHECK(read(pipefd[0], &c, 1) == 1 && c == 'x', "what went through the reopened fd reached the pipe");
+        if (r >= 0)
+            close(r);
+        hull_error_freep(&rerr);
+        r = procfs_reopen_fd(plain, pipefd[1], O_WRONLY, &rerr);
+        CHECK(r < 0 && rerr && rerr->errnum == EXDEV, "plain handle refuses to reopen through the decoy");
+        if (r >= 0)
+            close(r);
+        hull_error_freep(&rerr);
+        close(pipefd[0]);
+        close(pipefd[1]);
+    }
+
     static const char *bad[] = {"../etc/passwd", "/sys/kernel/ostype", "sys//kernel/ostype", "sys/./kernel", ""};
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         cleanup_free char *x = read_through(own, bad[i], &e, NULL);
