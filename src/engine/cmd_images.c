@@ -363,6 +363,7 @@ const struct engine_command image_commands[] = {
     {"ls", cmd_images, "list images", &images_flagset},
     {"remove", cmd_rmi, "remove one or more images", &rmi_flagset},
     {"rm", cmd_rmi, "remove one or more images", &rmi_flagset},
+    {"save", cmd_save, "save images to a tar archive", &save_flagset},
     {"tag", cmd_tag, "create a tag TARGET_IMAGE that refers to SOURCE_IMAGE", &tag_flagset},
     {NULL, NULL, NULL},
 };

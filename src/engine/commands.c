@@ -32,6 +32,7 @@ const struct engine_command engine_commands[] = {
     {"rm", cmd_rm, "remove containers", &rm_flagset},
     {"rmi", cmd_rmi, "remove one or more images", &rmi_flagset},
     {"run", cmd_run, "create and run a container from an image", &run_flagset},
+    {"save", cmd_save, "save images to a tar archive (docker-archive or oci-archive)", &save_flagset},
     {"start", cmd_start, "start stopped containers", &start_flagset},
     {"stats", cmd_stats, "live resource usage of containers", &stats_flagset},
     {"stop", cmd_stop, "stop running containers", &stop_flagset},

@@ -113,6 +113,7 @@ int cmd_import(int argc, char **argv);
 int cmd_pull(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_save(int argc, char **argv);
 int cmd_login(int argc, char **argv);
 int cmd_logout(int argc, char **argv);
 /* containers (cmd_run.c, cmd_containers.c) */
@@ -142,7 +143,7 @@ extern const struct engine_flagset run_flagset, exec_flagset, ps_flagset, rm_fla
     inspect_flagset, images_flagset, rmi_flagset, tag_flagset, image_inspect_flagset, load_flagset, import_flagset,
     logs_flagset, container_prune_flagset, system_df_flagset, start_flagset, pause_flagset, wait_flagset,
     stats_flagset, top_flagset, pull_flagset, login_flagset, logout_flagset,
-    history_flagset, diff_flagset;
+    history_flagset, diff_flagset, save_flagset;
 extern const struct engine_command image_commands[], container_commands[], system_commands[];
 /* cmd_isolation.c: hull inspect --isolation [--format json] CONTAINER... */
 int engine_inspect_isolation(bool json, int n_names, char **names);

@@ -100,7 +100,15 @@ int tags_add(char ***tags, const char *name, const char *where, struct hull_erro
     struct image_ref ref;
     if (image_ref_parse(name, &ref, err) < 0)
         return hull_error_wrap(err, "%s", where);
-    char *formatted = ref.tag ? image_ref_format(&ref) : NULL;
+    char *formatted = NULL;
+    if (ref.tag) {
+        /* Stored the way a pull stores it: docker.io/library/busybox is busybox. */
+        cleanup_free char *domain = NULL, *path = NULL;
+        bool qualified;
+        image_name_split(ref.name, &domain, &path, &qualified);
+        cleanup_free char *familiar = qualified ? image_name_familiar(domain, path) : xstrdup(ref.name);
+        formatted = xasprintf("%s:%s", familiar, ref.tag);
+    }
     image_ref_clear(&ref);
     if (!formatted)
         return 0; /* name@digest: nothing to tag */

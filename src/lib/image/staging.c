@@ -16,6 +16,7 @@
 #include "../util/utils.h"
 #include "image_json.h"
 #include "stream.h"
+#include "tarsplit.h"
 #include "unpack.h"
 #include "store_internal.h"
 
@@ -193,15 +194,26 @@ int staging_add_layer(struct staging *st, int fd, const struct layer_expect *exp
     if (diff_fd < 0)
         return hull_error_set(err, errno, "open %s/%s", st->dir, work_diff);
 
+    /* The tar's headers, kept to give the layer back byte for byte (tarsplit.h). */
+    cleanup_free char *split_path = xasprintf("%s/" LAYER_TAR_SPLIT, work);
+    cleanup_close int split_fd = openat(st->dirfd, split_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (split_fd < 0)
+        return hull_error_set(err, errno, "create %s/%s", st->dir, split_path);
     struct blob_stream *bs;
-    if (blob_stream_open(fd, st->progress ? on_layer_bytes : NULL, st, &bs, err) < 0)
+    struct tar_split_writer *split = tar_split_writer_new(split_fd);
+    if (blob_stream_open_split(fd, st->progress ? on_layer_bytes : NULL, st, split, &bs, err) < 0) {
+        tar_split_writer_free(split);
         return hull_error_wrap(err, "%s", expect->what);
+    }
     struct unpack_opts opts = {.oci_whiteouts = true, .keep_owner = true};
     struct unpack_stats stats = {0};
     struct blob_digests got;
     int r = tar_unpack(blob_stream_tar(bs), diff_fd, &opts, &stats, err);
     if (r == 0)
         r = blob_stream_finish(bs, &got, err);
+    if (r == 0)
+        r = tar_split_writer_finish(split, err);
+    tar_split_writer_free(split);
     if (r < 0) {
         /* A corrupted blob usually breaks the decompressor or the tar first; the
          * digest mismatch is the truer explanation, so report that when it is one. */

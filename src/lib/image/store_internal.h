@@ -16,6 +16,9 @@ struct image_store {
     bool locked; /* lock_fd is flocked (see image_store_unlock) */
 };
 
+/* Inside layers/<hex>/: the tar-split of the layer's tar (tarsplit.h). */
+#define LAYER_TAR_SPLIT "tar-split"
+
 /* Inside every staging dir: flocked by its owner while it is in use. */
 #define STAGING_LOCK_FILE "lock"
 

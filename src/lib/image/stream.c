@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "../util/utils.h"
+#include "tarsplit.h"
 
 #define STREAM_BUF_SIZE (256 * 1024)
 
@@ -18,6 +19,7 @@ struct blob_stream {
     bool raw_eof;
     void (*on_bytes)(uint64_t n, void *data);
     void *on_bytes_data;
+    struct tar_split_writer *split;
     char in_buf[STREAM_BUF_SIZE];
     char out_buf[STREAM_BUF_SIZE];
 };
@@ -65,6 +67,8 @@ static la_ssize_t read_decompressed(struct archive *a, void *data, const void **
     if (n == 0)
         bs->raw_eof = true;
     digester_update(&bs->uncompressed, bs->out_buf, n);
+    if (bs->split && n > 0)
+        tar_split_feed(bs->split, bs->out_buf, (size_t)n);
     *buf = bs->out_buf;
     return n;
 }
@@ -72,8 +76,15 @@ static la_ssize_t read_decompressed(struct archive *a, void *data, const void **
 int blob_stream_open(int fd, void (*on_bytes)(uint64_t n, void *data), void *data, struct blob_stream **out,
                      struct hull_error **err)
 {
+    return blob_stream_open_split(fd, on_bytes, data, NULL, out, err);
+}
+
+int blob_stream_open_split(int fd, void (*on_bytes)(uint64_t n, void *data), void *data,
+                           struct tar_split_writer *split, struct blob_stream **out, struct hull_error **err)
+{
     struct blob_stream *bs = xmalloc0(sizeof *bs);
     bs->fd = fd;
+    bs->split = split;
     bs->on_bytes = on_bytes;
     bs->on_bytes_data = data;
     digester_init(&bs->stored);

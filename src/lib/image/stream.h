@@ -33,6 +33,11 @@ struct blob_digests {
 /* on_bytes (optional) is called with the number of new stored bytes read. */
 int blob_stream_open(int fd, void (*on_bytes)(uint64_t n, void *data), void *data, struct blob_stream **out,
                      struct hull_error **err);
+/* The same, recording the decompressed stream's tar-split (tarsplit.h) from
+ * its first byte (opening already reads ahead to detect the format). */
+struct tar_split_writer;
+int blob_stream_open_split(int fd, void (*on_bytes)(uint64_t n, void *data), void *data,
+                           struct tar_split_writer *split, struct blob_stream **out, struct hull_error **err);
 /* The tar reader over the decompressed bytes. */
 struct archive *blob_stream_tar(struct blob_stream *bs);
 /* Reads what is left of the input and computes both digests. */
