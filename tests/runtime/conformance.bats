@@ -8,6 +8,7 @@ load ../lib/common
 setup() { setup_bundle; }
 teardown() {
     [ -z "${RECV:-}" ] || kill "$RECV" 2>/dev/null || true
+    [ -z "${HOLDER:-}" ] || kill -KILL "$HOLDER" 2>/dev/null || true
     teardown_bundle
 }
 
@@ -285,4 +286,85 @@ srv-ro" ]
         for l in "${lines[@]}"; do [ "$l" != "$dev" ] || { echo "the host's mount $dev is still in the namespace"; false; }; done
     done
     [ "$(runtime exec "$id" sh -c 'test -r /proc/self/status && echo has-proc')" = has-proc ]
+}
+
+# ---------- namespaces: not listed = inherited, joined by path ----------
+
+# in_private_mntns SCRIPT: runs bash SCRIPT in a mount namespace the test made
+# (private propagation), so a container sharing its caller's mount namespace
+# never mounts anything in the host's.  RT, ROOT and BUNDLE are set for it.
+in_private_mntns() {
+    RT=$HULL_RUNTIME ROOT=$TEST_ROOT B=$BUNDLE unshare -m --propagation private bash -c "$1"
+}
+
+@test "without \"mount\" in linux.namespaces the container shares the caller's mount namespace (runc's behaviour)" {
+    touch "$BUNDLE/rootfs/i-am-the-rootfs"
+    update_config '.linux.namespaces |= map(select(.type != "mount")) | del(.linux.maskedPaths, .linux.readonlyPaths) | .process.args = ["sh", "-c", "readlink /proc/self/ns/mnt; ls /i-am-the-rootfs; cat /proc/1/comm; exec sleep 100"]'
+    id=$(new_id)
+    run in_private_mntns "
+        set -e
+        readlink /proc/self/ns/mnt
+        \"\$RT\" --root \"\$ROOT\" run -d --bundle \"\$B\" $id >\"\$B/out\" 2>&1
+        for i in \$(seq $((HULL_WAIT_SECONDS * 20))); do [ \$(wc -l <\"\$B/out\") -ge 3 ] && break; sleep 0.05; done
+        cat \"\$B/out\"
+        echo mounts-while-running=\$(grep -c \" \$B/rootfs\" /proc/self/mountinfo)
+        \"\$RT\" --root \"\$ROOT\" exec $id sh -c 'ls /i-am-the-rootfs' || echo exec-failed
+        \"\$RT\" --root \"\$ROOT\" kill $id KILL
+        for i in \$(seq $((HULL_WAIT_SECONDS * 20))); do \"\$RT\" --root \"\$ROOT\" delete $id 2>/dev/null && break; sleep 0.05; done
+        echo mounts-after-delete=\$(grep -c \" \$B/rootfs\" /proc/self/mountinfo || true)"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    # the caller's namespace, the rootfs as /, the container's own /proc (pid namespace)
+    [ "${lines[1]}" = "${lines[0]}" ]
+    [ "${lines[2]}" = /i-am-the-rootfs ]
+    [ "${lines[3]}" = sh ]
+    [[ "$output" =~ mounts-while-running=[1-9] ]]
+    # nothing was mounted in the host's mount namespace
+    ! grep -q " $TEST_DIR" /proc/self/mountinfo
+    if is_hull; then
+        # exec enters the container's root; delete takes its mounts away (runc 1.1 does neither)
+        [[ "$output" == *$'\n'/i-am-the-rootfs$'\n'* ]]
+        [[ "$output" == *mounts-after-delete=0* ]]
+    fi
+}
+
+@test "without a mount namespace, maskedPaths and rootfsPropagation are refused in one line; nothing is left" {
+    update_config '.linux.namespaces |= map(select(.type != "mount")) | .process.args = ["true"]'
+    id=$(new_id)
+    run in_private_mntns "\"\$RT\" --root \"\$ROOT\" run --bundle \"\$B\" $id </dev/null; echo status=\$?; grep -c \" \$B/rootfs\" /proc/self/mountinfo || true"
+    echo "$output"
+    [[ "$output" == *status=1* ]]
+    [ "${lines[-1]}" = 0 ]
+    assert_no_leftovers "$id"
+    if is_hull; then
+        [ "${#lines[@]}" -eq 3 ]
+        [[ "${lines[0]}" == *maskedPaths* ]]
+        update_config 'del(.linux.maskedPaths, .linux.readonlyPaths) | .linux.rootfsPropagation = "shared"'
+        run in_private_mntns "\"\$RT\" --root \"\$ROOT\" run --bundle \"\$B\" $id </dev/null"
+        [ "$status" -eq 1 ]
+        [ "${#lines[@]}" -eq 1 ]
+        [[ "$output" == *rootfsPropagation* ]]
+        assert_no_leftovers "$id"
+    fi
+}
+
+@test "every namespace type given by path is joined (pid, network, ipc, uts, mount, cgroup)" {
+    # a holder process of the test's own in new namespaces; the container joins them
+    # (--kill-child: the namespaces' PID 1 dies with it; no fd of bats's is kept)
+    unshare --fork --kill-child --pid --mount --uts --ipc --net --cgroup --mount-proc sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
+    HOLDER=$!
+    holder=$HOLDER
+    wait_until "[ -n \"\$(cat /proc/$holder/task/$holder/children 2>/dev/null)\" ]"
+    inner=$(cat /proc/$holder/task/$holder/children | tr -d ' ')
+    wait_until "[ \"\$(readlink /proc/$inner/ns/pid)\" != \"\$(readlink /proc/self/ns/pid)\" ]"
+    filter='.linux.namespaces = [{"type": "pid"}, {"type": "network"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}, {"type": "cgroup"}] | .linux.namespaces |= map(.path = "/proc/'$inner'/ns/" + ({"pid": "pid", "network": "net", "ipc": "ipc", "uts": "uts", "mount": "mnt", "cgroup": "cgroup"}[.type]))'
+    update_config "$filter"' | del(.hostname) | .process.args = ["sh", "-c", "for n in pid net ipc uts mnt cgroup; do readlink /proc/self/ns/$n; done"]'
+    run_quiet runtime run --bundle "$BUNDLE" "$(new_id)"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    i=0
+    for n in pid net ipc uts mnt cgroup; do
+        [ "${lines[$i]}" = "$(readlink /proc/$inner/ns/$n)" ] || { echo "$n: ${lines[$i]} is not the holder's"; false; }
+        i=$((i + 1))
+    done
 }

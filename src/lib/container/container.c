@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "../cgroup/cgroup.h"
+#include "../mount/rootfs.h"
 #include "../ns/namespaces.h"
 #include "../security/security.h"
 #include "../util/log.h"
@@ -120,9 +121,20 @@ static int validate_for_create(const struct hull_spec *spec, const struct contai
     const struct hull_linux *lx = &spec->linux_;
     if (!spec->process)
         return hull_error_set(err, 0, "config.json: process is required to create a container");
-    if (!lx->namespaces[HULL_NS_MNT].present)
-        return hull_error_set(err, 0,
-                              "config.json: linux.namespaces must include \"mount\": hull never mounts on the host");
+    /* Without "mount" the container shares the caller's mount namespace
+     * (config-linux.md: a namespace not listed is inherited) and its mounts are
+     * made there, below the rootfs, as runc does.  What would change the rest
+     * of that namespace is refused, as runc refuses masked and read-only paths. */
+    if (!lx->namespaces[HULL_NS_MNT].present) {
+        if ((lx->masked_paths && *lx->masked_paths) || (lx->readonly_paths && *lx->readonly_paths))
+            return hull_error_set(err, 0,
+                                  "config.json: linux.maskedPaths and linux.readonlyPaths need a mount namespace "
+                                  "(linux.namespaces has no \"mount\"; they would cover paths of the caller's)");
+        if (lx->rootfs_propagation)
+            return hull_error_set(err, 0,
+                                  "config.json: linux.rootfsPropagation needs a mount namespace (linux.namespaces has "
+                                  "no \"mount\"; it would change the propagation of the caller's /)");
+    }
     if (spec->hostname && !lx->namespaces[HULL_NS_UTS].present)
         return hull_error_set(err, 0, "config.json: hostname is set but the container has no uts namespace");
     if (spec->domainname && !lx->namespaces[HULL_NS_UTS].present)
@@ -213,6 +225,9 @@ struct create_state {
     bool state_dir_created;
     struct cgroup_manager *cg;
     pid_t pid;
+    /* No mount namespace: the rootfs and the id of the mount there before create. */
+    const char *rootfs_in_caller_ns;
+    struct rootfs_mark rootfs_before;
 };
 
 static void create_rollback(struct create_state *cs)
@@ -221,6 +236,8 @@ static void create_rollback(struct create_state *cs)
         kill(cs->pid, SIGKILL);
         waitpid(cs->pid, NULL, 0);
     }
+    if (cs->rootfs_in_caller_ns)
+        rootfs_release_mounts(cs->rootfs_in_caller_ns, cs->rootfs_before);
     if (cs->cg) {
         struct hull_error *e = NULL;
         if (cgroup_manager_destroy(cs->cg, &e) < 0) {
@@ -282,6 +299,10 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
     int listen_fds = count_listen_fds();
     int preserve = opts->preserve_fds + listen_fds;
 
+    if (!spec->linux_.namespaces[HULL_NS_MNT].present) {
+        cs.rootfs_in_caller_ns = rootfs;
+        cs.rootfs_before = rootfs_mark_now(rootfs);
+    }
     if (mkdir_p(opts->root, 0711, err) < 0)
         goto out;
     cs.state_dir = state_dir_path(opts->root, opts->id);
@@ -480,6 +501,11 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
         json_object_object_add(ann, "org.hull.capabilities.ungranted", json_object_new_string(ungranted));
     free(ungranted); /* no cleanup attribute here: the gotos above would jump past its initialisation */
     json_object_object_add(saved, "annotations", ann);
+    if (cs.rootfs_in_caller_ns)
+    {
+        json_object_object_add(saved, "rootfs_mount_before", json_object_new_int64((int64_t)cs.rootfs_before.mnt_id));
+        json_object_object_add(saved, "rootfs_mount_ns", json_object_new_int64((int64_t)cs.rootfs_before.mnt_ns));
+    }
     json_object_object_add(saved, "has_poststart", json_object_new_boolean(spec->hooks.poststart.n > 0));
     json_object_object_add(saved, "has_poststop", json_object_new_boolean(spec->hooks.poststop.n > 0));
     if (cgroup_manager_save(cs.cg, saved, err) < 0)
@@ -780,6 +806,13 @@ int container_delete(const char *root, const char *id, bool force, struct hull_e
         }
         if (!wait_gone(pid, 10000))
             log_warn("container \"%s\" init (pid %d) did not exit after SIGKILL", id, pid);
+    }
+    struct json_object *mnt_id, *mnt_ns;
+    if (json_object_object_get_ex(saved, "rootfs_mount_before", &mnt_id) &&
+        json_object_object_get_ex(saved, "rootfs_mount_ns", &mnt_ns) && json_str(saved, "rootfs")) {
+        struct rootfs_mark before = {.mnt_id = (uint64_t)json_object_get_int64(mnt_id),
+                                     .mnt_ns = (uint64_t)json_object_get_int64(mnt_ns)};
+        rootfs_release_mounts(json_str(saved, "rootfs"), before);
     }
     log_debug("delete %s: remove the cgroups hull created", id);
     if (cgroup_manager_destroy(cg, err) < 0)

@@ -82,7 +82,8 @@ static void __attribute__((noreturn)) exec_child_fail(int sync_fd, struct hull_e
 }
 
 /* Runs in the final process, already inside every namespace. */
-static void __attribute__((noreturn)) exec_final(const struct container_exec_opts *o, int sync_fd, int console_sock)
+static void __attribute__((noreturn)) exec_final(const struct container_exec_opts *o, int sync_fd, int console_sock,
+                                                 int chroot_fd)
 {
     struct hull_error *err = NULL;
     const struct hull_process *p = o->process;
@@ -94,6 +95,12 @@ static void __attribute__((noreturn)) exec_final(const struct container_exec_opt
     /* Wait until the parent has put us in the container's cgroup. */
     if (sync_expect(sync_fd, SYNC_GO, &err) < 0)
         _exit(255);
+    /* A container in our own mount namespace (no "mount" in its config) has
+     * its root by chroot only: enter the init's root, as setns would. */
+    if (chroot_fd >= 0 && (fchdir(chroot_fd) < 0 || chroot(".") < 0 || chdir("/") < 0))
+        exec_child_fail(sync_fd, (hull_error_set(&err, errno, "enter the container's root"), err));
+    if (chroot_fd >= 0)
+        close(chroot_fd);
     /* Out of the caller's process group and session, as runc's exec. */
     if (setsid() < 0)
         exec_child_fail(sync_fd, (hull_error_set(&err, errno, "setsid"), err));
@@ -127,7 +134,7 @@ int container_exec(const struct container_exec_opts *o, pid_t *pid_out, struct h
         return -1;
     int ret = -1;
     int sync_pair[2] = {-1, -1};
-    cleanup_close int pidfd = -1, console_sock = -1;
+    cleanup_close int pidfd = -1, console_sock = -1, chroot_fd = -1;
     cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
     pid_t mid = -1, final = -1;
 
@@ -146,6 +153,23 @@ int container_exec(const struct container_exec_opts *o, pid_t *pid_out, struct h
         goto out;
     }
     int join = namespaces_to_join(init);
+    if (!(join & CLONE_NEWNS)) {
+        /* Same mount namespace as ours: the container's root is the init's chroot. */
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/root", init);
+        struct stat theirs, ours;
+        if (stat(path, &theirs) < 0 || stat("/", &ours) < 0) {
+            hull_error_set(err, errno, "find the root of container \"%s\" (%s)", o->id, path);
+            goto out;
+        }
+        if (theirs.st_dev != ours.st_dev || theirs.st_ino != ours.st_ino) {
+            chroot_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+            if (chroot_fd < 0) {
+                hull_error_set(err, errno, "open the root of container \"%s\" (%s)", o->id, path);
+                goto out;
+            }
+        }
+    }
     log_debug("exec %s: join the namespaces (0x%x) of the init, pid %d", o->id, (unsigned)join, (int)init);
     if (cgroup_manager_load(saved, &cg, err) < 0 || cgroup_manager_enter_sub(cg, o->cgroup_subs, err) < 0)
         goto out;
@@ -176,7 +200,7 @@ int container_exec(const struct container_exec_opts *o, pid_t *pid_out, struct h
         if (child < 0)
             exec_child_fail(sync_pair[1], (hull_error_set(&e, errno, "fork into the container"), e));
         if (child == 0)
-            exec_final(o, sync_pair[1], console_sock);
+            exec_final(o, sync_pair[1], console_sock, chroot_fd);
         /* Tell the runtime the final pid (as the host sees it) and leave. */
         char buf[32];
         snprintf(buf, sizeof buf, "%d", child);

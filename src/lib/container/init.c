@@ -349,6 +349,7 @@ void container_init(struct init_ctx *ctx)
         .in_userns = ctx->in_userns,
         .new_cgroupns = ctx->new_cgroupns,
         .no_pivot = ctx->no_pivot,
+        .own_mount_ns = spec->linux_.namespaces[HULL_NS_MNT].present,
     };
     log_debug("init %s: in its namespaces; prepare the root filesystem %s", ctx->id, ctx->rootfs);
     if (rootfs_prepare(&rctx, &err) < 0)

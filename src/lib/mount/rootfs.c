@@ -418,9 +418,11 @@ int rootfs_prepare(const struct rootfs_ctx *ctx, struct hull_error **err)
      * to the new / after pivot_root. */
     if (root_prop & MS_UNBINDABLE)
         root_prop = MS_PRIVATE;
-    if (mount(NULL, "/", NULL, root_prop | MS_REC, NULL) < 0)
+    /* In the caller's mount namespace (no "mount" in the config) its / is not
+     * ours to change: only the rootfs bind below is made, as runc does. */
+    if (ctx->own_mount_ns && mount(NULL, "/", NULL, root_prop | MS_REC, NULL) < 0)
         return hull_error_set(err, errno, "set propagation of /");
-    if (root_prop & MS_SHARED)
+    if (ctx->own_mount_ns && (root_prop & MS_SHARED))
         make_parent_mount_private(ctx->rootfs);
     if (mount(ctx->rootfs, ctx->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
         return hull_error_set(err, errno, "bind rootfs %s onto itself", ctx->rootfs);
@@ -458,6 +460,17 @@ int rootfs_prepare(const struct rootfs_ctx *ctx, struct hull_error **err)
 
 int rootfs_pivot(const struct rootfs_ctx *ctx, struct hull_error **err)
 {
+    if (!ctx->own_mount_ns) {
+        /* pivot_root or MS_MOVE would change the caller's own root: chroot,
+         * as runc does without a mount namespace. */
+        if (chdir(ctx->rootfs) < 0)
+            return hull_error_set(err, errno, "chdir %s", ctx->rootfs);
+        if (chroot(".") < 0)
+            return hull_error_set(err, errno, "chroot %s", ctx->rootfs);
+        if (chdir("/") < 0)
+            return hull_error_set(err, errno, "chdir /");
+        return 0;
+    }
     if (ctx->no_pivot) {
         /* For initramfs hosts, where pivot_root is impossible. */
         if (rootfs_hide_host_proc_sys(ctx->rootfs, err) < 0)

@@ -6,6 +6,7 @@
 #define HULL_ROOTFS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "../spec/spec.h"
 #include "../util/error.h"
@@ -20,6 +21,7 @@ struct rootfs_ctx {
     bool in_userns;       /* mknod is impossible: bind devices from the host */
     bool new_cgroupns;
     bool no_pivot;
+    bool own_mount_ns;    /* false: the caller's mount namespace (no "mount" in the config) */
 };
 
 /* Before the createRuntime hooks: propagation, rootfs bind, every config mount, /dev. */
@@ -36,6 +38,18 @@ int rootfs_mount_console(int rootfd, int slave, struct hull_error **err);
  * the moved rootfs; detach (or cover) every full proc and sysfs mount of it
  * first, as runc's msMoveRoot does (no_pivot.c). */
 int rootfs_hide_host_proc_sys(const char *rootfs, struct hull_error **err);
+
+/* Without a mount namespace of its own the container's mounts live in the
+ * caller's namespace, all below the bind of the rootfs onto itself
+ * (caller_ns.c).  The mark is the mount at rootfs (and the namespace) before
+ * create; rootfs_release_mounts detaches the rootfs bind and everything below
+ * it when, in that same namespace, the mount there is no longer that one. */
+struct rootfs_mark {
+    uint64_t mnt_id; /* 0: unknown, never release */
+    uint64_t mnt_ns; /* inode of /proc/self/ns/mnt */
+};
+struct rootfs_mark rootfs_mark_now(const char *rootfs);
+void rootfs_release_mounts(const char *rootfs, struct rootfs_mark before);
 
 /* Creates /dev/null etc. and linux.devices in the directory fd devfd. */
 int dev_populate(int rootfd, const struct rootfs_ctx *ctx, struct hull_error **err);
