@@ -23,6 +23,7 @@ teardown() { teardown_bundle; }
 # where $P and $F are mounted; leaves bats' $status/$output.
 run_in_private_ns() {
     local flags=nosuid,nodev,noexec,noatime,nodiratime,nosymfollow
+    flush_mounts
     id=$(new_id)
     run_quiet unshare --mount --propagation private sh -euc '
         mount -t tmpfs -o size=1m tmpfs "$1"; mkdir "$1/sub"; mount -t tmpfs -o size=1m tmpfs "$1/sub"
@@ -33,13 +34,20 @@ run_in_private_ns() {
         exec "$@"' sh "$P" "$F" "$flags" "$HULL_RUNTIME" --root "$TEST_ROOT" run --bundle "$BUNDLE" "$id"
 }
 
-# add_bind DEST SOURCE OPTION...: a mount entry.
+# add_mount DEST TYPE SOURCE OPTION...: queues a mount entry (plain words
+# only: no quoting needed); flush_mounts adds the queue to config.json with
+# one jq (a jq per mount made the table test slow under load).
 add_mount() {
-    local dest=$1 type=$2 source=$3
+    local dest=$1 type=$2 source=$3 opts="" o
     shift 3
-    local opts
-    opts=$(printf '%s\n' "$@" | jq -R . | jq -sc .)
-    update_config ".mounts += [{\"destination\": \"$dest\", \"type\": \"$type\", \"source\": \"$source\", \"options\": $opts}]"
+    for o in "$@"; do opts+="${opts:+,}\"$o\""; done
+    printf '{"destination": "%s", "type": "%s", "source": "%s", "options": [%s]}\n' \
+        "$dest" "$type" "$source" "$opts" >>"$TEST_DIR/mounts.jsonl"
+}
+flush_mounts() {
+    [ -s "$TEST_DIR/mounts.jsonl" ] || return 0
+    update_config --slurpfile m "$TEST_DIR/mounts.jsonl" '.mounts += $m'
+    rm -f "$TEST_DIR/mounts.jsonl"
 }
 
 # mi FIELD MOUNTPOINT: from the container's mountinfo in $output: "opts" (per
@@ -182,14 +190,19 @@ add_case() {
 
 # check_cases ROW...: every row's CHECK against $output; prints the failures.
 check_cases() {
-    local row opt kind check top sub topx subx super ls bad=0
+    local row opt kind check top sub topx subx super ls bad=0 line
+    # mountinfo, parsed once: MP -> "per-mount options|optional fields|super options"
+    declare -A mnt=()
+    while IFS='|' read -r mp line; do mnt[$mp]=$line; done < <(printf '%s\n' "$output" | awk '
+        NF > 8 && $1 ~ /^[0-9]+$/ {
+            i = 7; opt = ""
+            while ($i != "-") { opt = opt (opt == "" ? "" : " ") $i; i++ }
+            print $5 "|" $6 "|" opt "|" $(i + 3)
+        }')
     for row in "$@"; do
         read -r opt kind check <<<"$row"
-        top=$(mi opts "/m/$opt")
-        sub=$(mi opts "/m/$opt/sub")
-        topx=$(mi opt "/m/$opt")
-        subx=$(mi opt "/m/$opt/sub")
-        super=$(mi super "/m/$opt")
+        IFS='|' read -r top topx super <<<"${mnt[/m/$opt]:-}"
+        IFS='|' read -r sub subx _ <<<"${mnt[/m/$opt/sub]:-}"
         ls=$(printf '%s\n' "$output" | sed -n "s|^ls /m/$opt: ||p")
         if [ -z "$top" ] || ! eval "$check"; then
             echo "option $opt: top=[$top] sub=[$sub] topx=[$topx] subx=[$subx] super=[$super] ls=[$ls]; wanted: $check"
@@ -215,14 +228,18 @@ list_cmd() {
         read -r opt _ <<<"$row"
         known+="$opt "
     done
-    for opt in $(runtime features | jq -r '.mountOptions[]'); do
+    local accepted
+    accepted=" $(runtime features | jq -r '.mountOptions | join(" ")') "
+    for opt in $accepted; do
         [[ $known == *" $opt "* ]] || missing+=("$opt")
     done
     echo "accepted by the parser but not checked here: ${missing[*]}"
     [ ${#missing[@]} -eq 0 ]
+    # refused everywhere (sync and lazytime are refused on binds only, accepted elsewhere)
     for row in "${REFUSED[@]}"; do
-        read -r opt _ <<<"$row"
-        ! runtime features | jq -e --arg o "$opt" '.mountOptions | index($o)'
+        opt=${row%% *}
+        [[ $known == *" $opt "* ]] && continue
+        [[ $accepted != *" $opt "* ]] || { echo "refused option $opt is listed as accepted"; false; }
     done
 }
 
@@ -260,6 +277,7 @@ list_cmd() {
     for row in "${REFUSED[@]}"; do
         read -r opt kind msg <<<"$row"
         cp "$TEST_DIR/base.json" "$BUNDLE/config.json"
+        rm -f "$TEST_DIR/mounts.jsonl"
         add_case "$opt" "$kind"
         run_in_private_ns
         echo "$opt: status $status: $output"
