@@ -58,33 +58,36 @@ teardown() { cg_teardown; }
     [ "$n" -le 20 ]
 }
 
-@test "a CPU quota of 20% throttles a busy loop" {
-    update_config '.linux.resources.cpu = {"quota": 20000, "period": 100000}
+# The quota is 2% of a CPU: a busy loop wants more than that on any machine,
+# however loaded (at 20% a loop on a machine with load 20 got only 10% and was
+# never throttled), so the kernel must throttle it; the usage measured over a
+# window must stay near the quota.
+@test "a CPU quota of 2% throttles a busy loop" {
+    update_config '.linux.resources.cpu = {"quota": 2000, "period": 100000}
         | .process.args = ["sh", "-c", "while :; do :; done"]'
     id=$(new_id)
     start_detached "$id"
     pid=$(init_pid "$id")
+    # usage in microseconds; bash does the arithmetic (mawk prints big products as 4.1e+09)
     if is_v2; then
         dir=$(cg_dir "$pid" cpu)
-        grep -q "^20000 100000$" "$dir/cpu.max"
-        # microseconds; bash does the arithmetic (mawk prints big products as 4.1e+09)
-        t0=$(awk '$1 == "usage_usec" { print $2 }' "$dir/cpu.stat")
-        sleep 1 # a measurement window
-        t1=$(awk '$1 == "usage_usec" { print $2 }' "$dir/cpu.stat")
-        thr=$(awk '$1 == "nr_throttled" { print $2 }' "$dir/cpu.stat")
+        grep -q "^2000 100000$" "$dir/cpu.max"
+        stat=$dir/cpu.stat
+        usage() { awk '$1 == "usage_usec" { print $2 }' "$stat"; }
     else
-        [ "$(cat "$(cg_dir "$pid" cpu)/cpu.cfs_quota_us")" = 20000 ]
+        [ "$(cat "$(cg_dir "$pid" cpu)/cpu.cfs_quota_us")" = 2000 ]
+        stat=$(cg_dir "$pid" cpu)/cpu.stat
         acct=$(cg_dir "$pid" cpuacct)
-        t0=$(($(cat "$acct/cpuacct.usage") / 1000))
-        sleep 1 # a measurement window
-        t1=$(($(cat "$acct/cpuacct.usage") / 1000))
-        thr=$(awk '$1 == "nr_throttled" { print $2 }' "$(cg_dir "$pid" cpu)/cpu.stat")
+        usage() { echo $(($(cat "$acct/cpuacct.usage") / 1000)); }
     fi
+    wait_until '[ "$(awk '"'"'$1 == "nr_throttled" { print $2 }'"'"' "$stat")" -gt 0 ]'
+    t0=$(usage)
+    sleep 2 # a measurement window
+    t1=$(usage)
     used_ms=$(((t1 - t0) / 1000))
-    echo "used ${used_ms}ms of CPU in 1s, throttled $thr times"
-    [ "$used_ms" -lt 350 ]
-    [ "$used_ms" -gt 10 ] # it ran at all (a loaded machine gives it less, never more)
-    [ "$thr" -gt 0 ]
+    echo "used ${used_ms}ms of CPU in 2s under a 2% quota (40ms)"
+    # bandwidth is enforced per 5 ms slice and tick: allow overshoot, not a free CPU
+    [ "$used_ms" -lt 400 ]
 }
 
 # A host device node bind-mounted in: the mount works, only the device cgroup decides.
