@@ -227,31 +227,44 @@ int engine_for_each_container(int first, int argc, char **argv, int (*fn)(const 
     return ret;
 }
 
+struct remove_opts {
+    bool force, volumes;
+};
+
 static int remove_one(const char *id, void *data)
 {
+    const struct remove_opts *o = data;
     cleanup_error struct hull_error *err = NULL;
-    if (engine_container_remove(g_engine.root, g_engine.runroot, id, *(bool *)data, &err) < 0) {
+    int r = o->volumes ? engine_container_remove_with_volumes(g_engine.root, g_engine.runroot, id, o->force, &err)
+                       : engine_container_remove(g_engine.root, g_engine.runroot, id, o->force, &err);
+    if (r < 0) {
         engine_error(err);
         return -1;
     }
     return 0;
 }
 
-static const struct option rm_longopts[] = {
-    {"force", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-const struct engine_flagset rm_flagset = {"fh", rm_longopts};
+static const struct option rm_longopts[] = {{"force", no_argument, NULL, 'f'},
+                                            {"volumes", no_argument, NULL, 'v'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
+const struct engine_flagset rm_flagset = {"fvh", rm_longopts};
 
 int cmd_rm(int argc, char **argv)
 {
-    bool force = false;
+    struct remove_opts o = {0};
     int c;
     while ((c = engine_next_flag("rm", argc, argv, &rm_flagset)) != -1) {
         switch (c) {
         case 'f':
-            force = engine_flag_bool();
+            o.force = engine_flag_bool();
+            break;
+        case 'v':
+            o.volumes = engine_flag_bool();
             break;
         case 'h':
-            printf("Usage:  hull rm [-f] CONTAINER...\n\nRemove containers (-f: kill running ones)\n");
+            printf("Usage:  hull rm [-f] [-v] CONTAINER...\n\nRemove containers (-f: kill running ones; "
+                   "-v: also their anonymous volumes)\n");
             return 0;
         default:
             return 125;
@@ -259,7 +272,7 @@ int cmd_rm(int argc, char **argv)
     }
     if (optind >= argc)
         return engine_usage_error("rm", "requires at least 1 argument");
-    if (force) {
+    if (o.force) {
         /* docker: `rm -f` of a container that does not exist is not an error
          * (scripts clean up with it); it says nothing about it either. */
         int kept = optind;
@@ -270,7 +283,7 @@ int cmd_rm(int argc, char **argv)
         }
         argc = kept;
     }
-    return engine_for_each_container(optind, argc, argv, remove_one, &force);
+    return engine_for_each_container(optind, argc, argv, remove_one, &o);
 }
 
 /* Waits until the record says exited (the init's waiter has written the

@@ -186,7 +186,7 @@ static int cmd_system_df(int argc, char **argv)
     } rows[] = {
         {"Images", du.images},
         {"Containers", du.containers},
-        {"Local Volumes", {0}}, /* no volumes yet: -v binds are the host's */
+        {"Local Volumes", du.volumes},
         {"Build Cache", {0}},
     };
     static const char *const headers[] = {"TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"};

@@ -17,6 +17,7 @@
 #include "engine.h"
 #include "engine/engine_etc.h"
 #include "engine/engine_flags.h"
+#include "engine/engine_mounts.h"
 #include "engine/engine_spec.h"
 #include "engine/helper_path.h"
 #include "engine/lifecycle.h"
@@ -60,7 +61,11 @@ static void run_usage(FILE *f)
                "  -w, --workdir DIR        working directory inside the container\n"
                "  -u, --user UID[:GID]     user (and group) to run as; names from the image's /etc/passwd\n"
                "      --entrypoint CMD     override the image's ENTRYPOINT\n"
-               "  -v, --volume H:C[:ro]    bind mount host path H at container path C\n"
+               "  -v, --volume [SRC:]DST[:OPTS]  a volume NAME, a host path (absolute or ./rel: made when\n"
+               "                           missing) or an anonymous volume at DST; OPTS: ro, rw, z, Z,\n"
+               "                           nocopy, [r]shared, [r]slave, [r]private\n"
+               "      --mount type=bind|volume|tmpfs,source=S,target=T[,readonly][,...]\n"
+               "                           docker's --mount (a bind source must exist)\n"
                "  -m, --memory SIZE        memory limit (e.g. 256m, 1g)\n"
                "      --cpus N             number of CPUs (e.g. 0.5)\n"
                "      --pids-limit N       maximum number of processes\n"
@@ -181,17 +186,15 @@ static int check_mounts_and_limits(struct run_flags *f, struct hull_error **err)
             return -1;
         f->rc.n_tmpfs++;
     }
-    /* docker: "Duplicate mount point" */
-    for (size_t i = 0; i < f->rc.n_tmpfs; i++) {
-        const char *d = f->rc.tmpfs[i].destination;
-        for (size_t k = 0; k < f->rc.n_binds; k++)
-            if (!strcmp(d, f->rc.binds[k].destination))
-                return hull_error_set(err, 0, "invalid --tmpfs \"%s\": duplicate mount point %s (also given to -v)",
-                                      f->tmpfs_flags[i], d);
-        for (size_t k = 0; k < i; k++)
-            if (!strcmp(d, f->rc.tmpfs[k].destination))
-                return hull_error_set(err, 0, "invalid --tmpfs \"%s\": duplicate mount point %s", f->tmpfs_flags[i],
-                                      d);
+    /* docker: "Duplicate mount point", across -v, --mount and --tmpfs. */
+    size_t n = f->rc.n_binds + f->rc.n_tmpfs;
+    for (size_t i = 0; i < n; i++) {
+        const char *d = i < f->rc.n_binds ? f->rc.binds[i].destination : f->rc.tmpfs[i - f->rc.n_binds].destination;
+        for (size_t k = 0; k < i; k++) {
+            const char *e = k < f->rc.n_binds ? f->rc.binds[k].destination : f->rc.tmpfs[k - f->rc.n_binds].destination;
+            if (!strcmp(d, e))
+                return hull_error_set(err, 0, "duplicate mount point %s (given to -v, --mount or --tmpfs twice)", d);
+        }
     }
     for (size_t i = 0; i < f->n_ulimit_flags; i++) {
         if (engine_parse_ulimit(f->ulimit_flags[i], &f->rc.ulimits[f->rc.n_ulimits], err) < 0)
@@ -292,6 +295,7 @@ static int create_container(struct run_flags *f, const char *image_ref, char id[
     snprintf(short_id, sizeof short_id, "%.12s", id);
     cleanup_free char *default_name = xasprintf("hull_%s", short_id);
     const char *name = f->name ? f->name : default_name;
+    struct engine_mounts_made made = {0};
     cleanup_close int lock = -1;
     if (engine_records_lock(g_engine.root, &lock, err) < 0)
         goto fail;
@@ -305,6 +309,9 @@ static int create_container(struct run_flags *f, const char *image_ref, char id[
     }
     struct image_rootfs_opts ro = {0};
     if (image_rootfs_prepare(layers, dir, &ro, &rootfs, NULL, err) < 0)
+        goto fail;
+    /* Volumes and -v directories, under the lock: `volume rm` sees the record or nothing. */
+    if (engine_mounts_prepare(g_engine.root, &f->rc, config, rootfs, &made, err) < 0)
         goto fail;
     /* docker: with --network host the container is named like the host. */
     char host_name[HOST_NAME_MAX + 1] = "";
@@ -339,10 +346,12 @@ static int create_container(struct run_flags *f, const char *image_ref, char id[
     f->rc.hostname = NULL; /* host_name is gone after return */
     if (r < 0)
         goto fail;
+    engine_mounts_made_clear(&made);
     return 0;
 fail:
     f->rc.hostname = NULL;
     undo_create(g_engine.root, dir, image->id, id);
+    engine_mounts_undo(g_engine.root, &made);
     return -1;
 }
 
@@ -403,6 +412,7 @@ enum {
     OPT_STOP_SIGNAL,
     OPT_LABEL_FILE,
     OPT_PULL,
+    OPT_MOUNT,
 };
 static const struct option run_longopts[] = {
     {"name", required_argument, NULL, OPT_NAME},
@@ -417,6 +427,7 @@ static const struct option run_longopts[] = {
     {"user", required_argument, NULL, 'u'},
     {"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
     {"volume", required_argument, NULL, 'v'},
+    {"mount", required_argument, NULL, OPT_MOUNT},
     {"tmpfs", required_argument, NULL, OPT_TMPFS},
     {"memory", required_argument, NULL, 'm'},
     {"memory-swap", required_argument, NULL, OPT_MEMORY_SWAP},
@@ -501,6 +512,18 @@ int cmd_run(int argc, char **argv)
             }
             f.rc.n_binds++;
             break;
+        case OPT_MOUNT: {
+            int r = engine_parse_mount(optarg, &f.rc.binds[f.rc.n_binds], &f.rc.tmpfs[f.rc.n_tmpfs], &err);
+            if (r < 0) {
+                ret = engine_error_status(err, 125);
+                goto out;
+            }
+            if (r == 0)
+                f.rc.n_binds++;
+            else
+                f.rc.n_tmpfs++;
+            break;
+        }
         case OPT_TMPFS:
             f.tmpfs_flags[f.n_tmpfs_flags++] = optarg;
             break;
@@ -606,7 +629,7 @@ int cmd_run(int argc, char **argv)
     if (f.detach) {
         if (engine_run_detached(&l, &err) < 0) {
             cleanup_error struct hull_error *e2 = NULL;
-            engine_container_remove(g_engine.root, g_engine.runroot, id, true, &e2);
+            engine_container_remove_with_volumes(g_engine.root, g_engine.runroot, id, true, &e2);
             ret = engine_error_status(err, run_failure_status(err));
             goto out;
         }
@@ -617,7 +640,7 @@ int cmd_run(int argc, char **argv)
     int code = 0;
     if (engine_run_foreground(&l, &code, &err) < 0) {
         cleanup_error struct hull_error *e2 = NULL;
-        engine_container_remove(g_engine.root, g_engine.runroot, id, true, &e2);
+        engine_container_remove_with_volumes(g_engine.root, g_engine.runroot, id, true, &e2);
         ret = engine_error_status(err, run_failure_status(err));
         goto out;
     }

@@ -39,6 +39,7 @@ const struct engine_command engine_commands[] = {
     {"system", cmd_system, "system information (df)", NULL, system_commands},
     {"tag", cmd_tag, "create a tag TARGET_IMAGE that refers to SOURCE_IMAGE", &tag_flagset},
     {"top", cmd_top, "show the processes of a container", &top_flagset},
+    {"volume", cmd_volume, "manage volumes (create, ls, inspect, rm, prune)", NULL, volume_commands},
     {"unpause", cmd_unpause, "unpause all processes of containers", &pause_flagset},
     {"wait", cmd_wait, "block until containers stop, print their exit codes", &wait_flagset},
     {NULL, NULL, NULL},

@@ -145,6 +145,9 @@ extern const struct engine_flagset run_flagset, exec_flagset, ps_flagset, rm_fla
     stats_flagset, top_flagset, pull_flagset, login_flagset, logout_flagset,
     history_flagset, diff_flagset, save_flagset;
 extern const struct engine_command image_commands[], container_commands[], system_commands[];
+/* cmd_volume.c: hull volume create|ls|inspect|rm|prune */
+extern const struct engine_command volume_commands[];
+int cmd_volume(int argc, char **argv);
 /* cmd_isolation.c: hull inspect --isolation [--format json] CONTAINER... */
 int engine_inspect_isolation(bool json, int n_names, char **names);
 

@@ -302,7 +302,7 @@ assert_no_containers_left() {
     fails_with "no such container: ghost" hull stop ghost
     fails_with "no such container: ghost" hull inspect ghost
     fails_with "no such container: ghost" hull logs ghost
-    fails_with 'host path /does/not/exist' hull run -v /does/not/exist:/x busybox true
+    fails_with 'bind source path does not exist: /does/not/exist' hull run --mount type=bind,source=/does/not/exist,target=/x busybox true
     assert_no_containers_left
     fails_with 'invalid --memory "10x"' hull run --memory 10x busybox true
     fails_with 'invalid --cpus "-1"' hull run --cpus -1 busybox true

@@ -10,10 +10,12 @@
 #include <unistd.h>
 
 #include "disk_usage.h"
+#include "engine_mounts.h"
 #include "image/store.h"
 #include "lifecycle.h"
 #include "record.h"
 #include "util/utils.h"
+#include "volume.h"
 
 struct seen_inodes {
     struct {
@@ -142,6 +144,25 @@ static void images_usage(struct image_info **images, size_t n, char **used_image
     strv_free(in_use);
 }
 
+static void volumes_usage(const char *root, struct engine_usage_row *row)
+{
+    cleanup_strv char **names = NULL;
+    memset(row, 0, sizeof *row);
+    if (volume_list(root, &names, NULL) < 0)
+        return;
+    for (char **n = names; *n; n++) {
+        cleanup_strv char **users = NULL;
+        uint64_t size = volume_size(root, *n);
+        bool active = engine_volume_users(root, *n, &users, NULL) < 0 || users[0];
+        row->total++;
+        row->size += size;
+        if (active)
+            row->active++;
+        else
+            row->reclaimable += size;
+    }
+}
+
 int engine_disk_usage(const char *root, const char *runroot, struct engine_disk_usage *out, struct hull_error **err)
 {
     *out = (struct engine_disk_usage){0};
@@ -178,6 +199,7 @@ int engine_disk_usage(const char *root, const char *runroot, struct engine_disk_
     if (image_store_open(root, false, &store, err) < 0 || image_store_list(store, &images, &n_images, err) < 0)
         goto out;
     images_usage(images, n_images, used, &out->images);
+    volumes_usage(root, &out->volumes);
     ret = 0;
 out:
     if (images)

@@ -21,6 +21,7 @@ struct engine_usage_row {
 struct engine_disk_usage {
     struct engine_usage_row images;     /* active: used by a container (running or not) */
     struct engine_usage_row containers; /* active: running (or paused) */
+    struct engine_usage_row volumes;    /* active: used by a container (running or not) */
 };
 
 int engine_disk_usage(const char *root, const char *runroot, struct engine_disk_usage *out, struct hull_error **err);

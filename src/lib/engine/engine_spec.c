@@ -91,49 +91,6 @@ int engine_parse_cpus(const char *text, int64_t *quota, uint64_t *period, struct
     return 0;
 }
 
-void engine_bind_clear(struct engine_bind *b)
-{
-    free(b->source);
-    free(b->destination);
-    b->source = b->destination = NULL;
-}
-
-int engine_parse_bind(const char *text, struct engine_bind *out, struct hull_error **err)
-{
-    cleanup_free char *copy = xstrdup(text);
-    char *parts[4] = {NULL};
-    size_t n = 0;
-    for (char *save = NULL, *tok = strtok_r(copy, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
-        if (n == ARRAY_SIZE(parts))
-            break;
-        parts[n++] = tok;
-    }
-    if (n < 2 || n > 3)
-        return hull_error_set(err, 0, "invalid -v \"%s\": want HOST:CONTAINER[:ro|rw]", text);
-    bool ro = false;
-    if (n == 3) {
-        if (!strcmp(parts[2], "ro"))
-            ro = true;
-        else if (strcmp(parts[2], "rw"))
-            return hull_error_set(err, 0, "invalid -v \"%s\": unknown mode \"%s\" (ro or rw)", text, parts[2]);
-    }
-    if (parts[0][0] != '/')
-        return hull_error_set(err, 0,
-                              "invalid -v \"%s\": host path \"%s\" must be absolute (named volumes are not "
-                              "implemented)",
-                              text, parts[0]);
-    if (parts[1][0] != '/')
-        return hull_error_set(err, 0, "invalid -v \"%s\": container path \"%s\" must be absolute", text, parts[1]);
-    char resolved[PATH_MAX];
-    /* docker creates a missing host path; we refuse, so a typo cannot make a directory on the host. */
-    if (!realpath(parts[0], resolved))
-        return hull_error_set(err, errno, "invalid -v \"%s\": host path %s", text, parts[0]);
-    out->source = xstrdup(resolved);
-    out->destination = xstrdup(parts[1]);
-    out->read_only = ro;
-    return 0;
-}
-
 static struct json_object *strv_to_array(char *const *v)
 {
     struct json_object *a = json_object_new_array();
@@ -441,7 +398,8 @@ static void set_mounts(struct json_object *spec, const struct engine_run_config 
         const struct engine_bind *b = &rc->binds[i];
         /* moby (25+): a read-only volume is read-only all the way down ("rro"),
          * not just its top mount, which is all plain "ro" does. */
-        char *opts[] = {"rbind", "rprivate", b->read_only ? "ro" : "rw", b->read_only ? "rro" : NULL, NULL};
+        char *opts[] = {"rbind", b->propagation ? b->propagation : "rprivate", b->read_only ? "ro" : "rw",
+                        b->read_only ? "rro" : NULL, NULL};
         json_object_array_add(user, mount_object(b->destination, "bind", b->source, opts));
     }
     for (size_t i = 0; i < rc->n_tmpfs; i++)

@@ -17,10 +17,21 @@
 
 struct json_object;
 
+/* -v, --mount type=bind|volume, and the image's VOLUMEs (engine_mounts.h). */
+enum engine_mount_kind { ENGINE_MOUNT_BIND = 0, ENGINE_MOUNT_VOLUME };
 struct engine_bind {
-    char *source;      /* absolute, resolved host path */
+    char *source;      /* absolute host path (a volume's: set by engine_mounts_prepare) */
     char *destination; /* absolute path in the container */
     bool read_only;
+    enum engine_mount_kind kind;
+    char *volume;       /* the volume's name (anonymous ones: set by engine_mounts_prepare) */
+    bool anonymous;     /* -v /path, --mount type=volume without source, the image's VOLUME */
+    bool nocopy;        /* no copy of the image's content into an empty volume */
+    bool create_source; /* -v HOST:...: a missing HOST is made (docker); --mount refuses it */
+    char *propagation;  /* bind propagation (rprivate, rshared ...); NULL: rprivate */
+    char *mode;         /* docker's Mounts[].Mode: the -v options as given ("ro,z"), "" for --mount, NULL for VOLUME */
+    char *given;        /* -v as typed, for HostConfig.Binds; NULL for --mount and VOLUME */
+    char **volume_opts; /* --mount volume-opt=K=V: options for a volume created here */
 };
 
 /* --tmpfs PATH[:OPTIONS] */
@@ -87,9 +98,7 @@ int engine_parse_size(const char *flag, const char *text, int64_t *bytes, struct
 int engine_parse_memory(const char *text, int64_t *bytes, struct hull_error **err);
 /* "--cpus 0.5" -> quota 50000 per period 100000. */
 int engine_parse_cpus(const char *text, int64_t *quota, uint64_t *period, struct hull_error **err);
-/* "-v HOST:CTR[:ro|rw]": HOST must exist (it is resolved to an absolute path). */
-int engine_parse_bind(const char *text, struct engine_bind *out, struct hull_error **err);
-void engine_bind_clear(struct engine_bind *b);
+/* -v and --mount: engine_mounts.h. */
 
 /* The capability names the container gets: docker's default set tweaked by
  * --cap-add/--cap-drop/--privileged (moby's TweakCapabilities).  NULL-terminated. */

@@ -13,6 +13,7 @@
 
 #include "container/container.h"
 #include "container/foreground.h"
+#include "engine_mounts.h"
 #include "helper_path.h"
 #include "image/rootfs.h"
 #include "image/store.h"
@@ -53,8 +54,9 @@ void engine_container_finish(const char *root, const char *runroot, const char *
     /* A record removed meanwhile (`hull rm -f`) is not an error here. */
     engine_record_set_finished(root, id, code, ooms > 0, &e1);
     container_delete(rtroot, id, true, &e2);
+    /* docker: --rm removes the container's anonymous volumes too. */
     if (auto_remove)
-        engine_container_remove(root, runroot, id, true, &e3);
+        engine_container_remove_with_volumes(root, runroot, id, true, &e3);
 }
 
 int engine_run_foreground(const struct engine_lifecycle *l, int *exit_code, struct hull_error **err)
@@ -281,6 +283,21 @@ int engine_container_remove(const char *root, const char *runroot, const char *i
             return hull_error_wrap(err, "container %.12s removed, but its image mark remains", id);
     }
     return 0;
+}
+
+int engine_container_remove_with_volumes(const char *root, const char *runroot, const char *id, bool force,
+                                         struct hull_error **err)
+{
+    struct json_object *rec = NULL;
+    if (engine_record_load(root, id, &rec, err) < 0)
+        return -1;
+    struct json_object *mounts = json_object_get(engine_json_path(rec, "Mounts", NULL));
+    json_object_put(rec);
+    int r = engine_container_remove(root, runroot, id, force, err);
+    if (r == 0)
+        engine_remove_anonymous_volumes(root, mounts, id);
+    json_object_put(mounts);
+    return r;
 }
 
 int engine_start_failure_status(const struct hull_error *err)

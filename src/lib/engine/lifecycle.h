@@ -58,6 +58,10 @@ void engine_container_finish(const char *root, const char *runroot, const char *
 /* Removes everything of a container: runtime state, cgroups, rootfs mount,
  * image user mark, its directory.  A running container needs force (it is killed). */
 int engine_container_remove(const char *root, const char *runroot, const char *id, bool force, struct hull_error **err);
+/* The same, and then its anonymous volumes that no other container uses
+ * (`rm -v`, `run --rm`). */
+int engine_container_remove_with_volumes(const char *root, const char *runroot, const char *id, bool force,
+                                         struct hull_error **err);
 
 /* Corrects rec's State when it says running but the init is gone (a monitor
  * that was killed): the record's word is not trusted blindly. */

@@ -20,6 +20,7 @@
 #include "lifecycle.h"
 #include "manage.h"
 #include "record.h"
+#include "volume.h"
 #include "util/utils.h"
 
 /* ---- pause / unpause ---- */
@@ -93,7 +94,24 @@ int engine_container_prepare_restart(const char *root, const char *runroot, cons
     cleanup_free char *rtroot = engine_runtime_root(runroot);
     cleanup_error struct hull_error *ignored = NULL;
     container_delete(rtroot, id, true, &ignored);
-    return ensure_rootfs(root, id, err);
+    if (ensure_rootfs(root, id, err) < 0)
+        return -1;
+    /* A tmpfs volume is gone after a reboot: mount it again before the
+     * container's bind of it is made. */
+    struct json_object *rec = NULL;
+    if (engine_record_load(root, id, &rec, err) < 0)
+        return -1;
+    struct json_object *mounts = engine_json_path(rec, "Mounts", NULL);
+    size_t n = mounts && json_object_is_type(mounts, json_type_array) ? json_object_array_length(mounts) : 0;
+    int r = 0;
+    for (size_t i = 0; i < n && r == 0; i++) {
+        struct json_object *m = json_object_array_get_idx(mounts, i);
+        cleanup_free char *source = NULL;
+        if (!strcmp(engine_json_str(m, "Type"), "volume"))
+            r = volume_mount_source(root, engine_json_str(m, "Name"), &source, err);
+    }
+    json_object_put(rec);
+    return r;
 }
 
 /* ---- wait ---- */

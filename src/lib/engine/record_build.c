@@ -130,19 +130,39 @@ struct json_object *engine_record_build(const struct engine_record_input *in)
 
     struct json_object *host = json_object_new_object();
     struct json_object *binds = json_object_new_array(), *mounts = json_object_new_array();
+    struct json_object *host_mounts = json_object_new_array();
     for (size_t i = 0; i < in->rc->n_binds; i++) {
         const struct engine_bind *b = &in->rc->binds[i];
-        cleanup_free char *text = xasprintf("%s:%s%s", b->source, b->destination, b->read_only ? ":ro" : "");
-        json_object_array_add(binds, json_object_new_string(text));
+        bool volume = b->kind == ENGINE_MOUNT_VOLUME;
+        /* docker keeps -v as typed in Binds, --mount in HostConfig.Mounts, and
+         * the image's VOLUMEs only in Mounts. */
+        if (b->given) {
+            json_object_array_add(binds, json_object_new_string(b->given));
+        } else if (b->mode) { /* --mount (an image's VOLUME has no mode) */
+            struct json_object *hm = json_object_new_object();
+            json_object_object_add(hm, "Type", json_object_new_string(volume ? "volume" : "bind"));
+            if (!b->anonymous)
+                json_object_object_add(hm, "Source", json_object_new_string(volume ? b->volume : b->source));
+            json_object_object_add(hm, "Target", json_object_new_string(b->destination));
+            if (b->read_only)
+                json_object_object_add(hm, "ReadOnly", json_object_new_boolean(true));
+            json_object_array_add(host_mounts, hm);
+        }
         struct json_object *m = json_object_new_object();
-        json_object_object_add(m, "Type", json_object_new_string("bind"));
-        json_object_object_add(m, "Source", json_object_new_string(b->source));
+        json_object_object_add(m, "Type", json_object_new_string(volume ? "volume" : "bind"));
+        if (volume)
+            json_object_object_add(m, "Name", json_object_new_string(b->volume ? b->volume : ""));
+        json_object_object_add(m, "Source", json_object_new_string(b->source ? b->source : ""));
         json_object_object_add(m, "Destination", json_object_new_string(b->destination));
-        json_object_object_add(m, "Mode", json_object_new_string(b->read_only ? "ro" : ""));
+        if (volume)
+            json_object_object_add(m, "Driver", json_object_new_string("local"));
+        json_object_object_add(m, "Mode", json_object_new_string(b->mode ? b->mode : ""));
         json_object_object_add(m, "RW", json_object_new_boolean(!b->read_only));
-        json_object_object_add(m, "Propagation", json_object_new_string("rprivate"));
+        json_object_object_add(m, "Propagation",
+                               json_object_new_string(volume ? "" : b->propagation ? b->propagation : "rprivate"));
         json_object_array_add(mounts, m);
     }
+    json_object_object_add(host, "Mounts", host_mounts);
     json_object_object_add(host, "Binds", binds);
     json_object_object_add(host, "NetworkMode", json_object_new_string(in->rc->host_network ? "host" : "none"));
     json_object_object_add(host, "AutoRemove", json_object_new_boolean(in->auto_remove));

@@ -84,26 +84,7 @@ int main(void)
     hull_error_free(err);
     err = NULL;
 
-    struct engine_bind b = {0};
-    TAP_CHECK(engine_parse_bind("/tmp:/data:ro", &b, &err) == 0 && !strcmp(b.source, "/tmp") &&
-                  !strcmp(b.destination, "/data") && b.read_only,
-              "-v /tmp:/data:ro");
-    engine_bind_clear(&b);
-    TAP_CHECK(engine_parse_bind("/tmp:/data", &b, &err) == 0 && !b.read_only, "-v default rw");
-    engine_bind_clear(&b);
-    TAP_CHECK(engine_parse_bind("/does/not/exist:/d", &b, &err) < 0 && strstr(err->msg, "/does/not/exist"),
-              "missing host path refused, named");
-    hull_error_free(err);
-    err = NULL;
-    TAP_CHECK(engine_parse_bind("vol:/d", &b, &err) < 0, "named volume refused");
-    hull_error_free(err);
-    err = NULL;
-    TAP_CHECK(engine_parse_bind("/tmp:rel", &b, &err) < 0, "relative container path refused");
-    hull_error_free(err);
-    err = NULL;
-    TAP_CHECK(engine_parse_bind("/tmp:/d:rx", &b, &err) < 0, "unknown mode refused");
-    hull_error_free(err);
-    err = NULL;
+    /* -v and --mount: test_engine_mounts.c */
 
     /* The image alone. */
     struct engine_run_config rc = {0};
