@@ -368,3 +368,39 @@ in_private_mntns() {
         i=$((i + 1))
     done
 }
+
+# ---------- user namespace: bind sources the mapped root cannot reach ----------
+
+userns_config() {
+    chown -R 100000:100000 "$BUNDLE/rootfs"
+    chmod 755 "$TEST_DIR" "$BUNDLE"
+    update_config '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]'
+}
+
+@test "in a user namespace, a bind source below a directory only the host's root can enter is mounted (opened before the user namespace)" {
+    userns_config
+    mkdir -p "$TEST_DIR/private/shared"
+    echo reachable >"$TEST_DIR/private/shared/f"
+    chmod 700 "$TEST_DIR/private"
+    update_config ".mounts += [{\"destination\": \"/mnt\", \"type\": \"bind\", \"source\": \"$TEST_DIR/private/shared\", \"options\": [\"bind\", \"ro\"]}] | .process.args = [\"sh\", \"-c\", \"cat /mnt/f; touch /mnt/x 2>/dev/null || echo read-only\"]"
+    run_quiet runtime run --bundle "$BUNDLE" "$(new_id)"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$output" = "reachable
+read-only" ]
+}
+
+@test "in a user namespace, a bind source that does not exist fails in one line naming the mount; nothing is left" {
+    userns_config
+    update_config ".mounts += [{\"destination\": \"/mnt\", \"type\": \"bind\", \"source\": \"$TEST_DIR/no-such-dir\", \"options\": [\"bind\"]}] | .process.args = [\"true\"]"
+    id=$(new_id)
+    run_quiet runtime run --bundle "$BUNDLE" "$id"
+    echo "$output"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *no-such-dir* ]]
+    if is_hull; then
+        [ "${#lines[@]}" -eq 1 ]
+        [[ "$output" == *"mounts["*"(/mnt)"* ]]
+    fi
+    assert_no_leftovers "$id"
+}

@@ -220,6 +220,11 @@ static int count_listen_fds(void)
 
 /* ---------- create ---------- */
 
+static void bind_trees_freep(int **trees)
+{
+    rootfs_close_bind_sources(*trees);
+}
+
 struct create_state {
     char *state_dir;
     bool state_dir_created;
@@ -281,6 +286,15 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
     log_debug("create %s: bundle %s, root filesystem %s, config ociVersion %s", opts->id, bundle, rootfs,
               spec->oci_version);
 
+    /* With a user namespace the init may not reach a bind source we can: open
+     * them here, before anything is created (and in our mount namespace, so
+     * not when the config joins another one). */
+    int *bind_trees __attribute__((cleanup(bind_trees_freep))) = NULL;
+    const struct hull_linux *lx = &spec->linux_;
+    if (lx->namespaces[HULL_NS_USER].present && !(lx->namespaces[HULL_NS_MNT].present && lx->namespaces[HULL_NS_MNT].path)) {
+        if (rootfs_open_bind_sources(spec, bundle, &bind_trees, err) < 0)
+            return -1;
+    }
     int ns_fds[HULL_NS__COUNT];
     if (ns_open_paths(spec, ns_fds, err) < 0)
         return -1;
@@ -406,6 +420,7 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
         .in_userns = spec->linux_.namespaces[HULL_NS_USER].present,
         .cgroup = cs.cg,
         .seccomp = seccomp,
+        .bind_trees = bind_trees,
     };
     memcpy(ctx.ns_fds, ns_fds, sizeof ns_fds);
 

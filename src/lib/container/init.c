@@ -350,6 +350,7 @@ void container_init(struct init_ctx *ctx)
         .new_cgroupns = ctx->new_cgroupns,
         .no_pivot = ctx->no_pivot,
         .own_mount_ns = spec->linux_.namespaces[HULL_NS_MNT].present,
+        .bind_trees = ctx->bind_trees,
     };
     log_debug("init %s: in its namespaces; prepare the root filesystem %s", ctx->id, ctx->rootfs);
     if (rootfs_prepare(&rctx, &err) < 0)

@@ -135,6 +135,11 @@ static bool is_bind_mount(const struct hull_mount *m)
     return m->bind || (m->type && !strcmp(m->type, "bind"));
 }
 
+bool mount_is_bind(const struct hull_mount *m)
+{
+    return is_bind_mount(m);
+}
+
 /* runc mounts a read-only tmpfs, and a read-only /dev, read-write and makes it
  * read-only only after everything below it exists (mount points of later
  * mounts, /dev/pts, device nodes, /dev/console): a read-only /dev in the
@@ -197,11 +202,12 @@ static int set_recursive_attrs(int fd, const struct hull_mount *m, struct hull_e
 /* Bind mounts use the new mount API where the kernel has it: the attributes
  * (ro, nosuid...) are set on the detached copy before it becomes visible, and
  * move_mount attaches it onto the fd we resolved -- no path is looked up twice. */
-static int bind_mount(int rootfd, const struct hull_mount *m, const char *source, int destfd,
+static int bind_mount(int rootfd, const struct hull_mount *m, const char *source, int pre_tree, int destfd,
                       struct hull_error **err)
 {
     unsigned int tree_flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (m->recursive_bind ? AT_RECURSIVE : 0);
-    cleanup_close int tree = open_tree(AT_FDCWD, source, tree_flags);
+    /* pre_tree: opened by the runtime before the user namespace (bind_sources.c). */
+    cleanup_close int tree = pre_tree >= 0 ? fcntl(pre_tree, F_DUPFD_CLOEXEC, 3) : open_tree(AT_FDCWD, source, tree_flags);
     if (tree >= 0) {
         struct mount_attr attr = bind_top_attr(m);
         if ((attr.attr_set || attr.attr_clr) && mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
@@ -314,9 +320,10 @@ static int mount_one(const struct rootfs_ctx *ctx, int rootfd, const struct hull
         source = m->source[0] == '/' ? xstrdup(m->source) : xasprintf("%s/%s", ctx->bundle, m->source);
     }
     enum path_create create = PATH_MKDIR;
+    int pre_tree = ctx->bind_trees ? ctx->bind_trees[m - ctx->spec->mounts] : -1;
     if (bind) {
         struct stat st;
-        if (stat(source, &st) < 0)
+        if ((pre_tree >= 0 ? fstat(pre_tree, &st) : stat(source, &st)) < 0)
             return hull_error_set(err, errno, "bind mount source %s", source);
         if (!S_ISDIR(st.st_mode))
             create = PATH_MKFILE;
@@ -341,7 +348,7 @@ static int mount_one(const struct rootfs_ctx *ctx, int rootfd, const struct hull
                                       ctx->new_cgroupns, err) < 0)
             return -1;
     } else if (bind) {
-        if (bind_mount(rootfd, m, source, destfd, err) < 0)
+        if (bind_mount(rootfd, m, source, pre_tree, destfd, err) < 0)
             return -1;
     } else {
         cleanup_close int below = -1;

@@ -22,6 +22,7 @@ struct rootfs_ctx {
     bool new_cgroupns;
     bool no_pivot;
     bool own_mount_ns;    /* false: the caller's mount namespace (no "mount" in the config) */
+    const int *bind_trees; /* per spec->mounts entry: a detached tree of its bind source, or -1; may be NULL */
 };
 
 /* Before the createRuntime hooks: propagation, rootfs bind, every config mount, /dev. */
@@ -50,6 +51,17 @@ struct rootfs_mark {
 };
 struct rootfs_mark rootfs_mark_now(const char *rootfs);
 void rootfs_release_mounts(const char *rootfs, struct rootfs_mark before);
+
+/* "bind" or "rbind" (by type or option). */
+bool mount_is_bind(const struct hull_mount *m);
+
+/* With a user namespace the container's root may not be able to reach a bind
+ * source the runtime can: runc opens them before the init enters it.  For each
+ * bind entry, a detached copy (open_tree OPEN_TREE_CLONE) of its source, made
+ * by the runtime in its own namespaces; *trees has one fd (or -1) per mounts
+ * entry.  Errors name the entry.  rootfs_close_bind_sources frees them. */
+int rootfs_open_bind_sources(const struct hull_spec *spec, const char *bundle, int **trees, struct hull_error **err);
+void rootfs_close_bind_sources(int *trees);
 
 /* Creates /dev/null etc. and linux.devices in the directory fd devfd. */
 int dev_populate(int rootfd, const struct rootfs_ctx *ctx, struct hull_error **err);
