@@ -362,6 +362,8 @@ const struct engine_command image_commands[] = {
     {"load", cmd_load, "load images from an archive", &load_flagset},
     {"ls", cmd_images, "list images", &images_flagset},
     {"remove", cmd_rmi, "remove one or more images", &rmi_flagset},
+    {"pull", cmd_pull, "download an image from a registry", &pull_flagset},
+    {"push", cmd_push, "upload an image to a registry", &push_flagset},
     {"rm", cmd_rmi, "remove one or more images", &rmi_flagset},
     {"save", cmd_save, "save images to a tar archive", &save_flagset},
     {"tag", cmd_tag, "create a tag TARGET_IMAGE that refers to SOURCE_IMAGE", &tag_flagset},

@@ -24,6 +24,15 @@ static const struct option pull_longopts[] = {
 };
 const struct engine_flagset pull_flagset = {"qh", pull_longopts};
 
+static const struct option push_longopts[] = {
+    {"quiet", no_argument, NULL, 'q'},
+    {"tls-verify", no_argument, NULL, OPT_TLS_VERIFY},
+    {"authfile", required_argument, NULL, OPT_AUTHFILE},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+const struct engine_flagset push_flagset = {"qh", push_longopts};
+
 static const struct option login_longopts[] = {
     {"username", required_argument, NULL, 'u'},
     {"password", required_argument, NULL, 'p'},
@@ -110,6 +119,55 @@ int cmd_pull(int argc, char **argv)
         return engine_usage_error("pull", "\"hull pull\" requires exactly 1 argument: NAME[:TAG|@DIGEST]");
     opts.reference = argv[optind];
     return engine_pull(&opts, stdout, quiet, NULL);
+}
+
+int cmd_push(int argc, char **argv)
+{
+    struct registry_push_opts opts = {0};
+    bool quiet = false;
+    int c;
+    while ((c = engine_next_flag("push", argc, argv, &push_flagset)) != -1) {
+        switch (c) {
+        case 'q':
+            quiet = engine_flag_bool();
+            break;
+        case OPT_TLS_VERIFY:
+            opts.tls_verify_off = !engine_flag_bool();
+            break;
+        case OPT_AUTHFILE:
+            opts.authfile = optarg;
+            break;
+        case 'h':
+            printf("Usage:  hull push [OPTIONS] IMAGE [DESTINATION]\n\n"
+                   "Upload an image to a registry (to DESTINATION, NAME[:TAG], when given)\n\n"
+                   "Options:\n"
+                   "      --authfile FILE      credentials file\n"
+                   "  -q, --quiet              no progress\n"
+                   "      --tls-verify=false   do not verify the registry's TLS certificate; allow plain HTTP\n");
+            return 0;
+        default:
+            return 125;
+        }
+    }
+    if (argc - optind < 1 || argc - optind > 2)
+        return engine_usage_error("push", "\"hull push\" requires IMAGE and at most one DESTINATION");
+    opts.source = argv[optind];
+    opts.destination = argc - optind == 2 ? argv[optind + 1] : NULL;
+    cleanup_error struct hull_error *err = NULL;
+    struct registry_pull_progress *display = engine_pull_display_new(stdout, quiet);
+    struct registry_push_result result;
+    int r = registry_push(g_engine.root, &opts, display, &result, &err);
+    engine_pull_display_done(display);
+    if (r < 0)
+        return engine_error(err);
+    const char *tag = strrchr(result.full_name, ':');
+    if (!quiet)
+        printf("%s: digest: %s size: %llu\n", tag ? tag + 1 : "latest", result.digest,
+               (unsigned long long)result.size);
+    else
+        printf("%s\n", result.full_name);
+    registry_push_result_clear(&result);
+    return 0;
 }
 
 /* "https://host:5000/v2/" -> "host:5000"; docker's default is Docker Hub. */

@@ -29,6 +29,7 @@ const struct engine_command engine_commands[] = {
     {"pause", cmd_pause, "pause all processes of containers", &pause_flagset},
     {"ps", cmd_ps, "list containers", &ps_flagset},
     {"pull", cmd_pull, "download an image from a registry", &pull_flagset},
+    {"push", cmd_push, "upload an image to a registry", &push_flagset},
     {"rm", cmd_rm, "remove containers", &rm_flagset},
     {"rmi", cmd_rmi, "remove one or more images", &rmi_flagset},
     {"run", cmd_run, "create and run a container from an image", &run_flagset},

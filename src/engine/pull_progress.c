@@ -63,6 +63,11 @@ static void on_event(const struct registry_pull_event *ev, void *data)
     }
     if (ev->kind == REGISTRY_PULL_COMMIT)
         return;
+    if (ev->kind == REGISTRY_PUSH_START) {
+        fprintf(d->out, "The push refers to repository [%s]\n", ev->detail);
+        fflush(d->out);
+        return;
+    }
     if (!d->lines) {
         d->n_lines = ev->n_layers;
         d->lines = xmalloc0((ev->n_layers + 1) * sizeof *d->lines);
@@ -72,7 +77,8 @@ static void on_event(const struct registry_pull_event *ev, void *data)
     if (ev->layer >= d->n_lines)
         return;
     struct layer_line *l = &d->lines[ev->layer];
-    snprintf(l->id, sizeof l->id, "%.12s", ev->layer_digest + 7);
+    if (!l->id[0]) /* a push names a layer by its diff_id, then by its compressed digest: keep the first */
+        snprintf(l->id, sizeof l->id, "%.12s", ev->layer_digest + 7);
     char status[96];
     bool force = true;
     switch (ev->kind) {
@@ -97,6 +103,18 @@ static void on_event(const struct registry_pull_event *ev, void *data)
         break;
     case REGISTRY_PULL_LAYER_DONE:
         snprintf(status, sizeof status, "Pull complete");
+        break;
+    case REGISTRY_PUSH_LAYER_PREPARING:
+        snprintf(status, sizeof status, "Preparing");
+        break;
+    case REGISTRY_PUSH_LAYER_EXISTS:
+        snprintf(status, sizeof status, "Layer already exists");
+        break;
+    case REGISTRY_PUSH_LAYER_PUSHING:
+        snprintf(status, sizeof status, "Pushing %s", human_size(ev->total));
+        break;
+    case REGISTRY_PUSH_LAYER_PUSHED:
+        snprintf(status, sizeof status, "Pushed");
         break;
     default:
         return;

@@ -145,3 +145,17 @@ image_count() {
     fails_with "login to $BASIC: a username cannot contain ':'" hull login -u a:b --password-stdin "$BASIC" <<<"x"
     [ ! -e "$REGISTRY_AUTH_FILE" ]
 }
+
+@test "push: needs credentials; with a Bearer login it pushes and the image comes back" {
+    hull login -u bob --password-stdin "$TOKEN" <<<"builder" >/dev/null
+    hull pull -q "$TOKEN/team/extra" >/dev/null
+    hull logout "$TOKEN" >/dev/null
+    fails_with "registry $TOKEN requires authentication" hull push "$TOKEN/team/extra" "$TOKEN/team/copy:1"
+    hull login -u bob --password-stdin "$TOKEN" <<<"builder" >/dev/null
+    run hull push -q "$TOKEN/team/extra" "$TOKEN/team/copy:1"
+    [ "$status" -eq 0 ]
+    [ "$output" = "$TOKEN/team/copy:1" ]
+    run "$HULL_ENGINE" --root "$TEST_DIR/other" pull -q "$TOKEN/team/copy:1"
+    [ "$status" -eq 0 ]
+    [ "$("$HULL_ENGINE" --root "$TEST_DIR/other" images --no-trunc -q "$TOKEN/team/copy:1")" = "$(hull images --no-trunc -q "$TOKEN/team/extra")" ]
+}

@@ -316,3 +316,42 @@ EOF
     echo 'unqualified-search-registries = [1.5]' >"$HULL_REGISTRIES_CONF"
     fails_with "$HULL_REGISTRIES_CONF line 1: unsupported value" hull pull busybox
 }
+
+@test "push: to another repository, then pulled back into a fresh store: same image id, digest as printed" {
+    hull pull -q "$REG/extra" >/dev/null
+    local id
+    id=$(hull images --no-trunc -q "$REG/extra")
+    run hull push "$REG/extra" "$REG/pushed/extra:v1"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "The push refers to repository [$REG/pushed/extra]" ]
+    [ "$(grep -c ': Pushed$' <<<"$output")" -eq 2 ]
+    local digest
+    digest=$(sed -n 's/^v1: digest: \(sha256:[0-9a-f]*\) size: [0-9]*$/\1/p' <<<"$output")
+    [ "$digest" = "$(digest_of "$REG/pushed/extra:v1")" ]
+    # again: the registry has every blob
+    run hull push "$REG/extra" "$REG/pushed/extra:v1"
+    [ "$(grep -c 'Layer already exists' <<<"$output")" -eq 2 ]
+    local other=$TEST_DIR/other
+    run "$HULL_ENGINE" --root "$other" --runroot "$TEST_DIR/run2" pull -q "$REG/pushed/extra:v1"
+    [ "$status" -eq 0 ]
+    [ "$("$HULL_ENGINE" --root "$other" images --no-trunc -q "$REG/pushed/extra:v1")" = "$id" ]
+    run "$HULL_ENGINE" --root "$other" --runroot "$TEST_DIR/run2" run --rm "$REG/pushed/extra:v1" cat /extra
+    [ "$output" = "extra layer" ]
+    # skopeo reads what we pushed, every blob verified
+    skopeo copy --quiet --src-tls-verify=false "docker://$REG/pushed/extra:v1" "dir:$TEST_DIR/skopeo"
+}
+
+@test "push: bad input fails with one line and pushes nothing" {
+    fails_with "no such image: nope" hull push nope "$REG/nope:1"
+    hull pull -q "$REG/library/busybox" >/dev/null
+    fails_with "cannot push to a digest reference" hull push "$REG/library/busybox" "$REG/x@sha256:0000000000000000000000000000000000000000000000000000000000000000"
+    local down port
+    down=$(mktemp -d "$TEST_DIR/srv.XXXXXX")
+    port=$(registry_start "$down")
+    registry_stop "$down"
+    fails_with "cannot reach registry 127.0.0.1:$port" hull push "$REG/library/busybox" "127.0.0.1:$port/x:1"
+    run hull push
+    [ "$status" -eq 125 ]
+    run skopeo inspect --raw --tls-verify=false "docker://$REG/nope:1"
+    [ "$status" -ne 0 ]
+}

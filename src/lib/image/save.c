@@ -24,7 +24,6 @@ struct out {
     int fd;
     uint64_t written;
     struct hull_error **err;
-    struct digester *hash; /* while a layer goes out */
 };
 
 static int out_write(const void *buf, size_t n, void *data)
@@ -32,8 +31,6 @@ static int out_write(const void *buf, size_t n, void *data)
     struct out *o = data;
     if (write_all(o->fd, buf, n) < 0)
         return hull_error_set(o->err, errno, "write the archive");
-    if (o->hash)
-        digester_update(o->hash, buf, n);
     o->written += n;
     return 0;
 }
@@ -84,41 +81,82 @@ static int tar_file(struct out *o, const char *name, const void *data, size_t le
     return tar_pad(o, len);
 }
 
-/* A layer's tar, reassembled and checked against its diff_id. */
-static int tar_layer(struct out *o, struct image_store *store, const char *name, const char *diff_id,
-                     uint64_t *size_out)
+/* The open tar-split and layer tree of diff_id. */
+static int open_layer(struct image_store *store, const char *diff_id, int *split, int *root, struct hull_error **err)
 {
     const char *hex = digest_hex(diff_id);
     cleanup_free char *split_path = xasprintf("layers/%s/" LAYER_TAR_SPLIT, hex);
     cleanup_free char *diff_path = xasprintf("layers/%s/diff", hex);
-    cleanup_close int split = openat(store->rootfd, split_path, O_RDONLY | O_CLOEXEC);
-    if (split < 0 && errno == ENOENT)
-        return hull_error_set(o->err, 0,
+    *split = openat(store->rootfd, split_path, O_RDONLY | O_CLOEXEC);
+    if (*split < 0 && errno == ENOENT)
+        return hull_error_set(err, 0,
                               "layer %s was stored before hull kept the tar of each layer: remove the image and "
                               "pull or load it again",
                               diff_id);
-    if (split < 0)
-        return hull_error_set(o->err, errno, "open %s/%s", store->root, split_path);
-    cleanup_close int root = openat(store->rootfd, diff_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (root < 0)
-        return hull_error_set(o->err, errno, "open %s/%s", store->root, diff_path);
-    uint64_t size;
-    if (tar_split_size(split, &size, o->err) < 0 || tar_header(o, name, '0', size) < 0)
-        return hull_error_wrap(o->err, "layer %s", diff_id);
+    if (*split < 0)
+        return hull_error_set(err, errno, "open %s/%s", store->root, split_path);
+    *root = openat(store->rootfd, diff_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (*root < 0) {
+        closep(split);
+        return hull_error_set(err, errno, "open %s/%s", store->root, diff_path);
+    }
+    return 0;
+}
+
+int image_layer_tar_size(struct image_store *store, const char *diff_id, uint64_t *size, struct hull_error **err)
+{
+    cleanup_close int split = -1, root = -1;
+    if (open_layer(store, diff_id, &split, &root, err) < 0)
+        return -1;
+    if (tar_split_size(split, size, err) < 0)
+        return hull_error_wrap(err, "layer %s", diff_id);
+    return 0;
+}
+
+struct hashing {
+    int (*write_fn)(const void *buf, size_t n, void *data);
+    void *data;
     struct digester hash;
-    digester_init(&hash);
-    o->hash = &hash;
-    uint64_t before = o->written;
-    int r = tar_split_reassemble(split, root, out_write, o, o->err);
-    o->hash = NULL;
-    if (r < 0)
-        return hull_error_wrap(o->err, "layer %s", diff_id);
+};
+
+static int hash_and_write(const void *buf, size_t n, void *data)
+{
+    struct hashing *h = data;
+    digester_update(&h->hash, buf, n);
+    return h->write_fn(buf, n, h->data);
+}
+
+int image_layer_tar(struct image_store *store, const char *diff_id, int (*write_fn)(const void *buf, size_t n, void *data),
+                    void *data, struct hull_error **err)
+{
+    cleanup_close int split = -1, root = -1;
+    if (open_layer(store, diff_id, &split, &root, err) < 0)
+        return -1;
+    struct hashing h = {.write_fn = write_fn, .data = data};
+    digester_init(&h.hash);
+    if (tar_split_reassemble(split, root, hash_and_write, &h, err) < 0)
+        return hull_error_wrap(err, "layer %s", diff_id);
     char got[DIGEST_STR_SIZE];
-    digester_final(&hash, got);
-    if (o->written - before != size || strcmp(got, diff_id))
-        return hull_error_set(o->err, 0,
+    digester_final(&h.hash, got);
+    if (strcmp(got, diff_id))
+        return hull_error_set(err, 0,
                               "layer %s cannot be given back as it came: its files differ from its tar (%s)", diff_id,
                               got);
+    return 0;
+}
+
+/* A layer's tar as an archive member, checked against its diff_id. */
+static int tar_layer(struct out *o, struct image_store *store, const char *name, const char *diff_id,
+                     uint64_t *size_out)
+{
+    uint64_t size;
+    if (image_layer_tar_size(store, diff_id, &size, o->err) < 0 || tar_header(o, name, '0', size) < 0)
+        return -1;
+    uint64_t before = o->written;
+    if (image_layer_tar(store, diff_id, out_write, o, o->err) < 0)
+        return -1;
+    if (o->written - before != size)
+        return hull_error_set(o->err, 0, "layer %s: its tar-split is inconsistent", diff_id);
     if (size_out)
         *size_out = size;
     return tar_pad(o, size);

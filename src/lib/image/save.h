@@ -17,6 +17,9 @@
 #ifndef HULL_IMAGE_SAVE_H
 #define HULL_IMAGE_SAVE_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "../util/error.h"
 
 struct image_store;
@@ -30,5 +33,12 @@ enum image_save_format {
  * tag in the archive; an id puts the image without a name. */
 int image_save(struct image_store *store, char *const *names, enum image_save_format format, int out_fd,
                struct hull_error **err);
+
+/* A layer's tar as it came (tarsplit.h): its length, and its bytes through
+ * write_fn (a negative return stops it).  image_layer_tar fails, after the
+ * fact, when the bytes do not hash to diff_id: callers must not keep them. */
+int image_layer_tar_size(struct image_store *store, const char *diff_id, uint64_t *size, struct hull_error **err);
+int image_layer_tar(struct image_store *store, const char *diff_id, int (*write_fn)(const void *buf, size_t n, void *data),
+                    void *data, struct hull_error **err);
 
 #endif

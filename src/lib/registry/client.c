@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../image/image_json.h"
 #include "../util/utils.h"
@@ -116,6 +117,7 @@ void registry_response_clear(struct registry_response *r)
     free(r->content_type);
     free(r->digest);
     free(r->www_authenticate);
+    free(r->location);
     memset(r, 0, sizeof *r);
 }
 
@@ -195,7 +197,8 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *user)
         free(r->content_type);
         free(r->digest);
         free(r->www_authenticate);
-        r->content_type = r->digest = r->www_authenticate = NULL;
+        free(r->location);
+        r->content_type = r->digest = r->www_authenticate = r->location = NULL;
         return n;
     }
     char *v;
@@ -208,6 +211,9 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *user)
     } else if ((v = header_value(line, n, "WWW-Authenticate"))) {
         free(r->www_authenticate);
         r->www_authenticate = v;
+    } else if ((v = header_value(line, n, "Location"))) {
+        free(r->location);
+        r->location = v;
     }
     return n;
 }
@@ -625,4 +631,106 @@ int registry_client_status_error(struct registry_client *c, const struct registr
         return hull_error_set(err, 0, "%s: registry %s answered HTTP %ld%s%s%s", what, c->host, r->status,
                               why ? " (" : "", why ? why : "", why ? ")" : "");
     }
+}
+
+/* ---- requests with a method and a body (push) ---- */
+
+struct body_reader {
+    const struct registry_body *body;
+    uint64_t offset;
+};
+
+static size_t on_read(char *buf, size_t size, size_t nmemb, void *user)
+{
+    struct body_reader *r = user;
+    size_t want = size * nmemb;
+    uint64_t left = r->body->len - r->offset;
+    if (want > left)
+        want = (size_t)left;
+    if (want == 0)
+        return 0;
+    if (r->body->data) {
+        memcpy(buf, r->body->data + r->offset, want);
+    } else {
+        ssize_t n;
+        do
+            n = pread(r->body->fd, buf, want, (off_t)r->offset);
+        while (n < 0 && errno == EINTR);
+        if (n <= 0)
+            return CURL_READFUNC_ABORT;
+        want = (size_t)n;
+    }
+    r->offset += want;
+    return want;
+}
+
+int registry_client_send(struct registry_client *c, const char *method, const char *path_or_url, const char *scope,
+                         const char *content_type, const struct registry_body *body, struct registry_response *out,
+                         struct hull_error **err)
+{
+    memset(out, 0, sizeof *out);
+    if (registry_client_ping(c, err) < 0)
+        return -1;
+    bool absolute = !strncmp(path_or_url, "https://", 8) || !strncmp(path_or_url, "http://", 7);
+    /* An upload URL must stay on the registry: never send our token elsewhere. */
+    if (absolute && strncmp(path_or_url, c->base, strlen(c->base)))
+        return hull_error_set(err, 0, "registry %s sent an upload location on another host", c->host);
+    cleanup_free char *url = absolute ? xstrdup(path_or_url) : xasprintf("%s%s", c->base, path_or_url);
+    char errbuf[CURL_ERROR_SIZE];
+    CURLcode code = CURLE_OK;
+    bool reauthed = false, too_large = false;
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        if (attempt)
+            sleep_ms(200L << attempt);
+        char *auth = NULL;
+        if (auth_header(c, scope, &auth, err) < 0)
+            return -1;
+        CURL *h = easy_new(c, url, !strncmp(url, "https://", 8));
+        struct curl_slist *headers = NULL;
+        if (auth) {
+            headers = curl.slist_append(headers, auth);
+            header_free(auth);
+        }
+        if (content_type) {
+            cleanup_free char *ct = xasprintf("Content-Type: %s", content_type);
+            headers = curl.slist_append(headers, ct);
+        }
+        struct body_reader reader = {.body = body};
+        if (!strcmp(method, "PUT")) {
+            curl.easy_setopt(h, CURLOPT_UPLOAD, 1L);
+            curl.easy_setopt(h, CURLOPT_READFUNCTION, on_read);
+            curl.easy_setopt(h, CURLOPT_READDATA, &reader);
+            curl.easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)(body ? body->len : 0));
+            static struct registry_body empty;
+            if (!body)
+                reader.body = &empty;
+            headers = curl.slist_append(headers, "Expect:"); /* no 100-continue round trip */
+        } else if (!strcmp(method, "POST")) {
+            curl.easy_setopt(h, CURLOPT_POST, 1L);
+            curl.easy_setopt(h, CURLOPT_POSTFIELDS, body && body->data ? body->data : "");
+            curl.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(body ? body->len : 0));
+        } else if (strcmp(method, "HEAD")) {
+            curl.easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+        }
+        curl.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L); /* a 202's Location is not a redirect to follow */
+        if (headers)
+            curl.easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+        perform(h, out, IMAGE_JSON_MAX, !strcmp(method, "HEAD"), &code, &too_large, errbuf);
+        curl.easy_cleanup(h);
+        curl.slist_free_all(headers);
+        if (code == CURLE_OK && out->status == 401 && !reauthed && c->challenge.scheme &&
+            !strcmp(c->challenge.scheme, "bearer") && token_cached(c, scope)) {
+            token_forget(c, scope);
+            reauthed = true;
+            attempt--;
+            continue;
+        }
+        if (!(registry_curl_code_is_transient(code) || (code == CURLE_OK && registry_status_is_transient(out->status))))
+            break;
+    }
+    if (code != CURLE_OK) {
+        registry_response_clear(out);
+        return registry_client_curl_error(c, code, errbuf, NULL, err);
+    }
+    return 0;
 }

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../util/error.h"
 #include "auth.h"
@@ -51,6 +52,7 @@ struct registry_response {
     char *content_type;
     char *digest;           /* Docker-Content-Digest, or NULL */
     char *www_authenticate; /* or NULL */
+    char *location;         /* Location, or NULL */
 };
 void registry_response_clear(struct registry_response *r);
 
@@ -60,6 +62,21 @@ void registry_response_clear(struct registry_response *r);
  * maps it (registry_client_status_error). */
 int registry_client_get(struct registry_client *c, const char *path, const char *accept, const char *scope,
                         size_t max, struct registry_response *out, struct hull_error **err);
+
+/* A request body: data/len, or len bytes of fd from offset 0 (read with pread,
+ * so a retry starts over). */
+struct registry_body {
+    const char *data;
+    int fd;
+    uint64_t len;
+};
+
+/* method ("HEAD", "POST", "PUT") to base + path, or to url when it is absolute
+ * (an upload's Location), with the Authorization for scope; body may be NULL.
+ * Retried like registry_client_get. */
+int registry_client_send(struct registry_client *c, const char *method, const char *path_or_url, const char *scope,
+                         const char *content_type, const struct registry_body *body, struct registry_response *out,
+                         struct hull_error **err);
 
 /* The error for a non-2xx answer about what ("image 127.0.0.1:5000/x:latest"). */
 int registry_client_status_error(struct registry_client *c, const struct registry_response *r, const char *what,

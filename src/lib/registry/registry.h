@@ -40,6 +40,12 @@ enum registry_pull_event_kind {
     REGISTRY_PULL_LAYER_DOWNLOADED, /* every byte is in */
     REGISTRY_PULL_LAYER_DONE,       /* unpacked and verified */
     REGISTRY_PULL_COMMIT,
+    /* push */
+    REGISTRY_PUSH_START,           /* detail: the repository */
+    REGISTRY_PUSH_LAYER_PREPARING, /* compressing */
+    REGISTRY_PUSH_LAYER_EXISTS,    /* the registry has the blob */
+    REGISTRY_PUSH_LAYER_PUSHING,
+    REGISTRY_PUSH_LAYER_PUSHED,
 };
 
 struct registry_pull_event {
@@ -67,6 +73,25 @@ void registry_pull_result_clear(struct registry_pull_result *r);
 /* Pulls into the store at store_root (which it opens and locks itself, see above). */
 int registry_pull(const char *store_root, const struct registry_pull_opts *opts,
                   const struct registry_pull_progress *progress, struct registry_pull_result *out,
+                  struct hull_error **err);
+
+struct registry_push_opts {
+    const char *source;      /* the image in the store */
+    const char *destination; /* NAME:TAG to push to; NULL: source */
+    bool tls_verify_off;
+    const char *authfile;
+};
+
+struct registry_push_result {
+    char *full_name;              /* "127.0.0.1:5000/team/app:v1" */
+    char digest[DIGEST_STR_SIZE]; /* of the manifest pushed */
+    uint64_t size;                /* of the manifest */
+};
+void registry_push_result_clear(struct registry_push_result *r);
+
+/* Pushes an image (push.c says how); progress reuses the pull's event type. */
+int registry_push(const char *store_root, const struct registry_push_opts *opts,
+                  const struct registry_pull_progress *progress, struct registry_push_result *out,
                   struct hull_error **err);
 
 /* hull login: checks the credentials against host, then stores them. */
