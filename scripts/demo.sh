@@ -6,6 +6,17 @@
 # store, and `hull run` runs it the way docker would.  Part 2, the runtime: the
 # same root filesystem as an OCI bundle for `hull-runtime run`.
 set -euo pipefail
+# The demo plays its host inside a network namespace of its own: the bridge,
+# the nftables table and the published port that `hull run` makes live there
+# and vanish with it; the machine's own network is never touched.
+if [ -z "${HULL_DEMO_NETNS:-}" ] && [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
+    exec env HULL_DEMO_NETNS=1 unshare -n -- "$0" "$@"
+fi
+if [ -n "${HULL_DEMO_NETNS:-}" ]; then
+    ip link set lo up
+else
+    export HULL_DEFAULT_NETWORK=none # no private namespace: leave the host's network alone
+fi
 cd "$(dirname "$0")/.."
 RUNTIME=${HULL_RUNTIME:-$PWD/build/hull-runtime}
 ENGINE=${HULL_ENGINE:-$PWD/build/hull}
@@ -13,7 +24,7 @@ work=$(mktemp -d /tmp/hull-demo.XXXXXX)
 # a private store: the demo leaves the host's /var/lib/hull alone
 hull() { "$ENGINE" --root "$work/store" --runroot "$work/run" "$@"; }
 cleanup() {
-    hull rm -f demo-web >/dev/null 2>&1 || true
+    hull rm -f demo-web demo-http >/dev/null 2>&1 || true
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -54,6 +65,16 @@ hull stop -t 1 demo-web >/dev/null
 hull ps -a
 hull rm demo-web >/dev/null
 echo "(removed: container, overlay, cgroups, runtime state)"
+
+if [ -n "${HULL_DEMO_NETNS:-}" ]; then
+    echo
+    echo "== a published port: run -d -p 8080:80 busybox httpd, then wget 127.0.0.1:8080 from the host =="
+    hull run -d --name demo-http -p 8080:80 busybox httpd -f -p 80 -h /etc >/dev/null
+    for _ in $(seq 100); do busybox wget -q -O /dev/null http://127.0.0.1:8080/hostname 2>/dev/null && break; sleep 0.1; done
+    echo "the web server in container $(busybox wget -q -O - http://127.0.0.1:8080/hostname) answers on 127.0.0.1:8080"
+    hull port demo-http
+    hull rm -f demo-http >/dev/null
+fi
 
 echo
 echo "== the same root filesystem as an OCI bundle: hull-runtime run =="

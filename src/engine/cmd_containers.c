@@ -15,6 +15,7 @@
 
 #include "container/container.h"
 #include "engine.h"
+#include "engine/engine_network.h"
 #include "engine/lifecycle.h"
 #include "engine/manage.h"
 #include "engine/record.h"
@@ -176,6 +177,8 @@ int cmd_ps(int argc, char **argv)
         const char *name = engine_json_str(rec, "Name") + 1;
         const char *image = engine_json_str(engine_json_path(rec, "Config", NULL), "Image");
         cleanup_free char *since = xstrdup(human_since(parse_time(engine_json_str(rec, "Created"))));
+        /* the ports of a container that is not running are not published */
+        cleanup_free char *ports = is_live(state_str(rec, "Status")) ? engine_network_ports_text(rec) : xstrdup("");
         if (json) {
             struct json_object *o = json_object_new_object();
             json_object_object_add(o, "ID", json_object_new_string(shown_id));
@@ -186,6 +189,7 @@ int cmd_ps(int argc, char **argv)
             json_object_object_add(o, "State", json_object_new_string(state_str(rec, "Status")));
             json_object_object_add(o, "Status", json_object_new_string(status));
             json_object_object_add(o, "Names", json_object_new_string(name));
+            json_object_object_add(o, "Ports", json_object_new_string(ports));
             printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
             json_object_put(o);
             continue;
@@ -193,7 +197,7 @@ int cmd_ps(int argc, char **argv)
         /* docker quotes and truncates the command at 20 characters. */
         cleanup_free char *quoted =
             no_trunc || strlen(command) <= 19 ? xasprintf("\"%s\"", command) : xasprintf("\"%.17s...\"", command);
-        const char *cells[] = {shown_id, image, quoted, since, status, "", name};
+        const char *cells[] = {shown_id, image, quoted, since, status, ports, name};
         table_add(t, cells);
     }
     if (t) {

@@ -18,6 +18,7 @@
 #include "engine/engine_etc.h"
 #include "engine/engine_flags.h"
 #include "engine/engine_mounts.h"
+#include "engine/engine_network.h"
 #include "engine/engine_spec.h"
 #include "engine/helper_path.h"
 #include "engine/lifecycle.h"
@@ -30,7 +31,7 @@ struct run_flags {
     struct engine_run_config rc;
     const char *name;
     bool detach, auto_remove, interactive;
-    const char *network;
+    struct engine_net_flags net;
     const char *pull; /* --pull missing|always|never */
     const char *memory_text, *cpus_text, *memory_swap_text, *cpu_shares_text;
     bool init;
@@ -70,7 +71,16 @@ static void run_usage(FILE *f)
                "      --cpus N             number of CPUs (e.g. 0.5)\n"
                "      --pids-limit N       maximum number of processes\n"
                "      --read-only          mount the root filesystem read-only\n"
-               "      --network MODE       none (default: loopback only) or host\n"
+               "      --network NET        a network (default: hull when root, else none), none, host,\n"
+               "                           container:NAME (share that container's network)\n"
+               "      --ip ADDR            the container's IPv4 address on its network\n"
+               "  -p, --publish SPEC       [IP:][HOSTPORT:]CTRPORT[/tcp|/udp] (ranges: 8080-8081:80-81)\n"
+               "  -P, --publish-all        publish every exposed port on a free host port\n"
+               "      --expose PORT        expose PORT[/PROTO] or a range (for -P)\n"
+               "      --add-host NAME:IP   an /etc/hosts line (IP host-gateway: the network's gateway)\n"
+               "      --dns IP             nameserver (repeatable; replaces the host's)\n"
+               "      --dns-search DOMAIN  search domain (repeatable)\n"
+               "      --dns-option OPT     resolv.conf option (repeatable)\n"
                "      --env-file FILE      read KEY=VALUE lines (before -e; repeatable)\n"
                "      --tmpfs PATH[:OPTS]  mount a tmpfs (default rw,noexec,nosuid,nodev; size=, mode=)\n"
                "      --memory-swap SIZE   memory+swap limit (-1: unlimited; default: twice --memory)\n"
@@ -242,9 +252,8 @@ static int check_flags(struct run_flags *f, struct hull_error **err)
                               f->name);
     if (check_resources(f, err) < 0)
         return -1;
-    if (f->network && strcmp(f->network, "none") && strcmp(f->network, "host"))
-        return hull_error_set(err, 0, "invalid --network \"%s\": only none and host are implemented", f->network);
-    f->rc.host_network = f->network && !strcmp(f->network, "host");
+    if (engine_network_prepare(g_engine.root, g_engine.runroot, &f->net, &f->rc, err) < 0)
+        return -1;
     if (f->rc.workdir && f->rc.workdir[0] != '/')
         return hull_error_set(err, 0, "invalid --workdir \"%s\": must be absolute", f->rc.workdir);
     if (collect_env_and_labels(f, err) < 0 || check_mounts_and_limits(f, err) < 0 || check_security(f, err) < 0)
@@ -318,7 +327,7 @@ static int create_container(struct run_flags *f, const char *image_ref, char id[
     if (!f->rc.hostname && f->rc.host_network && gethostname(host_name, sizeof host_name - 1) == 0 && host_name[0])
         f->rc.hostname = host_name;
     const char *hostname = f->rc.hostname ? f->rc.hostname : short_id;
-    if (engine_etc_files_write(dir, hostname, name, f->rc.host_network, &f->etc, err) < 0)
+    if (engine_etc_files_write(dir, hostname, name, &f->rc, &f->etc, err) < 0)
         goto fail;
     f->rc.hostname_path = f->etc.hostname;
     f->rc.hosts_path = f->etc.hosts;
@@ -386,6 +395,7 @@ static void run_flags_clear(struct run_flags *f)
     free(f->seccomp_text);
     free(f->init_path);
     engine_etc_files_clear(&f->etc);
+    engine_net_flags_clear(&f->net);
 }
 
 enum {
@@ -413,6 +423,12 @@ enum {
     OPT_LABEL_FILE,
     OPT_PULL,
     OPT_MOUNT,
+    OPT_IP,
+    OPT_EXPOSE,
+    OPT_ADD_HOST,
+    OPT_DNS,
+    OPT_DNS_SEARCH,
+    OPT_DNS_OPTION,
 };
 static const struct option run_longopts[] = {
     {"name", required_argument, NULL, OPT_NAME},
@@ -449,10 +465,34 @@ static const struct option run_longopts[] = {
     {"label", required_argument, NULL, 'l'},
     {"label-file", required_argument, NULL, OPT_LABEL_FILE},
     {"pull", required_argument, NULL, OPT_PULL},
+    {"ip", required_argument, NULL, OPT_IP},
+    {"publish", required_argument, NULL, 'p'},
+    {"publish-all", no_argument, NULL, 'P'},
+    {"expose", required_argument, NULL, OPT_EXPOSE},
+    {"add-host", required_argument, NULL, OPT_ADD_HOST},
+    {"dns", required_argument, NULL, OPT_DNS},
+    {"dns-search", required_argument, NULL, OPT_DNS_SEARCH},
+    {"dns-option", required_argument, NULL, OPT_DNS_OPTION},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
-const struct engine_flagset run_flagset = {"+dtie:w:u:v:m:l:h", run_longopts};
+const struct engine_flagset run_flagset = {"+dtie:w:u:v:m:l:p:Ph", run_longopts};
+
+/* The networking flags, parsed by engine_net_flag (engine_network.h). */
+static const char *net_flag_name(int opt)
+{
+    switch (opt) {
+    case OPT_NETWORK: return "--network";
+    case OPT_IP: return "--ip";
+    case 'p': return "-p";
+    case OPT_EXPOSE: return "--expose";
+    case OPT_ADD_HOST: return "--add-host";
+    case OPT_DNS: return "--dns";
+    case OPT_DNS_SEARCH: return "--dns-search";
+    case OPT_DNS_OPTION: return "--dns-option";
+    default: return NULL;
+    }
+}
 
 int cmd_run(int argc, char **argv)
 {
@@ -561,7 +601,20 @@ int cmd_run(int argc, char **argv)
             f.rc.read_only = engine_flag_bool();
             break;
         case OPT_NETWORK:
-            f.network = optarg;
+        case OPT_IP:
+        case 'p':
+        case OPT_EXPOSE:
+        case OPT_ADD_HOST:
+        case OPT_DNS:
+        case OPT_DNS_SEARCH:
+        case OPT_DNS_OPTION:
+            if (engine_net_flag(&f.net, net_flag_name(c), optarg, &err) < 0) {
+                ret = engine_error_status(err, 125);
+                goto out;
+            }
+            break;
+        case 'P':
+            f.net.publish_all = engine_flag_bool();
             break;
         case OPT_CAP_ADD:
             f.cap_add_flags[f.n_cap_add++] = optarg;

@@ -136,6 +136,9 @@ int cmd_top(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_container(int argc, char **argv); /* hull container prune|ls|rm|... */
 int cmd_system(int argc, char **argv);    /* hull system df */
+/* cmd_network.c: hull network ..., hull port */
+int cmd_network(int argc, char **argv);
+int cmd_port(int argc, char **argv);
 /* cmd_monitor.c: internal commands run by hull-monitor */
 int cmd_monitor_start(int argc, char **argv);
 int cmd_monitor_exit(int argc, char **argv);
@@ -144,8 +147,8 @@ extern const struct engine_flagset run_flagset, exec_flagset, ps_flagset, rm_fla
     inspect_flagset, images_flagset, rmi_flagset, tag_flagset, image_inspect_flagset, load_flagset, import_flagset,
     logs_flagset, container_prune_flagset, system_df_flagset, start_flagset, pause_flagset, wait_flagset,
     stats_flagset, top_flagset, pull_flagset, login_flagset, logout_flagset,
-    history_flagset, diff_flagset, save_flagset, push_flagset;
-extern const struct engine_command image_commands[], container_commands[], system_commands[];
+    history_flagset, diff_flagset, save_flagset, push_flagset, port_flagset;
+extern const struct engine_command image_commands[], container_commands[], system_commands[], network_commands[];
 /* cmd_volume.c: hull volume create|ls|inspect|rm|prune */
 extern const struct engine_command volume_commands[];
 int cmd_volume(int argc, char **argv);

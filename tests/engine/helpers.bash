@@ -11,6 +11,10 @@ fi
 
 engine_setup() {
     [ -x "$HULL_ENGINE" ] || skip "engine binary $HULL_ENGINE not built"
+    # hull's default network is a bridge on the host when root: outside the
+    # networking tests (network.bats, in namespaces of their own) the
+    # containers get --network none, so no test touches the host's network.
+    export HULL_DEFAULT_NETWORK=none
     mkdir -p "$WORK_BASE"
     TEST_DIR=$(mktemp -d "$WORK_BASE/e.XXXXXX")
     STORE=$TEST_DIR/root

@@ -307,7 +307,7 @@ assert_no_containers_left() {
     fails_with 'invalid --memory "10x"' hull run --memory 10x busybox true
     fails_with 'invalid --cpus "-1"' hull run --cpus -1 busybox true
     fails_with 'invalid --pids-limit "abc"' hull run --pids-limit abc busybox true
-    fails_with 'invalid --network "bridge"' hull run --network bridge busybox true
+    fails_with 'invalid --network "nosuchnet": no such network: nosuchnet' hull run --network nosuchnet busybox true
     fails_with 'invalid user "nosuchuser"' hull run -u nosuchuser busybox true
     fails_with 'invalid container name' hull run --name 'a/b' busybox true
     assert_no_containers_left

@@ -22,6 +22,8 @@
 #include <string.h>
 
 #include "engine_etc.h"
+#include "engine_network.h"
+#include "engine_spec.h"
 #include "util/utils.h"
 
 #define HOST_HOSTS "/etc/hosts"
@@ -96,12 +98,71 @@ static bool only_loopback_nameservers(const char *text)
     return total > 0 && total == loopback;
 }
 
-char *engine_hosts_content(const char *hostname, const char *name)
+char *engine_hosts_for(const char *hostname, const char *name, const char *ip, char *const *extra,
+                       const char *peers)
 {
     /* The container's name resolves too, as in podman. */
     cleanup_free char *names = name && *name && strcmp(name, hostname) ? xasprintf("%s %s", hostname, name)
                                                                        : xstrdup(hostname);
-    return xasprintf("%s127.0.0.1\t%s\n::1\t%s\n", default_hosts, names, names);
+    size_t cap = 64;
+    for (size_t i = 0; extra && extra[i]; i++)
+        cap += strlen(extra[i]) + 2;
+    cleanup_free char *extra_lines = xmalloc0(cap);
+    size_t len = 0;
+    for (size_t i = 0; extra && extra[i]; i++) {
+        /* docker writes --add-host NAME:IP as "IP\tNAME" (NAME=IP also accepted) */
+        size_t k = strcspn(extra[i], ":=");
+        len += (size_t)snprintf(extra_lines + len, cap - len, "%s\t%.*s\n", extra[i] + k + (extra[i][k] ? 1 : 0),
+                                (int)k, extra[i]);
+    }
+    cleanup_free char *self = ip ? xasprintf("%s\t%s\n", ip, names)
+                                 : xasprintf("127.0.0.1\t%s\n::1\t%s\n", names, names);
+    return xasprintf("%s%s%s%s", default_hosts, extra_lines, self, peers ? peers : "");
+}
+
+char *engine_hosts_content(const char *hostname, const char *name)
+{
+    return engine_hosts_for(hostname, name, NULL, NULL, NULL);
+}
+
+/* --dns, --dns-search, --dns-option: each replaces the lines of its kind. */
+static char *resolv_conf_apply(const char *text, const struct engine_net_flags *nf)
+{
+    if (!nf || (!nf->dns && !nf->dns_search && !nf->dns_options))
+        return xstrdup(text);
+    size_t cap = strlen(text) + 64;
+    char **lists[] = {nf->dns, nf->dns_search, nf->dns_options};
+    for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
+        for (char **l = lists[i]; l && *l; l++)
+            cap += strlen(*l) + 16;
+    char *out = xmalloc0(cap);
+    size_t len = 0;
+    cleanup_free char *copy = xstrdup(text);
+    for (char *line = copy, *next; line && *line; line = next) {
+        char *nl = strchr(line, '\n');
+        next = nl ? nl + 1 : NULL;
+        if (nl)
+            *nl = '\0';
+        const char *p = line + strspn(line, " \t");
+        bool drop = (nf->dns && !strncmp(p, "nameserver", 10)) ||
+                    (nf->dns_search && (!strncmp(p, "search", 6) || !strncmp(p, "domain", 6))) ||
+                    (nf->dns_options && !strncmp(p, "options", 7));
+        if (!drop)
+            len += (size_t)snprintf(out + len, cap - len, "%s\n", line);
+    }
+    for (char **d = nf->dns; d && *d; d++)
+        len += (size_t)snprintf(out + len, cap - len, "nameserver %s\n", *d);
+    const char *kinds[] = {"search", "options"};
+    char **vals[] = {nf->dns_search, nf->dns_options};
+    for (int k = 0; k < 2; k++) {
+        if (!vals[k])
+            continue;
+        len += (size_t)snprintf(out + len, cap - len, "%s", kinds[k]);
+        for (char **v = vals[k]; *v; v++)
+            len += (size_t)snprintf(out + len, cap - len, " %s", *v);
+        len += (size_t)snprintf(out + len, cap - len, "\n");
+    }
+    return out;
 }
 
 static int copy_host_file(const char *from, const char *to, struct hull_error **err)
@@ -115,8 +176,8 @@ static int copy_host_file(const char *from, const char *to, struct hull_error **
     return write_file_replace(to, text, len, 0644, err);
 }
 
-int engine_etc_files_write(const char *dir, const char *hostname, const char *name, bool host_network,
-                           struct engine_etc_files *out, struct hull_error **err)
+int engine_etc_files_write(const char *dir, const char *hostname, const char *name,
+                           const struct engine_run_config *rc, struct engine_etc_files *out, struct hull_error **err)
 {
     cleanup_free char *hostname_path = xasprintf("%s/hostname", dir);
     cleanup_free char *hosts_path = xasprintf("%s/hosts", dir);
@@ -124,11 +185,12 @@ int engine_etc_files_write(const char *dir, const char *hostname, const char *na
     cleanup_free char *hostname_text = xasprintf("%s\n", hostname);
     if (write_file_replace(hostname_path, hostname_text, strlen(hostname_text), 0644, err) < 0)
         return -1;
-    if (host_network) {
+    const struct engine_net_flags *nf = rc->net;
+    if (rc->host_network) {
         if (copy_host_file(HOST_HOSTS, hosts_path, err) < 0 || copy_host_file(HOST_RESOLV_CONF, resolv_path, err) < 0)
             return -1;
     } else {
-        cleanup_free char *hosts = engine_hosts_content(hostname, name);
+        cleanup_free char *hosts = engine_hosts_for(hostname, name, NULL, nf ? nf->add_hosts : NULL, NULL);
         if (write_file_replace(hosts_path, hosts, strlen(hosts), 0644, err) < 0)
             return -1;
         cleanup_free char *host_resolv = NULL;
@@ -141,7 +203,8 @@ int engine_etc_files_write(const char *dir, const char *hostname, const char *na
                 host_resolv = steal_pointer(&upstream);
             }
         }
-        cleanup_free char *resolv = engine_resolv_conf_filter(host_resolv);
+        cleanup_free char *filtered = engine_resolv_conf_filter(host_resolv);
+        cleanup_free char *resolv = resolv_conf_apply(filtered, nf);
         if (write_file_replace(resolv_path, resolv, strlen(resolv), 0644, err) < 0)
             return -1;
     }

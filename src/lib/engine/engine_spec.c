@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "engine_spec.h"
+#include "engine_network.h"
 #include "user.h"
 #include "spec/spec.h"
 #include "util/utils.h"
@@ -245,18 +246,29 @@ static struct json_object *rlimits_array(const struct engine_run_config *rc)
     return a;
 }
 
-static void set_network(struct json_object *linux_, bool host)
+/* The default config has a network namespace of its own (--network none,
+ * and bridge networks: the engine plumbs it between create and start);
+ * --network host drops it, container:NAME joins that container's. */
+static void set_network(struct json_object *linux_, const struct engine_run_config *rc)
 {
-    if (!host)
-        return; /* the default config has a network namespace: only loopback, i.e. --network none */
+    const char *join = rc->net ? rc->net->netns_path : NULL;
+    if (!rc->host_network && !join)
+        return;
     struct json_object *nss = NULL;
     if (!json_object_object_get_ex(linux_, "namespaces", &nss))
         return;
     struct json_object *kept = json_object_new_array();
     for (size_t i = 0; i < json_object_array_length(nss); i++) {
         struct json_object *ns = json_object_array_get_idx(nss, i), *type = NULL;
-        if (json_object_object_get_ex(ns, "type", &type) && !strcmp(json_object_get_string(type), "network"))
+        if (json_object_object_get_ex(ns, "type", &type) && !strcmp(json_object_get_string(type), "network")) {
+            if (join) {
+                struct json_object *j = json_object_new_object();
+                json_object_object_add(j, "type", json_object_new_string("network"));
+                json_object_object_add(j, "path", json_object_new_string(join));
+                json_object_array_add(kept, j);
+            }
             continue;
+        }
         json_object_array_add(kept, json_object_get(ns));
     }
     json_object_object_add(linux_, "namespaces", kept);
@@ -526,7 +538,7 @@ int engine_spec_build(const char *image_config_json, const struct engine_run_con
     json_object_object_add(spec, "hostname", json_object_new_string(hostname));
     json_object_object_add(root, "path", json_object_new_string("rootfs"));
     json_object_object_add(root, "readonly", json_object_new_boolean(rc->read_only));
-    set_network(linux_, rc->host_network);
+    set_network(linux_, rc);
     add_cgroup_namespace(linux_);
     set_resources(linux_, rc);
     set_mounts(spec, rc);

@@ -16,6 +16,7 @@
 #include "../util/error.h"
 
 struct json_object;
+struct engine_net_flags;
 
 /* -v, --mount type=bind|volume, and the image's VOLUMEs (engine_mounts.h). */
 enum engine_mount_kind { ENGINE_MOUNT_BIND = 0, ENGINE_MOUNT_VOLUME };
@@ -71,6 +72,7 @@ struct engine_run_config {
     int64_t pids_limit; /* 0 = no limit */
     bool read_only;
     bool host_network;
+    const struct engine_net_flags *net; /* networking flags (engine_network.h); NULL: --network none */
     bool tty;
     /* security */
     char **cap_add, **cap_drop; /* normalized "CAP_X" or "ALL"; NULL-terminated or NULL */

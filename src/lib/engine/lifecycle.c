@@ -14,6 +14,7 @@
 #include "container/container.h"
 #include "container/foreground.h"
 #include "engine_mounts.h"
+#include "engine_network.h"
 #include "helper_path.h"
 #include "image/rootfs.h"
 #include "image/store.h"
@@ -33,12 +34,19 @@ static int create_and_start(const struct engine_lifecycle *l, pid_t *pid, int *m
     struct container_create_opts o = {.root = rtroot, .id = l->id, .bundle = bundle, .console_master_out = master};
     if (container_create(&o, pid, err) < 0)
         return -1;
+    /* The init waits in its namespaces for start: its network is plumbed now. */
+    if (engine_network_attach(l->root, l->runroot, l->id, *pid, err) < 0) {
+        cleanup_error struct hull_error *e2 = NULL;
+        container_delete(rtroot, l->id, true, &e2);
+        return -1;
+    }
     if ((before_start && before_start(*pid, master ? *master : -1, data) < 0) ||
         container_start(rtroot, l->id, err) < 0 || engine_record_set_running(l->root, l->id, *pid, err) < 0) {
         if (err && !*err)
             hull_error_set(err, errno, "tell the monitor the container's pid");
         cleanup_error struct hull_error *e2 = NULL;
         container_delete(rtroot, l->id, true, &e2);
+        engine_network_detach(l->root, l->id);
         return -1;
     }
     return 0;
@@ -54,6 +62,7 @@ void engine_container_finish(const char *root, const char *runroot, const char *
     /* A record removed meanwhile (`hull rm -f`) is not an error here. */
     engine_record_set_finished(root, id, code, ooms > 0, &e1);
     container_delete(rtroot, id, true, &e2);
+    engine_network_detach(root, id);
     /* docker: --rm removes the container's anonymous volumes too. */
     if (auto_remove)
         engine_container_remove_with_volumes(root, runroot, id, true, &e3);
@@ -273,6 +282,7 @@ int engine_container_remove(const char *root, const char *runroot, const char *i
      * force a running container is killed here and its waiter finds nothing to do. */
     cleanup_error struct hull_error *ignored = NULL;
     container_delete(rtroot, id, true, &ignored);
+    engine_network_detach(root, id);
     if (image_rootfs_release(dir, err) < 0)
         return hull_error_wrap(err, "release the rootfs of container %.12s", id);
     if (rm_rf(dir, err) < 0)

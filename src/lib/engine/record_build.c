@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine_network.h"
 #include "engine_spec.h"
 #include "record.h"
 #include "util/utils.h"
@@ -164,7 +165,6 @@ struct json_object *engine_record_build(const struct engine_record_input *in)
     }
     json_object_object_add(host, "Mounts", host_mounts);
     json_object_object_add(host, "Binds", binds);
-    json_object_object_add(host, "NetworkMode", json_object_new_string(in->rc->host_network ? "host" : "none"));
     json_object_object_add(host, "AutoRemove", json_object_new_boolean(in->auto_remove));
     json_object_object_add(host, "ReadonlyRootfs", json_object_new_boolean(in->rc->read_only));
     json_object_object_add(host, "Memory", json_object_new_int64(in->rc->memory));
@@ -194,6 +194,9 @@ struct json_object *engine_record_build(const struct engine_record_input *in)
     }
     json_object_object_add(gd, "Data", data);
     json_object_object_add(rec, "GraphDriver", gd);
+    struct json_object *image_for_net = json_tokener_parse(in->image_config);
+    engine_network_record(rec, in->rc, engine_json_path(image_for_net, "config", NULL));
+    json_object_put(image_for_net);
     json_object_put(args);
     json_object_put(spec);
     return rec;

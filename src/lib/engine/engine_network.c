@@ -1,0 +1,315 @@
+/* hull: a container's networking (see engine_network.h). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine_etc.h"
+#include "engine_network.h"
+#include "engine_spec.h"
+#include "lifecycle.h"
+#include "network/netlink.h"
+#include "network/network.h"
+#include "record.h"
+#include "util/utils.h"
+
+/* ---- flags ---- */
+
+static void strv_add(char ***v, const char *s)
+{
+    size_t n = strv_length(*v);
+    *v = realloc(*v, (n + 2) * sizeof **v);
+    if (!*v)
+        abort();
+    (*v)[n] = xstrdup(s);
+    (*v)[n + 1] = NULL;
+}
+
+static bool ip_valid(const char *s)
+{
+    unsigned char buf[16];
+    return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
+}
+
+int engine_net_flag(struct engine_net_flags *nf, const char *flag, const char *value, struct hull_error **err)
+{
+    if (!strcmp(flag, "--network")) {
+        if (!*value)
+            return hull_error_set(err, 0, "invalid --network \"\": want a network name, none, host or container:NAME");
+        nf->mode = value;
+    } else if (!strcmp(flag, "--ip")) {
+        struct in_addr a;
+        if (inet_pton(AF_INET, value, &a) != 1)
+            return hull_error_set(err, 0, "invalid --ip \"%s\": not an IPv4 address", value);
+        nf->ip = value;
+    } else if (!strcmp(flag, "-p")) {
+        return network_parse_publish(value, &nf->publish, &nf->n_publish, err);
+    } else if (!strcmp(flag, "-P")) {
+        nf->publish_all = true;
+    } else if (!strcmp(flag, "--expose")) {
+        return network_parse_expose(value, &nf->expose, &nf->n_expose, err);
+    } else if (!strcmp(flag, "--add-host")) {
+        /* docker: NAME:IP (IPv6 addresses have colons: split at the first) or NAME=IP */
+        size_t k = strcspn(value, ":=");
+        const char *ip = value[k] ? value + k + 1 : "";
+        if (k == 0 || !value[k] || (!ip_valid(ip) && strcmp(ip, "host-gateway")))
+            return hull_error_set(err, 0, "invalid --add-host \"%s\": want NAME:IP (or NAME:host-gateway)", value);
+        strv_add(&nf->add_hosts, value);
+    } else if (!strcmp(flag, "--dns")) {
+        if (!ip_valid(value))
+            return hull_error_set(err, 0, "invalid --dns \"%s\": not an IP address", value);
+        strv_add(&nf->dns, value);
+    } else if (!strcmp(flag, "--dns-search")) {
+        strv_add(&nf->dns_search, value);
+    } else if (!strcmp(flag, "--dns-option")) {
+        strv_add(&nf->dns_options, value);
+    } else {
+        return hull_error_set(err, 0, "unknown network flag %s", flag);
+    }
+    return 0;
+}
+
+void engine_net_flags_clear(struct engine_net_flags *nf)
+{
+    free(nf->publish);
+    free(nf->expose);
+    strv_free(nf->add_hosts);
+    strv_free(nf->dns);
+    strv_free(nf->dns_search);
+    strv_free(nf->dns_options);
+    free(nf->network);
+    free(nf->netns_path);
+    memset(nf, 0, sizeof *nf);
+}
+
+static bool is_bridge_mode(const char *mode)
+{
+    return mode && *mode && strcmp(mode, "none") && strcmp(mode, "host") && strncmp(mode, "container:", 10);
+}
+
+static int prepare_container_mode(const char *root, const char *runroot, struct engine_net_flags *nf,
+                                  struct hull_error **err)
+{
+    const char *target = nf->mode + 10;
+    cleanup_free char *id = NULL;
+    if (!*target)
+        return hull_error_set(err, 0, "invalid --network \"%s\": want container:NAME", nf->mode);
+    if (engine_record_find(root, target, &id, err) < 0)
+        return hull_error_wrap(err, "invalid --network \"%s\"", nf->mode);
+    struct json_object *rec = NULL;
+    if (!engine_container_running(runroot, id) || engine_record_load(root, id, &rec, err) < 0)
+        return hull_error_set(err, 0, "invalid --network \"%s\": container %s is not running", nf->mode, target);
+    int pid = json_object_get_int(engine_json_path(rec, "State", "Pid"));
+    json_object_put(rec);
+    if (pid <= 0)
+        return hull_error_set(err, 0, "invalid --network \"%s\": container %s is not running", nf->mode, target);
+    nf->netns_path = xasprintf("/proc/%d/ns/net", pid);
+    nf->network = xasprintf("container:%s", id);
+    return 0;
+}
+
+/* host-gateway in --add-host: the network's gateway (docker: the host's address on it). */
+static void resolve_host_gateway(struct engine_net_flags *nf, const char *gateway)
+{
+    for (size_t i = 0; nf->add_hosts && nf->add_hosts[i]; i++) {
+        char *h = nf->add_hosts[i];
+        size_t k = strcspn(h, ":=");
+        if (strcmp(h + k + 1, "host-gateway"))
+            continue;
+        char *fixed = xasprintf("%.*s:%s", (int)k, h, gateway);
+        free(h);
+        nf->add_hosts[i] = fixed;
+    }
+}
+
+int engine_network_prepare(const char *root, const char *runroot, struct engine_net_flags *nf,
+                           struct engine_run_config *rc, struct hull_error **err)
+{
+    const char *mode = nf->mode;
+    if (!mode) {
+        mode = getenv("HULL_DEFAULT_NETWORK");
+        if (!mode || !*mode)
+            mode = geteuid() == 0 ? NETWORK_DEFAULT : "none";
+    }
+    if (!strcmp(mode, "bridge")) /* docker's name of its default network */
+        mode = NETWORK_DEFAULT;
+    rc->net = nf;
+    bool ports = nf->n_publish || nf->publish_all;
+    if (!is_bridge_mode(mode)) {
+        const char *shown = nf->mode ? nf->mode : mode;
+        if (ports)
+            return hull_error_set(err, 0, "invalid -p/-P: --network %s has no network of its own to publish ports of",
+                                  shown);
+        if (nf->ip)
+            return hull_error_set(err, 0, "invalid --ip \"%s\": --network %s has no address to choose", nf->ip, shown);
+        if (!strncmp(mode, "container:", 10)) {
+            if (nf->add_hosts || nf->dns || nf->dns_search || nf->dns_options)
+                return hull_error_set(err, 0, "invalid --network \"%s\": --add-host and --dns* come from that container",
+                                      mode);
+            nf->mode = mode;
+            return prepare_container_mode(root, runroot, nf, err);
+        }
+        for (size_t i = 0; nf->add_hosts && nf->add_hosts[i]; i++)
+            if (strstr(nf->add_hosts[i], "host-gateway"))
+                return hull_error_set(err, 0, "invalid --add-host \"%s\": --network %s has no gateway",
+                                      nf->add_hosts[i], shown);
+        nf->network = xstrdup(mode);
+        rc->host_network = !strcmp(mode, "host");
+        return 0;
+    }
+    if (strcmp(mode, NETWORK_DEFAULT) && !network_name_valid(mode))
+        return hull_error_set(err, 0, "invalid --network \"%s\": not a network name", mode);
+    cleanup_close int lock = -1;
+    if (network_lock(root, &lock, err) < 0)
+        return -1;
+    cleanup_network_config struct network_config *c = NULL;
+    if (!strcmp(mode, NETWORK_DEFAULT) ? network_default(root, &c, err) < 0 : network_load(root, mode, &c, err) < 0)
+        return hull_error_wrap(err, "invalid --network \"%s\"", mode);
+    if (nf->ip) {
+        struct in_addr want, got;
+        inet_pton(AF_INET, nf->ip, &want);
+        /* a trial lease, given back at once: the address is checked now, before anything exists */
+        if (engine_network_sweep_locked(root, runroot, err) < 0 || network_lease(root, c, "check", want, &got, err) < 0)
+            return -1;
+        network_release(root, c->name, got, NULL);
+    }
+    char gw[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &c->gateway, gw, sizeof gw);
+    resolve_host_gateway(nf, gw);
+    nf->network = xstrdup(c->name);
+    nf->bridge = true;
+    return 0;
+}
+
+/* ---- the record ---- */
+
+static struct json_object *strv_json(char **v, bool null_when_empty)
+{
+    if (!v && null_when_empty)
+        return NULL;
+    struct json_object *a = json_object_new_array();
+    for (size_t i = 0; v && v[i]; i++)
+        json_object_array_add(a, json_object_new_string(v[i]));
+    return a;
+}
+
+static char *port_key(int proto, unsigned port)
+{
+    return xasprintf("%u/%s", port, network_proto_name(proto));
+}
+
+void engine_network_record(struct json_object *rec, const struct engine_run_config *rc,
+                           struct json_object *image_config)
+{
+    const struct engine_net_flags *nf = rc->net;
+    struct json_object *host = engine_json_path(rec, "HostConfig", NULL);
+    struct json_object *config = engine_json_path(rec, "Config", NULL);
+    if (!host || !config)
+        return;
+    const char *mode = nf && nf->network ? nf->network : rc->host_network ? "host" : "none";
+    json_object_object_add(host, "NetworkMode", json_object_new_string(mode));
+    struct json_object *bindings = json_object_new_object();
+    struct json_object *exposed = json_object_new_object();
+    struct json_object *image_exposed = engine_json_path(image_config, "ExposedPorts", NULL);
+    if (image_exposed) {
+        json_object_object_foreach(image_exposed, k, v)
+        {
+            (void)v;
+            json_object_object_add(exposed, k, json_object_new_object());
+        }
+    }
+    for (size_t i = 0; nf && i < nf->n_expose; i++) {
+        cleanup_free char *key = port_key(nf->expose[i].proto, nf->expose[i].ctr_port);
+        json_object_object_add(exposed, key, json_object_new_object());
+    }
+    for (size_t i = 0; nf && i < nf->n_publish; i++) {
+        const struct network_port *p = &nf->publish[i];
+        cleanup_free char *key = port_key(p->proto, p->ctr_port);
+        json_object_object_add(exposed, key, json_object_new_object());
+        struct json_object *list = NULL;
+        if (!json_object_object_get_ex(bindings, key, &list)) {
+            list = json_object_new_array();
+            json_object_object_add(bindings, key, list);
+        }
+        char ip[INET_ADDRSTRLEN] = "";
+        if (p->host_ip.s_addr)
+            inet_ntop(AF_INET, &p->host_ip, ip, sizeof ip);
+        cleanup_free char *hp = p->host_lo == 0               ? xstrdup("")
+                                : p->host_lo == p->host_hi ? xasprintf("%u", p->host_lo)
+                                                           : xasprintf("%u-%u", p->host_lo, p->host_hi);
+        struct json_object *b = json_object_new_object();
+        json_object_object_add(b, "HostIp", json_object_new_string(ip));
+        json_object_object_add(b, "HostPort", json_object_new_string(hp));
+        json_object_array_add(list, b);
+    }
+    json_object_object_add(host, "PortBindings", bindings);
+    json_object_object_add(host, "PublishAllPorts", json_object_new_boolean(nf && nf->publish_all));
+    json_object_object_add(host, "ExtraHosts", strv_json(nf ? nf->add_hosts : NULL, true));
+    json_object_object_add(host, "Dns", strv_json(nf ? nf->dns : NULL, false));
+    json_object_object_add(host, "DnsSearch", strv_json(nf ? nf->dns_search : NULL, false));
+    json_object_object_add(host, "DnsOptions", strv_json(nf ? nf->dns_options : NULL, false));
+    if (json_object_object_length(exposed))
+        json_object_object_add(config, "ExposedPorts", exposed);
+    else
+        json_object_put(exposed);
+
+    struct json_object *ns = json_object_new_object();
+    json_object_object_add(ns, "Bridge", json_object_new_string(""));
+    json_object_object_add(ns, "SandboxKey", json_object_new_string(""));
+    json_object_object_add(ns, "Ports", json_object_new_object());
+    json_object_object_add(ns, "Gateway", json_object_new_string(""));
+    json_object_object_add(ns, "IPAddress", json_object_new_string(""));
+    json_object_object_add(ns, "IPPrefixLen", json_object_new_int(0));
+    json_object_object_add(ns, "MacAddress", json_object_new_string(""));
+    struct json_object *networks = json_object_new_object();
+    if (nf && nf->bridge) {
+        struct json_object *ep = json_object_new_object();
+        struct json_object *ipam = NULL;
+        if (nf->ip) {
+            ipam = json_object_new_object();
+            json_object_object_add(ipam, "IPv4Address", json_object_new_string(nf->ip));
+        }
+        json_object_object_add(ep, "IPAMConfig", ipam);
+        json_object_object_add(ep, "Links", NULL);
+        json_object_object_add(ep, "Aliases", NULL);
+        json_object_object_add(ep, "NetworkID", json_object_new_string(""));
+        json_object_object_add(ep, "EndpointID", json_object_new_string(""));
+        json_object_object_add(ep, "Gateway", json_object_new_string(""));
+        json_object_object_add(ep, "IPAddress", json_object_new_string(""));
+        json_object_object_add(ep, "IPPrefixLen", json_object_new_int(0));
+        json_object_object_add(ep, "MacAddress", json_object_new_string(""));
+        json_object_object_add(networks, nf->network, ep);
+    }
+    json_object_object_add(ns, "Networks", networks);
+    json_object_object_add(rec, "NetworkSettings", ns);
+}
+
+char *engine_network_ports_text(struct json_object *rec)
+{
+    struct json_object *ports = engine_json_path(rec, "NetworkSettings", "Ports");
+    size_t cap = 256, len = 0;
+    char *out = xmalloc0(cap);
+    if (!ports || !json_object_is_type(ports, json_type_object))
+        return out;
+    json_object_object_foreach(ports, key, list)
+    {
+        for (size_t i = 0; list && i < json_object_array_length(list); i++) {
+            struct json_object *b = json_object_array_get_idx(list, i);
+            cleanup_free char *item = xasprintf("%s%s:%s->%s", len ? ", " : "", engine_json_str(b, "HostIp"),
+                                                engine_json_str(b, "HostPort"), key);
+            while (len + strlen(item) + 1 > cap) {
+                cap *= 2;
+                out = realloc(out, cap);
+                if (!out)
+                    abort();
+            }
+            memcpy(out + len, item, strlen(item) + 1);
+            len += strlen(item);
+        }
+    }
+    return out;
+}

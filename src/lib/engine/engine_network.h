@@ -1,0 +1,82 @@
+/* hull: a container's networking, between the run flags and the network
+ * library (src/lib/network).
+ *
+ *  - engine_net_flag / engine_network_prepare: the flags of `hull run`
+ *    (--network, --ip, -p, -P, --expose, --add-host, --dns*), checked before
+ *    anything exists; the default network is made here on first use.
+ *  - engine_network_record: what the record keeps of them (docker's
+ *    HostConfig.NetworkMode, PortBindings, ... and NetworkSettings).
+ *  - engine_network_attach: between the runtime's create and start (the
+ *    init's network namespace exists, nothing runs in it yet): lease, veth
+ *    pair (eth0 made directly in the container's namespace), addresses,
+ *    routes, published ports, NetworkSettings, hosts files of the network.
+ *  - engine_network_detach: when the container stops or is removed: ports,
+ *    lease, host-side veth, hosts files.  Idempotent.
+ *  - engine_network_sweep: detaches every container that holds a lease or a
+ *    port but is not running (its `hull run` was SIGKILLed, the machine
+ *    rebooted); run before anything is handed out. */
+#ifndef HULL_ENGINE_NETWORK_H
+#define HULL_ENGINE_NETWORK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../util/error.h"
+
+struct json_object;
+struct network_port;
+struct engine_run_config;
+
+struct engine_net_flags {
+    const char *mode; /* --network as given; NULL: the default */
+    const char *ip;   /* --ip */
+    struct network_port *publish, *expose;
+    size_t n_publish, n_expose;
+    bool publish_all; /* -P */
+    char **add_hosts, **dns, **dns_search, **dns_options; /* NULL-terminated or NULL */
+    /* set by engine_network_prepare */
+    char *network;    /* "hull", a user network, "none", "host" or "container:ID" */
+    char *netns_path; /* container:ID: that container's /proc/PID/ns/net */
+    bool bridge;      /* network is a bridge network */
+};
+
+/* One networking flag (flag: "--network", "--ip", "-p", "-P", "--expose",
+ * "--add-host", "--dns", "--dns-search", "--dns-option"); syntax checked. */
+int engine_net_flag(struct engine_net_flags *nf, const char *flag, const char *value, struct hull_error **err);
+void engine_net_flags_clear(struct engine_net_flags *nf);
+
+/* Resolves the network (default: $HULL_DEFAULT_NETWORK, else "hull" for
+ * root and "none" otherwise), checks the flags against it and fills
+ * rc->net and rc->host_network. */
+int engine_network_prepare(const char *root, const char *runroot, struct engine_net_flags *nf,
+                           struct engine_run_config *rc, struct hull_error **err);
+
+/* Adds HostConfig.NetworkMode/PortBindings/PublishAllPorts/ExtraHosts/Dns*,
+ * Config.ExposedPorts (the image's and --expose) and NetworkSettings. */
+void engine_network_record(struct json_object *rec, const struct engine_run_config *rc,
+                           struct json_object *image_config);
+
+int engine_network_attach(const char *root, const char *runroot, const char *id, int pid, struct hull_error **err);
+void engine_network_detach(const char *root, const char *id);
+int engine_network_sweep(const char *root, const char *runroot, struct hull_error **err);
+/* The same, for a caller that holds network_lock(). */
+int engine_network_sweep_locked(const char *root, const char *runroot, struct hull_error **err);
+
+/* "0.0.0.0:8080->80/tcp, ..." for ps (owned; "" when none). */
+char *engine_network_ports_text(struct json_object *rec);
+
+
+
+/* ---- `hull network ...` (engine_networks.c) ---- */
+struct network_create_opts;
+/* Under the lock; the created network's name is opts->name. */
+int engine_network_create(const char *root, const struct network_create_opts *o, struct hull_error **err);
+/* Refused while containers use it (dead ones are swept first). */
+int engine_network_remove(const char *root, const char *runroot, const char *name, struct hull_error **err);
+/* Removes every user network no container uses; *removed gets their names. */
+int engine_network_prune(const char *root, const char *runroot, char ***removed, struct hull_error **err);
+/* docker's `network inspect` object (Name, Id, Driver, IPAM, Internal, Containers ...). */
+int engine_network_inspect(const char *root, const char *runroot, const char *name, struct json_object **out,
+                           struct hull_error **err);
+
+#endif

@@ -1,0 +1,118 @@
+/* hull: address leases of a network (see network.h): one file per address,
+ * made with O_EXCL under the networks lock. */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "network.h"
+#include "network_internal.h"
+#include "util/utils.h"
+
+static char *lease_path(const char *root, const char *network, struct in_addr a)
+{
+    char text[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &a, text, sizeof text);
+    return xasprintf("%s/networks/%s/leases/%s", root, network, text);
+}
+
+/* 0 when made, -EEXIST when the address is taken, else -errno. */
+static int try_lease(const char *root, const char *network, struct in_addr a, const char *id)
+{
+    cleanup_free char *path = lease_path(root, network, a);
+    cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -errno;
+    if (write_all(fd, id, strlen(id)) != (ssize_t)strlen(id)) {
+        int e = errno;
+        unlink(path);
+        return -e;
+    }
+    return 0;
+}
+
+int network_lease(const char *root, const struct network_config *c, const char *id, struct in_addr want,
+                  struct in_addr *out, struct hull_error **err)
+{
+    cleanup_free char *dir = xasprintf("%s/networks/%s/leases", root, c->name);
+    if (mkdir_p(dir, 0700, err) < 0)
+        return -1;
+    uint32_t net = ntohl(c->subnet.s_addr), bcast = net | ~network_mask(c->prefix);
+    uint32_t gw = ntohl(c->gateway.s_addr);
+    cleanup_free char *subnet = network_subnet_text(c);
+    if (want.s_addr) {
+        char text[INET_ADDRSTRLEN];
+        inet_ntop(AF_INET, &want, text, sizeof text);
+        uint32_t w = ntohl(want.s_addr);
+        if (!network_overlaps(want, 32, c->subnet, c->prefix) || w == net || w == bcast)
+            return hull_error_set(err, 0, "invalid --ip \"%s\": not a host address of network %s (%s)", text,
+                                  c->name, subnet);
+        if (w == gw)
+            return hull_error_set(err, 0, "invalid --ip \"%s\": it is the gateway of network %s", text, c->name);
+        int r = try_lease(root, c->name, want, id);
+        if (r == -EEXIST)
+            return hull_error_set(err, 0, "address %s is already in use on network %s", text, c->name);
+        if (r < 0)
+            return hull_error_set(err, -r, "lease %s on network %s", text, c->name);
+        *out = want;
+        return 0;
+    }
+    for (uint32_t a = net + 1; a < bcast; a++) {
+        if (a == gw)
+            continue;
+        struct in_addr addr = {htonl(a)};
+        int r = try_lease(root, c->name, addr, id);
+        if (r == 0) {
+            *out = addr;
+            return 0;
+        }
+        if (r != -EEXIST)
+            return hull_error_set(err, -r, "lease an address on network %s", c->name);
+    }
+    return hull_error_set(err, 0, "network %s (%s) has no free address left", c->name, subnet);
+}
+
+int network_release(const char *root, const char *network, struct in_addr addr, struct hull_error **err)
+{
+    cleanup_free char *path = lease_path(root, network, addr);
+    if (unlink(path) < 0 && errno != ENOENT)
+        return hull_error_set(err, errno, "remove %s", path);
+    return 0;
+}
+
+int network_leases(const char *root, const char *network, struct network_lease **out, size_t *n,
+                   struct hull_error **err)
+{
+    cleanup_free char *dir = xasprintf("%s/networks/%s/leases", root, network);
+    size_t count = 0, cap = 8;
+    struct network_lease *v = xmalloc0(cap * sizeof *v);
+    cleanup_dir DIR *d = opendir(dir);
+    if (!d && errno != ENOENT) {
+        free(v);
+        return hull_error_set(err, errno, "open %s", dir);
+    }
+    for (struct dirent *e; d && (e = readdir(d));) {
+        struct in_addr a;
+        if (inet_pton(AF_INET, e->d_name, &a) != 1)
+            continue;
+        cleanup_free char *path = xasprintf("%s/%s", dir, e->d_name);
+        cleanup_free char *id = NULL;
+        if (read_file(path, &id, NULL, NULL) < 0)
+            continue;
+        if (count == cap) {
+            cap *= 2;
+            v = realloc(v, cap * sizeof *v);
+            if (!v)
+                abort();
+        }
+        v[count].addr = a;
+        snprintf(v[count].id, sizeof v[count].id, "%s", id);
+        count++;
+    }
+    *out = v;
+    *n = count;
+    return 0;
+}

@@ -1,0 +1,309 @@
+/* hull: published ports -- the -p / --expose syntax, host port reservations
+ * (one file each under ROOT/networks/.ports, made with O_EXCL under the
+ * networks lock) and their DNAT elements in `table inet hull`. */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "network.h"
+#include "network_internal.h"
+#include "nft.h"
+#include "util/utils.h"
+
+const char *network_proto_name(int proto)
+{
+    return proto == IPPROTO_UDP ? "udp" : "tcp";
+}
+
+/* "80" or "8000-8010" into lo..hi (1..65535). */
+static int parse_range(const char *flag, const char *whole, const char *text, uint16_t *lo, uint16_t *hi,
+                       struct hull_error **err)
+{
+    cleanup_free char *copy = xstrdup(text);
+    char *dash = strchr(copy, '-');
+    if (dash)
+        *dash++ = '\0';
+    const char *parts[2] = {copy, dash ? dash : copy};
+    uint64_t v[2];
+    for (int i = 0; i < 2; i++) {
+        if (!*parts[i] || strspn(parts[i], "0123456789") != strlen(parts[i]) || !parse_uint64(parts[i], &v[i]))
+            return hull_error_set(err, 0, "invalid %s \"%s\": \"%s\" is not a port number", flag, whole, parts[i]);
+        if (v[i] < 1 || v[i] > 65535)
+            return hull_error_set(err, 0, "invalid %s \"%s\": port %s is out of range (1-65535)", flag, whole,
+                                  parts[i]);
+    }
+    if (v[0] > v[1])
+        return hull_error_set(err, 0, "invalid %s \"%s\": the range %s ends before it starts", flag, whole, text);
+    *lo = (uint16_t)v[0];
+    *hi = (uint16_t)v[1];
+    return 0;
+}
+
+/* Splits "SPEC/PROTO"; *spec is owned. */
+static int split_proto(const char *flag, const char *text, char **spec, int *proto, struct hull_error **err)
+{
+    const char *slash = strrchr(text, '/');
+    *proto = IPPROTO_TCP;
+    if (slash) {
+        if (!strcmp(slash + 1, "udp"))
+            *proto = IPPROTO_UDP;
+        else if (strcmp(slash + 1, "tcp"))
+            return hull_error_set(err, 0, "invalid %s \"%s\": unknown protocol \"%s\" (tcp or udp)", flag, text,
+                                  slash + 1);
+    }
+    *spec = slash ? strndup(text, (size_t)(slash - text)) : xstrdup(text);
+    if (!*spec)
+        abort();
+    return 0;
+}
+
+static void append(struct network_port **ports, size_t *n, const struct network_port *p)
+{
+    *ports = realloc(*ports, (*n + 1) * sizeof **ports);
+    if (!*ports)
+        abort();
+    (*ports)[(*n)++] = *p;
+}
+
+int network_parse_publish(const char *text, struct network_port **ports, size_t *n, struct hull_error **err)
+{
+    cleanup_free char *spec = NULL;
+    int proto;
+    if (split_proto("-p", text, &spec, &proto, err) < 0)
+        return -1;
+    if (strchr(spec, '['))
+        return hull_error_set(err, 0, "invalid -p \"%s\": IPv6 host addresses are not supported", text);
+    /* from the right: CTR, HOST:CTR, IP:HOST:CTR (HOST may be empty) */
+    char *parts[3] = {NULL, NULL, NULL};
+    size_t np = 0;
+    for (char *p = spec, *c; np < 3; p = c + 1) {
+        parts[np++] = p;
+        c = strchr(p, ':');
+        if (!c)
+            break;
+        *c = '\0';
+        if (np == 3)
+            return hull_error_set(err, 0, "invalid -p \"%s\": want [IP:][HOSTPORT:]CONTAINERPORT[/PROTO]", text);
+    }
+    const char *ip = np == 3 ? parts[0] : NULL;
+    const char *host = np == 3 ? parts[1] : np == 2 ? parts[0] : "";
+    const char *ctr = parts[np - 1];
+    struct network_port base = {.proto = proto};
+    if (ip && *ip && inet_pton(AF_INET, ip, &base.host_ip) != 1)
+        return hull_error_set(err, 0, "invalid -p \"%s\": \"%s\" is not an IPv4 address", text, ip);
+    uint16_t clo, chi, hlo = 0, hhi = 0;
+    if (parse_range("-p", text, ctr, &clo, &chi, err) < 0)
+        return -1;
+    if (*host && parse_range("-p", text, host, &hlo, &hhi, err) < 0)
+        return -1;
+    if (*host && clo != chi && hhi - hlo != chi - clo)
+        return hull_error_set(err, 0, "invalid -p \"%s\": the host and container port ranges differ in length", text);
+    for (unsigned port = clo; port <= chi; port++) {
+        struct network_port p = base;
+        p.ctr_port = (uint16_t)port;
+        if (*host && clo != chi) {
+            p.host_lo = p.host_hi = (uint16_t)(hlo + (port - clo));
+        } else if (*host) {
+            p.host_lo = hlo; /* a host range for one port: the first free one */
+            p.host_hi = hhi;
+        }
+        append(ports, n, &p);
+    }
+    return 0;
+}
+
+int network_parse_expose(const char *text, struct network_port **ports, size_t *n, struct hull_error **err)
+{
+    cleanup_free char *spec = NULL;
+    int proto;
+    if (split_proto("--expose", text, &spec, &proto, err) < 0)
+        return -1;
+    uint16_t lo, hi;
+    if (parse_range("--expose", text, spec, &lo, &hi, err) < 0)
+        return -1;
+    for (unsigned port = lo; port <= hi; port++) {
+        struct network_port p = {.proto = proto, .ctr_port = (uint16_t)port};
+        append(ports, n, &p);
+    }
+    return 0;
+}
+
+static char *port_file(const char *root, int proto, struct in_addr ip, uint16_t port)
+{
+    char a[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &ip, a, sizeof a);
+    return xasprintf("%s/networks/.ports/%s-%s-%u", root, network_proto_name(proto), a, port);
+}
+
+char *network_binding_element(const char *verb, const struct network_binding *b)
+{
+    char hip[INET_ADDRSTRLEN], cip[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &b->host_ip, hip, sizeof hip);
+    inet_ntop(AF_INET, &b->ctr_ip, cip, sizeof cip);
+    const char *proto = network_proto_name(b->proto);
+    bool del = !strcmp(verb, "delete");
+    if (b->host_ip.s_addr == INADDR_ANY)
+        return del ? xasprintf("delete element inet hull publish_any { %s . %u }", proto, b->host_port)
+                   : xasprintf("add element inet hull publish_any { %s . %u : %s . %u }", proto, b->host_port, cip,
+                               b->ctr_port);
+    return del ? xasprintf("delete element inet hull publish_ip { %s . %s . %u }", hip, proto, b->host_port)
+               : xasprintf("add element inet hull publish_ip { %s . %s . %u : %s . %u }", hip, proto, b->host_port,
+                           cip, b->ctr_port);
+}
+
+int network_bindings(const char *root, struct network_binding **out, size_t *n, struct hull_error **err)
+{
+    cleanup_free char *dir = xasprintf("%s/networks/.ports", root);
+    size_t count = 0;
+    struct network_binding *v = NULL;
+    cleanup_dir DIR *d = opendir(dir);
+    if (!d && errno != ENOENT)
+        return hull_error_set(err, errno, "open %s", dir);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        char proto[8], ip[INET_ADDRSTRLEN], id[65], cip[INET_ADDRSTRLEN];
+        unsigned port, cport;
+        if (sscanf(e->d_name, "%7[a-z]-%15[0-9.]-%u", proto, ip, &port) != 3)
+            continue;
+        cleanup_free char *path = xasprintf("%s/%s", dir, e->d_name);
+        cleanup_free char *text = NULL;
+        if (read_file(path, &text, NULL, NULL) < 0 || sscanf(text, "%64s %15s %u", id, cip, &cport) != 3)
+            continue;
+        struct network_binding b = {.proto = strcmp(proto, "udp") ? IPPROTO_TCP : IPPROTO_UDP,
+                                    .host_port = (uint16_t)port, .ctr_port = (uint16_t)cport};
+        if (inet_pton(AF_INET, ip, &b.host_ip) != 1 || inet_pton(AF_INET, cip, &b.ctr_ip) != 1)
+            continue;
+        snprintf(b.id, sizeof b.id, "%s", id);
+        v = realloc(v, (count + 1) * sizeof *v);
+        if (!v)
+            abort();
+        v[count++] = b;
+    }
+    *out = v;
+    *n = count;
+    return 0;
+}
+
+/* Who else has this port: a binding of the same protocol and port on the
+ * same address, or on every address (either side). */
+static const struct network_binding *taken_by(const struct network_binding *v, size_t n, int proto,
+                                              struct in_addr ip, uint16_t port)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i].proto == proto && v[i].host_port == port &&
+            (v[i].host_ip.s_addr == ip.s_addr || !v[i].host_ip.s_addr || !ip.s_addr))
+            return &v[i];
+    return NULL;
+}
+
+/* Binds the port on the host for a moment: 0 when free (with port 0, *port
+ * gets the one the kernel chose), else -errno.  A listener of the host's own
+ * on the port would never see its packets once they are DNATed. */
+static int probe_port(int proto, struct in_addr ip, uint16_t *port)
+{
+    cleanup_close int fd = socket(AF_INET, (proto == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    int one = 1;
+    /* TIME_WAIT leftovers are no owner; a listener is (SO_REUSEADDR still fails then). */
+    if (proto == IPPROTO_TCP)
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr = ip, .sin_port = htons(*port)};
+    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+        return -errno;
+    if (proto == IPPROTO_TCP && listen(fd, 1) < 0)
+        return -errno;
+    socklen_t len = sizeof sa;
+    if (*port == 0 && getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
+        *port = ntohs(sa.sin_port);
+    return 0;
+}
+
+int network_publish(const char *root, const struct network_port *p, const char *id, struct in_addr ctr_ip,
+                    struct network_binding *out, struct hull_error **err)
+{
+    cleanup_free char *dir = xasprintf("%s/networks/.ports", root);
+    if (mkdir_p(dir, 0700, err) < 0)
+        return -1;
+    cleanup_free struct network_binding *v = NULL;
+    size_t n = 0;
+    if (network_bindings(root, &v, &n, err) < 0)
+        return -1;
+    char hip[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &p->host_ip, hip, sizeof hip);
+    const char *proto = network_proto_name(p->proto);
+    uint16_t port = 0;
+    if (p->host_lo == 0) {
+        /* any port: the kernel's choice of a free ephemeral one, not one of ours */
+        for (int tries = 0; tries < 64 && !port; tries++) {
+            uint16_t candidate = 0;
+            int r = probe_port(p->proto, p->host_ip, &candidate);
+            if (r < 0)
+                return hull_error_set(err, -r, "find a free host port on %s/%s", hip, proto);
+            if (!taken_by(v, n, p->proto, p->host_ip, candidate))
+                port = candidate;
+        }
+        if (!port)
+            return hull_error_set(err, 0, "no free host port on %s/%s", hip, proto);
+    } else {
+        int last = 0;
+        const struct network_binding *other = NULL;
+        for (unsigned c = p->host_lo; c <= p->host_hi && !port; c++) {
+            uint16_t candidate = (uint16_t)c;
+            other = taken_by(v, n, p->proto, p->host_ip, candidate);
+            if (other)
+                continue;
+            last = probe_port(p->proto, p->host_ip, &candidate);
+            if (last == 0)
+                port = candidate;
+        }
+        if (!port && p->host_lo != p->host_hi)
+            return hull_error_set(err, 0, "every host port of %u-%u/%s on %s is taken", p->host_lo, p->host_hi, proto,
+                                  hip);
+        if (!port && other)
+            return hull_error_set(err, 0, "host port %s:%u/%s is already published by container %.12s", hip,
+                                  p->host_lo, proto, other->id);
+        if (!port)
+            return hull_error_set(err, -last, "host port %s:%u/%s is in use on the host", hip, p->host_lo, proto);
+    }
+    struct network_binding b = {.proto = p->proto, .host_ip = p->host_ip, .ctr_ip = ctr_ip, .host_port = port,
+                                .ctr_port = p->ctr_port};
+    snprintf(b.id, sizeof b.id, "%s", id);
+    cleanup_free char *path = port_file(root, b.proto, b.host_ip, b.host_port);
+    char cip[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &ctr_ip, cip, sizeof cip);
+    cleanup_free char *text = xasprintf("%s %s %u\n", id, cip, b.ctr_port);
+    cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return hull_error_set(err, errno, "reserve host port %s:%u/%s", hip, port, proto);
+    if (write_all(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+        int e = errno;
+        unlink(path);
+        return hull_error_set(err, e, "write %s", path);
+    }
+    cleanup_free char *cmd = network_binding_element("add", &b);
+    if (nft_run(cmd, err) < 0) {
+        unlink(path);
+        return hull_error_wrap(err, "publish %s:%u/%s", hip, port, proto);
+    }
+    *out = b;
+    return 0;
+}
+
+int network_unpublish(const char *root, const struct network_binding *b, struct hull_error **err)
+{
+    cleanup_free char *cmd = network_binding_element("delete", b);
+    cleanup_error struct hull_error *ignored = NULL;
+    if (nft_table_exists())
+        nft_run(cmd, &ignored); /* already gone with a flushed table: fine */
+    cleanup_free char *path = port_file(root, b->proto, b->host_ip, b->host_port);
+    if (unlink(path) < 0 && errno != ENOENT)
+        return hull_error_set(err, errno, "remove %s", path);
+    return 0;
+}

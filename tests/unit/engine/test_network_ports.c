@@ -1,0 +1,76 @@
+/* Unit tests for the -p / --expose parsers (src/lib/network/ports.c) and
+ * hosts/resolv.conf generation with --add-host / --dns* (engine_etc.c). */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../tap.h"
+#include "engine/engine_etc.h"
+#include "network/network.h"
+#include "util/utils.h"
+
+static int parse(const char *text, struct network_port **p, size_t *n, char **msg)
+{
+    struct hull_error *err = NULL;
+    free(*p);
+    *p = NULL;
+    *n = 0;
+    int r = network_parse_publish(text, p, n, &err);
+    free(*msg);
+    *msg = err ? hull_error_text(err) : NULL;
+    hull_error_free(err);
+    return r;
+}
+
+int main(void)
+{
+    struct network_port *p = NULL;
+    size_t n = 0;
+    char *msg = NULL;
+
+    TAP_CHECK(parse("80", &p, &n, &msg) == 0 && n == 1 && p[0].ctr_port == 80 && p[0].host_lo == 0 &&
+                  p[0].proto == IPPROTO_TCP && p[0].host_ip.s_addr == 0,
+              "-p 80: a free host port on every address");
+    TAP_CHECK(parse("8080:80/udp", &p, &n, &msg) == 0 && n == 1 && p[0].host_lo == 8080 && p[0].host_hi == 8080 &&
+                  p[0].proto == IPPROTO_UDP,
+              "-p 8080:80/udp");
+    TAP_CHECK(parse("127.0.0.1:8080:80", &p, &n, &msg) == 0 && n == 1 && p[0].host_ip.s_addr == htonl(0x7f000001),
+              "-p 127.0.0.1:8080:80");
+    TAP_CHECK(parse("127.0.0.1::80", &p, &n, &msg) == 0 && n == 1 && p[0].host_lo == 0, "-p 127.0.0.1::80");
+    TAP_CHECK(parse("8000-8002:80-82", &p, &n, &msg) == 0 && n == 3 && p[2].host_lo == 8002 && p[2].ctr_port == 82,
+              "-p 8000-8002:80-82: one to one");
+    TAP_CHECK(parse("8000-8010:80", &p, &n, &msg) == 0 && n == 1 && p[0].host_lo == 8000 && p[0].host_hi == 8010,
+              "-p 8000-8010:80: the first free of a range");
+    TAP_CHECK(parse("90-91", &p, &n, &msg) == 0 && n == 2 && p[1].ctr_port == 91 && p[1].host_lo == 0, "-p 90-91");
+    TAP_CHECK(parse("99999", &p, &n, &msg) < 0 && strstr(msg, "invalid -p \"99999\": port 99999 is out of range"),
+              "-p 99999: %s", msg);
+    TAP_CHECK(parse("abc", &p, &n, &msg) < 0 && strstr(msg, "\"abc\" is not a port number"), "-p abc: %s", msg);
+    TAP_CHECK(parse("0", &p, &n, &msg) < 0 && strstr(msg, "out of range"), "-p 0: %s", msg);
+    TAP_CHECK(parse("80/sctp", &p, &n, &msg) < 0 && strstr(msg, "unknown protocol \"sctp\""), "-p 80/sctp: %s", msg);
+    TAP_CHECK(parse("8000-8001:80-82", &p, &n, &msg) < 0 && strstr(msg, "differ in length"), "unequal ranges: %s",
+              msg);
+    TAP_CHECK(parse("82-80", &p, &n, &msg) < 0 && strstr(msg, "ends before it starts"), "82-80: %s", msg);
+    TAP_CHECK(parse("1:2:3:4", &p, &n, &msg) < 0 && strstr(msg, "want [IP:][HOSTPORT:]CONTAINERPORT"), "1:2:3:4: %s",
+              msg);
+    TAP_CHECK(parse("[::1]:80:80", &p, &n, &msg) < 0 && strstr(msg, "IPv6"), "IPv6: %s", msg);
+    TAP_CHECK(parse("", &p, &n, &msg) < 0, "empty -p: %s", msg);
+
+    free(p);
+    p = NULL;
+    n = 0;
+    struct hull_error *err = NULL;
+    TAP_CHECK(network_parse_expose("7000-7002/udp", &p, &n, &err) == 0 && n == 3 && p[0].proto == IPPROTO_UDP,
+              "--expose 7000-7002/udp");
+    hull_error_free(err);
+
+    char *extra[] = {"db:10.0.0.7", "web=10.0.0.8", NULL};
+    char *hosts = engine_hosts_for("abc", "web1", "10.88.0.2", extra, "10.88.0.3\tpeer\n");
+    TAP_CHECK(strstr(hosts, "10.0.0.7\tdb\n") && strstr(hosts, "10.0.0.8\tweb\n") &&
+                  strstr(hosts, "10.88.0.2\tabc web1\n") && strstr(hosts, "10.88.0.3\tpeer\n") &&
+                  !strstr(hosts, "127.0.0.1\tabc"),
+              "hosts: --add-host lines, own address, peers");
+    free(hosts);
+    free(msg);
+    free(p);
+    return TAP_DONE();
+}
