@@ -239,11 +239,12 @@ void exec_user_process(const struct hull_process *p, struct seccomp_prepared *se
     /* Read the container's /etc/passwd for HOME while we are still root. */
     cleanup_strv char **env = process_env_build(p->env, extra_env, p->user.uid);
 
-    /* The label is written after setuid, but the procfs handle it goes
-     * through may need CAP_SYS_ADMIN to mount: take it now. */
-    cleanup_close int proc = -1;
-    if (lsm_process_has_label(p) && (proc = procfs_handle_open(&err)) < 0)
-        exec_fail(sync_fd, (hull_error_wrap(&err, "LSM label"), err));
+    /* The label is written after setuid (and perhaps after seccomp), but
+     * its file is opened now: through a procfs we may only mount now, and
+     * with syscalls a profile may not allow. */
+    struct lsm_label_files labels;
+    if (lsm_open_label_files(p, &labels, &err) < 0)
+        exec_fail(sync_fd, err);
     /* Without no_new_privs the kernel wants CAP_SYS_ADMIN (effective) to load a
      * filter, and setuid to a non-root user clears the effective set: load it
      * first, as runc does.  The calls that follow (setgroups, setresuid, capset,
@@ -276,10 +277,8 @@ void exec_user_process(const struct hull_process *p, struct seccomp_prepared *se
         exec_fail(sync_fd, (hull_error_set(&err, errno, "setuid %u (process.user.uid)", p->user.uid), err));
     if (caps_apply(p->capabilities, &err) < 0)
         exec_fail(sync_fd, err);
-    if (lsm_apply_process_label(p, proc, &err) < 0)
+    if (lsm_apply_process_label(p, &labels, &err) < 0)
         exec_fail(sync_fd, err);
-    if (proc >= 0)
-        close(steal_fd(&proc));
     if (p->user.has_umask)
         umask(p->user.umask);
     if (!in_cwd && chdir(p->cwd) < 0)

@@ -64,45 +64,78 @@ bool lsm_process_has_label(const struct hull_process *process)
                        (process->selinux_label && *process->selinux_label));
 }
 
-/* Writes to a file of /proc/thread-self/attr through the runtime's own procfs
- * handle (mount/procfs.h): the write happens after pivot_root, and neither a
+/* The files of /proc/thread-self/attr are opened through a procfs handle of
+ * our own (mount/procfs.h): the write happens after pivot_root, and neither a
  * container image that shadows /proc (CVE-2019-16884) nor a file mounted over
  * attr/exec (CVE-2025-52881: the label write redirected into another procfs
- * file such as /proc/sys/kernel/core_pattern) can take it elsewhere. */
-static int write_proc_attr(int proc, const char *path, const char *fallback, const char *text,
-                           struct hull_error **err)
+ * file such as /proc/sys/kernel/core_pattern) can take it elsewhere.  They are
+ * opened early, while the process may still mount a procfs and before a
+ * seccomp profile (which may not allow openat2) is loaded; the kernel checks
+ * the writer, not the opener, when the label is written. */
+static int open_attr(int proc, const char *path, const char *fallback, struct hull_error **err)
 {
-    cleanup_close int fd = procfs_open_file(proc, path, O_WRONLY, err);
+    int fd = procfs_open_file(proc, path, O_WRONLY, err);
     if (fd < 0 && (*err)->errnum == ENOENT && fallback) {
         hull_error_freep(err);
-        path = fallback;
-        fd = procfs_open_file(proc, path, O_WRONLY, err);
+        fd = procfs_open_file(proc, fallback, O_WRONLY, err);
     }
-    if (fd < 0)
-        return -1;
+    return fd;
+}
+
+int lsm_open_label_files(const struct hull_process *process, struct lsm_label_files *files, struct hull_error **err)
+{
+    files->apparmor = files->selinux = -1;
+    if (!lsm_process_has_label(process))
+        return 0;
+    cleanup_close int proc = procfs_handle_open(err);
+    if (proc < 0)
+        return hull_error_wrap(err, "LSM label");
+    if (process->apparmor_profile && *process->apparmor_profile) {
+        /* attr/apparmor/exec since Linux 5.8 (LSM stacking); attr/exec before. */
+        files->apparmor = open_attr(proc, "thread-self/attr/apparmor/exec", "thread-self/attr/exec", err);
+        if (files->apparmor < 0)
+            return hull_error_wrap(err, "apply AppArmor profile \"%s\"", process->apparmor_profile);
+    }
+    if (process->selinux_label && *process->selinux_label) {
+        files->selinux = open_attr(proc, "thread-self/attr/exec", NULL, err);
+        if (files->selinux < 0) {
+            lsm_close_label_files(files);
+            return hull_error_wrap(err, "apply SELinux label \"%s\"", process->selinux_label);
+        }
+    }
+    return 0;
+}
+
+void lsm_close_label_files(struct lsm_label_files *files)
+{
+    if (files->apparmor >= 0)
+        close(files->apparmor);
+    if (files->selinux >= 0)
+        close(files->selinux);
+    files->apparmor = files->selinux = -1;
+}
+
+static int write_label(int fd, const char *text, struct hull_error **err)
+{
     size_t len = strlen(text);
     if (write(fd, text, len) != (ssize_t)len)
-        return hull_error_set(err, errno, "write \"%s\" to /proc/%s", text, path);
+        return hull_error_set(err, errno, "write \"%s\" to /proc/thread-self/attr", text);
     return 0;
 }
 
 /* Runs in the container process after pivot_root, where the host's /sys is
- * not visible: availability was checked by security_validate in the parent.
- * proc is a handle from procfs_handle_open, taken while the process still had
- * the privileges to mount one. */
-int lsm_apply_process_label(const struct hull_process *process, int proc, struct hull_error **err)
+ * not visible: availability was checked by security_validate in the parent. */
+int lsm_apply_process_label(const struct hull_process *process, struct lsm_label_files *files,
+                            struct hull_error **err)
 {
-    if (!lsm_process_has_label(process))
-        return 0;
-    if (process->apparmor_profile && *process->apparmor_profile) {
+    int r = 0;
+    if (files->apparmor >= 0) {
         cleanup_free char *cmd = xasprintf("exec %s", process->apparmor_profile);
-        /* attr/apparmor/exec since Linux 5.8 (LSM stacking); attr/exec before. */
-        if (write_proc_attr(proc, "thread-self/attr/apparmor/exec", "thread-self/attr/exec", cmd, err) < 0)
-            return hull_error_wrap(err, "apply AppArmor profile \"%s\"", process->apparmor_profile);
+        if (write_label(files->apparmor, cmd, err) < 0)
+            r = hull_error_wrap(err, "apply AppArmor profile \"%s\"", process->apparmor_profile);
     }
-    if (process->selinux_label && *process->selinux_label) {
-        if (write_proc_attr(proc, "thread-self/attr/exec", NULL, process->selinux_label, err) < 0)
-            return hull_error_wrap(err, "apply SELinux label \"%s\"", process->selinux_label);
-    }
-    return 0;
+    if (r == 0 && files->selinux >= 0 && write_label(files->selinux, process->selinux_label, err) < 0)
+        r = hull_error_wrap(err, "apply SELinux label \"%s\"", process->selinux_label);
+    lsm_close_label_files(files);
+    return r;
 }

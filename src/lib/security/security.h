@@ -71,9 +71,18 @@ bool lsm_apparmor_enabled(void);
 bool lsm_selinux_enabled(void);
 /* Whether the process asks for an AppArmor profile or an SELinux label. */
 bool lsm_process_has_label(const struct hull_process *process);
-/* In the container process, after pivot_root: labels take effect at execve.
- * proc is a procfs handle (mount/procfs.h), opened before privileges drop. */
-int lsm_apply_process_label(const struct hull_process *process, int proc, struct hull_error **err);
+/* The /proc/thread-self/attr files the labels go to, opened through a
+ * private procfs handle (mount/procfs.h) before privileges drop and seccomp
+ * is loaded; -1 where no label is asked for. */
+struct lsm_label_files {
+    int apparmor, selinux;
+};
+int lsm_open_label_files(const struct hull_process *process, struct lsm_label_files *files, struct hull_error **err);
+void lsm_close_label_files(struct lsm_label_files *files);
+/* In the container process, after pivot_root: writes the labels (they take
+ * effect at execve) and closes the files. */
+int lsm_apply_process_label(const struct hull_process *process, struct lsm_label_files *files,
+                            struct hull_error **err);
 
 /* CVE-2019-5736 self-protection the crun way: unless /proc/self/exe is already
  * a sealed memfd or sits on a read-only mount, re-executes the runtime from a

@@ -16,6 +16,7 @@
 
 #include "../tap.h"
 #include "mount/procfs.h"
+#include "security/security.h"
 #include "util/utils.h"
 
 #define CHECK(cond, ...)                                                                                               \
@@ -143,6 +144,33 @@ static void in_private_namespace(const char *tmp)
         hull_error_freep(&rerr);
         close(pipefd[0]);
         close(pipefd[1]);
+    }
+
+    /* The LSM label files: opened through the private handle, so a decoy
+     * over this thread's attr/exec is not what the label would be written to
+     * (the write itself needs an LSM; only the open is checked here).  The
+     * decoy is itself a procfs file, as in the advisory (core_pattern): a
+     * check that the file is on procfs would not see it. */
+    {
+        char attr[96];
+        snprintf(attr, sizeof attr, "/proc/self/task/%d/attr/exec", (int)gettid());
+        const char *proc_decoy = "/proc/sys/kernel/ostype";
+        struct stat decoy_st, got;
+        if (access(attr, F_OK) == 0 && stat(proc_decoy, &decoy_st) == 0) {
+            CHECK(mount(proc_decoy, attr, NULL, MS_BIND, NULL) == 0, "procfs decoy bound over %s", attr);
+            struct hull_process p = {.apparmor_profile = "hull-test", .selinux_label = "hull_u:hull_r:hull_t"};
+            struct lsm_label_files files;
+            struct hull_error *lerr = NULL;
+            int r = lsm_open_label_files(&p, &files, &lerr);
+            CHECK(r == 0 && files.apparmor >= 0 && files.selinux >= 0, "label files open (%s)", lerr ? lerr->msg : "");
+            CHECK(r == 0 && fstat(files.apparmor, &got) == 0 && got.st_ino != decoy_st.st_ino &&
+                      fstat(files.selinux, &got) == 0 && got.st_ino != decoy_st.st_ino,
+                  "the label files are procfs's own, not the decoy over attr/exec");
+            hull_error_freep(&lerr);
+            if (r == 0)
+                lsm_close_label_files(&files);
+            umount2(attr, MNT_DETACH);
+        }
     }
 
     static const char *bad[] = {"../etc/passwd", "/sys/kernel/ostype", "sys//kernel/ostype", "sys/./kernel", ""};
