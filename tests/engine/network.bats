@@ -183,6 +183,12 @@ wait_http() { wait_until 10 in_host curl -s -o /dev/null --max-time 1 "$1"; }
     [ "$output" = lo ]
     run hull run --rm --network host busybox ls /sys/class/net
     [[ "$output" == *hull0* ]]
+    # the table deleted behind hull's back: the next -p makes it again, elements and all
+    in_host nft delete table inet hull
+    hull run -d --name again -p 8085:80 busybox httpd -f -p 80 -h /etc
+    wait_http http://127.0.0.1:8085/hostname
+    [[ "$(nft_elements subnets)" == *10.89.0.0/16* ]]
+    hull rm -f again
 }
 
 @test "network: --rm, a stopped container and kill -9 of hull run leave no lease, rule or veth" {

@@ -318,7 +318,7 @@ int engine_network_attach(const char *root, const char *runroot, const char *id,
     if (network_lock(root, &lock, err) < 0 || engine_network_sweep_locked(root, runroot, err) < 0)
         return -1;
     int r = !strcmp(network, NETWORK_DEFAULT) ? network_default(root, &c, err) : network_load(root, network, &c, err);
-    if (r < 0 || network_activate(root, c, err) < 0)
+    if (r < 0 || network_activate(root, c, n_ports > 0, err) < 0)
         return -1;
     a.net = c;
     if (network_lease(root, c, id, want, &a.addr, err) < 0)

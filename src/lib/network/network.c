@@ -315,7 +315,7 @@ int network_create(const char *root, const struct network_create_opts *o, struct
     const char *text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
     int r = write_file_atomic(path, text, strlen(text), 0600, err);
     json_object_put(j);
-    if (r < 0 || network_activate(root, c, err) < 0) {
+    if (r < 0 || network_activate(root, c, true, err) < 0) {
         cleanup_error struct hull_error *e2 = NULL;
         network_deactivate(c);
         rm_rf(dir, &e2);
@@ -384,10 +384,16 @@ static int ensure_table(const char *root, struct hull_error **err)
     return 0;
 }
 
-int network_activate(const char *root, const struct network_config *c, struct hull_error **err)
+int network_activate(const char *root, const struct network_config *c, bool full, struct hull_error **err)
 {
     cleanup_netlink struct netlink *nl = NULL;
-    if (netlink_open(-1, &nl, err) < 0 || netlink_bridge_ensure(nl, c->bridge, c->mtu, err) < 0)
+    if (netlink_open(-1, &nl, err) < 0)
+        return -1;
+    /* The fast path of every `hull run`: a bridge that exists was set up
+     * with the rest when it was made; nftables is not even loaded. */
+    if (!full && netlink_link_index(nl, c->bridge))
+        return 0;
+    if (netlink_bridge_ensure(nl, c->bridge, c->mtu, err) < 0)
         return -1;
     unsigned index = netlink_link_index(nl, c->bridge);
     if (netlink_addr_add(nl, index, c->gateway, c->prefix, err) < 0)

@@ -79,8 +79,10 @@ int network_default(const char *root, struct network_config **out, struct hull_e
 /* The host side of a network, made again where missing (after a reboot, or
  * someone's `nft flush ruleset`): bridge up with the gateway address,
  * route_localnet on it, IPv4 forwarding for networks with a way out, the
- * nftables table and its elements for every network and port in the store. */
-int network_activate(const char *root, const struct network_config *c, struct hull_error **err);
+ * nftables table and its elements for every network and port in the store.
+ * Without full, a bridge that exists is taken as set up (nothing else is
+ * checked: the cheap path of a `hull run` that publishes no port). */
+int network_activate(const char *root, const struct network_config *c, bool full, struct hull_error **err);
 
 /* Removes the bridge, the nftables elements and the config; refused while
  * the network has leases (caller sweeps first and holds the lock). */
