@@ -260,7 +260,7 @@ int cmd_features(int argc, char **argv)
     }
     struct json_object *o = json_object_new_object();
     json_object_object_add(o, "ociVersionMin", json_object_new_string("1.0.0"));
-    json_object_object_add(o, "ociVersionMax", json_object_new_string("1.2.1"));
+    json_object_object_add(o, "ociVersionMax", json_object_new_string("1.3.0"));
     static const char *hooks[] = {"prestart",  "createRuntime", "createContainer", "startContainer",
                                   "poststart", "poststop",      NULL};
     json_object_object_add(o, "hooks", str_array(hooks));
@@ -319,11 +319,24 @@ int cmd_features(int argc, char **argv)
     struct json_object *rdt = json_object_new_object();
     json_object_object_add(rdt, "enabled", json_object_new_boolean(0));
     json_object_object_add(lx, "intelRdt", rdt);
+    struct json_object *mp = json_object_new_object();
+    static const char *mpol_modes[] = {"MPOL_DEFAULT",        "MPOL_BIND",  "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE",
+                                       "MPOL_PREFERRED",      "MPOL_PREFERRED_MANY", "MPOL_LOCAL", NULL};
+    static const char *mpol_flags[] = {"MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES", NULL};
+    json_object_object_add(mp, "modes", str_array(mpol_modes));
+    json_object_object_add(mp, "flags", str_array(mpol_flags));
+    json_object_object_add(lx, "memoryPolicy", mp);
+    struct json_object *nd = json_object_new_object();
+    json_object_object_add(nd, "enabled", json_object_new_boolean(1));
+    json_object_object_add(lx, "netDevices", nd);
     struct json_object *me = json_object_new_object(), *idmap = json_object_new_object();
     json_object_object_add(idmap, "enabled", json_object_new_boolean(0));
     json_object_object_add(me, "idmap", idmap);
     json_object_object_add(lx, "mountExtensions", me);
     json_object_object_add(o, "linux", lx);
+    /* hull reads no annotation of config.json: none can change what it does. */
+    static const char *unsafe_annotations[] = {NULL};
+    json_object_object_add(o, "potentiallyUnsafeConfigAnnotations", str_array(unsafe_annotations));
     struct json_object *ann = json_object_new_object();
     json_object_object_add(ann, "org.hull.version", json_object_new_string(HULL_VERSION));
     json_object_object_add(ann, "org.hull.cgroup.layout", json_object_new_string(cgroup_layout_name(cgroup_detect_layout())));

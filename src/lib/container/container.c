@@ -30,6 +30,7 @@
 #include "../util/log.h"
 #include "../util/utils.h"
 #include "hooks.h"
+#include "process_attrs.h"
 #include "init.h"
 #include "sync.h"
 #include "../terminal/terminal.h"
@@ -146,6 +147,9 @@ static int validate_for_create(const struct hull_spec *spec, const struct contai
     if (ns_validate_sysctl(spec, err) < 0)
         return -1;
     if (security_validate(spec, err) < 0)
+        return -1;
+    if (process_attrs_validate(spec->process, err) < 0 || linux_attrs_validate(spec, err) < 0 ||
+        ns_net_devices_validate(spec, err) < 0)
         return -1;
     return 0;
 }
@@ -484,6 +488,9 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
             goto out;
         }
         if (msg.type == SYNC_RUN_CREATE_HOOKS) {
+            /* The devices are there when the hooks run, namespaces all created. */
+            if (ns_net_devices_move(spec, cs.pid, err) < 0)
+                goto out;
             log_debug("create %s: run prestart and createRuntime hooks", opts->id);
             state_json_text = hook_state_json(spec, opts->id, cs.pid, bundle, "creating");
             if (hooks_run(&spec->hooks.prestart, "prestart", state_json_text, err) < 0 ||

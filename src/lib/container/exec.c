@@ -32,6 +32,7 @@
 #include "../util/utils.h"
 #include "container.h"
 #include "init.h"
+#include "process_attrs.h"
 #include "sync.h"
 
 static int pidfd_open_compat(pid_t pid)
@@ -120,7 +121,7 @@ static void __attribute__((noreturn)) exec_final(const struct container_exec_opt
             exec_child_fail(sync_fd, err);
         close(slave);
     }
-    if (apply_rlimits(p, &err) < 0)
+    if (apply_rlimits(p, &err) < 0 || process_apply_attrs(p, &err) < 0)
         exec_child_fail(sync_fd, err);
     close_fds_on_exec(o->preserve_fds);
     exec_user_process(p, o->seccomp, o->state_json, sync_fd, NULL);
@@ -133,6 +134,10 @@ int container_exec(const struct container_exec_opts *o, pid_t *pid_out, struct h
     if (container_state(o->root, o->id, &saved, &st, err) < 0)
         return -1;
     int ret = -1;
+    if (process_attrs_validate(o->process, err) < 0) {
+        json_object_put(saved);
+        return -1;
+    }
     int sync_pair[2] = {-1, -1};
     cleanup_close int pidfd = -1, console_sock = -1, chroot_fd = -1;
     cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
@@ -194,6 +199,8 @@ int container_exec(const struct container_exec_opts *o, pid_t *pid_out, struct h
     if (mid == 0) {
         close(sync_pair[0]);
         struct hull_error *e = NULL;
+        if (process_apply_initial_affinity(o->process, &e) < 0)
+            exec_child_fail(sync_pair[1], e);
         if (join && setns(pidfd, join) < 0)
             exec_child_fail(sync_pair[1], (hull_error_set(&e, errno, "join the namespaces of the container's init"), e));
         pid_t child = fork();

@@ -38,6 +38,7 @@
 #include "../util/log.h"
 #include "../util/utils.h"
 #include "hooks.h"
+#include "process_attrs.h"
 #include "process_env.h"
 #include "sync.h"
 
@@ -317,6 +318,10 @@ void container_init(struct init_ctx *ctx)
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
 
+    /* Before the parent may move us: execCPUAffinity.initial is the affinity
+     * "before the transition to container's cgroup" (config.md). */
+    if (process_apply_initial_affinity(proc, &err) < 0)
+        init_fail(sync_fd, err);
     if (sync_expect(sync_fd, SYNC_GO, &err) < 0)
         _exit(255);
     /* Its own session, as runc's init: the container is not part of the
@@ -433,6 +438,10 @@ void container_init(struct init_ctx *ctx)
                                                proc->args[0]),
                                 err));
     }
+
+    /* Last, so the setup above does not run at an idle priority or on one CPU. */
+    if (linux_apply_attrs(&spec->linux_, &err) < 0 || process_apply_attrs(proc, &err) < 0)
+        init_fail(sync_fd, err);
 
     close_fds_on_exec(ctx->preserve_fds);
 

@@ -26,6 +26,12 @@ int ns_write_time_offsets(const struct hull_spec *spec, struct hull_error **err)
 /* Sets lo up in the current network namespace (a new one has it down). */
 int ns_loopback_up(struct hull_error **err);
 
+/* Every linux.netDevices device exists in the runtime's network namespace. */
+int ns_net_devices_validate(const struct hull_spec *spec, struct hull_error **err);
+/* Moves (and renames) linux.netDevices into the network namespace of pid, with
+ * their permanent global addresses, and sets them up. */
+int ns_net_devices_move(const struct hull_spec *spec, pid_t pid, struct hull_error **err);
+
 /* Every linux.sysctl key must belong to a namespace the container owns. */
 int ns_validate_sysctl(const struct hull_spec *spec, struct hull_error **err);
 /* Writes linux.sysctl under /proc/sys (in the container, after pivot_root),

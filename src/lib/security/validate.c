@@ -7,17 +7,11 @@
 #include "security.h"
 #include "security_internal.h"
 
-/* Fields the parser reads that nothing applies yet: refused, never accepted
+/* Fields the parser reads that nothing applies: refused, never accepted
  * and ignored (issue 11). tests/security/accepted-fields.bats checks each
- * field for its effect or its refusal, so applying one of these (issue 10
- * plans scheduler, ioPriority and personality) means deleting its line here. */
+ * field for its effect or its refusal. */
 static int refuse_unapplied_process(const struct hull_process *p, struct hull_error **err)
 {
-    if (p->has_scheduler)
-        return hull_error_set(err, ENOTSUP, "process.scheduler is not supported by hull yet (it would not be applied)");
-    if (p->has_io_priority)
-        return hull_error_set(err, ENOTSUP,
-                              "process.ioPriority is not supported by hull yet (it would not be applied)");
     if (p->user.username && p->user.username[0])
         return hull_error_set(err, EINVAL,
                               "process.user.username \"%s\" is a Windows field; a Linux container takes uid and gid",
@@ -46,7 +40,5 @@ int security_validate(const struct hull_spec *spec, struct hull_error **err)
      * would get the label either. */
     if (spec->linux_.mount_label && spec->linux_.mount_label[0])
         return hull_error_set(err, ENOTSUP, "linux.mountLabel is not supported by hull yet (no mount would get it)");
-    if (spec->linux_.has_personality)
-        return hull_error_set(err, ENOTSUP, "linux.personality is not supported by hull yet (it would not be applied)");
     return seccomp_validate(spec->linux_.seccomp, err);
 }

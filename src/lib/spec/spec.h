@@ -53,13 +53,20 @@ struct hull_process {
     char *selinux_label;
     bool has_oom_score_adj;
     int oom_score_adj;
-    /* scheduler / ioPriority: kept raw-ish; applied when present. */
+    /* process.scheduler, resolved to sched_setattr(2)'s numbers. */
     bool has_scheduler;
-    char *sched_policy;
+    char *sched_policy;  /* as written */
+    int sched_policy_id; /* SCHED_*, -1 for SCHED_ISO (no mainline kernel has it) */
     int sched_nice, sched_priority;
+    uint64_t sched_flags; /* SCHED_FLAG_* */
+    uint64_t sched_runtime, sched_deadline, sched_period;
+    /* process.ioPriority (ioprio_set(2)). */
     bool has_io_priority;
     char *io_priority_class;
+    int io_priority_class_id; /* IOPRIO_CLASS_* */
     int io_priority;
+    /* process.execCPUAffinity: CPU lists as written (syntax checked), NULL when absent or empty. */
+    char *cpu_affinity_initial, *cpu_affinity_final;
 };
 
 struct hull_mount {
@@ -258,6 +265,11 @@ struct hull_seccomp {
     size_t n_syscalls;
 };
 
+struct hull_net_device {
+    char *host_name; /* the key: the device's name in the runtime's network namespace */
+    char *name;      /* its name inside the container (the key when not given) */
+};
+
 struct hull_linux {
     struct hull_namespace namespaces[HULL_NS__COUNT];
     struct hull_id_mapping *uid_mappings, *gid_mappings;
@@ -279,6 +291,15 @@ struct hull_linux {
     char *mount_label;
     bool has_personality;
     char *personality_domain;
+    unsigned long personality; /* PER_LINUX or PER_LINUX32 */
+    /* linux.memoryPolicy (set_mempolicy(2)). */
+    bool has_memory_policy;
+    int mempolicy_mode;       /* MPOL_* */
+    unsigned mempolicy_flags; /* MPOL_F_* */
+    char *mempolicy_nodes;    /* as written (syntax checked), NULL when absent or empty */
+    /* linux.netDevices: host devices moved into the container's network namespace. */
+    struct hull_net_device *net_devices;
+    size_t n_net_devices;
 };
 
 struct hull_spec {

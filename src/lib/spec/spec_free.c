@@ -44,6 +44,8 @@ void spec_process_clear(struct hull_process *p)
     free(p->selinux_label);
     free(p->sched_policy);
     free(p->io_priority_class);
+    free(p->cpu_affinity_initial);
+    free(p->cpu_affinity_final);
     memset(p, 0, sizeof *p);
 }
 
@@ -143,6 +145,12 @@ static void linux_clear(struct hull_linux *l)
     strv_free(l->readonly_paths);
     free(l->mount_label);
     free(l->personality_domain);
+    free(l->mempolicy_nodes);
+    for (size_t i = 0; i < l->n_net_devices; i++) {
+        free(l->net_devices[i].host_name);
+        free(l->net_devices[i].name);
+    }
+    free(l->net_devices);
 }
 
 void spec_free(struct hull_spec *spec)

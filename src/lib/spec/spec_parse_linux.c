@@ -1,11 +1,18 @@
 /* hull: the `linux` object of config.json (config-linux.md), except
  * resources and seccomp which have their own files. */
+#include <errno.h>
 #include <inttypes.h>
+#include <linux/magic.h>
+#include <linux/mempolicy.h>
+#include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/personality.h>
+#include <sys/statfs.h>
 
 #include "spec_internal.h"
+#include "util/idlist.h"
 #include "util/utils.h"
 
 /* The kernel accepts at most 340 lines in uid_map/gid_map (user_namespaces(7), since 4.15). */
@@ -255,26 +262,161 @@ static int parse_personality(struct json_object *obj, const char *field, struct 
         return r;
     if (r == 0)
         return spec_error_missing(err, field, "domain");
-    if (strcmp(l->personality_domain, "LINUX") != 0 && strcmp(l->personality_domain, "LINUX32") != 0)
+    if (strcmp(l->personality_domain, "LINUX") == 0)
+        l->personality = PER_LINUX;
+    else if (strcmp(l->personality_domain, "LINUX32") == 0)
+        l->personality = PER_LINUX32;
+    else
         return hull_error_set(err, 0, "%s.domain \"%s\" is not a personality domain (LINUX or LINUX32)", field,
                               l->personality_domain);
     cleanup_strv char **flags = NULL;
     if (spec_get_strv(obj, field, "flags", &flags, err) < 0)
         return -1;
+    /* config-linux.md: "Currently no flag values are supported." */
+    if (flags && flags[0])
+        return hull_error_set(err, 0, "%s \"%s\": the spec defines no personality flags",
+                              spec_field_index(spec_field_key(field, "flags").s, 0).s, flags[0]);
     l->has_personality = true;
     return 0;
+}
+
+static const struct {
+    const char *name;
+    int value;
+} mempolicy_modes[] = {
+    {"MPOL_DEFAULT", MPOL_DEFAULT},
+    {"MPOL_PREFERRED", MPOL_PREFERRED},
+    {"MPOL_BIND", MPOL_BIND},
+    {"MPOL_INTERLEAVE", MPOL_INTERLEAVE},
+    {"MPOL_LOCAL", MPOL_LOCAL},
+    {"MPOL_PREFERRED_MANY", MPOL_PREFERRED_MANY},
+    {"MPOL_WEIGHTED_INTERLEAVE", 6}, /* Linux 6.9; older uapi headers lack the name */
+};
+static const struct {
+    const char *name;
+    unsigned value;
+} mempolicy_flags[] = {
+    {"MPOL_F_NUMA_BALANCING", MPOL_F_NUMA_BALANCING},
+    {"MPOL_F_RELATIVE_NODES", MPOL_F_RELATIVE_NODES},
+    {"MPOL_F_STATIC_NODES", MPOL_F_STATIC_NODES},
+};
+
+/* Syntax and the rules set_mempolicy(2) states; whether the host has the nodes
+ * is checked at create (process_attrs.c). */
+static int parse_memory_policy(struct json_object *obj, const char *field, struct hull_linux *l,
+                               struct hull_error **err)
+{
+    cleanup_free char *mode = NULL;
+    int r = spec_get_string(obj, field, "mode", &mode, err);
+    if (r < 0)
+        return r;
+    if (r == 0)
+        return spec_error_missing(err, field, "mode");
+    size_t k = 0;
+    while (k < ARRAY_SIZE(mempolicy_modes) && strcmp(mode, mempolicy_modes[k].name) != 0)
+        k++;
+    if (k == ARRAY_SIZE(mempolicy_modes))
+        return hull_error_set(err, 0, "%s.mode \"%s\" is not a memory policy mode (MPOL_DEFAULT, MPOL_BIND, ...)",
+                              field, mode);
+    l->mempolicy_mode = mempolicy_modes[k].value;
+    if ((r = spec_get_string(obj, field, "nodes", &l->mempolicy_nodes, err)) < 0)
+        return r;
+    struct idlist nodes = {{0}};
+    if (r > 0 && idlist_parse(l->mempolicy_nodes, &nodes) < 0)
+        return hull_error_set(err, 0, "%s.nodes \"%s\" is not a node list (like \"0-3,7\")", field,
+                              l->mempolicy_nodes);
+    if (idlist_empty(&nodes)) {
+        free(l->mempolicy_nodes);
+        l->mempolicy_nodes = NULL;
+    }
+    bool no_nodes = l->mempolicy_mode == MPOL_DEFAULT || l->mempolicy_mode == MPOL_LOCAL;
+    /* MPOL_PREFERRED alone may go without nodes (then it means "local"). */
+    bool needs_nodes = !no_nodes && l->mempolicy_mode != MPOL_PREFERRED;
+    if (no_nodes && l->mempolicy_nodes)
+        return hull_error_set(err, 0, "%s.nodes must be empty for %s", field, mode);
+    if (needs_nodes && !l->mempolicy_nodes)
+        return hull_error_set(err, 0, "%s.nodes is required for %s", field, mode);
+    cleanup_strv char **flags = NULL;
+    if (spec_get_strv(obj, field, "flags", &flags, err) < 0)
+        return -1;
+    for (size_t i = 0; flags && flags[i]; i++) {
+        size_t f = 0;
+        while (f < ARRAY_SIZE(mempolicy_flags) && strcmp(flags[i], mempolicy_flags[f].name) != 0)
+            f++;
+        if (f == ARRAY_SIZE(mempolicy_flags))
+            return hull_error_set(err, 0,
+                                  "%s \"%s\" is not a memory policy flag (MPOL_F_NUMA_BALANCING, "
+                                  "MPOL_F_RELATIVE_NODES, MPOL_F_STATIC_NODES)",
+                                  spec_field_index(spec_field_key(field, "flags").s, i).s, flags[i]);
+        l->mempolicy_flags |= mempolicy_flags[f].value;
+    }
+    l->has_memory_policy = true;
+    return 0;
+}
+
+/* linux.netDevices: {"HOSTNAME": {"name": "INSIDE"}}.  Interface names are at
+ * most IFNAMSIZ-1 bytes, without '/', ':' or whitespace (dev_valid_name()). */
+static bool valid_ifname(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n >= IFNAMSIZ || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+        return false;
+    for (; *s; s++)
+        if (*s == '/' || *s == ':' || *s == ' ' || *s == '\t' || *s == '\n')
+            return false;
+    return true;
+}
+
+static int parse_net_devices(struct json_object *obj, const char *field, struct hull_linux *l,
+                             struct hull_error **err)
+{
+    size_t n = (size_t)json_object_object_length(obj), i = 0;
+    l->net_devices = xmalloc0((n ? n : 1) * sizeof *l->net_devices);
+    json_object_object_foreach(obj, key, value)
+    {
+        struct spec_field dfield = spec_field_key(field, key);
+        struct hull_net_device *d = &l->net_devices[i++];
+        l->n_net_devices = i;
+        d->host_name = xstrdup(key);
+        if (!valid_ifname(key))
+            return hull_error_set(err, 0, "%s: \"%s\" is not a network device name", field, key);
+        if (value != NULL && !json_object_is_type(value, json_type_object))
+            return spec_error_type(err, dfield.s, value, "an object");
+        int r = value ? spec_get_string(value, dfield.s, "name", &d->name, err) : 0;
+        if (r < 0)
+            return r;
+        if (r == 0 || d->name[0] == '\0') {
+            free(d->name);
+            d->name = xstrdup(key);
+        }
+        if (!valid_ifname(d->name))
+            return hull_error_set(err, 0, "%s.name \"%s\" is not a network device name", dfield.s, d->name);
+        /* config-linux.md: a name that already exists MUST be an error, unless it is a "%d" template. */
+        for (size_t k = 0; k + 1 < i; k++)
+            if (strcmp(l->net_devices[k].name, d->name) == 0 && !strstr(d->name, "%d"))
+                return hull_error_set(err, 0, "%s.name \"%s\" is given to two devices", dfield.s, d->name);
+    }
+    return 0;
+}
+
+/* Intel RDT goes through the resctrl filesystem; hull does not write it, and
+ * without it mounted no runtime could. Either way the field is refused. */
+static int refuse_intel_rdt(const char *field, struct hull_error **err)
+{
+    struct statfs st;
+    bool mounted = statfs("/sys/fs/resctrl", &st) == 0 && st.f_type == RDTGROUP_SUPER_MAGIC;
+    if (!mounted)
+        return hull_error_set(err, ENOTSUP, "%s needs resctrl, which is not mounted at /sys/fs/resctrl on this host",
+                              field);
+    return hull_error_set(err, ENOTSUP, "%s is not supported by hull (it would not be applied)", field);
 }
 
 int spec_parse_linux_json(struct json_object *obj, const char *field, struct hull_linux *l, struct hull_error **err)
 {
     struct json_object *sub = NULL;
     int r;
-    /* Spec fields nothing in hull applies yet: a cache partition, a NUMA
-     * policy or a moved network device the container would silently not
-     * get (issue 11; issue 10 implements them and removes them from here). */
-    static const char *const unapplied[] = {"intelRdt", "memoryPolicy", "netDevices", NULL};
-    if (spec_refuse_members(obj, field, unapplied, "is not supported by hull yet (it would not be applied)", err) < 0)
-        return -1;
+    if (spec_member(obj, "intelRdt") != NULL)
+        return refuse_intel_rdt(spec_field_key(field, "intelRdt").s, err);
     if ((r = spec_get_array(obj, field, "namespaces", &sub, err)) < 0)
         return r;
     if (r > 0 && parse_namespaces(sub, spec_field_key(field, "namespaces").s, l, err) < 0)
@@ -336,5 +478,18 @@ int spec_parse_linux_json(struct json_object *obj, const char *field, struct hul
         return r;
     if (r > 0 && parse_personality(sub, spec_field_key(field, "personality").s, l, err) < 0)
         return -1;
+    if ((r = spec_get_object(obj, field, "memoryPolicy", &sub, err)) < 0)
+        return r;
+    if (r > 0 && parse_memory_policy(sub, spec_field_key(field, "memoryPolicy").s, l, err) < 0)
+        return -1;
+    if ((r = spec_get_object(obj, field, "netDevices", &sub, err)) < 0)
+        return r;
+    if (r > 0) {
+        struct spec_field nfield = spec_field_key(field, "netDevices");
+        if (parse_net_devices(sub, nfield.s, l, err) < 0)
+            return -1;
+        if (l->n_net_devices > 0 && !l->namespaces[HULL_NS_NET].present)
+            return hull_error_set(err, 0, "%s needs a network namespace in %s.namespaces", nfield.s, field);
+    }
     return 0;
 }

@@ -1,9 +1,13 @@
 /* hull: the `process` object of config.json (also `exec --process FILE`). */
 #include <stdlib.h>
 #include <string.h>
+#include <linux/ioprio.h>
+#include <linux/sched.h>
+#include <sched.h>
 #include <sys/resource.h>
 
 #include "spec_internal.h"
+#include "util/idlist.h"
 #include "util/utils.h"
 
 /* RLIMIT_* names the spec allows (config.md: "Linux: valid values are defined in getrlimit(2)"). */
@@ -19,16 +23,33 @@ static const struct {
     {"RLIMIT_STACK", RLIMIT_STACK},
 };
 
-static const char *const sched_policies[] = {"SCHED_OTHER", "SCHED_FIFO", "SCHED_RR",       "SCHED_BATCH",
-                                             "SCHED_ISO",   "SCHED_IDLE", "SCHED_DEADLINE", NULL};
+/* config.md's names; SCHED_ISO was never merged into Linux (-1: refused at create). */
+static const struct {
+    const char *name;
+    int value;
+} sched_policies[] = {
+    {"SCHED_OTHER", SCHED_OTHER}, {"SCHED_FIFO", SCHED_FIFO}, {"SCHED_RR", SCHED_RR},
+    {"SCHED_BATCH", SCHED_BATCH}, {"SCHED_ISO", -1},          {"SCHED_IDLE", SCHED_IDLE},
+    {"SCHED_DEADLINE", SCHED_DEADLINE},
+};
+static const struct {
+    const char *name;
+    uint64_t value;
+} sched_flags[] = {
+    {"SCHED_FLAG_RESET_ON_FORK", SCHED_FLAG_RESET_ON_FORK},   {"SCHED_FLAG_RECLAIM", SCHED_FLAG_RECLAIM},
+    {"SCHED_FLAG_DL_OVERRUN", SCHED_FLAG_DL_OVERRUN},         {"SCHED_FLAG_KEEP_POLICY", SCHED_FLAG_KEEP_POLICY},
+    {"SCHED_FLAG_KEEP_PARAMS", SCHED_FLAG_KEEP_PARAMS},       {"SCHED_FLAG_UTIL_CLAMP_MIN", SCHED_FLAG_UTIL_CLAMP_MIN},
+    {"SCHED_FLAG_UTIL_CLAMP_MAX", SCHED_FLAG_UTIL_CLAMP_MAX},
+};
 static const char *const ioprio_classes[] = {"IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE", "IOPRIO_CLASS_IDLE", NULL};
+static const int ioprio_class_ids[] = {IOPRIO_CLASS_RT, IOPRIO_CLASS_BE, IOPRIO_CLASS_IDLE};
 
-static bool name_in(const char *name, const char *const *list)
+static int name_index(const char *name, const char *const *list)
 {
-    for (; *list != NULL; list++)
-        if (strcmp(name, *list) == 0)
-            return true;
-    return false;
+    for (int i = 0; list[i] != NULL; i++)
+        if (strcmp(name, list[i]) == 0)
+            return i;
+    return -1;
 }
 
 static int parse_user(struct json_object *obj, const char *field, struct hull_user *user, struct hull_error **err)
@@ -130,26 +151,53 @@ static int parse_scheduler(struct json_object *obj, const char *field, struct hu
         return r;
     if (r == 0)
         return spec_error_missing(err, field, "policy");
-    if (!name_in(p->sched_policy, sched_policies))
-        return hull_error_set(err, 0, "%s.policy \"%s\" is not a scheduling policy (SCHED_OTHER, SCHED_FIFO, ...)",
+    size_t k = 0;
+    while (k < ARRAY_SIZE(sched_policies) && strcmp(p->sched_policy, sched_policies[k].name) != 0)
+        k++;
+    if (k == ARRAY_SIZE(sched_policies))
+        return hull_error_set(err, 0,
+                              "%s.policy \"%s\" is not a scheduling policy (SCHED_OTHER, SCHED_BATCH, SCHED_IDLE, "
+                              "SCHED_FIFO, SCHED_RR, SCHED_DEADLINE)",
                               field, p->sched_policy);
+    p->sched_policy_id = sched_policies[k].value;
     int64_t v = 0;
     if ((r = spec_get_int64(obj, field, "nice", -20, 19, &v, err)) < 0)
         return r;
     p->sched_nice = (int)v;
     v = 0;
-    if ((r = spec_get_int64(obj, field, "priority", INT32_MIN, INT32_MAX, &v, err)) < 0)
+    /* sched(7): static priorities are 1..99 for SCHED_FIFO/SCHED_RR and 0 for the others. */
+    if ((r = spec_get_int64(obj, field, "priority", 0, 99, &v, err)) < 0)
         return r;
     p->sched_priority = (int)v;
-    /* flags/runtime/deadline/period only matter for SCHED_DEADLINE; type-check them. */
-    struct json_object *flags = NULL;
-    if (spec_get_array(obj, field, "flags", &flags, err) < 0)
+    bool realtime = p->sched_policy_id == SCHED_FIFO || p->sched_policy_id == SCHED_RR;
+    if (realtime && p->sched_priority == 0)
+        return hull_error_set(err, 0, "%s.priority must be 1 to 99 for %s", field, p->sched_policy);
+    if (!realtime && p->sched_priority != 0)
+        return hull_error_set(err, 0, "%s.priority %d: only SCHED_FIFO and SCHED_RR take a priority (0 for %s)",
+                              field, p->sched_priority, p->sched_policy);
+    cleanup_strv char **flags = NULL;
+    if (spec_get_strv(obj, field, "flags", &flags, err) < 0)
         return -1;
-    uint64_t u = 0;
-    if (spec_get_uint64(obj, field, "runtime", UINT64_MAX, &u, err) < 0 ||
-        spec_get_uint64(obj, field, "deadline", UINT64_MAX, &u, err) < 0 ||
-        spec_get_uint64(obj, field, "period", UINT64_MAX, &u, err) < 0)
+    for (size_t i = 0; flags && flags[i]; i++) {
+        size_t f = 0;
+        while (f < ARRAY_SIZE(sched_flags) && strcmp(flags[i], sched_flags[f].name) != 0)
+            f++;
+        if (f == ARRAY_SIZE(sched_flags))
+            return hull_error_set(err, 0, "%s \"%s\" is not a scheduler flag (SCHED_FLAG_RESET_ON_FORK, ...)",
+                                  spec_field_index(spec_field_key(field, "flags").s, i).s, flags[i]);
+        p->sched_flags |= sched_flags[f].value;
+    }
+    if (spec_get_uint64(obj, field, "runtime", UINT64_MAX, &p->sched_runtime, err) < 0 ||
+        spec_get_uint64(obj, field, "deadline", UINT64_MAX, &p->sched_deadline, err) < 0 ||
+        spec_get_uint64(obj, field, "period", UINT64_MAX, &p->sched_period, err) < 0)
         return -1;
+    /* sched(7): 0 < runtime <= deadline <= period (a period of 0 means "= deadline"). */
+    if (p->sched_policy_id == SCHED_DEADLINE &&
+        (p->sched_runtime == 0 || p->sched_runtime > p->sched_deadline ||
+         (p->sched_period != 0 && p->sched_deadline > p->sched_period)))
+        return hull_error_set(err, 0, "%s: SCHED_DEADLINE needs 0 < runtime (%llu) <= deadline (%llu) <= period (%llu)",
+                              field, (unsigned long long)p->sched_runtime, (unsigned long long)p->sched_deadline,
+                              (unsigned long long)p->sched_period);
     p->has_scheduler = true;
     return 0;
 }
@@ -162,11 +210,13 @@ static int parse_io_priority(struct json_object *obj, const char *field, struct 
         return r;
     if (r == 0)
         return spec_error_missing(err, field, "class");
-    if (!name_in(p->io_priority_class, ioprio_classes))
+    int k = name_index(p->io_priority_class, ioprio_classes);
+    if (k < 0)
         return hull_error_set(err, 0,
                               "%s.class \"%s\" is not an I/O priority class (IOPRIO_CLASS_RT, "
                               "IOPRIO_CLASS_BE, IOPRIO_CLASS_IDLE)",
                               field, p->io_priority_class);
+    p->io_priority_class_id = ioprio_class_ids[k];
     int64_t v = 0;
     /* ioprio_set(2): levels 0 (highest) to 7 (lowest). */
     if (spec_get_int64(obj, field, "priority", 0, 7, &v, err) < 0)
@@ -176,14 +226,31 @@ static int parse_io_priority(struct json_object *obj, const char *field, struct 
     return 0;
 }
 
+/* One of execCPUAffinity's lists: kept as written when its syntax is right;
+ * whether the host has those CPUs is checked at create/exec (process_attrs.c). */
+static int parse_cpu_list(struct json_object *obj, const char *field, const char *key, char **out,
+                          struct hull_error **err)
+{
+    int r = spec_get_string(obj, field, key, out, err);
+    if (r <= 0)
+        return r;
+    struct idlist cpus;
+    if (idlist_parse(*out, &cpus) < 0)
+        return hull_error_set(err, 0, "%s \"%s\" is not a CPU list (like \"0-3,7\")", spec_field_key(field, key).s,
+                              *out);
+    if (idlist_empty(&cpus)) {
+        /* config.md: "If omitted or empty, runtime SHOULD NOT change process' CPU affinity". */
+        free(*out);
+        *out = NULL;
+    }
+    return 0;
+}
+
 int spec_parse_process_json(struct json_object *obj, const char *field, struct hull_process *p, struct hull_error **err)
 {
     struct json_object *sub = NULL;
     int r;
-    /* Known spec fields hull does not apply: refused, not ignored (issue 11). */
-    static const char *const unapplied[] = {"execCPUAffinity", NULL};
-    if (spec_refuse_members(obj, field, unapplied, "is not supported by hull yet (it would not be applied)", err) < 0)
-        return -1;
+    /* A Windows field: refused, not ignored (issue 11). */
     static const char *const windows[] = {"commandLine", NULL};
     if (spec_refuse_members(obj, field, windows, "is a Windows field; a Linux container takes process.args", err) < 0)
         return -1;
@@ -257,6 +324,14 @@ int spec_parse_process_json(struct json_object *obj, const char *field, struct h
         return r;
     if (r > 0 && parse_io_priority(sub, spec_field_key(field, "ioPriority").s, p, err) < 0)
         return -1;
+    if ((r = spec_get_object(obj, field, "execCPUAffinity", &sub, err)) < 0)
+        return r;
+    if (r > 0) {
+        struct spec_field afield = spec_field_key(field, "execCPUAffinity");
+        if (parse_cpu_list(sub, afield.s, "initial", &p->cpu_affinity_initial, err) < 0 ||
+            parse_cpu_list(sub, afield.s, "final", &p->cpu_affinity_final, err) < 0)
+            return -1;
+    }
     return 0;
 }
 

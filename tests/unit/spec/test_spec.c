@@ -454,12 +454,26 @@ static void test_process_errors(void)
     expect_ok("process", NULL, "a config without process (create-only bundles)");
     expect_ok("process.user", NULL, "process.user absent means 0:0, as runc");
     expect_ok("process", "{\"args\": [\"x\"], \"cwd\": \"/\", \"unknownField\": [1, {}]}", "unknown fields ignored");
-    /* Issue 11: spec fields hull knows and does not apply are refused, not ignored. */
-    expect_error("linux.intelRdt", "{\"closID\": \"x\"}", "linux.intelRdt is not supported by hull yet");
-    expect_error("linux.memoryPolicy", "{\"mode\": \"MPOL_BIND\", \"nodes\": \"0\"}",
-                 "linux.memoryPolicy is not supported by hull yet");
-    expect_error("linux.netDevices", "{\"eth1\": {}}", "linux.netDevices is not supported by hull yet");
-    expect_error("process.execCPUAffinity", "{\"initial\": \"0\"}", "process.execCPUAffinity is not supported");
+    /* Issue 11: spec fields hull cannot apply are refused, not ignored (intelRdt: no resctrl here). */
+    expect_error("linux.intelRdt", "{\"closID\": \"x\"}", "linux.intelRdt ");
+    /* Issue 10: the 1.1-1.3 fields, validated at the edge. */
+    expect_error("linux.memoryPolicy", "{\"mode\": \"MPOL_FAST\", \"nodes\": \"0\"}",
+                 "linux.memoryPolicy.mode \"MPOL_FAST\" is not a memory policy mode");
+    expect_error("linux.memoryPolicy", "{\"mode\": \"MPOL_BIND\", \"nodes\": \"0-\"}",
+                 "linux.memoryPolicy.nodes \"0-\" is not a node list");
+    expect_error("linux.memoryPolicy", "{\"mode\": \"MPOL_LOCAL\", \"nodes\": \"0\"}",
+                 "linux.memoryPolicy.nodes must be empty for MPOL_LOCAL");
+    expect_error("linux.netDevices", "{\"eth1\": {\"name\": \"a:b\"}}",
+                 "linux.netDevices.eth1.name \"a:b\" is not a network device name");
+    expect_error("linux.netDevices", "{\"eth1\": {\"name\": \"x\"}, \"eth2\": {\"name\": \"x\"}}",
+                 "linux.netDevices.eth2.name \"x\" is given to two devices");
+    expect_error("process.execCPUAffinity", "{\"initial\": \"3-1\"}",
+                 "process.execCPUAffinity.initial \"3-1\" is not a CPU list");
+    expect_error("process.scheduler", "{\"policy\": \"SCHED_RR\"}", "process.scheduler.priority must be 1 to 99");
+    expect_error("process.scheduler", "{\"policy\": \"SCHED_BATCH\", \"priority\": 5}",
+                 "only SCHED_FIFO and SCHED_RR take a priority");
+    expect_error("linux.personality", "{\"domain\": \"LINUX\", \"flags\": [\"X\"]}",
+                 "the spec defines no personality flags");
     expect_error("process.commandLine", "\"sh -c true\"", "process.commandLine is a Windows field");
     expect_ok("linux.sysctl", "null", "a JSON null is treated as absent");
 }
