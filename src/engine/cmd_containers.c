@@ -106,6 +106,38 @@ static int cmp_created_desc(const void *a, const void *b)
     return strcmp(engine_json_str(rb, "Created"), engine_json_str(ra, "Created"));
 }
 
+/* docker ps's .Labels: "k=v,k2=v2", in the record's order. */
+static char *labels_text(struct json_object *rec)
+{
+    struct json_object *labels = engine_json_path(rec, "Config", "Labels");
+    cleanup_free char *out = xstrdup("");
+    if (!labels || !json_object_is_type(labels, json_type_object))
+        return steal_pointer(&out);
+    json_object_object_foreach(labels, k, v)
+    {
+        char *grown = xasprintf("%s%s%s=%s", out, *out ? "," : "", k, v ? json_object_get_string(v) : "");
+        free(out);
+        out = grown;
+    }
+    return steal_pointer(&out);
+}
+
+/* docker ps's .Mounts: the volumes' names and the binds' sources, comma-separated. */
+static char *mounts_text(struct json_object *rec)
+{
+    struct json_object *mounts = engine_json_path(rec, "Mounts", NULL);
+    cleanup_free char *out = xstrdup("");
+    size_t n = mounts && json_object_is_type(mounts, json_type_array) ? json_object_array_length(mounts) : 0;
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *m = json_object_array_get_idx(mounts, i);
+        const char *name = engine_json_str(m, "Name");
+        char *grown = xasprintf("%s%s%s", out, *out ? "," : "", *name ? name : engine_json_str(m, "Source"));
+        free(out);
+        out = grown;
+    }
+    return steal_pointer(&out);
+}
+
 static const struct option ps_longopts[] = {
     {"all", no_argument, NULL, 'a'},          {"quiet", no_argument, NULL, 'q'},
     {"format", required_argument, NULL, 'F'}, {"no-trunc", no_argument, NULL, 'T'},
@@ -116,6 +148,7 @@ const struct engine_flagset ps_flagset = {"aqh", ps_longopts};
 int cmd_ps(int argc, char **argv)
 {
     bool all = false, quiet = false, json = false, no_trunc = false;
+    const char *format = NULL;
     int c;
     while ((c = engine_next_flag("ps", argc, argv, &ps_flagset)) != -1) {
         switch (c) {
@@ -129,12 +162,12 @@ int cmd_ps(int argc, char **argv)
             no_trunc = engine_flag_bool();
             break;
         case 'F':
-            if (!parse_format("ps", optarg, &json))
-                return 125;
+            format = optarg;
             break;
         case 'h':
-            printf("Usage:  hull ps [-a] [-q] [--no-trunc] [--format table|json]\n\nList containers (running ones "
-                   "unless -a)\n");
+            printf("Usage:  hull ps [-a] [-q] [--no-trunc] [--format table|json|TEMPLATE|'table TEMPLATE']\n\n"
+                   "List containers (running ones unless -a).  TEMPLATE: Go template over .ID .Image .Command\n"
+                   ".CreatedAt .RunningFor .State .Status .Names .Ports .Labels .Mounts (docs/templates.md)\n");
             return 0;
         default:
             return 125;
@@ -142,10 +175,25 @@ int cmd_ps(int argc, char **argv)
     }
     if (optind != argc)
         return engine_usage_error("ps", "accepts no arguments");
+    /* docker's column titles, for "table TEMPLATE" headers */
+    struct json_object *titles = json_tokener_parse(
+        "{\"ID\":\"CONTAINER ID\",\"Image\":\"IMAGE\",\"Command\":\"COMMAND\",\"CreatedAt\":\"CREATED AT\","
+        "\"RunningFor\":\"CREATED\",\"State\":\"STATE\",\"Status\":\"STATUS\",\"Names\":\"NAMES\","
+        "\"Ports\":\"PORTS\",\"Labels\":\"LABELS\",\"Mounts\":\"MOUNTS\",\"Networks\":\"NETWORKS\","
+        "\"Size\":\"SIZE\"}");
+    struct engine_format fmt;
+    bool format_ok = engine_format_parse("ps", format, titles, &fmt);
+    json_object_put(titles);
+    if (!format_ok)
+        return 125;
+    json = fmt.kind == ENGINE_FORMAT_JSON;
+    bool templated = fmt.kind == ENGINE_FORMAT_TEMPLATE || fmt.kind == ENGINE_FORMAT_TABLE_TEMPLATE;
     cleanup_error struct hull_error *err = NULL;
     cleanup_strv char **ids = NULL;
-    if (engine_record_list(g_engine.root, &ids, &err) < 0)
+    if (engine_record_list(g_engine.root, &ids, &err) < 0) {
+        engine_format_finish(&fmt);
         return engine_error(err);
+    }
     size_t n = strv_length(ids), m = 0;
     struct json_object **recs = xmalloc0((n + 1) * sizeof *recs);
     for (size_t i = 0; i < n; i++) {
@@ -161,7 +209,8 @@ int cmd_ps(int argc, char **argv)
     }
     qsort(recs, m, sizeof *recs, cmp_created_desc);
     static const char *const headers[] = {"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"};
-    struct table *t = quiet || json ? NULL : table_new(ARRAY_SIZE(headers), headers);
+    struct table *t = quiet || json || templated ? NULL : table_new(ARRAY_SIZE(headers), headers);
+    int ret = 0;
     for (size_t i = 0; i < m; i++) {
         struct json_object *rec = recs[i];
         const char *id = engine_json_str(rec, "Id");
@@ -179,7 +228,7 @@ int cmd_ps(int argc, char **argv)
         cleanup_free char *since = xstrdup(human_since(parse_time(engine_json_str(rec, "Created"))));
         /* the ports of a container that is not running are not published */
         cleanup_free char *ports = is_live(state_str(rec, "Status")) ? engine_network_ports_text(rec) : xstrdup("");
-        if (json) {
+        if (json || templated) {
             struct json_object *o = json_object_new_object();
             json_object_object_add(o, "ID", json_object_new_string(shown_id));
             json_object_object_add(o, "Image", json_object_new_string(image));
@@ -190,8 +239,17 @@ int cmd_ps(int argc, char **argv)
             json_object_object_add(o, "Status", json_object_new_string(status));
             json_object_object_add(o, "Names", json_object_new_string(name));
             json_object_object_add(o, "Ports", json_object_new_string(ports));
-            printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+            cleanup_free char *labels = labels_text(rec);
+            cleanup_free char *mounts = mounts_text(rec);
+            json_object_object_add(o, "Labels", json_object_new_string(labels));
+            json_object_object_add(o, "Mounts", json_object_new_string(mounts));
+            if (json)
+                printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+            else if (!engine_format_row(&fmt, o))
+                ret = 125;
             json_object_put(o);
+            if (ret)
+                break;
             continue;
         }
         /* docker quotes and truncates the command at 20 characters. */
@@ -204,10 +262,11 @@ int cmd_ps(int argc, char **argv)
         table_print(t);
         table_free(t);
     }
+    engine_format_finish(&fmt);
     for (size_t i = 0; i < m; i++)
         json_object_put(recs[i]);
     free(recs);
-    return 0;
+    return ret;
 }
 
 int engine_for_each_container(int first, int argc, char **argv, int (*fn)(const char *id, void *data), void *data)
@@ -454,11 +513,12 @@ int cmd_inspect(int argc, char **argv)
     while ((c = engine_next_flag("inspect", argc, argv, &inspect_flagset)) != -1) {
         switch (c) {
         case 'h':
-            printf("Usage:  hull inspect [--isolation] [--format table|json] CONTAINER...\n\n"
+            printf("Usage:  hull inspect [--isolation] [--format json|TEMPLATE] CONTAINER...\n\n"
                    "Container details as JSON (docker's shape)\n\n"
                    "      --isolation   a readable report of what isolates the container: namespaces,\n"
                    "                    cgroup limits, capabilities, seccomp, root filesystem and mounts\n"
-                   "  -f, --format      json (with --isolation: the report as JSON; table: as text)\n");
+                   "  -f, --format      json, or a Go template run on each container ({{.State.Status}});\n"
+                   "                    with --isolation: json or table\n");
             return 0;
         case OPT_ISOLATION:
             isolation = engine_flag_bool();
@@ -478,9 +538,13 @@ int cmd_inspect(int argc, char **argv)
             return 125;
         return engine_inspect_isolation(json, argc - optind, argv + optind);
     }
-    if (format && strcmp(format, "json"))
-        return engine_usage_error("inspect", "invalid --format \"%s\": only json (Go templates are not supported)",
-                                  format);
+    /* docker: -f TEMPLATE runs once per container, each result on its own line. */
+    cleanup_gotemplate struct gotemplate *template = NULL;
+    if (format && strcmp(format, "json")) {
+        cleanup_error struct hull_error *err = NULL;
+        if (gotemplate_parse(format, &template, &err) < 0)
+            return engine_usage_error("inspect", "invalid --format: %s", err->msg);
+    }
     struct json_object *out = json_object_new_array();
     int ret = 0;
     for (int i = optind; i < argc; i++) {
@@ -489,7 +553,23 @@ int cmd_inspect(int argc, char **argv)
             ret = 1;
             continue;
         }
+        if (template) {
+            cleanup_error struct hull_error *err = NULL;
+            cleanup_free char *text = NULL;
+            if (gotemplate_execute(template, rec, &text, &err) < 0) {
+                json_object_put(rec);
+                json_object_put(out);
+                return engine_error_status(err, 125);
+            }
+            printf("%s\n", text);
+            json_object_put(rec);
+            continue;
+        }
         json_object_array_add(out, rec);
+    }
+    if (template) {
+        json_object_put(out);
+        return ret;
     }
     printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(out);

@@ -118,7 +118,8 @@ static bool volume_matches(const char *name, struct json_object *v, char *const 
 
 static int cmd_volume_ls(int argc, char **argv)
 {
-    bool quiet = false, json = false;
+    bool quiet = false;
+    const char *format = NULL;
     cleanup_free char **filters = xmalloc0((size_t)(argc + 1) * sizeof *filters);
     size_t n_filters = 0;
     int c;
@@ -128,14 +129,13 @@ static int cmd_volume_ls(int argc, char **argv)
             quiet = engine_flag_bool();
             break;
         case 'F':
-            if (!parse_format("volume ls", optarg, &json))
-                return 125;
+            format = optarg;
             break;
         case 'f':
             filters[n_filters++] = optarg;
             break;
         case 'h':
-            printf("Usage:  hull volume ls [-q] [--format table|json] [-f dangling=true|name=X|label=K[=V]]\n\n"
+            printf("Usage:  hull volume ls [-q] [--format table|json|TEMPLATE] [-f dangling=true|name=X|label=K[=V]]\n\n"
                    "List volumes\n");
             return 0;
         default:
@@ -144,12 +144,24 @@ static int cmd_volume_ls(int argc, char **argv)
     }
     if (optind != argc)
         return engine_usage_error("volume ls", "accepts no arguments");
+    struct json_object *titles = json_tokener_parse("{\"Driver\":\"DRIVER\",\"Name\":\"VOLUME NAME\","
+                                                    "\"Mountpoint\":\"MOUNTPOINT\",\"Scope\":\"SCOPE\","
+                                                    "\"Labels\":\"LABELS\"}");
+    struct engine_format fmt;
+    bool format_ok = engine_format_parse("volume ls", format, titles, &fmt);
+    json_object_put(titles);
+    if (!format_ok)
+        return 125;
+    bool json = fmt.kind == ENGINE_FORMAT_JSON, templated = fmt.kind != ENGINE_FORMAT_JSON && fmt.kind != ENGINE_FORMAT_TABLE;
+    int ret = 0;
     cleanup_error struct hull_error *err = NULL;
     cleanup_strv char **names = NULL;
-    if (volume_list(g_engine.root, &names, &err) < 0)
+    if (volume_list(g_engine.root, &names, &err) < 0) {
+        engine_format_finish(&fmt);
         return engine_error(err);
+    }
     static const char *const headers[] = {"DRIVER", "VOLUME NAME"};
-    struct table *t = quiet || json ? NULL : table_new(ARRAY_SIZE(headers), headers);
+    struct table *t = quiet || json || templated ? NULL : table_new(ARRAY_SIZE(headers), headers);
     for (char **n = names; *n; n++) {
         struct json_object *v = NULL;
         if (volume_inspect(g_engine.root, *n, &v, NULL) < 0)
@@ -159,32 +171,39 @@ static int cmd_volume_ls(int argc, char **argv)
             json_object_put(v);
             if (t)
                 table_free(t);
+            engine_format_finish(&fmt);
             engine_error(err);
             return 125;
         }
         if (!match) {
         } else if (quiet) {
             printf("%s\n", *n);
-        } else if (json) {
+        } else if (json || templated) {
             struct json_object *o = json_object_new_object();
             json_object_object_add(o, "Driver", json_object_new_string("local"));
             json_object_object_add(o, "Labels", json_object_get(engine_json_path(v, "Labels", NULL)));
             json_object_object_add(o, "Mountpoint", json_object_new_string(engine_json_str(v, "Mountpoint")));
             json_object_object_add(o, "Name", json_object_new_string(*n));
             json_object_object_add(o, "Scope", json_object_new_string("local"));
-            printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+            if (json)
+                printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+            else if (!engine_format_row(&fmt, o))
+                ret = 125;
             json_object_put(o);
         } else {
             const char *cells[] = {"local", *n};
             table_add(t, cells);
         }
         json_object_put(v);
+        if (ret)
+            break;
     }
     if (t) {
         table_print(t);
         table_free(t);
     }
-    return 0;
+    engine_format_finish(&fmt);
+    return ret;
 }
 
 /* ---- inspect ---- */
@@ -195,15 +214,21 @@ const struct engine_flagset volume_inspect_flagset = {"f:h", volume_inspect_long
 
 static int cmd_volume_inspect(int argc, char **argv)
 {
+    cleanup_gotemplate struct gotemplate *template = NULL;
     int c;
     while ((c = engine_next_flag("volume inspect", argc, argv, &volume_inspect_flagset)) != -1) {
         switch (c) {
         case 'f':
-            if (strcmp(optarg, "json"))
-                return engine_usage_error("volume inspect", "invalid --format \"%s\": only json", optarg);
+            gotemplate_free(template);
+            template = NULL;
+            if (strcmp(optarg, "json")) {
+                cleanup_error struct hull_error *err = NULL;
+                if (gotemplate_parse(optarg, &template, &err) < 0)
+                    return engine_usage_error("volume inspect", "invalid --format: %s", err->msg);
+            }
             break;
         case 'h':
-            printf("Usage:  hull volume inspect VOLUME...\n\nVolume details as JSON (docker's shape)\n");
+            printf("Usage:  hull volume inspect [-f json|TEMPLATE] VOLUME...\n\nVolume details as JSON (docker's shape)\n");
             return 0;
         default:
             return 125;
@@ -220,9 +245,21 @@ static int cmd_volume_inspect(int argc, char **argv)
             ret = engine_error(err);
             continue;
         }
+        if (template) {
+            cleanup_free char *text = NULL;
+            int r = gotemplate_execute(template, v, &text, &err);
+            json_object_put(v);
+            if (r < 0) {
+                json_object_put(out);
+                return engine_error_status(err, 125);
+            }
+            printf("%s\n", text);
+            continue;
+        }
         json_object_array_add(out, v);
     }
-    printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+    if (!template)
+        printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(out);
     return ret;
 }

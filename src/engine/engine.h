@@ -10,9 +10,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+struct json_object;
 #include <stdio.h>
 
 #include "engine/engine_getopt.h"
+#include "engine/gotemplate.h"
 #include "util/error.h"
 
 struct engine_opts {
@@ -63,6 +66,24 @@ const char *human_size(uint64_t bytes);
 const char *human_since(int64_t t);
 /* "--format": "table" (default) or "json"; returns false (and prints) when neither. */
 bool parse_format(const char *cmd, const char *value, bool *json);
+
+/* --format of a listing (ps, volume ls): "table" (the command's own table),
+ * "json" (a JSON object per line), "table TEMPLATE" (TEMPLATE's tab-separated
+ * cells in a table, under headers made by running TEMPLATE on headers: an
+ * object of docker's column titles, {"ID": "CONTAINER ID", ...}), or a Go
+ * TEMPLATE printed once per row (gotemplate.h). */
+struct engine_format {
+    enum { ENGINE_FORMAT_TABLE, ENGINE_FORMAT_JSON, ENGINE_FORMAT_TEMPLATE, ENGINE_FORMAT_TABLE_TEMPLATE } kind;
+    struct gotemplate *template;
+    struct table *table;
+    const char *cmd;
+};
+/* Parses value (NULL: table); prints the error and returns false when it does not parse. */
+bool engine_format_parse(const char *cmd, const char *value, struct json_object *headers, struct engine_format *f);
+/* One row (a template kind only): printed, or added to the table; false after printing an error. */
+bool engine_format_row(struct engine_format *f, struct json_object *row);
+/* Prints the table of a "table TEMPLATE" and frees f. */
+void engine_format_finish(struct engine_format *f);
 
 /* A left-aligned table printed with three spaces between columns, like docker's tabwriter. */
 struct table;

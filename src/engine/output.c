@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <json-c/json.h>
+
 #include "engine.h"
 #include "util/utils.h"
 
@@ -189,4 +191,94 @@ void table_free(struct table *t)
         free(t->cells[i]);
     free(t->cells);
     free(t);
+}
+
+bool engine_format_parse(const char *cmd, const char *value, struct json_object *headers, struct engine_format *f)
+{
+    memset(f, 0, sizeof *f);
+    f->cmd = cmd;
+    const char *text = value;
+    if (!value || !strcmp(value, "table"))
+        return true;
+    if (!strcmp(value, "json")) {
+        f->kind = ENGINE_FORMAT_JSON;
+        return true;
+    }
+    f->kind = ENGINE_FORMAT_TEMPLATE;
+    if (gotemplate_is_table(value, &text))
+        f->kind = ENGINE_FORMAT_TABLE_TEMPLATE;
+    if (!text)
+        text = "";
+    /* docker's listings (formatter.Context.preFormat): a typed \t or \n is a
+     * tab or newline, so 'table {{.ID}}\t{{.Names}}' works from a shell. */
+    cleanup_free char *source = xmalloc0(strlen(text) + 1);
+    char *o = source;
+    for (const char *p = text; *p; p++) {
+        if (p[0] == '\\' && (p[1] == 't' || p[1] == 'n')) {
+            *o++ = p[1] == 't' ? '\t' : '\n';
+            p++;
+        } else {
+            *o++ = *p;
+        }
+    }
+    cleanup_error struct hull_error *err = NULL;
+    if (gotemplate_parse(source, &f->template, &err) < 0) {
+        engine_usage_error(cmd, "invalid --format: %s", err->msg);
+        return false;
+    }
+    if (f->kind == ENGINE_FORMAT_TABLE_TEMPLATE) {
+        /* docker runs the template on the column titles to make the header. */
+        cleanup_free char *header = NULL;
+        if (gotemplate_execute(f->template, headers, &header, &err) < 0) {
+            engine_usage_error(cmd, "invalid --format: %s", err->msg);
+            engine_format_finish(f);
+            return false;
+        }
+        size_t n = 1;
+        for (char *p = header; *p; p++)
+            n += *p == '\t';
+        if (n > 64)
+            n = 64; /* engine_format_row's limit */
+        const char **cells = xmalloc0((n + 1) * sizeof *cells);
+        char *save = header;
+        for (size_t i = 0; i < n; i++)
+            cells[i] = strsep(&save, "\t");
+        f->table = table_new(n, cells);
+        free(cells);
+    }
+    return true;
+}
+
+bool engine_format_row(struct engine_format *f, struct json_object *row)
+{
+    cleanup_error struct hull_error *err = NULL;
+    cleanup_free char *text = NULL;
+    if (gotemplate_execute(f->template, row, &text, &err) < 0) {
+        engine_error(err);
+        return false;
+    }
+    if (f->kind == ENGINE_FORMAT_TEMPLATE) {
+        printf("%s\n", text);
+        return true;
+    }
+    /* Cells beyond the header's columns are dropped, missing ones are empty. */
+    const char *cells[64] = {0};
+    char *save = text;
+    for (size_t i = 0; i < ARRAY_SIZE(cells) && save; i++)
+        cells[i] = strsep(&save, "\t");
+    for (size_t i = 0; i < ARRAY_SIZE(cells); i++)
+        if (!cells[i])
+            cells[i] = "";
+    table_add(f->table, cells);
+    return true;
+}
+
+void engine_format_finish(struct engine_format *f)
+{
+    if (f->table) {
+        table_print(f->table);
+        table_free(f->table);
+    }
+    gotemplate_free(f->template);
+    memset(f, 0, sizeof *f);
 }

@@ -144,3 +144,24 @@ import_image_with_app_user() {
     HULL_SECCOMP_CACHE=$TEST_DIR/cache hull run --rm busybox true
     [ -n "$(ls -A "$TEST_DIR/cache")" ]
 }
+
+@test "--format: Go templates for inspect, ps, volume ls/inspect; table headers; bad templates are one line, exit 125" {
+    hull run -d --name web --label tier=front -v data:/data busybox sleep 1000 >/dev/null
+    [ "$(hull inspect -f '{{.State.Status}}' web)" = running ]
+    [ "$(hull inspect --format '{{.Name}} {{json .Config.Labels}} {{range .Mounts}}{{.Name}}:{{.Destination}}{{end}}' web)" = '/web {"tier":"front"} data:/data' ]
+    [ "$(hull inspect -f '{{if .State.Running}}up{{else}}down{{end}} {{index .Config.Labels "tier"}} {{len .Mounts}}' web)" = "up front 1" ]
+    [ "$(hull inspect -f '{{join .Config.Cmd ","}}' web)" = sleep,1000 ]
+    [ "$(hull inspect -f '{{.Name}}' web web | wc -l)" -eq 2 ]
+    [ "$(hull ps --format '{{.Names}} {{.State}} {{.Labels}} {{.Mounts}}')" = "web running tier=front data" ]
+    run hull ps --format 'table {{.Names}}\t{{.Status}}'
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == "NAMES"*"STATUS" ]]
+    [[ "${lines[1]}" == "web"*"Up "* ]]
+    [ "$(hull volume ls --format '{{.Name}}/{{.Driver}}')" = data/local ]
+    [ "$(hull volume inspect -f '{{.Name}} {{.Scope}}' data)" = "data local" ]
+    exits_with 125 'template "{{.State.Nope}}": no field "Nope"' hull inspect -f '{{.State.Nope}}' web
+    exits_with 125 'unclosed action' hull inspect -f '{{.Name' web
+    exits_with 125 'function "bogus" is not defined' hull ps --format '{{bogus .Names}}'
+    exits_with 125 'no field "Nope"' hull ps --format 'table {{.Nope}}'
+    hull rm -f web >/dev/null
+}

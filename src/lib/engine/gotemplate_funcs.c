@@ -1,0 +1,253 @@
+/* hull: the functions of --format templates: docker's (json, join, split,
+ * upper, lower, title, truncate, pad, println) and Go's (index, len, print,
+ * printf, not, and, or, eq, ne, lt, le, gt, ge).  See gotemplate.h. */
+#include <ctype.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gotemplate_internal.h"
+#include "util/utils.h"
+
+static bool is_number(struct json_object *v)
+{
+    return v && (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double));
+}
+
+/* eq/lt & co: -2 when the two cannot be compared, else <0, 0, >0. */
+static int compare(struct json_object *a, struct json_object *b)
+{
+    if (is_number(a) && is_number(b)) {
+        double x = json_object_get_double(a), y = json_object_get_double(b);
+        return x < y ? -1 : x > y;
+    }
+    if (!a || !b)
+        return a == b ? 0 : -2;
+    if (json_object_get_type(a) != json_object_get_type(b))
+        return -2;
+    if (json_object_is_type(a, json_type_string))
+        return strcmp(json_object_get_string(a), json_object_get_string(b));
+    if (json_object_is_type(a, json_type_boolean))
+        return json_object_get_boolean(a) == json_object_get_boolean(b) ? 0 : 1;
+    return -2;
+}
+
+/* Go's fmt.Sprint: a space between operands when neither is a string. */
+static void sprint(struct gotmpl_buf *b, struct json_object **args, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        bool str = args[i] && json_object_is_type(args[i], json_type_string);
+        bool prev_str = i > 0 && args[i - 1] && json_object_is_type(args[i - 1], json_type_string);
+        if (i > 0 && !str && !prev_str)
+            gotmpl_buf_str(b, " ");
+        gotmpl_print(b, args[i]);
+    }
+}
+
+static int sprintf_go(struct gotmpl_exec *x, struct json_object **args, size_t n, struct gotmpl_buf *b)
+{
+    const char *f = json_object_get_string(args[0]);
+    size_t next = 1;
+    for (; *f; f++) {
+        if (*f != '%') {
+            gotmpl_buf_add(b, f, 1);
+            continue;
+        }
+        char spec[16] = "%";
+        size_t k = 1;
+        while (f[1] && strchr("-+ 0#123456789.", f[1]) && k < sizeof spec - 3)
+            spec[k++] = *++f;
+        char verb = *++f;
+        if (!verb)
+            return gotmpl_error(x, "%s", "printf: a format ending in %");
+        if (verb == '%') {
+            gotmpl_buf_str(b, "%");
+            continue;
+        }
+        if (next >= n)
+            return gotmpl_error(x, "printf: missing argument for %%%s", (char[]){verb, 0});
+        struct json_object *a = args[next++];
+        char buf[512];
+        if (verb == 'd' && is_number(a)) {
+            spec[k++] = 'l';
+            spec[k++] = 'l';
+            spec[k++] = 'd';
+            snprintf(buf, sizeof buf, spec, (long long)json_object_get_int64(a));
+            gotmpl_buf_str(b, buf);
+        } else if ((verb == 'f' || verb == 'g' || verb == 'e') && is_number(a)) {
+            spec[k++] = verb;
+            snprintf(buf, sizeof buf, spec, json_object_get_double(a));
+            gotmpl_buf_str(b, buf);
+        } else if (verb == 's' || verb == 'v' || verb == 'q' || verb == 'd') {
+            cleanup_free char *text = gotmpl_text(a);
+            if (verb == 'q') {
+                struct json_object *quoted = json_object_new_string(text);
+                gotmpl_buf_str(b, json_object_to_json_string_ext(quoted, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+                json_object_put(quoted);
+            }
+            spec[k++] = 's';
+            snprintf(buf, sizeof buf, spec, text);
+            if (verb != 'q')
+                gotmpl_buf_str(b, buf);
+        } else {
+            return gotmpl_error(x, "printf: verb %%%s is not supported (s, v, q, d, f, g, e)", (char[]){verb, 0});
+        }
+    }
+    return 0;
+}
+
+static struct json_object *new_text(struct gotmpl_buf *b)
+{
+    struct json_object *s = json_object_new_string(b->s ? b->s : "");
+    free(b->s);
+    return s;
+}
+
+int gotmpl_call(struct gotmpl_exec *x, const char *name, struct json_object **args, size_t n, struct json_object **out)
+{
+    static const struct {
+        const char *name;
+        int min, max; /* number of arguments; max -1: any */
+    } funcs[] = {
+        {"json", 1, 1},  {"join", 2, 2},   {"split", 2, 2}, {"upper", 1, 1}, {"lower", 1, 1},  {"title", 1, 1},
+        {"truncate", 2, 2}, {"pad", 3, 3}, {"println", 0, -1}, {"print", 0, -1}, {"printf", 1, -1},
+        {"index", 1, -1}, {"len", 1, 1},   {"not", 1, 1},   {"and", 1, -1},  {"or", 1, -1},    {"eq", 2, -1},
+        {"ne", 2, 2},    {"lt", 2, 2},     {"le", 2, 2},    {"gt", 2, 2},    {"ge", 2, 2},
+    };
+    size_t f = 0;
+    while (f < ARRAY_SIZE(funcs) && strcmp(funcs[f].name, name))
+        f++;
+    if (f == ARRAY_SIZE(funcs))
+        return gotmpl_error(x, "function \"%s\" is not defined", name);
+    if ((int)n < funcs[f].min || (funcs[f].max >= 0 && (int)n > funcs[f].max))
+        return gotmpl_error(x, "wrong number of arguments for %s", name);
+    struct gotmpl_buf b = {0};
+    if (!strcmp(name, "json")) {
+        *out = json_object_new_string(args[0] ? json_object_to_json_string_ext(args[0], JSON_C_TO_STRING_PLAIN |
+                                                                                             JSON_C_TO_STRING_NOSLASHESCAPE)
+                                              : "null");
+    } else if (!strcmp(name, "join")) {
+        if (args[0] && !json_object_is_type(args[0], json_type_array))
+            return gotmpl_error(x, "%s", "join: the first argument is not a list");
+        cleanup_free char *sep = gotmpl_text(args[1]);
+        for (size_t i = 0; args[0] && i < json_object_array_length(args[0]); i++) {
+            if (i)
+                gotmpl_buf_str(&b, sep);
+            gotmpl_print(&b, json_object_array_get_idx(args[0], i));
+        }
+        *out = new_text(&b);
+    } else if (!strcmp(name, "split")) {
+        cleanup_free char *s = gotmpl_text(args[0]);
+        cleanup_free char *sep = gotmpl_text(args[1]);
+        struct json_object *list = json_object_new_array();
+        char *p = s;
+        for (char *hit; *sep && (hit = strstr(p, sep)); p = hit + strlen(sep))
+            json_object_array_add(list, json_object_new_string_len(p, (int)(hit - p)));
+        json_object_array_add(list, json_object_new_string(p));
+        *out = list;
+    } else if (!strcmp(name, "upper") || !strcmp(name, "lower") || !strcmp(name, "title")) {
+        char *s = gotmpl_text(args[0]);
+        for (char *p = s; *p; p++) {
+            bool word_start = p == s || isspace((unsigned char)p[-1]);
+            if (name[0] == 'u' || (name[0] == 't' && word_start))
+                *p = (char)toupper((unsigned char)*p);
+            else if (name[0] == 'l')
+                *p = (char)tolower((unsigned char)*p);
+        }
+        *out = json_object_new_string(s);
+        free(s);
+    } else if (!strcmp(name, "truncate") || !strcmp(name, "pad")) {
+        cleanup_free char *s = gotmpl_text(args[0]);
+        if (!is_number(args[1]) || (name[0] == 'p' && !is_number(args[2])))
+            return gotmpl_error(x, "%s: want numbers", name);
+        long long a = json_object_get_int64(args[1]);
+        if (name[0] == 't') {
+            if (a >= 0 && (size_t)a < strlen(s))
+                s[a] = '\0';
+            gotmpl_buf_str(&b, s);
+        } else {
+            long long z = json_object_get_int64(args[2]);
+            for (long long i = 0; i < a; i++)
+                gotmpl_buf_str(&b, " ");
+            gotmpl_buf_str(&b, s);
+            for (long long i = 0; i < z; i++)
+                gotmpl_buf_str(&b, " ");
+        }
+        *out = new_text(&b);
+    } else if (!strcmp(name, "print") || !strcmp(name, "println")) {
+        if (name[5]) { /* Go's Sprintln: spaces between every operand */
+            for (size_t i = 0; i < n; i++) {
+                if (i)
+                    gotmpl_buf_str(&b, " ");
+                gotmpl_print(&b, args[i]);
+            }
+            gotmpl_buf_str(&b, "\n");
+        } else {
+            sprint(&b, args, n);
+        }
+        *out = new_text(&b);
+    } else if (!strcmp(name, "printf")) {
+        if (!args[0] || !json_object_is_type(args[0], json_type_string))
+            return gotmpl_error(x, "%s", "printf: the format is not a string");
+        if (sprintf_go(x, args, n, &b) < 0) {
+            free(b.s);
+            return -1;
+        }
+        *out = new_text(&b);
+    } else if (!strcmp(name, "index")) {
+        struct json_object *v = args[0];
+        for (size_t i = 1; i < n; i++) {
+            if (v && json_object_is_type(v, json_type_array) && is_number(args[i])) {
+                int64_t k = json_object_get_int64(args[i]);
+                if (k < 0 || (size_t)k >= json_object_array_length(v))
+                    return gotmpl_error(x, "%s", "index out of range");
+                v = json_object_array_get_idx(v, (size_t)k);
+            } else if (v && json_object_is_type(v, json_type_object) && args[i] &&
+                       json_object_is_type(args[i], json_type_string)) {
+                struct json_object *next = NULL;
+                /* Go: a missing key gives the map's zero value; docker's maps hold strings. */
+                v = json_object_object_get_ex(v, json_object_get_string(args[i]), &next) ? next : NULL;
+                if (!next && i + 1 == n) {
+                    *out = json_object_new_string("");
+                    return 0;
+                }
+            } else {
+                return gotmpl_error(x, "%s", "index of something that is not a list or a map, or a bad key");
+            }
+        }
+        *out = json_object_get(v);
+    } else if (!strcmp(name, "len")) {
+        struct json_object *v = args[0];
+        if (v && json_object_is_type(v, json_type_string))
+            *out = json_object_new_int64(json_object_get_string_len(v));
+        else if (v && json_object_is_type(v, json_type_array))
+            *out = json_object_new_int64((int64_t)json_object_array_length(v));
+        else if (v && json_object_is_type(v, json_type_object))
+            *out = json_object_new_int64(json_object_object_length(v));
+        else
+            return gotmpl_error(x, "%s", "len of something that is not a string, list or map");
+    } else if (!strcmp(name, "not")) {
+        *out = json_object_new_boolean(!gotmpl_truth(args[0]));
+    } else if (!strcmp(name, "and") || !strcmp(name, "or")) {
+        size_t i = 0;
+        while (i + 1 < n && gotmpl_truth(args[i]) == (name[0] == 'a'))
+            i++;
+        *out = json_object_get(args[i]);
+    } else {
+        int c = compare(args[0], args[1]);
+        if (!strcmp(name, "eq")) {
+            bool any = c == 0;
+            for (size_t i = 2; i < n && !any; i++)
+                any = compare(args[0], args[i]) == 0;
+            *out = json_object_new_boolean(any);
+            return 0;
+        }
+        if (c == -2 && strcmp(name, "ne"))
+            return gotmpl_error(x, "%s: incompatible types for comparison", name);
+        bool r = !strcmp(name, "ne") ? c != 0 : !strcmp(name, "lt") ? c < 0 : !strcmp(name, "le") ? c <= 0
+                 : !strcmp(name, "gt") ? c > 0 : c >= 0;
+        *out = json_object_new_boolean(r);
+    }
+    return 0;
+}

@@ -1,0 +1,121 @@
+/* gotemplate: the text/template subset of docker's --format, against Go's
+ * own output for the same templates (expected strings are what `docker
+ * inspect -f` / Go's text/template print). */
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../tap.h"
+#include "engine/gotemplate.h"
+#include "util/utils.h"
+
+static const char *data_json =
+    "{\"Id\":\"abc123\",\"Name\":\"/web\",\"State\":{\"Status\":\"running\",\"Running\":true,\"Pid\":42,"
+    "\"ExitCode\":0,\"Health\":null},\"Config\":{\"Env\":[\"A=1\",\"B=2\"],\"Labels\":{\"z\":\"last\",\"a\":\"first\"},"
+    "\"Cmd\":[\"sh\",\"-c\",\"echo hi\"],\"Empty\":[],\"Ratio\":0.5,\"Big\":1000000.0},"
+    "\"Mounts\":[{\"Type\":\"volume\",\"Name\":\"data\",\"Destination\":\"/data\"},"
+    "{\"Type\":\"bind\",\"Source\":\"/srv\",\"Destination\":\"/srv\"}]}";
+
+static struct json_object *data;
+
+static void expect(const char *tmpl, const char *want)
+{
+    cleanup_error struct hull_error *err = NULL;
+    struct gotemplate *t = NULL;
+    cleanup_free char *got = NULL;
+    bool ok = gotemplate_parse(tmpl, &t, &err) == 0 && gotemplate_execute(t, data, &got, &err) == 0 &&
+              !strcmp(got, want);
+    if (!ok)
+        printf("# got [%s] error [%s], want [%s]\n", got ? got : "", err ? err->msg : "", want);
+    cleanup_free char *shown = xstrdup(tmpl);
+    for (char *p = shown; *p; p++)
+        if (*p == '\n')
+            *p = ' ';
+    TAP_CHECK(ok, "%s", shown);
+    gotemplate_free(t);
+}
+
+static void expect_error(const char *tmpl, const char *want)
+{
+    cleanup_error struct hull_error *err = NULL;
+    struct gotemplate *t = NULL;
+    cleanup_free char *got = NULL;
+    if (gotemplate_parse(tmpl, &t, &err) == 0)
+        gotemplate_execute(t, data, &got, &err);
+    bool ok = err && strstr(err->msg, want) && !strchr(err->msg, '\n');
+    if (!ok)
+        printf("# got [%s] error [%s], want an error with [%s]\n", got ? got : "", err ? err->msg : "", want);
+    TAP_CHECK(ok, "%s is refused: %s", tmpl, want);
+    gotemplate_free(t);
+}
+
+int main(void)
+{
+    data = json_tokener_parse(data_json);
+    expect("{{.State.Status}}", "running");
+    expect("plain text", "plain text");
+    expect("{{.Name}} is {{.State.Status}} (pid {{.State.Pid}})", "/web is running (pid 42)");
+    expect("{{.State.Running}} {{.State.ExitCode}} {{.Config.Ratio}} {{.Config.Big}}", "true 0 0.5 1e+06");
+    expect("{{.State.Health}}", "<nil>");
+    expect("{{.Config.Env}}", "[A=1 B=2]");
+    expect("{{.Config.Labels}}", "map[a:first z:last]");
+    expect("{{json .Config.Labels}}", "{\"z\":\"last\",\"a\":\"first\"}");
+    expect("{{json .State.Status}}", "\"running\"");
+    expect("{{json .Config.Env}}", "[\"A=1\",\"B=2\"]");
+    expect("{{join .Config.Cmd \" \"}}", "sh -c echo hi");
+    expect("{{index .Config.Labels \"a\"}}", "first");
+    expect("{{index .Config.Labels \"missing\"}}", "");
+    expect("{{index .Config.Env 1}}", "B=2");
+    expect("{{(index .Mounts 0).Name}}", "data");
+    expect("{{range .Mounts}}{{.Type}}:{{.Destination}} {{end}}", "volume:/data bind:/srv ");
+    expect("{{range .Config.Labels}}{{.}},{{end}}", "first,last,");
+    expect("{{range .Config.Empty}}x{{else}}none{{end}}", "none");
+    expect("{{if .State.Running}}up{{else}}down{{end}}", "up");
+    expect("{{if eq .State.Status \"exited\"}}e{{else if eq .State.Status \"running\"}}r{{else}}?{{end}}", "r");
+    expect("{{if not .Config.Empty}}empty{{end}}", "empty");
+    expect("{{if and .State.Running (eq .State.Pid 42)}}yes{{end}}", "yes");
+    expect("{{if or .Config.Empty .Name}}or{{end}}", "or");
+    expect("{{if eq .State.Pid 1 2 42}}any{{end}}", "any");
+    expect("{{if gt .State.Pid 10}}big{{end}}{{if lt .Config.Ratio 1}} small{{end}}", "big small");
+    expect("{{with .State}}{{.Status}}{{end}}", "running");
+    expect("{{with .Config.Empty}}x{{else}}no{{end}}", "no");
+    expect("{{.Name | upper}} {{lower \"ABC\"}} {{title \"hello world\"}}", "/WEB abc Hello World");
+    expect("{{len .Config.Env}} {{len .Name}} {{len .Config.Labels}}", "2 4 2");
+    expect("{{join (split \"a,b,c\" \",\") \"-\"}}", "a-b-c");
+    expect("{{printf \"%s=%d %q %v%%\" .Name .State.Pid \"x\" .State.Running}}", "/web=42 \"x\" true%");
+    expect("{{printf \"%5.2f\" .Config.Ratio}}", " 0.50");
+    expect("{{truncate .Id 3}}", "abc");
+    expect("{{println .Name 1}}", "/web 1\n");
+    expect("{{print \"a\" \"b\" 1 2}}", "ab1 2");
+    expect("a  {{- .Name -}}  b\n{{- /* a comment */ -}}\n c", "a/webbc");
+    expect("{{$.Name}}{{range .Mounts}}{{$.Id}}{{end}}", "/webabc123abc123");
+    expect("{{.}}", "map[Config:map[Big:1e+06 Cmd:[sh -c echo hi] Empty:[] Env:[A=1 B=2] Labels:map[a:first "
+                    "z:last] Ratio:0.5] Id:abc123 Mounts:[map[Destination:/data Name:data Type:volume] "
+                    "map[Destination:/srv Source:/srv Type:bind]] Name:/web State:map[ExitCode:0 Health:<nil> Pid:42 "
+                    "Running:true Status:running]]");
+    expect("{{\"}}\"}}", "}}");
+
+    expect_error("{{.State.Nope}}", "no field \"Nope\"");
+    expect_error("{{.Name.Sub}}", "not an object");
+    expect_error("{{nosuchfunc .Name}}", "function \"nosuchfunc\" is not defined");
+    expect_error("{{.Name", "unclosed action");
+    expect_error("{{if .Name}}x", "missing {{end}}");
+    expect_error("{{end}}", "unexpected {{end}}");
+    expect_error("{{.Name .Id}}", "only a function takes arguments");
+    expect_error("{{join .Name}}", "wrong number of arguments");
+    expect_error("{{index .Config.Env 5}}", "index out of range");
+    expect_error("{{range .Name}}{{end}}", "range over something");
+    expect_error("{{$x := .Name}}", "variables other than $");
+    expect_error("{{template \"x\"}}", "not supported");
+    expect_error("{{\"open}}", "unterminated string");
+    expect_error("{{lt .Name 3}}", "incompatible types");
+
+    const char *rest = NULL;
+    TAP_CHECK(gotemplate_is_table("table {{.ID}}\t{{.Names}}", &rest) && !strcmp(rest, "{{.ID}}\t{{.Names}}"),
+              "table FORMAT");
+    TAP_CHECK(gotemplate_is_table("table", &rest) && rest == NULL, "table alone");
+    TAP_CHECK(!gotemplate_is_table("tables {{.X}}", &rest) && !gotemplate_is_table("{{.X}}", &rest),
+              "not a table");
+    json_object_put(data);
+    return TAP_DONE();
+}
