@@ -224,6 +224,7 @@ static int exec_in(const char *id, pid_t init, const struct exec_flags *f, char 
         .id = id,
         .process = spec->process,
         .seccomp = seccomp,
+        .linux_ = &spec->linux_,
         .detach = f->detach,
         .console_master_out = f->detach ? NULL : &master,
     };

@@ -269,6 +269,7 @@ int cmd_exec(int argc, char **argv)
     if (spec->linux_.seccomp && seccomp_prepare(spec->linux_.seccomp, &seccomp, &err) < 0)
         return exec_error(err);
     o.seccomp = seccomp;
+    o.linux_ = &spec->linux_;
     o.process = proc;
     o.cgroup_subs = cgroup_subs;
     int master = -1;

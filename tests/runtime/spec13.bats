@@ -184,6 +184,10 @@ JSON
     run_quiet runtime run --bundle "$BUNDLE" "$(new_id)"
     [ "$status" -eq 0 ]
     [ "$output" = i686 ]
+    # an exec'd process runs in the container's personality too
+    start_sleeper
+    [ "$(runtime exec "$ID" uname -m)" = i686 ]
+    update_config '.process.args = ["uname", "-m"]'
     update_config '.linux.personality = {"domain": "LINUX"}'
     run_quiet runtime run --bundle "$BUNDLE" "$(new_id)"
     [ "$output" = x86_64 ]
@@ -214,6 +218,9 @@ JSON
     update_config '.linux.memoryPolicy = {"mode": "MPOL_LOCAL"}'
     start_sleeper
     grep -q " local " "/proc/$PID/numa_maps"
+    # and an exec'd process gets the container's policy
+    runtime exec "$ID" sh -c 'grep -q " local " /proc/self/numa_maps'
+
 }
 
 @test "linux.memoryPolicy: nodes the host lacks, a bad mode or flag, and nodes with MPOL_DEFAULT are refused" {

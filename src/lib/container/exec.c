@@ -121,7 +121,8 @@ static void __attribute__((noreturn)) exec_final(const struct container_exec_opt
             exec_child_fail(sync_fd, err);
         close(slave);
     }
-    if (apply_rlimits(p, &err) < 0 || process_apply_attrs(p, &err) < 0)
+    if (apply_rlimits(p, &err) < 0 || (o->linux_ && linux_apply_attrs(o->linux_, &err) < 0) ||
+        process_apply_attrs(p, &err) < 0)
         exec_child_fail(sync_fd, err);
     close_fds_on_exec(o->preserve_fds);
     exec_user_process(p, o->seccomp, o->state_json, sync_fd, NULL);

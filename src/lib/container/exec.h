@@ -15,6 +15,7 @@ struct container_exec_opts {
     const char *id;
     const struct hull_process *process;
     struct seccomp_prepared *seccomp; /* the container's filter, or NULL */
+    const struct hull_linux *linux_;  /* the container's personality and memoryPolicy apply too; may be NULL */
     const char *state_json;           /* for a seccomp notify agent */
     const char *console_socket;
     const char *pid_file;
