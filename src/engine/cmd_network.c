@@ -12,7 +12,7 @@
 #include "network/network.h"
 #include "util/utils.h"
 
-enum { OPT_SUBNET = 1000, OPT_GATEWAY, OPT_INTERNAL, OPT_FORMAT, OPT_NO_TRUNC };
+enum { OPT_SUBNET = 1000, OPT_GATEWAY, OPT_INTERNAL, OPT_FORMAT, OPT_NO_TRUNC, OPT_IP, OPT_ALIAS };
 
 static const struct option create_longopts[] = {
     {"subnet", required_argument, NULL, OPT_SUBNET}, {"gateway", required_argument, NULL, OPT_GATEWAY},
@@ -34,6 +34,12 @@ const struct engine_flagset port_flagset = {"h", help_longopts};
 static const struct option prune_longopts[] = {
     {"force", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 static const struct engine_flagset network_prune_flagset = {"fh", prune_longopts};
+static const struct option connect_longopts[] = {{"ip", required_argument, NULL, OPT_IP},
+                                                 {"alias", required_argument, NULL, OPT_ALIAS},
+                                                 {"help", no_argument, NULL, 'h'},
+                                                 {NULL, 0, NULL, 0}};
+static const struct engine_flagset network_connect_flagset = {"h", connect_longopts};
+static const struct engine_flagset network_disconnect_flagset = {"fh", prune_longopts};
 
 static int network_create_cmd(int argc, char **argv)
 {
@@ -248,10 +254,66 @@ static int network_prune_cmd(int argc, char **argv)
     return 0;
 }
 
+static int network_connect_cmd(int argc, char **argv)
+{
+    const char *ip = NULL;
+    cleanup_strv char **aliases = xmalloc0(((size_t)argc + 1) * sizeof *aliases);
+    size_t n_aliases = 0;
+    int c;
+    while ((c = engine_next_flag("network connect", argc, argv, &network_connect_flagset)) != -1) {
+        switch (c) {
+        case OPT_IP:
+            ip = optarg;
+            break;
+        case OPT_ALIAS:
+            aliases[n_aliases++] = xstrdup(optarg);
+            break;
+        case 'h':
+            printf("Usage:  hull network connect [--ip IP] [--alias NAME] NETWORK CONTAINER\n\n"
+                   "Connect a container to a network (a running one at once, a stopped one when it starts)\n");
+            return 0;
+        default:
+            return 125;
+        }
+    }
+    if (optind + 2 != argc)
+        return engine_usage_error("network connect", "requires exactly 2 arguments: NETWORK CONTAINER");
+    cleanup_error struct hull_error *err = NULL;
+    if (engine_network_connect(g_engine.root, g_engine.runroot, argv[optind], argv[optind + 1], ip, aliases, &err) < 0)
+        return engine_error(err);
+    return 0;
+}
+
+static int network_disconnect_cmd(int argc, char **argv)
+{
+    int c;
+    while ((c = engine_next_flag("network disconnect", argc, argv, &network_disconnect_flagset)) != -1) {
+        switch (c) {
+        case 'f':
+            (void)engine_flag_bool();
+            break;
+        case 'h':
+            printf("Usage:  hull network disconnect NETWORK CONTAINER\n\n"
+                   "Disconnect a container from a network it was connected to\n");
+            return 0;
+        default:
+            return 125;
+        }
+    }
+    if (optind + 2 != argc)
+        return engine_usage_error("network disconnect", "requires exactly 2 arguments: NETWORK CONTAINER");
+    cleanup_error struct hull_error *err = NULL;
+    if (engine_network_disconnect(g_engine.root, argv[optind], argv[optind + 1], &err) < 0)
+        return engine_error(err);
+    return 0;
+}
+
 static int network_help(int argc, char **argv);
 
 const struct engine_command network_commands[] = {
+    {"connect", network_connect_cmd, "connect a container to a network", &network_connect_flagset},
     {"create", network_create_cmd, "create a bridge network", &network_create_flagset},
+    {"disconnect", network_disconnect_cmd, "disconnect a container from a network", &network_disconnect_flagset},
     {"inspect", network_inspect_cmd, "show networks as JSON", &network_inspect_flagset},
     {"ls", network_ls_cmd, "list networks", &network_ls_flagset},
     {"list", network_ls_cmd, NULL, &network_ls_flagset},

@@ -81,6 +81,7 @@ static void run_usage(FILE *f)
                "      --dns IP             nameserver (repeatable; replaces the host's)\n"
                "      --dns-search DOMAIN  search domain (repeatable)\n"
                "      --dns-option OPT     resolv.conf option (repeatable)\n"
+               "      --network-alias NAME another name on a user network (repeatable)\n"
                "      --env-file FILE      read KEY=VALUE lines (before -e; repeatable)\n"
                "      --tmpfs PATH[:OPTS]  mount a tmpfs (default rw,noexec,nosuid,nodev; size=, mode=)\n"
                "      --memory-swap SIZE   memory+swap limit (-1: unlimited; default: twice --memory)\n"
@@ -429,6 +430,7 @@ enum {
     OPT_DNS,
     OPT_DNS_SEARCH,
     OPT_DNS_OPTION,
+    OPT_NETWORK_ALIAS,
 };
 static const struct option run_longopts[] = {
     {"name", required_argument, NULL, OPT_NAME},
@@ -473,6 +475,7 @@ static const struct option run_longopts[] = {
     {"dns", required_argument, NULL, OPT_DNS},
     {"dns-search", required_argument, NULL, OPT_DNS_SEARCH},
     {"dns-option", required_argument, NULL, OPT_DNS_OPTION},
+    {"network-alias", required_argument, NULL, OPT_NETWORK_ALIAS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -490,6 +493,7 @@ static const char *net_flag_name(int opt)
     case OPT_DNS: return "--dns";
     case OPT_DNS_SEARCH: return "--dns-search";
     case OPT_DNS_OPTION: return "--dns-option";
+    case OPT_NETWORK_ALIAS: return "--network-alias";
     default: return NULL;
     }
 }
@@ -608,6 +612,7 @@ int cmd_run(int argc, char **argv)
         case OPT_DNS:
         case OPT_DNS_SEARCH:
         case OPT_DNS_OPTION:
+        case OPT_NETWORK_ALIAS:
             if (engine_net_flag(&f.net, net_flag_name(c), optarg, &err) < 0) {
                 ret = engine_error_status(err, 125);
                 goto out;

@@ -273,3 +273,45 @@ wait_http() { wait_until 10 in_host curl -s -o /dev/null --max-time 1 "$1"; }
     for i in $(seq 12); do hull rm -f "c$i" >/dev/null; done
     assert_no_network_leftovers
 }
+
+@test "network: connect/disconnect: two networks on one container, --alias and --network-alias resolve" {
+    hull network create --subnet 10.125.0.0/24 n1
+    hull network create --subnet 10.126.0.0/24 n2
+    hull run -d --name srv --network n1 --network-alias api busybox httpd -f -p 80 -h /etc
+    hull run -d --name c2 --network n2 busybox sleep 1000
+    id=$(hull inspect srv | jq -r '.[0].Id')
+    run hull exec c2 grep -w srv /etc/hosts
+    [ "$status" -ne 0 ]
+    # a running container gets eth1 on n2 at once; names resolve on both networks
+    hull network connect --ip 10.126.0.77 --alias web2 n2 srv
+    run hull exec srv ip -4 -o addr show eth1
+    [[ "$output" == *"inet 10.126.0.77/24"* ]]
+    [ "$(hull inspect srv | jq -r '.[0].NetworkSettings.Networks.n2.IPAddress')" = 10.126.0.77 ]
+    [ "$(hull exec c2 timeout 5 wget -q -O - http://srv/hostname)" = "${id:0:12}" ]
+    [ "$(hull exec c2 timeout 5 wget -q -O - http://web2/hostname)" = "${id:0:12}" ]
+    run hull run --rm --network n1 busybox timeout 5 wget -q -O - http://api/hostname
+    [ "$output" = "${id:0:12}" ]
+    [ "$(hull network inspect n2 | jq -r ".[0].Containers[\"$id\"].IPv4Address")" = 10.126.0.77/24 ]
+    fails_with 'container srv is already connected to network n2' hull network connect n2 srv
+    fails_with 'container srv was run with --network n1' hull network disconnect n1 srv
+    fails_with 'container c2 is not connected to network n1' hull network disconnect n1 c2
+    fails_with 'no such network: nosuch' hull network connect nosuch srv
+    # disconnect: eth1, the lease, the veth and the names go
+    hull network disconnect n2 srv
+    run hull exec srv ip link show eth1
+    [ "$status" -ne 0 ]
+    run hull exec c2 grep -w srv /etc/hosts
+    [ "$status" -ne 0 ]
+    [ "$(hull inspect srv | jq -r '.[0].NetworkSettings.Networks.n2')" = null ]
+    [ "$(ls "$STORE/networks/n2/leases" | wc -l)" -eq 1 ]
+    ! in_host ip -o link show | grep -q ' vh'
+    # a stopped container is connected at its next start
+    hull stop -t 1 srv >/dev/null
+    hull network connect n2 srv
+    hull start srv
+    [[ "$(hull inspect srv | jq -r '.[0].NetworkSettings.Networks.n2.IPAddress')" == 10.126.0.* ]]
+    hull exec srv ip link show eth1 >/dev/null
+    hull rm -f srv c2
+    assert_no_network_leftovers
+    ! in_host ip -o link show | grep -q ' vh'
+}

@@ -67,6 +67,10 @@ int engine_net_flag(struct engine_net_flags *nf, const char *flag, const char *v
         strv_add(&nf->dns_search, value);
     } else if (!strcmp(flag, "--dns-option")) {
         strv_add(&nf->dns_options, value);
+    } else if (!strcmp(flag, "--network-alias")) {
+        if (!*value || strpbrk(value, " \t\n#"))
+            return hull_error_set(err, 0, "invalid --network-alias \"%s\": not a host name", value);
+        strv_add(&nf->aliases, value);
     } else {
         return hull_error_set(err, 0, "unknown network flag %s", flag);
     }
@@ -81,6 +85,7 @@ void engine_net_flags_clear(struct engine_net_flags *nf)
     strv_free(nf->dns);
     strv_free(nf->dns_search);
     strv_free(nf->dns_options);
+    strv_free(nf->aliases);
     free(nf->network);
     free(nf->netns_path);
     memset(nf, 0, sizeof *nf);
@@ -146,6 +151,9 @@ int engine_network_prepare(const char *root, const char *runroot, struct engine_
                                   shown);
         if (nf->ip)
             return hull_error_set(err, 0, "invalid --ip \"%s\": --network %s has no address to choose", nf->ip, shown);
+        if (nf->aliases)
+            return hull_error_set(err, 0, "invalid --network-alias \"%s\": --network %s has no names", nf->aliases[0],
+                                  shown);
         if (!strncmp(mode, "container:", 10)) {
             if (nf->add_hosts || nf->dns || nf->dns_search || nf->dns_options)
                 return hull_error_set(err, 0, "invalid --network \"%s\": --add-host and --dns* come from that container",
@@ -275,7 +283,7 @@ void engine_network_record(struct json_object *rec, const struct engine_run_conf
         }
         json_object_object_add(ep, "IPAMConfig", ipam);
         json_object_object_add(ep, "Links", NULL);
-        json_object_object_add(ep, "Aliases", NULL);
+        json_object_object_add(ep, "Aliases", strv_json(nf->aliases, true));
         json_object_object_add(ep, "NetworkID", json_object_new_string(""));
         json_object_object_add(ep, "EndpointID", json_object_new_string(""));
         json_object_object_add(ep, "Gateway", json_object_new_string(""));

@@ -34,6 +34,7 @@ struct engine_net_flags {
     size_t n_publish, n_expose;
     bool publish_all; /* -P */
     char **add_hosts, **dns, **dns_search, **dns_options; /* NULL-terminated or NULL */
+    char **aliases;                                       /* --network-alias */
     /* set by engine_network_prepare */
     char *network;    /* "hull", a user network, "none", "host" or "container:ID" */
     char *netns_path; /* container:ID: that container's /proc/PID/ns/net */
@@ -41,7 +42,8 @@ struct engine_net_flags {
 };
 
 /* One networking flag (flag: "--network", "--ip", "-p", "-P", "--expose",
- * "--add-host", "--dns", "--dns-search", "--dns-option"); syntax checked. */
+ * "--add-host", "--dns", "--dns-search", "--dns-option", "--network-alias");
+ * syntax checked. */
 int engine_net_flag(struct engine_net_flags *nf, const char *flag, const char *value, struct hull_error **err);
 void engine_net_flags_clear(struct engine_net_flags *nf);
 
@@ -75,6 +77,12 @@ int engine_network_create(const char *root, const struct network_create_opts *o,
 int engine_network_remove(const char *root, const char *runroot, const char *name, struct hull_error **err);
 /* Removes every user network no container uses; *removed gets their names. */
 int engine_network_prune(const char *root, const char *runroot, char ***removed, struct hull_error **err);
+/* `hull network connect [--ip IP] [--alias A] NET C`: a running container
+ * gets ethN on NET at once, a stopped one at its next start. */
+int engine_network_connect(const char *root, const char *runroot, const char *network, const char *container,
+                           const char *ip, char *const *aliases, struct hull_error **err);
+/* Only a network the container was connected to, not its --network. */
+int engine_network_disconnect(const char *root, const char *network, const char *container, struct hull_error **err);
 /* docker's `network inspect` object (Name, Id, Driver, IPAM, Internal, Containers ...). */
 int engine_network_inspect(const char *root, const char *runroot, const char *name, struct json_object **out,
                            struct hull_error **err);

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "engine_network.h"
+#include "engine_network_internal.h"
+#include "lifecycle.h"
 #include "network/network.h"
 #include "record.h"
 #include "util/utils.h"
@@ -117,4 +119,122 @@ int engine_network_inspect(const char *root, const char *runroot, const char *na
     json_object_object_add(o, "Labels", json_object_new_object());
     *out = o;
     return 0;
+}
+
+/* Adds the endpoint of a connected network to the record (IPAMConfig, Aliases). */
+static int record_endpoint(const char *root, const char *id, const char *network, const char *ip, char *const *aliases,
+                           struct hull_error **err)
+{
+    cleanup_close int lock = -1;
+    if (engine_records_lock(root, &lock, err) < 0)
+        return -1;
+    struct json_object *rec = NULL;
+    if (engine_record_load(root, id, &rec, err) < 0)
+        return -1;
+    struct json_object *networks = engine_json_path(rec, "NetworkSettings", "Networks");
+    if (!networks) {
+        json_object_put(rec);
+        return hull_error_set(err, 0, "container %.12s has no network settings", id);
+    }
+    struct json_object *ep = json_object_new_object(), *ipam = NULL, *al = NULL;
+    if (ip) {
+        ipam = json_object_new_object();
+        json_object_object_add(ipam, "IPv4Address", json_object_new_string(ip));
+    }
+    for (size_t i = 0; aliases && aliases[i]; i++) {
+        if (!al)
+            al = json_object_new_array();
+        json_object_array_add(al, json_object_new_string(aliases[i]));
+    }
+    json_object_object_add(ep, "IPAMConfig", ipam);
+    json_object_object_add(ep, "Links", NULL);
+    json_object_object_add(ep, "Aliases", al);
+    json_object_object_add(networks, network, ep);
+    int r = engine_record_save(root, id, rec, err);
+    json_object_put(rec);
+    return r;
+}
+
+/* The container's id, record and --network; NULL record after an error. */
+static struct json_object *load_container(const char *root, const char *text, char **id, const char **mode,
+                                          struct hull_error **err)
+{
+    struct json_object *rec = NULL;
+    if (engine_record_find(root, text, id, err) < 0 || engine_record_load(root, *id, &rec, err) < 0)
+        return NULL;
+    *mode = engine_json_str(engine_json_path(rec, "HostConfig", NULL), "NetworkMode");
+    return rec;
+}
+
+int engine_network_connect(const char *root, const char *runroot, const char *network, const char *container,
+                           const char *ip, char *const *aliases, struct hull_error **err)
+{
+    if (!strcmp(network, "bridge"))
+        network = NETWORK_DEFAULT;
+    struct in_addr want = {0};
+    if (ip && inet_pton(AF_INET, ip, &want) != 1)
+        return hull_error_set(err, 0, "invalid --ip \"%s\": not an IPv4 address", ip);
+    cleanup_free char *id = NULL;
+    const char *mode = NULL;
+    struct json_object *rec = load_container(root, container, &id, &mode, err);
+    if (!rec)
+        return -1;
+    bool bridge = *mode && strcmp(mode, "none") && strcmp(mode, "host") && strncmp(mode, "container:", 10);
+    bool already = engine_json_path(engine_json_path(rec, "NetworkSettings", "Networks"), network, NULL) != NULL;
+    int pid = json_object_get_int(engine_json_path(rec, "State", "Pid"));
+    cleanup_free char *shown_mode = xstrdup(mode);
+    json_object_put(rec);
+    if (!bridge)
+        return hull_error_set(err, 0, "container %s runs with --network %s: it cannot join a network", container,
+                              *shown_mode ? shown_mode : "none");
+    if (already)
+        return hull_error_set(err, 0, "container %s is already connected to network %s", container, network);
+    cleanup_close int lock = -1;
+    cleanup_network_config struct network_config *c = NULL;
+    if (network_lock(root, &lock, err) < 0 || engine_network_sweep_locked(root, runroot, err) < 0)
+        return -1;
+    if (!strcmp(network, NETWORK_DEFAULT) ? network_default(root, &c, err) < 0 : network_load(root, network, &c, err) < 0)
+        return -1;
+    if (want.s_addr) { /* checked now: a stopped container would only learn at start */
+        struct in_addr got;
+        if (network_lease(root, c, "check", want, &got, err) < 0)
+            return -1;
+        network_release(root, network, got, NULL);
+    }
+    if (record_endpoint(root, id, network, ip, aliases, err) < 0)
+        return -1;
+    if (!engine_container_running(runroot, id) || pid <= 0)
+        return 0; /* joined at its next start, like docker */
+    if (engine_network_attach_one(root, id, pid, network, want, false, NULL, 0, err) < 0) {
+        engine_network_detach_one(root, id, network, true);
+        return hull_error_wrap(err, "connect %s to network %s", container, network);
+    }
+    return 0;
+}
+
+int engine_network_disconnect(const char *root, const char *network, const char *container, struct hull_error **err)
+{
+    if (!strcmp(network, "bridge"))
+        network = NETWORK_DEFAULT;
+    cleanup_free char *id = NULL;
+    const char *mode = NULL;
+    struct json_object *rec = load_container(root, container, &id, &mode, err);
+    if (!rec)
+        return -1;
+    bool connected = engine_json_path(engine_json_path(rec, "NetworkSettings", "Networks"), network, NULL) != NULL;
+    bool primary = !strcmp(mode, network);
+    json_object_put(rec);
+    if (!network_exists(root, network))
+        return hull_error_set(err, 0, "no such network: %s", network);
+    if (!connected)
+        return hull_error_set(err, 0, "container %s is not connected to network %s", container, network);
+    if (primary)
+        return hull_error_set(err, 0,
+                              "container %s was run with --network %s: only networks it was connected to can be "
+                              "disconnected",
+                              container, network);
+    cleanup_close int lock = -1;
+    if (network_lock(root, &lock, err) < 0)
+        return -1;
+    return engine_network_detach_one(root, id, network, true);
 }
