@@ -100,8 +100,10 @@ static int cmd_container_prune(int argc, char **argv)
 static int cmd_container_help(int argc, char **argv);
 
 const struct engine_command container_commands[] = {
+    {"commit", cmd_commit, "create a new image from a container's changes", &commit_flagset},
     {"diff", cmd_diff, "show the changes to a container's filesystem", &diff_flagset},
     {"exec", cmd_exec, "run a command in a running container", &exec_flagset},
+    {"export", cmd_export, "export a container's filesystem as a tar archive", &export_flagset},
     {"inspect", cmd_inspect, "show container details as JSON", &inspect_flagset},
     {"kill", cmd_kill, "send a signal to running containers", &kill_flagset},
     {"logs", cmd_logs, "print the output of a container", &logs_flagset},

@@ -13,9 +13,11 @@ struct engine_opts g_engine = {
 const struct engine_command engine_commands[] = {
     {"_monitor-exit", cmd_monitor_exit, NULL},
     {"_monitor-start", cmd_monitor_start, NULL},
+    {"commit", cmd_commit, "create a new image from a container's changes", &commit_flagset},
     {"container", cmd_container, "manage containers (prune, ls, rm, inspect ...)", NULL, container_commands},
     {"diff", cmd_diff, "show the changes to a container's filesystem", &diff_flagset},
     {"exec", cmd_exec, "run a command in a running container", &exec_flagset},
+    {"export", cmd_export, "export a container's filesystem as a tar archive", &export_flagset},
     {"history", cmd_history, "show the history of an image", &history_flagset},
     {"image", cmd_image, "manage images (ls, rm, tag, inspect, load, import)", NULL, image_commands},
     {"images", cmd_images, "list images", &images_flagset},
