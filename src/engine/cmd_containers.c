@@ -239,6 +239,8 @@ int cmd_ps(int argc, char **argv)
             json_object_object_add(o, "Status", json_object_new_string(status));
             json_object_object_add(o, "Names", json_object_new_string(name));
             json_object_object_add(o, "Ports", json_object_new_string(ports));
+            cleanup_free char *networks = engine_network_names_text(rec);
+            json_object_object_add(o, "Networks", json_object_new_string(networks));
             cleanup_free char *labels = labels_text(rec);
             cleanup_free char *mounts = mounts_text(rec);
             json_object_object_add(o, "Labels", json_object_new_string(labels));

@@ -8,6 +8,7 @@
 
 #include "engine.h"
 #include "engine/engine_network.h"
+#include "engine/gotemplate.h"
 #include "engine/record.h"
 #include "network/network.h"
 #include "util/utils.h"
@@ -26,8 +27,8 @@ static const struct option ls_longopts[] = {{"format", required_argument, NULL, 
                                             {NULL, 0, NULL, 0}};
 static const struct engine_flagset network_ls_flagset = {"qh", ls_longopts};
 static const struct option inspect_longopts[] = {
-    {"format", required_argument, NULL, OPT_FORMAT}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-static const struct engine_flagset network_inspect_flagset = {"h", inspect_longopts};
+    {"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+static const struct engine_flagset network_inspect_flagset = {"f:h", inspect_longopts};
 static const struct option help_longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 static const struct engine_flagset network_rm_flagset = {"h", help_longopts};
 const struct engine_flagset port_flagset = {"h", help_longopts};
@@ -90,12 +91,12 @@ static int network_create_cmd(int argc, char **argv)
 static int network_ls_cmd(int argc, char **argv)
 {
     bool json = false, quiet = false, no_trunc = false;
+    const char *format = NULL;
     int c;
     while ((c = engine_next_flag("network ls", argc, argv, &network_ls_flagset)) != -1) {
         switch (c) {
         case OPT_FORMAT:
-            if (!parse_format("network ls", optarg, &json))
-                return 125;
+            format = optarg;
             break;
         case 'q':
             quiet = engine_flag_bool();
@@ -104,7 +105,9 @@ static int network_ls_cmd(int argc, char **argv)
             no_trunc = engine_flag_bool();
             break;
         case 'h':
-            printf("Usage:  hull network ls [-q] [--no-trunc] [--format table|json]\n\nList networks\n");
+            printf("Usage:  hull network ls [-q] [--no-trunc] [--format table|json|TEMPLATE|'table TEMPLATE']\n\n"
+                   "List networks.  TEMPLATE: Go template over .ID .Name .Driver .Scope .Subnet .Gateway\n"
+                   ".Internal .CreatedAt (docs/templates.md)\n");
             return 0;
         default:
             return 125;
@@ -112,12 +115,25 @@ static int network_ls_cmd(int argc, char **argv)
     }
     if (optind != argc)
         return engine_usage_error("network ls", "accepts no arguments");
+    struct json_object *titles = json_tokener_parse(
+        "{\"ID\":\"NETWORK ID\",\"Name\":\"NAME\",\"Driver\":\"DRIVER\",\"Scope\":\"SCOPE\",\"Subnet\":"
+        "\"SUBNET\",\"Gateway\":\"GATEWAY\",\"Internal\":\"INTERNAL\",\"CreatedAt\":\"CREATED AT\"}");
+    struct engine_format fmt;
+    bool format_ok = engine_format_parse("network ls", format, titles, &fmt);
+    json_object_put(titles);
+    if (!format_ok)
+        return 125;
+    json = fmt.kind == ENGINE_FORMAT_JSON;
+    bool templated = fmt.kind == ENGINE_FORMAT_TEMPLATE || fmt.kind == ENGINE_FORMAT_TABLE_TEMPLATE;
     cleanup_error struct hull_error *err = NULL;
     cleanup_strv char **names = NULL;
-    if (network_list(g_engine.root, &names, &err) < 0)
+    if (network_list(g_engine.root, &names, &err) < 0) {
+        engine_format_finish(&fmt);
         return engine_error(err);
+    }
     static const char *const headers[] = {"NETWORK ID", "NAME", "DRIVER", "SCOPE", "SUBNET", "INTERNAL"};
-    struct table *t = quiet || json ? NULL : table_new(ARRAY_SIZE(headers), headers);
+    struct table *t = quiet || json || templated ? NULL : table_new(ARRAY_SIZE(headers), headers);
+    int ret = 0;
     for (size_t i = 0; names[i]; i++) {
         struct json_object *j = NULL;
         cleanup_error struct hull_error *e = NULL;
@@ -130,7 +146,7 @@ static int network_ls_cmd(int argc, char **argv)
         bool internal = json_object_get_boolean(engine_json_path(j, "Internal", NULL));
         if (quiet) {
             printf("%s\n", id);
-        } else if (json) {
+        } else if (json || templated) {
             struct json_object *o = json_object_new_object();
             json_object_object_add(o, "ID", json_object_new_string(id));
             json_object_object_add(o, "Name", json_object_new_string(names[i]));
@@ -140,7 +156,10 @@ static int network_ls_cmd(int argc, char **argv)
             json_object_object_add(o, "Gateway", json_object_new_string(engine_json_str(cfg, "Gateway")));
             json_object_object_add(o, "Internal", json_object_new_boolean(internal));
             json_object_object_add(o, "CreatedAt", json_object_new_string(engine_json_str(j, "Created")));
-            printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+            if (json)
+                printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+            else if (!engine_format_row(&fmt, o))
+                ret = 125;
             json_object_put(o);
         } else {
             const char *cells[] = {id, names[i], "bridge", "local", engine_json_str(cfg, "Subnet"),
@@ -153,21 +172,22 @@ static int network_ls_cmd(int argc, char **argv)
         table_print(t);
         table_free(t);
     }
-    return 0;
+    engine_format_finish(&fmt);
+    return ret;
 }
 
 static int network_inspect_cmd(int argc, char **argv)
 {
-    bool json = true;
+    const char *format = NULL;
     int c;
     while ((c = engine_next_flag("network inspect", argc, argv, &network_inspect_flagset)) != -1) {
         switch (c) {
-        case OPT_FORMAT:
-            if (!parse_format("network inspect", optarg, &json))
-                return 125;
+        case 'f':
+            format = optarg;
             break;
         case 'h':
-            printf("Usage:  hull network inspect [--format json] NETWORK...\n\nShow networks as JSON\n");
+            printf("Usage:  hull network inspect [-f json|TEMPLATE] NETWORK...\n\nShow networks as JSON, or a Go "
+                   "template run on each ({{.IPAM.Config}}, docs/templates.md)\n");
             return 0;
         default:
             return 125;
@@ -175,6 +195,12 @@ static int network_inspect_cmd(int argc, char **argv)
     }
     if (optind >= argc)
         return engine_usage_error("network inspect", "requires at least 1 argument: NETWORK");
+    cleanup_gotemplate struct gotemplate *template = NULL;
+    if (format && strcmp(format, "json")) {
+        cleanup_error struct hull_error *err = NULL;
+        if (gotemplate_parse(format, &template, &err) < 0)
+            return engine_usage_error("network inspect", "invalid --format: %s", err->msg);
+    }
     struct json_object *all = json_object_new_array();
     int ret = 0;
     for (int i = optind; i < argc; i++) {
@@ -184,7 +210,22 @@ static int network_inspect_cmd(int argc, char **argv)
             ret = engine_error(err);
             continue;
         }
+        if (template) {
+            cleanup_free char *text = NULL;
+            int r = gotemplate_execute(template, j, &text, &err);
+            json_object_put(j);
+            if (r < 0) {
+                json_object_put(all);
+                return engine_error_status(err, 125);
+            }
+            printf("%s\n", text);
+            continue;
+        }
         json_object_array_add(all, j);
+    }
+    if (template) {
+        json_object_put(all);
+        return ret;
     }
     printf("%s\n", json_object_to_json_string_ext(all, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(all);

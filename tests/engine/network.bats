@@ -70,6 +70,7 @@ wait_http() { wait_until 10 in_host curl -s -o /dev/null --max-time 1 "$1"; }
     [[ "$output" == *"127.0.0.1:8081->80/tcp"* ]]
     run hull port web
     [[ "$output" == *"80/tcp -> 0.0.0.0:8080"* ]]
+    [ "$(hull ps --format '{{.Names}} {{.Networks}}')" = "web hull" ]
     [ "$(hull port web 80)" = "$(printf '0.0.0.0:8080\n127.0.0.1:8081')" ]
     [ "$(hull inspect web | jq -r '.[0].HostConfig.NetworkMode')" = hull ]
     [ "$(hull inspect web | jq -r '.[0].HostConfig.PortBindings["80/tcp"][0].HostPort')" = 8080 ]
@@ -160,6 +161,8 @@ wait_http() { wait_until 10 in_host curl -s -o /dev/null --max-time 1 "$1"; }
     [[ "$output" != *default* ]]
     [[ "$output" != *outside-web* ]]
     [ "$(hull network inspect sealed | jq -r '.[0].Internal')" = true ]
+    [ "$(hull network inspect -f '{{.Internal}} {{.Driver}}' sealed)" = "true bridge" ]
+    [ "$(hull network ls --format '{{.Name}}:{{.Internal}}' | grep sealed)" = sealed:true ]
 }
 
 @test "network: the default network's subnet avoids the host's routes; --network none and host are untouched" {
@@ -262,15 +265,15 @@ wait_http() { wait_until 10 in_host curl -s -o /dev/null --max-time 1 "$1"; }
     hull stop -t 1 web
     fails_with 'invalid --network "container:web": container web is not running' hull run --network container:web busybox true
     hull rm web
-    # many at once: one address each, no failure
+    # 50 at once: one address each, no failure
     pids=()
-    for i in $(seq 12); do
+    for i in $(seq 50); do
         hull run -d --name "c$i" busybox sleep 1000 >/dev/null 3>&- &
         pids+=($!)
     done
     for pid in "${pids[@]}"; do wait "$pid"; done  # every run succeeded
-    [ "$(for i in $(seq 12); do hull inspect "c$i" | jq -r '.[0].NetworkSettings.IPAddress'; done | sort -u | grep -c '^10\.88\.')" -eq 12 ]
-    for i in $(seq 12); do hull rm -f "c$i" >/dev/null; done
+    [ "$(for i in $(seq 50); do hull inspect -f '{{.NetworkSettings.IPAddress}}' "c$i"; done | sort -u | grep -c '^10\.88\.')" -eq 50 ]
+    hull rm -f $(seq -f 'c%g' 50) >/dev/null
     assert_no_network_leftovers
 }
 

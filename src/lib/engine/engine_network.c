@@ -321,3 +321,23 @@ char *engine_network_ports_text(struct json_object *rec)
     }
     return out;
 }
+
+char *engine_network_names_text(struct json_object *rec)
+{
+    struct json_object *networks = engine_json_path(rec, "NetworkSettings", "Networks");
+    char *out = xstrdup("");
+    if (networks && json_object_is_type(networks, json_type_object)) {
+        json_object_object_foreach(networks, name, ep)
+        {
+            (void)ep;
+            char *more = xasprintf("%s%s%s", out, *out ? "," : "", name);
+            free(out);
+            out = more;
+        }
+    }
+    if (!*out) {
+        free(out);
+        out = xstrdup(engine_json_str(engine_json_path(rec, "HostConfig", NULL), "NetworkMode"));
+    }
+    return out;
+}

@@ -64,6 +64,9 @@ int engine_network_sweep(const char *root, const char *runroot, struct hull_erro
 /* The same, for a caller that holds network_lock(). */
 int engine_network_sweep_locked(const char *root, const char *runroot, struct hull_error **err);
 
+/* The networks of a container, "app,hull" (its NetworkMode when it has no
+ * bridge network: "none", "host"), for ps's .Networks.  Owned. */
+char *engine_network_names_text(struct json_object *rec);
 /* "0.0.0.0:8080->80/tcp, ..." for ps (owned; "" when none). */
 char *engine_network_ports_text(struct json_object *rec);
 
