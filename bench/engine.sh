@@ -9,8 +9,12 @@
 # The same busybox image for everybody: the docker-archive built offline by
 # tests/engine/make-busybox-image.sh, loaded into a private hull store and a
 # private podman store (--root/--runroot under a temp dir: the host's podman
-# store is never touched).  --network none for both.  podman runs without
-# systemd here: --cgroup-manager cgroupfs, --events-backend file.
+# store is never touched).  --network none for both, and then both on their
+# default bridge network (hull's `hull`, podman's `podman`), to show what the
+# bridge costs.  Everything runs in a private network namespace (unshare -n)
+# that plays the host: the bridges, nftables rules and sysctls the engines
+# make vanish with it.  podman runs without systemd here: --cgroup-manager
+# cgroupfs, --events-backend file.
 #
 # crun 1.8 refuses this host's hybrid cgroup layout ("cgroups in hybrid mode
 # not supported"), so, as bench/run.sh does, everything runs inside one
@@ -32,8 +36,9 @@ command -v hyperfine >/dev/null || { echo "bench/engine: hyperfine is not instal
 RUNS=${RUNS:-30}
 
 if [ "${HULL_BENCH_INNER:-}" != 1 ]; then
-    exec unshare -m --propagation private env HULL_BENCH_INNER=1 "$0" "$@"
+    exec unshare -m -n --propagation private env HULL_BENCH_INNER=1 "$0" "$@"
 fi
+ip link set lo up
 if mountpoint -q /sys/fs/cgroup/unified 2>/dev/null; then
     umount /sys/fs/cgroup/unified
 fi
@@ -64,6 +69,7 @@ run_flags=(--rm --network none)
 pod_run=(run "${run_flags[@]}" --ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 
 cmds=(-n "hull" "${hull[*]} run ${run_flags[*]} $hull_image true")
+cmds+=(-n "hull+bridge" "${hull[*]} run --rm --network hull $hull_image true")
 podmans=()
 if $have_podman; then
     "${pod[@]}" load -q -i "$archive" >/dev/null
@@ -72,6 +78,14 @@ if $have_podman; then
         podmans+=("$rt")
         cmds+=(-n "podman+$rt" "${pod[*]} --runtime $(command -v $rt) ${pod_run[*]} localhost/$hull_image true")
     done
+    # podman on its default bridge network (netavark or CNI), when it works here
+    rt=${podmans[0]:-}
+    bridge_cmd="${pod[*]} --runtime $(command -v "${rt:-crun}") run --rm --network bridge --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 localhost/$hull_image true"
+    if [ -n "$rt" ] && $bridge_cmd >"$work/out" 2>&1; then
+        cmds+=(-n "podman+$rt+bridge" "$bridge_cmd")
+    else
+        echo "# podman on a bridge network does not run here, left out: $(head -c 200 "$work/out" | tr '\n' ' ')"
+    fi
 fi
 
 # correctness first: every command runs the container and exits 0
@@ -93,6 +107,12 @@ printf '%-14s %12s %12s\n' command "median ms" "mean ms"
 jq -r '.results[] | [.command, (.median * 1000), (.mean * 1000)] | @tsv' "$work/run.json" |
     while IFS=$'\t' read -r name med mean; do printf '%-14s %12.1f %12.1f\n' "$name" "$med" "$mean"; done
 hull_median=$(jq -r '.results[] | select(.command == "hull") | .median' "$work/run.json")
+bridge_median=$(jq -r '.results[] | select(.command == "hull+bridge") | .median' "$work/run.json")
+printf 'the bridge adds to hull run: %.1f ms (median; goal: <= 2 ms)\n' "$(echo "($bridge_median - $hull_median) * 1000" | bc -l)"
+pb=$(jq -r '.results[] | select(.command | endswith("+bridge")) | select(.command | startswith("podman")) | .median' "$work/run.json")
+if [ -n "$pb" ]; then
+    printf 'podman on its bridge / hull on its bridge median ratio: %.1fx (goal: >= 20x)\n' "$(echo "$pb / $bridge_median" | bc -l)"
+fi
 for rt in "${podmans[@]}"; do
     pm=$(jq -r --arg n "podman+$rt" '.results[] | select(.command == $n) | .median' "$work/run.json")
     printf 'podman+%s / hull median ratio: %.1fx (goal: >= 20x)\n' "$rt" "$(echo "$pm / $hull_median" | bc -l)"
