@@ -1,5 +1,5 @@
-/* hull commit, hull export: a container's files out as an image or a tar
- * (src/lib/image/commit.h). */
+/* hull commit, hull export, hull cp: a container's files out as an image or
+ * a tar, or copied to and from the host (src/lib/image/commit.h, cp.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -11,6 +11,7 @@
 #include "engine.h"
 #include "engine/record.h"
 #include "image/commit.h"
+#include "image/cp.h"
 #include "image/rootfs.h"
 #include "image/store.h"
 #include "util/utils.h"
@@ -83,6 +84,35 @@ int cmd_commit(int argc, char **argv)
     return 0;
 }
 
+/* The container's root filesystem, mounted (a stopped container's overlay may
+ * have been unmounted, after a reboot: it is mounted again).  Prints errors. */
+static int container_rootfs(const char *text, char **id_out, char **rootfs_out)
+{
+    cleanup_free char *id = NULL;
+    struct json_object *rec = engine_find_container(text, &id);
+    if (!rec)
+        return -1;
+    cleanup_free char *image_id = xstrdup(engine_json_str(rec, "Image"));
+    json_object_put(rec);
+    cleanup_error struct hull_error *err = NULL;
+    cleanup_free char *dir = engine_container_dir(g_engine.root, id);
+    cleanup_image_store struct image_store *store = NULL;
+    cleanup_image_info struct image_info *image = NULL;
+    if (image_store_open(g_engine.root, false, &store, &err) < 0 ||
+        image_store_lookup(store, image_id, &image, &err) < 0) {
+        engine_error(err);
+        return -1;
+    }
+    cleanup_strv char **layers = image_store_layer_paths(store, image);
+    if (image_rootfs_remount(layers, dir, &err) < 0) {
+        engine_error(err);
+        return -1;
+    }
+    *rootfs_out = xasprintf("%s/rootfs", dir);
+    *id_out = steal_pointer(&id);
+    return 0;
+}
+
 static const struct option export_longopts[] = {
     {"output", required_argument, NULL, 'o'},
     {"help", no_argument, NULL, 'h'},
@@ -113,26 +143,10 @@ int cmd_export(int argc, char **argv)
         return engine_usage_error("export", "\"hull export\" requires exactly 1 argument: CONTAINER");
     if (!output && isatty(STDOUT_FILENO))
         return engine_error_fmt("cowardly refusing to export to a terminal: use -o FILE or redirect");
-    cleanup_free char *id = NULL;
-    struct json_object *rec = engine_find_container(argv[optind], &id);
-    if (!rec)
+    cleanup_free char *id = NULL, *rootfs = NULL;
+    if (container_rootfs(argv[optind], &id, &rootfs) < 0)
         return 1;
-    cleanup_free char *image_id = xstrdup(engine_json_str(rec, "Image"));
-    json_object_put(rec);
     cleanup_error struct hull_error *err = NULL;
-    cleanup_free char *dir = engine_container_dir(g_engine.root, id);
-    {
-        /* A stopped container's overlay may have been unmounted (a reboot): mount it again. */
-        cleanup_image_store struct image_store *store = NULL;
-        cleanup_image_info struct image_info *image = NULL;
-        if (image_store_open(g_engine.root, false, &store, &err) < 0 ||
-            image_store_lookup(store, image_id, &image, &err) < 0)
-            return engine_error(err);
-        cleanup_strv char **layers = image_store_layer_paths(store, image);
-        if (image_rootfs_remount(layers, dir, &err) < 0)
-            return engine_error(err);
-    }
-    cleanup_free char *rootfs = xasprintf("%s/rootfs", dir);
     cleanup_close int rootfd = open(rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0)
         return engine_error_fmt("container %.12s: open %s: %s", id, rootfs, strerror(errno));
@@ -153,6 +167,77 @@ int cmd_export(int argc, char **argv)
         int e = errno;
         unlink(tmp);
         return engine_error_fmt("write %s: %s", output, strerror(e));
+    }
+    return 0;
+}
+
+static const struct option cp_longopts[] = {
+    {"archive", no_argument, NULL, 'a'},
+    {"follow-link", no_argument, NULL, 'L'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+const struct engine_flagset cp_flagset = {"aLh", cp_longopts};
+
+/* "CONTAINER:PATH" -> container and path; a local path (absolute, ./, or no ':'
+ * before the first '/') is not one. */
+static bool split_container_arg(const char *arg, char **container, const char **path)
+{
+    const char *colon = strchr(arg, ':');
+    if (!colon || colon == arg || arg[0] == '/' || arg[0] == '.')
+        return false;
+    const char *slash = strchr(arg, '/');
+    if (slash && slash < colon)
+        return false;
+    *container = strndup(arg, (size_t)(colon - arg));
+    if (!*container)
+        abort();
+    *path = colon + 1;
+    return true;
+}
+
+int cmd_cp(int argc, char **argv)
+{
+    bool archive = false;
+    int c;
+    while ((c = engine_next_flag("cp", argc, argv, &cp_flagset)) != -1) {
+        switch (c) {
+        case 'a':
+            archive = engine_flag_bool();
+            break;
+        case 'L':
+            return engine_usage_error("cp", "--follow-link is not supported: symlinks are copied as symlinks");
+        case 'h':
+            printf("Usage:  hull cp [OPTIONS] CONTAINER:SRC_PATH DEST_PATH\n"
+                   "        hull cp [OPTIONS] SRC_PATH CONTAINER:DEST_PATH\n\n"
+                   "Copy files between a container and the host (paths in the container are\n"
+                   "resolved inside its root; symlinks are copied as symlinks)\n\n"
+                   "Options:\n"
+                   "  -a, --archive   keep owners (uid/gid), xattrs and devices\n");
+            return 0;
+        default:
+            return 125;
+        }
+    }
+    if (argc - optind != 2)
+        return engine_usage_error("cp", "\"hull cp\" requires exactly 2 arguments: SRC and DEST");
+    cleanup_free char *src_container = NULL, *dst_container = NULL;
+    const char *src = argv[optind], *dst = argv[optind + 1];
+    bool src_in = split_container_arg(argv[optind], &src_container, &src);
+    bool dst_in = split_container_arg(argv[optind + 1], &dst_container, &dst);
+    if (src_in == dst_in)
+        return engine_usage_error("cp", "exactly one of SRC and DEST must be CONTAINER:PATH");
+    if (!strcmp(src, "-") || !strcmp(dst, "-"))
+        return engine_usage_error("cp", "copying a tar stream from/to \"-\" is not supported");
+    if (!*src || !*dst)
+        return engine_usage_error("cp", "an empty path");
+    cleanup_free char *id = NULL, *rootfs = NULL;
+    if (container_rootfs(src_in ? src_container : dst_container, &id, &rootfs) < 0)
+        return 1;
+    cleanup_error struct hull_error *err = NULL;
+    if (container_copy(rootfs, src, dst, dst_in, archive, &err) < 0) {
+        hull_error_wrap(&err, "container %.12s", id);
+        return engine_error(err);
     }
     return 0;
 }

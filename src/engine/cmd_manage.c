@@ -101,6 +101,7 @@ static int cmd_container_help(int argc, char **argv);
 
 const struct engine_command container_commands[] = {
     {"commit", cmd_commit, "create a new image from a container's changes", &commit_flagset},
+    {"cp", cmd_cp, "copy files between a container and the host", &cp_flagset},
     {"diff", cmd_diff, "show the changes to a container's filesystem", &diff_flagset},
     {"exec", cmd_exec, "run a command in a running container", &exec_flagset},
     {"export", cmd_export, "export a container's filesystem as a tar archive", &export_flagset},

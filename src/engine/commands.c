@@ -15,6 +15,7 @@ const struct engine_command engine_commands[] = {
     {"_monitor-start", cmd_monitor_start, NULL},
     {"commit", cmd_commit, "create a new image from a container's changes", &commit_flagset},
     {"container", cmd_container, "manage containers (prune, ls, rm, inspect ...)", NULL, container_commands},
+    {"cp", cmd_cp, "copy files between a container and the host", &cp_flagset},
     {"diff", cmd_diff, "show the changes to a container's filesystem", &diff_flagset},
     {"exec", cmd_exec, "run a command in a running container", &exec_flagset},
     {"export", cmd_export, "export a container's filesystem as a tar archive", &export_flagset},

@@ -138,6 +138,7 @@ int cmd_diff(int argc, char **argv);
 int cmd_save(int argc, char **argv);
 int cmd_commit(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_cp(int argc, char **argv);
 int cmd_login(int argc, char **argv);
 int cmd_logout(int argc, char **argv);
 /* containers (cmd_run.c, cmd_containers.c) */
@@ -170,7 +171,8 @@ extern const struct engine_flagset run_flagset, exec_flagset, ps_flagset, rm_fla
     inspect_flagset, images_flagset, rmi_flagset, tag_flagset, image_inspect_flagset, load_flagset, import_flagset,
     logs_flagset, container_prune_flagset, system_df_flagset, start_flagset, pause_flagset, wait_flagset,
     stats_flagset, top_flagset, pull_flagset, login_flagset, logout_flagset,
-    history_flagset, diff_flagset, save_flagset, push_flagset, port_flagset, commit_flagset, export_flagset;
+    history_flagset, diff_flagset, save_flagset, push_flagset, port_flagset, commit_flagset, export_flagset,
+    cp_flagset;
 extern const struct engine_command image_commands[], container_commands[], system_commands[], network_commands[];
 /* cmd_volume.c: hull volume create|ls|inspect|rm|prune */
 extern const struct engine_command volume_commands[];

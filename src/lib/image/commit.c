@@ -232,6 +232,36 @@ int tar_write_tree(struct tar_writer *w, int dirfd, bool layer,
     return r;
 }
 
+int tar_write_subtree(struct tar_writer *w, int parent_fd, const char *base, const char *as, struct hull_error **err)
+{
+    struct tree t = {.w = w, .err = err};
+    int r = 0;
+    struct stat st;
+    if (base) {
+        if (fstatat(parent_fd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
+            return hull_error_set(err, errno, "stat %s", base);
+        r = write_entry(&t, parent_fd, base, as, &st);
+        if (r == 0 && S_ISDIR(st.st_mode)) {
+            cleanup_close int sub = openat(parent_fd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            r = sub < 0 ? hull_error_set(err, errno, "open %s", base) : walk(&t, sub, as, 0);
+        }
+    } else {
+        if (*as) { /* the contents under a new name: that directory first */
+            if (fstat(parent_fd, &st) < 0)
+                return hull_error_set(err, errno, "stat");
+            r = tar_write_header(w, as, &st, NULL, 0, NULL, 0, err);
+        }
+        if (r == 0)
+            r = walk(&t, parent_fd, as, 0);
+    }
+    for (size_t i = 0; i < t.n_links; i++)
+        free(t.links[i].name);
+    free(t.links);
+    if (r == 0)
+        r = tar_writer_finish(w, err);
+    return r;
+}
+
 /* ---- commit ---- */
 
 struct skip_ctx {

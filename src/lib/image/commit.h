@@ -44,4 +44,9 @@ int tar_write_tree(struct tar_writer *w, int dirfd, bool layer,
                    bool (*skip)(const char *rel, const struct stat *st, void *data), void *skip_data,
                    struct hull_error **err);
 
+/* The entry base of the directory parent_fd, and everything below it, named
+ * as (and as/...); base NULL: the directory's contents, named as/... (or at
+ * the top when as is ""). */
+int tar_write_subtree(struct tar_writer *w, int parent_fd, const char *base, const char *as, struct hull_error **err);
+
 #endif
