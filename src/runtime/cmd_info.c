@@ -330,7 +330,7 @@ int cmd_features(int argc, char **argv)
     json_object_object_add(nd, "enabled", json_object_new_boolean(1));
     json_object_object_add(lx, "netDevices", nd);
     struct json_object *me = json_object_new_object(), *idmap = json_object_new_object();
-    json_object_object_add(idmap, "enabled", json_object_new_boolean(0));
+    json_object_object_add(idmap, "enabled", json_object_new_boolean(1));
     json_object_object_add(me, "idmap", idmap);
     json_object_object_add(lx, "mountExtensions", me);
     json_object_object_add(o, "linux", lx);

@@ -300,6 +300,51 @@ echo "$out"
     expect_refused '.linux.netDevices = {"hd0": {"name": "a/b"}}' 'linux.netDevices.hd0.name "a/b" is not a network device name'
 }
 
+# ---------- idmapped mounts ----------
+
+idmap_mount() { # OPTIONS_JSON [MAPPINGS_JSON]: a bind of $TEST_DIR/src at /m
+    update_config ".mounts += [{\"destination\": \"/m\", \"type\": \"bind\", \"source\": \"$TEST_DIR/src\", \"options\": $1} + ${2:-{\}}]"
+}
+MAPS='{"uidMappings": [{"containerID": 0, "hostID": 2000, "size": 1001}], "gidMappings": [{"containerID": 0, "hostID": 3000, "size": 1001}]}'
+
+@test "mounts: uidMappings and gidMappings make an idmapped bind mount (the files' owners are mapped)" {
+    needs_field "mounts[].uidMappings" 1.2
+    mkdir "$TEST_DIR/src"
+    touch "$TEST_DIR/src/root-owned" "$TEST_DIR/src/user-owned"
+    chown 1000:1000 "$TEST_DIR/src/user-owned"
+    idmap_mount '["bind", "idmap"]' "$MAPS"
+    update_config '.process.args = ["sh", "-c", "stat -c \"%n %u:%g\" /m/root-owned /m/user-owned; grep -c \" /m .*idmapped\" /proc/self/mountinfo"]'
+    run_quiet runtime run --bundle "$BUNDLE" "$(new_id)"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    # on-disk id N shows as hostID + (N - containerID), as for a user namespace's map
+    [ "$output" = "/m/root-owned 2000:3000
+/m/user-owned 3000:4000
+1" ]
+    # the source itself is untouched
+    [ "$(stat -c %u:%g "$TEST_DIR/src/root-owned")" = 0:0 ]
+    # a file created through the mount lands on disk under the unmapped id
+    update_config '.process.args = ["sh", "-c", "echo x > /m/new"] | .process.user = {"uid": 2000, "gid": 3000}'
+    run_quiet runtime run --bundle "$BUNDLE" "$(new_id)"
+    [ "$status" -eq 0 ]
+    [ "$(stat -c %u:%g "$TEST_DIR/src/new")" = 0:0 ]
+}
+
+@test "mounts: idmap without mappings, idmap on a non-bind mount, and half mappings are refused" {
+    needs_field "mounts[].uidMappings" 1.2
+    is_hull || skip "runc's messages differ; the refusals are hull's"
+    mkdir "$TEST_DIR/src"
+    cp "$BUNDLE/config.json" "$TEST_DIR/base.json"
+    idmap_mount '["rbind", "ridmap"]'
+    expect_refused '.' "idmap needs the mount's uidMappings and gidMappings"
+    cp "$TEST_DIR/base.json" "$BUNDLE/config.json"
+    update_config '.mounts += [{"destination": "/m", "type": "tmpfs", "source": "tmpfs", "options": ["idmap"], "uidMappings": [{"containerID": 0, "hostID": 1, "size": 1}], "gidMappings": [{"containerID": 0, "hostID": 1, "size": 1}]}]'
+    expect_refused '.' 'idmap and ridmap are supported on bind mounts only'
+    cp "$TEST_DIR/base.json" "$BUNDLE/config.json"
+    idmap_mount '["bind", "idmap"]' '{"uidMappings": [{"containerID": 0, "hostID": 1, "size": 1}]}'
+    expect_refused '.' 'uidMappings and gidMappings must be given together'
+}
+
 # ---------- features ----------
 
 @test "features lists the 1.3 fields: memoryPolicy modes each accepted, netDevices, potentiallyUnsafeConfigAnnotations" {
@@ -311,6 +356,7 @@ echo "$out"
     jq -e '.potentiallyUnsafeConfigAnnotations | type == "array"' "$f"
     if is_hull; then
         jq -e '.linux.netDevices.enabled == true and .linux.intelRdt.enabled == false' "$f"
+        jq -e '.linux.mountExtensions.idmap.enabled == true and (.mountOptions | index("idmap") and index("ridmap"))' "$f"
         [ "$(jq -r .ociVersionMax "$f")" = 1.3.0 ]
     fi
     [ -r /proc/self/numa_maps ] || return 0

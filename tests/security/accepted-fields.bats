@@ -26,8 +26,8 @@ FIELDS=(
     "mounts[].source bats:bind mounts, read-only bind mounts and rbind"
     "mounts[].type bats:tmpfs with size and mode options"
     "mounts[].options bats:each accepted mount option has its effect in mountinfo"
-    "mounts[].uidMappings* refused:mounts.uidMappings"
-    "mounts[].gidMappings* refused:mounts.uidMappings"
+    "mounts[].uidMappings* bats:mounts: uidMappings and gidMappings make an idmapped bind mount"
+    "mounts[].gidMappings* bats:mounts: uidMappings and gidMappings make an idmapped bind mount"
     "hooks.*[].timeout bats:a hook that outlives its timeout is killed"
     "hooks.* bats:hooks run in the lifecycle order with the state on stdin and their own env"
     "process.terminal bats:--console-socket receives the pty master"
@@ -108,7 +108,6 @@ FIELDS=(
 
 # KEY | jq filter that sets the field | what the error must say
 REFUSALS=(
-    'mounts.uidMappings|.mounts += [{"destination": "/x", "type": "bind", "source": "/tmp", "options": ["rbind"], "uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}], "gidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}]}]|uidMappings: hull does not support idmapped mounts'
     'process.commandLine|.process.commandLine = "sh -c true"|process.commandLine is a Windows field'
     'process.user.username|.process.user.username = "root"|process.user.username "root" is a Windows field'
     'linux.intelRdt|.linux.intelRdt = {"closID": "hull"}|linux.intelRdt '

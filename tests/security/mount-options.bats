@@ -145,6 +145,8 @@ CASES=(
     "ratime      F  has_opt \$top relatime && has_opt \$sub relatime"
     "rstrictatime P ! has_opt \$top relatime && ! has_opt \$sub relatime"
     "rnostrictatime F has_opt \$top relatime && has_opt \$sub relatime"
+    "idmap       I  has_opt \$top idmapped && ! has_opt \$sub idmapped"
+    "ridmap      I  has_opt \$top idmapped && has_opt \$sub idmapped"
 )
 # Options the propagation of the default root (rslave) hides: checked under
 # rootfsPropagation "shared", where a bind of $P is a peer (shared:N).
@@ -157,8 +159,8 @@ REFUSED=(
     "mand T mandatory locking"
     "nomand T mandatory locking"
     "remount T nothing to remount"
-    "idmap P idmapped"
-    "ridmap P idmapped"
+    "idmap P idmap needs the mount's uidMappings and gidMappings"
+    "ridmap P idmap needs the mount's uidMappings and gidMappings"
     "rr0 P \"rr0\" is not a mount option"
     "sync P change the whole filesystem"
     "lazytime P change the whole filesystem"
@@ -173,6 +175,11 @@ add_case() {
     P) add_mount "/m/$opt" bind "$P" rbind "$opt" ;;
     F) add_mount "/m/$opt" bind "$F" rbind "$opt" ;;
     B) add_mount "/m/$opt" bind "$P" "$opt" ;;
+    I) # idmapped: the mount's own mappings (tmpfs takes idmapped mounts since Linux 6.3)
+        printf '{"destination": "/m/%s", "type": "bind", "source": "%s", "options": ["rbind", "%s"], %s}\n' "$opt" "$P" "$opt" \
+            '"uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}], "gidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}]' \
+            >>"$TEST_DIR/mounts.jsonl"
+        ;;
     T)
         case $opt in
         async) add_mount "/m/$opt" tmpfs tmpfs sync async ;; # later wins

@@ -295,10 +295,13 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
      * not when the config joins another one). */
     int *bind_trees __attribute__((cleanup(bind_trees_freep))) = NULL;
     const struct hull_linux *lx = &spec->linux_;
-    if (lx->namespaces[HULL_NS_USER].present && !(lx->namespaces[HULL_NS_MNT].present && lx->namespaces[HULL_NS_MNT].path)) {
-        if (rootfs_open_bind_sources(spec, bundle, &bind_trees, err) < 0)
-            return -1;
-    }
+    bool userns_binds = lx->namespaces[HULL_NS_USER].present &&
+                        !(lx->namespaces[HULL_NS_MNT].present && lx->namespaces[HULL_NS_MNT].path);
+    bool idmapped = false; /* idmapped mounts are made here too: the init may not create a user namespace */
+    for (size_t i = 0; i < spec->n_mounts; i++)
+        idmapped |= spec->mounts[i].idmap;
+    if ((userns_binds || idmapped) && rootfs_open_bind_sources(spec, bundle, userns_binds, &bind_trees, err) < 0)
+        return -1;
     int ns_fds[HULL_NS__COUNT];
     if (ns_open_paths(spec, ns_fds, err) < 0)
         return -1;

@@ -31,7 +31,7 @@ struct init_ctx {
     bool in_userns;
     struct cgroup_manager *cgroup;
     struct seccomp_prepared *seccomp;
-    const int *bind_trees; /* see rootfs_open_bind_sources; NULL without a user namespace */
+    const int *bind_trees; /* see rootfs_open_bind_sources; NULL without a user namespace or idmapped mount */
 };
 
 /* Never returns: execs the user process or _exit()s after reporting an error

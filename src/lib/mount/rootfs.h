@@ -59,8 +59,11 @@ bool mount_is_bind(const struct hull_mount *m);
  * source the runtime can: runc opens them before the init enters it.  For each
  * bind entry, a detached copy (open_tree OPEN_TREE_CLONE) of its source, made
  * by the runtime in its own namespaces; *trees has one fd (or -1) per mounts
- * entry.  Errors name the entry.  rootfs_close_bind_sources frees them. */
-int rootfs_open_bind_sources(const struct hull_spec *spec, const char *bundle, int **trees, struct hull_error **err);
+ * entry.  Errors name the entry.  rootfs_close_bind_sources frees them.
+ * all: every bind entry (a user namespace); otherwise only idmapped ones,
+ * which get MOUNT_ATTR_IDMAP with their uidMappings/gidMappings here. */
+int rootfs_open_bind_sources(const struct hull_spec *spec, const char *bundle, bool all, int **trees,
+                             struct hull_error **err);
 void rootfs_close_bind_sources(int *trees);
 
 /* Creates /dev/null etc. and linux.devices in the directory fd devfd. */

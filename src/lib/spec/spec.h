@@ -83,7 +83,8 @@ struct hull_mount {
     bool tmpcopyup;
     uint64_t rec_attr_set, rec_attr_clr; /* MOUNT_ATTR_* of "rro", "rnosuid"...: applied with AT_RECURSIVE */
     char *data;                 /* comma-joined options that are not flags (e.g. "size=65536k,mode=755") */
-    /* idmapped mounts */
+    /* idmapped mounts ("idmap", "ridmap" or uidMappings/gidMappings; bind mounts only) */
+    bool idmap, idmap_recursive;
     struct hull_id_mapping *uid_mappings, *gid_mappings;
     size_t n_uid_mappings, n_gid_mappings;
 };

@@ -93,8 +93,6 @@ static const struct {
     {"mand", "mandatory locking is gone from Linux (5.15): the kernel ignores it"},
     {"nomand", "mandatory locking is gone from Linux (5.15): the kernel ignores it"},
     {"remount", "a config mount is always a new mount; there is nothing to remount"},
-    {"idmap", "hull does not support idmapped mounts"},
-    {"ridmap", "hull does not support idmapped mounts"},
 };
 
 /* Superblock flags: they change the whole filesystem, so a bind mount (a
@@ -139,11 +137,13 @@ bool spec_mount_rec_option(const char *opt, uint64_t *set, uint64_t *clear)
 char **spec_mount_option_names(void)
 {
     size_t n = 0;
-    char **v = xmalloc0((ARRAY_SIZE(mount_options) + ARRAY_SIZE(rec_options) + 1) * sizeof *v);
+    char **v = xmalloc0((ARRAY_SIZE(mount_options) + ARRAY_SIZE(rec_options) + 3) * sizeof *v);
     for (size_t i = 0; i < ARRAY_SIZE(mount_options); i++)
         v[n++] = xstrdup(mount_options[i].name);
     for (size_t i = 0; i < ARRAY_SIZE(rec_options); i++)
         v[n++] = xstrdup(rec_options[i].name);
+    v[n++] = xstrdup("idmap");
+    v[n++] = xstrdup("ridmap");
     return v;
 }
 
@@ -174,6 +174,12 @@ static int derive_mount_flags(struct hull_mount *m, const char *field, struct hu
         }
         if (spec_mount_rec_option(*o, &m->rec_attr_set, &m->rec_attr_clr))
             continue;
+        /* config.md: not passed to mount(2); "ridmap" applies the mapping to every mount below too. */
+        if (strcmp(*o, "idmap") == 0 || strcmp(*o, "ridmap") == 0) {
+            m->idmap = true;
+            m->idmap_recursive |= (*o)[0] == 'r';
+            continue;
+        }
         data_append(&m->data, *o);
     }
     m->bind = (m->flags & MS_BIND) != 0;
@@ -184,8 +190,18 @@ static int derive_mount_flags(struct hull_mount *m, const char *field, struct hu
         m->recursive_bind = is_type(m, "rbind");
         m->flags |= MS_BIND | (m->recursive_bind ? MS_REC : 0);
     }
+    /* config.md: mappings "SHOULD" come with idmap or ridmap; alone they still ask for an idmapped mount. */
     if (m->n_uid_mappings > 0)
-        return hull_error_set(err, 0, "%s.uidMappings: hull does not support idmapped mounts", field);
+        m->idmap = true;
+    if (m->idmap && !m->bind)
+        return hull_error_set(err, 0, "%s.options: idmap and ridmap are supported on bind mounts only", field);
+    /* config.md: without the mount's own mappings the runtime "MAY use the
+     * container's user namespace mapping, otherwise an error MUST be returned". */
+    if (m->idmap && m->n_uid_mappings == 0)
+        return hull_error_set(err, 0,
+                              "%s.options: idmap needs the mount's uidMappings and gidMappings (hull does not "
+                              "take the container's user namespace mapping)",
+                              field);
     /* What is left over would be handed to the kernel as filesystem options.
      * A bind mount has no filesystem to hand them to: mount(2) would drop
      * them without a word (a typo'd "rro" stayed writable). */

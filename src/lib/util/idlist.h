@@ -6,12 +6,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define IDLIST_MAX                                                             \
-  1024 /* ids 0..1023: CPU_SETSIZE, and more NUMA nodes than any host has */
+#define IDLIST_MAX 1024 /* ids 0..1023: CPU_SETSIZE, and more NUMA nodes than any host has */
 #define IDLIST_WORDS (IDLIST_MAX / (8 * sizeof(unsigned long)))
 
 struct idlist {
-  unsigned long bits[IDLIST_WORDS];
+    unsigned long bits[IDLIST_WORDS];
 };
 
 /* Parses "0-3,7" (spaces and a trailing newline allowed, as in sysfs files).
