@@ -207,7 +207,8 @@ static int bind_mount(int rootfd, const struct hull_mount *m, const char *source
 {
     unsigned int tree_flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (m->recursive_bind ? AT_RECURSIVE : 0);
     /* pre_tree: opened by the runtime before the user namespace (bind_sources.c). */
-    cleanup_close int tree = pre_tree >= 0 ? fcntl(pre_tree, F_DUPFD_CLOEXEC, 3) : open_tree(AT_FDCWD, source, tree_flags);
+    cleanup_close int tree =
+        pre_tree >= 0 ? fcntl(pre_tree, F_DUPFD_CLOEXEC, 3) : open_tree(AT_FDCWD, source, tree_flags);
     if (tree >= 0) {
         struct mount_attr attr = bind_top_attr(m);
         if ((attr.attr_set || attr.attr_clr) && mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
