@@ -82,6 +82,7 @@ static void run_usage(FILE *f)
                "      --dns-search DOMAIN  search domain (repeatable)\n"
                "      --dns-option OPT     resolv.conf option (repeatable)\n"
                "      --network-alias NAME another name on a user network (repeatable)\n"
+               "      --mac-address MAC    the MAC address of eth0 (default: 02:42 and the IPv4 address)\n"
                "      --env-file FILE      read KEY=VALUE lines (before -e; repeatable)\n"
                "      --tmpfs PATH[:OPTS]  mount a tmpfs (default rw,noexec,nosuid,nodev; size=, mode=)\n"
                "      --memory-swap SIZE   memory+swap limit (-1: unlimited; default: twice --memory)\n"
@@ -431,6 +432,7 @@ enum {
     OPT_DNS_SEARCH,
     OPT_DNS_OPTION,
     OPT_NETWORK_ALIAS,
+    OPT_MAC_ADDRESS,
 };
 static const struct option run_longopts[] = {
     {"name", required_argument, NULL, OPT_NAME},
@@ -476,6 +478,7 @@ static const struct option run_longopts[] = {
     {"dns-search", required_argument, NULL, OPT_DNS_SEARCH},
     {"dns-option", required_argument, NULL, OPT_DNS_OPTION},
     {"network-alias", required_argument, NULL, OPT_NETWORK_ALIAS},
+    {"mac-address", required_argument, NULL, OPT_MAC_ADDRESS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -494,6 +497,7 @@ static const char *net_flag_name(int opt)
     case OPT_DNS_SEARCH: return "--dns-search";
     case OPT_DNS_OPTION: return "--dns-option";
     case OPT_NETWORK_ALIAS: return "--network-alias";
+    case OPT_MAC_ADDRESS: return "--mac-address";
     default: return NULL;
     }
 }
@@ -613,6 +617,7 @@ int cmd_run(int argc, char **argv)
         case OPT_DNS_SEARCH:
         case OPT_DNS_OPTION:
         case OPT_NETWORK_ALIAS:
+        case OPT_MAC_ADDRESS:
             if (engine_net_flag(&f.net, net_flag_name(c), optarg, &err) < 0) {
                 ret = engine_error_status(err, 125);
                 goto out;

@@ -239,6 +239,9 @@ wait_http() { wait_until 10 in_host curl -s -o /dev/null --max-time 1 "$1"; }
     fails_with 'invalid --network "container:holder2"' hull run --network container:holder2 busybox true
     fails_with 'invalid --add-host "nohost"' hull run --add-host nohost busybox true
     fails_with 'invalid --dns "x.y"' hull run --dns x.y busybox true
+    fails_with 'invalid --mac-address "zz"' hull run --mac-address zz busybox true
+    fails_with 'invalid --mac-address "01:00:5e:00:00:01": want a unicast address' hull run --mac-address 01:00:5e:00:00:01 busybox true
+    fails_with 'invalid --mac-address "02:42:00:00:00:01": --network none has no interface' hull run --network none --mac-address 02:42:00:00:00:01 busybox true
     [ "$(ls "$STORE/containers" | wc -l)" -eq "$before" ]
     [ "$(ls "$STORE/networks/net1/leases")" = 10.124.0.9 ]
     [ "$(ls "$STORE/networks/.ports")" = tcp-0.0.0.0-8080 ]
@@ -256,6 +259,7 @@ wait_http() { wait_until 10 in_host curl -s -o /dev/null --max-time 1 "$1"; }
     [[ "$output" == *"search example.org"* ]]
     [[ "$output" == *"options ndots:2"* ]]
     [ "$(echo "$output" | grep -c nameserver)" -eq 1 ]
+    [ "$(hull run --rm --mac-address 02:42:de:ad:be:ef busybox cat /sys/class/net/eth0/address)" = 02:42:de:ad:be:ef ]
     # container:NAME shares the network namespace (and its address)
     hull run -d --name web busybox httpd -f -p 80 -h /etc
     ip=$(hull inspect web | jq -r '.[0].NetworkSettings.IPAddress')

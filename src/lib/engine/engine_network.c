@@ -1,5 +1,6 @@
 /* hull: a container's networking (see engine_network.h). */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -67,6 +68,13 @@ int engine_net_flag(struct engine_net_flags *nf, const char *flag, const char *v
         strv_add(&nf->dns_search, value);
     } else if (!strcmp(flag, "--dns-option")) {
         strv_add(&nf->dns_options, value);
+    } else if (!strcmp(flag, "--mac-address")) {
+        unsigned char mac[6];
+        if (!engine_parse_mac(value, mac))
+            return hull_error_set(err, 0,
+                                  "invalid --mac-address \"%s\": want a unicast address such as 02:42:ac:11:00:02",
+                                  value);
+        nf->mac = value;
     } else if (!strcmp(flag, "--network-alias")) {
         if (!*value || strpbrk(value, " \t\n#"))
             return hull_error_set(err, 0, "invalid --network-alias \"%s\": not a host name", value);
@@ -151,6 +159,9 @@ int engine_network_prepare(const char *root, const char *runroot, struct engine_
                                   shown);
         if (nf->ip)
             return hull_error_set(err, 0, "invalid --ip \"%s\": --network %s has no address to choose", nf->ip, shown);
+        if (nf->mac)
+            return hull_error_set(err, 0, "invalid --mac-address \"%s\": --network %s has no interface of its own",
+                                  nf->mac, shown);
         if (nf->aliases)
             return hull_error_set(err, 0, "invalid --network-alias \"%s\": --network %s has no names", nf->aliases[0],
                                   shown);
@@ -175,8 +186,11 @@ int engine_network_prepare(const char *root, const char *runroot, struct engine_
     if (network_lock(root, &lock, err) < 0)
         return -1;
     cleanup_network_config struct network_config *c = NULL;
-    if (!strcmp(mode, NETWORK_DEFAULT) ? network_default(root, &c, err) < 0 : network_load(root, mode, &c, err) < 0)
+    if (!strcmp(mode, NETWORK_DEFAULT) ? network_default(root, &c, err) < 0 : network_load(root, mode, &c, err) < 0) {
+        if (!nf->mode) /* not asked for: say where it comes from */
+            return hull_error_wrap(err, "the default network (HULL_DEFAULT_NETWORK=none or --network none to go without)");
         return hull_error_wrap(err, "invalid --network \"%s\"", mode);
+    }
     if (nf->ip) {
         struct in_addr want, got;
         inet_pton(AF_INET, nf->ip, &want);
@@ -260,6 +274,8 @@ void engine_network_record(struct json_object *rec, const struct engine_run_conf
     json_object_object_add(host, "Dns", strv_json(nf ? nf->dns : NULL, false));
     json_object_object_add(host, "DnsSearch", strv_json(nf ? nf->dns_search : NULL, false));
     json_object_object_add(host, "DnsOptions", strv_json(nf ? nf->dns_options : NULL, false));
+    if (nf && nf->mac) /* docker's place for it; kept across restarts */
+        json_object_object_add(config, "MacAddress", json_object_new_string(nf->mac));
     if (json_object_object_length(exposed))
         json_object_object_add(config, "ExposedPorts", exposed);
     else
@@ -340,4 +356,21 @@ char *engine_network_names_text(struct json_object *rec)
         out = xstrdup(engine_json_str(engine_json_path(rec, "HostConfig", NULL), "NetworkMode"));
     }
     return out;
+}
+
+bool engine_parse_mac(const char *text, unsigned char mac[6])
+{
+    unsigned v[6];
+    char end;
+    if (strlen(text) != 17 || sscanf(text, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+                                     &end) != 6)
+        return false;
+    for (int i = 0; i < 6; i++) {
+        if (!isxdigit((unsigned char)text[3 * i]) || !isxdigit((unsigned char)text[3 * i + 1]) ||
+            (i < 5 && text[3 * i + 2] != ':'))
+            return false;
+        mac[i] = (unsigned char)v[i];
+    }
+    /* multicast (bit 0 of the first byte) or all zero: no interface may have it */
+    return !(mac[0] & 1) && (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);
 }

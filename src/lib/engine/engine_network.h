@@ -35,6 +35,7 @@ struct engine_net_flags {
     bool publish_all; /* -P */
     char **add_hosts, **dns, **dns_search, **dns_options; /* NULL-terminated or NULL */
     char **aliases;                                       /* --network-alias */
+    const char *mac;                                      /* --mac-address */
     /* set by engine_network_prepare */
     char *network;    /* "hull", a user network, "none", "host" or "container:ID" */
     char *netns_path; /* container:ID: that container's /proc/PID/ns/net */
@@ -42,7 +43,8 @@ struct engine_net_flags {
 };
 
 /* One networking flag (flag: "--network", "--ip", "-p", "-P", "--expose",
- * "--add-host", "--dns", "--dns-search", "--dns-option", "--network-alias");
+ * "--add-host", "--dns", "--dns-search", "--dns-option", "--network-alias",
+ * "--mac-address");
  * syntax checked. */
 int engine_net_flag(struct engine_net_flags *nf, const char *flag, const char *value, struct hull_error **err);
 void engine_net_flags_clear(struct engine_net_flags *nf);
@@ -57,6 +59,9 @@ int engine_network_prepare(const char *root, const char *runroot, struct engine_
  * Config.ExposedPorts (the image's and --expose) and NetworkSettings. */
 void engine_network_record(struct json_object *rec, const struct engine_run_config *rc,
                            struct json_object *image_config);
+
+/* "02:42:ac:11:00:02" into mac; false when malformed, multicast or zero. */
+bool engine_parse_mac(const char *text, unsigned char mac[6]);
 
 int engine_network_attach(const char *root, const char *runroot, const char *id, int pid, struct hull_error **err);
 void engine_network_detach(const char *root, const char *id);

@@ -350,6 +350,16 @@ static int detach_locked(const char *root, const char *id);
 int engine_network_attach_one(const char *root, const char *id, int pid, const char *network, struct in_addr want,
                               bool primary, const struct network_port *ports, size_t n_ports, struct hull_error **err)
 {
+    unsigned char want_mac[6];
+    bool have_mac = false;
+    if (primary) { /* --mac-address, kept in the record's Config.MacAddress */
+        struct json_object *rec = NULL;
+        if (engine_record_load(root, id, &rec, NULL) == 0) {
+            const char *m = engine_json_str(engine_json_path(rec, "Config", NULL), "MacAddress");
+            have_mac = *m && engine_parse_mac(m, want_mac);
+            json_object_put(rec);
+        }
+    }
     cleanup_network_config struct network_config *c = NULL;
     struct attachment a = {.pid = pid, .primary = primary};
     int r = !strcmp(network, NETWORK_DEFAULT) ? network_default(root, &c, err) : network_load(root, network, &c, err);
@@ -362,7 +372,7 @@ int engine_network_attach_one(const char *root, const char *id, int pid, const c
     uint32_t host_order = ntohl(a.addr.s_addr);
     uint8_t mac[6] = {0x02, 0x42, host_order >> 24, (host_order >> 16) & 0xff, (host_order >> 8) & 0xff,
                       host_order & 0xff};
-    memcpy(a.mac, mac, 6);
+    memcpy(a.mac, have_mac ? want_mac : mac, 6);
     cleanup_free struct network_binding *bindings = xmalloc0((n_ports + 1) * sizeof *bindings);
     a.bindings = bindings;
     if (plumb(&a, id, err) < 0)

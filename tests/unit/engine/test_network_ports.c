@@ -6,6 +6,7 @@
 
 #include "../tap.h"
 #include "engine/engine_etc.h"
+#include "engine/engine_network.h"
 #include "network/network.h"
 #include "util/utils.h"
 
@@ -62,6 +63,15 @@ int main(void)
     TAP_CHECK(network_parse_expose("7000-7002/udp", &p, &n, &err) == 0 && n == 3 && p[0].proto == IPPROTO_UDP,
               "--expose 7000-7002/udp");
     hull_error_free(err);
+
+    unsigned char mac[6];
+    TAP_CHECK(engine_parse_mac("02:42:AC:11:00:02", mac) && mac[0] == 2 && mac[2] == 0xac && mac[5] == 2,
+              "--mac-address 02:42:AC:11:00:02");
+    TAP_CHECK(!engine_parse_mac("01:00:5e:00:00:01", mac), "multicast MAC refused");
+    TAP_CHECK(!engine_parse_mac("00:00:00:00:00:00", mac), "zero MAC refused");
+    TAP_CHECK(!engine_parse_mac("02:42:ac:11:00", mac) && !engine_parse_mac("02:42:ac:11:00:0g", mac) &&
+                  !engine_parse_mac("02-42-ac-11-00-02", mac) && !engine_parse_mac("02:42:ac:11:00:02:", mac),
+              "malformed MACs refused");
 
     char *extra[] = {"db:10.0.0.7", "web=10.0.0.8", NULL};
     char *hosts = engine_hosts_for("abc", "web1", "10.88.0.2", extra, "10.88.0.3\tpeer\n");
