@@ -1,4 +1,5 @@
 /* hull images, rmi, tag, image inspect, and the `hull image ...` group. */
+#include <fnmatch.h>
 #include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
@@ -51,14 +52,55 @@ static struct json_object *image_list_json(struct image_info *img)
 
 static const struct option images_longopts[] = {
     {"all", no_argument, NULL, 'a'},      {"quiet", no_argument, NULL, 'q'},
-    {"no-trunc", no_argument, NULL, 'T'}, {"format", required_argument, NULL, 'f'},
-    {"help", no_argument, NULL, 'h'},     {NULL, 0, NULL, 0},
+    {"no-trunc", no_argument, NULL, 'T'}, {"format", required_argument, NULL, 'F'},
+    {"filter", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
-const struct engine_flagset images_flagset = {"aqh", images_longopts};
+const struct engine_flagset images_flagset = {"af:qh", images_longopts};
+
+/* docker's --filter dangling=true|false and reference=PATTERN (a glob on
+ * "repo:tag", or on "repo" alone when it has no ':'). */
+struct image_filters {
+    int dangling; /* -1 any, 0 tagged only, 1 untagged only */
+    const char **references;
+    size_t n_references;
+};
+
+static bool parse_image_filter(struct image_filters *f, const char *text)
+{
+    if (!strcmp(text, "dangling=true") || !strcmp(text, "dangling=1")) {
+        f->dangling = 1;
+    } else if (!strcmp(text, "dangling=false") || !strcmp(text, "dangling=0")) {
+        f->dangling = 0;
+    } else if (!strncmp(text, "reference=", 10) && text[10]) {
+        f->references[f->n_references++] = text + 10;
+    } else {
+        engine_usage_error("images", "invalid --filter \"%s\": want dangling=true|false or reference=PATTERN", text);
+        return false;
+    }
+    return true;
+}
+
+static bool reference_matches(const struct image_filters *f, const char *tag)
+{
+    if (!f->n_references)
+        return true;
+    cleanup_free char *repo = NULL, *version = NULL;
+    split_tag(tag, &repo, &version);
+    for (size_t i = 0; i < f->n_references; i++) {
+        const char *p = f->references[i];
+        const char *slash = strrchr(p, '/');
+        if (fnmatch(p, strchr(slash ? slash : p, ':') ? tag : repo, 0) == 0)
+            return true;
+    }
+    return false;
+}
 
 int cmd_images(int argc, char **argv)
 {
     bool quiet = false, no_trunc = false, json = false;
+    cleanup_free const char **refs = xmalloc0(((size_t)argc + 1) * sizeof(char *));
+    struct image_filters filters = {.dangling = -1, .references = refs};
     int c;
     while ((c = engine_next_flag("images", argc, argv, &images_flagset)) != -1) {
         switch (c) {
@@ -70,8 +112,12 @@ int cmd_images(int argc, char **argv)
         case 'T':
             no_trunc = engine_flag_bool();
             break;
-        case 'f':
+        case 'F':
             if (!parse_format("images", optarg, &json))
+                return 125;
+            break;
+        case 'f':
+            if (!parse_image_filter(&filters, optarg))
                 return 125;
             break;
         case 'h':
@@ -79,6 +125,7 @@ int cmd_images(int argc, char **argv)
                    "List images\n\n"
                    "Options:\n"
                    "  -a, --all         accepted for docker compatibility\n"
+                   "  -f, --filter F    dangling=true|false, reference=PATTERN (a glob); repeatable\n"
                    "      --format FMT  table (default) or json\n"
                    "      --no-trunc    print full image ids\n"
                    "  -q, --quiet       only image ids\n");
@@ -110,8 +157,10 @@ int cmd_images(int argc, char **argv)
         if (!no_trunc)
             id[12] = '\0';
         bool any = false;
+        if ((filters.dangling == 1 && img->tags[0]) || (filters.dangling == 0 && !img->tags[0]))
+            continue;
         for (char **t = img->tags; *t; t++) {
-            if (!tag_matches(*t, filter))
+            if (!tag_matches(*t, filter) || !reference_matches(&filters, *t))
                 continue;
             any = true;
             cleanup_free char *repo = NULL, *version = NULL;
@@ -123,7 +172,7 @@ int cmd_images(int argc, char **argv)
             if (quiet)
                 break;
         }
-        if (!img->tags[0] && !filter) {
+        if (!img->tags[0] && !filter && !filters.n_references) {
             any = true;
             char size[32];
             snprintf(size, sizeof size, "%s", human_size(img->size));
@@ -354,6 +403,63 @@ int cmd_image_inspect(int argc, char **argv)
     return status;
 }
 
+static const struct option image_prune_longopts[] = {
+    {"all", no_argument, NULL, 'a'},
+    {"force", no_argument, NULL, 'f'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+const struct engine_flagset image_prune_flagset = {"afh", image_prune_longopts};
+
+static void print_prune_event(const char *what, const char *name, void *data)
+{
+    bool *header = data;
+    if (!strcmp(what, "Deleted layer"))
+        return; /* docker lists images, not layers */
+    if (!*header) {
+        printf("Deleted Images:\n");
+        *header = true;
+    }
+    printf("%s: %s\n", !strcmp(what, "Untagged") ? "untagged" : "deleted", name);
+}
+
+int cmd_image_prune(int argc, char **argv)
+{
+    bool all = false;
+    int c;
+    while ((c = engine_next_flag("image prune", argc, argv, &image_prune_flagset)) != -1) {
+        switch (c) {
+        case 'a':
+            all = engine_flag_bool();
+            break;
+        case 'f':
+            break; /* never asks: there is nothing to confirm on a terminal-less engine */
+        case 'h':
+            printf("Usage:  hull image prune [OPTIONS]\n\n"
+                   "Remove images no container uses: untagged ones, or with -a all of them\n\n"
+                   "Options:\n"
+                   "  -a, --all     every image no container uses, not only untagged ones\n"
+                   "  -f, --force   accepted for docker compatibility (hull never asks)\n");
+            return 0;
+        default:
+            return 125;
+        }
+    }
+    if (optind < argc)
+        return engine_usage_error("image prune", "unexpected argument \"%s\"", argv[optind]);
+    cleanup_error struct hull_error *err = NULL;
+    cleanup_image_store struct image_store *store = NULL;
+    bool header = false;
+    uint64_t reclaimed = 0;
+    if (image_store_open(g_engine.root, true, &store, &err) < 0 ||
+        image_store_prune(store, all, print_prune_event, &header, &reclaimed, &err) < 0)
+        return engine_error(err);
+    if (header)
+        printf("\n");
+    printf("Total reclaimed space: %s\n", human_size(reclaimed));
+    return 0;
+}
+
 const struct engine_command image_commands[] = {
     {"history", cmd_history, "show the history of an image", &history_flagset},
     {"import", cmd_import, "create an image from a root filesystem tarball", &import_flagset},
@@ -362,6 +468,7 @@ const struct engine_command image_commands[] = {
     {"load", cmd_load, "load images from an archive", &load_flagset},
     {"ls", cmd_images, "list images", &images_flagset},
     {"remove", cmd_rmi, "remove one or more images", &rmi_flagset},
+    {"prune", cmd_image_prune, "remove unused images", &image_prune_flagset},
     {"pull", cmd_pull, "download an image from a registry", &pull_flagset},
     {"push", cmd_push, "upload an image to a registry", &push_flagset},
     {"rm", cmd_rmi, "remove one or more images", &rmi_flagset},

@@ -139,6 +139,7 @@ int cmd_save(int argc, char **argv);
 int cmd_commit(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_cp(int argc, char **argv);
+int cmd_image_prune(int argc, char **argv);
 int cmd_login(int argc, char **argv);
 int cmd_logout(int argc, char **argv);
 /* containers (cmd_run.c, cmd_containers.c) */
@@ -172,7 +173,7 @@ extern const struct engine_flagset run_flagset, exec_flagset, ps_flagset, rm_fla
     logs_flagset, container_prune_flagset, system_df_flagset, start_flagset, pause_flagset, wait_flagset,
     stats_flagset, top_flagset, pull_flagset, login_flagset, logout_flagset,
     history_flagset, diff_flagset, save_flagset, push_flagset, port_flagset, commit_flagset, export_flagset,
-    cp_flagset;
+    cp_flagset, image_prune_flagset;
 extern const struct engine_command image_commands[], container_commands[], system_commands[], network_commands[];
 /* cmd_volume.c: hull volume create|ls|inspect|rm|prune */
 extern const struct engine_command volume_commands[];

@@ -541,7 +541,7 @@ static char *first_user(struct image_store *store, const char *id)
 
 /* Removes every layer that no remaining image lists. */
 static int collect_garbage_layers(struct image_store *store, image_remove_event_fn on_event, void *data,
-                                  struct hull_error **err)
+                                  uint64_t *freed, struct hull_error **err)
 {
     struct image_info **list;
     size_t n;
@@ -564,6 +564,12 @@ static int collect_garbage_layers(struct image_store *store, image_remove_event_
                 used = !strcmp(digest_hex(list[i]->layers[j].diff_id), de->d_name);
         if (used)
             continue;
+        if (freed) {
+            cleanup_free char *meta_path = xasprintf("layers/%s/layer.json", de->d_name);
+            cleanup_json struct json_object *meta = NULL;
+            if (image_json_read_at(store->rootfd, meta_path, &meta, NULL) == 0 && json_get_int64(meta, "size") > 0)
+                *freed += (uint64_t)json_get_int64(meta, "size");
+        }
         /* Rename first so a half-removed layer never looks complete. */
         cleanup_free char *path = xasprintf("%s/%s", layers_dir, de->d_name);
         cleanup_free char *doomed = xasprintf("%s/tmp/gc-%s", store->root, de->d_name);
@@ -651,5 +657,48 @@ int image_store_remove(struct image_store *store, const char *text, bool force, 
         return -1;
     if (on_event)
         on_event("Deleted", image->id, data);
-    return collect_garbage_layers(store, on_event, data, err);
+    return collect_garbage_layers(store, on_event, data, NULL, err);
+}
+
+int image_store_prune(struct image_store *store, bool all, image_remove_event_fn on_event, void *data,
+                      uint64_t *reclaimed, struct hull_error **err)
+{
+    *reclaimed = 0;
+    if (require_writable(store, err) < 0)
+        return -1;
+    cleanup_json struct json_object *tags = NULL;
+    if (tags_read(store, &tags, err) < 0)
+        return -1;
+    struct image_info **list;
+    size_t n;
+    if (image_store_list(store, &list, &n, err) < 0)
+        return -1;
+    struct json_object *tag_map = json_get_object(tags, "tags");
+    int ret = 0;
+    bool untagged = false;
+    for (size_t i = 0; i < n && ret == 0; i++) {
+        struct image_info *image = list[i];
+        if ((!all && image->tags[0]))
+            continue;
+        cleanup_free char *user = first_user(store, image->id);
+        if (user)
+            continue; /* a container uses it: not prunable */
+        for (char **t = image->tags; *t; t++) {
+            json_object_object_del(tag_map, *t);
+            untagged = true;
+            if (on_event)
+                on_event("Untagged", *t, data);
+        }
+        if (untagged && (ret = tags_write(store, tags, err)) < 0)
+            break;
+        untagged = false;
+        if ((ret = delete_image(store, image, err)) < 0)
+            break;
+        if (on_event)
+            on_event("Deleted", image->id, data);
+    }
+    image_info_list_free(list, n);
+    if (ret == 0)
+        ret = collect_garbage_layers(store, on_event, data, reclaimed, err);
+    return ret;
 }

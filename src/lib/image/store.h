@@ -103,6 +103,12 @@ typedef void (*image_remove_event_fn)(const char *what, const char *name, void *
 int image_store_remove(struct image_store *store, const char *text, bool force, image_remove_event_fn on_event,
                        void *data, struct hull_error **err);
 
+/* docker image prune: deletes every image no container uses that has no tag
+ * (with all: every image no container uses), then the layers no image has
+ * left; *reclaimed: the unpacked bytes of those layers.  Events as above. */
+int image_store_prune(struct image_store *store, bool all, image_remove_event_fn on_event, void *data,
+                      uint64_t *reclaimed, struct hull_error **err);
+
 /* Containers using an image (`hull run`) register here; rmi refuses to delete
  * an image while a user is registered (with force it only untags it).
  * user is a container id; the markers live in users/<image hex>/<user>. */
