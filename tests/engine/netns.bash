@@ -61,7 +61,8 @@ netns_setup() {
 }
 
 # in_bg VAR CMD...: CMD in the background (without bats' fd 3), VAR gets its
-# pid; teardown kills it.
+# pid; teardown kills it.  CMD must be a program, not a shell function: the
+# pid must be the process itself (nsenter -n execs its program in place).
 BG_PIDS=()
 in_bg() {
     local var=$1

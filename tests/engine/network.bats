@@ -150,7 +150,7 @@ wait_http() { wait_until 10 in_host curl -s -o /dev/null --max-time 1 "$1"; }
 
 @test "network: --internal has no way out; a normal network reaches outside through masquerade" {
     echo outside-web >"$TEST_DIR/index.html"
-    in_bg web in_outside busybox httpd -f -p 192.0.2.2:80 -h "$TEST_DIR"
+    in_bg web nsenter -t "$OUT_NS" -n -- busybox httpd -f -p 192.0.2.2:80 -h "$TEST_DIR"
     wait_until 10 in_host curl -s -o /dev/null --max-time 1 http://192.0.2.2/index.html
     run hull run --rm busybox timeout 5 wget -q -O - http://192.0.2.2/index.html
     [ "$status" -eq 0 ]
@@ -222,7 +222,7 @@ wait_http() { wait_until 10 in_host curl -s -o /dev/null --max-time 1 "$1"; }
 @test "network: bad input is one line, non-zero, and leaves nothing" {
     hull network create --subnet 10.124.0.0/24 net1
     hull run -d --name holder --network net1 --ip 10.124.0.9 -p 8080:80 busybox sleep 1000
-    in_bg listener in_host busybox nc -l -p 8090
+    in_bg listener nsenter -t "$HOST_NS" -n -- busybox nc -l -p 8090
     wait_until 10 tcp_listening 8090
     before=$(ls "$STORE/containers" | wc -l)
     fails_with 'invalid -p "99999": port 99999 is out of range' hull run -p 99999 busybox true
