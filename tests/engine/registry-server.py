@@ -8,6 +8,12 @@ listening).  Run with Debian's /usr/bin/python3 (python3-jwt, python3-cryptograp
                         /v2/schema1/manifests/*   a Docker schema 1 manifest
                         /v2/weird/manifests/*     an unknown media type
                         /v2/noconfig/manifests/*  an OCI manifest without config
+  flaky UPSTREAM_PORT LOG
+                      a proxy to the registry on UPSTREAM_PORT that cuts the
+                      connection half-way through the first GET of every blob
+                      bigger than 64 KiB (after sending its headers), and
+                      answers the first GET of each manifest with a 503; every
+                      Range header it forwards is appended to LOG
   token KEY CERT USERS ISSUER SERVICE
                       a token server for the registry's "token" auth: GET /token
                       with HTTP basic auth (USERS: file of user:password lines)
@@ -55,6 +61,68 @@ class Bad(BaseHTTPRequestHandler):
                 m = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json", "layers": []}
                 return self.send(200, json.dumps(m), "application/vnd.oci.image.manifest.v1+json")
         self.send(404, json.dumps({"errors": [{"code": "NAME_UNKNOWN", "message": "repository name not known"}]}))
+
+
+def flaky_handler(upstream_port, log_file):
+    import urllib.error
+    import urllib.request
+
+    seen = set()
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+
+    class Flaky(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def forward(self, method):
+            path = self.path
+            if method == "GET" and "/manifests/" in path and ("m", path) not in seen:
+                seen.add(("m", path))
+                self.send_response(503)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            req = urllib.request.Request("http://127.0.0.1:%d%s" % (upstream_port, path), method=method)
+            for h in ("Authorization", "Accept", "Range"):
+                if self.headers.get(h):
+                    req.add_header(h, self.headers[h])
+            if self.headers.get("Range"):
+                with open(log_file, "a") as f:
+                    f.write("%s %s\n" % (path, self.headers["Range"]))
+            try:
+                resp = opener.open(req)
+            except urllib.error.HTTPError as e:
+                resp = e
+            body = resp.read() if method != "HEAD" else b""
+            self.send_response(resp.status if hasattr(resp, "status") else resp.code)
+            for k, v in resp.headers.items():
+                if k.lower() not in ("transfer-encoding", "connection", "date", "server"):
+                    self.send_header(k, v)
+            self.send_header("Connection", "close")
+            self.end_headers()
+            cut = method == "GET" and "/blobs/" in path and len(body) > 65536 and ("b", path) not in seen
+            if cut:
+                seen.add(("b", path))
+                self.wfile.write(body[: len(body) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+                return
+            self.wfile.write(body)
+
+        def do_GET(self):
+            self.forward("GET")
+
+        def do_HEAD(self):
+            self.forward("HEAD")
+
+    return Flaky
 
 
 def b64url(data):
@@ -122,7 +190,12 @@ def token_handler(key_file, cert_file, users_file, issuer, service):
 
 def main():
     mode, portfile = sys.argv[1], sys.argv[2]
-    handler = Bad if mode == "bad" else token_handler(*sys.argv[3:8])
+    if mode == "bad":
+        handler = Bad
+    elif mode == "flaky":
+        handler = flaky_handler(int(sys.argv[3]), sys.argv[4])
+    else:
+        handler = token_handler(*sys.argv[3:8])
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     tmp = portfile + ".tmp"
     with open(tmp, "w") as f:

@@ -355,3 +355,36 @@ EOF
     run skopeo inspect --raw --tls-verify=false "docker://$REG/nope:1"
     [ "$status" -ne 0 ]
 }
+
+@test "pull: a disk that fills up mid-unpack fails the pull cleanly; what was stored stays intact" {
+    # the store on a private 6 MiB tmpfs, under this test's dir (unmounted by teardown)
+    local small=$TEST_DIR/small
+    mkdir -p "$small"
+    mount -t tmpfs -o size=6m tmpfs "$small" || skip "cannot mount a tmpfs here"
+    local h=("$HULL_ENGINE" --root "$small/root" --runroot "$RUNROOT")
+    "${h[@]}" pull -q "$REG/library/busybox" >/dev/null
+    run "${h[@]}" pull "$REG/big"
+    [ "$status" -eq 1 ]
+    [[ "${lines[-1]}" == "hull: error: cannot pull image $REG/big:latest: layer "?" of image $REG/big:latest: "*"No space left on device"* ]]
+    [ -z "$(ls -A "$small/root/tmp")" ]
+    [ "$("${h[@]}" images -q | wc -l)" -eq 1 ]
+    run "${h[@]}" run --rm "$REG/library/busybox" echo still-fine
+    [ "$output" = still-fine ]
+    umount "$small"
+}
+
+@test "pull: a 503 and connections cut mid-blob are retried; layers resume with Range where they stopped" {
+    local srv port
+    srv=$(mktemp -d "$TEST_DIR/srv.XXXXXX")
+    port=$(server_start "$srv" flaky "${REG#*:}" "$srv/ranges")
+    # the proxy names the registry 127.0.0.1:$port: the image is the same
+    run hull pull "127.0.0.1:$port/big"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"Retrying"* ]]
+    # every cut blob was asked for again from where it stopped, not from 0
+    [ "$(wc -l <"$srv/ranges")" -ge 1 ]
+    ! grep -q "bytes=0-" "$srv/ranges"
+    run hull run --rm "127.0.0.1:$port/big" sh -c 'wc -c </big'
+    [ "$output" -eq 8388608 ]
+    assert_no_staging
+}
