@@ -32,6 +32,9 @@ static int load_container(const char *id, struct cgroup_manager **cg, enum conta
         return -1;
     int r = cgroup_manager_load(saved, cg, err);
     json_object_put(saved);
+    /* A rootless container without a delegated cgroup has none to act on. */
+    if (r == 0 && !cgroup_manager_dir(*cg, NULL))
+        return hull_error_set(err, 0, "container \"%s\" has no cgroup (rootless, no delegated cgroup)", id);
     return r;
 }
 

@@ -95,6 +95,7 @@ static int parse_create_flags(int argc, char **argv, bool is_run, struct create_
     }
     f->o.id = argv[optind];
     f->o.root = g_opts.root;
+    f->o.rootless = g_opts.rootless;
     return 0;
 }
 

@@ -9,6 +9,7 @@
 struct global_opts {
     const char *root;
     bool log_json;
+    bool rootless; /* --rootless true, or auto and not root */
 };
 extern struct global_opts g_opts;
 

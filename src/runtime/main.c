@@ -14,13 +14,12 @@
 extern char **environ;
 
 #include "commands.h"
+#include "container/state.h"
 #include "security/security.h"
 #include "util/log.h"
 #include "util/utils.h"
 
-struct global_opts g_opts = {
-    .root = "/run/hull",
-};
+struct global_opts g_opts = {0};
 
 static const struct command commands[] = {
     {"checkpoint", cmd_unsupported, "checkpoint a running container (not supported)"},
@@ -54,7 +53,8 @@ static void usage(FILE *f)
                "   --debug                  enable debug logging\n"
                "   --log value              set the log file to write hull-runtime logs to (default is stderr)\n"
                "   --log-format value       set the log format ('text' (default), or 'json')\n"
-               "   --root value             root directory for storage of container state (default: \"/run/hull\")\n"
+               "   --root value             root directory for storage of container state (default: \"/run/hull\",\n"
+               "                            or \"$XDG_RUNTIME_DIR/hull\" (else /run/user/UID/hull) when not root)\n"
                "   --systemd-cgroup         use systemd cgroups (not available: hull has no systemd driver)\n"
                "   --rootless value         ignore cgroup permission errors ('true', 'false', or 'auto') (default: "
                "\"auto\")\n"
@@ -83,7 +83,7 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'v'},
         {NULL, 0, NULL, 0},
     };
-    const char *log_path = NULL, *log_format = "text";
+    const char *log_path = NULL, *log_format = "text", *rootless = "auto";
     bool debug = false, systemd = false;
     opterr = 0;
     int c;
@@ -113,6 +113,7 @@ int main(int argc, char **argv)
                 fprintf(stderr, "hull-runtime: invalid --rootless \"%s\": must be true, false or auto\n", optarg);
                 return 1;
             }
+            rootless = optarg;
             break;
         case OPT_CRIU:
             break;
@@ -133,6 +134,13 @@ int main(int argc, char **argv)
         return 1;
     }
     g_opts.log_json = !strcmp(log_format, "json");
+    /* runc's --rootless: whether a cgroup we may not create is tolerated (no
+     * limits asked) rather than an error; auto means "not root, or root only
+     * in a user namespace" (rootless podman), as runc decides. */
+    g_opts.rootless = !strcmp(rootless, "true") || (!strcmp(rootless, "auto") && running_rootless());
+    cleanup_free char *default_root = NULL;
+    if (!g_opts.root)
+        g_opts.root = default_root = state_default_root();
     if (optind >= argc) {
         usage(stderr);
         return 1;

@@ -305,6 +305,14 @@ static struct hull_device_rule *collect_device_rules(const struct hull_resources
 
 static int apply_devices(struct cgroup_manager *m, const struct hull_resources *r, struct hull_error **err)
 {
+    /* Rootless (in a cgroup delegated to us): devices.deny needs CAP_SYS_ADMIN
+     * and the v2 BPF filter CAP_BPF in the initial user namespace.  Its container
+     * is in a user namespace, where no device node can be made and the ones
+     * bound in from the host keep the host's permissions; runc skips them too. */
+    if (running_rootless()) {
+        log_debug("cgroup: rootless, device rules left to the user namespace");
+        return 0;
+    }
     size_t n;
     cleanup_free struct hull_device_rule *rules = collect_device_rules(r, &n);
     bool user_rules = r && r->n_devices > 0;

@@ -122,6 +122,14 @@ static int validate_for_create(const struct hull_spec *spec, const struct contai
     const struct hull_linux *lx = &spec->linux_;
     if (!spec->process)
         return hull_error_set(err, 0, "config.json: process is required to create a container");
+    /* Not root: every other namespace needs the user namespace that makes us
+     * its root (and mounts need its mount namespace); say so before clone's EPERM. */
+    if (geteuid() != 0 && !lx->namespaces[HULL_NS_USER].present)
+        return hull_error_set(err, 0,
+                              "running as uid %u (not root): the config needs a user namespace (linux.namespaces "
+                              "{\"type\": \"user\"} with linux.uidMappings/gidMappings; `hull-runtime spec "
+                              "--rootless` writes one)",
+                              (unsigned)geteuid());
     /* Without "mount" the container shares the caller's mount namespace
      * (config-linux.md: a namespace not listed is inherited) and its mounts are
      * made there, below the rootfs, as runc does.  What would change the rest
@@ -239,6 +247,34 @@ struct create_state {
     struct rootfs_mark rootfs_before;
 };
 
+static bool resources_set_limits(const struct hull_linux *lx)
+{
+    const struct hull_resources *r = &lx->resources;
+    return lx->has_resources && (r->has_memory || r->has_cpu || r->has_pids || r->has_blkio ||
+                                 r->n_hugepage_limits || r->has_network || r->n_rdma || r->n_unified);
+}
+
+/* The cgroup could not be created.  Rootless, for lack of permission, and with
+ * no limits to apply: run without a cgroup, as runc does (a user owns no
+ * cgroup unless one was delegated to them; linux.cgroupsPath can point there).
+ * Returns 0 (error cleared) to go on, -1 to fail with *err. */
+static int rootless_without_cgroup(const struct container_create_opts *opts, const struct hull_spec *spec,
+                                   struct hull_error **err)
+{
+    int e = *err ? (*err)->errnum : 0;
+    if (!opts->rootless || (e != EACCES && e != EPERM && e != EROFS))
+        return -1;
+    if (resources_set_limits(&spec->linux_)) {
+        hull_error_wrap(err, "rootless: linux.resources sets limits, and they need a cgroup this user may write "
+                             "(a delegated one: point linux.cgroupsPath into it)");
+        return -1;
+    }
+    cleanup_free char *why = hull_error_text(*err);
+    log_debug("create %s: rootless, no cgroup: %s", opts->id, why);
+    hull_error_freep(err);
+    return 0;
+}
+
 static void create_rollback(struct create_state *cs)
 {
     if (cs->pid > 0) {
@@ -324,8 +360,10 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
         cs.rootfs_in_caller_ns = rootfs;
         cs.rootfs_before = rootfs_mark_now(rootfs);
     }
-    if (mkdir_p(opts->root, 0711, err) < 0)
+    if (mkdir_p(opts->root, 0711, err) < 0) {
+        hull_error_wrap(err, "state root %s (--root)", opts->root);
         goto out;
+    }
     cs.state_dir = state_dir_path(opts->root, opts->id);
     if (mkdir(cs.state_dir, 0711) < 0) {
         if (errno == EEXIST)
@@ -355,7 +393,8 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
     }
 
     if (cgroup_manager_create(opts->id, spec->linux_.cgroups_path,
-                              spec->linux_.has_resources ? &spec->linux_.resources : NULL, &cs.cg, err) < 0)
+                              spec->linux_.has_resources ? &spec->linux_.resources : NULL, &cs.cg, err) < 0 &&
+        rootless_without_cgroup(opts, spec, err) < 0)
         goto out;
     if (spec->linux_.seccomp && seccomp_prepare(spec->linux_.seccomp, &seccomp, err) < 0)
         goto out;
@@ -763,16 +802,22 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct h
     pid_t pid = state_live_pid(saved);
     log_debug("kill %s: signal %d to %s (status %s)", id, sig, all ? "every process in its cgroup" : "the init",
               container_status_name(st));
-    if (all) {
-        cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
-        if (cgroup_manager_load(saved, &cg, err) < 0)
-            goto out;
+    cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
+    if (all && cgroup_manager_load(saved, &cg, err) < 0)
+        goto out;
+    /* Without a cgroup (rootless, none delegated) "all" can only mean the
+     * init: in its own pid namespace, its death takes the rest with it. */
+    if (all && cgroup_manager_dir(cg, NULL)) {
         if (cgroup_manager_kill_all(cg, sig, err) < 0)
             goto out;
         ret = 0;
         goto out;
     }
     if (st == STATUS_STOPPED || pid == 0) {
+        if (all) { /* nothing left to signal: as with a cgroup, not an error */
+            ret = 0;
+            goto out;
+        }
         hull_error_set(err, 0, "container \"%s\" is not running", id);
         goto out;
     }

@@ -24,6 +24,9 @@ struct container_create_opts {
     bool no_pivot;
     bool no_new_keyring;
     int preserve_fds;   /* fds 3 .. 3+N-1 are passed to the container */
+    /* Rootless (runc's --rootless): a cgroup this user may not create is no
+     * error when the config sets no limits; the container then has none. */
+    bool rootless;
     /* When non-NULL, used instead of BUNDLE/config.json (the engine builds it in memory). */
     struct hull_spec *spec;
     /* For run in the foreground: the pty master comes back here when process.terminal

@@ -309,10 +309,6 @@ void container_init(struct init_ctx *ctx)
 
     /* If the runtime dies while we are half set up, so do we. */
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-    /* Until execve, /proc/<us>/exe is the runtime binary: a non-dumpable
-     * process's /proc entries belong to root of the initial namespace, so the
-     * container cannot open it (CVE-2019-5736). */
-    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     /* Signals blocked by the runtime must not stay blocked for the container. */
     sigset_t none;
     sigemptyset(&none);
@@ -324,6 +320,13 @@ void container_init(struct init_ctx *ctx)
         init_fail(sync_fd, err);
     if (sync_expect(sync_fd, SYNC_GO, &err) < 0)
         _exit(255);
+    /* Until execve, /proc/<us>/exe is the runtime binary: a non-dumpable
+     * process's /proc entries belong to root of the initial namespace, so the
+     * container cannot open it (CVE-2019-5736).  Only after GO: a rootless
+     * runtime (and newuidmap) must still write our uid_map/gid_map/setgroups,
+     * which non-dumpable would hand to root; until GO nothing of the container
+     * runs but us, blocked here. */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     /* Its own session, as runc's init: the container is not part of the
      * caller's process group or session (a shell's job control, a kill(0)
      * or a waitpid(-pgid) by the caller must not reach it). */

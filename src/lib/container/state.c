@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -34,6 +35,22 @@ int container_id_validate(const char *id, struct hull_error **err)
             return hull_error_set(err, 0, "invalid container id \"%s\": only [A-Za-z0-9_+.-] are allowed", id);
     }
     return 0;
+}
+
+char *state_default_root(void)
+{
+    /* Not root, /run is not ours: runc uses $XDG_RUNTIME_DIR/runc, and so
+     * does it as "root" of a user namespace unless $USER says root (rootless
+     * podman runs the runtime in its user namespace, XDG_RUNTIME_DIR set). */
+    const char *user = getenv("USER");
+    bool rootless = geteuid() != 0 || (running_in_user_namespace() && (!user || strcmp(user, "root")));
+    if (!rootless)
+        return xstrdup("/run/hull");
+    const char *xdg = getenv("XDG_RUNTIME_DIR");
+    if (xdg && xdg[0] == '/')
+        return xasprintf("%s/hull", xdg);
+    /* systemd-logind's directory for the user, when nobody said */
+    return xasprintf("/run/user/%u/hull", (unsigned)geteuid());
 }
 
 char *state_dir_path(const char *root, const char *id)

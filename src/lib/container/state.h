@@ -29,6 +29,11 @@ const char *container_status_name(enum container_status s);
 /* Checks an id like runc: [A-Za-z0-9_+.-]+, not "." or "..". */
 int container_id_validate(const char *id, struct hull_error **err);
 
+/* The default state root: /run/hull for root; otherwise (rootless: not root,
+ * or root of a user namespace with $USER not "root", as runc decides it)
+ * $XDG_RUNTIME_DIR/hull, else /run/user/<euid>/hull.  Owned by caller. */
+char *state_default_root(void);
+
 char *state_dir_path(const char *root, const char *id);
 
 /* Opens and flocks <root>/<id>; ENOENT-style error "container X does not exist". */

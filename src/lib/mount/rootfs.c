@@ -345,6 +345,12 @@ static int mount_one(const struct rootfs_ctx *ctx, int rootfd, const struct hull
     char buf[32];
 
     if (m->type && !strcmp(m->type, "cgroup") && !bind) {
+        /* A rootless container may have no cgroup of its own (no delegated
+         * one): nothing to show, the destination keeps what /sys brought. */
+        if (!ctx->cgroup) {
+            log_debug("mount %s: no cgroup (rootless), left as it is", m->destination);
+            return 0;
+        }
         if (cgroup_mount_in_container(ctx->cgroup, destfd, m->destination, (m->flags & MS_RDONLY) != 0,
                                       ctx->new_cgroupns, err) < 0)
             return -1;

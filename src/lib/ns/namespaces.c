@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../mount/procfs.h"
@@ -78,13 +79,111 @@ static int write_map(pid_t pid, const char *file, const struct hull_id_mapping *
     return 0;
 }
 
+/* Runs newuidmap/newgidmap (shadow's setuid helpers, Debian package uidmap):
+ * they write any mapping /etc/subuid or /etc/subgid grants this user.  Their
+ * message, if they fail, becomes ours. */
+static int run_id_map_helper(const char *helper, pid_t pid, const struct hull_id_mapping *maps, size_t n,
+                             struct hull_error **err)
+{
+    char **argv = xmalloc0((3 * n + 3) * sizeof(char *));
+    argv[0] = xstrdup(helper);
+    argv[1] = xasprintf("%d", (int)pid);
+    for (size_t i = 0; i < n; i++) {
+        argv[2 + 3 * i] = xasprintf("%u", maps[i].container_id);
+        argv[3 + 3 * i] = xasprintf("%u", maps[i].host_id);
+        argv[4 + 3 * i] = xasprintf("%u", maps[i].size);
+    }
+    int out[2];
+    int ret = -1;
+    if (pipe2(out, O_CLOEXEC) < 0) {
+        hull_error_set(err, errno, "pipe for %s", helper);
+        goto done;
+    }
+    pid_t child = fork();
+    if (child < 0) {
+        hull_error_set(err, errno, "fork %s", helper);
+        close(out[0]);
+        close(out[1]);
+        goto done;
+    }
+    if (child == 0) {
+        dup2(out[1], 1);
+        dup2(out[1], 2);
+        execvp(helper, argv);
+        dprintf(2, "%s", strerror(errno));
+        _exit(127);
+    }
+    close(out[1]);
+    char msg[512];
+    size_t len = 0;
+    ssize_t r;
+    while (len < sizeof msg - 1 && (r = read(out[0], msg + len, sizeof msg - 1 - len)) != 0) {
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            break;
+        len += (size_t)r;
+    }
+    msg[len] = '\0';
+    while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+        msg[--len] = '\0';
+    close(out[0]);
+    int status = 0;
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && strstr(msg, strerror(ENOENT)))
+        hull_error_set(err, 0, "%s is needed to map more than your own id as a normal user (Debian package uidmap; "
+                               "ranges in /etc/subuid and /etc/subgid)", helper);
+    else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        hull_error_set(err, 0, "%s failed (are the ranges yours in /etc/sub%cid?): %s", helper,
+                       strstr(helper, "gid") ? 'g' : 'u', len ? msg : "no message");
+    else
+        ret = 0;
+done:
+    strv_free(argv);
+    return ret;
+}
+
+/* Only the id the caller runs as, once: what an unprivileged process may
+ * write to the map itself (user_namespaces(7)). */
+static bool just_own_id(const struct hull_id_mapping *maps, size_t n, unsigned own)
+{
+    return n == 1 && maps[0].size == 1 && maps[0].host_id == own;
+}
+
 int ns_write_id_maps(pid_t pid, const struct hull_spec *spec, struct hull_error **err)
 {
     const struct hull_linux *lx = &spec->linux_;
-    if (lx->n_uid_mappings && write_map(pid, "uid_map", lx->uid_mappings, lx->n_uid_mappings, err) < 0)
-        return hull_error_wrap(err, "linux.uidMappings");
-    if (lx->n_gid_mappings && write_map(pid, "gid_map", lx->gid_mappings, lx->n_gid_mappings, err) < 0)
-        return hull_error_wrap(err, "linux.gidMappings");
+    if (geteuid() == 0) {
+        if (lx->n_uid_mappings && write_map(pid, "uid_map", lx->uid_mappings, lx->n_uid_mappings, err) < 0)
+            return hull_error_wrap(err, "linux.uidMappings");
+        if (lx->n_gid_mappings && write_map(pid, "gid_map", lx->gid_mappings, lx->n_gid_mappings, err) < 0)
+            return hull_error_wrap(err, "linux.gidMappings");
+        return 0;
+    }
+    /* Rootless.  The gid map first: with setgroups denied (below) newuidmap
+     * has nothing to do with it, and crun orders them the same way. */
+    if (lx->n_gid_mappings) {
+        if (just_own_id(lx->gid_mappings, lx->n_gid_mappings, (unsigned)getegid())) {
+            /* The kernel lets an unprivileged process map its own gid only once
+             * setgroups(2) is denied in the namespace (CVE-2014-8989). */
+            char path[64];
+            snprintf(path, sizeof path, "/proc/%d/setgroups", (int)pid);
+            if (write_file(path, "deny", 4, err) < 0 ||
+                write_map(pid, "gid_map", lx->gid_mappings, lx->n_gid_mappings, err) < 0)
+                return hull_error_wrap(err, "linux.gidMappings");
+        } else if (run_id_map_helper("newgidmap", pid, lx->gid_mappings, lx->n_gid_mappings, err) < 0) {
+            return hull_error_wrap(err, "linux.gidMappings");
+        }
+    }
+    if (lx->n_uid_mappings) {
+        if (just_own_id(lx->uid_mappings, lx->n_uid_mappings, (unsigned)geteuid())) {
+            if (write_map(pid, "uid_map", lx->uid_mappings, lx->n_uid_mappings, err) < 0)
+                return hull_error_wrap(err, "linux.uidMappings");
+        } else if (run_id_map_helper("newuidmap", pid, lx->uid_mappings, lx->n_uid_mappings, err) < 0) {
+            return hull_error_wrap(err, "linux.uidMappings");
+        }
+    }
     return 0;
 }
 

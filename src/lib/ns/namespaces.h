@@ -17,7 +17,10 @@ void ns_close_fds(int fds[HULL_NS__COUNT]);
 /* CLONE_NEW* flags of the namespaces to create (no path). */
 int ns_new_flags(const struct hull_spec *spec);
 
-/* Writes /proc/PID/{uid,gid}_map from linux.uidMappings/gidMappings. */
+/* Writes /proc/PID/{uid,gid}_map from linux.uidMappings/gidMappings.  Not
+ * root (rootless): the caller's own id is written directly (setgroups denied
+ * for the gid map, as the kernel requires); anything else goes through
+ * newuidmap/newgidmap, which check /etc/subuid and /etc/subgid. */
 int ns_write_id_maps(pid_t pid, const struct hull_spec *spec, struct hull_error **err);
 
 /* Writes linux.timeOffsets to /proc/self/timens_offsets (after unshare(CLONE_NEWTIME)). */

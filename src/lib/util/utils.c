@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -311,4 +312,19 @@ char *rfc3339_now(void)
     char buf[64];
     strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
     return xasprintf("%s.%09ldZ", buf, ts.tv_nsec);
+}
+
+bool running_in_user_namespace(void)
+{
+    cleanup_free char *map = NULL;
+    if (read_file("/proc/self/uid_map", &map, NULL, NULL) < 0)
+        return false;
+    unsigned long inside, outside, count;
+    return sscanf(map, "%lu %lu %lu", &inside, &outside, &count) != 3 || inside != 0 || outside != 0 ||
+           count != 4294967295UL || strchr(map, '\n') != strrchr(map, '\n');
+}
+
+bool running_rootless(void)
+{
+    return geteuid() != 0 || running_in_user_namespace();
 }

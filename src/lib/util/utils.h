@@ -68,4 +68,12 @@ unsigned long long process_start_time(pid_t pid);
 /* Current time as an RFC 3339 string with nanoseconds, as runc writes `created`. */
 char *rfc3339_now(void);
 
+/* True when this process runs in a user namespace other than the initial one
+ * (its uid_map is not the identity "0 0 4294967295"), e.g. under rootless podman. */
+bool running_in_user_namespace(void);
+/* Rootless, as runc decides it: not root, or "root" only inside a user
+ * namespace (rootless podman runs the runtime so).  Such a process may create
+ * no cgroup, device rule or /run directory of the host's. */
+bool running_rootless(void);
+
 #endif
