@@ -37,7 +37,6 @@ teardown_file() {
             as_user "$HULL_RUNTIME" --root "$root" delete --force "$id" >/dev/null 2>&1 || true
         done
     done
-    [ -z "${RL_RUN_USER_DIR:-}" ] || rm -rf "$RL_RUN_USER_DIR"
     usermod --del-subuids 0-4294967294 --del-subgids 0-4294967294 "$RL_USER" 2>/dev/null || true
     userdel "$RL_USER" 2>/dev/null || true
     sed -i "/^$RL_USER:/d" /etc/subuid /etc/subgid 2>/dev/null || true
@@ -63,6 +62,7 @@ teardown() {
     [ -n "${RL_USER:-}" ] || return 0
     local id
     for id in "${IDS[@]}"; do rl delete --force "$id" >/dev/null 2>&1 || true; done
+    [ -z "${RL_RUN_USER_DIR:-}" ] || rm -rf "$RL_RUN_USER_DIR"
 }
 
 # as_user CMD...: CMD as the test user, with its own runtime dir and home
@@ -127,7 +127,7 @@ multi_range_mappings() {
 @test "rootless: without XDG_RUNTIME_DIR the root is /run/user/UID/hull" {
     is_hull || skip "runc without XDG_RUNTIME_DIR uses /run/runc"
     [ ! -e "/run/user/$RL_UID" ] || skip "/run/user/$RL_UID exists (not ours)"
-    export RL_RUN_USER_DIR=/run/user/$RL_UID
+    RL_RUN_USER_DIR=/run/user/$RL_UID
     mkdir -p "$RL_RUN_USER_DIR"
     chown "$RL_USER:" "$RL_RUN_USER_DIR"
     chmod 700 "$RL_RUN_USER_DIR"
@@ -139,7 +139,6 @@ multi_range_mappings() {
     [ -d "$RL_RUN_USER_DIR/hull/$id" ]
     setpriv --reuid "$RL_USER" --regid "$RL_USER" --init-groups env -i PATH=/usr/bin:/bin \
         "$HULL_RUNTIME" delete --force "$id"
-    rm -rf "$RL_RUN_USER_DIR"
 }
 
 @test "rootless: multi-range mappings through newuidmap/newgidmap; exec, exec -u, kill, delete" {

@@ -120,6 +120,12 @@ int rootfs_open_bind_sources(const struct hull_spec *spec, const char *bundle, b
             /* No new mount API: the init binds by path, as before. */
             break;
         }
+        if (errno == EPERM && running_rootless()) {
+            /* OPEN_TREE_CLONE needs CAP_SYS_ADMIN over our mount namespace,
+             * which a rootless runtime lacks.  Its init is the same user,
+             * mapped: it reaches whatever we reach, so it binds by path. */
+            break;
+        }
         int saved = errno;
         rootfs_close_bind_sources(t);
         return hull_error_set(err, saved, "mounts[%zu] (%s): bind mount source %s", i, m->destination, source);
