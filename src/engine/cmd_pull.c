@@ -13,7 +13,10 @@
 
 enum { OPT_PLATFORM = 1000, OPT_TLS_VERIFY, OPT_MAX_CONCURRENT, OPT_AUTHFILE, OPT_PASSWORD_STDIN };
 
+static int pull_all_tags(struct registry_pull_opts *opts, bool quiet);
+
 static const struct option pull_longopts[] = {
+    {"all-tags", no_argument, NULL, 'a'},
     {"quiet", no_argument, NULL, 'q'},
     {"platform", required_argument, NULL, OPT_PLATFORM},
     {"tls-verify", no_argument, NULL, OPT_TLS_VERIFY}, /* --tls-verify=false */
@@ -22,7 +25,7 @@ static const struct option pull_longopts[] = {
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
-const struct engine_flagset pull_flagset = {"qh", pull_longopts};
+const struct engine_flagset pull_flagset = {"aqh", pull_longopts};
 
 static const struct option push_longopts[] = {
     {"quiet", no_argument, NULL, 'q'},
@@ -76,10 +79,13 @@ int engine_pull(const struct registry_pull_opts *opts, FILE *out, bool quiet, ch
 int cmd_pull(int argc, char **argv)
 {
     struct registry_pull_opts opts = {0};
-    bool quiet = false;
+    bool quiet = false, all_tags = false;
     int c;
     while ((c = engine_next_flag("pull", argc, argv, &pull_flagset)) != -1) {
         switch (c) {
+        case 'a':
+            all_tags = engine_flag_bool();
+            break;
         case 'q':
             quiet = engine_flag_bool();
             break;
@@ -103,6 +109,7 @@ int cmd_pull(int argc, char **argv)
             printf("Usage:  hull pull [OPTIONS] NAME[:TAG|@DIGEST]\n\n"
                    "Download an image from a registry (see docs/registries.md)\n\n"
                    "Options:\n"
+                   "  -a, --all-tags             every tag of the repository (NAME without a tag)\n"
                    "      --authfile FILE        credentials file (default: see docs/registries.md)\n"
                    "      --max-concurrent N     layers downloaded at once (default %d)\n"
                    "      --platform OS/ARCH[/VARIANT]  the image for that platform from a multi-platform image\n"
@@ -118,7 +125,30 @@ int cmd_pull(int argc, char **argv)
     if (optind + 1 != argc)
         return engine_usage_error("pull", "\"hull pull\" requires exactly 1 argument: NAME[:TAG|@DIGEST]");
     opts.reference = argv[optind];
+    if (all_tags)
+        return pull_all_tags(&opts, quiet);
     return engine_pull(&opts, stdout, quiet, NULL);
+}
+
+/* docker pull -a: each tag in turn; the first failure stops it. */
+static int pull_all_tags(struct registry_pull_opts *opts, bool quiet)
+{
+    cleanup_error struct hull_error *err = NULL;
+    cleanup_strv char **tags = NULL;
+    if (registry_list_tags(opts->reference, opts->tls_verify_off, opts->authfile, &tags, &err) < 0)
+        return engine_error(err);
+    if (!tags[0])
+        return engine_error_fmt("%s: the repository has no tags", opts->reference);
+    const char *name = opts->reference;
+    for (char **t = tags; *t; t++) {
+        cleanup_free char *ref = xasprintf("%s:%s", name, *t);
+        struct registry_pull_opts one = *opts;
+        one.reference = ref;
+        int r = engine_pull(&one, stdout, quiet, NULL);
+        if (r != 0)
+            return r;
+    }
+    return 0;
 }
 
 int cmd_push(int argc, char **argv)

@@ -388,3 +388,18 @@ EOF
     [ "$output" -eq 8388608 ]
     assert_no_staging
 }
+
+@test "pull --all-tags: every tag of a repository; a tag in the name or an unknown repository is refused" {
+    local oci
+    oci=$(busybox_images)/busybox-oci.tar
+    push "oci-archive:$oci:busybox" "$REG/tagged:v1"
+    push "oci-archive:$oci:busybox-extra" "$REG/tagged:v2"
+    run hull pull -q --all-tags "$REG/tagged"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "$REG/tagged:v1" ]
+    [ "${lines[1]}" = "$REG/tagged:v2" ]
+    run hull run --rm "$REG/tagged:v2" cat /extra
+    [ "$output" = "extra layer" ]
+    fails_with "a tag or digest cannot be used with --all-tags" hull pull -a "$REG/tagged:v1"
+    fails_with "tags of $REG/nope: not found in registry $REG" hull pull -a "$REG/nope"
+}

@@ -521,6 +521,65 @@ int registry_pull(const char *store_root, const struct registry_pull_opts *opts,
     return ret;
 }
 
+/* ---- tags ---- */
+
+int registry_list_tags(const char *name, bool tls_verify_off, const char *authfile, char ***out,
+                       struct hull_error **err)
+{
+    *out = NULL;
+    cleanup_image_ref struct image_ref ref = {0};
+    if (image_ref_parse(name, &ref, err) < 0)
+        return -1;
+    const char *last = strrchr(name, '/');
+    if (strchr(name, '@') || strchr(last ? last : name, ':'))
+        return hull_error_set(err, 0, "\"%s\": a tag or digest cannot be used with --all-tags", name);
+    cleanup_registries_conf struct registries_conf *conf = NULL;
+    if (registries_conf_load(&conf, err) < 0)
+        return -1;
+    cleanup_free char *domain = NULL, *path = NULL;
+    bool qualified;
+    image_name_split(ref.name, &domain, &path, &qualified);
+    struct source *sources = NULL;
+    size_t n_sources = 0;
+    if (sources_for(conf, domain, path, false, tls_verify_off, &sources, &n_sources, err) < 0)
+        return -1;
+    const struct source *src = &sources[n_sources - 1]; /* the location itself, not a mirror */
+    struct registry_client_opts co = {.host = src->host, .insecure = src->insecure, .authfile = authfile};
+    cleanup_registry_client struct registry_client *c = NULL;
+    cleanup_free char *what = xasprintf("tags of %s/%s", domain, path);
+    cleanup_free char *req = xasprintf("/v2/%s/tags/list?n=10000", src->repo);
+    cleanup_free char *scope = xasprintf("repository:%s:pull", src->repo);
+    struct registry_response resp = {0};
+    int ret = registry_client_new(&co, &c, err);
+    if (ret == 0 && (ret = registry_client_get(c, req, "application/json", scope, IMAGE_JSON_MAX, &resp, err)) < 0)
+        hull_error_wrap(err, "%s", what);
+    sources_free(sources, n_sources);
+    if (ret < 0)
+        return -1;
+    if (resp.status != 200) {
+        ret = registry_client_status_error(c, &resp, what, err);
+        registry_response_clear(&resp);
+        return ret;
+    }
+    cleanup_json struct json_object *doc = NULL;
+    ret = image_json_parse(resp.body, resp.len, "tag list", &doc, err);
+    registry_response_clear(&resp);
+    if (ret < 0)
+        return hull_error_wrap(err, "%s", what);
+    struct json_object *tags = json_get_array(doc, "tags");
+    size_t n = tags ? json_object_array_length(tags) : 0;
+    char **list = xmalloc0((n + 1) * sizeof(char *));
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *t = json_object_array_get_idx(tags, i);
+        const char *tag = json_object_is_type(t, json_type_string) ? json_object_get_string(t) : NULL;
+        if (tag && image_tag_is_valid(tag)) /* a registry's word is not trusted into a name */
+            list[k++] = xstrdup(tag);
+    }
+    *out = list;
+    return 0;
+}
+
 /* ---- login / logout ---- */
 
 int registry_login(const char *host, const char *username, const char *password, const char *authfile,

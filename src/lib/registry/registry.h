@@ -94,6 +94,11 @@ int registry_push(const char *store_root, const struct registry_push_opts *opts,
                   const struct registry_pull_progress *progress, struct registry_push_result *out,
                   struct hull_error **err);
 
+/* The tags of a repository (name without tag or digest), from the registry
+ * registries.conf names for it (not a mirror); NULL-terminated, owned by caller. */
+int registry_list_tags(const char *name, bool tls_verify_off, const char *authfile, char ***tags,
+                       struct hull_error **err);
+
 /* hull login: checks the credentials against host, then stores them. */
 int registry_login(const char *host, const char *username, const char *password, const char *authfile,
                    bool tls_verify_off, struct hull_error **err);
