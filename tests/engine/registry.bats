@@ -237,16 +237,22 @@ private_registry() {
     [ "$output" -eq 8388608 ]
 }
 
-@test "pull: concurrent pulls of overlapping images into one store both succeed" {
+@test "pull: concurrent pulls of the same and of overlapping images into one store all succeed" {
     local a b rc_a=0 rc_b=0
     "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" pull -q "$REG/extra" >"$TEST_DIR/a.out" 2>&1 3>&- &
     a=$!
     "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" pull -q "$REG/library/busybox" >"$TEST_DIR/b.out" 2>&1 3>&- &
     b=$!
+    # and the same image twice at once
+    local d rc_d=0
+    "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" pull -q "$REG/extra" >"$TEST_DIR/d.out" 2>&1 3>&- &
+    d=$!
     wait "$a" || rc_a=$?
     wait "$b" || rc_b=$?
+    wait "$d" || rc_d=$?
     [ "$rc_a" -eq 0 ] || { cat "$TEST_DIR/a.out"; false; }
     [ "$rc_b" -eq 0 ] || { cat "$TEST_DIR/b.out"; false; }
+    [ "$rc_d" -eq 0 ] || { cat "$TEST_DIR/d.out"; false; }
     [ "$(image_count)" -eq 2 ]
     [ "$(find "$STORE/layers" -mindepth 1 -maxdepth 1 | wc -l)" -eq 2 ]
     assert_no_staging
