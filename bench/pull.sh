@@ -27,8 +27,9 @@ LAYERS=${LAYERS:-5}
 work=$(mktemp -d /tmp/hull-pbench.XXXXXX)
 reg_pid=
 cleanup() {
-    [ -n "$reg_pid" ] && kill "$reg_pid" 2>/dev/null && wait "$reg_pid" 2>/dev/null
-    rm -rf "$work"
+    # (each step may fail: set -e must not stop the cleanup half-way)
+    if [ -n "$reg_pid" ]; then kill "$reg_pid" 2>/dev/null || true; wait "$reg_pid" 2>/dev/null || true; fi
+    rm -rf "$work" || true
 }
 trap cleanup EXIT
 
