@@ -15,7 +15,10 @@ setup_file() {
     # one cgroup parent per test file, removed in teardown_file (conmon's own
     # cgroup lands in <parent>/conmon)
     PODMAN_CGROUP_PARENT=hull-clients-podman-$$
-    export PODMAN_DIR PODMAN_CGROUP_PARENT
+    # podman refuses a runroot longer than 50 characters, which a checkout in a
+    # long path (a worktree, a CI directory) gives below tests/.work: keep it short
+    PODMAN_RUNROOT=$(mktemp -d /tmp/hull-pm.XXXXXX)
+    export PODMAN_DIR PODMAN_CGROUP_PARENT PODMAN_RUNROOT
     mkdir -p "$PODMAN_DIR"/{cwd,tmp,volumes,net}
     # default_ulimits = []: podman would otherwise ask for rlimits above this
     # host's hard limits, which no runtime can grant without CAP_SYS_RESOURCE.
@@ -37,7 +40,7 @@ CONF
 [storage]
 driver = "overlay"
 graphroot = "$PODMAN_DIR/root"
-runroot = "$PODMAN_DIR/runroot"
+runroot = "$PODMAN_RUNROOT"
 CONF
     echo 'unqualified-search-registries = []' >"$PODMAN_DIR/registries.conf"
     echo '{"default":[{"type":"insecureAcceptAnything"}]}' >"$PODMAN_DIR/policy.json"
@@ -52,8 +55,9 @@ teardown_file() {
     pm rm --all --force --time 0 >/dev/null 2>&1 || true
     pm rmi --all --force >/dev/null 2>&1 || true
     unmount_below "$PODMAN_DIR"
+    unmount_below "$PODMAN_RUNROOT"
     remove_cgroup_tree "$PODMAN_CGROUP_PARENT"
-    rm -rf "$PODMAN_DIR"
+    rm -rf "$PODMAN_DIR" "$PODMAN_RUNROOT"
 }
 
 setup() {
@@ -74,7 +78,7 @@ pm() {
         export CONTAINERS_CONF=$PODMAN_DIR/containers.conf
         export CONTAINERS_STORAGE_CONF=$PODMAN_DIR/storage.conf
         export CONTAINERS_REGISTRIES_CONF=$PODMAN_DIR/registries.conf
-        timeout --kill-after=10 120 podman --root "$PODMAN_DIR/root" --runroot "$PODMAN_DIR/runroot" \
+        timeout --kill-after=10 120 podman --root "$PODMAN_DIR/root" --runroot "$PODMAN_RUNROOT" \
             --cgroup-manager cgroupfs --events-backend file --runtime "$HULL_RUNTIME" "$@"
     )
 }

@@ -21,7 +21,8 @@ setup_file() {
     PR_DIR=$(mktemp -d /tmp/hull-podman-rootless.XXXXXX)
     chmod 755 "$PR_DIR"
     PR_USER=hullpm$$
-    useradd -M -d "$PR_DIR/home" -s /bin/sh "$PR_USER"
+    # /etc/passwd may be locked for a moment by another user tool (or a test file running beside this one)
+    wait_until 30 useradd -M -d "$PR_DIR/home" -s /bin/sh "$PR_USER"
     grep -q "^$PR_USER:" /etc/subuid 2>/dev/null || usermod --add-subuids 400000-465535 "$PR_USER"
     grep -q "^$PR_USER:" /etc/subgid 2>/dev/null || usermod --add-subgids 400000-465535 "$PR_USER"
     mkdir -p "$PR_DIR"/{home,xdg,tmp,cwd}
@@ -59,7 +60,7 @@ teardown_file() {
     [ -z "$pause" ] || kill -9 "$pause" 2>/dev/null || true
     wait_until 30 "! pgrep -u $PR_USER >/dev/null" || pgrep -u "$PR_USER" -a >&2 || true
     unmount_below "$PR_DIR"
-    userdel "$PR_USER" 2>/dev/null || true
+    wait_until 30 userdel "$PR_USER" 2>/dev/null || true
     sed -i "/^$PR_USER:/d" /etc/subuid /etc/subgid 2>/dev/null || true
     rm -rf "$PR_DIR"
 }

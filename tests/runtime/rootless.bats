@@ -17,7 +17,8 @@ setup_file() {
     RL_DIR=$(mktemp -d /tmp/hull-rootless.XXXXXX)
     chmod 755 "$RL_DIR"
     RL_USER=hullrl$$
-    useradd -M -d "$RL_DIR/home" -s /bin/sh "$RL_USER"
+    # /etc/passwd may be locked for a moment by another user tool (or a test file running beside this one)
+    wait_until 30 useradd -M -d "$RL_DIR/home" -s /bin/sh "$RL_USER"
     # useradd hands out ranges when /etc/subuid exists; make sure there are some
     grep -q "^$RL_USER:" /etc/subuid 2>/dev/null || usermod --add-subuids 300000-365535 "$RL_USER"
     grep -q "^$RL_USER:" /etc/subgid 2>/dev/null || usermod --add-subgids 300000-365535 "$RL_USER"
@@ -38,7 +39,7 @@ teardown_file() {
         done
     done
     usermod --del-subuids 0-4294967294 --del-subgids 0-4294967294 "$RL_USER" 2>/dev/null || true
-    userdel "$RL_USER" 2>/dev/null || true
+    wait_until 30 userdel "$RL_USER" 2>/dev/null || true
     sed -i "/^$RL_USER:/d" /etc/subuid /etc/subgid 2>/dev/null || true
     rm -rf "$RL_DIR"
 }
@@ -157,10 +158,16 @@ multi_range_mappings() {
     run rl exec "$id" cat /proc/self/gid_map
     [ "$(echo ${lines[1]})" = "1 $(subid_start /etc/subgid) 65536" ]
     # a user other than root inside is a sub-id outside
-    run rl exec -u 1000:1000 "$id" sh -c 'id -u; id -g; sleep 5 & echo $!; wait'
+    run rl exec -u 1000:1000 "$id" sh -c 'id -u; id -g'
     [ "$status" -eq 0 ]
     [ "${lines[0]}" = 1000 ]
     [ "${lines[1]}" = 1000 ]
+    # ps finds the container's processes without a cgroup too (exec'd ones included)
+    rl exec -d "$id" sleep 100
+    if is_hull; then
+        wait_until "[ \"\$(rl ps --format json $id | jq length)\" = 2 ]"
+        rl ps --format json "$id" | jq -e "any(. == $(rl state "$id" | jq .pid))"
+    fi
     rl kill "$id" KILL
     wait_until "[ \"\$(rl_status $id)\" = stopped ]"
     rl delete "$id"

@@ -962,12 +962,69 @@ static int load_cgroups(const char *root, const char *id, struct cgroup_manager 
     return r;
 }
 
+/* A rootless container without a cgroup: its processes are those in the
+ * init's pid namespace (exec'd ones included), found by the namespace link of
+ * every process we may look at. */
+static int pids_in_pid_namespace(pid_t init, pid_t **pids, size_t *n, struct hull_error **err)
+{
+    *pids = NULL;
+    *n = 0;
+    if (init <= 0)
+        return 0;
+    char path[64], want[64], have[64];
+    snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)init);
+    ssize_t wl = readlink(path, want, sizeof want - 1);
+    if (wl < 0)
+        return hull_error_set(err, errno, "read %s", path);
+    want[wl] = '\0';
+    ssize_t ol = readlink("/proc/self/ns/pid", have, sizeof have - 1);
+    if (ol >= 0 && (have[ol] = '\0', !strcmp(have, want))) {
+        /* It shares our pid namespace: only the init is surely its own. */
+        *pids = xmalloc0(sizeof(pid_t));
+        (*pids)[0] = init;
+        *n = 1;
+        return 0;
+    }
+    cleanup_dir DIR *d = opendir("/proc");
+    if (!d)
+        return hull_error_set(err, errno, "open /proc");
+    size_t cap = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        int64_t p;
+        if (!parse_int64(e->d_name, &p) || p <= 0)
+            continue;
+        snprintf(path, sizeof path, "/proc/%lld/ns/pid", (long long)p);
+        ssize_t hl = readlink(path, have, sizeof have - 1);
+        if (hl < 0)
+            continue;
+        have[hl] = '\0';
+        if (strcmp(have, want))
+            continue;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            pid_t *v = realloc(*pids, cap * sizeof(pid_t));
+            if (!v)
+                abort();
+            *pids = v;
+        }
+        (*pids)[(*n)++] = (pid_t)p;
+    }
+    return 0;
+}
+
 int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, struct hull_error **err)
 {
-    cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
-    if (load_cgroups(root, id, &cg, err) < 0)
+    struct json_object *saved = NULL;
+    if (container_id_validate(id, err) < 0 || state_load(root, id, &saved, err) < 0)
         return -1;
-    return cgroup_manager_pids(cg, pids, n, err);
+    cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
+    int r = cgroup_manager_load(saved, &cg, err);
+    if (r == 0 && !cgroup_manager_dir(cg, NULL))
+        r = pids_in_pid_namespace(state_live_pid(saved), pids, n, err);
+    else if (r == 0)
+        r = cgroup_manager_pids(cg, pids, n, err);
+    json_object_put(saved);
+    return r;
 }
 
 int container_oom_kills(const char *root, const char *id, uint64_t *count, struct hull_error **err)
