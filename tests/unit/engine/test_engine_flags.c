@@ -399,7 +399,8 @@ static void test_etc_files(void)
 
     struct engine_etc_files f = {0};
     cleanup_error struct hull_error *err = NULL;
-    TAP_CHECK(engine_etc_files_write(tmpdir, "box", "name", false, &f, &err) == 0, "etc files written");
+    struct engine_run_config no_network_flags = {0};
+    TAP_CHECK(engine_etc_files_write(tmpdir, "box", "name", &no_network_flags, &f, &err) == 0, "etc files written");
     cleanup_free char *hn = NULL, *h = NULL, *rc = NULL;
     TAP_CHECK(read_file(f.hostname, &hn, NULL, NULL) == 0 && !strcmp(hn, "box\n") &&
                   read_file(f.hosts, &h, NULL, NULL) == 0 && strstr(h, "box name") &&
