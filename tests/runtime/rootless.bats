@@ -64,6 +64,17 @@ teardown() {
     local id
     for id in "${IDS[@]}"; do rl delete --force "$id" >/dev/null 2>&1 || true; done
     [ -z "${RL_RUN_USER_DIR:-}" ] || rm -rf "$RL_RUN_USER_DIR"
+    [ -z "${DELEGATED:-}" ] || remove_delegated "$DELEGATED"
+}
+
+# remove_delegated NAME: /sys/fs/cgroup/*/NAME and below, deepest first (a
+# cgroup whose last task just left may stay busy for a moment).
+remove_delegated() {
+    local d c
+    for d in /sys/fs/cgroup/*/"$1" /sys/fs/cgroup/"$1"; do
+        [ -d "$d" ] || continue
+        find "$d" -depth -type d | while read -r c; do wait_until 10 rmdir "$c"; done
+    done
 }
 
 # as_user CMD...: CMD as the test user, with its own runtime dir and home
@@ -212,7 +223,9 @@ multi_range_mappings() {
 }
 
 @test "rootless: a delegated cgroup (owned by the user, the user's processes inside it) is used, limits too" {
-    local P=hulltest-deleg-$$-$RANDOM dirs=() mnt
+    local dirs=() mnt
+    DELEGATED=hulltest-deleg-$$-$RANDOM # removed by teardown, also when the test fails
+    local P=$DELEGATED
     # delegate P in every hierarchy, and start the user's command in P/shell,
     # as systemd does for a user's session (cgroup v2 needs the common ancestor
     # of source and destination to be the user's)
@@ -245,9 +258,6 @@ multi_range_mappings() {
         [ "$(cat "/sys/fs/cgroup/$P/ctr/memory.max")" = 33554432 ]
     fi
     rl delete --force "$id"
-    for d in "${dirs[@]}"; do
-        find "$d" -depth -type d | while read -r c; do wait_until 10 rmdir "$c"; done
-    done
 }
 
 @test "rootless: a config without a user namespace, and ranges the user does not own, are refused clearly" {
