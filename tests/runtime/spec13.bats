@@ -263,9 +263,11 @@ ip addr add 10.77.0.2/24 dev hd0
     needs_field linux.netDevices 1.3
     command -v unshare >/dev/null || skip "no unshare"
     unshare -n true 2>/dev/null || skip "cannot create a network namespace here"
-    update_config '.linux.netDevices = {"hd0": {"name": "ctr0"}} | .process.args = ["sleep", "1000"]'
+    # hd1 takes a "%d" template: the kernel picks the first free name (config-linux.md)
+    update_config '.linux.netDevices = {"hd0": {"name": "ctr0"}, "hd1": {"name": "tpl%d"}} | .process.args = ["sleep", "1000"]'
     ID=$(new_id)
     netdev_in_private_netns "$ID" "$NETDEV_MAKE"'
+ip link add hd1 type dummy 2>/dev/null || ip link add hd1 type veth peer name hd1peer
 rt() { "$HULL_RUNTIME" --root "$TEST_ROOT" "$@"; }
 rt run -d --bundle "$BUNDLE" "$ID" </dev/null >/dev/null
 ! ip link show hd0 >/dev/null 2>&1 || { echo "hd0 still in the host namespace"; exit 1; }
@@ -273,10 +275,12 @@ out=$(rt exec "$ID" ip addr show ctr0)
 echo "$out"
 echo "$out" | grep -q "inet 10.77.0.2/24"
 echo "$out" | grep -q "<.*UP.*>"
+rt exec "$ID" ip link show tpl0 | grep -q "<.*UP.*>"
 rt delete --force "$ID"
 # the namespace dies with the init: the kernel destroys a virtual device (spec)
 deadline=$((SECONDS + WAIT))
-while ip link show hd0 >/dev/null 2>&1 || ip link show hd0peer >/dev/null 2>&1 || ip link show ctr0 >/dev/null 2>&1; do
+while ip link show hd0 >/dev/null 2>&1 || ip link show hd0peer >/dev/null 2>&1 || ip link show ctr0 >/dev/null 2>&1 ||
+    ip link show hd1peer >/dev/null 2>&1; do
     [ $SECONDS -lt $deadline ] || { echo "device still there after delete"; ip link; exit 1; }
     sleep 0.05
 done
@@ -294,6 +298,17 @@ out=$("$HULL_RUNTIME" --root "$TEST_ROOT" run --bundle "$BUNDLE" "$ID" 2>&1 </de
 echo "$out"
 [[ $out == *"linux.netDevices: device \"nosuchdev0\" does not exist"* ]]
 [ ! -e "$TEST_ROOT/$ID" ]
+'
+    assert_no_leftovers "$ID"
+    # a name the container already has (its lo): the move fails, the device stays where it was
+    update_config '.linux.netDevices = {"hd0": {"name": "lo"}}'
+    ID=$(new_id)
+    netdev_in_private_netns "$ID" "$NETDEV_MAKE"'
+out=$("$HULL_RUNTIME" --root "$TEST_ROOT" run --bundle "$BUNDLE" "$ID" 2>&1 </dev/null) && exit 1
+echo "$out"
+[[ $out == *"linux.netDevices: \"hd0\" cannot become \"lo\": the container already has a device of that name"* ]]
+[ ! -e "$TEST_ROOT/$ID" ]
+ip addr show hd0 | grep -q "inet 10.77.0.2/24"
 '
     assert_no_leftovers "$ID"
     expect_refused '.linux.netDevices = {"hd0": {}} | .linux.namespaces |= map(select(.type != "network"))' 'linux.netDevices needs a network namespace'

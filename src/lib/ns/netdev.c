@@ -171,6 +171,22 @@ static int add_address(struct mnl_socket *nl, unsigned ifindex, const struct sav
     return nl_talk(nl, nlh, NULL, NULL);
 }
 
+/* 1 when the namespace of nl has a device called name, 0 when not. */
+static int link_exists(struct mnl_socket *nl, const char *name)
+{
+    char buf[MNL_SOCKET_BUFFER_SIZE];
+    struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+    nlh->nlmsg_type = RTM_GETLINK;
+    /* The ack after the reply ends nl_talk's loop. */
+    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+    struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof *ifm);
+    ifm->ifi_family = AF_UNSPEC;
+    mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+    if (nl_talk(nl, nlh, NULL, NULL) >= 0)
+        return 1;
+    return errno == ENODEV ? 0 : -1;
+}
+
 /* A netlink socket belongs to the network namespace it was created in. */
 static struct mnl_socket *nl_open_in(int netns_fd, struct hull_error **err)
 {
@@ -212,6 +228,15 @@ static int move_one(struct mnl_socket *host, struct mnl_socket *inside, int netn
     unsigned ifindex = if_nametoindex(dev->host_name);
     if (ifindex == 0)
         return hull_error_set(err, errno, "device \"%s\"", dev->host_name);
+    /* config-linux.md: a name the container already has MUST be an error (a
+     * "%d" template excepted).  Check first: the kernel moves the device
+     * under its own name and only then fails the rename with EEXIST. */
+    if (!strstr(dev->name, "%d")) {
+        int r = link_exists(inside, dev->name);
+        if (r != 0)
+            return hull_error_set(err, r > 0 ? EEXIST : errno, "\"%s\" cannot become \"%s\"%s", dev->host_name,
+                                  dev->name, r > 0 ? ": the container already has a device of that name" : "");
+    }
     struct addr_dump d = {.ifindex = ifindex};
     if (dump_addresses(host, &d) < 0)
         return hull_error_set(err, errno, "read the addresses of \"%s\"", dev->host_name);
