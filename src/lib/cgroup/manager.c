@@ -60,17 +60,6 @@ static struct cgroup_manager *manager_new(enum cgroup_layout layout)
     return m;
 }
 
-static void strv_push(char ***v, const char *s)
-{
-    size_t n = *v ? strv_length(*v) : 0;
-    char **nv = realloc(*v, (n + 2) * sizeof(char *));
-    if (!nv)
-        abort();
-    nv[n] = xstrdup(s);
-    nv[n + 1] = NULL;
-    *v = nv;
-}
-
 static bool node_created_leaf(const struct cgroup_node *n)
 {
     if (!n->created)
@@ -234,7 +223,7 @@ static int node_mkdir(struct cgroup_node *n, struct hull_error **err)
         free(cur);
         cur = next;
         if (mkdir(cur, 0755) == 0) {
-            strv_push(&n->created, cur);
+            strv_add(&n->created, xstrdup(cur));
         } else if (errno != EEXIST) {
             return hull_error_set(err, errno, "create cgroup %s", cur);
         }
@@ -707,7 +696,7 @@ int cgroup_manager_load(struct json_object *state_obj, struct cgroup_manager **o
                 /* Only ever remove what lies in this node's hierarchy. */
                 size_t ml = strlen(mp);
                 if (s && !strncmp(s, mp, ml) && s[ml] == '/' && !strstr(s, "/../"))
-                    strv_push(&n->created, s);
+                    strv_add(&n->created, xstrdup(s));
             }
         }
     }

@@ -30,17 +30,6 @@ static bool utf8_valid(const unsigned char *s, size_t len)
     return true;
 }
 
-static void strv_append(char ***v, char *item)
-{
-    size_t n = strv_length(*v);
-    char **grown = realloc(*v, (n + 2) * sizeof *grown);
-    if (!grown)
-        abort();
-    grown[n] = item;
-    grown[n + 1] = NULL;
-    *v = grown;
-}
-
 int engine_parse_kv_file(const char *flag, const char *path, bool take_bare_from_env, char ***entries,
                          struct hull_error **err)
 {
@@ -76,9 +65,9 @@ int engine_parse_kv_file(const char *flag, const char *path, bool take_bare_from
             return hull_error_set(err, 0, "invalid %s \"%s\": variable \"%.*s\" on line %u contains whitespace",
                                   flag, path, (int)name_len, p, lineno);
         if (eq) {
-            strv_append(entries, xstrdup(p)); /* the value as it is: no trimming, no quotes */
+            strv_add(entries, xstrdup(p)); /* the value as it is: no trimming, no quotes */
         } else if (take_bare_from_env && getenv(p)) {
-            strv_append(entries, xasprintf("%s=%s", p, getenv(p)));
+            strv_add(entries, xasprintf("%s=%s", p, getenv(p)));
         }
     }
     if (ferror(f))
@@ -150,7 +139,7 @@ static void tmpfs_merge(char ***opts, const char *opt)
             break;
         }
     }
-    strv_append(opts, xstrdup(opt));
+    strv_add(opts, xstrdup(opt));
 }
 
 void engine_tmpfs_clear(struct engine_tmpfs *t)
@@ -175,7 +164,7 @@ int engine_parse_tmpfs(const char *text, struct engine_tmpfs *out, struct hull_e
     cleanup_strv char **opts = NULL;
     static const char *const defaults[] = {"rw", "noexec", "nosuid", "nodev", "rprivate"};
     for (size_t i = 0; i < ARRAY_SIZE(defaults); i++)
-        strv_append(&opts, xstrdup(defaults[i]));
+        strv_add(&opts, xstrdup(defaults[i]));
     cleanup_free char *copy = xstrdup(opts_text);
     for (char *save = NULL, *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
         if (!strcmp(o, "defaults"))

@@ -27,17 +27,6 @@ static bool is_propagation(const char *s)
     return false;
 }
 
-static void strv_push(char ***v, char *item)
-{
-    size_t n = strv_length(*v);
-    char **grown = realloc(*v, (n + 2) * sizeof *grown);
-    if (!grown)
-        abort();
-    grown[n] = item;
-    grown[n + 1] = NULL;
-    *v = grown;
-}
-
 /* Lexically clean, like Go's filepath.Clean, of an absolute path. */
 static char *clean_path(const char *path)
 {
@@ -237,7 +226,7 @@ static char **csv_fields(const char *text)
             quoted = !quoted;
         } else if ((*p == ',' && !quoted) || !*p) {
             cur[n] = '\0';
-            strv_push(&fields, xstrdup(cur));
+            strv_add(&fields, xstrdup(cur));
             n = 0;
             if (!*p)
                 break;
@@ -294,7 +283,7 @@ static int mount_field(const char *text, char *field, struct mount_fields *m, st
     else if (!strcmp(key, "volume-driver"))
         m->driver = value;
     else if (!strcmp(key, "volume-opt"))
-        strv_push(&m->volume_opts, xstrdup(value));
+        strv_add(&m->volume_opts, xstrdup(value));
     else if (!strcmp(key, "tmpfs-size"))
         m->tmpfs_size = value;
     else if (!strcmp(key, "tmpfs-mode"))
@@ -434,7 +423,7 @@ static int make_host_dir(const char *path, struct engine_mounts_made *made, stru
     }
     if (mkdir_p(path, 0755, err) < 0)
         return hull_error_wrap(err, "make the -v host directory %s", path);
-    strv_push(&made->dirs, steal_pointer(&top));
+    strv_add(&made->dirs, steal_pointer(&top));
     return 0;
 }
 
@@ -540,7 +529,7 @@ int engine_mounts_prepare(const char *root, struct engine_run_config *rc, const 
             b->volume = name;
         }
         if (created)
-            strv_push(&made->volumes, xstrdup(b->volume));
+            strv_add(&made->volumes, xstrdup(b->volume));
         free(b->source);
         b->source = NULL;
         if (volume_mount_source(root, b->volume, &b->source, err) < 0)
@@ -576,7 +565,7 @@ int engine_volume_users(const char *root, const char *name, char ***ids, struct 
         if (engine_record_load(root, *id, &rec, NULL) < 0)
             continue;
         if (record_uses(rec, name))
-            strv_push(&users, xstrdup(*id));
+            strv_add(&users, xstrdup(*id));
         json_object_put(rec);
     }
     *ids = users;
@@ -622,7 +611,7 @@ int engine_volume_prune(const char *root, bool all, char ***removed, unsigned lo
         if (volume_remove(root, *n, err) < 0)
             return -1;
         *reclaimed += size;
-        strv_push(removed, xstrdup(*n));
+        strv_add(removed, xstrdup(*n));
     }
     return 0;
 }

@@ -20,16 +20,6 @@
 
 /* ---- flags ---- */
 
-static void strv_add(char ***v, const char *s)
-{
-    size_t n = strv_length(*v);
-    *v = realloc(*v, (n + 2) * sizeof **v);
-    if (!*v)
-        abort();
-    (*v)[n] = xstrdup(s);
-    (*v)[n + 1] = NULL;
-}
-
 static bool ip_valid(const char *s)
 {
     unsigned char buf[16];
@@ -59,15 +49,15 @@ int engine_net_flag(struct engine_net_flags *nf, const char *flag, const char *v
         const char *ip = value[k] ? value + k + 1 : "";
         if (k == 0 || !value[k] || (!ip_valid(ip) && strcmp(ip, "host-gateway")))
             return hull_error_set(err, 0, "invalid --add-host \"%s\": want NAME:IP (or NAME:host-gateway)", value);
-        strv_add(&nf->add_hosts, value);
+        strv_add(&nf->add_hosts, xstrdup(value));
     } else if (!strcmp(flag, "--dns")) {
         if (!ip_valid(value))
             return hull_error_set(err, 0, "invalid --dns \"%s\": not an IP address", value);
-        strv_add(&nf->dns, value);
+        strv_add(&nf->dns, xstrdup(value));
     } else if (!strcmp(flag, "--dns-search")) {
-        strv_add(&nf->dns_search, value);
+        strv_add(&nf->dns_search, xstrdup(value));
     } else if (!strcmp(flag, "--dns-option")) {
-        strv_add(&nf->dns_options, value);
+        strv_add(&nf->dns_options, xstrdup(value));
     } else if (!strcmp(flag, "--mac-address")) {
         unsigned char mac[6];
         if (!engine_parse_mac(value, mac))
@@ -78,7 +68,7 @@ int engine_net_flag(struct engine_net_flags *nf, const char *flag, const char *v
     } else if (!strcmp(flag, "--network-alias")) {
         if (!*value || strpbrk(value, " \t\n#"))
             return hull_error_set(err, 0, "invalid --network-alias \"%s\": not a host name", value);
-        strv_add(&nf->aliases, value);
+        strv_add(&nf->aliases, xstrdup(value));
     } else {
         return hull_error_set(err, 0, "unknown network flag %s", flag);
     }

@@ -49,19 +49,7 @@ char *network_subnet_text(const struct network_config *c)
 int network_lock(const char *root, int *fd, struct hull_error **err)
 {
     cleanup_free char *dir = network_networks_dir(root);
-    if (mkdir_p(dir, 0700, err) < 0)
-        return -1;
-    cleanup_free char *path = xasprintf("%s/.lock", dir);
-    int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (f < 0)
-        return hull_error_set(err, errno, "open %s", path);
-    if (flock(f, LOCK_EX) < 0) {
-        int e = errno;
-        close(f);
-        return hull_error_set(err, e, "lock %s", path);
-    }
-    *fd = f;
-    return 0;
+    return lock_file_in_dir(dir, fd, err);
 }
 
 bool network_name_valid(const char *n)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -59,6 +60,34 @@ size_t strv_length(char *const *v)
     while (v && v[n])
         n++;
     return n;
+}
+
+void strv_add(char ***v, char *item)
+{
+    size_t n = strv_length(*v);
+    char **grown = realloc(*v, (n + 2) * sizeof *grown);
+    if (!grown)
+        abort();
+    grown[n] = item;
+    grown[n + 1] = NULL;
+    *v = grown;
+}
+
+int lock_file_in_dir(const char *dir, int *fd, struct hull_error **err)
+{
+    if (mkdir_p(dir, 0700, err) < 0)
+        return -1;
+    cleanup_free char *path = xasprintf("%s/.lock", dir);
+    int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (f < 0)
+        return hull_error_set(err, errno, "open %s", path);
+    if (flock(f, LOCK_EX) < 0) {
+        int e = errno;
+        close(f);
+        return hull_error_set(err, e, "lock %s", path);
+    }
+    *fd = f;
+    return 0;
 }
 
 void *xmalloc0(size_t size)

@@ -36,6 +36,10 @@ char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void strv_free(char **v);
 size_t strv_length(char *const *v);
+/* Appends item (taking ownership) to the NULL-terminated vector *v (NULL: empty). */
+void strv_add(char ***v, char *item);
+/* Opens (creating dir and file) DIR/.lock and takes an exclusive flock on it. */
+int lock_file_in_dir(const char *dir, int *fd, struct hull_error **err);
 
 /* Whole-file helpers. read_file NUL-terminates; *len_out (optional) excludes the NUL. */
 int read_file(const char *path, char **out, size_t *len_out, struct hull_error **err);
