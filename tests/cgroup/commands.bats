@@ -5,7 +5,7 @@ load ../lib/common
 load helpers
 
 setup() { setup_bundle; }
-teardown() { cg_teardown; }
+teardown() { diag_on_failure; cg_teardown; }
 
 counter_config() {
     # write-then-rename: a freeze between truncate and write must not leave the file empty

@@ -28,6 +28,7 @@ remove_parent() {
 }
 
 teardown() {
+    diag_on_failure
     cg_teardown
     [ -z "${PARENT:-}" ] || remove_parent
 }

@@ -8,7 +8,7 @@ load ../lib/common
 load helpers
 
 setup() { setup_bundle sleep 100; }
-teardown() { cg_teardown; }
+teardown() { diag_on_failure; cg_teardown; }
 
 # expect_create_failure NEEDLE: create must fail, name NEEDLE (hull), leave nothing.
 expect_create_failure() {

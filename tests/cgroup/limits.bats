@@ -7,7 +7,7 @@ load ../lib/common
 load helpers
 
 setup() { setup_bundle; }
-teardown() { cg_teardown; }
+teardown() { diag_on_failure; cg_teardown; }
 
 @test "a memory hog under a 32 MiB limit is OOM-killed: exit 137" {
     # swap == limit: no swap to escape into (zram here)

@@ -8,7 +8,7 @@ load ../lib/common
 load helpers
 
 setup() { setup_bundle sleep 100; }
-teardown() { cg_teardown; }
+teardown() { diag_on_failure; cg_teardown; }
 
 @test "memory: limit, reservation, swap (and swappiness on v1)" {
     if is_v2; then

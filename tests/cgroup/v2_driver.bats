@@ -20,6 +20,7 @@ setup() {
 }
 
 teardown() {
+    diag_on_failure
     [ -n "${V2ROOT:-}" ] || return 0
     cg_teardown
     # everything the runtime made below the private root is gone

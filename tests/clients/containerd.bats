@@ -78,6 +78,7 @@ setup() {
 }
 
 teardown() {
+    diag_on_failure
     [ -n "${CTD_DIR:-}" ] || return 0
     remove_all_containers
 }

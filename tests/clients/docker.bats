@@ -142,8 +142,23 @@ setup() {
 }
 
 teardown() {
+    diag_on_failure
     [ -n "${DK_DIR:-}" ] || return 0
+    [ -n "${BATS_TEST_COMPLETED:-}" ] || docker_diag
     remove_all_containers
+}
+
+# docker_diag: after a failed test, what dockerd and containerd last said and
+# every runtime process still around (a runtime that hangs under the shim shows
+# up here with what it waits in).
+docker_diag() {
+    echo "diag: dockerd.log:"
+    tail -n 12 "$DK_DIR/dockerd.log" | cut -c1-300 | sed 's/^/diag:   /'
+    echo "diag: containerd.log:"
+    tail -n 8 "$DK_DIR/containerd.log" | cut -c1-300 | sed 's/^/diag:   /'
+    echo "diag: runtime processes:"
+    ps -eo pid,ppid,stat,wchan:24,etimes,args | grep -E "$(basename "$(runtime_binary)")|containerd-shim" |
+        grep -v grep | cut -c1-200 | sed 's/^/diag:   /'
 }
 
 # d ARGS...: the docker client on the private dockerd, with its own config dir.

@@ -66,6 +66,7 @@ setup() {
 }
 
 teardown() {
+    diag_on_failure
     [ -n "${PODMAN_DIR:-}" ] || return 0
     pm rm --all --force --time 0 >/dev/null 2>&1 || true
 }

@@ -74,6 +74,7 @@ setup() {
 }
 
 teardown() {
+    diag_on_failure
     [ -n "${PR_USER:-}" ] || return 0
     pr rm --all --force --time 0 >/dev/null 2>&1 || true
 }

@@ -12,6 +12,7 @@ setup() {
 }
 
 teardown() {
+    diag_on_failure
     engine_teardown
 }
 

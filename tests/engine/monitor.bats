@@ -15,6 +15,7 @@ setup() {
 }
 
 teardown() {
+    diag_on_failure
     engine_teardown
 }
 

@@ -57,6 +57,7 @@ setup() {
 }
 
 teardown() {
+    diag_on_failure
     engine_teardown
 }
 

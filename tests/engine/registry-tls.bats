@@ -70,6 +70,7 @@ setup() {
 }
 
 teardown() {
+    diag_on_failure
     engine_teardown
 }
 

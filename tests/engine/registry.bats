@@ -37,6 +37,7 @@ setup() {
 }
 
 teardown() {
+    diag_on_failure
     local d
     for d in "$TEST_DIR"/srv.*; do [ -d "$d" ] && registry_stop "$d"; done
     engine_teardown

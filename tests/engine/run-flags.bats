@@ -17,6 +17,7 @@ setup() {
 }
 
 teardown() {
+    diag_on_failure
     engine_teardown
 }
 

@@ -35,6 +35,17 @@ busybox_images() {
     echo "$dir"
 }
 
+# diag_on_failure: called first in every teardown. After a failed test it
+# prints the status and output of the test's last `run` (which `run` captured,
+# so bats would not show them) and the test's time; bats shows what teardown
+# prints under the "not ok" line, and tests/run repeats it in the summary.
+diag_on_failure() {
+    [ -z "${BATS_TEST_COMPLETED:-}" ] || return 0
+    echo "diag: last run: status=${status:-none}, output:"
+    printf '%s\n' "${output:-}" | head -n 30 | sed 's/^/diag:   | /'
+    echo "diag: load average $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
 # runtime ARGS...: the runtime under test with this test's state root.
 runtime() {
     "$HULL_RUNTIME" --root "$TEST_ROOT" "$@"

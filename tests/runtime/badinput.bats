@@ -5,7 +5,7 @@
 load ../lib/common
 
 setup() { setup_bundle; }
-teardown() { teardown_bundle; }
+teardown() { diag_on_failure; teardown_bundle; }
 
 # expect_create_fails PATTERN: create must fail, mention PATTERN, leave nothing.
 expect_create_fails() {

@@ -4,7 +4,7 @@
 load ../lib/common
 
 setup() { setup_bundle; }
-teardown() { teardown_bundle; }
+teardown() { diag_on_failure; teardown_bundle; }
 
 @test "--version prints a version and the spec version" {
     run "$HULL_RUNTIME" --version

@@ -7,7 +7,7 @@ load ../lib/common
 load ../cgroup/helpers
 
 setup() { setup_bundle; }
-teardown() { cg_teardown; }
+teardown() { diag_on_failure; cg_teardown; }
 
 @test "kill ID 0 and kill -a ID 0 check liveness and change nothing" {
     update_config '.process.args = ["sleep", "100"]'

@@ -4,7 +4,7 @@
 load ../lib/common
 
 setup() { setup_bundle; }
-teardown() { teardown_bundle; }
+teardown() { diag_on_failure; teardown_bundle; }
 
 run_ctr() { runtime run --bundle "$BUNDLE" "$(new_id)"; }
 

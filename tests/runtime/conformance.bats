@@ -7,6 +7,7 @@ load ../lib/common
 
 setup() { setup_bundle; }
 teardown() {
+    diag_on_failure
     [ -z "${RECV:-}" ] || kill "$RECV" 2>/dev/null || true
     [ -z "${HOLDER:-}" ] || kill -KILL "$HOLDER" 2>/dev/null || true
     teardown_bundle

@@ -9,7 +9,7 @@ setup() {
     ID=$(new_id)
     runtime run -d --bundle "$BUNDLE" "$ID"
 }
-teardown() { teardown_bundle; }
+teardown() { diag_on_failure; teardown_bundle; }
 
 @test "exec runs in the container's namespaces, as a child of no host process it can see" {
     run runtime exec "$ID" sh -c 'echo ppid=$PPID; readlink /proc/self/ns/pid /proc/self/ns/mnt 2>/dev/null || true; ps -o pid,comm'

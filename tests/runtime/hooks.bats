@@ -14,7 +14,7 @@ echo "\$1 status=\$(echo "\$state" | jq -r .status) id=\$(echo "\$state" | jq -r
 HOOK
     chmod +x "$TEST_DIR/hook.sh"
 }
-teardown() { teardown_bundle; }
+teardown() { diag_on_failure; teardown_bundle; }
 
 hook() { echo "{\"path\": \"$TEST_DIR/hook.sh\", \"args\": [\"hook.sh\", \"$1\"], \"env\": [\"HOOKENV=$1-env\"]}"; }
 

@@ -5,6 +5,7 @@ load ../lib/common
 
 setup() { setup_bundle; }
 teardown() {
+    diag_on_failure
     teardown_bundle
     [ -z "${NETNS:-}" ] || ip netns delete "$NETNS" 2>/dev/null || true
 }

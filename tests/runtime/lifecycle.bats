@@ -4,7 +4,7 @@
 load ../lib/common
 
 setup() { setup_bundle; }
-teardown() { teardown_bundle; }
+teardown() { diag_on_failure; teardown_bundle; }
 
 @test "create leaves the init waiting: state is created, the user process has not run" {
     update_config '.process.args = ["sh", "-c", "touch /tmp/ran; sleep 100"]'

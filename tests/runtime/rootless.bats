@@ -60,6 +60,7 @@ setup() {
 }
 
 teardown() {
+    diag_on_failure
     [ -n "${RL_USER:-}" ] || return 0
     local id
     for id in "${IDS[@]}"; do rl delete --force "$id" >/dev/null 2>&1 || true; done

@@ -10,7 +10,7 @@
 load ../lib/common
 
 setup() { setup_bundle; }
-teardown() { teardown_bundle; }
+teardown() { diag_on_failure; teardown_bundle; }
 
 # needs_field FIELD RUNC_VERSION: skips when the runtime under test is a runc
 # older than the one that added FIELD.

@@ -10,7 +10,7 @@ load ../lib/common
 load security_helpers
 
 setup() { setup_bundle; }
-teardown() { teardown_bundle; }
+teardown() { diag_on_failure; teardown_bundle; }
 
 # PATH-GLOB PROOF. PROOF is "bats:NAME" (a @test whose name contains NAME),
 # "unit:FILE:TEXT" (a C unit test containing TEXT) or "refused:KEY" (a row of

@@ -10,6 +10,7 @@ setup() {
 }
 
 teardown() {
+    diag_on_failure
     teardown_bundle
 }
 

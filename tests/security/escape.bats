@@ -13,6 +13,7 @@ setup() {
 }
 
 teardown() {
+    diag_on_failure
     [ -n "${HOST_PID:-}" ] && kill "$HOST_PID" 2>/dev/null
     [ -n "${HOST_LISTENER:-}" ] && kill "$HOST_LISTENER" 2>/dev/null
     teardown_bundle

@@ -17,7 +17,7 @@ setup() {
     F=$TEST_DIR/flagged # ro,nosuid,nodev,noexec,noatime,nodiratime,nosymfollow, and so is its "sub"
     mkdir -p "$P" "$F"
 }
-teardown() { teardown_bundle; }
+teardown() { diag_on_failure; teardown_bundle; }
 
 # run_in_private_ns [EXTRA_SETUP]: `runtime run` inside a new mount namespace
 # where $P and $F are mounted; leaves bats' $status/$output.

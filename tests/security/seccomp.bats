@@ -10,6 +10,7 @@ setup() {
 }
 
 teardown() {
+    diag_on_failure
     [ -n "${AGENT:-}" ] && kill "$AGENT" 2>/dev/null
     teardown_bundle
 }
