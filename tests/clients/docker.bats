@@ -368,9 +368,16 @@ stopping" ]
 
 @test "docker: run -t, run -it and exec -t give the process a terminal" {
     command -v script >/dev/null || skip "script (util-linux) is not installed"
-    # script(1) gives docker's client the terminal that -t requires
-    local client="DOCKER_HOST=unix://$DK_DIR/docker.sock DOCKER_CONFIG=$DK_DIR/cli timeout 120 $DOCKER_CLI"
-    run script -qec "$client run --runtime $DOCKER_TEST_RUNTIME --network none --rm -t $IMAGE \
+    # script(1) gives docker's client the terminal that -t requires. timeout
+    # must leave the client in the terminal's foreground process group
+    # (--foreground): in a group of its own, as plain timeout makes it, `run
+    # -it` gets SIGTTOU/EIO from the terminal and docker's client spins for
+    # ever (seen when script runs the command with dash, i.e. without SHELL in
+    # the environment, as in CI; with runc too). --kill-after because the
+    # client proxies SIGTERM to the container instead of exiting; script is
+    # bounded as well, since a hung one keeps bats's output pipe open.
+    local client="DOCKER_HOST=unix://$DK_DIR/docker.sock DOCKER_CONFIG=$DK_DIR/cli timeout --foreground --kill-after=10 120 $DOCKER_CLI"
+    run timeout --kill-after=10 180 script -qec "$client run --runtime $DOCKER_TEST_RUNTIME --network none --rm -t $IMAGE \
         sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo both-tty'" /dev/null </dev/null
     [ "$status" -eq 0 ]
     output=${output//$'\r'/}
@@ -378,20 +385,20 @@ stopping" ]
 
     # the terminal belongs to the process's user (runc chowns it to the uid;
     # the group stays tty, docker mounts devpts with gid=5)
-    run script -qec "$client run --runtime $DOCKER_TEST_RUNTIME --network none --rm -t -u 1000:1000 $IMAGE \
+    run timeout --kill-after=10 180 script -qec "$client run --runtime $DOCKER_TEST_RUNTIME --network none --rm -t -u 1000:1000 $IMAGE \
         sh -c 'stat -c %u:%g \$(tty)'" /dev/null </dev/null
     [ "$status" -eq 0 ]
     [ "${output//$'\r'/}" = 1000:5 ]
 
     # -it: what is typed reaches the shell, its exit code comes back
-    run script -qec "$client run --runtime $DOCKER_TEST_RUNTIME --network none --rm -it $IMAGE sh" /dev/null \
+    run timeout --kill-after=10 180 script -qec "$client run --runtime $DOCKER_TEST_RUNTIME --network none --rm -it $IMAGE sh" /dev/null \
         < <(printf 'echo typed-$((6 * 7))\nexit 3\n')
     [ "$status" -eq 3 ]
     [[ "$output" == *typed-42* ]]
 
     run drun -d --name hull-tty "$IMAGE" sleep 1000
     [ "$status" -eq 0 ]
-    run script -qec "$client exec -t hull-tty sh -c 'tty; [ -t 1 ] && echo exec-tty; exit 4'" /dev/null </dev/null
+    run timeout --kill-after=10 180 script -qec "$client exec -t hull-tty sh -c 'tty; [ -t 1 ] && echo exec-tty; exit 4'" /dev/null </dev/null
     [ "$status" -eq 4 ]
     output=${output//$'\r'/}
     [[ "$output" == *"/dev/pts/"*"exec-tty"* ]]
