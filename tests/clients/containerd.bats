@@ -132,7 +132,7 @@ task_status() {
 }
 
 @test "containerd: run -d, kill with a signal, delete" {
-    run ctr_run -d "$IMAGE" hull-detached sh -c 'trap "exit 42" TERM; while true; do sleep 0.1; done'
+    run ctr_run -d "$IMAGE" hull-detached sh -c 'trap "exit 42" TERM; touch /trap-set; while true; do sleep 0.1; done'
     [ "$status" -eq 0 ]
     [ "$(task_status hull-detached)" = "RUNNING" ]
     local pid
@@ -144,6 +144,9 @@ task_status() {
     [ "$(jq -r .status <<<"$output")" = "running" ]
     [ "$(jq -r .pid <<<"$output")" = "$pid" ]
 
+    # TERM only once the trap is set (pid 1 ignores a signal it has no handler
+    # for); the container's root, as its init sees it, is /proc/PID/root
+    wait_until '[ -e "/proc/$pid/root/trap-set" ]'
     run c tasks kill --signal SIGTERM hull-detached
     [ "$status" -eq 0 ]
     local i

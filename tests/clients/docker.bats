@@ -325,7 +325,7 @@ nothing_left() {
 
 @test "docker: run -d, logs, stop (SIGTERM), rm" {
     run drun -d --name hull-detached "$IMAGE" \
-        sh -c 'echo started; trap "echo stopping; exit 42" TERM; while true; do sleep 0.1; done'
+        sh -c 'trap "echo stopping; exit 42" TERM; echo started; while true; do sleep 0.1; done'
     [ "$status" -eq 0 ]
     local id=$output pid
     [ "$(inspect hull-detached '{{.State.Status}}')" = running ]
@@ -479,8 +479,10 @@ stopping" ]
 }
 
 @test "docker: restart starts a new process in the same container" {
-    run drun -d --name hull-restart "$IMAGE" sh -c 'echo run; trap "exit 0" TERM; while true; do sleep 0.1; done'
+    run drun -d --name hull-restart "$IMAGE" sh -c 'trap "exit 0" TERM; echo run; while true; do sleep 0.1; done'
     [ "$status" -eq 0 ]
+    # restarted once the trap is set, so the stop is a clean exit, not a 30 s SIGKILL
+    wait_until '[[ "$(d logs hull-restart 2>&1)" == run ]]'
     local pid1 pid2
     pid1=$(inspect hull-restart '{{.State.Pid}}')
     run d restart --time 30 hull-restart

@@ -191,7 +191,9 @@ assert_no_containers_left() {
 }
 
 @test "run -d: ps, logs, stop (SIGTERM), exit code in ps and inspect, rm" {
-    run hull run -d --name web busybox sh -c 'echo started; trap "echo got-term; exit 7" TERM; while true; do sleep 0.1; done'
+    # "started" only once the trap is set: a TERM before it would be ignored
+    # (pid 1 has no default action), and stop would end in SIGKILL
+    run hull run -d --name web busybox sh -c 'trap "echo got-term; exit 7" TERM; echo started; while true; do sleep 0.1; done'
     [ "$status" -eq 0 ]
     [[ "$output" =~ ^[0-9a-f]{64}$ ]]
     id=$output
@@ -229,7 +231,9 @@ assert_no_containers_left() {
     run hull stop -t 1 stubborn
     [ "$status" -eq 0 ]
     [ "$(hull inspect stubborn | jq -r '.[0].State.ExitCode')" = 137 ]
-    hull run -d --name k busybox sh -c 'trap "exit 42" USR1; while true; do sleep 0.1; done'
+    # USR1 only once the trap is set: pid 1 ignores a signal it has no handler for
+    hull run -d --name k busybox sh -c 'trap "exit 42" USR1; echo trap-set; while true; do sleep 0.1; done'
+    wait_until 'hull logs k | grep -q trap-set'
     run hull kill -s USR1 k
     [ "$status" -eq 0 ]
     wait_until "[ \"\$(hull inspect k | jq -r '.[0].State.Status')\" = exited ]"
