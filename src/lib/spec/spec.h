@@ -330,6 +330,11 @@ int spec_parse_resources(const char *json_text, struct hull_resources *out, stru
 /* Parses linux.resources given a json-c object; used by the above. */
 int spec_parse_resources_json(struct json_object *obj, struct hull_resources *out, struct hull_error **err);
 
+/* The spec as config.json text (owned): the one serializer of struct hull_spec.
+ * spec_parse() of the result gives the same struct (mount flags and the other
+ * derived values are recomputed from the names written). */
+char *spec_to_json(const struct hull_spec *spec);
+
 void spec_free(struct hull_spec *spec);
 void spec_freep(struct hull_spec **spec);
 void spec_process_free(struct hull_process *p);

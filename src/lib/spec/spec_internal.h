@@ -80,6 +80,16 @@ int spec_parse_resources_at(struct json_object *obj, const char *field, struct h
 int spec_parse_seccomp_json(struct json_object *obj, const char *field, struct hull_seccomp *out,
                             struct hull_error **err);
 
+/* Name <-> value tables shared by the parser and spec_to_json() (NULL-terminated). */
+struct spec_flag_name {
+    const char *name;
+    uint64_t value;
+};
+extern const struct spec_flag_name spec_sched_flags[];     /* process.scheduler.flags */
+extern const struct spec_flag_name spec_propagation_modes[]; /* linux.rootfsPropagation ("" = 0) */
+extern const struct spec_flag_name spec_mempolicy_modes[];  /* linux.memoryPolicy.mode */
+extern const struct spec_flag_name spec_mempolicy_flags[];  /* linux.memoryPolicy.flags */
+
 /* Freeing helpers shared between spec_free.c and the parsers. */
 void spec_process_clear(struct hull_process *p);
 void spec_seccomp_free(struct hull_seccomp *s);

@@ -205,32 +205,31 @@ static int parse_devices(struct json_object *array, const char *field, struct hu
     return 0;
 }
 
+/* The spec lists shared/slave/private/unbindable; runc also accepts the
+ * recursive spellings, and configs in the wild use them. */
+const struct spec_flag_name spec_propagation_modes[] = {
+    {"", 0},
+    {"shared", MS_SHARED},
+    {"rshared", MS_SHARED | MS_REC},
+    {"slave", MS_SLAVE},
+    {"rslave", MS_SLAVE | MS_REC},
+    {"private", MS_PRIVATE},
+    {"rprivate", MS_PRIVATE | MS_REC},
+    {"unbindable", MS_UNBINDABLE},
+    {"runbindable", MS_UNBINDABLE | MS_REC},
+    {NULL, 0},
+};
+
 static int parse_rootfs_propagation(struct json_object *obj, const char *field, struct hull_linux *l,
                                     struct hull_error **err)
 {
-    /* The spec lists shared/slave/private/unbindable; runc also accepts the
-     * recursive spellings, and configs in the wild use them. */
-    static const struct {
-        const char *name;
-        unsigned long flags;
-    } modes[] = {
-        {"", 0},
-        {"shared", MS_SHARED},
-        {"rshared", MS_SHARED | MS_REC},
-        {"slave", MS_SLAVE},
-        {"rslave", MS_SLAVE | MS_REC},
-        {"private", MS_PRIVATE},
-        {"rprivate", MS_PRIVATE | MS_REC},
-        {"unbindable", MS_UNBINDABLE},
-        {"runbindable", MS_UNBINDABLE | MS_REC},
-    };
     cleanup_free char *value = NULL;
     int r = spec_get_string(obj, field, "rootfsPropagation", &value, err);
     if (r <= 0)
         return r;
-    for (size_t i = 0; i < ARRAY_SIZE(modes); i++) {
-        if (strcmp(value, modes[i].name) == 0) {
-            l->rootfs_propagation = modes[i].flags;
+    for (size_t i = 0; spec_propagation_modes[i].name != NULL; i++) {
+        if (strcmp(value, spec_propagation_modes[i].name) == 0) {
+            l->rootfs_propagation = (unsigned long)spec_propagation_modes[i].value;
             return 0;
         }
     }
@@ -280,10 +279,7 @@ static int parse_personality(struct json_object *obj, const char *field, struct 
     return 0;
 }
 
-static const struct {
-    const char *name;
-    int value;
-} mempolicy_modes[] = {
+const struct spec_flag_name spec_mempolicy_modes[] = {
     {"MPOL_DEFAULT", MPOL_DEFAULT},
     {"MPOL_PREFERRED", MPOL_PREFERRED},
     {"MPOL_BIND", MPOL_BIND},
@@ -291,14 +287,13 @@ static const struct {
     {"MPOL_LOCAL", MPOL_LOCAL},
     {"MPOL_PREFERRED_MANY", MPOL_PREFERRED_MANY},
     {"MPOL_WEIGHTED_INTERLEAVE", 6}, /* Linux 6.9; older uapi headers lack the name */
+    {NULL, 0},
 };
-static const struct {
-    const char *name;
-    unsigned value;
-} mempolicy_flags[] = {
+const struct spec_flag_name spec_mempolicy_flags[] = {
     {"MPOL_F_NUMA_BALANCING", MPOL_F_NUMA_BALANCING},
     {"MPOL_F_RELATIVE_NODES", MPOL_F_RELATIVE_NODES},
     {"MPOL_F_STATIC_NODES", MPOL_F_STATIC_NODES},
+    {NULL, 0},
 };
 
 /* Syntax and the rules set_mempolicy(2) states; whether the host has the nodes
@@ -313,12 +308,12 @@ static int parse_memory_policy(struct json_object *obj, const char *field, struc
     if (r == 0)
         return spec_error_missing(err, field, "mode");
     size_t k = 0;
-    while (k < ARRAY_SIZE(mempolicy_modes) && strcmp(mode, mempolicy_modes[k].name) != 0)
+    while (spec_mempolicy_modes[k].name != NULL && strcmp(mode, spec_mempolicy_modes[k].name) != 0)
         k++;
-    if (k == ARRAY_SIZE(mempolicy_modes))
+    if (spec_mempolicy_modes[k].name == NULL)
         return hull_error_set(err, 0, "%s.mode \"%s\" is not a memory policy mode (MPOL_DEFAULT, MPOL_BIND, ...)",
                               field, mode);
-    l->mempolicy_mode = mempolicy_modes[k].value;
+    l->mempolicy_mode = (int)spec_mempolicy_modes[k].value;
     if ((r = spec_get_string(obj, field, "nodes", &l->mempolicy_nodes, err)) < 0)
         return r;
     struct idlist nodes = {{0}};
@@ -341,14 +336,14 @@ static int parse_memory_policy(struct json_object *obj, const char *field, struc
         return -1;
     for (size_t i = 0; flags && flags[i]; i++) {
         size_t f = 0;
-        while (f < ARRAY_SIZE(mempolicy_flags) && strcmp(flags[i], mempolicy_flags[f].name) != 0)
+        while (spec_mempolicy_flags[f].name != NULL && strcmp(flags[i], spec_mempolicy_flags[f].name) != 0)
             f++;
-        if (f == ARRAY_SIZE(mempolicy_flags))
+        if (spec_mempolicy_flags[f].name == NULL)
             return hull_error_set(err, 0,
                                   "%s \"%s\" is not a memory policy flag (MPOL_F_NUMA_BALANCING, "
                                   "MPOL_F_RELATIVE_NODES, MPOL_F_STATIC_NODES)",
                                   spec_field_index(spec_field_key(field, "flags").s, i).s, flags[i]);
-        l->mempolicy_flags |= mempolicy_flags[f].value;
+        l->mempolicy_flags |= (unsigned)spec_mempolicy_flags[f].value;
     }
     l->has_memory_policy = true;
     return 0;

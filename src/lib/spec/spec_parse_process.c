@@ -32,14 +32,11 @@ static const struct {
     {"SCHED_BATCH", SCHED_BATCH}, {"SCHED_ISO", -1},          {"SCHED_IDLE", SCHED_IDLE},
     {"SCHED_DEADLINE", SCHED_DEADLINE},
 };
-static const struct {
-    const char *name;
-    uint64_t value;
-} sched_flags[] = {
+const struct spec_flag_name spec_sched_flags[] = {
     {"SCHED_FLAG_RESET_ON_FORK", SCHED_FLAG_RESET_ON_FORK},   {"SCHED_FLAG_RECLAIM", SCHED_FLAG_RECLAIM},
     {"SCHED_FLAG_DL_OVERRUN", SCHED_FLAG_DL_OVERRUN},         {"SCHED_FLAG_KEEP_POLICY", SCHED_FLAG_KEEP_POLICY},
     {"SCHED_FLAG_KEEP_PARAMS", SCHED_FLAG_KEEP_PARAMS},       {"SCHED_FLAG_UTIL_CLAMP_MIN", SCHED_FLAG_UTIL_CLAMP_MIN},
-    {"SCHED_FLAG_UTIL_CLAMP_MAX", SCHED_FLAG_UTIL_CLAMP_MAX},
+    {"SCHED_FLAG_UTIL_CLAMP_MAX", SCHED_FLAG_UTIL_CLAMP_MAX}, {NULL, 0},
 };
 static const char *const ioprio_classes[] = {"IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE", "IOPRIO_CLASS_IDLE", NULL};
 static const int ioprio_class_ids[] = {IOPRIO_CLASS_RT, IOPRIO_CLASS_BE, IOPRIO_CLASS_IDLE};
@@ -180,12 +177,12 @@ static int parse_scheduler(struct json_object *obj, const char *field, struct hu
         return -1;
     for (size_t i = 0; flags && flags[i]; i++) {
         size_t f = 0;
-        while (f < ARRAY_SIZE(sched_flags) && strcmp(flags[i], sched_flags[f].name) != 0)
+        while (spec_sched_flags[f].name != NULL && strcmp(flags[i], spec_sched_flags[f].name) != 0)
             f++;
-        if (f == ARRAY_SIZE(sched_flags))
+        if (spec_sched_flags[f].name == NULL)
             return hull_error_set(err, 0, "%s \"%s\" is not a scheduler flag (SCHED_FLAG_RESET_ON_FORK, ...)",
                                   spec_field_index(spec_field_key(field, "flags").s, i).s, flags[i]);
-        p->sched_flags |= sched_flags[f].value;
+        p->sched_flags |= spec_sched_flags[f].value;
     }
     if (spec_get_uint64(obj, field, "runtime", UINT64_MAX, &p->sched_runtime, err) < 0 ||
         spec_get_uint64(obj, field, "deadline", UINT64_MAX, &p->sched_deadline, err) < 0 ||
