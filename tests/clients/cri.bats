@@ -1,0 +1,381 @@
+#!/usr/bin/env bats
+# Kubernetes' path to the runtime: containerd's CRI plugin and its runc shim
+# (BinaryName) driving hull-runtime, with a test client playing kubelet.
+#
+# A private containerd 1.6 (own config, root, state, socket) runs inside a
+# network and mount namespace this file creates: the CNI bridge, veths, routes
+# and pod network namespaces live there, /run and /var/lib/cni are tmpfs there,
+# and nothing of the host's network is touched.  Its CRI plugin has two
+# handlers, `hull` (BinaryName = $HULL_RUNTIME) and `runc` (Debian's runc), and
+# every scenario runs on both: the runc runs show the test is honest.
+#
+# The client is tests/clients/cri/cri.py, a minimal CRI v1 client over stubs
+# generated here from our own tests/clients/cri/runtime_v1.proto.  The pod
+# sandbox image is a static pause program (tests/clients/cri/pause.c) built
+# here, the containers use the busybox test image; both are imported with
+# `ctr -n k8s.io images import`.  CNI is Debian's containernetworking-plugins
+# (bridge + host-local + loopback), with its config and bin dir in the test's
+# directory.  Pods get kubelet's cgroupfs-driver cgroup parents
+# (/kubepods/burstable/pod<uid>) below a cgroup of this file's own.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+IMAGE=localhost/busybox:busybox
+PAUSE_IMAGE=localhost/hull-pause:pause
+POD_SUBNET=10.88.7
+
+# cri_requirements: sets CRI_SKIP to the reason this file cannot run here.
+cri_requirements() {
+    CRI_SKIP=
+    local cmd
+    [ "$(id -u)" = 0 ] || { CRI_SKIP="containerd's CRI plugin needs root"; return 1; }
+    for cmd in containerd ctr containerd-shim-runc-v2 umoci cc unshare nsenter ip jq; do
+        command -v "$cmd" >/dev/null || { CRI_SKIP="$cmd is not installed (make deps)"; return 1; }
+    done
+    command -v runc >/dev/null || { CRI_SKIP="runc is not installed (the runc handler is the honest twin)"; return 1; }
+    # Debian's python3-grpcio lives in /usr/bin/python3's path, not in a
+    # python3 that a version manager put first on PATH
+    CRI_PY=
+    for cmd in /usr/bin/python3 python3; do
+        if "$cmd" -c 'import grpc, grpc_tools.protoc' 2>/dev/null; then CRI_PY=$cmd; break; fi
+    done
+    [ -n "$CRI_PY" ] || { CRI_SKIP="python3-grpcio and python3-grpc-tools are not installed"; return 1; }
+    CNI_BIN=
+    for cmd in /usr/lib/cni /opt/cni/bin; do
+        if [ -x "$cmd/bridge" ] && [ -x "$cmd/host-local" ] && [ -x "$cmd/loopback" ]; then CNI_BIN=$cmd; break; fi
+    done
+    [ -n "$CNI_BIN" ] || { CRI_SKIP="CNI bridge/host-local/loopback plugins not found (apt-get install containernetworking-plugins)"; return 1; }
+    return 0
+}
+
+setup_file() {
+    cri_requirements || { export CRI_SKIP; return 0; }
+    mkdir -p "$WORK_BASE"
+    CRI_DIR=$(mktemp -d "$WORK_BASE/cri.XXXXXX")
+    # every pod's cgroup parent is below this one, so teardown finds them all
+    CRI_CGROUP=hull-cri-$$
+    CRI_STUBS=$CRI_DIR/stubs
+    export CRI_DIR CRI_CGROUP CRI_STUBS CRI_PY CRI_SKIP
+
+    mkdir -p "$CRI_STUBS" "$CRI_DIR/cni-bin" "$CRI_DIR/net.d" "$CRI_DIR/pods"
+    "$CRI_PY" -m grpc_tools.protoc -I "$HULL_SRC/tests/clients/cri" --python_out="$CRI_STUBS" \
+        --grpc_python_out="$CRI_STUBS" runtime_v1.proto
+
+    # only the three plugins this file uses, in a bin dir of its own
+    ln -s "$CNI_BIN/bridge" "$CNI_BIN/host-local" "$CNI_BIN/loopback" "$CRI_DIR/cni-bin/"
+    cat >"$CRI_DIR/net.d/10-hull-cri.conflist" <<CONF
+{
+  "cniVersion": "0.4.0",
+  "name": "hull-cri",
+  "plugins": [{
+    "type": "bridge", "bridge": "cri0", "isGateway": true, "ipMasq": false, "hairpinMode": true,
+    "ipam": {
+      "type": "host-local", "dataDir": "$CRI_DIR/cni-ipam",
+      "ranges": [[{"subnet": "$POD_SUBNET.0/24"}]], "routes": [{"dst": "0.0.0.0/0"}]
+    }
+  }]
+}
+CONF
+
+    # The sandbox's oomScoreAdj is -998 and kubelet gives guaranteed pods
+    # negative scores: lowering a score needs CAP_SYS_RESOURCE.  Where the
+    # machine (a container CI runner) lacks it, containerd's own switch for
+    # unprivileged nodes keeps the scores at or above its own.
+    local restrict_oom=false
+    (( (0x$(awk '/^CapBnd/ { print $2 }' /proc/self/status) >> 24) & 1 )) || restrict_oom=true
+
+    cat >"$CRI_DIR/config.toml" <<CONF
+version = 2
+root = "$CRI_DIR/root"
+state = "$CRI_DIR/state"
+disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs",
+    "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.devmapper",
+    "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"]
+[grpc]
+  address = "$CRI_DIR/containerd.sock"
+[ttrpc]
+  address = "$CRI_DIR/containerd.sock.ttrpc"
+[debug]
+  address = ""
+[metrics]
+  address = ""
+[plugins."io.containerd.internal.v1.opt"]
+  path = "$CRI_DIR/opt"
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "$PAUSE_IMAGE"
+  disable_apparmor = true
+  restrict_oom_score_adj = $restrict_oom
+  netns_mounts_under_state_dir = true
+  stream_server_address = "127.0.0.1"
+  stream_server_port = "0"
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "$CRI_DIR/cni-bin"
+    conf_dir = "$CRI_DIR/net.d"
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    default_runtime_name = "runc"
+    snapshotter = "overlayfs"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+        BinaryName = "$(command -v runc)"
+        Root = "$CRI_DIR/rt-runc"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.hull]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.hull.options]
+        BinaryName = "$HULL_RUNTIME"
+        Root = "$CRI_DIR/rt-hull"
+CONF
+
+    # containerd in a new network and mount namespace (unshare execs sh, sh
+    # execs containerd: $! is containerd).  /run (shim sockets, runc's
+    # defaults) and /var/lib/cni (libcni's result cache) are tmpfs in there.
+    unshare -m -n --propagation private sh -c '
+        mount -t tmpfs -o mode=755 hull-cri-run /run || exit 1
+        if [ -d /var/lib/cni ]; then mount -t tmpfs hull-cri-cni /var/lib/cni || exit 1
+        else mount -t tmpfs hull-cri-varlib /var/lib || exit 1; fi
+        ip link set lo up || exit 1
+        exec containerd --config "$1"' sh "$CRI_DIR/config.toml" \
+        </dev/null >"$CRI_DIR/containerd.log" 2>&1 3>&- &
+    echo $! >"$CRI_DIR/containerd.pid"
+    wait_until 'c version >/dev/null 2>&1' || { cat "$CRI_DIR/containerd.log" >&2; return 1; }
+    if [ "$(c plugins ls 2>/dev/null | awk '$1 == "io.containerd.grpc.v1" && $2 == "cri" { print $4 }')" != ok ]; then
+        CRI_SKIP="containerd's CRI plugin did not load: $(grep -m1 -i 'cri' "$CRI_DIR/containerd.log")"
+        export CRI_SKIP
+        return 0
+    fi
+
+    # the sandbox image: our static pause, as an oci-archive tagged "pause"
+    cc -static -O2 -o "$CRI_DIR/pause" "$HULL_SRC/tests/clients/cri/pause.c"
+    umoci init --layout "$CRI_DIR/pause-oci" >/dev/null
+    umoci new --image "$CRI_DIR/pause-oci:pause" >/dev/null
+    umoci unpack --image "$CRI_DIR/pause-oci:pause" "$CRI_DIR/pause-bundle" >/dev/null
+    cp "$CRI_DIR/pause" "$CRI_DIR/pause-bundle/rootfs/pause"
+    umoci repack --image "$CRI_DIR/pause-oci:pause" "$CRI_DIR/pause-bundle" >/dev/null
+    umoci config --image "$CRI_DIR/pause-oci:pause" --config.entrypoint /pause >/dev/null
+    tar -C "$CRI_DIR/pause-oci" -cf "$CRI_DIR/pause-oci.tar" .
+    rm -rf "$CRI_DIR/pause-bundle" "$CRI_DIR/pause-oci"
+    c images import --base-name localhost/hull-pause "$CRI_DIR/pause-oci.tar" >/dev/null
+    c images import --base-name localhost/busybox "$(busybox_images)/busybox-oci.tar" >/dev/null
+
+    # the CRI plugin is ready for pods when its network is (the CNI config loaded)
+    wait_until 'cri status | jq -e ".status.conditions[] | select(.type == \"NetworkReady\") | .status" >/dev/null' ||
+        { cri status >&2; return 1; }
+}
+
+teardown_file() {
+    [ -n "${CRI_DIR:-}" ] || return 0
+    local pid
+    [ -z "$CRI_SKIP" ] && remove_all_pods
+    pid=$(cat "$CRI_DIR/containerd.pid" 2>/dev/null) || pid=
+    if [ -n "$pid" ]; then
+        kill "$pid" 2>/dev/null || true
+        wait_until '! { kill -0 "$pid" 2>/dev/null; }' || true
+        kill -9 "$pid" 2>/dev/null || true
+    fi
+    # shims whose containers could not be removed: their command line names our socket
+    for pid in $(pgrep -f -- "-address $CRI_DIR/containerd.sock" || true); do
+        kill -9 "$pid" 2>/dev/null || true
+    done
+    # container processes a killed shim left: all are in our cgroup subtree
+    for pid in $(cat /sys/fs/cgroup/pids/"$CRI_CGROUP"/cgroup.procs /sys/fs/cgroup/pids/"$CRI_CGROUP"/*/cgroup.procs \
+        $(find /sys/fs/cgroup/pids/"$CRI_CGROUP" /sys/fs/cgroup/"$CRI_CGROUP" -name cgroup.procs 2>/dev/null) \
+        2>/dev/null | sort -u); do
+        kill -9 "$pid" 2>/dev/null || true
+    done
+    remove_cgroup_tree "$CRI_CGROUP"
+    # the overlay, netns and tmpfs mounts lived in containerd's mount namespace,
+    # which ended with the last process in it
+    rm -rf "$CRI_DIR"
+}
+
+setup() {
+    [ -z "${CRI_SKIP:-}" ] || skip "$CRI_SKIP"
+    [ -n "${CRI_DIR:-}" ] || skip "setup_file did not run"
+}
+
+teardown() {
+    diag_on_failure
+    [ -n "${CRI_DIR:-}" ] && [ -z "${CRI_SKIP:-}" ] || return 0
+    if [ -z "${BATS_TEST_COMPLETED:-}" ]; then
+        echo "diag: containerd's last lines:"
+        tail -n 15 "$CRI_DIR/containerd.log" | sed 's/^/diag:   | /'
+    fi
+    remove_all_pods
+}
+
+# c ARGS...: ctr on the private containerd, in the CRI plugin's namespace.
+c() {
+    timeout --kill-after=10 120 ctr --address "$CRI_DIR/containerd.sock" --namespace k8s.io "$@"
+}
+
+# cri ARGS...: the CRI client (tests/clients/cri/cri.py) on the private containerd.
+cri() {
+    timeout --kill-after=10 150 "$CRI_PY" "$HULL_SRC/tests/clients/cri/cri.py" "$CRI_DIR/containerd.sock" "$@"
+}
+
+# in_node CMD...: CMD in containerd's network and mount namespaces (the "node").
+in_node() {
+    nsenter -t "$(cat "$CRI_DIR/containerd.pid")" -n -m -- "$@"
+}
+
+remove_all_pods() {
+    local id
+    for id in $(cri pods 2>/dev/null); do
+        cri stopp "$id" >/dev/null 2>&1 || true
+        cri rmp "$id" >/dev/null 2>&1 || true
+    done
+}
+
+# runtime_of HANDLER: the binary the handler runs.
+runtime_of() {
+    if [ "$1" = hull ]; then echo "$HULL_RUNTIME"; else command -v runc; fi
+}
+
+# --- kubelet's configs -------------------------------------------------------
+
+# make_pod NAME [JQ-FILTER]: writes the PodSandboxConfig kubelet would send for
+# a pod NAME in namespace default (edited by JQ-FILTER), prints its path.
+# kubelet makes the log directory and the pod's /etc/hosts; so does this.
+make_pod() {
+    local name=$1 filter=${2:-.} uid
+    uid=$(cat /proc/sys/kernel/random/uuid)
+    local logdir=$CRI_DIR/pods/default_${name}_$uid
+    mkdir -p "$logdir"
+    printf '127.0.0.1\tlocalhost\n%s.1\t%s\n' "$POD_SUBNET" "$name" >"$logdir/etc-hosts"
+    jq -n --arg name "$name" --arg uid "$uid" --arg logdir "$logdir" \
+        --arg parent "/$CRI_CGROUP/kubepods/burstable/pod$uid" '{
+        metadata: {name: $name, uid: $uid, namespace: "default", attempt: 0},
+        hostname: $name,
+        log_directory: $logdir,
+        dns_config: {servers: ["10.96.0.10"],
+                     searches: ["default.svc.cluster.local", "svc.cluster.local", "cluster.local"],
+                     options: ["ndots:5"]},
+        labels: {"io.kubernetes.pod.name": $name, "io.kubernetes.pod.namespace": "default",
+                 "io.kubernetes.pod.uid": $uid},
+        annotations: {"kubernetes.io/config.source": "api", "kubernetes.io/config.seen": "2026-01-01T00:00:00Z"},
+        linux: {cgroup_parent: $parent, sysctls: {},
+                security_context: {namespace_options: {network: "POD", pid: "CONTAINER", ipc: "POD"},
+                                   seccomp: {profile_type: "RuntimeDefault"}}}
+    } | '"$filter" >"$logdir/pod.json"
+    echo "$logdir/pod.json"
+}
+
+# make_ctr POD_JSON NAME SCRIPT [JQ-FILTER]: the ContainerConfig kubelet would
+# send for a busybox container running `sh -c SCRIPT`, prints its path.
+make_ctr() {
+    local pod=$1 name=$2 script=$3 filter=${4:-.}
+    local logdir
+    logdir=$(dirname "$pod")
+    : >"$logdir/termination-log-$name"
+    jq -n --arg name "$name" --arg script "$script" --arg image "$IMAGE" --slurpfile pod "$pod" \
+        --arg hosts "$logdir/etc-hosts" --arg term "$logdir/termination-log-$name" '{
+        metadata: {name: $name, attempt: 0},
+        image: {image: $image},
+        command: ["sh", "-c", $script],
+        working_dir: "/",
+        envs: [{key: "KUBERNETES_SERVICE_HOST", value: "10.96.0.1"}, {key: "KUBERNETES_SERVICE_PORT", value: "443"}],
+        mounts: [{container_path: "/etc/hosts", host_path: $hosts},
+                 {container_path: "/dev/termination-log", host_path: $term}],
+        labels: {"io.kubernetes.container.name": $name,
+                 "io.kubernetes.pod.name": $pod[0].metadata.name,
+                 "io.kubernetes.pod.namespace": "default",
+                 "io.kubernetes.pod.uid": $pod[0].metadata.uid},
+        annotations: {"io.kubernetes.container.restartCount": "0",
+                      "io.kubernetes.container.terminationMessagePath": "/dev/termination-log",
+                      "io.kubernetes.container.terminationMessagePolicy": "File"},
+        log_path: ($name + "/0.log"),
+        linux: {
+            resources: {cpu_period: 100000, cpu_quota: 0, cpu_shares: 2, memory_limit_in_bytes: 0,
+                        oom_score_adj: 1000},
+            security_context: {
+                namespace_options: {network: "POD", pid: "CONTAINER", ipc: "POD"},
+                run_as_user: {value: 0},
+                seccomp: {profile_type: "RuntimeDefault"},
+                masked_paths: ["/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+                               "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+                               "/proc/scsi", "/sys/firmware"],
+                readonly_paths: ["/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
+                                 "/proc/sysrq-trigger"]}}
+    } | '"$filter" >"$logdir/ctr-$name.json"
+    echo "$logdir/ctr-$name.json"
+}
+
+# pod_up HANDLER POD_JSON CTR_JSON...: kubelet's SyncPod; sets POD (sandbox id),
+# POD_IP and CID_<name> for each container.
+pod_up() {
+    local handler=$1 pod=$2 out name
+    shift 2
+    out=$(cri up "$pod" "$handler" "$@") || return 1
+    POD=$(jq -r .pod <<<"$out")
+    POD_IP=$(jq -r .ip <<<"$out")
+    for name in $(jq -r '.containers | keys[]' <<<"$out"); do
+        printf -v "CID_$name" '%s' "$(jq -r ".containers[\"$name\"]" <<<"$out")"
+    done
+}
+
+ctr_pid() { cri inspect "$1" | jq -r '.info.info | fromjson | .pid'; }
+pod_pid() { cri inspectp "$1" | jq -r '.info.info | fromjson | .pid'; }
+ctr_state() { cri inspect "$1" | jq -r .status.state; }
+
+# cgroup_file CONTROLLER-DIR FILE-V1 FILE-V2 CGROUP-PATH: the path of a
+# controller file on cgroup v1 or the unified hierarchy.
+cgroup_file() {
+    if [ -f /sys/fs/cgroup/cgroup.controllers ]; then echo "/sys/fs/cgroup$4/$3"
+    else echo "/sys/fs/cgroup/$1$4/$2"; fi
+}
+
+# --- scenarios: each runs with HANDLER hull and runc ---------------------------
+
+sandbox_and_two_containers() {
+    local handler=$1 pod pause_pid pid ns
+    pod=$(make_pod web)
+    pod_up "$handler" "$pod" \
+        "$(make_ctr "$pod" server 'mkdir -p /tmp/www && echo served-by-server >/tmp/www/index.html && echo hello-from-server && echo to-stderr >&2 && exec httpd -f -p 127.0.0.1:8080 -h /tmp/www')" \
+        "$(make_ctr "$pod" client 'exec sleep 100000')"
+    echo "pod $POD ip $POD_IP server $CID_server client $CID_client"
+    [[ "$POD_IP" == "$POD_SUBNET".* ]]
+    run cri inspectp "$POD"
+    [ "$(jq -r .status.state <<<"$output")" = SANDBOX_READY ]
+    [ "$(jq -r .status.runtime_handler <<<"$output")" = "$handler" ]
+    pause_pid=$(pod_pid "$POD")
+    [ "$(tr '\0' ' ' </proc/"$pause_pid"/cmdline)" = "/pause " ]
+    # the sandbox has its own net, ipc and uts namespaces (not the node's)
+    for ns in net ipc uts; do
+        [ "$(readlink /proc/"$pause_pid"/ns/$ns)" != "$(readlink /proc/"$(cat "$CRI_DIR/containerd.pid")"/ns/$ns)" ]
+    done
+    # both containers joined them by path; each has its own pid namespace
+    for pid in $(ctr_pid "$CID_server") $(ctr_pid "$CID_client"); do
+        for ns in net ipc uts; do
+            [ "$(readlink /proc/"$pid"/ns/$ns)" = "$(readlink /proc/"$pause_pid"/ns/$ns)" ]
+        done
+        [ "$(readlink /proc/"$pid"/ns/pid)" != "$(readlink /proc/"$pause_pid"/ns/pid)" ]
+    done
+    # the runtime under the handler knows both containers
+    run "$(runtime_of "$handler")" --root "$CRI_DIR/rt-$handler/k8s.io" state "$CID_server"
+    [ "$status" -eq 0 ]
+    [ "$(jq -r .status <<<"$output")" = running ]
+    # hostname, the pod IP on eth0, kubelet's DNS config
+    run cri exec "$CID_client" 10 hostname
+    [ "$output" = web ]
+    run cri exec "$CID_client" 10 ip -4 -o addr show eth0
+    [[ "$output" == *" $POD_IP/24 "* ]]
+    run cri exec "$CID_client" 10 cat /etc/resolv.conf
+    [[ "$output" == *"nameserver 10.96.0.10"* ]]
+    [[ "$output" == *"search default.svc.cluster.local svc.cluster.local cluster.local"* ]]
+    [[ "$output" == *"options ndots:5"* ]]
+    # the client reaches the server on localhost (once it listens)
+    wait_until 'cri exec "$CID_client" 10 wget -qO- http://127.0.0.1:8080/ 2>/dev/null | grep -q served-by-server'
+    # the node routes the pod IP through the CNI bridge, which exists only in
+    # the node's network namespace
+    [[ "$(in_node ip route get "$POD_IP")" == *" dev cri0 "* ]]
+    ! ip link show cri0 2>/dev/null
+}
+
+@test "cri (hull): RunPodSandbox (own net/ipc/uts, pod IP, hostname, DNS), two containers share the pod's namespaces and talk on localhost" {
+    sandbox_and_two_containers hull
+}
+
+@test "cri (runc): RunPodSandbox (own net/ipc/uts, pod IP, hostname, DNS), two containers share the pod's namespaces and talk on localhost" {
+    sandbox_and_two_containers runc
+}

@@ -1,0 +1,174 @@
+#!/usr/bin/python3
+"""A minimal CRI v1 client for tests/clients/cri.bats: it plays kubelet.
+
+    cri.py SOCKET COMMAND ARGS...
+
+The stubs generated from runtime_v1.proto (grpc_tools.protoc, at test time)
+are found through $CRI_STUBS.  Configs are JSON files in the CRI's own field
+names (PodSandboxConfig, ContainerConfig, LinuxContainerResources).  Replies
+are printed as JSON with the CRI's field names; a failed call prints
+"rpc error: code = CODE desc = MESSAGE" (as crictl does) on stderr and exits 3,
+so that a test can compare containerd's message verbatim.
+
+Commands:
+  version | status
+  image-status IMAGE
+  up POD.json HANDLER CTR.json...   kubelet's SyncPod: RunPodSandbox,
+                                    PodSandboxStatus, then for each container
+                                    ImageStatus, CreateContainer, StartContainer;
+                                    prints {"pod": ID, "ip": IP, "containers": {NAME: ID}}
+  down POD_ID [GRACE]               kubelet's KillPod then its garbage collection:
+                                    StopContainer(GRACE) each, StopPodSandbox,
+                                    RemoveContainer each, RemovePodSandbox
+  runp POD.json [HANDLER] | inspectp ID | stopp ID | rmp ID | pods
+  create POD_ID CTR.json POD.json | start ID | inspect ID | stop ID [TIMEOUT] | rm ID
+  ps [POD_ID]                       container ids, one a line
+  exec ID TIMEOUT CMD...            ExecSync: its stdout/stderr, its exit code
+  update ID RESOURCES.json          UpdateContainerResources
+  reopenlog ID | stats ID | statsall
+"""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.environ.get("CRI_STUBS", "."))
+
+import grpc  # noqa: E402
+from google.protobuf import json_format  # noqa: E402
+
+import runtime_v1_pb2 as pb  # noqa: E402
+import runtime_v1_pb2_grpc as pb_grpc  # noqa: E402
+
+# kubelet's default --runtime-request-timeout is 2 minutes; the tests never
+# need that long, and a hung call must not hang the test file.
+CALL_TIMEOUT = 60
+
+
+def load(path, message):
+    with open(path) as f:
+        return json_format.ParseDict(json.load(f), message())
+
+
+def show(message):
+    print(json.dumps(json_format.MessageToDict(message, preserving_proto_field_name=True,
+                                                including_default_value_fields=True),
+                     indent=1, sort_keys=True))
+
+
+class Client:
+    def __init__(self, socket):
+        channel = grpc.insecure_channel("unix://" + socket)
+        self.rt = pb_grpc.RuntimeServiceStub(channel)
+        self.img = pb_grpc.ImageServiceStub(channel)
+
+    def call(self, stub, method, request, timeout=CALL_TIMEOUT):
+        return getattr(stub, method)(request, timeout=timeout)
+
+    def r(self, method, request, timeout=CALL_TIMEOUT):
+        return self.call(self.rt, method, request, timeout)
+
+    def up(self, pod_path, handler, ctr_paths):
+        pod = load(pod_path, pb.PodSandboxConfig)
+        pod_id = self.r("RunPodSandbox", pb.RunPodSandboxRequest(
+            config=pod, runtime_handler=handler)).pod_sandbox_id
+        status = self.r("PodSandboxStatus", pb.PodSandboxStatusRequest(pod_sandbox_id=pod_id))
+        result = {"pod": pod_id, "ip": status.status.network.ip, "containers": {}}
+        for path in ctr_paths:
+            ctr = load(path, pb.ContainerConfig)
+            image = self.call(self.img, "ImageStatus", pb.ImageStatusRequest(image=ctr.image))
+            if not image.image.id:
+                # kubelet would pull here; the tests import their images offline
+                raise SystemExit("cri.py: image %s is not present" % ctr.image.image)
+            cid = self.r("CreateContainer", pb.CreateContainerRequest(
+                pod_sandbox_id=pod_id, config=ctr, sandbox_config=pod)).container_id
+            self.r("StartContainer", pb.StartContainerRequest(container_id=cid))
+            result["containers"][ctr.metadata.name] = cid
+        print(json.dumps(result))
+
+    def container_ids(self, pod_id=""):
+        reply = self.r("ListContainers", pb.ListContainersRequest(
+            filter=pb.ContainerFilter(pod_sandbox_id=pod_id)))
+        return [c.id for c in reply.containers]
+
+    def down(self, pod_id, grace):
+        ids = self.container_ids(pod_id)
+        for cid in ids:
+            self.r("StopContainer", pb.StopContainerRequest(container_id=cid, timeout=grace),
+                   timeout=CALL_TIMEOUT + grace)
+        self.r("StopPodSandbox", pb.StopPodSandboxRequest(pod_sandbox_id=pod_id))
+        for cid in ids:
+            self.r("RemoveContainer", pb.RemoveContainerRequest(container_id=cid))
+        self.r("RemovePodSandbox", pb.RemovePodSandboxRequest(pod_sandbox_id=pod_id))
+
+
+def main(argv):
+    if len(argv) < 3:
+        sys.exit(__doc__)
+    c = Client(argv[1])
+    cmd, args = argv[2], argv[3:]
+    if cmd == "version":
+        show(c.r("Version", pb.VersionRequest(version="v1")))
+    elif cmd == "status":
+        show(c.r("Status", pb.StatusRequest(verbose=False)))
+    elif cmd == "image-status":
+        show(c.call(c.img, "ImageStatus", pb.ImageStatusRequest(image=pb.ImageSpec(image=args[0]))))
+    elif cmd == "up":
+        c.up(args[0], args[1], args[2:])
+    elif cmd == "down":
+        c.down(args[0], int(args[1]) if len(args) > 1 else 30)
+    elif cmd == "runp":
+        print(c.r("RunPodSandbox", pb.RunPodSandboxRequest(
+            config=load(args[0], pb.PodSandboxConfig),
+            runtime_handler=args[1] if len(args) > 1 else "")).pod_sandbox_id)
+    elif cmd == "inspectp":
+        show(c.r("PodSandboxStatus", pb.PodSandboxStatusRequest(pod_sandbox_id=args[0], verbose=True)))
+    elif cmd == "stopp":
+        c.r("StopPodSandbox", pb.StopPodSandboxRequest(pod_sandbox_id=args[0]))
+    elif cmd == "rmp":
+        c.r("RemovePodSandbox", pb.RemovePodSandboxRequest(pod_sandbox_id=args[0]))
+    elif cmd == "pods":
+        for p in c.r("ListPodSandbox", pb.ListPodSandboxRequest()).items:
+            print(p.id)
+    elif cmd == "create":
+        print(c.r("CreateContainer", pb.CreateContainerRequest(
+            pod_sandbox_id=args[0], config=load(args[1], pb.ContainerConfig),
+            sandbox_config=load(args[2], pb.PodSandboxConfig))).container_id)
+    elif cmd == "start":
+        c.r("StartContainer", pb.StartContainerRequest(container_id=args[0]))
+    elif cmd == "inspect":
+        show(c.r("ContainerStatus", pb.ContainerStatusRequest(container_id=args[0], verbose=True)))
+    elif cmd == "stop":
+        grace = int(args[1]) if len(args) > 1 else 0
+        c.r("StopContainer", pb.StopContainerRequest(container_id=args[0], timeout=grace),
+            timeout=CALL_TIMEOUT + grace)
+    elif cmd == "rm":
+        c.r("RemoveContainer", pb.RemoveContainerRequest(container_id=args[0]))
+    elif cmd == "ps":
+        for cid in c.container_ids(args[0] if args else ""):
+            print(cid)
+    elif cmd == "exec":
+        timeout = int(args[1])
+        reply = c.r("ExecSync", pb.ExecSyncRequest(container_id=args[0], cmd=args[2:], timeout=timeout),
+                    timeout=CALL_TIMEOUT + timeout)
+        sys.stdout.buffer.write(reply.stdout)
+        sys.stderr.buffer.write(reply.stderr)
+        sys.exit(reply.exit_code)
+    elif cmd == "update":
+        c.r("UpdateContainerResources", pb.UpdateContainerResourcesRequest(
+            container_id=args[0], linux=load(args[1], pb.LinuxContainerResources)))
+    elif cmd == "reopenlog":
+        c.r("ReopenContainerLog", pb.ReopenContainerLogRequest(container_id=args[0]))
+    elif cmd == "stats":
+        show(c.r("ContainerStats", pb.ContainerStatsRequest(container_id=args[0])))
+    elif cmd == "statsall":
+        show(c.r("ListContainerStats", pb.ListContainerStatsRequest()))
+    else:
+        sys.exit("cri.py: unknown command %s" % cmd)
+
+
+if __name__ == "__main__":
+    try:
+        main(sys.argv)
+    except grpc.RpcError as e:
+        print("rpc error: code = %s desc = %s" % (e.code().name, e.details()), file=sys.stderr)
+        sys.exit(3)
