@@ -155,21 +155,25 @@ static int make_process(struct hull_process *proc, const struct exec_flags *f, c
         free(proc->cwd);
         proc->cwd = xstrdup(f->workdir);
     }
-    if (f->user) {
-        /* The running container's own view of /etc (/proc/PID/root), mounts over it included. */
-        cleanup_free char *rootfs = xasprintf("/proc/%d/root", init);
-        struct engine_user u;
-        if (engine_user_resolve(rootfs, f->user, &u, err) < 0)
-            return -1;
-        proc->user.uid = u.uid;
-        proc->user.gid = u.gid;
-        free(proc->user.additional_gids);
-        proc->user.additional_gids = steal_pointer(&u.groups);
-        proc->user.n_additional_gids = u.n_groups;
-    }
     if (f->privileged)
         all_capabilities(proc);
     return security_validate_process(proc, err);
+}
+
+/* -u: resolved in the running container's own view of /etc (/proc/PID/root,
+ * mounts over it included). */
+static int apply_user(struct hull_process *proc, const char *user, pid_t init, struct hull_error **err)
+{
+    cleanup_free char *rootfs = xasprintf("/proc/%d/root", init);
+    struct engine_user u;
+    if (engine_user_resolve(rootfs, user, &u, err) < 0)
+        return -1;
+    proc->user.uid = u.uid;
+    proc->user.gid = u.gid;
+    free(proc->user.additional_gids);
+    proc->user.additional_gids = steal_pointer(&u.groups);
+    proc->user.n_additional_gids = u.n_groups;
+    return 0;
 }
 
 /* Points fd at /dev/null; returns a close-on-exec copy of the old fd (-1 on failure). */
@@ -214,6 +218,12 @@ static int exec_in(const char *id, pid_t init, const struct exec_flags *f, char 
     }
     if (make_process(spec->process, f, cmd, init, &err) < 0)
         return engine_error(err);
+    /* A user the container does not have is a process that cannot be
+     * started: docker exits 126 ("unable to find user"), not 1. */
+    if (f->user && apply_user(spec->process, f->user, init, &err) < 0) {
+        engine_error(err);
+        return EXEC_CANNOT_INVOKE;
+    }
     struct seccomp_prepared *seccomp = NULL;
     if (spec->linux_.seccomp && seccomp_prepare(spec->linux_.seccomp, &seccomp, &err) < 0)
         return engine_error(err);

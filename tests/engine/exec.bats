@@ -97,8 +97,13 @@ start_container() {
     [ "$output" = "uid=777 gid=778" ]
     run hull_timed exec -u 4321 c id -g
     [ "$output" = 4322 ]
+    # a user or group the container lacks: the process cannot be started, 126 as docker's "unable to find user"
     fails_with 'no user "nosuchuser"' hull exec -u nosuchuser c true
+    run hull exec -u nosuchuser c true
+    [ "$status" -eq 126 ]
     fails_with 'no group "nosuchgroup"' hull exec -u tester:nosuchgroup c true
+    run hull exec -u tester:nosuchgroup c true
+    [ "$status" -eq 126 ]
 }
 
 @test "exec -i attaches stdin, without -i stdin is empty; -t gives a terminal" {
