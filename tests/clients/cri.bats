@@ -379,3 +379,178 @@ sandbox_and_two_containers() {
 @test "cri (runc): RunPodSandbox (own net/ipc/uts, pod IP, hostname, DNS), two containers share the pod's namespaces and talk on localhost" {
     sandbox_and_two_containers runc
 }
+
+exec_sync_and_logs() {
+    local handler=$1 pod log started
+    pod=$(make_pod logs)
+    pod_up "$handler" "$pod" "$(make_ctr "$pod" logger \
+        'echo hello-from-logger; echo to-stderr >&2; i=0; while :; do echo tick $i; i=$((i+1)); sleep 0.2; done')"
+    # ExecSync: stdout and stderr apart, the command's exit code
+    run --separate-stderr cri exec "$CID_logger" 10 sh -c 'echo out; echo err >&2; exit 7'
+    [ "$status" -eq 7 ]
+    [ "$output" = out ]
+    [ "$stderr" = err ]
+    # ExecSync's timeout: the call fails after it and the command is gone
+    started=$SECONDS
+    run --separate-stderr cri exec "$CID_logger" 1 sleep 4242
+    [ "$status" -ne 0 ]
+    [[ "$stderr" == *"timeout"* ]]
+    [ $((SECONDS - started)) -lt 30 ]
+    wait_until '! cri exec "$CID_logger" 10 ps | grep -q "sleep 4242"'
+
+    # the log at kubelet's path, in the CRI format: RFC3339Nano time, stream,
+    # F(ull line) or P(artial), the line
+    log=$(dirname "$pod")/logger/0.log
+    wait_until 'grep -q "stdout F tick 1$" "$log"'
+    grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2}) stdout F hello-from-logger$' "$log"
+    grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[^ ]+ stderr F to-stderr$' "$log"
+    # kubelet's log rotation: rename, ReopenContainerLog, the new file fills
+    mv "$log" "$log.1"
+    run cri reopenlog "$CID_logger"
+    [ "$status" -eq 0 ]
+    wait_until '[ -f "$log" ] && grep -q "stdout F tick" "$log"'
+}
+
+@test "cri (hull): ExecSync returns stdout, stderr and the exit code and honours its timeout; logs in the CRI format at kubelet's path; ReopenContainerLog" {
+    exec_sync_and_logs hull
+}
+
+@test "cri (runc): ExecSync returns stdout, stderr and the exit code and honours its timeout; logs in the CRI format at kubelet's path; ReopenContainerLog" {
+    exec_sync_and_logs runc
+}
+
+security_context() {
+    local handler=$1 pod pid
+    pod=$(make_pod secure)
+    pod_up "$handler" "$pod" "$(make_ctr "$pod" locked 'exec sleep 100000' '
+        .linux.security_context += {run_as_user: {value: 1000}, run_as_group: {value: 3000},
+            supplemental_groups: [4000], readonly_rootfs: true, no_new_privs: true,
+            capabilities: {drop_capabilities: ["ALL"], add_capabilities: ["NET_BIND_SERVICE"]}}')"
+    pid=$(ctr_pid "$CID_locked")
+    grep -qE '^Uid:\s+1000\s+1000\s+1000\s+1000$' /proc/"$pid"/status
+    grep -qE '^Gid:\s+3000\s+3000\s+3000\s+3000$' /proc/"$pid"/status
+    grep -qE '^Groups:.*\b4000\b' /proc/"$pid"/status
+    # only NET_BIND_SERVICE (bit 10) is left in the bounding set; a non-root
+    # process has no effective capabilities
+    grep -qE '^CapBnd:\s+0000000000000400$' /proc/"$pid"/status
+    grep -qE '^CapEff:\s+0000000000000000$' /proc/"$pid"/status
+    grep -qE '^NoNewPrivs:\s+1$' /proc/"$pid"/status
+    # seccomp RuntimeDefault: a filter is installed
+    grep -qE '^Seccomp:\s+2$' /proc/"$pid"/status
+    # read-only root filesystem
+    run cri exec "$CID_locked" 10 touch /written
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"Read-only file system"* ]]
+    run cri exec "$CID_locked" 10 id -u
+    [ "$output" = 1000 ]
+    # kubelet's masked and read-only paths (those this kernel has)
+    local masked
+    for masked in /proc/kcore /proc/keys /proc/timer_list; do
+        [ -e "$masked" ] || continue
+        grep -q " $masked " /proc/"$pid"/mountinfo
+        run cri exec "$CID_locked" 10 wc -c "$masked"
+        [ "$output" = "0 $masked" ]
+    done
+    grep -E ' /proc/sys ' /proc/"$pid"/mountinfo | grep -qE ' ro[, ]'
+}
+
+@test "cri (hull): security context: runAsUser/Group, supplementalGroups, readOnlyRootFilesystem, capabilities drop ALL add one, noNewPrivs, seccomp RuntimeDefault, masked/readonly paths" {
+    security_context hull
+}
+
+@test "cri (runc): security context: runAsUser/Group, supplementalGroups, readOnlyRootFilesystem, capabilities drop ALL add one, noNewPrivs, seccomp RuntimeDefault, masked/readonly paths" {
+    security_context runc
+}
+
+resources_and_stats() {
+    local handler=$1 pod parent pid cg upd stats
+    pod=$(make_pod sized)
+    parent=$(jq -r .linux.cgroup_parent "$pod")
+    # kubelet makes the pod's cgroup first, with the pod's limit
+    mkdir -p "$(dirname "$(cgroup_file memory memory.limit_in_bytes memory.max "$parent")")"
+    echo 268435456 >"$(cgroup_file memory memory.limit_in_bytes memory.max "$parent")"
+    pod_up "$handler" "$pod" "$(make_ctr "$pod" sized 'exec sleep 100000' '
+        .linux.resources += {memory_limit_in_bytes: 67108864, cpu_quota: 50000, cpu_shares: 512}')"
+    pid=$(ctr_pid "$CID_sized")
+    # the container's cgroup is <pod cgroup parent>/<container id>
+    cg=$parent/$CID_sized
+    grep -qE ":memory:$cg\$|^0::$cg\$" /proc/"$pid"/cgroup
+    [ "$(cat "$(cgroup_file memory memory.limit_in_bytes memory.max "$cg")")" = 67108864 ]
+    if [ ! -f /sys/fs/cgroup/cgroup.controllers ]; then
+        [ "$(cat /sys/fs/cgroup/cpu"$cg"/cpu.cfs_quota_us)" = 50000 ]
+        [ "$(cat /sys/fs/cgroup/cpu"$cg"/cpu.shares)" = 512 ]
+    fi
+    # UpdateContainerResources, live
+    upd=$(dirname "$pod")/update.json
+    echo '{"cpu_period": 100000, "cpu_quota": 20000, "cpu_shares": 256, "memory_limit_in_bytes": 100663296}' >"$upd"
+    run cri update "$CID_sized" "$upd"
+    [ "$status" -eq 0 ]
+    [ "$(cat "$(cgroup_file memory memory.limit_in_bytes memory.max "$cg")")" = 100663296 ]
+    if [ ! -f /sys/fs/cgroup/cgroup.controllers ]; then
+        [ "$(cat /sys/fs/cgroup/cpu"$cg"/cpu.cfs_quota_us)" = 20000 ]
+        [ "$(cat /sys/fs/cgroup/cpu"$cg"/cpu.shares)" = 256 ]
+    fi
+    [ -d /proc/"$pid" ]
+    # ContainerStats and ListContainerStats read the container's cgroup
+    run cri stats "$CID_sized"
+    [ "$status" -eq 0 ]
+    [ "$(jq -r .stats.attributes.id <<<"$output")" = "$CID_sized" ]
+    [ "$(jq -r '.stats.memory.working_set_bytes.value // 0' <<<"$output")" -gt 0 ]
+    run cri statsall
+    [ "$status" -eq 0 ]
+    jq -e --arg id "$CID_sized" '.stats[] | select(.attributes.id == $id)' <<<"$output" >/dev/null
+}
+
+@test "cri (hull): memory and CPU limits in the container's cgroup under the pod's cgroup parent, UpdateContainerResources live, ContainerStats" {
+    resources_and_stats hull
+}
+
+@test "cri (runc): memory and CPU limits in the container's cgroup under the pod's cgroup parent, UpdateContainerResources live, ContainerStats" {
+    resources_and_stats runc
+}
+
+stop_and_remove_leave_nothing() {
+    local handler=$1 pod pids=() ids=() netns ip id pid started
+    pod=$(make_pod gone)
+    pod_up "$handler" "$pod" \
+        "$(make_ctr "$pod" polite 'trap "exit 0" TERM; while :; do sleep 0.1; done')" \
+        "$(make_ctr "$pod" stubborn 'trap "" TERM; while :; do sleep 0.1; done')"
+    ip=$POD_IP
+    ids=("$POD" "$CID_polite" "$CID_stubborn")
+    pids=("$(pod_pid "$POD")" "$(ctr_pid "$CID_polite")" "$(ctr_pid "$CID_stubborn")")
+    netns=$(cri inspectp "$POD" | jq -r '.info.info | fromjson | .runtimeSpec.linux.namespaces[] | select(.type == "network") | .path')
+    [ -n "$netns" ]
+    in_node grep -q " $netns " /proc/self/mountinfo
+    for id in "${ids[@]}"; do
+        [ -d "$CRI_DIR/rt-$handler/k8s.io/$id" ]
+    done
+    [ -f "$CRI_DIR/cni-ipam/hull-cri/$ip" ]
+
+    # kubelet's KillPod with a 2 s grace period, then its garbage collection:
+    # the container that ignores SIGTERM is killed when the grace runs out
+    started=$SECONDS
+    run cri down "$POD" 2
+    [ "$status" -eq 0 ]
+    [ $((SECONDS - started)) -ge 1 ]
+    for pid in "${pids[@]}"; do
+        wait_gone "$pid"
+    done
+    [ -z "$(cri pods)" ]
+    [ -z "$(cri ps)" ]
+    for id in "${ids[@]}"; do
+        no_cgroup_named "$id"
+        [ ! -e "$CRI_DIR/rt-$handler/k8s.io/$id" ]
+        ! in_node grep -q "$id" /proc/self/mountinfo
+        ! pgrep -f -- "-id $id " >/dev/null
+    done
+    ! in_node grep -q " $netns " /proc/self/mountinfo
+    [ ! -e "$CRI_DIR/cni-ipam/hull-cri/$ip" ]
+}
+
+@test "cri (hull): StopContainer with grace, StopPodSandbox, RemoveContainer, RemovePodSandbox leave nothing (processes, cgroups, mounts, netns, IP, runtime state, shim)" {
+    stop_and_remove_leave_nothing hull
+}
+
+@test "cri (runc): StopContainer with grace, StopPodSandbox, RemoveContainer, RemovePodSandbox leave nothing (processes, cgroups, mounts, netns, IP, runtime state, shim)" {
+    stop_and_remove_leave_nothing runc
+}
