@@ -236,14 +236,8 @@ static int check_security(struct run_flags *f, struct hull_error **err)
     }
     f->rc.security_opt = f->security_opt;
     f->rc.seccomp_profile = f->seccomp_text;
-    /* The profile is built now, with the capabilities it depends on, so a bad
-     * seccomp=FILE fails before anything exists. */
-    cleanup_strv char **caps = engine_capabilities(&f->rc);
-    struct json_object *seccomp = NULL;
-    if (engine_seccomp(&f->rc, caps, &seccomp, err) < 0)
-        return -1;
-    json_object_put(seccomp);
-    return 0;
+    /* Built now, so a bad seccomp=FILE fails before anything exists. */
+    return engine_seccomp_prepare(&f->rc, err);
 }
 
 /* Everything that does not need the image: checked before anything exists. */
@@ -395,6 +389,7 @@ static void run_flags_clear(struct run_flags *f)
     strv_free(f->cap_drop);
     strv_free(f->security_opt);
     free(f->seccomp_text);
+    engine_seccomp_release(&f->rc);
     free(f->init_path);
     engine_etc_files_clear(&f->etc);
     engine_net_flags_clear(&f->net);

@@ -325,6 +325,15 @@ static void allow_syscalls_of_caps(struct json_object *oci, char *const *caps)
     json_object_array_add(syscalls, rule);
 }
 
+static bool same_caps(char *const *a, char *const *b)
+{
+    size_t i = 0;
+    for (; a && b && a[i] && b[i]; i++)
+        if (strcmp(a[i], b[i]) != 0)
+            return false;
+    return (a == NULL || a[i] == NULL) && (b == NULL || b[i] == NULL);
+}
+
 int engine_seccomp(const struct engine_run_config *rc, char *const *caps, struct json_object **out,
                    struct hull_error **err)
 {
@@ -332,6 +341,10 @@ int engine_seccomp(const struct engine_run_config *rc, char *const *caps, struct
     /* moby: a privileged container gets no profile, whatever --security-opt says. */
     if (rc->privileged || rc->seccomp_unconfined)
         return 0;
+    if (rc->seccomp_built != NULL && same_caps(rc->seccomp_built_caps, caps)) {
+        *out = json_object_get(rc->seccomp_built);
+        return 0;
+    }
     bool builtin = rc->seccomp_profile == NULL;
     const char *text = builtin ? engine_seccomp_default_json : rc->seccomp_profile;
     const char *what = builtin ? "the built-in seccomp profile" : "the seccomp profile of --security-opt";
@@ -349,11 +362,34 @@ int engine_seccomp(const struct engine_run_config *rc, char *const *caps, struct
     /* The runtime's own reader and checks, now, so a bad action or syscall
      * name fails before any container exists. */
     struct hull_seccomp *parsed = NULL;
-    if (seccomp_profile_parse(json_object_to_json_string(oci), &parsed, err) < 0) {
+    if (seccomp_profile_parse_object(oci, &parsed, err) < 0) {
         json_object_put(oci);
         return hull_error_wrap(err, "%s", what);
     }
-    seccomp_profile_free(parsed);
+    spec_seccomp_free(parsed);
     *out = oci;
     return 0;
+}
+
+int engine_seccomp_prepare(struct engine_run_config *rc, struct hull_error **err)
+{
+    engine_seccomp_release(rc);
+    char **caps = engine_capabilities(rc);
+    struct json_object *oci = NULL;
+    if (engine_seccomp(rc, caps, &oci, err) < 0) {
+        strv_free(caps);
+        return -1;
+    }
+    rc->seccomp_built = oci;
+    rc->seccomp_built_caps = caps;
+    return 0;
+}
+
+void engine_seccomp_release(struct engine_run_config *rc)
+{
+    if (rc->seccomp_built != NULL)
+        json_object_put(rc->seccomp_built);
+    strv_free(rc->seccomp_built_caps);
+    rc->seccomp_built = NULL;
+    rc->seccomp_built_caps = NULL;
 }

@@ -82,6 +82,11 @@ struct engine_run_config {
     const char *seccomp_profile;  /* text of --security-opt seccomp=FILE; NULL = the built-in default */
     bool systempaths_unconfined;  /* --security-opt systempaths=unconfined: no masked/read-only paths */
     char **security_opt;          /* --security-opt as given, for the record; may be NULL */
+    /* The linux.seccomp object built (and checked) once by engine_seccomp_prepare,
+     * with the capabilities it was built for; engine_seccomp hands it out again
+     * instead of parsing the profile a second time. */
+    struct json_object *seccomp_built;
+    char **seccomp_built_caps;
     /* the rest */
     const char *init_path;   /* --init: hull-init on the host, bind-mounted read-only at ENGINE_INIT_PATH */
     const char *stop_signal; /* --stop-signal (validated), else the image's StopSignal; for the record */
@@ -110,6 +115,12 @@ char **engine_capabilities(const struct engine_run_config *rc);
  * (--privileged, seccomp=unconfined).  caps: engine_capabilities(). */
 int engine_seccomp(const struct engine_run_config *rc, char *const *caps, struct json_object **out,
                    struct hull_error **err);
+/* Builds and checks the container's seccomp profile now (so a bad
+ * seccomp=FILE fails before anything exists) and keeps it in rc for
+ * engine_spec_build: one `hull run` parses the profile once.
+ * engine_seccomp_release frees what it kept. */
+int engine_seccomp_prepare(struct engine_run_config *rc, struct hull_error **err);
+void engine_seccomp_release(struct engine_run_config *rc);
 
 /* The config.json text for a container.  image_config_json is the image's
  * config blob; rootfs is the prepared root (names in -u / User are looked up

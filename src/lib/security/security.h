@@ -49,11 +49,13 @@ void seccomp_cache_set_dir(const char *dir);
 size_t seccomp_prepared_instructions(const struct seccomp_prepared *p);
 
 /* A linux.seccomp object read from a file of its own, such as the engine's
- * default profile (profiles/seccomp-default.json).  Checked like the config's
- * (seccomp_validate); free with seccomp_profile_free. */
+ * default profile (profiles/seccomp-default.json), or one already parsed as
+ * JSON (the profile the engine builds).  Read by the config parser's own
+ * code (spec_parse_seccomp) and checked like the config's (seccomp_validate);
+ * free with spec_seccomp_free. */
 int seccomp_profile_parse(const char *json_text, struct hull_seccomp **out, struct hull_error **err);
+int seccomp_profile_parse_object(struct json_object *obj, struct hull_seccomp **out, struct hull_error **err);
 int seccomp_profile_load(const char *path, struct hull_seccomp **out, struct hull_error **err);
-void seccomp_profile_free(struct hull_seccomp *s);
 
 /* Capability name ("CAP_CHOWN") to number; -1 when unknown to libcap. */
 int caps_parse_name(const char *name, int *value);

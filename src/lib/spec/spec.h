@@ -335,6 +335,16 @@ int spec_parse_resources_json(struct json_object *obj, struct hull_resources *ou
  * derived values are recomputed from the names written). */
 char *spec_to_json(const struct hull_spec *spec);
 
+/* Parses a linux.seccomp object on its own (a profile file, the profile the
+ * engine builds): the same parser as config.json's, `field` names it in errors.
+ * Free with spec_seccomp_free. */
+int spec_parse_seccomp(struct json_object *obj, const char *field, struct hull_seccomp **out, struct hull_error **err);
+void spec_seccomp_free(struct hull_seccomp *s);
+/* How many seccomp profiles this process has read into struct hull_seccomp
+ * (config.json's linux.seccomp included): tests count the parses of one
+ * `hull run` with it (issue 12). */
+extern unsigned long spec_seccomp_parses;
+
 void spec_free(struct hull_spec *spec);
 void spec_freep(struct hull_spec **spec);
 void spec_process_free(struct hull_process *p);

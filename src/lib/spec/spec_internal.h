@@ -92,7 +92,6 @@ extern const struct spec_flag_name spec_mempolicy_flags[];  /* linux.memoryPolic
 
 /* Freeing helpers shared between spec_free.c and the parsers. */
 void spec_process_clear(struct hull_process *p);
-void spec_seccomp_free(struct hull_seccomp *s);
 void spec_keyvals_free(struct hull_keyval *kv, size_t n);
 
 #endif

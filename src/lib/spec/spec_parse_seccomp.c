@@ -138,8 +138,11 @@ static int parse_rule(struct json_object *obj, const char *field, struct hull_se
     return 0;
 }
 
+unsigned long spec_seccomp_parses;
+
 int spec_parse_seccomp_json(struct json_object *obj, const char *field, struct hull_seccomp *s, struct hull_error **err)
 {
+    spec_seccomp_parses++;
     if (parse_action(obj, field, "defaultAction", &s->default_action, err) < 0 ||
         parse_errno_ret(obj, field, "defaultErrnoRet", s->default_action, &s->has_default_errno_ret,
                         &s->default_errno_ret, err) < 0)
@@ -174,5 +177,19 @@ int spec_parse_seccomp_json(struct json_object *obj, const char *field, struct h
         notify = notify || strcmp(s->syscalls[i].action, "SCMP_ACT_NOTIFY") == 0;
     if (notify && s->listener_path == NULL)
         return hull_error_set(err, 0, "%s uses SCMP_ACT_NOTIFY but listenerPath is not set", field);
+    return 0;
+}
+
+int spec_parse_seccomp(struct json_object *obj, const char *field, struct hull_seccomp **out, struct hull_error **err)
+{
+    *out = NULL;
+    if (obj == NULL || !json_object_is_type(obj, json_type_object))
+        return spec_error_type(err, field, obj, "an object");
+    struct hull_seccomp *s = xmalloc0(sizeof *s);
+    if (spec_parse_seccomp_json(obj, field, s, err) < 0) {
+        spec_seccomp_free(s);
+        return -1;
+    }
+    *out = s;
     return 0;
 }

@@ -98,7 +98,7 @@ static bool wanted(const char *json)
     struct hull_error *err = NULL;
     bool r = seccomp_profile_parse(json, &s, &err) == 0 && seccomp_enosys_wanted(s);
     hull_error_free(err);
-    seccomp_profile_free(s);
+    spec_seccomp_free(s);
     return r;
 }
 
@@ -163,7 +163,7 @@ static struct seccomp_prepared *prepare(const char *json)
         printf("# %s\n", t);
     }
     hull_error_free(err);
-    seccomp_profile_free(s);
+    spec_seccomp_free(s);
     return p;
 }
 

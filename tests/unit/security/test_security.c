@@ -54,7 +54,7 @@ static char *prepare_error(const char *json)
         text = hull_error_text(err);
     hull_error_free(err);
     seccomp_prepared_free(p);
-    seccomp_profile_free(s);
+    spec_seccomp_free(s);
     return text;
 }
 
@@ -69,7 +69,7 @@ static struct seccomp_prepared *prepare_ok(const char *json)
         free(t);
         hull_error_free(err);
     }
-    seccomp_profile_free(s);
+    spec_seccomp_free(s);
     return p;
 }
 
@@ -640,7 +640,7 @@ static void test_default_profile(void)
     seccomp_prepared_free(p);
     if (geteuid() == 0)
         test_default_profile_blocks(s);
-    seccomp_profile_free(s);
+    spec_seccomp_free(s);
 }
 
 /* exe_protect_ensure: the re-executed copy checks that it runs from a sealed memfd. */
