@@ -314,6 +314,13 @@ pod_up() {
     done
 }
 
+# runtime_states HANDLER: the container state directories in the handler's
+# runtime root (hull also keeps its compiled seccomp filters there, in
+# seccomp-cache, which is no container).
+runtime_states() {
+    ls "$CRI_DIR/rt-$1/k8s.io" | grep -vx seccomp-cache || true
+}
+
 ctr_pid() { cri inspect "$1" | jq -r '.info.info | fromjson | .pid'; }
 pod_pid() { cri inspectp "$1" | jq -r '.info.info | fromjson | .pid'; }
 ctr_state() { cri inspect "$1" | jq -r .status.state; }
@@ -323,6 +330,11 @@ ctr_state() { cri inspect "$1" | jq -r .status.state; }
 cgroup_file() {
     if [ -f /sys/fs/cgroup/cgroup.controllers ]; then echo "/sys/fs/cgroup$4/$3"
     else echo "/sys/fs/cgroup/$1$4/$2"; fi
+}
+
+# memory_cgroup PATH: the directory of cgroup PATH in the memory hierarchy (v1) or the unified one.
+memory_cgroup() {
+    dirname "$(cgroup_file memory memory.limit_in_bytes memory.max "$1")"
 }
 
 # --- scenarios: each runs with HANDLER hull and runc ---------------------------
@@ -553,4 +565,121 @@ stop_and_remove_leave_nothing() {
 
 @test "cri (runc): StopContainer with grace, StopPodSandbox, RemoveContainer, RemovePodSandbox leave nothing (processes, cgroups, mounts, netns, IP, runtime state, shim)" {
     stop_and_remove_leave_nothing runc
+}
+
+oom_killed() {
+    local handler=$1 pod
+    pod=$(make_pod hungry)
+    pod_up "$handler" "$pod" "$(make_ctr "$pod" hog 'x=aaaaaaaaaaaaaaaa; while :; do x=$x$x; done' '
+        .linux.resources += {memory_limit_in_bytes: 33554432}')"
+    wait_until '[ "$(ctr_state "$CID_hog")" = CONTAINER_EXITED ]'
+    run cri inspect "$CID_hog"
+    [ "$(jq -r .status.reason <<<"$output")" = OOMKilled ]
+    [ "$(jq -r .status.exit_code <<<"$output")" = 137 ]
+}
+
+@test "cri (hull): a container over its memory limit is OOM killed and ContainerStatus says OOMKilled, exit code 137" {
+    oom_killed hull
+}
+
+@test "cri (runc): a container over its memory limit is OOM killed and ContainerStatus says OOMKilled, exit code 137" {
+    oom_killed runc
+}
+
+share_process_namespace() {
+    local handler=$1 pod pause_pid pid
+    # shareProcessNamespace: true makes kubelet ask for the pod's PID namespace
+    pod=$(make_pod shared '.linux.security_context.namespace_options.pid = "POD"')
+    pod_up "$handler" "$pod" \
+        "$(make_ctr "$pod" first 'exec sleep 4343' '.linux.security_context.namespace_options.pid = "POD"')" \
+        "$(make_ctr "$pod" second 'exec sleep 100000' '.linux.security_context.namespace_options.pid = "POD"')"
+    pause_pid=$(pod_pid "$POD")
+    for pid in $(ctr_pid "$CID_first") $(ctr_pid "$CID_second"); do
+        [ "$(readlink /proc/"$pid"/ns/pid)" = "$(readlink /proc/"$pause_pid"/ns/pid)" ]
+    done
+    # the pause process is PID 1 of the pod, the other container's process is seen
+    run cri exec "$CID_second" 10 cat /proc/1/cmdline
+    [ "$output" = /pause ]
+    run cri exec "$CID_second" 10 ps
+    [[ "$output" == *"sleep 4343"* ]]
+}
+
+@test "cri (hull): shareProcessNamespace: the containers join the sandbox's PID namespace and see each other, pause is PID 1" {
+    share_process_namespace hull
+}
+
+@test "cri (runc): shareProcessNamespace: the containers join the sandbox's PID namespace and see each other, pause is PID 1" {
+    share_process_namespace runc
+}
+
+bad_seccomp_profile() {
+    local handler=$1 pod ctr
+    pod=$(make_pod refused)
+    pod_up "$handler" "$pod"
+    ctr=$(make_ctr "$pod" confined 'exec sleep 100000' \
+        '.linux.security_context.seccomp = {profile_type: "Localhost", localhost_ref: "/nonexistent/hull-profile.json"}')
+    run --separate-stderr cri create "$POD" "$ctr" "$pod"
+    [ "$status" -eq 3 ]
+    [[ "$stderr" == "rpc error: code = UNKNOWN desc = "*"/nonexistent/hull-profile.json"*"no such file or directory"* ]]
+    # nothing of the container: only the sandbox is known to containerd and the runtime
+    [ -z "$(cri ps "$POD")" ]
+    [ "$(runtime_states "$handler")" = "$POD" ]
+    [ "$(find "$(memory_cgroup "$(jq -r .linux.cgroup_parent "$pod")")" -mindepth 1 -type d | wc -l)" = 1 ]
+}
+
+@test "cri (hull): an unknown seccomp Localhost profile fails CreateContainer with containerd's error and leaves nothing" {
+    bad_seccomp_profile hull
+}
+
+@test "cri (runc): an unknown seccomp Localhost profile fails CreateContainer with containerd's error and leaves nothing" {
+    bad_seccomp_profile runc
+}
+
+# A sysctl outside the pod's namespaces (kubelet refuses these for safe
+# pods; an unsafe-sysctls allow-list lets them through): the runtime must
+# refuse the sandbox, containerd passes its message up.
+bad_sysctl() {
+    local handler=$1 pod
+    pod=$(make_pod sysctl '.linux.sysctls = {"kernel.panic": "10"}')
+    run --separate-stderr cri runp "$pod" "$handler"
+    [ "$status" -eq 3 ]
+    [[ "$stderr" == "rpc error: code = UNKNOWN desc = "*"OCI runtime create failed"*"kernel.panic"* ]]
+    # hull's own line, word for word through the shim and containerd
+    if [ "$handler" = hull ] && is_hull; then
+        [[ "$stderr" == *"OCI runtime create failed: linux.sysctl: \"kernel.panic\" is not namespaced; refusing to change the host's value: unknown" ]]
+    fi
+    [ -z "$(cri pods)" ]
+    [ -z "$(runtime_states "$handler")" ]
+    [ -z "$(ls "$CRI_DIR/cni-ipam/hull-cri" 2>/dev/null | grep "^$POD_SUBNET")" ]
+    ! in_node grep -q "/netns/" /proc/self/mountinfo
+    [ "$(find "$(memory_cgroup "$(jq -r .linux.cgroup_parent "$pod")")" -mindepth 1 -type d 2>/dev/null | wc -l)" = 0 ]
+    [ "$(sysctl -n kernel.panic)" != 10 ]
+}
+
+@test "cri (hull): a sysctl outside the pod's namespaces fails RunPodSandbox with the runtime's error and leaves nothing" {
+    bad_sysctl hull
+}
+
+@test "cri (runc): a sysctl outside the pod's namespaces fails RunPodSandbox with the runtime's error and leaves nothing" {
+    bad_sysctl runc
+}
+
+@test "cri: one containerd, the same pod on the runc and the hull handler (RuntimeClass), each in its runtime's state" {
+    local pod_h pod_r hull_pod runc_pod
+    pod_h=$(make_pod twin)
+    pod_up hull "$pod_h" "$(make_ctr "$pod_h" app 'exec sleep 100000')"
+    hull_pod=$POD
+    local hull_ctr=$CID_app
+    pod_r=$(make_pod twin)
+    pod_up runc "$pod_r" "$(make_ctr "$pod_r" app 'exec sleep 100000')"
+    runc_pod=$POD
+    [ "$(cri inspectp "$hull_pod" | jq -r .status.runtime_handler)" = hull ]
+    [ "$(cri inspectp "$runc_pod" | jq -r .status.runtime_handler)" = runc ]
+    [ -d "$CRI_DIR/rt-hull/k8s.io/$hull_ctr" ]
+    [ ! -e "$CRI_DIR/rt-runc/k8s.io/$hull_ctr" ]
+    [ -d "$CRI_DIR/rt-runc/k8s.io/$CID_app" ]
+    [ ! -e "$CRI_DIR/rt-hull/k8s.io/$CID_app" ]
+    run "$HULL_RUNTIME" --root "$CRI_DIR/rt-hull/k8s.io" list -q
+    [[ "$output" == *"$hull_ctr"* ]]
+    [[ "$output" != *"$CID_app"* ]]
 }
