@@ -89,9 +89,7 @@ static char *command_text(struct json_object *rec)
         size_t need = strlen(s) + strlen(a) + 3;
         if (need > cap) {
             cap = need * 2;
-            s = realloc(s, cap);
-            if (!s)
-                abort();
+            s = xrealloc(s, cap);
         }
         if (i)
             strcat(s, " ");

@@ -57,9 +57,7 @@ static void exec_usage(FILE *f)
 static char **strv_push(char **v, char *s)
 {
     size_t n = strv_length(v);
-    char **r = realloc(v, (n + 2) * sizeof *r);
-    if (!r)
-        abort();
+    char **r = xrealloc(v, (n + 2) * sizeof *r);
     r[n] = s;
     r[n + 1] = NULL;
     return r;

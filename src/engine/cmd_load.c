@@ -84,7 +84,7 @@ int cmd_import(int argc, char **argv)
     while ((c = engine_next_flag("import", argc, argv, &import_flagset)) != -1) {
         switch (c) {
         case 'c':
-            changes = realloc(changes, (n_changes + 2) * sizeof(char *));
+            changes = xrealloc(changes, (n_changes + 2) * sizeof(char *));
             changes[n_changes++] = xstrdup(optarg);
             changes[n_changes] = NULL;
             break;

@@ -42,9 +42,7 @@ static int run_ps(char **args, char **out, struct hull_error **err)
     for (;;) {
         if (len + 1 == cap) {
             cap *= 2;
-            buf = realloc(buf, cap);
-            if (!buf)
-                abort();
+            buf = xrealloc(buf, cap);
         }
         ssize_t n = read(p[0], buf + len, cap - 1 - len);
         if (n < 0 && errno == EINTR)
@@ -75,9 +73,7 @@ static size_t split_blanks(char *line, char ***fields)
     char **v = NULL;
     char *save = NULL;
     for (char *t = strtok_r(line, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
-        v = realloc(v, (n + 1) * sizeof *v);
-        if (!v)
-            abort();
+        v = xrealloc(v, (n + 1) * sizeof *v);
         v[n++] = t;
     }
     *fields = v;

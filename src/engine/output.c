@@ -154,9 +154,7 @@ struct table *table_new(size_t columns, const char *const *headers)
 
 void table_add(struct table *t, const char *const *cells)
 {
-    t->cells = realloc(t->cells, (t->rows + 1) * t->columns * sizeof(char *));
-    if (!t->cells)
-        abort();
+    t->cells = xrealloc(t->cells, (t->rows + 1) * t->columns * sizeof(char *));
     for (size_t c = 0; c < t->columns; c++)
         t->cells[t->rows * t->columns + c] = xstrdup(cells[c]);
     t->rows++;

@@ -252,9 +252,7 @@ int cmd_update(int argc, char **argv)
                 len += (size_t)n;
                 if (cap - len < 2) {
                     cap *= 2;
-                    text = realloc(text, cap);
-                    if (!text)
-                        abort();
+                    text = xrealloc(text, cap);
                 }
             }
             text[len] = '\0';

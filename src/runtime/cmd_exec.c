@@ -25,9 +25,7 @@
 static char **strv_append(char **v, const char *s)
 {
     size_t n = strv_length(v);
-    char **r = realloc(v, (n + 2) * sizeof(char *));
-    if (!r)
-        abort();
+    char **r = xrealloc(v, (n + 2) * sizeof(char *));
     r[n] = xstrdup(s);
     r[n + 1] = NULL;
     return r;
@@ -221,9 +219,7 @@ int cmd_exec(int argc, char **argv)
             usage_error("exec", "--additional-gids \"%s\" is not a number", *g);
             return EXEC_RUNTIME_ERROR;
         }
-        gid_t *ng = realloc(proc->user.additional_gids, (proc->user.n_additional_gids + 1) * sizeof(gid_t));
-        if (!ng)
-            abort();
+        gid_t *ng = xrealloc(proc->user.additional_gids, (proc->user.n_additional_gids + 1) * sizeof(gid_t));
         ng[proc->user.n_additional_gids++] = (gid_t)gid;
         proc->user.additional_gids = ng;
     }

@@ -33,9 +33,7 @@ static bool first_sight(struct seen_inodes *s, dev_t dev, ino_t ino)
             return false;
     if (s->n == s->cap) {
         s->cap = s->cap ? s->cap * 2 : 64;
-        s->v = realloc(s->v, s->cap * sizeof *s->v);
-        if (!s->v)
-            abort();
+        s->v = xrealloc(s->v, s->cap * sizeof *s->v);
     }
     s->v[s->n].dev = dev;
     s->v[s->n].ino = ino;
@@ -103,9 +101,7 @@ static bool add_layer(char ***set, size_t *n, const char *diff_id)
     for (size_t i = 0; i < *n; i++)
         if (!strcmp((*set)[i], diff_id))
             return false;
-    *set = realloc(*set, (*n + 2) * sizeof **set);
-    if (!*set)
-        abort();
+    *set = xrealloc(*set, (*n + 2) * sizeof **set);
     (*set)[(*n)++] = xstrdup(diff_id);
     (*set)[*n] = NULL;
     return true;

@@ -482,9 +482,7 @@ static void add_image_volumes(struct engine_run_config *rc, const char *image_co
     struct json_object *volumes = engine_json_path(cfg, "config", "Volumes");
     if (volumes && json_object_is_type(volumes, json_type_object)) {
         size_t extra = (size_t)json_object_object_length(volumes);
-        struct engine_bind *grown = realloc(rc->binds, (rc->n_binds + extra + 1) * sizeof *grown);
-        if (!grown)
-            abort();
+        struct engine_bind *grown = xrealloc(rc->binds, (rc->n_binds + extra + 1) * sizeof *grown);
         rc->binds = grown;
         json_object_object_foreach(volumes, path, value)
         {

@@ -317,9 +317,7 @@ char *engine_network_ports_text(struct json_object *rec)
                                                 engine_json_str(b, "HostPort"), key);
             while (len + strlen(item) + 1 > cap) {
                 cap *= 2;
-                out = realloc(out, cap);
-                if (!out)
-                    abort();
+                out = xrealloc(out, cap);
             }
             memcpy(out + len, item, strlen(item) + 1);
             len += strlen(item);

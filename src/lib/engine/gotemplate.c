@@ -157,9 +157,7 @@ static int parse_fields(struct parser *ps, char ***fields)
         ps->p++;
         char *name = take_ident(ps);
         size_t n = strv_length(*fields);
-        char **grown = realloc(*fields, (n + 2) * sizeof *grown);
-        if (!grown)
-            abort();
+        char **grown = xrealloc(*fields, (n + 2) * sizeof *grown);
         grown[n] = name;
         grown[n + 1] = NULL;
         *fields = grown;
@@ -272,9 +270,7 @@ static int parse_command(struct parser *ps, bool in_group, struct command *cmd)
             break;
         if (!in_group && *ps->p == ')')
             return parse_error(ps, "unexpected )");
-        cmd->args = realloc(cmd->args, (cmd->n + 1) * sizeof *cmd->args);
-        if (!cmd->args)
-            abort();
+        cmd->args = xrealloc(cmd->args, (cmd->n + 1) * sizeof *cmd->args);
         if (parse_arg(ps, &cmd->args[cmd->n]) < 0) {
             arg_clear(&cmd->args[cmd->n]);
             return -1;
@@ -294,9 +290,7 @@ static int parse_pipe(struct parser *ps, bool in_group, struct pipe **out)
 {
     struct pipe *p = xmalloc0(sizeof *p);
     for (;;) {
-        p->cmds = realloc(p->cmds, (p->n + 1) * sizeof *p->cmds);
-        if (!p->cmds)
-            abort();
+        p->cmds = xrealloc(p->cmds, (p->n + 1) * sizeof *p->cmds);
         p->n++;
         if (parse_command(ps, in_group, &p->cmds[p->n - 1]) < 0) {
             pipe_free(p);
@@ -464,9 +458,7 @@ void gotmpl_buf_add(struct gotmpl_buf *b, const char *s, size_t n)
 {
     if (b->len + n + 1 > b->cap) {
         b->cap = (b->len + n + 1) * 2;
-        b->s = realloc(b->s, b->cap);
-        if (!b->s)
-            abort();
+        b->s = xrealloc(b->s, b->cap);
     }
     memcpy(b->s + b->len, s, n);
     b->len += n;

@@ -109,9 +109,7 @@ static int scan_groups(const char *rootfs, const char *group, const char *user, 
             continue;
         }
         if (user && fields[3] && member_of(fields[3], user)) {
-            gid_t *g = realloc(out->groups, (out->n_groups + 1) * sizeof *g);
-            if (!g)
-                abort();
+            gid_t *g = xrealloc(out->groups, (out->n_groups + 1) * sizeof *g);
             g[out->n_groups++] = gid;
             out->groups = g;
         }

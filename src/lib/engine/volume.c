@@ -273,9 +273,7 @@ int volume_list(const char *root, char ***names, struct hull_error **err)
         if (!volume_exists(root, e->d_name))
             continue; /* ".", "..", or one half made */
         if (n + 2 > cap)
-            v = realloc(v, (cap *= 2) * sizeof *v);
-        if (!v)
-            abort();
+            v = xrealloc(v, (cap *= 2) * sizeof *v);
         v[n++] = xstrdup(e->d_name);
     }
     if (d)

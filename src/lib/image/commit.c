@@ -84,9 +84,7 @@ static int write_entry(struct tree *t, int dirfd, const char *base, const char *
                 r = tar_write_header(t->w, rel, st, t->links[i].name, 1, xattrs, n_x, t->err);
                 goto out;
             }
-        t->links = realloc(t->links, (t->n_links + 1) * sizeof *t->links);
-        if (!t->links)
-            abort();
+        t->links = xrealloc(t->links, (t->n_links + 1) * sizeof *t->links);
         t->links[t->n_links++] = (struct hardlink){.dev = st->st_dev, .ino = st->st_ino, .name = xstrdup(rel)};
     }
     if (S_ISLNK(st->st_mode)) {
@@ -165,9 +163,7 @@ static int walk(struct tree *t, int dirfd, const char *prefix, int depth)
     while ((de = readdir(d))) {
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
             continue;
-        names = realloc(names, (n + 1) * sizeof *names);
-        if (!names)
-            abort();
+        names = xrealloc(names, (n + 1) * sizeof *names);
         names[n++] = xstrdup(de->d_name);
     }
     closedir(d);

@@ -111,9 +111,7 @@ static int walk_dir(struct walk *w, const char *upper, const char *rel, bool add
     while ((de = readdir(d))) {
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
             continue;
-        names = realloc(names, (n + 1) * sizeof *names);
-        if (!names)
-            abort();
+        names = xrealloc(names, (n + 1) * sizeof *names);
         names[n++] = xstrdup(de->d_name);
     }
     if (n)
@@ -146,9 +144,7 @@ static int walk_dir(struct walk *w, const char *upper, const char *rel, bool add
                 ret = walk_dir(w, upper, child, true, depth + 1);
             continue;
         }
-        w->pending = realloc(w->pending, (w->n_pending + 1) * sizeof *w->pending);
-        if (!w->pending)
-            abort();
+        w->pending = xrealloc(w->pending, (w->n_pending + 1) * sizeof *w->pending);
         size_t mine = w->n_pending;
         w->pending[w->n_pending++] = xstrdup(shown);
         ret = walk_dir(w, upper, child, false, depth + 1);

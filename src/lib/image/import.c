@@ -39,9 +39,7 @@ static char **split_words(const char *s)
                 word[len++] = *s;
             }
         }
-        words = realloc(words, (n + 2) * sizeof(char *));
-        if (!words)
-            abort();
+        words = xrealloc(words, (n + 2) * sizeof(char *));
         words[n++] = word;
         words[n] = NULL;
     }

@@ -118,9 +118,7 @@ int tags_add(char ***tags, const char *name, const char *where, struct hull_erro
             free(formatted);
             return 0;
         }
-    *tags = realloc(*tags, (n + 2) * sizeof(char *));
-    if (!*tags)
-        abort();
+    *tags = xrealloc(*tags, (n + 2) * sizeof(char *));
     (*tags)[n] = formatted;
     (*tags)[n + 1] = NULL;
     return 0;
@@ -222,7 +220,7 @@ int image_load(struct image_store *store, const char *path, const struct image_p
     for (size_t i = 0; i < st->n_images; i++) {
         struct staged_image *img = &st->images[i];
         for (char **t = img->tags; t && *t; t++) {
-            out->names = realloc(out->names, (n_names + 2) * sizeof(char *));
+            out->names = xrealloc(out->names, (n_names + 2) * sizeof(char *));
             out->names[n_names++] = xstrdup(*t);
             out->names[n_names] = NULL;
         }
@@ -230,7 +228,7 @@ int image_load(struct image_store *store, const char *path, const struct image_p
         for (size_t j = 0; j < n_ids; j++)
             seen |= !strcmp(out->ids[j], img->info->id);
         if (!seen) {
-            out->ids = realloc(out->ids, (n_ids + 2) * sizeof(char *));
+            out->ids = xrealloc(out->ids, (n_ids + 2) * sizeof(char *));
             out->ids[n_ids++] = xstrdup(img->info->id);
             out->ids[n_ids] = NULL;
         }

@@ -162,9 +162,7 @@ static const char *hardlink_seen(struct flattener *f, const struct stat *st)
 
 static void hardlink_remember(struct flattener *f, const struct stat *st, const char *dest)
 {
-    f->links = realloc(f->links, (f->n_links + 1) * sizeof *f->links);
-    if (!f->links)
-        abort();
+    f->links = xrealloc(f->links, (f->n_links + 1) * sizeof *f->links);
     f->links[f->n_links++] = (struct hardlink){st->st_dev, st->st_ino, xstrdup(dest)};
 }
 

@@ -214,10 +214,8 @@ static bool already(struct saved *s, const char *diff_id, uint64_t *size)
 
 static void remember(struct saved *s, const char *diff_id, uint64_t size)
 {
-    s->layers = realloc(s->layers, (s->n + 1) * sizeof *s->layers);
-    s->sizes = realloc(s->sizes, (s->n + 1) * sizeof *s->sizes);
-    if (!s->layers || !s->sizes)
-        abort();
+    s->layers = xrealloc(s->layers, (s->n + 1) * sizeof *s->layers);
+    s->sizes = xrealloc(s->sizes, (s->n + 1) * sizeof *s->sizes);
     s->layers[s->n] = xstrdup(diff_id);
     s->sizes[s->n++] = size;
 }

@@ -261,9 +261,7 @@ int staging_add_layer(struct staging *st, int fd, const struct layer_expect *exp
         }
         return hull_error_set(err, e, "rename %s/%s", st->dir, work);
     }
-    st->layers = realloc(st->layers, (st->n_layers + 2) * sizeof(char *));
-    if (!st->layers)
-        abort();
+    st->layers = xrealloc(st->layers, (st->n_layers + 2) * sizeof(char *));
     st->layers[st->n_layers++] = xstrdup(got.uncompressed);
     st->layers[st->n_layers] = NULL;
     pthread_mutex_unlock(&st->mutex);
@@ -285,9 +283,7 @@ int staging_add_blob(struct staging *st, const char *data, size_t len, char *out
 
 void staging_add_image(struct staging *st, struct image_info *info, char **tags)
 {
-    st->images = realloc(st->images, (st->n_images + 1) * sizeof *st->images);
-    if (!st->images)
-        abort();
+    st->images = xrealloc(st->images, (st->n_images + 1) * sizeof *st->images);
     st->images[st->n_images].info = info;
     st->images[st->n_images].tags = tags;
     st->n_images++;

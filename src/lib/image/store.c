@@ -318,9 +318,7 @@ int image_store_list(struct image_store *store, struct image_info ***out, size_t
         }
         strv_free(info->tags);
         info->tags = tags_of(tags, info->id);
-        list = realloc(list, (count + 2) * sizeof *list);
-        if (!list)
-            abort();
+        list = xrealloc(list, (count + 2) * sizeof *list);
         list[count++] = info;
         list[count] = NULL;
     }

@@ -66,9 +66,7 @@ static void pax_add(char **buf, size_t *len, const char *key, const void *value,
             break;
         digits = d;
     }
-    *buf = realloc(*buf, *len + total + 1);
-    if (!*buf)
-        abort();
+    *buf = xrealloc(*buf, *len + total + 1);
     char *p = *buf + *len;
     int n = sprintf(p, "%zu %s=", total, key);
     memcpy(p + n, value, vlen);

@@ -258,9 +258,7 @@ static void remember_dir_time(struct unpacker *u, const char *path, struct archi
         return;
     if (u->n_dirs == u->cap_dirs) {
         u->cap_dirs = u->cap_dirs ? u->cap_dirs * 2 : 64;
-        u->dirs = realloc(u->dirs, u->cap_dirs * sizeof *u->dirs);
-        if (!u->dirs)
-            abort();
+        u->dirs = xrealloc(u->dirs, u->cap_dirs * sizeof *u->dirs);
     }
     struct dir_time *d = &u->dirs[u->n_dirs++];
     d->path = xstrdup(path);

@@ -67,9 +67,7 @@ int rootfs_hide_host_proc_sys(const char *rootfs, struct hull_error **err)
             continue;
         if (n + 2 > cap) {
             cap *= 2;
-            targets = realloc(targets, cap * sizeof(char *));
-            if (!targets)
-                abort();
+            targets = xrealloc(targets, cap * sizeof(char *));
         }
         targets[n++] = xstrdup(fields[4]);
         targets[n] = NULL;

@@ -104,9 +104,7 @@ int network_leases(const char *root, const char *network, struct network_lease *
             continue;
         if (count == cap) {
             cap *= 2;
-            v = realloc(v, cap * sizeof *v);
-            if (!v)
-                abort();
+            v = xrealloc(v, cap * sizeof *v);
         }
         v[count].addr = a;
         snprintf(v[count].id, sizeof v[count].id, "%s", id);

@@ -274,9 +274,7 @@ static int route_cb(const struct nlmsghdr *h, void *data)
         return MNL_CB_OK;
     if (d->n == d->cap) {
         d->cap = d->cap ? d->cap * 2 : 16;
-        d->v = realloc(d->v, d->cap * sizeof *d->v);
-        if (!d->v)
-            abort();
+        d->v = xrealloc(d->v, d->cap * sizeof *d->v);
     }
     memcpy(&d->v[d->n].dst, mnl_attr_get_payload(tb[RTA_DST]), 4);
     d->v[d->n].prefix = rtm->rtm_dst_len;

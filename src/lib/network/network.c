@@ -172,9 +172,7 @@ int network_list(const char *root, char ***names, struct hull_error **err)
             continue;
         if (n + 1 >= cap) {
             cap *= 2;
-            v = realloc(v, cap * sizeof *v);
-            if (!v)
-                abort();
+            v = xrealloc(v, cap * sizeof *v);
         }
         v[n++] = xstrdup(e->d_name);
     }

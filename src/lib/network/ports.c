@@ -66,9 +66,7 @@ static int split_proto(const char *flag, const char *text, char **spec, int *pro
 
 static void append(struct network_port **ports, size_t *n, const struct network_port *p)
 {
-    *ports = realloc(*ports, (*n + 1) * sizeof **ports);
-    if (!*ports)
-        abort();
+    *ports = xrealloc(*ports, (*n + 1) * sizeof **ports);
     (*ports)[(*n)++] = *p;
 }
 
@@ -180,9 +178,7 @@ int network_bindings(const char *root, struct network_binding **out, size_t *n, 
         if (inet_pton(AF_INET, ip, &b.host_ip) != 1 || inet_pton(AF_INET, cip, &b.ctr_ip) != 1)
             continue;
         snprintf(b.id, sizeof b.id, "%s", id);
-        v = realloc(v, (count + 1) * sizeof *v);
-        if (!v)
-            abort();
+        v = xrealloc(v, (count + 1) * sizeof *v);
         v[count++] = b;
     }
     *out = v;

@@ -161,9 +161,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
     }
     if (r->len + n + 1 > m->cap) {
         m->cap = (r->len + n + 1) * 2;
-        r->body = realloc(r->body, m->cap);
-        if (!r->body)
-            abort();
+        r->body = xrealloc(r->body, m->cap);
     }
     memcpy(r->body + r->len, data, n);
     r->len += n;
@@ -457,9 +455,7 @@ static int token_fetch(struct registry_client *c, const char *scope, struct hull
         if (!token || !*token) {
             ret = hull_error_set(err, 0, "registry %s: the token server's answer has no token", c->host);
         } else {
-            c->tokens = realloc(c->tokens, (c->n_tokens + 1) * sizeof *c->tokens);
-            if (!c->tokens)
-                abort();
+            c->tokens = xrealloc(c->tokens, (c->n_tokens + 1) * sizeof *c->tokens);
             c->tokens[c->n_tokens].scope = xstrdup(scope);
             c->tokens[c->n_tokens].value = xstrdup(token);
             c->n_tokens++;

@@ -77,9 +77,7 @@ static int get_strings(struct json_object *o, const char *key, const char *where
     if (!json_object_is_type(v, json_type_array))
         return hull_error_set(err, 0, "%s: \"%s\" must be an array of strings", where, key);
     size_t n = json_object_array_length(v), have = strv_length(*list);
-    *list = realloc(*list, (have + n + 1) * sizeof(char *));
-    if (!*list)
-        abort();
+    *list = xrealloc(*list, (have + n + 1) * sizeof(char *));
     for (size_t i = 0; i < n; i++) {
         struct json_object *s = json_object_array_get_idx(v, i);
         if (!json_object_is_type(s, json_type_string)) {
@@ -94,9 +92,7 @@ static int get_strings(struct json_object *o, const char *key, const char *where
 
 static struct registry_entry *add_entry(struct registries_conf *conf, const char *prefix, const char *location)
 {
-    conf->entries = realloc(conf->entries, (conf->n_entries + 1) * sizeof *conf->entries);
-    if (!conf->entries)
-        abort();
+    conf->entries = xrealloc(conf->entries, (conf->n_entries + 1) * sizeof *conf->entries);
     struct registry_entry *e = &conf->entries[conf->n_entries++];
     memset(e, 0, sizeof *e);
     e->prefix = xstrdup(prefix ? prefix : location);
@@ -163,9 +159,7 @@ static int parse_v1(struct registries_conf *conf, struct json_object *v1, const 
         for (char **h = list; *h; h++) {
             if (t == 0) {
                 size_t have = strv_length(conf->search);
-                conf->search = realloc(conf->search, (have + 2) * sizeof(char *));
-                if (!conf->search)
-                    abort();
+                conf->search = xrealloc(conf->search, (have + 2) * sizeof(char *));
                 conf->search[have] = xstrdup(*h);
                 conf->search[have + 1] = NULL;
             } else {
@@ -310,9 +304,7 @@ static int scan_certs_dir(const char *dir, char **pem, size_t *pem_len, struct r
             size_t len;
             if (read_file(path, &text, &len, err) < 0)
                 return -1;
-            *pem = realloc(*pem, *pem_len + len + 2);
-            if (!*pem)
-                abort();
+            *pem = xrealloc(*pem, *pem_len + len + 2);
             memcpy(*pem + *pem_len, text, len);
             *pem_len += len;
             (*pem)[(*pem_len)++] = '\n';

@@ -142,9 +142,7 @@ static size_t on_data(char *data, size_t size, size_t nmemb, void *user)
     }
     if (off < n) {
         size_t rest = n - off;
-        j->pending = realloc(j->pending, rest);
-        if (!j->pending)
-            abort();
+        j->pending = xrealloc(j->pending, rest);
         memcpy(j->pending, data + off, rest);
         j->pending_len = rest;
         j->pending_off = 0;

@@ -61,9 +61,7 @@ static void sources_free(struct source *s, size_t n)
 
 static void source_add(struct source **list, size_t *n, const char *location_name, bool insecure, bool mirror)
 {
-    *list = realloc(*list, (*n + 1) * sizeof **list);
-    if (!*list)
-        abort();
+    *list = xrealloc(*list, (*n + 1) * sizeof **list);
     struct source *s = &(*list)[(*n)++];
     const char *slash = strchr(location_name, '/');
     s->host = slash ? strndup(location_name, (size_t)(slash - location_name)) : xstrdup(location_name);

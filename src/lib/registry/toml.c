@@ -163,9 +163,7 @@ static int parse_key(struct parser *ps, char ***out)
         char *part;
         if (parse_key_part(ps, &part) < 0)
             return -1;
-        parts = realloc(parts, (n + 2) * sizeof(char *));
-        if (!parts)
-            abort();
+        parts = xrealloc(parts, (n + 2) * sizeof(char *));
         parts[n++] = part;
         parts[n] = NULL;
         skip_ws(ps, false);

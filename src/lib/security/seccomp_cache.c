@@ -81,9 +81,7 @@ static void key_put(struct keybuf *k, const char *tag, const char *s)
     size_t need = k->len + (size_t)hl + strlen(s) + 1;
     if (need > k->cap) {
         k->cap = need * 2;
-        char *n = realloc(k->data, k->cap);
-        if (!n)
-            abort();
+        char *n = xrealloc(k->data, k->cap);
         k->data = n;
     }
     memcpy(k->data + k->len, head, (size_t)hl);

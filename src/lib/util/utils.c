@@ -65,9 +65,7 @@ size_t strv_length(char *const *v)
 void strv_add(char ***v, char *item)
 {
     size_t n = strv_length(*v);
-    char **grown = realloc(*v, (n + 2) * sizeof *grown);
-    if (!grown)
-        abort();
+    char **grown = xrealloc(*v, (n + 2) * sizeof *grown);
     grown[n] = item;
     grown[n + 1] = NULL;
     *v = grown;
@@ -96,6 +94,14 @@ void *xmalloc0(size_t size)
     if (!p)
         abort();
     return p;
+}
+
+void *xrealloc(void *p, size_t size)
+{
+    void *grown = realloc(p, size ? size : 1);
+    if (!grown)
+        abort();
+    return grown;
 }
 
 char *xstrdup(const char *s)
@@ -159,10 +165,7 @@ int read_file_at(int dirfd, const char *path, char **out, size_t *len_out, struc
     for (;;) {
         if (len + 1 >= cap) {
             cap *= 2;
-            char *nb = realloc(buf, cap);
-            if (!nb)
-                abort();
-            buf = nb;
+            buf = xrealloc(buf, cap);
         }
         ssize_t r = read(fd, buf + len, cap - len - 1);
         if (r < 0 && errno == EINTR)

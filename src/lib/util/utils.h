@@ -31,7 +31,11 @@ void strv_freep(char ***v);
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Allocation that cannot fail: out of memory aborts (there is no sane way on
+ * for a runtime half-way through setting a container up). */
 void *xmalloc0(size_t size);
+/* realloc, or abort; a size of 0 still returns a usable pointer. */
+void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void strv_free(char **v);
