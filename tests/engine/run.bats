@@ -329,10 +329,12 @@ assert_no_containers_left() {
 }
 
 @test "names: of two concurrent runs with one name exactly one wins; ids and prefixes find containers" {
+    local pids=()
     for i in 1 2 3 4; do
         "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" run --name same busybox true >/dev/null 2>"$TEST_DIR/err$i" &
+        pids+=($!)
     done
-    wait || true
+    wait "${pids[@]}" || true
     [ "$(container_dirs)" -eq 1 ]
     [ "$(cat "$TEST_DIR"/err* | grep -c 'name "/same" is already in use')" -eq 3 ]
     id=$(hull inspect same | jq -r '.[0].Id')

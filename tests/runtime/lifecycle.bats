@@ -243,16 +243,18 @@ teardown() { diag_on_failure; teardown_bundle; }
     update_config '.process.args = ["sleep", "100"]'
     ids=()
     for i in 1 2 3 4 5 6; do ids+=("$(new_id)"); done
-    for id in "${ids[@]}"; do runtime create --bundle "$BUNDLE" "$id" & done
-    wait
+    local pids=()
+    for id in "${ids[@]}"; do runtime create --bundle "$BUNDLE" "$id" & pids+=($!); done
+    wait "${pids[@]}"
     for id in "${ids[@]}"; do [ "$(container_status "$id")" = created ]; done
 }
 
 @test "concurrent commands on one container are serialized: exactly one create wins" {
     update_config '.process.args = ["sleep", "100"]'
     id=$(new_id)
-    for i in 1 2 3 4; do (runtime create --bundle "$BUNDLE" "$id" >/dev/null 2>&1 && echo ok >>"$TEST_DIR/wins") & done
-    wait
+    local pids=()
+    for i in 1 2 3 4; do (runtime create --bundle "$BUNDLE" "$id" >/dev/null 2>&1 && echo ok >>"$TEST_DIR/wins") & pids+=($!); done
+    wait "${pids[@]}" || true  # the losers fail, by design
     [ "$(wc -l <"$TEST_DIR/wins")" -eq 1 ]
     [ "$(container_status "$id")" = created ]
 }
