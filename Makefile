@@ -8,10 +8,10 @@ DEB_BUILD := build-essential meson ninja-build pkg-config libjson-c-dev libsecco
              libarchive-dev libmnl-dev libnftables-dev nettle-dev musl-tools \
              libcurl4-openssl-dev libacl1-dev libzstd-dev liblz4-dev liblzma-dev libbz2-dev zlib1g-dev libxml2-dev libicu-dev
 DEB_RUNTIME := libcurl4 busybox-static iproute2 util-linux procps kmod libnftables1
-DEB_TEST := bats jq uidmap nftables curl python3-jsonschema time bc runc crun umoci skopeo podman conmon containerd docker.io containernetworking-plugins python3-grpcio python3-grpc-tools hyperfine qemu-system-x86 cpio zstd e2fsprogs docker-registry apache2-utils openssl python3-jwt python3-cryptography
+DEB_TEST := clang libfuzzer-14-dev bats jq uidmap nftables curl python3-jsonschema time bc runc crun umoci skopeo podman conmon containerd docker.io containernetworking-plugins python3-grpcio python3-grpc-tools hyperfine qemu-system-x86 cpio zstd e2fsprogs docker-registry apache2-utils openssl python3-jwt python3-cryptography
 DEB_ALL := $(DEB_BUILD) $(DEB_RUNTIME) $(DEB_TEST) $(DEB_EXTRA)
 
-.PHONY: all deps build demo check check-under-load clean bench bench-engine
+.PHONY: all deps build demo check check-under-load clean bench bench-engine fuzz
 
 all: build
 
@@ -44,6 +44,13 @@ check-under-load: deps build
 	@command -v stress-ng >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get install -y -qq --no-install-recommends stress-ng; }
 	./scripts/check-under-load.sh
 
+# The libFuzzer harnesses (tests/fuzz/), built with clang, ASan and UBSan in
+# build-fuzz/, each run FUZZ_SECONDS in turn; what they find stays in
+# build-fuzz/artifacts/ (docs/reliability.md).  make check runs each for 2 s.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	./tests/fuzz/fuzz.sh all $(FUZZ_SECONDS)
+
 bench: deps build
 	./bench/run.sh
 
@@ -51,4 +58,4 @@ bench-engine: deps build
 	./bench/engine.sh
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-fuzz

@@ -62,15 +62,19 @@ int container_start(const char *root, const char *id, struct hull_error **err)
     if (state_load(root, id, &saved, err) < 0)
         return -1;
     int ret = -1;
+    /* Declared before the first goto: a jump over a cleanup variable's
+     * initialisation runs its cleanup on garbage (clang refuses to compile it). */
+    cleanup_free char *fifo_path = NULL;
+    cleanup_close int fifo = -1;
     enum container_status st = state_status(root, id, saved);
     if (st != STATUS_CREATED) {
         hull_error_set(err, 0, "cannot start container \"%s\": it is %s, not created", id, container_status_name(st));
         goto out;
     }
-    cleanup_free char *fifo_path = xasprintf("%s/%s/exec.fifo", root, id);
+    fifo_path = xasprintf("%s/%s/exec.fifo", root, id);
     /* O_NONBLOCK: opening must not hang if the init is gone; the init's
      * blocking open for writing returns as soon as we hold the read end. */
-    cleanup_close int fifo = open(fifo_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    fifo = open(fifo_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fifo < 0) {
         hull_error_set(err, errno, "open %s", fifo_path);
         goto out;
@@ -285,13 +289,15 @@ int container_delete(const char *root, const char *id, bool force, struct hull_e
         return -1;
     }
     int ret = -1;
+    /* Declared before the first goto (see container_start). */
+    cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
+    cleanup_free char *dir = NULL;
     enum container_status st = state_status(root, id, saved);
     if (!force && st != STATUS_STOPPED && st != STATUS_CREATED) {
         hull_error_set(err, 0, "cannot delete container \"%s\": it is %s (stop it first or use --force)", id,
                        container_status_name(st));
         goto out;
     }
-    cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
     if (cgroup_manager_load(saved, &cg, err) < 0)
         goto out;
     pid_t pid = state_live_pid(saved);
@@ -330,7 +336,7 @@ int container_delete(const char *root, const char *id, bool force, struct hull_e
             hull_error_free(e);
         }
     }
-    cleanup_free char *dir = state_dir_path(root, id);
+    dir = state_dir_path(root, id);
     if (rm_rf(dir, err) < 0)
         goto out;
     log_debug("delete %s: deleted", id);

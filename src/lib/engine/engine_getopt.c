@@ -217,7 +217,12 @@ static void parse_all(int argc, char **argv, const struct engine_flagset *flags)
     hull_error_free(state.error);
     memset(&state, 0, sizeof state);
     state.argv = argv;
-    state.options = xmalloc0((size_t)(argc + 1) * sizeof *state.options);
+    /* One option per character at most: "-itd" is three of them in one
+     * argument (sized by argc alone, `hull run -itttt...` wrote past the end). */
+    size_t max_options = 1;
+    for (int i = 1; i < argc; i++)
+        max_options += strlen(argv[i]);
+    state.options = xmalloc0(max_options * sizeof *state.options);
     const char *shortopts = flags->shortopts ? flags->shortopts : "";
     bool stop_at_argument = shortopts[0] == '+';
     if (stop_at_argument)

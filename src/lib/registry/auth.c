@@ -203,6 +203,17 @@ void registry_challenge_clear(struct registry_challenge *c)
     memset(c, 0, sizeof *c);
 }
 
+char *registry_token_parse(const char *body, size_t len)
+{
+    cleanup_json struct json_object *doc = NULL;
+    if (image_json_parse(body, len, "token response", &doc, NULL) < 0)
+        return NULL;
+    const char *token = json_get_string(doc, "token");
+    if (!token || !*token)
+        token = json_get_string(doc, "access_token");
+    return token && *token ? xstrdup(token) : NULL;
+}
+
 /* Bearer realm="https://auth.example/token",service="registry",scope="repository:x:pull" */
 int registry_challenge_parse(const char *header, struct registry_challenge *out, struct hull_error **err)
 {

@@ -14,6 +14,7 @@
 #define HULL_REGISTRY_AUTH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "../util/error.h"
 
@@ -40,6 +41,11 @@ struct registry_challenge {
 };
 int registry_challenge_parse(const char *header, struct registry_challenge *out, struct hull_error **err);
 void registry_challenge_clear(struct registry_challenge *c);
+
+/* The token in a token server's answer: {"token": ...}, else OAuth2's
+ * {"access_token": ...} (distribution spec, token.md); NULL when the body is
+ * not JSON or has neither.  Owned by caller. */
+char *registry_token_parse(const char *body, size_t len);
 
 /* base64 of "user:password", owned by caller. */
 char *registry_basic_token(const char *username, const char *password);

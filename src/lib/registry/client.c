@@ -445,19 +445,13 @@ static int token_fetch(struct registry_client *c, const char *scope, struct hull
     } else if (resp.status != 200) {
         ret = hull_error_set(err, 0, "registry %s: the token server answered HTTP %ld", c->host, resp.status);
     } else {
-        cleanup_json struct json_object *doc = NULL;
-        const char *token = NULL;
-        if (image_json_parse(resp.body, resp.len, "token response", &doc, NULL) == 0) {
-            token = json_get_string(doc, "token");
-            if (!token || !*token)
-                token = json_get_string(doc, "access_token");
-        }
-        if (!token || !*token) {
+        char *token = registry_token_parse(resp.body, resp.len);
+        if (!token) {
             ret = hull_error_set(err, 0, "registry %s: the token server's answer has no token", c->host);
         } else {
             c->tokens = xrealloc(c->tokens, (c->n_tokens + 1) * sizeof *c->tokens);
             c->tokens[c->n_tokens].scope = xstrdup(scope);
-            c->tokens[c->n_tokens].value = xstrdup(token);
+            c->tokens[c->n_tokens].value = token;
             c->n_tokens++;
         }
     }

@@ -202,6 +202,10 @@ static void check_docker_rules(void)
                   r.vals[2] == 'd' && r.vals[3] == 'e' && !strcmp(r.args[3], "A=1") && r.end == 4 &&
                   !strcmp(r.argv[4], "img") && !strcmp(r.argv[5], "-x"),
               "run -itd -e A=1 IMAGE -x --rm: options end at the image, the rest is the command's");
+    /* More options than arguments: the table was sized by argc (fuzz-engine-getopt, heap overflow). */
+    const char *many[] = {"run", "-ittttttttttttt", "img", NULL};
+    TAP_CHECK(parse(&run_flagset, many, &r) == 0 && r.n == 14 && r.vals[13] == 't' && r.end == 2,
+              "run -ittttttttttttt: one option per letter, however many");
     const char *glued[] = {"run", "-ite", "A=1", "img", NULL};
     TAP_CHECK(parse(&run_flagset, glued, &r) == 0 && r.n == 3 && r.vals[2] == 'e' && !strcmp(r.args[2], "A=1"),
               "-ite VALUE: the last of a group takes the value");
