@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <linux/magic.h>
 
+#include "../util/mountinfo.h"
 #include "../util/utils.h"
 #include "cgroup_internal.h"
 
@@ -61,22 +62,6 @@ void cgroup_hierarchy_clear(struct cgroup_hierarchy *h)
     free(h->mount_root);
     free(h->options);
     memset(h, 0, sizeof *h);
-}
-
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static void unescape_octal(char *s)
-{
-    char *w = s;
-    for (char *r = s; *r;) {
-        if (r[0] == '\\' && r[1] >= '0' && r[1] <= '7' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' &&
-            r[3] <= '7') {
-            *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-            r += 4;
-        } else {
-            *w++ = *r++;
-        }
-    }
-    *w = '\0';
 }
 
 /* Enabled v1 subsystem names from /proc/cgroups, so mount options such as
@@ -131,44 +116,25 @@ static bool parent_is(const char *path, const char *dir)
     return !strncmp(path, dir, n) && path[n] == '/' && path[n + 1] && !strchr(path + n + 1, '/');
 }
 
-struct mountinfo_entry {
-    char devno[32];
-    char root[PATH_MAX];
-    char mountpoint[PATH_MAX];
-    char fstype[64];
-    char superopts[1024];
+struct cgroup_mounts_ctx {
+    bool (*fn)(const struct mountinfo_entry *e, void *data);
+    void *data;
 };
+
+static bool if_cgroup_mount(const struct mountinfo_entry *e, void *data)
+{
+    struct cgroup_mounts_ctx *c = data;
+    if (strcmp(e->fstype, "cgroup") != 0 && strcmp(e->fstype, "cgroup2") != 0)
+        return false;
+    return c->fn(e, c->data);
+}
 
 /* Calls fn for every cgroup/cgroup2 entry of /proc/self/mountinfo. */
 static int for_each_cgroup_mount(bool (*fn)(const struct mountinfo_entry *e, void *data), void *data,
                                  struct hull_error **err)
 {
-    cleanup_file FILE *f = fopen("/proc/self/mountinfo", "re");
-    if (!f)
-        return hull_error_set(err, errno, "open /proc/self/mountinfo");
-    cleanup_free char *line = NULL;
-    size_t cap = 0;
-    struct mountinfo_entry *e = xmalloc0(sizeof *e);
-    while (getline(&line, &cap, f) > 0) {
-        /* id parent maj:min root mountpoint opts [optional...] - fstype source superopts */
-        char *sep = strstr(line, " - ");
-        if (!sep)
-            continue;
-        *sep = '\0';
-        if (sscanf(line, "%*s %*s %31s %4095s %4095s", e->devno, e->root, e->mountpoint) != 3)
-            continue;
-        char source[PATH_MAX];
-        if (sscanf(sep + 3, "%63s %4095s %1023s", e->fstype, source, e->superopts) != 3)
-            continue;
-        if (strcmp(e->fstype, "cgroup") && strcmp(e->fstype, "cgroup2"))
-            continue;
-        unescape_octal(e->root);
-        unescape_octal(e->mountpoint);
-        if (fn(e, data))
-            break;
-    }
-    free(e);
-    return 0;
+    struct cgroup_mounts_ctx c = {fn, data};
+    return mountinfo_foreach("/proc/self/mountinfo", if_cgroup_mount, &c, err);
 }
 
 struct list_ctx {
@@ -196,7 +162,7 @@ static bool collect_mount(const struct mountinfo_entry *e, void *data)
     for (size_t i = 0; i < c->n_seen; i++)
         if (!strcmp(c->seen_dev[i], e->devno))
             return false;
-    cleanup_free char *controllers = v1_controllers_from_options(e->superopts);
+    cleanup_free char *controllers = v1_controllers_from_options(e->super_options);
     if (!controllers[0])
         return false;
     c->seen_dev = realloc(c->seen_dev, (c->n_seen + 1) * sizeof(char *));

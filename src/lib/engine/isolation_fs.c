@@ -16,23 +16,9 @@
 #include <unistd.h>
 
 #include "../mount/pathsafe.h"
+#include "../util/mountinfo.h"
 #include "../util/utils.h"
 #include "isolation.h"
-
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static char *unescape(const char *s)
-{
-    char *out = xmalloc0(strlen(s) + 1), *o = out;
-    while (*s) {
-        if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-            *o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-            s += 4;
-        } else {
-            *o++ = *s++;
-        }
-    }
-    return out;
-}
 
 static bool has_option(const char *options, const char *word)
 {
@@ -46,44 +32,40 @@ static bool has_option(const char *options, const char *word)
     return false;
 }
 
-/* One mountinfo line into m; false when it does not have the fields. */
-static bool parse_mountinfo_line(char *line, struct isolation_mount *m)
+struct mounts_ctx {
+    struct isolation_mount *v;
+    size_t n, cap;
+};
+
+static bool collect_mount(const struct mountinfo_entry *e, void *data)
 {
-    char *fields[6] = {0}, *save = NULL, *tok = strtok_r(line, " ", &save);
-    for (int i = 0; i < 6 && tok; i++, tok = strtok_r(NULL, " ", &save))
-        fields[i] = tok;
-    /* optional fields up to the lone "-" */
-    while (tok && strcmp(tok, "-"))
-        tok = strtok_r(NULL, " ", &save);
-    char *type = strtok_r(NULL, " ", &save), *source = strtok_r(NULL, " ", &save), *super = strtok_r(NULL, " ", &save);
-    if (!fields[5] || !type || !source)
-        return false;
-    m->root = unescape(fields[3]);
-    m->destination = unescape(fields[4]);
-    m->options = xstrdup(fields[5]);
-    m->type = unescape(type);
-    m->source = unescape(source);
-    m->super_options = xstrdup(super ? super : "");
+    struct mounts_ctx *c = data;
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 16;
+        c->v = xrealloc(c->v, c->cap * sizeof *c->v);
+    }
+    struct isolation_mount *m = &c->v[c->n++];
+    *m = (struct isolation_mount){
+        .root = xstrdup(e->root),
+        .destination = xstrdup(e->mountpoint),
+        .options = xstrdup(e->options),
+        .type = xstrdup(e->fstype),
+        .source = xstrdup(e->source),
+        .super_options = xstrdup(e->super_options),
+    };
     m->read_only = has_option(m->options, "ro") || has_option(m->super_options, "ro");
-    return true;
+    return false;
 }
 
 int isolation_read_mounts(const char *mountinfo_path, struct isolation_mount **out, size_t *n, struct hull_error **err)
 {
-    cleanup_free char *text = NULL;
-    if (read_file(mountinfo_path, &text, NULL, err) < 0)
+    struct mounts_ctx c = {0};
+    if (mountinfo_foreach(mountinfo_path, collect_mount, &c, err) < 0) {
+        isolation_mounts_free(c.v, c.n);
         return -1;
-    size_t lines = 1;
-    for (const char *p = text; *p; p++)
-        lines += *p == '\n';
-    struct isolation_mount *mounts = xmalloc0(lines * sizeof *mounts);
-    size_t count = 0;
-    char *save = NULL;
-    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-        if (parse_mountinfo_line(line, &mounts[count]))
-            count++;
-    *out = mounts;
-    *n = count;
+    }
+    *out = c.v ? c.v : xmalloc0(sizeof *c.v);
+    *n = c.n;
     return 0;
 }
 
@@ -114,20 +96,20 @@ static void overlay_dirs(const char *super_options, struct isolation_rootfs *roo
         cleanup_free char *opt = strndup(p, len);
         p += len + (p[len] == ',');
         if (!strncmp(opt, "lowerdir+=", 10)) {
-            rootfs->lowerdirs[n++] = unescape(opt + 10);
+            rootfs->lowerdirs[n++] = mountinfo_unescape(opt + 10);
         } else if (!strncmp(opt, "lowerdir=", 9)) {
             for (const char *d = opt + 9; *d;) {
                 size_t dl = strcspn(d, ":");
                 cleanup_free char *dir = strndup(d, dl);
-                rootfs->lowerdirs[n++] = unescape(dir);
+                rootfs->lowerdirs[n++] = mountinfo_unescape(dir);
                 d += dl + (d[dl] == ':');
             }
         } else if (!strncmp(opt, "upperdir=", 9)) {
             free(rootfs->upperdir);
-            rootfs->upperdir = unescape(opt + 9);
+            rootfs->upperdir = mountinfo_unescape(opt + 9);
         } else if (!strncmp(opt, "workdir=", 8)) {
             free(rootfs->workdir);
-            rootfs->workdir = unescape(opt + 8);
+            rootfs->workdir = mountinfo_unescape(opt + 8);
         }
     }
 }

@@ -12,23 +12,9 @@
 #include <string.h>
 #include <sys/mount.h>
 
+#include "../util/mountinfo.h"
 #include "../util/utils.h"
 #include "rootfs.h"
-
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static void unescape_octal(char *s)
-{
-    char *w = s;
-    for (char *r = s; *r; r++) {
-        if (r[0] == '\\' && r[1] >= '0' && r[1] <= '7' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' && r[3] <= '7') {
-            *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-            r += 3;
-        } else {
-            *w++ = *r;
-        }
-    }
-    *w = '\0';
-}
 
 static bool is_under(const char *path, const char *dir)
 {
@@ -46,30 +32,18 @@ int rootfs_hide_host_proc_sys(const char *rootfs, struct hull_error **err)
     cleanup_strv char **targets = xmalloc0(cap * sizeof(char *));
     char *save = NULL;
     for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        /* id parent major:minor root mountpoint options [optional...] - fstype source superoptions */
-        char *fields[5] = {0};
-        char *p = line;
-        for (size_t i = 0; i < ARRAY_SIZE(fields) && p; i++) {
-            fields[i] = p;
-            p = strchr(p, ' ');
-            if (p)
-                *p++ = '\0';
-        }
-        char *dash = p ? strstr(p, " - ") : NULL;
-        if (!fields[4] || !dash)
+        struct mountinfo_entry e;
+        if (!mountinfo_parse_line(line, &e))
             continue;
-        char fstype[32] = "";
-        sscanf(dash + 3, "%31s", fstype);
-        if (strcmp(fields[3], "/") != 0 || (strcmp(fstype, "proc") != 0 && strcmp(fstype, "sysfs") != 0))
+        if (strcmp(e.root, "/") != 0 || (strcmp(e.fstype, "proc") != 0 && strcmp(e.fstype, "sysfs") != 0))
             continue;
-        unescape_octal(fields[4]);
-        if (is_under(fields[4], rootfs))
+        if (is_under(e.mountpoint, rootfs))
             continue;
         if (n + 2 > cap) {
             cap *= 2;
             targets = xrealloc(targets, cap * sizeof(char *));
         }
-        targets[n++] = xstrdup(fields[4]);
+        targets[n++] = xstrdup(e.mountpoint);
         targets[n] = NULL;
     }
     for (size_t i = 0; i < n; i++) {
