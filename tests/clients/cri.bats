@@ -125,6 +125,13 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.hull.options]
         BinaryName = "$HULL_RUNTIME"
         Root = "$CRI_DIR/rt-hull"
+    # kubelet's systemd cgroup driver on this handler: hull has none
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.hull-systemd]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.hull-systemd.options]
+        BinaryName = "$HULL_RUNTIME"
+        Root = "$CRI_DIR/rt-hull-systemd"
+        SystemdCgroup = true
 CONF
 
     # containerd in a new network and mount namespace (unshare execs sh, sh
@@ -682,4 +689,18 @@ bad_sysctl() {
     run "$HULL_RUNTIME" --root "$CRI_DIR/rt-hull/k8s.io" list -q
     [[ "$output" == *"$hull_ctr"* ]]
     [[ "$output" != *"$CID_app"* ]]
+}
+
+@test "cri (hull): a node on the systemd cgroup driver is refused clearly (hull has none) and nothing is left" {
+    is_hull || skip "runc has a systemd cgroup driver; it needs a running systemd, which this test does not provide"
+    local pod
+    # kubelet's systemd driver names the pod's cgroup parent as a slice
+    pod=$(make_pod sliced '.linux.cgroup_parent = "kubepods-burstable-pod\(.metadata.uid | gsub("-"; "_")).slice"')
+    run --separate-stderr cri runp "$pod" hull-systemd
+    [ "$status" -eq 3 ]
+    [[ "$stderr" == *"OCI runtime create failed: --systemd-cgroup is not supported: this hull-runtime has no systemd cgroup driver (use the default cgroupfs driver): unknown" ]]
+    [ -z "$(cri pods)" ]
+    [ -z "$(ls "$CRI_DIR/rt-hull-systemd/k8s.io" 2>/dev/null)" ]
+    [ -z "$(ls "$CRI_DIR/cni-ipam/hull-cri" 2>/dev/null | grep "^$POD_SUBNET")" ]
+    ! in_node grep -q "/netns/" /proc/self/mountinfo
 }
