@@ -85,7 +85,6 @@ int cgroup_mount_in_container(struct cgroup_manager *m, int dest_fd, const char 
  * or with controller NULL the one that lists every process (unified when
  * present).  NULL when there is none.  Owned by the manager. */
 const char *cgroup_manager_dir(struct cgroup_manager *m, const char *controller);
-enum cgroup_layout cgroup_manager_layout(struct cgroup_manager *m);
 
 /* Persist / restore in state.json. */
 int cgroup_manager_save(struct cgroup_manager *m, struct json_object *state_obj, struct hull_error **err);

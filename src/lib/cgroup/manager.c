@@ -729,8 +729,3 @@ const char *cgroup_manager_dir(struct cgroup_manager *m, const char *controller)
     struct cgroup_node *n = cgroup_node_lookup(m, controller);
     return n ? n->dir : NULL;
 }
-
-enum cgroup_layout cgroup_manager_layout(struct cgroup_manager *m)
-{
-    return m ? m->layout : CGROUP_LAYOUT_UNKNOWN;
-}

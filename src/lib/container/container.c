@@ -312,13 +312,9 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
     cleanup_free char *bundle = NULL;
     if (resolve_bundle(opts->bundle, &bundle, err) < 0)
         return -1;
-    cleanup_spec struct hull_spec *loaded = NULL;
-    struct hull_spec *spec = opts->spec;
-    if (!spec) {
-        if (spec_load(bundle, &loaded, err) < 0)
-            return -1;
-        spec = loaded;
-    }
+    cleanup_spec struct hull_spec *spec = NULL;
+    if (spec_load(bundle, &spec, err) < 0)
+        return -1;
     cleanup_free char *rootfs = NULL;
     if (resolve_rootfs(bundle, spec, &rootfs, err) < 0)
         return -1;

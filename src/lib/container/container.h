@@ -27,8 +27,6 @@ struct container_create_opts {
     /* Rootless (runc's --rootless): a cgroup this user may not create is no
      * error when the config sets no limits; the container then has none. */
     bool rootless;
-    /* When non-NULL, used instead of BUNDLE/config.json (the engine builds it in memory). */
-    struct hull_spec *spec;
     /* For run in the foreground: the pty master comes back here when process.terminal
      * is set and there is no console socket. -1 otherwise. */
     int *console_master_out;

@@ -224,11 +224,6 @@ int engine_record_set_running(const char *root, const char *id, int pid, struct 
     return set_state(root, id, true, pid, false, err);
 }
 
-int engine_record_set_exited(const char *root, const char *id, int exit_code, struct hull_error **err)
-{
-    return set_state(root, id, false, exit_code, false, err);
-}
-
 int engine_record_set_finished(const char *root, const char *id, int exit_code, bool oom_killed,
                                struct hull_error **err)
 {

@@ -48,11 +48,9 @@ int engine_record_find(const char *root, const char *text, char **id_out, struct
 /* True when a container already has this name. */
 bool engine_record_name_in_use(const char *root, const char *name);
 
-/* Rewrites State under the records lock.  running: Status "running", Pid,
- * StartedAt = now.  Otherwise: Status "exited", ExitCode, FinishedAt = now. */
+/* Rewrites State under the records lock: Status "running", Pid, StartedAt = now. */
 int engine_record_set_running(const char *root, const char *id, int pid, struct hull_error **err);
-int engine_record_set_exited(const char *root, const char *id, int exit_code, struct hull_error **err);
-/* The same, with State.OOMKilled (the cgroup counted an OOM kill). */
+/* Status "exited", ExitCode, FinishedAt = now, and State.OOMKilled (the cgroup counted an OOM kill). */
 int engine_record_set_finished(const char *root, const char *id, int exit_code, bool oom_killed,
                                struct hull_error **err);
 

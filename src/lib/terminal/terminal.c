@@ -85,28 +85,6 @@ int send_fd(int sock, int fd, const char *payload, struct hull_error **err)
     return 0;
 }
 
-int recv_fd(int sock, int *fd, struct hull_error **err)
-{
-    char data[256];
-    struct iovec iov = {.iov_base = data, .iov_len = sizeof data};
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } u;
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
-    ssize_t r;
-    do
-        r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-    while (r < 0 && errno == EINTR);
-    if (r < 0)
-        return hull_error_set(err, errno, "receive file descriptor");
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    if (!c || c->cmsg_type != SCM_RIGHTS)
-        return hull_error_set(err, 0, "no file descriptor received");
-    memcpy(fd, CMSG_DATA(c), sizeof(int));
-    return 0;
-}
-
 int unix_socket_connect(const char *path, struct hull_error **err)
 {
     struct sockaddr_un addr = {.sun_family = AF_UNIX};

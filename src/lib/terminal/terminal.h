@@ -17,7 +17,6 @@ int terminal_open_pty(int *master, int *slave, char **slave_path, unsigned rows,
 int terminal_become_controlling(int slave, struct hull_error **err);
 
 int send_fd(int sock, int fd, const char *payload, struct hull_error **err);
-int recv_fd(int sock, int *fd, struct hull_error **err);
 
 /* Connects to the unix socket at path (--console-socket). */
 int unix_socket_connect(const char *path, struct hull_error **err);
