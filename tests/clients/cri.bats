@@ -704,3 +704,64 @@ bad_sysctl() {
     [ -z "$(ls "$CRI_DIR/cni-ipam/hull-cri" 2>/dev/null | grep "^$POD_SUBNET")" ]
     ! in_node grep -q "/netns/" /proc/self/mountinfo
 }
+
+namespaced_sysctls_unconfined_unmasked() {
+    local handler=$1 pod pid masked
+    pod=$(make_pod tuned '.linux.sysctls = {"net.ipv4.ip_unprivileged_port_start": "80", "kernel.shm_rmid_forced": "1"}')
+    # seccomp Unconfined, and procMount: Unmasked (kubelet then sends no masked
+    # or read-only paths)
+    pod_up "$handler" "$pod" "$(make_ctr "$pod" loose 'exec sleep 100000' '
+        .linux.security_context += {seccomp: {profile_type: "Unconfined"}, masked_paths: [], readonly_paths: []}')"
+    # the pod's sysctls are set in its namespaces, the node's are untouched
+    run cri exec "$CID_loose" 10 cat /proc/sys/net/ipv4/ip_unprivileged_port_start /proc/sys/kernel/shm_rmid_forced
+    [ "$output" = "80
+1" ]
+    [ "$(in_node cat /proc/sys/net/ipv4/ip_unprivileged_port_start)" != 80 ]
+    [ "$(cat /proc/sys/kernel/shm_rmid_forced)" = "$(in_node cat /proc/sys/kernel/shm_rmid_forced)" ]
+    pid=$(ctr_pid "$CID_loose")
+    grep -qE '^Seccomp:\s+0$' /proc/"$pid"/status
+    for masked in /proc/kcore /proc/keys /proc/timer_list; do
+        ! grep -q " $masked " /proc/"$pid"/mountinfo
+    done
+    ! grep -E ' /proc/sys ' /proc/"$pid"/mountinfo | grep -qE ' ro[, ]'
+}
+
+@test "cri (hull): namespaced pod sysctls are set in the pod only; seccomp Unconfined; procMount Unmasked (no masked or read-only paths)" {
+    namespaced_sysctls_unconfined_unmasked hull
+}
+
+@test "cri (runc): namespaced pod sysctls are set in the pod only; seccomp Unconfined; procMount Unmasked (no masked or read-only paths)" {
+    namespaced_sysctls_unconfined_unmasked runc
+}
+
+host_network_privileged() {
+    local handler=$1 pod pid node_pid
+    node_pid=$(cat "$CRI_DIR/containerd.pid")
+    # hostNetwork: true and a privileged container (the pod says so too);
+    # kubelet sends no hostname for a pod on the node's network (and the
+    # runtimes refuse one without a UTS namespace of the pod's own)
+    pod=$(make_pod node-level '.linux.security_context += {privileged: true}
+        | .linux.security_context.namespace_options.network = "NODE" | del(.hostname)')
+    pod_up "$handler" "$pod" "$(make_ctr "$pod" admin 'exec sleep 100000' '
+        .linux.security_context += {privileged: true, masked_paths: [], readonly_paths: []}
+        | .linux.security_context.namespace_options.network = "NODE"')"
+    pid=$(ctr_pid "$CID_admin")
+    # the node's network namespace (here: the one containerd runs in)
+    [ "$(readlink /proc/"$pid"/ns/net)" = "$(readlink /proc/"$node_pid"/ns/net)" ]
+    [ "$(readlink /proc/"$(pod_pid "$POD")"/ns/net)" = "$(readlink /proc/"$node_pid"/ns/net)" ]
+    # every capability the node has, no seccomp filter, /sys writable
+    [ "$(awk '/^CapEff/ { print $2 }' /proc/"$pid"/status)" = "$(awk '/^CapBnd/ { print $2 }' /proc/"$node_pid"/status)" ]
+    grep -qE '^Seccomp:\s+0$' /proc/"$pid"/status
+    grep -E ' /sys ' /proc/"$pid"/mountinfo | grep -qE ' rw[, ]'
+    # the node's devices
+    run cri exec "$CID_admin" 10 sh -c 'ls /dev | wc -l'
+    [ "$output" -gt 10 ]
+}
+
+@test "cri (hull): hostNetwork pod with a privileged container: the node's netns, all the node's capabilities, no seccomp, /sys writable, host devices" {
+    host_network_privileged hull
+}
+
+@test "cri (runc): hostNetwork pod with a privileged container: the node's netns, all the node's capabilities, no seccomp, /sys writable, host devices" {
+    host_network_privileged runc
+}
