@@ -765,3 +765,46 @@ host_network_privileged() {
 @test "cri (runc): hostNetwork pod with a privileged container: the node's netns, all the node's capabilities, no seccomp, /sys writable, host devices" {
     host_network_privileged runc
 }
+
+restart_in_sandbox() {
+    local handler=$1 pod ctr again first pause_pid
+    pod=$(make_pod crashy)
+    pod_up "$handler" "$pod" "$(make_ctr "$pod" app 'echo attempt zero; exit 3')"
+    first=$CID_app
+    wait_until '[ "$(ctr_state "$first")" = CONTAINER_EXITED ]'
+    run cri inspect "$first"
+    [ "$(jq -r .status.exit_code <<<"$output")" = 3 ]
+    [ "$(jq -r .status.reason <<<"$output")" = Error ]
+    # kubelet's restart: the same container, attempt 1, in the same sandbox
+    # (which keeps running), logging to <name>/1.log
+    again=$(make_ctr "$pod" app 'echo attempt one; exec sleep 100000' \
+        '.metadata.attempt = 1 | .log_path = "app/1.log" | .annotations["io.kubernetes.container.restartCount"] = "1"')
+    run cri create "$POD" "$again" "$pod"
+    [ "$status" -eq 0 ]
+    CID_app=$output
+    run cri start "$CID_app"
+    [ "$status" -eq 0 ]
+    pause_pid=$(pod_pid "$POD")
+    [ "$(readlink /proc/"$(ctr_pid "$CID_app")"/ns/net)" = "$(readlink /proc/"$pause_pid"/ns/net)" ]
+    wait_until 'grep -q "stdout F attempt one$" "$(dirname "$pod")/app/1.log"'
+    grep -q "stdout F attempt zero$" "$(dirname "$pod")/app/0.log"
+    # kubelet's garbage collection of the dead attempt
+    run cri rm "$first"
+    [ "$status" -eq 0 ]
+    [ "$(cri ps "$POD")" = "$CID_app" ]
+    [ ! -e "$CRI_DIR/rt-$handler/k8s.io/$first" ]
+    no_cgroup_named "$first"
+    # StopContainer without a grace period: SIGKILL (sleep, as PID 1, ignores SIGTERM)
+    run cri stop "$CID_app" 0
+    [ "$status" -eq 0 ]
+    [ "$(ctr_state "$CID_app")" = CONTAINER_EXITED ]
+    [ "$(cri inspect "$CID_app" | jq -r .status.exit_code)" = 137 ]
+}
+
+@test "cri (hull): a container that exits is reported (exit code, reason Error) and restarted as attempt 1 in the same sandbox, its log at 1.log; the dead attempt is removed" {
+    restart_in_sandbox hull
+}
+
+@test "cri (runc): a container that exits is reported (exit code, reason Error) and restarted as attempt 1 in the same sandbox, its log at 1.log; the dead attempt is removed" {
+    restart_in_sandbox runc
+}
