@@ -394,7 +394,7 @@ static int stop_signal_of(const char *id)
     return sig > 0 ? sig : SIGTERM;
 }
 
-static int stop_one(const char *id, void *data)
+int engine_stop_one(const char *id, void *data)
 {
     int timeout = *(int *)data;
     cleanup_free char *rtroot = engine_runtime_root(g_engine.runroot);
@@ -452,7 +452,7 @@ int cmd_stop(int argc, char **argv)
     }
     if (optind >= argc)
         return engine_usage_error("stop", "requires at least 1 argument");
-    return engine_for_each_container(optind, argc, argv, stop_one, &timeout);
+    return engine_for_each_container(optind, argc, argv, engine_stop_one, &timeout);
 }
 
 static int kill_one(const char *id, void *data)

@@ -101,13 +101,6 @@ static void run_usage(FILE *f)
                "      --label-file FILE    read labels from KEY=VALUE lines\n");
 }
 
-static bool name_valid(const char *n)
-{
-    if (!n[0] || !strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", n[0]))
-        return false;
-    return strspn(n, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == strlen(n);
-}
-
 static void print_warning(const char *warning)
 {
     if (warning)
@@ -243,7 +236,7 @@ static int check_security(struct run_flags *f, struct hull_error **err)
 /* Everything that does not need the image: checked before anything exists. */
 static int check_flags(struct run_flags *f, struct hull_error **err)
 {
-    if (f->name && !name_valid(f->name))
+    if (f->name && !engine_name_valid(f->name))
         return hull_error_set(err, 0, "invalid container name \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
                               f->name);
     if (check_resources(f, err) < 0)

@@ -186,3 +186,84 @@ int cmd_wait(int argc, char **argv)
     }
     return ret;
 }
+
+/* ---- restart: stop (the stop signal, SIGKILL after -t), then start ---- */
+
+static const struct option restart_longopts[] = {
+    {"time", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+const struct engine_flagset restart_flagset = {"t:h", restart_longopts};
+
+int cmd_restart(int argc, char **argv)
+{
+    int timeout = 10;
+    int c;
+    while ((c = engine_next_flag("restart", argc, argv, &restart_flagset)) != -1) {
+        switch (c) {
+        case 't': {
+            int64_t t;
+            if (!parse_int64(optarg, &t) || t < 0 || t > 86400)
+                return engine_usage_error("restart", "invalid --time \"%s\": want seconds", optarg);
+            timeout = (int)t;
+            break;
+        }
+        case 'h':
+            printf("Usage:  hull restart [-t SECONDS] CONTAINER...\n\n"
+                   "Stop containers as hull stop does (SIGKILL after -t seconds, 10), then start\n"
+                   "them again, detached, with the same root filesystem and config\n");
+            return 0;
+        default:
+            return 125;
+        }
+    }
+    if (optind >= argc)
+        return engine_usage_error("restart", "requires at least 1 argument");
+    int ret = 0;
+    for (int i = optind; i < argc; i++) {
+        cleanup_free char *id = NULL;
+        struct json_object *rec = engine_find_container(argv[i], &id);
+        if (!rec) {
+            ret = 1;
+            continue;
+        }
+        json_object_put(rec);
+        int code = 0;
+        if (engine_stop_one(id, &timeout) < 0 || start_one(id, false, &code) < 0) {
+            ret = 1;
+            continue;
+        }
+        printf("%s\n", argv[i]);
+        fflush(stdout);
+    }
+    return ret;
+}
+
+/* ---- rename ---- */
+
+static const struct option rename_longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+const struct engine_flagset rename_flagset = {"h", rename_longopts};
+
+int cmd_rename(int argc, char **argv)
+{
+    int c;
+    while ((c = engine_next_flag("rename", argc, argv, &rename_flagset)) != -1) {
+        switch (c) {
+        case 'h':
+            printf("Usage:  hull rename CONTAINER NEW_NAME\n\nRename a container (running or not); on user networks\n"
+                   "the new name resolves at once and the old one no longer does\n");
+            return 0;
+        default:
+            return 125;
+        }
+    }
+    if (argc - optind != 2)
+        return engine_usage_error("rename", "requires exactly 2 arguments");
+    cleanup_free char *id = NULL;
+    struct json_object *rec = engine_find_container(argv[optind], &id);
+    if (!rec)
+        return 1;
+    json_object_put(rec);
+    cleanup_error struct hull_error *err = NULL;
+    if (engine_container_rename(g_engine.root, id, argv[optind + 1], &err) < 0)
+        return engine_error(err);
+    return 0;
+}

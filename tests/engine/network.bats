@@ -132,8 +132,15 @@ wait_http() { wait_until 10 in_host curl -s -o /dev/null --max-time 1 "$1"; }
     [ "$status" -ne 0 ]
     run hull exec other timeout 3 wget -q -O - http://10.123.0.50/hostname
     [ "$status" -ne 0 ]
+    # renamed: the new name resolves at once, the old one no longer does
+    hull rename b web
+    [ "$(hull exec a timeout 5 wget -q -O - http://web/hostname)" = "${id_b:0:12}" ]
+    run hull exec a grep -w b /etc/hosts
+    [ "$status" -ne 0 ]
     # a container removed: its name goes from the others' hosts files
-    hull rm -f b
+    hull rm -f web
+    run hull exec a grep -w web /etc/hosts
+    [ "$status" -ne 0 ]
     run hull exec a grep -w b /etc/hosts
     [ "$status" -ne 0 ]
     # network rm is refused while a container uses it, then works

@@ -65,6 +65,9 @@ bool engine_parse_mac(const char *text, unsigned char mac[6]);
 
 int engine_network_attach(const char *root, const char *runroot, const char *id, int pid, struct hull_error **err);
 void engine_network_detach(const char *root, const char *id);
+/* After a rename: the hosts files of the container and of every container on
+ * its user networks, where its name resolves. */
+void engine_network_names_changed(const char *root, const char *id);
 int engine_network_sweep(const char *root, const char *runroot, struct hull_error **err);
 /* The same, for a caller that holds network_lock(). */
 int engine_network_sweep_locked(const char *root, const char *runroot, struct hull_error **err);

@@ -139,6 +139,23 @@ static void refresh_hosts(const char *root, const char *network)
         rewrite_hosts(root, l[i].id);
 }
 
+void engine_network_names_changed(const char *root, const char *id)
+{
+    struct json_object *rec = NULL;
+    if (engine_record_load(root, id, &rec, NULL) < 0)
+        return;
+    rewrite_hosts(root, id);
+    struct json_object *nets = engine_json_path(rec, "NetworkSettings", "Networks");
+    if (json_object_is_type(nets, json_type_object)) {
+        json_object_object_foreach(nets, name, v)
+        {
+            (void)v;
+            refresh_hosts(root, name);
+        }
+    }
+    json_object_put(rec);
+}
+
 /* ---- NetworkSettings ---- */
 
 struct attachment {

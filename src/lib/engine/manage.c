@@ -15,6 +15,7 @@
 
 #include "cgroup/cgroup.h"
 #include "container/container.h"
+#include "engine_network.h"
 #include "image/rootfs.h"
 #include "image/store.h"
 #include "lifecycle.h"
@@ -180,4 +181,37 @@ int engine_container_wait(const char *root, const char *runroot, const char *id,
         while (ino >= 0 && read(ino, buf, sizeof buf) > 0)
             ;
     }
+}
+
+int engine_container_rename(const char *root, const char *id, const char *name, struct hull_error **err)
+{
+    if (!engine_name_valid(name))
+        return hull_error_set(err, 0, "invalid container name \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
+                              name);
+    cleanup_close int lock = -1;
+    if (engine_records_lock(root, &lock, err) < 0)
+        return -1;
+    struct json_object *rec = NULL;
+    if (engine_record_load(root, id, &rec, err) < 0)
+        return -1;
+    int ret = -1;
+    cleanup_free char *slash = xasprintf("/%s", name); /* before any goto: cleanup runs at out */
+    const char *old = engine_json_str(rec, "Name");
+    if (!strcmp(old[0] == '/' ? old + 1 : old, name)) {
+        hull_error_set(err, 0, "container %.12s is already named \"%s\"", id, name);
+        goto out;
+    }
+    if (engine_record_name_in_use(root, name)) {
+        hull_error_set(err, 0, "the container name \"/%s\" is already in use", name);
+        goto out;
+    }
+    json_object_object_add(rec, "Name", json_object_new_string(slash));
+    if (engine_record_save(root, id, rec, err) < 0)
+        goto out;
+    ret = 0;
+out:
+    json_object_put(rec);
+    if (ret == 0)
+        engine_network_names_changed(root, id);
+    return ret;
 }

@@ -34,4 +34,9 @@ int engine_container_prepare_restart(const char *root, const char *runroot, cons
 int engine_container_wait(const char *root, const char *runroot, const char *id, int *exit_code,
                           struct hull_error **err);
 
+/* docker rename: a new name (engine_name_valid, not in use, not the current
+ * one) for the container whose id is given, under the records lock, then the
+ * hosts files where its name resolves are rewritten. */
+int engine_container_rename(const char *root, const char *id, const char *name, struct hull_error **err);
+
 #endif

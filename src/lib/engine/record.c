@@ -164,6 +164,16 @@ int engine_record_find(const char *root, const char *text, char **id_out, struct
     return 0;
 }
 
+bool engine_name_valid(const char *name)
+{
+    static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    if (!name[0] || !strchr(alnum, name[0]))
+        return false;
+    size_t ok = strspn(name, alnum);
+    ok += strspn(name + ok, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-");
+    return ok == strlen(name);
+}
+
 bool engine_record_name_in_use(const char *root, const char *name)
 {
     cleanup_strv char **ids = NULL;
