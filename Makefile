@@ -11,7 +11,7 @@ DEB_RUNTIME := libcurl4 busybox-static iproute2 util-linux procps kmod libnftabl
 DEB_TEST := clang libfuzzer-14-dev bats jq uidmap nftables curl python3-jsonschema time bc runc crun umoci skopeo podman conmon containerd docker.io containernetworking-plugins python3-grpcio python3-grpc-tools hyperfine qemu-system-x86 cpio zstd e2fsprogs docker-registry apache2-utils openssl python3-jwt python3-cryptography
 DEB_ALL := $(DEB_BUILD) $(DEB_RUNTIME) $(DEB_TEST) $(DEB_EXTRA)
 
-.PHONY: all deps build demo check check-under-load clean bench bench-engine fuzz
+.PHONY: all deps build demo check check-asan check-under-load clean bench bench-engine fuzz
 
 all: build
 
@@ -47,6 +47,12 @@ check-under-load: deps build
 	@command -v stress-ng >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get install -y -qq --no-install-recommends stress-ng; }
 	./scripts/check-under-load.sh
 
+# The unit tests and a representative bats subset against hull built with
+# ASan + UBSan (build-asan/); any sanitizer report, leaks included, fails it.
+# The pre-release gate (docs/reliability.md); not in CI's make check.
+check-asan: deps
+	./scripts/check-asan.sh
+
 # The libFuzzer harnesses (tests/fuzz/), built with clang, ASan and UBSan in
 # build-fuzz/, each run FUZZ_SECONDS in turn; what they find stays in
 # build-fuzz/artifacts/ (docs/reliability.md).  make check runs each for 2 s.
@@ -61,4 +67,4 @@ bench-engine: deps build
 	./bench/engine.sh
 
 clean:
-	rm -rf $(BUILD) build-fuzz
+	rm -rf $(BUILD) build-fuzz build-asan

@@ -286,7 +286,8 @@ static void test_capabilities(void)
     rc.cap_add = add_all;
     rc.cap_drop = drop_raw;
     cleanup_strv char **caps = engine_capabilities(&rc);
-    TAP_CHECK(strv_length(caps) == grantable_count() - 1 && !strstr(joined(caps), "CAP_NET_RAW,"),
+    cleanup_free char *caps_text = joined(caps);
+    TAP_CHECK(strv_length(caps) == grantable_count() - 1 && !strstr(caps_text, "CAP_NET_RAW,"),
               "--cap-add ALL --cap-drop NET_RAW: every grantable one but NET_RAW");
     struct engine_run_config priv = {.privileged = true};
     cleanup_strv char **pcaps = engine_capabilities(&priv);
