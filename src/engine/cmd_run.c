@@ -19,6 +19,7 @@
 #include "engine/engine_flags.h"
 #include "engine/engine_mounts.h"
 #include "engine/engine_network.h"
+#include "engine/engine_security.h"
 #include "engine/engine_spec.h"
 #include "engine/helper_path.h"
 #include "engine/lifecycle.h"

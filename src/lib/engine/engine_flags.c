@@ -1,6 +1,7 @@
 /* hull: parsers of `hull run` flags with docker's formats (see engine_flags.h). */
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,81 @@
 #include "engine_flags.h"
 #include "security/security.h"
 #include "util/utils.h"
+
+/* ---- sizes and CPUs: --memory, --cpus, --shm-size ... ---- */
+
+/* Below this the kernel's own overhead makes a container fail to start; docker refuses it too. */
+#define ENGINE_MIN_MEMORY (6 * 1024 * 1024)
+#define ENGINE_CPU_PERIOD 100000
+
+int engine_parse_size(const char *flag, const char *text, int64_t *bytes, struct hull_error **err)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || errno != 0 || v < 0 || !isfinite(v) || !isdigit((unsigned char)text[0]))
+        return hull_error_set(err, 0, "invalid %s \"%s\": want a size such as 256m or 1g", flag, text);
+    double mult = 1;
+    if (*end) {
+        switch (*end) {
+        case 'b':
+        case 'B':
+            mult = 1;
+            break;
+        case 'k':
+        case 'K':
+            mult = 1024.0;
+            break;
+        case 'm':
+        case 'M':
+            mult = 1024.0 * 1024;
+            break;
+        case 'g':
+        case 'G':
+            mult = 1024.0 * 1024 * 1024;
+            break;
+        case 't':
+        case 'T':
+            mult = 1024.0 * 1024 * 1024 * 1024;
+            break;
+        default:
+            return hull_error_set(err, 0, "invalid %s \"%s\": unknown unit \"%s\" (b, k, m, g, t)", flag, text, end);
+        }
+        /* docker also accepts "mb", "MiB"... the first letter decides. */
+        const char *rest = end + 1;
+        if (*rest && strcasecmp(rest, "b") && strcasecmp(rest, "ib"))
+            return hull_error_set(err, 0, "invalid %s \"%s\": unknown unit \"%s\" (b, k, m, g, t)", flag, text, end);
+    }
+    double b = v * mult;
+    if (b >= (double)INT64_MAX)
+        return hull_error_set(err, 0, "invalid %s \"%s\": too large", flag, text);
+    *bytes = (int64_t)b;
+    return 0;
+}
+
+int engine_parse_memory(const char *text, int64_t *bytes, struct hull_error **err)
+{
+    if (engine_parse_size("--memory", text, bytes, err) < 0)
+        return -1;
+    if (*bytes < ENGINE_MIN_MEMORY)
+        return hull_error_set(err, 0, "invalid --memory \"%s\": the minimum is 6m", text);
+    return 0;
+}
+
+int engine_parse_cpus(const char *text, int64_t *quota, uint64_t *period, struct hull_error **err)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end || errno != 0 || !isfinite(v) || v <= 0 || v > 1e6)
+        return hull_error_set(err, 0, "invalid --cpus \"%s\": want a positive number of CPUs such as 0.5", text);
+    *period = ENGINE_CPU_PERIOD;
+    *quota = (int64_t)(v * ENGINE_CPU_PERIOD + 0.5);
+    /* The kernel refuses a quota under 1ms. */
+    if (*quota < 1000)
+        return hull_error_set(err, 0, "invalid --cpus \"%s\": the minimum is 0.01", text);
+    return 0;
+}
 
 /* ---- --env-file / --label-file ---- */
 

@@ -11,6 +11,12 @@
 #include "../util/error.h"
 #include "engine_spec.h"
 
+/* docker's RAMInBytes: "256m", "1g", "512k", "1024b", "1048576"; errors name flag. */
+int engine_parse_size(const char *flag, const char *text, int64_t *bytes, struct hull_error **err);
+/* --memory: a size of at least 6 MiB like docker. */
+int engine_parse_memory(const char *text, int64_t *bytes, struct hull_error **err);
+/* "--cpus 0.5" -> quota 50000 per period 100000. */
+int engine_parse_cpus(const char *text, int64_t *quota, uint64_t *period, struct hull_error **err);
 /* --env-file FILE / --label-file FILE: KEY=VALUE lines (value kept as is,
  * trailing spaces included), '#' comments and blank lines skipped, leading
  * whitespace dropped.  A bare KEY takes our environment's value (and is

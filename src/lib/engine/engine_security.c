@@ -24,7 +24,7 @@
 #include <sys/capability.h>
 #include <sys/utsname.h>
 
-#include "engine_spec.h"
+#include "engine_security.h"
 #include "security/security.h"
 #include "spec/spec.h"
 #include "util/utils.h"

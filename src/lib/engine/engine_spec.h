@@ -99,28 +99,8 @@ struct engine_run_config {
 /* Where --init's hull-init appears in the container. */
 #define ENGINE_INIT_PATH "/dev/init"
 
-/* docker's RAMInBytes: "256m", "1g", "512k", "1024b", "1048576"; errors name flag. */
-int engine_parse_size(const char *flag, const char *text, int64_t *bytes, struct hull_error **err);
-/* --memory: a size of at least 6 MiB like docker. */
-int engine_parse_memory(const char *text, int64_t *bytes, struct hull_error **err);
-/* "--cpus 0.5" -> quota 50000 per period 100000. */
-int engine_parse_cpus(const char *text, int64_t *quota, uint64_t *period, struct hull_error **err);
-/* -v and --mount: engine_mounts.h. */
-
-/* The capability names the container gets: docker's default set tweaked by
- * --cap-add/--cap-drop/--privileged (moby's TweakCapabilities).  NULL-terminated. */
-char **engine_capabilities(const struct engine_run_config *rc);
-
-/* The linux.seccomp object of the container, NULL when it runs unconfined
- * (--privileged, seccomp=unconfined).  caps: engine_capabilities(). */
-int engine_seccomp(const struct engine_run_config *rc, char *const *caps, struct json_object **out,
-                   struct hull_error **err);
-/* Builds and checks the container's seccomp profile now (so a bad
- * seccomp=FILE fails before anything exists) and keeps it in rc for
- * engine_spec_build: one `hull run` parses the profile once.
- * engine_seccomp_release frees what it kept. */
-int engine_seccomp_prepare(struct engine_run_config *rc, struct hull_error **err);
-void engine_seccomp_release(struct engine_run_config *rc);
+/* Flag parsers: engine_flags.h; -v and --mount: engine_mounts.h; capabilities
+ * and the seccomp profile: engine_security.h. */
 
 /* The config.json text for a container.  image_config_json is the image's
  * config blob; rootfs is the prepared root (names in -u / User are looked up

@@ -12,6 +12,7 @@
 #include "../tap.h"
 #include "engine/engine_etc.h"
 #include "engine/engine_flags.h"
+#include "engine/engine_security.h"
 #include "engine/engine_spec.h"
 #include "security/security.h"
 #include "spec/spec.h"

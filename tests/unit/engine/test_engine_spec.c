@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../tap.h"
+#include "engine/engine_flags.h"
 #include "engine/engine_spec.h"
 #include "spec/spec.h"
 #include "util/utils.h"

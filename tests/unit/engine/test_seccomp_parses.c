@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/engine_security.h"
 #include "engine/engine_spec.h"
 #include "security/security.h"
 #include "spec/spec.h"
