@@ -175,12 +175,14 @@ static int collect_env_and_labels(struct run_flags *f, struct hull_error **err)
     f->labels = realloc(f->labels, (n + f->n_labels_given + 1) * sizeof *f->labels);
     if (!f->labels)
         abort();
+    /* NULL-terminated at every step: on an error run_flags_clear frees what is there. */
+    f->labels[n] = NULL;
     for (size_t i = 0; i < f->n_labels_given; i++) {
         if (f->labels_given[i][0] == '=' || !f->labels_given[i][0])
             return hull_error_set(err, 0, "invalid --label \"%s\": the key is empty", f->labels_given[i]);
         f->labels[n++] = xstrdup(f->labels_given[i]);
+        f->labels[n] = NULL;
     }
-    f->labels[n] = NULL;
     f->rc.labels = f->labels;
     return 0;
 }

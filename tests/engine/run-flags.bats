@@ -351,6 +351,9 @@ EOF
     fails_with 'invalid --security-opt "apparmor=docker-default"' hull run --security-opt apparmor=docker-default busybox true
     fails_with 'invalid --stop-signal "SIGNOPE"' hull run --stop-signal SIGNOPE busybox true
     fails_with 'invalid --label "=v"' hull run --label =v busybox true
+    # The label vector was freed unterminated after this error: glibc's
+    # MALLOC_PERTURB_ fills new blocks with garbage, so the crash is certain.
+    MALLOC_PERTURB_=165 fails_with 'invalid --label "=v"' hull run --label a=b --label =v busybox true
     assert_no_containers_left
     HULL_INIT=/does/not/exist fails_with 'HULL_INIT=/does/not/exist' hull run --init busybox true
     assert_no_containers_left
