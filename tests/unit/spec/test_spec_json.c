@@ -181,10 +181,7 @@ static FILE *bats_configs(const char *default_path)
 {
     if (access("/usr/bin/jq", X_OK) != 0 && system("command -v jq >/dev/null 2>&1") != 0)
         return NULL;
-    cleanup_free char *cmd = xasprintf(
-        "grep -rhoE \"update_config '[^'\\$]*'\" '%s/tests' --include='*.bats' | sort -u |"
-        " sed \"s/^update_config '//; s/'\\$//\" | while IFS= read -r f; do jq -c \"$f\" '%s' 2>/dev/null; done",
-        HULL_SOURCE_DIR, default_path);
+    cleanup_free char *cmd = xasprintf("sh '%s/tests/unit/spec/bats_configs.sh' '%s'", HULL_SOURCE_DIR, default_path);
     return popen(cmd, "r");
 }
 
