@@ -808,3 +808,37 @@ restart_in_sandbox() {
 @test "cri (runc): a container that exits is reported (exit code, reason Error) and restarted as attempt 1 in the same sandbox, its log at 1.log; the dead attempt is removed" {
     restart_in_sandbox runc
 }
+
+# in_node_cri ARGS...: the CRI client inside the node's namespaces, where
+# containerd's streaming server listens on 127.0.0.1.
+in_node_cri() {
+    timeout --kill-after=10 150 nsenter -t "$(cat "$CRI_DIR/containerd.pid")" -n -m -- \
+        env CRI_STUBS="$CRI_STUBS" "$CRI_PY" "$HULL_SRC/tests/clients/cri/cri.py" "$CRI_DIR/containerd.sock" "$@"
+}
+
+streaming_exec_attach() {
+    local handler=$1 pod
+    pod=$(make_pod streamed)
+    pod_up "$handler" "$pod" "$(make_ctr "$pod" talker \
+        'i=0; while :; do echo talking $i; i=$((i+1)); sleep 0.2; done')"
+    # kubectl exec's path: Exec returns a URL on the streaming server, the
+    # session runs the command in the container
+    run --separate-stderr in_node_cri stream-exec "$CID_talker" sh -c 'echo "in $(hostname)"; echo err >&2; exit 5'
+    [ "$status" -eq 5 ]
+    [ "$output" = "in streamed" ]
+    [ "$stderr" = err ]
+    run --separate-stderr in_node_cri stream-exec "$CID_talker" true
+    [ "$status" -eq 0 ]
+    # kubectl attach's path: the container's own stdout, live
+    run in_node_cri attach "$CID_talker" "talking"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"talking "* ]]
+}
+
+@test "cri (hull): Exec and Attach through containerd's streaming server on 127.0.0.1 (WebSocket): output, stderr, exit code" {
+    streaming_exec_attach hull
+}
+
+@test "cri (runc): Exec and Attach through containerd's streaming server on 127.0.0.1 (WebSocket): output, stderr, exit code" {
+    streaming_exec_attach runc
+}

@@ -24,12 +24,21 @@ Commands:
   create POD_ID CTR.json POD.json | start ID | inspect ID | stop ID [TIMEOUT] | rm ID
   ps [POD_ID]                       container ids, one a line
   exec ID TIMEOUT CMD...            ExecSync: its stdout/stderr, its exit code
+  stream-exec ID CMD...             Exec, then the session through the streaming
+                                    server (WebSocket, v4.channel.k8s.io): its
+                                    stdout/stderr, its exit code
+  attach ID TEXT                    Attach, then reads the container's stdout
+                                    through the streaming server until TEXT shows
   update ID RESOURCES.json          UpdateContainerResources
   reopenlog ID | stats ID | statsall
 """
+import base64
 import json
 import os
+import socket
+import struct
 import sys
+from urllib.parse import urlsplit
 
 sys.path.insert(0, os.environ.get("CRI_STUBS", "."))
 
@@ -101,6 +110,60 @@ class Client:
         self.r("RemovePodSandbox", pb.RemovePodSandboxRequest(pod_sandbox_id=pod_id))
 
 
+class Stream:
+    """A session with containerd's streaming server (kubelet's streaming
+    library) over WebSocket, protocol v4.channel.k8s.io: every message's first
+    byte is its channel (1 stdout, 2 stderr, 3 the final status as a JSON
+    metav1.Status).  Only reads: the tests send no stdin."""
+
+    def __init__(self, url, timeout):
+        u = urlsplit(url)
+        self.sock = socket.create_connection((u.hostname, u.port or 80), timeout=timeout)
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall(("GET %s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                           "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n"
+                           "Sec-WebSocket-Protocol: v4.channel.k8s.io\r\n\r\n"
+                           % (u.path, u.netloc, key)).encode())
+        self.f = self.sock.makefile("rb")
+        status = self.f.readline()
+        if b" 101 " not in status:
+            raise SystemExit("cri.py: the streaming server refused the WebSocket: %r" % status)
+        while self.f.readline() not in (b"\r\n", b""):
+            pass
+        self.data = {1: b"", 2: b"", 3: b""}
+
+    def message(self):
+        """Reads one message into its channel; False at the end of the session."""
+        head = self.f.read(2)
+        if len(head) < 2:
+            return False
+        opcode, length = head[0] & 0x0F, head[1] & 0x7F
+        if length == 126:
+            length = struct.unpack(">H", self.f.read(2))[0]
+        elif length == 127:
+            length = struct.unpack(">Q", self.f.read(8))[0]
+        if head[1] & 0x80:
+            self.f.read(4)  # a server never masks; skip a key anyway
+        payload = self.f.read(length)
+        if opcode == 8:  # close
+            return False
+        if opcode in (1, 2) and payload:
+            self.data[payload[0]] = self.data.get(payload[0], b"") + payload[1:]
+        return True
+
+    def exit_code(self):
+        if not self.data[3]:
+            return 0
+        status = json.loads(self.data[3])
+        if status.get("status") == "Success":
+            return 0
+        for cause in status.get("details", {}).get("causes", []):
+            if cause.get("reason") == "ExitCode":
+                return int(cause["message"])
+        print("cri.py: %s" % status.get("message"), file=sys.stderr)
+        return 1
+
+
 def main(argv):
     if len(argv) < 3:
         sys.exit(__doc__)
@@ -153,6 +216,21 @@ def main(argv):
         sys.stdout.buffer.write(reply.stdout)
         sys.stderr.buffer.write(reply.stderr)
         sys.exit(reply.exit_code)
+    elif cmd == "stream-exec":
+        url = c.r("Exec", pb.ExecRequest(container_id=args[0], cmd=args[1:], stdout=True, stderr=True)).url
+        stream = Stream(url, CALL_TIMEOUT)
+        while stream.message():
+            pass
+        sys.stdout.buffer.write(stream.data[1])
+        sys.stderr.buffer.write(stream.data[2])
+        sys.exit(stream.exit_code())
+    elif cmd == "attach":
+        url = c.r("Attach", pb.AttachRequest(container_id=args[0], stdout=True, stderr=True)).url
+        stream = Stream(url, CALL_TIMEOUT)
+        while args[1].encode() not in stream.data[1]:
+            if not stream.message():
+                sys.exit("cri.py: the attach session ended before %r" % args[1])
+        sys.stdout.buffer.write(stream.data[1])
     elif cmd == "update":
         c.r("UpdateContainerResources", pb.UpdateContainerResourcesRequest(
             container_id=args[0], linux=load(args[1], pb.LinuxContainerResources)))
@@ -172,3 +250,5 @@ if __name__ == "__main__":
     except grpc.RpcError as e:
         print("rpc error: code = %s desc = %s" % (e.code().name, e.details()), file=sys.stderr)
         sys.exit(3)
+    except socket.timeout:
+        sys.exit("cri.py: the streaming session timed out")
