@@ -50,6 +50,23 @@ static struct json_object *image_list_json(struct image_info *img)
     return o;
 }
 
+/* One row of a --format template, in docker's field names (formatter.imageContext). */
+static bool format_row(struct engine_format *fmt, const struct image_info *img, const char *repo, const char *tag,
+                       const char *id, const char *size)
+{
+    struct json_object *row = json_object_new_object();
+    json_object_object_add(row, "Repository", json_object_new_string(repo));
+    json_object_object_add(row, "Tag", json_object_new_string(tag));
+    json_object_object_add(row, "ID", json_object_new_string(id));
+    json_object_object_add(row, "CreatedSince", json_object_new_string(human_since(img->created_unix)));
+    json_object_object_add(row, "CreatedAt", json_object_new_string(img->created ? img->created : ""));
+    json_object_object_add(row, "Size", json_object_new_string(size));
+    json_object_object_add(row, "Digest", json_object_new_string(img->manifest[0] ? img->manifest : "<none>"));
+    bool ok = engine_format_row(fmt, row);
+    json_object_put(row);
+    return ok;
+}
+
 static const struct option images_longopts[] = {
     {"all", no_argument, NULL, 'a'},      {"quiet", no_argument, NULL, 'q'},
     {"no-trunc", no_argument, NULL, 'T'}, {"format", required_argument, NULL, 'F'},
@@ -99,6 +116,7 @@ static bool reference_matches(const struct image_filters *f, const char *tag)
 int cmd_images(int argc, char **argv)
 {
     bool quiet = false, no_trunc = false, json = false;
+    const char *format = NULL;
     cleanup_free const char **refs = xmalloc0(((size_t)argc + 1) * sizeof(char *));
     struct image_filters filters = {.dangling = -1, .references = refs};
     int c;
@@ -113,8 +131,7 @@ int cmd_images(int argc, char **argv)
             no_trunc = engine_flag_bool();
             break;
         case 'F':
-            if (!parse_format("images", optarg, &json))
-                return 125;
+            format = optarg;
             break;
         case 'f':
             if (!parse_image_filter(&filters, optarg))
@@ -126,7 +143,8 @@ int cmd_images(int argc, char **argv)
                    "Options:\n"
                    "  -a, --all         accepted for docker compatibility\n"
                    "  -f, --filter F    dangling=true|false, reference=PATTERN (a glob); repeatable\n"
-                   "      --format FMT  table (default) or json\n"
+                   "      --format FMT  table (default), json, or a Go template on docker's fields\n"
+                   "                    ({{.Repository}}:{{.Tag}}; 'table {{.ID}}\\t{{.Size}}')\n"
                    "      --no-trunc    print full image ids\n"
                    "  -q, --quiet       only image ids\n");
             return 0;
@@ -137,15 +155,27 @@ int cmd_images(int argc, char **argv)
     if (argc - optind > 1)
         return engine_usage_error("images", "too many arguments");
     const char *filter = optind < argc ? argv[optind] : NULL;
+    /* json stays hull's array of images; a template runs once per listed row */
+    struct json_object *titles = json_tokener_parse(
+        "{\"Repository\":\"REPOSITORY\",\"Tag\":\"TAG\",\"ID\":\"IMAGE ID\",\"CreatedSince\":\"CREATED\","
+        "\"CreatedAt\":\"CREATED AT\",\"Size\":\"SIZE\",\"Digest\":\"DIGEST\"}");
+    struct engine_format fmt;
+    bool format_ok = engine_format_parse("images", format, titles, &fmt);
+    json_object_put(titles);
+    if (!format_ok)
+        return 125;
+    json = fmt.kind == ENGINE_FORMAT_JSON;
+    bool templated = fmt.kind == ENGINE_FORMAT_TEMPLATE || fmt.kind == ENGINE_FORMAT_TABLE_TEMPLATE;
 
     cleanup_error struct hull_error *err = NULL;
     cleanup_image_store struct image_store *store = NULL;
-    if (image_store_open(g_engine.root, false, &store, &err) < 0)
-        return engine_error(err);
     struct image_info **list;
     size_t n;
-    if (image_store_list(store, &list, &n, &err) < 0)
+    if (image_store_open(g_engine.root, false, &store, &err) < 0 || image_store_list(store, &list, &n, &err) < 0) {
+        engine_format_finish(&fmt);
         return engine_error(err);
+    }
+    int ret = 0;
 
     struct json_object *array = json_object_new_array();
     const char *headers[] = {"REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"};
@@ -169,6 +199,8 @@ int cmd_images(int argc, char **argv)
             snprintf(size, sizeof size, "%s", human_size(img->size));
             const char *row[] = {repo, version, id, human_since(img->created_unix), size};
             table_add(table, row);
+            if (templated && !quiet && !ret && !format_row(&fmt, img, repo, version, id, size))
+                ret = 1; /* one error line, not one per row */
             if (quiet)
                 break;
         }
@@ -178,6 +210,8 @@ int cmd_images(int argc, char **argv)
             snprintf(size, sizeof size, "%s", human_size(img->size));
             const char *row[] = {"<none>", "<none>", id, human_since(img->created_unix), size};
             table_add(table, row);
+            if (templated && !quiet && !ret && !format_row(&fmt, img, "<none>", "<none>", id, size))
+                ret = 1;
         }
         if (any && json)
             json_object_array_add(array, image_list_json(img));
@@ -186,12 +220,13 @@ int cmd_images(int argc, char **argv)
     }
     if (json)
         printf("%s\n", json_object_to_json_string_ext(array, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-    else if (!quiet)
+    else if (!quiet && !templated)
         table_print(table);
+    engine_format_finish(&fmt);
     table_free(table);
     json_object_put(array);
     image_info_list_free(list, n);
-    return 0;
+    return ret;
 }
 
 static void print_remove_event(const char *what, const char *name, void *data)

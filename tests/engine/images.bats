@@ -165,7 +165,7 @@ assert_store_empty() {
     [ "$(jq -c '.[0].Config.Cmd' <<<"$output")" = '["echo","second"]' ]
 }
 
-@test "images: --format json, -q, --no-trunc and a repository filter" {
+@test "images: --format json and Go templates, -q, --no-trunc and a repository filter" {
     hull load -i "$IMAGES/busybox-oci.tar" >/dev/null
     hull import "$IMAGES/rootfs.tar" other:1 >/dev/null
     run hull images --format json
@@ -182,8 +182,19 @@ assert_store_empty() {
     run hull images busybox
     [ "${#lines[@]}" -eq 2 ]
     [[ "${lines[1]}" == busybox\ * ]]
-    run hull images --format yaml
-    [ "$status" -ne 0 ]
+    # anything else is a Go template on docker's fields, once per row
+    # (so "yaml" prints "yaml" per image, as docker does)
+    run hull images --format '{{.Repository}}:{{.Tag}} {{len .ID}}' busybox
+    [ "$output" = "busybox:latest 12" ]
+    run hull images --format 'table {{.Repository}}\t{{.Size}}' other
+    [[ "${lines[0]}" == "REPOSITORY"*"SIZE" ]]
+    [[ "${lines[1]}" == other*MB ]]
+    run hull images --format yaml other
+    [ "$output" = yaml ]
+    run hull images --format '{{.Nope}}'
+    [ "$status" -eq 1 ]
+    [ "${#lines[@]}" -eq 1 ]
+    [[ "$output" == *'no field "Nope"'* ]]
 }
 
 @test "tag: a second name for the same image; bad names and unknown images are refused" {
