@@ -54,15 +54,6 @@ static void exec_usage(FILE *f)
                "  -w, --workdir DIR     working directory inside the container\n");
 }
 
-static char **strv_push(char **v, char *s)
-{
-    size_t n = strv_length(v);
-    char **r = xrealloc(v, (n + 2) * sizeof *r);
-    r[n] = s;
-    r[n + 1] = NULL;
-    return r;
-}
-
 /* KEY=VALUE replaces the container's KEY; a bare KEY passes our value, or
  * nothing when we have none (docker's -e). */
 static char **env_apply(char **env, const char *entry)
@@ -84,7 +75,8 @@ static char **env_apply(char **env, const char *entry)
             return env;
         }
     }
-    return strv_push(env, steal_pointer(&kv));
+    strv_add(&env, steal_pointer(&kv));
+    return env;
 }
 
 static bool env_has(char **env, const char *key)
@@ -121,7 +113,7 @@ static void all_capabilities(struct hull_process *proc)
         if (strncmp(upper, "CAP_", 4))
             continue; /* a capability newer than libcap knows: only a number */
         for (size_t s = 0; s < ARRAY_SIZE(sets); s++)
-            *sets[s] = strv_push(*sets[s], xstrdup(upper));
+            strv_add(sets[s], xstrdup(upper));
     }
 }
 
@@ -132,14 +124,14 @@ static int make_process(struct hull_process *proc, const struct exec_flags *f, c
     strv_free(proc->args);
     proc->args = NULL;
     for (char **a = cmd; *a; a++)
-        proc->args = strv_push(proc->args, xstrdup(*a));
+        strv_add(&proc->args, xstrdup(*a));
     for (size_t i = 0; i < f->n_env; i++)
         proc->env = env_apply(proc->env, f->env[i]);
     proc->terminal = f->tty;
     proc->has_console_size = false;
     if (f->tty) {
         if (!env_has(proc->env, "TERM"))
-            proc->env = strv_push(proc->env, xstrdup("TERM=xterm"));
+            strv_add(&proc->env, xstrdup("TERM=xterm"));
         struct winsize ws;
         if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 || ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0) {
             proc->has_console_size = true;

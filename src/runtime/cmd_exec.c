@@ -22,15 +22,6 @@
 
 #define EXEC_RUNTIME_ERROR 255
 
-static char **strv_append(char **v, const char *s)
-{
-    size_t n = strv_length(v);
-    char **r = xrealloc(v, (n + 2) * sizeof(char *));
-    r[n] = xstrdup(s);
-    r[n + 1] = NULL;
-    return r;
-}
-
 /* -e KEY=V replaces an existing KEY. */
 static char **env_set(char **env, const char *kv)
 {
@@ -43,7 +34,8 @@ static char **env_set(char **env, const char *kv)
             return env;
         }
     }
-    return strv_append(env, kv);
+    strv_add(&env, xstrdup(kv));
+    return env;
 }
 
 static int exec_error(const struct hull_error *err)
@@ -96,16 +88,16 @@ int cmd_exec(int argc, char **argv)
             cwd = optarg;
             break;
         case 'e':
-            envs = strv_append(envs, optarg);
+            strv_add(&envs, xstrdup(optarg));
             break;
         case 'u':
             user = optarg;
             break;
         case 'g':
-            gids = strv_append(gids, optarg);
+            strv_add(&gids, xstrdup(optarg));
             break;
         case OPT_CAP:
-            caps = strv_append(caps, optarg);
+            strv_add(&caps, xstrdup(optarg));
             break;
         case OPT_NNP:
             nnp = true;
@@ -128,7 +120,7 @@ int cmd_exec(int argc, char **argv)
         case OPT_CGROUP:
             /* runc: join existing sub-cgroup(s) of the container, [CONTROLLER:]PATH, repeatable. */
             if (*optarg)
-                cgroup_subs = strv_append(cgroup_subs, optarg);
+                strv_add(&cgroup_subs, xstrdup(optarg));
             break;
         case OPT_IGNORE_PAUSED:
             o.ignore_paused = true;
@@ -185,7 +177,7 @@ int cmd_exec(int argc, char **argv)
         strv_free(proc->args);
         proc->args = NULL;
         for (int i = optind; i < argc; i++)
-            proc->args = strv_append(proc->args, argv[i]);
+            strv_add(&proc->args, xstrdup(argv[i]));
         proc->terminal = tty;
         proc->has_console_size = false;
     }
@@ -237,11 +229,11 @@ int cmd_exec(int argc, char **argv)
                 return EXEC_RUNTIME_ERROR;
             }
             struct hull_capabilities *hc = proc->capabilities;
-            hc->bounding = strv_append(hc->bounding, name);
-            hc->effective = strv_append(hc->effective, name);
-            hc->permitted = strv_append(hc->permitted, name);
-            hc->inheritable = strv_append(hc->inheritable, name);
-            hc->ambient = strv_append(hc->ambient, name);
+            strv_add(&hc->bounding, xstrdup(name));
+            strv_add(&hc->effective, xstrdup(name));
+            strv_add(&hc->permitted, xstrdup(name));
+            strv_add(&hc->inheritable, xstrdup(name));
+            strv_add(&hc->ambient, xstrdup(name));
         }
     }
     if (nnp)
