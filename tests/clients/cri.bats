@@ -820,7 +820,8 @@ streaming_exec_attach() {
     local handler=$1 pod
     pod=$(make_pod streamed)
     pod_up "$handler" "$pod" "$(make_ctr "$pod" talker \
-        'i=0; while :; do echo talking $i; i=$((i+1)); sleep 0.2; done')"
+        'i=0; while :; do echo talking $i; i=$((i+1)); sleep 0.2; done')" \
+        "$(make_ctr "$pod" server 'mkdir -p /tmp/www && echo served-by-server >/tmp/www/index.html && exec httpd -f -p 127.0.0.1:8080 -h /tmp/www')"
     # kubectl exec's path: Exec returns a URL on the streaming server, the
     # session runs the command in the container
     run --separate-stderr in_node_cri stream-exec "$CID_talker" sh -c 'echo "in $(hostname)"; echo err >&2; exit 5'
@@ -833,12 +834,18 @@ streaming_exec_attach() {
     run in_node_cri attach "$CID_talker" "talking"
     [ "$status" -eq 0 ]
     [[ "$output" == *"talking "* ]]
+    # kubectl port-forward's path: containerd connects to 127.0.0.1:PORT in
+    # the pod's network namespace
+    wait_until 'cri exec "$CID_server" 10 wget -qO- http://127.0.0.1:8080/ 2>/dev/null | grep -q served-by-server'
+    run in_node_cri port-forward "$POD" 8080 'GET / HTTP/1.0\r\n\r\n' served-by-server
+    [ "$status" -eq 0 ]
+    [[ "$output" == "HTTP/1."?" 200 OK"*"served-by-server"* ]]
 }
 
-@test "cri (hull): Exec and Attach through containerd's streaming server on 127.0.0.1 (WebSocket): output, stderr, exit code" {
+@test "cri (hull): Exec, Attach and PortForward through containerd's streaming server on 127.0.0.1 (WebSocket)" {
     streaming_exec_attach hull
 }
 
-@test "cri (runc): Exec and Attach through containerd's streaming server on 127.0.0.1 (WebSocket): output, stderr, exit code" {
+@test "cri (runc): Exec, Attach and PortForward through containerd's streaming server on 127.0.0.1 (WebSocket)" {
     streaming_exec_attach runc
 }

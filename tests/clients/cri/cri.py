@@ -29,6 +29,8 @@ Commands:
                                     stdout/stderr, its exit code
   attach ID TEXT                    Attach, then reads the container's stdout
                                     through the streaming server until TEXT shows
+  port-forward POD PORT DATA TEXT   PortForward to the pod's PORT: sends DATA
+                                    (\r\n written as such), reads until TEXT shows
   update ID RESOURCES.json          UpdateContainerResources
   reopenlog ID | stats ID | statsall
 """
@@ -114,7 +116,8 @@ class Stream:
     """A session with containerd's streaming server (kubelet's streaming
     library) over WebSocket, protocol v4.channel.k8s.io: every message's first
     byte is its channel (1 stdout, 2 stderr, 3 the final status as a JSON
-    metav1.Status).  Only reads: the tests send no stdin."""
+    metav1.Status).  Port forwarding uses channels 0 (data) and 1 (errors) of
+    its one port, each opened by a message holding the port number."""
 
     def __init__(self, url, timeout):
         u = urlsplit(url)
@@ -130,7 +133,7 @@ class Stream:
             raise SystemExit("cri.py: the streaming server refused the WebSocket: %r" % status)
         while self.f.readline() not in (b"\r\n", b""):
             pass
-        self.data = {1: b"", 2: b"", 3: b""}
+        self.data = {0: b"", 1: b"", 2: b"", 3: b""}
 
     def message(self):
         """Reads one message into its channel; False at the end of the session."""
@@ -150,6 +153,17 @@ class Stream:
         if opcode in (1, 2) and payload:
             self.data[payload[0]] = self.data.get(payload[0], b"") + payload[1:]
         return True
+
+    def send(self, channel, data):
+        """Writes one binary message; a client masks what it sends (RFC 6455)."""
+        payload = bytes([channel]) + data
+        key = os.urandom(4)
+        head = bytes([0x82])
+        if len(payload) < 126:
+            head += bytes([0x80 | len(payload)])
+        else:
+            head += bytes([0x80 | 126]) + struct.pack(">H", len(payload))
+        self.sock.sendall(head + key + bytes(b ^ key[i % 4] for i, b in enumerate(payload)))
 
     def exit_code(self):
         if not self.data[3]:
@@ -231,6 +245,19 @@ def main(argv):
             if not stream.message():
                 sys.exit("cri.py: the attach session ended before %r" % args[1])
         sys.stdout.buffer.write(stream.data[1])
+    elif cmd == "port-forward":
+        url = c.r("PortForward", pb.PortForwardRequest(pod_sandbox_id=args[0], port=[int(args[1])])).url
+        stream = Stream(url, CALL_TIMEOUT)
+        # both channels first carry the port number (2 bytes, little endian)
+        while len(stream.data.get(0, b"")) < 2 or len(stream.data.get(1, b"")) < 2:
+            if not stream.message():
+                sys.exit("cri.py: the port-forward session ended before it opened")
+        stream.data[0] = stream.data[0][2:]
+        stream.send(0, args[2].replace("\\r\\n", "\r\n").encode())
+        while args[3].encode() not in stream.data[0]:
+            if not stream.message() or len(stream.data[1]) > 2:
+                sys.exit("cri.py: port-forward: %r" % stream.data[1][2:])
+        sys.stdout.buffer.write(stream.data[0])
     elif cmd == "update":
         c.r("UpdateContainerResources", pb.UpdateContainerResourcesRequest(
             container_id=args[0], linux=load(args[1], pb.LinuxContainerResources)))
