@@ -76,6 +76,8 @@ static char *status_text(struct json_object *rec)
     if (!strcmp(st, "exited"))
         return xasprintf("Exited (%d) %s", state_int(rec, "ExitCode"),
                          human_since(parse_time(state_str(rec, "FinishedAt"))));
+    if (!strcmp(st, "dead"))
+        return xasprintf("Dead");
     return xasprintf("Created");
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "engine/check.h"
 #include "image/image_json.h"
 #include "image/reference.h"
 #include "image/store.h"
@@ -263,6 +264,10 @@ int cmd_rmi(int argc, char **argv)
     if (optind >= argc)
         return engine_usage_error("rmi", "\"hull rmi\" requires at least one IMAGE");
     cleanup_error struct hull_error *err = NULL;
+    /* Marks of containers that do not exist (left by a killed command before
+     * records came first) must not make an image undeletable for good. */
+    if (engine_image_marks_sweep(g_engine.root, true, NULL, NULL, NULL, &err) < 0)
+        return engine_error(err);
     cleanup_image_store struct image_store *store = NULL;
     if (image_store_open(g_engine.root, true, &store, &err) < 0)
         return engine_error(err);

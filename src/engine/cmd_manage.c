@@ -71,7 +71,7 @@ static int cmd_container_prune(int argc, char **argv)
             return engine_error(err);
         bool header = false;
         for (char **id = ids; *id; id++) {
-            if (engine_container_running(g_engine.runroot, *id))
+            if (engine_container_running(g_engine.runroot, *id) || engine_record_being_created(g_engine.root, *id))
                 continue;
             uint64_t size = engine_container_size(g_engine.root, *id);
             cleanup_error struct hull_error *e = NULL;
@@ -225,11 +225,13 @@ static int cmd_system_help(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    printf("Usage:  hull system COMMAND\n\nCommands:\n  df         show disk usage\n");
+    printf("Usage:  hull system COMMAND\n\nCommands:\n  check      find (--repair: remove) what killed commands left\n"
+           "  df         show disk usage\n");
     return 0;
 }
 
 const struct engine_command system_commands[] = {
+    {"check", cmd_system_check, "find (--repair: remove) what killed commands left", &system_check_flagset},
     {"df", cmd_system_df, "show disk usage", &system_df_flagset},
     {"--help", cmd_system_help, NULL},
     {"-h", cmd_system_help, NULL},

@@ -260,74 +260,62 @@ static int check_flags(struct run_flags *f, struct hull_error **err)
     return 0;
 }
 
-/* Everything a failed run made, undone in reverse order. */
-static void undo_create(const char *root, const char *dir, const char *image_id, const char *id)
+/* Record before resource: the intent record (record.h) is on disk, under the
+ * records lock that allocates names, before the image is marked, the rootfs
+ * mounted or anything started; a `hull run` killed at any point leaves a
+ * container that `hull ps -a` shows and `hull rm -f` removes. */
+static int save_intent(const char *id, const char *dir, const char *name, const char *image_ref,
+                       const char *image_id, bool auto_remove, struct hull_error **err)
 {
-    cleanup_error struct hull_error *e1 = NULL, *e2 = NULL, *e3 = NULL;
-    image_rootfs_release(dir, &e1);
-    rm_rf(dir, &e2);
-    cleanup_image_store struct image_store *store = NULL;
-    if (image_store_open(root, true, &store, &e3) == 0)
-        image_store_remove_user(store, image_id, id, &e3);
+    cleanup_close int lock = -1;
+    if (engine_records_lock(g_engine.root, &lock, err) < 0)
+        return -1;
+    if (engine_record_name_in_use(g_engine.root, name))
+        return hull_error_set(err, 0, "the container name \"/%s\" is already in use", name);
+    if (mkdir(dir, 0700) < 0)
+        return hull_error_set(err, errno, "create %s", dir);
+    struct json_object *rec = engine_record_build_intent(id, name, image_ref, image_id, auto_remove);
+    int r = engine_record_save(g_engine.root, id, rec, err);
+    json_object_put(rec);
+    if (r < 0)
+        rmdir(dir);
+    return r;
 }
 
-/* Makes the container: record (claiming the name), rootfs, config.json. */
-static int create_container(struct run_flags *f, const char *image_ref, char id[ENGINE_ID_LEN + 1],
-                            struct hull_error **err)
+/* Rootfs, volumes, /etc files, config.json, and the full record replacing
+ * the intent, all under the records lock: `volume rm` sees the full record
+ * or no use of its volume. */
+static int make_bundle(struct run_flags *f, const char *id, const char *dir, const char *name,
+                       const char *image_ref, const struct image_info *image, char *const *layers,
+                       const char *config, struct engine_mounts_made *made, struct hull_error **err)
 {
-    cleanup_image_info struct image_info *image = NULL;
-    cleanup_free char *config = NULL;
-    cleanup_strv char **layers = NULL;
-    {
-        cleanup_image_store struct image_store *store = NULL;
-        if (image_store_open(g_engine.root, true, &store, err) < 0 ||
-            image_store_lookup(store, image_ref, &image, err) < 0 ||
-            image_store_read_config(store, image->id, &config, err) < 0)
-            return -1;
-        layers = image_store_layer_paths(store, image);
-        if (engine_new_id(id, err) < 0 || image_store_add_user(store, image->id, id, err) < 0)
-            return -1;
-    }
-    cleanup_free char *dir = engine_container_dir(g_engine.root, id);
     cleanup_free char *spec_json = NULL;
     cleanup_free char *rootfs = NULL;
     cleanup_free char *config_path = xasprintf("%s/config.json", dir);
     char short_id[13];
     snprintf(short_id, sizeof short_id, "%.12s", id);
-    cleanup_free char *default_name = xasprintf("hull_%s", short_id);
-    const char *name = f->name ? f->name : default_name;
-    struct engine_mounts_made made = {0};
     cleanup_close int lock = -1;
     if (engine_records_lock(g_engine.root, &lock, err) < 0)
-        goto fail;
-    if (engine_record_name_in_use(g_engine.root, name)) {
-        hull_error_set(err, 0, "the container name \"/%s\" is already in use", name);
-        goto fail;
-    }
-    if (mkdir(dir, 0700) < 0) {
-        hull_error_set(err, errno, "create %s", dir);
-        goto fail;
-    }
+        return -1;
     struct image_rootfs_opts ro = {0};
     if (image_rootfs_prepare(layers, dir, &ro, &rootfs, NULL, err) < 0)
-        goto fail;
-    /* Volumes and -v directories, under the lock: `volume rm` sees the record or nothing. */
-    if (engine_mounts_prepare(g_engine.root, &f->rc, config, rootfs, &made, err) < 0)
-        goto fail;
+        return -1;
+    if (engine_mounts_prepare(g_engine.root, &f->rc, config, rootfs, made, err) < 0)
+        return -1;
     /* docker: with --network host the container is named like the host. */
     char host_name[HOST_NAME_MAX + 1] = "";
     if (!f->rc.hostname && f->rc.host_network && gethostname(host_name, sizeof host_name - 1) == 0 && host_name[0])
         f->rc.hostname = host_name;
     const char *hostname = f->rc.hostname ? f->rc.hostname : short_id;
+    int r = -1;
     if (engine_etc_files_write(dir, hostname, name, &f->rc, &f->etc, err) < 0)
-        goto fail;
+        goto out;
     f->rc.hostname_path = f->etc.hostname;
     f->rc.hosts_path = f->etc.hosts;
     f->rc.resolv_conf_path = f->etc.resolv_conf;
-    if (engine_spec_build(config, &f->rc, hostname, rootfs, &spec_json, err) < 0)
-        goto fail;
-    if (write_file_replace(config_path, spec_json, strlen(spec_json), 0600, err) < 0)
-        goto fail;
+    if (engine_spec_build(config, &f->rc, hostname, rootfs, &spec_json, err) < 0 ||
+        write_file_replace(config_path, spec_json, strlen(spec_json), 0600, err) < 0)
+        goto out;
     struct engine_record_input in = {
         .id = id,
         .name = name,
@@ -342,16 +330,59 @@ static int create_container(struct run_flags *f, const char *image_ref, char id[
         .auto_remove = f->auto_remove,
     };
     struct json_object *rec = engine_record_build(&in);
-    int r = engine_record_save(g_engine.root, id, rec, err);
+    /* Still ours until it runs (engine_record_set_running drops it). */
+    json_object_object_add(rec, ENGINE_RECORD_CREATING, json_object_new_int((int)getpid()));
+    r = engine_record_save(g_engine.root, id, rec, err);
     json_object_put(rec);
+out:
     f->rc.hostname = NULL; /* host_name is gone after return */
-    if (r < 0)
+    return r;
+}
+
+/* Makes the container: intent record (claiming the name), image mark,
+ * rootfs, config.json, full record.  On failure everything is removed again
+ * by the same path as `hull rm -f`, the record last. */
+static int create_container(struct run_flags *f, const char *image_ref, char id[ENGINE_ID_LEN + 1],
+                            struct hull_error **err)
+{
+    cleanup_image_info struct image_info *image = NULL;
+    cleanup_free char *config = NULL;
+    cleanup_strv char **layers = NULL;
+    {
+        cleanup_image_store struct image_store *store = NULL;
+        if (image_store_open(g_engine.root, false, &store, err) < 0 ||
+            image_store_lookup(store, image_ref, &image, err) < 0 ||
+            image_store_read_config(store, image->id, &config, err) < 0)
+            return -1;
+        layers = image_store_layer_paths(store, image);
+    }
+    if (engine_new_id(id, err) < 0)
+        return -1;
+    cleanup_free char *dir = engine_container_dir(g_engine.root, id);
+    char short_id[13];
+    snprintf(short_id, sizeof short_id, "%.12s", id);
+    cleanup_free char *default_name = xasprintf("hull_%s", short_id);
+    const char *name = f->name ? f->name : default_name;
+    if (save_intent(id, dir, name, image_ref, image->id, f->auto_remove, err) < 0)
+        return -1;
+    struct engine_mounts_made made = {0};
+    {
+        /* The image may have been removed since the lookup: the mark is made
+         * under the store lock only if the image is still there. */
+        cleanup_image_store struct image_store *store = NULL;
+        cleanup_image_info struct image_info *again = NULL;
+        if (image_store_open(g_engine.root, true, &store, err) < 0 ||
+            image_store_lookup(store, image->id, &again, err) < 0 ||
+            image_store_add_user(store, image->id, id, err) < 0)
+            goto fail;
+    }
+    if (make_bundle(f, id, dir, name, image_ref, image, layers, config, &made, err) < 0)
         goto fail;
     engine_mounts_made_clear(&made);
     return 0;
-fail:
-    f->rc.hostname = NULL;
-    undo_create(g_engine.root, dir, image->id, id);
+fail:;
+    cleanup_error struct hull_error *e2 = NULL;
+    engine_container_remove_id(g_engine.root, g_engine.runroot, id, image->id, &e2);
     engine_mounts_undo(g_engine.root, &made);
     return -1;
 }

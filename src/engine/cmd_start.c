@@ -25,6 +25,17 @@ static int start_one(const char *text, bool attach, int *code)
     struct json_object *rec = engine_find_container(text, &id);
     if (!rec)
         return -1;
+    if (json_object_object_get_ex(rec, ENGINE_RECORD_CREATING, NULL)) {
+        bool dead = engine_record_abandoned(rec);
+        json_object_put(rec);
+        if (dead)
+            engine_error_fmt("container %.12s was never completely created (its `hull run` was killed): remove it "
+                             "with hull rm -f",
+                             id);
+        else
+            engine_error_fmt("container %.12s is still being created by its `hull run`", id);
+        return -1;
+    }
     const char *status = engine_json_str(engine_json_path(rec, "State", NULL), "Status");
     bool live = !strcmp(status, "running") || !strcmp(status, "paused");
     struct engine_lifecycle l = {

@@ -45,7 +45,7 @@ const struct engine_command engine_commands[] = {
     {"start", cmd_start, "start stopped containers", &start_flagset},
     {"stats", cmd_stats, "live resource usage of containers", &stats_flagset},
     {"stop", cmd_stop, "stop running containers", &stop_flagset},
-    {"system", cmd_system, "system information (df)", NULL, system_commands},
+    {"system", cmd_system, "system information and store checks (df, check)", NULL, system_commands},
     {"tag", cmd_tag, "create a tag TARGET_IMAGE that refers to SOURCE_IMAGE", &tag_flagset},
     {"top", cmd_top, "show the processes of a container", &top_flagset},
     {"version", cmd_version, "show the version", &version_flagset},

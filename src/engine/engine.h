@@ -169,6 +169,7 @@ int engine_stop_one(const char *id, void *data);
 /* cmd_info.c: hull info, hull version */
 int cmd_info(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_system_check(int argc, char **argv); /* hull system check [--repair] */
 /* cmd_network.c: hull network ..., hull port */
 int cmd_network(int argc, char **argv);
 int cmd_port(int argc, char **argv);
@@ -178,7 +179,7 @@ int cmd_monitor_exit(int argc, char **argv);
 /* Each command's options, for the command tables. */
 extern const struct engine_flagset run_flagset, exec_flagset, ps_flagset, rm_flagset, stop_flagset, kill_flagset,
     inspect_flagset, images_flagset, rmi_flagset, tag_flagset, image_inspect_flagset, load_flagset, import_flagset,
-    logs_flagset, container_prune_flagset, system_df_flagset, start_flagset, pause_flagset, wait_flagset,
+    logs_flagset, container_prune_flagset, system_df_flagset, system_check_flagset, start_flagset, pause_flagset, wait_flagset,
     stats_flagset, top_flagset, pull_flagset, login_flagset, logout_flagset,
     history_flagset, diff_flagset, save_flagset, push_flagset, port_flagset, commit_flagset, export_flagset,
     cp_flagset, image_prune_flagset, restart_flagset, rename_flagset, info_flagset, version_flagset;

@@ -1,5 +1,6 @@
 /* hull: run in the foreground, the monitor of detached containers, removal
  * (see lifecycle.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -254,6 +255,12 @@ void engine_record_refresh(const char *runroot, const char *id, struct json_obje
 {
     struct json_object *state = engine_json_path(rec, "State", NULL);
     const char *status = engine_json_str(state, "Status");
+    if (state && engine_record_abandoned(rec)) {
+        /* docker's "dead": its `hull run` was killed while making it; rm -f removes it. */
+        json_object_object_add(state, "Status", json_object_new_string("dead"));
+        json_object_object_add(state, "Dead", json_object_new_boolean(true));
+        return;
+    }
     /* paused = running with a frozen cgroup (engine_record_set_paused) */
     if (!state || (strcmp(status, "running") && strcmp(status, "paused")) || engine_container_running(runroot, id))
         return;
@@ -263,6 +270,47 @@ void engine_record_refresh(const char *runroot, const char *id, struct json_obje
     json_object_object_add(state, "Pid", json_object_new_int(0));
 }
 
+/* Everything in the container dir but its record: the record goes last. */
+static int remove_all_but_record(const char *dir, struct hull_error **err)
+{
+    cleanup_dir DIR *d = opendir(dir);
+    if (!d)
+        return errno == ENOENT ? 0 : hull_error_set(err, errno, "open %s", dir);
+    for (struct dirent *e; (e = readdir(d));) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, "record.json"))
+            continue;
+        cleanup_free char *p = xasprintf("%s/%s", dir, e->d_name);
+        if (rm_rf(p, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int engine_container_remove_id(const char *root, const char *runroot, const char *id, const char *image_id,
+                               struct hull_error **err)
+{
+    cleanup_free char *rtroot = engine_runtime_root(runroot);
+    cleanup_free char *dir = engine_container_dir(root, id);
+    /* Reverse order of creation, each step idempotent, the record last: a
+     * removal that is killed half-way leaves a record that names what is
+     * left, and the next `hull rm -f` finishes it.  Usually there is no
+     * runtime state left (the init's waiter deleted it); with force a running
+     * container is killed here and its waiter finds nothing to do. */
+    cleanup_error struct hull_error *ignored = NULL;
+    container_delete(rtroot, id, true, &ignored);
+    engine_network_detach(root, id);
+    if (image_rootfs_release(dir, err) < 0)
+        return hull_error_wrap(err, "release the rootfs of container %.12s", id);
+    if (remove_all_but_record(dir, err) < 0)
+        return -1;
+    if (image_id && *image_id) {
+        cleanup_image_store struct image_store *store = NULL;
+        if (image_store_open(root, true, &store, err) < 0 || image_store_remove_user(store, image_id, id, err) < 0)
+            return hull_error_wrap(err, "container %.12s: cannot drop its image mark", id);
+    }
+    return engine_record_delete(root, id, err);
+}
+
 int engine_container_remove(const char *root, const char *runroot, const char *id, bool force, struct hull_error **err)
 {
     struct json_object *rec = NULL;
@@ -270,29 +318,9 @@ int engine_container_remove(const char *root, const char *runroot, const char *i
         return -1;
     cleanup_free char *image_id = xstrdup(engine_json_str(rec, "Image"));
     json_object_put(rec);
-    cleanup_free char *rtroot = engine_runtime_root(runroot);
     if (engine_container_running(runroot, id) && !force)
         return hull_error_set(err, 0, "container %.12s is running: stop it first or use rm -f", id);
-    cleanup_free char *dir = engine_container_dir(root, id);
-    cleanup_free char *rec_path = xasprintf("%s/record.json", dir);
-    /* The record goes first: from here on no command sees a half-removed container. */
-    if (unlink(rec_path) < 0 && errno != ENOENT)
-        return hull_error_set(err, errno, "remove %s", rec_path);
-    /* Usually there is no runtime state left (the init's waiter deleted it); with
-     * force a running container is killed here and its waiter finds nothing to do. */
-    cleanup_error struct hull_error *ignored = NULL;
-    container_delete(rtroot, id, true, &ignored);
-    engine_network_detach(root, id);
-    if (image_rootfs_release(dir, err) < 0)
-        return hull_error_wrap(err, "release the rootfs of container %.12s", id);
-    if (rm_rf(dir, err) < 0)
-        return -1;
-    if (*image_id) {
-        cleanup_image_store struct image_store *store = NULL;
-        if (image_store_open(root, true, &store, err) < 0 || image_store_remove_user(store, image_id, id, err) < 0)
-            return hull_error_wrap(err, "container %.12s removed, but its image mark remains", id);
-    }
-    return 0;
+    return engine_container_remove_id(root, runroot, id, image_id, err);
 }
 
 int engine_container_remove_with_volumes(const char *root, const char *runroot, const char *id, bool force,

@@ -58,6 +58,12 @@ void engine_container_finish(const char *root, const char *runroot, const char *
 /* Removes everything of a container: runtime state, cgroups, rootfs mount,
  * image user mark, its directory.  A running container needs force (it is killed). */
 int engine_container_remove(const char *root, const char *runroot, const char *id, bool force, struct hull_error **err);
+/* The removal itself, for a container whose record may be gone or unreadable
+ * (`hull system check --repair`): runtime state and cgroups (the runtime's
+ * delete --force), network, rootfs mount, files, the image mark of image_id
+ * (NULL: none), and the record last. */
+int engine_container_remove_id(const char *root, const char *runroot, const char *id, const char *image_id,
+                               struct hull_error **err);
 /* The same, and then its anonymous volumes that no other container uses
  * (`rm -v`, `run --rm`). */
 int engine_container_remove_with_volumes(const char *root, const char *runroot, const char *id, bool force,

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -42,10 +43,27 @@ int engine_new_id(char id[ENGINE_ID_LEN + 1], struct hull_error **err)
     return 0;
 }
 
+void engine_records_sweep_tmp(const char *root, bool remove, void (*found)(const char *path, void *data), void *data)
+{
+    cleanup_free char *dir = engine_containers_dir(root);
+    cleanup_dir DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (strlen(e->d_name) != ENGINE_ID_LEN)
+            continue;
+        cleanup_free char *sub = xasprintf("%s/%s", dir, e->d_name);
+        stale_tmp_files(sub, remove, found, data);
+    }
+}
+
 int engine_records_lock(const char *root, int *fd, struct hull_error **err)
 {
     cleanup_free char *dir = engine_containers_dir(root);
-    return lock_file_in_dir(dir, fd, err);
+    if (lock_file_in_dir(dir, fd, err) < 0)
+        return -1;
+    /* Records, configs and /etc files of writers that were killed mid-write:
+     * one readdir per container, cheap next to what the lock is taken for. */
+    engine_records_sweep_tmp(root, true, NULL, NULL);
+    return 0;
 }
 
 int engine_record_load(const char *root, const char *id, struct json_object **out, struct hull_error **err)
@@ -215,6 +233,8 @@ static int set_state(const char *root, const char *id, bool running, int value, 
     json_object_object_add(state, "Running", json_object_new_boolean(running));
     json_object_object_add(state, "Pid", json_object_new_int(running ? value : 0));
     json_object_object_add(state, "Paused", json_object_new_boolean(false));
+    /* Started: no longer a creation in progress (record.h). */
+    json_object_object_del(rec, ENGINE_RECORD_CREATING);
     if (running) {
         json_object_object_add(state, "StartedAt", json_object_new_string(now));
         json_object_object_add(state, "OOMKilled", json_object_new_boolean(false));
@@ -259,4 +279,39 @@ int engine_record_set_paused(const char *root, const char *id, bool paused, stru
     }
     json_object_put(rec);
     return r;
+}
+
+bool engine_record_abandoned(struct json_object *rec)
+{
+    struct json_object *pid = NULL;
+    if (!json_object_object_get_ex(rec, ENGINE_RECORD_CREATING, &pid))
+        return false;
+    /* A reused pid makes a dead creator look alive: shown as "created", still removable. */
+    return kill((pid_t)json_object_get_int(pid), 0) < 0 && errno == ESRCH;
+}
+
+int engine_record_delete(const char *root, const char *id, struct hull_error **err)
+{
+    cleanup_free char *dir = engine_container_dir(root, id);
+    cleanup_free char *path = xasprintf("%s/record.json", dir);
+    {
+        /* Under the lock: a monitor rewriting State (set_state) either saw the
+         * record and saved first, or finds it gone; it never brings it back. */
+        cleanup_close int lock = -1;
+        if (engine_records_lock(root, &lock, err) < 0)
+            return -1;
+        if (unlink(path) < 0 && errno != ENOENT)
+            return hull_error_set(err, errno, "remove %s", path);
+    }
+    return rm_rf(dir, err);
+}
+
+bool engine_record_being_created(const char *root, const char *id)
+{
+    struct json_object *rec = NULL;
+    if (engine_record_load(root, id, &rec, NULL) < 0)
+        return false;
+    bool creating = json_object_object_get_ex(rec, ENGINE_RECORD_CREATING, NULL) && !engine_record_abandoned(rec);
+    json_object_put(rec);
+    return creating;
 }

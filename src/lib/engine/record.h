@@ -31,8 +31,11 @@ char *engine_runtime_root(const char *runroot);
 /* A new random id (64 hex digits + NUL). */
 int engine_new_id(char id[ENGINE_ID_LEN + 1], struct hull_error **err);
 
-/* flock(ROOT/containers/.lock); creates the directory. Close *fd to unlock. */
+/* flock(ROOT/containers/.lock); creates the directory. Close *fd to unlock.
+ * Sweeps the stale temp files of atomic writes in the container dirs. */
 int engine_records_lock(const char *root, int *fd, struct hull_error **err);
+/* stale_tmp_files (util) over every container dir. */
+void engine_records_sweep_tmp(const char *root, bool remove, void (*found)(const char *path, void *data), void *data);
 
 int engine_record_load(const char *root, const char *id, struct json_object **out, struct hull_error **err);
 int engine_record_save(const char *root, const char *id, struct json_object *rec, struct hull_error **err);
@@ -77,6 +80,26 @@ struct engine_record_input {
 
 /* The record of a new container (State "created"), in `docker inspect`'s shape. */
 struct json_object *engine_record_build(const struct engine_record_input *in);
+
+/* Record before resource: `hull run` saves this intent record (Id, Name,
+ * Image, State "created", HostConfig.AutoRemove, and ENGINE_RECORD_CREATING:
+ * the pid of the creator) before it marks the image, mounts the rootfs or
+ * starts anything, and replaces it with the full record (which keeps the
+ * member until the container has run) once the bundle is made.  So every resource a killed `hull run` leaves is named by a record
+ * that `hull ps -a`, `hull rm -f` and `hull system check` see.  A record
+ * that still has the member after its creator died is shown as "dead". */
+#define ENGINE_RECORD_CREATING "HullCreatingPid"
+struct json_object *engine_record_build_intent(const char *id, const char *name, const char *image_ref,
+                                               const char *image_id, bool auto_remove);
+/* True when rec is an intent record whose creator is gone. */
+bool engine_record_abandoned(struct json_object *rec);
+/* True when the container's `hull run` is alive and has not started it yet
+ * (`container prune` leaves it alone). */
+bool engine_record_being_created(const char *root, const char *id);
+
+/* Removes ROOT/containers/<id>/record.json under the records lock, then the
+ * (by then empty) directory: the last step of a removal. */
+int engine_record_delete(const char *root, const char *id, struct hull_error **err);
 
 /* A string member of a json object, or "" (never NULL). */
 const char *engine_json_str(struct json_object *obj, const char *key);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine_network.h"
 #include "engine_spec.h"
@@ -199,5 +200,38 @@ struct json_object *engine_record_build(const struct engine_record_input *in)
     json_object_put(image_for_net);
     json_object_put(args);
     json_object_put(spec);
+    return rec;
+}
+
+struct json_object *engine_record_build_intent(const char *id, const char *name, const char *image_ref,
+                                               const char *image_id, bool auto_remove)
+{
+    struct json_object *rec = json_object_new_object();
+    cleanup_free char *now = rfc3339_now();
+    cleanup_free char *slash_name = xasprintf("/%s", name);
+    json_object_object_add(rec, "Id", json_object_new_string(id));
+    json_object_object_add(rec, "Created", json_object_new_string(now));
+    json_object_object_add(rec, "Path", json_object_new_string(""));
+    json_object_object_add(rec, "Args", json_object_new_array());
+    struct json_object *state = json_object_new_object();
+    json_object_object_add(state, "Status", json_object_new_string("created"));
+    json_object_object_add(state, "Running", json_object_new_boolean(false));
+    json_object_object_add(state, "Paused", json_object_new_boolean(false));
+    json_object_object_add(state, "Dead", json_object_new_boolean(false));
+    json_object_object_add(state, "Pid", json_object_new_int(0));
+    json_object_object_add(state, "ExitCode", json_object_new_int(0));
+    json_object_object_add(state, "StartedAt", json_object_new_string("0001-01-01T00:00:00Z"));
+    json_object_object_add(state, "FinishedAt", json_object_new_string("0001-01-01T00:00:00Z"));
+    json_object_object_add(rec, "State", state);
+    json_object_object_add(rec, "Image", json_object_new_string(image_id));
+    json_object_object_add(rec, "Name", json_object_new_string(slash_name));
+    struct json_object *config = json_object_new_object();
+    json_object_object_add(config, "Image", json_object_new_string(image_ref));
+    json_object_object_add(config, "Cmd", json_object_new_array());
+    json_object_object_add(rec, "Config", config);
+    struct json_object *host_config = json_object_new_object();
+    json_object_object_add(host_config, "AutoRemove", json_object_new_boolean(auto_remove));
+    json_object_object_add(rec, "HostConfig", host_config);
+    json_object_object_add(rec, ENGINE_RECORD_CREATING, json_object_new_int((int)getpid()));
     return rec;
 }

@@ -26,12 +26,13 @@ const char *image_store_root(const struct image_store *store)
  * downloads without the store lock (hours, on a slow link, must not block
  * every other writer) and flocks tmp/<dir>/lock instead: a dir whose lock is
  * still held is in use and kept. */
-static int wipe_stale_staging(const char *root, struct hull_error **err)
+static int wipe_stale_staging(const char *root, bool remove, void (*found)(const char *path, void *data),
+                              void *data, struct hull_error **err)
 {
     cleanup_free char *tmp = xasprintf("%s/tmp", root);
     cleanup_dir DIR *d = opendir(tmp);
     if (!d)
-        return errno == ENOENT ? mkdir_p(tmp, 0700, err) : hull_error_set(err, errno, "open %s", tmp);
+        return errno == ENOENT ? (remove ? mkdir_p(tmp, 0700, err) : 0) : hull_error_set(err, errno, "open %s", tmp);
     struct dirent *de;
     while ((de = readdir(d))) {
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
@@ -41,13 +42,77 @@ static int wipe_stale_staging(const char *root, struct hull_error **err)
         if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK)
             continue;
         cleanup_free char *path = xasprintf("%s/%s", tmp, de->d_name);
-        if (rm_rf(path, err) < 0)
+        if (found)
+            found(path, data);
+        if (remove && rm_rf(path, err) < 0)
             return -1;
     }
     return 0;
 }
 
+void image_store_sweep_tmp(const char *root, bool remove, void (*found)(const char *path, void *data), void *data)
+{
+    /* repositories.json and images/<hex>.json are replaced atomically (path.tmp-PID). */
+    static const char *const dirs[] = {"", "/images"};
+    for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+        cleanup_free char *d = xasprintf("%s%s", root, dirs[i]);
+        stale_tmp_files(d, remove, found, data);
+    }
+}
+
+static int open_store(const char *root, bool writable, bool wipe, struct image_store **out, struct hull_error **err);
+static int require_writable(struct image_store *store, struct hull_error **err);
+
 int image_store_open(const char *root, bool writable, struct image_store **out, struct hull_error **err)
+{
+    return open_store(root, writable, true, out, err);
+}
+
+int image_store_open_unswept(const char *root, struct image_store **out, struct hull_error **err)
+{
+    return open_store(root, true, false, out, err);
+}
+
+int image_store_stale_staging(struct image_store *store, bool remove, void (*found)(const char *path, void *data),
+                              void *data, struct hull_error **err)
+{
+    if (require_writable(store, err) < 0)
+        return -1;
+    return wipe_stale_staging(store->root, remove, found, data, err);
+}
+
+int image_store_users(struct image_store *store, char ***image_ids, char ***users, struct hull_error **err)
+{
+    cleanup_free char *dir = xasprintf("%s/users", store->root);
+    *image_ids = NULL;
+    *users = NULL;
+    cleanup_dir DIR *d = opendir(dir);
+    if (!d)
+        return errno == ENOENT ? 0 : hull_error_set(err, errno, "open %s", dir);
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.')
+            continue;
+        cleanup_free char *sub = xasprintf("%s/%s", dir, e->d_name);
+        cleanup_dir DIR *u = opendir(sub);
+        for (struct dirent *f; u && (f = readdir(u));) {
+            if (f->d_name[0] == '.')
+                continue;
+            strv_add(image_ids, xasprintf("sha256:%s", e->d_name));
+            strv_add(users, xstrdup(f->d_name));
+        }
+    }
+    return 0;
+}
+
+bool image_store_has_image(struct image_store *store, const char *id)
+{
+    if (!digest_is_valid(id))
+        return false;
+    cleanup_free char *path = xasprintf("%s/images/%s.json", store->root, digest_hex(id));
+    return access(path, F_OK) == 0;
+}
+
+static int open_store(const char *root, bool writable, bool wipe, struct image_store **out, struct hull_error **err)
 {
     if (!root || root[0] != '/')
         return hull_error_set(err, 0, "store root must be an absolute path, not \"%s\"", root ? root : "");
@@ -69,8 +134,10 @@ int image_store_open(const char *root, bool writable, struct image_store **out, 
             return hull_error_set(err, errno, "open %s/lock", root);
         if (flock(lock_fd, LOCK_EX) < 0)
             return hull_error_set(err, errno, "lock %s/lock", root);
-        if (wipe_stale_staging(root, err) < 0)
+        if (wipe && wipe_stale_staging(root, true, NULL, NULL, err) < 0)
             return hull_error_wrap(err, "cannot clean the staging area of %s", root);
+        if (wipe)
+            image_store_sweep_tmp(root, true, NULL, NULL);
     }
     struct image_store *s = xmalloc0(sizeof *s);
     s->root = xstrdup(root);

@@ -59,11 +59,26 @@ void image_info_list_free(struct image_info **list, size_t n);
 /* Opens (and, when writable, creates) the store.  A writable store holds the
  * exclusive lock until image_store_close and has wiped stale staging dirs. */
 int image_store_open(const char *root, bool writable, struct image_store **out, struct hull_error **err);
+/* A writable (locked) handle that leaves stale staging dirs and temp files
+ * alone, for `hull system check` to report them first. */
+int image_store_open_unswept(const char *root, struct image_store **out, struct hull_error **err);
+/* Staging dirs under tmp/ whose load or pull is gone (no one holds their
+ * lock; needs the store lock): found for each, removed with remove. */
+int image_store_stale_staging(struct image_store *store, bool remove, void (*found)(const char *path, void *data),
+                              void *data, struct hull_error **err);
+/* Every user mark (see image_store_add_user), as two parallel vectors:
+ * image ids ("sha256:<hex>") and users.  Both NULL when there are none. */
+int image_store_users(struct image_store *store, char ***image_ids, char ***users, struct hull_error **err);
+/* True when the store has a record for image id. */
+bool image_store_has_image(struct image_store *store, const char *id);
 /* A writable handle may let go of the lock while it does something long that
  * needs no store writes (a pull downloading into its own locked staging dir,
  * see image/ingest.h) and take it back before committing.  While unlocked the
  * handle only reads. */
 int image_store_unlock(struct image_store *store);
+/* The temp files of atomic writes whose writer died (stale_tmp_files) in the
+ * store's own dirs; a writable open removes them. */
+void image_store_sweep_tmp(const char *root, bool remove, void (*found)(const char *path, void *data), void *data);
 int image_store_relock(struct image_store *store, struct hull_error **err);
 void image_store_close(struct image_store *store);
 void image_store_closep(struct image_store **store);

@@ -1,9 +1,12 @@
 #include "utils.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,6 +234,27 @@ int write_file_atomic(const char *path, const char *data, size_t len, mode_t mod
 int write_file_replace(const char *path, const char *data, size_t len, mode_t mode, struct hull_error **err)
 {
     return replace_file(path, data, len, mode, false, err);
+}
+
+size_t stale_tmp_files(const char *dir, bool remove, void (*found)(const char *path, void *data), void *data)
+{
+    cleanup_dir DIR *d = opendir(dir);
+    size_t n = 0;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        const char *tag = strstr(e->d_name, ".tmp-");
+        int64_t pid;
+        if (!tag || tag == e->d_name || !parse_int64(tag + 5, &pid) || pid <= 0 || pid > INT32_MAX)
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        cleanup_free char *path = xasprintf("%s/%s", dir, e->d_name);
+        if (found)
+            found(path, data);
+        if (remove)
+            unlinkat(dirfd(d), e->d_name, 0);
+        n++;
+    }
+    return n;
 }
 
 int mkdir_p(const char *path, mode_t mode, struct hull_error **err)

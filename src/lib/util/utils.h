@@ -58,6 +58,11 @@ int write_file_atomic(const char *path, const char *data, size_t len, mode_t mod
  * processes, mounts and cgroups are gone after a crash).  An fsync on a busy
  * disk costs milliseconds, several times per `hull run`. */
 int write_file_replace(const char *path, const char *data, size_t len, mode_t mode, struct hull_error **err);
+/* The NAME.tmp-PID files of those writes in dir whose writer is dead (killed
+ * between create and rename): calls found (optional) for each and, with
+ * remove, unlinks it.  A live pid (or one reused since) keeps its file.
+ * Returns how many there were. */
+size_t stale_tmp_files(const char *dir, bool remove, void (*found)(const char *path, void *data), void *data);
 
 int mkdir_p(const char *path, mode_t mode, struct hull_error **err);
 /* Recursively removes a directory tree (does not cross mount points). */

@@ -1,0 +1,258 @@
+#!/usr/bin/env bats
+# Crash safety of the engine (issue 18, docs/reliability.md): `hull run`,
+# `run -d`, `run --rm`, `rm`, `load` and `commit` are SIGKILLed at chosen
+# system calls (strace -e inject=SYSCALL:signal=SIGKILL:when=N, on the hull
+# process itself: deterministic), then `hull ps -a` must show what was left,
+# `hull rm -f` / `hull system check --repair` must leave nothing (no mount
+# under the test's store, no container dir, no runtime state, no cgroup, no
+# image mark, no temp or staging file), the image must be removable and the
+# store must still work.
+#
+# The rename counts below follow `hull run`'s order of writes (cmd_run.c):
+# 1 the intent record, 2 rootfs.kind (the overlay is mounted by then),
+# 3-5 hostname, hosts, resolv.conf, 6 config.json, 7 the full record.
+
+bats_require_minimum_version 1.5.0
+load ../lib/common
+load ../engine/helpers
+
+setup() {
+    command -v strace >/dev/null || skip "strace is not installed"
+    # rename(2) exists on x86_64 (glibc's rename() uses it); other
+    # architectures only have renameat/renameat2 and other counts.
+    strace -qq -o /dev/null -e trace=rename true 2>/dev/null || skip "no rename system call on $(uname -m)"
+    engine_setup
+    hull import --change 'CMD ["sh"]' "$IMAGES/rootfs.tar" busybox >/dev/null
+}
+
+teardown() {
+    diag_on_failure
+    engine_teardown
+}
+
+# kill_at SYSCALL N ARGS...: `hull ARGS` SIGKILLed at its N-th SYSCALL; fails
+# unless it was killed there (a count that no longer matches fails the test).
+kill_at() {
+    local syscall=$1 n=$2
+    shift 2
+    run_quiet timeout --kill-after=10 60 strace -qq -o /dev/null -e trace="$syscall" \
+        -e inject="$syscall":signal=SIGKILL:when="$n" "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" "$@"
+    [ "$status" -eq 137 ] || { echo "hull $* was not killed at $syscall #$n (status $status): $output" >&2; return 1; }
+}
+
+# The only container dir's id.
+the_id() {
+    local d
+    d=$(find "$STORE/containers" -mindepth 1 -maxdepth 1 -type d)
+    [ "$(printf '%s\n' "$d" | grep -c .)" -eq 1 ] || { echo "want one container dir, have: $d" >&2; return 1; }
+    basename "$d"
+}
+
+mounted_under_store() {
+    grep -q " $STORE/containers/" /proc/self/mountinfo
+}
+
+# Nothing of any container is left, and `hull system check` agrees.
+assert_nothing_left() {
+    local left
+    left=$(find "$STORE/containers" -mindepth 1 -maxdepth 1 -type d 2>/dev/null)
+    [ -z "$left" ] || { echo "container dirs left: $left" >&2; return 1; }
+    [ -z "$(ls -A "$RUNROOT/engine" 2>/dev/null)" ] || { echo "runtime state left: $(ls "$RUNROOT/engine")" >&2; return 1; }
+    ! mounted_under_store || { echo "mounts left:" >&2; grep " $STORE" /proc/self/mountinfo >&2; return 1; }
+    [ -z "$(find "$STORE/users" -type f 2>/dev/null)" ] || { echo "image marks left" >&2; return 1; }
+    [ -z "$(find "$STORE" -name '*.tmp-*' 2>/dev/null)" ] || { echo "temp files left" >&2; return 1; }
+    [ -z "$(ls -A "$STORE/tmp" 2>/dev/null)" ] || { echo "staging left: $(ls "$STORE/tmp")" >&2; return 1; }
+    if [ -n "${1:-}" ]; then
+        [ -z "$(find /sys/fs/cgroup -maxdepth 4 -name "*$1*" 2>/dev/null)" ] || { echo "cgroups left for $1" >&2; return 1; }
+    fi
+    run hull system check
+    [ "$status" -eq 0 ] && [[ "$output" == "no problems found" ]] || { echo "system check: $output" >&2; return 1; }
+}
+
+# The store still works, and the image can be removed.
+assert_store_works() {
+    run hull run --rm busybox echo still-works
+    [ "$status" -eq 0 ] && [ "$output" = still-works ] || { echo "run after the kill: $status $output" >&2; return 1; }
+    run hull rmi busybox
+    [ "$status" -eq 0 ] || { echo "rmi: $output" >&2; return 1; }
+}
+
+@test "run -d killed with the overlay mounted: ps -a shows it dead, start refuses it, rm -f removes everything" {
+    kill_at rename 2 run -d busybox sleep 1000
+    id=$(the_id)
+    mounted_under_store
+    [ -n "$(find "$STORE/users" -type f)" ]
+    run hull ps -a --no-trunc
+    [[ "$output" == *"$id"*Dead* ]]
+    run hull start "$id"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"never completely created"* ]]
+    run hull system check
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"container "*"$id"*"killed"* ]]
+    [[ "$output" == *"mount "*"$STORE/containers/$id/rootfs"* ]]
+    run hull rm -f "$id"
+    [ "$status" -eq 0 ]
+    assert_nothing_left "$id"
+    assert_store_works
+}
+
+@test "run killed at its intent record: the half-written record is reported and repaired, a temp file swept" {
+    kill_at rename 1 run busybox true
+    id=$(the_id)
+    [ ! -e "$STORE/containers/$id/record.json" ]
+    ls "$STORE/containers/$id"/record.json.tmp-*
+    run hull system check
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"container "*"$id"*"without a record"* ]]
+    [[ "$output" == *"tmp "*"record.json.tmp-"* ]]
+    run hull system check --repair
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"[repaired]"* ]]
+    assert_nothing_left "$id"
+    assert_store_works
+}
+
+@test "a temp file of a killed writer is swept by the next command that takes the lock" {
+    kill_at rename 3 run -d busybox true
+    id=$(the_id)
+    ls "$STORE/containers/$id"/hostname.tmp-*
+    # a dead writer of repositories.json (a pid that has exited)
+    sh -c 'exit 0' &
+    dead=$!
+    wait "$dead" || true
+    touch "$STORE/repositories.json.tmp-$dead"
+    # a live writer's (this shell's) must be kept
+    touch "$STORE/images/x.json.tmp-$$"
+    run hull system check
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"repositories.json.tmp-$dead"* ]]
+    [[ "$output" != *"x.json.tmp-$$"* ]]
+    hull tag busybox other >/dev/null
+    [ ! -e "$STORE/repositories.json.tmp-$dead" ]
+    [ -e "$STORE/images/x.json.tmp-$$" ]
+    rm "$STORE/images/x.json.tmp-$$"
+    hull run --rm busybox true
+    [ -z "$(ls "$STORE/containers/$id"/*.tmp-* 2>/dev/null)" ]
+    run hull rm -f "$id"
+    [ "$status" -eq 0 ]
+    assert_nothing_left "$id"
+    hull rmi other >/dev/null
+    assert_store_works
+}
+
+@test "run --rm killed before the init is cloned: ps -a shows it, system check --repair removes it" {
+    kill_at rename 6 run --rm busybox true
+    id=$(the_id)
+    run hull ps -a --no-trunc
+    [[ "$output" == *"$id"*Dead* ]]
+    run hull system check --repair
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"$id"*"[repaired]"* ]]
+    assert_nothing_left "$id"
+    assert_store_works
+}
+
+@test "run --rm killed while its container runs: rm -f kills and removes it; after it exits, system check --repair" {
+    mkfifo "$TEST_DIR/go"
+    "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" run --rm -v "$TEST_DIR/go:/go" busybox sh -c 'read x </go' \
+        </dev/null >/dev/null 2>&1 &
+    runpid=$!
+    wait_until "hull ps -q | grep -q ."
+    id=$(the_id)
+    kill -9 "$runpid"
+    wait "$runpid" || true
+    run hull ps -a --no-trunc
+    [[ "$output" == *"$id"*Up* ]]
+    # Nobody waits for it any more: once it exits, the --rm container is a leftover.
+    echo go >"$TEST_DIR/go"
+    wait_until "hull ps -a | grep -q Exited"
+    run hull system check
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"$id"*"--rm"* ]]
+    run hull system check --repair
+    [ "$status" -eq 0 ]
+    assert_nothing_left "$id"
+
+    # Still running: rm -f kills it.
+    "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" run --rm busybox sleep 1000 </dev/null >/dev/null 2>&1 &
+    runpid=$!
+    wait_until "hull ps -q | grep -q ."
+    id=$(the_id)
+    pid=$(jq -r .State.Pid "$STORE/containers/$id/record.json")
+    kill -9 "$runpid"
+    wait "$runpid" || true
+    run hull rm -f "$id"
+    [ "$status" -eq 0 ]
+    wait_gone "$pid"
+    assert_nothing_left "$id"
+    assert_store_works
+}
+
+@test "rm -f killed at its unmount: the container stays visible and a second rm -f removes everything" {
+    hull run --name stopped busybox true
+    id=$(the_id)
+    mounted_under_store
+    kill_at umount2 1 rm -f "$id"
+    run hull ps -a --no-trunc
+    [[ "$output" == *"$id"* ]]
+    run hull rm -f "$id"
+    [ "$status" -eq 0 ]
+    assert_nothing_left "$id"
+    assert_store_works
+}
+
+@test "load killed while moving its layers into place: the staging dir is reported and repaired" {
+    hull rmi busybox >/dev/null
+    kill_at rename 1 load -i "$IMAGES/busybox-docker.tar"
+    [ -n "$(ls -A "$STORE/tmp")" ]
+    run hull system check
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"staging "*"$STORE/tmp/"* ]]
+    run hull system check --repair
+    [ "$status" -eq 0 ]
+    assert_nothing_left
+    hull load -i "$IMAGES/busybox-docker.tar" >/dev/null
+    img=$(hull images -q | head -n1)
+    hull tag "$img" busybox
+    assert_store_works
+}
+
+@test "commit killed: its staging dir is repaired, the container is intact and commits again" {
+    hull run --name src busybox sh -c 'echo data >/f'
+    kill_at rename 1 commit src committed
+    [ -n "$(ls -A "$STORE/tmp")" ]
+    run hull system check --repair
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"staging "*"[repaired]"* ]]
+    hull commit src committed >/dev/null
+    run hull run --rm committed cat /f
+    [ "$output" = data ]
+    hull rm src >/dev/null
+    hull rmi committed >/dev/null
+    assert_nothing_left
+    assert_store_works
+}
+
+@test "rmi: an image mark of a container that does not exist no longer blocks the image" {
+    hex=$(find "$STORE/images" -name '*.json' -printf '%f\n' | head -n1)
+    hex=${hex%.json}
+    mkdir -p "$STORE/users/$hex"
+    touch "$STORE/users/$hex/ac3f$(printf '%060d' 0)"
+    run hull system check
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"image-mark"*"does not exist"* ]]
+    run hull rmi busybox
+    [ "$status" -eq 0 ]
+    assert_nothing_left
+}
+
+@test "container prune removes a container whose hull run was killed" {
+    kill_at rename 4 run busybox true
+    id=$(the_id)
+    run hull container prune -f
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"$id"* ]]
+    assert_nothing_left "$id"
+    assert_store_works
+}
