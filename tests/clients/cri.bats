@@ -510,6 +510,17 @@ resources_and_stats() {
         [ "$(cat /sys/fs/cgroup/cpu"$cg"/cpu.shares)" = 256 ]
     fi
     [ -d /proc/"$pid" ]
+    # an update the kernel refuses (a limit below what the container uses)
+    # fails the call with the runtime's reason and changes nothing
+    echo '{"memory_limit_in_bytes": 4096}' >"$upd"
+    run --separate-stderr cri update "$CID_sized" "$upd"
+    [ "$status" -eq 3 ]
+    [[ "$stderr" == "rpc error: code = UNKNOWN desc = "*"4096"* ]]
+    if [ "$handler" = hull ] && is_hull; then
+        [[ "$stderr" == *"hull-runtime: linux.resources.memory.limit: write \"4096\" to /sys/fs/cgroup/"*"$CID_sized"/memory.* ]]
+    fi
+    [ "$(cat "$(cgroup_file memory memory.limit_in_bytes memory.max "$cg")")" = 100663296 ]
+    [ "$(ctr_state "$CID_sized")" = CONTAINER_RUNNING ]
     # ContainerStats and ListContainerStats read the container's cgroup
     run cri stats "$CID_sized"
     [ "$status" -eq 0 ]
