@@ -256,3 +256,29 @@ assert_store_works() {
     assert_nothing_left "$id"
     assert_store_works
 }
+
+@test "system check: a record that is not JSON, and runtime state of a container without a record" {
+    # A record cut short (a hand edit, a full disk before writes were atomic).
+    hull run --name cut busybox true
+    cut_id=$(the_id)
+    printf '{"Id": "%s", "Sta' "$cut_id" >"$STORE/containers/$cut_id/record.json"
+    # What a hull that removed the record first left when its `rm -f` was
+    # killed: a live container, its cgroups and runtime state, no record.
+    hull run -d busybox sleep 1000 >/dev/null
+    live_id=$(find "$STORE/containers" -mindepth 1 -maxdepth 1 -type d ! -name "$cut_id" -printf '%f\n')
+    pid=$(jq -r .State.Pid "$STORE/containers/$live_id/record.json")
+    kill -0 "$pid"
+    umount -l "$STORE/containers/$live_id/rootfs"
+    rm -rf "${STORE:?}/containers/$live_id"
+    run hull system check
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"container "*"$cut_id"*"not readable JSON"* ]]
+    [[ "$output" == *"runtime "*"$live_id"*"without a container"* ]]
+    [[ "$output" == *"image-mark"* ]]
+    run hull system check --repair
+    [ "$status" -eq 0 ]
+    wait_gone "$pid"
+    assert_nothing_left "$cut_id"
+    assert_nothing_left "$live_id"
+    assert_store_works
+}

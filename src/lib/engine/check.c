@@ -17,6 +17,7 @@
 #include "lifecycle.h"
 #include "network/network.h"
 #include "record.h"
+#include "util/mountinfo.h"
 #include "util/utils.h"
 
 struct checker {
@@ -62,43 +63,26 @@ struct orphan {
     char *why;
 };
 
-/* Mount points under ROOT/containers/<id>/ (mountinfo's 5th field, octal escapes undone). */
+struct mounts_under {
+    const char *prefix;
+    char **found;
+};
+
+static bool collect_mount(const struct mountinfo_entry *e, void *data)
+{
+    struct mounts_under *m = data;
+    if (!strncmp(e->mountpoint, m->prefix, strlen(m->prefix)))
+        strv_add(&m->found, xstrdup(e->mountpoint));
+    return false;
+}
+
+/* Mount points under ROOT/containers/<id>/. */
 static void mounts_of(const char *real_root, const char *id, char ***out)
 {
     cleanup_free char *prefix = xasprintf("%s/containers/%s/", real_root, id);
-    FILE *f = fopen("/proc/self/mountinfo", "re");
-    if (!f)
-        return;
-    char *line = NULL;
-    size_t cap = 0;
-    while (getline(&line, &cap, f) > 0) {
-        char *field = line;
-        for (int i = 0; i < 4 && field; i++) {
-            field = strchr(field, ' ');
-            if (field)
-                field++;
-        }
-        if (!field)
-            continue;
-        char *end = strchr(field, ' ');
-        if (end)
-            *end = '\0';
-        char path[PATH_MAX];
-        size_t n = 0;
-        for (char *p = field; *p && n + 1 < sizeof path; p++) {
-            if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] && p[3]) {
-                path[n++] = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
-                p += 3;
-            } else {
-                path[n++] = *p;
-            }
-        }
-        path[n] = '\0';
-        if (!strncmp(path, prefix, strlen(prefix)))
-            strv_add(out, xstrdup(path));
-    }
-    free(line);
-    fclose(f);
+    struct mounts_under m = {prefix, NULL};
+    mountinfo_foreach("/proc/self/mountinfo", collect_mount, &m, NULL);
+    *out = m.found;
 }
 
 /* Under the records lock: the containers that are not (or no longer) whole. */
