@@ -436,13 +436,10 @@ int cmd_stop(int argc, char **argv)
     int c;
     while ((c = engine_next_flag("stop", argc, argv, &stop_flagset)) != -1) {
         switch (c) {
-        case 't': {
-            int64_t t;
-            if (!parse_int64(optarg, &t) || t < 0 || t > 86400)
-                return engine_usage_error("stop", "invalid --time \"%s\": want seconds", optarg);
-            timeout = (int)t;
+        case 't':
+            if (!engine_parse_stop_time("stop", optarg, &timeout))
+                return 125;
             break;
-        }
         case 'h':
             printf("Usage:  hull stop [-t SECONDS] CONTAINER...\n\n"
                    "The stop signal (--stop-signal, the image's StopSignal, else SIGTERM),\n"

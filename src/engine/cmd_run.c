@@ -239,9 +239,8 @@ static int check_security(struct run_flags *f, struct hull_error **err)
 /* Everything that does not need the image: checked before anything exists. */
 static int check_flags(struct run_flags *f, struct hull_error **err)
 {
-    if (f->name && !engine_name_valid(f->name))
-        return hull_error_set(err, 0, "invalid container name \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
-                              f->name);
+    if (f->name && engine_name_check(f->name, err) < 0)
+        return -1;
     if (check_resources(f, err) < 0)
         return -1;
     if (engine_network_prepare(g_engine.root, g_engine.runroot, &f->net, &f->rc, err) < 0)

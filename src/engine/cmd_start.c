@@ -210,13 +210,10 @@ int cmd_restart(int argc, char **argv)
     int c;
     while ((c = engine_next_flag("restart", argc, argv, &restart_flagset)) != -1) {
         switch (c) {
-        case 't': {
-            int64_t t;
-            if (!parse_int64(optarg, &t) || t < 0 || t > 86400)
-                return engine_usage_error("restart", "invalid --time \"%s\": want seconds", optarg);
-            timeout = (int)t;
+        case 't':
+            if (!engine_parse_stop_time("restart", optarg, &timeout))
+                return 125;
             break;
-        }
         case 'h':
             printf("Usage:  hull restart [-t SECONDS] CONTAINER...\n\n"
                    "Stop containers as hull stop does (SIGKILL after -t seconds, 10), then start\n"

@@ -64,6 +64,9 @@ int engine_next_flag(const char *cmd, int argc, char **argv, const struct engine
 const char *human_size(uint64_t bytes);
 /* docker's "2 hours ago" style; "N/A" when t is 0. Static buffer. */
 const char *human_since(int64_t t);
+/* -t/--time of stop and restart: whole seconds, 0 to a day; false (after
+ * printing the usage error) otherwise. */
+bool engine_parse_stop_time(const char *cmd, const char *value, int *seconds);
 /* "--format": "table" (default) or "json"; returns false (and prints) when neither. */
 bool parse_format(const char *cmd, const char *value, bool *json);
 

@@ -125,6 +125,17 @@ const char *human_since(int64_t t)
     return buf;
 }
 
+bool engine_parse_stop_time(const char *cmd, const char *value, int *seconds)
+{
+    int64_t t;
+    if (!parse_int64(value, &t) || t < 0 || t > 86400) {
+        engine_usage_error(cmd, "invalid --time \"%s\": want seconds", value);
+        return false;
+    }
+    *seconds = (int)t;
+    return true;
+}
+
 bool parse_format(const char *cmd, const char *value, bool *json)
 {
     if (!strcmp(value, "json")) {

@@ -185,9 +185,8 @@ int engine_container_wait(const char *root, const char *runroot, const char *id,
 
 int engine_container_rename(const char *root, const char *id, const char *name, struct hull_error **err)
 {
-    if (!engine_name_valid(name))
-        return hull_error_set(err, 0, "invalid container name \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
-                              name);
+    if (engine_name_check(name, err) < 0)
+        return -1;
     cleanup_close int lock = -1;
     if (engine_records_lock(root, &lock, err) < 0)
         return -1;

@@ -182,14 +182,13 @@ int engine_record_find(const char *root, const char *text, char **id_out, struct
     return 0;
 }
 
-bool engine_name_valid(const char *name)
+int engine_name_check(const char *name, struct hull_error **err)
 {
     static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    if (!name[0] || !strchr(alnum, name[0]))
-        return false;
-    size_t ok = strspn(name, alnum);
-    ok += strspn(name + ok, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-");
-    return ok == strlen(name);
+    if (name[0] && strchr(alnum, name[0]) &&
+        strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == strlen(name))
+        return 0;
+    return hull_error_set(err, 0, "invalid container name \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", name);
 }
 
 bool engine_record_name_in_use(const char *root, const char *name)

@@ -50,8 +50,8 @@ int engine_record_find(const char *root, const char *text, char **id_out, struct
 
 /* True when a container already has this name. */
 bool engine_record_name_in_use(const char *root, const char *name);
-/* docker's container names: [a-zA-Z0-9][a-zA-Z0-9_.-]* */
-bool engine_name_valid(const char *name);
+/* docker's container names: [a-zA-Z0-9][a-zA-Z0-9_.-]*; the error names the name. */
+int engine_name_check(const char *name, struct hull_error **err);
 
 /* Rewrites State under the records lock: Status "running", Pid, StartedAt = now. */
 int engine_record_set_running(const char *root, const char *id, int pid, struct hull_error **err);
