@@ -14,8 +14,9 @@
 # sandbox image is a static pause program (tests/clients/cri/pause.c) built
 # here, the containers use the busybox test image; both are imported with
 # `ctr -n k8s.io images import`.  CNI is Debian's containernetworking-plugins
-# (bridge + host-local + loopback), with its config and bin dir in the test's
-# directory.  Pods get kubelet's cgroupfs-driver cgroup parents
+# (bridge + host-local + loopback, and portmap for hostPort when iptables is
+# there: its rules are the node namespace's), with its config and bin dir in
+# the test's directory.  Pods get kubelet's cgroupfs-driver cgroup parents
 # (/kubepods/burstable/pod<uid>) below a cgroup of this file's own.
 
 load helpers
@@ -64,6 +65,12 @@ setup_file() {
 
     # only the three plugins this file uses, in a bin dir of its own
     ln -s "$CNI_BIN/bridge" "$CNI_BIN/host-local" "$CNI_BIN/loopback" "$CRI_DIR/cni-bin/"
+    # hostPort mappings: portmap writes iptables rules, in the node namespace
+    local portmap=
+    if [ -x "$CNI_BIN/portmap" ] && command -v iptables >/dev/null; then
+        ln -s "$CNI_BIN/portmap" "$CRI_DIR/cni-bin/"
+        portmap=', {"type": "portmap", "capabilities": {"portMappings": true}}'
+    fi
     cat >"$CRI_DIR/net.d/10-hull-cri.conflist" <<CONF
 {
   "cniVersion": "0.4.0",
@@ -74,7 +81,7 @@ setup_file() {
       "type": "host-local", "dataDir": "$CRI_DIR/cni-ipam",
       "ranges": [[{"subnet": "$POD_SUBNET.0/24"}]], "routes": [{"dst": "0.0.0.0/0"}]
     }
-  }]
+  }$portmap]
 }
 CONF
 
@@ -859,4 +866,28 @@ streaming_exec_attach() {
 
 @test "cri (runc): Exec, Attach and PortForward through containerd's streaming server on 127.0.0.1 (WebSocket)" {
     streaming_exec_attach runc
+}
+
+host_port() {
+    local handler=$1 pod
+    [ -e "$CRI_DIR/cni-bin/portmap" ] || skip "no CNI portmap plugin or no iptables: hostPort is not set up"
+    pod=$(make_pod ported '.port_mappings = [{protocol: "TCP", container_port: 8080, host_port: 18080}]')
+    pod_up "$handler" "$pod" "$(make_ctr "$pod" server \
+        'mkdir -p /tmp/www && echo served-on-host-port >/tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www')"
+    # the node's address on the bridge, port 18080, reaches the pod's 8080
+    wait_until 'in_node curl -s --max-time 5 http://$POD_SUBNET.1:18080/ | grep -q served-on-host-port'
+    # the rules are the node namespace's, not the host's
+    in_node iptables -t nat -S | grep -q -- "--dport 18080"
+    ! iptables -t nat -S 2>/dev/null | grep -q -- "--dport 18080"
+    run cri down "$POD" 0
+    [ "$status" -eq 0 ]
+    ! in_node iptables -t nat -S | grep -q -- "--dport 18080"
+}
+
+@test "cri (hull): hostPort: a pod's port mapping (CNI portmap) reaches the container from the node, and is gone with the pod" {
+    host_port hull
+}
+
+@test "cri (runc): hostPort: a pod's port mapping (CNI portmap) reaches the container from the node, and is gone with the pod" {
+    host_port runc
 }
