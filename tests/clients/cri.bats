@@ -891,3 +891,29 @@ host_port() {
 @test "cri (runc): hostPort: a pod's port mapping (CNI portmap) reaches the container from the node, and is gone with the pod" {
     host_port runc
 }
+
+host_pid_ipc() {
+    local handler=$1 pod pid node_pid
+    node_pid=$(cat "$CRI_DIR/containerd.pid")
+    # hostPID and hostIPC: the node's PID and IPC namespaces
+    pod=$(make_pod node-ns '.linux.security_context.namespace_options += {pid: "NODE", ipc: "NODE"}')
+    pod_up "$handler" "$pod" "$(make_ctr "$pod" watcher 'exec sleep 100000' '
+        .linux.security_context.namespace_options += {pid: "NODE", ipc: "NODE"}')"
+    pid=$(ctr_pid "$CID_watcher")
+    [ "$(readlink /proc/"$pid"/ns/pid)" = "$(readlink /proc/"$node_pid"/ns/pid)" ]
+    [ "$(readlink /proc/"$pid"/ns/ipc)" = "$(readlink /proc/"$node_pid"/ns/ipc)" ]
+    # still the pod's own network and UTS namespaces
+    [ "$(readlink /proc/"$pid"/ns/net)" != "$(readlink /proc/"$node_pid"/ns/net)" ]
+    [ "$(readlink /proc/"$pid"/ns/uts)" != "$(readlink /proc/"$node_pid"/ns/uts)" ]
+    # the node's processes are visible: containerd's pid is there
+    run cri exec "$CID_watcher" 10 cat /proc/"$node_pid"/comm
+    [ "$output" = containerd ]
+}
+
+@test "cri (hull): hostPID and hostIPC: the container is in the node's PID and IPC namespaces and sees the node's processes" {
+    host_pid_ipc hull
+}
+
+@test "cri (runc): hostPID and hostIPC: the container is in the node's PID and IPC namespaces and sees the node's processes" {
+    host_pid_ipc runc
+}
