@@ -129,11 +129,14 @@ assert_store_works() {
     dead=$!
     wait "$dead" || true
     touch "$STORE/repositories.json.tmp-$dead"
+    hull volume create vol >/dev/null
+    touch "$STORE/volumes/vol/volume.json.tmp-$dead"
     # a live writer's (this shell's) must be kept
     touch "$STORE/images/x.json.tmp-$$"
     run hull system check
     [ "$status" -eq 1 ]
     [[ "$output" == *"repositories.json.tmp-$dead"* ]]
+    [[ "$output" == *"volume.json.tmp-$dead"* ]]
     [[ "$output" != *"x.json.tmp-$$"* ]]
     hull tag busybox other >/dev/null
     [ ! -e "$STORE/repositories.json.tmp-$dead" ]
@@ -143,6 +146,10 @@ assert_store_works() {
     [ -z "$(ls "$STORE/containers/$id"/*.tmp-* 2>/dev/null)" ]
     run hull rm -f "$id"
     [ "$status" -eq 0 ]
+    run hull system check --repair
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"volume.json.tmp-$dead"*"[repaired]"* ]]
+    hull volume rm vol >/dev/null
     assert_nothing_left "$id"
     hull rmi other >/dev/null
     assert_store_works

@@ -221,9 +221,24 @@ static void report_staging(const char *path, void *data)
     problem(c, "staging", c->repair, "%s: staging dir of a load, import, commit or pull that was killed", path);
 }
 
+/* ROOT/networks/NAME/config.json and ROOT/volumes/NAME/volume.json are written atomically too. */
+static void sweep_subdirs(struct checker *c, const char *top)
+{
+    cleanup_free char *dir = xasprintf("%s/%s", c->root, top);
+    cleanup_dir DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (e->d_name[0] == '.')
+            continue;
+        cleanup_free char *sub = xasprintf("%s/%s", dir, e->d_name);
+        stale_tmp_files(sub, c->repair, report_path, c);
+    }
+}
+
 static int check_store(struct checker *c, struct hull_error **err)
 {
     engine_records_sweep_tmp(c->root, c->repair, report_path, c);
+    sweep_subdirs(c, "networks");
+    sweep_subdirs(c, "volumes");
     cleanup_image_store struct image_store *store = NULL;
     if (image_store_open_unswept(c->root, &store, err) < 0)
         return -1;
