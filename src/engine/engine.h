@@ -172,6 +172,7 @@ int engine_stop_one(const char *id, void *data);
 /* cmd_info.c: hull info, hull version */
 int cmd_info(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_completion(int argc, char **argv); /* cmd_completion.c: hull completion bash|zsh */
 int cmd_system_check(int argc, char **argv); /* hull system check [--repair] */
 /* cmd_network.c: hull network ..., hull port */
 int cmd_network(int argc, char **argv);
@@ -185,7 +186,8 @@ extern const struct engine_flagset run_flagset, exec_flagset, ps_flagset, rm_fla
     logs_flagset, container_prune_flagset, system_df_flagset, system_check_flagset, start_flagset, pause_flagset, wait_flagset,
     stats_flagset, top_flagset, pull_flagset, login_flagset, logout_flagset,
     history_flagset, diff_flagset, save_flagset, push_flagset, port_flagset, commit_flagset, export_flagset,
-    cp_flagset, image_prune_flagset, restart_flagset, rename_flagset, info_flagset, version_flagset;
+    cp_flagset, image_prune_flagset, restart_flagset, rename_flagset, info_flagset, version_flagset,
+    completion_flagset;
 extern const struct engine_command image_commands[], container_commands[], system_commands[], network_commands[];
 /* cmd_volume.c: hull volume create|ls|inspect|rm|prune */
 extern const struct engine_command volume_commands[];

@@ -28,7 +28,7 @@ static void usage(FILE *f)
                "Commands:\n");
     for (const struct engine_command *c = engine_commands; c->name; c++)
         if (c->help) /* internal commands have none */
-            fprintf(f, "  %-10s %s\n", c->name, c->help);
+            fprintf(f, "  %-11s %s\n", c->name, c->help);
     fprintf(f, "\nRun 'hull COMMAND --help' for more information on a command.\n");
 }
 

@@ -1,0 +1,45 @@
+#!/bin/bash
+# scripts/man.sh OUTDIR [BUILD]: hull(1), hull-COMMAND(1) for each command and
+# hull-runtime(8), written by help2man (Debian help2man) from the binaries'
+# own --help, so that the pages say what the built binaries parse.  `make man`
+# runs it into build/man; nothing it writes is committed.
+set -euo pipefail
+out=${1:?usage: scripts/man.sh OUTDIR [BUILD]}
+build=${2:-build}
+hull=$build/hull
+runtime=$build/hull-runtime
+command -v help2man >/dev/null || { echo "man.sh: help2man is missing (Debian package help2man)" >&2; exit 1; }
+[ -x "$hull" ] && [ -x "$runtime" ] || { echo "man.sh: $hull or $runtime is not built (make build)" >&2; exit 1; }
+mkdir -p "$out/man1" "$out/man8"
+
+# help2man puts a "Commands:" list (NAME  TEXT lines) in one filled
+# paragraph; make each command a tagged paragraph so that it reads as a list.
+commands_as_list() {
+    awk '
+        /^\.SS "Commands:"$/ { print; inlist = 1; next }
+        inlist && /^\.(IP|PP|br)$/ { next }
+        inlist && /^\.(SH|SS)/ { inlist = 0 }
+        inlist && match($0, /^ *[a-z_][a-z0-9_-]*( {2,}|\t)/) {
+            name = $1; sub(/^ *[^ ]+ +/, ""); print ".TP"; print "\\fB" name "\\fR"; print; next
+        }
+        { print }'
+}
+
+# page NAME SECTION DESCRIPTION HELP-OPTION PROGRAM
+page() {
+    local name=$1 section=$2 desc=$3 help=$4 prog=$5 upper
+    upper=$(tr '[:lower:]' '[:upper:]' <<<"$name")
+    help2man --no-info --no-discard-stderr --section="$section" --name="$desc" \
+        --help-option="$help" --version-option=--version "$prog" |
+        commands_as_list |
+        sed -e "s/^\.TH [^ ]* /.TH $upper /" -e "/^\.SH NAME/{n;s/^[^ ]* /$name /}" \
+            >"$out/man$section/$name.$section"
+}
+
+page hull 1 "a daemonless docker-compatible container engine" --help "$hull"
+page hull-runtime 8 "an OCI container runtime with runc's command line" --help "$runtime"
+# One page per command `hull --help` lists (the lines under "Commands:").
+"$hull" --help | sed -n '/^Commands:/,/^$/p' | awk 'NF >= 2 { name = $1; $1 = ""; sub(/^ /, ""); print name "\t" $0 }' |
+    while IFS=$'\t' read -r cmd desc; do
+        page "hull-$cmd" 1 "$desc" "$cmd --help" "$hull"
+    done

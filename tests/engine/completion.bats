@@ -1,0 +1,136 @@
+#!/usr/bin/env bats
+# hull completion bash|zsh and the man pages (scripts/man.sh, `make man`):
+# both are written from what the built binaries parse, so these tests drive
+# the generated completion function the way bash does (COMP_WORDS,
+# COMP_CWORD) against a store of this test's, and render the pages.
+
+bats_require_minimum_version 1.5.0
+load ../lib/common
+load helpers
+
+setup() {
+    engine_setup
+}
+
+teardown() {
+    diag_on_failure
+    engine_teardown
+}
+
+# complete WORD...: what the generated _hull offers for the command line
+# WORD... (the last word is the one being completed), one per line, sorted;
+# run in a fresh non-interactive bash that sourced `hull completion bash`.
+complete_line() {
+    "$HULL_ENGINE" completion bash >"$TEST_DIR/hull.bash"
+    timeout --kill-after=10 60 bash -c '
+        source "$1"
+        shift
+        COMP_WORDS=("$@")
+        COMP_CWORD=$(($# - 1))
+        _hull
+        printf "%s\n" "${COMPREPLY[@]}" | sort' completion "$TEST_DIR/hull.bash" "$HULL_ENGINE" "$@"
+}
+
+@test "completion bash: commands, sub-commands and flags from the command table" {
+    run -0 complete_line r
+    [ "${lines[*]}" = "rename restart rm rmi run" ]
+    run -0 complete_line image l
+    [ "${lines[*]}" = "list load ls" ]
+    run -0 complete_line volume ""
+    [[ " ${lines[*]} " == *" create "*" rm "* ]]
+    run -0 complete_line run --pri
+    [ "$output" = --privileged ]
+    run -0 complete_line run --rm -
+    [[ " ${lines[*]} " == *" --name "*" -d "*" -v "* ]]
+    run -0 complete_line --root /x ps --no
+    [ "$output" = --no-trunc ]
+    run -0 complete_line --ro
+    [ "$output" = --root ]
+    # after the image, run's words are the container's command: no flags of hull's
+    run -0 complete_line run busybox --pri
+    [ -z "$output" ]
+    # the value of a flag is not a command
+    run -0 complete_line run --name r
+    [ -z "$output" ]
+}
+
+@test "completion bash: every command of hull --help, and every flag of run's table" {
+    "$HULL_ENGINE" completion bash >"$TEST_DIR/hull.bash"
+    bash -n "$TEST_DIR/hull.bash"
+    run -0 complete_line ""
+    local offered=" ${lines[*]} " cmd n=0
+    while read -r cmd _; do
+        [[ $offered == *" $cmd "* ]] || { echo "hull --help lists $cmd, completion does not offer it"; return 1; }
+        n=$((n + 1))
+    done < <("$HULL_ENGINE" --help | sed -n '/^Commands:/,/^$/p' | tail -n +2 | awk NF)
+    [ "$n" -gt 30 ]
+    # every long option run --help documents is offered
+    run -0 complete_line run --
+    offered=" ${lines[*]} "
+    local flag
+    for flag in $("$HULL_ENGINE" run --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+        [[ $offered == *" $flag "* ]] || { echo "run --help documents $flag, completion does not offer it"; return 1; }
+    done
+}
+
+@test "completion bash: container, image and volume names from the store on the line" {
+    hull import --change 'CMD ["sh"]' "$IMAGES/rootfs.tar" completeme:v1 >/dev/null
+    hull run --name comp-done completeme:v1 true
+    hull volume create comp-vol >/dev/null
+    run -0 complete_line --root "$STORE" --runroot "$RUNROOT" rm comp
+    [ "$output" = comp-done ]
+    run -0 complete_line --root "$STORE" --runroot "$RUNROOT" container inspect c
+    [ "$output" = comp-done ]
+    run -0 complete_line --root "$STORE" --runroot "$RUNROOT" run --rm compl
+    [ "$output" = completeme:v1 ]
+    run -0 complete_line --root "$STORE" --runroot "$RUNROOT" rmi ""
+    [ "$output" = completeme:v1 ]
+    run -0 complete_line --root "$STORE" --runroot "$RUNROOT" run -v c
+    [ "$output" = comp-vol ]
+    run -0 complete_line --root "$STORE" --runroot "$RUNROOT" volume rm ""
+    [ "$output" = comp-vol ]
+    # another store's names are not offered
+    run -0 complete_line --root "$TEST_DIR/other" --runroot "$TEST_DIR/other-run" rm ""
+    [ -z "$output" ]
+}
+
+@test "completion zsh: the bash script under bashcompinit, with zsh's arrays handled" {
+    run -0 "$HULL_ENGINE" completion zsh
+    [[ "$output" == *bashcompinit* && "$output" == *"ksharrays"* && "$output" == *"complete -o default -F _hull_zsh hull"* ]]
+    command -v zsh >/dev/null || skip "zsh is not installed (the script's zsh part is not run)"
+    "$HULL_ENGINE" completion zsh >"$TEST_DIR/hull.zsh"
+    run -0 timeout --kill-after=10 60 zsh -fc 'source "$1"; setopt ksharrays shwordsplit
+        COMP_WORDS=(hull image l); COMP_CWORD=2; _hull; print -r -- "${COMPREPLY[*]}"' zsh "$TEST_DIR/hull.zsh"
+    [ "$output" = "list load ls" ]
+}
+
+@test "completion: an unknown shell or no shell is one line, exit 125" {
+    run -125 --separate-stderr "$HULL_ENGINE" completion nosuchshell
+    [ -z "$output" ]
+    [ "$stderr" = 'hull: error: unknown shell "nosuchshell" for completion (bash or zsh)' ]
+    run -125 --separate-stderr "$HULL_ENGINE" completion
+    [ "${#stderr_lines[@]}" -eq 1 ]
+    [[ "$stderr" == *"exactly 1 argument"* ]]
+    run -0 "$HULL_ENGINE" completion --help
+    [[ "$output" == *"source <(hull completion bash)"* ]]
+}
+
+@test "man pages: hull(1), hull-COMMAND(1), hull-runtime(8) render and name every command" {
+    command -v help2man >/dev/null || skip "help2man is not installed (Debian help2man; make deps)"
+    command -v groff >/dev/null || skip "groff is not installed (Debian groff-base)"
+    run -0 timeout --kill-after=10 300 "$HULL_SRC/scripts/man.sh" "$TEST_DIR/man" "$HULL_SRC/$BUILD"
+    local page text cmd
+    for page in "$TEST_DIR"/man/man1/*.1 "$TEST_DIR"/man/man8/hull-runtime.8; do
+        run -0 --separate-stderr groff -man -Tutf8 -ww -z "$page"
+        [ -z "$stderr" ] || { echo "$page: $stderr"; return 1; }
+    done
+    text=$(groff -man -Tascii "$TEST_DIR/man/man1/hull.1" | sed 's/\x1b\[[0-9;]*m//g; s/.\x08//g')
+    while read -r cmd _; do
+        [[ $text == *"$cmd"* ]] || { echo "hull(1) does not mention $cmd"; return 1; }
+        [ -s "$TEST_DIR/man/man1/hull-$cmd.1" ] || { echo "no hull-$cmd(1)"; return 1; }
+    done < <("$HULL_ENGINE" --help | sed -n '/^Commands:/,/^$/p' | tail -n +2 | awk NF)
+    text=$(groff -man -Tascii "$TEST_DIR/man/man1/hull-run.1" | sed 's/\x1b\[[0-9;]*m//g; s/.\x08//g')
+    [[ $text == *"--privileged"* && $text == *"hull-run"* ]]
+    text=$(groff -man -Tascii "$TEST_DIR/man/man8/hull-runtime.8" | sed 's/\x1b\[[0-9;]*m//g; s/.\x08//g')
+    [[ $text == *"HULL-RUNTIME(8)"* && $text == *checkpoint* && $text == *create* ]]
+}
