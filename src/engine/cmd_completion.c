@@ -238,7 +238,10 @@ static void emit_bash(FILE *f)
             "            fi\n"
             "        fi\n"
             "    fi\n"
-            "    [[ -n $words ]] && COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
+            /* Filtered here, not by compgen: zsh's compgen (bashcompinit) does not filter. */
+            "    for w in $words; do\n"
+            "        [[ $w == \"$cur\"* ]] && COMPREPLY+=(\"$w\")\n"
+            "    done\n"
             "    return 0\n"
             "}\n\n"
             "complete -o default -F _hull hull\n");

@@ -99,9 +99,15 @@ complete_line() {
     [[ "$output" == *bashcompinit* && "$output" == *"ksharrays"* && "$output" == *"complete -o default -F _hull_zsh hull"* ]]
     command -v zsh >/dev/null || skip "zsh is not installed (the script's zsh part is not run)"
     "$HULL_ENGINE" completion zsh >"$TEST_DIR/hull.zsh"
-    run -0 timeout --kill-after=10 60 zsh -fc 'source "$1"; setopt ksharrays shwordsplit
-        COMP_WORDS=(hull image l); COMP_CWORD=2; _hull; print -r -- "${COMPREPLY[*]}"' zsh "$TEST_DIR/hull.zsh"
+    run -0 timeout --kill-after=10 60 zsh -fc 'source "$1"
+        COMP_WORDS=(hull image l); COMP_CWORD=2; _hull_zsh; print -r -- "${COMPREPLY[*]}"' zsh "$TEST_DIR/hull.zsh"
     [ "$output" = "list load ls" ]
+    # names from the store on the line, through zsh's arrays and word splitting
+    hull import "$IMAGES/rootfs.tar" zshimage:v2 >/dev/null
+    run -0 timeout --kill-after=10 60 zsh -fc 'source "$1"; shift
+        COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _hull_zsh; print -r -- "${COMPREPLY[*]}"' \
+        zsh "$TEST_DIR/hull.zsh" "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" rmi zsh
+    [ "$output" = zshimage:v2 ]
 }
 
 @test "completion: an unknown shell or no shell is one line, exit 125" {
