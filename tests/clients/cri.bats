@@ -660,6 +660,31 @@ bad_seccomp_profile() {
     bad_seccomp_profile runc
 }
 
+# seccomp Localhost: kubelet passes the node's profile file; the runtime must
+# load exactly that filter for the container (and its execs)
+localhost_seccomp_profile() {
+    local handler=$1 pod profile=$CRI_DIR/deny-mkdir.json
+    printf '%s\n' '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"],
+        "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}' >"$profile"
+    pod=$(make_pod profiled)
+    pod_up "$handler" "$pod" "$(make_ctr "$pod" confined 'exec sleep 100000' \
+        ".linux.security_context.seccomp = {profile_type: \"Localhost\", localhost_ref: \"$profile\"}")"
+    run cri exec "$CID_confined" 10 sh -c 'mkdir /tmp/denied 2>&1; echo rc=$?; grep ^Seccomp: /proc/self/status'
+    [[ "$output" == *"Operation not permitted"*"rc=1"* ]]
+    [[ "$output" == *"Seccomp:"*2* ]]
+    # everything else is allowed
+    run cri exec "$CID_confined" 10 sh -c 'touch /tmp/allowed && echo ok'
+    [ "$output" = ok ]
+}
+
+@test "cri (hull): a seccomp Localhost profile is the container's filter (its denied syscall fails with its errno)" {
+    localhost_seccomp_profile hull
+}
+
+@test "cri (runc): a seccomp Localhost profile is the container's filter (its denied syscall fails with its errno)" {
+    localhost_seccomp_profile runc
+}
+
 # A sysctl outside the pod's namespaces (kubelet refuses these for safe
 # pods; an unsafe-sysctls allow-list lets them through): the runtime must
 # refuse the sandbox, containerd passes its message up.
