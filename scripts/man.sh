@@ -25,21 +25,35 @@ commands_as_list() {
         { print }'
 }
 
-# page NAME SECTION DESCRIPTION HELP-OPTION PROGRAM
+# The commands `hull --help` lists (NAME<TAB>TEXT, the lines under "Commands:").
+commands=$("$hull" --help | sed -n '/^Commands:/,/^$/p' | awk 'NF >= 2 { name = $1; $1 = ""; sub(/^ /, ""); print name "\t" $0 }')
+
+# SEE ALSO sections (help2man --include): hull(1) names every command's page.
+see_also=$(mktemp)
+trap 'rm -f "$see_also" "$see_also.cmd"' EXIT
+{
+    printf "[SEE ALSO]\n.nh\n"
+    cut -f1 <<<"$commands" | sed 's/.*/.BR \\%hull-& (1),/'
+    echo '.BR \%hull-runtime (8)'
+} >"$see_also"
+printf '[SEE ALSO]\n.BR hull (1),\n.BR hull-runtime (8)\n' >"$see_also.cmd"
+
+# page NAME SECTION DESCRIPTION HELP-OPTION PROGRAM INCLUDE
 page() {
-    local name=$1 section=$2 desc=$3 help=$4 prog=$5 upper
+    local name=$1 section=$2 desc=$3 help=$4 prog=$5 include=$6 upper
     upper=$(tr '[:lower:]' '[:upper:]' <<<"$name")
-    help2man --no-info --no-discard-stderr --section="$section" --name="$desc" \
+    help2man --no-info --no-discard-stderr --section="$section" --name="$desc" --include="$include" \
         --help-option="$help" --version-option=--version "$prog" |
         commands_as_list |
         sed -e "s/^\.TH [^ ]* /.TH $upper /" -e "/^\.SH NAME/{n;s/^[^ ]* /$name /}" \
             >"$out/man$section/$name.$section"
 }
 
-page hull 1 "a daemonless docker-compatible container engine" --help "$hull"
-page hull-runtime 8 "an OCI container runtime with runc's command line" --help "$runtime"
-# One page per command `hull --help` lists (the lines under "Commands:").
-"$hull" --help | sed -n '/^Commands:/,/^$/p' | awk 'NF >= 2 { name = $1; $1 = ""; sub(/^ /, ""); print name "\t" $0 }' |
-    while IFS=$'\t' read -r cmd desc; do
-        page "hull-$cmd" 1 "$desc" "$cmd --help" "$hull"
-    done
+page hull 1 "a daemonless docker-compatible container engine" --help "$hull" "$see_also"
+printf '[SEE ALSO]\n.BR hull (1)\n' >"$see_also.runtime"
+page hull-runtime 8 "an OCI container runtime with runc's command line" --help "$runtime" "$see_also.runtime"
+rm -f "$see_also.runtime"
+# One page per command.
+while IFS=$'\t' read -r cmd desc; do
+    page "hull-$cmd" 1 "$desc" "$cmd --help" "$hull" "$see_also.cmd"
+done <<<"$commands"

@@ -135,8 +135,26 @@ complete_line() {
         [[ $text == *"$cmd"* ]] || { echo "hull(1) does not mention $cmd"; return 1; }
         [ -s "$TEST_DIR/man/man1/hull-$cmd.1" ] || { echo "no hull-$cmd(1)"; return 1; }
     done < <("$HULL_ENGINE" --help | sed -n '/^Commands:/,/^$/p' | tail -n +2 | awk NF)
+    [[ $text == *"SEE ALSO"*"hull-run(1)"*"hull-runtime(8)"* ]]
     text=$(groff -man -Tascii "$TEST_DIR/man/man1/hull-run.1" | sed 's/\x1b\[[0-9;]*m//g; s/.\x08//g')
     [[ $text == *"--privileged"* && $text == *"hull-run"* ]]
     text=$(groff -man -Tascii "$TEST_DIR/man/man8/hull-runtime.8" | sed 's/\x1b\[[0-9;]*m//g; s/.\x08//g')
     [[ $text == *"HULL-RUNTIME(8)"* && $text == *checkpoint* && $text == *create* ]]
+}
+
+@test "make install DESTDIR=...: binaries, every man page and the bash completion under PREFIX" {
+    command -v help2man >/dev/null || skip "help2man is not installed (Debian help2man; make deps)"
+    command -v meson >/dev/null && command -v jq >/dev/null || skip "meson or jq is not installed"
+    # the build's own prefix: installing must not reconfigure the build the suite runs
+    local prefix dest=$TEST_DIR/dest
+    prefix=$(meson introspect "$HULL_SRC/$BUILD" --buildoptions | jq -r '.[] | select(.name == "prefix") | .value')
+    [ -n "$prefix" ]
+    run -0 timeout --kill-after=10 600 make -C "$HULL_SRC" BUILD="$BUILD" PREFIX="$prefix" DESTDIR="$dest" install
+    [ -x "$dest$prefix/bin/hull" ] && [ -x "$dest$prefix/bin/hull-runtime" ]
+    [ -s "$dest$prefix/share/man/man1/hull.1" ] && [ -s "$dest$prefix/share/man/man1/hull-run.1" ]
+    [ -s "$dest$prefix/share/man/man8/hull-runtime.8" ]
+    [ "$(ls "$dest$prefix/share/man/man1" | wc -l)" -gt 30 ]
+    grep -q '^complete -o default -F _hull hull$' "$dest$prefix/share/bash-completion/completions/hull"
+    # the installed completion is the one the hull just built writes
+    cmp "$dest$prefix/share/bash-completion/completions/hull" <("$HULL_SRC/$BUILD/hull" completion bash)
 }
