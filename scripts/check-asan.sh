@@ -20,7 +20,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 ASAN_BUILD=${ASAN_BUILD:-build-asan}
-ASAN_TESTS=${ASAN_TESTS:-tests/runtime/lifecycle.bats tests/runtime/exec.bats tests/engine/run.bats tests/engine/images.bats}
+ASAN_TESTS=${ASAN_TESTS:-tests/runtime/lifecycle.bats tests/runtime/exec.bats tests/runtime/badinput.bats tests/runtime/config.bats tests/engine/run.bats tests/engine/images.bats tests/engine/cli.bats}
 
 if [ ! -f "$ASAN_BUILD/build.ninja" ]; then
     # -fno-omit-frame-pointer: readable stacks in the reports.

@@ -25,7 +25,9 @@ static void fuzz_image_cleanup(void)
 
 static inline void fuzz_image_init(void)
 {
-    snprintf(fuzz_dir, sizeof fuzz_dir, "/tmp/hull-fuzz-XXXXXX");
+    /* tmpfs when there is one: every input makes and removes a few dozen
+     * files, which costs 20 ms a run on a loaded disk and a tenth on tmpfs. */
+    snprintf(fuzz_dir, sizeof fuzz_dir, "%s/hull-fuzz-XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
     if (!mkdtemp(fuzz_dir))
         abort();
     fuzz_store_root = xasprintf("%s/store", fuzz_dir);
