@@ -74,6 +74,7 @@ run() {
     # detect_leaks: a leak in a parser is a finding too.  -rss_limit_mb: a
     # parser that balloons on a small input is one as well.
     ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1} \
+    LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/fuzz/lsan.supp} \
     UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
         nice -n "$FUZZ_NICE" timeout --kill-after=10 $((seconds + 60)) \
         "$bin" -max_total_time="$seconds" -timeout="$FUZZ_TIMEOUT" -rss_limit_mb=2048 -max_len=65536 \
