@@ -17,6 +17,23 @@ teardown() {
     engine_teardown
 }
 
+# complete_typed LINE: what bash would offer at the end of the typed LINE
+# (COMP_LINE, COMP_POINT, and COMP_WORDS split at COMP_WORDBREAKS as bash
+# splits them), with bash's default COMP_WORDBREAKS.
+complete_typed() {
+    "$HULL_ENGINE" completion bash >"$TEST_DIR/hull.bash"
+    timeout --kill-after=10 60 bash -c '
+        source "$1"
+        COMP_LINE=$2
+        COMP_POINT=${#COMP_LINE}
+        COMP_WORDBREAKS=$'"'"' \t\n"\x27><=;|&(:'"'"'
+        read -ra COMP_WORDS <<<"${COMP_LINE//[:=]/ & }"
+        [[ $COMP_LINE == *" " ]] && COMP_WORDS+=("")
+        COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+        _hull
+        printf "%s\n" "${COMPREPLY[@]}" | sort' completion "$TEST_DIR/hull.bash" "$1"
+}
+
 # complete WORD...: what the generated _hull offers for the command line
 # WORD... (the last word is the one being completed), one per line, sorted;
 # run in a fresh non-interactive bash that sourced `hull completion bash`.
@@ -89,6 +106,18 @@ complete_line() {
     [ "$output" = comp-vol ]
     run -0 complete_line --root "$STORE" --runroot "$RUNROOT" volume rm ""
     [ "$output" = comp-vol ]
+    # as typed: bash splits "name:tag" and "--flag=value" at its word breaks,
+    # and replaces only what follows the last one
+    run -0 complete_typed "$HULL_ENGINE --root $STORE --runroot $RUNROOT rmi completeme:"
+    [ "$output" = v1 ]
+    run -0 complete_typed "$HULL_ENGINE --root=$STORE --runroot=$RUNROOT run --rm --volume=comp"
+    [ "$output" = comp-vol ]
+    run -0 complete_typed "$HULL_ENGINE --root $STORE --runroot $RUNROOT run compl"
+    [ "$output" = completeme:v1 ]
+    run -0 complete_typed "$HULL_ENGINE --root $STORE --runroot $RUNROOT run completeme:v1 "
+    [ -z "$output" ]
+    run -0 complete_typed "$HULL_ENGINE image "
+    [[ " ${lines[*]} " == *" ls "*" rm "* ]]
     # another store's names are not offered
     run -0 complete_line --root "$TEST_DIR/other" --runroot "$TEST_DIR/other-run" rm ""
     [ -z "$output" ]
