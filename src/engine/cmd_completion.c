@@ -193,6 +193,15 @@ static void emit_bash(FILE *f)
     fprintf(f, "__hull_in() { # WORD LIST...: WORD is one of LIST\n"
                "    local w=$1 x\n    shift\n"
                "    for x in $*; do [[ $x == \"$w\" ]] && return 0; done\n    return 1\n}\n\n");
+    fprintf(f, "# -itv: the last letter of a group takes the next word (-wDIR: a value letter before it ends it)\n"
+               "__hull_group_value() {\n"
+               "    local vf i\n"
+               "    vf=$(__hull_value_flags \"$2\")\n"
+               "    for ((i = 1; i < ${#1} - 1; i++)); do\n"
+               "        __hull_in \"-${1:i:1}\" \"$vf\" && return 1\n"
+               "    done\n"
+               "    __hull_in \"-${1: -1}\" \"$vf\"\n"
+               "}\n\n");
     fprintf(f,
             "_hull() {\n"
             "    local cur cmdpath='' w i npos=0 value_of='' dashdash=0 cword flagpre='' from_line=0\n"
@@ -224,6 +233,8 @@ static void emit_bash(FILE *f)
             "        elif ((!dashdash)) && [[ $w == -?* ]] && ! { ((npos > 0)) && __hull_stops_at_arg \"$cmdpath\"; }; then\n"
             "            if [[ $w != *=* ]] && __hull_in \"$w\" \"$(__hull_value_flags \"$cmdpath\")\"; then\n"
             "                value_of=$w\n"
+            "            elif [[ $w == -[!-]?* && $w != *=* ]] && __hull_group_value \"$w\" \"$cmdpath\"; then\n"
+            "                value_of=-${w: -1}\n"
             "            elif [[ -z $cmdpath ]]; then\n"
             "                __hull_globals+=(\"$w\")\n"
             "            fi\n"

@@ -104,6 +104,12 @@ complete_line() {
     [ "$output" = completeme:v1 ]
     run -0 complete_line --root "$STORE" --runroot "$RUNROOT" run -v c
     [ "$output" = comp-vol ]
+    run -0 complete_line --root "$STORE" --runroot "$RUNROOT" run -itv ""
+    [ "$output" = comp-vol ]
+    run -0 complete_line --root "$STORE" --runroot "$RUNROOT" run -it ""
+    [ "$output" = completeme:v1 ]
+    run -0 complete_line --root "$STORE" --runroot "$RUNROOT" run -w/tmp ""
+    [ "$output" = completeme:v1 ]
     run -0 complete_line --root "$STORE" --runroot "$RUNROOT" volume rm ""
     [ "$output" = comp-vol ]
     # as typed: bash splits "name:tag" and "--flag=value" at its word breaks,
