@@ -53,7 +53,15 @@ page hull 1 "a daemonless docker-compatible container engine" --help "$hull" "$s
 printf '[SEE ALSO]\n.BR hull (1)\n' >"$see_also.runtime"
 page hull-runtime 8 "an OCI container runtime with runc's command line" --help "$runtime" "$see_also.runtime"
 rm -f "$see_also.runtime"
-# One page per command.
+# One page per command, and per command of a group (hull-network-create(1));
+# `container`'s commands are the top-level ones and have their pages.
+list_commands() { # GROUP...: NAME<TAB>TEXT of the commands `hull GROUP... --help` lists
+    "$hull" "$@" --help | sed -n '/^Commands:/,/^$/p' | awk 'NF >= 2 { name = $1; $1 = ""; sub(/^ /, ""); print name "\t" $0 }'
+}
 while IFS=$'\t' read -r cmd desc; do
     page "hull-$cmd" 1 "$desc" "$cmd --help" "$hull" "$see_also.cmd"
+    case $cmd in image | network | volume | system) ;; *) continue ;; esac
+    while IFS=$'\t' read -r sub subdesc; do
+        page "hull-$cmd-$sub" 1 "$subdesc" "$cmd $sub --help" "$hull" "$see_also.cmd"
+    done < <(list_commands "$cmd")
 done <<<"$commands"

@@ -171,6 +171,15 @@ complete_line() {
         [ -s "$TEST_DIR/man/man1/hull-$cmd.1" ] || { echo "no hull-$cmd(1)"; return 1; }
     done < <("$HULL_ENGINE" --help | sed -n '/^Commands:/,/^$/p' | tail -n +2 | awk NF)
     [[ $text == *"SEE ALSO"*"hull-run(1)"*"hull-runtime(8)"* ]]
+    # and one per command of the image, network, volume and system groups
+    local group sub
+    for group in image network volume system; do
+        while read -r sub _; do
+            [ -s "$TEST_DIR/man/man1/hull-$group-$sub.1" ] || { echo "no hull-$group-$sub(1)"; return 1; }
+        done < <("$HULL_ENGINE" "$group" --help | sed -n '/^Commands:/,/^$/p' | tail -n +2 | awk NF)
+    done
+    text=$(groff -man -Tascii "$TEST_DIR/man/man1/hull-volume-create.1" | sed 's/.\x08//g')
+    [[ $text == *"HULL-VOLUME-CREATE(1)"* && $text == *"--driver"* ]]
     text=$(groff -man -Tascii "$TEST_DIR/man/man1/hull-run.1" | sed 's/\x1b\[[0-9;]*m//g; s/.\x08//g')
     [[ $text == *"--privileged"* && $text == *"hull-run"* ]]
     text=$(groff -man -Tascii "$TEST_DIR/man/man8/hull-runtime.8" | sed 's/\x1b\[[0-9;]*m//g; s/.\x08//g')
