@@ -8,7 +8,7 @@ DEB_BUILD := build-essential meson ninja-build pkg-config libjson-c-dev libsecco
              libarchive-dev libmnl-dev libnftables-dev nettle-dev musl-tools \
              libcurl4-openssl-dev libacl1-dev libzstd-dev liblz4-dev liblzma-dev libbz2-dev zlib1g-dev libxml2-dev libicu-dev
 DEB_RUNTIME := libcurl4 busybox-static iproute2 util-linux procps kmod libnftables1
-DEB_TEST := clang libfuzzer-14-dev bats jq uidmap nftables curl python3-jsonschema time bc runc crun umoci skopeo podman conmon containerd docker.io containernetworking-plugins python3-grpcio python3-grpc-tools hyperfine qemu-system-x86 cpio zstd e2fsprogs docker-registry apache2-utils openssl python3-jwt python3-cryptography help2man groff-base zsh
+DEB_TEST := clang libfuzzer-14-dev bats jq uidmap nftables curl python3-jsonschema time bc runc crun umoci skopeo podman conmon containerd docker.io containernetworking-plugins python3-grpcio python3-grpc-tools hyperfine qemu-system-x86 cpio zstd e2fsprogs docker-registry apache2-utils openssl python3-jwt python3-cryptography help2man groff-base zsh fish
 DEB_ALL := $(DEB_BUILD) $(DEB_RUNTIME) $(DEB_TEST) $(DEB_EXTRA)
 
 .PHONY: all deps build demo check check-asan check-under-load clean bench bench-engine fuzz man install
@@ -38,8 +38,8 @@ man: build
 	./scripts/man.sh $(BUILD)/man $(BUILD)
 
 # The binaries (meson's install, with prefix PREFIX), the man pages and the
-# bash completion (`hull completion bash`, written by the hull just built)
-# under DESTDIR/PREFIX.
+# bash and fish completion (`hull completion bash|fish`, written by the hull
+# just built) under DESTDIR/PREFIX.
 PREFIX ?= /usr/local
 DESTDIR ?=
 install: man
@@ -51,6 +51,8 @@ install: man
 	install -m 0644 $(BUILD)/man/man1/*.1 "$(DESTDIR)$(PREFIX)/share/man/man1/"
 	install -m 0644 $(BUILD)/man/man8/*.8 "$(DESTDIR)$(PREFIX)/share/man/man8/"
 	$(BUILD)/hull completion bash >"$(DESTDIR)$(PREFIX)/share/bash-completion/completions/hull"
+	install -d "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d"
+	$(BUILD)/hull completion fish >"$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/hull.fish"
 
 demo: deps build
 	./scripts/demo.sh

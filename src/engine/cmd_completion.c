@@ -292,10 +292,11 @@ static void emit_bash(FILE *f)
 static void usage(void)
 {
     printf("Usage:  hull completion SHELL\n\n"
-           "Print a shell completion script (bash or zsh), written from this hull's\n"
+           "Print a shell completion script (bash, zsh or fish), written from this hull's\n"
            "commands and options.  Enable it with:\n"
            "  bash:  source <(hull completion bash)   (or save it as /etc/bash_completion.d/hull)\n"
-           "  zsh:   source <(hull completion zsh)\n");
+           "  zsh:   source <(hull completion zsh)\n"
+           "  fish:  hull completion fish | source   (or save it as ~/.config/fish/completions/hull.fish)\n");
 }
 
 int cmd_completion(int argc, char **argv)
@@ -311,7 +312,7 @@ int cmd_completion(int argc, char **argv)
         }
     }
     if (argc - optind != 1)
-        return engine_usage_error("completion", "exactly 1 argument: the shell (bash or zsh)");
+        return engine_usage_error("completion", "exactly 1 argument: the shell (bash, zsh or fish)");
     const char *shell = argv[optind];
     if (!strcmp(shell, "bash")) {
         emit_bash(stdout);
@@ -326,8 +327,26 @@ int cmd_completion(int argc, char **argv)
          * is PATH, which is why the script says cmdpath. */
         printf("\n_hull_zsh() {\n    setopt localoptions ksharrays shwordsplit\n    _hull \"$@\"\n}\n"
                "complete -o default -F _hull_zsh hull\n");
+    } else if (!strcmp(shell, "fish")) {
+        /* One implementation: fish asks the bash script of the hull on the
+         * line (bash is on every system hull runs on); fish filters and
+         * falls back to files itself. */
+        printf("# fish completion for hull, written by `hull completion fish`: the words come from\n"
+               "# `hull completion bash` run by bash.  Enable with: hull completion fish | source\n"
+               "function __hull_complete\n"
+               "    set -l words (commandline -opc) (commandline -ct)\n"
+               "    set -l found ($words[1] completion bash 2>/dev/null | bash -c 'source /dev/stdin\n"
+               "        COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1)); _hull\n"
+               "        ((${#COMPREPLY[@]} == 0)) || printf \"%%s\\n\" \"${COMPREPLY[@]}\"' hull $words)\n"
+               "    if set -q found[1]\n"
+               "        printf '%%s\\n' $found\n"
+               "    else\n"
+               "        __fish_complete_path (commandline -ct) # like bash's -o default\n"
+               "    end\n"
+               "end\n"
+               "complete -c hull -f -a '(__hull_complete)'\n");
     } else {
-        return engine_error_status_fmt(125, "unknown shell \"%s\" for completion (bash or zsh)", shell);
+        return engine_error_status_fmt(125, "unknown shell \"%s\" for completion (bash, zsh or fish)", shell);
     }
     return fflush(stdout) == 0 ? 0 : 1;
 }

@@ -13,7 +13,7 @@ struct engine_opts g_engine = {
 const struct engine_command engine_commands[] = {
     {"_monitor-exit", cmd_monitor_exit, NULL},
     {"_monitor-start", cmd_monitor_start, NULL},
-    {"completion", cmd_completion, "print a shell completion script (bash or zsh)", &completion_flagset},
+    {"completion", cmd_completion, "print a shell completion script (bash, zsh or fish)", &completion_flagset},
     {"commit", cmd_commit, "create a new image from a container's changes", &commit_flagset},
     {"container", cmd_container, "manage containers (prune, ls, rm, inspect ...)", NULL, container_commands},
     {"cp", cmd_cp, "copy files between a container and the host", &cp_flagset},

@@ -145,10 +145,30 @@ complete_line() {
     [ "$output" = zshimage:v2 ]
 }
 
+@test "completion fish: the words of the bash script, files where it has none" {
+    run -0 "$HULL_ENGINE" completion fish
+    [[ "$output" == *"complete -c hull -f -a '(__hull_complete)'"* ]]
+    command -v fish >/dev/null || skip "fish is not installed (the script's fish part is not run)"
+    "$HULL_ENGINE" completion fish >"$TEST_DIR/hull.fish"
+    hull import "$IMAGES/rootfs.tar" fishimage:v3 >/dev/null
+    touch "$TEST_DIR/archive.tar"
+    fish_complete() {
+        (cd "$TEST_DIR" && HOME=$TEST_DIR timeout --kill-after=10 60 fish --no-config -c 'source $argv[1]; complete -C $argv[2]' "$TEST_DIR/hull.fish" "$1")
+    }
+    run -0 fish_complete "$HULL_ENGINE image l"
+    [ "${lines[*]}" = "list load ls" ]
+    run -0 fish_complete "$HULL_ENGINE run --pri"
+    [ "$output" = --privileged ]
+    run -0 fish_complete "$HULL_ENGINE --root $STORE --runroot $RUNROOT rmi fish"
+    [ "$output" = fishimage:v3 ]
+    run -0 fish_complete "$HULL_ENGINE load -i arch"
+    [ "$output" = archive.tar ]
+}
+
 @test "completion: an unknown shell or no shell is one line, exit 125" {
     run -125 --separate-stderr "$HULL_ENGINE" completion nosuchshell
     [ -z "$output" ]
-    [ "$stderr" = 'hull: error: unknown shell "nosuchshell" for completion (bash or zsh)' ]
+    [ "$stderr" = 'hull: error: unknown shell "nosuchshell" for completion (bash, zsh or fish)' ]
     run -125 --separate-stderr "$HULL_ENGINE" completion
     [ "${#stderr_lines[@]}" -eq 1 ]
     [[ "$stderr" == *"exactly 1 argument"* ]]
@@ -186,7 +206,7 @@ complete_line() {
     [[ $text == *"HULL-RUNTIME(8)"* && $text == *checkpoint* && $text == *create* ]]
 }
 
-@test "make install DESTDIR=...: binaries, every man page and the bash completion under PREFIX" {
+@test "make install DESTDIR=...: binaries, every man page, the bash and fish completion under PREFIX" {
     command -v help2man >/dev/null || skip "help2man is not installed (Debian help2man; make deps)"
     command -v meson >/dev/null && command -v jq >/dev/null || skip "meson or jq is not installed"
     # the build's own prefix: installing must not reconfigure the build the suite runs
@@ -201,4 +221,5 @@ complete_line() {
     grep -q '^complete -o default -F _hull hull$' "$dest$prefix/share/bash-completion/completions/hull"
     # the installed completion is the one the hull just built writes
     cmp "$dest$prefix/share/bash-completion/completions/hull" <("$HULL_SRC/$BUILD/hull" completion bash)
+    cmp "$dest$prefix/share/fish/vendor_completions.d/hull.fish" <("$HULL_SRC/$BUILD/hull" completion fish)
 }
