@@ -19,8 +19,8 @@ commands_as_list() {
         /^\.SS "Commands:"$/ { print; inlist = 1; next }
         inlist && /^\.(IP|PP|br)$/ { next }
         inlist && /^\.(SH|SS)/ { inlist = 0 }
-        inlist && match($0, /^ *[a-z_][a-z0-9_-]*( {2,}|\t)/) {
-            name = $1; sub(/^ *[^ ]+ +/, ""); print ".TP"; print "\\fB" name "\\fR"; print; next
+        inlist && match($0, /^ *[a-z_][a-z0-9_-]*(  +|\t)/) {
+            name = $1; sub(/^ *[^ \t]+[ \t]+/, ""); print ".TP"; print "\\fB" name "\\fR"; print; next
         }
         { print }'
 }

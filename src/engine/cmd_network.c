@@ -373,7 +373,7 @@ static int network_help(int argc, char **argv)
     printf("Usage:  hull network COMMAND\n\nManage networks\n\nCommands:\n");
     for (const struct engine_command *c = network_commands; c->name; c++)
         if (c->help)
-            printf("  %-10s %s\n", c->name, c->help);
+            printf("  %-11s %s\n", c->name, c->help);
     return 0;
 }
 

@@ -185,6 +185,8 @@ complete_line() {
         run -0 --separate-stderr groff -man -Tutf8 -ww -z "$page"
         [ -z "$stderr" ] || { echo "$page: $stderr"; return 1; }
     done
+    # a command list is a list: no "NAME   TEXT" line left for groff to fill into one paragraph
+    run -1 grep -lE '^ *[a-z][a-z0-9_-]*(  +|'$'\t'')' "$TEST_DIR"/man/man1/*.1 "$TEST_DIR"/man/man8/*.8
     text=$(groff -man -Tascii "$TEST_DIR/man/man1/hull.1" | sed 's/\x1b\[[0-9;]*m//g; s/.\x08//g')
     while read -r cmd _; do
         [[ $text == *"$cmd"* ]] || { echo "hull(1) does not mention $cmd"; return 1; }
@@ -194,8 +196,11 @@ complete_line() {
     # and one per command of the image, network, volume and system groups
     local group sub
     for group in image network volume system; do
+        text=$(groff -man -Tascii "$TEST_DIR/man/man1/hull-$group.1" | sed 's/.\x08//g')
         while read -r sub _; do
             [ -s "$TEST_DIR/man/man1/hull-$group-$sub.1" ] || { echo "no hull-$group-$sub(1)"; return 1; }
+            # each command starts a line of hull-GROUP(1)'s list, not filled into the one before
+            grep -qE "^ +$sub( |\$)" <<<"$text" || { echo "hull-$group(1): $sub is not an entry of its list"; return 1; }
         done < <("$HULL_ENGINE" "$group" --help | sed -n '/^Commands:/,/^$/p' | tail -n +2 | awk NF)
     done
     text=$(groff -man -Tascii "$TEST_DIR/man/man1/hull-volume-create.1" | sed 's/.\x08//g')
