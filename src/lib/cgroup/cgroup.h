@@ -39,6 +39,17 @@ const char *cgroup_layout_name(enum cgroup_layout l);
 int cgroup_manager_create(const char *id, const char *cgroups_path, const struct hull_resources *resources,
                           struct cgroup_manager **out, struct hull_error **err);
 
+/* cgroup_manager_create in two steps, so that the caller can record what will
+ * be created before it is (record before resource, docs/reliability.md):
+ * plan resolves the paths and lists the directories that do not exist yet
+ * (cgroup_manager_save then writes them as "created": a delete of a create
+ * killed in between removes them); setup makes them, replaces the list by
+ * what it really made (save again) and applies resources.  A failed setup
+ * removes what it made; the manager must still be freed. */
+int cgroup_manager_plan(const char *id, const char *cgroups_path, struct cgroup_manager **out,
+                        struct hull_error **err);
+int cgroup_manager_setup(struct cgroup_manager *m, const struct hull_resources *resources, struct hull_error **err);
+
 /* An O_DIRECTORY fd of the unified (v2) cgroup for clone3(CLONE_INTO_CGROUP), or -1
  * when there is none (v1) or it cannot be used.  Owned by the manager. */
 int cgroup_manager_clone_fd(struct cgroup_manager *m);

@@ -30,7 +30,9 @@ struct cgroup_node {
     struct cgroup_hierarchy h;
     char *path;     /* the container's cgroup inside the hierarchy, e.g. /hull/ID */
     char *dir;      /* absolute directory on the host */
-    char **created; /* directories this manager created, parents first (NULL-terminated) */
+    char **created; /* directories this manager created, parents first (NULL-terminated); after
+                     * cgroup_manager_plan, those it is about to create */
+    bool adopt_leaf; /* the leaf existed, empty, at the default path: ours (node_claim) */
 };
 
 struct cgroup_manager {
@@ -70,6 +72,8 @@ struct cgroup_node *cgroup_require(struct cgroup_manager *m, const char *control
 /* Enables controller in every ancestor's cgroup.subtree_control down to the node (v2). */
 int cgroup_v2_enable_controller(struct cgroup_node *n, const char *controller, struct hull_error **err);
 bool cgroup_v2_controller_available(const char *dir, const char *controller);
+/* No process in dir and no child cgroup below it. */
+bool cgroup_is_empty(const char *dir);
 
 /* ---- file helpers (files.c) ---- */
 /* Writes value to dir/file; errors name the spec field, the value and the file,

@@ -211,30 +211,52 @@ static int cpuset_v1_inherit(const char *dir, struct hull_error **err)
     return 0;
 }
 
-/* mkdir every missing component below the mount point; remember what we made. */
+static bool strv_has(char **v, const char *s)
+{
+    for (; v && *v; v++)
+        if (!strcmp(*v, s))
+            return true;
+    return false;
+}
+
+/* mkdir every missing component below the mount point; remember what we made
+ * (cumulative: a retry must not forget a directory the first try made).
+ * ENOENT means a concurrent delete removed an empty parent we saw a moment
+ * ago (it removes the parents it created): start again from the top. */
 static int node_mkdir(struct cgroup_node *n, struct hull_error **err)
 {
-    cleanup_free char *cur = xstrdup(n->h.mountpoint);
-    cleanup_free char *rest = xstrdup(n->path);
     bool cpuset_v1 = !n->h.unified && cgroup_hierarchy_has(&n->h, "cpuset");
-    char *save = NULL;
-    for (char *comp = strtok_r(rest, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
-        char *next = xasprintf("%s/%s", cur, comp);
-        free(cur);
-        cur = next;
-        if (mkdir(cur, 0755) == 0) {
-            strv_add(&n->created, xstrdup(cur));
-        } else if (errno != EEXIST) {
-            return hull_error_set(err, errno, "create cgroup %s", cur);
+    for (int attempt = 0;; attempt++) {
+        cleanup_free char *cur = xstrdup(n->h.mountpoint);
+        cleanup_free char *rest = xstrdup(n->path);
+        char *save = NULL;
+        bool retry = false;
+        for (char *comp = strtok_r(rest, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
+            char *next = xasprintf("%s/%s", cur, comp);
+            free(cur);
+            cur = next;
+            if (mkdir(cur, 0755) == 0) {
+                if (!strv_has(n->created, cur))
+                    strv_add(&n->created, xstrdup(cur));
+            } else if (errno == ENOENT && attempt < 5) {
+                retry = true;
+                break;
+            } else if (errno != EEXIST) {
+                return hull_error_set(err, errno, "create cgroup %s", cur);
+            } else if (n->adopt_leaf && !strcmp(cur, n->dir) && cgroup_is_empty(cur) &&
+                       !strv_has(n->created, cur)) {
+                strv_add(&n->created, xstrdup(cur));
+            }
+            /* Every ancestor, also one that already existed: a parent made by hand
+             * (or by a tool that left cpus/mems empty), or one a concurrent create
+             * made a moment ago and has not filled in yet, would make our attach
+             * fail with ENOSPC.  Top-down, so each copies a filled-in parent. */
+            if (cpuset_v1 && cpuset_v1_inherit(cur, err) < 0)
+                return hull_error_wrap(err, "initialise cpuset of %s", cur);
         }
-        /* Every ancestor, also one that already existed: a parent made by hand
-         * (or by a tool that left cpus/mems empty), or one a concurrent create
-         * made a moment ago and has not filled in yet, would make our attach
-         * fail with ENOSPC.  Top-down, so each copies a filled-in parent. */
-        if (cpuset_v1 && cpuset_v1_inherit(cur, err) < 0)
-            return hull_error_wrap(err, "initialise cpuset of %s", cur);
+        if (!retry)
+            return 0;
     }
-    return 0;
 }
 
 static bool has_processes(const char *dir)
@@ -243,6 +265,20 @@ static bool has_processes(const char *dir)
     if (cg_read(dir, "cgroup.procs", &procs, NULL) < 0)
         return false;
     return strspn(procs, " \n") != strlen(procs);
+}
+
+/* No process and no child cgroup: nothing anybody could still be using. */
+bool cgroup_is_empty(const char *dir)
+{
+    if (has_processes(dir))
+        return false;
+    cleanup_dir DIR *d = opendir(dir);
+    if (!d)
+        return false;
+    for (struct dirent *de; (de = readdir(d));)
+        if (de->d_type == DT_DIR && de->d_name[0] != '.')
+            return false;
+    return true;
 }
 
 /* Enables every controller the root offers, as runc does on v2, so stats and
@@ -323,8 +359,36 @@ static int apply_devices(struct cgroup_manager *m, const struct hull_resources *
     return cgroup_v1_apply_devices(dn, rules, n, err);
 }
 
-int cgroup_manager_create(const char *id, const char *cgroups_path, const struct hull_resources *r,
-                          struct cgroup_manager **out, struct hull_error **err)
+/* The directories of n's path that do not exist yet, parents first: what
+ * setup will create, claimed in the container's record before they exist.
+ * A leaf at hull's default path (/hull/ID) that exists but is empty was left
+ * by a create that died before it could record it (an older hull, another
+ * runtime): it is claimed too, so that the next delete removes it, instead of
+ * being taken as somebody else's for ever.  A leaf named by
+ * linux.cgroupsPath may have been made on purpose by the caller (a
+ * delegated cgroup): never claimed. */
+static void node_claim(struct cgroup_node *n, bool default_path)
+{
+    cleanup_free char *cur = xstrdup(n->h.mountpoint);
+    cleanup_free char *rest = xstrdup(n->path);
+    char *save = NULL;
+    bool missing = false;
+    for (char *comp = strtok_r(rest, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
+        char *next = xasprintf("%s/%s", cur, comp);
+        free(cur);
+        cur = next;
+        if (!missing && access(cur, F_OK) < 0 && errno == ENOENT)
+            missing = true;
+        if (missing)
+            strv_add(&n->created, xstrdup(cur));
+    }
+    n->adopt_leaf = !missing && default_path && cgroup_is_empty(n->dir);
+    if (n->adopt_leaf)
+        strv_add(&n->created, xstrdup(n->dir));
+}
+
+int cgroup_manager_plan(const char *id, const char *cgroups_path, struct cgroup_manager **out,
+                        struct hull_error **err)
 {
     enum cgroup_layout layout = cgroup_detect_layout();
     struct cgroup_hierarchy *hs = NULL;
@@ -344,11 +408,22 @@ int cgroup_manager_create(const char *id, const char *cgroups_path, const struct
             continue;
         }
         n->dir = xasprintf("%s%s", n->h.mountpoint, n->path);
+        node_claim(n, !cgroups_path || !cgroups_path[0]);
     }
     free(hs);
     if (ret < 0)
         return -1;
+    *out = steal_pointer(&m);
+    return 0;
+}
 
+int cgroup_manager_setup(struct cgroup_manager *m, const struct hull_resources *r, struct hull_error **err)
+{
+    /* From here on the list holds what we really made. */
+    for (size_t i = 0; i < m->n_nodes; i++) {
+        strv_free(m->nodes[i].created);
+        m->nodes[i].created = NULL;
+    }
     for (size_t i = 0; i < m->n_nodes; i++) {
         struct cgroup_node *n = &m->nodes[i];
         if (node_mkdir(n, err) < 0)
@@ -369,7 +444,7 @@ int cgroup_manager_create(const char *id, const char *cgroups_path, const struct
                        m->nodes[0].dir);
         goto fail;
     }
-    if (layout == CGROUP_LAYOUT_V2)
+    if (m->layout == CGROUP_LAYOUT_V2)
         v2_enable_all(cgroup_unified_node(m));
     if (r && apply_resources(m, r, false, err) < 0)
         goto fail;
@@ -377,7 +452,6 @@ int cgroup_manager_create(const char *id, const char *cgroups_path, const struct
         goto fail;
     for (size_t i = 0; i < m->n_nodes; i++)
         log_debug("cgroup: %s (%s)", m->nodes[i].dir, node_created_leaf(&m->nodes[i]) ? "created" : "existed");
-    *out = steal_pointer(&m);
     return 0;
 
 fail:;
@@ -390,6 +464,16 @@ fail:;
         hull_error_free(e);
     }
     return -1;
+}
+
+int cgroup_manager_create(const char *id, const char *cgroups_path, const struct hull_resources *r,
+                          struct cgroup_manager **out, struct hull_error **err)
+{
+    cleanup_cgroup_manager struct cgroup_manager *m = NULL;
+    if (cgroup_manager_plan(id, cgroups_path, &m, err) < 0 || cgroup_manager_setup(m, r, err) < 0)
+        return -1;
+    *out = steal_pointer(&m);
+    return 0;
 }
 
 int cgroup_manager_clone_fd(struct cgroup_manager *m)

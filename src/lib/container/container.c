@@ -239,6 +239,7 @@ static void bind_trees_freep(int **trees)
 }
 
 struct create_state {
+    const char *root, *id;
     char *state_dir;
     bool state_dir_created;
     struct cgroup_manager *cg;
@@ -296,12 +297,55 @@ static void create_rollback(struct create_state *cs)
     }
     if (cs->state_dir_created) {
         struct hull_error *e = NULL;
-        if (rm_rf(cs->state_dir, &e) < 0) {
+        if (state_dir_remove(cs->root, cs->id, &e) < 0) {
             cleanup_free char *t = hull_error_text(e);
             log_warn("cleanup: %s", t);
             hull_error_free(e);
         }
     }
+}
+
+/* intent.json (state.h): what create has made or is about to make, in
+ * state.json's shape, so that delete can undo it whatever point create was
+ * killed at.  Written again whenever that changes: cgroups planned, made,
+ * init cloned (docs/reliability.md "Crash safety of hull-runtime"). */
+static int record_intent(struct create_state *cs, struct hull_error **err)
+{
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "id", json_object_new_string(cs->id));
+    json_object_object_add(o, "creator_pid", json_object_new_int(getpid()));
+    if (cs->pid > 0) {
+        json_object_object_add(o, "pid", json_object_new_int(cs->pid));
+        json_object_object_add(o, "init_start_time", json_object_new_int64((int64_t)process_start_time(cs->pid)));
+    }
+    if (cs->rootfs_in_caller_ns) {
+        json_object_object_add(o, "rootfs", json_object_new_string(cs->rootfs_in_caller_ns));
+        json_object_object_add(o, "rootfs_mount_before", json_object_new_int64((int64_t)cs->rootfs_before.mnt_id));
+        json_object_object_add(o, "rootfs_mount_ns", json_object_new_int64((int64_t)cs->rootfs_before.mnt_ns));
+    }
+    int r = cgroup_manager_save(cs->cg, o, err);
+    if (r == 0)
+        r = state_intent_save(cs->root, cs->id, o, err);
+    json_object_put(o);
+    return r;
+}
+
+/* The state directory exists: a container, one being created, or what a
+ * create that was killed left (no state.json; it held the lock until it died). */
+static int state_dir_taken(const char *state_dir, const char *id, struct hull_error **err)
+{
+    cleanup_free char *state = xasprintf("%s/state.json", state_dir);
+    if (access(state, F_OK) == 0)
+        return hull_error_set(err, 0, "container \"%s\" already exists", id);
+    cleanup_close int fd = open(state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK)
+        return hull_error_set(err, 0, "container \"%s\" already exists (it is being created)", id);
+    /* Not taken over: what it made is removed by the delete it calls for,
+     * whose record says what is ours (never guessed from what exists). */
+    return hull_error_set(err, 0,
+                          "container \"%s\" already exists: a create that did not finish (killed?) left it; "
+                          "`hull-runtime delete --force %s` removes what it made",
+                          id, id);
 }
 
 int container_create(const struct container_create_opts *opts, pid_t *pid_out, struct hull_error **err)
@@ -339,7 +383,7 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
     if (ns_open_paths(spec, ns_fds, err) < 0)
         return -1;
 
-    struct create_state cs = {.pid = -1};
+    struct create_state cs = {.root = opts->root, .id = opts->id, .pid = -1};
     cleanup_close int lock_fd = -1, console_sock = -1;
     int sync_pair[2] = {-1, -1};
     struct seccomp_prepared *seccomp = NULL;
@@ -364,7 +408,7 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
     cs.state_dir = state_dir_path(opts->root, opts->id);
     if (mkdir(cs.state_dir, 0711) < 0) {
         if (errno == EEXIST)
-            hull_error_set(err, 0, "container \"%s\" already exists", opts->id);
+            state_dir_taken(cs.state_dir, opts->id, err);
         else
             hull_error_set(err, errno, "create state directory %s", cs.state_dir);
         goto out;
@@ -375,6 +419,22 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
         hull_error_set(err, errno, "lock %s", cs.state_dir);
         goto out;
     }
+    /* Between our mkdir and flock a `delete --force ID` may have taken the
+     * lock, seen a directory without a record and removed it, and another
+     * create may have made a new one: then neither the directory nor
+     * anything in it is ours. */
+    struct stat locked, now;
+    if (fstat(lock_fd, &locked) < 0 || stat(cs.state_dir, &now) < 0 || locked.st_ino != now.st_ino ||
+        locked.st_dev != now.st_dev) {
+        cs.state_dir_created = false;
+        hull_error_set(err, 0, "container \"%s\": its state directory was removed while it was being created",
+                       opts->id);
+        goto out;
+    }
+    /* Nothing outside the state directory exists yet; from here on, every
+     * step that makes something is recorded first. */
+    if (record_intent(&cs, err) < 0)
+        goto out;
     fifo_path = xasprintf("%s/exec.fifo", cs.state_dir);
     /* 0622 exactly (not minus umask): an init running as a mapped root in a user
      * namespace must be able to open it for writing. */
@@ -389,9 +449,18 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
             goto out;
     }
 
-    if (cgroup_manager_create(opts->id, spec->linux_.cgroups_path,
-                              spec->linux_.has_resources ? &spec->linux_.resources : NULL, &cs.cg, err) < 0 &&
-        rootless_without_cgroup(opts, spec, err) < 0)
+    /* Record before resource: the cgroups are named in intent.json before
+     * they exist, then again as really made (a concurrent create may have
+     * made a parent in between). */
+    if (cgroup_manager_plan(opts->id, spec->linux_.cgroups_path, &cs.cg, err) == 0 &&
+        (record_intent(&cs, err) < 0 ||
+         cgroup_manager_setup(cs.cg, spec->linux_.has_resources ? &spec->linux_.resources : NULL, err) < 0)) {
+        /* setup removed what it made; an existing cgroup is not ours to clean */
+        cgroup_manager_freep(&cs.cg);
+    }
+    if (!cs.cg && rootless_without_cgroup(opts, spec, err) < 0)
+        goto out;
+    if (record_intent(&cs, err) < 0)
         goto out;
     if (spec->linux_.seccomp && seccomp_prepare(spec->linux_.seccomp, &seccomp, err) < 0)
         goto out;
@@ -455,6 +524,7 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
         .preserve_fds = preserve,
         .listen_fds = listen_fds,
         .sync_fd = sync_pair[1],
+        .runtime_pid = getpid(),
         .console_sock = console_sock,
         .send_master_over_sync = spec->process->terminal && !opts->console_socket,
         .unshare_flags = unshare_flags,
@@ -491,6 +561,10 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
     sync_pair[1] = -1;
     log_debug("create %s: the init is pid %d%s", opts->id, (int)cs.pid,
               into_cgroup ? ", born in its cgroup (CLONE_INTO_CGROUP)" : "");
+    /* It dies with us until state.json names it (init.c); recorded anyway,
+     * with its start time, so that a delete can kill it by pid safely. */
+    if (record_intent(&cs, err) < 0)
+        goto out;
 
     if (!into_cgroup && cgroup_manager_add_pid(cs.cg, cs.pid, err) < 0)
         goto out;
@@ -573,6 +647,13 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
         goto out;
     if (state_save(opts->root, opts->id, saved, err) < 0)
         goto out;
+    /* state.json names the init now: it may outlive us (it drops its
+     * parent-death signal on this message), and the intent is superseded. */
+    if (sync_send(sync_pair[0], SYNC_STATE_SAVED, 0, NULL) < 0) {
+        hull_error_set(err, errno, "container init (pid %d) died before start", (int)cs.pid);
+        goto out;
+    }
+    state_intent_remove(opts->root, opts->id);
     if (opts->pid_file && write_pid_file(opts->pid_file, cs.pid, err) < 0) {
         hull_error_wrap(err, "--pid-file");
         goto out;

@@ -267,39 +267,17 @@ out:
 
 /* ---------- delete ---------- */
 
-int container_delete(const char *root, const char *id, bool force, struct hull_error **err)
+/* Undoes what a record (state.json, or the intent.json of a create that never
+ * finished) names, in the reverse order of create, and removes the state
+ * directory with the record last (state_dir_remove): a delete killed half
+ * way leaves a record that the next delete finishes from. */
+static int teardown(const char *root, const char *id, struct json_object *saved, enum container_status st,
+                    bool poststop, struct hull_error **err)
 {
-    cleanup_close int lock = -1;
-    if (state_dir_lock(root, id, &lock, err) < 0) {
-        /* containerd calls `delete` and then `delete --force`: the second must succeed. */
-        if (force && container_id_validate(id, NULL) == 0) {
-            hull_error_freep(err);
-            return 0;
-        }
-        return -1;
-    }
-    struct json_object *saved = NULL;
-    if (state_load(root, id, &saved, err) < 0) {
-        /* A state directory without state.json is what a crashed create leaves: remove it. */
-        if (force) {
-            hull_error_freep(err);
-            cleanup_free char *dir = state_dir_path(root, id);
-            return rm_rf(dir, err);
-        }
-        return -1;
-    }
-    int ret = -1;
-    /* Declared before the first goto (see container_start). */
     cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
-    cleanup_free char *dir = NULL;
-    enum container_status st = state_status(root, id, saved);
-    if (!force && st != STATUS_STOPPED && st != STATUS_CREATED) {
-        hull_error_set(err, 0, "cannot delete container \"%s\": it is %s (stop it first or use --force)", id,
-                       container_status_name(st));
-        goto out;
-    }
     if (cgroup_manager_load(saved, &cg, err) < 0)
-        goto out;
+        return -1;
+    /* pid and start time: a recycled pid is never signalled (state_live_pid). */
     pid_t pid = state_live_pid(saved);
     log_debug("delete %s: status %s, init pid %d", id, container_status_name(st), (int)pid);
     if (pid > 0) {
@@ -322,8 +300,8 @@ int container_delete(const char *root, const char *id, bool force, struct hull_e
     }
     log_debug("delete %s: remove the cgroups hull created", id);
     if (cgroup_manager_destroy(cg, err) < 0)
-        goto out;
-    if (json_flag(saved, "has_poststop")) {
+        return -1;
+    if (poststop && json_flag(saved, "has_poststop")) {
         log_debug("delete %s: run poststop hooks", id);
         cleanup_spec struct hull_spec *spec = NULL;
         struct hull_error *e = NULL;
@@ -336,11 +314,64 @@ int container_delete(const char *root, const char *id, bool force, struct hull_e
             hull_error_free(e);
         }
     }
-    dir = state_dir_path(root, id);
-    if (rm_rf(dir, err) < 0)
-        goto out;
+    if (state_dir_remove(root, id, err) < 0)
+        return -1;
     log_debug("delete %s: deleted", id);
-    ret = 0;
+    return 0;
+}
+
+/* A state directory without state.json: a create killed before it saved the
+ * state (it held the lock until it died, and we hold it now).  Its intent.json
+ * names what it made; without one it made nothing outside the directory. */
+static int delete_unfinished(const char *root, const char *id, bool force, struct hull_error **err)
+{
+    if (!force) {
+        hull_error_freep(err);
+        return hull_error_set(err, 0,
+                              "container \"%s\" was never fully created (its create did not finish); "
+                              "`delete --force %s` removes what it made",
+                              id, id);
+    }
+    cleanup_free char *why = hull_error_text(*err);
+    hull_error_freep(err);
+    struct json_object *intent = NULL;
+    struct hull_error *e = NULL;
+    if (state_intent_load(root, id, &intent, &e) < 0) {
+        /* write_file_atomic never leaves half a file: this was not written by us */
+        cleanup_free char *t = hull_error_text(e);
+        log_warn("%s; only the state directory is removed", t);
+        hull_error_free(e);
+    }
+    log_debug("delete %s: no state (%s); undo what the unfinished create recorded", id, why);
+    if (!intent)
+        intent = json_object_new_object();
+    int r = teardown(root, id, intent, STATUS_STOPPED, false, err);
+    json_object_put(intent);
+    return r;
+}
+
+int container_delete(const char *root, const char *id, bool force, struct hull_error **err)
+{
+    cleanup_close int lock = -1;
+    if (state_dir_lock(root, id, &lock, err) < 0) {
+        /* containerd calls `delete` and then `delete --force`: the second must succeed. */
+        if (force && container_id_validate(id, NULL) == 0) {
+            hull_error_freep(err);
+            return 0;
+        }
+        return -1;
+    }
+    struct json_object *saved = NULL;
+    if (state_load(root, id, &saved, err) < 0)
+        return delete_unfinished(root, id, force, err);
+    int ret = -1;
+    enum container_status st = state_status(root, id, saved);
+    if (!force && st != STATUS_STOPPED && st != STATUS_CREATED) {
+        hull_error_set(err, 0, "cannot delete container \"%s\": it is %s (stop it first or use --force)", id,
+                       container_status_name(st));
+        goto out;
+    }
+    ret = teardown(root, id, saved, st, true, err);
 out:
     json_object_put(saved);
     return ret;

@@ -300,6 +300,22 @@ void exec_user_process(const struct hull_process *p, struct seccomp_prepared *se
     exec_fail(sync_fd, (hull_error_set(&err, errno, "exec %s", path), err));
 }
 
+/* Until state.json names us, nobody but the runtime that cloned us knows we
+ * exist: if it dies, so must we, or we would wait for `start` for ever, an
+ * orphan no command can see (docs/reliability.md).  The parent-death signal
+ * does that, but it only fires for a death after it was set, and the kernel
+ * clears it whenever our credentials change (a new user namespace's root, a
+ * joined user namespace): set it again after each, and check that the runtime
+ * is still our parent.  In a new pid namespace getppid() is 0 whoever the
+ * parent is; there the sync socket's EOF tells us instead, at the next message. */
+static void die_with_runtime(const struct init_ctx *ctx)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    pid_t ppid = getppid();
+    if (ppid != 0 && ppid != ctx->runtime_pid)
+        _exit(255);
+}
+
 void container_init(struct init_ctx *ctx)
 {
     struct hull_error *err = NULL;
@@ -307,8 +323,7 @@ void container_init(struct init_ctx *ctx)
     const struct hull_process *proc = spec->process;
     int sync_fd = ctx->sync_fd;
 
-    /* If the runtime dies while we are half set up, so do we. */
-    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    die_with_runtime(ctx);
     /* Signals blocked by the runtime must not stay blocked for the container. */
     sigset_t none;
     sigemptyset(&none);
@@ -337,6 +352,7 @@ void container_init(struct init_ctx *ctx)
         init_fail(sync_fd, (hull_error_set(&err, errno, "become root in the new user namespace"), err));
     if (join_namespaces(ctx, &err) < 0)
         init_fail(sync_fd, err);
+    die_with_runtime(ctx); /* the credential changes above cleared it */
     if (ctx->unshare_flags && unshare(ctx->unshare_flags) < 0)
         init_fail(sync_fd, (hull_error_set(&err, errno, "unshare namespaces (flags 0x%x)", ctx->unshare_flags), err));
     const struct hull_namespace *net = &spec->linux_.namespaces[HULL_NS_NET];
@@ -448,10 +464,15 @@ void container_init(struct init_ctx *ctx)
 
     close_fds_on_exec(ctx->preserve_fds);
 
-    /* From here on the runtime may exit; we must not die with it. */
-    prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-    log_debug("init %s: ready; wait for start to open exec.fifo", ctx->id);
+    log_debug("init %s: ready; wait for the runtime to save the state", ctx->id);
     sync_send(sync_fd, SYNC_READY, 0, NULL);
+    /* EOF instead means the runtime died before state.json named us. */
+    if (sync_expect(sync_fd, SYNC_STATE_SAVED, &err) < 0)
+        _exit(255);
+    /* From here on the runtime may exit (create returns); we must not die
+     * with it: delete finds us through state.json. */
+    prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+    log_debug("init %s: wait for start to open exec.fifo", ctx->id);
 
     /* Block until `start` opens the fifo for reading (reopened through our
      * procfs: the container's /proc/self/fd is a path like any other). */

@@ -22,6 +22,7 @@ struct init_ctx {
     int preserve_fds;    /* already includes LISTEN_FDS */
     int listen_fds;      /* >0: pass LISTEN_FDS/LISTEN_PID to the process */
     int sync_fd;         /* child's end */
+    pid_t runtime_pid;   /* the runtime that cloned us (getppid() while it lives, outside a new pid namespace) */
     int console_sock;    /* --console-socket connection, or -1 */
     bool send_master_over_sync; /* foreground run with a terminal */
     int ns_fds[HULL_NS__COUNT];

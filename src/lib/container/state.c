@@ -104,6 +104,68 @@ int state_save(const char *root, const char *id, struct json_object *state, stru
     return write_file_atomic(path, text, strlen(text), 0600, err);
 }
 
+int state_intent_save(const char *root, const char *id, struct json_object *intent, struct hull_error **err)
+{
+    cleanup_free char *path = xasprintf("%s/%s/intent.json", root, id);
+    const char *text = json_object_to_json_string_ext(intent, JSON_C_TO_STRING_PLAIN);
+    if (write_file_atomic(path, text, strlen(text), 0600, err) < 0)
+        return hull_error_wrap(err, "record what create is about to make");
+    return 0;
+}
+
+int state_intent_load(const char *root, const char *id, struct json_object **out, struct hull_error **err)
+{
+    *out = NULL;
+    cleanup_free char *path = xasprintf("%s/%s/intent.json", root, id);
+    cleanup_free char *text = NULL;
+    if (read_file(path, &text, NULL, err) < 0) {
+        if ((*err)->errnum != ENOENT)
+            return -1;
+        hull_error_freep(err);
+        return 0;
+    }
+    struct json_object *obj = json_tokener_parse(text);
+    if (obj == NULL || !json_object_is_type(obj, json_type_object)) {
+        json_object_put(obj);
+        return hull_error_set(err, 0, "record of an unfinished create is corrupt: %s", path);
+    }
+    *out = obj;
+    return 0;
+}
+
+void state_intent_remove(const char *root, const char *id)
+{
+    cleanup_free char *path = xasprintf("%s/%s/intent.json", root, id);
+    unlink(path);
+}
+
+int state_dir_remove(const char *root, const char *id, struct hull_error **err)
+{
+    cleanup_free char *dir = state_dir_path(root, id);
+    {
+        cleanup_dir DIR *d = opendir(dir);
+        if (!d)
+            return errno == ENOENT ? 0 : hull_error_set(err, errno, "open state directory %s", dir);
+        for (struct dirent *de; (de = readdir(d));) {
+            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || !strcmp(de->d_name, "state.json") ||
+                !strcmp(de->d_name, "intent.json"))
+                continue;
+            cleanup_free char *path = xasprintf("%s/%s", dir, de->d_name);
+            if (rm_rf(path, err) < 0)
+                return -1;
+        }
+    }
+    static const char *const records[] = {"intent.json", "state.json"};
+    for (size_t i = 0; i < ARRAY_SIZE(records); i++) {
+        cleanup_free char *path = xasprintf("%s/%s", dir, records[i]);
+        if (unlink(path) < 0 && errno != ENOENT)
+            return hull_error_set(err, errno, "remove %s", path);
+    }
+    if (rmdir(dir) < 0 && errno != ENOENT)
+        return hull_error_set(err, errno, "remove state directory %s", dir);
+    return 0;
+}
+
 static int64_t json_get_int(struct json_object *o, const char *key)
 {
     struct json_object *v;

@@ -4,6 +4,12 @@
  *                its start time to detect pid reuse, the cgroup paths we created)
  *   exec.fifo    exists from create until start: the init blocks opening it for
  *                writing, `start` opens it for reading (runc's scheme)
+ *   intent.json  exists while create runs: before create makes a cgroup (or
+ *                clones the init, or mounts in the caller's namespace) it records
+ *                here what it is about to make, in state.json's shape; once
+ *                state.json is saved it is removed.  A create killed half way
+ *                leaves it, and `delete --force` removes what it names
+ *                (docs/reliability.md "Crash safety of hull-runtime").
  * The directory itself is the per-container lock (flock), so concurrent commands
  * on one container are serialized and different containers never block each other. */
 #ifndef HULL_STATE_H
@@ -42,6 +48,16 @@ int state_dir_lock(const char *root, const char *id, int *fd_out, struct hull_er
 /* Loads state.json as a json object (owned by caller). */
 int state_load(const char *root, const char *id, struct json_object **out, struct hull_error **err);
 int state_save(const char *root, const char *id, struct json_object *state, struct hull_error **err);
+
+/* intent.json (above).  state_intent_load gives *out NULL when there is none. */
+int state_intent_save(const char *root, const char *id, struct json_object *intent, struct hull_error **err);
+int state_intent_load(const char *root, const char *id, struct json_object **out, struct hull_error **err);
+void state_intent_remove(const char *root, const char *id);
+
+/* Removes <root>/<id> with the record last: every other file first, then
+ * intent.json, then state.json, then the directory, so that a delete killed
+ * half way leaves a record for the next one to finish the job. */
+int state_dir_remove(const char *root, const char *id, struct hull_error **err);
 
 /* Computes the live status from the saved state and the kernel: init alive (pid
  * and start time match) + fifo present = created; frozen cgroup = paused. */

@@ -1,0 +1,93 @@
+#!/usr/bin/env bats
+# Crash safety of the runtime (docs/reliability.md "Crash safety of
+# hull-runtime"): create, run, start, delete and exec are SIGKILLed at the
+# system calls that make or remove something (cgroup mkdir, cgroup.procs,
+# clone, the state file's rename, the init's mounts and pivot_root, execve,
+# rmdir...), and `delete --force ID` must then leave nothing: no state
+# directory, no cgroup in any hierarchy, no mount, no process.
+#
+# Runs against runc or crun too (HULL_RUNTIME=...): tests/faults/fault_helpers.bash
+# finds the kill points from a trace of the binary under test.
+
+load fault_helpers
+
+setup() { fault_setup; }
+teardown() {
+    diag_on_failure
+    fault_teardown
+}
+
+# The system calls of create that make something, and of the init's setup.
+CREATE_SET=mkdir,mkdirat,openat,clone,clone3,rename,renameat,renameat2,mount,pivot_root,recvmsg
+CREATE_FILTER='mkdir\("/sys/fs/cgroup|mkdir\(".*/state/|cgroup\.procs|clone|rename|mount\(|pivot_root|recvmsg'
+
+no_prepare() { :; }
+
+prepare_created() {
+    runtime create --bundle "$BUNDLE" "$1" </dev/null >/dev/null 2>&1
+}
+
+prepare_running() {
+    runtime run -d --bundle "$BUNDLE" "$1" </dev/null >/dev/null 2>&1
+}
+
+@test "create killed at any point: delete --force leaves nothing" {
+    id=$(new_id)
+    fault_config "$id"
+    points=$(fault_points "$id" "$CREATE_SET" "$CREATE_FILTER" create --bundle "$BUNDLE" "$id" | fault_thin 6)
+    echo "# create: $(echo "$points" | wc -l) kill points: $(echo $points)" >&3
+    fault_loop "$id" "$points" no_prepare -- create --bundle "$BUNDLE" "$id"
+    # The id can be used again, and that container is removed whole.
+    runtime create --bundle "$BUNDLE" "$id" </dev/null >/dev/null 2>&1
+    runtime delete --force "$id"
+    assert_no_leftovers "$id"
+}
+
+@test "run killed at any point (also while the container runs): delete --force leaves nothing" {
+    id=$(new_id)
+    fault_config "$id"
+    # The reference run must end by itself, but the killed ones run a
+    # container that does not: the kill points are those up to run's first
+    # wait for the container (what comes after is delete's, tested below).
+    update_config '.process.args = ["sleep", "2"]'
+    points=$(FAULT_UNTIL='wait4' fault_points "$id" "$CREATE_SET,wait4,unlink,unlinkat" \
+        "$CREATE_FILTER"'|exec\.fifo|wait4' run --bundle "$BUNDLE" "$id" | fault_thin 4)
+    update_config '.process.args = ["sleep", "1000"]'
+    echo "# run: $(echo "$points" | wc -l) kill points: $(echo $points)" >&3
+    fault_loop "$id" "$points" no_prepare -- run --bundle "$BUNDLE" "$id"
+    # The init at its execve of the user's program (strace -P: only that
+    # execve counts, not the runtime's own).
+    fault_inject execve 1 -P /bin/sleep -- run --bundle "$BUNDLE" "$id"
+    fault_check_clean "$id" "the init's execve"
+}
+
+@test "start killed at any point: delete --force leaves nothing" {
+    id=$(new_id)
+    fault_config "$id"
+    prepare_created "$id"
+    points=$(fault_points "$id" openat,read,unlink,unlinkat,poll,ppoll,kill,pidfd_send_signal \
+        'exec\.fifo|read\(|poll' start "$id" | fault_thin 2)
+    echo "# start: $(echo "$points" | wc -l) kill points: $(echo $points)" >&3
+    fault_loop "$id" "$points" prepare_created -- start "$id"
+}
+
+@test "delete killed at any point: delete --force leaves nothing" {
+    id=$(new_id)
+    fault_config "$id"
+    prepare_running "$id"
+    points=$(fault_points "$id" kill,pidfd_send_signal,rmdir,unlink,unlinkat,openat,umount2 \
+        'kill|pidfd_send_signal|rmdir|unlink|cgroup\.(kill|procs|freeze)|freezer\.state|umount' \
+        delete --force "$id" | fault_thin 4)
+    echo "# delete: $(echo "$points" | wc -l) kill points: $(echo $points)" >&3
+    fault_loop "$id" "$points" prepare_running -- delete --force "$id"
+}
+
+@test "exec killed at any point: delete --force of the container leaves nothing" {
+    id=$(new_id)
+    fault_config "$id"
+    prepare_running "$id"
+    points=$(fault_points "$id" clone,clone3,setns,openat,recvmsg,wait4 \
+        'clone|setns|cgroup\.procs|recvmsg|wait4' exec -d "$id" sleep 1 | fault_thin 2)
+    echo "# exec: $(echo "$points" | wc -l) kill points: $(echo $points)" >&3
+    fault_loop "$id" "$points" prepare_running -- exec -d "$id" sleep 1000
+}
