@@ -11,7 +11,7 @@ DEB_RUNTIME := libcurl4 busybox-static iproute2 util-linux procps kmod libnftabl
 DEB_TEST := clang libfuzzer-14-dev bats jq strace uidmap nftables curl python3-jsonschema time bc runc crun umoci skopeo podman conmon containerd docker.io containernetworking-plugins python3-grpcio python3-grpc-tools hyperfine qemu-system-x86 cpio zstd e2fsprogs docker-registry apache2-utils openssl python3-jwt python3-cryptography help2man groff-base zsh fish
 DEB_ALL := $(DEB_BUILD) $(DEB_RUNTIME) $(DEB_TEST) $(DEB_EXTRA)
 
-.PHONY: all deps build demo check check-asan check-under-load clean bench bench-engine fuzz man install
+.PHONY: all deps build demo check check-asan check-under-load clean bench bench-engine fuzz man install faults-soak
 
 all: build
 
@@ -90,3 +90,10 @@ bench-engine: deps build
 
 clean:
 	rm -rf $(BUILD) build-fuzz build-asan
+
+# Random SIGKILLs of hull-runtime create/run (tests/faults/runtime.bats, the
+# soak test), each followed by delete --force and a leak check; outside make
+# check (docs/reliability.md has the figures).  FAULT_KILLS=N (default 300).
+FAULT_KILLS ?= 300
+faults-soak: build
+	HULL_FAULT_SOAK=$(FAULT_KILLS) HULL_SKIP_VM=1 bats -f soak tests/faults/runtime.bats

@@ -173,8 +173,15 @@ fault_check_clean() {
         return 1
     fi
     local d left=
+    # FAULT_LEAF_ONLY=1: only cgroups below the parent count, for runtimes
+    # that never remove a parent they made (runc, crun), to compare them.
     for d in /sys/fs/cgroup/*/"$FAULT_CG" /sys/fs/cgroup/"$FAULT_CG"; do
-        [ -d "$d" ] && left+=" $d$(find "$d" -mindepth 1 -type d -printf ' %P' 2>/dev/null)"
+        [ -d "$d" ] || continue
+        if [ -n "${FAULT_LEAF_ONLY:-}" ]; then
+            [ -z "$(find "$d" -mindepth 1 -type d)" ] || left+=" $d$(find "$d" -mindepth 1 -type d -printf ' %P')"
+        else
+            left+=" $d$(find "$d" -mindepth 1 -type d -printf ' %P' 2>/dev/null)"
+        fi
     done
     if [ -n "$left" ]; then
         echo "after a SIGKILL at $what: cgroups left:$left" >&2

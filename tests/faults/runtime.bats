@@ -91,3 +91,24 @@ prepare_running() {
     echo "# exec: $(echo "$points" | wc -l) kill points: $(echo $points)" >&3
     fault_loop "$id" "$points" prepare_running -- exec -d "$id" sleep 1000
 }
+
+# make faults-soak (outside make check): HULL_FAULT_SOAK random kills, each
+# at a point drawn from every call of create's and run's traces (unthinned).
+@test "soak: random kills of create and run leave nothing after delete --force" {
+    [ -n "${HULL_FAULT_SOAK:-}" ] || skip "make faults-soak runs it (HULL_FAULT_SOAK=N kills)"
+    id=$(new_id)
+    fault_config "$id"
+    update_config '.process.args = ["sleep", "2"]'
+    create_points=$(fault_points "$id" "$CREATE_SET" "$CREATE_FILTER" create --bundle "$BUNDLE" "$id")
+    run_points=$(FAULT_UNTIL='wait4' fault_points "$id" "$CREATE_SET,wait4,unlink,unlinkat" \
+        "$CREATE_FILTER"'|exec\.fifo|wait4' run --bundle "$BUNDLE" "$id")
+    update_config '.process.args = ["sleep", "1000"]'
+    local i cmd points
+    for ((i = 0; i < HULL_FAULT_SOAK; i++)); do
+        if ((RANDOM % 2)); then cmd=create points=$create_points; else cmd=run points=$run_points; fi
+        point=$(echo "$points" | shuf -n1)
+        fault_inject ${point% *} ${point#* } -- "$cmd" --bundle "$BUNDLE" "$id"
+        fault_check_clean "$id" "$point of $cmd (kill $((i + 1)))"
+    done
+    echo "# soak: $HULL_FAULT_SOAK random kills ($(echo "$create_points" | wc -l) create points, $(echo "$run_points" | wc -l) run points), 0 leaks" >&3
+}
