@@ -112,3 +112,25 @@ prepare_running() {
     done
     echo "# soak: $HULL_FAULT_SOAK random kills ($(echo "$create_points" | wc -l) create points, $(echo "$run_points" | wc -l) run points), 0 leaks" >&3
 }
+
+@test "create returns only once its init no longer dies with it (the init's clearing of its parent-death signal is delayed)" {
+    id=$(new_id)
+    fault_config "$id"
+    # strace holds every prctl of create and its init 300 ms on entry: the
+    # init's PR_SET_PDEATHSIG 0 comes long after the runtime's last message.
+    # A runtime that exits without waiting for the init's answer leaves an
+    # init killed by its parent-death signal ("exited before start").
+    strace -f -o /dev/null -e trace=prctl -e inject=prctl:delay_enter=300000 \
+        "$HULL_RUNTIME" --root "$TEST_ROOT" create --bundle "$BUNDLE" "$id" </dev/null >/dev/null 2>&1 &
+    local spid=$!
+    # create has returned when its state exists and strace has no child left:
+    # the init is not strace's child (it was reparented when create exited)
+    # but stays traced, so strace itself runs until the init ends
+    wait_until "runtime state '$id' >/dev/null 2>&1 && [ -z \"\$(ps -o pid= --ppid $spid)\" ]"
+    [ "$(runtime state "$id" | jq -r .status)" = created ]
+    runtime start "$id"
+    [ "$(runtime state "$id" | jq -r .status)" = running ]
+    runtime delete --force "$id"
+    wait "$spid" || true
+    assert_no_leftovers "$id"
+}

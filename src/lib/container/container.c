@@ -653,6 +653,11 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
         hull_error_set(err, errno, "container init (pid %d) died before start", (int)cs.pid);
         goto out;
     }
+    /* and we return (the caller may exit) only once it no longer dies with us */
+    if (sync_expect(sync_pair[0], SYNC_DETACHED, err) < 0) {
+        hull_error_wrap(err, "container init (pid %d) died before start", (int)cs.pid);
+        goto out;
+    }
     state_intent_remove(opts->root, opts->id);
     if (opts->pid_file && write_pid_file(opts->pid_file, cs.pid, err) < 0) {
         hull_error_wrap(err, "--pid-file");

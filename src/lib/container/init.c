@@ -472,6 +472,11 @@ void container_init(struct init_ctx *ctx)
     /* From here on the runtime may exit (create returns); we must not die
      * with it: delete finds us through state.json. */
     prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+    /* Only now may the runtime exit: had it exited right after its message,
+     * the signal could still have killed us (create's init "exited before
+     * start", seen in make check on an idle machine). */
+    if (sync_send(sync_fd, SYNC_DETACHED, 0, NULL) < 0)
+        _exit(255);
     log_debug("init %s: wait for start to open exec.fifo", ctx->id);
 
     /* Block until `start` opens the fifo for reading (reopened through our

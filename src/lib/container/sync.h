@@ -17,7 +17,8 @@ enum sync_msg_type {
     SYNC_ERROR,             /* child -> parent: setup failed; errnum + text follow */
     SYNC_ABORT,             /* parent -> child: give up, exit */
     SYNC_TERMINAL,          /* child -> parent: the pty master rides along (SCM_RIGHTS) */
-    SYNC_STATE_SAVED,       /* parent -> child: state.json names us; the runtime may now exit */
+    SYNC_STATE_SAVED,       /* parent -> child: state.json names us */
+    SYNC_DETACHED,          /* child -> parent: parent-death signal cleared; the runtime may now exit */
 };
 
 struct sync_msg {
