@@ -204,6 +204,13 @@ static const struct option restart_longopts[] = {
     {"time", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 const struct engine_flagset restart_flagset = {"t:h", restart_longopts};
 
+/* engine_stop_one's work, then start_one's; data is the stop timeout (int *). */
+static int restart_one(const char *id, void *data)
+{
+    int code = 0;
+    return engine_stop_one(id, data) < 0 || start_one(id, false, &code) < 0 ? -1 : 0;
+}
+
 int cmd_restart(int argc, char **argv)
 {
     int timeout = 10;
@@ -225,24 +232,7 @@ int cmd_restart(int argc, char **argv)
     }
     if (optind >= argc)
         return engine_usage_error("restart", "requires at least 1 argument");
-    int ret = 0;
-    for (int i = optind; i < argc; i++) {
-        cleanup_free char *id = NULL;
-        struct json_object *rec = engine_find_container(argv[i], &id);
-        if (!rec) {
-            ret = 1;
-            continue;
-        }
-        json_object_put(rec);
-        int code = 0;
-        if (engine_stop_one(id, &timeout) < 0 || start_one(id, false, &code) < 0) {
-            ret = 1;
-            continue;
-        }
-        printf("%s\n", argv[i]);
-        fflush(stdout);
-    }
-    return ret;
+    return engine_for_each_container(optind, argc, argv, restart_one, &timeout);
 }
 
 /* ---- rename ---- */
