@@ -108,7 +108,11 @@ int state_intent_save(const char *root, const char *id, struct json_object *inte
 {
     cleanup_free char *path = xasprintf("%s/%s/intent.json", root, id);
     const char *text = json_object_to_json_string_ext(intent, JSON_C_TO_STRING_PLAIN);
-    if (write_file_atomic(path, text, strlen(text), 0600, err) < 0)
+    /* Replaced atomically but not fsync'ed: it guards against a killed
+     * create, whose writes the page cache keeps; after a power loss the
+     * cgroups and processes it names are gone anyway. create writes it up to
+     * four times, and an fsync each would sit on every container start. */
+    if (write_file_replace(path, text, strlen(text), 0600, err) < 0)
         return hull_error_wrap(err, "record what create is about to make");
     return 0;
 }
