@@ -13,11 +13,12 @@
 #include "network/network.h"
 #include "util/utils.h"
 
-enum { OPT_SUBNET = 1000, OPT_GATEWAY, OPT_INTERNAL, OPT_FORMAT, OPT_NO_TRUNC, OPT_IP, OPT_ALIAS };
+enum { OPT_SUBNET = 1000, OPT_GATEWAY, OPT_INTERNAL, OPT_FORMAT, OPT_NO_TRUNC, OPT_IP, OPT_ALIAS, OPT_IPV6 };
 
 static const struct option create_longopts[] = {
     {"subnet", required_argument, NULL, OPT_SUBNET}, {"gateway", required_argument, NULL, OPT_GATEWAY},
     {"internal", no_argument, NULL, OPT_INTERNAL},   {"driver", required_argument, NULL, 'd'},
+    {"ipv6", no_argument, NULL, OPT_IPV6},
     {"help", no_argument, NULL, 'h'},                {NULL, 0, NULL, 0}};
 static const struct engine_flagset network_create_flagset = {"d:h", create_longopts};
 static const struct option ls_longopts[] = {{"format", required_argument, NULL, OPT_FORMAT},
@@ -45,14 +46,17 @@ static const struct engine_flagset network_disconnect_flagset = {"fh", prune_lon
 static int network_create_cmd(int argc, char **argv)
 {
     struct network_create_opts o = {0};
+    cleanup_error struct hull_error *err = NULL;
     int c;
     while ((c = engine_next_flag("network create", argc, argv, &network_create_flagset)) != -1) {
         switch (c) {
         case OPT_SUBNET:
-            o.subnet = optarg;
-            break;
         case OPT_GATEWAY:
-            o.gateway = optarg;
+            if (network_opts_add(&o, c == OPT_SUBNET ? "--subnet" : "--gateway", optarg, &err) < 0)
+                return engine_error(err);
+            break;
+        case OPT_IPV6:
+            o.ipv6 = engine_flag_bool();
             break;
         case OPT_INTERNAL:
             o.internal = engine_flag_bool();
@@ -63,8 +67,10 @@ static int network_create_cmd(int argc, char **argv)
             break;
         case 'h':
             printf("Usage:  hull network create [OPTIONS] NETWORK\n\nCreate a bridge network\n\n"
-                   "      --subnet CIDR    IPv4 subnet (default: a free /16 of 10.88.0.0-10.255.0.0)\n"
-                   "      --gateway IP     the bridge's address (default: the subnet's first)\n"
+                   "      --subnet CIDR    IPv4 subnet (default: a free /16 of 10.88.0.0-10.255.0.0);\n"
+                   "                       again with an IPv6 CIDR for --ipv6 (default: a random fdXX::/64)\n"
+                   "      --gateway IP     the bridge's address (default: the subnet's first); one per family\n"
+                   "      --ipv6           dual stack: an IPv6 subnet too\n"
                    "      --internal       no way out: nothing is routed to or from other networks\n"
                    "  -d, --driver bridge  the only driver\n");
             return 0;
@@ -74,10 +80,7 @@ static int network_create_cmd(int argc, char **argv)
     }
     if (optind + 1 != argc)
         return engine_usage_error("network create", "requires exactly 1 argument: NETWORK");
-    if (o.gateway && !o.subnet)
-        return engine_error_fmt("invalid --gateway \"%s\": it needs --subnet", o.gateway);
     o.name = argv[optind];
-    cleanup_error struct hull_error *err = NULL;
     if (engine_network_create(g_engine.root, &o, &err) < 0)
         return engine_error(err);
     struct json_object *j = NULL;
@@ -414,10 +417,13 @@ int cmd_port(int argc, char **argv)
             for (size_t i = 0; list && i < json_object_array_length(list); i++) {
                 struct json_object *b = json_object_array_get_idx(list, i);
                 found = true;
+                const char *hip = engine_json_str(b, "HostIp");
+                /* docker: an IPv6 address in brackets, [::]:8080 */
+                cleanup_free char *shown = strchr(hip, ':') ? xasprintf("[%s]", hip) : xstrdup(hip);
                 if (want)
-                    printf("%s:%s\n", engine_json_str(b, "HostIp"), engine_json_str(b, "HostPort"));
+                    printf("%s:%s\n", shown, engine_json_str(b, "HostPort"));
                 else
-                    printf("%s -> %s:%s\n", key, engine_json_str(b, "HostIp"), engine_json_str(b, "HostPort"));
+                    printf("%s -> %s:%s\n", key, shown, engine_json_str(b, "HostPort"));
             }
         }
     }

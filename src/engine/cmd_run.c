@@ -60,6 +60,7 @@ static void run_usage(FILE *f)
                "      --pull POLICY        pull the image: missing (default), always, never\n"
                "  -e, --env K=V            set an environment variable (repeatable)\n"
                "      --hostname NAME      container host name (default: the short id)\n"
+               "      --domainname NAME    container NIS domain name (hostname -d; FQDN in /etc/hosts)\n"
                "  -w, --workdir DIR        working directory inside the container\n"
                "  -u, --user UID[:GID]     user (and group) to run as; names from the image's /etc/passwd\n"
                "      --entrypoint CMD     override the image's ENTRYPOINT\n"
@@ -73,8 +74,10 @@ static void run_usage(FILE *f)
                "      --pids-limit N       maximum number of processes\n"
                "      --read-only          mount the root filesystem read-only\n"
                "      --network NET        a network (default: hull when root, else none), none, host,\n"
-               "                           container:NAME (share that container's network)\n"
+               "                           container:NAME (share that container's network); several\n"
+               "                           --network: every one (bridge networks), the first is eth0\n"
                "      --ip ADDR            the container's IPv4 address on its network\n"
+               "      --ip6 ADDR           its IPv6 address (a network made with --ipv6)\n"
                "  -p, --publish SPEC       [IP:][HOSTPORT:]CTRPORT[/tcp|/udp] (ranges: 8080-8081:80-81)\n"
                "  -P, --publish-all        publish every exposed port on a free host port\n"
                "      --expose PORT        expose PORT[/PROTO] or a range (for -P)\n"
@@ -244,6 +247,8 @@ static int check_flags(struct run_flags *f, struct hull_error **err)
     if (check_resources(f, err) < 0)
         return -1;
     if (engine_network_prepare(g_engine.root, g_engine.runroot, &f->net, &f->rc, err) < 0)
+        return -1;
+    if (f->rc.domainname && engine_parse_domainname(f->rc.domainname, err) < 0)
         return -1;
     if (f->rc.workdir && f->rc.workdir[0] != '/')
         return hull_error_set(err, 0, "invalid --workdir \"%s\": must be absolute", f->rc.workdir);
@@ -454,6 +459,8 @@ enum {
     OPT_DNS_OPTION,
     OPT_NETWORK_ALIAS,
     OPT_MAC_ADDRESS,
+    OPT_DOMAINNAME,
+    OPT_IP6,
 };
 static const struct option run_longopts[] = {
     {"name", required_argument, NULL, OPT_NAME},
@@ -464,6 +471,7 @@ static const struct option run_longopts[] = {
     {"env", required_argument, NULL, 'e'},
     {"env-file", required_argument, NULL, OPT_ENV_FILE},
     {"hostname", required_argument, NULL, OPT_HOSTNAME},
+    {"domainname", required_argument, NULL, OPT_DOMAINNAME},
     {"workdir", required_argument, NULL, 'w'},
     {"user", required_argument, NULL, 'u'},
     {"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
@@ -491,6 +499,7 @@ static const struct option run_longopts[] = {
     {"label-file", required_argument, NULL, OPT_LABEL_FILE},
     {"pull", required_argument, NULL, OPT_PULL},
     {"ip", required_argument, NULL, OPT_IP},
+    {"ip6", required_argument, NULL, OPT_IP6},
     {"publish", required_argument, NULL, 'p'},
     {"publish-all", no_argument, NULL, 'P'},
     {"expose", required_argument, NULL, OPT_EXPOSE},
@@ -511,6 +520,7 @@ static const char *net_flag_name(int opt)
     switch (opt) {
     case OPT_NETWORK: return "--network";
     case OPT_IP: return "--ip";
+    case OPT_IP6: return "--ip6";
     case 'p': return "-p";
     case OPT_EXPOSE: return "--expose";
     case OPT_ADD_HOST: return "--add-host";
@@ -564,6 +574,9 @@ int cmd_run(int argc, char **argv)
             break;
         case OPT_HOSTNAME:
             f.rc.hostname = optarg;
+            break;
+        case OPT_DOMAINNAME:
+            f.rc.domainname = optarg;
             break;
         case 'w':
             f.rc.workdir = optarg;
@@ -631,6 +644,7 @@ int cmd_run(int argc, char **argv)
             break;
         case OPT_NETWORK:
         case OPT_IP:
+        case OPT_IP6:
         case 'p':
         case OPT_EXPOSE:
         case OPT_ADD_HOST:

@@ -330,3 +330,81 @@ wait_http() { wait_until 10 in_host curl -s -o /dev/null --max-time 1 "$1"; }
     assert_no_network_leftovers
     ! in_host ip -o link show | grep -q ' vh'
 }
+
+@test "network: --domainname: the UTS domain name, Config.Domainname, the FQDN first in /etc/hosts" {
+    run hull run --rm --network none --hostname box --domainname example.org busybox sh -c 'cat /proc/sys/kernel/domainname; hostname; hostname -d; grep -w box /etc/hosts'
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = example.org ]
+    [ "${lines[1]}" = box ]
+    [ "${lines[2]}" = example.org ]
+    [[ "$output" == *$'127.0.0.1\tbox.example.org box'* ]]
+    # on a network: the container's own address line, kept when the hosts file is rewritten
+    hull network create --subnet 10.129.0.0/24 dn
+    hull run -d --name d1 --network dn --hostname box --domainname example.org busybox sleep 1000
+    hull run -d --name d2 --network dn busybox sleep 1000
+    ip=$(hull inspect d1 | jq -r '.[0].NetworkSettings.Networks.dn.IPAddress')
+    hull exec d1 grep -q "^$ip	box.example.org box d1\$" /etc/hosts
+    [ "$(hull exec d1 hostname -d)" = example.org ]
+    [ "$(hull inspect d1 | jq -r '.[0].Config.Domainname')" = example.org ]
+    [ "$(hull inspect d1 | jq -r '.[0].Config.Hostname')" = box ]
+    # no --domainname: none, as in docker
+    [ "$(hull inspect d2 | jq -r '.[0].Config.Domainname')" = "" ]
+    [ "$(hull exec d2 cat /proc/sys/kernel/domainname)" = "(none)" ]
+    fails_with 'invalid --domainname "a b": not a domain name' hull run --domainname 'a b' busybox true
+    long=$(printf 'x%.0s' $(seq 65))
+    fails_with "invalid --domainname \"$long\": longer than 64 characters" hull run --domainname "$long" busybox true
+    hull rm -f d1 d2
+    assert_no_network_leftovers
+}
+
+@test "network: several --network flags: eth0 on the first, eth1 on the next; --ip/--network-alias/-p on the first; mixing refused" {
+    hull network create --subnet 10.127.0.0/24 m1
+    hull network create --subnet 10.128.0.0/24 m2
+    hull run -d --name peer2 --network m2 busybox sleep 1000
+    hull run -d --name multi --network m1 --network m2 --ip 10.127.0.9 --network-alias api -p 8088:80 busybox httpd -f -p 80 -h /etc
+    id=$(hull inspect multi | jq -r '.[0].Id')
+    run hull exec multi ip -4 -o addr show eth0
+    [[ "$output" == *"inet 10.127.0.9/24"* ]]
+    run hull exec multi ip -4 -o addr show eth1
+    [[ "$output" == *"inet 10.128.0."*/24* ]]
+    run hull exec multi ip route
+    [[ "$output" == *"default via 10.127.0.1"* ]]
+    [[ "$output" != *"default via 10.128"* ]]
+    ip2=$(hull inspect multi | jq -r '.[0].NetworkSettings.Networks.m2.IPAddress')
+    [[ "$ip2" == 10.128.0.* ]]
+    [ "$(hull inspect multi | jq -c '.[0].NetworkSettings.Networks.m1.Aliases')" = '["api"]' ]
+    [ "$(hull inspect multi | jq -c '.[0].NetworkSettings.Networks.m2.Aliases')" = null ]
+    [ "$(hull inspect multi | jq -r '.[0].HostConfig.NetworkMode')" = m1 ]
+    [ "$(hull ps --format '{{.Names}} {{.Networks}}' | grep '^multi ')" = "multi m1,m2" ]
+    # peer2 (on m2 only) resolves multi there, not the alias of m1
+    wait_until 10 hull exec peer2 sh -c 'timeout 2 wget -q -O - http://multi/hostname >/dev/null'
+    [ "$(hull exec peer2 timeout 5 wget -q -O - http://multi/hostname)" = "${id:0:12}" ]
+    run hull exec peer2 grep -w api /etc/hosts
+    [ "$status" -ne 0 ]
+    wait_http http://127.0.0.1:8088/hostname
+    [ "$(http_get http://127.0.0.1:8088/hostname)" = "${id:0:12}" ]
+    # started again: both networks again, the first still eth0 with its --ip
+    hull stop -t 1 multi >/dev/null
+    [ "$(ls "$STORE/networks/m2/leases" | wc -l)" -eq 1 ]
+    hull start multi
+    run hull exec multi ip -4 -o addr show eth0
+    [[ "$output" == *"inet 10.127.0.9/24"* ]]
+    hull exec multi ip link show eth1 >/dev/null
+    # the other networks are disconnected like connected ones, the first is not
+    fails_with 'container multi was run with --network m1' hull network disconnect m1 multi
+    hull network disconnect m2 multi
+    run hull exec multi ip link show eth1
+    [ "$status" -ne 0 ]
+    # mixing with none/host/container:, a network twice, a missing one: one line, nothing made
+    before=$(ls "$STORE/containers" | wc -l)
+    fails_with 'invalid --network "none": it cannot be combined with other --network flags' hull run --network m1 --network none busybox true
+    fails_with 'invalid --network "host": it cannot be combined with other --network flags' hull run --network host --network m1 busybox true
+    fails_with 'invalid --network "container:multi": it cannot be combined with other --network flags' hull run --network m1 --network container:multi busybox true
+    fails_with 'invalid --network "m1": network m1 is given twice' hull run --network m1 --network m2 --network m1 busybox true
+    fails_with 'invalid --network "bridge": network hull is given twice' hull run --network hull --network bridge busybox true
+    fails_with 'invalid --network "nosuch": no such network: nosuch' hull run --network m1 --network nosuch busybox true
+    [ "$(ls "$STORE/containers" | wc -l)" -eq "$before" ]
+    [ "$(ls "$STORE/networks/m1/leases")" = 10.127.0.9 ]
+    hull rm -f multi peer2
+    assert_no_network_leftovers
+}

@@ -98,12 +98,26 @@ static bool only_loopback_nameservers(const char *text)
     return total > 0 && total == loopback;
 }
 
-char *engine_hosts_for(const char *hostname, const char *name, const char *ip, char *const *extra,
-                       const char *peers)
+/* docker (libnetwork's updateHostsFile): the FQDN first, so that it is the
+ * canonical name `hostname -f`/`-d` find, then the bare host name; the host
+ * name may be an FQDN itself (--hostname a.example.org). */
+static char *self_names(const char *hostname, const char *domainname, const char *name)
 {
+    cleanup_free char *fqdn =
+        domainname && *domainname ? xasprintf("%s.%s", hostname, domainname) : xstrdup(hostname);
+    const char *dot = strchr(fqdn, '.');
+    cleanup_free char *host = dot ? xasprintf("%.*s", (int)(dot - fqdn), fqdn) : NULL;
+    cleanup_free char *names = host ? xasprintf("%s %s", fqdn, host) : xstrdup(fqdn);
     /* The container's name resolves too, as in podman. */
-    cleanup_free char *names = name && *name && strcmp(name, hostname) ? xasprintf("%s %s", hostname, name)
-                                                                       : xstrdup(hostname);
+    if (name && *name && strcmp(name, fqdn) && strcmp(name, host ? host : fqdn))
+        return xasprintf("%s %s", names, name);
+    return steal_pointer(&names);
+}
+
+char *engine_hosts_for(const char *hostname, const char *domainname, const char *name, const char *ip,
+                       const char *ip6, char *const *extra, const char *peers)
+{
+    cleanup_free char *names = self_names(hostname, domainname, name);
     size_t cap = 64;
     for (size_t i = 0; extra && extra[i]; i++)
         cap += strlen(extra[i]) + 2;
@@ -115,14 +129,15 @@ char *engine_hosts_for(const char *hostname, const char *name, const char *ip, c
         len += (size_t)snprintf(extra_lines + len, cap - len, "%s\t%.*s\n", extra[i] + k + (extra[i][k] ? 1 : 0),
                                 (int)k, extra[i]);
     }
-    cleanup_free char *self = ip ? xasprintf("%s\t%s\n", ip, names)
-                                 : xasprintf("127.0.0.1\t%s\n::1\t%s\n", names, names);
+    cleanup_free char *self = !ip   ? xasprintf("127.0.0.1\t%s\n::1\t%s\n", names, names)
+                              : ip6 ? xasprintf("%s\t%s\n%s\t%s\n", ip, names, ip6, names)
+                                    : xasprintf("%s\t%s\n", ip, names);
     return xasprintf("%s%s%s%s", default_hosts, extra_lines, self, peers ? peers : "");
 }
 
 char *engine_hosts_content(const char *hostname, const char *name)
 {
-    return engine_hosts_for(hostname, name, NULL, NULL, NULL);
+    return engine_hosts_for(hostname, NULL, name, NULL, NULL, NULL, NULL);
 }
 
 /* --dns, --dns-search, --dns-option: each replaces the lines of its kind. */
@@ -190,7 +205,7 @@ int engine_etc_files_write(const char *dir, const char *hostname, const char *na
         if (copy_host_file(HOST_HOSTS, hosts_path, err) < 0 || copy_host_file(HOST_RESOLV_CONF, resolv_path, err) < 0)
             return -1;
     } else {
-        cleanup_free char *hosts = engine_hosts_for(hostname, name, NULL, nf ? nf->add_hosts : NULL, NULL);
+        cleanup_free char *hosts = engine_hosts_for(hostname, rc->domainname, name, NULL, NULL, nf ? nf->add_hosts : NULL, NULL);
         if (write_file_replace(hosts_path, hosts, strlen(hosts), 0644, err) < 0)
             return -1;
         cleanup_free char *host_resolv = NULL;

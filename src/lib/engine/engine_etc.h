@@ -28,9 +28,11 @@ char *engine_hosts_content(const char *hostname, const char *name);
 char *engine_resolv_conf_filter(const char *host_text);
 
 /* A hosts file: docker's localhost lines, extra ("NAME:IP" of --add-host),
- * then "IP hostname name" (ip NULL: on the loopback addresses, as for
- * --network none), then peers (lines as they are, may be NULL). Owned. */
-char *engine_hosts_for(const char *hostname, const char *name, const char *ip, char *const *extra,
-                       const char *peers);
+ * then "IP fqdn hostname name" (fqdn: hostname.domainname, or the host name
+ * when it has a dot; ip NULL: on the loopback addresses, as for --network
+ * none; ip6: the same line for the IPv6 address), then peers (lines as they
+ * are, may be NULL). Owned. */
+char *engine_hosts_for(const char *hostname, const char *domainname, const char *name, const char *ip,
+                       const char *ip6, char *const *extra, const char *peers);
 
 #endif

@@ -31,12 +31,20 @@ int engine_net_flag(struct engine_net_flags *nf, const char *flag, const char *v
     if (!strcmp(flag, "--network")) {
         if (!*value)
             return hull_error_set(err, 0, "invalid --network \"\": want a network name, none, host or container:NAME");
-        nf->mode = value;
+        if (nf->mode)
+            strv_add(&nf->more, xstrdup(value));
+        else
+            nf->mode = value;
     } else if (!strcmp(flag, "--ip")) {
         struct in_addr a;
         if (inet_pton(AF_INET, value, &a) != 1)
             return hull_error_set(err, 0, "invalid --ip \"%s\": not an IPv4 address", value);
         nf->ip = value;
+    } else if (!strcmp(flag, "--ip6")) {
+        struct in6_addr a;
+        if (inet_pton(AF_INET6, value, &a) != 1)
+            return hull_error_set(err, 0, "invalid --ip6 \"%s\": not an IPv6 address", value);
+        nf->ip6 = value;
     } else if (!strcmp(flag, "-p")) {
         return network_parse_publish(value, &nf->publish, &nf->n_publish, err);
     } else if (!strcmp(flag, "-P")) {
@@ -84,6 +92,8 @@ void engine_net_flags_clear(struct engine_net_flags *nf)
     strv_free(nf->dns_search);
     strv_free(nf->dns_options);
     strv_free(nf->aliases);
+    strv_free(nf->more);
+    strv_free(nf->networks_more);
     free(nf->network);
     free(nf->netns_path);
     memset(nf, 0, sizeof *nf);
@@ -129,17 +139,59 @@ static void resolve_host_gateway(struct engine_net_flags *nf, const char *gatewa
     }
 }
 
+static const char *canonical_mode(const char *mode)
+{
+    return !strcmp(mode, "bridge") ? NETWORK_DEFAULT : mode; /* docker's name of its default network */
+}
+
+/* Several --network flags: only bridge networks join each other (a namespace
+ * of its own with only lo, the host's, or another container's cannot have
+ * more), and each network once, as docker says. */
+static int check_more_syntax(const struct engine_net_flags *nf, struct hull_error **err)
+{
+    if (!nf->more)
+        return 0;
+    size_t n = strv_length(nf->more);
+    for (size_t i = 0; i <= n; i++) {
+        const char *m = i == 0 ? nf->mode : nf->more[i - 1];
+        if (!is_bridge_mode(m))
+            return hull_error_set(err, 0, "invalid --network \"%s\": it cannot be combined with other --network flags",
+                                  m);
+        for (size_t k = 0; k < i; k++)
+            if (!strcmp(canonical_mode(k == 0 ? nf->mode : nf->more[k - 1]), canonical_mode(m)))
+                return hull_error_set(err, 0, "invalid --network \"%s\": network %s is given twice", m,
+                                      canonical_mode(m));
+    }
+    return 0;
+}
+
+/* The other networks exist (the default one is made on first use); under the lock. */
+static int resolve_more(const char *root, struct engine_net_flags *nf, struct hull_error **err)
+{
+    for (size_t i = 0; nf->more && nf->more[i]; i++) {
+        const char *m = canonical_mode(nf->more[i]);
+        cleanup_network_config struct network_config *c = NULL;
+        if (strcmp(m, NETWORK_DEFAULT) && !network_name_valid(m))
+            return hull_error_set(err, 0, "invalid --network \"%s\": not a network name", m);
+        if (!strcmp(m, NETWORK_DEFAULT) ? network_default(root, &c, err) < 0 : network_load(root, m, &c, err) < 0)
+            return hull_error_wrap(err, "invalid --network \"%s\"", m);
+        strv_add(&nf->networks_more, xstrdup(c->name));
+    }
+    return 0;
+}
+
 int engine_network_prepare(const char *root, const char *runroot, struct engine_net_flags *nf,
                            struct engine_run_config *rc, struct hull_error **err)
 {
+    if (check_more_syntax(nf, err) < 0)
+        return -1;
     const char *mode = nf->mode;
     if (!mode) {
         mode = getenv("HULL_DEFAULT_NETWORK");
         if (!mode || !*mode)
             mode = geteuid() == 0 ? NETWORK_DEFAULT : "none";
     }
-    if (!strcmp(mode, "bridge")) /* docker's name of its default network */
-        mode = NETWORK_DEFAULT;
+    mode = canonical_mode(mode);
     rc->net = nf;
     bool ports = nf->n_publish || nf->publish_all;
     if (!is_bridge_mode(mode)) {
@@ -147,8 +199,9 @@ int engine_network_prepare(const char *root, const char *runroot, struct engine_
         if (ports)
             return hull_error_set(err, 0, "invalid -p/-P: --network %s has no network of its own to publish ports of",
                                   shown);
-        if (nf->ip)
-            return hull_error_set(err, 0, "invalid --ip \"%s\": --network %s has no address to choose", nf->ip, shown);
+        if (nf->ip || nf->ip6)
+            return hull_error_set(err, 0, "invalid %s \"%s\": --network %s has no address to choose",
+                                  nf->ip ? "--ip" : "--ip6", nf->ip ? nf->ip : nf->ip6, shown);
         if (nf->mac)
             return hull_error_set(err, 0, "invalid --mac-address \"%s\": --network %s has no interface of its own",
                                   nf->mac, shown);
@@ -181,6 +234,8 @@ int engine_network_prepare(const char *root, const char *runroot, struct engine_
             return hull_error_wrap(err, "the default network (HULL_DEFAULT_NETWORK=none or --network none to go without)");
         return hull_error_wrap(err, "invalid --network \"%s\"", mode);
     }
+    if (resolve_more(root, nf, err) < 0)
+        return -1;
     if (nf->ip) {
         struct in_addr want, got;
         inet_pton(AF_INET, nf->ip, &want);
@@ -188,6 +243,17 @@ int engine_network_prepare(const char *root, const char *runroot, struct engine_
         if (engine_network_sweep_locked(root, runroot, err) < 0 || network_lease(root, c, "check", want, &got, err) < 0)
             return -1;
         network_release(root, c->name, got, NULL);
+    }
+    if (nf->ip6) {
+        if (!c->ipv6)
+            return hull_error_set(err, 0, "invalid --ip6 \"%s\": network %s has no IPv6 (network create --ipv6)",
+                                  nf->ip6, c->name);
+        struct in6_addr want6, got6;
+        inet_pton(AF_INET6, nf->ip6, &want6);
+        if (engine_network_sweep_locked(root, runroot, err) < 0 ||
+            network_lease6(root, c, "check", &want6, &got6, err) < 0)
+            return -1;
+        network_release6(root, c->name, &got6, NULL);
     }
     char gw[INET_ADDRSTRLEN];
     inet_ntop(AF_INET, &c->gateway, gw, sizeof gw);
@@ -283,10 +349,12 @@ void engine_network_record(struct json_object *rec, const struct engine_run_conf
     if (nf && nf->bridge) {
         struct json_object *ep = json_object_new_object();
         struct json_object *ipam = NULL;
-        if (nf->ip) {
+        if (nf->ip || nf->ip6)
             ipam = json_object_new_object();
+        if (nf->ip)
             json_object_object_add(ipam, "IPv4Address", json_object_new_string(nf->ip));
-        }
+        if (nf->ip6)
+            json_object_object_add(ipam, "IPv6Address", json_object_new_string(nf->ip6));
         json_object_object_add(ep, "IPAMConfig", ipam);
         json_object_object_add(ep, "Links", NULL);
         json_object_object_add(ep, "Aliases", strv_json(nf->aliases, true));
@@ -297,6 +365,14 @@ void engine_network_record(struct json_object *rec, const struct engine_run_conf
         json_object_object_add(ep, "IPPrefixLen", json_object_new_int(0));
         json_object_object_add(ep, "MacAddress", json_object_new_string(""));
         json_object_object_add(networks, nf->network, ep);
+        /* the other --network flags: endpoints as `hull network connect` leaves them */
+        for (size_t i = 0; nf->networks_more && nf->networks_more[i]; i++) {
+            struct json_object *more = json_object_new_object();
+            json_object_object_add(more, "IPAMConfig", NULL);
+            json_object_object_add(more, "Links", NULL);
+            json_object_object_add(more, "Aliases", NULL);
+            json_object_object_add(networks, nf->networks_more[i], more);
+        }
     }
     json_object_object_add(ns, "Networks", networks);
     json_object_object_add(rec, "NetworkSettings", ns);
@@ -344,6 +420,16 @@ char *engine_network_names_text(struct json_object *rec)
         out = xstrdup(engine_json_str(engine_json_path(rec, "HostConfig", NULL), "NetworkMode"));
     }
     return out;
+}
+
+int engine_parse_domainname(const char *text, struct hull_error **err)
+{
+    if (strlen(text) > 64)
+        return hull_error_set(err, 0, "invalid --domainname \"%s\": longer than 64 characters", text);
+    for (const char *p = text; *p; p++)
+        if (iscntrl((unsigned char)*p) || isspace((unsigned char)*p) || *p == '/' || *p == '#')
+            return hull_error_set(err, 0, "invalid --domainname \"%s\": not a domain name", text);
+    return 0;
 }
 
 bool engine_parse_mac(const char *text, unsigned char mac[6])

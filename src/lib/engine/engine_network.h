@@ -28,8 +28,10 @@ struct network_port;
 struct engine_run_config;
 
 struct engine_net_flags {
-    const char *mode; /* --network as given; NULL: the default */
+    const char *mode; /* the first --network as given; NULL: the default */
+    char **more;      /* the other --network flags, as given (NULL-terminated or NULL) */
     const char *ip;   /* --ip */
+    const char *ip6;  /* --ip6 (a dual-stack network) */
     struct network_port *publish, *expose;
     size_t n_publish, n_expose;
     bool publish_all; /* -P */
@@ -40,9 +42,10 @@ struct engine_net_flags {
     char *network;    /* "hull", a user network, "none", "host" or "container:ID" */
     char *netns_path; /* container:ID: that container's /proc/PID/ns/net */
     bool bridge;      /* network is a bridge network */
+    char **networks_more; /* the networks of `more`, resolved ("bridge" is "hull") */
 };
 
-/* One networking flag (flag: "--network", "--ip", "-p", "-P", "--expose",
+/* One networking flag (flag: "--network", "--ip", "--ip6", "-p", "-P", "--expose",
  * "--add-host", "--dns", "--dns-search", "--dns-option", "--network-alias",
  * "--mac-address");
  * syntax checked. */
@@ -51,7 +54,10 @@ void engine_net_flags_clear(struct engine_net_flags *nf);
 
 /* Resolves the network (default: $HULL_DEFAULT_NETWORK, else "hull" for
  * root and "none" otherwise), checks the flags against it and fills
- * rc->net and rc->host_network. */
+ * rc->net and rc->host_network.  Several --network flags (docker 25,
+ * podman): bridge networks only, each once; the first is the primary one
+ * (eth0, the default route, -p, --ip, --network-alias, --mac-address), the
+ * others are endpoints attached at start as `hull network connect` would. */
 int engine_network_prepare(const char *root, const char *runroot, struct engine_net_flags *nf,
                            struct engine_run_config *rc, struct hull_error **err);
 
@@ -59,6 +65,11 @@ int engine_network_prepare(const char *root, const char *runroot, struct engine_
  * Config.ExposedPorts (the image's and --expose) and NetworkSettings. */
 void engine_network_record(struct json_object *rec, const struct engine_run_config *rc,
                            struct json_object *image_config);
+
+/* --domainname: at most 64 bytes (the kernel's __NEW_UTS_LEN, or
+ * setdomainname fails in the container's init), no blank or control
+ * character (it goes into /etc/hosts as a name). "" is no domain name. */
+int engine_parse_domainname(const char *text, struct hull_error **err);
 
 /* "02:42:ac:11:00:02" into mac; false when malformed, multicast or zero. */
 bool engine_parse_mac(const char *text, unsigned char mac[6]);

@@ -29,6 +29,26 @@ static const char *ntop(struct in_addr a, char buf[INET_ADDRSTRLEN])
     return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
 }
 
+static const char *ntop6(const struct in6_addr *a, char buf[INET6_ADDRSTRLEN])
+{
+    return inet_ntop(AF_INET6, a, buf, INET6_ADDRSTRLEN);
+}
+
+/* The IPv6 address id holds on network (false: none, or an IPv4-only network). */
+static bool lease6_of(const char *root, const char *network, const char *id, struct in6_addr *out)
+{
+    cleanup_free struct network_lease6 *l = NULL;
+    size_t n = 0;
+    if (network_leases6(root, network, &l, &n, NULL) < 0)
+        return false;
+    for (size_t k = 0; k < n; k++)
+        if (!strcmp(l[k].id, id)) {
+            *out = l[k].addr;
+            return true;
+        }
+    return false;
+}
+
 /* ---- hosts files ---- */
 
 /* Rewritten in place, not renamed over: the file is bind-mounted into the
@@ -46,14 +66,20 @@ static char *short_name(struct json_object *rec)
     return xstrdup(name[0] == '/' ? name + 1 : name);
 }
 
-/* Appends "IP\tname [hostname] [aliases on network]" for a peer. */
-static void peer_line(char **buf, size_t *len, struct in_addr addr, struct json_object *rec, const char *network)
+/* Appends "IP\tname [hostname] [aliases on network]" for a peer (and the
+ * same line for its IPv6 address on a dual-stack network). */
+static void peer_line(char **buf, size_t *len, struct in_addr addr, const struct in6_addr *addr6,
+                      struct json_object *rec, const char *network)
 {
-    char a[INET_ADDRSTRLEN];
+    char a[INET6_ADDRSTRLEN];
     cleanup_free char *name = short_name(rec);
     const char *hn = engine_json_str(engine_json_path(rec, "Config", NULL), "Hostname");
-    cleanup_free char *line = xasprintf("%s\t%s%s%s", ntop(addr, a), name, strcmp(hn, name) ? " " : "",
-                                        strcmp(hn, name) ? hn : "");
+    cleanup_free char *line = xasprintf("%s%s", name, strcmp(hn, name) ? " " : "");
+    if (strcmp(hn, name)) {
+        char *longer = xasprintf("%s%s", line, hn);
+        free(line);
+        line = longer;
+    }
     struct json_object *aliases =
         engine_json_path(engine_json_path(engine_json_path(rec, "NetworkSettings", "Networks"), network, NULL),
                          "Aliases", NULL);
@@ -62,7 +88,9 @@ static void peer_line(char **buf, size_t *len, struct in_addr addr, struct json_
         free(line);
         line = longer;
     }
-    char *grown = xasprintf("%s%s\n", *buf ? *buf : "", line);
+    char a6[INET6_ADDRSTRLEN];
+    cleanup_free char *six = addr6 ? xasprintf("%s\t%s\n", ntop6(addr6, a6), line) : xstrdup("");
+    char *grown = xasprintf("%s%s\t%s\n%s", *buf ? *buf : "", ntop(addr, a), line, six);
     free(*buf);
     *buf = grown;
     *len = strlen(grown);
@@ -84,6 +112,8 @@ static void rewrite_hosts(const char *root, const char *id)
     cleanup_free char *peers = NULL;
     size_t len = 0;
     struct in_addr self = {0}, any = {0};
+    struct in6_addr self6 = IN6ADDR_ANY_INIT;
+    bool have6 = false;
     if (*path && network_list(root, &names, NULL) == 0) {
         for (size_t i = 0; names[i]; i++) {
             cleanup_free struct network_lease *l = NULL;
@@ -96,8 +126,10 @@ static void rewrite_hosts(const char *root, const char *id)
                     continue;
                 member = true;
                 any = l[k].addr;
-                if (!strcmp(names[i], mode))
+                if (!strcmp(names[i], mode)) {
                     self = l[k].addr;
+                    have6 = lease6_of(root, names[i], id, &self6);
+                }
             }
             if (!member || !strcmp(names[i], NETWORK_DEFAULT))
                 continue;
@@ -105,22 +137,26 @@ static void rewrite_hosts(const char *root, const char *id)
                 struct json_object *peer = NULL;
                 if (!strcmp(l[k].id, id) || engine_record_load(root, l[k].id, &peer, NULL) < 0)
                     continue;
-                peer_line(&peers, &len, l[k].addr, peer, names[i]);
+                struct in6_addr peer6;
+                bool peer_has6 = lease6_of(root, names[i], l[k].id, &peer6);
+                peer_line(&peers, &len, l[k].addr, peer_has6 ? &peer6 : NULL, peer, names[i]);
                 json_object_put(peer);
             }
         }
         if (!self.s_addr)
             self = any;
-        char a[INET_ADDRSTRLEN];
+        char a[INET_ADDRSTRLEN], a6[INET6_ADDRSTRLEN];
         cleanup_free char *name = short_name(rec);
         const char *hostname = engine_json_str(engine_json_path(rec, "Config", NULL), "Hostname");
+        const char *domainname = engine_json_str(engine_json_path(rec, "Config", NULL), "Domainname");
         struct json_object *extra = engine_json_path(rec, "HostConfig", "ExtraHosts");
         size_t n_extra = json_object_is_type(extra, json_type_array) ? json_object_array_length(extra) : 0;
         cleanup_strv char **extra_v = xmalloc0((n_extra + 1) * sizeof(char *));
         for (size_t i = 0; i < n_extra; i++)
             extra_v[i] = xstrdup(json_object_get_string(json_object_array_get_idx(extra, i)));
         cleanup_free char *text =
-            engine_hosts_for(hostname, name, self.s_addr ? ntop(self, a) : NULL, extra_v, peers);
+            engine_hosts_for(hostname, domainname, name, self.s_addr ? ntop(self, a) : NULL,
+                             self.s_addr && have6 ? ntop6(&self6, a6) : NULL, extra_v, peers);
         write_in_place(path, text);
     }
     json_object_put(rec);
@@ -161,6 +197,8 @@ void engine_network_names_changed(const char *root, const char *id)
 struct attachment {
     const struct network_config *net;
     struct in_addr addr;
+    bool has6; /* a dual-stack network: addr6 too */
+    struct in6_addr addr6;
     uint8_t mac[6];
     struct network_binding *bindings;
     size_t n_bindings;
@@ -201,6 +239,12 @@ static struct json_object *ports_json(struct json_object *rec, const struct atta
         set_str(o, "HostIp", ntop(b->host_ip, hip));
         set_str(o, "HostPort", hp);
         json_object_array_add(list, o);
+        if (b->has6 && !b->host_ip.s_addr) { /* docker lists [::] as a binding of its own */
+            o = json_object_new_object();
+            set_str(o, "HostIp", "::");
+            set_str(o, "HostPort", hp);
+            json_object_array_add(list, o);
+        }
     }
     return ports;
 }
@@ -229,7 +273,13 @@ static int update_settings(const char *root, const char *id, const char *network
         return r;
     }
     char ip[INET_ADDRSTRLEN] = "", gw[INET_ADDRSTRLEN] = "", mac[18] = "";
-    unsigned prefix = 0;
+    char ip6[INET6_ADDRSTRLEN] = "", gw6[INET6_ADDRSTRLEN] = "";
+    unsigned prefix = 0, prefix6 = 0;
+    if (a && a->has6) {
+        ntop6(&a->addr6, ip6);
+        ntop6(&a->net->gateway6, gw6);
+        prefix6 = a->net->prefix6;
+    }
     if (a) {
         ntop(a->addr, ip);
         ntop(a->net->gateway, gw);
@@ -248,6 +298,9 @@ static int update_settings(const char *root, const char *id, const char *network
         set_str(ns, "Gateway", top ? gw : "");
         set_str(ns, "MacAddress", top ? mac : "");
         json_object_object_add(ns, "IPPrefixLen", json_object_new_int(top ? (int)prefix : 0));
+        set_str(ns, "GlobalIPv6Address", top ? ip6 : "");
+        json_object_object_add(ns, "GlobalIPv6PrefixLen", json_object_new_int(top ? (int)prefix6 : 0));
+        set_str(ns, "IPv6Gateway", top ? gw6 : "");
     }
     struct json_object *ep = engine_json_path(networks, network, NULL);
     if (!ep) { /* hull network connect */
@@ -266,6 +319,9 @@ static int update_settings(const char *root, const char *id, const char *network
     set_str(ep, "Gateway", gw);
     set_str(ep, "IPAddress", ip);
     json_object_object_add(ep, "IPPrefixLen", json_object_new_int((int)prefix));
+    set_str(ep, "IPv6Gateway", gw6);
+    set_str(ep, "GlobalIPv6Address", ip6);
+    json_object_object_add(ep, "GlobalIPv6PrefixLen", json_object_new_int((int)prefix6));
     set_str(ep, "MacAddress", mac);
     struct json_object *names = NULL;
     if (a) {
@@ -329,6 +385,11 @@ static int plumb(const struct attachment *a, const char *id, struct hull_error *
      * network only adds its own subnet */
     if (a->primary && !a->net->internal && netlink_default_route(ctr, a->net->gateway, err) < 0)
         return -1;
+    /* after the link is up: IPv6 drops the addresses of a link going up or down */
+    if (a->has6 && netlink_addr6_add(ctr, eth, &a->addr6, a->net->prefix6, err) < 0)
+        return hull_error_wrap(err, "configure the container's %s", ifname);
+    if (a->has6 && a->primary && !a->net->internal && netlink_default_route6(ctr, &a->net->gateway6, eth, err) < 0)
+        return -1;
     return 0;
 }
 
@@ -365,7 +426,8 @@ static void wanted_ports(struct json_object *rec, struct network_port **out, siz
 static int detach_locked(const char *root, const char *id);
 
 int engine_network_attach_one(const char *root, const char *id, int pid, const char *network, struct in_addr want,
-                              bool primary, const struct network_port *ports, size_t n_ports, struct hull_error **err)
+                              const struct in6_addr *want6, bool primary, const struct network_port *ports,
+                              size_t n_ports, struct hull_error **err)
 {
     unsigned char want_mac[6];
     bool have_mac = false;
@@ -385,6 +447,11 @@ int engine_network_attach_one(const char *root, const char *id, int pid, const c
     a.net = c;
     if (network_lease(root, c, id, want, &a.addr, err) < 0)
         return -1;
+    if (c->ipv6) {
+        if (network_lease6(root, c, id, want6, &a.addr6, err) < 0)
+            return -1;
+        a.has6 = true;
+    }
     /* docker's MAC: 02:42 and the address, unique as the address is */
     uint32_t host_order = ntohl(a.addr.s_addr);
     uint8_t mac[6] = {0x02, 0x42, host_order >> 24, (host_order >> 16) & 0xff, (host_order >> 8) & 0xff,
@@ -395,7 +462,7 @@ int engine_network_attach_one(const char *root, const char *id, int pid, const c
     if (plumb(&a, id, err) < 0)
         return -1; /* the caller detaches */
     for (size_t i = 0; i < n_ports; i++) {
-        if (network_publish(root, &ports[i], id, a.addr, &a.bindings[a.n_bindings], err) < 0)
+        if (network_publish(root, &ports[i], id, a.addr, a.has6 ? &a.addr6 : NULL, &a.bindings[a.n_bindings], err) < 0)
             return -1;
         a.n_bindings++;
     }
@@ -423,16 +490,21 @@ int engine_network_attach(const char *root, const char *runroot, const char *id,
     cleanup_strv char **owned = names;
     struct in_addr *wants = xmalloc0((json_object_object_length(networks) + 2) * sizeof *wants);
     cleanup_free struct in_addr *wants_owned = wants;
+    struct in6_addr *wants6 = xmalloc0((json_object_object_length(networks) + 2) * sizeof *wants6);
+    cleanup_free struct in6_addr *wants6_owned = wants6;
     names[0] = xstrdup(mode);
     if (networks) {
         json_object_object_foreach(networks, net, ep)
         {
             const char *ip = engine_json_str(engine_json_path(ep, "IPAMConfig", NULL), "IPv4Address");
+            const char *ip6 = engine_json_str(engine_json_path(ep, "IPAMConfig", NULL), "IPv6Address");
             size_t k = strcmp(net, mode) ? n++ : 0;
             if (k)
                 names[k] = xstrdup(net);
             if (*ip)
                 inet_pton(AF_INET, ip, &wants[k]);
+            if (*ip6)
+                inet_pton(AF_INET6, ip6, &wants6[k]);
         }
     }
     cleanup_free struct network_port *ports = NULL;
@@ -443,7 +515,7 @@ int engine_network_attach(const char *root, const char *runroot, const char *id,
     if (network_lock(root, &lock, err) < 0 || engine_network_sweep_locked(root, runroot, err) < 0)
         return -1;
     for (size_t k = 0; k < n; k++) {
-        if (engine_network_attach_one(root, id, pid, names[k], wants[k], k == 0, k == 0 ? ports : NULL,
+        if (engine_network_attach_one(root, id, pid, names[k], wants[k], &wants6[k], k == 0, k == 0 ? ports : NULL,
                                       k == 0 ? n_ports : 0, err) < 0) {
             detach_locked(root, id);
             return hull_error_wrap(err, "network %s", names[k]);
@@ -470,6 +542,14 @@ int engine_network_detach_one(const char *root, const char *id, const char *netw
         network_release(root, network, l[k].addr, NULL);
         had = true;
     }
+    cleanup_free struct network_lease6 *l6 = NULL;
+    size_t n6 = 0;
+    if (network_leases6(root, network, &l6, &n6, NULL) == 0)
+        for (size_t k = 0; k < n6; k++)
+            if (!strcmp(l6[k].id, id)) {
+                network_release6(root, network, &l6[k].addr, NULL);
+                had = true;
+            }
     /* the veth of a connected network (the pair dies with the container's
      * namespace too, but a disconnected running container keeps that) */
     char veth[16];
@@ -510,11 +590,12 @@ static int detach_locked(const char *root, const char *id)
         size_t n = 0;
         if (network_leases(root, names[i], &l, &n, NULL) < 0)
             continue;
-        for (size_t k = 0; k < n; k++)
-            if (!strcmp(l[k].id, id)) {
-                engine_network_detach_one(root, id, names[i], false);
-                break;
-            }
+        struct in6_addr a6;
+        bool member = lease6_of(root, names[i], id, &a6); /* a lease6 alone: its attach died half way */
+        for (size_t k = 0; k < n && !member; k++)
+            member = !strcmp(l[k].id, id);
+        if (member)
+            engine_network_detach_one(root, id, names[i], false);
     }
     return 0;
 }
@@ -541,6 +622,13 @@ int engine_network_sweep_locked(const char *root, const char *runroot, struct hu
         for (size_t k = 0; k < n; k++)
             if (!engine_container_running(runroot, l[k].id))
                 detach_locked(root, l[k].id);
+        cleanup_free struct network_lease6 *l6 = NULL;
+        size_t n6 = 0;
+        if (network_leases6(root, names[i], &l6, &n6, NULL) < 0)
+            continue;
+        for (size_t k = 0; k < n6; k++)
+            if (!engine_container_running(runroot, l6[k].id))
+                detach_locked(root, l6[k].id);
     }
     cleanup_free struct network_binding *b = NULL;
     size_t nb = 0;

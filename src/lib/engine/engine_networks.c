@@ -72,12 +72,21 @@ int engine_network_inspect(const char *root, const char *runroot, const char *na
     json_object_object_add(o, "Created", json_object_new_string(c->created));
     json_object_object_add(o, "Scope", json_object_new_string("local"));
     json_object_object_add(o, "Driver", json_object_new_string("bridge"));
-    json_object_object_add(o, "EnableIPv6", json_object_new_boolean(false));
+    json_object_object_add(o, "EnableIPv6", json_object_new_boolean(c->ipv6));
     struct json_object *ipam = json_object_new_object(), *cfgs = json_object_new_array(),
                        *cfg = json_object_new_object();
     json_object_object_add(cfg, "Subnet", json_object_new_string(subnet));
     json_object_object_add(cfg, "Gateway", json_object_new_string(gw));
     json_object_array_add(cfgs, cfg);
+    if (c->ipv6) {
+        cleanup_free char *subnet6 = network_subnet6_text(c);
+        char gw6[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, &c->gateway6, gw6, sizeof gw6);
+        struct json_object *cfg6 = json_object_new_object();
+        json_object_object_add(cfg6, "Subnet", json_object_new_string(subnet6));
+        json_object_object_add(cfg6, "Gateway", json_object_new_string(gw6));
+        json_object_array_add(cfgs, cfg6);
+    }
     json_object_object_add(ipam, "Driver", json_object_new_string("default"));
     json_object_object_add(ipam, "Options", json_object_new_object());
     json_object_object_add(ipam, "Config", cfgs);
@@ -87,8 +96,9 @@ int engine_network_inspect(const char *root, const char *runroot, const char *na
     json_object_object_add(o, "Ingress", json_object_new_boolean(false));
     struct json_object *containers = json_object_new_object();
     cleanup_free struct network_lease *l = NULL;
-    size_t nl = 0;
-    if (network_leases(root, name, &l, &nl, err) < 0) {
+    cleanup_free struct network_lease6 *l6 = NULL;
+    size_t nl = 0, nl6 = 0;
+    if (network_leases(root, name, &l, &nl, err) < 0 || network_leases6(root, name, &l6, &nl6, err) < 0) {
         json_object_put(o);
         return -1;
     }
@@ -106,7 +116,16 @@ int engine_network_inspect(const char *root, const char *runroot, const char *na
         json_object_object_add(e, "EndpointID", json_object_new_string(engine_json_str(ep, "EndpointID")));
         json_object_object_add(e, "MacAddress", json_object_new_string(engine_json_str(ep, "MacAddress")));
         json_object_object_add(e, "IPv4Address", json_object_new_string(cidr));
-        json_object_object_add(e, "IPv6Address", json_object_new_string(""));
+        cleanup_free char *cidr6 = xstrdup("");
+        for (size_t k = 0; k < nl6; k++) {
+            if (strcmp(l6[k].id, l[i].id))
+                continue;
+            char ip6[INET6_ADDRSTRLEN];
+            inet_ntop(AF_INET6, &l6[k].addr, ip6, sizeof ip6);
+            free(cidr6);
+            cidr6 = xasprintf("%s/%u", ip6, c->prefix6);
+        }
+        json_object_object_add(e, "IPv6Address", json_object_new_string(cidr6));
         json_object_object_add(containers, l[i].id, e);
         json_object_put(rec);
     }
@@ -205,7 +224,7 @@ int engine_network_connect(const char *root, const char *runroot, const char *ne
         return -1;
     if (!engine_container_running(runroot, id) || pid <= 0)
         return 0; /* joined at its next start, like docker */
-    if (engine_network_attach_one(root, id, pid, network, want, false, NULL, 0, err) < 0) {
+    if (engine_network_attach_one(root, id, pid, network, want, NULL, false, NULL, 0, err) < 0) {
         engine_network_detach_one(root, id, network, true);
         return hull_error_wrap(err, "connect %s to network %s", container, network);
     }

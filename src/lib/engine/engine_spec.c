@@ -464,6 +464,8 @@ int engine_spec_build(const char *image_config_json, const struct engine_run_con
         goto out;
     json_object_object_add(process, "rlimits", rlimits_array(rc));
     json_object_object_add(spec, "hostname", json_object_new_string(hostname));
+    if (rc->domainname && *rc->domainname)
+        json_object_object_add(spec, "domainname", json_object_new_string(rc->domainname));
     json_object_object_add(root, "path", json_object_new_string("rootfs"));
     json_object_object_add(root, "readonly", json_object_new_boolean(rc->read_only));
     set_network(linux_, rc);

@@ -52,6 +52,7 @@ struct engine_ulimit {
 struct engine_run_config {
     char **env;             /* --env-file entries, then -e K=V (or K: taken from our environment), in order; may be NULL */
     const char *hostname;   /* default: the short id (--network host: the host's) */
+    const char *domainname; /* --domainname: the UTS namespace's NIS domain name; NULL: none */
     const char *workdir;    /* -w; overrides the image's WorkingDir */
     const char *user;       /* -u UID[:GID] or NAME[:GROUP]; overrides the image's User */
     const char *entrypoint; /* --entrypoint; "" clears the image's */

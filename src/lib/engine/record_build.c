@@ -111,6 +111,8 @@ struct json_object *engine_record_build(const struct engine_record_input *in)
 
     struct json_object *config = json_object_new_object();
     json_object_object_add(config, "Hostname", json_copy(engine_json_path(spec, "hostname", NULL)));
+    const char *domainname = engine_json_str(spec, "domainname");
+    json_object_object_add(config, "Domainname", json_object_new_string(domainname));
     struct json_object *image_cfg = json_tokener_parse(in->image_config);
     struct json_object *image_config = engine_json_path(image_cfg, "config", NULL);
     const char *image_user = engine_json_str(image_config, "User");

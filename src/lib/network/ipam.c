@@ -114,3 +114,121 @@ int network_leases(const char *root, const char *network, struct network_lease *
     *n = count;
     return 0;
 }
+
+/* ---- IPv6 (dual-stack networks): the same, under leases6/ ---- */
+
+static char *lease6_path(const char *root, const char *network, const struct in6_addr *a)
+{
+    char text[INET6_ADDRSTRLEN];
+    inet_ntop(AF_INET6, a, text, sizeof text);
+    return xasprintf("%s/networks/%s/leases6/%s", root, network, text);
+}
+
+static int try_lease6(const char *root, const char *network, const struct in6_addr *a, const char *id)
+{
+    cleanup_free char *path = lease6_path(root, network, a);
+    cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -errno;
+    if (write_all(fd, id, strlen(id)) != (ssize_t)strlen(id)) {
+        int e = errno;
+        unlink(path);
+        return -e;
+    }
+    return 0;
+}
+
+/* subnet + n (n < 2^32: the low 32 bits, carrying into the next) */
+static struct in6_addr add6(const struct in6_addr *base, uint32_t n)
+{
+    struct in6_addr a = *base;
+    uint64_t carry = n;
+    for (int i = 15; i >= 0 && carry; i--) {
+        carry += a.s6_addr[i];
+        a.s6_addr[i] = (uint8_t)carry;
+        carry >>= 8;
+    }
+    return a;
+}
+
+int network_lease6(const char *root, const struct network_config *c, const char *id, const struct in6_addr *want,
+                   struct in6_addr *out, struct hull_error **err)
+{
+    cleanup_free char *dir = xasprintf("%s/networks/%s/leases6", root, c->name);
+    if (mkdir_p(dir, 0700, err) < 0)
+        return -1;
+    cleanup_free char *subnet = network_subnet6_text(c);
+    if (want && !IN6_IS_ADDR_UNSPECIFIED(want)) {
+        char text[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, want, text, sizeof text);
+        /* the subnet's own address is the subnet-router anycast address (RFC 4291) */
+        if (!network_overlaps6(want, 128, &c->subnet6, c->prefix6) || !memcmp(want, &c->subnet6, sizeof *want))
+            return hull_error_set(err, 0, "invalid --ip6 \"%s\": not a host address of network %s (%s)", text,
+                                  c->name, subnet);
+        if (!memcmp(want, &c->gateway6, sizeof *want))
+            return hull_error_set(err, 0, "invalid --ip6 \"%s\": it is the gateway of network %s", text, c->name);
+        int r = try_lease6(root, c->name, want, id);
+        if (r == -EEXIST)
+            return hull_error_set(err, 0, "address %s is already in use on network %s", text, c->name);
+        if (r < 0)
+            return hull_error_set(err, -r, "lease %s on network %s", text, c->name);
+        *out = *want;
+        return 0;
+    }
+    /* lowest free first, as for IPv4; a /120 has 255 host addresses, and no
+     * network holds more containers than a 16-bit count */
+    uint32_t last = c->prefix6 >= 112 ? (1u << (128 - c->prefix6)) - 1 : 65535;
+    for (uint32_t k = 1; k <= last; k++) {
+        struct in6_addr a = add6(&c->subnet6, k);
+        if (!memcmp(&a, &c->gateway6, sizeof a))
+            continue;
+        int r = try_lease6(root, c->name, &a, id);
+        if (r == 0) {
+            *out = a;
+            return 0;
+        }
+        if (r != -EEXIST)
+            return hull_error_set(err, -r, "lease an IPv6 address on network %s", c->name);
+    }
+    return hull_error_set(err, 0, "network %s (%s) has no free IPv6 address left", c->name, subnet);
+}
+
+int network_release6(const char *root, const char *network, const struct in6_addr *addr, struct hull_error **err)
+{
+    cleanup_free char *path = lease6_path(root, network, addr);
+    if (unlink(path) < 0 && errno != ENOENT)
+        return hull_error_set(err, errno, "remove %s", path);
+    return 0;
+}
+
+int network_leases6(const char *root, const char *network, struct network_lease6 **out, size_t *n,
+                    struct hull_error **err)
+{
+    cleanup_free char *dir = xasprintf("%s/networks/%s/leases6", root, network);
+    size_t count = 0, cap = 8;
+    struct network_lease6 *v = xmalloc0(cap * sizeof *v);
+    cleanup_dir DIR *d = opendir(dir);
+    if (!d && errno != ENOENT) {
+        free(v);
+        return hull_error_set(err, errno, "open %s", dir);
+    }
+    for (struct dirent *e; d && (e = readdir(d));) {
+        struct in6_addr a;
+        if (inet_pton(AF_INET6, e->d_name, &a) != 1)
+            continue;
+        cleanup_free char *path = xasprintf("%s/%s", dir, e->d_name);
+        cleanup_free char *id = NULL;
+        if (read_file(path, &id, NULL, NULL) < 0)
+            continue;
+        if (count == cap) {
+            cap *= 2;
+            v = xrealloc(v, cap * sizeof *v);
+        }
+        v[count].addr = a;
+        snprintf(v[count].id, sizeof v[count].id, "%s", id);
+        count++;
+    }
+    *out = v;
+    *n = count;
+    return 0;
+}

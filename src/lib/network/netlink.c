@@ -209,48 +209,83 @@ int netlink_link_delete(struct netlink *nl, const char *name, struct hull_error 
     return 0;
 }
 
-int netlink_addr_add(struct netlink *nl, unsigned index, struct in_addr addr, unsigned prefix,
-                     struct hull_error **err)
+static int addr_add(struct netlink *nl, unsigned index, int family, const void *addr, size_t len, unsigned prefix,
+                    struct hull_error **err)
 {
     char buf[MNL_SOCKET_BUFFER_SIZE];
     struct nlmsghdr *h = new_request(nl, buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
     struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(h, sizeof *ifa);
-    ifa->ifa_family = AF_INET;
+    ifa->ifa_family = (unsigned char)family;
     ifa->ifa_prefixlen = (unsigned char)prefix;
     ifa->ifa_index = index;
-    mnl_attr_put(h, IFA_LOCAL, sizeof addr, &addr);
-    mnl_attr_put(h, IFA_ADDRESS, sizeof addr, &addr);
+    if (family == AF_INET6) {
+        /* No duplicate address detection: hull's IPAM hands each address
+         * out once, and DAD would keep it "tentative" (unusable) for a
+         * second or more after the container starts. */
+        ifa->ifa_flags = IFA_F_NODAD;
+        mnl_attr_put_u32(h, IFA_FLAGS, IFA_F_NODAD);
+    } else {
+        mnl_attr_put(h, IFA_LOCAL, len, addr);
+    }
+    mnl_attr_put(h, IFA_ADDRESS, len, addr);
     int r = transact(nl, h, NULL, NULL);
     if (r < 0 && r != -EEXIST) {
-        char text[INET_ADDRSTRLEN];
-        inet_ntop(AF_INET, &addr, text, sizeof text);
+        char text[INET6_ADDRSTRLEN];
+        inet_ntop(family, addr, text, sizeof text);
         return hull_error_set(err, -r, "add address %s/%u", text, prefix);
+    }
+    return 0;
+}
+
+int netlink_addr_add(struct netlink *nl, unsigned index, struct in_addr addr, unsigned prefix,
+                     struct hull_error **err)
+{
+    return addr_add(nl, index, AF_INET, &addr, sizeof addr, prefix, err);
+}
+
+int netlink_addr6_add(struct netlink *nl, unsigned index, const struct in6_addr *addr, unsigned prefix,
+                      struct hull_error **err)
+{
+    return addr_add(nl, index, AF_INET6, addr, sizeof *addr, prefix, err);
+}
+
+static int default_route(struct netlink *nl, int family, const void *gateway, size_t len, unsigned oif,
+                         struct hull_error **err)
+{
+    char buf[MNL_SOCKET_BUFFER_SIZE];
+    struct nlmsghdr *h = new_request(nl, buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
+    struct rtmsg *rtm = mnl_nlmsg_put_extra_header(h, sizeof *rtm);
+    rtm->rtm_family = (unsigned char)family;
+    rtm->rtm_table = RT_TABLE_MAIN;
+    rtm->rtm_protocol = RTPROT_BOOT;
+    rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+    rtm->rtm_type = RTN_UNICAST;
+    mnl_attr_put(h, RTA_GATEWAY, len, gateway);
+    if (oif)
+        mnl_attr_put_u32(h, RTA_OIF, oif);
+    int r = transact(nl, h, NULL, NULL);
+    if (r < 0) {
+        char text[INET6_ADDRSTRLEN];
+        inet_ntop(family, gateway, text, sizeof text);
+        return hull_error_set(err, -r, "add the default route via %s", text);
     }
     return 0;
 }
 
 int netlink_default_route(struct netlink *nl, struct in_addr gateway, struct hull_error **err)
 {
-    char buf[MNL_SOCKET_BUFFER_SIZE];
-    struct nlmsghdr *h = new_request(nl, buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
-    struct rtmsg *rtm = mnl_nlmsg_put_extra_header(h, sizeof *rtm);
-    rtm->rtm_family = AF_INET;
-    rtm->rtm_table = RT_TABLE_MAIN;
-    rtm->rtm_protocol = RTPROT_BOOT;
-    rtm->rtm_scope = RT_SCOPE_UNIVERSE;
-    rtm->rtm_type = RTN_UNICAST;
-    mnl_attr_put(h, RTA_GATEWAY, sizeof gateway, &gateway);
-    int r = transact(nl, h, NULL, NULL);
-    if (r < 0) {
-        char text[INET_ADDRSTRLEN];
-        inet_ntop(AF_INET, &gateway, text, sizeof text);
-        return hull_error_set(err, -r, "add the default route via %s", text);
-    }
-    return 0;
+    return default_route(nl, AF_INET, &gateway, sizeof gateway, 0, err);
+}
+
+int netlink_default_route6(struct netlink *nl, const struct in6_addr *gateway, unsigned oif, struct hull_error **err)
+{
+    return default_route(nl, AF_INET6, gateway, sizeof *gateway, oif, err);
 }
 
 struct route_dump {
-    struct netlink_route4 *v;
+    int family;
+    struct netlink_route4 *v; /* AF_INET */
+    struct netlink_route6 *v6; /* AF_INET6 */
     size_t n, cap;
 };
 
@@ -266,23 +301,32 @@ static int route_cb(const struct nlmsghdr *h, void *data)
 {
     struct route_dump *d = data;
     const struct rtmsg *rtm = mnl_nlmsg_get_payload(h);
-    if (rtm->rtm_family != AF_INET || rtm->rtm_table == RT_TABLE_LOCAL || rtm->rtm_dst_len == 0)
+    if (rtm->rtm_family != d->family || rtm->rtm_table == RT_TABLE_LOCAL || rtm->rtm_dst_len == 0)
         return MNL_CB_OK;
     const struct nlattr *tb[RTA_MAX + 1] = {0};
     mnl_attr_parse(h, sizeof *rtm, route_attr, tb);
-    if (!tb[RTA_DST] || mnl_attr_get_payload_len(tb[RTA_DST]) != 4)
+    size_t len = d->family == AF_INET ? 4 : 16;
+    if (!tb[RTA_DST] || mnl_attr_get_payload_len(tb[RTA_DST]) != len)
         return MNL_CB_OK;
     if (d->n == d->cap) {
         d->cap = d->cap ? d->cap * 2 : 16;
-        d->v = xrealloc(d->v, d->cap * sizeof *d->v);
+        if (d->family == AF_INET)
+            d->v = xrealloc(d->v, d->cap * sizeof *d->v);
+        else
+            d->v6 = xrealloc(d->v6, d->cap * sizeof *d->v6);
     }
-    memcpy(&d->v[d->n].dst, mnl_attr_get_payload(tb[RTA_DST]), 4);
-    d->v[d->n].prefix = rtm->rtm_dst_len;
+    if (d->family == AF_INET) {
+        memcpy(&d->v[d->n].dst, mnl_attr_get_payload(tb[RTA_DST]), len);
+        d->v[d->n].prefix = rtm->rtm_dst_len;
+    } else {
+        memcpy(&d->v6[d->n].dst, mnl_attr_get_payload(tb[RTA_DST]), len);
+        d->v6[d->n].prefix = rtm->rtm_dst_len;
+    }
     d->n++;
     return MNL_CB_OK;
 }
 
-int netlink_routes4(struct netlink *nl, struct netlink_route4 **out, size_t *n, struct hull_error **err)
+static int routes_dump(struct netlink *nl, struct route_dump *d)
 {
     char buf[MNL_SOCKET_BUFFER_SIZE];
     struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
@@ -290,9 +334,27 @@ int netlink_routes4(struct netlink *nl, struct netlink_route4 **out, size_t *n, 
     h->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
     h->nlmsg_seq = ++nl->seq;
     struct rtmsg *rtm = mnl_nlmsg_put_extra_header(h, sizeof *rtm);
-    rtm->rtm_family = AF_INET;
-    struct route_dump d = {0};
-    int r = transact(nl, h, route_cb, &d);
+    rtm->rtm_family = (unsigned char)d->family;
+    return transact(nl, h, route_cb, d);
+}
+
+int netlink_routes6(struct netlink *nl, struct netlink_route6 **out, size_t *n, struct hull_error **err)
+{
+    struct route_dump d = {.family = AF_INET6};
+    int r = routes_dump(nl, &d);
+    if (r < 0) {
+        free(d.v6);
+        return hull_error_set(err, -r, "list the host's IPv6 routes");
+    }
+    *out = d.v6;
+    *n = d.n;
+    return 0;
+}
+
+int netlink_routes4(struct netlink *nl, struct netlink_route4 **out, size_t *n, struct hull_error **err)
+{
+    struct route_dump d = {.family = AF_INET};
+    int r = routes_dump(nl, &d);
     if (r < 0) {
         free(d.v);
         return hull_error_set(err, -r, "list the host's routes");

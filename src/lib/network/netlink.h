@@ -43,8 +43,13 @@ int netlink_link_delete(struct netlink *nl, const char *name, struct hull_error 
 int netlink_addr_add(struct netlink *nl, unsigned index, struct in_addr addr, unsigned prefix,
                      struct hull_error **err);
 
-/* The default route via gateway. */
+/* An IPv6 address, without duplicate address detection (usable at once). */
+int netlink_addr6_add(struct netlink *nl, unsigned index, const struct in6_addr *addr, unsigned prefix,
+                      struct hull_error **err);
+
+/* The default route via gateway (IPv6: through interface oif). */
 int netlink_default_route(struct netlink *nl, struct in_addr gateway, struct hull_error **err);
+int netlink_default_route6(struct netlink *nl, const struct in6_addr *gateway, unsigned oif, struct hull_error **err);
 
 /* The destinations of the IPv4 routes of every table but local (those cover
  * only the host's own addresses), for choosing subnets that do not collide.
@@ -54,5 +59,11 @@ struct netlink_route4 {
     unsigned prefix;
 };
 int netlink_routes4(struct netlink *nl, struct netlink_route4 **out, size_t *n, struct hull_error **err);
+/* The same for IPv6 (the local table's ::1, multicast and own addresses left out). */
+struct netlink_route6 {
+    struct in6_addr dst;
+    unsigned prefix;
+};
+int netlink_routes6(struct netlink *nl, struct netlink_route6 **out, size_t *n, struct hull_error **err);
 
 #endif

@@ -46,6 +46,15 @@ char *network_subnet_text(const struct network_config *c)
     return xasprintf("%s/%u", a, c->prefix);
 }
 
+char *network_subnet6_text(const struct network_config *c)
+{
+    if (!c->ipv6)
+        return xstrdup("");
+    char a[INET6_ADDRSTRLEN];
+    inet_ntop(AF_INET6, &c->subnet6, a, sizeof a);
+    return xasprintf("%s/%u", a, c->prefix6);
+}
+
 int network_lock(const char *root, int *fd, struct hull_error **err)
 {
     cleanup_free char *dir = network_networks_dir(root);
@@ -78,6 +87,39 @@ bool network_parse_cidr(const char *text, struct in_addr *addr, unsigned *prefix
     return true;
 }
 
+bool network_parse_cidr6(const char *text, struct in6_addr *addr, unsigned *prefix)
+{
+    const char *slash = strchr(text, '/');
+    if (!slash || slash - text >= INET6_ADDRSTRLEN)
+        return false;
+    char a[INET6_ADDRSTRLEN];
+    memcpy(a, text, (size_t)(slash - text));
+    a[slash - text] = '\0';
+    uint64_t p;
+    if (inet_pton(AF_INET6, a, addr) != 1 || !slash[1] || strspn(slash + 1, "0123456789") != strlen(slash + 1) ||
+        !parse_uint64(slash + 1, &p) || p > 128)
+        return false;
+    *prefix = (unsigned)p;
+    return true;
+}
+
+/* The first prefix bits of a and b are the same. */
+static bool same_prefix6(const struct in6_addr *a, const struct in6_addr *b, unsigned prefix)
+{
+    unsigned full = prefix / 8, rest = prefix % 8;
+    if (memcmp(a->s6_addr, b->s6_addr, full))
+        return false;
+    if (!rest)
+        return true;
+    uint8_t m = (uint8_t)(0xff << (8 - rest));
+    return (a->s6_addr[full] & m) == (b->s6_addr[full] & m);
+}
+
+bool network_overlaps6(const struct in6_addr *a, unsigned pa, const struct in6_addr *b, unsigned pb)
+{
+    return same_prefix6(a, b, pa < pb ? pa : pb);
+}
+
 uint32_t network_mask(unsigned prefix)
 {
     return prefix == 0 ? 0 : 0xffffffffu << (32 - prefix);
@@ -104,6 +146,14 @@ static struct json_object *config_json(const struct network_config *c)
     json_object_object_add(o, "Internal", json_object_new_boolean(c->internal));
     json_object_object_add(o, "Bridge", json_object_new_string(c->bridge));
     json_object_object_add(o, "MTU", json_object_new_int((int)c->mtu));
+    if (c->ipv6) {
+        char gw6[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, &c->gateway6, gw6, sizeof gw6);
+        cleanup_free char *subnet6 = network_subnet6_text(c);
+        json_object_object_add(o, "EnableIPv6", json_object_new_boolean(true));
+        json_object_object_add(o, "Subnet6", json_object_new_string(subnet6));
+        json_object_object_add(o, "Gateway6", json_object_new_string(gw6));
+    }
     return o;
 }
 
@@ -147,6 +197,13 @@ int network_load(const char *root, const char *name, struct network_config **out
     struct json_object *v = NULL;
     c->internal = json_object_object_get_ex(o, "Internal", &v) && json_object_get_boolean(v);
     c->mtu = json_object_object_get_ex(o, "MTU", &v) ? (unsigned)json_object_get_int(v) : NETWORK_DEFAULT_MTU;
+    c->ipv6 = json_object_object_get_ex(o, "EnableIPv6", &v) && json_object_get_boolean(v);
+    if (c->ipv6 && (!network_parse_cidr6(jstr(o, "Subnet6"), &c->subnet6, &c->prefix6) ||
+                    inet_pton(AF_INET6, jstr(o, "Gateway6"), &c->gateway6) != 1)) {
+        json_object_put(o);
+        network_config_free(c);
+        return hull_error_set(err, 0, "network %s: %s is damaged (its IPv6 subnet)", name, path);
+    }
     json_object_put(o);
     *out = c;
     return 0;
@@ -213,6 +270,120 @@ static bool overlaps_route(struct netlink_route4 *routes, size_t n, struct in_ad
     return false;
 }
 
+/* ---- IPv6 ---- */
+
+int network_opts_add(struct network_create_opts *o, const char *flag, const char *value, struct hull_error **err)
+{
+    bool six = strchr(value, ':') != NULL;
+    bool subnet = !strcmp(flag, "--subnet");
+    const char **slot = subnet ? (six ? &o->subnet6 : &o->subnet) : (six ? &o->gateway6 : &o->gateway);
+    if (*slot)
+        return hull_error_set(err, 0, "invalid %s \"%s\": a second IPv%c %s (one IPv4 and one IPv6 at most)", flag,
+                              value, six ? '6' : '4', subnet ? "subnet" : "gateway");
+    *slot = value;
+    return 0;
+}
+
+static bool overlaps_network6(const char *root, const struct in6_addr *s, unsigned p, char **with)
+{
+    cleanup_strv char **names = NULL;
+    if (network_list(root, &names, NULL) < 0)
+        return false;
+    for (size_t i = 0; names[i]; i++) {
+        cleanup_network_config struct network_config *c = NULL;
+        if (network_load(root, names[i], &c, NULL) == 0 && c->ipv6 && network_overlaps6(s, p, &c->subnet6, c->prefix6)) {
+            *with = xstrdup(names[i]);
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool overlaps_route6(const struct netlink_route6 *routes, size_t n, const struct in6_addr *s, unsigned p,
+                            char *what, size_t what_len)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (network_overlaps6(s, p, &routes[i].dst, routes[i].prefix)) {
+            char a[INET6_ADDRSTRLEN];
+            inet_ntop(AF_INET6, &routes[i].dst, a, sizeof a);
+            snprintf(what, what_len, "%s/%u", a, routes[i].prefix);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The IPv6 subnet and gateway of a dual-stack network: given (checked as the
+ * IPv4 ones are, and unicast) or a random ULA /64 (RFC 4193: fd, 40 random
+ * bits, subnet 0) that overlaps nothing. */
+static int choose_subnet6(const char *root, const struct network_create_opts *o, struct network_config *c,
+                          struct netlink *nl, struct hull_error **err)
+{
+    if (access("/proc/sys/net/ipv6", F_OK) < 0)
+        return hull_error_set(err, 0, "invalid --ipv6: IPv6 is disabled on this host (no /proc/sys/net/ipv6)");
+    cleanup_free struct netlink_route6 *routes = NULL;
+    size_t n_routes = 0;
+    if (netlink_routes6(nl, &routes, &n_routes, err) < 0)
+        return -1;
+    char what[INET6_ADDRSTRLEN + 8];
+    static const struct in6_addr zero = IN6ADDR_ANY_INIT;
+    if (o->subnet6) {
+        const char *s = o->subnet6;
+        if (!network_parse_cidr6(s, &c->subnet6, &c->prefix6))
+            return hull_error_set(err, 0, "invalid --subnet \"%s\": want an IPv6 CIDR such as fd00:1:2::/64", s);
+        if (c->prefix6 > 120)
+            return hull_error_set(err, 0, "invalid --subnet \"%s\": too small: want /120 or shorter (256 addresses)", s);
+        struct in6_addr masked = IN6ADDR_ANY_INIT;
+        for (unsigned b = 0; b < c->prefix6; b++)
+            masked.s6_addr[b / 8] |= c->subnet6.s6_addr[b / 8] & (uint8_t)(0x80 >> (b % 8));
+        if (memcmp(&masked, &c->subnet6, sizeof masked)) {
+            char a[INET6_ADDRSTRLEN];
+            inet_ntop(AF_INET6, &masked, a, sizeof a);
+            return hull_error_set(err, 0, "invalid --subnet \"%s\": the address has host bits set (want %s/%u)", s, a,
+                                  c->prefix6);
+        }
+        /* ::/64 holds ::1, :: and the IPv4-mapped addresses */
+        if (IN6_IS_ADDR_LINKLOCAL(&c->subnet6) || IN6_IS_ADDR_MULTICAST(&c->subnet6) ||
+            network_overlaps6(&c->subnet6, c->prefix6, &zero, 64))
+            return hull_error_set(err, 0,
+                                  "invalid --subnet \"%s\": not a unicast subnet (link-local, multicast, loopback or "
+                                  "IPv4-mapped addresses)",
+                                  s);
+        cleanup_free char *with = NULL;
+        if (overlaps_network6(root, &c->subnet6, c->prefix6, &with))
+            return hull_error_set(err, 0, "invalid --subnet \"%s\": it overlaps network %s", s, with);
+        if (overlaps_route6(routes, n_routes, &c->subnet6, c->prefix6, what, sizeof what))
+            return hull_error_set(err, 0, "invalid --subnet \"%s\": it overlaps the host's route to %s", s, what);
+    } else {
+        bool found = false;
+        for (int tries = 0; tries < 16 && !found; tries++) {
+            memset(&c->subnet6, 0, sizeof c->subnet6);
+            c->subnet6.s6_addr[0] = 0xfd;
+            if (getrandom(&c->subnet6.s6_addr[1], 5, 0) != 5)
+                abort();
+            c->prefix6 = 64;
+            cleanup_free char *with = NULL;
+            found = !overlaps_network6(root, &c->subnet6, 64, &with) &&
+                    !overlaps_route6(routes, n_routes, &c->subnet6, 64, what, sizeof what);
+        }
+        if (!found)
+            return hull_error_set(err, 0, "no free IPv6 subnet for network %s: give --subnet", o->name);
+    }
+    if (o->gateway6) {
+        cleanup_free char *s = network_subnet6_text(c);
+        if (inet_pton(AF_INET6, o->gateway6, &c->gateway6) != 1)
+            return hull_error_set(err, 0, "invalid --gateway \"%s\": not an IPv6 address", o->gateway6);
+        if (!network_overlaps6(&c->gateway6, 128, &c->subnet6, c->prefix6) ||
+            !memcmp(&c->gateway6, &c->subnet6, sizeof c->gateway6))
+            return hull_error_set(err, 0, "invalid --gateway \"%s\": not a host address of the subnet %s", o->gateway6,
+                                  s);
+    } else {
+        c->gateway6 = c->subnet6;
+        c->gateway6.s6_addr[15] |= 1;
+    }
+    return 0;
+}
+
 static void random_hex(char out[65])
 {
     unsigned char b[32];
@@ -244,6 +415,12 @@ int network_create(const char *root, const struct network_create_opts *o, struct
     c->name = xstrdup(o->name);
     c->mtu = NETWORK_DEFAULT_MTU;
     c->internal = o->internal;
+    if (o->subnet6 && !o->ipv6)
+        return hull_error_set(err, 0, "invalid --subnet \"%s\": an IPv6 subnet needs --ipv6", o->subnet6);
+    if (o->gateway6 && !o->subnet6)
+        return hull_error_set(err, 0, "invalid --gateway \"%s\": it needs an IPv6 --subnet", o->gateway6);
+    if (o->gateway && !o->subnet)
+        return hull_error_set(err, 0, "invalid --gateway \"%s\": it needs --subnet", o->gateway);
     char what[64];
     if (o->subnet) {
         if (!network_parse_cidr(o->subnet, &c->subnet, &c->prefix) || c->prefix < 8 || c->prefix > 30)
@@ -287,6 +464,9 @@ int network_create(const char *root, const struct network_create_opts *o, struct
     } else {
         c->gateway.s_addr = htonl(net + 1);
     }
+    c->ipv6 = o->ipv6;
+    if (c->ipv6 && choose_subnet6(root, o, c, nl, err) < 0)
+        return -1;
     char id[65];
     random_hex(id);
     c->id = xstrdup(id);
@@ -335,16 +515,25 @@ static int write_sysctl(const char *path, const char *value, struct hull_error *
 static char *network_elements(const char *verb, const struct network_config *c)
 {
     cleanup_free char *s = network_subnet_text(c);
+    cleanup_free char *s6 = network_subnet6_text(c);
+    cleanup_free char *six = c->ipv6 ? xasprintf("%s element inet hull subnets6 { %s }\n%s element inet hull %s { %s }\n",
+                                                 verb, s6, verb, c->internal ? "internal_subnets6" : "nat_subnets6", s6)
+                                     : xstrdup("");
     return xasprintf("%s element inet hull subnets { %s }\n%s element inet hull %s { %s }\n"
-                     "%s element inet hull bridges { \"%s\" . \"%s\" }\n",
-                     verb, s, verb, c->internal ? "internal_subnets" : "nat_subnets", s, verb, c->bridge, c->bridge);
+                     "%s element inet hull bridges { \"%s\" . \"%s\" }\n%s",
+                     verb, s, verb, c->internal ? "internal_subnets" : "nat_subnets", s, verb, c->bridge, c->bridge,
+                     six);
 }
 
 /* The table, made when missing, with every network's and port's elements. */
 static int ensure_table(const char *root, struct hull_error **err)
 {
-    if (nft_table_exists())
+    if (nft_table_current())
         return 0;
+    /* made by an older hull (without the IPv6 sets): made again whole, with
+     * the elements of the store, as after someone's flush */
+    if (nft_table_exists() && nft_run("delete table inet hull", err) < 0)
+        return -1;
     if (nft_table_create(err) < 0)
         return -1;
     cleanup_strv char **names = NULL;
@@ -364,7 +553,8 @@ static int ensure_table(const char *root, struct hull_error **err)
         return -1;
     for (size_t i = 0; i < n; i++) {
         cleanup_free char *cmd = network_binding_element("add", &b[i]);
-        if (nft_run(cmd, err) < 0)
+        cleanup_free char *cmd6 = network_binding_element6("add", &b[i]);
+        if (nft_run(cmd, err) < 0 || (cmd6 && nft_run(cmd6, err) < 0))
             return -1;
     }
     return 0;
@@ -392,6 +582,15 @@ int network_activate(const char *root, const struct network_config *c, bool full
     /* A way out (and in, to published ports from other hosts) is routing. */
     if (!c->internal && write_sysctl("/proc/sys/net/ipv4/ip_forward", "1", err) < 0)
         return -1;
+    if (c->ipv6) {
+        if (netlink_addr6_add(nl, index, &c->gateway6, c->prefix6, err) < 0)
+            return hull_error_wrap(err, "bridge %s", c->bridge);
+        /* docker does the same when it routes IPv6: on a host that takes
+         * its own IPv6 route from router advertisements, accept_ra must be
+         * 2 for that to go on with forwarding on */
+        if (!c->internal && write_sysctl("/proc/sys/net/ipv6/conf/all/forwarding", "1", err) < 0)
+            return -1;
+    }
     if (ensure_table(root, err) < 0)
         return -1;
     cleanup_free char *cmd = network_elements("add", c);
@@ -406,11 +605,19 @@ void network_deactivate(const struct network_config *c)
     cleanup_free char *b = xasprintf("delete element inet hull %s { %s }",
                                      c->internal ? "internal_subnets" : "nat_subnets", s);
     cleanup_free char *br = xasprintf("delete element inet hull bridges { \"%s\" . \"%s\" }", c->bridge, c->bridge);
-    cleanup_error struct hull_error *e1 = NULL, *e2 = NULL, *e3 = NULL, *e4 = NULL;
+    cleanup_error struct hull_error *e1 = NULL, *e2 = NULL, *e3 = NULL, *e4 = NULL, *e5 = NULL, *e6 = NULL;
     if (nft_table_exists()) {
         nft_run(a, &e1);
         nft_run(b, &e2);
         nft_run(br, &e4);
+        if (c->ipv6) {
+            cleanup_free char *s6 = network_subnet6_text(c);
+            cleanup_free char *a6 = xasprintf("delete element inet hull subnets6 { %s }", s6);
+            cleanup_free char *b6 = xasprintf("delete element inet hull %s { %s }",
+                                              c->internal ? "internal_subnets6" : "nat_subnets6", s6);
+            nft_run(a6, &e5);
+            nft_run(b6, &e6);
+        }
     }
     cleanup_netlink struct netlink *nl = NULL;
     if (netlink_open(-1, &nl, &e3) == 0)

@@ -5,8 +5,10 @@
  * Store layout (ROOT = --root):
  *   ROOT/networks/.lock              flock held for every change below
  *   ROOT/networks/NAME/config.json   Name, Id, Driver, Subnet, Gateway, Internal, Bridge, MTU, Created
+ *                                    (and EnableIPv6, Subnet6, Gateway6 for a dual-stack network)
  *   ROOT/networks/NAME/leases/IP     one file per leased address: the container id
- *   ROOT/networks/.ports/PROTO-IP-PORT   one file per published host port: "ID CTRIP CTRPORT"
+ *   ROOT/networks/NAME/leases6/IP6   the same for IPv6 addresses
+ *   ROOT/networks/.ports/PROTO-IP-PORT   one file per published host port: "ID CTRIP CTRPORT [CTRIP6]"
  * A lease or port file is made with O_EXCL under the lock: no address or
  * host port can ever be given twice.  They belong to a running container;
  * the engine releases them when the container stops or is removed, and
@@ -40,6 +42,10 @@ struct network_config {
     bool internal;
     unsigned mtu;
     char *created; /* RFC 3339 */
+    /* --ipv6: dual stack, an IPv6 subnet besides the IPv4 one */
+    bool ipv6;
+    struct in6_addr subnet6, gateway6;
+    unsigned prefix6;
 };
 void network_config_free(struct network_config *c);
 void network_config_freep(struct network_config **c);
@@ -47,6 +53,8 @@ void network_config_freep(struct network_config **c);
 
 /* "10.88.0.0/16" etc. into text (owned). */
 char *network_subnet_text(const struct network_config *c);
+/* "fd12:3456:789a::/64" (owned; "" when the network has no IPv6). */
+char *network_subnet6_text(const struct network_config *c);
 
 /* flock(ROOT/networks/.lock); close *fd to unlock. */
 int network_lock(const char *root, int *fd, struct hull_error **err);
@@ -66,11 +74,18 @@ struct network_create_opts {
     const char *subnet;  /* CIDR; NULL: the first free /16 of 10.88-10.255 */
     const char *gateway; /* NULL: the subnet's first address */
     bool internal;
+    bool ipv6;            /* dual stack */
+    const char *subnet6;  /* IPv6 CIDR (needs ipv6); NULL: a random ULA /64 (RFC 4193) */
+    const char *gateway6; /* NULL: the IPv6 subnet's first address */
 };
+/* --subnet/--gateway as given on the command line: sorted into the IPv4 and
+ * IPv6 fields by their syntax (a colon: IPv6); one of each at most. The
+ * value is kept (not copied). */
+int network_opts_add(struct network_create_opts *o, const char *flag, const char *value, struct hull_error **err);
 /* Checks everything (name, subnet overlapping another network or a host
- * route, gateway inside the subnet), then writes the config and makes the
- * bridge and the nftables elements.  Caller holds the lock.  On failure
- * nothing is left. */
+ * route, gateway inside the subnet; the same for IPv6), then writes the
+ * config and makes the bridge and the nftables elements.  Caller holds the
+ * lock.  On failure nothing is left. */
 int network_create(const char *root, const struct network_create_opts *o, struct network_config **out,
                    struct hull_error **err);
 /* The default network, made when missing (caller holds the lock). */
@@ -99,6 +114,16 @@ int network_lease(const char *root, const struct network_config *c, const char *
 int network_release(const char *root, const char *network, struct in_addr addr, struct hull_error **err);
 int network_leases(const char *root, const char *network, struct network_lease **out, size_t *n,
                    struct hull_error **err);
+/* IPv6 leases of a dual-stack network (want NULL or ::: the lowest free). */
+struct network_lease6 {
+    struct in6_addr addr;
+    char id[65];
+};
+int network_lease6(const char *root, const struct network_config *c, const char *id, const struct in6_addr *want,
+                   struct in6_addr *out, struct hull_error **err);
+int network_release6(const char *root, const char *network, const struct in6_addr *addr, struct hull_error **err);
+int network_leases6(const char *root, const char *network, struct network_lease6 **out, size_t *n,
+                    struct hull_error **err);
 
 /* ---- published ports ---- */
 struct network_port {
@@ -120,11 +145,15 @@ struct network_binding {
     struct in_addr host_ip, ctr_ip;
     uint16_t host_port, ctr_port;
     char id[65];
+    bool has6; /* on a dual-stack network: [::]:host_port goes to ctr_ip6 too */
+    struct in6_addr ctr_ip6;
 };
-/* Reserves p for the container (id, ctr_ip): picks the host port, refuses
- * one already published or in use on the host, adds the DNAT element. */
+/* Reserves p for the container (id, ctr_ip; ctr_ip6 non-NULL on a
+ * dual-stack network, where a port on every address is published over IPv6
+ * too): picks the host port, refuses one already published or in use on
+ * the host, adds the DNAT elements. */
 int network_publish(const char *root, const struct network_port *p, const char *id, struct in_addr ctr_ip,
-                     struct network_binding *out, struct hull_error **err);
+                    const struct in6_addr *ctr_ip6, struct network_binding *out, struct hull_error **err);
 int network_unpublish(const char *root, const struct network_binding *b, struct hull_error **err);
 int network_bindings(const char *root, struct network_binding **out, size_t *n, struct hull_error **err);
 

@@ -19,6 +19,13 @@
  *  publish_any       -p HOSTPORT:CTRPORT on every host address:
  *                    proto . hostport -> container address . port
  *  publish_ip        -p IP:HOSTPORT:CTRPORT: ip . proto . port -> ...
+ *  subnets6, nat_subnets6, internal_subnets6, publish_any6, publish_ip6
+ *                    the same for the IPv6 side of dual-stack networks
+ *                    (an IPv4 dnat in an inet table leaves IPv6 packets
+ *                    alone, and the other way round).  [::1]:PORT is not
+ *                    DNATed: IPv6 has no route_localnet, a packet from ::1
+ *                    never leaves lo, and the connection would hang instead
+ *                    of being refused.
  * prerouting DNATs what comes from outside (and from containers) to a local
  * address; output does the same for the host's own connections, 127.0.0.1
  * included (hence route_localnet on hull's bridges, and the first masquerade
@@ -35,29 +42,43 @@ static const char table_text[] =
     "  set bridges { type ifname . ifname; }\n"
     "  map publish_any { type inet_proto . inet_service : ipv4_addr . inet_service; }\n"
     "  map publish_ip { type ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service; }\n"
+    "  set subnets6 { type ipv6_addr; flags interval; }\n"
+    "  set nat_subnets6 { type ipv6_addr; flags interval; }\n"
+    "  set internal_subnets6 { type ipv6_addr; flags interval; }\n"
+    "  map publish_any6 { type inet_proto . inet_service : ipv6_addr . inet_service; }\n"
+    "  map publish_ip6 { type ipv6_addr . inet_proto . inet_service : ipv6_addr . inet_service; }\n"
     "  chain prerouting {\n"
     "    type nat hook prerouting priority dstnat; policy accept;\n"
     "    fib daddr type local dnat ip to ip daddr . meta l4proto . th dport map @publish_ip\n"
     "    fib daddr type local dnat ip to meta l4proto . th dport map @publish_any\n"
+    "    fib daddr type local dnat ip6 to ip6 daddr . meta l4proto . th dport map @publish_ip6\n"
+    "    fib daddr type local dnat ip6 to meta l4proto . th dport map @publish_any6\n"
     "  }\n"
     "  chain output {\n"
     "    type nat hook output priority -100; policy accept;\n"
     "    fib daddr type local dnat ip to ip daddr . meta l4proto . th dport map @publish_ip\n"
     "    fib daddr type local dnat ip to meta l4proto . th dport map @publish_any\n"
+    "    ip6 daddr != ::1 fib daddr type local dnat ip6 to ip6 daddr . meta l4proto . th dport map @publish_ip6\n"
+    "    ip6 daddr != ::1 fib daddr type local dnat ip6 to meta l4proto . th dport map @publish_any6\n"
     "  }\n"
     "  chain postrouting {\n"
     "    type nat hook postrouting priority srcnat; policy accept;\n"
     "    ip saddr 127.0.0.0/8 ip daddr @subnets masquerade\n"
     "    ct status dnat ip saddr @subnets ip daddr @subnets masquerade\n"
     "    ip saddr @nat_subnets ip daddr != @subnets masquerade\n"
+    "    ct status dnat ip6 saddr @subnets6 ip6 daddr @subnets6 masquerade\n"
+    "    ip6 saddr @nat_subnets6 ip6 daddr != @subnets6 masquerade\n"
     "  }\n"
     "  chain forward {\n"
     "    type filter hook forward priority filter; policy accept;\n"
     "    iifname . oifname @bridges accept\n"
     "    ip saddr @internal_subnets drop\n"
     "    ip daddr @internal_subnets drop\n"
+    "    ip6 saddr @internal_subnets6 drop\n"
+    "    ip6 daddr @internal_subnets6 drop\n"
     "    ct status dnat accept\n"
     "    ip saddr @subnets ip daddr @subnets drop\n"
+    "    ip6 saddr @subnets6 ip6 daddr @subnets6 drop\n"
     "  }\n"
     "}\n";
 
@@ -134,6 +155,12 @@ int nft_run(const char *commands, struct hull_error **err)
 bool nft_table_exists(void)
 {
     return run("list table inet hull", true, NULL) == 0;
+}
+
+bool nft_table_current(void)
+{
+    /* the newest addition to the table: its absence means an older layout */
+    return run("list map inet hull publish_ip6", true, NULL) == 0;
 }
 
 int nft_table_create(struct hull_error **err)

@@ -23,6 +23,8 @@ int nft_run(const char *commands, struct hull_error **err);
 
 /* Whether `table inet hull` exists. */
 bool nft_table_exists(void);
+/* Whether it exists with the layout of this hull (older ones lack the IPv6 sets). */
+bool nft_table_current(void);
 
 /* Creates `table inet hull` with its sets, maps and chains (the caller then
  * adds the elements of every network and published port: the table may have

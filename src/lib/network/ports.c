@@ -156,6 +156,21 @@ char *network_binding_element(const char *verb, const struct network_binding *b)
                            cip, b->ctr_port);
 }
 
+/* A port on every address of a dual-stack network's container: [::]:PORT
+ * goes to its IPv6 address (an IPv4 host address has no IPv6 counterpart). */
+char *network_binding_element6(const char *verb, const struct network_binding *b)
+{
+    if (!b->has6 || b->host_ip.s_addr != INADDR_ANY)
+        return NULL;
+    char cip[INET6_ADDRSTRLEN];
+    inet_ntop(AF_INET6, &b->ctr_ip6, cip, sizeof cip);
+    const char *proto = network_proto_name(b->proto);
+    if (!strcmp(verb, "delete"))
+        return xasprintf("delete element inet hull publish_any6 { %s . %u }", proto, b->host_port);
+    return xasprintf("add element inet hull publish_any6 { %s . %u : %s . %u }", proto, b->host_port, cip,
+                     b->ctr_port);
+}
+
 int network_bindings(const char *root, struct network_binding **out, size_t *n, struct hull_error **err)
 {
     cleanup_free char *dir = xasprintf("%s/networks/.ports", root);
@@ -165,19 +180,20 @@ int network_bindings(const char *root, struct network_binding **out, size_t *n, 
     if (!d && errno != ENOENT)
         return hull_error_set(err, errno, "open %s", dir);
     for (struct dirent *e; d && (e = readdir(d));) {
-        char proto[8], ip[INET_ADDRSTRLEN], id[65], cip[INET_ADDRSTRLEN];
+        char proto[8], ip[INET_ADDRSTRLEN], id[65], cip[INET_ADDRSTRLEN], cip6[INET6_ADDRSTRLEN] = "";
         unsigned port, cport;
         if (sscanf(e->d_name, "%7[a-z]-%15[0-9.]-%u", proto, ip, &port) != 3)
             continue;
         cleanup_free char *path = xasprintf("%s/%s", dir, e->d_name);
         cleanup_free char *text = NULL;
-        if (read_file(path, &text, NULL, NULL) < 0 || sscanf(text, "%64s %15s %u", id, cip, &cport) != 3)
+        if (read_file(path, &text, NULL, NULL) < 0 || sscanf(text, "%64s %15s %u %45s", id, cip, &cport, cip6) < 3)
             continue;
         struct network_binding b = {.proto = strcmp(proto, "udp") ? IPPROTO_TCP : IPPROTO_UDP,
                                     .host_port = (uint16_t)port, .ctr_port = (uint16_t)cport};
         if (inet_pton(AF_INET, ip, &b.host_ip) != 1 || inet_pton(AF_INET, cip, &b.ctr_ip) != 1)
             continue;
         snprintf(b.id, sizeof b.id, "%s", id);
+        b.has6 = *cip6 && inet_pton(AF_INET6, cip6, &b.ctr_ip6) == 1;
         v = xrealloc(v, (count + 1) * sizeof *v);
         v[count++] = b;
     }
@@ -201,7 +217,9 @@ static const struct network_binding *taken_by(const struct network_binding *v, s
 /* Binds the port on the host for a moment: 0 when free (with port 0, *port
  * gets the one the kernel chose), else -errno.  A listener of the host's own
  * on the port would never see its packets once they are DNATed. */
-static int probe_port(int proto, struct in_addr ip, uint16_t *port)
+static int probe_port6(int proto, uint16_t port);
+
+static int probe_port(int proto, struct in_addr ip, uint16_t *port, bool six)
 {
     cleanup_close int fd = socket(AF_INET, (proto == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
     if (fd < 0)
@@ -213,17 +231,42 @@ static int probe_port(int proto, struct in_addr ip, uint16_t *port)
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr = ip, .sin_port = htons(*port)};
     if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
         return -errno;
+    /* published over IPv6 too: a listener of the host on [::]:PORT only
+     * (IPV6_V6ONLY) would lose its packets as well */
+    if (six && *port && probe_port6(proto, *port) < 0)
+        return -EADDRINUSE;
     if (proto == IPPROTO_TCP && listen(fd, 1) < 0)
         return -errno;
     socklen_t len = sizeof sa;
-    if (*port == 0 && getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
+    if (*port == 0 && getsockname(fd, (struct sockaddr *)&sa, &len) == 0) {
         *port = ntohs(sa.sin_port);
+        if (six && probe_port6(proto, *port) < 0)
+            *port = 0; /* the caller tries another */
+    }
+    return 0;
+}
+
+static int probe_port6(int proto, uint16_t port)
+{
+    cleanup_close int fd = socket(AF_INET6, (proto == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return errno == EAFNOSUPPORT ? 0 : -errno;
+    int one = 1;
+    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    if (proto == IPPROTO_TCP)
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in6 sa = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_ANY_INIT, .sin6_port = htons(port)};
+    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+        return -errno;
+    if (proto == IPPROTO_TCP && listen(fd, 1) < 0)
+        return -errno;
     return 0;
 }
 
 int network_publish(const char *root, const struct network_port *p, const char *id, struct in_addr ctr_ip,
-                    struct network_binding *out, struct hull_error **err)
+                    const struct in6_addr *ctr_ip6, struct network_binding *out, struct hull_error **err)
 {
+    bool six = ctr_ip6 && p->host_ip.s_addr == INADDR_ANY;
     cleanup_free char *dir = xasprintf("%s/networks/.ports", root);
     if (mkdir_p(dir, 0700, err) < 0)
         return -1;
@@ -239,10 +282,10 @@ int network_publish(const char *root, const struct network_port *p, const char *
         /* any port: the kernel's choice of a free ephemeral one, not one of ours */
         for (int tries = 0; tries < 64 && !port; tries++) {
             uint16_t candidate = 0;
-            int r = probe_port(p->proto, p->host_ip, &candidate);
+            int r = probe_port(p->proto, p->host_ip, &candidate, six);
             if (r < 0)
                 return hull_error_set(err, -r, "find a free host port on %s/%s", hip, proto);
-            if (!taken_by(v, n, p->proto, p->host_ip, candidate))
+            if (candidate && !taken_by(v, n, p->proto, p->host_ip, candidate))
                 port = candidate;
         }
         if (!port)
@@ -255,7 +298,7 @@ int network_publish(const char *root, const struct network_port *p, const char *
             other = taken_by(v, n, p->proto, p->host_ip, candidate);
             if (other)
                 continue;
-            last = probe_port(p->proto, p->host_ip, &candidate);
+            last = probe_port(p->proto, p->host_ip, &candidate, six);
             if (last == 0)
                 port = candidate;
         }
@@ -269,12 +312,16 @@ int network_publish(const char *root, const struct network_port *p, const char *
             return hull_error_set(err, -last, "host port %s:%u/%s is in use on the host", hip, p->host_lo, proto);
     }
     struct network_binding b = {.proto = p->proto, .host_ip = p->host_ip, .ctr_ip = ctr_ip, .host_port = port,
-                                .ctr_port = p->ctr_port};
+                                .ctr_port = p->ctr_port, .has6 = ctr_ip6 != NULL};
+    if (ctr_ip6)
+        b.ctr_ip6 = *ctr_ip6;
     snprintf(b.id, sizeof b.id, "%s", id);
     cleanup_free char *path = port_file(root, b.proto, b.host_ip, b.host_port);
-    char cip[INET_ADDRSTRLEN];
+    char cip[INET_ADDRSTRLEN], cip6[INET6_ADDRSTRLEN] = "";
     inet_ntop(AF_INET, &ctr_ip, cip, sizeof cip);
-    cleanup_free char *text = xasprintf("%s %s %u\n", id, cip, b.ctr_port);
+    if (ctr_ip6)
+        inet_ntop(AF_INET6, ctr_ip6, cip6, sizeof cip6);
+    cleanup_free char *text = xasprintf("%s %s %u%s%s\n", id, cip, b.ctr_port, *cip6 ? " " : "", cip6);
     cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)
         return hull_error_set(err, errno, "reserve host port %s:%u/%s", hip, port, proto);
@@ -283,7 +330,10 @@ int network_publish(const char *root, const struct network_port *p, const char *
         unlink(path);
         return hull_error_set(err, e, "write %s", path);
     }
-    cleanup_free char *cmd = network_binding_element("add", &b);
+    cleanup_free char *cmd4 = network_binding_element("add", &b);
+    cleanup_free char *cmd6 = network_binding_element6("add", &b);
+    /* one transaction: both elements or neither */
+    cleanup_free char *cmd = cmd6 ? xasprintf("%s\n%s", cmd4, cmd6) : xstrdup(cmd4);
     if (nft_run(cmd, err) < 0) {
         unlink(path);
         return hull_error_wrap(err, "publish %s:%u/%s", hip, port, proto);
@@ -295,9 +345,15 @@ int network_publish(const char *root, const struct network_port *p, const char *
 int network_unpublish(const char *root, const struct network_binding *b, struct hull_error **err)
 {
     cleanup_free char *cmd = network_binding_element("delete", b);
-    cleanup_error struct hull_error *ignored = NULL;
-    if (nft_table_exists())
-        nft_run(cmd, &ignored); /* already gone with a flushed table: fine */
+    cleanup_free char *cmd6 = network_binding_element6("delete", b);
+    cleanup_error struct hull_error *ignored = NULL, *ignored6 = NULL;
+    if (nft_table_exists()) {
+        /* one by one: a missing element fails its own command only; already
+         * gone with a flushed table: fine */
+        nft_run(cmd, &ignored);
+        if (cmd6)
+            nft_run(cmd6, &ignored6);
+    }
     cleanup_free char *path = port_file(root, b->proto, b->host_ip, b->host_port);
     if (unlink(path) < 0 && errno != ENOENT)
         return hull_error_set(err, errno, "remove %s", path);

@@ -74,12 +74,33 @@ int main(void)
               "malformed MACs refused");
 
     char *extra[] = {"db:10.0.0.7", "web=10.0.0.8", NULL};
-    char *hosts = engine_hosts_for("abc", "web1", "10.88.0.2", extra, "10.88.0.3\tpeer\n");
+    char *hosts = engine_hosts_for("abc", NULL, "web1", "10.88.0.2", NULL, extra, "10.88.0.3\tpeer\n");
     TAP_CHECK(strstr(hosts, "10.0.0.7\tdb\n") && strstr(hosts, "10.0.0.8\tweb\n") &&
                   strstr(hosts, "10.88.0.2\tabc web1\n") && strstr(hosts, "10.88.0.3\tpeer\n") &&
                   !strstr(hosts, "127.0.0.1\tabc"),
               "hosts: --add-host lines, own address, peers");
     free(hosts);
+    hosts = engine_hosts_for("abc", "example.org", "web1", "10.88.0.2", "fd00::2", NULL, NULL);
+    TAP_CHECK(strstr(hosts, "10.88.0.2\tabc.example.org abc web1\nfd00::2\tabc.example.org abc web1\n") != NULL,
+              "hosts: --domainname: the FQDN first (the canonical name), then the host name; the IPv6 line too");
+    free(hosts);
+    hosts = engine_hosts_for("a.example.org", NULL, "a", NULL, NULL, NULL, NULL);
+    TAP_CHECK(strstr(hosts, "127.0.0.1\ta.example.org a\n") != NULL,
+              "hosts: a host name with dots is the FQDN; the container name equal to its host part is not repeated");
+    free(hosts);
+
+    /* network create --subnet/--gateway: sorted by family, one of each */
+    struct network_create_opts o = {0};
+    struct hull_error *e = NULL;
+    TAP_CHECK(network_opts_add(&o, "--subnet", "10.1.0.0/24", &e) == 0 &&
+                  network_opts_add(&o, "--subnet", "fd00:1::/64", &e) == 0 &&
+                  network_opts_add(&o, "--gateway", "fd00:1::9", &e) == 0 && !strcmp(o.subnet, "10.1.0.0/24") &&
+                  !strcmp(o.subnet6, "fd00:1::/64") && !strcmp(o.gateway6, "fd00:1::9") && !o.gateway,
+              "network create: an IPv4 and an IPv6 --subnet, a --gateway of each family");
+    TAP_CHECK(network_opts_add(&o, "--subnet", "fd00:2::/64", &e) < 0 && e &&
+                  strstr(e->msg, "invalid --subnet \"fd00:2::/64\": a second IPv6 subnet"),
+              "network create: a second IPv6 subnet refused, named");
+    hull_error_free(e);
     free(msg);
     free(p);
     return TAP_DONE();

@@ -1,0 +1,115 @@
+#!/bin/bash
+# bench/net.sh: what hull's networking costs.
+#
+#  1. Throughput of a published port: SIZE_MB (1024 by default) of zeros sent
+#     by a plain TCP client on the host to a plain TCP sink (busybox nc) in a
+#     container, through -p (DNAT in table inet hull, the veth pair and the
+#     bridge), to 127.0.0.1:PORT and to the host's own address; over IPv6 too
+#     (a dual-stack network, the host's IPv6 address); and the floor: the same
+#     sink in a container with --network host (loopback, no NAT, no veth).
+#  2. What the bridge adds to `hull run --rm busybox true` against --network
+#     none (hyperfine, RUNS runs each).
+#
+#   bench/net.sh               (SIZE_MB=1024 RUNS=20 REPEAT=3; HULL_ENGINE=... to pick a binary)
+#
+# Everything runs in a private network namespace (unshare -n) that plays the
+# host: the bridge, table inet hull, the sysctls hull sets and every packet
+# stay in it.  Each transfer is timed REPEAT times; the median is printed.
+# Not part of the test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BUILD=${BUILD:-build}
+HULL=${HULL_ENGINE:-$ROOT/$BUILD/hull}
+[ -x "$HULL" ] || HULL=$ROOT/$BUILD/src/engine/hull
+[ -x "$HULL" ] || { echo "bench/net: build the engine first (make build)" >&2; exit 1; }
+command -v busybox >/dev/null || { echo "bench/net: busybox (for nc) is not installed" >&2; exit 1; }
+SIZE_MB=${SIZE_MB:-1024}
+RUNS=${RUNS:-20}
+REPEAT=${REPEAT:-3}
+
+if [ "${HULL_BENCH_INNER:-}" != 1 ]; then
+    exec unshare -n env HULL_BENCH_INNER=1 "$0" "$@"
+fi
+ip link set lo up
+# "the host's address": a dummy-free way to have one, a bridge of our own
+ip link add benchhost0 type bridge
+ip addr add 192.0.2.1/24 dev benchhost0
+ip -6 addr add fd00:beef::1/64 dev benchhost0 nodad 2>/dev/null || true
+ip link set benchhost0 up
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/hull-nbench.XXXXXX")
+hull=("$HULL" --root "$work/root" --runroot "$work/run")
+cleanup() {
+    for id in $("${hull[@]}" ps -aq 2>/dev/null); do "${hull[@]}" rm -f "$id" >/dev/null 2>&1 || true; done
+    grep -o " $work[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$ROOT/tests/engine/make-busybox-image.sh" "$work/img" >/dev/null
+"${hull[@]}" load -q -i "$work/img/busybox-docker.tar" >/dev/null
+image=busybox:docker
+unset HULL_DEFAULT_NETWORK
+
+# median of the numbers on stdin
+median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+
+# send ADDR PORT: seconds to push SIZE_MB into a sink that is listening; the
+# sink (one connection) is started again by the caller for each run
+send() {
+    local t0 t1
+    t0=$(date +%s.%N)
+    head -c "$((SIZE_MB << 20))" /dev/zero | timeout 300 busybox nc "$1" "$2"
+    t1=$(date +%s.%N)
+    echo "$t1 - $t0" | bc -l
+}
+
+# wait_listen: the sink container listens on 5001 (asked inside it: a probe
+# from outside would be the one connection busybox nc -l takes)
+wait_listen() {
+    local deadline=$((SECONDS + 10))
+    until "${hull[@]}" exec sink sh -c 'netstat -ltn 2>/dev/null | grep -q ":5001 "'; do
+        [ "$SECONDS" -lt "$deadline" ] || { echo "bench/net: the sink does not listen" >&2; exit 1; }
+        sleep 0.05
+    done
+}
+
+# measure NAME NETFLAGS ADDR PORT: a fresh sink container per run; prints
+# "NAME median-seconds MB/s"
+measure() {
+    local name=$1 flags=$2 addr=$3 port=$4 i secs
+    local times=()
+    for ((i = 0; i < REPEAT; i++)); do
+        # shellcheck disable=SC2086
+        "${hull[@]}" run -d --name sink $flags "$image" sh -c 'nc -l -p 5001 >/dev/null' >/dev/null
+        wait_listen
+        secs=$(send "$addr" "$port")
+        times+=("$secs")
+        "${hull[@]}" rm -f sink >/dev/null
+    done
+    secs=$(printf '%s\n' "${times[@]}" | median)
+    printf '%-42s %7.2f s %7.0f MB/s\n' "$name" "$secs" "$(echo "$SIZE_MB / $secs" | bc -l)"
+}
+
+echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"
+echo "# throughput: ${SIZE_MB} MB through a plain TCP sink (busybox nc), median of $REPEAT"
+measure "--network host (floor: loopback)" "--network host" 127.0.0.1 5001
+measure "-p 127.0.0.1 (DNAT, route_localnet)" "-p 8080:5001" 127.0.0.1 8080
+measure "-p host address (DNAT)" "-p 8080:5001" 192.0.2.1 8080
+if [ -e /proc/sys/net/ipv6 ]; then
+    "${hull[@]}" network create --ipv6 --subnet fd00:77::/64 ds >/dev/null
+    measure "-p host IPv6 address (DNAT, dual stack)" "--network ds -p 8080:5001" fd00:beef::1 8080
+fi
+
+echo "# hull run --rm busybox true: the bridge against --network none ($RUNS runs each)"
+if command -v hyperfine >/dev/null; then
+    hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$work/run.json" \
+        -n none "${hull[*]} run --rm --network none $image true" \
+        -n bridge "${hull[*]} run --rm --network hull $image true" >&2
+    jq -r '.results[] | [.command, (.median * 1000), (.mean * 1000)] | @tsv' "$work/run.json" |
+        while IFS=$'\t' read -r name med mean; do printf '%-8s median %6.1f ms  mean %6.1f ms\n' "$name" "$med" "$mean"; done
+else
+    echo "# hyperfine is not installed: left out"
+fi
+echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,0 +1,160 @@
+#!/usr/bin/env bats
+# Dual-stack user networks (hull network create --ipv6), each test inside
+# network namespaces it makes (netns.bash): the container's IPv6 address,
+# gateway and default route, names over IPv6, -p over IPv6 through table inet
+# hull, the way out, --ip6, the default network staying IPv4-only, and bad
+# input that must leave no bridge, nft element or lease behind.
+
+bats_require_minimum_version 1.5.0
+load ../lib/common
+load helpers
+load netns
+
+setup() {
+    [ -e /proc/sys/net/ipv6 ] || skip "IPv6 is disabled on this host (no /proc/sys/net/ipv6)"
+    engine_setup
+    netns_setup
+    # "the host" and "another machine" get IPv6 addresses on their link too
+    # (nodad: usable at once, not after duplicate address detection)
+    in_host ip -6 addr add fd00:beef::1/64 dev hv0 nodad
+    in_outside ip -6 addr add fd00:beef::2/64 dev ov0 nodad
+    hull import --change 'CMD ["sh"]' "$IMAGES/rootfs.tar" busybox >/dev/null
+}
+
+teardown() {
+    diag_on_failure
+    netns_teardown
+}
+
+wait_http() { wait_until 10 in_host curl -s -o /dev/null --max-time 1 "$1"; }
+
+# Nothing of any container's networking is left: no lease (v4 or v6), port, veth, DNAT element.
+assert_no_leftovers() {
+    [ -z "$(find "$STORE"/networks/*/leases "$STORE"/networks/*/leases6 -type f 2>/dev/null)" ] || { echo "leases left: $(find "$STORE"/networks/*/leases* -type f)" >&2; return 1; }
+    [ -z "$(ls -A "$STORE/networks/.ports" 2>/dev/null)" ] || { echo "ports left: $(ls "$STORE/networks/.ports")" >&2; return 1; }
+    ! in_host ip -o link show | grep -q ' veth' || { echo "veth left" >&2; return 1; }
+    [ -z "$(nft_elements publish_any)$(nft_elements publish_any6)" ] || { echo "DNAT left: $(nft_elements publish_any6)" >&2; return 1; }
+}
+
+@test "ipv6: a dual-stack network: address, gateway, default route, names, inspect; -p over IPv6; the way out" {
+    hull network create --ipv6 --subnet 10.131.0.0/24 --subnet fd00:131::/64 ds
+    hull run -d --name web --network ds -p 8080:80 busybox httpd -f -p '[::]:80' -h /etc
+    hull run -d --name cli --network ds busybox sleep 1000
+    id=$(hull inspect web | jq -r '.[0].Id')
+    # the lowest free address after the gateway, as for IPv4
+    [ "$(hull inspect -f '{{(index .NetworkSettings.Networks "ds").GlobalIPv6Address}}' web)" = fd00:131::2 ]
+    [ "$(hull inspect web | jq -r '.[0].NetworkSettings.Networks.ds.GlobalIPv6PrefixLen')" = 64 ]
+    [ "$(hull inspect web | jq -r '.[0].NetworkSettings.Networks.ds.IPv6Gateway')" = fd00:131::1 ]
+    [ "$(hull inspect web | jq -r '.[0].NetworkSettings.Networks.ds.IPAddress')" = 10.131.0.2 ]
+    run hull exec web ip -6 -o addr show eth0
+    [[ "$output" == *"inet6 fd00:131::2/64"* ]]
+    run hull exec web ip -6 route
+    [[ "$output" == *"default via fd00:131::1"* ]]
+    bridge=$(hull network inspect ds | jq -r '.[0].Options["com.docker.network.bridge.name"]')
+    in_host ip -6 addr show dev "$bridge" | grep -q 'inet6 fd00:131::1/64'
+    # network inspect: docker's shape
+    [ "$(hull network inspect ds | jq -r '.[0].EnableIPv6')" = true ]
+    [ "$(hull network inspect ds | jq -r '.[0].IPAM.Config[1].Subnet')" = fd00:131::/64 ]
+    [ "$(hull network inspect ds | jq -r '.[0].IPAM.Config[1].Gateway')" = fd00:131::1 ]
+    [ "$(hull network inspect ds | jq -r ".[0].Containers[\"$id\"].IPv6Address")" = fd00:131::2/64 ]
+    # container to container over IPv6, by address and by name (hosts lines for both families)
+    wait_until 10 hull exec cli sh -c 'timeout 2 wget -q -O - "http://[fd00:131::2]/hostname" >/dev/null'
+    [ "$(hull exec cli timeout 5 wget -q -O - 'http://[fd00:131::2]/hostname')" = "${id:0:12}" ]
+    hull exec cli grep -q "^fd00:131::2	web ${id:0:12}\$" /etc/hosts
+    hull exec web grep -q "^fd00:131::2	${id:0:12} web\$" /etc/hosts
+    hull exec web grep -q "^fd00:131::3	cli " /etc/hosts
+    # -p: the host's IPv6 address, another machine over IPv6, and IPv4 as before
+    wait_http "http://[fd00:beef::1]:8080/hostname"
+    [ "$(in_host curl -s --max-time 5 'http://[fd00:beef::1]:8080/hostname')" = "${id:0:12}" ]
+    [ "$(in_outside curl -s --max-time 5 'http://[fd00:beef::1]:8080/hostname')" = "${id:0:12}" ]
+    [ "$(in_host curl -s --max-time 5 http://127.0.0.1:8080/hostname)" = "${id:0:12}" ]
+    [ "$(in_outside curl -s --max-time 5 http://192.0.2.1:8080/hostname)" = "${id:0:12}" ]
+    # [::1] is not DNATed (no route_localnet in IPv6): refused at once, not hung
+    run in_host curl -s --max-time 5 'http://[::1]:8080/hostname'
+    [ "$status" -eq 7 ]
+    [ "$(hull port web 80)" = "$(printf '0.0.0.0:8080\n[::]:8080')" ]
+    [ "$(hull inspect web | jq -r '.[0].NetworkSettings.Ports["80/tcp"][1].HostIp')" = :: ]
+    [[ "$(nft_elements publish_any6)" == *"fd00:131::2 . 80"* ]]
+    # the way out over IPv6: masqueraded behind the host
+    echo outside-web >"$TEST_DIR/index.html"
+    in_bg outweb nsenter -t "$OUT_NS" -n -- busybox httpd -f -p '[fd00:beef::2]:80' -h "$TEST_DIR"
+    wait_until 10 in_host curl -s -o /dev/null --max-time 1 'http://[fd00:beef::2]/index.html'
+    [ "$(hull exec cli timeout 5 wget -q -O - 'http://[fd00:beef::2]/index.html')" = outside-web ]
+    # --ip6 chooses the address; the default network stays IPv4-only, as docker's
+    run hull run --rm --network ds --ip6 fd00:131::99 busybox ip -6 -o addr show eth0
+    [[ "$output" == *"inet6 fd00:131::99/64"* ]]
+    run hull run --rm busybox ip -6 -o addr show eth0 scope global
+    [ "$status" -eq 0 ]
+    [ -z "$output" ]
+    [ "$(hull network inspect hull | jq -r '.[0].EnableIPv6')" = false ]
+    # stopped: the IPv6 lease and the [::] element go; started again: back
+    hull stop -t 1 web >/dev/null
+    [ -z "$(ls "$STORE/networks/ds/leases6" | grep -vx 'fd00:131::3')" ]
+    [ -z "$(nft_elements publish_any6)" ]
+    hull start web
+    [ -n "$(hull inspect web | jq -r '.[0].NetworkSettings.Networks.ds.GlobalIPv6Address')" ]
+    hull rm -f web cli
+    assert_no_leftovers
+    # --internal: no IPv6 default route either
+    hull network create --internal --ipv6 sealed6
+    run hull run --rm --network sealed6 busybox ip -6 route
+    [ "$status" -eq 0 ]
+    [[ "$output" != *default* ]]
+    assert_no_leftovers
+}
+
+@test "ipv6: a random ULA /64 by default; connect to a dual-stack network; a container started twice" {
+    hull network create --ipv6 auto6
+    subnet6=$(hull network inspect auto6 | jq -r '.[0].IPAM.Config[1].Subnet')
+    [[ "$subnet6" =~ ^fd[0-9a-f:]*::/64$ ]]
+    hull run -d --name c1 busybox sleep 1000
+    hull network connect auto6 c1
+    run hull exec c1 ip -6 -o addr show eth1
+    [[ "$output" == *"inet6 ${subnet6%::/64}::2/64"* ]]
+    # a connected network adds no default route: the way out stays the --network's
+    run hull exec c1 ip -6 route
+    [[ "$output" != *default* ]]
+    hull network disconnect auto6 c1
+    [ -z "$(ls "$STORE/networks/auto6/leases6")" ]
+    hull rm -f c1
+    assert_no_leftovers
+}
+
+@test "ipv6: bad input is one line, non-zero, and leaves no bridge, nft element or lease" {
+    hull network create --ipv6 --subnet 10.132.0.0/24 --subnet fd00:132::/64 ds
+    hull run -d --name holder --network ds --ip6 fd00:132::9 busybox sleep 1000
+    in_host ip link add taken6 type bridge
+    in_host ip -6 addr add fd00:200::1/64 dev taken6 nodad
+    in_host ip link set taken6 up
+    bridges=$(in_host ip -o link show | grep -c hullbr-)
+    elements=$(nft_elements subnets6)
+    fails_with 'invalid --subnet "fd00:132:0:0:8000::/80": it overlaps network ds' hull network create --ipv6 --subnet fd00:132:0:0:8000::/80 n1
+    fails_with 'invalid --subnet "fd00:200::/64": it overlaps the host.s route to fd00:200::/64' hull network create --ipv6 --subnet fd00:200::/64 n1
+    fails_with 'invalid --subnet "fd00:300::/124": too small: want /120 or shorter' hull network create --ipv6 --subnet fd00:300::/124 n1
+    fails_with 'invalid --subnet "fd00:300::1/64": the address has host bits set (want fd00:300::/64)' hull network create --ipv6 --subnet fd00:300::1/64 n1
+    fails_with 'invalid --subnet "fe80::/64": not a unicast subnet' hull network create --ipv6 --subnet fe80::/64 n1
+    fails_with 'invalid --subnet "::/64": not a unicast subnet' hull network create --ipv6 --subnet ::/64 n1
+    fails_with 'invalid --subnet "fd00:zz::/64": want an IPv6 CIDR' hull network create --ipv6 --subnet fd00:zz::/64 n1
+    fails_with 'invalid --subnet "fd00:300::/64": an IPv6 subnet needs --ipv6' hull network create --subnet fd00:300::/64 n1
+    fails_with 'invalid --subnet "fd00:301::/64": a second IPv6 subnet' hull network create --ipv6 --subnet fd00:300::/64 --subnet fd00:301::/64 n1
+    fails_with 'invalid --gateway "fd00:301::1": not a host address of the subnet fd00:300::/64' hull network create --ipv6 --subnet fd00:300::/64 --gateway fd00:301::1 n1
+    fails_with 'invalid --gateway "fd00:301::1": it needs an IPv6 --subnet' hull network create --ipv6 --gateway fd00:301::1 n1
+    fails_with 'invalid --subnet "10.133.0.0/64": want an IPv4 CIDR' hull network create --ipv6 --subnet 10.133.0.0/64 n1
+    [ ! -e "$STORE/networks/n1" ]
+    [ "$(in_host ip -o link show | grep -c hullbr-)" -eq "$bridges" ]
+    [ "$(nft_elements subnets6)" = "$elements" ]
+    # --ip6: outside the subnet, the gateway, taken, malformed, on an IPv4-only network
+    hull network create --subnet 10.134.0.0/24 only4
+    before=$(ls "$STORE/containers" | wc -l)
+    fails_with 'invalid --ip6 "fd00:999::5": not a host address of network ds (fd00:132::/64)' hull run --network ds --ip6 fd00:999::5 busybox true
+    fails_with 'invalid --ip6 "fd00:132::1": it is the gateway of network ds' hull run --network ds --ip6 fd00:132::1 busybox true
+    fails_with 'address fd00:132::9 is already in use on network ds' hull run --network ds --ip6 fd00:132::9 busybox true
+    fails_with 'invalid --ip6 "zz": not an IPv6 address' hull run --network ds --ip6 zz busybox true
+    fails_with 'invalid --ip6 "fd00::5": network only4 has no IPv6' hull run --network only4 --ip6 fd00::5 busybox true
+    fails_with 'invalid --ip6 "fd00::5": --network none has no address' hull run --network none --ip6 fd00::5 busybox true
+    [ "$(ls "$STORE/containers" | wc -l)" -eq "$before" ]
+    [ "$(ls "$STORE/networks/ds/leases6")" = fd00:132::9 ]
+    [ "$(in_host ip -o link show | grep -c ' veth')" -eq 1 ]
+    hull rm -f holder
+    assert_no_leftovers
+}
