@@ -403,8 +403,17 @@ wait_http() { wait_until 10 in_host curl -s -o /dev/null --max-time 1 "$1"; }
     fails_with 'invalid --network "m1": network m1 is given twice' hull run --network m1 --network m2 --network m1 busybox true
     fails_with 'invalid --network "bridge": network hull is given twice' hull run --network hull --network bridge busybox true
     fails_with 'invalid --network "nosuch": no such network: nosuch' hull run --network m1 --network nosuch busybox true
+    fails_with 'conflicting options: --ip and the same option in --network name=m1' hull run --network name=m1,ip=10.127.0.20 --ip 10.127.0.21 busybox true
+    fails_with 'address 10.127.0.9 is already in use on network m1' hull run --network m2 --network name=m1,ip=10.127.0.9 busybox true
+    fails_with 'invalid --network "name=m2,bogus=1": bad or repeated "bogus=1"' hull run --network name=m2,bogus=1 busybox true
     [ "$(ls "$STORE/containers" | wc -l)" -eq "$before" ]
     [ "$(ls "$STORE/networks/m1/leases")" = 10.127.0.9 ]
-    hull rm -f multi peer2
+    # docker's per-network syntax: an address and aliases on each network
+    hull run -d --name adv --network name=m1,alias=one --network name=m2,ip=10.128.0.77,alias=two busybox sleep 1000
+    [ "$(hull inspect adv | jq -r '.[0].NetworkSettings.Networks.m2.IPAddress')" = 10.128.0.77 ]
+    [ "$(hull inspect adv | jq -c '.[0].NetworkSettings.Networks.m2.Aliases')" = '["two"]' ]
+    [ "$(hull inspect adv | jq -c '.[0].NetworkSettings.Networks.m1.Aliases')" = '["one"]' ]
+    hull exec peer2 grep -q "^10.128.0.77	adv .* two\$" /etc/hosts
+    hull rm -f multi peer2 adv
     assert_no_network_leftovers
 }

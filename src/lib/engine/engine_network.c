@@ -26,15 +26,88 @@ static bool ip_valid(const char *s)
     return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
 }
 
+static bool alias_valid(const char *s)
+{
+    return *s && !strpbrk(s, " \t\n#");
+}
+
+static void endpoint_clear(struct engine_net_endpoint *e)
+{
+    free(e->ip);
+    free(e->ip6);
+    free(e->mac);
+    strv_free(e->aliases);
+    memset(e, 0, sizeof *e);
+}
+
+/* docker's advanced --network syntax, name=NET,alias=A,ip=IP,ip6=IP6,mac-address=MAC
+ * (alias repeatable); a value without '=' is a network name. */
+static int parse_network_value(const char *value, char **name, struct engine_net_endpoint *ep,
+                               struct hull_error **err)
+{
+    if (!strchr(value, '=')) {
+        *name = xstrdup(value);
+        return 0;
+    }
+    cleanup_free char *copy = xstrdup(value);
+    char *save = NULL;
+    for (char *kv = strtok_r(copy, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(kv, '=');
+        const char *v = eq ? eq + 1 : "";
+        if (eq)
+            *eq = '\0';
+        unsigned char buf[16];
+        if (!strcmp(kv, "name") && *v && !*name) {
+            *name = xstrdup(v);
+        } else if (!strcmp(kv, "alias") && alias_valid(v)) {
+            strv_add(&ep->aliases, xstrdup(v));
+        } else if (!strcmp(kv, "ip") && !ep->ip && inet_pton(AF_INET, v, buf) == 1) {
+            ep->ip = xstrdup(v);
+        } else if (!strcmp(kv, "ip6") && !ep->ip6 && inet_pton(AF_INET6, v, buf) == 1) {
+            ep->ip6 = xstrdup(v);
+        } else if (!strcmp(kv, "mac-address") && !ep->mac && engine_parse_mac(v, buf)) {
+            ep->mac = xstrdup(v);
+        } else {
+            free(*name);
+            *name = NULL;
+            endpoint_clear(ep);
+            return hull_error_set(err, 0,
+                                  "invalid --network \"%s\": bad or repeated \"%s%s%s\" (want name=NET once, then "
+                                  "alias=A, ip=IPV4, ip6=IPV6, mac-address=MAC)",
+                                  value, kv, eq ? "=" : "", v);
+        }
+    }
+    if (!*name) {
+        endpoint_clear(ep);
+        return hull_error_set(err, 0, "invalid --network \"%s\": name=NET is missing", value);
+    }
+    return 0;
+}
+
 int engine_net_flag(struct engine_net_flags *nf, const char *flag, const char *value, struct hull_error **err)
 {
     if (!strcmp(flag, "--network")) {
         if (!*value)
             return hull_error_set(err, 0, "invalid --network \"\": want a network name, none, host or container:NAME");
-        if (nf->mode)
-            strv_add(&nf->more, xstrdup(value));
-        else
-            nf->mode = value;
+        char *name = NULL;
+        struct engine_net_endpoint ep = {0};
+        if (parse_network_value(value, &name, &ep, err) < 0)
+            return -1;
+        if (!nf->mode) {
+            nf->mode = nf->mode_owned = name;
+            nf->first = ep;
+            return 0;
+        }
+        size_t n = strv_length(nf->more);
+        if (ep.mac) {
+            cleanup_free char *owned = name;
+            endpoint_clear(&ep);
+            return hull_error_set(err, 0, "invalid --network \"%s\": mac-address= is taken on the first --network only",
+                                  value);
+        }
+        nf->more_opts = xrealloc(nf->more_opts, (n + 1) * sizeof *nf->more_opts);
+        nf->more_opts[n] = ep;
+        strv_add(&nf->more, name);
     } else if (!strcmp(flag, "--ip")) {
         struct in_addr a;
         if (inet_pton(AF_INET, value, &a) != 1)
@@ -74,7 +147,7 @@ int engine_net_flag(struct engine_net_flags *nf, const char *flag, const char *v
                                   value);
         nf->mac = value;
     } else if (!strcmp(flag, "--network-alias")) {
-        if (!*value || strpbrk(value, " \t\n#"))
+        if (!alias_valid(value))
             return hull_error_set(err, 0, "invalid --network-alias \"%s\": not a host name", value);
         strv_add(&nf->aliases, xstrdup(value));
     } else {
@@ -92,8 +165,13 @@ void engine_net_flags_clear(struct engine_net_flags *nf)
     strv_free(nf->dns_search);
     strv_free(nf->dns_options);
     strv_free(nf->aliases);
+    for (size_t i = 0; nf->more && nf->more[i]; i++)
+        endpoint_clear(&nf->more_opts[i]);
+    free(nf->more_opts);
     strv_free(nf->more);
     strv_free(nf->networks_more);
+    endpoint_clear(&nf->first);
+    free(nf->mode_owned);
     free(nf->network);
     free(nf->netns_path);
     memset(nf, 0, sizeof *nf);
@@ -165,8 +243,36 @@ static int check_more_syntax(const struct engine_net_flags *nf, struct hull_erro
     return 0;
 }
 
-/* The other networks exist (the default one is made on first use); under the lock. */
-static int resolve_more(const char *root, struct engine_net_flags *nf, struct hull_error **err)
+/* ip/ip6 on network c: trial leases, given back at once, so that the
+ * addresses are checked now, before anything exists. Under the lock. */
+static int check_addresses(const char *root, const char *runroot, const struct network_config *c, const char *ip,
+                           const char *ip6, struct hull_error **err)
+{
+    if ((ip || ip6) && engine_network_sweep_locked(root, runroot, err) < 0)
+        return -1;
+    if (ip) {
+        struct in_addr want, got;
+        inet_pton(AF_INET, ip, &want);
+        if (network_lease(root, c, "check", want, &got, err) < 0)
+            return -1;
+        network_release(root, c->name, got, NULL);
+    }
+    if (ip6) {
+        if (!c->ipv6)
+            return hull_error_set(err, 0, "invalid --ip6 \"%s\": network %s has no IPv6 (network create --ipv6)", ip6,
+                                  c->name);
+        struct in6_addr want6, got6;
+        inet_pton(AF_INET6, ip6, &want6);
+        if (network_lease6(root, c, "check", &want6, &got6, err) < 0)
+            return -1;
+        network_release6(root, c->name, &got6, NULL);
+    }
+    return 0;
+}
+
+/* The other networks exist (the default one is made on first use), and
+ * their ip=/ip6= are free; under the lock. */
+static int resolve_more(const char *root, const char *runroot, struct engine_net_flags *nf, struct hull_error **err)
 {
     for (size_t i = 0; nf->more && nf->more[i]; i++) {
         const char *m = canonical_mode(nf->more[i]);
@@ -175,7 +281,32 @@ static int resolve_more(const char *root, struct engine_net_flags *nf, struct hu
             return hull_error_set(err, 0, "invalid --network \"%s\": not a network name", m);
         if (!strcmp(m, NETWORK_DEFAULT) ? network_default(root, &c, err) < 0 : network_load(root, m, &c, err) < 0)
             return hull_error_wrap(err, "invalid --network \"%s\"", m);
+        if (check_addresses(root, runroot, c, nf->more_opts[i].ip, nf->more_opts[i].ip6, err) < 0)
+            return -1;
         strv_add(&nf->networks_more, xstrdup(c->name));
+    }
+    return 0;
+}
+
+/* The first --network's name=...,ip=... options are the same as --ip & co.
+ * (docker: one or the other, "conflicting options"). */
+static int merge_first(struct engine_net_flags *nf, struct hull_error **err)
+{
+    struct engine_net_endpoint *f = &nf->first;
+    const char *what = f->ip && nf->ip ? "--ip" : f->ip6 && nf->ip6 ? "--ip6" : f->mac && nf->mac ? "--mac-address"
+                       : f->aliases && nf->aliases ? "--network-alias" : NULL;
+    if (what)
+        return hull_error_set(err, 0, "conflicting options: %s and the same option in --network name=%s,...", what,
+                              nf->mode);
+    if (f->ip)
+        nf->ip = f->ip;
+    if (f->ip6)
+        nf->ip6 = f->ip6;
+    if (f->mac)
+        nf->mac = f->mac;
+    if (f->aliases) {
+        nf->aliases = f->aliases; /* handed over */
+        f->aliases = NULL;
     }
     return 0;
 }
@@ -183,7 +314,7 @@ static int resolve_more(const char *root, struct engine_net_flags *nf, struct hu
 int engine_network_prepare(const char *root, const char *runroot, struct engine_net_flags *nf,
                            struct engine_run_config *rc, struct hull_error **err)
 {
-    if (check_more_syntax(nf, err) < 0)
+    if (merge_first(nf, err) < 0 || check_more_syntax(nf, err) < 0)
         return -1;
     const char *mode = nf->mode;
     if (!mode) {
@@ -234,27 +365,8 @@ int engine_network_prepare(const char *root, const char *runroot, struct engine_
             return hull_error_wrap(err, "the default network (HULL_DEFAULT_NETWORK=none or --network none to go without)");
         return hull_error_wrap(err, "invalid --network \"%s\"", mode);
     }
-    if (resolve_more(root, nf, err) < 0)
+    if (check_addresses(root, runroot, c, nf->ip, nf->ip6, err) < 0 || resolve_more(root, runroot, nf, err) < 0)
         return -1;
-    if (nf->ip) {
-        struct in_addr want, got;
-        inet_pton(AF_INET, nf->ip, &want);
-        /* a trial lease, given back at once: the address is checked now, before anything exists */
-        if (engine_network_sweep_locked(root, runroot, err) < 0 || network_lease(root, c, "check", want, &got, err) < 0)
-            return -1;
-        network_release(root, c->name, got, NULL);
-    }
-    if (nf->ip6) {
-        if (!c->ipv6)
-            return hull_error_set(err, 0, "invalid --ip6 \"%s\": network %s has no IPv6 (network create --ipv6)",
-                                  nf->ip6, c->name);
-        struct in6_addr want6, got6;
-        inet_pton(AF_INET6, nf->ip6, &want6);
-        if (engine_network_sweep_locked(root, runroot, err) < 0 ||
-            network_lease6(root, c, "check", &want6, &got6, err) < 0)
-            return -1;
-        network_release6(root, c->name, &got6, NULL);
-    }
     char gw[INET_ADDRSTRLEN];
     inet_ntop(AF_INET, &c->gateway, gw, sizeof gw);
     resolve_host_gateway(nf, gw);
@@ -345,6 +457,9 @@ void engine_network_record(struct json_object *rec, const struct engine_run_conf
     json_object_object_add(ns, "IPAddress", json_object_new_string(""));
     json_object_object_add(ns, "IPPrefixLen", json_object_new_int(0));
     json_object_object_add(ns, "MacAddress", json_object_new_string(""));
+    json_object_object_add(ns, "GlobalIPv6Address", json_object_new_string(""));
+    json_object_object_add(ns, "GlobalIPv6PrefixLen", json_object_new_int(0));
+    json_object_object_add(ns, "IPv6Gateway", json_object_new_string(""));
     struct json_object *networks = json_object_new_object();
     if (nf && nf->bridge) {
         struct json_object *ep = json_object_new_object();
@@ -367,10 +482,17 @@ void engine_network_record(struct json_object *rec, const struct engine_run_conf
         json_object_object_add(networks, nf->network, ep);
         /* the other --network flags: endpoints as `hull network connect` leaves them */
         for (size_t i = 0; nf->networks_more && nf->networks_more[i]; i++) {
-            struct json_object *more = json_object_new_object();
-            json_object_object_add(more, "IPAMConfig", NULL);
+            const struct engine_net_endpoint *o = &nf->more_opts[i];
+            struct json_object *more = json_object_new_object(), *ipam_more = NULL;
+            if (o->ip || o->ip6)
+                ipam_more = json_object_new_object();
+            if (o->ip)
+                json_object_object_add(ipam_more, "IPv4Address", json_object_new_string(o->ip));
+            if (o->ip6)
+                json_object_object_add(ipam_more, "IPv6Address", json_object_new_string(o->ip6));
+            json_object_object_add(more, "IPAMConfig", ipam_more);
             json_object_object_add(more, "Links", NULL);
-            json_object_object_add(more, "Aliases", NULL);
+            json_object_object_add(more, "Aliases", strv_json(o->aliases, true));
             json_object_object_add(networks, nf->networks_more[i], more);
         }
     }

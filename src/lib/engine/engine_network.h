@@ -27,9 +27,18 @@ struct json_object;
 struct network_port;
 struct engine_run_config;
 
+/* docker's per-network options: --network name=NET,alias=A,ip=IP,ip6=IP6[,mac-address=MAC] */
+struct engine_net_endpoint {
+    char *ip, *ip6, *mac;
+    char **aliases;
+};
+
 struct engine_net_flags {
-    const char *mode; /* the first --network as given; NULL: the default */
-    char **more;      /* the other --network flags, as given (NULL-terminated or NULL) */
+    const char *mode; /* the first --network's network; NULL: the default */
+    char *mode_owned; /* ... when it came as name=NET,... */
+    struct engine_net_endpoint first; /* its per-network options (merged with --ip & co. at prepare) */
+    char **more;      /* the other --network flags' networks, as given (NULL-terminated or NULL) */
+    struct engine_net_endpoint *more_opts; /* their per-network options, one per entry of more */
     const char *ip;   /* --ip */
     const char *ip6;  /* --ip6 (a dual-stack network) */
     struct network_port *publish, *expose;

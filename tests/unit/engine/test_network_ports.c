@@ -101,6 +101,35 @@ int main(void)
                   strstr(e->msg, "invalid --subnet \"fd00:2::/64\": a second IPv6 subnet"),
               "network create: a second IPv6 subnet refused, named");
     hull_error_free(e);
+    e = NULL;
+
+    /* --network: docker's name=NET,alias=A,ip=IP,ip6=IP6 syntax */
+    struct engine_net_flags nf = {0};
+    TAP_CHECK(engine_net_flag(&nf, "--network", "name=app,alias=a1,alias=a2,ip=10.1.0.5", &e) == 0 &&
+                  !strcmp(nf.mode, "app") && !strcmp(nf.first.ip, "10.1.0.5") && strv_length(nf.first.aliases) == 2,
+              "--network name=app,alias=...,ip=...: the first network and its options");
+    TAP_CHECK(engine_net_flag(&nf, "--network", "name=back,ip6=fd00::5", &e) == 0 &&
+                  engine_net_flag(&nf, "--network", "third", &e) == 0 && !strcmp(nf.more[0], "back") &&
+                  !strcmp(nf.more_opts[0].ip6, "fd00::5") && !strcmp(nf.more[1], "third") && !nf.more_opts[1].ip6,
+              "--network: the other networks with their options, plain names too");
+    TAP_CHECK(engine_net_flag(&nf, "--network", "alias=x", &e) < 0 && strstr(e->msg, "name=NET is missing"),
+              "--network alias=x: the name is missing");
+    hull_error_free(e);
+    e = NULL;
+    TAP_CHECK(engine_net_flag(&nf, "--network", "name=c,foo=1", &e) < 0 && strstr(e->msg, "bad or repeated \"foo=1\""),
+              "--network name=c,foo=1: an unknown option is named");
+    hull_error_free(e);
+    e = NULL;
+    TAP_CHECK(engine_net_flag(&nf, "--network", "name=c,ip=10.1.0.300", &e) < 0 &&
+                  strstr(e->msg, "\"ip=10.1.0.300\""),
+              "--network name=c,ip=BAD: the bad value is named");
+    hull_error_free(e);
+    e = NULL;
+    TAP_CHECK(engine_net_flag(&nf, "--network", "name=c,mac-address=02:42:00:00:00:01", &e) < 0 &&
+                  strstr(e->msg, "first --network only"),
+              "--network: mac-address= on another network than the first is refused");
+    hull_error_free(e);
+    engine_net_flags_clear(&nf);
     free(msg);
     free(p);
     return TAP_DONE();
