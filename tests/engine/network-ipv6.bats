@@ -89,8 +89,9 @@ assert_no_leftovers() {
     [ "$(hull network inspect hull | jq -r '.[0].EnableIPv6')" = false ]
     # stopped: the IPv6 lease and the [::] element go; started again: back
     hull stop -t 1 web >/dev/null
-    [ -z "$(ls "$STORE/networks/ds/leases6" | grep -vx 'fd00:131::3')" ]
-    [ -z "$(nft_elements publish_any6)" ]
+    # the monitor detaches it once it has seen the init die
+    wait_until 10 eval '[ -z "$(ls "$STORE/networks/ds/leases6" | grep -vx fd00:131::3)" ] && [ -z "$(nft_elements publish_any6)" ]'
+    [ "$(ls "$STORE/networks/ds/leases6")" = fd00:131::3 ]
     hull start web
     [ -n "$(hull inspect web | jq -r '.[0].NetworkSettings.Networks.ds.GlobalIPv6Address')" ]
     hull rm -f web cli

@@ -385,7 +385,8 @@ wait_http() { wait_until 10 in_host curl -s -o /dev/null --max-time 1 "$1"; }
     [ "$(http_get http://127.0.0.1:8088/hostname)" = "${id:0:12}" ]
     # started again: both networks again, the first still eth0 with its --ip
     hull stop -t 1 multi >/dev/null
-    [ "$(ls "$STORE/networks/m2/leases" | wc -l)" -eq 1 ]
+    # the monitor detaches it once it has seen the init die
+    wait_until 10 eval '[ "$(ls "$STORE/networks/m2/leases" | wc -l)" -eq 1 ]'
     hull start multi
     run hull exec multi ip -4 -o addr show eth0
     [[ "$output" == *"inet 10.127.0.9/24"* ]]
