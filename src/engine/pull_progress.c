@@ -110,9 +110,16 @@ static void on_event(const struct registry_pull_event *ev, void *data)
     case REGISTRY_PUSH_LAYER_EXISTS:
         snprintf(status, sizeof status, "Layer already exists");
         break;
-    case REGISTRY_PUSH_LAYER_PUSHING:
-        snprintf(status, sizeof status, "Pushing %s", human_size(ev->total));
+    case REGISTRY_PUSH_LAYER_MOUNTED:
+        snprintf(status, sizeof status, "Mounted from %.80s", ev->detail ? ev->detail : "?");
         break;
+    case REGISTRY_PUSH_LAYER_PUSHING: {
+        char done[32];
+        snprintf(done, sizeof done, "%s", human_size(ev->done));
+        snprintf(status, sizeof status, "Pushing %s/%s", done, human_size(ev->total));
+        force = ev->done == 0;
+        break;
+    }
     case REGISTRY_PUSH_LAYER_PUSHED:
         snprintf(status, sizeof status, "Pushed");
         break;
@@ -121,10 +128,11 @@ static void on_event(const struct registry_pull_event *ev, void *data)
     }
     if (!d->tty) {
         /* A log gets each state change once, never the byte counts. */
-        bool bytes = ev->kind == REGISTRY_PULL_LAYER_BYTES;
-        if (bytes && l->status[0] && strcmp(l->status, "Waiting") && strncmp(l->status, "Retrying", 8))
+        bool bytes = ev->kind == REGISTRY_PULL_LAYER_BYTES || ev->kind == REGISTRY_PUSH_LAYER_PUSHING;
+        if (bytes && l->status[0] && strcmp(l->status, "Waiting") && strcmp(l->status, "Preparing") &&
+            strncmp(l->status, "Retrying", 8))
             return;
-        const char *shown = bytes ? "Downloading" : status;
+        const char *shown = bytes ? (ev->kind == REGISTRY_PULL_LAYER_BYTES ? "Downloading" : "Pushing") : status;
         if (strcmp(l->status, shown)) {
             fprintf(d->out, "%s: %s\n", l->id, shown);
             fflush(d->out);

@@ -22,7 +22,9 @@ registry_start() {
     mkdir -p "$dir/data"
     {
         echo "version: 0.1"
-        echo "log: {level: info, accesslog: {disabled: true}}"
+        # REGISTRY_TEST_ACCESSLOG=1: one line per request in DIR/log ("PATCH /v2/... 202"),
+        # for the tests that check which requests a push made
+        echo "log: {level: info, accesslog: {disabled: ${REGISTRY_TEST_ACCESSLOG:+false}${REGISTRY_TEST_ACCESSLOG:-true}}}"
         echo "storage: {filesystem: {rootdirectory: $dir/data}, delete: {enabled: true}}"
         echo "http:"
         echo "  addr: $addr"

@@ -14,6 +14,11 @@ listening).  Run with Debian's /usr/bin/python3 (python3-jwt, python3-cryptograp
                       bigger than 64 KiB (after sending its headers), and
                       answers the first GET of each manifest with a 503; every
                       Range header it forwards is appended to LOG
+  nochunk UPSTREAM_PORT LOG
+                      a proxy to the registry on UPSTREAM_PORT for every method
+                      that refuses chunked uploads (PATCH answers 405), as some
+                      registries do; "METHOD PATH STATUS" of each request is
+                      appended to LOG
   token KEY CERT USERS ISSUER SERVICE
                       a token server for the registry's "token" auth: GET /token
                       with HTTP basic auth (USERS: file of user:password lines)
@@ -125,6 +130,78 @@ def flaky_handler(upstream_port, log_file):
     return Flaky
 
 
+def nochunk_handler(upstream_port, log_file):
+    import urllib.error
+    import urllib.request
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+
+    class NoChunk(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def log(self, method, status):
+            with open(log_file, "a") as f:
+                f.write("%s %s %d\n" % (method, self.path, status))
+
+        def forward(self, method):
+            n = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(n) if n else None
+            if method == "PATCH":
+                err = json.dumps({"errors": [{"code": "UNSUPPORTED", "message": "chunked uploads are not supported"}]})
+                self.log(method, 405)
+                self.send_response(405)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(err)))
+                self.end_headers()
+                self.wfile.write(err.encode())
+                return
+            req = urllib.request.Request("http://127.0.0.1:%d%s" % (upstream_port, self.path), data=body, method=method)
+            # the registry builds upload Locations from Host: they must name this proxy
+            for h in ("Host", "Authorization", "Accept", "Content-Type", "Content-Range"):
+                if self.headers.get(h):
+                    req.add_header(h, self.headers[h])
+            try:
+                resp = opener.open(req)
+            except urllib.error.HTTPError as e:
+                resp = e
+            data = resp.read() if method != "HEAD" else b""
+            status = resp.status if hasattr(resp, "status") else resp.code
+            self.log(method, status)
+            self.send_response(status)
+            for k, v in resp.headers.items():
+                if k.lower() not in ("transfer-encoding", "connection", "date", "server"):
+                    self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self):
+            self.forward("GET")
+
+        def do_HEAD(self):
+            self.forward("HEAD")
+
+        def do_POST(self):
+            self.forward("POST")
+
+        def do_PUT(self):
+            self.forward("PUT")
+
+        def do_PATCH(self):
+            self.forward("PATCH")
+
+        def do_DELETE(self):
+            self.forward("DELETE")
+
+    return NoChunk
+
+
 def b64url(data):
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
@@ -194,6 +271,8 @@ def main():
         handler = Bad
     elif mode == "flaky":
         handler = flaky_handler(int(sys.argv[3]), sys.argv[4])
+    elif mode == "nochunk":
+        handler = nochunk_handler(int(sys.argv[3]), sys.argv[4])
     else:
         handler = token_handler(*sys.argv[3:8])
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)

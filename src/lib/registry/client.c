@@ -29,6 +29,7 @@ struct registry_client {
     char *base;     /* "https://endpoint" once pinged */
     bool verify_tls, allow_http, pinged;
     uint64_t max_recv_speed; /* 0: unlimited */
+    uint64_t max_send_speed; /* 0: unlimited */
     struct registry_certs certs;
     struct curl_blob ca_blob;
     struct registry_credentials creds;
@@ -63,6 +64,11 @@ int registry_client_new(const struct registry_client_opts *opts, struct registry
     if (rate && *rate && !parse_uint64(rate, &c->max_recv_speed)) {
         registry_client_free(c);
         return hull_error_set(err, 0, "invalid HULL_PULL_MAX_RECV_SPEED \"%s\": want bytes per second", rate);
+    }
+    rate = getenv("HULL_PUSH_MAX_SEND_SPEED");
+    if (rate && *rate && !parse_uint64(rate, &c->max_send_speed)) {
+        registry_client_free(c);
+        return hull_error_set(err, 0, "invalid HULL_PUSH_MAX_SEND_SPEED \"%s\": want bytes per second", rate);
     }
     c->allow_http = opts->insecure || registry_host_is_local(opts->host);
     if (registry_certs_load(opts->host, &c->certs, err) < 0) {
@@ -118,6 +124,7 @@ void registry_response_clear(struct registry_response *r)
     free(r->digest);
     free(r->www_authenticate);
     free(r->location);
+    free(r->range);
     memset(r, 0, sizeof *r);
 }
 
@@ -196,7 +203,9 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *user)
         free(r->digest);
         free(r->www_authenticate);
         free(r->location);
-        r->content_type = r->digest = r->www_authenticate = r->location = NULL;
+        free(r->range);
+        r->content_type = r->digest = r->www_authenticate = r->location = r->range = NULL;
+        r->chunk_min = 0;
         return n;
     }
     char *v;
@@ -212,6 +221,13 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *user)
     } else if ((v = header_value(line, n, "Location"))) {
         free(r->location);
         r->location = v;
+    } else if ((v = header_value(line, n, "Range"))) {
+        free(r->range);
+        r->range = v;
+    } else if ((v = header_value(line, n, "OCI-Chunk-Min-Length"))) {
+        if (!parse_uint64(v, &r->chunk_min))
+            r->chunk_min = 0;
+        free(v);
     }
     return n;
 }
@@ -239,6 +255,8 @@ static CURL *easy_new(struct registry_client *c, const char *url, bool https)
         curl.easy_setopt(h, CURLOPT_CAINFO_BLOB, &c->ca_blob);
     if (c->max_recv_speed > 0)
         curl.easy_setopt(h, CURLOPT_MAX_RECV_SPEED_LARGE, (curl_off_t)c->max_recv_speed);
+    if (c->max_send_speed > 0)
+        curl.easy_setopt(h, CURLOPT_MAX_SEND_SPEED_LARGE, (curl_off_t)c->max_send_speed);
     if (c->certs.cert_file) {
         curl.easy_setopt(h, CURLOPT_SSLCERT, c->certs.cert_file);
         curl.easy_setopt(h, CURLOPT_SSLKEY, c->certs.key_file);
@@ -411,9 +429,17 @@ static int token_fetch(struct registry_client *c, const char *scope, struct hull
                                   c->host);
     }
     cleanup_free char *service = url_encode(c->challenge.service ? c->challenge.service : "");
-    cleanup_free char *scope_enc = url_encode(scope);
-    cleanup_free char *url = xasprintf("%s%sservice=%s%s%s", realm, strchr(realm, '?') ? "&" : "?", service,
-                                       *scope ? "&scope=" : "", scope_enc);
+    /* Several scopes (a push that mounts: "repository:to:pull,push repository:from:pull")
+     * are several scope= parameters, as docker sends them. */
+    cleanup_free char *scopes = xstrdup("");
+    cleanup_free char *scope_copy = xstrdup(scope);
+    for (char *save = NULL, *one = strtok_r(scope_copy, " ", &save); one; one = strtok_r(NULL, " ", &save)) {
+        cleanup_free char *enc = url_encode(one);
+        char *more = xasprintf("%s&scope=%s", scopes, enc);
+        free(scopes);
+        scopes = more;
+    }
+    cleanup_free char *url = xasprintf("%s%sservice=%s%s", realm, strchr(realm, '?') ? "&" : "?", service, scopes);
     struct registry_response resp = {0};
     char errbuf[CURL_ERROR_SIZE];
     CURLcode code = CURLE_OK;
@@ -644,13 +670,15 @@ static size_t on_read(char *buf, size_t size, size_t nmemb, void *user)
     } else {
         ssize_t n;
         do
-            n = pread(r->body->fd, buf, want, (off_t)r->offset);
+            n = pread(r->body->fd, buf, want, (off_t)(r->body->offset + r->offset));
         while (n < 0 && errno == EINTR);
         if (n <= 0)
             return CURL_READFUNC_ABORT;
         want = (size_t)n;
     }
     r->offset += want;
+    if (r->body->on_sent)
+        r->body->on_sent(r->offset, r->body->sent_data);
     return want;
 }
 
@@ -685,9 +713,14 @@ int registry_client_send(struct registry_client *c, const char *method, const ch
             cleanup_free char *ct = xasprintf("Content-Type: %s", content_type);
             headers = curl.slist_append(headers, ct);
         }
+        if (body && body->header)
+            headers = curl.slist_append(headers, body->header);
         struct body_reader reader = {.body = body};
-        if (!strcmp(method, "PUT")) {
+        bool patch = !strcmp(method, "PATCH");
+        if (!strcmp(method, "PUT") || patch) {
             curl.easy_setopt(h, CURLOPT_UPLOAD, 1L);
+            if (patch)
+                curl.easy_setopt(h, CURLOPT_CUSTOMREQUEST, "PATCH");
             curl.easy_setopt(h, CURLOPT_READFUNCTION, on_read);
             curl.easy_setopt(h, CURLOPT_READDATA, &reader);
             curl.easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)(body ? body->len : 0));

@@ -53,6 +53,8 @@ struct registry_response {
     char *digest;           /* Docker-Content-Digest, or NULL */
     char *www_authenticate; /* or NULL */
     char *location;         /* Location, or NULL */
+    char *range;            /* Range of an upload's status ("0-1023"), or NULL */
+    uint64_t chunk_min;     /* OCI-Chunk-Min-Length of an upload, 0 if none */
 };
 void registry_response_clear(struct registry_response *r);
 
@@ -63,15 +65,20 @@ void registry_response_clear(struct registry_response *r);
 int registry_client_get(struct registry_client *c, const char *path, const char *accept, const char *scope,
                         size_t max, struct registry_response *out, struct hull_error **err);
 
-/* A request body: data/len, or len bytes of fd from offset 0 (read with pread,
+/* A request body: data/len, or len bytes of fd from offset (read with pread,
  * so a retry starts over). */
 struct registry_body {
     const char *data;
     int fd;
+    uint64_t offset; /* into fd */
     uint64_t len;
+    const char *header; /* one more request header ("Content-Range: 0-1023"), or NULL */
+    /* Called as curl takes the bytes: sent of len so far (a push's progress). */
+    void (*on_sent)(uint64_t sent, void *data);
+    void *sent_data;
 };
 
-/* method ("HEAD", "POST", "PUT") to base + path, or to url when it is absolute
+/* method ("HEAD", "GET", "POST", "PUT", "PATCH", "DELETE") to base + path, or to url when it is absolute
  * (an upload's Location), with the Authorization for scope; body may be NULL.
  * Retried like registry_client_get. */
 int registry_client_send(struct registry_client *c, const char *method, const char *path_or_url, const char *scope,

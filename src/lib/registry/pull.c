@@ -18,6 +18,7 @@
 #include "../image/reference.h"
 #include "../image/store.h"
 #include "../util/utils.h"
+#include "blob_sources.h"
 #include "conf.h"
 #include "fetch.h"
 
@@ -414,6 +415,13 @@ static int store_image(struct pull_ctx *ctx, struct registry_client *c, const ch
     memcpy(ctx->out->id, image_ingest_id(ing), DIGEST_STR_SIZE);
     if (image_ingest_commit(ing, stored_name ? tags : NULL, err) < 0)
         return hull_error_wrap(err, "cannot store %s", what);
+    /* Where each layer's blob is, for a push to this registry later (blob_sources.h). */
+    for (size_t i = 0; i < res->n_layers; i++) {
+        struct blob_source s = {.host = (char *)registry_client_host(c), .repo = (char *)repo,
+                                .size = res->layers[i].size, .media_type = (char *)res->layers[i].media_type};
+        snprintf(s.digest, sizeof s.digest, "%s", res->layers[i].digest);
+        blob_sources_record(ctx->store_root, image_ingest_diff_id(ing, i), &s);
+    }
     return 0;
 }
 

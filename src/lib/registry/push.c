@@ -1,15 +1,27 @@
 /* registry_push: an image from the store to a registry (distribution spec
- * "push"), layers first, the manifest last:
+ * "push"), layers first, the manifest last.  For each layer:
  *
- *   for each layer: its tar as it came (image/save.h, checked against the
- *     diff_id), gzip-compressed into an unnamed temporary file while hashed;
- *     HEAD the blob: there already ("Layer already exists"), else POST an
- *     upload and PUT the file to its Location with ?digest= (monolithic);
- *   the config blob likewise; then PUT an OCI manifest by tag.
+ *   1. blobs of it the registry is known to have (blob_sources.h: recorded
+ *      when it was pulled from, or pushed to, that registry): HEAD in the
+ *      destination repository ("Layer already exists"), else a cross-repository
+ *      mount from the repository that has it (POST ?mount=&from=: 201 is
+ *      "Mounted from REPO"; 202 opens a plain upload, used below).  Nothing is
+ *      compressed or sent;
+ *   2. otherwise its tar as it came (image/save.h, checked against the
+ *      diff_id), gzip-compressed into an unnamed temporary file while hashed;
+ *      HEAD that digest; else POST an upload and send it: in chunks (PATCH
+ *      with Content-Range, then PUT ?digest=) when it is bigger than a chunk,
+ *      so a dropped connection costs one chunk, not the blob; in one PUT when
+ *      it is small or the registry refuses chunks.
  *
- * The image id (the config's digest) is kept: the registry has the same
- * config, and its diff_ids match the layers once decompressed.  The layer and
- * manifest digests are new (recompressed), as with docker and podman. */
+ * Then the config blob likewise, and an OCI manifest PUT by tag.  The image id
+ * (the config's digest) is kept: the registry has the same config, and its
+ * diff_ids match the layers once decompressed.  A layer that went up anew gets
+ * a new digest (recompressed), as with docker and podman; a mounted or
+ * existing one keeps the digest it has in the registry.
+ *
+ * Nothing is written to the store but the sources hint: the temporary files
+ * are O_TMPFILE and go with the process, however it ends. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -22,6 +34,7 @@
 #include "../image/save.h"
 #include "../image/store.h"
 #include "../util/utils.h"
+#include "blob_sources.h"
 #include "client.h"
 #include "conf.h"
 #include "registry.h"
@@ -121,23 +134,47 @@ static int compress_layer(struct image_store *store, const char *store_root, con
 
 /* ---- uploads ---- */
 
+/* Blobs larger than this go up in chunks of this size (HULL_PUSH_CHUNK_SIZE). */
+#define DEFAULT_CHUNK_SIZE (16ULL * 1024 * 1024)
+/* Recorded sources tried per layer (each is a request). */
+#define MAX_SOURCE_TRIES 3
+/* Times an upload's position is asked for again after a 416 before giving up. */
+#define MAX_RESYNCS 3
+
 struct push_ctx {
     struct registry_client *c;
+    const char *store_root;
+    const char *host; /* the registry as named: the key of the recorded sources */
     const char *repo;
     const char *scope;
     const char *what;
     const struct registry_pull_progress *progress;
     size_t n_layers;
+    uint64_t chunk_size;
 };
 
 static void emit(const struct push_ctx *p, enum registry_pull_event_kind kind, size_t layer, const char *digest,
-                 uint64_t done, uint64_t total)
+                 uint64_t done, uint64_t total, const char *detail)
 {
     if (!p->progress || !p->progress->fn)
         return;
-    struct registry_pull_event ev = {
-        .kind = kind, .layer = layer, .n_layers = p->n_layers, .layer_digest = digest, .done = done, .total = total};
+    struct registry_pull_event ev = {.kind = kind, .layer = layer, .n_layers = p->n_layers, .layer_digest = digest,
+                                     .done = done, .total = total, .detail = detail};
     p->progress->fn(&ev, p->progress->data);
+}
+
+/* Bytes of one layer's blob on their way: PUSHING events. */
+struct sent_progress {
+    const struct push_ctx *p;
+    size_t layer;
+    const char *digest;
+    uint64_t base, total; /* base: where the current request's body starts */
+};
+
+static void on_sent(uint64_t sent, void *data)
+{
+    struct sent_progress *s = data;
+    emit(s->p, REGISTRY_PUSH_LAYER_PUSHING, s->layer, s->digest, s->base + sent, s->total, NULL);
 }
 
 /* HEAD: does the repository have this blob? */
@@ -155,28 +192,321 @@ static int blob_exists(struct push_ctx *p, const char *digest, bool *exists, str
     return ret;
 }
 
-static int upload_blob(struct push_ctx *p, const char *digest, const struct registry_body *body,
-                       struct hull_error **err)
+/* POST an upload.  With from, asks the registry to mount digest from that
+ * repository instead: 201 is done (*mounted), 202 is a plain upload session. */
+static int upload_start(struct push_ctx *p, const char *digest, const char *from, char **location, bool *mounted,
+                        uint64_t *chunk_min, struct hull_error **err)
 {
-    cleanup_free char *start = xasprintf("/v2/%s/blobs/uploads/", p->repo);
+    *location = NULL;
+    *mounted = false;
+    *chunk_min = 0;
+    cleanup_free char *path = from ? xasprintf("/v2/%s/blobs/uploads/?mount=%s&from=%s", p->repo, digest, from)
+                                   : xasprintf("/v2/%s/blobs/uploads/", p->repo);
+    /* A mount reads the other repository: the token must say so too. */
+    cleanup_free char *scope = from ? xasprintf("%s repository:%s:pull", p->scope, from) : xstrdup(p->scope);
     struct registry_response r;
-    if (registry_client_send(p->c, "POST", start, p->scope, NULL, NULL, &r, err) < 0)
+    if (registry_client_send(p->c, "POST", path, scope, NULL, NULL, &r, err) < 0)
         return hull_error_wrap(err, "%s", p->what);
-    if (r.status != 202 || !r.location) {
-        int ret = r.status == 202 ? hull_error_set(err, 0, "%s: registry %s started an upload without a Location",
-                                                   p->what, registry_client_host(p->c))
-                                  : registry_client_status_error(p->c, &r, p->what, err);
-        registry_response_clear(&r);
-        return ret;
+    int ret = 0;
+    if (from && r.status == 201) {
+        *mounted = true;
+    } else if (r.status == 202 && r.location) {
+        *location = steal_pointer(&r.location);
+        *chunk_min = r.chunk_min;
+    } else if (from && (r.status == 401 || r.status == 403 || r.status == 404)) {
+        ret = 1; /* no access to the other repository (or it is gone): upload instead */
+    } else if (r.status == 202) {
+        ret = hull_error_set(err, 0, "%s: registry %s started an upload without a Location", p->what,
+                             registry_client_host(p->c));
+    } else {
+        ret = registry_client_status_error(p->c, &r, p->what, err);
     }
-    cleanup_free char *location = steal_pointer(&r.location);
     registry_response_clear(&r);
-    cleanup_free char *put = xasprintf("%s%cdigest=%s", location, strchr(location, '?') ? '&' : '?', digest);
+    return ret;
+}
+
+/* An upload session we will not use: the registry may drop it now. */
+static void upload_cancel(struct push_ctx *p, const char *location)
+{
+    struct registry_response r;
+    cleanup_error struct hull_error *ignored = NULL;
+    if (registry_client_send(p->c, "DELETE", location, p->scope, NULL, NULL, &r, &ignored) == 0)
+        registry_response_clear(&r);
+}
+
+static char *with_digest(const char *location, const char *digest)
+{
+    return xasprintf("%s%cdigest=%s", location, strchr(location, '?') ? '&' : '?', digest);
+}
+
+/* One PUT with the whole blob (the monolithic upload of the spec). */
+static int upload_monolithic(struct push_ctx *p, const char *location, const char *digest,
+                             const struct registry_body *body, struct hull_error **err)
+{
+    cleanup_free char *put = with_digest(location, digest);
+    struct registry_response r;
     if (registry_client_send(p->c, "PUT", put, p->scope, "application/octet-stream", body, &r, err) < 0)
         return hull_error_wrap(err, "%s", p->what);
     int ret = r.status == 201 ? 0 : registry_client_status_error(p->c, &r, p->what, err);
     registry_response_clear(&r);
     return ret;
+}
+
+/* "0-1023" (or "bytes=0-1023"): the registry has bytes up to 1023, so the next is 1024. */
+static bool parse_upload_range(const char *range, uint64_t *next)
+{
+    if (!range)
+        return false;
+    if (!strncmp(range, "bytes=", 6))
+        range += 6;
+    const char *dash = strchr(range, '-');
+    uint64_t end;
+    if (!dash || !parse_uint64(dash + 1, &end))
+        return false;
+    *next = end + 1;
+    return true;
+}
+
+static void take_location(char **location, struct registry_response *r)
+{
+    if (r->location) {
+        free(*location);
+        *location = steal_pointer(&r->location);
+    }
+}
+
+/* Where the registry's copy of an upload ends (GET on the session: 204 + Range). */
+static int upload_position(struct push_ctx *p, char **location, uint64_t *next, struct hull_error **err)
+{
+    struct registry_response r;
+    if (registry_client_send(p->c, "GET", *location, p->scope, NULL, NULL, &r, err) < 0)
+        return hull_error_wrap(err, "%s", p->what);
+    int ret = 0;
+    if (r.status == 204 || r.status == 200) {
+        take_location(location, &r);
+        if (!parse_upload_range(r.range, next))
+            *next = 0;
+    } else {
+        ret = registry_client_status_error(p->c, &r, p->what, err);
+    }
+    registry_response_clear(&r);
+    return ret;
+}
+
+/* PATCH the blob in chunks with Content-Range, then PUT ?digest= with no body.
+ * A registry that refuses the first PATCH outright (405, 501, 400, 415: it
+ * only takes monolithic uploads) sets *refused and the caller starts over. */
+static int upload_chunked(struct push_ctx *p, char **location, const char *digest, int fd, uint64_t size,
+                          uint64_t chunk, struct sent_progress *sp, bool *refused, struct hull_error **err)
+{
+    *refused = false;
+    uint64_t off = 0;
+    int resyncs = 0;
+    while (off < size) {
+        uint64_t n = size - off < chunk ? size - off : chunk;
+        cleanup_free char *range = xasprintf("Content-Range: %llu-%llu", (unsigned long long)off,
+                                             (unsigned long long)(off + n - 1));
+        sp->base = off;
+        struct registry_body body = {
+            .fd = fd, .offset = off, .len = n, .header = range, .on_sent = on_sent, .sent_data = sp};
+        struct registry_response r;
+        if (registry_client_send(p->c, "PATCH", *location, p->scope, "application/octet-stream", &body, &r, err) < 0)
+            return hull_error_wrap(err, "%s", p->what);
+        long status = r.status;
+        if (status == 202) {
+            take_location(location, &r);
+            uint64_t next = off + n;
+            /* The registry says how far it got; trust it when it is within this chunk. */
+            uint64_t said;
+            if (parse_upload_range(r.range, &said) && said > off && said < next)
+                next = said;
+            off = next;
+        } else if (status == 416 && resyncs++ < MAX_RESYNCS) {
+            /* A retried chunk the registry had (partly) taken already: ask where it is. */
+            take_location(location, &r);
+            registry_response_clear(&r);
+            if (upload_position(p, location, &off, err) < 0)
+                return -1;
+            if (off > size)
+                return hull_error_set(err, 0, "%s: registry %s says it has %llu bytes of a %llu-byte blob", p->what,
+                                      registry_client_host(p->c), (unsigned long long)off,
+                                      (unsigned long long)size);
+            continue;
+        } else if (off == 0 && (status == 400 || status == 405 || status == 415 || status == 501)) {
+            registry_response_clear(&r);
+            *refused = true;
+            return 0;
+        } else {
+            int ret = registry_client_status_error(p->c, &r, p->what, err);
+            registry_response_clear(&r);
+            return ret;
+        }
+        registry_response_clear(&r);
+    }
+    cleanup_free char *put = with_digest(*location, digest);
+    struct registry_response r;
+    if (registry_client_send(p->c, "PUT", put, p->scope, "application/octet-stream", NULL, &r, err) < 0)
+        return hull_error_wrap(err, "%s", p->what);
+    int ret = r.status == 201 ? 0 : registry_client_status_error(p->c, &r, p->what, err);
+    registry_response_clear(&r);
+    return ret;
+}
+
+/* Uploads a blob into a session (opened here when *location is NULL):
+ * chunked when it is bigger than a chunk, else (or when the registry wants
+ * that) in one PUT. */
+static int upload_blob(struct push_ctx *p, char **location, uint64_t chunk_min, const char *digest,
+                       const struct registry_body *body, struct sent_progress *sp, struct hull_error **err)
+{
+    bool mounted;
+    if (!*location && upload_start(p, digest, NULL, location, &mounted, &chunk_min, err) != 0)
+        return -1;
+    uint64_t chunk = p->chunk_size > chunk_min ? p->chunk_size : chunk_min;
+    if (body->fd >= 0 && body->len > chunk) {
+        bool refused;
+        if (upload_chunked(p, location, digest, body->fd, body->len, chunk, sp, &refused, err) < 0)
+            return -1;
+        if (!refused)
+            return 0;
+        /* That session may be spoilt: a new one for the whole blob. */
+        upload_cancel(p, *location);
+        free(*location);
+        *location = NULL;
+        if (upload_start(p, digest, NULL, location, &mounted, &chunk_min, err) != 0)
+            return -1;
+    }
+    struct registry_body whole = *body;
+    if (sp) {
+        sp->base = 0;
+        whole.on_sent = on_sent;
+        whole.sent_data = sp;
+    }
+    return upload_monolithic(p, *location, digest, &whole, err);
+}
+
+/* The OCI media type for a recorded blob's, or NULL when it cannot go in an OCI manifest as is. */
+static const char *oci_layer_media_type(const char *mt)
+{
+    static const char *const map[][2] = {
+        {"application/vnd.oci.image.layer.v1.tar+gzip", MT_OCI_LAYER_GZIP},
+        {"application/vnd.docker.image.rootfs.diff.tar.gzip", MT_OCI_LAYER_GZIP},
+        {"application/vnd.oci.image.layer.v1.tar+zstd", "application/vnd.oci.image.layer.v1.tar+zstd"},
+        {"application/vnd.docker.image.rootfs.diff.tar.zstd", "application/vnd.oci.image.layer.v1.tar+zstd"},
+        {"application/vnd.oci.image.layer.v1.tar", "application/vnd.oci.image.layer.v1.tar"},
+        {"application/vnd.docker.image.rootfs.diff.tar", "application/vnd.oci.image.layer.v1.tar"},
+    };
+    for (size_t i = 0; mt && i < ARRAY_SIZE(map); i++)
+        if (!strcmp(mt, map[i][0]))
+            return map[i][1];
+    return NULL;
+}
+
+static void add_descriptor(struct json_object *layers, const char *media_type, const char *digest, uint64_t size)
+{
+    struct json_object *d = json_object_new_object();
+    json_object_object_add(d, "mediaType", json_object_new_string(media_type));
+    json_object_object_add(d, "digest", json_object_new_string(digest));
+    json_object_object_add(d, "size", json_object_new_int64((int64_t)size));
+    json_object_array_add(layers, d);
+}
+
+/* A blob of this layer the registry has already, in the destination (HEAD) or
+ * in another repository it can be mounted from.  *found is the source used,
+ * *mounted_from the repository when it was mounted; *session an upload
+ * session a mount answered with instead (for the upload that follows). */
+static int try_known_blobs(struct push_ctx *p, const struct blob_source *src, size_t n, const struct blob_source **found,
+                           const char **mounted_from, char **session, uint64_t *chunk_min, struct hull_error **err)
+{
+    *found = NULL;
+    *mounted_from = NULL;
+    int tries = 0;
+    /* First the destination itself, then mounts, newest first. */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t k = 0; k < n && tries < MAX_SOURCE_TRIES; k++) {
+            const struct blob_source *s = &src[k];
+            bool same_repo = !strcmp(s->repo, p->repo);
+            if (strcmp(s->host, p->host) || !oci_layer_media_type(s->media_type) || same_repo != (pass == 0))
+                continue;
+            tries++;
+            if (same_repo) {
+                bool exists;
+                if (blob_exists(p, s->digest, &exists, err) < 0)
+                    return -1;
+                if (exists) {
+                    *found = s;
+                    return 0;
+                }
+                continue;
+            }
+            if (*session)
+                return 0; /* a mount already fell back to an upload: no more sessions */
+            bool mounted;
+            int r = upload_start(p, s->digest, s->repo, session, &mounted, chunk_min, err);
+            if (r < 0)
+                return -1;
+            if (mounted) {
+                *found = s;
+                *mounted_from = s->repo;
+                return 0;
+            }
+        }
+    return 0;
+}
+
+static int push_layer(struct push_ctx *p, struct image_store *store, size_t i, const char *diff_id,
+                      struct json_object *layers, struct hull_error **err)
+{
+    emit(p, REGISTRY_PUSH_LAYER_PREPARING, i, diff_id, 0, 0, NULL);
+    struct blob_source *src;
+    size_t n_src;
+    blob_sources_read(p->store_root, diff_id, &src, &n_src);
+    cleanup_free char *session = NULL;
+    uint64_t chunk_min = 0;
+    const struct blob_source *found;
+    const char *mounted_from;
+    int ret = try_known_blobs(p, src, n_src, &found, &mounted_from, &session, &chunk_min, err);
+    if (ret == 0 && found) {
+        const char *mt = oci_layer_media_type(found->media_type);
+        emit(p, mounted_from ? REGISTRY_PUSH_LAYER_MOUNTED : REGISTRY_PUSH_LAYER_EXISTS, i, found->digest,
+             found->size, found->size, mounted_from);
+        add_descriptor(layers, mt, found->digest, found->size);
+        struct blob_source here = {.host = (char *)p->host, .repo = (char *)p->repo, .size = found->size,
+                                   .media_type = (char *)mt};
+        memcpy(here.digest, found->digest, DIGEST_STR_SIZE);
+        blob_sources_record(p->store_root, diff_id, &here);
+        blob_sources_free(src, n_src);
+        return 0;
+    }
+    blob_sources_free(src, n_src);
+    if (ret < 0)
+        return -1;
+
+    /* Nothing known: compress it and send it, unless the registry has these very bytes. */
+    char digest[DIGEST_STR_SIZE] = "";
+    uint64_t size = 0;
+    cleanup_close int fd = -1;
+    bool exists = false;
+    if (compress_layer(store, p->store_root, diff_id, &fd, digest, &size, err) < 0 ||
+        blob_exists(p, digest, &exists, err) < 0)
+        return -1;
+    if (exists) {
+        if (session)
+            upload_cancel(p, session);
+        emit(p, REGISTRY_PUSH_LAYER_EXISTS, i, digest, size, size, NULL);
+    } else {
+        emit(p, REGISTRY_PUSH_LAYER_PUSHING, i, digest, 0, size, NULL);
+        struct sent_progress sp = {.p = p, .layer = i, .digest = digest, .total = size};
+        struct registry_body body = {.fd = fd, .len = size};
+        if (upload_blob(p, &session, chunk_min, digest, &body, &sp, err) < 0)
+            return -1;
+        emit(p, REGISTRY_PUSH_LAYER_PUSHED, i, digest, size, size, NULL);
+    }
+    add_descriptor(layers, MT_OCI_LAYER_GZIP, digest, size);
+    struct blob_source here = {.host = (char *)p->host, .repo = (char *)p->repo, .size = size,
+                               .media_type = MT_OCI_LAYER_GZIP};
+    memcpy(here.digest, digest, DIGEST_STR_SIZE);
+    blob_sources_record(p->store_root, diff_id, &here);
+    return 0;
 }
 
 int registry_push(const char *store_root, const struct registry_push_opts *opts,
@@ -218,8 +548,12 @@ int registry_push(const char *store_root, const struct registry_push_opts *opts,
     if (registry_client_new(&co, &c, err) < 0)
         return -1;
     cleanup_free char *scope = xasprintf("repository:%s:pull,push", repo);
-    struct push_ctx p = {.c = c, .repo = repo, .scope = scope, .what = what, .progress = progress,
-                         .n_layers = img->n_layers};
+    uint64_t chunk_size = DEFAULT_CHUNK_SIZE;
+    const char *chunk_env = getenv("HULL_PUSH_CHUNK_SIZE");
+    if (chunk_env && *chunk_env && (!parse_uint64(chunk_env, &chunk_size) || chunk_size == 0))
+        return hull_error_set(err, 0, "invalid HULL_PUSH_CHUNK_SIZE \"%s\": want a number of bytes", chunk_env);
+    struct push_ctx p = {.c = c, .store_root = store_root, .host = domain, .repo = repo, .scope = scope,
+                         .what = what, .progress = progress, .n_layers = img->n_layers, .chunk_size = chunk_size};
     if (progress && progress->fn) {
         cleanup_free char *repo_name = xasprintf("%s/%s", domain, repo);
         struct registry_pull_event ev = {.kind = REGISTRY_PUSH_START, .detail = repo_name};
@@ -228,41 +562,16 @@ int registry_push(const char *store_root, const struct registry_push_opts *opts,
 
     struct json_object *layers = json_object_new_array();
     int ret = 0;
-    for (size_t i = 0; ret == 0 && i < img->n_layers; i++) {
-        const char *diff_id = img->layers[i].diff_id;
-        emit(&p, REGISTRY_PUSH_LAYER_PREPARING, i, diff_id, 0, 0);
-        char digest[DIGEST_STR_SIZE] = "";
-        uint64_t size = 0;
-        int fd = -1;
-        ret = compress_layer(store, store_root, diff_id, &fd, digest, &size, err);
-        bool exists = false;
-        if (ret == 0)
-            ret = blob_exists(&p, digest, &exists, err);
-        if (ret == 0 && exists) {
-            emit(&p, REGISTRY_PUSH_LAYER_EXISTS, i, digest, size, size);
-        } else if (ret == 0) {
-            emit(&p, REGISTRY_PUSH_LAYER_PUSHING, i, digest, 0, size);
-            struct registry_body body = {.fd = fd, .len = size};
-            ret = upload_blob(&p, digest, &body, err);
-            if (ret == 0)
-                emit(&p, REGISTRY_PUSH_LAYER_PUSHED, i, digest, size, size);
-        }
-        if (fd >= 0)
-            close(fd);
-        if (ret == 0) {
-            struct json_object *d = json_object_new_object();
-            json_object_object_add(d, "mediaType", json_object_new_string(MT_OCI_LAYER_GZIP));
-            json_object_object_add(d, "digest", json_object_new_string(digest));
-            json_object_object_add(d, "size", json_object_new_int64((int64_t)size));
-            json_object_array_add(layers, d);
-        }
-    }
+    for (size_t i = 0; ret == 0 && i < img->n_layers; i++)
+        ret = push_layer(&p, store, i, img->layers[i].diff_id, layers, err);
     bool exists = false;
     if (ret == 0)
         ret = blob_exists(&p, img->id, &exists, err);
     if (ret == 0 && !exists) {
         struct registry_body body = {.data = config, .fd = -1, .len = config_len};
-        ret = upload_blob(&p, img->id, &body, err);
+        char *session = NULL;
+        ret = upload_blob(&p, &session, 0, img->id, &body, NULL, err);
+        free(session);
     }
     if (ret < 0) {
         json_object_put(layers);

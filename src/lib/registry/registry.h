@@ -44,7 +44,8 @@ enum registry_pull_event_kind {
     REGISTRY_PUSH_START,           /* detail: the repository */
     REGISTRY_PUSH_LAYER_PREPARING, /* compressing */
     REGISTRY_PUSH_LAYER_EXISTS,    /* the registry has the blob */
-    REGISTRY_PUSH_LAYER_PUSHING,
+    REGISTRY_PUSH_LAYER_MOUNTED,   /* detail: the repository it was mounted from */
+    REGISTRY_PUSH_LAYER_PUSHING,   /* done/total bytes sent */
     REGISTRY_PUSH_LAYER_PUSHED,
 };
 

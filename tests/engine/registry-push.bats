@@ -1,0 +1,193 @@
+#!/usr/bin/env bats
+# hull push against a real registry (docker-registry, plain HTTP on 127.0.0.1,
+# started by setup_file with its access log on, stopped by pid): layers the
+# registry has are not sent again (HEAD), layers it has in another repository
+# are mounted (POST ?mount=&from=, checked in the registry's own log: no upload
+# of them), big layers go up in chunks (PATCH with Content-Range, then PUT), a
+# registry that refuses chunks gets one PUT, byte progress on a terminal, and
+# a push killed mid-upload leaves nothing behind and is simply run again.
+
+bats_require_minimum_version 1.5.0
+load ../lib/common
+load helpers
+load registry-helpers
+
+setup_file() {
+    command -v docker-registry >/dev/null && command -v skopeo >/dev/null || return 0
+    mkdir -p "$WORK_BASE"
+    REG_DIR=$(mktemp -d "$WORK_BASE/reg.XXXXXX")
+    export REG_DIR
+    REG=127.0.0.1:$(REGISTRY_TEST_ACCESSLOG=1 registry_start "$REG_DIR")
+    export REG
+    local images oci
+    images=$(registry_images)
+    oci=$(busybox_images)/busybox-oci.tar
+    push "oci-archive:$oci:busybox-extra" "$REG/extra:latest"
+    # big: busybox plus an 8 MiB layer of random bytes, as a local archive (not from a registry)
+    skopeo copy --quiet "oci:$images/big:latest" "oci-archive:$REG_DIR/big.tar:big:latest"
+}
+
+teardown_file() {
+    [ -n "${REG_DIR:-}" ] || return 0
+    registry_stop "$REG_DIR"
+    rm -rf "$REG_DIR"
+}
+
+setup() {
+    registry_requirements
+    engine_setup
+    export HULL_REGISTRIES_CONF=$TEST_DIR/registries.conf HULL_CERTS_DIR=$TEST_DIR/certs.d
+    export REGISTRY_AUTH_FILE=$TEST_DIR/auth.json HOME=$TEST_DIR/home
+    unset XDG_RUNTIME_DIR
+    # the registry's log lines of this test only: from this offset on
+    LOG_FROM=$(($(wc -c <"$REG_DIR/log") + 1))
+}
+
+teardown() {
+    diag_on_failure
+    [ -n "${PUSH_PID:-}" ] && kill -9 "$PUSH_PID" 2>/dev/null
+    local d
+    for d in "$TEST_DIR"/srv.*; do [ -d "$d" ] && registry_stop "$d"; done
+    engine_teardown
+}
+
+# reg_log: the registry's access log lines since this test started ("METHOD URI STATUS").
+reg_log() {
+    tail -c "+$LOG_FROM" "$REG_DIR/log" | sed -n 's/.*"\([A-Z]*\) \([^ ]*\) HTTP\/[0-9.]*" \([0-9]*\) .*/\1 \2 \3/p'
+}
+
+# load_big: the 2-layer image with an 8 MiB layer into the store as big:1; prints its id.
+load_big() {
+    hull load -q -i "$REG_DIR/big.tar" >/dev/null
+    local id
+    id=$(hull images --no-trunc -q | head -1)
+    hull tag "$id" big:1
+    echo "$id"
+}
+
+pull_back() { # pull_back REF: into a fresh store; prints the image id
+    local other=$TEST_DIR/other
+    rm -rf "$other"
+    "$HULL_ENGINE" --root "$other" --runroot "$TEST_DIR/run2" pull -q "$1" >/dev/null
+    "$HULL_ENGINE" --root "$other" images --no-trunc -q "$1"
+}
+
+@test "push: layers pulled from this registry are mounted into another repository, not uploaded again" {
+    hull pull -q "$REG/extra" >/dev/null
+    local id
+    id=$(hull images --no-trunc -q "$REG/extra")
+    run hull push "$REG/extra" "$REG/team/copy:v1"
+    [ "$status" -eq 0 ]
+    [ "$(grep -c ': Mounted from extra$' <<<"$output")" -eq 2 ]
+    run -0 reg_log
+    # two mounts answered 201 ...
+    [ "$(grep -c '^POST /v2/team/copy/blobs/uploads/?.*mount=sha256:.*201$' <<<"$output")" -eq 2 ]
+    # ... and the only blob uploaded is the config (one POST, one PUT, no PATCH)
+    [ "$(grep -c '^PUT /v2/team/copy/blobs/uploads/' <<<"$output")" -eq 1 ]
+    ! grep -q '^PATCH ' <<<"$output"
+    # the mounted layers keep their digests: the manifest lists the ones of extra
+    local want got
+    want=$(skopeo inspect --raw --tls-verify=false "docker://$REG/extra:latest" | jq -c '[.layers[].digest]')
+    got=$(skopeo inspect --raw --tls-verify=false "docker://$REG/team/copy:v1" | jq -c '[.layers[].digest]')
+    [ "$want" = "$got" ]
+    [ "$(pull_back "$REG/team/copy:v1")" = "$id" ]
+    # pushed there once, the next push finds them with HEAD
+    run hull push "$REG/extra" "$REG/team/copy:v2"
+    [ "$(grep -c 'Layer already exists' <<<"$output")" -eq 2 ]
+}
+
+@test "push: a layer pushed once is mounted when the image goes to another repository" {
+    local id
+    id=$(load_big)
+    run hull push big:1 "$REG/a/big:1"
+    [ "$status" -eq 0 ]
+    [ "$(grep -c ': Pushed$' <<<"$output")" -eq 2 ]
+    LOG_FROM=$(($(wc -c <"$REG_DIR/log") + 1))
+    run hull push big:1 "$REG/b/big:1"
+    [ "$status" -eq 0 ]
+    [ "$(grep -c ': Mounted from a/big$' <<<"$output")" -eq 2 ]
+    run -0 reg_log
+    [ "$(grep -c '^POST /v2/b/big/blobs/uploads/?.*from=a%2Fbig.*201$\|^POST /v2/b/big/blobs/uploads/?.*from=a/big.*201$' <<<"$output")" -eq 2 ]
+    ! grep -q '^PATCH ' <<<"$output"
+    [ "$(pull_back "$REG/b/big:1")" = "$id" ]
+}
+
+@test "push: a big layer goes up in chunks (PATCH with Content-Range), then one PUT; it pulls back intact" {
+    local id
+    id=$(load_big)
+    # 1 MiB chunks: the 8 MiB layer is 9 PATCHes; busybox's layer is smaller than a chunk: one PUT
+    HULL_PUSH_CHUNK_SIZE=1048576 run hull push big:1 "$REG/chunked:1"
+    [ "$status" -eq 0 ]
+    run -0 reg_log
+    [ "$(grep -c '^PATCH /v2/chunked/blobs/uploads/.* 202$' <<<"$output")" -ge 8 ]
+    [ "$(grep -c '^PUT /v2/chunked/blobs/uploads/.*digest=sha256.* 201$' <<<"$output")" -eq 3 ]
+    [ "$(pull_back "$REG/chunked:1")" = "$id" ]
+    run "$HULL_ENGINE" --root "$TEST_DIR/other" --runroot "$TEST_DIR/run2" run --rm "$REG/chunked:1" sh -c 'wc -c </big'
+    [ "$output" -eq 8388608 ]
+    fails_with 'invalid HULL_PUSH_CHUNK_SIZE "0"' env HULL_PUSH_CHUNK_SIZE=0 "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" push big:1 "$REG/chunked:2"
+}
+
+@test "push: a registry that refuses chunked uploads gets each blob in one PUT" {
+    local id srv port
+    id=$(load_big)
+    srv=$(mktemp -d "$TEST_DIR/srv.XXXXXX")
+    port=$(server_start "$srv" nochunk "${REG#*:}" "$srv/requests")
+    HULL_PUSH_CHUNK_SIZE=1048576 run hull push big:1 "127.0.0.1:$port/nochunk:1"
+    [ "$status" -eq 0 ]
+    [ "$(grep -c ': Pushed$' <<<"$output")" -eq 2 ]
+    # one refused PATCH, then the whole blob in a PUT
+    [ "$(grep -c '^PATCH .* 405$' "$srv/requests")" -eq 1 ]
+    [ "$(grep -c '^PUT /v2/nochunk/blobs/uploads/.*digest=.* 201$' "$srv/requests")" -eq 3 ]
+    [ "$(pull_back "$REG/nochunk:1")" = "$id" ]
+}
+
+@test "push: byte progress redrawn on a terminal; one line per state in a log; nothing with -q" {
+    load_big >/dev/null
+    run script -qec "HULL_PUSH_CHUNK_SIZE=1048576 '$HULL_ENGINE' --root '$STORE' --runroot '$RUNROOT' push big:1 '$REG/tty:1'" /dev/null
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"Pushing "*"MB/"*"MB"* ]]
+    [[ "$output" == *$'\033['*"A"* ]] # cursor up: the layer lines are redrawn
+    run hull push big:1 "$REG/log:1"
+    [ "$status" -eq 0 ]
+    [ "$(grep -c ': Pushing$' <<<"$output")" -eq 2 ]
+    ! grep -q 'MB/' <<<"$output"
+    [ "$(grep -c ': Preparing$' <<<"$output")" -eq 2 ]
+    run hull push -q big:1 "$REG/quiet:1"
+    [ "$status" -eq 0 ]
+    [ "$output" = "$REG/quiet:1" ]
+}
+
+@test "push: killed mid-upload, it leaves nothing behind; run again, it completes" {
+    local id
+    id=$(load_big)
+    # the store before, but for the sources hints (the busybox layer's is
+    # written once it is in the registry, before the big layer goes up)
+    local before
+    before=$(find "$STORE" ! -name sources | sort)
+    # 256 KiB/s and 1 MiB chunks: the 8 MiB layer takes half a minute
+    HULL_PUSH_MAX_SEND_SPEED=262144 HULL_PUSH_CHUNK_SIZE=1048576 "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" \
+        push big:1 "$REG/killed:1" >"$TEST_DIR/push.out" 2>&1 3>&- &
+    PUSH_PID=$!
+    # a first chunk is in: the upload is under way
+    wait_until 60 "reg_log | grep -q '^PATCH /v2/killed/blobs/uploads/.* 202$'"
+    kill -9 "$PUSH_PID"
+    wait_until "! kill -0 $PUSH_PID 2>/dev/null"
+    PUSH_PID=
+    # the registry has no manifest, the store is as it was (the temporary file went with the process)
+    run skopeo inspect --raw --tls-verify=false "docker://$REG/killed:1"
+    [ "$status" -ne 0 ]
+    [ "$(find "$STORE" ! -name sources | sort)" = "$before" ]
+    assert_no_staging
+    run hull push big:1 "$REG/killed:1"
+    [ "$status" -eq 0 ]
+    [[ "${lines[-1]}" == "1: digest: sha256:"* ]]
+    [ "$(pull_back "$REG/killed:1")" = "$id" ]
+}
+
+@test "push: bad settings are refused before anything is sent" {
+    load_big >/dev/null
+    fails_with 'invalid HULL_PUSH_MAX_SEND_SPEED "fast"' env HULL_PUSH_MAX_SEND_SPEED=fast "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" push big:1 "$REG/bad:1"
+    fails_with 'invalid HULL_PUSH_CHUNK_SIZE "1x"' env HULL_PUSH_CHUNK_SIZE=1x "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" push big:1 "$REG/bad:1"
+    run skopeo inspect --raw --tls-verify=false "docker://$REG/bad:1"
+    [ "$status" -ne 0 ]
+}
