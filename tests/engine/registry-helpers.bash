@@ -24,7 +24,11 @@ registry_start() {
         echo "version: 0.1"
         # REGISTRY_TEST_ACCESSLOG=1: one line per request in DIR/log ("PATCH /v2/... 202"),
         # for the tests that check which requests a push made
-        echo "log: {level: info, accesslog: {disabled: ${REGISTRY_TEST_ACCESSLOG:+false}${REGISTRY_TEST_ACCESSLOG:-true}}}"
+        if [ -n "${REGISTRY_TEST_ACCESSLOG:-}" ]; then
+            echo "log: {level: info, accesslog: {disabled: false}}"
+        else
+            echo "log: {level: info, accesslog: {disabled: true}}"
+        fi
         echo "storage: {filesystem: {rootdirectory: $dir/data}, delete: {enabled: true}}"
         echo "http:"
         echo "  addr: $addr"

@@ -147,11 +147,14 @@ pull_back() { # pull_back REF: into a fresh store; prints the image id
     [ "$status" -eq 0 ]
     [[ "$output" == *"Pushing "*"MB/"*"MB"* ]]
     [[ "$output" == *$'\033['*"A"* ]] # cursor up: the layer lines are redrawn
+    # forget where the layers went, or this push would only mount them
+    rm "$STORE"/layers/*/sources
     run hull push big:1 "$REG/log:1"
     [ "$status" -eq 0 ]
     [ "$(grep -c ': Pushing$' <<<"$output")" -eq 2 ]
     ! grep -q 'MB/' <<<"$output"
     [ "$(grep -c ': Preparing$' <<<"$output")" -eq 2 ]
+    rm "$STORE"/layers/*/sources
     run hull push -q big:1 "$REG/quiet:1"
     [ "$status" -eq 0 ]
     [ "$output" = "$REG/quiet:1" ]

@@ -413,15 +413,22 @@ static int store_image(struct pull_ctx *ctx, struct registry_client *c, const ch
         return -1;
     char *tags[] = {(char *)stored_name, NULL};
     memcpy(ctx->out->id, image_ingest_id(ing), DIGEST_STR_SIZE);
-    if (image_ingest_commit(ing, stored_name ? tags : NULL, err) < 0)
+    /* (the commit hands the image record, diff_ids included, to the store) */
+    char(*diff_ids)[DIGEST_STR_SIZE] = xmalloc0((res->n_layers + 1) * DIGEST_STR_SIZE);
+    for (size_t i = 0; i < res->n_layers; i++)
+        memcpy(diff_ids[i], image_ingest_diff_id(ing, i), DIGEST_STR_SIZE);
+    if (image_ingest_commit(ing, stored_name ? tags : NULL, err) < 0) {
+        free(diff_ids);
         return hull_error_wrap(err, "cannot store %s", what);
+    }
     /* Where each layer's blob is, for a push to this registry later (blob_sources.h). */
     for (size_t i = 0; i < res->n_layers; i++) {
         struct blob_source s = {.host = (char *)registry_client_host(c), .repo = (char *)repo,
                                 .size = res->layers[i].size, .media_type = (char *)res->layers[i].media_type};
         snprintf(s.digest, sizeof s.digest, "%s", res->layers[i].digest);
-        blob_sources_record(ctx->store_root, image_ingest_diff_id(ing, i), &s);
+        blob_sources_record(ctx->store_root, diff_ids[i], &s);
     }
+    free(diff_ids);
     return 0;
 }
 
