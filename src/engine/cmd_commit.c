@@ -198,7 +198,7 @@ static bool split_container_arg(const char *arg, char **container, const char **
 
 int cmd_cp(int argc, char **argv)
 {
-    bool archive = false;
+    bool archive = false, follow = false;
     int c;
     while ((c = engine_next_flag("cp", argc, argv, &cp_flagset)) != -1) {
         switch (c) {
@@ -206,14 +206,17 @@ int cmd_cp(int argc, char **argv)
             archive = engine_flag_bool();
             break;
         case 'L':
-            return engine_usage_error("cp", "--follow-link is not supported: symlinks are copied as symlinks");
+            follow = engine_flag_bool();
+            break;
         case 'h':
             printf("Usage:  hull cp [OPTIONS] CONTAINER:SRC_PATH DEST_PATH\n"
                    "        hull cp [OPTIONS] SRC_PATH CONTAINER:DEST_PATH\n\n"
                    "Copy files between a container and the host (paths in the container are\n"
                    "resolved inside its root; symlinks are copied as symlinks)\n\n"
                    "Options:\n"
-                   "  -a, --archive   keep owners (uid/gid), xattrs and devices\n");
+                   "  -a, --archive       keep owners (uid/gid), xattrs and devices\n"
+                   "  -L, --follow-link   SRC_PATH a symlink: copy what it points to (resolved inside\n"
+                   "                      the container's root), under SRC_PATH's name\n");
             return 0;
         default:
             return 125;
@@ -235,7 +238,7 @@ int cmd_cp(int argc, char **argv)
     if (container_rootfs(src_in ? src_container : dst_container, &id, &rootfs) < 0)
         return 1;
     cleanup_error struct hull_error *err = NULL;
-    if (container_copy(rootfs, src, dst, dst_in, archive, &err) < 0) {
+    if (container_copy(rootfs, src, dst, dst_in, archive, follow, &err) < 0) {
         hull_error_wrap(&err, "container %.12s", id);
         return engine_error(err);
     }

@@ -16,6 +16,7 @@
 #include "container/container.h"
 #include "engine.h"
 #include "engine/engine_network.h"
+#include "engine/events.h"
 #include "engine/lifecycle.h"
 #include "engine/manage.h"
 #include "engine/record.h"
@@ -403,8 +404,12 @@ int engine_stop_one(const char *id, void *data)
     cleanup_error struct hull_error *err = NULL;
     if (!engine_container_running(g_engine.runroot, id))
         return 0; /* docker: stopping a stopped container succeeds */
-    if (container_kill(rtroot, id, stop_signal_of(id), false, &err) < 0 &&
-        engine_container_running(g_engine.runroot, id)) {
+    int sig = stop_signal_of(id);
+    /* kill events before the signal: the container's "die" cannot come first */
+    char sig_text[16];
+    snprintf(sig_text, sizeof sig_text, "%d", sig);
+    engine_event_container_id(g_engine.root, id, "kill", "signal", sig_text);
+    if (container_kill(rtroot, id, sig, false, &err) < 0 && engine_container_running(g_engine.runroot, id)) {
         engine_error(err);
         return -1;
     }
@@ -414,6 +419,7 @@ int engine_stop_one(const char *id, void *data)
     if (engine_container_running(g_engine.runroot, id)) {
         hull_error_free(err);
         err = NULL;
+        engine_event_container_id(g_engine.root, id, "kill", "signal", "9");
         if (container_kill(rtroot, id, SIGKILL, true, &err) < 0 && engine_container_running(g_engine.runroot, id)) {
             engine_error(err);
             return -1;
@@ -423,6 +429,7 @@ int engine_stop_one(const char *id, void *data)
         engine_error_fmt("container %.12s did not stop", id);
         return -1;
     }
+    engine_event_container_id(g_engine.root, id, "stop", NULL, NULL);
     return 0;
 }
 
@@ -462,6 +469,9 @@ static int kill_one(const char *id, void *data)
         engine_error_fmt("cannot kill container %.12s: it is not running", id);
         return -1;
     }
+    char sig[16];
+    snprintf(sig, sizeof sig, "%d", *(int *)data);
+    engine_event_container_id(g_engine.root, id, "kill", "signal", sig);
     if (container_kill(rtroot, id, *(int *)data, false, &err) < 0) {
         engine_error(err);
         return -1;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "engine/events.h"
 #include "engine/check.h"
 #include "image/image_json.h"
 #include "image/reference.h"
@@ -230,8 +231,19 @@ int cmd_images(int argc, char **argv)
     return ret;
 }
 
+/* The journal's image events (engine/events.h) for image_store_remove's and prune's events. */
+void engine_image_event(const char *what, const char *name)
+{
+    struct engine_event_attr attrs[] = {{"name", name}, {NULL, NULL}};
+    if (!strcmp(what, "Untagged"))
+        engine_event_emit(g_engine.root, "image", "untag", name, attrs);
+    else if (!strcmp(what, "Deleted"))
+        engine_event_emit(g_engine.root, "image", "delete", name, attrs);
+}
+
 static void print_remove_event(const char *what, const char *name, void *data)
 {
+    engine_image_event(what, name);
     printf("%s: %s\n", !strcmp(what, "Deleted layer") ? "Deleted" : what, name);
 }
 
@@ -302,6 +314,11 @@ int cmd_tag(int argc, char **argv)
         return engine_error(err);
     if (image_store_tag(store, argv[optind], argv[optind + 1], &err) < 0)
         return engine_error(err);
+    cleanup_image_info struct image_info *img = NULL;
+    cleanup_error struct hull_error *ignored = NULL;
+    struct engine_event_attr attrs[] = {{"name", argv[optind + 1]}, {NULL, NULL}};
+    if (image_store_lookup(store, argv[optind + 1], &img, &ignored) == 0)
+        engine_event_emit(g_engine.root, "image", "tag", img->id, attrs);
     return 0;
 }
 
@@ -454,6 +471,7 @@ const struct engine_flagset image_prune_flagset = {"afh", image_prune_longopts};
 static void print_prune_event(const char *what, const char *name, void *data)
 {
     bool *header = data;
+    engine_image_event(what, name);
     if (!strcmp(what, "Deleted layer"))
         return; /* docker lists images, not layers */
     if (!*header) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "engine/events.h"
 #include "image/load.h"
 #include "image/store.h"
 #include "util/utils.h"
@@ -56,8 +57,11 @@ int cmd_load(int argc, char **argv)
     engine_progress_done(progress);
     if (r < 0)
         return engine_error(err);
-    for (char **n = result.names; *n; n++)
+    for (char **n = result.names; *n; n++) {
         printf("Loaded image: %s\n", *n);
+        struct engine_event_attr attrs[] = {{"name", *n}, {NULL, NULL}};
+        engine_event_emit(g_engine.root, "image", "load", *n, attrs);
+    }
     if (!result.names[0])
         for (char **id = result.ids; *id; id++)
             printf("Loaded image ID: %s\n", *id);

@@ -64,7 +64,17 @@ static int cmd_container_prune(int argc, char **argv)
         return engine_usage_error("container prune", "accepts no arguments");
     uint64_t reclaimed = 0;
     int ret = 0;
-    if (force || confirmed()) {
+    if (force || confirmed())
+        ret = engine_prune_containers(&reclaimed);
+    cleanup_free char *total = size4(reclaimed);
+    printf("Total reclaimed space: %s\n", total);
+    return ret;
+}
+
+int engine_prune_containers(uint64_t *reclaimed)
+{
+    int ret = 0;
+    {
         cleanup_error struct hull_error *err = NULL;
         cleanup_strv char **ids = NULL;
         if (engine_record_list(g_engine.root, &ids, &err) < 0)
@@ -85,13 +95,12 @@ static int cmd_container_prune(int argc, char **argv)
                 printf("Deleted Containers:\n");
             header = true;
             printf("%s\n", *id);
-            reclaimed += size;
+            fflush(stdout);
+            *reclaimed += size;
         }
         if (header)
             printf("\n");
     }
-    cleanup_free char *total = size4(reclaimed);
-    printf("Total reclaimed space: %s\n", total);
     return ret;
 }
 
@@ -102,6 +111,7 @@ static int cmd_container_help(int argc, char **argv);
 const struct engine_command container_commands[] = {
     {"commit", cmd_commit, "create a new image from a container's changes", &commit_flagset},
     {"cp", cmd_cp, "copy files between a container and the host", &cp_flagset},
+    {"create", cmd_create, "create a new container (state Created; hull start runs it)", &run_flagset},
     {"diff", cmd_diff, "show the changes to a container's filesystem", &diff_flagset},
     {"exec", cmd_exec, "run a command in a running container", &exec_flagset},
     {"export", cmd_export, "export a container's filesystem as a tar archive", &export_flagset},
@@ -226,13 +236,16 @@ static int cmd_system_help(int argc, char **argv)
     (void)argc;
     (void)argv;
     printf("Usage:  hull system COMMAND\n\nCommands:\n  check      find (--repair: remove) what killed commands left\n"
-           "  df         show disk usage\n");
+           "  df         show disk usage\n"
+           "  prune      remove stopped containers, unused networks, images (and volumes)\n");
     return 0;
 }
 
 const struct engine_command system_commands[] = {
     {"check", cmd_system_check, "find (--repair: remove) what killed commands left", &system_check_flagset},
     {"df", cmd_system_df, "show disk usage", &system_df_flagset},
+    {"prune", cmd_system_prune, "remove stopped containers, unused networks, images (and volumes)",
+     &system_prune_flagset},
     {"--help", cmd_system_help, NULL},
     {"-h", cmd_system_help, NULL},
     {NULL, NULL, NULL},

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "engine/events.h"
 #include "image/store.h"
 #include "registry/registry.h"
 #include "util/utils.h"
@@ -70,6 +71,8 @@ int engine_pull(const struct registry_pull_opts *opts, FILE *out, bool quiet, ch
     }
     fprintf(out, "%s\n", result.full_name);
     fflush(out);
+    struct engine_event_attr attrs[] = {{"name", result.full_name}, {NULL, NULL}};
+    engine_event_emit(g_engine.root, "image", "pull", result.full_name, attrs);
     if (stored_out) /* a pull by digest has no tag: the id names it surely */
         *stored_out = xstrdup(result.stored_name ? result.stored_name : result.id);
     registry_pull_result_clear(&result);

@@ -21,6 +21,7 @@
 #include "engine/engine_network.h"
 #include "engine/engine_security.h"
 #include "engine/engine_spec.h"
+#include "engine/events.h"
 #include "engine/helper_path.h"
 #include "engine/lifecycle.h"
 #include "engine/record.h"
@@ -32,14 +33,15 @@ struct run_flags {
     struct engine_run_config rc;
     const char *name;
     bool detach, auto_remove, interactive;
+    bool create_only; /* hull create: made, left in state Created */
     struct engine_net_flags net;
     const char *pull; /* --pull missing|always|never */
     const char *memory_text, *cpus_text, *memory_swap_text, *cpu_shares_text;
     bool init;
     /* repeatable flags, as given (argv pointers); at most argc of each */
-    const char **env_flags, **env_files, **labels_given, **label_files, **tmpfs_flags, **ulimit_flags,
+    const char **env_flags, **volumes_from, **env_files, **labels_given, **label_files, **tmpfs_flags, **ulimit_flags,
         **cap_add_flags, **cap_drop_flags, **security_opts;
-    size_t n_env_flags, n_env_files, n_labels_given, n_label_files, n_tmpfs_flags, n_ulimit_flags, n_cap_add,
+    size_t n_env_flags, n_volumes_from, n_env_files, n_labels_given, n_label_files, n_tmpfs_flags, n_ulimit_flags, n_cap_add,
         n_cap_drop, n_security_opts;
     /* what check_flags made of them (owned; rc points into these) */
     char **env, **labels, **cap_add, **cap_drop, **security_opt;
@@ -47,11 +49,17 @@ struct run_flags {
     struct engine_etc_files etc;
 };
 
-static void run_usage(FILE *f)
+static void run_usage(FILE *f, bool create)
 {
-    fprintf(f, "Usage:  hull run [OPTIONS] IMAGE [COMMAND] [ARG...]\n\n"
-               "Create and run a new container from an image\n\n"
-               "Options:\n"
+    if (create)
+        fprintf(f, "Usage:  hull create [OPTIONS] IMAGE [COMMAND] [ARG...]\n\n"
+                   "Create a new container from an image (pulled when missing, as run --pull does) and\n"
+                   "print its id; it stays in state Created until `hull start [-a]` runs it.\n"
+                   "The options are hull run's (-d has no effect: hull start decides)\n\n");
+    else
+        fprintf(f, "Usage:  hull run [OPTIONS] IMAGE [COMMAND] [ARG...]\n\n"
+                   "Create and run a new container from an image\n\n");
+    fprintf(f, "Options:\n"
                "      --name NAME          assign a name to the container\n"
                "  -d, --detach             run in the background and print the container id\n"
                "  -t, --tty                allocate a terminal\n"
@@ -69,6 +77,7 @@ static void run_usage(FILE *f)
                "                           nocopy, [r]shared, [r]slave, [r]private\n"
                "      --mount type=bind|volume|tmpfs,source=S,target=T[,readonly][,...]\n"
                "                           docker's --mount (a bind source must exist)\n"
+               "      --volumes-from CTR[:ro|:rw]  the volumes and binds of container CTR (repeatable)\n"
                "  -m, --memory SIZE        memory limit (e.g. 256m, 1g)\n"
                "      --cpus N             number of CPUs (e.g. 0.5)\n"
                "      --pids-limit N       maximum number of processes\n"
@@ -208,6 +217,10 @@ static int check_mounts_and_limits(struct run_flags *f, struct hull_error **err)
                 return hull_error_set(err, 0, "duplicate mount point %s (given to -v, --mount or --tmpfs twice)", d);
         }
     }
+    /* After -v, --mount and --tmpfs: a destination they mount is theirs (docker). */
+    for (size_t i = 0; i < f->n_volumes_from; i++)
+        if (engine_volumes_from(g_engine.root, f->volumes_from[i], &f->rc, err) < 0)
+            return -1;
     for (size_t i = 0; i < f->n_ulimit_flags; i++) {
         if (engine_parse_ulimit(f->ulimit_flags[i], &f->rc.ulimits[f->rc.n_ulimits], err) < 0)
             return -1;
@@ -333,11 +346,17 @@ static int make_bundle(struct run_flags *f, const char *id, const char *dir, con
         .detach = f->detach,
         .interactive = f->interactive,
         .auto_remove = f->auto_remove,
+        .volumes_from = f->volumes_from,
     };
     struct json_object *rec = engine_record_build(&in);
-    /* Still ours until it runs (engine_record_set_running drops it). */
-    json_object_object_add(rec, ENGINE_RECORD_CREATING, json_object_new_int((int)getpid()));
+    /* Still ours until it runs (engine_record_set_running drops it); a
+     * `hull create` is done with it here: the container is Created, for
+     * `hull start`. */
+    if (!f->create_only)
+        json_object_object_add(rec, ENGINE_RECORD_CREATING, json_object_new_int((int)getpid()));
     r = engine_record_save(g_engine.root, id, rec, err);
+    if (r == 0)
+        engine_event_container(g_engine.root, rec, "create", NULL, NULL);
     json_object_put(rec);
 out:
     f->rc.hostname = NULL; /* host_name is gone after return */
@@ -410,7 +429,7 @@ static void run_flags_clear(struct run_flags *f)
     free(f->rc.binds);
     free(f->rc.tmpfs);
     free(f->rc.ulimits);
-    const char ***given[] = {&f->env_flags,     &f->env_files,      &f->labels_given,   &f->label_files,
+    const char ***given[] = {&f->env_flags, &f->volumes_from,     &f->env_files,      &f->labels_given,   &f->label_files,
                              &f->tmpfs_flags,   &f->ulimit_flags,   &f->cap_add_flags,  &f->cap_drop_flags,
                              &f->security_opts};
     for (size_t i = 0; i < ARRAY_SIZE(given); i++)
@@ -462,6 +481,7 @@ enum {
     OPT_MAC_ADDRESS,
     OPT_DOMAINNAME,
     OPT_IP6,
+    OPT_VOLUMES_FROM,
 };
 static const struct option run_longopts[] = {
     {"name", required_argument, NULL, OPT_NAME},
@@ -478,6 +498,7 @@ static const struct option run_longopts[] = {
     {"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
     {"volume", required_argument, NULL, 'v'},
     {"mount", required_argument, NULL, OPT_MOUNT},
+    {"volumes-from", required_argument, NULL, OPT_VOLUMES_FROM},
     {"tmpfs", required_argument, NULL, OPT_TMPFS},
     {"memory", required_argument, NULL, 'm'},
     {"memory-swap", required_argument, NULL, OPT_MEMORY_SWAP},
@@ -534,23 +555,26 @@ static const char *net_flag_name(int opt)
     }
 }
 
-int cmd_run(int argc, char **argv)
+/* hull run, and hull create (create: the same flags and checks, the
+ * container made and left in state Created). */
+static int run_command(int argc, char **argv, bool create)
 {
-    struct run_flags f = {0};
+    const char *cmd = create ? "create" : "run";
+    struct run_flags f = {.create_only = create};
     char *pulled_ref = NULL; /* the name --pull stored the image under */
     /* Every repeatable flag gets room for argc entries: no flag can come more often. */
     size_t room = (size_t)argc + 1;
     f.rc.binds = xmalloc0(room * sizeof *f.rc.binds);
     f.rc.tmpfs = xmalloc0(room * sizeof *f.rc.tmpfs);
     f.rc.ulimits = xmalloc0(room * sizeof *f.rc.ulimits);
-    const char ***lists[] = {&f.env_flags,   &f.env_files,    &f.labels_given,  &f.label_files,  &f.tmpfs_flags,
+    const char ***lists[] = {&f.env_flags, &f.volumes_from,   &f.env_files,    &f.labels_given,  &f.label_files,  &f.tmpfs_flags,
                              &f.ulimit_flags, &f.cap_add_flags, &f.cap_drop_flags, &f.security_opts};
     for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
         *lists[i] = xmalloc0(room * sizeof **lists[i]);
     int ret = 125;
     cleanup_error struct hull_error *err = NULL;
     int c;
-    while ((c = engine_next_flag("run", argc, argv, &run_flagset)) != -1) {
+    while ((c = engine_next_flag(cmd, argc, argv, &run_flagset)) != -1) {
         switch (c) {
         case OPT_NAME:
             f.name = optarg;
@@ -607,6 +631,9 @@ int cmd_run(int argc, char **argv)
                 f.rc.n_tmpfs++;
             break;
         }
+        case OPT_VOLUMES_FROM:
+            f.volumes_from[f.n_volumes_from++] = optarg;
+            break;
         case OPT_TMPFS:
             f.tmpfs_flags[f.n_tmpfs_flags++] = optarg;
             break;
@@ -690,7 +717,7 @@ int cmd_run(int argc, char **argv)
             f.pull = optarg;
             break;
         case 'h':
-            run_usage(stdout);
+            run_usage(stdout, create);
             ret = 0;
             goto out;
         default:
@@ -699,7 +726,7 @@ int cmd_run(int argc, char **argv)
         }
     }
     if (optind >= argc) {
-        ret = engine_usage_error("run", "requires at least 1 argument: IMAGE");
+        ret = engine_usage_error(cmd, "requires at least 1 argument: IMAGE");
         goto out;
     }
     const char *image_ref = argv[optind];
@@ -715,6 +742,11 @@ int cmd_run(int argc, char **argv)
     char id[ENGINE_ID_LEN + 1];
     if (create_container(&f, image_ref, id, &err) < 0) {
         ret = engine_error_status(err, 125);
+        goto out;
+    }
+    if (create) {
+        printf("%s\n", id);
+        ret = 0;
         goto out;
     }
     struct engine_lifecycle l = {
@@ -748,4 +780,14 @@ out:
     free(pulled_ref);
     run_flags_clear(&f);
     return ret;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    return run_command(argc, argv, false);
+}
+
+int cmd_create(int argc, char **argv)
+{
+    return run_command(argc, argv, true);
 }

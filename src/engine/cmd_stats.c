@@ -29,8 +29,17 @@ struct stats_target {
 };
 
 struct stats_opts {
-    bool all, no_stream, json, no_trunc;
+    bool all, no_stream, no_trunc;
+    const char *format; /* --format: NULL (table), json, a Go template or "table TEMPLATE" */
 };
+
+/* docker's column titles for a "table TEMPLATE" header. */
+static struct json_object *stats_headers(void)
+{
+    return json_tokener_parse("{\"Container\":\"CONTAINER\",\"ID\":\"CONTAINER ID\",\"Name\":\"NAME\","
+                              "\"CPUPerc\":\"CPU %\",\"MemUsage\":\"MEM USAGE / LIMIT\",\"MemPerc\":\"MEM %\","
+                              "\"NetIO\":\"NET I/O\",\"BlockIO\":\"BLOCK I/O\",\"PIDs\":\"PIDS\"}");
+}
 
 static void targets_free(struct stats_target *t, size_t n)
 {
@@ -101,8 +110,9 @@ static struct stats_target *list_targets(bool all, struct stats_target *old, siz
     return t;
 }
 
-/* One row: the sample (or zeros when the container is not running). */
-static void add_row(struct table *table, const struct stats_opts *o, struct stats_target *t)
+/* One row: the sample (or zeros when the container is not running); false
+ * after printing the error of a template that cannot run on it. */
+static bool add_row(struct table *table, struct engine_format *f, const struct stats_opts *o, struct stats_target *t)
 {
     struct engine_stats now;
     bool live = engine_stats_read(g_engine.runroot, t->id, &now, NULL) == 0;
@@ -124,7 +134,7 @@ static void add_row(struct table *table, const struct stats_opts *o, struct stat
     cleanup_free char *blk = pair(rd, wr);
     cleanup_free char *pids = xasprintf("%llu", (unsigned long long)now.pids);
     const char *id = o->no_trunc ? t->id : short_id;
-    if (o->json) {
+    if (f->kind != ENGINE_FORMAT_TABLE) {
         struct json_object *j = json_object_new_object();
         json_object_object_add(j, "BlockIO", json_object_new_string(blk));
         json_object_object_add(j, "CPUPerc", json_object_new_string(cpu_text));
@@ -135,28 +145,43 @@ static void add_row(struct table *table, const struct stats_opts *o, struct stat
         json_object_object_add(j, "Name", json_object_new_string(t->name));
         json_object_object_add(j, "NetIO", json_object_new_string(net));
         json_object_object_add(j, "PIDs", json_object_new_string(pids));
-        printf("%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+        bool ok = true;
+        if (f->kind == ENGINE_FORMAT_JSON)
+            printf("%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+        else
+            ok = engine_format_row(f, j);
         json_object_put(j);
-        return;
+        return ok;
     }
     const char *cells[] = {id, t->name, cpu_text, mem, mem_pct, net, blk, pids};
     table_add(table, cells);
+    return true;
 }
 
-static void print_frame(const struct stats_opts *o, struct stats_target *t, size_t n)
+/* One frame; the format is parsed again for each (a "table TEMPLATE" is a
+ * table per frame).  False after a template error. */
+static bool print_frame(const struct stats_opts *o, struct stats_target *t, size_t n)
 {
     static const char *const headers[] = {"CONTAINER ID", "NAME",    "CPU %",     "MEM USAGE / LIMIT",
                                           "MEM %",        "NET I/O", "BLOCK I/O", "PIDS"};
-    struct table *table = o->json ? NULL : table_new(ARRAY_SIZE(headers), headers);
-    if (!o->no_stream && !o->json)
+    struct engine_format f;
+    struct json_object *titles = stats_headers();
+    bool ok = engine_format_parse("stats", o->format, titles, &f);
+    json_object_put(titles);
+    if (!ok)
+        return false;
+    struct table *table = f.kind == ENGINE_FORMAT_TABLE ? table_new(ARRAY_SIZE(headers), headers) : NULL;
+    if (!o->no_stream && (f.kind == ENGINE_FORMAT_TABLE || f.kind == ENGINE_FORMAT_TABLE_TEMPLATE))
         printf("\033[2J\033[H"); /* docker redraws the whole screen */
-    for (size_t i = 0; i < n; i++)
-        add_row(table, o, &t[i]);
+    for (size_t i = 0; i < n && ok; i++)
+        ok = add_row(table, &f, o, &t[i]);
     if (table) {
         table_print(table);
         table_free(table);
     }
+    engine_format_finish(&f);
     fflush(stdout);
+    return ok;
 }
 
 /* Primes every target's CPU counter: the first sample of a pair. */
@@ -197,10 +222,19 @@ int cmd_stats(int argc, char **argv)
         case OPT_NO_STREAM:
             o.no_stream = engine_flag_bool();
             break;
-        case OPT_FORMAT:
-            if (!parse_format("stats", optarg, &o.json))
+        case OPT_FORMAT: {
+            /* checked now: a template that does not parse fails before any sampling */
+            struct engine_format f;
+            struct json_object *titles = stats_headers();
+            bool ok = engine_format_parse("stats", optarg, titles, &f);
+            json_object_put(titles);
+            if (!ok)
                 return 125;
+            gotemplate_free(f.template);
+            table_free(f.table);
+            o.format = optarg;
             break;
+        }
         case OPT_NO_TRUNC:
             o.no_trunc = engine_flag_bool();
             break;
@@ -208,7 +242,10 @@ int cmd_stats(int argc, char **argv)
             printf("Usage:  hull stats [OPTIONS] [CONTAINER...]\n\n"
                    "Live resource usage of containers (all running ones without names)\n\n"
                    "  -a, --all             show every container (default: running ones)\n"
-                   "      --format FORMAT   table (default) or json (one object per line)\n"
+                   "      --format FORMAT   table (default), json (one object per line), a Go template\n"
+                   "                        ({{.Name}} {{.CPUPerc}} {{.MemUsage}}) or 'table TEMPLATE'\n"
+                   "                        (fields: .Container .ID .Name .CPUPerc .MemUsage .MemPerc\n"
+                   "                        .NetIO .BlockIO .PIDs)\n"
                    "      --no-stream       print one sample and exit\n"
                    "      --no-trunc        full container ids\n");
             return 0;
@@ -238,7 +275,10 @@ int cmd_stats(int argc, char **argv)
         prime(t, n);
         if (n > 0 || !o.no_stream)
             sleep_second();
-        print_frame(&o, t, n);
+        if (!print_frame(&o, t, n)) {
+            targets_free(t, n);
+            return 125;
+        }
         if (o.no_stream)
             break;
         if (!named) {

@@ -115,6 +115,9 @@ int engine_pull(const struct registry_pull_opts *opts, FILE *out, bool quiet, ch
  * the policy says so; *use_ref gets the name to look the image up by after a
  * pull (NULL: use reference).  Returns the exit status (0: go on). */
 int engine_image_ensure(const char *policy, const char *reference, char **use_ref);
+/* cmd_images.c: the journal's untag/delete event for an image_store_remove
+ * or prune event (what "Untagged" or "Deleted"; others are not events). */
+void engine_image_event(const char *what, const char *name);
 
 /* A container's record by name, id or unique id prefix, with State
  * refreshed from the runtime (engine_record_refresh); NULL after printing
@@ -147,6 +150,7 @@ int cmd_login(int argc, char **argv);
 int cmd_logout(int argc, char **argv);
 /* containers (cmd_run.c, cmd_containers.c) */
 int cmd_run(int argc, char **argv);
+int cmd_create(int argc, char **argv); /* cmd_run.c: run's flags, left in state Created */
 int cmd_ps(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
 int cmd_stop(int argc, char **argv);
@@ -174,6 +178,14 @@ int cmd_info(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_completion(int argc, char **argv); /* cmd_completion.c: hull completion bash|zsh */
 int cmd_system_check(int argc, char **argv); /* hull system check [--repair] */
+int cmd_system_prune(int argc, char **argv); /* cmd_system_prune.c */
+int cmd_events(int argc, char **argv);       /* cmd_events.c */
+extern const struct engine_flagset events_flagset;
+extern const struct engine_flagset system_prune_flagset;
+/* cmd_manage.c: container prune's work: removes every container that is not
+ * running (nor being made by a `hull run`), printing "Deleted Containers:"
+ * and their ids; adds their size to *reclaimed.  Returns the exit status. */
+int engine_prune_containers(uint64_t *reclaimed);
 /* cmd_network.c: hull network ..., hull port */
 int cmd_network(int argc, char **argv);
 int cmd_port(int argc, char **argv);

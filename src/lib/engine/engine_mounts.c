@@ -538,6 +538,53 @@ int engine_mounts_prepare(const char *root, struct engine_run_config *rc, const 
     return 0;
 }
 
+/* ---- --volumes-from ---- */
+
+int engine_volumes_from(const char *root, const char *text, struct engine_run_config *rc, struct hull_error **err)
+{
+    cleanup_free char *name = xstrdup(text);
+    int mode = -1; /* -1: as the source has it, 0: rw, 1: ro */
+    char *colon = strrchr(name, ':');
+    if (colon) {
+        if (!strcmp(colon + 1, "ro"))
+            mode = 1;
+        else if (!strcmp(colon + 1, "rw"))
+            mode = 0;
+        else
+            return hull_error_set(err, 0, "invalid --volumes-from \"%s\": the mode \"%s\" is not ro or rw", text,
+                                  colon + 1);
+        *colon = '\0';
+    }
+    cleanup_free char *id = NULL;
+    struct json_object *rec = NULL;
+    if (engine_record_find(root, name, &id, err) < 0 || engine_record_load(root, id, &rec, err) < 0)
+        return hull_error_wrap(err, "--volumes-from");
+    struct json_object *mounts = engine_json_path(rec, "Mounts", NULL);
+    size_t n = mounts && json_object_is_type(mounts, json_type_array) ? json_object_array_length(mounts) : 0;
+    rc->binds = xrealloc(rc->binds, (rc->n_binds + n + 1) * sizeof *rc->binds);
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *m = json_object_array_get_idx(mounts, i);
+        const char *type = engine_json_str(m, "Type"), *dest = engine_json_str(m, "Destination");
+        bool volume = !strcmp(type, "volume");
+        if ((!volume && strcmp(type, "bind")) || dest[0] != '/' || destination_used(rc, dest))
+            continue;
+        struct engine_bind *b = &rc->binds[rc->n_binds++];
+        memset(b, 0, sizeof *b);
+        b->kind = volume ? ENGINE_MOUNT_VOLUME : ENGINE_MOUNT_BIND;
+        b->destination = xstrdup(dest);
+        b->source = xstrdup(engine_json_str(m, "Source"));
+        if (volume)
+            b->volume = xstrdup(engine_json_str(m, "Name"));
+        b->nocopy = true; /* the volume has its content: it is the other container's */
+        b->read_only = mode < 0 ? !json_object_get_boolean(engine_json_path(m, "RW", NULL)) : mode == 1;
+        const char *propagation = engine_json_str(m, "Propagation");
+        if (!volume && *propagation)
+            b->propagation = xstrdup(propagation);
+    }
+    json_object_put(rec);
+    return 0;
+}
+
 /* ---- who uses a volume ---- */
 
 static bool record_uses(struct json_object *rec, const char *name)

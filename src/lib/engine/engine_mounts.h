@@ -33,6 +33,13 @@ int engine_parse_bind(const char *text, struct engine_bind *out, struct hull_err
 int engine_parse_mount(const char *text, struct engine_bind *bind, struct engine_tmpfs *tmpfs, struct hull_error **err);
 void engine_bind_clear(struct engine_bind *b);
 
+/* --volumes-from CONTAINER[:ro|:rw]: the volumes and binds of CONTAINER's
+ * record (docker: not its tmpfs) are added to rc->binds (grown), read-only
+ * with :ro, read-write with :rw, else as CONTAINER has them.  A destination
+ * rc already mounts is left to that mount (docker: -v and --mount win).  The
+ * volumes are CONTAINER's own: never created, copied into or removed here. */
+int engine_volumes_from(const char *root, const char *text, struct engine_run_config *rc, struct hull_error **err);
+
 /* What engine_mounts_prepare made: volumes created and host directories made
  * for -v (the topmost new one of each path). */
 struct engine_mounts_made {

@@ -12,6 +12,7 @@
 #include "engine_etc.h"
 #include "engine_network.h"
 #include "engine_network_internal.h"
+#include "events.h"
 #include "lifecycle.h"
 #include "network/netlink.h"
 #include "network/network.h"
@@ -470,6 +471,8 @@ int engine_network_attach_one(const char *root, const char *id, int pid, const c
         return -1;
     rewrite_hosts(root, id);
     refresh_hosts(root, network);
+    struct engine_event_attr attrs[] = {{"container", id}, {"name", c->name}, {"type", "bridge"}, {NULL, NULL}};
+    engine_event_emit(root, "network", "connect", c->id, attrs);
     return 0;
 }
 
@@ -563,6 +566,8 @@ int engine_network_detach_one(const char *root, const char *id, const char *netw
     if (had) {
         refresh_hosts(root, network);
         rewrite_hosts(root, id);
+        struct engine_event_attr attrs[] = {{"container", id}, {"name", c->name}, {"type", "bridge"}, {NULL, NULL}};
+        engine_event_emit(root, "network", "disconnect", c->id, attrs);
     }
     return 0;
 }

@@ -8,10 +8,27 @@
 
 #include "engine_network.h"
 #include "engine_network_internal.h"
+#include "events.h"
 #include "lifecycle.h"
 #include "network/network.h"
 #include "record.h"
 #include "util/utils.h"
+
+static void network_event(const char *root, const char *id, const char *name, const char *action)
+{
+    struct engine_event_attr attrs[] = {{"name", name}, {"type", "bridge"}, {NULL, NULL}};
+    engine_event_emit(root, "network", action, id, attrs);
+}
+
+/* network_remove, and its "destroy" event (the id is gone with the config). */
+static int remove_with_event(const char *root, const char *name, struct hull_error **err)
+{
+    cleanup_network_config struct network_config *c = NULL;
+    if (network_load(root, name, &c, err) < 0 || network_remove(root, name, err) < 0)
+        return -1;
+    network_event(root, c->id, c->name, "destroy");
+    return 0;
+}
 
 int engine_network_create(const char *root, const struct network_create_opts *o, struct hull_error **err)
 {
@@ -19,7 +36,10 @@ int engine_network_create(const char *root, const struct network_create_opts *o,
     if (network_lock(root, &lock, err) < 0)
         return -1;
     cleanup_network_config struct network_config *c = NULL;
-    return network_create(root, o, &c, err);
+    if (network_create(root, o, &c, err) < 0)
+        return -1;
+    network_event(root, c->id, c->name, "create");
+    return 0;
 }
 
 int engine_network_remove(const char *root, const char *runroot, const char *name, struct hull_error **err)
@@ -27,7 +47,7 @@ int engine_network_remove(const char *root, const char *runroot, const char *nam
     cleanup_close int lock = -1;
     if (network_lock(root, &lock, err) < 0 || engine_network_sweep_locked(root, runroot, err) < 0)
         return -1;
-    return network_remove(root, name, err);
+    return remove_with_event(root, name, err);
 }
 
 int engine_network_prune(const char *root, const char *runroot, char ***removed, struct hull_error **err)
@@ -47,7 +67,7 @@ int engine_network_prune(const char *root, const char *runroot, char ***removed,
         if (!strcmp(names[i], NETWORK_DEFAULT) || network_leases(root, names[i], &l, &nl, NULL) < 0 || nl)
             continue;
         cleanup_error struct hull_error *e = NULL;
-        if (network_remove(root, names[i], &e) == 0)
+        if (remove_with_event(root, names[i], &e) == 0)
             out[n++] = xstrdup(names[i]);
     }
     *removed = out;

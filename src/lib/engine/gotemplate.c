@@ -584,12 +584,26 @@ int gotmpl_error(struct gotmpl_exec *x, const char *fmt, const char *what)
     return hull_error_set(x->err, 0, "template \"%s\": %s", x->source, msg);
 }
 
+static char go_map_marker;
+
+void gotemplate_mark_map(struct json_object *obj)
+{
+    if (obj && json_object_is_type(obj, json_type_object))
+        json_object_set_userdata(obj, &go_map_marker, NULL);
+}
+
 /* base.A.B: a new reference, or -1 for a field the data does not have. */
 static int follow_fields(struct gotmpl_exec *x, struct json_object *base, char *const *fields, struct json_object **out)
 {
     struct json_object *v = base;
     for (char *const *f = fields; f && *f; f++) {
         struct json_object *next = NULL;
+        /* Go: a map[string]string's missing key is its zero value, "" */
+        if (v && json_object_is_type(v, json_type_object) && json_object_get_userdata(v) == &go_map_marker &&
+            !json_object_object_get_ex(v, *f, NULL) && !f[1]) {
+            *out = json_object_new_string("");
+            return 0;
+        }
         if (!v || !json_object_is_type(v, json_type_object) || !json_object_object_get_ex(v, *f, &next))
             return gotmpl_error(x, v && json_object_is_type(v, json_type_object) ? "no field \"%s\" in the data"
                                                                                 : "field \"%s\" of something that is not an object",

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "record.h"
+#include "events.h"
 #include "util/utils.h"
 
 char *engine_containers_dir(const char *root)
@@ -243,6 +244,11 @@ static int set_state(const char *root, const char *id, bool running, int value, 
         json_object_object_add(state, "OOMKilled", json_object_new_boolean(oom_killed));
         json_object_object_add(state, "FinishedAt", json_object_new_string(now));
     }
+    /* The event first: whoever waits for the record's new state (hull stop
+     * waits for "exited", then records "stop") finds it in the journal. */
+    char code[16];
+    snprintf(code, sizeof code, "%d", value);
+    engine_event_container(root, rec, running ? "start" : "die", running ? NULL : "exitCode", code);
     int r = engine_record_save(root, id, rec, err);
     json_object_put(rec);
     return r;
@@ -275,6 +281,8 @@ int engine_record_set_paused(const char *root, const char *id, bool paused, stru
         json_object_object_add(state, "Status", json_object_new_string(paused ? "paused" : "running"));
         json_object_object_add(state, "Paused", json_object_new_boolean(paused));
         r = engine_record_save(root, id, rec, err);
+        if (r == 0)
+            engine_event_container(root, rec, paused ? "pause" : "unpause", NULL, NULL);
     }
     json_object_put(rec);
     return r;
@@ -299,8 +307,15 @@ int engine_record_delete(const char *root, const char *id, struct hull_error **e
         cleanup_close int lock = -1;
         if (engine_records_lock(root, &lock, err) < 0)
             return -1;
-        if (unlink(path) < 0 && errno != ENOENT)
+        struct json_object *rec = NULL;
+        engine_record_load(root, id, &rec, NULL);
+        if (unlink(path) < 0 && errno != ENOENT) {
+            json_object_put(rec);
             return hull_error_set(err, errno, "remove %s", path);
+        }
+        if (rec)
+            engine_event_container(root, rec, "destroy", NULL, NULL);
+        json_object_put(rec);
     }
     return rm_rf(dir, err);
 }

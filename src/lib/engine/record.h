@@ -76,6 +76,7 @@ struct engine_record_input {
     const char *image_config;
     const struct engine_run_config *rc;
     bool detach, auto_remove, interactive;
+    const char *const *volumes_from; /* --volumes-from as given (NULL-terminated; NULL: none) */
 };
 
 /* The record of a new container (State "created"), in `docker inspect`'s shape. */

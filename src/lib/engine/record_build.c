@@ -168,6 +168,10 @@ struct json_object *engine_record_build(const struct engine_record_input *in)
     }
     json_object_object_add(host, "Mounts", host_mounts);
     json_object_object_add(host, "Binds", binds);
+    struct json_object *volumes_from = json_object_new_array();
+    for (const char *const *v = in->volumes_from; v && *v; v++)
+        json_object_array_add(volumes_from, json_object_new_string(*v));
+    json_object_object_add(host, "VolumesFrom", volumes_from);
     json_object_object_add(host, "AutoRemove", json_object_new_boolean(in->auto_remove));
     json_object_object_add(host, "ReadonlyRootfs", json_object_new_boolean(in->rc->read_only));
     json_object_object_add(host, "Memory", json_object_new_int64(in->rc->memory));

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "events.h"
 #include "record.h"
 #include "util/utils.h"
 #include "volume.h"
@@ -248,6 +249,8 @@ int volume_create(const char *root, const char *name, char *const *opts, char *c
         *created = true;
     if (name_out)
         *name_out = xstrdup(name);
+    struct engine_event_attr attrs[] = {{"driver", "local"}, {NULL, NULL}};
+    engine_event_emit(root, "volume", "create", name, attrs);
     r = 0;
 out:
     json_object_put(v);
@@ -349,6 +352,8 @@ int volume_remove(const char *root, const char *name, struct hull_error **err)
         return hull_error_set(err, errno, "remove volume %s: %s", name, json_path);
     if (rm_rf(dir, err) < 0)
         return hull_error_wrap(err, "remove volume %s", name);
+    struct engine_event_attr attrs[] = {{"driver", "local"}, {NULL, NULL}};
+    engine_event_emit(root, "volume", "destroy", name, attrs);
     return 0;
 }
 

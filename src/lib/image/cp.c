@@ -4,6 +4,7 @@
 #include <archive.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -71,13 +72,44 @@ static void split(const char *path, char **parent, char **base)
         abort();
 }
 
+/* cp -L: while parent/base is a symlink, its target (resolved inside the
+ * side's root: an absolute target starts at the container's "/"); *sdir,
+ * *parent, *base and *st end up naming what it points to. */
+static int follow_source_link(struct side *s, int *sdir, char **parent, char **base, struct stat *st,
+                              struct hull_error **err)
+{
+    for (int hops = 0; S_ISLNK(st->st_mode); hops++) {
+        if (hops == 40)
+            return hull_error_set(err, ELOOP, "follow %s", s->shown);
+        char target[PATH_MAX];
+        ssize_t n = readlinkat(*sdir, *base, target, sizeof target - 1);
+        if (n < 0)
+            return hull_error_set(err, errno, "read the symlink %s", *base);
+        target[n] = '\0';
+        cleanup_free char *joined = target[0] == '/' ? xstrdup(target) : xasprintf("%s/%s", *parent, target);
+        cleanup_free char *clean = tar_path_clean(joined);
+        free(*parent);
+        free(*base);
+        split(clean, parent, base);
+        if (!**base)
+            return hull_error_set(err, 0, "%s points to the root directory: copy \"/.\" instead", s->shown);
+        close(*sdir);
+        *sdir = open_dir(s, *parent, err);
+        if (*sdir < 0)
+            return -1;
+        if (fstatat(*sdir, *base, st, AT_SYMLINK_NOFOLLOW) < 0)
+            return hull_error_set(err, errno, "%s (the target of %s)", clean, s->shown);
+    }
+    return 0;
+}
+
 static const char *where(const struct side *s)
 {
     return s->container ? " in the container" : "";
 }
 
 int container_copy(const char *rootfs, const char *src_text, const char *dest_text, bool into_container, bool archive,
-                   struct hull_error **err)
+                   bool follow, struct hull_error **err)
 {
     struct side src = {.rootfd = -1, .container = !into_container};
     struct side dst = {.rootfd = -1, .container = into_container};
@@ -109,6 +141,12 @@ int container_copy(const char *rootfs, const char *src_text, const char *dest_te
         hull_error_set(err, errno, "%s%s", src_text, where(&src));
         goto out;
     }
+    /* the name it is copied under: SRC's own, even when -L follows it */
+    cleanup_free char *as_name = sbase ? xstrdup(sbase) : NULL;
+    if (follow && sbase && follow_source_link(&src, &sdir, &sparent, &sbase, &st, err) < 0) {
+        hull_error_wrap(err, "%s%s", src_text, where(&src));
+        goto out;
+    }
 
     /* Where it goes: into DEST when it is a directory, else as DEST. */
     bool dest_is_dir = false;
@@ -121,7 +159,7 @@ int container_copy(const char *rootfs, const char *src_text, const char *dest_te
     }
     if (dest_is_dir) {
         target = xstrdup(dst.path);
-        name = contents ? xstrdup("") : xstrdup(sbase);
+        name = contents ? xstrdup("") : xstrdup(as_name);
     } else {
         split(dst.path, &target, &name);
         if (!*name) {

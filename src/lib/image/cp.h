@@ -7,7 +7,9 @@
  * so a symlink in the container that points at "/" or "../../.." means the
  * container's "/", never the host's; and nothing the copy writes can leave the
  * destination directory, whatever symlinks it holds.  Symlinks being copied
- * are copied as symlinks (never followed).
+ * are copied as symlinks (never followed), except with follow (docker's
+ * cp -L): a SRC that is a symlink is resolved (inside its side's root, hop by
+ * hop, at most 40) and its target is copied under SRC's name.
  *
  * Docker's naming rules: DEST an existing directory: SRC goes inside it under
  * its own name; otherwise SRC is copied to DEST (whose parent must exist).
@@ -24,6 +26,6 @@
  * -> container dest; else container src -> host dest.  Relative host paths are
  * relative to the current directory. */
 int container_copy(const char *rootfs, const char *src, const char *dest, bool into_container, bool archive,
-                   struct hull_error **err);
+                   bool follow, struct hull_error **err);
 
 #endif

@@ -1,0 +1,195 @@
+/* hull events [--since T] [--until T] [--filter K=V]... [--format F]: the
+ * event journal (engine/events.h) printed as docker prints events: past ones
+ * from --since, then new ones as they are appended, until --until (or a
+ * signal).  Without --since only new events are shown, as in docker. */
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine.h"
+#include "engine/events.h"
+#include "engine/record.h"
+#include "util/utils.h"
+
+static const struct option events_longopts[] = {
+    {"since", required_argument, NULL, 'S'},
+    {"until", required_argument, NULL, 'U'},
+    {"filter", required_argument, NULL, 'f'},
+    {"format", required_argument, NULL, 'F'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+const struct engine_flagset events_flagset = {"f:h", events_longopts};
+
+struct events_out {
+    bool json;
+    struct gotemplate *template;
+};
+
+/* Go's RFC3339NanoFixed in local time: 2006-01-02T15:04:05.000000000+07:00 ("Z" in UTC). */
+static void print_time(int64_t nanos)
+{
+    time_t secs = (time_t)(nanos / 1000000000LL);
+    struct tm tm;
+    localtime_r(&secs, &tm);
+    char date[32], zone[40] = "Z";
+    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (tm.tm_gmtoff) {
+        long off = tm.tm_gmtoff < 0 ? -tm.tm_gmtoff : tm.tm_gmtoff;
+        snprintf(zone, sizeof zone, "%c%02ld:%02ld", tm.tm_gmtoff < 0 ? '-' : '+', off / 3600, off / 60 % 60);
+    }
+    printf("%s.%09lld%s ", date, (long long)(nanos % 1000000000LL), zone);
+}
+
+static int cmp_keys(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* docker's prettyPrintEvent: TIME TYPE ACTION ID (k=v, ... sorted by key). */
+static void print_pretty(struct json_object *ev)
+{
+    struct json_object *actor = engine_json_path(ev, "Actor", NULL);
+    struct json_object *attrs = engine_json_path(actor, "Attributes", NULL);
+    print_time(json_object_get_int64(engine_json_path(ev, "timeNano", NULL)));
+    printf("%s %s %s", engine_json_str(ev, "Type"), engine_json_str(ev, "Action"), engine_json_str(actor, "ID"));
+    size_t n = attrs && json_object_is_type(attrs, json_type_object) ? (size_t)json_object_object_length(attrs) : 0;
+    if (n) {
+        const char **keys = xmalloc0(n * sizeof *keys);
+        size_t i = 0;
+        json_object_object_foreach(attrs, k, v)
+        {
+            (void)v;
+            keys[i++] = k;
+        }
+        qsort(keys, n, sizeof *keys, cmp_keys);
+        printf(" (");
+        for (i = 0; i < n; i++)
+            printf("%s%s=%s", i ? ", " : "", keys[i], engine_json_str(attrs, keys[i]));
+        printf(")");
+        free(keys);
+    }
+    printf("\n");
+}
+
+/* The template's data: docker's events.Message with its Go field names. */
+static struct json_object *template_data(struct json_object *ev)
+{
+    static const char *const names[][2] = {{"status", "Status"}, {"id", "ID"},     {"from", "From"},
+                                           {"Type", "Type"},     {"Action", "Action"}, {"Actor", "Actor"},
+                                           {"scope", "Scope"},   {"time", "Time"}, {"timeNano", "TimeNano"}};
+    struct json_object *o = json_object_new_object();
+    gotemplate_mark_map(engine_json_path(ev, "Actor", "Attributes"));
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        struct json_object *v = NULL;
+        if (json_object_object_get_ex(ev, names[i][0], &v))
+            json_object_object_add(o, names[i][1], json_object_get(v));
+        else
+            json_object_object_add(o, names[i][1], json_object_new_string(""));
+    }
+    return o;
+}
+
+static int print_event(struct json_object *ev, void *data)
+{
+    struct events_out *out = data;
+    if (out->json) {
+        printf("%s\n", json_object_to_json_string_ext(ev, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    } else if (out->template) {
+        struct json_object *d = template_data(ev);
+        cleanup_free char *text = NULL;
+        cleanup_error struct hull_error *err = NULL;
+        int r = gotemplate_execute(out->template, d, &text, &err);
+        json_object_put(d);
+        if (r < 0) {
+            engine_error(err);
+            return 1;
+        }
+        printf("%s\n", text);
+    } else {
+        print_pretty(ev);
+    }
+    /* a pipe reader (a script waiting for an event) gets each line at once */
+    fflush(stdout);
+    return 0;
+}
+
+static void events_usage(void)
+{
+    printf("Usage:  hull events [OPTIONS]\n\n"
+           "Show the engine's events: the past ones from --since, then new ones as they\n"
+           "happen, until --until or Ctrl-C (without --since: only new ones)\n\n"
+           "Options:\n"
+           "  -f, --filter K=V    type=container|image|network|volume, container=, image=,\n"
+           "                      network=, volume=, event=ACTION, label=K[=V] (repeatable)\n"
+           "      --format F      json, or a Go template ({{.Type}} {{.Action}} {{.Actor.ID}}\n"
+           "                      {{.Actor.Attributes.name}} {{.Time}} ...; docs/templates.md)\n"
+           "      --since T       a Unix time, an RFC 3339 date or a duration before now (10m)\n"
+           "      --until T       the same: stop there\n");
+}
+
+int cmd_events(int argc, char **argv)
+{
+    struct engine_events_filter filter = {0};
+    struct engine_events_query q = {.filter = &filter};
+    struct events_out out = {0};
+    cleanup_error struct hull_error *err = NULL;
+    const char *since = NULL, *until = NULL;
+    int ret = 125, c;
+    while ((c = engine_next_flag("events", argc, argv, &events_flagset)) != -1) {
+        switch (c) {
+        case 'S':
+            since = optarg;
+            break;
+        case 'U':
+            until = optarg;
+            break;
+        case 'f':
+            if (engine_events_filter_add(&filter, optarg, &err) < 0) {
+                engine_error_status(err, 125);
+                goto out;
+            }
+            break;
+        case 'F':
+            if (!strcmp(optarg, "json")) {
+                out.json = true;
+            } else if (gotemplate_parse(optarg, &out.template, &err) < 0) {
+                engine_usage_error("events", "invalid --format: %s", err->msg);
+                goto out;
+            }
+            break;
+        case 'h':
+            events_usage();
+            ret = 0;
+            goto out;
+        default:
+            goto out;
+        }
+    }
+    if (optind != argc) {
+        ret = engine_usage_error("events", "accepts no arguments");
+        goto out;
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t now = (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+    if (since) {
+        if (engine_events_parse_time("--since", since, now, &q.since, &err) < 0) {
+            engine_error_status(err, 125);
+            goto out;
+        }
+        q.since_given = true;
+    }
+    if (until && engine_events_parse_time("--until", until, now, &q.until, &err) < 0) {
+        engine_error_status(err, 125);
+        goto out;
+    }
+    ret = engine_events_read(g_engine.root, &q, print_event, &out, &err) < 0 ? engine_error(err) : 0;
+out:
+    engine_events_filter_clear(&filter);
+    gotemplate_free(out.template);
+    return ret;
+}

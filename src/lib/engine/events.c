@@ -1,0 +1,456 @@
+/* hull: the event journal (see events.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "events.h"
+#include "record.h"
+#include "util/log.h"
+#include "util/utils.h"
+
+static char *strndup_or_die(const char *s, size_t n)
+{
+    char *d = strndup(s, n);
+    if (!d)
+        abort();
+    return d;
+}
+
+static char *events_dir(const char *root)
+{
+    return xasprintf("%s/events", root);
+}
+
+static int64_t now_nanos(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static off_t max_size(void)
+{
+    const char *v = getenv("HULL_EVENTS_MAX_SIZE");
+    int64_t n;
+    if (v && parse_int64(v, &n) && n > 0)
+        return (off_t)n;
+    return ENGINE_EVENTS_DEFAULT_MAX_SIZE;
+}
+
+/* Under the journal's lock: rotation when line would take the file past
+ * the limit, then the line in one write. */
+static int append_line(const char *root, const char *line, struct hull_error **err)
+{
+    cleanup_free char *dir = events_dir(root);
+    cleanup_close int lock = -1;
+    if (lock_file_in_dir(dir, &lock, err) < 0)
+        return -1;
+    cleanup_free char *path = xasprintf("%s/events.log", dir);
+    size_t len = strlen(line);
+    struct stat st;
+    if (stat(path, &st) == 0 && st.st_size > 0 && st.st_size + (off_t)len > max_size()) {
+        cleanup_free char *old = xasprintf("%s/events.log.1", dir);
+        if (rename(path, old) < 0)
+            return hull_error_set(err, errno, "rotate %s", path);
+    }
+    cleanup_close int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return hull_error_set(err, errno, "open %s", path);
+    ssize_t n = write(fd, line, len);
+    if (n != (ssize_t)len)
+        return hull_error_set(err, n < 0 ? errno : EIO, "write %s", path);
+    return 0;
+}
+
+void engine_event_emit(const char *root, const char *type, const char *action, const char *id,
+                       const struct engine_event_attr *attrs)
+{
+    int64_t t = now_nanos();
+    struct json_object *ev = json_object_new_object(), *actor = json_object_new_object(),
+                       *a = json_object_new_object();
+    const char *from = NULL;
+    for (const struct engine_event_attr *p = attrs; p && p->key; p++) {
+        json_object_object_add(a, p->key, json_object_new_string(p->value ? p->value : ""));
+        if (!strcmp(p->key, "image"))
+            from = p->value;
+    }
+    /* docker's deprecated status/id/from fields, still what old clients read */
+    if (!strcmp(type, "container")) {
+        json_object_object_add(ev, "status", json_object_new_string(action));
+        json_object_object_add(ev, "id", json_object_new_string(id));
+        if (from)
+            json_object_object_add(ev, "from", json_object_new_string(from));
+    }
+    json_object_object_add(ev, "Type", json_object_new_string(type));
+    json_object_object_add(ev, "Action", json_object_new_string(action));
+    json_object_object_add(actor, "ID", json_object_new_string(id));
+    json_object_object_add(actor, "Attributes", a);
+    json_object_object_add(ev, "Actor", actor);
+    json_object_object_add(ev, "scope", json_object_new_string("local"));
+    json_object_object_add(ev, "time", json_object_new_int64(t / 1000000000LL));
+    json_object_object_add(ev, "timeNano", json_object_new_int64(t));
+    cleanup_free char *line =
+        xasprintf("%s\n", json_object_to_json_string_ext(ev, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(ev);
+    cleanup_error struct hull_error *err = NULL;
+    if (append_line(root, line, &err) < 0)
+        log_debug("event %s %s not recorded: %s", type, action, err->msg);
+}
+
+void engine_event_container(const char *root, struct json_object *rec, const char *action, const char *extra_key,
+                            const char *extra_value)
+{
+    struct json_object *labels = engine_json_path(rec, "Config", "Labels");
+    size_t n = labels && json_object_is_type(labels, json_type_object) ? (size_t)json_object_object_length(labels) : 0;
+    struct engine_event_attr *attrs = xmalloc0((n + 4) * sizeof *attrs);
+    size_t i = 0;
+    attrs[i++] = (struct engine_event_attr){"image", engine_json_str(engine_json_path(rec, "Config", NULL), "Image")};
+    const char *name = engine_json_str(rec, "Name");
+    attrs[i++] = (struct engine_event_attr){"name", name[0] == '/' ? name + 1 : name};
+    if (n) {
+        json_object_object_foreach(labels, k, v)
+        {
+            if (strcmp(k, "image") && strcmp(k, "name") && (!extra_key || strcmp(k, extra_key)))
+                attrs[i++] = (struct engine_event_attr){k, v ? json_object_get_string(v) : ""};
+        }
+    }
+    if (extra_key)
+        attrs[i++] = (struct engine_event_attr){extra_key, extra_value};
+    engine_event_emit(root, "container", action, engine_json_str(rec, "Id"), attrs);
+    free(attrs);
+}
+
+void engine_event_container_id(const char *root, const char *id, const char *action, const char *extra_key,
+                               const char *extra_value)
+{
+    struct json_object *rec = NULL;
+    if (engine_record_load(root, id, &rec, NULL) < 0) {
+        struct engine_event_attr attrs[] = {{extra_key, extra_value}, {NULL, NULL}};
+        engine_event_emit(root, "container", action, id, attrs);
+        return;
+    }
+    engine_event_container(root, rec, action, extra_key, extra_value);
+    json_object_put(rec);
+}
+
+/* ---- filters ---- */
+
+int engine_events_filter_add(struct engine_events_filter *f, const char *text, struct hull_error **err)
+{
+    static const char *const keys[] = {"container", "event", "image", "label", "network", "type", "volume"};
+    const char *eq = strchr(text, '=');
+    if (!eq || eq == text || !eq[1])
+        return hull_error_set(err, 0, "invalid --filter \"%s\": want KEY=VALUE", text);
+    cleanup_free char *key = strndup_or_die(text, (size_t)(eq - text));
+    bool known = false;
+    for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+        known |= !strcmp(keys[i], key);
+    if (!known)
+        return hull_error_set(err, 0, "invalid --filter \"%s\": unknown key \"%s\" (container, event, image, label, "
+                              "network, type, volume)", text, key);
+    if (!strcmp(key, "type")) {
+        static const char *const types[] = {"container", "image", "network", "volume"};
+        bool ok = false;
+        for (size_t i = 0; i < ARRAY_SIZE(types); i++)
+            ok |= !strcmp(types[i], eq + 1);
+        if (!ok)
+            return hull_error_set(err, 0, "invalid --filter \"%s\": the type is container, image, network or volume",
+                                  text);
+    }
+    strv_add(&f->keys, steal_pointer(&key));
+    strv_add(&f->values, xstrdup(eq + 1));
+    return 0;
+}
+
+void engine_events_filter_clear(struct engine_events_filter *f)
+{
+    strv_free(f->keys);
+    strv_free(f->values);
+    f->keys = f->values = NULL;
+}
+
+static bool has_prefix(const char *s, const char *prefix)
+{
+    return *s && !strncmp(s, prefix, strlen(prefix));
+}
+
+/* "busybox:latest" -> "busybox" (not a registry's port: the last ':' after the last '/'). */
+static char *strip_tag(const char *ref)
+{
+    char *s = xstrdup(ref);
+    char *colon = strrchr(s, ':'), *slash = strrchr(s, '/');
+    if (colon && (!slash || colon > slash))
+        *colon = '\0';
+    return s;
+}
+
+/* One filter value against the event (moby's daemon/events/filter.go). */
+static bool value_matches(const char *key, const char *value, struct json_object *ev)
+{
+    const char *type = engine_json_str(ev, "Type"), *action = engine_json_str(ev, "Action");
+    struct json_object *actor = engine_json_path(ev, "Actor", NULL);
+    struct json_object *attrs = engine_json_path(actor, "Attributes", NULL);
+    const char *id = engine_json_str(actor, "ID"), *name = engine_json_str(attrs, "name");
+    if (!strcmp(key, "type"))
+        return !strcmp(type, value);
+    if (!strcmp(key, "event")) {
+        size_t n = strcspn(action, ":");
+        return !strcmp(action, value) || (strlen(value) == n && !strncmp(action, value, n));
+    }
+    if (!strcmp(key, "container") || !strcmp(key, "network") || !strcmp(key, "volume"))
+        return has_prefix(id, value) || has_prefix(name, value);
+    if (!strcmp(key, "image")) {
+        const char *image = engine_json_str(attrs, !strcmp(type, "image") ? "name" : "image");
+        cleanup_free char *bare_id = strip_tag(id), *bare_image = strip_tag(image);
+        return !strcmp(id, value) || !strcmp(image, value) || !strcmp(bare_id, value) || !strcmp(bare_image, value);
+    }
+    if (!strcmp(key, "label")) {
+        const char *eq = strchr(value, '=');
+        cleanup_free char *k = eq ? strndup_or_die(value, (size_t)(eq - value)) : xstrdup(value);
+        struct json_object *v = NULL;
+        if (!attrs || !json_object_object_get_ex(attrs, k, &v))
+            return false;
+        return !eq || !strcmp(json_object_get_string(v), eq + 1);
+    }
+    return false;
+}
+
+bool engine_events_filter_match(const struct engine_events_filter *f, struct json_object *ev)
+{
+    for (size_t i = 0; f && f->keys && f->keys[i]; i++) {
+        /* Each key once: any of its values (labels: all of them) must match. */
+        bool seen = false;
+        for (size_t k = 0; k < i; k++)
+            seen |= !strcmp(f->keys[k], f->keys[i]);
+        if (seen)
+            continue;
+        bool all = !strcmp(f->keys[i], "label"), any = false, every = true;
+        for (size_t k = i; f->keys[k]; k++) {
+            if (strcmp(f->keys[k], f->keys[i]))
+                continue;
+            bool m = value_matches(f->keys[k], f->values[k], ev);
+            any |= m;
+            every &= m;
+        }
+        if (all ? !every : !any)
+            return false;
+    }
+    return true;
+}
+
+/* ---- times ---- */
+
+/* Go's time.ParseDuration: [0-9.]+ with ns, us, µs, ms, s, m, h, repeated. */
+static bool parse_duration(const char *s, int64_t *nanos)
+{
+    static const struct {
+        const char *unit;
+        double nanos;
+    } units[] = {{"ns", 1}, {"us", 1e3}, {"\xc2\xb5s", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}};
+    double total = 0;
+    if (!*s)
+        return false;
+    while (*s) {
+        char *end;
+        errno = 0;
+        double v = strtod(s, &end);
+        if (end == s || errno || *s == '-' || *s == '+' || *s == ' ')
+            return false;
+        s = end;
+        size_t best = 0, best_len = 0;
+        for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
+            size_t l = strlen(units[i].unit);
+            if (!strncmp(s, units[i].unit, l) && l > best_len) {
+                best = i;
+                best_len = l;
+            }
+        }
+        if (!best_len)
+            return false;
+        total += v * units[best].nanos;
+        s += best_len;
+    }
+    *nanos = (int64_t)total;
+    return true;
+}
+
+int engine_events_parse_time(const char *flag, const char *text, int64_t now, int64_t *nanos, struct hull_error **err)
+{
+    /* a Unix time: digits, maybe a fraction */
+    if (*text && strspn(text, "0123456789.") == strlen(text) && strchr(text, '.') == strrchr(text, '.')) {
+        char *end;
+        long long secs = strtoll(text, &end, 10);
+        int64_t frac = 0;
+        if (*end == '.') {
+            int64_t scale = 100000000;
+            for (const char *p = end + 1; *p && scale; p++, scale /= 10)
+                frac += (*p - '0') * scale;
+        }
+        *nanos = (int64_t)secs * 1000000000LL + frac;
+        return 0;
+    }
+    int64_t d;
+    if (parse_duration(text, &d)) {
+        *nanos = now - d;
+        return 0;
+    }
+    struct tm tm = {0};
+    const char *rest = strptime(text, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!rest) {
+        memset(&tm, 0, sizeof tm);
+        rest = strptime(text, "%Y-%m-%d", &tm);
+        if (!rest || *rest)
+            goto bad;
+    }
+    int64_t frac = 0;
+    if (*rest == '.') {
+        int64_t scale = 100000000;
+        for (rest++; *rest >= '0' && *rest <= '9'; rest++, scale /= 10)
+            frac += (*rest - '0') * scale;
+    }
+    time_t secs;
+    if (!*rest) {
+        tm.tm_isdst = -1; /* no zone: local time, as docker reads it */
+        secs = mktime(&tm);
+    } else {
+        int offset = 0;
+        if (!strcmp(rest, "Z")) {
+            offset = 0;
+        } else if ((rest[0] == '+' || rest[0] == '-') && strlen(rest) == 6 && rest[3] == ':') {
+            int h = atoi(rest + 1), m = atoi(rest + 4);
+            offset = (rest[0] == '-' ? -1 : 1) * (h * 3600 + m * 60);
+        } else {
+            goto bad;
+        }
+        secs = timegm(&tm) - offset;
+    }
+    *nanos = (int64_t)secs * 1000000000LL + frac;
+    return 0;
+bad:
+    return hull_error_set(err, 0,
+                          "invalid %s \"%s\": want a Unix time, an RFC 3339 date (2006-01-02T15:04:05Z) or a "
+                          "duration before now (10m, 1h30m)",
+                          flag, text);
+}
+
+/* ---- reading ---- */
+
+struct reader {
+    const struct engine_events_query *q;
+    int (*fn)(struct json_object *, void *);
+    void *data;
+    char *buf; /* an incomplete last line: a writer's line is read whole */
+    size_t len;
+    int stop; /* fn's non-zero return */
+};
+
+static void deliver(struct reader *r, const char *line)
+{
+    struct json_object *ev = json_tokener_parse(line);
+    if (!ev || !json_object_is_type(ev, json_type_object)) {
+        json_object_put(ev);
+        return; /* a damaged line (a full disk mid-write) is skipped */
+    }
+    int64_t t = json_object_get_int64(engine_json_path(ev, "timeNano", NULL));
+    bool in_range = (!r->q->since_given || t >= r->q->since) && (!r->q->until || t <= r->q->until);
+    if (!r->stop && in_range && engine_events_filter_match(r->q->filter, ev))
+        r->stop = r->fn(ev, r->data);
+    json_object_put(ev);
+}
+
+/* Reads fd to its end, delivering every whole line. */
+static void drain(struct reader *r, int fd, bool deliver_lines)
+{
+    char chunk[8192];
+    for (ssize_t n; !r->stop && (n = read(fd, chunk, sizeof chunk)) > 0;) {
+        r->buf = xrealloc(r->buf, r->len + (size_t)n + 1);
+        memcpy(r->buf + r->len, chunk, (size_t)n);
+        r->len += (size_t)n;
+        r->buf[r->len] = '\0';
+        char *start = r->buf, *nl;
+        while ((nl = memchr(start, '\n', r->len - (size_t)(start - r->buf)))) {
+            *nl = '\0';
+            if (deliver_lines)
+                deliver(r, start);
+            start = nl + 1;
+        }
+        r->len -= (size_t)(start - r->buf);
+        memmove(r->buf, start, r->len);
+    }
+}
+
+static ino_t fd_ino(int fd)
+{
+    struct stat st;
+    return fstat(fd, &st) == 0 ? st.st_ino : 0;
+}
+
+int engine_events_read(const char *root, const struct engine_events_query *q,
+                       int (*fn)(struct json_object *event, void *data), void *data, struct hull_error **err)
+{
+    cleanup_free char *dir = events_dir(root);
+    if (mkdir_p(dir, 0700, err) < 0)
+        return -1;
+    cleanup_free char *path = xasprintf("%s/events.log", dir);
+    cleanup_free char *old = xasprintf("%s/events.log.1", dir);
+    /* Watched before the files are read: nothing appended meanwhile is missed. */
+    cleanup_close int ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+    if (ino >= 0 && inotify_add_watch(ino, dir, IN_MODIFY | IN_CREATE | IN_MOVED_TO) < 0) {
+        close(ino);
+        ino = -1;
+    }
+    struct reader r = {.q = q, .fn = fn, .data = data};
+    if (q->since_given) {
+        cleanup_close int ofd = open(old, O_RDONLY | O_CLOEXEC);
+        if (ofd >= 0)
+            drain(&r, ofd, true);
+        r.len = 0;
+    }
+    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0)
+        drain(&r, fd, q->since_given);
+    int ret = 0;
+    for (;;) {
+        int64_t now = now_nanos();
+        if (r.stop || (q->until && now >= q->until))
+            break;
+        /* Woken by the journal's changes; a second at most, for --until and
+         * for a machine without inotify. */
+        int timeout = 1000;
+        if (q->until && (q->until - now) / 1000000 < timeout)
+            timeout = (int)((q->until - now) / 1000000) + 1;
+        struct pollfd p = {.fd = ino, .events = POLLIN};
+        if (poll(&p, ino >= 0 ? 1 : 0, timeout) < 0 && errno != EINTR) {
+            ret = hull_error_set(err, errno, "wait for events in %s", dir);
+            break;
+        }
+        char events[4096];
+        while (ino >= 0 && read(ino, events, sizeof events) > 0)
+            ;
+        /* stat first: a rotation seen here happened before the old file is
+         * drained, so its last lines are read before the new file's. */
+        struct stat st;
+        bool replaced = stat(path, &st) == 0 && (fd < 0 || st.st_ino != fd_ino(fd));
+        if (fd >= 0)
+            drain(&r, fd, true);
+        if (replaced) {
+            if (fd >= 0)
+                close(fd);
+            r.len = 0;
+            fd = open(path, O_RDONLY | O_CLOEXEC);
+            if (fd >= 0)
+                drain(&r, fd, true);
+        }
+    }
+    free(r.buf);
+    return ret;
+}
