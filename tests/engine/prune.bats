@@ -33,15 +33,16 @@ id_of() {
 
 @test "system prune -f: stopped and created containers, unused networks and dangling images go; running ones stay" {
     need_netns
+    # a dangling image no container uses: busybox's tag moves to a new import
+    old=$(hull images -q --no-trunc busybox)
+    hull import --change 'CMD ["true"]' "$IMAGES/rootfs.tar" busybox >/dev/null
     hull run --name exited busybox true
     hull create --name created busybox true >/dev/null
     hull run -d --name running -v named:/n -v /anon busybox sleep 1000 >/dev/null
     hull run --name stopped-anon -v /anon2 busybox true
     exited=$(id_of exited)
     created=$(id_of created)
-    # a dangling image: busybox's tag moves to a new import
-    old=$(hull images -q --no-trunc busybox)
-    hull import --change 'CMD ["true"]' "$IMAGES/rootfs.tar" busybox >/dev/null
+    t0=$(date +%s.%N)
     hull_netns network create unused
     run hull_netns system prune -f
     [ "$status" -eq 0 ]
@@ -55,6 +56,9 @@ id_of() {
     [ "$(hull images --format '{{.Repository}}')" = busybox ]
     run hull network ls --format '{{.Name}}'
     [[ $output != *unused* ]]
+    # the journal has the network's create and destroy (hull events)
+    run hull events --since "$t0" --until "$(date +%s.%N)" --filter type=network --format '{{.Action}} {{.Actor.Attributes.name}}'
+    [ "$(tr '\n' ' ' <<<"$output")" = "create unused destroy unused " ]
     # no --volumes: every volume stays
     [ "$(hull volume ls -q | wc -l)" -eq 3 ]
     # nothing left to prune: a second run removes nothing
@@ -86,7 +90,7 @@ id_of() {
     run hull_netns system prune -f
     [ "$status" -eq 0 ]
     [[ $output == *"Deleted Containers:"* ]]
-    [ "$(hull images -q | wc -l)" -eq 2 ] # no dangling image: none removed without -a
+    [ "$(hull images --format '{{.Repository}}' | sort | tr '\n' ' ')" = "busybox other unused " ] # none dangling
     hull create --name user busybox true >/dev/null
     run hull_netns system prune -a -f
     [ "$status" -eq 0 ]

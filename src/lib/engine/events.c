@@ -443,6 +443,12 @@ int engine_events_read(const char *root, const struct engine_events_query *q,
         if (fd >= 0)
             drain(&r, fd, true);
         if (replaced) {
+            /* Rotated twice since we looked: the file between is events.log.1 now. */
+            cleanup_close int mid = fd >= 0 ? open(old, O_RDONLY | O_CLOEXEC) : -1;
+            if (mid >= 0 && fd_ino(mid) != fd_ino(fd)) {
+                r.len = 0;
+                drain(&r, mid, true);
+            }
             if (fd >= 0)
                 close(fd);
             r.len = 0;

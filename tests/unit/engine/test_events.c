@@ -9,6 +9,7 @@
 
 #include "../tap.h"
 #include "engine/events.h"
+#include "engine/gotemplate.h"
 #include "util/utils.h"
 
 static struct json_object *event(const char *json)
@@ -125,6 +126,28 @@ int main(void)
     hull_error_freep(&err);
     TAP_CHECK(engine_events_parse_time("--since", "-5m", now, &t, &err) < 0, "a negative duration is refused");
     hull_error_freep(&err);
+
+    /* an event's Attributes is a Go map: a missing key is "", a missing struct field an error */
+    {
+        struct json_object *ev = event(start);
+        struct json_object *attrs = json_object_object_get(json_object_object_get(ev, "Actor"), "Attributes");
+        gotemplate_mark_map(attrs);
+        struct gotemplate *tp = NULL;
+        cleanup_free char *out = NULL;
+        cleanup_error struct hull_error *terr = NULL;
+        bool ok = gotemplate_parse("[{{.Actor.Attributes.exitCode}}] {{.Actor.Attributes.name}}", &tp, &terr) == 0 &&
+                  gotemplate_execute(tp, ev, &out, &terr) == 0 && !strcmp(out, "[] web");
+        TAP_CHECK(ok, "a map's missing key is empty (%s)", out ? out : terr ? terr->msg : "");
+        gotemplate_free(tp);
+        tp = NULL;
+        cleanup_free char *out2 = NULL;
+        cleanup_error struct hull_error *terr2 = NULL;
+        TAP_CHECK(gotemplate_parse("{{.Actor.Nope}}", &tp, &terr2) == 0 &&
+                      gotemplate_execute(tp, ev, &out2, &terr2) < 0 && strstr(terr2->msg, "no field"),
+                  "a missing field of an unmarked object is still an error");
+        gotemplate_free(tp);
+        json_object_put(ev);
+    }
 
     /* the journal: 40 events with a limit that rotates it several times */
     char root[] = "/tmp/hull-events-XXXXXX";
