@@ -39,10 +39,10 @@ struct run_flags {
     const char *memory_text, *cpus_text, *memory_swap_text, *cpu_shares_text;
     bool init;
     /* repeatable flags, as given (argv pointers); at most argc of each */
-    const char **env_flags, **volumes_from, **env_files, **labels_given, **label_files, **tmpfs_flags, **ulimit_flags,
-        **cap_add_flags, **cap_drop_flags, **security_opts;
-    size_t n_env_flags, n_volumes_from, n_env_files, n_labels_given, n_label_files, n_tmpfs_flags, n_ulimit_flags, n_cap_add,
-        n_cap_drop, n_security_opts;
+    const char **env_flags, **volumes_from, **env_files, **labels_given, **label_files, **tmpfs_flags,
+        **ulimit_flags, **cap_add_flags, **cap_drop_flags, **security_opts;
+    size_t n_env_flags, n_volumes_from, n_env_files, n_labels_given, n_label_files, n_tmpfs_flags, n_ulimit_flags,
+        n_cap_add, n_cap_drop, n_security_opts;
     /* what check_flags made of them (owned; rc points into these) */
     char **env, **labels, **cap_add, **cap_drop, **security_opt;
     char *seccomp_text, *init_path;
@@ -429,9 +429,9 @@ static void run_flags_clear(struct run_flags *f)
     free(f->rc.binds);
     free(f->rc.tmpfs);
     free(f->rc.ulimits);
-    const char ***given[] = {&f->env_flags, &f->volumes_from,     &f->env_files,      &f->labels_given,   &f->label_files,
-                             &f->tmpfs_flags,   &f->ulimit_flags,   &f->cap_add_flags,  &f->cap_drop_flags,
-                             &f->security_opts};
+    const char ***given[] = {&f->env_flags,    &f->volumes_from,  &f->env_files,     &f->labels_given,
+                             &f->label_files,  &f->tmpfs_flags,   &f->ulimit_flags,  &f->cap_add_flags,
+                             &f->cap_drop_flags, &f->security_opts};
     for (size_t i = 0; i < ARRAY_SIZE(given); i++)
         free(*given[i]);
     strv_free(f->env);
@@ -567,8 +567,9 @@ static int run_command(int argc, char **argv, bool create)
     f.rc.binds = xmalloc0(room * sizeof *f.rc.binds);
     f.rc.tmpfs = xmalloc0(room * sizeof *f.rc.tmpfs);
     f.rc.ulimits = xmalloc0(room * sizeof *f.rc.ulimits);
-    const char ***lists[] = {&f.env_flags, &f.volumes_from,   &f.env_files,    &f.labels_given,  &f.label_files,  &f.tmpfs_flags,
-                             &f.ulimit_flags, &f.cap_add_flags, &f.cap_drop_flags, &f.security_opts};
+    const char ***lists[] = {&f.env_flags,    &f.volumes_from,  &f.env_files,      &f.labels_given,
+                             &f.label_files,  &f.tmpfs_flags,   &f.ulimit_flags,   &f.cap_add_flags,
+                             &f.cap_drop_flags, &f.security_opts};
     for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
         *lists[i] = xmalloc0(room * sizeof **lists[i]);
     int ret = 125;
