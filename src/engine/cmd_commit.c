@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "engine/events.h"
 #include "engine/record.h"
 #include "image/commit.h"
 #include "image/cp.h"
@@ -80,6 +81,7 @@ int cmd_commit(int argc, char **argv)
     if (image_store_open(g_engine.root, true, &store, &err) < 0 ||
         image_commit(store, image_id, dir, &opts, new_id, &err) < 0)
         return engine_error(err);
+    engine_event_container_id(g_engine.root, id, "commit", "imageID", new_id);
     printf("%s\n", new_id);
     return 0;
 }

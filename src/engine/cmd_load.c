@@ -130,6 +130,8 @@ int cmd_import(int argc, char **argv)
     engine_progress_done(progress);
     if (r < 0)
         return engine_error(err);
+    struct engine_event_attr attrs[] = {{"name", reference ? reference : id}, {NULL, NULL}};
+    engine_event_emit(g_engine.root, "image", "import", id, attrs);
     printf("%s\n", id);
     return 0;
 }

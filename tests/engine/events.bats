@@ -102,6 +102,8 @@ container destroy later "
     [ "$(tr '\n' ' ' <<<"$output")" = "create start die destroy " ]
     # an image removed: delete
     hull import --change 'CMD ["true"]' "$IMAGES/rootfs.tar" gone >/dev/null
+    run events_since "$t0" --filter event=import --format '{{.Type}} {{.Actor.Attributes.name}}'
+    [ "$output" = "image gone" ]
     t1=$(now)
     hull rmi gone >/dev/null
     run events_since "$t1" --format '{{.Action}}'
