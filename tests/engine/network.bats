@@ -415,6 +415,13 @@ wait_http() { wait_until 10 in_host curl -s -o /dev/null --max-time 1 "$1"; }
     [ "$(hull inspect adv | jq -c '.[0].NetworkSettings.Networks.m2.Aliases')" = '["two"]' ]
     [ "$(hull inspect adv | jq -c '.[0].NetworkSettings.Networks.m1.Aliases')" = '["one"]' ]
     hull exec peer2 grep -q "^10.128.0.77	adv .* two\$" /etc/hosts
-    hull rm -f multi peer2 adv
+    # hull create takes the same flags: the networks are plumbed at start
+    hull create --name cr --network m2 --network m1 --domainname example.org busybox sleep 1000 >/dev/null
+    [ -z "$(ls "$STORE/networks/m1/leases" | grep -vx -e 10.127.0.9 -e "$(hull inspect adv | jq -r '.[0].NetworkSettings.Networks.m1.IPAddress')")" ]
+    hull start cr
+    run hull exec cr ip -4 -o addr show eth1
+    [[ "$output" == *"inet 10.127.0."*/24* ]]
+    [ "$(hull exec cr cat /proc/sys/kernel/domainname)" = example.org ]
+    hull rm -f multi peer2 adv cr
     assert_no_network_leftovers
 }
