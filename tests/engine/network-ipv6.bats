@@ -27,6 +27,7 @@ teardown() {
 }
 
 wait_http() { wait_until 10 in_host curl -s -o /dev/null --max-time 1 "$1"; }
+gone() { ! kill -0 "$1" 2>/dev/null; }
 
 # Nothing of any container's networking is left: no lease (v4 or v6), port, veth, DNAT element.
 assert_no_leftovers() {
@@ -104,7 +105,7 @@ assert_no_leftovers() {
     assert_no_leftovers
 }
 
-@test "ipv6: a random ULA /64 by default; connect to a dual-stack network; a container started twice" {
+@test "ipv6: a random ULA /64 by default; connect to a dual-stack network; kill -9 of hull run leaves no IPv6 lease" {
     hull network create --ipv6 auto6
     subnet6=$(hull network inspect auto6 | jq -r '.[0].IPAM.Config[1].Subnet')
     [[ "$subnet6" =~ ^fd[0-9a-f:]*::/64$ ]]
@@ -118,6 +119,22 @@ assert_no_leftovers() {
     hull network disconnect auto6 c1
     [ -z "$(ls "$STORE/networks/auto6/leases6")" ]
     hull rm -f c1
+    assert_no_leftovers
+    # hull run killed with SIGKILL, then its container: the next hull sweeps the IPv6 lease and [::] element too
+    nsenter -t "$HOST_NS" -n -- "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" run --name fg --network auto6 -p 8090:80 busybox sh -c 'echo ready; sleep 1000' >"$TEST_DIR/fg.out" 2>&1 3>&- &
+    fg=$!
+    wait_until 10 grep -q ready "$TEST_DIR/fg.out"
+    pid=$(hull inspect fg | jq -r '.[0].State.Pid')
+    [ -n "$(ls "$STORE/networks/auto6/leases6")" ]
+    [ -n "$(nft_elements publish_any6)" ]
+    kill -9 "$fg"
+    kill -9 "$pid"
+    wait "$fg" || true
+    wait_until 10 gone "$pid"
+    hull network inspect auto6 >/dev/null
+    [ -z "$(ls "$STORE/networks/auto6/leases6")" ]
+    [ -z "$(nft_elements publish_any6)" ]
+    hull rm -f fg
     assert_no_leftovers
 }
 
