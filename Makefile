@@ -11,7 +11,7 @@ DEB_RUNTIME := libcurl4 busybox-static iproute2 util-linux procps kmod libnftabl
 DEB_TEST := clang libfuzzer-14-dev bats jq strace uidmap nftables curl python3-jsonschema time bc runc crun umoci skopeo podman conmon containerd docker.io containernetworking-plugins python3-grpcio python3-grpc-tools hyperfine qemu-system-x86 cpio zstd e2fsprogs docker-registry apache2-utils openssl python3-jwt python3-cryptography help2man groff-base zsh fish
 DEB_ALL := $(DEB_BUILD) $(DEB_RUNTIME) $(DEB_TEST) $(DEB_EXTRA)
 
-.PHONY: all deps build demo check check-asan check-under-load clean bench bench-engine fuzz man install faults-soak
+.PHONY: all deps build demo check check-asan check-under-load clean bench bench-engine fuzz man install faults-soak concurrency-soak
 
 all: build
 
@@ -91,9 +91,21 @@ bench-engine: deps build
 clean:
 	rm -rf $(BUILD) build-fuzz build-asan
 
-# Random SIGKILLs of hull-runtime create/run (tests/faults/runtime.bats, the
-# soak test), each followed by delete --force and a leak check; outside make
-# check (docs/reliability.md has the figures).  FAULT_KILLS=N (default 300).
-FAULT_KILLS ?= 300
+# Random SIGKILLs (the soak tests of tests/faults/): FAULT_KILLS of
+# hull-runtime create/run/start/delete/exec, each followed by delete --force;
+# ENGINE_KILLS of hull run/run -d/run --rm/rm -f/load/commit and PULL_KILLS of
+# hull pull, each followed by the user's cleanup and system check --repair;
+# after each, a check that nothing is left.  Outside make check
+# (docs/reliability.md has the figures).
+FAULT_KILLS ?= 500
+ENGINE_KILLS ?= 400
+PULL_KILLS ?= 100
 faults-soak: build
-	HULL_FAULT_SOAK=$(FAULT_KILLS) HULL_SKIP_VM=1 bats -f soak tests/faults/runtime.bats
+	HULL_FAULT_SOAK=$(FAULT_KILLS) HULL_ENGINE_SOAK=$(ENGINE_KILLS) HULL_PULL_SOAK=$(PULL_KILLS) \
+	    bats -f soak tests/faults/runtime.bats tests/faults/engine.bats tests/faults/engine-pull.bats
+
+# 8-way concurrent creates and deletes under new parent cgroups (outside
+# make check, which runs 2 rounds): CONCURRENT_CREATES in all.
+CONCURRENT_CREATES ?= 2000
+concurrency-soak: build
+	HULL_CONCURRENT_CREATES=$(CONCURRENT_CREATES) bats tests/faults/concurrency.bats

@@ -93,24 +93,73 @@ prepare_running() {
 }
 
 # make faults-soak (outside make check): HULL_FAULT_SOAK random kills, each
-# at a point drawn from every call of create's and run's traces (unthinned).
-@test "soak: random kills of create and run leave nothing after delete --force" {
+# of a command drawn from create, run, start, delete and exec at a point drawn
+# from every call of that command's trace (unthinned).
+soak_points() { # soak_points CMD: "SYSCALL N" lines of CMD's trace
+    local id=$1 cmd=$2
+    case $cmd in
+    create) fault_points "$id" "$CREATE_SET" "$CREATE_FILTER" create --bundle "$BUNDLE" "$id" ;;
+    run)
+        update_config '.process.args = ["sleep", "2"]'
+        FAULT_UNTIL='wait4' fault_points "$id" "$CREATE_SET,wait4,unlink,unlinkat" \
+            "$CREATE_FILTER"'|exec\.fifo|wait4' run --bundle "$BUNDLE" "$id"
+        update_config '.process.args = ["sleep", "1000"]'
+        ;;
+    start)
+        prepare_created "$id"
+        fault_points "$id" openat,read,unlink,unlinkat,poll,ppoll,kill,pidfd_send_signal \
+            'exec\.fifo|read\(|poll' start "$id"
+        ;;
+    delete)
+        prepare_running "$id"
+        fault_points "$id" kill,pidfd_send_signal,rmdir,unlink,unlinkat,openat,umount2 \
+            'kill|pidfd_send_signal|rmdir|unlink|cgroup\.(kill|procs|freeze)|freezer\.state|umount' \
+            delete --force "$id"
+        ;;
+    exec)
+        prepare_running "$id"
+        fault_points "$id" clone,clone3,setns,openat,recvmsg,wait4 \
+            'clone|setns|cgroup\.procs|recvmsg|wait4' exec -d "$id" sleep 1
+        ;;
+    esac
+}
+
+@test "soak: random kills of create, run, start, delete and exec leave nothing after delete --force" {
     [ -n "${HULL_FAULT_SOAK:-}" ] || skip "make faults-soak runs it (HULL_FAULT_SOAK=N kills)"
     id=$(new_id)
     fault_config "$id"
-    update_config '.process.args = ["sleep", "2"]'
-    create_points=$(fault_points "$id" "$CREATE_SET" "$CREATE_FILTER" create --bundle "$BUNDLE" "$id")
-    run_points=$(FAULT_UNTIL='wait4' fault_points "$id" "$CREATE_SET,wait4,unlink,unlinkat" \
-        "$CREATE_FILTER"'|exec\.fifo|wait4' run --bundle "$BUNDLE" "$id")
-    update_config '.process.args = ["sleep", "1000"]'
-    local i cmd points
+    local cmds=(create run start delete exec) cmd i point summary=
+    declare -A points
+    for cmd in "${cmds[@]}"; do
+        points[$cmd]=$(soak_points "$id" "$cmd")
+        [ -n "${points[$cmd]}" ] || { echo "no fault points for $cmd" >&2; return 1; }
+        summary+=" $cmd $(echo "${points[$cmd]}" | wc -l),"
+    done
+    declare -A kills
     for ((i = 0; i < HULL_FAULT_SOAK; i++)); do
-        if ((RANDOM % 2)); then cmd=create points=$create_points; else cmd=run points=$run_points; fi
-        point=$(echo "$points" | shuf -n1)
-        fault_inject ${point% *} ${point#* } -- "$cmd" --bundle "$BUNDLE" "$id"
+        cmd=${cmds[RANDOM % ${#cmds[@]}]}
+        point=$(echo "${points[$cmd]}" | shuf -n1)
+        kills[$cmd]=$((${kills[$cmd]:-0} + 1))
+        case $cmd in
+        create | run) fault_inject ${point% *} ${point#* } -- "$cmd" --bundle "$BUNDLE" "$id" ;;
+        start)
+            prepare_created "$id"
+            fault_inject ${point% *} ${point#* } -- start "$id"
+            ;;
+        delete)
+            prepare_running "$id"
+            fault_inject ${point% *} ${point#* } -- delete --force "$id"
+            ;;
+        exec)
+            prepare_running "$id"
+            fault_inject ${point% *} ${point#* } -- exec -d "$id" sleep 1000
+            ;;
+        esac
         fault_check_clean "$id" "$point of $cmd (kill $((i + 1)))"
     done
-    echo "# soak: $HULL_FAULT_SOAK random kills ($(echo "$create_points" | wc -l) create points, $(echo "$run_points" | wc -l) run points), 0 leaks" >&3
+    local per=
+    for cmd in "${cmds[@]}"; do per+=" $cmd ${kills[$cmd]:-0},"; done
+    echo "# soak: $HULL_FAULT_SOAK random kills (per command:${per%,}; points:${summary%,}), 0 leaks" >&3
 }
 
 @test "create returns only once its init no longer dies with it (the init's clearing of its parent-death signal is delayed)" {

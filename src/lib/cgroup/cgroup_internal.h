@@ -75,6 +75,16 @@ bool cgroup_v2_controller_available(const char *dir, const char *controller);
 /* No process in dir and no child cgroup below it. */
 bool cgroup_is_empty(const char *dir);
 
+/* ---- parents.c: the parent cgroups hull made, shared by every container below them ---- */
+/* The machine-wide marks directory, opened and flock'ed (-1: none, e.g. not
+ * writable: then only a parent's maker removes it). */
+int cgroup_parents_lock(void);
+/* Marks dir as a parent hull makes; call with the lock, before the mkdir. */
+void cgroup_parents_mark(int lock_fd, const char *dir);
+/* After n's own cgroup is gone: removes n's parents that hull made (marked,
+ * or in n->created), deepest first, until one is busy or somebody else's. */
+void cgroup_parents_release(const struct cgroup_node *n);
+
 /* ---- file helpers (files.c) ---- */
 /* Writes value to dir/file; errors name the spec field, the value and the file,
  * and a missing file reads as "the host cannot enforce <field>". */

@@ -220,12 +220,14 @@ static bool strv_has(char **v, const char *s)
 }
 
 /* mkdir every missing component below the mount point; remember what we made
- * (cumulative: a retry must not forget a directory the first try made).
- * ENOENT means a concurrent delete removed an empty parent we saw a moment
- * ago (it removes the parents it created): start again from the top. */
+ * (cumulative: a retry must not forget a directory the first try made), and
+ * mark the parents as hull's (parents.c) before making them, under the marks'
+ * lock.  ENOENT means a delete that did not take that lock (an older hull)
+ * removed an empty parent we saw a moment ago: start again from the top. */
 static int node_mkdir(struct cgroup_node *n, struct hull_error **err)
 {
     bool cpuset_v1 = !n->h.unified && cgroup_hierarchy_has(&n->h, "cpuset");
+    cleanup_close int marks = cgroup_parents_lock();
     for (int attempt = 0;; attempt++) {
         cleanup_free char *cur = xstrdup(n->h.mountpoint);
         cleanup_free char *rest = xstrdup(n->path);
@@ -235,6 +237,8 @@ static int node_mkdir(struct cgroup_node *n, struct hull_error **err)
             char *next = xasprintf("%s/%s", cur, comp);
             free(cur);
             cur = next;
+            if (strcmp(cur, n->dir) && access(cur, F_OK) < 0 && errno == ENOENT)
+                cgroup_parents_mark(marks, cur);
             if (mkdir(cur, 0755) == 0) {
                 if (!strv_has(n->created, cur))
                     strv_add(&n->created, xstrdup(cur));
@@ -664,26 +668,17 @@ static int remove_created(struct cgroup_manager *m, struct hull_error **err)
     int ret = 0;
     for (size_t i = 0; i < m->n_nodes; i++) {
         struct cgroup_node *n = &m->nodes[i];
-        size_t nc = n->created ? strv_length(n->created) : 0;
-        /* Children first: the list is parents-first, so walk it backwards. */
-        for (size_t j = nc; j-- > 0;) {
-            const char *dir = n->created[j];
-            if (!strcmp(dir, n->dir)) {
-                struct hull_error *e = NULL;
-                if (remove_cgroup_tree(dir, &e) < 0) {
-                    if (ret == 0) {
-                        *err = e;
-                        ret = -1;
-                    } else {
-                        hull_error_free(e);
-                    }
-                }
-                continue;
+        struct hull_error *e = NULL;
+        if (node_created_leaf(n) && remove_cgroup_tree(n->dir, &e) < 0) {
+            if (ret == 0) {
+                *err = e;
+                ret = -1;
+            } else {
+                hull_error_free(e);
             }
-            /* A parent we created may now hold another container's cgroup. */
-            if (rmdir(dir) < 0 && errno != ENOENT && errno != EBUSY && errno != ENOTEMPTY && ret == 0)
-                ret = hull_error_set(err, errno, "remove cgroup %s", dir);
         }
+        /* Then the parents hull made, shared with other containers (parents.c). */
+        cgroup_parents_release(n);
     }
     return ret < 0 ? -1 : 0;
 }

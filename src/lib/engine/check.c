@@ -221,6 +221,13 @@ static void report_staging(const char *path, void *data)
     problem(c, "staging", c->repair, "%s: staging dir of a load, import, commit or pull that was killed", path);
 }
 
+static void report_unreferenced(const char *kind, const char *path, void *data)
+{
+    struct checker *c = data;
+    problem(c, kind, c->repair, "%s: used by no image (a pull, load or commit was killed before its image record)",
+            path);
+}
+
 /* ROOT/networks/NAME/config.json and ROOT/volumes/NAME/volume.json are written atomically too. */
 static void sweep_subdirs(struct checker *c, const char *top)
 {
@@ -243,7 +250,9 @@ static int check_store(struct checker *c, struct hull_error **err)
     if (image_store_open_unswept(c->root, &store, err) < 0)
         return -1;
     image_store_sweep_tmp(c->root, c->repair, report_path, c);
-    return image_store_stale_staging(store, c->repair, report_staging, c, err);
+    if (image_store_stale_staging(store, c->repair, report_staging, c, err) < 0)
+        return -1;
+    return image_store_unreferenced(store, c->repair, report_unreferenced, c, err);
 }
 
 /* Leases and published ports of containers whose init is gone. */

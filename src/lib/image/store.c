@@ -604,6 +604,63 @@ static char *first_user(struct image_store *store, const char *id)
 
 /* ---- remove ---- */
 
+static bool layer_used(struct image_info *const *list, size_t n, const char *hex)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < list[i]->n_layers; j++)
+            if (!strcmp(digest_hex(list[i]->layers[j].diff_id), hex))
+                return true;
+    return false;
+}
+
+static bool blob_used(struct image_info *const *list, size_t n, const char *hex)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(digest_hex(list[i]->id), hex) || (list[i]->manifest[0] && !strcmp(digest_hex(list[i]->manifest), hex)))
+            return true;
+    return false;
+}
+
+int image_store_unreferenced(struct image_store *store, bool remove,
+                             void (*found)(const char *kind, const char *path, void *data), void *data,
+                             struct hull_error **err)
+{
+    if (require_writable(store, err) < 0)
+        return -1;
+    struct image_info **list;
+    size_t n;
+    if (image_store_list(store, &list, &n, err) < 0)
+        return -1;
+    int ret = 0;
+    static const char *const kinds[] = {"layer", "blob"};
+    for (size_t k = 0; k < ARRAY_SIZE(kinds) && ret == 0; k++) {
+        cleanup_free char *dir = xasprintf("%s/%s", store->root, k == 0 ? "layers" : "blobs/sha256");
+        cleanup_dir DIR *d = opendir(dir);
+        for (struct dirent *de; d && ret == 0 && (de = readdir(d));) {
+            if (de->d_name[0] == '.' || (k == 0 ? layer_used(list, n, de->d_name) : blob_used(list, n, de->d_name)))
+                continue;
+            cleanup_free char *path = xasprintf("%s/%s", dir, de->d_name);
+            if (found)
+                found(kinds[k], path, data);
+            if (!remove)
+                continue;
+            if (k == 1) {
+                if (unlink(path) < 0 && errno != ENOENT)
+                    ret = hull_error_set(err, errno, "remove %s", path);
+                continue;
+            }
+            /* As collect_garbage_layers: a half-removed layer never looks complete. */
+            cleanup_free char *doomed = xasprintf("%s/tmp/gc-%s", store->root, de->d_name);
+            if (rename(path, doomed) < 0)
+                ret = hull_error_set(err, errno, "remove layer %s", path);
+            else
+                ret = rm_rf(doomed, err);
+        }
+    }
+    image_info_list_free(list, n);
+    return ret;
+}
+
 /* Removes every layer that no remaining image lists. */
 static int collect_garbage_layers(struct image_store *store, image_remove_event_fn on_event, void *data,
                                   uint64_t *freed, struct hull_error **err)
@@ -623,11 +680,7 @@ static int collect_garbage_layers(struct image_store *store, image_remove_event_
     while ((de = readdir(d)) && ret == 0) {
         if (de->d_name[0] == '.')
             continue;
-        bool used = false;
-        for (size_t i = 0; i < n && !used; i++)
-            for (size_t j = 0; j < list[i]->n_layers && !used; j++)
-                used = !strcmp(digest_hex(list[i]->layers[j].diff_id), de->d_name);
-        if (used)
+        if (layer_used(list, n, de->d_name))
             continue;
         if (freed) {
             cleanup_free char *meta_path = xasprintf("layers/%s/layer.json", de->d_name);

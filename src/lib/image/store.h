@@ -66,6 +66,14 @@ int image_store_open_unswept(const char *root, struct image_store **out, struct 
  * lock; needs the store lock): found for each, removed with remove. */
 int image_store_stale_staging(struct image_store *store, bool remove, void (*found)(const char *path, void *data),
                               void *data, struct hull_error **err);
+/* Layers no image lists and blobs that are no image's config or manifest:
+ * what a pull, load or commit killed between moving its layers and blobs into
+ * place and writing the image record leaves behind (needs the store lock, so
+ * no writer is between the two).  found for each (kind "layer" or "blob");
+ * removed with remove. */
+int image_store_unreferenced(struct image_store *store, bool remove,
+                             void (*found)(const char *kind, const char *path, void *data), void *data,
+                             struct hull_error **err);
 /* Every user mark (see image_store_add_user), as two parallel vectors:
  * image ids ("sha256:<hex>") and users.  Both NULL when there are none. */
 int image_store_users(struct image_store *store, char ***image_ids, char ***users, struct hull_error **err);
