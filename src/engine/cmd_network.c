@@ -13,7 +13,7 @@
 #include "network/network.h"
 #include "util/utils.h"
 
-enum { OPT_SUBNET = 1000, OPT_GATEWAY, OPT_INTERNAL, OPT_FORMAT, OPT_NO_TRUNC, OPT_IP, OPT_ALIAS, OPT_IPV6 };
+enum { OPT_SUBNET = 1000, OPT_GATEWAY, OPT_INTERNAL, OPT_FORMAT, OPT_NO_TRUNC, OPT_IP, OPT_ALIAS, OPT_IPV6, OPT_IP6 };
 
 static const struct option create_longopts[] = {
     {"subnet", required_argument, NULL, OPT_SUBNET}, {"gateway", required_argument, NULL, OPT_GATEWAY},
@@ -37,6 +37,7 @@ static const struct option prune_longopts[] = {
     {"force", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 static const struct engine_flagset network_prune_flagset = {"fh", prune_longopts};
 static const struct option connect_longopts[] = {{"ip", required_argument, NULL, OPT_IP},
+                                                 {"ip6", required_argument, NULL, OPT_IP6},
                                                  {"alias", required_argument, NULL, OPT_ALIAS},
                                                  {"help", no_argument, NULL, 'h'},
                                                  {NULL, 0, NULL, 0}};
@@ -300,7 +301,7 @@ static int network_prune_cmd(int argc, char **argv)
 
 static int network_connect_cmd(int argc, char **argv)
 {
-    const char *ip = NULL;
+    const char *ip = NULL, *ip6 = NULL;
     cleanup_strv char **aliases = xmalloc0(((size_t)argc + 1) * sizeof *aliases);
     size_t n_aliases = 0;
     int c;
@@ -309,11 +310,14 @@ static int network_connect_cmd(int argc, char **argv)
         case OPT_IP:
             ip = optarg;
             break;
+        case OPT_IP6:
+            ip6 = optarg;
+            break;
         case OPT_ALIAS:
             aliases[n_aliases++] = xstrdup(optarg);
             break;
         case 'h':
-            printf("Usage:  hull network connect [--ip IP] [--alias NAME] NETWORK CONTAINER\n\n"
+            printf("Usage:  hull network connect [--ip IP] [--ip6 IP6] [--alias NAME] NETWORK CONTAINER\n\n"
                    "Connect a container to a network (a running one at once, a stopped one when it starts)\n");
             return 0;
         default:
@@ -323,7 +327,8 @@ static int network_connect_cmd(int argc, char **argv)
     if (optind + 2 != argc)
         return engine_usage_error("network connect", "requires exactly 2 arguments: NETWORK CONTAINER");
     cleanup_error struct hull_error *err = NULL;
-    if (engine_network_connect(g_engine.root, g_engine.runroot, argv[optind], argv[optind + 1], ip, aliases, &err) < 0)
+    if (engine_network_connect(g_engine.root, g_engine.runroot, argv[optind], argv[optind + 1], ip, ip6, aliases,
+                               &err) < 0)
         return engine_error(err);
     return 0;
 }

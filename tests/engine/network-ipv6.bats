@@ -118,6 +118,15 @@ assert_no_leftovers() {
     [[ "$output" != *default* ]]
     hull network disconnect auto6 c1
     [ -z "$(ls "$STORE/networks/auto6/leases6")" ]
+    # --ip6 at connect chooses the address, checked before anything is made
+    hull network create --subnet 10.135.0.0/24 only4
+    fails_with 'invalid --ip6 "fd00:1::5": network only4 has no IPv6' hull network connect --ip6 fd00:1::5 only4 c1
+    [ "$(hull inspect c1 | jq -r '.[0].NetworkSettings.Networks.only4')" = null ]
+    fails_with 'invalid --ip6 "zz": not an IPv6 address' hull network connect --ip6 zz auto6 c1
+    hull network connect --ip6 "${subnet6%::/64}::42" auto6 c1
+    run hull exec c1 ip -6 -o addr show eth1
+    [[ "$output" == *"inet6 ${subnet6%::/64}::42/64"* ]]
+    [ "$(hull inspect c1 | jq -r '.[0].NetworkSettings.Networks.auto6.IPAMConfig.IPv6Address')" = "${subnet6%::/64}::42" ]
     hull rm -f c1
     assert_no_leftovers
     # hull run killed with SIGKILL, then its container: the next hull sweeps the IPv6 lease and [::] element too

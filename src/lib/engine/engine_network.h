@@ -111,7 +111,7 @@ int engine_network_prune(const char *root, const char *runroot, char ***removed,
 /* `hull network connect [--ip IP] [--alias A] NET C`: a running container
  * gets ethN on NET at once, a stopped one at its next start. */
 int engine_network_connect(const char *root, const char *runroot, const char *network, const char *container,
-                           const char *ip, char *const *aliases, struct hull_error **err);
+                           const char *ip, const char *ip6, char *const *aliases, struct hull_error **err);
 /* Only a network the container was connected to, not its --network. */
 int engine_network_disconnect(const char *root, const char *network, const char *container, struct hull_error **err);
 /* docker's `network inspect` object (Name, Id, Driver, IPAM, Internal, Containers ...). */

@@ -161,8 +161,8 @@ int engine_network_inspect(const char *root, const char *runroot, const char *na
 }
 
 /* Adds the endpoint of a connected network to the record (IPAMConfig, Aliases). */
-static int record_endpoint(const char *root, const char *id, const char *network, const char *ip, char *const *aliases,
-                           struct hull_error **err)
+static int record_endpoint(const char *root, const char *id, const char *network, const char *ip, const char *ip6,
+                           char *const *aliases, struct hull_error **err)
 {
     cleanup_close int lock = -1;
     if (engine_records_lock(root, &lock, err) < 0)
@@ -176,10 +176,12 @@ static int record_endpoint(const char *root, const char *id, const char *network
         return hull_error_set(err, 0, "container %.12s has no network settings", id);
     }
     struct json_object *ep = json_object_new_object(), *ipam = NULL, *al = NULL;
-    if (ip) {
+    if (ip || ip6)
         ipam = json_object_new_object();
+    if (ip)
         json_object_object_add(ipam, "IPv4Address", json_object_new_string(ip));
-    }
+    if (ip6)
+        json_object_object_add(ipam, "IPv6Address", json_object_new_string(ip6));
     for (size_t i = 0; aliases && aliases[i]; i++) {
         if (!al)
             al = json_object_new_array();
@@ -206,13 +208,16 @@ static struct json_object *load_container(const char *root, const char *text, ch
 }
 
 int engine_network_connect(const char *root, const char *runroot, const char *network, const char *container,
-                           const char *ip, char *const *aliases, struct hull_error **err)
+                           const char *ip, const char *ip6, char *const *aliases, struct hull_error **err)
 {
     if (!strcmp(network, "bridge"))
         network = NETWORK_DEFAULT;
     struct in_addr want = {0};
+    struct in6_addr want6 = IN6ADDR_ANY_INIT;
     if (ip && inet_pton(AF_INET, ip, &want) != 1)
         return hull_error_set(err, 0, "invalid --ip \"%s\": not an IPv4 address", ip);
+    if (ip6 && inet_pton(AF_INET6, ip6, &want6) != 1)
+        return hull_error_set(err, 0, "invalid --ip6 \"%s\": not an IPv6 address", ip6);
     cleanup_free char *id = NULL;
     const char *mode = NULL;
     struct json_object *rec = load_container(root, container, &id, &mode, err);
@@ -240,11 +245,20 @@ int engine_network_connect(const char *root, const char *runroot, const char *ne
             return -1;
         network_release(root, network, got, NULL);
     }
-    if (record_endpoint(root, id, network, ip, aliases, err) < 0)
+    if (ip6) {
+        struct in6_addr got6;
+        if (!c->ipv6)
+            return hull_error_set(err, 0, "invalid --ip6 \"%s\": network %s has no IPv6 (network create --ipv6)", ip6,
+                                  network);
+        if (network_lease6(root, c, "check", &want6, &got6, err) < 0)
+            return -1;
+        network_release6(root, network, &got6, NULL);
+    }
+    if (record_endpoint(root, id, network, ip, ip6, aliases, err) < 0)
         return -1;
     if (!engine_container_running(runroot, id) || pid <= 0)
         return 0; /* joined at its next start, like docker */
-    if (engine_network_attach_one(root, id, pid, network, want, NULL, false, NULL, 0, err) < 0) {
+    if (engine_network_attach_one(root, id, pid, network, want, &want6, false, NULL, 0, err) < 0) {
         engine_network_detach_one(root, id, network, true);
         return hull_error_wrap(err, "connect %s to network %s", container, network);
     }
