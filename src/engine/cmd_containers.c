@@ -20,6 +20,7 @@
 #include "engine/lifecycle.h"
 #include "engine/manage.h"
 #include "engine/record.h"
+#include "engine/restart.h"
 #include "util/utils.h"
 
 struct json_object *engine_find_container(const char *text, char **id_out)
@@ -62,13 +63,25 @@ static bool is_live(const char *status)
     return !strcmp(status, "running") || !strcmp(status, "paused");
 }
 
-/* docker's STATUS column: "Up 5 seconds", "Up 5 seconds (Paused)", "Exited (0) 2 minutes ago", "Created". */
+/* docker's State.String(): " (healthy)", " (unhealthy)", " (health: starting)" or "". */
+static const char *health_suffix(struct json_object *rec)
+{
+    const char *h = engine_json_str(engine_json_path(rec, "State", "Health"), "Status");
+    if (!strcmp(h, "healthy"))
+        return " (healthy)";
+    if (!strcmp(h, "unhealthy"))
+        return " (unhealthy)";
+    return !strcmp(h, "starting") ? " (health: starting)" : "";
+}
+
+/* docker's STATUS column: "Up 5 seconds", "Up 5 seconds (Paused)", "Up 5 seconds (healthy)",
+ * "Restarting (1) 2 seconds ago", "Exited (0) 2 minutes ago", "Created". */
 static char *status_text(struct json_object *rec)
 {
     const char *st = state_str(rec, "Status");
     if (is_live(st)) {
         char *s = xasprintf("Up %s%s", human_since(parse_time(state_str(rec, "StartedAt"))),
-                            strcmp(st, "paused") ? "" : " (Paused)");
+                            strcmp(st, "paused") ? health_suffix(rec) : " (Paused)");
         char *ago = strstr(s, " ago");
         if (ago)
             memmove(ago, ago + 4, strlen(ago + 4) + 1);
@@ -79,6 +92,9 @@ static char *status_text(struct json_object *rec)
                          human_since(parse_time(state_str(rec, "FinishedAt"))));
     if (!strcmp(st, "dead"))
         return xasprintf("Dead");
+    if (!strcmp(st, "restarting"))
+        return xasprintf("Restarting (%d) %s", state_int(rec, "ExitCode"),
+                         human_since(parse_time(state_str(rec, "FinishedAt"))));
     return xasprintf("Created");
 }
 
@@ -202,7 +218,8 @@ int cmd_ps(int argc, char **argv)
         if (engine_record_load(g_engine.root, ids[i], &rec, NULL) < 0)
             continue; /* removed meanwhile */
         engine_record_refresh(g_engine.runroot, ids[i], rec);
-        if (!all && !is_live(state_str(rec, "Status"))) {
+        /* docker lists the containers waiting to be restarted as running ones */
+        if (!all && !is_live(state_str(rec, "Status")) && strcmp(state_str(rec, "Status"), "restarting")) {
             json_object_put(rec);
             continue;
         }
@@ -402,6 +419,11 @@ int engine_stop_one(const char *id, void *data)
     int timeout = *(int *)data;
     cleanup_free char *rtroot = engine_runtime_root(g_engine.runroot);
     cleanup_error struct hull_error *err = NULL;
+    /* Stopped by the user: no restart policy starts it again (restart.h). */
+    if (engine_restart_cancel(g_engine.root, id, &err) < 0) {
+        engine_error(err);
+        return -1;
+    }
     if (!engine_container_running(g_engine.runroot, id))
         return 0; /* docker: stopping a stopped container succeeds */
     int sig = stop_signal_of(id);
@@ -465,14 +487,32 @@ static int kill_one(const char *id, void *data)
 {
     cleanup_free char *rtroot = engine_runtime_root(g_engine.runroot);
     cleanup_error struct hull_error *err = NULL;
+    /* moby killWithSignal: SIGKILL, the stop signal, or any signal when the
+     * container has no StopSignal, makes the exit final (restart.h). */
+    int sig = *(int *)data;
+    struct json_object *rec = NULL;
+    bool has_stop_signal = false;
+    if (engine_record_load(g_engine.root, id, &rec, NULL) == 0) {
+        has_stop_signal = *engine_json_str(engine_json_path(rec, "Config", NULL), "StopSignal");
+        json_object_put(rec);
+    }
+    if (sig == SIGKILL || !has_stop_signal || sig == stop_signal_of(id)) {
+        int r = engine_restart_cancel(g_engine.root, id, &err);
+        if (r < 0) {
+            engine_error(err);
+            return -1;
+        }
+        if (r == 1)
+            return 0; /* it was waiting to be restarted: it is stopped now */
+    }
     if (!engine_container_running(g_engine.runroot, id)) {
         engine_error_fmt("cannot kill container %.12s: it is not running", id);
         return -1;
     }
-    char sig[16];
-    snprintf(sig, sizeof sig, "%d", *(int *)data);
-    engine_event_container_id(g_engine.root, id, "kill", "signal", sig);
-    if (container_kill(rtroot, id, *(int *)data, false, &err) < 0) {
+    char sig_text[16];
+    snprintf(sig_text, sizeof sig_text, "%d", sig);
+    engine_event_container_id(g_engine.root, id, "kill", "signal", sig_text);
+    if (container_kill(rtroot, id, sig, false, &err) < 0) {
         engine_error(err);
         return -1;
     }

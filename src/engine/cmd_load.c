@@ -104,7 +104,7 @@ int cmd_import(int argc, char **argv)
                    "or bzip2), such as `docker export` or `tar -C rootfs -c .` writes.\n\n"
                    "Options:\n"
                    "  -c, --change LINE    apply a Dockerfile instruction to the config: CMD, ENTRYPOINT,\n"
-                   "                       ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME, WORKDIR\n"
+                   "                       ENV, EXPOSE, HEALTHCHECK, LABEL, STOPSIGNAL, USER, VOLUME, WORKDIR\n"
                    "  -m, --message TEXT   history comment for the image\n"
                    "  -q, --quiet          no progress display\n");
             return 0;

@@ -1,4 +1,5 @@
-/* hull _monitor-start ID / _monitor-exit ID CODE: the two halves of a
+/* hull _monitor-start ID / _monitor-exit ID CODE (and _monitor-restart ID,
+ * the start of a restart by the policy): the two halves of a
  * detached container's life that need the library, run by hull-monitor
  * (src/monitor/hull_monitor.c; see src/lib/engine/lifecycle.h).  Not for
  * users: they are left out of `hull --help`. */
@@ -15,10 +16,12 @@ static bool record_flag(struct json_object *rec, const char *section, const char
     return json_object_get_boolean(engine_json_path(rec, section, key));
 }
 
-int cmd_monitor_start(int argc, char **argv)
+/* _monitor-start and _monitor-restart (restart: a start by the restart
+ * policy, only while the record still says "restarting"). */
+static int monitor_start(const char *cmd, int argc, char **argv, bool restart)
 {
     if (argc != 2)
-        return engine_usage_error("_monitor-start", "internal command: _monitor-start ID");
+        return engine_usage_error(cmd, "internal command: %s ID", cmd);
     struct json_object *rec = NULL;
     cleanup_error struct hull_error *err = NULL;
     if (engine_record_load(g_engine.root, argv[1], &rec, &err) < 0) {
@@ -31,10 +34,21 @@ int cmd_monitor_start(int argc, char **argv)
         .runroot = g_engine.runroot,
         .id = argv[1],
         .tty = record_flag(rec, "Config", "Tty"),
+        .restart = restart,
     };
     int r = engine_monitor_start(&l);
     json_object_put(rec);
     return r;
+}
+
+int cmd_monitor_start(int argc, char **argv)
+{
+    return monitor_start("_monitor-start", argc, argv, false);
+}
+
+int cmd_monitor_restart(int argc, char **argv)
+{
+    return monitor_start("_monitor-restart", argc, argv, true);
 }
 
 int cmd_monitor_exit(int argc, char **argv)
@@ -44,11 +58,17 @@ int cmd_monitor_exit(int argc, char **argv)
         return engine_usage_error("_monitor-exit", "internal command: _monitor-exit ID CODE");
     struct json_object *rec = NULL;
     cleanup_error struct hull_error *err = NULL;
-    bool auto_remove = false;
+    struct engine_lifecycle l = {.root = g_engine.root, .runroot = g_engine.runroot, .id = argv[1]};
     if (engine_record_load(g_engine.root, argv[1], &rec, &err) == 0) {
-        auto_remove = record_flag(rec, "HostConfig", "AutoRemove");
+        l.auto_remove = record_flag(rec, "HostConfig", "AutoRemove");
+        l.tty = record_flag(rec, "Config", "Tty");
+        l.interactive = record_flag(rec, "Config", "OpenStdin");
         json_object_put(rec);
     }
-    engine_container_finish(g_engine.root, g_engine.runroot, argv[1], (int)code, auto_remove);
+    int64_t delay = engine_container_finish(g_engine.root, g_engine.runroot, argv[1], (int)code, l.auto_remove);
+    /* The restart policy wants it again: this process, the container's
+     * monitor, becomes hull-monitor once more (restart.h). */
+    if (delay >= 0)
+        engine_monitor_reexec(&l, delay);
     return 0;
 }

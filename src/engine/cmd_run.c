@@ -22,6 +22,7 @@
 #include "engine/engine_security.h"
 #include "engine/engine_spec.h"
 #include "engine/events.h"
+#include "engine/health.h"
 #include "engine/helper_path.h"
 #include "engine/lifecycle.h"
 #include "engine/record.h"
@@ -38,6 +39,8 @@ struct run_flags {
     const char *pull; /* --pull missing|always|never */
     const char *memory_text, *cpus_text, *memory_swap_text, *cpu_shares_text;
     bool init;
+    const char *restart_text; /* --restart as given */
+    struct engine_health_flags health; /* --health-*, --no-healthcheck as given */
     /* repeatable flags, as given (argv pointers); at most argc of each */
     const char **env_flags, **volumes_from, **env_files, **labels_given, **label_files, **tmpfs_flags,
         **ulimit_flags, **cap_add_flags, **cap_drop_flags, **security_opts;
@@ -111,6 +114,14 @@ static void run_usage(FILE *f, bool create)
                "                           systempaths=unconfined, label=disable, apparmor=unconfined\n"
                "      --init               run hull-init as PID 1: it reaps zombies and forwards signals\n"
                "      --stop-signal SIG    signal `hull stop` sends first (default: the image's, else SIGTERM)\n"
+               "      --restart POLICY     no (default), always, on-failure[:N], unless-stopped: the monitor\n"
+               "                           starts the container again when it exits (not after hull stop)\n"
+               "      --health-cmd CMD     a healthcheck: CMD run with /bin/sh -c in the container (exit 0: healthy)\n"
+               "      --health-interval D  time between checks (default 30s; D: 500ms, 10s, 1m30s ...)\n"
+               "      --health-timeout D   a check running longer fails (default 30s)\n"
+               "      --health-retries N   failures in a row that make it unhealthy (default 3)\n"
+               "      --health-start-period D  failures in this time after the start do not count\n"
+               "      --no-healthcheck     disable the image's HEALTHCHECK\n"
                "  -l, --label K=V          set a label (repeatable)\n"
                "      --label-file FILE    read labels from KEY=VALUE lines\n");
 }
@@ -268,6 +279,14 @@ static int check_flags(struct run_flags *f, struct hull_error **err)
         return hull_error_set(err, 0, "invalid --workdir \"%s\": must be absolute", f->rc.workdir);
     if (collect_env_and_labels(f, err) < 0 || check_mounts_and_limits(f, err) < 0 || check_security(f, err) < 0)
         return -1;
+    if (engine_health_flags_parse(&f->health, &f->rc.healthcheck, err) < 0)
+        return -1;
+    if (f->restart_text && engine_restart_policy_parse(f->restart_text, &f->rc.restart, err) < 0)
+        return -1;
+    /* docker: a container removed when it exits cannot be restarted. */
+    if (f->auto_remove && f->rc.restart.name != ENGINE_RESTART_NO)
+        return hull_error_set(err, 0, "conflicting options: --restart \"%s\" and --rm (a container removed when it "
+                              "exits cannot be restarted)", f->restart_text);
     if (f->rc.stop_signal && signal_parse(f->rc.stop_signal) <= 0)
         return hull_error_set(err, 0, "invalid --stop-signal \"%s\": not a signal name or number", f->rc.stop_signal);
     if (f->init) {
@@ -444,6 +463,7 @@ static void run_flags_clear(struct run_flags *f)
     free(f->init_path);
     engine_etc_files_clear(&f->etc);
     engine_net_flags_clear(&f->net);
+    json_object_put(f->rc.healthcheck);
 }
 
 enum {
@@ -482,6 +502,13 @@ enum {
     OPT_DOMAINNAME,
     OPT_IP6,
     OPT_VOLUMES_FROM,
+    OPT_RESTART,
+    OPT_HEALTH_CMD,
+    OPT_HEALTH_INTERVAL,
+    OPT_HEALTH_TIMEOUT,
+    OPT_HEALTH_RETRIES,
+    OPT_HEALTH_START_PERIOD,
+    OPT_NO_HEALTHCHECK,
 };
 static const struct option run_longopts[] = {
     {"name", required_argument, NULL, OPT_NAME},
@@ -531,6 +558,13 @@ static const struct option run_longopts[] = {
     {"dns-option", required_argument, NULL, OPT_DNS_OPTION},
     {"network-alias", required_argument, NULL, OPT_NETWORK_ALIAS},
     {"mac-address", required_argument, NULL, OPT_MAC_ADDRESS},
+    {"restart", required_argument, NULL, OPT_RESTART},
+    {"health-cmd", required_argument, NULL, OPT_HEALTH_CMD},
+    {"health-interval", required_argument, NULL, OPT_HEALTH_INTERVAL},
+    {"health-timeout", required_argument, NULL, OPT_HEALTH_TIMEOUT},
+    {"health-retries", required_argument, NULL, OPT_HEALTH_RETRIES},
+    {"health-start-period", required_argument, NULL, OPT_HEALTH_START_PERIOD},
+    {"no-healthcheck", no_argument, NULL, OPT_NO_HEALTHCHECK},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -716,6 +750,27 @@ static int run_command(int argc, char **argv, bool create)
             break;
         case OPT_PULL:
             f.pull = optarg;
+            break;
+        case OPT_RESTART:
+            f.restart_text = optarg;
+            break;
+        case OPT_HEALTH_CMD:
+            f.health.cmd = optarg;
+            break;
+        case OPT_HEALTH_INTERVAL:
+            f.health.interval = optarg;
+            break;
+        case OPT_HEALTH_TIMEOUT:
+            f.health.timeout = optarg;
+            break;
+        case OPT_HEALTH_RETRIES:
+            f.health.retries = optarg;
+            break;
+        case OPT_HEALTH_START_PERIOD:
+            f.health.start_period = optarg;
+            break;
+        case OPT_NO_HEALTHCHECK:
+            f.health.none = engine_flag_bool();
             break;
         case 'h':
             run_usage(stdout, create);

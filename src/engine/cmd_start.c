@@ -37,7 +37,8 @@ static int start_one(const char *text, bool attach, int *code)
         return -1;
     }
     const char *status = engine_json_str(engine_json_path(rec, "State", NULL), "Status");
-    bool live = !strcmp(status, "running") || !strcmp(status, "paused");
+    /* docker: a container waiting to be restarted counts as running */
+    bool live = !strcmp(status, "running") || !strcmp(status, "paused") || !strcmp(status, "restarting");
     struct engine_lifecycle l = {
         .root = g_engine.root,
         .runroot = g_engine.runroot,

@@ -12,6 +12,7 @@ struct engine_opts g_engine = {
 
 const struct engine_command engine_commands[] = {
     {"_monitor-exit", cmd_monitor_exit, NULL},
+    {"_monitor-restart", cmd_monitor_restart, NULL},
     {"_monitor-start", cmd_monitor_start, NULL},
     {"completion", cmd_completion, "print a shell completion script (bash, zsh or fish)", &completion_flagset},
     {"commit", cmd_commit, "create a new image from a container's changes", &commit_flagset},
@@ -22,6 +23,7 @@ const struct engine_command engine_commands[] = {
     {"events", cmd_events, "show the engine's events (past ones with --since, then new ones)", &events_flagset},
     {"exec", cmd_exec, "run a command in a running container", &exec_flagset},
     {"export", cmd_export, "export a container's filesystem as a tar archive", &export_flagset},
+    {"healthcheck", cmd_healthcheck, "run a container's healthcheck now (run)", NULL, healthcheck_commands},
     {"history", cmd_history, "show the history of an image", &history_flagset},
     {"image", cmd_image, "manage images (ls, rm, tag, inspect, load, import)", NULL, image_commands},
     {"images", cmd_images, "list images", &images_flagset},

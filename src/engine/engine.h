@@ -191,6 +191,7 @@ int cmd_network(int argc, char **argv);
 int cmd_port(int argc, char **argv);
 /* cmd_monitor.c: internal commands run by hull-monitor */
 int cmd_monitor_start(int argc, char **argv);
+int cmd_monitor_restart(int argc, char **argv);
 int cmd_monitor_exit(int argc, char **argv);
 /* Each command's options, for the command tables. */
 extern const struct engine_flagset run_flagset, exec_flagset, ps_flagset, rm_flagset, stop_flagset, kill_flagset,
@@ -201,6 +202,9 @@ extern const struct engine_flagset run_flagset, exec_flagset, ps_flagset, rm_fla
     cp_flagset, image_prune_flagset, restart_flagset, rename_flagset, info_flagset, version_flagset,
     completion_flagset;
 extern const struct engine_command image_commands[], container_commands[], system_commands[], network_commands[];
+/* cmd_healthcheck.c: hull healthcheck run */
+extern const struct engine_command healthcheck_commands[];
+int cmd_healthcheck(int argc, char **argv);
 /* cmd_volume.c: hull volume create|ls|inspect|rm|prune */
 extern const struct engine_command volume_commands[];
 int cmd_volume(int argc, char **argv);

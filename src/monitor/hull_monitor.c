@@ -19,7 +19,15 @@
  *   `hull ... _monitor-exit ID CODE` (record, OOM, cgroups, --rm).
  *
  * Usage (internal; hull builds the command line):
- *   hull-monitor --log FILE [--tty] [--stdin] -- START_ARGV... -- EXIT_ARGV...
+ *   hull-monitor --log FILE [--tty] [--stdin] [--delay-ms N] [--health-interval-ms N]
+ *                -- START_ARGV... -- EXIT_ARGV... [-- HEALTH_ARGV...]
+ * --delay-ms: a restart by the policy (src/lib/engine/restart.h): the exit
+ * command became the monitor again, which sleeps the backoff delay before it
+ * runs the start command (`hull _monitor-restart ID`).  SIGTERM while it
+ * sleeps (`hull stop`) ends it; nothing of the container exists then.
+ * --health-interval-ms: while the container runs, HEALTH_ARGV (`hull
+ * healthcheck run ID`, src/lib/engine/health.h) is run N ms after the start
+ * and then N ms after each check ended; never two at once.
  * fd 3, when open, is the report pipe of `hull run -d`: handed to the start
  * command as its fd 3 and closed here, so `hull run -d` sees EOF when the
  * start command is done.
@@ -46,6 +54,7 @@
 #include <unistd.h>
 
 #define LINE_MAX_BYTES 16384
+#define HEALTH_SLOT 5 /* the healthcheck's place in the poll set */
 #define REPORT_FD 3
 #define CTL_FD 4 /* the start command's end of the control socket */
 
@@ -154,6 +163,31 @@ static void read_ctl(int ctl, pid_t *init_pid, int *master)
         *init_pid = (pid_t)pid;
 }
 
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Starts one healthcheck (its result goes to the record, not to us); its
+ * stdio is ours, /dev/null by then.  Returns its pid, -1 if it could not fork. */
+static pid_t run_health_check(char **health_argv)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        signal(SIGHUP, SIG_DFL);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGPIPE, SIG_DFL);
+        execv(health_argv[0], health_argv);
+        _exit(127);
+    }
+    return pid;
+}
+
 static int exit_code_of(int status)
 {
     if (WIFEXITED(status))
@@ -165,8 +199,8 @@ static int exit_code_of(int status)
 
 static void usage(void)
 {
-    fprintf(stderr, "hull-monitor: internal to hull: hull-monitor --log FILE [--tty] [--stdin] -- START_ARGV... "
-                    "-- EXIT_ARGV...\n");
+    fprintf(stderr, "hull-monitor: internal to hull: hull-monitor --log FILE [--tty] [--stdin] [--delay-ms N] "
+                    "[--health-interval-ms N] -- START_ARGV... -- EXIT_ARGV... [-- HEALTH_ARGV...]\n");
     exit(2);
 }
 
@@ -174,6 +208,7 @@ int main(int argc, char **argv)
 {
     const char *log_path = NULL;
     bool tty = false, keep_stdin = false;
+    long delay_ms = 0, health_ms = 0;
     int i = 1;
     for (; i < argc && strcmp(argv[i], "--"); i++) {
         if (!strcmp(argv[i], "--log") && i + 1 < argc)
@@ -182,19 +217,39 @@ int main(int argc, char **argv)
             tty = true;
         else if (!strcmp(argv[i], "--stdin"))
             keep_stdin = true;
+        else if (!strcmp(argv[i], "--delay-ms") && i + 1 < argc)
+            delay_ms = strtol(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--health-interval-ms") && i + 1 < argc)
+            health_ms = strtol(argv[++i], NULL, 10);
         else
             usage();
     }
-    char **start_argv = argv + i + 1, **exit_argv = NULL;
+    char **start_argv = argv + i + 1, **exit_argv = NULL, **health_argv = NULL;
     for (int j = i + 1; j < argc; j++) {
         if (!strcmp(argv[j], "--")) {
             argv[j] = NULL;
-            exit_argv = argv + j + 1;
-            break;
+            if (!exit_argv) {
+                exit_argv = argv + j + 1;
+            } else {
+                health_argv = argv + j + 1;
+                break;
+            }
         }
     }
-    if (!log_path || i >= argc || !start_argv[0] || !exit_argv || !exit_argv[0])
+    if (!log_path || i >= argc || !start_argv[0] || !exit_argv || !exit_argv[0] ||
+        (health_ms > 0 && (!health_argv || !health_argv[0])))
         usage();
+    /* Exited children of the monitor we replace (a restart: a healthcheck's
+     * process reparented to us) are reaped now, so that none of their pids
+     * is taken for the new init's below. */
+    while (waitpid(-1, NULL, WNOHANG) > 0)
+        ;
+    if (delay_ms > 0) {
+        signal(SIGTERM, SIG_DFL);
+        struct timespec left = {.tv_sec = delay_ms / 1000, .tv_nsec = (delay_ms % 1000) * 1000000L};
+        while (nanosleep(&left, &left) < 0 && errno == EINTR)
+            ;
+    }
 
     log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
     if (log_fd < 0)
@@ -254,8 +309,9 @@ int main(int argc, char **argv)
     s_out.fd = out[0];
     s_err.fd = err[0];
     s_tty.fd = -1;
-    pid_t init_pid = 0;
+    pid_t init_pid = 0, health_pid = 0;
     int init_status = -1, master = -1;
+    long long next_check = 0; /* CLOCK_MONOTONIC ms; 0: not scheduled */
     bool starter_done = false, starter_failed = false;
     /* Children that exit before we know which one is the init. */
     pid_t early_pid[8];
@@ -268,7 +324,20 @@ int main(int argc, char **argv)
         };
         if (init_status >= 0 || (starter_done && starter_failed && init_pid == 0))
             break;
-        if (poll(p, 5, -1) < 0 && errno != EINTR)
+        int timeout = -1;
+        if (health_ms > 0 && init_pid > 0 && starter_done && !starter_failed && health_pid == 0) {
+            if (next_check == 0)
+                next_check = now_ms() + health_ms;
+            long long left = next_check - now_ms();
+            if (left <= 0) {
+                pid_t hp = run_health_check(health_argv);
+                health_pid = hp > 0 ? hp : 0; /* a failed fork: tried again an interval later */
+                next_check = hp > 0 ? 0 : now_ms() + health_ms;
+                continue;
+            }
+            timeout = left > 60000 ? 60000 : (int)left;
+        }
+        if (poll(p, 5, timeout) < 0 && errno != EINTR)
             fail("poll");
         if (p[0].revents)
             stream_read(&s_out);
@@ -301,6 +370,8 @@ int main(int argc, char **argv)
                 if (pid == starter) {
                     starter_done = true;
                     starter_failed = !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+                } else if (pid == health_pid && health_pid > 0) {
+                    health_pid = 0; /* the next one is due an interval from now */
                 } else if (pid == init_pid) {
                     init_status = st;
                 } else if (init_pid == 0 && n_early < 8) {
@@ -311,6 +382,11 @@ int main(int argc, char **argv)
         }
     }
     (void)tty;
+    /* A check still running would record a container that is gone. */
+    if (health_pid > 0) {
+        kill(health_pid, SIGKILL);
+        waitpid(health_pid, NULL, 0);
+    }
     if (init_pid == 0) {
         /* The start command failed and reported why to `hull run -d`, which removes the container. */
         _exit(1);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "../util/error.h"
+#include "restart.h"
 
 struct json_object;
 struct engine_net_flags;
@@ -91,6 +92,8 @@ struct engine_run_config {
     /* the rest */
     const char *init_path;   /* --init: hull-init on the host, bind-mounted read-only at ENGINE_INIT_PATH */
     const char *stop_signal; /* --stop-signal (validated), else the image's StopSignal; for the record */
+    struct engine_restart_policy restart; /* --restart (restart.h); for the record */
+    struct json_object *healthcheck;      /* the --health-* flags' HealthConfig (health.h), or NULL */
     char **labels;           /* --label K=V / K, in order; for the record */
     /* Files generated in the container directory and bind-mounted over the
      * image's /etc/hostname, /etc/hosts, /etc/resolv.conf (NULL: not mounted). */

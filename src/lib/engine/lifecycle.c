@@ -16,11 +16,13 @@
 #include "container/foreground.h"
 #include "engine_mounts.h"
 #include "engine_network.h"
+#include "health.h"
 #include "helper_path.h"
 #include "image/rootfs.h"
 #include "image/store.h"
 #include "lifecycle.h"
 #include "record.h"
+#include "restart.h"
 #include "terminal/terminal.h"
 #include "util/utils.h"
 
@@ -42,7 +44,9 @@ static int create_and_start(const struct engine_lifecycle *l, pid_t *pid, int *m
         return -1;
     }
     if ((before_start && before_start(*pid, master ? *master : -1, data) < 0) ||
-        container_start(rtroot, l->id, err) < 0 || engine_record_set_running(l->root, l->id, *pid, err) < 0) {
+        container_start(rtroot, l->id, err) < 0 ||
+        (l->restart ? engine_record_set_restarted(l->root, l->id, *pid, err)
+                    : engine_record_set_running(l->root, l->id, *pid, err)) < 0) {
         if (err && !*err)
             hull_error_set(err, errno, "tell the monitor the container's pid");
         cleanup_error struct hull_error *e2 = NULL;
@@ -53,20 +57,25 @@ static int create_and_start(const struct engine_lifecycle *l, pid_t *pid, int *m
     return 0;
 }
 
-void engine_container_finish(const char *root, const char *runroot, const char *id, int code, bool auto_remove)
+int64_t engine_container_finish(const char *root, const char *runroot, const char *id, int code, bool auto_remove)
 {
     cleanup_error struct hull_error *e1 = NULL, *e2 = NULL, *e3 = NULL, *e4 = NULL;
     cleanup_free char *rtroot = engine_runtime_root(runroot);
     /* Read before the cgroup goes away with the runtime state. */
     uint64_t ooms = 0;
     container_oom_kills(rtroot, id, &ooms, &e4);
-    /* A record removed meanwhile (`hull rm -f`) is not an error here. */
-    engine_record_set_finished(root, id, code, ooms > 0, &e1);
+    /* A record removed meanwhile (`hull rm -f`) is not an error here.  The
+     * restart policy decides here whether it says "exited" or "restarting"
+     * (restart.h); the process that sleeps the delay is this one (the
+     * monitor's) or, in the foreground, the monitor spawned next. */
+    int64_t delay = engine_restart_record_exit(root, id, code, ooms > 0, (int)getpid(), &e1);
     container_delete(rtroot, id, true, &e2);
     engine_network_detach(root, id);
-    /* docker: --rm removes the container's anonymous volumes too. */
-    if (auto_remove)
+    /* docker: --rm removes the container's anonymous volumes too (--rm and
+     * a restart policy are refused together). */
+    if (auto_remove && delay < 0)
         engine_container_remove_with_volumes(root, runroot, id, true, &e3);
+    return delay;
 }
 
 int engine_run_foreground(const struct engine_lifecycle *l, int *exit_code, struct hull_error **err)
@@ -89,7 +98,13 @@ int engine_run_foreground(const struct engine_lifecycle *l, int *exit_code, stru
         close(master);
     }
     sigprocmask(SIG_SETMASK, &old, NULL);
-    engine_container_finish(l->root, l->runroot, l->id, *exit_code, l->auto_remove);
+    int64_t delay = engine_container_finish(l->root, l->runroot, l->id, *exit_code, l->auto_remove);
+    /* docker: the client returns the first exit; the restarts are the
+     * daemon's.  Here a monitor takes the container over. */
+    if (delay >= 0) {
+        cleanup_error struct hull_error *e = NULL;
+        engine_monitor_spawn(l, delay, &e);
+    }
     return 0;
 }
 
@@ -151,11 +166,24 @@ static void hull_argv(const struct engine_lifecycle *l, const char *verb, const 
     argv[6] = l->id;
 }
 
-/* The forked child of `hull run -d`, on its way to becoming the monitor. */
-static void exec_monitor(const struct engine_lifecycle *l, const char *monitor, int report_fd)
+/* Becomes the monitor: the forked child of `hull run -d` (report_fd: the
+ * pipe it reads), or, for a restart (delay_ms >= 0, report_fd -1), the
+ * `_monitor-exit` process or a child of a foreground `hull run`.  Returns
+ * only when the exec failed. */
+static void exec_monitor(const struct engine_lifecycle *l, const char *monitor, int report_fd, int64_t delay_ms)
 {
     cleanup_free char *log_path = xasprintf("%s/containers/%s/ctr.log", l->root, l->id);
-    const char *argv[32];
+    char delay[32], health[32];
+    const char *argv[40];
+    /* A healthcheck: the monitor runs `hull healthcheck run ID` (health.h). */
+    int64_t health_ms = 0;
+    struct json_object *rec = NULL;
+    struct engine_health_settings hs;
+    if (engine_record_load(l->root, l->id, &rec, NULL) == 0 && engine_health_settings_of(rec, &hs)) {
+        health_ms = hs.interval_ms;
+        engine_health_settings_clear(&hs);
+    }
+    json_object_put(rec);
     size_t n = 0;
     argv[n++] = monitor;
     argv[n++] = "--log";
@@ -164,28 +192,95 @@ static void exec_monitor(const struct engine_lifecycle *l, const char *monitor, 
         argv[n++] = "--tty";
     if (l->interactive)
         argv[n++] = "--stdin";
+    if (delay_ms >= 0) {
+        snprintf(delay, sizeof delay, "%lld", (long long)delay_ms);
+        argv[n++] = "--delay-ms";
+        argv[n++] = delay;
+    }
+    if (health_ms > 0) {
+        snprintf(health, sizeof health, "%lld", (long long)health_ms);
+        argv[n++] = "--health-interval-ms";
+        argv[n++] = health;
+    }
     argv[n++] = "--";
-    hull_argv(l, "_monitor-start", argv + n);
+    hull_argv(l, delay_ms >= 0 ? "_monitor-restart" : "_monitor-start", argv + n);
     n += 7;
     argv[n++] = "--";
     hull_argv(l, "_monitor-exit", argv + n);
     n += 7;
+    if (health_ms > 0) {
+        argv[n++] = "--";
+        hull_argv(l, "healthcheck", argv + n);
+        argv[n + 6] = "run";
+        argv[n + 7] = l->id;
+        n += 8;
+    }
     argv[n] = NULL;
     /* The report pipe is the one fd the monitor inherits, as fd 3. */
-    if (dup2(report_fd, MONITOR_REPORT_FD) < 0)
+    if (report_fd >= 0 && dup2(report_fd, MONITOR_REPORT_FD) < 0)
         _exit(1);
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 || chdir("/") < 0) {
-        dprintf(MONITOR_REPORT_FD, "Ecannot set up the monitor's stdio: %s", strerror(errno));
+        if (report_fd >= 0)
+            dprintf(MONITOR_REPORT_FD, "Ecannot set up the monitor's stdio: %s", strerror(errno));
         _exit(1);
     }
-    close_range(MONITOR_REPORT_FD + 1, ~0U, 0);
+    close_range(report_fd >= 0 ? MONITOR_REPORT_FD + 1 : MONITOR_REPORT_FD, ~0U, 0);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     execv(monitor, (char **)argv);
-    dprintf(MONITOR_REPORT_FD, "Ecannot execute the container monitor %s: %s", monitor, strerror(errno));
+    if (report_fd >= 0)
+        dprintf(MONITOR_REPORT_FD, "Ecannot execute the container monitor %s: %s", monitor, strerror(errno));
     _exit(1);
+}
+
+void engine_monitor_reexec(const struct engine_lifecycle *l, int64_t delay_ms)
+{
+    cleanup_free char *monitor = NULL;
+    cleanup_error struct hull_error *err = NULL;
+    if (engine_helper_path("hull-monitor", "HULL_MONITOR", &monitor, &err) < 0)
+        return;
+    fflush(NULL);
+    exec_monitor(l, monitor, -1, delay_ms);
+}
+
+int engine_monitor_spawn(const struct engine_lifecycle *l, int64_t delay_ms, struct hull_error **err)
+{
+    cleanup_free char *monitor = NULL;
+    if (engine_helper_path("hull-monitor", "HULL_MONITOR", &monitor, err) < 0)
+        return -1;
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return hull_error_set(err, errno, "pipe");
+    fflush(NULL);
+    pid_t child = fork();
+    if (child < 0) {
+        close(p[0]);
+        close(p[1]);
+        return hull_error_set(err, errno, "fork the container monitor");
+    }
+    if (child == 0) {
+        close(p[0]);
+        setsid();
+        pid_t monitor_pid = fork();
+        if (monitor_pid != 0) {
+            /* Its pid, for the record: a monitor that dies is noticed (restart.h). */
+            int v = (int)monitor_pid;
+            _exit(monitor_pid < 0 || write(p[1], &v, sizeof v) != sizeof v);
+        }
+        close(p[1]);
+        exec_monitor(l, monitor, -1, delay_ms);
+    }
+    close(p[1]);
+    int st, monitor_pid = 0;
+    while (waitpid(child, &st, 0) < 0 && errno == EINTR)
+        ;
+    ssize_t n = read(p[0], &monitor_pid, sizeof monitor_pid);
+    close(p[0]);
+    if (n != sizeof monitor_pid || monitor_pid <= 0)
+        return hull_error_set(err, 0, "could not start the monitor that restarts container %.12s", l->id);
+    return engine_restart_set_monitor(l->root, l->id, monitor_pid, err);
 }
 
 int engine_run_detached(const struct engine_lifecycle *l, struct hull_error **err)
@@ -211,7 +306,7 @@ int engine_run_detached(const struct engine_lifecycle *l, struct hull_error **er
         pid_t monitor_pid = fork();
         if (monitor_pid != 0)
             _exit(monitor_pid < 0 ? 1 : 0);
-        exec_monitor(l, monitor, p[1]);
+        exec_monitor(l, monitor, p[1], -1);
     }
     close(p[1]);
     int st;
@@ -255,6 +350,13 @@ void engine_record_refresh(const char *runroot, const char *id, struct json_obje
 {
     struct json_object *state = engine_json_path(rec, "State", NULL);
     const char *status = engine_json_str(state, "Status");
+    if (state && engine_restart_abandoned(rec)) {
+        /* Its monitor died while it waited to be restarted: nobody will. */
+        json_object_object_add(state, "Status", json_object_new_string("exited"));
+        json_object_object_add(state, "Running", json_object_new_boolean(false));
+        json_object_object_add(state, "Restarting", json_object_new_boolean(false));
+        return;
+    }
     if (state && engine_record_abandoned(rec)) {
         /* docker's "dead": its `hull run` was killed while making it; rm -f removes it. */
         json_object_object_add(state, "Status", json_object_new_string("dead"));
@@ -317,9 +419,17 @@ int engine_container_remove(const char *root, const char *runroot, const char *i
     if (engine_record_load(root, id, &rec, err) < 0)
         return -1;
     cleanup_free char *image_id = xstrdup(engine_json_str(rec, "Image"));
+    bool restarting = !strcmp(engine_json_str(engine_json_path(rec, "State", NULL), "Status"), "restarting") &&
+                      !engine_restart_abandoned(rec);
     json_object_put(rec);
     if (engine_container_running(runroot, id) && !force)
         return hull_error_set(err, 0, "container %.12s is running: stop it first or use rm -f", id);
+    if (restarting && !force)
+        return hull_error_set(err, 0, "container %.12s is restarting: stop it first or use rm -f", id);
+    /* Its monitor must not start it again half-way through the removal: the
+     * kill below is final, and a monitor waiting to restart it goes. */
+    if (force && engine_restart_cancel(root, id, err) < 0)
+        return -1;
     return engine_container_remove_id(root, runroot, id, image_id, err);
 }
 

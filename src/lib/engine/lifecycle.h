@@ -16,6 +16,7 @@
 #define HULL_ENGINE_LIFECYCLE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "../util/error.h"
 
@@ -28,6 +29,7 @@ struct engine_lifecycle {
     bool auto_remove; /* --rm */
     bool tty;         /* -t: the config has process.terminal */
     bool interactive; /* -i: a detached container's stdin stays open (never written) */
+    bool restart;     /* a restart by the policy (restart.h): only while the record says "restarting" */
 };
 
 /* docker's exit status for a container that could not be started
@@ -52,8 +54,18 @@ int engine_monitor_start(const struct engine_lifecycle *l);
 
 /* After the init has exited with code: State (ExitCode, OOMKilled,
  * FinishedAt), cgroups and runtime state released, --rm.  Run by
- * `hull run` in the foreground and by `hull _monitor-exit ID CODE`. */
-void engine_container_finish(const char *root, const char *runroot, const char *id, int code, bool auto_remove);
+ * `hull run` in the foreground and by `hull _monitor-exit ID CODE`.
+ * Returns the delay in ms after which the restart policy wants the
+ * container started again (State "restarting"), or -1. */
+int64_t engine_container_finish(const char *root, const char *runroot, const char *id, int code, bool auto_remove);
+
+/* `hull _monitor-exit`, when the policy restarts: this process becomes
+ * hull-monitor again, which sleeps delay_ms and runs `_monitor-restart`.
+ * Returns only when that failed. */
+void engine_monitor_reexec(const struct engine_lifecycle *l, int64_t delay_ms);
+/* The same from a foreground `hull run` / `start -a`: a new, detached
+ * monitor (recorded as the one that restarts it). */
+int engine_monitor_spawn(const struct engine_lifecycle *l, int64_t delay_ms, struct hull_error **err);
 
 /* Removes everything of a container: runtime state, cgroups, rootfs mount,
  * image user mark, its directory.  A running container needs force (it is killed). */

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "health.h"
 #include "record.h"
 #include "events.h"
 #include "util/utils.h"
@@ -209,9 +210,12 @@ bool engine_record_name_in_use(const char *root, const char *name)
     return false;
 }
 
-static int set_state(const char *root, const char *id, bool running, int value, bool oom_killed,
+enum state_change { STATE_STARTED, STATE_RESTARTED, STATE_FINISHED };
+
+static int set_state(const char *root, const char *id, enum state_change change, int value, bool oom_killed,
                      struct hull_error **err)
 {
+    bool running = change != STATE_FINISHED;
     /* Removed meanwhile (`hull rm -f`, --rm): do not make ROOT/containers
      * and its lock again for a container that no longer exists. */
     cleanup_free char *dir = engine_container_dir(root, id);
@@ -228,9 +232,25 @@ static int set_state(const char *root, const char *id, bool running, int value, 
         state = json_object_new_object();
         json_object_object_add(rec, "State", state);
     }
+    if (change == STATE_RESTARTED) {
+        /* A restart by the policy happens only while the record still says
+         * "restarting": `hull stop`, `kill` or `rm` meanwhile cancelled it
+         * (restart.h), and the caller then kills what it started. */
+        bool wanted = !strcmp(engine_json_str(state, "Status"), "restarting") &&
+                      !json_object_get_boolean(engine_json_path(rec, "HullRestart", "ManuallyStopped"));
+        if (!wanted) {
+            json_object_put(rec);
+            return hull_error_set(err, 0, "container %.12s was stopped while it waited to be restarted", id);
+        }
+    } else if (change == STATE_STARTED) {
+        /* docker: a start by hand makes a new restart manager: count and backoff from zero. */
+        json_object_object_add(rec, "RestartCount", json_object_new_int(0));
+        json_object_object_del(rec, "HullRestart");
+    }
     cleanup_free char *now = rfc3339_now();
     json_object_object_add(state, "Status", json_object_new_string(running ? "running" : "exited"));
     json_object_object_add(state, "Running", json_object_new_boolean(running));
+    json_object_object_add(state, "Restarting", json_object_new_boolean(false));
     json_object_object_add(state, "Pid", json_object_new_int(running ? value : 0));
     json_object_object_add(state, "Paused", json_object_new_boolean(false));
     /* Started: no longer a creation in progress (record.h). */
@@ -239,6 +259,7 @@ static int set_state(const char *root, const char *id, bool running, int value, 
         json_object_object_add(state, "StartedAt", json_object_new_string(now));
         json_object_object_add(state, "OOMKilled", json_object_new_boolean(false));
         json_object_object_add(state, "ExitCode", json_object_new_int(0)); /* a restart: docker resets it */
+        engine_health_reset(rec); /* "starting" again (health.h) */
     } else {
         json_object_object_add(state, "ExitCode", json_object_new_int(value));
         json_object_object_add(state, "OOMKilled", json_object_new_boolean(oom_killed));
@@ -256,13 +277,18 @@ static int set_state(const char *root, const char *id, bool running, int value, 
 
 int engine_record_set_running(const char *root, const char *id, int pid, struct hull_error **err)
 {
-    return set_state(root, id, true, pid, false, err);
+    return set_state(root, id, STATE_STARTED, pid, false, err);
+}
+
+int engine_record_set_restarted(const char *root, const char *id, int pid, struct hull_error **err)
+{
+    return set_state(root, id, STATE_RESTARTED, pid, false, err);
 }
 
 int engine_record_set_finished(const char *root, const char *id, int exit_code, bool oom_killed,
                                struct hull_error **err)
 {
-    return set_state(root, id, false, exit_code, oom_killed, err);
+    return set_state(root, id, STATE_FINISHED, exit_code, oom_killed, err);
 }
 
 int engine_record_set_paused(const char *root, const char *id, bool paused, struct hull_error **err)

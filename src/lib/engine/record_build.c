@@ -7,6 +7,7 @@
 
 #include "engine_network.h"
 #include "engine_spec.h"
+#include "health.h"
 #include "record.h"
 #include "util/utils.h"
 
@@ -96,11 +97,13 @@ struct json_object *engine_record_build(const struct engine_record_input *in)
     json_object_object_add(state, "Status", json_object_new_string("created"));
     json_object_object_add(state, "Running", json_object_new_boolean(false));
     json_object_object_add(state, "Paused", json_object_new_boolean(false));
+    json_object_object_add(state, "Restarting", json_object_new_boolean(false));
     json_object_object_add(state, "Pid", json_object_new_int(0));
     json_object_object_add(state, "ExitCode", json_object_new_int(0));
     json_object_object_add(state, "StartedAt", json_object_new_string("0001-01-01T00:00:00Z"));
     json_object_object_add(state, "FinishedAt", json_object_new_string("0001-01-01T00:00:00Z"));
     json_object_object_add(rec, "State", state);
+    json_object_object_add(rec, "RestartCount", json_object_new_int(0));
     json_object_object_add(rec, "Image", json_object_new_string(in->image_id));
     json_object_object_add(rec, "ResolvConfPath", json_object_new_string(in->rc->resolv_conf_path ? in->rc->resolv_conf_path : ""));
     json_object_object_add(rec, "HostnamePath", json_object_new_string(in->rc->hostname_path ? in->rc->hostname_path : ""));
@@ -121,6 +124,10 @@ struct json_object *engine_record_build(const struct engine_record_input *in)
     const char *stop_signal = in->rc->stop_signal ? in->rc->stop_signal : engine_json_str(image_config, "StopSignal");
     if (*stop_signal)
         json_object_object_add(config, "StopSignal", json_object_new_string(stop_signal));
+    /* the flags over the image's HEALTHCHECK, member by member (health.h) */
+    struct json_object *hc = engine_health_config_merge(in->rc->healthcheck, engine_json_path(image_config, "Healthcheck", NULL));
+    if (hc)
+        json_object_object_add(config, "Healthcheck", hc);
     json_object_put(image_cfg);
     json_object_object_add(config, "Tty", json_object_new_boolean(in->rc->tty));
     json_object_object_add(config, "OpenStdin", json_object_new_boolean(in->interactive));
@@ -173,6 +180,7 @@ struct json_object *engine_record_build(const struct engine_record_input *in)
         json_object_array_add(volumes_from, json_object_new_string(*v));
     json_object_object_add(host, "VolumesFrom", volumes_from);
     json_object_object_add(host, "AutoRemove", json_object_new_boolean(in->auto_remove));
+    json_object_object_add(host, "RestartPolicy", engine_restart_policy_json(&in->rc->restart));
     json_object_object_add(host, "ReadonlyRootfs", json_object_new_boolean(in->rc->read_only));
     json_object_object_add(host, "Memory", json_object_new_int64(in->rc->memory));
     json_object_object_add(

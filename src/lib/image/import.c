@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../util/duration.h"
 #include "../util/utils.h"
 #include "image_json.h"
 #include "load_internal.h"
@@ -133,6 +134,73 @@ static int apply_pairs(struct json_object *config, const char *kw, const char *a
     return 0;
 }
 
+/* HEALTHCHECK [--interval=D] [--timeout=D] [--start-period=D] [--retries=N] CMD command|["exe", ...]
+ * or HEALTHCHECK NONE: docker's Healthcheck object (durations in ns). */
+static int apply_healthcheck(struct json_object *config, const char *arg, struct hull_error **err)
+{
+    struct json_object *hc = json_object_new_object();
+    const char *p = arg;
+    for (;;) {
+        while (isspace((unsigned char)*p))
+            p++;
+        if (strncmp(p, "--", 2))
+            break;
+        size_t len = strcspn(p, " \t");
+        cleanup_free char *opt = xasprintf("%.*s", (int)len, p);
+        p += len;
+        char *eq = strchr(opt, '=');
+        if (!eq) {
+            json_object_put(hc);
+            return hull_error_set(err, 0, "HEALTHCHECK option %s needs =VALUE", opt);
+        }
+        *eq = '\0';
+        static const char *const names[][2] = {
+            {"--interval", "Interval"}, {"--timeout", "Timeout"}, {"--start-period", "StartPeriod"},
+            {"--start-interval", "StartInterval"}, {"--retries", "Retries"}};
+        size_t k = 0;
+        for (; k < ARRAY_SIZE(names) && strcmp(opt, names[k][0]); k++)
+            ;
+        int64_t v;
+        bool ok = k < ARRAY_SIZE(names) &&
+                  (strcmp(opt, "--retries") ? parse_go_duration(eq + 1, &v) : parse_int64(eq + 1, &v)) && v >= 0;
+        if (!ok) {
+            json_object_put(hc);
+            return hull_error_set(err, 0, "HEALTHCHECK option %s=%s: want --interval, --timeout, --start-period or "
+                                  "--start-interval with a duration, --retries with a number", opt, eq + 1);
+        }
+        json_object_object_add(hc, names[k][1], json_object_new_int64(v));
+    }
+    struct json_object *test = json_object_new_array();
+    size_t kwlen = strcspn(p, " \t");
+    if (kwlen == 4 && !strncasecmp(p, "NONE", 4) && !p[4 + strspn(p + 4, " \t")]) {
+        json_object_array_add(test, json_object_new_string("NONE"));
+    } else if (kwlen == 3 && !strncasecmp(p, "CMD", 3) && p[3 + strspn(p + 3, " \t")]) {
+        const char *cmd = p + 3 + strspn(p + 3, " \t");
+        if (*cmd == '[') {
+            struct json_object *v;
+            if (command_value(cmd, &v, err) < 0) {
+                json_object_put(test);
+                json_object_put(hc);
+                return -1;
+            }
+            json_object_array_add(test, json_object_new_string("CMD"));
+            for (size_t i = 0; i < json_object_array_length(v); i++)
+                json_object_array_add(test, json_object_get(json_object_array_get_idx(v, i)));
+            json_object_put(v);
+        } else {
+            json_object_array_add(test, json_object_new_string("CMD-SHELL"));
+            json_object_array_add(test, json_object_new_string(cmd));
+        }
+    } else {
+        json_object_put(test);
+        json_object_put(hc);
+        return hull_error_set(err, 0, "HEALTHCHECK wants [OPTIONS] CMD COMMAND or NONE");
+    }
+    json_object_object_add(hc, "Test", test);
+    json_object_object_add(config, "Healthcheck", hc);
+    return 0;
+}
+
 int image_config_apply_change(struct json_object *config, const char *change, struct hull_error **err)
 {
     while (isspace((unsigned char)*change))
@@ -160,6 +228,8 @@ int image_config_apply_change(struct json_object *config, const char *change, st
             return hull_error_set(err, 0, "invalid change \"%s\": %s needs a value", change, kw);
         const char *key = !strcmp(kw, "WORKDIR") ? "WorkingDir" : !strcmp(kw, "USER") ? "User" : "StopSignal";
         json_object_object_add(config, key, json_object_new_string(arg));
+    } else if (!strcmp(kw, "HEALTHCHECK")) {
+        r = apply_healthcheck(config, arg, err);
     } else if (!strcmp(kw, "EXPOSE")) {
         cleanup_strv char **ports = split_words(arg);
         for (char **p = ports; *p; p++) {
@@ -182,8 +252,8 @@ int image_config_apply_change(struct json_object *config, const char *change, st
             json_object_put(list);
     } else {
         return hull_error_set(err, 0,
-                              "invalid change \"%s\": %s is not one of CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, "
-                              "STOPSIGNAL, USER, VOLUME, WORKDIR",
+                              "invalid change \"%s\": %s is not one of CMD, ENTRYPOINT, ENV, EXPOSE, HEALTHCHECK, "
+                              "LABEL, STOPSIGNAL, USER, VOLUME, WORKDIR",
                               change, kw);
     }
     if (r < 0)

@@ -1,0 +1,445 @@
+/* hull: healthchecks (see health.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "container/exec.h"
+#include "health.h"
+#include "record.h"
+#include "security/security.h"
+#include "spec/spec.h"
+#include "util/duration.h"
+#include "util/utils.h"
+
+/* docker's MinimumDuration for Interval, Timeout and StartPeriod */
+#define MIN_DURATION_NS 1000000LL
+
+static int parse_duration_flag(const char *flag, const char *text, int64_t *ns, struct hull_error **err)
+{
+    if (!parse_go_duration(text, ns))
+        return hull_error_set(err, 0, "invalid %s \"%s\": want a duration such as 30s, 1m30s or 500ms", flag, text);
+    if (*ns < 0)
+        return hull_error_set(err, 0, "invalid %s \"%s\": cannot be negative", flag, text);
+    if (*ns > 0 && *ns < MIN_DURATION_NS)
+        return hull_error_set(err, 0, "invalid %s \"%s\": cannot be less than 1ms", flag, text);
+    return 0;
+}
+
+int engine_health_flags_parse(const struct engine_health_flags *f, struct json_object **out, struct hull_error **err)
+{
+    *out = NULL;
+    bool any = f->cmd || f->interval || f->timeout || f->start_period || f->retries;
+    if (f->none) {
+        if (any)
+            return hull_error_set(err, 0, "--no-healthcheck conflicts with the --health-* options");
+        *out = json_object_new_object();
+        struct json_object *test = json_object_new_array();
+        json_object_array_add(test, json_object_new_string("NONE"));
+        json_object_object_add(*out, "Test", test);
+        return 0;
+    }
+    if (!any)
+        return 0;
+    struct {
+        const char *flag, *text, *key;
+    } durations[] = {
+        {"--health-interval", f->interval, "Interval"},
+        {"--health-timeout", f->timeout, "Timeout"},
+        {"--health-start-period", f->start_period, "StartPeriod"},
+    };
+    struct json_object *hc = json_object_new_object();
+    for (size_t i = 0; i < ARRAY_SIZE(durations); i++) {
+        int64_t ns;
+        if (!durations[i].text)
+            continue;
+        if (parse_duration_flag(durations[i].flag, durations[i].text, &ns, err) < 0) {
+            json_object_put(hc);
+            return -1;
+        }
+        json_object_object_add(hc, durations[i].key, json_object_new_int64(ns));
+    }
+    if (f->retries) {
+        int64_t n;
+        if (!parse_int64(f->retries, &n) || n < 0 || n > INT32_MAX) {
+            json_object_put(hc);
+            return hull_error_set(err, 0, "invalid --health-retries \"%s\": want a number, 0 or more", f->retries);
+        }
+        json_object_object_add(hc, "Retries", json_object_new_int((int)n));
+    }
+    if (f->cmd) {
+        if (!*f->cmd) {
+            json_object_put(hc);
+            return hull_error_set(err, 0, "invalid --health-cmd \"\": the command is empty");
+        }
+        struct json_object *test = json_object_new_array();
+        json_object_array_add(test, json_object_new_string("CMD-SHELL"));
+        json_object_array_add(test, json_object_new_string(f->cmd));
+        json_object_object_add(hc, "Test", test);
+    }
+    *out = hc;
+    return 0;
+}
+
+static bool has_test(struct json_object *hc)
+{
+    struct json_object *t = engine_json_path(hc, "Test", NULL);
+    return t && json_object_is_type(t, json_type_array) && json_object_array_length(t) > 0;
+}
+
+static struct json_object *json_clone(struct json_object *o)
+{
+    return json_tokener_parse(json_object_to_json_string(o));
+}
+
+struct json_object *engine_health_config_merge(struct json_object *flags, struct json_object *image)
+{
+    if (!flags)
+        return image ? json_clone(image) : NULL;
+    if (!image)
+        return json_clone(flags);
+    /* daemon/commit.go merge(): what the flags leave out comes from the image */
+    struct json_object *out = json_clone(flags);
+    if (!has_test(out) && has_test(image))
+        json_object_object_add(out, "Test", json_clone(engine_json_path(image, "Test", NULL)));
+    static const char *const keys[] = {"Interval", "Timeout", "StartPeriod", "Retries"};
+    for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+        struct json_object *v = engine_json_path(image, keys[i], NULL);
+        if (!json_object_get_int64(engine_json_path(out, keys[i], NULL)) && v)
+            json_object_object_add(out, keys[i], json_object_new_int64(json_object_get_int64(v)));
+    }
+    return out;
+}
+
+bool engine_health_settings_of(struct json_object *rec, struct engine_health_settings *out)
+{
+    *out = (struct engine_health_settings){0};
+    struct json_object *hc = engine_json_path(rec, "Config", "Healthcheck");
+    if (!has_test(hc))
+        return false;
+    struct json_object *test = engine_json_path(hc, "Test", NULL);
+    size_t n = json_object_array_length(test);
+    const char *kind = json_object_get_string(json_object_array_get_idx(test, 0));
+    if (!kind || !strcmp(kind, "NONE"))
+        return false;
+    if (!strcmp(kind, "CMD-SHELL")) {
+        if (n != 2)
+            return false;
+        strv_add(&out->test, xstrdup("/bin/sh"));
+        strv_add(&out->test, xstrdup("-c"));
+        strv_add(&out->test, xstrdup(json_object_get_string(json_object_array_get_idx(test, 1))));
+    } else if (!strcmp(kind, "CMD")) {
+        for (size_t i = 1; i < n; i++)
+            strv_add(&out->test, xstrdup(json_object_get_string(json_object_array_get_idx(test, i))));
+    }
+    if (!out->test)
+        return false;
+    int64_t interval = json_object_get_int64(engine_json_path(hc, "Interval", NULL));
+    int64_t timeout = json_object_get_int64(engine_json_path(hc, "Timeout", NULL));
+    int64_t start = json_object_get_int64(engine_json_path(hc, "StartPeriod", NULL));
+    int retries = json_object_get_int(engine_json_path(hc, "Retries", NULL));
+    out->interval_ms = interval > 0 ? interval / 1000000 : ENGINE_HEALTH_DEFAULT_INTERVAL_MS;
+    out->timeout_ms = timeout > 0 ? timeout / 1000000 : ENGINE_HEALTH_DEFAULT_TIMEOUT_MS;
+    out->start_period_ms = start > 0 ? start / 1000000 : 0;
+    out->retries = retries > 0 ? retries : ENGINE_HEALTH_DEFAULT_RETRIES;
+    if (out->interval_ms < 1)
+        out->interval_ms = 1;
+    if (out->timeout_ms < 1)
+        out->timeout_ms = 1;
+    return true;
+}
+
+void engine_health_settings_clear(struct engine_health_settings *s)
+{
+    strv_free(s->test);
+    s->test = NULL;
+}
+
+void engine_health_reset(struct json_object *rec)
+{
+    struct engine_health_settings s;
+    if (!engine_health_settings_of(rec, &s))
+        return;
+    engine_health_settings_clear(&s);
+    struct json_object *state = engine_json_path(rec, "State", NULL);
+    if (!state)
+        return;
+    struct json_object *health = engine_json_path(state, "Health", NULL);
+    if (!health || !json_object_is_type(health, json_type_object)) {
+        health = json_object_new_object();
+        json_object_object_add(health, "Log", json_object_new_array());
+        json_object_object_add(state, "Health", health);
+    }
+    json_object_object_add(health, "Status", json_object_new_string("starting"));
+    json_object_object_add(health, "FailingStreak", json_object_new_int(0));
+}
+
+static char *rfc3339_of_ms(int64_t ms)
+{
+    time_t sec = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&sec, &tm);
+    char buf[64];
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    return xasprintf("%s.%03dZ", buf, (int)(ms % 1000));
+}
+
+void engine_health_apply(struct json_object *state, const struct engine_health_result *r,
+                         const struct engine_health_settings *s, int64_t started_ms)
+{
+    struct json_object *health = engine_json_path(state, "Health", NULL);
+    if (!health || !json_object_is_type(health, json_type_object)) {
+        health = json_object_new_object();
+        json_object_object_add(health, "Status", json_object_new_string("starting"));
+        json_object_object_add(health, "FailingStreak", json_object_new_int(0));
+        json_object_object_add(state, "Health", health);
+    }
+    struct json_object *log = engine_json_path(health, "Log", NULL);
+    if (!log || !json_object_is_type(log, json_type_array)) {
+        log = json_object_new_array();
+        json_object_object_add(health, "Log", log);
+    }
+    cleanup_free char *start = rfc3339_of_ms(r->start_ms), *end = rfc3339_of_ms(r->end_ms);
+    struct json_object *entry = json_object_new_object();
+    json_object_object_add(entry, "Start", json_object_new_string(start));
+    json_object_object_add(entry, "End", json_object_new_string(end));
+    json_object_object_add(entry, "ExitCode", json_object_new_int(r->exit_code));
+    json_object_object_add(entry, "Output", json_object_new_string(r->output ? r->output : ""));
+    json_object_array_add(log, entry);
+    size_t n = json_object_array_length(log);
+    if (n > ENGINE_HEALTH_LOG_ENTRIES)
+        json_object_array_del_idx(log, 0, n - ENGINE_HEALTH_LOG_ENTRIES);
+    const char *status = engine_json_str(health, "Status");
+    int streak = json_object_get_int(engine_json_path(health, "FailingStreak", NULL));
+    if (r->exit_code == 0) {
+        json_object_object_add(health, "Status", json_object_new_string("healthy"));
+        json_object_object_add(health, "FailingStreak", json_object_new_int(0));
+        return;
+    }
+    /* moby handleProbeResult: while still "starting", failures within the
+     * start period do not count. */
+    if (!strcmp(status, "starting") && r->start_ms - started_ms < s->start_period_ms)
+        return;
+    streak++;
+    json_object_object_add(health, "FailingStreak", json_object_new_int(streak));
+    if (streak >= s->retries)
+        json_object_object_add(health, "Status", json_object_new_string("unhealthy"));
+}
+
+static int64_t realtime_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t rfc3339_ms(const char *text)
+{
+    struct tm tm = {0};
+    const char *rest = text ? strptime(text, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
+    if (!rest || tm.tm_year < 70)
+        return 0;
+    int64_t ms = (int64_t)timegm(&tm) * 1000;
+    if (*rest == '.')
+        ms += strtol(rest + 1, NULL, 10) / 1000000;
+    return ms;
+}
+
+/* Output of the check: the first ENGINE_HEALTH_OUTPUT_MAX bytes are kept,
+ * the rest read and dropped so the check never blocks on a full pipe. */
+struct captured {
+    char buf[ENGINE_HEALTH_OUTPUT_MAX + 1];
+    size_t len;
+};
+
+static bool drain(int fd, struct captured *c)
+{
+    char tmp[4096];
+    ssize_t n = read(fd, tmp, sizeof tmp);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return true;
+    if (n <= 0)
+        return false;
+    size_t keep = (size_t)n < ENGINE_HEALTH_OUTPUT_MAX - c->len ? (size_t)n : ENGINE_HEALTH_OUTPUT_MAX - c->len;
+    memcpy(c->buf + c->len, tmp, keep);
+    c->len += keep;
+    return true;
+}
+
+/* Starts test in the container with stdout+stderr on out_fd and stdin on /dev/null. */
+static int start_probe(const char *runroot, const char *id, const char *bundle, char **test, int out_fd, pid_t *pid,
+                       struct hull_error **err)
+{
+    cleanup_spec struct hull_spec *spec = NULL;
+    cleanup_free char *path = xasprintf("%s/config.json", bundle);
+    cleanup_free char *text = NULL;
+    if (read_file(path, &text, NULL, err) < 0 || spec_parse(text, &spec, err) < 0)
+        return -1;
+    if (!spec->process)
+        return hull_error_set(err, 0, "container %.12s has no process in %s", id, path);
+    strv_free(spec->process->args);
+    spec->process->args = NULL;
+    for (char **a = test; *a; a++)
+        strv_add(&spec->process->args, xstrdup(*a));
+    spec->process->terminal = false;
+    spec->process->has_console_size = false;
+    if (security_validate_process(spec->process, err) < 0)
+        return -1;
+    struct seccomp_prepared *seccomp = NULL;
+    if (spec->linux_.seccomp && seccomp_prepare(spec->linux_.seccomp, &seccomp, err) < 0)
+        return -1;
+    cleanup_free char *rtroot = xasprintf("%s/engine", runroot);
+    struct container_exec_opts o = {
+        .root = rtroot,
+        .id = id,
+        .process = spec->process,
+        .seccomp = seccomp,
+        .linux_ = &spec->linux_,
+    };
+    /* container_exec hands our stdio to the process. */
+    int saved[3];
+    cleanup_close int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    for (int fd = 0; fd < 3; fd++)
+        saved[fd] = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    if (null >= 0)
+        dup2(null, 0);
+    dup2(out_fd, 1);
+    dup2(out_fd, 2);
+    int r = container_exec(&o, pid, err);
+    for (int fd = 0; fd < 3; fd++) {
+        if (saved[fd] >= 0) {
+            dup2(saved[fd], fd);
+            close(saved[fd]);
+        }
+    }
+    if (seccomp)
+        seccomp_prepared_free(seccomp);
+    return r;
+}
+
+/* Runs the check: exit code (-1 on a timeout or when it could not start) and output. */
+static void run_probe(const char *runroot, const char *id, const char *bundle, const struct engine_health_settings *s,
+                      struct engine_health_result *res, struct captured *out)
+{
+    int p[2];
+    res->start_ms = realtime_ms();
+    res->exit_code = -1;
+    if (pipe2(p, O_CLOEXEC) < 0) {
+        out->len = (size_t)snprintf(out->buf, sizeof out->buf, "cannot run the check: pipe: %s", strerror(errno));
+        res->end_ms = realtime_ms();
+        return;
+    }
+    pid_t pid;
+    cleanup_error struct hull_error *err = NULL;
+    int r = start_probe(runroot, id, bundle, s->test, p[1], &pid, &err);
+    close(p[1]);
+    if (r < 0) {
+        cleanup_free char *text = hull_error_text(err);
+        out->len = (size_t)snprintf(out->buf, sizeof out->buf, "cannot run the check: %s", text);
+        close(p[0]);
+        res->end_ms = realtime_ms();
+        return;
+    }
+    fcntl(p[0], F_SETFL, O_NONBLOCK);
+    cleanup_close int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    int64_t deadline = monotonic_ms() + s->timeout_ms;
+    bool timed_out = false, pipe_open = true;
+    int status = 0;
+    for (;;) {
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            break;
+        int64_t left = deadline - monotonic_ms();
+        if (left <= 0) {
+            timed_out = true;
+            kill(pid, SIGKILL);
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+            break;
+        }
+        /* Without a pidfd (kernel < 5.3) the exit is polled every 50 ms. */
+        int64_t slice = pidfd >= 0 ? 1000 : 50;
+        struct pollfd fds[2] = {{.fd = pipe_open ? p[0] : -1, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
+        if (poll(fds, 2, (int)(left < slice ? left : slice)) > 0 && fds[0].revents && !drain(p[0], out))
+            pipe_open = false;
+    }
+    /* What is still in the pipe; a background process of the check may keep
+     * its write end open, so no waiting for EOF. */
+    for (struct pollfd f = {.fd = p[0], .events = POLLIN}; pipe_open && poll(&f, 1, 0) > 0;)
+        pipe_open = drain(p[0], out) && (f.revents & POLLIN);
+    close(p[0]);
+    res->end_ms = realtime_ms();
+    out->buf[out->len] = '\0';
+    if (timed_out) {
+        out->len = (size_t)snprintf(out->buf, sizeof out->buf, "Health check exceeded timeout (%lldms)",
+                                    (long long)s->timeout_ms);
+        return;
+    }
+    res->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;
+}
+
+int engine_health_check(const char *root, const char *runroot, const char *id, bool *passed,
+                        const char **status_out, struct hull_error **err)
+{
+    struct json_object *rec = NULL;
+    if (engine_record_load(root, id, &rec, err) < 0)
+        return -1;
+    struct engine_health_settings s;
+    bool has = engine_health_settings_of(rec, &s);
+    const char *status = engine_json_str(engine_json_path(rec, "State", NULL), "Status");
+    cleanup_free char *started_at = xstrdup(engine_json_str(engine_json_path(rec, "State", NULL), "StartedAt"));
+    bool running = !strcmp(status, "running");
+    json_object_put(rec);
+    if (!has)
+        return hull_error_set(err, 0, "container %.12s has no healthcheck", id);
+    if (!running) {
+        engine_health_settings_clear(&s);
+        return hull_error_set(err, 0, "container %.12s is not running", id);
+    }
+    cleanup_free char *bundle = engine_container_dir(root, id);
+    struct engine_health_result res = {0};
+    static struct captured out;
+    out.len = 0;
+    run_probe(runroot, id, bundle, &s, &res, &out);
+    res.output = out.buf;
+    *passed = res.exit_code == 0;
+
+    /* Recorded only for the run it was made on: a container that stopped or
+     * was started again meanwhile keeps its State. */
+    cleanup_close int lock = -1;
+    int r = engine_records_lock(root, &lock, err);
+    if (r == 0)
+        r = engine_record_load(root, id, &rec, err);
+    if (r < 0) {
+        engine_health_settings_clear(&s);
+        return -1;
+    }
+    struct json_object *state = engine_json_path(rec, "State", NULL);
+    if (!state || strcmp(engine_json_str(state, "Status"), "running") ||
+        strcmp(engine_json_str(state, "StartedAt"), started_at)) {
+        json_object_put(rec);
+        engine_health_settings_clear(&s);
+        return hull_error_set(err, 0, "container %.12s stopped while it was checked", id);
+    }
+    engine_health_apply(state, &res, &s, rfc3339_ms(started_at));
+    const char *now = engine_json_str(engine_json_path(state, "Health", NULL), "Status");
+    *status_out = !strcmp(now, "healthy") ? "healthy" : !strcmp(now, "unhealthy") ? "unhealthy" : "starting";
+    r = engine_record_save(root, id, rec, err);
+    json_object_put(rec);
+    engine_health_settings_clear(&s);
+    return r;
+}

@@ -1,0 +1,134 @@
+#!/usr/bin/env bats
+# Healthchecks (src/lib/engine/health.h): --health-cmd/-interval/-timeout/
+# -retries/-start-period, --no-healthcheck and the image's HEALTHCHECK; the
+# monitor runs the check through the exec path every interval; State.Health
+# in inspect as docker writes it (Status, FailingStreak, the last 5 results
+# in Log); `hull ps` shows (healthy)/(unhealthy)/(health: starting);
+# `hull healthcheck run` runs one now (exit 0/1 like podman).  Every wait
+# polls with a deadline.
+
+bats_require_minimum_version 1.5.0
+load ../lib/common
+load helpers
+
+setup() {
+    engine_setup
+    hull import --change 'CMD ["sh"]' "$IMAGES/rootfs.tar" busybox >/dev/null
+}
+
+teardown() {
+    diag_on_failure
+    engine_teardown
+}
+
+# health NAME JQ: a member of State.Health
+health() {
+    hull inspect "$1" | jq -r ".[0].State.Health$2"
+}
+
+@test "health: bad --health-* values are refused with one line naming the value, exit 125, nothing made" {
+    fails_with 'invalid --health-interval "10"' hull run -d --health-cmd true --health-interval 10 busybox sleep 1
+    fails_with 'invalid --health-timeout "-1s": cannot be negative' hull run -d --health-cmd true --health-timeout -1s busybox sleep 1
+    fails_with 'invalid --health-retries "-1"' hull run -d --health-cmd true --health-retries -1 busybox sleep 1
+    fails_with 'invalid --health-start-period "1x"' hull run -d --health-start-period 1x busybox sleep 1
+    fails_with '--no-healthcheck conflicts with the --health-\* options' hull run -d --no-healthcheck --health-cmd true busybox sleep 1
+    run -125 hull run -d --health-interval 10 busybox sleep 1
+    [ -z "$(hull ps -aq)" ]
+    [ -z "$(ls -A "$STORE/containers" 2>/dev/null | grep -v '^\.lock$')" ]
+    [ -z "$(ls -A "$RUNROOT/engine" 2>/dev/null)" ]
+}
+
+@test "health: hull healthcheck run: starting, failures in a row make it unhealthy, one success healthy; Log keeps 5" {
+    hull run -d --name c --health-cmd 'echo checking; test -e /ok' --health-interval 1h --health-retries 2 \
+        busybox sleep 1000 >/dev/null
+    # no check is due for an hour: the state is the start's
+    [ "$(health c .Status)" = starting ]
+    [ "$(health c .FailingStreak)" = 0 ]
+    [ "$(health c '.Log | length')" = 0 ]
+    run -0 hull ps --format '{{.Names}} {{.Status}}'
+    [[ "$output" == "c Up "*" (health: starting)" ]]
+    [ "$(hull inspect c | jq -c '.[0].Config.Healthcheck')" = \
+        '{"Interval":3600000000000,"Retries":2,"Test":["CMD-SHELL","echo checking; test -e /ok"]}' ]
+    run -1 hull healthcheck run c
+    [ "$output" = unhealthy ]
+    [ "$(health c .Status)" = starting ]
+    [ "$(health c .FailingStreak)" = 1 ]
+    run -1 hull healthcheck run c
+    [ "$(health c .Status)" = unhealthy ]
+    [ "$(health c .FailingStreak)" = 2 ]
+    run -0 hull ps --format '{{.Status}}'
+    [[ "$output" == "Up "*" (unhealthy)" ]]
+    hull exec c touch /ok
+    run -0 hull healthcheck run c
+    [ -z "$output" ]
+    [ "$(health c .Status)" = healthy ]
+    [ "$(health c .FailingStreak)" = 0 ]
+    [ "$(health c '.Log | length')" = 3 ]
+    [ "$(health c '.Log[2].ExitCode')" = 0 ]
+    [ "$(health c '.Log[2].Output')" = checking ]
+    [ "$(health c '.Log[0].ExitCode')" = 1 ]
+    run -0 hull ps --format '{{.Status}}'
+    [[ "$output" == "Up "*" (healthy)" ]]
+    for i in 1 2 3; do hull healthcheck run c; done
+    [ "$(health c '.Log | length')" = 5 ]
+    [ "$(health c '[.Log[].ExitCode] | join(",")')" = 0,0,0,0,0 ]
+}
+
+@test "health: the monitor runs the check every interval, through the container's exec path" {
+    hull run -d --name m --health-cmd 'test -e /ok' --health-interval 100ms --health-retries 1 \
+        busybox sleep 1000 >/dev/null
+    wait_until '[ "$(health m .Status)" = unhealthy ]'
+    hull exec m touch /ok
+    wait_until '[ "$(health m .Status)" = healthy ]'
+    wait_until '[[ "$(hull ps --format "{{.Status}}")" == "Up "*" (healthy)" ]]'
+    # the check runs in the container: its file system and its environment
+    hull rm -f m >/dev/null
+    hull run -d --name e -e MARK=inside --health-cmd '[ "$MARK" = inside ] && [ -e /ok2 ]' \
+        --health-interval 100ms --health-retries 1 busybox sh -c 'touch /ok2; exec sleep 1000' >/dev/null
+    wait_until '[ "$(health e .Status)" = healthy ]'
+}
+
+@test "health: a check running past --health-timeout is killed and fails" {
+    hull run -d --name t --health-cmd 'sleep 100' --health-timeout 200ms --health-interval 1h --health-retries 1 \
+        busybox sleep 1000 >/dev/null
+    run -1 timeout --kill-after=10 30 "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" healthcheck run t
+    [ "$(health t .Status)" = unhealthy ]
+    [ "$(health t '.Log[0].ExitCode')" = -1 ]
+    [[ "$(health t '.Log[0].Output')" == *"exceeded timeout"* ]]
+}
+
+@test "health: the image's HEALTHCHECK is used, the flags override it member by member, --no-healthcheck disables it" {
+    hull import --change 'CMD ["sh"]' --change 'HEALTHCHECK --interval=1h --retries=1 CMD test -e /ok' \
+        "$IMAGES/rootfs.tar" hc >/dev/null
+    hull run -d --name i hc sleep 1000 >/dev/null
+    [ "$(hull inspect i | jq -c '.[0].Config.Healthcheck')" = \
+        '{"Interval":3600000000000,"Retries":1,"Test":["CMD-SHELL","test -e /ok"]}' ]
+    [ "$(health i .Status)" = starting ]
+    run -1 hull healthcheck run i
+    [ "$(health i .Status)" = unhealthy ]
+    hull run -d --name o --health-retries 4 hc sleep 1000 >/dev/null
+    [ "$(hull inspect o | jq -c '.[0].Config.Healthcheck | [.Retries, .Interval, .Test[0]]')" = \
+        '[4,3600000000000,"CMD-SHELL"]' ]
+    hull run -d --name n --no-healthcheck hc sleep 1000 >/dev/null
+    [ "$(hull inspect n | jq -c '.[0].Config.Healthcheck.Test')" = '["NONE"]' ]
+    [ "$(hull inspect n | jq -r '.[0].State.Health')" = null ]
+    run -125 hull healthcheck run n
+    [[ "$output" == *"has no healthcheck"* ]]
+    # a bad HEALTHCHECK change is refused
+    run -125 hull import --change 'HEALTHCHECK --interval=10 CMD true' "$IMAGES/rootfs.tar" bad
+    [[ "$output" == *HEALTHCHECK* ]]
+}
+
+@test "health: healthcheck run refuses a stopped or missing container; a start is starting again, the log kept" {
+    hull run -d --name s --health-cmd true --health-interval 1h busybox sleep 1000 >/dev/null
+    hull healthcheck run s
+    [ "$(health s .Status)" = healthy ]
+    hull stop -t 0 s >/dev/null
+    run -125 hull healthcheck run s
+    [[ "$output" == *"is not running"* ]]
+    run -125 hull healthcheck run nope
+    [[ "$output" == *"no such container: nope"* ]]
+    hull start s >/dev/null
+    [ "$(health s .Status)" = starting ]
+    [ "$(health s '.Log | length')" = 1 ]
+}

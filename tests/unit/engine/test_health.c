@@ -1,0 +1,183 @@
+/* engine/health.h and util/duration.h: the --health-* flags (docker's
+ * checks), their merge with the image's HEALTHCHECK, the settings with
+ * docker's defaults, and how results move State.Health (moby's
+ * handleProbeResult: retries, start period, the last 5 log entries). */
+#include <json-c/json.h>
+#include <string.h>
+
+#include "../tap.h"
+#include "engine/health.h"
+#include "util/duration.h"
+#include "util/utils.h"
+
+static bool dur(const char *text, int64_t want)
+{
+    int64_t ns = -12345;
+    bool ok = parse_go_duration(text, &ns);
+    if (!ok || ns != want)
+        printf("# %s: ok=%d ns=%lld want %lld\n", text, ok, (long long)ns, (long long)want);
+    return ok && ns == want;
+}
+
+static void test_duration(void)
+{
+    TAP_CHECK(dur("30s", 30000000000LL), "30s");
+    TAP_CHECK(dur("1m30s", 90000000000LL), "1m30s");
+    TAP_CHECK(dur("500ms", 500000000LL), "500ms");
+    TAP_CHECK(dur("1.5h", 5400000000000LL), "1.5h");
+    TAP_CHECK(dur("2h45m", 9900000000000LL), "2h45m");
+    TAP_CHECK(dur("10us", 10000), "10us");
+    TAP_CHECK(dur("10\xc2\xb5s", 10000), "10µs");
+    TAP_CHECK(dur("7ns", 7), "7ns");
+    TAP_CHECK(dur("0", 0), "0 needs no unit");
+    TAP_CHECK(dur("-1s", -1000000000LL), "-1s parses (the caller refuses it)");
+    int64_t ns;
+    TAP_CHECK(!parse_go_duration("10", &ns), "a number without a unit is refused");
+    TAP_CHECK(!parse_go_duration("", &ns), "empty is refused");
+    TAP_CHECK(!parse_go_duration("1x", &ns), "an unknown unit is refused");
+    TAP_CHECK(!parse_go_duration("s", &ns), "a unit without a number is refused");
+    TAP_CHECK(!parse_go_duration("1s ", &ns), "trailing text is refused");
+    TAP_CHECK(!parse_go_duration("9999999999h", &ns), "an overflow is refused");
+}
+
+static bool flag_error(struct engine_health_flags f, const char *want)
+{
+    struct json_object *out = NULL;
+    cleanup_error struct hull_error *err = NULL;
+    if (engine_health_flags_parse(&f, &out, &err) == 0) {
+        json_object_put(out);
+        printf("# accepted, wanted \"%s\"\n", want);
+        return false;
+    }
+    bool ok = strstr(err->msg, want) != NULL;
+    if (!ok)
+        printf("# %s (wanted \"%s\")\n", err->msg, want);
+    return ok;
+}
+
+static char *flags_json(struct engine_health_flags f)
+{
+    struct json_object *out = NULL;
+    cleanup_error struct hull_error *err = NULL;
+    if (engine_health_flags_parse(&f, &out, &err) < 0)
+        return xasprintf("error: %s", err->msg);
+    char *s = xstrdup(out ? json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN) : "null");
+    json_object_put(out);
+    return s;
+}
+
+static void test_flags(void)
+{
+    cleanup_free char *none = flags_json((struct engine_health_flags){0});
+    TAP_CHECK(!strcmp(none, "null"), "no flag: no HealthConfig");
+    cleanup_free char *cmd = flags_json((struct engine_health_flags){.cmd = "test -e /ok", .interval = "2s", .retries = "4"});
+    TAP_CHECK(!strcmp(cmd, "{\"Interval\":2000000000,\"Retries\":4,\"Test\":[\"CMD-SHELL\",\"test -e \\/ok\"]}"),
+              "--health-cmd is CMD-SHELL, durations in ns: %s", cmd);
+    cleanup_free char *off = flags_json((struct engine_health_flags){.none = true});
+    TAP_CHECK(!strcmp(off, "{\"Test\":[\"NONE\"]}"), "--no-healthcheck is Test [NONE]");
+    TAP_CHECK(flag_error((struct engine_health_flags){.none = true, .cmd = "true"}, "--no-healthcheck conflicts"),
+              "--no-healthcheck with --health-cmd is refused");
+    TAP_CHECK(flag_error((struct engine_health_flags){.interval = "-1s"}, "invalid --health-interval \"-1s\": cannot be negative"),
+              "a negative interval is refused");
+    TAP_CHECK(flag_error((struct engine_health_flags){.timeout = "10"}, "invalid --health-timeout \"10\""),
+              "a duration without a unit is refused");
+    TAP_CHECK(flag_error((struct engine_health_flags){.start_period = "10us"}, "less than 1ms"),
+              "less than 1 ms is refused");
+    TAP_CHECK(flag_error((struct engine_health_flags){.retries = "-2"}, "invalid --health-retries \"-2\""),
+              "negative retries are refused");
+    TAP_CHECK(flag_error((struct engine_health_flags){.cmd = ""}, "invalid --health-cmd \"\""),
+              "an empty command is refused");
+}
+
+static void test_merge_and_settings(void)
+{
+    struct json_object *image = json_tokener_parse(
+        "{\"Test\":[\"CMD\",\"/bin/check\",\"x\"],\"Interval\":5000000000,\"Timeout\":2000000000,\"Retries\":7}");
+    struct json_object *flags = json_tokener_parse("{\"Interval\":1000000000}");
+    struct json_object *merged = engine_health_config_merge(flags, image);
+    struct json_object *rec = json_object_new_object(), *config = json_object_new_object();
+    json_object_object_add(config, "Healthcheck", merged);
+    json_object_object_add(rec, "Config", config);
+    struct engine_health_settings s;
+    TAP_CHECK(engine_health_settings_of(rec, &s), "merged: has a check");
+    TAP_CHECK(s.interval_ms == 1000 && s.timeout_ms == 2000 && s.retries == 7 && s.start_period_ms == 0,
+              "the flag's interval, the image's timeout and retries");
+    TAP_CHECK(s.test && !strcmp(s.test[0], "/bin/check") && !strcmp(s.test[1], "x") && !s.test[2],
+              "CMD: the arguments as they are");
+    engine_health_settings_clear(&s);
+    json_object_object_add(config, "Healthcheck", json_tokener_parse("{\"Test\":[\"CMD-SHELL\",\"exit 1\"]}"));
+    TAP_CHECK(engine_health_settings_of(rec, &s), "CMD-SHELL");
+    TAP_CHECK(!strcmp(s.test[0], "/bin/sh") && !strcmp(s.test[1], "-c") && !strcmp(s.test[2], "exit 1"),
+              "CMD-SHELL runs /bin/sh -c");
+    TAP_CHECK(s.interval_ms == 30000 && s.timeout_ms == 30000 && s.retries == 3, "docker's defaults: 30s, 30s, 3");
+    engine_health_settings_clear(&s);
+    json_object_object_add(config, "Healthcheck", json_tokener_parse("{\"Test\":[\"NONE\"]}"));
+    TAP_CHECK(!engine_health_settings_of(rec, &s), "NONE: no check");
+    json_object_object_add(config, "Healthcheck", engine_health_config_merge(NULL, NULL));
+    TAP_CHECK(!engine_health_settings_of(rec, &s), "neither flags nor image: no check");
+    struct json_object *off = json_tokener_parse("{\"Test\":[\"NONE\"]}");
+    json_object_object_add(config, "Healthcheck", engine_health_config_merge(off, image));
+    TAP_CHECK(!engine_health_settings_of(rec, &s), "--no-healthcheck wins over the image's");
+    json_object_put(off);
+    json_object_put(rec);
+    json_object_put(flags);
+    json_object_put(image);
+}
+
+static const char *health_status(struct json_object *state)
+{
+    return json_object_get_string(json_object_object_get(json_object_object_get(state, "Health"), "Status"));
+}
+
+static int streak(struct json_object *state)
+{
+    return json_object_get_int(json_object_object_get(json_object_object_get(state, "Health"), "FailingStreak"));
+}
+
+static void test_apply(void)
+{
+    struct json_object *rec = json_tokener_parse("{\"Config\":{\"Healthcheck\":{\"Test\":[\"CMD-SHELL\",\"x\"]}},\"State\":{}}");
+    struct json_object *state = json_object_object_get(rec, "State");
+    engine_health_reset(rec);
+    TAP_CHECK(!strcmp(health_status(state), "starting") && streak(state) == 0, "a start: starting, streak 0");
+    struct engine_health_settings s = {.retries = 2, .start_period_ms = 1000};
+    int64_t started = 1000000;
+    struct engine_health_result fail = {.start_ms = started + 10, .end_ms = started + 20, .exit_code = 1, .output = "no"};
+    engine_health_apply(state, &fail, &s, started);
+    TAP_CHECK(!strcmp(health_status(state), "starting") && streak(state) == 0,
+              "a failure within the start period does not count while starting");
+    fail.start_ms = started + 2000;
+    engine_health_apply(state, &fail, &s, started);
+    TAP_CHECK(!strcmp(health_status(state), "starting") && streak(state) == 1, "after it: streak 1, still starting");
+    engine_health_apply(state, &fail, &s, started);
+    TAP_CHECK(!strcmp(health_status(state), "unhealthy") && streak(state) == 2, "retries failures: unhealthy");
+    struct engine_health_result ok = {.start_ms = started + 3000, .end_ms = started + 3001, .exit_code = 0, .output = "fine\n"};
+    engine_health_apply(state, &ok, &s, started);
+    TAP_CHECK(!strcmp(health_status(state), "healthy") && streak(state) == 0, "one success: healthy, streak 0");
+    fail.start_ms = started + 500; /* in the start period, but no longer starting: counts */
+    engine_health_apply(state, &fail, &s, started);
+    TAP_CHECK(!strcmp(health_status(state), "healthy") && streak(state) == 1, "a failure after healthy counts");
+    for (int i = 0; i < 4; i++)
+        engine_health_apply(state, &ok, &s, started);
+    struct json_object *log = json_object_object_get(json_object_object_get(state, "Health"), "Log");
+    TAP_CHECK(json_object_array_length(log) == 5, "the log keeps the last 5 results");
+    struct json_object *last = json_object_array_get_idx(log, 4);
+    TAP_CHECK(json_object_get_int(json_object_object_get(last, "ExitCode")) == 0 &&
+                  !strcmp(json_object_get_string(json_object_object_get(last, "Output")), "fine\n") &&
+                  strstr(json_object_get_string(json_object_object_get(last, "Start")), "T") != NULL,
+              "an entry: Start, End, ExitCode, Output");
+    engine_health_reset(rec);
+    TAP_CHECK(!strcmp(health_status(state), "starting") && streak(state) == 0 &&
+                  json_object_array_length(json_object_object_get(json_object_object_get(state, "Health"), "Log")) == 5,
+              "a restart: starting again, the log kept");
+    json_object_put(rec);
+}
+
+int main(void)
+{
+    test_duration();
+    test_flags();
+    test_merge_and_settings();
+    test_apply();
+    return TAP_DONE();
+}
