@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "engine.h"
@@ -122,19 +123,95 @@ static bool still_running(const char *id, int *gone_for_ms)
     return *gone_for_ms < 2000;
 }
 
+/* The rotated files (--log-opt max-file, log_config.h), oldest first:
+ * PATH.N ... PATH.1, read into one buffer. */
+static char *read_rotated(const char *path, size_t *len_out)
+{
+    int last = 0;
+    for (int k = 1; k <= 1000; k++) {
+        cleanup_free char *p = xasprintf("%s.%d", path, k);
+        if (access(p, F_OK) < 0)
+            break;
+        last = k;
+    }
+    char *all = xstrdup("");
+    size_t len = 0;
+    for (int k = last; k >= 1; k--) {
+        cleanup_free char *p = xasprintf("%s.%d", path, k);
+        cleanup_free char *text = NULL;
+        size_t n = 0;
+        if (read_file(p, &text, &n, NULL) < 0)
+            continue; /* rotated away meanwhile */
+        all = xrealloc(all, len + n + 1);
+        memcpy(all + len, text, n);
+        len += n;
+        all[len] = '\0';
+    }
+    *len_out = len;
+    return all;
+}
+
+/* True when PATH is no longer the file fd reads (the monitor rotated it),
+ * or fd's file was truncated below off (max-file 1). */
+static bool log_replaced(int fd, const char *path, off_t off)
+{
+    struct stat a, b;
+    if (fstat(fd, &a) < 0 || stat(path, &b) < 0)
+        return false; /* between the rename and the new file: look again later */
+    return a.st_ino != b.st_ino || a.st_dev != b.st_dev || a.st_size < off;
+}
+
+/* The monitor rotated PATH away from under fd, which is read to its end
+ * (at off): prints the files rotated after it (PATH.K-1 ... PATH.1, K the
+ * place fd's file has now, all of them when it is gone) and returns a new
+ * fd of PATH at its start.  A truncated file (max-file 1) is read again
+ * from its start: -1 then, fd stays. */
+static int follow_rotation(struct log_printer *p, int fd, const char *path, off_t off)
+{
+    struct stat old, st;
+    if (fstat(fd, &old) < 0)
+        return -1;
+    if (stat(path, &st) == 0 && st.st_ino == old.st_ino && st.st_dev == old.st_dev) {
+        if (st.st_size < off)
+            lseek(fd, 0, SEEK_SET);
+        return -1;
+    }
+    int k = 1;
+    for (; k <= 1000; k++) {
+        cleanup_free char *rotated = xasprintf("%s.%d", path, k);
+        if (stat(rotated, &st) < 0 || (st.st_ino == old.st_ino && st.st_dev == old.st_dev))
+            break;
+    }
+    for (int j = k - 1; j >= 1; j--) {
+        cleanup_free char *rotated = xasprintf("%s.%d", path, j);
+        cleanup_free char *text = NULL;
+        size_t len = 0;
+        if (read_file(rotated, &text, &len, NULL) == 0)
+            print_records(p, text, len);
+    }
+    return open(path, O_RDONLY | O_CLOEXEC);
+}
+
 static int show_logs(const char *id, const char *path, const struct log_opts *o)
 {
-    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT)
             return engine_error_fmt("container %.12s has no log: only detached (-d) containers are logged", id);
         return engine_error_fmt("open %s: %s", path, strerror(errno));
     }
-    cleanup_free char *all = NULL;
-    size_t len = 0;
+    cleanup_close int fd_owner = fd;
+    size_t old_len = 0;
+    cleanup_free char *old = read_rotated(path, &old_len);
+    cleanup_free char *cur = NULL;
+    size_t cur_len = 0;
     cleanup_error struct hull_error *err = NULL;
-    if (read_file(path, &all, &len, &err) < 0)
+    if (read_file(path, &cur, &cur_len, &err) < 0)
         return engine_error(err);
+    size_t len = old_len + cur_len;
+    cleanup_free char *all = xmalloc0(len + 1);
+    memcpy(all, old, old_len);
+    memcpy(all + old_len, cur, cur_len);
     struct log_printer p = {.timestamps = o->timestamps};
     size_t start = tail_offset(all, len, o->tail);
     size_t used = start + print_records(&p, all + start, len - start);
@@ -142,11 +219,13 @@ static int show_logs(const char *id, const char *path, const struct log_opts *o)
         return 0;
     /* Follow from the first byte not printed: a record cut at the end of
      * the first read is completed by the next. */
+    used = used > old_len ? used - old_len : 0;
     if (lseek(fd, (off_t)used, SEEK_SET) < 0)
         return engine_error_fmt("seek %s: %s", path, strerror(errno));
     char buf[65536];
     size_t have = 0;
     int gone_for_ms = 0;
+    bool switching = false;
     for (bool last_round = false;;) {
         ssize_t n = read(fd, buf + have, sizeof buf - have);
         if (n < 0 && errno == EINTR)
@@ -160,6 +239,23 @@ static int show_logs(const char *id, const char *path, const struct log_opts *o)
                 u = have; /* a record longer than the buffer: cannot happen with hull-monitor's */
             memmove(buf, buf + u, have - u);
             have -= u;
+            continue;
+        }
+        off_t off = lseek(fd, 0, SEEK_CUR);
+        if (!switching && log_replaced(fd, path, off)) {
+            /* A record written just before the rotation may follow our
+             * EOF: one more read of the old file first. */
+            switching = true;
+            continue;
+        }
+        if (switching) {
+            switching = false;
+            int nfd = follow_rotation(&p, fd, path, off);
+            if (nfd >= 0) {
+                close(fd_owner);
+                fd = fd_owner = nfd;
+            }
+            have = 0;
             continue;
         }
         if (last_round)

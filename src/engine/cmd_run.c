@@ -43,9 +43,9 @@ struct run_flags {
     struct engine_health_flags health; /* --health-*, --no-healthcheck as given */
     /* repeatable flags, as given (argv pointers); at most argc of each */
     const char **env_flags, **volumes_from, **env_files, **labels_given, **label_files, **tmpfs_flags,
-        **ulimit_flags, **cap_add_flags, **cap_drop_flags, **security_opts;
+        **ulimit_flags, **cap_add_flags, **cap_drop_flags, **security_opts, **log_opts;
     size_t n_env_flags, n_volumes_from, n_env_files, n_labels_given, n_label_files, n_tmpfs_flags, n_ulimit_flags,
-        n_cap_add, n_cap_drop, n_security_opts;
+        n_cap_add, n_cap_drop, n_security_opts, n_log_opts;
     /* what check_flags made of them (owned; rc points into these) */
     char **env, **labels, **cap_add, **cap_drop, **security_opt;
     char *seccomp_text, *init_path;
@@ -116,6 +116,7 @@ static void run_usage(FILE *f, bool create)
                "      --stop-signal SIG    signal `hull stop` sends first (default: the image's, else SIGTERM)\n"
                "      --restart POLICY     no (default), always, on-failure[:N], unless-stopped: the monitor\n"
                "                           starts the container again when it exits (not after hull stop)\n"
+               "      --log-opt K=V        log rotation: max-size=SIZE (10m, 500k), max-file=N (repeatable)\n"
                "      --health-cmd CMD     a healthcheck: CMD run with /bin/sh -c in the container (exit 0: healthy)\n"
                "      --health-interval D  time between checks (default 30s; D: 500ms, 10s, 1m30s ...)\n"
                "      --health-timeout D   a check running longer fails (default 30s)\n"
@@ -280,6 +281,11 @@ static int check_flags(struct run_flags *f, struct hull_error **err)
     if (collect_env_and_labels(f, err) < 0 || check_mounts_and_limits(f, err) < 0 || check_security(f, err) < 0)
         return -1;
     if (engine_health_flags_parse(&f->health, &f->rc.healthcheck, err) < 0)
+        return -1;
+    for (size_t i = 0; i < f->n_log_opts; i++)
+        if (engine_log_opt_parse(f->log_opts[i], &f->rc.log, err) < 0)
+            return -1;
+    if (engine_log_config_check(&f->rc.log, err) < 0)
         return -1;
     if (f->restart_text && engine_restart_policy_parse(f->restart_text, &f->rc.restart, err) < 0)
         return -1;
@@ -450,7 +456,7 @@ static void run_flags_clear(struct run_flags *f)
     free(f->rc.ulimits);
     const char ***given[] = {&f->env_flags,    &f->volumes_from,  &f->env_files,     &f->labels_given,
                              &f->label_files,  &f->tmpfs_flags,   &f->ulimit_flags,  &f->cap_add_flags,
-                             &f->cap_drop_flags, &f->security_opts};
+                             &f->cap_drop_flags, &f->security_opts, &f->log_opts};
     for (size_t i = 0; i < ARRAY_SIZE(given); i++)
         free(*given[i]);
     strv_free(f->env);
@@ -509,6 +515,7 @@ enum {
     OPT_HEALTH_RETRIES,
     OPT_HEALTH_START_PERIOD,
     OPT_NO_HEALTHCHECK,
+    OPT_LOG_OPT,
 };
 static const struct option run_longopts[] = {
     {"name", required_argument, NULL, OPT_NAME},
@@ -565,6 +572,7 @@ static const struct option run_longopts[] = {
     {"health-retries", required_argument, NULL, OPT_HEALTH_RETRIES},
     {"health-start-period", required_argument, NULL, OPT_HEALTH_START_PERIOD},
     {"no-healthcheck", no_argument, NULL, OPT_NO_HEALTHCHECK},
+    {"log-opt", required_argument, NULL, OPT_LOG_OPT},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -603,7 +611,7 @@ static int run_command(int argc, char **argv, bool create)
     f.rc.ulimits = xmalloc0(room * sizeof *f.rc.ulimits);
     const char ***lists[] = {&f.env_flags,    &f.volumes_from,  &f.env_files,      &f.labels_given,
                              &f.label_files,  &f.tmpfs_flags,   &f.ulimit_flags,   &f.cap_add_flags,
-                             &f.cap_drop_flags, &f.security_opts};
+                             &f.cap_drop_flags, &f.security_opts, &f.log_opts};
     for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
         *lists[i] = xmalloc0(room * sizeof **lists[i]);
     int ret = 125;
@@ -771,6 +779,9 @@ static int run_command(int argc, char **argv, bool create)
             break;
         case OPT_NO_HEALTHCHECK:
             f.health.none = engine_flag_bool();
+            break;
+        case OPT_LOG_OPT:
+            f.log_opts[f.n_log_opts++] = optarg;
             break;
         case 'h':
             run_usage(stdout, create);

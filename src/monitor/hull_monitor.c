@@ -19,7 +19,8 @@
  *   `hull ... _monitor-exit ID CODE` (record, OOM, cgroups, --rm).
  *
  * Usage (internal; hull builds the command line):
- *   hull-monitor --log FILE [--tty] [--stdin] [--delay-ms N] [--health-interval-ms N]
+ *   hull-monitor --log FILE [--log-max-size BYTES [--log-max-files N]] [--tty] [--stdin]
+ *                [--delay-ms N] [--health-interval-ms N]
  *                -- START_ARGV... -- EXIT_ARGV... [-- HEALTH_ARGV...]
  * --delay-ms: a restart by the policy (src/lib/engine/restart.h): the exit
  * command became the monitor again, which sleeps the backoff delay before it
@@ -28,6 +29,9 @@
  * --health-interval-ms: while the container runs, HEALTH_ARGV (`hull
  * healthcheck run ID`, src/lib/engine/health.h) is run N ms after the start
  * and then N ms after each check ended; never two at once.
+ * --log-max-size: a record that would make FILE larger first rotates it
+ * (FILE.N-2 -> FILE.N-1 ... FILE -> FILE.1, a new FILE; with N = 1 FILE is
+ * truncated), as docker's json-file driver (src/lib/engine/log_config.h).
  * fd 3, when open, is the report pipe of `hull run -d`: handed to the start
  * command as its fd 3 and closed here, so `hull run -d` sees EOF when the
  * start command is done.
@@ -49,6 +53,7 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -66,6 +71,34 @@ struct stream {
 };
 
 static int log_fd = -1;
+static const char *log_path;
+static long long log_size, log_max_size; /* bytes in FILE; 0: no rotation */
+static int log_max_files = 1;
+
+/* FILE is full: the next record starts a new one (see the usage above). */
+static void log_rotate(void)
+{
+    if (log_max_files <= 1) {
+        if (ftruncate(log_fd, 0) == 0)
+            log_size = 0; /* O_APPEND: the next write goes to the new end */
+        return;
+    }
+    char from[4096], to[4096];
+    for (int k = log_max_files - 1; k >= 1; k--) {
+        if (k == 1)
+            snprintf(from, sizeof from, "%s", log_path);
+        else
+            snprintf(from, sizeof from, "%s.%d", log_path, k - 1);
+        snprintf(to, sizeof to, "%s.%d", log_path, k);
+        rename(from, to); /* one that does not exist yet is fine */
+    }
+    int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_TRUNC | O_CLOEXEC, 0640);
+    if (fd < 0)
+        return; /* keep writing to the old one (now FILE.1) rather than lose output */
+    close(log_fd);
+    log_fd = fd;
+    log_size = 0;
+}
 
 static void write_all(int fd, const char *p, size_t n)
 {
@@ -93,7 +126,11 @@ static void log_record(const char *stream, bool full, const char *text, size_t l
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec, stream, full ? 'F' : 'P');
     memcpy(line + n, text, len);
     line[(size_t)n + len] = '\n';
-    write_all(log_fd, line, (size_t)n + len + 1);
+    long long size = (long long)n + (long long)len + 1;
+    if (log_max_size > 0 && log_size > 0 && log_size + size > log_max_size)
+        log_rotate();
+    write_all(log_fd, line, (size_t)size);
+    log_size += size;
 }
 
 /* Writes every complete line in s->buf; a full buffer goes out as a piece. */
@@ -199,14 +236,14 @@ static int exit_code_of(int status)
 
 static void usage(void)
 {
-    fprintf(stderr, "hull-monitor: internal to hull: hull-monitor --log FILE [--tty] [--stdin] [--delay-ms N] "
-                    "[--health-interval-ms N] -- START_ARGV... -- EXIT_ARGV... [-- HEALTH_ARGV...]\n");
+    fprintf(stderr, "hull-monitor: internal to hull: hull-monitor --log FILE [--log-max-size BYTES] "
+                    "[--log-max-files N] [--tty] [--stdin] [--delay-ms N] [--health-interval-ms N] -- START_ARGV... "
+                    "-- EXIT_ARGV... [-- HEALTH_ARGV...]\n");
     exit(2);
 }
 
 int main(int argc, char **argv)
 {
-    const char *log_path = NULL;
     bool tty = false, keep_stdin = false;
     long delay_ms = 0, health_ms = 0;
     int i = 1;
@@ -221,6 +258,10 @@ int main(int argc, char **argv)
             delay_ms = strtol(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--health-interval-ms") && i + 1 < argc)
             health_ms = strtol(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--log-max-size") && i + 1 < argc)
+            log_max_size = strtoll(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--log-max-files") && i + 1 < argc)
+            log_max_files = (int)strtol(argv[++i], NULL, 10);
         else
             usage();
     }
@@ -254,6 +295,8 @@ int main(int argc, char **argv)
     log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
     if (log_fd < 0)
         fail("open the log");
+    struct stat st;
+    log_size = fstat(log_fd, &st) == 0 ? (long long)st.st_size : 0;
     bool have_report = fcntl(REPORT_FD, F_GETFD) >= 0;
     /* The container's init is the start command's child; when that exits,
      * the init must become ours, not PID 1's, so that we learn its status. */

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "../util/error.h"
+#include "log_config.h"
 #include "restart.h"
 
 struct json_object;
@@ -94,6 +95,7 @@ struct engine_run_config {
     const char *stop_signal; /* --stop-signal (validated), else the image's StopSignal; for the record */
     struct engine_restart_policy restart; /* --restart (restart.h); for the record */
     struct json_object *healthcheck;      /* the --health-* flags' HealthConfig (health.h), or NULL */
+    struct engine_log_config log;         /* --log-opt max-size=, max-file= (log_config.h) */
     char **labels;           /* --label K=V / K, in order; for the record */
     /* Files generated in the container directory and bind-mounted over the
      * image's /etc/hostname, /etc/hosts, /etc/resolv.conf (NULL: not mounted). */

@@ -18,6 +18,7 @@
 #include "engine_network.h"
 #include "health.h"
 #include "helper_path.h"
+#include "log_config.h"
 #include "image/rootfs.h"
 #include "image/store.h"
 #include "lifecycle.h"
@@ -173,15 +174,20 @@ static void hull_argv(const struct engine_lifecycle *l, const char *verb, const 
 static void exec_monitor(const struct engine_lifecycle *l, const char *monitor, int report_fd, int64_t delay_ms)
 {
     cleanup_free char *log_path = xasprintf("%s/containers/%s/ctr.log", l->root, l->id);
-    char delay[32], health[32];
-    const char *argv[40];
-    /* A healthcheck: the monitor runs `hull healthcheck run ID` (health.h). */
+    char delay[32], health[32], log_size[32], log_files[32];
+    const char *argv[48];
+    /* A healthcheck: the monitor runs `hull healthcheck run ID` (health.h);
+     * log rotation (log_config.h). */
     int64_t health_ms = 0;
     struct json_object *rec = NULL;
     struct engine_health_settings hs;
-    if (engine_record_load(l->root, l->id, &rec, NULL) == 0 && engine_health_settings_of(rec, &hs)) {
-        health_ms = hs.interval_ms;
-        engine_health_settings_clear(&hs);
+    struct engine_log_config lc = {.max_files = 1};
+    if (engine_record_load(l->root, l->id, &rec, NULL) == 0) {
+        if (engine_health_settings_of(rec, &hs)) {
+            health_ms = hs.interval_ms;
+            engine_health_settings_clear(&hs);
+        }
+        engine_log_config_of(rec, &lc);
     }
     json_object_put(rec);
     size_t n = 0;
@@ -201,6 +207,14 @@ static void exec_monitor(const struct engine_lifecycle *l, const char *monitor, 
         snprintf(health, sizeof health, "%lld", (long long)health_ms);
         argv[n++] = "--health-interval-ms";
         argv[n++] = health;
+    }
+    if (lc.max_size > 0) {
+        snprintf(log_size, sizeof log_size, "%lld", (long long)lc.max_size);
+        snprintf(log_files, sizeof log_files, "%d", lc.max_files);
+        argv[n++] = "--log-max-size";
+        argv[n++] = log_size;
+        argv[n++] = "--log-max-files";
+        argv[n++] = log_files;
     }
     argv[n++] = "--";
     hull_argv(l, delay_ms >= 0 ? "_monitor-restart" : "_monitor-start", argv + n);

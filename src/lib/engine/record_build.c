@@ -181,6 +181,7 @@ struct json_object *engine_record_build(const struct engine_record_input *in)
     json_object_object_add(host, "VolumesFrom", volumes_from);
     json_object_object_add(host, "AutoRemove", json_object_new_boolean(in->auto_remove));
     json_object_object_add(host, "RestartPolicy", engine_restart_policy_json(&in->rc->restart));
+    json_object_object_add(host, "LogConfig", engine_log_config_json(&in->rc->log));
     json_object_object_add(host, "ReadonlyRootfs", json_object_new_boolean(in->rc->read_only));
     json_object_object_add(host, "Memory", json_object_new_int64(in->rc->memory));
     json_object_object_add(
