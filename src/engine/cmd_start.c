@@ -11,6 +11,7 @@
 #include "engine/lifecycle.h"
 #include "engine/manage.h"
 #include "engine/record.h"
+#include "engine/restart.h"
 #include "util/utils.h"
 
 static bool json_bool_at(struct json_object *rec, const char *a, const char *b)
@@ -75,8 +76,44 @@ static int start_one(const char *text, bool attach, int *code)
     return 0;
 }
 
+/* --all-restartable: what a docker daemon does when it starts, for an init
+ * system to run at boot (restart.h): every container whose restart policy
+ * wants it running again, detached.  Prints their names. */
+static int start_all_restartable(void)
+{
+    cleanup_error struct hull_error *err = NULL;
+    cleanup_strv char **ids = NULL;
+    if (engine_record_list(g_engine.root, &ids, &err) < 0)
+        return engine_error(err);
+    int ret = 0;
+    for (char **id = ids; *id; id++) {
+        struct json_object *rec = NULL;
+        if (engine_record_load(g_engine.root, *id, &rec, NULL) < 0)
+            continue;
+        /* alive, or a monitor that will restart it: nothing to do */
+        bool wanted = !engine_container_running(g_engine.runroot, *id) &&
+                      !(!strcmp(engine_json_str(engine_json_path(rec, "State", NULL), "Status"), "restarting") &&
+                        !engine_restart_abandoned(rec)) &&
+                      engine_restart_wanted_at_boot(rec);
+        cleanup_free char *name = xstrdup(engine_json_str(rec, "Name") + 1);
+        json_object_put(rec);
+        int code = 0;
+        if (!wanted)
+            continue;
+        if (start_one(*id, false, &code) < 0) {
+            ret = 1;
+            continue;
+        }
+        printf("%s\n", name);
+        fflush(stdout);
+    }
+    return ret;
+}
+
+enum { OPT_ALL_RESTARTABLE = 1000 };
 static const struct option start_longopts[] = {
     {"attach", no_argument, NULL, 'a'},
+    {"all-restartable", no_argument, NULL, OPT_ALL_RESTARTABLE},
     {"interactive", no_argument, NULL, 'i'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -85,24 +122,36 @@ const struct engine_flagset start_flagset = {"aih", start_longopts};
 
 int cmd_start(int argc, char **argv)
 {
-    bool attach = false;
+    bool attach = false, all_restartable = false;
     int c;
     while ((c = engine_next_flag("start", argc, argv, &start_flagset)) != -1) {
         switch (c) {
         case 'a':
             attach = engine_flag_bool();
             break;
+        case OPT_ALL_RESTARTABLE:
+            all_restartable = engine_flag_bool();
+            break;
         case 'i':
             break; /* stdin is attached whenever -a is (as hull run does) */
         case 'h':
-            printf("Usage:  hull start [-a] CONTAINER...\n\n"
+            printf("Usage:  hull start [-a] CONTAINER...\n"
+                   "        hull start --all-restartable\n\n"
                    "Start stopped containers again, with the same root filesystem and config\n\n"
                    "  -a, --attach        run in the foreground: output, signals and exit status\n"
-                   "                      are the container's, as with hull run\n");
+                   "                      are the container's, as with hull run\n"
+                   "      --all-restartable  start every container whose --restart policy wants it\n"
+                   "                      running (always; unless-stopped unless stopped by hand;\n"
+                   "                      on-failure after a failure): for an init system at boot\n");
             return 0;
         default:
             return 125;
         }
+    }
+    if (all_restartable) {
+        if (optind != argc || attach)
+            return engine_usage_error("start", "--all-restartable takes no container and no -a");
+        return start_all_restartable();
     }
     if (optind >= argc)
         return engine_usage_error("start", "requires at least 1 argument");

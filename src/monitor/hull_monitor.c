@@ -59,7 +59,6 @@
 #include <unistd.h>
 
 #define LINE_MAX_BYTES 16384
-#define HEALTH_SLOT 5 /* the healthcheck's place in the poll set */
 #define REPORT_FD 3
 #define CTL_FD 4 /* the start command's end of the control socket */
 

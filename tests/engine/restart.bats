@@ -190,3 +190,32 @@ settled() {
     [ "$(state fg .RestartCount)" = 1 ]
     [ "$(state fg .State.ExitCode)" = 4 ]
 }
+
+@test "restart: hull start --all-restartable, the boot hook, starts what docker's daemon would start" {
+    for c in a u; do
+        hull run -d --name $c --restart "$([ $c = a ] && echo always || echo unless-stopped)" busybox sleep 1000 >/dev/null
+        hull stop -t 0 $c >/dev/null
+    done
+    # c and n lose their monitor and their process at once, as in a power cut
+    hull run -d --name c --restart unless-stopped busybox sleep 1000 >/dev/null
+    hull run -d --name n busybox sleep 1000 >/dev/null
+    for c in c n; do
+        pid=$(state $c .State.Pid)
+        mon=$(awk '/^PPid:/{print $2}' "/proc/$pid/status")
+        [ "$(cat "/proc/$mon/comm")" = hull-monitor ]
+        kill -9 "$mon"
+        kill -9 "$pid"
+        wait_until "[ \"\$(state $c .State.Status)\" = exited ]"
+    done
+    [ "$(jq -r .State.Status "$STORE/containers/$(state c .Id)/record.json")" = running ]
+    run -0 hull start --all-restartable
+    # always: even after hull stop (docker's); unless-stopped: not after it; no: never
+    [ "$(printf '%s\n' "${lines[@]}" | sort | tr '\n' ' ')" = "a c " ]
+    wait_until '[ "$(state a .State.Status)" = running ] && [ "$(state c .State.Status)" = running ]'
+    [ "$(state u .State.Status)" = exited ]
+    [ "$(state n .State.Status)" = exited ]
+    # run again: nothing left to start
+    run -0 hull start --all-restartable
+    [ -z "$output" ]
+    run -125 hull start --all-restartable a
+}

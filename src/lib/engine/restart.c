@@ -263,6 +263,31 @@ int engine_restart_cancel(const char *root, const char *id, struct hull_error **
     return was_restarting ? 1 : 0;
 }
 
+bool engine_restart_wanted_at_boot(struct json_object *rec)
+{
+    struct json_object *state = engine_json_path(rec, "State", NULL);
+    const char *status = engine_json_str(state, "Status");
+    if (!strcmp(status, "created") || !strcmp(status, "dead") || !strncmp(engine_json_str(state, "StartedAt"), "0001", 4))
+        return false;
+    bool lost = !strcmp(status, "running") || !strcmp(status, "paused") || !strcmp(status, "restarting");
+    int code = lost ? 255 : json_object_get_int(engine_json_path(state, "ExitCode", NULL));
+    bool stopped = !lost && member_bool(engine_json_path(rec, "HullRestart", NULL), "ManuallyStopped");
+    struct engine_restart_policy p;
+    engine_restart_policy_of(rec, &p);
+    int count = json_object_get_int(engine_json_path(rec, "RestartCount", NULL));
+    switch (p.name) {
+    case ENGINE_RESTART_ALWAYS:
+        return true;
+    case ENGINE_RESTART_UNLESS_STOPPED:
+        return !stopped;
+    case ENGINE_RESTART_ON_FAILURE:
+        return code != 0 && (p.max_retries == 0 || count < p.max_retries);
+    case ENGINE_RESTART_NO:
+        break;
+    }
+    return false;
+}
+
 bool engine_restart_abandoned(struct json_object *rec)
 {
     if (strcmp(engine_json_str(engine_json_path(rec, "State", NULL), "Status"), "restarting"))

@@ -88,4 +88,14 @@ int engine_restart_cancel(const char *root, const char *id, struct hull_error **
  * gone (killed, or the host rebooted). */
 bool engine_restart_abandoned(struct json_object *rec);
 
+/* `hull start --all-restartable`, the boot hook (docker's daemon start:
+ * ShouldRestart with the restart manager fresh): whether a container that
+ * is not running should be started.  rec as recorded, before
+ * engine_record_refresh: one that says running/paused/restarting lost its
+ * process with the host and counts as exit code 255 (docker's), not
+ * stopped by hand.  always: yes, even after hull stop; unless-stopped:
+ * unless stopped by hand; on-failure[:N]: a non-zero exit, fewer than N
+ * restarts; never a container that was never started. */
+bool engine_restart_wanted_at_boot(struct json_object *rec);
+
 #endif
