@@ -243,6 +243,9 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
+    /* Before anything is opened: the log would take fd 3 when there is no
+     * report pipe (a restart, the monitor started again by its exit command). */
+    bool have_report = fcntl(REPORT_FD, F_GETFD) >= 0;
     bool tty = false, keep_stdin = false;
     long delay_ms = 0, health_ms = 0;
     int i = 1;
@@ -296,7 +299,6 @@ int main(int argc, char **argv)
         fail("open the log");
     struct stat st;
     log_size = fstat(log_fd, &st) == 0 ? (long long)st.st_size : 0;
-    bool have_report = fcntl(REPORT_FD, F_GETFD) >= 0;
     /* The container's init is the start command's child; when that exits,
      * the init must become ours, not PID 1's, so that we learn its status. */
     if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)

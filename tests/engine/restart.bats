@@ -102,8 +102,9 @@ settled() {
 
 @test "restart: always restarts a container that exits 0, with a doubling delay" {
     hull run -d --name z --restart always busybox sh -c 'echo run; exit 0' >/dev/null
-    # 100 + 200 + 400 ms of backoff before the fourth run
-    wait_until '[ "$(state z .RestartCount)" -ge 3 ]'
+    # 100 + 200 + 400 ms of backoff before the fourth run; RestartCount
+    # becomes 4 when the fourth run has exited
+    wait_until '[ "$(state z .RestartCount)" -ge 4 ]'
     hull stop z >/dev/null
     wait_until settled z
     [ "$(state z .State.ExitCode)" = 0 ]
@@ -160,7 +161,8 @@ settled() {
     hull run -d --name k --restart always busybox false >/dev/null
     wait_until '[ "$(state k .RestartCount)" -ge 5 ] && [ "$(state k .State.Status)" = restarting ]'
     mon=$(jq -r .HullRestart.MonitorPid "$STORE/containers/$(state k .Id)/record.json")
-    [ "$(cat "/proc/$mon/comm")" = hull-monitor ]
+    # the same process: `hull _monitor-exit` until it has become hull-monitor again
+    wait_until '[ "$(cat "/proc/$mon/comm")" = hull-monitor ]'
     kill -9 "$mon"
     wait_until '[ "$(state k .State.Status)" = exited ]'
     [ "$(state k .State.Restarting)" = false ]
