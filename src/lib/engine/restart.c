@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "events.h"
 #include "record.h"
 #include "restart.h"
 #include "util/utils.h"
@@ -188,6 +189,11 @@ int64_t engine_restart_record_exit(const char *root, const char *id, int code, b
     json_object_object_add(state, "OOMKilled", json_object_new_boolean(oom_killed));
     json_object_object_add(state, "FinishedAt", json_object_new_string(finished));
     json_object_object_del(rec, ENGINE_RECORD_CREATING);
+    /* The event first, as set_state (record.c) does: a waiter for the new
+     * state finds it in the journal. */
+    char code_text[16];
+    snprintf(code_text, sizeof code_text, "%d", code);
+    engine_event_container(root, rec, "die", "exitCode", code_text);
     if (restart) {
         json_object_object_add(rec, "RestartCount", json_object_new_int(count + 1));
         json_object_object_add(rs, "DelayMs", json_object_new_int64(delay));
