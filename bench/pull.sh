@@ -1,17 +1,24 @@
 #!/bin/bash
-# bench/pull.sh: pulling a ~100 MB, 5-layer image from a registry on loopback:
-# `hull pull` against `podman pull`, `skopeo copy docker://... oci:DIR` and curl
-# fetching the same blobs (3 at a time, to /dev/null: the floor), one run each,
-# each into a fresh store; plus hull's peak RSS.  Not part of the test suite.
+# bench/pull.sh: pulling an image from a registry on loopback, side by side in
+# one run: `hull pull` against `podman pull`, `skopeo copy docker://... oci:DIR`
+# and curl fetching the same blobs (3 at a time, to /dev/null: the floor), each
+# into a fresh store, ROUNDS rounds interleaved (the best of each is kept: the
+# machine is shared, and the best run is the one least disturbed).  Wall time
+# and CPU time (user+sys of the process and its children; the registry's own
+# CPU is not in it) are printed, and each tool's ratio to curl.  Not part of the
+# test suite.
 #
-#   bench/pull.sh          (LAYER_MB=20 LAYERS=5 by default; HULL_ENGINE=... to pick a binary)
+#   bench/pull.sh                  LAYER_MB=20 LAYERS=5 ROUNDS=3 by default
+#   BIG_MB=1024 bench/pull.sh      one layer of BIG_MB MB instead: hull's peak RSS
+#                                  against the layer's size (made on disk, streamed)
+#   HULL_ENGINE=...                the binary to time
 #
 # The registry is Debian's docker-registry on 127.0.0.1 (a port the kernel
-# picks, its own storage under a temp dir, stopped by pid).  The image is made
-# by tests/engine/make-registry-images.py's helpers: layers of random bytes
-# (incompressible, like real binaries once gzip has done its best), gzip.
-# podman and skopeo get private --root/--runroot dirs and a private
-# blob-info cache dir; nothing of the host's stores is touched.
+# picks, its own storage under a temp dir, stopped by pid).  Layers are random
+# bytes (incompressible, like real binaries once gzip has done its best), gzip.
+# podman and skopeo get private --root/--runroot dirs and a private blob-info
+# cache dir; nothing of the host's stores is touched.  Work files go under
+# $BENCH_TMP (default /var/tmp: the big image needs ~2x BIG_MB of disk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -19,12 +26,16 @@ BUILD=${BUILD:-build}
 HULL=${HULL_ENGINE:-$ROOT/$BUILD/hull}
 [ -x "$HULL" ] || HULL=$ROOT/$BUILD/src/engine/hull
 [ -x "$HULL" ] || { echo "bench/pull: build the engine first (make build)" >&2; exit 1; }
-command -v docker-registry >/dev/null || { echo "bench/pull: docker-registry is not installed" >&2; exit 1; }
-command -v skopeo >/dev/null || { echo "bench/pull: skopeo is not installed" >&2; exit 1; }
+for t in docker-registry skopeo jq bc; do
+    command -v $t >/dev/null || { echo "bench/pull: $t is not installed" >&2; exit 1; }
+done
+[ -x /usr/bin/time ] || { echo "bench/pull: /usr/bin/time (Debian package time) is not installed" >&2; exit 1; }
 LAYER_MB=${LAYER_MB:-20}
 LAYERS=${LAYERS:-5}
+ROUNDS=${ROUNDS:-3}
+BIG_MB=${BIG_MB:-}
 
-work=$(mktemp -d /tmp/hull-pbench.XXXXXX)
+work=$(mktemp -d "${BENCH_TMP:-/var/tmp}/hull-pbench.XXXXXX")
 reg_pid=
 cleanup() {
     # (each step may fail: set -e must not stop the cleanup half-way)
@@ -35,70 +46,100 @@ trap cleanup EXIT
 
 # the registry
 mkdir -p "$work/reg/data"
-cat >"$work/reg/config.yml" <<EOF
+cat >"$work/reg/config.yml" <<EOC
 version: 0.1
 log: {level: info, accesslog: {disabled: true}}
 storage: {filesystem: {rootdirectory: $work/reg/data}}
 http: {addr: "127.0.0.1:0", secret: bench}
-EOF
+EOC
 env -u REGISTRY_AUTH_FILE docker-registry serve "$work/reg/config.yml" >"$work/reg/log" 2>&1 &
 reg_pid=$!
 for _ in $(seq 200); do grep -q "listening on" "$work/reg/log" && break; sleep 0.05; done
 port=$(grep -o 'listening on [^ ,"]*' "$work/reg/log" | head -1 | sed 's/.*://')
 REG=127.0.0.1:$port
 
-# the image: LAYERS layers of LAYER_MB MB of random bytes
-/usr/bin/python3 - "$work/img" "$LAYERS" "$LAYER_MB" <<'EOF'
-import importlib.util, os, sys
-spec = importlib.util.spec_from_file_location("m", "tests/engine/make-registry-images.py")
-m = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(m)
-out, n, mb = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-layers = []
-for i in range(n):
-    t = m.tar_of([("layer%d" % i, os.urandom(mb * 1024 * 1024))])
-    layers.append((t, m.gz(t)))
-d = m.image(out, layers, "amd64")
-d.pop("platform")
-m.write_layout(out, d)
-EOF
-skopeo copy --quiet --preserve-digests --dest-tls-verify=false "oci:$work/img:latest" "docker://$REG/bench:latest"
-size=$(du -sm "$work/reg/data" | cut -f1)
-echo "image: $LAYERS layers x $LAYER_MB MB (random bytes, gzip), $size MB in the registry at $REG"
-
-now() { date +%s.%N; }
-elapsed() { echo "$(now) - $1" | bc; }
-declare -A t
-
-# hull
-start=$(now)
-/usr/bin/time -f "%M" -o "$work/hull.rss" "$HULL" --root "$work/hull" --runroot "$work/hull-run" pull -q "$REG/bench" >/dev/null
-t[hull]=$(elapsed "$start")
-
-# podman (vfs: no overlay mount permission needed, and unpacking is what we compare)
-if command -v podman >/dev/null; then
-    start=$(now)
-    podman --root "$work/p/root" --runroot "$work/p/run" --storage-driver vfs pull -q --tls-verify=false \
-        "$REG/bench:latest" >/dev/null
-    t[podman]=$(elapsed "$start")
-fi
-
-# skopeo into an OCI layout (no unpacking: download, verify, write)
-start=$(now)
-skopeo copy --quiet --src-tls-verify=false "docker://$REG/bench:latest" "oci:$work/skopeo:latest"
-t[skopeo]=$(elapsed "$start")
-
-# curl: the layer blobs, 3 at a time, to /dev/null
-manifest=$(curl -s -H 'Accept: application/vnd.oci.image.manifest.v1+json' "http://$REG/v2/bench/manifests/latest")
-start=$(now)
-jq -r '.layers[].digest' <<<"$manifest" |
-    xargs -P 3 -I{} curl -s -o /dev/null "http://$REG/v2/bench/blobs/{}"
-t[curl]=$(elapsed "$start")
-
-printf '\n%-28s %8s %10s\n' "" seconds "vs hull"
-for k in hull podman skopeo curl; do
-    [ -n "${t[$k]:-}" ] || continue
-    printf '%-28s %8.2f %9.2fx\n' "$k" "${t[$k]}" "$(echo "${t[$k]} / ${t[hull]}" | bc -l)"
+# the image: an OCI layout of LAYERS x LAYER_MB MB, or one layer of BIG_MB MB,
+# each layer a tar of one file of random bytes, written and hashed on disk
+if [ -n "$BIG_MB" ]; then LAYERS=1 LAYER_MB=$BIG_MB; fi
+mkdir -p "$work/img/blobs/sha256" "$work/gen"
+layers_json=() diff_ids=()
+for i in $(seq "$LAYERS"); do
+    head -c "$((LAYER_MB * 1024 * 1024))" /dev/urandom >"$work/gen/layer$i"
+    tar -C "$work/gen" --owner=0 --group=0 --mtime=@0 -cf "$work/gen/layer$i.tar" "layer$i"
+    rm "$work/gen/layer$i"
+    diff_ids+=("sha256:$(sha256sum <"$work/gen/layer$i.tar" | cut -d' ' -f1)")
+    gzip -1 -n -c "$work/gen/layer$i.tar" >"$work/gen/layer$i.tar.gz"
+    rm "$work/gen/layer$i.tar"
+    d=$(sha256sum <"$work/gen/layer$i.tar.gz" | cut -d' ' -f1)
+    s=$(stat -c %s "$work/gen/layer$i.tar.gz")
+    mv "$work/gen/layer$i.tar.gz" "$work/img/blobs/sha256/$d"
+    layers_json+=("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"sha256:$d\",\"size\":$s}")
 done
-echo "hull pull peak RSS: $(($(cat "$work/hull.rss") / 1024)) MB"
-echo "(hull, podman: download + decompress + unpack; skopeo: download + verify + write blobs; curl: download only)"
+blob() { # blob FILE: into the layout; prints its descriptor's digest and size
+    local d
+    d=$(sha256sum <"$1" | cut -d' ' -f1)
+    cp "$1" "$work/img/blobs/sha256/$d"
+    echo "sha256:$d $(stat -c %s "$1")"
+}
+printf '%s\n' "${diff_ids[@]}" | jq -R . | jq -sc '{architecture:"amd64",os:"linux",config:{Cmd:["sh"]},rootfs:{type:"layers",diff_ids:.}}' >"$work/gen/config.json"
+read -r cd cs < <(blob "$work/gen/config.json")
+(IFS=,; echo "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"$cd\",\"size\":$cs},\"layers\":[${layers_json[*]}]}") >"$work/gen/manifest.json"
+read -r md ms < <(blob "$work/gen/manifest.json")
+echo '{"imageLayoutVersion":"1.0.0"}' >"$work/img/oci-layout"
+echo "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"$md\",\"size\":$ms,\"annotations\":{\"org.opencontainers.image.ref.name\":\"latest\"}}]}" >"$work/img/index.json"
+skopeo copy --quiet --preserve-digests --dest-tls-verify=false "oci:$work/img:latest" "docker://$REG/bench:latest"
+rm -rf "$work/img" "$work/gen"
+size=$(du -sm "$work/reg/data" | cut -f1)
+echo "image: $LAYERS layer(s) x $LAYER_MB MB (random bytes, gzip), $size MB in the registry at $REG"
+
+# timed CMD...: runs it under /usr/bin/time; prints "wall cpu maxrss_kb"
+timed() {
+    /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" >/dev/null
+    awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$work/time"
+}
+manifest=$(curl -s -H 'Accept: application/vnd.oci.image.manifest.v1+json' "http://$REG/v2/bench/manifests/latest")
+jq -r '.layers[].digest' <<<"$manifest" >"$work/digests"
+fetch_curl() {
+    xargs -P 3 -I{} curl -s -o /dev/null "http://$REG/v2/bench/blobs/{}" <"$work/digests"
+}
+run_hull() { rm -rf "$work/hull"; "$HULL" --root "$work/hull" --runroot "$work/hull-run" pull -q "$REG/bench"; }
+# podman: vfs, no overlay mount permission needed, and unpacking is what we compare
+run_podman() {
+    rm -rf "$work/p"
+    podman --root "$work/p/root" --runroot "$work/p/run" --storage-driver vfs pull -q --tls-verify=false \
+        "$REG/bench:latest"
+}
+# skopeo into an OCI layout: no unpacking (download, verify, write)
+run_skopeo() { rm -rf "$work/skopeo"; skopeo copy --quiet --src-tls-verify=false "docker://$REG/bench:latest" "oci:$work/skopeo:latest"; }
+export -f run_hull run_podman run_skopeo fetch_curl
+export HULL REG work
+
+tools=(hull curl skopeo)
+command -v podman >/dev/null && tools+=(podman)
+[ -n "$BIG_MB" ] && tools=(hull curl)
+declare -A wall cpu rss
+for r in $(seq "$ROUNDS"); do
+    for k in "${tools[@]}"; do
+        case $k in
+        hull) out=$(timed bash -c run_hull) ;;
+        curl) out=$(timed bash -c fetch_curl) ;;
+        skopeo) out=$(timed bash -c run_skopeo) ;;
+        podman) out=$(timed bash -c run_podman) ;;
+        esac
+        read -r w c m <<<"$out"
+        echo "round $r: $k ${w}s wall, ${c}s cpu, $((m / 1024)) MB peak RSS" >&2
+        if [ -z "${wall[$k]:-}" ] || [ "$(echo "$w < ${wall[$k]}" | bc)" = 1 ]; then wall[$k]=$w; fi
+        if [ -z "${cpu[$k]:-}" ] || [ "$(echo "$c < ${cpu[$k]}" | bc)" = 1 ]; then cpu[$k]=$c; fi
+        if [ -z "${rss[$k]:-}" ] || [ "$m" -gt "${rss[$k]}" ]; then rss[$k]=$m; fi
+    done
+done
+rm -rf "$work/hull" "$work/p" "$work/skopeo"
+
+printf '\n%-8s %9s %9s %12s %12s %10s\n' "" "wall s" "cpu s" "wall/curl" "cpu/curl" "peak RSS"
+for k in "${tools[@]}"; do
+    printf '%-8s %9.2f %9.2f %11.2fx %11.2fx %7d MB\n' "$k" "${wall[$k]}" "${cpu[$k]}" \
+        "$(echo "${wall[$k]} / ${wall[curl]}" | bc -l)" "$(echo "${cpu[$k]} / ${cpu[curl]}" | bc -l)" \
+        "$((${rss[$k]} / 1024))"
+done
+echo "(best of $ROUNDS rounds; hull, podman: download + decompress + verify + unpack; skopeo: download + verify +"
+echo " write blobs; curl: download only, 3 at a time; peak RSS of the largest single process, the worst round)"
