@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
+#include "cgroup/cgroup_stats.h"
 #include "commands.h"
 #include "container/container.h"
 #include "spec/spec.h"
@@ -479,12 +480,12 @@ int cmd_events(int argc, char **argv)
         return 1;
     }
     if (stats_once) {
-        struct json_object *data = NULL;
-        if (cgroup_manager_stats(cg, &data, &err) < 0) {
+        cleanup_cgroup_stats struct cgroup_stats stats = {0};
+        if (cgroup_manager_stats(cg, &stats, &err) < 0) {
             report_error(err);
             return 1;
         }
-        print_event("stats", id, data);
+        print_event("stats", id, cgroup_stats_to_json(&stats));
         return 0;
     }
     /* Streaming: stats every interval, an "oom" event whenever the kernel's
@@ -510,9 +511,9 @@ int cmd_events(int argc, char **argv)
         }
         json_object_put(saved);
         if (now_ms() >= next_stats) {
-            struct json_object *data = NULL;
-            if (cgroup_manager_stats(cg, &data, NULL) == 0)
-                print_event("stats", id, data);
+            cleanup_cgroup_stats struct cgroup_stats stats = {0};
+            if (cgroup_manager_stats(cg, &stats, NULL) == 0)
+                print_event("stats", id, cgroup_stats_to_json(&stats));
             next_stats += interval_ms;
         }
     }

@@ -16,6 +16,7 @@
 #include "../util/error.h"
 
 struct json_object;
+struct cgroup_stats;
 
 enum cgroup_layout {
     CGROUP_LAYOUT_UNKNOWN = 0,
@@ -82,8 +83,9 @@ int cgroup_manager_update(struct cgroup_manager *m, const struct hull_resources 
 /* Number of OOM kills seen in the container's cgroup so far. */
 int cgroup_manager_oom_kills(struct cgroup_manager *m, uint64_t *count, struct hull_error **err);
 
-/* Stats in runc's `events --stats` "data" shape (a json object, owned by caller). */
-int cgroup_manager_stats(struct cgroup_manager *m, struct json_object **out, struct hull_error **err);
+/* The cgroup's statistics, typed (cgroup_stats.h); *out is zeroed first and
+ * must be released with cgroup_stats_clear() whatever the result. */
+int cgroup_manager_stats(struct cgroup_manager *m, struct cgroup_stats *out, struct hull_error **err);
 
 /* The container's cgroup path as the container sees it in /proc/self/cgroup, and
  * the mounts to create for /sys/fs/cgroup inside the container.  The mount code

@@ -5,8 +5,9 @@
  * in an uninterruptible sleep can make one request stall.
  * v2: cgroup.freeze takes 1 / 0 and cgroup.events says "frozen 1" once the
  * whole subtree is stopped (Documentation/admin-guide/cgroup-v2.rst).
- * A v1 freezer hierarchy wins on a hybrid host: the kernel's v2 freezer also
- * exists there, but runc and the v1 tools look at freezer.state. */
+ * A v1 freezer hierarchy wins on a hybrid host (driver_hybrid.c): the
+ * kernel's v2 freezer also exists there, but runc and the v1 tools look at
+ * freezer.state. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,12 +25,15 @@ static void sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
-static struct cgroup_node *v1_freezer(struct cgroup_manager *m)
+struct cgroup_node *cgroup_v1_freezer(struct cgroup_manager *m)
 {
-    for (size_t i = 0; i < m->n_nodes; i++)
-        if (!m->nodes[i].h.unified && cgroup_hierarchy_has(&m->nodes[i].h, "freezer"))
-            return &m->nodes[i];
-    return NULL;
+    return cgroup_v1_node(m, "freezer");
+}
+
+static int no_freezer(bool frozen, struct hull_error **err)
+{
+    return hull_error_set(err, 0, "%s: the host has no cgroup freezer (no v1 freezer hierarchy, no cgroup.freeze)",
+                          frozen ? "pause" : "resume");
 }
 
 static char *v1_state(const char *dir)
@@ -78,35 +82,44 @@ static int v2_freeze(struct cgroup_node *n, bool frozen, struct hull_error **err
                           frozen ? "pause" : "resume", n->dir, frozen);
 }
 
-int cgroup_freeze_node(struct cgroup_manager *m, bool frozen, struct hull_error **err)
+int cgroup_v1_freeze(struct cgroup_manager *m, bool frozen, struct hull_error **err)
 {
-    struct cgroup_node *n = v1_freezer(m);
-    if (n)
-        return v1_freeze(n, frozen, err);
-    n = cgroup_unified_node(m);
+    struct cgroup_node *n = cgroup_v1_freezer(m);
+    return n ? v1_freeze(n, frozen, err) : no_freezer(frozen, err);
+}
+
+bool cgroup_v1_is_frozen(struct cgroup_manager *m)
+{
+    struct cgroup_node *n = cgroup_v1_freezer(m);
+    if (!n)
+        return false;
+    cleanup_free char *s = v1_state(n->dir);
+    return s && !strcmp(s, "FROZEN");
+}
+
+int cgroup_v2_freeze(struct cgroup_manager *m, bool frozen, struct hull_error **err)
+{
+    struct cgroup_node *n = cgroup_unified_node(m);
     if (n && cg_file_exists(n->dir, "cgroup.freeze"))
         return v2_freeze(n, frozen, err);
-    return hull_error_set(err, 0, "%s: the host has no cgroup freezer (no v1 freezer hierarchy, no cgroup.freeze)",
-                          frozen ? "pause" : "resume");
+    return no_freezer(frozen, err);
+}
+
+bool cgroup_v2_is_frozen(struct cgroup_manager *m)
+{
+    struct cgroup_node *n = cgroup_unified_node(m);
+    uint64_t v;
+    return n && cg_read_keyed(n->dir, "cgroup.events", "frozen", &v) && v == 1;
 }
 
 int cgroup_manager_freeze(struct cgroup_manager *m, bool frozen, struct hull_error **err)
 {
     if (!m || m->n_nodes == 0)
         return hull_error_set(err, 0, "%s: the container has no cgroup", frozen ? "pause" : "resume");
-    return cgroup_freeze_node(m, frozen, err);
+    return m->ops->freeze(m, frozen, err);
 }
 
 bool cgroup_manager_is_frozen(struct cgroup_manager *m)
 {
-    if (!m)
-        return false;
-    struct cgroup_node *n = v1_freezer(m);
-    if (n) {
-        cleanup_free char *s = v1_state(n->dir);
-        return s && !strcmp(s, "FROZEN");
-    }
-    n = cgroup_unified_node(m);
-    uint64_t v;
-    return n && cg_read_keyed(n->dir, "cgroup.events", "frozen", &v) && v == 1;
+    return m && m->ops->is_frozen(m);
 }

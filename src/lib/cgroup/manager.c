@@ -21,7 +21,6 @@
 #include "../util/utils.h"
 #include "cgroup_convert.h"
 #include "cgroup_internal.h"
-#include "ebpf_devices.h"
 
 static int remove_created(struct cgroup_manager *m, struct hull_error **err);
 
@@ -52,10 +51,23 @@ void cgroup_manager_freep(struct cgroup_manager **m)
     *m = NULL;
 }
 
+const struct cgroup_ops *cgroup_ops_for(enum cgroup_layout layout)
+{
+    switch (layout) {
+    case CGROUP_LAYOUT_V1:
+        return &cgroup_v1_ops;
+    case CGROUP_LAYOUT_V2:
+        return &cgroup_v2_ops;
+    default:
+        return &cgroup_hybrid_ops;
+    }
+}
+
 static struct cgroup_manager *manager_new(enum cgroup_layout layout)
 {
     struct cgroup_manager *m = xmalloc0(sizeof *m);
     m->layout = layout;
+    m->ops = cgroup_ops_for(layout);
     m->unified_fd = -1;
     return m;
 }
@@ -78,115 +90,23 @@ struct cgroup_node *cgroup_unified_node(struct cgroup_manager *m)
     return NULL;
 }
 
-bool cgroup_v2_controller_available(const char *dir, const char *controller)
-{
-    cleanup_free char *text = NULL;
-    if (cg_read(dir, "cgroup.controllers", &text, NULL) < 0)
-        return false;
-    size_t len = strlen(controller);
-    for (char *p = text; (p = strstr(p, controller)); p += len) {
-        bool start = p == text || p[-1] == ' ';
-        bool end = p[len] == '\0' || p[len] == ' ' || p[len] == '\n';
-        if (start && end)
-            return true;
-    }
-    return false;
-}
-
-static bool subtree_has(const char *dir, const char *controller)
-{
-    cleanup_free char *text = NULL;
-    if (cg_read(dir, "cgroup.subtree_control", &text, NULL) < 0)
-        return false;
-    size_t len = strlen(controller);
-    for (char *p = text; (p = strstr(p, controller)); p += len)
-        if ((p == text || p[-1] == ' ') && (p[len] == '\0' || p[len] == ' ' || p[len] == '\n'))
-            return true;
-    return false;
-}
-
-/* cgroup v2's "no internal processes" rule: a non-root cgroup can only hand
- * controllers to its children while it has no processes of its own, so every
- * ancestor between the root and the container must be empty. */
-int cgroup_v2_enable_controller(struct cgroup_node *n, const char *controller, struct hull_error **err)
-{
-    cleanup_free char *cur = xstrdup(n->h.mountpoint);
-    cleanup_free char *rest = xstrdup(n->path);
-    char *save = NULL;
-    for (char *comp = strtok_r(rest, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
-        if (!cgroup_v2_controller_available(cur, controller))
-            return hull_error_set(err, 0, "the %s controller is not available in %s (see its cgroup.controllers)",
-                                  controller, cur);
-        if (!subtree_has(cur, controller)) {
-            cleanup_free char *path = xasprintf("%s/cgroup.subtree_control", cur);
-            cleanup_free char *value = xasprintf("+%s", controller);
-            if (write_file(path, value, strlen(value), NULL) < 0) {
-                int e = errno;
-                if (e == EBUSY)
-                    return hull_error_set(err, e,
-                                          "cannot enable the %s controller for the children of %s: that cgroup has "
-                                          "processes of its own (cgroup v2 \"no internal processes\" rule); choose "
-                                          "a linux.cgroupsPath outside it",
-                                          controller, cur);
-                return hull_error_set(err, e, "enable the %s controller in %s", controller, path);
-            }
-        }
-        char *next = xasprintf("%s/%s", cur, comp);
-        free(cur);
-        cur = next;
-    }
-    return 0;
-}
-
 struct cgroup_node *cgroup_node_lookup(struct cgroup_manager *m, const char *controller)
 {
-    for (size_t i = 0; i < m->n_nodes; i++)
-        if (!m->nodes[i].h.unified && cgroup_hierarchy_has(&m->nodes[i].h, controller))
-            return &m->nodes[i];
-    struct cgroup_node *u = cgroup_unified_node(m);
-    if (!u || m->layout == CGROUP_LAYOUT_V2)
-        return u;
-    return cgroup_v2_controller_available(u->dir, controller) ? u : NULL;
+    return m->ops->node_for(m, controller, false);
 }
 
 struct cgroup_node *cgroup_node_for(struct cgroup_manager *m, const char *controller)
 {
-    for (size_t i = 0; i < m->n_nodes; i++)
-        if (!m->nodes[i].h.unified && cgroup_hierarchy_has(&m->nodes[i].h, controller))
-            return &m->nodes[i];
-    /* On v2 every controller lives in the one hierarchy; on a hybrid host a
-     * controller not bound to any v1 hierarchy (hugetlb on this kind of host)
-     * may be available in the unified one. */
-    struct cgroup_node *u = cgroup_unified_node(m);
-    if (!u)
-        return NULL;
-    if (m->layout == CGROUP_LAYOUT_V2) {
-        if (!cgroup_v2_controller_available(u->dir, controller) && cgroup_v2_enable_controller(u, controller, NULL) < 0)
-            return NULL;
-        return cgroup_v2_controller_available(u->dir, controller) ? u : NULL;
-    }
-    if (!cgroup_v2_controller_available(u->h.mountpoint, controller))
-        return NULL;
-    if (cgroup_v2_enable_controller(u, controller, NULL) < 0)
-        return NULL;
-    return u;
+    return m->ops->node_for(m, controller, true);
 }
 
 struct cgroup_node *cgroup_require(struct cgroup_manager *m, const char *controller, const char *field,
                                   struct hull_error **err)
 {
     struct cgroup_node *n = cgroup_node_for(m, controller);
-    if (n)
-        return n;
-    if (m->layout == CGROUP_LAYOUT_V2)
-        hull_error_set(err, 0, "%s: the host cannot enforce it: the %s controller is not available in the cgroup v2 "
-                               "hierarchy at %s (cgroup.controllers)",
-                       field, controller, cgroup_root());
-    else
-        hull_error_set(err, 0, "%s: the host cannot enforce it: no cgroup v1 hierarchy carries the %s controller%s",
-                       field, controller,
-                       m->layout == CGROUP_LAYOUT_HYBRID ? " and the unified hierarchy does not offer it" : "");
-    return NULL;
+    if (!n)
+        m->ops->no_controller(field, controller, err);
+    return n;
 }
 
 /* A new v1 cpuset cgroup starts with empty cpus and mems, and the kernel
@@ -285,33 +205,6 @@ bool cgroup_is_empty(const char *dir)
     return true;
 }
 
-/* Enables every controller the root offers, as runc does on v2, so stats and
- * later updates find their files.  One at a time: one refusal (e.g. cpu with
- * a realtime task somewhere) must not cost the others. */
-static void v2_enable_all(struct cgroup_node *u)
-{
-    cleanup_free char *list = NULL;
-    if (cg_read(u->h.mountpoint, "cgroup.controllers", &list, NULL) < 0)
-        return;
-    char *save = NULL;
-    for (char *c = strtok_r(list, " \n", &save); c; c = strtok_r(NULL, " \n", &save)) {
-        struct hull_error *e = NULL;
-        if (cgroup_v2_enable_controller(u, c, &e) < 0) {
-            cleanup_free char *t = hull_error_text(e);
-            log_debug("cgroup: %s", t);
-            hull_error_free(e);
-        }
-    }
-}
-
-static int apply_resources(struct cgroup_manager *m, const struct hull_resources *r, bool update,
-                           struct hull_error **err)
-{
-    if (m->layout == CGROUP_LAYOUT_V2)
-        return cgroup_v2_apply(m, r, update, err);
-    return cgroup_v1_apply(m, r, update, err);
-}
-
 /* The device rules every container gets: the user's in order, then runc's
  * default list (appended, so it holds whatever the user's rules deny). Nodes
  * created from linux.devices get no rule of their own: creating a node is not
@@ -344,23 +237,7 @@ static int apply_devices(struct cgroup_manager *m, const struct hull_resources *
     }
     size_t n;
     cleanup_free struct hull_device_rule *rules = collect_device_rules(r, &n);
-    bool user_rules = r && r->n_devices > 0;
-    if (m->layout == CGROUP_LAYOUT_V2) {
-        struct cgroup_node *u = cgroup_unified_node(m);
-        int fd = cgroup_manager_clone_fd(m);
-        if (!u || fd < 0)
-            return hull_error_set(err, errno, "linux.resources.devices: cannot open the container's cgroup");
-        return cgroup_devices_bpf_attach(fd, rules, n, err);
-    }
-    struct cgroup_node *dn = cgroup_node_for(m, "devices");
-    if (!dn) {
-        if (user_rules)
-            return hull_error_set(err, 0, "linux.resources.devices: the host cannot enforce it: no devices cgroup "
-                                          "hierarchy is mounted");
-        log_warn("no devices cgroup hierarchy: the container's device access is not restricted");
-        return 0;
-    }
-    return cgroup_v1_apply_devices(dn, rules, n, err);
+    return m->ops->apply_devices(m, rules, n, r && r->n_devices > 0, err);
 }
 
 /* The directories of n's path that do not exist yet, parents first: what
@@ -448,9 +325,9 @@ int cgroup_manager_setup(struct cgroup_manager *m, const struct hull_resources *
                        m->nodes[0].dir);
         goto fail;
     }
-    if (m->layout == CGROUP_LAYOUT_V2)
-        v2_enable_all(cgroup_unified_node(m));
-    if (r && apply_resources(m, r, false, err) < 0)
+    if (m->ops->prepare)
+        m->ops->prepare(m);
+    if (r && cgroup_apply_resources(m, r, false, err) < 0)
         goto fail;
     if (apply_devices(m, r, err) < 0)
         goto fail;
@@ -482,9 +359,9 @@ int cgroup_manager_create(const char *id, const char *cgroups_path, const struct
 
 int cgroup_manager_clone_fd(struct cgroup_manager *m)
 {
-    /* Only on pure v2: on v1 and hybrid, CLONE_INTO_CGROUP would place the
-     * child in the unified hierarchy alone, not in the v1 controllers. */
-    if (!m || m->layout != CGROUP_LAYOUT_V2)
+    /* Only with one hierarchy: on v1 and hybrid, CLONE_INTO_CGROUP would
+     * place the child in the unified hierarchy alone, not in the v1 controllers. */
+    if (!m || !m->ops->single_hierarchy)
         return -1;
     if (m->unified_fd >= 0)
         return m->unified_fd;
@@ -578,7 +455,7 @@ int cgroup_manager_pids(struct cgroup_manager *m, pid_t **pids, size_t *n, struc
     return 0;
 }
 
-static int signal_pids(struct cgroup_manager *m, int sig, struct hull_error **err)
+int cgroup_signal_pids(struct cgroup_manager *m, int sig, struct hull_error **err)
 {
     cleanup_free pid_t *pids = NULL;
     size_t n = 0;
@@ -593,34 +470,35 @@ static int signal_pids(struct cgroup_manager *m, int sig, struct hull_error **er
     return 0;
 }
 
+void cgroup_thaw_if_frozen(struct cgroup_manager *m)
+{
+    struct hull_error *ignored = NULL;
+    if (m->ops->is_frozen(m))
+        m->ops->freeze(m, false, &ignored);
+    hull_error_freep(&ignored);
+}
+
+int cgroup_kill_frozen(struct cgroup_manager *m, struct hull_error **err)
+{
+    /* Without cgroup.kill a fork bomb could outrun a pid-by-pid kill:
+     * freeze first so nobody forks while we go through the list. */
+    struct hull_error *ignored = NULL;
+    m->ops->freeze(m, true, &ignored);
+    hull_error_freep(&ignored);
+    int r = cgroup_signal_pids(m, SIGKILL, err);
+    /* A v1-frozen task never sees its SIGKILL: thaw. */
+    m->ops->freeze(m, false, &ignored);
+    hull_error_freep(&ignored);
+    return r;
+}
+
 int cgroup_manager_kill_all(struct cgroup_manager *m, int sig, struct hull_error **err)
 {
     if (!m || m->n_nodes == 0)
         return 0;
     if (sig != SIGKILL)
-        return signal_pids(m, sig, err);
-    struct cgroup_node *u = cgroup_unified_node(m);
-    int r;
-    struct hull_error *ignored = NULL;
-    if (u && cg_file_exists(u->dir, "cgroup.kill")) {
-        /* cgroup.kill (5.14+) kills the whole subtree at once, forks included. */
-        r = cg_write(u->dir, "cgroup.kill", "1", "cgroup.kill", err);
-        /* On hybrid a process may have left the unified cgroup but not v1's. */
-        if (r == 0 && m->layout != CGROUP_LAYOUT_V2)
-            r = signal_pids(m, sig, err);
-    } else {
-        /* Without cgroup.kill a fork bomb could outrun a pid-by-pid kill:
-         * freeze first so nobody forks while we go through the list. */
-        cgroup_freeze_node(m, true, &ignored);
-        hull_error_freep(&ignored);
-        r = signal_pids(m, sig, err);
-    }
-    /* A v1-frozen task never sees its SIGKILL; thaw (also after `pause`). */
-    if (cgroup_manager_is_frozen(m) || !u || !cg_file_exists(u->dir, "cgroup.kill")) {
-        cgroup_freeze_node(m, false, &ignored);
-        hull_error_freep(&ignored);
-    }
-    return r;
+        return cgroup_signal_pids(m, sig, err);
+    return m->ops->kill(m, err);
 }
 
 static void sleep_ms(long ms)
@@ -749,8 +627,10 @@ int cgroup_manager_load(struct json_object *state_obj, struct cgroup_manager **o
     const char *layout = jstr(o, "layout");
     cleanup_cgroup_manager struct cgroup_manager *m = manager_new(CGROUP_LAYOUT_UNKNOWN);
     for (enum cgroup_layout l = CGROUP_LAYOUT_V1; l <= CGROUP_LAYOUT_V2; l++)
-        if (layout && !strcmp(layout, cgroup_layout_name(l)))
+        if (layout && !strcmp(layout, cgroup_layout_name(l))) {
             m->layout = l;
+            m->ops = cgroup_ops_for(l);
+        }
     if (!json_object_object_get_ex(o, "nodes", &nodes) || !json_object_is_type(nodes, json_type_array))
         return hull_error_set(err, 0, "state.json: \"cgroup\" has no \"nodes\" array");
     size_t count = json_object_array_length(nodes);
@@ -789,7 +669,7 @@ int cgroup_manager_update(struct cgroup_manager *m, const struct hull_resources 
         return hull_error_set(err, 0, "the container has no cgroup to update");
     if (!r)
         return 0;
-    if (apply_resources(m, r, true, err) < 0)
+    if (cgroup_apply_resources(m, r, true, err) < 0)
         return -1;
     /* Device rules are replaced only when given (runc's update never touches them). */
     if (r->n_devices > 0 && apply_devices(m, r, err) < 0)

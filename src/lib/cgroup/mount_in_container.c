@@ -109,7 +109,9 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
-static int mount_v1_tree(struct cgroup_manager *m, int dest_fd, const char *dest_path, bool readonly,
+/* v1 and hybrid: a tmpfs holding one mount per hierarchy (and the unified
+ * one on hybrid), as runc lays it out. */
+int cgroup_mount_v1_tree(struct cgroup_manager *m, int dest_fd, const char *dest_path, bool readonly,
                          bool have_cgroupns, struct hull_error **err)
 {
     const char *tmpfs_opts[] = {"mode=755"};
@@ -148,18 +150,22 @@ static int mount_v1_tree(struct cgroup_manager *m, int dest_fd, const char *dest
     return 0;
 }
 
+/* v2: the container's own cgroup, as the root of a fresh cgroup2 mount. */
+int cgroup_mount_unified(struct cgroup_manager *m, int dest_fd, const char *dest_path, bool readonly,
+                         bool have_cgroupns, struct hull_error **err)
+{
+    struct cgroup_node *u = cgroup_unified_node(m);
+    unsigned attrs = CGROUP_MOUNT_ATTRS | (readonly ? MOUNT_ATTR_RDONLY : 0);
+    cleanup_close int mnt = hierarchy_mount(u, have_cgroupns, attrs, err);
+    if (mnt < 0 || attach(mnt, dest_fd, "cgroup2", err) < 0)
+        return hull_error_wrap(err, "cgroup mount at %s", dest_path);
+    return 0;
+}
+
 int cgroup_mount_in_container(struct cgroup_manager *m, int dest_fd, const char *dest_path, bool readonly,
                               bool have_cgroupns, struct hull_error **err)
 {
     if (!m || m->n_nodes == 0)
         return hull_error_set(err, 0, "cgroup mount at %s: the container has no cgroup", dest_path);
-    if (m->layout == CGROUP_LAYOUT_V2) {
-        struct cgroup_node *u = cgroup_unified_node(m);
-        unsigned attrs = CGROUP_MOUNT_ATTRS | (readonly ? MOUNT_ATTR_RDONLY : 0);
-        cleanup_close int mnt = hierarchy_mount(u, have_cgroupns, attrs, err);
-        if (mnt < 0 || attach(mnt, dest_fd, "cgroup2", err) < 0)
-            return hull_error_wrap(err, "cgroup mount at %s", dest_path);
-        return 0;
-    }
-    return mount_v1_tree(m, dest_fd, dest_path, readonly, have_cgroupns, err);
+    return m->ops->mount(m, dest_fd, dest_path, readonly, have_cgroupns, err);
 }

@@ -15,44 +15,14 @@
 #include "cgroup_convert.h"
 #include "cgroup_internal.h"
 
-static int check_memory_value(const char *field, struct hull_opt_i64 v, struct hull_error **err)
-{
-    if (v.set && v.v < -1)
-        return hull_error_set(err, 0, "%s: %" PRId64 " is not a valid limit (bytes, or -1 for unlimited)", field,
-                              v.v);
-    return 0;
-}
-
-int cgroup_validate_memory(const struct hull_memory *mem, struct hull_error **err)
-{
-    if (check_memory_value("linux.resources.memory.limit", mem->limit, err) < 0 ||
-        check_memory_value("linux.resources.memory.reservation", mem->reservation, err) < 0 ||
-        check_memory_value("linux.resources.memory.swap", mem->swap, err) < 0 ||
-        check_memory_value("linux.resources.memory.kernel", mem->kernel, err) < 0 ||
-        check_memory_value("linux.resources.memory.kernelTCP", mem->kernel_tcp, err) < 0)
-        return -1;
-    if (mem->swap.set && mem->limit.set && mem->swap.v > 0 && mem->limit.v > 0 && mem->swap.v < mem->limit.v)
-        return hull_error_set(err, 0,
-                              "linux.resources.memory.swap (%" PRId64 ") is memory+swap and must be >= "
-                              "linux.resources.memory.limit (%" PRId64 ")",
-                              mem->swap.v, mem->limit.v);
-    /* uint64 max is how "-1 = unset" (docker) arrives in an unsigned field. */
-    if (mem->swappiness.set && mem->swappiness.v > 100 && mem->swappiness.v != UINT64_MAX)
-        return hull_error_set(err, 0, "linux.resources.memory.swappiness: %" PRIu64 " is outside 0..100",
-                              mem->swappiness.v);
-    return 0;
-}
-
 static int write_i64(const char *dir, const char *file, int64_t v, const char *field, struct hull_error **err)
 {
     return cg_writef(dir, file, field, err, "%" PRId64, v);
 }
 
-static int set_memory(struct cgroup_node *n, const struct hull_memory *mem, bool update, struct hull_error **err)
+int cgroup_v1_set_memory(struct cgroup_node *n, const struct hull_memory *mem, bool update, struct hull_error **err)
 {
     const char *dir = n->dir;
-    if (cgroup_validate_memory(mem, err) < 0)
-        return -1;
     if (update && cgroup_check_before_update(dir, "memory.usage_in_bytes", mem, err) < 0)
         return -1;
     /* 0 means "not set" for limit and swap, as in runc (Docker's API sends 0). */
@@ -144,29 +114,6 @@ static int set_memory(struct cgroup_node *n, const struct hull_memory *mem, bool
     return 0;
 }
 
-int cgroup_validate_cpu(const struct hull_cpu *cpu, struct hull_error **err)
-{
-    if (cpu->quota.set && cpu->quota.v < -1)
-        return hull_error_set(err, 0, "linux.resources.cpu.quota: %" PRId64 " is not valid (microseconds, or -1)",
-                              cpu->quota.v);
-    if (cpu->quota.set && cpu->quota.v > 0 && cpu->quota.v < 1000)
-        return hull_error_set(err, 0, "linux.resources.cpu.quota: %" PRId64 " is below the kernel's minimum of 1000 "
-                              "microseconds", cpu->quota.v);
-    if (cpu->period.set && cpu->period.v != 0 && (cpu->period.v < 1000 || cpu->period.v > 1000000))
-        return hull_error_set(err, 0, "linux.resources.cpu.period: %" PRIu64 " is outside the kernel's 1000..1000000 "
-                              "microseconds", cpu->period.v);
-    /* Spec: burst MUST be no larger than a positive quota (runtimes MAY error). */
-    if (cpu->burst.set && cpu->quota.set && cpu->quota.v > 0 && cpu->burst.v > (uint64_t)cpu->quota.v)
-        return hull_error_set(err, 0, "linux.resources.cpu.burst (%" PRIu64 ") is larger than "
-                              "linux.resources.cpu.quota (%" PRId64 ")", cpu->burst.v, cpu->quota.v);
-    if (cpu->realtime_runtime.set && cpu->realtime_runtime.v < -1)
-        return hull_error_set(err, 0, "linux.resources.cpu.realtimeRuntime: %" PRId64 " is not valid",
-                              cpu->realtime_runtime.v);
-    if (cpu->idle.set && cpu->idle.v != 0 && cpu->idle.v != 1)
-        return hull_error_set(err, 0, "linux.resources.cpu.idle: %" PRId64 " is not 0 or 1", cpu->idle.v);
-    return 0;
-}
-
 /* A cgroup's realtime runtime must fit in its parent's, and a new cgroup
  * gets 0: the ancestors this manager created (never anyone else's) get the
  * same budget first, top-down. */
@@ -186,7 +133,7 @@ static int give_ancestors_rt_budget(struct cgroup_node *n, const struct hull_cpu
     return 0;
 }
 
-static int set_cpu(struct cgroup_node *n, const struct hull_cpu *cpu, struct hull_error **err)
+int cgroup_v1_set_cpu(struct cgroup_node *n, const struct hull_cpu *cpu, struct hull_error **err)
 {
     const char *dir = n->dir;
     if (cpu->shares.set && cpu->shares.v != 0) {
@@ -224,13 +171,6 @@ static int set_cpu(struct cgroup_node *n, const struct hull_cpu *cpu, struct hul
     return 0;
 }
 
-static bool cpu_needs_cpu_controller(const struct hull_cpu *c)
-{
-    return (c->shares.set && c->shares.v) || (c->quota.set && c->quota.v) || (c->period.set && c->period.v) ||
-           c->burst.set || (c->realtime_runtime.set && c->realtime_runtime.v) ||
-           (c->realtime_period.set && c->realtime_period.v) || c->idle.set;
-}
-
 static int write_device_list(const char *dir, const char *file, const char *field,
                              const struct hull_throttle_list *l, struct hull_error **err)
 {
@@ -245,32 +185,9 @@ static int write_device_list(const char *dir, const char *file, const char *fiel
     return 0;
 }
 
-int cgroup_validate_blkio(const struct hull_blkio *b, struct hull_error **err)
-{
-    if (b->weight.set && b->weight.v != 0 && (b->weight.v < 10 || b->weight.v > 1000))
-        return hull_error_set(err, 0, "linux.resources.blockIO.weight: %" PRIu64 " is outside 10..1000", b->weight.v);
-    if (b->leaf_weight.set && b->leaf_weight.v != 0 && (b->leaf_weight.v < 10 || b->leaf_weight.v > 1000))
-        return hull_error_set(err, 0, "linux.resources.blockIO.leafWeight: %" PRIu64 " is outside 10..1000",
-                              b->leaf_weight.v);
-    for (size_t i = 0; i < b->n_weight_devices; i++) {
-        const struct hull_weight_device *d = &b->weight_devices[i];
-        if (!d->weight.set && !d->leaf_weight.set)
-            return hull_error_set(err, 0, "linux.resources.blockIO.weightDevice[%zu]: give weight or leafWeight", i);
-        if (d->weight.set && (d->weight.v < 10 || d->weight.v > 1000))
-            return hull_error_set(err, 0, "linux.resources.blockIO.weightDevice[%zu].weight: %" PRIu64
-                                  " is outside 10..1000", i, d->weight.v);
-        if (d->major < 0 || d->minor < 0)
-            return hull_error_set(err, 0, "linux.resources.blockIO.weightDevice[%zu]: bad device %" PRId64 ":%" PRId64,
-                                  i, d->major, d->minor);
-    }
-    return 0;
-}
-
-static int set_blkio(struct cgroup_node *n, const struct hull_blkio *b, struct hull_error **err)
+int cgroup_v1_set_blkio(struct cgroup_node *n, const struct hull_blkio *b, struct hull_error **err)
 {
     const char *dir = n->dir;
-    if (cgroup_validate_blkio(b, err) < 0)
-        return -1;
     /* CFQ's blkio.weight is gone since 5.0; BFQ offers blkio.bfq.weight (runc falls back the same way). */
     bool bfq = !cg_file_exists(dir, "blkio.weight") && cg_file_exists(dir, "blkio.bfq.weight");
     if (b->weight.set && b->weight.v != 0 &&
@@ -305,14 +222,8 @@ static int set_blkio(struct cgroup_node *n, const struct hull_blkio *b, struct h
     return 0;
 }
 
-static bool blkio_wanted(const struct hull_blkio *b)
-{
-    return b->weight.set || b->leaf_weight.set || b->n_weight_devices || b->read_bps.n || b->write_bps.n ||
-           b->read_iops.n || b->write_iops.n;
-}
-
-int cgroup_v1_apply_devices(struct cgroup_node *n, const struct hull_device_rule *rules, size_t n_rules,
-                            struct hull_error **err)
+static int write_device_rules(struct cgroup_node *n, const struct hull_device_rule *rules, size_t n_rules,
+                              struct hull_error **err)
 {
     /* Start from "deny everything", as the v2 program and runc do: a new v1
      * cgroup inherits its parent's list (the root's is "a *:* rwm"), so
@@ -333,51 +244,23 @@ int cgroup_v1_apply_devices(struct cgroup_node *n, const struct hull_device_rule
     return 0;
 }
 
-int cgroup_v1_apply(struct cgroup_manager *m, const struct hull_resources *r, bool update, struct hull_error **err)
+int cgroup_v1_apply_devices(struct cgroup_manager *m, const struct hull_device_rule *rules, size_t n,
+                            bool user_rules, struct hull_error **err)
+{
+    struct cgroup_node *dn = cgroup_node_for(m, "devices");
+    if (!dn) {
+        if (user_rules)
+            return hull_error_set(err, 0, "linux.resources.devices: the host cannot enforce it: no devices cgroup "
+                                          "hierarchy is mounted");
+        log_warn("no devices cgroup hierarchy: the container's device access is not restricted");
+        return 0;
+    }
+    return write_device_rules(dn, rules, n, err);
+}
+
+int cgroup_v1_set_network(struct cgroup_manager *m, const struct hull_resources *r, struct hull_error **err)
 {
     struct cgroup_node *n;
-    if (r->has_memory) {
-        if (cgroup_validate_memory(&r->memory, err) < 0)
-            return -1;
-        if (!(n = cgroup_require(m, "memory", "linux.resources.memory", err)) ||
-            set_memory(n, &r->memory, update, err) < 0)
-            return -1;
-    }
-    if (r->has_cpu) {
-        if (cgroup_validate_cpu(&r->cpu, err) < 0)
-            return -1;
-        if (cpu_needs_cpu_controller(&r->cpu) &&
-            (!(n = cgroup_require(m, "cpu", "linux.resources.cpu", err)) || set_cpu(n, &r->cpu, err) < 0))
-            return -1;
-        if ((r->cpu.cpus || r->cpu.mems) &&
-            (!(n = cgroup_require(m, "cpuset", "linux.resources.cpu.cpus/mems", err)) ||
-             cgroup_set_cpuset(n, &r->cpu, err) < 0))
-            return -1;
-    }
-    if (r->has_pids) {
-        if (r->pids_limit < -1)
-            return hull_error_set(err, 0, "linux.resources.pids.limit: %" PRId64 " is not valid (a count, or -1)",
-                                  r->pids_limit);
-        if (!(n = cgroup_require(m, "pids", "linux.resources.pids", err)))
-            return -1;
-        /* Spec: 0 is a real limit (no new task), not "unset". */
-        int rc = r->pids_limit == -1
-                     ? cg_write(n->dir, "pids.max", "max", "linux.resources.pids.limit", err)
-                     : cg_writef(n->dir, "pids.max", "linux.resources.pids.limit", err, "%" PRId64, r->pids_limit);
-        if (rc < 0)
-            return -1;
-    }
-    if (r->has_blkio && blkio_wanted(&r->blkio)) {
-        if (cgroup_validate_blkio(&r->blkio, err) < 0)
-            return -1;
-        struct cgroup_node *b = cgroup_require(m, "blkio", "linux.resources.blockIO", err);
-        if (!b || set_blkio(b, &r->blkio, err) < 0)
-            return -1;
-    }
-    if (r->n_hugepage_limits &&
-        (!(n = cgroup_require(m, "hugetlb", "linux.resources.hugepageLimits", err)) ||
-         cgroup_set_hugetlb(n, r, err) < 0))
-        return -1;
     if (r->net_class_id.set) {
         if (!(n = cgroup_require(m, "net_cls", "linux.resources.network.classID", err)) ||
             cg_writef(n->dir, "net_cls.classid", "linux.resources.network.classID", err, "%" PRIu64,
@@ -392,10 +275,5 @@ int cgroup_v1_apply(struct cgroup_manager *m, const struct hull_resources *r, bo
                           r->net_priorities[i].name, r->net_priorities[i].priority) < 0)
                 return -1;
     }
-    if (r->n_rdma &&
-        (!(n = cgroup_require(m, "rdma", "linux.resources.rdma", err)) || cgroup_set_rdma(n, r, err) < 0))
-        return -1;
-    if (cgroup_set_unified(m, r, err) < 0)
-        return -1;
     return 0;
 }

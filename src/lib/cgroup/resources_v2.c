@@ -16,12 +16,10 @@
 #include "cgroup_convert.h"
 #include "cgroup_internal.h"
 
-static int set_memory(struct cgroup_node *n, const struct hull_memory *mem, bool update, struct hull_error **err)
+int cgroup_v2_set_memory(struct cgroup_node *n, const struct hull_memory *mem, bool update, struct hull_error **err)
 {
     const char *dir = n->dir;
     char buf[32];
-    if (cgroup_validate_memory(mem, err) < 0)
-        return -1;
     if (update && cgroup_check_before_update(dir, "memory.current", mem, err) < 0)
         return -1;
     int64_t swap_max = 0;
@@ -68,7 +66,7 @@ static int set_memory(struct cgroup_node *n, const struct hull_memory *mem, bool
     return 0;
 }
 
-static int set_cpu(struct cgroup_node *n, const struct hull_cpu *cpu, struct hull_error **err)
+int cgroup_v2_set_cpu(struct cgroup_node *n, const struct hull_cpu *cpu, struct hull_error **err)
 {
     const char *dir = n->dir;
     if (cpu->shares.set && cpu->shares.v != 0) {
@@ -102,13 +100,6 @@ static int set_cpu(struct cgroup_node *n, const struct hull_cpu *cpu, struct hul
     return 0;
 }
 
-static bool cpu_needs_cpu_controller(const struct hull_cpu *c)
-{
-    return (c->shares.set && c->shares.v) || (c->quota.set && c->quota.v) || (c->period.set && c->period.v) ||
-           c->burst.set || (c->realtime_runtime.set && c->realtime_runtime.v) ||
-           (c->realtime_period.set && c->realtime_period.v) || c->idle.set;
-}
-
 /* io.max takes "MAJ:MIN rbps=N wbps=N riops=N wiops=N"; one line per key keeps
  * each error precise and leaves the other keys of the device unchanged. */
 static int write_io_max(const char *dir, const char *key, const char *field, const struct hull_throttle_list *l,
@@ -125,11 +116,9 @@ static int write_io_max(const char *dir, const char *key, const char *field, con
     return 0;
 }
 
-static int set_io(struct cgroup_node *n, const struct hull_blkio *b, struct hull_error **err)
+int cgroup_v2_set_io(struct cgroup_node *n, const struct hull_blkio *b, struct hull_error **err)
 {
     const char *dir = n->dir;
-    if (cgroup_validate_blkio(b, err) < 0)
-        return -1;
     /* BFQ takes the blkio range (1..1000) as is; io.weight wants 1..10000. */
     bool bfq = cg_file_exists(dir, "io.bfq.weight");
     if (b->weight.set && b->weight.v != 0) {
@@ -162,67 +151,6 @@ static int set_io(struct cgroup_node *n, const struct hull_blkio *b, struct hull
         write_io_max(dir, "wbps", "linux.resources.blockIO.throttleWriteBpsDevice", &b->write_bps, err) < 0 ||
         write_io_max(dir, "riops", "linux.resources.blockIO.throttleReadIOPSDevice", &b->read_iops, err) < 0 ||
         write_io_max(dir, "wiops", "linux.resources.blockIO.throttleWriteIOPSDevice", &b->write_iops, err) < 0)
-        return -1;
-    return 0;
-}
-
-static bool blkio_wanted(const struct hull_blkio *b)
-{
-    return b->weight.set || b->leaf_weight.set || b->n_weight_devices || b->read_bps.n || b->write_bps.n ||
-           b->read_iops.n || b->write_iops.n;
-}
-
-int cgroup_v2_apply(struct cgroup_manager *m, const struct hull_resources *r, bool update, struct hull_error **err)
-{
-    struct cgroup_node *n;
-    if (r->has_memory) {
-        if (cgroup_validate_memory(&r->memory, err) < 0)
-            return -1;
-        if (!(n = cgroup_require(m, "memory", "linux.resources.memory", err)) ||
-            set_memory(n, &r->memory, update, err) < 0)
-            return -1;
-    }
-    if (r->has_cpu) {
-        if (cgroup_validate_cpu(&r->cpu, err) < 0)
-            return -1;
-        if (cpu_needs_cpu_controller(&r->cpu) &&
-            (!(n = cgroup_require(m, "cpu", "linux.resources.cpu", err)) || set_cpu(n, &r->cpu, err) < 0))
-            return -1;
-        if ((r->cpu.cpus || r->cpu.mems) &&
-            (!(n = cgroup_require(m, "cpuset", "linux.resources.cpu.cpus/mems", err)) ||
-             cgroup_set_cpuset(n, &r->cpu, err) < 0))
-            return -1;
-    }
-    if (r->has_pids) {
-        if (r->pids_limit < -1)
-            return hull_error_set(err, 0, "linux.resources.pids.limit: %" PRId64 " is not valid (a count, or -1)",
-                                  r->pids_limit);
-        if (!(n = cgroup_require(m, "pids", "linux.resources.pids", err)))
-            return -1;
-        int rc = r->pids_limit == -1
-                     ? cg_write(n->dir, "pids.max", "max", "linux.resources.pids.limit", err)
-                     : cg_writef(n->dir, "pids.max", "linux.resources.pids.limit", err, "%" PRId64, r->pids_limit);
-        if (rc < 0)
-            return -1;
-    }
-    if (r->has_blkio && blkio_wanted(&r->blkio)) {
-        if (cgroup_validate_blkio(&r->blkio, err) < 0)
-            return -1;
-        if (!(n = cgroup_require(m, "io", "linux.resources.blockIO", err)) || set_io(n, &r->blkio, err) < 0)
-            return -1;
-    }
-    if (r->n_hugepage_limits &&
-        (!(n = cgroup_require(m, "hugetlb", "linux.resources.hugepageLimits", err)) ||
-         cgroup_set_hugetlb(n, r, err) < 0))
-        return -1;
-    if (r->net_class_id.set || r->n_net_priorities)
-        return hull_error_set(err, 0, "linux.resources.network: the host cannot enforce it: cgroup v2 has no net_cls "
-                                      "or net_prio controller (use eBPF or tc classification instead)");
-    if (r->n_rdma &&
-        (!(n = cgroup_require(m, "rdma", "linux.resources.rdma", err)) || cgroup_set_rdma(n, r, err) < 0))
-        return -1;
-    /* Last, so an explicit unified value wins over a converted one (runc's order). */
-    if (cgroup_set_unified(m, r, err) < 0)
         return -1;
     return 0;
 }

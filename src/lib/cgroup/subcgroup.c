@@ -63,7 +63,7 @@ static int enter_controllers(struct cgroup_manager *m, bool *entered, const char
         return hull_error_set(err, 0, "invalid --cgroup \"%s\": expected [CONTROLLER[,CONTROLLER]:]PATH", arg);
     if (check_sub_path(arg, rel, err) < 0)
         return -1;
-    if (m->layout == CGROUP_LAYOUT_V2)
+    if (m->ops->single_hierarchy)
         return hull_error_set(err, 0,
                               "--cgroup \"%s\": on cgroup v2 there is one hierarchy; give the path without a "
                               "controller",

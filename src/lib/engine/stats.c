@@ -11,29 +11,11 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
+#include "cgroup/cgroup_stats.h"
 #include "container/container.h"
 #include "record.h"
 #include "stats.h"
 #include "util/utils.h"
-
-/* obj.a.b.c as an unsigned number; 0 when a member is missing. */
-static uint64_t json_u64(struct json_object *obj, const char *a, const char *b, const char *c)
-{
-    const char *path[] = {a, b, c};
-    for (size_t i = 0; i < ARRAY_SIZE(path) && path[i]; i++)
-        if (!obj || !json_object_object_get_ex(obj, path[i], &obj))
-            return 0;
-    return obj ? json_object_get_uint64(obj) : 0;
-}
-
-static bool json_has(struct json_object *obj, const char *a, const char *b, const char *c)
-{
-    const char *path[] = {a, b, c};
-    for (size_t i = 0; i < ARRAY_SIZE(path) && path[i]; i++)
-        if (!obj || !json_object_object_get_ex(obj, path[i], &obj))
-            return false;
-    return obj != NULL;
-}
 
 /* MemTotal of the host, in bytes; 0 when unreadable. */
 static uint64_t host_memory(void)
@@ -49,15 +31,15 @@ static uint64_t host_memory(void)
 
 /* docker's CLI: the inactive page cache can be reclaimed at once, so it is
  * not counted as used (calculateMemUsageUnixNoCache). */
-static void fill_memory(struct json_object *data, struct engine_stats *out)
+static void fill_memory(const struct cgroup_stats *cs, struct engine_stats *out)
 {
-    uint64_t usage = json_u64(data, "memory", "usage", "usage");
-    uint64_t limit = json_u64(data, "memory", "usage", "limit");
-    if (json_has(data, "memory", "raw", "total_inactive_file") &&
-        json_u64(data, "memory", "raw", "total_inactive_file") < usage)
-        usage -= json_u64(data, "memory", "raw", "total_inactive_file");
-    else if (json_u64(data, "memory", "raw", "inactive_file") < usage)
-        usage -= json_u64(data, "memory", "raw", "inactive_file");
+    uint64_t usage = cs->memory.usage.usage;
+    uint64_t limit = cs->memory.usage.limit;
+    uint64_t inactive = 0;
+    if (cgroup_stats_memory_raw(cs, "total_inactive_file", &inactive) && inactive < usage)
+        usage -= inactive;
+    else if (cgroup_stats_memory_raw(cs, "inactive_file", &inactive) && inactive < usage)
+        usage -= inactive;
     /* No limit reads as "max" (v2) or a huge page-aligned number (v1). */
     uint64_t ram = host_memory();
     if (limit == 0 || (ram && limit > ram))
@@ -66,20 +48,14 @@ static void fill_memory(struct json_object *data, struct engine_stats *out)
     out->mem_limit = limit;
 }
 
-static void fill_blkio(struct json_object *data, struct engine_stats *out)
+static void fill_blkio(const struct cgroup_stats *cs, struct engine_stats *out)
 {
-    struct json_object *list = NULL;
-    if (!json_object_object_get_ex(data, "blkio", &list) ||
-        !json_object_object_get_ex(list, "ioServiceBytesRecursive", &list))
-        return;
-    for (size_t i = 0; i < json_object_array_length(list); i++) {
-        struct json_object *e = json_object_array_get_idx(list, i), *op = NULL, *value = NULL;
-        if (!json_object_object_get_ex(e, "op", &op) || !json_object_object_get_ex(e, "value", &value))
-            continue;
-        if (!strcasecmp(json_object_get_string(op), "read"))
-            out->blk_read += json_object_get_uint64(value);
-        else if (!strcasecmp(json_object_get_string(op), "write"))
-            out->blk_write += json_object_get_uint64(value);
+    for (size_t i = 0; i < cs->blkio.n_service_bytes; i++) {
+        const struct cgroup_blkio_entry *e = &cs->blkio.service_bytes[i];
+        if (!strcasecmp(e->op, "read"))
+            out->blk_read += e->value;
+        else if (!strcasecmp(e->op, "write"))
+            out->blk_write += e->value;
     }
 }
 
@@ -137,19 +113,19 @@ int engine_stats_read(const char *runroot, const char *id, struct engine_stats *
         return hull_error_set(err, 0, "container %.12s is not running", id);
     int ret = -1;
     cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
-    struct json_object *data = NULL;
+    cleanup_cgroup_stats struct cgroup_stats cs = {0};
     pid_t pid = state_live_pid(saved);
     if (status == STATUS_STOPPED || pid <= 0) {
         hull_error_set(err, 0, "container %.12s is not running", id);
         goto out;
     }
-    if (cgroup_manager_load(saved, &cg, err) < 0 || cgroup_manager_stats(cg, &data, err) < 0)
+    if (cgroup_manager_load(saved, &cg, err) < 0 || cgroup_manager_stats(cg, &cs, err) < 0)
         goto out;
     out->sampled_ns = monotonic_ns();
-    out->cpu_ns = json_u64(data, "cpu", "usage", "total");
-    fill_memory(data, out);
-    fill_blkio(data, out);
-    out->pids = json_u64(data, "pids", "current", NULL);
+    out->cpu_ns = cs.cpu.total;
+    fill_memory(&cs, out);
+    fill_blkio(&cs, out);
+    out->pids = cs.pids.current;
     if (!out->pids) {
         /* no pids controller: count the cgroup's processes */
         cleanup_free pid_t *pids = NULL;
@@ -160,7 +136,6 @@ int engine_stats_read(const char *runroot, const char *id, struct engine_stats *
     fill_network(pid, out);
     ret = 0;
 out:
-    json_object_put(data);
     json_object_put(saved);
     return ret;
 }

@@ -1,9 +1,9 @@
 /* hull: one sample of a running container's resource use, in the terms
  * `docker stats` shows.
  *
- * Everything comes from the container's cgroup (cgroup_manager_stats, v1 and
- * v2 alike) except the network counters, which are the container's network
- * namespace's, read from /proc/<init>/net/dev.  The figures are docker's:
+ * Everything comes from the container's cgroup (cgroup_manager_stats, a typed
+ * struct cgroup_stats, v1 and v2 alike) except the network counters, which
+ * are the container's network namespace's, read from /proc/<init>/net/dev.  The figures are docker's:
  *   memory   usage minus the inactive page cache (docker's CLI subtracts
  *            total_inactive_file on v1, inactive_file on v2), limit capped at
  *            the host's RAM (moby reports MemTotal when the cgroup has none);

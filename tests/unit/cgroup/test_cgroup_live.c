@@ -35,6 +35,7 @@
         TAP_CHECK(check_ok_, __VA_ARGS__);                                                                             \
     } while (0)
 #include "cgroup/cgroup.h"
+#include "cgroup/cgroup_stats.h"
 #include "cgroup/ebpf_devices.h"
 #include "util/utils.h"
 
@@ -342,9 +343,14 @@ static void test_v1_hybrid(void)
     uint64_t ooms = 99;
     CHECK(cgroup_manager_oom_kills(m, &ooms, &e) == 0 && ooms == 0, "no OOM kill yet");
     hull_error_freep(&e);
-    struct json_object *stats = NULL;
-    CHECK(cgroup_manager_stats(m, &stats, &e) == 0 && stats, "stats");
+    cleanup_cgroup_stats struct cgroup_stats typed = {0};
+    CHECK(cgroup_manager_stats(m, &typed, &e) == 0, "stats");
     hull_error_freep(&e);
+    CHECK(typed.pids.current == 1 && typed.memory.present && typed.memory.usage.limit == 48 << 20,
+          "typed stats: pids.current %" PRIu64 ", memory limit %" PRIu64, typed.pids.current,
+          typed.memory.usage.limit);
+    /* The same figures in runc's events shape (hull-runtime events --stats). */
+    struct json_object *stats = cgroup_stats_to_json(&typed);
     struct json_object *o, *o2;
     CHECK(json_object_object_get_ex(stats, "pids", &o) && json_object_object_get_ex(o, "current", &o2) &&
                   json_object_get_int(o2) == 1,
