@@ -44,6 +44,11 @@ const char *registry_client_host(const struct registry_client *c)
     return c->host;
 }
 
+uint64_t registry_client_max_recv_speed(const struct registry_client *c)
+{
+    return c->max_recv_speed;
+}
+
 bool registry_client_has_credentials(const struct registry_client *c)
 {
     return c->has_creds;

@@ -36,6 +36,8 @@ void registry_client_freep(struct registry_client **c);
 
 /* The host as the user named it. */
 const char *registry_client_host(const struct registry_client *c);
+/* Bytes per second per transfer (HULL_PULL_MAX_RECV_SPEED), 0: unlimited. */
+uint64_t registry_client_max_recv_speed(const struct registry_client *c);
 /* True when credentials were found or given. */
 bool registry_client_has_credentials(const struct registry_client *c);
 

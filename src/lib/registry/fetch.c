@@ -165,8 +165,12 @@ static int start_transfer(struct fetch *f, struct job *j, struct hull_error **er
         curl.easy_setopt(j->h, CURLOPT_RANGE, range);
     }
     /* curl's default 16 KiB receive buffer means a callback, and a write to the
-     * pipe, per 16 KiB: bigger reads, fewer wakeups of the unpacker. */
-    curl.easy_setopt(j->h, CURLOPT_BUFFERSIZE, RECV_BUFFER_SIZE);
+     * pipe, per 16 KiB: bigger reads, fewer wakeups of the unpacker.  Not under
+     * a speed limit: curl limits by pausing between reads, and big reads let the
+     * kernel's TCP autotuning take most of a blob into the socket buffers at once
+     * (a registry killed mid-pull then no longer interrupts it). */
+    if (registry_client_max_recv_speed(req->client) == 0)
+        curl.easy_setopt(j->h, CURLOPT_BUFFERSIZE, RECV_BUFFER_SIZE);
     curl.easy_setopt(j->h, CURLOPT_FAILONERROR, 1L);
     curl.easy_setopt(j->h, CURLOPT_WRITEFUNCTION, on_data);
     curl.easy_setopt(j->h, CURLOPT_WRITEDATA, j);
