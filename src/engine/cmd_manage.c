@@ -11,6 +11,7 @@
 #include "engine/disk_usage.h"
 #include "engine/lifecycle.h"
 #include "engine/record.h"
+#include "engine/restart.h"
 #include "util/utils.h"
 
 /* go-units' HumanSize, as prune and df print sizes: 4 significant digits, decimal. */
@@ -81,7 +82,8 @@ int engine_prune_containers(uint64_t *reclaimed)
             return engine_error(err);
         bool header = false;
         for (char **id = ids; *id; id++) {
-            if (engine_container_running(g_engine.runroot, *id) || engine_record_being_created(g_engine.root, *id))
+            if (engine_container_running(g_engine.runroot, *id) || engine_record_being_created(g_engine.root, *id) ||
+                engine_restart_pending(g_engine.root, *id))
                 continue;
             uint64_t size = engine_container_size(g_engine.root, *id);
             cleanup_error struct hull_error *e = NULL;

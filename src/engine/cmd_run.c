@@ -90,7 +90,7 @@ static void run_usage(FILE *f, bool create)
                "                           --network: every one (bridge networks), the first is eth0;\n"
                "                           name=NET,alias=A,ip=IP,ip6=IP6: options of one network\n"
                "      --ip ADDR            the container's IPv4 address on its network\n"
-               "      --ip6 ADDR           its IPv6 address (a network made with --ipv6)\n"
+               "      --ip6 ADDR           its IPv6 address (on a dual-stack network)\n"
                "  -p, --publish SPEC       [IP:][HOSTPORT:]CTRPORT[/tcp|/udp] (ranges: 8080-8081:80-81)\n"
                "  -P, --publish-all        publish every exposed port on a free host port\n"
                "      --expose PORT        expose PORT[/PROTO] or a range (for -P)\n"

@@ -85,7 +85,7 @@ complete_line() {
     run -0 complete_line run --
     offered=" ${lines[*]} "
     local flag
-    for flag in $("$HULL_ENGINE" run --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+    for flag in $("$HULL_ENGINE" run --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
         [[ $offered == *" $flag "* ]] || { echo "run --help documents $flag, completion does not offer it"; return 1; }
     done
 }

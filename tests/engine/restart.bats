@@ -129,10 +129,14 @@ settled() {
     [ "$(hull logs ok)" = once ]
 }
 
-@test "restart: a container waiting out its backoff is Restarting in ps; rm refuses it, stop ends the wait" {
-    # a container that exits at once: after 5 restarts the delay is 3.2 s
+@test "restart: a container waiting out its backoff is Restarting in ps; rm and prune leave it, stop ends the wait" {
+    # a container that exits at once: after 6 restarts the delay is 6.4 s,
+    # the window for what follows
     hull run -d --name w --restart unless-stopped busybox sh -c 'exit 5' >/dev/null
-    wait_until '[ "$(state w .RestartCount)" -ge 5 ] && [ "$(state w .State.Status)" = restarting ]'
+    wait_until '[ "$(state w .RestartCount)" -ge 6 ] && [ "$(state w .State.Status)" = restarting ]'
+    # container prune leaves it alone (docker: it counts as running)
+    run -0 hull container prune -f
+    [ "$(state w .Name)" = /w ]
     [ "$(state w .State.Running)" = true ]
     [ "$(state w .State.Restarting)" = true ]
     [ "$(state w .State.Pid)" = 0 ]

@@ -294,6 +294,17 @@ bool engine_restart_wanted_at_boot(struct json_object *rec)
     return false;
 }
 
+bool engine_restart_pending(const char *root, const char *id)
+{
+    struct json_object *rec = NULL;
+    if (engine_record_load(root, id, &rec, NULL) < 0)
+        return false;
+    bool pending = !strcmp(engine_json_str(engine_json_path(rec, "State", NULL), "Status"), "restarting") &&
+                   !engine_restart_abandoned(rec);
+    json_object_put(rec);
+    return pending;
+}
+
 bool engine_restart_abandoned(struct json_object *rec)
 {
     if (strcmp(engine_json_str(engine_json_path(rec, "State", NULL), "Status"), "restarting"))

@@ -87,6 +87,9 @@ int engine_restart_cancel(const char *root, const char *id, struct hull_error **
 /* True when rec says "restarting" and the monitor that is to restart it is
  * gone (killed, or the host rebooted). */
 bool engine_restart_abandoned(struct json_object *rec);
+/* The container waits to be restarted by a live monitor (docker: it counts
+ * as running, so `container prune` leaves it alone). */
+bool engine_restart_pending(const char *root, const char *id);
 
 /* `hull start --all-restartable`, the boot hook (docker's daemon start:
  * ShouldRestart with the restart manager fresh): whether a container that
