@@ -225,3 +225,13 @@ settled() {
     [ -z "$output" ]
     run -125 hull start --all-restartable a
 }
+
+@test "restart: hull create stores the policy (and the healthcheck); hull start runs it with them" {
+    hull create --name c --restart on-failure:1 --health-cmd true --health-interval 1h busybox sh -c 'exit 2' >/dev/null
+    [ "$(state c '.HostConfig.RestartPolicy | "\(.Name):\(.MaximumRetryCount)"')" = on-failure:1 ]
+    [ "$(state c .Config.Healthcheck.Test[0])" = CMD-SHELL ]
+    hull start c >/dev/null
+    wait_until settled c
+    [ "$(state c .RestartCount)" = 1 ]
+    [ "$(state c .State.ExitCode)" = 2 ]
+}
