@@ -387,3 +387,31 @@ soak_cleanup() {
     for cmd in "${cmds[@]}"; do per+=" $cmd ${kills[$cmd]:-0},"; done
     echo "# engine soak: $HULL_ENGINE_SOAK random kills (per command:${per%,}; points:${summary%,}), 0 leaks" >&3
 }
+
+@test "stop returns after the monitor's cleanup: a start right after it keeps its new init (the monitor delayed by strace)" {
+    hull run -d --name cycle busybox sleep 1000 >/dev/null
+    pid=$(hull inspect -f '{{.State.Pid}}' cycle)
+    # the monitor is the init's parent (a subreaper)
+    monitor=$(ps -o ppid= -p "$pid" | tr -d ' ')
+    [ -n "$monitor" ] && [ "$monitor" -gt 1 ]
+    # The old monitor's writes of the record (rename) hold it 1.5 s after
+    # they are done: a monitor that records the exit before it cleans up
+    # lets stop return, and start run, before its cleanup of the old init,
+    # which then deletes the new one.
+    strace -qq -f -o /dev/null -p "$monitor" -e trace=rename -e inject=rename:delay_exit=1500000 &
+    local tracer=$!
+    wait_until "[ \"\$(awk '/^TracerPid:/ { print \$2 }' /proc/$monitor/status)\" != 0 ]"
+    hull stop -t 1 cycle >/dev/null
+    hull start cycle >/dev/null
+    new=$(hull inspect -f '{{.State.Pid}}' cycle)
+    [ "$new" != "$pid" ]
+    # once the old monitor is gone, the new container must still run
+    wait_gone "$monitor"
+    wait "$tracer" || true
+    kill -0 "$new"
+    [ "$(hull inspect -f '{{.State.Status}}' cycle)" = running ]
+    run hull exec cycle echo alive
+    [ "$output" = alive ]
+    hull rm -f cycle >/dev/null
+    assert_nothing_left
+}

@@ -65,13 +65,17 @@ int64_t engine_container_finish(const char *root, const char *runroot, const cha
     /* Read before the cgroup goes away with the runtime state. */
     uint64_t ooms = 0;
     container_oom_kills(rtroot, id, &ooms, &e4);
+    /* The runtime state and the network go before the record says the
+     * container exited: `hull stop` returns once it does, and a `start`
+     * right after it must not have its new init deleted (and its network
+     * detached) by this cleanup of the old one. */
+    container_delete(rtroot, id, true, &e2);
+    engine_network_detach(root, id);
     /* A record removed meanwhile (`hull rm -f`) is not an error here.  The
      * restart policy decides here whether it says "exited" or "restarting"
      * (restart.h); the process that sleeps the delay is this one (the
      * monitor's) or, in the foreground, the monitor spawned next. */
     int64_t delay = engine_restart_record_exit(root, id, code, ooms > 0, (int)getpid(), &e1);
-    container_delete(rtroot, id, true, &e2);
-    engine_network_detach(root, id);
     /* docker: --rm removes the container's anonymous volumes too (--rm and
      * a restart policy are refused together). */
     if (auto_remove && delay < 0)
