@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -83,20 +84,22 @@ int network_release(const char *root, const char *network, struct in_addr addr, 
     return 0;
 }
 
-int network_leases(const char *root, const char *network, struct network_lease **out, size_t *n,
-                   struct hull_error **err)
+/* The leases in DIR (one file per address, named by it and holding the
+ * container's id) as an array of ELEM-byte entries (struct network_lease or
+ * network_lease6): the address of family AF first, the id at ID_OFFSET. */
+static int scan_leases(const char *dir, int af, size_t elem, size_t id_offset, void **out, size_t *n,
+                       struct hull_error **err)
 {
-    cleanup_free char *dir = xasprintf("%s/networks/%s/leases", root, network);
     size_t count = 0, cap = 8;
-    struct network_lease *v = xmalloc0(cap * sizeof *v);
+    char *v = xmalloc0(cap * elem);
     cleanup_dir DIR *d = opendir(dir);
     if (!d && errno != ENOENT) {
         free(v);
         return hull_error_set(err, errno, "open %s", dir);
     }
     for (struct dirent *e; d && (e = readdir(d));) {
-        struct in_addr a;
-        if (inet_pton(AF_INET, e->d_name, &a) != 1)
+        unsigned char addr[sizeof(struct in6_addr)];
+        if (inet_pton(af, e->d_name, addr) != 1)
             continue;
         cleanup_free char *path = xasprintf("%s/%s", dir, e->d_name);
         cleanup_free char *id = NULL;
@@ -104,15 +107,24 @@ int network_leases(const char *root, const char *network, struct network_lease *
             continue;
         if (count == cap) {
             cap *= 2;
-            v = xrealloc(v, cap * sizeof *v);
+            v = xrealloc(v, cap * elem);
+            memset(v + count * elem, 0, (cap - count) * elem);
         }
-        v[count].addr = a;
-        snprintf(v[count].id, sizeof v[count].id, "%s", id);
+        char *entry = v + count * elem;
+        memcpy(entry, addr, af == AF_INET ? sizeof(struct in_addr) : sizeof(struct in6_addr));
+        snprintf(entry + id_offset, elem - id_offset, "%s", id);
         count++;
     }
     *out = v;
     *n = count;
     return 0;
+}
+
+int network_leases(const char *root, const char *network, struct network_lease **out, size_t *n,
+                   struct hull_error **err)
+{
+    cleanup_free char *dir = xasprintf("%s/networks/%s/leases", root, network);
+    return scan_leases(dir, AF_INET, sizeof **out, offsetof(struct network_lease, id), (void **)out, n, err);
 }
 
 /* ---- IPv6 (dual-stack networks): the same, under leases6/ ---- */
@@ -205,30 +217,5 @@ int network_leases6(const char *root, const char *network, struct network_lease6
                     struct hull_error **err)
 {
     cleanup_free char *dir = xasprintf("%s/networks/%s/leases6", root, network);
-    size_t count = 0, cap = 8;
-    struct network_lease6 *v = xmalloc0(cap * sizeof *v);
-    cleanup_dir DIR *d = opendir(dir);
-    if (!d && errno != ENOENT) {
-        free(v);
-        return hull_error_set(err, errno, "open %s", dir);
-    }
-    for (struct dirent *e; d && (e = readdir(d));) {
-        struct in6_addr a;
-        if (inet_pton(AF_INET6, e->d_name, &a) != 1)
-            continue;
-        cleanup_free char *path = xasprintf("%s/%s", dir, e->d_name);
-        cleanup_free char *id = NULL;
-        if (read_file(path, &id, NULL, NULL) < 0)
-            continue;
-        if (count == cap) {
-            cap *= 2;
-            v = xrealloc(v, cap * sizeof *v);
-        }
-        v[count].addr = a;
-        snprintf(v[count].id, sizeof v[count].id, "%s", id);
-        count++;
-    }
-    *out = v;
-    *n = count;
-    return 0;
+    return scan_leases(dir, AF_INET6, sizeof **out, offsetof(struct network_lease6, id), (void **)out, n, err);
 }
