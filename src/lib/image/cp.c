@@ -114,7 +114,7 @@ int container_copy(const char *rootfs, const char *src_text, const char *dest_te
     struct side src = {.rootfd = -1, .container = !into_container};
     struct side dst = {.rootfd = -1, .container = into_container};
     int ret = -1;
-    cleanup_free char *sparent = NULL, *sbase = NULL, *name = NULL, *target = NULL;
+    cleanup_free char *sparent = NULL, *sbase = NULL, *name = NULL, *target = NULL, *as_name = NULL;
     cleanup_close int sdir = -1, tdir = -1, tmp = -1;
     if (side_open(&src, src.container ? rootfs : "/", src_text, err) < 0 ||
         side_open(&dst, dst.container ? rootfs : "/", dest_text, err) < 0)
@@ -142,7 +142,7 @@ int container_copy(const char *rootfs, const char *src_text, const char *dest_te
         goto out;
     }
     /* the name it is copied under: SRC's own, even when -L follows it */
-    cleanup_free char *as_name = sbase ? xstrdup(sbase) : NULL;
+    as_name = sbase ? xstrdup(sbase) : NULL;
     if (follow && sbase && follow_source_link(&src, &sdir, &sparent, &sbase, &st, err) < 0) {
         hull_error_wrap(err, "%s%s", src_text, where(&src));
         goto out;
