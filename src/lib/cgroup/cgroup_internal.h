@@ -131,9 +131,9 @@ void cgroup_thaw_if_frozen(struct cgroup_manager *m);
 int cgroup_parents_lock(void);
 /* Marks dir as a parent hull makes; call with the lock, before the mkdir. */
 void cgroup_parents_mark(int lock_fd, const char *dir);
-/* After n's own cgroup is gone: removes n's parents that hull made (marked,
+/* After n's own cgroup is gone, with the lock: removes n's parents that hull made (marked,
  * or in n->created), deepest first, until one is busy or somebody else's. */
-void cgroup_parents_release(const struct cgroup_node *n);
+void cgroup_parents_release(int lock_fd, const struct cgroup_node *n);
 
 /* ---- file helpers (files.c) ---- */
 /* Writes value to dir/file; errors name the spec field, the value and the file,

@@ -144,10 +144,9 @@ static bool strv_has(char **v, const char *s)
  * mark the parents as hull's (parents.c) before making them, under the marks'
  * lock.  ENOENT means a delete that did not take that lock (an older hull)
  * removed an empty parent we saw a moment ago: start again from the top. */
-static int node_mkdir(struct cgroup_node *n, struct hull_error **err)
+static int node_mkdir(struct cgroup_node *n, int marks, struct hull_error **err)
 {
     bool cpuset_v1 = !n->h.unified && cgroup_hierarchy_has(&n->h, "cpuset");
-    cleanup_close int marks = cgroup_parents_lock();
     for (int attempt = 0;; attempt++) {
         cleanup_free char *cur = xstrdup(n->h.mountpoint);
         cleanup_free char *rest = xstrdup(n->path);
@@ -305,9 +304,12 @@ int cgroup_manager_setup(struct cgroup_manager *m, const struct hull_resources *
         strv_free(m->nodes[i].created);
         m->nodes[i].created = NULL;
     }
+    /* One lock of the parents' marks for every hierarchy (parents.c); let go
+     * once the directories exist, and before remove_created takes it again. */
+    cleanup_close int marks = cgroup_parents_lock();
     for (size_t i = 0; i < m->n_nodes; i++) {
         struct cgroup_node *n = &m->nodes[i];
-        if (node_mkdir(n, err) < 0)
+        if (node_mkdir(n, marks, err) < 0)
             goto fail;
         /* Spec: a runtime MAY refuse a cgroup that is unfit for create, e.g.
          * one with processes in it: they would share our limits, freezes and kills. */
@@ -318,6 +320,8 @@ int cgroup_manager_setup(struct cgroup_manager *m, const struct hull_resources *
             goto fail;
         }
     }
+    closep(&marks);
+    marks = -1;
     /* Spec's other example of an unfit cgroup: a frozen one (or one below a
      * frozen parent) would stop the init before it could report back. */
     if (cgroup_manager_is_frozen(m)) {
@@ -336,6 +340,8 @@ int cgroup_manager_setup(struct cgroup_manager *m, const struct hull_resources *
     return 0;
 
 fail:;
+    closep(&marks);
+    marks = -1;
     /* Nothing of ours runs in it yet: remove what we created, kill nobody
      * (a pre-existing cgroup may hold somebody else's processes). */
     struct hull_error *e = NULL;
@@ -544,6 +550,7 @@ static bool any_process_left(struct cgroup_manager *m)
 static int remove_created(struct cgroup_manager *m, struct hull_error **err)
 {
     int ret = 0;
+    cleanup_close int marks = cgroup_parents_lock();
     for (size_t i = 0; i < m->n_nodes; i++) {
         struct cgroup_node *n = &m->nodes[i];
         struct hull_error *e = NULL;
@@ -556,7 +563,7 @@ static int remove_created(struct cgroup_manager *m, struct hull_error **err)
             }
         }
         /* Then the parents hull made, shared with other containers (parents.c). */
-        cgroup_parents_release(n);
+        cgroup_parents_release(marks, n);
     }
     return ret < 0 ? -1 : 0;
 }

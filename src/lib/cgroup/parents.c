@@ -108,9 +108,8 @@ static bool strv_contains(char **v, const char *s)
     return false;
 }
 
-void cgroup_parents_release(const struct cgroup_node *n)
+void cgroup_parents_release(int lock_fd, const struct cgroup_node *n)
 {
-    int lock_fd = cgroup_parents_lock();
     cleanup_free char *dir = xstrdup(n->dir);
     size_t top = strlen(n->h.mountpoint);
     for (char *slash; (slash = strrchr(dir, '/')) && (size_t)(slash - dir) > top;) {
@@ -121,6 +120,4 @@ void cgroup_parents_release(const struct cgroup_node *n)
             break; /* EBUSY/ENOTEMPTY: another container's cgroup is below it */
         unmark(lock_fd, dir);
     }
-    if (lock_fd >= 0)
-        close(lock_fd);
 }
