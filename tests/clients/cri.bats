@@ -330,9 +330,9 @@ pod_up() {
 
 # runtime_states HANDLER: the container state directories in the handler's
 # runtime root (hull also keeps its compiled seccomp filters there, in
-# seccomp-cache, which is no container).
+# @seccomp-cache: hull's own entries begin with @, which no id can hold).
 runtime_states() {
-    ls "$CRI_DIR/rt-$1/k8s.io" | grep -vx seccomp-cache || true
+    ls "$CRI_DIR/rt-$1/k8s.io" | grep -v "^@" || true
 }
 
 ctr_pid() { cri inspect "$1" | jq -r '.info.info | fromjson | .pid'; }

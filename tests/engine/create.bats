@@ -31,7 +31,7 @@ assert_no_containers() {
     local left
     left=$(ls "$STORE/containers" 2>/dev/null | grep -v '^\.lock$' || true)
     [ -z "$left" ] || { echo "container dirs left: $left" >&2; return 1; }
-    left=$(ls "$RUNROOT/engine" 2>/dev/null || true)
+    left=$(ls "$RTROOT" 2>/dev/null || true)
     [ -z "$left" ] || { echo "runtime state left: $left" >&2; return 1; }
     ! grep -q " $STORE/containers" /proc/self/mountinfo || { echo "mount left under $STORE/containers" >&2; return 1; }
     [ -z "$(hull ps -aq)" ]
@@ -49,7 +49,7 @@ assert_no_containers() {
     run hull ps -a --format '{{.Names}} {{.Status}}'
     [ "$output" = "c1 Created" ]
     [ -z "$(hull ps -q)" ] # not running
-    [ ! -e "$RUNROOT/engine/$id" ]
+    [ ! -e "$RTROOT/$id" ]
     run hull start c1
     [ "$status" -eq 0 ]
     [ "$output" = c1 ]

@@ -35,7 +35,7 @@ health() {
     run -125 hull run -d --health-interval 10 busybox sleep 1
     [ -z "$(hull ps -aq)" ]
     [ -z "$(ls -A "$STORE/containers" 2>/dev/null | grep -v '^\.lock$')" ]
-    [ -z "$(ls -A "$RUNROOT/engine" 2>/dev/null)" ]
+    [ -z "$(ls -A "$RTROOT" 2>/dev/null)" ]
 }
 
 @test "health: hull healthcheck run: starting, failures in a row make it unhealthy, one success healthy; Log keeps 5" {

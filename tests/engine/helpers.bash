@@ -19,6 +19,9 @@ engine_setup() {
     TEST_DIR=$(mktemp -d "$WORK_BASE/e.XXXXXX")
     STORE=$TEST_DIR/root
     RUNROOT=$TEST_DIR/run
+    # the engine containers' runtime state (hull's own entries in a state
+    # root begin with '@', which no container id can hold)
+    RTROOT=$RUNROOT/@engine
     IMAGES=$(busybox_images)
 }
 

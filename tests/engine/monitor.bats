@@ -133,7 +133,7 @@ monitors_of_this_test() {
 @test "run -d: a program that does not exist fails hull run -d itself and leaves nothing" {
     fails_with 'executable file not found' hull run -d --name bad busybox /nonexistent
     [ -z "$(ls -A "$STORE/containers" | grep -v '^\.lock$')" ]
-    [ -z "$(ls -A "$RUNROOT/engine" 2>/dev/null)" ]
+    [ -z "$(ls -A "$RTROOT" 2>/dev/null)" ]
     # no monitor was left waiting either
     wait_until '[ -z "$(monitors_of_this_test)" ]'
 }

@@ -58,7 +58,7 @@ settled() {
     # nothing was made: no record, no container directory, no runtime state, no monitor
     [ -z "$(hull ps -aq)" ]
     [ -z "$(ls -A "$STORE/containers" 2>/dev/null | grep -v '^\.lock$')" ]
-    [ -z "$(ls -A "$RUNROOT/engine" 2>/dev/null)" ]
+    [ -z "$(ls -A "$RTROOT" 2>/dev/null)" ]
     [ -z "$(monitors_of_this_test)" ]
     # --restart no goes with --rm, as in docker
     run -0 hull run --rm --restart no busybox true
@@ -151,7 +151,7 @@ settled() {
     [ "$(state w .State.Restarting)" = false ]
     wait_until '[ -z "$(monitors_of_this_test)" ]'
     [ "$(state w .State.Status)" = exited ]
-    [ -z "$(ls -A "$RUNROOT/engine" 2>/dev/null)" ]
+    [ -z "$(ls -A "$RTROOT" 2>/dev/null)" ]
 }
 
 @test "restart: rm -f of a restarting container removes it and its monitor; a killed monitor leaves it exited" {
@@ -160,7 +160,7 @@ settled() {
     hull rm -f r >/dev/null
     wait_until '[ -z "$(monitors_of_this_test)" ]'
     [ -z "$(hull ps -aq)" ]
-    [ -z "$(ls -A "$RUNROOT/engine" 2>/dev/null)" ]
+    [ -z "$(ls -A "$RTROOT" 2>/dev/null)" ]
     # the monitor that would restart it is killed: the record does not claim "restarting" forever
     hull run -d --name k --restart always busybox false >/dev/null
     wait_until '[ "$(state k .RestartCount)" -ge 5 ] && [ "$(state k .State.Status)" = restarting ]'

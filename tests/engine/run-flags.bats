@@ -27,7 +27,7 @@ container_dirs() {
 
 assert_no_containers_left() {
     [ "$(container_dirs)" -eq 0 ] || { echo "container dirs left: $(ls "$STORE/containers")" >&2; return 1; }
-    [ -z "$(ls -A "$RUNROOT/engine" 2>/dev/null)" ] || { echo "runtime state left" >&2; return 1; }
+    [ -z "$(ls -A "$RTROOT" 2>/dev/null)" ] || { echo "runtime state left" >&2; return 1; }
     ! grep -q " $TEST_DIR" /proc/self/mountinfo || { echo "mounts left" >&2; return 1; }
     [ -z "$(find "$STORE/users" -type f 2>/dev/null)" ] || { echo "image user marks left" >&2; return 1; }
 }

@@ -57,7 +57,7 @@ assert_nothing_left() {
     local left
     left=$(find "$STORE/containers" -mindepth 1 -maxdepth 1 -type d 2>/dev/null)
     [ -z "$left" ] || { echo "container dirs left: $left" >&2; return 1; }
-    [ -z "$(ls -A "$RUNROOT/engine" 2>/dev/null)" ] || { echo "runtime state left: $(ls "$RUNROOT/engine")" >&2; return 1; }
+    [ -z "$(ls -A "$RTROOT" 2>/dev/null)" ] || { echo "runtime state left: $(ls "$RTROOT")" >&2; return 1; }
     ! mounted_under_store || { echo "mounts left:" >&2; grep " $STORE" /proc/self/mountinfo >&2; return 1; }
     [ -z "$(find "$STORE/users" -type f 2>/dev/null)" ] || { echo "image marks left" >&2; return 1; }
     [ -z "$(find "$STORE" -name '*.tmp-*' 2>/dev/null)" ] || { echo "temp files left" >&2; return 1; }
@@ -295,7 +295,7 @@ assert_store_works() {
     id=$(the_id)
     # The runtime state (and cgroups) exist, no init does: the runtime
     # library's delete removes its cgroups too (its intent.json names them).
-    [ -e "$RUNROOT/engine/$id" ]
+    [ -e "$RTROOT/$id" ]
     run hull ps -a --no-trunc
     [[ "$output" == *"$id"*Dead* ]]
     run hull rm -f "$id"

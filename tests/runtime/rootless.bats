@@ -35,7 +35,8 @@ teardown_file() {
     for root in "$RL_DIR/xdg/hull" "$RL_DIR/xdg/runc" "/run/user/$(id -u "$RL_USER")/hull"; do
         [ -d "$root" ] || continue
         for id in $(ls "$root"); do
-            as_user "$HULL_RUNTIME" --root "$root" delete --force "$id" >/dev/null 2>&1 || true
+            [ "${id#@}" = "$id" ] || continue # hull's own (@cgroup-parents): no container
+            as_user timeout --kill-after=10 60 "$HULL_RUNTIME" --root "$root" delete --force "$id" >/dev/null 2>&1 || true
         done
     done
     usermod --del-subuids 0-4294967294 --del-subgids 0-4294967294 "$RL_USER" 2>/dev/null || true
@@ -63,7 +64,7 @@ teardown() {
     diag_on_failure
     [ -n "${RL_USER:-}" ] || return 0
     local id
-    for id in "${IDS[@]}"; do rl delete --force "$id" >/dev/null 2>&1 || true; done
+    for id in "${IDS[@]}"; do rl_bounded delete --force "$id" >/dev/null 2>&1 || true; done
     [ -z "${RL_RUN_USER_DIR:-}" ] || rm -rf "$RL_RUN_USER_DIR"
     [ -z "${DELEGATED:-}" ] || remove_delegated "$DELEGATED"
 }
@@ -87,6 +88,8 @@ as_user() {
 
 # rl ARGS...: the runtime under test as the test user, default --root
 rl() { as_user "$HULL_RUNTIME" "$@"; }
+# rl_bounded ARGS...: the same, killed if it takes more than a minute
+rl_bounded() { as_user timeout --kill-after=10 60 "$HULL_RUNTIME" "$@"; }
 
 rl_config() {
     jq "$@" "$B/config.json" >"$B/config.json.tmp" && mv "$B/config.json.tmp" "$B/config.json"
@@ -278,4 +281,29 @@ multi_range_mappings() {
     [ "$status" -ne 0 ]
     ! is_hull || [[ "$output" == *newuidmap* ]]
     [ ! -e "$RL_DIR/xdg/hull/$id" ]
+}
+
+# The marks of the parent cgroups hull made live in the user's default root
+# ($XDG_RUNTIME_DIR/hull/@cgroup-parents).  They were once called
+# cgroup-parents, a valid container id: `delete --force cgroup-parents` (this
+# file's teardown_file, deleting whatever the root held) locked the directory
+# as a container and then again as the marks, and waited on itself for ever.
+@test "rootless: hull's own entries in the root are no container; a container may bear their names" {
+    is_hull || skip "hull-runtime's own layout"
+    rl_config '.process.args = ["sleep", "100"]'
+    IDS+=(cgroup-parents)
+    run_quiet rl_bounded run -d --bundle "$B" cgroup-parents
+    [ "$status" -eq 0 ]
+    [ -d "$RL_DIR/xdg/hull/@cgroup-parents" ]
+    [ "$(rl_status cgroup-parents)" = running ]
+    run rl_bounded delete --force @cgroup-parents
+    [ "$status" -ne 0 ]
+    [[ "$output" == *'invalid container id "@cgroup-parents"'* ]]
+    run rl_bounded delete --force cgroup-parents
+    [ "$status" -eq 0 ]
+    [ ! -e "$RL_DIR/xdg/hull/cgroup-parents" ]
+    [ -d "$RL_DIR/xdg/hull/@cgroup-parents" ]
+    # and one that does not exist: containerd's second delete --force succeeds at once
+    run rl_bounded delete --force cgroup-parents
+    [ "$status" -eq 0 ]
 }

@@ -5,8 +5,8 @@
  * busy with the other's cgroup; if only the maker could remove it, a maker
  * deleted first would leave /a behind for ever.  So the parents hull makes are
  * recorded, machine-wide (the cgroup tree is one for every --root), in a
- * directory of marks, one per parent: /run/hull/cgroup-parents for root,
- * $XDG_RUNTIME_DIR/hull/cgroup-parents otherwise.  A delete walks up from its
+ * directory of marks, one per parent: /run/hull/@cgroup-parents for root,
+ * $XDG_RUNTIME_DIR/hull/@cgroup-parents otherwise.  A delete walks up from its
  * cgroup and removes each parent that is marked (or that it made itself)
  * until one is busy: the last container out removes them.  A parent somebody
  * else made (a delegated cgroup, kubelet's pod cgroup) is never marked, so
@@ -35,9 +35,9 @@ static char *registry_dir(void)
     if (env && env[0])
         return xstrdup(env);
     if (geteuid() == 0)
-        return xstrdup("/run/hull/cgroup-parents");
+        return xstrdup("/run/hull/" HULL_PRIVATE_PREFIX "cgroup-parents");
     const char *xdg = getenv("XDG_RUNTIME_DIR");
-    return xdg && xdg[0] == '/' ? xasprintf("%s/hull/cgroup-parents", xdg) : NULL;
+    return xdg && xdg[0] == '/' ? xasprintf("%s/hull/" HULL_PRIVATE_PREFIX "cgroup-parents", xdg) : NULL;
 }
 
 int cgroup_parents_lock(void)

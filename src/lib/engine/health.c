@@ -303,7 +303,7 @@ static int start_probe(const char *runroot, const char *id, const char *bundle, 
     struct seccomp_prepared *seccomp = NULL;
     if (spec->linux_.seccomp && seccomp_prepare(spec->linux_.seccomp, &seccomp, err) < 0)
         return -1;
-    cleanup_free char *rtroot = xasprintf("%s/engine", runroot);
+    cleanup_free char *rtroot = engine_runtime_root(runroot);
     struct container_exec_opts o = {
         .root = rtroot,
         .id = id,

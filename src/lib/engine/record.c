@@ -29,7 +29,7 @@ char *engine_container_dir(const char *root, const char *id)
 
 char *engine_runtime_root(const char *runroot)
 {
-    return xasprintf("%s/engine", runroot);
+    return xasprintf("%s/" HULL_PRIVATE_PREFIX "engine", runroot);
 }
 
 int engine_new_id(char id[ENGINE_ID_LEN + 1], struct hull_error **err)

@@ -35,17 +35,17 @@
 #include "../util/utils.h"
 
 #define CACHE_MAGIC "hull-seccomp-bpf-1\n"
-#define CACHE_DEFAULT_DIR "/run/hull/seccomp-cache"
+#define CACHE_DEFAULT_DIR "/run/hull/" HULL_PRIVATE_PREFIX "seccomp-cache"
 #define CACHE_MAX_ENTRIES 512
 
 static char *cache_dir_override;
 static bool cache_dir_overridden;
-static char *cache_default_dir; /* STATE_ROOT/seccomp-cache */
+static char *cache_default_dir; /* STATE_ROOT/@seccomp-cache */
 
 void seccomp_cache_set_state_root(const char *root)
 {
     free(cache_default_dir);
-    cache_default_dir = root ? xasprintf("%s/seccomp-cache", root) : NULL;
+    cache_default_dir = root ? xasprintf("%s/" HULL_PRIVATE_PREFIX "seccomp-cache", root) : NULL;
 }
 
 void seccomp_cache_set_dir(const char *dir)

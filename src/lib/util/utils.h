@@ -31,6 +31,13 @@ void strv_freep(char ***v);
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* hull's own entries in a state root (/run/hull, $XDG_RUNTIME_DIR/hull,
+ * --root) begin with '@': the root is also the runtime's namespace of
+ * container ids, and no id may hold '@' (container_id_validate, runc's rule),
+ * so `delete --force engine` or a container named seccomp-cache can never
+ * reach the engine's state or the seccomp cache. */
+#define HULL_PRIVATE_PREFIX "@"
+
 /* Allocation that cannot fail: out of memory aborts (there is no sane way on
  * for a runtime half-way through setting a container up). */
 void *xmalloc0(size_t size);
