@@ -12,7 +12,8 @@
 # libFuzzer adds new inputs).  A crash, leak, sanitizer report or timeout
 # (FUZZ_TIMEOUT s for one input) is a failure; the input is kept in
 # build-fuzz/artifacts/NAME/ for tests/fuzz/README.md's reproduce line.
-# Environment: FUZZ_BUILD (build-fuzz), FUZZ_NICE (10), FUZZ_TIMEOUT (10), CC (clang).
+# Environment: FUZZ_BUILD (build-fuzz), FUZZ_NICE (10), FUZZ_TIMEOUT (10), CC (clang),
+# FUZZ_RUNS (stop after this many executions, if before SECONDS).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -77,7 +78,7 @@ run() {
     LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/fuzz/lsan.supp} \
     UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
         nice -n "$FUZZ_NICE" timeout --kill-after=10 $((seconds + 60)) \
-        "$bin" -max_total_time="$seconds" -timeout="$FUZZ_TIMEOUT" -rss_limit_mb=2048 -max_len=65536 \
+        "$bin" -max_total_time="$seconds" ${FUZZ_RUNS:+-runs="$FUZZ_RUNS"} -timeout="$FUZZ_TIMEOUT" -rss_limit_mb=2048 -max_len=65536 \
         -print_final_stats=1 -artifact_prefix="$FUZZ_BUILD/artifacts/$name/" \
         "$FUZZ_BUILD/corpus/$name" "$ROOT/tests/fuzz/corpus/$name" >"$log" 2>&1
     rc=$?
