@@ -363,6 +363,11 @@ int cmd_update(int argc, char **argv)
             goto out;
         }
     }
+    /* The flags are a parse edge too: check the merged values before any lock. */
+    if (spec_check_resources(&r, "linux.resources", &err) < 0) {
+        report_error(err);
+        goto out;
+    }
     {
         cleanup_close int lock = -1;
         if (state_dir_lock(g_opts.root, id, &lock, &err) < 0) {

@@ -122,3 +122,50 @@ expect_create_failure() {
     update_config '.linux.resources.devices = [{"allow": true, "type": "c", "major": 1, "minor": 3, "access": "rwx"}]'
     expect_create_failure "linux.resources.devices"
 }
+
+# Values out of range are refused when config.json is parsed, before the state
+# dir or any cgroup exists: strace shows no mkdir of either (a create that made
+# them and then removed them would pass assert_no_leftovers, not this).
+@test "a value out of range is refused at parse: no cgroup or state dir is ever made" {
+    is_hull || skip "hull's parse-time check"
+    command -v strace >/dev/null || skip "no strace"
+    local id field
+    # The control: strace sees a good create's cgroup mkdirs (without -f: the
+    # init it leaves waiting on exec.fifo would keep strace waiting too).
+    id=$(new_id)
+    timeout --kill-after=10 60 strace -qq -o "$TEST_DIR/strace" -e trace=mkdir,mkdirat \
+        "$HULL_RUNTIME" --root "$TEST_ROOT" create --bundle "$BUNDLE" "$id" </dev/null >/dev/null 2>&1
+    grep -q '/sys/fs/cgroup' "$TEST_DIR/strace" || { cat "$TEST_DIR/strace"; echo "strace saw no cgroup mkdir"; false; }
+    runtime delete --force "$id"
+    for field in '.linux.resources.cpu = {"shares": 1}' '.linux.resources.cpu = {"period": 999}' \
+        '.linux.resources.blockIO = {"weight": 5}' '.linux.resources.memory = {"swappiness": 101}' \
+        '.linux.resources.hugepageLimits = [{"pageSize": "2XB", "limit": 1}]'; do
+        update_config "$field"
+        id=$(new_id)
+        run timeout --kill-after=10 60 strace -f -qq -o "$TEST_DIR/strace" -e trace=mkdir,mkdirat \
+            "$HULL_RUNTIME" --root "$TEST_ROOT" create --bundle "$BUNDLE" "$id"
+        echo "$field -> $output"
+        [ "$status" -ne 0 ]
+        [ "${#lines[@]}" -eq 1 ] || { echo "not one line"; false; }
+        [[ "$output" == *"linux.resources."*" is out of range ("* || "$output" == *"is not a page size"* ]]
+        ! grep -E '/sys/fs/cgroup|'"$id" "$TEST_DIR/strace" || { echo "a mkdir happened"; false; }
+        assert_no_leftovers "$id"
+    done
+}
+
+@test "update: a value out of range is refused before the cgroup is touched" {
+    is_hull || skip "hull's message"
+    update_config '.process.args = ["sleep", "100"] | .linux.resources.cpu = {"shares": 512}'
+    local id
+    id=$(new_id)
+    start_detached "$id"
+    run runtime update --cpu-share 1 "$id"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"linux.resources.cpu.shares: 1 is out of range (2..262144)"* ]]
+    [ "$(cg_read "$id" cpu cpu.shares)" = 512 ] || [ "$(cg_read "$id" cpu cpu.weight)" = 20 ]
+    echo '{"cpu": {"period": 5}}' >"$TEST_DIR/r.json"
+    run runtime update --resources "$TEST_DIR/r.json" "$id"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"cpu.period: 5 is out of range (1000..1000000)"* ]]
+    runtime delete --force "$id"
+}

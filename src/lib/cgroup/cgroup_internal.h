@@ -150,9 +150,6 @@ bool cg_file_exists(const char *dir, const char *file);
 
 /* ---- resources_common.c ---- */
 /* Range checks, once for every driver (errors name the field and value). */
-int cgroup_validate_memory(const struct hull_memory *mem, struct hull_error **err);
-int cgroup_validate_cpu(const struct hull_cpu *cpu, struct hull_error **err);
-int cgroup_validate_blkio(const struct hull_blkio *b, struct hull_error **err);
 /* linux.resources in the order runc writes them, through the driver's setters. */
 int cgroup_apply_resources(struct cgroup_manager *m, const struct hull_resources *r, bool update,
                            struct hull_error **err);

@@ -1,8 +1,10 @@
-/* hull: linux.resources for every driver: the range checks, the order in
- * which the fields are applied (cgroup_apply_resources, which calls the
- * driver's setters for memory, cpu, blockIO and network), and the settings
- * whose files are the same, or nearly, on v1 and v2: cpuset, pids, hugetlb,
- * rdma, the "unified" map, and the checkBeforeUpdate test. */
+/* hull: linux.resources for every driver: the order in which the fields are
+ * applied (cgroup_apply_resources, which calls the driver's setters for
+ * memory, cpu, blockIO and network), and the settings whose files are the
+ * same, or nearly, on v1 and v2: cpuset, pids, hugetlb, rdma, the "unified"
+ * map, and the checkBeforeUpdate test.  The values arrive range-checked
+ * (spec_check_resources, at parse); the errors here are the host's: a missing
+ * controller or file, a CPU the parent cgroup does not offer. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -18,6 +20,7 @@ static int check_cpuset(const char *dir, const char *list, const char *what, con
                         struct hull_error **err)
 {
     uint8_t wanted[CGROUP_CPUSET_MAX / 8], allowed[CGROUP_CPUSET_MAX / 8];
+    /* The syntax was checked at parse; this cannot fail. */
     if (cgroup_cpuset_parse(list, wanted, err) < 0)
         return hull_error_wrap(err, "%s", field);
     /* The parent's effective set is what the kernel lets us choose from. */
@@ -71,8 +74,6 @@ int cgroup_set_hugetlb(struct cgroup_node *n, const struct hull_resources *r, st
         const struct hull_hugepage_limit *l = &r->hugepage_limits[i];
         cleanup_free char *field = xasprintf("linux.resources.hugepageLimits[%zu] (pageSize \"%s\")", i,
                                              l->page_size ? l->page_size : "");
-        if (!cgroup_hugepage_size_valid(l->page_size))
-            return hull_error_set(err, 0, "%s: the page size must look like 2MB, 1GB or 64KB", field);
         bool v2 = n->h.unified;
         cleanup_free char *limit_file = xasprintf("hugetlb.%s.%s", l->page_size, v2 ? "max" : "limit_in_bytes");
         cleanup_free char *rsvd_file =
@@ -96,10 +97,6 @@ int cgroup_set_rdma(struct cgroup_node *n, const struct hull_resources *r, struc
     for (size_t i = 0; i < r->n_rdma; i++) {
         const struct hull_rdma_limit *l = &r->rdma[i];
         cleanup_free char *field = xasprintf("linux.resources.rdma[\"%s\"]", l->device ? l->device : "");
-        if (!l->device || !l->device[0] || strpbrk(l->device, " \n"))
-            return hull_error_set(err, 0, "%s: bad device name", field);
-        if (!l->hca_handles.set && !l->hca_objects.set)
-            return hull_error_set(err, 0, "%s: give hcaHandles or hcaObjects", field);
         cleanup_free char *value = cgroup_rdma_value(l);
         if (cg_write(n->dir, "rdma.max", value, field, err) < 0)
             return -1;
@@ -126,9 +123,8 @@ int cgroup_set_unified(struct cgroup_manager *m, const struct hull_resources *r,
     for (size_t i = 0; i < r->n_unified; i++) {
         const struct hull_keyval *kv = &r->unified[i];
         cleanup_free char *field = xasprintf("linux.resources.unified[\"%s\"]", kv->key ? kv->key : "");
-        cleanup_free char *controller = kv->key ? key_controller(kv->key) : NULL;
-        if (!controller || !controller[0] || strchr(kv->key, '/') || kv->key[0] == '.')
-            return hull_error_set(err, 0, "%s: not a cgroup file name (CONTROLLER.FILE)", field);
+        /* The key is CONTROLLER.FILE (checked at parse). */
+        cleanup_free char *controller = key_controller(kv->key);
         if (strcmp(controller, "cgroup") != 0) {
             /* Spec: make sure the controller is enabled; error when it cannot be. */
             bool v1_has = false;
@@ -172,82 +168,6 @@ int cgroup_check_before_update(const char *dir, const char *usage_file, const st
     return 0;
 }
 
-/* ---- range checks: the same limits whatever the driver ---- */
-
-static int check_memory_value(const char *field, struct hull_opt_i64 v, struct hull_error **err)
-{
-    if (v.set && v.v < -1)
-        return hull_error_set(err, 0, "%s: %" PRId64 " is not a valid limit (bytes, or -1 for unlimited)", field,
-                              v.v);
-    return 0;
-}
-
-int cgroup_validate_memory(const struct hull_memory *mem, struct hull_error **err)
-{
-    if (check_memory_value("linux.resources.memory.limit", mem->limit, err) < 0 ||
-        check_memory_value("linux.resources.memory.reservation", mem->reservation, err) < 0 ||
-        check_memory_value("linux.resources.memory.swap", mem->swap, err) < 0 ||
-        check_memory_value("linux.resources.memory.kernel", mem->kernel, err) < 0 ||
-        check_memory_value("linux.resources.memory.kernelTCP", mem->kernel_tcp, err) < 0)
-        return -1;
-    if (mem->swap.set && mem->limit.set && mem->swap.v > 0 && mem->limit.v > 0 && mem->swap.v < mem->limit.v)
-        return hull_error_set(err, 0,
-                              "linux.resources.memory.swap (%" PRId64 ") is memory+swap and must be >= "
-                              "linux.resources.memory.limit (%" PRId64 ")",
-                              mem->swap.v, mem->limit.v);
-    /* uint64 max is how "-1 = unset" (docker) arrives in an unsigned field. */
-    if (mem->swappiness.set && mem->swappiness.v > 100 && mem->swappiness.v != UINT64_MAX)
-        return hull_error_set(err, 0, "linux.resources.memory.swappiness: %" PRIu64 " is outside 0..100",
-                              mem->swappiness.v);
-    return 0;
-}
-
-
-int cgroup_validate_cpu(const struct hull_cpu *cpu, struct hull_error **err)
-{
-    if (cpu->quota.set && cpu->quota.v < -1)
-        return hull_error_set(err, 0, "linux.resources.cpu.quota: %" PRId64 " is not valid (microseconds, or -1)",
-                              cpu->quota.v);
-    if (cpu->quota.set && cpu->quota.v > 0 && cpu->quota.v < 1000)
-        return hull_error_set(err, 0, "linux.resources.cpu.quota: %" PRId64 " is below the kernel's minimum of 1000 "
-                              "microseconds", cpu->quota.v);
-    if (cpu->period.set && cpu->period.v != 0 && (cpu->period.v < 1000 || cpu->period.v > 1000000))
-        return hull_error_set(err, 0, "linux.resources.cpu.period: %" PRIu64 " is outside the kernel's 1000..1000000 "
-                              "microseconds", cpu->period.v);
-    /* Spec: burst MUST be no larger than a positive quota (runtimes MAY error). */
-    if (cpu->burst.set && cpu->quota.set && cpu->quota.v > 0 && cpu->burst.v > (uint64_t)cpu->quota.v)
-        return hull_error_set(err, 0, "linux.resources.cpu.burst (%" PRIu64 ") is larger than "
-                              "linux.resources.cpu.quota (%" PRId64 ")", cpu->burst.v, cpu->quota.v);
-    if (cpu->realtime_runtime.set && cpu->realtime_runtime.v < -1)
-        return hull_error_set(err, 0, "linux.resources.cpu.realtimeRuntime: %" PRId64 " is not valid",
-                              cpu->realtime_runtime.v);
-    if (cpu->idle.set && cpu->idle.v != 0 && cpu->idle.v != 1)
-        return hull_error_set(err, 0, "linux.resources.cpu.idle: %" PRId64 " is not 0 or 1", cpu->idle.v);
-    return 0;
-}
-
-
-int cgroup_validate_blkio(const struct hull_blkio *b, struct hull_error **err)
-{
-    if (b->weight.set && b->weight.v != 0 && (b->weight.v < 10 || b->weight.v > 1000))
-        return hull_error_set(err, 0, "linux.resources.blockIO.weight: %" PRIu64 " is outside 10..1000", b->weight.v);
-    if (b->leaf_weight.set && b->leaf_weight.v != 0 && (b->leaf_weight.v < 10 || b->leaf_weight.v > 1000))
-        return hull_error_set(err, 0, "linux.resources.blockIO.leafWeight: %" PRIu64 " is outside 10..1000",
-                              b->leaf_weight.v);
-    for (size_t i = 0; i < b->n_weight_devices; i++) {
-        const struct hull_weight_device *d = &b->weight_devices[i];
-        if (!d->weight.set && !d->leaf_weight.set)
-            return hull_error_set(err, 0, "linux.resources.blockIO.weightDevice[%zu]: give weight or leafWeight", i);
-        if (d->weight.set && (d->weight.v < 10 || d->weight.v > 1000))
-            return hull_error_set(err, 0, "linux.resources.blockIO.weightDevice[%zu].weight: %" PRIu64
-                                  " is outside 10..1000", i, d->weight.v);
-        if (d->major < 0 || d->minor < 0)
-            return hull_error_set(err, 0, "linux.resources.blockIO.weightDevice[%zu]: bad device %" PRId64 ":%" PRId64,
-                                  i, d->major, d->minor);
-    }
-    return 0;
-}
-
 static bool cpu_needs_cpu_controller(const struct hull_cpu *c)
 {
     return (c->shares.set && c->shares.v) || (c->quota.set && c->quota.v) || (c->period.set && c->period.v) ||
@@ -263,8 +183,6 @@ static bool blkio_wanted(const struct hull_blkio *b)
 
 static int set_pids(struct cgroup_manager *m, int64_t limit, struct hull_error **err)
 {
-    if (limit < -1)
-        return hull_error_set(err, 0, "linux.resources.pids.limit: %" PRId64 " is not valid (a count, or -1)", limit);
     struct cgroup_node *n = cgroup_require(m, "pids", "linux.resources.pids", err);
     if (!n)
         return -1;
@@ -280,15 +198,11 @@ int cgroup_apply_resources(struct cgroup_manager *m, const struct hull_resources
     const struct cgroup_ops *ops = m->ops;
     struct cgroup_node *n;
     if (r->has_memory) {
-        if (cgroup_validate_memory(&r->memory, err) < 0)
-            return -1;
         if (!(n = cgroup_require(m, "memory", "linux.resources.memory", err)) ||
             ops->set_memory(n, &r->memory, update, err) < 0)
             return -1;
     }
     if (r->has_cpu) {
-        if (cgroup_validate_cpu(&r->cpu, err) < 0)
-            return -1;
         if (cpu_needs_cpu_controller(&r->cpu) &&
             (!(n = cgroup_require(m, "cpu", "linux.resources.cpu", err)) || ops->set_cpu(n, &r->cpu, err) < 0))
             return -1;
@@ -300,8 +214,6 @@ int cgroup_apply_resources(struct cgroup_manager *m, const struct hull_resources
     if (r->has_pids && set_pids(m, r->pids_limit, err) < 0)
         return -1;
     if (r->has_blkio && blkio_wanted(&r->blkio)) {
-        if (cgroup_validate_blkio(&r->blkio, err) < 0)
-            return -1;
         if (!(n = cgroup_require(m, ops->io_controller, "linux.resources.blockIO", err)) ||
             ops->set_io(n, &r->blkio, err) < 0)
             return -1;

@@ -70,9 +70,6 @@ int cgroup_v2_set_cpu(struct cgroup_node *n, const struct hull_cpu *cpu, struct 
 {
     const char *dir = n->dir;
     if (cpu->shares.set && cpu->shares.v != 0) {
-        if (cpu->shares.v < 2 || cpu->shares.v > 262144)
-            return hull_error_set(err, 0, "linux.resources.cpu.shares: %" PRIu64 " is outside 2..262144",
-                                  cpu->shares.v);
         if (cg_writef(dir, "cpu.weight", "linux.resources.cpu.shares", err, "%" PRIu64,
                       cgroup_shares_to_weight(cpu->shares.v)) < 0)
             return -1;
@@ -106,9 +103,6 @@ static int write_io_max(const char *dir, const char *key, const char *field, con
                         struct hull_error **err)
 {
     for (size_t i = 0; i < l->n; i++) {
-        if (l->items[i].major < 0 || l->items[i].minor < 0)
-            return hull_error_set(err, 0, "%s[%zu]: bad device %" PRId64 ":%" PRId64, field, i, l->items[i].major,
-                                  l->items[i].minor);
         if (cg_writef(dir, "io.max", field, err, "%" PRId64 ":%" PRId64 " %s=%" PRIu64, l->items[i].major,
                       l->items[i].minor, key, l->items[i].rate) < 0)
             return -1;

@@ -329,6 +329,13 @@ int spec_parse_process(const char *json_text, struct hull_process **out, struct 
 int spec_parse_resources(const char *json_text, struct hull_resources *out, struct hull_error **err);
 /* Parses linux.resources given a json-c object; used by the above. */
 int spec_parse_resources_json(struct json_object *obj, struct hull_resources *out, struct hull_error **err);
+/* The range and syntax checks of linux.resources that hold on every host (the
+ * kernel's ranges, the spec's rules, the syntax of cpu lists, page sizes, rdma
+ * devices and unified keys), run by the parsers above and by whoever builds a
+ * struct hull_resources by hand (`update`'s flags).  The cgroup code does not
+ * repeat them; it only refuses what the host lacks.  field is the object's
+ * path in errors ("linux.resources", or "" for a bare LinuxResources). */
+int spec_check_resources(const struct hull_resources *r, const char *field, struct hull_error **err);
 
 /* The spec as config.json text (owned): the one serializer of struct hull_spec.
  * spec_parse() of the result gives the same struct (mount flags and the other

@@ -1,7 +1,8 @@
 /* hull: linux.resources (config-linux.md, "Control groups"), also the
- * LinuxResources object of `update --resources FILE`.  Values are only
- * type- and range-checked here, against the types the spec gives each field;
- * what a cgroup version accepts is checked by the cgroup code that writes it. */
+ * LinuxResources object of `update --resources FILE`.  Values are type-checked
+ * here against the types the spec gives each field, then range-checked once by
+ * spec_check_resources (spec_check_resources.c); what only the host can say (a
+ * controller or file it lacks) is left to the cgroup code that writes it. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -308,7 +309,7 @@ int spec_parse_resources_at(struct json_object *obj, const char *field, struct h
         return -1;
     if (spec_get_string_map(obj, field, "unified", &res->unified, &res->n_unified, err) < 0)
         return -1;
-    return 0;
+    return spec_check_resources(res, field, err);
 }
 
 int spec_parse_resources_json(struct json_object *obj, struct hull_resources *out, struct hull_error **err)
