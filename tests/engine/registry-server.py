@@ -19,6 +19,11 @@ listening).  Run with Debian's /usr/bin/python3 (python3-jwt, python3-cryptograp
                       that refuses chunked uploads (PATCH answers 405), as some
                       registries do; "METHOD PATH STATUS" of each request is
                       appended to LOG
+  tcpcount UPSTREAM_PORT LOG
+                      a TCP proxy to UPSTREAM_PORT that appends one line per
+                      connection to LOG: "tls" when its first byte opens a TLS
+                      handshake, else "plain" (how many connections a client
+                      opened, and whether it tried TLS)
   token KEY CERT USERS ISSUER SERVICE
                       a token server for the registry's "token" auth: GET /token
                       with HTTP basic auth (USERS: file of user:password lines)
@@ -28,7 +33,10 @@ listening).  Run with Debian's /usr/bin/python3 (python3-jwt, python3-cryptograp
 import base64
 import json
 import os
+import socket
+import socketserver
 import sys
+import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -265,8 +273,49 @@ def token_handler(key_file, cert_file, users_file, issuer, service):
     return Token
 
 
+def tcpcount_handler(upstream_port, log_file):
+    def pipe(src, dst):
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                dst.sendall(data)
+        except OSError:
+            pass
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    class Count(socketserver.BaseRequestHandler):
+        def handle(self):
+            first = self.request.recv(1, socket.MSG_PEEK)
+            if not first:
+                return
+            with open(log_file, "a") as f:
+                f.write("tls\n" if first[0] == 0x16 else "plain\n")
+            up = socket.create_connection(("127.0.0.1", upstream_port))
+            t = threading.Thread(target=pipe, args=(up, self.request), daemon=True)
+            t.start()
+            pipe(self.request, up)
+            t.join()
+            up.close()
+
+    return Count
+
+
 def main():
     mode, portfile = sys.argv[1], sys.argv[2]
+    if mode == "tcpcount":
+        socketserver.ThreadingTCPServer.daemon_threads = True
+        server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), tcpcount_handler(int(sys.argv[3]), sys.argv[4]))
+        tmp = portfile + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(str(server.server_address[1]))
+        os.rename(tmp, portfile)
+        server.serve_forever()
     if mode == "bad":
         handler = Bad
     elif mode == "flaky":

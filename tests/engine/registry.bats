@@ -411,3 +411,22 @@ EOF
     fails_with "a tag or digest cannot be used with --all-tags" hull pull -a "$REG/tagged:v1"
     fails_with "tags of $REG/nope: not found in registry $REG" hull pull -a "$REG/nope"
 }
+
+@test "pull: one kept-alive connection for the whole pull; a plain registry on this machine gets no TLS attempt" {
+    local srv port
+    srv=$(mktemp -d "$TEST_DIR/srv.XXXXXX")
+    port=$(server_start "$srv" tcpcount "${REG#*:}" "$srv/conns")
+    # ping, manifest, config and both layers, one after the other: one connection
+    run hull pull -q --max-concurrent 1 "127.0.0.1:$port/extra"
+    [ "$status" -eq 0 ]
+    run cat "$srv/conns"
+    [ "$output" = plain ]
+    # layers in parallel: one connection per transfer at once (3), reused after
+    rm -f "$srv/conns"
+    run hull pull -q "127.0.0.1:$port/big"
+    [ "$status" -eq 0 ]
+    ! grep -q tls "$srv/conns"
+    [ "$(wc -l <"$srv/conns")" -le 3 ]
+    run hull run --rm "127.0.0.1:$port/big" sh -c 'wc -c </big'
+    [ "$output" -eq 8388608 ]
+}

@@ -2,6 +2,7 @@
 #include "client.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -37,7 +38,29 @@ struct registry_client {
     struct registry_challenge challenge;
     struct token *tokens;
     size_t n_tokens;
+    /* Connections, DNS answers and TLS sessions shared by every handle of this
+     * client: the manifest, config and blob requests of a pull (and a push's
+     * HEAD/POST/PUT) reuse one kept-alive connection instead of a TCP (and TLS)
+     * handshake each.  Locked: a push uploads from several threads. */
+    CURLSH *share;
+    pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
+    pthread_mutex_t token_lock; /* tokens, challenge: threads of a push ask for them */
 };
+
+static void share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *user)
+{
+    (void)h;
+    (void)access;
+    struct registry_client *c = user;
+    pthread_mutex_lock(&c->share_locks[data]);
+}
+
+static void share_unlock(CURL *h, curl_lock_data data, void *user)
+{
+    (void)h;
+    struct registry_client *c = user;
+    pthread_mutex_unlock(&c->share_locks[data]);
+}
 
 const char *registry_client_host(const struct registry_client *c)
 {
@@ -63,6 +86,18 @@ int registry_client_new(const struct registry_client_opts *opts, struct registry
     c->host = xstrdup(opts->host);
     c->endpoint = xstrdup(!strcmp(opts->host, "docker.io") ? "registry-1.docker.io" : opts->host);
     c->verify_tls = !opts->insecure;
+    for (size_t i = 0; i < ARRAY_SIZE(c->share_locks); i++)
+        pthread_mutex_init(&c->share_locks[i], NULL);
+    pthread_mutex_init(&c->token_lock, NULL);
+    c->share = curl.share_init();
+    if (c->share) { /* without it every request opens its own connection: slower, not wrong */
+        curl.share_setopt(c->share, CURLSHOPT_LOCKFUNC, share_lock);
+        curl.share_setopt(c->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
+        curl.share_setopt(c->share, CURLSHOPT_USERDATA, c);
+        curl.share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+        curl.share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+        curl.share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    }
     /* Bytes per second per transfer: for a shared link, and for tests that must
      * interrupt a pull while it runs. */
     const char *rate = getenv("HULL_PULL_MAX_RECV_SPEED");
@@ -113,6 +148,11 @@ void registry_client_free(struct registry_client *c)
         free(c->tokens[i].value);
     }
     free(c->tokens);
+    if (c->share)
+        curl.share_cleanup(c->share);
+    for (size_t i = 0; i < ARRAY_SIZE(c->share_locks); i++)
+        pthread_mutex_destroy(&c->share_locks[i]);
+    pthread_mutex_destroy(&c->token_lock);
     free(c);
 }
 
@@ -266,6 +306,8 @@ static CURL *easy_new(struct registry_client *c, const char *url, bool https)
         curl.easy_setopt(h, CURLOPT_SSLCERT, c->certs.cert_file);
         curl.easy_setopt(h, CURLOPT_SSLKEY, c->certs.key_file);
     }
+    if (c->share)
+        curl.easy_setopt(h, CURLOPT_SHARE, c->share);
     return h;
 }
 
@@ -326,13 +368,20 @@ int registry_client_ping(struct registry_client *c, struct hull_error **err)
 {
     if (c->pinged)
         return 0;
-    static const char *const schemes[] = {"https", "http"};
+    /* A registry on this machine is tried over plain HTTP first: most are
+     * (docker's "localhost is insecure" habit), and a TLS attempt first costs
+     * ~30 ms of CPU (libcurl parses the system CA bundle) on every pull.  A
+     * local registry that does speak TLS answers plain HTTP with a 400 and is
+     * then reached, verified, over HTTPS.  Elsewhere TLS comes first, and plain
+     * HTTP only for a registry marked insecure whose TLS handshake failed. */
+    bool local_first = c->allow_http && registry_host_is_local(c->host);
+    const char *const schemes[] = {local_first ? "http" : "https", local_first ? "https" : "http"};
     struct registry_response resp = {0};
     char errbuf[CURL_ERROR_SIZE];
     CURLcode code = CURLE_OK, tls_code = CURLE_OK;
     char tls_errbuf[CURL_ERROR_SIZE] = "";
     for (size_t i = 0; i < ARRAY_SIZE(schemes); i++) {
-        bool https = i == 0;
+        bool https = !strcmp(schemes[i], "https");
         if (!https && !c->allow_http)
             break;
         cleanup_free char *url = xasprintf("%s://%s/v2/", schemes[i], c->endpoint);
@@ -340,7 +389,18 @@ int registry_client_ping(struct registry_client *c, struct hull_error **err)
         bool too_large;
         perform(h, &resp, IMAGE_JSON_MAX, false, &code, &too_large, errbuf);
         curl.easy_cleanup(h);
-        if (!https && (code != CURLE_OK || (resp.status != 200 && resp.status != 401))) {
+        bool http_found = code == CURLE_OK && (resp.status == 200 || resp.status == 401);
+        if (!https && local_first) {
+            if (http_found) {
+                free(c->base);
+                c->base = xasprintf("http://%s", c->endpoint);
+                break;
+            }
+            if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST)
+                break; /* nothing listens: TLS will not do better */
+            continue;
+        }
+        if (!https && !http_found) {
             /* Plain HTTP did not find a registry either (a TLS server answers it
              * with 400): the TLS failure is the one that explains. */
             code = tls_code;
@@ -352,6 +412,8 @@ int registry_client_ping(struct registry_client *c, struct hull_error **err)
             c->base = xasprintf("%s://%s", schemes[i], c->endpoint);
             break;
         }
+        if (local_first)
+            break; /* plain HTTP was tried already: the TLS failure explains */
         tls_code = code;
         memcpy(tls_errbuf, errbuf, sizeof tls_errbuf);
         /* Same host and port over plain HTTP only makes sense when the TLS

@@ -29,6 +29,9 @@ static struct {
     SYM(multi_strerror, "curl_multi_strerror"),
     SYM(slist_append, "curl_slist_append"),
     SYM(slist_free_all, "curl_slist_free_all"),
+    SYM(share_init, "curl_share_init"),
+    SYM(share_setopt, "curl_share_setopt"),
+    SYM(share_cleanup, "curl_share_cleanup"),
 #undef SYM
 };
 

@@ -35,6 +35,9 @@ struct curl_lib {
     const char *(*multi_strerror)(CURLMcode code);
     struct curl_slist *(*slist_append)(struct curl_slist *list, const char *s);
     void (*slist_free_all)(struct curl_slist *list);
+    CURLSH *(*share_init)(void);
+    CURLSHcode (*share_setopt)(CURLSH *sh, CURLSHoption opt, ...);
+    CURLSHcode (*share_cleanup)(CURLSH *sh);
 };
 
 /* The loaded table (valid after a successful curl_lib_load). */
