@@ -10,34 +10,16 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <json-c/json.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "cgroup/cgroup.h"
 #include "cgroup/cgroup_stats.h"
 #include "commands.h"
 #include "container/container.h"
 #include "spec/spec.h"
 #include "util/utils.h"
-
-/* Loads the container's state and cgroup manager; *status is the live status. */
-static int load_container(const char *id, struct cgroup_manager **cg, enum container_status *status,
-                          struct hull_error **err)
-{
-    struct json_object *saved = NULL;
-    if (container_state(g_opts.root, id, &saved, status, err) < 0)
-        return -1;
-    int r = cgroup_manager_load(saved, cg, err);
-    json_object_put(saved);
-    /* A rootless container without a delegated cgroup has none to act on. */
-    if (r == 0 && !cgroup_manager_dir(*cg, NULL))
-        return hull_error_set(err, 0, "container \"%s\" has no cgroup (rootless, no delegated cgroup)", id);
-    return r;
-}
 
 static int one_id_argument(const char *cmd, int argc, char **argv, const char **id)
 {
@@ -67,27 +49,7 @@ static int pause_or_resume(int argc, char **argv, bool pause)
     if (one_id_argument(cmd, argc, argv, &id) != 0 || !id)
         return 1;
     cleanup_error struct hull_error *err = NULL;
-    cleanup_close int lock = -1;
-    if (state_dir_lock(g_opts.root, id, &lock, &err) < 0) {
-        report_error(err);
-        return 1;
-    }
-    cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
-    enum container_status st;
-    if (load_container(id, &cg, &st, &err) < 0) {
-        report_error(err);
-        return 1;
-    }
-    /* runc: pause needs a running (or created) container, resume a paused one. */
-    if (pause && st != STATUS_RUNNING && st != STATUS_CREATED) {
-        report_error_text_fmt("container \"%s\" is not running (it is %s)", id, container_status_name(st));
-        return 1;
-    }
-    if (!pause && st != STATUS_PAUSED) {
-        report_error_text_fmt("container \"%s\" is not paused (it is %s)", id, container_status_name(st));
-        return 1;
-    }
-    if (cgroup_manager_freeze(cg, pause, &err) < 0) {
+    if ((pause ? container_pause : container_resume)(g_opts.root, id, &err) < 0) {
         report_error(err);
         return 1;
     }
@@ -363,31 +325,9 @@ int cmd_update(int argc, char **argv)
             goto out;
         }
     }
-    /* The flags are a parse edge too: check the merged values before any lock. */
-    if (spec_check_resources(&r, "linux.resources", &err) < 0) {
+    if (container_update(g_opts.root, id, &r, &err) < 0) {
         report_error(err);
         goto out;
-    }
-    {
-        cleanup_close int lock = -1;
-        if (state_dir_lock(g_opts.root, id, &lock, &err) < 0) {
-            report_error(err);
-            goto out;
-        }
-        cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
-        enum container_status st;
-        if (load_container(id, &cg, &st, &err) < 0) {
-            report_error(err);
-            goto out;
-        }
-        if (st == STATUS_STOPPED) {
-            report_error_text_fmt("container \"%s\" is stopped: there is no cgroup to update", id);
-            goto out;
-        }
-        if (cgroup_manager_update(cg, &r, &err) < 0) {
-            report_error(err);
-            goto out;
-        }
     }
     ret = 0;
 out:
@@ -430,17 +370,14 @@ static void print_event(const char *type, const char *id, struct json_object *da
     json_object_put(ev);
 }
 
-static void sleep_ms(long ms)
+/* runc's event lines: {"type":"stats","id":ID,"data":{...}} and {"type":"oom","id":ID}. */
+static void on_event(const char *id, const struct container_event *ev, void *data)
 {
-    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+    (void)data;
+    if (ev->type == CONTAINER_EVENT_OOM)
+        print_event("oom", id, NULL);
+    else
+        print_event("stats", id, cgroup_stats_to_json(ev->stats));
 }
 
 int cmd_events(int argc, char **argv)
@@ -474,52 +411,18 @@ int cmd_events(int argc, char **argv)
     if (one_id_argument("events", argc, argv, &id) != 0 || !id)
         return 1;
     cleanup_error struct hull_error *err = NULL;
-    cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
-    enum container_status st;
-    if (load_container(id, &cg, &st, &err) < 0) {
-        report_error(err);
-        return 1;
-    }
-    if (st == STATUS_STOPPED) {
-        report_error_text_fmt("container \"%s\" is not running", id);
-        return 1;
-    }
     if (stats_once) {
         cleanup_cgroup_stats struct cgroup_stats stats = {0};
-        if (cgroup_manager_stats(cg, &stats, &err) < 0) {
+        if (container_stats(g_opts.root, id, &stats, &err) < 0) {
             report_error(err);
             return 1;
         }
         print_event("stats", id, cgroup_stats_to_json(&stats));
         return 0;
     }
-    /* Streaming: stats every interval, an "oom" event whenever the kernel's
-     * oom_kill counter grows; ends when the container stops. */
-    uint64_t ooms = 0;
-    bool oom_ok = cgroup_manager_oom_kills(cg, &ooms, NULL) == 0;
-    long next_stats = now_ms() + interval_ms;
-    for (;;) {
-        sleep_ms(interval_ms < 100 ? interval_ms : 100);
-        uint64_t now_ooms;
-        if (oom_ok && cgroup_manager_oom_kills(cg, &now_ooms, NULL) == 0 && now_ooms > ooms) {
-            ooms = now_ooms;
-            print_event("oom", id, NULL);
-        }
-        struct json_object *saved = NULL;
-        cleanup_error struct hull_error *e = NULL;
-        if (container_state(g_opts.root, id, &saved, &st, &e) < 0 || st == STATUS_STOPPED) {
-            json_object_put(saved);
-            /* One last look: the OOM kill may be what stopped it. */
-            if (oom_ok && cgroup_manager_oom_kills(cg, &now_ooms, NULL) == 0 && now_ooms > ooms)
-                print_event("oom", id, NULL);
-            return 0;
-        }
-        json_object_put(saved);
-        if (now_ms() >= next_stats) {
-            cleanup_cgroup_stats struct cgroup_stats stats = {0};
-            if (cgroup_manager_stats(cg, &stats, NULL) == 0)
-                print_event("stats", id, cgroup_stats_to_json(&stats));
-            next_stats += interval_ms;
-        }
+    if (container_events(g_opts.root, id, interval_ms, on_event, NULL, &err) < 0) {
+        report_error(err);
+        return 1;
     }
+    return 0;
 }

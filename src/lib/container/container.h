@@ -14,6 +14,7 @@
 #include "state.h"
 
 struct json_object;
+struct cgroup_stats;
 
 struct container_create_opts {
     const char *root;   /* state root, e.g. /run/hull */
@@ -60,6 +61,32 @@ int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, st
 /* How many processes of the container the kernel's OOM killer has killed
  * (memory.oom_control's oom_kill on v1, memory.events' oom_kill on v2). */
 int container_oom_kills(const char *root, const char *id, uint64_t *count, struct hull_error **err);
+
+/* ---- a live container's cgroup (control.c) ---- */
+
+/* Freezes / thaws the container (runc: pause needs it running or created,
+ * resume needs it paused). */
+int container_pause(const char *root, const char *id, struct hull_error **err);
+int container_resume(const char *root, const char *id, struct hull_error **err);
+
+/* Applies new limits to a running container: r is checked first
+ * (spec_check_resources), so a struct built from flags is fine. */
+int container_update(const char *root, const char *id, const struct hull_resources *r, struct hull_error **err);
+
+/* The cgroup statistics of a running container, once (free with cgroup_stats_clear). */
+int container_stats(const char *root, const char *id, struct cgroup_stats *out, struct hull_error **err);
+
+enum container_event_type { CONTAINER_EVENT_STATS, CONTAINER_EVENT_OOM };
+struct container_event {
+    enum container_event_type type;
+    const struct cgroup_stats *stats; /* CONTAINER_EVENT_STATS only; valid during the call */
+};
+typedef void (*container_event_fn)(const char *id, const struct container_event *ev, void *data);
+
+/* Calls fn with the stats every interval_ms and with every OOM kill in the
+ * container, until it stops (then returns 0). */
+int container_events(const char *root, const char *id, long interval_ms, container_event_fn fn, void *data,
+                     struct hull_error **err);
 
 /* The OCI state JSON for hooks and `state`. */
 struct json_object *container_oci_state(struct json_object *saved, enum container_status status);
