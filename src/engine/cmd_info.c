@@ -14,6 +14,8 @@
 #include "engine.h"
 #include "engine/gotemplate.h"
 #include "engine/record.h"
+#include "engine/rootless.h"
+#include "image/rootfs.h"
 #include "image/store.h"
 #include "util/utils.h"
 
@@ -52,13 +54,16 @@ static char *os_pretty_name(void)
 
 /* overlayfs when the kernel has it (the engine's root filesystems), else the
  * copying fallback (image/rootfs.h). */
+/* What image_rootfs_prepare will use: overlay when a probe mount works here
+ * (rootless: in the user namespace, Linux >= 5.11), else a copy of the layers. */
 static const char *storage_driver(void)
 {
     cleanup_free char *text = NULL;
     cleanup_error struct hull_error *err = NULL;
-    if (read_file("/proc/filesystems", &text, NULL, &err) == 0 && strstr(text, "\toverlay\n"))
-        return "overlay";
-    return "copy";
+    if (read_file("/proc/filesystems", &text, NULL, &err) < 0 || !strstr(text, "\toverlay\n"))
+        return "copy";
+    cleanup_free char *dir = xasprintf("%s/tmp", g_engine.root);
+    return image_rootfs_overlay_works(dir) ? "overlay" : "copy";
 }
 
 static void count_containers(struct json_object *info)
@@ -135,7 +140,7 @@ static struct json_object *info_object(void)
     add_str(info, "RunRoot", g_engine.runroot);
     struct json_object *security = json_object_new_array();
     json_object_array_add(security, json_object_new_string("name=seccomp,profile=builtin"));
-    if (geteuid() != 0)
+    if (running_rootless() || engine_rootless())
         json_object_array_add(security, json_object_new_string("name=rootless"));
     json_object_object_add(info, "SecurityOptions", security);
     return info;

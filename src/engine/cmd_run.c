@@ -26,6 +26,7 @@
 #include "engine/helper_path.h"
 #include "engine/lifecycle.h"
 #include "engine/record.h"
+#include "engine/rootless.h"
 #include "image/rootfs.h"
 #include "image/store.h"
 #include "util/utils.h"
@@ -175,7 +176,16 @@ static int check_resources(struct run_flags *f, struct hull_error **err)
         if (engine_parse_cpuset("--cpuset-mems", f->rc.cpuset_mems, host, err) < 0)
             return -1;
     }
-    return 0;
+    /* A normal user's limits need a delegated cgroup: say which flag at once. */
+    const char *limit = f->memory_text          ? "--memory"
+                        : f->memory_swap_text   ? "--memory-swap"
+                        : f->cpus_text          ? "--cpus"
+                        : f->cpu_shares_text    ? "--cpu-shares"
+                        : f->rc.cpuset_cpus     ? "--cpuset-cpus"
+                        : f->rc.cpuset_mems     ? "--cpuset-mems"
+                        : f->rc.pids_limit > 0  ? "--pids-limit"
+                                                : NULL;
+    return engine_rootless_check_limits(limit, err);
 }
 
 /* --env-file entries first, then -e, as docker's ReadKVEnvStrings orders them. */

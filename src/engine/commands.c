@@ -53,6 +53,7 @@ const struct engine_command engine_commands[] = {
     {"system", cmd_system, "system information and store checks (df, check)", NULL, system_commands},
     {"tag", cmd_tag, "create a tag TARGET_IMAGE that refers to SOURCE_IMAGE", &tag_flagset},
     {"top", cmd_top, "show the processes of a container", &top_flagset},
+    {"unshare", cmd_unshare, "run a command in the user namespace of a normal user's hull", &unshare_flagset},
     {"version", cmd_version, "show the version", &version_flagset},
     {"volume", cmd_volume, "manage volumes (create, ls, inspect, rm, prune)", NULL, volume_commands},
     {"unpause", cmd_unpause, "unpause all processes of containers", &pause_flagset},

@@ -200,7 +200,9 @@ extern const struct engine_flagset run_flagset, exec_flagset, ps_flagset, rm_fla
     stats_flagset, top_flagset, pull_flagset, login_flagset, logout_flagset,
     history_flagset, diff_flagset, save_flagset, push_flagset, port_flagset, commit_flagset, export_flagset,
     cp_flagset, image_prune_flagset, restart_flagset, rename_flagset, info_flagset, version_flagset,
-    completion_flagset;
+    completion_flagset, unshare_flagset;
+/* cmd_unshare.c: hull unshare (rootless) */
+int cmd_unshare(int argc, char **argv);
 extern const struct engine_command image_commands[], container_commands[], system_commands[], network_commands[];
 /* cmd_healthcheck.c: hull healthcheck run */
 extern const struct engine_command healthcheck_commands[];

@@ -12,6 +12,7 @@
 
 #include "engine.h"
 #include "engine/helper_path.h"
+#include "engine/rootless.h"
 #include "security/security.h"
 #include "util/log.h"
 
@@ -20,8 +21,10 @@ static void usage(FILE *f)
     fprintf(f, "Usage:  hull [OPTIONS] COMMAND\n\n"
                "A daemonless container engine\n\n"
                "Options:\n"
-               "      --root DIR       persistent data: images, layers (default \"/var/lib/hull\")\n"
-               "      --runroot DIR    runtime state (default \"/run/hull\")\n"
+               "      --root DIR       persistent data: images, layers (default \"/var/lib/hull\";\n"
+               "                       a normal user: \"~/.local/share/hull\")\n"
+               "      --runroot DIR    runtime state (default \"/run/hull\";\n"
+               "                       a normal user: \"$XDG_RUNTIME_DIR/hull\")\n"
                "  -D, --debug          enable debug output\n"
                "  -h, --help           print usage\n"
                "  -v, --version        print version information and quit\n\n"
@@ -43,17 +46,46 @@ static bool needs_exe_protection(const char *command)
     return false;
 }
 
+/* Commands that touch no store and no container: they run as the user. */
+static bool needs_no_namespace(const char *command)
+{
+    static const char *const plain[] = {"completion", "version", "help", NULL};
+    for (const char *const *c = plain; *c; c++)
+        if (!strcmp(*c, command))
+            return true;
+    return false;
+}
+
+/* A normal user: the store and runroot of the user's own (unless given) and,
+ * for every command that uses them, the user namespace of rootless.h. */
+static int rootless_setup(bool root_given, bool runroot_given, const char *command)
+{
+    if (!root_given)
+        g_engine.root = engine_rootless_default_root(); /* kept until exit */
+    if (!runroot_given)
+        g_engine.runroot = engine_rootless_default_runroot();
+    if (geteuid() == 0 || !command || needs_no_namespace(command))
+        return 0; /* already inside (a re-executed hull, hull-monitor's helpers) */
+    cleanup_error struct hull_error *err = NULL;
+    if (engine_rootless_enter(g_engine.runroot, &err) < 0)
+        return engine_error_status(err, 125);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     engine_self_path_init();
     int c;
+    bool root_given = false, runroot_given = false;
     while ((c = engine_next_flag(NULL, argc, argv, &engine_global_flagset)) != -1) {
         switch (c) {
         case ENGINE_OPT_ROOT:
             g_engine.root = optarg;
+            root_given = true;
             break;
         case ENGINE_OPT_RUNROOT:
             g_engine.runroot = optarg;
+            runroot_given = true;
             break;
         case 'D':
             g_engine.debug = engine_flag_bool();
@@ -71,6 +103,11 @@ int main(int argc, char **argv)
     if (g_engine.root[0] != '/' || g_engine.runroot[0] != '/')
         return engine_error_fmt("--root and --runroot must be absolute paths");
     hull_log_init(NULL, false, g_engine.debug);
+    if (engine_rootless()) {
+        int status = rootless_setup(root_given, runroot_given, optind < argc ? argv[optind] : NULL);
+        if (status != 0)
+            return status;
+    }
     /* Compiled seccomp programs are cached with the rest of the runtime state:
      * a private --runroot (tests, a second engine) must not write /run/hull. */
     seccomp_cache_set_state_root(g_engine.runroot);

@@ -16,6 +16,7 @@
 #include "network/netlink.h"
 #include "network/network.h"
 #include "record.h"
+#include "rootless.h"
 #include "util/utils.h"
 
 /* ---- flags ---- */
@@ -320,11 +321,16 @@ int engine_network_prepare(const char *root, const char *runroot, struct engine_
     if (!mode) {
         mode = getenv("HULL_DEFAULT_NETWORK");
         if (!mode || !*mode)
-            mode = geteuid() == 0 ? NETWORK_DEFAULT : "none";
+            mode = !engine_rootless() ? NETWORK_DEFAULT : "none";
     }
     mode = canonical_mode(mode);
     rc->net = nf;
     bool ports = nf->n_publish || nf->publish_all;
+    /* A bridge, veths and nft rules are the host's: a normal user's hull
+     * (docs/rootless.md) cannot make them, and must not half-make them. */
+    if (is_bridge_mode(mode) && engine_rootless())
+        return hull_error_set(err, 0, "rootless: --network %s needs root (a bridge on the host); use --network none "
+                              "or host", nf->mode ? nf->mode : mode);
     if (!is_bridge_mode(mode)) {
         const char *shown = nf->mode ? nf->mode : mode;
         if (ports)

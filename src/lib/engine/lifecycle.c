@@ -35,7 +35,10 @@ static int create_and_start(const struct engine_lifecycle *l, pid_t *pid, int *m
 {
     cleanup_free char *rtroot = engine_runtime_root(l->runroot);
     cleanup_free char *bundle = engine_container_dir(l->root, l->id);
-    struct container_create_opts o = {.root = rtroot, .id = l->id, .bundle = bundle, .console_master_out = master};
+    /* rootless (a normal user's hull, in its user namespace): no cgroup is
+     * no error when none was delegated and no limit is set (rootless.h). */
+    struct container_create_opts o = {.root = rtroot, .id = l->id, .bundle = bundle, .console_master_out = master,
+                                      .rootless = running_rootless()};
     if (container_create(&o, pid, err) < 0)
         return -1;
     /* The init waits in its namespaces for start: its network is plumbed now. */

@@ -62,6 +62,8 @@ static int mount_overlay_fsapi(char *const *layers, size_t n, const char *upper,
     }
     if (fsconfig_string(fsfd, "upperdir", upper, err) < 0 || fsconfig_string(fsfd, "workdir", work, err) < 0)
         return -1;
+    if (running_in_user_namespace() && fsconfig(fsfd, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0)
+        return hull_error_set(err, errno, "overlay option userxattr");
     if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
         int saved = errno;
         cleanup_free char *log = fs_context_log(fsfd);
@@ -79,7 +81,7 @@ static int mount_overlay_fsapi(char *const *layers, size_t n, const char *upper,
 static int mount_overlay_legacy(char *const *layers, size_t n, const char *upper, const char *work, const char *target,
                                 bool read_only, struct hull_error **err)
 {
-    size_t len = 64 + strlen(upper) + strlen(work);
+    size_t len = 80 + strlen(upper) + strlen(work);
     for (size_t i = 0; i < n; i++) {
         if (strpbrk(layers[i], ":,"))
             return hull_error_set(err, EINVAL, "layer path %s has a ':' or ',' overlayfs cannot take", layers[i]);
@@ -93,12 +95,17 @@ static int mount_overlay_legacy(char *const *layers, size_t n, const char *upper
             strcat(data, ":");
     }
     char *p = data + strlen(data);
-    sprintf(p, ",upperdir=%s,workdir=%s", upper, work);
+    sprintf(p, ",upperdir=%s,workdir=%s%s", upper, work, running_in_user_namespace() ? ",userxattr" : "");
     if (strlen(data) >= (size_t)sysconf(_SC_PAGESIZE))
         return hull_error_set(err, E2BIG, "too many layers (%zu) for this kernel's overlay mount options", n);
     if (mount("overlay", target, "overlay", read_only ? MS_RDONLY : 0, data) < 0)
         return hull_error_set(err, errno, "mount overlay at %s", target);
     return 0;
+}
+
+const char *image_overlay_opaque_xattr(void)
+{
+    return running_in_user_namespace() ? "user.overlay.opaque" : "trusted.overlay.opaque";
 }
 
 static int write_kind(const char *container_dir, enum image_rootfs_kind kind, struct hull_error **err)
@@ -130,6 +137,22 @@ static int try_overlay(char *const *layers, size_t n, const char *container_dir,
     if (r == 1)
         r = mount_overlay_legacy(layers, n, upper, work, rootfs, read_only, err);
     return r;
+}
+
+bool image_rootfs_overlay_works(const char *dir)
+{
+    cleanup_free char *probe = xasprintf("%s/overlay-probe.XXXXXX", dir);
+    if (mkdir_p(dir, 0700, NULL) < 0 || !mkdtemp(probe))
+        return false;
+    cleanup_free char *lower = xasprintf("%s/lower", probe);
+    cleanup_free char *target = xasprintf("%s/rootfs", probe);
+    char *layers[] = {lower, NULL};
+    bool works = mkdir(lower, 0755) == 0 && mkdir(target, 0755) == 0 &&
+                 try_overlay(layers, 1, probe, target, false, NULL) == 0;
+    if (works)
+        umount2(target, MNT_DETACH);
+    rm_rf(probe, NULL);
+    return works;
 }
 
 /* The failures that mean "no overlayfs here" rather than "something is wrong":

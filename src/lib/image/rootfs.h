@@ -41,6 +41,16 @@ struct image_rootfs_opts {
 int image_rootfs_prepare(char *const *layers, const char *container_dir, const struct image_rootfs_opts *opts,
                          char **rootfs_out, enum image_rootfs_kind *kind_out, struct hull_error **err);
 
+/* The xattr that marks an opaque directory in a layer: trusted.overlay.opaque,
+ * or in a user namespace (rootless hull, docs/rootless.md), where trusted.*
+ * is root's only, user.overlay.opaque, which overlayfs reads when mounted
+ * with "userxattr" (Linux >= 5.11; image_rootfs_prepare does so there). */
+const char *image_overlay_opaque_xattr(void);
+
+/* Whether overlayfs can be mounted here now (a probe under dir, removed
+ * after): what `hull info` reports as the storage driver. */
+bool image_rootfs_overlay_works(const char *dir);
+
 /* Unmounts (lazily if busy) and removes what prepare made. Idempotent. */
 int image_rootfs_release(const char *container_dir, struct hull_error **err);
 

@@ -66,7 +66,7 @@ static int clear_dir(int dirfd, struct hull_error **err)
 static bool is_opaque(int dirfd)
 {
     char v[2];
-    return fgetxattr(dirfd, "trusted.overlay.opaque", v, sizeof v) == 1 && v[0] == 'y';
+    return fgetxattr(dirfd, image_overlay_opaque_xattr(), v, sizeof v) == 1 && v[0] == 'y';
 }
 
 static int copy_xattrs(int src, int dst, struct hull_error **err)

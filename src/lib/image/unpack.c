@@ -15,6 +15,7 @@
 
 #include "../mount/pathsafe.h"
 #include "../util/utils.h"
+#include "rootfs.h"
 
 #define WHITEOUT_PREFIX ".wh."
 #define WHITEOUT_META_PREFIX ".wh..wh."
@@ -307,8 +308,9 @@ static int write_hardlink(struct unpacker *u, int pfd, const char *name, const c
 static int apply_whiteout(struct unpacker *u, int pfd, const char *base, struct hull_error **err)
 {
     if (!strcmp(base, WHITEOUT_OPAQUE)) {
-        if (fsetxattr(pfd, "trusted.overlay.opaque", "y", 1, 0) < 0)
-            return hull_error_set(err, errno, "set trusted.overlay.opaque on the directory");
+        const char *name = image_overlay_opaque_xattr();
+        if (fsetxattr(pfd, name, "y", 1, 0) < 0)
+            return hull_error_set(err, errno, "set %s on the directory", name);
         return 0;
     }
     if (!strncmp(base, WHITEOUT_META_PREFIX, strlen(WHITEOUT_META_PREFIX)))
