@@ -72,6 +72,7 @@ run() {
     [ -x "$bin" ] || { echo "fuzz-$name: not built ($bin)"; return 2; }
     mkdir -p "$FUZZ_BUILD/corpus/$name" "$FUZZ_BUILD/artifacts/$name"
     log="$FUZZ_BUILD/artifacts/$name/last.log"
+    local started=$SECONDS
     # detect_leaks: a leak in a parser is a finding too.  -rss_limit_mb: a
     # parser that balloons on a small input is one as well.
     ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1} \
@@ -87,7 +88,7 @@ run() {
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
     corp=$(ls "$FUZZ_BUILD/corpus/$name" | wc -l)
     if [ "$rc" -eq 0 ]; then
-        echo "fuzz-$name: ${seconds}s, ${execs:-?} executions, ${cov:-cov: ?}, corpus $corp new inputs, no crash"
+        echo "fuzz-$name: $((SECONDS - started))s, ${execs:-?} executions, ${cov:-cov: ?}, corpus $corp new inputs, no crash"
         return 0
     fi
     echo "fuzz-$name: exit status $rc after ${execs:-?} executions; log $log"
