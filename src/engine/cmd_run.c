@@ -350,7 +350,10 @@ static int make_bundle(struct run_flags *f, const char *id, const char *dir, con
     cleanup_close int lock = -1;
     if (engine_records_lock(g_engine.root, &lock, err) < 0)
         return -1;
-    struct image_rootfs_opts ro = {0};
+    /* HULL_STORAGE_DRIVER=copy: the copy overlayfs falls back to, on purpose
+     * (a store on a filesystem overlay mounts but misbehaves on; tests). */
+    const char *driver = getenv("HULL_STORAGE_DRIVER");
+    struct image_rootfs_opts ro = {.force_copy = driver && !strcmp(driver, "copy")};
     if (image_rootfs_prepare(layers, dir, &ro, &rootfs, NULL, err) < 0)
         return -1;
     if (engine_mounts_prepare(g_engine.root, &f->rc, config, rootfs, made, err) < 0)

@@ -34,9 +34,36 @@ setup_file() {
     cp "$images/rootfs.tar" "$RL_DIR/images/owned.tar"
     tar -C "$tree" --owner=1000 --group=1000 --numeric-owner -rf "$RL_DIR/images/owned.tar" ./home
     rm -rf "$tree"
+    make_opaque_archive "$images/rootfs.tar" "$RL_DIR/images/opaque.tar"
     chmod 644 "$RL_DIR/images/"*
     chown -R "$RL_USER:" "$RL_DIR/home" "$RL_DIR/xdg"
     export RL_USER RL_DIR
+}
+
+# make_opaque_archive BASE.tar OUT: a docker-archive "opaque:latest" of two
+# layers, BASE and one that makes /etc opaque (.wh..wh..opq) and adds /etc/only.
+make_opaque_archive() {
+    local d
+    d=$(mktemp -d "$RL_DIR/opaque.XXXXXX")
+    mkdir -p "$d/l2/etc"
+    : >"$d/l2/etc/.wh..wh..opq"
+    echo only >"$d/l2/etc/only"
+    tar --sort=name --mtime=@0 --numeric-owner -C "$d/l2" -cf "$d/layer2.tar" ./etc
+    local id1 id2 cfg
+    id1=$(sha256sum "$1" | cut -d' ' -f1)
+    id2=$(sha256sum "$d/layer2.tar" | cut -d' ' -f1)
+    mkdir -p "$d/a/$id1" "$d/a/$id2"
+    cp "$1" "$d/a/$id1/layer.tar"
+    mv "$d/layer2.tar" "$d/a/$id2/layer.tar"
+    jq -cn --arg l1 "sha256:$id1" --arg l2 "sha256:$id2" '{architecture: "amd64", os: "linux",
+        config: {Cmd: ["sh"], Env: ["PATH=/bin:/sbin:/usr/bin:/usr/sbin"]},
+        rootfs: {type: "layers", diff_ids: [$l1, $l2]}}' | tr -d '\n' >"$d/a/config.json"
+    cfg=$(sha256sum "$d/a/config.json" | cut -d' ' -f1)
+    mv "$d/a/config.json" "$d/a/$cfg.json"
+    jq -cn --arg c "$cfg.json" --arg l1 "$id1/layer.tar" --arg l2 "$id2/layer.tar" \
+        '[{Config: $c, RepoTags: ["opaque:latest"], Layers: [$l1, $l2]}]' >"$d/a/manifest.json"
+    tar -C "$d/a" -cf "$2" manifest.json "$cfg.json" "$id1" "$id2"
+    rm -rf "$d"
 }
 
 # stop_pause RUNROOT: the pause process of that runroot, by its pid (checked to
@@ -102,6 +129,8 @@ rl_hull() { as_user timeout --kill-after=10 60 "$HULL_ENGINE" "$@"; }
 ensure_images() {
     rl_hull images --format '{{.Repository}}' | grep -qx busybox-extra ||
         rl_hull load -i "$RL_DIR/images/busybox-oci.tar" >/dev/null
+    rl_hull images --format '{{.Repository}}' | grep -qx opaque ||
+        rl_hull load -i "$RL_DIR/images/opaque.tar" >/dev/null
     rl_hull images --format '{{.Repository}}' | grep -qx owned ||
         rl_hull import -c 'CMD ["sh"]' "$RL_DIR/images/owned.tar" owned >/dev/null
 }
@@ -230,11 +259,38 @@ rl_fails_with() {
     [ "${lines[0]}" = "extra layer" ]
     [[ "${lines[1]}" == *"No such file"* ]]
     [ "${lines[2]}" = "$driver" ] || [ "$driver" = copy ]
+    # an opaque directory (.wh..wh..opq, user.overlay.opaque in the user namespace) hides the lower one
+    run rl_hull run --rm opaque sh -c 'cat /etc/only; ls /etc/passwd /etc/group 2>&1 | grep -c "No such file"'
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = only ]
+    [ "${lines[1]}" = 2 ]
+    # a directory removed and made again in the container is opaque too (overlay's own marks)
+    run rl_hull run --rm owned sh -c 'rm -rf /home/u1000 && mkdir /home/u1000 && ls -A /home/u1000 | wc -l'
+    [ "$status" -eq 0 ]
+    [ "$output" = 0 ]
     # changes stay in the container
     run rl_hull run --rm busybox sh -c 'rm /bin/true 2>/dev/null; ls /bin/true'
     [ "$status" -ne 0 ]
     run rl_hull run --rm busybox ls /bin/true
     [ "$status" -eq 0 ]
+}
+
+@test "rootless storage: the copy fallback (HULL_STORAGE_DRIVER=copy) keeps owners, whiteouts and opaque directories" {
+    ensure_images
+    RL_ENV=HULL_STORAGE_DRIVER=copy run rl_hull info --format '{{.Driver}}'
+    [ "$output" = copy ]
+    RL_ENV=HULL_STORAGE_DRIVER=copy run rl_hull run --rm opaque sh -c 'cat /etc/only; ls /etc/passwd 2>&1; grep " / " /proc/self/mounts | cut -d" " -f3'
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = only ]
+    [[ "${lines[1]}" == *"No such file"* ]]
+    [ "${lines[2]}" != overlay ]
+    RL_ENV=HULL_STORAGE_DRIVER=copy run rl_hull run --rm busybox-extra sh -c 'cat /extra; ls /etc/group 2>&1'
+    [ "${lines[0]}" = "extra layer" ]
+    [[ "${lines[1]}" == *"No such file"* ]]
+    RL_ENV=HULL_STORAGE_DRIVER=copy run rl_hull run --rm owned stat -c %u:%g /home/u1000/file
+    [ "$output" = 1000:1000 ]
+    run rl_hull ps -a -q
+    [ -z "$output" ]
 }
 
 @test "rootless limits without a delegated cgroup: one line naming the flag, exit 125, nothing created" {
