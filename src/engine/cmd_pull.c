@@ -172,7 +172,8 @@ int cmd_push(int argc, char **argv)
             break;
         case 'h':
             printf("Usage:  hull push [OPTIONS] IMAGE [DESTINATION]\n\n"
-                   "Upload an image to a registry (to DESTINATION, NAME[:TAG], when given)\n\n"
+                   "Upload an image to a registry (to DESTINATION, NAME[:TAG], when given;\n"
+                   "NAME@DIGEST pushes the image's own manifest by its digest)\n\n"
                    "Options:\n"
                    "      --authfile FILE      credentials file\n"
                    "  -q, --quiet              no progress\n"
@@ -194,7 +195,9 @@ int cmd_push(int argc, char **argv)
     if (r < 0)
         return engine_error(err);
     const char *tag = strrchr(result.full_name, ':');
-    if (!quiet)
+    if (!quiet && strchr(result.full_name, '@')) /* by digest: no tag to name */
+        printf("digest: %s size: %llu\n", result.digest, (unsigned long long)result.size);
+    else if (!quiet)
         printf("%s: digest: %s size: %llu\n", tag ? tag + 1 : "latest", result.digest,
                (unsigned long long)result.size);
     else

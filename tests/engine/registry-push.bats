@@ -190,6 +190,60 @@ pull_back() { # pull_back REF: into a fresh store; prints the image id
     [ "$(pull_back "$REG/killed:1")" = "$id" ]
 }
 
+@test "push by digest: the image's own manifest, PUT by its digest; blobs mounted, existing or re-created exactly" {
+    local d id
+    d=$(skopeo inspect --raw --tls-verify=false "docker://$REG/extra:latest" | sha256sum | sed 's/^/sha256:/; s/ .*//')
+    hull pull -q "$REG/extra@$d" >/dev/null
+    id=$(hull images --no-trunc -q | head -1)
+    run hull push "$REG/extra@$d" "$REG/bydigest@$d"
+    [ "$status" -eq 0 ]
+    [ "${lines[-1]}" = "digest: $d size: $(skopeo inspect --raw --tls-verify=false "docker://$REG/extra@$d" | wc -c)" ]
+    [ "$(grep -c ': Mounted from extra$' <<<"$output")" -eq 2 ]
+    run -0 reg_log
+    grep -q "^PUT /v2/bydigest/manifests/$d 201$" <<<"$output"
+    ! grep -q '^PUT /v2/bydigest/manifests/[a-z]' <<<"$output" # no tag
+    [ "$(skopeo inspect --raw --tls-verify=false "docker://$REG/bydigest@$d" | sha256sum | cut -d' ' -f1)" = "${d#sha256:}" ]
+    pull_back "$REG/bydigest@$d" >/dev/null
+    [ "$("$HULL_ENGINE" --root "$TEST_DIR/other" images --no-trunc -q)" = "$id" ]
+    # NAME@DIGEST alone: to that repository, where every blob is
+    run hull push "$REG/extra@$d"
+    [ "$status" -eq 0 ]
+    [ "$(grep -c 'Layer already exists' <<<"$output")" -eq 2 ]
+
+    # another registry: these layers (gzipped by skopeo) cannot be re-created byte for byte
+    local srv reg2
+    srv=$(mktemp -d "$TEST_DIR/srv.XXXXXX")
+    reg2=127.0.0.1:$(registry_start "$srv")
+    fails_with "push of $reg2/extra@$d: layer 1 (sha256:[0-9a-f]*) is not in registry $reg2 and hull cannot re-create its exact bytes" \
+        hull push "$REG/extra@$d" "$reg2/extra@$d"
+    run skopeo inspect --raw --tls-verify=false "docker://$reg2/extra@$d"
+    [ "$status" -ne 0 ]
+    # layers hull compressed itself are: pushed by tag, pulled back by digest, pushed by digest elsewhere
+    # (a store of its own: in this one the busybox layer is known to be in $REG/extra, and would be mounted)
+    local own="$HULL_ENGINE --root $TEST_DIR/own --runroot $TEST_DIR/run3"
+    $own load -q -i "$REG_DIR/big.tar" >/dev/null
+    run $own push "$($own images --no-trunc -q | head -1)" "$REG/hullmade:1"
+    [ "$status" -eq 0 ]
+    local m
+    m=$(sed -n 's/^1: digest: \(sha256:[0-9a-f]*\) size: [0-9]*$/\1/p' <<<"$output")
+    local other=$TEST_DIR/other
+    "$HULL_ENGINE" --root "$other" --runroot "$TEST_DIR/run2" pull -q "$REG/hullmade@$m" >/dev/null
+    run "$HULL_ENGINE" --root "$other" --runroot "$TEST_DIR/run2" push "$REG/hullmade@$m" "$reg2/hullmade@$m"
+    [ "$status" -eq 0 ]
+    [ "$(grep -c ': Pushed$' <<<"$output")" -eq 2 ]
+    [ "$(skopeo inspect --raw --tls-verify=false "docker://$reg2/hullmade@$m" | sha256sum | cut -d' ' -f1)" = "${m#sha256:}" ]
+    # an image with no registry manifest, and an unknown digest
+    local before bb
+    before=$(hull images --no-trunc -q | sort)
+    hull load -q -i "$(busybox_images)/busybox-docker.tar" >/dev/null
+    bb=$(comm -13 <(echo "$before") <(hull images --no-trunc -q | sort) | head -1)
+    [ -n "$bb" ]
+    fails_with "cannot push $REG/nomanifest@$bb: the image came with no registry manifest" \
+        hull push "$bb" "$REG/nomanifest@$bb"
+    fails_with "no such image: $REG/extra@sha256:0000000000000000000000000000000000000000000000000000000000000000" \
+        hull push "$REG/extra@sha256:0000000000000000000000000000000000000000000000000000000000000000"
+}
+
 @test "push: bad settings are refused before anything is sent" {
     load_big >/dev/null
     fails_with 'invalid HULL_PUSH_MAX_SEND_SPEED "fast"' env HULL_PUSH_MAX_SEND_SPEED=fast "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" push big:1 "$REG/bad:1"

@@ -352,7 +352,12 @@ EOF
 @test "push: bad input fails with one line and pushes nothing" {
     fails_with "no such image: nope" hull push nope "$REG/nope:1"
     hull pull -q "$REG/library/busybox" >/dev/null
-    fails_with "cannot push to a digest reference" hull push "$REG/library/busybox" "$REG/x@sha256:0000000000000000000000000000000000000000000000000000000000000000"
+    # by digest: only the digest of the image's own manifest
+    fails_with "cannot push $REG/x@sha256:0000000000000000000000000000000000000000000000000000000000000000: the image's manifest is sha256:" \
+        hull push "$REG/library/busybox" "$REG/x@sha256:0000000000000000000000000000000000000000000000000000000000000000"
+    run skopeo inspect --raw --tls-verify=false "docker://$REG/x@sha256:0000000000000000000000000000000000000000000000000000000000000000"
+    [ "$status" -ne 0 ]
+    fails_with 'invalid reference format' hull push "$REG/library/busybox" "$REG/x@sha256:123"
     local down port
     down=$(mktemp -d "$TEST_DIR/srv.XXXXXX")
     port=$(registry_start "$down")

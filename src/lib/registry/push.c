@@ -509,6 +509,111 @@ static int push_layer(struct push_ctx *p, struct image_store *store, size_t i, c
     return 0;
 }
 
+/* Push by digest: the blob the image's own manifest names (want), byte for
+ * byte, or nothing.  Already in the destination (HEAD), mounted from a
+ * repository of this registry it was pulled from or pushed to, or compressed
+ * here again when that gives the very same bytes (a layer hull itself pushed:
+ * same tar, same zlib); otherwise the push is refused: hull keeps layers
+ * unpacked, not the blob as the registry shipped it. */
+static int push_layer_exact(struct push_ctx *p, struct image_store *store, size_t i, const char *diff_id,
+                            const char *want, const char *media_type, struct hull_error **err)
+{
+    emit(p, REGISTRY_PUSH_LAYER_PREPARING, i, diff_id, 0, 0, NULL);
+    bool exists;
+    if (blob_exists(p, want, &exists, err) < 0)
+        return -1;
+    struct blob_source here = {.host = (char *)p->host, .repo = (char *)p->repo, .media_type = (char *)media_type};
+    memcpy(here.digest, want, DIGEST_STR_SIZE);
+    if (exists) {
+        emit(p, REGISTRY_PUSH_LAYER_EXISTS, i, want, 0, 0, NULL);
+        blob_sources_record(p->store_root, diff_id, &here);
+        return 0;
+    }
+    struct blob_source *src;
+    size_t n_src;
+    blob_sources_read(p->store_root, diff_id, &src, &n_src);
+    cleanup_free char *session = NULL;
+    uint64_t chunk_min = 0;
+    int tries = 0;
+    for (size_t k = 0; k < n_src && tries < MAX_SOURCE_TRIES && !session; k++) {
+        const struct blob_source *s = &src[k];
+        if (strcmp(s->host, p->host) || strcmp(s->digest, want) || !strcmp(s->repo, p->repo))
+            continue;
+        tries++;
+        bool mounted;
+        int r = upload_start(p, want, s->repo, &session, &mounted, &chunk_min, err);
+        if (r < 0) {
+            blob_sources_free(src, n_src);
+            return -1;
+        }
+        if (mounted) {
+            emit(p, REGISTRY_PUSH_LAYER_MOUNTED, i, want, 0, 0, s->repo);
+            here.size = s->size;
+            blob_sources_record(p->store_root, diff_id, &here);
+            blob_sources_free(src, n_src);
+            return 0;
+        }
+    }
+    blob_sources_free(src, n_src);
+    char digest[DIGEST_STR_SIZE] = "";
+    uint64_t size = 0;
+    cleanup_close int fd = -1;
+    if (compress_layer(store, p->store_root, diff_id, &fd, digest, &size, err) < 0)
+        return -1;
+    if (strcmp(digest, want)) {
+        if (session)
+            upload_cancel(p, session);
+        return hull_error_set(err, 0,
+                              "%s: layer %zu (%s) is not in registry %s and hull cannot re-create its exact bytes "
+                              "(layers are kept unpacked; compressed again it is %s): push by tag instead",
+                              p->what, i + 1, want, registry_client_host(p->c), digest);
+    }
+    emit(p, REGISTRY_PUSH_LAYER_PUSHING, i, digest, 0, size, NULL);
+    struct sent_progress sp = {.p = p, .layer = i, .digest = digest, .total = size};
+    struct registry_body body = {.fd = fd, .len = size};
+    if (upload_blob(p, &session, chunk_min, digest, &body, &sp, err) < 0)
+        return -1;
+    emit(p, REGISTRY_PUSH_LAYER_PUSHED, i, digest, size, size, NULL);
+    here.size = size;
+    blob_sources_record(p->store_root, diff_id, &here);
+    return 0;
+}
+
+/* The manifest an image came with, when it can be pushed as it is under want
+ * (its digest): its bytes and media type; each layer's descriptor in *layers. */
+static int exact_manifest(struct image_store *store, const struct image_info *img, const char *want, const char *what,
+                          char **text, size_t *len, struct json_object **doc, struct hull_error **err)
+{
+    if (!img->manifest[0])
+        return hull_error_set(err, 0,
+                              "cannot push %s: the image came with no registry manifest (loaded from a docker "
+                              "archive, or made here), so it has no digest to push by: push it by tag",
+                              what);
+    if (strcmp(img->manifest, want))
+        return hull_error_set(err, 0,
+                              "cannot push %s: the image's manifest is %s; a push by digest sends the manifest the "
+                              "image came with, whose digest cannot change",
+                              what, img->manifest);
+    if (image_store_read_blob(store, img->manifest, text, len, err) < 0 ||
+        image_json_parse(*text, *len, "manifest", doc, err) < 0)
+        return hull_error_wrap(err, "cannot push %s", what);
+    struct json_object *layers = json_get_array(*doc, "layers");
+    struct json_object *config = NULL;
+    json_object_object_get_ex(*doc, "config", &config);
+    const char *config_digest = json_get_string(config, "digest");
+    if (!layers || json_object_array_length(layers) != img->n_layers || !config_digest ||
+        strcmp(config_digest, img->id))
+        return hull_error_set(err, 0, "cannot push %s: the stored manifest %s does not describe this image", what,
+                              img->manifest);
+    for (size_t i = 0; i < img->n_layers; i++) {
+        const char *d = json_get_string(json_object_array_get_idx(layers, i), "digest");
+        if (!d || !digest_is_valid(d))
+            return hull_error_set(err, 0, "cannot push %s: layer %zu of the stored manifest has no valid digest", what,
+                                  i + 1);
+    }
+    return 0;
+}
+
 int registry_push(const char *store_root, const struct registry_push_opts *opts,
                   const struct registry_pull_progress *progress, struct registry_push_result *out,
                   struct hull_error **err)
@@ -518,12 +623,14 @@ int registry_push(const char *store_root, const struct registry_push_opts *opts,
     cleanup_image_ref struct image_ref dest = {0};
     if (image_ref_parse(dest_text, &dest, err) < 0)
         return -1;
-    if (!dest.tag)
-        return hull_error_set(err, 0, "cannot push to a digest reference \"%s\": give NAME[:TAG]", dest_text);
+    /* NAME@sha256:... pushes by digest: the image's own manifest, PUT under
+     * that digest and no tag (a tag given with it is ignored, as docker does). */
+    bool by_digest = dest.digest != NULL;
     cleanup_free char *domain = NULL, *repo = NULL;
     bool qualified;
     image_name_split(dest.name, &domain, &repo, &qualified);
-    cleanup_free char *full = xasprintf("%s/%s:%s", domain, repo, dest.tag);
+    cleanup_free char *full = by_digest ? xasprintf("%s/%s@%s", domain, repo, dest.digest)
+                                        : xasprintf("%s/%s:%s", domain, repo, dest.tag);
     cleanup_free char *what = xasprintf("push of %s", full);
 
     cleanup_registries_conf struct registries_conf *conf = NULL;
@@ -540,6 +647,11 @@ int registry_push(const char *store_root, const struct registry_push_opts *opts,
     size_t config_len;
     if (image_store_open(store_root, false, &store, err) < 0 || image_store_lookup(store, opts->source, &img, err) < 0 ||
         image_store_read_blob(store, img->id, &config, &config_len, err) < 0)
+        return -1;
+    cleanup_free char *exact = NULL;
+    size_t exact_len = 0;
+    cleanup_json struct json_object *exact_doc = NULL;
+    if (by_digest && exact_manifest(store, img, dest.digest, full, &exact, &exact_len, &exact_doc, err) < 0)
         return -1;
 
     struct registry_client_opts co = {
@@ -562,8 +674,17 @@ int registry_push(const char *store_root, const struct registry_push_opts *opts,
 
     struct json_object *layers = json_object_new_array();
     int ret = 0;
-    for (size_t i = 0; ret == 0 && i < img->n_layers; i++)
-        ret = push_layer(&p, store, i, img->layers[i].diff_id, layers, err);
+    struct json_object *exact_layers = exact_doc ? json_get_array(exact_doc, "layers") : NULL;
+    for (size_t i = 0; ret == 0 && i < img->n_layers; i++) {
+        if (exact_layers) {
+            struct json_object *d = json_object_array_get_idx(exact_layers, i);
+            const char *mt = json_get_string(d, "mediaType");
+            ret = push_layer_exact(&p, store, i, img->layers[i].diff_id, json_get_string(d, "digest"),
+                                   mt ? mt : MT_OCI_LAYER_GZIP, err);
+        } else {
+            ret = push_layer(&p, store, i, img->layers[i].diff_id, layers, err);
+        }
+    }
     bool exists = false;
     if (ret == 0)
         ret = blob_exists(&p, img->id, &exists, err);
@@ -577,23 +698,37 @@ int registry_push(const char *store_root, const struct registry_push_opts *opts,
         json_object_put(layers);
         return -1;
     }
-    struct json_object *m = json_object_new_object();
-    json_object_object_add(m, "schemaVersion", json_object_new_int(2));
-    json_object_object_add(m, "mediaType", json_object_new_string(MT_OCI_MANIFEST));
-    struct json_object *cd = json_object_new_object();
-    json_object_object_add(cd, "mediaType", json_object_new_string(MT_OCI_CONFIG));
-    json_object_object_add(cd, "digest", json_object_new_string(img->id));
-    json_object_object_add(cd, "size", json_object_new_int64((int64_t)config_len));
-    json_object_object_add(m, "config", cd);
-    json_object_object_add(m, "layers", layers);
-    const char *text = json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-    struct registry_body body = {.data = text, .fd = -1, .len = strlen(text)};
-    digest_of(text, strlen(text), out->digest);
-    out->size = strlen(text);
-    cleanup_free char *path = xasprintf("/v2/%s/manifests/%s", repo, dest.tag);
+    struct json_object *m = NULL;
+    const char *text, *media_type = MT_OCI_MANIFEST;
+    size_t text_len;
+    if (exact) {
+        json_object_put(layers);
+        text = exact;
+        text_len = exact_len;
+        const char *mt = json_get_string(exact_doc, "mediaType");
+        if (mt)
+            media_type = mt;
+    } else {
+        m = json_object_new_object();
+        json_object_object_add(m, "schemaVersion", json_object_new_int(2));
+        json_object_object_add(m, "mediaType", json_object_new_string(MT_OCI_MANIFEST));
+        struct json_object *cd = json_object_new_object();
+        json_object_object_add(cd, "mediaType", json_object_new_string(MT_OCI_CONFIG));
+        json_object_object_add(cd, "digest", json_object_new_string(img->id));
+        json_object_object_add(cd, "size", json_object_new_int64((int64_t)config_len));
+        json_object_object_add(m, "config", cd);
+        json_object_object_add(m, "layers", layers);
+        text = json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+        text_len = strlen(text);
+    }
+    struct registry_body body = {.data = text, .fd = -1, .len = text_len};
+    digest_of(text, text_len, out->digest);
+    out->size = text_len;
+    cleanup_free char *path = xasprintf("/v2/%s/manifests/%s", repo, by_digest ? dest.digest : dest.tag);
     struct registry_response r;
-    ret = registry_client_send(c, "PUT", path, scope, MT_OCI_MANIFEST, &body, &r, err);
-    json_object_put(m);
+    ret = registry_client_send(c, "PUT", path, scope, media_type, &body, &r, err);
+    if (m)
+        json_object_put(m);
     if (ret < 0)
         return hull_error_wrap(err, "%s", what);
     if (r.status != 201)
