@@ -109,6 +109,7 @@ teardown() {
     [ -n "${RL_USER:-}" ] || return 0
     local id
     for id in "${IDS[@]}"; do rl_hull rm -f "$id" >/dev/null 2>&1 || true; done
+    [ ! -f "$TEST_DIR/ns.pid" ] || kill "$(cat "$TEST_DIR/ns.pid")" 2>/dev/null || true
     if [ -n "${SUBIDS_SAVED:-}" ]; then
         cat "$TEST_DIR/subuid" >/etc/subuid
         cat "$TEST_DIR/subgid" >/etc/subgid
@@ -320,15 +321,26 @@ rl_fails_with() {
     [ "$status" -eq 0 ]
 }
 
-@test "rootless network: none by default (only lo), host works; bridges and -p are refused clearly" {
+# slirp_usable: the test user could run slirp4netns (installed, /dev/net/tun opens for it)
+slirp_usable() {
+    command -v slirp4netns >/dev/null && as_user sh -c 'exec 3<>/dev/net/tun' 2>/dev/null
+}
+
+@test "rootless network: slirp4netns by default where usable, else none; host works; bridges are refused clearly" {
     ensure_images
     run rl_hull run --rm busybox ls /sys/class/net
     [ "$status" -eq 0 ]
+    if slirp_usable; then
+        [ "$(echo $output)" = "lo tap0" ]
+    else
+        [ "$output" = lo ]
+    fi
+    run rl_hull run --rm --network none busybox ls /sys/class/net
     [ "$output" = lo ]
     run rl_hull run --rm --network host busybox ls /sys/class/net
     [ "$status" -eq 0 ]
     [ "$output" = "$(ls /sys/class/net)" ]
-    run rl_fails_with "invalid -p/-P" rl_hull run --rm -p 8080:80 busybox true
+    run rl_fails_with "invalid -p/-P" rl_hull run --rm --network none -p 8080:80 busybox true
     [ "$status" -eq 0 ]
     run rl_fails_with "rootless: --network hull needs root" rl_hull run --rm --network hull busybox true
     [ "$status" -eq 0 ]
@@ -336,6 +348,67 @@ rl_fails_with() {
     [ -z "$output" ]
     run rl_hull ps -a -q
     [ -z "$output" ]
+}
+
+# free_port: a TCP port of 127.0.0.1 nobody listens on now
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+@test "rootless -p through slirp4netns: 127.0.0.1:PORT reaches the container; rm leaves no slirp4netns" {
+    ensure_images
+    if ! slirp_usable; then
+        # the refusal: one line naming what is missing, nothing made
+        run rl_fails_with "invalid --network slirp4netns: slirp4netns" rl_hull run --rm --network slirp4netns -p 127.0.0.1:18080:80 busybox true
+        [ "$status" -eq 0 ]
+        run rl_hull ps -a -q
+        [ -z "$output" ]
+        [ "$(pgrep -u "$RL_USER" -x slirp4netns | wc -l)" -eq 0 ]
+        skip "slirp4netns is not installed or /dev/net/tun is not usable by a normal user here ($(stat -c %A /dev/net/tun 2>/dev/null))"
+    fi
+    port=$(free_port)
+    run rl_hull run -d --network slirp4netns -p "127.0.0.1:$port:80" busybox sh -c 'mkdir /w && echo hello-rootless >/w/index.html && exec httpd -f -p 80 -h /w'
+    [ "$status" -eq 0 ]
+    id=$output
+    IDS+=("$id")
+    wait_until 30 "curl -sf --max-time 5 http://127.0.0.1:$port/ | grep -qx hello-rootless"
+    slirp=$(cut -d' ' -f1 "$STORE/containers/$id/slirp4netns.pid")
+    [ "$(cat "/proc/$slirp/comm")" = slirp4netns ]
+    run rl_hull rm -f "$id"
+    [ "$status" -eq 0 ]
+    wait_until 30 "! [ -d /proc/$slirp ] || grep -q '^State:.*Z' /proc/$slirp/status"
+    ! curl -sf --max-time 5 "http://127.0.0.1:$port/"
+}
+
+@test "slirp4netns as root, in a network namespace the test makes: -p 127.0.0.1:PORT, and nothing left after rm" {
+    command -v slirp4netns >/dev/null || skip "slirp4netns not installed"
+    command -v nsenter >/dev/null || skip "nsenter not installed"
+    unshare -n sleep 100000 </dev/null >/dev/null 2>&1 3>&- &
+    NS_PID=$!
+    echo "$NS_PID" >"$TEST_DIR/ns.pid"
+    wait_until 10 "[ \"\$(readlink /proc/$NS_PID/ns/net)\" != \"\$(readlink /proc/self/ns/net)\" ]"
+    in_ns() { nsenter -t "$NS_PID" -n -- "$@"; }
+    in_ns ip link set lo up
+    root_hull() { in_ns timeout --kill-after=10 60 "$HULL_ENGINE" --root "$TEST_DIR/root" --runroot "$TEST_DIR/run" "$@"; }
+    root_hull load -i "$RL_DIR/images/busybox-oci.tar" >/dev/null
+    run root_hull run --rm --network slirp4netns busybox sh -c 'ip -4 addr show tap0 | grep -o "inet [0-9./]*"; ip route | grep default'
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "inet 10.0.2.100/24" ]
+    [[ "${lines[1]}" == "default via 10.0.2.2"* ]]
+    run root_hull run -d --network slirp4netns -p 127.0.0.1:8080:80 busybox sh -c 'mkdir /w && echo hello-slirp >/w/index.html && exec httpd -f -p 80 -h /w'
+    [ "$status" -eq 0 ]
+    id=$output
+    wait_until 30 "in_ns curl -sf --max-time 5 http://127.0.0.1:8080/ | grep -qx hello-slirp"
+    slirp=$(cut -d' ' -f1 "$TEST_DIR/root/containers/$id/slirp4netns.pid")
+    [ "$(cat "/proc/$slirp/comm")" = slirp4netns ]
+    # a port already taken: one line, nothing left
+    run root_hull run -d --network slirp4netns -p 127.0.0.1:8080:80 busybox sleep 100
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"-p 127.0.0.1:8080:80/tcp: slirp4netns cannot listen there"* ]]
+    [ "$(root_hull ps -a -q | wc -l)" -eq 1 ]
+    run root_hull rm -f "$id"
+    [ "$status" -eq 0 ]
+    wait_until 30 "! [ -d /proc/$slirp ] || grep -q '^State:.*Z' /proc/$slirp/status"
+    ! in_ns curl -sf --max-time 5 http://127.0.0.1:8080/
+    [ -z "$(root_hull ps -a -q)" ]
 }
 
 @test "rootless: a user without subordinate ranges gets one line naming /etc/subuid, and no pause process" {

@@ -11,6 +11,7 @@
 
 #include "engine_etc.h"
 #include "engine_network.h"
+#include "engine_network_internal.h"
 #include "engine_spec.h"
 #include "lifecycle.h"
 #include "network/netlink.h"
@@ -180,7 +181,8 @@ void engine_net_flags_clear(struct engine_net_flags *nf)
 
 static bool is_bridge_mode(const char *mode)
 {
-    return mode && *mode && strcmp(mode, "none") && strcmp(mode, "host") && strncmp(mode, "container:", 10);
+    return mode && *mode && strcmp(mode, "none") && strcmp(mode, "host") && strncmp(mode, "container:", 10) &&
+           strcmp(mode, ENGINE_NETWORK_SLIRP);
 }
 
 static int prepare_container_mode(const char *root, const char *runroot, struct engine_net_flags *nf,
@@ -321,7 +323,9 @@ int engine_network_prepare(const char *root, const char *runroot, struct engine_
     if (!mode) {
         mode = getenv("HULL_DEFAULT_NETWORK");
         if (!mode || !*mode)
-            mode = !engine_rootless() ? NETWORK_DEFAULT : "none";
+            mode = !engine_rootless()              ? NETWORK_DEFAULT
+                   : engine_slirp_check(NULL) == 0 ? ENGINE_NETWORK_SLIRP /* a normal user: docs/rootless.md */
+                                                   : "none";
     }
     mode = canonical_mode(mode);
     rc->net = nf;
@@ -331,9 +335,12 @@ int engine_network_prepare(const char *root, const char *runroot, struct engine_
     if (is_bridge_mode(mode) && engine_rootless())
         return hull_error_set(err, 0, "rootless: --network %s needs root (a bridge on the host); use --network none "
                               "or host", nf->mode ? nf->mode : mode);
+    bool slirp = !strcmp(mode, ENGINE_NETWORK_SLIRP);
+    if (slirp && engine_slirp_check(err) < 0)
+        return hull_error_wrap(err, "invalid --network %s", mode);
     if (!is_bridge_mode(mode)) {
         const char *shown = nf->mode ? nf->mode : mode;
-        if (ports)
+        if (ports && !slirp)
             return hull_error_set(err, 0, "invalid -p/-P: --network %s has no network of its own to publish ports of",
                                   shown);
         if (nf->ip || nf->ip6)

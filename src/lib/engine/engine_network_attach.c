@@ -482,6 +482,13 @@ int engine_network_attach(const char *root, const char *runroot, const char *id,
     if (engine_record_load(root, id, &rec, err) < 0)
         return -1;
     const char *mode = engine_json_str(engine_json_path(rec, "HostConfig", NULL), "NetworkMode");
+    if (!strcmp(mode, ENGINE_NETWORK_SLIRP)) {
+        cleanup_free struct network_port *ports = NULL;
+        size_t n_ports = 0;
+        wanted_ports(rec, &ports, &n_ports);
+        json_object_put(rec);
+        return engine_slirp_start(root, id, pid, ports, n_ports, err);
+    }
     if (!*mode || !strcmp(mode, "none") || !strcmp(mode, "host") || !strncmp(mode, "container:", 10)) {
         json_object_put(rec);
         return 0;
@@ -607,6 +614,7 @@ static int detach_locked(const char *root, const char *id)
 
 void engine_network_detach(const char *root, const char *id)
 {
+    engine_slirp_stop(root, id);
     cleanup_close int lock = -1;
     cleanup_free char *dir = xasprintf("%s/networks", root);
     if (access(dir, F_OK) < 0 || network_lock(root, &lock, NULL) < 0)

@@ -22,4 +22,15 @@ int engine_network_attach_one(const char *root, const char *id, int pid, const c
  * NetworkSettings.Networks too (disconnect). */
 int engine_network_detach_one(const char *root, const char *id, const char *network, bool drop);
 
+/* ---- --network slirp4netns (engine_slirp.c) ---- */
+#define ENGINE_NETWORK_SLIRP "slirp4netns"
+/* slirp4netns is in PATH and /dev/net/tun opens for us: else why not. */
+int engine_slirp_check(struct hull_error **err);
+/* Starts the container's slirp4netns (init pid: its network namespace), waits
+ * until it is up and publishes ports; on failure nothing of it is left. */
+int engine_slirp_start(const char *root, const char *id, int pid, const struct network_port *ports, size_t n,
+                       struct hull_error **err);
+/* Stops it by the pid it recorded (start time checked); nothing when none. */
+void engine_slirp_stop(const char *root, const char *id);
+
 #endif
