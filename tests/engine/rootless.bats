@@ -8,6 +8,7 @@
 
 load ../lib/common
 load helpers
+load registry-helpers
 
 setup_file() {
     RL_USER=""
@@ -109,6 +110,7 @@ teardown() {
     [ -n "${RL_USER:-}" ] || return 0
     local id
     for id in "${IDS[@]}"; do rl_hull rm -f "$id" >/dev/null 2>&1 || true; done
+    [ ! -d "$TEST_DIR/reg" ] || registry_stop "$TEST_DIR/reg"
     [ ! -f "$TEST_DIR/ns.pid" ] || kill "$(cat "$TEST_DIR/ns.pid")" 2>/dev/null || true
     if [ -n "${SUBIDS_SAVED:-}" ]; then
         cat "$TEST_DIR/subuid" >/etc/subuid
@@ -453,4 +455,29 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
     run "$HULL_ENGINE" --root "$TEST_DIR/root" --runroot "$TEST_DIR/run" unshare true
     [ "$status" -ne 0 ]
     [[ "$output" == *"only for a normal user"* ]]
+}
+
+@test "rootless pull from a registry on 127.0.0.1 (the test's own), then run" {
+    registry_requirements
+    chmod 755 "$TEST_DIR"
+    port=$(registry_start "$TEST_DIR/reg")
+    skopeo copy --quiet --dest-tls-verify=false "oci-archive:$RL_DIR/images/busybox-oci.tar:busybox" \
+        "docker://127.0.0.1:$port/rl/busybox:v1"
+    : >"$TEST_DIR/registries.conf"
+    mkdir -p "$TEST_DIR/certs.d"
+    chmod 644 "$TEST_DIR/registries.conf"
+    # a store of its own (XDG_DATA_HOME): every layer is downloaded and unpacked by the user
+    mkdir "$TEST_DIR/data"
+    chown "$RL_USER:" "$TEST_DIR/data"
+    export RL_ENV="HULL_REGISTRIES_CONF=$TEST_DIR/registries.conf HULL_CERTS_DIR=$TEST_DIR/certs.d XDG_DATA_HOME=$TEST_DIR/data"
+    run rl_hull pull "127.0.0.1:$port/rl/busybox:v1"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *": Pull complete"* ]]
+    [[ "$output" == *"Status: Downloaded newer image for 127.0.0.1:$port/rl/busybox:v1"* ]]
+    [ -d "$TEST_DIR/data/hull/layers" ]
+    run rl_hull run --rm "127.0.0.1:$port/rl/busybox:v1" id -u
+    [ "$status" -eq 0 ]
+    [ "$output" = 0 ]
+    run rl_hull rmi "127.0.0.1:$port/rl/busybox:v1"
+    [ "$status" -eq 0 ]
 }
