@@ -211,12 +211,29 @@ static int resolve_rootfs(const char *bundle, const struct hull_spec *spec, char
     return 0;
 }
 
+/* The init failed while we attached it to its cgroup (the write then fails
+ * with ESRCH): its own message says why, ours would not. */
+static void init_error_instead(int sync_fd, struct hull_error **err)
+{
+    struct pollfd pfd = {.fd = sync_fd, .events = POLLIN};
+    struct sync_msg msg;
+    struct hull_error *e = NULL;
+    if (poll(&pfd, 1, 0) == 1 && sync_recv(sync_fd, &msg, &e) == 0 && msg.type == SYNC_ERROR) {
+        hull_error_freep(err);
+        hull_error_set(err, msg.errnum, "%s", msg.text);
+    }
+    hull_error_free(e);
+}
+
 static int write_pid_file(const char *path, pid_t pid, struct hull_error **err)
 {
     char buf[32];
     int n = snprintf(buf, sizeof buf, "%d", pid);
-    /* containerd and conmon read this file as soon as it appears: write it whole. */
-    return write_file_atomic(path, buf, n, 0644, err);
+    /* containerd and conmon read this file as soon as it appears: write it
+     * whole (renamed into place).  Not fsync'ed: a pid means nothing after a
+     * reboot, and an fsync on a busy disk cost ~5-12 ms per start here
+     * (docs/performance.md). */
+    return write_file_replace(path, buf, n, 0644, err);
 }
 
 static int count_listen_fds(void)
@@ -442,10 +459,13 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
         hull_error_set(err, errno, "mkfifo %s", fifo_path);
         goto out;
     }
-    /* A copy of the config: start and delete need its hooks even if the bundle changes. */
+    /* A copy of the config: start and delete need its hooks even if the bundle
+     * changes.  Renamed into place but not fsync'ed: state.json, written
+     * after it, carries create's one fsync (docs/performance.md: this fsync
+     * cost 5-12 ms per start on a busy disk). */
     if (spec->raw_json) {
         cleanup_free char *cfg = xasprintf("%s/config.json", cs.state_dir);
-        if (write_file_atomic(cfg, spec->raw_json, strlen(spec->raw_json), 0600, err) < 0)
+        if (write_file_replace(cfg, spec->raw_json, strlen(spec->raw_json), 0600, err) < 0)
             goto out;
     }
 
@@ -566,7 +586,17 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
     if (record_intent(&cs, err) < 0)
         goto out;
 
-    if (!into_cgroup && cgroup_manager_add_pid(cs.cg, cs.pid, err) < 0)
+    /* cgroup v1 (this host's hybrid layout too): the first write to a
+     * cgroup.procs waits for an RCU grace period (the kernel's
+     * cgroup_threadgroup_rwsem), 5-17 ms here under load, most of the
+     * clone-to-exec time (docs/performance.md).  So the init gets GO first
+     * and prepares its root filesystem while we write: that work needs no
+     * cgroup (the container's cgroupfs is bound by path), and the init runs
+     * no hook and nothing of the container's before CGROUP_DONE.  Not with a
+     * new cgroup namespace: the init unshares it right after GO, and its root
+     * must be the container's cgroup. */
+    bool attach_behind = !into_cgroup && !(unshare_flags & CLONE_NEWCGROUP);
+    if (!into_cgroup && !attach_behind && cgroup_manager_add_pid(cs.cg, cs.pid, err) < 0)
         goto out;
     if (ctx.new_userns && ns_write_id_maps(cs.pid, spec, err) < 0)
         goto out;
@@ -580,6 +610,11 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
         }
     }
     sync_send(sync_pair[0], SYNC_GO, 0, NULL);
+    if (attach_behind && cgroup_manager_add_pid(cs.cg, cs.pid, err) < 0) {
+        init_error_instead(sync_pair[0], err);
+        goto out;
+    }
+    sync_send(sync_pair[0], SYNC_CGROUP_DONE, 0, NULL);
 
     /* The conversation with the init. */
     for (;;) {

@@ -267,7 +267,8 @@ int container_exec(const struct container_exec_opts *o, pid_t *pid_out, struct h
     if (o->pid_file) {
         char buf[32];
         int n = snprintf(buf, sizeof buf, "%d", final);
-        if (write_file_atomic(o->pid_file, buf, n, 0644, err) < 0) {
+        /* whole (renamed into place), not fsync'ed: a pid means nothing after a reboot */
+        if (write_file_replace(o->pid_file, buf, n, 0644, err) < 0) {
             hull_error_wrap(err, "--pid-file");
             goto out;
         }

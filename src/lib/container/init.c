@@ -379,6 +379,10 @@ void container_init(struct init_ctx *ctx)
     if (rootfs_prepare(&rctx, &err) < 0)
         init_fail(sync_fd, err);
 
+    /* In its cgroups before any hook, and anything of the container's, runs
+     * (the parent may attach us while we prepared the root: container.c). */
+    if (sync_expect(sync_fd, SYNC_CGROUP_DONE, &err) < 0)
+        _exit(255);
     /* The parent runs prestart and createRuntime hooks now, in its namespaces. */
     sync_send(sync_fd, SYNC_RUN_CREATE_HOOKS, 0, NULL);
     struct sync_msg msg;

@@ -10,7 +10,7 @@
 #include "../util/error.h"
 
 enum sync_msg_type {
-    SYNC_GO = 1,            /* parent -> child: uid/gid maps and cgroup are in place */
+    SYNC_GO = 1,            /* parent -> child: uid/gid maps are in place (the cgroup: CGROUP_DONE) */
     SYNC_RUN_CREATE_HOOKS,  /* child -> parent: namespaces exist, run prestart + createRuntime */
     SYNC_HOOKS_DONE,        /* parent -> child: go on with createContainer hooks and pivot_root */
     SYNC_READY,             /* child -> parent: set up, now waiting for `start` */
@@ -19,6 +19,7 @@ enum sync_msg_type {
     SYNC_TERMINAL,          /* child -> parent: the pty master rides along (SCM_RIGHTS) */
     SYNC_STATE_SAVED,       /* parent -> child: state.json names us */
     SYNC_DETACHED,          /* child -> parent: parent-death signal cleared; the runtime may now exit */
+    SYNC_CGROUP_DONE,       /* parent -> child: in its cgroups now (GO may come before, see container.c) */
 };
 
 struct sync_msg {

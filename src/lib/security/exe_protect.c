@@ -15,19 +15,36 @@
  * (LD_PRELOAD, a doctored libc).  That code holds /proc/self/exe open and
  * rewrites the binary once the runtime has exited.  PR_SET_DUMPABLE 0 does not
  * stop this (the process opens its own exe); tests/security/cve.bats replays
- * the attack against a copy of the runtime.  Cost: one more execve of the
- * runtime, ~3.5 ms per command here (docs/security.md); none when the binary
- * sits on a read-only mount. */
+ * the attack against a copy of the runtime.
+ *
+ * Two ways to a read-only /proc/self/exe, the cheaper first (runc 1.2's
+ * libcontainer/exeseal does the same):
+ *  1. a private overlayfs whose two layers are both lower layers (the
+ *     binary's directory on top, /dev below it) and which has no upper layer:
+ *     overlayfs makes such a superblock read-only, and no mount flag, remount
+ *     or clone of the mount can make it writable.  The mount is never attached
+ *     anywhere; the O_PATH fd of the binary through it, and then the exe of
+ *     the re-executed process, are its only references.  No copy: the kernel
+ *     maps the binary's own page cache.  Needs CAP_SYS_ADMIN in the user
+ *     namespace owning our mount namespace (root, or rootless on Linux >=
+ *     5.11) and "lowerdir+" (Linux >= 6.8);
+ *  2. otherwise a sealed memfd copy of the binary (sendfile, then seals
+ *     against write, grow, shrink and further seals).
+ * Either way one more execve of the runtime; none when the binary already
+ * sits on a read-only mount.  Costs measured in docs/performance.md. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "../util/log.h"
 #include "../util/utils.h"
 #include "security.h"
 
@@ -55,6 +72,50 @@ static char **env_with_marker(char **envp)
     return env;
 }
 
+/* The layer under the binary's directory: overlayfs wants two lower layers
+ * when it has no upper one.  Its content never matters (the binary's
+ * directory is on top, and only the binary is opened); /dev exists in every
+ * mount namespace the runtime runs in. */
+#define EXE_SEAL_LOWER_LAYER "/dev"
+
+/* Way 1 above: an O_PATH fd of our own binary through a private, read-only
+ * overlayfs, or -1 (the caller then copies into a memfd). */
+static int open_through_sealed_overlay(void)
+{
+    char path[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", path, sizeof path);
+    /* a replaced binary reads "... (deleted)": its name opens nothing, or
+     * something else, so leave it to the memfd copy of what we run */
+    if (n <= 0 || n >= (ssize_t)sizeof path || path[0] != '/')
+        return -1;
+    path[n] = '\0';
+    char *slash = strrchr(path, '/');
+    if (!slash[1] || strstr(path, " (deleted)"))
+        return -1;
+    *slash = '\0';
+    const char *name = slash + 1;
+    cleanup_close int fs = fsopen("overlay", FSOPEN_CLOEXEC);
+    if (fs < 0)
+        return -1;
+    if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", slash == path ? "/" : path, 0) < 0 ||
+        fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", EXE_SEAL_LOWER_LAYER, 0) < 0)
+        return -1;
+    /* xino is irrelevant here and its auto mode logs to dmesg across filesystems */
+    (void)fsconfig(fs, FSCONFIG_SET_STRING, "xino", "off", 0);
+    if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+        return -1;
+    cleanup_close int mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID);
+    if (mnt < 0)
+        return -1;
+    int exe = openat(mnt, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    struct stat st;
+    if (exe >= 0 && (fstat(exe, &st) < 0 || !S_ISREG(st.st_mode))) {
+        close(exe);
+        return -1;
+    }
+    return exe;
+}
+
 int exe_protect_ensure(int argc, char **argv, char **envp, struct hull_error **err)
 {
     (void)argc;
@@ -70,7 +131,14 @@ int exe_protect_ensure(int argc, char **argv, char **envp, struct hull_error **e
     if (exe_is_protected(exe))
         return 0;
     if (second_pass)
-        return hull_error_set(err, EPERM, "re-executed from a sealed memfd, but /proc/self/exe is still not sealed");
+        return hull_error_set(err, EPERM, "re-executed from a sealed copy, but /proc/self/exe is still writable");
+
+    cleanup_free char **env = env_with_marker(envp);
+    cleanup_close int sealed = open_through_sealed_overlay();
+    if (sealed >= 0) {
+        fexecve(sealed, argv, env);
+        log_debug("re-execute the runtime through a read-only overlay: %s; copying it into a memfd", strerror(errno));
+    }
 
     struct stat st;
     if (fstat(exe, &st) < 0)
@@ -91,7 +159,6 @@ int exe_protect_ensure(int argc, char **argv, char **envp, struct hull_error **e
     if (fcntl(memfd, F_ADD_SEALS, EXE_PROTECT_SEALS) < 0)
         return hull_error_set(err, errno, "seal the memfd copy of the runtime");
 
-    cleanup_free char **env = env_with_marker(envp);
     fexecve(memfd, argv, env);
     return hull_error_set(err, errno, "re-execute the runtime from its sealed memfd copy");
 }
