@@ -83,7 +83,7 @@ fuzz: deps
 	./tests/fuzz/fuzz.sh all $(FUZZ_SECONDS)
 
 bench: deps build
-	./bench/run.sh
+	./bench/goals.sh
 
 bench-engine: deps build
 	./bench/engine.sh

@@ -34,6 +34,7 @@ HULL=${HULL_ENGINE:-$ROOT/$BUILD/hull}
 [ -x "$HULL" ] || { echo "bench/engine: build the engine first (make build)" >&2; exit 1; }
 command -v hyperfine >/dev/null || { echo "bench/engine: hyperfine is not installed" >&2; exit 1; }
 RUNS=${RUNS:-30}
+. "$ROOT/bench/goal.sh"
 
 if [ "${HULL_BENCH_INNER:-}" != 1 ]; then
     exec unshare -m -n --propagation private env HULL_BENCH_INNER=1 "$0" "$@"
@@ -116,6 +117,7 @@ fi
 for rt in "${podmans[@]}"; do
     pm=$(jq -r --arg n "podman+$rt" '.results[] | select(.command == $n) | .median' "$work/run.json")
     printf 'podman+%s / hull median ratio: %.1fx (goal: >= 20x)\n' "$rt" "$(echo "$pm / $hull_median" | bc -l)"
+    goal "hull run --rm: podman+$rt median / hull's" "$(printf %.1f "$(echo "$pm / $hull_median" | bc -l)")" ">=" 20
 done
 
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -127,10 +129,12 @@ ppid_of() { awk '$1 == "PPid:" {print $2}' "/proc/$1/status"; }
 echo
 echo "# RSS of the monitor of a detached container (VmRSS of the init's parent, KiB)"
 "${hull[@]}" run -d --name rss --network none "$hull_image" sleep 1000 >/dev/null
-sleep 0.5
 init=$("${hull[@]}" inspect rss | jq -r '.[0].State.Pid')
 mon=$(ppid_of "$init")
-printf '%-28s pid %-7s %-16s %6s KiB (goal: <= 300 KiB)\n' "hull monitor" "$mon" "$(cat "/proc/$mon/comm")" "$(vmrss "$mon")"
+printf '%-28s pid %-7s %-16s %6s KiB\n' "hull monitor" "$mon" "$(cat "/proc/$mon/comm")" "$(vmrss "$mon")"
+# every hull process an idle detached container leaves: its monitor is the
+# only one (no daemon); the container's own processes are not hull's
+goal "idle detached container: KiB resident of hull" "$(vmrss "$mon")" "<=" 200
 if $have_podman && [ ${#podmans[@]} -gt 0 ]; then
     "${pod[@]}" --runtime "$(command -v "${podmans[0]}")" run -d --name rss --network none \
         --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "localhost/$hull_image" sleep 1000 >/dev/null

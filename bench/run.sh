@@ -5,6 +5,11 @@
 # prints the ratio hull/crun and hull/runc (ratios, not absolute times: the
 # machines we run on are shared and noisy), plus each runtime's peak RSS.
 #
+# Also the floor (what the kernel alone needs for the same namespaces:
+# `unshare -m -u -i -n -p -f true`), the goals of issue 17 (bench/goal.sh:
+# hull <= 0.5x crun's median, <= 2x the floor, peak RSS <= crun's), and the
+# scale part (bench/scale.sh: 100 runs 8 at a time, 1000 create+delete).
+#
 # crun 1.8 refuses this host's hybrid cgroup layout ("cgroups in hybrid mode not
 # supported"); inside a private mount namespace with /sys/fs/cgroup/unified
 # unmounted it sees plain v1 and works.  All three run inside that same
@@ -14,6 +19,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 HULL=${HULL_RUNTIME:-$ROOT/build/hull-runtime}
 RUNS=${RUNS:-50}
+. "$ROOT/bench/goal.sh"
 
 if [ "${HULL_BENCH_INNER:-}" != 1 ]; then
     exec unshare -m --propagation private env HULL_BENCH_INNER=1 "$0" "$@"
@@ -48,7 +54,11 @@ cmds=()
 for r in "${runtimes[@]}"; do
     cmds+=(-n "$r" "${bin[$r]} --root $work/state-$r run --bundle $work/bundle bench-$r")
 done
+cmds+=(-n floor "unshare -m -u -i -n -p -f true")
+# a shared machine: say how busy it was, ratios from a loaded one are not comparable
+echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"
 hyperfine -N --warmup 5 --runs "$RUNS" --export-json "$work/h.json" "${cmds[@]}" >&2
+echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # peak RSS of the runtime process itself (GNU time's %M is the max RSS in KiB)
 rss() {
@@ -61,16 +71,31 @@ rss() {
 }
 
 echo
-printf '%-6s %12s %12s %14s\n' runtime "median ms" "mean ms" "peak RSS KiB"
-declare -A median
-for r in "${runtimes[@]}"; do
+printf '%-6s %12s %12s %12s %14s\n' runtime "median ms" "mean ms" "CPU ms" "peak RSS KiB"
+declare -A median peak
+for r in "${runtimes[@]}" floor; do
     med=$(jq -r ".results[] | select(.command == \"$r\") | .median * 1000" "$work/h.json")
     mean=$(jq -r ".results[] | select(.command == \"$r\") | .mean * 1000" "$work/h.json")
+    cpu=$(jq -r ".results[] | select(.command == \"$r\") | (.user + .system) * 1000" "$work/h.json")
     median[$r]=$med
-    printf '%-6s %12.2f %12.2f %14s\n' "$r" "$med" "$mean" "$(rss "$r")"
+    peak[$r]=-
+    [ "$r" = floor ] || peak[$r]=$(rss "$r")
+    printf '%-6s %12.2f %12.2f %12.2f %14s\n' "$r" "$med" "$mean" "$cpu" "${peak[$r]}"
 done
 echo
 for r in crun runc; do
     [ -n "${median[$r]:-}" ] || continue
     printf 'hull/%s median ratio: %.3f\n' "$r" "$(echo "${median[hull]} / ${median[$r]}" | bc -l)"
 done
+printf 'hull/floor median ratio: %.3f\n' "$(echo "${median[hull]} / ${median[floor]}" | bc -l)"
+if [ -n "${median[crun]:-}" ]; then
+    goal "hull-runtime run: median / crun's" "$(printf %.3f "$(echo "${median[hull]} / ${median[crun]}" | bc -l)")" "<=" 0.5
+    goal "hull-runtime run: peak RSS KiB / crun's" "$(printf %.3f "$(echo "${peak[hull]} / ${peak[crun]}" | bc -l)")" "<=" 1
+fi
+goal "hull-runtime run: median / unshare floor" "$(printf %.3f "$(echo "${median[hull]} / ${median[floor]}" | bc -l)")" "<=" 2
+
+[ "${HULL_BENCH_SCALE:-1}" = 1 ] || exit 0
+# the same bundle and namespace: many containers at once, and one after another
+scale=()
+for r in hull crun; do [ -n "${bin[$r]:-}" ] && scale+=("$r=${bin[$r]}"); done
+HULL_BENCH_BUNDLE=$work/bundle HULL_BENCH_WORK=$work "$ROOT/bench/scale.sh" "${scale[@]}"

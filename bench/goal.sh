@@ -1,0 +1,12 @@
+# bench/goal.sh: sourced by the bench scripts.  goal NAME MEASURED OP TARGET
+# UNIT records one goal of issue 17 (docs/performance.md) and prints it;
+# bench/goals.sh (make bench) prints them all side by side and fails when one
+# is missed.  OP is <= or >=; numbers are compared with bc.
+goal() {
+    local name=$1 measured=$2 op=$3 target=$4 unit=${5:-} verdict=MISSED
+    if [ "$(echo "$measured $op $target" | bc -l)" = 1 ]; then verdict=met; fi
+    printf 'goal: %-52s %10s %s %-8s %s\n' "$name" "$measured" "$op" "$target$unit" "$verdict"
+    if [ -n "${HULL_BENCH_GOALS:-}" ]; then
+        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$measured" "$op" "$target" "$unit" "$verdict" >>"$HULL_BENCH_GOALS"
+    fi
+}
