@@ -49,6 +49,7 @@ static const struct arg_kind arg_kinds[] = {
     {"top", "containers", true},
     {"inspect", "containers", false},
     {"kill", "containers", false},
+    {"attach", "containers", true},
     {"logs", "containers", true},
     {"pause", "containers", false},
     {"unpause", "containers", false},

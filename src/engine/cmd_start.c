@@ -51,9 +51,10 @@ static int start_one(const char *text, bool attach, int *code)
     };
     json_object_put(rec);
     if (live) {
+        /* docker: start -a of a running container attaches to it */
         if (attach) {
-            engine_error_fmt("container %.12s is already running: hull cannot attach to it (use hull logs -f)", id);
-            return -1;
+            *code = engine_attach_container(id, false, true, NULL);
+            return 0;
         }
         return 0; /* docker: starting a running container is a no-op */
     }

@@ -161,6 +161,10 @@ int cmd_logs(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
 /* cmd_manage.c: start, pause, unpause, wait, top, stats, container, system */
 int cmd_start(int argc, char **argv);
+int cmd_attach(int argc, char **argv); /* cmd_attach.c */
+/* hull attach's work for an id (start -a of a running container too);
+ * detach_keys NULL: ctrl-p,ctrl-q.  Returns the exit status. */
+int engine_attach_container(const char *id, bool no_stdin, bool sig_proxy, const char *detach_keys);
 int cmd_pause(int argc, char **argv);
 int cmd_unpause(int argc, char **argv);
 int cmd_wait(int argc, char **argv);
@@ -200,7 +204,7 @@ extern const struct engine_flagset run_flagset, exec_flagset, ps_flagset, rm_fla
     stats_flagset, top_flagset, pull_flagset, login_flagset, logout_flagset,
     history_flagset, diff_flagset, save_flagset, push_flagset, port_flagset, commit_flagset, export_flagset,
     cp_flagset, image_prune_flagset, restart_flagset, rename_flagset, info_flagset, version_flagset,
-    completion_flagset, unshare_flagset;
+    completion_flagset, unshare_flagset, attach_flagset;
 /* cmd_unshare.c: hull unshare (rootless) */
 int cmd_unshare(int argc, char **argv);
 extern const struct engine_command image_commands[], container_commands[], system_commands[], network_commands[];

@@ -20,7 +20,7 @@
  *
  * Usage (internal; hull builds the command line):
  *   hull-monitor --log FILE [--log-max-size BYTES [--log-max-files N]] [--tty] [--stdin]
- *                [--delay-ms N] [--health-interval-ms N]
+ *                [--delay-ms N] [--health-interval-ms N] [--attach DIR]
  *                -- START_ARGV... -- EXIT_ARGV... [-- HEALTH_ARGV...]
  * --delay-ms: a restart by the policy (src/lib/engine/restart.h): the exit
  * command became the monitor again, which sleeps the backoff delay before it
@@ -32,6 +32,10 @@
  * --log-max-size: a record that would make FILE larger first rotates it
  * (FILE.N-2 -> FILE.N-1 ... FILE -> FILE.1, a new FILE; with N = 1 FILE is
  * truncated), as docker's json-file driver (src/lib/engine/log_config.h).
+ * --attach: the attach socket DIR/attach (`hull attach`, the protocol is in
+ * src/lib/engine/attach.h): every client gets the container's output as it
+ * comes, its stdin (with --stdin) goes to the container's, and the exit code
+ * is sent to each before the exit command runs.  The socket is removed then.
  * fd 3, when open, is the report pipe of `hull run -d`: handed to the start
  * command as its fd 3 and closed here, so `hull run -d` sees EOF when the
  * start command is done.
@@ -52,7 +56,9 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -61,9 +67,15 @@
 #define LINE_MAX_BYTES 16384
 #define REPORT_FD 3
 #define CTL_FD 4 /* the start command's end of the control socket */
+#define MAX_CLIENTS 16
+
+/* The attach protocol (mirrored in src/lib/engine/attach.h): one
+ * SOCK_SEQPACKET message per chunk, its first byte says what it is. */
+enum { ATTACH_STDIN = 0, ATTACH_STDOUT = 1, ATTACH_STDERR = 2, ATTACH_EXIT = 3, ATTACH_RESIZE = 4 };
 
 struct stream {
     const char *name; /* "stdout" / "stderr" */
+    char kind;        /* ATTACH_STDOUT / ATTACH_STDERR */
     int fd;           /* -1 once at EOF */
     size_t len;
     char buf[LINE_MAX_BYTES];
@@ -110,6 +122,115 @@ static void write_all(int fd, const char *p, size_t n)
         p += w;
         n -= (size_t)w;
     }
+}
+
+static int attach_fd = -1, clients[MAX_CLIENTS], n_clients;
+static int attach_dir = -1;
+
+/* Sends a message to every attached client; one that cannot take it
+ * within the socket's send timeout (a client that stopped reading) is
+ * dropped rather than stall the log. */
+static void attach_broadcast(char kind, const char *data, size_t len)
+{
+    static char msg[LINE_MAX_BYTES + 1];
+    msg[0] = kind;
+    memcpy(msg + 1, data, len);
+    for (int k = 0; k < n_clients;) {
+        if (send(clients[k], msg, len + 1, MSG_NOSIGNAL) < 0) {
+            close(clients[k]);
+            clients[k] = clients[--n_clients];
+            continue;
+        }
+        k++;
+    }
+}
+
+/* The listening socket DIR/attach; bound relative to DIR, whose path may be
+ * longer than a socket address holds. */
+static void attach_listen(const char *dir)
+{
+    attach_dir = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    struct sockaddr_un addr = {.sun_family = AF_UNIX, .sun_path = "attach"};
+    if (attach_dir < 0 || cwd < 0 || fd < 0 || fchdir(attach_dir) < 0) {
+        if (fd >= 0)
+            close(fd);
+        fd = -1;
+    } else {
+        unlinkat(attach_dir, "attach", 0);
+        if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(fd, MAX_CLIENTS) < 0) {
+            close(fd);
+            fd = -1;
+        }
+        fchdir(cwd);
+    }
+    if (cwd >= 0)
+        close(cwd);
+    attach_fd = fd; /* without it the container runs unattachable, never not at all */
+}
+
+/* What a client sent for the container's stdin and it has not read yet:
+ * while this is not empty, no client is read (its sends block: the
+ * container's pace, as with docker attach). */
+static int stdin_fd = -1; /* the pipe of --stdin, or the pty master */
+static char pending[LINE_MAX_BYTES];
+static size_t pending_len;
+
+static void stdin_flush(void)
+{
+    while (pending_len > 0) {
+        ssize_t w = write(stdin_fd, pending, pending_len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0 && errno == EAGAIN)
+            return;
+        if (w <= 0) {
+            pending_len = 0; /* the container closed its stdin: what is sent is dropped */
+            return;
+        }
+        memmove(pending, pending + w, pending_len - (size_t)w);
+        pending_len -= (size_t)w;
+    }
+}
+
+/* One message of client k; false when it has gone. */
+static bool attach_read(int k, int tty_master)
+{
+    static char msg[LINE_MAX_BYTES + 2];
+    ssize_t n = recv(clients[k], msg, sizeof msg - 1, MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return true;
+    if (n <= 0)
+        return false;
+    if (msg[0] == ATTACH_STDIN && stdin_fd >= 0 && n > 1) {
+        memcpy(pending, msg + 1, (size_t)n - 1);
+        pending_len = (size_t)n - 1;
+        stdin_flush();
+    } else if (msg[0] == ATTACH_RESIZE && tty_master >= 0 && n > 1) {
+        msg[n] = '\0';
+        unsigned rows, cols;
+        if (sscanf(msg + 1, "%u %u", &rows, &cols) == 2) {
+            struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
+            ioctl(tty_master, TIOCSWINSZ, &ws);
+        }
+    }
+    return true;
+}
+
+static void attach_accept(void)
+{
+    int c = accept4(attach_fd, NULL, NULL, SOCK_CLOEXEC);
+    if (c < 0)
+        return;
+    if (n_clients == MAX_CLIENTS) {
+        close(c);
+        return;
+    }
+    /* A client that stops reading is dropped after this, not waited for. */
+    struct timeval tv = {.tv_sec = 5};
+    setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    clients[n_clients++] = c;
 }
 
 /* One CRI log line: TIMESTAMP STREAM F|P TEXT\n, written with one write(2)
@@ -166,6 +287,8 @@ static bool stream_read(struct stream *s)
         stream_flush(s, true);
         return false;
     }
+    if (n_clients > 0)
+        attach_broadcast(s->kind, s->buf + s->len, (size_t)n);
     s->len += (size_t)n;
     stream_flush(s, false);
     return true;
@@ -236,8 +359,8 @@ static int exit_code_of(int status)
 static void usage(void)
 {
     fprintf(stderr, "hull-monitor: internal to hull: hull-monitor --log FILE [--log-max-size BYTES] "
-                    "[--log-max-files N] [--tty] [--stdin] [--delay-ms N] [--health-interval-ms N] -- START_ARGV... "
-                    "-- EXIT_ARGV... [-- HEALTH_ARGV...]\n");
+                    "[--log-max-files N] [--tty] [--stdin] [--delay-ms N] [--health-interval-ms N] [--attach DIR] "
+                    "-- START_ARGV... -- EXIT_ARGV... [-- HEALTH_ARGV...]\n");
     exit(2);
 }
 
@@ -248,6 +371,7 @@ int main(int argc, char **argv)
     bool have_report = fcntl(REPORT_FD, F_GETFD) >= 0;
     bool tty = false, keep_stdin = false;
     long delay_ms = 0, health_ms = 0;
+    const char *attach_path = NULL;
     int i = 1;
     for (; i < argc && strcmp(argv[i], "--"); i++) {
         if (!strcmp(argv[i], "--log") && i + 1 < argc)
@@ -262,6 +386,8 @@ int main(int argc, char **argv)
             health_ms = strtol(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--log-max-size") && i + 1 < argc)
             log_max_size = strtoll(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--attach") && i + 1 < argc)
+            attach_path = argv[++i];
         else if (!strcmp(argv[i], "--log-max-files") && i + 1 < argc)
             log_max_files = (int)strtol(argv[++i], NULL, 10);
         else
@@ -342,14 +468,24 @@ int main(int argc, char **argv)
     close(out[1]);
     close(err[1]);
     close(ctl[1]);
-    if (keep_stdin)
-        close(in[0]); /* in[1] stays open and unwritten: the container's stdin never ends, like docker -di */
+    if (keep_stdin) {
+        /* in[1] stays open: the container's stdin never ends, like docker
+         * -di; `hull attach` writes to it (without blocking us) */
+        close(in[0]);
+        fcntl(in[1], F_SETFL, O_NONBLOCK);
+        if (!tty)
+            stdin_fd = in[1];
+    }
+    if (attach_path)
+        attach_listen(attach_path);
     int null_fd = open("/dev/null", O_RDWR);
     dup2(null_fd, 0);
     dup2(null_fd, 1);
     dup2(null_fd, 2);
 
-    static struct stream s_out = {.name = "stdout"}, s_err = {.name = "stderr"}, s_tty = {.name = "stdout"};
+    static struct stream s_out = {.name = "stdout", .kind = ATTACH_STDOUT},
+                         s_err = {.name = "stderr", .kind = ATTACH_STDERR},
+                         s_tty = {.name = "stdout", .kind = ATTACH_STDOUT};
     s_out.fd = out[0];
     s_err.fd = err[0];
     s_tty.fd = -1;
@@ -361,11 +497,17 @@ int main(int argc, char **argv)
     pid_t early_pid[8];
     int early_status[8], n_early = 0;
 
+    enum { P_FIXED = 7 };
     for (;;) {
-        struct pollfd p[5] = {
+        struct pollfd p[P_FIXED + MAX_CLIENTS] = {
             {.fd = s_out.fd, .events = POLLIN}, {.fd = s_err.fd, .events = POLLIN}, {.fd = s_tty.fd, .events = POLLIN},
-            {.fd = ctl[0], .events = POLLIN},   {.fd = sfd, .events = POLLIN},
+            {.fd = ctl[0], .events = POLLIN},   {.fd = sfd, .events = POLLIN},    {.fd = attach_fd, .events = POLLIN},
+            {.fd = pending_len > 0 ? stdin_fd : -1, .events = POLLOUT},
         };
+        /* While stdin is full, clients are only watched for hanging up. */
+        for (int k = 0; k < n_clients; k++)
+            p[P_FIXED + k] = (struct pollfd){.fd = clients[k], .events = pending_len > 0 ? 0 : POLLIN};
+        int n_polled = n_clients;
         if (init_status >= 0 || (starter_done && starter_failed && init_pid == 0))
             break;
         int timeout = -1;
@@ -381,8 +523,21 @@ int main(int argc, char **argv)
             }
             timeout = left > 60000 ? 60000 : (int)left;
         }
-        if (poll(p, 5, timeout) < 0 && errno != EINTR)
+        if (poll(p, P_FIXED + (nfds_t)n_polled, timeout) < 0 && errno != EINTR)
             fail("poll");
+        /* clients first: accept and streamed output below may reorder them */
+        for (int k = n_polled - 1; k >= 0; k--) {
+            short r = p[P_FIXED + k].revents;
+            bool alive = !r || ((r & POLLIN) ? attach_read(k, s_tty.fd) : !(r & (POLLHUP | POLLERR)));
+            if (!alive) {
+                close(clients[k]);
+                clients[k] = clients[--n_clients];
+            }
+        }
+        if (p[6].revents)
+            stdin_flush();
+        if (p[5].revents)
+            attach_accept();
         if (p[0].revents)
             stream_read(&s_out);
         if (p[1].revents)
@@ -395,6 +550,10 @@ int main(int argc, char **argv)
                 if (master >= 0 && s_tty.fd < 0) {
                     s_tty.fd = master;
                     tty = true;
+                    if (keep_stdin) {
+                        stdin_fd = master;
+                        fcntl(master, F_SETFL, O_NONBLOCK); /* stream_read takes EAGAIN */
+                    }
                 }
                 for (int k = 0; k < n_early; k++)
                     if (early_pid[k] == init_pid)
@@ -431,6 +590,11 @@ int main(int argc, char **argv)
         kill(health_pid, SIGKILL);
         waitpid(health_pid, NULL, 0);
     }
+    /* No new client from here: one that finds no socket reads the record. */
+    if (attach_fd >= 0) {
+        unlinkat(attach_dir, "attach", 0);
+        close(attach_fd);
+    }
     if (init_pid == 0) {
         /* The start command failed and reported why to `hull run -d`, which removes the container. */
         _exit(1);
@@ -449,10 +613,12 @@ int main(int argc, char **argv)
     }
     for (int k = 0; k < 3; k++)
         stream_flush(streams[k], true);
+    /* The attached clients' last message; the exec below closes them. */
+    char code[16];
+    int code_len = snprintf(code, sizeof code, "%d", exit_code_of(init_status));
+    attach_broadcast(ATTACH_EXIT, code, (size_t)code_len);
 
     /* Hand over to hull for what needs the library: record, OOM, cgroups, --rm. */
-    char code[16];
-    snprintf(code, sizeof code, "%d", exit_code_of(init_status));
     int n_exit = 0;
     while (exit_argv[n_exit])
         n_exit++;

@@ -181,6 +181,7 @@ static void hull_argv(const struct engine_lifecycle *l, const char *verb, const 
 static void exec_monitor(const struct engine_lifecycle *l, const char *monitor, int report_fd, int64_t delay_ms)
 {
     cleanup_free char *log_path = xasprintf("%s/containers/%s/ctr.log", l->root, l->id);
+    cleanup_free char *dir = engine_container_dir(l->root, l->id);
     char delay[32], health[32], log_size[32], log_files[32];
     const char *argv[48];
     /* A healthcheck: the monitor runs `hull healthcheck run ID` (health.h);
@@ -201,6 +202,8 @@ static void exec_monitor(const struct engine_lifecycle *l, const char *monitor, 
     argv[n++] = monitor;
     argv[n++] = "--log";
     argv[n++] = log_path;
+    argv[n++] = "--attach"; /* its socket for `hull attach` (attach.h) */
+    argv[n++] = dir;
     if (l->tty)
         argv[n++] = "--tty";
     if (l->interactive)

@@ -1,0 +1,269 @@
+/* hull: attaching to a detached container through its monitor (attach.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "attach.h"
+#include "container/container.h"
+#include "lifecycle.h"
+#include "manage.h"
+#include "record.h"
+#include "restart.h"
+#include "util/utils.h"
+
+#define ATTACH_MSG_MAX 16384 /* hull-monitor's LINE_MAX_BYTES: the most one message carries */
+
+int engine_detach_keys_parse(const char *text, char *keys, size_t *n, struct hull_error **err)
+{
+    *n = 0;
+    cleanup_free char *copy = xstrdup(text);
+    char *save = NULL;
+    for (char *k = strtok_r(copy, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+        char c;
+        if (strlen(k) == 1) {
+            c = k[0];
+        } else if (!strncasecmp(k, "ctrl-", 5) && strlen(k) == 6) {
+            char x = k[5];
+            if (x >= 'a' && x <= 'z')
+                c = (char)(x - 'a' + 1);
+            else if (x >= 'A' && x <= 'Z')
+                c = (char)(x - 'A' + 1);
+            else if (x == '@' || x == '[' || x == '\\' || x == ']' || x == '^' || x == '_')
+                c = (char)(x - '@'); /* ctrl-@ is NUL ... ctrl-_ is 31, as in docker */
+            else
+                return hull_error_set(err, 0, "invalid --detach-keys \"%s\": unknown key %s", text, k);
+        } else {
+            return hull_error_set(err, 0,
+                                  "invalid --detach-keys \"%s\": %s is neither one character nor ctrl-KEY", text, k);
+        }
+        if (*n == ENGINE_DETACH_KEYS_MAX)
+            return hull_error_set(err, 0, "invalid --detach-keys \"%s\": more than %d keys", text,
+                                  ENGINE_DETACH_KEYS_MAX);
+        keys[(*n)++] = c;
+    }
+    if (*n == 0)
+        return hull_error_set(err, 0, "invalid --detach-keys \"%s\": no key", text);
+    return 0;
+}
+
+/* Why there is no monitor to connect to, from the record: docker's words. */
+static int not_attachable(const struct engine_attach_opts *o, struct hull_error **err)
+{
+    struct json_object *rec = NULL;
+    if (engine_record_load(o->root, o->id, &rec, err) < 0)
+        return -1;
+    engine_record_refresh(o->runroot, o->id, rec);
+    const char *status = engine_json_str(engine_json_path(rec, "State", NULL), "Status");
+    int r;
+    if (!strcmp(status, "restarting"))
+        r = hull_error_set(err, 0, "cannot attach to container %.12s: it is restarting, wait until it is running",
+                           o->id);
+    else if (!strcmp(status, "running") || !strcmp(status, "paused"))
+        r = hull_error_set(err, 0,
+                           "cannot attach to container %.12s: it runs in the foreground of its `hull run`, "
+                           "which holds its terminal (only containers started with -d or hull start can be attached)",
+                           o->id);
+    else
+        r = hull_error_set(err, 0, "cannot attach to a stopped container (%.12s), start it first", o->id);
+    json_object_put(rec);
+    return r;
+}
+
+static int attach_connect(const struct engine_attach_opts *o, int *sock, struct hull_error **err)
+{
+    struct json_object *rec = NULL;
+    if (engine_record_load(o->root, o->id, &rec, err) < 0)
+        return -1;
+    bool paused = !strcmp(engine_json_str(engine_json_path(rec, "State", NULL), "Status"), "paused");
+    json_object_put(rec);
+    if (paused)
+        return hull_error_set(err, 0, "cannot attach to a paused container (%.12s), unpause it first", o->id);
+    cleanup_free char *dir = engine_container_dir(o->root, o->id);
+    cleanup_close int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return not_attachable(o, err);
+    /* through the directory's fd: ROOT/containers/ID/attach may be longer
+     * than a socket address holds */
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    snprintf(addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/attach", dfd);
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return hull_error_set(err, errno, "socket");
+    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
+        close(fd);
+        return not_attachable(o, err);
+    }
+    *sock = fd;
+    return 0;
+}
+
+static int send_msg(int sock, char kind, const char *data, size_t len)
+{
+    char msg[ATTACH_MSG_MAX + 1];
+    msg[0] = kind;
+    memcpy(msg + 1, data, len);
+    return send(sock, msg, len + 1, MSG_NOSIGNAL) < 0 ? -1 : 0;
+}
+
+static void send_size(int sock)
+{
+    struct winsize ws;
+    if (ioctl(0, TIOCGWINSZ, &ws) < 0)
+        return;
+    char text[32];
+    int n = snprintf(text, sizeof text, "%u %u", ws.ws_row, ws.ws_col);
+    send_msg(sock, ENGINE_ATTACH_RESIZE, text, (size_t)n);
+}
+
+/* docker's escape proxy: stdin bytes that may begin the detach keys are
+ * held back until they do or do not end them.  Returns true once they did. */
+struct escape {
+    const char *keys;
+    size_t n_keys, matched;
+};
+
+static bool escape_filter(struct escape *e, const char *in, size_t n, char *out, size_t *out_len)
+{
+    *out_len = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (in[i] == e->keys[e->matched]) {
+            if (++e->matched == e->n_keys)
+                return true;
+            continue;
+        }
+        /* not the sequence after all: what was held back goes first */
+        memcpy(out + *out_len, e->keys, e->matched);
+        *out_len += e->matched;
+        e->matched = 0;
+        if (in[i] == e->keys[0]) {
+            e->matched = 1;
+            if (e->n_keys == 1)
+                return true;
+            continue;
+        }
+        out[(*out_len)++] = in[i];
+    }
+    return false;
+}
+
+int engine_attach(const struct engine_attach_opts *o, int *exit_code, bool *detached, struct hull_error **err)
+{
+    *detached = false;
+    cleanup_close int sock = -1;
+    if (attach_connect(o, &sock, err) < 0)
+        return -1;
+    /* Signals: SIGWINCH for a terminal; the rest, without one, proxied to
+     * the container (docker's --sig-proxy: all but SIGCHLD, SIGPIPE, SIGURG
+     * and the ones about us: faults, job control). */
+    sigset_t set, old;
+    sigemptyset(&set);
+    if (o->sig_proxy && !o->tty) {
+        static const int not_forwarded[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE,  SIGABRT, SIGTTIN, SIGTTOU,
+                                            SIGTSTP, SIGCHLD, SIGPIPE, SIGURG, SIGWINCH, SIGKILL, SIGSTOP};
+        sigfillset(&set);
+        for (size_t i = 0; i < ARRAY_SIZE(not_forwarded); i++)
+            sigdelset(&set, not_forwarded[i]);
+    }
+    if (o->tty)
+        sigaddset(&set, SIGWINCH);
+    sigprocmask(SIG_BLOCK, &set, &old);
+    cleanup_close int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+    struct sigaction ign = {.sa_handler = SIG_IGN}, old_pipe;
+    sigaction(SIGPIPE, &ign, &old_pipe);
+
+    struct termios saved;
+    bool raw = o->tty && o->send_stdin && isatty(0) && tcgetattr(0, &saved) == 0;
+    if (raw) {
+        struct termios t = saved;
+        cfmakeraw(&t);
+        tcsetattr(0, TCSANOW, &t);
+    }
+    if (o->tty && isatty(0))
+        send_size(sock);
+
+    cleanup_free char *rtroot = engine_runtime_root(o->runroot);
+    struct escape esc = {.keys = o->detach_keys, .n_keys = o->n_detach_keys};
+    bool reading_stdin = o->send_stdin, got_exit = false;
+    int code = -1;
+    char buf[ATTACH_MSG_MAX + 2], out[ATTACH_MSG_MAX + ENGINE_DETACH_KEYS_MAX];
+    for (;;) {
+        struct pollfd p[3] = {
+            {.fd = sock, .events = POLLIN},
+            {.fd = reading_stdin ? 0 : -1, .events = POLLIN},
+            {.fd = sfd, .events = POLLIN},
+        };
+        if (poll(p, 3, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        if (p[2].revents) {
+            struct signalfd_siginfo si;
+            while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {
+                if (si.ssi_signo == SIGWINCH) {
+                    send_size(sock);
+                } else {
+                    cleanup_error struct hull_error *e = NULL;
+                    container_kill(rtroot, o->id, (int)si.ssi_signo, false, &e);
+                }
+            }
+        }
+        if (p[1].revents) {
+            ssize_t n = read(0, buf, ATTACH_MSG_MAX);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0) {
+                /* our stdin ended: the container's does not (docker -i without --sig-proxy's stdin-once) */
+                reading_stdin = false;
+            } else {
+                size_t len;
+                if (escape_filter(&esc, buf, (size_t)n, out, &len)) {
+                    *detached = true;
+                    break;
+                }
+                for (size_t off = 0; off < len; off += ATTACH_MSG_MAX)
+                    send_msg(sock, ENGINE_ATTACH_STDIN, out + off, len - off > ATTACH_MSG_MAX ? ATTACH_MSG_MAX : len - off);
+            }
+        }
+        if (p[0].revents) {
+            ssize_t n = recv(sock, buf, sizeof buf - 1, 0);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break;
+            if (buf[0] == ENGINE_ATTACH_STDOUT || buf[0] == ENGINE_ATTACH_STDERR) {
+                write_all(buf[0] == ENGINE_ATTACH_STDERR && !o->tty ? 2 : 1, buf + 1, (size_t)n - 1);
+            } else if (buf[0] == ENGINE_ATTACH_EXIT) {
+                buf[n] = '\0';
+                code = atoi(buf + 1);
+                got_exit = true;
+            }
+        }
+    }
+    if (raw)
+        tcsetattr(0, TCSANOW, &saved);
+    sigaction(SIGPIPE, &old_pipe, NULL);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (*detached)
+        return 0;
+    if (!got_exit)
+        return hull_error_set(err, 0, "container %.12s: its monitor went away", o->id);
+    /* The code the record keeps once the monitor's exit command wrote it
+     * (what `hull wait` gives); a container removed by --rm meanwhile has
+     * only the monitor's word. */
+    cleanup_error struct hull_error *e = NULL;
+    if (engine_container_wait(o->root, o->runroot, o->id, exit_code, &e) < 0)
+        *exit_code = code;
+    return 0;
+}
