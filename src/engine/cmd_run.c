@@ -346,6 +346,8 @@ static int make_bundle(struct run_flags *f, const char *id, const char *dir, con
     cleanup_free char *spec_json = NULL;
     cleanup_free char *rootfs = NULL;
     cleanup_free char *config_path = xasprintf("%s/config.json", dir);
+    cleanup_free char *delegated = engine_rootless_cgroup_parent();
+    cleanup_free char *cgroups_path = NULL;
     char short_id[13];
     snprintf(short_id, sizeof short_id, "%.12s", id);
     cleanup_close int lock = -1;
@@ -370,6 +372,9 @@ static int make_bundle(struct run_flags *f, const char *id, const char *dir, con
     f->rc.hostname_path = f->etc.hostname;
     f->rc.hosts_path = f->etc.hosts;
     f->rc.resolv_conf_path = f->etc.resolv_conf;
+    /* A normal user's containers go under the cgroup delegated to them, if any (docs/rootless.md). */
+    if (delegated)
+        f->rc.cgroups_path = cgroups_path = xasprintf("%s/hull-%s", delegated, id);
     if (engine_spec_build(config, &f->rc, hostname, rootfs, &spec_json, err) < 0 ||
         write_file_replace(config_path, spec_json, strlen(spec_json), 0600, err) < 0)
         goto out;

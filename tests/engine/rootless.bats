@@ -111,6 +111,7 @@ teardown() {
     local id
     for id in "${IDS[@]}"; do rl_hull rm -f "$id" >/dev/null 2>&1 || true; done
     [ ! -d "$TEST_DIR/reg" ] || registry_stop "$TEST_DIR/reg"
+    [ -z "${DELEGATED:-}" ] || remove_delegated "$DELEGATED"
     [ ! -f "$TEST_DIR/ns.pid" ] || kill "$(cat "$TEST_DIR/ns.pid")" 2>/dev/null || true
     if [ -n "${SUBIDS_SAVED:-}" ]; then
         cat "$TEST_DIR/subuid" >/etc/subuid
@@ -147,6 +148,16 @@ no_other_user_process() {
     local keep
     keep=$(pause_pid 2>/dev/null || echo none)
     [ "$(pgrep -u "$RL_USER" | grep -vx "$keep" | wc -l)" -eq 0 ]
+}
+
+# remove_delegated NAME: every hierarchy's NAME and below, deepest first (a
+# cgroup whose last task just left may stay busy for a moment).
+remove_delegated() {
+    local d c
+    for d in $(awk '$9 == "cgroup" || $9 == "cgroup2" { print $5 }' /proc/self/mountinfo); do
+        [ -d "$d/$1" ] || continue
+        find "$d/$1" -depth -type d | while read -r c; do wait_until 10 rmdir "$c"; done
+    done
 }
 
 # rl_fails_with WANT CMD...: CMD fails (non-zero) with one stderr line "hull: error: ...WANT..."
@@ -326,6 +337,46 @@ rl_fails_with() {
 # slirp_usable: the test user could run slirp4netns (installed, /dev/net/tun opens for it)
 slirp_usable() {
     command -v slirp4netns >/dev/null && as_user sh -c 'exec 3<>/dev/net/tun' 2>/dev/null
+}
+
+@test "rootless limits in a delegated cgroup: containers go under it (PARENT/hull-<id>), limits apply, rm removes it" {
+    ensure_images
+    DELEGATED=hulltest-eng-deleg-$$-$RANDOM # removed by teardown, also when the test fails
+    local mnt dirs=()
+    # delegate it in every hierarchy and start the user's hull in DELEGATED/shell, as
+    # systemd does for a session (Delegate=yes)
+    for mnt in $(awk '$9 == "cgroup" || $9 == "cgroup2" { print $5 }' /proc/self/mountinfo); do
+        mkdir -p "$mnt/$DELEGATED/shell"
+        if [ -e "$mnt/cpuset.cpus" ] && [ ! -e "$mnt/cgroup.controllers" ]; then
+            for f in cpuset.cpus cpuset.mems; do
+                cat "$mnt/$f" >"$mnt/$DELEGATED/$f"
+                cat "$mnt/$f" >"$mnt/$DELEGATED/shell/$f"
+            done
+        fi
+        chown -R "$RL_USER:" "$mnt/$DELEGATED"
+        dirs+=("$mnt/$DELEGATED")
+    done
+    in_delegated() {
+        DIRS="${dirs[*]}" sh -c 'for d in $DIRS; do echo $$ >"$d/shell/cgroup.procs" || exit 1; done; exec "$@"' sh "$@"
+    }
+    run in_delegated setpriv --reuid "$RL_USER" --regid "$RL_USER" --init-groups \
+        env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$RL_DIR/home" XDG_RUNTIME_DIR="$RL_DIR/xdg" USER="$RL_USER" \
+        timeout --kill-after=10 60 "$HULL_ENGINE" run -d --memory 32m --pids-limit 20 busybox sleep 100
+    [ "$status" -eq 0 ]
+    id=$output
+    IDS+=("$id")
+    if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+        [ "$(cat "/sys/fs/cgroup/$DELEGATED/hull-$id/memory.max")" = 33554432 ]
+        [ "$(cat "/sys/fs/cgroup/$DELEGATED/hull-$id/pids.max")" = 20 ]
+    else
+        [ "$(cat "/sys/fs/cgroup/memory/$DELEGATED/hull-$id/memory.limit_in_bytes")" = 33554432 ]
+        [ "$(cat "/sys/fs/cgroup/pids/$DELEGATED/hull-$id/pids.max")" = 20 ]
+    fi
+    pid=$(rl_hull inspect --format '{{.State.Pid}}' "$id")
+    grep -q "$DELEGATED/hull-$id" "/proc/$pid/cgroup"
+    run rl_hull rm -f "$id"
+    [ "$status" -eq 0 ]
+    [ -z "$(find /sys/fs/cgroup -maxdepth 3 -name "hull-$id" 2>/dev/null)" ]
 }
 
 @test "rootless network: slirp4netns by default where usable, else none; host works; bridges are refused clearly" {

@@ -470,6 +470,8 @@ int engine_spec_build(const char *image_config_json, const struct engine_run_con
     json_object_object_add(root, "readonly", json_object_new_boolean(rc->read_only));
     set_network(linux_, rc);
     add_cgroup_namespace(linux_);
+    if (rc->cgroups_path)
+        json_object_object_add(linux_, "cgroupsPath", json_object_new_string(rc->cgroups_path));
     set_resources(linux_, rc);
     set_mounts(spec, rc);
     *json_out = xstrdup(json_object_to_json_string_ext(spec, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));

@@ -57,6 +57,7 @@ struct engine_run_config {
     const char *domainname; /* --domainname: the UTS namespace's NIS domain name; NULL: none */
     const char *workdir;    /* -w; overrides the image's WorkingDir */
     const char *user;       /* -u UID[:GID] or NAME[:GROUP]; overrides the image's User */
+    const char *cgroups_path; /* linux.cgroupsPath (rootless: under the delegated cgroup); NULL: the runtime's */
     const char *entrypoint; /* --entrypoint; "" clears the image's */
     char **cmd;             /* arguments after IMAGE; NULL keeps the image's Cmd */
     struct engine_bind *binds;

@@ -330,6 +330,75 @@ int engine_rootless_enter(const char *runroot, struct hull_error **err)
     return 0;
 }
 
+/* The cgroup this process is in, when it is one path in every hierarchy
+ * (/proc/self/cgroup), as systemd and the tests set a user's session up. */
+static char *own_cgroup(void)
+{
+    cleanup_free char *text = NULL;
+    if (read_file("/proc/self/cgroup", &text, NULL, NULL) < 0)
+        return NULL;
+    char *path = NULL, *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *p = strchr(line, ':');
+        p = p ? strchr(p + 1, ':') : NULL;
+        if (!p)
+            continue;
+        /* systemd's named hierarchy is its own bookkeeping; an unused unified
+         * hierarchy of a v1 host says "/": neither is where limits go. */
+        if (strstr(line, ":name=systemd:") || (!strcmp(line + strcspn(line, ":"), "::/") && line[0] == '0'))
+            continue;
+        if (path && strcmp(path, p + 1)) {
+            free(path);
+            return NULL;
+        }
+        if (!path)
+            path = xstrdup(p + 1);
+    }
+    return path;
+}
+
+/* Every cgroup hierarchy's directory for path, writable: the user owns it. */
+static bool writable_everywhere(const char *path)
+{
+    cleanup_free char *text = NULL;
+    if (read_file("/proc/self/mountinfo", &text, NULL, NULL) < 0)
+        return false;
+    int found = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char mnt[512], fstype[64];
+        const char *sep = strstr(line, " - ");
+        if (!sep || sscanf(line, "%*s %*s %*s %*s %511s", mnt) != 1 || sscanf(sep, " - %63s", fstype) != 1)
+            continue;
+        if (strcmp(fstype, "cgroup") && strcmp(fstype, "cgroup2"))
+            continue;
+        if (strstr(line, "name=systemd")) /* only systemd's bookkeeping: the runtime leaves it */
+            continue;
+        cleanup_free char *dir = xasprintf("%s%s", mnt, path);
+        if (access(dir, W_OK) < 0)
+            return false;
+        found++;
+    }
+    return found > 0;
+}
+
+char *engine_rootless_cgroup_parent(void)
+{
+    if (!engine_rootless())
+        return NULL;
+    cleanup_free char *own = own_cgroup();
+    if (!own || !strcmp(own, "/"))
+        return NULL;
+    char *slash = strrchr(own, '/');
+    char *parent = slash == own ? xstrdup("/") : strndup(own, slash - own);
+    if (!parent)
+        abort();
+    if (strcmp(parent, "/") && writable_everywhere(parent))
+        return parent;
+    free(parent);
+    return NULL;
+}
+
 /* Where the runtime puts a container's cgroup when the config names none:
  * /hull/<id> in each hierarchy (cgroup/hierarchy.c).  Writable by this user
  * only when the administrator delegated it (chown, systemd Delegate=). */
@@ -352,11 +421,15 @@ int engine_rootless_check_limits(const char *flag, struct hull_error **err)
                              : strstr(flag, "cpuset") ? "cpuset"
                              : strstr(flag, "cpu")    ? "cpu"
                                                       : "pids";
+    cleanup_free char *delegated = engine_rootless_cgroup_parent();
+    if (delegated)
+        return 0;
     const char *dir = undelegated_cgroup_dir(controller);
     if (!dir)
         return 0;
     return hull_error_set(err, 0,
                           "rootless: %s needs a cgroup this user may write, and none is delegated (%s is not "
-                          "writable): run without resource limits (docs/rootless.md)",
+                          "writable, nor the parent of this process's cgroup): run without resource limits, or from a "
+                          "delegated cgroup (docs/rootless.md)",
                           flag, dir);
 }

@@ -46,6 +46,13 @@ int engine_subid_ranges(const char *file, const char *user, uid_t uid, struct su
  * (setns(CLONE_NEWUSER) refuses otherwise). */
 int engine_rootless_enter(const char *runroot, struct hull_error **err);
 
+/* A normal user's delegated cgroup: the parent of the cgroup hull runs in,
+ * when it is the same path in every hierarchy and the user may write it in
+ * each (systemd's Delegate=, or an administrator's chown).  Containers then
+ * get their cgroup under it (PARENT/hull-<id>); NULL: none (they run without
+ * one).  Owned. */
+char *engine_rootless_cgroup_parent(void);
+
 /* Rootless, a resource limit (flag names it, NULL: none given) needs a cgroup
  * the user may write where the runtime makes the container's: refused with
  * one line naming the flag when none was delegated. */
