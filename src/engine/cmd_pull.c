@@ -31,6 +31,7 @@ const struct engine_flagset pull_flagset = {"aqh", pull_longopts};
 static const struct option push_longopts[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"tls-verify", no_argument, NULL, OPT_TLS_VERIFY},
+    {"max-concurrent", required_argument, NULL, OPT_MAX_CONCURRENT},
     {"authfile", required_argument, NULL, OPT_AUTHFILE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -170,14 +171,24 @@ int cmd_push(int argc, char **argv)
         case OPT_AUTHFILE:
             opts.authfile = optarg;
             break;
+        case OPT_MAX_CONCURRENT: {
+            uint64_t n;
+            if (!parse_uint64(optarg, &n) || n < 1 || n > REGISTRY_MAX_CONCURRENT_LIMIT)
+                return engine_usage_error("push", "invalid --max-concurrent \"%s\": want 1 to %d", optarg,
+                                          REGISTRY_MAX_CONCURRENT_LIMIT);
+            opts.max_concurrent = (unsigned)n;
+            break;
+        }
         case 'h':
             printf("Usage:  hull push [OPTIONS] IMAGE [DESTINATION]\n\n"
                    "Upload an image to a registry (to DESTINATION, NAME[:TAG], when given;\n"
                    "NAME@DIGEST pushes the image's own manifest by its digest)\n\n"
                    "Options:\n"
                    "      --authfile FILE      credentials file\n"
+                   "      --max-concurrent N   layers uploaded at once (default %d)\n"
                    "  -q, --quiet              no progress\n"
-                   "      --tls-verify=false   do not verify the registry's TLS certificate; allow plain HTTP\n");
+                   "      --tls-verify=false   do not verify the registry's TLS certificate; allow plain HTTP\n",
+                   REGISTRY_DEFAULT_PUSH_CONCURRENT);
             return 0;
         default:
             return 125;

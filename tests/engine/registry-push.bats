@@ -190,6 +190,29 @@ pull_back() { # pull_back REF: into a fresh store; prints the image id
     [ "$(pull_back "$REG/killed:1")" = "$id" ]
 }
 
+@test "push: layers go up in parallel (--max-concurrent, default 5); with 1, one after the other" {
+    load_big >/dev/null
+    # 64 KiB/s: each layer's upload takes seconds; two upload sessions open
+    # while no blob is in yet can only be two layers going up at once
+    HULL_PUSH_MAX_SEND_SPEED=65536 "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" \
+        push big:1 "$REG/par:1" >"$TEST_DIR/push.out" 2>&1 3>&- &
+    PUSH_PID=$!
+    wait_until 60 "[ \$(reg_log | grep -c '^POST /v2/par/blobs/uploads/ 202$') -ge 2 ]"
+    run -0 reg_log
+    ! grep -q '^PUT /v2/par/blobs/uploads/' <<<"$output"
+    kill -9 "$PUSH_PID"
+    wait_until "! kill -0 $PUSH_PID 2>/dev/null"
+    PUSH_PID=
+    # one at a time: each session is finished (PUT) before the next opens
+    LOG_FROM=$(($(wc -c <"$REG_DIR/log") + 1))
+    run hull push --max-concurrent 1 big:1 "$REG/seq:1"
+    [ "$status" -eq 0 ]
+    run -0 reg_log
+    [ "$(grep -o '^\(POST\|PUT\) /v2/seq/blobs/uploads/' <<<"$output" | cut -d' ' -f1 | tr '\n' ' ')" = "POST PUT POST PUT POST PUT " ]
+    fails_with 'invalid --max-concurrent "0"' hull push --max-concurrent 0 big:1 "$REG/seq:2"
+    fails_with 'invalid --max-concurrent "65"' hull push --max-concurrent 65 big:1 "$REG/seq:2"
+}
+
 @test "push by digest: the image's own manifest, PUT by its digest; blobs mounted, existing or re-created exactly" {
     local d id
     d=$(skopeo inspect --raw --tls-verify=false "docker://$REG/extra:latest" | sha256sum | sed 's/^/sha256:/; s/ .*//')
@@ -214,7 +237,7 @@ pull_back() { # pull_back REF: into a fresh store; prints the image id
     local srv reg2
     srv=$(mktemp -d "$TEST_DIR/srv.XXXXXX")
     reg2=127.0.0.1:$(registry_start "$srv")
-    fails_with "push of $reg2/extra@$d: layer 1 (sha256:[0-9a-f]*) is not in registry $reg2 and hull cannot re-create its exact bytes" \
+    fails_with "push of $reg2/extra@$d: layer [12] (sha256:[0-9a-f]*) is not in registry $reg2 and hull cannot re-create its exact bytes" \
         hull push "$REG/extra@$d" "$reg2/extra@$d"
     run skopeo inspect --raw --tls-verify=false "docker://$reg2/extra@$d"
     [ "$status" -ne 0 ]

@@ -554,8 +554,9 @@ static int token_fetch(struct registry_client *c, const char *scope, struct hull
     return ret;
 }
 
-/* "Authorization: ..." for scope, or NULL when the registry wants none (or we have nothing to give). */
-static int auth_header(struct registry_client *c, const char *scope, char **out, struct hull_error **err)
+/* "Authorization: ..." for scope, or NULL when the registry wants none (or we have nothing to give).
+ * Under token_lock (auth_header). */
+static int auth_header_unlocked(struct registry_client *c, const char *scope, char **out, struct hull_error **err)
 {
     *out = NULL;
     if (!c->challenge.scheme)
@@ -576,6 +577,29 @@ static int auth_header(struct registry_client *c, const char *scope, char **out,
     }
     *out = xasprintf("Authorization: Bearer %s", token);
     return 0;
+}
+
+/* The token cache is shared by a push's upload threads: one asks the token
+ * server, the others wait for its answer. */
+static int auth_header(struct registry_client *c, const char *scope, char **out, struct hull_error **err)
+{
+    pthread_mutex_lock(&c->token_lock);
+    int r = auth_header_unlocked(c, scope, out, err);
+    pthread_mutex_unlock(&c->token_lock);
+    return r;
+}
+
+/* A 401 with a cached token: the token expired; forget it (true) so the retry asks for a new one. */
+static bool token_expired(struct registry_client *c, const char *scope)
+{
+    if (!c->challenge.scheme || strcmp(c->challenge.scheme, "bearer"))
+        return false;
+    pthread_mutex_lock(&c->token_lock);
+    bool had = token_cached(c, scope) != NULL;
+    if (had)
+        token_forget(c, scope);
+    pthread_mutex_unlock(&c->token_lock);
+    return had;
 }
 
 static void header_free(char *h)
@@ -651,10 +675,8 @@ int registry_client_get(struct registry_client *c, const char *path, const char 
         perform(h, out, max, false, &code, &too_large, errbuf);
         curl.easy_cleanup(h);
         curl.slist_free_all(headers);
-        if (code == CURLE_OK && out->status == 401 && !reauthed && c->challenge.scheme &&
-            !strcmp(c->challenge.scheme, "bearer") && token_cached(c, scope)) {
+        if (code == CURLE_OK && out->status == 401 && !reauthed && token_expired(c, scope)) {
             /* The token expired during a long pull: ask for a new one, once. */
-            token_forget(c, scope);
             reauthed = true;
             attempt--;
             continue;
@@ -732,6 +754,8 @@ static size_t on_read(char *buf, size_t size, size_t nmemb, void *user)
         want = (size_t)left;
     if (want == 0)
         return 0;
+    if (r->body->cancel && __atomic_load_n(r->body->cancel, __ATOMIC_RELAXED))
+        return CURL_READFUNC_ABORT; /* another upload of this push failed */
     if (r->body->data) {
         memcpy(buf, r->body->data + r->offset, want);
     } else {
@@ -808,9 +832,7 @@ int registry_client_send(struct registry_client *c, const char *method, const ch
         perform(h, out, IMAGE_JSON_MAX, !strcmp(method, "HEAD"), &code, &too_large, errbuf);
         curl.easy_cleanup(h);
         curl.slist_free_all(headers);
-        if (code == CURLE_OK && out->status == 401 && !reauthed && c->challenge.scheme &&
-            !strcmp(c->challenge.scheme, "bearer") && token_cached(c, scope)) {
-            token_forget(c, scope);
+        if (code == CURLE_OK && out->status == 401 && !reauthed && token_expired(c, scope)) {
             reauthed = true;
             attempt--;
             continue;

@@ -7,7 +7,9 @@
  * token server once.
  *
  * Errors name the registry and say what to do; they never contain a password
- * or a token. */
+ * or a token.  Once pinged, a client may be used from several threads at once
+ * (a push uploads layers in parallel): the token cache and the shared
+ * connection cache are locked. */
 #ifndef HULL_REGISTRY_CLIENT_H
 #define HULL_REGISTRY_CLIENT_H
 
@@ -78,6 +80,7 @@ struct registry_body {
     /* Called as curl takes the bytes: sent of len so far (a push's progress). */
     void (*on_sent)(uint64_t sent, void *data);
     void *sent_data;
+    const int *cancel; /* read atomically: non-zero stops the upload (a parallel one failed); may be NULL */
 };
 
 /* method ("HEAD", "GET", "POST", "PUT", "PATCH", "DELETE") to base + path, or to url when it is absolute

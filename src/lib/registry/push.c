@@ -24,6 +24,7 @@
  * are O_TMPFILE and go with the process, however it ends. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -151,6 +152,11 @@ struct push_ctx {
     const struct registry_pull_progress *progress;
     size_t n_layers;
     uint64_t chunk_size;
+    unsigned max_concurrent;
+    /* Layers go up from several threads (push_layers): events one at a time,
+     * and a failure stops the others' uploads. */
+    pthread_mutex_t emit_lock;
+    int cancel; /* atomic */
 };
 
 static void emit(const struct push_ctx *p, enum registry_pull_event_kind kind, size_t layer, const char *digest,
@@ -160,7 +166,9 @@ static void emit(const struct push_ctx *p, enum registry_pull_event_kind kind, s
         return;
     struct registry_pull_event ev = {.kind = kind, .layer = layer, .n_layers = p->n_layers, .layer_digest = digest,
                                      .done = done, .total = total, .detail = detail};
+    pthread_mutex_lock((pthread_mutex_t *)&p->emit_lock);
     p->progress->fn(&ev, p->progress->data);
+    pthread_mutex_unlock((pthread_mutex_t *)&p->emit_lock);
 }
 
 /* Bytes of one layer's blob on their way: PUSHING events. */
@@ -307,8 +315,13 @@ static int upload_chunked(struct push_ctx *p, char **location, const char *diges
         cleanup_free char *range = xasprintf("Content-Range: %llu-%llu", (unsigned long long)off,
                                              (unsigned long long)(off + n - 1));
         sp->base = off;
-        struct registry_body body = {
-            .fd = fd, .offset = off, .len = n, .header = range, .on_sent = on_sent, .sent_data = sp};
+        struct registry_body body = {.fd = fd,
+                                     .offset = off,
+                                     .len = n,
+                                     .header = range,
+                                     .on_sent = on_sent,
+                                     .sent_data = sp,
+                                     .cancel = &p->cancel};
         struct registry_response r;
         if (registry_client_send(p->c, "PATCH", *location, p->scope, "application/octet-stream", &body, &r, err) < 0)
             return hull_error_wrap(err, "%s", p->what);
@@ -376,6 +389,7 @@ static int upload_blob(struct push_ctx *p, char **location, uint64_t chunk_min, 
             return -1;
     }
     struct registry_body whole = *body;
+    whole.cancel = &p->cancel;
     if (sp) {
         sp->base = 0;
         whole.on_sent = on_sent;
@@ -399,6 +413,20 @@ static const char *oci_layer_media_type(const char *mt)
         if (!strcmp(mt, map[i][0]))
             return map[i][1];
     return NULL;
+}
+
+/* The descriptor a pushed layer gets in the manifest. */
+struct layer_out {
+    const char *media_type; /* static */
+    char digest[DIGEST_STR_SIZE];
+    uint64_t size;
+};
+
+static void set_layer_out(struct layer_out *out, const char *media_type, const char *digest, uint64_t size)
+{
+    out->media_type = media_type;
+    memcpy(out->digest, digest, DIGEST_STR_SIZE);
+    out->size = size;
 }
 
 static void add_descriptor(struct json_object *layers, const char *media_type, const char *digest, uint64_t size)
@@ -454,7 +482,7 @@ static int try_known_blobs(struct push_ctx *p, const struct blob_source *src, si
 }
 
 static int push_layer(struct push_ctx *p, struct image_store *store, size_t i, const char *diff_id,
-                      struct json_object *layers, struct hull_error **err)
+                      struct layer_out *out, struct hull_error **err)
 {
     emit(p, REGISTRY_PUSH_LAYER_PREPARING, i, diff_id, 0, 0, NULL);
     struct blob_source *src;
@@ -469,7 +497,7 @@ static int push_layer(struct push_ctx *p, struct image_store *store, size_t i, c
         const char *mt = oci_layer_media_type(found->media_type);
         emit(p, mounted_from ? REGISTRY_PUSH_LAYER_MOUNTED : REGISTRY_PUSH_LAYER_EXISTS, i, found->digest,
              found->size, found->size, mounted_from);
-        add_descriptor(layers, mt, found->digest, found->size);
+        set_layer_out(out, mt, found->digest, found->size);
         struct blob_source here = {.host = (char *)p->host, .repo = (char *)p->repo, .size = found->size,
                                    .media_type = (char *)mt};
         memcpy(here.digest, found->digest, DIGEST_STR_SIZE);
@@ -501,7 +529,7 @@ static int push_layer(struct push_ctx *p, struct image_store *store, size_t i, c
             return -1;
         emit(p, REGISTRY_PUSH_LAYER_PUSHED, i, digest, size, size, NULL);
     }
-    add_descriptor(layers, MT_OCI_LAYER_GZIP, digest, size);
+    set_layer_out(out, MT_OCI_LAYER_GZIP, digest, size);
     struct blob_source here = {.host = (char *)p->host, .repo = (char *)p->repo, .size = size,
                                .media_type = MT_OCI_LAYER_GZIP};
     memcpy(here.digest, digest, DIGEST_STR_SIZE);
@@ -614,6 +642,80 @@ static int exact_manifest(struct image_store *store, const struct image_info *im
     return 0;
 }
 
+/* ---- layers in parallel ---- */
+
+struct push_worker {
+    struct push_ctx *p;
+    struct image_store *store;
+    const struct image_info *img;
+    struct json_object *exact_layers;
+    struct layer_out *outs;
+    size_t *next; /* atomic: the next layer to take */
+    size_t *first_failed; /* atomic: the layer that failed first (SIZE_MAX: none) */
+    struct hull_error **errs; /* per layer */
+};
+
+static void *push_worker_main(void *arg)
+{
+    struct push_worker *w = arg;
+    for (;;) {
+        size_t i = __atomic_fetch_add(w->next, 1, __ATOMIC_RELAXED);
+        if (i >= w->img->n_layers || __atomic_load_n(&w->p->cancel, __ATOMIC_RELAXED))
+            break;
+        const char *diff_id = w->img->layers[i].diff_id;
+        int r;
+        if (w->exact_layers) {
+            struct json_object *d = json_object_array_get_idx(w->exact_layers, i);
+            const char *mt = json_get_string(d, "mediaType");
+            r = push_layer_exact(w->p, w->store, i, diff_id, json_get_string(d, "digest"),
+                                 mt ? mt : MT_OCI_LAYER_GZIP, &w->errs[i]);
+        } else {
+            r = push_layer(w->p, w->store, i, diff_id, &w->outs[i], &w->errs[i]);
+        }
+        if (r < 0) {
+            /* The first to fail explains; the uploads it stops fail after it. */
+            size_t none = SIZE_MAX;
+            __atomic_compare_exchange_n(w->first_failed, &none, i, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+            __atomic_store_n(&w->p->cancel, 1, __ATOMIC_RELAXED);
+        }
+    }
+    return NULL;
+}
+
+/* Up to max_concurrent layers at once (docker's max-concurrent-uploads, 5):
+ * compressing one layer and sending another overlap, and several uploads
+ * share the link.  The first failure is the one reported; it stops the
+ * uploads still running (their read callback aborts) and no more start. */
+static int push_layers(struct push_ctx *p, struct image_store *store, const struct image_info *img,
+                       struct json_object *exact_layers, struct layer_out *outs, struct hull_error **err)
+{
+    size_t next = 0, first_failed = SIZE_MAX;
+    struct hull_error **errs = xmalloc0((img->n_layers + 1) * sizeof *errs);
+    struct push_worker w = {.p = p, .store = store, .img = img, .exact_layers = exact_layers, .outs = outs,
+                            .next = &next, .first_failed = &first_failed, .errs = errs};
+    unsigned n_threads = p->max_concurrent;
+    if (n_threads > img->n_layers)
+        n_threads = (unsigned)img->n_layers;
+    pthread_t threads[REGISTRY_MAX_CONCURRENT_LIMIT];
+    unsigned started = 0;
+    for (; started < n_threads; started++)
+        if (pthread_create(&threads[started], NULL, push_worker_main, &w) != 0)
+            break;
+    if (started == 0 && img->n_layers > 0)
+        push_worker_main(&w); /* no thread at all: do it here */
+    for (unsigned t = 0; t < started; t++)
+        pthread_join(threads[t], NULL);
+    int ret = 0;
+    if (first_failed != SIZE_MAX) {
+        *err = steal_pointer(&errs[first_failed]);
+        ret = -1;
+    }
+    for (size_t i = 0; i < img->n_layers; i++)
+        hull_error_free(errs[i]);
+    free(errs);
+    return ret;
+}
+
 int registry_push(const char *store_root, const struct registry_push_opts *opts,
                   const struct registry_pull_progress *progress, struct registry_push_result *out,
                   struct hull_error **err)
@@ -664,27 +766,33 @@ int registry_push(const char *store_root, const struct registry_push_opts *opts,
     const char *chunk_env = getenv("HULL_PUSH_CHUNK_SIZE");
     if (chunk_env && *chunk_env && (!parse_uint64(chunk_env, &chunk_size) || chunk_size == 0))
         return hull_error_set(err, 0, "invalid HULL_PUSH_CHUNK_SIZE \"%s\": want a number of bytes", chunk_env);
-    struct push_ctx p = {.c = c, .store_root = store_root, .host = domain, .repo = repo, .scope = scope,
-                         .what = what, .progress = progress, .n_layers = img->n_layers, .chunk_size = chunk_size};
+    struct push_ctx p = {.c = c,
+                         .store_root = store_root,
+                         .host = domain,
+                         .repo = repo,
+                         .scope = scope,
+                         .what = what,
+                         .progress = progress,
+                         .n_layers = img->n_layers,
+                         .chunk_size = chunk_size,
+                         .max_concurrent = opts->max_concurrent ? opts->max_concurrent
+                                                                : REGISTRY_DEFAULT_PUSH_CONCURRENT,
+                         .emit_lock = PTHREAD_MUTEX_INITIALIZER};
     if (progress && progress->fn) {
         cleanup_free char *repo_name = xasprintf("%s/%s", domain, repo);
         struct registry_pull_event ev = {.kind = REGISTRY_PUSH_START, .detail = repo_name};
         progress->fn(&ev, progress->data);
     }
 
-    struct json_object *layers = json_object_new_array();
-    int ret = 0;
+    int ret = registry_client_ping(c, err) < 0 ? hull_error_wrap(err, "%s", what) : 0;
     struct json_object *exact_layers = exact_doc ? json_get_array(exact_doc, "layers") : NULL;
-    for (size_t i = 0; ret == 0 && i < img->n_layers; i++) {
-        if (exact_layers) {
-            struct json_object *d = json_object_array_get_idx(exact_layers, i);
-            const char *mt = json_get_string(d, "mediaType");
-            ret = push_layer_exact(&p, store, i, img->layers[i].diff_id, json_get_string(d, "digest"),
-                                   mt ? mt : MT_OCI_LAYER_GZIP, err);
-        } else {
-            ret = push_layer(&p, store, i, img->layers[i].diff_id, layers, err);
-        }
-    }
+    struct layer_out *outs = xmalloc0((img->n_layers + 1) * sizeof *outs);
+    if (ret == 0)
+        ret = push_layers(&p, store, img, exact_layers, outs, err);
+    struct json_object *layers = json_object_new_array();
+    for (size_t i = 0; ret == 0 && !exact && i < img->n_layers; i++)
+        add_descriptor(layers, outs[i].media_type, outs[i].digest, outs[i].size);
+    free(outs);
     bool exists = false;
     if (ret == 0)
         ret = blob_exists(&p, img->id, &exists, err);

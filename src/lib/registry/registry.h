@@ -22,6 +22,10 @@
 #include "../util/error.h"
 
 #define REGISTRY_DEFAULT_MAX_CONCURRENT 3
+/* Layers uploaded at once by a push, as docker's max-concurrent-uploads. */
+#define REGISTRY_DEFAULT_PUSH_CONCURRENT 5
+/* --max-concurrent accepts 1 to this. */
+#define REGISTRY_MAX_CONCURRENT_LIMIT 64
 
 struct registry_pull_opts {
     const char *reference;   /* as the user typed it: "busybox", "127.0.0.1:5000/x@sha256:..." */
@@ -78,8 +82,9 @@ int registry_pull(const char *store_root, const struct registry_pull_opts *opts,
 
 struct registry_push_opts {
     const char *source;      /* the image in the store */
-    const char *destination; /* NAME:TAG to push to; NULL: source */
+    const char *destination; /* NAME:TAG (or NAME@DIGEST) to push to; NULL: source */
     bool tls_verify_off;
+    unsigned max_concurrent; /* layers uploaded at once; 0: REGISTRY_DEFAULT_PUSH_CONCURRENT */
     const char *authfile;
 };
 
