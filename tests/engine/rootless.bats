@@ -14,9 +14,12 @@ setup_file() {
     RL_USER=""
     [ "$(id -u)" = 0 ] || return 0
     command -v useradd >/dev/null || return 0
-    [ "$(cat /proc/sys/user/max_user_namespaces 2>/dev/null || echo 0)" != 0 ] || return 0
-    [ "$(cat /proc/sys/kernel/unprivileged_userns_clone 2>/dev/null || echo 1)" != 0 ] || return 0
     [ -x "$HULL_ENGINE" ] || return 0
+    # without unprivileged user namespaces only the refusal is tested (the user is made anyway)
+    RL_USERNS=1
+    [ "$(cat /proc/sys/user/max_user_namespaces 2>/dev/null || echo 0)" != 0 ] || RL_USERNS=
+    [ "$(cat /proc/sys/kernel/unprivileged_userns_clone 2>/dev/null || echo 1)" != 0 ] || RL_USERNS=
+    export RL_USERNS
     RL_DIR=$(mktemp -d /tmp/hull-rootless-engine.XXXXXX)
     chmod 755 "$RL_DIR"
     RL_USER=hullre$$
@@ -97,7 +100,9 @@ teardown_file() {
 
 setup() {
     [ "$(id -u)" = 0 ] || skip "needs root to create the test user"
-    [ -n "${RL_USER:-}" ] || skip "no useradd, no hull binary, or unprivileged user namespaces are disabled on this host"
+    [ -n "${RL_USER:-}" ] || skip "no useradd or no hull binary"
+    [ -n "${RL_USERNS:-}" ] || [[ "$BATS_TEST_DESCRIPTION" == *"namespaces disabled"* ]] ||
+        skip "unprivileged user namespaces are disabled on this host (the refusal is tested)"
     TEST_DIR=$(mktemp -d "$RL_DIR/t.XXXXXX")
     RL_UID=$(id -u "$RL_USER")
     STORE=$RL_DIR/home/.local/share/hull
@@ -531,4 +536,12 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
     [ "$output" = 0 ]
     run rl_hull rmi "127.0.0.1:$port/rl/busybox:v1"
     [ "$status" -eq 0 ]
+}
+
+@test "rootless: with unprivileged user namespaces disabled, one line says so, and nothing is left" {
+    [ -z "${RL_USERNS:-}" ] || skip "unprivileged user namespaces are enabled here (the refusal is tested where they are not)"
+    run rl_fails_with "rootless: cannot create a user namespace" rl_hull images
+    [ "$status" -eq 0 ]
+    [ ! -e "$RL_RUNROOT/@pause.pid" ]
+    wait_until 30 "[ \$(pgrep -u $RL_USER | wc -l) -eq 0 ]"
 }
