@@ -44,9 +44,10 @@ struct run_flags {
     struct engine_health_flags health; /* --health-*, --no-healthcheck as given */
     /* repeatable flags, as given (argv pointers); at most argc of each */
     const char **env_flags, **volumes_from, **env_files, **labels_given, **label_files, **tmpfs_flags,
-        **ulimit_flags, **cap_add_flags, **cap_drop_flags, **security_opts, **log_opts;
+        **ulimit_flags, **cap_add_flags, **cap_drop_flags, **security_opts, **log_opts, **device_flags,
+        **device_rule_flags;
     size_t n_env_flags, n_volumes_from, n_env_files, n_labels_given, n_label_files, n_tmpfs_flags, n_ulimit_flags,
-        n_cap_add, n_cap_drop, n_security_opts, n_log_opts;
+        n_cap_add, n_cap_drop, n_security_opts, n_log_opts, n_device_flags, n_device_rule_flags;
     /* what check_flags made of them (owned; rc points into these) */
     char **env, **labels, **cap_add, **cap_drop, **security_opt;
     char *seccomp_text, *init_path;
@@ -112,6 +113,8 @@ static void run_usage(FILE *f, bool create)
                "      --cap-add CAP        add a capability (CAP_ optional, ALL)\n"
                "      --cap-drop CAP       drop a capability (CAP_ optional, ALL)\n"
                "      --privileged         every capability and device, no seccomp, no masked paths\n"
+               "      --device HOST[:CTR][:PERMS]  add a host device (PERMS: some of rwm, default rwm)\n"
+               "      --device-cgroup-rule 'TYPE MAJ:MIN ACCESS'  allow a device in the cgroup ('c 1:3 rwm')\n"
                "      --security-opt OPT   seccomp=FILE|unconfined, no-new-privileges[=true|false],\n"
                "                           systempaths=unconfined, label=disable, apparmor=unconfined\n"
                "      --init               run hull-init as PID 1: it reaps zombies and forwards signals\n"
@@ -248,6 +251,22 @@ static int check_mounts_and_limits(struct run_flags *f, struct hull_error **err)
         if (engine_parse_ulimit(f->ulimit_flags[i], &f->rc.ulimits[f->rc.n_ulimits], err) < 0)
             return -1;
         f->rc.n_ulimits++;
+    }
+    for (size_t i = 0; i < f->n_device_flags; i++) {
+        if (engine_parse_device(f->device_flags[i], &f->rc.devices[f->rc.n_devices], err) < 0)
+            return -1;
+        f->rc.n_devices++;
+    }
+    for (size_t i = 0; i < f->n_device_rule_flags; i++) {
+        if (engine_parse_device_cgroup_rule(f->device_rule_flags[i], &f->rc.device_rules[f->rc.n_device_rules],
+                                            err) < 0)
+            return -1;
+        f->rc.n_device_rules++;
+    }
+    if (f->n_device_rule_flags) {
+        f->rc.device_rules_given = xmalloc0((f->n_device_rule_flags + 1) * sizeof(char *));
+        for (size_t i = 0; i < f->n_device_rule_flags; i++)
+            f->rc.device_rules_given[i] = xstrdup(f->device_rule_flags[i]);
     }
     return 0;
 }
@@ -470,12 +489,20 @@ static void run_flags_clear(struct run_flags *f)
         engine_tmpfs_clear(&f->rc.tmpfs[i]);
     for (size_t i = 0; i < f->rc.n_ulimits; i++)
         engine_ulimit_clear(&f->rc.ulimits[i]);
+    for (size_t i = 0; i < f->rc.n_devices; i++)
+        engine_device_clear(&f->rc.devices[i]);
+    for (size_t i = 0; i < f->rc.n_device_rules; i++)
+        json_object_put(f->rc.device_rules[i]);
     free(f->rc.binds);
     free(f->rc.tmpfs);
     free(f->rc.ulimits);
+    free(f->rc.devices);
+    free(f->rc.device_rules);
+    strv_free(f->rc.device_rules_given);
     const char ***given[] = {&f->env_flags,    &f->volumes_from,  &f->env_files,     &f->labels_given,
                              &f->label_files,  &f->tmpfs_flags,   &f->ulimit_flags,  &f->cap_add_flags,
-                             &f->cap_drop_flags, &f->security_opts, &f->log_opts};
+                             &f->cap_drop_flags, &f->security_opts, &f->log_opts, &f->device_flags,
+                             &f->device_rule_flags};
     for (size_t i = 0; i < ARRAY_SIZE(given); i++)
         free(*given[i]);
     strv_free(f->env);
@@ -507,6 +534,8 @@ enum {
     OPT_CPUSET_CPUS,
     OPT_CPUSET_MEMS,
     OPT_ULIMIT,
+    OPT_DEVICE,
+    OPT_DEVICE_CGROUP_RULE,
     OPT_CAP_ADD,
     OPT_CAP_DROP,
     OPT_PRIVILEGED,
@@ -561,6 +590,8 @@ static const struct option run_longopts[] = {
     {"cpuset-mems", required_argument, NULL, OPT_CPUSET_MEMS},
     {"pids-limit", required_argument, NULL, OPT_PIDS},
     {"ulimit", required_argument, NULL, OPT_ULIMIT},
+    {"device", required_argument, NULL, OPT_DEVICE},
+    {"device-cgroup-rule", required_argument, NULL, OPT_DEVICE_CGROUP_RULE},
     {"read-only", no_argument, NULL, OPT_READ_ONLY},
     {"network", required_argument, NULL, OPT_NETWORK},
     {"net", required_argument, NULL, OPT_NETWORK},
@@ -628,9 +659,12 @@ static int run_command(int argc, char **argv, bool create)
     f.rc.binds = xmalloc0(room * sizeof *f.rc.binds);
     f.rc.tmpfs = xmalloc0(room * sizeof *f.rc.tmpfs);
     f.rc.ulimits = xmalloc0(room * sizeof *f.rc.ulimits);
+    f.rc.devices = xmalloc0(room * sizeof *f.rc.devices);
+    f.rc.device_rules = xmalloc0(room * sizeof *f.rc.device_rules);
     const char ***lists[] = {&f.env_flags,    &f.volumes_from,  &f.env_files,      &f.labels_given,
                              &f.label_files,  &f.tmpfs_flags,   &f.ulimit_flags,   &f.cap_add_flags,
-                             &f.cap_drop_flags, &f.security_opts, &f.log_opts};
+                             &f.cap_drop_flags, &f.security_opts, &f.log_opts,     &f.device_flags,
+                             &f.device_rule_flags};
     for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
         *lists[i] = xmalloc0(room * sizeof **lists[i]);
     int ret = 125;
@@ -728,6 +762,12 @@ static int run_command(int argc, char **argv, bool create)
         }
         case OPT_ULIMIT:
             f.ulimit_flags[f.n_ulimit_flags++] = optarg;
+            break;
+        case OPT_DEVICE:
+            f.device_flags[f.n_device_flags++] = optarg;
+            break;
+        case OPT_DEVICE_CGROUP_RULE:
+            f.device_rule_flags[f.n_device_rule_flags++] = optarg;
             break;
         case OPT_READ_ONLY:
             f.rc.read_only = engine_flag_bool();

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "../util/error.h"
+#include "engine_devices.h"
 #include "log_config.h"
 #include "restart.h"
 
@@ -80,6 +81,11 @@ struct engine_run_config {
     bool tty;
     /* security */
     char **cap_add, **cap_drop; /* normalized "CAP_X" or "ALL"; NULL-terminated or NULL */
+    struct engine_device *devices; /* --device (engine_devices.h) */
+    size_t n_devices;
+    struct json_object **device_rules; /* --device-cgroup-rule, parsed to OCI allow rules */
+    size_t n_device_rules;
+    char **device_rules_given; /* --device-cgroup-rule as given, for the record; may be NULL */
     bool privileged;            /* every capability, no seccomp, no masked paths, rw /sys, every device */
     bool no_new_privileges;
     bool seccomp_unconfined;      /* --security-opt seccomp=unconfined */

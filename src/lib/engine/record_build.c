@@ -52,6 +52,8 @@ static void add_run_flags(struct json_object *host, const struct engine_run_conf
     json_object_object_add(host, "CapAdd", strv_or_null(rc->cap_add));
     json_object_object_add(host, "CapDrop", strv_or_null(rc->cap_drop));
     json_object_object_add(host, "Privileged", json_object_new_boolean(rc->privileged));
+    json_object_object_add(host, "Devices", engine_devices_record(rc->devices, rc->n_devices));
+    json_object_object_add(host, "DeviceCgroupRules", strv_or_null(rc->device_rules_given));
     json_object_object_add(host, "SecurityOpt", strv_or_null(rc->security_opt));
     json_object_object_add(host, "Init", rc->init_path ? json_object_new_boolean(true) : NULL);
     if (rc->n_tmpfs) {

@@ -1,0 +1,180 @@
+/* hull: --device and --device-cgroup-rule (engine_devices.h). */
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "engine_devices.h"
+#include "util/utils.h"
+
+/* some of r, w, m, each once, at least one */
+static bool perms_valid(const char *p)
+{
+    if (!*p || strlen(p) > 3)
+        return false;
+    for (const char *c = p; *c; c++)
+        if (!strchr("rwm", *c) || strchr(c + 1, *c))
+            return false;
+    return true;
+}
+
+void engine_device_clear(struct engine_device *d)
+{
+    free(d->host);
+    free(d->container);
+    free(d->perms);
+    memset(d, 0, sizeof *d);
+}
+
+int engine_parse_device(const char *text, struct engine_device *out, struct hull_error **err)
+{
+    memset(out, 0, sizeof *out);
+    cleanup_free char *copy = xstrdup(text);
+    char *parts[4] = {0};
+    size_t n = 0;
+    for (char *p = copy, *colon; n < 4; p = colon + 1) {
+        parts[n++] = p;
+        if (!(colon = strchr(p, ':')))
+            break;
+        *colon = '\0';
+    }
+    if (n > 3)
+        return hull_error_set(err, 0, "invalid --device \"%s\": want HOST[:CONTAINER][:PERMS]", text);
+    const char *host = parts[0], *container = NULL, *perms = "rwm";
+    if (n == 2 && parts[1][0] != '/' && perms_valid(parts[1]))
+        perms = parts[1]; /* docker: HOST:PERMS */
+    else if (n >= 2)
+        container = parts[1];
+    if (n == 3)
+        perms = parts[2];
+    if (host[0] != '/')
+        return hull_error_set(err, 0, "invalid --device \"%s\": the host path %s is not absolute", text, host);
+    if (container && container[0] != '/')
+        return hull_error_set(err, 0, "invalid --device \"%s\": the container path \"%s\" is not absolute", text,
+                              container);
+    if (!perms_valid(perms))
+        return hull_error_set(err, 0, "invalid --device \"%s\": permissions \"%s\" are not some of r, w, m", text,
+                              perms);
+    struct stat st;
+    if (stat(host, &st) < 0)
+        return hull_error_set(err, 0, "invalid --device \"%s\": %s: %s", text, host, strerror(errno));
+    if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
+        return hull_error_set(err, 0, "invalid --device \"%s\": %s is not a device node", text, host);
+    out->host = xstrdup(host);
+    out->container = xstrdup(container ? container : host);
+    out->perms = xstrdup(perms);
+    out->type = S_ISCHR(st.st_mode) ? 'c' : 'b';
+    out->major = major(st.st_rdev);
+    out->minor = minor(st.st_rdev);
+    out->mode = st.st_mode & 0777;
+    return 0;
+}
+
+/* MAJOR or MINOR: a number, or '*' (-1) */
+static bool parse_dev_number(const char *s, int64_t *out)
+{
+    if (!strcmp(s, "*")) {
+        *out = -1;
+        return true;
+    }
+    uint64_t v;
+    if (!parse_uint64(s, &v) || v > 0xffffffffULL)
+        return false;
+    *out = (int64_t)v;
+    return true;
+}
+
+int engine_parse_device_cgroup_rule(const char *text, struct json_object **rule_out, struct hull_error **err)
+{
+    char type[2], numbers[64], access[8];
+    char extra;
+    if (sscanf(text, " %1[abc] %63s %7s %c", type, numbers, access, &extra) != 3)
+        return hull_error_set(err, 0,
+                              "invalid --device-cgroup-rule \"%s\": want TYPE MAJOR:MINOR ACCESS (e.g. 'c 1:3 rwm')",
+                              text);
+    char *colon = strchr(numbers, ':');
+    int64_t maj, min;
+    if (!colon)
+        return hull_error_set(err, 0, "invalid --device-cgroup-rule \"%s\": \"%s\" is not MAJOR:MINOR", text,
+                              numbers);
+    *colon = '\0';
+    if (!parse_dev_number(numbers, &maj) || !parse_dev_number(colon + 1, &min))
+        return hull_error_set(err, 0, "invalid --device-cgroup-rule \"%s\": a major or minor is neither a number nor *",
+                              text);
+    if (!perms_valid(access))
+        return hull_error_set(err, 0, "invalid --device-cgroup-rule \"%s\": access \"%s\" is not some of r, w, m",
+                              text, access);
+    struct json_object *r = json_object_new_object();
+    json_object_object_add(r, "allow", json_object_new_boolean(true));
+    json_object_object_add(r, "type", json_object_new_string(type));
+    if (maj >= 0)
+        json_object_object_add(r, "major", json_object_new_int64(maj));
+    if (min >= 0)
+        json_object_object_add(r, "minor", json_object_new_int64(min));
+    json_object_object_add(r, "access", json_object_new_string(access));
+    *rule_out = r;
+    return 0;
+}
+
+static struct json_object *member_array(struct json_object *parent, const char *key)
+{
+    struct json_object *a = NULL;
+    if (!json_object_object_get_ex(parent, key, &a) || !json_object_is_type(a, json_type_array)) {
+        a = json_object_new_array();
+        json_object_object_add(parent, key, a);
+    }
+    return a;
+}
+
+void engine_spec_add_devices(struct json_object *linux_, const struct engine_device *devices, size_t n,
+                             struct json_object *const *rules, size_t n_rules)
+{
+    if (n == 0 && n_rules == 0)
+        return;
+    struct json_object *res = NULL;
+    if (!json_object_object_get_ex(linux_, "resources", &res)) {
+        res = json_object_new_object();
+        json_object_object_add(linux_, "resources", res);
+    }
+    /* after the default deny-all: the cgroup's rules are applied in order */
+    struct json_object *allow = member_array(res, "devices");
+    struct json_object *nodes = member_array(linux_, "devices");
+    for (size_t i = 0; i < n; i++) {
+        const struct engine_device *d = &devices[i];
+        char type[2] = {d->type, '\0'};
+        struct json_object *node = json_object_new_object();
+        json_object_object_add(node, "path", json_object_new_string(d->container));
+        json_object_object_add(node, "type", json_object_new_string(type));
+        json_object_object_add(node, "major", json_object_new_int64(d->major));
+        json_object_object_add(node, "minor", json_object_new_int64(d->minor));
+        json_object_object_add(node, "fileMode", json_object_new_int((int)d->mode));
+        json_object_object_add(node, "uid", json_object_new_int(0));
+        json_object_object_add(node, "gid", json_object_new_int(0));
+        json_object_array_add(nodes, node);
+        struct json_object *r = json_object_new_object();
+        json_object_object_add(r, "allow", json_object_new_boolean(true));
+        json_object_object_add(r, "type", json_object_new_string(type));
+        json_object_object_add(r, "major", json_object_new_int64(d->major));
+        json_object_object_add(r, "minor", json_object_new_int64(d->minor));
+        json_object_object_add(r, "access", json_object_new_string(d->perms));
+        json_object_array_add(allow, r);
+    }
+    for (size_t i = 0; i < n_rules; i++)
+        json_object_array_add(allow, json_object_get(rules[i]));
+}
+
+struct json_object *engine_devices_record(const struct engine_device *devices, size_t n)
+{
+    struct json_object *a = json_object_new_array();
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *d = json_object_new_object();
+        json_object_object_add(d, "PathOnHost", json_object_new_string(devices[i].host));
+        json_object_object_add(d, "PathInContainer", json_object_new_string(devices[i].container));
+        json_object_object_add(d, "CgroupPermissions", json_object_new_string(devices[i].perms));
+        json_object_array_add(a, d);
+    }
+    return a;
+}
