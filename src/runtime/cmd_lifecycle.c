@@ -1,29 +1,15 @@
-/* hull-runtime: create, start, run, state, kill, delete. */
+/* hull-runtime: create, start, run, state, kill, delete: flags, one call of
+ * libhull's public interface (hull/hull.h), printing. */
 #include <errno.h>
 #include <getopt.h>
-#include <json-c/json.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "commands.h"
-#include "container/container.h"
-#include "container/foreground.h"
-#include "terminal/terminal.h"
-#include "util/log.h"
-#include "util/utils.h"
+#include "hull/hull.h"
 
-/* Flags shared by create and run. */
-struct create_flags {
-    struct container_create_opts o;
-    bool detach, keep;
-};
-
-static int parse_create_flags(int argc, char **argv, bool is_run, struct create_flags *f)
+static int parse_create_flags(int argc, char **argv, bool is_run, struct hull_run_opts *f)
 {
     enum { OPT_PID_FILE = 1000, OPT_CONSOLE, OPT_NO_PIVOT, OPT_NO_KEYRING, OPT_PRESERVE, OPT_KEEP, OPT_NO_SUBREAPER };
     static const struct option longopts[] = {
@@ -46,27 +32,29 @@ static int parse_create_flags(int argc, char **argv, bool is_run, struct create_
     while ((c = getopt_long_only(argc, argv, is_run ? "+b:dh" : "+b:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'b':
-            f->o.bundle = optarg;
+            f->create.bundle = optarg;
             break;
         case OPT_PID_FILE:
-            f->o.pid_file = optarg;
+            f->create.pid_file = optarg;
             break;
         case OPT_CONSOLE:
-            f->o.console_socket = optarg;
+            f->create.console_socket = optarg;
             break;
         case OPT_NO_PIVOT:
-            f->o.no_pivot = true;
+            f->create.no_pivot = true;
             break;
         case OPT_NO_KEYRING:
-            f->o.no_new_keyring = true;
+            f->create.no_new_keyring = true;
             break;
         case OPT_PRESERVE: {
-            int64_t n;
-            if (!parse_int64(optarg, &n) || n < 0 || n > 65536) {
+            char *end;
+            errno = 0;
+            long n = strtol(optarg, &end, 10);
+            if (errno || end == optarg || *end || n < 0 || n > 65536) {
                 usage_error(cmd, "invalid --preserve-fds \"%s\"", optarg);
                 return -1;
             }
-            f->o.preserve_fds = (int)n;
+            f->create.preserve_fds = (int)n;
             break;
         }
         case 'd':
@@ -93,19 +81,19 @@ static int parse_create_flags(int argc, char **argv, bool is_run, struct create_
         usage_error(cmd, optind >= argc ? "missing container id" : "expected exactly one container id");
         return -1;
     }
-    f->o.id = argv[optind];
-    f->o.root = g_opts.root;
-    f->o.rootless = g_opts.rootless;
+    f->create.id = argv[optind];
+    f->create.root = g_opts.root;
+    f->create.rootless = g_opts.rootless;
     return 0;
 }
 
 int cmd_create(int argc, char **argv)
 {
-    struct create_flags f = {0};
+    struct hull_run_opts f = {0};
     if (parse_create_flags(argc, argv, false, &f) < 0)
         return 1;
     cleanup_error struct hull_error *err = NULL;
-    if (container_create(&f.o, NULL, &err) < 0) {
+    if (hull_container_create(&f.create, &err) < 0) {
         report_error(err);
         return 1;
     }
@@ -114,43 +102,17 @@ int cmd_create(int argc, char **argv)
 
 int cmd_run(int argc, char **argv)
 {
-    struct create_flags f = {0};
+    struct hull_run_opts f = {0};
     if (parse_create_flags(argc, argv, true, &f) < 0)
         return 1;
     cleanup_error struct hull_error *err = NULL;
-    int master = -1;
-    if (!f.detach)
-        f.o.console_master_out = &master;
-
-    sigset_t fwd;
-    if (!f.detach)
-        foreground_block_signals(&fwd, NULL);
-
-    pid_t pid;
-    if (container_create(&f.o, &pid, &err) < 0) {
+    int code = 0;
+    if (hull_container_run(&f, &code, &err) < 0) {
         report_error(err);
         return 1;
     }
-    if (container_start(g_opts.root, f.o.id, &err) < 0) {
+    if (err) /* the process ran; removing the container afterwards failed */
         report_error(err);
-        cleanup_error struct hull_error *e2 = NULL;
-        container_delete(g_opts.root, f.o.id, true, &e2);
-        return 1;
-    }
-    if (f.detach)
-        return 0;
-
-    if (master >= 0)
-        terminal_proxy_start(master);
-    int code = foreground_wait(pid, &fwd);
-    if (master >= 0) {
-        terminal_proxy_stop();
-        close(master);
-    }
-    if (!f.keep) {
-        if (container_delete(g_opts.root, f.o.id, true, &err) < 0)
-            report_error(err);
-    }
     return code;
 }
 
@@ -181,7 +143,7 @@ int cmd_start(int argc, char **argv)
     if (!id)
         return 1;
     cleanup_error struct hull_error *err = NULL;
-    if (container_start(g_opts.root, id, &err) < 0) {
+    if (hull_container_start(g_opts.root, id, &err) < 0) {
         report_error(err);
         return 1;
     }
@@ -194,12 +156,13 @@ int cmd_state(int argc, char **argv)
     if (!id)
         return 1;
     cleanup_error struct hull_error *err = NULL;
-    cleanup_free char *json = NULL;
-    if (container_state_json(g_opts.root, id, &json, &err) < 0) {
+    char *json = NULL;
+    if (hull_container_state_json(g_opts.root, id, &json, &err) < 0) {
         report_error(err);
         return 1;
     }
     printf("%s\n", json);
+    free(json);
     return 0;
 }
 
@@ -227,11 +190,11 @@ int cmd_kill(int argc, char **argv)
         return usage_error("kill", "too many arguments");
     const char *id = argv[optind];
     const char *sigtext = optind + 1 < argc ? argv[optind + 1] : "SIGTERM";
-    int sig = signal_parse(sigtext);
+    int sig = hull_signal_parse(sigtext);
     if (sig < 0)
         return usage_error("kill", "unknown signal \"%s\"", sigtext);
     cleanup_error struct hull_error *err = NULL;
-    if (container_kill(g_opts.root, id, sig, all, &err) < 0) {
+    if (hull_container_kill(&(struct hull_kill_opts){.root = g_opts.root, .id = id, .signal = sig, .all = all}, &err) < 0) {
         report_error(err);
         return 1;
     }
@@ -259,7 +222,8 @@ int cmd_delete(int argc, char **argv)
     if (optind != argc - 1)
         return usage_error("delete", optind >= argc ? "missing container id" : "expected exactly one container id");
     cleanup_error struct hull_error *err = NULL;
-    if (container_delete(g_opts.root, argv[optind], force, &err) < 0) {
+    if (hull_container_delete(&(struct hull_delete_opts){.root = g_opts.root, .id = argv[optind], .force = force},
+                              &err) < 0) {
         report_error(err);
         return 1;
     }

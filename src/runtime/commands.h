@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "util/error.h"
+#include "hull/error.h"
 
 struct global_opts {
     const char *root;

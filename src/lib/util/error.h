@@ -12,10 +12,8 @@
 #include <errno.h>
 #include <stdarg.h>
 
-struct hull_error {
-    int errnum;  /* errno value, 0 when the failure is not a system call's */
-    char *msg;   /* owned, never NULL */
-};
+/* struct hull_error, hull_error_text/free and cleanup_error are public. */
+#include "hull/error.h"
 
 /* Sets *err (if err is non-NULL and *err is NULL) and returns -1 (or -errnum
  * when errnum != 0) so one can write `return hull_error_set(err, errno, "...")`. */
@@ -25,12 +23,5 @@ int hull_error_set(struct hull_error **err, int errnum, const char *fmt, ...)
 /* Prefixes the message of *err with "context: ". Returns -1 / -errnum like above. */
 int hull_error_wrap(struct hull_error **err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-
-/* The full text: msg, plus ": strerror(errnum)" when errnum != 0. Owned by caller. */
-char *hull_error_text(const struct hull_error *err);
-
-void hull_error_free(struct hull_error *err);
-void hull_error_freep(struct hull_error **err);
-#define cleanup_error __attribute__((cleanup(hull_error_freep)))
 
 #endif

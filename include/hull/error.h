@@ -1,0 +1,22 @@
+/* libhull's one error type, public: every fallible function of hull.h and
+ * hull-engine.h returns a negative value and fills *err with it.  It carries
+ * the errno that caused it (0 if none) and a sentence naming what failed on
+ * which object, already wrapped with context on its way up, e.g.
+ *   "cannot apply memory limit: write memory.max in /sys/fs/cgroup/x: Device or resource busy".
+ * Only the front ends print it. */
+#ifndef HULL_PUBLIC_ERROR_H
+#define HULL_PUBLIC_ERROR_H
+
+struct hull_error {
+    int errnum; /* errno value, 0 when the failure is not a system call's */
+    char *msg;  /* owned, never NULL */
+};
+
+/* The full text: msg, plus ": strerror(errnum)" when errnum != 0. Owned by caller. */
+char *hull_error_text(const struct hull_error *err);
+
+void hull_error_free(struct hull_error *err);
+void hull_error_freep(struct hull_error **err);
+#define cleanup_error __attribute__((cleanup(hull_error_freep)))
+
+#endif

@@ -1,0 +1,85 @@
+/* libhull, the OCI runtime as a library: its public interface.
+ *
+ * hull-runtime's commands are flag parsing, one call of this header and
+ * printing; an embedder links libhull.a and calls the same functions, without
+ * a fork/exec of a runtime binary.  Every function takes the state root
+ * (hull-runtime's --root: /run/hull, or $XDG_RUNTIME_DIR/hull rootless) and
+ * takes the container's lock itself; errors come back as struct hull_error
+ * (error.h).  The engine's library, libhull-engine, is built on top of this one.
+ *
+ * Not public yet (issue 12): exec, update and events (their arguments are the
+ * library's struct hull_process / hull_resources / cgroup_stats). */
+#ifndef HULL_PUBLIC_HULL_H
+#define HULL_PUBLIC_HULL_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+struct hull_create_opts {
+    const char *root;   /* the state root */
+    const char *id;     /* runc's rule: [A-Za-z0-9_+.-]+ */
+    const char *bundle; /* holds config.json; NULL: the current directory */
+    const char *pid_file;
+    const char *console_socket; /* process.terminal: the pty master goes to this unix socket */
+    bool no_pivot;              /* mount --move + chroot instead of pivot_root (initramfs) */
+    bool no_new_keyring;
+    int preserve_fds;           /* fds 3 .. 3+N-1 are passed to the container */
+    bool rootless;              /* a cgroup this user may not create is no error without limits */
+};
+
+/* Sets the container up; its init waits for hull_container_start before
+ * exec'ing the user's process.  On failure nothing is left behind. */
+int hull_container_create(const struct hull_create_opts *opts, struct hull_error **err);
+
+/* Releases a created container and runs its poststart hooks. */
+int hull_container_start(const char *root, const char *id, struct hull_error **err);
+
+struct hull_run_opts {
+    struct hull_create_opts create;
+    bool detach; /* return once started */
+    bool keep;   /* in the foreground: keep the container after it exits */
+};
+
+/* create + start.  In the foreground it then forwards the signals we get to
+ * the container's process, proxies the terminal (process.terminal without a
+ * console socket), waits, and deletes the container (unless keep); *exit_code
+ * is the process's status as a shell reports it (128+N after signal N).
+ * Returns -1 when the container could not be run (nothing is left behind);
+ * 0 otherwise, with *err set if the final delete failed.  In the foreground
+ * the signals it forwards are blocked from before the create on, and stay
+ * blocked in the calling thread when it returns (one that arrives late is
+ * left to the caller, not acted on half way through the cleanup). */
+int hull_container_run(const struct hull_run_opts *opts, int *exit_code, struct hull_error **err);
+
+/* The OCI state (runtime-spec "State") as JSON text, owned by the caller. */
+int hull_container_state_json(const char *root, const char *id, char **json, struct hull_error **err);
+
+struct hull_kill_opts {
+    const char *root, *id;
+    int signal; /* hull_signal_parse() */
+    bool all;   /* every process of the container, not only its init */
+};
+int hull_container_kill(const struct hull_kill_opts *opts, struct hull_error **err);
+
+struct hull_delete_opts {
+    const char *root, *id;
+    bool force; /* kill a container that still runs */
+};
+/* Kills what is left (force), removes the cgroups, runs poststop hooks,
+ * removes the state. */
+int hull_container_delete(const struct hull_delete_opts *opts, struct hull_error **err);
+
+/* Freezes / thaws (pause needs it running or created, resume paused). */
+int hull_container_pause(const char *root, const char *id, struct hull_error **err);
+int hull_container_resume(const char *root, const char *id, struct hull_error **err);
+
+/* The ids under root, sorted, NULL-terminated; free with hull_strv_free. */
+int hull_container_list(const char *root, char ***ids, struct hull_error **err);
+void hull_strv_free(char **v);
+
+/* "KILL", "SIGKILL", "9", and "0"; -1 when unknown. */
+int hull_signal_parse(const char *text);
+
+#endif

@@ -1,0 +1,69 @@
+/* libhull's public interface (include/hull/hull.h) on its own: this file is
+ * built with include/ as its only include path, so hull.h and error.h must be
+ * self-contained, and the calls below must behave through them alone: errors
+ * name the container, an empty root lists nothing, signals parse like runc. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hull/hull.h"
+#include "../tap.h"
+
+static bool error_names(struct hull_error *err, const char *needle)
+{
+    char *text = err ? hull_error_text(err) : NULL;
+    bool found = text && strstr(text, needle);
+    if (!found)
+        printf("# got: %s\n", text ? text : "(no error)");
+    free(text);
+    return found;
+}
+
+int main(void)
+{
+    char root[] = "/tmp/hull-api-test-XXXXXX";
+    if (!mkdtemp(root))
+        return 1;
+
+    char **ids = NULL;
+    struct hull_error *err = NULL;
+    TAP_CHECK(hull_container_list(root, &ids, &err) == 0 && ids && !ids[0], "an empty root lists no container");
+    hull_strv_free(ids);
+    hull_error_freep(&err);
+
+    char *json = NULL;
+    TAP_CHECK(hull_container_state_json(root, "nosuch", &json, &err) < 0 && !json && error_names(err, "nosuch"),
+              "state of a missing container: an error naming it");
+    hull_error_freep(&err);
+    TAP_CHECK(hull_container_start(root, "nosuch", &err) < 0 && error_names(err, "nosuch"),
+              "start of a missing container: an error naming it");
+    hull_error_freep(&err);
+    TAP_CHECK(hull_container_kill(&(struct hull_kill_opts){.root = root, .id = "nosuch", .signal = SIGTERM}, &err) <
+                      0 &&
+                  error_names(err, "nosuch"),
+              "kill of a missing container: an error naming it");
+    hull_error_freep(&err);
+    TAP_CHECK(hull_container_pause(root, "../x", &err) < 0 && error_names(err, "../x"), "a bad id is refused");
+    hull_error_freep(&err);
+    /* A bundle without config.json: create refuses and leaves no state dir. */
+    struct hull_create_opts o = {.root = root, .id = "c1", .bundle = root};
+    TAP_CHECK(hull_container_create(&o, &err) < 0 && error_names(err, "config.json"),
+              "create without config.json names it");
+    hull_error_freep(&err);
+    char state_dir[sizeof root + 8];
+    snprintf(state_dir, sizeof state_dir, "%s/c1", root);
+    TAP_CHECK(access(state_dir, F_OK) != 0, "the refused create left no state dir");
+    struct hull_run_opts r = {.create = o};
+    int code = -1;
+    TAP_CHECK(hull_container_run(&r, &code, &err) < 0 && error_names(err, "config.json"),
+              "run without config.json fails the same way");
+    hull_error_freep(&err);
+
+    TAP_CHECK(hull_signal_parse("KILL") == SIGKILL && hull_signal_parse("SIGTERM") == SIGTERM &&
+                  hull_signal_parse("9") == 9 && hull_signal_parse("NOSUCH") == -1,
+              "signals parse like runc's");
+    rmdir(root);
+    return TAP_DONE();
+}
