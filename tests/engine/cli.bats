@@ -137,9 +137,9 @@ import_image_with_app_user() {
     [ "$(hull exec -e HOME=/y c sh -c 'echo $HOME')" = /y ]
 }
 
-@test "--runroot also holds the compiled-seccomp cache (RUNROOT/seccomp-cache, not always /run/hull)" {
+@test "--runroot also holds the compiled-seccomp cache (RUNROOT/@seccomp-cache, not always /run/hull)" {
     env -u HULL_SECCOMP_CACHE "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" run --rm busybox true
-    [ -n "$(ls -A "$RUNROOT/seccomp-cache")" ]
+    [ -n "$(ls -A "$RUNROOT/@seccomp-cache")" ]
     # HULL_SECCOMP_CACHE still moves it
     mkdir -m 700 "$TEST_DIR/cache"
     HULL_SECCOMP_CACHE=$TEST_DIR/cache hull run --rm busybox true
