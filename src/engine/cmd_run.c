@@ -127,6 +127,7 @@ static void run_usage(FILE *f, bool create)
                "      --health-timeout D   a check running longer fails (default 30s)\n"
                "      --health-retries N   failures in a row that make it unhealthy (default 3)\n"
                "      --health-start-period D  failures in this time after the start do not count\n"
+               "      --health-start-interval D  time between checks in the start period (default 5s)\n"
                "      --no-healthcheck     disable the image's HEALTHCHECK\n"
                "  -l, --label K=V          set a label (repeatable)\n"
                "      --label-file FILE    read labels from KEY=VALUE lines\n");
@@ -562,6 +563,7 @@ enum {
     OPT_HEALTH_TIMEOUT,
     OPT_HEALTH_RETRIES,
     OPT_HEALTH_START_PERIOD,
+    OPT_HEALTH_START_INTERVAL,
     OPT_NO_HEALTHCHECK,
     OPT_LOG_OPT,
 };
@@ -621,6 +623,7 @@ static const struct option run_longopts[] = {
     {"health-timeout", required_argument, NULL, OPT_HEALTH_TIMEOUT},
     {"health-retries", required_argument, NULL, OPT_HEALTH_RETRIES},
     {"health-start-period", required_argument, NULL, OPT_HEALTH_START_PERIOD},
+    {"health-start-interval", required_argument, NULL, OPT_HEALTH_START_INTERVAL},
     {"no-healthcheck", no_argument, NULL, OPT_NO_HEALTHCHECK},
     {"log-opt", required_argument, NULL, OPT_LOG_OPT},
     {"help", no_argument, NULL, 'h'},
@@ -835,6 +838,9 @@ static int run_command(int argc, char **argv, bool create)
             break;
         case OPT_HEALTH_START_PERIOD:
             f.health.start_period = optarg;
+            break;
+        case OPT_HEALTH_START_INTERVAL:
+            f.health.start_interval = optarg;
             break;
         case OPT_NO_HEALTHCHECK:
             f.health.none = engine_flag_bool();

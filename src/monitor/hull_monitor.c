@@ -20,7 +20,8 @@
  *
  * Usage (internal; hull builds the command line):
  *   hull-monitor --log FILE [--log-max-size BYTES [--log-max-files N]] [--tty] [--stdin]
- *                [--delay-ms N] [--health-interval-ms N] [--attach DIR]
+ *                [--delay-ms N] [--health-interval-ms N [--health-start-period-ms P
+ *                --health-start-interval-ms S]] [--attach DIR]
  *                -- START_ARGV... -- EXIT_ARGV... [-- HEALTH_ARGV...]
  * --delay-ms: a restart by the policy (src/lib/engine/restart.h): the exit
  * command became the monitor again, which sleeps the backoff delay before it
@@ -28,7 +29,9 @@
  * sleeps (`hull stop`) ends it; nothing of the container exists then.
  * --health-interval-ms: while the container runs, HEALTH_ARGV (`hull
  * healthcheck run ID`, src/lib/engine/health.h) is run N ms after the start
- * and then N ms after each check ended; never two at once.
+ * and then N ms after each check ended; never two at once.  Within P ms of
+ * the start and until a check has passed (exit 0), S ms instead (docker's
+ * start interval: the Status is still "starting" then).
  * --log-max-size: a record that would make FILE larger first rotates it
  * (FILE.N-2 -> FILE.N-1 ... FILE -> FILE.1, a new FILE; with N = 1 FILE is
  * truncated), as docker's json-file driver (src/lib/engine/log_config.h).
@@ -359,7 +362,8 @@ static int exit_code_of(int status)
 static void usage(void)
 {
     fprintf(stderr, "hull-monitor: internal to hull: hull-monitor --log FILE [--log-max-size BYTES] "
-                    "[--log-max-files N] [--tty] [--stdin] [--delay-ms N] [--health-interval-ms N] [--attach DIR] "
+                    "[--log-max-files N] [--tty] [--stdin] [--delay-ms N] [--health-interval-ms N] "
+                    "[--health-start-period-ms P --health-start-interval-ms S] [--attach DIR] "
                     "-- START_ARGV... -- EXIT_ARGV... [-- HEALTH_ARGV...]\n");
     exit(2);
 }
@@ -370,7 +374,7 @@ int main(int argc, char **argv)
      * report pipe (a restart, the monitor started again by its exit command). */
     bool have_report = fcntl(REPORT_FD, F_GETFD) >= 0;
     bool tty = false, keep_stdin = false;
-    long delay_ms = 0, health_ms = 0;
+    long delay_ms = 0, health_ms = 0, start_period_ms = 0, start_interval_ms = 0;
     const char *attach_path = NULL;
     int i = 1;
     for (; i < argc && strcmp(argv[i], "--"); i++) {
@@ -386,6 +390,10 @@ int main(int argc, char **argv)
             health_ms = strtol(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--log-max-size") && i + 1 < argc)
             log_max_size = strtoll(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--health-start-period-ms") && i + 1 < argc)
+            start_period_ms = strtol(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--health-start-interval-ms") && i + 1 < argc)
+            start_interval_ms = strtol(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--attach") && i + 1 < argc)
             attach_path = argv[++i];
         else if (!strcmp(argv[i], "--log-max-files") && i + 1 < argc)
@@ -492,7 +500,8 @@ int main(int argc, char **argv)
     pid_t init_pid = 0, health_pid = 0;
     int init_status = -1, master = -1;
     long long next_check = 0; /* CLOCK_MONOTONIC ms; 0: not scheduled */
-    bool starter_done = false, starter_failed = false;
+    bool starter_done = false, starter_failed = false, health_passed = false;
+    long long started_at = 0; /* CLOCK_MONOTONIC ms when the first check was scheduled */
     /* Children that exit before we know which one is the init. */
     pid_t early_pid[8];
     int early_status[8], n_early = 0;
@@ -512,8 +521,13 @@ int main(int argc, char **argv)
             break;
         int timeout = -1;
         if (health_ms > 0 && init_pid > 0 && starter_done && !starter_failed && health_pid == 0) {
-            if (next_check == 0)
-                next_check = now_ms() + health_ms;
+            if (started_at == 0)
+                started_at = now_ms();
+            if (next_check == 0) {
+                bool starting = start_period_ms > 0 && start_interval_ms > 0 && !health_passed &&
+                                now_ms() - started_at < start_period_ms;
+                next_check = now_ms() + (starting ? start_interval_ms : health_ms);
+            }
             long long left = next_check - now_ms();
             if (left <= 0) {
                 pid_t hp = run_health_check(health_argv);
@@ -575,6 +589,8 @@ int main(int argc, char **argv)
                     starter_failed = !WIFEXITED(st) || WEXITSTATUS(st) != 0;
                 } else if (pid == health_pid && health_pid > 0) {
                     health_pid = 0; /* the next one is due an interval from now */
+                    if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+                        health_passed = true;
                 } else if (pid == init_pid) {
                     init_status = st;
                 } else if (init_pid == 0 && n_early < 8) {

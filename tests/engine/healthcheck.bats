@@ -31,6 +31,7 @@ health() {
     fails_with 'invalid --health-timeout "-1s": cannot be negative' hull run -d --health-cmd true --health-timeout -1s busybox sleep 1
     fails_with 'invalid --health-retries "-1"' hull run -d --health-cmd true --health-retries -1 busybox sleep 1
     fails_with 'invalid --health-start-period "1x"' hull run -d --health-start-period 1x busybox sleep 1
+    fails_with 'invalid --health-start-interval "5us": cannot be less than 1ms' hull run -d --health-cmd true --health-start-interval 5us busybox sleep 1
     fails_with '--no-healthcheck conflicts with the --health-\* options' hull run -d --no-healthcheck --health-cmd true busybox sleep 1
     run -125 hull run -d --health-interval 10 busybox sleep 1
     [ -z "$(hull ps -aq)" ]
@@ -87,6 +88,15 @@ health() {
     hull run -d --name e -e MARK=inside --health-cmd '[ "$MARK" = inside ] && [ -e /ok2 ]' \
         --health-interval 100ms --health-retries 1 busybox sh -c 'touch /ok2; exec sleep 1000' >/dev/null
     wait_until '[ "$(health e .Status)" = healthy ]'
+}
+
+@test "health: --health-start-interval: in the start period checks run at it until one passes, then every interval" {
+    # the third check passes; the interval (1h) alone would not have run the first yet
+    hull run -d --name s --health-cmd 'n=$(cat /n 2>/dev/null || echo 0); echo $((n+1)) >/n; [ $n -ge 2 ]' \
+        --health-interval 1h --health-start-period 1h --health-start-interval 100ms busybox sleep 1000 >/dev/null
+    wait_until '[ "$(health s .Status)" = healthy ]'
+    [ "$(health s '.Log | length')" -eq 3 ]
+    [ "$(hull inspect s | jq '.[0].Config.Healthcheck.StartInterval')" = 100000000 ]
 }
 
 @test "health: a check running past --health-timeout is killed and fails" {

@@ -37,7 +37,7 @@ static int parse_duration_flag(const char *flag, const char *text, int64_t *ns, 
 int engine_health_flags_parse(const struct engine_health_flags *f, struct json_object **out, struct hull_error **err)
 {
     *out = NULL;
-    bool any = f->cmd || f->interval || f->timeout || f->start_period || f->retries;
+    bool any = f->cmd || f->interval || f->timeout || f->start_period || f->start_interval || f->retries;
     if (f->none) {
         if (any)
             return hull_error_set(err, 0, "--no-healthcheck conflicts with the --health-* options");
@@ -55,6 +55,7 @@ int engine_health_flags_parse(const struct engine_health_flags *f, struct json_o
         {"--health-interval", f->interval, "Interval"},
         {"--health-timeout", f->timeout, "Timeout"},
         {"--health-start-period", f->start_period, "StartPeriod"},
+        {"--health-start-interval", f->start_interval, "StartInterval"},
     };
     struct json_object *hc = json_object_new_object();
     for (size_t i = 0; i < ARRAY_SIZE(durations); i++) {
@@ -110,7 +111,7 @@ struct json_object *engine_health_config_merge(struct json_object *flags, struct
     struct json_object *out = json_clone(flags);
     if (!has_test(out) && has_test(image))
         json_object_object_add(out, "Test", json_clone(engine_json_path(image, "Test", NULL)));
-    static const char *const keys[] = {"Interval", "Timeout", "StartPeriod", "Retries"};
+    static const char *const keys[] = {"Interval", "Timeout", "StartPeriod", "StartInterval", "Retries"};
     for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
         struct json_object *v = engine_json_path(image, keys[i], NULL);
         if (!json_object_get_int64(engine_json_path(out, keys[i], NULL)) && v)
@@ -145,10 +146,14 @@ bool engine_health_settings_of(struct json_object *rec, struct engine_health_set
     int64_t interval = json_object_get_int64(engine_json_path(hc, "Interval", NULL));
     int64_t timeout = json_object_get_int64(engine_json_path(hc, "Timeout", NULL));
     int64_t start = json_object_get_int64(engine_json_path(hc, "StartPeriod", NULL));
+    int64_t start_interval = json_object_get_int64(engine_json_path(hc, "StartInterval", NULL));
     int retries = json_object_get_int(engine_json_path(hc, "Retries", NULL));
     out->interval_ms = interval > 0 ? interval / 1000000 : ENGINE_HEALTH_DEFAULT_INTERVAL_MS;
     out->timeout_ms = timeout > 0 ? timeout / 1000000 : ENGINE_HEALTH_DEFAULT_TIMEOUT_MS;
     out->start_period_ms = start > 0 ? start / 1000000 : 0;
+    out->start_interval_ms = start_interval > 0 ? start_interval / 1000000 : ENGINE_HEALTH_DEFAULT_START_INTERVAL_MS;
+    if (out->start_interval_ms < 1)
+        out->start_interval_ms = 1;
     out->retries = retries > 0 ? retries : ENGINE_HEALTH_DEFAULT_RETRIES;
     if (out->interval_ms < 1)
         out->interval_ms = 1;

@@ -7,7 +7,9 @@
  *
  * The container's monitor (hull-monitor --health-interval-ms) runs
  * `hull healthcheck run ID` every Interval, counted from the end of the
- * previous check, while the container runs.  A check is one process in the
+ * previous check, while the container runs; within StartPeriod of the
+ * start, until a check has passed (Status still "starting"), every
+ * StartInterval instead (docker 25's --health-start-interval, default 5 s).  A check is one process in the
  * container through the exec path (its user, env, capabilities, seccomp),
  * killed after Timeout.  The result goes into State.Health as docker's
  * monitor writes it: Status starting -> healthy on exit 0, unhealthy after
@@ -28,12 +30,13 @@ struct json_object;
 #define ENGINE_HEALTH_DEFAULT_INTERVAL_MS 30000
 #define ENGINE_HEALTH_DEFAULT_TIMEOUT_MS 30000
 #define ENGINE_HEALTH_DEFAULT_RETRIES 3
+#define ENGINE_HEALTH_DEFAULT_START_INTERVAL_MS 5000
 #define ENGINE_HEALTH_LOG_ENTRIES 5
 #define ENGINE_HEALTH_OUTPUT_MAX 4096
 
 /* The flags as given (NULL: not given). */
 struct engine_health_flags {
-    const char *cmd, *interval, *timeout, *start_period, *retries;
+    const char *cmd, *interval, *timeout, *start_period, *start_interval, *retries;
     bool none; /* --no-healthcheck */
 };
 
@@ -53,6 +56,7 @@ struct json_object *engine_health_config_merge(struct json_object *flags, struct
 struct engine_health_settings {
     char **test; /* the argv run in the container (CMD-SHELL: /bin/sh -c TEXT) */
     int64_t interval_ms, timeout_ms, start_period_ms;
+    int64_t start_interval_ms; /* StartInterval (docker 25): between checks in the start period, default 5 s */
     int retries;
 };
 bool engine_health_settings_of(struct json_object *rec, struct engine_health_settings *out);

@@ -182,17 +182,19 @@ static void exec_monitor(const struct engine_lifecycle *l, const char *monitor, 
 {
     cleanup_free char *log_path = xasprintf("%s/containers/%s/ctr.log", l->root, l->id);
     cleanup_free char *dir = engine_container_dir(l->root, l->id);
-    char delay[32], health[32], log_size[32], log_files[32];
+    char delay[32], health[32], log_size[32], log_files[32], start_period[32], start_interval[32];
     const char *argv[48];
     /* A healthcheck: the monitor runs `hull healthcheck run ID` (health.h);
      * log rotation (log_config.h). */
-    int64_t health_ms = 0;
+    int64_t health_ms = 0, start_period_ms = 0, start_interval_ms = 0;
     struct json_object *rec = NULL;
     struct engine_health_settings hs;
     struct engine_log_config lc = {.max_files = 1};
     if (engine_record_load(l->root, l->id, &rec, NULL) == 0) {
         if (engine_health_settings_of(rec, &hs)) {
             health_ms = hs.interval_ms;
+            start_period_ms = hs.start_period_ms;
+            start_interval_ms = hs.start_interval_ms;
             engine_health_settings_clear(&hs);
         }
         engine_log_config_of(rec, &lc);
@@ -217,6 +219,14 @@ static void exec_monitor(const struct engine_lifecycle *l, const char *monitor, 
         snprintf(health, sizeof health, "%lld", (long long)health_ms);
         argv[n++] = "--health-interval-ms";
         argv[n++] = health;
+        if (start_period_ms > 0) {
+            snprintf(start_period, sizeof start_period, "%lld", (long long)start_period_ms);
+            snprintf(start_interval, sizeof start_interval, "%lld", (long long)start_interval_ms);
+            argv[n++] = "--health-start-period-ms";
+            argv[n++] = start_period;
+            argv[n++] = "--health-start-interval-ms";
+            argv[n++] = start_interval;
+        }
     }
     if (lc.max_size > 0) {
         snprintf(log_size, sizeof log_size, "%lld", (long long)lc.max_size);

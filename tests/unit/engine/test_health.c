@@ -102,6 +102,7 @@ static void test_merge_and_settings(void)
     TAP_CHECK(engine_health_settings_of(rec, &s), "merged: has a check");
     TAP_CHECK(s.interval_ms == 1000 && s.timeout_ms == 2000 && s.retries == 7 && s.start_period_ms == 0,
               "the flag's interval, the image's timeout and retries");
+    TAP_CHECK(s.start_interval_ms == ENGINE_HEALTH_DEFAULT_START_INTERVAL_MS, "StartInterval defaults to 5 s");
     TAP_CHECK(s.test && !strcmp(s.test[0], "/bin/check") && !strcmp(s.test[1], "x") && !s.test[2],
               "CMD: the arguments as they are");
     engine_health_settings_clear(&s);
