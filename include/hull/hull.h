@@ -7,8 +7,8 @@
  * takes the container's lock itself; errors come back as struct hull_error
  * (error.h).  The engine's library, libhull-engine, is built on top of this one.
  *
- * Not public yet (issue 12): exec, update and events (their arguments are the
- * library's struct hull_process / hull_resources / cgroup_stats). */
+ * Not public yet (issue 12): update and events (their arguments are the
+ * library's struct hull_resources / cgroup_stats). */
 #ifndef HULL_PUBLIC_HULL_H
 #define HULL_PUBLIC_HULL_H
 
@@ -52,6 +52,36 @@ struct hull_run_opts {
  * blocked in the calling thread when it returns (one that arrives late is
  * left to the caller, not acted on half way through the cleanup). */
 int hull_container_run(const struct hull_run_opts *opts, int *exit_code, struct hull_error **err);
+
+struct hull_exec_opts {
+    const char *root, *id;
+    /* The process: a process.json file (runc's --process), or else the
+     * container's own process with args as its command and tty as its
+     * terminal; the overrides below apply to either. */
+    const char *process_file;
+    char *const *args; /* NULL-terminated */
+    bool tty;
+    char *const *env;  /* KEY=VALUE, each replacing the KEY it names */
+    const char *cwd;   /* absolute */
+    bool set_uid, set_gid;
+    uid_t uid;
+    gid_t gid;
+    const gid_t *additional_gids; /* added */
+    size_t n_additional_gids;
+    char *const *caps;            /* CAP_ names, added to every set */
+    bool no_new_privs;
+    const char *apparmor, *process_label;
+    const char *console_socket, *pid_file;
+    bool detach;
+    bool ignore_paused;            /* exec into a paused container */
+    int preserve_fds;
+    char *const *cgroup_subs;      /* [CONTROLLER:]PATH: existing sub-cgroups to join */
+};
+
+/* Another process in a running container, under the container's seccomp
+ * filter.  In the foreground like hull_container_run: signals forwarded,
+ * terminal proxied, *exit_code the process's status. */
+int hull_container_exec(const struct hull_exec_opts *opts, int *exit_code, struct hull_error **err);
 
 /* The OCI state (runtime-spec "State") as JSON text, owned by the caller. */
 int hull_container_state_json(const char *root, const char *id, char **json, struct hull_error **err);

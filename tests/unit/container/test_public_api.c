@@ -45,6 +45,13 @@ int main(void)
                   error_names(err, "nosuch"),
               "kill of a missing container: an error naming it");
     hull_error_freep(&err);
+    char *const args[] = {"true", NULL};
+    int status = -1;
+    TAP_CHECK(hull_container_exec(&(struct hull_exec_opts){.root = root, .id = "nosuch", .args = args}, &status,
+                                  &err) < 0 &&
+                  error_names(err, "container \"nosuch\" does not exist"),
+              "exec into a missing container: an error naming it");
+    hull_error_freep(&err);
     TAP_CHECK(hull_container_pause(root, "../x", &err) < 0 && error_names(err, "../x"), "a bad id is refused");
     hull_error_freep(&err);
     /* A bundle without config.json: create refuses and leaves no state dir. */
