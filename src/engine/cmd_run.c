@@ -867,6 +867,16 @@ static int run_command(int argc, char **argv, bool create)
         ret = engine_error_status(err, 125);
         goto out;
     }
+    /* docker says nothing on a host without SELinux; a line saying the
+     * option did nothing is kinder (docs/volumes.md) */
+    for (size_t i = 0; i < f.rc.n_binds; i++) {
+        if (f.rc.binds[i].relabel) {
+            fprintf(stderr, "hull: notice: -v %s: SELinux is not in force on this host, there is nothing to "
+                            "relabel (z/Z ignored)\n",
+                    f.rc.binds[i].given ? f.rc.binds[i].given : f.rc.binds[i].destination);
+            break;
+        }
+    }
     if (engine_image_ensure(f.pull, image_ref, &pulled_ref) != 0)
         goto out; /* ret is 125: docker's status for an image it cannot get */
     if (pulled_ref)

@@ -208,3 +208,23 @@ container_count() {
     [ "$(jq -r .Active <<<"$row")" = 0 ]
     [ "$(jq -r .Size <<<"$row")" = 100kB ]
 }
+
+@test "-v ...:z/:Z: without SELinux one notice line on stderr, once per run; with SELinux refused" {
+    mkdir -p "$TEST_DIR/src"
+    echo here >"$TEST_DIR/src/f"
+    if [ "$(stat -f -c %T /sys/fs/selinux 2>/dev/null)" = selinux ]; then
+        run -125 hull run --rm -v "$TEST_DIR/src:/s:z" busybox cat /s/f
+        [[ $output == *'SELinux relabeling (z) is not implemented'* ]]
+        skip "SELinux is in force: z/Z are refused (tested)"
+    fi
+    run -0 --separate-stderr hull run --rm -v "$TEST_DIR/src:/s:z" -v "$TEST_DIR/src:/t:ro,Z" busybox cat /s/f /t/f
+    [ "$output" = "$(printf 'here\nhere')" ]
+    [ "$stderr" = "hull: notice: -v $TEST_DIR/src:/s:z: SELinux is not in force on this host, there is nothing to relabel (z/Z ignored)" ]
+    # no notice without z/Z
+    run -0 --separate-stderr hull run --rm -v "$TEST_DIR/src:/s" busybox cat /s/f
+    [ -z "$stderr" ]
+    # a bad flag after it: the error alone, one line
+    run -125 hull run --rm -v "$TEST_DIR/src:/s:z" --memory 12x busybox true
+    [ "${#lines[@]}" -eq 1 ]
+    [[ $output == *'--memory'* ]]
+}

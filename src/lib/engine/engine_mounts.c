@@ -14,6 +14,7 @@
 #include "image/rootfs.h"
 #include "mount/pathsafe.h"
 #include "record.h"
+#include "security/security.h"
 #include "util/utils.h"
 #include "volume.h"
 
@@ -119,7 +120,16 @@ static int parse_bind_options(const char *text, const char *opts, struct engine_
             b->read_only = !strcmp(o, "ro");
             n_rw++;
         } else if (!strcmp(o, "z") || !strcmp(o, "Z")) {
-            n_label++; /* SELinux relabeling: nothing to relabel on a host without SELinux in force */
+            /* SELinux relabeling: nothing to relabel on a host without SELinux
+             * in force (the caller says so once); with SELinux, refused
+             * rather than ignored, as long as hull writes no labels */
+            if (lsm_selinux_enabled())
+                return hull_error_set(err, 0,
+                                      "invalid -v \"%s\": SELinux relabeling (%s) is not implemented and SELinux is "
+                                      "in force on this host",
+                                      text, o);
+            b->relabel = true;
+            n_label++;
         } else if (!strcmp(o, "nocopy")) {
             if (b->kind != ENGINE_MOUNT_VOLUME)
                 return hull_error_set(err, 0, "invalid -v \"%s\": nocopy is for volumes, not host paths", text);

@@ -36,6 +36,7 @@ struct engine_bind {
     char *mode;         /* docker's Mounts[].Mode: the -v options as given ("ro,z"), "" for --mount, NULL for VOLUME */
     char *given;        /* -v as typed, for HostConfig.Binds; NULL for --mount and VOLUME */
     char **volume_opts; /* --mount volume-opt=K=V: options for a volume created here */
+    bool relabel;       /* -v ...:z or :Z: SELinux relabeling asked for (nothing to do without SELinux) */
 };
 
 /* --tmpfs PATH[:OPTIONS] */
