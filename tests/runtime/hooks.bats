@@ -169,3 +169,34 @@ state_hook() { echo "{\"path\": \"$TEST_DIR/state.sh\", \"args\": [\"state.sh\",
     wait_status "$id" stopped
     [ ! -e "$TEST_DIR/states.log" ]
 }
+
+@test "prestart and createRuntime hooks see the init already in its cgroups (attached while it set up its root)" {
+    # the hook gets the init's pid on stdin and records the init's cgroups
+    cat >"$TEST_DIR/cg-hook.sh" <<HOOK
+#!/bin/bash
+pid=\$(jq -r .pid)
+{ echo "== \$1"; cat /proc/\$pid/cgroup; } >>"$HOOKLOG"
+HOOK
+    chmod +x "$TEST_DIR/cg-hook.sh"
+    update_config ".hooks = {\"prestart\": [{\"path\": \"$TEST_DIR/cg-hook.sh\", \"args\": [\"cg-hook.sh\", \"prestart\"]}], \"createRuntime\": [{\"path\": \"$TEST_DIR/cg-hook.sh\", \"args\": [\"cg-hook.sh\", \"createRuntime\"]}]} | .process.args = [\"true\"]"
+    id=$(new_id)
+    runtime create --bundle "$BUNDLE" "$id"
+    local own
+    own=$(runtime state "$id" | jq -r .pid)
+    own=$(cat "/proc/$own/cgroup")
+    runtime delete --force "$id"
+    cat "$HOOKLOG"
+    grep -qx "== prestart" "$HOOKLOG"
+    grep -qx "== createRuntime" "$HOOKLOG"
+    # what each hook saw is the init's final placement: the lines of its cgroup file at the end of create
+    local hook
+    for hook in prestart createRuntime; do
+        run sed -n "/^== $hook\$/,/^==/{/^==/d;p}" "$HOOKLOG"
+        [ "$output" = "$own" ]
+    done
+    # and that placement is the container's own cgroup, in every hierarchy
+    if is_hull; then
+        [ -n "$own" ]
+        [ -z "$(echo "$own" | grep -v "/$id\$")" ]
+    fi
+}
