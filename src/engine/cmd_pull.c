@@ -363,7 +363,7 @@ int cmd_logout(int argc, char **argv)
     return 0;
 }
 
-int engine_image_ensure(const char *policy, const char *reference, char **use_ref)
+int engine_image_ensure(const char *cmd, const char *policy, const char *reference, char **use_ref)
 {
     *use_ref = NULL;
     if (!policy || !strcmp(policy, "missing")) {
@@ -377,7 +377,7 @@ int engine_image_ensure(const char *policy, const char *reference, char **use_re
     } else if (!strcmp(policy, "never")) {
         return 0; /* the lookup that follows says "no such image" */
     } else if (strcmp(policy, "always")) {
-        return engine_usage_error("run", "invalid --pull \"%s\": want missing, always or never", policy);
+        return engine_usage_error(cmd, "invalid --pull \"%s\": want missing, always or never", policy);
     }
     struct registry_pull_opts opts = {.reference = reference};
     /* stdout belongs to the container: the pull talks on stderr, as docker's does. */

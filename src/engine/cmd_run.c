@@ -877,7 +877,7 @@ static int run_command(int argc, char **argv, bool create)
             break;
         }
     }
-    if (engine_image_ensure(f.pull, image_ref, &pulled_ref) != 0)
+    if (engine_image_ensure(cmd, f.pull, image_ref, &pulled_ref) != 0)
         goto out; /* ret is 125: docker's status for an image it cannot get */
     if (pulled_ref)
         image_ref = pulled_ref;

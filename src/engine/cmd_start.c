@@ -65,8 +65,13 @@ static int start_one(const char *text, bool attach, int *code)
     }
     if (attach) {
         if (engine_run_foreground(&l, code, &err) < 0) {
+            /* docker: 127 when the program is not found, 126 when it
+             * cannot be run (engine_start_failure_status), else 1 */
+            int status = engine_start_failure_status(err);
             engine_error(err);
-            return -1;
+            if (!status)
+                return -1;
+            *code = status;
         }
         return 0;
     }

@@ -111,10 +111,10 @@ void engine_pull_display_done(struct registry_pull_progress *p);
 /* Pulls and prints like `hull pull` on out; *stored_out (optional) gets the
  * name the image has in the store.  Returns the exit status (errors printed). */
 int engine_pull(const struct registry_pull_opts *opts, FILE *out, bool quiet, char **stored_out);
-/* hull run --pull POLICY ("missing" when NULL, "always", "never"): pulls when
- * the policy says so; *use_ref gets the name to look the image up by after a
+/* hull run|create --pull POLICY ("missing" when NULL, "always", "never";
+ * cmd: "run" or "create", named in messages): pulls when the policy says so; *use_ref gets the name to look the image up by after a
  * pull (NULL: use reference).  Returns the exit status (0: go on). */
-int engine_image_ensure(const char *policy, const char *reference, char **use_ref);
+int engine_image_ensure(const char *cmd, const char *policy, const char *reference, char **use_ref);
 /* cmd_images.c: the journal's untag/delete event for an image_store_remove
  * or prune event (what "Untagged" or "Deleted"; others are not events). */
 void engine_image_event(const char *what, const char *name);

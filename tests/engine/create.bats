@@ -128,6 +128,10 @@ assert_no_containers() {
     fails_with 'pids-limit' hull create --pids-limit 0 busybox true
     fails_with '' hull create --mount type=bind,source=$TEST_DIR/missing,target=/x busybox true
     fails_with 'pull' hull create --pull sometimes busybox true
+    # the hint names the command typed
+    fails_with "invalid --pull \"sometimes\": want missing, always or never (see 'hull create --help')" \
+        hull create --pull sometimes busybox true
+    fails_with "(see 'hull run --help')" hull run --pull sometimes busybox true
     run hull create --no-such-flag busybox true
     [ "$status" -eq 125 ]
     run hull create
@@ -151,8 +155,16 @@ assert_no_containers() {
 @test "start: a created container that fails to start says why and is removable" {
     hull create --name nocmd busybox /no/such/program >/dev/null
     run hull_timed start -a nocmd
-    [ "$status" -ne 0 ] # docker's start: 1 with the daemon's error
+    # docker: 127 for a program not found, as run says (start without -a: 1)
+    [ "$status" -eq 127 ]
     [[ $output == *'"/no/such/program": executable file not found'* ]]
+    run hull_timed start nocmd
+    [ "$status" -eq 1 ]
+    hull create --name nox busybox /etc/passwd >/dev/null
+    run hull_timed start -a nox
+    [ "$status" -eq 126 ]
+    run hull rm -f nox
+    [ "$status" -eq 0 ]
     run hull rm -f nocmd
     [ "$status" -eq 0 ]
     assert_no_containers
