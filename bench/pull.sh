@@ -12,6 +12,8 @@
 #   BIG_MB=1024 bench/pull.sh      one layer of BIG_MB MB instead: hull's peak RSS
 #                                  against the layer's size (made on disk, streamed)
 #   HULL_ENGINE=...                the binary to time
+#   HULL_BEFORE=...                another hull binary (say, main before a change),
+#                                  timed side by side as "hull-before"
 #
 # The registry is Debian's docker-registry on 127.0.0.1 (a port the kernel
 # picks, its own storage under a temp dir, stopped by pid).  Layers are random
@@ -103,6 +105,10 @@ fetch_curl() {
     xargs -P 3 -I{} curl -s -o /dev/null "http://$REG/v2/bench/blobs/{}" <"$work/digests"
 }
 run_hull() { rm -rf "$work/hull"; "$HULL" --root "$work/hull" --runroot "$work/hull-run" pull -q "$REG/bench"; }
+run_hull_before() {
+    rm -rf "$work/hullb"
+    "$HULL_BEFORE" --root "$work/hullb" --runroot "$work/hullb-run" pull -q "$REG/bench"
+}
 # podman: vfs, no overlay mount permission needed, and unpacking is what we compare
 run_podman() {
     rm -rf "$work/p"
@@ -111,17 +117,19 @@ run_podman() {
 }
 # skopeo into an OCI layout: no unpacking (download, verify, write)
 run_skopeo() { rm -rf "$work/skopeo"; skopeo copy --quiet --src-tls-verify=false "docker://$REG/bench:latest" "oci:$work/skopeo:latest"; }
-export -f run_hull run_podman run_skopeo fetch_curl
-export HULL REG work
+export -f run_hull run_hull_before run_podman run_skopeo fetch_curl
+export HULL HULL_BEFORE="${HULL_BEFORE:-}" REG work
 
 tools=(hull curl skopeo)
 command -v podman >/dev/null && tools+=(podman)
 [ -n "$BIG_MB" ] && tools=(hull curl)
+[ -n "${HULL_BEFORE:-}" ] && tools=(hull hull-before "${tools[@]:1}")
 declare -A wall cpu rss
 for r in $(seq "$ROUNDS"); do
     for k in "${tools[@]}"; do
         case $k in
         hull) out=$(timed bash -c run_hull) ;;
+        hull-before) out=$(timed bash -c run_hull_before) ;;
         curl) out=$(timed bash -c fetch_curl) ;;
         skopeo) out=$(timed bash -c run_skopeo) ;;
         podman) out=$(timed bash -c run_podman) ;;
@@ -133,11 +141,11 @@ for r in $(seq "$ROUNDS"); do
         if [ -z "${rss[$k]:-}" ] || [ "$m" -gt "${rss[$k]}" ]; then rss[$k]=$m; fi
     done
 done
-rm -rf "$work/hull" "$work/p" "$work/skopeo"
+rm -rf "$work/hull" "$work/hullb" "$work/p" "$work/skopeo"
 
-printf '\n%-8s %9s %9s %12s %12s %10s\n' "" "wall s" "cpu s" "wall/curl" "cpu/curl" "peak RSS"
+printf '\n%-11s %9s %9s %12s %12s %10s\n' "" "wall s" "cpu s" "wall/curl" "cpu/curl" "peak RSS"
 for k in "${tools[@]}"; do
-    printf '%-8s %9.2f %9.2f %11.2fx %11.2fx %7d MB\n' "$k" "${wall[$k]}" "${cpu[$k]}" \
+    printf '%-11s %9.2f %9.2f %11.2fx %11.2fx %7d MB\n' "$k" "${wall[$k]}" "${cpu[$k]}" \
         "$(echo "${wall[$k]} / ${wall[curl]}" | bc -l)" "$(echo "${cpu[$k]} / ${cpu[curl]}" | bc -l)" \
         "$((${rss[$k]} / 1024))"
 done

@@ -113,12 +113,7 @@ bool image_ingest_layer_needed(const struct image_ingest *ing, size_t i)
     return !store_has_layer(ing->st->store, ing->info->layers[i].diff_id);
 }
 
-const char *image_ingest_layer_what(const struct image_ingest *ing, size_t i)
-{
-    return ing->what[i];
-}
-
-int image_ingest_add_layer(struct image_ingest *ing, size_t i, int fd, bool digest_by_caller, struct hull_error **err)
+int image_ingest_add_layer(struct image_ingest *ing, size_t i, int fd, struct hull_error **err)
 {
     struct image_layer_info *l = &ing->info->layers[i];
     struct layer_expect expect = {
@@ -126,7 +121,6 @@ int image_ingest_add_layer(struct image_ingest *ing, size_t i, int fd, bool dige
         .diff_id = ing->diff_ids[i],
         .size = l->blob_size,
         .what = ing->what[i],
-        .digest_by_caller = digest_by_caller,
     };
     /* staging_add_layer fills out a copy: other threads read ing->info meanwhile. */
     struct image_layer_info got = {.media_type = NULL};

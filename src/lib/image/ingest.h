@@ -49,13 +49,8 @@ bool image_ingest_layer_needed(const struct image_ingest *ing, size_t i);
 const char *image_ingest_diff_id(const struct image_ingest *ing, size_t i);
 
 /* Unpacks layer i from fd, read to its end, and verifies it.  Thread-safe for
- * distinct i (a pull unpacks several layers at once).  digest_by_caller: the
- * caller hashes the blob's bytes as it writes them into fd and checks the
- * descriptor's digest before closing it (a failure here then reads fd to its
- * end so the caller's check still runs); only the diff_id is computed here. */
-int image_ingest_add_layer(struct image_ingest *ing, size_t i, int fd, bool digest_by_caller, struct hull_error **err);
-/* "layer 2 of image X", for messages about layer i. */
-const char *image_ingest_layer_what(const struct image_ingest *ing, size_t i);
+ * distinct i (a pull unpacks several layers at once). */
+int image_ingest_add_layer(struct image_ingest *ing, size_t i, int fd, struct hull_error **err);
 
 /* Moves it all into the store (which must be locked) and points tags
  * ("name:tag", NULL-terminated, may be NULL) at the image. */

@@ -123,7 +123,7 @@ static int verify_layer(const struct layer_expect *expect, const struct blob_dig
     if (expect->size != UINT64_MAX && got->stored_size != expect->size)
         return hull_error_set(err, 0, "%s: size mismatch: the descriptor says %llu bytes, the blob has %llu",
                               expect->what, (unsigned long long)expect->size, (unsigned long long)got->stored_size);
-    if (!expect->digest_by_caller && expect->digest && *expect->digest && strcmp(expect->digest, got->stored))
+    if (expect->digest && *expect->digest && strcmp(expect->digest, got->stored))
         return hull_error_set(err, 0, "%s: digest mismatch: expected %s, the blob has %s", expect->what, expect->digest,
                               got->stored);
     if (expect->diff_id && *expect->diff_id && strcmp(expect->diff_id, got->uncompressed))
@@ -201,8 +201,7 @@ int staging_add_layer(struct staging *st, int fd, const struct layer_expect *exp
         return hull_error_set(err, errno, "create %s/%s", st->dir, split_path);
     struct blob_stream *bs;
     struct tar_split_writer *split = tar_split_writer_new(split_fd);
-    if (blob_stream_open_split(fd, st->progress ? on_layer_bytes : NULL, st, split, !expect->digest_by_caller, &bs,
-                               err) < 0) {
+    if (blob_stream_open_split(fd, st->progress ? on_layer_bytes : NULL, st, split, &bs, err) < 0) {
         tar_split_writer_free(split);
         return hull_error_wrap(err, "%s", expect->what);
     }
@@ -219,8 +218,6 @@ int staging_add_layer(struct staging *st, int fd, const struct layer_expect *exp
         /* A corrupted blob usually breaks the decompressor or the tar first; the
          * digest mismatch is the truer explanation, so report that when it is one. */
         char stored[DIGEST_STR_SIZE];
-        /* (With digest_by_caller this only reads the rest: the caller sees the
-         * whole blob and reports the mismatch, which it finds first.) */
         if (expect->digest && *expect->digest && blob_stream_stored_digest(bs, stored) == 0 &&
             strcmp(stored, expect->digest)) {
             if (err)
@@ -234,8 +231,6 @@ int staging_add_layer(struct staging *st, int fd, const struct layer_expect *exp
         return hull_error_wrap(err, "%s", expect->what);
     }
     blob_stream_free(bs);
-    if (expect->digest_by_caller)
-        snprintf(got.stored, sizeof got.stored, "%s", expect->digest);
     if (verify_layer(expect, &got, err) < 0)
         return -1;
 

@@ -64,7 +64,6 @@ struct layer_expect {
     uint64_t size;       /* of the blob as shipped */
     uint64_t size_hint;  /* for progress when size is not known in advance (0: unknown) */
     const char *what;    /* for messages: "layer 2 of image busybox:latest" */
-    bool digest_by_caller; /* the caller hashes the blob and checks digest before fd ends; not hashed here */
 };
 
 /* Streams the blob from fd into the staging area (or skips it when the store or

@@ -16,7 +16,6 @@ struct blob_stream {
     struct archive *raw; /* decompressor: format "raw", reads fd */
     struct archive *tar; /* reads raw's output */
     struct digester stored, uncompressed;
-    bool hash_stored; /* false: the caller hashes the stored bytes itself (only counted here) */
     bool raw_eof;
     void (*on_bytes)(uint64_t n, void *data);
     void *on_bytes_data;
@@ -47,10 +46,7 @@ static la_ssize_t read_fd(struct archive *a, void *data, const void **buf)
         archive_set_error(a, errno, "read");
         return -1;
     }
-    if (bs->hash_stored)
-        digester_update(&bs->stored, bs->in_buf, n);
-    else
-        bs->stored.bytes += (uint64_t)n;
+    digester_update(&bs->stored, bs->in_buf, n);
     if (bs->on_bytes && n > 0)
         bs->on_bytes(n, bs->on_bytes_data);
     *buf = bs->in_buf;
@@ -80,16 +76,14 @@ static la_ssize_t read_decompressed(struct archive *a, void *data, const void **
 int blob_stream_open(int fd, void (*on_bytes)(uint64_t n, void *data), void *data, struct blob_stream **out,
                      struct hull_error **err)
 {
-    return blob_stream_open_split(fd, on_bytes, data, NULL, true, out, err);
+    return blob_stream_open_split(fd, on_bytes, data, NULL, out, err);
 }
 
 int blob_stream_open_split(int fd, void (*on_bytes)(uint64_t n, void *data), void *data,
-                           struct tar_split_writer *split, bool hash_stored, struct blob_stream **out,
-                           struct hull_error **err)
+                           struct tar_split_writer *split, struct blob_stream **out, struct hull_error **err)
 {
     struct blob_stream *bs = xmalloc0(sizeof *bs);
     bs->fd = fd;
-    bs->hash_stored = hash_stored;
     bs->split = split;
     bs->on_bytes = on_bytes;
     bs->on_bytes_data = data;
@@ -168,10 +162,7 @@ int blob_stream_finish(struct blob_stream *bs, struct blob_digests *out, struct 
     }
     out->stored_size = bs->stored.bytes;
     out->uncompressed_size = bs->uncompressed.bytes;
-    if (bs->hash_stored)
-        digester_final(&bs->stored, out->stored);
-    else
-        out->stored[0] = '\0';
+    digester_final(&bs->stored, out->stored);
     digester_final(&bs->uncompressed, out->uncompressed);
     out->compression = compression_name(bs->raw);
     return 0;
@@ -187,8 +178,6 @@ int blob_stream_stored_digest(struct blob_stream *bs, char out[static DIGEST_STR
         if (n == 0)
             break;
     }
-    if (!bs->hash_stored)
-        return -1; /* read through all the same: the caller's hash needs every byte */
     digester_final(&bs->stored, out);
     return 0;
 }

@@ -14,7 +14,6 @@
 #ifndef HULL_IMAGE_STREAM_H
 #define HULL_IMAGE_STREAM_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
 #include "../util/error.h"
@@ -35,14 +34,10 @@ struct blob_digests {
 int blob_stream_open(int fd, void (*on_bytes)(uint64_t n, void *data), void *data, struct blob_stream **out,
                      struct hull_error **err);
 /* The same, recording the decompressed stream's tar-split (tarsplit.h) from
- * its first byte (opening already reads ahead to detect the format).  With
- * hash_stored false the stored bytes are only counted, not hashed (digests.stored
- * comes out empty): the caller hashes them itself as it writes them to fd (a
- * pull does it in the downloading thread, so a layer's two hashes use two cores). */
+ * its first byte (opening already reads ahead to detect the format). */
 struct tar_split_writer;
 int blob_stream_open_split(int fd, void (*on_bytes)(uint64_t n, void *data), void *data,
-                           struct tar_split_writer *split, bool hash_stored, struct blob_stream **out,
-                           struct hull_error **err);
+                           struct tar_split_writer *split, struct blob_stream **out, struct hull_error **err);
 /* The tar reader over the decompressed bytes. */
 struct archive *blob_stream_tar(struct blob_stream *bs);
 /* Reads what is left of the input and computes both digests. */

@@ -33,7 +33,6 @@ struct job {
     CURL *h;
     struct curl_slist *headers;
     uint64_t received;   /* blob bytes accepted from curl (written or pending) */
-    struct digester digest; /* of the accepted bytes: the descriptor's digest */
     uint64_t skip;       /* bytes to drop: a registry that ignored our Range */
     bool first_write;    /* of this attempt: check the status */
     char *pending;       /* accepted but not yet in the pipe */
@@ -74,16 +73,7 @@ static void emit(struct fetch *f, enum registry_pull_event_kind kind, const stru
 static void *worker(void *arg)
 {
     struct job *j = arg;
-    j->thread_ret = image_ingest_add_layer(j->f->req->ingest, j->index, j->pipe_r, true, &j->thread_err);
-    if (j->thread_ret < 0) {
-        /* Read to the end: the main thread checks the blob's digest when it is
-         * all in, and a digest mismatch explains a corrupt blob better than the
-         * decompressor's or tar reader's complaint. */
-        char buf[64 * 1024];
-        ssize_t n;
-        while ((n = read(j->pipe_r, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
-            ;
-    }
+    j->thread_ret = image_ingest_add_layer(j->f->req->ingest, j->index, j->pipe_r, &j->thread_err);
     __atomic_store_n(&j->thread_done, 1, __ATOMIC_RELEASE);
     char c = 'x';
     while (write(j->f->notify_w, &c, 1) < 0 && errno == EINTR)
@@ -137,10 +127,6 @@ static size_t on_data(char *data, size_t size, size_t nmemb, void *user)
                        j->index + 1, j->layer->digest, (unsigned long long)j->layer->size);
         return 0;
     }
-    /* The descriptor's digest is computed here, in the downloading thread, while
-     * the unpacker hashes the uncompressed tar: a layer's two sha256 (the bulk of
-     * a pull's CPU) run on two cores. */
-    digester_update(&j->digest, data + off, n - off);
     while (off < n) {
         ssize_t w = write(j->pipe_w, data + off, n - off);
         if (w < 0) {
@@ -272,11 +258,6 @@ static int transfer_ended(struct fetch *f, struct job *j, CURLcode code, struct 
             return hull_error_set(err, 0, "layer %zu (%s): the registry sent %llu bytes, the descriptor says %llu",
                                   j->index + 1, j->layer->digest, (unsigned long long)j->received,
                                   (unsigned long long)j->layer->size);
-        char got[DIGEST_STR_SIZE];
-        digester_final(&j->digest, got);
-        if (strcmp(got, j->layer->digest)) /* before the pipe closes: the unpacker never commits it */
-            return hull_error_set(err, 0, "%s: digest mismatch: expected %s, the blob has %s",
-                                  image_ingest_layer_what(req->ingest, j->index), j->layer->digest, got);
         j->state = JOB_DOWNLOADED;
         emit(f, REGISTRY_PULL_LAYER_DOWNLOADED, j);
         if (j->pending_len > j->pending_off)
@@ -441,7 +422,6 @@ int registry_fetch_layers(const struct fetch_request *req, struct hull_error **e
         j->layer = &req->layers[i];
         j->pipe_r = j->pipe_w = -1;
         j->state = JOB_QUEUED;
-        digester_init(&j->digest);
         /* In the store already, or the same content as an earlier layer of this image. */
         bool skip = !image_ingest_layer_needed(req->ingest, i);
         for (size_t k = 0; k < i && !skip; k++)
