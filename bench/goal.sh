@@ -7,6 +7,7 @@ goal() {
     if [ "$(echo "$measured $op $target" | bc -l)" = 1 ]; then verdict=met; fi
     printf 'goal: %-52s %10s %s %-8s %s\n' "$name" "$measured" "$op" "$target$unit" "$verdict"
     if [ -n "${HULL_BENCH_GOALS:-}" ]; then
-        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$measured" "$op" "$target" "$unit" "$verdict" >>"$HULL_BENCH_GOALS"
+        # '|'-separated: read would merge the tabs around an empty unit
+        printf '%s|%s|%s|%s|%s|%s\n' "$name" "$measured" "$op" "$target" "$unit" "$verdict" >>"$HULL_BENCH_GOALS"
     fi
 }

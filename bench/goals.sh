@@ -22,7 +22,7 @@ done
 echo "### goals (docs/performance.md), load average now: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
 printf '%-52s %10s %-12s %s\n' goal measured target verdict
 missed=0
-while IFS=$'\t' read -r name measured op target unit verdict; do
+while IFS='|' read -r name measured op target unit verdict; do
     printf '%-52s %10s %-12s %s\n' "$name" "$measured" "$op $target$unit" "$verdict"
     [ "$verdict" = met ] || missed=$((missed + 1))
 done <"$goals"
