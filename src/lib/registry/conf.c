@@ -136,10 +136,12 @@ static int parse_registry(struct registries_conf *conf, struct json_object *r, s
             return -1;
         if (!mloc || !*mloc)
             return hull_error_set(err, 0, "%s: needs a location", mwhere);
+        /* counted as soon as it owns its location: registries_conf_free
+         * frees n_mirrors of them, also after a bad "insecure" below */
         e->mirrors[i].location = xstrdup(mloc);
+        e->n_mirrors++;
         if (get_bool(m, "insecure", mwhere, &e->mirrors[i].insecure, err) < 0)
             return -1;
-        e->n_mirrors++;
     }
     return 0;
 }

@@ -116,6 +116,10 @@ static void test_conf(void)
         {"[[registry]]\nlocation = 5\n", "\"location\" must be a string"},
         {"unqualified-search-registries = \"docker.io\"\n", "must be an array of strings"},
         {"[[registry]]\nlocation = \"a\"\ninsecure = \"yes\"\n", "\"insecure\" must be true or false"},
+        /* a mirror's location was leaked when its "insecure" was refused
+         * (fuzz-registries-conf; check-asan's leak check sees it here) */
+        {"[[registry]]\nlocation = \"r\"\n[[registry.mirror]]\nlocation = \"m\"\ninsecure = \"yes\"\n",
+         "[[registry]] 1 mirror 1: \"insecure\" must be true or false"},
     };
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         hull_error_freep(&err);
