@@ -457,6 +457,27 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
     wait_until 30 "in_ns curl -sf --max-time 5 http://127.0.0.1:8080/ | grep -qx hello-slirp"
     slirp=$(cut -d' ' -f1 "$TEST_DIR/root/containers/$id/slirp4netns.pid")
     [ "$(cat "/proc/$slirp/comm")" = slirp4netns ]
+    # the binding shows as on a bridge network: port, inspect, ps
+    run root_hull port "$id"
+    [ "$status" -eq 0 ]
+    [ "$output" = "80/tcp -> 127.0.0.1:8080" ]
+    [ "$(root_hull port "$id" 80)" = "127.0.0.1:8080" ]
+    run root_hull inspect "$id"
+    [ "$(jq -r '.[0].NetworkSettings.Ports["80/tcp"][0] | "\(.HostIp) \(.HostPort)"' <<<"$output")" = "127.0.0.1 8080" ]
+    [ "$(jq -r '.[0].NetworkSettings.SandboxKey' <<<"$output")" = "/proc/$(jq -r '.[0].State.Pid' <<<"$output")/ns/net" ]
+    [ "$(root_hull ps --format '{{.Ports}}')" = "127.0.0.1:8080->80/tcp" ]
+    # -p IP::PORT: the host port slirp4netns got is the one shown, and it answers
+    run root_hull run -d --network slirp4netns -p 127.0.0.1::80 busybox sh -c 'mkdir /w && echo any-port >/w/index.html && exec httpd -f -p 80 -h /w'
+    [ "$status" -eq 0 ]
+    id2=$output
+    run root_hull port "$id2" 80
+    [ "$status" -eq 0 ]
+    [[ "$output" =~ ^127\.0\.0\.1:[0-9]+$ ]]
+    port2=${output##*:}
+    [ "$port2" != 0 ]
+    wait_until 30 "in_ns curl -sf --max-time 5 http://127.0.0.1:$port2/ | grep -qx any-port"
+    run root_hull rm -f "$id2"
+    [ "$status" -eq 0 ]
     # a port already taken: one line, nothing left
     run root_hull run -d --network slirp4netns -p 127.0.0.1:8080:80 busybox sleep 100
     [ "$status" -ne 0 ]

@@ -250,6 +250,29 @@ static struct json_object *ports_json(struct json_object *rec, const struct atta
     return ports;
 }
 
+int engine_network_settings_ports(const char *root, const char *id, const struct network_binding *b, size_t n,
+                                  int pid, struct hull_error **err)
+{
+    cleanup_close int lock = -1;
+    if (engine_records_lock(root, &lock, err) < 0)
+        return -1;
+    struct json_object *rec = NULL;
+    if (engine_record_load(root, id, &rec, err) < 0)
+        return -1;
+    struct json_object *ns = engine_json_path(rec, "NetworkSettings", NULL);
+    if (!ns) {
+        json_object_put(rec);
+        return 0;
+    }
+    struct attachment a = {.bindings = (struct network_binding *)b, .n_bindings = n, .pid = pid};
+    json_object_object_add(ns, "Ports", ports_json(rec, pid > 0 ? &a : NULL));
+    cleanup_free char *sandbox = pid > 0 ? xasprintf("/proc/%d/ns/net", pid) : xstrdup("");
+    set_str(ns, "SandboxKey", sandbox);
+    int r = engine_record_save(root, id, rec, err);
+    json_object_put(rec);
+    return r;
+}
+
 /* NetworkSettings for one network filled (a), emptied (a NULL: the
  * container stopped), or its endpoint dropped (drop: disconnect). */
 static int update_settings(const char *root, const char *id, const char *network, const struct attachment *a,
@@ -614,7 +637,8 @@ static int detach_locked(const char *root, const char *id)
 
 void engine_network_detach(const char *root, const char *id)
 {
-    engine_slirp_stop(root, id);
+    if (engine_slirp_stop(root, id)) /* its ports went with it */
+        engine_network_settings_ports(root, id, NULL, 0, 0, NULL);
     cleanup_close int lock = -1;
     cleanup_free char *dir = xasprintf("%s/networks", root);
     if (access(dir, F_OK) < 0 || network_lock(root, &lock, NULL) < 0)

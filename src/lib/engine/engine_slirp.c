@@ -32,6 +32,7 @@
 #define SLIRP_LOG "slirp4netns.log"
 #define SLIRP_SOCK "slirp4netns.sock"
 #define SLIRP_READY_SECONDS 20
+#define SLIRP_GUEST_IP "10.0.2.100" /* --configure's address of tap0 */
 
 static bool slirp_in_path(void)
 {
@@ -107,7 +108,8 @@ static int free_port(const struct in_addr *ip, int proto)
     return ntohs(sa.sin_port);
 }
 
-static int publish(int dirfd, const struct network_port *p, struct hull_error **err)
+/* p through add_hostfwd; *out: the binding in force (the port it got). */
+static int publish(int dirfd, const struct network_port *p, struct network_binding *out, struct hull_error **err)
 {
     char ip[INET_ADDRSTRLEN];
     inet_ntop(AF_INET, &p->host_ip, ip, sizeof ip);
@@ -135,8 +137,12 @@ static int publish(int dirfd, const struct network_port *p, struct hull_error **
             last = xstrdup(json_object_get_string(desc));
         }
         json_object_put(j);
-        if (!failed)
+        if (!failed) {
+            *out = (struct network_binding){.proto = p->proto, .host_ip = p->host_ip, .host_port = (uint16_t)port,
+                                            .ctr_port = p->ctr_port};
+            inet_pton(AF_INET, SLIRP_GUEST_IP, &out->ctr_ip);
             return 0;
+        }
     }
     return hull_error_set(err, 0, "-p %s:%u:%u/%s: slirp4netns cannot listen there: %s", ip, lo, p->ctr_port,
                           network_proto_name(p->proto), last ? last : "no answer");
@@ -225,22 +231,30 @@ int engine_slirp_start(const char *root, const char *id, int pid, const struct n
         engine_slirp_stop(root, id);
         return hull_error_set(err, 0, "slirp4netns did not come up%s: %s", r == 0 ? " in time" : "", why);
     }
-    for (size_t i = 0; i < n; i++)
-        if (publish(dirfd, &ports[i], err) < 0) {
+    cleanup_free struct network_binding *bindings = xmalloc0((n + 1) * sizeof *bindings);
+    for (size_t i = 0; i < n; i++) {
+        if (publish(dirfd, &ports[i], &bindings[i], err) < 0) {
             engine_slirp_stop(root, id);
             return -1;
         }
+        snprintf(bindings[i].id, sizeof bindings[i].id, "%s", id);
+    }
+    /* what `hull port`, `ps` and inspect show, as for a bridge network */
+    if (engine_network_settings_ports(root, id, bindings, n, pid, err) < 0) {
+        engine_slirp_stop(root, id);
+        return hull_error_wrap(err, "slirp4netns: record the published ports");
+    }
     log_debug("slirp4netns %d for %s: up, %zu port(s)", (int)child, id, n);
     return 0;
 }
 
-void engine_slirp_stop(const char *root, const char *id)
+bool engine_slirp_stop(const char *root, const char *id)
 {
     cleanup_free char *dir = engine_container_dir(root, id);
     cleanup_free char *pidfile = xasprintf("%s/%s", dir, SLIRP_PID);
     cleanup_free char *text = NULL;
     if (read_file(pidfile, &text, NULL, NULL) < 0)
-        return;
+        return false;
     int pid;
     unsigned long long start;
     /* the start time guards against a pid reused since */
@@ -249,4 +263,5 @@ void engine_slirp_stop(const char *root, const char *id)
     unlink(pidfile);
     cleanup_free char *sock = xasprintf("%s/%s", dir, SLIRP_SOCK);
     unlink(sock);
+    return true;
 }
