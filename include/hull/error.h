@@ -12,6 +12,10 @@ struct hull_error {
     char *msg;  /* owned, never NULL */
 };
 
+/* Prefixes the message of *err with "context: ". Returns -1 (or -errnum when
+ * errnum != 0), so one can write `return hull_error_wrap(err, "...")`. */
+int hull_error_wrap(struct hull_error **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* The full text: msg, plus ": strerror(errnum)" when errnum != 0. Owned by caller. */
 char *hull_error_text(const struct hull_error *err);
 

@@ -7,8 +7,8 @@
  * takes the container's lock itself; errors come back as struct hull_error
  * (error.h).  The engine's library, libhull-engine, is built on top of this one.
  *
- * Not public yet (issue 12): update and events (their arguments are the
- * library's struct hull_resources / cgroup_stats). */
+ * JSON appears only where a format is JSON by definition: the OCI state, a
+ * LinuxResources object, runc's events lines. */
 #ifndef HULL_PUBLIC_HULL_H
 #define HULL_PUBLIC_HULL_H
 
@@ -104,6 +104,46 @@ int hull_container_delete(const struct hull_delete_opts *opts, struct hull_error
 /* Freezes / thaws (pause needs it running or created, resume paused). */
 int hull_container_pause(const char *root, const char *id, struct hull_error **err);
 int hull_container_resume(const char *root, const char *id, struct hull_error **err);
+
+/* ---- a live container's cgroup ---- */
+
+/* linux.resources, typed inside the library.  Made from a LinuxResources JSON
+ * object (runc's update --resources; NULL: empty), then changed one value at a
+ * time; hull_container_update checks the result (ranges, syntax) once. */
+struct hull_resources;
+enum hull_resource {
+    HULL_RES_MEMORY_LIMIT,       /* bytes with docker's units ("64m", "1g"), or -1 */
+    HULL_RES_MEMORY_RESERVATION, /* likewise */
+    HULL_RES_MEMORY_SWAP,        /* memory+swap, likewise */
+    HULL_RES_MEMORY_KERNEL,      /* likewise */
+    HULL_RES_MEMORY_KERNEL_TCP,  /* likewise */
+    HULL_RES_CPU_SHARES,
+    HULL_RES_CPU_QUOTA,          /* microseconds, or -1 */
+    HULL_RES_CPU_PERIOD,
+    HULL_RES_CPU_BURST,
+    HULL_RES_CPU_RT_PERIOD,
+    HULL_RES_CPU_RT_RUNTIME,
+    HULL_RES_CPU_IDLE,
+    HULL_RES_CPUSET_CPUS,        /* "0-3,7" */
+    HULL_RES_CPUSET_MEMS,
+    HULL_RES_BLKIO_WEIGHT,
+    HULL_RES_PIDS_LIMIT,         /* a count, or -1 */
+};
+int hull_resources_parse(const char *json, struct hull_resources **out, struct hull_error **err);
+/* -1 (nothing set) when text is not a value of the field's kind. */
+int hull_resources_set(struct hull_resources *r, enum hull_resource field, const char *text);
+void hull_resources_free(struct hull_resources *r);
+
+/* New limits for a running container. */
+int hull_container_update(const char *root, const char *id, const struct hull_resources *r, struct hull_error **err);
+
+/* The cgroup statistics as runc's events "data" object (JSON text, owned). */
+int hull_container_stats_json(const char *root, const char *id, char **json, struct hull_error **err);
+/* Calls fn with the statistics (as above) every interval_ms, and with NULL
+ * for every OOM kill in the container, until it stops. */
+typedef void (*hull_event_fn)(const char *id, const char *stats_json, void *data);
+int hull_container_events(const char *root, const char *id, long interval_ms, hull_event_fn fn, void *data,
+                          struct hull_error **err);
 
 /* The ids under root, sorted, NULL-terminated; free with hull_strv_free. */
 int hull_container_list(const char *root, char ***ids, struct hull_error **err);

@@ -5,21 +5,15 @@
  *   events [--stats] [--interval 5s] ID
  *     prints {"type":"stats","id":ID,"data":{...}} (runc's types.Stats shape)
  *     and {"type":"oom","id":ID} when the kernel OOM-kills in the container. */
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "cgroup/cgroup_stats.h"
 #include "commands.h"
-#include "container/container.h"
-#include "spec/spec.h"
-#include "util/utils.h"
+#include "hull/hull.h"
 
 static int one_id_argument(const char *cmd, int argc, char **argv, const char **id)
 {
@@ -49,7 +43,7 @@ static int pause_or_resume(int argc, char **argv, bool pause)
     if (one_id_argument(cmd, argc, argv, &id) != 0 || !id)
         return 1;
     cleanup_error struct hull_error *err = NULL;
-    if ((pause ? container_pause : container_resume)(g_opts.root, id, &err) < 0) {
+    if ((pause ? hull_container_pause : hull_container_resume)(g_opts.root, id, &err) < 0) {
         report_error(err);
         return 1;
     }
@@ -66,113 +60,61 @@ int cmd_resume(int argc, char **argv)
     return pause_or_resume(argc, argv, false);
 }
 
-/* docker/go-units RAMInBytes, as runc's update parses memory flags: "64m",
- * "1g", "512KiB", "1024", and "-1" for unlimited; base 1024. */
-static bool parse_ram(const char *s, int64_t *out)
+/* Reads FILE, or stdin for "-". */
+static int read_resources_text(const char *file, char **out)
 {
-    if (!strcmp(s, "-1")) {
-        *out = -1;
-        return true;
+    FILE *f = strcmp(file, "-") ? fopen(file, "re") : stdin;
+    if (!f) {
+        report_error_text_fmt("open %s: %s", file, strerror(errno));
+        return -1;
     }
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || v < 0)
-        return false;
-    while (*end == ' ')
-        end++;
-    double mult = 1;
-    switch (tolower((unsigned char)*end)) {
-    case '\0':
-        break;
-    case 'b':
-        break;
-    case 'k':
-        mult = 1024.0;
-        break;
-    case 'm':
-        mult = 1024.0 * 1024;
-        break;
-    case 'g':
-        mult = 1024.0 * 1024 * 1024;
-        break;
-    case 't':
-        mult = 1024.0 * 1024 * 1024 * 1024;
-        break;
-    case 'p':
-        mult = 1024.0 * 1024 * 1024 * 1024 * 1024;
-        break;
-    default:
-        return false;
+    size_t cap = 4096, len = 0;
+    char *text = malloc(cap);
+    size_t n;
+    while (text && (n = fread(text + len, 1, cap - len - 1, f)) > 0) {
+        len += n;
+        if (cap - len < 2)
+            text = realloc(text, cap *= 2);
     }
-    if (*end) {
-        const char *rest = end + 1;
-        if (tolower((unsigned char)*end) != 'b') {
-            if (!strcasecmp(rest, "ib"))
-                rest += 2;
-            else if (tolower((unsigned char)*rest) == 'b')
-                rest++;
-        }
-        if (*rest)
-            return false;
-    }
-    *out = (int64_t)(v * mult);
-    return true;
+    if (!text)
+        abort();
+    text[len] = '\0';
+    if (f != stdin)
+        fclose(f);
+    *out = text;
+    return 0;
 }
 
-static bool parse_u64_flag(const char *s, uint64_t *out)
-{
-    return parse_uint64(s, out);
-}
+#define OPT_RES(field) (1000 + (field))
 
 int cmd_update(int argc, char **argv)
 {
-    enum {
-        OPT_BLKIO_WEIGHT = 1000,
-        OPT_CPU_PERIOD,
-        OPT_CPU_QUOTA,
-        OPT_CPU_BURST,
-        OPT_CPU_SHARE,
-        OPT_CPU_RT_PERIOD,
-        OPT_CPU_RT_RUNTIME,
-        OPT_CPUSET_CPUS,
-        OPT_CPUSET_MEMS,
-        OPT_CPU_IDLE,
-        OPT_KERNEL_MEMORY,
-        OPT_KERNEL_MEMORY_TCP,
-        OPT_MEMORY,
-        OPT_MEMORY_RESERVATION,
-        OPT_MEMORY_SWAP,
-        OPT_PIDS_LIMIT,
-        OPT_L3_CACHE,
-        OPT_MEM_BW,
-    };
+    enum { OPT_RDT = 2000 };
     static const struct option longopts[] = {
         {"resources", required_argument, NULL, 'r'},
-        {"blkio-weight", required_argument, NULL, OPT_BLKIO_WEIGHT},
-        {"cpu-period", required_argument, NULL, OPT_CPU_PERIOD},
-        {"cpu-quota", required_argument, NULL, OPT_CPU_QUOTA},
-        {"cpu-burst", required_argument, NULL, OPT_CPU_BURST},
-        {"cpu-share", required_argument, NULL, OPT_CPU_SHARE},
-        {"cpu-rt-period", required_argument, NULL, OPT_CPU_RT_PERIOD},
-        {"cpu-rt-runtime", required_argument, NULL, OPT_CPU_RT_RUNTIME},
-        {"cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS},
-        {"cpuset-mems", required_argument, NULL, OPT_CPUSET_MEMS},
-        {"cpu-idle", required_argument, NULL, OPT_CPU_IDLE},
-        {"kernel-memory", required_argument, NULL, OPT_KERNEL_MEMORY},
-        {"kernel-memory-tcp", required_argument, NULL, OPT_KERNEL_MEMORY_TCP},
-        {"memory", required_argument, NULL, OPT_MEMORY},
-        {"memory-reservation", required_argument, NULL, OPT_MEMORY_RESERVATION},
-        {"memory-swap", required_argument, NULL, OPT_MEMORY_SWAP},
-        {"pids-limit", required_argument, NULL, OPT_PIDS_LIMIT},
-        {"l3-cache-schema", required_argument, NULL, OPT_L3_CACHE},
-        {"mem-bw-schema", required_argument, NULL, OPT_MEM_BW},
+        {"blkio-weight", required_argument, NULL, OPT_RES(HULL_RES_BLKIO_WEIGHT)},
+        {"cpu-period", required_argument, NULL, OPT_RES(HULL_RES_CPU_PERIOD)},
+        {"cpu-quota", required_argument, NULL, OPT_RES(HULL_RES_CPU_QUOTA)},
+        {"cpu-burst", required_argument, NULL, OPT_RES(HULL_RES_CPU_BURST)},
+        {"cpu-share", required_argument, NULL, OPT_RES(HULL_RES_CPU_SHARES)},
+        {"cpu-rt-period", required_argument, NULL, OPT_RES(HULL_RES_CPU_RT_PERIOD)},
+        {"cpu-rt-runtime", required_argument, NULL, OPT_RES(HULL_RES_CPU_RT_RUNTIME)},
+        {"cpuset-cpus", required_argument, NULL, OPT_RES(HULL_RES_CPUSET_CPUS)},
+        {"cpuset-mems", required_argument, NULL, OPT_RES(HULL_RES_CPUSET_MEMS)},
+        {"cpu-idle", required_argument, NULL, OPT_RES(HULL_RES_CPU_IDLE)},
+        {"kernel-memory", required_argument, NULL, OPT_RES(HULL_RES_MEMORY_KERNEL)},
+        {"kernel-memory-tcp", required_argument, NULL, OPT_RES(HULL_RES_MEMORY_KERNEL_TCP)},
+        {"memory", required_argument, NULL, OPT_RES(HULL_RES_MEMORY_LIMIT)},
+        {"memory-reservation", required_argument, NULL, OPT_RES(HULL_RES_MEMORY_RESERVATION)},
+        {"memory-swap", required_argument, NULL, OPT_RES(HULL_RES_MEMORY_SWAP)},
+        {"pids-limit", required_argument, NULL, OPT_RES(HULL_RES_PIDS_LIMIT)},
+        {"l3-cache-schema", required_argument, NULL, OPT_RDT},
+        {"mem-bw-schema", required_argument, NULL, OPT_RDT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct hull_resources r = {0};
     const char *resources_file = NULL;
-    int c, ret = 1;
+    int c;
     opterr = 0;
     /* Flags are collected first and applied over --resources, as runc does. */
     struct {
@@ -196,7 +138,7 @@ int cmd_update(int argc, char **argv)
         }
         if (c == '?' || c == ':')
             return usage_error("update", "unknown option or missing value \"%s\"", argv[optind - 1]);
-        if (n_flags == ARRAY_SIZE(flags))
+        if (n_flags == sizeof flags / sizeof flags[0])
             return usage_error("update", "too many flags");
         flags[n_flags].opt = c;
         flags[n_flags++].val = optarg;
@@ -205,133 +147,35 @@ int cmd_update(int argc, char **argv)
     if (one_id_argument("update", argc, argv, &id) != 0 || !id)
         return 1;
     cleanup_error struct hull_error *err = NULL;
-    if (resources_file) {
-        cleanup_free char *text = NULL;
-        if (!strcmp(resources_file, "-")) {
-            size_t cap = 4096, len = 0;
-            text = xmalloc0(cap);
-            ssize_t n;
-            while ((n = read(STDIN_FILENO, text + len, cap - len - 1)) > 0) {
-                len += (size_t)n;
-                if (cap - len < 2) {
-                    cap *= 2;
-                    text = xrealloc(text, cap);
-                }
-            }
-            text[len] = '\0';
-        } else if (read_file(resources_file, &text, NULL, &err) < 0) {
-            report_error(err);
-            return 1;
-        }
-        if (spec_parse_resources(text, &r, &err) < 0) {
-            hull_error_wrap(&err, "--resources %s", resources_file);
-            report_error(err);
-            return 1;
-        }
+    char *text = NULL;
+    if (resources_file && read_resources_text(resources_file, &text) < 0)
+        return 1;
+    struct hull_resources *r = NULL;
+    int rc = hull_resources_parse(text, &r, &err);
+    free(text);
+    if (rc < 0) {
+        hull_error_wrap(&err, "--resources %s", resources_file);
+        report_error(err);
+        return 1;
     }
+    int ret = 1;
     for (size_t i = 0; i < n_flags; i++) {
-        const char *v = flags[i].val;
-        bool ok = true;
-        int64_t i64;
-        uint64_t u64;
-        switch (flags[i].opt) {
-        case OPT_BLKIO_WEIGHT:
-            r.has_blkio = true;
-            ok = parse_u64_flag(v, &u64);
-            r.blkio.weight = (struct hull_opt_u64){true, u64};
-            break;
-        case OPT_CPU_PERIOD:
-            r.has_cpu = true;
-            ok = parse_u64_flag(v, &u64);
-            r.cpu.period = (struct hull_opt_u64){true, u64};
-            break;
-        case OPT_CPU_QUOTA:
-            r.has_cpu = true;
-            ok = parse_int64(v, &i64);
-            r.cpu.quota = (struct hull_opt_i64){true, i64};
-            break;
-        case OPT_CPU_BURST:
-            r.has_cpu = true;
-            ok = parse_u64_flag(v, &u64);
-            r.cpu.burst = (struct hull_opt_u64){true, u64};
-            break;
-        case OPT_CPU_SHARE:
-            r.has_cpu = true;
-            ok = parse_u64_flag(v, &u64);
-            r.cpu.shares = (struct hull_opt_u64){true, u64};
-            break;
-        case OPT_CPU_RT_PERIOD:
-            r.has_cpu = true;
-            ok = parse_u64_flag(v, &u64);
-            r.cpu.realtime_period = (struct hull_opt_u64){true, u64};
-            break;
-        case OPT_CPU_RT_RUNTIME:
-            r.has_cpu = true;
-            ok = parse_int64(v, &i64);
-            r.cpu.realtime_runtime = (struct hull_opt_i64){true, i64};
-            break;
-        case OPT_CPUSET_CPUS:
-            r.has_cpu = true;
-            free(r.cpu.cpus);
-            r.cpu.cpus = xstrdup(v);
-            break;
-        case OPT_CPUSET_MEMS:
-            r.has_cpu = true;
-            free(r.cpu.mems);
-            r.cpu.mems = xstrdup(v);
-            break;
-        case OPT_CPU_IDLE:
-            r.has_cpu = true;
-            ok = parse_int64(v, &i64);
-            r.cpu.idle = (struct hull_opt_i64){true, i64};
-            break;
-        case OPT_KERNEL_MEMORY:
-            r.has_memory = true;
-            ok = parse_ram(v, &i64);
-            r.memory.kernel = (struct hull_opt_i64){true, i64};
-            break;
-        case OPT_KERNEL_MEMORY_TCP:
-            r.has_memory = true;
-            ok = parse_ram(v, &i64);
-            r.memory.kernel_tcp = (struct hull_opt_i64){true, i64};
-            break;
-        case OPT_MEMORY:
-            r.has_memory = true;
-            ok = parse_ram(v, &i64);
-            r.memory.limit = (struct hull_opt_i64){true, i64};
-            break;
-        case OPT_MEMORY_RESERVATION:
-            r.has_memory = true;
-            ok = parse_ram(v, &i64);
-            r.memory.reservation = (struct hull_opt_i64){true, i64};
-            break;
-        case OPT_MEMORY_SWAP:
-            r.has_memory = true;
-            ok = parse_ram(v, &i64);
-            r.memory.swap = (struct hull_opt_i64){true, i64};
-            break;
-        case OPT_PIDS_LIMIT:
-            r.has_pids = true;
-            ok = parse_int64(v, &i64);
-            r.pids_limit = i64;
-            break;
-        case OPT_L3_CACHE:
-        case OPT_MEM_BW:
+        if (flags[i].opt == OPT_RDT) {
             report_error_text("update: Intel RDT (--l3-cache-schema, --mem-bw-schema) is not supported by hull");
             goto out;
         }
-        if (!ok) {
-            usage_error("update", "invalid value \"%s\" for one of the resource flags", v);
+        if (hull_resources_set(r, (enum hull_resource)(flags[i].opt - 1000), flags[i].val) < 0) {
+            usage_error("update", "invalid value \"%s\" for one of the resource flags", flags[i].val);
             goto out;
         }
     }
-    if (container_update(g_opts.root, id, &r, &err) < 0) {
+    if (hull_container_update(g_opts.root, id, r, &err) < 0) {
         report_error(err);
         goto out;
     }
     ret = 0;
 out:
-    spec_resources_clear(&r);
+    hull_resources_free(r);
     return ret;
 }
 
@@ -358,26 +202,16 @@ static bool parse_interval(const char *s, long *ms)
     return *ms > 0;
 }
 
-static void print_event(const char *type, const char *id, struct json_object *data)
-{
-    struct json_object *ev = json_object_new_object();
-    json_object_object_add(ev, "type", json_object_new_string(type));
-    json_object_object_add(ev, "id", json_object_new_string(id));
-    if (data)
-        json_object_object_add(ev, "data", data);
-    printf("%s\n", json_object_to_json_string_ext(ev, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-    fflush(stdout);
-    json_object_put(ev);
-}
-
-/* runc's event lines: {"type":"stats","id":ID,"data":{...}} and {"type":"oom","id":ID}. */
-static void on_event(const char *id, const struct container_event *ev, void *data)
+/* runc's event lines: {"type":"stats","id":ID,"data":{...}} and {"type":"oom","id":ID}
+ * (ids are [A-Za-z0-9_+.-]: nothing to escape). */
+static void print_event(const char *id, const char *stats_json, void *data)
 {
     (void)data;
-    if (ev->type == CONTAINER_EVENT_OOM)
-        print_event("oom", id, NULL);
+    if (stats_json)
+        printf("{\"type\":\"stats\",\"id\":\"%s\",\"data\":%s}\n", id, stats_json);
     else
-        print_event("stats", id, cgroup_stats_to_json(ev->stats));
+        printf("{\"type\":\"oom\",\"id\":\"%s\"}\n", id);
+    fflush(stdout);
 }
 
 int cmd_events(int argc, char **argv)
@@ -412,15 +246,16 @@ int cmd_events(int argc, char **argv)
         return 1;
     cleanup_error struct hull_error *err = NULL;
     if (stats_once) {
-        cleanup_cgroup_stats struct cgroup_stats stats = {0};
-        if (container_stats(g_opts.root, id, &stats, &err) < 0) {
+        char *json = NULL;
+        if (hull_container_stats_json(g_opts.root, id, &json, &err) < 0) {
             report_error(err);
             return 1;
         }
-        print_event("stats", id, cgroup_stats_to_json(&stats));
+        print_event(id, json, NULL);
+        free(json);
         return 0;
     }
-    if (container_events(g_opts.root, id, interval_ms, on_event, NULL, &err) < 0) {
+    if (hull_container_events(g_opts.root, id, interval_ms, print_event, NULL, &err) < 0) {
         report_error(err);
         return 1;
     }

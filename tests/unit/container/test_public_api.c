@@ -68,6 +68,30 @@ int main(void)
               "run without config.json fails the same way");
     hull_error_freep(&err);
 
+    /* Resources: flag values in runc's forms, checked once by update. */
+    struct hull_resources *res = NULL;
+    TAP_CHECK(hull_resources_parse(NULL, &res, &err) == 0 && res, "empty resources");
+    TAP_CHECK(hull_resources_set(res, HULL_RES_MEMORY_LIMIT, "64m") == 0 &&
+                  hull_resources_set(res, HULL_RES_MEMORY_SWAP, "1GiB") == 0 &&
+                  hull_resources_set(res, HULL_RES_MEMORY_LIMIT, "12x") < 0 &&
+                  hull_resources_set(res, HULL_RES_PIDS_LIMIT, "ten") < 0,
+              "values in docker's units are taken, others refused");
+    TAP_CHECK(hull_resources_set(res, HULL_RES_CPU_SHARES, "1") == 0, "an out-of-range value is set");
+    TAP_CHECK(hull_container_update(root, "nosuch", res, &err) < 0 &&
+                  error_names(err, "linux.resources.cpu.shares: 1 is out of range (2..262144)"),
+              "update refuses it before looking for the container");
+    hull_error_freep(&err);
+    hull_resources_free(res);
+    res = NULL;
+    TAP_CHECK(hull_resources_parse("{\"cpu\": {\"period\": 5}}", &res, &err) < 0 && !res &&
+                  error_names(err, "cpu.period: 5 is out of range (1000..1000000)"),
+              "a LinuxResources object is checked when parsed");
+    hull_error_freep(&err);
+    char *stats = NULL;
+    TAP_CHECK(hull_container_stats_json(root, "nosuch", &stats, &err) < 0 && !stats && error_names(err, "nosuch"),
+              "stats of a missing container: an error naming it");
+    hull_error_freep(&err);
+
     TAP_CHECK(hull_signal_parse("KILL") == SIGKILL && hull_signal_parse("SIGTERM") == SIGTERM &&
                   hull_signal_parse("9") == 9 && hull_signal_parse("NOSUCH") == -1,
               "signals parse like runc's");
