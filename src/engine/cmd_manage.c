@@ -72,6 +72,19 @@ static int cmd_container_prune(int argc, char **argv)
     return ret;
 }
 
+/* The init has just died and its monitor has yet to record it (and ask the
+ * restart policy): the record says running, and is trusted while the
+ * monitor lives. */
+static bool exit_pending(const char *id)
+{
+    struct json_object *rec = NULL;
+    if (engine_record_load(g_engine.root, id, &rec, NULL) < 0)
+        return false;
+    bool pending = engine_record_exit_pending(g_engine.runroot, id, rec);
+    json_object_put(rec);
+    return pending;
+}
+
 int engine_prune_containers(uint64_t *reclaimed)
 {
     int ret = 0;
@@ -83,7 +96,7 @@ int engine_prune_containers(uint64_t *reclaimed)
         bool header = false;
         for (char **id = ids; *id; id++) {
             if (engine_container_running(g_engine.runroot, *id) || engine_record_being_created(g_engine.root, *id) ||
-                engine_restart_pending(g_engine.root, *id))
+                engine_restart_pending(g_engine.root, *id) || exit_pending(*id))
                 continue;
             uint64_t size = engine_container_size(g_engine.root, *id);
             cleanup_error struct hull_error *e = NULL;

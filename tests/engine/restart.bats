@@ -16,6 +16,8 @@ setup() {
 
 teardown() {
     diag_on_failure
+    # a monitor a failed test left stopped (SIGSTOP) goes on, to be ended below
+    [ -n "${STOPPED_MONITOR:-}" ] && kill -CONT "$STOPPED_MONITOR" 2>/dev/null
     engine_teardown
     # a monitor sleeping a backoff delay holds nothing, but must not outlive the test
     local p
@@ -234,4 +236,26 @@ settled() {
     wait_until settled c
     [ "$(state c .RestartCount)" = 1 ]
     [ "$(state c .State.ExitCode)" = 2 ]
+}
+
+@test "restart: prune and rm trust the record while the monitor has yet to record the exit; the policy then restarts it" {
+    hull run -d --name r --restart always busybox sleep 1000 >/dev/null
+    pid=$(hull inspect r | jq -r '.[0].State.Pid')
+    mon=$(awk '/^PPid:/{print $2}' "/proc/$pid/status")
+    [ "$(cat "/proc/$mon/comm")" = hull-monitor ]
+    [ "$(hull inspect r | jq -r '.[0].HullMonitorPid')" = "$mon" ]
+    # the monitor (this test's) is held still: the init dies, nobody records it yet
+    STOPPED_MONITOR=$mon
+    kill -STOP "$mon"
+    kill -9 "$pid"
+    wait_until "grep -q '^State:.*Z' /proc/$pid/status"
+    run -0 hull container prune -f
+    [[ $output != *Deleted* ]]
+    fails_with "is running: stop it first" hull rm r
+    [ "$(hull inspect r | jq -r '.[0].State.Status')" = running ]
+    kill -CONT "$mon"
+    STOPPED_MONITOR=
+    # the policy restarts it: a new init
+    wait_until "[ \"\$(hull inspect r | jq -r '.[0].RestartCount')\" = 1 ] && [ \"\$(hull inspect r | jq -r '.[0].State.Status')\" = running ]"
+    [ "$(hull inspect r | jq -r '.[0].State.Pid')" != "$pid" ]
 }

@@ -39,6 +39,9 @@ static int create_and_start(const struct engine_lifecycle *l, pid_t *pid, int *m
      * no error when none was delegated and no limit is set (rootless.h). */
     struct container_create_opts o = {.root = rtroot, .id = l->id, .bundle = bundle, .console_master_out = master,
                                       .rootless = running_rootless()};
+    /* who records the exit: hull-monitor, whose child `_monitor-start` is
+     * (before_start is its way to the monitor), or we in the foreground */
+    int monitor_pid = before_start ? (int)getppid() : (int)getpid();
     if (container_create(&o, pid, err) < 0)
         return -1;
     /* The init waits in its namespaces for start: its network is plumbed now. */
@@ -49,8 +52,8 @@ static int create_and_start(const struct engine_lifecycle *l, pid_t *pid, int *m
     }
     if ((before_start && before_start(*pid, master ? *master : -1, data) < 0) ||
         container_start(rtroot, l->id, err) < 0 ||
-        (l->restart ? engine_record_set_restarted(l->root, l->id, *pid, err)
-                    : engine_record_set_running(l->root, l->id, *pid, err)) < 0) {
+        (l->restart ? engine_record_set_restarted(l->root, l->id, *pid, monitor_pid, err)
+                    : engine_record_set_running(l->root, l->id, *pid, monitor_pid, err)) < 0) {
         if (err && !*err)
             hull_error_set(err, errno, "tell the monitor the container's pid");
         cleanup_error struct hull_error *e2 = NULL;
@@ -400,6 +403,9 @@ void engine_record_refresh(const char *runroot, const char *id, struct json_obje
     /* paused = running with a frozen cgroup (engine_record_set_paused) */
     if (!state || (strcmp(status, "running") && strcmp(status, "paused")) || engine_container_running(runroot, id))
         return;
+    /* the init has just died and its monitor is recording it: its word stands */
+    if (engine_record_exit_pending(runroot, id, rec))
+        return;
     json_object_object_add(state, "Status", json_object_new_string("exited"));
     json_object_object_add(state, "Running", json_object_new_boolean(false));
     json_object_object_add(state, "Paused", json_object_new_boolean(false));
@@ -455,11 +461,15 @@ int engine_container_remove(const char *root, const char *runroot, const char *i
     cleanup_free char *image_id = xstrdup(engine_json_str(rec, "Image"));
     bool restarting = !strcmp(engine_json_str(engine_json_path(rec, "State", NULL), "Status"), "restarting") &&
                       !engine_restart_abandoned(rec);
+    bool exit_pending = engine_record_exit_pending(runroot, id, rec);
     json_object_put(rec);
     if (engine_container_running(runroot, id) && !force)
         return hull_error_set(err, 0, "container %.12s is running: stop it first or use rm -f", id);
     if (restarting && !force)
         return hull_error_set(err, 0, "container %.12s is restarting: stop it first or use rm -f", id);
+    /* its monitor is recording the exit (and may restart it): running still */
+    if (exit_pending && !force)
+        return hull_error_set(err, 0, "container %.12s is running: stop it first or use rm -f", id);
     /* Its monitor must not start it again half-way through the removal: the
      * kill below is final, and a monitor waiting to restart it goes. */
     if (force && engine_restart_cancel(root, id, err) < 0)

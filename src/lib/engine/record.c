@@ -213,7 +213,7 @@ bool engine_record_name_in_use(const char *root, const char *name)
 enum state_change { STATE_STARTED, STATE_RESTARTED, STATE_FINISHED };
 
 static int set_state(const char *root, const char *id, enum state_change change, int value, bool oom_killed,
-                     struct hull_error **err)
+                     int monitor_pid, struct hull_error **err)
 {
     bool running = change != STATE_FINISHED;
     /* Removed meanwhile (`hull rm -f`, --rm): do not make ROOT/containers
@@ -260,6 +260,7 @@ static int set_state(const char *root, const char *id, enum state_change change,
         json_object_object_add(state, "OOMKilled", json_object_new_boolean(false));
         json_object_object_add(state, "ExitCode", json_object_new_int(0)); /* a restart: docker resets it */
         engine_health_reset(rec); /* "starting" again (health.h) */
+        json_object_object_add(rec, "HullMonitorPid", json_object_new_int(monitor_pid));
     } else {
         json_object_object_add(state, "ExitCode", json_object_new_int(value));
         json_object_object_add(state, "OOMKilled", json_object_new_boolean(oom_killed));
@@ -275,20 +276,45 @@ static int set_state(const char *root, const char *id, enum state_change change,
     return r;
 }
 
-int engine_record_set_running(const char *root, const char *id, int pid, struct hull_error **err)
+int engine_record_set_running(const char *root, const char *id, int pid, int monitor_pid, struct hull_error **err)
 {
-    return set_state(root, id, STATE_STARTED, pid, false, err);
+    return set_state(root, id, STATE_STARTED, pid, false, monitor_pid, err);
 }
 
-int engine_record_set_restarted(const char *root, const char *id, int pid, struct hull_error **err)
+int engine_record_set_restarted(const char *root, const char *id, int pid, int monitor_pid, struct hull_error **err)
 {
-    return set_state(root, id, STATE_RESTARTED, pid, false, err);
+    return set_state(root, id, STATE_RESTARTED, pid, false, monitor_pid, err);
+}
+
+bool engine_record_exit_pending(const char *runroot, const char *id, struct json_object *rec)
+{
+    const char *status = engine_json_str(engine_json_path(rec, "State", NULL), "Status");
+    if (strcmp(status, "running") && strcmp(status, "paused"))
+        return false;
+    int pid = json_object_get_int(engine_json_path(rec, "HullMonitorPid", NULL));
+    if (pid <= 0 || (kill(pid, 0) < 0 && errno == ESRCH))
+        return false;
+    /* a reused pid: only a hull process (the monitor, or the `hull ...
+     * _monitor-exit` it became, or a foreground `hull run`) counts */
+    char path[64], comm[32] = "";
+    snprintf(path, sizeof path, "/proc/%d/comm", pid);
+    FILE *f = fopen(path, "re");
+    if (f) {
+        if (!fgets(comm, sizeof comm, f))
+            comm[0] = '\0';
+        fclose(f);
+    }
+    if (strcmp(comm, "hull\n") && strcmp(comm, "hull-monitor\n"))
+        return false;
+    (void)runroot;
+    (void)id;
+    return true;
 }
 
 int engine_record_set_finished(const char *root, const char *id, int exit_code, bool oom_killed,
                                struct hull_error **err)
 {
-    return set_state(root, id, STATE_FINISHED, exit_code, oom_killed, err);
+    return set_state(root, id, STATE_FINISHED, exit_code, oom_killed, 0, err);
 }
 
 int engine_record_set_paused(const char *root, const char *id, bool paused, struct hull_error **err)

@@ -53,12 +53,19 @@ bool engine_record_name_in_use(const char *root, const char *name);
 /* docker's container names: [a-zA-Z0-9][a-zA-Z0-9_.-]*; the error names the name. */
 int engine_name_check(const char *name, struct hull_error **err);
 
-/* Rewrites State under the records lock: Status "running", Pid, StartedAt = now.
- * A start by hand: RestartCount and the restart backoff start again (restart.h). */
-int engine_record_set_running(const char *root, const char *id, int pid, struct hull_error **err);
+/* Rewrites State under the records lock: Status "running", Pid, StartedAt = now,
+ * and HullMonitorPid: the process that will record the exit (hull-monitor,
+ * or the foreground `hull run`).  A start by hand: RestartCount and the
+ * restart backoff start again (restart.h). */
+int engine_record_set_running(const char *root, const char *id, int pid, int monitor_pid, struct hull_error **err);
 /* The same for a restart by the policy: fails, changing nothing, unless the
  * record still says "restarting" (stop, kill or rm came meanwhile). */
-int engine_record_set_restarted(const char *root, const char *id, int pid, struct hull_error **err);
+int engine_record_set_restarted(const char *root, const char *id, int pid, int monitor_pid, struct hull_error **err);
+/* rec says running or paused, the init is gone, and the process that
+ * records its exit (HullMonitorPid) still lives: the exit is about to be
+ * recorded (and the restart policy asked), so the container is not yet
+ * "stopped" for prune or rm. */
+bool engine_record_exit_pending(const char *runroot, const char *id, struct json_object *rec);
 /* Status "exited", ExitCode, FinishedAt = now, and State.OOMKilled (the cgroup counted an OOM kill). */
 int engine_record_set_finished(const char *root, const char *id, int exit_code, bool oom_killed,
                                struct hull_error **err);
