@@ -169,7 +169,7 @@ pull_back() { # pull_back REF: into a fresh store; prints the image id
     # the store before, but for the sources hints (the busybox layer's is
     # written once it is in the registry, before the big layer goes up)
     local before
-    before=$(find "$STORE" ! -name sources | sort)
+    before=$(find "$STORE" ! -name sources ! -name upload | sort)
     # 256 KiB/s and 1 MiB chunks: the 8 MiB layer takes half a minute
     HULL_PUSH_MAX_SEND_SPEED=262144 HULL_PUSH_CHUNK_SIZE=1048576 "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" \
         push big:1 "$REG/killed:1" >"$TEST_DIR/push.out" 2>&1 3>&- &
@@ -182,7 +182,7 @@ pull_back() { # pull_back REF: into a fresh store; prints the image id
     # the registry has no manifest, the store is as it was (the temporary file went with the process)
     run skopeo inspect --raw --tls-verify=false "docker://$REG/killed:1"
     [ "$status" -ne 0 ]
-    [ "$(find "$STORE" ! -name sources | sort)" = "$before" ]
+    [ "$(find "$STORE" ! -name sources ! -name upload | sort)" = "$before" ]
     assert_no_staging
     run hull push big:1 "$REG/killed:1"
     [ "$status" -eq 0 ]
@@ -265,6 +265,34 @@ pull_back() { # pull_back REF: into a fresh store; prints the image id
         hull push "$bb" "$REG/nomanifest@$bb"
     fails_with "no such image: $REG/extra@sha256:0000000000000000000000000000000000000000000000000000000000000000" \
         hull push "$REG/extra@sha256:0000000000000000000000000000000000000000000000000000000000000000"
+}
+
+@test "push: killed between two chunks, the next push resumes the upload session where the registry has it" {
+    local id srv port
+    id=$(load_big)
+    srv=$(mktemp -d "$TEST_DIR/srv.XXXXXX")
+    # the proxy holds the 2nd PATCH forever: the first 2 MiB chunk is in, the push hangs on the next
+    port=$(server_start "$srv" holdpatch "${REG#*:}" "$srv/requests" 2)
+    HULL_PUSH_CHUNK_SIZE=2097152 "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" \
+        push --max-concurrent 1 big:1 "127.0.0.1:$port/resume:1" >"$TEST_DIR/push.out" 2>&1 3>&- &
+    PUSH_PID=$!
+    wait_until 60 grep -q '^HOLD ' "$srv/requests"
+    kill -9 "$PUSH_PID"
+    wait_until "! kill -0 $PUSH_PID 2>/dev/null"
+    PUSH_PID=
+    # the session is kept in the store, next to the layer
+    run -0 cat "$STORE"/layers/*/upload
+    [[ "$output" == "127.0.0.1:$port"$'\t'"resume"$'\t'"sha256:"* ]]
+    : >"$srv/requests"
+    HULL_PUSH_CHUNK_SIZE=2097152 run hull push --max-concurrent 1 big:1 "127.0.0.1:$port/resume:1"
+    [ "$status" -eq 0 ]
+    run -0 cat "$srv/requests"
+    # asked where the session stands, then went on from the second chunk: byte 0 was not sent again
+    grep -q '^GET /v2/resume/blobs/uploads/.* 204$' <<<"$output"
+    [ "$(grep '^RANGE ' <<<"$output" | head -1)" = "RANGE 2097152-4194303" ]
+    ! grep -q '^RANGE 0-' <<<"$output"
+    [ -z "$(ls "$STORE"/layers/*/upload 2>/dev/null)" ]
+    [ "$(pull_back "$REG/resume:1")" = "$id" ]
 }
 
 @test "push: bad settings are refused before anything is sent" {

@@ -19,6 +19,12 @@ listening).  Run with Debian's /usr/bin/python3 (python3-jwt, python3-cryptograp
                       that refuses chunked uploads (PATCH answers 405), as some
                       registries do; "METHOD PATH STATUS" of each request is
                       appended to LOG
+  holdpatch UPSTREAM_PORT LOG N
+                      the same proxy, but it forwards PATCH too, logging
+                      "RANGE <Content-Range>" for each, except the Nth PATCH
+                      since it started: that one is logged as "HOLD PATH" and
+                      never answered nor forwarded (a push stuck between two
+                      chunks, for the resume test)
   tcpcount UPSTREAM_PORT LOG
                       a TCP proxy to UPSTREAM_PORT that appends one line per
                       connection to LOG: "tls" when its first byte opens a TLS
@@ -138,7 +144,7 @@ def flaky_handler(upstream_port, log_file):
     return Flaky
 
 
-def nochunk_handler(upstream_port, log_file):
+def nochunk_handler(upstream_port, log_file, hold_patch=0):
     import urllib.error
     import urllib.request
 
@@ -147,6 +153,7 @@ def nochunk_handler(upstream_port, log_file):
             return None
 
     opener = urllib.request.build_opener(NoRedirect)
+    state = {"patches": 0}
 
     class NoChunk(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -161,7 +168,18 @@ def nochunk_handler(upstream_port, log_file):
         def forward(self, method):
             n = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(n) if n else None
-            if method == "PATCH":
+            if method == "PATCH" and hold_patch:
+                state["patches"] += 1
+                if state["patches"] == hold_patch:
+                    # never answered, never forwarded: the registry's session
+                    # stays where the last chunk left it
+                    with open(log_file, "a") as f:
+                        f.write("HOLD %s\n" % self.path)
+                    time.sleep(3600)
+                    return
+                with open(log_file, "a") as f:
+                    f.write("RANGE %s\n" % self.headers.get("Content-Range"))
+            elif method == "PATCH":
                 err = json.dumps({"errors": [{"code": "UNSUPPORTED", "message": "chunked uploads are not supported"}]})
                 self.log(method, 405)
                 self.send_response(405)
@@ -322,6 +340,8 @@ def main():
         handler = flaky_handler(int(sys.argv[3]), sys.argv[4])
     elif mode == "nochunk":
         handler = nochunk_handler(int(sys.argv[3]), sys.argv[4])
+    elif mode == "holdpatch":
+        handler = nochunk_handler(int(sys.argv[3]), sys.argv[4], int(sys.argv[5]))
     else:
         handler = token_handler(*sys.argv[3:8])
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -39,6 +39,7 @@
 #include "client.h"
 #include "conf.h"
 #include "registry.h"
+#include "upload_session.h"
 
 #define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
 #define MT_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
@@ -305,10 +306,11 @@ static int upload_position(struct push_ctx *p, char **location, uint64_t *next, 
  * A registry that refuses the first PATCH outright (405, 501, 400, 415: it
  * only takes monolithic uploads) sets *refused and the caller starts over. */
 static int upload_chunked(struct push_ctx *p, char **location, const char *digest, int fd, uint64_t size,
-                          uint64_t chunk, struct sent_progress *sp, bool *refused, struct hull_error **err)
+                          uint64_t chunk, uint64_t start, const char *diff_id, struct sent_progress *sp, bool *refused,
+                          struct hull_error **err)
 {
     *refused = false;
-    uint64_t off = 0;
+    uint64_t off = start;
     int resyncs = 0;
     while (off < size) {
         uint64_t n = size - off < chunk ? size - off : chunk;
@@ -334,6 +336,9 @@ static int upload_chunked(struct push_ctx *p, char **location, const char *diges
             if (parse_upload_range(r.range, &said) && said > off && said < next)
                 next = said;
             off = next;
+            /* Where the next run resumes if this one is killed now. */
+            if (diff_id)
+                upload_session_save(p->store_root, diff_id, p->host, p->repo, digest, *location);
         } else if (status == 416 && resyncs++ < MAX_RESYNCS) {
             /* A retried chunk the registry had (partly) taken already: ask where it is. */
             take_location(location, &r);
@@ -345,7 +350,7 @@ static int upload_chunked(struct push_ctx *p, char **location, const char *diges
                                       registry_client_host(p->c), (unsigned long long)off,
                                       (unsigned long long)size);
             continue;
-        } else if (off == 0 && (status == 400 || status == 405 || status == 415 || status == 501)) {
+        } else if (off == 0 && start == 0 && (status == 400 || status == 405 || status == 415 || status == 501)) {
             registry_response_clear(&r);
             *refused = true;
             return 0;
@@ -362,8 +367,14 @@ static int upload_chunked(struct push_ctx *p, char **location, const char *diges
         return hull_error_wrap(err, "%s", p->what);
     int ret = r.status == 201 ? 0 : registry_client_status_error(p->c, &r, p->what, err);
     registry_response_clear(&r);
+    if (ret == 0 && diff_id)
+        upload_session_forget(p->store_root, diff_id);
     return ret;
 }
+
+static int upload_blob_from(struct push_ctx *p, char **location, uint64_t chunk_min, const char *digest,
+                            const struct registry_body *body, uint64_t start, const char *diff_id,
+                            struct sent_progress *sp, struct hull_error **err);
 
 /* Uploads a blob into a session (opened here when *location is NULL):
  * chunked when it is bigger than a chunk, else (or when the registry wants
@@ -371,13 +382,22 @@ static int upload_chunked(struct push_ctx *p, char **location, const char *diges
 static int upload_blob(struct push_ctx *p, char **location, uint64_t chunk_min, const char *digest,
                        const struct registry_body *body, struct sent_progress *sp, struct hull_error **err)
 {
+    return upload_blob_from(p, location, chunk_min, digest, body, 0, NULL, sp, err);
+}
+
+/* The same, going on at start in *location (a session resumed: chunked
+ * whatever the size); diff_id (a layer's, or NULL) keeps the session. */
+static int upload_blob_from(struct push_ctx *p, char **location, uint64_t chunk_min, const char *digest,
+                            const struct registry_body *body, uint64_t start, const char *diff_id,
+                            struct sent_progress *sp, struct hull_error **err)
+{
     bool mounted;
     if (!*location && upload_start(p, digest, NULL, location, &mounted, &chunk_min, err) != 0)
         return -1;
     uint64_t chunk = p->chunk_size > chunk_min ? p->chunk_size : chunk_min;
-    if (body->fd >= 0 && body->len > chunk) {
+    if (body->fd >= 0 && (body->len > chunk || start > 0)) {
         bool refused;
-        if (upload_chunked(p, location, digest, body->fd, body->len, chunk, sp, &refused, err) < 0)
+        if (upload_chunked(p, location, digest, body->fd, body->len, chunk, start, diff_id, sp, &refused, err) < 0)
             return -1;
         if (!refused)
             return 0;
@@ -396,6 +416,26 @@ static int upload_blob(struct push_ctx *p, char **location, uint64_t chunk_min, 
         whole.sent_data = sp;
     }
     return upload_monolithic(p, *location, digest, &whole, err);
+}
+
+/* A session this layer's blob was left in by a push that did not finish:
+ * where the registry has it up to.  Anything but a clear answer forgets it. */
+static char *resume_session(struct push_ctx *p, const char *diff_id, const char *digest, uint64_t size,
+                            uint64_t *start)
+{
+    *start = 0;
+    char *location = upload_session_find(p->store_root, diff_id, p->host, p->repo, digest);
+    if (!location)
+        return NULL;
+    cleanup_error struct hull_error *ignored = NULL;
+    uint64_t off = 0;
+    if (upload_position(p, &location, &off, &ignored) < 0 || off == 0 || off > size) {
+        free(location);
+        upload_session_forget(p->store_root, diff_id);
+        return NULL;
+    }
+    *start = off;
+    return location;
 }
 
 /* The OCI media type for a recorded blob's, or NULL when it cannot go in an OCI manifest as is. */
@@ -522,10 +562,13 @@ static int push_layer(struct push_ctx *p, struct image_store *store, size_t i, c
             upload_cancel(p, session);
         emit(p, REGISTRY_PUSH_LAYER_EXISTS, i, digest, size, size, NULL);
     } else {
-        emit(p, REGISTRY_PUSH_LAYER_PUSHING, i, digest, 0, size, NULL);
+        uint64_t start = 0;
+        if (!session)
+            session = resume_session(p, diff_id, digest, size, &start);
+        emit(p, REGISTRY_PUSH_LAYER_PUSHING, i, digest, start, size, NULL);
         struct sent_progress sp = {.p = p, .layer = i, .digest = digest, .total = size};
         struct registry_body body = {.fd = fd, .len = size};
-        if (upload_blob(p, &session, chunk_min, digest, &body, &sp, err) < 0)
+        if (upload_blob_from(p, &session, chunk_min, digest, &body, start, diff_id, &sp, err) < 0)
             return -1;
         emit(p, REGISTRY_PUSH_LAYER_PUSHED, i, digest, size, size, NULL);
     }
@@ -596,10 +639,13 @@ static int push_layer_exact(struct push_ctx *p, struct image_store *store, size_
                               "(layers are kept unpacked; compressed again it is %s): push by tag instead",
                               p->what, i + 1, want, registry_client_host(p->c), digest);
     }
-    emit(p, REGISTRY_PUSH_LAYER_PUSHING, i, digest, 0, size, NULL);
+    uint64_t start = 0;
+    if (!session)
+        session = resume_session(p, diff_id, digest, size, &start);
+    emit(p, REGISTRY_PUSH_LAYER_PUSHING, i, digest, start, size, NULL);
     struct sent_progress sp = {.p = p, .layer = i, .digest = digest, .total = size};
     struct registry_body body = {.fd = fd, .len = size};
-    if (upload_blob(p, &session, chunk_min, digest, &body, &sp, err) < 0)
+    if (upload_blob_from(p, &session, chunk_min, digest, &body, start, diff_id, &sp, err) < 0)
         return -1;
     emit(p, REGISTRY_PUSH_LAYER_PUSHED, i, digest, size, size, NULL);
     here.size = size;
