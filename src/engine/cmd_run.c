@@ -22,6 +22,7 @@
 #include "engine/engine_security.h"
 #include "engine/engine_spec.h"
 #include "engine/events.h"
+#include "engine/engine_cdi.h"
 #include "engine/health.h"
 #include "engine/helper_path.h"
 #include "engine/lifecycle.h"
@@ -254,9 +255,19 @@ static int check_mounts_and_limits(struct run_flags *f, struct hull_error **err)
         f->rc.n_ulimits++;
     }
     for (size_t i = 0; i < f->n_device_flags; i++) {
+        if (engine_cdi_is_name(f->device_flags[i]))
+            continue;
         if (engine_parse_device(f->device_flags[i], &f->rc.devices[f->rc.n_devices], err) < 0)
             return -1;
         f->rc.n_devices++;
+    }
+    /* CDI names last: they grow the device and bind arrays past their room */
+    for (size_t i = 0; i < f->n_device_flags; i++) {
+        if (!engine_cdi_is_name(f->device_flags[i]))
+            continue;
+        if (engine_cdi_apply(f->device_flags[i], &f->rc, &f->env, err) < 0)
+            return -1;
+        f->rc.env = f->env;
     }
     for (size_t i = 0; i < f->n_device_rule_flags; i++) {
         if (engine_parse_device_cgroup_rule(f->device_rule_flags[i], &f->rc.device_rules[f->rc.n_device_rules],
@@ -500,6 +511,7 @@ static void run_flags_clear(struct run_flags *f)
     free(f->rc.devices);
     free(f->rc.device_rules);
     strv_free(f->rc.device_rules_given);
+    json_object_put(f->rc.cdi_hooks);
     const char ***given[] = {&f->env_flags,    &f->volumes_from,  &f->env_files,     &f->labels_given,
                              &f->label_files,  &f->tmpfs_flags,   &f->ulimit_flags,  &f->cap_add_flags,
                              &f->cap_drop_flags, &f->security_opts, &f->log_opts, &f->device_flags,

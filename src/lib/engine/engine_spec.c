@@ -474,6 +474,8 @@ int engine_spec_build(const char *image_config_json, const struct engine_run_con
         json_object_object_add(linux_, "cgroupsPath", json_object_new_string(rc->cgroups_path));
     set_resources(linux_, rc);
     engine_spec_add_devices(linux_, rc->devices, rc->n_devices, rc->device_rules, rc->n_device_rules);
+    if (rc->cdi_hooks)
+        json_object_object_add(spec, "hooks", json_object_get(rc->cdi_hooks));
     set_mounts(spec, rc);
     *json_out = xstrdup(json_object_to_json_string_ext(spec, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
     ret = 0;

@@ -1,0 +1,81 @@
+#!/usr/bin/env bats
+# hull run --device vendor.com/class=name: CDI specs (src/lib/engine/engine_cdi.h)
+# read from a private spec directory (HULL_CDI_SPEC_DIRS), never the host's
+# /etc/cdi: the device's and the spec's containerEdits -- device nodes with
+# their cgroup rule, mounts, env, hooks.  Safe devices only: /dev/zero and
+# /dev/loop-control (only opened).
+
+bats_require_minimum_version 1.5.0
+load ../lib/common
+load helpers
+
+setup() {
+    engine_setup
+    hull import --change 'CMD ["sh"]' "$IMAGES/rootfs.tar" busybox >/dev/null
+    export HULL_CDI_SPEC_DIRS=$TEST_DIR/cdi-etc:$TEST_DIR/cdi-run
+    mkdir -p "$TEST_DIR/cdi-etc" "$TEST_DIR/cdi-run" "$TEST_DIR/libs"
+    echo shared >"$TEST_DIR/libs/lib.txt"
+    cat >"$TEST_DIR/cdi-etc/fake.json" <<JSON
+{"cdiVersion": "0.6.0", "kind": "example.com/fake",
+ "devices": [
+  {"name": "gpu0", "containerEdits": {"deviceNodes": [{"path": "/dev/fake0", "hostPath": "/dev/zero"}],
+                                      "env": ["FAKE_VISIBLE=0"]}},
+  {"name": "ro", "containerEdits": {"deviceNodes": [{"path": "/dev/fakero", "hostPath": "/dev/loop-control",
+                                                     "permissions": "r"}]}},
+  {"name": "broken", "containerEdits": {"deviceNodes": [{"path": "/dev/b", "hostPath": "/dev/no-such-node"}]}}
+ ],
+ "containerEdits": {
+  "mounts": [{"hostPath": "$TEST_DIR/libs", "containerPath": "/opt/fake", "options": ["ro", "nosuid", "bind"]}],
+  "env": ["FAKE_SPEC=1"],
+  "hooks": [{"hookName": "createRuntime", "path": "/bin/sh", "args": ["sh", "-c", "echo hooked >>$TEST_DIR/hook.out"]}]
+ }}
+JSON
+}
+
+teardown() {
+    diag_on_failure
+    engine_teardown
+}
+
+@test "cdi: a device's node, the spec's mount, env and hook" {
+    run -0 hull run --rm --device example.com/fake=gpu0 busybox \
+        sh -c 'stat -c "%t:%T" /dev/fake0; head -c 2 /dev/fake0 | od -An -tx1; echo $FAKE_VISIBLE $FAKE_SPEC; cat /opt/fake/lib.txt'
+    [ "${lines[0]}" = 1:5 ]
+    [ "$(echo ${lines[1]})" = "00 00" ]
+    [ "${lines[2]}" = "0 1" ]
+    [ "${lines[3]}" = shared ]
+    [ "$(cat "$TEST_DIR/hook.out")" = hooked ]
+    # the mount is read-only, as its options say
+    run -1 hull run --rm --device example.com/fake=gpu0 busybox touch /opt/fake/x
+    [[ $output == *"Read-only file system"* ]]
+}
+
+@test "cdi: permissions of a deviceNode make its cgroup rule; a later spec directory wins" {
+    [ -c /dev/loop-control ] || skip "no /dev/loop-control on this host"
+    run -0 hull run --rm --device example.com/fake=ro busybox sh -c 'exec 3</dev/fakero && echo r-ok'
+    [ "$output" = r-ok ]
+    run -1 hull run --rm --device example.com/fake=ro busybox sh -c 'exec 3>/dev/fakero'
+    [[ $output == *"Operation not permitted"* ]]
+    # the same kind and device in /var/run/cdi's place: that one is used
+    cat >"$TEST_DIR/cdi-run/fake.json" <<JSON
+{"cdiVersion": "0.6.0", "kind": "example.com/fake",
+ "devices": [{"name": "gpu0", "containerEdits": {"env": ["FROM_RUN=yes"]}}]}
+JSON
+    run -0 hull run --rm --device example.com/fake=gpu0 busybox sh -c 'echo $FROM_RUN; ls /dev/fake0 2>&1 || true'
+    [ "${lines[0]}" = yes ]
+    [[ ${lines[1]} == *"No such file"* ]]
+}
+
+@test "cdi: an unknown kind or device, or a host node missing: one line naming it, exit 125, nothing created" {
+    run -125 hull run --rm --device example.com/fake=nope busybox true
+    [ "$output" = 'hull: error: invalid --device "example.com/fake=nope": no device "nope" in the CDI specs of example.com/fake' ]
+    run -125 hull run --rm --device other.com/x=y busybox true
+    [ "$output" = "hull: error: invalid --device \"other.com/x=y\": no CDI spec of kind other.com/x in $HULL_CDI_SPEC_DIRS" ]
+    run -125 hull create --device example.com/fake=broken busybox true
+    [ "$output" = 'hull: error: CDI device example.com/fake=broken: device node /dev/no-such-node: No such file or directory' ]
+    # a broken spec file is skipped, not fatal for the others
+    echo '{not json' >"$TEST_DIR/cdi-etc/broken.json"
+    run -0 hull run --rm --device example.com/fake=gpu0 busybox true
+    run -0 hull ps -aq
+    [ -z "$output" ]
+}
