@@ -143,3 +143,19 @@ health() {
     [ "$(health s .Status)" = starting ]
     [ "$(health s '.Log | length')" = 1 ]
 }
+
+@test "health: a foreground hull run runs the checks itself; none is left when the container ends" {
+    "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" run --name fg --health-cmd 'test -e /ok' \
+        --health-interval 100ms --health-retries 1 busybox sh -c 'while [ ! -e /stop ]; do sleep 0.1; done; exit 3' \
+        </dev/null >/dev/null &
+    bg=$!
+    wait_until '[ "$(health fg .Status 2>/dev/null)" = unhealthy ]'
+    hull exec fg touch /ok
+    wait_until '[ "$(health fg .Status)" = healthy ]'
+    hull exec fg touch /stop
+    wait "$bg" || st=$?
+    [ "${st:-0}" -eq 3 ]
+    [ "$(hull inspect fg | jq -r '.[0].State.ExitCode')" = 3 ]
+    # no `hull healthcheck run` of this store outlives it
+    ! grep -lsF -- "$STORE" /proc/[0-9]*/cmdline | xargs -r grep -lsa 'healthcheck' | grep -q .
+}

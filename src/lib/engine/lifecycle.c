@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -89,6 +92,97 @@ int64_t engine_container_finish(const char *root, const char *runroot, const cha
     return delay;
 }
 
+static long long monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void hull_argv(const struct engine_lifecycle *l, const char *verb, const char **argv);
+
+/* `hull healthcheck run ID` (health.h), its stdio /dev/null; -1 if it could not fork. */
+static pid_t spawn_health_check(const struct engine_lifecycle *l)
+{
+    const char *argv[9];
+    hull_argv(l, "healthcheck", argv);
+    argv[6] = "run";
+    argv[7] = l->id;
+    argv[8] = NULL;
+    pid_t pid = fork();
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+            _exit(127);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        execv(argv[0], (char **)argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* foreground_wait (signals forwarded, the init's status) for a container
+ * with a healthcheck: the foreground `hull run` runs the checks itself, on
+ * the monitor's schedule (hull_monitor.c): an interval after the start and
+ * after each check ended, the start interval within the start period until
+ * one passed; never two at once, and none left when the init is gone. */
+static int foreground_wait_health(const struct engine_lifecycle *l, pid_t pid, const sigset_t *fwd,
+                                  const struct engine_health_settings *hs)
+{
+    cleanup_close int sfd = signalfd(-1, fwd, SFD_CLOEXEC | SFD_NONBLOCK);
+    long long started = monotonic_ms(), next = 0;
+    pid_t check = 0;
+    bool passed = false;
+    int status = 0;
+    for (;;) {
+        /* only our two: other children (a network helper) are not ours to reap */
+        int st;
+        if (check > 0 && waitpid(check, &st, WNOHANG) == check) {
+            check = 0;
+            passed = passed || (WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        }
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid)
+            break;
+        if (r < 0 && errno != EINTR) {
+            status = -1; /* could not be waited for: 255, as foreground_wait says */
+            break;
+        }
+        if (check == 0 && next == 0) {
+            bool starting = hs->start_period_ms > 0 && !passed && monotonic_ms() - started < hs->start_period_ms;
+            next = monotonic_ms() + (starting ? hs->start_interval_ms : hs->interval_ms);
+        }
+        if (check == 0 && monotonic_ms() >= next) {
+            pid_t c = spawn_health_check(l);
+            check = c > 0 ? c : 0;
+            next = 0;
+            continue;
+        }
+        long long left = check ? -1 : next - monotonic_ms();
+        struct pollfd p = {.fd = sfd, .events = POLLIN};
+        if (poll(&p, 1, left < 0 ? -1 : left > 60000 ? 60000 : (int)left) < 0 && errno != EINTR)
+            break;
+        struct signalfd_siginfo si;
+        while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
+            if (si.ssi_signo != SIGCHLD)
+                kill(pid, (int)si.ssi_signo);
+    }
+    if (check > 0) {
+        /* a check still running would record a container that is gone */
+        kill(check, SIGKILL);
+        waitpid(check, NULL, 0);
+    }
+    if (status == -1)
+        return 255;
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    if (WIFSIGNALED(status))
+        return 128 + WTERMSIG(status);
+    return 255;
+}
+
 int engine_run_foreground(const struct engine_lifecycle *l, int *exit_code, struct hull_error **err)
 {
     /* Block before create: a signal that arrives between create and the wait
@@ -103,7 +197,16 @@ int engine_run_foreground(const struct engine_lifecycle *l, int *exit_code, stru
     }
     if (master >= 0)
         terminal_proxy_start(master);
-    *exit_code = foreground_wait(pid, &fwd);
+    struct json_object *rec = NULL;
+    struct engine_health_settings hs;
+    bool health = engine_record_load(l->root, l->id, &rec, NULL) == 0 && engine_health_settings_of(rec, &hs);
+    json_object_put(rec);
+    if (health) {
+        *exit_code = foreground_wait_health(l, pid, &fwd, &hs);
+        engine_health_settings_clear(&hs);
+    } else {
+        *exit_code = foreground_wait(pid, &fwd);
+    }
     if (master >= 0) {
         terminal_proxy_stop();
         close(master);
