@@ -147,6 +147,67 @@ assert_no_leftovers() {
     assert_no_leftovers
 }
 
+# refused CODE WANT CMD...: exit CODE, one line on stderr naming WANT
+refused() {
+    local code=$1 want=$2 errfile=$TEST_DIR/stderr st=0
+    shift 2
+    "$@" >/dev/null 2>"$errfile" || st=$?
+    [ "$st" -eq "$code" ] || { echo "exit $st, want $code: $*; stderr: $(cat "$errfile")" >&2; return 1; }
+    [ "$(wc -l <"$errfile")" -eq 1 ] || { echo "stderr is not one line:" >&2; cat "$errfile" >&2; return 1; }
+    grep -qF -- "$want" "$errfile" || { echo "want \"$want\" in: $(cat "$errfile")" >&2; return 1; }
+}
+
+@test "ipv6: -p [IPV6]:HOSTPORT:CTRPORT publishes on that address of the host only; [::1] and bad input refused, nothing left" {
+    hull network create --ipv6 --subnet 10.135.0.0/24 --subnet fd00:135::/64 ds
+    hull network create --subnet 10.136.0.0/24 only4
+    in_host ip -6 addr add fd00:beef::10/64 dev hv0 nodad
+    hull run -d --name web --network ds -p '[fd00:beef::1]:8080:80' -p '[fd00:beef::1]::81/udp' busybox httpd -f -p '[::]:80' -h /etc
+    id=$(hull inspect web | jq -r '.[0].Id')
+    wait_http "http://[fd00:beef::1]:8080/hostname"
+    [ "$(in_host curl -s --max-time 5 'http://[fd00:beef::1]:8080/hostname')" = "${id:0:12}" ]
+    [ "$(in_outside curl -s --max-time 5 'http://[fd00:beef::1]:8080/hostname')" = "${id:0:12}" ]
+    # that address only: not another IPv6 address of the host, not IPv4
+    run in_host curl -s --max-time 5 'http://[fd00:beef::10]:8080/hostname'
+    [ "$status" -eq 7 ]
+    run in_host curl -s --max-time 5 http://127.0.0.1:8080/hostname
+    [ "$status" -eq 7 ]
+    # shown as docker does: HostIp without brackets, hull port and ps with
+    [ "$(hull port web 80)" = "[fd00:beef::1]:8080" ]
+    run hull port web 81/udp
+    [[ "$output" =~ ^\[fd00:beef::1\]:[0-9]+$ ]]
+    [ "$(hull inspect web | jq -r '.[0].NetworkSettings.Ports["80/tcp"] | length')" = 1 ]
+    [ "$(hull inspect web | jq -r '.[0].NetworkSettings.Ports["80/tcp"][0].HostIp')" = fd00:beef::1 ]
+    [ "$(hull inspect web | jq -r '.[0].HostConfig.PortBindings["80/tcp"][0].HostIp')" = fd00:beef::1 ]
+    [[ "$(hull ps --format '{{.Ports}}')" == *"[fd00:beef::1]:8080->80/tcp"* ]]
+    # the whole map on one line: nft wraps two elements over lines in any order
+    map6() { in_host nft list map inet hull publish_ip6 | tr -s ' \t\n' ' '; }
+    [[ "$(map6)" == *"fd00:beef::1 . tcp . 8080 : fd00:135::2 . 80"* ]]
+    [[ "$(map6)" == *"fd00:beef::1 . udp . "* ]]
+    [ -z "$(nft_elements publish_any6)" ]
+    [ -e "$STORE/networks/.ports/tcp-fd00:beef::1-8080" ]
+    # bad input: exit 125, one line naming the value, nothing left
+    before=$(ls "$STORE/containers" | wc -l)
+    ports=$(ls "$STORE/networks/.ports")
+    elements=$(map6)
+    refused 125 '"[::1]:8080:80": [::1] cannot be published: IPv6 has no route_localnet, so a packet from ::1 never leaves lo; use 127.0.0.1' hull run -d --network ds -p '[::1]:8080:80' busybox true
+    refused 125 '"[::]:8081:80": [::] is every address' hull run -d --network ds -p '[::]:8081:80' busybox true
+    refused 125 '"[fe80::1]:8081:80": fe80::1 is not a unicast address' hull run -d --network ds -p '[fe80::1]:8081:80' busybox true
+    refused 125 '"[fd00::zz]:8081:80": "fd00::zz" is not an IPv6 address' hull run -d --network ds -p '[fd00::zz]:8081:80' busybox true
+    refused 125 '"[fd00:beef::1]:80": want [IPV6]:[HOSTPORT]:CONTAINERPORT' hull run -d --network ds -p '[fd00:beef::1]:80' busybox true
+    refused 125 '"[fd00:beef::1:8081:80": want [IPV6]' hull run -d --network ds -p '[fd00:beef::1:8081:80' busybox true
+    refused 125 '-p [fd00:beef::1]:...:80: network only4 is IPv4 only' hull run -d --network only4 -p '[fd00:beef::1]:8081:80' busybox true
+    refused 125 'host port [fd00:beef::1]:8080/tcp is already published by container' hull run -d --network ds -p '[fd00:beef::1]:8080:80' busybox true
+    refused 125 'host port 0.0.0.0:8080/tcp is already published by container' hull run -d --network ds -p 8080:80 busybox true
+    refused 125 'host port [fd00:beef::99]:8081/tcp is in use on the host' hull run -d --network ds -p '[fd00:beef::99]:8081:80' busybox true
+    [ "$(ls "$STORE/containers" | wc -l)" -eq "$before" ]
+    [ "$(ls "$STORE/networks/.ports")" = "$ports" ]
+    [ "$(map6)" = "$elements" ]
+    [ "$(ls "$STORE/networks/ds/leases6")" = fd00:135::2 ]
+    hull rm -f web
+    [ -z "$(nft_elements publish_ip6)" ]
+    assert_no_leftovers
+}
+
 @test "ipv6: bad input is one line, non-zero, and leaves no bridge, nft element or lease" {
     hull network create --ipv6 --subnet 10.132.0.0/24 --subnet fd00:132::/64 ds
     hull run -d --name holder --network ds --ip6 fd00:132::9 busybox sleep 1000

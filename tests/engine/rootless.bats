@@ -482,6 +482,10 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
     run root_hull run -d --network slirp4netns -p 127.0.0.1:8080:80 busybox sleep 100
     [ "$status" -ne 0 ]
     [[ "$output" == *"-p 127.0.0.1:8080:80/tcp: slirp4netns cannot listen there"* ]]
+    # an IPv6 host address: refused before anything starts
+    run root_hull run -d --network slirp4netns -p '[fd00::1]:8080:80' busybox sleep 100
+    [ "$status" -eq 125 ]
+    [ "$output" = 'hull: error: invalid -p [fd00::1]:...:80: --network slirp4netns publishes on IPv4 host addresses only' ]
     [ "$(root_hull ps -a -q | wc -l)" -eq 1 ]
     run root_hull rm -f "$id"
     [ "$status" -eq 0 ]

@@ -179,6 +179,21 @@ void engine_net_flags_clear(struct engine_net_flags *nf)
     memset(nf, 0, sizeof *nf);
 }
 
+/* The first -p with an IPv6 host address, or NULL. */
+static const struct network_port *first_host6(const struct engine_net_flags *nf)
+{
+    for (size_t i = 0; i < nf->n_publish; i++)
+        if (nf->publish[i].host6)
+            return &nf->publish[i];
+    return NULL;
+}
+
+static const char *ntop6_text(const struct network_port *p)
+{
+    static char text[INET6_ADDRSTRLEN];
+    return inet_ntop(AF_INET6, &p->host_ip6, text, sizeof text);
+}
+
 static bool is_bridge_mode(const char *mode)
 {
     return mode && *mode && strcmp(mode, "none") && strcmp(mode, "host") && strncmp(mode, "container:", 10) &&
@@ -338,6 +353,10 @@ int engine_network_prepare(const char *root, const char *runroot, struct engine_
     bool slirp = !strcmp(mode, ENGINE_NETWORK_SLIRP);
     if (slirp && engine_slirp_check(err) < 0)
         return hull_error_wrap(err, "invalid --network %s", mode);
+    const struct network_port *p6 = first_host6(nf);
+    if (slirp && p6)
+        return hull_error_set(err, 0, "invalid -p [%s]:...:%u: --network slirp4netns publishes on IPv4 host "
+                              "addresses only", ntop6_text(p6), p6->ctr_port);
     if (!is_bridge_mode(mode)) {
         const char *shown = nf->mode ? nf->mode : mode;
         if (ports && !slirp)
@@ -378,6 +397,11 @@ int engine_network_prepare(const char *root, const char *runroot, struct engine_
             return hull_error_wrap(err, "the default network (HULL_DEFAULT_NETWORK=none or --network none to go without)");
         return hull_error_wrap(err, "invalid --network \"%s\"", mode);
     }
+    /* -p [IPV6]:... goes to the container's IPv6 address: before anything exists, not at attach */
+    if (p6 && !c->ipv6)
+        return hull_error_set(err, 0, "invalid -p [%s]:...:%u: network %s is IPv4 only; an IPv6 host address needs "
+                              "a dual-stack network (hull network create --ipv6)", ntop6_text(p6), p6->ctr_port,
+                              c->name);
     if (check_addresses(root, runroot, c, nf->ip, nf->ip6, err) < 0 || resolve_more(root, runroot, nf, err) < 0)
         return -1;
     char gw[INET_ADDRSTRLEN];
@@ -438,8 +462,10 @@ void engine_network_record(struct json_object *rec, const struct engine_run_conf
             list = json_object_new_array();
             json_object_object_add(bindings, key, list);
         }
-        char ip[INET_ADDRSTRLEN] = "";
-        if (p->host_ip.s_addr)
+        char ip[INET6_ADDRSTRLEN] = "";
+        if (p->host6) /* docker's HostIp: without brackets */
+            inet_ntop(AF_INET6, &p->host_ip6, ip, sizeof ip);
+        else if (p->host_ip.s_addr)
             inet_ntop(AF_INET, &p->host_ip, ip, sizeof ip);
         cleanup_free char *hp = p->host_lo == 0               ? xstrdup("")
                                 : p->host_lo == p->host_hi ? xasprintf("%u", p->host_lo)
@@ -524,8 +550,10 @@ char *engine_network_ports_text(struct json_object *rec)
     {
         for (size_t i = 0; list && i < json_object_array_length(list); i++) {
             struct json_object *b = json_object_array_get_idx(list, i);
-            cleanup_free char *item = xasprintf("%s%s:%s->%s", len ? ", " : "", engine_json_str(b, "HostIp"),
-                                                engine_json_str(b, "HostPort"), key);
+            const char *hip = engine_json_str(b, "HostIp");
+            bool six = strchr(hip, ':') != NULL; /* [fd00::1]:8080, as hull port writes it */
+            cleanup_free char *item = xasprintf("%s%s%s%s:%s->%s", len ? ", " : "", six ? "[" : "", hip,
+                                                six ? "]" : "", engine_json_str(b, "HostPort"), key);
             while (len + strlen(item) + 1 > cap) {
                 cap *= 2;
                 out = xrealloc(out, cap);

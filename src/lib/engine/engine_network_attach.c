@@ -234,13 +234,13 @@ static struct json_object *ports_json(struct json_object *rec, const struct atta
             list = json_object_new_array();
             json_object_object_add(ports, key, list);
         }
-        char hip[INET_ADDRSTRLEN];
+        cleanup_free char *hip = network_binding_host(b, false);
         cleanup_free char *hp = xasprintf("%u", b->host_port);
         struct json_object *o = json_object_new_object();
-        set_str(o, "HostIp", ntop(b->host_ip, hip));
+        set_str(o, "HostIp", hip);
         set_str(o, "HostPort", hp);
         json_object_array_add(list, o);
-        if (b->has6 && !b->host_ip.s_addr) { /* docker lists [::] as a binding of its own */
+        if (b->has6 && !b->host6 && !b->host_ip.s_addr) { /* docker lists [::] as a binding of its own */
             o = json_object_new_object();
             set_str(o, "HostIp", "::");
             set_str(o, "HostPort", hp);
@@ -427,7 +427,9 @@ static void wanted_ports(struct json_object *rec, struct network_port **out, siz
             for (size_t i = 0; list && i < json_object_array_length(list); i++) {
                 struct json_object *b = json_object_array_get_idx(list, i);
                 const char *hip = engine_json_str(b, "HostIp"), *hp = engine_json_str(b, "HostPort");
-                cleanup_free char *spec = xasprintf("%s:%s:%s", hip, hp, key);
+                /* an IPv6 HostIp goes back in brackets */
+                cleanup_free char *spec = strchr(hip, ':') ? xasprintf("[%s]:%s:%s", hip, hp, key)
+                                                           : xasprintf("%s:%s:%s", hip, hp, key);
                 network_parse_publish(spec, out, n, NULL);
             }
         }

@@ -131,9 +131,12 @@ struct network_port {
     struct in_addr host_ip;  /* INADDR_ANY: every address of the host */
     uint16_t host_lo, host_hi; /* 0,0: any free port; lo..hi: the first free one of the range */
     uint16_t ctr_port;
+    bool host6;              /* -p [IPV6]:...: host_ip6, to the container's IPv6 address only */
+    struct in6_addr host_ip6;
 };
 /* -p [IP:][HOSTPORT:]CTRPORT[/tcp|/udp] with docker's ranges (8080-8081:80-81,
- * 8080-8090:80, IP::80); appended to *ports. */
+ * 8080-8090:80, IP::80); IP is IPv4 or a bracketed IPv6 unicast address that
+ * is not [::1] ([::] neither); appended to *ports. */
 int network_parse_publish(const char *text, struct network_port **ports, size_t *n, struct hull_error **err);
 /* "80", "80/udp", "8000-8010/tcp" (--expose, the image's ExposedPorts). */
 int network_parse_expose(const char *text, struct network_port **ports, size_t *n, struct hull_error **err);
@@ -147,7 +150,12 @@ struct network_binding {
     char id[65];
     bool has6; /* on a dual-stack network: [::]:host_port goes to ctr_ip6 too */
     struct in6_addr ctr_ip6;
+    bool host6; /* published on host_ip6 (an IPv6 address of the host), to ctr_ip6 */
+    struct in6_addr host_ip6;
 };
+/* The binding's host address as -p and hull port write it: "0.0.0.0",
+ * "[fd00::1]" with brackets, "fd00::1" without (owned). */
+char *network_binding_host(const struct network_binding *b, bool brackets);
 /* Reserves p for the container (id, ctr_ip; ctr_ip6 non-NULL on a
  * dual-stack network, where a port on every address is published over IPv6
  * too): picks the host port, refuses one already published or in use on

@@ -76,12 +76,38 @@ int network_parse_publish(const char *text, struct network_port **ports, size_t 
     int proto;
     if (split_proto("-p", text, &spec, &proto, err) < 0)
         return -1;
-    if (strchr(spec, '['))
-        return hull_error_set(err, 0, "invalid -p \"%s\": IPv6 host addresses are not supported", text);
+    struct network_port base = {.proto = proto};
+    /* [IPV6]:HOST:CTR: the address in brackets, as docker writes it */
+    char *rest = spec, *ip6 = NULL;
+    if (*spec == '[') {
+        char *close = strchr(spec, ']');
+        if (!close || close[1] != ':')
+            return hull_error_set(err, 0, "invalid -p \"%s\": want [IPV6]:[HOSTPORT]:CONTAINERPORT[/PROTO]", text);
+        *close = '\0';
+        ip6 = spec + 1;
+        rest = close + 2;
+        if (inet_pton(AF_INET6, ip6, &base.host_ip6) != 1)
+            return hull_error_set(err, 0, "invalid -p \"%s\": \"%s\" is not an IPv6 address", text, ip6);
+        /* [::1]: a packet from ::1 never leaves lo (IPv6 has no route_localnet), so DNAT cannot take it to a
+         * container (docs/networking.md) */
+        if (IN6_IS_ADDR_LOOPBACK(&base.host_ip6))
+            return hull_error_set(err, 0, "invalid -p \"%s\": [::1] cannot be published: IPv6 has no route_localnet, "
+                                  "so a packet from ::1 never leaves lo; use 127.0.0.1", text);
+        if (IN6_IS_ADDR_UNSPECIFIED(&base.host_ip6))
+            return hull_error_set(err, 0, "invalid -p \"%s\": [::] is every address: leave the address out "
+                                  "(HOSTPORT:CONTAINERPORT publishes on IPv4 and IPv6)", text);
+        if (IN6_IS_ADDR_MULTICAST(&base.host_ip6) || IN6_IS_ADDR_LINKLOCAL(&base.host_ip6) ||
+            IN6_IS_ADDR_V4MAPPED(&base.host_ip6))
+            return hull_error_set(err, 0, "invalid -p \"%s\": %s is not a unicast address of global or unique "
+                                  "local scope", text, ip6);
+        base.host6 = true;
+    }
     /* from the right: CTR, HOST:CTR, IP:HOST:CTR (HOST may be empty) */
     char *parts[3] = {NULL, NULL, NULL};
-    size_t np = 0;
-    for (char *p = spec, *c; np < 3; p = c + 1) {
+    size_t np = ip6 ? 1 : 0;
+    if (ip6)
+        parts[0] = ip6;
+    for (char *p = rest, *c; np < 3; p = c + 1) {
         parts[np++] = p;
         c = strchr(p, ':');
         if (!c)
@@ -90,11 +116,12 @@ int network_parse_publish(const char *text, struct network_port **ports, size_t 
         if (np == 3)
             return hull_error_set(err, 0, "invalid -p \"%s\": want [IP:][HOSTPORT:]CONTAINERPORT[/PROTO]", text);
     }
+    if (ip6 && np != 3)
+        return hull_error_set(err, 0, "invalid -p \"%s\": want [IPV6]:[HOSTPORT]:CONTAINERPORT[/PROTO]", text);
     const char *ip = np == 3 ? parts[0] : NULL;
     const char *host = np == 3 ? parts[1] : np == 2 ? parts[0] : "";
     const char *ctr = parts[np - 1];
-    struct network_port base = {.proto = proto};
-    if (ip && *ip && inet_pton(AF_INET, ip, &base.host_ip) != 1)
+    if (!ip6 && ip && *ip && inet_pton(AF_INET, ip, &base.host_ip) != 1)
         return hull_error_set(err, 0, "invalid -p \"%s\": \"%s\" is not an IPv4 address", text, ip);
     uint16_t clo, chi, hlo = 0, hhi = 0;
     if (parse_range("-p", text, ctr, &clo, &chi, err) < 0)
@@ -133,15 +160,34 @@ int network_parse_expose(const char *text, struct network_port **ports, size_t *
     return 0;
 }
 
-static char *port_file(const char *root, int proto, struct in_addr ip, uint16_t port)
+char *network_binding_host(const struct network_binding *b, bool brackets)
 {
-    char a[INET_ADDRSTRLEN];
-    inet_ntop(AF_INET, &ip, a, sizeof a);
-    return xasprintf("%s/networks/.ports/%s-%s-%u", root, network_proto_name(proto), a, port);
+    char a[INET6_ADDRSTRLEN];
+    if (!b->host6)
+        return xstrdup(inet_ntop(AF_INET, &b->host_ip, a, sizeof a));
+    inet_ntop(AF_INET6, &b->host_ip6, a, sizeof a);
+    return brackets ? xasprintf("[%s]", a) : xstrdup(a);
+}
+
+/* tcp-0.0.0.0-8080, udp-fd00:beef::1-53 */
+static char *port_file(const char *root, const struct network_binding *b)
+{
+    cleanup_free char *a = network_binding_host(b, false);
+    return xasprintf("%s/networks/.ports/%s-%s-%u", root, network_proto_name(b->proto), a, b->host_port);
 }
 
 char *network_binding_element(const char *verb, const struct network_binding *b)
 {
+    if (b->host6) { /* an IPv6 host address: to the container's IPv6 address */
+        char hip6[INET6_ADDRSTRLEN], cip6[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, &b->host_ip6, hip6, sizeof hip6);
+        inet_ntop(AF_INET6, &b->ctr_ip6, cip6, sizeof cip6);
+        const char *proto6 = network_proto_name(b->proto);
+        if (!strcmp(verb, "delete"))
+            return xasprintf("delete element inet hull publish_ip6 { %s . %s . %u }", hip6, proto6, b->host_port);
+        return xasprintf("add element inet hull publish_ip6 { %s . %s . %u : %s . %u }", hip6, proto6, b->host_port,
+                         cip6, b->ctr_port);
+    }
     char hip[INET_ADDRSTRLEN], cip[INET_ADDRSTRLEN];
     inet_ntop(AF_INET, &b->host_ip, hip, sizeof hip);
     inet_ntop(AF_INET, &b->ctr_ip, cip, sizeof cip);
@@ -160,7 +206,7 @@ char *network_binding_element(const char *verb, const struct network_binding *b)
  * goes to its IPv6 address (an IPv4 host address has no IPv6 counterpart). */
 char *network_binding_element6(const char *verb, const struct network_binding *b)
 {
-    if (!b->has6 || b->host_ip.s_addr != INADDR_ANY)
+    if (!b->has6 || b->host6 || b->host_ip.s_addr != INADDR_ANY)
         return NULL;
     char cip[INET6_ADDRSTRLEN];
     inet_ntop(AF_INET6, &b->ctr_ip6, cip, sizeof cip);
@@ -180,9 +226,9 @@ int network_bindings(const char *root, struct network_binding **out, size_t *n, 
     if (!d && errno != ENOENT)
         return hull_error_set(err, errno, "open %s", dir);
     for (struct dirent *e; d && (e = readdir(d));) {
-        char proto[8], ip[INET_ADDRSTRLEN], id[65], cip[INET_ADDRSTRLEN], cip6[INET6_ADDRSTRLEN] = "";
+        char proto[8], ip[INET6_ADDRSTRLEN], id[65], cip[INET_ADDRSTRLEN], cip6[INET6_ADDRSTRLEN] = "";
         unsigned port, cport;
-        if (sscanf(e->d_name, "%7[a-z]-%15[0-9.]-%u", proto, ip, &port) != 3)
+        if (sscanf(e->d_name, "%7[a-z]-%45[0-9a-f:.]-%u", proto, ip, &port) != 3)
             continue;
         cleanup_free char *path = xasprintf("%s/%s", dir, e->d_name);
         cleanup_free char *text = NULL;
@@ -190,10 +236,14 @@ int network_bindings(const char *root, struct network_binding **out, size_t *n, 
             continue;
         struct network_binding b = {.proto = strcmp(proto, "udp") ? IPPROTO_TCP : IPPROTO_UDP,
                                     .host_port = (uint16_t)port, .ctr_port = (uint16_t)cport};
-        if (inet_pton(AF_INET, ip, &b.host_ip) != 1 || inet_pton(AF_INET, cip, &b.ctr_ip) != 1)
+        b.host6 = strchr(ip, ':') != NULL;
+        if ((b.host6 ? inet_pton(AF_INET6, ip, &b.host_ip6) : inet_pton(AF_INET, ip, &b.host_ip)) != 1 ||
+            inet_pton(AF_INET, cip, &b.ctr_ip) != 1)
             continue;
         snprintf(b.id, sizeof b.id, "%s", id);
         b.has6 = *cip6 && inet_pton(AF_INET6, cip6, &b.ctr_ip6) == 1;
+        if (b.host6 && !b.has6)
+            continue;
         v = xrealloc(v, (count + 1) * sizeof *v);
         v[count++] = b;
     }
@@ -203,14 +253,21 @@ int network_bindings(const char *root, struct network_binding **out, size_t *n, 
 }
 
 /* Who else has this port: a binding of the same protocol and port on the
- * same address, or on every address (either side). */
-static const struct network_binding *taken_by(const struct network_binding *v, size_t n, int proto,
-                                              struct in_addr ip, uint16_t port)
+ * same address, or on every address (either side; every address covers
+ * IPv6 ones too). */
+static const struct network_binding *taken_by(const struct network_binding *v, size_t n,
+                                              const struct network_port *p, uint16_t port)
 {
-    for (size_t i = 0; i < n; i++)
-        if (v[i].proto == proto && v[i].host_port == port &&
-            (v[i].host_ip.s_addr == ip.s_addr || !v[i].host_ip.s_addr || !ip.s_addr))
+    bool any = !p->host6 && !p->host_ip.s_addr;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].proto != p->proto || v[i].host_port != port)
+            continue;
+        bool other_any = !v[i].host6 && !v[i].host_ip.s_addr;
+        if (any || other_any ||
+            (p->host6 ? v[i].host6 && !memcmp(&v[i].host_ip6, &p->host_ip6, sizeof p->host_ip6)
+                      : !v[i].host6 && v[i].host_ip.s_addr == p->host_ip.s_addr))
             return &v[i];
+    }
     return NULL;
 }
 
@@ -263,10 +320,45 @@ static int probe_port6(int proto, uint16_t port)
     return 0;
 }
 
+/* probe_port for an IPv6 host address: the address must be the host's (else
+ * EADDRNOTAVAIL) and the port free on it. */
+static int probe_port_ip6(int proto, const struct in6_addr *ip, uint16_t *port)
+{
+    cleanup_close int fd = socket(AF_INET6, (proto == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    int one = 1;
+    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    if (proto == IPPROTO_TCP)
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in6 sa = {.sin6_family = AF_INET6, .sin6_addr = *ip, .sin6_port = htons(*port)};
+    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+        return -errno;
+    if (proto == IPPROTO_TCP && listen(fd, 1) < 0)
+        return -errno;
+    socklen_t len = sizeof sa;
+    if (*port == 0 && getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
+        *port = ntohs(sa.sin6_port);
+    return 0;
+}
+
+static int probe(const struct network_port *p, uint16_t *port, bool six)
+{
+    return p->host6 ? probe_port_ip6(p->proto, &p->host_ip6, port) : probe_port(p->proto, p->host_ip, port, six);
+}
+
 int network_publish(const char *root, const struct network_port *p, const char *id, struct in_addr ctr_ip,
                     const struct in6_addr *ctr_ip6, struct network_binding *out, struct hull_error **err)
 {
-    bool six = ctr_ip6 && p->host_ip.s_addr == INADDR_ANY;
+    bool six = ctr_ip6 && !p->host6 && p->host_ip.s_addr == INADDR_ANY;
+    struct network_binding b = {.proto = p->proto, .host_ip = p->host_ip, .ctr_ip = ctr_ip, .ctr_port = p->ctr_port,
+                                .has6 = ctr_ip6 != NULL, .host6 = p->host6, .host_ip6 = p->host_ip6};
+    cleanup_free char *hipstr = network_binding_host(&b, true);
+    const char *hip = hipstr;
+    /* an IPv6 host address goes to the container's IPv6 address: none on an IPv4-only network */
+    if (p->host6 && !ctr_ip6)
+        return hull_error_set(err, 0, "invalid -p %s:...:%u: an IPv6 host address needs a dual-stack network "
+                              "(hull network create --ipv6)", hip, p->ctr_port);
     cleanup_free char *dir = xasprintf("%s/networks/.ports", root);
     if (mkdir_p(dir, 0700, err) < 0)
         return -1;
@@ -274,18 +366,16 @@ int network_publish(const char *root, const struct network_port *p, const char *
     size_t n = 0;
     if (network_bindings(root, &v, &n, err) < 0)
         return -1;
-    char hip[INET_ADDRSTRLEN];
-    inet_ntop(AF_INET, &p->host_ip, hip, sizeof hip);
     const char *proto = network_proto_name(p->proto);
     uint16_t port = 0;
     if (p->host_lo == 0) {
         /* any port: the kernel's choice of a free ephemeral one, not one of ours */
         for (int tries = 0; tries < 64 && !port; tries++) {
             uint16_t candidate = 0;
-            int r = probe_port(p->proto, p->host_ip, &candidate, six);
+            int r = probe(p, &candidate, six);
             if (r < 0)
                 return hull_error_set(err, -r, "find a free host port on %s/%s", hip, proto);
-            if (candidate && !taken_by(v, n, p->proto, p->host_ip, candidate))
+            if (candidate && !taken_by(v, n, p, candidate))
                 port = candidate;
         }
         if (!port)
@@ -295,10 +385,10 @@ int network_publish(const char *root, const struct network_port *p, const char *
         const struct network_binding *other = NULL;
         for (unsigned c = p->host_lo; c <= p->host_hi && !port; c++) {
             uint16_t candidate = (uint16_t)c;
-            other = taken_by(v, n, p->proto, p->host_ip, candidate);
+            other = taken_by(v, n, p, candidate);
             if (other)
                 continue;
-            last = probe_port(p->proto, p->host_ip, &candidate, six);
+            last = probe(p, &candidate, six);
             if (last == 0)
                 port = candidate;
         }
@@ -311,12 +401,11 @@ int network_publish(const char *root, const struct network_port *p, const char *
         if (!port)
             return hull_error_set(err, -last, "host port %s:%u/%s is in use on the host", hip, p->host_lo, proto);
     }
-    struct network_binding b = {.proto = p->proto, .host_ip = p->host_ip, .ctr_ip = ctr_ip, .host_port = port,
-                                .ctr_port = p->ctr_port, .has6 = ctr_ip6 != NULL};
+    b.host_port = port;
     if (ctr_ip6)
         b.ctr_ip6 = *ctr_ip6;
     snprintf(b.id, sizeof b.id, "%s", id);
-    cleanup_free char *path = port_file(root, b.proto, b.host_ip, b.host_port);
+    cleanup_free char *path = port_file(root, &b);
     char cip[INET_ADDRSTRLEN], cip6[INET6_ADDRSTRLEN] = "";
     inet_ntop(AF_INET, &ctr_ip, cip, sizeof cip);
     if (ctr_ip6)
@@ -354,7 +443,7 @@ int network_unpublish(const char *root, const struct network_binding *b, struct 
         if (cmd6)
             nft_run(cmd6, &ignored6);
     }
-    cleanup_free char *path = port_file(root, b->proto, b->host_ip, b->host_port);
+    cleanup_free char *path = port_file(root, b);
     if (unlink(path) < 0 && errno != ENOENT)
         return hull_error_set(err, errno, "remove %s", path);
     return 0;

@@ -53,7 +53,23 @@ int main(void)
     TAP_CHECK(parse("82-80", &p, &n, &msg) < 0 && strstr(msg, "ends before it starts"), "82-80: %s", msg);
     TAP_CHECK(parse("1:2:3:4", &p, &n, &msg) < 0 && strstr(msg, "want [IP:][HOSTPORT:]CONTAINERPORT"), "1:2:3:4: %s",
               msg);
-    TAP_CHECK(parse("[::1]:80:80", &p, &n, &msg) < 0 && strstr(msg, "IPv6"), "IPv6: %s", msg);
+    TAP_CHECK(parse("[::1]:80:80", &p, &n, &msg) < 0 && strstr(msg, "[::1] cannot be published: IPv6 has no "
+                                                                   "route_localnet") && strstr(msg, "use 127.0.0.1"),
+              "[::1]: %s", msg);
+    TAP_CHECK(parse("[::]:80:80", &p, &n, &msg) < 0 && strstr(msg, "[::] is every address"), "[::]: %s", msg);
+    TAP_CHECK(parse("[fe80::1]:80:80", &p, &n, &msg) < 0 && strstr(msg, "not a unicast address"), "link-local: %s",
+              msg);
+    TAP_CHECK(parse("[fd00::1]:80", &p, &n, &msg) < 0 && strstr(msg, "want [IPV6]:[HOSTPORT]:CONTAINERPORT"),
+              "[fd00::1]:80: %s", msg);
+    TAP_CHECK(parse("[fd00::1]:1:2:3", &p, &n, &msg) < 0, "[fd00::1]:1:2:3: %s", msg);
+    TAP_CHECK(parse("[fd00::zz]:80:80", &p, &n, &msg) < 0 && strstr(msg, "\"fd00::zz\" is not an IPv6 address"),
+              "[fd00::zz]: %s", msg);
+    TAP_CHECK(parse("[fd00:beef::1]:8080-8081:80-81/udp", &p, &n, &msg) == 0 && n == 2 && p[0].host6 &&
+                  p[0].host_ip6.s6_addr[0] == 0xfd && p[0].host_ip6.s6_addr[15] == 1 && p[1].host_lo == 8081 &&
+                  p[1].ctr_port == 81 && p[1].proto == IPPROTO_UDP && !p[0].host_ip.s_addr,
+              "-p [fd00:beef::1]:8080-8081:80-81/udp");
+    TAP_CHECK(parse("[fd00:beef::1]::80", &p, &n, &msg) == 0 && n == 1 && p[0].host6 && p[0].host_lo == 0,
+              "-p [fd00:beef::1]::80");
     TAP_CHECK(parse("", &p, &n, &msg) < 0, "empty -p: %s", msg);
 
     free(p);
