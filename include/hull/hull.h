@@ -13,6 +13,7 @@
 #define HULL_PUBLIC_HULL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -148,6 +149,24 @@ int hull_container_events(const char *root, const char *id, long interval_ms, hu
 /* The ids under root, sorted, NULL-terminated; free with hull_strv_free. */
 int hull_container_list(const char *root, char ***ids, struct hull_error **err);
 void hull_strv_free(char **v);
+
+/* What `list` shows of each container (strings owned, "" when unknown). */
+struct hull_container_info {
+    char *id, *status, *bundle, *created, *owner;
+    pid_t pid; /* 0 when stopped */
+};
+int hull_container_list_info(const char *root, struct hull_container_info **out, size_t *n, struct hull_error **err);
+void hull_container_info_free(struct hull_container_info *v, size_t n);
+/* The same as a JSON array of OCI states (`list --format json`), owned. */
+int hull_container_list_json(const char *root, char **json, struct hull_error **err);
+
+/* The host pids of every process of the container (free()). */
+int hull_container_pids(const char *root, const char *id, pid_t **pids, size_t *n, struct hull_error **err);
+
+/* The config.json `spec` writes, like runc's (owned). */
+char *hull_spec_default_json(bool rootless);
+/* What `features` prints (runtime-spec features.md), owned. */
+char *hull_features_json(void);
 
 /* "KILL", "SIGKILL", "9", and "0"; -1 when unknown. */
 int hull_signal_parse(const char *text);

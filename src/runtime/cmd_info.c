@@ -2,27 +2,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <json-c/json.h>
-#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/capability.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cgroup/cgroup.h"
 #include "commands.h"
-#include "container/container.h"
-#include "spec/spec.h"
-#include "util/utils.h"
-
-static const char *json_get_str(struct json_object *o, const char *k)
-{
-    struct json_object *v;
-    return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : "";
-}
+#include "hull/hull.h"
 
 int cmd_list(int argc, char **argv)
 {
@@ -55,41 +42,42 @@ int cmd_list(int argc, char **argv)
     if (optind != argc)
         return usage_error("list", "unexpected argument \"%s\"", argv[optind]);
     cleanup_error struct hull_error *err = NULL;
-    cleanup_strv char **ids = NULL;
-    if (container_list_ids(g_opts.root, &ids, &err) < 0) {
+    if (quiet) {
+        char **ids = NULL;
+        if (hull_container_list(g_opts.root, &ids, &err) < 0) {
+            report_error(err);
+            return 1;
+        }
+        for (char **id = ids; *id; id++)
+            printf("%s\n", *id);
+        hull_strv_free(ids);
+        return 0;
+    }
+    if (!strcmp(format, "json")) {
+        char *json = NULL;
+        if (hull_container_list_json(g_opts.root, &json, &err) < 0) {
+            report_error(err);
+            return 1;
+        }
+        printf("%s\n", json);
+        free(json);
+        return 0;
+    }
+    struct hull_container_info *v = NULL;
+    size_t n = 0;
+    if (hull_container_list_info(g_opts.root, &v, &n, &err) < 0) {
         report_error(err);
         return 1;
     }
-    if (quiet) {
-        for (char **id = ids; *id; id++)
-            printf("%s\n", *id);
-        return 0;
-    }
-    struct json_object *arr = json_object_new_array();
-    for (char **id = ids; *id; id++) {
-        struct json_object *saved = NULL;
-        enum container_status st;
-        cleanup_error struct hull_error *e = NULL;
-        if (container_state(g_opts.root, *id, &saved, &st, &e) < 0)
-            continue; /* deleted meanwhile */
-        json_object_array_add(arr, container_oci_state(saved, st));
-        json_object_put(saved);
-    }
-    if (!strcmp(format, "json")) {
-        printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-    } else {
-        printf("%-20s %-8s %-10s %-40s %-31s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
-        for (size_t i = 0; i < json_object_array_length(arr); i++) {
-            struct json_object *o = json_object_array_get_idx(arr, i), *pid;
-            json_object_object_get_ex(o, "pid", &pid);
-            printf("%-20s %-8d %-10s %-40s %-31s %s\n", json_get_str(o, "id"), json_object_get_int(pid),
-                   json_get_str(o, "status"), json_get_str(o, "bundle"), json_get_str(o, "created"),
-                   *json_get_str(o, "owner") ? json_get_str(o, "owner") : "root");
-        }
-    }
-    json_object_put(arr);
+    printf("%-20s %-8s %-10s %-40s %-31s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
+    for (size_t i = 0; i < n; i++)
+        printf("%-20s %-8d %-10s %-40s %-31s %s\n", v[i].id, (int)v[i].pid, v[i].status, v[i].bundle, v[i].created,
+               *v[i].owner ? v[i].owner : "root");
+    hull_container_info_free(v, n);
     return 0;
 }
+
+static int ps_table(int extra, char **ps_args, const pid_t *pids, size_t n);
 
 /* `ps` in table form is `ps -ef` (or the ps arguments given after the id)
  * filtered to the container's processes, exactly as runc does it. */
@@ -116,21 +104,59 @@ int cmd_ps(int argc, char **argv)
         return usage_error("ps", "missing container id");
     const char *id = argv[optind];
     cleanup_error struct hull_error *err = NULL;
-    cleanup_free pid_t *pids = NULL;
+    pid_t *pids = NULL;
     size_t n = 0;
-    if (container_pids(g_opts.root, id, &pids, &n, &err) < 0) {
+    if (hull_container_pids(g_opts.root, id, &pids, &n, &err) < 0) {
         report_error(err);
         return 1;
     }
+    int ret = 0;
     if (!strcmp(format, "json")) {
         printf("[");
         for (size_t i = 0; i < n; i++)
             printf("%s%d", i ? "," : "", pids[i]);
         printf("]\n");
-        return 0;
+    } else {
+        ret = ps_table(argc - optind - 1, argv + optind + 1, pids, n);
     }
-    if (argc - optind > 1 && strcmp(format, "table"))
-        return usage_error("ps", "ps options need --format table");
+    free(pids);
+    return ret;
+}
+
+/* The index of the PID column of ps's header line, or -1. */
+static int pid_column(const char *header)
+{
+    int col = 0;
+    for (const char *p = header; *p;) {
+        p += strspn(p, " \t\n");
+        size_t len = strcspn(p, " \t\n");
+        if (len == 3 && !strncmp(p, "PID", 3))
+            return col;
+        if (len)
+            col++;
+        p += len;
+    }
+    return -1;
+}
+
+/* The number in column col of a ps line, or -1. */
+static int column_value(const char *line, int col)
+{
+    for (const char *p = line; *p;) {
+        p += strspn(p, " \t\n");
+        size_t len = strcspn(p, " \t\n");
+        if (!len)
+            break;
+        if (col-- == 0)
+            return atoi(p);
+        p += len;
+    }
+    return -1;
+}
+
+/* `ps -ef` (or ps with the given arguments), only the lines of pids. */
+static int ps_table(int extra, char **ps_args, const pid_t *pids, size_t n)
+{
     int fds[2];
     if (pipe(fds) < 0) {
         report_error_text("pipe failed");
@@ -141,13 +167,14 @@ int cmd_ps(int argc, char **argv)
         dup2(fds[1], 1);
         close(fds[0]);
         close(fds[1]);
-        int extra = argc - optind - 1;
-        char **args = xmalloc0((extra + 3) * sizeof(char *));
+        char **args = calloc((size_t)extra + 3, sizeof(char *));
+        if (!args)
+            _exit(127);
         args[0] = "ps";
         if (extra == 0)
             args[1] = "-ef";
         for (int i = 0; i < extra; i++)
-            args[1 + i] = argv[optind + 1 + i];
+            args[1 + i] = ps_args[i];
         execvp("ps", args);
         _exit(127);
     }
@@ -161,12 +188,7 @@ int cmd_ps(int argc, char **argv)
         if (header) {
             fputs(line, stdout);
             /* find the PID column */
-            cleanup_free char *copy = xstrdup(line);
-            char *save = NULL;
-            int col = 0;
-            for (char *t = strtok_r(copy, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save), col++)
-                if (!strcmp(t, "PID"))
-                    pid_col = col;
+            pid_col = pid_column(line);
             header = false;
             if (pid_col < 0) {
                 report_error_text("ps: the ps output has no PID column");
@@ -174,17 +196,7 @@ int cmd_ps(int argc, char **argv)
             }
             continue;
         }
-        cleanup_free char *copy = xstrdup(line);
-        char *save = NULL;
-        int col = 0;
-        char *t = strtok_r(copy, " \t\n", &save);
-        while (t && col < pid_col) {
-            t = strtok_r(NULL, " \t\n", &save);
-            col++;
-        }
-        if (!t)
-            continue;
-        int pid = atoi(t);
+        int pid = column_value(line, pid_col);
         for (size_t i = 0; i < n; i++)
             if (pids[i] == pid)
                 fputs(line, stdout);
@@ -222,32 +234,30 @@ int cmd_spec(int argc, char **argv)
     }
     if (optind != argc)
         return usage_error("spec", "unexpected argument \"%s\"", argv[optind]);
-    cleanup_free char *path = xasprintf("%s/config.json", bundle);
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/config.json", bundle) >= (int)sizeof path) {
+        report_error_text_fmt("spec: the bundle path is too long");
+        return 1;
+    }
     if (access(path, F_OK) == 0) {
         report_error_text_fmt("spec: %s exists; remove it first", path);
         return 1;
     }
-    cleanup_free char *json = spec_default_json(rootless);
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd < 0) {
         report_error_text_fmt("spec: create %s: %s", path, strerror(errno));
         return 1;
     }
-    bool ok = write_all(fd, json, strlen(json)) >= 0 && write_all(fd, "\n", 1) >= 0;
-    close(fd);
+    char *json = hull_spec_default_json(rootless);
+    FILE *f = fdopen(fd, "w");
+    bool ok = f && fprintf(f, "%s\n", json) >= 0;
+    ok = (f ? fclose(f) == 0 : (close(fd), false)) && ok;
+    free(json);
     if (!ok) {
         report_error_text_fmt("spec: write %s: %s", path, strerror(errno));
         return 1;
     }
     return 0;
-}
-
-static struct json_object *str_array(const char *const *v)
-{
-    struct json_object *a = json_object_new_array();
-    for (; *v; v++)
-        json_object_array_add(a, json_object_new_string(*v));
-    return a;
 }
 
 int cmd_features(int argc, char **argv)
@@ -258,91 +268,9 @@ int cmd_features(int argc, char **argv)
         printf("Usage: hull-runtime features\n");
         return 0;
     }
-    struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "ociVersionMin", json_object_new_string("1.0.0"));
-    json_object_object_add(o, "ociVersionMax", json_object_new_string("1.3.0"));
-    static const char *hooks[] = {"prestart",  "createRuntime", "createContainer", "startContainer",
-                                  "poststart", "poststop",      NULL};
-    json_object_object_add(o, "hooks", str_array(hooks));
-    cleanup_strv char **mount_options = spec_mount_option_names();
-    json_object_object_add(o, "mountOptions", str_array((const char *const *)mount_options));
-
-    struct json_object *lx = json_object_new_object();
-    static const char *namespaces[] = {"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts", NULL};
-    json_object_object_add(lx, "namespaces", str_array(namespaces));
-    struct json_object *caps = json_object_new_array();
-    for (int i = 0; i <= CAP_LAST_CAP; i++) {
-        char *name = cap_to_name(i);
-        if (!name)
-            continue;
-        cleanup_free char *upper = xasprintf("%s", name);
-        for (char *p = upper; *p; p++)
-            if (*p >= 'a' && *p <= 'z')
-                *p -= 32;
-        cap_free(name);
-        json_object_array_add(caps, json_object_new_string(upper));
-    }
-    json_object_object_add(lx, "capabilities", caps);
-    struct json_object *cg = json_object_new_object();
-    json_object_object_add(cg, "v1", json_object_new_boolean(1));
-    json_object_object_add(cg, "v2", json_object_new_boolean(1));
-    json_object_object_add(cg, "systemd", json_object_new_boolean(0));
-    json_object_object_add(cg, "systemdUser", json_object_new_boolean(0));
-    json_object_object_add(cg, "rdma", json_object_new_boolean(1));
-    json_object_object_add(lx, "cgroup", cg);
-    struct json_object *sc = json_object_new_object();
-    json_object_object_add(sc, "enabled", json_object_new_boolean(1));
-    static const char *actions[] = {"SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO",        "SCMP_ACT_KILL",
-                                    "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
-                                    "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE",        "SCMP_ACT_TRAP", NULL};
-    json_object_object_add(sc, "actions", str_array(actions));
-    static const char *ops[] = {"SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE",
-                                "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE", NULL};
-    json_object_object_add(sc, "operators", str_array(ops));
-    static const char *archs[] = {"SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM",     "SCMP_ARCH_MIPS",    "SCMP_ARCH_MIPS64",
-                                  "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64",
-                                  "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64",  "SCMP_ARCH_PPC64LE",
-                                  "SCMP_ARCH_RISCV64", "SCMP_ARCH_S390",   "SCMP_ARCH_S390X",   "SCMP_ARCH_X32",
-                                  "SCMP_ARCH_X86",     "SCMP_ARCH_X86_64", NULL};
-    json_object_object_add(sc, "archs", str_array(archs));
-    static const char *flags[] = {"SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-                                  "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL};
-    json_object_object_add(sc, "knownFlags", str_array(flags));
-    json_object_object_add(sc, "supportedFlags", str_array(flags));
-    json_object_object_add(lx, "seccomp", sc);
-    struct json_object *aa = json_object_new_object();
-    json_object_object_add(aa, "enabled", json_object_new_boolean(access("/sys/kernel/security/apparmor", F_OK) == 0));
-    json_object_object_add(lx, "apparmor", aa);
-    struct json_object *se = json_object_new_object();
-    json_object_object_add(se, "enabled", json_object_new_boolean(access("/sys/fs/selinux/enforce", F_OK) == 0));
-    json_object_object_add(lx, "selinux", se);
-    struct json_object *rdt = json_object_new_object();
-    json_object_object_add(rdt, "enabled", json_object_new_boolean(0));
-    json_object_object_add(lx, "intelRdt", rdt);
-    struct json_object *mp = json_object_new_object();
-    static const char *mpol_modes[] = {"MPOL_DEFAULT",        "MPOL_BIND",  "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE",
-                                       "MPOL_PREFERRED",      "MPOL_PREFERRED_MANY", "MPOL_LOCAL", NULL};
-    static const char *mpol_flags[] = {"MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES", NULL};
-    json_object_object_add(mp, "modes", str_array(mpol_modes));
-    json_object_object_add(mp, "flags", str_array(mpol_flags));
-    json_object_object_add(lx, "memoryPolicy", mp);
-    struct json_object *nd = json_object_new_object();
-    json_object_object_add(nd, "enabled", json_object_new_boolean(1));
-    json_object_object_add(lx, "netDevices", nd);
-    struct json_object *me = json_object_new_object(), *idmap = json_object_new_object();
-    json_object_object_add(idmap, "enabled", json_object_new_boolean(1));
-    json_object_object_add(me, "idmap", idmap);
-    json_object_object_add(lx, "mountExtensions", me);
-    json_object_object_add(o, "linux", lx);
-    /* hull reads no annotation of config.json: none can change what it does. */
-    static const char *unsafe_annotations[] = {NULL};
-    json_object_object_add(o, "potentiallyUnsafeConfigAnnotations", str_array(unsafe_annotations));
-    struct json_object *ann = json_object_new_object();
-    json_object_object_add(ann, "org.hull.version", json_object_new_string(HULL_VERSION));
-    json_object_object_add(ann, "org.hull.cgroup.layout", json_object_new_string(cgroup_layout_name(cgroup_detect_layout())));
-    json_object_object_add(o, "annotations", ann);
-    printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-    json_object_put(o);
+    char *json = hull_features_json();
+    printf("%s\n", json);
+    free(json);
     return 0;
 }
 

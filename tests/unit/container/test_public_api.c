@@ -33,6 +33,19 @@ int main(void)
     hull_strv_free(ids);
     hull_error_freep(&err);
 
+    char *list = NULL;
+    struct hull_container_info *info = NULL;
+    size_t n_info = 1;
+    TAP_CHECK(hull_container_list_json(root, &list, &err) == 0 && list && !strcmp(list, "[]") &&
+                  hull_container_list_info(root, &info, &n_info, &err) == 0 && n_info == 0,
+              "an empty root: [] and no info");
+    free(list);
+    hull_container_info_free(info, n_info);
+    char *features = hull_features_json(), *spec = hull_spec_default_json(false);
+    TAP_CHECK(strstr(features, "\"ociVersionMax\"") && strstr(spec, "\"ociVersion\""), "features and spec JSON");
+    free(features);
+    free(spec);
+
     char *json = NULL;
     TAP_CHECK(hull_container_state_json(root, "nosuch", &json, &err) < 0 && !json && error_names(err, "nosuch"),
               "state of a missing container: an error naming it");
