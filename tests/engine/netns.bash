@@ -111,5 +111,13 @@ for _ in range(10):
 
 # The nft elements of table inet hull (empty when the table does not exist).
 nft_elements() {
-    in_host nft list table inet hull 2>/dev/null | grep -A3 -E "^\s*(map|set) $1 " | grep elements || true
+    # the whole elements block on one line: nft wraps a map of several
+    # elements over several lines, in any order (the first line alone made a
+    # check for one element flaky)
+    in_host nft list table inet hull 2>/dev/null | awk -v name="$1" '
+        ($1 == "map" || $1 == "set") && $2 == name { inside = 1; next }
+        inside && !elems && /^[ \t]*}[ \t]*$/ { inside = 0 }
+        inside && /elements = \{/ { elems = 1 }
+        elems { text = text " " $0 }
+        elems && /\}/ { elems = 0; inside = 0; gsub(/[ \t]+/, " ", text); print substr(text, 2); text = "" }'
 }
