@@ -42,6 +42,7 @@ struct run_flags {
     const char *memory_text, *cpus_text, *memory_swap_text, *cpu_shares_text;
     bool init;
     const char *restart_text; /* --restart as given */
+    const char *gpus_text;    /* --gpus as given */
     struct engine_health_flags health; /* --health-*, --no-healthcheck as given */
     /* repeatable flags, as given (argv pointers); at most argc of each */
     const char **env_flags, **volumes_from, **env_files, **labels_given, **label_files, **tmpfs_flags,
@@ -116,6 +117,7 @@ static void run_usage(FILE *f, bool create)
                "      --privileged         every capability and device, no seccomp, no masked paths\n"
                "      --device HOST[:CTR][:PERMS]  add a host device (PERMS: some of rwm, default rwm)\n"
                "      --device-cgroup-rule 'TYPE MAJ:MIN ACCESS'  allow a device in the cgroup ('c 1:3 rwm')\n"
+               "      --gpus all|N|device=ID,...  NVIDIA GPUs through their CDI specs (nvidia.com/gpu=ID)\n"
                "      --security-opt OPT   seccomp=FILE|unconfined, no-new-privileges[=true|false],\n"
                "                           systempaths=unconfined, label=disable, apparmor=unconfined\n"
                "      --init               run hull-init as PID 1: it reaps zombies and forwards signals\n"
@@ -260,6 +262,17 @@ static int check_mounts_and_limits(struct run_flags *f, struct hull_error **err)
         if (engine_parse_device(f->device_flags[i], &f->rc.devices[f->rc.n_devices], err) < 0)
             return -1;
         f->rc.n_devices++;
+    }
+    /* --gpus: the NVIDIA toolkit's CDI names, applied with the others */
+    if (f->gpus_text) {
+        cleanup_strv char **names = NULL;
+        if (engine_gpus_to_cdi(f->gpus_text, &names, err) < 0)
+            return -1;
+        for (char **n = names; *n; n++) {
+            if (engine_cdi_apply(*n, &f->rc, &f->env, err) < 0)
+                return hull_error_wrap(err, "--gpus %s", f->gpus_text);
+            f->rc.env = f->env;
+        }
     }
     /* CDI names last: they grow the device and bind arrays past their room */
     for (size_t i = 0; i < f->n_device_flags; i++) {
@@ -549,6 +562,7 @@ enum {
     OPT_ULIMIT,
     OPT_DEVICE,
     OPT_DEVICE_CGROUP_RULE,
+    OPT_GPUS,
     OPT_CAP_ADD,
     OPT_CAP_DROP,
     OPT_PRIVILEGED,
@@ -606,6 +620,7 @@ static const struct option run_longopts[] = {
     {"ulimit", required_argument, NULL, OPT_ULIMIT},
     {"device", required_argument, NULL, OPT_DEVICE},
     {"device-cgroup-rule", required_argument, NULL, OPT_DEVICE_CGROUP_RULE},
+    {"gpus", required_argument, NULL, OPT_GPUS},
     {"read-only", no_argument, NULL, OPT_READ_ONLY},
     {"network", required_argument, NULL, OPT_NETWORK},
     {"net", required_argument, NULL, OPT_NETWORK},
@@ -780,6 +795,9 @@ static int run_command(int argc, char **argv, bool create)
             break;
         case OPT_DEVICE:
             f.device_flags[f.n_device_flags++] = optarg;
+            break;
+        case OPT_GPUS:
+            f.gpus_text = optarg;
             break;
         case OPT_DEVICE_CGROUP_RULE:
             f.device_rule_flags[f.n_device_rule_flags++] = optarg;

@@ -79,3 +79,36 @@ JSON
     run -0 hull ps -aq
     [ -z "$output" ]
 }
+
+@test "cdi: --gpus all|N|device=... are the NVIDIA toolkit's CDI names (nvidia.com/gpu=...)" {
+    cat >"$TEST_DIR/cdi-run/nvidia.json" <<JSON
+{"cdiVersion": "0.6.0", "kind": "nvidia.com/gpu",
+ "devices": [
+  {"name": "0", "containerEdits": {"deviceNodes": [{"path": "/dev/nvidia0", "hostPath": "/dev/zero"}]}},
+  {"name": "1", "containerEdits": {"deviceNodes": [{"path": "/dev/nvidia1", "hostPath": "/dev/zero"}]}},
+  {"name": "all", "containerEdits": {"deviceNodes": [{"path": "/dev/nvidia0", "hostPath": "/dev/zero"},
+                                                     {"path": "/dev/nvidia1", "hostPath": "/dev/zero"}]}}
+ ],
+ "containerEdits": {"env": ["NVIDIA_VISIBLE_DEVICES=void"]}}
+JSON
+    gpus() {
+        hull run --rm --gpus "$1" busybox sh -c 'echo $(ls /dev | grep nvidia) $NVIDIA_VISIBLE_DEVICES'
+    }
+    [ "$(gpus all)" = "nvidia0 nvidia1 void" ]
+    [ "$(gpus 1)" = "nvidia0 void" ]
+    [ "$(gpus count=2)" = "nvidia0 nvidia1 void" ]
+    [ "$(gpus '"device=1"')" = "nvidia1 void" ]
+    [ "$(gpus '"device=0,1",capabilities=compute')" = "nvidia0 nvidia1 void" ]
+    run -125 hull run --rm --gpus 3 busybox true
+    [ "$output" = 'hull: error: --gpus 3: invalid --device "nvidia.com/gpu=2": no device "2" in the CDI specs of nvidia.com/gpu' ]
+    run -125 hull run --rm --gpus count=x busybox true
+    [[ $output == *'invalid --gpus "count=x"'* ]]
+    run -125 hull run --rm --gpus driver=amd busybox true
+    [[ $output == *'driver "amd"'* ]]
+    run -125 hull run --rm --gpus 'count=1,device=0' busybox true
+    [[ $output == *'cannot be given together'* ]]
+    run -125 hull run --rm --gpus 'bogus=1' busybox true
+    [[ $output == *'unknown field "bogus"'* ]]
+    run -0 hull ps -aq
+    [ -z "$output" ]
+}

@@ -166,6 +166,95 @@ static void find_in_dir(const char *dir, const char *kind, const char *dev, stru
     free(names);
 }
 
+/* One CSV field at *p (double quotes group, "" is a quote); NULL at the end. */
+static char *csv_field(const char **p)
+{
+    if (!*p)
+        return NULL;
+    char *out = xmalloc0(strlen(*p) + 1);
+    size_t n = 0;
+    bool quoted = false;
+    const char *s = *p;
+    for (; *s && (quoted || *s != ','); s++) {
+        if (*s == '"') {
+            if (quoted && s[1] == '"')
+                out[n++] = *s++;
+            else
+                quoted = !quoted;
+        } else {
+            out[n++] = *s;
+        }
+    }
+    *p = *s ? s + 1 : NULL;
+    return out;
+}
+
+static bool all_digits(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
+}
+
+int engine_gpus_to_cdi(const char *text, char ***names, struct hull_error **err)
+{
+    *names = NULL;
+    const char *p = text;
+    cleanup_free char *count = NULL;
+    cleanup_strv char **devices = NULL;
+    for (char *f; (f = csv_field(&p));) {
+        cleanup_free char *field = f;
+        char *eq = strchr(field, '=');
+        if (!eq) {
+            if (count)
+                return hull_error_set(err, 0, "invalid --gpus \"%s\": the count is given twice", text);
+            count = xstrdup(field);
+            continue;
+        }
+        *eq = '\0';
+        const char *v = eq + 1;
+        if (!strcmp(field, "count")) {
+            free(count);
+            count = xstrdup(v);
+        } else if (!strcmp(field, "device")) {
+            const char *q = v;
+            for (char *d; (d = csv_field(&q));) {
+                if (!*d) {
+                    free(d);
+                    return hull_error_set(err, 0, "invalid --gpus \"%s\": an empty device", text);
+                }
+                strv_add(&devices, d);
+            }
+        } else if (!strcmp(field, "driver")) {
+            if (strcmp(v, "nvidia"))
+                return hull_error_set(err, 0, "invalid --gpus \"%s\": driver \"%s\" (only nvidia, through CDI)",
+                                      text, v);
+        } else if (strcmp(field, "capabilities") && strcmp(field, "options")) {
+            return hull_error_set(err, 0, "invalid --gpus \"%s\": unknown field \"%s\"", text, field);
+        }
+    }
+    if (count && devices)
+        return hull_error_set(err, 0, "invalid --gpus \"%s\": a count and devices cannot be given together", text);
+    if (devices) {
+        for (char **d = devices; *d; d++)
+            strv_add(names, xasprintf("nvidia.com/gpu=%s", *d));
+        return 0;
+    }
+    if (!count || !strcmp(count, "all") || !strcmp(count, "-1")) {
+        strv_add(names, xstrdup("nvidia.com/gpu=all"));
+        return 0;
+    }
+    uint64_t n;
+    if (!all_digits(count) || !parse_uint64(count, &n) || n == 0 || n > 1024)
+        return hull_error_set(err, 0, "invalid --gpus \"%s\": \"%s\" is not all or a count", text, count);
+    for (uint64_t i = 0; i < n; i++)
+        strv_add(names, xasprintf("nvidia.com/gpu=%llu", (unsigned long long)i));
+    return 0;
+}
+
 int engine_cdi_apply(const char *name, struct engine_run_config *rc, char ***env, struct hull_error **err)
 {
     cleanup_free char *kind = xstrdup(name);

@@ -26,4 +26,10 @@ bool engine_cdi_is_name(const char *text);
  * device in it, a host node that does not exist). */
 int engine_cdi_apply(const char *name, struct engine_run_config *rc, char ***env, struct hull_error **err);
 
+/* docker's --gpus (all, N, count=N|all, device=ID[,ID...], driver=nvidia,
+ * capabilities=... as CSV: `--gpus '"device=0,1"'`) as the CDI names the
+ * NVIDIA container toolkit writes: nvidia.com/gpu=all, nvidia.com/gpu=0 ...
+ * (count=N: the first N indices).  *names gets them (NULL-terminated). */
+int engine_gpus_to_cdi(const char *text, char ***names, struct hull_error **err);
+
 #endif
