@@ -58,13 +58,7 @@ int hull_container_run(const struct hull_run_opts *opts, int *exit_code, struct 
     *exit_code = 0;
     if (opts->detach)
         return 0;
-    if (master >= 0)
-        terminal_proxy_start(master);
-    *exit_code = foreground_wait(pid, &fwd);
-    if (master >= 0) {
-        terminal_proxy_stop();
-        close(master);
-    }
+    *exit_code = foreground_wait_terminal(pid, &fwd, master);
     if (!opts->keep)
         container_delete(o.root, o.id, true, err);
     return 0;

@@ -154,13 +154,7 @@ static int run_process(const struct hull_exec_opts *o, struct hull_spec *spec, s
     *exit_code = 0;
     if (o->detach)
         return 0;
-    if (master >= 0)
-        terminal_proxy_start(master);
-    *exit_code = foreground_wait(pid, &fwd);
-    if (master >= 0) {
-        terminal_proxy_stop();
-        close(master);
-    }
+    *exit_code = foreground_wait_terminal(pid, &fwd, master);
     return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../terminal/terminal.h"
 #include "../util/utils.h"
 
 void foreground_block_signals(sigset_t *fwd, sigset_t *old)
@@ -36,4 +37,16 @@ int foreground_wait(pid_t pid, const sigset_t *fwd)
     if (WIFSIGNALED(status))
         return 128 + WTERMSIG(status);
     return 255;
+}
+
+int foreground_wait_terminal(pid_t pid, const sigset_t *fwd, int master)
+{
+    if (master >= 0)
+        terminal_proxy_start(master);
+    int code = foreground_wait(pid, fwd);
+    if (master >= 0) {
+        terminal_proxy_stop();
+        close(master);
+    }
+    return code;
 }

@@ -19,4 +19,9 @@ void foreground_block_signals(sigset_t *fwd, sigset_t *old);
  * not be waited for. */
 int foreground_wait(pid_t pid, const sigset_t *fwd);
 
+/* foreground_wait with the terminal: when master >= 0 (the pty's master of a
+ * process.terminal container), our terminal is proxied to it while we wait,
+ * and master is closed after. */
+int foreground_wait_terminal(pid_t pid, const sigset_t *fwd, int master);
+
 #endif
