@@ -13,10 +13,14 @@
 #include "container.h"
 #include "state.h"
 
-/* The saved state's cgroup manager and the live status. */
-static int load_cgroup(const char *root, const char *id, struct cgroup_manager **cg, enum container_status *status,
-                       struct hull_error **err)
+/* The saved state's cgroup manager and the live status.  With lock (a
+ * change is coming), the state directory's lock is taken first and stays
+ * held in *lock until the caller closes it. */
+static int load_cgroup(const char *root, const char *id, int *lock, struct cgroup_manager **cg,
+                       enum container_status *status, struct hull_error **err)
 {
+    if (lock && state_dir_lock(root, id, lock, err) < 0)
+        return -1;
     struct json_object *saved = NULL;
     if (container_state(root, id, &saved, status, err) < 0)
         return -1;
@@ -31,11 +35,9 @@ static int load_cgroup(const char *root, const char *id, struct cgroup_manager *
 static int freeze(const char *root, const char *id, bool pause, struct hull_error **err)
 {
     cleanup_close int lock = -1;
-    if (state_dir_lock(root, id, &lock, err) < 0)
-        return -1;
     cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
     enum container_status st;
-    if (load_cgroup(root, id, &cg, &st, err) < 0)
+    if (load_cgroup(root, id, &lock, &cg, &st, err) < 0)
         return -1;
     /* runc: pause needs a running (or created) container, resume a paused one. */
     if (pause && st != STATUS_RUNNING && st != STATUS_CREATED)
@@ -62,11 +64,9 @@ int container_update(const char *root, const char *id, const struct hull_resourc
     if (spec_check_resources(r, "linux.resources", err) < 0)
         return -1;
     cleanup_close int lock = -1;
-    if (state_dir_lock(root, id, &lock, err) < 0)
-        return -1;
     cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
     enum container_status st;
-    if (load_cgroup(root, id, &cg, &st, err) < 0)
+    if (load_cgroup(root, id, &lock, &cg, &st, err) < 0)
         return -1;
     if (st == STATUS_STOPPED)
         return hull_error_set(err, 0, "container \"%s\" is stopped: there is no cgroup to update", id);
@@ -77,7 +77,7 @@ int container_stats(const char *root, const char *id, struct cgroup_stats *out, 
 {
     cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
     enum container_status st;
-    if (load_cgroup(root, id, &cg, &st, err) < 0)
+    if (load_cgroup(root, id, NULL, &cg, &st, err) < 0)
         return -1;
     if (st == STATUS_STOPPED)
         return hull_error_set(err, 0, "container \"%s\" is not running", id);
@@ -112,7 +112,7 @@ int container_events(const char *root, const char *id, long interval_ms, contain
 {
     cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
     enum container_status st;
-    if (load_cgroup(root, id, &cg, &st, err) < 0)
+    if (load_cgroup(root, id, NULL, &cg, &st, err) < 0)
         return -1;
     if (st == STATUS_STOPPED)
         return hull_error_set(err, 0, "container \"%s\" is not running", id);
