@@ -31,13 +31,6 @@ const char *cgroup_memory_value(int64_t v, bool v2, char *buf, size_t len);
  * may be NULL. Returns malloc'ed text. */
 char *cgroup_cpu_max_value(bool quota_set, int64_t quota, bool period_set, uint64_t period, const char *current);
 
-/* A CPU or memory-node list ("0-3,7").  bits must hold CGROUP_CPUSET_MAX bits. */
-#define CGROUP_CPUSET_MAX 8192
-int cgroup_cpuset_parse(const char *list, uint8_t bits[CGROUP_CPUSET_MAX / 8], struct hull_error **err);
-/* The first cpu/node of wanted that is not in allowed, or -1. */
-int cgroup_cpuset_first_outside(const uint8_t wanted[CGROUP_CPUSET_MAX / 8],
-                                const uint8_t allowed[CGROUP_CPUSET_MAX / 8]);
-
 /* One device rule in the v1 devices.allow / devices.deny syntax: "c 1:3 rwm", "a *:* rwm". */
 int cgroup_device_rule_v1(const struct hull_device_rule *rule, char *buf, size_t len, struct hull_error **err);
 

@@ -92,62 +92,6 @@ char *cgroup_cpu_max_value(bool quota_set, int64_t quota, bool period_set, uint6
     return p[0] ? xasprintf("%s %s", q, p) : xstrdup(q);
 }
 
-static void bit_set(uint8_t *bits, unsigned i)
-{
-    bits[i / 8] |= (uint8_t)(1u << (i % 8));
-}
-
-static bool bit_get(const uint8_t *bits, unsigned i)
-{
-    return bits[i / 8] & (1u << (i % 8));
-}
-
-int cgroup_cpuset_parse(const char *list, uint8_t bits[CGROUP_CPUSET_MAX / 8], struct hull_error **err)
-{
-    memset(bits, 0, CGROUP_CPUSET_MAX / 8);
-    const char *p = list;
-    while (*p == ' ' || *p == '\n')
-        p++;
-    if (!*p)
-        return 0; /* empty list: the kernel's "none" */
-    for (;;) {
-        char *end;
-        if (*p < '0' || *p > '9')
-            return hull_error_set(err, 0, "bad cpu/node list \"%s\": expected a number at \"%s\"", list, p);
-        unsigned long lo = strtoul(p, &end, 10), hi = lo;
-        p = end;
-        if (*p == '-') {
-            p++;
-            if (*p < '0' || *p > '9')
-                return hull_error_set(err, 0, "bad cpu/node list \"%s\": range without an end", list);
-            hi = strtoul(p, &end, 10);
-            p = end;
-        }
-        if (hi < lo)
-            return hull_error_set(err, 0, "bad cpu/node list \"%s\": range %lu-%lu goes backwards", list, lo, hi);
-        if (hi >= CGROUP_CPUSET_MAX)
-            return hull_error_set(err, 0, "bad cpu/node list \"%s\": %lu is too large", list, hi);
-        for (unsigned long i = lo; i <= hi; i++)
-            bit_set(bits, (unsigned)i);
-        while (*p == ' ' || *p == '\n')
-            p++;
-        if (!*p)
-            return 0;
-        if (*p != ',')
-            return hull_error_set(err, 0, "bad cpu/node list \"%s\": unexpected \"%c\"", list, *p);
-        p++;
-    }
-}
-
-int cgroup_cpuset_first_outside(const uint8_t wanted[CGROUP_CPUSET_MAX / 8],
-                                const uint8_t allowed[CGROUP_CPUSET_MAX / 8])
-{
-    for (unsigned i = 0; i < CGROUP_CPUSET_MAX; i++)
-        if (bit_get(wanted, i) && !bit_get(allowed, i))
-            return (int)i;
-    return -1;
-}
-
 int cgroup_device_access_mask(const char *access)
 {
     if (!access)

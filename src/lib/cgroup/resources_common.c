@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/idlist.h"
 #include "../util/log.h"
 #include "../util/utils.h"
 #include "cgroup_convert.h"
@@ -19,9 +20,9 @@
 static int check_cpuset(const char *dir, const char *list, const char *what, const char *field,
                         struct hull_error **err)
 {
-    uint8_t wanted[CGROUP_CPUSET_MAX / 8], allowed[CGROUP_CPUSET_MAX / 8];
+    struct idlist wanted, allowed;
     /* The syntax was checked at parse; this cannot fail. */
-    if (cgroup_cpuset_parse(list, wanted, err) < 0)
+    if (idlist_parse_err(list, &wanted, err) < 0)
         return hull_error_wrap(err, "%s", field);
     /* The parent's effective set is what the kernel lets us choose from. */
     cleanup_free char *parent = xstrdup(dir);
@@ -39,9 +40,9 @@ static int check_cpuset(const char *dir, const char *list, const char *what, con
             avail = NULL;
         }
     }
-    if (!avail || cgroup_cpuset_parse(avail, allowed, NULL) < 0)
+    if (!avail || idlist_parse(avail, &allowed) < 0)
         return 0; /* nothing to check against; the kernel still will */
-    int outside = cgroup_cpuset_first_outside(wanted, allowed);
+    int outside = idlist_first_outside(&wanted, &allowed);
     if (outside >= 0) {
         avail[strcspn(avail, "\n")] = '\0';
         return hull_error_set(err, 0, "%s \"%s\": %s %d is not available on this host (allowed: %s)", field, list,

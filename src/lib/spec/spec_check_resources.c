@@ -12,6 +12,7 @@
 
 #include "cgroup/cgroup_convert.h"
 #include "spec_internal.h"
+#include "util/idlist.h"
 #include "util/utils.h"
 
 /* The kernel's cpu.shares range (kernel/sched: MIN_SHARES .. MAX_SHARES). */
@@ -69,8 +70,8 @@ static int check_memory(const struct hull_memory *mem, const char *field, struct
 
 static int check_cpu_list(const char *list, const char *field, const char *key, struct hull_error **err)
 {
-    uint8_t bits[CGROUP_CPUSET_MAX / 8];
-    if (list && cgroup_cpuset_parse(list, bits, err) < 0)
+    struct idlist bits;
+    if (list && idlist_parse_err(list, &bits, err) < 0)
         return hull_error_wrap(err, "%s", spec_field_key(field, key).s);
     return 0;
 }

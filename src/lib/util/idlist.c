@@ -9,50 +9,52 @@
 
 #define WORD_BITS (8 * sizeof(unsigned long))
 
-static int parse_id(const char **p, unsigned *out)
+static void skip_blanks(const char **p)
 {
-    if (!isdigit((unsigned char)**p))
-        return -1;
-    char *end;
-    errno = 0;
-    unsigned long v = strtoul(*p, &end, 10);
-    if (errno || v >= IDLIST_MAX)
-        return -1;
-    *p = end;
-    *out = (unsigned)v;
-    return 0;
+    while (**p == ' ' || **p == '\n')
+        (*p)++;
+}
+
+int idlist_parse_err(const char *text, struct idlist *out, struct hull_error **err)
+{
+    memset(out, 0, sizeof *out);
+    const char *p = text;
+    skip_blanks(&p);
+    if (!*p)
+        return 0;
+    for (;;) {
+        char *end;
+        if (!isdigit((unsigned char)*p))
+            return hull_error_set(err, 0, "bad cpu/node list \"%s\": expected a number at \"%s\"", text, p);
+        errno = 0;
+        unsigned long lo = strtoul(p, &end, 10), hi = lo;
+        p = end;
+        if (*p == '-') {
+            p++;
+            if (!isdigit((unsigned char)*p))
+                return hull_error_set(err, 0, "bad cpu/node list \"%s\": range without an end", text);
+            hi = strtoul(p, &end, 10);
+            p = end;
+        }
+        if (errno || hi >= IDLIST_MAX || lo >= IDLIST_MAX)
+            return hull_error_set(err, 0, "bad cpu/node list \"%s\": %lu is too large", text, hi > lo ? hi : lo);
+        if (hi < lo)
+            return hull_error_set(err, 0, "bad cpu/node list \"%s\": range %lu-%lu goes backwards", text, lo, hi);
+        for (unsigned long i = lo; i <= hi; i++)
+            out->bits[i / WORD_BITS] |= 1UL << (i % WORD_BITS);
+        skip_blanks(&p);
+        if (!*p)
+            return 0;
+        if (*p != ',')
+            return hull_error_set(err, 0, "bad cpu/node list \"%s\": unexpected \"%c\"", text, *p);
+        p++;
+        skip_blanks(&p);
+    }
 }
 
 int idlist_parse(const char *text, struct idlist *out)
 {
-    memset(out, 0, sizeof *out);
-    const char *p = text;
-    while (*p == ' ')
-        p++;
-    if (*p == '\0' || *p == '\n')
-        return 0;
-    for (;;) {
-        unsigned lo, hi;
-        if (parse_id(&p, &lo) < 0)
-            return -1;
-        hi = lo;
-        if (*p == '-') {
-            p++;
-            if (parse_id(&p, &hi) < 0 || hi < lo)
-                return -1;
-        }
-        for (unsigned i = lo; i <= hi; i++)
-            out->bits[i / WORD_BITS] |= 1UL << (i % WORD_BITS);
-        while (*p == ' ')
-            p++;
-        if (*p == ',') {
-            p++;
-            while (*p == ' ')
-                p++;
-            continue;
-        }
-        return (*p == '\0' || (*p == '\n' && p[1] == '\0')) ? 0 : -1;
-    }
+    return idlist_parse_err(text, out, NULL);
 }
 
 bool idlist_has(const struct idlist *l, unsigned id)

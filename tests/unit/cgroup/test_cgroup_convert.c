@@ -22,6 +22,7 @@
 #include "cgroup/cgroup_convert.h"
 #include "cgroup/cgroup_internal.h"
 #include "cgroup/ebpf_devices.h"
+#include "util/idlist.h"
 #include "util/utils.h"
 
 static void test_weights(void)
@@ -88,28 +89,28 @@ static void test_cpu_max(void)
     }
 }
 
-static bool bit(const uint8_t *b, unsigned i)
-{
-    return b[i / 8] & (1u << (i % 8));
-}
-
+/* The one list parser (util/idlist), as cpuset.cpus/mems and the spec use it. */
 static void test_cpuset(void)
 {
-    uint8_t a[CGROUP_CPUSET_MAX / 8], b[CGROUP_CPUSET_MAX / 8];
+    struct idlist a, b;
     struct hull_error *e = NULL;
-    CHECK(cgroup_cpuset_parse("0-3,7", a, &e) == 0 && bit(a, 0) && bit(a, 3) && !bit(a, 4) && bit(a, 7) &&
-                  !bit(a, 8),
-              "\"0-3,7\" is 0,1,2,3,7");
-    CHECK(cgroup_cpuset_parse(" 0-1\n", b, &e) == 0 && bit(b, 0) && bit(b, 1) && !bit(b, 2),
-              "whitespace and newline as in cpuset.cpus are accepted");
-    CHECK(cgroup_cpuset_first_outside(a, b) == 2, "first CPU of 0-3,7 outside 0-1 is 2");
-    CHECK(cgroup_cpuset_first_outside(b, a) == -1, "0-1 lies inside 0-3,7");
-    const char *bad[] = {"3-1", "a", "0,,1", "1-", "0-99999", "1;2"};
+    CHECK(idlist_parse_err("0-3,7", &a, &e) == 0 && idlist_has(&a, 0) && idlist_has(&a, 3) && !idlist_has(&a, 4) &&
+              idlist_has(&a, 7) && !idlist_has(&a, 8),
+          "\"0-3,7\" is 0,1,2,3,7");
+    CHECK(idlist_parse_err(" 0-1\n", &b, &e) == 0 && idlist_has(&b, 0) && idlist_has(&b, 1) && !idlist_has(&b, 2),
+          "whitespace and newline as in cpuset.cpus are accepted");
+    CHECK(idlist_first_outside(&a, &b) == 2, "first CPU of 0-3,7 outside 0-1 is 2");
+    CHECK(idlist_first_outside(&b, &a) == -1, "0-1 lies inside 0-3,7");
+    CHECK(idlist_parse_err("0, 8191\n", &a, &e) == 0 && idlist_has(&a, 8191), "8191, the largest NR_CPUS - 1, is accepted");
+    const char *bad[] = {"3-1", "a", "0,,1", "1-", "0-99999", "1;2", "8192", "99999999999999999999999"};
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-        CHECK(cgroup_cpuset_parse(bad[i], a, &e) < 0 && e, "\"%s\" is rejected: %s", bad[i], e ? e->msg : "");
+        CHECK(idlist_parse_err(bad[i], &a, &e) < 0 && e && strstr(e->msg, bad[i]), "\"%s\" is rejected, naming it: %s",
+              bad[i], e ? e->msg : "");
         hull_error_freep(&e);
+        CHECK(idlist_parse(bad[i], &a) < 0, "\"%s\" is rejected without an error to fill", bad[i]);
     }
-    CHECK(cgroup_cpuset_parse("", a, &e) == 0 && cgroup_cpuset_first_outside(a, b) == -1, "empty list is empty");
+    CHECK(idlist_parse_err("", &a, &e) == 0 && idlist_empty(&a) && idlist_first_outside(&a, &b) == -1,
+          "empty list is empty");
 }
 
 static void test_device_rules(void)
