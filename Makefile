@@ -6,8 +6,8 @@ MESON ?= meson
 # Debian packages the project needs to build, test and benchmark.
 DEB_BUILD := build-essential meson ninja-build pkg-config libjson-c-dev libseccomp-dev libcap-dev \
              libarchive-dev libmnl-dev libnftables-dev nettle-dev musl-tools \
-             libcurl4-openssl-dev libacl1-dev libzstd-dev liblz4-dev liblzma-dev libbz2-dev zlib1g-dev libxml2-dev libicu-dev
-DEB_RUNTIME := libcurl4 busybox-static iproute2 util-linux procps kmod libnftables1
+             libcurl4-openssl-dev libacl1-dev libzstd-dev liblz4-dev liblzma-dev libbz2-dev zlib1g-dev libxml2-dev libicu-dev libyaml-dev
+DEB_RUNTIME := libcurl4 libyaml-0-2 busybox-static iproute2 util-linux procps kmod libnftables1
 DEB_TEST := clang libfuzzer-14-dev bats jq strace uidmap slirp4netns nftables curl python3-jsonschema time bc runc crun umoci skopeo podman conmon containerd docker.io containernetworking-plugins python3-grpcio python3-grpc-tools hyperfine qemu-system-x86 cpio zstd e2fsprogs docker-registry apache2-utils openssl python3-jwt python3-cryptography help2man groff-base zsh fish
 DEB_ALL := $(DEB_BUILD) $(DEB_RUNTIME) $(DEB_TEST) $(DEB_EXTRA)
 

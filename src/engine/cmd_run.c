@@ -263,23 +263,23 @@ static int check_mounts_and_limits(struct run_flags *f, struct hull_error **err)
             return -1;
         f->rc.n_devices++;
     }
-    /* --gpus: the NVIDIA toolkit's CDI names, applied with the others */
+    /* --gpus (the NVIDIA toolkit's CDI names) and CDI names of --device, in
+     * one pass over the spec directories; last, since they grow the device
+     * and bind arrays past their room */
+    cleanup_strv char **cdi_names = NULL;
+    size_t n_gpus = 0;
     if (f->gpus_text) {
-        cleanup_strv char **names = NULL;
-        if (engine_gpus_to_cdi(f->gpus_text, &names, err) < 0)
+        if (engine_gpus_to_cdi(f->gpus_text, &cdi_names, err) < 0)
             return -1;
-        for (char **n = names; *n; n++) {
-            if (engine_cdi_apply(*n, &f->rc, &f->env, err) < 0)
-                return hull_error_wrap(err, "--gpus %s", f->gpus_text);
-            f->rc.env = f->env;
-        }
+        n_gpus = strv_length(cdi_names);
     }
-    /* CDI names last: they grow the device and bind arrays past their room */
-    for (size_t i = 0; i < f->n_device_flags; i++) {
-        if (!engine_cdi_is_name(f->device_flags[i]))
-            continue;
-        if (engine_cdi_apply(f->device_flags[i], &f->rc, &f->env, err) < 0)
-            return -1;
+    for (size_t i = 0; i < f->n_device_flags; i++)
+        if (engine_cdi_is_name(f->device_flags[i]))
+            strv_add(&cdi_names, xstrdup(f->device_flags[i]));
+    if (cdi_names) {
+        size_t failed = 0;
+        if (engine_cdi_apply(cdi_names, &f->rc, &f->env, &failed, err) < 0)
+            return failed < n_gpus ? hull_error_wrap(err, "--gpus %s", f->gpus_text) : -1;
         f->rc.env = f->env;
     }
     for (size_t i = 0; i < f->n_device_rule_flags; i++) {

@@ -22,6 +22,8 @@ setup() {
                                       "env": ["FAKE_VISIBLE=0"]}},
   {"name": "ro", "containerEdits": {"deviceNodes": [{"path": "/dev/fakero", "hostPath": "/dev/loop-control",
                                                      "permissions": "r"}]}},
+  {"name": "none", "containerEdits": {"deviceNodes": [{"path": "/dev/fakenone", "hostPath": "/dev/loop-control",
+                                                       "permissions": "none"}]}},
   {"name": "broken", "containerEdits": {"deviceNodes": [{"path": "/dev/b", "hostPath": "/dev/no-such-node"}]}}
  ],
  "containerEdits": {
@@ -56,6 +58,10 @@ teardown() {
     [ "$output" = r-ok ]
     run -1 hull run --rm --device example.com/fake=ro busybox sh -c 'exec 3>/dev/fakero'
     [[ $output == *"Operation not permitted"* ]]
+    # "none": the node is there, no access at all
+    run -1 hull run --rm --device example.com/fake=none busybox sh -c 'ls /dev/fakenone && exec 3</dev/fakenone'
+    [[ $output == *"Operation not permitted"* ]]
+    [ "${lines[0]}" = /dev/fakenone ]
     # the same kind and device in /var/run/cdi's place: that one is used
     cat >"$TEST_DIR/cdi-run/fake.json" <<JSON
 {"cdiVersion": "0.6.0", "kind": "example.com/fake",
@@ -109,6 +115,110 @@ JSON
     [[ $output == *'cannot be given together'* ]]
     run -125 hull run --rm --gpus 'bogus=1' busybox true
     [[ $output == *'unknown field "bogus"'* ]]
+    run -0 hull ps -aq
+    [ -z "$output" ]
+}
+
+# The spec of setup() in YAML, with an anchor and a merge key, as
+# nvidia-ctk and hand-written specs use them.
+write_yaml_spec() {
+    cat >"$1" <<YAML
+---
+cdiVersion: 0.6.0
+kind: example.com/fake
+devices:
+- name: gpu0
+  containerEdits: &gpu0
+    deviceNodes:
+    - path: /dev/fake0
+      hostPath: /dev/zero
+    env:
+    - FAKE_VISIBLE=0
+- name: gpu0-again
+  containerEdits:
+    <<: *gpu0
+    env: [FAKE_VISIBLE=again]
+containerEdits:
+  mounts:
+  - hostPath: $TEST_DIR/libs
+    containerPath: /opt/fake
+    options: [ro, nosuid, bind]
+  env: [FAKE_SPEC=1]
+  hooks:
+  - hookName: createRuntime
+    path: /bin/sh
+    args: [sh, -c, "echo hooked >>$TEST_DIR/hook.out"]
+YAML
+}
+
+@test "cdi: a YAML spec gives the same devices (anchors, aliases and merge keys are YAML's)" {
+    rm "$TEST_DIR/cdi-etc/fake.json"
+    write_yaml_spec "$TEST_DIR/cdi-etc/fake.yaml"
+    run -0 hull run --rm --device example.com/fake=gpu0 busybox \
+        sh -c 'stat -c "%t:%T" /dev/fake0; head -c 2 /dev/fake0 | od -An -tx1; echo $FAKE_VISIBLE $FAKE_SPEC; cat /opt/fake/lib.txt'
+    [ "${lines[0]}" = 1:5 ]
+    [ "$(echo ${lines[1]})" = "00 00" ]
+    [ "${lines[2]}" = "0 1" ]
+    [ "${lines[3]}" = shared ]
+    [ "$(cat "$TEST_DIR/hook.out")" = hooked ]
+    run -1 hull run --rm --device example.com/fake=gpu0 busybox touch /opt/fake/x
+    [[ $output == *"Read-only file system"* ]]
+    # the merged device: the node of the anchor, its own env; the spec's edits
+    # once for two of its devices (one mount, one hook run)
+    : >"$TEST_DIR/hook.out"
+    run -0 hull run --rm --device example.com/fake=gpu0-again --device example.com/fake=gpu0 busybox \
+        sh -c 'ls /dev/fake0; echo $FAKE_VISIBLE; grep -c /opt/fake /proc/mounts'
+    [ "${lines[0]}" = /dev/fake0 ]
+    [ "${lines[1]}" = 0 ]
+    [ "${lines[2]}" = 1 ]
+    [ "$(cat "$TEST_DIR/hook.out")" = hooked ]
+    run -0 hull run --rm --device example.com/fake=gpu0-again busybox sh -c 'echo $FAKE_VISIBLE'
+    [ "$output" = again ]
+}
+
+@test "cdi: a malformed YAML spec is skipped; a device of it fails in one line naming the file and line" {
+    printf 'cdiVersion: 0.6.0\nkind: example.com/bad\ndevices:\n- name: x\n  containerEdits: {env: [A=1]\n' \
+        >"$TEST_DIR/cdi-run/bad.yaml"
+    run -125 hull run --rm --device example.com/bad=x busybox true
+    [ "$output" = "hull: error: invalid --device \"example.com/bad=x\": no CDI spec of kind example.com/bad in $HULL_CDI_SPEC_DIRS (skipped $TEST_DIR/cdi-run/bad.yaml: line 6: did not find expected ',' or '}' while parsing a flow mapping)" ]
+    # the other specs still count
+    run -0 hull run --rm --device example.com/fake=gpu0 busybox sh -c 'echo $FAKE_VISIBLE'
+    [ "$output" = 0 ]
+    run -0 hull ps -aq
+    [ -z "$output" ]
+}
+
+@test "cdi: a device name twice in a spec invalidates that spec; the same device in foo.json and foo.yaml of one directory is a conflict" {
+    cat >"$TEST_DIR/cdi-run/twice.yaml" <<YAML
+cdiVersion: 0.6.0
+kind: example.com/twice
+devices:
+- name: a
+  containerEdits: {env: [A=1]}
+- name: b
+  containerEdits: {env: [B=1]}
+- name: a
+  containerEdits: {env: [A=2]}
+YAML
+    # the reference library rejects the whole spec ("multiple device"), b too
+    run -125 hull run --rm --device example.com/twice=b busybox true
+    [ "$output" = "hull: error: invalid --device \"example.com/twice=b\": no CDI spec of kind example.com/twice in $HULL_CDI_SPEC_DIRS (skipped $TEST_DIR/cdi-run/twice.yaml: line 8: device \"a\" is defined twice in the spec)" ]
+    # a duplicate key is refused the same way (strict reading)
+    printf 'cdiVersion: 0.6.0\nkind: example.com/keys\nkind: example.com/keys\ndevices: []\n' >"$TEST_DIR/cdi-run/keys.yaml"
+    run -125 hull run --rm --device example.com/keys=a busybox true
+    [[ $output == *"(skipped $TEST_DIR/cdi-run/keys.yaml: line 3: \"kind\" is given twice (also on line 2))" ]]
+    # gpu0 in fake.json and fake.yaml of the same directory: neither wins
+    write_yaml_spec "$TEST_DIR/cdi-etc/fake.yaml"
+    run -125 hull run --rm --device example.com/fake=gpu0 busybox true
+    [ "$output" = "hull: error: invalid --device \"example.com/fake=gpu0\": CDI device example.com/fake=gpu0 is defined in both $TEST_DIR/cdi-etc/fake.json and $TEST_DIR/cdi-etc/fake.yaml (the same directory: neither is used)" ]
+    # the devices only one of them defines are fine
+    run -0 hull run --rm --device example.com/fake=gpu0-again busybox sh -c 'echo $FAKE_VISIBLE'
+    [ "$output" = again ]
+    # in a later directory, the YAML replaces the JSON's device
+    mv "$TEST_DIR/cdi-etc/fake.yaml" "$TEST_DIR/cdi-run/fake.yaml"
+    sed -i 's/FAKE_VISIBLE=0/FAKE_VISIBLE=from-yaml/' "$TEST_DIR/cdi-run/fake.yaml"
+    run -0 hull run --rm --device example.com/fake=gpu0 busybox sh -c 'echo $FAKE_VISIBLE'
+    [ "$output" = from-yaml ]
     run -0 hull ps -aq
     [ -z "$output" ]
 }

@@ -2,12 +2,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
 #include "engine_cdi.h"
+#include "engine_cdi_spec.h"
 #include "engine_spec.h"
 #include "record.h"
 #include "util/utils.h"
@@ -18,152 +20,111 @@ bool engine_cdi_is_name(const char *text)
     return text[0] != '/' && slash && eq && slash < eq && slash > text && eq > slash + 1 && eq[1];
 }
 
-static const char *str_of(struct json_object *o, const char *key)
+static int add_node(const char *name, const struct cdi_device_node *n, struct engine_run_config *rc,
+                    struct hull_error **err)
 {
-    struct json_object *v = NULL;
-    return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
-               ? json_object_get_string(v)
-               : NULL;
-}
-
-static struct json_object *array_of(struct json_object *o, const char *key)
-{
-    struct json_object *v = NULL;
-    return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_array) ? v : NULL;
-}
-
-static int add_node(const char *name, struct json_object *n, struct engine_run_config *rc, struct hull_error **err)
-{
-    const char *path = str_of(n, "path"), *host = str_of(n, "hostPath"), *perms = str_of(n, "permissions");
-    if (!path || path[0] != '/')
-        return hull_error_set(err, 0, "CDI device %s: a deviceNode without an absolute path", name);
-    if (!host)
-        host = path;
+    if (n->path[0] != '/')
+        return hull_error_set(err, 0, "CDI device %s: deviceNode path %s is not absolute", name, n->path);
+    const char *host = n->host_path && *n->host_path ? n->host_path : n->path;
+    const char *type = n->type ? n->type : "";
     struct stat st;
-    if (stat(host, &st) < 0)
-        return hull_error_set(err, 0, "CDI device %s: device node %s: %s", name, host, strerror(errno));
-    if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
+    if (stat(host, &st) < 0) {
+        /* the spec's own type and numbers need no node on the host (CDI's
+         * fillMissingInfo); a pipe or unnamed one hull cannot make */
+        if ((type[0] != 'c' && type[0] != 'b') || (!n->major && !n->minor))
+            return hull_error_set(err, 0, "CDI device %s: device node %s: %s", name, host, strerror(errno));
+        st.st_mode = (type[0] == 'c' ? S_IFCHR : S_IFBLK) | 0666;
+        st.st_rdev = makedev(n->major, n->minor);
+    } else if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)) {
         return hull_error_set(err, 0, "CDI device %s: %s is not a device node", name, host);
+    }
     rc->devices = xrealloc(rc->devices, (rc->n_devices + 1) * sizeof *rc->devices);
     struct engine_device *d = &rc->devices[rc->n_devices++];
     memset(d, 0, sizeof *d);
     d->host = xstrdup(host);
-    d->container = xstrdup(path);
-    d->perms = xstrdup(perms && *perms ? perms : "rwm");
+    d->container = xstrdup(n->path);
+    /* "none" asks for no access at all: an allow rule granting nothing */
+    const char *perms = n->permissions ? n->permissions : "";
+    d->perms = xstrdup(!strcmp(perms, "none") ? "" : *perms ? perms : "rwm");
     d->type = S_ISCHR(st.st_mode) ? 'c' : 'b';
     d->major = major(st.st_rdev);
     d->minor = minor(st.st_rdev);
-    struct json_object *mode = NULL;
-    d->mode = json_object_object_get_ex(n, "fileMode", &mode) ? (uint32_t)json_object_get_int(mode) & 0777
-                                                              : st.st_mode & 0777;
+    d->mode = n->has_file_mode ? n->file_mode & 0777 : st.st_mode & 0777;
     return 0;
 }
 
-static int add_mount(const char *name, struct json_object *m, struct engine_run_config *rc, struct hull_error **err)
+static int add_mount(const char *name, const struct cdi_mount *m, struct engine_run_config *rc,
+                     struct hull_error **err)
 {
-    const char *host = str_of(m, "hostPath"), *dest = str_of(m, "containerPath");
-    if (!host || !dest || dest[0] != '/')
-        return hull_error_set(err, 0, "CDI device %s: a mount without hostPath or an absolute containerPath", name);
+    if (m->container_path[0] != '/')
+        return hull_error_set(err, 0, "CDI device %s: mount containerPath %s is not absolute", name,
+                              m->container_path);
     struct stat st;
-    if (stat(host, &st) < 0)
-        return hull_error_set(err, 0, "CDI device %s: mount source %s: %s", name, host, strerror(errno));
+    if (stat(m->host_path, &st) < 0)
+        return hull_error_set(err, 0, "CDI device %s: mount source %s: %s", name, m->host_path, strerror(errno));
     rc->binds = xrealloc(rc->binds, (rc->n_binds + 1) * sizeof *rc->binds);
     struct engine_bind *b = &rc->binds[rc->n_binds++];
     memset(b, 0, sizeof *b);
     b->kind = ENGINE_MOUNT_BIND;
-    b->source = xstrdup(host);
-    b->destination = xstrdup(dest);
+    b->source = xstrdup(m->host_path);
+    b->destination = xstrdup(m->container_path);
     b->mode = xstrdup("");
-    struct json_object *opts = array_of(m, "options");
-    for (size_t i = 0; opts && i < json_object_array_length(opts); i++)
-        if (!strcmp(json_object_get_string(json_object_array_get_idx(opts, i)), "ro"))
+    for (char **o = m->options; o && *o; o++)
+        if (!strcmp(*o, "ro"))
             b->read_only = true;
     return 0;
 }
 
-static void add_hook(struct json_object *h, struct engine_run_config *rc)
+static struct json_object *strv_json(char *const *v)
 {
-    const char *hook_name = str_of(h, "hookName"), *path = str_of(h, "path");
-    if (!hook_name || !path)
-        return;
+    struct json_object *a = json_object_new_array();
+    for (; v && *v; v++)
+        json_object_array_add(a, json_object_new_string(*v));
+    return a;
+}
+
+static void add_hook(const struct cdi_hook *h, struct engine_run_config *rc)
+{
     if (!rc->cdi_hooks)
         rc->cdi_hooks = json_object_new_object();
-    struct json_object *list = array_of(rc->cdi_hooks, hook_name);
-    if (!list) {
+    struct json_object *list = NULL;
+    if (!json_object_object_get_ex(rc->cdi_hooks, h->hook_name, &list)) {
         list = json_object_new_array();
-        json_object_object_add(rc->cdi_hooks, hook_name, list);
+        json_object_object_add(rc->cdi_hooks, h->hook_name, list);
     }
     struct json_object *hook = json_object_new_object();
-    json_object_object_add(hook, "path", json_object_new_string(path));
-    static const char *const keys[] = {"args", "env", "timeout"};
-    for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-        struct json_object *v = NULL;
-        if (json_object_object_get_ex(h, keys[i], &v))
-            json_object_object_add(hook, keys[i], json_object_get(v));
-    }
+    json_object_object_add(hook, "path", json_object_new_string(h->path));
+    if (h->args)
+        json_object_object_add(hook, "args", strv_json(h->args));
+    if (h->env)
+        json_object_object_add(hook, "env", strv_json(h->env));
+    if (h->has_timeout)
+        json_object_object_add(hook, "timeout", json_object_new_int64(h->timeout));
     json_object_array_add(list, hook);
 }
 
-static int apply_edits(const char *name, struct json_object *edits, struct engine_run_config *rc, char ***env,
+static int apply_edits(const char *name, const struct cdi_edits *e, struct engine_run_config *rc, char ***env,
                        struct hull_error **err)
 {
-    if (!edits)
-        return 0;
-    struct json_object *a;
-    if ((a = array_of(edits, "deviceNodes")))
-        for (size_t i = 0; i < json_object_array_length(a); i++)
-            if (add_node(name, json_object_array_get_idx(a, i), rc, err) < 0)
-                return -1;
-    if ((a = array_of(edits, "mounts")))
-        for (size_t i = 0; i < json_object_array_length(a); i++)
-            if (add_mount(name, json_object_array_get_idx(a, i), rc, err) < 0)
-                return -1;
-    if ((a = array_of(edits, "env")))
-        for (size_t i = 0; i < json_object_array_length(a); i++) {
-            const char *e = json_object_get_string(json_object_array_get_idx(a, i));
-            if (e && strchr(e, '='))
-                strv_add(env, xstrdup(e));
-        }
-    if ((a = array_of(edits, "hooks")))
-        for (size_t i = 0; i < json_object_array_length(a); i++)
-            add_hook(json_object_array_get_idx(a, i), rc);
+    /* what hull cannot do is refused rather than half done */
+    if (e->n_net_devices)
+        return hull_error_set(err, 0, "CDI device %s: netDevices (moving %s into the container) are not supported",
+                              name, e->net_devices[0].host_interface_name);
+    if (e->has_intel_rdt)
+        return hull_error_set(err, 0, "CDI device %s: intelRdt is not supported", name);
+    if (e->n_additional_gids)
+        return hull_error_set(err, 0, "CDI device %s: additionalGids are not supported", name);
+    for (size_t i = 0; i < e->n_device_nodes; i++)
+        if (add_node(name, &e->device_nodes[i], rc, err) < 0)
+            return -1;
+    for (size_t i = 0; i < e->n_mounts; i++)
+        if (add_mount(name, &e->mounts[i], rc, err) < 0)
+            return -1;
+    for (char **v = e->env; v && *v; v++)
+        strv_add(env, xstrdup(*v));
+    for (size_t i = 0; i < e->n_hooks; i++)
+        add_hook(&e->hooks[i], rc);
     return 0;
-}
-
-/* The spec (new reference) and its device object for kind and dev in one
- * directory: the last file in name order wins, as a later directory does. */
-static void find_in_dir(const char *dir, const char *kind, const char *dev, struct json_object **spec_out,
-                        struct json_object **dev_out, bool *kind_seen)
-{
-    struct dirent **names = NULL;
-    int n = scandir(dir, &names, NULL, alphasort);
-    for (int i = 0; i < n; i++) {
-        size_t len = strlen(names[i]->d_name);
-        if (len > 5 && !strcmp(names[i]->d_name + len - 5, ".json")) {
-            cleanup_free char *path = xasprintf("%s/%s", dir, names[i]->d_name);
-            struct json_object *spec = json_object_from_file(path);
-            const char *k = spec ? str_of(spec, "kind") : NULL;
-            struct json_object *devs = spec ? array_of(spec, "devices") : NULL;
-            bool used = false;
-            if (k && !strcmp(k, kind) && devs) {
-                *kind_seen = true;
-                for (size_t j = 0; j < json_object_array_length(devs); j++) {
-                    struct json_object *d = json_object_array_get_idx(devs, j);
-                    if (str_of(d, "name") && !strcmp(str_of(d, "name"), dev)) {
-                        json_object_put(*spec_out);
-                        *spec_out = spec;
-                        *dev_out = d;
-                        used = true;
-                        break;
-                    }
-                }
-            }
-            if (!used)
-                json_object_put(spec);
-        }
-        free(names[i]);
-    }
-    free(names);
 }
 
 /* One CSV field at *p (double quotes group, "" is a quote); NULL at the end. */
@@ -255,29 +216,40 @@ int engine_gpus_to_cdi(const char *text, char ***names, struct hull_error **err)
     return 0;
 }
 
-int engine_cdi_apply(const char *name, struct engine_run_config *rc, char ***env, struct hull_error **err)
+static const char *spec_dirs(void)
 {
-    cleanup_free char *kind = xstrdup(name);
-    char *eq = strchr(kind, '=');
-    *eq = '\0';
-    const char *dev = eq + 1;
-    const char *dirs_env = getenv("HULL_CDI_SPEC_DIRS");
-    cleanup_free char *dirs = xstrdup(dirs_env && *dirs_env ? dirs_env : "/etc/cdi:/var/run/cdi");
-    struct json_object *spec = NULL, *device = NULL;
-    bool kind_seen = false;
-    char *save = NULL;
-    for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save))
-        find_in_dir(d, kind, dev, &spec, &device, &kind_seen);
-    if (!spec) {
-        const char *where = dirs_env && *dirs_env ? dirs_env : "/etc/cdi:/var/run/cdi";
-        return kind_seen ? hull_error_set(err, 0, "invalid --device \"%s\": no device \"%s\" in the CDI specs of %s",
-                                          name, dev, kind)
-                         : hull_error_set(err, 0, "invalid --device \"%s\": no CDI spec of kind %s in %s", name, kind,
-                                          where);
+    const char *dirs = getenv("HULL_CDI_SPEC_DIRS");
+    return dirs && *dirs ? dirs : "/etc/cdi:/var/run/cdi";
+}
+
+int engine_cdi_apply(char *const *names, struct engine_run_config *rc, char ***env, size_t *failed,
+                     struct hull_error **err)
+{
+    struct cdi_registry *reg = cdi_registry_load(spec_dirs());
+    size_t n = strv_length(names);
+    const struct cdi_spec **applied = xmalloc0((n + 1) * sizeof *applied);
+    size_t n_applied = 0;
+    int r = 0;
+    for (size_t i = 0; i < n && r == 0; i++) {
+        const struct cdi_spec *spec = NULL;
+        const struct cdi_device *device = NULL;
+        *failed = i;
+        r = cdi_registry_resolve(reg, names[i], &spec, &device, err);
+        if (r < 0)
+            break;
+        /* the spec's edits once, before its first device's (the reference
+         * library's order), however many of its devices are asked for */
+        bool done = false;
+        for (size_t k = 0; k < n_applied; k++)
+            done |= applied[k] == spec;
+        if (!done) {
+            applied[n_applied++] = spec;
+            r = apply_edits(names[i], &spec->edits, rc, env, err);
+        }
+        if (r == 0)
+            r = apply_edits(names[i], &device->edits, rc, env, err);
     }
-    int r = apply_edits(name, engine_json_path(device, "containerEdits", NULL), rc, env, err);
-    if (r == 0)
-        r = apply_edits(name, engine_json_path(spec, "containerEdits", NULL), rc, env, err);
-    json_object_put(spec);
+    free(applied);
+    cdi_registry_free(reg);
     return r;
 }

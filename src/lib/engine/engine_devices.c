@@ -154,6 +154,10 @@ void engine_spec_add_devices(struct json_object *linux_, const struct engine_dev
         json_object_object_add(node, "uid", json_object_new_int(0));
         json_object_object_add(node, "gid", json_object_new_int(0));
         json_object_array_add(nodes, node);
+        /* no permissions (CDI's "none"): the node without access to it; an
+         * empty access in an allow rule would not mean that to every runtime */
+        if (!*d->perms)
+            continue;
         struct json_object *r = json_object_new_object();
         json_object_object_add(r, "allow", json_object_new_boolean(true));
         json_object_object_add(r, "type", json_object_new_string(type));

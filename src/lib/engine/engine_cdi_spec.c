@@ -1,0 +1,825 @@
+/* hull: CDI spec files into typed structs (engine_cdi_spec.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <yaml.h>
+
+#include "engine_cdi_spec.h"
+#include "util/utils.h"
+
+/* An alias may name a large node many times over; the values decoded are
+ * counted so that a small file cannot make the decoder work for hours. */
+#define CDI_MAX_VALUES 1000000
+
+struct decoder {
+    const char *path;
+    yaml_document_t *doc;
+    long values;
+    struct hull_error **err;
+};
+
+static int fail(struct decoder *d, const yaml_node_t *node, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(struct decoder *d, const yaml_node_t *node, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    cleanup_free char *what = NULL;
+    if (vasprintf(&what, fmt, ap) < 0)
+        what = NULL;
+    va_end(ap);
+    return hull_error_set(d->err, 0, "%s: line %zu: %s", d->path, node ? node->start_mark.line + 1 : 1,
+                          what ? what : "invalid");
+}
+
+static yaml_node_t *node_at(struct decoder *d, int index)
+{
+    d->values++;
+    return yaml_document_get_node(d->doc, index);
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+    return n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+static bool is_plain(const yaml_node_t *n)
+{
+    return n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+}
+
+/* A plain null (~, null, nothing) is no value, as YAML reads it. */
+static bool is_null(const yaml_node_t *n)
+{
+    const char *s = scalar(n);
+    return s && is_plain(n) && (!*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
+                                !strcmp(s, "NULL"));
+}
+
+struct pair {
+    const char *key;
+    yaml_node_t *key_node, *value;
+};
+
+/* The pairs of a mapping, with YAML 1.1 merge keys (<<: *anchor, or a
+ * sequence of them) expanded: a key of the mapping itself wins over a merged
+ * one; the same key twice in the mapping is an error, as in the reference
+ * library's strict reading. */
+static int collect_pairs(struct decoder *d, yaml_node_t *map, struct pair **pairs, size_t *n, int depth)
+{
+    if (map->type != YAML_MAPPING_NODE)
+        return fail(d, map, "expected a mapping");
+    if (depth > 8 || d->values > CDI_MAX_VALUES)
+        return fail(d, map, "too many merged or aliased values");
+    size_t own_start = *n;
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = node_at(d, p->key), *v = node_at(d, p->value);
+        if (!k || !v || !scalar(k))
+            return fail(d, k ? k : map, "a mapping key that is not a string");
+        if (is_plain(k) && !strcmp(scalar(k), "<<"))
+            continue;
+        for (size_t i = own_start; i < *n; i++)
+            if (!strcmp((*pairs)[i].key, scalar(k)))
+                return fail(d, k, "\"%s\" is given twice (also on line %zu)", scalar(k),
+                            (*pairs)[i].key_node->start_mark.line + 1);
+        *pairs = xrealloc(*pairs, (*n + 1) * sizeof **pairs);
+        (*pairs)[(*n)++] = (struct pair){scalar(k), k, v};
+    }
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = node_at(d, p->key), *v = node_at(d, p->value);
+        if (!is_plain(k) || strcmp(scalar(k), "<<"))
+            continue;
+        yaml_node_item_t one = p->value, *items = &one, *end = &one + 1;
+        if (v->type == YAML_SEQUENCE_NODE) {
+            items = v->data.sequence.items.start;
+            end = v->data.sequence.items.top;
+        }
+        for (; items < end; items++) {
+            struct pair *merged = NULL;
+            size_t n_merged = 0;
+            if (collect_pairs(d, node_at(d, *items), &merged, &n_merged, depth + 1) < 0) {
+                free(merged);
+                return -1;
+            }
+            for (size_t j = 0; j < n_merged; j++) {
+                bool shadowed = false;
+                for (size_t i = own_start; i < *n && !shadowed; i++)
+                    shadowed = !strcmp((*pairs)[i].key, merged[j].key);
+                if (shadowed)
+                    continue;
+                *pairs = xrealloc(*pairs, (*n + 1) * sizeof **pairs);
+                (*pairs)[(*n)++] = merged[j];
+            }
+            free(merged);
+        }
+    }
+    return 0;
+}
+
+static int dec_string(struct decoder *d, yaml_node_t *n, const char *field, char **out)
+{
+    if (n->type != YAML_SCALAR_NODE)
+        return fail(d, n, "%s: expected a string", field);
+    free(*out);
+    *out = xstrdup(is_null(n) ? "" : scalar(n));
+    return 0;
+}
+
+/* Integers as YAML 1.1 reads a plain scalar: decimal, 0x hex, 0o or a
+ * leading 0 octal (fileMode: 0666). */
+static int dec_int(struct decoder *d, yaml_node_t *n, const char *field, int64_t min, int64_t max, int64_t *out)
+{
+    const char *s = scalar(n);
+    if (!s || !is_plain(n) || !*s)
+        return fail(d, n, "%s: expected a number", field);
+    const char *digits = s + (*s == '-' || *s == '+');
+    int base = 10;
+    if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X'))
+        base = 16, digits += 2;
+    else if (digits[0] == '0' && digits[1] == 'o')
+        base = 8, digits += 2;
+    else if (digits[0] == '0' && digits[1])
+        base = 8;
+    char *end = NULL;
+    errno = 0;
+    long long v = *digits && *digits != '-' && *digits != '+' ? strtoll(digits, &end, base) : 0;
+    if (!end || *end || errno)
+        return fail(d, n, "%s: \"%s\" is not a number", field, s);
+    if (*s == '-')
+        v = -v;
+    if (v < min || v > max)
+        return fail(d, n, "%s: %s is out of range", field, s);
+    *out = v;
+    return 0;
+}
+
+static int dec_bool(struct decoder *d, yaml_node_t *n, const char *field, bool *out)
+{
+    static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"};
+    static const char *const no[] = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "n", "N"};
+    const char *s = is_plain(n) ? scalar(n) : NULL;
+    for (size_t i = 0; s && i < ARRAY_SIZE(yes); i++)
+        if (!strcmp(s, yes[i]) || !strcmp(s, no[i])) {
+            *out = !strcmp(s, yes[i]);
+            return 0;
+        }
+    return fail(d, n, "%s: expected true or false", field);
+}
+
+/* Calls item() for each element of a sequence (a null is an empty one). */
+static int each_item(struct decoder *d, yaml_node_t *seq, const char *field,
+                     int (*item)(struct decoder *, yaml_node_t *, void *), void *arg)
+{
+    if (is_null(seq))
+        return 0;
+    if (seq->type != YAML_SEQUENCE_NODE)
+        return fail(d, seq, "%s: expected a list", field);
+    for (yaml_node_item_t *i = seq->data.sequence.items.start; i < seq->data.sequence.items.top; i++) {
+        if (d->values > CDI_MAX_VALUES)
+            return fail(d, seq, "too many aliased values");
+        if (item(d, node_at(d, *i), arg) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int string_item(struct decoder *d, yaml_node_t *n, void *arg)
+{
+    char *s = NULL;
+    if (dec_string(d, n, "a list item", &s) < 0)
+        return -1;
+    strv_add(arg, s);
+    return 0;
+}
+
+static int dec_strv(struct decoder *d, yaml_node_t *n, const char *field, char ***out)
+{
+    strv_free(*out);
+    *out = NULL;
+    return each_item(d, n, field, string_item, out);
+}
+
+static int dec_annotations(struct decoder *d, yaml_node_t *n, char ***out)
+{
+    if (is_null(n))
+        return 0;
+    cleanup_free struct pair *pairs = NULL;
+    size_t count = 0;
+    if (collect_pairs(d, n, &pairs, &count, 0) < 0)
+        return -1;
+    for (size_t i = 0; i < count; i++) {
+        char *v = NULL;
+        if (dec_string(d, pairs[i].value, "annotations", &v) < 0)
+            return -1;
+        strv_add(out, xstrdup(pairs[i].key));
+        strv_add(out, v);
+    }
+    return 0;
+}
+
+static int unknown(struct decoder *d, const struct pair *p, const char *where)
+{
+    return fail(d, p->key_node, "unknown field \"%s\" in %s", p->key, where);
+}
+
+static int device_node_item(struct decoder *d, yaml_node_t *n, void *arg)
+{
+    struct cdi_edits *e = arg;
+    cleanup_free struct pair *pairs = NULL;
+    size_t count = 0;
+    if (collect_pairs(d, n, &pairs, &count, 0) < 0)
+        return -1;
+    e->device_nodes = xrealloc(e->device_nodes, (e->n_device_nodes + 1) * sizeof *e->device_nodes);
+    struct cdi_device_node *dn = &e->device_nodes[e->n_device_nodes++];
+    memset(dn, 0, sizeof *dn);
+    for (size_t i = 0; i < count; i++) {
+        const char *k = pairs[i].key;
+        yaml_node_t *v = pairs[i].value;
+        int64_t num = 0;
+        int r;
+        if (!strcmp(k, "path"))
+            r = dec_string(d, v, k, &dn->path);
+        else if (!strcmp(k, "hostPath"))
+            r = dec_string(d, v, k, &dn->host_path);
+        else if (!strcmp(k, "type"))
+            r = dec_string(d, v, k, &dn->type);
+        else if (!strcmp(k, "permissions"))
+            r = dec_string(d, v, k, &dn->permissions);
+        else if (!strcmp(k, "major"))
+            r = dec_int(d, v, k, INT64_MIN, INT64_MAX, &dn->major);
+        else if (!strcmp(k, "minor"))
+            r = dec_int(d, v, k, INT64_MIN, INT64_MAX, &dn->minor);
+        else if (!strcmp(k, "fileMode"))
+            r = dec_int(d, v, k, 0, UINT32_MAX, &num), dn->file_mode = (uint32_t)num, dn->has_file_mode = true;
+        else if (!strcmp(k, "uid"))
+            r = dec_int(d, v, k, 0, UINT32_MAX, &num), dn->uid = (uint32_t)num, dn->has_uid = true;
+        else if (!strcmp(k, "gid"))
+            r = dec_int(d, v, k, 0, UINT32_MAX, &num), dn->gid = (uint32_t)num, dn->has_gid = true;
+        else
+            r = unknown(d, &pairs[i], "a deviceNode");
+        if (r < 0)
+            return -1;
+    }
+    const char *type = dn->type ? dn->type : "", *perms = dn->permissions ? dn->permissions : "";
+    if (!dn->path || !*dn->path)
+        return fail(d, n, "a deviceNode without a path");
+    if (*type && (type[1] || !strchr("bcup", type[0])))
+        return fail(d, n, "deviceNode %s: invalid type \"%s\"", dn->path, type);
+    if (strcmp(perms, "none") && perms[strspn(perms, "rwm")])
+        return fail(d, n, "deviceNode %s: invalid permissions \"%s\"", dn->path, perms);
+    return 0;
+}
+
+static int mount_item(struct decoder *d, yaml_node_t *n, void *arg)
+{
+    struct cdi_edits *e = arg;
+    cleanup_free struct pair *pairs = NULL;
+    size_t count = 0;
+    if (collect_pairs(d, n, &pairs, &count, 0) < 0)
+        return -1;
+    e->mounts = xrealloc(e->mounts, (e->n_mounts + 1) * sizeof *e->mounts);
+    struct cdi_mount *m = &e->mounts[e->n_mounts++];
+    memset(m, 0, sizeof *m);
+    for (size_t i = 0; i < count; i++) {
+        const char *k = pairs[i].key;
+        int r = !strcmp(k, "hostPath")        ? dec_string(d, pairs[i].value, k, &m->host_path)
+                : !strcmp(k, "containerPath") ? dec_string(d, pairs[i].value, k, &m->container_path)
+                : !strcmp(k, "type")          ? dec_string(d, pairs[i].value, k, &m->type)
+                : !strcmp(k, "options")       ? dec_strv(d, pairs[i].value, k, &m->options)
+                                              : unknown(d, &pairs[i], "a mount");
+        if (r < 0)
+            return -1;
+    }
+    if (!m->host_path || !*m->host_path || !m->container_path || !*m->container_path)
+        return fail(d, n, "a mount without hostPath or containerPath");
+    return 0;
+}
+
+static bool valid_env(char *const *env)
+{
+    for (; env && *env; env++)
+        if (!strchr(*env, '=') || **env == '=')
+            return false;
+    return true;
+}
+
+static int hook_item(struct decoder *d, yaml_node_t *n, void *arg)
+{
+    static const char *const names[] = {"prestart",       "createRuntime", "createContainer",
+                                        "startContainer", "poststart",     "poststop"};
+    struct cdi_edits *e = arg;
+    cleanup_free struct pair *pairs = NULL;
+    size_t count = 0;
+    if (collect_pairs(d, n, &pairs, &count, 0) < 0)
+        return -1;
+    e->hooks = xrealloc(e->hooks, (e->n_hooks + 1) * sizeof *e->hooks);
+    struct cdi_hook *h = &e->hooks[e->n_hooks++];
+    memset(h, 0, sizeof *h);
+    for (size_t i = 0; i < count; i++) {
+        const char *k = pairs[i].key;
+        int r = !strcmp(k, "hookName") ? dec_string(d, pairs[i].value, k, &h->hook_name)
+                : !strcmp(k, "path")   ? dec_string(d, pairs[i].value, k, &h->path)
+                : !strcmp(k, "args")   ? dec_strv(d, pairs[i].value, k, &h->args)
+                : !strcmp(k, "env")    ? dec_strv(d, pairs[i].value, k, &h->env)
+                : !strcmp(k, "timeout")
+                    ? (h->has_timeout = true, dec_int(d, pairs[i].value, k, INT32_MIN, INT32_MAX, &h->timeout))
+                    : unknown(d, &pairs[i], "a hook");
+        if (r < 0)
+            return -1;
+    }
+    bool known = false;
+    for (size_t i = 0; h->hook_name && i < ARRAY_SIZE(names); i++)
+        known |= !strcmp(h->hook_name, names[i]);
+    if (!known)
+        return fail(d, n, "invalid hookName \"%s\"", h->hook_name ? h->hook_name : "");
+    if (!h->path || !*h->path)
+        return fail(d, n, "hook %s without a path", h->hook_name);
+    if (!valid_env(h->env))
+        return fail(d, n, "hook %s: env entries must be VAR=value", h->hook_name);
+    return 0;
+}
+
+static int net_device_item(struct decoder *d, yaml_node_t *n, void *arg)
+{
+    struct cdi_edits *e = arg;
+    cleanup_free struct pair *pairs = NULL;
+    size_t count = 0;
+    if (collect_pairs(d, n, &pairs, &count, 0) < 0)
+        return -1;
+    e->net_devices = xrealloc(e->net_devices, (e->n_net_devices + 1) * sizeof *e->net_devices);
+    struct cdi_net_device *nd = &e->net_devices[e->n_net_devices++];
+    memset(nd, 0, sizeof *nd);
+    for (size_t i = 0; i < count; i++) {
+        const char *k = pairs[i].key;
+        int r = !strcmp(k, "hostInterfaceName") ? dec_string(d, pairs[i].value, k, &nd->host_interface_name)
+                : !strcmp(k, "name")            ? dec_string(d, pairs[i].value, k, &nd->name)
+                                                : unknown(d, &pairs[i], "a netDevice");
+        if (r < 0)
+            return -1;
+    }
+    if (!nd->host_interface_name || !*nd->host_interface_name || !nd->name || !*nd->name)
+        return fail(d, n, "a netDevice without hostInterfaceName or name");
+    for (size_t i = 0; i + 1 < e->n_net_devices; i++)
+        if (!strcmp(e->net_devices[i].host_interface_name, nd->host_interface_name) ||
+            !strcmp(e->net_devices[i].name, nd->name))
+            return fail(d, n, "netDevice %s: its host interface or name is given twice", nd->name);
+    return 0;
+}
+
+static int gid_item(struct decoder *d, yaml_node_t *n, void *arg)
+{
+    struct cdi_edits *e = arg;
+    int64_t gid;
+    if (dec_int(d, n, "additionalGids", 0, UINT32_MAX, &gid) < 0)
+        return -1;
+    e->additional_gids = xrealloc(e->additional_gids, (e->n_additional_gids + 1) * sizeof *e->additional_gids);
+    e->additional_gids[e->n_additional_gids++] = (uint32_t)gid;
+    return 0;
+}
+
+/* intelRdt is read and checked but not kept: hull has no resctrl support,
+ * and engine_cdi.c refuses a device that asks for it.  *v110: fields of
+ * CDI 1.1.0 are used. */
+static int dec_intel_rdt(struct decoder *d, yaml_node_t *n, bool *v110)
+{
+    cleanup_free struct pair *pairs = NULL;
+    size_t count = 0;
+    if (collect_pairs(d, n, &pairs, &count, 0) < 0)
+        return -1;
+    for (size_t i = 0; i < count; i++) {
+        const char *k = pairs[i].key;
+        cleanup_free char *s = NULL;
+        cleanup_strv char **v = NULL;
+        bool b = false;
+        int r = !strcmp(k, "closID") || !strcmp(k, "l3CacheSchema") || !strcmp(k, "memBwSchema")
+                    ? dec_string(d, pairs[i].value, k, &s)
+                : !strcmp(k, "schemata")         ? (*v110 = true, dec_strv(d, pairs[i].value, k, &v))
+                : !strcmp(k, "enableMonitoring") ? dec_bool(d, pairs[i].value, k, &b)
+                                                 : unknown(d, &pairs[i], "intelRdt");
+        if (r < 0)
+            return -1;
+        *v110 |= b;
+    }
+    return 0;
+}
+
+/* The version the fields of edits need (the reference library's table). */
+struct needs {
+    bool v040, v050, v060, v070, v110;
+};
+
+static int dec_edits(struct decoder *d, yaml_node_t *n, struct cdi_edits *e, struct needs *needs)
+{
+    if (is_null(n))
+        return 0;
+    cleanup_free struct pair *pairs = NULL;
+    size_t count = 0;
+    if (collect_pairs(d, n, &pairs, &count, 0) < 0)
+        return -1;
+    for (size_t i = 0; i < count; i++) {
+        const char *k = pairs[i].key;
+        yaml_node_t *v = pairs[i].value;
+        int r;
+        if (!strcmp(k, "env")) {
+            r = dec_strv(d, v, k, &e->env);
+            if (r == 0 && !valid_env(e->env))
+                r = fail(d, v, "env entries must be VAR=value");
+        } else if (!strcmp(k, "deviceNodes")) {
+            r = each_item(d, v, k, device_node_item, e);
+        } else if (!strcmp(k, "mounts")) {
+            r = each_item(d, v, k, mount_item, e);
+        } else if (!strcmp(k, "hooks")) {
+            r = each_item(d, v, k, hook_item, e);
+        } else if (!strcmp(k, "netDevices")) {
+            r = each_item(d, v, k, net_device_item, e);
+        } else if (!strcmp(k, "additionalGids")) {
+            r = each_item(d, v, k, gid_item, e);
+        } else if (!strcmp(k, "intelRdt")) {
+            e->has_intel_rdt = !is_null(v);
+            r = e->has_intel_rdt ? dec_intel_rdt(d, v, &needs->v110) : 0;
+        } else {
+            r = unknown(d, &pairs[i], "containerEdits");
+        }
+        if (r < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < e->n_device_nodes; i++)
+        needs->v050 |= e->device_nodes[i].host_path && *e->device_nodes[i].host_path;
+    for (size_t i = 0; i < e->n_mounts; i++)
+        needs->v040 |= e->mounts[i].type && *e->mounts[i].type;
+    needs->v070 |= e->has_intel_rdt || e->n_additional_gids;
+    needs->v110 |= e->n_net_devices > 0;
+    return 0;
+}
+
+static bool edits_empty(const struct cdi_edits *e)
+{
+    return !e->env && !e->n_device_nodes && !e->n_mounts && !e->n_hooks && !e->n_net_devices &&
+           !e->n_additional_gids && !e->has_intel_rdt;
+}
+
+static bool alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* The reference parser's names: vendor and class begin with a letter, a
+ * device name with a letter or digit; both end alphanumeric, with _ - .
+ * (and : in device names) between. */
+static bool valid_name(const char *s, bool device)
+{
+    size_t n = strlen(s);
+    if (!n || !(device ? alnum(s[0]) : (alnum(s[0]) && !(s[0] >= '0' && s[0] <= '9'))) || !alnum(s[n - 1]))
+        return false;
+    for (size_t i = 1; i + 1 < n; i++)
+        if (!alnum(s[i]) && !strchr(device ? "_-.:" : "_-.", s[i]))
+            return false;
+    return true;
+}
+
+static int device_item(struct decoder *d, yaml_node_t *n, void *arg)
+{
+    void **a = arg;
+    struct cdi_spec *spec = a[0];
+    struct needs *needs = a[1];
+    cleanup_free struct pair *pairs = NULL;
+    size_t count = 0;
+    if (collect_pairs(d, n, &pairs, &count, 0) < 0)
+        return -1;
+    spec->devices = xrealloc(spec->devices, (spec->n_devices + 1) * sizeof *spec->devices);
+    struct cdi_device *dev = &spec->devices[spec->n_devices++];
+    memset(dev, 0, sizeof *dev);
+    for (size_t i = 0; i < count; i++) {
+        const char *k = pairs[i].key;
+        int r = !strcmp(k, "name")             ? dec_string(d, pairs[i].value, k, &dev->name)
+                : !strcmp(k, "annotations")    ? dec_annotations(d, pairs[i].value, &dev->annotations)
+                : !strcmp(k, "containerEdits") ? dec_edits(d, pairs[i].value, &dev->edits, needs)
+                                               : unknown(d, &pairs[i], "a device");
+        if (r < 0)
+            return -1;
+    }
+    if (!dev->name || !valid_name(dev->name, true))
+        return fail(d, n, "invalid device name \"%s\"", dev->name ? dev->name : "");
+    /* "MUST be unique per vendor and class": the reference library then
+     * rejects the whole spec ("invalid spec, multiple device"). */
+    for (size_t i = 0; i + 1 < spec->n_devices; i++)
+        if (!strcmp(spec->devices[i].name, dev->name))
+            return fail(d, n, "device \"%s\" is defined twice in the spec", dev->name);
+    if (edits_empty(&dev->edits))
+        return fail(d, n, "device \"%s\" has no containerEdits", dev->name);
+    needs->v050 |= dev->name[0] >= '0' && dev->name[0] <= '9';
+    needs->v060 |= dev->annotations != NULL;
+    return 0;
+}
+
+static int check_version(struct decoder *d, yaml_node_t *root, struct cdi_spec *spec, const struct needs *needs)
+{
+    /* Oldest first; a spec must say at least what its fields need. */
+    static const char *const versions[] = {"0.1.0", "0.2.0", "0.3.0", "0.4.0", "0.5.0",
+                                           "0.6.0", "0.7.0", "0.8.0", "1.0.0", "1.1.0"};
+    const char *v = spec->version + (spec->version[0] == 'v');
+    size_t have = ARRAY_SIZE(versions);
+    for (size_t i = 0; i < ARRAY_SIZE(versions); i++)
+        if (!strcmp(v, versions[i]))
+            have = i;
+    if (have == ARRAY_SIZE(versions))
+        return fail(d, root, "unknown cdiVersion \"%s\"", spec->version);
+    const char *need = needs->v110 ? "1.1.0"
+                       : needs->v070 ? "0.7.0"
+                       : needs->v060 ? "0.6.0"
+                       : needs->v050 ? "0.5.0"
+                       : needs->v040 ? "0.4.0"
+                                     : "0.3.0";
+    for (size_t i = 0; i < ARRAY_SIZE(versions); i++)
+        if (!strcmp(need, versions[i]) && i > have)
+            return fail(d, root, "cdiVersion %s is too old for the fields used: it must be at least %s",
+                        spec->version, need);
+    return 0;
+}
+
+static int dec_spec(struct decoder *d, yaml_node_t *root, struct cdi_spec *spec)
+{
+    cleanup_free struct pair *pairs = NULL;
+    size_t count = 0;
+    if (collect_pairs(d, root, &pairs, &count, 0) < 0)
+        return -1;
+    struct needs needs = {0};
+    yaml_node_t *devices = NULL;
+    for (size_t i = 0; i < count; i++) {
+        const char *k = pairs[i].key;
+        yaml_node_t *v = pairs[i].value;
+        int r = 0;
+        if (!strcmp(k, "cdiVersion"))
+            r = dec_string(d, v, k, &spec->version);
+        else if (!strcmp(k, "kind"))
+            r = dec_string(d, v, k, &spec->kind);
+        else if (!strcmp(k, "annotations"))
+            r = dec_annotations(d, v, &spec->annotations);
+        else if (!strcmp(k, "containerEdits"))
+            r = dec_edits(d, v, &spec->edits, &needs);
+        else if (!strcmp(k, "devices"))
+            devices = v; /* after kind: a device's checks name it */
+        else
+            r = unknown(d, &pairs[i], "the spec");
+        if (r < 0)
+            return -1;
+    }
+    if (!spec->version || !*spec->version)
+        return fail(d, root, "no cdiVersion");
+    if (!spec->kind || !*spec->kind)
+        return fail(d, root, "no kind");
+    char *slash = strchr(spec->kind, '/');
+    if (!slash)
+        return fail(d, root, "kind \"%s\" is not vendor/class", spec->kind);
+    cleanup_free char *vendor = xstrdup(spec->kind);
+    vendor[slash - spec->kind] = '\0';
+    if (!valid_name(vendor, false) || !valid_name(slash + 1, false))
+        return fail(d, root, "kind \"%s\" is not vendor/class (letters, digits, _ - . between)", spec->kind);
+    needs.v060 |= strchr(slash + 1, '.') != NULL || spec->annotations != NULL;
+    void *arg[] = {spec, &needs};
+    if (devices && each_item(d, devices, "devices", device_item, arg) < 0)
+        return -1;
+    if (!spec->n_devices)
+        return fail(d, root, "no devices");
+    return check_version(d, root, spec, &needs);
+}
+
+/* *kind (if not NULL) gets the spec's kind when it could be read, even if
+ * the spec then fails its checks. */
+static int spec_parse(const char *path, const char *text, size_t len, struct cdi_spec **out, char **kind,
+                      struct hull_error **err)
+{
+    *out = NULL;
+    yaml_parser_t parser;
+    yaml_document_t doc;
+    if (!yaml_parser_initialize(&parser))
+        return hull_error_set(err, ENOMEM, "%s: cannot start the YAML parser", path);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    if (!yaml_parser_load(&parser, &doc)) {
+        int r = hull_error_set(err, 0, "%s: line %zu: %s%s%s", path, parser.problem_mark.line + 1,
+                               parser.problem ? parser.problem : "invalid YAML", parser.context ? " " : "",
+                               parser.context ? parser.context : "");
+        yaml_parser_delete(&parser);
+        return r;
+    }
+    yaml_parser_delete(&parser);
+    struct decoder d = {.path = path, .doc = &doc, .err = err};
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    struct cdi_spec *spec = xmalloc0(sizeof *spec);
+    spec->path = xstrdup(path);
+    int r = root && !is_null(root) ? dec_spec(&d, root, spec) : hull_error_set(err, 0, "%s: an empty spec", path);
+    yaml_document_delete(&doc);
+    if (r < 0) {
+        if (kind && spec->kind && *spec->kind)
+            *kind = xstrdup(spec->kind);
+        cdi_spec_free(spec);
+        return -1;
+    }
+    *out = spec;
+    return 0;
+}
+
+int cdi_spec_parse(const char *path, const char *text, size_t len, struct cdi_spec **out, struct hull_error **err)
+{
+    return spec_parse(path, text, len, out, NULL, err);
+}
+
+static int spec_read(const char *path, struct cdi_spec **out, char **kind, struct hull_error **err)
+{
+    cleanup_free char *text = NULL;
+    size_t len = 0;
+    *out = NULL;
+    if (read_file(path, &text, &len, err) < 0)
+        return -1;
+    return spec_parse(path, text, len, out, kind, err);
+}
+
+int cdi_spec_read(const char *path, struct cdi_spec **out, struct hull_error **err)
+{
+    return spec_read(path, out, NULL, err);
+}
+
+static void edits_clear(struct cdi_edits *e)
+{
+    strv_free(e->env);
+    for (size_t i = 0; i < e->n_device_nodes; i++) {
+        struct cdi_device_node *n = &e->device_nodes[i];
+        free(n->path), free(n->host_path), free(n->type), free(n->permissions);
+    }
+    for (size_t i = 0; i < e->n_mounts; i++) {
+        free(e->mounts[i].host_path), free(e->mounts[i].container_path), free(e->mounts[i].type);
+        strv_free(e->mounts[i].options);
+    }
+    for (size_t i = 0; i < e->n_hooks; i++) {
+        free(e->hooks[i].hook_name), free(e->hooks[i].path);
+        strv_free(e->hooks[i].args), strv_free(e->hooks[i].env);
+    }
+    for (size_t i = 0; i < e->n_net_devices; i++)
+        free(e->net_devices[i].host_interface_name), free(e->net_devices[i].name);
+    free(e->device_nodes), free(e->mounts), free(e->hooks), free(e->net_devices), free(e->additional_gids);
+}
+
+void cdi_spec_free(struct cdi_spec *spec)
+{
+    if (!spec)
+        return;
+    for (size_t i = 0; i < spec->n_devices; i++) {
+        free(spec->devices[i].name);
+        strv_free(spec->devices[i].annotations);
+        edits_clear(&spec->devices[i].edits);
+    }
+    free(spec->devices);
+    edits_clear(&spec->edits);
+    strv_free(spec->annotations);
+    free(spec->path), free(spec->version), free(spec->kind);
+    free(spec);
+}
+
+struct cdi_entry {
+    char *name; /* vendor/class=device */
+    const struct cdi_spec *spec;
+    const struct cdi_device *device;
+    size_t priority;
+    char *conflict; /* another spec of the same directory defining it; then it is not used */
+};
+
+struct cdi_skipped {
+    char *kind; /* NULL: not readable */
+    char *error;
+};
+
+struct cdi_registry {
+    char *dirs;
+    struct cdi_spec **specs;
+    size_t n_specs;
+    struct cdi_entry *entries;
+    size_t n_entries;
+    struct cdi_skipped *skipped;
+    size_t n_skipped;
+};
+
+static struct cdi_entry *find_entry(const struct cdi_registry *reg, const char *name)
+{
+    for (size_t i = 0; i < reg->n_entries; i++)
+        if (!strcmp(reg->entries[i].name, name))
+            return &reg->entries[i];
+    return NULL;
+}
+
+/* The reference library's cache: a later directory replaces, the same
+ * directory conflicts (and the conflict stands even if a later directory
+ * defines the device again, as there). */
+static void add_spec(struct cdi_registry *reg, struct cdi_spec *spec, size_t priority)
+{
+    reg->specs = xrealloc(reg->specs, (reg->n_specs + 1) * sizeof *reg->specs);
+    reg->specs[reg->n_specs++] = spec;
+    for (size_t i = 0; i < spec->n_devices; i++) {
+        cleanup_free char *name = xasprintf("%s=%s", spec->kind, spec->devices[i].name);
+        struct cdi_entry *e = find_entry(reg, name);
+        if (e && e->priority == priority) {
+            if (!e->conflict)
+                e->conflict = xasprintf("%s and %s", e->spec->path, spec->path);
+            continue;
+        }
+        if (!e) {
+            reg->entries = xrealloc(reg->entries, (reg->n_entries + 1) * sizeof *reg->entries);
+            e = &reg->entries[reg->n_entries++];
+            memset(e, 0, sizeof *e);
+            e->name = steal_pointer(&name);
+        }
+        e->spec = spec;
+        e->device = &spec->devices[i];
+        e->priority = priority;
+    }
+}
+
+static bool spec_file_name(const char *name)
+{
+    size_t len = strlen(name);
+    return (len > 5 && !strcmp(name + len - 5, ".json")) || (len > 5 && !strcmp(name + len - 5, ".yaml"));
+}
+
+struct cdi_registry *cdi_registry_load(const char *dirs)
+{
+    struct cdi_registry *reg = xmalloc0(sizeof *reg);
+    reg->dirs = xstrdup(dirs);
+    cleanup_free char *copy = xstrdup(dirs);
+    char *save = NULL;
+    size_t priority = 0;
+    for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save), priority++) {
+        struct dirent **names = NULL;
+        int n = scandir(dir, &names, NULL, alphasort);
+        for (int i = 0; i < n; i++) {
+            cleanup_free char *path = xasprintf("%s/%s", dir, names[i]->d_name);
+            struct stat st;
+            if (spec_file_name(names[i]->d_name) && stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
+                struct cdi_spec *spec = NULL;
+                cleanup_error struct hull_error *err = NULL;
+                char *kind = NULL;
+                if (spec_read(path, &spec, &kind, &err) == 0) {
+                    add_spec(reg, spec, priority);
+                } else {
+                    reg->skipped = xrealloc(reg->skipped, (reg->n_skipped + 1) * sizeof *reg->skipped);
+                    reg->skipped[reg->n_skipped++] = (struct cdi_skipped){kind, hull_error_text(err)};
+                }
+            }
+            free(names[i]);
+        }
+        free(names);
+    }
+    return reg;
+}
+
+void cdi_registry_free(struct cdi_registry *reg)
+{
+    if (!reg)
+        return;
+    for (size_t i = 0; i < reg->n_entries; i++)
+        free(reg->entries[i].name), free(reg->entries[i].conflict);
+    for (size_t i = 0; i < reg->n_specs; i++)
+        cdi_spec_free(reg->specs[i]);
+    for (size_t i = 0; i < reg->n_skipped; i++)
+        free(reg->skipped[i].kind), free(reg->skipped[i].error);
+    free(reg->entries), free(reg->specs), free(reg->skipped), free(reg->dirs);
+    free(reg);
+}
+
+int cdi_registry_resolve(const struct cdi_registry *reg, const char *name, const struct cdi_spec **spec,
+                         const struct cdi_device **device, struct hull_error **err)
+{
+    const struct cdi_entry *e = find_entry(reg, name);
+    if (e && e->conflict)
+        return hull_error_set(err, 0, "invalid --device \"%s\": CDI device %s is defined in both %s (the same "
+                              "directory: neither is used)", name, name, e->conflict);
+    if (e) {
+        *spec = e->spec;
+        *device = e->device;
+        return 0;
+    }
+    cleanup_free char *kind = xstrdup(name);
+    char *eq = strchr(kind, '=');
+    if (eq)
+        *eq = '\0';
+    const char *dev = eq ? eq + 1 : "";
+    bool kind_seen = false;
+    for (size_t i = 0; i < reg->n_specs; i++)
+        kind_seen |= !strcmp(reg->specs[i]->kind, kind);
+    /* A skipped file of that kind is most likely why; else one whose kind
+     * could not even be read. */
+    const struct cdi_skipped *why = NULL;
+    for (size_t i = 0; i < reg->n_skipped && !why; i++)
+        if (reg->skipped[i].kind && !strcmp(reg->skipped[i].kind, kind))
+            why = &reg->skipped[i];
+    for (size_t i = 0; i < reg->n_skipped && !why; i++)
+        if (!reg->skipped[i].kind)
+            why = &reg->skipped[i];
+    cleanup_free char *because = why ? xasprintf(" (skipped %s)", why->error) : xstrdup("");
+    if (kind_seen)
+        return hull_error_set(err, 0, "invalid --device \"%s\": no device \"%s\" in the CDI specs of %s%s", name,
+                              dev, kind, because);
+    return hull_error_set(err, 0, "invalid --device \"%s\": no CDI spec of kind %s in %s%s", name, kind, reg->dirs,
+                          because);
+}
