@@ -26,12 +26,17 @@ http_get() {
     in_host curl -s --max-time 5 "$@"
 }
 
-# Nothing of any container's networking is left: no lease, port, veth, DNAT element.
+no_veth() { ! in_host ip -o link show | grep -qE ' (veth|vh)'; }
+
+# Nothing of any container's networking is left: no lease, port, DNAT element
+# at once; no veth within the deadline (the kernel deletes a dead container's
+# pair with its network namespace, a few RCU grace periods after the init
+# died: hull does not wait for that, docs/networking.md "Cost").
 assert_no_network_leftovers() {
     [ -z "$(find "$STORE"/networks/*/leases -type f 2>/dev/null)" ] || { echo "leases left: $(find "$STORE"/networks/*/leases -type f)" >&2; return 1; }
     [ -z "$(ls -A "$STORE/networks/.ports" 2>/dev/null)" ] || { echo "ports left: $(ls "$STORE/networks/.ports")" >&2; return 1; }
-    ! in_host ip -o link show | grep -q ' veth' || { echo "veth left:" >&2; in_host ip -o link show >&2; return 1; }
     [ -z "$(nft_elements publish_any)$(nft_elements publish_ip)" ] || { echo "DNAT left: $(nft_elements publish_any)" >&2; return 1; }
+    wait_until 10 no_veth || { echo "veth left:" >&2; in_host ip -o link show >&2; return 1; }
 }
 
 container_state() { hull inspect "$1" | jq -r '.[0].State.Status'; }
@@ -224,6 +229,40 @@ wait_http() { wait_until 10 in_host curl -s -o /dev/null --max-time 1 "$1"; }
     wait_until 10 gone "$pid"
     # the port and the address are free for the next container at once
     hull run --rm -p 8080:80 --ip "$(ls "$STORE/networks/hull/leases")" busybox true
+    assert_no_network_leftovers
+}
+
+same_netns() { [ "$(readlink "/proc/$1/ns/net")" = "$(readlink "/proc/$2/ns/net")" ]; }
+
+@test "network: a dead container's pair goes with its namespace; a shared namespace's at once; a start reuses a pair's name still held" {
+    # --network container:web shares web's namespace: when web stops, its
+    # veth is deleted there and then (side keeps the namespace alive)
+    hull run -d --name web busybox sleep 1000
+    hull run -d --name side --network container:web busybox sleep 1000
+    hull exec side ip link show eth0 >/dev/null
+    hull stop -t 1 web >/dev/null
+    ! in_host ip -o link show | grep -q ' veth'
+    [ -z "$(find "$STORE"/networks/*/leases -type f)" ]
+    run hull exec side ip link show eth0
+    [ "$status" -ne 0 ]
+    hull rm -f side web >/dev/null
+    # a namespace held by a process of the host (not hull's): the lease goes
+    # at the stop, the pair stays with the namespace, and a start of the same
+    # container replaces that pair of the same name
+    hull run -d --name r busybox sleep 1000
+    pid=$(hull inspect r | jq -r '.[0].State.Pid')
+    in_bg holder nsenter -t "$pid" -n sleep 1000
+    wait_until 10 same_netns "$holder" "$pid"
+    hull stop -t 1 r >/dev/null
+    [ -z "$(find "$STORE"/networks/*/leases -type f)" ]
+    [ "$(in_host ip -o link show | grep -c ' veth')" -eq 1 ]
+    hull start r
+    [ "$(in_host ip -o link show | grep -c ' veth')" -eq 1 ]
+    ip=$(hull inspect r | jq -r '.[0].NetworkSettings.IPAddress')
+    run hull exec r ip -4 -o addr show eth0
+    [[ "$output" == *"inet $ip/16"* ]]
+    kill -9 "$holder"
+    hull rm -f r >/dev/null
     assert_no_network_leftovers
 }
 

@@ -392,8 +392,21 @@ static int plumb(const struct attachment *a, const char *id, struct hull_error *
         if (!netlink_link_index(ctr, ifname))
             break;
     }
-    if (netlink_veth_create(host, veth, ifname, nsfd, a->net->mtu, a->mac, err) < 0)
-        return -1;
+    cleanup_error struct hull_error *first = NULL;
+    if (netlink_veth_create(host, veth, ifname, nsfd, a->net->mtu, a->mac, &first) < 0) {
+        /* The same name left by this container's previous run: the kernel
+         * removes that pair with the old namespace, a moment after the old
+         * init died (detach does not wait for it); a start or restart can
+         * come first.  Removed here, once, and made again. */
+        if (first->errnum != EEXIST) {
+            if (err && !*err)
+                *err = steal_pointer(&first);
+            return -1;
+        }
+        if (netlink_link_delete(host, veth, err) < 0 ||
+            netlink_veth_create(host, veth, ifname, nsfd, a->net->mtu, a->mac, err) < 0)
+            return -1;
+    }
     unsigned br = netlink_link_index(host, a->net->bridge), vi = netlink_link_index(host, veth);
     if (!br || !vi)
         return hull_error_set(err, ENODEV, "find %s and %s", a->net->bridge, veth);
@@ -449,7 +462,24 @@ static void wanted_ports(struct json_object *rec, struct network_port **out, siz
     }
 }
 
-static int detach_locked(const char *root, const char *id);
+static int detach_locked(const char *root, const char *id, bool delete_veths);
+
+/* The mark of a container whose network namespace another one joined
+ * (--network container:ID): that namespace, and the veth pair in it, can
+ * outlive the container's init. */
+static char *shared_mark(const char *root, const char *id)
+{
+    return xasprintf("%s/networks/.shared/%s", root, id);
+}
+
+static void mark_shared(const char *root, const char *id)
+{
+    cleanup_free char *dir = xasprintf("%s/networks/.shared", root);
+    cleanup_free char *path = shared_mark(root, id);
+    cleanup_error struct hull_error *e = NULL;
+    if (mkdir_p(dir, 0700, &e) == 0)
+        close(open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+}
 
 int engine_network_attach_one(const char *root, const char *id, int pid, const char *network, struct in_addr want,
                               const struct in6_addr *want6, bool primary, const struct network_port *ports,
@@ -514,6 +544,8 @@ int engine_network_attach(const char *root, const char *runroot, const char *id,
         json_object_put(rec);
         return engine_slirp_start(root, id, pid, ports, n_ports, err);
     }
+    if (!strncmp(mode, "container:", 10))
+        mark_shared(root, mode + 10);
     if (!*mode || !strcmp(mode, "none") || !strcmp(mode, "host") || !strncmp(mode, "container:", 10)) {
         json_object_put(rec);
         return 0;
@@ -552,7 +584,7 @@ int engine_network_attach(const char *root, const char *runroot, const char *id,
     for (size_t k = 0; k < n; k++) {
         if (engine_network_attach_one(root, id, pid, names[k], wants[k], &wants6[k], k == 0, k == 0 ? ports : NULL,
                                       k == 0 ? n_ports : 0, err) < 0) {
-            detach_locked(root, id);
+            detach_locked(root, id, true); /* its init still runs */
             return hull_error_wrap(err, "network %s", names[k]);
         }
     }
@@ -561,7 +593,13 @@ int engine_network_attach(const char *root, const char *runroot, const char *id,
 
 /* ---- detach, sweep ---- */
 
-int engine_network_detach_one(const char *root, const char *id, const char *network, bool drop)
+/* delete_veth: the namespace may live on (disconnect of a running
+ * container, an init that others share the namespace of): the pair is
+ * deleted here.  Else the kernel deletes it with the namespace, when the
+ * last process in it is gone: that takes some 30 ms of RCU grace periods
+ * (synchronize_net), and a request of ours would wait for them under
+ * rtnl_lock; the lease and the rules are released here all the same. */
+static int detach_network(const char *root, const char *id, const char *network, bool drop, bool delete_veth)
 {
     cleanup_network_config struct network_config *c = NULL;
     if (network_load(root, network, &c, NULL) < 0)
@@ -585,12 +623,11 @@ int engine_network_detach_one(const char *root, const char *id, const char *netw
                 network_release6(root, network, &l6[k].addr, NULL);
                 had = true;
             }
-    /* the veth of a connected network (the pair dies with the container's
-     * namespace too, but a disconnected running container keeps that) */
+    /* the veth of a connected network */
     char veth[16];
     host_veth(id, c, false, veth);
     cleanup_netlink struct netlink *nl = NULL;
-    if (netlink_open(-1, &nl, NULL) == 0)
+    if (delete_veth && netlink_open(-1, &nl, NULL) == 0)
         netlink_link_delete(nl, veth, NULL);
     cleanup_error struct hull_error *e = NULL;
     if (had || drop)
@@ -604,9 +641,14 @@ int engine_network_detach_one(const char *root, const char *id, const char *netw
     return 0;
 }
 
-/* Everything of id: ports, leases (every network), host veths, settings,
- * the other containers' hosts files. */
-static int detach_locked(const char *root, const char *id)
+int engine_network_detach_one(const char *root, const char *id, const char *network, bool drop)
+{
+    return detach_network(root, id, network, drop, true);
+}
+
+/* Everything of id: ports, leases (every network), host veths (see
+ * detach_network), settings, the other containers' hosts files. */
+static int detach_locked(const char *root, const char *id, bool delete_veths)
 {
     cleanup_free struct network_binding *b = NULL;
     size_t nb = 0;
@@ -617,11 +659,10 @@ static int detach_locked(const char *root, const char *id)
     cleanup_strv char **names = NULL;
     if (network_list(root, &names, NULL) < 0)
         return -1;
-    char veth[16];
-    veth_name(id, veth);
-    cleanup_netlink struct netlink *nl = NULL;
-    if (netlink_open(-1, &nl, NULL) == 0)
-        netlink_link_delete(nl, veth, NULL);
+    cleanup_free char *mark = shared_mark(root, id);
+    if (access(mark, F_OK) == 0)
+        delete_veths = true;
+    bool deleted = false;
     for (size_t i = 0; names[i]; i++) {
         cleanup_free struct network_lease *l = NULL;
         size_t n = 0;
@@ -631,9 +672,19 @@ static int detach_locked(const char *root, const char *id)
         bool member = lease6_of(root, names[i], id, &a6); /* a lease6 alone: its attach died half way */
         for (size_t k = 0; k < n && !member; k++)
             member = !strcmp(l[k].id, id);
-        if (member)
-            engine_network_detach_one(root, id, names[i], false);
+        if (!member)
+            continue;
+        if (delete_veths && !deleted) { /* its eth0 on its --network */
+            char veth[16];
+            veth_name(id, veth);
+            cleanup_netlink struct netlink *nl = NULL;
+            if (netlink_open(-1, &nl, NULL) == 0)
+                netlink_link_delete(nl, veth, NULL);
+            deleted = true;
+        }
+        detach_network(root, id, names[i], false, delete_veths);
     }
+    unlink(mark);
     return 0;
 }
 
@@ -645,7 +696,7 @@ void engine_network_detach(const char *root, const char *id)
     cleanup_free char *dir = xasprintf("%s/networks", root);
     if (access(dir, F_OK) < 0 || network_lock(root, &lock, NULL) < 0)
         return; /* never had a network: nothing to do */
-    detach_locked(root, id);
+    detach_locked(root, id, false);
 }
 
 int engine_network_sweep_locked(const char *root, const char *runroot, struct hull_error **err)
@@ -660,14 +711,14 @@ int engine_network_sweep_locked(const char *root, const char *runroot, struct hu
             continue;
         for (size_t k = 0; k < n; k++)
             if (!engine_container_running(runroot, l[k].id))
-                detach_locked(root, l[k].id);
+                detach_locked(root, l[k].id, false);
         cleanup_free struct network_lease6 *l6 = NULL;
         size_t n6 = 0;
         if (network_leases6(root, names[i], &l6, &n6, NULL) < 0)
             continue;
         for (size_t k = 0; k < n6; k++)
             if (!engine_container_running(runroot, l6[k].id))
-                detach_locked(root, l6[k].id);
+                detach_locked(root, l6[k].id, false);
     }
     cleanup_free struct network_binding *b = NULL;
     size_t nb = 0;
