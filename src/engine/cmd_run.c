@@ -517,7 +517,7 @@ static void run_flags_clear(struct run_flags *f)
     for (size_t i = 0; i < f->rc.n_devices; i++)
         engine_device_clear(&f->rc.devices[i]);
     for (size_t i = 0; i < f->rc.n_device_rules; i++)
-        json_object_put(f->rc.device_rules[i]);
+        free(f->rc.device_rules[i].access);
     free(f->rc.binds);
     free(f->rc.tmpfs);
     free(f->rc.ulimits);

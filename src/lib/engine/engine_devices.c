@@ -87,7 +87,7 @@ static bool parse_dev_number(const char *s, int64_t *out)
     return true;
 }
 
-int engine_parse_device_cgroup_rule(const char *text, struct json_object **rule_out, struct hull_error **err)
+int engine_parse_device_cgroup_rule(const char *text, struct hull_device_rule *rule_out, struct hull_error **err)
 {
     char type[2], numbers[64], access[8];
     char extra;
@@ -107,69 +107,47 @@ int engine_parse_device_cgroup_rule(const char *text, struct json_object **rule_
     if (!perms_valid(access))
         return hull_error_set(err, 0, "invalid --device-cgroup-rule \"%s\": access \"%s\" is not some of r, w, m",
                               text, access);
-    struct json_object *r = json_object_new_object();
-    json_object_object_add(r, "allow", json_object_new_boolean(true));
-    json_object_object_add(r, "type", json_object_new_string(type));
-    if (maj >= 0)
-        json_object_object_add(r, "major", json_object_new_int64(maj));
-    if (min >= 0)
-        json_object_object_add(r, "minor", json_object_new_int64(min));
-    json_object_object_add(r, "access", json_object_new_string(access));
-    *rule_out = r;
+    /* '*' is a wildcard: the rule leaves the number out (-1, as the parser reads it). */
+    *rule_out = (struct hull_device_rule){.allow = true, .type = type[0], .has_major = maj >= 0, .major = maj,
+                                          .has_minor = min >= 0, .minor = min, .access = xstrdup(access)};
     return 0;
 }
 
-static struct json_object *member_array(struct json_object *parent, const char *key)
+static void rules_add(struct hull_resources *res, struct hull_device_rule rule)
 {
-    struct json_object *a = NULL;
-    if (!json_object_object_get_ex(parent, key, &a) || !json_object_is_type(a, json_type_array)) {
-        a = json_object_new_array();
-        json_object_object_add(parent, key, a);
-    }
-    return a;
+    res->devices = xrealloc(res->devices, (res->n_devices + 1) * sizeof *res->devices);
+    res->devices[res->n_devices++] = rule;
 }
 
-void engine_spec_add_devices(struct json_object *linux_, const struct engine_device *devices, size_t n,
-                             struct json_object *const *rules, size_t n_rules)
+void engine_spec_add_devices(struct hull_linux *l, const struct engine_device *devices, size_t n,
+                             const struct hull_device_rule *rules, size_t n_rules)
 {
     if (n == 0 && n_rules == 0)
         return;
-    struct json_object *res = NULL;
-    if (!json_object_object_get_ex(linux_, "resources", &res)) {
-        res = json_object_new_object();
-        json_object_object_add(linux_, "resources", res);
-    }
+    l->has_resources = true;
     /* after the default deny-all: the cgroup's rules are applied in order */
-    struct json_object *allow = member_array(res, "devices");
-    struct json_object *nodes = member_array(linux_, "devices");
+    l->devices = xrealloc(l->devices, (l->n_devices + n + 1) * sizeof *l->devices);
     for (size_t i = 0; i < n; i++) {
         const struct engine_device *d = &devices[i];
-        char type[2] = {d->type, '\0'};
-        struct json_object *node = json_object_new_object();
-        json_object_object_add(node, "path", json_object_new_string(d->container));
-        json_object_object_add(node, "type", json_object_new_string(type));
-        json_object_object_add(node, "major", json_object_new_int64(d->major));
-        json_object_object_add(node, "minor", json_object_new_int64(d->minor));
-        json_object_object_add(node, "fileMode", json_object_new_int((int)d->mode));
-        json_object_object_add(node, "uid", json_object_new_int(0));
-        json_object_object_add(node, "gid", json_object_new_int(0));
-        json_object_array_add(nodes, node);
+        l->devices[l->n_devices++] = (struct hull_device){
+            .path = xstrdup(d->container), .type = d->type, .major = d->major, .minor = d->minor,
+            .has_file_mode = true, .file_mode = d->mode, .has_uid = true, .uid = 0, .has_gid = true, .gid = 0};
         /* no permissions (CDI's "none"): the node without access to it; an
          * empty access in an allow rule would not mean that to every runtime */
         if (!*d->perms)
             continue;
-        struct json_object *r = json_object_new_object();
-        json_object_object_add(r, "allow", json_object_new_boolean(true));
-        json_object_object_add(r, "type", json_object_new_string(type));
-        json_object_object_add(r, "major", json_object_new_int64(d->major));
-        json_object_object_add(r, "minor", json_object_new_int64(d->minor));
-        json_object_object_add(r, "access", json_object_new_string(d->perms));
-        json_object_array_add(allow, r);
+        rules_add(&l->resources, (struct hull_device_rule){.allow = true, .type = d->type, .has_major = true,
+                                                           .major = d->major, .has_minor = true, .minor = d->minor,
+                                                           .access = xstrdup(d->perms)});
     }
-    for (size_t i = 0; i < n_rules; i++)
-        json_object_array_add(allow, json_object_get(rules[i]));
+    for (size_t i = 0; i < n_rules; i++) {
+        struct hull_device_rule r = rules[i];
+        r.access = r.access ? xstrdup(r.access) : NULL;
+        rules_add(&l->resources, r);
+    }
 }
 
+/* docker-inspect JSON for the record (its serializer, record_build.c, calls it). */
 struct json_object *engine_devices_record(const struct engine_device *devices, size_t n)
 {
     struct json_object *a = json_object_new_array();

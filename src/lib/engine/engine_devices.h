@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "../spec/spec.h"
 #include "../util/error.h"
 
 struct json_object;
@@ -28,12 +29,12 @@ void engine_device_clear(struct engine_device *d);
 
 /* "TYPE MAJOR:MINOR ACCESS" (type a, b or c; '*' for any major or minor;
  * access some of rwm): *rule_out gets the OCI allow rule. */
-int engine_parse_device_cgroup_rule(const char *text, struct json_object **rule_out, struct hull_error **err);
+int engine_parse_device_cgroup_rule(const char *text, struct hull_device_rule *rule_out, struct hull_error **err);
 
 /* Adds the devices and their allow rules (after the default deny-all) to the
- * config's linux object; rules: the parsed --device-cgroup-rule objects. */
-void engine_spec_add_devices(struct json_object *linux_, const struct engine_device *devices, size_t n,
-                             struct json_object *const *rules, size_t n_rules);
+ * config's linux section; rules: the parsed --device-cgroup-rule rules. */
+void engine_spec_add_devices(struct hull_linux *l, const struct engine_device *devices, size_t n,
+                             const struct hull_device_rule *rules, size_t n_rules);
 
 /* HostConfig.Devices as docker shows them. */
 struct json_object *engine_devices_record(const struct engine_device *devices, size_t n);

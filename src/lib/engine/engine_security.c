@@ -334,7 +334,7 @@ static bool same_caps(char *const *a, char *const *b)
     return (a == NULL || a[i] == NULL) && (b == NULL || b[i] == NULL);
 }
 
-int engine_seccomp(const struct engine_run_config *rc, char *const *caps, struct json_object **out,
+int engine_seccomp(const struct engine_run_config *rc, char *const *caps, struct hull_seccomp **out,
                    struct hull_error **err)
 {
     *out = NULL;
@@ -342,7 +342,7 @@ int engine_seccomp(const struct engine_run_config *rc, char *const *caps, struct
     if (rc->privileged || rc->seccomp_unconfined)
         return 0;
     if (rc->seccomp_built != NULL && same_caps(rc->seccomp_built_caps, caps)) {
-        *out = json_object_get(rc->seccomp_built);
+        *out = spec_seccomp_dup(rc->seccomp_built);
         return 0;
     }
     bool builtin = rc->seccomp_profile == NULL;
@@ -360,14 +360,11 @@ int engine_seccomp(const struct engine_run_config *rc, char *const *caps, struct
     if (builtin)
         allow_syscalls_of_caps(oci, caps);
     /* The runtime's own reader and checks, now, so a bad action or syscall
-     * name fails before any container exists. */
-    struct hull_seccomp *parsed = NULL;
-    if (seccomp_profile_parse_object(oci, &parsed, err) < 0) {
-        json_object_put(oci);
+     * name fails before any container exists; the config gets what it read. */
+    r = seccomp_profile_parse_object(oci, out, err);
+    json_object_put(oci);
+    if (r < 0)
         return hull_error_wrap(err, "%s", what);
-    }
-    spec_seccomp_free(parsed);
-    *out = oci;
     return 0;
 }
 
@@ -375,20 +372,19 @@ int engine_seccomp_prepare(struct engine_run_config *rc, struct hull_error **err
 {
     engine_seccomp_release(rc);
     char **caps = engine_capabilities(rc);
-    struct json_object *oci = NULL;
-    if (engine_seccomp(rc, caps, &oci, err) < 0) {
+    struct hull_seccomp *seccomp = NULL;
+    if (engine_seccomp(rc, caps, &seccomp, err) < 0) {
         strv_free(caps);
         return -1;
     }
-    rc->seccomp_built = oci;
+    rc->seccomp_built = seccomp;
     rc->seccomp_built_caps = caps;
     return 0;
 }
 
 void engine_seccomp_release(struct engine_run_config *rc)
 {
-    if (rc->seccomp_built != NULL)
-        json_object_put(rc->seccomp_built);
+    spec_seccomp_free(rc->seccomp_built);
     strv_free(rc->seccomp_built_caps);
     rc->seccomp_built = NULL;
     rc->seccomp_built_caps = NULL;

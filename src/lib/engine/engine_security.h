@@ -8,15 +8,16 @@
 #include "../util/error.h"
 #include "engine_spec.h"
 
-struct json_object;
+struct hull_seccomp;
 
 /* The capability names the container gets: docker's default set tweaked by
  * --cap-add/--cap-drop/--privileged (moby's TweakCapabilities).  NULL-terminated. */
 char **engine_capabilities(const struct engine_run_config *rc);
 
-/* The linux.seccomp object of the container, NULL when it runs unconfined
- * (--privileged, seccomp=unconfined).  caps: engine_capabilities(). */
-int engine_seccomp(const struct engine_run_config *rc, char *const *caps, struct json_object **out,
+/* The seccomp profile of the container (owned), NULL when it runs unconfined
+ * (--privileged, seccomp=unconfined).  caps: engine_capabilities().  A copy of
+ * rc->seccomp_built when it was built for these capabilities. */
+int engine_seccomp(const struct engine_run_config *rc, char *const *caps, struct hull_seccomp **out,
                    struct hull_error **err);
 /* Builds and checks the container's seccomp profile now (so a bad
  * seccomp=FILE fails before anything exists) and keeps it in rc for

@@ -1,11 +1,11 @@
 /* hull: the OCI config a `hull run` container gets.
  *
  * The engine never hand-writes a whole config: it starts from the runtime's
- * default (spec_default_json, the same as `hull-runtime spec`) and changes
- * what docker changes -- the image's Entrypoint/Cmd/Env/WorkingDir/User, the
- * run flags, docker's default capability set, no terminal unless -t.  The
- * result is written as the bundle's config.json and parsed with spec_parse,
- * so what runs is exactly what is on disk. */
+ * default (spec_default, the same as `hull-runtime spec`) as a struct
+ * hull_spec and changes what docker changes -- the image's
+ * Entrypoint/Cmd/Env/WorkingDir/User, the run flags, docker's default
+ * capability set, no terminal unless -t.  No JSON is edited: the struct is
+ * written once, with spec_to_json, as the bundle's config.json. */
 #ifndef HULL_ENGINE_SPEC_H
 #define HULL_ENGINE_SPEC_H
 
@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../spec/spec.h"
 #include "../util/error.h"
 #include "engine_devices.h"
 #include "log_config.h"
@@ -84,7 +85,7 @@ struct engine_run_config {
     char **cap_add, **cap_drop; /* normalized "CAP_X" or "ALL"; NULL-terminated or NULL */
     struct engine_device *devices; /* --device (engine_devices.h) */
     size_t n_devices;
-    struct json_object **device_rules; /* --device-cgroup-rule, parsed to OCI allow rules */
+    struct hull_device_rule *device_rules; /* --device-cgroup-rule, parsed to OCI allow rules */
     size_t n_device_rules;
     char **device_rules_given; /* --device-cgroup-rule as given, for the record; may be NULL */
     struct json_object *cdi_hooks; /* the OCI hooks object of CDI devices (engine_cdi.h); NULL: none */
@@ -94,10 +95,10 @@ struct engine_run_config {
     const char *seccomp_profile;  /* text of --security-opt seccomp=FILE; NULL = the built-in default */
     bool systempaths_unconfined;  /* --security-opt systempaths=unconfined: no masked/read-only paths */
     char **security_opt;          /* --security-opt as given, for the record; may be NULL */
-    /* The linux.seccomp object built (and checked) once by engine_seccomp_prepare,
-     * with the capabilities it was built for; engine_seccomp hands it out again
-     * instead of parsing the profile a second time. */
-    struct json_object *seccomp_built;
+    /* The seccomp profile built (and checked) once by engine_seccomp_prepare,
+     * with the capabilities it was built for; engine_seccomp hands out copies
+     * of it instead of parsing the profile a second time. */
+    struct hull_seccomp *seccomp_built;
     char **seccomp_built_caps;
     /* the rest */
     const char *init_path;   /* --init: hull-init on the host, bind-mounted read-only at ENGINE_INIT_PATH */
@@ -117,9 +118,12 @@ struct engine_run_config {
 /* Flag parsers: engine_flags.h; -v and --mount: engine_mounts.h; capabilities
  * and the seccomp profile: engine_security.h. */
 
-/* The config.json text for a container.  image_config_json is the image's
- * config blob; rootfs is the prepared root (names in -u / User are looked up
- * in its /etc/passwd and /etc/group). */
+/* The config of a container.  image_config_json is the image's config blob;
+ * rootfs is the prepared root (names in -u / User are looked up in its
+ * /etc/passwd and /etc/group).  (*out)->raw_json is its config.json text. */
+int engine_spec_make(const char *image_config_json, const struct engine_run_config *rc, const char *hostname,
+                     const char *rootfs, struct hull_spec **out, struct hull_error **err);
+/* The same, only the config.json text. */
 int engine_spec_build(const char *image_config_json, const struct engine_run_config *rc, const char *hostname,
                       const char *rootfs, char **json_out, struct hull_error **err);
 

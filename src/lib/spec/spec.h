@@ -347,6 +347,9 @@ char *spec_to_json(const struct hull_spec *spec);
  * Free with spec_seccomp_free. */
 int spec_parse_seccomp(struct json_object *obj, const char *field, struct hull_seccomp **out, struct hull_error **err);
 void spec_seccomp_free(struct hull_seccomp *s);
+/* A deep copy (NULL stays NULL): the engine keeps the profile it checked and
+ * hands each config it builds a copy of its own. */
+struct hull_seccomp *spec_seccomp_dup(const struct hull_seccomp *s);
 /* How many seccomp profiles this process has read into struct hull_seccomp
  * (config.json's linux.seccomp included): tests count the parses of one
  * `hull run` with it (issue 12). */
@@ -360,6 +363,22 @@ void spec_resources_clear(struct hull_resources *r);
 
 /* The default config `spec` writes, like runc's. Returned as JSON text (owned). */
 char *spec_default_json(bool rootless);
+/* The same config as a struct (raw_json NULL): where the engine starts the
+ * config of a `hull run` container. */
+int spec_default(bool rootless, struct hull_spec **out, struct hull_error **err);
+/* Parses a hooks object (config.json's "hooks", e.g. the hooks of CDI
+ * devices) into *out, which must be empty; `field` names it in errors. */
+int spec_parse_hooks(struct json_object *obj, const char *field, struct hull_hooks *out, struct hull_error **err);
+/* Computes a mount's derived values (flags, propagation, bind, data ...)
+ * from its type and options again, with the parser's checks: for code that
+ * builds or edits a mount (the engine).  `field` names it in errors. */
+int spec_mount_derive(struct hull_mount *m, const char *field, struct hull_error **err);
+/* Frees what one mount, one hooks struct hold, and empties them (for code that edits a spec). */
+void spec_mount_clear(struct hull_mount *m);
+void spec_hooks_clear(struct hull_hooks *h);
+
+/* RLIMIT_NOFILE for "RLIMIT_NOFILE" ...; -1 for a name process.rlimits does not allow. */
+int spec_rlimit_resource(const char *type);
 
 const char *spec_ns_name(enum hull_ns_type t);     /* "pid", "network", ... */
 int spec_ns_clone_flag(enum hull_ns_type t);        /* CLONE_NEWPID ... */

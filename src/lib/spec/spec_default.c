@@ -188,3 +188,13 @@ char *spec_default_json(bool rootless)
     json_object_put(spec);
     return text;
 }
+
+int spec_default(bool rootless, struct hull_spec **out, struct hull_error **err)
+{
+    cleanup_free char *text = spec_default_json(rootless);
+    if (spec_parse(text, out, err) < 0)
+        return hull_error_wrap(err, "the default config");
+    free((*out)->raw_json);
+    (*out)->raw_json = NULL;
+    return 0;
+}

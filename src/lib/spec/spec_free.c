@@ -57,7 +57,7 @@ void spec_process_free(struct hull_process *p)
     free(p);
 }
 
-static void mount_clear(struct hull_mount *m)
+void spec_mount_clear(struct hull_mount *m)
 {
     free(m->destination);
     free(m->type);
@@ -66,6 +66,7 @@ static void mount_clear(struct hull_mount *m)
     free(m->data);
     free(m->uid_mappings);
     free(m->gid_mappings);
+    memset(m, 0, sizeof *m);
 }
 
 static void hook_list_clear(struct hull_hook_list *list)
@@ -78,6 +79,16 @@ static void hook_list_clear(struct hull_hook_list *list)
     free(list->hooks);
     list->hooks = NULL;
     list->n = 0;
+}
+
+void spec_hooks_clear(struct hull_hooks *h)
+{
+    hook_list_clear(&h->prestart);
+    hook_list_clear(&h->create_runtime);
+    hook_list_clear(&h->create_container);
+    hook_list_clear(&h->start_container);
+    hook_list_clear(&h->poststart);
+    hook_list_clear(&h->poststop);
 }
 
 void spec_resources_clear(struct hull_resources *r)
@@ -163,15 +174,9 @@ void spec_free(struct hull_spec *spec)
     free(spec->hostname);
     free(spec->domainname);
     for (size_t i = 0; i < spec->n_mounts; i++)
-        mount_clear(&spec->mounts[i]);
+        spec_mount_clear(&spec->mounts[i]);
     free(spec->mounts);
-    struct hull_hooks *h = &spec->hooks;
-    hook_list_clear(&h->prestart);
-    hook_list_clear(&h->create_runtime);
-    hook_list_clear(&h->create_container);
-    hook_list_clear(&h->start_container);
-    hook_list_clear(&h->poststart);
-    hook_list_clear(&h->poststop);
+    spec_hooks_clear(&spec->hooks);
     spec_keyvals_free(spec->annotations, spec->n_annotations);
     linux_clear(&spec->linux_);
     free(spec->raw_json);

@@ -77,7 +77,7 @@ static int parse_hook_list(struct json_object *array, const char *field, struct 
     return 0;
 }
 
-static int parse_hooks(struct json_object *obj, struct hull_hooks *hooks, struct hull_error **err)
+static int parse_hooks(struct json_object *obj, const char *field, struct hull_hooks *hooks, struct hull_error **err)
 {
     const struct {
         const char *name;
@@ -92,11 +92,22 @@ static int parse_hooks(struct json_object *obj, struct hull_hooks *hooks, struct
     };
     for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
         struct json_object *array = NULL;
-        int r = spec_get_array(obj, "hooks", kinds[i].name, &array, err);
+        int r = spec_get_array(obj, field, kinds[i].name, &array, err);
         if (r < 0)
             return r;
-        if (r > 0 && parse_hook_list(array, spec_field_key("hooks", kinds[i].name).s, kinds[i].list, err) < 0)
+        if (r > 0 && parse_hook_list(array, spec_field_key(field, kinds[i].name).s, kinds[i].list, err) < 0)
             return -1;
+    }
+    return 0;
+}
+
+int spec_parse_hooks(struct json_object *obj, const char *field, struct hull_hooks *out, struct hull_error **err)
+{
+    if (obj == NULL || !json_object_is_type(obj, json_type_object))
+        return spec_error_type(err, field, obj, "an object");
+    if (parse_hooks(obj, field, out, err) < 0) {
+        spec_hooks_clear(out);
+        return -1;
     }
     return 0;
 }
@@ -137,7 +148,7 @@ static int parse_spec_object(struct json_object *obj, struct hull_spec *spec, st
         return -1;
     if ((r = spec_get_object(obj, "", "hooks", &sub, err)) < 0)
         return r;
-    if (r > 0 && parse_hooks(sub, &spec->hooks, err) < 0)
+    if (r > 0 && parse_hooks(sub, "hooks", &spec->hooks, err) < 0)
         return -1;
     if (spec_get_string_map(obj, "", "annotations", &spec->annotations, &spec->n_annotations, err) < 0)
         return -1;

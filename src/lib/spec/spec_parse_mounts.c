@@ -233,6 +233,16 @@ static int derive_mount_flags(struct hull_mount *m, const char *field, struct hu
     return 0;
 }
 
+int spec_mount_derive(struct hull_mount *m, const char *field, struct hull_error **err)
+{
+    m->flags = m->clear_flags = m->propagation = 0;
+    m->bind = m->recursive_bind = m->tmpcopyup = m->idmap = m->idmap_recursive = false;
+    m->rec_attr_set = m->rec_attr_clr = 0;
+    free(m->data);
+    m->data = NULL;
+    return derive_mount_flags(m, field, err);
+}
+
 static int parse_mount(struct json_object *obj, const char *field, struct hull_mount *m, struct hull_error **err)
 {
     if (obj == NULL || !json_object_is_type(obj, json_type_object))

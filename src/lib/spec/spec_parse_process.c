@@ -23,6 +23,14 @@ static const struct {
     {"RLIMIT_STACK", RLIMIT_STACK},
 };
 
+int spec_rlimit_resource(const char *type)
+{
+    for (size_t k = 0; k < ARRAY_SIZE(rlimit_names); k++)
+        if (strcmp(type, rlimit_names[k].name) == 0)
+            return rlimit_names[k].resource;
+    return -1;
+}
+
 /* config.md's names; SCHED_ISO was never merged into Linux (-1: refused at create). */
 static const struct {
     const char *name;
@@ -118,10 +126,7 @@ static int parse_rlimits(struct json_object *array, const char *field, struct hu
             return r;
         if (r == 0)
             return spec_error_missing(err, item.s, "type");
-        rl->resource = -1;
-        for (size_t k = 0; k < ARRAY_SIZE(rlimit_names); k++)
-            if (strcmp(rl->type, rlimit_names[k].name) == 0)
-                rl->resource = rlimit_names[k].resource;
+        rl->resource = spec_rlimit_resource(rl->type);
         if (rl->resource < 0)
             return hull_error_set(err, 0, "%s.type \"%s\" is not an rlimit type (RLIMIT_NOFILE, RLIMIT_NPROC, ...)",
                                   item.s, rl->type);

@@ -74,6 +74,17 @@ void strv_add(char ***v, char *item)
     *v = grown;
 }
 
+char **strv_copy(char *const *v)
+{
+    if (v == NULL)
+        return NULL;
+    size_t n = strv_length(v);
+    char **copy = xmalloc0((n + 1) * sizeof *copy);
+    for (size_t i = 0; i < n; i++)
+        copy[i] = xstrdup(v[i]);
+    return copy;
+}
+
 int lock_file_in_dir(const char *dir, int *fd, struct hull_error **err)
 {
     if (mkdir_p(dir, 0700, err) < 0)

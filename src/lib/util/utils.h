@@ -49,6 +49,8 @@ void strv_free(char **v);
 size_t strv_length(char *const *v);
 /* Appends item (taking ownership) to the NULL-terminated vector *v (NULL: empty). */
 void strv_add(char ***v, char *item);
+/* A deep copy of a NULL-terminated vector; NULL stays NULL. */
+char **strv_copy(char *const *v);
 /* Opens (creating dir and file) DIR/.lock and takes an exclusive flock on it. */
 int lock_file_in_dir(const char *dir, int *fd, struct hull_error **err);
 

@@ -77,11 +77,11 @@ int main(void)
     char *admin[] = {"CAP_SYS_ADMIN", NULL};
     rc2.cap_add = admin;
     cleanup_strv char **caps = engine_capabilities(&rc2);
-    struct json_object *oci = NULL;
+    struct hull_seccomp *oci = NULL;
     unsigned long before = spec_seccomp_parses;
     TAP_CHECK(engine_seccomp(&rc2, caps, &oci, &err) == 0 && oci != rc2.seccomp_built && spec_seccomp_parses == before + 1,
               "other capabilities: the profile is built again for them");
-    json_object_put(oci);
+    spec_seccomp_free(oci);
     engine_seccomp_release(&rc2);
 
     struct engine_run_config priv = {.privileged = true};
