@@ -115,6 +115,12 @@ bool image_ingest_layer_needed(const struct image_ingest *ing, size_t i)
 
 int image_ingest_add_layer(struct image_ingest *ing, size_t i, int fd, struct hull_error **err)
 {
+    return image_ingest_add_layer_from(ing, i, fd, NULL, err);
+}
+
+int image_ingest_add_layer_from(struct image_ingest *ing, size_t i, int fd, const struct blob_source *src,
+                                struct hull_error **err)
+{
     struct image_layer_info *l = &ing->info->layers[i];
     struct layer_expect expect = {
         .digest = l->digest,
@@ -124,7 +130,7 @@ int image_ingest_add_layer(struct image_ingest *ing, size_t i, int fd, struct hu
     };
     /* staging_add_layer fills out a copy: other threads read ing->info meanwhile. */
     struct image_layer_info got = {.media_type = NULL};
-    if (staging_add_layer(ing->st, fd, &expect, &got, err) < 0) {
+    if (staging_add_layer_from(ing->st, fd, src, &expect, &got, err) < 0) {
         free(got.media_type);
         return -1;
     }

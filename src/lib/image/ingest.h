@@ -51,6 +51,10 @@ const char *image_ingest_diff_id(const struct image_ingest *ing, size_t i);
 /* Unpacks layer i from fd, read to its end, and verifies it.  Thread-safe for
  * distinct i (a pull unpacks several layers at once). */
 int image_ingest_add_layer(struct image_ingest *ing, size_t i, int fd, struct hull_error **err);
+/* The same from src (stream.h; chunk_queue.h hands bytes over without a pipe). */
+struct blob_source;
+int image_ingest_add_layer_from(struct image_ingest *ing, size_t i, int fd, const struct blob_source *src,
+                                struct hull_error **err);
 
 /* Moves it all into the store (which must be locked) and points tags
  * ("name:tag", NULL-terminated, may be NULL) at the image. */

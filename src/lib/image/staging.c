@@ -153,11 +153,12 @@ static void fill_layer_info(struct image_layer_info *out, const struct blob_dige
         out->media_type = xstrdup(media_type_for(got->compression));
 }
 
-static int check_existing_layer(struct staging *st, int fd, const struct layer_expect *expect,
-                                struct image_layer_info *out, struct hull_error **err)
+static int check_existing_layer(struct staging *st, int fd, const struct blob_source *src,
+                                const struct layer_expect *expect, struct image_layer_info *out,
+                                struct hull_error **err)
 {
     struct blob_stream *bs;
-    if (blob_stream_open(fd, on_layer_bytes, st, &bs, err) < 0)
+    if (blob_stream_open_split(fd, src, on_layer_bytes, st, NULL, &bs, err) < 0)
         return hull_error_wrap(err, "%s", expect->what);
     struct blob_digests got;
     int r = blob_stream_finish(bs, &got, err);
@@ -173,6 +174,12 @@ static int check_existing_layer(struct staging *st, int fd, const struct layer_e
 int staging_add_layer(struct staging *st, int fd, const struct layer_expect *expect, struct image_layer_info *out,
                       struct hull_error **err)
 {
+    return staging_add_layer_from(st, fd, NULL, expect, out, err);
+}
+
+int staging_add_layer_from(struct staging *st, int fd, const struct blob_source *src,
+                           const struct layer_expect *expect, struct image_layer_info *out, struct hull_error **err)
+{
     if (st->progress) { /* progress callers add layers one at a time; parallel ones (ingest.c) have none */
         st->bytes_done = 0;
         st->bytes_total = expect->size != UINT64_MAX ? expect->size : expect->size_hint;
@@ -183,7 +190,7 @@ int staging_add_layer(struct staging *st, int fd, const struct layer_expect *exp
          * read through and hashed: the archive must be what it claims to be even
          * when its content happens to be in the store. */
         staging_report(st, IMAGE_PROGRESS_LAYER_EXISTS, known);
-        return check_existing_layer(st, fd, expect, out, err);
+        return check_existing_layer(st, fd, src, expect, out, err);
     }
     /* Unpack into a fresh name; it gets its diff_id name once verified. */
     cleanup_free char *work = xasprintf("layers/unpack-%u", __atomic_fetch_add(&st->next_work, 1, __ATOMIC_RELAXED));
@@ -201,7 +208,7 @@ int staging_add_layer(struct staging *st, int fd, const struct layer_expect *exp
         return hull_error_set(err, errno, "create %s/%s", st->dir, split_path);
     struct blob_stream *bs;
     struct tar_split_writer *split = tar_split_writer_new(split_fd);
-    if (blob_stream_open_split(fd, st->progress ? on_layer_bytes : NULL, st, split, &bs, err) < 0) {
+    if (blob_stream_open_split(fd, src, st->progress ? on_layer_bytes : NULL, st, split, &bs, err) < 0) {
         tar_split_writer_free(split);
         return hull_error_wrap(err, "%s", expect->what);
     }

@@ -71,6 +71,10 @@ struct layer_expect {
  * was not known in advance).  Fills out->diff_id, digest, blob_size, size. */
 int staging_add_layer(struct staging *st, int fd, const struct layer_expect *expect, struct image_layer_info *out,
                       struct hull_error **err);
+/* The same from src (stream.h) when it is not NULL, else from fd. */
+struct blob_source;
+int staging_add_layer_from(struct staging *st, int fd, const struct blob_source *src,
+                           const struct layer_expect *expect, struct image_layer_info *out, struct hull_error **err);
 /* Stores a small blob (config, manifest); out_digest (optional) receives its digest. */
 int staging_add_blob(struct staging *st, const char *data, size_t len, char *out_digest, struct hull_error **err);
 /* Takes ownership of info and tags. */

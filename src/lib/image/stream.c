@@ -13,6 +13,7 @@
 
 struct blob_stream {
     int fd;
+    struct blob_source src; /* src.read NULL: read fd into in_buf */
     struct archive *raw; /* decompressor: format "raw", reads fd */
     struct archive *tar; /* reads raw's output */
     struct digester stored, uncompressed;
@@ -39,17 +40,21 @@ static la_ssize_t read_fd(struct archive *a, void *data, const void **buf)
 {
     struct blob_stream *bs = data;
     ssize_t n;
-    do
-        n = read(bs->fd, bs->in_buf, sizeof bs->in_buf);
-    while (n < 0 && errno == EINTR);
+    const void *got = bs->in_buf;
+    if (bs->src.read)
+        n = bs->src.read(bs->src.data, &got);
+    else
+        do
+            n = read(bs->fd, bs->in_buf, sizeof bs->in_buf);
+        while (n < 0 && errno == EINTR);
     if (n < 0) {
         archive_set_error(a, errno, "read");
         return -1;
     }
-    digester_update(&bs->stored, bs->in_buf, n);
+    digester_update(&bs->stored, got, n);
     if (bs->on_bytes && n > 0)
         bs->on_bytes(n, bs->on_bytes_data);
-    *buf = bs->in_buf;
+    *buf = got;
     return n;
 }
 
@@ -76,14 +81,17 @@ static la_ssize_t read_decompressed(struct archive *a, void *data, const void **
 int blob_stream_open(int fd, void (*on_bytes)(uint64_t n, void *data), void *data, struct blob_stream **out,
                      struct hull_error **err)
 {
-    return blob_stream_open_split(fd, on_bytes, data, NULL, out, err);
+    return blob_stream_open_split(fd, NULL, on_bytes, data, NULL, out, err);
 }
 
-int blob_stream_open_split(int fd, void (*on_bytes)(uint64_t n, void *data), void *data,
-                           struct tar_split_writer *split, struct blob_stream **out, struct hull_error **err)
+int blob_stream_open_split(int fd, const struct blob_source *src, void (*on_bytes)(uint64_t n, void *data),
+                           void *data, struct tar_split_writer *split, struct blob_stream **out,
+                           struct hull_error **err)
 {
     struct blob_stream *bs = xmalloc0(sizeof *bs);
     bs->fd = fd;
+    if (src)
+        bs->src = *src;
     bs->split = split;
     bs->on_bytes = on_bytes;
     bs->on_bytes_data = data;

@@ -15,6 +15,7 @@
 #define HULL_IMAGE_STREAM_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "../util/error.h"
 #include "digest.h"
@@ -30,13 +31,22 @@ struct blob_digests {
     const char *compression; /* "none", "gzip", "zstd", "xz", "bzip2" ... (static) */
 };
 
+/* Bytes handed over in place instead of read from an fd (chunk_queue.h):
+ * read() gives the next chunk, valid until the next call; 0 at the end, -1
+ * with errno set on an error. */
+struct blob_source {
+    ssize_t (*read)(void *data, const void **buf);
+    void *data;
+};
+
 /* on_bytes (optional) is called with the number of new stored bytes read. */
 int blob_stream_open(int fd, void (*on_bytes)(uint64_t n, void *data), void *data, struct blob_stream **out,
                      struct hull_error **err);
 /* The same, recording the decompressed stream's tar-split (tarsplit.h) from
- * its first byte (opening already reads ahead to detect the format). */
+ * its first byte (opening already reads ahead to detect the format), from
+ * src when it is not NULL (fd is then unused). */
 struct tar_split_writer;
-int blob_stream_open_split(int fd, void (*on_bytes)(uint64_t n, void *data), void *data,
+int blob_stream_open_split(int fd, const struct blob_source *src, void (*on_bytes)(uint64_t n, void *data), void *data,
                            struct tar_split_writer *split, struct blob_stream **out, struct hull_error **err);
 /* The tar reader over the decompressed bytes. */
 struct archive *blob_stream_tar(struct blob_stream *bs);

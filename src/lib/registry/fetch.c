@@ -10,11 +10,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../image/chunk_queue.h"
 #include "../util/utils.h"
 
 #define MAX_ATTEMPTS 5
-/* Bigger pipes mean fewer pauses; the kernel caps it at pipe-max-size (1 MiB by default). */
-#define PIPE_SIZE (1024 * 1024)
+/* Per layer in flight: two of curl's biggest writes, so that a transfer goes
+ * on while the unpacker works through the other half. */
+#define QUEUE_SIZE (2 * 1024 * 1024)
 #define RECV_BUFFER_SIZE (512L * 1024)
 
 enum job_state { JOB_QUEUED, JOB_ACTIVE, JOB_RETRY_WAIT, JOB_DOWNLOADED, JOB_DONE, JOB_SKIPPED };
@@ -24,7 +26,8 @@ struct job {
     size_t index;
     const struct image_ingest_layer *layer;
     enum job_state state;
-    int pipe_r, pipe_w; /* the worker reads pipe_r; both are closed by the main thread */
+    struct chunk_queue *queue; /* to the worker; freed by the main thread after the join */
+    bool queue_closed;
     pthread_t thread;
     bool thread_started;
     int thread_done; /* atomic */
@@ -35,10 +38,10 @@ struct job {
     uint64_t received;   /* blob bytes accepted from curl (written or pending) */
     uint64_t skip;       /* bytes to drop: a registry that ignored our Range */
     bool first_write;    /* of this attempt: check the status */
-    char *pending;       /* accepted but not yet in the pipe */
+    char *pending;       /* accepted but not yet in the queue */
     size_t pending_len, pending_off;
     bool paused;
-    bool close_after_flush; /* the transfer ended: close pipe_w once pending is out */
+    bool close_after_flush; /* the transfer ended: close the queue once pending is out */
     int attempts;
     struct timespec retry_at;
     struct hull_error *net_err; /* why the transfer failed */
@@ -51,7 +54,7 @@ struct fetch {
     CURLM *multi;
     struct job *jobs;
     size_t n_jobs;
-    int notify_r, notify_w; /* workers write a byte here when they end */
+    int notify_r, notify_w; /* workers write a byte here when they end or their queue has room */
 };
 
 static void emit(struct fetch *f, enum registry_pull_event_kind kind, const struct job *j)
@@ -73,7 +76,8 @@ static void emit(struct fetch *f, enum registry_pull_event_kind kind, const stru
 static void *worker(void *arg)
 {
     struct job *j = arg;
-    j->thread_ret = image_ingest_add_layer(j->f->req->ingest, j->index, j->pipe_r, &j->thread_err);
+    struct blob_source src = chunk_queue_source(j->queue);
+    j->thread_ret = image_ingest_add_layer_from(j->f->req->ingest, j->index, -1, &src, &j->thread_err);
     __atomic_store_n(&j->thread_done, 1, __ATOMIC_RELEASE);
     char c = 'x';
     while (write(j->f->notify_w, &c, 1) < 0 && errno == EINTR)
@@ -83,19 +87,12 @@ static void *worker(void *arg)
 
 /* ---- curl callbacks (main thread) ---- */
 
-/* Writes what the pipe takes now; the rest waits in pending. */
+/* Hands over what the queue takes now; the rest waits in pending. */
 static void flush_pending(struct job *j)
 {
-    while (j->pending_off < j->pending_len) {
-        ssize_t n = write(j->pipe_w, j->pending + j->pending_off, j->pending_len - j->pending_off);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return; /* EAGAIN: the worker is behind */
-        }
-        j->pending_off += (size_t)n;
-    }
-    j->pending_len = j->pending_off = 0;
+    j->pending_off += chunk_queue_push(j->queue, j->pending + j->pending_off, j->pending_len - j->pending_off);
+    if (j->pending_off == j->pending_len)
+        j->pending_len = j->pending_off = 0;
 }
 
 static size_t on_data(char *data, size_t size, size_t nmemb, void *user)
@@ -127,21 +124,10 @@ static size_t on_data(char *data, size_t size, size_t nmemb, void *user)
                        j->index + 1, j->layer->digest, (unsigned long long)j->layer->size);
         return 0;
     }
-    while (off < n) {
-        ssize_t w = write(j->pipe_w, data + off, n - off);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno != EAGAIN) {
-                hull_error_set(&j->net_err, errno, "layer %zu: write to the unpacker", j->index + 1);
-                return 0;
-            }
-            break;
-        }
-        j->received += (uint64_t)w;
-        off += (size_t)w;
-    }
-    if (off < n) {
+    size_t w = chunk_queue_push(j->queue, data + off, n - off);
+    j->received += w;
+    off += w;
+    if (off < n) { /* the worker is behind: keep the rest, pause until it has room */
         size_t rest = n - off;
         j->pending = xrealloc(j->pending, rest);
         memcpy(j->pending, data + off, rest);
@@ -164,8 +150,8 @@ static int start_transfer(struct fetch *f, struct job *j, struct hull_error **er
         cleanup_free char *range = xasprintf("%llu-", (unsigned long long)j->received);
         curl.easy_setopt(j->h, CURLOPT_RANGE, range);
     }
-    /* curl's default 16 KiB receive buffer means a callback, and a write to the
-     * pipe, per 16 KiB: bigger reads, fewer wakeups of the unpacker.  Not under
+    /* curl's default 16 KiB receive buffer means a callback, and a hand-over to the
+     * queue, per 16 KiB: bigger reads, fewer wakeups of the unpacker.  Not under
      * a speed limit: curl limits by pausing between reads, and big reads let the
      * kernel's TCP autotuning take most of a blob into the socket buffers at once
      * (a registry killed mid-pull then no longer interrupts it). */
@@ -202,14 +188,7 @@ static void stop_transfer(struct fetch *f, struct job *j)
 
 static int begin_job(struct fetch *f, struct job *j, struct hull_error **err)
 {
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) < 0)
-        return hull_error_set(err, errno, "pipe");
-    j->pipe_r = fds[0];
-    j->pipe_w = fds[1];
-    fcntl(j->pipe_w, F_SETPIPE_SZ, PIPE_SIZE); /* best effort */
-    if (fcntl(j->pipe_w, F_SETFL, O_NONBLOCK) < 0)
-        return hull_error_set(err, errno, "pipe");
+    j->queue = chunk_queue_new(QUEUE_SIZE, f->notify_w);
     int r = pthread_create(&j->thread, NULL, worker, j);
     if (r != 0)
         return hull_error_set(err, r, "start a thread for layer %zu", j->index + 1);
@@ -237,9 +216,12 @@ static long ms_until(const struct timespec *ts)
     return ms < 0 ? 0 : ms;
 }
 
-static void close_pipe_w(struct job *j)
+/* The worker sees the end of the blob once it has read what is queued. */
+static void close_queue(struct job *j)
 {
-    closep(&j->pipe_w);
+    if (j->queue && !j->queue_closed)
+        chunk_queue_close(j->queue);
+    j->queue_closed = true;
 }
 
 /* A transfer ended with code. */
@@ -263,7 +245,7 @@ static int transfer_ended(struct fetch *f, struct job *j, CURLcode code, struct 
         if (j->pending_len > j->pending_off)
             j->close_after_flush = true;
         else
-            close_pipe_w(j); /* the worker sees the end of the blob */
+            close_queue(j);
         return 0;
     }
     bool http_error = code == CURLE_HTTP_RETURNED_ERROR;
@@ -296,20 +278,20 @@ static int worker_ended(struct fetch *f, struct job *j, struct hull_error **err)
         *err = steal_pointer(&j->thread_err);
         return -1;
     }
-    if (j->state != JOB_DOWNLOADED) /* cannot happen: the worker reads to the end of the pipe */
+    if (j->state != JOB_DOWNLOADED) /* cannot happen: the worker reads to the end of the queue */
         return hull_error_set(err, 0, "layer %zu: the unpacker finished before the download", j->index + 1);
     j->state = JOB_DONE;
     emit(f, REGISTRY_PULL_LAYER_DONE, j);
     return 0;
 }
 
-/* Stops everything: transfers, then the workers (their pipes reach EOF). */
+/* Stops everything: transfers, then the workers (their queues reach the end). */
 static void abort_all(struct fetch *f)
 {
     for (size_t i = 0; i < f->n_jobs; i++) {
         struct job *j = &f->jobs[i];
         stop_transfer(f, j);
-        close_pipe_w(j);
+        close_queue(j);
     }
     for (size_t i = 0; i < f->n_jobs; i++) {
         struct job *j = &f->jobs[i];
@@ -364,7 +346,7 @@ static int step(struct fetch *f, unsigned max_concurrent, bool *finished, struct
             if (worker_ended(f, j, err) < 0)
                 return -1;
     }
-    /* Pipes with room again; retries that are due. */
+    /* Queues with room again (their workers wrote to notify); retries that are due. */
     long timeout = 1000;
     struct curl_waitfd extra[f->n_jobs + 1];
     unsigned n_extra = 0;
@@ -376,12 +358,10 @@ static int step(struct fetch *f, unsigned max_concurrent, bool *finished, struct
             all_done = false;
         if (j->pending_len > j->pending_off) {
             flush_pending(j);
-            if (j->pending_len > j->pending_off) {
-                extra[n_extra++] = (struct curl_waitfd){.fd = j->pipe_w, .events = CURL_WAIT_POLLOUT};
-                continue;
-            }
+            if (j->pending_len > j->pending_off)
+                continue; /* the worker writes to notify_r when it has read half its queue */
             if (j->close_after_flush)
-                close_pipe_w(j);
+                close_queue(j);
             if (j->paused && j->h) {
                 j->paused = false;
                 curl.easy_pause(j->h, CURLPAUSE_CONT); /* may call on_data right away */
@@ -420,7 +400,6 @@ int registry_fetch_layers(const struct fetch_request *req, struct hull_error **e
         j->f = &f;
         j->index = i;
         j->layer = &req->layers[i];
-        j->pipe_r = j->pipe_w = -1;
         j->state = JOB_QUEUED;
         /* In the store already, or the same content as an earlier layer of this image. */
         bool skip = !image_ingest_layer_needed(req->ingest, i);
@@ -451,7 +430,7 @@ int registry_fetch_layers(const struct fetch_request *req, struct hull_error **e
     abort_all(&f); /* nothing left to stop after a success; after a failure, everything */
     for (size_t i = 0; i < f.n_jobs; i++) {
         struct job *j = &f.jobs[i];
-        closep(&j->pipe_r);
+        chunk_queue_free(j->queue);
         free(j->pending);
         hull_error_free(j->thread_err);
         hull_error_free(j->net_err);

@@ -1,10 +1,11 @@
 /* hull: streaming an image's layers from a registry into an image_ingest.
  *
  * The main thread drives every transfer over one curl multi handle; each
- * layer's bytes go into a pipe whose other end a worker thread reads with
- * image_ingest_add_layer (decompress, hash, unpack).  A pipe that is full
- * pauses its transfer (curl keeps the data) until the worker catches up, so
- * memory stays at a few pipe buffers whatever the layer size.
+ * layer's bytes go into a chunk_queue (a ring, image/chunk_queue.h: one copy,
+ * no system call per chunk) that a worker thread reads in place with
+ * image_ingest_add_layer_from (decompress, hash, unpack).  A full queue
+ * pauses its transfer until the worker has read half of it, so memory stays
+ * at one ring per layer in flight whatever the layer size.
  *
  * A dropped connection or a 5xx is retried with backoff, resuming with a
  * Range request from the byte that was reached (the worker never notices);
