@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sha256_x2.h"
+
 void digester_init(struct digester *d)
 {
     sha256_init(&d->ctx);
@@ -13,6 +15,57 @@ void digester_update(struct digester *d, const void *data, size_t len)
 {
     sha256_update(&d->ctx, len, data);
     d->bytes += len;
+}
+
+/* -1: not checked yet; atomics: several unpacking threads may ask first at once. */
+static int sha_x2 = -1;
+
+static bool x2_available(void)
+{
+    int v = __atomic_load_n(&sha_x2, __ATOMIC_RELAXED);
+    if (v < 0) {
+        v = sha256_x2_available() ? 1 : 0;
+        __atomic_store_n(&sha_x2, v, __ATOMIC_RELAXED);
+    }
+    return v;
+}
+
+/* Brings the partial block nettle buffers to its end, so that whole blocks
+ * can go to the compression function directly. */
+static void fill_partial_block(struct digester *d, const uint8_t **p, size_t *len)
+{
+    if (d->ctx.index == 0)
+        return;
+    size_t n = SHA256_BLOCK_SIZE - d->ctx.index;
+    if (n > *len)
+        n = *len;
+    digester_update(d, *p, n);
+    *p += n;
+    *len -= n;
+}
+
+void digester_update2(struct digester *a, const void *data_a, size_t len_a, struct digester *b, const void *data_b,
+                      size_t len_b)
+{
+    const uint8_t *pa = data_a, *pb = data_b;
+    if (x2_available()) {
+        fill_partial_block(a, &pa, &len_a);
+        fill_partial_block(b, &pb, &len_b);
+        if (a->ctx.index == 0 && b->ctx.index == 0) {
+            size_t blocks = (len_a < len_b ? len_a : len_b) / SHA256_BLOCK_SIZE;
+            size_t n = blocks * SHA256_BLOCK_SIZE;
+            sha256_x2_blocks(a->ctx.state, pa, b->ctx.state, pb, blocks);
+            /* nettle's ctx: count is in blocks, index the bytes buffered (nettle/sha2.h) */
+            a->ctx.count += blocks;
+            b->ctx.count += blocks;
+            a->bytes += n;
+            b->bytes += n;
+            pa += n, len_a -= n;
+            pb += n, len_b -= n;
+        }
+    }
+    digester_update(a, pa, len_a);
+    digester_update(b, pb, len_b);
 }
 
 void digester_final(struct digester *d, char out[static DIGEST_STR_SIZE])

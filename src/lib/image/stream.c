@@ -17,6 +17,11 @@ struct blob_stream {
     struct archive *raw; /* decompressor: format "raw", reads fd */
     struct archive *tar; /* reads raw's output */
     struct digester stored, uncompressed;
+    /* Bytes read but not hashed yet: each is hashed at the latest when its
+     * buffer is about to be reused, and as much of the two as possible
+     * together (digester_update2: two sha256 in the time of one). */
+    const char *stored_pending, *uncompressed_pending;
+    size_t stored_pending_len, uncompressed_pending_len;
     bool raw_eof;
     void (*on_bytes)(uint64_t n, void *data);
     void *on_bytes_data;
@@ -36,9 +41,33 @@ void archive_enable_decompressors(struct archive *a)
     archive_read_support_filter_lz4(a);
 }
 
+/* Hashes the common length of the two pending runs together; then all of
+ * stored's and/or uncompressed's rest when their buffers are about to go. */
+static void hash_pending(struct blob_stream *bs, bool all_stored, bool all_uncompressed)
+{
+    size_t n = bs->stored_pending_len < bs->uncompressed_pending_len ? bs->stored_pending_len
+                                                                     : bs->uncompressed_pending_len;
+    if (n > 0) {
+        digester_update2(&bs->stored, bs->stored_pending, n, &bs->uncompressed, bs->uncompressed_pending, n);
+        bs->stored_pending += n;
+        bs->stored_pending_len -= n;
+        bs->uncompressed_pending += n;
+        bs->uncompressed_pending_len -= n;
+    }
+    if (all_stored && bs->stored_pending_len > 0) {
+        digester_update(&bs->stored, bs->stored_pending, bs->stored_pending_len);
+        bs->stored_pending_len = 0;
+    }
+    if (all_uncompressed && bs->uncompressed_pending_len > 0) {
+        digester_update(&bs->uncompressed, bs->uncompressed_pending, bs->uncompressed_pending_len);
+        bs->uncompressed_pending_len = 0;
+    }
+}
+
 static la_ssize_t read_fd(struct archive *a, void *data, const void **buf)
 {
     struct blob_stream *bs = data;
+    hash_pending(bs, true, false); /* the buffer of the last read is reused or released now */
     ssize_t n;
     const void *got = bs->in_buf;
     if (bs->src.read)
@@ -51,7 +80,8 @@ static la_ssize_t read_fd(struct archive *a, void *data, const void **buf)
         archive_set_error(a, errno, "read");
         return -1;
     }
-    digester_update(&bs->stored, got, n);
+    bs->stored_pending = got;
+    bs->stored_pending_len = (size_t)n;
     if (bs->on_bytes && n > 0)
         bs->on_bytes(n, bs->on_bytes_data);
     *buf = got;
@@ -63,6 +93,7 @@ static la_ssize_t read_decompressed(struct archive *a, void *data, const void **
     struct blob_stream *bs = data;
     if (bs->raw_eof)
         return 0;
+    hash_pending(bs, false, true); /* out_buf is written again now */
     la_ssize_t n = archive_read_data(bs->raw, bs->out_buf, sizeof bs->out_buf);
     if (n < 0) {
         archive_set_error(a, archive_errno(bs->raw) > 0 ? archive_errno(bs->raw) : EIO, "%s",
@@ -71,7 +102,8 @@ static la_ssize_t read_decompressed(struct archive *a, void *data, const void **
     }
     if (n == 0)
         bs->raw_eof = true;
-    digester_update(&bs->uncompressed, bs->out_buf, n);
+    bs->uncompressed_pending = bs->out_buf;
+    bs->uncompressed_pending_len = (size_t)n;
     if (bs->split && n > 0)
         tar_split_feed(bs->split, bs->out_buf, (size_t)n);
     *buf = bs->out_buf;
@@ -168,6 +200,7 @@ int blob_stream_finish(struct blob_stream *bs, struct blob_digests *out, struct 
         if (n == 0)
             break;
     }
+    hash_pending(bs, true, true);
     out->stored_size = bs->stored.bytes;
     out->uncompressed_size = bs->uncompressed.bytes;
     digester_final(&bs->stored, out->stored);
@@ -186,6 +219,7 @@ int blob_stream_stored_digest(struct blob_stream *bs, char out[static DIGEST_STR
         if (n == 0)
             break;
     }
+    hash_pending(bs, true, true);
     digester_final(&bs->stored, out);
     return 0;
 }
