@@ -941,13 +941,15 @@ static int run_command(int argc, char **argv, bool create)
         goto out;
     }
     int code = 0;
-    if (engine_run_foreground(&l, &code, &err) < 0) {
+    int r = engine_run_foreground(&l, &code, &err);
+    if (r < 0) {
         cleanup_error struct hull_error *e2 = NULL;
         engine_container_remove_with_volumes(g_engine.root, g_engine.runroot, id, true, &e2);
         ret = engine_error_status(err, run_failure_status(err));
         goto out;
     }
-    ret = code;
+    /* started, and its monitor went away: the container is its own now */
+    ret = r > 0 ? engine_error_status(err, 125) : code;
 out:
     free(pulled_ref);
     run_flags_clear(&f);

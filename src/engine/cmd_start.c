@@ -64,7 +64,12 @@ static int start_one(const char *text, bool attach, int *code)
         return -1;
     }
     if (attach) {
-        if (engine_run_foreground(&l, code, &err) < 0) {
+        int r = engine_run_foreground(&l, code, &err);
+        if (r > 0) {
+            engine_error(err); /* started; its monitor went away */
+            return -1;
+        }
+        if (r < 0) {
             /* docker: 127 when the program is not found, 126 when it
              * cannot be run (engine_start_failure_status), else 1 */
             int status = engine_start_failure_status(err);

@@ -1,4 +1,6 @@
-/* hull-monitor: the per-container monitor of `hull run -d` (our conmon).
+/* hull-monitor: the per-container monitor (our conmon), of every container:
+ * `hull run -d` and `hull start` leave it behind, and a foreground `hull run`
+ * (or `start -a`) is a client attached to it, as podman's run is to conmon.
  *
  * It outlives the `hull` command, so it is as small as a process can be: a
  * static program (musl when available) that links nothing of the engine and
@@ -18,11 +20,28 @@
  *   which logs its output and, once it has exited, replaces itself with
  *   `hull ... _monitor-exit ID CODE` (record, OOM, cgroups, --rm).
  *
+ * The foreground `hull run` saves the start command's exec: its forked
+ * child starts the container through the library itself and then execs us
+ * as the container's monitor (src/lib/engine/lifecycle.c):
+ *
+ *   hull run ──fork,setsid──> child: create+start (the init is its child),
+ *     │  attach socketpair      "OK" to hull run, exec ──> hull-monitor --init-pid N
+ *     └── the first client from before the container starts: no output is lost
+ *
  * Usage (internal; hull builds the command line):
  *   hull-monitor --log FILE [--log-max-size BYTES [--log-max-files N]] [--tty] [--stdin]
  *                [--delay-ms N] [--health-interval-ms N [--health-start-period-ms P
  *                --health-start-interval-ms S]] [--attach DIR]
- *                -- START_ARGV... -- EXIT_ARGV... [-- HEALTH_ARGV...]
+ *                [--init-pid N --out-fd FD --err-fd FD [--in-fd FD] [--master-fd FD] [--client-fd FD]]
+ *                -- [START_ARGV...] -- EXIT_ARGV... [-- HEALTH_ARGV...]
+ * --init-pid: the container is started already and its init is our child
+ * (the foreground run's way): no start command; its stdout/stderr pipes,
+ * the write end of its stdin pipe (-i without -t) and its pty master (-t)
+ * are the fds given.  --client-fd is the foreground `hull run`, attached
+ * before the container started: it is sent everything, waiting for it
+ * (its pace is the container's, as a terminal's would be), and it stays
+ * open across the exec of the exit command, so that its EOF says the exit
+ * is recorded (and --rm done).
  * --delay-ms: a restart by the policy (src/lib/engine/restart.h): the exit
  * command became the monitor again, which sleeps the backoff delay before it
  * runs the start command (`hull _monitor-restart ID`).  SIGTERM while it
@@ -74,7 +93,14 @@
 
 /* The attach protocol (mirrored in src/lib/engine/attach.h): one
  * SOCK_SEQPACKET message per chunk, its first byte says what it is. */
-enum { ATTACH_STDIN = 0, ATTACH_STDOUT = 1, ATTACH_STDERR = 2, ATTACH_EXIT = 3, ATTACH_RESIZE = 4 };
+enum {
+    ATTACH_STDIN = 0,
+    ATTACH_STDOUT = 1,
+    ATTACH_STDERR = 2,
+    ATTACH_EXIT = 3,
+    ATTACH_RESIZE = 4,
+    ATTACH_CLOSE_STDIN = 5,
+};
 
 struct stream {
     const char *name; /* "stdout" / "stderr" */
@@ -129,19 +155,32 @@ static void write_all(int fd, const char *p, size_t n)
 
 static int attach_fd = -1, clients[MAX_CLIENTS], n_clients;
 static int attach_dir = -1;
+static int primary_fd = -1; /* the foreground `hull run` (--client-fd), while attached */
+
+static void client_drop(int k)
+{
+    if (clients[k] == primary_fd)
+        primary_fd = -1;
+    close(clients[k]);
+    clients[k] = clients[--n_clients];
+}
 
 /* Sends a message to every attached client; one that cannot take it
  * within the socket's send timeout (a client that stopped reading) is
- * dropped rather than stall the log. */
+ * dropped rather than stall the log.  The foreground client has no
+ * timeout: it is waited for, as the terminal it writes to would be. */
 static void attach_broadcast(char kind, const char *data, size_t len)
 {
     static char msg[LINE_MAX_BYTES + 1];
     msg[0] = kind;
     memcpy(msg + 1, data, len);
     for (int k = 0; k < n_clients;) {
-        if (send(clients[k], msg, len + 1, MSG_NOSIGNAL) < 0) {
-            close(clients[k]);
-            clients[k] = clients[--n_clients];
+        ssize_t r;
+        do
+            r = send(clients[k], msg, len + 1, MSG_NOSIGNAL);
+        while (r < 0 && errno == EINTR);
+        if (r < 0) {
+            client_drop(k);
             continue;
         }
         k++;
@@ -210,6 +249,11 @@ static bool attach_read(int k, int tty_master)
         memcpy(pending, msg + 1, (size_t)n - 1);
         pending_len = (size_t)n - 1;
         stdin_flush();
+    } else if (msg[0] == ATTACH_CLOSE_STDIN && stdin_fd >= 0 && stdin_fd != tty_master) {
+        /* the client's stdin ended (`echo x | hull run -i IMG cat`): so
+         * does the container's; a pty's stays, as with docker -t */
+        close(stdin_fd);
+        stdin_fd = -1;
     } else if (msg[0] == ATTACH_RESIZE && tty_master >= 0 && n > 1) {
         msg[n] = '\0';
         unsigned rows, cols;
@@ -376,6 +420,9 @@ int main(int argc, char **argv)
     bool tty = false, keep_stdin = false;
     long delay_ms = 0, health_ms = 0, start_period_ms = 0, start_interval_ms = 0;
     const char *attach_path = NULL;
+    /* --init-pid: the started container's init and its stdio (see the top) */
+    long adopt_pid = 0;
+    int adopt_out = -1, adopt_err = -1, adopt_in = -1, adopt_master = -1, adopt_client = -1;
     int i = 1;
     for (; i < argc && strcmp(argv[i], "--"); i++) {
         if (!strcmp(argv[i], "--log") && i + 1 < argc)
@@ -398,6 +445,18 @@ int main(int argc, char **argv)
             attach_path = argv[++i];
         else if (!strcmp(argv[i], "--log-max-files") && i + 1 < argc)
             log_max_files = (int)strtol(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--init-pid") && i + 1 < argc)
+            adopt_pid = strtol(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--out-fd") && i + 1 < argc)
+            adopt_out = (int)strtol(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--err-fd") && i + 1 < argc)
+            adopt_err = (int)strtol(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--in-fd") && i + 1 < argc)
+            adopt_in = (int)strtol(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--master-fd") && i + 1 < argc)
+            adopt_master = (int)strtol(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--client-fd") && i + 1 < argc)
+            adopt_client = (int)strtol(argv[++i], NULL, 10);
         else
             usage();
     }
@@ -413,13 +472,16 @@ int main(int argc, char **argv)
             }
         }
     }
-    if (!log_path || i >= argc || !start_argv[0] || !exit_argv || !exit_argv[0] ||
-        (health_ms > 0 && (!health_argv || !health_argv[0])))
+    bool adopt = adopt_pid > 0;
+    have_report = have_report && !adopt; /* fd 3 is one of the adopted ones */
+    if (!log_path || i >= argc || (!adopt && !start_argv[0]) || !exit_argv || !exit_argv[0] ||
+        (health_ms > 0 && (!health_argv || !health_argv[0])) || (adopt && (adopt_out < 0 || adopt_err < 0)))
         usage();
     /* Exited children of the monitor we replace (a restart: a healthcheck's
      * process reparented to us) are reaped now, so that none of their pids
-     * is taken for the new init's below. */
-    while (waitpid(-1, NULL, WNOHANG) > 0)
+     * is taken for the new init's below.  An adopted init may have exited
+     * already: it is waited for below, not here. */
+    while (!adopt && waitpid(-1, NULL, WNOHANG) > 0)
         ;
     if (delay_ms > 0) {
         signal(SIGTERM, SIG_DFL);
@@ -447,12 +509,24 @@ int main(int argc, char **argv)
     signal(SIGINT, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
 
-    int out[2] = {-1, -1}, err[2] = {-1, -1}, in[2] = {-1, -1}, ctl[2];
+    int out[2] = {-1, -1}, err[2] = {-1, -1}, in[2] = {-1, -1}, ctl[2] = {-1, -1};
+    pid_t starter = -1;
+    if (adopt) {
+        if (sfd < 0)
+            fail("set up the signalfd");
+        out[0] = adopt_out;
+        err[0] = adopt_err;
+        int fds[] = {adopt_out, adopt_err, adopt_in, adopt_master, adopt_client};
+        for (size_t k = 0; k < sizeof fds / sizeof fds[0]; k++)
+            if (fds[k] >= 0)
+                fcntl(fds[k], F_SETFD, FD_CLOEXEC);
+        goto started;
+    }
     if (sfd < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 ||
         socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) < 0 || (keep_stdin && pipe2(in, O_CLOEXEC) < 0))
         fail("set up the container's stdio");
 
-    pid_t starter = fork();
+    starter = fork();
     if (starter < 0)
         fail("fork the start command");
     if (starter == 0) {
@@ -484,6 +558,7 @@ int main(int argc, char **argv)
         if (!tty)
             stdin_fd = in[1];
     }
+started:
     if (attach_path)
         attach_listen(attach_path);
     int null_fd = open("/dev/null", O_RDWR);
@@ -501,6 +576,27 @@ int main(int argc, char **argv)
     int init_status = -1, master = -1;
     long long next_check = 0; /* CLOCK_MONOTONIC ms; 0: not scheduled */
     bool starter_done = false, starter_failed = false, health_passed = false;
+    /* an adopted init's SIGCHLD may have come before the signalfd: look once */
+    bool reap_now = adopt;
+    if (adopt) {
+        init_pid = (pid_t)adopt_pid;
+        starter_done = true;
+        if (adopt_master >= 0) {
+            s_tty.fd = master = adopt_master;
+            tty = true;
+            fcntl(master, F_SETFL, O_NONBLOCK); /* stream_read takes EAGAIN */
+            if (keep_stdin)
+                stdin_fd = master;
+        } else if (adopt_in >= 0) {
+            stdin_fd = adopt_in;
+            fcntl(stdin_fd, F_SETFL, O_NONBLOCK);
+        }
+        if (adopt_client >= 0) {
+            /* blocking, no send timeout: see the top */
+            fcntl(adopt_client, F_SETFL, fcntl(adopt_client, F_GETFL) & ~O_NONBLOCK);
+            clients[n_clients++] = primary_fd = adopt_client;
+        }
+    }
     long long started_at = 0; /* CLOCK_MONOTONIC ms when the first check was scheduled */
     /* Children that exit before we know which one is the init. */
     pid_t early_pid[8];
@@ -543,10 +639,8 @@ int main(int argc, char **argv)
         for (int k = n_polled - 1; k >= 0; k--) {
             short r = p[P_FIXED + k].revents;
             bool alive = !r || ((r & POLLIN) ? attach_read(k, s_tty.fd) : !(r & (POLLHUP | POLLERR)));
-            if (!alive) {
-                close(clients[k]);
-                clients[k] = clients[--n_clients];
-            }
+            if (!alive)
+                client_drop(k);
         }
         if (p[6].revents)
             stdin_flush();
@@ -577,7 +671,8 @@ int main(int argc, char **argv)
                 ctl[0] = -1;
             }
         }
-        if (p[4].revents) {
+        if (p[4].revents || reap_now) {
+            reap_now = false;
             struct signalfd_siginfo si;
             while (read(sfd, &si, sizeof si) == sizeof si)
                 ;
@@ -643,6 +738,9 @@ int main(int argc, char **argv)
         _exit(exit_code_of(init_status));
     memcpy(cmd, exit_argv, (size_t)n_exit * sizeof *cmd);
     cmd[n_exit] = code;
+    /* the foreground client's EOF comes when the exit command is done */
+    if (primary_fd >= 0)
+        fcntl(primary_fd, F_SETFD, 0);
     sigprocmask(SIG_UNBLOCK, &mask, NULL);
     execv(cmd[0], cmd);
     fail("execute the exit command");

@@ -68,10 +68,13 @@ assert_no_containers_left() {
     [ "$output" = "bar overridden /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" ]
     run hull run busybox sh -c 'echo $IMG'
     [ "$output" = from-image ]
-    # no command: the image's Cmd (sh) reads stdin
-    run sh -c "echo 'echo from-stdin-sh' | '$HULL_ENGINE' --root '$STORE' --runroot '$RUNROOT' run busybox"
+    # no command: the image's Cmd (sh) reads stdin (-i; without it, /dev/null as with docker)
+    run sh -c "echo 'echo from-stdin-sh' | '$HULL_ENGINE' --root '$STORE' --runroot '$RUNROOT' run -i busybox"
     [ "$status" -eq 0 ]
     [ "$output" = from-stdin-sh ]
+    run sh -c "echo 'echo from-stdin-sh' | '$HULL_ENGINE' --root '$STORE' --runroot '$RUNROOT' run busybox"
+    [ "$status" -eq 0 ]
+    [ "$output" = "" ]
 }
 
 @test "run: --hostname, default hostname is the short id, -w, -u, --entrypoint" {
@@ -251,12 +254,16 @@ assert_no_containers_left() {
     assert_no_containers_left
 }
 
-@test "logs -f follows a detached container until it exits" {
+@test "logs -f follows a detached container until it exits; foreground ones are logged too" {
     hull run -d --name f busybox sh -c 'for i in 1 2 3; do echo line$i; sleep 0.3; done; echo err >&2'
     run timeout 20 "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" logs -f f
     [ "$status" -eq 0 ]
     [ "$output" = "$(printf 'line1\nline2\nline3\nerr')" ]
-    fails_with "only detached" hull logs "$(hull run --name fg busybox true >/dev/null; echo fg)"
+    # a foreground run is logged too, by its monitor; a container never started has an empty log
+    hull run --name fg busybox echo fg-out >/dev/null
+    [ "$(hull logs fg)" = fg-out ]
+    hull create --name cr busybox true >/dev/null
+    [ -z "$(hull logs cr)" ]
 }
 
 @test "run -d --rm: the monitor removes the container when it exits" {

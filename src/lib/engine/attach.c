@@ -1,4 +1,4 @@
-/* hull: attaching to a detached container through its monitor (attach.h). */
+/* hull: attaching to a container through its monitor (attach.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -70,10 +70,7 @@ static int not_attachable(const struct engine_attach_opts *o, struct hull_error 
         r = hull_error_set(err, 0, "cannot attach to container %.12s: it is restarting, wait until it is running",
                            o->id);
     else if (!strcmp(status, "running") || !strcmp(status, "paused"))
-        r = hull_error_set(err, 0,
-                           "cannot attach to container %.12s: it runs in the foreground of its `hull run`, "
-                           "which holds its terminal (only containers started with -d or hull start can be attached)",
-                           o->id);
+        r = hull_error_set(err, 0, "cannot attach to container %.12s: its monitor is not listening (yet)", o->id);
     else
         r = hull_error_set(err, 0, "cannot attach to a stopped container (%.12s), start it first", o->id);
     json_object_put(rec);
@@ -157,26 +154,80 @@ static bool escape_filter(struct escape *e, const char *in, size_t n, char *out,
     return false;
 }
 
-int engine_attach(const struct engine_attach_opts *o, int *exit_code, bool *detached, struct hull_error **err)
+/* What we have read of our stdin and the monitor has not taken yet: sent
+ * without blocking, so that we keep reading the container's output while
+ * the container does not read its input (a blocked send here, a monitor
+ * blocked sending us output and a container blocked writing it would wait
+ * for each other forever). */
+struct outbox {
+    char msg[ATTACH_MSG_MAX + 1];
+    size_t len; /* 0: empty */
+    bool close_stdin; /* our stdin ended: say so once what is read went */
+};
+
+/* Tries to send what is held; false when the monitor is gone. */
+static bool outbox_flush(int sock, struct outbox *ob)
 {
-    *detached = false;
-    cleanup_close int sock = -1;
-    if (attach_connect(o, &sock, err) < 0)
-        return -1;
-    /* Signals: SIGWINCH for a terminal; the rest, without one, proxied to
-     * the container (docker's --sig-proxy: all but SIGCHLD, SIGPIPE, SIGURG
-     * and the ones about us: faults, job control). */
-    sigset_t set, old;
-    sigemptyset(&set);
-    if (o->sig_proxy && !o->tty) {
-        static const int not_forwarded[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE,  SIGABRT, SIGTTIN, SIGTTOU,
-                                            SIGTSTP, SIGCHLD, SIGPIPE, SIGURG, SIGWINCH, SIGKILL, SIGSTOP};
-        sigfillset(&set);
-        for (size_t i = 0; i < ARRAY_SIZE(not_forwarded); i++)
-            sigdelset(&set, not_forwarded[i]);
+    if (ob->len > 0) {
+        ssize_t r = send(sock, ob->msg, ob->len, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (r < 0)
+            return errno == EAGAIN || errno == EINTR;
+        ob->len = 0;
+    }
+    if (ob->close_stdin) {
+        char m = ENGINE_ATTACH_CLOSE_STDIN;
+        ssize_t r = send(sock, &m, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (r < 0)
+            return errno == EAGAIN || errno == EINTR;
+        ob->close_stdin = false;
+    }
+    return true;
+}
+
+/* The signals we take while attached: for a terminal SIGWINCH; proxied
+ * to the container otherwise (docker's --sig-proxy: all but SIGCHLD,
+ * SIGPIPE, SIGURG and the ones about us: faults, job control).  A
+ * foreground run proxies job control too, as it did when it was the
+ * container's parent, and takes SIGCHLD and SIGPIPE to drop them. */
+static bool proxied(const struct engine_attach_opts *o, int sig)
+{
+    switch (sig) {
+    case SIGCHLD:
+    case SIGPIPE:
+    case SIGURG:
+    case SIGWINCH:
+        return false;
+    case SIGTTIN:
+    case SIGTTOU:
+    case SIGTSTP:
+        return o->foreground;
+    default:
+        return o->sig_proxy && (!o->tty || o->foreground);
+    }
+}
+
+static void attach_signals(const struct engine_attach_opts *o, sigset_t *set)
+{
+    static const int never[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGKILL, SIGSTOP};
+    sigemptyset(set);
+    if (o->sig_proxy && (!o->tty || o->foreground)) {
+        sigfillset(set);
+        for (size_t i = 0; i < ARRAY_SIZE(never); i++)
+            sigdelset(set, never[i]);
+        for (int sig = 1; sig < NSIG; sig++)
+            if (sigismember(set, sig) == 1 && !proxied(o, sig) && !(o->foreground && (sig == SIGCHLD || sig == SIGPIPE)))
+                sigdelset(set, sig);
     }
     if (o->tty)
-        sigaddset(&set, SIGWINCH);
+        sigaddset(set, SIGWINCH);
+}
+
+int engine_attach_session(const struct engine_attach_opts *o, int sock, int *exit_code, bool *detached,
+                          struct hull_error **err)
+{
+    *detached = false;
+    sigset_t set, old;
+    attach_signals(o, &set);
     sigprocmask(SIG_BLOCK, &set, &old);
     cleanup_close int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
     struct sigaction ign = {.sa_handler = SIG_IGN}, old_pipe;
@@ -194,13 +245,17 @@ int engine_attach(const struct engine_attach_opts *o, int *exit_code, bool *deta
 
     cleanup_free char *rtroot = engine_runtime_root(o->runroot);
     struct escape esc = {.keys = o->detach_keys, .n_keys = o->n_detach_keys};
-    bool reading_stdin = o->send_stdin, got_exit = false;
+    bool reading_stdin = o->send_stdin, got_exit = false, out_broken = false;
     int code = -1;
-    char buf[ATTACH_MSG_MAX + 2], out[ATTACH_MSG_MAX + ENGINE_DETACH_KEYS_MAX];
+    static struct outbox ob;
+    ob.len = 0;
+    ob.close_stdin = false;
+    char buf[ATTACH_MSG_MAX + 2];
     for (;;) {
+        bool held = ob.len > 0 || ob.close_stdin;
         struct pollfd p[3] = {
-            {.fd = sock, .events = POLLIN},
-            {.fd = reading_stdin ? 0 : -1, .events = POLLIN},
+            {.fd = sock, .events = POLLIN | (held ? POLLOUT : 0)},
+            {.fd = reading_stdin && !held ? 0 : -1, .events = POLLIN},
             {.fd = sfd, .events = POLLIN},
         };
         if (poll(p, 3, -1) < 0) {
@@ -213,37 +268,56 @@ int engine_attach(const struct engine_attach_opts *o, int *exit_code, bool *deta
             while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {
                 if (si.ssi_signo == SIGWINCH) {
                     send_size(sock);
-                } else {
+                } else if (proxied(o, (int)si.ssi_signo)) {
                     cleanup_error struct hull_error *e = NULL;
                     container_kill(rtroot, o->id, (int)si.ssi_signo, false, &e);
                 }
             }
         }
+        if ((p[0].revents & POLLOUT) && !outbox_flush(sock, &ob))
+            break;
         if (p[1].revents) {
-            ssize_t n = read(0, buf, ATTACH_MSG_MAX);
+            /* less than a message: with the detach keys held back before
+             * it, what goes on still fits in one */
+            ssize_t n = read(0, buf, ATTACH_MSG_MAX - ENGINE_DETACH_KEYS_MAX);
             if (n < 0 && errno == EINTR)
                 continue;
             if (n <= 0) {
-                /* our stdin ended: the container's does not (docker -i without --sig-proxy's stdin-once) */
+                /* our stdin ended: the foreground run's container's ends too
+                 * (docker run -i); an attached one's does not */
                 reading_stdin = false;
+                ob.close_stdin = o->foreground;
             } else {
                 size_t len;
-                if (escape_filter(&esc, buf, (size_t)n, out, &len)) {
+                if (escape_filter(&esc, buf, (size_t)n, ob.msg + 1, &len)) {
                     *detached = true;
                     break;
                 }
-                for (size_t off = 0; off < len; off += ATTACH_MSG_MAX)
-                    send_msg(sock, ENGINE_ATTACH_STDIN, out + off, len - off > ATTACH_MSG_MAX ? ATTACH_MSG_MAX : len - off);
+                if (len > 0) {
+                    ob.msg[0] = ENGINE_ATTACH_STDIN;
+                    ob.len = len + 1;
+                }
             }
+            if (!outbox_flush(sock, &ob))
+                break;
         }
-        if (p[0].revents) {
+        if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
             ssize_t n = recv(sock, buf, sizeof buf - 1, 0);
             if (n < 0 && errno == EINTR)
                 continue;
             if (n <= 0)
                 break;
-            if (buf[0] == ENGINE_ATTACH_STDOUT || buf[0] == ENGINE_ATTACH_STDERR) {
-                write_all(buf[0] == ENGINE_ATTACH_STDERR && !o->tty ? 2 : 1, buf + 1, (size_t)n - 1);
+            if ((buf[0] == ENGINE_ATTACH_STDOUT || buf[0] == ENGINE_ATTACH_STDERR) && !out_broken) {
+                int fd = buf[0] == ENGINE_ATTACH_STDERR && !o->tty ? 2 : 1;
+                if (write_all(fd, buf + 1, (size_t)n - 1) < 0 && errno == EPIPE && fd == 1) {
+                    /* whoever read our stdout is gone: the container learns
+                     * it as it did when it wrote there itself */
+                    out_broken = true;
+                    if (o->foreground) {
+                        cleanup_error struct hull_error *e = NULL;
+                        container_kill(rtroot, o->id, SIGPIPE, false, &e);
+                    }
+                }
             } else if (buf[0] == ENGINE_ATTACH_EXIT) {
                 buf[n] = '\0';
                 code = atoi(buf + 1);
@@ -253,17 +327,34 @@ int engine_attach(const struct engine_attach_opts *o, int *exit_code, bool *deta
     }
     if (raw)
         tcsetattr(0, TCSANOW, &saved);
+    /* what is pending of the signals we took is dropped: a SIGPIPE of ours
+     * must not end us once unblocked */
+    struct timespec zero = {0};
+    while (sigtimedwait(&set, NULL, &zero) > 0)
+        ;
     sigaction(SIGPIPE, &old_pipe, NULL);
     sigprocmask(SIG_SETMASK, &old, NULL);
     if (*detached)
         return 0;
     if (!got_exit)
         return hull_error_set(err, 0, "container %.12s: its monitor went away", o->id);
-    /* The code the record keeps once the monitor's exit command wrote it
-     * (what `hull wait` gives); a container removed by --rm meanwhile has
-     * only the monitor's word. */
+    /* The foreground run's monitor closes us once the exit is recorded.
+     * Otherwise: the code the record keeps once the monitor's exit command
+     * wrote it (what `hull wait` gives); a container removed by --rm
+     * meanwhile has only the monitor's word. */
+    *exit_code = code;
+    if (o->foreground)
+        return 0;
     cleanup_error struct hull_error *e = NULL;
     if (engine_container_wait(o->root, o->runroot, o->id, exit_code, &e) < 0)
         *exit_code = code;
     return 0;
+}
+
+int engine_attach(const struct engine_attach_opts *o, int *exit_code, bool *detached, struct hull_error **err)
+{
+    cleanup_close int sock = -1;
+    if (attach_connect(o, &sock, err) < 0)
+        return -1;
+    return engine_attach_session(o, sock, exit_code, detached, err);
 }

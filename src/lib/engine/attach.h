@@ -1,4 +1,5 @@
-/* hull attach: a terminal (or pipes) joined to a detached container.
+/* hull attach: a terminal (or pipes) joined to a running container; and
+ * the foreground `hull run`, which is the same client of the monitor.
  *
  * hull-monitor (src/monitor/hull_monitor.c) holds the container's stdio; with
  * --attach it also listens on ROOT/containers/ID/attach, a SOCK_SEQPACKET
@@ -7,7 +8,8 @@
  *   monitor -> client  1 stdout bytes, 2 stderr bytes, 3 the exit code
  *                      (decimal) once the init is gone, then EOF
  *   client -> monitor  0 bytes for the container's stdin (ignored unless it
- *                      was started with -i), 4 "ROWS COLS" (resize its pty)
+ *                      was started with -i), 4 "ROWS COLS" (resize its pty),
+ *                      5 close the container's stdin (a pipe's; a pty's stays)
  * The socket exists while the container runs; the monitor removes it when the
  * init has exited, before the record is written. */
 #ifndef HULL_ENGINE_ATTACH_H
@@ -18,7 +20,14 @@
 
 #include "../util/error.h"
 
-enum { ENGINE_ATTACH_STDIN, ENGINE_ATTACH_STDOUT, ENGINE_ATTACH_STDERR, ENGINE_ATTACH_EXIT, ENGINE_ATTACH_RESIZE };
+enum {
+    ENGINE_ATTACH_STDIN,
+    ENGINE_ATTACH_STDOUT,
+    ENGINE_ATTACH_STDERR,
+    ENGINE_ATTACH_EXIT,
+    ENGINE_ATTACH_RESIZE,
+    ENGINE_ATTACH_CLOSE_STDIN,
+};
 
 #define ENGINE_DETACH_KEYS_MAX 16
 
@@ -29,6 +38,10 @@ struct engine_attach_opts {
     bool send_stdin; /* our stdin goes to the container's (it must have been started with -i) */
     bool tty;        /* the container has a terminal: ours goes raw, its size follows ours */
     bool sig_proxy;  /* without a terminal: the signals we get are sent to the container */
+    /* the foreground `hull run`: signals proxied with a terminal too, the
+     * end of our stdin closes the container's, the exit code is the
+     * monitor's (its socket closes once the exit is recorded) */
+    bool foreground;
     /* what ends the attachment and leaves the container running, read in our stdin */
     char detach_keys[ENGINE_DETACH_KEYS_MAX];
     size_t n_detach_keys;
@@ -40,8 +53,13 @@ int engine_detach_keys_parse(const char *text, char *keys, size_t *n, struct hul
 
 /* Connects to the container's monitor and copies until the container exits
  * (*exit_code: its recorded exit code, *detached false) or the detach keys
- * are read (*detached true).  A container that is not running, or runs in
- * the foreground of a `hull run` (no monitor), is an error saying so. */
+ * are read (*detached true).  A container that is not running (or has no
+ * monitor yet: it is being started) is an error saying so. */
 int engine_attach(const struct engine_attach_opts *o, int *exit_code, bool *detached, struct hull_error **err);
+
+/* engine_attach on a socket connected to the monitor already (the
+ * foreground run's end of the socketpair it gave its monitor). */
+int engine_attach_session(const struct engine_attach_opts *o, int sock, int *exit_code, bool *detached,
+                          struct hull_error **err);
 
 #endif

@@ -9,13 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
-#include <sys/signalfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "container/container.h"
+#include "attach.h"
 #include "container/foreground.h"
 #include "engine_mounts.h"
 #include "engine_network.h"
@@ -27,13 +28,14 @@
 #include "lifecycle.h"
 #include "record.h"
 #include "restart.h"
-#include "terminal/terminal.h"
 #include "util/utils.h"
 
 /* container_create + container_start with the bundle in the container dir.
- * before_start, when set, runs between the two (the monitor learns the pid). */
+ * before_start, when set, runs between the two (the monitor learns the pid,
+ * the terminal gets its size).  monitor_pid: the process that will record
+ * the exit (hull-monitor, or the foreground run's child that becomes it). */
 static int create_and_start(const struct engine_lifecycle *l, pid_t *pid, int *master,
-                            int (*before_start)(pid_t pid, int master, void *data), void *data,
+                            int (*before_start)(pid_t pid, int master, void *data), void *data, int monitor_pid,
                             struct hull_error **err)
 {
     cleanup_free char *rtroot = engine_runtime_root(l->runroot);
@@ -42,9 +44,6 @@ static int create_and_start(const struct engine_lifecycle *l, pid_t *pid, int *m
      * no error when none was delegated and no limit is set (rootless.h). */
     struct container_create_opts o = {.root = rtroot, .id = l->id, .bundle = bundle, .console_master_out = master,
                                       .rootless = running_rootless()};
-    /* who records the exit: hull-monitor, whose child `_monitor-start` is
-     * (before_start is its way to the monitor), or we in the foreground */
-    int monitor_pid = before_start ? (int)getppid() : (int)getpid();
     if (container_create(&o, pid, err) < 0)
         return -1;
     /* The init waits in its namespaces for start: its network is plumbed now. */
@@ -92,136 +91,6 @@ int64_t engine_container_finish(const char *root, const char *runroot, const cha
     return delay;
 }
 
-static long long monotonic_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void hull_argv(const struct engine_lifecycle *l, const char *verb, const char **argv);
-
-/* `hull healthcheck run ID` (health.h), its stdio /dev/null; -1 if it could not fork. */
-static pid_t spawn_health_check(const struct engine_lifecycle *l)
-{
-    const char *argv[9];
-    hull_argv(l, "healthcheck", argv);
-    argv[6] = "run";
-    argv[7] = l->id;
-    argv[8] = NULL;
-    pid_t pid = fork();
-    if (pid == 0) {
-        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-        if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
-            _exit(127);
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        execv(argv[0], (char **)argv);
-        _exit(127);
-    }
-    return pid;
-}
-
-/* foreground_wait (signals forwarded, the init's status) for a container
- * with a healthcheck: the foreground `hull run` runs the checks itself, on
- * the monitor's schedule (hull_monitor.c): an interval after the start and
- * after each check ended, the start interval within the start period until
- * one passed; never two at once, and none left when the init is gone. */
-static int foreground_wait_health(const struct engine_lifecycle *l, pid_t pid, const sigset_t *fwd,
-                                  const struct engine_health_settings *hs)
-{
-    cleanup_close int sfd = signalfd(-1, fwd, SFD_CLOEXEC | SFD_NONBLOCK);
-    long long started = monotonic_ms(), next = 0;
-    pid_t check = 0;
-    bool passed = false;
-    int status = 0;
-    for (;;) {
-        /* only our two: other children (a network helper) are not ours to reap */
-        int st;
-        if (check > 0 && waitpid(check, &st, WNOHANG) == check) {
-            check = 0;
-            passed = passed || (WIFEXITED(st) && WEXITSTATUS(st) == 0);
-        }
-        pid_t r = waitpid(pid, &status, WNOHANG);
-        if (r == pid)
-            break;
-        if (r < 0 && errno != EINTR) {
-            status = -1; /* could not be waited for: 255, as foreground_wait says */
-            break;
-        }
-        if (check == 0 && next == 0) {
-            bool starting = hs->start_period_ms > 0 && !passed && monotonic_ms() - started < hs->start_period_ms;
-            next = monotonic_ms() + (starting ? hs->start_interval_ms : hs->interval_ms);
-        }
-        if (check == 0 && monotonic_ms() >= next) {
-            pid_t c = spawn_health_check(l);
-            check = c > 0 ? c : 0;
-            next = 0;
-            continue;
-        }
-        long long left = check ? -1 : next - monotonic_ms();
-        struct pollfd p = {.fd = sfd, .events = POLLIN};
-        if (poll(&p, 1, left < 0 ? -1 : left > 60000 ? 60000 : (int)left) < 0 && errno != EINTR)
-            break;
-        struct signalfd_siginfo si;
-        while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
-            if (si.ssi_signo != SIGCHLD)
-                kill(pid, (int)si.ssi_signo);
-    }
-    if (check > 0) {
-        /* a check still running would record a container that is gone */
-        kill(check, SIGKILL);
-        waitpid(check, NULL, 0);
-    }
-    if (status == -1)
-        return 255;
-    if (WIFEXITED(status))
-        return WEXITSTATUS(status);
-    if (WIFSIGNALED(status))
-        return 128 + WTERMSIG(status);
-    return 255;
-}
-
-int engine_run_foreground(const struct engine_lifecycle *l, int *exit_code, struct hull_error **err)
-{
-    /* Block before create: a signal that arrives between create and the wait
-     * loop is still the container's, and must not be lost. */
-    sigset_t fwd, old;
-    foreground_block_signals(&fwd, &old);
-    pid_t pid;
-    int master = -1;
-    if (create_and_start(l, &pid, l->tty ? &master : NULL, NULL, NULL, err) < 0) {
-        sigprocmask(SIG_SETMASK, &old, NULL);
-        return -1;
-    }
-    if (master >= 0)
-        terminal_proxy_start(master);
-    struct json_object *rec = NULL;
-    struct engine_health_settings hs;
-    bool health = engine_record_load(l->root, l->id, &rec, NULL) == 0 && engine_health_settings_of(rec, &hs);
-    json_object_put(rec);
-    if (health) {
-        *exit_code = foreground_wait_health(l, pid, &fwd, &hs);
-        engine_health_settings_clear(&hs);
-    } else {
-        *exit_code = foreground_wait(pid, &fwd);
-    }
-    if (master >= 0) {
-        terminal_proxy_stop();
-        close(master);
-    }
-    sigprocmask(SIG_SETMASK, &old, NULL);
-    int64_t delay = engine_container_finish(l->root, l->runroot, l->id, *exit_code, l->auto_remove);
-    /* docker: the client returns the first exit; the restarts are the
-     * daemon's.  Here a monitor takes the container over. */
-    if (delay >= 0) {
-        cleanup_error struct hull_error *e = NULL;
-        engine_monitor_spawn(l, delay, &e);
-    }
-    return 0;
-}
-
 /* ---- detached: hull-monitor ---- */
 
 #define MONITOR_REPORT_FD 3 /* the report pipe to `hull run -d` (hull_monitor.c) */
@@ -258,7 +127,8 @@ int engine_monitor_start(const struct engine_lifecycle *l)
     pid_t pid;
     int master = -1;
     cleanup_error struct hull_error *err = NULL;
-    if (create_and_start(l, &pid, l->tty ? &master : NULL, send_pid_to_monitor, NULL, &err) < 0) {
+    /* hull-monitor, whose child `_monitor-start` is, records the exit */
+    if (create_and_start(l, &pid, l->tty ? &master : NULL, send_pid_to_monitor, NULL, (int)getppid(), &err) < 0) {
         cleanup_free char *text = hull_error_text(err);
         dprintf(MONITOR_REPORT_FD, "E%s", text);
         return 1;
@@ -284,12 +154,21 @@ static void hull_argv(const struct engine_lifecycle *l, const char *verb, const 
  * pipe it reads), or, for a restart (delay_ms >= 0, report_fd -1), the
  * `_monitor-exit` process or a child of a foreground `hull run`.  Returns
  * only when the exec failed. */
-static void exec_monitor(const struct engine_lifecycle *l, const char *monitor, int report_fd, int64_t delay_ms)
+/* The container a foreground run started, for its monitor (--init-pid):
+ * fds of ours that become the monitor's 3 (client), 4 (stdout), 5
+ * (stderr), 6 (stdin's write end, -1: none), 7 (pty master, -1: none). */
+struct monitor_adopt {
+    pid_t init_pid;
+    int fds[5];
+};
+
+static void exec_monitor(const struct engine_lifecycle *l, const char *monitor, int report_fd, int64_t delay_ms,
+                         const struct monitor_adopt *adopt)
 {
     cleanup_free char *log_path = xasprintf("%s/containers/%s/ctr.log", l->root, l->id);
     cleanup_free char *dir = engine_container_dir(l->root, l->id);
-    char delay[32], health[32], log_size[32], log_files[32], start_period[32], start_interval[32];
-    const char *argv[48];
+    char delay[32], health[32], log_size[32], log_files[32], start_period[32], start_interval[32], init_pid[32];
+    const char *argv[64];
     /* A healthcheck: the monitor runs `hull healthcheck run ID` (health.h);
      * log rotation (log_config.h). */
     int64_t health_ms = 0, start_period_ms = 0, start_interval_ms = 0;
@@ -342,9 +221,24 @@ static void exec_monitor(const struct engine_lifecycle *l, const char *monitor, 
         argv[n++] = "--log-max-files";
         argv[n++] = log_files;
     }
+    if (adopt) {
+        static const char *const names[] = {"--client-fd", "--out-fd", "--err-fd", "--in-fd", "--master-fd"};
+        static const char *const numbers[] = {"3", "4", "5", "6", "7"};
+        snprintf(init_pid, sizeof init_pid, "%d", (int)adopt->init_pid);
+        argv[n++] = "--init-pid";
+        argv[n++] = init_pid;
+        for (size_t k = 0; k < ARRAY_SIZE(names); k++) {
+            if (adopt->fds[k] >= 0) {
+                argv[n++] = names[k];
+                argv[n++] = numbers[k];
+            }
+        }
+    }
     argv[n++] = "--";
-    hull_argv(l, delay_ms >= 0 ? "_monitor-restart" : "_monitor-start", argv + n);
-    n += 7;
+    if (!adopt) {
+        hull_argv(l, delay_ms >= 0 ? "_monitor-restart" : "_monitor-start", argv + n);
+        n += 7;
+    }
     argv[n++] = "--";
     hull_argv(l, "_monitor-exit", argv + n);
     n += 7;
@@ -356,16 +250,31 @@ static void exec_monitor(const struct engine_lifecycle *l, const char *monitor, 
         n += 8;
     }
     argv[n] = NULL;
-    /* The report pipe is the one fd the monitor inherits, as fd 3. */
+    /* The report pipe is the one fd the monitor inherits, as fd 3; or the
+     * adopted container's, as 3 to 7 (moved out of the way first: one of
+     * them may be a number another goes to). */
     if (report_fd >= 0 && dup2(report_fd, MONITOR_REPORT_FD) < 0)
         _exit(1);
+    int first_closed = report_fd >= 0 ? MONITOR_REPORT_FD + 1 : MONITOR_REPORT_FD;
+    if (adopt) {
+        int moved[5];
+        for (int k = 0; k < 5; k++)
+            moved[k] = adopt->fds[k] >= 0 ? fcntl(adopt->fds[k], F_DUPFD_CLOEXEC, 10) : -1;
+        for (int k = 0; k < 5; k++) {
+            if (moved[k] >= 0 ? dup2(moved[k], 3 + k) < 0 : adopt->fds[k] >= 0)
+                _exit(1);
+            if (moved[k] < 0)
+                close(3 + k);
+        }
+        first_closed = 8;
+    }
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 || chdir("/") < 0) {
         if (report_fd >= 0)
             dprintf(MONITOR_REPORT_FD, "Ecannot set up the monitor's stdio: %s", strerror(errno));
         _exit(1);
     }
-    close_range(report_fd >= 0 ? MONITOR_REPORT_FD + 1 : MONITOR_REPORT_FD, ~0U, 0);
+    close_range((unsigned)first_closed, ~0U, 0);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
@@ -382,45 +291,7 @@ void engine_monitor_reexec(const struct engine_lifecycle *l, int64_t delay_ms)
     if (engine_helper_path("hull-monitor", "HULL_MONITOR", &monitor, &err) < 0)
         return;
     fflush(NULL);
-    exec_monitor(l, monitor, -1, delay_ms);
-}
-
-int engine_monitor_spawn(const struct engine_lifecycle *l, int64_t delay_ms, struct hull_error **err)
-{
-    cleanup_free char *monitor = NULL;
-    if (engine_helper_path("hull-monitor", "HULL_MONITOR", &monitor, err) < 0)
-        return -1;
-    int p[2];
-    if (pipe2(p, O_CLOEXEC) < 0)
-        return hull_error_set(err, errno, "pipe");
-    fflush(NULL);
-    pid_t child = fork();
-    if (child < 0) {
-        close(p[0]);
-        close(p[1]);
-        return hull_error_set(err, errno, "fork the container monitor");
-    }
-    if (child == 0) {
-        close(p[0]);
-        setsid();
-        pid_t monitor_pid = fork();
-        if (monitor_pid != 0) {
-            /* Its pid, for the record: a monitor that dies is noticed (restart.h). */
-            int v = (int)monitor_pid;
-            _exit(monitor_pid < 0 || write(p[1], &v, sizeof v) != sizeof v);
-        }
-        close(p[1]);
-        exec_monitor(l, monitor, -1, delay_ms);
-    }
-    close(p[1]);
-    int st, monitor_pid = 0;
-    while (waitpid(child, &st, 0) < 0 && errno == EINTR)
-        ;
-    ssize_t n = read(p[0], &monitor_pid, sizeof monitor_pid);
-    close(p[0]);
-    if (n != sizeof monitor_pid || monitor_pid <= 0)
-        return hull_error_set(err, 0, "could not start the monitor that restarts container %.12s", l->id);
-    return engine_restart_set_monitor(l->root, l->id, monitor_pid, err);
+    exec_monitor(l, monitor, -1, delay_ms, NULL);
 }
 
 int engine_run_detached(const struct engine_lifecycle *l, struct hull_error **err)
@@ -446,7 +317,7 @@ int engine_run_detached(const struct engine_lifecycle *l, struct hull_error **er
         pid_t monitor_pid = fork();
         if (monitor_pid != 0)
             _exit(monitor_pid < 0 ? 1 : 0);
-        exec_monitor(l, monitor, p[1], -1);
+        exec_monitor(l, monitor, p[1], -1, NULL);
     }
     close(p[1]);
     int st;
@@ -472,6 +343,150 @@ int engine_run_detached(const struct engine_lifecycle *l, struct hull_error **er
     if (n > 0 && buf[0] == 'E')
         return hull_error_set(err, 0, "%s", buf + 1);
     return hull_error_set(err, 0, "the container monitor exited without starting the container");
+}
+
+/* ---- foreground: a client of the container's monitor ---- */
+
+static int set_winsize(pid_t pid, int master, void *data)
+{
+    (void)pid;
+    if (master >= 0)
+        ioctl(master, TIOCSWINSZ, data); /* before the start: the program sees its size at once */
+    return 0;
+}
+
+/* The forked child of a foreground `hull run`: starts the container (its
+ * init is our child, its stdio pipes we hold), says OK or the error on
+ * report, and becomes its monitor with client as the first one attached.
+ * No `_monitor-start` exec: this process is a copy of hull already. */
+static _Noreturn void foreground_monitor_child(const struct engine_lifecycle *l, const char *monitor, int client,
+                                               int report, const struct winsize *ws)
+{
+    /* no Ctrl-C or hangup of the run's terminal reaches the container but
+     * the ones the run proxies (docker's sig-proxy) */
+    setsid();
+    cleanup_error struct hull_error *err = NULL;
+    int out[2] = {-1, -1}, errp[2] = {-1, -1}, in[2] = {-1, -1};
+    bool stdin_pipe = l->interactive && !l->tty; /* with -t the pty is its stdin */
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 ||
+        (stdin_pipe && pipe2(in, O_CLOEXEC) < 0) || dup2(stdin_pipe ? in[0] : null, 0) < 0 ||
+        dup2(out[1], 1) < 0 || dup2(errp[1], 2) < 0) {
+        dprintf(report, "Ecannot set up the container's stdio: %s", strerror(errno));
+        _exit(1);
+    }
+    /* the copies on 0-2 are the container's; ours go at the exec below */
+    close(out[1]);
+    close(errp[1]);
+    if (stdin_pipe)
+        close(in[0]);
+    pid_t pid;
+    int master = -1;
+    if (create_and_start(l, &pid, l->tty ? &master : NULL, ws ? set_winsize : NULL, (void *)ws, (int)getpid(),
+                         &err) < 0) {
+        cleanup_free char *text = hull_error_text(err);
+        dprintf(report, "E%s", text);
+        _exit(1);
+    }
+    write_all(report, "OK", 2);
+    close(report);
+    /* the monitor must not hold a write end of the pipes it reads */
+    dup2(null, 0);
+    dup2(null, 1);
+    dup2(null, 2);
+    /* a Ctrl-C or hangup that reached us before the setsid, pending in our
+     * mask (the run's), is not the monitor's (it ignores them too): dropped before the exec
+     * unblocks it (the init, cloned already, keeps its own dispositions) */
+    signal(SIGINT, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN); /* the "OK" of a run killed meanwhile: the container is the monitor's still */
+    struct monitor_adopt adopt = {.init_pid = pid, .fds = {client, out[0], errp[0], in[1], master}};
+    exec_monitor(l, monitor, -1, -1, &adopt);
+    /* no monitor: nobody would record the exit; the container goes */
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    engine_container_finish(l->root, l->runroot, l->id, 137, l->auto_remove);
+    _exit(1);
+}
+
+int engine_run_foreground(const struct engine_lifecycle *l, int *exit_code, struct hull_error **err)
+{
+    cleanup_free char *monitor = NULL;
+    if (engine_helper_path("hull-monitor", "HULL_MONITOR", &monitor, err) < 0)
+        return -1;
+    /* Block before the start: a signal that comes meanwhile is still the
+     * container's, proxied once it runs. */
+    sigset_t fwd, old;
+    foreground_block_signals(&fwd, &old);
+    int sp[2] = {-1, -1}, rp[2] = {-1, -1};
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0 || pipe2(rp, O_CLOEXEC) < 0) {
+        int e = errno;
+        close(sp[0]);
+        close(sp[1]);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        return hull_error_set(err, e, "cannot connect to the container monitor");
+    }
+    struct winsize ws;
+    bool have_ws = l->tty && ioctl(0, TIOCGWINSZ, &ws) == 0;
+    fflush(NULL);
+    pid_t child = fork();
+    if (child == 0) {
+        close(sp[0]);
+        close(rp[0]);
+        foreground_monitor_child(l, monitor, sp[1], rp[1], have_ws ? &ws : NULL);
+    }
+    close(sp[1]);
+    close(rp[1]);
+    cleanup_close int sock = sp[0];
+    if (child < 0) {
+        close(rp[0]);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        return hull_error_set(err, errno, "fork the container monitor");
+    }
+    /* "OK" once the container runs (its monitor execs next), or the error */
+    char buf[4096];
+    size_t n = 0;
+    while (n < sizeof buf - 1 && !(n >= 2 && !strncmp(buf, "OK", 2))) {
+        ssize_t r = read(rp[0], buf + n, sizeof buf - 1 - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+    }
+    close(rp[0]);
+    buf[n] = '\0';
+    if (n < 2 || strncmp(buf, "OK", 2)) {
+        /* it has undone what it made; it is gone before the caller removes the rest */
+        while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+            ;
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        if (n > 0 && buf[0] == 'E')
+            return hull_error_set(err, 0, "%s", buf + 1);
+        return hull_error_set(err, 0, "the container monitor exited without starting the container");
+    }
+    struct engine_attach_opts o = {
+        .root = l->root,
+        .runroot = l->runroot,
+        .id = l->id,
+        .send_stdin = l->interactive,
+        .tty = l->tty,
+        .sig_proxy = true,
+        .foreground = true,
+    };
+    /* docker run -it: ctrl-p,ctrl-q leaves it running */
+    if (l->tty && l->interactive)
+        engine_detach_keys_parse("ctrl-p,ctrl-q", o.detach_keys, &o.n_detach_keys, NULL);
+    bool detached = false;
+    int r = engine_attach_session(&o, sock, exit_code, &detached, err);
+    /* the monitor is our child until we return: reaped if it is done */
+    waitpid(child, NULL, WNOHANG);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (r < 0)
+        return 1; /* started, and not removed by the caller */
+    if (detached)
+        *exit_code = 0;
+    return 0;
 }
 
 bool engine_container_running(const char *runroot, const char *id)

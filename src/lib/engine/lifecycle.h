@@ -1,8 +1,8 @@
 /* hull: starting, waiting for and removing engine containers.
  *
  * Only the parent (or a subreaper ancestor) of the container's init can learn
- * its exit status.  In the foreground that is `hull run` itself.  For
- * `hull run -d` it is hull-monitor (src/monitor/hull_monitor.c): a small
+ * its exit status: for every container, foreground ones too, that is
+ * hull-monitor (src/monitor/hull_monitor.c): a small
  * static program, double-forked and setsid'ed, a child subreaper, which holds
  * the container's stdout/stderr and writes them to ctr.log with timestamps
  * and stream tags.  It runs `hull _monitor-start ID` (engine_monitor_start:
@@ -11,7 +11,10 @@
  * inherits the init when that command exits, and once the init is gone
  * replaces itself with `hull _monitor-exit ID CODE`
  * (engine_container_finish: ExitCode, OOMKilled, FinishedAt, cgroups and
- * runtime state released, --rm).  No daemon, no runtime binary. */
+ * runtime state released, --rm).  A foreground `hull run` (and `start -a`)
+ * forks the child that starts the container and execs hull-monitor on it
+ * (engine_run_foreground), and stays attached to it as `hull attach` would.
+ * No daemon, no runtime binary. */
 #ifndef HULL_ENGINE_LIFECYCLE_H
 #define HULL_ENGINE_LIFECYCLE_H
 
@@ -41,8 +44,15 @@ struct engine_lifecycle {
  * like moby. */
 int engine_start_failure_status(const struct hull_error *err);
 
-/* Runs the container in the foreground (stdio inherited, signals forwarded)
- * and stores its exit status (128+N when killed by signal N) in *exit_code. */
+/* Runs the container in the foreground: a child of ours starts it and
+ * becomes its hull-monitor, with us attached from before the start (our
+ * stdio is the container's through it, our signals are proxied, our stdin's
+ * end closes the container's); the exit status (128+N when killed by signal
+ * N) goes in *exit_code once the monitor recorded it (and --rm removed the
+ * container).  If we are killed, the container runs on under its monitor.
+ * -1: not started (the caller removes it); 1: started, but the monitor
+ * went away (err says so; nothing to remove); 0: done, or detached from
+ * with ctrl-p,ctrl-q (-it; *exit_code 0). */
 int engine_run_foreground(const struct engine_lifecycle *l, int *exit_code, struct hull_error **err);
 
 /* Starts the container under hull-monitor; returns once it runs. */
@@ -63,9 +73,6 @@ int64_t engine_container_finish(const char *root, const char *runroot, const cha
  * hull-monitor again, which sleeps delay_ms and runs `_monitor-restart`.
  * Returns only when that failed. */
 void engine_monitor_reexec(const struct engine_lifecycle *l, int64_t delay_ms);
-/* The same from a foreground `hull run` / `start -a`: a new, detached
- * monitor (recorded as the one that restarts it). */
-int engine_monitor_spawn(const struct engine_lifecycle *l, int64_t delay_ms, struct hull_error **err);
 
 /* Removes everything of a container: runtime state, cgroups, rootfs mount,
  * image user mark, its directory.  A running container needs force (it is killed). */
