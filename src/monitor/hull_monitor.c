@@ -32,7 +32,8 @@
  *   hull-monitor --log FILE [--log-max-size BYTES [--log-max-files N]] [--tty] [--stdin]
  *                [--delay-ms N] [--health-interval-ms N [--health-start-period-ms P
  *                --health-start-interval-ms S]] [--attach DIR]
- *                [--init-pid N --out-fd FD --err-fd FD [--in-fd FD] [--master-fd FD] [--client-fd FD]]
+ *                [--init-pid N --out-fd FD --err-fd FD [--in-fd FD] [--master-fd FD]
+ *                 [--client-fd FD [--client-records]]]
  *                -- [START_ARGV...] -- EXIT_ARGV... [-- HEALTH_ARGV...]
  * --init-pid: the container is started already and its init is our child
  * (the foreground run's way): no start command; its stdout/stderr pipes,
@@ -42,6 +43,10 @@
  * (its pace is the container's, as a terminal's would be), and it stays
  * open across the exec of the exit command, so that its EOF says the exit
  * is recorded (and --rm done).
+ * --client-records: that client records the exit itself once it has the
+ * code (a container without a restart policy): no exec of hull on the way
+ * out.  We wait for its "recorded" and run the exit command only if it
+ * goes without it (killed meanwhile: recording again is harmless).
  * --delay-ms: a restart by the policy (src/lib/engine/restart.h): the exit
  * command became the monitor again, which sleeps the backoff delay before it
  * runs the start command (`hull _monitor-restart ID`).  SIGTERM while it
@@ -100,6 +105,7 @@ enum {
     ATTACH_EXIT = 3,
     ATTACH_RESIZE = 4,
     ATTACH_CLOSE_STDIN = 5,
+    ATTACH_RECORDED = 6,
 };
 
 struct stream {
@@ -423,6 +429,7 @@ int main(int argc, char **argv)
     /* --init-pid: the started container's init and its stdio (see the top) */
     long adopt_pid = 0;
     int adopt_out = -1, adopt_err = -1, adopt_in = -1, adopt_master = -1, adopt_client = -1;
+    bool client_records = false;
     int i = 1;
     for (; i < argc && strcmp(argv[i], "--"); i++) {
         if (!strcmp(argv[i], "--log") && i + 1 < argc)
@@ -457,6 +464,8 @@ int main(int argc, char **argv)
             adopt_master = (int)strtol(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--client-fd") && i + 1 < argc)
             adopt_client = (int)strtol(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--client-records"))
+            client_records = true;
         else
             usage();
     }
@@ -728,6 +737,21 @@ started:
     char code[16];
     int code_len = snprintf(code, sizeof code, "%d", exit_code_of(init_status));
     attach_broadcast(ATTACH_EXIT, code, (size_t)code_len);
+    if (client_records && primary_fd >= 0) {
+        /* what it sent before (stdin, a resize) is of no use now */
+        for (;;) {
+            char m;
+            ssize_t r = recv(primary_fd, &m, 1, 0); /* the rest of a longer message is dropped */
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r == 1 && m == ATTACH_RECORDED)
+                _exit(exit_code_of(init_status));
+            if (r <= 0)
+                break;
+        }
+        close(primary_fd);
+        primary_fd = -1;
+    }
 
     /* Hand over to hull for what needs the library: record, OOM, cgroups, --rm. */
     int n_exit = 0;

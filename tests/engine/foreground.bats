@@ -122,6 +122,33 @@ state() {
     [ -z "$(ls "$RTROOT" 2>/dev/null | grep -v '^@' || true)" ]
 }
 
+@test "foreground: a hull run that dies before it recorded the exit: the monitor records it (and --rm)" {
+    # hull run records the exit itself when the monitor sends the code; stopped
+    # there and then killed, it never says "recorded": the monitor does it
+    for rm in "" --rm; do
+        "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" run $rm --name late busybox \
+            sh -c 'echo ready; while [ ! -e /stop ]; do sleep 0.1; done; exit 7' </dev/null >"$TEST_DIR/out" 2>&1 &
+        BG=$!
+        wait_until grep -qx ready "$TEST_DIR/out"
+        id=$(hull inspect late | jq -r '.[0].Id')
+        pid=$(state late Pid)
+        kill -STOP "$BG"
+        hull exec late touch /stop
+        wait_gone "$pid"
+        kill -9 "$BG"
+        kill -CONT "$BG" 2>/dev/null || true
+        wait "$BG" || true
+        BG=
+        if [ -z "$rm" ]; then
+            wait_until '[ "$(state late Status)" = exited ]'
+            [ "$(state late ExitCode)" = 7 ]
+            hull rm late >/dev/null
+        else
+            wait_until '[ ! -e "$STORE/containers/$id" ]'
+        fi
+    done
+}
+
 @test "foreground: signals to hull run go to the container, 128+N when one kills it; hull attach joins a foreground run" {
     "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" run --name sig busybox \
         sh -c "trap 'echo term; exit 9' TERM; echo ready; while :; do sleep 0.1; done" \

@@ -322,6 +322,8 @@ int engine_attach_session(const struct engine_attach_opts *o, int sock, int *exi
                 buf[n] = '\0';
                 code = atoi(buf + 1);
                 got_exit = true;
+                if (o->records_exit)
+                    break; /* the monitor waits for us: the caller records it */
             }
         }
     }

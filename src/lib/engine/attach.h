@@ -9,7 +9,9 @@
  *                      (decimal) once the init is gone, then EOF
  *   client -> monitor  0 bytes for the container's stdin (ignored unless it
  *                      was started with -i), 4 "ROWS COLS" (resize its pty),
- *                      5 close the container's stdin (a pipe's; a pty's stays)
+ *                      5 close the container's stdin (a pipe's; a pty's stays),
+ *                      6 the exit is recorded (the foreground run that
+ *                      records it itself, after 3: the monitor then exits)
  * The socket exists while the container runs; the monitor removes it when the
  * init has exited, before the record is written. */
 #ifndef HULL_ENGINE_ATTACH_H
@@ -27,6 +29,7 @@ enum {
     ENGINE_ATTACH_EXIT,
     ENGINE_ATTACH_RESIZE,
     ENGINE_ATTACH_CLOSE_STDIN,
+    ENGINE_ATTACH_RECORDED,
 };
 
 #define ENGINE_DETACH_KEYS_MAX 16
@@ -42,6 +45,9 @@ struct engine_attach_opts {
      * end of our stdin closes the container's, the exit code is the
      * monitor's (its socket closes once the exit is recorded) */
     bool foreground;
+    /* the foreground run records the exit itself: the session ends at the
+     * exit code, not at the monitor's EOF (the caller sends 6 when done) */
+    bool records_exit;
     /* what ends the attachment and leaves the container running, read in our stdin */
     char detach_keys[ENGINE_DETACH_KEYS_MAX];
     size_t n_detach_keys;

@@ -160,6 +160,7 @@ static void hull_argv(const struct engine_lifecycle *l, const char *verb, const 
 struct monitor_adopt {
     pid_t init_pid;
     int fds[5];
+    bool client_records; /* the client records the exit (--client-records) */
 };
 
 static void exec_monitor(const struct engine_lifecycle *l, const char *monitor, int report_fd, int64_t delay_ms,
@@ -233,6 +234,8 @@ static void exec_monitor(const struct engine_lifecycle *l, const char *monitor, 
                 argv[n++] = numbers[k];
             }
         }
+        if (adopt->client_records)
+            argv[n++] = "--client-records";
     }
     argv[n++] = "--";
     if (!adopt) {
@@ -360,7 +363,7 @@ static int set_winsize(pid_t pid, int master, void *data)
  * report, and becomes its monitor with client as the first one attached.
  * No `_monitor-start` exec: this process is a copy of hull already. */
 static _Noreturn void foreground_monitor_child(const struct engine_lifecycle *l, const char *monitor, int client,
-                                               int report, const struct winsize *ws)
+                                               int report, const struct winsize *ws, bool client_records)
 {
     /* no Ctrl-C or hangup of the run's terminal reaches the container but
      * the ones the run proxies (docker's sig-proxy) */
@@ -400,7 +403,11 @@ static _Noreturn void foreground_monitor_child(const struct engine_lifecycle *l,
     signal(SIGINT, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
     signal(SIGPIPE, SIG_IGN); /* the "OK" of a run killed meanwhile: the container is the monitor's still */
-    struct monitor_adopt adopt = {.init_pid = pid, .fds = {client, out[0], errp[0], in[1], master}};
+    struct monitor_adopt adopt = {
+        .init_pid = pid,
+        .fds = {client, out[0], errp[0], in[1], master},
+        .client_records = client_records,
+    };
     exec_monitor(l, monitor, -1, -1, &adopt);
     /* no monitor: nobody would record the exit; the container goes */
     kill(pid, SIGKILL);
@@ -428,12 +435,21 @@ int engine_run_foreground(const struct engine_lifecycle *l, int *exit_code, stru
     }
     struct winsize ws;
     bool have_ws = l->tty && ioctl(0, TIOCGWINSZ, &ws) == 0;
+    /* Without a restart policy we record the exit ourselves when it comes,
+     * in this process: the way out has no exec of hull (`_monitor-exit`)
+     * then.  With one, the monitor records it and goes on restarting. */
+    struct engine_restart_policy policy = {.name = ENGINE_RESTART_NO};
+    struct json_object *rec = NULL;
+    if (engine_record_load(l->root, l->id, &rec, NULL) == 0)
+        engine_restart_policy_of(rec, &policy);
+    json_object_put(rec);
+    bool records = policy.name == ENGINE_RESTART_NO;
     fflush(NULL);
     pid_t child = fork();
     if (child == 0) {
         close(sp[0]);
         close(rp[0]);
-        foreground_monitor_child(l, monitor, sp[1], rp[1], have_ws ? &ws : NULL);
+        foreground_monitor_child(l, monitor, sp[1], rp[1], have_ws ? &ws : NULL, records);
     }
     close(sp[1]);
     close(rp[1]);
@@ -473,12 +489,19 @@ int engine_run_foreground(const struct engine_lifecycle *l, int *exit_code, stru
         .tty = l->tty,
         .sig_proxy = true,
         .foreground = true,
+        .records_exit = records,
     };
     /* docker run -it: ctrl-p,ctrl-q leaves it running */
     if (l->tty && l->interactive)
         engine_detach_keys_parse("ctrl-p,ctrl-q", o.detach_keys, &o.n_detach_keys, NULL);
     bool detached = false;
     int r = engine_attach_session(&o, sock, exit_code, &detached, err);
+    if (r == 0 && !detached && records) {
+        /* what `_monitor-exit` would do; then the monitor may go */
+        engine_container_finish(l->root, l->runroot, l->id, *exit_code, l->auto_remove);
+        char done = ENGINE_ATTACH_RECORDED;
+        send(sock, &done, 1, MSG_NOSIGNAL);
+    }
     /* the monitor is our child until we return: reaped if it is done */
     waitpid(child, NULL, WNOHANG);
     sigprocmask(SIG_SETMASK, &old, NULL);
