@@ -116,7 +116,8 @@ state() {
     wait "$BG" || true
     BG=
     [ "$(state r Status)" = running ]
-    hull exec r touch /stop
+    # the init may end (and its pid namespace kill touch) before touch has exited
+    hull exec r touch /stop || true
     wait_until '[ ! -e "$STORE/containers/$id" ]'
     run -1 hull inspect r
     [ -z "$(ls "$RTROOT" 2>/dev/null | grep -v '^@' || true)" ]
@@ -133,7 +134,7 @@ state() {
         id=$(hull inspect late | jq -r '.[0].Id')
         pid=$(state late Pid)
         kill -STOP "$BG"
-        hull exec late touch /stop
+        hull exec late touch /stop || true # (see above)
         wait_gone "$pid"
         kill -9 "$BG"
         kill -CONT "$BG" 2>/dev/null || true
