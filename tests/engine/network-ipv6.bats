@@ -202,7 +202,7 @@ refused() {
     refused 125 '-p [fd00:beef::1]:...:80: network only4 is IPv4 only' hull run -d --network only4 -p '[fd00:beef::1]:8081:80' busybox true
     refused 125 'host port [fd00:beef::1]:8080/tcp is already published by container' hull run -d --network ds -p '[fd00:beef::1]:8080:80' busybox true
     refused 125 'host port 0.0.0.0:8080/tcp is already published by container' hull run -d --network ds -p 8080:80 busybox true
-    refused 125 'host port [fd00:beef::99]:8081/tcp is in use on the host' hull run -d --network ds -p '[fd00:beef::99]:8081:80' busybox true
+    refused 125 'network ds: invalid -p [fd00:beef::99]:8081:80/tcp: [fd00:beef::99] is not an address of this host' hull run -d --network ds -p '[fd00:beef::99]:8081:80' busybox true
     [ "$(ls "$STORE/containers" | wc -l)" -eq "$before" ]
     [ "$(ls "$STORE/networks/.ports")" = "$ports" ]
     [ "$(map6)" = "$elements" ]

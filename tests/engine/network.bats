@@ -282,6 +282,12 @@ same_netns() { [ "$(readlink "/proc/$1/ns/net")" = "$(readlink "/proc/$2/ns/net"
     fails_with 'invalid --ip "10.124.0.1": it is the gateway' hull run --network net1 --ip 10.124.0.1 busybox true
     fails_with 'host port 0.0.0.0:8080/tcp is already published by container' hull run -p 8080:80 busybox true
     fails_with 'host port 0.0.0.0:8090/tcp is in use on the host' hull run -p 8090:80 busybox true
+    # an address that is not the host's: said so, not "in use" (bind's EADDRNOTAVAIL); any port and ranges too
+    fails_with 'invalid -p 192.0.2.99:8082:80/tcp: 192.0.2.99 is not an address of this host$' hull run -p 192.0.2.99:8082:80 busybox true
+    run -125 hull run -d -p 192.0.2.99:8082:80/udp busybox true
+    [ "$output" = 'hull: error: network hull: invalid -p 192.0.2.99:8082:80/udp: 192.0.2.99 is not an address of this host' ]
+    fails_with 'invalid -p 192.0.2.99::80/tcp: 192.0.2.99 is not an address of this host$' hull run -p 192.0.2.99::80 busybox true
+    fails_with 'invalid -p 192.0.2.99:8082-8084:80/tcp: 192.0.2.99 is not an address of this host$' hull run -p 192.0.2.99:8082-8084:80 busybox true
     fails_with 'invalid -p/-P: --network none has no network' hull run --network none -p 80 busybox true
     fails_with 'invalid --network "container:holder2"' hull run --network container:holder2 busybox true
     fails_with 'invalid --add-host "nohost"' hull run --add-host nohost busybox true

@@ -347,6 +347,20 @@ static int probe(const struct network_port *p, uint16_t *port, bool six)
     return p->host6 ? probe_port_ip6(p->proto, &p->host_ip6, port) : probe_port(p->proto, p->host_ip, port, six);
 }
 
+/* bind() says EADDRNOTAVAIL ("Cannot assign requested address") for a host
+ * address that is not one of this host's: say that, not that the port is in
+ * use. */
+static int not_on_host(const struct network_port *p, const char *hip, struct hull_error **err)
+{
+    char ports[16] = "";
+    if (p->host_lo && p->host_lo != p->host_hi)
+        snprintf(ports, sizeof ports, "%u-%u", p->host_lo, p->host_hi);
+    else if (p->host_lo)
+        snprintf(ports, sizeof ports, "%u", p->host_lo);
+    return hull_error_set(err, 0, "invalid -p %s:%s:%u/%s: %s is not an address of this host", hip, ports,
+                          p->ctr_port, network_proto_name(p->proto), hip);
+}
+
 int network_publish(const char *root, const struct network_port *p, const char *id, struct in_addr ctr_ip,
                     const struct in6_addr *ctr_ip6, struct network_binding *out, struct hull_error **err)
 {
@@ -373,6 +387,8 @@ int network_publish(const char *root, const struct network_port *p, const char *
         for (int tries = 0; tries < 64 && !port; tries++) {
             uint16_t candidate = 0;
             int r = probe(p, &candidate, six);
+            if (r == -EADDRNOTAVAIL)
+                return not_on_host(p, hip, err);
             if (r < 0)
                 return hull_error_set(err, -r, "find a free host port on %s/%s", hip, proto);
             if (candidate && !taken_by(v, n, p, candidate))
@@ -389,6 +405,8 @@ int network_publish(const char *root, const struct network_port *p, const char *
             if (other)
                 continue;
             last = probe(p, &candidate, six);
+            if (last == -EADDRNOTAVAIL)
+                return not_on_host(p, hip, err);
             if (last == 0)
                 port = candidate;
         }
