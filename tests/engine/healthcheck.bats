@@ -18,6 +18,8 @@ setup() {
 
 teardown() {
     diag_on_failure
+    # a monitor a test stopped (SIGSTOP) goes on, so that it records its exit
+    if [ -n "${STOPPED_MONITOR:-}" ]; then kill -CONT "$STOPPED_MONITOR" 2>/dev/null || true; fi
     engine_teardown
 }
 
@@ -158,4 +160,40 @@ health() {
     [ "$(hull inspect fg | jq -r '.[0].State.ExitCode')" = 3 ]
     # no `hull healthcheck run` of this store outlives it
     ! grep -lsF -- "$STORE" /proc/[0-9]*/cmdline | xargs -r grep -lsa 'healthcheck' | grep -q .
+}
+
+@test "health: a check that the container's exit kills does not count: the status before the exit stays (docker)" {
+    # docker stops the health monitor first thing at a container's exit and
+    # drops the result of a probe still running; here the check's result is
+    # dropped once the container's init exits (or is exiting), whatever the
+    # record says
+    hull run -d --name x --health-cmd '[ ! -e /slow ] || { touch /inflight; sleep 60; }' --health-interval 1h \
+        --health-retries 1 busybox sh -c 'while [ ! -e /go ]; do sleep 0.1; done' >/dev/null
+    hull healthcheck run x
+    [ "$(health x .Status)" = healthy ]
+    hull exec x touch /slow
+    # the monitor is held so that the record still says running when the
+    # killed check ends: the window in which the exit used to make it unhealthy
+    STOPPED_MONITOR=$(hull inspect x | jq -r '.[0].HullMonitorPid')
+    [ "$STOPPED_MONITOR" -gt 0 ]
+    kill -STOP "$STOPPED_MONITOR"
+    timeout --kill-after=10 60 "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" healthcheck run x \
+        >"$TEST_DIR/check.out" 2>&1 &
+    check=$!
+    wait_until 20 hull exec x test -e /inflight
+    hull exec x touch /go
+    # the container's exit kills the check (its pid namespace goes)
+    st=0
+    wait "$check" || st=$?
+    echo "healthcheck run: exit $st: $(cat "$TEST_DIR/check.out")"
+    [ "$(health x .Status)" = healthy ]
+    [ "$(health x .FailingStreak)" = 0 ]
+    [ "$(health x '.Log | length')" = 1 ]
+    [ "$st" -eq 125 ]
+    grep -q 'stopped while it was checked' "$TEST_DIR/check.out"
+    kill -CONT "$STOPPED_MONITOR"
+    STOPPED_MONITOR=
+    wait_until 20 '[ "$(hull inspect x | jq -r ".[0].State.Status")" = exited ]'
+    [ "$(health x .Status)" = healthy ]
+    [ "$(health x '.Log | length')" = 1 ]
 }

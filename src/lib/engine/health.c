@@ -397,6 +397,37 @@ static void run_probe(const char *runroot, const char *id, const char *bundle, c
     res->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;
 }
 
+/* Whether the container's init has exited or is exiting.  Exiting counts:
+ * the checks it kills die while it is still in the kernel's exit (the init
+ * of a pid namespace waits there until every other process of it has been
+ * reaped, the check's included), and do_exit marks it PF_EXITING before it
+ * kills them.  Its pidfd (readable once it has exited, before its monitor
+ * reaps it) makes sure /proc/PID is still the same process. */
+static bool init_exited(pid_t init, int init_fd)
+{
+    if (init <= 0)
+        return false;
+    if (init_fd >= 0) {
+        struct pollfd p = {.fd = init_fd, .events = POLLIN};
+        if (poll(&p, 1, 0) > 0)
+            return true;
+    }
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)init);
+    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+    if (n <= 0)
+        return true;
+    buf[n] = '\0';
+    /* after "pid (comm)": state ppid pgrp session tty_nr tpgid flags */
+    const char *paren = strrchr(buf, ')');
+    char state = 0;
+    unsigned flags = 0;
+    if (!paren || sscanf(paren + 1, " %c %*d %*d %*d %*d %*d %u", &state, &flags) != 2)
+        return false;
+    return state == 'Z' || state == 'X' || (flags & 0x00000004 /* PF_EXITING */);
+}
+
 int engine_health_check(const char *root, const char *runroot, const char *id, bool *passed,
                         const char **status_out, struct hull_error **err)
 {
@@ -408,6 +439,7 @@ int engine_health_check(const char *root, const char *runroot, const char *id, b
     const char *status = engine_json_str(engine_json_path(rec, "State", NULL), "Status");
     cleanup_free char *started_at = xstrdup(engine_json_str(engine_json_path(rec, "State", NULL), "StartedAt"));
     bool running = !strcmp(status, "running");
+    pid_t init = json_object_get_int(engine_json_path(rec, "State", "Pid"));
     json_object_put(rec);
     if (!has)
         return hull_error_set(err, 0, "container %.12s has no healthcheck", id);
@@ -415,6 +447,10 @@ int engine_health_check(const char *root, const char *runroot, const char *id, b
         engine_health_settings_clear(&s);
         return hull_error_set(err, 0, "container %.12s is not running", id);
     }
+    /* The container's init, watched from before the check: a check still
+     * running when it exits dies with it, and that failure is not the
+     * container's health (below). */
+    cleanup_close int init_fd = init > 0 ? (int)syscall(SYS_pidfd_open, init, 0) : -1;
     cleanup_free char *bundle = engine_container_dir(root, id);
     struct engine_health_result res = {0};
     static struct captured out;
@@ -433,9 +469,16 @@ int engine_health_check(const char *root, const char *runroot, const char *id, b
         engine_health_settings_clear(&s);
         return -1;
     }
+    /* Recorded only for the run it was made on, and only while its init
+     * lives: docker stops a container's health monitor first thing at its
+     * exit (daemon/monitor.go handleContainerExit: stopHealthchecks) and
+     * drops the result of a probe still running (health.go: monitor,
+     * handleProbeResult's done), so a check that the exit killed does not
+     * make an exited container "unhealthy".  Our monitor may record the exit
+     * only after this check ends, so the init is asked, not the record. */
     struct json_object *state = engine_json_path(rec, "State", NULL);
     if (!state || strcmp(engine_json_str(state, "Status"), "running") ||
-        strcmp(engine_json_str(state, "StartedAt"), started_at)) {
+        strcmp(engine_json_str(state, "StartedAt"), started_at) || init_exited(init, init_fd)) {
         json_object_put(rec);
         engine_health_settings_clear(&s);
         return hull_error_set(err, 0, "container %.12s stopped while it was checked", id);
