@@ -392,8 +392,11 @@ static int plumb(const struct attachment *a, const char *id, struct hull_error *
         if (!netlink_link_index(ctr, ifname))
             break;
     }
+    unsigned br = netlink_link_index(host, a->net->bridge);
+    if (!br)
+        return hull_error_set(err, ENODEV, "find bridge %s", a->net->bridge);
     cleanup_error struct hull_error *first = NULL;
-    if (netlink_veth_create(host, veth, ifname, nsfd, a->net->mtu, a->mac, &first) < 0) {
+    if (netlink_veth_create(host, veth, ifname, nsfd, a->net->mtu, a->mac, br, &first) < 0) {
         /* The same name left by this container's previous run: the kernel
          * removes that pair with the old namespace, a moment after the old
          * init died (detach does not wait for it); a start or restart can
@@ -404,18 +407,14 @@ static int plumb(const struct attachment *a, const char *id, struct hull_error *
             return -1;
         }
         if (netlink_link_delete(host, veth, err) < 0 ||
-            netlink_veth_create(host, veth, ifname, nsfd, a->net->mtu, a->mac, err) < 0)
+            netlink_veth_create(host, veth, ifname, nsfd, a->net->mtu, a->mac, br, err) < 0)
             return -1;
     }
-    unsigned br = netlink_link_index(host, a->net->bridge), vi = netlink_link_index(host, veth);
-    if (!br || !vi)
-        return hull_error_set(err, ENODEV, "find %s and %s", a->net->bridge, veth);
-    if (netlink_link_up(host, vi, br, err) < 0)
-        return -1;
-    unsigned lo = netlink_link_index(ctr, "lo"), eth = netlink_link_index(ctr, ifname);
-    if (!lo || !eth)
-        return hull_error_set(err, ENODEV, "find lo and %s in the container", ifname);
-    if (netlink_link_up(ctr, lo, 0, err) < 0 || netlink_addr_add(ctr, eth, a->addr, a->net->prefix, err) < 0 ||
+    /* lo is index 1 in every namespace (LOOPBACK_IFINDEX) */
+    unsigned eth = netlink_link_index(ctr, ifname);
+    if (!eth)
+        return hull_error_set(err, ENODEV, "find %s in the container", ifname);
+    if (netlink_link_up(ctr, 1, 0, err) < 0 || netlink_addr_add(ctr, eth, a->addr, a->net->prefix, err) < 0 ||
         netlink_link_up(ctr, eth, 0, err) < 0)
         return hull_error_wrap(err, "configure the container's %s", ifname);
     /* --internal: no default route, nothing beyond the bridge; a connected
@@ -634,7 +633,9 @@ static int detach_network(const char *root, const char *id, const char *network,
         update_settings(root, id, network, NULL, drop, &e);
     if (had) {
         refresh_hosts(root, network);
-        rewrite_hosts(root, id);
+        /* a dead container's own file is rewritten at its next start */
+        if (delete_veth)
+            rewrite_hosts(root, id);
         struct engine_event_attr attrs[] = {{"container", id}, {"name", c->name}, {"type", "bridge"}, {NULL, NULL}};
         engine_event_emit(root, "network", "disconnect", c->id, attrs);
     }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "network.h"
@@ -18,6 +19,15 @@ static char *lease_path(const char *root, const char *network, struct in_addr a)
     char text[INET_ADDRSTRLEN];
     inet_ntop(AF_INET, &a, text, sizeof text);
     return xasprintf("%s/networks/%s/leases/%s", root, network, text);
+}
+
+/* The leases directory: one mkdir when it is there, as it is but for the
+ * first lease of a network (mkdir_p walks down from / a mkdir per level). */
+static int leases_dir(const char *dir, struct hull_error **err)
+{
+    if (mkdir(dir, 0700) == 0 || errno == EEXIST)
+        return 0;
+    return mkdir_p(dir, 0700, err);
 }
 
 /* 0 when made, -EEXIST when the address is taken, else -errno. */
@@ -39,7 +49,7 @@ int network_lease(const char *root, const struct network_config *c, const char *
                   struct in_addr *out, struct hull_error **err)
 {
     cleanup_free char *dir = xasprintf("%s/networks/%s/leases", root, c->name);
-    if (mkdir_p(dir, 0700, err) < 0)
+    if (leases_dir(dir, err) < 0)
         return -1;
     uint32_t net = ntohl(c->subnet.s_addr), bcast = net | ~network_mask(c->prefix);
     uint32_t gw = ntohl(c->gateway.s_addr);
@@ -167,7 +177,7 @@ int network_lease6(const char *root, const struct network_config *c, const char 
                    struct in6_addr *out, struct hull_error **err)
 {
     cleanup_free char *dir = xasprintf("%s/networks/%s/leases6", root, c->name);
-    if (mkdir_p(dir, 0700, err) < 0)
+    if (leases_dir(dir, err) < 0)
         return -1;
     cleanup_free char *subnet = network_subnet6_text(c);
     if (want && !IN6_IS_ADDR_UNSPECIFIED(want)) {

@@ -153,14 +153,22 @@ int netlink_bridge_ensure(struct netlink *nl, const char *name, unsigned mtu, st
 }
 
 int netlink_veth_create(struct netlink *nl, const char *host_name, const char *peer_name, int peer_netns_fd,
-                        unsigned mtu, const uint8_t mac[6], struct hull_error **err)
+                        unsigned mtu, const uint8_t mac[6], unsigned master, struct hull_error **err)
 {
     char buf[MNL_SOCKET_BUFFER_SIZE];
     struct nlmsghdr *h = new_request(nl, buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
     struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(h, sizeof *ifi);
     ifi->ifi_family = AF_UNSPEC;
+    /* The host end up and in its bridge in this one request: the kernel
+     * applies flags and master at creation (rtnl_configure_link,
+     * do_set_master), which saves a lookup and a request.  Not the peer:
+     * veth_open refuses it (ENOTCONN) before the pair is linked. */
+    ifi->ifi_flags = IFF_UP;
+    ifi->ifi_change = IFF_UP;
     mnl_attr_put_strz(h, IFLA_IFNAME, host_name);
     mnl_attr_put_u32(h, IFLA_MTU, mtu);
+    if (master)
+        mnl_attr_put_u32(h, IFLA_MASTER, master);
     struct nlattr *linkinfo = mnl_attr_nest_start(h, IFLA_LINKINFO);
     mnl_attr_put_strz(h, IFLA_INFO_KIND, "veth");
     struct nlattr *data = mnl_attr_nest_start(h, IFLA_INFO_DATA);

@@ -28,10 +28,11 @@ unsigned netlink_link_index(struct netlink *nl, const char *name);
 /* A bridge named name (made when missing), up, with this MTU. */
 int netlink_bridge_ensure(struct netlink *nl, const char *name, unsigned mtu, struct hull_error **err);
 
-/* A veth pair: host_name here, peer_name in the namespace peer_netns_fd,
- * with the MAC address mac on the peer. */
+/* A veth pair: host_name here, up (and in the bridge master when
+ * master > 0), peer_name (down) in the namespace peer_netns_fd, with the MAC address
+ * mac on the peer. */
 int netlink_veth_create(struct netlink *nl, const char *host_name, const char *peer_name, int peer_netns_fd,
-                        unsigned mtu, const uint8_t mac[6], struct hull_error **err);
+                        unsigned mtu, const uint8_t mac[6], unsigned master, struct hull_error **err);
 
 /* Puts the interface up, optionally (master > 0) into the bridge master. */
 int netlink_link_up(struct netlink *nl, unsigned index, unsigned master, struct hull_error **err);
