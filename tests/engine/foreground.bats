@@ -80,6 +80,12 @@ state() {
     BG=
     [ "$(state k Status)" = running ]
     kill -0 "$(state k Pid)"
+    # its parent is its monitor: in a session of its own, no terminal, no engine library
+    ppid=$(awk '/^PPid:/ {print $2}' "/proc/$(state k Pid)/status")
+    [ "$(cat "/proc/$ppid/comm")" = hull-monitor ]
+    [ "$(awk '{print $6}' "/proc/$ppid/stat")" != "$(awk '{print $6}' /proc/$$/stat)" ]
+    [ "$(awk '{print $7}' "/proc/$ppid/stat")" = 0 ]
+    ! grep -qE 'libjson-c|libarchive|libseccomp' "/proc/$ppid/maps"
     hull logs k | grep -qx one
     # another client joins it, its stdin goes in, its exit code comes back
     echo hello | timeout --kill-after=10 30 "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" attach k \
