@@ -23,13 +23,13 @@
 #include "engine/restart.h"
 #include "util/utils.h"
 
-struct json_object *engine_find_container(const char *text, char **id_out)
+struct engine_record *engine_find_record(const char *text, char **id_out)
 {
     cleanup_error struct hull_error *err = NULL;
     cleanup_free char *id = NULL;
-    struct json_object *rec = NULL;
+    struct engine_record *rec = NULL;
     if (engine_record_find(g_engine.root, text, &id, &err) < 0 ||
-        engine_record_load(g_engine.root, id, &rec, &err) < 0) {
+        engine_record_read(g_engine.root, id, &rec, &err) < 0) {
         engine_error(err);
         return NULL;
     }
@@ -37,6 +37,13 @@ struct json_object *engine_find_container(const char *text, char **id_out)
     if (id_out)
         *id_out = steal_pointer(&id);
     return rec;
+}
+
+struct json_object *engine_find_container(const char *text, char **id_out)
+{
+    cleanup_engine_record struct engine_record *rec = engine_find_record(text, id_out);
+    /* docker's inspect shape: hull's own members stay in record.json */
+    return rec ? engine_record_to_json(rec, true) : NULL;
 }
 
 static int64_t parse_time(const char *rfc3339)
@@ -214,10 +221,11 @@ int cmd_ps(int argc, char **argv)
     size_t n = strv_length(ids), m = 0;
     struct json_object **recs = xmalloc0((n + 1) * sizeof *recs);
     for (size_t i = 0; i < n; i++) {
-        struct json_object *rec = NULL;
-        if (engine_record_load(g_engine.root, ids[i], &rec, NULL) < 0)
+        cleanup_engine_record struct engine_record *typed = NULL;
+        if (engine_record_read(g_engine.root, ids[i], &typed, NULL) < 0)
             continue; /* removed meanwhile */
-        engine_record_refresh(g_engine.runroot, ids[i], rec);
+        engine_record_refresh(g_engine.runroot, ids[i], typed);
+        struct json_object *rec = engine_record_to_json(typed, true);
         /* docker lists the containers waiting to be restarted as running ones */
         if (!all && !is_live(state_str(rec, "Status")) && strcmp(state_str(rec, "Status"), "restarting")) {
             json_object_put(rec);
@@ -374,11 +382,10 @@ int cmd_rm(int argc, char **argv)
 static bool wait_exited(const char *id, int timeout_ms)
 {
     for (int waited = 0;; waited += 50) {
-        struct json_object *rec = NULL;
-        if (engine_record_load(g_engine.root, id, &rec, NULL) < 0)
+        cleanup_engine_record struct engine_record *rec = NULL;
+        if (engine_record_read(g_engine.root, id, &rec, NULL) < 0)
             return true; /* removed (--rm) */
-        bool running = is_live(state_str(rec, "Status"));
-        json_object_put(rec);
+        bool running = is_live(rec->state.status);
         if (!running)
             return true;
         if (waited >= timeout_ms)
@@ -392,11 +399,10 @@ static bool wait_exited(const char *id, int timeout_ms)
  * it, as docker does. */
 static void thaw_if_paused(const char *id)
 {
-    struct json_object *rec = NULL;
-    if (engine_record_load(g_engine.root, id, &rec, NULL) < 0)
+    cleanup_engine_record struct engine_record *rec = NULL;
+    if (engine_record_read(g_engine.root, id, &rec, NULL) < 0)
         return;
-    bool paused = !strcmp(state_str(rec, "Status"), "paused");
-    json_object_put(rec);
+    bool paused = !strcmp(rec->state.status, "paused");
     cleanup_error struct hull_error *err = NULL;
     if (paused)
         engine_container_pause(g_engine.root, g_engine.runroot, id, false, &err);
@@ -405,12 +411,11 @@ static void thaw_if_paused(const char *id)
 /* Config.StopSignal (--stop-signal or the image's StopSignal), else SIGTERM. */
 static int stop_signal_of(const char *id)
 {
-    struct json_object *rec = NULL;
-    if (engine_record_load(g_engine.root, id, &rec, NULL) < 0)
+    cleanup_engine_record struct engine_record *rec = NULL;
+    if (engine_record_read(g_engine.root, id, &rec, NULL) < 0)
         return SIGTERM;
-    const char *text = engine_json_str(engine_json_path(rec, "Config", NULL), "StopSignal");
+    const char *text = engine_json_str(rec->config, "StopSignal");
     int sig = *text ? signal_parse(text) : SIGTERM;
-    json_object_put(rec);
     return sig > 0 ? sig : SIGTERM;
 }
 
@@ -490,12 +495,9 @@ static int kill_one(const char *id, void *data)
     /* moby killWithSignal: SIGKILL, the stop signal, or any signal when the
      * container has no StopSignal, makes the exit final (restart.h). */
     int sig = *(int *)data;
-    struct json_object *rec = NULL;
-    bool has_stop_signal = false;
-    if (engine_record_load(g_engine.root, id, &rec, NULL) == 0) {
-        has_stop_signal = *engine_json_str(engine_json_path(rec, "Config", NULL), "StopSignal");
-        json_object_put(rec);
-    }
+    cleanup_engine_record struct engine_record *rec = NULL;
+    bool has_stop_signal =
+        engine_record_read(g_engine.root, id, &rec, NULL) == 0 && *engine_json_str(rec->config, "StopSignal");
     if (sig == SIGKILL || !has_stop_signal || sig == stop_signal_of(id)) {
         int r = engine_restart_cancel(g_engine.root, id, &err);
         if (r < 0) {

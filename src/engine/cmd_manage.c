@@ -77,12 +77,8 @@ static int cmd_container_prune(int argc, char **argv)
  * monitor lives. */
 static bool exit_pending(const char *id)
 {
-    struct json_object *rec = NULL;
-    if (engine_record_load(g_engine.root, id, &rec, NULL) < 0)
-        return false;
-    bool pending = engine_record_exit_pending(g_engine.runroot, id, rec);
-    json_object_put(rec);
-    return pending;
+    cleanup_engine_record struct engine_record *rec = NULL;
+    return engine_record_read(g_engine.root, id, &rec, NULL) == 0 && engine_record_exit_pending(rec);
 }
 
 int engine_prune_containers(uint64_t *reclaimed)

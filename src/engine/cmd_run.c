@@ -372,9 +372,9 @@ static int save_intent(const char *id, const char *dir, const char *name, const 
         return hull_error_set(err, 0, "the container name \"/%s\" is already in use", name);
     if (mkdir(dir, 0700) < 0)
         return hull_error_set(err, errno, "create %s", dir);
-    struct json_object *rec = engine_record_build_intent(id, name, image_ref, image_id, auto_remove);
-    int r = engine_record_save(g_engine.root, id, rec, err);
-    json_object_put(rec);
+    cleanup_engine_record struct engine_record *rec =
+        engine_record_build_intent(id, name, image_ref, image_id, auto_remove);
+    int r = engine_record_write(g_engine.root, id, rec, err);
     if (r < 0)
         rmdir(dir);
     return r;
@@ -436,16 +436,16 @@ static int make_bundle(struct run_flags *f, const char *id, const char *dir, con
         .auto_remove = f->auto_remove,
         .volumes_from = f->volumes_from,
     };
-    struct json_object *rec = engine_record_build(&in);
+    struct engine_record *rec = engine_record_build(&in); /* no cleanup attribute: goto out jumps past it */
     /* Still ours until it runs (engine_record_set_running drops it); a
      * `hull create` is done with it here: the container is Created, for
      * `hull start`. */
     if (!f->create_only)
-        json_object_object_add(rec, ENGINE_RECORD_CREATING, json_object_new_int((int)getpid()));
-    r = engine_record_save(g_engine.root, id, rec, err);
+        rec->creating_pid = (int)getpid();
+    r = engine_record_write(g_engine.root, id, rec, err);
     if (r == 0)
         engine_event_container(g_engine.root, rec, "create", NULL, NULL);
-    json_object_put(rec);
+    engine_record_free(rec);
 out:
     f->rc.hostname = NULL; /* host_name is gone after return */
     return r;

@@ -14,21 +14,20 @@
 #include "engine/restart.h"
 #include "util/utils.h"
 
-static bool json_bool_at(struct json_object *rec, const char *a, const char *b)
+static bool json_bool_at(struct json_object *tree, const char *key)
 {
-    return json_object_get_boolean(engine_json_path(rec, a, b));
+    return json_object_get_boolean(engine_json_path(tree, key, NULL));
 }
 
 /* Starts one stopped container again; *code gets its exit code with attach. */
 static int start_one(const char *text, bool attach, int *code)
 {
     cleanup_free char *id = NULL;
-    struct json_object *rec = engine_find_container(text, &id);
+    cleanup_engine_record struct engine_record *rec = engine_find_record(text, &id);
     if (!rec)
         return -1;
-    if (json_object_object_get_ex(rec, ENGINE_RECORD_CREATING, NULL)) {
+    if (rec->creating_pid > 0) {
         bool dead = engine_record_abandoned(rec);
-        json_object_put(rec);
         if (dead)
             engine_error_fmt("container %.12s was never completely created (its `hull run` was killed): remove it "
                              "with hull rm -f",
@@ -37,19 +36,18 @@ static int start_one(const char *text, bool attach, int *code)
             engine_error_fmt("container %.12s is still being created by its `hull run`", id);
         return -1;
     }
-    const char *status = engine_json_str(engine_json_path(rec, "State", NULL), "Status");
+    const char *status = rec->state.status;
     /* docker: a container waiting to be restarted counts as running */
     bool live = !strcmp(status, "running") || !strcmp(status, "paused") || !strcmp(status, "restarting");
     struct engine_lifecycle l = {
         .root = g_engine.root,
         .runroot = g_engine.runroot,
         .id = id,
-        .auto_remove = json_bool_at(rec, "HostConfig", "AutoRemove"),
-        .tty = json_bool_at(rec, "Config", "Tty"),
+        .auto_remove = json_bool_at(rec->host_config, "AutoRemove"),
+        .tty = json_bool_at(rec->config, "Tty"),
         /* docker's Config.OpenStdin (run -i): a detached start keeps stdin open again */
-        .interactive = json_bool_at(rec, "Config", "OpenStdin"),
+        .interactive = json_bool_at(rec->config, "OpenStdin"),
     };
-    json_object_put(rec);
     if (live) {
         /* docker: start -a of a running container attaches to it */
         if (attach) {
@@ -98,16 +96,14 @@ static int start_all_restartable(void)
         return engine_error(err);
     int ret = 0;
     for (char **id = ids; *id; id++) {
-        struct json_object *rec = NULL;
-        if (engine_record_load(g_engine.root, *id, &rec, NULL) < 0)
+        cleanup_engine_record struct engine_record *rec = NULL;
+        if (engine_record_read(g_engine.root, *id, &rec, NULL) < 0)
             continue;
         /* alive, or a monitor that will restart it: nothing to do */
         bool wanted = !engine_container_running(g_engine.runroot, *id) &&
-                      !(!strcmp(engine_json_str(engine_json_path(rec, "State", NULL), "Status"), "restarting") &&
-                        !engine_restart_abandoned(rec)) &&
+                      !(!strcmp(rec->state.status, "restarting") && !engine_restart_abandoned(rec)) &&
                       engine_restart_wanted_at_boot(rec);
-        cleanup_free char *name = xstrdup(engine_json_str(rec, "Name") + 1);
-        json_object_put(rec);
+        const char *name = engine_record_short_name(rec);
         int code = 0;
         if (!wanted)
             continue;

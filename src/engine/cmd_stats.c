@@ -69,11 +69,11 @@ static char *pair(const char *a, const char *b)
     return xasprintf("%s / %s", a, b);
 }
 
-static struct stats_target target_of(const char *id, struct json_object *rec, const char *arg)
+static struct stats_target target_of(const char *id, const struct engine_record *rec, const char *arg)
 {
     struct stats_target t = {0};
     t.id = xstrdup(id);
-    t.name = xstrdup(engine_json_str(rec, "Name") + (engine_json_str(rec, "Name")[0] == '/'));
+    t.name = xstrdup(engine_record_short_name(rec));
     t.arg = arg ? xstrdup(arg) : xasprintf("%.12s", id);
     return t;
 }
@@ -89,11 +89,11 @@ static struct stats_target *list_targets(bool all, struct stats_target *old, siz
     struct stats_target *t = xmalloc0((strv_length(ids) + 1) * sizeof *t);
     size_t n = 0;
     for (char **id = ids; *id; id++) {
-        struct json_object *rec = NULL;
-        if (engine_record_load(g_engine.root, *id, &rec, NULL) < 0)
+        cleanup_engine_record struct engine_record *rec = NULL;
+        if (engine_record_read(g_engine.root, *id, &rec, NULL) < 0)
             continue;
         engine_record_refresh(g_engine.runroot, *id, rec);
-        const char *status = engine_json_str(engine_json_path(rec, "State", NULL), "Status");
+        const char *status = rec->state.status;
         if (all || !strcmp(status, "running") || !strcmp(status, "paused")) {
             t[n] = target_of(*id, rec, NULL);
             for (size_t i = 0; i < n_old; i++) {
@@ -104,7 +104,6 @@ static struct stats_target *list_targets(bool all, struct stats_target *old, siz
             }
             n++;
         }
-        json_object_put(rec);
     }
     *n_out = n;
     return t;
@@ -260,13 +259,12 @@ int cmd_stats(int argc, char **argv)
         t = xmalloc0((size_t)(argc - optind) * sizeof *t);
         for (int i = optind; i < argc; i++) {
             cleanup_free char *id = NULL;
-            struct json_object *rec = engine_find_container(argv[i], &id);
+            cleanup_engine_record struct engine_record *rec = engine_find_record(argv[i], &id);
             if (!rec) {
                 targets_free(t, n);
                 return 1;
             }
             t[n++] = target_of(id, rec, argv[i]);
-            json_object_put(rec);
         }
     } else {
         t = list_targets(o.all, NULL, 0, &n);

@@ -123,6 +123,8 @@ void engine_image_event(const char *what, const char *name);
  * refreshed from the runtime (engine_record_refresh); NULL after printing
  * the error.  *id_out (optional) gets the full id. */
 struct json_object *engine_find_container(const char *text, char **id_out);
+/* The same as a struct engine_record (record.h), hull's own members included. */
+struct engine_record *engine_find_record(const char *text, char **id_out);
 
 /* Runs fn on the container named by each of argv[first..argc); docker's
  * rules: each argument that worked is printed, the exit status is 1 when

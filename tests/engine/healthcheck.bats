@@ -174,7 +174,8 @@ health() {
     hull exec x touch /slow
     # the monitor is held so that the record still says running when the
     # killed check ends: the window in which the exit used to make it unhealthy
-    STOPPED_MONITOR=$(hull inspect x | jq -r '.[0].HullMonitorPid')
+    # (HullMonitorPid is hull's own: in record.json, not in inspect)
+    STOPPED_MONITOR=$(jq -r .HullMonitorPid "$STORE/containers/$(hull inspect x | jq -r '.[0].Id')/record.json")
     [ "$STOPPED_MONITOR" -gt 0 ]
     kill -STOP "$STOPPED_MONITOR"
     timeout --kill-after=10 60 "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" healthcheck run x \

@@ -243,7 +243,10 @@ settled() {
     pid=$(hull inspect r | jq -r '.[0].State.Pid')
     mon=$(awk '/^PPid:/{print $2}' "/proc/$pid/status")
     [ "$(cat "/proc/$mon/comm")" = hull-monitor ]
-    [ "$(hull inspect r | jq -r '.[0].HullMonitorPid')" = "$mon" ]
+    # the record names it (record.json: HullMonitorPid is hull's own, not in inspect)
+    id=$(hull inspect r | jq -r '.[0].Id')
+    [ "$(jq -r .HullMonitorPid "$STORE/containers/$id/record.json")" = "$mon" ]
+    [ "$(hull inspect r | jq -r '.[0] | keys | map(select(startswith("Hull"))) | length')" = 0 ]
     # the monitor (this test's) is held still: the init dies, nobody records it yet
     STOPPED_MONITOR=$mon
     kill -STOP "$mon"

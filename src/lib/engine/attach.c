@@ -60,11 +60,11 @@ int engine_detach_keys_parse(const char *text, char *keys, size_t *n, struct hul
 /* Why there is no monitor to connect to, from the record: docker's words. */
 static int not_attachable(const struct engine_attach_opts *o, struct hull_error **err)
 {
-    struct json_object *rec = NULL;
-    if (engine_record_load(o->root, o->id, &rec, err) < 0)
+    cleanup_engine_record struct engine_record *rec = NULL;
+    if (engine_record_read(o->root, o->id, &rec, err) < 0)
         return -1;
     engine_record_refresh(o->runroot, o->id, rec);
-    const char *status = engine_json_str(engine_json_path(rec, "State", NULL), "Status");
+    const char *status = rec->state.status;
     int r;
     if (!strcmp(status, "restarting"))
         r = hull_error_set(err, 0, "cannot attach to container %.12s: it is restarting, wait until it is running",
@@ -73,17 +73,15 @@ static int not_attachable(const struct engine_attach_opts *o, struct hull_error 
         r = hull_error_set(err, 0, "cannot attach to container %.12s: its monitor is not listening (yet)", o->id);
     else
         r = hull_error_set(err, 0, "cannot attach to a stopped container (%.12s), start it first", o->id);
-    json_object_put(rec);
     return r;
 }
 
 static int attach_connect(const struct engine_attach_opts *o, int *sock, struct hull_error **err)
 {
-    struct json_object *rec = NULL;
-    if (engine_record_load(o->root, o->id, &rec, err) < 0)
+    cleanup_engine_record struct engine_record *rec = NULL;
+    if (engine_record_read(o->root, o->id, &rec, err) < 0)
         return -1;
-    bool paused = !strcmp(engine_json_str(engine_json_path(rec, "State", NULL), "Status"), "paused");
-    json_object_put(rec);
+    bool paused = !strcmp(rec->state.status, "paused");
     if (paused)
         return hull_error_set(err, 0, "cannot attach to a paused container (%.12s), unpause it first", o->id);
     cleanup_free char *dir = engine_container_dir(o->root, o->id);

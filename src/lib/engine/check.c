@@ -93,22 +93,22 @@ static void find_orphans(struct checker *c, struct orphan **out, size_t *n)
     for (struct dirent *e; d && (e = readdir(d));) {
         if (!is_id(e->d_name))
             continue;
-        struct json_object *rec = NULL;
+        struct engine_record *rec = NULL;
         char *why = NULL, *image_id = NULL;
         cleanup_free char *path = xasprintf("%s/%s/record.json", dir, e->d_name);
         if (access(path, F_OK) < 0) {
             why = xstrdup("a directory without a record (its creation or removal was killed)");
-        } else if (engine_record_load(c->root, e->d_name, &rec, NULL) < 0) {
+        } else if (engine_record_read(c->root, e->d_name, &rec, NULL) < 0) {
             why = xstrdup("its record is not readable JSON (half-written)");
         } else {
-            image_id = xstrdup(engine_json_str(rec, "Image"));
-            bool auto_remove = json_object_get_boolean(engine_json_path(rec, "HostConfig", "AutoRemove"));
-            const char *status = engine_json_str(engine_json_path(rec, "State", NULL), "Status");
+            image_id = xstrdup(rec->image_id);
+            bool auto_remove = json_object_get_boolean(engine_json_path(rec->host_config, "AutoRemove", NULL));
+            const char *status = rec->state.status;
             if (engine_record_abandoned(rec))
                 why = xstrdup("left half-made by a killed `hull run` (shown as dead)");
             else if (auto_remove && strcmp(status, "created") && !engine_container_running(c->runroot, e->d_name))
                 why = xstrdup("a --rm container that no longer runs (its `hull run --rm` or monitor was killed)");
-            json_object_put(rec);
+            engine_record_free(rec);
         }
         if (!why) {
             free(image_id);

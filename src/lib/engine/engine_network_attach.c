@@ -213,12 +213,12 @@ static void set_str(struct json_object *o, const char *k, const char *v)
 }
 
 /* The Ports of NetworkSettings: every exposed port, with its bindings. */
-static struct json_object *ports_json(struct json_object *rec, const struct attachment *a)
+static struct json_object *ports_json(const struct engine_record *rec, const struct attachment *a)
 {
     struct json_object *ports = json_object_new_object();
     if (!a)
         return ports;
-    struct json_object *exposed = engine_json_path(rec, "Config", "ExposedPorts");
+    struct json_object *exposed = engine_json_path(rec->config, "ExposedPorts", NULL);
     if (exposed) {
         json_object_object_foreach(exposed, k, v)
         {
@@ -250,51 +250,54 @@ static struct json_object *ports_json(struct json_object *rec, const struct atta
     return ports;
 }
 
+struct ports_edit {
+    const struct network_binding *b;
+    size_t n;
+    int pid;
+};
+
+static int edit_ports(struct engine_record *rec, void *data, struct hull_error **err)
+{
+    (void)err;
+    const struct ports_edit *e = data;
+    struct json_object *ns = rec->network_settings;
+    if (!ns)
+        return ENGINE_RECORD_UNCHANGED;
+    struct attachment a = {.bindings = (struct network_binding *)e->b, .n_bindings = e->n, .pid = e->pid};
+    json_object_object_add(ns, "Ports", ports_json(rec, e->pid > 0 ? &a : NULL));
+    cleanup_free char *sandbox = e->pid > 0 ? xasprintf("/proc/%d/ns/net", e->pid) : xstrdup("");
+    set_str(ns, "SandboxKey", sandbox);
+    return 0;
+}
+
 int engine_network_settings_ports(const char *root, const char *id, const struct network_binding *b, size_t n,
                                   int pid, struct hull_error **err)
 {
-    cleanup_close int lock = -1;
-    if (engine_records_lock(root, &lock, err) < 0)
-        return -1;
-    struct json_object *rec = NULL;
-    if (engine_record_load(root, id, &rec, err) < 0)
-        return -1;
-    struct json_object *ns = engine_json_path(rec, "NetworkSettings", NULL);
-    if (!ns) {
-        json_object_put(rec);
-        return 0;
-    }
-    struct attachment a = {.bindings = (struct network_binding *)b, .n_bindings = n, .pid = pid};
-    json_object_object_add(ns, "Ports", ports_json(rec, pid > 0 ? &a : NULL));
-    cleanup_free char *sandbox = pid > 0 ? xasprintf("/proc/%d/ns/net", pid) : xstrdup("");
-    set_str(ns, "SandboxKey", sandbox);
-    int r = engine_record_save(root, id, rec, err);
-    json_object_put(rec);
-    return r;
+    struct ports_edit e = {b, n, pid};
+    return engine_record_edit(root, id, edit_ports, &e, err) < 0 ? -1 : 0;
 }
+
+struct settings_edit {
+    const char *network;
+    const struct attachment *a;
+    bool drop;
+};
 
 /* NetworkSettings for one network filled (a), emptied (a NULL: the
  * container stopped), or its endpoint dropped (drop: disconnect). */
-static int update_settings(const char *root, const char *id, const char *network, const struct attachment *a,
-                           bool drop, struct hull_error **err)
+static int edit_settings(struct engine_record *rec, void *data, struct hull_error **err)
 {
-    cleanup_close int lock = -1;
-    if (engine_records_lock(root, &lock, err) < 0)
-        return -1;
-    struct json_object *rec = NULL;
-    if (engine_record_load(root, id, &rec, err) < 0)
-        return -1;
-    struct json_object *ns = engine_json_path(rec, "NetworkSettings", NULL);
+    (void)err;
+    const struct settings_edit *e = data;
+    const char *network = e->network, *id = rec->id;
+    const struct attachment *a = e->a;
+    struct json_object *ns = rec->network_settings;
     struct json_object *networks = engine_json_path(ns, "Networks", NULL);
-    if (!ns || !networks) {
-        json_object_put(rec);
-        return 0;
-    }
-    if (drop) {
+    if (!ns || !networks)
+        return ENGINE_RECORD_UNCHANGED;
+    if (e->drop) {
         json_object_object_del(networks, network);
-        int r = engine_record_save(root, id, rec, err);
-        json_object_put(rec);
-        return r;
+        return 0;
     }
     char ip[INET_ADDRSTRLEN] = "", gw[INET_ADDRSTRLEN] = "", mac[18] = "";
     char ip6[INET6_ADDRSTRLEN] = "", gw6[INET6_ADDRSTRLEN] = "";
@@ -311,7 +314,7 @@ static int update_settings(const char *root, const char *id, const char *network
                  a->mac[4], a->mac[5]);
         prefix = a->net->prefix;
     }
-    const char *mode = engine_json_str(engine_json_path(rec, "HostConfig", NULL), "NetworkMode");
+    const char *mode = engine_json_str(rec->host_config, "NetworkMode");
     if (!strcmp(mode, network)) {
         json_object_object_add(ns, "Ports", ports_json(rec, a));
         cleanup_free char *sandbox = a ? xasprintf("/proc/%d/ns/net", a->pid) : xstrdup("");
@@ -350,15 +353,19 @@ static int update_settings(const char *root, const char *id, const char *network
     struct json_object *names = NULL;
     if (a) {
         names = json_object_new_array();
-        cleanup_free char *name = short_name(rec);
         cleanup_free char *shortid = xasprintf("%.12s", id);
-        json_object_array_add(names, json_object_new_string(name));
+        json_object_array_add(names, json_object_new_string(engine_record_short_name(rec)));
         json_object_array_add(names, json_object_new_string(shortid));
     }
     json_object_object_add(ep, "DNSNames", names);
-    int r = engine_record_save(root, id, rec, err);
-    json_object_put(rec);
-    return r;
+    return 0;
+}
+
+static int update_settings(const char *root, const char *id, const char *network, const struct attachment *a,
+                           bool drop, struct hull_error **err)
+{
+    struct settings_edit e = {network, a, drop};
+    return engine_record_edit(root, id, edit_settings, &e, err) < 0 ? -1 : 0;
 }
 
 /* ---- attach ---- */

@@ -160,40 +160,42 @@ int engine_network_inspect(const char *root, const char *runroot, const char *na
     return 0;
 }
 
-/* Adds the endpoint of a connected network to the record (IPAMConfig, Aliases). */
-static int record_endpoint(const char *root, const char *id, const char *network, const char *ip, const char *ip6,
-                           char *const *aliases, struct hull_error **err)
+struct endpoint_edit {
+    const char *network, *ip, *ip6;
+    char *const *aliases;
+};
+
+static int add_endpoint(struct engine_record *rec, void *data, struct hull_error **err)
 {
-    cleanup_close int lock = -1;
-    if (engine_records_lock(root, &lock, err) < 0)
-        return -1;
-    struct json_object *rec = NULL;
-    if (engine_record_load(root, id, &rec, err) < 0)
-        return -1;
-    struct json_object *networks = engine_json_path(rec, "NetworkSettings", "Networks");
-    if (!networks) {
-        json_object_put(rec);
-        return hull_error_set(err, 0, "container %.12s has no network settings", id);
-    }
+    const struct endpoint_edit *e = data;
+    struct json_object *networks = engine_json_path(rec->network_settings, "Networks", NULL);
+    if (!networks)
+        return hull_error_set(err, 0, "container %.12s has no network settings", rec->id);
     struct json_object *ep = json_object_new_object(), *ipam = NULL, *al = NULL;
-    if (ip || ip6)
+    if (e->ip || e->ip6)
         ipam = json_object_new_object();
-    if (ip)
-        json_object_object_add(ipam, "IPv4Address", json_object_new_string(ip));
-    if (ip6)
-        json_object_object_add(ipam, "IPv6Address", json_object_new_string(ip6));
-    for (size_t i = 0; aliases && aliases[i]; i++) {
+    if (e->ip)
+        json_object_object_add(ipam, "IPv4Address", json_object_new_string(e->ip));
+    if (e->ip6)
+        json_object_object_add(ipam, "IPv6Address", json_object_new_string(e->ip6));
+    for (size_t i = 0; e->aliases && e->aliases[i]; i++) {
         if (!al)
             al = json_object_new_array();
-        json_object_array_add(al, json_object_new_string(aliases[i]));
+        json_object_array_add(al, json_object_new_string(e->aliases[i]));
     }
     json_object_object_add(ep, "IPAMConfig", ipam);
     json_object_object_add(ep, "Links", NULL);
     json_object_object_add(ep, "Aliases", al);
-    json_object_object_add(networks, network, ep);
-    int r = engine_record_save(root, id, rec, err);
-    json_object_put(rec);
-    return r;
+    json_object_object_add(networks, e->network, ep);
+    return 0;
+}
+
+/* Adds the endpoint of a connected network to the record (IPAMConfig, Aliases). */
+static int record_endpoint(const char *root, const char *id, const char *network, const char *ip, const char *ip6,
+                           char *const *aliases, struct hull_error **err)
+{
+    struct endpoint_edit e = {network, ip, ip6, aliases};
+    return engine_record_edit(root, id, add_endpoint, &e, err) < 0 ? -1 : 0;
 }
 
 /* The container's id, record and --network; NULL record after an error. */

@@ -106,16 +106,15 @@ void engine_event_emit(const char *root, const char *type, const char *action, c
         log_debug("event %s %s not recorded: %s", type, action, err->msg);
 }
 
-void engine_event_container(const char *root, struct json_object *rec, const char *action, const char *extra_key,
-                            const char *extra_value)
+void engine_event_container(const char *root, const struct engine_record *rec, const char *action,
+                            const char *extra_key, const char *extra_value)
 {
-    struct json_object *labels = engine_json_path(rec, "Config", "Labels");
+    struct json_object *labels = engine_json_path(rec->config, "Labels", NULL);
     size_t n = labels && json_object_is_type(labels, json_type_object) ? (size_t)json_object_object_length(labels) : 0;
     struct engine_event_attr *attrs = xmalloc0((n + 4) * sizeof *attrs);
     size_t i = 0;
-    attrs[i++] = (struct engine_event_attr){"image", engine_json_str(engine_json_path(rec, "Config", NULL), "Image")};
-    const char *name = engine_json_str(rec, "Name");
-    attrs[i++] = (struct engine_event_attr){"name", name[0] == '/' ? name + 1 : name};
+    attrs[i++] = (struct engine_event_attr){"image", engine_json_str(rec->config, "Image")};
+    attrs[i++] = (struct engine_event_attr){"name", engine_record_short_name(rec)};
     if (n) {
         json_object_object_foreach(labels, k, v)
         {
@@ -125,21 +124,20 @@ void engine_event_container(const char *root, struct json_object *rec, const cha
     }
     if (extra_key)
         attrs[i++] = (struct engine_event_attr){extra_key, extra_value};
-    engine_event_emit(root, "container", action, engine_json_str(rec, "Id"), attrs);
+    engine_event_emit(root, "container", action, rec->id, attrs);
     free(attrs);
 }
 
 void engine_event_container_id(const char *root, const char *id, const char *action, const char *extra_key,
                                const char *extra_value)
 {
-    struct json_object *rec = NULL;
-    if (engine_record_load(root, id, &rec, NULL) < 0) {
+    cleanup_engine_record struct engine_record *rec = NULL;
+    if (engine_record_read(root, id, &rec, NULL) < 0) {
         struct engine_event_attr attrs[] = {{extra_key, extra_value}, {NULL, NULL}};
         engine_event_emit(root, "container", action, id, attrs);
         return;
     }
     engine_event_container(root, rec, action, extra_key, extra_value);
-    json_object_put(rec);
 }
 
 /* ---- filters ---- */

@@ -41,7 +41,8 @@ void engine_event_emit(const char *root, const char *type, const char *action, c
 /* A container event with docker's attributes from its record (image, name,
  * and the Config.Labels), plus one more (extra_key NULL: none): "exitCode"
  * for die, "signal" for kill. */
-void engine_event_container(const char *root, struct json_object *rec, const char *action, const char *extra_key,
+struct engine_record;
+void engine_event_container(const char *root, const struct engine_record *rec, const char *action, const char *extra_key,
                             const char *extra_value);
 /* The same for a container known by id only: its record is read. */
 void engine_event_container_id(const char *root, const char *id, const char *action, const char *extra_key,

@@ -120,10 +120,10 @@ struct json_object *engine_health_config_merge(struct json_object *flags, struct
     return out;
 }
 
-bool engine_health_settings_of(struct json_object *rec, struct engine_health_settings *out)
+bool engine_health_settings_of(const struct engine_record *rec, struct engine_health_settings *out)
 {
     *out = (struct engine_health_settings){0};
-    struct json_object *hc = engine_json_path(rec, "Config", "Healthcheck");
+    struct json_object *hc = engine_json_path(rec->config, "Healthcheck", NULL);
     if (!has_test(hc))
         return false;
     struct json_object *test = engine_json_path(hc, "Test", NULL);
@@ -168,23 +168,15 @@ void engine_health_settings_clear(struct engine_health_settings *s)
     s->test = NULL;
 }
 
-void engine_health_reset(struct json_object *rec)
+void engine_health_reset(struct engine_record *rec)
 {
     struct engine_health_settings s;
     if (!engine_health_settings_of(rec, &s))
         return;
     engine_health_settings_clear(&s);
-    struct json_object *state = engine_json_path(rec, "State", NULL);
-    if (!state)
-        return;
-    struct json_object *health = engine_json_path(state, "Health", NULL);
-    if (!health || !json_object_is_type(health, json_type_object)) {
-        health = json_object_new_object();
-        json_object_object_add(health, "Log", json_object_new_array());
-        json_object_object_add(state, "Health", health);
-    }
-    json_object_object_add(health, "Status", json_object_new_string("starting"));
-    json_object_object_add(health, "FailingStreak", json_object_new_int(0));
+    struct engine_health_state *h = &rec->state.health;
+    engine_record_set_str(&h->status, "starting");
+    h->failing_streak = 0;
 }
 
 static char *rfc3339_of_ms(int64_t ms)
@@ -197,46 +189,36 @@ static char *rfc3339_of_ms(int64_t ms)
     return xasprintf("%s.%03dZ", buf, (int)(ms % 1000));
 }
 
-void engine_health_apply(struct json_object *state, const struct engine_health_result *r,
+void engine_health_apply(struct engine_health_state *h, const struct engine_health_result *r,
                          const struct engine_health_settings *s, int64_t started_ms)
 {
-    struct json_object *health = engine_json_path(state, "Health", NULL);
-    if (!health || !json_object_is_type(health, json_type_object)) {
-        health = json_object_new_object();
-        json_object_object_add(health, "Status", json_object_new_string("starting"));
-        json_object_object_add(health, "FailingStreak", json_object_new_int(0));
-        json_object_object_add(state, "Health", health);
+    if (!h->status)
+        h->status = xstrdup("starting");
+    if (h->n_log == ENGINE_RECORD_HEALTH_LOG) { /* the oldest goes */
+        free(h->log[0].start);
+        free(h->log[0].end);
+        free(h->log[0].output);
+        memmove(&h->log[0], &h->log[1], (ENGINE_RECORD_HEALTH_LOG - 1) * sizeof h->log[0]);
+        h->n_log--;
     }
-    struct json_object *log = engine_json_path(health, "Log", NULL);
-    if (!log || !json_object_is_type(log, json_type_array)) {
-        log = json_object_new_array();
-        json_object_object_add(health, "Log", log);
-    }
-    cleanup_free char *start = rfc3339_of_ms(r->start_ms), *end = rfc3339_of_ms(r->end_ms);
-    struct json_object *entry = json_object_new_object();
-    json_object_object_add(entry, "Start", json_object_new_string(start));
-    json_object_object_add(entry, "End", json_object_new_string(end));
-    json_object_object_add(entry, "ExitCode", json_object_new_int(r->exit_code));
-    json_object_object_add(entry, "Output", json_object_new_string(r->output ? r->output : ""));
-    json_object_array_add(log, entry);
-    size_t n = json_object_array_length(log);
-    if (n > ENGINE_HEALTH_LOG_ENTRIES)
-        json_object_array_del_idx(log, 0, n - ENGINE_HEALTH_LOG_ENTRIES);
-    const char *status = engine_json_str(health, "Status");
-    int streak = json_object_get_int(engine_json_path(health, "FailingStreak", NULL));
+    h->log[h->n_log++] = (struct engine_health_log_entry){
+        .start = rfc3339_of_ms(r->start_ms),
+        .end = rfc3339_of_ms(r->end_ms),
+        .exit_code = r->exit_code,
+        .output = xstrdup(r->output ? r->output : ""),
+    };
     if (r->exit_code == 0) {
-        json_object_object_add(health, "Status", json_object_new_string("healthy"));
-        json_object_object_add(health, "FailingStreak", json_object_new_int(0));
+        engine_record_set_str(&h->status, "healthy");
+        h->failing_streak = 0;
         return;
     }
     /* moby handleProbeResult: while still "starting", failures within the
      * start period do not count. */
-    if (!strcmp(status, "starting") && r->start_ms - started_ms < s->start_period_ms)
+    if (!strcmp(h->status, "starting") && r->start_ms - started_ms < s->start_period_ms)
         return;
-    streak++;
-    json_object_object_add(health, "FailingStreak", json_object_new_int(streak));
-    if (streak >= s->retries)
-        json_object_object_add(health, "Status", json_object_new_string("unhealthy"));
+    h->failing_streak++;
+    if (h->failing_streak >= s->retries)
+        engine_record_set_str(&h->status, "unhealthy");
 }
 
 static int64_t realtime_ms(void)
@@ -428,25 +410,48 @@ static bool init_exited(pid_t init, int init_fd)
     return state == 'Z' || state == 'X' || (flags & 0x00000004 /* PF_EXITING */);
 }
 
+struct health_edit {
+    const char *started_at;
+    pid_t init;
+    int init_fd;
+    const struct engine_health_result *res;
+    const struct engine_health_settings *s;
+    const char *status; /* the resulting Status (static) */
+};
+
+static int record_result(struct engine_record *rec, void *data, struct hull_error **err)
+{
+    struct health_edit *e = data;
+    /* Recorded only for the run it was made on, and only while its init
+     * lives: docker stops a container's health monitor first thing at its
+     * exit (daemon/monitor.go handleContainerExit: stopHealthchecks) and
+     * drops the result of a probe still running (health.go: monitor,
+     * handleProbeResult's done), so a check that the exit killed does not
+     * make an exited container "unhealthy".  Our monitor may record the exit
+     * only after this check ends, so the init is asked, not the record. */
+    if (strcmp(rec->state.status, "running") || strcmp(rec->state.started_at, e->started_at) ||
+        init_exited(e->init, e->init_fd))
+        return hull_error_set(err, 0, "container %.12s stopped while it was checked", rec->id);
+    engine_health_apply(&rec->state.health, e->res, e->s, rfc3339_ms(e->started_at));
+    const char *now = rec->state.health.status;
+    e->status = !strcmp(now, "healthy") ? "healthy" : !strcmp(now, "unhealthy") ? "unhealthy" : "starting";
+    return 0;
+}
+
 int engine_health_check(const char *root, const char *runroot, const char *id, bool *passed,
                         const char **status_out, struct hull_error **err)
 {
-    struct json_object *rec = NULL;
-    if (engine_record_load(root, id, &rec, err) < 0)
+    cleanup_engine_record struct engine_record *rec = NULL;
+    if (engine_record_read(root, id, &rec, err) < 0)
         return -1;
     struct engine_health_settings s;
-    bool has = engine_health_settings_of(rec, &s);
-    const char *status = engine_json_str(engine_json_path(rec, "State", NULL), "Status");
-    cleanup_free char *started_at = xstrdup(engine_json_str(engine_json_path(rec, "State", NULL), "StartedAt"));
-    bool running = !strcmp(status, "running");
-    pid_t init = json_object_get_int(engine_json_path(rec, "State", "Pid"));
-    json_object_put(rec);
-    if (!has)
+    if (!engine_health_settings_of(rec, &s))
         return hull_error_set(err, 0, "container %.12s has no healthcheck", id);
-    if (!running) {
+    if (strcmp(rec->state.status, "running")) {
         engine_health_settings_clear(&s);
         return hull_error_set(err, 0, "container %.12s is not running", id);
     }
+    pid_t init = rec->state.pid;
     /* The container's init, watched from before the check: a check still
      * running when it exits dies with it, and that failure is not the
      * container's health (below). */
@@ -458,36 +463,11 @@ int engine_health_check(const char *root, const char *runroot, const char *id, b
     run_probe(runroot, id, bundle, &s, &res, &out);
     res.output = out.buf;
     *passed = res.exit_code == 0;
-
-    /* Recorded only for the run it was made on: a container that stopped or
-     * was started again meanwhile keeps its State. */
-    cleanup_close int lock = -1;
-    int r = engine_records_lock(root, &lock, err);
-    if (r == 0)
-        r = engine_record_load(root, id, &rec, err);
-    if (r < 0) {
-        engine_health_settings_clear(&s);
-        return -1;
-    }
-    /* Recorded only for the run it was made on, and only while its init
-     * lives: docker stops a container's health monitor first thing at its
-     * exit (daemon/monitor.go handleContainerExit: stopHealthchecks) and
-     * drops the result of a probe still running (health.go: monitor,
-     * handleProbeResult's done), so a check that the exit killed does not
-     * make an exited container "unhealthy".  Our monitor may record the exit
-     * only after this check ends, so the init is asked, not the record. */
-    struct json_object *state = engine_json_path(rec, "State", NULL);
-    if (!state || strcmp(engine_json_str(state, "Status"), "running") ||
-        strcmp(engine_json_str(state, "StartedAt"), started_at) || init_exited(init, init_fd)) {
-        json_object_put(rec);
-        engine_health_settings_clear(&s);
-        return hull_error_set(err, 0, "container %.12s stopped while it was checked", id);
-    }
-    engine_health_apply(state, &res, &s, rfc3339_ms(started_at));
-    const char *now = engine_json_str(engine_json_path(state, "Health", NULL), "Status");
-    *status_out = !strcmp(now, "healthy") ? "healthy" : !strcmp(now, "unhealthy") ? "unhealthy" : "starting";
-    r = engine_record_save(root, id, rec, err);
-    json_object_put(rec);
+    struct health_edit e = {.started_at = rec->state.started_at, .init = init, .init_fd = init_fd, .res = &res, .s = &s};
+    int r = engine_record_edit(root, id, record_result, &e, err);
     engine_health_settings_clear(&s);
-    return r;
+    if (r < 0)
+        return -1;
+    *status_out = e.status;
+    return 0;
 }

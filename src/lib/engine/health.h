@@ -26,6 +26,8 @@
 #include "../util/error.h"
 
 struct json_object;
+struct engine_record;
+struct engine_health_state;
 
 #define ENGINE_HEALTH_DEFAULT_INTERVAL_MS 30000
 #define ENGINE_HEALTH_DEFAULT_TIMEOUT_MS 30000
@@ -59,12 +61,12 @@ struct engine_health_settings {
     int64_t start_interval_ms; /* StartInterval (docker 25): between checks in the start period, default 5 s */
     int retries;
 };
-bool engine_health_settings_of(struct json_object *rec, struct engine_health_settings *out);
+bool engine_health_settings_of(const struct engine_record *rec, struct engine_health_settings *out);
 void engine_health_settings_clear(struct engine_health_settings *s);
 
 /* At a (re)start, in State: Health {Status "starting", FailingStreak 0, Log
  * kept} when the container has a healthcheck. */
-void engine_health_reset(struct json_object *rec);
+void engine_health_reset(struct engine_record *rec);
 
 /* One check's result, applied to State.Health by docker's rules. */
 struct engine_health_result {
@@ -72,7 +74,7 @@ struct engine_health_result {
     int exit_code;            /* -1: timed out or could not run */
     const char *output;
 };
-void engine_health_apply(struct json_object *state, const struct engine_health_result *r,
+void engine_health_apply(struct engine_health_state *h, const struct engine_health_result *r,
                          const struct engine_health_settings *s, int64_t started_ms);
 
 /* `hull healthcheck run`: runs one check in the running container now and

@@ -173,10 +173,10 @@ static void exec_monitor(const struct engine_lifecycle *l, const char *monitor, 
     /* A healthcheck: the monitor runs `hull healthcheck run ID` (health.h);
      * log rotation (log_config.h). */
     int64_t health_ms = 0, start_period_ms = 0, start_interval_ms = 0;
-    struct json_object *rec = NULL;
+    cleanup_engine_record struct engine_record *rec = NULL;
     struct engine_health_settings hs;
     struct engine_log_config lc = {.max_files = 1};
-    if (engine_record_load(l->root, l->id, &rec, NULL) == 0) {
+    if (engine_record_read(l->root, l->id, &rec, NULL) == 0) {
         if (engine_health_settings_of(rec, &hs)) {
             health_ms = hs.interval_ms;
             start_period_ms = hs.start_period_ms;
@@ -185,7 +185,6 @@ static void exec_monitor(const struct engine_lifecycle *l, const char *monitor, 
         }
         engine_log_config_of(rec, &lc);
     }
-    json_object_put(rec);
     size_t n = 0;
     argv[n++] = monitor;
     argv[n++] = "--log";
@@ -439,10 +438,9 @@ int engine_run_foreground(const struct engine_lifecycle *l, int *exit_code, stru
      * in this process: the way out has no exec of hull (`_monitor-exit`)
      * then.  With one, the monitor records it and goes on restarting. */
     struct engine_restart_policy policy = {.name = ENGINE_RESTART_NO};
-    struct json_object *rec = NULL;
-    if (engine_record_load(l->root, l->id, &rec, NULL) == 0)
+    cleanup_engine_record struct engine_record *rec = NULL;
+    if (engine_record_read(l->root, l->id, &rec, NULL) == 0)
         engine_restart_policy_of(rec, &policy);
-    json_object_put(rec);
     bool records = policy.name == ENGINE_RESTART_NO;
     fflush(NULL);
     pid_t child = fork();
@@ -524,33 +522,32 @@ bool engine_container_running(const char *runroot, const char *id)
     return status == STATUS_RUNNING || status == STATUS_PAUSED || status == STATUS_CREATED;
 }
 
-void engine_record_refresh(const char *runroot, const char *id, struct json_object *rec)
+void engine_record_refresh(const char *runroot, const char *id, struct engine_record *rec)
 {
-    struct json_object *state = engine_json_path(rec, "State", NULL);
-    const char *status = engine_json_str(state, "Status");
-    if (state && engine_restart_abandoned(rec)) {
+    struct engine_record_state *state = &rec->state;
+    if (engine_restart_abandoned(rec)) {
         /* Its monitor died while it waited to be restarted: nobody will. */
-        json_object_object_add(state, "Status", json_object_new_string("exited"));
-        json_object_object_add(state, "Running", json_object_new_boolean(false));
-        json_object_object_add(state, "Restarting", json_object_new_boolean(false));
+        engine_record_set_str(&state->status, "exited");
+        state->running = false;
+        state->restarting = false;
         return;
     }
-    if (state && engine_record_abandoned(rec)) {
+    if (engine_record_abandoned(rec)) {
         /* docker's "dead": its `hull run` was killed while making it; rm -f removes it. */
-        json_object_object_add(state, "Status", json_object_new_string("dead"));
-        json_object_object_add(state, "Dead", json_object_new_boolean(true));
+        engine_record_set_str(&state->status, "dead");
+        state->dead = true;
         return;
     }
     /* paused = running with a frozen cgroup (engine_record_set_paused) */
-    if (!state || (strcmp(status, "running") && strcmp(status, "paused")) || engine_container_running(runroot, id))
+    if ((strcmp(state->status, "running") && strcmp(state->status, "paused")) || engine_container_running(runroot, id))
         return;
     /* the init has just died and its monitor is recording it: its word stands */
-    if (engine_record_exit_pending(runroot, id, rec))
+    if (engine_record_exit_pending(rec))
         return;
-    json_object_object_add(state, "Status", json_object_new_string("exited"));
-    json_object_object_add(state, "Running", json_object_new_boolean(false));
-    json_object_object_add(state, "Paused", json_object_new_boolean(false));
-    json_object_object_add(state, "Pid", json_object_new_int(0));
+    engine_record_set_str(&state->status, "exited");
+    state->running = false;
+    state->paused = false;
+    state->pid = 0;
 }
 
 /* Everything in the container dir but its record: the record goes last. */
@@ -596,14 +593,12 @@ int engine_container_remove_id(const char *root, const char *runroot, const char
 
 int engine_container_remove(const char *root, const char *runroot, const char *id, bool force, struct hull_error **err)
 {
-    struct json_object *rec = NULL;
-    if (engine_record_load(root, id, &rec, err) < 0)
+    cleanup_engine_record struct engine_record *rec = NULL;
+    if (engine_record_read(root, id, &rec, err) < 0)
         return -1;
-    cleanup_free char *image_id = xstrdup(engine_json_str(rec, "Image"));
-    bool restarting = !strcmp(engine_json_str(engine_json_path(rec, "State", NULL), "Status"), "restarting") &&
-                      !engine_restart_abandoned(rec);
-    bool exit_pending = engine_record_exit_pending(runroot, id, rec);
-    json_object_put(rec);
+    const char *image_id = rec->image_id;
+    bool restarting = !strcmp(rec->state.status, "restarting") && !engine_restart_abandoned(rec);
+    bool exit_pending = engine_record_exit_pending(rec);
     if (engine_container_running(runroot, id) && !force)
         return hull_error_set(err, 0, "container %.12s is running: stop it first or use rm -f", id);
     if (restarting && !force)
@@ -621,11 +616,11 @@ int engine_container_remove(const char *root, const char *runroot, const char *i
 int engine_container_remove_with_volumes(const char *root, const char *runroot, const char *id, bool force,
                                          struct hull_error **err)
 {
-    struct json_object *rec = NULL;
-    if (engine_record_load(root, id, &rec, err) < 0)
+    struct engine_record *rec = NULL;
+    if (engine_record_read(root, id, &rec, err) < 0)
         return -1;
-    struct json_object *mounts = json_object_get(engine_json_path(rec, "Mounts", NULL));
-    json_object_put(rec);
+    struct json_object *mounts = json_object_get(rec->mounts);
+    engine_record_free(rec);
     int r = engine_container_remove(root, runroot, id, force, err);
     if (r == 0)
         engine_remove_anonymous_volumes(root, mounts, id);

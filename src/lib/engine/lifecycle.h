@@ -90,7 +90,8 @@ int engine_container_remove_with_volumes(const char *root, const char *runroot, 
 
 /* Corrects rec's State when it says running but the init is gone (a monitor
  * that was killed): the record's word is not trusted blindly. */
-void engine_record_refresh(const char *runroot, const char *id, struct json_object *rec);
+struct engine_record;
+void engine_record_refresh(const char *runroot, const char *id, struct engine_record *rec);
 
 /* Whether the container's init is alive, from the runtime state. */
 bool engine_container_running(const char *runroot, const char *id);

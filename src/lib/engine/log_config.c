@@ -86,10 +86,10 @@ struct json_object *engine_log_config_json(const struct engine_log_config *c)
     return o;
 }
 
-void engine_log_config_of(struct json_object *rec, struct engine_log_config *out)
+void engine_log_config_of(const struct engine_record *rec, struct engine_log_config *out)
 {
     *out = (struct engine_log_config){.max_files = 1};
-    struct json_object *config = engine_json_path(engine_json_path(rec, "HostConfig", "LogConfig"), "Config", NULL);
+    struct json_object *config = engine_json_path(engine_json_path(rec->host_config, "LogConfig", NULL), "Config", NULL);
     const char *size = engine_json_str(config, "max-size"), *files = engine_json_str(config, "max-file");
     int64_t v;
     if (*size && parse_human_size(size, &v) && v > 0)

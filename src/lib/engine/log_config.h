@@ -33,6 +33,7 @@ int engine_log_config_check(const struct engine_log_config *c, struct hull_error
 /* HostConfig.LogConfig for the record. */
 struct json_object *engine_log_config_json(const struct engine_log_config *c);
 /* What a record's HostConfig.LogConfig says (max_files 1, max_size 0 when absent). */
-void engine_log_config_of(struct json_object *rec, struct engine_log_config *out);
+struct engine_record;
+void engine_log_config_of(const struct engine_record *rec, struct engine_log_config *out);
 
 #endif

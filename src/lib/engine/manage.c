@@ -71,11 +71,10 @@ out:
 static int ensure_rootfs(const char *root, const char *id, struct hull_error **err)
 {
     cleanup_free char *dir = engine_container_dir(root, id);
-    struct json_object *rec = NULL;
-    if (engine_record_load(root, id, &rec, err) < 0)
+    cleanup_engine_record struct engine_record *rec = NULL;
+    if (engine_record_read(root, id, &rec, err) < 0)
         return -1;
-    cleanup_free char *image_id = xstrdup(engine_json_str(rec, "Image"));
-    json_object_put(rec);
+    const char *image_id = rec->image_id;
     cleanup_image_store struct image_store *store = NULL;
     cleanup_image_info struct image_info *image = NULL;
     if (image_store_open(root, false, &store, err) < 0 || image_store_lookup(store, image_id, &image, err) < 0)
@@ -99,10 +98,10 @@ int engine_container_prepare_restart(const char *root, const char *runroot, cons
         return -1;
     /* A tmpfs volume is gone after a reboot: mount it again before the
      * container's bind of it is made. */
-    struct json_object *rec = NULL;
-    if (engine_record_load(root, id, &rec, err) < 0)
+    cleanup_engine_record struct engine_record *rec = NULL;
+    if (engine_record_read(root, id, &rec, err) < 0)
         return -1;
-    struct json_object *mounts = engine_json_path(rec, "Mounts", NULL);
+    struct json_object *mounts = rec->mounts;
     size_t n = mounts && json_object_is_type(mounts, json_type_array) ? json_object_array_length(mounts) : 0;
     int r = 0;
     for (size_t i = 0; i < n && r == 0; i++) {
@@ -111,7 +110,6 @@ int engine_container_prepare_restart(const char *root, const char *runroot, cons
         if (!strcmp(engine_json_str(m, "Type"), "volume"))
             r = volume_mount_source(root, engine_json_str(m, "Name"), &source, err);
     }
-    json_object_put(rec);
     return r;
 }
 
@@ -139,16 +137,14 @@ int engine_container_wait(const char *root, const char *runroot, const char *id,
     pid_t watched = 0;
     long init_gone_at = 0;
     for (;;) {
-        struct json_object *rec = NULL;
-        if (engine_record_load(root, id, &rec, NULL) < 0)
+        cleanup_engine_record struct engine_record *rec = NULL;
+        if (engine_record_read(root, id, &rec, NULL) < 0)
             return hull_error_set(err, 0, "container %.12s was removed before its exit code could be read", id);
-        struct json_object *state = engine_json_path(rec, "State", NULL);
-        const char *status = engine_json_str(state, "Status");
+        const char *status = rec->state.status;
         bool says_live = !strcmp(status, "running") || !strcmp(status, "paused");
         bool runtime_live = engine_container_running(runroot, id);
-        int code = json_object_get_int(engine_json_path(state, "ExitCode", NULL));
-        pid_t pid = json_object_get_int(engine_json_path(state, "Pid", NULL));
-        json_object_put(rec);
+        int code = rec->state.exit_code;
+        pid_t pid = rec->state.pid;
         /* "created" with live runtime state is a start under way. */
         if (!says_live && !(runtime_live && !strcmp(status, "created"))) {
             *exit_code = code;
@@ -183,34 +179,29 @@ int engine_container_wait(const char *root, const char *runroot, const char *id,
     }
 }
 
+struct rename {
+    const char *root, *name;
+};
+
+static int rename_record(struct engine_record *rec, void *data, struct hull_error **err)
+{
+    const struct rename *r = data;
+    if (!strcmp(engine_record_short_name(rec), r->name))
+        return hull_error_set(err, 0, "container %.12s is already named \"%s\"", rec->id, r->name);
+    if (engine_record_name_in_use(r->root, r->name))
+        return hull_error_set(err, 0, "the container name \"/%s\" is already in use", r->name);
+    free(rec->name);
+    rec->name = xasprintf("/%s", r->name);
+    return 0;
+}
+
 int engine_container_rename(const char *root, const char *id, const char *name, struct hull_error **err)
 {
     if (engine_name_check(name, err) < 0)
         return -1;
-    cleanup_close int lock = -1;
-    if (engine_records_lock(root, &lock, err) < 0)
+    struct rename r = {root, name};
+    if (engine_record_edit(root, id, rename_record, &r, err) < 0)
         return -1;
-    struct json_object *rec = NULL;
-    if (engine_record_load(root, id, &rec, err) < 0)
-        return -1;
-    int ret = -1;
-    cleanup_free char *slash = xasprintf("/%s", name); /* before any goto: cleanup runs at out */
-    const char *old = engine_json_str(rec, "Name");
-    if (!strcmp(old[0] == '/' ? old + 1 : old, name)) {
-        hull_error_set(err, 0, "container %.12s is already named \"%s\"", id, name);
-        goto out;
-    }
-    if (engine_record_name_in_use(root, name)) {
-        hull_error_set(err, 0, "the container name \"/%s\" is already in use", name);
-        goto out;
-    }
-    json_object_object_add(rec, "Name", json_object_new_string(slash));
-    if (engine_record_save(root, id, rec, err) < 0)
-        goto out;
-    ret = 0;
-out:
-    json_object_put(rec);
-    if (ret == 0)
-        engine_network_names_changed(root, id);
-    return ret;
+    engine_network_names_changed(root, id);
+    return 0;
 }

@@ -68,26 +68,54 @@ int engine_records_lock(const char *root, int *fd, struct hull_error **err)
     return 0;
 }
 
-int engine_record_load(const char *root, const char *id, struct json_object **out, struct hull_error **err)
+int engine_record_read(const char *root, const char *id, struct engine_record **out, struct hull_error **err)
 {
     cleanup_free char *path = xasprintf("%s/containers/%s/record.json", root, id);
     cleanup_free char *text = NULL;
     if (read_file(path, &text, NULL, err) < 0)
         return -1;
-    struct json_object *rec = json_tokener_parse(text);
-    if (!rec || !json_object_is_type(rec, json_type_object)) {
-        json_object_put(rec);
+    if (engine_record_parse(text, out, NULL) < 0)
         return hull_error_set(err, 0, "container record %s is not a JSON object", path);
-    }
-    *out = rec;
     return 0;
 }
 
-int engine_record_save(const char *root, const char *id, struct json_object *rec, struct hull_error **err)
+int engine_record_write(const char *root, const char *id, const struct engine_record *rec, struct hull_error **err)
 {
     cleanup_free char *path = xasprintf("%s/containers/%s/record.json", root, id);
-    const char *text = json_object_to_json_string_ext(rec, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-    return write_file_replace(path, text, strlen(text), 0600, err);
+    struct json_object *j = engine_record_to_json(rec, false);
+    const char *text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+    int r = write_file_replace(path, text, strlen(text), 0600, err);
+    json_object_put(j);
+    return r;
+}
+
+int engine_record_edit(const char *root, const char *id, engine_record_edit_fn fn, void *data,
+                       struct hull_error **err)
+{
+    /* Removed meanwhile (`hull rm -f`, --rm): do not make ROOT/containers
+     * and its lock again for a container that no longer exists. */
+    cleanup_free char *dir = engine_container_dir(root, id);
+    if (access(dir, F_OK) < 0)
+        return hull_error_set(err, errno, "container %.12s", id);
+    cleanup_close int lock = -1;
+    if (engine_records_lock(root, &lock, err) < 0)
+        return -1;
+    cleanup_engine_record struct engine_record *rec = NULL;
+    if (engine_record_read(root, id, &rec, err) < 0)
+        return -1;
+    int r = fn(rec, data, err);
+    if (r != 0)
+        return r;
+    return engine_record_write(root, id, rec, err);
+}
+
+int engine_record_load(const char *root, const char *id, struct json_object **out, struct hull_error **err)
+{
+    cleanup_engine_record struct engine_record *rec = NULL;
+    if (engine_record_read(root, id, &rec, err) < 0)
+        return -1;
+    *out = engine_record_to_json(rec, true);
+    return 0;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -157,12 +185,8 @@ int engine_record_find(const char *root, const char *text, char **id_out, struct
         }
     }
     for (char **i = ids; *i; i++) {
-        struct json_object *rec = NULL;
-        if (engine_record_load(root, *i, &rec, NULL) < 0)
-            continue;
-        bool match = !strcmp(engine_json_str(rec, "Name") + 1, name);
-        json_object_put(rec);
-        if (match) {
+        cleanup_engine_record struct engine_record *rec = NULL;
+        if (engine_record_read(root, *i, &rec, NULL) == 0 && !strcmp(engine_record_short_name(rec), name)) {
             *id_out = xstrdup(*i);
             return 0;
         }
@@ -199,12 +223,8 @@ bool engine_record_name_in_use(const char *root, const char *name)
     if (engine_record_list(root, &ids, NULL) < 0)
         return false;
     for (char **i = ids; *i; i++) {
-        struct json_object *rec = NULL;
-        if (engine_record_load(root, *i, &rec, NULL) < 0)
-            continue;
-        bool match = !strcmp(engine_json_str(rec, "Name") + 1, name);
-        json_object_put(rec);
-        if (match)
+        cleanup_engine_record struct engine_record *rec = NULL;
+        if (engine_record_read(root, *i, &rec, NULL) == 0 && !strcmp(engine_record_short_name(rec), name))
             return true;
     }
     return false;
@@ -212,68 +232,62 @@ bool engine_record_name_in_use(const char *root, const char *name)
 
 enum state_change { STATE_STARTED, STATE_RESTARTED, STATE_FINISHED };
 
-static int set_state(const char *root, const char *id, enum state_change change, int value, bool oom_killed,
-                     int monitor_pid, struct hull_error **err)
+struct state_edit {
+    const char *root;
+    enum state_change change;
+    int value; /* the pid, or the exit code */
+    bool oom_killed;
+    int monitor_pid;
+};
+
+static int edit_state(struct engine_record *rec, void *data, struct hull_error **err)
 {
-    bool running = change != STATE_FINISHED;
-    /* Removed meanwhile (`hull rm -f`, --rm): do not make ROOT/containers
-     * and its lock again for a container that no longer exists. */
-    cleanup_free char *dir = engine_container_dir(root, id);
-    if (access(dir, F_OK) < 0)
-        return hull_error_set(err, errno, "container %.12s", id);
-    cleanup_close int lock = -1;
-    if (engine_records_lock(root, &lock, err) < 0)
-        return -1;
-    struct json_object *rec = NULL;
-    if (engine_record_load(root, id, &rec, err) < 0)
-        return -1;
-    struct json_object *state = engine_json_path(rec, "State", NULL);
-    if (!state) {
-        state = json_object_new_object();
-        json_object_object_add(rec, "State", state);
-    }
-    if (change == STATE_RESTARTED) {
+    const struct state_edit *e = data;
+    struct engine_record_state *state = &rec->state;
+    bool running = e->change != STATE_FINISHED;
+    if (e->change == STATE_RESTARTED) {
         /* A restart by the policy happens only while the record still says
          * "restarting": `hull stop`, `kill` or `rm` meanwhile cancelled it
          * (restart.h), and the caller then kills what it started. */
-        bool wanted = !strcmp(engine_json_str(state, "Status"), "restarting") &&
-                      !json_object_get_boolean(engine_json_path(rec, "HullRestart", "ManuallyStopped"));
-        if (!wanted) {
-            json_object_put(rec);
-            return hull_error_set(err, 0, "container %.12s was stopped while it waited to be restarted", id);
-        }
-    } else if (change == STATE_STARTED) {
+        if (strcmp(state->status, "restarting") || rec->restart.manually_stopped)
+            return hull_error_set(err, 0, "container %.12s was stopped while it waited to be restarted", rec->id);
+    } else if (e->change == STATE_STARTED) {
         /* docker: a start by hand makes a new restart manager: count and backoff from zero. */
-        json_object_object_add(rec, "RestartCount", json_object_new_int(0));
-        json_object_object_del(rec, "HullRestart");
+        rec->restart_count = 0;
+        rec->restart = (struct engine_record_restart){0};
     }
     cleanup_free char *now = rfc3339_now();
-    json_object_object_add(state, "Status", json_object_new_string(running ? "running" : "exited"));
-    json_object_object_add(state, "Running", json_object_new_boolean(running));
-    json_object_object_add(state, "Restarting", json_object_new_boolean(false));
-    json_object_object_add(state, "Pid", json_object_new_int(running ? value : 0));
-    json_object_object_add(state, "Paused", json_object_new_boolean(false));
+    engine_record_set_str(&state->status, running ? "running" : "exited");
+    state->running = running;
+    state->restarting = false;
+    state->pid = running ? e->value : 0;
+    state->paused = false;
     /* Started: no longer a creation in progress (record.h). */
-    json_object_object_del(rec, ENGINE_RECORD_CREATING);
+    rec->creating_pid = 0;
     if (running) {
-        json_object_object_add(state, "StartedAt", json_object_new_string(now));
-        json_object_object_add(state, "OOMKilled", json_object_new_boolean(false));
-        json_object_object_add(state, "ExitCode", json_object_new_int(0)); /* a restart: docker resets it */
+        engine_record_set_str(&state->started_at, now);
+        state->oom_killed = false;
+        state->exit_code = 0; /* a restart: docker resets it */
         engine_health_reset(rec); /* "starting" again (health.h) */
-        json_object_object_add(rec, "HullMonitorPid", json_object_new_int(monitor_pid));
+        rec->monitor_pid = e->monitor_pid;
     } else {
-        json_object_object_add(state, "ExitCode", json_object_new_int(value));
-        json_object_object_add(state, "OOMKilled", json_object_new_boolean(oom_killed));
-        json_object_object_add(state, "FinishedAt", json_object_new_string(now));
+        state->exit_code = e->value;
+        state->oom_killed = e->oom_killed;
+        engine_record_set_str(&state->finished_at, now);
     }
     /* The event first: whoever waits for the record's new state (hull stop
      * waits for "exited", then records "stop") finds it in the journal. */
     char code[16];
-    snprintf(code, sizeof code, "%d", value);
-    engine_event_container(root, rec, running ? "start" : "die", running ? NULL : "exitCode", code);
-    int r = engine_record_save(root, id, rec, err);
-    json_object_put(rec);
-    return r;
+    snprintf(code, sizeof code, "%d", e->value);
+    engine_event_container(e->root, rec, running ? "start" : "die", running ? NULL : "exitCode", code);
+    return 0;
+}
+
+static int set_state(const char *root, const char *id, enum state_change change, int value, bool oom_killed,
+                     int monitor_pid, struct hull_error **err)
+{
+    struct state_edit e = {root, change, value, oom_killed, monitor_pid};
+    return engine_record_edit(root, id, edit_state, &e, err);
 }
 
 int engine_record_set_running(const char *root, const char *id, int pid, int monitor_pid, struct hull_error **err)
@@ -286,12 +300,12 @@ int engine_record_set_restarted(const char *root, const char *id, int pid, int m
     return set_state(root, id, STATE_RESTARTED, pid, false, monitor_pid, err);
 }
 
-bool engine_record_exit_pending(const char *runroot, const char *id, struct json_object *rec)
+bool engine_record_exit_pending(const struct engine_record *rec)
 {
-    const char *status = engine_json_str(engine_json_path(rec, "State", NULL), "Status");
+    const char *status = rec->state.status;
     if (strcmp(status, "running") && strcmp(status, "paused"))
         return false;
-    int pid = json_object_get_int(engine_json_path(rec, "HullMonitorPid", NULL));
+    int pid = rec->monitor_pid;
     if (pid <= 0 || (kill(pid, 0) < 0 && errno == ESRCH))
         return false;
     /* a reused pid: only a hull process (the monitor, or the `hull ...
@@ -304,11 +318,7 @@ bool engine_record_exit_pending(const char *runroot, const char *id, struct json
             comm[0] = '\0';
         fclose(f);
     }
-    if (strcmp(comm, "hull\n") && strcmp(comm, "hull-monitor\n"))
-        return false;
-    (void)runroot;
-    (void)id;
-    return true;
+    return !strcmp(comm, "hull\n") || !strcmp(comm, "hull-monitor\n");
 }
 
 int engine_record_set_finished(const char *root, const char *id, int exit_code, bool oom_killed,
@@ -317,36 +327,36 @@ int engine_record_set_finished(const char *root, const char *id, int exit_code, 
     return set_state(root, id, STATE_FINISHED, exit_code, oom_killed, 0, err);
 }
 
-int engine_record_set_paused(const char *root, const char *id, bool paused, struct hull_error **err)
+struct pause_edit {
+    const char *root;
+    bool paused;
+};
+
+static int edit_paused(struct engine_record *rec, void *data, struct hull_error **err)
 {
-    cleanup_close int lock = -1;
-    if (engine_records_lock(root, &lock, err) < 0)
-        return -1;
-    struct json_object *rec = NULL;
-    if (engine_record_load(root, id, &rec, err) < 0)
-        return -1;
-    struct json_object *state = engine_json_path(rec, "State", NULL);
-    const char *status = engine_json_str(state, "Status");
-    int r = 0;
+    (void)err;
+    const struct pause_edit *e = data;
     /* The init may have exited meanwhile: its waiter's "exited" stands. */
-    if (state && (!strcmp(status, "running") || !strcmp(status, "paused"))) {
-        json_object_object_add(state, "Status", json_object_new_string(paused ? "paused" : "running"));
-        json_object_object_add(state, "Paused", json_object_new_boolean(paused));
-        r = engine_record_save(root, id, rec, err);
-        if (r == 0)
-            engine_event_container(root, rec, paused ? "pause" : "unpause", NULL, NULL);
-    }
-    json_object_put(rec);
-    return r;
+    if (strcmp(rec->state.status, "running") && strcmp(rec->state.status, "paused"))
+        return ENGINE_RECORD_UNCHANGED;
+    engine_record_set_str(&rec->state.status, e->paused ? "paused" : "running");
+    rec->state.paused = e->paused;
+    engine_event_container(e->root, rec, e->paused ? "pause" : "unpause", NULL, NULL);
+    return 0;
 }
 
-bool engine_record_abandoned(struct json_object *rec)
+int engine_record_set_paused(const char *root, const char *id, bool paused, struct hull_error **err)
 {
-    struct json_object *pid = NULL;
-    if (!json_object_object_get_ex(rec, ENGINE_RECORD_CREATING, &pid))
+    struct pause_edit e = {root, paused};
+    return engine_record_edit(root, id, edit_paused, &e, err) < 0 ? -1 : 0;
+}
+
+bool engine_record_abandoned(const struct engine_record *rec)
+{
+    if (rec->creating_pid <= 0)
         return false;
     /* A reused pid makes a dead creator look alive: shown as "created", still removable. */
-    return kill((pid_t)json_object_get_int(pid), 0) < 0 && errno == ESRCH;
+    return kill((pid_t)rec->creating_pid, 0) < 0 && errno == ESRCH;
 }
 
 int engine_record_delete(const char *root, const char *id, struct hull_error **err)
@@ -359,25 +369,20 @@ int engine_record_delete(const char *root, const char *id, struct hull_error **e
         cleanup_close int lock = -1;
         if (engine_records_lock(root, &lock, err) < 0)
             return -1;
-        struct json_object *rec = NULL;
-        engine_record_load(root, id, &rec, NULL);
-        if (unlink(path) < 0 && errno != ENOENT) {
-            json_object_put(rec);
+        cleanup_engine_record struct engine_record *rec = NULL;
+        engine_record_read(root, id, &rec, NULL);
+        if (unlink(path) < 0 && errno != ENOENT)
             return hull_error_set(err, errno, "remove %s", path);
-        }
         if (rec)
             engine_event_container(root, rec, "destroy", NULL, NULL);
-        json_object_put(rec);
     }
     return rm_rf(dir, err);
 }
 
 bool engine_record_being_created(const char *root, const char *id)
 {
-    struct json_object *rec = NULL;
-    if (engine_record_load(root, id, &rec, NULL) < 0)
+    cleanup_engine_record struct engine_record *rec = NULL;
+    if (engine_record_read(root, id, &rec, NULL) < 0)
         return false;
-    bool creating = json_object_object_get_ex(rec, ENGINE_RECORD_CREATING, NULL) && !engine_record_abandoned(rec);
-    json_object_put(rec);
-    return creating;
+    return rec->creating_pid > 0 && !engine_record_abandoned(rec);
 }

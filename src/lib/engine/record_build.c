@@ -73,7 +73,17 @@ static void add_run_flags(struct json_object *host, const struct engine_run_conf
     json_object_object_add(host, "Ulimits", ulimits);
 }
 
-struct json_object *engine_record_build(const struct engine_record_input *in)
+/* docker inspect's shape, read into the typed record by its one deserializer. */
+static struct engine_record *typed(struct json_object *j)
+{
+    struct engine_record *rec = NULL;
+    if (engine_record_from_json(j, &rec, NULL) < 0)
+        abort(); /* built as an object just above */
+    json_object_put(j);
+    return rec;
+}
+
+struct engine_record *engine_record_build(const struct engine_record_input *in)
 {
     struct json_object *spec = json_tokener_parse(in->spec_json);
     struct json_object *process = engine_json_path(spec, "process", NULL);
@@ -217,38 +227,31 @@ struct json_object *engine_record_build(const struct engine_record_input *in)
     json_object_put(image_for_net);
     json_object_put(args);
     json_object_put(spec);
-    return rec;
+    return typed(rec);
 }
 
-struct json_object *engine_record_build_intent(const char *id, const char *name, const char *image_ref,
-                                               const char *image_id, bool auto_remove)
+struct engine_record *engine_record_build_intent(const char *id, const char *name, const char *image_ref,
+                                                const char *image_id, bool auto_remove)
 {
-    struct json_object *rec = json_object_new_object();
-    cleanup_free char *now = rfc3339_now();
-    cleanup_free char *slash_name = xasprintf("/%s", name);
-    json_object_object_add(rec, "Id", json_object_new_string(id));
-    json_object_object_add(rec, "Created", json_object_new_string(now));
-    json_object_object_add(rec, "Path", json_object_new_string(""));
-    json_object_object_add(rec, "Args", json_object_new_array());
-    struct json_object *state = json_object_new_object();
-    json_object_object_add(state, "Status", json_object_new_string("created"));
-    json_object_object_add(state, "Running", json_object_new_boolean(false));
-    json_object_object_add(state, "Paused", json_object_new_boolean(false));
-    json_object_object_add(state, "Dead", json_object_new_boolean(false));
-    json_object_object_add(state, "Pid", json_object_new_int(0));
-    json_object_object_add(state, "ExitCode", json_object_new_int(0));
-    json_object_object_add(state, "StartedAt", json_object_new_string("0001-01-01T00:00:00Z"));
-    json_object_object_add(state, "FinishedAt", json_object_new_string("0001-01-01T00:00:00Z"));
-    json_object_object_add(rec, "State", state);
-    json_object_object_add(rec, "Image", json_object_new_string(image_id));
-    json_object_object_add(rec, "Name", json_object_new_string(slash_name));
-    struct json_object *config = json_object_new_object();
-    json_object_object_add(config, "Image", json_object_new_string(image_ref));
-    json_object_object_add(config, "Cmd", json_object_new_array());
-    json_object_object_add(rec, "Config", config);
-    struct json_object *host_config = json_object_new_object();
-    json_object_object_add(host_config, "AutoRemove", json_object_new_boolean(auto_remove));
-    json_object_object_add(rec, "HostConfig", host_config);
-    json_object_object_add(rec, ENGINE_RECORD_CREATING, json_object_new_int((int)getpid()));
+    struct engine_record *rec = xmalloc0(sizeof *rec);
+    rec->id = xstrdup(id);
+    rec->created = rfc3339_now();
+    rec->path = xstrdup("");
+    rec->args = xmalloc0(sizeof *rec->args);
+    rec->state.status = xstrdup("created");
+    rec->state.error = xstrdup("");
+    rec->state.started_at = xstrdup("0001-01-01T00:00:00Z");
+    rec->state.finished_at = xstrdup("0001-01-01T00:00:00Z");
+    rec->image_id = xstrdup(image_id);
+    rec->name = xasprintf("/%s", name);
+    char **strs[] = {&rec->resolv_conf_path, &rec->hostname_path, &rec->hosts_path, &rec->log_path};
+    for (size_t i = 0; i < ARRAY_SIZE(strs); i++)
+        *strs[i] = xstrdup("");
+    rec->config = json_object_new_object();
+    json_object_object_add(rec->config, "Image", json_object_new_string(image_ref));
+    json_object_object_add(rec->config, "Cmd", json_object_new_array());
+    rec->host_config = json_object_new_object();
+    json_object_object_add(rec->host_config, "AutoRemove", json_object_new_boolean(auto_remove));
+    rec->creating_pid = (int)getpid();
     return rec;
 }

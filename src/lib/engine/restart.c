@@ -67,9 +67,9 @@ int engine_restart_policy_parse(const char *text, struct engine_restart_policy *
     return 0;
 }
 
-void engine_restart_policy_of(struct json_object *rec, struct engine_restart_policy *out)
+void engine_restart_policy_of(const struct engine_record *rec, struct engine_restart_policy *out)
 {
-    struct json_object *p = engine_json_path(rec, "HostConfig", "RestartPolicy");
+    struct json_object *p = engine_json_path(rec->host_config, "RestartPolicy", NULL);
     *out = (struct engine_restart_policy){0};
     const char *name = engine_json_str(p, "Name");
     if (!name_lookup(name, strlen(name), &out->name))
@@ -133,89 +133,68 @@ static int64_t realtime_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* rec.HullRestart, made when missing. */
-static struct json_object *restart_state(struct json_object *rec)
-{
-    struct json_object *o = engine_json_path(rec, "HullRestart", NULL);
-    if (!o || !json_object_is_type(o, json_type_object)) {
-        o = json_object_new_object();
-        json_object_object_add(rec, "HullRestart", o);
-    }
-    return o;
-}
+struct exit_edit {
+    const char *root;
+    int code, monitor_pid;
+    bool oom_killed;
+    bool restart;
+    int64_t delay;
+};
 
-static bool member_bool(struct json_object *obj, const char *key)
+static int record_exit(struct engine_record *rec, void *data, struct hull_error **err)
 {
-    return json_object_get_boolean(engine_json_path(obj, key, NULL));
+    (void)err;
+    struct exit_edit *e = data;
+    struct engine_record_state *state = &rec->state;
+    struct engine_restart_policy policy;
+    engine_restart_policy_of(rec, &policy);
+    e->delay = rec->restart.delay_ms;
+    int64_t now = realtime_ms();
+    int64_t started = rfc3339_ms(state->started_at);
+    e->restart = engine_restart_decide(&policy, e->code, rec->restart.manually_stopped, rec->restart_count,
+                                       started ? now - started : 0, &e->delay);
+    cleanup_free char *finished = rfc3339_now();
+    /* docker's SetRestarting: "running" for rm/stop/start, but no process. */
+    engine_record_set_str(&state->status, e->restart ? "restarting" : "exited");
+    state->running = e->restart;
+    state->restarting = e->restart;
+    state->paused = false;
+    state->pid = 0;
+    state->exit_code = e->code;
+    state->oom_killed = e->oom_killed;
+    engine_record_set_str(&state->finished_at, finished);
+    rec->creating_pid = 0;
+    /* The event first, as set_state (record.c) does: a waiter for the new
+     * state finds it in the journal. */
+    char code_text[16];
+    snprintf(code_text, sizeof code_text, "%d", e->code);
+    engine_event_container(e->root, rec, "die", "exitCode", code_text);
+    if (e->restart) {
+        rec->restart_count++;
+        rec->restart.delay_ms = e->delay;
+        rec->restart.monitor_pid = e->monitor_pid;
+    }
+    return 0;
 }
 
 int64_t engine_restart_record_exit(const char *root, const char *id, int code, bool oom_killed, int monitor_pid,
                                    struct hull_error **err)
 {
-    /* Removed meanwhile (`hull rm -f`, --rm): nothing to record. */
-    cleanup_free char *dir = engine_container_dir(root, id);
-    if (access(dir, F_OK) < 0) {
-        hull_error_set(err, errno, "container %.12s", id);
-        return -1;
-    }
-    cleanup_close int lock = -1;
-    if (engine_records_lock(root, &lock, err) < 0)
-        return -1;
-    struct json_object *rec = NULL;
-    if (engine_record_load(root, id, &rec, err) < 0)
-        return -1;
-    struct json_object *state = engine_json_path(rec, "State", NULL);
-    if (!state) {
-        state = json_object_new_object();
-        json_object_object_add(rec, "State", state);
-    }
-    struct engine_restart_policy policy;
-    engine_restart_policy_of(rec, &policy);
-    struct json_object *rs = restart_state(rec);
-    int count = json_object_get_int(engine_json_path(rec, "RestartCount", NULL));
-    int64_t delay = json_object_get_int64(engine_json_path(rs, "DelayMs", NULL));
-    int64_t now = realtime_ms();
-    int64_t started = rfc3339_ms(engine_json_str(state, "StartedAt"));
-    bool restart = engine_restart_decide(&policy, code, member_bool(rs, "ManuallyStopped"), count,
-                                         started ? now - started : 0, &delay);
-    cleanup_free char *finished = rfc3339_now();
-    /* docker's SetRestarting: "running" for rm/stop/start, but no process. */
-    json_object_object_add(state, "Status", json_object_new_string(restart ? "restarting" : "exited"));
-    json_object_object_add(state, "Running", json_object_new_boolean(restart));
-    json_object_object_add(state, "Restarting", json_object_new_boolean(restart));
-    json_object_object_add(state, "Paused", json_object_new_boolean(false));
-    json_object_object_add(state, "Pid", json_object_new_int(0));
-    json_object_object_add(state, "ExitCode", json_object_new_int(code));
-    json_object_object_add(state, "OOMKilled", json_object_new_boolean(oom_killed));
-    json_object_object_add(state, "FinishedAt", json_object_new_string(finished));
-    json_object_object_del(rec, ENGINE_RECORD_CREATING);
-    /* The event first, as set_state (record.c) does: a waiter for the new
-     * state finds it in the journal. */
-    char code_text[16];
-    snprintf(code_text, sizeof code_text, "%d", code);
-    engine_event_container(root, rec, "die", "exitCode", code_text);
-    if (restart) {
-        json_object_object_add(rec, "RestartCount", json_object_new_int(count + 1));
-        json_object_object_add(rs, "DelayMs", json_object_new_int64(delay));
-        json_object_object_add(rs, "MonitorPid", json_object_new_int(monitor_pid));
-    }
-    int r = engine_record_save(root, id, rec, err);
-    json_object_put(rec);
-    return r < 0 || !restart ? -1 : delay;
+    struct exit_edit e = {.root = root, .code = code, .monitor_pid = monitor_pid, .oom_killed = oom_killed};
+    int r = engine_record_edit(root, id, record_exit, &e, err);
+    return r < 0 || !e.restart ? -1 : e.delay;
+}
+
+static int set_monitor(struct engine_record *rec, void *data, struct hull_error **err)
+{
+    (void)err;
+    rec->restart.monitor_pid = *(int *)data;
+    return 0;
 }
 
 int engine_restart_set_monitor(const char *root, const char *id, int monitor_pid, struct hull_error **err)
 {
-    cleanup_close int lock = -1;
-    if (engine_records_lock(root, &lock, err) < 0)
-        return -1;
-    struct json_object *rec = NULL;
-    if (engine_record_load(root, id, &rec, err) < 0)
-        return -1;
-    json_object_object_add(restart_state(rec), "MonitorPid", json_object_new_int(monitor_pid));
-    int r = engine_record_save(root, id, rec, err);
-    json_object_put(rec);
-    return r;
+    return engine_record_edit(root, id, set_monitor, &monitor_pid, err);
 }
 
 /* Whether pid is hull-monitor working for container id (not a reused pid):
@@ -236,51 +215,47 @@ static bool is_monitor_of(int pid, const char *id)
     return false;
 }
 
+static int cancel(struct engine_record *rec, void *data, struct hull_error **err)
+{
+    (void)err;
+    int *monitor = data;
+    rec->restart.manually_stopped = true;
+    struct engine_record_state *state = &rec->state;
+    if (!strcmp(state->status, "restarting")) {
+        engine_record_set_str(&state->status, "exited");
+        state->running = false;
+        state->restarting = false;
+        *monitor = rec->restart.monitor_pid;
+        if (*monitor == 0)
+            *monitor = -1; /* still "was restarting" */
+    }
+    return 0;
+}
+
 int engine_restart_cancel(const char *root, const char *id, struct hull_error **err)
 {
-    cleanup_close int lock = -1;
-    if (engine_records_lock(root, &lock, err) < 0)
-        return -1;
-    struct json_object *rec = NULL;
-    if (engine_record_load(root, id, &rec, err) < 0)
-        return -1;
-    struct json_object *rs = restart_state(rec);
-    json_object_object_add(rs, "ManuallyStopped", json_object_new_boolean(true));
-    struct json_object *state = engine_json_path(rec, "State", NULL);
     int monitor = 0;
-    if (state && !strcmp(engine_json_str(state, "Status"), "restarting")) {
-        json_object_object_add(state, "Status", json_object_new_string("exited"));
-        json_object_object_add(state, "Running", json_object_new_boolean(false));
-        json_object_object_add(state, "Restarting", json_object_new_boolean(false));
-        monitor = json_object_get_int(engine_json_path(rs, "MonitorPid", NULL));
-        if (monitor == 0)
-            monitor = -1; /* still "was restarting" */
-    }
-    bool was_restarting = monitor != 0;
-    int r = engine_record_save(root, id, rec, err);
-    json_object_put(rec);
-    if (r < 0)
+    if (engine_record_edit(root, id, cancel, &monitor, err) < 0)
         return -1;
     /* While it sleeps the delay, the monitor holds nothing of the container;
      * if it is already past the delay, its start sees "exited" and undoes
      * itself (engine_record_set_restarted). */
     if (monitor > 0 && is_monitor_of(monitor, id))
         kill(monitor, SIGTERM);
-    return was_restarting ? 1 : 0;
+    return monitor != 0 ? 1 : 0;
 }
 
-bool engine_restart_wanted_at_boot(struct json_object *rec)
+bool engine_restart_wanted_at_boot(const struct engine_record *rec)
 {
-    struct json_object *state = engine_json_path(rec, "State", NULL);
-    const char *status = engine_json_str(state, "Status");
-    if (!strcmp(status, "created") || !strcmp(status, "dead") || !strncmp(engine_json_str(state, "StartedAt"), "0001", 4))
+    const char *status = rec->state.status;
+    if (!strcmp(status, "created") || !strcmp(status, "dead") || !strncmp(rec->state.started_at, "0001", 4))
         return false;
     bool lost = !strcmp(status, "running") || !strcmp(status, "paused") || !strcmp(status, "restarting");
-    int code = lost ? 255 : json_object_get_int(engine_json_path(state, "ExitCode", NULL));
-    bool stopped = !lost && member_bool(engine_json_path(rec, "HullRestart", NULL), "ManuallyStopped");
+    int code = lost ? 255 : rec->state.exit_code;
+    bool stopped = !lost && rec->restart.manually_stopped;
     struct engine_restart_policy p;
     engine_restart_policy_of(rec, &p);
-    int count = json_object_get_int(engine_json_path(rec, "RestartCount", NULL));
+    int count = rec->restart_count;
     switch (p.name) {
     case ENGINE_RESTART_ALWAYS:
         return true;
@@ -296,19 +271,16 @@ bool engine_restart_wanted_at_boot(struct json_object *rec)
 
 bool engine_restart_pending(const char *root, const char *id)
 {
-    struct json_object *rec = NULL;
-    if (engine_record_load(root, id, &rec, NULL) < 0)
+    cleanup_engine_record struct engine_record *rec = NULL;
+    if (engine_record_read(root, id, &rec, NULL) < 0)
         return false;
-    bool pending = !strcmp(engine_json_str(engine_json_path(rec, "State", NULL), "Status"), "restarting") &&
-                   !engine_restart_abandoned(rec);
-    json_object_put(rec);
-    return pending;
+    return !strcmp(rec->state.status, "restarting") && !engine_restart_abandoned(rec);
 }
 
-bool engine_restart_abandoned(struct json_object *rec)
+bool engine_restart_abandoned(const struct engine_record *rec)
 {
-    if (strcmp(engine_json_str(engine_json_path(rec, "State", NULL), "Status"), "restarting"))
+    if (strcmp(rec->state.status, "restarting"))
         return false;
-    int pid = json_object_get_int(engine_json_path(rec, "HullRestart", "MonitorPid"));
+    int pid = rec->restart.monitor_pid;
     return pid <= 0 || (kill(pid, 0) < 0 && errno == ESRCH);
 }

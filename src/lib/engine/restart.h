@@ -34,6 +34,7 @@
 #include "../util/error.h"
 
 struct json_object;
+struct engine_record;
 
 enum engine_restart_name {
     ENGINE_RESTART_NO = 0,
@@ -57,7 +58,7 @@ int engine_restart_policy_parse(const char *text, struct engine_restart_policy *
 /* "no", "always", "on-failure", "unless-stopped" */
 const char *engine_restart_policy_name(enum engine_restart_name name);
 /* HostConfig.RestartPolicy {Name, MaximumRetryCount} of a record; "no" when absent. */
-void engine_restart_policy_of(struct json_object *rec, struct engine_restart_policy *out);
+void engine_restart_policy_of(const struct engine_record *rec, struct engine_restart_policy *out);
 struct json_object *engine_restart_policy_json(const struct engine_restart_policy *p);
 
 /* docker's RestartManager.ShouldRestart: whether the container is started
@@ -86,7 +87,7 @@ int engine_restart_cancel(const char *root, const char *id, struct hull_error **
 
 /* True when rec says "restarting" and the monitor that is to restart it is
  * gone (killed, or the host rebooted). */
-bool engine_restart_abandoned(struct json_object *rec);
+bool engine_restart_abandoned(const struct engine_record *rec);
 /* The container waits to be restarted by a live monitor (docker: it counts
  * as running, so `container prune` leaves it alone). */
 bool engine_restart_pending(const char *root, const char *id);
@@ -99,6 +100,6 @@ bool engine_restart_pending(const char *root, const char *id);
  * stopped by hand.  always: yes, even after hull stop; unless-stopped:
  * unless stopped by hand; on-failure[:N]: a non-zero exit, fewer than N
  * restarts; never a container that was never started. */
-bool engine_restart_wanted_at_boot(struct json_object *rec);
+bool engine_restart_wanted_at_boot(const struct engine_record *rec);
 
 #endif

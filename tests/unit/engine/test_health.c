@@ -7,6 +7,7 @@
 
 #include "../tap.h"
 #include "engine/health.h"
+#include "engine/record.h"
 #include "util/duration.h"
 #include "util/utils.h"
 
@@ -95,9 +96,10 @@ static void test_merge_and_settings(void)
         "{\"Test\":[\"CMD\",\"/bin/check\",\"x\"],\"Interval\":5000000000,\"Timeout\":2000000000,\"Retries\":7}");
     struct json_object *flags = json_tokener_parse("{\"Interval\":1000000000}");
     struct json_object *merged = engine_health_config_merge(flags, image);
-    struct json_object *rec = json_object_new_object(), *config = json_object_new_object();
+    struct engine_record r = {.config = json_object_new_object()};
+    const struct engine_record *rec = &r;
+    struct json_object *config = r.config;
     json_object_object_add(config, "Healthcheck", merged);
-    json_object_object_add(rec, "Config", config);
     struct engine_health_settings s;
     TAP_CHECK(engine_health_settings_of(rec, &s), "merged: has a check");
     TAP_CHECK(s.interval_ms == 1000 && s.timeout_ms == 2000 && s.retries == 7 && s.start_period_ms == 0,
@@ -120,58 +122,60 @@ static void test_merge_and_settings(void)
     json_object_object_add(config, "Healthcheck", engine_health_config_merge(off, image));
     TAP_CHECK(!engine_health_settings_of(rec, &s), "--no-healthcheck wins over the image's");
     json_object_put(off);
-    json_object_put(rec);
+    json_object_put(config);
     json_object_put(flags);
     json_object_put(image);
 }
 
-static const char *health_status(struct json_object *state)
+static const char *health_status(const struct engine_health_state *h)
 {
-    return json_object_get_string(json_object_object_get(json_object_object_get(state, "Health"), "Status"));
-}
-
-static int streak(struct json_object *state)
-{
-    return json_object_get_int(json_object_object_get(json_object_object_get(state, "Health"), "FailingStreak"));
+    return h->status ? h->status : "";
 }
 
 static void test_apply(void)
 {
-    struct json_object *rec = json_tokener_parse("{\"Config\":{\"Healthcheck\":{\"Test\":[\"CMD-SHELL\",\"x\"]}},\"State\":{}}");
-    struct json_object *state = json_object_object_get(rec, "State");
+    struct engine_record *rec = NULL;
+    TAP_CHECK(engine_record_parse("{\"Config\":{\"Healthcheck\":{\"Test\":[\"CMD-SHELL\",\"x\"]}},\"State\":{}}",
+                                  &rec, NULL) == 0,
+              "a record parses");
+    struct engine_health_state *state = &rec->state.health;
+    TAP_CHECK(state->status == NULL, "no Health before the first start");
     engine_health_reset(rec);
-    TAP_CHECK(!strcmp(health_status(state), "starting") && streak(state) == 0, "a start: starting, streak 0");
+    TAP_CHECK(!strcmp(health_status(state), "starting") && state->failing_streak == 0, "a start: starting, streak 0");
     struct engine_health_settings s = {.retries = 2, .start_period_ms = 1000};
     int64_t started = 1000000;
     struct engine_health_result fail = {.start_ms = started + 10, .end_ms = started + 20, .exit_code = 1, .output = "no"};
     engine_health_apply(state, &fail, &s, started);
-    TAP_CHECK(!strcmp(health_status(state), "starting") && streak(state) == 0,
+    TAP_CHECK(!strcmp(health_status(state), "starting") && state->failing_streak == 0,
               "a failure within the start period does not count while starting");
     fail.start_ms = started + 2000;
     engine_health_apply(state, &fail, &s, started);
-    TAP_CHECK(!strcmp(health_status(state), "starting") && streak(state) == 1, "after it: streak 1, still starting");
+    TAP_CHECK(!strcmp(health_status(state), "starting") && state->failing_streak == 1,
+              "after it: streak 1, still starting");
     engine_health_apply(state, &fail, &s, started);
-    TAP_CHECK(!strcmp(health_status(state), "unhealthy") && streak(state) == 2, "retries failures: unhealthy");
+    TAP_CHECK(!strcmp(health_status(state), "unhealthy") && state->failing_streak == 2, "retries failures: unhealthy");
     struct engine_health_result ok = {.start_ms = started + 3000, .end_ms = started + 3001, .exit_code = 0, .output = "fine\n"};
     engine_health_apply(state, &ok, &s, started);
-    TAP_CHECK(!strcmp(health_status(state), "healthy") && streak(state) == 0, "one success: healthy, streak 0");
+    TAP_CHECK(!strcmp(health_status(state), "healthy") && state->failing_streak == 0, "one success: healthy, streak 0");
     fail.start_ms = started + 500; /* in the start period, but no longer starting: counts */
     engine_health_apply(state, &fail, &s, started);
-    TAP_CHECK(!strcmp(health_status(state), "healthy") && streak(state) == 1, "a failure after healthy counts");
+    TAP_CHECK(!strcmp(health_status(state), "healthy") && state->failing_streak == 1, "a failure after healthy counts");
     for (int i = 0; i < 4; i++)
         engine_health_apply(state, &ok, &s, started);
-    struct json_object *log = json_object_object_get(json_object_object_get(state, "Health"), "Log");
-    TAP_CHECK(json_object_array_length(log) == 5, "the log keeps the last 5 results");
-    struct json_object *last = json_object_array_get_idx(log, 4);
-    TAP_CHECK(json_object_get_int(json_object_object_get(last, "ExitCode")) == 0 &&
-                  !strcmp(json_object_get_string(json_object_object_get(last, "Output")), "fine\n") &&
-                  strstr(json_object_get_string(json_object_object_get(last, "Start")), "T") != NULL,
+    TAP_CHECK(state->n_log == 5, "the log keeps the last 5 results");
+    const struct engine_health_log_entry *last = &state->log[4];
+    TAP_CHECK(last->exit_code == 0 && !strcmp(last->output, "fine\n") && strstr(last->start, "T") != NULL,
               "an entry: Start, End, ExitCode, Output");
+    struct json_object *j = engine_record_to_json(rec, true);
+    struct json_object *health = json_object_object_get(json_object_object_get(j, "State"), "Health");
+    TAP_CHECK(json_object_array_length(json_object_object_get(health, "Log")) == 5 &&
+                  !strcmp(json_object_get_string(json_object_object_get(health, "Status")), "healthy"),
+              "State.Health in docker's shape");
+    json_object_put(j);
     engine_health_reset(rec);
-    TAP_CHECK(!strcmp(health_status(state), "starting") && streak(state) == 0 &&
-                  json_object_array_length(json_object_object_get(json_object_object_get(state, "Health"), "Log")) == 5,
+    TAP_CHECK(!strcmp(health_status(state), "starting") && state->failing_streak == 0 && state->n_log == 5,
               "a restart: starting again, the log kept");
-    json_object_put(rec);
+    engine_record_free(rec);
 }
 
 int main(void)

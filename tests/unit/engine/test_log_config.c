@@ -5,6 +5,7 @@
 
 #include "../tap.h"
 #include "engine/log_config.h"
+#include "engine/record.h"
 #include "util/utils.h"
 
 static bool refused(const char *text, const char *why)
@@ -44,20 +45,19 @@ int main(void)
               "but is refused without max-size, as docker does");
     hull_error_free(err);
     err = NULL;
-    struct json_object *rec = json_object_new_object(), *host = json_object_new_object();
+    struct engine_record rec = {.host_config = json_object_new_object()};
+    struct json_object *host = rec.host_config;
     json_object_object_add(host, "LogConfig", engine_log_config_json(&c));
-    json_object_object_add(rec, "HostConfig", host);
     struct engine_log_config back;
-    engine_log_config_of(rec, &back);
+    engine_log_config_of(&rec, &back);
     TAP_CHECK(back.max_size == 123, "max-size read back from the record (the last one given)");
     TAP_CHECK(back.max_files == 3, "max-file read back");
     TAP_CHECK(!strcmp(json_object_get_string(json_object_object_get(json_object_object_get(host, "LogConfig"), "Type")),
                       "k8s-file"),
               "LogConfig.Type is k8s-file (the CRI format podman calls so)");
-    json_object_put(rec);
-    struct json_object *old = json_object_new_object();
-    engine_log_config_of(old, &back);
+    json_object_put(host);
+    struct engine_record old = {0};
+    engine_log_config_of(&old, &back);
     TAP_CHECK(back.max_size == 0 && back.max_files == 1, "a record without LogConfig: no rotation");
-    json_object_put(old);
     return TAP_DONE();
 }

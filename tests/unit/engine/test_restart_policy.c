@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../tap.h"
+#include "engine/record.h"
 #include "engine/restart.h"
 #include "util/utils.h"
 
@@ -83,21 +84,19 @@ static void test_decide(void)
 static void test_record_json(void)
 {
     struct engine_restart_policy p = {ENGINE_RESTART_ON_FAILURE, 5}, back;
-    struct json_object *rec = json_object_new_object(), *host = json_object_new_object();
-    json_object_object_add(host, "RestartPolicy", engine_restart_policy_json(&p));
-    json_object_object_add(rec, "HostConfig", host);
-    engine_restart_policy_of(rec, &back);
+    struct engine_record rec = {.host_config = json_object_new_object()};
+    json_object_object_add(rec.host_config, "RestartPolicy", engine_restart_policy_json(&p));
+    engine_restart_policy_of(&rec, &back);
     TAP_CHECK(back.name == ENGINE_RESTART_ON_FAILURE && back.max_retries == 5, "HostConfig.RestartPolicy round-trips");
     struct json_object *shape = engine_restart_policy_json(&p);
     TAP_CHECK(!strcmp(json_object_to_json_string_ext(shape, JSON_C_TO_STRING_PLAIN),
                       "{\"Name\":\"on-failure\",\"MaximumRetryCount\":5}"),
               "docker's shape");
     json_object_put(shape);
-    json_object_put(rec);
-    struct json_object *old = json_object_new_object();
-    engine_restart_policy_of(old, &back);
+    json_object_put(rec.host_config);
+    struct engine_record old = {0};
+    engine_restart_policy_of(&old, &back);
     TAP_CHECK(back.name == ENGINE_RESTART_NO, "a record without RestartPolicy (made before --restart) means no");
-    json_object_put(old);
 }
 
 int main(void)
