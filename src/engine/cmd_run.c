@@ -34,6 +34,7 @@
 
 struct run_flags {
     struct engine_run_config rc;
+    struct hull_spec *spec; /* the config built and written as config.json (make_bundle) */
     const char *name;
     bool detach, auto_remove, interactive;
     bool create_only; /* hull create: made, left in state Created */
@@ -387,7 +388,6 @@ static int make_bundle(struct run_flags *f, const char *id, const char *dir, con
                        const char *image_ref, const struct image_info *image, char *const *layers,
                        const char *config, struct engine_mounts_made *made, struct hull_error **err)
 {
-    cleanup_free char *spec_json = NULL;
     cleanup_free char *rootfs = NULL;
     cleanup_free char *config_path = xasprintf("%s/config.json", dir);
     cleanup_free char *delegated = engine_rootless_cgroup_parent();
@@ -419,8 +419,10 @@ static int make_bundle(struct run_flags *f, const char *id, const char *dir, con
     /* A normal user's containers go under the cgroup delegated to them, if any (docs/rootless.md). */
     if (delegated)
         f->rc.cgroups_path = cgroups_path = xasprintf("%s/hull-%s", delegated, id);
-    if (engine_spec_build(config, &f->rc, hostname, rootfs, &spec_json, err) < 0 ||
-        write_file_replace(config_path, spec_json, strlen(spec_json), 0600, err) < 0)
+    spec_free(f->spec);
+    f->spec = NULL;
+    if (engine_spec_make(config, &f->rc, hostname, rootfs, &f->spec, err) < 0 ||
+        write_file_replace(config_path, f->spec->raw_json, strlen(f->spec->raw_json), 0600, err) < 0)
         goto out;
     struct engine_record_input in = {
         .id = id,
@@ -428,7 +430,7 @@ static int make_bundle(struct run_flags *f, const char *id, const char *dir, con
         .image_ref = image_ref,
         .image_id = image->id,
         .dir = dir,
-        .spec_json = spec_json,
+        .spec_json = f->spec->raw_json,
         .image_config = config,
         .rc = &f->rc,
         .detach = f->detach,
@@ -508,6 +510,7 @@ static int run_failure_status(const struct hull_error *err)
 
 static void run_flags_clear(struct run_flags *f)
 {
+    spec_free(f->spec);
     for (size_t i = 0; i < f->rc.n_binds; i++)
         engine_bind_clear(&f->rc.binds[i]);
     for (size_t i = 0; i < f->rc.n_tmpfs; i++)
@@ -928,6 +931,8 @@ static int run_command(int argc, char **argv, bool create)
         .auto_remove = f.auto_remove,
         .tty = f.rc.tty,
         .interactive = f.interactive,
+        /* in this process: created from the config built, not config.json read back */
+        .spec = f.spec,
     };
     if (f.detach) {
         if (engine_run_detached(&l, &err) < 0) {

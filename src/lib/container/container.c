@@ -365,6 +365,20 @@ static int state_dir_taken(const char *state_dir, const char *id, struct hull_er
                           id, id);
 }
 
+int container_create_config(const struct container_create_opts *opts, const char *bundle,
+                            struct hull_spec **loaded, const struct hull_spec **spec, struct hull_error **err)
+{
+    *loaded = NULL;
+    if (opts->spec != NULL) {
+        *spec = opts->spec;
+        return 0;
+    }
+    if (spec_load(bundle, loaded, err) < 0)
+        return -1;
+    *spec = *loaded;
+    return 0;
+}
+
 int container_create(const struct container_create_opts *opts, pid_t *pid_out, struct hull_error **err)
 {
     if (container_id_validate(opts->id, err) < 0)
@@ -373,8 +387,11 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
     cleanup_free char *bundle = NULL;
     if (resolve_bundle(opts->bundle, &bundle, err) < 0)
         return -1;
-    cleanup_spec struct hull_spec *spec = NULL;
-    if (spec_load(bundle, &spec, err) < 0)
+    /* The engine hands in the config it built (issue 12: one `hull run` reads
+     * its seccomp profile once); everyone else's is read here. */
+    cleanup_spec struct hull_spec *loaded = NULL;
+    const struct hull_spec *spec = NULL;
+    if (container_create_config(opts, bundle, &loaded, &spec, err) < 0)
         return -1;
     cleanup_free char *rootfs = NULL;
     if (resolve_rootfs(bundle, spec, &rootfs, err) < 0)

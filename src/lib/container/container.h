@@ -31,7 +31,16 @@ struct container_create_opts {
     /* For run in the foreground: the pty master comes back here when process.terminal
      * is set and there is no console socket. -1 otherwise. */
     int *console_master_out;
+    /* The config, already parsed and checked by the caller (the engine, which
+     * built it and wrote spec->raw_json as BUNDLE/config.json): used instead
+     * of reading config.json again.  NULL: read BUNDLE/config.json. */
+    const struct hull_spec *spec;
 };
+
+/* The config create works from: opts->spec, or BUNDLE/config.json read into
+ * *loaded (free it; NULL when opts->spec was given). */
+int container_create_config(const struct container_create_opts *opts, const char *bundle,
+                            struct hull_spec **loaded, const struct hull_spec **spec, struct hull_error **err);
 
 /* Sets the container up completely; its init waits for start before exec'ing
  * the user process.  On failure nothing is left behind. */

@@ -442,9 +442,11 @@ static int build(struct hull_spec *spec, const struct engine_image_config *img, 
     free(spec->root_path);
     spec->root_path = xstrdup("rootfs");
     spec->root_readonly = rc->read_only;
-    if (set_linux(spec, rc, err) < 0)
+    if (set_linux(spec, rc, err) < 0 || set_mounts(spec, rc, err) < 0)
         return -1;
-    return set_mounts(spec, rc, err);
+    /* The parser's range checks, which the flags' own checks should make
+     * redundant: the runtime creates from this struct without parsing it. */
+    return spec_check_resources(&spec->linux_.resources, "linux.resources", err);
 }
 
 int engine_spec_make(const char *image_config_json, const struct engine_run_config *rc, const char *hostname,

@@ -43,7 +43,7 @@ static int create_and_start(const struct engine_lifecycle *l, pid_t *pid, int *m
     /* rootless (a normal user's hull, in its user namespace): no cgroup is
      * no error when none was delegated and no limit is set (rootless.h). */
     struct container_create_opts o = {.root = rtroot, .id = l->id, .bundle = bundle, .console_master_out = master,
-                                      .rootless = running_rootless()};
+                                      .rootless = running_rootless(), .spec = l->spec};
     if (container_create(&o, pid, err) < 0)
         return -1;
     /* The init waits in its namespaces for start: its network is plumbed now. */

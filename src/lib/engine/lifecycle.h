@@ -33,6 +33,9 @@ struct engine_lifecycle {
     bool tty;         /* -t: the config has process.terminal */
     bool interactive; /* -i: a detached container's stdin stays open (never written) */
     bool restart;     /* a restart by the policy (restart.h): only while the record says "restarting" */
+    /* The config `hull run` built and wrote as config.json (engine_spec_make):
+     * created from without reading it again.  NULL: read config.json. */
+    const struct hull_spec *spec;
 };
 
 /* docker's exit status for a container that could not be started

@@ -56,8 +56,65 @@ static const char *jstr(struct json_object *o, const char *a, const char *b, con
     return json_object_get_string(v);
 }
 
+/* The struct engine_spec_make returns is what the runtime would read back
+ * from its config.json: `hull run` creates the container from the struct
+ * (container_create_opts.spec), so the two must not differ in what the text
+ * carries nor in the values the parser derives (mount flags, rlimit numbers). */
+static bool same_mount(const struct hull_mount *a, const struct hull_mount *b)
+{
+    return a->flags == b->flags && a->clear_flags == b->clear_flags && a->propagation == b->propagation &&
+           a->bind == b->bind && a->recursive_bind == b->recursive_bind && a->tmpcopyup == b->tmpcopyup &&
+           a->rec_attr_set == b->rec_attr_set && a->rec_attr_clr == b->rec_attr_clr && a->idmap == b->idmap &&
+           a->idmap_recursive == b->idmap_recursive &&
+           ((a->data == NULL && b->data == NULL) || (a->data && b->data && !strcmp(a->data, b->data)));
+}
+
+static void built_is_read(const struct engine_run_config *rc, const char *what)
+{
+    cleanup_error struct hull_error *err = NULL;
+    cleanup_spec struct hull_spec *built = NULL, *read = NULL;
+    if (engine_spec_make(IMAGE_CONFIG, rc, "shortid", "/nonexistent-rootfs", &built, &err) < 0 ||
+        spec_parse(built->raw_json, &read, &err) < 0) {
+        TAP_CHECK(false, "%s: built and read back (%s)", what, err->msg);
+        return;
+    }
+    cleanup_free char *again = spec_to_json(read);
+    bool same = !strcmp(again, built->raw_json) && read->n_mounts == built->n_mounts &&
+                read->process->n_rlimits == built->process->n_rlimits;
+    for (size_t i = 0; same && i < read->n_mounts; i++)
+        same = same_mount(&read->mounts[i], &built->mounts[i]);
+    for (size_t i = 0; same && i < read->process->n_rlimits; i++)
+        same = read->process->rlimits[i].resource == built->process->rlimits[i].resource;
+    TAP_CHECK(same, "%s: the config built is the config config.json gives back", what);
+}
+
+static void test_built_is_read(void)
+{
+    struct engine_run_config plain = {0};
+    built_is_read(&plain, "no flags");
+    char *tmpfs_opts[] = {"rw", "nosuid", "nodev", "noexec", "size=65536k", NULL};
+    struct engine_tmpfs tmpfs[] = {{.destination = "/run", .options = tmpfs_opts}};
+    struct engine_bind binds[] = {{.source = "/tmp", .destination = "/data", .read_only = true},
+                                  {.source = "/tmp", .destination = "/data/sub", .propagation = "rslave"}};
+    struct engine_ulimit ulimits[] = {{.name = "nofile", .rlimit = "RLIMIT_NOFILE", .soft = 10, .hard = 20},
+                                      {.name = "core", .rlimit = "RLIMIT_CORE", .soft = -1, .hard = -1}};
+    struct engine_device devices[] = {{.host = "/dev/null", .container = "/dev/n", .perms = "rw", .type = 'c',
+                                       .major = 1, .minor = 3, .mode = 0666}};
+    struct hull_device_rule rules[] = {{.allow = true, .type = 'b', .major = -1, .minor = -1, .access = "m"}};
+    struct engine_run_config many = {
+        .tty = true, .read_only = true, .binds = binds, .n_binds = 2, .tmpfs = tmpfs, .n_tmpfs = 1,
+        .ulimits = ulimits, .n_ulimits = 2, .devices = devices, .n_devices = 1, .device_rules = rules,
+        .n_device_rules = 1, .init_path = "/usr/libexec/hull/hull-init", .hosts_path = "/c/hosts",
+        .memory = 1 << 26, .memory_swap = 1 << 27, .cpu_quota = 50000, .cpu_period = 100000, .pids_limit = 9,
+        .systempaths_unconfined = true, .no_new_privileges = true, .domainname = "example.org"};
+    built_is_read(&many, "mounts, tmpfs, --init, ulimits, devices, resources, systempaths");
+    struct engine_run_config priv = {.privileged = true, .host_network = true};
+    built_is_read(&priv, "--privileged --network host");
+}
+
 int main(void)
 {
+    test_built_is_read();
     TAP_CHECK(memory_is("256m", 256LL << 20), "256m");
     TAP_CHECK(memory_is("1g", 1LL << 30), "1g");
     TAP_CHECK(memory_is("1.5G", 3LL << 29), "1.5G");

@@ -6,10 +6,11 @@
  * - completeness: configs written in the serializer's own form (every field
  *   the parser accepts appears in one of them) come back as the same JSON, so
  *   a field the serializer forgets, or writes wrongly, fails here.
- * "Every config the tests use" is the default spec (rootful and rootless) and
- * the default with each literal `update_config '...'` filter of the bats files
+ * "Every config the tests use" is the default spec (rootful and rootless), the
+ * fuzzer's seed configs (tests/fuzz/corpus/spec), and the default with each literal `update_config '...'` filter of the bats files
  * applied (by jq, when jq is installed); filters that make a config the parser
  * refuses are tests of refusals and are skipped. */
+#include <dirent.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,6 +217,36 @@ static void test_bats_configs(void)
               round_tripped - before, lines);
 }
 
+/* The fuzzer's seed configs (tests/fuzz/corpus/spec): hand-written ones
+ * (full, minimal) and runc's `spec` output.  Seeds need not be valid (full.json
+ * is refused: timeOffsets without a time namespace); those that parse must
+ * round-trip. */
+static void test_fuzz_corpus(void)
+{
+    cleanup_free char *dir = xasprintf("%s/tests/fuzz/corpus/spec", HULL_SOURCE_DIR);
+    cleanup_dir DIR *d = opendir(dir);
+    if (d == NULL) {
+        TAP_CHECK(false, "open %s", dir);
+        return;
+    }
+    size_t n = 0, before = round_tripped;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        if (e->d_name[0] == '.')
+            continue;
+        cleanup_free char *path = xasprintf("%s/%s", dir, e->d_name);
+        cleanup_free char *text = NULL;
+        if (read_file(path, &text, NULL, NULL) < 0) {
+            TAP_CHECK(false, "read %s", path);
+            continue;
+        }
+        cleanup_free char *what = xasprintf("fuzz corpus %s", e->d_name);
+        free(round_trip(text, what, false));
+        n++;
+    }
+    TAP_CHECK(round_tripped - before >= 3, "the fuzz corpus's configs were round-tripped (%zu of %zu)",
+              round_tripped - before, n);
+}
+
 int main(void)
 {
     cleanup_free char *rootful = spec_default_json(false);
@@ -226,6 +257,7 @@ int main(void)
     expect_same_json(every_field_2, "every field (2)");
     expect_same_json(every_field_3, "every field (3)");
     expect_same_json(no_process, "no process");
+    test_fuzz_corpus();
     test_bats_configs();
     return TAP_DONE();
 }
