@@ -35,6 +35,7 @@ fuzz_check() {
 @test "fuzz-registry-token: token server answers" { fuzz_check registry-token; }
 @test "fuzz-registries-conf: registries.conf (TOML)" { fuzz_check registries-conf; }
 @test "fuzz-gotemplate: --format templates" { fuzz_check gotemplate; }
+@test "fuzz-cdi-spec: CDI device specs (JSON and YAML)" { fuzz_check cdi-spec; }
 @test "fuzz-engine-getopt: hull command lines" { fuzz_check engine-getopt; }
 
 @test "every harness has a test here and seeds" {
