@@ -146,7 +146,7 @@ health() {
     [ "$(health s '.Log | length')" = 1 ]
 }
 
-@test "health: a foreground hull run runs the checks itself; none is left when the container ends" {
+@test "health: a foreground hull run's container is checked (by its monitor); none is left when the container ends" {
     "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" run --name fg --health-cmd 'test -e /ok' \
         --health-interval 100ms --health-retries 1 busybox sh -c 'while [ ! -e /stop ]; do sleep 0.1; done; exit 3' \
         </dev/null >/dev/null &
