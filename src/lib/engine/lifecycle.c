@@ -591,12 +591,9 @@ int engine_container_remove_id(const char *root, const char *runroot, const char
     return engine_record_delete(root, id, err);
 }
 
-int engine_container_remove(const char *root, const char *runroot, const char *id, bool force, struct hull_error **err)
+static int remove_container(const char *root, const char *runroot, const char *id, const struct engine_record *rec,
+                            bool force, struct hull_error **err)
 {
-    cleanup_engine_record struct engine_record *rec = NULL;
-    if (engine_record_read(root, id, &rec, err) < 0)
-        return -1;
-    const char *image_id = rec->image_id;
     bool restarting = !strcmp(rec->state.status, "restarting") && !engine_restart_abandoned(rec);
     bool exit_pending = engine_record_exit_pending(rec);
     if (engine_container_running(runroot, id) && !force)
@@ -607,24 +604,34 @@ int engine_container_remove(const char *root, const char *runroot, const char *i
     if (exit_pending && !force)
         return hull_error_set(err, 0, "container %.12s is running: stop it first or use rm -f", id);
     /* Its monitor must not start it again half-way through the removal: the
-     * kill below is final, and a monitor waiting to restart it goes. */
-    if (force && engine_restart_cancel(root, id, err) < 0)
+     * kill below is final, and a monitor waiting to restart it goes.  With
+     * the policy "no" (every --rm container) no monitor restarts it and
+     * nothing waits: no record write for a record about to go. */
+    struct engine_restart_policy policy;
+    engine_restart_policy_of(rec, &policy);
+    bool may_restart = policy.name != ENGINE_RESTART_NO || !strcmp(rec->state.status, "restarting");
+    if (force && may_restart && engine_restart_cancel(root, id, err) < 0)
         return -1;
-    return engine_container_remove_id(root, runroot, id, image_id, err);
+    return engine_container_remove_id(root, runroot, id, rec->image_id, err);
+}
+
+int engine_container_remove(const char *root, const char *runroot, const char *id, bool force, struct hull_error **err)
+{
+    cleanup_engine_record struct engine_record *rec = NULL;
+    if (engine_record_read(root, id, &rec, err) < 0)
+        return -1;
+    return remove_container(root, runroot, id, rec, force, err);
 }
 
 int engine_container_remove_with_volumes(const char *root, const char *runroot, const char *id, bool force,
                                          struct hull_error **err)
 {
-    struct engine_record *rec = NULL;
+    cleanup_engine_record struct engine_record *rec = NULL;
     if (engine_record_read(root, id, &rec, err) < 0)
         return -1;
-    struct json_object *mounts = json_object_get(rec->mounts);
-    engine_record_free(rec);
-    int r = engine_container_remove(root, runroot, id, force, err);
+    int r = remove_container(root, runroot, id, rec, force, err);
     if (r == 0)
-        engine_remove_anonymous_volumes(root, mounts, id);
-    json_object_put(mounts);
+        engine_remove_anonymous_volumes(root, rec->mounts, id);
     return r;
 }
 
