@@ -247,8 +247,36 @@ static void test_fuzz_corpus(void)
               round_tripped - before, n);
 }
 
+/* spec_default (the struct the engine starts from, built directly) is
+ * spec_default_json (the text `spec` writes) parsed: same fields, same derived
+ * mount values. */
+static void test_default_struct(bool rootless, const char *what)
+{
+    cleanup_error struct hull_error *err = NULL;
+    cleanup_spec struct hull_spec *built = NULL, *parsed = NULL;
+    cleanup_free char *text = spec_default_json(rootless);
+    if (spec_default(rootless, &built, &err) < 0 || spec_parse(text, &parsed, &err) < 0) {
+        TAP_CHECK(false, "%s: built and parsed (%s)", what, err->msg);
+        return;
+    }
+    cleanup_free char *a = spec_to_json(built), *b = spec_to_json(parsed);
+    bool same = !strcmp(a, b) && built->n_mounts == parsed->n_mounts;
+    for (size_t i = 0; same && i < built->n_mounts; i++) {
+        const struct hull_mount *x = &built->mounts[i], *y = &parsed->mounts[i];
+        same = x->flags == y->flags && x->clear_flags == y->clear_flags && x->propagation == y->propagation &&
+               x->bind == y->bind && x->recursive_bind == y->recursive_bind && x->rec_attr_set == y->rec_attr_set &&
+               ((!x->data && !y->data) || (x->data && y->data && !strcmp(x->data, y->data)));
+    }
+    same = same && built->process->rlimits[0].resource == parsed->process->rlimits[0].resource;
+    TAP_CHECK(same, "%s: spec_default is spec_default_json parsed", what);
+    if (!same)
+        printf("# built:\n%s\n# parsed:\n%s\n", a, b);
+}
+
 int main(void)
 {
+    test_default_struct(false, "default config");
+    test_default_struct(true, "default rootless config");
     cleanup_free char *rootful = spec_default_json(false);
     cleanup_free char *rootless = spec_default_json(true);
     free(round_trip(rootful, "default config", true));
