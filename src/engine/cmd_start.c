@@ -20,7 +20,7 @@ static bool json_bool_at(struct json_object *tree, const char *key)
 }
 
 /* Starts one stopped container again; *code gets its exit code with attach. */
-static int start_one(const char *text, bool attach, int *code)
+static int start_one(const char *text, bool attach, bool attach_stdin, int *code)
 {
     cleanup_free char *id = NULL;
     cleanup_engine_record struct engine_record *rec = engine_find_record(text, &id);
@@ -47,11 +47,12 @@ static int start_one(const char *text, bool attach, int *code)
         .tty = json_bool_at(rec->config, "Tty"),
         /* docker's Config.OpenStdin (run -i): a detached start keeps stdin open again */
         .interactive = json_bool_at(rec->config, "OpenStdin"),
+        .no_stdin = !attach_stdin, /* docker: start -a passes our stdin with -i only */
     };
     if (live) {
         /* docker: start -a of a running container attaches to it */
         if (attach) {
-            *code = engine_attach_container(id, false, true, NULL);
+            *code = engine_attach_container(id, !attach_stdin, true, NULL);
             return 0;
         }
         return 0; /* docker: starting a running container is a no-op */
@@ -107,7 +108,7 @@ static int start_all_restartable(void)
         int code = 0;
         if (!wanted)
             continue;
-        if (start_one(*id, false, &code) < 0) {
+        if (start_one(*id, false, false, &code) < 0) {
             ret = 1;
             continue;
         }
@@ -129,7 +130,7 @@ const struct engine_flagset start_flagset = {"aih", start_longopts};
 
 int cmd_start(int argc, char **argv)
 {
-    bool attach = false, all_restartable = false;
+    bool attach = false, attach_stdin = false, all_restartable = false;
     int c;
     while ((c = engine_next_flag("start", argc, argv, &start_flagset)) != -1) {
         switch (c) {
@@ -140,13 +141,15 @@ int cmd_start(int argc, char **argv)
             all_restartable = engine_flag_bool();
             break;
         case 'i':
-            break; /* stdin is attached whenever -a is (as hull run does) */
+            attach_stdin = engine_flag_bool(); /* docker: our stdin with -a (if the container has -i) */
+            break;
         case 'h':
-            printf("Usage:  hull start [-a] CONTAINER...\n"
+            printf("Usage:  hull start [-a [-i]] CONTAINER...\n"
                    "        hull start --all-restartable\n\n"
                    "Start stopped containers again, with the same root filesystem and config\n\n"
                    "  -a, --attach        run in the foreground: output, signals and exit status\n"
                    "                      are the container's, as with hull run\n"
+                   "  -i, --interactive   with -a: our stdin is the container's (created with -i)\n"
                    "      --all-restartable  start every container whose --restart policy wants it\n"
                    "                      running (always; unless-stopped unless stopped by hand;\n"
                    "                      on-failure after a failure): for an init system at boot\n");
@@ -167,7 +170,7 @@ int cmd_start(int argc, char **argv)
     int ret = 0;
     for (int i = optind; i < argc; i++) {
         int code = 0;
-        if (start_one(argv[i], attach, &code) < 0) {
+        if (start_one(argv[i], attach, attach_stdin, &code) < 0) {
             ret = 1;
             continue;
         }
@@ -265,7 +268,7 @@ const struct engine_flagset restart_flagset = {"t:h", restart_longopts};
 static int restart_one(const char *id, void *data)
 {
     int code = 0;
-    return engine_stop_one(id, data) < 0 || start_one(id, false, &code) < 0 ? -1 : 0;
+    return engine_stop_one(id, data) < 0 || start_one(id, false, false, &code) < 0 ? -1 : 0;
 }
 
 int cmd_restart(int argc, char **argv)

@@ -123,7 +123,7 @@ in_terminal() {
 
 @test "attach: hull start -a of a running container attaches to it" {
     hull run -di --name r busybox sh -c 'read x; echo got:$x; exit 6'
-    echo yo | timeout --kill-after=10 30 "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" start -a r \
+    echo yo | timeout --kill-after=10 30 "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" start -ai r \
         >"$TEST_DIR/out" || status=$?
     [ "${status:-0}" -eq 6 ]
     [ "$(cat "$TEST_DIR/out")" = got:yo ]

@@ -85,6 +85,7 @@ state() {
     [ "$(cat "/proc/$ppid/comm")" = hull-monitor ]
     [ "$(awk '{print $6}' "/proc/$ppid/stat")" != "$(awk '{print $6}' /proc/$$/stat)" ]
     [ "$(awk '{print $7}' "/proc/$ppid/stat")" = 0 ]
+    [ "$(awk '/^VmRSS:/ {print $2}' "/proc/$ppid/status")" -le 300 ] # KB: the issue's budget
     ! grep -qE 'libjson-c|libarchive|libseccomp' "/proc/$ppid/maps"
     hull logs k | grep -qx one
     # another client joins it, its stdin goes in, its exit code comes back
@@ -208,4 +209,9 @@ state() {
     run -6 timeout --kill-after=10 30 "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" start -a c
     [ "$output" = started ]
     hull logs c | grep -qx started
+    # start -ai passes our stdin (and its end); start -a alone does not, as docker's
+    hull create -i --name ci busybox sh -c 'read x; echo got:$x' >/dev/null
+    [ "$(echo hi | timeout --kill-after=10 30 "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" start -ai ci)" = got:hi ]
+    hull create -i --name cn busybox sh -c 'read -t 1 x && echo got:$x || echo nothing' >/dev/null
+    [ "$(echo hi | timeout --kill-after=10 30 "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" start -a cn)" = nothing ]
 }

@@ -483,14 +483,14 @@ int engine_run_foreground(const struct engine_lifecycle *l, int *exit_code, stru
         .root = l->root,
         .runroot = l->runroot,
         .id = l->id,
-        .send_stdin = l->interactive,
+        .send_stdin = l->interactive && !l->no_stdin,
         .tty = l->tty,
         .sig_proxy = true,
         .foreground = true,
         .records_exit = records,
     };
     /* docker run -it: ctrl-p,ctrl-q leaves it running */
-    if (l->tty && l->interactive)
+    if (l->tty && o.send_stdin)
         engine_detach_keys_parse("ctrl-p,ctrl-q", o.detach_keys, &o.n_detach_keys, NULL);
     bool detached = false;
     int r = engine_attach_session(&o, sock, exit_code, &detached, err);

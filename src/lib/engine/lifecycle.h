@@ -32,6 +32,9 @@ struct engine_lifecycle {
     bool auto_remove; /* --rm */
     bool tty;         /* -t: the config has process.terminal */
     bool interactive; /* -i: a detached container's stdin stays open (never written) */
+    /* foreground: our stdin is not the container's (start -a without -i);
+     * with interactive its stdin is open still, never written (docker) */
+    bool no_stdin;
     bool restart;     /* a restart by the policy (restart.h): only while the record says "restarting" */
     /* The config `hull run` built and wrote as config.json (engine_spec_make):
      * created from without reading it again.  NULL: read config.json. */
