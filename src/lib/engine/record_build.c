@@ -73,14 +73,26 @@ static void add_run_flags(struct json_object *host, const struct engine_run_conf
     json_object_object_add(host, "Ulimits", ulimits);
 }
 
-/* docker inspect's shape, read into the typed record by its one deserializer. */
-static struct engine_record *typed(struct json_object *j)
+/* What every new record starts as: State "created", never started. */
+static struct engine_record *record_new(const char *id, const char *name, const char *image_id)
 {
-    struct engine_record *rec = NULL;
-    if (engine_record_from_json(j, &rec, NULL) < 0)
-        abort(); /* built as an object just above */
-    json_object_put(j);
+    struct engine_record *rec = xmalloc0(sizeof *rec);
+    rec->id = xstrdup(id);
+    rec->created = rfc3339_now();
+    rec->state.status = xstrdup("created");
+    rec->state.error = xstrdup("");
+    rec->state.started_at = xstrdup("0001-01-01T00:00:00Z");
+    rec->state.finished_at = xstrdup("0001-01-01T00:00:00Z");
+    rec->image_id = xstrdup(image_id);
+    rec->name = xasprintf("/%s", name);
     return rec;
+}
+
+/* A member of a json-c tree holder, handed over (NULL when absent). */
+static struct json_object *take(struct json_object *holder, const char *key)
+{
+    struct json_object *v = engine_json_path(holder, key, NULL);
+    return v ? json_object_get(v) : NULL;
 }
 
 struct engine_record *engine_record_build(const struct engine_record_input *in)
@@ -93,36 +105,19 @@ struct engine_record *engine_record_build(const struct engine_record_input *in)
     struct json_object *args = json_object_new_array();
     for (size_t i = skip; i < json_object_array_length(spec_args); i++)
         json_object_array_add(args, json_copy(json_object_array_get_idx(spec_args, i)));
-    struct json_object *rec = json_object_new_object();
-    cleanup_free char *now = rfc3339_now();
-    cleanup_free char *slash_name = xasprintf("/%s", in->name);
-    json_object_object_add(rec, "Id", json_object_new_string(in->id));
-    json_object_object_add(rec, "Created", json_object_new_string(now));
-    json_object_object_add(rec, "Path",
-                           json_object_new_string(json_object_get_string(json_object_array_get_idx(args, 0))));
-    struct json_object *rest = json_object_new_array();
+    struct engine_record *out = record_new(in->id, in->name, in->image_id);
+    out->path = xstrdup(json_object_array_length(args) ? json_object_get_string(json_object_array_get_idx(args, 0)) : "");
     for (size_t i = 1; i < json_object_array_length(args); i++)
-        json_object_array_add(rest, json_copy(json_object_array_get_idx(args, i)));
-    json_object_object_add(rec, "Args", rest);
-
-    struct json_object *state = json_object_new_object();
-    json_object_object_add(state, "Status", json_object_new_string("created"));
-    json_object_object_add(state, "Running", json_object_new_boolean(false));
-    json_object_object_add(state, "Paused", json_object_new_boolean(false));
-    json_object_object_add(state, "Restarting", json_object_new_boolean(false));
-    json_object_object_add(state, "Pid", json_object_new_int(0));
-    json_object_object_add(state, "ExitCode", json_object_new_int(0));
-    json_object_object_add(state, "StartedAt", json_object_new_string("0001-01-01T00:00:00Z"));
-    json_object_object_add(state, "FinishedAt", json_object_new_string("0001-01-01T00:00:00Z"));
-    json_object_object_add(rec, "State", state);
-    json_object_object_add(rec, "RestartCount", json_object_new_int(0));
-    json_object_object_add(rec, "Image", json_object_new_string(in->image_id));
-    json_object_object_add(rec, "ResolvConfPath", json_object_new_string(in->rc->resolv_conf_path ? in->rc->resolv_conf_path : ""));
-    json_object_object_add(rec, "HostnamePath", json_object_new_string(in->rc->hostname_path ? in->rc->hostname_path : ""));
-    json_object_object_add(rec, "HostsPath", json_object_new_string(in->rc->hosts_path ? in->rc->hosts_path : ""));
-    json_object_object_add(rec, "Name", json_object_new_string(slash_name));
-    cleanup_free char *log = xasprintf("%s/ctr.log", in->dir);
-    json_object_object_add(rec, "LogPath", json_object_new_string(in->detach ? log : ""));
+        strv_add(&out->args, xstrdup(json_object_get_string(json_object_array_get_idx(args, i))));
+    if (!out->args)
+        out->args = xmalloc0(sizeof *out->args);
+    out->resolv_conf_path = xstrdup(in->rc->resolv_conf_path ? in->rc->resolv_conf_path : "");
+    out->hostname_path = xstrdup(in->rc->hostname_path ? in->rc->hostname_path : "");
+    out->hosts_path = xstrdup(in->rc->hosts_path ? in->rc->hosts_path : "");
+    out->log_path = in->detach ? xasprintf("%s/ctr.log", in->dir) : xstrdup("");
+    /* docker's trees, built here as json-c still; the network code adds its
+     * members (engine_network_record) */
+    struct json_object *rec = json_object_new_object();
 
     struct json_object *config = json_object_new_object();
     json_object_object_add(config, "Hostname", json_copy(engine_json_path(spec, "hostname", NULL)));
@@ -227,23 +222,21 @@ struct engine_record *engine_record_build(const struct engine_record_input *in)
     json_object_put(image_for_net);
     json_object_put(args);
     json_object_put(spec);
-    return typed(rec);
+    out->config = take(rec, "Config");
+    out->host_config = take(rec, "HostConfig");
+    out->mounts = take(rec, "Mounts");
+    out->graph_driver = take(rec, "GraphDriver");
+    out->network_settings = take(rec, "NetworkSettings");
+    json_object_put(rec);
+    return out;
 }
 
 struct engine_record *engine_record_build_intent(const char *id, const char *name, const char *image_ref,
                                                 const char *image_id, bool auto_remove)
 {
-    struct engine_record *rec = xmalloc0(sizeof *rec);
-    rec->id = xstrdup(id);
-    rec->created = rfc3339_now();
+    struct engine_record *rec = record_new(id, name, image_id);
     rec->path = xstrdup("");
     rec->args = xmalloc0(sizeof *rec->args);
-    rec->state.status = xstrdup("created");
-    rec->state.error = xstrdup("");
-    rec->state.started_at = xstrdup("0001-01-01T00:00:00Z");
-    rec->state.finished_at = xstrdup("0001-01-01T00:00:00Z");
-    rec->image_id = xstrdup(image_id);
-    rec->name = xasprintf("/%s", name);
     char **strs[] = {&rec->resolv_conf_path, &rec->hostname_path, &rec->hosts_path, &rec->log_path};
     for (size_t i = 0; i < ARRAY_SIZE(strs); i++)
         *strs[i] = xstrdup("");
