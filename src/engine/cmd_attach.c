@@ -33,13 +33,13 @@ int engine_attach_container(const char *id, bool no_stdin, bool sig_proxy, const
     if (engine_detach_keys_parse(detach_keys ? detach_keys : "ctrl-p,ctrl-q", o.detach_keys, &o.n_detach_keys,
                                  &err) < 0)
         return engine_error_status(err, 125);
-    struct json_object *rec = NULL;
-    if (engine_record_load(g_engine.root, id, &rec, &err) < 0)
+    struct engine_record *rec = NULL;
+    if (engine_record_read(g_engine.root, id, &rec, &err) < 0)
         return engine_error(err);
-    o.tty = json_object_get_boolean(engine_json_path(rec, "Config", "Tty"));
+    o.tty = json_object_get_boolean(engine_json_path(rec->config, "Tty", NULL));
     /* docker: stdin is attached when the container keeps one open (-i) */
-    o.send_stdin = !no_stdin && json_object_get_boolean(engine_json_path(rec, "Config", "OpenStdin"));
-    json_object_put(rec);
+    o.send_stdin = !no_stdin && json_object_get_boolean(engine_json_path(rec->config, "OpenStdin", NULL));
+    engine_record_free(rec);
     int code = 0;
     bool detached = false;
     if (engine_attach(&o, &code, &detached, &err) < 0)

@@ -69,11 +69,11 @@ int cmd_commit(int argc, char **argv)
     opts.changes = changes;
     opts.reference = argc - optind == 2 ? argv[optind + 1] : NULL;
     cleanup_free char *id = NULL;
-    struct json_object *rec = engine_find_container(argv[optind], &id);
+    struct engine_record *rec = engine_find_record(argv[optind], &id);
     if (!rec)
         return 1;
-    cleanup_free char *image_id = xstrdup(engine_json_str(rec, "Image"));
-    json_object_put(rec);
+    cleanup_free char *image_id = xstrdup(rec->image_id);
+    engine_record_free(rec);
     cleanup_error struct hull_error *err = NULL;
     cleanup_image_store struct image_store *store = NULL;
     char new_id[DIGEST_STR_SIZE];
@@ -91,11 +91,11 @@ int cmd_commit(int argc, char **argv)
 static int container_rootfs(const char *text, char **id_out, char **rootfs_out)
 {
     cleanup_free char *id = NULL;
-    struct json_object *rec = engine_find_container(text, &id);
+    struct engine_record *rec = engine_find_record(text, &id);
     if (!rec)
         return -1;
-    cleanup_free char *image_id = xstrdup(engine_json_str(rec, "Image"));
-    json_object_put(rec);
+    cleanup_free char *image_id = xstrdup(rec->image_id);
+    engine_record_free(rec);
     cleanup_error struct hull_error *err = NULL;
     cleanup_free char *dir = engine_container_dir(g_engine.root, id);
     cleanup_image_store struct image_store *store = NULL;

@@ -56,11 +56,11 @@ int cmd_diff(int argc, char **argv)
     if (argc - optind != 1)
         return engine_usage_error("diff", "\"hull diff\" requires exactly 1 argument: CONTAINER");
     cleanup_free char *id = NULL;
-    struct json_object *rec = engine_find_container(argv[optind], &id);
+    struct engine_record *rec = engine_find_record(argv[optind], &id);
     if (!rec)
         return 1;
-    cleanup_free char *image_id = xstrdup(engine_json_str(rec, "Image"));
-    json_object_put(rec);
+    cleanup_free char *image_id = xstrdup(rec->image_id);
+    engine_record_free(rec);
     cleanup_error struct hull_error *err = NULL;
     cleanup_image_store struct image_store *store = NULL;
     cleanup_image_info struct image_info *image = NULL;

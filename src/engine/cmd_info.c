@@ -75,15 +75,13 @@ static void count_containers(struct json_object *info)
     cleanup_error struct hull_error *err = NULL;
     if (engine_record_list(g_engine.root, &ids, &err) == 0) {
         for (char **id = ids; *id; id++) {
-            struct json_object *rec = NULL;
-            cleanup_error struct hull_error *e = NULL;
-            if (engine_record_load(g_engine.root, *id, &rec, &e) < 0)
+            cleanup_engine_record struct engine_record *rec = NULL;
+            if (engine_record_read(g_engine.root, *id, &rec, NULL) < 0)
                 continue;
-            const char *status = engine_json_str(engine_json_path(rec, "State", NULL), "Status");
+            const char *status = rec->state.status;
             total++;
             running += !strcmp(status, "running");
             paused += !strcmp(status, "paused");
-            json_object_put(rec);
         }
         strv_free(ids);
     }

@@ -107,12 +107,12 @@ static size_t tail_offset(const char *buf, size_t len, int64_t n)
  * that the init is gone ends the wait after a grace period. */
 static bool still_running(const char *id, int *gone_for_ms)
 {
-    struct json_object *rec = NULL;
-    if (engine_record_load(g_engine.root, id, &rec, NULL) < 0)
+    struct engine_record *rec = NULL;
+    if (engine_record_read(g_engine.root, id, &rec, NULL) < 0)
         return false;
-    const char *st = engine_json_str(engine_json_path(rec, "State", NULL), "Status");
+    const char *st = rec->state.status;
     bool running = !strcmp(st, "running") || !strcmp(st, "paused");
-    json_object_put(rec);
+    engine_record_free(rec);
     if (!running)
         return false;
     if (engine_container_running(g_engine.runroot, id)) {

@@ -154,12 +154,12 @@ int cmd_top(int argc, char **argv)
     if (optind >= argc)
         return engine_usage_error("top", "requires at least 1 argument");
     cleanup_free char *id = NULL;
-    struct json_object *rec = engine_find_container(argv[optind], &id);
+    struct engine_record *rec = engine_find_record(argv[optind], &id);
     if (!rec)
         return 1;
-    const char *status = engine_json_str(engine_json_path(rec, "State", NULL), "Status");
+    const char *status = rec->state.status;
     bool live = !strcmp(status, "running") || !strcmp(status, "paused");
-    json_object_put(rec);
+    engine_record_free(rec);
     if (!live)
         return engine_error_fmt("container %.12s is not running", id);
     cleanup_error struct hull_error *err = NULL;

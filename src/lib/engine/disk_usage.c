@@ -168,11 +168,11 @@ int engine_disk_usage(const char *root, const char *runroot, struct engine_disk_
     size_t n_ids = strv_length(ids);
     char **used = xmalloc0((n_ids + 1) * sizeof *used);
     for (size_t i = 0; i < n_ids; i++) {
-        struct json_object *rec = NULL;
-        if (engine_record_load(root, ids[i], &rec, NULL) < 0)
+        struct engine_record *rec = NULL;
+        if (engine_record_read(root, ids[i], &rec, NULL) < 0)
             continue; /* removed meanwhile */
-        used[i] = xstrdup(engine_json_str(rec, "Image"));
-        json_object_put(rec);
+        used[i] = xstrdup(rec->image_id);
+        engine_record_free(rec);
         uint64_t size = engine_container_size(root, ids[i]);
         out->containers.total++;
         out->containers.size += size;
