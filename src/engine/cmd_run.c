@@ -527,7 +527,7 @@ static void run_flags_clear(struct run_flags *f)
     free(f->rc.devices);
     free(f->rc.device_rules);
     strv_free(f->rc.device_rules_given);
-    json_object_put(f->rc.cdi_hooks);
+    spec_hooks_clear(&f->rc.cdi_hooks);
     const char ***given[] = {&f->env_flags,    &f->volumes_from,  &f->env_files,     &f->labels_given,
                              &f->label_files,  &f->tmpfs_flags,   &f->ulimit_flags,  &f->cap_add_flags,
                              &f->cap_drop_flags, &f->security_opts, &f->log_opts, &f->device_flags,

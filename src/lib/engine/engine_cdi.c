@@ -75,32 +75,26 @@ static int add_mount(const char *name, const struct cdi_mount *m, struct engine_
     return 0;
 }
 
-static struct json_object *strv_json(char *const *v)
+/* Into the config's hooks, checked as config.json's would be (the CDI
+ * reader has checked the name). */
+static int add_hook(const struct cdi_hook *h, struct engine_run_config *rc, struct hull_error **err)
 {
-    struct json_object *a = json_object_new_array();
-    for (; v && *v; v++)
-        json_object_array_add(a, json_object_new_string(*v));
-    return a;
-}
-
-static void add_hook(const struct cdi_hook *h, struct engine_run_config *rc)
-{
-    if (!rc->cdi_hooks)
-        rc->cdi_hooks = json_object_new_object();
-    struct json_object *list = NULL;
-    if (!json_object_object_get_ex(rc->cdi_hooks, h->hook_name, &list)) {
-        list = json_object_new_array();
-        json_object_object_add(rc->cdi_hooks, h->hook_name, list);
+    struct hull_hook_list *list = spec_hook_list(&rc->cdi_hooks, h->hook_name);
+    if (list == NULL)
+        return hull_error_set(err, 0, "invalid hookName \"%s\"", h->hook_name);
+    struct hull_hook hook = {.path = xstrdup(h->path), .args = strv_copy(h->args), .env = strv_copy(h->env),
+                             .has_timeout = h->has_timeout, .timeout = (int)h->timeout};
+    char field[64];
+    snprintf(field, sizeof field, "the hooks of CDI devices.%s[%zu]", h->hook_name, list->n);
+    if (spec_check_hook(&hook, field, err) < 0) {
+        free(hook.path);
+        strv_free(hook.args);
+        strv_free(hook.env);
+        return -1;
     }
-    struct json_object *hook = json_object_new_object();
-    json_object_object_add(hook, "path", json_object_new_string(h->path));
-    if (h->args)
-        json_object_object_add(hook, "args", strv_json(h->args));
-    if (h->env)
-        json_object_object_add(hook, "env", strv_json(h->env));
-    if (h->has_timeout)
-        json_object_object_add(hook, "timeout", json_object_new_int64(h->timeout));
-    json_object_array_add(list, hook);
+    list->hooks = xrealloc(list->hooks, (list->n + 1) * sizeof *list->hooks);
+    list->hooks[list->n++] = hook;
+    return 0;
 }
 
 static int apply_edits(const char *name, const struct cdi_edits *e, struct engine_run_config *rc, char ***env,
@@ -123,7 +117,8 @@ static int apply_edits(const char *name, const struct cdi_edits *e, struct engin
     for (char **v = e->env; v && *v; v++)
         strv_add(env, xstrdup(*v));
     for (size_t i = 0; i < e->n_hooks; i++)
-        add_hook(&e->hooks[i], rc);
+        if (add_hook(&e->hooks[i], rc, err) < 0)
+            return -1;
     return 0;
 }
 

@@ -279,8 +279,7 @@ static int set_linux(struct hull_spec *spec, const struct engine_run_config *rc,
     l->has_resources = true;
     set_resources(&l->resources, rc);
     engine_spec_add_devices(l, rc->devices, rc->n_devices, rc->device_rules, rc->n_device_rules);
-    if (rc->cdi_hooks && spec_parse_hooks(rc->cdi_hooks, "the hooks of CDI devices", &spec->hooks, err) < 0)
-        return -1;
+    spec_hooks_append(&spec->hooks, &rc->cdi_hooks);
     return 0;
 }
 

@@ -88,7 +88,7 @@ struct engine_run_config {
     struct hull_device_rule *device_rules; /* --device-cgroup-rule, parsed to OCI allow rules */
     size_t n_device_rules;
     char **device_rules_given; /* --device-cgroup-rule as given, for the record; may be NULL */
-    struct json_object *cdi_hooks; /* the OCI hooks object of CDI devices (engine_cdi.h); NULL: none */
+    struct hull_hooks cdi_hooks; /* the OCI hooks of CDI devices (engine_cdi.h) */
     bool privileged;            /* every capability, no seccomp, no masked paths, rw /sys, every device */
     bool no_new_privileges;
     bool seccomp_unconfined;      /* --security-opt seccomp=unconfined */

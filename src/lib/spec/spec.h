@@ -366,13 +366,18 @@ char *spec_default_json(bool rootless);
 /* The same config as a struct (raw_json NULL): where the engine starts the
  * config of a `hull run` container. */
 int spec_default(bool rootless, struct hull_spec **out, struct hull_error **err);
-/* Parses a hooks object (config.json's "hooks", e.g. the hooks of CDI
- * devices) into *out, which must be empty; `field` names it in errors. */
-int spec_parse_hooks(struct json_object *obj, const char *field, struct hull_hooks *out, struct hull_error **err);
 /* Computes a mount's derived values (flags, propagation, bind, data ...)
  * from its type and options again, with the parser's checks: for code that
  * builds or edits a mount (the engine).  `field` names it in errors. */
 int spec_mount_derive(struct hull_mount *m, const char *field, struct hull_error **err);
+/* The list of hooks named like config.json's ("prestart", "createRuntime",
+ * ...) in hooks, NULL for another name. */
+struct hull_hook_list *spec_hook_list(struct hull_hooks *hooks, const char *name);
+/* config.md's checks of one hook (absolute path, timeout > 0), as the parser
+ * makes them, for hooks built in code; field names it in errors. */
+int spec_check_hook(const struct hull_hook *h, const char *field, struct hull_error **err);
+/* Appends copies of every hook of from to the same lists of to. */
+void spec_hooks_append(struct hull_hooks *to, const struct hull_hooks *from);
 /* Frees what one mount, one hooks struct hold, and empties them (for code that edits a spec). */
 void spec_mount_clear(struct hull_mount *m);
 void spec_hooks_clear(struct hull_hooks *h);

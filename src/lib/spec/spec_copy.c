@@ -2,7 +2,8 @@
  *
  * The engine checks a container's seccomp profile once, while it reads the
  * flags, and gives every config it builds from them a copy of that parsed
- * profile (issue 12: the profile is parsed once per `hull run`). */
+ * profile (issue 12: the profile is parsed once per `hull run`); the hooks
+ * of CDI devices are appended the same way. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,4 +44,23 @@ struct hull_seccomp *spec_seccomp_dup(const struct hull_seccomp *s)
     for (size_t i = 0; i < s->n_syscalls; i++)
         rule_copy(&copy->syscalls[i], &s->syscalls[i]);
     return copy;
+}
+
+void spec_hooks_append(struct hull_hooks *to, const struct hull_hooks *from)
+{
+    const struct hull_hook_list *src[] = {&from->prestart,        &from->create_runtime, &from->create_container,
+                                          &from->start_container, &from->poststart,      &from->poststop};
+    struct hull_hook_list *dst[] = {&to->prestart,        &to->create_runtime, &to->create_container,
+                                    &to->start_container, &to->poststart,      &to->poststop};
+    for (size_t k = 0; k < ARRAY_SIZE(src); k++) {
+        if (src[k]->n == 0)
+            continue;
+        dst[k]->hooks = xrealloc(dst[k]->hooks, (dst[k]->n + src[k]->n) * sizeof *dst[k]->hooks);
+        for (size_t i = 0; i < src[k]->n; i++) {
+            const struct hull_hook *h = &src[k]->hooks[i];
+            dst[k]->hooks[dst[k]->n++] = (struct hull_hook){.path = dup_or_null(h->path), .args = strv_copy(h->args),
+                                                            .env = strv_copy(h->env), .has_timeout = h->has_timeout,
+                                                            .timeout = h->timeout};
+        }
+    }
 }

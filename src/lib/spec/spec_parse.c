@@ -77,37 +77,40 @@ static int parse_hook_list(struct json_object *array, const char *field, struct 
     return 0;
 }
 
-static int parse_hooks(struct json_object *obj, const char *field, struct hull_hooks *hooks, struct hull_error **err)
+static const char *const hook_names[] = {"prestart",       "createRuntime", "createContainer",
+                                         "startContainer", "poststart",     "poststop"};
+
+struct hull_hook_list *spec_hook_list(struct hull_hooks *hooks, const char *name)
 {
-    const struct {
-        const char *name;
-        struct hull_hook_list *list;
-    } kinds[] = {
-        {"prestart", &hooks->prestart},
-        {"createRuntime", &hooks->create_runtime},
-        {"createContainer", &hooks->create_container},
-        {"startContainer", &hooks->start_container},
-        {"poststart", &hooks->poststart},
-        {"poststop", &hooks->poststop},
-    };
-    for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
-        struct json_object *array = NULL;
-        int r = spec_get_array(obj, field, kinds[i].name, &array, err);
-        if (r < 0)
-            return r;
-        if (r > 0 && parse_hook_list(array, spec_field_key(field, kinds[i].name).s, kinds[i].list, err) < 0)
-            return -1;
-    }
+    struct hull_hook_list *lists[] = {&hooks->prestart,        &hooks->create_runtime, &hooks->create_container,
+                                      &hooks->start_container, &hooks->poststart,      &hooks->poststop};
+    for (size_t i = 0; i < ARRAY_SIZE(hook_names); i++)
+        if (!strcmp(name, hook_names[i]))
+            return lists[i];
+    return NULL;
+}
+
+int spec_check_hook(const struct hull_hook *h, const char *field, struct hull_error **err)
+{
+    /* config.md: "This specification extends the IEEE standard in that path MUST be absolute." */
+    if (h->path == NULL || h->path[0] != '/')
+        return hull_error_set(err, 0, "%s.path \"%s\" must be an absolute path", field, h->path ? h->path : "");
+    /* config.md: "timeout ... MUST be greater than zero". */
+    if (h->has_timeout && h->timeout <= 0)
+        return hull_error_set(err, 0, "%s.timeout %lld must be greater than zero", field, (long long)h->timeout);
     return 0;
 }
 
-int spec_parse_hooks(struct json_object *obj, const char *field, struct hull_hooks *out, struct hull_error **err)
+static int parse_hooks(struct json_object *obj, const char *field, struct hull_hooks *hooks, struct hull_error **err)
 {
-    if (obj == NULL || !json_object_is_type(obj, json_type_object))
-        return spec_error_type(err, field, obj, "an object");
-    if (parse_hooks(obj, field, out, err) < 0) {
-        spec_hooks_clear(out);
-        return -1;
+    for (size_t i = 0; i < ARRAY_SIZE(hook_names); i++) {
+        struct json_object *array = NULL;
+        int r = spec_get_array(obj, field, hook_names[i], &array, err);
+        if (r < 0)
+            return r;
+        if (r > 0 &&
+            parse_hook_list(array, spec_field_key(field, hook_names[i]).s, spec_hook_list(hooks, hook_names[i]), err) < 0)
+            return -1;
     }
     return 0;
 }
