@@ -11,6 +11,7 @@
 
 #include "engine_flags.h"
 #include "engine_mounts.h"
+#include "image_config.h"
 #include "image/rootfs.h"
 #include "mount/pathsafe.h"
 #include "record.h"
@@ -486,36 +487,34 @@ static bool destination_used(const struct engine_run_config *rc, const char *des
 }
 
 /* The image's VOLUMEs that no mount covers become anonymous volumes. */
-static void add_image_volumes(struct engine_run_config *rc, const char *image_config_json)
+static int add_image_volumes(struct engine_run_config *rc, const char *image_config_json, struct hull_error **err)
 {
-    struct json_object *cfg = json_tokener_parse(image_config_json);
-    struct json_object *volumes = engine_json_path(cfg, "config", "Volumes");
-    if (volumes && json_object_is_type(volumes, json_type_object)) {
-        size_t extra = (size_t)json_object_object_length(volumes);
-        struct engine_bind *grown = xrealloc(rc->binds, (rc->n_binds + extra + 1) * sizeof *grown);
-        rc->binds = grown;
-        json_object_object_foreach(volumes, path, value)
-        {
-            (void)value;
-            if (path[0] != '/')
-                continue; /* docker refuses such an image at build time */
-            cleanup_free char *dest = clean_path(path);
-            if (!strcmp(dest, "/") || destination_used(rc, dest))
-                continue;
-            struct engine_bind *b = &rc->binds[rc->n_binds++];
-            memset(b, 0, sizeof *b);
-            b->kind = ENGINE_MOUNT_VOLUME;
-            b->anonymous = true;
-            b->destination = steal_pointer(&dest); /* no mode: not the user's */
-        }
+    struct engine_image_config img;
+    if (engine_image_config_parse(image_config_json, &img, err) < 0)
+        return -1;
+    size_t extra = strv_length(img.volumes);
+    rc->binds = xrealloc(rc->binds, (rc->n_binds + extra + 1) * sizeof *rc->binds);
+    for (char **path = img.volumes; path && *path; path++) {
+        if ((*path)[0] != '/')
+            continue; /* docker refuses such an image at build time */
+        cleanup_free char *dest = clean_path(*path);
+        if (!strcmp(dest, "/") || destination_used(rc, dest))
+            continue;
+        struct engine_bind *b = &rc->binds[rc->n_binds++];
+        memset(b, 0, sizeof *b);
+        b->kind = ENGINE_MOUNT_VOLUME;
+        b->anonymous = true;
+        b->destination = steal_pointer(&dest); /* no mode: not the user's */
     }
-    json_object_put(cfg);
+    engine_image_config_clear(&img);
+    return 0;
 }
 
 int engine_mounts_prepare(const char *root, struct engine_run_config *rc, const char *image_config_json,
                           const char *rootfs, struct engine_mounts_made *made, struct hull_error **err)
 {
-    add_image_volumes(rc, image_config_json);
+    if (add_image_volumes(rc, image_config_json, err) < 0)
+        return -1;
     for (size_t i = 0; i < rc->n_binds; i++) {
         struct engine_bind *b = &rc->binds[i];
         if (b->kind == ENGINE_MOUNT_BIND) {

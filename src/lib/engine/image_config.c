@@ -41,6 +41,21 @@ static int config_strv(struct json_object *image, const char *key, char ***out, 
     return 0;
 }
 
+/* config.Volumes is an object whose keys are the paths ({"/data": {}}). */
+static char **config_keys(struct json_object *image, const char *key)
+{
+    struct json_object *o = config_member(image, key);
+    if (o == NULL || !json_object_is_type(o, json_type_object))
+        return NULL;
+    char **keys = xmalloc0(sizeof *keys);
+    json_object_object_foreach(o, k, v)
+    {
+        (void)v;
+        strv_add(&keys, xstrdup(k));
+    }
+    return keys;
+}
+
 int engine_image_config_parse(const char *text, struct engine_image_config *out, struct hull_error **err)
 {
     memset(out, 0, sizeof *out);
@@ -53,6 +68,7 @@ int engine_image_config_parse(const char *text, struct engine_image_config *out,
         goto out;
     out->working_dir = config_string(image, "WorkingDir");
     out->user = config_string(image, "User");
+    out->volumes = config_keys(image, "Volumes");
     r = 0;
 out:
     json_object_put(image);
@@ -68,5 +84,6 @@ void engine_image_config_clear(struct engine_image_config *c)
     strv_free(c->cmd);
     free(c->working_dir);
     free(c->user);
+    strv_free(c->volumes);
     memset(c, 0, sizeof *c);
 }

@@ -1,6 +1,6 @@
 /* hull: the members of an image's config blob (the OCI image config's
- * "config" object) that decide a container's process: Env, Entrypoint, Cmd,
- * WorkingDir, User.  Read once, into a struct, so building the container's
+ * "config" object) that decide a container's process and mounts: Env,
+ * Entrypoint, Cmd, WorkingDir, User, Volumes.  Read once, into a struct, so building the container's
  * config never walks JSON (issue 12). */
 #ifndef HULL_ENGINE_IMAGE_CONFIG_H
 #define HULL_ENGINE_IMAGE_CONFIG_H
@@ -13,6 +13,7 @@ struct engine_image_config {
     char **cmd;        /* NULL when absent or not an array */
     char *working_dir; /* NULL when absent or not a string */
     char *user;        /* NULL when absent or not a string */
+    char **volumes;    /* the keys of Volumes, in order; NULL when absent or not an object */
 };
 
 /* Members of the wrong type are skipped, as docker does; text that is not
