@@ -548,13 +548,13 @@ static void print_report(const struct isolation_report *r, const char *id, struc
 static pid_t live_init(const char *id)
 {
     cleanup_free char *rtroot = engine_runtime_root(g_engine.runroot);
-    struct json_object *st = NULL;
+    struct hull_state *st = NULL;
     enum container_status status;
     cleanup_error struct hull_error *ignored = NULL;
     if (container_state(rtroot, id, &st, &status, &ignored) < 0)
         return 0;
     pid_t pid = status == STATUS_STOPPED ? 0 : state_live_pid(st);
-    json_object_put(st);
+    hull_state_free(st);
     return pid;
 }
 

@@ -266,3 +266,30 @@ teardown() { diag_on_failure; teardown_bundle; }
     runtime delete --force "$id"
     assert_no_leftovers "$id"
 }
+
+@test "a container whose state.json an earlier hull wrote is still seen, killed and deleted (upgrade)" {
+    is_hull || skip "hull's own state.json"
+    update_config '.process.args = ["sleep", "100"] | .annotations = {"org.example.key": "value"}'
+    id=$(new_id)
+    runtime create --bundle "$BUNDLE" "$id"
+    runtime start "$id"
+    wait_status "$id" running
+    # Rewritten in the shape hull wrote before the typed state (issue 12), key
+    # by key under their old names; the cgroup part as its nodes were saved.
+    st=$TEST_ROOT/$id/state.json
+    jq -c '{ociVersion, id, pid, init_start_time, bundle, rootfs, created, owner, annotations,
+            has_poststart: false, has_poststop: false,
+            cgroup: (.cgroup | if . == null then null else {layout, nodes: [.nodes[] |
+                {mountpoint, mount_root, controllers, unified, path, dir, created}]} end)}
+           | with_entries(select(.value != null))' "$st" >"$st.old"
+    mv "$st.old" "$st"
+    [ "$(container_status "$id")" = running ]
+    [ "$(runtime state "$id" | jq -r '.annotations["org.example.key"]')" = value ]
+    runtime list | grep -q "$id"
+    pid=$(runtime state "$id" | jq .pid)
+    runtime kill "$id" KILL
+    wait_status "$id" stopped
+    wait_gone "$pid"
+    runtime delete "$id"
+    assert_no_leftovers "$id"
+}

@@ -3,8 +3,9 @@
  * The host layout (v1 legacy, hybrid, or unified v2) is detected once; a
  * cgroup_manager then owns the container's cgroup in every hierarchy.  The
  * runtime core only ever calls the functions below.  State that must survive
- * between hull-runtime invocations (which paths were created) is saved into and
- * restored from the container's state.json through the json-c object helpers. */
+ * between hull-runtime invocations (which paths were created) goes through a
+ * struct cgroup_record, which the container's state.json carries (the
+ * container layer's state_json.c reads and writes it; no JSON here). */
 #ifndef HULL_CGROUP_H
 #define HULL_CGROUP_H
 
@@ -15,7 +16,6 @@
 #include "../spec/spec.h"
 #include "../util/error.h"
 
-struct json_object;
 struct cgroup_stats;
 
 enum cgroup_layout {
@@ -99,9 +99,26 @@ int cgroup_mount_in_container(struct cgroup_manager *m, int dest_fd, const char 
  * present).  NULL when there is none.  Owned by the manager. */
 const char *cgroup_manager_dir(struct cgroup_manager *m, const char *controller);
 
-/* Persist / restore in state.json. */
-int cgroup_manager_save(struct cgroup_manager *m, struct json_object *state_obj, struct hull_error **err);
-int cgroup_manager_load(struct json_object *state_obj, struct cgroup_manager **out, struct hull_error **err);
+/* What state.json says of the container's cgroups ("cgroup": one node per
+ * hierarchy joined). */
+struct cgroup_record_node {
+    char *mountpoint, *mount_root; /* mount_root "/" when not saved */
+    char *controllers;             /* v1 mount options, "cpu,cpuacct"; "" for v2 */
+    bool unified;
+    char *path, *dir; /* in the hierarchy, on the host */
+    char **created;   /* what hull made, parents first (NULL-terminated, may be NULL) */
+};
+struct cgroup_record {
+    bool present; /* false: no cgroup (rootless without one, or made by an older hull) */
+    char *layout; /* "v1", "hybrid", "v2" */
+    struct cgroup_record_node *nodes;
+    size_t n_nodes;
+};
+void cgroup_record_clear(struct cgroup_record *r);
+
+/* Persist / restore through the record (m NULL: a record of no cgroup). */
+void cgroup_manager_save(struct cgroup_manager *m, struct cgroup_record *out);
+int cgroup_manager_load(const struct cgroup_record *rec, struct cgroup_manager **out, struct hull_error **err);
 
 /* Frees memory only; touches no cgroup. */
 void cgroup_manager_free(struct cgroup_manager *m);

@@ -15,7 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
 
 #include "../util/log.h"
 #include "../util/utils.h"
@@ -585,86 +584,78 @@ int cgroup_manager_destroy(struct cgroup_manager *m, struct hull_error **err)
     return remove_created(m, err);
 }
 
-/* ---- state.json ---- */
+/* ---- state.json's record ---- */
 
-int cgroup_manager_save(struct cgroup_manager *m, struct json_object *state_obj, struct hull_error **err)
+void cgroup_record_clear(struct cgroup_record *r)
 {
-    if (!m)
-        return 0;
-    struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "layout", json_object_new_string(cgroup_layout_name(m->layout)));
-    struct json_object *nodes = json_object_new_array();
-    for (size_t i = 0; i < m->n_nodes; i++) {
-        struct cgroup_node *n = &m->nodes[i];
-        struct json_object *jn = json_object_new_object();
-        json_object_object_add(jn, "mountpoint", json_object_new_string(n->h.mountpoint));
-        json_object_object_add(jn, "mount_root", json_object_new_string(n->h.mount_root));
-        json_object_object_add(jn, "controllers", json_object_new_string(n->h.options));
-        json_object_object_add(jn, "unified", json_object_new_boolean(n->h.unified));
-        json_object_object_add(jn, "path", json_object_new_string(n->path));
-        json_object_object_add(jn, "dir", json_object_new_string(n->dir));
-        struct json_object *created = json_object_new_array();
-        for (char **c = n->created; c && *c; c++)
-            json_object_array_add(created, json_object_new_string(*c));
-        json_object_object_add(jn, "created", created);
-        json_object_array_add(nodes, jn);
+    for (size_t i = 0; i < r->n_nodes; i++) {
+        struct cgroup_record_node *n = &r->nodes[i];
+        free(n->mountpoint);
+        free(n->mount_root);
+        free(n->controllers);
+        free(n->path);
+        free(n->dir);
+        strv_free(n->created);
     }
-    json_object_object_add(o, "nodes", nodes);
-    json_object_object_add(state_obj, "cgroup", o);
-    return 0;
+    free(r->nodes);
+    free(r->layout);
+    *r = (struct cgroup_record){0};
 }
 
-static const char *jstr(struct json_object *o, const char *key)
+void cgroup_manager_save(struct cgroup_manager *m, struct cgroup_record *out)
 {
-    struct json_object *v;
-    if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-        return NULL;
-    return json_object_get_string(v);
+    cgroup_record_clear(out);
+    if (!m)
+        return;
+    out->present = true;
+    out->layout = xstrdup(cgroup_layout_name(m->layout));
+    out->nodes = xmalloc0((m->n_nodes + 1) * sizeof *out->nodes);
+    out->n_nodes = m->n_nodes;
+    for (size_t i = 0; i < m->n_nodes; i++) {
+        const struct cgroup_node *n = &m->nodes[i];
+        struct cgroup_record_node *rn = &out->nodes[i];
+        rn->mountpoint = xstrdup(n->h.mountpoint);
+        rn->mount_root = xstrdup(n->h.mount_root);
+        rn->controllers = xstrdup(n->h.options);
+        rn->unified = n->h.unified;
+        rn->path = xstrdup(n->path);
+        rn->dir = xstrdup(n->dir);
+        for (char **c = n->created; c && *c; c++)
+            strv_add(&rn->created, xstrdup(*c));
+    }
 }
 
-int cgroup_manager_load(struct json_object *state_obj, struct cgroup_manager **out, struct hull_error **err)
+int cgroup_manager_load(const struct cgroup_record *rec, struct cgroup_manager **out, struct hull_error **err)
 {
-    struct json_object *o, *nodes;
-    if (!state_obj || !json_object_object_get_ex(state_obj, "cgroup", &o)) {
+    if (!rec || !rec->present) {
         /* A container made without cgroups (or by an older hull): an empty
          * manager whose operations do nothing. */
         *out = manager_new(CGROUP_LAYOUT_UNKNOWN);
         return 0;
     }
-    const char *layout = jstr(o, "layout");
     cleanup_cgroup_manager struct cgroup_manager *m = manager_new(CGROUP_LAYOUT_UNKNOWN);
     for (enum cgroup_layout l = CGROUP_LAYOUT_V1; l <= CGROUP_LAYOUT_V2; l++)
-        if (layout && !strcmp(layout, cgroup_layout_name(l))) {
+        if (rec->layout && !strcmp(rec->layout, cgroup_layout_name(l))) {
             m->layout = l;
             m->ops = cgroup_ops_for(l);
         }
-    if (!json_object_object_get_ex(o, "nodes", &nodes) || !json_object_is_type(nodes, json_type_array))
-        return hull_error_set(err, 0, "state.json: \"cgroup\" has no \"nodes\" array");
-    size_t count = json_object_array_length(nodes);
-    m->nodes = xmalloc0((count + 1) * sizeof *m->nodes);
-    for (size_t i = 0; i < count; i++) {
-        struct json_object *jn = json_object_array_get_idx(nodes, i), *created, *uni;
-        const char *mp = jstr(jn, "mountpoint"), *root = jstr(jn, "mount_root"), *ctl = jstr(jn, "controllers");
-        const char *path = jstr(jn, "path"), *dir = jstr(jn, "dir");
-        if (!mp || !path || !dir)
+    m->nodes = xmalloc0((rec->n_nodes + 1) * sizeof *m->nodes);
+    for (size_t i = 0; i < rec->n_nodes; i++) {
+        const struct cgroup_record_node *rn = &rec->nodes[i];
+        if (!rn->mountpoint || !rn->path || !rn->dir)
             return hull_error_set(err, 0, "state.json: cgroup node %zu lacks mountpoint/path/dir", i);
         struct cgroup_node *n = &m->nodes[m->n_nodes++];
-        n->h.mountpoint = xstrdup(mp);
-        n->h.mount_root = xstrdup(root ? root : "/");
-        n->h.options = xstrdup(ctl ? ctl : "");
-        n->h.unified = json_object_object_get_ex(jn, "unified", &uni) && json_object_get_boolean(uni);
-        n->path = xstrdup(path);
-        n->dir = xstrdup(dir);
-        if (json_object_object_get_ex(jn, "created", &created) && json_object_is_type(created, json_type_array)) {
-            for (size_t j = 0; j < json_object_array_length(created); j++) {
-                struct json_object *c = json_object_array_get_idx(created, j);
-                const char *s = json_object_get_string(c);
-                /* Only ever remove what lies in this node's hierarchy. */
-                size_t ml = strlen(mp);
-                if (s && !strncmp(s, mp, ml) && s[ml] == '/' && !strstr(s, "/../"))
-                    strv_add(&n->created, xstrdup(s));
-            }
-        }
+        n->h.mountpoint = xstrdup(rn->mountpoint);
+        n->h.mount_root = xstrdup(rn->mount_root ? rn->mount_root : "/");
+        n->h.options = xstrdup(rn->controllers ? rn->controllers : "");
+        n->h.unified = rn->unified;
+        n->path = xstrdup(rn->path);
+        n->dir = xstrdup(rn->dir);
+        /* Only ever remove what lies in this node's hierarchy. */
+        size_t ml = strlen(rn->mountpoint);
+        for (char **c = rn->created; c && *c; c++)
+            if (!strncmp(*c, rn->mountpoint, ml) && (*c)[ml] == '/' && !strstr(*c, "/../"))
+                strv_add(&n->created, xstrdup(*c));
     }
     *out = steal_pointer(&m);
     return 0;

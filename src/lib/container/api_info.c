@@ -1,7 +1,6 @@
 /* hull: what `list`, `ps` and `spec` show, for include/hull/hull.h: the
  * containers under a root with their live status (typed for the table, the
  * OCI states for --format json), a container's pids, the default config. */
-#include <json-c/json.h>
 #include <stdlib.h>
 
 #include "hull/hull.h"
@@ -9,61 +8,68 @@
 #include "../util/utils.h"
 #include "container.h"
 
-/* The OCI state of every container under root, sorted by id; one deleted
- * meanwhile is skipped. */
-static int oci_states(const char *root, struct json_object **out, struct hull_error **err)
+/* The saved state and live status of every container under root, sorted by
+ * id; one deleted meanwhile is skipped. */
+struct listing {
+    struct hull_state **states;
+    enum container_status *status;
+    size_t n;
+};
+
+static void listing_clear(struct listing *l)
 {
+    for (size_t i = 0; i < l->n; i++)
+        hull_state_free(l->states[i]);
+    free(l->states);
+    free(l->status);
+}
+
+static int list_states(const char *root, struct listing *l, struct hull_error **err)
+{
+    *l = (struct listing){0};
     cleanup_strv char **ids = NULL;
     if (container_list_ids(root, &ids, err) < 0)
         return -1;
-    struct json_object *arr = json_object_new_array();
+    size_t max = strv_length(ids) + 1;
+    l->states = xmalloc0(max * sizeof *l->states);
+    l->status = xmalloc0(max * sizeof *l->status);
     for (char **id = ids; *id; id++) {
-        struct json_object *saved = NULL;
-        enum container_status st;
         cleanup_error struct hull_error *e = NULL;
-        if (container_state(root, *id, &saved, &st, &e) < 0)
-            continue;
-        json_object_array_add(arr, container_oci_state(saved, st));
-        json_object_put(saved);
+        if (container_state(root, *id, &l->states[l->n], &l->status[l->n], &e) == 0)
+            l->n++;
     }
-    *out = arr;
     return 0;
 }
 
 int hull_container_list_json(const char *root, char **json, struct hull_error **err)
 {
-    struct json_object *arr = NULL;
-    if (oci_states(root, &arr, err) < 0)
+    struct listing l;
+    if (list_states(root, &l, err) < 0)
         return -1;
-    *json = xstrdup(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-    json_object_put(arr);
+    *json = state_oci_json_list(l.states, l.status, l.n);
+    listing_clear(&l);
     return 0;
-}
-
-static char *member(struct json_object *o, const char *key)
-{
-    struct json_object *v;
-    return xstrdup(json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : "");
 }
 
 int hull_container_list_info(const char *root, struct hull_container_info **out, size_t *n, struct hull_error **err)
 {
-    struct json_object *arr = NULL;
-    if (oci_states(root, &arr, err) < 0)
+    struct listing l;
+    if (list_states(root, &l, err) < 0)
         return -1;
-    *n = json_object_array_length(arr);
-    *out = xmalloc0((*n ? *n : 1) * sizeof **out);
-    for (size_t i = 0; i < *n; i++) {
-        struct json_object *o = json_object_array_get_idx(arr, i), *pid;
+    *n = l.n;
+    *out = xmalloc0((l.n ? l.n : 1) * sizeof **out);
+    for (size_t i = 0; i < l.n; i++) {
+        const struct hull_state *s = l.states[i];
         struct hull_container_info *c = &(*out)[i];
-        c->id = member(o, "id");
-        c->status = member(o, "status");
-        c->bundle = member(o, "bundle");
-        c->created = member(o, "created");
-        c->owner = member(o, "owner");
-        c->pid = json_object_object_get_ex(o, "pid", &pid) ? (pid_t)json_object_get_int(pid) : 0;
+        c->id = xstrdup(s->id ?: "");
+        c->status = xstrdup(container_status_name(l.status[i]));
+        c->bundle = xstrdup(s->bundle ?: "");
+        c->created = xstrdup(s->created ?: "");
+        c->owner = xstrdup(s->owner ?: "");
+        /* as the OCI state shows it: 0 once stopped */
+        c->pid = l.status[i] == STATUS_STOPPED ? 0 : state_live_pid(s);
     }
-    json_object_put(arr);
+    listing_clear(&l);
     return 0;
 }
 

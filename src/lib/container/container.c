@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <linux/sched.h>
 #include <poll.h>
 #include <sched.h>
@@ -43,8 +42,6 @@
 #define CLONE_INTO_CGROUP 0x200000000ULL
 #endif
 
-const char *spec_version_default = "1.2.0";
-
 /* ---------- small helpers ---------- */
 
 int container_pidfd_open(pid_t pid)
@@ -66,55 +63,6 @@ bool container_wait_gone(pid_t pid, int timeout_ms)
     /* Reap it if it is ours (run in the foreground); harmless otherwise. */
     waitpid(pid, NULL, WNOHANG);
     return r > 0;
-}
-
-const char *container_json_str(struct json_object *o, const char *key)
-{
-    struct json_object *v;
-    if (!json_object_object_get_ex(o, key, &v))
-        return NULL;
-    return json_object_get_string(v);
-}
-
-struct json_object *container_oci_state(struct json_object *saved, enum container_status status)
-{
-    struct json_object *o = json_object_new_object();
-    const char *ver = container_json_str(saved, "ociVersion");
-    json_object_object_add(o, "ociVersion", json_object_new_string(ver ? ver : spec_version_default));
-    json_object_object_add(o, "id", json_object_new_string(container_json_str(saved, "id") ?: ""));
-    json_object_object_add(o, "status", json_object_new_string(container_status_name(status)));
-    pid_t pid = status == STATUS_STOPPED ? 0 : state_live_pid(saved);
-    json_object_object_add(o, "pid", json_object_new_int(pid));
-    json_object_object_add(o, "bundle", json_object_new_string(container_json_str(saved, "bundle") ?: ""));
-    json_object_object_add(o, "rootfs", json_object_new_string(container_json_str(saved, "rootfs") ?: ""));
-    json_object_object_add(o, "created", json_object_new_string(container_json_str(saved, "created") ?: ""));
-    json_object_object_add(o, "owner", json_object_new_string(container_json_str(saved, "owner") ?: ""));
-    struct json_object *ann;
-    if (json_object_object_get_ex(saved, "annotations", &ann))
-        json_object_object_add(o, "annotations", json_object_get(ann));
-    else
-        json_object_object_add(o, "annotations", json_object_new_object());
-    return o;
-}
-
-char *container_hook_state_json(const struct hull_spec *spec, const char *id, pid_t pid, const char *bundle,
-                             const char *status)
-{
-    struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "ociVersion", json_object_new_string(spec->oci_version));
-    json_object_object_add(o, "id", json_object_new_string(id));
-    json_object_object_add(o, "status", json_object_new_string(status));
-    /* runc leaves "pid" out of a stopped container's state (poststop). */
-    if (pid > 0)
-        json_object_object_add(o, "pid", json_object_new_int(pid));
-    json_object_object_add(o, "bundle", json_object_new_string(bundle));
-    struct json_object *ann = json_object_new_object();
-    for (size_t i = 0; i < spec->n_annotations; i++)
-        json_object_object_add(ann, spec->annotations[i].key, json_object_new_string(spec->annotations[i].value));
-    json_object_object_add(o, "annotations", ann);
-    char *text = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-    json_object_put(o);
-    return text;
 }
 
 static int validate_for_create(const struct hull_spec *spec, const struct container_create_opts *opts,
@@ -328,22 +276,53 @@ static void create_rollback(struct create_state *cs)
  * init cloned (docs/reliability.md "Crash safety of hull-runtime"). */
 static int record_intent(struct create_state *cs, struct hull_error **err)
 {
-    struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "id", json_object_new_string(cs->id));
-    json_object_object_add(o, "creator_pid", json_object_new_int(getpid()));
-    if (cs->pid > 0) {
-        json_object_object_add(o, "pid", json_object_new_int(cs->pid));
-        json_object_object_add(o, "init_start_time", json_object_new_int64((int64_t)process_start_time(cs->pid)));
-    }
-    if (cs->rootfs_in_caller_ns) {
-        json_object_object_add(o, "rootfs", json_object_new_string(cs->rootfs_in_caller_ns));
-        json_object_object_add(o, "rootfs_mount_before", json_object_new_int64((int64_t)cs->rootfs_before.mnt_id));
-        json_object_object_add(o, "rootfs_mount_ns", json_object_new_int64((int64_t)cs->rootfs_before.mnt_ns));
-    }
-    int r = cgroup_manager_save(cs->cg, o, err);
-    if (r == 0)
-        r = state_intent_save(cs->root, cs->id, o, err);
-    json_object_put(o);
+    struct hull_state intent = {
+        .id = (char *)cs->id,
+        .creator_pid = getpid(),
+        .pid = cs->pid > 0 ? cs->pid : 0,
+        .init_start_time = cs->pid > 0 ? process_start_time(cs->pid) : 0,
+        .rootfs = (char *)cs->rootfs_in_caller_ns,
+        .has_rootfs_mark = cs->rootfs_in_caller_ns != NULL,
+        .rootfs_before = cs->rootfs_before,
+    };
+    cgroup_manager_save(cs->cg, &intent.cgroup);
+    int r = state_intent_save(cs->root, cs->id, &intent, err);
+    cgroup_record_clear(&intent.cgroup);
+    return r;
+}
+
+/* state.json: the record of a created container, naming its init for start,
+ * kill and delete (and, from now on, instead of intent.json). */
+static int save_state(const struct create_state *cs, const struct hull_spec *spec, const char *bundle,
+                      const char *rootfs, struct hull_error **err)
+{
+    struct hull_state *s = xmalloc0(sizeof *s);
+    s->complete = true;
+    s->oci_version = xstrdup(spec->oci_version);
+    s->id = xstrdup(cs->id);
+    s->pid = cs->pid;
+    s->init_start_time = process_start_time(cs->pid);
+    s->bundle = xstrdup(bundle);
+    s->rootfs = xstrdup(rootfs);
+    s->created = rfc3339_now();
+    s->owner = xstrdup("");
+    s->annotations = xmalloc0((spec->n_annotations + 2) * sizeof *s->annotations);
+    for (size_t i = 0; i < spec->n_annotations; i++)
+        s->annotations[s->n_annotations++] = (struct hull_keyval){xstrdup(spec->annotations[i].key),
+                                                                  xstrdup(spec->annotations[i].value)};
+    /* Capabilities the config grants but the host cannot: left out with a
+     * warning (spec), and named here so `state` shows the gap (docs/security.md). */
+    char *ungranted = spec->process ? caps_ungranted(spec->process->capabilities) : NULL;
+    if (ungranted)
+        s->annotations[s->n_annotations++] =
+            (struct hull_keyval){xstrdup("org.hull.capabilities.ungranted"), ungranted};
+    s->has_rootfs_mark = cs->rootfs_in_caller_ns != NULL;
+    s->rootfs_before = cs->rootfs_before;
+    s->has_poststart = spec->hooks.poststart.n > 0;
+    s->has_poststop = spec->hooks.poststop.n > 0;
+    cgroup_manager_save(cs->cg, &s->cgroup);
+    int r = state_save(cs->root, cs->id, s, err);
+    hull_state_free(s);
     return r;
 }
 
@@ -425,8 +404,6 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
     cleanup_free char *state_json_text = NULL;
     /* Declared before the first goto: a jump must never skip a cleanup variable. */
     cleanup_close int saved_timens = -1, saved_pidns = -1;
-    cleanup_free char *created = NULL;
-    struct json_object *saved = NULL;
     int ret = -1;
     int listen_fds = count_listen_fds();
     int preserve = opts->preserve_fds + listen_fds;
@@ -657,7 +634,7 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
             if (ns_net_devices_move(spec, cs.pid, err) < 0)
                 goto out;
             log_debug("create %s: run prestart and createRuntime hooks", opts->id);
-            state_json_text = container_hook_state_json(spec, opts->id, cs.pid, bundle, "creating");
+            state_json_text = state_hook_json(spec, opts->id, cs.pid, bundle, "creating");
             if (hooks_run(&spec->hooks.prestart, "prestart", state_json_text, err) < 0 ||
                 hooks_run(&spec->hooks.create_runtime, "createRuntime", state_json_text, err) < 0)
                 goto out;
@@ -668,36 +645,7 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
             break;
     }
 
-    saved = json_object_new_object();
-    json_object_object_add(saved, "ociVersion", json_object_new_string(spec->oci_version));
-    json_object_object_add(saved, "id", json_object_new_string(opts->id));
-    json_object_object_add(saved, "pid", json_object_new_int(cs.pid));
-    json_object_object_add(saved, "init_start_time", json_object_new_int64((int64_t)process_start_time(cs.pid)));
-    json_object_object_add(saved, "bundle", json_object_new_string(bundle));
-    json_object_object_add(saved, "rootfs", json_object_new_string(rootfs));
-    created = rfc3339_now();
-    json_object_object_add(saved, "created", json_object_new_string(created));
-    json_object_object_add(saved, "owner", json_object_new_string(""));
-    struct json_object *ann = json_object_new_object();
-    for (size_t i = 0; i < spec->n_annotations; i++)
-        json_object_object_add(ann, spec->annotations[i].key, json_object_new_string(spec->annotations[i].value));
-    /* Capabilities the config grants but the host cannot: left out with a
-     * warning (spec), and named here so `state` shows the gap (docs/security.md). */
-    char *ungranted = spec->process ? caps_ungranted(spec->process->capabilities) : NULL;
-    if (ungranted)
-        json_object_object_add(ann, "org.hull.capabilities.ungranted", json_object_new_string(ungranted));
-    free(ungranted); /* no cleanup attribute here: the gotos above would jump past its initialisation */
-    json_object_object_add(saved, "annotations", ann);
-    if (cs.rootfs_in_caller_ns)
-    {
-        json_object_object_add(saved, "rootfs_mount_before", json_object_new_int64((int64_t)cs.rootfs_before.mnt_id));
-        json_object_object_add(saved, "rootfs_mount_ns", json_object_new_int64((int64_t)cs.rootfs_before.mnt_ns));
-    }
-    json_object_object_add(saved, "has_poststart", json_object_new_boolean(spec->hooks.poststart.n > 0));
-    json_object_object_add(saved, "has_poststop", json_object_new_boolean(spec->hooks.poststop.n > 0));
-    if (cgroup_manager_save(cs.cg, saved, err) < 0)
-        goto out;
-    if (state_save(opts->root, opts->id, saved, err) < 0)
+    if (save_state(&cs, spec, bundle, rootfs, err) < 0)
         goto out;
     /* state.json names the init now: it may outlive us (it drops its
      * parent-death signal on this message), and the intent is superseded. */
@@ -731,7 +679,6 @@ out:
     } else {
         cgroup_manager_free(cs.cg);
     }
-    json_object_put(saved);
     if (seccomp)
         seccomp_prepared_free(seccomp);
     ns_close_fds(ns_fds);

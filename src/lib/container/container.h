@@ -51,8 +51,8 @@ int container_start(const char *root, const char *id, struct hull_error **err);
 
 /* The OCI state as JSON text (owned by caller). */
 int container_state_json(const char *root, const char *id, char **out, struct hull_error **err);
-/* The saved state object plus "status" (owned by caller). */
-int container_state(const char *root, const char *id, struct json_object **out, enum container_status *status,
+/* The saved state plus the live status (owned by caller: hull_state_free). */
+int container_state(const char *root, const char *id, struct hull_state **out, enum container_status *status,
                     struct hull_error **err);
 
 int container_kill(const char *root, const char *id, int sig, bool all, struct hull_error **err);
@@ -96,9 +96,6 @@ typedef void (*container_event_fn)(const char *id, const struct container_event 
  * container, until it stops (then returns 0). */
 int container_events(const char *root, const char *id, long interval_ms, container_event_fn fn, void *data,
                      struct hull_error **err);
-
-/* The OCI state JSON for hooks and `state`. */
-struct json_object *container_oci_state(struct json_object *saved, enum container_status status);
 
 /* Parses a signal: "KILL", "SIGKILL", "9", and "0" (the liveness check, which
  * the engine refuses where it needs a real signal). Returns -1 when unknown. */

@@ -3,7 +3,6 @@
 #ifndef HULL_CONTAINER_INTERNAL_H
 #define HULL_CONTAINER_INTERNAL_H
 
-#include <json-c/json.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -15,11 +14,5 @@ int container_pidfd_open(pid_t pid);
 /* Waits up to timeout_ms for pid to exit (works for processes that are not our children). */
 bool container_wait_gone(pid_t pid, int timeout_ms);
 
-/* The string under key in a state.json object, or NULL. */
-const char *container_json_str(struct json_object *o, const char *key);
-
-/* The state a hook reads on its stdin (runtime.md "State"), as JSON text. */
-char *container_hook_state_json(const struct hull_spec *spec, const char *id, pid_t pid, const char *bundle,
-                                const char *status);
 
 #endif

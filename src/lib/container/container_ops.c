@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <linux/sched.h>
 #include <poll.h>
 #include <sched.h>
@@ -45,12 +44,6 @@ static int load_saved_spec(const char *root, const char *id, struct hull_spec **
     return spec_parse(text, out, err);
 }
 
-static bool json_flag(struct json_object *o, const char *key)
-{
-    struct json_object *v;
-    return json_object_object_get_ex(o, key, &v) && json_object_get_boolean(v);
-}
-
 static int send_signal(pid_t pid, int sig);
 
 int container_start(const char *root, const char *id, struct hull_error **err)
@@ -58,7 +51,7 @@ int container_start(const char *root, const char *id, struct hull_error **err)
     cleanup_close int lock = -1;
     if (state_dir_lock(root, id, &lock, err) < 0)
         return -1;
-    struct json_object *saved = NULL;
+    struct hull_state *saved = NULL;
     if (state_load(root, id, &saved, err) < 0)
         return -1;
     int ret = -1;
@@ -127,12 +120,12 @@ int container_start(const char *root, const char *id, struct hull_error **err)
         goto out;
     }
     log_debug("start %s: the user's program runs", id);
-    if (json_flag(saved, "has_poststart")) {
+    if (saved->has_poststart) {
         log_debug("start %s: run poststart hooks", id);
         cleanup_spec struct hull_spec *spec = NULL;
         if (load_saved_spec(root, id, &spec, err) < 0)
             goto out;
-        cleanup_free char *state = container_hook_state_json(spec, id, pid, container_json_str(saved, "bundle"), "running");
+        cleanup_free char *state = state_hook_json(spec, id, pid, saved->bundle, "running");
         /* runtime.md step 9: a failing poststart hook is an error and stops the
          * container (runc 1.2+ kills it too). */
         if (hooks_run(&spec->hooks.poststart, "poststart", state, err) < 0) {
@@ -142,18 +135,18 @@ int container_start(const char *root, const char *id, struct hull_error **err)
     }
     ret = 0;
 out:
-    json_object_put(saved);
+    hull_state_free(saved);
     return ret;
 }
 
 /* ---------- state, kill ---------- */
 
-int container_state(const char *root, const char *id, struct json_object **out, enum container_status *status,
+int container_state(const char *root, const char *id, struct hull_state **out, enum container_status *status,
                     struct hull_error **err)
 {
     if (container_id_validate(id, err) < 0)
         return -1;
-    struct json_object *saved = NULL;
+    struct hull_state *saved = NULL;
     if (state_load(root, id, &saved, err) < 0)
         return -1;
     *status = state_status(root, id, saved);
@@ -163,14 +156,12 @@ int container_state(const char *root, const char *id, struct json_object **out, 
 
 int container_state_json(const char *root, const char *id, char **out, struct hull_error **err)
 {
-    struct json_object *saved = NULL;
+    struct hull_state *saved = NULL;
     enum container_status st;
     if (container_state(root, id, &saved, &st, err) < 0)
         return -1;
-    struct json_object *o = container_oci_state(saved, st);
-    *out = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-    json_object_put(o);
-    json_object_put(saved);
+    *out = state_oci_json(saved, st);
+    hull_state_free(saved);
     return 0;
 }
 
@@ -228,7 +219,7 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct h
     cleanup_close int lock = -1;
     if (state_dir_lock(root, id, &lock, err) < 0)
         return -1;
-    struct json_object *saved = NULL;
+    struct hull_state *saved = NULL;
     if (state_load(root, id, &saved, err) < 0)
         return -1;
     int ret = -1;
@@ -237,7 +228,7 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct h
     log_debug("kill %s: signal %d to %s (status %s)", id, sig, all ? "every process in its cgroup" : "the init",
               container_status_name(st));
     cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
-    if (all && cgroup_manager_load(saved, &cg, err) < 0)
+    if (all && cgroup_manager_load(&saved->cgroup, &cg, err) < 0)
         goto out;
     /* Without a cgroup (rootless, none delegated) "all" can only mean the
      * init: in its own pid namespace, its death takes the rest with it. */
@@ -261,7 +252,7 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct h
     }
     ret = 0;
 out:
-    json_object_put(saved);
+    hull_state_free(saved);
     return ret;
 }
 
@@ -271,11 +262,11 @@ out:
  * finished) names, in the reverse order of create, and removes the state
  * directory with the record last (state_dir_remove): a delete killed half
  * way leaves a record that the next delete finishes from. */
-static int teardown(const char *root, const char *id, struct json_object *saved, enum container_status st,
+static int teardown(const char *root, const char *id, const struct hull_state *saved, enum container_status st,
                     bool poststop, struct hull_error **err)
 {
     cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
-    if (cgroup_manager_load(saved, &cg, err) < 0)
+    if (cgroup_manager_load(&saved->cgroup, &cg, err) < 0)
         return -1;
     /* pid and start time: a recycled pid is never signalled (state_live_pid). */
     pid_t pid = state_live_pid(saved);
@@ -291,22 +282,17 @@ static int teardown(const char *root, const char *id, struct json_object *saved,
         if (!container_wait_gone(pid, 10000))
             log_warn("container \"%s\" init (pid %d) did not exit after SIGKILL", id, pid);
     }
-    struct json_object *mnt_id, *mnt_ns;
-    if (json_object_object_get_ex(saved, "rootfs_mount_before", &mnt_id) &&
-        json_object_object_get_ex(saved, "rootfs_mount_ns", &mnt_ns) && container_json_str(saved, "rootfs")) {
-        struct rootfs_mark before = {.mnt_id = (uint64_t)json_object_get_int64(mnt_id),
-                                     .mnt_ns = (uint64_t)json_object_get_int64(mnt_ns)};
-        rootfs_release_mounts(container_json_str(saved, "rootfs"), before);
-    }
+    if (saved->has_rootfs_mark)
+        rootfs_release_mounts(saved->rootfs, saved->rootfs_before);
     log_debug("delete %s: remove the cgroups hull created", id);
     if (cgroup_manager_destroy(cg, err) < 0)
         return -1;
-    if (poststop && json_flag(saved, "has_poststop")) {
+    if (poststop && saved->has_poststop) {
         log_debug("delete %s: run poststop hooks", id);
         cleanup_spec struct hull_spec *spec = NULL;
         struct hull_error *e = NULL;
         if (load_saved_spec(root, id, &spec, &e) == 0) {
-            cleanup_free char *state = container_hook_state_json(spec, id, 0, container_json_str(saved, "bundle"), "stopped");
+            cleanup_free char *state = state_hook_json(spec, id, 0, saved->bundle, "stopped");
             hooks_run_warn(&spec->hooks.poststop, "poststop", state);
         } else {
             cleanup_free char *t = hull_error_text(e);
@@ -334,7 +320,7 @@ static int delete_unfinished(const char *root, const char *id, bool force, struc
     }
     cleanup_free char *why = hull_error_text(*err);
     hull_error_freep(err);
-    struct json_object *intent = NULL;
+    struct hull_state *intent = NULL;
     struct hull_error *e = NULL;
     if (state_intent_load(root, id, &intent, &e) < 0) {
         /* write_file_atomic never leaves half a file: this was not written by us */
@@ -344,9 +330,9 @@ static int delete_unfinished(const char *root, const char *id, bool force, struc
     }
     log_debug("delete %s: no state (%s); undo what the unfinished create recorded", id, why);
     if (!intent)
-        intent = json_object_new_object();
+        intent = xmalloc0(sizeof *intent); /* a record of nothing */
     int r = teardown(root, id, intent, STATUS_STOPPED, false, err);
-    json_object_put(intent);
+    hull_state_free(intent);
     return r;
 }
 
@@ -361,7 +347,7 @@ int container_delete(const char *root, const char *id, bool force, struct hull_e
         }
         return -1;
     }
-    struct json_object *saved = NULL;
+    struct hull_state *saved = NULL;
     if (state_load(root, id, &saved, err) < 0)
         return delete_unfinished(root, id, force, err);
     int ret = -1;
@@ -373,7 +359,7 @@ int container_delete(const char *root, const char *id, bool force, struct hull_e
     }
     ret = teardown(root, id, saved, st, true, err);
 out:
-    json_object_put(saved);
+    hull_state_free(saved);
     return ret;
 }
 
@@ -421,11 +407,11 @@ int container_list_ids(const char *root, char ***ids, struct hull_error **err)
 /* The cgroups of a container, from its saved state. */
 static int load_cgroups(const char *root, const char *id, struct cgroup_manager **cg, struct hull_error **err)
 {
-    struct json_object *saved = NULL;
+    struct hull_state *saved = NULL;
     if (container_id_validate(id, err) < 0 || state_load(root, id, &saved, err) < 0)
         return -1;
-    int r = cgroup_manager_load(saved, cg, err);
-    json_object_put(saved);
+    int r = cgroup_manager_load(&saved->cgroup, cg, err);
+    hull_state_free(saved);
     return r;
 }
 
@@ -481,16 +467,16 @@ static int pids_in_pid_namespace(pid_t init, pid_t **pids, size_t *n, struct hul
 
 int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, struct hull_error **err)
 {
-    struct json_object *saved = NULL;
+    struct hull_state *saved = NULL;
     if (container_id_validate(id, err) < 0 || state_load(root, id, &saved, err) < 0)
         return -1;
     cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
-    int r = cgroup_manager_load(saved, &cg, err);
+    int r = cgroup_manager_load(&saved->cgroup, &cg, err);
     if (r == 0 && !cgroup_manager_dir(cg, NULL))
         r = pids_in_pid_namespace(state_live_pid(saved), pids, n, err);
     else if (r == 0)
         r = cgroup_manager_pids(cg, pids, n, err);
-    json_object_put(saved);
+    hull_state_free(saved);
     return r;
 }
 

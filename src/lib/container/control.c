@@ -4,7 +4,6 @@
  * container's state lock where it changes something (runc serializes the same
  * way), loads the cgroup manager from state.json, and checks the status the
  * command needs (runc's rules). */
-#include <json-c/json.h>
 #include <time.h>
 
 #include "../cgroup/cgroup.h"
@@ -21,11 +20,11 @@ static int load_cgroup(const char *root, const char *id, int *lock, struct cgrou
 {
     if (lock && state_dir_lock(root, id, lock, err) < 0)
         return -1;
-    struct json_object *saved = NULL;
+    struct hull_state *saved = NULL;
     if (container_state(root, id, &saved, status, err) < 0)
         return -1;
-    int r = cgroup_manager_load(saved, cg, err);
-    json_object_put(saved);
+    int r = cgroup_manager_load(&saved->cgroup, cg, err);
+    hull_state_free(saved);
     /* A rootless container without a delegated cgroup has none to act on. */
     if (r == 0 && !cgroup_manager_dir(*cg, NULL))
         return hull_error_set(err, 0, "container \"%s\" has no cgroup (rootless, no delegated cgroup)", id);
@@ -99,11 +98,11 @@ static long now_ms(void)
 
 static bool container_stopped(const char *root, const char *id)
 {
-    struct json_object *saved = NULL;
+    struct hull_state *saved = NULL;
     enum container_status st;
     cleanup_error struct hull_error *e = NULL;
     int r = container_state(root, id, &saved, &st, &e);
-    json_object_put(saved);
+    hull_state_free(saved);
     return r < 0 || st == STATUS_STOPPED;
 }
 

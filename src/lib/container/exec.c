@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -130,13 +129,13 @@ static void __attribute__((noreturn)) exec_final(const struct container_exec_opt
 
 int container_exec(const struct container_exec_opts *o, pid_t *pid_out, struct hull_error **err)
 {
-    struct json_object *saved = NULL;
+    struct hull_state *saved = NULL;
     enum container_status st;
     if (container_state(o->root, o->id, &saved, &st, err) < 0)
         return -1;
     int ret = -1;
     if (process_attrs_validate(o->process, err) < 0) {
-        json_object_put(saved);
+        hull_state_free(saved);
         return -1;
     }
     int sync_pair[2] = {-1, -1};
@@ -177,7 +176,7 @@ int container_exec(const struct container_exec_opts *o, pid_t *pid_out, struct h
         }
     }
     log_debug("exec %s: join the namespaces (0x%x) of the init, pid %d", o->id, (unsigned)join, (int)init);
-    if (cgroup_manager_load(saved, &cg, err) < 0 || cgroup_manager_enter_sub(cg, o->cgroup_subs, err) < 0)
+    if (cgroup_manager_load(&saved->cgroup, &cg, err) < 0 || cgroup_manager_enter_sub(cg, o->cgroup_subs, err) < 0)
         goto out;
     if (o->process->terminal && o->console_socket) {
         console_sock = unix_socket_connect(o->console_socket, err);
@@ -284,6 +283,6 @@ out:
     for (int i = 0; i < 2; i++)
         if (sync_pair[i] >= 0)
             close(sync_pair[i]);
-    json_object_put(saved);
+    hull_state_free(saved);
     return ret;
 }

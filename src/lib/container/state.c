@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,37 +76,45 @@ int state_dir_lock(const char *root, const char *id, int *fd_out, struct hull_er
     return 0;
 }
 
-int state_load(const char *root, const char *id, struct json_object **out, struct hull_error **err)
+/* Reads <root>/<id>/NAME into *out; a missing file is ENOENT in *err, one
+ * that does not parse is "CORRUPT: PATH: why". */
+static int load_record(const char *root, const char *id, const char *name, const char *corrupt,
+                       struct hull_state **out, struct hull_error **err)
 {
-    cleanup_free char *path = xasprintf("%s/%s/state.json", root, id);
+    cleanup_free char *path = xasprintf("%s/%s/%s", root, id, name);
     cleanup_free char *text = NULL;
-    if (read_file(path, &text, NULL, err) < 0) {
+    if (read_file(path, &text, NULL, err) < 0)
+        return -1;
+    if (hull_state_from_json(text, out, err) < 0)
+        return hull_error_wrap(err, "%s: %s", corrupt, path);
+    return 0;
+}
+
+int state_load(const char *root, const char *id, struct hull_state **out, struct hull_error **err)
+{
+    cleanup_free char *corrupt = xasprintf("state of container \"%s\" is corrupt", id);
+    if (load_record(root, id, "state.json", corrupt, out, err) < 0) {
         if ((*err)->errnum == ENOENT) {
             hull_error_freep(err);
             return hull_error_set(err, 0, "container \"%s\" does not exist", id);
         }
         return -1;
     }
-    struct json_object *obj = json_tokener_parse(text);
-    if (obj == NULL || !json_object_is_type(obj, json_type_object)) {
-        json_object_put(obj);
-        return hull_error_set(err, 0, "state of container \"%s\" is corrupt: %s", id, path);
-    }
-    *out = obj;
+    (*out)->complete = true;
     return 0;
 }
 
-int state_save(const char *root, const char *id, struct json_object *state, struct hull_error **err)
+int state_save(const char *root, const char *id, const struct hull_state *state, struct hull_error **err)
 {
     cleanup_free char *path = xasprintf("%s/%s/state.json", root, id);
-    const char *text = json_object_to_json_string_ext(state, JSON_C_TO_STRING_PLAIN);
+    cleanup_free char *text = hull_state_to_json(state);
     return write_file_atomic(path, text, strlen(text), 0600, err);
 }
 
-int state_intent_save(const char *root, const char *id, struct json_object *intent, struct hull_error **err)
+int state_intent_save(const char *root, const char *id, const struct hull_state *intent, struct hull_error **err)
 {
     cleanup_free char *path = xasprintf("%s/%s/intent.json", root, id);
-    const char *text = json_object_to_json_string_ext(intent, JSON_C_TO_STRING_PLAIN);
+    cleanup_free char *text = hull_state_to_json(intent);
     /* Replaced atomically but not fsync'ed: it guards against a killed
      * create, whose writes the page cache keeps; after a power loss the
      * cgroups and processes it names are gone anyway. create writes it up to
@@ -117,23 +124,16 @@ int state_intent_save(const char *root, const char *id, struct json_object *inte
     return 0;
 }
 
-int state_intent_load(const char *root, const char *id, struct json_object **out, struct hull_error **err)
+int state_intent_load(const char *root, const char *id, struct hull_state **out, struct hull_error **err)
 {
     *out = NULL;
-    cleanup_free char *path = xasprintf("%s/%s/intent.json", root, id);
-    cleanup_free char *text = NULL;
-    if (read_file(path, &text, NULL, err) < 0) {
+    if (load_record(root, id, "intent.json", "record of an unfinished create is corrupt", out, err) < 0) {
         if ((*err)->errnum != ENOENT)
             return -1;
         hull_error_freep(err);
         return 0;
     }
-    struct json_object *obj = json_tokener_parse(text);
-    if (obj == NULL || !json_object_is_type(obj, json_type_object)) {
-        json_object_put(obj);
-        return hull_error_set(err, 0, "record of an unfinished create is corrupt: %s", path);
-    }
-    *out = obj;
+    (*out)->complete = false;
     return 0;
 }
 
@@ -170,20 +170,12 @@ int state_dir_remove(const char *root, const char *id, struct hull_error **err)
     return 0;
 }
 
-static int64_t json_get_int(struct json_object *o, const char *key)
+pid_t state_live_pid(const struct hull_state *state)
 {
-    struct json_object *v;
-    if (!json_object_object_get_ex(o, key, &v))
-        return 0;
-    return json_object_get_int64(v);
-}
-
-pid_t state_live_pid(struct json_object *state)
-{
-    pid_t pid = (pid_t)json_get_int(state, "pid");
+    pid_t pid = state->pid;
     if (pid <= 0)
         return 0;
-    unsigned long long want = (unsigned long long)json_get_int(state, "init_start_time");
+    unsigned long long want = state->init_start_time;
     unsigned long long now = process_start_time(pid);
     if (now == 0 || now != want)
         return 0;
@@ -203,7 +195,7 @@ pid_t state_live_pid(struct json_object *state)
     return pid;
 }
 
-enum container_status state_status(const char *root, const char *id, struct json_object *state)
+enum container_status state_status(const char *root, const char *id, const struct hull_state *state)
 {
     pid_t pid = state_live_pid(state);
     if (pid == 0)
@@ -213,7 +205,7 @@ enum container_status state_status(const char *root, const char *id, struct json
         return STATUS_CREATED;
     cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
     struct hull_error *ignored = NULL;
-    if (cgroup_manager_load(state, &cg, &ignored) == 0 && cg && cgroup_manager_is_frozen(cg))
+    if (cgroup_manager_load(&state->cgroup, &cg, &ignored) == 0 && cg && cgroup_manager_is_frozen(cg))
         return STATUS_PAUSED;
     hull_error_free(ignored);
     return STATUS_RUNNING;

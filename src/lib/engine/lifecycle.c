@@ -513,12 +513,12 @@ int engine_run_foreground(const struct engine_lifecycle *l, int *exit_code, stru
 bool engine_container_running(const char *runroot, const char *id)
 {
     cleanup_free char *rtroot = engine_runtime_root(runroot);
-    struct json_object *st = NULL;
+    struct hull_state *st = NULL;
     enum container_status status;
     cleanup_error struct hull_error *err = NULL;
     if (container_state(rtroot, id, &st, &status, &err) < 0)
         return false;
-    json_object_put(st);
+    hull_state_free(st);
     return status == STATUS_RUNNING || status == STATUS_PAUSED || status == STATUS_CREATED;
 }
 

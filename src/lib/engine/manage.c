@@ -34,7 +34,7 @@ int engine_container_pause(const char *root, const char *runroot, const char *id
     cleanup_error struct hull_error *no_state = NULL;
     if (state_dir_lock(rtroot, id, &lock, &no_state) < 0)
         return hull_error_set(err, 0, "container %.12s is not %s", id, pause ? "running" : "paused");
-    struct json_object *saved = NULL;
+    struct hull_state *saved = NULL;
     enum container_status st;
     if (container_state(rtroot, id, &saved, &st, err) < 0)
         return -1;
@@ -52,7 +52,7 @@ int engine_container_pause(const char *root, const char *runroot, const char *id
         hull_error_set(err, 0, "container %.12s is not paused", id);
         goto out;
     }
-    if (cgroup_manager_load(saved, &cg, err) < 0 || cgroup_manager_freeze(cg, pause, err) < 0)
+    if (cgroup_manager_load(&saved->cgroup, &cg, err) < 0 || cgroup_manager_freeze(cg, pause, err) < 0)
         goto out;
     if (engine_record_set_paused(root, id, pause, err) < 0) {
         /* What the record cannot say must not be true: undo the freeze/thaw. */
@@ -62,7 +62,7 @@ int engine_container_pause(const char *root, const char *runroot, const char *id
     }
     ret = 0;
 out:
-    json_object_put(saved);
+    hull_state_free(saved);
     return ret;
 }
 

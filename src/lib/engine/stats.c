@@ -105,7 +105,7 @@ int engine_stats_read(const char *runroot, const char *id, struct engine_stats *
 {
     *out = (struct engine_stats){0};
     cleanup_free char *rtroot = engine_runtime_root(runroot);
-    struct json_object *saved = NULL;
+    struct hull_state *saved = NULL;
     enum container_status status;
     /* No runtime state: its waiter deleted it when the init exited. */
     cleanup_error struct hull_error *no_state = NULL;
@@ -119,7 +119,7 @@ int engine_stats_read(const char *runroot, const char *id, struct engine_stats *
         hull_error_set(err, 0, "container %.12s is not running", id);
         goto out;
     }
-    if (cgroup_manager_load(saved, &cg, err) < 0 || cgroup_manager_stats(cg, &cs, err) < 0)
+    if (cgroup_manager_load(&saved->cgroup, &cg, err) < 0 || cgroup_manager_stats(cg, &cs, err) < 0)
         goto out;
     out->sampled_ns = monotonic_ns();
     out->cpu_ns = cs.cpu.total;
@@ -136,7 +136,7 @@ int engine_stats_read(const char *runroot, const char *id, struct engine_stats *
     fill_network(pid, out);
     ret = 0;
 out:
-    json_object_put(saved);
+    hull_state_free(saved);
     return ret;
 }
 

@@ -37,6 +37,7 @@
 #include "cgroup/cgroup.h"
 #include "cgroup/cgroup_stats.h"
 #include "cgroup/ebpf_devices.h"
+#include "container/state.h"
 #include "util/utils.h"
 
 static volatile uint64_t *counter;
@@ -115,19 +116,13 @@ static char *error_text_and_free(struct hull_error *e)
 /* The container's dirs as saved in state.json, for the "nothing left" checks. */
 static char **saved_dirs(struct cgroup_manager *m)
 {
-    struct json_object *state = json_object_new_object();
-    cgroup_manager_save(m, state, NULL);
-    struct json_object *cg, *nodes;
-    char **v = xmalloc0(64 * sizeof(char *));
-    size_t n = 0;
-    if (json_object_object_get_ex(state, "cgroup", &cg) && json_object_object_get_ex(cg, "nodes", &nodes))
-        for (size_t i = 0; i < json_object_array_length(nodes) && n < 63; i++) {
-            struct json_object *d;
-            if (json_object_object_get_ex(json_object_array_get_idx(nodes, i), "dir", &d))
-                v[n++] = xstrdup(json_object_get_string(d));
-        }
-    json_object_put(state);
-    return v;
+    struct cgroup_record rec = {0};
+    cgroup_manager_save(m, &rec);
+    char **v = NULL;
+    for (size_t i = 0; i < rec.n_nodes; i++)
+        strv_add(&v, xstrdup(rec.nodes[i].dir));
+    cgroup_record_clear(&rec);
+    return v ? v : xmalloc0(sizeof(char *));
 }
 
 /* Polls until the child's counter changes, up to a deadline that a loaded
@@ -173,14 +168,15 @@ static void test_pause_kill_destroy(struct cgroup_manager *m, pid_t child)
     hull_error_freep(&e);
 
     /* Round trip through state.json, as delete does in another process. */
-    struct json_object *state = json_object_new_object();
-    CHECK(cgroup_manager_save(m, state, &e) == 0, "save");
-    cleanup_free char *json = xstrdup(json_object_to_json_string(state));
-    json_object_put(state);
-    struct json_object *parsed = json_tokener_parse(json);
+    struct hull_state state = {.complete = true};
+    cgroup_manager_save(m, &state.cgroup);
+    cleanup_free char *json = hull_state_to_json(&state);
+    cgroup_record_clear(&state.cgroup);
+    cleanup_state struct hull_state *parsed = NULL;
     cleanup_cgroup_manager struct cgroup_manager *loaded = NULL;
-    CHECK(cgroup_manager_load(parsed, &loaded, &e) == 0 && loaded, "load");
-    json_object_put(parsed);
+    CHECK(hull_state_from_json(json, &parsed, &e) == 0 && cgroup_manager_load(&parsed->cgroup, &loaded, &e) == 0 &&
+              loaded,
+          "save and load");
     hull_error_freep(&e);
     cleanup_strv char **dirs = saved_dirs(m);
 

@@ -19,6 +19,7 @@
 #include "../../unit/tap.h"
 #include "cgroup/cgroup.h"
 #include "cgroup/cgroup_stats.h"
+#include "container/state.h"
 #include "util/utils.h"
 
 #define FIXTURES HULL_SOURCE_ROOT "/tests/unit/cgroup/fixtures"
@@ -58,9 +59,12 @@ static struct cgroup_manager *fixture_manager(const char *layout)
         add_node(nodes, "", "stats-v2", true);
     json_object_object_add(cg, "nodes", nodes);
     json_object_object_add(state, "cgroup", cg);
+    /* through state.json's reader, as every command gets its manager */
+    cleanup_state struct hull_state *st = NULL;
     struct cgroup_manager *m = NULL;
     struct hull_error *e = NULL;
-    if (cgroup_manager_load(state, &m, &e) < 0) {
+    if (hull_state_from_json(json_object_to_json_string(state), &st, &e) < 0 ||
+        cgroup_manager_load(&st->cgroup, &m, &e) < 0) {
         cleanup_free char *t = hull_error_text(e);
         printf("Bail out! load the %s fixture manager: %s\n", layout, t);
         exit(1);
@@ -227,9 +231,8 @@ static void test_missing(void)
     /* A container without a cgroup, and one whose host lacks every controller
      * but pids: an error in the first case, empty parts in the second. */
     struct cgroup_manager *none = NULL;
-    struct json_object *empty = json_object_new_object();
-    TAP_CHECK(cgroup_manager_load(empty, &none, NULL) == 0, "manager without a cgroup loads");
-    json_object_put(empty);
+    struct cgroup_record empty = {0};
+    TAP_CHECK(cgroup_manager_load(&empty, &none, NULL) == 0, "manager without a cgroup loads");
     cleanup_cgroup_stats struct cgroup_stats s = {0};
     struct hull_error *e = NULL;
     TAP_CHECK(cgroup_manager_stats(none, &s, &e) < 0 && e, "no cgroup: stats fail with an error");
