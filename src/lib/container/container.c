@@ -198,21 +198,59 @@ static int count_listen_fds(void)
 
 /* ---------- create ---------- */
 
-static void bind_trees_freep(int **trees)
-{
-    rootfs_close_bind_sources(*trees);
-}
-
+/* Everything create holds: its inputs, what it has made (undone by
+ * create_rollback on failure), and the fds of the clone and the conversation
+ * with the init.  Freed by create_state_free. */
 struct create_state {
+    const struct container_create_opts *opts;
     const char *root, *id;
+    /* inputs, opened before anything is made */
+    char *bundle, *rootfs;
+    struct hull_spec *loaded; /* read here when the caller gave no opts->spec */
+    const struct hull_spec *spec;
+    int *bind_trees;
+    int ns_fds[HULL_NS__COUNT];
+    /* what create makes */
     char *state_dir;
     bool state_dir_created;
+    int lock_fd;
+    char *fifo_path;
     struct cgroup_manager *cg;
     pid_t pid;
     /* No mount namespace: the rootfs and the id of the mount there before create. */
     const char *rootfs_in_caller_ns;
     struct rootfs_mark rootfs_before;
+    /* the clone and the conversation */
+    struct seccomp_prepared *seccomp;
+    int console_sock;
+    int sync_pair[2];
+    int new_flags, unshare_flags;
+    uint64_t clone_flags;
+    int saved_timens, saved_pidns;
+    bool into_cgroup;
 };
+
+static void create_state_free(struct create_state *cs)
+{
+    for (int i = 0; i < 2; i++)
+        if (cs->sync_pair[i] >= 0)
+            close(cs->sync_pair[i]);
+    cgroup_manager_free(cs->cg);
+    if (cs->seccomp)
+        seccomp_prepared_free(cs->seccomp);
+    ns_close_fds(cs->ns_fds);
+    free(cs->state_dir);
+    free(cs->fifo_path);
+    /* The lock is released only now, after a rollback removed the directory. */
+    int fds[] = {cs->saved_pidns, cs->saved_timens, cs->console_sock, cs->lock_fd};
+    for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    rootfs_close_bind_sources(cs->bind_trees);
+    spec_free(cs->loaded);
+    free(cs->rootfs);
+    free(cs->bundle);
+}
 
 static bool resources_set_limits(const struct hull_linux *lx)
 {
@@ -293,17 +331,17 @@ static int record_intent(struct create_state *cs, struct hull_error **err)
 
 /* state.json: the record of a created container, naming its init for start,
  * kill and delete (and, from now on, instead of intent.json). */
-static int save_state(const struct create_state *cs, const struct hull_spec *spec, const char *bundle,
-                      const char *rootfs, struct hull_error **err)
+static int save_state(const struct create_state *cs, struct hull_error **err)
 {
+    const struct hull_spec *spec = cs->spec;
     struct hull_state *s = xmalloc0(sizeof *s);
     s->complete = true;
     s->oci_version = xstrdup(spec->oci_version);
     s->id = xstrdup(cs->id);
     s->pid = cs->pid;
     s->init_start_time = process_start_time(cs->pid);
-    s->bundle = xstrdup(bundle);
-    s->rootfs = xstrdup(rootfs);
+    s->bundle = xstrdup(cs->bundle);
+    s->rootfs = xstrdup(cs->rootfs);
     s->created = rfc3339_now();
     s->owner = xstrdup("");
     s->annotations = xmalloc0((spec->n_annotations + 2) * sizeof *s->annotations);
@@ -358,228 +396,228 @@ int container_create_config(const struct container_create_opts *opts, const char
     return 0;
 }
 
-int container_create(const struct container_create_opts *opts, pid_t *pid_out, struct hull_error **err)
+/* Step 1: the bundle, its config and rootfs, checked; what the init may not be
+ * able to open itself, opened.  Nothing is made.  The engine hands in the
+ * config it built (issue 12: one `hull run` reads its seccomp profile once);
+ * everyone else's is read here. */
+static int open_inputs(struct create_state *cs, struct hull_error **err)
 {
-    if (container_id_validate(opts->id, err) < 0)
+    const struct container_create_opts *opts = cs->opts;
+    if (container_id_validate(opts->id, err) < 0 || resolve_bundle(opts->bundle, &cs->bundle, err) < 0 ||
+        container_create_config(opts, cs->bundle, &cs->loaded, &cs->spec, err) < 0 || resolve_rootfs(cs->bundle, cs->spec, &cs->rootfs, err) < 0 ||
+        validate_for_create(cs->spec, opts, err) < 0)
         return -1;
-
-    cleanup_free char *bundle = NULL;
-    if (resolve_bundle(opts->bundle, &bundle, err) < 0)
-        return -1;
-    /* The engine hands in the config it built (issue 12: one `hull run` reads
-     * its seccomp profile once); everyone else's is read here. */
-    cleanup_spec struct hull_spec *loaded = NULL;
-    const struct hull_spec *spec = NULL;
-    if (container_create_config(opts, bundle, &loaded, &spec, err) < 0)
-        return -1;
-    cleanup_free char *rootfs = NULL;
-    if (resolve_rootfs(bundle, spec, &rootfs, err) < 0)
-        return -1;
-    if (validate_for_create(spec, opts, err) < 0)
-        return -1;
-    log_debug("create %s: bundle %s, root filesystem %s, config ociVersion %s", opts->id, bundle, rootfs,
+    const struct hull_spec *spec = cs->spec;
+    log_debug("create %s: bundle %s, root filesystem %s, config ociVersion %s", opts->id, cs->bundle, cs->rootfs,
               spec->oci_version);
 
     /* With a user namespace the init may not reach a bind source we can: open
      * them here, before anything is created (and in our mount namespace, so
      * not when the config joins another one). */
-    int *bind_trees __attribute__((cleanup(bind_trees_freep))) = NULL;
     const struct hull_linux *lx = &spec->linux_;
     bool userns_binds = lx->namespaces[HULL_NS_USER].present &&
                         !(lx->namespaces[HULL_NS_MNT].present && lx->namespaces[HULL_NS_MNT].path);
     bool idmapped = false; /* idmapped mounts are made here too: the init may not create a user namespace */
     for (size_t i = 0; i < spec->n_mounts; i++)
         idmapped |= spec->mounts[i].idmap;
-    if ((userns_binds || idmapped) && rootfs_open_bind_sources(spec, bundle, userns_binds, &bind_trees, err) < 0)
+    if ((userns_binds || idmapped) &&
+        rootfs_open_bind_sources(spec, cs->bundle, userns_binds, &cs->bind_trees, err) < 0)
         return -1;
-    int ns_fds[HULL_NS__COUNT];
-    if (ns_open_paths(spec, ns_fds, err) < 0)
-        return -1;
+    return ns_open_paths(spec, cs->ns_fds, err);
+}
 
-    struct create_state cs = {.root = opts->root, .id = opts->id, .pid = -1};
-    cleanup_close int lock_fd = -1, console_sock = -1;
-    int sync_pair[2] = {-1, -1};
-    struct seccomp_prepared *seccomp = NULL;
-    cleanup_free char *fifo_path = NULL;
-    cleanup_free char *state_json_text = NULL;
-    /* Declared before the first goto: a jump must never skip a cleanup variable. */
-    cleanup_close int saved_timens = -1, saved_pidns = -1;
-    int ret = -1;
-    int listen_fds = count_listen_fds();
-    int preserve = opts->preserve_fds + listen_fds;
-
-    if (!spec->linux_.namespaces[HULL_NS_MNT].present) {
-        cs.rootfs_in_caller_ns = rootfs;
-        cs.rootfs_before = rootfs_mark_now(rootfs);
-    }
-    if (mkdir_p(opts->root, 0711, err) < 0) {
-        hull_error_wrap(err, "state root %s (--root)", opts->root);
-        goto out;
-    }
-    cs.state_dir = state_dir_path(opts->root, opts->id);
-    if (mkdir(cs.state_dir, 0711) < 0) {
+/* Step 2: the state directory, locked, with the first intent.json, exec.fifo
+ * and a copy of the config. */
+static int make_state_dir(struct create_state *cs, struct hull_error **err)
+{
+    const struct container_create_opts *opts = cs->opts;
+    if (mkdir_p(opts->root, 0711, err) < 0)
+        return hull_error_wrap(err, "state root %s (--root)", opts->root);
+    cs->state_dir = state_dir_path(opts->root, opts->id);
+    if (mkdir(cs->state_dir, 0711) < 0) {
         if (errno == EEXIST)
-            state_dir_taken(cs.state_dir, opts->id, err);
-        else
-            hull_error_set(err, errno, "create state directory %s", cs.state_dir);
-        goto out;
+            return state_dir_taken(cs->state_dir, opts->id, err);
+        return hull_error_set(err, errno, "create state directory %s", cs->state_dir);
     }
-    cs.state_dir_created = true;
-    lock_fd = open(cs.state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (lock_fd < 0 || flock(lock_fd, LOCK_EX) < 0) {
-        hull_error_set(err, errno, "lock %s", cs.state_dir);
-        goto out;
-    }
+    cs->state_dir_created = true;
+    cs->lock_fd = open(cs->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (cs->lock_fd < 0 || flock(cs->lock_fd, LOCK_EX) < 0)
+        return hull_error_set(err, errno, "lock %s", cs->state_dir);
     /* Between our mkdir and flock a `delete --force ID` may have taken the
      * lock, seen a directory without a record and removed it, and another
      * create may have made a new one: then neither the directory nor
      * anything in it is ours. */
     struct stat locked, now;
-    if (fstat(lock_fd, &locked) < 0 || stat(cs.state_dir, &now) < 0 || locked.st_ino != now.st_ino ||
+    if (fstat(cs->lock_fd, &locked) < 0 || stat(cs->state_dir, &now) < 0 || locked.st_ino != now.st_ino ||
         locked.st_dev != now.st_dev) {
-        cs.state_dir_created = false;
-        hull_error_set(err, 0, "container \"%s\": its state directory was removed while it was being created",
-                       opts->id);
-        goto out;
+        cs->state_dir_created = false;
+        return hull_error_set(err, 0, "container \"%s\": its state directory was removed while it was being created",
+                              opts->id);
     }
     /* Nothing outside the state directory exists yet; from here on, every
      * step that makes something is recorded first. */
-    if (record_intent(&cs, err) < 0)
-        goto out;
-    fifo_path = xasprintf("%s/exec.fifo", cs.state_dir);
+    if (record_intent(cs, err) < 0)
+        return -1;
+    cs->fifo_path = xasprintf("%s/exec.fifo", cs->state_dir);
     /* 0622 exactly (not minus umask): an init running as a mapped root in a user
      * namespace must be able to open it for writing. */
-    if (mkfifo(fifo_path, 0622) < 0 || chmod(fifo_path, 0622) < 0) {
-        hull_error_set(err, errno, "mkfifo %s", fifo_path);
-        goto out;
-    }
+    if (mkfifo(cs->fifo_path, 0622) < 0 || chmod(cs->fifo_path, 0622) < 0)
+        return hull_error_set(err, errno, "mkfifo %s", cs->fifo_path);
     /* A copy of the config: start and delete need its hooks even if the bundle
      * changes.  Renamed into place but not fsync'ed: state.json, written
      * after it, carries create's one fsync (docs/performance.md: this fsync
      * cost 5-12 ms per start on a busy disk). */
-    if (spec->raw_json) {
-        cleanup_free char *cfg = xasprintf("%s/config.json", cs.state_dir);
-        if (write_file_replace(cfg, spec->raw_json, strlen(spec->raw_json), 0600, err) < 0)
-            goto out;
+    if (cs->spec->raw_json) {
+        cleanup_free char *cfg = xasprintf("%s/config.json", cs->state_dir);
+        if (write_file_replace(cfg, cs->spec->raw_json, strlen(cs->spec->raw_json), 0600, err) < 0)
+            return -1;
     }
+    return 0;
+}
 
+/* Step 3: the container's cgroups, or none (rootless without a delegated one). */
+static int make_cgroups(struct create_state *cs, struct hull_error **err)
+{
+    const struct hull_spec *spec = cs->spec;
     /* Record before resource: the cgroups are named in intent.json before
      * they exist, then again as really made (a concurrent create may have
      * made a parent in between). */
-    if (cgroup_manager_plan(opts->id, spec->linux_.cgroups_path, &cs.cg, err) == 0 &&
-        (record_intent(&cs, err) < 0 ||
-         cgroup_manager_setup(cs.cg, spec->linux_.has_resources ? &spec->linux_.resources : NULL, err) < 0)) {
+    if (cgroup_manager_plan(cs->id, spec->linux_.cgroups_path, &cs->cg, err) == 0 &&
+        (record_intent(cs, err) < 0 ||
+         cgroup_manager_setup(cs->cg, spec->linux_.has_resources ? &spec->linux_.resources : NULL, err) < 0)) {
         /* setup removed what it made; an existing cgroup is not ours to clean */
-        cgroup_manager_freep(&cs.cg);
+        cgroup_manager_freep(&cs->cg);
     }
-    if (!cs.cg && rootless_without_cgroup(opts, spec, err) < 0)
-        goto out;
-    if (record_intent(&cs, err) < 0)
-        goto out;
-    if (spec->linux_.seccomp && seccomp_prepare(spec->linux_.seccomp, &seccomp, err) < 0)
-        goto out;
-    if (opts->console_socket && spec->process->terminal) {
-        console_sock = unix_socket_connect(opts->console_socket, err);
-        if (console_sock < 0)
-            goto out;
-    }
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync_pair) < 0) {
-        hull_error_set(err, errno, "socketpair");
-        goto out;
-    }
+    if (!cs->cg && rootless_without_cgroup(cs->opts, spec, err) < 0)
+        return -1;
+    return record_intent(cs, err);
+}
 
-    /* Which namespaces clone3 creates and which the init unshares later:
-     * - the cgroup namespace always later, once the init sits in its cgroup,
-     *   so the namespace's root is the container's cgroup;
-     * - with a user namespace joined by path, everything but pid later, after
-     *   the init has joined it, so the new namespaces belong to it;
-     * - time: offsets can only be written before a process enters, so we
-     *   unshare it here (it applies to our children) and restore it after. */
-    int new_flags = ns_new_flags(spec);
-    uint64_t clone_flags = (uint64_t)(new_flags & ~(CLONE_NEWCGROUP | CLONE_NEWTIME));
-    int unshare_flags = new_flags & CLONE_NEWCGROUP;
-    if (ns_fds[HULL_NS_USER] >= 0) {
-        unshare_flags |= (int)(clone_flags & ~(uint64_t)CLONE_NEWPID);
-        clone_flags &= CLONE_NEWPID;
+/* Step 4: what the init is handed: the seccomp filter, the console socket,
+ * the socketpair of the conversation. */
+static int open_channels(struct create_state *cs, struct hull_error **err)
+{
+    const struct hull_spec *spec = cs->spec;
+    if (spec->linux_.seccomp && seccomp_prepare(spec->linux_.seccomp, &cs->seccomp, err) < 0)
+        return -1;
+    if (cs->opts->console_socket && spec->process->terminal) {
+        cs->console_sock = unix_socket_connect(cs->opts->console_socket, err);
+        if (cs->console_sock < 0)
+            return -1;
     }
-    if (new_flags & CLONE_NEWTIME) {
-        saved_timens = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
-        if (unshare(CLONE_NEWTIME) < 0) {
-            hull_error_set(err, errno, "create time namespace");
-            goto out;
-        }
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, cs->sync_pair) < 0)
+        return hull_error_set(err, errno, "socketpair");
+    return 0;
+}
+
+/* Step 5: which namespaces clone3 creates and which the init unshares later:
+ * - the cgroup namespace always later, once the init sits in its cgroup,
+ *   so the namespace's root is the container's cgroup;
+ * - with a user namespace joined by path, everything but pid later, after
+ *   the init has joined it, so the new namespaces belong to it;
+ * - time: offsets can only be written before a process enters, so we
+ *   unshare it here (it applies to our children) and restore it after. */
+static int enter_namespaces_for_clone(struct create_state *cs, struct hull_error **err)
+{
+    const struct hull_spec *spec = cs->spec;
+    cs->new_flags = ns_new_flags(spec);
+    cs->clone_flags = (uint64_t)(cs->new_flags & ~(CLONE_NEWCGROUP | CLONE_NEWTIME));
+    cs->unshare_flags = cs->new_flags & CLONE_NEWCGROUP;
+    if (cs->ns_fds[HULL_NS_USER] >= 0) {
+        cs->unshare_flags |= (int)(cs->clone_flags & ~(uint64_t)CLONE_NEWPID);
+        cs->clone_flags &= CLONE_NEWPID;
+    }
+    if (cs->new_flags & CLONE_NEWTIME) {
+        cs->saved_timens = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+        if (unshare(CLONE_NEWTIME) < 0)
+            return hull_error_set(err, errno, "create time namespace");
         if (spec->linux_.has_time_offsets && ns_write_time_offsets(spec, err) < 0)
-            goto out;
+            return -1;
     }
-    if (ns_fds[HULL_NS_TIME] >= 0) {
-        saved_timens = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
-        if (setns(ns_fds[HULL_NS_TIME], CLONE_NEWTIME) < 0) {
-            hull_error_set(err, errno, "join time namespace %s", spec->linux_.namespaces[HULL_NS_TIME].path);
-            goto out;
-        }
+    if (cs->ns_fds[HULL_NS_TIME] >= 0) {
+        cs->saved_timens = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+        if (setns(cs->ns_fds[HULL_NS_TIME], CLONE_NEWTIME) < 0)
+            return hull_error_set(err, errno, "join time namespace %s", spec->linux_.namespaces[HULL_NS_TIME].path);
     }
-    if (ns_fds[HULL_NS_PID] >= 0) {
+    if (cs->ns_fds[HULL_NS_PID] >= 0) {
         /* setns to a pid namespace only changes where our children go. */
-        saved_pidns = open("/proc/self/ns/pid_for_children", O_RDONLY | O_CLOEXEC);
-        if (setns(ns_fds[HULL_NS_PID], CLONE_NEWPID) < 0) {
-            hull_error_set(err, errno, "join pid namespace %s", spec->linux_.namespaces[HULL_NS_PID].path);
-            goto out;
-        }
+        cs->saved_pidns = open("/proc/self/ns/pid_for_children", O_RDONLY | O_CLOEXEC);
+        if (setns(cs->ns_fds[HULL_NS_PID], CLONE_NEWPID) < 0)
+            return hull_error_set(err, errno, "join pid namespace %s", spec->linux_.namespaces[HULL_NS_PID].path);
     }
+    return 0;
+}
 
+/* Step 6a: the clone.  The child becomes the init and never returns. */
+static int clone_the_init(struct create_state *cs, struct hull_error **err)
+{
+    const struct container_create_opts *opts = cs->opts;
+    const struct hull_spec *spec = cs->spec;
+    int listen_fds = count_listen_fds();
     struct init_ctx ctx = {
         .spec = spec,
         .id = opts->id,
-        .bundle = bundle,
-        .rootfs = rootfs,
-        .fifo_path = fifo_path,
+        .bundle = cs->bundle,
+        .rootfs = cs->rootfs,
+        .fifo_path = cs->fifo_path,
         .no_pivot = opts->no_pivot,
         .no_new_keyring = opts->no_new_keyring,
-        .preserve_fds = preserve,
+        .preserve_fds = opts->preserve_fds + listen_fds,
         .listen_fds = listen_fds,
-        .sync_fd = sync_pair[1],
+        .sync_fd = cs->sync_pair[1],
         .runtime_pid = getpid(),
-        .console_sock = console_sock,
+        .console_sock = cs->console_sock,
         .send_master_over_sync = spec->process->terminal && !opts->console_socket,
-        .unshare_flags = unshare_flags,
-        .new_userns = (clone_flags & CLONE_NEWUSER) != 0,
-        .new_cgroupns = (new_flags & CLONE_NEWCGROUP) != 0,
+        .unshare_flags = cs->unshare_flags,
+        .new_userns = (cs->clone_flags & CLONE_NEWUSER) != 0,
+        .new_cgroupns = (cs->new_flags & CLONE_NEWCGROUP) != 0,
         .in_userns = spec->linux_.namespaces[HULL_NS_USER].present,
-        .cgroup = cs.cg,
-        .seccomp = seccomp,
-        .bind_trees = bind_trees,
+        .cgroup = cs->cg,
+        .seccomp = cs->seccomp,
+        .bind_trees = cs->bind_trees,
     };
-    memcpy(ctx.ns_fds, ns_fds, sizeof ns_fds);
+    memcpy(ctx.ns_fds, cs->ns_fds, sizeof cs->ns_fds);
 
     log_debug("create %s: clone the init (new namespaces 0x%llx, unshared by the init 0x%x)", opts->id,
-              (unsigned long long)clone_flags, (unsigned)unshare_flags);
-    bool into_cgroup = false;
-    cs.pid = clone_init(clone_flags, cgroup_manager_clone_fd(cs.cg), &into_cgroup);
-    if (cs.pid == 0) {
+              (unsigned long long)cs->clone_flags, (unsigned)cs->unshare_flags);
+    cs->pid = clone_init(cs->clone_flags, cgroup_manager_clone_fd(cs->cg), &cs->into_cgroup);
+    if (cs->pid == 0) {
         /* The lock is an flock on our copy of the directory fd: the init must
          * not hold it while it waits for `start`, or start would wait forever. */
-        close(lock_fd);
-        close(sync_pair[0]);
+        close(cs->lock_fd);
+        close(cs->sync_pair[0]);
         container_init(&ctx);
     }
     int clone_errno = errno;
-    if (saved_timens >= 0)
-        setns(saved_timens, CLONE_NEWTIME);
-    if (saved_pidns >= 0)
-        setns(saved_pidns, CLONE_NEWPID);
-    if (cs.pid < 0) {
-        hull_error_set(err, clone_errno, "clone the container init");
-        goto out;
-    }
-    close(sync_pair[1]);
-    sync_pair[1] = -1;
-    log_debug("create %s: the init is pid %d%s", opts->id, (int)cs.pid,
-              into_cgroup ? ", born in its cgroup (CLONE_INTO_CGROUP)" : "");
+    if (cs->saved_timens >= 0)
+        setns(cs->saved_timens, CLONE_NEWTIME);
+    if (cs->saved_pidns >= 0)
+        setns(cs->saved_pidns, CLONE_NEWPID);
+    if (cs->pid < 0)
+        return hull_error_set(err, clone_errno, "clone the container init");
+    close(cs->sync_pair[1]);
+    cs->sync_pair[1] = -1;
+    log_debug("create %s: the init is pid %d%s", opts->id, (int)cs->pid,
+              cs->into_cgroup ? ", born in its cgroup (CLONE_INTO_CGROUP)" : "");
     /* It dies with us until state.json names it (init.c); recorded anyway,
      * with its start time, so that a delete can kill it by pid safely. */
-    if (record_intent(&cs, err) < 0)
-        goto out;
+    return record_intent(cs, err);
+}
 
+static int write_oom_score_adj(pid_t pid, int adj, struct hull_error **err)
+{
+    char path[64], val[16];
+    snprintf(path, sizeof path, "/proc/%d/oom_score_adj", pid);
+    int n = snprintf(val, sizeof val, "%d", adj);
+    if (write_file(path, val, n, err) < 0)
+        return hull_error_wrap(err, "process.oomScoreAdj");
+    return 0;
+}
+
+/* Step 6b: the init into its cgroup, its id maps and OOM score written, GO. */
+static int attach_the_init(struct create_state *cs, struct hull_error **err)
+{
+    const struct hull_spec *spec = cs->spec;
     /* cgroup v1 (this host's hybrid layout too): the first write to a
      * cgroup.procs waits for an RCU grace period (the kernel's
      * cgroup_threadgroup_rwsem), 5-17 ms here under load, most of the
@@ -589,99 +627,121 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
      * no hook and nothing of the container's before CGROUP_DONE.  Not with a
      * new cgroup namespace: the init unshares it right after GO, and its root
      * must be the container's cgroup. */
-    bool attach_behind = !into_cgroup && !(unshare_flags & CLONE_NEWCGROUP);
-    if (!into_cgroup && !attach_behind && cgroup_manager_add_pid(cs.cg, cs.pid, err) < 0)
-        goto out;
-    if (ctx.new_userns && ns_write_id_maps(cs.pid, spec, err) < 0)
-        goto out;
-    if (spec->process->has_oom_score_adj) {
-        char path[64], val[16];
-        snprintf(path, sizeof path, "/proc/%d/oom_score_adj", cs.pid);
-        int n = snprintf(val, sizeof val, "%d", spec->process->oom_score_adj);
-        if (write_file(path, val, n, err) < 0) {
-            hull_error_wrap(err, "process.oomScoreAdj");
-            goto out;
-        }
+    bool attach_behind = !cs->into_cgroup && !(cs->unshare_flags & CLONE_NEWCGROUP);
+    if (!cs->into_cgroup && !attach_behind && cgroup_manager_add_pid(cs->cg, cs->pid, err) < 0)
+        return -1;
+    if ((cs->clone_flags & CLONE_NEWUSER) && ns_write_id_maps(cs->pid, spec, err) < 0)
+        return -1;
+    if (spec->process->has_oom_score_adj && write_oom_score_adj(cs->pid, spec->process->oom_score_adj, err) < 0)
+        return -1;
+    sync_send(cs->sync_pair[0], SYNC_GO, 0, NULL);
+    if (attach_behind && cgroup_manager_add_pid(cs->cg, cs->pid, err) < 0) {
+        init_error_instead(cs->sync_pair[0], err);
+        return -1;
     }
-    sync_send(sync_pair[0], SYNC_GO, 0, NULL);
-    if (attach_behind && cgroup_manager_add_pid(cs.cg, cs.pid, err) < 0) {
-        init_error_instead(sync_pair[0], err);
-        goto out;
-    }
-    sync_send(sync_pair[0], SYNC_CGROUP_DONE, 0, NULL);
+    sync_send(cs->sync_pair[0], SYNC_CGROUP_DONE, 0, NULL);
+    return 0;
+}
 
-    /* The conversation with the init. */
+/* The init asks for the prestart and createRuntime hooks: the devices are
+ * there when they run, namespaces all created. */
+static int run_create_hooks(struct create_state *cs, struct hull_error **err)
+{
+    const struct hull_spec *spec = cs->spec;
+    if (ns_net_devices_move(spec, cs->pid, err) < 0)
+        return -1;
+    log_debug("create %s: run prestart and createRuntime hooks", cs->id);
+    cleanup_free char *state = state_hook_json(spec, cs->id, cs->pid, cs->bundle, "creating");
+    if (hooks_run(&spec->hooks.prestart, "prestart", state, err) < 0 ||
+        hooks_run(&spec->hooks.create_runtime, "createRuntime", state, err) < 0)
+        return -1;
+    sync_send(cs->sync_pair[0], SYNC_HOOKS_DONE, 0, state);
+    return 0;
+}
+
+/* Step 7: the conversation with the init, until it is READY. */
+static int converse_with_init(struct create_state *cs, struct hull_error **err)
+{
     for (;;) {
         struct sync_msg msg;
         int passed = -1;
-        if (sync_recv_with_fd(sync_pair[0], &msg, &passed, err) < 0)
-            goto out;
+        if (sync_recv_with_fd(cs->sync_pair[0], &msg, &passed, err) < 0)
+            return -1;
         if (msg.type == SYNC_TERMINAL) {
-            if (opts->console_master_out)
-                *opts->console_master_out = passed;
+            if (cs->opts->console_master_out)
+                *cs->opts->console_master_out = passed;
             else if (passed >= 0)
                 close(passed);
             continue;
         }
         if (passed >= 0)
             close(passed);
-        if (msg.type == SYNC_ERROR) {
-            hull_error_set(err, msg.errnum, "%s", msg.text);
-            goto out;
-        }
-        if (msg.type == SYNC_RUN_CREATE_HOOKS) {
-            /* The devices are there when the hooks run, namespaces all created. */
-            if (ns_net_devices_move(spec, cs.pid, err) < 0)
-                goto out;
-            log_debug("create %s: run prestart and createRuntime hooks", opts->id);
-            state_json_text = state_hook_json(spec, opts->id, cs.pid, bundle, "creating");
-            if (hooks_run(&spec->hooks.prestart, "prestart", state_json_text, err) < 0 ||
-                hooks_run(&spec->hooks.create_runtime, "createRuntime", state_json_text, err) < 0)
-                goto out;
-            sync_send(sync_pair[0], SYNC_HOOKS_DONE, 0, state_json_text);
-            continue;
-        }
+        if (msg.type == SYNC_ERROR)
+            return hull_error_set(err, msg.errnum, "%s", msg.text);
+        if (msg.type == SYNC_RUN_CREATE_HOOKS && run_create_hooks(cs, err) < 0)
+            return -1;
         if (msg.type == SYNC_READY)
-            break;
+            return 0;
     }
+}
 
-    if (save_state(&cs, spec, bundle, rootfs, err) < 0)
-        goto out;
+/* Step 8: state.json saved, the init detached from us, the intent removed. */
+static int save_and_detach(struct create_state *cs, struct hull_error **err)
+{
+    if (save_state(cs, err) < 0)
+        return -1;
     /* state.json names the init now: it may outlive us (it drops its
      * parent-death signal on this message), and the intent is superseded. */
-    if (sync_send(sync_pair[0], SYNC_STATE_SAVED, 0, NULL) < 0) {
-        hull_error_set(err, errno, "container init (pid %d) died before start", (int)cs.pid);
-        goto out;
-    }
+    if (sync_send(cs->sync_pair[0], SYNC_STATE_SAVED, 0, NULL) < 0)
+        return hull_error_set(err, errno, "container init (pid %d) died before start", (int)cs->pid);
     /* and we return (the caller may exit) only once it no longer dies with us */
-    if (sync_expect(sync_pair[0], SYNC_DETACHED, err) < 0) {
-        hull_error_wrap(err, "container init (pid %d) died before start", (int)cs.pid);
-        goto out;
-    }
-    state_intent_remove(opts->root, opts->id);
-    if (opts->pid_file && write_pid_file(opts->pid_file, cs.pid, err) < 0) {
-        hull_error_wrap(err, "--pid-file");
-        goto out;
-    }
-    if (pid_out)
-        *pid_out = cs.pid;
-    log_debug("create %s: created; the init waits for start", opts->id);
-    ret = 0;
+    if (sync_expect(cs->sync_pair[0], SYNC_DETACHED, err) < 0)
+        return hull_error_wrap(err, "container init (pid %d) died before start", (int)cs->pid);
+    state_intent_remove(cs->root, cs->id);
+    if (cs->opts->pid_file && write_pid_file(cs->opts->pid_file, cs->pid, err) < 0)
+        return hull_error_wrap(err, "--pid-file");
+    return 0;
+}
 
-out:
-    for (int i = 0; i < 2; i++)
-        if (sync_pair[i] >= 0)
-            close(sync_pair[i]);
-    if (ret < 0) {
+int container_create(const struct container_create_opts *opts, pid_t *pid_out, struct hull_error **err)
+{
+    struct create_state cs = {
+        .opts = opts,
+        .root = opts->root,
+        .id = opts->id,
+        .pid = -1,
+        .lock_fd = -1,
+        .console_sock = -1,
+        .sync_pair = {-1, -1},
+        .saved_timens = -1,
+        .saved_pidns = -1,
+    };
+    for (int i = 0; i < HULL_NS__COUNT; i++)
+        cs.ns_fds[i] = -1;
+    if (open_inputs(&cs, err) < 0) {
+        create_state_free(&cs);
+        return -1;
+    }
+    if (!cs.spec->linux_.namespaces[HULL_NS_MNT].present) {
+        cs.rootfs_in_caller_ns = cs.rootfs;
+        cs.rootfs_before = rootfs_mark_now(cs.rootfs);
+    }
+    int ret = 0;
+    if (make_state_dir(&cs, err) < 0 || make_cgroups(&cs, err) < 0 || open_channels(&cs, err) < 0 ||
+        enter_namespaces_for_clone(&cs, err) < 0 || clone_the_init(&cs, err) < 0 || attach_the_init(&cs, err) < 0 ||
+        converse_with_init(&cs, err) < 0 || save_and_detach(&cs, err) < 0) {
+        ret = -1;
+        for (int i = 0; i < 2; i++)
+            if (cs.sync_pair[i] >= 0)
+                close(steal_fd(&cs.sync_pair[i]));
         if (opts->pid_file)
             unlink(opts->pid_file);
         create_rollback(&cs);
     } else {
-        cgroup_manager_free(cs.cg);
+        if (pid_out)
+            *pid_out = cs.pid;
+        log_debug("create %s: created; the init waits for start", opts->id);
     }
-    if (seccomp)
-        seccomp_prepared_free(seccomp);
-    ns_close_fds(ns_fds);
-    free(cs.state_dir);
+    create_state_free(&cs);
     return ret;
 }

@@ -46,54 +46,29 @@ static int load_saved_spec(const char *root, const char *id, struct hull_spec **
 
 static int send_signal(pid_t pid, int sig);
 
-int container_start(const char *root, const char *id, struct hull_error **err)
+/* Holds the read end of exec.fifo until the init has written its byte: the
+ * init is released.  Fails if it died before. */
+static int release_the_init(const char *id, const struct hull_state *saved, int fifo, struct hull_error **err)
 {
-    cleanup_close int lock = -1;
-    if (state_dir_lock(root, id, &lock, err) < 0)
-        return -1;
-    struct hull_state *saved = NULL;
-    if (state_load(root, id, &saved, err) < 0)
-        return -1;
-    int ret = -1;
-    /* Declared before the first goto: a jump over a cleanup variable's
-     * initialisation runs its cleanup on garbage (clang refuses to compile it). */
-    cleanup_free char *fifo_path = NULL;
-    cleanup_close int fifo = -1;
-    enum container_status st = state_status(root, id, saved);
-    if (st != STATUS_CREATED) {
-        hull_error_set(err, 0, "cannot start container \"%s\": it is %s, not created", id, container_status_name(st));
-        goto out;
-    }
-    fifo_path = xasprintf("%s/%s/exec.fifo", root, id);
-    /* O_NONBLOCK: opening must not hang if the init is gone; the init's
-     * blocking open for writing returns as soon as we hold the read end. */
-    fifo = open(fifo_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fifo < 0) {
-        hull_error_set(err, errno, "open %s", fifo_path);
-        goto out;
-    }
-    pid_t pid = state_live_pid(saved);
-    log_debug("start %s: release the init (pid %d) through %s", id, (int)pid, fifo_path);
     for (;;) {
         struct pollfd p = {.fd = fifo, .events = POLLIN};
         int r = poll(&p, 1, 100);
         if (r > 0 && (p.revents & POLLIN)) {
             char c;
             if (read(fifo, &c, 1) == 1)
-                break;
+                return 0;
         }
-        if (r < 0 && errno != EINTR) {
-            hull_error_set(err, errno, "wait for container init");
-            goto out;
-        }
-        if (state_live_pid(saved) == 0) {
-            hull_error_set(err, 0, "container \"%s\" init (pid %d) exited before start", id, pid);
-            goto out;
-        }
+        if (r < 0 && errno != EINTR)
+            return hull_error_set(err, errno, "wait for container init");
+        if (state_live_pid(saved) == 0)
+            return hull_error_set(err, 0, "container \"%s\" init (pid %d) exited before start", id, saved->pid);
     }
-    unlink(fifo_path);
-    /* Wait for EOF: the init holds the write end until it execs the program;
-     * a '!' before EOF means startContainer hooks or execve failed (init.c). */
+}
+
+/* Waits for EOF: the init holds the write end until it execs the program;
+ * a '!' before EOF means startContainer hooks or execve failed (init.c). */
+static int wait_for_the_program(const char *id, const struct hull_state *saved, int fifo, struct hull_error **err)
+{
     bool program_failed = false;
     for (;;) {
         struct pollfd p = {.fd = fifo, .events = POLLIN};
@@ -112,31 +87,58 @@ int container_start(const char *root, const char *id, struct hull_error **err)
         if (state_live_pid(saved) == 0)
             break;
     }
-    if (program_failed) {
-        hull_error_set(err, 0,
-                       "container \"%s\": its program did not start (a startContainer hook or the exec failed; "
-                       "the container's stderr says why)",
-                       id);
-        goto out;
+    if (program_failed)
+        return hull_error_set(err, 0,
+                              "container \"%s\": its program did not start (a startContainer hook or the exec "
+                              "failed; the container's stderr says why)",
+                              id);
+    return 0;
+}
+
+static int run_poststart_hooks(const char *root, const char *id, const struct hull_state *saved, pid_t pid,
+                               struct hull_error **err)
+{
+    log_debug("start %s: run poststart hooks", id);
+    cleanup_spec struct hull_spec *spec = NULL;
+    if (load_saved_spec(root, id, &spec, err) < 0)
+        return -1;
+    cleanup_free char *state = state_hook_json(spec, id, pid, saved->bundle, "running");
+    /* runtime.md step 9: a failing poststart hook is an error and stops the
+     * container (runc 1.2+ kills it too). */
+    if (hooks_run(&spec->hooks.poststart, "poststart", state, err) < 0) {
+        send_signal(pid, SIGKILL);
+        return -1;
     }
+    return 0;
+}
+
+int container_start(const char *root, const char *id, struct hull_error **err)
+{
+    cleanup_close int lock = -1;
+    cleanup_state struct hull_state *saved = NULL;
+    if (state_dir_lock(root, id, &lock, err) < 0 || state_load(root, id, &saved, err) < 0)
+        return -1;
+    enum container_status st = state_status(root, id, saved);
+    if (st != STATUS_CREATED)
+        return hull_error_set(err, 0, "cannot start container \"%s\": it is %s, not created", id,
+                              container_status_name(st));
+    cleanup_free char *fifo_path = xasprintf("%s/%s/exec.fifo", root, id);
+    /* O_NONBLOCK: opening must not hang if the init is gone; the init's
+     * blocking open for writing returns as soon as we hold the read end. */
+    cleanup_close int fifo = open(fifo_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fifo < 0)
+        return hull_error_set(err, errno, "open %s", fifo_path);
+    pid_t pid = state_live_pid(saved);
+    log_debug("start %s: release the init (pid %d) through %s", id, (int)pid, fifo_path);
+    if (release_the_init(id, saved, fifo, err) < 0)
+        return -1;
+    unlink(fifo_path);
+    if (wait_for_the_program(id, saved, fifo, err) < 0)
+        return -1;
     log_debug("start %s: the user's program runs", id);
-    if (saved->has_poststart) {
-        log_debug("start %s: run poststart hooks", id);
-        cleanup_spec struct hull_spec *spec = NULL;
-        if (load_saved_spec(root, id, &spec, err) < 0)
-            goto out;
-        cleanup_free char *state = state_hook_json(spec, id, pid, saved->bundle, "running");
-        /* runtime.md step 9: a failing poststart hook is an error and stops the
-         * container (runc 1.2+ kills it too). */
-        if (hooks_run(&spec->hooks.poststart, "poststart", state, err) < 0) {
-            send_signal(pid, SIGKILL);
-            goto out;
-        }
-    }
-    ret = 0;
-out:
-    hull_state_free(saved);
-    return ret;
+    if (saved->has_poststart && run_poststart_hooks(root, id, saved, pid, err) < 0)
+        return -1;
+    return 0;
 }
 
 /* ---------- state, kill ---------- */

@@ -127,130 +127,123 @@ static void __attribute__((noreturn)) exec_final(const struct container_exec_opt
     exec_user_process(p, o->seccomp, o->state_json, sync_fd, NULL);
 }
 
-int container_exec(const struct container_exec_opts *o, pid_t *pid_out, struct hull_error **err)
-{
-    struct hull_state *saved = NULL;
-    enum container_status st;
-    if (container_state(o->root, o->id, &saved, &st, err) < 0)
-        return -1;
-    int ret = -1;
-    if (process_attrs_validate(o->process, err) < 0) {
-        hull_state_free(saved);
-        return -1;
-    }
-    int sync_pair[2] = {-1, -1};
-    cleanup_close int pidfd = -1, console_sock = -1, chroot_fd = -1;
-    cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
-    pid_t mid = -1, final = -1;
+/* What exec holds: the container's init, what to join, the fds of the
+ * conversation with the process it starts. */
+struct exec_state {
+    const struct container_exec_opts *o;
+    pid_t init;
+    int pidfd, join, chroot_fd, console_sock;
+    int sync_pair[2];
+    struct cgroup_manager *cg;
+    pid_t mid, final;
+};
 
-    if (st == STATUS_STOPPED) {
-        hull_error_set(err, 0, "cannot exec in container \"%s\": it is stopped", o->id);
-        goto out;
+static int exec_allowed(const struct container_exec_opts *o, enum container_status st, struct hull_error **err)
+{
+    if (st == STATUS_STOPPED)
+        return hull_error_set(err, 0, "cannot exec in container \"%s\": it is stopped", o->id);
+    if (st == STATUS_PAUSED && !o->ignore_paused)
+        return hull_error_set(err, 0, "cannot exec in a paused container \"%s\" (use --ignore-paused)", o->id);
+    return 0;
+}
+
+/* The init, pinned by a pidfd, the namespaces of its we do not share, and
+ * its root when it shares our mount namespace. */
+static int open_the_init(struct exec_state *x, const struct hull_state *saved, struct hull_error **err)
+{
+    const char *id = x->o->id;
+    x->init = state_live_pid(saved);
+    x->pidfd = pidfd_open_compat(x->init);
+    if (x->pidfd < 0)
+        return hull_error_set(err, errno, "open the init (pid %d) of container \"%s\"", x->init, id);
+    x->join = namespaces_to_join(x->init);
+    if (x->join & CLONE_NEWNS)
+        return 0;
+    /* Same mount namespace as ours: the container's root is the init's chroot. */
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/root", x->init);
+    struct stat theirs, ours;
+    if (stat(path, &theirs) < 0 || stat("/", &ours) < 0)
+        return hull_error_set(err, errno, "find the root of container \"%s\" (%s)", id, path);
+    if (theirs.st_dev != ours.st_dev || theirs.st_ino != ours.st_ino) {
+        x->chroot_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (x->chroot_fd < 0)
+            return hull_error_set(err, errno, "open the root of container \"%s\" (%s)", id, path);
     }
-    if (st == STATUS_PAUSED && !o->ignore_paused) {
-        hull_error_set(err, 0, "cannot exec in a paused container \"%s\" (use --ignore-paused)", o->id);
-        goto out;
-    }
-    pid_t init = state_live_pid(saved);
-    pidfd = pidfd_open_compat(init);
-    if (pidfd < 0) {
-        hull_error_set(err, errno, "open the init (pid %d) of container \"%s\"", init, o->id);
-        goto out;
-    }
-    int join = namespaces_to_join(init);
-    if (!(join & CLONE_NEWNS)) {
-        /* Same mount namespace as ours: the container's root is the init's chroot. */
-        char path[64];
-        snprintf(path, sizeof path, "/proc/%d/root", init);
-        struct stat theirs, ours;
-        if (stat(path, &theirs) < 0 || stat("/", &ours) < 0) {
-            hull_error_set(err, errno, "find the root of container \"%s\" (%s)", o->id, path);
-            goto out;
-        }
-        if (theirs.st_dev != ours.st_dev || theirs.st_ino != ours.st_ino) {
-            chroot_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-            if (chroot_fd < 0) {
-                hull_error_set(err, errno, "open the root of container \"%s\" (%s)", o->id, path);
-                goto out;
-            }
-        }
-    }
-    log_debug("exec %s: join the namespaces (0x%x) of the init, pid %d", o->id, (unsigned)join, (int)init);
-    if (cgroup_manager_load(&saved->cgroup, &cg, err) < 0 || cgroup_manager_enter_sub(cg, o->cgroup_subs, err) < 0)
-        goto out;
-    if (o->process->terminal && o->console_socket) {
-        console_sock = unix_socket_connect(o->console_socket, err);
-        if (console_sock < 0)
-            goto out;
-    }
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync_pair) < 0) {
-        hull_error_set(err, errno, "socketpair");
-        goto out;
-    }
+    return 0;
+}
+
+/* A child joins the namespaces and forks the final process into them, tells
+ * us its pid and leaves (the final process is a grandchild). */
+static int fork_into_container(struct exec_state *x, struct hull_error **err)
+{
+    const struct container_exec_opts *o = x->o;
     /* The final process is a grandchild: become its reaper so we can wait for it. */
     if (!o->detach)
         prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-
-    mid = fork();
-    if (mid < 0) {
-        hull_error_set(err, errno, "fork");
-        goto out;
-    }
-    if (mid == 0) {
-        close(sync_pair[0]);
+    x->mid = fork();
+    if (x->mid < 0)
+        return hull_error_set(err, errno, "fork");
+    if (x->mid == 0) {
+        int sync_fd = x->sync_pair[1];
+        close(x->sync_pair[0]);
         struct hull_error *e = NULL;
         if (process_apply_initial_affinity(o->process, &e) < 0)
-            exec_child_fail(sync_pair[1], e);
-        if (join && setns(pidfd, join) < 0)
-            exec_child_fail(sync_pair[1], (hull_error_set(&e, errno, "join the namespaces of the container's init"), e));
+            exec_child_fail(sync_fd, e);
+        if (x->join && setns(x->pidfd, x->join) < 0)
+            exec_child_fail(sync_fd, (hull_error_set(&e, errno, "join the namespaces of the container's init"), e));
         pid_t child = fork();
         if (child < 0)
-            exec_child_fail(sync_pair[1], (hull_error_set(&e, errno, "fork into the container"), e));
+            exec_child_fail(sync_fd, (hull_error_set(&e, errno, "fork into the container"), e));
         if (child == 0)
-            exec_final(o, sync_pair[1], console_sock, chroot_fd);
+            exec_final(o, sync_fd, x->console_sock, x->chroot_fd);
         /* Tell the runtime the final pid (as the host sees it) and leave. */
         char buf[32];
         snprintf(buf, sizeof buf, "%d", child);
-        sync_send(sync_pair[1], SYNC_READY, 0, buf);
+        sync_send(sync_fd, SYNC_READY, 0, buf);
         _exit(0);
     }
-    close(sync_pair[1]);
-    sync_pair[1] = -1;
+    close(x->sync_pair[1]);
+    x->sync_pair[1] = -1;
+    return 0;
+}
 
+/* The final process's pid, then into the container's cgroup, then GO. */
+static int attach_the_process(struct exec_state *x, struct hull_error **err)
+{
     struct sync_msg msg;
-    if (sync_recv(sync_pair[0], &msg, err) < 0)
-        goto out;
-    if (msg.type == SYNC_ERROR) {
-        hull_error_set(err, msg.errnum, "%s", msg.text);
-        goto out;
-    }
-    final = atoi(msg.text);
-    waitpid(mid, NULL, 0);
-    mid = -1;
-    if (final <= 0) {
-        hull_error_set(err, 0, "exec: no process was started");
-        goto out;
-    }
-    if (cgroup_manager_add_pid(cg, final, err) < 0) {
-        hull_error_wrap(err, "put the exec'd process in the container's cgroup");
-        goto out;
-    }
-    log_debug("exec %s: process pid %d is in the container's cgroup%s; let it run", o->id, (int)final,
-              o->cgroup_subs && *o->cgroup_subs ? " (--cgroup)" : "");
-    sync_send(sync_pair[0], SYNC_GO, 0, NULL);
+    if (sync_recv(x->sync_pair[0], &msg, err) < 0)
+        return -1;
+    if (msg.type == SYNC_ERROR)
+        return hull_error_set(err, msg.errnum, "%s", msg.text);
+    x->final = atoi(msg.text);
+    waitpid(x->mid, NULL, 0);
+    x->mid = -1;
+    if (x->final <= 0)
+        return hull_error_set(err, 0, "exec: no process was started");
+    if (cgroup_manager_add_pid(x->cg, x->final, err) < 0)
+        return hull_error_wrap(err, "put the exec'd process in the container's cgroup");
+    log_debug("exec %s: process pid %d is in the container's cgroup%s; let it run", x->o->id, (int)x->final,
+              x->o->cgroup_subs && *x->o->cgroup_subs ? " (--cgroup)" : "");
+    sync_send(x->sync_pair[0], SYNC_GO, 0, NULL);
+    return 0;
+}
 
-    /* EOF means execve succeeded (the socket is close-on-exec); an error
-     * message means it did not.  A terminal may come first. */
+/* EOF means execve succeeded (the socket is close-on-exec); an error
+ * message means it did not.  A terminal may come first. */
+static int wait_for_execve(struct exec_state *x, struct hull_error **err)
+{
     for (;;) {
+        struct sync_msg msg;
         int passed = -1;
         struct hull_error *e = NULL;
-        if (sync_recv_with_fd(sync_pair[0], &msg, &passed, &e) < 0) {
+        if (sync_recv_with_fd(x->sync_pair[0], &msg, &passed, &e) < 0) {
             hull_error_free(e);
-            break;
+            return 0;
         }
         if (msg.type == SYNC_TERMINAL) {
-            if (o->console_master_out)
-                *o->console_master_out = passed;
+            if (x->o->console_master_out)
+                *x->o->console_master_out = passed;
             else if (passed >= 0)
                 close(passed);
             continue;
@@ -259,30 +252,72 @@ int container_exec(const struct container_exec_opts *o, pid_t *pid_out, struct h
             close(passed);
         if (msg.type == SYNC_ERROR) {
             hull_error_set(err, msg.errnum, "%s", msg.text);
-            waitpid(final, NULL, 0);
-            goto out;
+            waitpid(x->final, NULL, 0);
+            return -1;
         }
     }
-    if (o->pid_file) {
-        char buf[32];
-        int n = snprintf(buf, sizeof buf, "%d", final);
-        /* whole (renamed into place), not fsync'ed: a pid means nothing after a reboot */
-        if (write_file_replace(o->pid_file, buf, n, 0644, err) < 0) {
-            hull_error_wrap(err, "--pid-file");
-            goto out;
-        }
+}
+
+static int write_exec_pid_file(const char *path, pid_t pid, struct hull_error **err)
+{
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "%d", pid);
+    /* whole (renamed into place), not fsync'ed: a pid means nothing after a reboot */
+    if (write_file_replace(path, buf, n, 0644, err) < 0)
+        return hull_error_wrap(err, "--pid-file");
+    return 0;
+}
+
+static int exec_steps(struct exec_state *x, const struct hull_state *saved, struct hull_error **err)
+{
+    const struct container_exec_opts *o = x->o;
+    if (open_the_init(x, saved, err) < 0)
+        return -1;
+    log_debug("exec %s: join the namespaces (0x%x) of the init, pid %d", o->id, (unsigned)x->join, (int)x->init);
+    if (cgroup_manager_load(&saved->cgroup, &x->cg, err) < 0 || cgroup_manager_enter_sub(x->cg, o->cgroup_subs, err) < 0)
+        return -1;
+    if (o->process->terminal && o->console_socket) {
+        x->console_sock = unix_socket_connect(o->console_socket, err);
+        if (x->console_sock < 0)
+            return -1;
     }
-    log_debug("exec %s: %s started as pid %d", o->id, o->process->args[0], (int)final);
-    *pid_out = final;
-    ret = 0;
-out:
-    if (mid > 0) {
-        kill(mid, SIGKILL);
-        waitpid(mid, NULL, 0);
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, x->sync_pair) < 0)
+        return hull_error_set(err, errno, "socketpair");
+    if (fork_into_container(x, err) < 0 || attach_the_process(x, err) < 0 || wait_for_execve(x, err) < 0)
+        return -1;
+    if (o->pid_file && write_exec_pid_file(o->pid_file, x->final, err) < 0)
+        return -1;
+    log_debug("exec %s: %s started as pid %d", o->id, o->process->args[0], (int)x->final);
+    return 0;
+}
+
+int container_exec(const struct container_exec_opts *o, pid_t *pid_out, struct hull_error **err)
+{
+    cleanup_state struct hull_state *saved = NULL;
+    enum container_status st;
+    if (container_state(o->root, o->id, &saved, &st, err) < 0 || process_attrs_validate(o->process, err) < 0 ||
+        exec_allowed(o, st, err) < 0)
+        return -1;
+    struct exec_state x = {
+        .o = o,
+        .pidfd = -1,
+        .chroot_fd = -1,
+        .console_sock = -1,
+        .sync_pair = {-1, -1},
+        .mid = -1,
+        .final = -1,
+    };
+    int ret = exec_steps(&x, saved, err);
+    if (ret == 0)
+        *pid_out = x.final;
+    if (x.mid > 0) {
+        kill(x.mid, SIGKILL);
+        waitpid(x.mid, NULL, 0);
     }
-    for (int i = 0; i < 2; i++)
-        if (sync_pair[i] >= 0)
-            close(sync_pair[i]);
-    hull_state_free(saved);
+    int fds[] = {x.sync_pair[0], x.sync_pair[1], x.chroot_fd, x.console_sock, x.pidfd};
+    for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    cgroup_manager_free(x.cg);
     return ret;
 }

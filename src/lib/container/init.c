@@ -316,11 +316,12 @@ static void die_with_runtime(const struct init_ctx *ctx)
         _exit(255);
 }
 
-void container_init(struct init_ctx *ctx)
+/* Step 1: out of the runtime's hands into the container's namespaces, with
+ * its hostname and domainname. */
+static void init_enter_namespaces(struct init_ctx *ctx)
 {
     struct hull_error *err = NULL;
     const struct hull_spec *spec = ctx->spec;
-    const struct hull_process *proc = spec->process;
     int sync_fd = ctx->sync_fd;
 
     die_with_runtime(ctx);
@@ -331,7 +332,7 @@ void container_init(struct init_ctx *ctx)
 
     /* Before the parent may move us: execCPUAffinity.initial is the affinity
      * "before the transition to container's cgroup" (config.md). */
-    if (process_apply_initial_affinity(proc, &err) < 0)
+    if (process_apply_initial_affinity(spec->process, &err) < 0)
         init_fail(sync_fd, err);
     if (sync_expect(sync_fd, SYNC_GO, &err) < 0)
         _exit(255);
@@ -363,22 +364,15 @@ void container_init(struct init_ctx *ctx)
         init_fail(sync_fd, (hull_error_set(&err, errno, "sethostname \"%s\"", spec->hostname), err));
     if (spec->domainname && setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
         init_fail(sync_fd, (hull_error_set(&err, errno, "setdomainname \"%s\"", spec->domainname), err));
+}
 
-    struct rootfs_ctx rctx = {
-        .spec = spec,
-        .rootfs = ctx->rootfs,
-        .bundle = ctx->bundle,
-        .cgroup = ctx->cgroup,
-        .in_userns = ctx->in_userns,
-        .new_cgroupns = ctx->new_cgroupns,
-        .no_pivot = ctx->no_pivot,
-        .own_mount_ns = spec->linux_.namespaces[HULL_NS_MNT].present,
-        .bind_trees = ctx->bind_trees,
-    };
-    log_debug("init %s: in its namespaces; prepare the root filesystem %s", ctx->id, ctx->rootfs);
-    if (rootfs_prepare(&rctx, &err) < 0)
-        init_fail(sync_fd, err);
-
+/* Step 3: in its cgroups, the runtime's prestart and createRuntime hooks run,
+ * then our createContainer hooks.  Returns the hooks' state (the runtime's
+ * view), for startContainer and the exec. */
+static char *init_run_create_hooks(struct init_ctx *ctx)
+{
+    struct hull_error *err = NULL;
+    int sync_fd = ctx->sync_fd;
     /* In its cgroups before any hook, and anything of the container's, runs
      * (the parent may attach us while we prepared the root: container.c). */
     if (sync_expect(sync_fd, SYNC_CGROUP_DONE, &err) < 0)
@@ -388,37 +382,47 @@ void container_init(struct init_ctx *ctx)
     struct sync_msg msg;
     if (sync_recv(sync_fd, &msg, &err) < 0 || msg.type != SYNC_HOOKS_DONE)
         _exit(255);
-    cleanup_free char *state_json = xstrdup(msg.text);
+    char *state_json = xstrdup(msg.text);
 
     /* In the container's namespaces: its own view of our pid (1 with a pid namespace). */
     cleanup_free char *create_state = hook_state_rewrite(state_json, "creating", getpid());
-    if (hooks_run(&spec->hooks.create_container, "createContainer", create_state, &err) < 0)
+    if (hooks_run(&ctx->spec->hooks.create_container, "createContainer", create_state, &err) < 0)
         init_fail(sync_fd, err);
+    return state_json;
+}
 
+/* Step 4: into the root filesystem, finished (terminal, sysctls, masks and
+ * read-only paths, rlimits, keyring).  *fifo is exec.fifo, held from before
+ * pivot_root; returns our own procfs. */
+static int init_enter_rootfs(struct init_ctx *ctx, struct rootfs_ctx *rctx, int *fifo)
+{
+    struct hull_error *err = NULL;
+    const struct hull_spec *spec = ctx->spec;
+    int sync_fd = ctx->sync_fd;
     /* The fifo lives in the host's state directory: hold it before pivot_root. */
-    cleanup_close int fifo = open(ctx->fifo_path, O_PATH | O_CLOEXEC);
-    if (fifo < 0)
+    *fifo = open(ctx->fifo_path, O_PATH | O_CLOEXEC);
+    if (*fifo < 0)
         init_fail(sync_fd, (hull_error_set(&err, errno, "open %s", ctx->fifo_path), err));
 
     log_debug("init %s: %s into the root filesystem", ctx->id, ctx->no_pivot ? "move" : "pivot_root");
-    if (rootfs_pivot(&rctx, &err) < 0)
+    if (rootfs_pivot(rctx, &err) < 0)
         init_fail(sync_fd, err);
     /* From here on procfs files (sysctls, the exec fifo's fd) are opened
      * through a procfs of our own, never the container's /proc, where
      * something mounted over a path could take the write elsewhere (the
      * CVE-2025-52881 class).  Taken before the masks: inside a user namespace
      * the kernel lets us mount a procfs only while /proc is fully visible. */
-    cleanup_close int procfs = procfs_handle_open(&err);
+    int procfs = procfs_handle_open(&err);
     if (procfs < 0)
         init_fail(sync_fd, (hull_error_wrap(&err, "procfs"), err));
-    if (proc->terminal && setup_terminal(ctx, &err) < 0)
+    if (spec->process->terminal && setup_terminal(ctx, &err) < 0)
         init_fail(sync_fd, err);
     /* sysctls before readonlyPaths: the default config makes /proc/sys read-only. */
     if (ns_apply_sysctl(spec, procfs, &err) < 0)
         init_fail(sync_fd, err);
-    if (rootfs_finalize(&rctx, &err) < 0)
+    if (rootfs_finalize(rctx, &err) < 0)
         init_fail(sync_fd, err);
-    if (apply_rlimits(proc, &err) < 0)
+    if (apply_rlimits(spec->process, &err) < 0)
         init_fail(sync_fd, err);
     if (!ctx->no_new_keyring) {
         /* A fresh session keyring, so the container cannot read the host's keys. */
@@ -427,7 +431,18 @@ void container_init(struct init_ctx *ctx)
             errno != EACCES)
             init_fail(sync_fd, (hull_error_set(&err, errno, "join a new session keyring"), err));
     }
+    return procfs;
+}
 
+/* Step 5: process.cwd made, the program found: fail at create, not at start,
+ * when it does not exist or cannot be executed.  The words are runc's:
+ * dockerd maps "executable file not found" to exit code 127 and a lower-case
+ * "permission denied" to 126. */
+static void init_check_program(struct init_ctx *ctx, char **extra_env)
+{
+    struct hull_error *err = NULL;
+    const struct hull_process *proc = ctx->spec->process;
+    int sync_fd = ctx->sync_fd;
     /* process.cwd is resolved inside the new root and created if missing, as runc does. */
     cleanup_close int rootfd = open("/", O_PATH | O_CLOEXEC);
     cleanup_close int cwd = path_open_in_root(rootfd, proc->cwd, PATH_MKDIR, &err);
@@ -435,39 +450,27 @@ void container_init(struct init_ctx *ctx)
         hull_error_wrap(&err, "process.cwd");
         init_fail(sync_fd, err);
     }
+    size_t n_env = strv_length(proc->env), n_extra = strv_length(extra_env);
+    char **env = xmalloc0((n_env + n_extra + 1) * sizeof(char *));
+    memcpy(env, proc->env, n_env * sizeof(char *));
+    if (n_extra)
+        memcpy(env + n_env, extra_env, n_extra * sizeof(char *));
+    cleanup_free char *exe = find_executable(proc->args[0], env);
+    int lookup_errno = errno;
+    free(env);
+    if (!exe && lookup_errno == EACCES)
+        init_fail(sync_fd, (hull_error_set(&err, 0, "exec: \"%s\": permission denied", proc->args[0]), err));
+    if (!exe)
+        init_fail(sync_fd,
+                  (hull_error_set(&err, 0, "exec: \"%s\": executable file not found in $PATH", proc->args[0]), err));
+}
 
-    cleanup_strv char **extra_env = NULL;
-    if (ctx->listen_fds > 0) {
-        extra_env = xmalloc0(3 * sizeof(char *));
-        extra_env[0] = xasprintf("LISTEN_FDS=%d", ctx->listen_fds);
-        extra_env[1] = xstrdup("LISTEN_PID=1");
-    }
-    /* Fail at create, not at start, when the program does not exist or cannot
-     * be executed.  The words are runc's: dockerd maps "executable file not
-     * found" to exit code 127 and a lower-case "permission denied" to 126. */
-    {
-        size_t n_env = strv_length(proc->env), n_extra = strv_length(extra_env);
-        char **env = xmalloc0((n_env + n_extra + 1) * sizeof(char *));
-        memcpy(env, proc->env, n_env * sizeof(char *));
-        if (n_extra)
-            memcpy(env + n_env, extra_env, n_extra * sizeof(char *));
-        cleanup_free char *exe = find_executable(proc->args[0], env);
-        int lookup_errno = errno;
-        free(env);
-        if (!exe && lookup_errno == EACCES)
-            init_fail(sync_fd, (hull_error_set(&err, 0, "exec: \"%s\": permission denied", proc->args[0]), err));
-        if (!exe)
-            init_fail(sync_fd, (hull_error_set(&err, 0, "exec: \"%s\": executable file not found in $PATH",
-                                               proc->args[0]),
-                                err));
-    }
-
-    /* Last, so the setup above does not run at an idle priority or on one CPU. */
-    if (linux_apply_attrs(&spec->linux_, &err) < 0 || process_apply_attrs(proc, &err) < 0)
-        init_fail(sync_fd, err);
-
-    close_fds_on_exec(ctx->preserve_fds);
-
+/* Step 6: READY; once the runtime saved state.json we stop dying with it,
+ * then block until `start` opens exec.fifo.  Returns the fifo's write end. */
+static int init_wait_for_start(struct init_ctx *ctx, int procfs, int fifo)
+{
+    struct hull_error *err = NULL;
+    int sync_fd = ctx->sync_fd;
     log_debug("init %s: ready; wait for the runtime to save the state", ctx->id);
     sync_send(sync_fd, SYNC_READY, 0, NULL);
     /* EOF instead means the runtime died before state.json named us. */
@@ -491,7 +494,7 @@ void container_init(struct init_ctx *ctx)
         dprintf(2, "hull: open exec fifo: %s\n", text);
         _exit(255);
     }
-    close(steal_fd(&procfs));
+    close(procfs);
     if (write(w, "0", 1) != 1)
         _exit(255);
     /* w stays open (close-on-exec): `start` reads until EOF, which comes when
@@ -499,8 +502,51 @@ void container_init(struct init_ctx *ctx)
      * program started, as the spec requires. */
     close(fifo);
     close(sync_fd);
+    return w;
+}
 
-    start_fifo = w;
+void container_init(struct init_ctx *ctx)
+{
+    struct hull_error *err = NULL;
+    const struct hull_spec *spec = ctx->spec;
+
+    init_enter_namespaces(ctx);
+
+    /* Step 2: the root filesystem, prepared while the runtime may still be
+     * attaching us to our cgroups. */
+    struct rootfs_ctx rctx = {
+        .spec = spec,
+        .rootfs = ctx->rootfs,
+        .bundle = ctx->bundle,
+        .cgroup = ctx->cgroup,
+        .in_userns = ctx->in_userns,
+        .new_cgroupns = ctx->new_cgroupns,
+        .no_pivot = ctx->no_pivot,
+        .own_mount_ns = spec->linux_.namespaces[HULL_NS_MNT].present,
+        .bind_trees = ctx->bind_trees,
+    };
+    log_debug("init %s: in its namespaces; prepare the root filesystem %s", ctx->id, ctx->rootfs);
+    if (rootfs_prepare(&rctx, &err) < 0)
+        init_fail(ctx->sync_fd, err);
+
+    cleanup_free char *state_json = init_run_create_hooks(ctx);
+    int fifo = -1;
+    int procfs = init_enter_rootfs(ctx, &rctx, &fifo);
+
+    cleanup_strv char **extra_env = NULL;
+    if (ctx->listen_fds > 0) {
+        extra_env = xmalloc0(3 * sizeof(char *));
+        extra_env[0] = xasprintf("LISTEN_FDS=%d", ctx->listen_fds);
+        extra_env[1] = xstrdup("LISTEN_PID=1");
+    }
+    init_check_program(ctx, extra_env);
+
+    /* Last, so the setup above does not run at an idle priority or on one CPU. */
+    if (linux_apply_attrs(&spec->linux_, &err) < 0 || process_apply_attrs(spec->process, &err) < 0)
+        init_fail(ctx->sync_fd, err);
+    close_fds_on_exec(ctx->preserve_fds);
+
+    start_fifo = init_wait_for_start(ctx, procfs, fifo);
     /* "created" (runc 1.2+): `start` has run, the program has not. */
     cleanup_free char *start_state = hook_state_rewrite(state_json, "created", getpid());
     if (hooks_run(&spec->hooks.start_container, "startContainer", start_state, &err) < 0) {
@@ -509,5 +555,5 @@ void container_init(struct init_ctx *ctx)
         report_start_failure();
         _exit(255);
     }
-    exec_user_process(proc, ctx->seccomp, state_json, -1, extra_env);
+    exec_user_process(spec->process, ctx->seccomp, state_json, -1, extra_env);
 }
