@@ -20,17 +20,16 @@ static int write_i64(const char *dir, const char *file, int64_t v, const char *f
     return cg_writef(dir, file, field, err, "%" PRId64, v);
 }
 
-int cgroup_v1_set_memory(struct cgroup_node *n, const struct hull_memory *mem, bool update, struct hull_error **err)
+/* memory.limit_in_bytes and memory.memsw.limit_in_bytes (the OCI swap is
+ * memory+swap, as v1's file): which values, then which write first. */
+static int v1_memory_values(const char *dir, const struct hull_memory *mem, bool update, bool have_memsw,
+                            int64_t *limit_out, int64_t *swap_out, struct hull_error **err)
 {
-    const char *dir = n->dir;
-    if (update && cgroup_check_before_update(dir, "memory.usage_in_bytes", mem, err) < 0)
-        return -1;
     /* 0 means "not set" for limit and swap, as in runc (Docker's API sends 0). */
     int64_t limit = mem->limit.set ? mem->limit.v : 0;
     int64_t swap = mem->swap.set ? mem->swap.v : 0;
     if (limit == -1 && swap == 0)
         swap = -1; /* unlimited memory with swap not given: unlimited memory+swap too (runc) */
-    bool have_memsw = cg_file_exists(dir, "memory.memsw.limit_in_bytes");
     if (update && limit > 0 && swap == 0 && have_memsw) {
         /* `update --memory` alone: keep the swap allowance (memsw - limit) as
          * it was, as v2's separate memory.swap.max would, instead of failing
@@ -49,33 +48,41 @@ int cgroup_v1_set_memory(struct cgroup_node *n, const struct hull_memory *mem, b
                                           "memory.memsw.limit_in_bytes (kernel without swap accounting, "
                                           "see swapaccount=1)");
     }
-    if (limit != 0 && swap != 0) {
-        /* The kernel checks memory <= memory+swap at every write, so raise
-         * memory+swap first when it grows and lower memory first when it shrinks. */
-        uint64_t cur_limit = 0;
-        if (cg_read_u64(dir, "memory.limit_in_bytes", &cur_limit, err) < 0)
+    *limit_out = limit;
+    *swap_out = swap;
+    return 0;
+}
+
+static int v1_write_memory_limits(const char *dir, int64_t limit, int64_t swap, struct hull_error **err)
+{
+    static const char *const lim_file = "memory.limit_in_bytes", *const lim_field = "linux.resources.memory.limit";
+    static const char *const sw_file = "memory.memsw.limit_in_bytes", *const sw_field = "linux.resources.memory.swap";
+    if (limit == 0 || swap == 0) {
+        if (limit != 0 && write_i64(dir, lim_file, limit, lim_field, err) < 0)
             return -1;
-        if (swap == -1 || cur_limit < (uint64_t)swap) {
-            if (write_i64(dir, "memory.memsw.limit_in_bytes", swap, "linux.resources.memory.swap", err) < 0 ||
-                write_i64(dir, "memory.limit_in_bytes", limit, "linux.resources.memory.limit", err) < 0)
-                return -1;
-        } else {
-            if (write_i64(dir, "memory.limit_in_bytes", limit, "linux.resources.memory.limit", err) < 0 ||
-                write_i64(dir, "memory.memsw.limit_in_bytes", swap, "linux.resources.memory.swap", err) < 0)
-                return -1;
-        }
+        if (swap != 0 && write_i64(dir, sw_file, swap, sw_field, err) < 0)
+            return -1;
+        return 0;
+    }
+    /* The kernel checks memory <= memory+swap at every write, so raise
+     * memory+swap first when it grows and lower memory first when it shrinks. */
+    uint64_t cur_limit = 0;
+    if (cg_read_u64(dir, lim_file, &cur_limit, err) < 0)
+        return -1;
+    if (swap == -1 || cur_limit < (uint64_t)swap) {
+        if (write_i64(dir, sw_file, swap, sw_field, err) < 0 || write_i64(dir, lim_file, limit, lim_field, err) < 0)
+            return -1;
     } else {
-        if (limit != 0 && write_i64(dir, "memory.limit_in_bytes", limit, "linux.resources.memory.limit", err) < 0)
-            return -1;
-        if (swap != 0 && write_i64(dir, "memory.memsw.limit_in_bytes", swap, "linux.resources.memory.swap", err) < 0)
+        if (write_i64(dir, lim_file, limit, lim_field, err) < 0 || write_i64(dir, sw_file, swap, sw_field, err) < 0)
             return -1;
     }
-    if (mem->reservation.set && mem->reservation.v != 0 &&
-        write_i64(dir, "memory.soft_limit_in_bytes", mem->reservation.v, "linux.resources.memory.reservation",
-                  err) < 0)
-        return -1;
-    /* kernel and kernelTCP are NOT RECOMMENDED by the spec and runc ignores
-     * them; we apply them where the kernel still has the file. */
+    return 0;
+}
+
+/* kernel and kernelTCP are NOT RECOMMENDED by the spec and runc ignores
+ * them; we apply them where the kernel still has the file. */
+static int v1_write_kernel_memory(const char *dir, const struct hull_memory *mem, struct hull_error **err)
+{
     if (mem->kernel.set && mem->kernel.v != 0) {
         struct hull_error *e = NULL;
         if (write_i64(dir, "memory.kmem.limit_in_bytes", mem->kernel.v, "linux.resources.memory.kernel", &e) < 0) {
@@ -94,6 +101,11 @@ int cgroup_v1_set_memory(struct cgroup_node *n, const struct hull_memory *mem, b
                            "linux.resources.memory.kernelTCP", err) < 0)
             return -1;
     }
+    return 0;
+}
+
+static int v1_write_memory_knobs(const char *dir, const struct hull_memory *mem, struct hull_error **err)
+{
     if (mem->swappiness.set && mem->swappiness.v != UINT64_MAX &&
         cg_writef(dir, "memory.swappiness", "linux.resources.memory.swappiness", err, "%" PRIu64,
                   mem->swappiness.v) < 0)
@@ -112,6 +124,25 @@ int cgroup_v1_set_memory(struct cgroup_node *n, const struct hull_memory *mem, b
             return -1;
     }
     return 0;
+}
+
+int cgroup_v1_set_memory(struct cgroup_node *n, const struct hull_memory *mem, bool update, struct hull_error **err)
+{
+    const char *dir = n->dir;
+    if (update && cgroup_check_before_update(dir, "memory.usage_in_bytes", mem, err) < 0)
+        return -1;
+    bool have_memsw = cg_file_exists(dir, "memory.memsw.limit_in_bytes");
+    int64_t limit = 0, swap = 0;
+    if (v1_memory_values(dir, mem, update, have_memsw, &limit, &swap, err) < 0 ||
+        v1_write_memory_limits(dir, limit, swap, err) < 0)
+        return -1;
+    if (mem->reservation.set && mem->reservation.v != 0 &&
+        write_i64(dir, "memory.soft_limit_in_bytes", mem->reservation.v, "linux.resources.memory.reservation",
+                  err) < 0)
+        return -1;
+    if (v1_write_kernel_memory(dir, mem, err) < 0)
+        return -1;
+    return v1_write_memory_knobs(dir, mem, err);
 }
 
 /* A cgroup's realtime runtime must fit in its parent's, and a new cgroup

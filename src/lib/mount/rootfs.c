@@ -311,28 +311,31 @@ static char *resolved_inner_path(int rootfd, int destfd)
     return xstrdup(dest[n] ? dest + n : "/");
 }
 
-static int mount_one(const struct rootfs_ctx *ctx, int rootfd, const struct hull_mount *m, struct hull_error **err)
+/* The mount's destination inside the root, created (a directory, or a file
+ * for a bind of one) and opened; *source is a bind's source made absolute,
+ * *pre_tree the tree opened for it before a user namespace (or -1). */
+static int open_destination(const struct rootfs_ctx *ctx, int rootfd, const struct hull_mount *m, char **source,
+                            int *pre_tree, struct hull_error **err)
 {
     bool bind = is_bind_mount(m);
-    cleanup_free char *source = NULL;
     if (bind) {
         if (!m->source)
             return hull_error_set(err, 0, "bind mount to %s has no source", m->destination);
-        source = m->source[0] == '/' ? xstrdup(m->source) : xasprintf("%s/%s", ctx->bundle, m->source);
+        *source = m->source[0] == '/' ? xstrdup(m->source) : xasprintf("%s/%s", ctx->bundle, m->source);
     }
     enum path_create create = PATH_MKDIR;
-    int pre_tree = ctx->bind_trees ? ctx->bind_trees[m - ctx->spec->mounts] : -1;
+    *pre_tree = ctx->bind_trees ? ctx->bind_trees[m - ctx->spec->mounts] : -1;
     if (bind) {
         struct stat st;
-        if ((pre_tree >= 0 ? fstat(pre_tree, &st) : stat(source, &st)) < 0)
-            return hull_error_set(err, errno, "bind mount source %s", source);
+        if ((*pre_tree >= 0 ? fstat(*pre_tree, &st) : stat(*source, &st)) < 0)
+            return hull_error_set(err, errno, "bind mount source %s", *source);
         if (!S_ISDIR(st.st_mode))
             create = PATH_MKFILE;
     }
     /* Checked on the path as written (before anything is created) and again on
      * what it resolves to, so a symlink in the image cannot lead into /proc. */
     cleanup_free char *lexical = clean_path(m->destination);
-    if (check_proc_destination(lexical, m, source, err) < 0)
+    if (check_proc_destination(lexical, m, *source, err) < 0)
         return -1;
     cleanup_close int destfd = path_open_in_root(rootfd, m->destination, create, err);
     if (destfd < 0)
@@ -340,10 +343,61 @@ static int mount_one(const struct rootfs_ctx *ctx, int rootfd, const struct hull
     cleanup_free char *inner = resolved_inner_path(rootfd, destfd);
     if (!inner)
         return hull_error_set(err, EXDEV, "cannot tell where %s leads inside the root", m->destination);
-    if (check_proc_destination(inner, m, source, err) < 0)
+    if (check_proc_destination(inner, m, *source, err) < 0)
         return -1;
-    char buf[32];
+    return steal_fd(&destfd);
+}
 
+/* A filesystem (not a bind, not the cgroup mount) onto destfd, with
+ * tmpcopyup's copy of what was below. */
+static int mount_filesystem(int rootfd, const struct hull_mount *m, int destfd, struct hull_error **err)
+{
+    char buf[32];
+    cleanup_close int below = -1;
+    if (m->tmpcopyup) {
+        below = path_reopen_dir(destfd);
+        if (below < 0)
+            return hull_error_set(err, errno, "open %s for tmpcopyup", m->destination);
+    }
+    unsigned long flags = m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+    if (readonly_deferred(m))
+        flags &= ~MS_RDONLY; /* rootfs_finalize makes it read-only */
+    /* The kernel's own filesystems never need setuid files, device nodes or
+     * executables: whatever the config says, proc and sysfs get all three. */
+    if (m->type && (!strcmp(m->type, "proc") || !strcmp(m->type, "sysfs")))
+        flags |= MS_NOSUID | MS_NODEV | MS_NOEXEC;
+    const char *src = m->source ? m->source : m->type;
+    if (mount(src, fd_path(destfd, buf), m->type, flags, m->data) < 0) {
+        int saved = errno;
+        /* sysfs can only be mounted by the owner of the network namespace;
+         * without one of our own, bind the host's read-only, as runc does. */
+        if (saved != EPERM || !m->type || strcmp(m->type, "sysfs") != 0)
+            return hull_error_set(err, saved, "mount %s (type %s, options \"%s\") onto %s", src,
+                                  m->type ? m->type : "none", m->data ? m->data : "", m->destination);
+        if (mount("/sys", fd_path(destfd, buf), NULL, MS_BIND | MS_REC, NULL) < 0)
+            return hull_error_set(err, errno, "bind /sys onto %s", m->destination);
+        if (remount_bind(rootfd, m->destination, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
+            return -1;
+    }
+    if (below >= 0) {
+        cleanup_close int top = reopen_in_root(rootfd, m->destination, err);
+        if (top < 0)
+            return -1;
+        cleanup_close int topdir = path_reopen_dir(top);
+        if (topdir < 0 || copy_tree(below, topdir, err) < 0)
+            return hull_error_wrap(err, "tmpcopyup %s", m->destination);
+    }
+    return 0;
+}
+
+static int mount_one(const struct rootfs_ctx *ctx, int rootfd, const struct hull_mount *m, struct hull_error **err)
+{
+    bool bind = is_bind_mount(m);
+    cleanup_free char *source = NULL;
+    int pre_tree = -1;
+    cleanup_close int destfd = open_destination(ctx, rootfd, m, &source, &pre_tree, err);
+    if (destfd < 0)
+        return -1;
     if (m->type && !strcmp(m->type, "cgroup") && !bind) {
         /* A rootless container may have no cgroup of its own (no delegated
          * one): nothing to show, the destination keeps what /sys brought. */
@@ -357,41 +411,8 @@ static int mount_one(const struct rootfs_ctx *ctx, int rootfd, const struct hull
     } else if (bind) {
         if (bind_mount(rootfd, m, source, pre_tree, destfd, err) < 0)
             return -1;
-    } else {
-        cleanup_close int below = -1;
-        if (m->tmpcopyup) {
-            below = path_reopen_dir(destfd);
-            if (below < 0)
-                return hull_error_set(err, errno, "open %s for tmpcopyup", m->destination);
-        }
-        unsigned long flags = m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
-        if (readonly_deferred(m))
-            flags &= ~MS_RDONLY; /* rootfs_finalize makes it read-only */
-        /* The kernel's own filesystems never need setuid files, device nodes or
-         * executables: whatever the config says, proc and sysfs get all three. */
-        if (m->type && (!strcmp(m->type, "proc") || !strcmp(m->type, "sysfs")))
-            flags |= MS_NOSUID | MS_NODEV | MS_NOEXEC;
-        const char *src = m->source ? m->source : m->type;
-        if (mount(src, fd_path(destfd, buf), m->type, flags, m->data) < 0) {
-            int saved = errno;
-            /* sysfs can only be mounted by the owner of the network namespace;
-             * without one of our own, bind the host's read-only, as runc does. */
-            if (saved != EPERM || !m->type || strcmp(m->type, "sysfs") != 0)
-                return hull_error_set(err, saved, "mount %s (type %s, options \"%s\") onto %s", src,
-                                      m->type ? m->type : "none", m->data ? m->data : "", m->destination);
-            if (mount("/sys", fd_path(destfd, buf), NULL, MS_BIND | MS_REC, NULL) < 0)
-                return hull_error_set(err, errno, "bind /sys onto %s", m->destination);
-            if (remount_bind(rootfd, m->destination, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
-                return -1;
-        }
-        if (below >= 0) {
-            cleanup_close int top = reopen_in_root(rootfd, m->destination, err);
-            if (top < 0)
-                return -1;
-            cleanup_close int topdir = path_reopen_dir(top);
-            if (topdir < 0 || copy_tree(below, topdir, err) < 0)
-                return hull_error_wrap(err, "tmpcopyup %s", m->destination);
-        }
+    } else if (mount_filesystem(rootfd, m, destfd, err) < 0) {
+        return -1;
     }
     if (!bind && (m->rec_attr_set || m->rec_attr_clr)) {
         cleanup_close int top = reopen_in_root(rootfd, m->destination, err);
