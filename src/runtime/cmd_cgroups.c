@@ -87,43 +87,48 @@ static int read_resources_text(const char *file, char **out)
 
 #define OPT_RES(field) (1000 + (field))
 
-int cmd_update(int argc, char **argv)
-{
-    enum { OPT_RDT = 2000 };
-    static const struct option longopts[] = {
-        {"resources", required_argument, NULL, 'r'},
-        {"blkio-weight", required_argument, NULL, OPT_RES(HULL_RES_BLKIO_WEIGHT)},
-        {"cpu-period", required_argument, NULL, OPT_RES(HULL_RES_CPU_PERIOD)},
-        {"cpu-quota", required_argument, NULL, OPT_RES(HULL_RES_CPU_QUOTA)},
-        {"cpu-burst", required_argument, NULL, OPT_RES(HULL_RES_CPU_BURST)},
-        {"cpu-share", required_argument, NULL, OPT_RES(HULL_RES_CPU_SHARES)},
-        {"cpu-rt-period", required_argument, NULL, OPT_RES(HULL_RES_CPU_RT_PERIOD)},
-        {"cpu-rt-runtime", required_argument, NULL, OPT_RES(HULL_RES_CPU_RT_RUNTIME)},
-        {"cpuset-cpus", required_argument, NULL, OPT_RES(HULL_RES_CPUSET_CPUS)},
-        {"cpuset-mems", required_argument, NULL, OPT_RES(HULL_RES_CPUSET_MEMS)},
-        {"cpu-idle", required_argument, NULL, OPT_RES(HULL_RES_CPU_IDLE)},
-        {"kernel-memory", required_argument, NULL, OPT_RES(HULL_RES_MEMORY_KERNEL)},
-        {"kernel-memory-tcp", required_argument, NULL, OPT_RES(HULL_RES_MEMORY_KERNEL_TCP)},
-        {"memory", required_argument, NULL, OPT_RES(HULL_RES_MEMORY_LIMIT)},
-        {"memory-reservation", required_argument, NULL, OPT_RES(HULL_RES_MEMORY_RESERVATION)},
-        {"memory-swap", required_argument, NULL, OPT_RES(HULL_RES_MEMORY_SWAP)},
-        {"pids-limit", required_argument, NULL, OPT_RES(HULL_RES_PIDS_LIMIT)},
-        {"l3-cache-schema", required_argument, NULL, OPT_RDT},
-        {"mem-bw-schema", required_argument, NULL, OPT_RDT},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *resources_file = NULL;
-    int c;
-    opterr = 0;
-    /* Flags are collected first and applied over --resources, as runc does. */
+enum { OPT_RDT = 2000 };
+static const struct option update_longopts[] = {
+    {"resources", required_argument, NULL, 'r'},
+    {"blkio-weight", required_argument, NULL, OPT_RES(HULL_RES_BLKIO_WEIGHT)},
+    {"cpu-period", required_argument, NULL, OPT_RES(HULL_RES_CPU_PERIOD)},
+    {"cpu-quota", required_argument, NULL, OPT_RES(HULL_RES_CPU_QUOTA)},
+    {"cpu-burst", required_argument, NULL, OPT_RES(HULL_RES_CPU_BURST)},
+    {"cpu-share", required_argument, NULL, OPT_RES(HULL_RES_CPU_SHARES)},
+    {"cpu-rt-period", required_argument, NULL, OPT_RES(HULL_RES_CPU_RT_PERIOD)},
+    {"cpu-rt-runtime", required_argument, NULL, OPT_RES(HULL_RES_CPU_RT_RUNTIME)},
+    {"cpuset-cpus", required_argument, NULL, OPT_RES(HULL_RES_CPUSET_CPUS)},
+    {"cpuset-mems", required_argument, NULL, OPT_RES(HULL_RES_CPUSET_MEMS)},
+    {"cpu-idle", required_argument, NULL, OPT_RES(HULL_RES_CPU_IDLE)},
+    {"kernel-memory", required_argument, NULL, OPT_RES(HULL_RES_MEMORY_KERNEL)},
+    {"kernel-memory-tcp", required_argument, NULL, OPT_RES(HULL_RES_MEMORY_KERNEL_TCP)},
+    {"memory", required_argument, NULL, OPT_RES(HULL_RES_MEMORY_LIMIT)},
+    {"memory-reservation", required_argument, NULL, OPT_RES(HULL_RES_MEMORY_RESERVATION)},
+    {"memory-swap", required_argument, NULL, OPT_RES(HULL_RES_MEMORY_SWAP)},
+    {"pids-limit", required_argument, NULL, OPT_RES(HULL_RES_PIDS_LIMIT)},
+    {"l3-cache-schema", required_argument, NULL, OPT_RDT},
+    {"mem-bw-schema", required_argument, NULL, OPT_RDT},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Flags are collected first and applied over --resources, as runc does. */
+struct update_flags {
+    const char *resources_file;
     struct {
         int opt;
         const char *val;
     } flags[64];
-    size_t n_flags = 0;
-    cli_reorder_args(argc, argv, "+r:h", longopts);
-    while ((c = getopt_long_only(argc, argv, "+r:h", longopts, NULL)) != -1) {
+    size_t n_flags;
+};
+
+/* Returns -1 to go on, or the exit code (--help, a bad flag). */
+static int parse_update_flags(int argc, char **argv, struct update_flags *uf)
+{
+    int c;
+    opterr = 0;
+    cli_reorder_args(argc, argv, "+r:h", update_longopts);
+    while ((c = getopt_long_only(argc, argv, "+r:h", update_longopts, NULL)) != -1) {
         if (c == 'h') {
             printf("Usage: hull-runtime update [--resources FILE|-] [--memory N] [--memory-swap N] "
                    "[--memory-reservation N] [--kernel-memory N] [--kernel-memory-tcp N] [--cpu-share N] "
@@ -133,50 +138,70 @@ int cmd_update(int argc, char **argv)
             return 0;
         }
         if (c == 'r') {
-            resources_file = optarg;
+            uf->resources_file = optarg;
             continue;
         }
         if (c == '?' || c == ':')
             return usage_error("update", "unknown option or missing value \"%s\"", argv[optind - 1]);
-        if (n_flags == sizeof flags / sizeof flags[0])
+        if (uf->n_flags == sizeof uf->flags / sizeof uf->flags[0])
             return usage_error("update", "too many flags");
-        flags[n_flags].opt = c;
-        flags[n_flags++].val = optarg;
+        uf->flags[uf->n_flags].opt = c;
+        uf->flags[uf->n_flags++].val = optarg;
     }
-    const char *id = NULL;
-    if (one_id_argument("update", argc, argv, &id) != 0 || !id)
-        return 1;
+    return -1;
+}
+
+/* The resources: --resources (or none), then the flags over it.  Reports
+ * what is wrong; NULL then. */
+static struct hull_resources *update_resources(const struct update_flags *uf)
+{
     cleanup_error struct hull_error *err = NULL;
     char *text = NULL;
-    if (resources_file && read_resources_text(resources_file, &text) < 0)
-        return 1;
+    if (uf->resources_file && read_resources_text(uf->resources_file, &text) < 0)
+        return NULL;
     struct hull_resources *r = NULL;
     int rc = hull_resources_parse(text, &r, &err);
     free(text);
     if (rc < 0) {
-        hull_error_wrap(&err, "--resources %s", resources_file);
+        hull_error_wrap(&err, "--resources %s", uf->resources_file);
+        report_error(err);
+        return NULL;
+    }
+    for (size_t i = 0; i < uf->n_flags; i++) {
+        if (uf->flags[i].opt == OPT_RDT) {
+            report_error_text("update: Intel RDT (--l3-cache-schema, --mem-bw-schema) is not supported by hull");
+            hull_resources_free(r);
+            return NULL;
+        }
+        if (hull_resources_set(r, (enum hull_resource)(uf->flags[i].opt - 1000), uf->flags[i].val) < 0) {
+            usage_error("update", "invalid value \"%s\" for one of the resource flags", uf->flags[i].val);
+            hull_resources_free(r);
+            return NULL;
+        }
+    }
+    return r;
+}
+
+int cmd_update(int argc, char **argv)
+{
+    struct update_flags uf = {0};
+    int rc = parse_update_flags(argc, argv, &uf);
+    if (rc >= 0)
+        return rc;
+    const char *id = NULL;
+    if (one_id_argument("update", argc, argv, &id) != 0 || !id)
+        return 1;
+    struct hull_resources *r = update_resources(&uf);
+    if (!r)
+        return 1;
+    cleanup_error struct hull_error *err = NULL;
+    rc = hull_container_update(g_opts.root, id, r, &err);
+    hull_resources_free(r);
+    if (rc < 0) {
         report_error(err);
         return 1;
     }
-    int ret = 1;
-    for (size_t i = 0; i < n_flags; i++) {
-        if (flags[i].opt == OPT_RDT) {
-            report_error_text("update: Intel RDT (--l3-cache-schema, --mem-bw-schema) is not supported by hull");
-            goto out;
-        }
-        if (hull_resources_set(r, (enum hull_resource)(flags[i].opt - 1000), flags[i].val) < 0) {
-            usage_error("update", "invalid value \"%s\" for one of the resource flags", flags[i].val);
-            goto out;
-        }
-    }
-    if (hull_container_update(g_opts.root, id, r, &err) < 0) {
-        report_error(err);
-        goto out;
-    }
-    ret = 0;
-out:
-    hull_resources_free(r);
-    return ret;
+    return 0;
 }
 
 /* "5s", "100ms", "1m", "2" (seconds) -> milliseconds; Go duration subset. */

@@ -68,7 +68,14 @@ static void print_version(void)
     printf("hull-runtime version %s\nspec: 1.2.0\n", HULL_VERSION);
 }
 
-int main(int argc, char **argv)
+/* The global flags before the command (runc's).  Returns -1 to go on, or
+ * the exit code (--help, --version, a bad flag). */
+struct global_flags {
+    const char *log_path, *log_format, *rootless;
+    bool debug, systemd;
+};
+
+static int parse_global_flags(int argc, char **argv, struct global_flags *gf)
 {
     enum { OPT_ROOT = 1000, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD, OPT_ROOTLESS, OPT_CRIU };
     static const struct option longopts[] = {
@@ -83,8 +90,6 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'v'},
         {NULL, 0, NULL, 0},
     };
-    const char *log_path = NULL, *log_format = "text", *rootless = "auto";
-    bool debug = false, systemd = false;
     opterr = 0;
     int c;
     while ((c = getopt_long_only(argc, argv, "+hv", longopts, NULL)) != -1) {
@@ -93,27 +98,27 @@ int main(int argc, char **argv)
             g_opts.root = optarg;
             break;
         case OPT_LOG:
-            log_path = optarg;
+            gf->log_path = optarg;
             break;
         case OPT_LOG_FORMAT:
             if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
                 fprintf(stderr, "hull-runtime: invalid --log-format \"%s\": must be text or json\n", optarg);
                 return 1;
             }
-            log_format = optarg;
+            gf->log_format = optarg;
             break;
         case OPT_DEBUG:
-            debug = true;
+            gf->debug = true;
             break;
         case OPT_SYSTEMD:
-            systemd = true;
+            gf->systemd = true;
             break;
         case OPT_ROOTLESS:
             if (strcmp(optarg, "true") && strcmp(optarg, "false") && strcmp(optarg, "auto")) {
                 fprintf(stderr, "hull-runtime: invalid --rootless \"%s\": must be true, false or auto\n", optarg);
                 return 1;
             }
-            rootless = optarg;
+            gf->rootless = optarg;
             break;
         case OPT_CRIU:
             break;
@@ -129,24 +134,61 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    if (hull_log_init(log_path, !strcmp(log_format, "json"), debug) < 0) {
-        fprintf(stderr, "hull-runtime: cannot open log file %s: %s\n", log_path, strerror(errno));
+    return -1;
+}
+
+/* The log, --rootless, the default root.  Returns -1 to go on, or the exit code. */
+static int apply_global_flags(const struct global_flags *gf, char **default_root)
+{
+    if (hull_log_init(gf->log_path, !strcmp(gf->log_format, "json"), gf->debug) < 0) {
+        fprintf(stderr, "hull-runtime: cannot open log file %s: %s\n", gf->log_path, strerror(errno));
         return 1;
     }
-    g_opts.log_json = !strcmp(log_format, "json");
+    g_opts.log_json = !strcmp(gf->log_format, "json");
     /* runc's --rootless: whether a cgroup we may not create is tolerated (no
      * limits asked) rather than an error; auto means "not root, or root only
      * in a user namespace" (rootless podman), as runc decides. */
-    g_opts.rootless = !strcmp(rootless, "true") || (!strcmp(rootless, "auto") && running_rootless());
-    cleanup_free char *default_root = NULL;
+    g_opts.rootless = !strcmp(gf->rootless, "true") || (!strcmp(gf->rootless, "auto") && running_rootless());
     if (!g_opts.root)
-        g_opts.root = default_root = state_default_root();
+        g_opts.root = *default_root = state_default_root();
+    return -1;
+}
+
+static int run_command(const char *name, int argc, char **argv)
+{
+    for (const struct command *cmd = commands; cmd->name; cmd++) {
+        if (!strcmp(cmd->name, name)) {
+            /* Each command parses its own flags; its argv[0] is the command name.
+             * optind = 0 makes glibc's getopt start afresh. */
+            int sub_argc = argc - optind;
+            char **sub_argv = argv + optind;
+            optind = 0;
+            return cmd->fn(sub_argc, sub_argv);
+        }
+    }
+    if (!strcmp(name, "help")) {
+        usage(stdout);
+        return 0;
+    }
+    report_error_text_fmt("unknown command \"%s\" (see hull-runtime --help)", name);
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    struct global_flags gf = {.log_format = "text", .rootless = "auto"};
+    cleanup_free char *default_root = NULL;
+    int rc = parse_global_flags(argc, argv, &gf);
+    if (rc < 0)
+        rc = apply_global_flags(&gf, &default_root);
+    if (rc >= 0)
+        return rc;
     if (optind >= argc) {
         usage(stderr);
         return 1;
     }
     const char *name = argv[optind];
-    if (systemd) {
+    if (gf.systemd) {
         report_error_text("--systemd-cgroup is not supported: this hull-runtime has no systemd cgroup driver "
                           "(use the default cgroupfs driver)");
         return 1;
@@ -166,20 +208,5 @@ int main(int argc, char **argv)
      * always in /run/hull. */
     seccomp_cache_set_state_root(g_opts.root);
     log_debug("hull-runtime %s: %s (root %s)", HULL_VERSION, name, g_opts.root);
-    for (const struct command *cmd = commands; cmd->name; cmd++) {
-        if (!strcmp(cmd->name, name)) {
-            /* Each command parses its own flags; its argv[0] is the command name.
-             * optind = 0 makes glibc's getopt start afresh. */
-            int sub_argc = argc - optind;
-            char **sub_argv = argv + optind;
-            optind = 0;
-            return cmd->fn(sub_argc, sub_argv);
-        }
-    }
-    if (!strcmp(name, "help")) {
-        usage(stdout);
-        return 0;
-    }
-    report_error_text_fmt("unknown command \"%s\" (see hull-runtime --help)", name);
-    return 1;
+    return run_command(name, argc, argv);
 }
