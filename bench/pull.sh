@@ -11,9 +11,13 @@
 #   bench/pull.sh                  LAYER_MB=20 LAYERS=5 ROUNDS=3 by default
 #   BIG_MB=1024 bench/pull.sh      one layer of BIG_MB MB instead: hull's peak RSS
 #                                  against the layer's size (made on disk, streamed)
+#   FILES=5000 bench/pull.sh       each layer's LAYER_MB split into FILES files (in
+#                                  directories of 100): the cost per file of unpacking
 #   HULL_ENGINE=...                the binary to time
 #   HULL_BEFORE=...                another hull binary (say, main before a change),
 #                                  timed side by side as "hull-before"
+#   TOOLS="hull curl"              only these (hull curl skopeo podman; hull first:
+#                                  curl is the reference of the ratios)
 #
 # The registry is Debian's docker-registry on 127.0.0.1 (a port the kernel
 # picks, its own storage under a temp dir, stopped by pid).  Layers are random
@@ -33,6 +37,7 @@ for t in docker-registry skopeo jq bc; do
 done
 [ -x /usr/bin/time ] || { echo "bench/pull: /usr/bin/time (Debian package time) is not installed" >&2; exit 1; }
 LAYER_MB=${LAYER_MB:-20}
+FILES=${FILES:-}
 LAYERS=${LAYERS:-5}
 ROUNDS=${ROUNDS:-3}
 BIG_MB=${BIG_MB:-}
@@ -61,14 +66,23 @@ port=$(grep -o 'listening on [^ ,"]*' "$work/reg/log" | head -1 | sed 's/.*://')
 REG=127.0.0.1:$port
 
 # the image: an OCI layout of LAYERS x LAYER_MB MB, or one layer of BIG_MB MB,
-# each layer a tar of one file of random bytes, written and hashed on disk
+# each layer a tar of one file (or FILES files) of random bytes, written and hashed on disk
 if [ -n "$BIG_MB" ]; then LAYERS=1 LAYER_MB=$BIG_MB; fi
 mkdir -p "$work/img/blobs/sha256" "$work/gen"
 layers_json=() diff_ids=()
 for i in $(seq "$LAYERS"); do
-    head -c "$((LAYER_MB * 1024 * 1024))" /dev/urandom >"$work/gen/layer$i"
+    if [ -n "$FILES" ]; then
+        mkdir "$work/gen/layer$i"
+        head -c "$((LAYER_MB * 1024 * 1024))" /dev/urandom |
+            (cd "$work/gen/layer$i" && split -a 6 -b "$((LAYER_MB * 1024 * 1024 / FILES))" - f && files=(f*) &&
+                for ((k = 0; k < ${#files[@]}; k += 100)); do
+                    mkdir "d$k" && mv -t "d$k" "${files[@]:k:100}"
+                done)
+    else
+        head -c "$((LAYER_MB * 1024 * 1024))" /dev/urandom >"$work/gen/layer$i"
+    fi
     tar -C "$work/gen" --owner=0 --group=0 --mtime=@0 -cf "$work/gen/layer$i.tar" "layer$i"
-    rm "$work/gen/layer$i"
+    rm -r "$work/gen/layer$i"
     diff_ids+=("sha256:$(sha256sum <"$work/gen/layer$i.tar" | cut -d' ' -f1)")
     gzip -1 -n -c "$work/gen/layer$i.tar" >"$work/gen/layer$i.tar.gz"
     rm "$work/gen/layer$i.tar"
@@ -92,7 +106,7 @@ echo "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.i
 skopeo copy --quiet --preserve-digests --dest-tls-verify=false "oci:$work/img:latest" "docker://$REG/bench:latest"
 rm -rf "$work/img" "$work/gen"
 size=$(du -sm "$work/reg/data" | cut -f1)
-echo "image: $LAYERS layer(s) x $LAYER_MB MB (random bytes, gzip), $size MB in the registry at $REG"
+echo "image: $LAYERS layer(s) x $LAYER_MB MB (random bytes, gzip${FILES:+, $FILES files each}), $size MB in the registry at $REG"
 
 # timed CMD...: runs it under /usr/bin/time; prints "wall cpu maxrss_kb"
 timed() {
@@ -123,6 +137,7 @@ export HULL HULL_BEFORE="${HULL_BEFORE:-}" REG work
 tools=(hull curl skopeo)
 command -v podman >/dev/null && tools+=(podman)
 [ -n "$BIG_MB" ] && tools=(hull curl)
+if [ -n "${TOOLS:-}" ]; then read -r -a tools <<<"$TOOLS"; fi
 [ -n "${HULL_BEFORE:-}" ] && tools=(hull hull-before "${tools[@]:1}")
 declare -A wall cpu rss
 for r in $(seq "$ROUNDS"); do

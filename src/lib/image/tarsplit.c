@@ -18,6 +18,7 @@
 /* pax and GNU long-name records are kept in memory to learn the next entry's
  * path and size; bigger ones are still recorded, just not interpreted. */
 #define EXT_MAX (1024 * 1024)
+#define OUT_BUF (64 * 1024)
 #define PATH_MAX_LEN 65535
 
 enum state { ST_HEADER, ST_META_DATA, ST_FILE_DATA };
@@ -25,6 +26,10 @@ enum state { ST_HEADER, ST_META_DATA, ST_FILE_DATA };
 struct tar_split_writer {
     int fd;
     int error; /* first errno */
+    /* Records are small (a few per entry): written out in OUT_BUF pieces, not
+     * one system call each. */
+    char out[OUT_BUF];
+    size_t out_len;
     enum state state;
     unsigned char hdr[BLOCK];
     size_t hdr_len;
@@ -41,12 +46,26 @@ struct tar_split_writer {
     uint64_t next_size;
 };
 
+static void flush_out(struct tar_split_writer *w)
+{
+    if (!w->error && w->out_len && write_all(w->fd, w->out, w->out_len) < 0)
+        w->error = errno ? errno : EIO;
+    w->out_len = 0;
+}
+
 static void put(struct tar_split_writer *w, const void *buf, size_t n)
 {
     if (w->error)
         return;
-    if (write_all(w->fd, buf, n) < 0)
-        w->error = errno ? errno : EIO;
+    if (w->out_len + n > sizeof w->out)
+        flush_out(w);
+    if (n >= sizeof w->out) {
+        if (!w->error && write_all(w->fd, buf, n) < 0)
+            w->error = errno ? errno : EIO;
+        return;
+    }
+    memcpy(w->out + w->out_len, buf, n);
+    w->out_len += n;
 }
 
 static void flush_meta(struct tar_split_writer *w)
@@ -285,6 +304,7 @@ int tar_split_writer_finish(struct tar_split_writer *w, struct hull_error **err)
     if (w->state == ST_HEADER && w->hdr_len)
         add_meta(w, w->hdr, w->hdr_len);
     flush_meta(w);
+    flush_out(w);
     if (w->error)
         return hull_error_set(err, w->error, "write the layer's tar-split");
     return 0;

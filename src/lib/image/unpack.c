@@ -68,6 +68,10 @@ struct unpacker {
      * no symlink was created since (neither can then change what the path means). */
     char *cached_parent;
     int cached_parent_fd;
+    gid_t cached_parent_gid; /* valid when cached_parent_gid_known */
+    uid_t euid; /* ours, asked once (each is a system call) */
+    gid_t egid;
+    bool cached_parent_gid_known;
     struct dir_time *dirs;
     size_t n_dirs, cap_dirs;
 };
@@ -76,6 +80,7 @@ static void invalidate_parent_cache(struct unpacker *u)
 {
     free(u->cached_parent);
     u->cached_parent = NULL;
+    u->cached_parent_gid_known = false;
     closep(&u->cached_parent_fd);
 }
 
@@ -133,8 +138,10 @@ static int clear_slot(struct unpacker *u, int pfd, const char *name, bool new_is
         }
         char buf[32];
         cleanup_free char *path = xasprintf("%s/%s", fd_path(pfd, buf), name);
+        /* Removed before the cache goes: the path is pfd's /proc/self/fd link. */
+        int r = rm_rf(path, err);
         invalidate_parent_cache(u);
-        return rm_rf(path, err);
+        return r;
     }
     if (unlinkat(pfd, name, 0) < 0)
         return hull_error_set(err, errno, "remove %s", name);
@@ -147,12 +154,63 @@ static bool xattr_is_allowed(const char *name)
     return strncmp(name, OVERLAY_XATTR_PREFIX, strlen(OVERLAY_XATTR_PREFIX)) != 0;
 }
 
-/* Ownership, mode, xattrs and times through an fd (regular files, directories). */
-static int apply_metadata_fd(struct unpacker *u, int fd, struct archive_entry *entry, bool set_times,
-                             struct hull_error **err)
+/* The process's umask, without changing it (umask(2) would, for every thread
+ * at once); 0777 when unknown: then every mode is set explicitly. */
+static mode_t process_umask(void)
+{
+    static int cached = -1;
+    int v = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (v >= 0)
+        return (mode_t)v;
+    v = 0777;
+    cleanup_free char *status = NULL;
+    if (read_file("/proc/self/status", &status, NULL, NULL) == 0) {
+        const char *line = strstr(status, "\nUmask:");
+        if (line)
+            v = (int)(strtoul(line + strlen("\nUmask:"), NULL, 8) & 0777);
+    }
+    __atomic_store_n(&cached, v, __ATOMIC_RELAXED);
+    return (mode_t)v;
+}
+
+/* The mode a new regular file is created with: its final one when that
+ * needs no fchmod afterwards (returns true), else 0600 (apply_metadata_fd
+ * sets it).  Final means: the umask leaves it alone, and no set-uid/set-gid
+ * bit, which the chown would clear. */
+static bool creation_mode(struct archive_entry *entry, mode_t *mode)
+{
+    mode_t perm = archive_entry_perm(entry) & 07777;
+    bool final = !(perm & 07000) && !(perm & process_umask());
+    *mode = final ? perm : 0600;
+    return final;
+}
+
+/* True when a file just created in pfd already has the entry's owner: ours,
+ * and the directory's group is ours too (a set-gid directory, or a
+ * filesystem mounted with grpid, gives new files the directory's group). */
+static bool owner_is_ours(struct unpacker *u, int pfd, struct archive_entry *entry)
+{
+    if ((uid_t)archive_entry_uid(entry) != u->euid || (gid_t)archive_entry_gid(entry) != u->egid)
+        return false;
+    if (pfd != u->cached_parent_fd)
+        return false;
+    if (!u->cached_parent_gid_known) {
+        struct stat st;
+        if (fstat(pfd, &st) < 0)
+            return false;
+        u->cached_parent_gid = st.st_gid;
+        u->cached_parent_gid_known = true;
+    }
+    return u->cached_parent_gid == u->egid;
+}
+
+/* Ownership, mode, xattrs and times through an fd (regular files, directories).
+ * owner_set / mode_set: already right from the creation (see write_regular). */
+static int apply_metadata_fd(struct unpacker *u, int fd, struct archive_entry *entry, bool set_times, bool owner_set,
+                             bool mode_set, struct hull_error **err)
 {
     if (u->opts->keep_owner) {
-        if (fchown(fd, archive_entry_uid(entry), archive_entry_gid(entry)) < 0)
+        if (!owner_set && fchown(fd, archive_entry_uid(entry), archive_entry_gid(entry)) < 0)
             return hull_error_set(err, errno, "chown to %lld:%lld", (long long)archive_entry_uid(entry),
                                   (long long)archive_entry_gid(entry));
         const char *name;
@@ -167,7 +225,7 @@ static int apply_metadata_fd(struct unpacker *u, int fd, struct archive_entry *e
         }
     }
     /* After chown: chown clears set-uid/set-gid bits. */
-    if (fchmod(fd, archive_entry_perm(entry) & 07777) < 0)
+    if (!mode_set && fchmod(fd, archive_entry_perm(entry) & 07777) < 0)
         return hull_error_set(err, errno, "chmod");
     if (set_times && archive_entry_mtime_is_set(entry)) {
         struct timespec ts[2];
@@ -219,15 +277,22 @@ static int apply_metadata_at(struct unpacker *u, int pfd, const char *name, stru
     return 0;
 }
 
+/* Returns 1 when the name is taken (the caller clears it and tries again). */
 static int write_regular(struct unpacker *u, int pfd, const char *name, struct archive_entry *entry,
                          struct hull_error **err)
 {
-    cleanup_close int fd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    mode_t mode;
+    bool mode_set = creation_mode(entry, &mode);
+    cleanup_close int fd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    if (fd < 0 && errno == EEXIST)
+        return 1;
     if (fd < 0)
         return hull_error_set(err, errno, "create");
+    bool owner_set = u->opts->keep_owner ? owner_is_ours(u, pfd, entry) : true;
     const void *buf;
     size_t size;
     la_int64_t offset;
+    la_int64_t end = 0; /* of the data written: the file's size (it is new) */
     for (;;) {
         int r = archive_read_data_block(u->tar, &buf, &size, &offset);
         if (r == ARCHIVE_EOF)
@@ -246,11 +311,15 @@ static int write_regular(struct unpacker *u, int pfd, const char *name, struct a
             size -= n;
             offset += n;
         }
+        if (offset > end)
+            end = offset;
     }
-    if (archive_entry_size_is_set(entry) && ftruncate(fd, archive_entry_size(entry)) < 0)
+    /* Only a sparse file ending in a hole is shorter than its entry. */
+    if (archive_entry_size_is_set(entry) && end != archive_entry_size(entry) &&
+        ftruncate(fd, archive_entry_size(entry)) < 0)
         return hull_error_set(err, errno, "truncate");
     u->stats->content_bytes += archive_entry_size(entry);
-    return apply_metadata_fd(u, fd, entry, true, err);
+    return apply_metadata_fd(u, fd, entry, true, owner_set, mode_set, err);
 }
 
 static void remember_dir_time(struct unpacker *u, const char *path, struct archive_entry *entry)
@@ -268,23 +337,37 @@ static void remember_dir_time(struct unpacker *u, const char *path, struct archi
     d->times[0] = d->times[1];
 }
 
-static int write_directory(struct unpacker *u, int pfd, const char *name, const char *path, struct archive_entry *entry,
-                           struct hull_error **err)
+static int write_directory(struct unpacker *u, const char *parent, const char *name, const char *path,
+                           struct archive_entry *entry, struct hull_error **err)
 {
-    bool kept;
-    if (clear_slot(u, pfd, name, true, &kept, err) < 0)
+    int pfd = open_parent(u, parent, true, err);
+    if (pfd < 0)
         return -1;
-    if (!kept && mkdirat(pfd, name, 0700) < 0)
-        return hull_error_set(err, errno, "mkdir");
+    /* Created first; when the name is taken, a directory is kept (tar
+     * semantics: its metadata is updated) and anything else replaced. */
+    if (mkdirat(pfd, name, 0700) < 0) {
+        if (errno != EEXIST)
+            return hull_error_set(err, errno, "mkdir");
+        bool kept;
+        if (clear_slot(u, pfd, name, true, &kept, err) < 0)
+            return -1;
+        /* clear_slot may have dropped the cache (and closed pfd). */
+        pfd = open_parent(u, parent, true, err);
+        if (pfd < 0)
+            return -1;
+        if (!kept && mkdirat(pfd, name, 0700) < 0)
+            return hull_error_set(err, errno, "mkdir");
+    }
     cleanup_close int fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return hull_error_set(err, errno, "open directory");
-    if (apply_metadata_fd(u, fd, entry, false, err) < 0)
+    if (apply_metadata_fd(u, fd, entry, false, false, false, err) < 0)
         return -1;
     remember_dir_time(u, path, entry);
     return 0;
 }
 
+/* Returns 1 when the name is taken (the caller clears it and tries again). */
 static int write_hardlink(struct unpacker *u, int pfd, const char *name, const char *target, struct hull_error **err)
 {
     cleanup_free char *clean = tar_path_clean(target);
@@ -301,7 +384,7 @@ static int write_hardlink(struct unpacker *u, int pfd, const char *name, const c
         return hull_error_wrap(err, "hard link target %s", target);
     /* flags 0: a link to a symlink links the symlink itself, never what it points at. */
     if (linkat(tpfd, tbase, keep_pfd, name, 0) < 0)
-        return hull_error_set(err, errno, "hard link to %s", target);
+        return errno == EEXIST ? 1 : hull_error_set(err, errno, "hard link to %s", target);
     return 0;
 }
 
@@ -326,6 +409,35 @@ static int apply_whiteout(struct unpacker *u, int pfd, const char *base, struct 
     return 0;
 }
 
+/* A non-directory entry at base in pfd; returns 1 when the name is taken. */
+static int create_node(struct unpacker *u, int pfd, const char *parent, const char *base,
+                       struct archive_entry *entry, const char *hardlink, mode_t type, struct hull_error **err)
+{
+    if (hardlink)
+        return write_hardlink(u, pfd, base, hardlink, err);
+    switch (type) {
+    case AE_IFREG:
+        return write_regular(u, pfd, base, entry, err);
+    case AE_IFLNK: {
+        const char *target = archive_entry_symlink(entry);
+        if (!target)
+            return hull_error_set(err, 0, "symlink without a target");
+        /* The target is stored as is: it is only ever resolved inside a root. */
+        if (symlinkat(target, pfd, base) < 0)
+            return errno == EEXIST ? 1 : hull_error_set(err, errno, "symlink");
+        invalidate_parent_cache(u);
+        int parent_fd = open_parent(u, parent, false, err);
+        if (parent_fd < 0)
+            return -1;
+        return apply_metadata_at(u, parent_fd, base, entry, true, err);
+    }
+    default: /* AE_IFCHR, AE_IFBLK, AE_IFIFO (unpack_entry checked) */
+        if (mknodat(pfd, base, type | (archive_entry_perm(entry) & 07777), archive_entry_rdev(entry)) < 0)
+            return errno == EEXIST ? 1 : hull_error_set(err, errno, "mknod");
+        return apply_metadata_at(u, pfd, base, entry, false, err);
+    }
+}
+
 static int unpack_entry(struct unpacker *u, struct archive_entry *entry, struct hull_error **err)
 {
     const char *raw = archive_entry_pathname(entry);
@@ -348,46 +460,33 @@ static int unpack_entry(struct unpacker *u, struct archive_entry *entry, struct 
 
     const char *hardlink = archive_entry_hardlink(entry);
     mode_t type = archive_entry_filetype(entry);
-    bool kept;
     if (type == AE_IFDIR && !hardlink)
-        return write_directory(u, pfd, base, path, entry, err);
+        return write_directory(u, parent, base, path, entry, err);
     if (type == AE_IFSOCK)
         return 0; /* sockets cannot be archived meaningfully; tar implementations skip them */
-    if (clear_slot(u, pfd, base, false, &kept, err) < 0)
-        return -1;
-    /* clear_slot may have dropped the cache: reopen the parent. */
-    pfd = open_parent(u, parent, true, err);
-    if (pfd < 0)
-        return -1;
-
-    if (hardlink)
-        return write_hardlink(u, pfd, base, hardlink, err);
-    switch (type) {
-    case AE_IFREG:
-        return write_regular(u, pfd, base, entry, err);
-    case AE_IFLNK: {
-        const char *target = archive_entry_symlink(entry);
-        if (!target)
-            return hull_error_set(err, 0, "symlink without a target");
-        /* The target is stored as is: it is only ever resolved inside a root. */
-        if (symlinkat(target, pfd, base) < 0)
-            return hull_error_set(err, errno, "symlink");
-        invalidate_parent_cache(u);
-        int parent_fd = open_parent(u, parent, false, err);
-        if (parent_fd < 0)
-            return -1;
-        return apply_metadata_at(u, parent_fd, base, entry, true, err);
-    }
-    case AE_IFCHR:
-    case AE_IFBLK:
-    case AE_IFIFO:
-        if (!u->opts->keep_owner)
-            return 0; /* outer archives: devices mean nothing there */
-        if (mknodat(pfd, base, type | (archive_entry_perm(entry) & 07777), archive_entry_rdev(entry)) < 0)
-            return hull_error_set(err, errno, "mknod");
-        return apply_metadata_at(u, pfd, base, entry, false, err);
-    default:
+    bool kept;
+    bool device = type == AE_IFCHR || type == AE_IFBLK || type == AE_IFIFO;
+    if (!hardlink && device && !u->opts->keep_owner)
+        return clear_slot(u, pfd, base, false, &kept, err); /* outer archives: devices mean nothing there */
+    if (!hardlink && !device && type != AE_IFREG && type != AE_IFLNK)
         return hull_error_set(err, 0, "unsupported entry type 0%o", (unsigned)type);
+    /* Created first, and only when the name is taken (a name repeated in the
+     * archive) is it cleared and created again: clear_slot's fstatat would be
+     * one more system call for every entry of every layer. */
+    for (int attempt = 0;; attempt++) {
+        int r = create_node(u, pfd, parent, base, entry, hardlink, type, err);
+        if (r <= 0)
+            return r;
+        if (attempt > 0)
+            return hull_error_set(err, EEXIST, "create");
+        /* A hard link moves the parent cache to its target's directory: reopen ours. */
+        pfd = open_parent(u, parent, true, err);
+        if (pfd < 0 || clear_slot(u, pfd, base, false, &kept, err) < 0)
+            return -1;
+        /* clear_slot may have dropped the cache too. */
+        pfd = open_parent(u, parent, true, err);
+        if (pfd < 0)
+            return -1;
     }
 }
 
@@ -417,6 +516,8 @@ int tar_unpack(struct archive *tar, int rootfd, const struct unpack_opts *opts, 
         .opts = opts,
         .stats = stats ? stats : &local_stats,
         .cached_parent_fd = -1,
+        .euid = geteuid(),
+        .egid = getegid(),
     };
     int ret = 0;
     for (;;) {

@@ -311,6 +311,100 @@ static void test_malformed(const char *base)
               err ? err->msg : "accepted");
 }
 
+static mode_t mode_of(const char *dir, const char *rel, mode_t *type, gid_t *gid)
+{
+    struct stat st;
+    cleanup_free char *p = xasprintf("%s/%s", dir, rel);
+    if (lstat(p, &st) < 0)
+        return (mode_t)-1;
+    if (type)
+        *type = st.st_mode & S_IFMT;
+    if (gid)
+        *gid = st.st_gid;
+    return st.st_mode & 07777;
+}
+
+/* Entries are created first and cleared only when their name is taken; files
+ * get their final mode at creation when the umask allows (no fchmod) and keep
+ * their owner without a chown when it is ours: every other case must come out
+ * the same as before. */
+static void test_replace_and_modes(const char *base)
+{
+    cleanup_free char *root = xasprintf("%s/replace", base);
+    mkdir_p(root, 0755, NULL);
+    struct builder b;
+    tar_begin(&b);
+    add_file(&b, "f2d", "file");
+    add(&b, entry("f2d", AE_IFDIR, 0750), NULL);
+    add(&b, entry("d2f", AE_IFDIR, 0755), NULL);
+    add_file(&b, "d2f/child", "child");
+    add_file(&b, "d2f", "now a file");
+    add_file(&b, "f2l", "file");
+    add_symlink(&b, "f2l", "target");
+    add_symlink(&b, "l2f", "/etc/passwd");
+    add_file(&b, "l2f", "a file, not written through the link");
+    add_file(&b, "src", "linked");
+    add_file(&b, "f2h", "file");
+    add_hardlink(&b, "f2h", "src");
+    add_file(&b, "f2p", "file");
+    add(&b, entry("f2p", AE_IFIFO, 0644), NULL);
+    static const mode_t modes[] = {0644, 0755, 0777, 0444, 0000, 0600, 0640, 02755, 01777};
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        cleanup_free char *name = xasprintf("mode%04o", (unsigned)modes[i]);
+        add(&b, entry(name, AE_IFREG, modes[i]), "x");
+    }
+    /* Ours (0:0) by the archive, in a set-gid directory of another group:
+     * the file must not keep the group it inherits from the directory. */
+    struct archive_entry *e = entry("sgid", AE_IFDIR, 02775);
+    archive_entry_set_gid(e, 5678);
+    add(&b, e, NULL);
+    add_file(&b, "sgid/ours", "root's");
+    add_file(&b, "empty", "");
+    cleanup_error struct hull_error *err = NULL;
+    call_r = tar_end_and_unpack(&b, root, true, &err);
+    TAP_CHECK(call_r == 0, "a layer that replaces names unpacks (%s)", err ? err->msg : "ok");
+    mode_t type;
+    gid_t gid;
+    TAP_CHECK(mode_of(root, "f2d", &type, NULL) == 0750 && type == S_IFDIR, "a file replaced by a directory");
+    cleanup_free char *text = NULL;
+    cleanup_free char *p = xasprintf("%s/d2f", root);
+    read_file(p, &text, NULL, NULL);
+    TAP_CHECK(text && !strcmp(text, "now a file"), "a directory (with a child) replaced by a file");
+    char target[64] = "";
+    free(p);
+    p = xasprintf("%s/f2l", root);
+    readlink(p, target, sizeof target - 1);
+    TAP_CHECK(!strcmp(target, "target"), "a file replaced by a symlink");
+    free(p);
+    free(text);
+    text = NULL;
+    p = xasprintf("%s/l2f", root);
+    read_file(p, &text, NULL, NULL);
+    mode_of(root, "l2f", &type, NULL);
+    TAP_CHECK(type == S_IFREG && text && !strcmp(text, "a file, not written through the link"),
+              "a symlink replaced by a file (the link is not followed)");
+    struct stat a, c;
+    cleanup_free char *pa = xasprintf("%s/src", root), *pc = xasprintf("%s/f2h", root);
+    TAP_CHECK(lstat(pa, &a) == 0 && lstat(pc, &c) == 0 && a.st_ino == c.st_ino, "a file replaced by a hard link");
+    mode_of(root, "f2p", &type, NULL);
+    TAP_CHECK(type == S_IFIFO, "a file replaced by a fifo");
+    bool modes_ok = true;
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        cleanup_free char *name = xasprintf("mode%04o", (unsigned)modes[i]);
+        mode_t m = mode_of(root, name, NULL, NULL);
+        if (m != modes[i]) {
+            printf("# %s is %04o\n", name, (unsigned)m);
+            modes_ok = false;
+        }
+    }
+    TAP_CHECK(modes_ok, "file modes are the archive's whatever the umask (022 here): 644 755 777 444 0 600 640 2755 1777");
+    TAP_CHECK(mode_of(root, "sgid/ours", NULL, &gid) == 0644 && gid == 0,
+              "a file of ours in a set-gid directory of group 5678 gets the archive's group 0");
+    struct stat st;
+    cleanup_free char *pe = xasprintf("%s/empty", root);
+    TAP_CHECK(lstat(pe, &st) == 0 && st.st_size == 0 && st.st_mtim.tv_sec == 1000000000, "an empty file");
+}
+
 int main(void)
 {
     if (getuid() != 0) {
@@ -318,6 +412,7 @@ int main(void)
         return 0;
     }
     setvbuf(stdout, NULL, _IONBF, 0);
+    umask(022); /* before the first unpack: the unpacker reads it once */
     char base[] = "/tmp/hull-unpack-XXXXXX";
     if (!mkdtemp(base))
         return 1;
@@ -325,6 +420,7 @@ int main(void)
     test_containment(base);
     test_whiteouts(base);
     test_metadata(base);
+    test_replace_and_modes(base);
     test_malformed(base);
     rm_rf(base, NULL);
     return TAP_DONE();
