@@ -45,6 +45,10 @@ static void sprint(struct gotmpl_buf *b, struct json_object **args, size_t n)
     }
 }
 
+/* The widest pad or printf field a template may ask for: far wider than any
+ * column, small enough that no template can make us allocate or loop for long. */
+#define GOTMPL_MAX_WIDTH 4096 /* the messages below say it too */
+
 static int sprintf_go(struct gotmpl_exec *x, struct json_object **args, size_t n, struct gotmpl_buf *b)
 {
     const char *f = json_object_get_string(args[0]);
@@ -61,6 +65,20 @@ static int sprintf_go(struct gotmpl_exec *x, struct json_object **args, size_t n
         char verb = *++f;
         if (!verb)
             return gotmpl_error(x, "%s", "printf: a format ending in %");
+        /* snprintf below truncates at 512 bytes, but would still count out a
+         * width of 99999999999 space by space: refuse it. */
+        for (const char *d = spec + 1; *d; d++) {
+            if (*d >= '1' && *d <= '9') {
+                unsigned long w = strtoul(d, (char **)&d, 10);
+                if (w > GOTMPL_MAX_WIDTH) {
+                    char what[32];
+                    snprintf(what, sizeof what, "%lu", w);
+                    return gotmpl_error(x, "printf: width or precision %s is too large (at most 4096)", what);
+                }
+                if (!*d)
+                    break;
+            }
+        }
         if (verb == '%') {
             gotmpl_buf_str(b, "%");
             continue;
@@ -162,6 +180,13 @@ int gotmpl_call(struct gotmpl_exec *x, const char *name, struct json_object **ar
         if (!is_number(args[1]) || (name[0] == 'p' && !is_number(args[2])))
             return gotmpl_error(x, "%s: want numbers", name);
         long long a = json_object_get_int64(args[1]);
+        /* Go would allocate whatever is asked (and die of it): `pad .Names
+         * 99999999999 0` must not take the machine's memory. */
+        if (name[0] == 'p' && (a > GOTMPL_MAX_WIDTH || json_object_get_int64(args[2]) > GOTMPL_MAX_WIDTH)) {
+            char what[32];
+            snprintf(what, sizeof what, "%lld", a > GOTMPL_MAX_WIDTH ? a : (long long)json_object_get_int64(args[2]));
+            return gotmpl_error(x, "pad: %s is too wide (at most 4096)", what);
+        }
         if (name[0] == 't') {
             if (a >= 0 && (size_t)a < strlen(s))
                 s[a] = '\0';

@@ -95,6 +95,14 @@ int main(void)
                     "Running:true Status:running]]");
     expect("{{\"}}\"}}", "}}");
 
+    /* fuzz-gotemplate found `pad nil 22222222222 -6`: 22 GB of spaces */
+    expect("{{pad .Id 2 1}}|", "  abc123 |");
+    expect("{{pad .Id 4096 0 | len}}", "4102");
+    expect_error("{{pad .Id 22222222222 -6}}", "pad: 22222222222 is too wide (at most 4096)");
+    expect_error("{{pad .Id 0 4097}}", "pad: 4097 is too wide");
+    expect("{{printf \"%5d|%-4s|\" 42 .Id}}", "   42|abc123|");
+    expect_error("{{printf \"%99999999999d\" 1}}", "printf: width or precision 99999999999 is too large");
+    expect_error("{{printf \"%.5000s\" .Id}}", "width or precision 5000 is too large");
     expect_error("{{.State.Nope}}", "no field \"Nope\"");
     expect_error("{{.Name.Sub}}", "not an object");
     expect_error("{{nosuchfunc .Name}}", "function \"nosuchfunc\" is not defined");
