@@ -34,7 +34,7 @@ int main(void) {
   char root[] = "/tmp/hull-blobsrc.XXXXXX";
   if (!mkdtemp(root))
     return 1;
-  cleanup_free char *layer = xasprintf("%s/layers/%s", root, DIFF + 7);
+  cleanup_free char *layer = xasprintf("%s/layers/%s", root, &DIFF[7]);
   cleanup_free char *layers = xasprintf("%s/layers", root);
   mkdir(layers, 0755);
 
