@@ -29,8 +29,8 @@ $(BUILD)/build.ninja:
 build: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 	@# the binaries where the README and the tests expect them
-	ln -sf src/runtime/hull-runtime $(BUILD)/hull-runtime
-	@if [ -x $(BUILD)/src/engine/hull ]; then ln -sf src/engine/hull $(BUILD)/hull; fi
+	ln -sf src/hull-runtime/hull-runtime $(BUILD)/hull-runtime
+	@if [ -x $(BUILD)/src/hull/hull ]; then ln -sf src/hull/hull $(BUILD)/hull; fi
 
 # hull(1), hull-COMMAND(1) and hull-runtime(8) from the built binaries' --help
 # (help2man), into $(BUILD)/man; generated, never committed.

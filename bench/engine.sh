@@ -30,7 +30,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${BUILD:-build}
 HULL=${HULL_ENGINE:-$ROOT/$BUILD/hull}
-[ -x "$HULL" ] || HULL=$ROOT/$BUILD/src/engine/hull
+[ -x "$HULL" ] || HULL=$ROOT/$BUILD/src/hull/hull
 [ -x "$HULL" ] || { echo "bench/engine: build the engine first (make build)" >&2; exit 1; }
 command -v hyperfine >/dev/null || { echo "bench/engine: hyperfine is not installed" >&2; exit 1; }
 RUNS=${RUNS:-30}

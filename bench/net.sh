@@ -22,7 +22,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${BUILD:-build}
 HULL=${HULL_ENGINE:-$ROOT/$BUILD/hull}
-[ -x "$HULL" ] || HULL=$ROOT/$BUILD/src/engine/hull
+[ -x "$HULL" ] || HULL=$ROOT/$BUILD/src/hull/hull
 [ -x "$HULL" ] || { echo "bench/net: build the engine first (make build)" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "bench/net: python3 (the TCP client) is not installed" >&2; exit 1; }
 SIZE_MB=${SIZE_MB:-1024}

@@ -1,5 +1,5 @@
 /* bench/netfloor.c: the kernel's floor for a container's bridge networking,
- * what hull's plumbing (src/lib/engine/engine_network_attach.c) asks of it,
+ * what hull's plumbing (src/libhull-engine/engine/engine_network_attach.c) asks of it,
  * without hull around it.  Built and run by bench/netfloor.sh inside a
  * network namespace of its own (never on the host's network).
  *

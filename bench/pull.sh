@@ -30,7 +30,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${BUILD:-build}
 HULL=${HULL_ENGINE:-$ROOT/$BUILD/hull}
-[ -x "$HULL" ] || HULL=$ROOT/$BUILD/src/engine/hull
+[ -x "$HULL" ] || HULL=$ROOT/$BUILD/src/hull/hull
 [ -x "$HULL" ] || { echo "bench/pull: build the engine first (make build)" >&2; exit 1; }
 for t in docker-registry skopeo jq bc; do
     command -v $t >/dev/null || { echo "bench/pull: $t is not installed" >&2; exit 1; }

@@ -28,8 +28,8 @@ if [ ! -f "$ASAN_BUILD/build.ninja" ]; then
         -Dc_args='-fno-omit-frame-pointer' >/dev/null || exit 1
 fi
 nice -n "${ASAN_NICE:-0}" ninja -C "$ASAN_BUILD" || exit 1
-ln -sf src/runtime/hull-runtime "$ASAN_BUILD/hull-runtime"
-ln -sf src/engine/hull "$ASAN_BUILD/hull"
+ln -sf src/hull-runtime/hull-runtime "$ASAN_BUILD/hull-runtime"
+ln -sf src/hull/hull "$ASAN_BUILD/hull"
 
 reports=$ROOT/$ASAN_BUILD/sanitizer-reports
 rm -rf "$reports"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # hull attach: our stdio joined to a container through its monitor's
-# attach socket (src/lib/engine/attach.h): output as it comes (stdout and
+# attach socket (src/libhull-engine/engine/attach.h): output as it comes (stdout and
 # stderr apart without a terminal), stdin when the container was started
 # with -i, the detach keys (ctrl-p ctrl-q), signals proxied without a
 # terminal, and the container's exit code as ours.

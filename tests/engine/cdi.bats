@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# hull run --device vendor.com/class=name: CDI specs (src/lib/engine/engine_cdi.h)
+# hull run --device vendor.com/class=name: CDI specs (src/libhull-engine/engine/engine_cdi.h)
 # read from a private spec directory (HULL_CDI_SPEC_DIRS), never the host's
 # /etc/cdi: the device's and the spec's containerEdits -- device nodes with
 # their cgroup rule, mounts, env, hooks.  Safe devices only: /dev/zero and

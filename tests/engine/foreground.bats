@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # A foreground `hull run` is a client of the container's monitor, as podman's
-# run is of conmon (src/lib/engine/lifecycle.c engine_run_foreground): attached
+# run is of conmon (src/libhull-engine/engine/lifecycle.c engine_run_foreground): attached
 # before the container starts (no output lost), its stdin passed on and closed
 # at its EOF, signals proxied, the exit code the container's; killed with
 # SIGKILL, it leaves a container that runs on, logged, attachable, whose exit

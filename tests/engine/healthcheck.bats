@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Healthchecks (src/lib/engine/health.h): --health-cmd/-interval/-timeout/
+# Healthchecks (src/libhull-engine/engine/health.h): --health-cmd/-interval/-timeout/
 # -retries/-start-period, --no-healthcheck and the image's HEALTHCHECK; the
 # monitor runs the check through the exec path every interval; State.Health
 # in inspect as docker writes it (Status, FailingStreak, the last 5 results

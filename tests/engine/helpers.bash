@@ -5,8 +5,8 @@
 # so tests never see each other's images or the host's /var/lib/hull.
 
 HULL_ENGINE=${HULL_ENGINE:-$HULL_SRC/$BUILD/hull}
-if [ ! -x "$HULL_ENGINE" ] && [ -x "$HULL_SRC/$BUILD/src/engine/hull" ]; then
-    HULL_ENGINE=$HULL_SRC/$BUILD/src/engine/hull
+if [ ! -x "$HULL_ENGINE" ] && [ -x "$HULL_SRC/$BUILD/src/hull/hull" ]; then
+    HULL_ENGINE=$HULL_SRC/$BUILD/src/hull/hull
 fi
 
 engine_setup() {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# --log-opt max-size=S --log-opt max-file=N (src/lib/engine/log_config.h):
+# --log-opt max-size=S --log-opt max-file=N (src/libhull-engine/engine/log_config.h):
 # hull-monitor rotates ctr.log as docker's json-file driver does, `hull logs`
 # reads the rotated files in order and -f follows across rotations.
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # --restart no|always|on-failure[:N]|unless-stopped, done by the container's
-# monitor without a daemon (src/lib/engine/restart.h): docker's semantics for
+# monitor without a daemon (src/libhull-engine/engine/restart.h): docker's semantics for
 # which exits restart, RestartCount and State "restarting" in inspect, the
 # doubling backoff, `hull stop` / `hull kill` / `hull rm -f` being final, and
 # `hull start` starting the count again.  Every wait polls with a deadline.

@@ -6,7 +6,7 @@
 # (staging dir, temp files, layers and blobs no image uses), `--repair` must
 # remove it, and the next pull must work and its image run.
 #
-# A pull commits from its main thread, in this order (src/lib/image/staging.c):
+# A pull commits from its main thread, in this order (src/libhull-engine/image/staging.c):
 # rename #1-#2 the two layers of "extra" into layers/, #3-#4 the config and
 # manifest into blobs/, #5 the image record, #6 the tags.  The layers are
 # unpacked by worker threads, which move each finished one within the staging

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/error.h"
+#include "util/error_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,5 +1,5 @@
 /* `hull` command lines: engine_getopt over the real command table
- * (src/engine/commands.c).  The input's first byte picks a command (the
+ * (src/hull/commands.c).  The input's first byte picks a command (the
  * global options included), the rest is its argv, split at NUL bytes. */
 #include <getopt.h>
 

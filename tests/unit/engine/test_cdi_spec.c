@@ -1,4 +1,4 @@
-/* CDI spec files into typed structs (src/lib/engine/engine_cdi_spec.h):
+/* CDI spec files into typed structs (src/libhull-engine/engine/engine_cdi_spec.h):
  * JSON and YAML alike, YAML's anchors, aliases and merge keys, and the
  * reference library's refusals, each naming the file and line. */
 #include <stdlib.h>

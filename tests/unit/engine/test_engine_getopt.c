@@ -1,5 +1,5 @@
 /* engine_getopt: docker's option rules for every `hull` command.  Walks the
- * real command table (src/engine/commands.c and the groups' tables) and
+ * real command table (src/hull/commands.c and the groups' tables) and
  * feeds every option of every command, in each spelling docker accepts, and
  * every abbreviation, which docker refuses (getopt_long took `--pid` for
  * --pids-limit, `--priv` for --privileged, `--rea` for --read-only). */

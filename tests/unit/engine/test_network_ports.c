@@ -1,4 +1,4 @@
-/* Unit tests for the -p / --expose parsers (src/lib/network/ports.c) and
+/* Unit tests for the -p / --expose parsers (src/libhull-engine/network/ports.c) and
  * hosts/resolv.conf generation with --add-host / --dns* (engine_etc.c). */
 #include <arpa/inet.h>
 #include <stdlib.h>

@@ -45,7 +45,7 @@ static long run_steps(struct engine_run_config *rc, const char *what)
 {
     cleanup_error struct hull_error *err = NULL;
     unsigned long before = spec_seccomp_parses;
-    /* src/engine/cmd_run.c, check_security() */
+    /* src/hull/cmd_run.c, check_security() */
     if (engine_seccomp_prepare(rc, &err) < 0) {
         TAP_CHECK(false, "%s: engine_seccomp_prepare: %s", what, err->msg);
         return -1;

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "../tap.h"
-#include "image/rootfs.h"
+#include "image/image_rootfs.h"
 #include "util/utils.h"
 
 /* TAP_CHECK evaluates its condition twice: calls with side effects go here first. */

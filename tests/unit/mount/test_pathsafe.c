@@ -1,4 +1,4 @@
-/* Unit tests for src/lib/mount/pathsafe.c: a path inside a root filesystem is
+/* Unit tests for src/libhull/mount/pathsafe.c: a path inside a root filesystem is
  * resolved as if that root were "/", by openat2(RESOLVE_IN_ROOT) and by the
  * component walk that kernels without openat2 (before 5.6) get.  The walk is
  * forced with pathsafe_force_fallback so it is tested on every kernel. */

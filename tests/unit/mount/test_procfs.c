@@ -1,4 +1,4 @@
-/* Unit tests of src/lib/mount/procfs.c on the real kernel.  A forked child
+/* Unit tests of src/libhull/mount/procfs.c on the real kernel.  A forked child
  * takes a private mount namespace and mounts decoys over procfs files and
  * directories there (nothing changes for the host): a handle of our own must
  * read the kernel's file, a plain /proc handle must refuse, in both the openat2

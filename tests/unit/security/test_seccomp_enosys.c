@@ -1,4 +1,4 @@
-/* The ENOSYS stub (src/lib/security/seccomp_enosys.c): syscalls numbered
+/* The ENOSYS stub (src/libhull/security/seccomp_enosys.c): syscalls numbered
  * above every syscall a profile names get ENOSYS instead of the default
  * errno (issue 11). The stub's jumps are checked with a small cBPF
  * interpreter for every architecture branch (x86-64, x32, i386, others);

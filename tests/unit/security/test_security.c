@@ -1,4 +1,4 @@
-/* Unit tests of src/lib/security: capability names and validation, seccomp
+/* Unit tests of src/libhull/security: capability names and validation, seccomp
  * profile parsing and compilation, and filters loaded into forked children on
  * the real kernel (no mocks). */
 #include <errno.h>

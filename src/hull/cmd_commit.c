@@ -1,0 +1,248 @@
+/* hull commit, hull export, hull cp: a container's files out as an image or
+ * a tar, or copied to and from the host (src/libhull-engine/image/commit.h, cp.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "engine/events.h"
+#include "engine/record.h"
+#include "image/commit.h"
+#include "image/cp.h"
+#include "image/image_rootfs.h"
+#include "image/store.h"
+#include "util/utils.h"
+
+/* The files hull itself puts into every container (mount points). */
+static const char *const made_by_hull[] = {"/etc/hostname", "/etc/hosts", "/etc/resolv.conf", NULL};
+
+static const struct option commit_longopts[] = {
+    {"author", required_argument, NULL, 'a'},
+    {"change", required_argument, NULL, 'c'},
+    {"message", required_argument, NULL, 'm'},
+    {"pause", no_argument, NULL, 'p'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+const struct engine_flagset commit_flagset = {"a:c:m:pqh", commit_longopts};
+
+int cmd_commit(int argc, char **argv)
+{
+    struct image_commit_opts opts = {.ignore = made_by_hull};
+    cleanup_free char **changes = xmalloc0(((size_t)argc + 1) * sizeof(char *));
+    size_t n_changes = 0;
+    int c;
+    while ((c = engine_next_flag("commit", argc, argv, &commit_flagset)) != -1) {
+        switch (c) {
+        case 'a':
+            opts.author = optarg;
+            break;
+        case 'c':
+            changes[n_changes++] = optarg;
+            break;
+        case 'm':
+            opts.message = optarg;
+            break;
+        case 'p':
+        case 'q':
+            break; /* the container is not paused (docs/lifecycle.md); the id is all we print */
+        case 'h':
+            printf("Usage:  hull commit [OPTIONS] CONTAINER [REPOSITORY[:TAG]]\n\n"
+                   "Create a new image from a container's changes\n\n"
+                   "Options:\n"
+                   "  -a, --author STRING    author\n"
+                   "  -c, --change LINE      apply a Dockerfile instruction (CMD, ENTRYPOINT, ENV, WORKDIR,\n"
+                   "                         USER, LABEL, EXPOSE, VOLUME, STOPSIGNAL); repeatable\n"
+                   "  -m, --message STRING   commit message (the history comment)\n");
+            return 0;
+        default:
+            return 125;
+        }
+    }
+    if (argc - optind < 1 || argc - optind > 2)
+        return engine_usage_error("commit", "\"hull commit\" requires CONTAINER and at most one REPOSITORY[:TAG]");
+    opts.changes = changes;
+    opts.reference = argc - optind == 2 ? argv[optind + 1] : NULL;
+    cleanup_free char *id = NULL;
+    struct engine_record *rec = engine_find_record(argv[optind], &id);
+    if (!rec)
+        return 1;
+    cleanup_free char *image_id = xstrdup(rec->image_id);
+    engine_record_free(rec);
+    cleanup_error struct hull_error *err = NULL;
+    cleanup_image_store struct image_store *store = NULL;
+    char new_id[DIGEST_STR_SIZE];
+    cleanup_free char *dir = engine_container_dir(g_engine.root, id);
+    if (image_store_open(g_engine.root, true, &store, &err) < 0 ||
+        image_commit(store, image_id, dir, &opts, new_id, &err) < 0)
+        return engine_error(err);
+    engine_event_container_id(g_engine.root, id, "commit", "imageID", new_id);
+    printf("%s\n", new_id);
+    return 0;
+}
+
+/* The container's root filesystem, mounted (a stopped container's overlay may
+ * have been unmounted, after a reboot: it is mounted again).  Prints errors. */
+static int container_rootfs(const char *text, char **id_out, char **rootfs_out)
+{
+    cleanup_free char *id = NULL;
+    struct engine_record *rec = engine_find_record(text, &id);
+    if (!rec)
+        return -1;
+    cleanup_free char *image_id = xstrdup(rec->image_id);
+    engine_record_free(rec);
+    cleanup_error struct hull_error *err = NULL;
+    cleanup_free char *dir = engine_container_dir(g_engine.root, id);
+    cleanup_image_store struct image_store *store = NULL;
+    cleanup_image_info struct image_info *image = NULL;
+    if (image_store_open(g_engine.root, false, &store, &err) < 0 ||
+        image_store_lookup(store, image_id, &image, &err) < 0) {
+        engine_error(err);
+        return -1;
+    }
+    cleanup_strv char **layers = image_store_layer_paths(store, image);
+    if (image_rootfs_remount(layers, dir, &err) < 0) {
+        engine_error(err);
+        return -1;
+    }
+    *rootfs_out = xasprintf("%s/rootfs", dir);
+    *id_out = steal_pointer(&id);
+    return 0;
+}
+
+static const struct option export_longopts[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+const struct engine_flagset export_flagset = {"o:h", export_longopts};
+
+int cmd_export(int argc, char **argv)
+{
+    const char *output = NULL;
+    int c;
+    while ((c = engine_next_flag("export", argc, argv, &export_flagset)) != -1) {
+        switch (c) {
+        case 'o':
+            output = optarg;
+            break;
+        case 'h':
+            printf("Usage:  hull export [OPTIONS] CONTAINER\n\n"
+                   "Export a container's filesystem as a tar archive (STDOUT by default)\n\n"
+                   "Options:\n"
+                   "  -o, --output FILE   write to FILE\n");
+            return 0;
+        default:
+            return 125;
+        }
+    }
+    if (argc - optind != 1)
+        return engine_usage_error("export", "\"hull export\" requires exactly 1 argument: CONTAINER");
+    if (!output && isatty(STDOUT_FILENO))
+        return engine_error_fmt("cowardly refusing to export to a terminal: use -o FILE or redirect");
+    cleanup_free char *id = NULL, *rootfs = NULL;
+    if (container_rootfs(argv[optind], &id, &rootfs) < 0)
+        return 1;
+    cleanup_error struct hull_error *err = NULL;
+    cleanup_close int rootfd = open(rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+        return engine_error_fmt("container %.12s: open %s: %s", id, rootfs, strerror(errno));
+    cleanup_free char *tmp = output ? xasprintf("%s.tmp-%d", output, getpid()) : NULL;
+    cleanup_close int fd = output ? open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644) : dup(STDOUT_FILENO);
+    if (fd < 0)
+        return engine_error_fmt("cannot create %s: %s", output ? output : "stdout", strerror(errno));
+    struct tar_writer *w = tar_writer_new(fd);
+    int r = tar_write_tree(w, rootfd, false, NULL, NULL, &err);
+    tar_writer_free(w);
+    if (r < 0) {
+        if (tmp)
+            unlink(tmp);
+        hull_error_wrap(&err, "export of container %.12s", id);
+        return engine_error(err);
+    }
+    if (output && (fsync(fd) < 0 || rename(tmp, output) < 0)) {
+        int e = errno;
+        unlink(tmp);
+        return engine_error_fmt("write %s: %s", output, strerror(e));
+    }
+    return 0;
+}
+
+static const struct option cp_longopts[] = {
+    {"archive", no_argument, NULL, 'a'},
+    {"follow-link", no_argument, NULL, 'L'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+const struct engine_flagset cp_flagset = {"aLh", cp_longopts};
+
+/* "CONTAINER:PATH" -> container and path; a local path (absolute, ./, or no ':'
+ * before the first '/') is not one. */
+static bool split_container_arg(const char *arg, char **container, const char **path)
+{
+    const char *colon = strchr(arg, ':');
+    if (!colon || colon == arg || arg[0] == '/' || arg[0] == '.')
+        return false;
+    const char *slash = strchr(arg, '/');
+    if (slash && slash < colon)
+        return false;
+    *container = strndup(arg, (size_t)(colon - arg));
+    if (!*container)
+        abort();
+    *path = colon + 1;
+    return true;
+}
+
+int cmd_cp(int argc, char **argv)
+{
+    bool archive = false, follow = false;
+    int c;
+    while ((c = engine_next_flag("cp", argc, argv, &cp_flagset)) != -1) {
+        switch (c) {
+        case 'a':
+            archive = engine_flag_bool();
+            break;
+        case 'L':
+            follow = engine_flag_bool();
+            break;
+        case 'h':
+            printf("Usage:  hull cp [OPTIONS] CONTAINER:SRC_PATH DEST_PATH\n"
+                   "        hull cp [OPTIONS] SRC_PATH CONTAINER:DEST_PATH\n\n"
+                   "Copy files between a container and the host (paths in the container are\n"
+                   "resolved inside its root; symlinks are copied as symlinks)\n\n"
+                   "Options:\n"
+                   "  -a, --archive       keep owners (uid/gid), xattrs and devices\n"
+                   "  -L, --follow-link   SRC_PATH a symlink: copy what it points to (resolved inside\n"
+                   "                      the container's root), under SRC_PATH's name\n");
+            return 0;
+        default:
+            return 125;
+        }
+    }
+    if (argc - optind != 2)
+        return engine_usage_error("cp", "\"hull cp\" requires exactly 2 arguments: SRC and DEST");
+    cleanup_free char *src_container = NULL, *dst_container = NULL;
+    const char *src = argv[optind], *dst = argv[optind + 1];
+    bool src_in = split_container_arg(argv[optind], &src_container, &src);
+    bool dst_in = split_container_arg(argv[optind + 1], &dst_container, &dst);
+    if (src_in == dst_in)
+        return engine_usage_error("cp", "exactly one of SRC and DEST must be CONTAINER:PATH");
+    if (!strcmp(src, "-") || !strcmp(dst, "-"))
+        return engine_usage_error("cp", "copying a tar stream from/to \"-\" is not supported");
+    if (!*src || !*dst)
+        return engine_usage_error("cp", "an empty path");
+    cleanup_free char *id = NULL, *rootfs = NULL;
+    if (container_rootfs(src_in ? src_container : dst_container, &id, &rootfs) < 0)
+        return 1;
+    cleanup_error struct hull_error *err = NULL;
+    if (container_copy(rootfs, src, dst, dst_in, archive, follow, &err) < 0) {
+        hull_error_wrap(&err, "container %.12s", id);
+        return engine_error(err);
+    }
+    return 0;
+}

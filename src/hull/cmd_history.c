@@ -1,0 +1,113 @@
+/* hull history: the steps that built an image (src/libhull-engine/image/history.h). */
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "image/history.h"
+#include "image/store.h"
+#include "util/utils.h"
+
+static const struct option history_longopts[] = {
+    {"no-trunc", no_argument, NULL, 'T'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"format", required_argument, NULL, 'f'},
+    {"human", no_argument, NULL, 'H'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+const struct engine_flagset history_flagset = {"qHh", history_longopts};
+
+/* docker truncates CREATED BY to 45 columns with an ellipsis. */
+static char *shorten(const char *s, bool no_trunc)
+{
+    if (!s)
+        return xstrdup("");
+    size_t len = strlen(s);
+    if (no_trunc || len <= 45)
+        return xstrdup(s);
+    return xasprintf("%.44s…", s);
+}
+
+int cmd_history(int argc, char **argv)
+{
+    bool no_trunc = false, quiet = false, json = false;
+    int c;
+    while ((c = engine_next_flag("history", argc, argv, &history_flagset)) != -1) {
+        switch (c) {
+        case 'T':
+            no_trunc = engine_flag_bool();
+            break;
+        case 'q':
+            quiet = engine_flag_bool();
+            break;
+        case 'f':
+            if (!parse_format("history", optarg, &json))
+                return 125;
+            break;
+        case 'H':
+            break; /* sizes and dates are always human-readable */
+        case 'h':
+            printf("Usage:  hull history [OPTIONS] IMAGE\n\n"
+                   "Show the history of an image (newest step first)\n\n"
+                   "Options:\n"
+                   "      --format FMT  table (default) or json\n"
+                   "      --no-trunc    do not truncate CREATED BY\n"
+                   "  -q, --quiet       only image ids\n");
+            return 0;
+        default:
+            return 125;
+        }
+    }
+    if (argc - optind != 1)
+        return engine_usage_error("history", "\"hull history\" requires exactly 1 argument: IMAGE");
+    cleanup_error struct hull_error *err = NULL;
+    cleanup_image_store struct image_store *store = NULL;
+    cleanup_image_info struct image_info *image = NULL;
+    struct image_history_entry *entries = NULL;
+    size_t n = 0;
+    if (image_store_open(g_engine.root, false, &store, &err) < 0 ||
+        image_store_lookup(store, argv[optind], &image, &err) < 0 ||
+        image_history(store, image, &entries, &n, &err) < 0)
+        return engine_error(err);
+    char id[DIGEST_STR_SIZE];
+    snprintf(id, sizeof id, "%s", no_trunc ? image->id : digest_hex(image->id));
+    if (!no_trunc)
+        id[12] = '\0';
+    /* Only the newest step is the image itself: docker has no ids for the others. */
+    if (json) {
+        struct json_object *array = json_object_new_array();
+        for (size_t i = 0; i < n; i++) {
+            struct json_object *o = json_object_new_object();
+            json_object_object_add(o, "id", json_object_new_string(i == 0 ? image->id : "<missing>"));
+            json_object_object_add(o, "created", entries[i].created ? json_object_new_string(entries[i].created) : NULL);
+            json_object_object_add(o, "created_by", json_object_new_string(entries[i].created_by ? entries[i].created_by : ""));
+            json_object_object_add(o, "size", json_object_new_int64((int64_t)entries[i].size));
+            json_object_object_add(o, "comment", json_object_new_string(entries[i].comment ? entries[i].comment : ""));
+            json_object_object_add(o, "empty_layer", json_object_new_boolean(entries[i].empty_layer));
+            json_object_array_add(array, o);
+        }
+        printf("%s\n", json_object_to_json_string_ext(array, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+        json_object_put(array);
+    } else if (quiet) {
+        for (size_t i = 0; i < n; i++)
+            printf("%s\n", i == 0 ? id : "<missing>");
+    } else {
+        const char *headers[] = {"IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT"};
+        struct table *table = table_new(5, headers);
+        for (size_t i = 0; i < n; i++) {
+            cleanup_free char *by = shorten(entries[i].created_by, no_trunc);
+            char size[32], created[64];
+            snprintf(size, sizeof size, "%s", human_size(entries[i].size));
+            snprintf(created, sizeof created, "%s", human_since(entries[i].created_unix));
+            const char *row[] = {i == 0 ? id : "<missing>", created, by, size,
+                                 entries[i].comment ? entries[i].comment : ""};
+            table_add(table, row);
+        }
+        table_print(table);
+        table_free(table);
+    }
+    image_history_free(entries, n);
+    return 0;
+}

@@ -1,0 +1,972 @@
+/* hull run: parse the flags, check everything that can be checked before
+ * anything is created, then make the container (record, overlay rootfs,
+ * config.json) and hand it to the library to run in the foreground or under
+ * a monitor.  On any failure before the container runs, everything made so
+ * far is removed again. */
+#include <errno.h>
+#include <limits.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "container/container.h"
+#include "engine.h"
+#include "engine/engine_etc.h"
+#include "engine/engine_flags.h"
+#include "engine/engine_mounts.h"
+#include "engine/engine_network.h"
+#include "engine/engine_security.h"
+#include "engine/engine_spec.h"
+#include "engine/events.h"
+#include "engine/engine_cdi.h"
+#include "engine/health.h"
+#include "engine/helper_path.h"
+#include "engine/lifecycle.h"
+#include "engine/record.h"
+#include "engine/rootless.h"
+#include "image/image_rootfs.h"
+#include "image/store.h"
+#include "util/utils.h"
+
+struct run_flags {
+    struct engine_run_config rc;
+    struct hull_spec *spec; /* the config built and written as config.json (make_bundle) */
+    const char *name;
+    bool detach, auto_remove, interactive;
+    bool create_only; /* hull create: made, left in state Created */
+    struct engine_net_flags net;
+    const char *pull; /* --pull missing|always|never */
+    const char *memory_text, *cpus_text, *memory_swap_text, *cpu_shares_text;
+    bool init;
+    const char *restart_text; /* --restart as given */
+    const char *gpus_text;    /* --gpus as given */
+    struct engine_health_flags health; /* --health-*, --no-healthcheck as given */
+    /* repeatable flags, as given (argv pointers); at most argc of each */
+    const char **env_flags, **volumes_from, **env_files, **labels_given, **label_files, **tmpfs_flags,
+        **ulimit_flags, **cap_add_flags, **cap_drop_flags, **security_opts, **log_opts, **device_flags,
+        **device_rule_flags;
+    size_t n_env_flags, n_volumes_from, n_env_files, n_labels_given, n_label_files, n_tmpfs_flags, n_ulimit_flags,
+        n_cap_add, n_cap_drop, n_security_opts, n_log_opts, n_device_flags, n_device_rule_flags;
+    /* what check_flags made of them (owned; rc points into these) */
+    char **env, **labels, **cap_add, **cap_drop, **security_opt;
+    char *seccomp_text, *init_path;
+    struct engine_etc_files etc;
+};
+
+static void run_usage(FILE *f, bool create)
+{
+    if (create)
+        fprintf(f, "Usage:  hull create [OPTIONS] IMAGE [COMMAND] [ARG...]\n\n"
+                   "Create a new container from an image (pulled when missing, as run --pull does) and\n"
+                   "print its id; it stays in state Created until `hull start [-a]` runs it.\n"
+                   "The options are hull run's (-d has no effect: hull start decides)\n\n");
+    else
+        fprintf(f, "Usage:  hull run [OPTIONS] IMAGE [COMMAND] [ARG...]\n\n"
+                   "Create and run a new container from an image\n\n");
+    fprintf(f, "Options:\n"
+               "      --name NAME          assign a name to the container\n"
+               "  -d, --detach             run in the background and print the container id\n"
+               "  -t, --tty                allocate a terminal\n"
+               "  -i, --interactive        keep stdin open (foreground: ours; -d: open, never written)\n"
+               "      --rm                 remove the container when it exits\n"
+               "      --pull POLICY        pull the image: missing (default), always, never\n"
+               "  -e, --env K=V            set an environment variable (repeatable)\n"
+               "      --hostname NAME      container host name (default: the short id)\n"
+               "      --domainname NAME    container NIS domain name (hostname -d; FQDN in /etc/hosts)\n"
+               "  -w, --workdir DIR        working directory inside the container\n"
+               "  -u, --user UID[:GID]     user (and group) to run as; names from the image's /etc/passwd\n"
+               "      --entrypoint CMD     override the image's ENTRYPOINT\n"
+               "  -v, --volume [SRC:]DST[:OPTS]  a volume NAME, a host path (absolute or ./rel: made when\n"
+               "                           missing) or an anonymous volume at DST; OPTS: ro, rw, z, Z,\n"
+               "                           nocopy, [r]shared, [r]slave, [r]private\n"
+               "      --mount type=bind|volume|tmpfs,source=S,target=T[,readonly][,...]\n"
+               "                           docker's --mount (a bind source must exist)\n"
+               "      --volumes-from CTR[:ro|:rw]  the volumes and binds of container CTR (repeatable)\n"
+               "  -m, --memory SIZE        memory limit (e.g. 256m, 1g)\n"
+               "      --cpus N             number of CPUs (e.g. 0.5)\n"
+               "      --pids-limit N       maximum number of processes\n"
+               "      --read-only          mount the root filesystem read-only\n"
+               "      --network NET        a network (default: hull when root, else slirp4netns or none),\n"
+               "                           none, host, slirp4netns (rootless: docs/rootless.md),\n"
+               "                           container:NAME (share that container's network); several\n"
+               "                           --network: every one (bridge networks), the first is eth0;\n"
+               "                           name=NET,alias=A,ip=IP,ip6=IP6: options of one network\n"
+               "      --ip ADDR            the container's IPv4 address on its network\n"
+               "      --ip6 ADDR           its IPv6 address (on a dual-stack network)\n"
+               "  -p, --publish SPEC       [IP:][HOSTPORT:]CTRPORT[/tcp|/udp] (ranges: 8080-8081:80-81)\n"
+               "  -P, --publish-all        publish every exposed port on a free host port\n"
+               "      --expose PORT        expose PORT[/PROTO] or a range (for -P)\n"
+               "      --add-host NAME:IP   an /etc/hosts line (IP host-gateway: the network's gateway)\n"
+               "      --dns IP             nameserver (repeatable; replaces the host's)\n"
+               "      --dns-search DOMAIN  search domain (repeatable)\n"
+               "      --dns-option OPT     resolv.conf option (repeatable)\n"
+               "      --network-alias NAME another name on a user network (repeatable)\n"
+               "      --mac-address MAC    the MAC address of eth0 (default: 02:42 and the IPv4 address)\n"
+               "      --env-file FILE      read KEY=VALUE lines (before -e; repeatable)\n"
+               "      --tmpfs PATH[:OPTS]  mount a tmpfs (default rw,noexec,nosuid,nodev; size=, mode=)\n"
+               "      --memory-swap SIZE   memory+swap limit (-1: unlimited; default: twice --memory)\n"
+               "      --cpu-shares N       relative CPU weight (default 1024)\n"
+               "      --cpuset-cpus LIST   CPUs the container may use (e.g. 0-1,3)\n"
+               "      --cpuset-mems LIST   memory nodes the container may use\n"
+               "      --ulimit N=S[:H]     resource limit (nofile, nproc, core, ...; -1: unlimited)\n"
+               "      --cap-add CAP        add a capability (CAP_ optional, ALL)\n"
+               "      --cap-drop CAP       drop a capability (CAP_ optional, ALL)\n"
+               "      --privileged         every capability and device, no seccomp, no masked paths\n"
+               "      --device HOST[:CTR][:PERMS]  add a host device (PERMS: some of rwm, default rwm)\n"
+               "      --device-cgroup-rule 'TYPE MAJ:MIN ACCESS'  allow a device in the cgroup ('c 1:3 rwm')\n"
+               "      --gpus all|N|device=ID,...  NVIDIA GPUs through their CDI specs (nvidia.com/gpu=ID)\n"
+               "      --security-opt OPT   seccomp=FILE|unconfined, no-new-privileges[=true|false],\n"
+               "                           systempaths=unconfined, label=disable, apparmor=unconfined\n"
+               "      --init               run hull-init as PID 1: it reaps zombies and forwards signals\n"
+               "      --stop-signal SIG    signal `hull stop` sends first (default: the image's, else SIGTERM)\n"
+               "      --restart POLICY     no (default), always, on-failure[:N], unless-stopped: the monitor\n"
+               "                           starts the container again when it exits (not after hull stop)\n"
+               "      --log-opt K=V        log rotation: max-size=SIZE (10m, 500k), max-file=N (repeatable)\n"
+               "      --health-cmd CMD     a healthcheck: CMD run with /bin/sh -c in the container (exit 0: healthy)\n"
+               "      --health-interval D  time between checks (default 30s; D: 500ms, 10s, 1m30s ...)\n"
+               "      --health-timeout D   a check running longer fails (default 30s)\n"
+               "      --health-retries N   failures in a row that make it unhealthy (default 3)\n"
+               "      --health-start-period D  failures in this time after the start do not count\n"
+               "      --health-start-interval D  time between checks in the start period (default 5s)\n"
+               "      --no-healthcheck     disable the image's HEALTHCHECK\n"
+               "  -l, --label K=V          set a label (repeatable)\n"
+               "      --label-file FILE    read labels from KEY=VALUE lines\n");
+}
+
+static void print_warning(const char *warning)
+{
+    if (warning)
+        fprintf(stderr, "%s\n", warning);
+}
+
+/* --init's program (engine_helper_path: $HULL_INIT, next to hull, libexecdir). */
+static int find_init(char **out, struct hull_error **err)
+{
+    cleanup_free char *found = NULL;
+    if (engine_helper_path("hull-init", "HULL_INIT", &found, err) < 0)
+        return hull_error_wrap(err, "--init");
+    char real[PATH_MAX];
+    if (!realpath(found, real))
+        return hull_error_set(err, errno, "--init: %s", found);
+    *out = xstrdup(real);
+    return 0;
+}
+
+static int check_resources(struct run_flags *f, struct hull_error **err)
+{
+    const char *warning = NULL;
+    if (f->memory_text && engine_parse_memory(f->memory_text, &f->rc.memory, err) < 0)
+        return -1;
+    if (f->memory_swap_text) {
+        if (engine_parse_memory_swap(f->memory_swap_text, &f->rc.memory_swap, err) < 0)
+            return -1;
+    }
+    if (engine_resolve_memory_swap(f->memory_swap_text, f->rc.memory, &f->rc.memory_swap, engine_host_limits_swap(), &warning, err) < 0)
+        return -1;
+    print_warning(warning);
+    if (f->cpus_text && engine_parse_cpus(f->cpus_text, &f->rc.cpu_quota, &f->rc.cpu_period, err) < 0)
+        return -1;
+    if (f->cpu_shares_text) {
+        if (engine_parse_cpu_shares(f->cpu_shares_text, &f->rc.cpu_shares, &warning, err) < 0)
+            return -1;
+        print_warning(warning);
+    }
+    if (f->rc.cpuset_cpus) {
+        cleanup_free char *host = engine_host_cpus();
+        if (engine_parse_cpuset("--cpuset-cpus", f->rc.cpuset_cpus, host, err) < 0)
+            return -1;
+    }
+    if (f->rc.cpuset_mems) {
+        cleanup_free char *host = engine_host_mems();
+        if (engine_parse_cpuset("--cpuset-mems", f->rc.cpuset_mems, host, err) < 0)
+            return -1;
+    }
+    /* A normal user's limits need a delegated cgroup: say which flag at once. */
+    const char *limit = f->memory_text          ? "--memory"
+                        : f->memory_swap_text   ? "--memory-swap"
+                        : f->cpus_text          ? "--cpus"
+                        : f->cpu_shares_text    ? "--cpu-shares"
+                        : f->rc.cpuset_cpus     ? "--cpuset-cpus"
+                        : f->rc.cpuset_mems     ? "--cpuset-mems"
+                        : f->rc.pids_limit > 0  ? "--pids-limit"
+                                                : NULL;
+    return engine_rootless_check_limits(limit, err);
+}
+
+/* --env-file entries first, then -e, as docker's ReadKVEnvStrings orders them. */
+static int collect_env_and_labels(struct run_flags *f, struct hull_error **err)
+{
+    for (size_t i = 0; i < f->n_env_files; i++)
+        if (engine_parse_kv_file("--env-file", f->env_files[i], true, &f->env, err) < 0)
+            return -1;
+    size_t n = strv_length(f->env);
+    f->env = realloc(f->env, (n + f->n_env_flags + 1) * sizeof *f->env);
+    if (!f->env)
+        abort();
+    for (size_t i = 0; i < f->n_env_flags; i++)
+        f->env[n++] = xstrdup(f->env_flags[i]);
+    f->env[n] = NULL;
+    f->rc.env = f->env;
+
+    for (size_t i = 0; i < f->n_label_files; i++)
+        if (engine_parse_kv_file("--label-file", f->label_files[i], false, &f->labels, err) < 0)
+            return -1;
+    n = strv_length(f->labels);
+    f->labels = realloc(f->labels, (n + f->n_labels_given + 1) * sizeof *f->labels);
+    if (!f->labels)
+        abort();
+    /* NULL-terminated at every step: on an error run_flags_clear frees what is there. */
+    f->labels[n] = NULL;
+    for (size_t i = 0; i < f->n_labels_given; i++) {
+        if (f->labels_given[i][0] == '=' || !f->labels_given[i][0])
+            return hull_error_set(err, 0, "invalid --label \"%s\": the key is empty", f->labels_given[i]);
+        f->labels[n++] = xstrdup(f->labels_given[i]);
+        f->labels[n] = NULL;
+    }
+    f->rc.labels = f->labels;
+    return 0;
+}
+
+static int check_mounts_and_limits(struct run_flags *f, struct hull_error **err)
+{
+    for (size_t i = 0; i < f->n_tmpfs_flags; i++) {
+        if (engine_parse_tmpfs(f->tmpfs_flags[i], &f->rc.tmpfs[f->rc.n_tmpfs], err) < 0)
+            return -1;
+        f->rc.n_tmpfs++;
+    }
+    /* docker: "Duplicate mount point", across -v, --mount and --tmpfs. */
+    size_t n = f->rc.n_binds + f->rc.n_tmpfs;
+    for (size_t i = 0; i < n; i++) {
+        const char *d = i < f->rc.n_binds ? f->rc.binds[i].destination : f->rc.tmpfs[i - f->rc.n_binds].destination;
+        for (size_t k = 0; k < i; k++) {
+            const char *e = k < f->rc.n_binds ? f->rc.binds[k].destination : f->rc.tmpfs[k - f->rc.n_binds].destination;
+            if (!strcmp(d, e))
+                return hull_error_set(err, 0, "duplicate mount point %s (given to -v, --mount or --tmpfs twice)", d);
+        }
+    }
+    /* After -v, --mount and --tmpfs: a destination they mount is theirs (docker). */
+    for (size_t i = 0; i < f->n_volumes_from; i++)
+        if (engine_volumes_from(g_engine.root, f->volumes_from[i], &f->rc, err) < 0)
+            return -1;
+    for (size_t i = 0; i < f->n_ulimit_flags; i++) {
+        if (engine_parse_ulimit(f->ulimit_flags[i], &f->rc.ulimits[f->rc.n_ulimits], err) < 0)
+            return -1;
+        f->rc.n_ulimits++;
+    }
+    for (size_t i = 0; i < f->n_device_flags; i++) {
+        if (engine_cdi_is_name(f->device_flags[i]))
+            continue;
+        if (engine_parse_device(f->device_flags[i], &f->rc.devices[f->rc.n_devices], err) < 0)
+            return -1;
+        f->rc.n_devices++;
+    }
+    /* --gpus (the NVIDIA toolkit's CDI names) and CDI names of --device, in
+     * one pass over the spec directories; last, since they grow the device
+     * and bind arrays past their room */
+    cleanup_strv char **cdi_names = NULL;
+    size_t n_gpus = 0;
+    if (f->gpus_text) {
+        if (engine_gpus_to_cdi(f->gpus_text, &cdi_names, err) < 0)
+            return -1;
+        n_gpus = strv_length(cdi_names);
+    }
+    for (size_t i = 0; i < f->n_device_flags; i++)
+        if (engine_cdi_is_name(f->device_flags[i]))
+            strv_add(&cdi_names, xstrdup(f->device_flags[i]));
+    if (cdi_names) {
+        size_t failed = 0;
+        if (engine_cdi_apply(cdi_names, &f->rc, &f->env, &failed, err) < 0)
+            return failed < n_gpus ? hull_error_wrap(err, "--gpus %s", f->gpus_text) : -1;
+        f->rc.env = f->env;
+    }
+    for (size_t i = 0; i < f->n_device_rule_flags; i++) {
+        if (engine_parse_device_cgroup_rule(f->device_rule_flags[i], &f->rc.device_rules[f->rc.n_device_rules],
+                                            err) < 0)
+            return -1;
+        f->rc.n_device_rules++;
+    }
+    if (f->n_device_rule_flags) {
+        f->rc.device_rules_given = xmalloc0((f->n_device_rule_flags + 1) * sizeof(char *));
+        for (size_t i = 0; i < f->n_device_rule_flags; i++)
+            f->rc.device_rules_given[i] = xstrdup(f->device_rule_flags[i]);
+    }
+    return 0;
+}
+
+static int check_security(struct run_flags *f, struct hull_error **err)
+{
+    f->cap_add = xmalloc0((f->n_cap_add + 1) * sizeof *f->cap_add);
+    for (size_t i = 0; i < f->n_cap_add; i++)
+        if (engine_normalize_capability("--cap-add", f->cap_add_flags[i], &f->cap_add[i], err) < 0)
+            return -1;
+    f->cap_drop = xmalloc0((f->n_cap_drop + 1) * sizeof *f->cap_drop);
+    for (size_t i = 0; i < f->n_cap_drop; i++)
+        if (engine_normalize_capability("--cap-drop", f->cap_drop_flags[i], &f->cap_drop[i], err) < 0)
+            return -1;
+    f->rc.cap_add = f->cap_add;
+    f->rc.cap_drop = f->cap_drop;
+    f->security_opt = xmalloc0((f->n_security_opts + 1) * sizeof *f->security_opt);
+    for (size_t i = 0; i < f->n_security_opts; i++) {
+        if (engine_parse_security_opt(f->security_opts[i], &f->rc, &f->seccomp_text, err) < 0)
+            return -1;
+        f->security_opt[i] = xstrdup(f->security_opts[i]);
+    }
+    f->rc.security_opt = f->security_opt;
+    f->rc.seccomp_profile = f->seccomp_text;
+    /* Built now, so a bad seccomp=FILE fails before anything exists. */
+    return engine_seccomp_prepare(&f->rc, err);
+}
+
+/* Everything that does not need the image: checked before anything exists. */
+static int check_flags(struct run_flags *f, struct hull_error **err)
+{
+    if (f->name && engine_name_check(f->name, err) < 0)
+        return -1;
+    if (check_resources(f, err) < 0)
+        return -1;
+    if (engine_network_prepare(g_engine.root, g_engine.runroot, &f->net, &f->rc, err) < 0)
+        return -1;
+    if (f->rc.domainname && engine_parse_domainname(f->rc.domainname, err) < 0)
+        return -1;
+    if (f->rc.workdir && f->rc.workdir[0] != '/')
+        return hull_error_set(err, 0, "invalid --workdir \"%s\": must be absolute", f->rc.workdir);
+    if (collect_env_and_labels(f, err) < 0 || check_mounts_and_limits(f, err) < 0 || check_security(f, err) < 0)
+        return -1;
+    if (engine_health_flags_parse(&f->health, &f->rc.healthcheck, err) < 0)
+        return -1;
+    for (size_t i = 0; i < f->n_log_opts; i++)
+        if (engine_log_opt_parse(f->log_opts[i], &f->rc.log, err) < 0)
+            return -1;
+    if (engine_log_config_check(&f->rc.log, err) < 0)
+        return -1;
+    if (f->restart_text && engine_restart_policy_parse(f->restart_text, &f->rc.restart, err) < 0)
+        return -1;
+    /* docker: a container removed when it exits cannot be restarted. */
+    if (f->auto_remove && f->rc.restart.name != ENGINE_RESTART_NO)
+        return hull_error_set(err, 0, "conflicting options: --restart \"%s\" and --rm (a container removed when it "
+                              "exits cannot be restarted)", f->restart_text);
+    if (f->rc.stop_signal && signal_parse(f->rc.stop_signal) <= 0)
+        return hull_error_set(err, 0, "invalid --stop-signal \"%s\": not a signal name or number", f->rc.stop_signal);
+    if (f->init) {
+        if (find_init(&f->init_path, err) < 0)
+            return -1;
+        f->rc.init_path = f->init_path;
+    }
+    return 0;
+}
+
+/* Record before resource: the intent record (record.h) is on disk, under the
+ * records lock that allocates names, before the image is marked, the rootfs
+ * mounted or anything started; a `hull run` killed at any point leaves a
+ * container that `hull ps -a` shows and `hull rm -f` removes. */
+static int save_intent(const char *id, const char *dir, const char *name, const char *image_ref,
+                       const char *image_id, bool auto_remove, struct hull_error **err)
+{
+    cleanup_close int lock = -1;
+    if (engine_records_lock(g_engine.root, &lock, err) < 0)
+        return -1;
+    if (engine_record_name_in_use(g_engine.root, name))
+        return hull_error_set(err, 0, "the container name \"/%s\" is already in use", name);
+    if (mkdir(dir, 0700) < 0)
+        return hull_error_set(err, errno, "create %s", dir);
+    cleanup_engine_record struct engine_record *rec =
+        engine_record_build_intent(id, name, image_ref, image_id, auto_remove);
+    int r = engine_record_write(g_engine.root, id, rec, err);
+    if (r < 0)
+        rmdir(dir);
+    return r;
+}
+
+/* Rootfs, volumes, /etc files, config.json, and the full record replacing
+ * the intent, all under the records lock: `volume rm` sees the full record
+ * or no use of its volume. */
+static int make_bundle(struct run_flags *f, const char *id, const char *dir, const char *name,
+                       const char *image_ref, const struct image_info *image, char *const *layers,
+                       const char *config, struct engine_mounts_made *made, struct hull_error **err)
+{
+    cleanup_free char *rootfs = NULL;
+    cleanup_free char *config_path = xasprintf("%s/config.json", dir);
+    cleanup_free char *delegated = engine_rootless_cgroup_parent();
+    cleanup_free char *cgroups_path = NULL;
+    char short_id[13];
+    snprintf(short_id, sizeof short_id, "%.12s", id);
+    cleanup_close int lock = -1;
+    if (engine_records_lock(g_engine.root, &lock, err) < 0)
+        return -1;
+    /* HULL_STORAGE_DRIVER=copy: the copy overlayfs falls back to, on purpose
+     * (a store on a filesystem overlay mounts but misbehaves on; tests). */
+    const char *driver = getenv("HULL_STORAGE_DRIVER");
+    struct image_rootfs_opts ro = {.force_copy = driver && !strcmp(driver, "copy")};
+    if (image_rootfs_prepare(layers, dir, &ro, &rootfs, NULL, err) < 0)
+        return -1;
+    if (engine_mounts_prepare(g_engine.root, &f->rc, config, rootfs, made, err) < 0)
+        return -1;
+    /* docker: with --network host the container is named like the host. */
+    char host_name[HOST_NAME_MAX + 1] = "";
+    if (!f->rc.hostname && f->rc.host_network && gethostname(host_name, sizeof host_name - 1) == 0 && host_name[0])
+        f->rc.hostname = host_name;
+    const char *hostname = f->rc.hostname ? f->rc.hostname : short_id;
+    int r = -1;
+    if (engine_etc_files_write(dir, hostname, name, &f->rc, &f->etc, err) < 0)
+        goto out;
+    f->rc.hostname_path = f->etc.hostname;
+    f->rc.hosts_path = f->etc.hosts;
+    f->rc.resolv_conf_path = f->etc.resolv_conf;
+    /* A normal user's containers go under the cgroup delegated to them, if any (docs/rootless.md). */
+    if (delegated)
+        f->rc.cgroups_path = cgroups_path = xasprintf("%s/hull-%s", delegated, id);
+    spec_free(f->spec);
+    f->spec = NULL;
+    if (engine_spec_make(config, &f->rc, hostname, rootfs, &f->spec, err) < 0 ||
+        write_file_replace(config_path, f->spec->raw_json, strlen(f->spec->raw_json), 0600, err) < 0)
+        goto out;
+    struct engine_record_input in = {
+        .id = id,
+        .name = name,
+        .image_ref = image_ref,
+        .image_id = image->id,
+        .dir = dir,
+        .spec_json = f->spec->raw_json,
+        .image_config = config,
+        .rc = &f->rc,
+        .detach = f->detach,
+        .interactive = f->interactive,
+        .auto_remove = f->auto_remove,
+        .volumes_from = f->volumes_from,
+    };
+    struct engine_record *rec = engine_record_build(&in); /* no cleanup attribute: goto out jumps past it */
+    /* Still ours until it runs (engine_record_set_running drops it); a
+     * `hull create` is done with it here: the container is Created, for
+     * `hull start`. */
+    if (!f->create_only)
+        rec->creating_pid = (int)getpid();
+    r = engine_record_write(g_engine.root, id, rec, err);
+    if (r == 0)
+        engine_event_container(g_engine.root, rec, "create", NULL, NULL);
+    engine_record_free(rec);
+out:
+    f->rc.hostname = NULL; /* host_name is gone after return */
+    return r;
+}
+
+/* Makes the container: intent record (claiming the name), image mark,
+ * rootfs, config.json, full record.  On failure everything is removed again
+ * by the same path as `hull rm -f`, the record last. */
+static int create_container(struct run_flags *f, const char *image_ref, char id[ENGINE_ID_LEN + 1],
+                            struct hull_error **err)
+{
+    cleanup_image_info struct image_info *image = NULL;
+    cleanup_free char *config = NULL;
+    cleanup_strv char **layers = NULL;
+    {
+        cleanup_image_store struct image_store *store = NULL;
+        if (image_store_open(g_engine.root, false, &store, err) < 0 ||
+            image_store_lookup(store, image_ref, &image, err) < 0 ||
+            image_store_read_config(store, image->id, &config, err) < 0)
+            return -1;
+        layers = image_store_layer_paths(store, image);
+    }
+    if (engine_new_id(id, err) < 0)
+        return -1;
+    cleanup_free char *dir = engine_container_dir(g_engine.root, id);
+    char short_id[13];
+    snprintf(short_id, sizeof short_id, "%.12s", id);
+    cleanup_free char *default_name = xasprintf("hull_%s", short_id);
+    const char *name = f->name ? f->name : default_name;
+    if (save_intent(id, dir, name, image_ref, image->id, f->auto_remove, err) < 0)
+        return -1;
+    struct engine_mounts_made made = {0};
+    {
+        /* The image may have been removed since the lookup: the mark is made
+         * under the store lock only if the image is still there. */
+        cleanup_image_store struct image_store *store = NULL;
+        cleanup_image_info struct image_info *again = NULL;
+        if (image_store_open(g_engine.root, true, &store, err) < 0 ||
+            image_store_lookup(store, image->id, &again, err) < 0 ||
+            image_store_add_user(store, image->id, id, err) < 0)
+            goto fail;
+    }
+    if (make_bundle(f, id, dir, name, image_ref, image, layers, config, &made, err) < 0)
+        goto fail;
+    engine_mounts_made_clear(&made);
+    return 0;
+fail:;
+    cleanup_error struct hull_error *e2 = NULL;
+    engine_container_remove_id(g_engine.root, g_engine.runroot, id, image->id, &e2);
+    engine_mounts_undo(g_engine.root, &made);
+    return -1;
+}
+
+/* docker's run: 127/126 when the program is missing or cannot run, else 125. */
+static int run_failure_status(const struct hull_error *err)
+{
+    int status = engine_start_failure_status(err);
+    return status ? status : 125;
+}
+
+static void run_flags_clear(struct run_flags *f)
+{
+    spec_free(f->spec);
+    for (size_t i = 0; i < f->rc.n_binds; i++)
+        engine_bind_clear(&f->rc.binds[i]);
+    for (size_t i = 0; i < f->rc.n_tmpfs; i++)
+        engine_tmpfs_clear(&f->rc.tmpfs[i]);
+    for (size_t i = 0; i < f->rc.n_ulimits; i++)
+        engine_ulimit_clear(&f->rc.ulimits[i]);
+    for (size_t i = 0; i < f->rc.n_devices; i++)
+        engine_device_clear(&f->rc.devices[i]);
+    for (size_t i = 0; i < f->rc.n_device_rules; i++)
+        free(f->rc.device_rules[i].access);
+    free(f->rc.binds);
+    free(f->rc.tmpfs);
+    free(f->rc.ulimits);
+    free(f->rc.devices);
+    free(f->rc.device_rules);
+    strv_free(f->rc.device_rules_given);
+    spec_hooks_clear(&f->rc.cdi_hooks);
+    const char ***given[] = {&f->env_flags,    &f->volumes_from,  &f->env_files,     &f->labels_given,
+                             &f->label_files,  &f->tmpfs_flags,   &f->ulimit_flags,  &f->cap_add_flags,
+                             &f->cap_drop_flags, &f->security_opts, &f->log_opts, &f->device_flags,
+                             &f->device_rule_flags};
+    for (size_t i = 0; i < ARRAY_SIZE(given); i++)
+        free(*given[i]);
+    strv_free(f->env);
+    strv_free(f->labels);
+    strv_free(f->cap_add);
+    strv_free(f->cap_drop);
+    strv_free(f->security_opt);
+    free(f->seccomp_text);
+    engine_seccomp_release(&f->rc);
+    free(f->init_path);
+    engine_etc_files_clear(&f->etc);
+    engine_net_flags_clear(&f->net);
+    json_object_put(f->rc.healthcheck);
+}
+
+enum {
+    OPT_NAME = 1000,
+    OPT_RM,
+    OPT_HOSTNAME,
+    OPT_ENTRYPOINT,
+    OPT_CPUS,
+    OPT_PIDS,
+    OPT_READ_ONLY,
+    OPT_NETWORK,
+    OPT_ENV_FILE,
+    OPT_TMPFS,
+    OPT_MEMORY_SWAP,
+    OPT_CPU_SHARES,
+    OPT_CPUSET_CPUS,
+    OPT_CPUSET_MEMS,
+    OPT_ULIMIT,
+    OPT_DEVICE,
+    OPT_DEVICE_CGROUP_RULE,
+    OPT_GPUS,
+    OPT_CAP_ADD,
+    OPT_CAP_DROP,
+    OPT_PRIVILEGED,
+    OPT_SECURITY_OPT,
+    OPT_INIT,
+    OPT_STOP_SIGNAL,
+    OPT_LABEL_FILE,
+    OPT_PULL,
+    OPT_MOUNT,
+    OPT_IP,
+    OPT_EXPOSE,
+    OPT_ADD_HOST,
+    OPT_DNS,
+    OPT_DNS_SEARCH,
+    OPT_DNS_OPTION,
+    OPT_NETWORK_ALIAS,
+    OPT_MAC_ADDRESS,
+    OPT_DOMAINNAME,
+    OPT_IP6,
+    OPT_VOLUMES_FROM,
+    OPT_RESTART,
+    OPT_HEALTH_CMD,
+    OPT_HEALTH_INTERVAL,
+    OPT_HEALTH_TIMEOUT,
+    OPT_HEALTH_RETRIES,
+    OPT_HEALTH_START_PERIOD,
+    OPT_HEALTH_START_INTERVAL,
+    OPT_NO_HEALTHCHECK,
+    OPT_LOG_OPT,
+};
+static const struct option run_longopts[] = {
+    {"name", required_argument, NULL, OPT_NAME},
+    {"detach", no_argument, NULL, 'd'},
+    {"tty", no_argument, NULL, 't'},
+    {"interactive", no_argument, NULL, 'i'},
+    {"rm", no_argument, NULL, OPT_RM},
+    {"env", required_argument, NULL, 'e'},
+    {"env-file", required_argument, NULL, OPT_ENV_FILE},
+    {"hostname", required_argument, NULL, OPT_HOSTNAME},
+    {"domainname", required_argument, NULL, OPT_DOMAINNAME},
+    {"workdir", required_argument, NULL, 'w'},
+    {"user", required_argument, NULL, 'u'},
+    {"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
+    {"volume", required_argument, NULL, 'v'},
+    {"mount", required_argument, NULL, OPT_MOUNT},
+    {"volumes-from", required_argument, NULL, OPT_VOLUMES_FROM},
+    {"tmpfs", required_argument, NULL, OPT_TMPFS},
+    {"memory", required_argument, NULL, 'm'},
+    {"memory-swap", required_argument, NULL, OPT_MEMORY_SWAP},
+    {"cpus", required_argument, NULL, OPT_CPUS},
+    {"cpu-shares", required_argument, NULL, OPT_CPU_SHARES},
+    {"cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS},
+    {"cpuset-mems", required_argument, NULL, OPT_CPUSET_MEMS},
+    {"pids-limit", required_argument, NULL, OPT_PIDS},
+    {"ulimit", required_argument, NULL, OPT_ULIMIT},
+    {"device", required_argument, NULL, OPT_DEVICE},
+    {"device-cgroup-rule", required_argument, NULL, OPT_DEVICE_CGROUP_RULE},
+    {"gpus", required_argument, NULL, OPT_GPUS},
+    {"read-only", no_argument, NULL, OPT_READ_ONLY},
+    {"network", required_argument, NULL, OPT_NETWORK},
+    {"net", required_argument, NULL, OPT_NETWORK},
+    {"cap-add", required_argument, NULL, OPT_CAP_ADD},
+    {"cap-drop", required_argument, NULL, OPT_CAP_DROP},
+    {"privileged", no_argument, NULL, OPT_PRIVILEGED},
+    {"security-opt", required_argument, NULL, OPT_SECURITY_OPT},
+    {"init", no_argument, NULL, OPT_INIT},
+    {"stop-signal", required_argument, NULL, OPT_STOP_SIGNAL},
+    {"label", required_argument, NULL, 'l'},
+    {"label-file", required_argument, NULL, OPT_LABEL_FILE},
+    {"pull", required_argument, NULL, OPT_PULL},
+    {"ip", required_argument, NULL, OPT_IP},
+    {"ip6", required_argument, NULL, OPT_IP6},
+    {"publish", required_argument, NULL, 'p'},
+    {"publish-all", no_argument, NULL, 'P'},
+    {"expose", required_argument, NULL, OPT_EXPOSE},
+    {"add-host", required_argument, NULL, OPT_ADD_HOST},
+    {"dns", required_argument, NULL, OPT_DNS},
+    {"dns-search", required_argument, NULL, OPT_DNS_SEARCH},
+    {"dns-option", required_argument, NULL, OPT_DNS_OPTION},
+    {"network-alias", required_argument, NULL, OPT_NETWORK_ALIAS},
+    {"mac-address", required_argument, NULL, OPT_MAC_ADDRESS},
+    {"restart", required_argument, NULL, OPT_RESTART},
+    {"health-cmd", required_argument, NULL, OPT_HEALTH_CMD},
+    {"health-interval", required_argument, NULL, OPT_HEALTH_INTERVAL},
+    {"health-timeout", required_argument, NULL, OPT_HEALTH_TIMEOUT},
+    {"health-retries", required_argument, NULL, OPT_HEALTH_RETRIES},
+    {"health-start-period", required_argument, NULL, OPT_HEALTH_START_PERIOD},
+    {"health-start-interval", required_argument, NULL, OPT_HEALTH_START_INTERVAL},
+    {"no-healthcheck", no_argument, NULL, OPT_NO_HEALTHCHECK},
+    {"log-opt", required_argument, NULL, OPT_LOG_OPT},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+const struct engine_flagset run_flagset = {"+dtie:w:u:v:m:l:p:Ph", run_longopts};
+
+/* The networking flags, parsed by engine_net_flag (engine_network.h). */
+static const char *net_flag_name(int opt)
+{
+    switch (opt) {
+    case OPT_NETWORK: return "--network";
+    case OPT_IP: return "--ip";
+    case OPT_IP6: return "--ip6";
+    case 'p': return "-p";
+    case OPT_EXPOSE: return "--expose";
+    case OPT_ADD_HOST: return "--add-host";
+    case OPT_DNS: return "--dns";
+    case OPT_DNS_SEARCH: return "--dns-search";
+    case OPT_DNS_OPTION: return "--dns-option";
+    case OPT_NETWORK_ALIAS: return "--network-alias";
+    case OPT_MAC_ADDRESS: return "--mac-address";
+    default: return NULL;
+    }
+}
+
+/* hull run, and hull create (create: the same flags and checks, the
+ * container made and left in state Created). */
+static int run_command(int argc, char **argv, bool create)
+{
+    const char *cmd = create ? "create" : "run";
+    struct run_flags f = {.create_only = create};
+    char *pulled_ref = NULL; /* the name --pull stored the image under */
+    /* Every repeatable flag gets room for argc entries: no flag can come more often. */
+    size_t room = (size_t)argc + 1;
+    f.rc.binds = xmalloc0(room * sizeof *f.rc.binds);
+    f.rc.tmpfs = xmalloc0(room * sizeof *f.rc.tmpfs);
+    f.rc.ulimits = xmalloc0(room * sizeof *f.rc.ulimits);
+    f.rc.devices = xmalloc0(room * sizeof *f.rc.devices);
+    f.rc.device_rules = xmalloc0(room * sizeof *f.rc.device_rules);
+    const char ***lists[] = {&f.env_flags,    &f.volumes_from,  &f.env_files,      &f.labels_given,
+                             &f.label_files,  &f.tmpfs_flags,   &f.ulimit_flags,   &f.cap_add_flags,
+                             &f.cap_drop_flags, &f.security_opts, &f.log_opts,     &f.device_flags,
+                             &f.device_rule_flags};
+    for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
+        *lists[i] = xmalloc0(room * sizeof **lists[i]);
+    int ret = 125;
+    cleanup_error struct hull_error *err = NULL;
+    int c;
+    while ((c = engine_next_flag(cmd, argc, argv, &run_flagset)) != -1) {
+        switch (c) {
+        case OPT_NAME:
+            f.name = optarg;
+            break;
+        case 'd':
+            f.detach = engine_flag_bool();
+            break;
+        case 't':
+            f.rc.tty = engine_flag_bool();
+            break;
+        case 'i':
+            f.interactive = engine_flag_bool();
+            break;
+        case OPT_RM:
+            f.auto_remove = engine_flag_bool();
+            break;
+        case 'e':
+            f.env_flags[f.n_env_flags++] = optarg;
+            break;
+        case OPT_ENV_FILE:
+            f.env_files[f.n_env_files++] = optarg;
+            break;
+        case OPT_HOSTNAME:
+            f.rc.hostname = optarg;
+            break;
+        case OPT_DOMAINNAME:
+            f.rc.domainname = optarg;
+            break;
+        case 'w':
+            f.rc.workdir = optarg;
+            break;
+        case 'u':
+            f.rc.user = optarg;
+            break;
+        case OPT_ENTRYPOINT:
+            f.rc.entrypoint = optarg;
+            break;
+        case 'v':
+            if (engine_parse_bind(optarg, &f.rc.binds[f.rc.n_binds], &err) < 0) {
+                ret = engine_error_status(err, 125);
+                goto out;
+            }
+            f.rc.n_binds++;
+            break;
+        case OPT_MOUNT: {
+            int r = engine_parse_mount(optarg, &f.rc.binds[f.rc.n_binds], &f.rc.tmpfs[f.rc.n_tmpfs], &err);
+            if (r < 0) {
+                ret = engine_error_status(err, 125);
+                goto out;
+            }
+            if (r == 0)
+                f.rc.n_binds++;
+            else
+                f.rc.n_tmpfs++;
+            break;
+        }
+        case OPT_VOLUMES_FROM:
+            f.volumes_from[f.n_volumes_from++] = optarg;
+            break;
+        case OPT_TMPFS:
+            f.tmpfs_flags[f.n_tmpfs_flags++] = optarg;
+            break;
+        case 'm':
+            f.memory_text = optarg;
+            break;
+        case OPT_MEMORY_SWAP:
+            f.memory_swap_text = optarg;
+            break;
+        case OPT_CPUS:
+            f.cpus_text = optarg;
+            break;
+        case OPT_CPU_SHARES:
+            f.cpu_shares_text = optarg;
+            break;
+        case OPT_CPUSET_CPUS:
+            f.rc.cpuset_cpus = optarg;
+            break;
+        case OPT_CPUSET_MEMS:
+            f.rc.cpuset_mems = optarg;
+            break;
+        case OPT_PIDS: {
+            int64_t n;
+            if (!parse_int64(optarg, &n) || n == 0 || n < -1) {
+                ret = engine_error_status_fmt(125, "invalid --pids-limit \"%s\": want a positive number (or -1)", optarg);
+                goto out;
+            }
+            f.rc.pids_limit = n < 0 ? 0 : n;
+            break;
+        }
+        case OPT_ULIMIT:
+            f.ulimit_flags[f.n_ulimit_flags++] = optarg;
+            break;
+        case OPT_DEVICE:
+            f.device_flags[f.n_device_flags++] = optarg;
+            break;
+        case OPT_GPUS:
+            f.gpus_text = optarg;
+            break;
+        case OPT_DEVICE_CGROUP_RULE:
+            f.device_rule_flags[f.n_device_rule_flags++] = optarg;
+            break;
+        case OPT_READ_ONLY:
+            f.rc.read_only = engine_flag_bool();
+            break;
+        case OPT_NETWORK:
+        case OPT_IP:
+        case OPT_IP6:
+        case 'p':
+        case OPT_EXPOSE:
+        case OPT_ADD_HOST:
+        case OPT_DNS:
+        case OPT_DNS_SEARCH:
+        case OPT_DNS_OPTION:
+        case OPT_NETWORK_ALIAS:
+        case OPT_MAC_ADDRESS:
+            if (engine_net_flag(&f.net, net_flag_name(c), optarg, &err) < 0) {
+                ret = engine_error_status(err, 125);
+                goto out;
+            }
+            break;
+        case 'P':
+            f.net.publish_all = engine_flag_bool();
+            break;
+        case OPT_CAP_ADD:
+            f.cap_add_flags[f.n_cap_add++] = optarg;
+            break;
+        case OPT_CAP_DROP:
+            f.cap_drop_flags[f.n_cap_drop++] = optarg;
+            break;
+        case OPT_PRIVILEGED:
+            f.rc.privileged = engine_flag_bool();
+            break;
+        case OPT_SECURITY_OPT:
+            f.security_opts[f.n_security_opts++] = optarg;
+            break;
+        case OPT_INIT:
+            f.init = engine_flag_bool();
+            break;
+        case OPT_STOP_SIGNAL:
+            f.rc.stop_signal = optarg;
+            break;
+        case 'l':
+            f.labels_given[f.n_labels_given++] = optarg;
+            break;
+        case OPT_LABEL_FILE:
+            f.label_files[f.n_label_files++] = optarg;
+            break;
+        case OPT_PULL:
+            f.pull = optarg;
+            break;
+        case OPT_RESTART:
+            f.restart_text = optarg;
+            break;
+        case OPT_HEALTH_CMD:
+            f.health.cmd = optarg;
+            break;
+        case OPT_HEALTH_INTERVAL:
+            f.health.interval = optarg;
+            break;
+        case OPT_HEALTH_TIMEOUT:
+            f.health.timeout = optarg;
+            break;
+        case OPT_HEALTH_RETRIES:
+            f.health.retries = optarg;
+            break;
+        case OPT_HEALTH_START_PERIOD:
+            f.health.start_period = optarg;
+            break;
+        case OPT_HEALTH_START_INTERVAL:
+            f.health.start_interval = optarg;
+            break;
+        case OPT_NO_HEALTHCHECK:
+            f.health.none = engine_flag_bool();
+            break;
+        case OPT_LOG_OPT:
+            f.log_opts[f.n_log_opts++] = optarg;
+            break;
+        case 'h':
+            run_usage(stdout, create);
+            ret = 0;
+            goto out;
+        default:
+            ret = 125;
+            goto out;
+        }
+    }
+    if (optind >= argc) {
+        ret = engine_usage_error(cmd, "requires at least 1 argument: IMAGE");
+        goto out;
+    }
+    const char *image_ref = argv[optind];
+    f.rc.cmd = argv + optind + 1;
+    if (check_flags(&f, &err) < 0) {
+        ret = engine_error_status(err, 125);
+        goto out;
+    }
+    /* docker says nothing on a host without SELinux; a line saying the
+     * option did nothing is kinder (docs/volumes.md) */
+    for (size_t i = 0; i < f.rc.n_binds; i++) {
+        if (f.rc.binds[i].relabel) {
+            fprintf(stderr, "hull: notice: -v %s: SELinux is not in force on this host, there is nothing to "
+                            "relabel (z/Z ignored)\n",
+                    f.rc.binds[i].given ? f.rc.binds[i].given : f.rc.binds[i].destination);
+            break;
+        }
+    }
+    if (engine_image_ensure(cmd, f.pull, image_ref, &pulled_ref) != 0)
+        goto out; /* ret is 125: docker's status for an image it cannot get */
+    if (pulled_ref)
+        image_ref = pulled_ref;
+    char id[ENGINE_ID_LEN + 1];
+    if (create_container(&f, image_ref, id, &err) < 0) {
+        ret = engine_error_status(err, 125);
+        goto out;
+    }
+    if (create) {
+        printf("%s\n", id);
+        ret = 0;
+        goto out;
+    }
+    struct engine_lifecycle l = {
+        .root = g_engine.root,
+        .runroot = g_engine.runroot,
+        .id = id,
+        .auto_remove = f.auto_remove,
+        .tty = f.rc.tty,
+        .interactive = f.interactive,
+        /* in this process: created from the config built, not config.json read back */
+        .spec = f.spec,
+    };
+    if (f.detach) {
+        if (engine_run_detached(&l, &err) < 0) {
+            cleanup_error struct hull_error *e2 = NULL;
+            engine_container_remove_with_volumes(g_engine.root, g_engine.runroot, id, true, &e2);
+            ret = engine_error_status(err, run_failure_status(err));
+            goto out;
+        }
+        printf("%s\n", id);
+        ret = 0;
+        goto out;
+    }
+    int code = 0;
+    int r = engine_run_foreground(&l, &code, &err);
+    if (r < 0) {
+        cleanup_error struct hull_error *e2 = NULL;
+        engine_container_remove_with_volumes(g_engine.root, g_engine.runroot, id, true, &e2);
+        ret = engine_error_status(err, run_failure_status(err));
+        goto out;
+    }
+    /* started, and its monitor went away: the container is its own now */
+    ret = r > 0 ? engine_error_status(err, 125) : code;
+out:
+    free(pulled_ref);
+    run_flags_clear(&f);
+    return ret;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    return run_command(argc, argv, false);
+}
+
+int cmd_create(int argc, char **argv)
+{
+    return run_command(argc, argv, true);
+}

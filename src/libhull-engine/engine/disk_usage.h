@@ -1,0 +1,35 @@
+/* hull: disk space of images and containers, as `docker system df` and
+ * `docker container prune` count it.
+ *
+ * An image's size is the sum of its unpacked layers; layers shared between
+ * images are counted once.  A container's size is its writable layer: the
+ * overlay's upper dir (or the whole copied rootfs when overlayfs could not be
+ * used).  Sizes are apparent sizes of files and symlinks, a hard-linked file
+ * counted once, like docker's directory.Size. */
+#ifndef HULL_ENGINE_DISK_USAGE_H
+#define HULL_ENGINE_DISK_USAGE_H
+
+#include <stdint.h>
+
+#include "util/error_internal.h"
+
+struct engine_usage_row {
+    uint64_t total, active; /* counts */
+    uint64_t size, reclaimable; /* bytes */
+};
+
+struct engine_disk_usage {
+    struct engine_usage_row images;     /* active: used by a container (running or not) */
+    struct engine_usage_row containers; /* active: running (or paused) */
+    struct engine_usage_row volumes;    /* active: used by a container (running or not) */
+};
+
+int engine_disk_usage(const char *root, const char *runroot, struct engine_disk_usage *out, struct hull_error **err);
+
+/* Bytes in the writable layer of container id. */
+uint64_t engine_container_size(const char *root, const char *id);
+
+/* Bytes under path (not following symlinks nor crossing into other mounts). */
+uint64_t engine_dir_size(const char *path);
+
+#endif

@@ -1,0 +1,207 @@
+/* hull: pause, unpause, start again, wait (see manage.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup/cgroup.h"
+#include "container/container.h"
+#include "engine_network.h"
+#include "image/image_rootfs.h"
+#include "image/store.h"
+#include "lifecycle.h"
+#include "manage.h"
+#include "record.h"
+#include "volume.h"
+#include "util/utils.h"
+
+/* ---- pause / unpause ---- */
+
+int engine_container_pause(const char *root, const char *runroot, const char *id, bool pause, struct hull_error **err)
+{
+    cleanup_free char *rtroot = engine_runtime_root(runroot);
+    cleanup_close int lock = -1;
+    /* No runtime state at all: the container has exited (its waiter deleted it). */
+    cleanup_error struct hull_error *no_state = NULL;
+    if (state_dir_lock(rtroot, id, &lock, &no_state) < 0)
+        return hull_error_set(err, 0, "container %.12s is not %s", id, pause ? "running" : "paused");
+    struct hull_state *saved = NULL;
+    enum container_status st;
+    if (container_state(rtroot, id, &saved, &st, err) < 0)
+        return -1;
+    int ret = -1;
+    cleanup_cgroup_manager struct cgroup_manager *cg = NULL;
+    if (pause && st == STATUS_PAUSED) {
+        hull_error_set(err, 0, "container %.12s is already paused", id);
+        goto out;
+    }
+    if (pause && st != STATUS_RUNNING) {
+        hull_error_set(err, 0, "container %.12s is not running", id);
+        goto out;
+    }
+    if (!pause && st != STATUS_PAUSED) {
+        hull_error_set(err, 0, "container %.12s is not paused", id);
+        goto out;
+    }
+    if (cgroup_manager_load(&saved->cgroup, &cg, err) < 0 || cgroup_manager_freeze(cg, pause, err) < 0)
+        goto out;
+    if (engine_record_set_paused(root, id, pause, err) < 0) {
+        /* What the record cannot say must not be true: undo the freeze/thaw. */
+        cleanup_error struct hull_error *ignored = NULL;
+        cgroup_manager_freeze(cg, !pause, &ignored);
+        goto out;
+    }
+    ret = 0;
+out:
+    hull_state_free(saved);
+    return ret;
+}
+
+/* ---- start again ---- */
+
+static int ensure_rootfs(const char *root, const char *id, struct hull_error **err)
+{
+    cleanup_free char *dir = engine_container_dir(root, id);
+    cleanup_engine_record struct engine_record *rec = NULL;
+    if (engine_record_read(root, id, &rec, err) < 0)
+        return -1;
+    const char *image_id = rec->image_id;
+    cleanup_image_store struct image_store *store = NULL;
+    cleanup_image_info struct image_info *image = NULL;
+    if (image_store_open(root, false, &store, err) < 0 || image_store_lookup(store, image_id, &image, err) < 0)
+        return hull_error_wrap(err, "mount the root filesystem of container %.12s again", id);
+    cleanup_strv char **layers = image_store_layer_paths(store, image);
+    if (image_rootfs_remount(layers, dir, err) < 0)
+        return hull_error_wrap(err, "mount the root filesystem of container %.12s again", id);
+    return 0;
+}
+
+int engine_container_prepare_restart(const char *root, const char *runroot, const char *id, struct hull_error **err)
+{
+    if (engine_container_running(runroot, id))
+        return hull_error_set(err, 0, "container %.12s is running", id);
+    /* Normally the init's waiter deleted the runtime state; a waiter that was
+     * killed leaves it, and container_create would refuse the id. */
+    cleanup_free char *rtroot = engine_runtime_root(runroot);
+    cleanup_error struct hull_error *ignored = NULL;
+    container_delete(rtroot, id, true, &ignored);
+    if (ensure_rootfs(root, id, err) < 0)
+        return -1;
+    /* A tmpfs volume is gone after a reboot: mount it again before the
+     * container's bind of it is made. */
+    cleanup_engine_record struct engine_record *rec = NULL;
+    if (engine_record_read(root, id, &rec, err) < 0)
+        return -1;
+    struct json_object *mounts = rec->mounts;
+    size_t n = mounts && json_object_is_type(mounts, json_type_array) ? json_object_array_length(mounts) : 0;
+    int r = 0;
+    for (size_t i = 0; i < n && r == 0; i++) {
+        struct json_object *m = json_object_array_get_idx(mounts, i);
+        cleanup_free char *source = NULL;
+        if (!strcmp(engine_json_str(m, "Type"), "volume"))
+            r = volume_mount_source(root, engine_json_str(m, "Name"), &source, err);
+    }
+    return r;
+}
+
+/* ---- wait ---- */
+
+/* How long a record may still say running after the init is gone before we
+ * conclude its waiter died and will never write the exit code. */
+#define WAITER_GRACE_MS 5000
+
+static long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+int engine_container_wait(const char *root, const char *runroot, const char *id, int *exit_code,
+                          struct hull_error **err)
+{
+    cleanup_free char *dir = engine_container_dir(root, id);
+    cleanup_close int ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+    if (ino >= 0)
+        inotify_add_watch(ino, dir, IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE | IN_DELETE_SELF);
+    cleanup_close int pidfd = -1;
+    pid_t watched = 0;
+    long init_gone_at = 0;
+    for (;;) {
+        cleanup_engine_record struct engine_record *rec = NULL;
+        if (engine_record_read(root, id, &rec, NULL) < 0)
+            return hull_error_set(err, 0, "container %.12s was removed before its exit code could be read", id);
+        const char *status = rec->state.status;
+        bool says_live = !strcmp(status, "running") || !strcmp(status, "paused");
+        bool runtime_live = engine_container_running(runroot, id);
+        int code = rec->state.exit_code;
+        pid_t pid = rec->state.pid;
+        /* "created" with live runtime state is a start under way. */
+        if (!says_live && !(runtime_live && !strcmp(status, "created"))) {
+            *exit_code = code;
+            return 0;
+        }
+        if (says_live && !runtime_live) {
+            if (!init_gone_at)
+                init_gone_at = now_ms();
+            else if (now_ms() - init_gone_at > WAITER_GRACE_MS) {
+                *exit_code = code; /* what engine_record_refresh would show */
+                return 0;
+            }
+        } else {
+            init_gone_at = 0;
+        }
+        if (pid > 0 && pid != watched) {
+            if (pidfd >= 0)
+                close(pidfd);
+            pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+            watched = pid;
+        }
+        struct pollfd fds[2] = {{.fd = ino, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
+        /* Short polls once the init is gone: the record is due any moment. */
+        int r = poll(fds, 2, init_gone_at ? 50 : 1000);
+        if (r > 0 && (fds[1].revents & POLLIN)) {
+            close(pidfd);
+            pidfd = -1; /* readable for good once the process is gone */
+        }
+        char buf[4096];
+        while (ino >= 0 && read(ino, buf, sizeof buf) > 0)
+            ;
+    }
+}
+
+struct rename {
+    const char *root, *name;
+};
+
+static int rename_record(struct engine_record *rec, void *data, struct hull_error **err)
+{
+    const struct rename *r = data;
+    if (!strcmp(engine_record_short_name(rec), r->name))
+        return hull_error_set(err, 0, "container %.12s is already named \"%s\"", rec->id, r->name);
+    if (engine_record_name_in_use(r->root, r->name))
+        return hull_error_set(err, 0, "the container name \"/%s\" is already in use", r->name);
+    free(rec->name);
+    rec->name = xasprintf("/%s", r->name);
+    return 0;
+}
+
+int engine_container_rename(const char *root, const char *id, const char *name, struct hull_error **err)
+{
+    if (engine_name_check(name, err) < 0)
+        return -1;
+    struct rename r = {root, name};
+    if (engine_record_edit(root, id, rename_record, &r, err) < 0)
+        return -1;
+    engine_network_names_changed(root, id);
+    return 0;
+}

@@ -1,0 +1,60 @@
+/* hull: volumes, docker's "local" driver.
+ *
+ * A volume is a directory ROOT/volumes/NAME/ holding
+ *   volume.json   what `hull volume inspect` shows (docker's shape: Name,
+ *                 Driver "local", Mountpoint, CreatedAt, Labels, Options, Scope)
+ *   _data/        the data (docker's layout), bind-mounted into containers.
+ * Options are the local driver's: type, device and o, as for mount(8):
+ *   type=tmpfs device=tmpfs o=size=64m,uid=1000   a tmpfs mounted on _data
+ *                                                 when a container first uses it
+ *   type=none device=/srv/x o=bind                the host directory /srv/x
+ * (other filesystem types are refused: they need mount helpers and devices
+ * hull does not manage).  An anonymous volume (the image's VOLUME, `-v /path`)
+ * has a random 64-hex name and the label com.docker.volume.anonymous, as
+ * docker 23+ marks it; `rm -v`, `run --rm` and `volume prune` remove those.
+ *
+ * Who uses a volume is the engine's business (container records); this file
+ * only keeps the volumes themselves.  Callers serialize with the records
+ * lock (engine_records_lock). */
+#ifndef HULL_ENGINE_VOLUME_H
+#define HULL_ENGINE_VOLUME_H
+
+#include <stdbool.h>
+
+#include "util/error_internal.h"
+
+struct json_object;
+
+#define VOLUME_ANONYMOUS_LABEL "com.docker.volume.anonymous"
+
+/* docker's rule for local volume names: [a-zA-Z0-9][a-zA-Z0-9_.-]+ */
+bool volume_name_valid(const char *name);
+
+/* Creates volume name (NULL: anonymous, a random name) with the driver
+ * options opts ("KEY=VALUE", NULL-terminated or NULL) and labels ("K=V").
+ * An existing volume of that name is not an error when opts are empty or the
+ * same (docker's create is idempotent): *created tells.  *name_out (optional)
+ * gets the name. */
+int volume_create(const char *root, const char *name, char *const *opts, char *const *labels, bool anonymous,
+                  char **name_out, bool *created, struct hull_error **err);
+
+bool volume_exists(const char *root, const char *name);
+/* Names of every volume, sorted, NULL-terminated. */
+int volume_list(const char *root, char ***names, struct hull_error **err);
+/* volume.json as docker's `volume inspect` shows one volume. */
+int volume_inspect(const char *root, const char *name, struct json_object **out, struct hull_error **err);
+bool volume_is_anonymous(const char *root, const char *name);
+/* ROOT/volumes/NAME/_data (owned). */
+char *volume_mountpoint(const char *root, const char *name);
+
+/* What a container bind-mounts for this volume: _data (a tmpfs volume is
+ * mounted there first, if it is not yet), or a bind volume's device. */
+int volume_mount_source(const char *root, const char *name, char **source, struct hull_error **err);
+
+/* Removes the volume and its data (unmounting a tmpfs volume first). */
+int volume_remove(const char *root, const char *name, struct hull_error **err);
+
+/* Bytes used under _data (0 for a bind volume: the data is not ours). */
+unsigned long long volume_size(const char *root, const char *name);
+
+#endif

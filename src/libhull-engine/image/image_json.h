@@ -1,0 +1,35 @@
+/* hull: the few JSON helpers the image code needs on top of json-c: bounded
+ * parsing with messages that name the document, typed getters, RFC 3339 times. */
+#ifndef HULL_IMAGE_JSON_H
+#define HULL_IMAGE_JSON_H
+
+#include <json-c/json.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/error_internal.h"
+
+/* The distribution spec lets registries refuse manifests above 4 MiB; configs
+ * and indexes are smaller still.  A bigger "JSON" blob is an attack or garbage. */
+#define IMAGE_JSON_MAX (4 * 1024 * 1024)
+
+/* Parses text (len bytes) as JSON; what names the document in the error ("index.json"). */
+int image_json_parse(const char *text, size_t len, const char *what, struct json_object **out, struct hull_error **err);
+/* Reads and parses a file (relative to dirfd), refusing files above IMAGE_JSON_MAX. */
+int image_json_read_at(int dirfd, const char *path, struct json_object **out, struct hull_error **err);
+
+/* NULL when missing or not a string/object/array. */
+const char *json_get_string(struct json_object *o, const char *key);
+struct json_object *json_get_object(struct json_object *o, const char *key);
+struct json_object *json_get_array(struct json_object *o, const char *key);
+/* -1 when missing or not an integer. */
+int64_t json_get_int64(struct json_object *o, const char *key);
+
+/* Seconds since the epoch of an RFC 3339 time ("2024-01-02T03:04:05.123Z",
+ * "...+02:00"); 0 when it cannot be parsed. */
+int64_t rfc3339_to_unix(const char *s);
+
+void json_object_putp(struct json_object **o);
+#define cleanup_json __attribute__((cleanup(json_object_putp)))
+
+#endif

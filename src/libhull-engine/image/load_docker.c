@@ -1,0 +1,140 @@
+/* Reading a docker-archive (`docker save`, `podman save`): manifest.json is
+ *   [{"Config": "<hex>.json", "RepoTags": ["name:tag"], "Layers": ["<id>/layer.tar", ...]}]
+ * (docker 25+ writes "blobs/sha256/<hex>" paths instead).  The archive carries
+ * no descriptors, so the checks are: the config's sha256 is its image id and
+ * must match the hex in its file name; every layer's uncompressed sha256 must
+ * be the config's rootfs.diff_ids[i]; a layer stored under blobs/sha256/<hex>
+ * must hash to <hex>. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/utils.h"
+#include "image_json.h"
+#include "load_internal.h"
+
+/* The 64-hex digest a path names ("<hex>.json", "blobs/sha256/<hex>"), written
+ * into out as "sha256:<hex>"; false when the name carries none. */
+static bool digest_in_path(const char *path, char out[static DIGEST_STR_SIZE])
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t len = strcspn(base, ".");
+    if (len != DIGEST_HEX_LEN)
+        return false;
+    if (strcmp(base + len, "") && strcmp(base + len, ".json"))
+        return false;
+    snprintf(out, DIGEST_STR_SIZE, "sha256:%.*s", DIGEST_HEX_LEN, base);
+    return digest_is_valid(out);
+}
+
+static bool is_blob_path(const char *path)
+{
+    return !strncmp(path, "blobs/sha256/", 13);
+}
+
+static int load_one(struct staging *st, int srcfd, struct json_object *entry, size_t index, struct hull_error **err)
+{
+    cleanup_free char *where = xasprintf("manifest.json[%zu]", index);
+    const char *config_path = json_get_string(entry, "Config");
+    struct json_object *layers = json_get_array(entry, "Layers");
+    if (!config_path || !layers)
+        return hull_error_set(err, 0, "%s: missing Config or Layers", where);
+
+    cleanup_strv char **owned_tags = xmalloc0(sizeof(char *));
+    struct json_object *repo_tags = json_get_array(entry, "RepoTags");
+    for (size_t i = 0; repo_tags && i < json_object_array_length(repo_tags); i++) {
+        struct json_object *t = json_object_array_get_idx(repo_tags, i);
+        if (!json_object_is_type(t, json_type_string))
+            return hull_error_set(err, 0, "%s: RepoTags[%zu] is not a string", where, i);
+        if (tags_add(&owned_tags, json_object_get_string(t), where, err) < 0)
+            return -1;
+    }
+    cleanup_free char *what = xasprintf("image %s", owned_tags[0] ? owned_tags[0] : config_path);
+
+    cleanup_free char *config_text = NULL;
+    size_t config_len;
+    if (source_read_small(srcfd, config_path, &config_text, &config_len, err) < 0)
+        return hull_error_wrap(err, "%s", what);
+    cleanup_image_info struct image_info *info = xmalloc0(sizeof *info);
+    digest_of(config_text, config_len, info->id);
+    char named[DIGEST_STR_SIZE];
+    if (digest_in_path(config_path, named) && strcmp(named, info->id))
+        return hull_error_set(err, 0, "%s: config %s is corrupt: its content has digest %s", what, config_path,
+                              info->id);
+    cleanup_json struct json_object *config = NULL;
+    if (image_json_parse(config_text, config_len, config_path, &config, err) < 0)
+        return hull_error_wrap(err, "%s", what);
+
+    size_t n = json_object_array_length(layers);
+    cleanup_free const char **diff_ids = NULL;
+    if (image_info_from_config(info, config, n, &diff_ids, what, err) < 0)
+        return -1;
+    st->layers_total += n;
+    bool present = store_has_image(st->store, info->id);
+    cleanup_image_info struct image_info *old = NULL;
+    if (present && image_store_lookup(st->store, info->id, &old, NULL) < 0)
+        present = false;
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *p = json_object_array_get_idx(layers, i);
+        if (!json_object_is_type(p, json_type_string))
+            return hull_error_set(err, 0, "%s: Layers[%zu] is not a string", where, i);
+        const char *layer_path = json_object_get_string(p);
+        struct image_layer_info *l = &info->layers[i];
+        if (present && i < old->n_layers) {
+            /* Already in the store, complete: reuse what it recorded. */
+            *l = old->layers[i];
+            l->media_type = xstrdup(old->layers[i].media_type);
+            st->layers_done++;
+            staging_report(st, IMAGE_PROGRESS_LAYER_EXISTS, l->diff_id);
+            continue;
+        }
+        cleanup_free char *lwhat = xasprintf("%s: layer %zu (%s)", what, i + 1, layer_path);
+        cleanup_close int fd = source_open_file(srcfd, layer_path, err);
+        if (fd < 0)
+            return hull_error_wrap(err, "%s", what);
+        char stored[DIGEST_STR_SIZE] = "";
+        if (is_blob_path(layer_path) && !digest_in_path(layer_path, stored))
+            return hull_error_set(err, 0, "%s: a blob path without a sha256 digest", lwhat);
+        struct stat sb;
+        struct layer_expect expect = {
+            .digest = stored,
+            .diff_id = diff_ids[i],
+            .size = UINT64_MAX,
+            .size_hint = fstat(fd, &sb) == 0 ? (uint64_t)sb.st_size : 0,
+            .what = lwhat,
+        };
+        if (staging_add_layer(st, fd, &expect, l, err) < 0)
+            return -1;
+        st->layers_done++;
+        staging_report(st, IMAGE_PROGRESS_LAYER_DONE, l->diff_id);
+    }
+    for (size_t i = 0; i < n; i++)
+        info->size += info->layers[i].size;
+    if (staging_add_blob(st, config_text, config_len, NULL, err) < 0)
+        return -1;
+    staging_add_image(st, steal_pointer(&info), steal_pointer(&owned_tags));
+    return 0;
+}
+
+int load_docker_archive(struct staging *st, int srcfd, struct hull_error **err)
+{
+    cleanup_free char *text = NULL;
+    size_t len;
+    if (source_read_small(srcfd, "manifest.json", &text, &len, err) < 0)
+        return -1;
+    struct json_tokener *tok = json_tokener_new();
+    cleanup_json struct json_object *doc = json_tokener_parse_ex(tok, text, (int)len);
+    enum json_tokener_error jerr = json_tokener_get_error(tok);
+    json_tokener_free(tok);
+    if (!doc || jerr != json_tokener_success)
+        return hull_error_set(err, 0, "manifest.json is not valid JSON: %s", json_tokener_error_desc(jerr));
+    if (!json_object_is_type(doc, json_type_array) || json_object_array_length(doc) == 0)
+        return hull_error_set(err, 0, "manifest.json must be a non-empty array of images");
+    for (size_t i = 0; i < json_object_array_length(doc); i++)
+        if (load_one(st, srcfd, json_object_array_get_idx(doc, i), i, err) < 0)
+            return -1;
+    return 0;
+}
