@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine.h"
+#include "cli.h"
 #include "engine/attach.h"
 #include "engine/record.h"
 #include "util/utils.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "cli.h"
 #include "engine/events.h"
 #include "engine/record.h"
 #include "image/commit.h"

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine.h"
+#include "cli.h"
 #include "util/utils.h"
 
 static const struct option completion_longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};

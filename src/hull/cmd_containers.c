@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "container/container.h"
-#include "engine.h"
+#include "cli.h"
 #include "engine/engine_network.h"
 #include "engine/events.h"
 #include "engine/lifecycle.h"

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "cli.h"
 #include "engine/record.h"
 #include "image/diff.h"
 #include "image/store.h"

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine.h"
+#include "cli.h"
 #include "engine/events.h"
 #include "engine/record.h"
 #include "util/utils.h"

@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine.h"
+#include "cli.h"
 #include "engine/engine_exec.h"
 #include "engine/record.h"
 #include "util/utils.h"

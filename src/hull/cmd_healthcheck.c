@@ -6,7 +6,7 @@
 #include <json-c/json.h>
 #include <stdio.h>
 
-#include "engine.h"
+#include "cli.h"
 #include "engine/health.h"
 #include "util/utils.h"
 

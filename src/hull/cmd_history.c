@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "cli.h"
 #include "image/history.h"
 #include "image/store.h"
 #include "util/utils.h"

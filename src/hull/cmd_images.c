@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "cli.h"
 #include "engine/events.h"
 #include "engine/check.h"
 #include "image/image_json.h"

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
-#include "engine.h"
+#include "cli.h"
 #include "engine/gotemplate.h"
 #include "engine/record.h"
 #include "engine/rootless.h"

@@ -14,7 +14,7 @@
 
 #include "cgroup/cgroup.h"
 #include "container/container.h"
-#include "engine.h"
+#include "cli.h"
 #include "engine/isolation.h"
 #include "engine/record.h"
 #include "security/security.h"

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "cli.h"
 #include "engine/events.h"
 #include "image/load.h"
 #include "image/store.h"

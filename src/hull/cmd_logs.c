@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "cli.h"
 #include "engine/lifecycle.h"
 #include "engine/record.h"
 #include "util/utils.h"

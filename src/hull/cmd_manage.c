@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "engine.h"
+#include "cli.h"
 #include "engine/disk_usage.h"
 #include "engine/lifecycle.h"
 #include "engine/record.h"

@@ -6,7 +6,7 @@
 #include <json-c/json.h>
 #include <stdio.h>
 
-#include "engine.h"
+#include "cli.h"
 #include "engine/lifecycle.h"
 #include "engine/record.h"
 #include "util/utils.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "engine.h"
+#include "cli.h"
 #include "engine/engine_network.h"
 #include "engine/gotemplate.h"
 #include "engine/record.h"

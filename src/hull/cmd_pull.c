@@ -6,7 +6,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "cli.h"
 #include "engine/events.h"
 #include "image/store.h"
 #include "registry/registry.h"

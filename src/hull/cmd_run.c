@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "container/container.h"
-#include "engine.h"
+#include "cli.h"
 #include "engine/engine_etc.h"
 #include "engine/engine_flags.h"
 #include "engine/engine_mounts.h"

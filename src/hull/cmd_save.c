@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "cli.h"
 #include "image/save.h"
 #include "image/store.h"
 #include "util/utils.h"

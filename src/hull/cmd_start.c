@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine.h"
+#include "cli.h"
 #include "engine/lifecycle.h"
 #include "engine/manage.h"
 #include "engine/record.h"

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "cli.h"
 #include "engine/lifecycle.h"
 #include "engine/stats.h"
 #include "engine/record.h"

@@ -3,7 +3,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "engine.h"
+#include "cli.h"
 #include "engine/check.h"
 #include "util/utils.h"
 

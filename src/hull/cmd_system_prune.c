@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "engine.h"
+#include "cli.h"
 #include "engine/engine_mounts.h"
 #include "engine/engine_network.h"
 #include "image/store.h"

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "container/container.h"
-#include "engine.h"
+#include "cli.h"
 #include "engine/record.h"
 #include "util/utils.h"
 

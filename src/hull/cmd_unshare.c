@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "cli.h"
 #include "engine/rootless.h"
 
 static const struct option unshare_longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};

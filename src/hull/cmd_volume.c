@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "engine.h"
+#include "cli.h"
 #include "engine/engine_mounts.h"
 #include "engine/record.h"
 #include "engine/volume.h"

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine.h"
+#include "cli.h"
 
 struct engine_opts g_engine = {
     .root = "/var/lib/hull",

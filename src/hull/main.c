@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "cli.h"
 #include "engine/helper_path.h"
 #include "engine/rootless.h"
 #include "security/security.h"

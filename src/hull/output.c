@@ -8,7 +8,7 @@
 
 #include <json-c/json.h>
 
-#include "engine.h"
+#include "cli.h"
 #include "util/utils.h"
 
 int engine_error(const struct hull_error *err)

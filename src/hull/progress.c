@@ -6,7 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "cli.h"
 #include "image/load.h"
 #include "util/utils.h"
 

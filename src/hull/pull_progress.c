@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "cli.h"
 #include "registry/registry.h"
 #include "util/utils.h"
 

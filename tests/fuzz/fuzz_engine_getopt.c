@@ -5,7 +5,7 @@
 
 #include "fuzz.h"
 
-#include "engine.h"
+#include "cli.h"
 #include "engine/engine_getopt.h"
 
 #define MAX_SETS 256

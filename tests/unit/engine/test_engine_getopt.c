@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "../tap.h"
-#include "engine.h"
+#include "cli.h"
 #include "util/utils.h"
 
 /* Parses argv (NULL-terminated, copied: the parser permutes it) with flags;

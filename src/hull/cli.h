@@ -4,8 +4,8 @@
  * each group of commands lives in its own file (cmd_images.c, cmd_load.c ...)
  * and only parses its flags, calls the library (src/libhull-engine) and prints.  Adding a
  * command = one function here, one line in main.c's table. */
-#ifndef HULL_ENGINE_H
-#define HULL_ENGINE_H
+#ifndef HULL_CLI_H
+#define HULL_CLI_H
 
 #include <stdbool.h>
 #include <stddef.h>
