@@ -3,17 +3,13 @@
 #include <string.h>
 
 #include "image_config.h"
+#include "util/json_get.h"
 #include "util/utils.h"
 
 /* config.KEY, NULL when absent or JSON null. */
 static struct json_object *config_member(struct json_object *image, const char *key)
 {
-    struct json_object *config = NULL, *v = NULL;
-    if (!json_object_object_get_ex(image, "config", &config) || !json_object_is_type(config, json_type_object))
-        return NULL;
-    if (!json_object_object_get_ex(config, key, &v) || json_object_is_type(v, json_type_null))
-        return NULL;
-    return v;
+    return json_member(json_get_object(image, "config"), key);
 }
 
 static char *config_string(struct json_object *image, const char *key)

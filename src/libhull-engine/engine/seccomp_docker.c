@@ -15,6 +15,7 @@
 #include "seccomp_docker.h"
 #include "security/security.h"
 #include "spec/spec.h"
+#include "util/json_get.h"
 #include "util/utils.h"
 
 static bool strv_contains(char *const *v, const char *s)
@@ -53,12 +54,6 @@ static bool strv_contains(char *const *v, const char *s)
 #define SCMP_NATIVE "SCMP_ARCH_NATIVE"
 #endif
 
-static struct json_object *member(struct json_object *o, const char *key)
-{
-    struct json_object *v = NULL;
-    return json_object_object_get_ex(o, key, &v) && !json_object_is_type(v, json_type_null) ? v : NULL;
-}
-
 static bool array_has_string(struct json_object *a, const char *s)
 {
     for (size_t i = 0; a && json_object_is_type(a, json_type_array) && i < json_object_array_length(a); i++)
@@ -81,24 +76,24 @@ static bool kernel_at_least(const char *version)
 /* docker's includes/excludes of one rule: true when the rule applies. */
 static bool rule_applies(struct json_object *rule, char *const *caps)
 {
-    struct json_object *inc = member(rule, "includes"), *exc = member(rule, "excludes");
+    struct json_object *inc = json_member(rule, "includes"), *exc = json_member(rule, "excludes");
     struct json_object *v;
     if (exc) {
-        if ((v = member(exc, "arches")) && array_has_string(v, GO_ARCH))
+        if ((v = json_member(exc, "arches")) && array_has_string(v, GO_ARCH))
             return false;
-        for (size_t i = 0; (v = member(exc, "caps")) && i < json_object_array_length(v); i++)
+        for (size_t i = 0; (v = json_member(exc, "caps")) && i < json_object_array_length(v); i++)
             if (strv_contains(caps, json_object_get_string(json_object_array_get_idx(v, i))))
                 return false;
-        if ((v = member(exc, "minKernel")) && kernel_at_least(json_object_get_string(v)))
+        if ((v = json_member(exc, "minKernel")) && kernel_at_least(json_object_get_string(v)))
             return false;
     }
     if (inc) {
-        if ((v = member(inc, "arches")) && json_object_array_length(v) > 0 && !array_has_string(v, GO_ARCH))
+        if ((v = json_member(inc, "arches")) && json_object_array_length(v) > 0 && !array_has_string(v, GO_ARCH))
             return false;
-        for (size_t i = 0; (v = member(inc, "caps")) && i < json_object_array_length(v); i++)
+        for (size_t i = 0; (v = json_member(inc, "caps")) && i < json_object_array_length(v); i++)
             if (!strv_contains(caps, json_object_get_string(json_object_array_get_idx(v, i))))
                 return false;
-        if ((v = member(inc, "minKernel")) && !kernel_at_least(json_object_get_string(v)))
+        if ((v = json_member(inc, "minKernel")) && !kernel_at_least(json_object_get_string(v)))
             return false;
     }
     return true;
@@ -106,7 +101,7 @@ static bool rule_applies(struct json_object *rule, char *const *caps)
 
 static void copy_member(struct json_object *to, struct json_object *from, const char *key)
 {
-    struct json_object *v = member(from, key);
+    struct json_object *v = json_member(from, key);
     if (v)
         json_object_object_add(to, key, json_object_get(v));
 }
@@ -116,9 +111,9 @@ static int docker_to_oci(struct json_object *profile, char *const *caps, struct 
 {
     if (!json_object_is_type(profile, json_type_object))
         return hull_error_set(err, 0, "not a JSON object");
-    if (!member(profile, "defaultAction"))
+    if (!json_member(profile, "defaultAction"))
         return hull_error_set(err, 0, "defaultAction is missing");
-    struct json_object *arches = member(profile, "architectures"), *arch_map = member(profile, "archMap");
+    struct json_object *arches = json_member(profile, "architectures"), *arch_map = json_member(profile, "archMap");
     if (arches && json_object_array_length(arches) > 0 && arch_map && json_object_array_length(arch_map) > 0)
         return hull_error_set(err, 0, "both architectures and archMap are given: use one");
     struct json_object *oci = json_object_new_object();
@@ -131,19 +126,19 @@ static int docker_to_oci(struct json_object *profile, char *const *caps, struct 
         json_object_array_add(oci_arches, json_object_get(json_object_array_get_idx(arches, i)));
     for (size_t i = 0; arch_map && i < json_object_array_length(arch_map); i++) {
         struct json_object *entry = json_object_array_get_idx(arch_map, i), *sub;
-        const char *arch = json_object_get_string(member(entry, "architecture"));
+        const char *arch = json_object_get_string(json_member(entry, "architecture"));
         if (!arch || strcmp(arch, SCMP_NATIVE))
             continue;
         json_object_array_add(oci_arches, json_object_new_string(arch));
-        for (size_t k = 0; (sub = member(entry, "subArchitectures")) && k < json_object_array_length(sub); k++)
+        for (size_t k = 0; (sub = json_member(entry, "subArchitectures")) && k < json_object_array_length(sub); k++)
             json_object_array_add(oci_arches, json_object_get(json_object_array_get_idx(sub, k)));
     }
     json_object_object_add(oci, "architectures", oci_arches);
-    struct json_object *syscalls = json_object_new_array(), *rules = member(profile, "syscalls");
+    struct json_object *syscalls = json_object_new_array(), *rules = json_member(profile, "syscalls");
     json_object_object_add(oci, "syscalls", syscalls);
     for (size_t i = 0; rules && i < json_object_array_length(rules); i++) {
         struct json_object *rule = json_object_array_get_idx(rules, i);
-        struct json_object *name = member(rule, "name"), *names = member(rule, "names");
+        struct json_object *name = json_member(rule, "name"), *names = json_member(rule, "names");
         if (name && names && json_object_array_length(names) > 0) {
             json_object_put(oci);
             return hull_error_set(err, 0, "syscalls[%zu] has both name and names: use one", i);

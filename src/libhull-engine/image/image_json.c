@@ -62,38 +62,6 @@ int image_json_read_at(int dirfd, const char *path, struct json_object **out, st
     return image_json_parse(text, n, path, out, err);
 }
 
-const char *json_get_string(struct json_object *o, const char *key)
-{
-    struct json_object *v;
-    if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-        return NULL;
-    return json_object_get_string(v);
-}
-
-struct json_object *json_get_object(struct json_object *o, const char *key)
-{
-    struct json_object *v;
-    if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_object))
-        return NULL;
-    return v;
-}
-
-struct json_object *json_get_array(struct json_object *o, const char *key)
-{
-    struct json_object *v;
-    if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_array))
-        return NULL;
-    return v;
-}
-
-int64_t json_get_int64(struct json_object *o, const char *key)
-{
-    struct json_object *v;
-    if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_int))
-        return -1;
-    return json_object_get_int64(v);
-}
-
 int64_t rfc3339_to_unix(const char *s)
 {
     if (!s)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "util/error_internal.h"
+#include "util/json_get.h"
 
 /* The distribution spec lets registries refuse manifests above 4 MiB; configs
  * and indexes are smaller still.  A bigger "JSON" blob is an attack or garbage. */
@@ -18,12 +19,7 @@ int image_json_parse(const char *text, size_t len, const char *what, struct json
 /* Reads and parses a file (relative to dirfd), refusing files above IMAGE_JSON_MAX. */
 int image_json_read_at(int dirfd, const char *path, struct json_object **out, struct hull_error **err);
 
-/* NULL when missing or not a string/object/array. */
-const char *json_get_string(struct json_object *o, const char *key);
-struct json_object *json_get_object(struct json_object *o, const char *key);
-struct json_object *json_get_array(struct json_object *o, const char *key);
-/* -1 when missing or not an integer. */
-int64_t json_get_int64(struct json_object *o, const char *key);
+/* json_get_string/object/array/int64: util/json_get.h */
 
 /* Seconds since the epoch of an RFC 3339 time ("2024-01-02T03:04:05.123Z",
  * "...+02:00"); 0 when it cannot be parsed. */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "image/image_json.h"
+#include "util/json_get.h"
 #include "util/utils.h"
 #include "toml.h"
 
@@ -41,55 +42,6 @@ void registries_conf_freep(struct registries_conf **conf)
     *conf = NULL;
 }
 
-/* A string field: absent is NULL, present must be a string. */
-static int get_string(struct json_object *o, const char *key, const char *where, const char **out,
-                      struct hull_error **err)
-{
-    struct json_object *v;
-    *out = NULL;
-    if (!json_object_object_get_ex(o, key, &v))
-        return 0;
-    if (!json_object_is_type(v, json_type_string))
-        return hull_error_set(err, 0, "%s: \"%s\" must be a string", where, key);
-    *out = json_object_get_string(v);
-    return 0;
-}
-
-static int get_bool(struct json_object *o, const char *key, const char *where, bool *out, struct hull_error **err)
-{
-    struct json_object *v;
-    *out = false;
-    if (!json_object_object_get_ex(o, key, &v))
-        return 0;
-    if (!json_object_is_type(v, json_type_boolean))
-        return hull_error_set(err, 0, "%s: \"%s\" must be true or false", where, key);
-    *out = json_object_get_boolean(v);
-    return 0;
-}
-
-/* An array of strings, appended to *list. */
-static int get_strings(struct json_object *o, const char *key, const char *where, char ***list,
-                       struct hull_error **err)
-{
-    struct json_object *v;
-    if (!json_object_object_get_ex(o, key, &v))
-        return 0;
-    if (!json_object_is_type(v, json_type_array))
-        return hull_error_set(err, 0, "%s: \"%s\" must be an array of strings", where, key);
-    size_t n = json_object_array_length(v), have = strv_length(*list);
-    *list = xrealloc(*list, (have + n + 1) * sizeof(char *));
-    for (size_t i = 0; i < n; i++) {
-        struct json_object *s = json_object_array_get_idx(v, i);
-        if (!json_object_is_type(s, json_type_string)) {
-            (*list)[have] = NULL;
-            return hull_error_set(err, 0, "%s: \"%s\" must be an array of strings", where, key);
-        }
-        (*list)[have++] = xstrdup(json_object_get_string(s));
-    }
-    (*list)[have] = NULL;
-    return 0;
-}
-
 static struct registry_entry *add_entry(struct registries_conf *conf, const char *prefix, const char *location)
 {
     conf->entries = xrealloc(conf->entries, (conf->n_entries + 1) * sizeof *conf->entries);
@@ -107,7 +59,7 @@ static int parse_registry(struct registries_conf *conf, struct json_object *r, s
     if (!json_object_is_type(r, json_type_object))
         return hull_error_set(err, 0, "%s: not a table", where);
     const char *prefix, *location;
-    if (get_string(r, "prefix", where, &prefix, err) < 0 || get_string(r, "location", where, &location, err) < 0)
+    if (json_read_str(r, "prefix", where, &prefix, err) < 0 || json_read_str(r, "location", where, &location, err) < 0)
         return -1;
     if ((!prefix || !*prefix) && (!location || !*location))
         return hull_error_set(err, 0, "%s: needs a prefix or a location", where);
@@ -116,8 +68,8 @@ static int parse_registry(struct registries_conf *conf, struct json_object *r, s
                               where);
     struct registry_entry *e = add_entry(conf, prefix && *prefix ? prefix : NULL,
                                          location && *location ? location : NULL);
-    if (get_bool(r, "insecure", where, &e->insecure, err) < 0 || get_bool(r, "blocked", where, &e->blocked, err) < 0 ||
-        get_bool(r, "mirror-by-digest-only", where, &e->mirror_by_digest_only, err) < 0)
+    if (json_read_bool(r, "insecure", where, &e->insecure, err) < 0 || json_read_bool(r, "blocked", where, &e->blocked, err) < 0 ||
+        json_read_bool(r, "mirror-by-digest-only", where, &e->mirror_by_digest_only, err) < 0)
         return -1;
     struct json_object *mirrors;
     if (!json_object_object_get_ex(r, "mirror", &mirrors))
@@ -132,7 +84,7 @@ static int parse_registry(struct registries_conf *conf, struct json_object *r, s
         const char *mloc;
         if (!json_object_is_type(m, json_type_object))
             return hull_error_set(err, 0, "%s: not a table", mwhere);
-        if (get_string(m, "location", mwhere, &mloc, err) < 0)
+        if (json_read_str(m, "location", mwhere, &mloc, err) < 0)
             return -1;
         if (!mloc || !*mloc)
             return hull_error_set(err, 0, "%s: needs a location", mwhere);
@@ -140,7 +92,7 @@ static int parse_registry(struct registries_conf *conf, struct json_object *r, s
          * frees n_mirrors of them, also after a bad "insecure" below */
         e->mirrors[i].location = xstrdup(mloc);
         e->n_mirrors++;
-        if (get_bool(m, "insecure", mwhere, &e->mirrors[i].insecure, err) < 0)
+        if (json_read_bool(m, "insecure", mwhere, &e->mirrors[i].insecure, err) < 0)
             return -1;
     }
     return 0;
@@ -156,7 +108,7 @@ static int parse_v1(struct registries_conf *conf, struct json_object *v1, const 
             continue;
         cleanup_free char *where = xasprintf("%s: [registries.%s]", what, tables[t]);
         cleanup_strv char **list = xmalloc0(sizeof(char *));
-        if (get_strings(table, "registries", where, &list, err) < 0)
+        if (json_read_strv(table, "registries", where, &list, err) < 0)
             return -1;
         for (char **h = list; *h; h++) {
             if (t == 0) {
@@ -182,7 +134,7 @@ int registries_conf_parse(const char *text, size_t len, const char *what, struct
         return -1;
     struct registries_conf *conf = xmalloc0(sizeof *conf);
     conf->search = xmalloc0(sizeof(char *));
-    int r = get_strings(doc, "unqualified-search-registries", what, &conf->search, err);
+    int r = json_read_strv(doc, "unqualified-search-registries", what, &conf->search, err);
     struct json_object *regs;
     if (r == 0 && json_object_object_get_ex(doc, "registry", &regs)) {
         if (!json_object_is_type(regs, json_type_array))

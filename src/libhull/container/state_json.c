@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/json_get.h"
 #include "../util/utils.h"
 
 const char *spec_version_default = "1.2.0";
@@ -43,26 +44,21 @@ void hull_state_freep(struct hull_state **s)
 
 /* ---------- writing ---------- */
 
-static void add_str(struct json_object *o, const char *key, const char *v)
-{
-    if (v)
-        json_object_object_add(o, key, json_object_new_string(v));
-}
 
 static struct json_object *cgroup_to_json(const struct cgroup_record *r)
 {
     struct json_object *o = json_object_new_object();
-    add_str(o, "layout", r->layout);
+    json_add_str(o, "layout", r->layout);
     struct json_object *nodes = json_object_new_array();
     for (size_t i = 0; i < r->n_nodes; i++) {
         const struct cgroup_record_node *n = &r->nodes[i];
         struct json_object *jn = json_object_new_object();
-        add_str(jn, "mountpoint", n->mountpoint);
-        add_str(jn, "mount_root", n->mount_root);
-        add_str(jn, "controllers", n->controllers);
+        json_add_str(jn, "mountpoint", n->mountpoint);
+        json_add_str(jn, "mount_root", n->mount_root);
+        json_add_str(jn, "controllers", n->controllers);
         json_object_object_add(jn, "unified", json_object_new_boolean(n->unified));
-        add_str(jn, "path", n->path);
-        add_str(jn, "dir", n->dir);
+        json_add_str(jn, "path", n->path);
+        json_add_str(jn, "dir", n->dir);
         struct json_object *created = json_object_new_array();
         for (char **c = n->created; c && *c; c++)
             json_object_array_add(created, json_object_new_string(*c));
@@ -85,18 +81,18 @@ static struct json_object *annotations_to_json(const struct hull_keyval *kv, siz
 char *hull_state_to_json(const struct hull_state *s)
 {
     struct json_object *o = json_object_new_object();
-    add_str(o, "ociVersion", s->oci_version);
-    add_str(o, "id", s->id);
+    json_add_str(o, "ociVersion", s->oci_version);
+    json_add_str(o, "id", s->id);
     if (!s->complete && s->creator_pid > 0)
         json_object_object_add(o, "creator_pid", json_object_new_int(s->creator_pid));
     if (s->pid > 0) {
         json_object_object_add(o, "pid", json_object_new_int(s->pid));
         json_object_object_add(o, "init_start_time", json_object_new_int64((int64_t)s->init_start_time));
     }
-    add_str(o, "bundle", s->bundle);
-    add_str(o, "rootfs", s->rootfs);
-    add_str(o, "created", s->created);
-    add_str(o, "owner", s->owner);
+    json_add_str(o, "bundle", s->bundle);
+    json_add_str(o, "rootfs", s->rootfs);
+    json_add_str(o, "created", s->created);
+    json_add_str(o, "owner", s->owner);
     if (s->complete)
         json_object_object_add(o, "annotations", annotations_to_json(s->annotations, s->n_annotations));
     if (s->has_rootfs_mark) {
@@ -116,62 +112,19 @@ char *hull_state_to_json(const struct hull_state *s)
 
 /* ---------- reading ---------- */
 
-/* A member of o of type want, or NULL when absent (or null); a member of
- * another type is an error naming it. */
-static int member(struct json_object *o, const char *key, enum json_type want, struct json_object **out,
-                  struct hull_error **err)
-{
-    static const char *const what[] = {
-        [json_type_boolean] = "a boolean", [json_type_int] = "a number", [json_type_string] = "a string",
-        [json_type_object] = "an object",  [json_type_array] = "an array",
-    };
-    *out = NULL;
-    struct json_object *v;
-    if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-        return 0;
-    if (!json_object_is_type(v, want))
-        return hull_error_set(err, 0, "\"%s\" is not %s", key, what[want]);
-    *out = v;
-    return 0;
-}
 
-static int read_str(struct json_object *o, const char *key, char **dst, struct hull_error **err)
-{
-    struct json_object *v;
-    if (member(o, key, json_type_string, &v, err) < 0)
-        return -1;
-    if (v)
-        *dst = xstrdup(json_object_get_string(v));
-    return 0;
-}
 
-static int read_int(struct json_object *o, const char *key, int64_t *dst, struct hull_error **err)
-{
-    struct json_object *v;
-    if (member(o, key, json_type_int, &v, err) < 0)
-        return -1;
-    *dst = v ? json_object_get_int64(v) : 0;
-    return 0;
-}
 
-static int read_bool(struct json_object *o, const char *key, bool *dst, struct hull_error **err)
-{
-    struct json_object *v;
-    if (member(o, key, json_type_boolean, &v, err) < 0)
-        return -1;
-    *dst = v && json_object_get_boolean(v);
-    return 0;
-}
 
 static int read_cgroup_node(struct json_object *jn, size_t i, struct cgroup_record_node *n, struct hull_error **err)
 {
     if (!json_object_is_type(jn, json_type_object))
         return hull_error_set(err, 0, "cgroup node %zu is not an object", i);
     struct json_object *created;
-    if (read_str(jn, "mountpoint", &n->mountpoint, err) < 0 || read_str(jn, "mount_root", &n->mount_root, err) < 0 ||
-        read_str(jn, "controllers", &n->controllers, err) < 0 || read_bool(jn, "unified", &n->unified, err) < 0 ||
-        read_str(jn, "path", &n->path, err) < 0 || read_str(jn, "dir", &n->dir, err) < 0 ||
-        member(jn, "created", json_type_array, &created, err) < 0)
+    if (json_read_strdup(jn, "mountpoint", NULL, &n->mountpoint, err) < 0 || json_read_strdup(jn, "mount_root", NULL, &n->mount_root, err) < 0 ||
+        json_read_strdup(jn, "controllers", NULL, &n->controllers, err) < 0 || json_read_bool(jn, "unified", NULL, &n->unified, err) < 0 ||
+        json_read_strdup(jn, "path", NULL, &n->path, err) < 0 || json_read_strdup(jn, "dir", NULL, &n->dir, err) < 0 ||
+        json_read_typed(jn, "created", json_type_array, NULL, &created, err) < 0)
         return hull_error_wrap(err, "cgroup node %zu", i);
     if (!n->mountpoint || !n->path || !n->dir)
         return hull_error_set(err, 0, "cgroup node %zu lacks mountpoint/path/dir", i);
@@ -186,14 +139,14 @@ static int read_cgroup_node(struct json_object *jn, size_t i, struct cgroup_reco
 static int read_cgroup(struct json_object *o, struct cgroup_record *r, struct hull_error **err)
 {
     struct json_object *cg, *nodes;
-    if (member(o, "cgroup", json_type_object, &cg, err) < 0)
+    if (json_read_typed(o, "cgroup", json_type_object, NULL, &cg, err) < 0)
         return -1;
     if (!cg) /* made without cgroups, or by an older hull */
         return 0;
     r->present = true;
-    if (read_str(cg, "layout", &r->layout, err) < 0)
+    if (json_read_strdup(cg, "layout", NULL, &r->layout, err) < 0)
         return hull_error_wrap(err, "\"cgroup\"");
-    if (member(cg, "nodes", json_type_array, &nodes, err) < 0 || !nodes) {
+    if (json_read_typed(cg, "nodes", json_type_array, NULL, &nodes, err) < 0 || !nodes) {
         hull_error_freep(err);
         return hull_error_set(err, 0, "\"cgroup\" has no \"nodes\" array");
     }
@@ -210,7 +163,7 @@ static int read_cgroup(struct json_object *o, struct cgroup_record *r, struct hu
 static int read_annotations(struct json_object *o, struct hull_state *s, struct hull_error **err)
 {
     struct json_object *ann;
-    if (member(o, "annotations", json_type_object, &ann, err) < 0)
+    if (json_read_typed(o, "annotations", json_type_object, NULL, &ann, err) < 0)
         return -1;
     if (!ann)
         return 0;
@@ -229,14 +182,14 @@ static int read_state(struct json_object *o, struct hull_state *s, struct hull_e
 {
     int64_t pid = 0, creator = 0, start = 0, mnt_id = 0, mnt_ns = 0;
     struct json_object *mark;
-    if (read_str(o, "ociVersion", &s->oci_version, err) < 0 || read_str(o, "id", &s->id, err) < 0 ||
-        read_int(o, "creator_pid", &creator, err) < 0 || read_int(o, "pid", &pid, err) < 0 ||
-        read_int(o, "init_start_time", &start, err) < 0 || read_str(o, "bundle", &s->bundle, err) < 0 ||
-        read_str(o, "rootfs", &s->rootfs, err) < 0 || read_str(o, "created", &s->created, err) < 0 ||
-        read_str(o, "owner", &s->owner, err) < 0 || read_annotations(o, s, err) < 0 ||
-        read_int(o, "rootfs_mount_before", &mnt_id, err) < 0 || read_int(o, "rootfs_mount_ns", &mnt_ns, err) < 0 ||
-        read_bool(o, "has_poststart", &s->has_poststart, err) < 0 ||
-        read_bool(o, "has_poststop", &s->has_poststop, err) < 0 || read_cgroup(o, &s->cgroup, err) < 0)
+    if (json_read_strdup(o, "ociVersion", NULL, &s->oci_version, err) < 0 || json_read_strdup(o, "id", NULL, &s->id, err) < 0 ||
+        json_read_int64(o, "creator_pid", NULL, &creator, err) < 0 || json_read_int64(o, "pid", NULL, &pid, err) < 0 ||
+        json_read_int64(o, "init_start_time", NULL, &start, err) < 0 || json_read_strdup(o, "bundle", NULL, &s->bundle, err) < 0 ||
+        json_read_strdup(o, "rootfs", NULL, &s->rootfs, err) < 0 || json_read_strdup(o, "created", NULL, &s->created, err) < 0 ||
+        json_read_strdup(o, "owner", NULL, &s->owner, err) < 0 || read_annotations(o, s, err) < 0 ||
+        json_read_int64(o, "rootfs_mount_before", NULL, &mnt_id, err) < 0 || json_read_int64(o, "rootfs_mount_ns", NULL, &mnt_ns, err) < 0 ||
+        json_read_bool(o, "has_poststart", NULL, &s->has_poststart, err) < 0 ||
+        json_read_bool(o, "has_poststop", NULL, &s->has_poststop, err) < 0 || read_cgroup(o, &s->cgroup, err) < 0)
         return -1;
     if (pid < 0 || pid > INT32_MAX || creator < 0 || creator > INT32_MAX)
         return hull_error_set(err, 0, "\"pid\" or \"creator_pid\" out of range");

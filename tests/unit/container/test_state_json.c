@@ -125,15 +125,15 @@ static void test_refused(void)
 {
     check_refused("[1]", "not a JSON object", "an array");
     check_refused("{\"pid\":", "not a JSON object", "truncated");
-    check_refused("{\"pid\":\"12\"}", "\"pid\" is not a number", "pid as a string");
-    check_refused("{\"bundle\":7}", "\"bundle\" is not a string", "bundle as a number");
-    check_refused("{\"has_poststop\":1}", "\"has_poststop\" is not a boolean", "a hook flag as a number");
+    check_refused("{\"pid\":\"12\"}", "\"pid\" must be an integer", "pid as a string");
+    check_refused("{\"bundle\":7}", "\"bundle\" must be a string", "bundle as a number");
+    check_refused("{\"has_poststop\":1}", "\"has_poststop\" must be true or false", "a hook flag as a number");
     check_refused("{\"annotations\":{\"k\":1}}", "annotation \"k\" is not a string", "an annotation's value");
     check_refused("{\"cgroup\":{\"layout\":\"v2\"}}", "\"cgroup\" has no \"nodes\" array", "cgroup without nodes");
     check_refused("{\"cgroup\":{\"nodes\":[{\"mountpoint\":\"/m\",\"path\":\"/p\"}]}}",
                   "cgroup node 0 lacks mountpoint/path/dir", "a node without dir");
     check_refused("{\"cgroup\":{\"nodes\":[{\"mountpoint\":\"/m\",\"path\":\"/p\",\"dir\":\"/m/p\",\"unified\":\"yes\"}]}}",
-                  "cgroup node 0: \"unified\" is not a boolean", "a node's flag");
+                  "cgroup node 0: \"unified\" must be true or false", "a node's flag");
     check_refused("{\"pid\":-4}", "out of range", "a negative pid");
 }
 
