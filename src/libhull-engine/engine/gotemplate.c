@@ -112,10 +112,18 @@ bool gotemplate_is_table(const char *text, const char **rest)
 
 /* ---- parsing ---- */
 
+/* How deep parentheses and {{if}}/{{range}}/{{with}}/{{else if}} may nest.
+ * The parser, the evaluator and the free functions recurse once per level,
+ * and a --format template is user input: without a bound, ~20,000 "(" in
+ * one action overflowed the stack (found by fuzz-gotemplate).  No real
+ * template comes near 100; a thousand would still be safe. */
+#define GOTMPL_MAX_DEPTH 100
+
 struct parser {
     const char *source;
     const char *p;
     bool trim_next; /* the last action ended with -}} */
+    unsigned depth; /* groups "(...)" and blocks open where the parser is */
     struct hull_error **err;
 };
 
@@ -123,6 +131,20 @@ static int parse_error(struct parser *ps, const char *what)
 {
     return hull_error_set(ps->err, 0, "template \"%s\": %s at offset %zu", ps->source, what,
                           (size_t)(ps->p - ps->source));
+}
+
+/* One level deeper (GOTMPL_MAX_DEPTH); the caller calls leave() after. */
+static int enter(struct parser *ps)
+{
+    if (++ps->depth > GOTMPL_MAX_DEPTH)
+        return hull_error_set(ps->err, 0, "template: nested deeper than %d levels (parentheses, if, range, with, else if) at offset %zu",
+                              GOTMPL_MAX_DEPTH, (size_t)(ps->p - ps->source));
+    return 0;
+}
+
+static void leave(struct parser *ps)
+{
+    ps->depth--;
 }
 
 static void skip_spaces(struct parser *ps)
@@ -218,7 +240,11 @@ static int parse_arg(struct parser *ps, struct arg *a)
     if (c == '(') {
         ps->p++;
         a->kind = ARG_GROUP;
-        if (parse_pipe(ps, true, &a->group) < 0)
+        if (enter(ps) < 0)
+            return -1;
+        int r = parse_pipe(ps, true, &a->group);
+        leave(ps);
+        if (r < 0)
             return -1;
         return parse_fields(ps, &a->fields);
     }
@@ -336,7 +362,9 @@ static bool keyword(struct parser *ps, const char *word)
 static int parse_list(struct parser *ps, struct node **out, enum list_end *end);
 
 /* {{if P}} / {{range P}} / {{with P}} ... {{end}}, the keyword read. */
-static int parse_block(struct parser *ps, enum node_kind kind, struct node *n)
+static int parse_block(struct parser *ps, enum node_kind kind, struct node *n);
+
+static int parse_block_at(struct parser *ps, enum node_kind kind, struct node *n)
 {
     n->kind = kind;
     skip_spaces(ps);
@@ -356,6 +384,16 @@ static int parse_block(struct parser *ps, enum node_kind kind, struct node *n)
     if (end != END_END)
         return parse_error(ps, end == END_EOF ? "missing {{end}}" : "a second {{else}}");
     return 0;
+}
+
+static int parse_block(struct parser *ps, enum node_kind kind, struct node *n)
+{
+    n->kind = kind;
+    if (enter(ps) < 0)
+        return -1;
+    int r = parse_block_at(ps, kind, n);
+    leave(ps);
+    return r;
 }
 
 static void add_node(struct node ***tail, struct node *n)

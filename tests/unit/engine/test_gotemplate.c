@@ -49,6 +49,60 @@ static void expect_error(const char *tmpl, const char *want)
     gotemplate_free(t);
 }
 
+/* A template of n nested levels: open ... close around inner. */
+static char *nested(const char *head, const char *open, size_t n, const char *inner, const char *close, const char *tail)
+{
+    size_t lo = strlen(open), lc = strlen(close);
+    char *t = xmalloc0(strlen(head) + n * (lo + lc) + strlen(inner) + strlen(tail) + 1), *p = t;
+    p = stpcpy(p, head);
+    for (size_t i = 0; i < n; i++)
+        p = stpcpy(p, open);
+    p = stpcpy(p, inner);
+    for (size_t i = 0; i < n; i++)
+        p = stpcpy(p, close);
+    stpcpy(p, tail);
+    return t;
+}
+
+/* What the parser returns for a template too large to show in a test's name. */
+static bool refused_with(const char *tmpl, const char *want, const char *what)
+{
+    cleanup_error struct hull_error *err = NULL;
+    struct gotemplate *t = NULL;
+    bool ok = gotemplate_parse(tmpl, &t, &err) < 0 && err && strstr(err->msg, want) && strlen(err->msg) < 200;
+    if (!ok)
+        printf("# %s: error [%s], want [%s]\n", what, err ? err->msg : "(none)", want);
+    gotemplate_free(t);
+    return ok;
+}
+
+/* fuzz-gotemplate found ~20,000 "(" in one action overflowing the stack:
+ * every kind of nesting stops at 100 levels, with one short line. */
+static void test_depth(void)
+{
+    const char *want = "nested deeper than 100 levels";
+    cleanup_free char *parens100 = nested("{{", "(", 100, ".Name", ")", "}}");
+    expect(parens100, "/web");
+    cleanup_free char *parens101 = nested("{{", "(", 101, ".Name", ")", "}}");
+    TAP_CHECK(refused_with(parens101, want, "101 levels of ()"), "101 levels of parentheses are refused");
+    cleanup_free char *parens = nested("{{", "(", 20000, "", "", "");
+    TAP_CHECK(refused_with(parens, want, "20000 unclosed ("), "20,000 unclosed parentheses are refused, no crash");
+    cleanup_free char *ifs100 = nested("", "{{if true}}", 100, "x", "{{end}}", "");
+    expect(ifs100, "x");
+    cleanup_free char *ifs = nested("", "{{with .}}", 20000, "x", "{{end}}", "");
+    TAP_CHECK(refused_with(ifs, want, "20000 with"), "20,000 nested {{with}} are refused");
+    cleanup_free char *elifs = nested("{{if false}}", "{{else if false}}", 20000, "", "", "{{end}}");
+    TAP_CHECK(refused_with(elifs, want, "20000 else if"), "a chain of 20,000 {{else if}} is refused");
+    cleanup_free char *flat = nested("", "{{.Name}}", 20000, "", "", "");
+    cleanup_error struct hull_error *err = NULL;
+    struct gotemplate *t = NULL;
+    cleanup_free char *got = NULL;
+    TAP_CHECK(gotemplate_parse(flat, &t, &err) == 0 && gotemplate_execute(t, data, &got, &err) == 0 &&
+                  strlen(got) == 20000 * strlen("/web"),
+              "20,000 actions one after another are no nesting: they run");
+    gotemplate_free(t);
+}
+
 int main(void)
 {
     data = json_tokener_parse(data_json);
@@ -97,6 +151,7 @@ int main(void)
 
     /* fuzz-gotemplate found `pad nil 22222222222 -6`: 22 GB of spaces */
     expect("{{pad .Id 2 1}}|", "  abc123 |");
+    test_depth();
     expect("{{pad .Id 4096 0 | len}}", "4102");
     expect_error("{{pad .Id 22222222222 -6}}", "pad: 22222222222 is too wide (at most 4096)");
     expect_error("{{pad .Id 0 4097}}", "pad: 4097 is too wide");
