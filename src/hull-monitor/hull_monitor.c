@@ -347,7 +347,7 @@ static bool stream_read(struct stream *s)
     return true;
 }
 
-static void fail(const char *what)
+static void __attribute__((noreturn)) fail(const char *what)
 {
     char msg[256];
     int n = snprintf(msg, sizeof msg, "hull-monitor: %s: %s", what, strerror(errno));
@@ -418,87 +418,138 @@ static void usage(void)
     exit(2);
 }
 
-int main(int argc, char **argv)
-{
-    /* Before anything is opened: the log would take fd 3 when there is no
-     * report pipe (a restart, the monitor started again by its exit command). */
-    bool have_report = fcntl(REPORT_FD, F_GETFD) >= 0;
-    bool tty = false, keep_stdin = false;
-    long delay_ms = 0, health_ms = 0, start_period_ms = 0, start_interval_ms = 0;
-    const char *attach_path = NULL;
+/* What the command line says (see the usage at the top). */
+struct options {
+    bool have_report; /* fd 3 is the report pipe of `hull run -d` */
+    bool tty, keep_stdin, client_records;
+    long delay_ms, health_ms, start_period_ms, start_interval_ms;
+    const char *attach_path;
     /* --init-pid: the started container's init and its stdio (see the top) */
-    long adopt_pid = 0;
-    int adopt_out = -1, adopt_err = -1, adopt_in = -1, adopt_master = -1, adopt_client = -1;
-    bool client_records = false;
+    long adopt_pid;
+    int adopt_out, adopt_err, adopt_in, adopt_master, adopt_client;
+    char **start_argv, **exit_argv, **health_argv;
+};
+
+static struct options opt = {
+    .adopt_out = -1, .adopt_err = -1, .adopt_in = -1, .adopt_master = -1, .adopt_client = -1};
+
+enum option_kind { OPT_FLAG, OPT_STR, OPT_INT, OPT_LONG, OPT_LLONG };
+
+static const struct {
+    const char *name;
+    enum option_kind kind;
+    void *to;
+} options_table[] = {
+    {"--log", OPT_STR, &log_path},
+    {"--log-max-size", OPT_LLONG, &log_max_size},
+    {"--log-max-files", OPT_INT, &log_max_files},
+    {"--tty", OPT_FLAG, &opt.tty},
+    {"--stdin", OPT_FLAG, &opt.keep_stdin},
+    {"--delay-ms", OPT_LONG, &opt.delay_ms},
+    {"--health-interval-ms", OPT_LONG, &opt.health_ms},
+    {"--health-start-period-ms", OPT_LONG, &opt.start_period_ms},
+    {"--health-start-interval-ms", OPT_LONG, &opt.start_interval_ms},
+    {"--attach", OPT_STR, &opt.attach_path},
+    {"--init-pid", OPT_LONG, &opt.adopt_pid},
+    {"--out-fd", OPT_INT, &opt.adopt_out},
+    {"--err-fd", OPT_INT, &opt.adopt_err},
+    {"--in-fd", OPT_INT, &opt.adopt_in},
+    {"--master-fd", OPT_INT, &opt.adopt_master},
+    {"--client-fd", OPT_INT, &opt.adopt_client},
+    {"--client-records", OPT_FLAG, &opt.client_records},
+};
+
+/* The options before the first "--"; returns the index of that "--". */
+static int parse_options(int argc, char **argv)
+{
     int i = 1;
     for (; i < argc && strcmp(argv[i], "--"); i++) {
-        if (!strcmp(argv[i], "--log") && i + 1 < argc)
-            log_path = argv[++i];
-        else if (!strcmp(argv[i], "--tty"))
-            tty = true;
-        else if (!strcmp(argv[i], "--stdin"))
-            keep_stdin = true;
-        else if (!strcmp(argv[i], "--delay-ms") && i + 1 < argc)
-            delay_ms = strtol(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--health-interval-ms") && i + 1 < argc)
-            health_ms = strtol(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--log-max-size") && i + 1 < argc)
-            log_max_size = strtoll(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--health-start-period-ms") && i + 1 < argc)
-            start_period_ms = strtol(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--health-start-interval-ms") && i + 1 < argc)
-            start_interval_ms = strtol(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--attach") && i + 1 < argc)
-            attach_path = argv[++i];
-        else if (!strcmp(argv[i], "--log-max-files") && i + 1 < argc)
-            log_max_files = (int)strtol(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--init-pid") && i + 1 < argc)
-            adopt_pid = strtol(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--out-fd") && i + 1 < argc)
-            adopt_out = (int)strtol(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--err-fd") && i + 1 < argc)
-            adopt_err = (int)strtol(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--in-fd") && i + 1 < argc)
-            adopt_in = (int)strtol(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--master-fd") && i + 1 < argc)
-            adopt_master = (int)strtol(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--client-fd") && i + 1 < argc)
-            adopt_client = (int)strtol(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--client-records"))
-            client_records = true;
-        else
+        size_t k = 0, n = sizeof options_table / sizeof options_table[0];
+        while (k < n && strcmp(argv[i], options_table[k].name))
+            k++;
+        if (k == n)
             usage();
+        void *to = options_table[k].to;
+        if (options_table[k].kind == OPT_FLAG) {
+            *(bool *)to = true;
+            continue;
+        }
+        if (i + 1 >= argc)
+            usage();
+        const char *v = argv[++i];
+        switch (options_table[k].kind) {
+        case OPT_STR: *(const char **)to = v; break;
+        case OPT_INT: *(int *)to = (int)strtol(v, NULL, 10); break;
+        case OPT_LONG: *(long *)to = strtol(v, NULL, 10); break;
+        case OPT_LLONG: *(long long *)to = strtoll(v, NULL, 10); break;
+        case OPT_FLAG: break;
+        }
     }
-    char **start_argv = argv + i + 1, **exit_argv = NULL, **health_argv = NULL;
+    return i;
+}
+
+/* The command lines after the options: START -- EXIT [-- HEALTH], each
+ * ended by a NULL where its "--" was, as execv wants. */
+static void split_commands(int argc, char **argv, int i)
+{
+    if (i >= argc)
+        usage();
+    opt.start_argv = argv + i + 1;
     for (int j = i + 1; j < argc; j++) {
         if (!strcmp(argv[j], "--")) {
             argv[j] = NULL;
-            if (!exit_argv) {
-                exit_argv = argv + j + 1;
+            if (!opt.exit_argv) {
+                opt.exit_argv = argv + j + 1;
             } else {
-                health_argv = argv + j + 1;
+                opt.health_argv = argv + j + 1;
                 break;
             }
         }
     }
-    bool adopt = adopt_pid > 0;
-    have_report = have_report && !adopt; /* fd 3 is one of the adopted ones */
-    if (!log_path || i >= argc || (!adopt && !start_argv[0]) || !exit_argv || !exit_argv[0] ||
-        (health_ms > 0 && (!health_argv || !health_argv[0])) || (adopt && (adopt_out < 0 || adopt_err < 0)))
+    bool adopt = opt.adopt_pid > 0;
+    if (!log_path || (!adopt && !opt.start_argv[0]) || !opt.exit_argv || !opt.exit_argv[0] ||
+        (opt.health_ms > 0 && (!opt.health_argv || !opt.health_argv[0])) ||
+        (adopt && (opt.adopt_out < 0 || opt.adopt_err < 0)))
         usage();
-    /* Exited children of the monitor we replace (a restart: a healthcheck's
-     * process reparented to us) are reaped now, so that none of their pids
-     * is taken for the new init's below.  An adopted init may have exited
-     * already: it is waited for below, not here. */
-    while (!adopt && waitpid(-1, NULL, WNOHANG) > 0)
+}
+
+/* The monitor's state while the container runs. */
+struct monitor {
+    sigset_t mask; /* SIGCHLD, blocked: it is read from sfd */
+    int sfd;
+    int out[2], err[2], in[2], ctl[2];
+    struct stream s_out, s_err, s_tty;
+    pid_t starter, init_pid, health_pid;
+    int init_status, master;
+    long long next_check; /* CLOCK_MONOTONIC ms; 0: not scheduled */
+    long long started_at; /* CLOCK_MONOTONIC ms when the first check was scheduled */
+    bool starter_done, starter_failed, health_passed;
+    bool reap_now; /* an adopted init's SIGCHLD may have come before the signalfd: look once */
+    /* Children that exit before we know which one is the init. */
+    pid_t early_pid[8];
+    int early_status[8], n_early;
+};
+
+/* Exited children of the monitor we replace (a restart: a healthcheck's
+ * process reparented to us) are reaped now, so that none of their pids is
+ * taken for the new init's below.  An adopted init may have exited already:
+ * it is waited for below, not here.  Then a restart's backoff delay. */
+static void wait_before_start(void)
+{
+    while (opt.adopt_pid <= 0 && waitpid(-1, NULL, WNOHANG) > 0)
         ;
-    if (delay_ms > 0) {
+    if (opt.delay_ms > 0) {
         signal(SIGTERM, SIG_DFL);
-        struct timespec left = {.tv_sec = delay_ms / 1000, .tv_nsec = (delay_ms % 1000) * 1000000L};
+        struct timespec left = {.tv_sec = opt.delay_ms / 1000, .tv_nsec = (opt.delay_ms % 1000) * 1000000L};
         while (nanosleep(&left, &left) < 0 && errno == EINTR)
             ;
     }
+}
 
+/* The log, and the monitor's place among processes: the subreaper of the
+ * container's init, which learns of exits through a signalfd. */
+static void open_log_and_signals(struct monitor *m)
+{
     log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
     if (log_fd < 0)
         fail("open the log");
@@ -508,221 +559,243 @@ int main(int argc, char **argv)
      * the init must become ours, not PID 1's, so that we learn its status. */
     if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
         fail("become a subreaper");
-    sigset_t mask;
-    sigemptyset(&mask);
-    sigaddset(&mask, SIGCHLD);
-    sigprocmask(SIG_BLOCK, &mask, NULL);
-    int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+    sigemptyset(&m->mask);
+    sigaddset(&m->mask, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &m->mask, NULL);
+    m->sfd = signalfd(-1, &m->mask, SFD_CLOEXEC | SFD_NONBLOCK);
     /* A Ctrl-C or hangup meant for the `hull run -d` that started us is not ours. */
     signal(SIGHUP, SIG_IGN);
     signal(SIGINT, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
+}
 
-    int out[2] = {-1, -1}, err[2] = {-1, -1}, in[2] = {-1, -1}, ctl[2] = {-1, -1};
-    pid_t starter = -1;
-    if (adopt) {
-        if (sfd < 0)
-            fail("set up the signalfd");
-        out[0] = adopt_out;
-        err[0] = adopt_err;
-        int fds[] = {adopt_out, adopt_err, adopt_in, adopt_master, adopt_client};
-        for (size_t k = 0; k < sizeof fds / sizeof fds[0]; k++)
-            if (fds[k] >= 0)
-                fcntl(fds[k], F_SETFD, FD_CLOEXEC);
-        goto started;
-    }
-    if (sfd < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 ||
-        socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) < 0 || (keep_stdin && pipe2(in, O_CLOEXEC) < 0))
+/* --init-pid: the container is started already; its stdio is the fds given. */
+static void adopt_fds(struct monitor *m)
+{
+    if (m->sfd < 0)
+        fail("set up the signalfd");
+    m->out[0] = opt.adopt_out;
+    m->err[0] = opt.adopt_err;
+    int fds[] = {opt.adopt_out, opt.adopt_err, opt.adopt_in, opt.adopt_master, opt.adopt_client};
+    for (size_t k = 0; k < sizeof fds / sizeof fds[0]; k++)
+        if (fds[k] >= 0)
+            fcntl(fds[k], F_SETFD, FD_CLOEXEC);
+}
+
+/* The child of spawn_start_command: exactly the container's stdio, the
+ * control socket and the report pipe cross the exec. */
+static void __attribute__((noreturn)) exec_start_command(struct monitor *m)
+{
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    /* dup2 clears O_CLOEXEC on the copies: exactly these fds cross the exec */
+    if (dup2(opt.keep_stdin ? m->in[0] : null, 0) < 0 || dup2(m->out[1], 1) < 0 || dup2(m->err[1], 2) < 0 ||
+        dup2(m->ctl[1], CTL_FD) < 0)
+        _exit(125);
+    if (!opt.have_report && dup2(null, REPORT_FD) < 0)
+        _exit(125);
+    fcntl(REPORT_FD, F_SETFD, 0);
+    signal(SIGHUP, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGPIPE, SIG_DFL);
+    sigprocmask(SIG_UNBLOCK, &m->mask, NULL);
+    execv(opt.start_argv[0], opt.start_argv);
+    _exit(127);
+}
+
+/* The start command (`hull _monitor-start ID`) creates and starts the
+ * container; its init becomes ours when it exits (see the top). */
+static void spawn_start_command(struct monitor *m)
+{
+    if (m->sfd < 0 || pipe2(m->out, O_CLOEXEC) < 0 || pipe2(m->err, O_CLOEXEC) < 0 ||
+        socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, m->ctl) < 0 ||
+        (opt.keep_stdin && pipe2(m->in, O_CLOEXEC) < 0))
         fail("set up the container's stdio");
-
-    starter = fork();
-    if (starter < 0)
+    m->starter = fork();
+    if (m->starter < 0)
         fail("fork the start command");
-    if (starter == 0) {
-        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-        /* dup2 clears O_CLOEXEC on the copies: exactly these fds cross the exec */
-        if (dup2(keep_stdin ? in[0] : null, 0) < 0 || dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0 ||
-            dup2(ctl[1], CTL_FD) < 0)
-            _exit(125);
-        if (!have_report && dup2(null, REPORT_FD) < 0)
-            _exit(125);
-        fcntl(REPORT_FD, F_SETFD, 0);
-        signal(SIGHUP, SIG_DFL);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGPIPE, SIG_DFL);
-        sigprocmask(SIG_UNBLOCK, &mask, NULL);
-        execv(start_argv[0], start_argv);
-        _exit(127);
-    }
-    if (have_report)
+    if (m->starter == 0)
+        exec_start_command(m);
+    if (opt.have_report)
         close(REPORT_FD);
-    close(out[1]);
-    close(err[1]);
-    close(ctl[1]);
-    if (keep_stdin) {
+    close(m->out[1]);
+    close(m->err[1]);
+    close(m->ctl[1]);
+    if (opt.keep_stdin) {
         /* in[1] stays open: the container's stdin never ends, like docker
          * -di; `hull attach` writes to it (without blocking us) */
-        close(in[0]);
-        fcntl(in[1], F_SETFL, O_NONBLOCK);
-        if (!tty)
-            stdin_fd = in[1];
+        close(m->in[0]);
+        fcntl(m->in[1], F_SETFL, O_NONBLOCK);
+        if (!opt.tty)
+            stdin_fd = m->in[1];
     }
-started:
-    if (attach_path)
-        attach_listen(attach_path);
-    int null_fd = open("/dev/null", O_RDWR);
-    dup2(null_fd, 0);
-    dup2(null_fd, 1);
-    dup2(null_fd, 2);
+}
 
-    static struct stream s_out = {.name = "stdout", .kind = ATTACH_STDOUT},
-                         s_err = {.name = "stderr", .kind = ATTACH_STDERR},
-                         s_tty = {.name = "stdout", .kind = ATTACH_STDOUT};
-    s_out.fd = out[0];
-    s_err.fd = err[0];
-    s_tty.fd = -1;
-    pid_t init_pid = 0, health_pid = 0;
-    int init_status = -1, master = -1;
-    long long next_check = 0; /* CLOCK_MONOTONIC ms; 0: not scheduled */
-    bool starter_done = false, starter_failed = false, health_passed = false;
-    /* an adopted init's SIGCHLD may have come before the signalfd: look once */
-    bool reap_now = adopt;
-    if (adopt) {
-        init_pid = (pid_t)adopt_pid;
-        starter_done = true;
-        if (adopt_master >= 0) {
-            s_tty.fd = master = adopt_master;
-            tty = true;
-            fcntl(master, F_SETFL, O_NONBLOCK); /* stream_read takes EAGAIN */
-            if (keep_stdin)
-                stdin_fd = master;
-        } else if (adopt_in >= 0) {
-            stdin_fd = adopt_in;
-            fcntl(stdin_fd, F_SETFL, O_NONBLOCK);
-        }
-        if (adopt_client >= 0) {
-            /* blocking, no send timeout: see the top */
-            fcntl(adopt_client, F_SETFL, fcntl(adopt_client, F_GETFL) & ~O_NONBLOCK);
-            clients[n_clients++] = primary_fd = adopt_client;
-        }
+/* An adopted container's init, pty or stdin pipe, and the foreground
+ * client attached before it started. */
+static void adopt_container(struct monitor *m)
+{
+    m->init_pid = (pid_t)opt.adopt_pid;
+    m->starter_done = true;
+    m->reap_now = true;
+    if (opt.adopt_master >= 0) {
+        m->s_tty.fd = m->master = opt.adopt_master;
+        fcntl(m->master, F_SETFL, O_NONBLOCK); /* stream_read takes EAGAIN */
+        if (opt.keep_stdin)
+            stdin_fd = m->master;
+    } else if (opt.adopt_in >= 0) {
+        stdin_fd = opt.adopt_in;
+        fcntl(stdin_fd, F_SETFL, O_NONBLOCK);
     }
-    long long started_at = 0; /* CLOCK_MONOTONIC ms when the first check was scheduled */
-    /* Children that exit before we know which one is the init. */
-    pid_t early_pid[8];
-    int early_status[8], n_early = 0;
+    if (opt.adopt_client >= 0) {
+        /* blocking, no send timeout: see the top */
+        fcntl(opt.adopt_client, F_SETFL, fcntl(opt.adopt_client, F_GETFL) & ~O_NONBLOCK);
+        clients[n_clients++] = primary_fd = opt.adopt_client;
+    }
+}
 
-    enum { P_FIXED = 7 };
-    for (;;) {
-        struct pollfd p[P_FIXED + MAX_CLIENTS] = {
-            {.fd = s_out.fd, .events = POLLIN}, {.fd = s_err.fd, .events = POLLIN}, {.fd = s_tty.fd, .events = POLLIN},
-            {.fd = ctl[0], .events = POLLIN},   {.fd = sfd, .events = POLLIN},    {.fd = attach_fd, .events = POLLIN},
-            {.fd = pending_len > 0 ? stdin_fd : -1, .events = POLLOUT},
-        };
-        /* While stdin is full, clients are only watched for hanging up. */
-        for (int k = 0; k < n_clients; k++)
-            p[P_FIXED + k] = (struct pollfd){.fd = clients[k], .events = pending_len > 0 ? 0 : POLLIN};
-        int n_polled = n_clients;
-        if (init_status >= 0 || (starter_done && starter_failed && init_pid == 0))
-            break;
-        int timeout = -1;
-        if (health_ms > 0 && init_pid > 0 && starter_done && !starter_failed && health_pid == 0) {
-            if (started_at == 0)
-                started_at = now_ms();
-            if (next_check == 0) {
-                bool starting = start_period_ms > 0 && start_interval_ms > 0 && !health_passed &&
-                                now_ms() - started_at < start_period_ms;
-                next_check = now_ms() + (starting ? start_interval_ms : health_ms);
-            }
-            long long left = next_check - now_ms();
-            if (left <= 0) {
-                pid_t hp = run_health_check(health_argv);
-                health_pid = hp > 0 ? hp : 0; /* a failed fork: tried again an interval later */
-                next_check = hp > 0 ? 0 : now_ms() + health_ms;
-                continue;
-            }
-            timeout = left > 60000 ? 60000 : (int)left;
-        }
-        if (poll(p, P_FIXED + (nfds_t)n_polled, timeout) < 0 && errno != EINTR)
-            fail("poll");
-        /* clients first: accept and streamed output below may reorder them */
-        for (int k = n_polled - 1; k >= 0; k--) {
-            short r = p[P_FIXED + k].revents;
-            bool alive = !r || ((r & POLLIN) ? attach_read(k, s_tty.fd) : !(r & (POLLHUP | POLLERR)));
-            if (!alive)
-                client_drop(k);
-        }
-        if (p[6].revents)
-            stdin_flush();
-        if (p[5].revents)
-            attach_accept();
-        if (p[0].revents)
-            stream_read(&s_out);
-        if (p[1].revents)
-            stream_read(&s_err);
-        if (p[2].revents)
-            stream_read(&s_tty);
-        if (p[3].revents) {
-            if (p[3].revents & POLLIN) {
-                read_ctl(ctl[0], &init_pid, &master);
-                if (master >= 0 && s_tty.fd < 0) {
-                    s_tty.fd = master;
-                    tty = true;
-                    if (keep_stdin) {
-                        stdin_fd = master;
-                        fcntl(master, F_SETFL, O_NONBLOCK); /* stream_read takes EAGAIN */
-                    }
-                }
-                for (int k = 0; k < n_early; k++)
-                    if (early_pid[k] == init_pid)
-                        init_status = early_status[k];
-            } else {
-                close(ctl[0]);
-                ctl[0] = -1;
-            }
-        }
-        if (p[4].revents || reap_now) {
-            reap_now = false;
-            struct signalfd_siginfo si;
-            while (read(sfd, &si, sizeof si) == sizeof si)
-                ;
-            int st;
-            pid_t pid;
-            while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-                if (pid == starter) {
-                    starter_done = true;
-                    starter_failed = !WIFEXITED(st) || WEXITSTATUS(st) != 0;
-                } else if (pid == health_pid && health_pid > 0) {
-                    health_pid = 0; /* the next one is due an interval from now */
-                    if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-                        health_passed = true;
-                } else if (pid == init_pid) {
-                    init_status = st;
-                } else if (init_pid == 0 && n_early < 8) {
-                    early_pid[n_early] = pid;
-                    early_status[n_early++] = st;
-                }
-            }
+/* The container has exited, or its start command failed before an init. */
+static bool container_gone(const struct monitor *m)
+{
+    return m->init_status >= 0 || (m->starter_done && m->starter_failed && m->init_pid == 0);
+}
+
+/* Healthchecks run while the container runs, never two at once.  Returns
+ * true when one was started now (the caller looks at everything again);
+ * else *timeout is how long poll may wait for the next (-1: forever). */
+static bool health_check_due(struct monitor *m, int *timeout)
+{
+    *timeout = -1;
+    if (opt.health_ms <= 0 || m->init_pid <= 0 || !m->starter_done || m->starter_failed || m->health_pid != 0)
+        return false;
+    if (m->started_at == 0)
+        m->started_at = now_ms();
+    if (m->next_check == 0) {
+        bool starting = opt.start_period_ms > 0 && opt.start_interval_ms > 0 && !m->health_passed &&
+                        now_ms() - m->started_at < opt.start_period_ms;
+        m->next_check = now_ms() + (starting ? opt.start_interval_ms : opt.health_ms);
+    }
+    long long left = m->next_check - now_ms();
+    if (left <= 0) {
+        pid_t hp = run_health_check(opt.health_argv);
+        m->health_pid = hp > 0 ? hp : 0; /* a failed fork: tried again an interval later */
+        m->next_check = hp > 0 ? 0 : now_ms() + opt.health_ms;
+        return true;
+    }
+    *timeout = left > 60000 ? 60000 : (int)left;
+    return false;
+}
+
+/* The start command's "PID n" (and pty master), or its end. */
+static void ctl_event(struct monitor *m, short revents)
+{
+    if (!(revents & POLLIN)) {
+        close(m->ctl[0]);
+        m->ctl[0] = -1;
+        return;
+    }
+    read_ctl(m->ctl[0], &m->init_pid, &m->master);
+    if (m->master >= 0 && m->s_tty.fd < 0) {
+        m->s_tty.fd = m->master;
+        if (opt.keep_stdin) {
+            stdin_fd = m->master;
+            fcntl(m->master, F_SETFL, O_NONBLOCK); /* stream_read takes EAGAIN */
         }
     }
-    (void)tty;
-    /* A check still running would record a container that is gone. */
-    if (health_pid > 0) {
-        kill(health_pid, SIGKILL);
-        waitpid(health_pid, NULL, 0);
+    for (int k = 0; k < m->n_early; k++)
+        if (m->early_pid[k] == m->init_pid)
+            m->init_status = m->early_status[k];
+}
+
+/* Every exited child: the start command, a healthcheck, the init, or one
+ * that exited before the start command said which is the init. */
+static void reap_children(struct monitor *m)
+{
+    m->reap_now = false;
+    struct signalfd_siginfo si;
+    while (read(m->sfd, &si, sizeof si) == sizeof si)
+        ;
+    int st;
+    pid_t pid;
+    while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+        if (pid == m->starter) {
+            m->starter_done = true;
+            m->starter_failed = !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+        } else if (pid == m->health_pid && m->health_pid > 0) {
+            m->health_pid = 0; /* the next one is due an interval from now */
+            if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+                m->health_passed = true;
+        } else if (pid == m->init_pid) {
+            m->init_status = st;
+        } else if (m->init_pid == 0 && m->n_early < 8) {
+            m->early_pid[m->n_early] = pid;
+            m->early_status[m->n_early++] = st;
+        }
     }
-    /* No new client from here: one that finds no socket reads the record. */
+}
+
+enum { P_OUT, P_ERR, P_TTY, P_CTL, P_SIGNAL, P_ATTACH, P_STDIN, P_FIXED };
+
+/* One wait for whatever comes first, and its handling. */
+static void poll_once(struct monitor *m, int timeout)
+{
+    struct pollfd p[P_FIXED + MAX_CLIENTS] = {
+        [P_OUT] = {.fd = m->s_out.fd, .events = POLLIN},
+        [P_ERR] = {.fd = m->s_err.fd, .events = POLLIN},
+        [P_TTY] = {.fd = m->s_tty.fd, .events = POLLIN},
+        [P_CTL] = {.fd = m->ctl[0], .events = POLLIN},
+        [P_SIGNAL] = {.fd = m->sfd, .events = POLLIN},
+        [P_ATTACH] = {.fd = attach_fd, .events = POLLIN},
+        [P_STDIN] = {.fd = pending_len > 0 ? stdin_fd : -1, .events = POLLOUT},
+    };
+    /* While stdin is full, clients are only watched for hanging up. */
+    for (int k = 0; k < n_clients; k++)
+        p[P_FIXED + k] = (struct pollfd){.fd = clients[k], .events = pending_len > 0 ? 0 : POLLIN};
+    int n_polled = n_clients;
+    if (poll(p, P_FIXED + (nfds_t)n_polled, timeout) < 0 && errno != EINTR)
+        fail("poll");
+    /* clients first: accept and streamed output below may reorder them */
+    for (int k = n_polled - 1; k >= 0; k--) {
+        short r = p[P_FIXED + k].revents;
+        bool alive = !r || ((r & POLLIN) ? attach_read(k, m->s_tty.fd) : !(r & (POLLHUP | POLLERR)));
+        if (!alive)
+            client_drop(k);
+    }
+    if (p[P_STDIN].revents)
+        stdin_flush();
+    if (p[P_ATTACH].revents)
+        attach_accept();
+    if (p[P_OUT].revents)
+        stream_read(&m->s_out);
+    if (p[P_ERR].revents)
+        stream_read(&m->s_err);
+    if (p[P_TTY].revents)
+        stream_read(&m->s_tty);
+    if (p[P_CTL].revents)
+        ctl_event(m, p[P_CTL].revents);
+    if (p[P_SIGNAL].revents || m->reap_now)
+        reap_children(m);
+}
+
+/* The container is gone: a check still running would record a container
+ * that is gone, and a new client finds no socket and reads the record. */
+static void stop_checks_and_clients(struct monitor *m)
+{
+    if (m->health_pid > 0) {
+        kill(m->health_pid, SIGKILL);
+        waitpid(m->health_pid, NULL, 0);
+    }
     if (attach_fd >= 0) {
         unlinkat(attach_dir, "attach", 0);
         close(attach_fd);
     }
-    if (init_pid == 0) {
-        /* The start command failed and reported why to `hull run -d`, which removes the container. */
-        _exit(1);
-    }
-    /* The init is gone and with it its pid namespace: whatever is still in
-     * the pipes is the container's last output.  Read it without waiting for
-     * a writer that may never close (a process outside the namespace). */
-    struct stream *streams[] = {&s_out, &s_err, &s_tty};
+}
+
+/* The init is gone and with it its pid namespace: whatever is still in
+ * the pipes is the container's last output.  Read it without waiting for
+ * a writer that may never close (a process outside the namespace). */
+static void drain_streams(struct monitor *m)
+{
+    struct stream *streams[] = {&m->s_out, &m->s_err, &m->s_tty};
     for (bool more = true; more;) {
         more = false;
         for (int k = 0; k < 3; k++) {
@@ -733,40 +806,95 @@ started:
     }
     for (int k = 0; k < 3; k++)
         stream_flush(streams[k], true);
-    /* The attached clients' last message; the exec below closes them. */
-    char code[16];
-    int code_len = snprintf(code, sizeof code, "%d", exit_code_of(init_status));
-    attach_broadcast(ATTACH_EXIT, code, (size_t)code_len);
-    if (client_records && primary_fd >= 0) {
-        /* what it sent before (stdin, a resize) is of no use now */
-        for (;;) {
-            char m;
-            ssize_t r = recv(primary_fd, &m, 1, 0); /* the rest of a longer message is dropped */
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r == 1 && m == ATTACH_RECORDED)
-                _exit(exit_code_of(init_status));
-            if (r <= 0)
-                break;
-        }
-        close(primary_fd);
-        primary_fd = -1;
-    }
+}
 
-    /* Hand over to hull for what needs the library: record, OOM, cgroups, --rm. */
+/* --client-records: the foreground client records the exit itself; its
+ * "recorded" ends us here, without the exit command. */
+static void wait_client_recorded(int code)
+{
+    /* what it sent before (stdin, a resize) is of no use now */
+    for (;;) {
+        char m;
+        ssize_t r = recv(primary_fd, &m, 1, 0); /* the rest of a longer message is dropped */
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r == 1 && m == ATTACH_RECORDED)
+            _exit(code);
+        if (r <= 0)
+            break;
+    }
+    close(primary_fd);
+    primary_fd = -1;
+}
+
+/* Hand over to hull for what needs the library: record, OOM, cgroups, --rm. */
+static void __attribute__((noreturn)) exec_exit_command(struct monitor *m, char *code)
+{
     int n_exit = 0;
-    while (exit_argv[n_exit])
+    while (opt.exit_argv[n_exit])
         n_exit++;
     char **cmd = calloc((size_t)n_exit + 2, sizeof *cmd);
     if (!cmd)
-        _exit(exit_code_of(init_status));
-    memcpy(cmd, exit_argv, (size_t)n_exit * sizeof *cmd);
+        _exit(exit_code_of(m->init_status));
+    memcpy(cmd, opt.exit_argv, (size_t)n_exit * sizeof *cmd);
     cmd[n_exit] = code;
     /* the foreground client's EOF comes when the exit command is done */
     if (primary_fd >= 0)
         fcntl(primary_fd, F_SETFD, 0);
-    sigprocmask(SIG_UNBLOCK, &mask, NULL);
+    sigprocmask(SIG_UNBLOCK, &m->mask, NULL);
     execv(cmd[0], cmd);
     fail("execute the exit command");
-    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    /* Before anything is opened: the log would take fd 3 when there is no
+     * report pipe (a restart, the monitor started again by its exit command). */
+    opt.have_report = fcntl(REPORT_FD, F_GETFD) >= 0;
+    split_commands(argc, argv, parse_options(argc, argv));
+    bool adopt = opt.adopt_pid > 0;
+    opt.have_report = opt.have_report && !adopt; /* fd 3 is one of the adopted ones */
+    wait_before_start();
+
+    static struct monitor m = {
+        .out = {-1, -1}, .err = {-1, -1}, .in = {-1, -1}, .ctl = {-1, -1},
+        .s_out = {.name = "stdout", .kind = ATTACH_STDOUT},
+        .s_err = {.name = "stderr", .kind = ATTACH_STDERR},
+        .s_tty = {.name = "stdout", .kind = ATTACH_STDOUT, .fd = -1},
+        .starter = -1, .init_status = -1, .master = -1,
+    };
+    open_log_and_signals(&m);
+    if (adopt)
+        adopt_fds(&m);
+    else
+        spawn_start_command(&m);
+    if (opt.attach_path)
+        attach_listen(opt.attach_path);
+    int null_fd = open("/dev/null", O_RDWR);
+    dup2(null_fd, 0);
+    dup2(null_fd, 1);
+    dup2(null_fd, 2);
+    m.s_out.fd = m.out[0];
+    m.s_err.fd = m.err[0];
+    if (adopt)
+        adopt_container(&m);
+
+    while (!container_gone(&m)) {
+        int timeout;
+        if (!health_check_due(&m, &timeout))
+            poll_once(&m, timeout);
+    }
+    stop_checks_and_clients(&m);
+    if (m.init_pid == 0) {
+        /* The start command failed and reported why to `hull run -d`, which removes the container. */
+        _exit(1);
+    }
+    drain_streams(&m);
+    /* The attached clients' last message; the exec below closes them. */
+    char code[16];
+    int code_len = snprintf(code, sizeof code, "%d", exit_code_of(m.init_status));
+    attach_broadcast(ATTACH_EXIT, code, (size_t)code_len);
+    if (opt.client_records && primary_fd >= 0)
+        wait_client_recorded(exit_code_of(m.init_status));
+    exec_exit_command(&m, code);
 }
