@@ -30,6 +30,11 @@ static bool x2_available(void)
     return v;
 }
 
+void digester_allow_x2(bool allow)
+{
+    __atomic_store_n(&sha_x2, allow ? (sha256_x2_available() ? 1 : 0) : 0, __ATOMIC_RELAXED);
+}
+
 /* Brings the partial block nettle buffers to its end, so that whole blocks
  * can go to the compression function directly. */
 static void fill_partial_block(struct digester *d, const uint8_t **p, size_t *len)

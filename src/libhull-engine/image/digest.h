@@ -32,6 +32,10 @@ void digester_update(struct digester *d, const void *data, size_t len);
  * (sha256_x2.h): the common length of the two is hashed interleaved. */
 void digester_update2(struct digester *a, const void *data_a, size_t len_a, struct digester *b, const void *data_b,
                       size_t len_b);
+/* For tests: false makes digester_update2 hash one input after the other,
+ * as on a CPU without the SHA extensions, so that path is tested on every
+ * machine (true: back to what the CPU allows). */
+void digester_allow_x2(bool allow);
 /* Writes "sha256:<hex>" into out. The digester must be re-initialised to be reused. */
 void digester_final(struct digester *d, char out[static DIGEST_STR_SIZE]);
 
