@@ -18,7 +18,7 @@ setup() {
     cat >"$TEST_DIR/cdi-etc/fake.json" <<JSON
 {"cdiVersion": "0.6.0", "kind": "example.com/fake",
  "devices": [
-  {"name": "gpu0", "containerEdits": {"deviceNodes": [{"path": "/dev/fake0", "hostPath": "/dev/zero"}],
+  {"name": "gpu0", "containerEdits": {"deviceNodes": [{"path": "/dev/fake0", "hostPath": "/dev/zero", "uid": 1000, "gid": 1001}],
                                       "env": ["FAKE_VISIBLE=0"]}},
   {"name": "ro", "containerEdits": {"deviceNodes": [{"path": "/dev/fakero", "hostPath": "/dev/loop-control",
                                                      "permissions": "r"}]}},
@@ -39,10 +39,11 @@ teardown() {
     engine_teardown
 }
 
-@test "cdi: a device's node, the spec's mount, env and hook" {
+@test "cdi: a device's node (with its uid and gid), the spec's mount, env and hook" {
     run -0 hull run --rm --device example.com/fake=gpu0 busybox \
-        sh -c 'stat -c "%t:%T" /dev/fake0; head -c 2 /dev/fake0 | od -An -tx1; echo $FAKE_VISIBLE $FAKE_SPEC; cat /opt/fake/lib.txt'
+        sh -c 'stat -c "%t:%T" /dev/fake0; head -c 2 /dev/fake0 | od -An -tx1; echo $FAKE_VISIBLE $FAKE_SPEC; cat /opt/fake/lib.txt; stat -c %u:%g /dev/fake0'
     [ "${lines[0]}" = 1:5 ]
+    [ "${lines[4]}" = 1000:1001 ]
     [ "$(echo ${lines[1]})" = "00 00" ]
     [ "${lines[2]}" = "0 1" ]
     [ "${lines[3]}" = shared ]
@@ -54,8 +55,9 @@ teardown() {
 
 @test "cdi: permissions of a deviceNode make its cgroup rule; a later spec directory wins" {
     [ -c /dev/loop-control ] || skip "no /dev/loop-control on this host"
-    run -0 hull run --rm --device example.com/fake=ro busybox sh -c 'exec 3</dev/fakero && echo r-ok'
-    [ "$output" = r-ok ]
+    run -0 hull run --rm --device example.com/fake=ro busybox sh -c 'exec 3</dev/fakero && echo r-ok; stat -c %u:%g /dev/fakero'
+    [ "${lines[0]}" = r-ok ]
+    [ "${lines[1]}" = 0:0 ] # no uid/gid in the spec: root's, as docker's --device
     run -1 hull run --rm --device example.com/fake=ro busybox sh -c 'exec 3>/dev/fakero'
     [[ $output == *"Operation not permitted"* ]]
     # "none": the node is there, no access at all

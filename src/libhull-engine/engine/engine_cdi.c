@@ -50,6 +50,10 @@ static int add_node(const char *name, const struct cdi_device_node *n, struct en
     d->major = major(st.st_rdev);
     d->minor = minor(st.st_rdev);
     d->mode = n->has_file_mode ? n->file_mode & 0777 : st.st_mode & 0777;
+    /* the owner of the node made in the container (CDI's uid/gid; the
+     * runtime chowns it, as runc does for linux.devices[].uid/gid) */
+    d->uid = n->has_uid ? n->uid : 0;
+    d->gid = n->has_gid ? n->gid : 0;
     return 0;
 }
 

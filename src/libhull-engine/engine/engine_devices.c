@@ -131,7 +131,7 @@ void engine_spec_add_devices(struct hull_linux *l, const struct engine_device *d
         const struct engine_device *d = &devices[i];
         l->devices[l->n_devices++] = (struct hull_device){
             .path = xstrdup(d->container), .type = d->type, .major = d->major, .minor = d->minor,
-            .has_file_mode = true, .file_mode = d->mode, .has_uid = true, .uid = 0, .has_gid = true, .gid = 0};
+            .has_file_mode = true, .file_mode = d->mode, .has_uid = true, .uid = d->uid, .has_gid = true, .gid = d->gid};
         /* no permissions (CDI's "none"): the node without access to it; an
          * empty access in an allow rule would not mean that to every runtime */
         if (!*d->perms)

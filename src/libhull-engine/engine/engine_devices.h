@@ -21,6 +21,7 @@ struct engine_device {
     char type;       /* 'c' or 'b' */
     int64_t major, minor;
     uint32_t mode; /* the host node's permission bits */
+    uint32_t uid, gid; /* the node's owner in the container: 0 (docker), or a CDI deviceNode's uid/gid */
 };
 
 /* docker's forms: HOST, HOST:CONTAINER, HOST:PERMS, HOST:CONTAINER:PERMS. */
