@@ -528,24 +528,44 @@ static int enter_namespaces_for_clone(struct create_state *cs, struct hull_error
         cs->clone_flags &= CLONE_NEWPID;
     }
     if (cs->new_flags & CLONE_NEWTIME) {
-        cs->saved_timens = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+        if ((cs->saved_timens = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC)) < 0)
+            return hull_error_set(err, errno, "open /proc/self/ns/time_for_children");
         if (unshare(CLONE_NEWTIME) < 0)
             return hull_error_set(err, errno, "create time namespace");
         if (spec->linux_.has_time_offsets && ns_write_time_offsets(spec, err) < 0)
             return -1;
     }
     if (cs->ns_fds[HULL_NS_TIME] >= 0) {
-        cs->saved_timens = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+        if (cs->saved_timens < 0 &&
+            (cs->saved_timens = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC)) < 0)
+            return hull_error_set(err, errno, "open /proc/self/ns/time_for_children");
         if (setns(cs->ns_fds[HULL_NS_TIME], CLONE_NEWTIME) < 0)
             return hull_error_set(err, errno, "join time namespace %s", spec->linux_.namespaces[HULL_NS_TIME].path);
     }
     if (cs->ns_fds[HULL_NS_PID] >= 0) {
         /* setns to a pid namespace only changes where our children go. */
-        cs->saved_pidns = open("/proc/self/ns/pid_for_children", O_RDONLY | O_CLOEXEC);
+        if ((cs->saved_pidns = open("/proc/self/ns/pid_for_children", O_RDONLY | O_CLOEXEC)) < 0)
+            return hull_error_set(err, errno, "open /proc/self/ns/pid_for_children");
         if (setns(cs->ns_fds[HULL_NS_PID], CLONE_NEWPID) < 0)
             return hull_error_set(err, errno, "join pid namespace %s", spec->linux_.namespaces[HULL_NS_PID].path);
     }
     return 0;
+}
+
+/* Puts back the time and pid namespaces our children are born in, after
+ * the clone or after a failure on the way to it: a caller of the library
+ * that lives on (not only hull-runtime, which exits) must not have its next
+ * children born in a failed container's namespaces. */
+static void restore_namespaces(struct create_state *cs)
+{
+    if (cs->saved_timens >= 0) {
+        setns(cs->saved_timens, CLONE_NEWTIME);
+        close(steal_fd(&cs->saved_timens));
+    }
+    if (cs->saved_pidns >= 0) {
+        setns(cs->saved_pidns, CLONE_NEWPID);
+        close(steal_fd(&cs->saved_pidns));
+    }
 }
 
 /* Step 6a: the clone.  The child becomes the init and never returns. */
@@ -589,10 +609,7 @@ static int clone_the_init(struct create_state *cs, struct hull_error **err)
         container_init(&ctx);
     }
     int clone_errno = errno;
-    if (cs->saved_timens >= 0)
-        setns(cs->saved_timens, CLONE_NEWTIME);
-    if (cs->saved_pidns >= 0)
-        setns(cs->saved_pidns, CLONE_NEWPID);
+    restore_namespaces(cs);
     if (cs->pid < 0)
         return hull_error_set(err, clone_errno, "clone the container init");
     close(cs->sync_pair[1]);
@@ -731,6 +748,7 @@ int container_create(const struct container_create_opts *opts, pid_t *pid_out, s
         enter_namespaces_for_clone(&cs, err) < 0 || clone_the_init(&cs, err) < 0 || attach_the_init(&cs, err) < 0 ||
         converse_with_init(&cs, err) < 0 || save_and_detach(&cs, err) < 0) {
         ret = -1;
+        restore_namespaces(&cs);
         for (int i = 0; i < 2; i++)
             if (cs.sync_pair[i] >= 0)
                 close(steal_fd(&cs.sync_pair[i]));
