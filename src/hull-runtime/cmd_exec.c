@@ -82,12 +82,75 @@ static int parse_exec_values(struct hull_exec_opts *o, const char *user, const s
     return 0;
 }
 
-int cmd_exec(int argc, char **argv)
+/* What exec's flags say: the strings are argv's; the vectors, cap_names'
+ * strings and gid_values are ours (exec_flags_free). */
+struct exec_flags {
+    struct hull_exec_opts o;
+    const char *user;
+    struct strs envs, caps, gids, cgroup_subs, args, cap_names;
+    gid_t *gid_values;
+};
+
+static void exec_flags_free(struct exec_flags *f)
 {
-    enum {
-        OPT_PROCESS = 1000, OPT_PID_FILE, OPT_CONSOLE, OPT_CWD, OPT_CAP, OPT_NNP, OPT_APPARMOR, OPT_LABEL,
-        OPT_PRESERVE, OPT_CGROUP, OPT_IGNORE_PAUSED,
-    };
+    free(f->envs.v);
+    free(f->caps.v);
+    free(f->gids.v);
+    free(f->cgroup_subs.v);
+    free(f->args.v);
+    for (size_t i = 0; i < f->cap_names.n; i++)
+        free((char *)f->cap_names.v[i]);
+    free(f->cap_names.v);
+    free(f->gid_values);
+}
+
+enum {
+    OPT_PROCESS = 1000, OPT_PID_FILE, OPT_CONSOLE, OPT_CWD, OPT_CAP, OPT_NNP, OPT_APPARMOR, OPT_LABEL,
+    OPT_PRESERVE, OPT_CGROUP, OPT_IGNORE_PAUSED,
+};
+
+/* One flag (getopt's c) into f.  Returns -1 to go on, or the exit code
+ * (--help; a bad value is a runtime error, 255, as runc's). */
+static int exec_flag(struct exec_flags *f, int c, char **argv)
+{
+    switch (c) {
+    case 'p': f->o.process_file = optarg; break;
+    case 'd': f->o.detach = true; break;
+    case OPT_PID_FILE: f->o.pid_file = optarg; break;
+    case OPT_CONSOLE: f->o.console_socket = optarg; break;
+    case 't': f->o.tty = true; break;
+    case OPT_CWD: f->o.cwd = optarg; break;
+    case 'e': strs_add(&f->envs, optarg); break;
+    case 'u': f->user = optarg; break;
+    case 'g': strs_add(&f->gids, optarg); break;
+    case OPT_CAP: strs_add(&f->caps, optarg); break;
+    case OPT_NNP: f->o.no_new_privs = true; break;
+    case OPT_APPARMOR: f->o.apparmor = optarg; break;
+    case OPT_LABEL: f->o.process_label = optarg; break;
+    case OPT_PRESERVE: {
+        long long n;
+        if (!parse_id_number(optarg, &n) || n > 65536)
+            return usage_error("exec", "invalid --preserve-fds \"%s\"", optarg), EXEC_RUNTIME_ERROR;
+        f->o.preserve_fds = (int)n;
+        break;
+    }
+    case OPT_CGROUP:
+        /* runc: join existing sub-cgroup(s) of the container, [CONTROLLER:]PATH, repeatable. */
+        if (*optarg)
+            strs_add(&f->cgroup_subs, optarg);
+        break;
+    case OPT_IGNORE_PAUSED: f->o.ignore_paused = true; break;
+    case 'h':
+        printf("Usage: hull-runtime exec [command options] <container-id> <command> [command options]\n");
+        return 0;
+    default: return usage_error("exec", "unknown option \"%s\"", argv[optind - 1]), EXEC_RUNTIME_ERROR;
+    }
+    return -1;
+}
+
+/* The flags before the container id.  Returns -1 to go on, or the exit code. */
+static int parse_exec_flags(int argc, char **argv, struct exec_flags *f)
+{
     static const struct option longopts[] = {
         {"process", required_argument, NULL, 'p'},   {"detach", no_argument, NULL, 'd'},
         {"pid-file", required_argument, NULL, OPT_PID_FILE}, {"console-socket", required_argument, NULL, OPT_CONSOLE},
@@ -99,112 +162,45 @@ int cmd_exec(int argc, char **argv)
         {"cgroup", required_argument, NULL, OPT_CGROUP}, {"ignore-paused", no_argument, NULL, OPT_IGNORE_PAUSED},
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
     };
-    const char *user = NULL;
-    struct hull_exec_opts o = {.root = g_opts.root};
-    struct strs envs = {0}, caps = {0}, gids = {0}, cgroup_subs = {0}, args = {0}, cap_names = {0};
-    gid_t *gid_values = NULL;
-    cleanup_error struct hull_error *err = NULL;
-    int ret = EXEC_RUNTIME_ERROR, code = 0;
-    int c;
     opterr = 0;
-    while ((c = getopt_long_only(argc, argv, "+p:dte:u:g:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'p':
-            o.process_file = optarg;
-            break;
-        case 'd':
-            o.detach = true;
-            break;
-        case OPT_PID_FILE:
-            o.pid_file = optarg;
-            break;
-        case OPT_CONSOLE:
-            o.console_socket = optarg;
-            break;
-        case 't':
-            o.tty = true;
-            break;
-        case OPT_CWD:
-            o.cwd = optarg;
-            break;
-        case 'e':
-            strs_add(&envs, optarg);
-            break;
-        case 'u':
-            user = optarg;
-            break;
-        case 'g':
-            strs_add(&gids, optarg);
-            break;
-        case OPT_CAP:
-            strs_add(&caps, optarg);
-            break;
-        case OPT_NNP:
-            o.no_new_privs = true;
-            break;
-        case OPT_APPARMOR:
-            o.apparmor = optarg;
-            break;
-        case OPT_LABEL:
-            o.process_label = optarg;
-            break;
-        case OPT_PRESERVE: {
-            long long n;
-            if (!parse_id_number(optarg, &n) || n > 65536) {
-                usage_error("exec", "invalid --preserve-fds \"%s\"", optarg);
-                goto out;
-            }
-            o.preserve_fds = (int)n;
-            break;
-        }
-        case OPT_CGROUP:
-            /* runc: join existing sub-cgroup(s) of the container, [CONTROLLER:]PATH, repeatable. */
-            if (*optarg)
-                strs_add(&cgroup_subs, optarg);
-            break;
-        case OPT_IGNORE_PAUSED:
-            o.ignore_paused = true;
-            break;
-        case 'h':
-            printf("Usage: hull-runtime exec [command options] <container-id> <command> [command options]\n");
-            ret = 0;
-            goto out;
-        default:
-            usage_error("exec", "unknown option \"%s\"", argv[optind - 1]);
-            goto out;
-        }
-    }
-    if (optind >= argc) {
-        usage_error("exec", "missing container id");
-        goto out;
-    }
-    o.id = argv[optind++];
-    if (parse_exec_values(&o, user, &gids, &caps, &cap_names, &gid_values) < 0)
-        goto out;
+    int c, r = -1;
+    while (r < 0 && (c = getopt_long_only(argc, argv, "+p:dte:u:g:h", longopts, NULL)) != -1)
+        r = exec_flag(f, c, argv);
+    return r;
+}
+
+/* The id, the command and the checked values after the flags, then the
+ * exec itself: its exit code is the process's. */
+static int exec_process(int argc, char **argv, struct exec_flags *f)
+{
+    if (optind >= argc)
+        return usage_error("exec", "missing container id"), EXEC_RUNTIME_ERROR;
+    f->o.id = argv[optind++];
+    if (parse_exec_values(&f->o, f->user, &f->gids, &f->caps, &f->cap_names, &f->gid_values) < 0)
+        return EXEC_RUNTIME_ERROR;
     for (int i = optind; i < argc; i++)
-        strs_add(&args, argv[i]);
-    o.args = (char *const *)args.v;
-    o.env = (char *const *)envs.v;
-    o.cgroup_subs = (char *const *)cgroup_subs.v;
-    o.caps = (char *const *)cap_names.v;
-    if (!o.process_file && !args.n) {
-        usage_error("exec", "missing the command to run (or --process FILE)");
-        goto out;
-    }
-    if (hull_container_exec(&o, &code, &err) < 0) {
+        strs_add(&f->args, argv[i]);
+    f->o.args = (char *const *)f->args.v;
+    f->o.env = (char *const *)f->envs.v;
+    f->o.cgroup_subs = (char *const *)f->cgroup_subs.v;
+    f->o.caps = (char *const *)f->cap_names.v;
+    if (!f->o.process_file && !f->args.n)
+        return usage_error("exec", "missing the command to run (or --process FILE)"), EXEC_RUNTIME_ERROR;
+    cleanup_error struct hull_error *err = NULL;
+    int code = 0;
+    if (hull_container_exec(&f->o, &code, &err) < 0) {
         report_error(err);
-        goto out;
+        return EXEC_RUNTIME_ERROR;
     }
-    ret = code;
-out:
-    free(envs.v);
-    free(caps.v);
-    free(gids.v);
-    free(cgroup_subs.v);
-    free(args.v);
-    for (size_t i = 0; i < cap_names.n; i++)
-        free((char *)cap_names.v[i]);
-    free(cap_names.v);
-    free(gid_values);
+    return code;
+}
+
+int cmd_exec(int argc, char **argv)
+{
+    struct exec_flags f = {.o = {.root = g_opts.root}};
+    int ret = parse_exec_flags(argc, argv, &f);
+    if (ret < 0)
+        ret = exec_process(argc, argv, &f);
+    exec_flags_free(&f);
     return ret;
 }
