@@ -1,5 +1,6 @@
 /* hull: CDI spec files into typed structs (engine_cdi_spec.h). */
 #include <dirent.h>
+#include <stddef.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,11 +16,18 @@
  * counted so that a small file cannot make the decoder work for hours. */
 #define CDI_MAX_VALUES 1000000
 
+/* The version the fields of a spec need (the reference library's table). */
+struct needs {
+    bool v040, v050, v060, v070, v110;
+};
+
 struct decoder {
     const char *path;
     yaml_document_t *doc;
     long values;
     struct hull_error **err;
+    struct needs needs;   /* of the fields decoded so far */
+    yaml_node_t *devices; /* the spec's, decoded after its kind */
 };
 
 static int fail(struct decoder *d, const yaml_node_t *node, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -225,44 +233,145 @@ static int unknown(struct decoder *d, const struct pair *p, const char *where)
     return fail(d, p->key_node, "unknown field \"%s\" in %s", p->key, where);
 }
 
-static int device_node_item(struct decoder *d, yaml_node_t *n, void *arg)
+/* One field of a CDI object: its key, how its value is decoded, and where
+ * in the object it goes.  Each object is a table of these ending with
+ * {NULL}, read by walk_fields. */
+struct field {
+    const char *key;
+    int (*decode)(struct decoder *d, yaml_node_t *v, const struct field *f, void *obj);
+    size_t offset; /* of the value in the object */
+    size_t has;    /* 1 + the offset of a bool set when the key is given; 0: none */
+    int64_t min, max;                                     /* field_int's range */
+    int (*item)(struct decoder *, yaml_node_t *, void *); /* field_list: each element, into the object */
+    const struct object *object;                          /* field_objects: the kind of the elements */
+    size_t count;                                         /* field_objects: the offset of their count */
+};
+
+/* A CDI object that comes in lists (deviceNodes, mounts, ...): its fields,
+ * and the checks of a whole one (item) in its list (parent). */
+struct object {
+    const char *where; /* "a mount": for "unknown field \"x\" in a mount" */
+    const struct field *fields;
+    size_t size;
+    int (*check)(struct decoder *d, yaml_node_t *n, void *item, void *parent);
+};
+
+#define AT(obj, f, type) ((type *)((char *)(obj) + (f)->offset))
+#define FIELD(key, decode, type, member, ...) {key, decode, offsetof(type, member), __VA_ARGS__}
+#define HAS(type, member) (offsetof(type, member) + 1)
+/* A list of objects: an array member and its count member. */
+#define OBJECTS(key, type, member, count_member, obj)                                                                 \
+    FIELD(key, field_objects, type, member, .object = &(obj), .count = offsetof(type, count_member))
+
+/* Decodes the mapping n into obj, each of its keys by the field of that
+ * key; a key that is in no field is an error naming where it was. */
+static int walk_fields(struct decoder *d, yaml_node_t *n, const struct field *fields, const char *where, void *obj)
 {
-    struct cdi_edits *e = arg;
     cleanup_free struct pair *pairs = NULL;
     size_t count = 0;
     if (collect_pairs(d, n, &pairs, &count, 0) < 0)
         return -1;
-    e->device_nodes = xrealloc(e->device_nodes, (e->n_device_nodes + 1) * sizeof *e->device_nodes);
-    struct cdi_device_node *dn = &e->device_nodes[e->n_device_nodes++];
-    memset(dn, 0, sizeof *dn);
     for (size_t i = 0; i < count; i++) {
-        const char *k = pairs[i].key;
-        yaml_node_t *v = pairs[i].value;
-        int64_t num = 0;
-        int r;
-        if (!strcmp(k, "path"))
-            r = dec_string(d, v, k, &dn->path);
-        else if (!strcmp(k, "hostPath"))
-            r = dec_string(d, v, k, &dn->host_path);
-        else if (!strcmp(k, "type"))
-            r = dec_string(d, v, k, &dn->type);
-        else if (!strcmp(k, "permissions"))
-            r = dec_string(d, v, k, &dn->permissions);
-        else if (!strcmp(k, "major"))
-            r = dec_int(d, v, k, INT64_MIN, INT64_MAX, &dn->major);
-        else if (!strcmp(k, "minor"))
-            r = dec_int(d, v, k, INT64_MIN, INT64_MAX, &dn->minor);
-        else if (!strcmp(k, "fileMode"))
-            r = dec_int(d, v, k, 0, UINT32_MAX, &num), dn->file_mode = (uint32_t)num, dn->has_file_mode = true;
-        else if (!strcmp(k, "uid"))
-            r = dec_int(d, v, k, 0, UINT32_MAX, &num), dn->uid = (uint32_t)num, dn->has_uid = true;
-        else if (!strcmp(k, "gid"))
-            r = dec_int(d, v, k, 0, UINT32_MAX, &num), dn->gid = (uint32_t)num, dn->has_gid = true;
-        else
-            r = unknown(d, &pairs[i], "a deviceNode");
+        const struct field *f = fields;
+        while (f->key && strcmp(f->key, pairs[i].key))
+            f++;
+        if (!f->key)
+            return unknown(d, &pairs[i], where);
+        int r = f->decode(d, pairs[i].value, f, obj);
+        if (f->has)
+            *(bool *)((char *)obj + f->has - 1) = true;
         if (r < 0)
             return -1;
     }
+    return 0;
+}
+
+static int field_string(struct decoder *d, yaml_node_t *v, const struct field *f, void *obj)
+{
+    return dec_string(d, v, f->key, AT(obj, f, char *));
+}
+
+static int field_strv(struct decoder *d, yaml_node_t *v, const struct field *f, void *obj)
+{
+    return dec_strv(d, v, f->key, AT(obj, f, char **));
+}
+
+static int field_int(struct decoder *d, yaml_node_t *v, const struct field *f, void *obj)
+{
+    return dec_int(d, v, f->key, f->min, f->max, AT(obj, f, int64_t));
+}
+
+static int field_uint32(struct decoder *d, yaml_node_t *v, const struct field *f, void *obj)
+{
+    int64_t num = 0;
+    int r = dec_int(d, v, f->key, 0, UINT32_MAX, &num);
+    *AT(obj, f, uint32_t) = (uint32_t)num;
+    return r;
+}
+
+static int field_bool(struct decoder *d, yaml_node_t *v, const struct field *f, void *obj)
+{
+    return dec_bool(d, v, f->key, AT(obj, f, bool));
+}
+
+static int field_annotations(struct decoder *d, yaml_node_t *v, const struct field *f, void *obj)
+{
+    return dec_annotations(d, v, AT(obj, f, char **));
+}
+
+/* A list whose elements f->item adds to the object. */
+static int field_list(struct decoder *d, yaml_node_t *v, const struct field *f, void *obj)
+{
+    return each_item(d, v, f->key, f->item, obj);
+}
+
+struct objects {
+    const struct field *f;
+    void *parent;
+};
+
+/* One element of a list of objects: appended zeroed to the parent's array,
+ * decoded, then checked as a whole.  The array's pointer is copied with
+ * memcpy: it is a struct cdi_mount * (...), not a void *. */
+static int object_item(struct decoder *d, yaml_node_t *n, void *arg)
+{
+    const struct objects *l = arg;
+    const struct object *o = l->f->object;
+    size_t *count = (size_t *)((char *)l->parent + l->f->count);
+    char *array;
+    memcpy(&array, AT(l->parent, l->f, char *), sizeof array);
+    array = xrealloc(array, (*count + 1) * o->size);
+    memcpy(AT(l->parent, l->f, char *), &array, sizeof array);
+    void *item = memset(array + *count * o->size, 0, o->size);
+    (*count)++;
+    if (walk_fields(d, n, o->fields, o->where, item) < 0)
+        return -1;
+    return o->check(d, n, item, l->parent);
+}
+
+static int field_objects(struct decoder *d, yaml_node_t *v, const struct field *f, void *obj)
+{
+    struct objects l = {f, obj};
+    return each_item(d, v, f->key, object_item, &l);
+}
+
+static const struct field device_node_fields[] = {
+    FIELD("path", field_string, struct cdi_device_node, path),
+    FIELD("hostPath", field_string, struct cdi_device_node, host_path),
+    FIELD("type", field_string, struct cdi_device_node, type),
+    FIELD("permissions", field_string, struct cdi_device_node, permissions),
+    FIELD("major", field_int, struct cdi_device_node, major, .min = INT64_MIN, .max = INT64_MAX),
+    FIELD("minor", field_int, struct cdi_device_node, minor, .min = INT64_MIN, .max = INT64_MAX),
+    FIELD("fileMode", field_uint32, struct cdi_device_node, file_mode, HAS(struct cdi_device_node, has_file_mode)),
+    FIELD("uid", field_uint32, struct cdi_device_node, uid, HAS(struct cdi_device_node, has_uid)),
+    FIELD("gid", field_uint32, struct cdi_device_node, gid, HAS(struct cdi_device_node, has_gid)),
+    {NULL},
+};
+
+static int check_device_node(struct decoder *d, yaml_node_t *n, void *item, void *parent)
+{
+    (void)parent;
+    const struct cdi_device_node *dn = item;
     const char *type = dn->type ? dn->type : "", *perms = dn->permissions ? dn->permissions : "";
     if (!dn->path || !*dn->path)
         return fail(d, n, "a deviceNode without a path");
@@ -273,30 +382,27 @@ static int device_node_item(struct decoder *d, yaml_node_t *n, void *arg)
     return 0;
 }
 
-static int mount_item(struct decoder *d, yaml_node_t *n, void *arg)
+static const struct object device_node_object = {"a deviceNode", device_node_fields, sizeof(struct cdi_device_node),
+                                                  check_device_node};
+
+static const struct field mount_fields[] = {
+    FIELD("hostPath", field_string, struct cdi_mount, host_path),
+    FIELD("containerPath", field_string, struct cdi_mount, container_path),
+    FIELD("type", field_string, struct cdi_mount, type),
+    FIELD("options", field_strv, struct cdi_mount, options),
+    {NULL},
+};
+
+static int check_mount(struct decoder *d, yaml_node_t *n, void *item, void *parent)
 {
-    struct cdi_edits *e = arg;
-    cleanup_free struct pair *pairs = NULL;
-    size_t count = 0;
-    if (collect_pairs(d, n, &pairs, &count, 0) < 0)
-        return -1;
-    e->mounts = xrealloc(e->mounts, (e->n_mounts + 1) * sizeof *e->mounts);
-    struct cdi_mount *m = &e->mounts[e->n_mounts++];
-    memset(m, 0, sizeof *m);
-    for (size_t i = 0; i < count; i++) {
-        const char *k = pairs[i].key;
-        int r = !strcmp(k, "hostPath")        ? dec_string(d, pairs[i].value, k, &m->host_path)
-                : !strcmp(k, "containerPath") ? dec_string(d, pairs[i].value, k, &m->container_path)
-                : !strcmp(k, "type")          ? dec_string(d, pairs[i].value, k, &m->type)
-                : !strcmp(k, "options")       ? dec_strv(d, pairs[i].value, k, &m->options)
-                                              : unknown(d, &pairs[i], "a mount");
-        if (r < 0)
-            return -1;
-    }
+    (void)parent;
+    const struct cdi_mount *m = item;
     if (!m->host_path || !*m->host_path || !m->container_path || !*m->container_path)
         return fail(d, n, "a mount without hostPath or containerPath");
     return 0;
 }
+
+static const struct object mount_object = {"a mount", mount_fields, sizeof(struct cdi_mount), check_mount};
 
 static bool valid_env(char *const *env)
 {
@@ -306,30 +412,21 @@ static bool valid_env(char *const *env)
     return true;
 }
 
-static int hook_item(struct decoder *d, yaml_node_t *n, void *arg)
+static const struct field hook_fields[] = {
+    FIELD("hookName", field_string, struct cdi_hook, hook_name),
+    FIELD("path", field_string, struct cdi_hook, path),
+    FIELD("args", field_strv, struct cdi_hook, args),
+    FIELD("env", field_strv, struct cdi_hook, env),
+    FIELD("timeout", field_int, struct cdi_hook, timeout, HAS(struct cdi_hook, has_timeout), INT32_MIN, INT32_MAX),
+    {NULL},
+};
+
+static int check_hook(struct decoder *d, yaml_node_t *n, void *item, void *parent)
 {
     static const char *const names[] = {"prestart",       "createRuntime", "createContainer",
                                         "startContainer", "poststart",     "poststop"};
-    struct cdi_edits *e = arg;
-    cleanup_free struct pair *pairs = NULL;
-    size_t count = 0;
-    if (collect_pairs(d, n, &pairs, &count, 0) < 0)
-        return -1;
-    e->hooks = xrealloc(e->hooks, (e->n_hooks + 1) * sizeof *e->hooks);
-    struct cdi_hook *h = &e->hooks[e->n_hooks++];
-    memset(h, 0, sizeof *h);
-    for (size_t i = 0; i < count; i++) {
-        const char *k = pairs[i].key;
-        int r = !strcmp(k, "hookName") ? dec_string(d, pairs[i].value, k, &h->hook_name)
-                : !strcmp(k, "path")   ? dec_string(d, pairs[i].value, k, &h->path)
-                : !strcmp(k, "args")   ? dec_strv(d, pairs[i].value, k, &h->args)
-                : !strcmp(k, "env")    ? dec_strv(d, pairs[i].value, k, &h->env)
-                : !strcmp(k, "timeout")
-                    ? (h->has_timeout = true, dec_int(d, pairs[i].value, k, INT32_MIN, INT32_MAX, &h->timeout))
-                    : unknown(d, &pairs[i], "a hook");
-        if (r < 0)
-            return -1;
-    }
+    (void)parent;
+    const struct cdi_hook *h = item;
     bool known = false;
     for (size_t i = 0; h->hook_name && i < ARRAY_SIZE(names); i++)
         known |= !strcmp(h->hook_name, names[i]);
@@ -342,24 +439,18 @@ static int hook_item(struct decoder *d, yaml_node_t *n, void *arg)
     return 0;
 }
 
-static int net_device_item(struct decoder *d, yaml_node_t *n, void *arg)
+static const struct object hook_object = {"a hook", hook_fields, sizeof(struct cdi_hook), check_hook};
+
+static const struct field net_device_fields[] = {
+    FIELD("hostInterfaceName", field_string, struct cdi_net_device, host_interface_name),
+    FIELD("name", field_string, struct cdi_net_device, name),
+    {NULL},
+};
+
+static int check_net_device(struct decoder *d, yaml_node_t *n, void *item, void *parent)
 {
-    struct cdi_edits *e = arg;
-    cleanup_free struct pair *pairs = NULL;
-    size_t count = 0;
-    if (collect_pairs(d, n, &pairs, &count, 0) < 0)
-        return -1;
-    e->net_devices = xrealloc(e->net_devices, (e->n_net_devices + 1) * sizeof *e->net_devices);
-    struct cdi_net_device *nd = &e->net_devices[e->n_net_devices++];
-    memset(nd, 0, sizeof *nd);
-    for (size_t i = 0; i < count; i++) {
-        const char *k = pairs[i].key;
-        int r = !strcmp(k, "hostInterfaceName") ? dec_string(d, pairs[i].value, k, &nd->host_interface_name)
-                : !strcmp(k, "name")            ? dec_string(d, pairs[i].value, k, &nd->name)
-                                                : unknown(d, &pairs[i], "a netDevice");
-        if (r < 0)
-            return -1;
-    }
+    const struct cdi_edits *e = parent;
+    const struct cdi_net_device *nd = item;
     if (!nd->host_interface_name || !*nd->host_interface_name || !nd->name || !*nd->name)
         return fail(d, n, "a netDevice without hostInterfaceName or name");
     for (size_t i = 0; i + 1 < e->n_net_devices; i++)
@@ -368,6 +459,9 @@ static int net_device_item(struct decoder *d, yaml_node_t *n, void *arg)
             return fail(d, n, "netDevice %s: its host interface or name is given twice", nd->name);
     return 0;
 }
+
+static const struct object net_device_object = {"a netDevice", net_device_fields, sizeof(struct cdi_net_device),
+                                                 check_net_device};
 
 static int gid_item(struct decoder *d, yaml_node_t *n, void *arg)
 {
@@ -381,77 +475,71 @@ static int gid_item(struct decoder *d, yaml_node_t *n, void *arg)
 }
 
 /* intelRdt is read and checked but not kept: hull has no resctrl support,
- * and engine_cdi.c refuses a device that asks for it.  *v110: fields of
- * CDI 1.1.0 are used. */
-static int dec_intel_rdt(struct decoder *d, yaml_node_t *n, bool *v110)
-{
-    cleanup_free struct pair *pairs = NULL;
-    size_t count = 0;
-    if (collect_pairs(d, n, &pairs, &count, 0) < 0)
-        return -1;
-    for (size_t i = 0; i < count; i++) {
-        const char *k = pairs[i].key;
-        cleanup_free char *s = NULL;
-        cleanup_strv char **v = NULL;
-        bool b = false;
-        int r = !strcmp(k, "closID") || !strcmp(k, "l3CacheSchema") || !strcmp(k, "memBwSchema")
-                    ? dec_string(d, pairs[i].value, k, &s)
-                : !strcmp(k, "schemata")         ? (*v110 = true, dec_strv(d, pairs[i].value, k, &v))
-                : !strcmp(k, "enableMonitoring") ? dec_bool(d, pairs[i].value, k, &b)
-                                                 : unknown(d, &pairs[i], "intelRdt");
-        if (r < 0)
-            return -1;
-        *v110 |= b;
-    }
-    return 0;
-}
-
-/* The version the fields of edits need (the reference library's table). */
-struct needs {
-    bool v040, v050, v060, v070, v110;
+ * and engine_cdi.c refuses a device that asks for it. */
+struct intel_rdt {
+    char *clos_id, *l3_cache_schema, *mem_bw_schema;
+    char **schemata;
+    bool enable_monitoring, has_schemata;
 };
 
-static int dec_edits(struct decoder *d, yaml_node_t *n, struct cdi_edits *e, struct needs *needs)
+static const struct field intel_rdt_fields[] = {
+    FIELD("closID", field_string, struct intel_rdt, clos_id),
+    FIELD("l3CacheSchema", field_string, struct intel_rdt, l3_cache_schema),
+    FIELD("memBwSchema", field_string, struct intel_rdt, mem_bw_schema),
+    FIELD("schemata", field_strv, struct intel_rdt, schemata, HAS(struct intel_rdt, has_schemata)),
+    FIELD("enableMonitoring", field_bool, struct intel_rdt, enable_monitoring),
+    {NULL},
+};
+
+static int field_intel_rdt(struct decoder *d, yaml_node_t *v, const struct field *f, void *obj)
 {
-    if (is_null(n))
+    bool *given = AT(obj, f, bool);
+    *given = !is_null(v);
+    if (!*given)
         return 0;
-    cleanup_free struct pair *pairs = NULL;
-    size_t count = 0;
-    if (collect_pairs(d, n, &pairs, &count, 0) < 0)
+    struct intel_rdt rdt = {0};
+    int r = walk_fields(d, v, intel_rdt_fields, "intelRdt", &rdt);
+    /* schemata and enableMonitoring are fields of CDI 1.1.0 */
+    d->needs.v110 |= rdt.has_schemata || rdt.enable_monitoring;
+    free(rdt.clos_id), free(rdt.l3_cache_schema), free(rdt.mem_bw_schema);
+    strv_free(rdt.schemata);
+    return r;
+}
+
+static int field_env(struct decoder *d, yaml_node_t *v, const struct field *f, void *obj)
+{
+    char ***env = AT(obj, f, char **);
+    if (dec_strv(d, v, f->key, env) < 0)
         return -1;
-    for (size_t i = 0; i < count; i++) {
-        const char *k = pairs[i].key;
-        yaml_node_t *v = pairs[i].value;
-        int r;
-        if (!strcmp(k, "env")) {
-            r = dec_strv(d, v, k, &e->env);
-            if (r == 0 && !valid_env(e->env))
-                r = fail(d, v, "env entries must be VAR=value");
-        } else if (!strcmp(k, "deviceNodes")) {
-            r = each_item(d, v, k, device_node_item, e);
-        } else if (!strcmp(k, "mounts")) {
-            r = each_item(d, v, k, mount_item, e);
-        } else if (!strcmp(k, "hooks")) {
-            r = each_item(d, v, k, hook_item, e);
-        } else if (!strcmp(k, "netDevices")) {
-            r = each_item(d, v, k, net_device_item, e);
-        } else if (!strcmp(k, "additionalGids")) {
-            r = each_item(d, v, k, gid_item, e);
-        } else if (!strcmp(k, "intelRdt")) {
-            e->has_intel_rdt = !is_null(v);
-            r = e->has_intel_rdt ? dec_intel_rdt(d, v, &needs->v110) : 0;
-        } else {
-            r = unknown(d, &pairs[i], "containerEdits");
-        }
-        if (r < 0)
-            return -1;
-    }
+    return valid_env(*env) ? 0 : fail(d, v, "env entries must be VAR=value");
+}
+
+static const struct field edits_fields[] = {
+    FIELD("env", field_env, struct cdi_edits, env),
+    OBJECTS("deviceNodes", struct cdi_edits, device_nodes, n_device_nodes, device_node_object),
+    OBJECTS("mounts", struct cdi_edits, mounts, n_mounts, mount_object),
+    OBJECTS("hooks", struct cdi_edits, hooks, n_hooks, hook_object),
+    OBJECTS("netDevices", struct cdi_edits, net_devices, n_net_devices, net_device_object),
+    FIELD("additionalGids", field_list, struct cdi_edits, additional_gids, .item = gid_item),
+    FIELD("intelRdt", field_intel_rdt, struct cdi_edits, has_intel_rdt),
+    {NULL},
+};
+
+/* containerEdits, of the spec or of a device; what its fields need of the
+ * spec's cdiVersion goes to d->needs. */
+static int field_edits(struct decoder *d, yaml_node_t *v, const struct field *f, void *obj)
+{
+    struct cdi_edits *e = AT(obj, f, struct cdi_edits);
+    if (is_null(v))
+        return 0;
+    if (walk_fields(d, v, edits_fields, "containerEdits", e) < 0)
+        return -1;
     for (size_t i = 0; i < e->n_device_nodes; i++)
-        needs->v050 |= e->device_nodes[i].host_path && *e->device_nodes[i].host_path;
+        d->needs.v050 |= e->device_nodes[i].host_path && *e->device_nodes[i].host_path;
     for (size_t i = 0; i < e->n_mounts; i++)
-        needs->v040 |= e->mounts[i].type && *e->mounts[i].type;
-    needs->v070 |= e->has_intel_rdt || e->n_additional_gids;
-    needs->v110 |= e->n_net_devices > 0;
+        d->needs.v040 |= e->mounts[i].type && *e->mounts[i].type;
+    d->needs.v070 |= e->has_intel_rdt || e->n_additional_gids;
+    d->needs.v110 |= e->n_net_devices > 0;
     return 0;
 }
 
@@ -480,27 +568,17 @@ static bool valid_name(const char *s, bool device)
     return true;
 }
 
-static int device_item(struct decoder *d, yaml_node_t *n, void *arg)
+static const struct field device_fields[] = {
+    FIELD("name", field_string, struct cdi_device, name),
+    FIELD("annotations", field_annotations, struct cdi_device, annotations),
+    FIELD("containerEdits", field_edits, struct cdi_device, edits),
+    {NULL},
+};
+
+static int check_device(struct decoder *d, yaml_node_t *n, void *item, void *parent)
 {
-    void **a = arg;
-    struct cdi_spec *spec = a[0];
-    struct needs *needs = a[1];
-    cleanup_free struct pair *pairs = NULL;
-    size_t count = 0;
-    if (collect_pairs(d, n, &pairs, &count, 0) < 0)
-        return -1;
-    spec->devices = xrealloc(spec->devices, (spec->n_devices + 1) * sizeof *spec->devices);
-    struct cdi_device *dev = &spec->devices[spec->n_devices++];
-    memset(dev, 0, sizeof *dev);
-    for (size_t i = 0; i < count; i++) {
-        const char *k = pairs[i].key;
-        int r = !strcmp(k, "name")             ? dec_string(d, pairs[i].value, k, &dev->name)
-                : !strcmp(k, "annotations")    ? dec_annotations(d, pairs[i].value, &dev->annotations)
-                : !strcmp(k, "containerEdits") ? dec_edits(d, pairs[i].value, &dev->edits, needs)
-                                               : unknown(d, &pairs[i], "a device");
-        if (r < 0)
-            return -1;
-    }
+    const struct cdi_spec *spec = parent;
+    const struct cdi_device *dev = item;
     if (!dev->name || !valid_name(dev->name, true))
         return fail(d, n, "invalid device name \"%s\"", dev->name ? dev->name : "");
     /* "MUST be unique per vendor and class": the reference library then
@@ -510,10 +588,12 @@ static int device_item(struct decoder *d, yaml_node_t *n, void *arg)
             return fail(d, n, "device \"%s\" is defined twice in the spec", dev->name);
     if (edits_empty(&dev->edits))
         return fail(d, n, "device \"%s\" has no containerEdits", dev->name);
-    needs->v050 |= dev->name[0] >= '0' && dev->name[0] <= '9';
-    needs->v060 |= dev->annotations != NULL;
+    d->needs.v050 |= dev->name[0] >= '0' && dev->name[0] <= '9';
+    d->needs.v060 |= dev->annotations != NULL;
     return 0;
 }
+
+static const struct object device_object = {"a device", device_fields, sizeof(struct cdi_device), check_device};
 
 static int check_version(struct decoder *d, yaml_node_t *root, struct cdi_spec *spec, const struct needs *needs)
 {
@@ -540,33 +620,27 @@ static int check_version(struct decoder *d, yaml_node_t *root, struct cdi_spec *
     return 0;
 }
 
+/* The spec's devices are decoded after its kind: a device's checks name it. */
+static int field_devices_later(struct decoder *d, yaml_node_t *v, const struct field *f, void *obj)
+{
+    (void)f, (void)obj;
+    d->devices = v;
+    return 0;
+}
+
+static const struct field spec_fields[] = {
+    FIELD("cdiVersion", field_string, struct cdi_spec, version),
+    FIELD("kind", field_string, struct cdi_spec, kind),
+    FIELD("annotations", field_annotations, struct cdi_spec, annotations),
+    FIELD("containerEdits", field_edits, struct cdi_spec, edits),
+    FIELD("devices", field_devices_later, struct cdi_spec, devices),
+    {NULL},
+};
+
 static int dec_spec(struct decoder *d, yaml_node_t *root, struct cdi_spec *spec)
 {
-    cleanup_free struct pair *pairs = NULL;
-    size_t count = 0;
-    if (collect_pairs(d, root, &pairs, &count, 0) < 0)
+    if (walk_fields(d, root, spec_fields, "the spec", spec) < 0)
         return -1;
-    struct needs needs = {0};
-    yaml_node_t *devices = NULL;
-    for (size_t i = 0; i < count; i++) {
-        const char *k = pairs[i].key;
-        yaml_node_t *v = pairs[i].value;
-        int r = 0;
-        if (!strcmp(k, "cdiVersion"))
-            r = dec_string(d, v, k, &spec->version);
-        else if (!strcmp(k, "kind"))
-            r = dec_string(d, v, k, &spec->kind);
-        else if (!strcmp(k, "annotations"))
-            r = dec_annotations(d, v, &spec->annotations);
-        else if (!strcmp(k, "containerEdits"))
-            r = dec_edits(d, v, &spec->edits, &needs);
-        else if (!strcmp(k, "devices"))
-            devices = v; /* after kind: a device's checks name it */
-        else
-            r = unknown(d, &pairs[i], "the spec");
-        if (r < 0)
-            return -1;
-    }
     if (!spec->version || !*spec->version)
         return fail(d, root, "no cdiVersion");
     if (!spec->kind || !*spec->kind)
@@ -578,13 +652,13 @@ static int dec_spec(struct decoder *d, yaml_node_t *root, struct cdi_spec *spec)
     vendor[slash - spec->kind] = '\0';
     if (!valid_name(vendor, false) || !valid_name(slash + 1, false))
         return fail(d, root, "kind \"%s\" is not vendor/class (letters, digits, _ - . between)", spec->kind);
-    needs.v060 |= strchr(slash + 1, '.') != NULL || spec->annotations != NULL;
-    void *arg[] = {spec, &needs};
-    if (devices && each_item(d, devices, "devices", device_item, arg) < 0)
+    d->needs.v060 |= strchr(slash + 1, '.') != NULL || spec->annotations != NULL;
+    static const struct field devices = OBJECTS("devices", struct cdi_spec, devices, n_devices, device_object);
+    if (d->devices && devices.decode(d, d->devices, &devices, spec) < 0)
         return -1;
     if (!spec->n_devices)
         return fail(d, root, "no devices");
-    return check_version(d, root, spec, &needs);
+    return check_version(d, root, spec, &d->needs);
 }
 
 /* *kind (if not NULL) gets the spec's kind when it could be read, even if
