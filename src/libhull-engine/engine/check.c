@@ -114,9 +114,7 @@ static void find_orphans(struct checker *c, struct orphan **out, size_t *n)
             free(image_id);
             continue;
         }
-        *out = realloc(*out, (*n + 1) * sizeof **out);
-        if (!*out)
-            abort();
+        *out = xrealloc(*out, (*n + 1) * sizeof **out);
         struct orphan *o = &(*out)[(*n)++];
         snprintf(o->id, sizeof o->id, "%s", e->d_name);
         o->image_id = image_id;

@@ -17,14 +17,6 @@
 #include "util/log.h"
 #include "util/utils.h"
 
-static char *strndup_or_die(const char *s, size_t n)
-{
-    char *d = strndup(s, n);
-    if (!d)
-        abort();
-    return d;
-}
-
 static char *events_dir(const char *root)
 {
     return xasprintf("%s/events", root);
@@ -148,7 +140,7 @@ int engine_events_filter_add(struct engine_events_filter *f, const char *text, s
     const char *eq = strchr(text, '=');
     if (!eq || eq == text || !eq[1])
         return hull_error_set(err, 0, "invalid --filter \"%s\": want KEY=VALUE", text);
-    cleanup_free char *key = strndup_or_die(text, (size_t)(eq - text));
+    cleanup_free char *key = xstrndup(text, (size_t)(eq - text));
     bool known = false;
     for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
         known |= !strcmp(keys[i], key);
@@ -213,7 +205,7 @@ static bool value_matches(const char *key, const char *value, struct json_object
     }
     if (!strcmp(key, "label")) {
         const char *eq = strchr(value, '=');
-        cleanup_free char *k = eq ? strndup_or_die(value, (size_t)(eq - value)) : xstrdup(value);
+        cleanup_free char *k = eq ? xstrndup(value, (size_t)(eq - value)) : xstrdup(value);
         struct json_object *v = NULL;
         if (!attrs || !json_object_object_get_ex(attrs, k, &v))
             return false;

@@ -169,7 +169,7 @@ static char *take_ident(struct parser *ps)
     const char *start = ps->p;
     while (ident_char(*ps->p))
         ps->p++;
-    return strndup(start, (size_t)(ps->p - start));
+    return xstrndup(start, (size_t)(ps->p - start));
 }
 
 /* ".A.B" after a value: the field names. */
@@ -422,7 +422,7 @@ static int parse_list(struct parser *ps, struct node **out, enum list_end *end)
         if (stop > text) {
             struct node *t = xmalloc0(sizeof *t);
             t->kind = NODE_TEXT;
-            t->text = strndup(text, (size_t)(stop - text));
+            t->text = xstrndup(text, (size_t)(stop - text));
             add_node(&tail, t);
         }
         if (!open) {

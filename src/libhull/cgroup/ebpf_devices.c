@@ -52,9 +52,7 @@ static void emit(struct prog *p, struct bpf_insn insn)
 {
     if (p->n == p->cap) {
         p->cap = p->cap ? p->cap * 2 : 64;
-        p->v = realloc(p->v, p->cap * sizeof *p->v);
-        if (!p->v)
-            abort();
+        p->v = xrealloc(p->v, p->cap * sizeof *p->v);
     }
     p->v[p->n++] = insn;
 }

@@ -165,10 +165,8 @@ static bool collect_mount(const struct mountinfo_entry *e, void *data)
     cleanup_free char *controllers = v1_controllers_from_options(e->super_options);
     if (!controllers[0])
         return false;
-    c->seen_dev = realloc(c->seen_dev, (c->n_seen + 1) * sizeof(char *));
-    c->v = realloc(c->v, (c->n + 2) * sizeof *c->v);
-    if (!c->seen_dev || !c->v)
-        abort();
+    c->seen_dev = xrealloc(c->seen_dev, (c->n_seen + 1) * sizeof(char *));
+    c->v = xrealloc(c->v, (c->n + 2) * sizeof *c->v);
     c->seen_dev[c->n_seen++] = xstrdup(e->devno);
     c->v[c->n++] = (struct cgroup_hierarchy){
         .mountpoint = xstrdup(e->mountpoint),
@@ -199,9 +197,7 @@ int cgroup_list_hierarchies(enum cgroup_layout layout, struct cgroup_hierarchy *
         return -1;
     }
     if (layout == CGROUP_LAYOUT_V2 || layout == CGROUP_LAYOUT_HYBRID) {
-        c.v = realloc(c.v, (c.n + 1) * sizeof *c.v);
-        if (!c.v)
-            abort();
+        c.v = xrealloc(c.v, (c.n + 1) * sizeof *c.v);
         /* HULL_CGROUP_ROOT may point below a mount point (tests): then the
          * directory itself acts as the hierarchy's root. */
         c.v[c.n++] = (struct cgroup_hierarchy){

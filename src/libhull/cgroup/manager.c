@@ -397,9 +397,7 @@ static void pids_push(pid_t **v, size_t *n, size_t *cap, pid_t p)
             return;
     if (*n == *cap) {
         *cap = *cap ? *cap * 2 : 16;
-        *v = realloc(*v, *cap * sizeof(pid_t));
-        if (!*v)
-            abort();
+        *v = xrealloc(*v, *cap * sizeof(pid_t));
     }
     (*v)[(*n)++] = p;
 }

@@ -38,7 +38,7 @@ static int new_fs_mount(const char *fstype, const char *const *options, size_t n
         const char *eq = strchr(options[i], '=');
         int r;
         if (eq) {
-            cleanup_free char *key = strndup(options[i], (size_t)(eq - options[i]));
+            cleanup_free char *key = xstrndup(options[i], (size_t)(eq - options[i]));
             r = fsconfig(fs, FSCONFIG_SET_STRING, key, eq + 1, 0);
         } else {
             r = fsconfig(fs, FSCONFIG_SET_FLAG, options[i], NULL, 0);

@@ -109,7 +109,7 @@ int cgroup_set_rdma(struct cgroup_node *n, const struct hull_resources *r, struc
 static char *key_controller(const char *key)
 {
     const char *dot = strchr(key, '.');
-    return dot ? strndup(key, (size_t)(dot - key)) : NULL;
+    return dot ? xstrndup(key, (size_t)(dot - key)) : NULL;
 }
 
 int cgroup_set_unified(struct cgroup_manager *m, const struct hull_resources *r, struct hull_error **err)

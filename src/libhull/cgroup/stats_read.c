@@ -223,7 +223,7 @@ void cgroup_stats_hugetlb(const char *dir, bool v2, struct cgroup_stats *s)
         if (strncmp(de->d_name, "hugetlb.", 8) || len <= 8 + sl || strcmp(de->d_name + len - sl, suffix) ||
             strstr(de->d_name, ".rsvd."))
             continue;
-        char *size = strndup(de->d_name + 8, len - 8 - sl);
+        char *size = xstrndup(de->d_name + 8, len - 8 - sl);
         if (!size)
             abort();
         struct cgroup_hugetlb_entry e = {.page_size = size, .usage = read_u64_or0(dir, de->d_name)};

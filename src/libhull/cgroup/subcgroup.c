@@ -55,7 +55,7 @@ static int node_enter(struct cgroup_node *n, const char *arg, const char *rel, s
 static int enter_controllers(struct cgroup_manager *m, bool *entered, const char *arg, struct hull_error **err)
 {
     const char *colon = strchr(arg, ':');
-    cleanup_free char *ctrls = strndup(arg, (size_t)(colon - arg));
+    cleanup_free char *ctrls = xstrndup(arg, (size_t)(colon - arg));
     if (!ctrls)
         abort();
     const char *rel = colon + 1;

@@ -394,9 +394,7 @@ int container_list_ids(const char *root, char ***ids, struct hull_error **err)
             continue;
         if (n + 2 > cap) {
             cap *= 2;
-            v = realloc(v, cap * sizeof(char *));
-            if (!v)
-                abort();
+            v = xrealloc(v, cap * sizeof(char *));
         }
         v[n++] = xstrdup(de->d_name);
         v[n] = NULL;

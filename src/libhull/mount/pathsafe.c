@@ -159,7 +159,7 @@ int path_open_in_root(int rootfd, const char *path, enum path_create create, str
         fd = open_in_root(rootfd, copy);
         if (fd < 0 && errno == ENOENT) {
             char *name = strrchr(copy, '/');
-            cleanup_free char *parent = name && name != copy ? strndup(copy, name - copy) : xstrdup("/");
+            cleanup_free char *parent = name && name != copy ? xstrndup(copy, name - copy) : xstrdup("/");
             name = name ? name + 1 : copy;
             cleanup_close int pfd = open_in_root(rootfd, parent);
             if (pfd < 0)

@@ -128,6 +128,14 @@ char *xstrdup(const char *s)
     return r;
 }
 
+char *xstrndup(const char *s, size_t n)
+{
+    char *d = strndup(s, n);
+    if (!d)
+        abort();
+    return d;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
     char *r;

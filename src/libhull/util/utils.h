@@ -44,6 +44,7 @@ void *xmalloc0(size_t size);
 /* realloc, or abort; a size of 0 still returns a usable pointer. */
 void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void strv_free(char **v);
 size_t strv_length(char *const *v);
