@@ -22,6 +22,7 @@
 #include <sys/types.h>
 
 #include "error.h"
+#include "record-config.h"
 
 struct json_object;
 
@@ -61,10 +62,10 @@ struct engine_record_restart {
     int monitor_pid;       /* the monitor sleeping the delay */
 };
 
-/* A container's record.  The members hull reads and writes are typed;
- * docker's Config, HostConfig, Mounts, GraphDriver and NetworkSettings are
- * still json-c trees owned by the record (made by engine_record_build and
- * the network code), and members this code does not know are kept as they
+/* A container's record.  The members hull reads and writes are typed
+ * (docker's Config, HostConfig, Mounts and GraphDriver: record-config.h);
+ * NetworkSettings is still a json-c tree owned by the record (made by the
+ * network code), and members this code does not know are kept as they
  * were read (other), so a record written by a newer hull survives a rewrite. */
 struct engine_record {
     char *id, *created, *path;
@@ -74,8 +75,13 @@ struct engine_record {
     char *image_id; /* Image: "sha256:<hex>" */
     char *resolv_conf_path, *hostname_path, *hosts_path, *log_path;
     char *name; /* with docker's leading "/" */
-    struct json_object *config, *host_config, *mounts, *graph_driver, *network_settings; /* NULL: absent */
-    struct json_object *other;                                                            /* NULL: none */
+    struct record_config config;
+    struct record_host_config host_config;
+    struct record_mount *mounts; /* NULL: absent */
+    size_t n_mounts;
+    struct record_graph_driver graph_driver;
+    struct json_object *network_settings; /* NULL: absent */
+    struct json_object *other;            /* NULL: none */
     /* hull's own: in record.json, never in `hull inspect` */
     int monitor_pid;  /* HullMonitorPid: the process that records the exit */
     int creating_pid; /* HullCreatingPid: the `hull run` making it; 0: made */
@@ -105,7 +111,8 @@ char *engine_runtime_root(const char *runroot);
 int engine_record_read(const char *root, const char *id, struct engine_record **out, struct hull_error **err);
 
 /* The record as `hull inspect` shows it (docker's keys only), for the
- * readers not yet moved to struct engine_record. */
+ * network code, not yet moved to struct engine_record (NetworkSettings and
+ * the network members of Config/HostConfig). */
 int engine_record_load(const char *root, const char *id, struct json_object **out, struct hull_error **err);
 
 /* Ids of every container with a record, NULL-terminated. */

@@ -36,9 +36,9 @@ int engine_attach_container(const char *id, bool no_stdin, bool sig_proxy, const
     struct engine_record *rec = NULL;
     if (engine_record_read(g_engine.root, id, &rec, &err) < 0)
         return engine_error(err);
-    o.tty = json_object_get_boolean(engine_json_path(rec->config, "Tty", NULL));
+    o.tty = rec->config.tty;
     /* docker: stdin is attached when the container keeps one open (-i) */
-    o.send_stdin = !no_stdin && json_object_get_boolean(engine_json_path(rec->config, "OpenStdin", NULL));
+    o.send_stdin = !no_stdin && rec->config.open_stdin;
     engine_record_free(rec);
     int code = 0;
     bool detached = false;

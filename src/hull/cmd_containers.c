@@ -54,16 +54,6 @@ static int64_t parse_time(const char *rfc3339)
     return (int64_t)timegm(&tm);
 }
 
-static const char *state_str(struct json_object *rec, const char *key)
-{
-    return engine_json_str(engine_json_path(rec, "State", NULL), key);
-}
-
-static int state_int(struct json_object *rec, const char *key)
-{
-    return json_object_get_int(engine_json_path(rec, "State", key));
-}
-
 /* Running, or paused (the init lives, its cgroup is frozen). */
 static bool is_live(const char *status)
 {
@@ -71,9 +61,9 @@ static bool is_live(const char *status)
 }
 
 /* docker's State.String(): " (healthy)", " (unhealthy)", " (health: starting)" or "". */
-static const char *health_suffix(struct json_object *rec)
+static const char *health_suffix(const struct engine_record *rec)
 {
-    const char *h = engine_json_str(engine_json_path(rec, "State", "Health"), "Status");
+    const char *h = record_str(rec->state.health.status);
     if (!strcmp(h, "healthy"))
         return " (healthy)";
     if (!strcmp(h, "unhealthy"))
@@ -83,11 +73,12 @@ static const char *health_suffix(struct json_object *rec)
 
 /* docker's STATUS column: "Up 5 seconds", "Up 5 seconds (Paused)", "Up 5 seconds (healthy)",
  * "Restarting (1) 2 seconds ago", "Exited (0) 2 minutes ago", "Created". */
-static char *status_text(struct json_object *rec)
+static char *status_text(const struct engine_record *rec)
 {
-    const char *st = state_str(rec, "Status");
+    const struct engine_record_state *state = &rec->state;
+    const char *st = record_str(state->status);
     if (is_live(st)) {
-        char *s = xasprintf("Up %s%s", human_since(parse_time(state_str(rec, "StartedAt"))),
+        char *s = xasprintf("Up %s%s", human_since(parse_time(state->started_at)),
                             strcmp(st, "paused") ? health_suffix(rec) : " (Paused)");
         char *ago = strstr(s, " ago");
         if (ago)
@@ -95,51 +86,49 @@ static char *status_text(struct json_object *rec)
         return s;
     }
     if (!strcmp(st, "exited"))
-        return xasprintf("Exited (%d) %s", state_int(rec, "ExitCode"),
-                         human_since(parse_time(state_str(rec, "FinishedAt"))));
+        return xasprintf("Exited (%d) %s", state->exit_code, human_since(parse_time(state->finished_at)));
     if (!strcmp(st, "dead"))
         return xasprintf("Dead");
     if (!strcmp(st, "restarting"))
-        return xasprintf("Restarting (%d) %s", state_int(rec, "ExitCode"),
-                         human_since(parse_time(state_str(rec, "FinishedAt"))));
+        return xasprintf("Restarting (%d) %s", state->exit_code, human_since(parse_time(state->finished_at)));
     return xasprintf("Created");
 }
 
-static char *command_text(struct json_object *rec)
+/* "a, b, c" of a list, with sep between and item(i) for each. */
+static char *joined(size_t n, const char *sep, const char *(*item)(const struct engine_record *, size_t),
+                    const struct engine_record *rec)
 {
-    size_t cap = 256;
-    char *s = xmalloc0(cap);
-    struct json_object *cmd = engine_json_path(rec, "Config", "Cmd");
-    for (size_t i = 0; cmd && i < json_object_array_length(cmd); i++) {
-        const char *a = json_object_get_string(json_object_array_get_idx(cmd, i));
-        size_t need = strlen(s) + strlen(a) + 3;
-        if (need > cap) {
-            cap = need * 2;
-            s = xrealloc(s, cap);
-        }
-        if (i)
-            strcat(s, " ");
-        strcat(s, a);
+    cleanup_free char *out = xstrdup("");
+    for (size_t i = 0; i < n; i++) {
+        char *grown = xasprintf("%s%s%s", out, i ? sep : "", item(rec, i));
+        free(out);
+        out = grown;
     }
-    return s;
+    return steal_pointer(&out);
+}
+
+static const char *cmd_item(const struct engine_record *rec, size_t i)
+{
+    return rec->config.cmd[i];
+}
+
+static char *command_text(const struct engine_record *rec)
+{
+    return joined(strv_length(rec->config.cmd), " ", cmd_item, rec);
 }
 
 static int cmp_created_desc(const void *a, const void *b)
 {
-    struct json_object *ra = *(struct json_object *const *)a, *rb = *(struct json_object *const *)b;
-    return strcmp(engine_json_str(rb, "Created"), engine_json_str(ra, "Created"));
+    const struct engine_record *ra = *(struct engine_record *const *)a, *rb = *(struct engine_record *const *)b;
+    return strcmp(record_str(rb->created), record_str(ra->created));
 }
 
 /* docker ps's .Labels: "k=v,k2=v2", in the record's order. */
-static char *labels_text(struct json_object *rec)
+static char *labels_text(const struct engine_record *rec)
 {
-    struct json_object *labels = engine_json_path(rec, "Config", "Labels");
     cleanup_free char *out = xstrdup("");
-    if (!labels || !json_object_is_type(labels, json_type_object))
-        return steal_pointer(&out);
-    json_object_object_foreach(labels, k, v)
-    {
-        char *grown = xasprintf("%s%s%s=%s", out, *out ? "," : "", k, v ? json_object_get_string(v) : "");
+    for (char **l = rec->config.labels; l && l[0] && l[1]; l += 2) {
+        char *grown = xasprintf("%s%s%s=%s", out, *out ? "," : "", l[0], l[1]);
         free(out);
         out = grown;
     }
@@ -147,19 +136,15 @@ static char *labels_text(struct json_object *rec)
 }
 
 /* docker ps's .Mounts: the volumes' names and the binds' sources, comma-separated. */
-static char *mounts_text(struct json_object *rec)
+static const char *mount_item(const struct engine_record *rec, size_t i)
 {
-    struct json_object *mounts = engine_json_path(rec, "Mounts", NULL);
-    cleanup_free char *out = xstrdup("");
-    size_t n = mounts && json_object_is_type(mounts, json_type_array) ? json_object_array_length(mounts) : 0;
-    for (size_t i = 0; i < n; i++) {
-        struct json_object *m = json_object_array_get_idx(mounts, i);
-        const char *name = engine_json_str(m, "Name");
-        char *grown = xasprintf("%s%s%s", out, *out ? "," : "", *name ? name : engine_json_str(m, "Source"));
-        free(out);
-        out = grown;
-    }
-    return steal_pointer(&out);
+    const struct record_mount *m = &rec->mounts[i];
+    return m->name && *m->name ? m->name : record_str(m->source);
+}
+
+static char *mounts_text(const struct engine_record *rec)
+{
+    return joined(rec->n_mounts, ",", mount_item, rec);
 }
 
 static const struct option ps_longopts[] = {
@@ -219,16 +204,16 @@ int cmd_ps(int argc, char **argv)
         return engine_error(err);
     }
     size_t n = strv_length(ids), m = 0;
-    struct json_object **recs = xmalloc0((n + 1) * sizeof *recs);
+    struct engine_record **recs = xmalloc0((n + 1) * sizeof *recs);
     for (size_t i = 0; i < n; i++) {
-        cleanup_engine_record struct engine_record *typed = NULL;
-        if (engine_record_read(g_engine.root, ids[i], &typed, NULL) < 0)
+        struct engine_record *rec = NULL;
+        if (engine_record_read(g_engine.root, ids[i], &rec, NULL) < 0)
             continue; /* removed meanwhile */
-        engine_record_refresh(g_engine.runroot, ids[i], typed);
-        struct json_object *rec = engine_record_to_json(typed, true);
+        engine_record_refresh(g_engine.runroot, ids[i], rec);
         /* docker lists the containers waiting to be restarted as running ones */
-        if (!all && !is_live(state_str(rec, "Status")) && strcmp(state_str(rec, "Status"), "restarting")) {
-            json_object_put(rec);
+        const char *st = record_str(rec->state.status);
+        if (!all && !is_live(st) && strcmp(st, "restarting")) {
+            engine_record_free(rec);
             continue;
         }
         recs[m++] = rec;
@@ -238,8 +223,8 @@ int cmd_ps(int argc, char **argv)
     struct table *t = quiet || json || templated ? NULL : table_new(ARRAY_SIZE(headers), headers);
     int ret = 0;
     for (size_t i = 0; i < m; i++) {
-        struct json_object *rec = recs[i];
-        const char *id = engine_json_str(rec, "Id");
+        const struct engine_record *rec = recs[i];
+        const char *id = record_str(rec->id);
         char short_id[13];
         snprintf(short_id, sizeof short_id, "%.12s", id);
         const char *shown_id = no_trunc ? id : short_id;
@@ -249,23 +234,27 @@ int cmd_ps(int argc, char **argv)
         }
         cleanup_free char *status = status_text(rec);
         cleanup_free char *command = command_text(rec);
-        const char *name = engine_json_str(rec, "Name") + 1;
-        const char *image = engine_json_str(engine_json_path(rec, "Config", NULL), "Image");
-        cleanup_free char *since = xstrdup(human_since(parse_time(engine_json_str(rec, "Created"))));
+        const char *name = engine_record_short_name(rec);
+        const char *image = record_str(rec->config.image);
+        cleanup_free char *since = xstrdup(human_since(parse_time(rec->created)));
+        const char *state = record_str(rec->state.status);
+        /* the network code reads docker's shape still (NetworkSettings) */
+        struct json_object *shown = engine_record_to_json(rec, true);
         /* the ports of a container that is not running are not published */
-        cleanup_free char *ports = is_live(state_str(rec, "Status")) ? engine_network_ports_text(rec) : xstrdup("");
+        cleanup_free char *ports = is_live(state) ? engine_network_ports_text(shown) : xstrdup("");
+        cleanup_free char *networks = engine_network_names_text(shown);
+        json_object_put(shown);
         if (json || templated) {
             struct json_object *o = json_object_new_object();
             json_object_object_add(o, "ID", json_object_new_string(shown_id));
             json_object_object_add(o, "Image", json_object_new_string(image));
             json_object_object_add(o, "Command", json_object_new_string(command));
-            json_object_object_add(o, "CreatedAt", json_object_new_string(engine_json_str(rec, "Created")));
+            json_object_object_add(o, "CreatedAt", json_object_new_string(record_str(rec->created)));
             json_object_object_add(o, "RunningFor", json_object_new_string(since));
-            json_object_object_add(o, "State", json_object_new_string(state_str(rec, "Status")));
+            json_object_object_add(o, "State", json_object_new_string(state));
             json_object_object_add(o, "Status", json_object_new_string(status));
             json_object_object_add(o, "Names", json_object_new_string(name));
             json_object_object_add(o, "Ports", json_object_new_string(ports));
-            cleanup_free char *networks = engine_network_names_text(rec);
             json_object_object_add(o, "Networks", json_object_new_string(networks));
             cleanup_free char *labels = labels_text(rec);
             cleanup_free char *mounts = mounts_text(rec);
@@ -292,7 +281,7 @@ int cmd_ps(int argc, char **argv)
     }
     engine_format_finish(&fmt);
     for (size_t i = 0; i < m; i++)
-        json_object_put(recs[i]);
+        engine_record_free(recs[i]);
     free(recs);
     return ret;
 }
@@ -414,7 +403,7 @@ static int stop_signal_of(const char *id)
     cleanup_engine_record struct engine_record *rec = NULL;
     if (engine_record_read(g_engine.root, id, &rec, NULL) < 0)
         return SIGTERM;
-    const char *text = engine_json_str(rec->config, "StopSignal");
+    const char *text = record_str(rec->config.stop_signal);
     int sig = *text ? signal_parse(text) : SIGTERM;
     return sig > 0 ? sig : SIGTERM;
 }
@@ -497,7 +486,7 @@ static int kill_one(const char *id, void *data)
     int sig = *(int *)data;
     cleanup_engine_record struct engine_record *rec = NULL;
     bool has_stop_signal =
-        engine_record_read(g_engine.root, id, &rec, NULL) == 0 && *engine_json_str(rec->config, "StopSignal");
+        engine_record_read(g_engine.root, id, &rec, NULL) == 0 && *record_str(rec->config.stop_signal);
     if (sig == SIGKILL || !has_stop_signal || sig == stop_signal_of(id)) {
         int r = engine_restart_cancel(g_engine.root, id, &err);
         if (r < 0) {

@@ -510,12 +510,11 @@ static void print_summary(const struct isolation_report *r)
            r->seccomp.has_profile ? "filtering" : "off", r->rootfs.read_only ? "read-only" : "writable");
 }
 
-static void print_report(const struct isolation_report *r, const char *id, struct json_object *rec, const char *bundle)
+static void print_report(const struct isolation_report *r, const char *id, const struct engine_record *rec,
+                         const char *bundle)
 {
-    const char *name = engine_json_str(rec, "Name");
-    const char *status = engine_json_str(engine_json_path(rec, "State", NULL), "Status");
-    printf("Container %.12s (%s), image %s\n", id, name[0] == '/' ? name + 1 : name,
-           engine_json_str(engine_json_path(rec, "Config", NULL), "Image"));
+    const char *status = record_str(rec->state.status);
+    printf("Container %.12s (%s), image %s\n", id, engine_record_short_name(rec), record_str(rec->config.image));
     if (r->source == ISOLATION_FROM_KERNEL && !strcmp(status, "created"))
         printf("Created, not started: its init (PID %d on the host) waits for `start`; its namespaces and\n"
                "cgroups exist, but capabilities, seccomp and the user switch come only at start.\n\n",
@@ -564,7 +563,7 @@ int engine_inspect_isolation(bool json, int n_names, char **names)
     struct json_object *out = json ? json_object_new_array() : NULL;
     for (int i = 0; i < n_names; i++) {
         cleanup_free char *id = NULL;
-        struct json_object *rec = engine_find_container(names[i], &id);
+        cleanup_engine_record struct engine_record *rec = engine_find_record(names[i], &id);
         if (!rec) {
             ret = 1;
             continue;
@@ -575,22 +574,20 @@ int engine_inspect_isolation(bool json, int n_names, char **names)
         if (isolation_report_build(bundle, live_init(id), &r, &err) < 0) {
             hull_error_wrap(&err, "inspect the isolation of container %.12s", id);
             engine_error(err);
-            json_object_put(rec);
             ret = 1;
             continue;
         }
         if (json) {
             struct json_object *o = isolation_report_json(r);
             json_object_object_add(o, "Id", json_object_new_string(id));
-            json_object_object_add(o, "Name", json_object_new_string(engine_json_str(rec, "Name")));
-            json_object_object_add(o, "Status", json_object_new_string(engine_json_str(engine_json_path(rec, "State", NULL), "Status")));
+            json_object_object_add(o, "Name", json_object_new_string(record_str(rec->name)));
+            json_object_object_add(o, "Status", json_object_new_string(record_str(rec->state.status)));
             json_object_array_add(out, o);
         } else {
             if (i > 0)
                 printf("\n");
             print_report(r, id, rec, bundle);
         }
-        json_object_put(rec);
     }
     if (json) {
         printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));

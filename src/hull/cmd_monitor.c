@@ -3,7 +3,6 @@
  * detached container's life that need the library, run by hull-monitor
  * (src/hull-monitor/hull_monitor.c; see src/libhull-engine/engine/lifecycle.h).  Not for
  * users: they are left out of `hull --help`. */
-#include <json-c/json.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -11,20 +10,15 @@
 #include "engine/record.h"
 #include "util/utils.h"
 
-static bool record_flag(struct json_object *rec, const char *section, const char *key)
-{
-    return json_object_get_boolean(engine_json_path(rec, section, key));
-}
-
 /* _monitor-start and _monitor-restart (restart: a start by the restart
  * policy, only while the record still says "restarting"). */
 static int monitor_start(const char *cmd, int argc, char **argv, bool restart)
 {
     if (argc != 2)
         return engine_usage_error(cmd, "internal command: %s ID", cmd);
-    struct json_object *rec = NULL;
+    cleanup_engine_record struct engine_record *rec = NULL;
     cleanup_error struct hull_error *err = NULL;
-    if (engine_record_load(g_engine.root, argv[1], &rec, &err) < 0) {
+    if (engine_record_read(g_engine.root, argv[1], &rec, &err) < 0) {
         cleanup_free char *text = hull_error_text(err);
         dprintf(3, "E%s", text);
         return 1;
@@ -33,12 +27,10 @@ static int monitor_start(const char *cmd, int argc, char **argv, bool restart)
         .root = g_engine.root,
         .runroot = g_engine.runroot,
         .id = argv[1],
-        .tty = record_flag(rec, "Config", "Tty"),
+        .tty = rec->config.tty,
         .restart = restart,
     };
-    int r = engine_monitor_start(&l);
-    json_object_put(rec);
-    return r;
+    return engine_monitor_start(&l);
 }
 
 int cmd_monitor_start(int argc, char **argv)
@@ -56,14 +48,13 @@ int cmd_monitor_exit(int argc, char **argv)
     int64_t code;
     if (argc != 3 || !parse_int64(argv[2], &code))
         return engine_usage_error("_monitor-exit", "internal command: _monitor-exit ID CODE");
-    struct json_object *rec = NULL;
+    cleanup_engine_record struct engine_record *rec = NULL;
     cleanup_error struct hull_error *err = NULL;
     struct engine_lifecycle l = {.root = g_engine.root, .runroot = g_engine.runroot, .id = argv[1]};
-    if (engine_record_load(g_engine.root, argv[1], &rec, &err) == 0) {
-        l.auto_remove = record_flag(rec, "HostConfig", "AutoRemove");
-        l.tty = record_flag(rec, "Config", "Tty");
-        l.interactive = record_flag(rec, "Config", "OpenStdin");
-        json_object_put(rec);
+    if (engine_record_read(g_engine.root, argv[1], &rec, &err) == 0) {
+        l.auto_remove = rec->host_config.auto_remove;
+        l.tty = rec->config.tty;
+        l.interactive = rec->config.open_stdin;
     }
     int64_t delay = engine_container_finish(g_engine.root, g_engine.runroot, argv[1], (int)code, l.auto_remove);
     /* The restart policy wants it again: this process, the container's

@@ -430,7 +430,7 @@ static int make_bundle(struct run_flags *f, const char *id, const char *dir, con
         .image_ref = image_ref,
         .image_id = image->id,
         .dir = dir,
-        .spec_json = f->spec->raw_json,
+        .spec = f->spec,
         .image_config = config,
         .rc = &f->rc,
         .detach = f->detach,
@@ -544,7 +544,7 @@ static void run_flags_clear(struct run_flags *f)
     free(f->init_path);
     engine_etc_files_clear(&f->etc);
     engine_net_flags_clear(&f->net);
-    json_object_put(f->rc.healthcheck);
+    record_healthcheck_clear(&f->rc.healthcheck);
 }
 
 enum {

@@ -14,11 +14,6 @@
 #include "engine/restart.h"
 #include "util/utils.h"
 
-static bool json_bool_at(struct json_object *tree, const char *key)
-{
-    return json_object_get_boolean(engine_json_path(tree, key, NULL));
-}
-
 /* Starts one stopped container again; *code gets its exit code with attach. */
 static int start_one(const char *text, bool attach, bool attach_stdin, int *code)
 {
@@ -43,10 +38,10 @@ static int start_one(const char *text, bool attach, bool attach_stdin, int *code
         .root = g_engine.root,
         .runroot = g_engine.runroot,
         .id = id,
-        .auto_remove = json_bool_at(rec->host_config, "AutoRemove"),
-        .tty = json_bool_at(rec->config, "Tty"),
+        .auto_remove = rec->host_config.auto_remove,
+        .tty = rec->config.tty,
         /* docker's Config.OpenStdin (run -i): a detached start keeps stdin open again */
-        .interactive = json_bool_at(rec->config, "OpenStdin"),
+        .interactive = rec->config.open_stdin,
         .no_stdin = !attach_stdin, /* docker: start -a passes our stdin with -i only */
     };
     if (live) {

@@ -2,7 +2,6 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
-#include <json-c/json.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -102,7 +101,7 @@ static void find_orphans(struct checker *c, struct orphan **out, size_t *n)
             why = xstrdup("its record is not readable JSON (half-written)");
         } else {
             image_id = xstrdup(rec->image_id);
-            bool auto_remove = json_object_get_boolean(engine_json_path(rec->host_config, "AutoRemove", NULL));
+            bool auto_remove = rec->host_config.auto_remove;
             const char *status = rec->state.status;
             if (engine_record_abandoned(rec))
                 why = xstrdup("left half-made by a killed `hull run` (shown as dead)");

@@ -1,6 +1,5 @@
 /* hull: --device and --device-cgroup-rule (engine_devices.h). */
 #include <errno.h>
-#include <json-c/json.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,15 +147,16 @@ void engine_spec_add_devices(struct hull_linux *l, const struct engine_device *d
 }
 
 /* docker-inspect JSON for the record (its serializer, record_build.c, calls it). */
-struct json_object *engine_devices_record(const struct engine_device *devices, size_t n)
+void engine_devices_record(const struct engine_device *devices, size_t n, struct record_device **out,
+                           size_t *n_out)
 {
-    struct json_object *a = json_object_new_array();
+    *out = xmalloc0((n + 1) * sizeof **out);
+    *n_out = n;
     for (size_t i = 0; i < n; i++) {
-        struct json_object *d = json_object_new_object();
-        json_object_object_add(d, "PathOnHost", json_object_new_string(devices[i].host));
-        json_object_object_add(d, "PathInContainer", json_object_new_string(devices[i].container));
-        json_object_object_add(d, "CgroupPermissions", json_object_new_string(devices[i].perms));
-        json_object_array_add(a, d);
+        struct record_device *d = &(*out)[i];
+        record_set(d, RDV_PATH_ON_HOST, RDV_PATH_IN_CONTAINER, RDV_CGROUP_PERMISSIONS);
+        d->path_on_host = xstrdup(devices[i].host);
+        d->path_in_container = xstrdup(devices[i].container);
+        d->cgroup_permissions = xstrdup(devices[i].perms);
     }
-    return a;
 }

@@ -10,9 +10,9 @@
 #include <stdint.h>
 
 #include "spec/spec.h"
+#include "record_config.h"
 #include "util/error_internal.h"
 
-struct json_object;
 
 struct engine_device {
     char *host;      /* PathOnHost */
@@ -37,7 +37,8 @@ int engine_parse_device_cgroup_rule(const char *text, struct hull_device_rule *r
 void engine_spec_add_devices(struct hull_linux *l, const struct engine_device *devices, size_t n,
                              const struct hull_device_rule *rules, size_t n_rules);
 
-/* HostConfig.Devices as docker shows them. */
-struct json_object *engine_devices_record(const struct engine_device *devices, size_t n);
+/* The record's HostConfig.Devices (docker's shape): *out gets n entries (never NULL). */
+void engine_devices_record(const struct engine_device *devices, size_t n, struct record_device **out,
+                           size_t *n_out);
 
 #endif

@@ -565,15 +565,14 @@ int engine_volumes_from(const char *root, const char *text, struct engine_run_co
         *colon = '\0';
     }
     cleanup_free char *id = NULL;
-    struct json_object *rec = NULL;
-    if (engine_record_find(root, name, &id, err) < 0 || engine_record_load(root, id, &rec, err) < 0)
+    cleanup_engine_record struct engine_record *rec = NULL;
+    if (engine_record_find(root, name, &id, err) < 0 || engine_record_read(root, id, &rec, err) < 0)
         return hull_error_wrap(err, "--volumes-from");
-    struct json_object *mounts = engine_json_path(rec, "Mounts", NULL);
-    size_t n = mounts && json_object_is_type(mounts, json_type_array) ? json_object_array_length(mounts) : 0;
+    size_t n = rec->n_mounts;
     rc->binds = xrealloc(rc->binds, (rc->n_binds + n + 1) * sizeof *rc->binds);
     for (size_t i = 0; i < n; i++) {
-        struct json_object *m = json_object_array_get_idx(mounts, i);
-        const char *type = engine_json_str(m, "Type"), *dest = engine_json_str(m, "Destination");
+        const struct record_mount *m = &rec->mounts[i];
+        const char *type = record_str(m->type), *dest = record_str(m->destination);
         bool volume = !strcmp(type, "volume");
         if ((!volume && strcmp(type, "bind")) || dest[0] != '/' || destination_used(rc, dest))
             continue;
@@ -581,28 +580,25 @@ int engine_volumes_from(const char *root, const char *text, struct engine_run_co
         memset(b, 0, sizeof *b);
         b->kind = volume ? ENGINE_MOUNT_VOLUME : ENGINE_MOUNT_BIND;
         b->destination = xstrdup(dest);
-        b->source = xstrdup(engine_json_str(m, "Source"));
+        b->source = xstrdup(record_str(m->source));
         if (volume)
-            b->volume = xstrdup(engine_json_str(m, "Name"));
+            b->volume = xstrdup(record_str(m->name));
         b->nocopy = true; /* the volume has its content: it is the other container's */
-        b->read_only = mode < 0 ? !json_object_get_boolean(engine_json_path(m, "RW", NULL)) : mode == 1;
-        const char *propagation = engine_json_str(m, "Propagation");
+        b->read_only = mode < 0 ? !m->rw : mode == 1;
+        const char *propagation = record_str(m->propagation);
         if (!volume && *propagation)
             b->propagation = xstrdup(propagation);
     }
-    json_object_put(rec);
     return 0;
 }
 
 /* ---- who uses a volume ---- */
 
-static bool record_uses(struct json_object *rec, const char *name)
+static bool record_uses(const struct engine_record *rec, const char *name)
 {
-    struct json_object *mounts = engine_json_path(rec, "Mounts", NULL);
-    size_t n = mounts && json_object_is_type(mounts, json_type_array) ? json_object_array_length(mounts) : 0;
-    for (size_t i = 0; i < n; i++) {
-        struct json_object *m = json_object_array_get_idx(mounts, i);
-        if (!strcmp(engine_json_str(m, "Type"), "volume") && !strcmp(engine_json_str(m, "Name"), name))
+    for (size_t i = 0; i < rec->n_mounts; i++) {
+        const struct record_mount *m = &rec->mounts[i];
+        if (!strcmp(record_str(m->type), "volume") && !strcmp(record_str(m->name), name))
             return true;
     }
     return false;
@@ -615,12 +611,11 @@ int engine_volume_users(const char *root, const char *name, char ***ids, struct 
         return -1;
     char **users = xmalloc0(sizeof *users);
     for (char **id = all; *id; id++) {
-        struct json_object *rec = NULL;
-        if (engine_record_load(root, *id, &rec, NULL) < 0)
+        cleanup_engine_record struct engine_record *rec = NULL;
+        if (engine_record_read(root, *id, &rec, NULL) < 0)
             continue;
         if (record_uses(rec, name))
             strv_add(&users, xstrdup(*id));
-        json_object_put(rec);
     }
     *ids = users;
     return 0;
@@ -670,13 +665,12 @@ int engine_volume_prune(const char *root, bool all, char ***removed, unsigned lo
     return 0;
 }
 
-void engine_remove_anonymous_volumes(const char *root, struct json_object *mounts, const char *except_id)
+void engine_remove_anonymous_volumes(const char *root, const struct engine_record *rec, const char *except_id)
 {
-    size_t n = mounts && json_object_is_type(mounts, json_type_array) ? json_object_array_length(mounts) : 0;
-    for (size_t i = 0; i < n; i++) {
-        struct json_object *m = json_object_array_get_idx(mounts, i);
-        const char *name = engine_json_str(m, "Name");
-        if (strcmp(engine_json_str(m, "Type"), "volume") || !volume_is_anonymous(root, name))
+    for (size_t i = 0; i < rec->n_mounts; i++) {
+        const struct record_mount *m = &rec->mounts[i];
+        const char *name = record_str(m->name);
+        if (strcmp(record_str(m->type), "volume") || !volume_is_anonymous(root, name))
             continue;
         cleanup_strv char **users = NULL;
         if (engine_volume_users(root, name, &users, NULL) < 0)

@@ -25,6 +25,7 @@
 #include "engine_spec.h"
 
 struct json_object;
+struct engine_record;
 
 /* -v TEXT into *out.  Relative host paths are made absolute here. */
 int engine_parse_bind(const char *text, struct engine_bind *out, struct hull_error **err);
@@ -67,8 +68,8 @@ int engine_volume_remove(const char *root, const char *name, struct hull_error *
 int engine_volume_prune(const char *root, bool all, char ***removed, unsigned long long *reclaimed,
                         struct hull_error **err);
 
-/* Removes the anonymous volumes in mounts (a record's Mounts) that no
+/* Removes the anonymous volumes in rec's Mounts that no
  * container but except_id uses: `rm -v`, `run --rm`. */
-void engine_remove_anonymous_volumes(const char *root, struct json_object *mounts, const char *except_id);
+void engine_remove_anonymous_volumes(const char *root, const struct engine_record *rec, const char *except_id);
 
 #endif

@@ -218,7 +218,7 @@ static struct json_object *ports_json(const struct engine_record *rec, const str
     struct json_object *ports = json_object_new_object();
     if (!a)
         return ports;
-    struct json_object *exposed = engine_json_path(rec->config, "ExposedPorts", NULL);
+    struct json_object *exposed = engine_json_path(rec->config.keep.other, "ExposedPorts", NULL);
     if (exposed) {
         json_object_object_foreach(exposed, k, v)
         {
@@ -314,7 +314,7 @@ static int edit_settings(struct engine_record *rec, void *data, struct hull_erro
                  a->mac[4], a->mac[5]);
         prefix = a->net->prefix;
     }
-    const char *mode = engine_json_str(rec->host_config, "NetworkMode");
+    const char *mode = engine_json_str(rec->host_config.keep.other, "NetworkMode");
     if (!strcmp(mode, network)) {
         json_object_object_add(ns, "Ports", ports_json(rec, a));
         cleanup_free char *sandbox = a ? xasprintf("/proc/%d/ns/net", a->pid) : xstrdup("");

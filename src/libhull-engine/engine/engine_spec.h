@@ -104,7 +104,7 @@ struct engine_run_config {
     const char *init_path;   /* --init: hull-init on the host, bind-mounted read-only at ENGINE_INIT_PATH */
     const char *stop_signal; /* --stop-signal (validated), else the image's StopSignal; for the record */
     struct engine_restart_policy restart; /* --restart (restart.h); for the record */
-    struct json_object *healthcheck;      /* the --health-* flags' HealthConfig (health.h), or NULL */
+    struct record_healthcheck healthcheck; /* the --health-* flags' HealthConfig (health.h); keep.seen: given */
     struct engine_log_config log;         /* --log-opt max-size=, max-file= (log_config.h) */
     char **labels;           /* --label K=V / K, in order; for the record */
     /* Files generated in the container directory and bind-mounted over the

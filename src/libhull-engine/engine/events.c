@@ -101,18 +101,15 @@ void engine_event_emit(const char *root, const char *type, const char *action, c
 void engine_event_container(const char *root, const struct engine_record *rec, const char *action,
                             const char *extra_key, const char *extra_value)
 {
-    struct json_object *labels = engine_json_path(rec->config, "Labels", NULL);
-    size_t n = labels && json_object_is_type(labels, json_type_object) ? (size_t)json_object_object_length(labels) : 0;
+    record_map labels = rec->config.labels;
+    size_t n = strv_length(labels) / 2;
     struct engine_event_attr *attrs = xmalloc0((n + 4) * sizeof *attrs);
     size_t i = 0;
-    attrs[i++] = (struct engine_event_attr){"image", engine_json_str(rec->config, "Image")};
+    attrs[i++] = (struct engine_event_attr){"image", record_str(rec->config.image)};
     attrs[i++] = (struct engine_event_attr){"name", engine_record_short_name(rec)};
-    if (n) {
-        json_object_object_foreach(labels, k, v)
-        {
-            if (strcmp(k, "image") && strcmp(k, "name") && (!extra_key || strcmp(k, extra_key)))
-                attrs[i++] = (struct engine_event_attr){k, v ? json_object_get_string(v) : ""};
-        }
+    for (char **l = labels; l && l[0] && l[1]; l += 2) {
+        if (strcmp(l[0], "image") && strcmp(l[0], "name") && (!extra_key || strcmp(l[0], extra_key)))
+            attrs[i++] = (struct engine_event_attr){l[0], l[1]};
     }
     if (extra_key)
         attrs[i++] = (struct engine_event_attr){extra_key, extra_value};

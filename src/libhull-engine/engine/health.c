@@ -34,127 +34,131 @@ static int parse_duration_flag(const char *flag, const char *text, int64_t *ns, 
     return 0;
 }
 
-int engine_health_flags_parse(const struct engine_health_flags *f, struct json_object **out, struct hull_error **err)
+int engine_health_flags_parse(const struct engine_health_flags *f, struct record_healthcheck *out,
+                              struct hull_error **err)
 {
-    *out = NULL;
+    *out = (struct record_healthcheck){0};
     bool any = f->cmd || f->interval || f->timeout || f->start_period || f->start_interval || f->retries;
     if (f->none) {
         if (any)
             return hull_error_set(err, 0, "--no-healthcheck conflicts with the --health-* options");
-        *out = json_object_new_object();
-        struct json_object *test = json_object_new_array();
-        json_object_array_add(test, json_object_new_string("NONE"));
-        json_object_object_add(*out, "Test", test);
+        record_set(out, RHC_TEST);
+        strv_add(&out->test, xstrdup("NONE"));
         return 0;
     }
     if (!any)
         return 0;
     struct {
-        const char *flag, *text, *key;
+        const char *flag, *text;
+        int member;
+        int64_t *ns;
     } durations[] = {
-        {"--health-interval", f->interval, "Interval"},
-        {"--health-timeout", f->timeout, "Timeout"},
-        {"--health-start-period", f->start_period, "StartPeriod"},
-        {"--health-start-interval", f->start_interval, "StartInterval"},
+        {"--health-interval", f->interval, RHC_INTERVAL, &out->interval},
+        {"--health-timeout", f->timeout, RHC_TIMEOUT, &out->timeout},
+        {"--health-start-period", f->start_period, RHC_START_PERIOD, &out->start_period},
+        {"--health-start-interval", f->start_interval, RHC_START_INTERVAL, &out->start_interval},
     };
-    struct json_object *hc = json_object_new_object();
+    out->keep.seen = true;
     for (size_t i = 0; i < ARRAY_SIZE(durations); i++) {
-        int64_t ns;
         if (!durations[i].text)
             continue;
-        if (parse_duration_flag(durations[i].flag, durations[i].text, &ns, err) < 0) {
-            json_object_put(hc);
+        if (parse_duration_flag(durations[i].flag, durations[i].text, durations[i].ns, err) < 0) {
+            record_healthcheck_clear(out);
             return -1;
         }
-        json_object_object_add(hc, durations[i].key, json_object_new_int64(ns));
+        record_set(out, durations[i].member);
     }
     if (f->retries) {
-        int64_t n;
-        if (!parse_int64(f->retries, &n) || n < 0 || n > INT32_MAX) {
-            json_object_put(hc);
+        if (!parse_int64(f->retries, &out->retries) || out->retries < 0 || out->retries > INT32_MAX) {
+            record_healthcheck_clear(out);
             return hull_error_set(err, 0, "invalid --health-retries \"%s\": want a number, 0 or more", f->retries);
         }
-        json_object_object_add(hc, "Retries", json_object_new_int((int)n));
+        record_set(out, RHC_RETRIES);
     }
     if (f->cmd) {
         if (!*f->cmd) {
-            json_object_put(hc);
+            record_healthcheck_clear(out);
             return hull_error_set(err, 0, "invalid --health-cmd \"\": the command is empty");
         }
-        struct json_object *test = json_object_new_array();
-        json_object_array_add(test, json_object_new_string("CMD-SHELL"));
-        json_object_array_add(test, json_object_new_string(f->cmd));
-        json_object_object_add(hc, "Test", test);
+        record_set(out, RHC_TEST);
+        strv_add(&out->test, xstrdup("CMD-SHELL"));
+        strv_add(&out->test, xstrdup(f->cmd));
     }
-    *out = hc;
     return 0;
 }
 
-static bool has_test(struct json_object *hc)
+static bool has_test(const struct record_healthcheck *hc)
 {
-    struct json_object *t = engine_json_path(hc, "Test", NULL);
-    return t && json_object_is_type(t, json_type_array) && json_object_array_length(t) > 0;
+    return record_has(&hc->keep, RHC_TEST) && hc->test && hc->test[0];
 }
 
-static struct json_object *json_clone(struct json_object *o)
+static void healthcheck_copy(const struct record_healthcheck *from, struct record_healthcheck *to)
 {
-    return json_tokener_parse(json_object_to_json_string(o));
+    *to = *from;
+    to->test = strv_copy(from->test);
+    to->keep.other = from->keep.other ? json_object_get(from->keep.other) : NULL;
 }
 
-struct json_object *engine_health_config_merge(struct json_object *flags, struct json_object *image)
+void engine_health_config_merge(const struct record_healthcheck *flags, const struct record_healthcheck *image,
+                                struct record_healthcheck *out)
 {
-    if (!flags)
-        return image ? json_clone(image) : NULL;
-    if (!image)
-        return json_clone(flags);
-    /* daemon/commit.go merge(): what the flags leave out comes from the image */
-    struct json_object *out = json_clone(flags);
-    if (!has_test(out) && has_test(image))
-        json_object_object_add(out, "Test", json_clone(engine_json_path(image, "Test", NULL)));
-    static const char *const keys[] = {"Interval", "Timeout", "StartPeriod", "StartInterval", "Retries"};
-    for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-        struct json_object *v = engine_json_path(image, keys[i], NULL);
-        if (!json_object_get_int64(engine_json_path(out, keys[i], NULL)) && v)
-            json_object_object_add(out, keys[i], json_object_new_int64(json_object_get_int64(v)));
+    *out = (struct record_healthcheck){0};
+    if (!flags->keep.seen || !image->keep.seen) {
+        healthcheck_copy(flags->keep.seen ? flags : image, out);
+        return;
     }
-    return out;
+    /* daemon/commit.go merge(): what the flags leave out comes from the image */
+    healthcheck_copy(flags, out);
+    if (!has_test(out) && has_test(image)) {
+        strv_free(out->test);
+        out->test = strv_copy(image->test);
+        record_set(out, RHC_TEST);
+        out->keep.null &= ~RECORD_BIT(RHC_TEST);
+    }
+    int64_t *mine[] = {&out->interval, &out->timeout, &out->start_period, &out->start_interval, &out->retries};
+    const int64_t theirs[] = {image->interval, image->timeout, image->start_period, image->start_interval,
+                              image->retries};
+    const int members[] = {RHC_INTERVAL, RHC_TIMEOUT, RHC_START_PERIOD, RHC_START_INTERVAL, RHC_RETRIES};
+    for (size_t i = 0; i < ARRAY_SIZE(members); i++)
+        if (!*mine[i] && record_has(&image->keep, members[i])) {
+            *mine[i] = theirs[i];
+            record_set(out, members[i]);
+            out->keep.null &= ~RECORD_BIT(members[i]);
+        }
 }
 
 bool engine_health_settings_of(const struct engine_record *rec, struct engine_health_settings *out)
 {
     *out = (struct engine_health_settings){0};
-    struct json_object *hc = engine_json_path(rec->config, "Healthcheck", NULL);
-    if (!has_test(hc))
+    const struct record_healthcheck *hc = &rec->config.healthcheck;
+    if (!record_has(&rec->config.keep, RC_HEALTHCHECK) || !hc->test || !hc->test[0])
         return false;
-    struct json_object *test = engine_json_path(hc, "Test", NULL);
-    size_t n = json_object_array_length(test);
-    const char *kind = json_object_get_string(json_object_array_get_idx(test, 0));
-    if (!kind || !strcmp(kind, "NONE"))
+    char *const *test = hc->test;
+    size_t n = strv_length(test);
+    const char *kind = test[0];
+    if (!strcmp(kind, "NONE"))
         return false;
     if (!strcmp(kind, "CMD-SHELL")) {
         if (n != 2)
             return false;
         strv_add(&out->test, xstrdup("/bin/sh"));
         strv_add(&out->test, xstrdup("-c"));
-        strv_add(&out->test, xstrdup(json_object_get_string(json_object_array_get_idx(test, 1))));
+        strv_add(&out->test, xstrdup(test[1]));
     } else if (!strcmp(kind, "CMD")) {
         for (size_t i = 1; i < n; i++)
-            strv_add(&out->test, xstrdup(json_object_get_string(json_object_array_get_idx(test, i))));
+            strv_add(&out->test, xstrdup(test[i]));
     }
     if (!out->test)
         return false;
-    int64_t interval = json_object_get_int64(engine_json_path(hc, "Interval", NULL));
-    int64_t timeout = json_object_get_int64(engine_json_path(hc, "Timeout", NULL));
-    int64_t start = json_object_get_int64(engine_json_path(hc, "StartPeriod", NULL));
-    int64_t start_interval = json_object_get_int64(engine_json_path(hc, "StartInterval", NULL));
-    int retries = json_object_get_int(engine_json_path(hc, "Retries", NULL));
+    int64_t interval = hc->interval, timeout = hc->timeout, start = hc->start_period;
+    int64_t start_interval = hc->start_interval, retries = hc->retries;
     out->interval_ms = interval > 0 ? interval / 1000000 : ENGINE_HEALTH_DEFAULT_INTERVAL_MS;
     out->timeout_ms = timeout > 0 ? timeout / 1000000 : ENGINE_HEALTH_DEFAULT_TIMEOUT_MS;
     out->start_period_ms = start > 0 ? start / 1000000 : 0;
     out->start_interval_ms = start_interval > 0 ? start_interval / 1000000 : ENGINE_HEALTH_DEFAULT_START_INTERVAL_MS;
     if (out->start_interval_ms < 1)
         out->start_interval_ms = 1;
-    out->retries = retries > 0 ? retries : ENGINE_HEALTH_DEFAULT_RETRIES;
+    out->retries = retries > 0 ? (int)(retries > INT32_MAX ? INT32_MAX : retries) : ENGINE_HEALTH_DEFAULT_RETRIES;
     if (out->interval_ms < 1)
         out->interval_ms = 1;
     if (out->timeout_ms < 1)

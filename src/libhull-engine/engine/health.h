@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "record_config.h"
 #include "util/error_internal.h"
 
 struct json_object;
@@ -44,13 +45,16 @@ struct engine_health_flags {
 
 /* docker/cli's checks: --no-healthcheck conflicts with --health-*, no
  * negative values, durations in Go's format and at least 1 ms.  *out gets
- * the HealthConfig of the flags (only the members given), or NULL when no
+ * the HealthConfig of the flags (only the members given), unset (keep.seen false) when no
  * flag was given.  Errors name the flag and the value. */
-int engine_health_flags_parse(const struct engine_health_flags *f, struct json_object **out, struct hull_error **err);
+int engine_health_flags_parse(const struct engine_health_flags *f, struct record_healthcheck *out,
+                              struct hull_error **err);
 
 /* The container's Config.Healthcheck: the flags' members over the image's
- * (either may be NULL); NULL when neither has one.  New reference. */
-struct json_object *engine_health_config_merge(struct json_object *flags, struct json_object *image);
+ * (either may be unset: keep.seen false); unset when neither has one.
+ * Clear *out with record_healthcheck_clear. */
+void engine_health_config_merge(const struct record_healthcheck *flags, const struct record_healthcheck *image,
+                                struct record_healthcheck *out);
 
 /* What a record's Config.Healthcheck means, defaults applied.  False (and
  * nothing to clear) when the container has no healthcheck (none, NONE, or

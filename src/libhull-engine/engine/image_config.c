@@ -65,6 +65,9 @@ int engine_image_config_parse(const char *text, struct engine_image_config *out,
     out->working_dir = config_string(image, "WorkingDir");
     out->user = config_string(image, "User");
     out->volumes = config_keys(image, "Volumes");
+    record_map_from_json(config_member(image, "Labels"), &out->labels);
+    out->stop_signal = config_string(image, "StopSignal");
+    record_healthcheck_from_json(config_member(image, "Healthcheck"), &out->healthcheck);
     r = 0;
 out:
     json_object_put(image);
@@ -81,5 +84,8 @@ void engine_image_config_clear(struct engine_image_config *c)
     free(c->working_dir);
     free(c->user);
     strv_free(c->volumes);
+    strv_free(c->labels);
+    free(c->stop_signal);
+    record_healthcheck_clear(&c->healthcheck);
     memset(c, 0, sizeof *c);
 }

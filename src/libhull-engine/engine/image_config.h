@@ -1,10 +1,11 @@
 /* hull: the members of an image's config blob (the OCI image config's
  * "config" object) that decide a container's process and mounts: Env,
- * Entrypoint, Cmd, WorkingDir, User, Volumes.  Read once, into a struct, so building the container's
+ * Entrypoint, Cmd, WorkingDir, User, Volumes (and Labels, StopSignal, Healthcheck for the record).  Read once, into a struct, so building the container's
  * config never walks JSON (issue 12). */
 #ifndef HULL_ENGINE_IMAGE_CONFIG_H
 #define HULL_ENGINE_IMAGE_CONFIG_H
 
+#include "record_config.h"
 #include "util/error_internal.h"
 
 struct engine_image_config {
@@ -14,6 +15,10 @@ struct engine_image_config {
     char *working_dir; /* NULL when absent or not a string */
     char *user;        /* NULL when absent or not a string */
     char **volumes;    /* the keys of Volumes, in order; NULL when absent or not an object */
+    /* what the container's record shows of the image */
+    record_map labels;                     /* NULL when absent or not strings */
+    char *stop_signal;                     /* NULL when absent or not a string */
+    struct record_healthcheck healthcheck; /* HEALTHCHECK; keep.seen false when absent */
 };
 
 /* Members of the wrong type are skipped, as docker does; text that is not

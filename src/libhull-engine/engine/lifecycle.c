@@ -631,7 +631,7 @@ int engine_container_remove_with_volumes(const char *root, const char *runroot, 
         return -1;
     int r = remove_container(root, runroot, id, rec, force, err);
     if (r == 0)
-        engine_remove_anonymous_volumes(root, rec->mounts, id);
+        engine_remove_anonymous_volumes(root, rec, id);
     return r;
 }
 

@@ -1,6 +1,5 @@
 /* hull: log rotation options (see log_config.h). */
 #include <ctype.h>
-#include <json-c/json.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,23 +73,24 @@ int engine_log_config_check(const struct engine_log_config *c, struct hull_error
     return 0;
 }
 
-struct json_object *engine_log_config_json(const struct engine_log_config *c)
+void engine_log_config_record(const struct engine_log_config *c, struct record_log_config *out)
 {
-    struct json_object *o = json_object_new_object(), *config = json_object_new_object();
-    json_object_object_add(o, "Type", json_object_new_string("k8s-file"));
+    record_set(out, RLC_TYPE, RLC_CONFIG);
+    out->type = xstrdup("k8s-file");
+    out->config = xmalloc0(sizeof *out->config);
     if (c->max_size_text)
-        json_object_object_add(config, "max-size", json_object_new_string(c->max_size_text));
+        record_map_set(&out->config, "max-size", c->max_size_text);
     if (c->max_file_text)
-        json_object_object_add(config, "max-file", json_object_new_string(c->max_file_text));
-    json_object_object_add(o, "Config", config);
-    return o;
+        record_map_set(&out->config, "max-file", c->max_file_text);
 }
 
 void engine_log_config_of(const struct engine_record *rec, struct engine_log_config *out)
 {
     *out = (struct engine_log_config){.max_files = 1};
-    struct json_object *config = engine_json_path(engine_json_path(rec->host_config, "LogConfig", NULL), "Config", NULL);
-    const char *size = engine_json_str(config, "max-size"), *files = engine_json_str(config, "max-file");
+    record_map config = rec->host_config.log_config.config;
+    const char *size = record_map_get(config, "max-size"), *files = record_map_get(config, "max-file");
+    size = size ? size : "";
+    files = files ? files : "";
     int64_t v;
     if (*size && parse_human_size(size, &v) && v > 0)
         out->max_size = v;

@@ -13,9 +13,9 @@
 
 #include <stdint.h>
 
+#include "record_config.h"
 #include "util/error_internal.h"
 
-struct json_object;
 
 struct engine_log_config {
     int64_t max_size; /* bytes; 0: no limit */
@@ -31,7 +31,8 @@ int engine_log_opt_parse(const char *text, struct engine_log_config *c, struct h
 int engine_log_config_check(const struct engine_log_config *c, struct hull_error **err);
 
 /* HostConfig.LogConfig for the record. */
-struct json_object *engine_log_config_json(const struct engine_log_config *c);
+/* The record's HostConfig.LogConfig of c. */
+void engine_log_config_record(const struct engine_log_config *c, struct record_log_config *out);
 /* What a record's HostConfig.LogConfig says (max_files 1, max_size 0 when absent). */
 struct engine_record;
 void engine_log_config_of(const struct engine_record *rec, struct engine_log_config *out);

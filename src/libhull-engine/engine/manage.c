@@ -101,14 +101,12 @@ int engine_container_prepare_restart(const char *root, const char *runroot, cons
     cleanup_engine_record struct engine_record *rec = NULL;
     if (engine_record_read(root, id, &rec, err) < 0)
         return -1;
-    struct json_object *mounts = rec->mounts;
-    size_t n = mounts && json_object_is_type(mounts, json_type_array) ? json_object_array_length(mounts) : 0;
     int r = 0;
-    for (size_t i = 0; i < n && r == 0; i++) {
-        struct json_object *m = json_object_array_get_idx(mounts, i);
+    for (size_t i = 0; i < rec->n_mounts && r == 0; i++) {
+        const struct record_mount *m = &rec->mounts[i];
         cleanup_free char *source = NULL;
-        if (!strcmp(engine_json_str(m, "Type"), "volume"))
-            r = volume_mount_source(root, engine_json_str(m, "Name"), &source, err);
+        if (m->type && !strcmp(m->type, "volume"))
+            r = volume_mount_source(root, m->name ? m->name : "", &source, err);
     }
     return r;
 }

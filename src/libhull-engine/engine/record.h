@@ -21,6 +21,7 @@
 #include <stdbool.h>
 
 #include "hull/hull-engine.h"
+#include "record_config.h"
 #include "util/error_internal.h"
 
 /* The record's types (struct engine_record ...) and its readers are public:
@@ -74,6 +75,7 @@ int engine_record_set_finished(const char *root, const char *id, int exit_code, 
 int engine_record_set_paused(const char *root, const char *id, bool paused, struct hull_error **err);
 
 struct engine_run_config;
+struct hull_spec;
 
 /* What a new container's record is made of. */
 struct engine_record_input {
@@ -81,7 +83,7 @@ struct engine_record_input {
     const char *image_ref; /* as the user wrote it */
     const char *image_id;  /* "sha256:<hex>" */
     const char *dir;       /* the container directory */
-    const char *spec_json; /* the generated config.json */
+    const struct hull_spec *spec; /* the generated config.json */
     const char *image_config;
     const struct engine_run_config *rc;
     bool detach, auto_remove, interactive;

@@ -7,70 +7,18 @@
 
 #include "engine_network.h"
 #include "engine_spec.h"
+#include "engine_devices.h"
 #include "health.h"
+#include "image_config.h"
+#include "log_config.h"
+#include "restart.h"
 #include "record.h"
 #include "util/utils.h"
 
-static struct json_object *json_copy(struct json_object *o)
+/* docker's null for an empty list (CapAdd, SecurityOpt ...). */
+static char **strv_copy_or_null(char *const *v)
 {
-    return o ? json_object_get(o) : NULL;
-}
-
-/* docker: the image's labels, then --label (a later one wins). */
-static struct json_object *labels(struct json_object *image_config, const struct engine_run_config *rc)
-{
-    struct json_object *out = json_object_new_object();
-    struct json_object *image_labels = engine_json_path(image_config, "Labels", NULL);
-    if (image_labels && json_object_is_type(image_labels, json_type_object)) {
-        json_object_object_foreach(image_labels, k, v) json_object_object_add(out, k, json_copy(v));
-    }
-    for (char **l = rc->labels; l && *l; l++) {
-        const char *eq = strchr(*l, '=');
-        cleanup_free char *key = eq ? strndup(*l, (size_t)(eq - *l)) : xstrdup(*l);
-        json_object_object_add(out, key, json_object_new_string(eq ? eq + 1 : ""));
-    }
-    return out;
-}
-
-static struct json_object *strv_or_null(char *const *v)
-{
-    if (!v || !*v)
-        return NULL;
-    struct json_object *a = json_object_new_array();
-    for (; *v; v++)
-        json_object_array_add(a, json_object_new_string(*v));
-    return a;
-}
-
-/* HostConfig members of the flags beyond the basic ones, with docker's names and types. */
-static void add_run_flags(struct json_object *host, const struct engine_run_config *rc)
-{
-    json_object_object_add(host, "MemorySwap", json_object_new_int64(rc->memory_swap));
-    json_object_object_add(host, "CpuShares", json_object_new_int64((int64_t)rc->cpu_shares));
-    json_object_object_add(host, "CpusetCpus", json_object_new_string(rc->cpuset_cpus ? rc->cpuset_cpus : ""));
-    json_object_object_add(host, "CpusetMems", json_object_new_string(rc->cpuset_mems ? rc->cpuset_mems : ""));
-    json_object_object_add(host, "CapAdd", strv_or_null(rc->cap_add));
-    json_object_object_add(host, "CapDrop", strv_or_null(rc->cap_drop));
-    json_object_object_add(host, "Privileged", json_object_new_boolean(rc->privileged));
-    json_object_object_add(host, "Devices", engine_devices_record(rc->devices, rc->n_devices));
-    json_object_object_add(host, "DeviceCgroupRules", strv_or_null(rc->device_rules_given));
-    json_object_object_add(host, "SecurityOpt", strv_or_null(rc->security_opt));
-    json_object_object_add(host, "Init", rc->init_path ? json_object_new_boolean(true) : NULL);
-    if (rc->n_tmpfs) {
-        struct json_object *t = json_object_new_object();
-        for (size_t i = 0; i < rc->n_tmpfs; i++)
-            json_object_object_add(t, rc->tmpfs[i].destination, json_object_new_string(rc->tmpfs[i].options_text));
-        json_object_object_add(host, "Tmpfs", t);
-    }
-    struct json_object *ulimits = rc->n_ulimits ? json_object_new_array() : NULL;
-    for (size_t i = 0; i < rc->n_ulimits; i++) {
-        struct json_object *u = json_object_new_object();
-        json_object_object_add(u, "Name", json_object_new_string(rc->ulimits[i].name));
-        json_object_object_add(u, "Hard", json_object_new_int64(rc->ulimits[i].hard));
-        json_object_object_add(u, "Soft", json_object_new_int64(rc->ulimits[i].soft));
-        json_object_array_add(ulimits, u);
-    }
-    json_object_object_add(host, "Ulimits", ulimits);
+    return v && *v ? strv_copy(v) : NULL;
 }
 
 /* What every new record starts as: State "created", never started. */
@@ -88,146 +36,200 @@ static struct engine_record *record_new(const char *id, const char *name, const 
     return rec;
 }
 
-/* A member of a json-c tree holder, handed over (NULL when absent). */
-static struct json_object *take(struct json_object *holder, const char *key)
+static void build_config(struct record_config *c, const struct engine_record_input *in, char *const *cmd,
+                         const struct engine_image_config *image)
 {
-    struct json_object *v = engine_json_path(holder, key, NULL);
-    return v ? json_object_get(v) : NULL;
+    const struct engine_run_config *rc = in->rc;
+    const struct hull_process *p = in->spec->process;
+    record_set(c, RC_HOSTNAME, RC_DOMAINNAME, RC_USER, RC_LABELS, RC_TTY, RC_OPEN_STDIN, RC_ENV, RC_CMD, RC_IMAGE,
+               RC_WORKING_DIR, RC_ENTRYPOINT);
+    c->hostname = in->spec->hostname ? xstrdup(in->spec->hostname) : NULL;
+    c->domainname = xstrdup(record_str(in->spec->domainname));
+    c->user = xstrdup(rc->user ? rc->user : record_str(image->user));
+    /* docker: the image's labels, then --label (a later one wins) */
+    c->labels = strv_copy(image->labels);
+    if (!c->labels)
+        c->labels = xmalloc0(sizeof *c->labels);
+    for (char **l = rc->labels; l && *l; l++) {
+        const char *eq = strchr(*l, '=');
+        cleanup_free char *key = eq ? strndup(*l, (size_t)(eq - *l)) : xstrdup(*l);
+        record_map_set(&c->labels, key, eq ? eq + 1 : "");
+    }
+    const char *stop_signal = rc->stop_signal ? rc->stop_signal : record_str(image->stop_signal);
+    if (*stop_signal) {
+        record_set(c, RC_STOP_SIGNAL);
+        c->stop_signal = xstrdup(stop_signal);
+    }
+    /* the flags over the image's HEALTHCHECK, member by member (health.h) */
+    engine_health_config_merge(&rc->healthcheck, &image->healthcheck, &c->healthcheck);
+    if (c->healthcheck.keep.seen)
+        record_set(c, RC_HEALTHCHECK);
+    c->tty = rc->tty;
+    c->open_stdin = in->interactive;
+    c->env = p ? strv_copy(p->env) : NULL;
+    c->cmd = strv_copy(cmd);
+    c->image = xstrdup(in->image_ref);
+    c->working_dir = p && p->cwd ? xstrdup(p->cwd) : NULL;
+    c->entrypoint = rc->entrypoint ? xstrdup(rc->entrypoint) : NULL;
+}
+
+/* docker keeps -v as typed in Binds, --mount in HostConfig.Mounts, and the
+ * image's VOLUMEs only in Mounts. */
+static void build_mounts(struct engine_record *rec, const struct engine_run_config *rc)
+{
+    struct record_host_config *h = &rec->host_config;
+    h->binds = xmalloc0(sizeof *h->binds);
+    h->mounts = xmalloc0((rc->n_binds + 1) * sizeof *h->mounts);
+    rec->mounts = xmalloc0((rc->n_binds + 1) * sizeof *rec->mounts);
+    for (size_t i = 0; i < rc->n_binds; i++) {
+        const struct engine_bind *b = &rc->binds[i];
+        bool volume = b->kind == ENGINE_MOUNT_VOLUME;
+        if (b->given) {
+            strv_add(&h->binds, xstrdup(b->given));
+        } else if (b->mode) { /* --mount (an image's VOLUME has no mode) */
+            struct record_host_mount *hm = &h->mounts[h->n_mounts++];
+            record_set(hm, RHM_TYPE, RHM_TARGET);
+            hm->type = xstrdup(volume ? "volume" : "bind");
+            if (!b->anonymous) {
+                record_set(hm, RHM_SOURCE);
+                hm->source = xstrdup(volume ? b->volume : b->source);
+            }
+            hm->target = xstrdup(b->destination);
+            if (b->read_only) {
+                record_set(hm, RHM_READ_ONLY);
+                hm->read_only = true;
+            }
+        }
+        struct record_mount *m = &rec->mounts[rec->n_mounts++];
+        record_set(m, RM_TYPE, RM_SOURCE, RM_DESTINATION, RM_MODE, RM_RW, RM_PROPAGATION);
+        if (volume)
+            record_set(m, RM_NAME, RM_DRIVER);
+        m->type = xstrdup(volume ? "volume" : "bind");
+        m->name = volume ? xstrdup(b->volume ? b->volume : "") : NULL;
+        m->source = xstrdup(b->source ? b->source : "");
+        m->destination = xstrdup(b->destination);
+        m->driver = volume ? xstrdup("local") : NULL;
+        m->mode = xstrdup(b->mode ? b->mode : "");
+        m->rw = !b->read_only;
+        m->propagation = xstrdup(volume ? "" : b->propagation ? b->propagation : "rprivate");
+    }
+}
+
+/* HostConfig: docker's names and types; null for a list not given. */
+static void build_host_config(struct engine_record *rec, const struct engine_record_input *in)
+{
+    const struct engine_run_config *rc = in->rc;
+    struct record_host_config *h = &rec->host_config;
+    record_set(h, RH_MOUNTS, RH_BINDS, RH_VOLUMES_FROM, RH_AUTO_REMOVE, RH_RESTART_POLICY, RH_LOG_CONFIG,
+               RH_READONLY_ROOTFS, RH_MEMORY, RH_NANO_CPUS, RH_CPU_QUOTA, RH_CPU_PERIOD, RH_PIDS_LIMIT,
+               RH_MEMORY_SWAP, RH_CPU_SHARES, RH_CPUSET_CPUS, RH_CPUSET_MEMS, RH_CAP_ADD, RH_CAP_DROP,
+               RH_PRIVILEGED, RH_DEVICES, RH_DEVICE_CGROUP_RULES, RH_SECURITY_OPT, RH_INIT, RH_ULIMITS);
+    build_mounts(rec, rc);
+    h->volumes_from = strv_copy((char *const *)in->volumes_from);
+    if (!h->volumes_from)
+        h->volumes_from = xmalloc0(sizeof *h->volumes_from);
+    h->auto_remove = in->auto_remove;
+    engine_restart_policy_record(&rc->restart, &h->restart_policy);
+    engine_log_config_record(&rc->log, &h->log_config);
+    h->readonly_rootfs = rc->read_only;
+    h->memory = rc->memory;
+    h->nano_cpus = rc->cpu_period ? rc->cpu_quota * (1000000000 / (int64_t)rc->cpu_period) : 0;
+    h->cpu_quota = rc->cpu_quota;
+    h->cpu_period = (int64_t)rc->cpu_period;
+    h->pids_limit = rc->pids_limit;
+    if (!rc->pids_limit)
+        h->keep.null |= RECORD_BIT(RH_PIDS_LIMIT);
+    h->memory_swap = rc->memory_swap;
+    h->cpu_shares = (int64_t)rc->cpu_shares;
+    h->cpuset_cpus = xstrdup(rc->cpuset_cpus ? rc->cpuset_cpus : "");
+    h->cpuset_mems = xstrdup(rc->cpuset_mems ? rc->cpuset_mems : "");
+    h->cap_add = strv_copy_or_null(rc->cap_add);
+    h->cap_drop = strv_copy_or_null(rc->cap_drop);
+    h->privileged = rc->privileged;
+    engine_devices_record(rc->devices, rc->n_devices, &h->devices, &h->n_devices);
+    h->device_cgroup_rules = strv_copy_or_null(rc->device_rules_given);
+    h->security_opt = strv_copy_or_null(rc->security_opt);
+    h->init = rc->init_path != NULL;
+    if (!rc->init_path)
+        h->keep.null |= RECORD_BIT(RH_INIT);
+    if (rc->n_tmpfs) {
+        record_set(h, RH_TMPFS);
+        for (size_t i = 0; i < rc->n_tmpfs; i++)
+            record_map_set(&h->tmpfs, rc->tmpfs[i].destination, rc->tmpfs[i].options_text);
+    }
+    if (rc->n_ulimits)
+        h->ulimits = xmalloc0((rc->n_ulimits + 1) * sizeof *h->ulimits);
+    for (size_t i = 0; i < rc->n_ulimits; i++) {
+        struct record_ulimit *u = &h->ulimits[h->n_ulimits++];
+        record_set(u, RUL_NAME, RUL_HARD, RUL_SOFT);
+        u->name = xstrdup(rc->ulimits[i].name);
+        u->hard = rc->ulimits[i].hard;
+        u->soft = rc->ulimits[i].soft;
+    }
+}
+
+static void build_graph_driver(struct record_graph_driver *gd, const char *dir)
+{
+    cleanup_free char *kind_path = xasprintf("%s/rootfs.kind", dir);
+    cleanup_free char *kind = NULL;
+    read_file(kind_path, &kind, NULL, NULL);
+    bool copy = kind && !strncmp(kind, "copy", 4);
+    record_set(gd, RGD_NAME, RGD_DATA);
+    gd->name = xstrdup(copy ? "vfs" : "overlay");
+    cleanup_free char *merged = xasprintf("%s/rootfs", dir);
+    cleanup_free char *upper = xasprintf("%s/upper", dir);
+    cleanup_free char *work = xasprintf("%s/work", dir);
+    gd->data = xmalloc0(sizeof *gd->data);
+    record_map_set(&gd->data, "MergedDir", merged);
+    if (!copy) {
+        record_map_set(&gd->data, "UpperDir", upper);
+        record_map_set(&gd->data, "WorkDir", work);
+    }
+}
+
+/* The network code (engine_network.c, not yet typed) adds its members of
+ * Config and HostConfig (NetworkMode, PortBindings, ExposedPorts ...) and
+ * NetworkSettings to a json-c holder; they are kept as the members' other. */
+static void build_network(struct engine_record *rec, const struct engine_run_config *rc, const char *image_config)
+{
+    struct json_object *image = json_tokener_parse(image_config), *config = NULL;
+    if (!json_object_object_get_ex(image, "config", &config))
+        config = NULL;
+    struct json_object *holder = json_object_new_object();
+    json_object_object_add(holder, "Config", json_object_new_object());
+    json_object_object_add(holder, "HostConfig", json_object_new_object());
+    engine_network_record(holder, rc, config);
+    json_object_put(image);
+    struct json_object *v = NULL;
+    struct json_object **into[] = {&rec->config.keep.other, &rec->host_config.keep.other, &rec->network_settings};
+    const char *keys[] = {"Config", "HostConfig", "NetworkSettings"};
+    for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+        if (json_object_object_get_ex(holder, keys[i], &v) && (i == 2 || json_object_object_length(v)))
+            *into[i] = json_object_get(v);
+    json_object_put(holder);
 }
 
 struct engine_record *engine_record_build(const struct engine_record_input *in)
 {
-    struct json_object *spec = json_tokener_parse(in->spec_json);
-    struct json_object *process = engine_json_path(spec, "process", NULL);
-    struct json_object *spec_args = engine_json_path(process, "args", NULL);
+    const struct hull_process *p = in->spec->process;
     /* --init: the record shows the command, as docker does, not hull-init in front of it. */
     size_t skip = in->rc->init_path ? 2 : 0;
-    struct json_object *args = json_object_new_array();
-    for (size_t i = skip; i < json_object_array_length(spec_args); i++)
-        json_object_array_add(args, json_copy(json_object_array_get_idx(spec_args, i)));
+    char *const *cmd = p && p->args && strv_length(p->args) >= skip ? p->args + skip : (char *const[]){NULL};
     struct engine_record *out = record_new(in->id, in->name, in->image_id);
-    out->path = xstrdup(json_object_array_length(args) ? json_object_get_string(json_object_array_get_idx(args, 0)) : "");
-    for (size_t i = 1; i < json_object_array_length(args); i++)
-        strv_add(&out->args, xstrdup(json_object_get_string(json_object_array_get_idx(args, i))));
-    if (!out->args)
-        out->args = xmalloc0(sizeof *out->args);
+    out->path = xstrdup(cmd[0] ? cmd[0] : "");
+    out->args = strv_copy(cmd[0] ? cmd + 1 : cmd);
     out->resolv_conf_path = xstrdup(in->rc->resolv_conf_path ? in->rc->resolv_conf_path : "");
     out->hostname_path = xstrdup(in->rc->hostname_path ? in->rc->hostname_path : "");
     out->hosts_path = xstrdup(in->rc->hosts_path ? in->rc->hosts_path : "");
     out->log_path = in->detach ? xasprintf("%s/ctr.log", in->dir) : xstrdup("");
-    /* docker's trees, built here as json-c still; the network code adds its
-     * members (engine_network_record) */
-    struct json_object *rec = json_object_new_object();
-
-    struct json_object *config = json_object_new_object();
-    json_object_object_add(config, "Hostname", json_copy(engine_json_path(spec, "hostname", NULL)));
-    const char *domainname = engine_json_str(spec, "domainname");
-    json_object_object_add(config, "Domainname", json_object_new_string(domainname));
-    struct json_object *image_cfg = json_tokener_parse(in->image_config);
-    struct json_object *image_config = engine_json_path(image_cfg, "config", NULL);
-    const char *image_user = engine_json_str(image_config, "User");
-    json_object_object_add(config, "User", json_object_new_string(in->rc->user ? in->rc->user : image_user));
-    json_object_object_add(config, "Labels", labels(image_config, in->rc));
-    const char *stop_signal = in->rc->stop_signal ? in->rc->stop_signal : engine_json_str(image_config, "StopSignal");
-    if (*stop_signal)
-        json_object_object_add(config, "StopSignal", json_object_new_string(stop_signal));
-    /* the flags over the image's HEALTHCHECK, member by member (health.h) */
-    struct json_object *hc = engine_health_config_merge(in->rc->healthcheck, engine_json_path(image_config, "Healthcheck", NULL));
-    if (hc)
-        json_object_object_add(config, "Healthcheck", hc);
-    json_object_put(image_cfg);
-    json_object_object_add(config, "Tty", json_object_new_boolean(in->rc->tty));
-    json_object_object_add(config, "OpenStdin", json_object_new_boolean(in->interactive));
-    json_object_object_add(config, "Env", json_copy(engine_json_path(process, "env", NULL)));
-    json_object_object_add(config, "Cmd", json_copy(args));
-    json_object_object_add(config, "Image", json_object_new_string(in->image_ref));
-    json_object_object_add(config, "WorkingDir", json_copy(engine_json_path(process, "cwd", NULL)));
-    json_object_object_add(config, "Entrypoint",
-                           in->rc->entrypoint ? json_object_new_string(in->rc->entrypoint) : NULL);
-    json_object_object_add(rec, "Config", config);
-
-    struct json_object *host = json_object_new_object();
-    struct json_object *binds = json_object_new_array(), *mounts = json_object_new_array();
-    struct json_object *host_mounts = json_object_new_array();
-    for (size_t i = 0; i < in->rc->n_binds; i++) {
-        const struct engine_bind *b = &in->rc->binds[i];
-        bool volume = b->kind == ENGINE_MOUNT_VOLUME;
-        /* docker keeps -v as typed in Binds, --mount in HostConfig.Mounts, and
-         * the image's VOLUMEs only in Mounts. */
-        if (b->given) {
-            json_object_array_add(binds, json_object_new_string(b->given));
-        } else if (b->mode) { /* --mount (an image's VOLUME has no mode) */
-            struct json_object *hm = json_object_new_object();
-            json_object_object_add(hm, "Type", json_object_new_string(volume ? "volume" : "bind"));
-            if (!b->anonymous)
-                json_object_object_add(hm, "Source", json_object_new_string(volume ? b->volume : b->source));
-            json_object_object_add(hm, "Target", json_object_new_string(b->destination));
-            if (b->read_only)
-                json_object_object_add(hm, "ReadOnly", json_object_new_boolean(true));
-            json_object_array_add(host_mounts, hm);
-        }
-        struct json_object *m = json_object_new_object();
-        json_object_object_add(m, "Type", json_object_new_string(volume ? "volume" : "bind"));
-        if (volume)
-            json_object_object_add(m, "Name", json_object_new_string(b->volume ? b->volume : ""));
-        json_object_object_add(m, "Source", json_object_new_string(b->source ? b->source : ""));
-        json_object_object_add(m, "Destination", json_object_new_string(b->destination));
-        if (volume)
-            json_object_object_add(m, "Driver", json_object_new_string("local"));
-        json_object_object_add(m, "Mode", json_object_new_string(b->mode ? b->mode : ""));
-        json_object_object_add(m, "RW", json_object_new_boolean(!b->read_only));
-        json_object_object_add(m, "Propagation",
-                               json_object_new_string(volume ? "" : b->propagation ? b->propagation : "rprivate"));
-        json_object_array_add(mounts, m);
-    }
-    json_object_object_add(host, "Mounts", host_mounts);
-    json_object_object_add(host, "Binds", binds);
-    struct json_object *volumes_from = json_object_new_array();
-    for (const char *const *v = in->volumes_from; v && *v; v++)
-        json_object_array_add(volumes_from, json_object_new_string(*v));
-    json_object_object_add(host, "VolumesFrom", volumes_from);
-    json_object_object_add(host, "AutoRemove", json_object_new_boolean(in->auto_remove));
-    json_object_object_add(host, "RestartPolicy", engine_restart_policy_json(&in->rc->restart));
-    json_object_object_add(host, "LogConfig", engine_log_config_json(&in->rc->log));
-    json_object_object_add(host, "ReadonlyRootfs", json_object_new_boolean(in->rc->read_only));
-    json_object_object_add(host, "Memory", json_object_new_int64(in->rc->memory));
-    json_object_object_add(
-        host, "NanoCpus",
-        json_object_new_int64(in->rc->cpu_period ? in->rc->cpu_quota * (1000000000 / (int64_t)in->rc->cpu_period) : 0));
-    json_object_object_add(host, "CpuQuota", json_object_new_int64(in->rc->cpu_quota));
-    json_object_object_add(host, "CpuPeriod", json_object_new_int64((int64_t)in->rc->cpu_period));
-    json_object_object_add(host, "PidsLimit", in->rc->pids_limit ? json_object_new_int64(in->rc->pids_limit) : NULL);
-    add_run_flags(host, in->rc);
-    json_object_object_add(rec, "HostConfig", host);
-    json_object_object_add(rec, "Mounts", mounts);
-
-    struct json_object *gd = json_object_new_object(), *data = json_object_new_object();
-    cleanup_free char *kind_path = xasprintf("%s/rootfs.kind", in->dir);
-    cleanup_free char *kind = NULL;
-    read_file(kind_path, &kind, NULL, NULL);
-    bool copy = kind && !strncmp(kind, "copy", 4);
-    json_object_object_add(gd, "Name", json_object_new_string(copy ? "vfs" : "overlay"));
-    cleanup_free char *merged = xasprintf("%s/rootfs", in->dir);
-    cleanup_free char *upper = xasprintf("%s/upper", in->dir);
-    cleanup_free char *work = xasprintf("%s/work", in->dir);
-    json_object_object_add(data, "MergedDir", json_object_new_string(merged));
-    if (!copy) {
-        json_object_object_add(data, "UpperDir", json_object_new_string(upper));
-        json_object_object_add(data, "WorkDir", json_object_new_string(work));
-    }
-    json_object_object_add(gd, "Data", data);
-    json_object_object_add(rec, "GraphDriver", gd);
-    struct json_object *image_for_net = json_tokener_parse(in->image_config);
-    engine_network_record(rec, in->rc, engine_json_path(image_for_net, "config", NULL));
-    json_object_put(image_for_net);
-    json_object_put(args);
-    json_object_put(spec);
-    out->config = take(rec, "Config");
-    out->host_config = take(rec, "HostConfig");
-    out->mounts = take(rec, "Mounts");
-    out->graph_driver = take(rec, "GraphDriver");
-    out->network_settings = take(rec, "NetworkSettings");
-    json_object_put(rec);
+    /* engine_spec_make read it already: it parses */
+    struct engine_image_config image = {0};
+    engine_image_config_parse(in->image_config, &image, NULL);
+    build_config(&out->config, in, cmd, &image);
+    engine_image_config_clear(&image);
+    build_host_config(out, in);
+    build_graph_driver(&out->graph_driver, in->dir);
+    build_network(out, in->rc, in->image_config);
     return out;
 }
 
@@ -240,11 +242,11 @@ struct engine_record *engine_record_build_intent(const char *id, const char *nam
     char **strs[] = {&rec->resolv_conf_path, &rec->hostname_path, &rec->hosts_path, &rec->log_path};
     for (size_t i = 0; i < ARRAY_SIZE(strs); i++)
         *strs[i] = xstrdup("");
-    rec->config = json_object_new_object();
-    json_object_object_add(rec->config, "Image", json_object_new_string(image_ref));
-    json_object_object_add(rec->config, "Cmd", json_object_new_array());
-    rec->host_config = json_object_new_object();
-    json_object_object_add(rec->host_config, "AutoRemove", json_object_new_boolean(auto_remove));
+    record_set(&rec->config, RC_IMAGE, RC_CMD);
+    rec->config.image = xstrdup(image_ref);
+    rec->config.cmd = xmalloc0(sizeof *rec->config.cmd);
+    record_set(&rec->host_config, RH_AUTO_REMOVE);
+    rec->host_config.auto_remove = auto_remove;
     rec->creating_pid = (int)getpid();
     return rec;
 }

@@ -115,10 +115,7 @@ int engine_record_from_json(struct json_object *j, struct engine_record **out, s
     r->hosts_path = str_of(j, "HostsPath", "");
     r->name = str_of(j, "Name", "/");
     r->log_path = str_of(j, "LogPath", "");
-    r->config = tree_of(j, "Config");
-    r->host_config = tree_of(j, "HostConfig");
-    r->mounts = tree_of(j, "Mounts");
-    r->graph_driver = tree_of(j, "GraphDriver");
+    record_config_from_json(j, r);
     r->network_settings = tree_of(j, "NetworkSettings");
     r->monitor_pid = int_of(j, "HullMonitorPid");
     r->creating_pid = int_of(j, "HullCreatingPid");
@@ -213,10 +210,7 @@ struct json_object *engine_record_to_json(const struct engine_record *rec, bool 
     add_str(o, "HostsPath", rec->hosts_path);
     add_str(o, "Name", rec->name);
     add_str(o, "LogPath", rec->log_path);
-    add_tree(o, "Config", rec->config);
-    add_tree(o, "HostConfig", rec->host_config);
-    add_tree(o, "Mounts", rec->mounts);
-    add_tree(o, "GraphDriver", rec->graph_driver);
+    record_config_to_json(rec, o);
     add_tree(o, "NetworkSettings", rec->network_settings);
     if (rec->other) {
         json_object_object_foreach(rec->other, key, v) json_object_object_add(o, key, json_object_get(v));
@@ -260,10 +254,9 @@ void engine_record_free(struct engine_record *rec)
         free(*strs[i]);
     strv_free(rec->args);
     health_clear(&rec->state.health);
-    struct json_object *trees[] = {rec->config, rec->host_config, rec->mounts, rec->graph_driver,
-                                   rec->network_settings, rec->other};
-    for (size_t i = 0; i < ARRAY_SIZE(trees); i++)
-        json_object_put(trees[i]);
+    record_config_free(rec);
+    json_object_put(rec->network_settings);
+    json_object_put(rec->other);
     free(rec);
 }
 

@@ -1,6 +1,5 @@
 /* hull: restart policies (see restart.h). */
 #include <errno.h>
-#include <json-c/json.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -69,20 +68,19 @@ int engine_restart_policy_parse(const char *text, struct engine_restart_policy *
 
 void engine_restart_policy_of(const struct engine_record *rec, struct engine_restart_policy *out)
 {
-    struct json_object *p = engine_json_path(rec->host_config, "RestartPolicy", NULL);
+    const struct record_restart_policy *p = &rec->host_config.restart_policy;
     *out = (struct engine_restart_policy){0};
-    const char *name = engine_json_str(p, "Name");
+    const char *name = p->name ? p->name : "";
     if (!name_lookup(name, strlen(name), &out->name))
         out->name = ENGINE_RESTART_NO;
-    out->max_retries = json_object_get_int(engine_json_path(p, "MaximumRetryCount", NULL));
+    out->max_retries = (int)p->maximum_retry_count;
 }
 
-struct json_object *engine_restart_policy_json(const struct engine_restart_policy *p)
+void engine_restart_policy_record(const struct engine_restart_policy *p, struct record_restart_policy *out)
 {
-    struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "Name", json_object_new_string(engine_restart_policy_name(p->name)));
-    json_object_object_add(o, "MaximumRetryCount", json_object_new_int(p->max_retries));
-    return o;
+    record_set(out, RRP_NAME, RRP_MAXIMUM_RETRY_COUNT);
+    out->name = xstrdup(engine_restart_policy_name(p->name));
+    out->maximum_retry_count = p->max_retries;
 }
 
 bool engine_restart_decide(const struct engine_restart_policy *p, int exit_code, bool manually_stopped,

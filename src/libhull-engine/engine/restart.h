@@ -31,9 +31,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "record_config.h"
 #include "util/error_internal.h"
 
-struct json_object;
 struct engine_record;
 
 enum engine_restart_name {
@@ -59,7 +59,8 @@ int engine_restart_policy_parse(const char *text, struct engine_restart_policy *
 const char *engine_restart_policy_name(enum engine_restart_name name);
 /* HostConfig.RestartPolicy {Name, MaximumRetryCount} of a record; "no" when absent. */
 void engine_restart_policy_of(const struct engine_record *rec, struct engine_restart_policy *out);
-struct json_object *engine_restart_policy_json(const struct engine_restart_policy *p);
+/* The record's HostConfig.RestartPolicy of p. */
+void engine_restart_policy_record(const struct engine_restart_policy *p, struct record_restart_policy *out);
 
 /* docker's RestartManager.ShouldRestart: whether the container is started
  * again after exiting with exit_code, having run ran_ms, restarted

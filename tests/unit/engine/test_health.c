@@ -43,10 +43,10 @@ static void test_duration(void)
 
 static bool flag_error(struct engine_health_flags f, const char *want)
 {
-    struct json_object *out = NULL;
+    struct record_healthcheck out;
     cleanup_error struct hull_error *err = NULL;
     if (engine_health_flags_parse(&f, &out, &err) == 0) {
-        json_object_put(out);
+        record_healthcheck_clear(&out);
         printf("# accepted, wanted \"%s\"\n", want);
         return false;
     }
@@ -58,12 +58,14 @@ static bool flag_error(struct engine_health_flags f, const char *want)
 
 static char *flags_json(struct engine_health_flags f)
 {
-    struct json_object *out = NULL;
+    struct record_healthcheck hc;
     cleanup_error struct hull_error *err = NULL;
-    if (engine_health_flags_parse(&f, &out, &err) < 0)
+    if (engine_health_flags_parse(&f, &hc, &err) < 0)
         return xasprintf("error: %s", err->msg);
+    struct json_object *out = record_healthcheck_to_json(&hc);
     char *s = xstrdup(out ? json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN) : "null");
     json_object_put(out);
+    record_healthcheck_clear(&hc);
     return s;
 }
 
@@ -90,16 +92,35 @@ static void test_flags(void)
               "an empty command is refused");
 }
 
+/* A HealthConfig as the image config or the flags give it. */
+static struct record_healthcheck hc_of(const char *json)
+{
+    struct record_healthcheck hc = {0};
+    struct json_object *j = json_tokener_parse(json);
+    record_healthcheck_from_json(j, &hc);
+    json_object_put(j);
+    return hc;
+}
+
+/* The record's Config.Healthcheck: the merge of flags and image. */
+static void set_healthcheck(struct engine_record *r, const struct record_healthcheck *flags,
+                            const struct record_healthcheck *image)
+{
+    record_config_free(r);
+    *r = (struct engine_record){0};
+    engine_health_config_merge(flags, image, &r->config.healthcheck);
+    if (r->config.healthcheck.keep.seen)
+        record_set(&r->config, RC_HEALTHCHECK);
+}
+
 static void test_merge_and_settings(void)
 {
-    struct json_object *image = json_tokener_parse(
-        "{\"Test\":[\"CMD\",\"/bin/check\",\"x\"],\"Interval\":5000000000,\"Timeout\":2000000000,\"Retries\":7}");
-    struct json_object *flags = json_tokener_parse("{\"Interval\":1000000000}");
-    struct json_object *merged = engine_health_config_merge(flags, image);
-    struct engine_record r = {.config = json_object_new_object()};
+    struct record_healthcheck image =
+        hc_of("{\"Test\":[\"CMD\",\"/bin/check\",\"x\"],\"Interval\":5000000000,\"Timeout\":2000000000,\"Retries\":7}");
+    struct record_healthcheck flags = hc_of("{\"Interval\":1000000000}"), unset = {0};
+    struct engine_record r = {0};
     const struct engine_record *rec = &r;
-    struct json_object *config = r.config;
-    json_object_object_add(config, "Healthcheck", merged);
+    set_healthcheck(&r, &flags, &image);
     struct engine_health_settings s;
     TAP_CHECK(engine_health_settings_of(rec, &s), "merged: has a check");
     TAP_CHECK(s.interval_ms == 1000 && s.timeout_ms == 2000 && s.retries == 7 && s.start_period_ms == 0,
@@ -108,23 +129,25 @@ static void test_merge_and_settings(void)
     TAP_CHECK(s.test && !strcmp(s.test[0], "/bin/check") && !strcmp(s.test[1], "x") && !s.test[2],
               "CMD: the arguments as they are");
     engine_health_settings_clear(&s);
-    json_object_object_add(config, "Healthcheck", json_tokener_parse("{\"Test\":[\"CMD-SHELL\",\"exit 1\"]}"));
+    struct record_healthcheck shell = hc_of("{\"Test\":[\"CMD-SHELL\",\"exit 1\"]}");
+    set_healthcheck(&r, &unset, &shell);
     TAP_CHECK(engine_health_settings_of(rec, &s), "CMD-SHELL");
     TAP_CHECK(!strcmp(s.test[0], "/bin/sh") && !strcmp(s.test[1], "-c") && !strcmp(s.test[2], "exit 1"),
               "CMD-SHELL runs /bin/sh -c");
     TAP_CHECK(s.interval_ms == 30000 && s.timeout_ms == 30000 && s.retries == 3, "docker's defaults: 30s, 30s, 3");
     engine_health_settings_clear(&s);
-    json_object_object_add(config, "Healthcheck", json_tokener_parse("{\"Test\":[\"NONE\"]}"));
+    struct record_healthcheck off = hc_of("{\"Test\":[\"NONE\"]}");
+    set_healthcheck(&r, &off, &unset);
     TAP_CHECK(!engine_health_settings_of(rec, &s), "NONE: no check");
-    json_object_object_add(config, "Healthcheck", engine_health_config_merge(NULL, NULL));
+    set_healthcheck(&r, &unset, &unset);
     TAP_CHECK(!engine_health_settings_of(rec, &s), "neither flags nor image: no check");
-    struct json_object *off = json_tokener_parse("{\"Test\":[\"NONE\"]}");
-    json_object_object_add(config, "Healthcheck", engine_health_config_merge(off, image));
+    set_healthcheck(&r, &off, &image);
     TAP_CHECK(!engine_health_settings_of(rec, &s), "--no-healthcheck wins over the image's");
-    json_object_put(off);
-    json_object_put(config);
-    json_object_put(flags);
-    json_object_put(image);
+    record_config_free(&r);
+    record_healthcheck_clear(&off);
+    record_healthcheck_clear(&shell);
+    record_healthcheck_clear(&flags);
+    record_healthcheck_clear(&image);
 }
 
 static const char *health_status(const struct engine_health_state *h)

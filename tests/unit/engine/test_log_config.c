@@ -45,9 +45,11 @@ int main(void)
               "but is refused without max-size, as docker does");
     hull_error_free(err);
     err = NULL;
-    struct engine_record rec = {.host_config = json_object_new_object()};
-    struct json_object *host = rec.host_config;
-    json_object_object_add(host, "LogConfig", engine_log_config_json(&c));
+    struct engine_record rec = {0};
+    record_set(&rec.host_config, RH_LOG_CONFIG);
+    engine_log_config_record(&c, &rec.host_config.log_config);
+    struct json_object *shown = engine_record_to_json(&rec, true);
+    struct json_object *host = json_object_object_get(shown, "HostConfig");
     struct engine_log_config back;
     engine_log_config_of(&rec, &back);
     TAP_CHECK(back.max_size == 123, "max-size read back from the record (the last one given)");
@@ -55,7 +57,8 @@ int main(void)
     TAP_CHECK(!strcmp(json_object_get_string(json_object_object_get(json_object_object_get(host, "LogConfig"), "Type")),
                       "k8s-file"),
               "LogConfig.Type is k8s-file (the CRI format podman calls so)");
-    json_object_put(host);
+    json_object_put(shown);
+    record_config_free(&rec);
     struct engine_record old = {0};
     engine_log_config_of(&old, &back);
     TAP_CHECK(back.max_size == 0 && back.max_files == 1, "a record without LogConfig: no rotation");

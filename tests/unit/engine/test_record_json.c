@@ -71,9 +71,10 @@ static void test_old_record(void)
     TAP_CHECK(rec->monitor_pid == 7044 && rec->creating_pid == 4242 && rec->restart.manually_stopped &&
                   rec->restart.delay_ms == 400 && rec->restart.monitor_pid == 7045,
               "hull's own members: HullMonitorPid, HullCreatingPid, HullRestart");
-    TAP_CHECK(!strcmp(engine_json_str(rec->config, "Image"), "busybox") &&
-                  !strcmp(engine_json_str(rec->host_config, "NetworkMode"), "none") &&
-                  json_object_array_length(rec->mounts) == 1,
+    TAP_CHECK(!strcmp(rec->config.image, "busybox") &&
+                  !strcmp(json_object_get_string(json_object_object_get(rec->host_config.keep.other, "NetworkMode")),
+                          "none") &&
+                  rec->n_mounts == 1 && !rec->mounts[0].rw && !strcmp(rec->mounts[0].mode, "ro"),
               "Config, HostConfig, Mounts kept");
 
     /* record.json: everything back, the unknown member too */
@@ -130,8 +131,7 @@ static void test_intent_and_defaults(void)
     struct json_object *j = engine_record_to_json(rec, false);
     struct engine_record *back = NULL;
     TAP_CHECK(engine_record_from_json(j, &back, NULL) == 0 && back->creating_pid == rec->creating_pid &&
-                  json_object_get_boolean(json_object_object_get(back->host_config, "AutoRemove")) &&
-                  !strcmp(engine_json_str(back->config, "Image"), "busybox"),
+                  back->host_config.auto_remove && !strcmp(back->config.image, "busybox"),
               "it round-trips");
     TAP_CHECK(!json_object_object_get_ex(j, "HullRestart", NULL), "no HullRestart until a restart manager has state");
     back->creating_pid = 0;
@@ -144,7 +144,7 @@ static void test_intent_and_defaults(void)
 
     struct engine_record *empty = NULL;
     TAP_CHECK(engine_record_parse("{}", &empty, NULL) == 0 && !strcmp(empty->state.status, "created") &&
-                  !strcmp(empty->name, "/") && empty->args && !empty->args[0] && !empty->config &&
+                  !strcmp(empty->name, "/") && empty->args && !empty->args[0] && !empty->config.keep.seen &&
                   !empty->state.health.status,
               "an empty object reads with defaults (never a NULL string)");
     engine_record_free(empty);

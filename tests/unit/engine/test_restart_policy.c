@@ -84,16 +84,18 @@ static void test_decide(void)
 static void test_record_json(void)
 {
     struct engine_restart_policy p = {ENGINE_RESTART_ON_FAILURE, 5}, back;
-    struct engine_record rec = {.host_config = json_object_new_object()};
-    json_object_object_add(rec.host_config, "RestartPolicy", engine_restart_policy_json(&p));
+    struct engine_record rec = {0};
+    record_set(&rec.host_config, RH_RESTART_POLICY);
+    engine_restart_policy_record(&p, &rec.host_config.restart_policy);
     engine_restart_policy_of(&rec, &back);
     TAP_CHECK(back.name == ENGINE_RESTART_ON_FAILURE && back.max_retries == 5, "HostConfig.RestartPolicy round-trips");
-    struct json_object *shape = engine_restart_policy_json(&p);
+    struct json_object *shown = engine_record_to_json(&rec, true);
+    struct json_object *shape = json_object_object_get(json_object_object_get(shown, "HostConfig"), "RestartPolicy");
     TAP_CHECK(!strcmp(json_object_to_json_string_ext(shape, JSON_C_TO_STRING_PLAIN),
                       "{\"Name\":\"on-failure\",\"MaximumRetryCount\":5}"),
               "docker's shape");
-    json_object_put(shape);
-    json_object_put(rec.host_config);
+    json_object_put(shown);
+    record_config_free(&rec);
     struct engine_record old = {0};
     engine_restart_policy_of(&old, &back);
     TAP_CHECK(back.name == ENGINE_RESTART_NO, "a record without RestartPolicy (made before --restart) means no");
