@@ -1,7 +1,6 @@
 /* hull: healthchecks (see health.h). */
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -92,23 +91,16 @@ static bool has_test(const struct record_healthcheck *hc)
     return record_has(&hc->keep, RHC_TEST) && hc->test && hc->test[0];
 }
 
-static void healthcheck_copy(const struct record_healthcheck *from, struct record_healthcheck *to)
-{
-    *to = *from;
-    to->test = strv_copy(from->test);
-    to->keep.other = from->keep.other ? json_object_get(from->keep.other) : NULL;
-}
-
 void engine_health_config_merge(const struct record_healthcheck *flags, const struct record_healthcheck *image,
                                 struct record_healthcheck *out)
 {
     *out = (struct record_healthcheck){0};
     if (!flags->keep.seen || !image->keep.seen) {
-        healthcheck_copy(flags->keep.seen ? flags : image, out);
+        record_healthcheck_copy(flags->keep.seen ? flags : image, out);
         return;
     }
     /* daemon/commit.go merge(): what the flags leave out comes from the image */
-    healthcheck_copy(flags, out);
+    record_healthcheck_copy(flags, out);
     if (!has_test(out) && has_test(image)) {
         strv_free(out->test);
         out->test = strv_copy(image->test);

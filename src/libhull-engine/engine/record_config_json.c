@@ -440,6 +440,13 @@ struct json_object *record_healthcheck_to_json(const struct record_healthcheck *
     return hc->keep.seen ? obj_to_json(&healthcheck_table, hc) : NULL;
 }
 
+void record_healthcheck_copy(const struct record_healthcheck *from, struct record_healthcheck *to)
+{
+    *to = *from;
+    to->test = strv_copy(from->test);
+    to->keep.other = from->keep.other ? json_object_get(from->keep.other) : NULL;
+}
+
 void record_healthcheck_clear(struct record_healthcheck *hc)
 {
     obj_free(&healthcheck_table, hc);
