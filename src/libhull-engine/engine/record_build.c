@@ -52,7 +52,7 @@ static void build_config(struct record_config *c, const struct engine_record_inp
         c->labels = xmalloc0(sizeof *c->labels);
     for (char **l = rc->labels; l && *l; l++) {
         const char *eq = strchr(*l, '=');
-        cleanup_free char *key = eq ? strndup(*l, (size_t)(eq - *l)) : xstrdup(*l);
+        cleanup_free char *key = eq ? xstrndup(*l, (size_t)(eq - *l)) : xstrdup(*l);
         record_map_set(&c->labels, key, eq ? eq + 1 : "");
     }
     const char *stop_signal = rc->stop_signal ? rc->stop_signal : record_str(image->stop_signal);
