@@ -12,6 +12,11 @@ struct hull_error {
     char *msg;  /* owned, never NULL */
 };
 
+/* Sets *err (if err is non-NULL and *err is NULL) and returns -1 (or -errnum
+ * when errnum != 0) so one can write `return hull_error_set(err, errno, "...")`. */
+int hull_error_set(struct hull_error **err, int errnum, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Prefixes the message of *err with "context: ". Returns -1 (or -errnum when
  * errnum != 0), so one can write `return hull_error_wrap(err, "...")`. */
 int hull_error_wrap(struct hull_error **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -171,4 +171,81 @@ char *hull_features_json(void);
 /* "KILL", "SIGKILL", "9", and "0"; -1 when unknown. */
 int hull_signal_parse(const char *text);
 
+/* ---- typed pieces of config.json that the engine's options carry (spec.h has the rest) ---- */
+
+struct hull_hook {
+    char *path;
+    char **args; /* NULL-terminated, may be NULL */
+    char **env;  /* NULL-terminated, may be NULL */
+    bool has_timeout;
+    int timeout; /* seconds, > 0 */
+};
+
+struct hull_hook_list {
+    struct hull_hook *hooks;
+    size_t n;
+};
+
+struct hull_hooks {
+    struct hull_hook_list prestart, create_runtime, create_container, start_container, poststart, poststop;
+};
+/* Frees what h holds, and empties it. */
+void spec_hooks_clear(struct hull_hooks *h);
+
+struct hull_device_rule {
+    bool allow;
+    char type; /* 'a', 'c', 'b'; 'a' when absent */
+    bool has_major, has_minor;
+    int64_t major, minor; /* -1 = wildcard */
+    char *access;         /* "rwm" subset; NULL = all */
+};
+
+enum hull_ns_type {
+    HULL_NS_PID,
+    HULL_NS_NET,
+    HULL_NS_MNT,
+    HULL_NS_IPC,
+    HULL_NS_UTS,
+    HULL_NS_USER,
+    HULL_NS_CGROUP,
+    HULL_NS_TIME,
+    HULL_NS__COUNT
+};
+
+/* ---- the host's cgroups ---- */
+
+enum cgroup_layout {
+    CGROUP_LAYOUT_UNKNOWN = 0,
+    CGROUP_LAYOUT_V1,     /* legacy: only v1 hierarchies */
+    CGROUP_LAYOUT_HYBRID, /* v1 controllers + cgroup2 at /sys/fs/cgroup/unified */
+    CGROUP_LAYOUT_V2,     /* unified */
+};
+
+/* Detects the host layout (statfs of /sys/fs/cgroup and /sys/fs/cgroup/unified).
+ * HULL_CGROUP_ROOT in the environment overrides /sys/fs/cgroup (tests, VM). */
+enum cgroup_layout cgroup_detect_layout(void);
+const char *cgroup_layout_name(enum cgroup_layout l);
+
+/* ---- capabilities, the process itself (front ends call these first) ---- */
+
+/* Compiled programs are cached (see seccomp_cache.c) in
+ * STATE_ROOT/seccomp-cache, or in $HULL_SECCOMP_CACHE ("off" disables).
+ * seccomp_cache_set_state_root names STATE_ROOT (hull --runroot,
+ * hull-runtime --root; default /run/hull); the environment still wins.
+ * seccomp_cache_set_dir overrides both; NULL turns the cache off. */
+void seccomp_cache_set_state_root(const char *root);
+
+/* Capability name ("CAP_CHOWN") to number; -1 when unknown to libcap. */
+int caps_parse_name(const char *name, int *value);
+/* "CAP_CHOWN" for a number (owned). */
+char *caps_name(int cap);
+
+/* CVE-2019-5736 self-protection the crun way: unless /proc/self/exe is already
+ * a sealed memfd or sits on a read-only mount, re-executes the runtime from a
+ * sealed memfd copy of itself (same argv/envp).  Returns 0 when nothing had
+ * to be done; does not return on success otherwise.  Call it first thing in
+ * the commands that start a program in a container (create, run, exec): see
+ * docs/security.md and tests/security/cve.bats. */
+int exe_protect_ensure(int argc, char **argv, char **envp, struct hull_error **err);
+
 #endif

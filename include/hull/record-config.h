@@ -161,4 +161,7 @@ static inline const char *record_str(const char *s)
 /* A map's value for key, or NULL. */
 const char *record_map_get(record_map map, const char *key);
 
+/* Frees what hc holds (struct engine_run_config's healthcheck too) and empties it. */
+void record_healthcheck_clear(struct record_healthcheck *hc);
+
 #endif

@@ -14,9 +14,9 @@
 struct json_object;
 #include <stdio.h>
 
-#include "engine/engine_getopt.h"
-#include "engine/gotemplate.h"
-#include "util/error_internal.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 
 struct engine_opts {
     const char *root;    /* image store and persistent data: /var/lib/hull */

@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "engine/attach.h"
-#include "engine/record.h"
-#include "util/utils.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 
 enum { OPT_NO_STDIN = 1000, OPT_SIG_PROXY, OPT_DETACH_KEYS };
 static const struct option attach_longopts[] = {

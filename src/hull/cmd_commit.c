@@ -9,13 +9,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "engine/events.h"
-#include "engine/record.h"
-#include "image/commit.h"
-#include "image/cp.h"
-#include "image/image_rootfs.h"
-#include "image/store.h"
-#include "util/utils.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 
 /* The files hull itself puts into every container (mount points). */
 static const char *const made_by_hull[] = {"/etc/hostname", "/etc/hosts", "/etc/resolv.conf", NULL};
@@ -156,10 +152,7 @@ int cmd_export(int argc, char **argv)
     cleanup_close int fd = output ? open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644) : dup(STDOUT_FILENO);
     if (fd < 0)
         return engine_error_fmt("cannot create %s: %s", output ? output : "stdout", strerror(errno));
-    struct tar_writer *w = tar_writer_new(fd);
-    int r = tar_write_tree(w, rootfd, false, NULL, NULL, &err);
-    tar_writer_free(w);
-    if (r < 0) {
+    if (image_export_tar(rootfd, fd, &err) < 0) {
         if (tmp)
             unlink(tmp);
         hull_error_wrap(&err, "export of container %.12s", id);

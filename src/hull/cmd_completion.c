@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "util/utils.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 
 static const struct option completion_longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 const struct engine_flagset completion_flagset = {"h", completion_longopts};

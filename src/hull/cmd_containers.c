@@ -13,15 +13,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "container/container.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 #include "cli.h"
-#include "engine/engine_network.h"
-#include "engine/events.h"
-#include "engine/lifecycle.h"
-#include "engine/manage.h"
-#include "engine/record.h"
-#include "engine/restart.h"
-#include "util/utils.h"
 
 struct engine_record *engine_find_record(const char *text, char **id_out)
 {
@@ -404,7 +399,7 @@ static int stop_signal_of(const char *id)
     if (engine_record_read(g_engine.root, id, &rec, NULL) < 0)
         return SIGTERM;
     const char *text = record_str(rec->config.stop_signal);
-    int sig = *text ? signal_parse(text) : SIGTERM;
+    int sig = *text ? hull_signal_parse(text) : SIGTERM;
     return sig > 0 ? sig : SIGTERM;
 }
 
@@ -425,7 +420,7 @@ int engine_stop_one(const char *id, void *data)
     char sig_text[16];
     snprintf(sig_text, sizeof sig_text, "%d", sig);
     engine_event_container_id(g_engine.root, id, "kill", "signal", sig_text);
-    if (container_kill(rtroot, id, sig, false, &err) < 0 && engine_container_running(g_engine.runroot, id)) {
+    if (hull_container_kill(&(struct hull_kill_opts){.root = rtroot, .id = id, .signal = sig}, &err) < 0 && engine_container_running(g_engine.runroot, id)) {
         engine_error(err);
         return -1;
     }
@@ -436,7 +431,7 @@ int engine_stop_one(const char *id, void *data)
         hull_error_free(err);
         err = NULL;
         engine_event_container_id(g_engine.root, id, "kill", "signal", "9");
-        if (container_kill(rtroot, id, SIGKILL, true, &err) < 0 && engine_container_running(g_engine.runroot, id)) {
+        if (hull_container_kill(&(struct hull_kill_opts){.root = rtroot, .id = id, .signal = SIGKILL, .all = true}, &err) < 0 && engine_container_running(g_engine.runroot, id)) {
             engine_error(err);
             return -1;
         }
@@ -503,7 +498,7 @@ static int kill_one(const char *id, void *data)
     char sig_text[16];
     snprintf(sig_text, sizeof sig_text, "%d", sig);
     engine_event_container_id(g_engine.root, id, "kill", "signal", sig_text);
-    if (container_kill(rtroot, id, sig, false, &err) < 0) {
+    if (hull_container_kill(&(struct hull_kill_opts){.root = rtroot, .id = id, .signal = sig}, &err) < 0) {
         engine_error(err);
         return -1;
     }
@@ -522,7 +517,7 @@ int cmd_kill(int argc, char **argv)
     while ((c = engine_next_flag("kill", argc, argv, &kill_flagset)) != -1) {
         switch (c) {
         case 's':
-            sig = signal_parse(optarg);
+            sig = hull_signal_parse(optarg);
             if (sig <= 0)
                 return engine_error_fmt("invalid signal \"%s\"", optarg);
             break;

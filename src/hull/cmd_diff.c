@@ -5,10 +5,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "engine/record.h"
-#include "image/diff.h"
-#include "image/store.h"
-#include "util/utils.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 
 static const struct option diff_longopts[] = {
     {"format", required_argument, NULL, 'f'},

@@ -10,9 +10,9 @@
 #include <time.h>
 
 #include "cli.h"
-#include "engine/events.h"
-#include "engine/record.h"
-#include "util/utils.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 
 static const struct option events_longopts[] = {
     {"since", required_argument, NULL, 'S'},

@@ -15,9 +15,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "engine/engine_exec.h"
-#include "engine/record.h"
-#include "util/utils.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 
 static void exec_usage(FILE *f)
 {

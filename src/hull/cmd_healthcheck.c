@@ -7,8 +7,9 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "engine/health.h"
-#include "util/utils.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 
 static const struct option healthcheck_run_longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 const struct engine_flagset healthcheck_run_flagset = {"h", healthcheck_run_longopts};

@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "image/history.h"
-#include "image/store.h"
-#include "util/utils.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 
 static const struct option history_longopts[] = {
     {"no-trunc", no_argument, NULL, 'T'},

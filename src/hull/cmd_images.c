@@ -7,12 +7,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "engine/events.h"
-#include "engine/check.h"
-#include "image/image_json.h"
-#include "image/reference.h"
-#include "image/store.h"
-#include "util/utils.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 
 static void split_tag(const char *tag, char **repo, char **version)
 {

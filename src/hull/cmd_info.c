@@ -10,14 +10,10 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "cgroup/cgroup.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 #include "cli.h"
-#include "engine/gotemplate.h"
-#include "engine/record.h"
-#include "engine/rootless.h"
-#include "image/image_rootfs.h"
-#include "image/store.h"
-#include "util/utils.h"
 
 /* Go's GOARCH names, which docker prints: "amd64" for x86_64 and so on. */
 static const char *go_arch(const char *machine)

@@ -12,13 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgroup/cgroup.h"
-#include "container/container.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 #include "cli.h"
-#include "engine/isolation.h"
-#include "engine/record.h"
-#include "security/security.h"
-#include "util/utils.h"
 
 /* ---- small formatting helpers ---- */
 
@@ -542,21 +539,6 @@ static void print_report(const struct isolation_report *r, const char *id, const
     print_paths("READ-ONLY PATHS: visible, not writable (linux.readonlyPaths)", r->readonly, r->n_readonly);
 }
 
-/* The init's pid when the container has a live one (created, running or
- * paused: its namespaces exist), else 0. */
-static pid_t live_init(const char *id)
-{
-    cleanup_free char *rtroot = engine_runtime_root(g_engine.runroot);
-    struct hull_state *st = NULL;
-    enum container_status status;
-    cleanup_error struct hull_error *ignored = NULL;
-    if (container_state(rtroot, id, &st, &status, &ignored) < 0)
-        return 0;
-    pid_t pid = status == STATUS_STOPPED ? 0 : state_live_pid(st);
-    hull_state_free(st);
-    return pid;
-}
-
 int engine_inspect_isolation(bool json, int n_names, char **names)
 {
     int ret = 0;
@@ -571,7 +553,7 @@ int engine_inspect_isolation(bool json, int n_names, char **names)
         cleanup_free char *bundle = engine_container_dir(g_engine.root, id);
         cleanup_isolation_report struct isolation_report *r = NULL;
         cleanup_error struct hull_error *err = NULL;
-        if (isolation_report_build(bundle, live_init(id), &r, &err) < 0) {
+        if (isolation_report_build(bundle, engine_container_live_init(g_engine.runroot, id), &r, &err) < 0) {
             hull_error_wrap(&err, "inspect the isolation of container %.12s", id);
             engine_error(err);
             ret = 1;

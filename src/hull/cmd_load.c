@@ -5,10 +5,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "engine/events.h"
-#include "image/load.h"
-#include "image/store.h"
-#include "util/utils.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 
 static const struct option load_longopts[] = {
     {"input", required_argument, NULL, 'i'},

@@ -8,11 +8,9 @@
 #include <strings.h>
 
 #include "cli.h"
-#include "engine/disk_usage.h"
-#include "engine/lifecycle.h"
-#include "engine/record.h"
-#include "engine/restart.h"
-#include "util/utils.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 
 /* go-units' HumanSize, as prune and df print sizes: 4 significant digits, decimal. */
 static char *size4(uint64_t bytes)

@@ -6,9 +6,9 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "engine/lifecycle.h"
-#include "engine/record.h"
-#include "util/utils.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 
 /* _monitor-start and _monitor-restart (restart: a start by the restart
  * policy, only while the record still says "restarting"). */

@@ -7,11 +7,9 @@
 #include <strings.h>
 
 #include "cli.h"
-#include "engine/engine_network.h"
-#include "engine/gotemplate.h"
-#include "engine/record.h"
-#include "network/network.h"
-#include "util/utils.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 
 enum { OPT_SUBNET = 1000, OPT_GATEWAY, OPT_INTERNAL, OPT_FORMAT, OPT_NO_TRUNC, OPT_IP, OPT_ALIAS, OPT_IPV6, OPT_IP6 };
 

@@ -7,10 +7,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "engine/events.h"
-#include "image/store.h"
-#include "registry/registry.h"
-#include "util/utils.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 
 enum { OPT_PLATFORM = 1000, OPT_TLS_VERIFY, OPT_MAX_CONCURRENT, OPT_AUTHFILE, OPT_PASSWORD_STDIN };
 

@@ -1,8 +1,8 @@
-/* hull run: parse the flags, check everything that can be checked before
- * anything is created, then make the container (record, overlay rootfs,
- * config.json) and hand it to the library to run in the foreground or under
- * a monitor.  On any failure before the container runs, everything made so
- * far is removed again. */
+/* hull run, hull create: parse the flags, check everything that can be
+ * checked before anything is created, then one call (engine_container_run,
+ * src/libhull-engine/engine/run.c) makes the container and runs it in the
+ * foreground or under a monitor, removing everything again on a failure
+ * before it runs. */
 #include <errno.h>
 #include <limits.h>
 #include <getopt.h>
@@ -13,31 +13,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "container/container.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 #include "cli.h"
-#include "engine/engine_etc.h"
-#include "engine/engine_flags.h"
-#include "engine/engine_mounts.h"
-#include "engine/engine_network.h"
-#include "engine/engine_security.h"
-#include "engine/engine_spec.h"
-#include "engine/events.h"
-#include "engine/engine_cdi.h"
-#include "engine/health.h"
-#include "engine/helper_path.h"
-#include "engine/lifecycle.h"
-#include "engine/record.h"
-#include "engine/rootless.h"
-#include "image/image_rootfs.h"
-#include "image/store.h"
-#include "util/utils.h"
 
 struct run_flags {
     struct engine_run_config rc;
-    struct hull_spec *spec; /* the config built and written as config.json (make_bundle) */
     const char *name;
     bool detach, auto_remove, interactive;
-    bool create_only; /* hull create: made, left in state Created */
     struct engine_net_flags net;
     const char *pull; /* --pull missing|always|never */
     const char *memory_text, *cpus_text, *memory_swap_text, *cpu_shares_text;
@@ -54,7 +38,6 @@ struct run_flags {
     /* what check_flags made of them (owned; rc points into these) */
     char **env, **labels, **cap_add, **cap_drop, **security_opt;
     char *seccomp_text, *init_path;
-    struct engine_etc_files etc;
 };
 
 static void run_usage(FILE *f, bool create)
@@ -349,7 +332,7 @@ static int check_flags(struct run_flags *f, struct hull_error **err)
     if (f->auto_remove && f->rc.restart.name != ENGINE_RESTART_NO)
         return hull_error_set(err, 0, "conflicting options: --restart \"%s\" and --rm (a container removed when it "
                               "exits cannot be restarted)", f->restart_text);
-    if (f->rc.stop_signal && signal_parse(f->rc.stop_signal) <= 0)
+    if (f->rc.stop_signal && hull_signal_parse(f->rc.stop_signal) <= 0)
         return hull_error_set(err, 0, "invalid --stop-signal \"%s\": not a signal name or number", f->rc.stop_signal);
     if (f->init) {
         if (find_init(&f->init_path, err) < 0)
@@ -359,158 +342,8 @@ static int check_flags(struct run_flags *f, struct hull_error **err)
     return 0;
 }
 
-/* Record before resource: the intent record (record.h) is on disk, under the
- * records lock that allocates names, before the image is marked, the rootfs
- * mounted or anything started; a `hull run` killed at any point leaves a
- * container that `hull ps -a` shows and `hull rm -f` removes. */
-static int save_intent(const char *id, const char *dir, const char *name, const char *image_ref,
-                       const char *image_id, bool auto_remove, struct hull_error **err)
-{
-    cleanup_close int lock = -1;
-    if (engine_records_lock(g_engine.root, &lock, err) < 0)
-        return -1;
-    if (engine_record_name_in_use(g_engine.root, name))
-        return hull_error_set(err, 0, "the container name \"/%s\" is already in use", name);
-    if (mkdir(dir, 0700) < 0)
-        return hull_error_set(err, errno, "create %s", dir);
-    cleanup_engine_record struct engine_record *rec =
-        engine_record_build_intent(id, name, image_ref, image_id, auto_remove);
-    int r = engine_record_write(g_engine.root, id, rec, err);
-    if (r < 0)
-        rmdir(dir);
-    return r;
-}
-
-/* Rootfs, volumes, /etc files, config.json, and the full record replacing
- * the intent, all under the records lock: `volume rm` sees the full record
- * or no use of its volume. */
-static int make_bundle(struct run_flags *f, const char *id, const char *dir, const char *name,
-                       const char *image_ref, const struct image_info *image, char *const *layers,
-                       const char *config, struct engine_mounts_made *made, struct hull_error **err)
-{
-    cleanup_free char *rootfs = NULL;
-    cleanup_free char *config_path = xasprintf("%s/config.json", dir);
-    cleanup_free char *delegated = engine_rootless_cgroup_parent();
-    cleanup_free char *cgroups_path = NULL;
-    char short_id[13];
-    snprintf(short_id, sizeof short_id, "%.12s", id);
-    cleanup_close int lock = -1;
-    if (engine_records_lock(g_engine.root, &lock, err) < 0)
-        return -1;
-    /* HULL_STORAGE_DRIVER=copy: the copy overlayfs falls back to, on purpose
-     * (a store on a filesystem overlay mounts but misbehaves on; tests). */
-    const char *driver = getenv("HULL_STORAGE_DRIVER");
-    struct image_rootfs_opts ro = {.force_copy = driver && !strcmp(driver, "copy")};
-    if (image_rootfs_prepare(layers, dir, &ro, &rootfs, NULL, err) < 0)
-        return -1;
-    if (engine_mounts_prepare(g_engine.root, &f->rc, config, rootfs, made, err) < 0)
-        return -1;
-    /* docker: with --network host the container is named like the host. */
-    char host_name[HOST_NAME_MAX + 1] = "";
-    if (!f->rc.hostname && f->rc.host_network && gethostname(host_name, sizeof host_name - 1) == 0 && host_name[0])
-        f->rc.hostname = host_name;
-    const char *hostname = f->rc.hostname ? f->rc.hostname : short_id;
-    int r = -1;
-    if (engine_etc_files_write(dir, hostname, name, &f->rc, &f->etc, err) < 0)
-        goto out;
-    f->rc.hostname_path = f->etc.hostname;
-    f->rc.hosts_path = f->etc.hosts;
-    f->rc.resolv_conf_path = f->etc.resolv_conf;
-    /* A normal user's containers go under the cgroup delegated to them, if any (docs/rootless.md). */
-    if (delegated)
-        f->rc.cgroups_path = cgroups_path = xasprintf("%s/hull-%s", delegated, id);
-    spec_free(f->spec);
-    f->spec = NULL;
-    if (engine_spec_make(config, &f->rc, hostname, rootfs, &f->spec, err) < 0 ||
-        write_file_replace(config_path, f->spec->raw_json, strlen(f->spec->raw_json), 0600, err) < 0)
-        goto out;
-    struct engine_record_input in = {
-        .id = id,
-        .name = name,
-        .image_ref = image_ref,
-        .image_id = image->id,
-        .dir = dir,
-        .spec = f->spec,
-        .image_config = config,
-        .rc = &f->rc,
-        .detach = f->detach,
-        .interactive = f->interactive,
-        .auto_remove = f->auto_remove,
-        .volumes_from = f->volumes_from,
-    };
-    struct engine_record *rec = engine_record_build(&in); /* no cleanup attribute: goto out jumps past it */
-    /* Still ours until it runs (engine_record_set_running drops it); a
-     * `hull create` is done with it here: the container is Created, for
-     * `hull start`. */
-    if (!f->create_only)
-        rec->creating_pid = (int)getpid();
-    r = engine_record_write(g_engine.root, id, rec, err);
-    if (r == 0)
-        engine_event_container(g_engine.root, rec, "create", NULL, NULL);
-    engine_record_free(rec);
-out:
-    f->rc.hostname = NULL; /* host_name is gone after return */
-    return r;
-}
-
-/* Makes the container: intent record (claiming the name), image mark,
- * rootfs, config.json, full record.  On failure everything is removed again
- * by the same path as `hull rm -f`, the record last. */
-static int create_container(struct run_flags *f, const char *image_ref, char id[ENGINE_ID_LEN + 1],
-                            struct hull_error **err)
-{
-    cleanup_image_info struct image_info *image = NULL;
-    cleanup_free char *config = NULL;
-    cleanup_strv char **layers = NULL;
-    {
-        cleanup_image_store struct image_store *store = NULL;
-        if (image_store_open(g_engine.root, false, &store, err) < 0 ||
-            image_store_lookup(store, image_ref, &image, err) < 0 ||
-            image_store_read_config(store, image->id, &config, err) < 0)
-            return -1;
-        layers = image_store_layer_paths(store, image);
-    }
-    if (engine_new_id(id, err) < 0)
-        return -1;
-    cleanup_free char *dir = engine_container_dir(g_engine.root, id);
-    char short_id[13];
-    snprintf(short_id, sizeof short_id, "%.12s", id);
-    cleanup_free char *default_name = xasprintf("hull_%s", short_id);
-    const char *name = f->name ? f->name : default_name;
-    if (save_intent(id, dir, name, image_ref, image->id, f->auto_remove, err) < 0)
-        return -1;
-    struct engine_mounts_made made = {0};
-    {
-        /* The image may have been removed since the lookup: the mark is made
-         * under the store lock only if the image is still there. */
-        cleanup_image_store struct image_store *store = NULL;
-        cleanup_image_info struct image_info *again = NULL;
-        if (image_store_open(g_engine.root, true, &store, err) < 0 ||
-            image_store_lookup(store, image->id, &again, err) < 0 ||
-            image_store_add_user(store, image->id, id, err) < 0)
-            goto fail;
-    }
-    if (make_bundle(f, id, dir, name, image_ref, image, layers, config, &made, err) < 0)
-        goto fail;
-    engine_mounts_made_clear(&made);
-    return 0;
-fail:;
-    cleanup_error struct hull_error *e2 = NULL;
-    engine_container_remove_id(g_engine.root, g_engine.runroot, id, image->id, &e2);
-    engine_mounts_undo(g_engine.root, &made);
-    return -1;
-}
-
-/* docker's run: 127/126 when the program is missing or cannot run, else 125. */
-static int run_failure_status(const struct hull_error *err)
-{
-    int status = engine_start_failure_status(err);
-    return status ? status : 125;
-}
-
 static void run_flags_clear(struct run_flags *f)
 {
-    spec_free(f->spec);
     for (size_t i = 0; i < f->rc.n_binds; i++)
         engine_bind_clear(&f->rc.binds[i]);
     for (size_t i = 0; i < f->rc.n_tmpfs; i++)
@@ -542,7 +375,6 @@ static void run_flags_clear(struct run_flags *f)
     free(f->seccomp_text);
     engine_seccomp_release(&f->rc);
     free(f->init_path);
-    engine_etc_files_clear(&f->etc);
     engine_net_flags_clear(&f->net);
     record_healthcheck_clear(&f->rc.healthcheck);
 }
@@ -685,7 +517,7 @@ static const char *net_flag_name(int opt)
 static int run_command(int argc, char **argv, bool create)
 {
     const char *cmd = create ? "create" : "run";
-    struct run_flags f = {.create_only = create};
+    struct run_flags f = {0};
     char *pulled_ref = NULL; /* the name --pull stored the image under */
     /* Every repeatable flag gets room for argc entries: no flag can come more often. */
     size_t room = (size_t)argc + 1;
@@ -914,47 +746,27 @@ static int run_command(int argc, char **argv, bool create)
         goto out; /* ret is 125: docker's status for an image it cannot get */
     if (pulled_ref)
         image_ref = pulled_ref;
-    char id[ENGINE_ID_LEN + 1];
-    if (create_container(&f, image_ref, id, &err) < 0) {
-        ret = engine_error_status(err, 125);
-        goto out;
-    }
-    if (create) {
-        printf("%s\n", id);
-        ret = 0;
-        goto out;
-    }
-    struct engine_lifecycle l = {
+    struct engine_run_request req = {
         .root = g_engine.root,
         .runroot = g_engine.runroot,
-        .id = id,
-        .auto_remove = f.auto_remove,
-        .tty = f.rc.tty,
+        .image_ref = image_ref,
+        .name = f.name,
+        .rc = &f.rc,
+        .volumes_from = f.volumes_from,
+        .detach = f.detach,
         .interactive = f.interactive,
-        /* in this process: created from the config built, not config.json read back */
-        .spec = f.spec,
+        .auto_remove = f.auto_remove,
+        .create_only = create,
     };
-    if (f.detach) {
-        if (engine_run_detached(&l, &err) < 0) {
-            cleanup_error struct hull_error *e2 = NULL;
-            engine_container_remove_with_volumes(g_engine.root, g_engine.runroot, id, true, &e2);
-            ret = engine_error_status(err, run_failure_status(err));
-            goto out;
-        }
+    char id[ENGINE_ID_LEN + 1];
+    int code = 125;
+    if (engine_container_run(&req, id, &code, &err) != 0) {
+        ret = engine_error_status(err, code);
+        goto out;
+    }
+    if (create || f.detach)
         printf("%s\n", id);
-        ret = 0;
-        goto out;
-    }
-    int code = 0;
-    int r = engine_run_foreground(&l, &code, &err);
-    if (r < 0) {
-        cleanup_error struct hull_error *e2 = NULL;
-        engine_container_remove_with_volumes(g_engine.root, g_engine.runroot, id, true, &e2);
-        ret = engine_error_status(err, run_failure_status(err));
-        goto out;
-    }
-    /* started, and its monitor went away: the container is its own now */
-    ret = r > 0 ? engine_error_status(err, 125) : code;
+    ret = code;
 out:
     free(pulled_ref);
     run_flags_clear(&f);

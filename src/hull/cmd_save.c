@@ -7,9 +7,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "image/save.h"
-#include "image/store.h"
-#include "util/utils.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 
 enum { OPT_FORMAT = 1000 };
 static const struct option save_longopts[] = {

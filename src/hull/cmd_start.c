@@ -8,11 +8,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "engine/lifecycle.h"
-#include "engine/manage.h"
-#include "engine/record.h"
-#include "engine/restart.h"
-#include "util/utils.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 
 /* Starts one stopped container again; *code gets its exit code with attach. */
 static int start_one(const char *text, bool attach, bool attach_stdin, int *code)

@@ -15,10 +15,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "engine/lifecycle.h"
-#include "engine/stats.h"
-#include "engine/record.h"
-#include "util/utils.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 
 struct stats_target {
     char *id;

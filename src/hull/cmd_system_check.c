@@ -4,8 +4,9 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "engine/check.h"
-#include "util/utils.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 
 static const struct option system_check_longopts[] = {
     {"repair", no_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};

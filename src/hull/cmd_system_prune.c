@@ -9,10 +9,9 @@
 #include <strings.h>
 
 #include "cli.h"
-#include "engine/engine_mounts.h"
-#include "engine/engine_network.h"
-#include "image/store.h"
-#include "util/utils.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 
 static const struct option system_prune_longopts[] = {
     {"all", no_argument, NULL, 'a'},

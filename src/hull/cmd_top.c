@@ -12,10 +12,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "container/container.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 #include "cli.h"
-#include "engine/record.h"
-#include "util/utils.h"
 
 /* Runs ps with args; its stdout and stderr end up in *out. */
 static int run_ps(char **args, char **out, struct hull_error **err)
@@ -166,7 +166,7 @@ int cmd_top(int argc, char **argv)
     cleanup_free char *rtroot = engine_runtime_root(g_engine.runroot);
     cleanup_free pid_t *pids = NULL;
     size_t n_pids = 0;
-    if (container_pids(rtroot, id, &pids, &n_pids, &err) < 0)
+    if (hull_container_pids(rtroot, id, &pids, &n_pids, &err) < 0)
         return engine_error(err);
     int n_opts = argc - optind - 1;
     char **args = xmalloc0((size_t)(n_opts + 3) * sizeof *args);

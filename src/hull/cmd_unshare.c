@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "engine/rootless.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 
 static const struct option unshare_longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 const struct engine_flagset unshare_flagset = {"+h", unshare_longopts};

@@ -7,10 +7,9 @@
 #include <strings.h>
 
 #include "cli.h"
-#include "engine/engine_mounts.h"
-#include "engine/record.h"
-#include "engine/volume.h"
-#include "util/utils.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 
 /* ---- create ---- */
 
@@ -65,9 +64,7 @@ static int cmd_volume_create(int argc, char **argv)
         name = argv[optind];
     cleanup_error struct hull_error *err = NULL;
     cleanup_free char *made = NULL;
-    cleanup_close int lock = -1;
-    if (engine_records_lock(g_engine.root, &lock, &err) < 0 ||
-        volume_create(g_engine.root, name, opts, labels, false, &made, NULL, &err) < 0)
+    if (engine_volume_create(g_engine.root, name, opts, labels, &made, &err) < 0)
         return engine_error(err);
     printf("%s\n", made);
     return 0;

@@ -11,10 +11,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "engine/helper_path.h"
-#include "engine/rootless.h"
-#include "security/security.h"
-#include "util/log.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 
 static void usage(FILE *f)
 {

@@ -9,7 +9,9 @@
 #include <json-c/json.h>
 
 #include "cli.h"
-#include "util/utils.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 
 int engine_error(const struct hull_error *err)
 {

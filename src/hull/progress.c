@@ -7,8 +7,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "image/load.h"
-#include "util/utils.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 
 struct progress_state {
     struct image_progress progress; /* first: the library gets &state->progress */

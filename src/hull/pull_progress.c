@@ -10,8 +10,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "registry/registry.h"
-#include "util/utils.h"
+#include "hull/hull-engine.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 
 struct layer_line {
     char id[13];

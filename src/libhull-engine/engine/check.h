@@ -22,24 +22,6 @@
 #include <stddef.h>
 
 #include "util/error_internal.h"
-
-/* kind: a short word ("container", "mount", "runtime", "image-mark", "tmp",
- * "staging", "lease"); what: the object and why it is a problem;
- * repaired: whether the repair of it succeeded (false without repair). */
-typedef void (*engine_check_report_fn)(const char *kind, const char *what, bool repaired, void *data);
-
-struct engine_check_result {
-    size_t problems; /* found */
-    size_t repaired; /* of those, fixed */
-};
-
-int engine_system_check(const char *root, const char *runroot, bool repair, engine_check_report_fn report,
-                        void *data, struct engine_check_result *result, struct hull_error **err);
-
-/* Drops the image marks of containers that have no record (and of images
- * that are gone), under both locks: `hull rmi` calls it first, so a mark left
- * by a killed command never blocks an image.  Added to *result (optional). */
-int engine_image_marks_sweep(const char *root, bool repair, engine_check_report_fn report, void *data,
-                             struct engine_check_result *result, struct hull_error **err);
+#include "hull/hull-engine.h"
 
 #endif

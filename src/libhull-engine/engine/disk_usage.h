@@ -12,22 +12,7 @@
 #include <stdint.h>
 
 #include "util/error_internal.h"
-
-struct engine_usage_row {
-    uint64_t total, active; /* counts */
-    uint64_t size, reclaimable; /* bytes */
-};
-
-struct engine_disk_usage {
-    struct engine_usage_row images;     /* active: used by a container (running or not) */
-    struct engine_usage_row containers; /* active: running (or paused) */
-    struct engine_usage_row volumes;    /* active: used by a container (running or not) */
-};
-
-int engine_disk_usage(const char *root, const char *runroot, struct engine_disk_usage *out, struct hull_error **err);
-
-/* Bytes in the writable layer of container id. */
-uint64_t engine_container_size(const char *root, const char *id);
+#include "hull/hull-engine.h"
 
 /* Bytes under path (not following symlinks nor crossing into other mounts). */
 uint64_t engine_dir_size(const char *path);

@@ -6,20 +6,9 @@
 #include <stdbool.h>
 
 #include "util/error_internal.h"
-
-struct engine_etc_files {
-    char *hostname, *hosts, *resolv_conf; /* absolute paths in the container directory */
-};
+#include "hull/hull-engine.h"
 
 struct engine_run_config;
-/* Writes DIR/hostname, DIR/hosts and DIR/resolv.conf for a container with
- * this host name and container name.  From rc: host_network (the host's
- * hosts and resolv.conf are copied as they are), and rc->net's --add-host
- * lines and --dns, --dns-search, --dns-option (they replace the host's
- * nameserver, search and options lines, as in docker). */
-int engine_etc_files_write(const char *dir, const char *hostname, const char *name,
-                           const struct engine_run_config *rc, struct engine_etc_files *out, struct hull_error **err);
-void engine_etc_files_clear(struct engine_etc_files *f);
 
 /* The pieces, for tests: the hosts file of a container without a network,
  * and the host's resolv.conf without loopback nameservers (docker's fallback
@@ -34,5 +23,18 @@ char *engine_resolv_conf_filter(const char *host_text);
  * are, may be NULL). Owned. */
 char *engine_hosts_for(const char *hostname, const char *domainname, const char *name, const char *ip,
                        const char *ip6, char *const *extra, const char *peers);
+
+struct engine_etc_files {
+    char *hostname, *hosts, *resolv_conf; /* absolute paths in the container directory */
+};
+
+/* Writes DIR/hostname, DIR/hosts and DIR/resolv.conf for a container with
+ * this host name and container name.  From rc: host_network (the host's
+ * hosts and resolv.conf are copied as they are), and rc->net's --add-host
+ * lines and --dns, --dns-search, --dns-option (they replace the host's
+ * nameserver, search and options lines, as in docker). */
+int engine_etc_files_write(const char *dir, const char *hostname, const char *name,
+                           const struct engine_run_config *rc, struct engine_etc_files *out, struct hull_error **err);
+void engine_etc_files_clear(struct engine_etc_files *f);
 
 #endif

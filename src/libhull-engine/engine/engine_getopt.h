@@ -23,29 +23,7 @@
 #include <stdbool.h>
 
 #include "util/error_internal.h"
-
-/* One command's options: getopt's shortopts ("+" first: options end at the
- * first argument) and longopts (NULL-terminated; has_arg no_argument for a
- * boolean, required_argument for a value; flag must be NULL). */
-struct engine_flagset {
-    const char *shortopts;
-    const struct option *longopts;
-};
-
-/* getopt_long's contract: set optind = 0 before the first call on a new argv;
- * each call returns the next option's val with optarg set (the value, or
- * NULL), then -1 with optind at the first argument (argv is permuted so that
- * the arguments come last, in their order).  A boolean given as
- * `--flag=false` (or `-f=false`) comes back with optarg "false"; read
- * booleans with engine_flag_bool().  A bad flag: returns '?' and sets *err
- * (one line: "unknown flag: --pid; did you mean --pids-limit?"). */
-int engine_getopt(int argc, char **argv, const struct engine_flagset *flags, struct hull_error **err);
-
-/* The value of the boolean option engine_getopt just returned. */
-static inline bool engine_flag_bool(void)
-{
-    return optarg == NULL;
-}
+#include "hull/hull-engine.h"
 
 /* The option of flags whose long name is exactly name, or NULL. */
 const struct option *engine_flag_find(const struct engine_flagset *flags, const char *name);

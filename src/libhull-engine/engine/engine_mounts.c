@@ -621,6 +621,15 @@ int engine_volume_users(const char *root, const char *name, char ***ids, struct 
     return 0;
 }
 
+int engine_volume_create(const char *root, const char *name, char *const *opts, char *const *labels, char **name_out,
+                         struct hull_error **err)
+{
+    cleanup_close int lock = -1;
+    if (engine_records_lock(root, &lock, err) < 0)
+        return -1;
+    return volume_create(root, name, opts, labels, false, name_out, NULL, err);
+}
+
 int engine_volume_remove(const char *root, const char *name, struct hull_error **err)
 {
     cleanup_close int lock = -1;

@@ -23,23 +23,14 @@
 
 #include "util/error_internal.h"
 #include "engine_spec.h"
+#include "hull/hull-engine.h"
 
 struct json_object;
 struct engine_record;
 
-/* -v TEXT into *out.  Relative host paths are made absolute here. */
-int engine_parse_bind(const char *text, struct engine_bind *out, struct hull_error **err);
-/* --mount TEXT: type=bind|volume into *bind (returns 0), type=tmpfs into
- * *tmpfs (returns 1, with --tmpfs's defaults), -1 on error. */
-int engine_parse_mount(const char *text, struct engine_bind *bind, struct engine_tmpfs *tmpfs, struct hull_error **err);
-void engine_bind_clear(struct engine_bind *b);
-
-/* --volumes-from CONTAINER[:ro|:rw]: the volumes and binds of CONTAINER's
- * record (docker: not its tmpfs) are added to rc->binds (grown), read-only
- * with :ro, read-write with :rw, else as CONTAINER has them.  A destination
- * rc already mounts is left to that mount (docker: -v and --mount win).  The
- * volumes are CONTAINER's own: never created, copied into or removed here. */
-int engine_volumes_from(const char *root, const char *text, struct engine_run_config *rc, struct hull_error **err);
+/* Removes the anonymous volumes in rec's Mounts that no
+ * container but except_id uses: `rm -v`, `run --rm`. */
+void engine_remove_anonymous_volumes(const char *root, const struct engine_record *rec, const char *except_id);
 
 /* What engine_mounts_prepare made: volumes created and host directories made
  * for -v (the topmost new one of each path). */
@@ -56,20 +47,5 @@ int engine_mounts_prepare(const char *root, struct engine_run_config *rc, const 
                           const char *rootfs, struct engine_mounts_made *made, struct hull_error **err);
 void engine_mounts_undo(const char *root, struct engine_mounts_made *made);
 void engine_mounts_made_clear(struct engine_mounts_made *made);
-
-/* The containers (ids, NULL-terminated) whose record mounts volume name:
- * a volume in use cannot be removed, even by a stopped container (docker). */
-int engine_volume_users(const char *root, const char *name, char ***ids, struct hull_error **err);
-
-/* `volume rm`: refused while a container uses it ("volume is in use - [ids]"). */
-int engine_volume_remove(const char *root, const char *name, struct hull_error **err);
-/* `volume prune`: removes the volumes no container uses, only anonymous ones
- * unless all (docker 23+).  *removed gets their names, *reclaimed their size. */
-int engine_volume_prune(const char *root, bool all, char ***removed, unsigned long long *reclaimed,
-                        struct hull_error **err);
-
-/* Removes the anonymous volumes in rec's Mounts that no
- * container but except_id uses: `rm -v`, `run --rm`. */
-void engine_remove_anonymous_volumes(const char *root, const struct engine_record *rec, const char *except_id);
 
 #endif

@@ -20,22 +20,9 @@
 #include <stdbool.h>
 
 #include "util/error_internal.h"
+#include "hull/hull-engine.h"
 
 struct json_object;
 struct gotemplate;
-
-int gotemplate_parse(const char *text, struct gotemplate **out, struct hull_error **err);
-/* Runs t on data; *out (owned) gets the text. */
-int gotemplate_execute(const struct gotemplate *t, struct json_object *data, char **out, struct hull_error **err);
-void gotemplate_free(struct gotemplate *t);
-/* Marks obj as a Go map[string]string (an event's Actor.Attributes): a key
- * it lacks reads as "", as in Go, where a missing struct field is an error. */
-void gotemplate_mark_map(struct json_object *obj);
-void gotemplate_freep(struct gotemplate **t);
-#define cleanup_gotemplate __attribute__((cleanup(gotemplate_freep)))
-
-/* docker's "table ..." formats: whether text starts with "table", and the
- * template after it ("table" alone: NULL). */
-bool gotemplate_is_table(const char *text, const char **rest);
 
 #endif

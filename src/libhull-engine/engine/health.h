@@ -25,6 +25,7 @@
 
 #include "record_config.h"
 #include "util/error_internal.h"
+#include "hull/hull-engine.h"
 
 struct json_object;
 struct engine_record;
@@ -36,19 +37,6 @@ struct engine_health_state;
 #define ENGINE_HEALTH_DEFAULT_START_INTERVAL_MS 5000
 #define ENGINE_HEALTH_LOG_ENTRIES 5
 #define ENGINE_HEALTH_OUTPUT_MAX 4096
-
-/* The flags as given (NULL: not given). */
-struct engine_health_flags {
-    const char *cmd, *interval, *timeout, *start_period, *start_interval, *retries;
-    bool none; /* --no-healthcheck */
-};
-
-/* docker/cli's checks: --no-healthcheck conflicts with --health-*, no
- * negative values, durations in Go's format and at least 1 ms.  *out gets
- * the HealthConfig of the flags (only the members given), unset (keep.seen false) when no
- * flag was given.  Errors name the flag and the value. */
-int engine_health_flags_parse(const struct engine_health_flags *f, struct record_healthcheck *out,
-                              struct hull_error **err);
 
 /* The container's Config.Healthcheck: the flags' members over the image's
  * (either may be unset: keep.seen false); unset when neither has one.
@@ -80,12 +68,5 @@ struct engine_health_result {
 };
 void engine_health_apply(struct engine_health_state *h, const struct engine_health_result *r,
                          const struct engine_health_settings *s, int64_t started_ms);
-
-/* `hull healthcheck run`: runs one check in the running container now and
- * records it; *passed: the check exited 0; *status_out: the resulting
- * Status (static string).  Fails when the container is not running or has
- * no healthcheck. */
-int engine_health_check(const char *root, const char *runroot, const char *id, bool *passed,
-                        const char **status_out, struct hull_error **err);
 
 #endif

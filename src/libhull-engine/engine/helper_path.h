@@ -16,19 +16,9 @@
 #include <stdbool.h>
 
 #include "util/error_internal.h"
-
-/* Records the real path of the running binary (call first thing in main). */
-void engine_self_path_init(void);
-
-/* on: puts the path in the environment, so that it survives a re-exec from a
- * memfd (exe_protect_ensure); off: removes it again. */
-void engine_self_path_export(bool on);
+#include "hull/hull-engine.h"
 
 /* The real path of the hull binary ("hull" when unknown). */
 const char *engine_self_path(void);
-
-/* The path of helper program name ("hull-monitor", "hull-init"); env_var
- * overrides it.  An error says every place that was tried. */
-int engine_helper_path(const char *name, const char *env_var, char **out, struct hull_error **err);
 
 #endif

@@ -15,20 +15,8 @@
 
 #include "record_config.h"
 #include "util/error_internal.h"
+#include "hull/hull-engine.h"
 
-
-struct engine_log_config {
-    int64_t max_size; /* bytes; 0: no limit */
-    int max_files;    /* >= 1 */
-    const char *max_size_text, *max_file_text; /* as given, for the record (NULL: not given) */
-};
-
-/* One --log-opt KEY=VALUE into *c (c starts zeroed; repeatable).  docker's
- * sizes: a number with k, m or g (kb, mb, gb; decimal, as go-units'
- * FromHumanSize).  Errors name the option as given. */
-int engine_log_opt_parse(const char *text, struct engine_log_config *c, struct hull_error **err);
-/* After every --log-opt: max-file needs max-size (docker's rule). */
-int engine_log_config_check(const struct engine_log_config *c, struct hull_error **err);
 
 /* HostConfig.LogConfig for the record. */
 /* The record's HostConfig.LogConfig of c. */

@@ -30,19 +30,8 @@
 /* Replaces *field by a copy of value (NULL: ""). */
 void engine_record_set_str(char **field, const char *value);
 
-/* A new random id (64 hex digits + NUL). */
-int engine_new_id(char id[ENGINE_ID_LEN + 1], struct hull_error **err);
-
-/* flock(ROOT/containers/.lock); creates the directory. Close *fd to unlock.
- * Sweeps the stale temp files of atomic writes in the container dirs. */
-int engine_records_lock(const char *root, int *fd, struct hull_error **err);
 /* stale_tmp_files (util) over every container dir. */
 void engine_records_sweep_tmp(const char *root, bool remove, void (*found)(const char *path, void *data), void *data);
-
-/* ROOT/containers/<id>/record.json read / written whole (atomic replace).
- * Writers other than a new container's first save go through
- * engine_record_edit. */
-int engine_record_write(const char *root, const char *id, const struct engine_record *rec, struct hull_error **err);
 
 /* An edit of a record: the container dir still there?  (removed meanwhile,
  * `hull rm -f` or --rm: do not make ROOT/containers and its lock again),
@@ -54,14 +43,6 @@ typedef int (*engine_record_edit_fn)(struct engine_record *rec, void *data, stru
 int engine_record_edit(const char *root, const char *id, engine_record_edit_fn fn, void *data,
                        struct hull_error **err);
 
-/* True when a container already has this name. */
-bool engine_record_name_in_use(const char *root, const char *name);
-
-/* Rewrites State under the records lock: Status "running", Pid, StartedAt = now,
- * and HullMonitorPid: the process that will record the exit (hull-monitor,
- * or the foreground `hull run`).  A start by hand: RestartCount and the
- * restart backoff start again (restart.h). */
-int engine_record_set_running(const char *root, const char *id, int pid, int monitor_pid, struct hull_error **err);
 /* The same for a restart by the policy: fails, changing nothing, unless the
  * record still says "restarting" (stop, kill or rm came meanwhile). */
 int engine_record_set_restarted(const char *root, const char *id, int pid, int monitor_pid, struct hull_error **err);
@@ -76,6 +57,31 @@ int engine_record_set_paused(const char *root, const char *id, bool paused, stru
 
 struct engine_run_config;
 struct hull_spec;
+
+/* Removes ROOT/containers/<id>/record.json under the records lock, then the
+ * (by then empty) directory: the last step of a removal. */
+int engine_record_delete(const char *root, const char *id, struct hull_error **err);
+
+/* A new random id (64 hex digits + NUL). */
+int engine_new_id(char id[ENGINE_ID_LEN + 1], struct hull_error **err);
+
+/* flock(ROOT/containers/.lock); creates the directory. Close *fd to unlock.
+ * Sweeps the stale temp files of atomic writes in the container dirs. */
+int engine_records_lock(const char *root, int *fd, struct hull_error **err);
+
+/* ROOT/containers/<id>/record.json read / written whole (atomic replace).
+ * Writers other than a new container's first save go through
+ * engine_record_edit. */
+int engine_record_write(const char *root, const char *id, const struct engine_record *rec, struct hull_error **err);
+
+/* True when a container already has this name. */
+bool engine_record_name_in_use(const char *root, const char *name);
+
+/* Rewrites State under the records lock: Status "running", Pid, StartedAt = now,
+ * and HullMonitorPid: the process that will record the exit (hull-monitor,
+ * or the foreground `hull run`).  A start by hand: RestartCount and the
+ * restart backoff start again (restart.h). */
+int engine_record_set_running(const char *root, const char *id, int pid, int monitor_pid, struct hull_error **err);
 
 /* What a new container's record is made of. */
 struct engine_record_input {
@@ -102,9 +108,5 @@ struct engine_record *engine_record_build(const struct engine_record_input *in);
  * that still has the member after its creator died is shown as "dead". */
 struct engine_record *engine_record_build_intent(const char *id, const char *name, const char *image_ref,
                                                 const char *image_id, bool auto_remove);
-
-/* Removes ROOT/containers/<id>/record.json under the records lock, then the
- * (by then empty) directory: the last step of a removal. */
-int engine_record_delete(const char *root, const char *id, struct hull_error **err);
 
 #endif

@@ -22,10 +22,10 @@ void record_map_set(record_map *map, const char *key, const char *value);
  * (the image's Labels) from JSON; false when not of that shape. */
 bool record_healthcheck_from_json(struct json_object *hc, struct record_healthcheck *out);
 bool record_map_from_json(struct json_object *map, record_map *out);
-/* A HealthConfig alone (NULL when unset), a deep copy, and its memory. */
+/* A HealthConfig alone (NULL when unset), a deep copy; its memory:
+ * record_healthcheck_clear, hull/record-config.h. */
 struct json_object *record_healthcheck_to_json(const struct record_healthcheck *hc);
 void record_healthcheck_copy(const struct record_healthcheck *from, struct record_healthcheck *to);
-void record_healthcheck_clear(struct record_healthcheck *hc);
 
 struct engine_record;
 /* record_config_json.c, called by engine_record_from_json/to_json only:

@@ -33,28 +33,14 @@
 
 #include "record_config.h"
 #include "util/error_internal.h"
+#include "hull/hull-engine.h"
 
 struct engine_record;
-
-enum engine_restart_name {
-    ENGINE_RESTART_NO = 0,
-    ENGINE_RESTART_ALWAYS,
-    ENGINE_RESTART_ON_FAILURE,
-    ENGINE_RESTART_UNLESS_STOPPED,
-};
-
-struct engine_restart_policy {
-    enum engine_restart_name name;
-    int max_retries; /* on-failure:N; 0 = no limit */
-};
 
 #define ENGINE_RESTART_FIRST_DELAY_MS 100
 #define ENGINE_RESTART_MAX_DELAY_MS 60000
 #define ENGINE_RESTART_RESET_AFTER_MS 10000
 
-/* --restart TEXT: no, always, unless-stopped, on-failure[:N].  Errors name
- * the value: invalid --restart "sometimes": unknown policy ... */
-int engine_restart_policy_parse(const char *text, struct engine_restart_policy *out, struct hull_error **err);
 /* "no", "always", "on-failure", "unless-stopped" */
 const char *engine_restart_policy_name(enum engine_restart_name name);
 /* HostConfig.RestartPolicy {Name, MaximumRetryCount} of a record; "no" when absent. */
@@ -79,28 +65,5 @@ int64_t engine_restart_record_exit(const char *root, const char *id, int code, b
 /* Records who sleeps the delay when that is not the exiting process (a
  * foreground `hull run` hands a restart over to a new monitor). */
 int engine_restart_set_monitor(const char *root, const char *id, int monitor_pid, struct hull_error **err);
-
-/* `hull stop` / `hull kill`: the next exit is final.  A container waiting
- * to be restarted becomes "exited" at once and its sleeping monitor is told
- * to go (SIGTERM, after checking /proc that the pid is that monitor); the
- * return value is then 1, else 0. */
-int engine_restart_cancel(const char *root, const char *id, struct hull_error **err);
-
-/* True when rec says "restarting" and the monitor that is to restart it is
- * gone (killed, or the host rebooted). */
-bool engine_restart_abandoned(const struct engine_record *rec);
-/* The container waits to be restarted by a live monitor (docker: it counts
- * as running, so `container prune` leaves it alone). */
-bool engine_restart_pending(const char *root, const char *id);
-
-/* `hull start --all-restartable`, the boot hook (docker's daemon start:
- * ShouldRestart with the restart manager fresh): whether a container that
- * is not running should be started.  rec as recorded, before
- * engine_record_refresh: one that says running/paused/restarting lost its
- * process with the host and counts as exit code 255 (docker's), not
- * stopped by hand.  always: yes, even after hull stop; unless-stopped:
- * unless stopped by hand; on-failure[:N]: a non-zero exit, fewer than N
- * restarts; never a container that was never started. */
-bool engine_restart_wanted_at_boot(const struct engine_record *rec);
 
 #endif

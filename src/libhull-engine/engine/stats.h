@@ -18,23 +18,6 @@
 #include <stdint.h>
 
 #include "util/error_internal.h"
-
-struct engine_stats {
-    uint64_t cpu_ns;     /* CPU time used by the container so far */
-    uint64_t sampled_ns; /* CLOCK_MONOTONIC when it was read */
-    uint64_t mem_usage, mem_limit;
-    uint64_t net_rx, net_tx;
-    uint64_t blk_read, blk_write;
-    uint64_t pids;
-};
-
-/* A sample of container id, whose runtime state is under RUNROOT/engine.
- * Fails when the container is not running. */
-int engine_stats_read(const char *runroot, const char *id, struct engine_stats *out, struct hull_error **err);
-
-/* CPU % between two samples of one container (0 when they are not ordered). */
-double engine_stats_cpu_percent(const struct engine_stats *before, const struct engine_stats *after);
-/* Memory usage as a percentage of the limit. */
-double engine_stats_mem_percent(const struct engine_stats *s);
+#include "hull/hull-engine.h"
 
 #endif

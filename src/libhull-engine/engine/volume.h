@@ -22,6 +22,7 @@
 #include <stdbool.h>
 
 #include "util/error_internal.h"
+#include "hull/hull-engine.h"
 
 struct json_object;
 
@@ -30,19 +31,6 @@ struct json_object;
 /* docker's rule for local volume names: [a-zA-Z0-9][a-zA-Z0-9_.-]+ */
 bool volume_name_valid(const char *name);
 
-/* Creates volume name (NULL: anonymous, a random name) with the driver
- * options opts ("KEY=VALUE", NULL-terminated or NULL) and labels ("K=V").
- * An existing volume of that name is not an error when opts are empty or the
- * same (docker's create is idempotent): *created tells.  *name_out (optional)
- * gets the name. */
-int volume_create(const char *root, const char *name, char *const *opts, char *const *labels, bool anonymous,
-                  char **name_out, bool *created, struct hull_error **err);
-
-bool volume_exists(const char *root, const char *name);
-/* Names of every volume, sorted, NULL-terminated. */
-int volume_list(const char *root, char ***names, struct hull_error **err);
-/* volume.json as docker's `volume inspect` shows one volume. */
-int volume_inspect(const char *root, const char *name, struct json_object **out, struct hull_error **err);
 bool volume_is_anonymous(const char *root, const char *name);
 /* ROOT/volumes/NAME/_data (owned). */
 char *volume_mountpoint(const char *root, const char *name);

@@ -457,3 +457,11 @@ int image_commit(struct image_store *store, const char *base_id, const char *con
     staging_add_image(st, steal_pointer(&info), steal_pointer(&tags));
     return staging_commit(st, err);
 }
+
+int image_export_tar(int rootfd, int fd, struct hull_error **err)
+{
+    struct tar_writer *w = tar_writer_new(fd);
+    int r = tar_write_tree(w, rootfd, false, NULL, NULL, err);
+    tar_writer_free(w);
+    return r;
+}

@@ -18,22 +18,9 @@
 #include "util/error_internal.h"
 #include "digest.h"
 #include "tarwrite.h"
+#include "hull/hull-engine.h"
 
 struct image_store;
-
-struct image_commit_opts {
-    const char *reference;      /* NAME[:TAG] for the new image, or NULL */
-    const char *message;        /* history comment */
-    const char *author;         /* config "author" */
-    char *const *changes;       /* docker --change lines, NULL-terminated, may be NULL */
-    const char *const *ignore;  /* paths ("/etc/hosts") the engine made: left out when the image lacks them */
-    const char *created_by;     /* history created_by; "hull commit" when NULL */
-};
-
-/* base_id: the container's image; container_dir holds upper/ (rootfs.h).  The
- * store must be writable. */
-int image_commit(struct image_store *store, const char *base_id, const char *container_dir,
-                 const struct image_commit_opts *opts, char id_out[static DIGEST_STR_SIZE], struct hull_error **err);
 
 /* Writes the tree under dirfd to w, names relative to it, sorted, parents
  * first.  layer: overlay whiteouts and opaque directories become OCI

@@ -20,12 +20,6 @@
 #define HULL_IMAGE_DIFF_H
 
 #include "util/error_internal.h"
-
-/* path is absolute ("/etc/passwd"); a non-zero return stops the walk and is returned. */
-typedef int (*image_diff_fn)(char kind, const char *path, void *data);
-
-/* layers: absolute paths, base first, NULL-terminated. */
-int image_rootfs_diff(char *const *layers, const char *container_dir, const char *const *ignore, image_diff_fn fn,
-                      void *data, struct hull_error **err);
+#include "hull/hull-engine.h"
 
 #endif

@@ -15,10 +15,7 @@
 #include <stdint.h>
 
 #include "util/error_internal.h"
-
-#define DIGEST_HEX_LEN 64
-/* "sha256:" + 64 hex + NUL */
-#define DIGEST_STR_SIZE (7 + DIGEST_HEX_LEN + 1)
+#include "hull/hull-engine.h"
 
 struct digester {
     struct sha256_ctx ctx;
@@ -45,8 +42,6 @@ void digest_of(const void *data, size_t len, char out[static DIGEST_STR_SIZE]);
 /* True when s is exactly "sha256:" followed by 64 lowercase hex digits.
  * (The spec's grammar allows other algorithms; hull refuses them with a clear error.) */
 bool digest_is_valid(const char *s);
-/* The hex part of a valid digest (s + 7). */
-const char *digest_hex(const char *s);
 
 /* Validates a digest taken from a manifest/index/config; the error names where it came from. */
 int digest_check_syntax(const char *s, const char *where, struct hull_error **err);

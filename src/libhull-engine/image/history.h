@@ -9,23 +9,9 @@
 #include <stdint.h>
 
 #include "util/error_internal.h"
+#include "hull/hull-engine.h"
 
 struct image_store;
 struct image_info;
-
-struct image_history_entry {
-    char *created; /* RFC 3339, may be NULL */
-    int64_t created_unix;
-    char *created_by; /* may be NULL */
-    char *comment;    /* may be NULL */
-    bool empty_layer;
-    uint64_t size; /* of its layer; 0 for an empty_layer step */
-};
-
-/* Newest first.  A config without history (some importers write none) gives
- * one entry per layer. */
-int image_history(struct image_store *store, const struct image_info *image, struct image_history_entry **out,
-                  size_t *n, struct hull_error **err);
-void image_history_free(struct image_history_entry *entries, size_t n);
 
 #endif

@@ -25,21 +25,7 @@
 #include <stdbool.h>
 
 #include "util/error_internal.h"
-
-enum image_rootfs_kind {
-    IMAGE_ROOTFS_OVERLAY,
-    IMAGE_ROOTFS_COPY,
-};
-
-struct image_rootfs_opts {
-    bool read_only;
-    bool force_copy; /* skip overlayfs (tests, or a store on a filesystem overlay cannot use) */
-};
-
-/* layers: absolute paths, base first, NULL-terminated (image_store_layer_paths()).
- * container_dir must exist.  *rootfs_out (optional) receives CONTAINER_DIR/rootfs. */
-int image_rootfs_prepare(char *const *layers, const char *container_dir, const struct image_rootfs_opts *opts,
-                         char **rootfs_out, enum image_rootfs_kind *kind_out, struct hull_error **err);
+#include "hull/hull-engine.h"
 
 /* The xattr that marks an opaque directory in a layer: trusted.overlay.opaque,
  * or in a user namespace (rootless hull, docs/rootless.md), where trusted.*
@@ -47,21 +33,16 @@ int image_rootfs_prepare(char *const *layers, const char *container_dir, const s
  * with "userxattr" (Linux >= 5.11; image_rootfs_prepare does so there). */
 const char *image_overlay_opaque_xattr(void);
 
-/* Whether overlayfs can be mounted here now (a probe under dir, removed
- * after): what `hull info` reports as the storage driver. */
-bool image_rootfs_overlay_works(const char *dir);
-
 /* Unmounts (lazily if busy) and removes what prepare made. Idempotent. */
 int image_rootfs_release(const char *container_dir, struct hull_error **err);
-
-/* Mounts a container's overlay again over its existing upper dir (after a
- * reboot, or someone unmounted it) so that it can be started again; nothing
- * to do for a copied rootfs or one that is mounted.  Never falls back to a
- * copy and never removes anything: on failure the container stays as it was. */
-int image_rootfs_remount(char *const *layers, const char *container_dir, struct hull_error **err);
 
 /* The copy fallback alone, exposed for tests: applies the layers in order onto
  * an existing directory dest. */
 int image_rootfs_flatten(char *const *layers, const char *dest, struct hull_error **err);
+
+/* layers: absolute paths, base first, NULL-terminated (image_store_layer_paths()).
+ * container_dir must exist.  *rootfs_out (optional) receives CONTAINER_DIR/rootfs. */
+int image_rootfs_prepare(char *const *layers, const char *container_dir, const struct image_rootfs_opts *opts,
+                         char **rootfs_out, enum image_rootfs_kind *kind_out, struct hull_error **err);
 
 #endif

@@ -21,18 +21,9 @@
 #include <stdint.h>
 
 #include "util/error_internal.h"
+#include "hull/hull-engine.h"
 
 struct image_store;
-
-enum image_save_format {
-    IMAGE_SAVE_DOCKER_ARCHIVE,
-    IMAGE_SAVE_OCI_ARCHIVE,
-};
-
-/* names: references or ids, NULL-terminated.  A name that is a tag puts that
- * tag in the archive; an id puts the image without a name. */
-int image_save(struct image_store *store, char *const *names, enum image_save_format format, int out_fd,
-               struct hull_error **err);
 
 /* A layer's tar as it came (tarsplit.h): its length, and its bytes through
  * write_fn (a negative return stops it).  image_layer_tar fails, after the

@@ -28,37 +28,12 @@
 
 #include "util/error_internal.h"
 #include "digest.h"
+#include "hull/hull-engine.h"
 
 struct image_store;
 
-struct image_layer_info {
-    char diff_id[DIGEST_STR_SIZE]; /* sha256 of the uncompressed tar: the key of layers/ */
-    char digest[DIGEST_STR_SIZE];  /* sha256 of the blob as it was shipped (compressed or not) */
-    char *media_type;              /* as the manifest said, or derived from the compression */
-    uint64_t blob_size;            /* bytes of the shipped blob */
-    uint64_t size;                 /* sum of the regular files' sizes once unpacked */
-};
-
-struct image_info {
-    char id[DIGEST_STR_SIZE];       /* "sha256:<hex>" = digest of the config blob */
-    char manifest[DIGEST_STR_SIZE]; /* digest of the manifest blob, "" if none was shipped (docker-archive) */
-    char **tags;                    /* "name:tag", sorted, NULL-terminated (may be empty) */
-    char *created;                  /* RFC 3339 from the config, may be NULL */
-    int64_t created_unix;           /* 0 when unknown */
-    char *os, *architecture;
-    uint64_t size; /* sum of the layers' sizes */
-    size_t n_layers;
-    struct image_layer_info *layers; /* base layer first */
-};
-
 void image_info_free(struct image_info *info);
-void image_info_freep(struct image_info **info);
-#define cleanup_image_info __attribute__((cleanup(image_info_freep)))
-void image_info_list_free(struct image_info **list, size_t n);
 
-/* Opens (and, when writable, creates) the store.  A writable store holds the
- * exclusive lock until image_store_close and has wiped stale staging dirs. */
-int image_store_open(const char *root, bool writable, struct image_store **out, struct hull_error **err);
 /* A writable (locked) handle that leaves stale staging dirs and temp files
  * alone, for `hull system check` to report them first. */
 int image_store_open_unswept(const char *root, struct image_store **out, struct hull_error **err);
@@ -89,53 +64,20 @@ int image_store_unlock(struct image_store *store);
 void image_store_sweep_tmp(const char *root, bool remove, void (*found)(const char *path, void *data), void *data);
 int image_store_relock(struct image_store *store, struct hull_error **err);
 void image_store_close(struct image_store *store);
-void image_store_closep(struct image_store **store);
-#define cleanup_image_store __attribute__((cleanup(image_store_closep)))
 const char *image_store_root(const struct image_store *store);
 
-/* Every image, newest first. */
-int image_store_list(struct image_store *store, struct image_info ***out, size_t *n, struct hull_error **err);
-
-/* Finds an image by reference ("busybox", "busybox:1.36"), full id
- * ("sha256:<hex>" or "<hex>") or unique id prefix, as docker does: a name
- * that is a tag in the store wins over an id prefix.
- * Fails with "no such image: TEXT" when nothing matches. */
-int image_store_lookup(struct image_store *store, const char *text, struct image_info **out, struct hull_error **err);
-
-/* The config JSON text of an image (verified against its digest). */
-int image_store_read_config(struct image_store *store, const char *id, char **json, struct hull_error **err);
 /* Any blob, verified against its digest. */
 int image_store_read_blob(struct image_store *store, const char *digest, char **data, size_t *len,
                           struct hull_error **err);
 
 /* Absolute path of the unpacked tree of a layer (owned by caller). */
 char *image_store_layer_path(struct image_store *store, const char *diff_id);
-/* Absolute paths of an image's unpacked layers, base first, NULL-terminated. */
-char **image_store_layer_paths(struct image_store *store, const struct image_info *image);
 
-/* Points the tag dst (NAME[:TAG]) at the image src names. Needs a writable store. */
-int image_store_tag(struct image_store *store, const char *src, const char *dst, struct hull_error **err);
-
-/* What image_store_remove did, one call per event, for the "Untagged:" /
- * "Deleted:" lines of rmi. */
-typedef void (*image_remove_event_fn)(const char *what, const char *name, void *data);
-
-/* docker rmi semantics: a reference that is one of several tags only untags;
- * the last tag (or an id) deletes the image; an id of an image with several
- * tags needs force.  Layers no other image uses are removed too. */
-int image_store_remove(struct image_store *store, const char *text, bool force, image_remove_event_fn on_event,
-                       void *data, struct hull_error **err);
-
-/* docker image prune: deletes every image no container uses that has no tag
- * (with all: every image no container uses), then the layers no image has
- * left; *reclaimed: the unpacked bytes of those layers.  Events as above. */
-int image_store_prune(struct image_store *store, bool all, image_remove_event_fn on_event, void *data,
-                      uint64_t *reclaimed, struct hull_error **err);
+int image_store_remove_user(struct image_store *store, const char *id, const char *user, struct hull_error **err);
 
 /* Containers using an image (`hull run`) register here; rmi refuses to delete
  * an image while a user is registered (with force it only untags it).
  * user is a container id; the markers live in users/<image hex>/<user>. */
 int image_store_add_user(struct image_store *store, const char *id, const char *user, struct hull_error **err);
-int image_store_remove_user(struct image_store *store, const char *id, const char *user, struct hull_error **err);
 
 #endif

@@ -28,8 +28,8 @@
 #include <stdint.h>
 
 #include "util/error_internal.h"
+#include "hull/hull-engine.h"
 
-#define NETWORK_DEFAULT "hull"
 #define NETWORK_DEFAULT_BRIDGE "hull0"
 #define NETWORK_DEFAULT_MTU 1500
 
@@ -66,22 +66,7 @@ bool network_name_valid(const char *name);
 /* "no such network: NAME" when it does not exist. */
 int network_load(const char *root, const char *name, struct network_config **out, struct hull_error **err);
 bool network_exists(const char *root, const char *name);
-/* Names of every network, sorted, NULL-terminated. */
-int network_list(const char *root, char ***names, struct hull_error **err);
 
-struct network_create_opts {
-    const char *name;
-    const char *subnet;  /* CIDR; NULL: the first free /16 of 10.88-10.255 */
-    const char *gateway; /* NULL: the subnet's first address */
-    bool internal;
-    bool ipv6;            /* dual stack */
-    const char *subnet6;  /* IPv6 CIDR (needs ipv6); NULL: a random ULA /64 (RFC 4193) */
-    const char *gateway6; /* NULL: the IPv6 subnet's first address */
-};
-/* --subnet/--gateway as given on the command line: sorted into the IPv4 and
- * IPv6 fields by their syntax (a colon: IPv6); one of each at most. The
- * value is kept (not copied). */
-int network_opts_add(struct network_create_opts *o, const char *flag, const char *value, struct hull_error **err);
 /* Checks everything (name, subnet overlapping another network or a host
  * route, gateway inside the subnet; the same for IPv6), then writes the
  * config and makes the bridge and the nftables elements.  Caller holds the

@@ -15,22 +15,11 @@
 
 #include "../spec/spec.h"
 #include "../util/error_internal.h"
+#include "hull/hull.h"
 
 struct cgroup_stats;
 
-enum cgroup_layout {
-    CGROUP_LAYOUT_UNKNOWN = 0,
-    CGROUP_LAYOUT_V1,     /* legacy: only v1 hierarchies */
-    CGROUP_LAYOUT_HYBRID, /* v1 controllers + cgroup2 at /sys/fs/cgroup/unified */
-    CGROUP_LAYOUT_V2,     /* unified */
-};
-
 struct cgroup_manager; /* opaque */
-
-/* Detects the host layout (statfs of /sys/fs/cgroup and /sys/fs/cgroup/unified).
- * HULL_CGROUP_ROOT in the environment overrides /sys/fs/cgroup (tests, VM). */
-enum cgroup_layout cgroup_detect_layout(void);
-const char *cgroup_layout_name(enum cgroup_layout l);
 
 /* Creates the container's cgroup (linux.cgroupsPath, or a default that contains
  * the id) in every hierarchy and applies resources (may be NULL).  The device

@@ -20,6 +20,7 @@
 
 #include "../spec/spec.h"
 #include "../util/error_internal.h"
+#include "hull/hull.h"
 
 /* Checks capability names, seccomp actions/ops/arches/flags, LSM availability. */
 int security_validate(const struct hull_spec *spec, struct hull_error **err);
@@ -37,12 +38,8 @@ int seccomp_prepare(const struct hull_seccomp *seccomp, struct seccomp_prepared 
 int seccomp_load(struct seccomp_prepared *prepared, const char *state_json, struct hull_error **err);
 void seccomp_prepared_free(struct seccomp_prepared *p);
 
-/* Compiled programs are cached (see seccomp_cache.c) in
- * STATE_ROOT/seccomp-cache, or in $HULL_SECCOMP_CACHE ("off" disables).
- * seccomp_cache_set_state_root names STATE_ROOT (hull --runroot,
- * hull-runtime --root; default /run/hull); the environment still wins.
- * seccomp_cache_set_dir overrides both; NULL turns the cache off. */
-void seccomp_cache_set_state_root(const char *root);
+/* The compiled-program cache's directory, overriding seccomp_cache_set_state_root
+ * (hull.h) and the environment; NULL turns the cache off. */
 void seccomp_cache_set_dir(const char *dir);
 
 /* Number of BPF instructions of a prepared filter (for tests and benchmarks). */
@@ -57,10 +54,6 @@ int seccomp_profile_parse(const char *json_text, struct hull_seccomp **out, stru
 int seccomp_profile_parse_object(struct json_object *obj, struct hull_seccomp **out, struct hull_error **err);
 int seccomp_profile_load(const char *path, struct hull_seccomp **out, struct hull_error **err);
 
-/* Capability name ("CAP_CHOWN") to number; -1 when unknown to libcap. */
-int caps_parse_name(const char *name, int *value);
-/* "CAP_CHOWN" for a number (owned). */
-char *caps_name(int cap);
 /* False when this process's bounding set (the host's, for the runtime) lacks it. */
 bool caps_host_can_grant(int cap);
 /* The capabilities of any set in caps that the host cannot grant (so the
@@ -85,13 +78,5 @@ void lsm_close_label_files(struct lsm_label_files *files);
  * effect at execve) and closes the files. */
 int lsm_apply_process_label(const struct hull_process *process, struct lsm_label_files *files,
                             struct hull_error **err);
-
-/* CVE-2019-5736 self-protection the crun way: unless /proc/self/exe is already
- * a sealed memfd or sits on a read-only mount, re-executes the runtime from a
- * sealed memfd copy of itself (same argv/envp).  Returns 0 when nothing had
- * to be done; does not return on success otherwise.  Call it first thing in
- * the commands that start a program in a container (create, run, exec): see
- * docs/security.md and tests/security/cve.bats. */
-int exe_protect_ensure(int argc, char **argv, char **envp, struct hull_error **err);
 
 #endif

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "../util/error_internal.h"
+#include "hull/hull.h"
 
 struct json_object;
 
@@ -89,35 +90,6 @@ struct hull_mount {
     size_t n_uid_mappings, n_gid_mappings;
 };
 
-struct hull_hook {
-    char *path;
-    char **args; /* NULL-terminated, may be NULL */
-    char **env;  /* NULL-terminated, may be NULL */
-    bool has_timeout;
-    int timeout; /* seconds, > 0 */
-};
-
-struct hull_hook_list {
-    struct hull_hook *hooks;
-    size_t n;
-};
-
-struct hull_hooks {
-    struct hull_hook_list prestart, create_runtime, create_container, start_container, poststart, poststop;
-};
-
-enum hull_ns_type {
-    HULL_NS_PID,
-    HULL_NS_NET,
-    HULL_NS_MNT,
-    HULL_NS_IPC,
-    HULL_NS_UTS,
-    HULL_NS_USER,
-    HULL_NS_CGROUP,
-    HULL_NS_TIME,
-    HULL_NS__COUNT
-};
-
 struct hull_namespace {
     bool present;
     char *path; /* join this one (setns) instead of creating a new namespace */
@@ -139,14 +111,6 @@ struct hull_device {
 };
 
 /* ---- linux.resources (cgroups) ---- */
-
-struct hull_device_rule {
-    bool allow;
-    char type; /* 'a', 'c', 'b'; 'a' when absent */
-    bool has_major, has_minor;
-    int64_t major, minor; /* -1 = wildcard */
-    char *access;         /* "rwm" subset; NULL = all */
-};
 
 struct hull_opt_i64 {
     bool set;
@@ -378,9 +342,9 @@ struct hull_hook_list *spec_hook_list(struct hull_hooks *hooks, const char *name
 int spec_check_hook(const struct hull_hook *h, const char *field, struct hull_error **err);
 /* Appends copies of every hook of from to the same lists of to. */
 void spec_hooks_append(struct hull_hooks *to, const struct hull_hooks *from);
-/* Frees what one mount, one hooks struct hold, and empties them (for code that edits a spec). */
+/* Frees what one mount holds, and empties it (for code that edits a spec);
+ * spec_hooks_clear, the same for hooks, is in hull.h. */
 void spec_mount_clear(struct hull_mount *m);
-void spec_hooks_clear(struct hull_hooks *h);
 
 /* RLIMIT_NOFILE for "RLIMIT_NOFILE" ...; -1 for a name process.rlimits does not allow. */
 int spec_rlimit_resource(const char *type);

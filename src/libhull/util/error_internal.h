@@ -12,12 +12,7 @@
 #include <errno.h>
 #include <stdarg.h>
 
-/* struct hull_error, hull_error_wrap/text/free and cleanup_error are public. */
+/* struct hull_error, hull_error_set/wrap/text/free and cleanup_error are public. */
 #include "hull/error.h"
-
-/* Sets *err (if err is non-NULL and *err is NULL) and returns -1 (or -errnum
- * when errnum != 0) so one can write `return hull_error_set(err, errno, "...")`. */
-int hull_error_set(struct hull_error **err, int errnum, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "error_internal.h"
+#include "hull/util.h"
 
 /* ---------- lenient: hull's own files ---------- */
 
@@ -25,10 +26,7 @@
 struct json_object *json_member(struct json_object *o, const char *key);
 /* The member when it has type want, else NULL. */
 struct json_object *json_member_of_type(struct json_object *o, const char *key, enum json_type want);
-/* A string, object or array member (borrowed), NULL when absent or of another type. */
-const char *json_get_string(struct json_object *o, const char *key);
-struct json_object *json_get_object(struct json_object *o, const char *key);
-struct json_object *json_get_array(struct json_object *o, const char *key);
+/* json_get_string, json_get_object, json_get_array: hull/util.h (front ends read JSON to print it). */
 /* An integer member; -1 when absent or not an integer. */
 int64_t json_get_int64(struct json_object *o, const char *key);
 /* A boolean member; false when absent or not a boolean. */

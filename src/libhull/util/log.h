@@ -9,11 +9,8 @@
 #define HULL_LOG_H
 
 #include <stdbool.h>
+#include "hull/util.h"
 
-enum hull_log_level { HULL_LOG_DEBUG, HULL_LOG_INFO, HULL_LOG_WARN, HULL_LOG_ERROR };
-
-/* path may be NULL (stderr). json selects the json-lines format. */
-int hull_log_init(const char *path, bool json, bool debug);
 void hull_log(enum hull_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* --debug (or HULL_DEBUG in the environment): debug lines are written. */
 bool hull_log_debug_enabled(void);

@@ -8,7 +8,7 @@
 
 #include "../tap.h"
 #include "cli.h"
-#include "util/utils.h"
+#include "hull/util.h"
 
 /* Parses argv (NULL-terminated, copied: the parser permutes it) with flags;
  * the options' vals go to vals (0-terminated), their values to args. */
