@@ -10,14 +10,12 @@ load ../lib/common
 load helpers
 
 setup() {
-    engine_setup
-    hull import --change 'CMD ["sh"]' "$IMAGES/rootfs.tar" busybox >/dev/null
-    BG=
+    engine_setup_busybox
 }
 
 teardown() {
     diag_on_failure
-    [ -n "$BG" ] && kill -9 "$BG" 2>/dev/null
+    bg_kill
     engine_teardown
 }
 
@@ -48,8 +46,7 @@ TICKS='(while :; do echo tick; sleep 0.1; done) &'
     [ "${status:-0}" -eq 5 ]
     grep -qx got:bye "$TEST_DIR/second"
     # the first client got it too, and ended with the container's code
-    wait "$BG" || st=$?
-    BG=
+    bg_wait || st=$?
     [ "${st:-0}" -eq 5 ]
     grep -qx got:bye "$TEST_DIR/first"
     ! grep -q got:hello "$TEST_DIR/first"
@@ -61,16 +58,14 @@ TICKS='(while :; do echo tick; sleep 0.1; done) &'
     BG=$!
     wait_until grep -q tick "$TEST_DIR/np"
     kill -TERM "$BG"
-    wait "$BG" || st=$?
-    BG=
+    bg_wait || st=$?
     [ "$st" -eq 143 ]
     [ "$(hull inspect s | jq -r '.[0].State.Status')" = running ]
     "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" attach s >"$TEST_DIR/p" </dev/null &
     BG=$!
     wait_until grep -q tick "$TEST_DIR/p"
     kill -TERM "$BG"
-    wait "$BG" || st=$?
-    BG=
+    bg_wait || st=$?
     [ "$st" -eq 9 ]
     grep -qx term "$TEST_DIR/p"
     [ "$(hull inspect s | jq -r '.[0].State.ExitCode')" = 9 ]
@@ -95,8 +90,7 @@ in_terminal() {
     fi
     wait_until grep -q rc= "$out"
     exec 4>&-
-    wait "$BG" || true
-    BG=
+    bg_wait || true
     tr -d '\r' <"$out" >"$out.txt"
 }
 

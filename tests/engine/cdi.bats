@@ -10,8 +10,7 @@ load ../lib/common
 load helpers
 
 setup() {
-    engine_setup
-    hull import --change 'CMD ["sh"]' "$IMAGES/rootfs.tar" busybox >/dev/null
+    engine_setup_busybox
     export HULL_CDI_SPEC_DIRS=$TEST_DIR/cdi-etc:$TEST_DIR/cdi-run
     mkdir -p "$TEST_DIR/cdi-etc" "$TEST_DIR/cdi-run" "$TEST_DIR/libs"
     echo shared >"$TEST_DIR/libs/lib.txt"

@@ -7,8 +7,7 @@ load ../lib/common
 load helpers
 
 setup() {
-    engine_setup
-    hull import --change 'CMD ["sh"]' "$IMAGES/rootfs.tar" busybox >/dev/null
+    engine_setup_busybox
     HOST=$TEST_DIR/host
     mkdir -p "$HOST"
 }

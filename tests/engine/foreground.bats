@@ -11,14 +11,12 @@ load ../lib/common
 load helpers
 
 setup() {
-    engine_setup
-    hull import --change 'CMD ["sh"]' "$IMAGES/rootfs.tar" busybox >/dev/null
-    BG=
+    engine_setup_busybox
 }
 
 teardown() {
     diag_on_failure
-    [ -n "$BG" ] && kill -9 "$BG" 2>/dev/null
+    bg_kill
     engine_teardown
 }
 
@@ -76,8 +74,7 @@ state() {
     BG=$!
     wait_until grep -qx one "$TEST_DIR/out"
     kill -9 "$BG"
-    wait "$BG" || true
-    BG=
+    bg_wait || true
     [ "$(state k Status)" = running ]
     kill -0 "$(state k Pid)"
     # its parent is its monitor: in a session of its own, no terminal, no engine library
@@ -103,8 +100,7 @@ state() {
     BG=$!
     wait_until grep -qx ready "$TEST_DIR/s"
     kill -9 "$BG"
-    wait "$BG" || true
-    BG=
+    bg_wait || true
     # (sh as pid 1 ignores SIGTERM: SIGKILL after 1 s, and the monitor records it)
     SECONDS=0
     timeout --kill-after=10 60 "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" stop -t 1 s
@@ -120,8 +116,7 @@ state() {
     wait_until grep -qx ready "$TEST_DIR/out"
     id=$(hull inspect r | jq -r '.[0].Id')
     kill -9 "$BG"
-    wait "$BG" || true
-    BG=
+    bg_wait || true
     [ "$(state r Status)" = running ]
     # the init may end (and its pid namespace kill touch) before touch has exited
     hull exec r touch /stop || true
@@ -145,8 +140,7 @@ state() {
         wait_gone "$pid"
         kill -9 "$BG"
         kill -CONT "$BG" 2>/dev/null || true
-        wait "$BG" || true
-        BG=
+        bg_wait || true
         if [ -z "$rm" ]; then
             wait_until '[ "$(state late Status)" = exited ]'
             [ "$(state late ExitCode)" = 7 ]
@@ -169,8 +163,7 @@ state() {
     att=$!
     wait_until '[ -S "$STORE/containers/$(hull inspect sig | jq -r ".[0].Id")/attach" ]'
     kill -TERM "$BG"
-    wait "$BG" || st=$?
-    BG=
+    bg_wait || st=$?
     [ "${st:-0}" -eq 9 ]
     grep -qx term "$TEST_DIR/out"
     wait "$att" || at=$?
@@ -182,8 +175,7 @@ state() {
     BG=$!
     wait_until grep -qx ready "$TEST_DIR/kl"
     hull kill kl >/dev/null
-    wait "$BG" || st=$?
-    BG=
+    bg_wait || st=$?
     [ "${st:-0}" -eq 137 ]
 }
 
@@ -199,8 +191,7 @@ state() {
     printf 'hi\r' >&4
     wait_until grep -q rc= "$TEST_DIR/t"
     exec 4>&-
-    wait "$BG" || true
-    BG=
+    bg_wait || true
     tr -d '\r' <"$TEST_DIR/t" >"$TEST_DIR/t.txt"
     grep -qx got:hi "$TEST_DIR/t.txt"
     grep -qx rc=4 "$TEST_DIR/t.txt"

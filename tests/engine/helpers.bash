@@ -25,6 +25,30 @@ engine_setup() {
     IMAGES=$(busybox_images)
 }
 
+# engine_setup_busybox [IMPORT_FLAGS...]: engine_setup, then the busybox
+# rootfs imported as the image "busybox" (CMD sh, then the flags given),
+# what most engine files start every test from.
+engine_setup_busybox() {
+    engine_setup
+    hull import --change 'CMD ["sh"]' "$@" "$IMAGES/rootfs.tar" busybox >/dev/null
+}
+
+# BG: the pid of the one command a test runs in the background (a `hull
+# run` or `hull attach` started without the hull function, so that $! is
+# its own pid).  bg_wait waits for it and forgets it, with its status;
+# bg_kill, in teardown, ends what a failed test left.
+bg_wait() {
+    local st=0
+    wait "$BG" || st=$?
+    BG=
+    return "$st"
+}
+
+bg_kill() {
+    [ -n "${BG:-}" ] && kill -9 "$BG" 2>/dev/null
+    BG=
+}
+
 # hull ARGS...: the engine under test with this test's store.
 hull() {
     "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" "$@"

@@ -9,8 +9,7 @@ load ../lib/common
 load helpers
 
 setup() {
-    engine_setup
-    hull import --change 'CMD ["sh"]' "$IMAGES/rootfs.tar" busybox >/dev/null
+    engine_setup_busybox
 }
 
 teardown() {

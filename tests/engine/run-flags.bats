@@ -11,9 +11,7 @@ load ../lib/common
 load helpers
 
 setup() {
-    engine_setup
-    hull import --change 'CMD ["sh"]' --change 'STOPSIGNAL SIGUSR1' --change 'LABEL from=image shared=image' \
-        "$IMAGES/rootfs.tar" busybox >/dev/null
+    engine_setup_busybox --change 'STOPSIGNAL SIGUSR1' --change 'LABEL from=image shared=image'
 }
 
 teardown() {

@@ -9,8 +9,7 @@ load ../lib/common
 load helpers
 
 setup() {
-    engine_setup
-    hull import --change 'CMD ["sh"]' --change 'ENV IMG=from-image' "$IMAGES/rootfs.tar" busybox >/dev/null
+    engine_setup_busybox --change 'ENV IMG=from-image'
 }
 
 teardown() {
