@@ -228,6 +228,11 @@ const char *cgroup_layout_name(enum cgroup_layout l);
 
 /* ---- capabilities, the process itself (front ends call these first) ---- */
 
+/* The default state root: /run/hull for root; otherwise (rootless: not root,
+ * or root of a user namespace with $USER not "root", as runc decides it)
+ * $XDG_RUNTIME_DIR/hull, else /run/user/<euid>/hull.  Owned by caller. */
+char *state_default_root(void);
+
 /* Compiled programs are cached (see seccomp_cache.c) in
  * STATE_ROOT/seccomp-cache, or in $HULL_SECCOMP_CACHE ("off" disables).
  * seccomp_cache_set_state_root names STATE_ROOT (hull --runroot,

@@ -89,5 +89,10 @@ enum hull_log_level { HULL_LOG_DEBUG, HULL_LOG_INFO, HULL_LOG_WARN, HULL_LOG_ERR
 
 /* path may be NULL (stderr). json selects the json-lines format. */
 int hull_log_init(const char *path, bool json, bool debug);
+/* One line to the log; a debug line only with --debug (or HULL_DEBUG in the
+ * environment).  log.h's log_debug ... log_error are this. */
+void hull_log(enum hull_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* True when messages also must go to stderr (no --log file given). */
+bool hull_log_to_stderr(void);
 
 #endif

@@ -9,14 +9,13 @@
 #include <string.h>
 
 #include "commands.h"
-#include "util/log.h"
-#include "util/utils.h"
+#include "hull/util.h"
 
 void report_error_text(const char *text)
 {
     fprintf(stderr, "hull-runtime: %s\n", text);
     if (!hull_log_to_stderr())
-        log_error("%s", text);
+        hull_log(HULL_LOG_ERROR, "%s", text);
 }
 
 void report_error_text_fmt(const char *fmt, ...)

@@ -14,10 +14,8 @@
 extern char **environ;
 
 #include "commands.h"
-#include "container/state.h"
-#include "security/security.h"
-#include "util/log.h"
-#include "util/utils.h"
+#include "hull/hull.h"
+#include "hull/util.h"
 
 struct global_opts g_opts = {0};
 
@@ -207,6 +205,6 @@ int main(int argc, char **argv)
     /* The seccomp cache lives under --root with the containers' state, not
      * always in /run/hull. */
     seccomp_cache_set_state_root(g_opts.root);
-    log_debug("hull-runtime %s: %s (root %s)", HULL_VERSION, name, g_opts.root);
+    hull_log(HULL_LOG_DEBUG, "hull-runtime %s: %s (root %s)", HULL_VERSION, name, g_opts.root);
     return run_command(name, argc, argv);
 }

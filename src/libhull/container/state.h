@@ -23,6 +23,7 @@
 #include "../mount/rootfs.h"
 #include "../spec/spec.h"
 #include "../util/error_internal.h"
+#include "hull/hull.h" /* state_default_root */
 
 /* state.json, typed: what create saved, read back by every later command.
  * intent.json is the same struct with complete false and only id,
@@ -68,11 +69,6 @@ const char *container_status_name(enum container_status s);
 
 /* Checks an id like runc: [A-Za-z0-9_+.-]+, not "." or "..". */
 int container_id_validate(const char *id, struct hull_error **err);
-
-/* The default state root: /run/hull for root; otherwise (rootless: not root,
- * or root of a user namespace with $USER not "root", as runc decides it)
- * $XDG_RUNTIME_DIR/hull, else /run/user/<euid>/hull.  Owned by caller. */
-char *state_default_root(void);
 
 char *state_dir_path(const char *root, const char *id);
 

@@ -11,11 +11,8 @@
 #include <stdbool.h>
 #include "hull/util.h"
 
-void hull_log(enum hull_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* --debug (or HULL_DEBUG in the environment): debug lines are written. */
 bool hull_log_debug_enabled(void);
-/* True when messages also must go to stderr (no --log file given). */
-bool hull_log_to_stderr(void);
 
 #define log_debug(...) hull_log(HULL_LOG_DEBUG, __VA_ARGS__)
 #define log_info(...) hull_log(HULL_LOG_INFO, __VA_ARGS__)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "hull/hull.h"
+#include "hull/util.h"
 #include "../tap.h"
 
 static bool error_names(struct hull_error *err, const char *needle)
@@ -108,6 +109,31 @@ int main(void)
     TAP_CHECK(hull_signal_parse("KILL") == SIGKILL && hull_signal_parse("SIGTERM") == SIGTERM &&
                   hull_signal_parse("9") == 9 && hull_signal_parse("NOSUCH") == -1,
               "signals parse like runc's");
+
+    /* A front end's setup: the default root, rootless, the log. */
+    char *def = state_default_root();
+    bool rootless = running_rootless();
+    TAP_CHECK(def && (rootless ? strlen(def) > 5 && !strcmp(def + strlen(def) - 5, "/hull") : !strcmp(def, "/run/hull")),
+              "the default root is /run/hull, or .../hull rootless (got %s)", def ? def : "NULL");
+    TAP_CHECK(geteuid() == 0 || rootless, "not root is rootless");
+    free(def);
+    seccomp_cache_set_state_root(root);
+    TAP_CHECK(hull_log_to_stderr(), "without a log file, messages go to stderr");
+    char log_path[sizeof root + 8];
+    snprintf(log_path, sizeof log_path, "%s/log", root);
+    unsetenv("HULL_DEBUG"); /* it would turn the debug lines on */
+    TAP_CHECK(hull_log_init(log_path, true, false) == 0 && !hull_log_to_stderr(), "a log file is opened");
+    hull_log(HULL_LOG_ERROR, "bad %s", "thing");
+    hull_log(HULL_LOG_DEBUG, "not written without debug");
+    char line[512] = "";
+    FILE *f = fopen(log_path, "r");
+    bool one_line = f && fgets(line, sizeof line, f) && !fgets(line + 256, 256, f);
+    if (f)
+        fclose(f);
+    TAP_CHECK(one_line && strstr(line, "\"level\":\"error\"") && strstr(line, "\"msg\":\"bad thing\""),
+              "an error is one json line in it, the debug line is not written (got %s)", line);
+    TAP_CHECK(hull_log_init(root, false, false) < 0, "a directory is no log file");
+    unlink(log_path);
     rmdir(root);
     return TAP_DONE();
 }
