@@ -86,10 +86,12 @@ struct cdi_spec {
 
 /* Parses and checks one spec's text; errors read "PATH: line N: what". */
 int cdi_spec_parse(const char *path, const char *text, size_t len, struct cdi_spec **out, struct hull_error **err);
-int cdi_spec_read(const char *path, struct cdi_spec **out, struct hull_error **err);
+/* *kind (if not NULL) gets the spec's kind when it could be read, even if
+ * the spec then fails its checks. */
+int cdi_spec_read(const char *path, struct cdi_spec **out, char **kind, struct hull_error **err);
 void cdi_spec_free(struct cdi_spec *spec);
 
-/* The CDI names (vendor/class=name) of the specs in dirs. */
+/* The CDI names (vendor/class=name) of the specs in dirs (engine_cdi_registry.c). */
 struct cdi_registry;
 
 /* dirs: colon-separated, lowest priority first.  A directory that does not
