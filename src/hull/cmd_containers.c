@@ -112,12 +112,6 @@ static char *command_text(const struct engine_record *rec)
     return joined(strv_length(rec->config.cmd), " ", cmd_item, rec);
 }
 
-static int cmp_created_desc(const void *a, const void *b)
-{
-    const struct engine_record *ra = *(struct engine_record *const *)a, *rb = *(struct engine_record *const *)b;
-    return strcmp(record_str(rb->created), record_str(ra->created));
-}
-
 /* docker ps's .Labels: "k=v,k2=v2", in the record's order. */
 static char *labels_text(const struct engine_record *rec)
 {
@@ -149,9 +143,95 @@ static const struct option ps_longopts[] = {
 };
 const struct engine_flagset ps_flagset = {"aqh", ps_longopts};
 
+/* One row of --format json or a template: docker ps's fields. */
+static struct json_object *ps_row_object(const struct engine_record *rec, const char *shown_id, const char *command,
+                                         const char *since, const char *status, const char *ports,
+                                         const char *networks)
+{
+    struct json_object *o = json_object_new_object();
+    cleanup_free char *labels = labels_text(rec);
+    cleanup_free char *mounts = mounts_text(rec);
+    const char *const fields[][2] = {
+        {"ID", shown_id},
+        {"Image", record_str(rec->config.image)},
+        {"Command", command},
+        {"CreatedAt", record_str(rec->created)},
+        {"RunningFor", since},
+        {"State", record_str(rec->state.status)},
+        {"Status", status},
+        {"Names", engine_record_short_name(rec)},
+        {"Ports", ports},
+        {"Networks", networks},
+        {"Labels", labels},
+        {"Mounts", mounts},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
+        json_object_object_add(o, fields[i][0], json_object_new_string(fields[i][1]));
+    return o;
+}
+
+struct ps_opts {
+    bool quiet, json, templated, no_trunc;
+    struct engine_format *fmt;
+    struct table *t;
+};
+
+/* Prints (or adds to the table) one container; false after a template error. */
+static bool ps_print(const struct ps_opts *o, const struct engine_record *rec)
+{
+    const char *id = record_str(rec->id);
+    char short_id[13];
+    snprintf(short_id, sizeof short_id, "%.12s", id);
+    const char *shown_id = o->no_trunc ? id : short_id;
+    if (o->quiet) {
+        printf("%s\n", shown_id);
+        return true;
+    }
+    cleanup_free char *status = status_text(rec);
+    cleanup_free char *command = command_text(rec);
+    cleanup_free char *since = xstrdup(human_since(parse_time(rec->created)));
+    /* the network code reads docker's shape still (NetworkSettings) */
+    struct json_object *shown = engine_record_to_json(rec, true);
+    /* the ports of a container that is not running are not published */
+    cleanup_free char *ports = is_live(record_str(rec->state.status)) ? engine_network_ports_text(shown) : xstrdup("");
+    cleanup_free char *networks = engine_network_names_text(shown);
+    json_object_put(shown);
+    if (o->json || o->templated) {
+        struct json_object *row = ps_row_object(rec, shown_id, command, since, status, ports, networks);
+        bool ok = true;
+        if (o->json)
+            printf("%s\n", json_object_to_json_string_ext(row, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+        else
+            ok = engine_format_row(o->fmt, row);
+        json_object_put(row);
+        return ok;
+    }
+    /* docker quotes and truncates the command at 20 characters. */
+    cleanup_free char *quoted =
+        o->no_trunc || strlen(command) <= 19 ? xasprintf("\"%s\"", command) : xasprintf("\"%.17s...\"", command);
+    const char *cells[] = {shown_id, record_str(rec->config.image), quoted, since, status, ports,
+                           engine_record_short_name(rec)};
+    table_add(o->t, cells);
+    return true;
+}
+
+/* --format of ps: its "table TEMPLATE" headers are docker's column titles. */
+static bool ps_format_parse(const char *format, struct engine_format *fmt)
+{
+    struct json_object *titles = json_tokener_parse(
+        "{\"ID\":\"CONTAINER ID\",\"Image\":\"IMAGE\",\"Command\":\"COMMAND\",\"CreatedAt\":\"CREATED AT\","
+        "\"RunningFor\":\"CREATED\",\"State\":\"STATE\",\"Status\":\"STATUS\",\"Names\":\"NAMES\","
+        "\"Ports\":\"PORTS\",\"Labels\":\"LABELS\",\"Mounts\":\"MOUNTS\",\"Networks\":\"NETWORKS\","
+        "\"Size\":\"SIZE\"}");
+    bool ok = engine_format_parse("ps", format, titles, fmt);
+    json_object_put(titles);
+    return ok;
+}
+
 int cmd_ps(int argc, char **argv)
 {
-    bool all = false, quiet = false, json = false, no_trunc = false;
+    bool all = false;
+    struct ps_opts o = {0};
     const char *format = NULL;
     int c;
     while ((c = engine_next_flag("ps", argc, argv, &ps_flagset)) != -1) {
@@ -160,10 +240,10 @@ int cmd_ps(int argc, char **argv)
             all = engine_flag_bool();
             break;
         case 'q':
-            quiet = engine_flag_bool();
+            o.quiet = engine_flag_bool();
             break;
         case 'T':
-            no_trunc = engine_flag_bool();
+            o.no_trunc = engine_flag_bool();
             break;
         case 'F':
             format = optarg;
@@ -179,105 +259,31 @@ int cmd_ps(int argc, char **argv)
     }
     if (optind != argc)
         return engine_usage_error("ps", "accepts no arguments");
-    /* docker's column titles, for "table TEMPLATE" headers */
-    struct json_object *titles = json_tokener_parse(
-        "{\"ID\":\"CONTAINER ID\",\"Image\":\"IMAGE\",\"Command\":\"COMMAND\",\"CreatedAt\":\"CREATED AT\","
-        "\"RunningFor\":\"CREATED\",\"State\":\"STATE\",\"Status\":\"STATUS\",\"Names\":\"NAMES\","
-        "\"Ports\":\"PORTS\",\"Labels\":\"LABELS\",\"Mounts\":\"MOUNTS\",\"Networks\":\"NETWORKS\","
-        "\"Size\":\"SIZE\"}");
     struct engine_format fmt;
-    bool format_ok = engine_format_parse("ps", format, titles, &fmt);
-    json_object_put(titles);
-    if (!format_ok)
+    if (!ps_format_parse(format, &fmt))
         return 125;
-    json = fmt.kind == ENGINE_FORMAT_JSON;
-    bool templated = fmt.kind == ENGINE_FORMAT_TEMPLATE || fmt.kind == ENGINE_FORMAT_TABLE_TEMPLATE;
+    o.fmt = &fmt;
+    o.json = fmt.kind == ENGINE_FORMAT_JSON;
+    o.templated = fmt.kind == ENGINE_FORMAT_TEMPLATE || fmt.kind == ENGINE_FORMAT_TABLE_TEMPLATE;
     cleanup_error struct hull_error *err = NULL;
-    cleanup_strv char **ids = NULL;
-    if (engine_record_list(g_engine.root, &ids, &err) < 0) {
+    struct engine_record **recs = NULL;
+    size_t n = 0;
+    if (engine_container_list(g_engine.root, g_engine.runroot, all, &recs, &n, &err) < 0) {
         engine_format_finish(&fmt);
         return engine_error(err);
     }
-    size_t n = strv_length(ids), m = 0;
-    struct engine_record **recs = xmalloc0((n + 1) * sizeof *recs);
-    for (size_t i = 0; i < n; i++) {
-        struct engine_record *rec = NULL;
-        if (engine_record_read(g_engine.root, ids[i], &rec, NULL) < 0)
-            continue; /* removed meanwhile */
-        engine_record_refresh(g_engine.runroot, ids[i], rec);
-        /* docker lists the containers waiting to be restarted as running ones */
-        const char *st = record_str(rec->state.status);
-        if (!all && !is_live(st) && strcmp(st, "restarting")) {
-            engine_record_free(rec);
-            continue;
-        }
-        recs[m++] = rec;
-    }
-    qsort(recs, m, sizeof *recs, cmp_created_desc);
     static const char *const headers[] = {"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"};
-    struct table *t = quiet || json || templated ? NULL : table_new(ARRAY_SIZE(headers), headers);
+    o.t = o.quiet || o.json || o.templated ? NULL : table_new(ARRAY_SIZE(headers), headers);
     int ret = 0;
-    for (size_t i = 0; i < m; i++) {
-        const struct engine_record *rec = recs[i];
-        const char *id = record_str(rec->id);
-        char short_id[13];
-        snprintf(short_id, sizeof short_id, "%.12s", id);
-        const char *shown_id = no_trunc ? id : short_id;
-        if (quiet) {
-            printf("%s\n", shown_id);
-            continue;
-        }
-        cleanup_free char *status = status_text(rec);
-        cleanup_free char *command = command_text(rec);
-        const char *name = engine_record_short_name(rec);
-        const char *image = record_str(rec->config.image);
-        cleanup_free char *since = xstrdup(human_since(parse_time(rec->created)));
-        const char *state = record_str(rec->state.status);
-        /* the network code reads docker's shape still (NetworkSettings) */
-        struct json_object *shown = engine_record_to_json(rec, true);
-        /* the ports of a container that is not running are not published */
-        cleanup_free char *ports = is_live(state) ? engine_network_ports_text(shown) : xstrdup("");
-        cleanup_free char *networks = engine_network_names_text(shown);
-        json_object_put(shown);
-        if (json || templated) {
-            struct json_object *o = json_object_new_object();
-            json_object_object_add(o, "ID", json_object_new_string(shown_id));
-            json_object_object_add(o, "Image", json_object_new_string(image));
-            json_object_object_add(o, "Command", json_object_new_string(command));
-            json_object_object_add(o, "CreatedAt", json_object_new_string(record_str(rec->created)));
-            json_object_object_add(o, "RunningFor", json_object_new_string(since));
-            json_object_object_add(o, "State", json_object_new_string(state));
-            json_object_object_add(o, "Status", json_object_new_string(status));
-            json_object_object_add(o, "Names", json_object_new_string(name));
-            json_object_object_add(o, "Ports", json_object_new_string(ports));
-            json_object_object_add(o, "Networks", json_object_new_string(networks));
-            cleanup_free char *labels = labels_text(rec);
-            cleanup_free char *mounts = mounts_text(rec);
-            json_object_object_add(o, "Labels", json_object_new_string(labels));
-            json_object_object_add(o, "Mounts", json_object_new_string(mounts));
-            if (json)
-                printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-            else if (!engine_format_row(&fmt, o))
-                ret = 125;
-            json_object_put(o);
-            if (ret)
-                break;
-            continue;
-        }
-        /* docker quotes and truncates the command at 20 characters. */
-        cleanup_free char *quoted =
-            no_trunc || strlen(command) <= 19 ? xasprintf("\"%s\"", command) : xasprintf("\"%.17s...\"", command);
-        const char *cells[] = {shown_id, image, quoted, since, status, ports, name};
-        table_add(t, cells);
-    }
-    if (t) {
-        table_print(t);
-        table_free(t);
+    for (size_t i = 0; i < n && !ret; i++)
+        if (!ps_print(&o, recs[i]))
+            ret = 125;
+    if (o.t) {
+        table_print(o.t);
+        table_free(o.t);
     }
     engine_format_finish(&fmt);
-    for (size_t i = 0; i < m; i++)
-        engine_record_free(recs[i]);
-    free(recs);
+    engine_record_list_free(recs, n);
     return ret;
 }
 

@@ -514,211 +514,241 @@ static const char *net_flag_name(int opt)
 
 /* hull run, and hull create (create: the same flags and checks, the
  * container made and left in state Created). */
+/* What run_flag did besides taking the value. */
+enum { RUN_FLAG_HELP = 1, RUN_FLAG_BAD = -2 };
+
+/* One option of run/create into f: 0; RUN_FLAG_HELP (the usage printed);
+ * -1 with *err set (a value that does not parse); RUN_FLAG_BAD (already
+ * printed).  A flat switch over the options. */
+static int run_flag(struct run_flags *f, int c, bool create, struct hull_error **err)
+{
+    switch (c) {
+    case OPT_NAME:
+        f->name = optarg;
+        break;
+    case 'd':
+        f->detach = engine_flag_bool();
+        break;
+    case 't':
+        f->rc.tty = engine_flag_bool();
+        break;
+    case 'i':
+        f->interactive = engine_flag_bool();
+        break;
+    case OPT_RM:
+        f->auto_remove = engine_flag_bool();
+        break;
+    case 'e':
+        f->env_flags[f->n_env_flags++] = optarg;
+        break;
+    case OPT_ENV_FILE:
+        f->env_files[f->n_env_files++] = optarg;
+        break;
+    case OPT_HOSTNAME:
+        f->rc.hostname = optarg;
+        break;
+    case OPT_DOMAINNAME:
+        f->rc.domainname = optarg;
+        break;
+    case 'w':
+        f->rc.workdir = optarg;
+        break;
+    case 'u':
+        f->rc.user = optarg;
+        break;
+    case OPT_ENTRYPOINT:
+        f->rc.entrypoint = optarg;
+        break;
+    case 'v':
+        if (engine_parse_bind(optarg, &f->rc.binds[f->rc.n_binds], err) < 0) {
+            return -1;
+        }
+        f->rc.n_binds++;
+        break;
+    case OPT_MOUNT: {
+        int r = engine_parse_mount(optarg, &f->rc.binds[f->rc.n_binds], &f->rc.tmpfs[f->rc.n_tmpfs], err);
+        if (r < 0) {
+            return -1;
+        }
+        if (r == 0)
+            f->rc.n_binds++;
+        else
+            f->rc.n_tmpfs++;
+        break;
+    }
+    case OPT_VOLUMES_FROM:
+        f->volumes_from[f->n_volumes_from++] = optarg;
+        break;
+    case OPT_TMPFS:
+        f->tmpfs_flags[f->n_tmpfs_flags++] = optarg;
+        break;
+    case 'm':
+        f->memory_text = optarg;
+        break;
+    case OPT_MEMORY_SWAP:
+        f->memory_swap_text = optarg;
+        break;
+    case OPT_CPUS:
+        f->cpus_text = optarg;
+        break;
+    case OPT_CPU_SHARES:
+        f->cpu_shares_text = optarg;
+        break;
+    case OPT_CPUSET_CPUS:
+        f->rc.cpuset_cpus = optarg;
+        break;
+    case OPT_CPUSET_MEMS:
+        f->rc.cpuset_mems = optarg;
+        break;
+    case OPT_PIDS: {
+        int64_t n;
+        if (!parse_int64(optarg, &n) || n == 0 || n < -1) {
+            engine_error_status_fmt(125, "invalid --pids-limit \"%s\": want a positive number (or -1)", optarg);
+            return RUN_FLAG_BAD;
+        }
+        f->rc.pids_limit = n < 0 ? 0 : n;
+        break;
+    }
+    case OPT_ULIMIT:
+        f->ulimit_flags[f->n_ulimit_flags++] = optarg;
+        break;
+    case OPT_DEVICE:
+        f->device_flags[f->n_device_flags++] = optarg;
+        break;
+    case OPT_GPUS:
+        f->gpus_text = optarg;
+        break;
+    case OPT_DEVICE_CGROUP_RULE:
+        f->device_rule_flags[f->n_device_rule_flags++] = optarg;
+        break;
+    case OPT_READ_ONLY:
+        f->rc.read_only = engine_flag_bool();
+        break;
+    case OPT_NETWORK:
+    case OPT_IP:
+    case OPT_IP6:
+    case 'p':
+    case OPT_EXPOSE:
+    case OPT_ADD_HOST:
+    case OPT_DNS:
+    case OPT_DNS_SEARCH:
+    case OPT_DNS_OPTION:
+    case OPT_NETWORK_ALIAS:
+    case OPT_MAC_ADDRESS:
+        if (engine_net_flag(&f->net, net_flag_name(c), optarg, err) < 0) {
+            return -1;
+        }
+        break;
+    case 'P':
+        f->net.publish_all = engine_flag_bool();
+        break;
+    case OPT_CAP_ADD:
+        f->cap_add_flags[f->n_cap_add++] = optarg;
+        break;
+    case OPT_CAP_DROP:
+        f->cap_drop_flags[f->n_cap_drop++] = optarg;
+        break;
+    case OPT_PRIVILEGED:
+        f->rc.privileged = engine_flag_bool();
+        break;
+    case OPT_SECURITY_OPT:
+        f->security_opts[f->n_security_opts++] = optarg;
+        break;
+    case OPT_INIT:
+        f->init = engine_flag_bool();
+        break;
+    case OPT_STOP_SIGNAL:
+        f->rc.stop_signal = optarg;
+        break;
+    case 'l':
+        f->labels_given[f->n_labels_given++] = optarg;
+        break;
+    case OPT_LABEL_FILE:
+        f->label_files[f->n_label_files++] = optarg;
+        break;
+    case OPT_PULL:
+        f->pull = optarg;
+        break;
+    case OPT_RESTART:
+        f->restart_text = optarg;
+        break;
+    case OPT_HEALTH_CMD:
+        f->health.cmd = optarg;
+        break;
+    case OPT_HEALTH_INTERVAL:
+        f->health.interval = optarg;
+        break;
+    case OPT_HEALTH_TIMEOUT:
+        f->health.timeout = optarg;
+        break;
+    case OPT_HEALTH_RETRIES:
+        f->health.retries = optarg;
+        break;
+    case OPT_HEALTH_START_PERIOD:
+        f->health.start_period = optarg;
+        break;
+    case OPT_HEALTH_START_INTERVAL:
+        f->health.start_interval = optarg;
+        break;
+    case OPT_NO_HEALTHCHECK:
+        f->health.none = engine_flag_bool();
+        break;
+    case OPT_LOG_OPT:
+        f->log_opts[f->n_log_opts++] = optarg;
+        break;
+    case 'h':
+        run_usage(stdout, create);
+        return RUN_FLAG_HELP;
+    default:
+        return RUN_FLAG_BAD;
+    }
+    return 0;
+}
+
+/* Every repeatable flag gets room for argc entries: no flag can come more often. */
+static void run_flags_init(struct run_flags *f, int argc)
+{
+    size_t room = (size_t)argc + 1;
+    f->rc.binds = xmalloc0(room * sizeof *f->rc.binds);
+    f->rc.tmpfs = xmalloc0(room * sizeof *f->rc.tmpfs);
+    f->rc.ulimits = xmalloc0(room * sizeof *f->rc.ulimits);
+    f->rc.devices = xmalloc0(room * sizeof *f->rc.devices);
+    f->rc.device_rules = xmalloc0(room * sizeof *f->rc.device_rules);
+    const char ***lists[] = {&f->env_flags,    &f->volumes_from,  &f->env_files,      &f->labels_given,
+                             &f->label_files,  &f->tmpfs_flags,   &f->ulimit_flags,   &f->cap_add_flags,
+                             &f->cap_drop_flags, &f->security_opts, &f->log_opts,     &f->device_flags,
+                             &f->device_rule_flags};
+    for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
+        *lists[i] = xmalloc0(room * sizeof **lists[i]);
+}
+
+/* docker says nothing on a host without SELinux; a line saying the
+ * option did nothing is kinder (docs/volumes.md) */
+static void notice_relabel(const struct engine_run_config *rc)
+{
+    for (size_t i = 0; i < rc->n_binds; i++) {
+        if (rc->binds[i].relabel) {
+            fprintf(stderr, "hull: notice: -v %s: SELinux is not in force on this host, there is nothing to "
+                            "relabel (z/Z ignored)\n",
+                    rc->binds[i].given ? rc->binds[i].given : rc->binds[i].destination);
+            break;
+        }
+    }
+}
+
 static int run_command(int argc, char **argv, bool create)
 {
     const char *cmd = create ? "create" : "run";
     struct run_flags f = {0};
     char *pulled_ref = NULL; /* the name --pull stored the image under */
-    /* Every repeatable flag gets room for argc entries: no flag can come more often. */
-    size_t room = (size_t)argc + 1;
-    f.rc.binds = xmalloc0(room * sizeof *f.rc.binds);
-    f.rc.tmpfs = xmalloc0(room * sizeof *f.rc.tmpfs);
-    f.rc.ulimits = xmalloc0(room * sizeof *f.rc.ulimits);
-    f.rc.devices = xmalloc0(room * sizeof *f.rc.devices);
-    f.rc.device_rules = xmalloc0(room * sizeof *f.rc.device_rules);
-    const char ***lists[] = {&f.env_flags,    &f.volumes_from,  &f.env_files,      &f.labels_given,
-                             &f.label_files,  &f.tmpfs_flags,   &f.ulimit_flags,   &f.cap_add_flags,
-                             &f.cap_drop_flags, &f.security_opts, &f.log_opts,     &f.device_flags,
-                             &f.device_rule_flags};
-    for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
-        *lists[i] = xmalloc0(room * sizeof **lists[i]);
+    run_flags_init(&f, argc);
     int ret = 125;
     cleanup_error struct hull_error *err = NULL;
     int c;
     while ((c = engine_next_flag(cmd, argc, argv, &run_flagset)) != -1) {
-        switch (c) {
-        case OPT_NAME:
-            f.name = optarg;
-            break;
-        case 'd':
-            f.detach = engine_flag_bool();
-            break;
-        case 't':
-            f.rc.tty = engine_flag_bool();
-            break;
-        case 'i':
-            f.interactive = engine_flag_bool();
-            break;
-        case OPT_RM:
-            f.auto_remove = engine_flag_bool();
-            break;
-        case 'e':
-            f.env_flags[f.n_env_flags++] = optarg;
-            break;
-        case OPT_ENV_FILE:
-            f.env_files[f.n_env_files++] = optarg;
-            break;
-        case OPT_HOSTNAME:
-            f.rc.hostname = optarg;
-            break;
-        case OPT_DOMAINNAME:
-            f.rc.domainname = optarg;
-            break;
-        case 'w':
-            f.rc.workdir = optarg;
-            break;
-        case 'u':
-            f.rc.user = optarg;
-            break;
-        case OPT_ENTRYPOINT:
-            f.rc.entrypoint = optarg;
-            break;
-        case 'v':
-            if (engine_parse_bind(optarg, &f.rc.binds[f.rc.n_binds], &err) < 0) {
-                ret = engine_error_status(err, 125);
-                goto out;
-            }
-            f.rc.n_binds++;
-            break;
-        case OPT_MOUNT: {
-            int r = engine_parse_mount(optarg, &f.rc.binds[f.rc.n_binds], &f.rc.tmpfs[f.rc.n_tmpfs], &err);
-            if (r < 0) {
-                ret = engine_error_status(err, 125);
-                goto out;
-            }
-            if (r == 0)
-                f.rc.n_binds++;
-            else
-                f.rc.n_tmpfs++;
-            break;
-        }
-        case OPT_VOLUMES_FROM:
-            f.volumes_from[f.n_volumes_from++] = optarg;
-            break;
-        case OPT_TMPFS:
-            f.tmpfs_flags[f.n_tmpfs_flags++] = optarg;
-            break;
-        case 'm':
-            f.memory_text = optarg;
-            break;
-        case OPT_MEMORY_SWAP:
-            f.memory_swap_text = optarg;
-            break;
-        case OPT_CPUS:
-            f.cpus_text = optarg;
-            break;
-        case OPT_CPU_SHARES:
-            f.cpu_shares_text = optarg;
-            break;
-        case OPT_CPUSET_CPUS:
-            f.rc.cpuset_cpus = optarg;
-            break;
-        case OPT_CPUSET_MEMS:
-            f.rc.cpuset_mems = optarg;
-            break;
-        case OPT_PIDS: {
-            int64_t n;
-            if (!parse_int64(optarg, &n) || n == 0 || n < -1) {
-                ret = engine_error_status_fmt(125, "invalid --pids-limit \"%s\": want a positive number (or -1)", optarg);
-                goto out;
-            }
-            f.rc.pids_limit = n < 0 ? 0 : n;
-            break;
-        }
-        case OPT_ULIMIT:
-            f.ulimit_flags[f.n_ulimit_flags++] = optarg;
-            break;
-        case OPT_DEVICE:
-            f.device_flags[f.n_device_flags++] = optarg;
-            break;
-        case OPT_GPUS:
-            f.gpus_text = optarg;
-            break;
-        case OPT_DEVICE_CGROUP_RULE:
-            f.device_rule_flags[f.n_device_rule_flags++] = optarg;
-            break;
-        case OPT_READ_ONLY:
-            f.rc.read_only = engine_flag_bool();
-            break;
-        case OPT_NETWORK:
-        case OPT_IP:
-        case OPT_IP6:
-        case 'p':
-        case OPT_EXPOSE:
-        case OPT_ADD_HOST:
-        case OPT_DNS:
-        case OPT_DNS_SEARCH:
-        case OPT_DNS_OPTION:
-        case OPT_NETWORK_ALIAS:
-        case OPT_MAC_ADDRESS:
-            if (engine_net_flag(&f.net, net_flag_name(c), optarg, &err) < 0) {
-                ret = engine_error_status(err, 125);
-                goto out;
-            }
-            break;
-        case 'P':
-            f.net.publish_all = engine_flag_bool();
-            break;
-        case OPT_CAP_ADD:
-            f.cap_add_flags[f.n_cap_add++] = optarg;
-            break;
-        case OPT_CAP_DROP:
-            f.cap_drop_flags[f.n_cap_drop++] = optarg;
-            break;
-        case OPT_PRIVILEGED:
-            f.rc.privileged = engine_flag_bool();
-            break;
-        case OPT_SECURITY_OPT:
-            f.security_opts[f.n_security_opts++] = optarg;
-            break;
-        case OPT_INIT:
-            f.init = engine_flag_bool();
-            break;
-        case OPT_STOP_SIGNAL:
-            f.rc.stop_signal = optarg;
-            break;
-        case 'l':
-            f.labels_given[f.n_labels_given++] = optarg;
-            break;
-        case OPT_LABEL_FILE:
-            f.label_files[f.n_label_files++] = optarg;
-            break;
-        case OPT_PULL:
-            f.pull = optarg;
-            break;
-        case OPT_RESTART:
-            f.restart_text = optarg;
-            break;
-        case OPT_HEALTH_CMD:
-            f.health.cmd = optarg;
-            break;
-        case OPT_HEALTH_INTERVAL:
-            f.health.interval = optarg;
-            break;
-        case OPT_HEALTH_TIMEOUT:
-            f.health.timeout = optarg;
-            break;
-        case OPT_HEALTH_RETRIES:
-            f.health.retries = optarg;
-            break;
-        case OPT_HEALTH_START_PERIOD:
-            f.health.start_period = optarg;
-            break;
-        case OPT_HEALTH_START_INTERVAL:
-            f.health.start_interval = optarg;
-            break;
-        case OPT_NO_HEALTHCHECK:
-            f.health.none = engine_flag_bool();
-            break;
-        case OPT_LOG_OPT:
-            f.log_opts[f.n_log_opts++] = optarg;
-            break;
-        case 'h':
-            run_usage(stdout, create);
-            ret = 0;
-            goto out;
-        default:
-            ret = 125;
+        int r = run_flag(&f, c, create, &err);
+        if (r != 0) {
+            ret = r == RUN_FLAG_HELP ? 0 : r == -1 ? engine_error_status(err, 125) : 125;
             goto out;
         }
     }
@@ -732,16 +762,7 @@ static int run_command(int argc, char **argv, bool create)
         ret = engine_error_status(err, 125);
         goto out;
     }
-    /* docker says nothing on a host without SELinux; a line saying the
-     * option did nothing is kinder (docs/volumes.md) */
-    for (size_t i = 0; i < f.rc.n_binds; i++) {
-        if (f.rc.binds[i].relabel) {
-            fprintf(stderr, "hull: notice: -v %s: SELinux is not in force on this host, there is nothing to "
-                            "relabel (z/Z ignored)\n",
-                    f.rc.binds[i].given ? f.rc.binds[i].given : f.rc.binds[i].destination);
-            break;
-        }
-    }
+    notice_relabel(&f.rc);
     if (engine_image_ensure(cmd, f.pull, image_ref, &pulled_ref) != 0)
         goto out; /* ret is 125: docker's status for an image it cannot get */
     if (pulled_ref)

@@ -203,3 +203,49 @@ int engine_container_rename(const char *root, const char *id, const char *name, 
     engine_network_names_changed(root, id);
     return 0;
 }
+
+static int cmp_created_desc(const void *a, const void *b)
+{
+    const struct engine_record *ra = *(struct engine_record *const *)a, *rb = *(struct engine_record *const *)b;
+    return strcmp(rb->created ? rb->created : "", ra->created ? ra->created : "");
+}
+
+static bool listed(const struct engine_record *rec, bool all)
+{
+    const char *st = rec->state.status ? rec->state.status : "";
+    /* docker lists the containers waiting to be restarted as running ones */
+    return all || !strcmp(st, "running") || !strcmp(st, "paused") || !strcmp(st, "restarting");
+}
+
+int engine_container_list(const char *root, const char *runroot, bool all, struct engine_record ***out, size_t *n,
+                          struct hull_error **err)
+{
+    cleanup_strv char **ids = NULL;
+    *out = NULL;
+    *n = 0;
+    if (engine_record_list(root, &ids, err) < 0)
+        return -1;
+    size_t count = strv_length(ids), m = 0;
+    struct engine_record **recs = xmalloc0((count + 1) * sizeof *recs);
+    for (size_t i = 0; i < count; i++) {
+        struct engine_record *rec = NULL;
+        if (engine_record_read(root, ids[i], &rec, NULL) < 0)
+            continue; /* removed meanwhile */
+        engine_record_refresh(runroot, ids[i], rec);
+        if (listed(rec, all))
+            recs[m++] = rec;
+        else
+            engine_record_free(rec);
+    }
+    qsort(recs, m, sizeof *recs, cmp_created_desc);
+    *out = recs;
+    *n = m;
+    return 0;
+}
+
+void engine_record_list_free(struct engine_record **recs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        engine_record_free(recs[i]);
+    free(recs);
+}

@@ -1,0 +1,303 @@
+/* libhull-engine's public interface, part 3 of 3: the image store, load,
+ * save, commit, export, history, a container's rootfs, cp and diff, and
+ * the registries (pull, push, login).  Included by hull-engine.h, which is
+ * what front ends include; apart only to keep each file short. */
+#ifndef HULL_PUBLIC_HULL_ENGINE_IMAGES_H
+#define HULL_PUBLIC_HULL_ENGINE_IMAGES_H
+
+#include "hull-engine.h"
+
+/* ---- images: the store (store.c) ---- */
+
+struct image_store;
+struct image_layer_info {
+    char diff_id[DIGEST_STR_SIZE]; /* sha256 of the uncompressed tar: the key of layers/ */
+    char digest[DIGEST_STR_SIZE];  /* sha256 of the blob as it was shipped (compressed or not) */
+    char *media_type;              /* as the manifest said, or derived from the compression */
+    uint64_t blob_size;            /* bytes of the shipped blob */
+    uint64_t size;                 /* sum of the regular files' sizes once unpacked */
+};
+
+struct image_info {
+    char id[DIGEST_STR_SIZE];       /* "sha256:<hex>" = digest of the config blob */
+    char manifest[DIGEST_STR_SIZE]; /* digest of the manifest blob, "" if none was shipped (docker-archive) */
+    char **tags;                    /* "name:tag", sorted, NULL-terminated (may be empty) */
+    char *created;                  /* RFC 3339 from the config, may be NULL */
+    int64_t created_unix;           /* 0 when unknown */
+    char *os, *architecture;
+    uint64_t size; /* sum of the layers' sizes */
+    size_t n_layers;
+    struct image_layer_info *layers; /* base layer first */
+};
+
+void image_info_freep(struct image_info **info);
+
+#define cleanup_image_info __attribute__((cleanup(image_info_freep)))
+void image_info_list_free(struct image_info **list, size_t n);
+
+/* Opens (and, when writable, creates) the store.  A writable store holds the
+ * exclusive lock until image_store_close and has wiped stale staging dirs. */
+int image_store_open(const char *root, bool writable, struct image_store **out, struct hull_error **err);
+
+void image_store_closep(struct image_store **store);
+
+#define cleanup_image_store __attribute__((cleanup(image_store_closep)))
+
+/* Every image, newest first. */
+int image_store_list(struct image_store *store, struct image_info ***out, size_t *n, struct hull_error **err);
+
+/* Finds an image by reference ("busybox", "busybox:1.36"), full id
+ * ("sha256:<hex>" or "<hex>") or unique id prefix, as docker does: a name
+ * that is a tag in the store wins over an id prefix.
+ * Fails with "no such image: TEXT" when nothing matches. */
+int image_store_lookup(struct image_store *store, const char *text, struct image_info **out, struct hull_error **err);
+
+/* The config JSON text of an image (verified against its digest). */
+int image_store_read_config(struct image_store *store, const char *id, char **json, struct hull_error **err);
+
+/* Absolute paths of an image's unpacked layers, base first, NULL-terminated. */
+char **image_store_layer_paths(struct image_store *store, const struct image_info *image);
+
+/* Points the tag dst (NAME[:TAG]) at the image src names. Needs a writable store. */
+int image_store_tag(struct image_store *store, const char *src, const char *dst, struct hull_error **err);
+
+/* docker rmi semantics: a reference that is one of several tags only untags;
+ * the last tag (or an id) deletes the image; an id of an image with several
+ * tags needs force.  Layers no other image uses are removed too. */
+int image_store_remove(struct image_store *store, const char *text, bool force, image_remove_event_fn on_event,
+                       void *data, struct hull_error **err);
+
+/* docker image prune: deletes every image no container uses that has no tag
+ * (with all: every image no container uses), then the layers no image has
+ * left; *reclaimed: the unpacked bytes of those layers.  Events as above. */
+int image_store_prune(struct image_store *store, bool all, image_remove_event_fn on_event, void *data,
+                      uint64_t *reclaimed, struct hull_error **err);
+
+/* ---- images: load and import (load.c, import.c) ---- */
+
+enum image_progress_phase {
+    IMAGE_PROGRESS_READ,         /* reading the archive into staging */
+    IMAGE_PROGRESS_LAYER,        /* unpacking a layer: bytes of that layer's blob */
+    IMAGE_PROGRESS_LAYER_EXISTS, /* the layer is already in the store */
+    IMAGE_PROGRESS_LAYER_DONE,
+    IMAGE_PROGRESS_COMMIT,
+};
+
+struct image_progress_event {
+    enum image_progress_phase phase;
+    const char *detail;   /* the layer digest, or the file name */
+    uint64_t bytes_done;  /* of the current phase */
+    uint64_t bytes_total; /* 0 when unknown (stdin) */
+    size_t layers_done, layers_total;
+};
+
+/* The library never prints; the front end draws whatever it likes from these. */
+struct image_progress {
+    void (*fn)(const struct image_progress_event *event, void *data);
+    void *data;
+};
+
+struct image_load_result {
+    char **names; /* "name:tag" of every image loaded, in archive order */
+    char **ids;   /* "sha256:<hex>" of every image loaded (same order, no duplicates) */
+};
+void image_load_result_clear(struct image_load_result *r);
+
+/* path is a file, a directory (OCI layout) or "-" for stdin. */
+int image_load(struct image_store *store, const char *path, const struct image_progress *progress,
+               struct image_load_result *out, struct hull_error **err);
+
+struct image_import_opts {
+    const char *reference; /* NAME[:TAG] or NULL for an untagged image */
+    const char *message;   /* history comment */
+    char *const *changes;  /* docker --change lines: CMD, ENTRYPOINT, ENV, WORKDIR, USER, LABEL, EXPOSE,
+                              VOLUME, STOPSIGNAL; NULL-terminated, may be NULL */
+};
+
+/* path is a file or "-" for stdin; id_out receives the new image's id. */
+int image_import(struct image_store *store, const char *path, const struct image_import_opts *opts,
+                 const struct image_progress *progress, char id_out[static DIGEST_STR_SIZE], struct hull_error **err);
+
+/* ---- images: save (save.c) ---- */
+
+enum image_save_format {
+    IMAGE_SAVE_DOCKER_ARCHIVE,
+    IMAGE_SAVE_OCI_ARCHIVE,
+};
+
+/* names: references or ids, NULL-terminated.  A name that is a tag puts that
+ * tag in the archive; an id puts the image without a name. */
+int image_save(struct image_store *store, char *const *names, enum image_save_format format, int out_fd,
+               struct hull_error **err);
+
+/* ---- images: commit, export (commit.c) ---- */
+
+struct image_commit_opts {
+    const char *reference;      /* NAME[:TAG] for the new image, or NULL */
+    const char *message;        /* history comment */
+    const char *author;         /* config "author" */
+    char *const *changes;       /* docker --change lines, NULL-terminated, may be NULL */
+    const char *const *ignore;  /* paths ("/etc/hosts") the engine made: left out when the image lacks them */
+    const char *created_by;     /* history created_by; "hull commit" when NULL */
+};
+
+/* base_id: the container's image; container_dir holds upper/ (rootfs.h).  The
+ * store must be writable. */
+int image_commit(struct image_store *store, const char *base_id, const char *container_dir,
+                 const struct image_commit_opts *opts, char id_out[static DIGEST_STR_SIZE], struct hull_error **err);
+
+/* hull export: the tree under rootfd (a container's merged rootfs) as a tar
+ * stream on fd (no whiteouts: a merged view has none). */
+int image_export_tar(int rootfd, int fd, struct hull_error **err);
+
+/* ---- containers: cp (cp.c) ---- */
+
+/* rootfs: the container's mounted root filesystem.  into_container: host src
+ * -> container dest; else container src -> host dest.  Relative host paths are
+ * relative to the current directory. */
+int container_copy(const char *rootfs, const char *src, const char *dest, bool into_container, bool archive,
+                   bool follow, struct hull_error **err);
+
+/* ---- containers: diff (diff.c) ---- */
+
+/* layers: absolute paths, base first, NULL-terminated. */
+int image_rootfs_diff(char *const *layers, const char *container_dir, const char *const *ignore, image_diff_fn fn,
+                      void *data, struct hull_error **err);
+
+/* ---- images: history (history.c) ---- */
+
+struct image_history_entry {
+    char *created; /* RFC 3339, may be NULL */
+    int64_t created_unix;
+    char *created_by; /* may be NULL */
+    char *comment;    /* may be NULL */
+    bool empty_layer;
+    uint64_t size; /* of its layer; 0 for an empty_layer step */
+};
+
+/* Newest first.  A config without history (some importers write none) gives
+ * one entry per layer. */
+int image_history(struct image_store *store, const struct image_info *image, struct image_history_entry **out,
+                  size_t *n, struct hull_error **err);
+void image_history_free(struct image_history_entry *entries, size_t n);
+
+/* ---- images: JSON of image configs (image_json.c) ---- */
+
+/* Parses text (len bytes) as JSON; what names the document in the error ("index.json"). */
+int image_json_parse(const char *text, size_t len, const char *what, struct json_object **out, struct hull_error **err);
+
+
+void json_object_putp(struct json_object **o);
+
+#define cleanup_json __attribute__((cleanup(json_object_putp)))
+
+/* ---- images: a container's rootfs (image_rootfs.c) ---- */
+
+struct image_rootfs_opts {
+    bool read_only;
+    bool force_copy; /* skip overlayfs (tests, or a store on a filesystem overlay cannot use) */
+};
+
+/* Whether overlayfs can be mounted here now (a probe under dir, removed
+ * after): what `hull info` reports as the storage driver. */
+bool image_rootfs_overlay_works(const char *dir);
+
+/* Mounts a container's overlay again over its existing upper dir (after a
+ * reboot, or someone unmounted it) so that it can be started again; nothing
+ * to do for a copied rootfs or one that is mounted.  Never falls back to a
+ * copy and never removes anything: on failure the container stays as it was. */
+int image_rootfs_remount(char *const *layers, const char *container_dir, struct hull_error **err);
+
+/* ---- registries: pull, push, login (registry/) ---- */
+
+#define REGISTRY_DEFAULT_MAX_CONCURRENT 3
+/* Layers uploaded at once by a push, as docker's max-concurrent-uploads. */
+#define REGISTRY_DEFAULT_PUSH_CONCURRENT 5
+/* --max-concurrent accepts 1 to this. */
+#define REGISTRY_MAX_CONCURRENT_LIMIT 64
+
+struct registry_pull_opts {
+    const char *reference;   /* as the user typed it: "busybox", "127.0.0.1:5000/x@sha256:..." */
+    const char *platform;    /* "os/arch[/variant]"; NULL: this machine's */
+    bool tls_verify_off;     /* --tls-verify=false: no TLS verification, plain HTTP allowed */
+    unsigned max_concurrent; /* layers downloaded at once; 0: REGISTRY_DEFAULT_MAX_CONCURRENT */
+    const char *authfile;    /* NULL: the default credential files (auth.h) */
+};
+
+enum registry_pull_event_kind {
+    REGISTRY_PULL_RESOLVED,     /* detail: the full reference being pulled (registry/repo:tag) */
+    REGISTRY_PULL_LAYER_EXISTS, /* the store has this layer */
+    REGISTRY_PULL_LAYER_WAITING,
+    REGISTRY_PULL_LAYER_BYTES,      /* done/total of this layer's blob */
+    REGISTRY_PULL_LAYER_RETRY,      /* a dropped connection, resuming */
+    REGISTRY_PULL_LAYER_DOWNLOADED, /* every byte is in */
+    REGISTRY_PULL_LAYER_DONE,       /* unpacked and verified */
+    REGISTRY_PULL_COMMIT,
+    /* push */
+    REGISTRY_PUSH_START,           /* detail: the repository */
+    REGISTRY_PUSH_LAYER_PREPARING, /* compressing */
+    REGISTRY_PUSH_LAYER_EXISTS,    /* the registry has the blob */
+    REGISTRY_PUSH_LAYER_MOUNTED,   /* detail: the repository it was mounted from */
+    REGISTRY_PUSH_LAYER_PUSHING,   /* done/total bytes sent */
+    REGISTRY_PUSH_LAYER_PUSHED,
+};
+
+struct registry_pull_event {
+    enum registry_pull_event_kind kind;
+    const char *detail;
+    size_t layer, n_layers;
+    const char *layer_digest; /* "sha256:..." of the blob */
+    uint64_t done, total;
+};
+
+struct registry_pull_progress {
+    void (*fn)(const struct registry_pull_event *event, void *data);
+    void *data;
+};
+
+struct registry_pull_result {
+    char *full_name;   /* "docker.io/library/busybox:latest" (or NAME@DIGEST) */
+    char *stored_name; /* the tag in the store: "busybox:latest"; NULL for a pull by digest */
+    char id[DIGEST_STR_SIZE];     /* image id (config digest) */
+    char digest[DIGEST_STR_SIZE]; /* what the registry calls it: the manifest or index digest */
+    bool downloaded;              /* false: the store already had every layer */
+};
+void registry_pull_result_clear(struct registry_pull_result *r);
+
+/* Pulls into the store at store_root (which it opens and locks itself, see above). */
+int registry_pull(const char *store_root, const struct registry_pull_opts *opts,
+                  const struct registry_pull_progress *progress, struct registry_pull_result *out,
+                  struct hull_error **err);
+
+struct registry_push_opts {
+    const char *source;      /* the image in the store */
+    const char *destination; /* NAME:TAG (or NAME@DIGEST) to push to; NULL: source */
+    bool tls_verify_off;
+    unsigned max_concurrent; /* layers uploaded at once; 0: REGISTRY_DEFAULT_PUSH_CONCURRENT */
+    const char *authfile;
+};
+
+struct registry_push_result {
+    char *full_name;              /* "127.0.0.1:5000/team/app:v1" */
+    char digest[DIGEST_STR_SIZE]; /* of the manifest pushed */
+    uint64_t size;                /* of the manifest */
+};
+void registry_push_result_clear(struct registry_push_result *r);
+
+/* Pushes an image (push.c says how); progress reuses the pull's event type. */
+int registry_push(const char *store_root, const struct registry_push_opts *opts,
+                  const struct registry_pull_progress *progress, struct registry_push_result *out,
+                  struct hull_error **err);
+
+/* The tags of a repository (name without tag or digest), from the registry
+ * registries.conf names for it (not a mirror); NULL-terminated, owned by caller. */
+int registry_list_tags(const char *name, bool tls_verify_off, const char *authfile, char ***tags,
+                       struct hull_error **err);
+
+/* hull login: checks the credentials against host, then stores them. */
+int registry_login(const char *host, const char *username, const char *password, const char *authfile,
+                   bool tls_verify_off, struct hull_error **err);
+/* hull logout: *removed tells whether there was anything stored. */
+int registry_logout(const char *host, const char *authfile, bool *removed, struct hull_error **err);
+
+#endif

@@ -1,0 +1,380 @@
+/* libhull-engine's public interface, part 2 of 3: hull run's typed
+ * configuration (struct engine_run_config) and the parsers of its flag
+ * values, networks and volumes.  Included by hull-engine.h, which is what
+ * front ends include; apart only to keep each file short. */
+#ifndef HULL_PUBLIC_HULL_ENGINE_RUN_H
+#define HULL_PUBLIC_HULL_ENGINE_RUN_H
+
+#include "hull-engine.h"
+
+/* ---- hull run: the typed run configuration (engine_spec.c) ---- */
+
+/* -v, --mount type=bind|volume, and the image's VOLUMEs (engine_mounts.h). */
+enum engine_mount_kind { ENGINE_MOUNT_BIND = 0, ENGINE_MOUNT_VOLUME };
+
+struct engine_bind {
+    char *source;      /* absolute host path (a volume's: set by engine_mounts_prepare) */
+    char *destination; /* absolute path in the container */
+    bool read_only;
+    enum engine_mount_kind kind;
+    char *volume;       /* the volume's name (anonymous ones: set by engine_mounts_prepare) */
+    bool anonymous;     /* -v /path, --mount type=volume without source, the image's VOLUME */
+    bool nocopy;        /* no copy of the image's content into an empty volume */
+    bool create_source; /* -v HOST:...: a missing HOST is made (docker); --mount refuses it */
+    char *propagation;  /* bind propagation (rprivate, rshared ...); NULL: rprivate */
+    char *mode;         /* docker's Mounts[].Mode: the -v options as given ("ro,z"), "" for --mount, NULL for VOLUME */
+    char *given;        /* -v as typed, for HostConfig.Binds; NULL for --mount and VOLUME */
+    char **volume_opts; /* --mount volume-opt=K=V: options for a volume created here */
+    bool relabel;       /* -v ...:z or :Z: SELinux relabeling asked for (nothing to do without SELinux) */
+};
+
+/* --tmpfs PATH[:OPTIONS] */
+struct engine_tmpfs {
+    char *destination;
+    char *options_text; /* what followed the ':' ("" when nothing), for the record */
+    char **options;     /* docker's defaults merged with the user's: the mount options */
+};
+
+/* --ulimit NAME=SOFT[:HARD] */
+struct engine_ulimit {
+    char *name;         /* docker's name: "nofile" */
+    const char *rlimit; /* the OCI type: "RLIMIT_NOFILE" */
+    int64_t soft, hard; /* -1 = unlimited */
+};
+
+struct engine_run_config {
+    char **env;             /* --env-file entries, then -e K=V (or K: taken from our environment), in order; may be NULL */
+    const char *hostname;   /* default: the short id (--network host: the host's) */
+    const char *domainname; /* --domainname: the UTS namespace's NIS domain name; NULL: none */
+    const char *workdir;    /* -w; overrides the image's WorkingDir */
+    const char *user;       /* -u UID[:GID] or NAME[:GROUP]; overrides the image's User */
+    const char *cgroups_path; /* linux.cgroupsPath (rootless: under the delegated cgroup); NULL: the runtime's */
+    const char *entrypoint; /* --entrypoint; "" clears the image's */
+    char **cmd;             /* arguments after IMAGE; NULL keeps the image's Cmd */
+    struct engine_bind *binds;
+    size_t n_binds;
+    struct engine_tmpfs *tmpfs;
+    size_t n_tmpfs;
+    struct engine_ulimit *ulimits;
+    size_t n_ulimits;
+    int64_t memory;      /* bytes; 0 = no limit */
+    int64_t memory_swap; /* memory+swap bytes; -1 = unlimited; 0 = not set (see engine_resolve_memory_swap) */
+    int64_t cpu_quota;   /* microseconds per period; 0 = no limit */
+    uint64_t cpu_period;
+    uint64_t cpu_shares;     /* relative weight; 0 = the kernel's default (1024) */
+    const char *cpuset_cpus; /* "0-1,3"; NULL = every CPU */
+    const char *cpuset_mems;
+    int64_t pids_limit; /* 0 = no limit */
+    bool read_only;
+    bool host_network;
+    const struct engine_net_flags *net; /* networking flags (engine_network.h); NULL: --network none */
+    bool tty;
+    /* security */
+    char **cap_add, **cap_drop; /* normalized "CAP_X" or "ALL"; NULL-terminated or NULL */
+    struct engine_device *devices; /* --device (engine_devices.h) */
+    size_t n_devices;
+    struct hull_device_rule *device_rules; /* --device-cgroup-rule, parsed to OCI allow rules */
+    size_t n_device_rules;
+    char **device_rules_given; /* --device-cgroup-rule as given, for the record; may be NULL */
+    struct hull_hooks cdi_hooks; /* the OCI hooks of CDI devices (engine_cdi.h) */
+    bool privileged;            /* every capability, no seccomp, no masked paths, rw /sys, every device */
+    bool no_new_privileges;
+    bool seccomp_unconfined;      /* --security-opt seccomp=unconfined */
+    const char *seccomp_profile;  /* text of --security-opt seccomp=FILE; NULL = the built-in default */
+    bool systempaths_unconfined;  /* --security-opt systempaths=unconfined: no masked/read-only paths */
+    char **security_opt;          /* --security-opt as given, for the record; may be NULL */
+    /* The seccomp profile built (and checked) once by engine_seccomp_prepare,
+     * with the capabilities it was built for; engine_seccomp hands out copies
+     * of it instead of parsing the profile a second time. */
+    struct hull_seccomp *seccomp_built;
+    char **seccomp_built_caps;
+    /* the rest */
+    const char *init_path;   /* --init: hull-init on the host, bind-mounted read-only at ENGINE_INIT_PATH */
+    const char *stop_signal; /* --stop-signal (validated), else the image's StopSignal; for the record */
+    struct engine_restart_policy restart; /* --restart (restart.h); for the record */
+    struct record_healthcheck healthcheck; /* the --health-* flags' HealthConfig (health.h); keep.seen: given */
+    struct engine_log_config log;         /* --log-opt max-size=, max-file= (log_config.h) */
+    char **labels;           /* --label K=V / K, in order; for the record */
+    /* Files generated in the container directory and bind-mounted over the
+     * image's /etc/hostname, /etc/hosts, /etc/resolv.conf (NULL: not mounted). */
+    const char *hostname_path, *hosts_path, *resolv_conf_path;
+};
+
+/* ---- hull run: flag values (engine_flags.c) ---- */
+
+/* --memory: a size of at least 6 MiB like docker. */
+int engine_parse_memory(const char *text, int64_t *bytes, struct hull_error **err);
+/* "--cpus 0.5" -> quota 50000 per period 100000. */
+int engine_parse_cpus(const char *text, int64_t *quota, uint64_t *period, struct hull_error **err);
+/* --env-file FILE / --label-file FILE: KEY=VALUE lines (value kept as is,
+ * trailing spaces included), '#' comments and blank lines skipped, leading
+ * whitespace dropped.  A bare KEY takes our environment's value (and is
+ * dropped when unset) when take_bare_from_env, else it is skipped, as
+ * docker does for label files.  Entries are appended to *entries (a
+ * NULL-terminated, owned strv; *entries may start NULL). */
+int engine_parse_kv_file(const char *flag, const char *path, bool take_bare_from_env, char ***entries,
+                         struct hull_error **err);
+
+/* --tmpfs PATH[:OPTIONS]: docker's defaults (rw,noexec,nosuid,nodev,rprivate)
+ * with the user's options merged over them (a later flag replaces its
+ * opposite: exec over noexec; a later size= replaces an earlier one). */
+int engine_parse_tmpfs(const char *text, struct engine_tmpfs *out, struct hull_error **err);
+void engine_tmpfs_clear(struct engine_tmpfs *t);
+
+/* --ulimit NAME=SOFT[:HARD] with go-units' names (nofile, nproc, core ...);
+ * HARD defaults to SOFT; -1 is unlimited. */
+int engine_parse_ulimit(const char *text, struct engine_ulimit *out, struct hull_error **err);
+void engine_ulimit_clear(struct engine_ulimit *u);
+
+/* --memory-swap: a size, or -1 for unlimited. */
+int engine_parse_memory_swap(const char *text, int64_t *bytes, struct hull_error **err);
+
+/* moby's rules between --memory and --memory-swap: swap needs memory, must be
+ * >= it; not given, it is twice memory.  swap_text (the flag as given) is
+ * for the messages.  When the host cannot limit swap
+ * (no memory.memsw.* files), docker drops the swap limit with a warning:
+ * *warning is then set (a static sentence) and *swap becomes 0. */
+int engine_resolve_memory_swap(const char *swap_text, int64_t memory, int64_t *swap, bool host_limits_swap,
+                               const char **warning, struct hull_error **err);
+/* Whether this host's memory cgroup can limit memory+swap. */
+bool engine_host_limits_swap(void);
+
+/* --cpu-shares: an integer; like moby, out-of-range values are clamped to the
+ * kernel's 2..262144 (*warning says so) and 0 keeps the default. */
+int engine_parse_cpu_shares(const char *text, uint64_t *shares, const char **warning, struct hull_error **err);
+
+/* --cpuset-cpus / --cpuset-mems: a list such as "0-2,4".  available is the
+ * host's list in the same format (/sys/devices/system/cpu/online); every
+ * requested number must be in it.  available NULL skips that check. */
+int engine_parse_cpuset(const char *flag, const char *text, const char *available, struct hull_error **err);
+/* The host's online CPUs / memory nodes ("0-1"); NULL when unknown. Owned. */
+char *engine_host_cpus(void);
+char *engine_host_mems(void);
+
+/* --cap-add / --cap-drop NAME: "net_admin", "CAP_NET_ADMIN", "ALL" ... into
+ * "CAP_NET_ADMIN" / "ALL"; a name the kernel does not know is an error. */
+int engine_normalize_capability(const char *flag, const char *text, char **out, struct hull_error **err);
+
+/* --security-opt seccomp=FILE|unconfined, no-new-privileges[=true|false],
+ * systempaths=unconfined, label=disable, apparmor=unconfined (the last two:
+ * no-ops, this host has no SELinux or AppArmor in force).  The legacy
+ * "key:value" spelling is accepted like docker.  A seccomp FILE is read
+ * here; *seccomp_text gets its content (owned). */
+int engine_parse_security_opt(const char *text, struct engine_run_config *rc, char **seccomp_text,
+                              struct hull_error **err);
+
+struct engine_device {
+    char *host;      /* PathOnHost */
+    char *container; /* PathInContainer (default: the host path) */
+    char *perms;     /* CgroupPermissions: some of "rwm" (default "rwm") */
+    char type;       /* 'c' or 'b' */
+    int64_t major, minor;
+    uint32_t mode; /* the host node's permission bits */
+    uint32_t uid, gid; /* the node's owner in the container: 0 (docker), or a CDI deviceNode's uid/gid */
+};
+
+/* docker's forms: HOST, HOST:CONTAINER, HOST:PERMS, HOST:CONTAINER:PERMS. */
+int engine_parse_device(const char *text, struct engine_device *out, struct hull_error **err);
+void engine_device_clear(struct engine_device *d);
+
+/* "TYPE MAJOR:MINOR ACCESS" (type a, b or c; '*' for any major or minor;
+ * access some of rwm): *rule_out gets the OCI allow rule. */
+int engine_parse_device_cgroup_rule(const char *text, struct hull_device_rule *rule_out, struct hull_error **err);
+
+/* One --log-opt KEY=VALUE into *c (c starts zeroed; repeatable).  docker's
+ * sizes: a number with k, m or g (kb, mb, gb; decimal, as go-units'
+ * FromHumanSize).  Errors name the option as given. */
+int engine_log_opt_parse(const char *text, struct engine_log_config *c, struct hull_error **err);
+/* After every --log-opt: max-file needs max-size (docker's rule). */
+int engine_log_config_check(const struct engine_log_config *c, struct hull_error **err);
+
+/* ---- hull run: volumes and binds (engine_mounts.c) ---- */
+
+/* -v TEXT into *out.  Relative host paths are made absolute here. */
+int engine_parse_bind(const char *text, struct engine_bind *out, struct hull_error **err);
+/* --mount TEXT: type=bind|volume into *bind (returns 0), type=tmpfs into
+ * *tmpfs (returns 1, with --tmpfs's defaults), -1 on error. */
+int engine_parse_mount(const char *text, struct engine_bind *bind, struct engine_tmpfs *tmpfs, struct hull_error **err);
+void engine_bind_clear(struct engine_bind *b);
+
+/* --volumes-from CONTAINER[:ro|:rw]: the volumes and binds of CONTAINER's
+ * record (docker: not its tmpfs) are added to rc->binds (grown), read-only
+ * with :ro, read-write with :rw, else as CONTAINER has them.  A destination
+ * rc already mounts is left to that mount (docker: -v and --mount win).  The
+ * volumes are CONTAINER's own: never created, copied into or removed here. */
+int engine_volumes_from(const char *root, const char *text, struct engine_run_config *rc, struct hull_error **err);
+
+/* The containers (ids, NULL-terminated) whose record mounts volume name:
+ * a volume in use cannot be removed, even by a stopped container (docker). */
+int engine_volume_users(const char *root, const char *name, char ***ids, struct hull_error **err);
+
+/* `volume create`: volume_create (below) under the records lock, so that a
+ * `hull run` naming the volume sees it made or not at all. */
+int engine_volume_create(const char *root, const char *name, char *const *opts, char *const *labels, char **name_out,
+                         struct hull_error **err);
+/* `volume rm`: refused while a container uses it ("volume is in use - [ids]"). */
+int engine_volume_remove(const char *root, const char *name, struct hull_error **err);
+/* `volume prune`: removes the volumes no container uses, only anonymous ones
+ * unless all (docker 23+).  *removed gets their names, *reclaimed their size. */
+int engine_volume_prune(const char *root, bool all, char ***removed, unsigned long long *reclaimed,
+                        struct hull_error **err);
+
+/* ---- hull run: /etc files (engine_etc.c) ---- */
+
+/* ---- hull run: seccomp (engine_security.c) ---- */
+
+/* Builds and checks the container's seccomp profile now (so a bad
+ * seccomp=FILE fails before anything exists) and keeps it in rc for
+ * engine_spec_build: the engine reads the profile once per `hull run`.
+ * engine_seccomp_release frees what it kept. */
+int engine_seccomp_prepare(struct engine_run_config *rc, struct hull_error **err);
+void engine_seccomp_release(struct engine_run_config *rc);
+
+/* ---- hull run: CDI devices (engine_cdi.c) ---- */
+
+/* Whether text is a CDI name (vendor/class=name) rather than a host path. */
+bool engine_cdi_is_name(const char *text);
+
+/* Adds the edits of the CDI devices names (NULL-terminated) to rc (devices,
+ * binds, hooks) and to *env, a spec's own edits once however many of its
+ * devices are named; an error names the device and why (no spec of that
+ * kind, no such device in it, a skipped spec file, a host node that does not
+ * exist), and *failed is the index of that name. */
+int engine_cdi_apply(char *const *names, struct engine_run_config *rc, char ***env, size_t *failed,
+                     struct hull_error **err);
+
+/* docker's --gpus (all, N, count=N|all, device=ID[,ID...], driver=nvidia,
+ * capabilities=... as CSV: `--gpus '"device=0,1"'`) as the CDI names the
+ * NVIDIA container toolkit writes: nvidia.com/gpu=all, nvidia.com/gpu=0 ...
+ * (count=N: the first N indices).  *names gets them (NULL-terminated). */
+int engine_gpus_to_cdi(const char *text, char ***names, struct hull_error **err);
+
+/* docker's per-network options: --network name=NET,alias=A,ip=IP,ip6=IP6[,mac-address=MAC] */
+struct engine_net_endpoint {
+    char *ip, *ip6, *mac;
+    char **aliases;
+};
+
+/* ---- networks (network.c) ---- */
+
+#define NETWORK_DEFAULT "hull"
+
+/* Names of every network, sorted, NULL-terminated. */
+int network_list(const char *root, char ***names, struct hull_error **err);
+
+struct network_create_opts {
+    const char *name;
+    const char *subnet;  /* CIDR; NULL: the first free /16 of 10.88-10.255 */
+    const char *gateway; /* NULL: the subnet's first address */
+    bool internal;
+    bool ipv6;            /* dual stack */
+    const char *subnet6;  /* IPv6 CIDR (needs ipv6); NULL: a random ULA /64 (RFC 4193) */
+    const char *gateway6; /* NULL: the IPv6 subnet's first address */
+};
+/* --subnet/--gateway as given on the command line: sorted into the IPv4 and
+ * IPv6 fields by their syntax (a colon: IPv6); one of each at most. The
+ * value is kept (not copied). */
+int network_opts_add(struct network_create_opts *o, const char *flag, const char *value, struct hull_error **err);
+
+/* ---- networks of containers (engine_network.c) ---- */
+
+struct engine_net_flags {
+    const char *mode; /* the first --network's network; NULL: the default */
+    char *mode_owned; /* ... when it came as name=NET,... */
+    struct engine_net_endpoint first; /* its per-network options (merged with --ip & co. at prepare) */
+    char **more;      /* the other --network flags' networks, as given (NULL-terminated or NULL) */
+    struct engine_net_endpoint *more_opts; /* their per-network options, one per entry of more */
+    const char *ip;   /* --ip */
+    const char *ip6;  /* --ip6 (a dual-stack network) */
+    struct network_port *publish, *expose;
+    size_t n_publish, n_expose;
+    bool publish_all; /* -P */
+    char **add_hosts, **dns, **dns_search, **dns_options; /* NULL-terminated or NULL */
+    char **aliases;                                       /* --network-alias */
+    const char *mac;                                      /* --mac-address */
+    /* set by engine_network_prepare */
+    char *network;    /* "hull", a user network, "none", "host" or "container:ID" */
+    char *netns_path; /* container:ID: that container's /proc/PID/ns/net */
+    bool bridge;      /* network is a bridge network */
+    char **networks_more; /* the networks of `more`, resolved ("bridge" is "hull") */
+};
+
+/* One networking flag (flag: "--network", "--ip", "--ip6", "-p", "-P", "--expose",
+ * "--add-host", "--dns", "--dns-search", "--dns-option", "--network-alias",
+ * "--mac-address");
+ * syntax checked. */
+int engine_net_flag(struct engine_net_flags *nf, const char *flag, const char *value, struct hull_error **err);
+void engine_net_flags_clear(struct engine_net_flags *nf);
+
+/* Resolves the network (default: $HULL_DEFAULT_NETWORK, else "hull" for
+ * root and "none" otherwise), checks the flags against it and fills
+ * rc->net and rc->host_network.  Several --network flags (docker 25,
+ * podman): bridge networks only, each once; the first is the primary one
+ * (eth0, the default route, -p, --ip, --network-alias, --mac-address), the
+ * others are endpoints attached at start as `hull network connect` would. */
+int engine_network_prepare(const char *root, const char *runroot, struct engine_net_flags *nf,
+                           struct engine_run_config *rc, struct hull_error **err);
+
+/* --domainname: at most 64 bytes (the kernel's __NEW_UTS_LEN, or
+ * setdomainname fails in the container's init), no blank or control
+ * character (it goes into /etc/hosts as a name). "" is no domain name. */
+int engine_parse_domainname(const char *text, struct hull_error **err);
+
+/* The networks of a container, "app,hull" (its NetworkMode when it has no
+ * bridge network: "none", "host"), for ps's .Networks.  Owned. */
+char *engine_network_names_text(struct json_object *rec);
+/* "0.0.0.0:8080->80/tcp, ..." for ps (owned; "" when none). */
+char *engine_network_ports_text(struct json_object *rec);
+
+/* Under the lock; the created network's name is opts->name. */
+int engine_network_create(const char *root, const struct network_create_opts *o, struct hull_error **err);
+/* Refused while containers use it (dead ones are swept first). */
+int engine_network_remove(const char *root, const char *runroot, const char *name, struct hull_error **err);
+/* Removes every user network no container uses; *removed gets their names. */
+int engine_network_prune(const char *root, const char *runroot, char ***removed, struct hull_error **err);
+/* `hull network connect [--ip IP] [--alias A] NET C`: a running container
+ * gets ethN on NET at once, a stopped one at its next start. */
+int engine_network_connect(const char *root, const char *runroot, const char *network, const char *container,
+                           const char *ip, const char *ip6, char *const *aliases, struct hull_error **err);
+/* Only a network the container was connected to, not its --network. */
+int engine_network_disconnect(const char *root, const char *network, const char *container, struct hull_error **err);
+/* docker's `network inspect` object (Name, Id, Driver, IPAM, Internal, Containers ...). */
+int engine_network_inspect(const char *root, const char *runroot, const char *name, struct json_object **out,
+                           struct hull_error **err);
+
+/* ---- volumes (volume.c) ---- */
+
+/* Creates volume name (NULL: anonymous, a random name) with the driver
+ * options opts ("KEY=VALUE", NULL-terminated or NULL) and labels ("K=V").
+ * An existing volume of that name is not an error when opts are empty or the
+ * same (docker's create is idempotent): *created tells.  *name_out (optional)
+ * gets the name. */
+int volume_create(const char *root, const char *name, char *const *opts, char *const *labels, bool anonymous,
+                  char **name_out, bool *created, struct hull_error **err);
+
+bool volume_exists(const char *root, const char *name);
+/* Names of every volume, sorted, NULL-terminated. */
+int volume_list(const char *root, char ***names, struct hull_error **err);
+/* volume.json as docker's `volume inspect` shows one volume. */
+int volume_inspect(const char *root, const char *name, struct json_object **out, struct hull_error **err);
+
+#define DIGEST_HEX_LEN 64
+/* "sha256:" + 64 hex + NUL */
+#define DIGEST_STR_SIZE (7 + DIGEST_HEX_LEN + 1)
+
+/* What image_store_remove did, one call per event, for the "Untagged:" /
+ * "Deleted:" lines of rmi. */
+typedef void (*image_remove_event_fn)(const char *what, const char *name, void *data);
+
+enum image_rootfs_kind {
+    IMAGE_ROOTFS_OVERLAY,
+    IMAGE_ROOTFS_COPY,
+};
+
+/* path is absolute ("/etc/passwd"); a non-zero return stops the walk and is returned. */
+typedef int (*image_diff_fn)(char kind, const char *path, void *data);
+
+/* The hex part of a valid digest (s + 7). */
+const char *digest_hex(const char *s);
+
+#endif
