@@ -7,6 +7,27 @@
 
 #include "hull-engine.h"
 
+/* ---- images: digests and callback types ---- */
+
+#define DIGEST_HEX_LEN 64
+/* "sha256:" + 64 hex + NUL */
+#define DIGEST_STR_SIZE (7 + DIGEST_HEX_LEN + 1)
+
+/* What image_store_remove did, one call per event, for the "Untagged:" /
+ * "Deleted:" lines of rmi. */
+typedef void (*image_remove_event_fn)(const char *what, const char *name, void *data);
+
+enum image_rootfs_kind {
+    IMAGE_ROOTFS_OVERLAY,
+    IMAGE_ROOTFS_COPY,
+};
+
+/* path is absolute ("/etc/passwd"); a non-zero return stops the walk and is returned. */
+typedef int (*image_diff_fn)(char kind, const char *path, void *data);
+
+/* The hex part of a valid digest (s + 7). */
+const char *digest_hex(const char *s);
+
 /* ---- images: the store (store.c) ---- */
 
 struct image_store;

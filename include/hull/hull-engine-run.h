@@ -358,23 +358,4 @@ int volume_list(const char *root, char ***names, struct hull_error **err);
 /* volume.json as docker's `volume inspect` shows one volume. */
 int volume_inspect(const char *root, const char *name, struct json_object **out, struct hull_error **err);
 
-#define DIGEST_HEX_LEN 64
-/* "sha256:" + 64 hex + NUL */
-#define DIGEST_STR_SIZE (7 + DIGEST_HEX_LEN + 1)
-
-/* What image_store_remove did, one call per event, for the "Untagged:" /
- * "Deleted:" lines of rmi. */
-typedef void (*image_remove_event_fn)(const char *what, const char *name, void *data);
-
-enum image_rootfs_kind {
-    IMAGE_ROOTFS_OVERLAY,
-    IMAGE_ROOTFS_COPY,
-};
-
-/* path is absolute ("/etc/passwd"); a non-zero return stops the walk and is returned. */
-typedef int (*image_diff_fn)(char kind, const char *path, void *data);
-
-/* The hex part of a valid digest (s + 7). */
-const char *digest_hex(const char *s);
-
 #endif

@@ -97,13 +97,10 @@ struct engine_record {
     struct engine_record_restart restart;
 };
 
-/* record_json.c: the one deserializer and the one serializer.  from_json
- * takes what today's and earlier hulls wrote (missing members read as
- * zero/""); to_json with inspect set leaves hull's own members out: that is
- * `hull inspect`'s JSON (and the input of ps/inspect --format templates). */
-int engine_record_from_json(struct json_object *j, struct engine_record **out, struct hull_error **err);
+/* record_json.c: the one serializer (the deserializer, engine_record_from_json,
+ * is internal: record.h).  With inspect set it leaves hull's own members out:
+ * that is `hull inspect`'s JSON (and the input of ps/inspect --format templates). */
 struct json_object *engine_record_to_json(const struct engine_record *rec, bool inspect);
-int engine_record_parse(const char *text, struct engine_record **out, struct hull_error **err);
 void engine_record_free(struct engine_record *rec);
 void engine_record_freep(struct engine_record **rec);
 #define cleanup_engine_record __attribute__((cleanup(engine_record_freep)))
@@ -111,7 +108,6 @@ void engine_record_freep(struct engine_record **rec);
 /* The name without docker's leading "/". */
 const char *engine_record_short_name(const struct engine_record *rec);
 
-char *engine_containers_dir(const char *root);
 char *engine_container_dir(const char *root, const char *id);
 /* The runtime state root the engine passes to container_create & co. */
 char *engine_runtime_root(const char *runroot);
@@ -234,12 +230,6 @@ void engine_monitor_reexec(const struct engine_lifecycle *l, int64_t delay_ms);
 /* Removes everything of a container: runtime state, cgroups, rootfs mount,
  * image user mark, its directory.  A running container needs force (it is killed). */
 int engine_container_remove(const char *root, const char *runroot, const char *id, bool force, struct hull_error **err);
-/* The removal itself, for a container whose record may be gone or unreadable
- * (`hull system check --repair`): runtime state and cgroups (the runtime's
- * delete --force), network, rootfs mount, files, the image mark of image_id
- * (NULL: none), and the record last. */
-int engine_container_remove_id(const char *root, const char *runroot, const char *id, const char *image_id,
-                               struct hull_error **err);
 /* The same, and then its anonymous volumes that no other container uses
  * (`rm -v`, `run --rm`). */
 int engine_container_remove_with_volumes(const char *root, const char *runroot, const char *id, bool force,
@@ -578,9 +568,7 @@ struct engine_event_attr {
 void engine_event_emit(const char *root, const char *type, const char *action, const char *id,
                        const struct engine_event_attr *attrs);
 
-void engine_event_container(const char *root, const struct engine_record *rec, const char *action, const char *extra_key,
-                            const char *extra_value);
-/* The same for a container known by id only: its record is read. */
+/* An event about a container known by id only: its record is read for the attributes. */
 void engine_event_container_id(const char *root, const char *id, const char *action, const char *extra_key,
                                const char *extra_value);
 
@@ -667,13 +655,6 @@ char *engine_rootless_default_runroot(void);
  * working directory is kept.  Must run while the process is single-threaded
  * (setns(CLONE_NEWUSER) refuses otherwise). */
 int engine_rootless_enter(const char *runroot, struct hull_error **err);
-
-/* A normal user's delegated cgroup: the parent of the cgroup hull runs in,
- * when it is the same path in every hierarchy and the user may write it in
- * each (systemd's Delegate=, or an administrator's chown).  Containers then
- * get their cgroup under it (PARENT/hull-<id>); NULL: none (they run without
- * one).  Owned. */
-char *engine_rootless_cgroup_parent(void);
 
 /* Rootless, a resource limit (flag names it, NULL: none given) needs a cgroup
  * the user may write where the runtime makes the container's: refused with

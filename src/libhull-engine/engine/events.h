@@ -39,4 +39,9 @@ struct engine_record;
 
 bool engine_events_filter_match(const struct engine_events_filter *f, struct json_object *event);
 
+/* An event about the container of rec, with its record's attributes
+ * (engine_event_container_id, hull-engine.h: known by id only). */
+void engine_event_container(const char *root, const struct engine_record *rec, const char *action, const char *extra_key,
+                            const char *extra_value);
+
 #endif

@@ -30,4 +30,11 @@ struct json_object;
  * that was killed): the record's word is not trusted blindly. */
 struct engine_record;
 
+/* The removal itself, for a container whose record may be gone or unreadable
+ * (`hull system check --repair`): runtime state and cgroups (the runtime's
+ * delete --force), network, rootfs mount, files, the image mark of image_id
+ * (NULL: none), and the record last. */
+int engine_container_remove_id(const char *root, const char *runroot, const char *id, const char *image_id,
+                               struct hull_error **err);
+
 #endif

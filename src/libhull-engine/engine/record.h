@@ -109,4 +109,13 @@ struct engine_record *engine_record_build(const struct engine_record_input *in);
 struct engine_record *engine_record_build_intent(const char *id, const char *name, const char *image_ref,
                                                 const char *image_id, bool auto_remove);
 
+/* record_json.c: the one deserializer (the serializer, engine_record_to_json,
+ * is in hull-engine.h): takes what today's and earlier hulls wrote (missing
+ * members read as zero/""); parse: the same from record.json's text. */
+int engine_record_from_json(struct json_object *j, struct engine_record **out, struct hull_error **err);
+int engine_record_parse(const char *text, struct engine_record **out, struct hull_error **err);
+
+/* ROOT/containers (engine_container_dir: hull-engine.h). */
+char *engine_containers_dir(const char *root);
+
 #endif

@@ -33,4 +33,11 @@ struct subid_range {
 int engine_subid_ranges(const char *file, const char *user, uid_t uid, struct subid_range **out, size_t *n_out,
                         struct hull_error **err);
 
+/* A normal user's delegated cgroup: the parent of the cgroup hull runs in,
+ * when it is the same path in every hierarchy and the user may write it in
+ * each (systemd's Delegate=, or an administrator's chown).  Containers then
+ * get their cgroup under it (PARENT/hull-<id>); NULL: none (they run without
+ * one).  Owned. */
+char *engine_rootless_cgroup_parent(void);
+
 #endif
