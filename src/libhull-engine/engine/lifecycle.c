@@ -296,6 +296,9 @@ void engine_monitor_reexec(const struct engine_lifecycle *l, int64_t delay_ms)
     exec_monitor(l, monitor, -1, delay_ms, NULL);
 }
 
+static _Noreturn void monitor_child(const struct engine_lifecycle *l, const char *monitor, int client, int report,
+                                    const struct winsize *ws, bool client_records);
+
 int engine_run_detached(const struct engine_lifecycle *l, struct hull_error **err)
 {
     cleanup_free char *monitor = NULL;
@@ -319,13 +322,14 @@ int engine_run_detached(const struct engine_lifecycle *l, struct hull_error **er
         pid_t monitor_pid = fork();
         if (monitor_pid != 0)
             _exit(monitor_pid < 0 ? 1 : 0);
-        exec_monitor(l, monitor, p[1], -1, NULL);
+        monitor_child(l, monitor, -1, p[1], NULL, false);
     }
     close(p[1]);
     int st;
     while (waitpid(child, &st, 0) < 0 && errno == EINTR)
         ;
-    /* EOF comes when the start command has exited (the monitor closed its copy at once). */
+    /* EOF comes once the child has said OK or why not (it closes the pipe
+     * before it becomes the monitor; the exec would close it anyway). */
     char buf[4096];
     size_t n = 0;
     for (;;) {
@@ -357,12 +361,15 @@ static int set_winsize(pid_t pid, int master, void *data)
     return 0;
 }
 
-/* The forked child of a foreground `hull run`: starts the container (its
- * init is our child, its stdio pipes we hold), says OK or the error on
- * report, and becomes its monitor with client as the first one attached.
- * No `_monitor-start` exec: this process is a copy of hull already. */
-static _Noreturn void foreground_monitor_child(const struct engine_lifecycle *l, const char *monitor, int client,
-                                               int report, const struct winsize *ws, bool client_records)
+/* The forked child of a foreground `hull run` (client: the run's end of
+ * the attach socketpair), or the grandchild of `hull run -d` / `hull start`
+ * (client -1): starts the container (its init is our child, its stdio pipes
+ * we hold), says OK or the error on report, and becomes its monitor.
+ * No `hull _monitor-start` exec: this process is a copy of hull already,
+ * with the config `hull run` built (l->spec), so nothing is read or parsed
+ * again.  Only a restart by the policy goes through `_monitor-restart`. */
+static _Noreturn void monitor_child(const struct engine_lifecycle *l, const char *monitor, int client, int report,
+                                    const struct winsize *ws, bool client_records)
 {
     /* no Ctrl-C or hangup of the run's terminal reaches the container but
      * the ones the run proxies (docker's sig-proxy) */
@@ -447,7 +454,7 @@ int engine_run_foreground(const struct engine_lifecycle *l, int *exit_code, stru
     if (child == 0) {
         close(sp[0]);
         close(rp[0]);
-        foreground_monitor_child(l, monitor, sp[1], rp[1], have_ws ? &ws : NULL, records);
+        monitor_child(l, monitor, sp[1], rp[1], have_ws ? &ws : NULL, records);
     }
     close(sp[1]);
     close(rp[1]);

@@ -8,9 +8,10 @@
  * security_validate and seccomp_prepare), without reading config.json back.
  * This test walks the same steps and counts the reads into struct
  * hull_seccomp (spec_seccomp_parses).  It was five before issue 12, then
- * three, then two (the runtime's read of config.json); a process that
- * creates from config.json alone (`hull start`, hull-monitor's
- * `_monitor-start` for `run -d`) reads it once, there. */
+ * three, then two (the runtime's read of config.json); `run -d` creates
+ * from the struct too (its forked child, which becomes the monitor), and a
+ * process that creates from config.json alone (`hull start`, a restart by
+ * the policy) reads it once, there. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +69,7 @@ static long run_steps(struct engine_run_config *rc, const char *what)
     return (long)(spec_seccomp_parses - before);
 }
 
-/* `hull start`, `_monitor-start`: a process of its own that has only config.json. */
+/* `hull start`, `_monitor-restart`: a process of its own that has only config.json. */
 static void from_config_json(void)
 {
     cleanup_error struct hull_error *err = NULL;
