@@ -338,9 +338,23 @@ int engine_network_connect(const char *root, const char *runroot, const char *ne
                            const char *ip, const char *ip6, char *const *aliases, struct hull_error **err);
 /* Only a network the container was connected to, not its --network. */
 int engine_network_disconnect(const char *root, const char *network, const char *container, struct hull_error **err);
+/* A network and the containers on it, for `network ls` and `network inspect`. */
+struct network_config;
+struct network_member;
+struct engine_network_info {
+    char *id, *created, *subnet, *gateway; /* the IPv4 subnet "10.88.0.0/16", its gateway */
+    bool internal;
+    struct network_config *config; /* all of it (src/libhull-engine/network/network.h) */
+    struct network_member *members;
+    size_t n_members;
+};
+void engine_network_info_free(struct engine_network_info *info);
+void engine_network_info_freep(struct engine_network_info **info);
+#define cleanup_engine_network_info __attribute__((cleanup(engine_network_info_freep)))
+int engine_network_inspect(const char *root, const char *runroot, const char *name,
+                           struct engine_network_info **out, struct hull_error **err);
 /* docker's `network inspect` object (Name, Id, Driver, IPAM, Internal, Containers ...). */
-int engine_network_inspect(const char *root, const char *runroot, const char *name, struct json_object **out,
-                           struct hull_error **err);
+struct json_object *engine_network_info_to_json(const struct engine_network_info *info);
 
 /* ---- volumes (volume.c) ---- */
 
@@ -355,7 +369,28 @@ int volume_create(const char *root, const char *name, char *const *opts, char *c
 bool volume_exists(const char *root, const char *name);
 /* Names of every volume, sorted, NULL-terminated. */
 int volume_list(const char *root, char ***names, struct hull_error **err);
-/* volume.json as docker's `volume inspect` shows one volume. */
-int volume_inspect(const char *root, const char *name, struct json_object **out, struct hull_error **err);
+/* A volume as volume.json keeps it (docker's keys); members hull does not
+ * know are kept (other). */
+struct volume_label {
+    char *key, *value;
+};
+struct volume {
+    char *name, *driver, *mountpoint, *created_at, *scope;
+    struct volume_label *labels; /* in the order given; keys unique */
+    size_t n_labels;
+    char *type, *device, *o; /* the local driver's Options; NULL: not given */
+    struct json_object *other; /* NULL: none */
+};
+void volume_free(struct volume *v);
+void volume_freep(struct volume **v);
+#define cleanup_volume __attribute__((cleanup(volume_freep)))
+/* The value of label key, or NULL. */
+const char *volume_label(const struct volume *v, const char *key);
+/* volume.json read; "no such volume: NAME" when it does not exist. */
+int volume_read(const char *root, const char *name, struct volume **out, struct hull_error **err);
+/* What `hull volume inspect` shows (docker's shape; volume.json's own text,
+ * volume_json.c), and its Labels alone (ls --format). */
+struct json_object *volume_to_json(const struct volume *v);
+struct json_object *volume_labels_to_json(const struct volume *v);
 
 #endif

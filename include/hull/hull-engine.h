@@ -30,6 +30,7 @@
 
 #include "error.h"
 #include "hull.h"
+#include "network-settings.h"
 #include "record-config.h"
 
 struct json_object;
@@ -72,10 +73,10 @@ struct engine_record_restart {
 };
 
 /* A container's record.  The members hull reads and writes are typed
- * (docker's Config, HostConfig, Mounts and GraphDriver: record-config.h);
- * NetworkSettings is still a json-c tree owned by the record (made by the
- * network code), and members this code does not know are kept as they
- * were read (other), so a record written by a newer hull survives a rewrite. */
+ * (docker's Config, HostConfig, Mounts and GraphDriver: record-config.h;
+ * NetworkSettings: network-settings.h), and members this code does not know
+ * are kept as they were read (other), so a record written by a newer hull
+ * survives a rewrite. */
 struct engine_record {
     char *id, *created, *path;
     char **args; /* NULL-terminated, never NULL */
@@ -89,7 +90,7 @@ struct engine_record {
     struct record_mount *mounts; /* NULL: absent */
     size_t n_mounts;
     struct record_graph_driver graph_driver;
-    struct json_object *network_settings; /* NULL: absent */
+    struct engine_network_settings *network_settings; /* NULL: absent (an intent record) */
     struct json_object *other;            /* NULL: none */
     /* hull's own: in record.json, never in `hull inspect` */
     int monitor_pid;  /* HullMonitorPid: the process that records the exit */

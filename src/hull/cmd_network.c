@@ -82,11 +82,10 @@ static int network_create_cmd(int argc, char **argv)
     o.name = argv[optind];
     if (engine_network_create(g_engine.root, &o, &err) < 0)
         return engine_error(err);
-    struct json_object *j = NULL;
-    if (engine_network_inspect(g_engine.root, g_engine.runroot, o.name, &j, &err) < 0)
+    cleanup_engine_network_info struct engine_network_info *info = NULL;
+    if (engine_network_inspect(g_engine.root, g_engine.runroot, o.name, &info, &err) < 0)
         return engine_error(err);
-    printf("%s\n", engine_json_str(j, "Id"));
-    json_object_put(j);
+    printf("%s\n", info->id);
     return 0;
 }
 
@@ -137,15 +136,14 @@ static int network_ls_cmd(int argc, char **argv)
     struct table *t = quiet || json || templated ? NULL : table_new(ARRAY_SIZE(headers), headers);
     int ret = 0;
     for (size_t i = 0; names[i]; i++) {
-        struct json_object *j = NULL;
+        cleanup_engine_network_info struct engine_network_info *info = NULL;
         cleanup_error struct hull_error *e = NULL;
-        if (engine_network_inspect(g_engine.root, g_engine.runroot, names[i], &j, &e) < 0)
+        if (engine_network_inspect(g_engine.root, g_engine.runroot, names[i], &info, &e) < 0)
             continue; /* removed meanwhile */
         char short_id[13];
-        snprintf(short_id, sizeof short_id, "%.12s", engine_json_str(j, "Id"));
-        const char *id = no_trunc ? engine_json_str(j, "Id") : short_id;
-        struct json_object *cfg = json_object_array_get_idx(engine_json_path(j, "IPAM", "Config"), 0);
-        bool internal = json_object_get_boolean(engine_json_path(j, "Internal", NULL));
+        snprintf(short_id, sizeof short_id, "%.12s", info->id);
+        const char *id = no_trunc ? info->id : short_id;
+        const char *subnet = info->subnet, *gateway = info->gateway;
         if (quiet) {
             printf("%s\n", id);
         } else if (json || templated) {
@@ -154,21 +152,19 @@ static int network_ls_cmd(int argc, char **argv)
             json_object_object_add(o, "Name", json_object_new_string(names[i]));
             json_object_object_add(o, "Driver", json_object_new_string("bridge"));
             json_object_object_add(o, "Scope", json_object_new_string("local"));
-            json_object_object_add(o, "Subnet", json_object_new_string(engine_json_str(cfg, "Subnet")));
-            json_object_object_add(o, "Gateway", json_object_new_string(engine_json_str(cfg, "Gateway")));
-            json_object_object_add(o, "Internal", json_object_new_boolean(internal));
-            json_object_object_add(o, "CreatedAt", json_object_new_string(engine_json_str(j, "Created")));
+            json_object_object_add(o, "Subnet", json_object_new_string(subnet));
+            json_object_object_add(o, "Gateway", json_object_new_string(gateway));
+            json_object_object_add(o, "Internal", json_object_new_boolean(info->internal));
+            json_object_object_add(o, "CreatedAt", json_object_new_string(info->created));
             if (json)
                 printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
             else if (!engine_format_row(&fmt, o))
                 ret = 125;
             json_object_put(o);
         } else {
-            const char *cells[] = {id, names[i], "bridge", "local", engine_json_str(cfg, "Subnet"),
-                                   internal ? "true" : "false"};
+            const char *cells[] = {id, names[i], "bridge", "local", subnet, info->internal ? "true" : "false"};
             table_add(t, cells);
         }
-        json_object_put(j);
     }
     if (t) {
         table_print(t);
@@ -206,12 +202,13 @@ static int network_inspect_cmd(int argc, char **argv)
     struct json_object *all = json_object_new_array();
     int ret = 0;
     for (int i = optind; i < argc; i++) {
-        struct json_object *j = NULL;
+        cleanup_engine_network_info struct engine_network_info *info = NULL;
         cleanup_error struct hull_error *err = NULL;
-        if (engine_network_inspect(g_engine.root, g_engine.runroot, argv[i], &j, &err) < 0) {
+        if (engine_network_inspect(g_engine.root, g_engine.runroot, argv[i], &info, &err) < 0) {
             ret = engine_error(err);
             continue;
         }
+        struct json_object *j = engine_network_info_to_json(info);
         if (template) {
             cleanup_free char *text = NULL;
             int r = gotemplate_execute(template, j, &text, &err);
@@ -404,33 +401,29 @@ int cmd_port(int argc, char **argv)
     argv += optind - 1;
     if (argc < 2 || argc > 3)
         return engine_usage_error("port", "requires 1 or 2 arguments: CONTAINER [PRIVATE_PORT[/PROTO]]");
-    struct json_object *rec = engine_find_container(argv[1], NULL);
+    cleanup_engine_record struct engine_record *rec = engine_find_record(argv[1], NULL);
     if (!rec)
         return 1;
     cleanup_free char *want = argc == 3 ? (strchr(argv[2], '/') ? xstrdup(argv[2]) : xasprintf("%s/tcp", argv[2]))
                                         : NULL;
-    const char *status = engine_json_str(engine_json_path(rec, "State", NULL), "Status");
-    struct json_object *ports = engine_json_path(rec, "NetworkSettings", "Ports");
+    const char *status = rec->state.status ? rec->state.status : "";
+    const struct engine_network_settings *ns = rec->network_settings;
     bool live = !strcmp(status, "running") || !strcmp(status, "paused"), found = false;
-    if (live && ports && json_object_is_type(ports, json_type_object)) {
-        json_object_object_foreach(ports, key, list)
-        {
-            if (want && strcmp(want, key))
-                continue;
-            for (size_t i = 0; list && i < json_object_array_length(list); i++) {
-                struct json_object *b = json_object_array_get_idx(list, i);
-                found = true;
-                const char *hip = engine_json_str(b, "HostIp");
-                /* docker: an IPv6 address in brackets, [::]:8080 */
-                cleanup_free char *shown = strchr(hip, ':') ? xasprintf("[%s]", hip) : xstrdup(hip);
-                if (want)
-                    printf("%s:%s\n", shown, engine_json_str(b, "HostPort"));
-                else
-                    printf("%s -> %s:%s\n", key, shown, engine_json_str(b, "HostPort"));
-            }
+    for (size_t k = 0; live && ns && k < ns->n_ports; k++) {
+        const struct engine_port_map *p = &ns->ports[k];
+        if (want && strcmp(want, p->port))
+            continue;
+        for (size_t i = 0; i < p->n_bindings; i++) {
+            found = true;
+            const char *hip = p->bindings[i].host_ip;
+            /* docker: an IPv6 address in brackets, [::]:8080 */
+            cleanup_free char *shown = strchr(hip, ':') ? xasprintf("[%s]", hip) : xstrdup(hip);
+            if (want)
+                printf("%s:%s\n", shown, p->bindings[i].host_port);
+            else
+                printf("%s -> %s:%s\n", p->port, shown, p->bindings[i].host_port);
         }
     }
-    json_object_put(rec);
     if (want && !found)
         return engine_error_fmt("no public port '%s' published for %s", want, argv[1]);
     return 0;

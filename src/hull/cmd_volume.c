@@ -80,7 +80,7 @@ static const struct option volume_ls_longopts[] = {
 const struct engine_flagset volume_ls_flagset = {"qf:h", volume_ls_longopts};
 
 /* --filter dangling=true|false, name=SUBSTRING, label=KEY[=VALUE] (docker's keys). */
-static bool volume_matches(const char *name, struct json_object *v, char *const *filters, struct hull_error **err)
+static bool volume_matches(const char *name, const struct volume *v, char *const *filters, struct hull_error **err)
 {
     for (char *const *f = filters; *f; f++) {
         const char *eq = strchr(*f, '=');
@@ -98,12 +98,10 @@ static bool volume_matches(const char *name, struct json_object *v, char *const 
             if (!strstr(name, value))
                 return false;
         } else if (!strncmp(*f, "label=", 6)) {
-            struct json_object *labels = engine_json_path(v, "Labels", NULL);
             const char *keq = strchr(value, '=');
             cleanup_free char *key = keq ? strndup(value, (size_t)(keq - value)) : xstrdup(value);
-            struct json_object *have = NULL;
-            if (!json_object_object_get_ex(labels, key, &have) ||
-                (keq && strcmp(json_object_get_string(have), keq + 1)))
+            const char *have = volume_label(v, key);
+            if (!have || (keq && strcmp(have, keq + 1)))
                 return false;
         } else {
             hull_error_set(err, 0, "invalid --filter \"%s\": dangling=, name= or label=", *f);
@@ -160,12 +158,11 @@ static int cmd_volume_ls(int argc, char **argv)
     static const char *const headers[] = {"DRIVER", "VOLUME NAME"};
     struct table *t = quiet || json || templated ? NULL : table_new(ARRAY_SIZE(headers), headers);
     for (char **n = names; *n; n++) {
-        struct json_object *v = NULL;
-        if (volume_inspect(g_engine.root, *n, &v, NULL) < 0)
+        cleanup_volume struct volume *v = NULL;
+        if (volume_read(g_engine.root, *n, &v, NULL) < 0)
             continue; /* removed meanwhile */
         bool match = volume_matches(*n, v, filters, &err);
         if (err) {
-            json_object_put(v);
             if (t)
                 table_free(t);
             engine_format_finish(&fmt);
@@ -178,8 +175,8 @@ static int cmd_volume_ls(int argc, char **argv)
         } else if (json || templated) {
             struct json_object *o = json_object_new_object();
             json_object_object_add(o, "Driver", json_object_new_string("local"));
-            json_object_object_add(o, "Labels", json_object_get(engine_json_path(v, "Labels", NULL)));
-            json_object_object_add(o, "Mountpoint", json_object_new_string(engine_json_str(v, "Mountpoint")));
+            json_object_object_add(o, "Labels", volume_labels_to_json(v));
+            json_object_object_add(o, "Mountpoint", json_object_new_string(v->mountpoint));
             json_object_object_add(o, "Name", json_object_new_string(*n));
             json_object_object_add(o, "Scope", json_object_new_string("local"));
             if (json)
@@ -191,7 +188,6 @@ static int cmd_volume_ls(int argc, char **argv)
             const char *cells[] = {"local", *n};
             table_add(t, cells);
         }
-        json_object_put(v);
         if (ret)
             break;
     }
@@ -237,11 +233,12 @@ static int cmd_volume_inspect(int argc, char **argv)
     int ret = 0;
     for (int i = optind; i < argc; i++) {
         cleanup_error struct hull_error *err = NULL;
-        struct json_object *v = NULL;
-        if (volume_inspect(g_engine.root, argv[i], &v, &err) < 0) {
+        cleanup_volume struct volume *typed = NULL;
+        if (volume_read(g_engine.root, argv[i], &typed, &err) < 0) {
             ret = engine_error(err);
             continue;
         }
+        struct json_object *v = volume_to_json(typed);
         if (template) {
             cleanup_free char *text = NULL;
             int r = gotemplate_execute(template, v, &text, &err);

@@ -16,6 +16,7 @@
 #include "lifecycle.h"
 #include "network/netlink.h"
 #include "network/network.h"
+#include "network_settings.h"
 #include "record.h"
 #include "rootless.h"
 #include "util/utils.h"
@@ -209,11 +210,10 @@ static int prepare_container_mode(const char *root, const char *runroot, struct 
         return hull_error_set(err, 0, "invalid --network \"%s\": want container:NAME", nf->mode);
     if (engine_record_find(root, target, &id, err) < 0)
         return hull_error_wrap(err, "invalid --network \"%s\"", nf->mode);
-    struct json_object *rec = NULL;
-    if (!engine_container_running(runroot, id) || engine_record_load(root, id, &rec, err) < 0)
+    cleanup_engine_record struct engine_record *rec = NULL;
+    if (!engine_container_running(runroot, id) || engine_record_read(root, id, &rec, err) < 0)
         return hull_error_set(err, 0, "invalid --network \"%s\": container %s is not running", nf->mode, target);
-    int pid = json_object_get_int(engine_json_path(rec, "State", "Pid"));
-    json_object_put(rec);
+    int pid = rec->state.pid;
     if (pid <= 0)
         return hull_error_set(err, 0, "invalid --network \"%s\": container %s is not running", nf->mode, target);
     nf->netns_path = xasprintf("/proc/%d/ns/net", pid);
@@ -488,55 +488,24 @@ void engine_network_record(struct json_object *rec, const struct engine_run_conf
     else
         json_object_put(exposed);
 
-    struct json_object *ns = json_object_new_object();
-    json_object_object_add(ns, "Bridge", json_object_new_string(""));
-    json_object_object_add(ns, "SandboxKey", json_object_new_string(""));
-    json_object_object_add(ns, "Ports", json_object_new_object());
-    json_object_object_add(ns, "Gateway", json_object_new_string(""));
-    json_object_object_add(ns, "IPAddress", json_object_new_string(""));
-    json_object_object_add(ns, "IPPrefixLen", json_object_new_int(0));
-    json_object_object_add(ns, "MacAddress", json_object_new_string(""));
-    json_object_object_add(ns, "GlobalIPv6Address", json_object_new_string(""));
-    json_object_object_add(ns, "GlobalIPv6PrefixLen", json_object_new_int(0));
-    json_object_object_add(ns, "IPv6Gateway", json_object_new_string(""));
-    struct json_object *networks = json_object_new_object();
-    if (nf && nf->bridge) {
-        struct json_object *ep = json_object_new_object();
-        struct json_object *ipam = NULL;
-        if (nf->ip || nf->ip6)
-            ipam = json_object_new_object();
-        if (nf->ip)
-            json_object_object_add(ipam, "IPv4Address", json_object_new_string(nf->ip));
-        if (nf->ip6)
-            json_object_object_add(ipam, "IPv6Address", json_object_new_string(nf->ip6));
-        json_object_object_add(ep, "IPAMConfig", ipam);
-        json_object_object_add(ep, "Links", NULL);
-        json_object_object_add(ep, "Aliases", strv_json(nf->aliases, true));
-        json_object_object_add(ep, "NetworkID", json_object_new_string(""));
-        json_object_object_add(ep, "EndpointID", json_object_new_string(""));
-        json_object_object_add(ep, "Gateway", json_object_new_string(""));
-        json_object_object_add(ep, "IPAddress", json_object_new_string(""));
-        json_object_object_add(ep, "IPPrefixLen", json_object_new_int(0));
-        json_object_object_add(ep, "MacAddress", json_object_new_string(""));
-        json_object_object_add(networks, nf->network, ep);
-        /* the other --network flags: endpoints as `hull network connect` leaves them */
-        for (size_t i = 0; nf->networks_more && nf->networks_more[i]; i++) {
-            const struct engine_net_endpoint *o = &nf->more_opts[i];
-            struct json_object *more = json_object_new_object(), *ipam_more = NULL;
-            if (o->ip || o->ip6)
-                ipam_more = json_object_new_object();
-            if (o->ip)
-                json_object_object_add(ipam_more, "IPv4Address", json_object_new_string(o->ip));
-            if (o->ip6)
-                json_object_object_add(ipam_more, "IPv6Address", json_object_new_string(o->ip6));
-            json_object_object_add(more, "IPAMConfig", ipam_more);
-            json_object_object_add(more, "Links", NULL);
-            json_object_object_add(more, "Aliases", strv_json(o->aliases, true));
-            json_object_object_add(networks, nf->networks_more[i], more);
-        }
+}
+
+struct engine_network_settings *engine_network_settings_for_run(const struct engine_run_config *rc)
+{
+    const struct engine_net_flags *nf = rc->net;
+    struct engine_network_settings *ns = engine_network_settings_new();
+    if (!nf || !nf->bridge)
+        return ns;
+    struct engine_endpoint *ep = engine_network_settings_add(ns, nf->network, nf->ip, nf->ip6, nf->aliases);
+    char **filled[] = {&ep->network_id, &ep->endpoint_id, &ep->gateway, &ep->ip_address, &ep->mac_address};
+    for (size_t i = 0; i < ARRAY_SIZE(filled); i++)
+        *filled[i] = xstrdup("");
+    /* the other --network flags: endpoints as `hull network connect` leaves them */
+    for (size_t i = 0; nf->networks_more && nf->networks_more[i]; i++) {
+        const struct engine_net_endpoint *o = &nf->more_opts[i];
+        engine_network_settings_add(ns, nf->networks_more[i], o->ip, o->ip6, o->aliases);
     }
-    json_object_object_add(ns, "Networks", networks);
-    json_object_object_add(rec, "NetworkSettings", ns);
+    return ns;
 }
 
 char *engine_network_ports_text(struct json_object *rec)

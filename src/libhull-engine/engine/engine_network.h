@@ -4,8 +4,9 @@
  *  - engine_net_flag / engine_network_prepare: the flags of `hull run`
  *    (--network, --ip, -p, -P, --expose, --add-host, --dns*), checked before
  *    anything exists; the default network is made here on first use.
- *  - engine_network_record: what the record keeps of them (docker's
- *    HostConfig.NetworkMode, PortBindings, ... and NetworkSettings).
+ *  - engine_network_record, engine_network_settings_for_run: what the
+ *    record keeps of them (docker's HostConfig.NetworkMode, PortBindings,
+ *    ... and NetworkSettings).
  *  - engine_network_attach: between the runtime's create and start (the
  *    init's network namespace exists, nothing runs in it yet): lease, veth
  *    pair (eth0 made directly in the container's namespace), addresses,
@@ -25,13 +26,18 @@
 #include "hull/hull-engine.h"
 
 struct json_object;
+struct engine_network_settings;
 struct network_port;
 struct engine_run_config;
 
-/* Adds HostConfig.NetworkMode/PortBindings/PublishAllPorts/ExtraHosts/Dns*,
- * Config.ExposedPorts (the image's and --expose) and NetworkSettings. */
+/* Adds HostConfig.NetworkMode/PortBindings/PublishAllPorts/ExtraHosts/Dns*
+ * and Config.ExposedPorts (the image's and --expose). */
 void engine_network_record(struct json_object *rec, const struct engine_run_config *rc,
                            struct json_object *image_config);
+/* A new container's NetworkSettings: nothing filled yet; an endpoint per
+ * bridge network (--ip/--ip6/--network-alias of each in IPAMConfig and
+ * Aliases). */
+struct engine_network_settings *engine_network_settings_for_run(const struct engine_run_config *rc);
 
 /* "02:42:ac:11:00:02" into mac; false when malformed, multicast or zero. */
 bool engine_parse_mac(const char *text, unsigned char mac[6]);

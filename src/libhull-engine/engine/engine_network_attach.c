@@ -16,6 +16,7 @@
 #include "lifecycle.h"
 #include "network/netlink.h"
 #include "network/network.h"
+#include "network_settings.h"
 #include "record.h"
 #include "util/utils.h"
 
@@ -61,31 +62,59 @@ static void write_in_place(const char *path, const char *text)
         write_all(fd, text, strlen(text));
 }
 
-static char *short_name(struct json_object *rec)
+/* The records read while hosts files are rewritten, each read once: one
+ * attach or detach rewrites the file of every container on the network,
+ * and each file names every peer. */
+struct record_cache {
+    char **ids;
+    struct engine_record **recs;
+    size_t n;
+};
+
+static const struct engine_record *cached_record(const char *root, struct record_cache *c, const char *id)
 {
-    const char *name = engine_json_str(rec, "Name");
-    return xstrdup(name[0] == '/' ? name + 1 : name);
+    for (size_t i = 0; i < c->n; i++)
+        if (!strcmp(c->ids[i], id))
+            return c->recs[i];
+    struct engine_record *rec = NULL;
+    if (engine_record_read(root, id, &rec, NULL) < 0)
+        return NULL;
+    c->ids = xrealloc(c->ids, (c->n + 1) * sizeof *c->ids);
+    c->recs = xrealloc(c->recs, (c->n + 1) * sizeof *c->recs);
+    c->ids[c->n] = xstrdup(id);
+    c->recs[c->n++] = rec;
+    return rec;
 }
+
+static void record_cache_clear(struct record_cache *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->ids[i]);
+        engine_record_free(c->recs[i]);
+    }
+    free(c->ids);
+    free(c->recs);
+    memset(c, 0, sizeof *c);
+}
+#define cleanup_record_cache __attribute__((cleanup(record_cache_clear)))
 
 /* Appends "IP\tname [hostname] [aliases on network]" for a peer (and the
  * same line for its IPv6 address on a dual-stack network). */
 static void peer_line(char **buf, size_t *len, struct in_addr addr, const struct in6_addr *addr6,
-                      struct json_object *rec, const char *network)
+                      const struct engine_record *rec, const char *network)
 {
     char a[INET6_ADDRSTRLEN];
-    cleanup_free char *name = short_name(rec);
-    const char *hn = engine_json_str(engine_json_path(rec, "Config", NULL), "Hostname");
+    const char *name = engine_record_short_name(rec);
+    const char *hn = (rec->config.hostname ? rec->config.hostname : "");
     cleanup_free char *line = xasprintf("%s%s", name, strcmp(hn, name) ? " " : "");
     if (strcmp(hn, name)) {
         char *longer = xasprintf("%s%s", line, hn);
         free(line);
         line = longer;
     }
-    struct json_object *aliases =
-        engine_json_path(engine_json_path(engine_json_path(rec, "NetworkSettings", "Networks"), network, NULL),
-                         "Aliases", NULL);
-    for (size_t i = 0; json_object_is_type(aliases, json_type_array) && i < json_object_array_length(aliases); i++) {
-        char *longer = xasprintf("%s %s", line, json_object_get_string(json_object_array_get_idx(aliases, i)));
+    const struct engine_endpoint *ep = engine_network_settings_endpoint(rec->network_settings, network);
+    for (size_t i = 0; ep && ep->aliases && ep->aliases[i]; i++) {
+        char *longer = xasprintf("%s %s", line, ep->aliases[i]);
         free(line);
         line = longer;
     }
@@ -102,69 +131,66 @@ static void peer_line(char **buf, size_t *len, struct in_addr addr, const struct
  * container of every user network it is on (name, host name, aliases):
  * that is how names resolve (docs/networking.md says why).  The default
  * network has no name resolution, like docker's "bridge". */
-static void rewrite_hosts(const char *root, const char *id)
+static void rewrite_hosts(const char *root, const char *id, struct record_cache *cache)
 {
-    struct json_object *rec = NULL;
-    if (engine_record_load(root, id, &rec, NULL) < 0)
+    const struct engine_record *rec = cached_record(root, cache, id);
+    if (!rec)
         return;
-    const char *path = engine_json_str(rec, "HostsPath");
-    const char *mode = engine_json_str(engine_json_path(rec, "HostConfig", NULL), "NetworkMode");
+    const char *path = rec->hosts_path;
+    const char *mode = engine_json_str(rec->host_config.keep.other, "NetworkMode");
     cleanup_strv char **names = NULL;
     cleanup_free char *peers = NULL;
     size_t len = 0;
     struct in_addr self = {0}, any = {0};
     struct in6_addr self6 = IN6ADDR_ANY_INIT;
     bool have6 = false;
-    if (*path && network_list(root, &names, NULL) == 0) {
-        for (size_t i = 0; names[i]; i++) {
-            cleanup_free struct network_lease *l = NULL;
-            size_t n = 0;
-            if (network_leases(root, names[i], &l, &n, NULL) < 0)
+    if (!*path || network_list(root, &names, NULL) < 0)
+        return;
+    for (size_t i = 0; names[i]; i++) {
+        cleanup_free struct network_lease *l = NULL;
+        size_t n = 0;
+        if (network_leases(root, names[i], &l, &n, NULL) < 0)
+            continue;
+        bool member = false;
+        for (size_t k = 0; k < n; k++) {
+            if (strcmp(l[k].id, id))
                 continue;
-            bool member = false;
-            for (size_t k = 0; k < n; k++) {
-                if (strcmp(l[k].id, id))
-                    continue;
-                member = true;
-                any = l[k].addr;
-                if (!strcmp(names[i], mode)) {
-                    self = l[k].addr;
-                    have6 = lease6_of(root, names[i], id, &self6);
-                }
-            }
-            if (!member || !strcmp(names[i], NETWORK_DEFAULT))
-                continue;
-            for (size_t k = 0; k < n; k++) {
-                struct json_object *peer = NULL;
-                if (!strcmp(l[k].id, id) || engine_record_load(root, l[k].id, &peer, NULL) < 0)
-                    continue;
-                struct in6_addr peer6;
-                bool peer_has6 = lease6_of(root, names[i], l[k].id, &peer6);
-                peer_line(&peers, &len, l[k].addr, peer_has6 ? &peer6 : NULL, peer, names[i]);
-                json_object_put(peer);
+            member = true;
+            any = l[k].addr;
+            if (!strcmp(names[i], mode)) {
+                self = l[k].addr;
+                have6 = lease6_of(root, names[i], id, &self6);
             }
         }
-        if (!self.s_addr)
-            self = any;
-        char a[INET_ADDRSTRLEN], a6[INET6_ADDRSTRLEN];
-        cleanup_free char *name = short_name(rec);
-        const char *hostname = engine_json_str(engine_json_path(rec, "Config", NULL), "Hostname");
-        const char *domainname = engine_json_str(engine_json_path(rec, "Config", NULL), "Domainname");
-        struct json_object *extra = engine_json_path(rec, "HostConfig", "ExtraHosts");
-        size_t n_extra = json_object_is_type(extra, json_type_array) ? json_object_array_length(extra) : 0;
-        cleanup_strv char **extra_v = xmalloc0((n_extra + 1) * sizeof(char *));
-        for (size_t i = 0; i < n_extra; i++)
-            extra_v[i] = xstrdup(json_object_get_string(json_object_array_get_idx(extra, i)));
-        cleanup_free char *text =
-            engine_hosts_for(hostname, domainname, name, self.s_addr ? ntop(self, a) : NULL,
-                             self.s_addr && have6 ? ntop6(&self6, a6) : NULL, extra_v, peers);
-        write_in_place(path, text);
+        if (!member || !strcmp(names[i], NETWORK_DEFAULT))
+            continue;
+        for (size_t k = 0; k < n; k++) {
+            const struct engine_record *peer = NULL;
+            if (!strcmp(l[k].id, id) || !(peer = cached_record(root, cache, l[k].id)))
+                continue;
+            struct in6_addr peer6;
+            bool peer_has6 = lease6_of(root, names[i], l[k].id, &peer6);
+            peer_line(&peers, &len, l[k].addr, peer_has6 ? &peer6 : NULL, peer, names[i]);
+        }
     }
-    json_object_put(rec);
+    if (!self.s_addr)
+        self = any;
+    char a[INET_ADDRSTRLEN], a6[INET6_ADDRSTRLEN];
+    const char *hostname = (rec->config.hostname ? rec->config.hostname : "");
+    const char *domainname = (rec->config.domainname ? rec->config.domainname : "");
+    struct json_object *extra = engine_json_path(rec->host_config.keep.other, "ExtraHosts", NULL);
+    size_t n_extra = json_object_is_type(extra, json_type_array) ? json_object_array_length(extra) : 0;
+    cleanup_strv char **extra_v = xmalloc0((n_extra + 1) * sizeof(char *));
+    for (size_t i = 0; i < n_extra; i++)
+        extra_v[i] = xstrdup(json_object_get_string(json_object_array_get_idx(extra, i)));
+    cleanup_free char *text =
+        engine_hosts_for(hostname, domainname, engine_record_short_name(rec), self.s_addr ? ntop(self, a) : NULL,
+                         self.s_addr && have6 ? ntop6(&self6, a6) : NULL, extra_v, peers);
+    write_in_place(path, text);
 }
 
-/* The hosts file of every container on network (and of the ones named). */
-static void refresh_hosts(const char *root, const char *network)
+/* The hosts file of every container on network but skip (NULL: every one). */
+static void refresh_hosts(const char *root, const char *network, const char *skip, struct record_cache *cache)
 {
     if (!strcmp(network, NETWORK_DEFAULT))
         return;
@@ -173,24 +199,19 @@ static void refresh_hosts(const char *root, const char *network)
     if (network_leases(root, network, &l, &n, NULL) < 0)
         return;
     for (size_t i = 0; i < n; i++)
-        rewrite_hosts(root, l[i].id);
+        if (!skip || strcmp(l[i].id, skip))
+            rewrite_hosts(root, l[i].id, cache);
 }
 
 void engine_network_names_changed(const char *root, const char *id)
 {
-    struct json_object *rec = NULL;
-    if (engine_record_load(root, id, &rec, NULL) < 0)
+    cleanup_record_cache struct record_cache cache = {0};
+    const struct engine_record *rec = cached_record(root, &cache, id);
+    if (!rec)
         return;
-    rewrite_hosts(root, id);
-    struct json_object *nets = engine_json_path(rec, "NetworkSettings", "Networks");
-    if (json_object_is_type(nets, json_type_object)) {
-        json_object_object_foreach(nets, name, v)
-        {
-            (void)v;
-            refresh_hosts(root, name);
-        }
-    }
-    json_object_put(rec);
+    rewrite_hosts(root, id, &cache);
+    for (size_t i = 0; rec->network_settings && i < rec->network_settings->n_networks; i++)
+        refresh_hosts(root, rec->network_settings->networks[i].network, id, &cache);
 }
 
 /* ---- NetworkSettings ---- */
@@ -207,47 +228,49 @@ struct attachment {
     bool primary; /* the network of --network: eth0, default route, ports */
 };
 
-static void set_str(struct json_object *o, const char *k, const char *v)
+/* Config.ExposedPorts: "80/tcp" ... (NULL-terminated, owned). */
+static char **exposed_ports(const struct engine_record *rec)
 {
-    json_object_object_add(o, k, json_object_new_string(v));
-}
-
-/* The Ports of NetworkSettings: every exposed port, with its bindings. */
-static struct json_object *ports_json(const struct engine_record *rec, const struct attachment *a)
-{
-    struct json_object *ports = json_object_new_object();
-    if (!a)
-        return ports;
+    char **out = xmalloc0(sizeof *out);
     struct json_object *exposed = engine_json_path(rec->config.keep.other, "ExposedPorts", NULL);
-    if (exposed) {
+    if (json_object_is_type(exposed, json_type_object)) {
         json_object_object_foreach(exposed, k, v)
         {
             (void)v;
-            json_object_object_add(ports, k, NULL);
+            strv_add(&out, xstrdup(k));
         }
     }
+    return out;
+}
+
+/* The Ports of NetworkSettings: every exposed port, with its bindings (a
+ * NULL: none, the container stopped). */
+static void set_ports(const struct engine_record *rec, struct engine_network_settings *ns,
+                      const struct attachment *a)
+{
+    engine_network_settings_clear_ports(ns);
+    ns->has_ports = true;
+    if (!a)
+        return;
+    cleanup_strv char **exposed = exposed_ports(rec);
+    for (size_t i = 0; exposed[i]; i++)
+        engine_network_settings_port(ns, exposed[i], false);
     for (size_t i = 0; i < a->n_bindings; i++) {
         const struct network_binding *b = &a->bindings[i];
         cleanup_free char *key = xasprintf("%u/%s", b->ctr_port, network_proto_name(b->proto));
-        struct json_object *list = NULL;
-        if (!json_object_object_get_ex(ports, key, &list) || !list) {
-            list = json_object_new_array();
-            json_object_object_add(ports, key, list);
-        }
+        struct engine_port_map *p = engine_network_settings_port(ns, key, true);
         cleanup_free char *hip = network_binding_host(b, false);
         cleanup_free char *hp = xasprintf("%u", b->host_port);
-        struct json_object *o = json_object_new_object();
-        set_str(o, "HostIp", hip);
-        set_str(o, "HostPort", hp);
-        json_object_array_add(list, o);
-        if (b->has6 && !b->host6 && !b->host_ip.s_addr) { /* docker lists [::] as a binding of its own */
-            o = json_object_new_object();
-            set_str(o, "HostIp", "::");
-            set_str(o, "HostPort", hp);
-            json_object_array_add(list, o);
-        }
+        engine_port_map_bind(p, hip, hp);
+        if (b->has6 && !b->host6 && !b->host_ip.s_addr) /* docker lists [::] as a binding of its own */
+            engine_port_map_bind(p, "::", hp);
     }
-    return ports;
+}
+
+static void set_sandbox(struct engine_network_settings *ns, int pid)
+{
+    free(ns->sandbox_key);
+    ns->sandbox_key = pid > 0 ? xasprintf("/proc/%d/ns/net", pid) : xstrdup("");
 }
 
 struct ports_edit {
@@ -260,13 +283,12 @@ static int edit_ports(struct engine_record *rec, void *data, struct hull_error *
 {
     (void)err;
     const struct ports_edit *e = data;
-    struct json_object *ns = rec->network_settings;
+    struct engine_network_settings *ns = rec->network_settings;
     if (!ns)
         return ENGINE_RECORD_UNCHANGED;
     struct attachment a = {.bindings = (struct network_binding *)e->b, .n_bindings = e->n, .pid = e->pid};
-    json_object_object_add(ns, "Ports", ports_json(rec, e->pid > 0 ? &a : NULL));
-    cleanup_free char *sandbox = e->pid > 0 ? xasprintf("/proc/%d/ns/net", e->pid) : xstrdup("");
-    set_str(ns, "SandboxKey", sandbox);
+    set_ports(rec, ns, e->pid > 0 ? &a : NULL);
+    set_sandbox(ns, e->pid);
     return 0;
 }
 
@@ -283,6 +305,12 @@ struct settings_edit {
     bool drop;
 };
 
+static void set(char **field, const char *value)
+{
+    free(*field);
+    *field = xstrdup(value);
+}
+
 /* NetworkSettings for one network filled (a), emptied (a NULL: the
  * container stopped), or its endpoint dropped (drop: disconnect). */
 static int edit_settings(struct engine_record *rec, void *data, struct hull_error **err)
@@ -291,14 +319,11 @@ static int edit_settings(struct engine_record *rec, void *data, struct hull_erro
     const struct settings_edit *e = data;
     const char *network = e->network, *id = rec->id;
     const struct attachment *a = e->a;
-    struct json_object *ns = rec->network_settings;
-    struct json_object *networks = engine_json_path(ns, "Networks", NULL);
-    if (!ns || !networks)
+    struct engine_network_settings *ns = rec->network_settings;
+    if (!ns)
         return ENGINE_RECORD_UNCHANGED;
-    if (e->drop) {
-        json_object_object_del(networks, network);
-        return 0;
-    }
+    if (e->drop)
+        return engine_network_settings_drop(ns, network) ? 0 : ENGINE_RECORD_UNCHANGED;
     char ip[INET_ADDRSTRLEN] = "", gw[INET_ADDRSTRLEN] = "", mac[18] = "";
     char ip6[INET6_ADDRSTRLEN] = "", gw6[INET6_ADDRSTRLEN] = "";
     unsigned prefix = 0, prefix6 = 0;
@@ -314,50 +339,42 @@ static int edit_settings(struct engine_record *rec, void *data, struct hull_erro
                  a->mac[4], a->mac[5]);
         prefix = a->net->prefix;
     }
-    const char *mode = engine_json_str(rec->host_config.keep.other, "NetworkMode");
-    if (!strcmp(mode, network)) {
-        json_object_object_add(ns, "Ports", ports_json(rec, a));
-        cleanup_free char *sandbox = a ? xasprintf("/proc/%d/ns/net", a->pid) : xstrdup("");
-        set_str(ns, "SandboxKey", sandbox);
+    if (!strcmp(engine_json_str(rec->host_config.keep.other, "NetworkMode"), network)) {
+        set_ports(rec, ns, a);
+        set_sandbox(ns, a ? a->pid : 0);
         /* docker fills the top-level fields for its default network only */
         bool top = !strcmp(network, NETWORK_DEFAULT);
-        set_str(ns, "IPAddress", top ? ip : "");
-        set_str(ns, "Gateway", top ? gw : "");
-        set_str(ns, "MacAddress", top ? mac : "");
-        json_object_object_add(ns, "IPPrefixLen", json_object_new_int(top ? (int)prefix : 0));
-        set_str(ns, "GlobalIPv6Address", top ? ip6 : "");
-        json_object_object_add(ns, "GlobalIPv6PrefixLen", json_object_new_int(top ? (int)prefix6 : 0));
-        set_str(ns, "IPv6Gateway", top ? gw6 : "");
+        set(&ns->ip_address, top ? ip : "");
+        set(&ns->gateway, top ? gw : "");
+        set(&ns->mac_address, top ? mac : "");
+        ns->ip_prefix_len = top ? (int)prefix : 0;
+        set(&ns->global_ipv6_address, top ? ip6 : "");
+        ns->global_ipv6_prefix_len = top ? (int)prefix6 : 0;
+        set(&ns->ipv6_gateway, top ? gw6 : "");
     }
-    struct json_object *ep = engine_json_path(networks, network, NULL);
-    if (!ep) { /* hull network connect */
-        ep = json_object_new_object();
-        json_object_object_add(ep, "IPAMConfig", NULL);
-        json_object_object_add(ep, "Links", NULL);
-        json_object_object_add(ep, "Aliases", NULL);
-        json_object_object_add(networks, network, ep);
-    }
-    set_str(ep, "NetworkID", a ? a->net->id : "");
+    struct engine_endpoint *ep = engine_network_settings_endpoint(ns, network);
+    if (!ep) /* hull network connect */
+        ep = engine_network_settings_add(ns, network, NULL, NULL, NULL);
+    set(&ep->network_id, a ? a->net->id : "");
     char eid[65] = "";
     if (a)
         snprintf(eid, sizeof eid, "%.52s%02x%02x%02x%02x%02x%02x", id, a->mac[0], a->mac[1], a->mac[2], a->mac[3],
                  a->mac[4], a->mac[5]);
-    set_str(ep, "EndpointID", eid);
-    set_str(ep, "Gateway", gw);
-    set_str(ep, "IPAddress", ip);
-    json_object_object_add(ep, "IPPrefixLen", json_object_new_int((int)prefix));
-    set_str(ep, "IPv6Gateway", gw6);
-    set_str(ep, "GlobalIPv6Address", ip6);
-    json_object_object_add(ep, "GlobalIPv6PrefixLen", json_object_new_int((int)prefix6));
-    set_str(ep, "MacAddress", mac);
-    struct json_object *names = NULL;
+    set(&ep->endpoint_id, eid);
+    set(&ep->gateway, gw);
+    set(&ep->ip_address, ip);
+    ep->ip_prefix_len = (int)prefix;
+    set(&ep->ipv6_gateway, gw6);
+    set(&ep->global_ipv6_address, ip6);
+    ep->global_ipv6_prefix_len = (int)prefix6;
+    set(&ep->mac_address, mac);
+    strv_free(ep->dns_names);
+    ep->dns_names = NULL;
+    ep->has_dns_names = true;
     if (a) {
-        names = json_object_new_array();
-        cleanup_free char *shortid = xasprintf("%.12s", id);
-        json_object_array_add(names, json_object_new_string(engine_record_short_name(rec)));
-        json_object_array_add(names, json_object_new_string(shortid));
+        strv_add(&ep->dns_names, xstrdup(engine_record_short_name(rec)));
+        strv_add(&ep->dns_names, xasprintf("%.12s", id));
     }
-    json_object_object_add(ep, "DNSNames", names);
     return 0;
 }
 
@@ -437,13 +454,14 @@ static int plumb(const struct attachment *a, const char *id, struct hull_error *
 }
 
 /* The ports to publish: -p's, and with -P every exposed port on a free one. */
-static void wanted_ports(struct json_object *rec, struct network_port **out, size_t *n)
+static void wanted_ports(const struct engine_record *rec, struct network_port **out, size_t *n)
 {
-    struct json_object *pb = engine_json_path(rec, "HostConfig", "PortBindings");
-    if (pb) {
+    struct json_object *pb = engine_json_path(rec->host_config.keep.other, "PortBindings", NULL);
+    if (json_object_is_type(pb, json_type_object)) {
         json_object_object_foreach(pb, key, list)
         {
-            for (size_t i = 0; list && i < json_object_array_length(list); i++) {
+            for (size_t i = 0; json_object_is_type(list, json_type_array) && i < json_object_array_length(list);
+                 i++) {
                 struct json_object *b = json_object_array_get_idx(list, i);
                 const char *hip = engine_json_str(b, "HostIp"), *hp = engine_json_str(b, "HostPort");
                 /* an IPv6 HostIp goes back in brackets */
@@ -453,17 +471,13 @@ static void wanted_ports(struct json_object *rec, struct network_port **out, siz
             }
         }
     }
-    if (!json_object_get_boolean(engine_json_path(rec, "HostConfig", "PublishAllPorts")))
+    if (!json_object_get_boolean(engine_json_path(rec->host_config.keep.other, "PublishAllPorts", NULL)))
         return;
-    struct json_object *exposed = engine_json_path(rec, "Config", "ExposedPorts");
-    if (!exposed)
-        return;
-    json_object_object_foreach(exposed, ekey, v)
-    {
-        (void)v;
-        if (pb && json_object_object_get_ex(pb, ekey, NULL))
+    cleanup_strv char **exposed = exposed_ports(rec);
+    for (size_t i = 0; exposed[i]; i++) {
+        if (pb && json_object_object_get_ex(pb, exposed[i], NULL))
             continue;
-        cleanup_free char *spec = xasprintf("::%s", ekey);
+        cleanup_free char *spec = xasprintf("::%s", exposed[i]);
         network_parse_publish(spec, out, n, NULL);
     }
 }
@@ -488,19 +502,9 @@ static void mark_shared(const char *root, const char *id)
 }
 
 int engine_network_attach_one(const char *root, const char *id, int pid, const char *network, struct in_addr want,
-                              const struct in6_addr *want6, bool primary, const struct network_port *ports,
-                              size_t n_ports, struct hull_error **err)
+                              const struct in6_addr *want6, const unsigned char *want_mac, bool primary,
+                              const struct network_port *ports, size_t n_ports, struct hull_error **err)
 {
-    unsigned char want_mac[6];
-    bool have_mac = false;
-    if (primary) { /* --mac-address, kept in the record's Config.MacAddress */
-        struct json_object *rec = NULL;
-        if (engine_record_load(root, id, &rec, NULL) == 0) {
-            const char *m = engine_json_str(engine_json_path(rec, "Config", NULL), "MacAddress");
-            have_mac = *m && engine_parse_mac(m, want_mac);
-            json_object_put(rec);
-        }
-    }
     cleanup_network_config struct network_config *c = NULL;
     struct attachment a = {.pid = pid, .primary = primary};
     int r = !strcmp(network, NETWORK_DEFAULT) ? network_default(root, &c, err) : network_load(root, network, &c, err);
@@ -518,7 +522,7 @@ int engine_network_attach_one(const char *root, const char *id, int pid, const c
     uint32_t host_order = ntohl(a.addr.s_addr);
     uint8_t mac[6] = {0x02, 0x42, host_order >> 24, (host_order >> 16) & 0xff, (host_order >> 8) & 0xff,
                       host_order & 0xff};
-    memcpy(a.mac, have_mac ? want_mac : mac, 6);
+    memcpy(a.mac, want_mac ? want_mac : mac, 6);
     cleanup_free struct network_binding *bindings = xmalloc0((n_ports + 1) * sizeof *bindings);
     a.bindings = bindings;
     if (plumb(&a, id, err) < 0)
@@ -530,8 +534,9 @@ int engine_network_attach_one(const char *root, const char *id, int pid, const c
     }
     if (update_settings(root, id, network, &a, false, err) < 0)
         return -1;
-    rewrite_hosts(root, id);
-    refresh_hosts(root, network);
+    cleanup_record_cache struct record_cache cache = {0};
+    rewrite_hosts(root, id, &cache);
+    refresh_hosts(root, network, id, &cache);
     struct engine_event_attr attrs[] = {{"container", id}, {"name", c->name}, {"type", "bridge"}, {NULL, NULL}};
     engine_event_emit(root, "network", "connect", c->id, attrs);
     return 0;
@@ -539,57 +544,47 @@ int engine_network_attach_one(const char *root, const char *id, int pid, const c
 
 int engine_network_attach(const char *root, const char *runroot, const char *id, int pid, struct hull_error **err)
 {
-    struct json_object *rec = NULL;
-    if (engine_record_load(root, id, &rec, err) < 0)
+    cleanup_engine_record struct engine_record *rec = NULL;
+    if (engine_record_read(root, id, &rec, err) < 0)
         return -1;
-    const char *mode = engine_json_str(engine_json_path(rec, "HostConfig", NULL), "NetworkMode");
+    const char *mode = engine_json_str(rec->host_config.keep.other, "NetworkMode");
+    cleanup_free struct network_port *ports = NULL;
+    size_t n_ports = 0;
     if (!strcmp(mode, ENGINE_NETWORK_SLIRP)) {
-        cleanup_free struct network_port *ports = NULL;
-        size_t n_ports = 0;
         wanted_ports(rec, &ports, &n_ports);
-        json_object_put(rec);
         return engine_slirp_start(root, id, pid, ports, n_ports, err);
     }
     if (!strncmp(mode, "container:", 10))
         mark_shared(root, mode + 10);
-    if (!*mode || !strcmp(mode, "none") || !strcmp(mode, "host") || !strncmp(mode, "container:", 10)) {
-        json_object_put(rec);
+    if (!*mode || !strcmp(mode, "none") || !strcmp(mode, "host") || !strncmp(mode, "container:", 10))
         return 0;
-    }
     /* its --network first (eth0), then the networks it was connected to */
-    struct json_object *networks = engine_json_path(rec, "NetworkSettings", "Networks");
-    size_t n = 1;
-    char **names = xmalloc0((json_object_object_length(networks) + 2) * sizeof *names);
-    cleanup_strv char **owned = names;
-    struct in_addr *wants = xmalloc0((json_object_object_length(networks) + 2) * sizeof *wants);
-    cleanup_free struct in_addr *wants_owned = wants;
-    struct in6_addr *wants6 = xmalloc0((json_object_object_length(networks) + 2) * sizeof *wants6);
-    cleanup_free struct in6_addr *wants6_owned = wants6;
-    names[0] = xstrdup(mode);
-    if (networks) {
-        json_object_object_foreach(networks, net, ep)
-        {
-            const char *ip = engine_json_str(engine_json_path(ep, "IPAMConfig", NULL), "IPv4Address");
-            const char *ip6 = engine_json_str(engine_json_path(ep, "IPAMConfig", NULL), "IPv6Address");
-            size_t k = strcmp(net, mode) ? n++ : 0;
-            if (k)
-                names[k] = xstrdup(net);
-            if (*ip)
-                inet_pton(AF_INET, ip, &wants[k]);
-            if (*ip6)
-                inet_pton(AF_INET6, ip6, &wants6[k]);
-        }
+    const struct engine_network_settings *ns = rec->network_settings;
+    size_t n_net = ns ? ns->n_networks : 0, n = 1;
+    cleanup_free const char **names = xmalloc0((n_net + 1) * sizeof *names);
+    cleanup_free struct in_addr *wants = xmalloc0((n_net + 1) * sizeof *wants);
+    cleanup_free struct in6_addr *wants6 = xmalloc0((n_net + 1) * sizeof *wants6);
+    names[0] = mode;
+    for (size_t i = 0; i < n_net; i++) {
+        const struct engine_endpoint *ep = &ns->networks[i];
+        size_t k = strcmp(ep->network, mode) ? n++ : 0;
+        names[k] = ep->network;
+        if (ep->ipam_ipv4 && *ep->ipam_ipv4)
+            inet_pton(AF_INET, ep->ipam_ipv4, &wants[k]);
+        if (ep->ipam_ipv6 && *ep->ipam_ipv6)
+            inet_pton(AF_INET6, ep->ipam_ipv6, &wants6[k]);
     }
-    cleanup_free struct network_port *ports = NULL;
-    size_t n_ports = 0;
+    /* --mac-address, kept in the record's Config.MacAddress */
+    unsigned char mac[6];
+    const char *m = engine_json_str(rec->config.keep.other, "MacAddress");
+    bool have_mac = *m && engine_parse_mac(m, mac);
     wanted_ports(rec, &ports, &n_ports);
-    json_object_put(rec);
     cleanup_close int lock = -1;
     if (network_lock(root, &lock, err) < 0 || engine_network_sweep_locked(root, runroot, err) < 0)
         return -1;
     for (size_t k = 0; k < n; k++) {
-        if (engine_network_attach_one(root, id, pid, names[k], wants[k], &wants6[k], k == 0, k == 0 ? ports : NULL,
-                                      k == 0 ? n_ports : 0, err) < 0) {
+        if (engine_network_attach_one(root, id, pid, names[k], wants[k], &wants6[k], k == 0 && have_mac ? mac : NULL,
+                                      k == 0, k == 0 ? ports : NULL, k == 0 ? n_ports : 0, err) < 0) {
             detach_locked(root, id, true); /* its init still runs */
             return hull_error_wrap(err, "network %s", names[k]);
         }
@@ -639,10 +634,11 @@ static int detach_network(const char *root, const char *id, const char *network,
     if (had || drop)
         update_settings(root, id, network, NULL, drop, &e);
     if (had) {
-        refresh_hosts(root, network);
+        cleanup_record_cache struct record_cache cache = {0};
+        refresh_hosts(root, network, NULL, &cache);
         /* a dead container's own file is rewritten at its next start */
         if (delete_veth)
-            rewrite_hosts(root, id);
+            rewrite_hosts(root, id, &cache);
         struct engine_event_attr attrs[] = {{"container", id}, {"name", c->name}, {"type", "bridge"}, {NULL, NULL}};
         engine_event_emit(root, "network", "disconnect", c->id, attrs);
     }

@@ -14,11 +14,12 @@ struct network_binding;
 
 /* One network of a running container (init pid): lease (want.s_addr 0: any;
  * want6 NULL or ::: any, on a dual-stack network),
- * veth (eth0 when primary, else the first free ethN), ports (primary only),
+ * veth (eth0 when primary, else the first free ethN; want_mac NULL: docker's
+ * MAC from the address), ports (primary only),
  * NetworkSettings, hosts files.  On failure the caller detaches. */
 int engine_network_attach_one(const char *root, const char *id, int pid, const char *network, struct in_addr want,
-                              const struct in6_addr *want6, bool primary, const struct network_port *ports,
-                              size_t n_ports, struct hull_error **err);
+                              const struct in6_addr *want6, const unsigned char *want_mac, bool primary,
+                              const struct network_port *ports, size_t n_ports, struct hull_error **err);
 /* Lease, connected veth, settings of one network; drop: the endpoint leaves
  * NetworkSettings.Networks too (disconnect). */
 int engine_network_detach_one(const char *root, const char *id, const char *network, bool drop);

@@ -2,7 +2,6 @@
  * engine_network.h): every change under the networks lock, dead containers'
  * leases swept first so that "in use" means in use. */
 #include <arpa/inet.h>
-#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +10,7 @@
 #include "events.h"
 #include "lifecycle.h"
 #include "network/network.h"
+#include "network_settings.h"
 #include "record.h"
 #include "util/utils.h"
 
@@ -74,89 +74,84 @@ int engine_network_prune(const char *root, const char *runroot, char ***removed,
     return 0;
 }
 
-int engine_network_inspect(const char *root, const char *runroot, const char *name, struct json_object **out,
-                           struct hull_error **err)
+void engine_network_info_free(struct engine_network_info *info)
+{
+    if (!info)
+        return;
+    free(info->id);
+    free(info->created);
+    free(info->subnet);
+    free(info->gateway);
+    network_config_free(info->config);
+    network_members_free(info->members, info->n_members);
+    free(info);
+}
+
+void engine_network_info_freep(struct engine_network_info **info)
+{
+    engine_network_info_free(*info);
+}
+
+struct json_object *engine_network_info_to_json(const struct engine_network_info *info)
+{
+    return network_inspect_to_json(info->config, info->members, info->n_members);
+}
+
+/* The container holding lease l on network c; false when it has no record
+ * (removed meanwhile). */
+static bool member_of(const char *root, const struct network_config *c, const struct network_lease *l,
+                      const struct network_lease6 *l6, size_t nl6, struct network_member *m)
+{
+    cleanup_engine_record struct engine_record *rec = NULL;
+    if (engine_record_read(root, l->id, &rec, NULL) < 0)
+        return false;
+    const struct engine_endpoint *ep = engine_network_settings_endpoint(rec->network_settings, c->name);
+    char ip[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &l->addr, ip, sizeof ip);
+    m->id = xstrdup(l->id);
+    m->name = xstrdup(engine_record_short_name(rec));
+    m->endpoint_id = xstrdup(ep && ep->endpoint_id ? ep->endpoint_id : "");
+    m->mac = xstrdup(ep && ep->mac_address ? ep->mac_address : "");
+    m->ipv4 = xasprintf("%s/%u", ip, c->prefix);
+    m->ipv6 = xstrdup("");
+    for (size_t k = 0; k < nl6; k++) {
+        if (strcmp(l6[k].id, l->id))
+            continue;
+        char ip6[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, &l6[k].addr, ip6, sizeof ip6);
+        free(m->ipv6);
+        m->ipv6 = xasprintf("%s/%u", ip6, c->prefix6);
+    }
+    return true;
+}
+
+int engine_network_inspect(const char *root, const char *runroot, const char *name,
+                           struct engine_network_info **out, struct hull_error **err)
 {
     cleanup_close int lock = -1;
     if (network_lock(root, &lock, err) < 0 || engine_network_sweep_locked(root, runroot, err) < 0)
         return -1;
-    cleanup_network_config struct network_config *c = NULL;
-    if (network_load(root, name, &c, err) < 0)
+    cleanup_engine_network_info struct engine_network_info *info = xmalloc0(sizeof *info);
+    if (network_load(root, name, &info->config, err) < 0)
         return -1;
-    cleanup_free char *subnet = network_subnet_text(c);
+    const struct network_config *c = info->config;
     char gw[INET_ADDRSTRLEN];
     inet_ntop(AF_INET, &c->gateway, gw, sizeof gw);
-    struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "Name", json_object_new_string(c->name));
-    json_object_object_add(o, "Id", json_object_new_string(c->id));
-    json_object_object_add(o, "Created", json_object_new_string(c->created));
-    json_object_object_add(o, "Scope", json_object_new_string("local"));
-    json_object_object_add(o, "Driver", json_object_new_string("bridge"));
-    json_object_object_add(o, "EnableIPv6", json_object_new_boolean(c->ipv6));
-    struct json_object *ipam = json_object_new_object(), *cfgs = json_object_new_array(),
-                       *cfg = json_object_new_object();
-    json_object_object_add(cfg, "Subnet", json_object_new_string(subnet));
-    json_object_object_add(cfg, "Gateway", json_object_new_string(gw));
-    json_object_array_add(cfgs, cfg);
-    if (c->ipv6) {
-        cleanup_free char *subnet6 = network_subnet6_text(c);
-        char gw6[INET6_ADDRSTRLEN];
-        inet_ntop(AF_INET6, &c->gateway6, gw6, sizeof gw6);
-        struct json_object *cfg6 = json_object_new_object();
-        json_object_object_add(cfg6, "Subnet", json_object_new_string(subnet6));
-        json_object_object_add(cfg6, "Gateway", json_object_new_string(gw6));
-        json_object_array_add(cfgs, cfg6);
-    }
-    json_object_object_add(ipam, "Driver", json_object_new_string("default"));
-    json_object_object_add(ipam, "Options", json_object_new_object());
-    json_object_object_add(ipam, "Config", cfgs);
-    json_object_object_add(o, "IPAM", ipam);
-    json_object_object_add(o, "Internal", json_object_new_boolean(c->internal));
-    json_object_object_add(o, "Attachable", json_object_new_boolean(false));
-    json_object_object_add(o, "Ingress", json_object_new_boolean(false));
-    struct json_object *containers = json_object_new_object();
+    info->id = xstrdup(c->id);
+    info->created = xstrdup(c->created);
+    info->subnet = network_subnet_text(c);
+    info->gateway = xstrdup(gw);
+    info->internal = c->internal;
     cleanup_free struct network_lease *l = NULL;
     cleanup_free struct network_lease6 *l6 = NULL;
     size_t nl = 0, nl6 = 0;
-    if (network_leases(root, name, &l, &nl, err) < 0 || network_leases6(root, name, &l6, &nl6, err) < 0) {
-        json_object_put(o);
+    if (network_leases(root, name, &l, &nl, err) < 0 || network_leases6(root, name, &l6, &nl6, err) < 0)
         return -1;
-    }
-    for (size_t i = 0; i < nl; i++) {
-        struct json_object *rec = NULL;
-        if (engine_record_load(root, l[i].id, &rec, NULL) < 0)
-            continue;
-        struct json_object *ep = engine_json_path(engine_json_path(rec, "NetworkSettings", "Networks"), name, NULL);
-        char ip[INET_ADDRSTRLEN];
-        inet_ntop(AF_INET, &l[i].addr, ip, sizeof ip);
-        cleanup_free char *cidr = xasprintf("%s/%u", ip, c->prefix);
-        const char *n = engine_json_str(rec, "Name");
-        struct json_object *e = json_object_new_object();
-        json_object_object_add(e, "Name", json_object_new_string(n[0] == '/' ? n + 1 : n));
-        json_object_object_add(e, "EndpointID", json_object_new_string(engine_json_str(ep, "EndpointID")));
-        json_object_object_add(e, "MacAddress", json_object_new_string(engine_json_str(ep, "MacAddress")));
-        json_object_object_add(e, "IPv4Address", json_object_new_string(cidr));
-        cleanup_free char *cidr6 = xstrdup("");
-        for (size_t k = 0; k < nl6; k++) {
-            if (strcmp(l6[k].id, l[i].id))
-                continue;
-            char ip6[INET6_ADDRSTRLEN];
-            inet_ntop(AF_INET6, &l6[k].addr, ip6, sizeof ip6);
-            free(cidr6);
-            cidr6 = xasprintf("%s/%u", ip6, c->prefix6);
-        }
-        json_object_object_add(e, "IPv6Address", json_object_new_string(cidr6));
-        json_object_object_add(containers, l[i].id, e);
-        json_object_put(rec);
-    }
-    json_object_object_add(o, "Containers", containers);
-    struct json_object *opts = json_object_new_object();
-    cleanup_free char *mtu = xasprintf("%u", c->mtu);
-    json_object_object_add(opts, "com.docker.network.bridge.name", json_object_new_string(c->bridge));
-    json_object_object_add(opts, "com.docker.network.driver.mtu", json_object_new_string(mtu));
-    json_object_object_add(o, "Options", opts);
-    json_object_object_add(o, "Labels", json_object_new_object());
-    *out = o;
+    info->members = xmalloc0((nl + 1) * sizeof *info->members);
+    for (size_t i = 0; i < nl; i++)
+        if (member_of(root, info->config, &l[i], l6, nl6, &info->members[info->n_members]))
+            info->n_members++;
+    *out = steal_pointer(&info);
     return 0;
 }
 
@@ -168,25 +163,9 @@ struct endpoint_edit {
 static int add_endpoint(struct engine_record *rec, void *data, struct hull_error **err)
 {
     const struct endpoint_edit *e = data;
-    struct json_object *networks = engine_json_path(rec->network_settings, "Networks", NULL);
-    if (!networks)
+    if (!rec->network_settings)
         return hull_error_set(err, 0, "container %.12s has no network settings", rec->id);
-    struct json_object *ep = json_object_new_object(), *ipam = NULL, *al = NULL;
-    if (e->ip || e->ip6)
-        ipam = json_object_new_object();
-    if (e->ip)
-        json_object_object_add(ipam, "IPv4Address", json_object_new_string(e->ip));
-    if (e->ip6)
-        json_object_object_add(ipam, "IPv6Address", json_object_new_string(e->ip6));
-    for (size_t i = 0; e->aliases && e->aliases[i]; i++) {
-        if (!al)
-            al = json_object_new_array();
-        json_object_array_add(al, json_object_new_string(e->aliases[i]));
-    }
-    json_object_object_add(ep, "IPAMConfig", ipam);
-    json_object_object_add(ep, "Links", NULL);
-    json_object_object_add(ep, "Aliases", al);
-    json_object_object_add(networks, e->network, ep);
+    engine_network_settings_add(rec->network_settings, e->network, e->ip, e->ip6, e->aliases);
     return 0;
 }
 
@@ -198,14 +177,12 @@ static int record_endpoint(const char *root, const char *id, const char *network
     return engine_record_edit(root, id, add_endpoint, &e, err) < 0 ? -1 : 0;
 }
 
-/* The container's id, record and --network; NULL record after an error. */
-static struct json_object *load_container(const char *root, const char *text, char **id, const char **mode,
-                                          struct hull_error **err)
+/* The container's id and record; NULL after an error. */
+static struct engine_record *load_container(const char *root, const char *text, char **id, struct hull_error **err)
 {
-    struct json_object *rec = NULL;
-    if (engine_record_find(root, text, id, err) < 0 || engine_record_load(root, *id, &rec, err) < 0)
+    struct engine_record *rec = NULL;
+    if (engine_record_find(root, text, id, err) < 0 || engine_record_read(root, *id, &rec, err) < 0)
         return NULL;
-    *mode = engine_json_str(engine_json_path(rec, "HostConfig", NULL), "NetworkMode");
     return rec;
 }
 
@@ -221,18 +198,16 @@ int engine_network_connect(const char *root, const char *runroot, const char *ne
     if (ip6 && inet_pton(AF_INET6, ip6, &want6) != 1)
         return hull_error_set(err, 0, "invalid --ip6 \"%s\": not an IPv6 address", ip6);
     cleanup_free char *id = NULL;
-    const char *mode = NULL;
-    struct json_object *rec = load_container(root, container, &id, &mode, err);
+    cleanup_engine_record struct engine_record *rec = load_container(root, container, &id, err);
     if (!rec)
         return -1;
+    const char *mode = engine_json_str(rec->host_config.keep.other, "NetworkMode");
     bool bridge = *mode && strcmp(mode, "none") && strcmp(mode, "host") && strncmp(mode, "container:", 10);
-    bool already = engine_json_path(engine_json_path(rec, "NetworkSettings", "Networks"), network, NULL) != NULL;
-    int pid = json_object_get_int(engine_json_path(rec, "State", "Pid"));
-    cleanup_free char *shown_mode = xstrdup(mode);
-    json_object_put(rec);
+    bool already = engine_network_settings_endpoint(rec->network_settings, network) != NULL;
+    int pid = rec->state.pid;
     if (!bridge)
         return hull_error_set(err, 0, "container %s runs with --network %s: it cannot join a network", container,
-                              *shown_mode ? shown_mode : "none");
+                              *mode ? mode : "none");
     if (already)
         return hull_error_set(err, 0, "container %s is already connected to network %s", container, network);
     cleanup_close int lock = -1;
@@ -260,7 +235,7 @@ int engine_network_connect(const char *root, const char *runroot, const char *ne
         return -1;
     if (!engine_container_running(runroot, id) || pid <= 0)
         return 0; /* joined at its next start, like docker */
-    if (engine_network_attach_one(root, id, pid, network, want, &want6, false, NULL, 0, err) < 0) {
+    if (engine_network_attach_one(root, id, pid, network, want, &want6, NULL, false, NULL, 0, err) < 0) {
         engine_network_detach_one(root, id, network, true);
         return hull_error_wrap(err, "connect %s to network %s", container, network);
     }
@@ -272,13 +247,11 @@ int engine_network_disconnect(const char *root, const char *network, const char 
     if (!strcmp(network, "bridge"))
         network = NETWORK_DEFAULT;
     cleanup_free char *id = NULL;
-    const char *mode = NULL;
-    struct json_object *rec = load_container(root, container, &id, &mode, err);
+    cleanup_engine_record struct engine_record *rec = load_container(root, container, &id, err);
     if (!rec)
         return -1;
-    bool connected = engine_json_path(engine_json_path(rec, "NetworkSettings", "Networks"), network, NULL) != NULL;
-    bool primary = !strcmp(mode, network);
-    json_object_put(rec);
+    bool connected = engine_network_settings_endpoint(rec->network_settings, network) != NULL;
+    bool primary = !strcmp(engine_json_str(rec->host_config.keep.other, "NetworkMode"), network);
     if (!network_exists(root, network))
         return hull_error_set(err, 0, "no such network: %s", network);
     if (!connected)

@@ -201,12 +201,13 @@ static void build_network(struct engine_record *rec, const struct engine_run_con
     engine_network_record(holder, rc, config);
     json_object_put(image);
     struct json_object *v = NULL;
-    struct json_object **into[] = {&rec->config.keep.other, &rec->host_config.keep.other, &rec->network_settings};
-    const char *keys[] = {"Config", "HostConfig", "NetworkSettings"};
+    struct json_object **into[] = {&rec->config.keep.other, &rec->host_config.keep.other};
+    const char *keys[] = {"Config", "HostConfig"};
     for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
-        if (json_object_object_get_ex(holder, keys[i], &v) && (i == 2 || json_object_object_length(v)))
+        if (json_object_object_get_ex(holder, keys[i], &v) && json_object_object_length(v))
             *into[i] = json_object_get(v);
     json_object_put(holder);
+    rec->network_settings = engine_network_settings_for_run(rc);
 }
 
 struct engine_record *engine_record_build(const struct engine_record_input *in)

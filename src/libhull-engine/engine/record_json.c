@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "network_settings.h"
 #include "record.h"
 #include "util/utils.h"
 
@@ -50,13 +51,6 @@ static int int_of(struct json_object *o, const char *key)
 static bool bool_of(struct json_object *o, const char *key)
 {
     return json_object_get_boolean(member(o, key));
-}
-
-/* A subtree kept as it is: a new reference, NULL when absent or null. */
-static struct json_object *tree_of(struct json_object *o, const char *key)
-{
-    struct json_object *v = member(o, key);
-    return v ? json_object_get(v) : NULL;
 }
 
 static void health_from_json(struct json_object *h, struct engine_health_state *out)
@@ -116,7 +110,10 @@ int engine_record_from_json(struct json_object *j, struct engine_record **out, s
     r->name = str_of(j, "Name", "/");
     r->log_path = str_of(j, "LogPath", "");
     record_config_from_json(j, r);
-    r->network_settings = tree_of(j, "NetworkSettings");
+    if (engine_network_settings_from_json(member(j, "NetworkSettings"), &r->network_settings, err) < 0) {
+        engine_record_free(r);
+        return -1;
+    }
     r->monitor_pid = int_of(j, "HullMonitorPid");
     r->creating_pid = int_of(j, "HullCreatingPid");
     struct json_object *rs = member(j, "HullRestart");
@@ -146,12 +143,6 @@ int engine_record_parse(const char *text, struct engine_record **out, struct hul
 static void add_str(struct json_object *o, const char *key, const char *v)
 {
     json_object_object_add(o, key, json_object_new_string(v ? v : ""));
-}
-
-static void add_tree(struct json_object *o, const char *key, struct json_object *v)
-{
-    if (v)
-        json_object_object_add(o, key, json_object_get(v));
 }
 
 static struct json_object *health_to_json(const struct engine_health_state *h)
@@ -211,7 +202,8 @@ struct json_object *engine_record_to_json(const struct engine_record *rec, bool 
     add_str(o, "Name", rec->name);
     add_str(o, "LogPath", rec->log_path);
     record_config_to_json(rec, o);
-    add_tree(o, "NetworkSettings", rec->network_settings);
+    if (rec->network_settings)
+        json_object_object_add(o, "NetworkSettings", engine_network_settings_to_json(rec->network_settings));
     if (rec->other) {
         json_object_object_foreach(rec->other, key, v) json_object_object_add(o, key, json_object_get(v));
     }
@@ -255,7 +247,7 @@ void engine_record_free(struct engine_record *rec)
     strv_free(rec->args);
     health_clear(&rec->state.health);
     record_config_free(rec);
-    json_object_put(rec->network_settings);
+    engine_network_settings_free(rec->network_settings);
     json_object_put(rec->other);
     free(rec);
 }

@@ -2,7 +2,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
-#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -104,77 +103,89 @@ static bool o_has_bind(const char *o)
     return false;
 }
 
-/* opts ("K=V") into docker's Options object, checked as the local driver would. */
-static int parse_options(char *const *opts, struct json_object **out, struct hull_error **err)
+/* opts ("K=V") into the volume's type, device and o, checked as the local
+ * driver would. */
+static int parse_options(char *const *opts, struct volume *v, struct hull_error **err)
 {
-    struct json_object *o = json_object_new_object();
     for (char *const *p = opts; p && *p; p++) {
         const char *eq = strchr(*p, '=');
         cleanup_free char *key = eq ? strndup(*p, (size_t)(eq - *p)) : xstrdup(*p);
-        if (strcmp(key, "type") && strcmp(key, "device") && strcmp(key, "o")) {
-            json_object_put(o);
+        char **field = !strcmp(key, "type") ? &v->type : !strcmp(key, "device") ? &v->device
+                       : !strcmp(key, "o")  ? &v->o
+                                            : NULL;
+        if (!field)
             return hull_error_set(err, 0, "invalid option \"%s\": the local driver takes type, device and o", *p);
-        }
-        json_object_object_add(o, key, json_object_new_string(eq ? eq + 1 : ""));
+        free(*field);
+        *field = xstrdup(eq ? eq + 1 : "");
     }
-    const char *type = engine_json_str(o, "type"), *device = engine_json_str(o, "device"),
-               *mopts = engine_json_str(o, "o");
-    int r = 0;
-    if (json_object_object_length(o) == 0) {
-        /* a plain directory */
-    } else if (!*device) {
-        r = hull_error_set(err, 0, "missing required option \"device\" (with type and o, as for mount(8))");
-    } else if (!*type) {
-        r = hull_error_set(err, 0, "missing required option \"type\" (tmpfs, or none with o=bind)");
-    } else if (!strcmp(type, "tmpfs")) {
+    const char *type = v->type ? v->type : "", *device = v->device ? v->device : "";
+    if (!v->type && !v->device && !v->o)
+        return 0; /* a plain directory */
+    if (!*device)
+        return hull_error_set(err, 0, "missing required option \"device\" (with type and o, as for mount(8))");
+    if (!*type)
+        return hull_error_set(err, 0, "missing required option \"type\" (tmpfs, or none with o=bind)");
+    if (!strcmp(type, "tmpfs")) {
         unsigned long flags;
         cleanup_free char *data = NULL;
-        r = tmpfs_options(mopts, &flags, &data, err);
-    } else if (!strcmp(type, "none") || o_has_bind(mopts)) {
+        return tmpfs_options(v->o, &flags, &data, err);
+    }
+    if (!strcmp(type, "none") || o_has_bind(v->o)) {
         struct stat st;
-        if (!o_has_bind(mopts))
-            r = hull_error_set(err, 0, "type=none needs o=bind (a bind volume of device %s)", device);
-        else if (device[0] != '/')
-            r = hull_error_set(err, 0, "device \"%s\" of a bind volume must be an absolute path", device);
-        else if (stat(device, &st) < 0)
-            r = hull_error_set(err, errno, "device %s of a bind volume", device);
-        else if (!S_ISDIR(st.st_mode))
-            r = hull_error_set(err, 0, "device %s of a bind volume is not a directory", device);
-    } else {
-        r = hull_error_set(err, 0,
-                           "type \"%s\" is not implemented: the local driver of hull mounts tmpfs, and host "
-                           "directories with type=none o=bind",
-                           type);
+        if (!o_has_bind(v->o))
+            return hull_error_set(err, 0, "type=none needs o=bind (a bind volume of device %s)", device);
+        if (device[0] != '/')
+            return hull_error_set(err, 0, "device \"%s\" of a bind volume must be an absolute path", device);
+        if (stat(device, &st) < 0)
+            return hull_error_set(err, errno, "device %s of a bind volume", device);
+        if (!S_ISDIR(st.st_mode))
+            return hull_error_set(err, 0, "device %s of a bind volume is not a directory", device);
+        return 0;
     }
-    if (r < 0) {
-        json_object_put(o);
-        return -1;
-    }
-    *out = o;
-    return 0;
+    return hull_error_set(err, 0,
+                          "type \"%s\" is not implemented: the local driver of hull mounts tmpfs, and host "
+                          "directories with type=none o=bind",
+                          type);
 }
 
 /* ---- the store ---- */
 
-static struct json_object *load_json(const char *root, const char *name, struct hull_error **err)
+const char *volume_label(const struct volume *v, const char *key)
+{
+    for (size_t i = 0; i < v->n_labels; i++)
+        if (!strcmp(v->labels[i].key, key))
+            return v->labels[i].value;
+    return NULL;
+}
+
+/* label key=value, replacing the value of a key given before */
+static void set_label(struct volume *v, const char *key, const char *value)
+{
+    for (size_t i = 0; i < v->n_labels; i++) {
+        if (!strcmp(v->labels[i].key, key)) {
+            free(v->labels[i].value);
+            v->labels[i].value = xstrdup(value);
+            return;
+        }
+    }
+    v->labels = xrealloc(v->labels, (v->n_labels + 1) * sizeof *v->labels);
+    v->labels[v->n_labels++] = (struct volume_label){xstrdup(key), xstrdup(value)};
+}
+
+int volume_read(const char *root, const char *name, struct volume **out, struct hull_error **err)
 {
     cleanup_free char *path = xasprintf("%s/volumes/%s/volume.json", root, name);
     cleanup_free char *text = NULL;
-    if (!volume_name_valid(name)) {
-        hull_error_set(err, 0, "no such volume: %s", name);
-        return NULL;
-    }
-    if (read_file(path, &text, NULL, NULL) < 0) {
-        hull_error_set(err, 0, "no such volume: %s", name);
-        return NULL;
-    }
-    struct json_object *j = json_tokener_parse(text);
-    if (!j || !json_object_is_type(j, json_type_object)) {
-        json_object_put(j);
-        hull_error_set(err, 0, "volume %s: %s is not valid JSON", name, path);
-        return NULL;
-    }
-    return j;
+    if (!volume_name_valid(name) || read_file(path, &text, NULL, NULL) < 0)
+        return hull_error_set(err, 0, "no such volume: %s", name);
+    if (volume_parse(text, out) < 0)
+        return hull_error_set(err, 0, "volume %s: %s is not valid JSON", name, path);
+    return 0;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+    return a ? b && !strcmp(a, b) : !b;
 }
 
 int volume_create(const char *root, const char *name, char *const *opts, char *const *labels, bool anonymous,
@@ -193,57 +204,49 @@ int volume_create(const char *root, const char *name, char *const *opts, char *c
                               "invalid volume name \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed, at least two "
                               "characters (a host directory needs an absolute path or one starting with .)",
                               name);
-    struct json_object *options = NULL;
-    if (parse_options(opts, &options, err) < 0)
+    cleanup_volume struct volume *v = xmalloc0(sizeof *v);
+    if (parse_options(opts, v, err) < 0)
         return hull_error_wrap(err, "volume %s", name);
     if (volume_exists(root, name)) {
-        struct json_object *have = load_json(root, name, err);
-        bool same = have && (json_object_object_length(options) == 0 ||
-                             json_object_equal(options, engine_json_path(have, "Options", NULL)));
-        json_object_put(have);
-        json_object_put(options);
+        cleanup_volume struct volume *have = NULL;
+        bool any = v->type || v->device || v->o;
+        bool same = volume_read(root, name, &have, err) == 0 &&
+                    (!any || (same_str(v->type, have->type) && same_str(v->device, have->device) &&
+                              same_str(v->o, have->o)));
         if (!same)
             return hull_error_set(err, 0, "volume %s already exists with other options", name);
         if (name_out)
             *name_out = xstrdup(name);
         return 0;
     }
-    struct json_object *label_obj = json_object_new_object();
     for (char *const *l = labels; l && *l; l++) {
         const char *eq = strchr(*l, '=');
         cleanup_free char *k = eq ? strndup(*l, (size_t)(eq - *l)) : xstrdup(*l);
-        json_object_object_add(label_obj, k, json_object_new_string(eq ? eq + 1 : ""));
+        set_label(v, k, eq ? eq + 1 : "");
     }
     if (anonymous)
-        json_object_object_add(label_obj, VOLUME_ANONYMOUS_LABEL, json_object_new_string(""));
+        set_label(v, VOLUME_ANONYMOUS_LABEL, "");
     cleanup_free char *top = volumes_dir(root);
     cleanup_free char *dir = volume_dir(root, name);
-    cleanup_free char *data = volume_mountpoint(root, name);
-    struct json_object *v = json_object_new_object();
-    cleanup_free char *now = rfc3339_now();
-    json_object_object_add(v, "CreatedAt", json_object_new_string(now));
-    json_object_object_add(v, "Driver", json_object_new_string("local"));
-    json_object_object_add(v, "Labels", label_obj);
-    json_object_object_add(v, "Mountpoint", json_object_new_string(data));
-    json_object_object_add(v, "Name", json_object_new_string(name));
-    json_object_object_add(v, "Options", options);
-    json_object_object_add(v, "Scope", json_object_new_string("local"));
-    const char *text = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    v->name = xstrdup(name);
+    v->driver = xstrdup("local");
+    v->scope = xstrdup("local");
+    v->mountpoint = volume_mountpoint(root, name);
+    v->created_at = rfc3339_now();
+    const char *data = v->mountpoint;
+    cleanup_free char *text = volume_to_text(v);
     cleanup_free char *json_path = xasprintf("%s/volume.json", dir);
-    int r = -1;
     if (mkdir_p(top, 0700, err) < 0)
-        goto out;
-    if (mkdir(dir, 0700) < 0) {
-        hull_error_set(err, errno, "create volume %s: %s", name, dir);
-        goto out;
-    }
+        return -1;
+    if (mkdir(dir, 0700) < 0)
+        return hull_error_set(err, errno, "create volume %s: %s", name, dir);
     /* _data is 0755 like docker's, so a container's non-root user can reach it. */
     if (mkdir(data, 0755) < 0 || chmod(data, 0755) < 0 ||
         write_file_atomic(json_path, text, strlen(text), 0600, err) < 0) {
         hull_error_set(err, errno, "create volume %s: %s", name, data);
         cleanup_error struct hull_error *ignored = NULL;
         rm_rf(dir, &ignored);
-        goto out;
+        return -1;
     }
     if (created)
         *created = true;
@@ -251,10 +254,7 @@ int volume_create(const char *root, const char *name, char *const *opts, char *c
         *name_out = xstrdup(name);
     struct engine_event_attr attrs[] = {{"driver", "local"}, {NULL, NULL}};
     engine_event_emit(root, "volume", "create", name, attrs);
-    r = 0;
-out:
-    json_object_put(v);
-    return r;
+    return 0;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -287,18 +287,10 @@ int volume_list(const char *root, char ***names, struct hull_error **err)
     return 0;
 }
 
-int volume_inspect(const char *root, const char *name, struct json_object **out, struct hull_error **err)
-{
-    *out = load_json(root, name, err);
-    return *out ? 0 : -1;
-}
-
 bool volume_is_anonymous(const char *root, const char *name)
 {
-    struct json_object *v = load_json(root, name, NULL);
-    bool anon = v && json_object_object_get_ex(engine_json_path(v, "Labels", NULL), VOLUME_ANONYMOUS_LABEL, NULL);
-    json_object_put(v);
-    return anon;
+    cleanup_volume struct volume *v = NULL;
+    return volume_read(root, name, &v, NULL) == 0 && volume_label(v, VOLUME_ANONYMOUS_LABEL);
 }
 
 static bool is_mountpoint(const char *path)
@@ -310,14 +302,11 @@ static bool is_mountpoint(const char *path)
 
 int volume_mount_source(const char *root, const char *name, char **source, struct hull_error **err)
 {
-    struct json_object *v = load_json(root, name, err);
-    if (!v)
+    cleanup_volume struct volume *v = NULL;
+    if (volume_read(root, name, &v, err) < 0)
         return -1;
-    struct json_object *o = engine_json_path(v, "Options", NULL);
-    cleanup_free char *type = xstrdup(engine_json_str(o, "type"));
-    cleanup_free char *device = xstrdup(engine_json_str(o, "device"));
-    cleanup_free char *mopts = xstrdup(engine_json_str(o, "o"));
-    json_object_put(v);
+    const char *type = v->type ? v->type : "", *mopts = v->o ? v->o : "";
+    cleanup_free char *device = xstrdup(v->device ? v->device : "");
     cleanup_free char *data = volume_mountpoint(root, name);
     if (!strcmp(type, "tmpfs")) {
         /* Mounted once and shared by every container of the volume, as
@@ -371,12 +360,9 @@ static int add_size(const char *path, const struct stat *st, int flag, struct FT
 unsigned long long volume_size(const char *root, const char *name)
 {
     cleanup_free char *source = NULL;
-    struct json_object *v = load_json(root, name, NULL);
-    const char *type = v ? engine_json_str(engine_json_path(v, "Options", NULL), "type") : "";
-    bool bind = *type && strcmp(type, "tmpfs");
-    json_object_put(v);
-    if (!v || bind)
-        return 0;
+    cleanup_volume struct volume *v = NULL;
+    if (volume_read(root, name, &v, NULL) < 0 || (v->type && *v->type && strcmp(v->type, "tmpfs")))
+        return 0; /* gone, or a bind volume */
     cleanup_free char *data = volume_mountpoint(root, name);
     size_total = 0;
     nftw(data, add_size, 16, FTW_PHYS | FTW_MOUNT);

@@ -45,4 +45,10 @@ int volume_remove(const char *root, const char *name, struct hull_error **err);
 /* Bytes used under _data (0 for a bind volume: the data is not ours). */
 unsigned long long volume_size(const char *root, const char *name);
 
+/* volume_json.c: volume.json's one serializer and deserializer (-1: not a
+ * JSON object); volume_to_json (hull-engine.h) is the object in the file. */
+int volume_from_json(struct json_object *j, struct volume **out);
+char *volume_to_text(const struct volume *v);
+int volume_parse(const char *text, struct volume **out);
+
 #endif

@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,39 +130,6 @@ bool network_overlaps(struct in_addr a, unsigned pa, struct in_addr b, unsigned 
     return (ntohl(a.s_addr) & network_mask(p)) == (ntohl(b.s_addr) & network_mask(p));
 }
 
-static struct json_object *config_json(const struct network_config *c)
-{
-    struct json_object *o = json_object_new_object();
-    char gw[INET_ADDRSTRLEN];
-    inet_ntop(AF_INET, &c->gateway, gw, sizeof gw);
-    cleanup_free char *subnet = network_subnet_text(c);
-    json_object_object_add(o, "Name", json_object_new_string(c->name));
-    json_object_object_add(o, "Id", json_object_new_string(c->id));
-    json_object_object_add(o, "Created", json_object_new_string(c->created));
-    json_object_object_add(o, "Driver", json_object_new_string("bridge"));
-    json_object_object_add(o, "Subnet", json_object_new_string(subnet));
-    json_object_object_add(o, "Gateway", json_object_new_string(gw));
-    json_object_object_add(o, "Internal", json_object_new_boolean(c->internal));
-    json_object_object_add(o, "Bridge", json_object_new_string(c->bridge));
-    json_object_object_add(o, "MTU", json_object_new_int((int)c->mtu));
-    if (c->ipv6) {
-        char gw6[INET6_ADDRSTRLEN];
-        inet_ntop(AF_INET6, &c->gateway6, gw6, sizeof gw6);
-        cleanup_free char *subnet6 = network_subnet6_text(c);
-        json_object_object_add(o, "EnableIPv6", json_object_new_boolean(true));
-        json_object_object_add(o, "Subnet6", json_object_new_string(subnet6));
-        json_object_object_add(o, "Gateway6", json_object_new_string(gw6));
-    }
-    return o;
-}
-
-static const char *jstr(struct json_object *o, const char *key)
-{
-    struct json_object *v = NULL;
-    return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string) ? json_object_get_string(v)
-                                                                                              : "";
-}
-
 bool network_exists(const char *root, const char *name)
 {
     if (!network_name_valid(name) && strcmp(name, NETWORK_DEFAULT))
@@ -180,32 +146,9 @@ int network_load(const char *root, const char *name, struct network_config **out
     cleanup_free char *text = NULL;
     if (read_file(path, &text, NULL, err) < 0)
         return -1;
-    struct json_object *o = json_tokener_parse(text);
-    struct network_config *c = xmalloc0(sizeof *c);
-    struct in_addr gw;
-    if (!o || !network_parse_cidr(jstr(o, "Subnet"), &c->subnet, &c->prefix) ||
-        inet_pton(AF_INET, jstr(o, "Gateway"), &gw) != 1 || !*jstr(o, "Bridge")) {
-        json_object_put(o);
-        network_config_free(c);
-        return hull_error_set(err, 0, "network %s: %s is damaged", name, path);
-    }
-    c->gateway = gw;
-    c->name = xstrdup(jstr(o, "Name"));
-    c->id = xstrdup(jstr(o, "Id"));
-    c->bridge = xstrdup(jstr(o, "Bridge"));
-    c->created = xstrdup(jstr(o, "Created"));
-    struct json_object *v = NULL;
-    c->internal = json_object_object_get_ex(o, "Internal", &v) && json_object_get_boolean(v);
-    c->mtu = json_object_object_get_ex(o, "MTU", &v) ? (unsigned)json_object_get_int(v) : NETWORK_DEFAULT_MTU;
-    c->ipv6 = json_object_object_get_ex(o, "EnableIPv6", &v) && json_object_get_boolean(v);
-    if (c->ipv6 && (!network_parse_cidr6(jstr(o, "Subnet6"), &c->subnet6, &c->prefix6) ||
-                    inet_pton(AF_INET6, jstr(o, "Gateway6"), &c->gateway6) != 1)) {
-        json_object_put(o);
-        network_config_free(c);
-        return hull_error_set(err, 0, "network %s: %s is damaged (its IPv6 subnet)", name, path);
-    }
-    json_object_put(o);
-    *out = c;
+    const char *damaged = "";
+    if (network_config_parse(text, out, &damaged) < 0)
+        return hull_error_set(err, 0, "network %s: %s is damaged%s", name, path, damaged);
     return 0;
 }
 
@@ -476,11 +419,9 @@ int network_create(const char *root, const struct network_create_opts *o, struct
     cleanup_free char *leases = xasprintf("%s/leases", dir);
     if (mkdir_p(leases, 0700, err) < 0)
         return -1;
-    struct json_object *j = config_json(c);
+    cleanup_free char *text = network_config_to_text(c);
     cleanup_free char *path = xasprintf("%s/config.json", dir);
-    const char *text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
     int r = write_file_atomic(path, text, strlen(text), 0600, err);
-    json_object_put(j);
     if (r < 0 || network_activate(root, c, true, err) < 0) {
         cleanup_error struct hull_error *e2 = NULL;
         network_deactivate(c);

@@ -51,6 +51,24 @@ void network_config_free(struct network_config *c);
 void network_config_freep(struct network_config **c);
 #define cleanup_network_config __attribute__((cleanup(network_config_freep)))
 
+/* network_json.c: config.json's text (owned), and back (-1 when damaged:
+ * *damaged says more, "" or " (its IPv6 subnet)"). */
+char *network_config_to_text(const struct network_config *c);
+int network_config_parse(const char *text, struct network_config **out, const char **damaged);
+
+/* A container on a network, as `network inspect` shows it (every string
+ * set; ipv6 "" on an IPv4-only network). */
+struct network_member {
+    char *id, *name, *endpoint_id, *mac;
+    char *ipv4, *ipv6; /* CIDR: the address and the network's prefix */
+};
+void network_members_free(struct network_member *m, size_t n);
+struct json_object;
+/* docker's `network inspect` object: Name, Id, Driver, IPAM, Internal,
+ * Containers, Options ... (network_json.c, the one printer of it). */
+struct json_object *network_inspect_to_json(const struct network_config *c, const struct network_member *m,
+                                            size_t n);
+
 /* "10.88.0.0/16" etc. into text (owned). */
 char *network_subnet_text(const struct network_config *c);
 /* "fd12:3456:789a::/64" (owned; "" when the network has no IPv6). */

@@ -186,8 +186,11 @@ static void check_volumes(void)
               "an anonymous volume: 64 hex digits, labelled");
     cleanup_strv char **names = NULL;
     TAP_CHECK(volume_list(root, &names, &err) == 0 && strv_length(names) == 4, "volume ls");
-    struct json_object *j = NULL;
-    TAP_CHECK(volume_inspect(root, "t1", &j, &err) == 0 &&
+    struct volume *v = NULL;
+    TAP_CHECK(volume_read(root, "t1", &v, &err) == 0, "volume inspect reads the volume");
+    struct json_object *j = v ? volume_to_json(v) : NULL;
+    volume_free(v);
+    TAP_CHECK(j &&
                   !strcmp(json_object_get_string(json_object_object_get(j, "Driver")), "local") &&
                   !strcmp(json_object_get_string(json_object_object_get(json_object_object_get(j, "Options"), "o")),
                           "size=1m,uid=1000,noexec"),
