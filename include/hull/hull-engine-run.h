@@ -322,9 +322,9 @@ int engine_parse_domainname(const char *text, struct hull_error **err);
 
 /* The networks of a container, "app,hull" (its NetworkMode when it has no
  * bridge network: "none", "host"), for ps's .Networks.  Owned. */
-char *engine_network_names_text(struct json_object *rec);
+char *engine_network_names_text(const struct engine_record *rec);
 /* "0.0.0.0:8080->80/tcp, ..." for ps (owned; "" when none). */
-char *engine_network_ports_text(struct json_object *rec);
+char *engine_network_ports_text(const struct engine_record *rec);
 
 /* Under the lock; the created network's name is opts->name. */
 int engine_network_create(const char *root, const struct network_create_opts *o, struct hull_error **err);

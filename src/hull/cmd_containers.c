@@ -190,12 +190,9 @@ static bool ps_print(const struct ps_opts *o, const struct engine_record *rec)
     cleanup_free char *status = status_text(rec);
     cleanup_free char *command = command_text(rec);
     cleanup_free char *since = xstrdup(human_since(parse_time(rec->created)));
-    /* the network code reads docker's shape still (NetworkSettings) */
-    struct json_object *shown = engine_record_to_json(rec, true);
     /* the ports of a container that is not running are not published */
-    cleanup_free char *ports = is_live(record_str(rec->state.status)) ? engine_network_ports_text(shown) : xstrdup("");
-    cleanup_free char *networks = engine_network_names_text(shown);
-    json_object_put(shown);
+    cleanup_free char *ports = is_live(record_str(rec->state.status)) ? engine_network_ports_text(rec) : xstrdup("");
+    cleanup_free char *networks = engine_network_names_text(rec);
     if (o->json || o->templated) {
         struct json_object *row = ps_row_object(rec, shown_id, command, since, status, ports, networks);
         bool ok = true;

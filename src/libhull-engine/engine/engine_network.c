@@ -3,7 +3,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +15,6 @@
 #include "lifecycle.h"
 #include "network/netlink.h"
 #include "network/network.h"
-#include "network_settings.h"
 #include "record.h"
 #include "rootless.h"
 #include "util/utils.h"
@@ -410,148 +408,6 @@ int engine_network_prepare(const char *root, const char *runroot, struct engine_
     nf->network = xstrdup(c->name);
     nf->bridge = true;
     return 0;
-}
-
-/* ---- the record ---- */
-
-static struct json_object *strv_json(char **v, bool null_when_empty)
-{
-    if (!v && null_when_empty)
-        return NULL;
-    struct json_object *a = json_object_new_array();
-    for (size_t i = 0; v && v[i]; i++)
-        json_object_array_add(a, json_object_new_string(v[i]));
-    return a;
-}
-
-static char *port_key(int proto, unsigned port)
-{
-    return xasprintf("%u/%s", port, network_proto_name(proto));
-}
-
-void engine_network_record(struct json_object *rec, const struct engine_run_config *rc,
-                           struct json_object *image_config)
-{
-    const struct engine_net_flags *nf = rc->net;
-    struct json_object *host = engine_json_path(rec, "HostConfig", NULL);
-    struct json_object *config = engine_json_path(rec, "Config", NULL);
-    if (!host || !config)
-        return;
-    const char *mode = nf && nf->network ? nf->network : rc->host_network ? "host" : "none";
-    json_object_object_add(host, "NetworkMode", json_object_new_string(mode));
-    struct json_object *bindings = json_object_new_object();
-    struct json_object *exposed = json_object_new_object();
-    struct json_object *image_exposed = engine_json_path(image_config, "ExposedPorts", NULL);
-    if (image_exposed) {
-        json_object_object_foreach(image_exposed, k, v)
-        {
-            (void)v;
-            json_object_object_add(exposed, k, json_object_new_object());
-        }
-    }
-    for (size_t i = 0; nf && i < nf->n_expose; i++) {
-        cleanup_free char *key = port_key(nf->expose[i].proto, nf->expose[i].ctr_port);
-        json_object_object_add(exposed, key, json_object_new_object());
-    }
-    for (size_t i = 0; nf && i < nf->n_publish; i++) {
-        const struct network_port *p = &nf->publish[i];
-        cleanup_free char *key = port_key(p->proto, p->ctr_port);
-        json_object_object_add(exposed, key, json_object_new_object());
-        struct json_object *list = NULL;
-        if (!json_object_object_get_ex(bindings, key, &list)) {
-            list = json_object_new_array();
-            json_object_object_add(bindings, key, list);
-        }
-        char ip[INET6_ADDRSTRLEN] = "";
-        if (p->host6) /* docker's HostIp: without brackets */
-            inet_ntop(AF_INET6, &p->host_ip6, ip, sizeof ip);
-        else if (p->host_ip.s_addr)
-            inet_ntop(AF_INET, &p->host_ip, ip, sizeof ip);
-        cleanup_free char *hp = p->host_lo == 0               ? xstrdup("")
-                                : p->host_lo == p->host_hi ? xasprintf("%u", p->host_lo)
-                                                           : xasprintf("%u-%u", p->host_lo, p->host_hi);
-        struct json_object *b = json_object_new_object();
-        json_object_object_add(b, "HostIp", json_object_new_string(ip));
-        json_object_object_add(b, "HostPort", json_object_new_string(hp));
-        json_object_array_add(list, b);
-    }
-    json_object_object_add(host, "PortBindings", bindings);
-    json_object_object_add(host, "PublishAllPorts", json_object_new_boolean(nf && nf->publish_all));
-    json_object_object_add(host, "ExtraHosts", strv_json(nf ? nf->add_hosts : NULL, true));
-    json_object_object_add(host, "Dns", strv_json(nf ? nf->dns : NULL, false));
-    json_object_object_add(host, "DnsSearch", strv_json(nf ? nf->dns_search : NULL, false));
-    json_object_object_add(host, "DnsOptions", strv_json(nf ? nf->dns_options : NULL, false));
-    if (nf && nf->mac) /* docker's place for it; kept across restarts */
-        json_object_object_add(config, "MacAddress", json_object_new_string(nf->mac));
-    if (json_object_object_length(exposed))
-        json_object_object_add(config, "ExposedPorts", exposed);
-    else
-        json_object_put(exposed);
-
-}
-
-struct engine_network_settings *engine_network_settings_for_run(const struct engine_run_config *rc)
-{
-    const struct engine_net_flags *nf = rc->net;
-    struct engine_network_settings *ns = engine_network_settings_new();
-    if (!nf || !nf->bridge)
-        return ns;
-    struct engine_endpoint *ep = engine_network_settings_add(ns, nf->network, nf->ip, nf->ip6, nf->aliases);
-    char **filled[] = {&ep->network_id, &ep->endpoint_id, &ep->gateway, &ep->ip_address, &ep->mac_address};
-    for (size_t i = 0; i < ARRAY_SIZE(filled); i++)
-        *filled[i] = xstrdup("");
-    /* the other --network flags: endpoints as `hull network connect` leaves them */
-    for (size_t i = 0; nf->networks_more && nf->networks_more[i]; i++) {
-        const struct engine_net_endpoint *o = &nf->more_opts[i];
-        engine_network_settings_add(ns, nf->networks_more[i], o->ip, o->ip6, o->aliases);
-    }
-    return ns;
-}
-
-char *engine_network_ports_text(struct json_object *rec)
-{
-    struct json_object *ports = engine_json_path(rec, "NetworkSettings", "Ports");
-    size_t cap = 256, len = 0;
-    char *out = xmalloc0(cap);
-    if (!ports || !json_object_is_type(ports, json_type_object))
-        return out;
-    json_object_object_foreach(ports, key, list)
-    {
-        for (size_t i = 0; list && i < json_object_array_length(list); i++) {
-            struct json_object *b = json_object_array_get_idx(list, i);
-            const char *hip = engine_json_str(b, "HostIp");
-            bool six = strchr(hip, ':') != NULL; /* [fd00::1]:8080, as hull port writes it */
-            cleanup_free char *item = xasprintf("%s%s%s%s:%s->%s", len ? ", " : "", six ? "[" : "", hip,
-                                                six ? "]" : "", engine_json_str(b, "HostPort"), key);
-            while (len + strlen(item) + 1 > cap) {
-                cap *= 2;
-                out = xrealloc(out, cap);
-            }
-            memcpy(out + len, item, strlen(item) + 1);
-            len += strlen(item);
-        }
-    }
-    return out;
-}
-
-char *engine_network_names_text(struct json_object *rec)
-{
-    struct json_object *networks = engine_json_path(rec, "NetworkSettings", "Networks");
-    char *out = xstrdup("");
-    if (networks && json_object_is_type(networks, json_type_object)) {
-        json_object_object_foreach(networks, name, ep)
-        {
-            (void)ep;
-            char *more = xasprintf("%s%s%s", out, *out ? "," : "", name);
-            free(out);
-            out = more;
-        }
-    }
-    if (!*out) {
-        free(out);
-        out = xstrdup(engine_json_str(engine_json_path(rec, "HostConfig", NULL), "NetworkMode"));
-    }
-    return out;
 }
 
 int engine_parse_domainname(const char *text, struct hull_error **err)

@@ -29,6 +29,7 @@ struct json_object;
 struct engine_network_settings;
 struct network_port;
 struct engine_run_config;
+struct engine_record;
 
 /* Adds HostConfig.NetworkMode/PortBindings/PublishAllPorts/ExtraHosts/Dns*
  * and Config.ExposedPorts (the image's and --expose). */

@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,7 +104,7 @@ static void peer_line(char **buf, size_t *len, struct in_addr addr, const struct
 {
     char a[INET6_ADDRSTRLEN];
     const char *name = engine_record_short_name(rec);
-    const char *hn = (rec->config.hostname ? rec->config.hostname : "");
+    const char *hn = engine_net_hostname(rec);
     cleanup_free char *line = xasprintf("%s%s", name, strcmp(hn, name) ? " " : "");
     if (strcmp(hn, name)) {
         char *longer = xasprintf("%s%s", line, hn);
@@ -137,7 +136,7 @@ static void rewrite_hosts(const char *root, const char *id, struct record_cache 
     if (!rec)
         return;
     const char *path = rec->hosts_path;
-    const char *mode = engine_json_str(rec->host_config.keep.other, "NetworkMode");
+    const char *mode = engine_net_mode(rec);
     cleanup_strv char **names = NULL;
     cleanup_free char *peers = NULL;
     size_t len = 0;
@@ -176,13 +175,9 @@ static void rewrite_hosts(const char *root, const char *id, struct record_cache 
     if (!self.s_addr)
         self = any;
     char a[INET_ADDRSTRLEN], a6[INET6_ADDRSTRLEN];
-    const char *hostname = (rec->config.hostname ? rec->config.hostname : "");
-    const char *domainname = (rec->config.domainname ? rec->config.domainname : "");
-    struct json_object *extra = engine_json_path(rec->host_config.keep.other, "ExtraHosts", NULL);
-    size_t n_extra = json_object_is_type(extra, json_type_array) ? json_object_array_length(extra) : 0;
-    cleanup_strv char **extra_v = xmalloc0((n_extra + 1) * sizeof(char *));
-    for (size_t i = 0; i < n_extra; i++)
-        extra_v[i] = xstrdup(json_object_get_string(json_object_array_get_idx(extra, i)));
+    const char *hostname = engine_net_hostname(rec);
+    const char *domainname = engine_net_domainname(rec);
+    cleanup_strv char **extra_v = engine_net_extra_hosts(rec);
     cleanup_free char *text =
         engine_hosts_for(hostname, domainname, engine_record_short_name(rec), self.s_addr ? ntop(self, a) : NULL,
                          self.s_addr && have6 ? ntop6(&self6, a6) : NULL, extra_v, peers);
@@ -228,21 +223,6 @@ struct attachment {
     bool primary; /* the network of --network: eth0, default route, ports */
 };
 
-/* Config.ExposedPorts: "80/tcp" ... (NULL-terminated, owned). */
-static char **exposed_ports(const struct engine_record *rec)
-{
-    char **out = xmalloc0(sizeof *out);
-    struct json_object *exposed = engine_json_path(rec->config.keep.other, "ExposedPorts", NULL);
-    if (json_object_is_type(exposed, json_type_object)) {
-        json_object_object_foreach(exposed, k, v)
-        {
-            (void)v;
-            strv_add(&out, xstrdup(k));
-        }
-    }
-    return out;
-}
-
 /* The Ports of NetworkSettings: every exposed port, with its bindings (a
  * NULL: none, the container stopped). */
 static void set_ports(const struct engine_record *rec, struct engine_network_settings *ns,
@@ -252,7 +232,7 @@ static void set_ports(const struct engine_record *rec, struct engine_network_set
     ns->has_ports = true;
     if (!a)
         return;
-    cleanup_strv char **exposed = exposed_ports(rec);
+    cleanup_strv char **exposed = engine_net_exposed_ports(rec);
     for (size_t i = 0; exposed[i]; i++)
         engine_network_settings_port(ns, exposed[i], false);
     for (size_t i = 0; i < a->n_bindings; i++) {
@@ -339,7 +319,7 @@ static int edit_settings(struct engine_record *rec, void *data, struct hull_erro
                  a->mac[4], a->mac[5]);
         prefix = a->net->prefix;
     }
-    if (!strcmp(engine_json_str(rec->host_config.keep.other, "NetworkMode"), network)) {
+    if (!strcmp(engine_net_mode(rec), network)) {
         set_ports(rec, ns, a);
         set_sandbox(ns, a ? a->pid : 0);
         /* docker fills the top-level fields for its default network only */
@@ -453,35 +433,6 @@ static int plumb(const struct attachment *a, const char *id, struct hull_error *
     return 0;
 }
 
-/* The ports to publish: -p's, and with -P every exposed port on a free one. */
-static void wanted_ports(const struct engine_record *rec, struct network_port **out, size_t *n)
-{
-    struct json_object *pb = engine_json_path(rec->host_config.keep.other, "PortBindings", NULL);
-    if (json_object_is_type(pb, json_type_object)) {
-        json_object_object_foreach(pb, key, list)
-        {
-            for (size_t i = 0; json_object_is_type(list, json_type_array) && i < json_object_array_length(list);
-                 i++) {
-                struct json_object *b = json_object_array_get_idx(list, i);
-                const char *hip = engine_json_str(b, "HostIp"), *hp = engine_json_str(b, "HostPort");
-                /* an IPv6 HostIp goes back in brackets */
-                cleanup_free char *spec = strchr(hip, ':') ? xasprintf("[%s]:%s:%s", hip, hp, key)
-                                                           : xasprintf("%s:%s:%s", hip, hp, key);
-                network_parse_publish(spec, out, n, NULL);
-            }
-        }
-    }
-    if (!json_object_get_boolean(engine_json_path(rec->host_config.keep.other, "PublishAllPorts", NULL)))
-        return;
-    cleanup_strv char **exposed = exposed_ports(rec);
-    for (size_t i = 0; exposed[i]; i++) {
-        if (pb && json_object_object_get_ex(pb, exposed[i], NULL))
-            continue;
-        cleanup_free char *spec = xasprintf("::%s", exposed[i]);
-        network_parse_publish(spec, out, n, NULL);
-    }
-}
-
 static int detach_locked(const char *root, const char *id, bool delete_veths);
 
 /* The mark of a container whose network namespace another one joined
@@ -547,11 +498,11 @@ int engine_network_attach(const char *root, const char *runroot, const char *id,
     cleanup_engine_record struct engine_record *rec = NULL;
     if (engine_record_read(root, id, &rec, err) < 0)
         return -1;
-    const char *mode = engine_json_str(rec->host_config.keep.other, "NetworkMode");
+    const char *mode = engine_net_mode(rec);
     cleanup_free struct network_port *ports = NULL;
     size_t n_ports = 0;
     if (!strcmp(mode, ENGINE_NETWORK_SLIRP)) {
-        wanted_ports(rec, &ports, &n_ports);
+        engine_net_wanted_ports(rec, &ports, &n_ports);
         return engine_slirp_start(root, id, pid, ports, n_ports, err);
     }
     if (!strncmp(mode, "container:", 10))
@@ -576,9 +527,9 @@ int engine_network_attach(const char *root, const char *runroot, const char *id,
     }
     /* --mac-address, kept in the record's Config.MacAddress */
     unsigned char mac[6];
-    const char *m = engine_json_str(rec->config.keep.other, "MacAddress");
+    const char *m = engine_net_mac(rec);
     bool have_mac = *m && engine_parse_mac(m, mac);
-    wanted_ports(rec, &ports, &n_ports);
+    engine_net_wanted_ports(rec, &ports, &n_ports);
     cleanup_close int lock = -1;
     if (network_lock(root, &lock, err) < 0 || engine_network_sweep_locked(root, runroot, err) < 0)
         return -1;

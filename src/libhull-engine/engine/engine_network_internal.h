@@ -29,6 +29,20 @@ int engine_network_detach_one(const char *root, const char *id, const char *netw
 int engine_network_settings_ports(const char *root, const char *id, const struct network_binding *b, size_t n,
                                   int pid, struct hull_error **err);
 
+/* ---- engine_network_record.c: the network members of a record's Config
+ * and HostConfig ("" or empty when absent) ---- */
+struct engine_record;
+const char *engine_net_mode(const struct engine_record *rec);       /* HostConfig.NetworkMode */
+const char *engine_net_hostname(const struct engine_record *rec);   /* Config.Hostname */
+const char *engine_net_domainname(const struct engine_record *rec); /* Config.Domainname */
+const char *engine_net_mac(const struct engine_record *rec);        /* Config.MacAddress (--mac-address) */
+/* HostConfig.ExtraHosts, Config.ExposedPorts ("80/tcp"): NULL-terminated, owned. */
+char **engine_net_extra_hosts(const struct engine_record *rec);
+char **engine_net_exposed_ports(const struct engine_record *rec);
+/* The ports to publish: HostConfig.PortBindings (-p), and with
+ * PublishAllPorts (-P) every exposed port on a free one; appended to *out. */
+void engine_net_wanted_ports(const struct engine_record *rec, struct network_port **out, size_t *n);
+
 /* ---- --network slirp4netns (engine_slirp.c) ---- */
 #define ENGINE_NETWORK_SLIRP "slirp4netns"
 /* slirp4netns is in PATH and /dev/net/tun opens for us: else why not. */

@@ -201,7 +201,7 @@ int engine_network_connect(const char *root, const char *runroot, const char *ne
     cleanup_engine_record struct engine_record *rec = load_container(root, container, &id, err);
     if (!rec)
         return -1;
-    const char *mode = engine_json_str(rec->host_config.keep.other, "NetworkMode");
+    const char *mode = engine_net_mode(rec);
     bool bridge = *mode && strcmp(mode, "none") && strcmp(mode, "host") && strncmp(mode, "container:", 10);
     bool already = engine_network_settings_endpoint(rec->network_settings, network) != NULL;
     int pid = rec->state.pid;
@@ -251,7 +251,7 @@ int engine_network_disconnect(const char *root, const char *network, const char 
     if (!rec)
         return -1;
     bool connected = engine_network_settings_endpoint(rec->network_settings, network) != NULL;
-    bool primary = !strcmp(engine_json_str(rec->host_config.keep.other, "NetworkMode"), network);
+    bool primary = !strcmp(engine_net_mode(rec), network);
     if (!network_exists(root, network))
         return hull_error_set(err, 0, "no such network: %s", network);
     if (!connected)
