@@ -116,11 +116,6 @@ char *engine_runtime_root(const char *runroot);
 /* ROOT/containers/<id>/record.json, read whole (written by the library only). */
 int engine_record_read(const char *root, const char *id, struct engine_record **out, struct hull_error **err);
 
-/* The record as `hull inspect` shows it (docker's keys only), for the
- * network code, not yet moved to struct engine_record (NetworkSettings and
- * the network members of Config/HostConfig). */
-int engine_record_load(const char *root, const char *id, struct json_object **out, struct hull_error **err);
-
 /* Ids of every container with a record, NULL-terminated. */
 int engine_record_list(const char *root, char ***ids, struct hull_error **err);
 

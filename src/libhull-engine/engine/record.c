@@ -109,15 +109,6 @@ int engine_record_edit(const char *root, const char *id, engine_record_edit_fn f
     return engine_record_write(root, id, rec, err);
 }
 
-int engine_record_load(const char *root, const char *id, struct json_object **out, struct hull_error **err)
-{
-    cleanup_engine_record struct engine_record *rec = NULL;
-    if (engine_record_read(root, id, &rec, err) < 0)
-        return -1;
-    *out = engine_record_to_json(rec, true);
-    return 0;
-}
-
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
