@@ -207,7 +207,7 @@ int engine_run_foreground(const struct engine_lifecycle *l, int *exit_code, stru
 /* Starts the container under hull-monitor; returns once it runs. */
 int engine_run_detached(const struct engine_lifecycle *l, struct hull_error **err);
 
-/* `hull _monitor-start ID`, run by hull-monitor with the report pipe on fd 3
+/* `hull _monitor-restart ID`, run by hull-monitor with the report pipe on fd 3
  * and the monitor's control socket on fd 4.  Returns the exit status. */
 int engine_monitor_start(const struct engine_lifecycle *l);
 

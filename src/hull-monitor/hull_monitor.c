@@ -9,24 +9,18 @@
  * libraries) alive for the life of every container.  The work that needs the
  * library is done by `hull` itself, before and after:
  *
- *   hull run -d ──fork,setsid,fork──> hull-monitor  (subreaper)
- *                                      │ stdout/stderr pipes, ctl socket
- *                                      └─fork,exec─> hull _monitor-start ID
- *                                                     container_create+start,
- *                                                     sends "PID n" (+ the pty
- *                                                     master with -t), reports
- *                                                     OK/error on fd 3, exits
- *   the container's init is reparented to the monitor (PR_SET_CHILD_SUBREAPER),
- *   which logs its output and, once it has exited, replaces itself with
- *   `hull ... _monitor-exit ID CODE` (record, OOM, cgroups, --rm).
+ *   hull run [-d] ──fork[,setsid,fork]──> child: create+start (the init is its
+ *     │                                   child), "OK" to hull run, exec ──>
+ *     │                                   hull-monitor --init-pid N (subreaper)
+ *     └── foreground: attached by a socketpair, the first client from
+ *         before the container starts (no output is lost)
+ *   the monitor logs the output and, once the init has exited, replaces
+ *   itself with `hull ... _monitor-exit ID CODE` (record, OOM, cgroups, --rm).
  *
- * The foreground `hull run` saves the start command's exec: its forked
- * child starts the container through the library itself and then execs us
- * as the container's monitor (src/libhull-engine/engine/lifecycle.c):
- *
- *   hull run ──fork,setsid──> child: create+start (the init is its child),
- *     │  attach socketpair      "OK" to hull run, exec ──> hull-monitor --init-pid N
- *     └── the first client from before the container starts: no output is lost
+ * A restart by the policy: _monitor-exit execs a monitor again, which runs
+ * the start command `hull _monitor-restart ID` (container_create+start,
+ * sends "PID n" (+ the pty master with -t), reports OK/error on fd 3,
+ * exits); the init is reparented to the monitor (PR_SET_CHILD_SUBREAPER).
  *
  * Usage (internal; hull builds the command line):
  *   hull-monitor --log FILE [--log-max-size BYTES [--log-max-files N]] [--tty] [--stdin]
@@ -602,7 +596,7 @@ static void __attribute__((noreturn)) exec_start_command(struct monitor *m)
     _exit(127);
 }
 
-/* The start command (`hull _monitor-start ID`) creates and starts the
+/* The start command (`hull _monitor-restart ID`) creates and starts the
  * container; its init becomes ours when it exits (see the top). */
 static void spawn_start_command(struct monitor *m)
 {

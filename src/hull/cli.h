@@ -196,7 +196,6 @@ int engine_prune_containers(uint64_t *reclaimed);
 int cmd_network(int argc, char **argv);
 int cmd_port(int argc, char **argv);
 /* cmd_monitor.c: internal commands run by hull-monitor */
-int cmd_monitor_start(int argc, char **argv);
 int cmd_monitor_restart(int argc, char **argv);
 int cmd_monitor_exit(int argc, char **argv);
 /* Each command's options, for the command tables. */

@@ -1,6 +1,6 @@
-/* hull _monitor-start ID / _monitor-exit ID CODE (and _monitor-restart ID,
- * the start of a restart by the policy): the two halves of a
- * detached container's life that need the library, run by hull-monitor
+/* hull _monitor-exit ID CODE and _monitor-restart ID (the start of a
+ * restart by the policy): the parts of a container's life after its start
+ * that need the library, run by hull-monitor
  * (src/hull-monitor/hull_monitor.c; see src/libhull-engine/engine/lifecycle.h).  Not for
  * users: they are left out of `hull --help`. */
 #include <stdio.h>
@@ -10,8 +10,9 @@
 #include "hull/hull.h"
 #include "hull/util.h"
 
-/* _monitor-start and _monitor-restart (restart: a start by the restart
- * policy, only while the record still says "restarting"). */
+/* _monitor-restart: a start by the restart policy, only while the record
+ * still says "restarting" (the first start is made by the run's or start's
+ * child before it becomes the monitor: lifecycle.c). */
 static int monitor_start(const char *cmd, int argc, char **argv, bool restart)
 {
     if (argc != 2)
@@ -31,11 +32,6 @@ static int monitor_start(const char *cmd, int argc, char **argv, bool restart)
         .restart = restart,
     };
     return engine_monitor_start(&l);
-}
-
-int cmd_monitor_start(int argc, char **argv)
-{
-    return monitor_start("_monitor-start", argc, argv, false);
 }
 
 int cmd_monitor_restart(int argc, char **argv)

@@ -13,7 +13,6 @@ struct engine_opts g_engine = {
 const struct engine_command engine_commands[] = {
     {"_monitor-exit", cmd_monitor_exit, NULL},
     {"_monitor-restart", cmd_monitor_restart, NULL},
-    {"_monitor-start", cmd_monitor_start, NULL},
     {"attach", cmd_attach, "attach local standard input, output, and error to a running container",
      &attach_flagset},
     {"completion", cmd_completion, "print a shell completion script (bash, zsh or fish)", &completion_flagset},

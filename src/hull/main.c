@@ -37,7 +37,7 @@ static void usage(FILE *f)
 /* Commands that put a process of ours into a container. */
 static bool needs_exe_protection(const char *command)
 {
-    static const char *const joiners[] = {"run", "start", "exec", "container", "_monitor-start",
+    static const char *const joiners[] = {"run", "start", "exec", "container",
                                          "_monitor-restart", "healthcheck", NULL};
     for (const char *const *c = joiners; *c; c++)
         if (!strcmp(*c, command))

@@ -127,7 +127,7 @@ int engine_monitor_start(const struct engine_lifecycle *l)
     pid_t pid;
     int master = -1;
     cleanup_error struct hull_error *err = NULL;
-    /* hull-monitor, whose child `_monitor-start` is, records the exit */
+    /* hull-monitor, whose child `_monitor-restart` is, records the exit */
     if (create_and_start(l, &pid, l->tty ? &master : NULL, send_pid_to_monitor, NULL, (int)getppid(), &err) < 0) {
         cleanup_free char *text = hull_error_text(err);
         dprintf(MONITOR_REPORT_FD, "E%s", text);
@@ -150,10 +150,6 @@ static void hull_argv(const struct engine_lifecycle *l, const char *verb, const 
     argv[6] = l->id;
 }
 
-/* Becomes the monitor: the forked child of `hull run -d` (report_fd: the
- * pipe it reads), or, for a restart (delay_ms >= 0, report_fd -1), the
- * `_monitor-exit` process or a child of a foreground `hull run`.  Returns
- * only when the exec failed. */
 /* The container a foreground run started, for its monitor (--init-pid):
  * fds of ours that become the monitor's 3 (client), 4 (stdout), 5
  * (stderr), 6 (stdin's write end, -1: none), 7 (pty master, -1: none). */
@@ -163,7 +159,12 @@ struct monitor_adopt {
     bool client_records; /* the client records the exit (--client-records) */
 };
 
-static void exec_monitor(const struct engine_lifecycle *l, const char *monitor, int report_fd, int64_t delay_ms,
+/* Becomes the monitor: of a container started already, whose init is our
+ * child (adopt: the child of `hull run`, `run -d` or `start`, monitor_child),
+ * or, for a restart by the policy (adopt NULL), after delay_ms, with
+ * `hull _monitor-restart ID` as its start command (the `_monitor-exit`
+ * process).  Returns only when the exec failed. */
+static void exec_monitor(const struct engine_lifecycle *l, const char *monitor, int64_t delay_ms,
                          const struct monitor_adopt *adopt)
 {
     cleanup_free char *log_path = xasprintf("%s/containers/%s/ctr.log", l->root, l->id);
@@ -238,7 +239,7 @@ static void exec_monitor(const struct engine_lifecycle *l, const char *monitor, 
     }
     argv[n++] = "--";
     if (!adopt) {
-        hull_argv(l, delay_ms >= 0 ? "_monitor-restart" : "_monitor-start", argv + n);
+        hull_argv(l, "_monitor-restart", argv + n);
         n += 7;
     }
     argv[n++] = "--";
@@ -252,12 +253,10 @@ static void exec_monitor(const struct engine_lifecycle *l, const char *monitor, 
         n += 8;
     }
     argv[n] = NULL;
-    /* The report pipe is the one fd the monitor inherits, as fd 3; or the
-     * adopted container's, as 3 to 7 (moved out of the way first: one of
-     * them may be a number another goes to). */
-    if (report_fd >= 0 && dup2(report_fd, MONITOR_REPORT_FD) < 0)
-        _exit(1);
-    int first_closed = report_fd >= 0 ? MONITOR_REPORT_FD + 1 : MONITOR_REPORT_FD;
+    /* The adopted container's fds are the monitor's 3 to 7 (moved out of
+     * the way first: one of them may be a number another goes to); a
+     * restarting monitor inherits none. */
+    int first_closed = 3;
     if (adopt) {
         int moved[5];
         for (int k = 0; k < 5; k++)
@@ -271,18 +270,13 @@ static void exec_monitor(const struct engine_lifecycle *l, const char *monitor, 
         first_closed = 8;
     }
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 || chdir("/") < 0) {
-        if (report_fd >= 0)
-            dprintf(MONITOR_REPORT_FD, "Ecannot set up the monitor's stdio: %s", strerror(errno));
+    if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 || chdir("/") < 0)
         _exit(1);
-    }
     close_range((unsigned)first_closed, ~0U, 0);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     execv(monitor, (char **)argv);
-    if (report_fd >= 0)
-        dprintf(MONITOR_REPORT_FD, "Ecannot execute the container monitor %s: %s", monitor, strerror(errno));
     _exit(1);
 }
 
@@ -293,7 +287,7 @@ void engine_monitor_reexec(const struct engine_lifecycle *l, int64_t delay_ms)
     if (engine_helper_path("hull-monitor", "HULL_MONITOR", &monitor, &err) < 0)
         return;
     fflush(NULL);
-    exec_monitor(l, monitor, -1, delay_ms, NULL);
+    exec_monitor(l, monitor, delay_ms, NULL);
 }
 
 static _Noreturn void monitor_child(const struct engine_lifecycle *l, const char *monitor, int client, int report,
@@ -365,7 +359,7 @@ static int set_winsize(pid_t pid, int master, void *data)
  * the attach socketpair), or the grandchild of `hull run -d` / `hull start`
  * (client -1): starts the container (its init is our child, its stdio pipes
  * we hold), says OK or the error on report, and becomes its monitor.
- * No `hull _monitor-start` exec: this process is a copy of hull already,
+ * No `hull` exec to start it: this process is a copy of hull already,
  * with the config `hull run` built (l->spec), so nothing is read or parsed
  * again.  Only a restart by the policy goes through `_monitor-restart`. */
 static _Noreturn void monitor_child(const struct engine_lifecycle *l, const char *monitor, int client, int report,
@@ -414,7 +408,7 @@ static _Noreturn void monitor_child(const struct engine_lifecycle *l, const char
         .fds = {client, out[0], errp[0], in[1], master},
         .client_records = client_records,
     };
-    exec_monitor(l, monitor, -1, -1, &adopt);
+    exec_monitor(l, monitor, -1, &adopt);
     /* no monitor: nobody would record the exit; the container goes */
     kill(pid, SIGKILL);
     waitpid(pid, NULL, 0);

@@ -3,17 +3,19 @@
  * Only the parent (or a subreaper ancestor) of the container's init can learn
  * its exit status: for every container, foreground ones too, that is
  * hull-monitor (src/hull-monitor/hull_monitor.c): a small
- * static program, double-forked and setsid'ed, a child subreaper, which holds
- * the container's stdout/stderr and writes them to ctr.log with timestamps
- * and stream tags.  It runs `hull _monitor-start ID` (engine_monitor_start:
- * create + start through the library, the init's pid and pty master sent
- * to the monitor, OK or the error reported to `hull run -d` over a pipe),
- * inherits the init when that command exits, and once the init is gone
- * replaces itself with `hull _monitor-exit ID CODE`
+ * static program, a child subreaper, which holds the container's
+ * stdout/stderr and writes them to ctr.log with timestamps and stream tags.
+ * `hull run` (foreground, engine_run_foreground, or -d and `hull start`,
+ * engine_run_detached: double-forked and setsid'ed) forks the child that
+ * creates and starts the container through the library and then execs
+ * hull-monitor on it, whose init is its child already; the foreground run
+ * stays attached to it as `hull attach` would.  Once the init is gone the
+ * monitor replaces itself with `hull _monitor-exit ID CODE`
  * (engine_container_finish: ExitCode, OOMKilled, FinishedAt, cgroups and
- * runtime state released, --rm).  A foreground `hull run` (and `start -a`)
- * forks the child that starts the container and execs hull-monitor on it
- * (engine_run_foreground), and stays attached to it as `hull attach` would.
+ * runtime state released, --rm), which for a restart by the policy becomes
+ * a monitor again whose start command is `hull _monitor-restart ID`
+ * (engine_monitor_start: the init's pid and pty master sent to the monitor,
+ * OK or the error on fd 3).
  * No daemon, no runtime binary. */
 #ifndef HULL_ENGINE_LIFECYCLE_H
 #define HULL_ENGINE_LIFECYCLE_H
