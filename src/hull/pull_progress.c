@@ -50,95 +50,122 @@ static void redraw(struct pull_display *d)
     fflush(d->out);
 }
 
-static void on_event(const struct registry_pull_event *ev, void *data)
+/* The events that are a line of their own rather than a layer's status; true when ev was one. */
+static bool print_header(struct pull_display *d, const struct registry_pull_event *ev)
 {
-    struct pull_display *d = data;
     if (ev->kind == REGISTRY_PULL_RESOLVED) {
+        /* detail is the resolved reference, host/repo:tag or host/repo@digest: docker names the repo without its host */
         const char *colon = strrchr(ev->detail, ':'), *at = strchr(ev->detail, '@');
         const char *slash = strchr(ev->detail, '/');
         const char *tag = at ? at + 1 : (colon ? colon + 1 : "latest");
         int repo_len = (int)((at ? at : colon) - (slash + 1));
         fprintf(d->out, "%s: Pulling from %.*s\n", tag, repo_len, slash + 1);
         fflush(d->out);
-        return;
+        return true;
     }
     if (ev->kind == REGISTRY_PULL_COMMIT)
-        return;
+        return true;
     if (ev->kind == REGISTRY_PUSH_START) {
         fprintf(d->out, "The push refers to repository [%s]\n", ev->detail);
         fflush(d->out);
-        return;
+        return true;
     }
+    return false;
+}
+
+/* The line of ev's layer, the table made at the first layer event (the library
+ * says then how many layers there are); NULL for a layer out of range. */
+static struct layer_line *layer_line_of(struct pull_display *d, const struct registry_pull_event *ev)
+{
     if (!d->lines) {
         d->n_lines = ev->n_layers;
-        d->lines = xmalloc0((ev->n_layers + 1) * sizeof *d->lines);
-        for (size_t i = 0; i < d->n_lines; i++)
-            snprintf(d->lines[i].id, sizeof d->lines[i].id, "%s", "");
+        d->lines = xmalloc0((ev->n_layers + 1) * sizeof *d->lines); /* zeroed: every id and status "" */
     }
     if (ev->layer >= d->n_lines)
-        return;
+        return NULL;
     struct layer_line *l = &d->lines[ev->layer];
     if (!l->id[0]) /* a push names a layer by its diff_id, then by its compressed digest: keep the first */
         snprintf(l->id, sizeof l->id, "%.12s", ev->layer_digest + 7);
-    char status[96];
-    bool force = true;
+    return l;
+}
+
+/* docker's words for a layer event into status; *force: redraw even within
+ * 100ms (every change but a byte count).  False for an event that shows nothing. */
+static bool layer_status(const struct registry_pull_event *ev, char *status, size_t size, bool *force)
+{
+    char done[32];
+    *force = true;
     switch (ev->kind) {
     case REGISTRY_PULL_LAYER_EXISTS:
-        snprintf(status, sizeof status, "Already exists");
-        break;
+        snprintf(status, size, "Already exists");
+        return true;
     case REGISTRY_PULL_LAYER_WAITING:
-        snprintf(status, sizeof status, "Waiting");
-        break;
-    case REGISTRY_PULL_LAYER_BYTES: {
-        char done[32];
-        snprintf(done, sizeof done, "%s", human_size(ev->done));
-        snprintf(status, sizeof status, "Downloading %s/%s", done, human_size(ev->total));
-        force = false;
-        break;
-    }
+        snprintf(status, size, "Waiting");
+        return true;
+    case REGISTRY_PULL_LAYER_BYTES:
+        snprintf(done, sizeof done, "%s", human_size(ev->done)); /* human_size's buffer is static */
+        snprintf(status, size, "Downloading %s/%s", done, human_size(ev->total));
+        *force = false;
+        return true;
     case REGISTRY_PULL_LAYER_RETRY:
-        snprintf(status, sizeof status, "Retrying (connection lost)");
-        break;
+        snprintf(status, size, "Retrying (connection lost)");
+        return true;
     case REGISTRY_PULL_LAYER_DOWNLOADED:
-        snprintf(status, sizeof status, "Download complete");
-        break;
+        snprintf(status, size, "Download complete");
+        return true;
     case REGISTRY_PULL_LAYER_DONE:
-        snprintf(status, sizeof status, "Pull complete");
-        break;
+        snprintf(status, size, "Pull complete");
+        return true;
     case REGISTRY_PUSH_LAYER_PREPARING:
-        snprintf(status, sizeof status, "Preparing");
-        break;
+        snprintf(status, size, "Preparing");
+        return true;
     case REGISTRY_PUSH_LAYER_EXISTS:
-        snprintf(status, sizeof status, "Layer already exists");
-        break;
+        snprintf(status, size, "Layer already exists");
+        return true;
     case REGISTRY_PUSH_LAYER_MOUNTED:
-        snprintf(status, sizeof status, "Mounted from %.80s", ev->detail ? ev->detail : "?");
-        break;
-    case REGISTRY_PUSH_LAYER_PUSHING: {
-        char done[32];
+        snprintf(status, size, "Mounted from %.80s", ev->detail ? ev->detail : "?");
+        return true;
+    case REGISTRY_PUSH_LAYER_PUSHING:
         snprintf(done, sizeof done, "%s", human_size(ev->done));
-        snprintf(status, sizeof status, "Pushing %s/%s", done, human_size(ev->total));
-        force = ev->done == 0;
-        break;
-    }
+        snprintf(status, size, "Pushing %s/%s", done, human_size(ev->total));
+        *force = ev->done == 0;
+        return true;
     case REGISTRY_PUSH_LAYER_PUSHED:
-        snprintf(status, sizeof status, "Pushed");
-        break;
+        snprintf(status, size, "Pushed");
+        return true;
     default:
-        return;
+        return false;
     }
+}
+
+/* Not a terminal: a log gets each state change once, never the byte counts. */
+static void log_layer(struct pull_display *d, struct layer_line *l, const struct registry_pull_event *ev,
+                      const char *status)
+{
+    bool bytes = ev->kind == REGISTRY_PULL_LAYER_BYTES || ev->kind == REGISTRY_PUSH_LAYER_PUSHING;
+    if (bytes && l->status[0] && strcmp(l->status, "Waiting") && strcmp(l->status, "Preparing") &&
+        strncmp(l->status, "Retrying", 8))
+        return;
+    const char *shown = bytes ? (ev->kind == REGISTRY_PULL_LAYER_BYTES ? "Downloading" : "Pushing") : status;
+    if (strcmp(l->status, shown)) {
+        fprintf(d->out, "%s: %s\n", l->id, shown);
+        fflush(d->out);
+        snprintf(l->status, sizeof l->status, "%s", shown);
+    }
+}
+
+static void on_event(const struct registry_pull_event *ev, void *data)
+{
+    struct pull_display *d = data;
+    if (print_header(d, ev))
+        return;
+    struct layer_line *l = layer_line_of(d, ev);
+    char status[96];
+    bool force;
+    if (!l || !layer_status(ev, status, sizeof status, &force))
+        return;
     if (!d->tty) {
-        /* A log gets each state change once, never the byte counts. */
-        bool bytes = ev->kind == REGISTRY_PULL_LAYER_BYTES || ev->kind == REGISTRY_PUSH_LAYER_PUSHING;
-        if (bytes && l->status[0] && strcmp(l->status, "Waiting") && strcmp(l->status, "Preparing") &&
-            strncmp(l->status, "Retrying", 8))
-            return;
-        const char *shown = bytes ? (ev->kind == REGISTRY_PULL_LAYER_BYTES ? "Downloading" : "Pushing") : status;
-        if (strcmp(l->status, shown)) {
-            fprintf(d->out, "%s: %s\n", l->id, shown);
-            fflush(d->out);
-            snprintf(l->status, sizeof l->status, "%s", shown);
-        }
+        log_layer(d, l, ev, status);
         return;
     }
     bool changed = strcmp(l->status, status) != 0;
