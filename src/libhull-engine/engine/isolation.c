@@ -313,16 +313,3 @@ void isolation_report_freep(struct isolation_report **r)
 {
     isolation_report_free(*r);
 }
-
-pid_t engine_container_live_init(const char *runroot, const char *id)
-{
-    cleanup_free char *rtroot = engine_runtime_root(runroot);
-    struct hull_state *st = NULL;
-    enum container_status status;
-    cleanup_error struct hull_error *ignored = NULL;
-    if (container_state(rtroot, id, &st, &status, &ignored) < 0)
-        return 0;
-    pid_t pid = status == STATUS_STOPPED ? 0 : state_live_pid(st);
-    hull_state_free(st);
-    return pid;
-}

@@ -416,6 +416,116 @@ static _Noreturn void monitor_child(const struct engine_lifecycle *l, const char
     _exit(1);
 }
 
+/* The foreground run's side of the child that starts the container and
+ * becomes its monitor. */
+struct foreground_child {
+    pid_t pid;
+    int sock;     /* our end of the attach socketpair (the monitor's client fd) */
+    int report;   /* read end of the child's report pipe: "OK" or "E<error>" */
+    bool records; /* we record the exit (engine_container_finish), not the monitor */
+};
+
+/* Without a restart policy we record the exit ourselves when it comes,
+ * in this process: the way out has no exec of hull (`_monitor-exit`)
+ * then.  With one, the monitor records it and goes on restarting. */
+static bool foreground_records_exit(const struct engine_lifecycle *l)
+{
+    struct engine_restart_policy policy = {.name = ENGINE_RESTART_NO};
+    cleanup_engine_record struct engine_record *rec = NULL;
+    if (engine_record_read(l->root, l->id, &rec, NULL) == 0)
+        engine_restart_policy_of(rec, &policy);
+    return policy.name == ENGINE_RESTART_NO;
+}
+
+/* Forks monitor_child, attached to us by a socketpair from before the
+ * start, with our terminal's size for the container's. */
+static int fork_monitor_child(const struct engine_lifecycle *l, const char *monitor, struct foreground_child *fc,
+                              struct hull_error **err)
+{
+    int sp[2] = {-1, -1}, rp[2] = {-1, -1};
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0 || pipe2(rp, O_CLOEXEC) < 0) {
+        int e = errno;
+        close(sp[0]);
+        close(sp[1]);
+        return hull_error_set(err, e, "cannot connect to the container monitor");
+    }
+    struct winsize ws;
+    bool have_ws = l->tty && ioctl(0, TIOCGWINSZ, &ws) == 0;
+    fc->records = foreground_records_exit(l);
+    fflush(NULL);
+    fc->pid = fork();
+    if (fc->pid == 0) {
+        close(sp[0]);
+        close(rp[0]);
+        monitor_child(l, monitor, sp[1], rp[1], have_ws ? &ws : NULL, fc->records);
+    }
+    close(sp[1]);
+    close(rp[1]);
+    if (fc->pid < 0) {
+        int e = errno;
+        close(sp[0]);
+        close(rp[0]);
+        return hull_error_set(err, e, "fork the container monitor");
+    }
+    fc->sock = sp[0];
+    fc->report = rp[0];
+    return 0;
+}
+
+/* "OK" once the container runs (its monitor execs next), or the error;
+ * after an error the child, which has undone what it made, is reaped:
+ * it is gone before the caller removes the rest. */
+static int wait_for_start(struct foreground_child *fc, struct hull_error **err)
+{
+    char buf[4096];
+    size_t n = 0;
+    while (n < sizeof buf - 1 && !(n >= 2 && !strncmp(buf, "OK", 2))) {
+        ssize_t r = read(fc->report, buf + n, sizeof buf - 1 - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fc->report);
+    buf[n] = '\0';
+    if (n >= 2 && !strncmp(buf, "OK", 2))
+        return 0;
+    while (waitpid(fc->pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    if (n > 0 && buf[0] == 'E')
+        return hull_error_set(err, 0, "%s", buf + 1);
+    return hull_error_set(err, 0, "the container monitor exited without starting the container");
+}
+
+/* Attached to the monitor as `hull attach` is, until the exit code comes
+ * (recorded by us when fc->records) or ctrl-p,ctrl-q (*detached). */
+static int attach_until_exit(const struct engine_lifecycle *l, const struct foreground_child *fc, int *exit_code,
+                             bool *detached, struct hull_error **err)
+{
+    struct engine_attach_opts o = {
+        .root = l->root,
+        .runroot = l->runroot,
+        .id = l->id,
+        .send_stdin = l->interactive && !l->no_stdin,
+        .tty = l->tty,
+        .sig_proxy = true,
+        .foreground = true,
+        .records_exit = fc->records,
+    };
+    /* docker run -it: ctrl-p,ctrl-q leaves it running */
+    if (l->tty && o.send_stdin)
+        engine_detach_keys_parse("ctrl-p,ctrl-q", o.detach_keys, &o.n_detach_keys, NULL);
+    int r = engine_attach_session(&o, fc->sock, exit_code, detached, err);
+    if (r == 0 && !*detached && fc->records) {
+        /* what `_monitor-exit` would do; then the monitor may go */
+        engine_container_finish(l->root, l->runroot, l->id, *exit_code, l->auto_remove);
+        char done = ENGINE_ATTACH_RECORDED;
+        send(fc->sock, &done, 1, MSG_NOSIGNAL);
+    }
+    return r;
+}
+
 int engine_run_foreground(const struct engine_lifecycle *l, int *exit_code, struct hull_error **err)
 {
     cleanup_free char *monitor = NULL;
@@ -425,84 +535,20 @@ int engine_run_foreground(const struct engine_lifecycle *l, int *exit_code, stru
      * container's, proxied once it runs. */
     sigset_t fwd, old;
     foreground_block_signals(&fwd, &old);
-    int sp[2] = {-1, -1}, rp[2] = {-1, -1};
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0 || pipe2(rp, O_CLOEXEC) < 0) {
-        int e = errno;
-        close(sp[0]);
-        close(sp[1]);
+    struct foreground_child fc = {.pid = -1, .sock = -1, .report = -1};
+    if (fork_monitor_child(l, monitor, &fc, err) < 0) {
         sigprocmask(SIG_SETMASK, &old, NULL);
-        return hull_error_set(err, e, "cannot connect to the container monitor");
+        return -1;
     }
-    struct winsize ws;
-    bool have_ws = l->tty && ioctl(0, TIOCGWINSZ, &ws) == 0;
-    /* Without a restart policy we record the exit ourselves when it comes,
-     * in this process: the way out has no exec of hull (`_monitor-exit`)
-     * then.  With one, the monitor records it and goes on restarting. */
-    struct engine_restart_policy policy = {.name = ENGINE_RESTART_NO};
-    cleanup_engine_record struct engine_record *rec = NULL;
-    if (engine_record_read(l->root, l->id, &rec, NULL) == 0)
-        engine_restart_policy_of(rec, &policy);
-    bool records = policy.name == ENGINE_RESTART_NO;
-    fflush(NULL);
-    pid_t child = fork();
-    if (child == 0) {
-        close(sp[0]);
-        close(rp[0]);
-        monitor_child(l, monitor, sp[1], rp[1], have_ws ? &ws : NULL, records);
-    }
-    close(sp[1]);
-    close(rp[1]);
-    cleanup_close int sock = sp[0];
-    if (child < 0) {
-        close(rp[0]);
+    cleanup_close int sock = fc.sock; /* closed on the way out, after the signal mask is back */
+    if (wait_for_start(&fc, err) < 0) {
         sigprocmask(SIG_SETMASK, &old, NULL);
-        return hull_error_set(err, errno, "fork the container monitor");
+        return -1;
     }
-    /* "OK" once the container runs (its monitor execs next), or the error */
-    char buf[4096];
-    size_t n = 0;
-    while (n < sizeof buf - 1 && !(n >= 2 && !strncmp(buf, "OK", 2))) {
-        ssize_t r = read(rp[0], buf + n, sizeof buf - 1 - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        n += (size_t)r;
-    }
-    close(rp[0]);
-    buf[n] = '\0';
-    if (n < 2 || strncmp(buf, "OK", 2)) {
-        /* it has undone what it made; it is gone before the caller removes the rest */
-        while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
-            ;
-        sigprocmask(SIG_SETMASK, &old, NULL);
-        if (n > 0 && buf[0] == 'E')
-            return hull_error_set(err, 0, "%s", buf + 1);
-        return hull_error_set(err, 0, "the container monitor exited without starting the container");
-    }
-    struct engine_attach_opts o = {
-        .root = l->root,
-        .runroot = l->runroot,
-        .id = l->id,
-        .send_stdin = l->interactive && !l->no_stdin,
-        .tty = l->tty,
-        .sig_proxy = true,
-        .foreground = true,
-        .records_exit = records,
-    };
-    /* docker run -it: ctrl-p,ctrl-q leaves it running */
-    if (l->tty && o.send_stdin)
-        engine_detach_keys_parse("ctrl-p,ctrl-q", o.detach_keys, &o.n_detach_keys, NULL);
     bool detached = false;
-    int r = engine_attach_session(&o, sock, exit_code, &detached, err);
-    if (r == 0 && !detached && records) {
-        /* what `_monitor-exit` would do; then the monitor may go */
-        engine_container_finish(l->root, l->runroot, l->id, *exit_code, l->auto_remove);
-        char done = ENGINE_ATTACH_RECORDED;
-        send(sock, &done, 1, MSG_NOSIGNAL);
-    }
+    int r = attach_until_exit(l, &fc, exit_code, &detached, err);
     /* the monitor is our child until we return: reaped if it is done */
-    waitpid(child, NULL, WNOHANG);
+    waitpid(fc.pid, NULL, WNOHANG);
     sigprocmask(SIG_SETMASK, &old, NULL);
     if (r < 0)
         return 1; /* started, and not removed by the caller */
@@ -511,16 +557,37 @@ int engine_run_foreground(const struct engine_lifecycle *l, int *exit_code, stru
     return 0;
 }
 
-bool engine_container_running(const char *runroot, const char *id)
+/* The runtime state of engine container id (RUNROOT/@engine/<id>), the one
+ * reader for engine_container_running and engine_container_live_init: its
+ * status, and with live_pid its init's pid when it has a live one (0: none;
+ * state_live_pid checks the start time, so a recycled pid is not it).  -1:
+ * it has no runtime state (never started, or released at its exit). */
+static int runtime_status(const char *runroot, const char *id, enum container_status *status, pid_t *live_pid)
 {
     cleanup_free char *rtroot = engine_runtime_root(runroot);
     struct hull_state *st = NULL;
-    enum container_status status;
-    cleanup_error struct hull_error *err = NULL;
-    if (container_state(rtroot, id, &st, &status, &err) < 0)
-        return false;
+    cleanup_error struct hull_error *ignored = NULL;
+    if (container_state(rtroot, id, &st, status, &ignored) < 0)
+        return -1;
+    if (live_pid)
+        *live_pid = *status == STATUS_STOPPED ? 0 : state_live_pid(st);
     hull_state_free(st);
+    return 0;
+}
+
+bool engine_container_running(const char *runroot, const char *id)
+{
+    enum container_status status;
+    if (runtime_status(runroot, id, &status, NULL) < 0)
+        return false;
     return status == STATUS_RUNNING || status == STATUS_PAUSED || status == STATUS_CREATED;
+}
+
+pid_t engine_container_live_init(const char *runroot, const char *id)
+{
+    enum container_status status;
+    pid_t pid = 0;
+    return runtime_status(runroot, id, &status, &pid) < 0 ? 0 : pid;
 }
 
 void engine_record_refresh(const char *runroot, const char *id, struct engine_record *rec)
