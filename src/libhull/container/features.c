@@ -20,20 +20,18 @@ static struct json_object *str_array(const char *const *v)
     return a;
 }
 
-char *hull_features_json(void)
+/* {"enabled": on}: the shape of every on/off feature of features.md. */
+static struct json_object *enabled_object(bool on)
 {
     struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "ociVersionMin", json_object_new_string("1.0.0"));
-    json_object_object_add(o, "ociVersionMax", json_object_new_string("1.3.0"));
-    static const char *hooks[] = {"prestart",  "createRuntime", "createContainer", "startContainer",
-                                  "poststart", "poststop",      NULL};
-    json_object_object_add(o, "hooks", str_array(hooks));
-    cleanup_strv char **mount_options = spec_mount_option_names();
-    json_object_object_add(o, "mountOptions", str_array((const char *const *)mount_options));
+    json_object_object_add(o, "enabled", json_object_new_boolean(on));
+    return o;
+}
 
-    struct json_object *lx = json_object_new_object();
-    static const char *namespaces[] = {"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts", NULL};
-    json_object_object_add(lx, "namespaces", str_array(namespaces));
+/* Every capability this libcap knows, upper case as config.json spells them
+ * (cap_to_name gives "cap_chown"). */
+static struct json_object *capabilities_array(void)
+{
     struct json_object *caps = json_object_new_array();
     for (int i = 0; i <= CAP_LAST_CAP; i++) {
         char *name = cap_to_name(i);
@@ -46,16 +44,26 @@ char *hull_features_json(void)
         cap_free(name);
         json_object_array_add(caps, json_object_new_string(upper));
     }
-    json_object_object_add(lx, "capabilities", caps);
+    return caps;
+}
+
+/* linux.cgroup: both drivers and the rdma controller; no systemd driver. */
+static struct json_object *cgroup_object(void)
+{
     struct json_object *cg = json_object_new_object();
     json_object_object_add(cg, "v1", json_object_new_boolean(1));
     json_object_object_add(cg, "v2", json_object_new_boolean(1));
     json_object_object_add(cg, "systemd", json_object_new_boolean(0));
     json_object_object_add(cg, "systemdUser", json_object_new_boolean(0));
     json_object_object_add(cg, "rdma", json_object_new_boolean(1));
-    json_object_object_add(lx, "cgroup", cg);
-    struct json_object *sc = json_object_new_object();
-    json_object_object_add(sc, "enabled", json_object_new_boolean(1));
+    return cg;
+}
+
+/* linux.seccomp: the actions, operators, architectures and filter flags hull
+ * declares for profiles in config.json. */
+static struct json_object *seccomp_object(void)
+{
+    struct json_object *sc = enabled_object(true);
     static const char *actions[] = {"SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO",        "SCMP_ACT_KILL",
                                     "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
                                     "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE",        "SCMP_ACT_TRAP", NULL};
@@ -73,31 +81,52 @@ char *hull_features_json(void)
                                   "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL};
     json_object_object_add(sc, "knownFlags", str_array(flags));
     json_object_object_add(sc, "supportedFlags", str_array(flags));
-    json_object_object_add(lx, "seccomp", sc);
-    struct json_object *aa = json_object_new_object();
-    json_object_object_add(aa, "enabled", json_object_new_boolean(access("/sys/kernel/security/apparmor", F_OK) == 0));
-    json_object_object_add(lx, "apparmor", aa);
-    struct json_object *se = json_object_new_object();
-    json_object_object_add(se, "enabled", json_object_new_boolean(access("/sys/fs/selinux/enforce", F_OK) == 0));
-    json_object_object_add(lx, "selinux", se);
-    struct json_object *rdt = json_object_new_object();
-    json_object_object_add(rdt, "enabled", json_object_new_boolean(0));
-    json_object_object_add(lx, "intelRdt", rdt);
+    return sc;
+}
+
+/* linux.memoryPolicy: the set_mempolicy(2) modes and flags. */
+static struct json_object *memory_policy_object(void)
+{
     struct json_object *mp = json_object_new_object();
     static const char *mpol_modes[] = {"MPOL_DEFAULT",        "MPOL_BIND",  "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE",
                                        "MPOL_PREFERRED",      "MPOL_PREFERRED_MANY", "MPOL_LOCAL", NULL};
     static const char *mpol_flags[] = {"MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES", NULL};
     json_object_object_add(mp, "modes", str_array(mpol_modes));
     json_object_object_add(mp, "flags", str_array(mpol_flags));
-    json_object_object_add(lx, "memoryPolicy", mp);
-    struct json_object *nd = json_object_new_object();
-    json_object_object_add(nd, "enabled", json_object_new_boolean(1));
-    json_object_object_add(lx, "netDevices", nd);
-    struct json_object *me = json_object_new_object(), *idmap = json_object_new_object();
-    json_object_object_add(idmap, "enabled", json_object_new_boolean(1));
-    json_object_object_add(me, "idmap", idmap);
+    return mp;
+}
+
+/* The "linux" member; the LSMs are the host's (enabled when the kernel exposes them). */
+static struct json_object *linux_object(void)
+{
+    struct json_object *lx = json_object_new_object();
+    static const char *namespaces[] = {"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts", NULL};
+    json_object_object_add(lx, "namespaces", str_array(namespaces));
+    json_object_object_add(lx, "capabilities", capabilities_array());
+    json_object_object_add(lx, "cgroup", cgroup_object());
+    json_object_object_add(lx, "seccomp", seccomp_object());
+    json_object_object_add(lx, "apparmor", enabled_object(access("/sys/kernel/security/apparmor", F_OK) == 0));
+    json_object_object_add(lx, "selinux", enabled_object(access("/sys/fs/selinux/enforce", F_OK) == 0));
+    json_object_object_add(lx, "intelRdt", enabled_object(false));
+    json_object_object_add(lx, "memoryPolicy", memory_policy_object());
+    json_object_object_add(lx, "netDevices", enabled_object(true));
+    struct json_object *me = json_object_new_object();
+    json_object_object_add(me, "idmap", enabled_object(true));
     json_object_object_add(lx, "mountExtensions", me);
-    json_object_object_add(o, "linux", lx);
+    return lx;
+}
+
+char *hull_features_json(void)
+{
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "ociVersionMin", json_object_new_string("1.0.0"));
+    json_object_object_add(o, "ociVersionMax", json_object_new_string("1.3.0"));
+    static const char *hooks[] = {"prestart",  "createRuntime", "createContainer", "startContainer",
+                                  "poststart", "poststop",      NULL};
+    json_object_object_add(o, "hooks", str_array(hooks));
+    cleanup_strv char **mount_options = spec_mount_option_names();
+    json_object_object_add(o, "mountOptions", str_array((const char *const *)mount_options));
+    json_object_object_add(o, "linux", linux_object());
     /* hull reads no annotation of config.json: none can change what it does. */
     static const char *unsafe_annotations[] = {NULL};
     json_object_object_add(o, "potentiallyUnsafeConfigAnnotations", str_array(unsafe_annotations));
