@@ -124,6 +124,11 @@ int engine_record_list(const char *root, char ***ids, struct hull_error **err);
  * (so `rm -f` can tell a missing container from other failures). */
 int engine_record_find(const char *root, const char *text, char **id_out, struct hull_error **err);
 
+/* The container TEXT names (engine_record_find) whose record can be read:
+ * what a command needs before it acts on it.  *id_out gets the full id;
+ * -ENOENT with "no such container: TEXT" when none has that name or id. */
+int engine_container_resolve(const char *root, const char *text, char **id_out, struct hull_error **err);
+
 /* docker's container names: [a-zA-Z0-9][a-zA-Z0-9_.-]*; the error names the name. */
 int engine_name_check(const char *name, struct hull_error **err);
 

@@ -2,7 +2,6 @@
  * our stdio joined to a detached container's, through its monitor
  * (engine/attach.h does the work). */
 #include <getopt.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -80,9 +79,8 @@ int cmd_attach(int argc, char **argv)
     if (argc - optind != 1)
         return engine_usage_error("attach", "requires exactly 1 argument");
     cleanup_free char *id = NULL;
-    struct json_object *rec = engine_find_container(argv[optind], &id);
-    if (!rec)
-        return 1;
-    json_object_put(rec);
+    cleanup_error struct hull_error *err = NULL;
+    if (engine_container_resolve(g_engine.root, argv[optind], &id, &err) < 0)
+        return engine_error(err);
     return engine_attach_container(id, no_stdin, sig_proxy, detach_keys);
 }

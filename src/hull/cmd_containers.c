@@ -289,12 +289,12 @@ int engine_for_each_container(int first, int argc, char **argv, int (*fn)(const 
     int ret = 0;
     for (int i = first; i < argc; i++) {
         cleanup_free char *id = NULL;
-        struct json_object *rec = engine_find_container(argv[i], &id);
-        if (!rec) {
+        cleanup_error struct hull_error *err = NULL;
+        if (engine_container_resolve(g_engine.root, argv[i], &id, &err) < 0) {
+            engine_error(err);
             ret = 1;
             continue;
         }
-        json_object_put(rec);
         if (fn(id, data) < 0) {
             ret = 1;
         } else {
@@ -586,11 +586,13 @@ int cmd_inspect(int argc, char **argv)
     struct json_object *out = json_object_new_array();
     int ret = 0;
     for (int i = optind; i < argc; i++) {
-        struct json_object *rec = engine_find_container(argv[i], NULL);
-        if (!rec) {
+        cleanup_engine_record struct engine_record *found = engine_find_record(argv[i], NULL);
+        if (!found) {
             ret = 1;
             continue;
         }
+        /* docker's inspect shape: hull's own members stay in record.json */
+        struct json_object *rec = engine_record_to_json(found, true);
         if (template) {
             cleanup_error struct hull_error *err = NULL;
             cleanup_free char *text = NULL;

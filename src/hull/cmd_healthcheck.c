@@ -3,7 +3,6 @@
  * passed, 1 (and "unhealthy") when it failed, 125 when it could not be run
  * (no such container, not running, no healthcheck), as podman's. */
 #include <getopt.h>
-#include <json-c/json.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -29,11 +28,9 @@ static int cmd_healthcheck_run(int argc, char **argv)
     if (argc - optind != 1)
         return engine_usage_error("healthcheck run", "requires exactly 1 argument: CONTAINER");
     cleanup_free char *id = NULL;
-    struct json_object *rec = engine_find_container(argv[optind], &id);
-    if (!rec)
-        return 125;
-    json_object_put(rec);
     cleanup_error struct hull_error *err = NULL;
+    if (engine_container_resolve(g_engine.root, argv[optind], &id, &err) < 0)
+        return engine_error_status(err, 125);
     bool passed = false;
     const char *status = NULL;
     if (engine_health_check(g_engine.root, g_engine.runroot, id, &passed, &status, &err) < 0)

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -311,10 +310,9 @@ int cmd_logs(int argc, char **argv)
     if (optind != argc - 1)
         return engine_usage_error("logs", "requires exactly 1 argument");
     cleanup_free char *id = NULL;
-    struct json_object *rec = engine_find_container(argv[optind], &id);
-    if (!rec)
-        return 1;
-    json_object_put(rec);
+    cleanup_error struct hull_error *err = NULL;
+    if (engine_container_resolve(g_engine.root, argv[optind], &id, &err) < 0)
+        return engine_error(err);
     cleanup_free char *dir = engine_container_dir(g_engine.root, id);
     cleanup_free char *path = xasprintf("%s/ctr.log", dir);
     return show_logs(id, path, &o) == 0 ? 0 : 1;

@@ -199,6 +199,20 @@ int engine_record_find(const char *root, const char *text, char **id_out, struct
     return 0;
 }
 
+int engine_container_resolve(const char *root, const char *text, char **id_out, struct hull_error **err)
+{
+    cleanup_free char *id = NULL;
+    cleanup_engine_record struct engine_record *rec = NULL;
+    int r = engine_record_find(root, text, &id, err);
+    if (r < 0)
+        return r;
+    /* a directory without a readable record is not a container to act on */
+    if (engine_record_read(root, id, &rec, err) < 0)
+        return -1;
+    *id_out = steal_pointer(&id);
+    return 0;
+}
+
 int engine_name_check(const char *name, struct hull_error **err)
 {
     static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";

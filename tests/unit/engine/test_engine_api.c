@@ -3,6 +3,7 @@
  * headers must be self-contained, and the calls below must behave through
  * them alone: an empty root lists no container, image or volume; errors
  * name the container, name or value at fault; a volume made is listed. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,11 @@ int main(void)
     char *id = NULL;
     TAP_CHECK(engine_record_find(root, "nosuch", &id, &err) < 0 && !id && error_names(err, "nosuch"),
               "a container that is not there: the error names it");
+    hull_error_freep(&err);
+
+    TAP_CHECK(engine_container_resolve(root, "nosuch", &id, &err) == -ENOENT && !id &&
+                  error_names(err, "no such container: nosuch"),
+              "resolve: a container that is not there is -ENOENT, and the error names it");
     hull_error_freep(&err);
 
     struct engine_record *rec = NULL;
