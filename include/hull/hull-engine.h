@@ -313,11 +313,10 @@ int engine_attach(const struct engine_attach_opts *o, int *exit_code, bool *deta
 /* ---- containers: exec (engine_exec.c) ---- */
 
 struct engine_exec_opts {
-    const char *root;    /* the engine's store root (container dirs) */
-    const char *runroot; /* the engine's runroot (its runtime state is RUNROOT/@engine) */
-    const char *id;      /* full container id */
-    pid_t init;          /* the container's init, as its record says */
-    char *const *args;   /* the command, NULL-terminated */
+    const char *root;      /* the engine's store root (container dirs) */
+    const char *runroot;   /* the engine's runroot (its runtime state is RUNROOT/@engine) */
+    const char *container; /* a name, a full id or a unique id prefix */
+    char *const *args;     /* the command, NULL-terminated */
     bool interactive;    /* -i: our stdin is the process's; else /dev/null */
     bool tty;            /* -t */
     bool detach;         /* -d: nothing of ours, not waited for */
@@ -327,12 +326,15 @@ struct engine_exec_opts {
     char *const *env;    /* -e KEY=VALUE, or KEY alone (our value, if we have one) */
 };
 
-/* Runs the command in the container; in the foreground waits for it, with
- * signals forwarded and the terminal proxied, and *exit_code is its status.
- * On failure returns -1 with *err set and *exit_code the status docker gives:
- * 125 for bad flags or a broken container, 126 when the command cannot be
- * run (or the user does not exist), 127 when it is not found. */
-int engine_exec(const struct engine_exec_opts *o, int *exit_code, struct hull_error **err);
+/* `hull exec`: finds the container, reads its record and its config.json
+ * (the process to start from), prepares its seccomp filter and runs the
+ * command in it; in the foreground waits for it, with signals forwarded and
+ * the terminal proxied, and *exit_code is its status.  On failure returns -1
+ * with *err set and *exit_code the status docker gives: 1 when there is no
+ * such container or it is not running (paused: the error says to unpause
+ * it), 125 for bad flags or a broken container, 126 when the command cannot
+ * be run (or the user does not exist), 127 when it is not found. */
+int engine_container_exec(const struct engine_exec_opts *o, int *exit_code, struct hull_error **err);
 
 /* ---- containers: the restart policy (restart.c) ---- */
 

@@ -1,6 +1,6 @@
 /* hull exec: another process in a running container, through the library's
- * container_exec (no runtime binary; engine_exec in the library does the
- * work, this file parses flags).  The process starts from the
+ * container_exec (no runtime binary; engine_container_exec in the library
+ * does the work, this file parses flags).  The process starts from the
  * container's own config.json (capabilities, env, user, cwd, rlimits,
  * seccomp), changed by the flags as docker changes it:
  *   -e adds to / overrides the container's env, -u is looked up in the
@@ -10,7 +10,6 @@
  * Exit status: the command's; 127 when it does not exist, 126 when it cannot
  * be run; 1 when the container is not running (docker's codes). */
 #include <getopt.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -89,25 +88,11 @@ int cmd_exec(int argc, char **argv)
         return engine_usage_error("exec", "requires at least 2 arguments: CONTAINER COMMAND");
     if (f.detach && f.tty)
         return engine_error_fmt("exec -d with -t is not supported: a detached command has no one to read its terminal");
-    cleanup_free char *id = NULL;
-    struct json_object *rec = engine_find_container(argv[optind], &id);
-    if (!rec)
-        return 1;
-    struct json_object *state = engine_json_path(rec, "State", NULL);
-    const char *status = engine_json_str(state, "Status");
-    pid_t init = json_object_get_int(engine_json_path(state, "Pid", NULL));
-    bool paused = !strcmp(status, "paused"), running = !strcmp(status, "running");
-    json_object_put(rec);
-    if (paused)
-        return engine_error_fmt("container %.12s is paused, unpause the container before exec", id);
-    if (!running || init <= 0)
-        return engine_error_fmt("container %.12s is not running", id);
-    f.id = id;
-    f.init = init;
+    f.container = argv[optind];
     f.args = argv + optind + 1;
     cleanup_error struct hull_error *err = NULL;
     int code;
-    if (engine_exec(&f, &code, &err) < 0)
+    if (engine_container_exec(&f, &code, &err) < 0)
         engine_error(err);
     return code;
 }

@@ -1,5 +1,6 @@
-/* hull: `hull exec` behind its flags.  The container's own process from its
- * config.json is the base; docker's flags change it (-e, -w, -u looked up in
+/* hull: `hull exec` behind its flags.  The container is looked up by name,
+ * id or prefix and must be running (its record, refreshed from the runtime
+ * state).  The container's own process from its config.json is the base; docker's flags change it (-e, -w, -u looked up in
  * the running container's /etc, --privileged, -t); then the runtime's
  * container_exec runs it under the container's seccomp filter and, in the
  * foreground, the terminal is proxied and the process waited for. */
@@ -23,7 +24,9 @@
 #include "record.h"
 #include "user.h"
 
-/* docker: the command could not be invoked (126); 127 when not found. */
+/* docker: no such container, or not running (1); bad flags (125); the
+ * command could not be invoked (126); 127 when not found. */
+#define EXEC_NOT_RUNNING 1
 #define EXEC_BAD_FLAGS 125
 #define EXEC_CANNOT_INVOKE 126
 
@@ -122,7 +125,7 @@ static int make_process(struct hull_process *proc, const struct engine_exec_opts
 }
 
 /* -u: resolved in the running container's own view of /etc (/proc/PID/root,
- * mounts over it included). */
+ * mounts over it included); init is its init's pid on the host. */
 static int apply_user(struct hull_process *proc, const char *user, pid_t init, struct hull_error **err)
 {
     cleanup_free char *rootfs = xasprintf("/proc/%d/root", init);
@@ -155,20 +158,22 @@ static void restore_fd(int saved, int fd)
     }
 }
 
-static int load_process(const struct engine_exec_opts *o, struct hull_spec **spec, struct hull_error **err)
+static int load_process(const struct engine_exec_opts *o, const char *id, struct hull_spec **spec,
+                        struct hull_error **err)
 {
-    cleanup_free char *dir = engine_container_dir(o->root, o->id);
+    cleanup_free char *dir = engine_container_dir(o->root, id);
     cleanup_free char *path = xasprintf("%s/config.json", dir);
     cleanup_free char *text = NULL;
     if (read_file(path, &text, NULL, err) < 0 || spec_parse(text, spec, err) < 0)
         return -1;
     if (!(*spec)->process)
-        return hull_error_set(err, 0, "container %.12s has no process in %s", o->id, path);
+        return hull_error_set(err, 0, "container %.12s has no process in %s", id, path);
     return 0;
 }
 
 /* The process exists: container_exec, then in the foreground the wait. */
-static int run(const struct engine_exec_opts *o, struct hull_spec *spec, int *exit_code, struct hull_error **err)
+static int run(const struct engine_exec_opts *o, const char *id, struct hull_spec *spec, int *exit_code,
+               struct hull_error **err)
 {
     struct seccomp_prepared *seccomp = NULL;
     if (spec->linux_.seccomp && seccomp_prepare(spec->linux_.seccomp, &seccomp, err) < 0)
@@ -177,7 +182,7 @@ static int run(const struct engine_exec_opts *o, struct hull_spec *spec, int *ex
     int master = -1;
     struct container_exec_opts eo = {
         .root = rtroot,
-        .id = o->id,
+        .id = id,
         .process = spec->process,
         .seccomp = seccomp,
         .linux_ = &spec->linux_,
@@ -218,17 +223,39 @@ static int run(const struct engine_exec_opts *o, struct hull_spec *spec, int *ex
     return 0;
 }
 
-int engine_exec(const struct engine_exec_opts *o, int *exit_code, struct hull_error **err)
+/* The container's id and its init, when it runs: its record, with the
+ * state refreshed from the runtime's (an init that died is not running). */
+static int find_running(const struct engine_exec_opts *o, char **id, pid_t *init, struct hull_error **err)
 {
+    cleanup_engine_record struct engine_record *rec = NULL;
+    if (engine_record_find(o->root, o->container, id, err) < 0 || engine_record_read(o->root, *id, &rec, err) < 0)
+        return -1;
+    engine_record_refresh(o->runroot, *id, rec);
+    const char *status = record_str(rec->state.status);
+    if (!strcmp(status, "paused"))
+        return hull_error_set(err, 0, "container %.12s is paused, unpause the container before exec", *id);
+    if (strcmp(status, "running") || rec->state.pid <= 0)
+        return hull_error_set(err, 0, "container %.12s is not running", *id);
+    *init = rec->state.pid;
+    return 0;
+}
+
+int engine_container_exec(const struct engine_exec_opts *o, int *exit_code, struct hull_error **err)
+{
+    cleanup_free char *id = NULL;
     cleanup_spec struct hull_spec *spec = NULL;
+    pid_t init = 0;
+    *exit_code = EXEC_NOT_RUNNING;
+    if (find_running(o, &id, &init, err) < 0)
+        return -1;
     *exit_code = EXEC_BAD_FLAGS;
-    if (load_process(o, &spec, err) < 0 || make_process(spec->process, o, err) < 0)
+    if (load_process(o, id, &spec, err) < 0 || make_process(spec->process, o, err) < 0)
         return -1;
     /* A user the container does not have is a process that cannot be
      * started: docker exits 126 ("unable to find user"), not 1. */
-    if (o->user && apply_user(spec->process, o->user, o->init, err) < 0) {
+    if (o->user && apply_user(spec->process, o->user, init, err) < 0) {
         *exit_code = EXEC_CANNOT_INVOKE;
         return -1;
     }
-    return run(o, spec, exit_code, err);
+    return run(o, id, spec, exit_code, err);
 }
