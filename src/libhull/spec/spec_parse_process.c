@@ -57,8 +57,9 @@ static int name_index(const char *name, const char *const *list)
     return -1;
 }
 
-static int parse_user(struct json_object *obj, const char *field, struct hull_user *user, struct hull_error **err)
+static int parse_user(struct json_object *obj, const char *field, struct hull_process *p, struct hull_error **err)
 {
+    struct hull_user *user = &p->user;
     uint64_t v = 0;
     int r;
     /* uid/gid are REQUIRED by the spec, but runc (Go zero values) runs as 0:0
@@ -96,9 +97,10 @@ static int parse_user(struct json_object *obj, const char *field, struct hull_us
     return 0;
 }
 
-static int parse_capabilities(struct json_object *obj, const char *field, struct hull_capabilities *caps,
+static int parse_capabilities(struct json_object *obj, const char *field, struct hull_process *p,
                               struct hull_error **err)
 {
+    struct hull_capabilities *caps = p->capabilities = xmalloc0(sizeof *p->capabilities);
     /* Names are kept as written: runc ignores (with a warning) capabilities the
      * running kernel does not know, so validation belongs to the code applying them. */
     if (spec_get_strv(obj, field, "bounding", &caps->bounding, err) < 0 ||
@@ -248,34 +250,49 @@ static int parse_cpu_list(struct json_object *obj, const char *field, const char
     return 0;
 }
 
-int spec_parse_process_json(struct json_object *obj, const char *field, struct hull_process *p, struct hull_error **err)
+/* consoleSize: both members REQUIRED, each a terminal dimension (16 bits, as in struct winsize). */
+static int parse_console_size(struct json_object *obj, const char *field, struct hull_process *p,
+                              struct hull_error **err)
+{
+    uint64_t h = 0, w = 0;
+    int r;
+    if ((r = spec_get_uint64(obj, field, "height", UINT16_MAX, &h, err)) <= 0)
+        return r < 0 ? r : spec_error_missing(err, field, "height");
+    if ((r = spec_get_uint64(obj, field, "width", UINT16_MAX, &w, err)) <= 0)
+        return r < 0 ? r : spec_error_missing(err, field, "width");
+    p->has_console_size = true;
+    p->console_height = (unsigned)h;
+    p->console_width = (unsigned)w;
+    return 0;
+}
+
+static int parse_exec_cpu_affinity(struct json_object *obj, const char *field, struct hull_process *p,
+                                   struct hull_error **err)
+{
+    if (parse_cpu_list(obj, field, "initial", &p->cpu_affinity_initial, err) < 0 ||
+        parse_cpu_list(obj, field, "final", &p->cpu_affinity_final, err) < 0)
+        return -1;
+    return 0;
+}
+
+/* The nested section KEY of the process object (an object, or an array when
+ * want says so) handed to parse with its path "FIELD.KEY"; nothing when absent. */
+static int parse_section(struct json_object *obj, const char *field, const char *key, enum json_type want,
+                         int (*parse)(struct json_object *, const char *, struct hull_process *, struct hull_error **),
+                         struct hull_process *p, struct hull_error **err)
 {
     struct json_object *sub = NULL;
-    int r;
-    /* A Windows field: refused, not ignored (issue 11). */
-    static const char *const windows[] = {"commandLine", NULL};
-    if (spec_refuse_members(obj, field, windows, "is a Windows field; a Linux container takes process.args", err) < 0)
-        return -1;
-    if (spec_get_bool(obj, field, "terminal", &p->terminal, err) < 0)
-        return -1;
-    if ((r = spec_get_object(obj, field, "consoleSize", &sub, err)) < 0)
+    int r = want == json_type_array ? spec_get_array(obj, field, key, &sub, err)
+                                    : spec_get_object(obj, field, key, &sub, err);
+    if (r <= 0)
         return r;
-    if (r > 0) {
-        struct spec_field cfield = spec_field_key(field, "consoleSize");
-        uint64_t h = 0, w = 0;
-        if ((r = spec_get_uint64(sub, cfield.s, "height", UINT16_MAX, &h, err)) <= 0)
-            return r < 0 ? r : spec_error_missing(err, cfield.s, "height");
-        if ((r = spec_get_uint64(sub, cfield.s, "width", UINT16_MAX, &w, err)) <= 0)
-            return r < 0 ? r : spec_error_missing(err, cfield.s, "width");
-        p->has_console_size = true;
-        p->console_height = (unsigned)h;
-        p->console_width = (unsigned)w;
-    }
-    if ((r = spec_get_object(obj, field, "user", &sub, err)) < 0)
-        return r;
-    if (r > 0 && parse_user(sub, spec_field_key(field, "user").s, &p->user, err) < 0)
-        return -1;
+    return parse(sub, spec_field_key(field, key).s, p, err) < 0 ? -1 : 0;
+}
 
+/* args and env; env may be absent (an empty environment), args may not. */
+static int parse_args_env(struct json_object *obj, const char *field, struct hull_process *p, struct hull_error **err)
+{
+    int r;
     /* config.md: "This specification extends the IEEE standard in that at least one entry is REQUIRED". */
     if ((r = spec_get_strv(obj, field, "args", &p->args, err)) < 0)
         return r;
@@ -287,30 +304,27 @@ int spec_parse_process_json(struct json_object *obj, const char *field, struct h
         return -1;
     if (p->env == NULL)
         p->env = xmalloc0(sizeof *p->env);
+    return 0;
+}
 
+/* cwd is REQUIRED and absolute (config.md). */
+static int parse_cwd(struct json_object *obj, const char *field, struct hull_process *p, struct hull_error **err)
+{
+    int r;
     if ((r = spec_get_string(obj, field, "cwd", &p->cwd, err)) < 0)
         return r;
     if (r == 0)
         return spec_error_missing(err, field, "cwd");
     if (p->cwd[0] != '/')
         return hull_error_set(err, 0, "%s \"%s\" must be an absolute path", spec_field_key(field, "cwd").s, p->cwd);
+    return 0;
+}
 
-    if ((r = spec_get_object(obj, field, "capabilities", &sub, err)) < 0)
-        return r;
-    if (r > 0) {
-        p->capabilities = xmalloc0(sizeof *p->capabilities);
-        if (parse_capabilities(sub, spec_field_key(field, "capabilities").s, p->capabilities, err) < 0)
-            return -1;
-    }
-    if ((r = spec_get_array(obj, field, "rlimits", &sub, err)) < 0)
-        return r;
-    if (r > 0 && parse_rlimits(sub, spec_field_key(field, "rlimits").s, p, err) < 0)
-        return -1;
-    if (spec_get_bool(obj, field, "noNewPrivileges", &p->no_new_privileges, err) < 0 ||
-        spec_get_string(obj, field, "apparmorProfile", &p->apparmor_profile, err) < 0 ||
-        spec_get_string(obj, field, "selinuxLabel", &p->selinux_label, err) < 0)
-        return -1;
+static int parse_oom_score_adj(struct json_object *obj, const char *field, struct hull_process *p,
+                               struct hull_error **err)
+{
     int64_t oom = 0;
+    int r;
     /* proc(5): oom_score_adj ranges from -1000 to +1000. */
     if ((r = spec_get_int64(obj, field, "oomScoreAdj", -1000, 1000, &oom, err)) < 0)
         return r;
@@ -318,22 +332,31 @@ int spec_parse_process_json(struct json_object *obj, const char *field, struct h
         p->has_oom_score_adj = true;
         p->oom_score_adj = (int)oom;
     }
-    if ((r = spec_get_object(obj, field, "scheduler", &sub, err)) < 0)
-        return r;
-    if (r > 0 && parse_scheduler(sub, spec_field_key(field, "scheduler").s, p, err) < 0)
+    return 0;
+}
+
+/* The members in one fixed order, so that of two bad members the same one
+ * is always the one reported. */
+int spec_parse_process_json(struct json_object *obj, const char *field, struct hull_process *p, struct hull_error **err)
+{
+    /* A Windows field: refused, not ignored (issue 11). */
+    static const char *const windows[] = {"commandLine", NULL};
+    if (spec_refuse_members(obj, field, windows, "is a Windows field; a Linux container takes process.args", err) < 0)
         return -1;
-    if ((r = spec_get_object(obj, field, "ioPriority", &sub, err)) < 0)
-        return r;
-    if (r > 0 && parse_io_priority(sub, spec_field_key(field, "ioPriority").s, p, err) < 0)
+    if (spec_get_bool(obj, field, "terminal", &p->terminal, err) < 0 ||
+        parse_section(obj, field, "consoleSize", json_type_object, parse_console_size, p, err) < 0 ||
+        parse_section(obj, field, "user", json_type_object, parse_user, p, err) < 0 ||
+        parse_args_env(obj, field, p, err) < 0 || parse_cwd(obj, field, p, err) < 0 ||
+        parse_section(obj, field, "capabilities", json_type_object, parse_capabilities, p, err) < 0 ||
+        parse_section(obj, field, "rlimits", json_type_array, parse_rlimits, p, err) < 0 ||
+        spec_get_bool(obj, field, "noNewPrivileges", &p->no_new_privileges, err) < 0 ||
+        spec_get_string(obj, field, "apparmorProfile", &p->apparmor_profile, err) < 0 ||
+        spec_get_string(obj, field, "selinuxLabel", &p->selinux_label, err) < 0 ||
+        parse_oom_score_adj(obj, field, p, err) < 0 ||
+        parse_section(obj, field, "scheduler", json_type_object, parse_scheduler, p, err) < 0 ||
+        parse_section(obj, field, "ioPriority", json_type_object, parse_io_priority, p, err) < 0 ||
+        parse_section(obj, field, "execCPUAffinity", json_type_object, parse_exec_cpu_affinity, p, err) < 0)
         return -1;
-    if ((r = spec_get_object(obj, field, "execCPUAffinity", &sub, err)) < 0)
-        return r;
-    if (r > 0) {
-        struct spec_field afield = spec_field_key(field, "execCPUAffinity");
-        if (parse_cpu_list(sub, afield.s, "initial", &p->cpu_affinity_initial, err) < 0 ||
-            parse_cpu_list(sub, afield.s, "final", &p->cpu_affinity_final, err) < 0)
-            return -1;
-    }
     return 0;
 }
 
