@@ -202,6 +202,104 @@ int image_history(struct image_store *store, const struct image_info *image, str
                   size_t *n, struct hull_error **err);
 void image_history_free(struct image_history_entry *entries, size_t n);
 
+/* ---- images: what the image commands call (engine/images.c) ----
+ * Each opens the store at root itself (locked when it writes) and closes it
+ * before returning; the journal gets docker's image events. */
+
+/* Called for each name that failed (its error, for the caller to print and
+ * free or keep); the other names are still done. */
+typedef void (*engine_name_error_fn)(const char *name, struct hull_error *err, void *data);
+
+/* hull images' selection: the REPOSITORY[:TAG] argument and docker's
+ * --filter dangling= and reference=. */
+struct engine_image_filters {
+    const char *name;              /* "busybox": every tag of it; "busybox:1.36": that tag; NULL: all */
+    int dangling;                  /* -1 any, 0 tagged images only, 1 untagged only */
+    const char *const *references; /* globs on "repo:tag" (or on "repo" when a glob has no ':'); NULL-terminated, may be NULL */
+};
+
+/* One line of `hull images`: a tag split at its last ':' after the last '/'. */
+struct engine_image_row {
+    char *repository; /* "<none>" for an untagged image */
+    char *tag;        /* "<none>" for an untagged image or a tag without ':' */
+};
+
+struct engine_image_listed {
+    struct image_info *info;      /* the whole image, every tag in info->tags */
+    struct engine_image_row *rows; /* the tags the filters kept, in info->tags order (one <none> row when untagged) */
+    size_t n_rows;                 /* at least 1 */
+};
+
+struct engine_image_list {
+    struct engine_image_listed *images; /* newest first, only images with a row */
+    size_t n;
+};
+void engine_image_list_clear(struct engine_image_list *list);
+
+/* hull images: the images the filters keep (filters may be NULL). */
+int engine_image_list(const char *root, const struct engine_image_filters *filters, struct engine_image_list *out,
+                      struct hull_error **err);
+
+/* hull rmi: image_store_remove's rules for each name, after the marks of
+ * containers that no longer exist are swept (they must not keep an image for
+ * good); on_event gets what was untagged and deleted (also "Deleted layer"),
+ * on_error each name that failed.  -1 (err) only when nothing could be tried. */
+int engine_image_remove(const char *root, char *const *names, bool force, image_remove_event_fn on_event, void *data,
+                        engine_name_error_fn on_error, void *error_data, struct hull_error **err);
+
+/* hull image prune / system prune: image_store_prune (below) with the journal's events. */
+int engine_image_prune(const char *root, bool all, image_remove_event_fn on_event, void *data, uint64_t *reclaimed,
+                       struct hull_error **err);
+
+/* hull tag: dst (NAME[:TAG]) names the image src names. */
+int engine_image_tag(const char *root, const char *src, const char *dst, struct hull_error **err);
+
+/* Whether the store has an image by that name or id (no error: false). */
+bool engine_image_exists(const char *root, const char *name);
+
+/* docker image inspect's JSON array for names (plus a "Hull" object with
+ * the manifest digest and the layers); a name that fails is left out and
+ * given to on_error.  The one producer of that JSON (images_inspect.c). */
+int engine_image_inspect_json(const char *root, char *const *names, struct json_object **out,
+                              engine_name_error_fn on_error, void *error_data, struct hull_error **err);
+
+struct engine_image_history {
+    char id[DIGEST_STR_SIZE]; /* the image's: the newest step's id (docker has none for the others) */
+    struct image_history_entry *entries; /* newest first */
+    size_t n;
+};
+void engine_image_history_clear(struct engine_image_history *h);
+
+/* hull history NAME. */
+int engine_image_history(const char *root, const char *name, struct engine_image_history *out,
+                         struct hull_error **err);
+
+/* hull save: image_save of names to fd. */
+int engine_image_save(const char *root, char *const *names, enum image_save_format format, int fd,
+                      struct hull_error **err);
+
+/* hull load: image_load into the store, a "load" event per name loaded. */
+int engine_image_load(const char *root, const char *path, const struct image_progress *progress,
+                      struct image_load_result *out, struct hull_error **err);
+
+/* hull import: image_import into the store, an "import" event. */
+int engine_image_import(const char *root, const char *path, const struct image_import_opts *opts,
+                        const struct image_progress *progress, char id_out[static DIGEST_STR_SIZE],
+                        struct hull_error **err);
+
+/* hull diff: what container id changed against its image (hull's own /etc
+ * files left out, as docker does); fn as image_rootfs_diff's. */
+int engine_container_diff(const char *root, const char *id, image_diff_fn fn, void *data, struct hull_error **err);
+
+/* hull commit: a new image from container id's changes (opts->ignore is
+ * set by the call: hull's own /etc files); a "commit" event. */
+int engine_container_commit(const char *root, const char *id, const struct image_commit_opts *opts,
+                            char id_out[static DIGEST_STR_SIZE], struct hull_error **err);
+
+/* hull export and cp: container id's root filesystem, mounted again when a
+ * stopped container's overlay is not (after a reboot); *rootfs: its path. */
+int engine_container_rootfs(const char *root, const char *id, char **rootfs, struct hull_error **err);
+
 /* ---- images: JSON of image configs (image_json.c) ---- */
 
 /* Parses text (len bytes) as JSON; what names the document in the error ("index.json"). */

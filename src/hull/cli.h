@@ -115,9 +115,6 @@ int engine_pull(const struct registry_pull_opts *opts, FILE *out, bool quiet, ch
  * cmd: "run" or "create", named in messages): pulls when the policy says so; *use_ref gets the name to look the image up by after a
  * pull (NULL: use reference).  Returns the exit status (0: go on). */
 int engine_image_ensure(const char *cmd, const char *policy, const char *reference, char **use_ref);
-/* cmd_images.c: the journal's untag/delete event for an image_store_remove
- * or prune event (what "Untagged" or "Deleted"; others are not events). */
-void engine_image_event(const char *what, const char *name);
 
 /* A container's record by name, id or unique id prefix, with State
  * refreshed from the runtime (engine_record_refresh); NULL after printing

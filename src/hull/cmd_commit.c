@@ -13,9 +13,6 @@
 #include "hull/hull.h"
 #include "hull/util.h"
 
-/* The files hull itself puts into every container (mount points). */
-static const char *const made_by_hull[] = {"/etc/hostname", "/etc/hosts", "/etc/resolv.conf", NULL};
-
 static const struct option commit_longopts[] = {
     {"author", required_argument, NULL, 'a'},
     {"change", required_argument, NULL, 'c'},
@@ -29,7 +26,7 @@ const struct engine_flagset commit_flagset = {"a:c:m:pqh", commit_longopts};
 
 int cmd_commit(int argc, char **argv)
 {
-    struct image_commit_opts opts = {.ignore = made_by_hull};
+    struct image_commit_opts opts = {0};
     cleanup_free char **changes = xmalloc0(((size_t)argc + 1) * sizeof(char *));
     size_t n_changes = 0;
     int c;
@@ -68,16 +65,11 @@ int cmd_commit(int argc, char **argv)
     struct engine_record *rec = engine_find_record(argv[optind], &id);
     if (!rec)
         return 1;
-    cleanup_free char *image_id = xstrdup(rec->image_id);
     engine_record_free(rec);
     cleanup_error struct hull_error *err = NULL;
-    cleanup_image_store struct image_store *store = NULL;
     char new_id[DIGEST_STR_SIZE];
-    cleanup_free char *dir = engine_container_dir(g_engine.root, id);
-    if (image_store_open(g_engine.root, true, &store, &err) < 0 ||
-        image_commit(store, image_id, dir, &opts, new_id, &err) < 0)
+    if (engine_container_commit(g_engine.root, id, &opts, new_id, &err) < 0)
         return engine_error(err);
-    engine_event_container_id(g_engine.root, id, "commit", "imageID", new_id);
     printf("%s\n", new_id);
     return 0;
 }
@@ -90,23 +82,12 @@ static int container_rootfs(const char *text, char **id_out, char **rootfs_out)
     struct engine_record *rec = engine_find_record(text, &id);
     if (!rec)
         return -1;
-    cleanup_free char *image_id = xstrdup(rec->image_id);
     engine_record_free(rec);
     cleanup_error struct hull_error *err = NULL;
-    cleanup_free char *dir = engine_container_dir(g_engine.root, id);
-    cleanup_image_store struct image_store *store = NULL;
-    cleanup_image_info struct image_info *image = NULL;
-    if (image_store_open(g_engine.root, false, &store, &err) < 0 ||
-        image_store_lookup(store, image_id, &image, &err) < 0) {
+    if (engine_container_rootfs(g_engine.root, id, rootfs_out, &err) < 0) {
         engine_error(err);
         return -1;
     }
-    cleanup_strv char **layers = image_store_layer_paths(store, image);
-    if (image_rootfs_remount(layers, dir, &err) < 0) {
-        engine_error(err);
-        return -1;
-    }
-    *rootfs_out = xasprintf("%s/rootfs", dir);
     *id_out = steal_pointer(&id);
     return 0;
 }

@@ -1,4 +1,4 @@
-/* hull diff: what a container changed in its root filesystem (src/libhull-engine/image/diff.h). */
+/* hull diff: what a container changed in its root filesystem (engine_container_diff, hull-engine-images.h). */
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,22 +58,11 @@ int cmd_diff(int argc, char **argv)
     struct engine_record *rec = engine_find_record(argv[optind], &id);
     if (!rec)
         return 1;
-    cleanup_free char *image_id = xstrdup(rec->image_id);
     engine_record_free(rec);
     cleanup_error struct hull_error *err = NULL;
-    cleanup_image_store struct image_store *store = NULL;
-    cleanup_image_info struct image_info *image = NULL;
-    if (image_store_open(g_engine.root, false, &store, &err) < 0 ||
-        image_store_lookup(store, image_id, &image, &err) < 0)
-        return engine_error(err);
-    cleanup_strv char **layers = image_store_layer_paths(store, image);
-    cleanup_free char *dir = engine_container_dir(g_engine.root, id);
     struct json_object *array = json ? json_object_new_array() : NULL;
-    /* The mount points hull made for its generated files (docker leaves them out too). */
-    static const char *const made_by_hull[] = {"/etc/hostname", "/etc/hosts", "/etc/resolv.conf", NULL};
-    if (image_rootfs_diff(layers, dir, made_by_hull, print_change, array, &err) < 0) {
+    if (engine_container_diff(g_engine.root, id, print_change, array, &err) < 0) {
         json_object_put(array);
-        hull_error_wrap(&err, "container %.12s", id);
         return engine_error(err);
     }
     if (array) {

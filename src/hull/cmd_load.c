@@ -47,20 +47,14 @@ int cmd_load(int argc, char **argv)
         return engine_usage_error("load", "unexpected argument \"%s\"", argv[optind]);
 
     cleanup_error struct hull_error *err = NULL;
-    cleanup_image_store struct image_store *store = NULL;
-    if (image_store_open(g_engine.root, true, &store, &err) < 0)
-        return engine_error(err);
     struct image_progress *progress = engine_progress_new("Loading", quiet);
     struct image_load_result result;
-    int r = image_load(store, input, progress, &result, &err);
+    int r = engine_image_load(g_engine.root, input, progress, &result, &err);
     engine_progress_done(progress);
     if (r < 0)
         return engine_error(err);
-    for (char **n = result.names; *n; n++) {
+    for (char **n = result.names; *n; n++)
         printf("Loaded image: %s\n", *n);
-        struct engine_event_attr attrs[] = {{"name", *n}, {NULL, NULL}};
-        engine_event_emit(g_engine.root, "image", "load", *n, attrs);
-    }
     if (!result.names[0])
         for (char **id = result.ids; *id; id++)
             printf("Loaded image ID: %s\n", *id);
@@ -119,18 +113,13 @@ int cmd_import(int argc, char **argv)
     const char *reference = argc - optind == 2 ? argv[optind + 1] : NULL;
 
     cleanup_error struct hull_error *err = NULL;
-    cleanup_image_store struct image_store *store = NULL;
-    if (image_store_open(g_engine.root, true, &store, &err) < 0)
-        return engine_error(err);
     struct image_import_opts opts = {.reference = reference, .message = message, .changes = changes};
     struct image_progress *progress = engine_progress_new("Importing", quiet);
     char id[DIGEST_STR_SIZE];
-    int r = image_import(store, path, &opts, progress, id, &err);
+    int r = engine_image_import(g_engine.root, path, &opts, progress, id, &err);
     engine_progress_done(progress);
     if (r < 0)
         return engine_error(err);
-    struct engine_event_attr attrs[] = {{"name", reference ? reference : id}, {NULL, NULL}};
-    engine_event_emit(g_engine.root, "image", "import", id, attrs);
     printf("%s\n", id);
     return 0;
 }

@@ -366,11 +366,7 @@ int engine_image_ensure(const char *cmd, const char *policy, const char *referen
 {
     *use_ref = NULL;
     if (!policy || !strcmp(policy, "missing")) {
-        cleanup_error struct hull_error *err = NULL;
-        cleanup_image_store struct image_store *store = NULL;
-        cleanup_image_info struct image_info *image = NULL;
-        if (image_store_open(g_engine.root, false, &store, &err) == 0 &&
-            image_store_lookup(store, reference, &image, &err) == 0)
+        if (engine_image_exists(g_engine.root, reference))
             return 0;
         fprintf(stderr, "Unable to find image '%s' locally\n", reference);
     } else if (!strcmp(policy, "never")) {

@@ -56,15 +56,12 @@ int cmd_save(int argc, char **argv)
     if (!output && isatty(STDOUT_FILENO))
         return engine_error_fmt("cowardly refusing to save to a terminal: use -o FILE or redirect");
     cleanup_error struct hull_error *err = NULL;
-    cleanup_image_store struct image_store *store = NULL;
-    if (image_store_open(g_engine.root, false, &store, &err) < 0)
-        return engine_error(err);
     /* To FILE.tmp-PID, renamed at the end: a failed save leaves no half archive. */
     cleanup_free char *tmp = output ? xasprintf("%s.tmp-%d", output, getpid()) : NULL;
     cleanup_close int fd = output ? open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644) : dup(STDOUT_FILENO);
     if (fd < 0)
         return engine_error_fmt("cannot create %s: %s", output ? output : "stdout", strerror(errno));
-    if (image_save(store, argv + optind, format, fd, &err) < 0 || (output && fsync(fd) < 0)) {
+    if (engine_image_save(g_engine.root, argv + optind, format, fd, &err) < 0 || (output && fsync(fd) < 0)) {
         if (tmp)
             unlink(tmp);
         if (!err)

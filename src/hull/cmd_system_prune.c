@@ -53,7 +53,6 @@ static void print_list(const char *header, char **names)
 static void print_image_event(const char *what, const char *name, void *data)
 {
     bool *header = data;
-    engine_image_event(what, name);
     if (!strcmp(what, "Deleted layer"))
         return; /* docker lists images, not layers */
     if (!*header)
@@ -116,11 +115,9 @@ int cmd_system_prune(int argc, char **argv)
     }
     {
         cleanup_error struct hull_error *err = NULL;
-        cleanup_image_store struct image_store *store = NULL;
         bool header = false;
         uint64_t size = 0;
-        if (image_store_open(g_engine.root, true, &store, &err) < 0 ||
-            image_store_prune(store, all, print_image_event, &header, &size, &err) < 0)
+        if (engine_image_prune(g_engine.root, all, print_image_event, &header, &size, &err) < 0)
             ret = engine_error(err);
         if (header)
             printf("\n");
