@@ -144,11 +144,6 @@ bool engine_record_abandoned(const struct engine_record *rec);
  * (`container prune` leaves it alone). */
 bool engine_record_being_created(const char *root, const char *id);
 
-/* A string member of a json object, or "" (never NULL). */
-const char *engine_json_str(struct json_object *obj, const char *key);
-/* obj.a.b ... as an object, NULL when a member is missing. */
-struct json_object *engine_json_path(struct json_object *obj, const char *a, const char *b);
-
 /* ---- run options a record keeps (restart.c, log_config.c) ---- */
 
 enum engine_restart_name {
@@ -567,6 +562,26 @@ struct engine_event_attr {
     const char *key, *value;
 };
 
+/* One event of the journal (docker's events.Message). */
+struct engine_event {
+    char *type, *action; /* Type: container, image, network, volume; Action: "start", "exec_start: sh" ... */
+    char *id;            /* Actor.ID */
+    char **attrs;        /* Actor.Attributes: key, value, key, value ..., NULL-terminated, keys unique */
+    char *scope;         /* "local" */
+    int64_t time, time_nano; /* seconds and nanoseconds since the epoch */
+    /* docker's deprecated status, id and from: container events only (NULL: absent) */
+    char *status, *old_id, *from;
+};
+
+/* The value of attribute key, NULL when the event has none. */
+const char *engine_event_attr_value(const struct engine_event *ev, const char *key);
+
+/* The event as the journal's line holds it (the input of `events --format
+ * json`), or with template as docker's events.Message with its Go field
+ * names (Status, ID, From, Type, Action, Actor, Scope, Time, TimeNano;
+ * Actor.Attributes a Go map): the data of an --format template. */
+struct json_object *engine_event_to_json(const struct engine_event *ev, bool template);
+
 /* Appends an event (type: container, image, network, volume) about id. */
 void engine_event_emit(const char *root, const char *type, const char *action, const char *id,
                        const struct engine_event_attr *attrs);
@@ -603,7 +618,8 @@ struct engine_events_query {
     const struct engine_events_filter *filter;
 };
 int engine_events_read(const char *root, const struct engine_events_query *q,
-                       int (*fn)(struct json_object *event, void *data), void *data, struct hull_error **err);
+                       int (*fn)(const struct engine_event *event, void *data), void *data,
+                       struct hull_error **err);
 
 /* kind: a short word ("container", "mount", "runtime", "image-mark", "tmp",
  * "staging", "lease"); what: the object and why it is a problem;
@@ -625,6 +641,45 @@ int engine_system_check(const char *root, const char *runroot, bool repair, engi
  * by a killed command never blocks an image.  Added to *result (optional). */
 int engine_image_marks_sweep(const char *root, bool repair, engine_check_report_fn report, void *data,
                              struct engine_check_result *result, struct hull_error **err);
+
+/* ---- the engine and its host (info.c: hull info, hull version) ---- */
+
+/* docker info's fields that mean something for hull (docker's names in
+ * engine_info_to_json). */
+struct engine_info {
+    /* as the records say (not refreshed from the runtime state) */
+    int64_t containers, containers_running, containers_paused, containers_stopped;
+    int64_t images;
+    const char *driver;         /* Driver: "overlay" when a probe mount works here, else "copy" */
+    const char *cgroup_driver;  /* "cgroupfs" */
+    const char *cgroup_version; /* "1" or "2" */
+    const char *cgroup_layout;  /* cgroup_layout_name() */
+    char *kernel_version;       /* uname's release */
+    char *operating_system;     /* PRETTY_NAME of /etc/os-release, "Linux" without one */
+    const char *os_type;        /* "linux" */
+    char *architecture;         /* uname's machine */
+    int64_t ncpu, mem_total;    /* online CPUs; bytes of RAM */
+    char *name;                 /* the host name */
+    const char *server_version, *default_runtime;
+    char *root_dir, *run_root;  /* DockerRootDir (--root), RunRoot (--runroot) */
+    char **security_options;    /* NULL-terminated */
+};
+void engine_info_read(const char *root, const char *runroot, struct engine_info *out);
+void engine_info_clear(struct engine_info *info);
+/* docker info's JSON (`info --format`). */
+struct json_object *engine_info_to_json(const struct engine_info *info);
+
+/* hull version: no daemon, so docker's Client and Server are both this binary. */
+struct engine_version {
+    const char *version, *os; /* HULL_VERSION, "linux" */
+    char *arch;               /* Go's GOARCH name: amd64, arm64 ... */
+    char *kernel_version;
+    const char *runtime;
+};
+void engine_version_read(struct engine_version *out);
+void engine_version_clear(struct engine_version *v);
+/* {"Client": {...}, "Server": {...}} with docker's names (`version --format`). */
+struct json_object *engine_version_to_json(const struct engine_version *v);
 
 /* ---- disk usage (disk_usage.c, hull system df) ---- */
 

@@ -44,62 +44,40 @@ static void print_time(int64_t nanos)
     printf("%s.%09lld%s ", date, (long long)(nanos % 1000000000LL), zone);
 }
 
-static int cmp_keys(const void *a, const void *b)
+/* Attributes as pairs: key, value. */
+static int cmp_pairs(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* docker's prettyPrintEvent: TIME TYPE ACTION ID (k=v, ... sorted by key). */
-static void print_pretty(struct json_object *ev)
+static void print_pretty(const struct engine_event *ev)
 {
-    struct json_object *actor = engine_json_path(ev, "Actor", NULL);
-    struct json_object *attrs = engine_json_path(actor, "Attributes", NULL);
-    print_time(json_object_get_int64(engine_json_path(ev, "timeNano", NULL)));
-    printf("%s %s %s", engine_json_str(ev, "Type"), engine_json_str(ev, "Action"), engine_json_str(actor, "ID"));
-    size_t n = attrs && json_object_is_type(attrs, json_type_object) ? (size_t)json_object_object_length(attrs) : 0;
+    print_time(ev->time_nano);
+    printf("%s %s %s", ev->type, ev->action, ev->id);
+    size_t n = strv_length(ev->attrs) / 2;
     if (n) {
-        const char **keys = xmalloc0(n * sizeof *keys);
-        size_t i = 0;
-        json_object_object_foreach(attrs, k, v)
-        {
-            (void)v;
-            keys[i++] = k;
-        }
-        qsort(keys, n, sizeof *keys, cmp_keys);
+        char **pairs = xmalloc0(2 * n * sizeof *pairs);
+        memcpy(pairs, ev->attrs, 2 * n * sizeof *pairs);
+        qsort(pairs, n, 2 * sizeof *pairs, cmp_pairs);
         printf(" (");
-        for (i = 0; i < n; i++)
-            printf("%s%s=%s", i ? ", " : "", keys[i], engine_json_str(attrs, keys[i]));
+        for (size_t i = 0; i < n; i++)
+            printf("%s%s=%s", i ? ", " : "", pairs[2 * i], pairs[2 * i + 1]);
         printf(")");
-        free(keys);
+        free(pairs);
     }
     printf("\n");
 }
 
-/* The template's data: docker's events.Message with its Go field names. */
-static struct json_object *template_data(struct json_object *ev)
-{
-    static const char *const names[][2] = {{"status", "Status"}, {"id", "ID"},     {"from", "From"},
-                                           {"Type", "Type"},     {"Action", "Action"}, {"Actor", "Actor"},
-                                           {"scope", "Scope"},   {"time", "Time"}, {"timeNano", "TimeNano"}};
-    struct json_object *o = json_object_new_object();
-    gotemplate_mark_map(engine_json_path(ev, "Actor", "Attributes"));
-    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-        struct json_object *v = NULL;
-        if (json_object_object_get_ex(ev, names[i][0], &v))
-            json_object_object_add(o, names[i][1], json_object_get(v));
-        else
-            json_object_object_add(o, names[i][1], json_object_new_string(""));
-    }
-    return o;
-}
-
-static int print_event(struct json_object *ev, void *data)
+static int print_event(const struct engine_event *ev, void *data)
 {
     struct events_out *out = data;
     if (out->json) {
-        printf("%s\n", json_object_to_json_string_ext(ev, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+        struct json_object *line = engine_event_to_json(ev, false);
+        printf("%s\n", json_object_to_json_string_ext(line, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+        json_object_put(line);
     } else if (out->template) {
-        struct json_object *d = template_data(ev);
+        struct json_object *d = engine_event_to_json(ev, true);
         cleanup_free char *text = NULL;
         cleanup_error struct hull_error *err = NULL;
         int r = gotemplate_execute(out->template, d, &text, &err);

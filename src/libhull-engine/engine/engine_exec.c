@@ -1,9 +1,10 @@
 /* hull: `hull exec` behind its flags.  The container is looked up by name,
  * id or prefix and must be running (its record, refreshed from the runtime
- * state).  The container's own process from its config.json is the base; docker's flags change it (-e, -w, -u looked up in
- * the running container's /etc, --privileged, -t); then the runtime's
- * container_exec runs it under the container's seccomp filter and, in the
- * foreground, the terminal is proxied and the process waited for. */
+ * state).  The container's own process from its config.json is the base;
+ * docker's flags change it (-e, -w, -u looked up in the running container's
+ * /etc, --privileged, -t); then the runtime's container_exec runs it under
+ * the container's seccomp filter and, in the foreground, the terminal is
+ * proxied and the process waited for. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

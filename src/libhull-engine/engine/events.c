@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "events.h"
+#include "gotemplate.h"
 #include "record.h"
 #include "util/log.h"
 #include "util/utils.h"
@@ -63,36 +64,150 @@ static int append_line(const char *root, const char *line, struct hull_error **e
     return 0;
 }
 
+/* ---- the journal's line: its one serializer and its one parser ---- */
+
+static void add_str(struct json_object *o, const char *key, const char *value)
+{
+    json_object_object_add(o, key, json_object_new_string(value));
+}
+
+struct json_object *engine_event_to_json(const struct engine_event *ev, bool template)
+{
+    struct json_object *o = json_object_new_object(), *actor = json_object_new_object(),
+                       *attrs = json_object_new_object();
+    for (char **a = ev->attrs; a && a[0] && a[1]; a += 2)
+        add_str(attrs, a[0], a[1]); /* a key given twice: the last value, in the first one's place */
+    add_str(actor, "ID", record_str(ev->id));
+    json_object_object_add(actor, "Attributes", attrs);
+    if (template) {
+        /* docker's events.Message with its Go field names: every field there,
+         * "" for those the line does not have; Attributes is a Go map */
+        gotemplate_mark_map(attrs);
+        add_str(o, "Status", record_str(ev->status));
+        add_str(o, "ID", record_str(ev->old_id));
+        add_str(o, "From", record_str(ev->from));
+        add_str(o, "Type", record_str(ev->type));
+        add_str(o, "Action", record_str(ev->action));
+        json_object_object_add(o, "Actor", actor);
+        add_str(o, "Scope", record_str(ev->scope));
+        json_object_object_add(o, "Time", json_object_new_int64(ev->time));
+        json_object_object_add(o, "TimeNano", json_object_new_int64(ev->time_nano));
+        return o;
+    }
+    if (ev->status)
+        add_str(o, "status", ev->status);
+    if (ev->old_id)
+        add_str(o, "id", ev->old_id);
+    if (ev->from)
+        add_str(o, "from", ev->from);
+    add_str(o, "Type", record_str(ev->type));
+    add_str(o, "Action", record_str(ev->action));
+    json_object_object_add(o, "Actor", actor);
+    if (ev->scope)
+        add_str(o, "scope", ev->scope);
+    json_object_object_add(o, "time", json_object_new_int64(ev->time));
+    json_object_object_add(o, "timeNano", json_object_new_int64(ev->time_nano));
+    return o;
+}
+
+static char *member_str(struct json_object *o, const char *key, bool keep_absent)
+{
+    struct json_object *v = NULL;
+    if (o && json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string))
+        return xstrdup(json_object_get_string(v));
+    return keep_absent ? NULL : xstrdup("");
+}
+
+int engine_event_parse(const char *line, struct engine_event *out)
+{
+    *out = (struct engine_event){0};
+    struct json_object *o = json_tokener_parse(line), *actor = NULL, *attrs = NULL, *t = NULL;
+    if (!o || !json_object_is_type(o, json_type_object)) {
+        json_object_put(o);
+        return -1;
+    }
+    out->status = member_str(o, "status", true);
+    out->old_id = member_str(o, "id", true);
+    out->from = member_str(o, "from", true);
+    out->type = member_str(o, "Type", false);
+    out->action = member_str(o, "Action", false);
+    out->scope = member_str(o, "scope", true);
+    if (json_object_object_get_ex(o, "Actor", &actor) && json_object_is_type(actor, json_type_object)) {
+        out->id = member_str(actor, "ID", false);
+        json_object_object_get_ex(actor, "Attributes", &attrs);
+    } else {
+        out->id = xstrdup("");
+    }
+    out->attrs = xmalloc0(sizeof *out->attrs);
+    if (attrs && json_object_is_type(attrs, json_type_object)) {
+        json_object_object_foreach(attrs, k, v)
+        {
+            strv_add(&out->attrs, xstrdup(k));
+            strv_add(&out->attrs, xstrdup(json_object_is_type(v, json_type_string) ? json_object_get_string(v) : ""));
+        }
+    }
+    if (json_object_object_get_ex(o, "time", &t))
+        out->time = json_object_get_int64(t);
+    if (json_object_object_get_ex(o, "timeNano", &t))
+        out->time_nano = json_object_get_int64(t);
+    json_object_put(o);
+    return 0;
+}
+
+void engine_event_clear(struct engine_event *ev)
+{
+    free(ev->type);
+    free(ev->action);
+    free(ev->id);
+    strv_free(ev->attrs);
+    free(ev->scope);
+    free(ev->status);
+    free(ev->old_id);
+    free(ev->from);
+    *ev = (struct engine_event){0};
+}
+
+const char *engine_event_attr_value(const struct engine_event *ev, const char *key)
+{
+    for (char **a = ev->attrs; a && a[0] && a[1]; a += 2)
+        if (!strcmp(a[0], key))
+            return a[1];
+    return NULL;
+}
+
+/* ---- writing ---- */
+
 void engine_event_emit(const char *root, const char *type, const char *action, const char *id,
                        const struct engine_event_attr *attrs)
 {
     int64_t t = now_nanos();
-    struct json_object *ev = json_object_new_object(), *actor = json_object_new_object(),
-                       *a = json_object_new_object();
+    cleanup_strv char **pairs = xmalloc0(sizeof *pairs);
     const char *from = NULL;
     for (const struct engine_event_attr *p = attrs; p && p->key; p++) {
-        json_object_object_add(a, p->key, json_object_new_string(p->value ? p->value : ""));
+        strv_add(&pairs, xstrdup(p->key));
+        strv_add(&pairs, xstrdup(p->value ? p->value : ""));
         if (!strcmp(p->key, "image"))
             from = p->value;
     }
+    struct engine_event ev = {
+        .type = (char *)type,
+        .action = (char *)action,
+        .id = (char *)id,
+        .attrs = pairs,
+        .scope = (char *)"local",
+        .time = t / 1000000000LL,
+        .time_nano = t,
+    };
     /* docker's deprecated status/id/from fields, still what old clients read */
     if (!strcmp(type, "container")) {
-        json_object_object_add(ev, "status", json_object_new_string(action));
-        json_object_object_add(ev, "id", json_object_new_string(id));
-        if (from)
-            json_object_object_add(ev, "from", json_object_new_string(from));
+        ev.status = (char *)action;
+        ev.old_id = (char *)id;
+        ev.from = (char *)from;
     }
-    json_object_object_add(ev, "Type", json_object_new_string(type));
-    json_object_object_add(ev, "Action", json_object_new_string(action));
-    json_object_object_add(actor, "ID", json_object_new_string(id));
-    json_object_object_add(actor, "Attributes", a);
-    json_object_object_add(ev, "Actor", actor);
-    json_object_object_add(ev, "scope", json_object_new_string("local"));
-    json_object_object_add(ev, "time", json_object_new_int64(t / 1000000000LL));
-    json_object_object_add(ev, "timeNano", json_object_new_int64(t));
+    struct json_object *o = engine_event_to_json(&ev, false);
     cleanup_free char *line =
-        xasprintf("%s\n", json_object_to_json_string_ext(ev, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-    json_object_put(ev);
+        xasprintf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(o);
     cleanup_error struct hull_error *err = NULL;
     if (append_line(root, line, &err) < 0)
         log_debug("event %s %s not recorded: %s", type, action, err->msg);
@@ -181,12 +296,10 @@ static char *strip_tag(const char *ref)
 }
 
 /* One filter value against the event (moby's daemon/events/filter.go). */
-static bool value_matches(const char *key, const char *value, struct json_object *ev)
+static bool value_matches(const char *key, const char *value, const struct engine_event *ev)
 {
-    const char *type = engine_json_str(ev, "Type"), *action = engine_json_str(ev, "Action");
-    struct json_object *actor = engine_json_path(ev, "Actor", NULL);
-    struct json_object *attrs = engine_json_path(actor, "Attributes", NULL);
-    const char *id = engine_json_str(actor, "ID"), *name = engine_json_str(attrs, "name");
+    const char *type = record_str(ev->type), *action = record_str(ev->action);
+    const char *id = record_str(ev->id), *name = record_str(engine_event_attr_value(ev, "name"));
     if (!strcmp(key, "type"))
         return !strcmp(type, value);
     if (!strcmp(key, "event")) {
@@ -196,22 +309,22 @@ static bool value_matches(const char *key, const char *value, struct json_object
     if (!strcmp(key, "container") || !strcmp(key, "network") || !strcmp(key, "volume"))
         return has_prefix(id, value) || has_prefix(name, value);
     if (!strcmp(key, "image")) {
-        const char *image = engine_json_str(attrs, !strcmp(type, "image") ? "name" : "image");
+        const char *image = record_str(engine_event_attr_value(ev, !strcmp(type, "image") ? "name" : "image"));
         cleanup_free char *bare_id = strip_tag(id), *bare_image = strip_tag(image);
         return !strcmp(id, value) || !strcmp(image, value) || !strcmp(bare_id, value) || !strcmp(bare_image, value);
     }
     if (!strcmp(key, "label")) {
         const char *eq = strchr(value, '=');
         cleanup_free char *k = eq ? xstrndup(value, (size_t)(eq - value)) : xstrdup(value);
-        struct json_object *v = NULL;
-        if (!attrs || !json_object_object_get_ex(attrs, k, &v))
+        const char *v = engine_event_attr_value(ev, k);
+        if (!v)
             return false;
-        return !eq || !strcmp(json_object_get_string(v), eq + 1);
+        return !eq || !strcmp(v, eq + 1);
     }
     return false;
 }
 
-bool engine_events_filter_match(const struct engine_events_filter *f, struct json_object *ev)
+bool engine_events_filter_match(const struct engine_events_filter *f, const struct engine_event *ev)
 {
     for (size_t i = 0; f && f->keys && f->keys[i]; i++) {
         /* Each key once: any of its values (labels: all of them) must match. */
@@ -333,7 +446,7 @@ bad:
 
 struct reader {
     const struct engine_events_query *q;
-    int (*fn)(struct json_object *, void *);
+    int (*fn)(const struct engine_event *, void *);
     void *data;
     char *buf; /* an incomplete last line: a writer's line is read whole */
     size_t len;
@@ -342,16 +455,14 @@ struct reader {
 
 static void deliver(struct reader *r, const char *line)
 {
-    struct json_object *ev = json_tokener_parse(line);
-    if (!ev || !json_object_is_type(ev, json_type_object)) {
-        json_object_put(ev);
+    struct engine_event ev;
+    if (engine_event_parse(line, &ev) < 0)
         return; /* a damaged line (a full disk mid-write) is skipped */
-    }
-    int64_t t = json_object_get_int64(engine_json_path(ev, "timeNano", NULL));
+    int64_t t = ev.time_nano;
     bool in_range = (!r->q->since_given || t >= r->q->since) && (!r->q->until || t <= r->q->until);
-    if (!r->stop && in_range && engine_events_filter_match(r->q->filter, ev))
-        r->stop = r->fn(ev, r->data);
-    json_object_put(ev);
+    if (!r->stop && in_range && engine_events_filter_match(r->q->filter, &ev))
+        r->stop = r->fn(&ev, r->data);
+    engine_event_clear(&ev);
 }
 
 /* Reads fd to its end, delivering every whole line. */
@@ -382,7 +493,8 @@ static ino_t fd_ino(int fd)
 }
 
 int engine_events_read(const char *root, const struct engine_events_query *q,
-                       int (*fn)(struct json_object *event, void *data), void *data, struct hull_error **err)
+                       int (*fn)(const struct engine_event *event, void *data), void *data,
+                       struct hull_error **err)
 {
     cleanup_free char *dir = events_dir(root);
     if (mkdir_p(dir, 0700, err) < 0)

@@ -37,7 +37,14 @@ struct engine_record;
 
 /* ---- reading ---- */
 
-bool engine_events_filter_match(const struct engine_events_filter *f, struct json_object *event);
+bool engine_events_filter_match(const struct engine_events_filter *f, const struct engine_event *event);
+
+/* A line of the journal (its one parser; engine_event_to_json is its
+ * writer): -1 when it is not a JSON object (a damaged line).  Type, Action
+ * and Actor.ID are "" when missing, status/id/from/scope NULL.  Free with
+ * engine_event_clear. */
+int engine_event_parse(const char *line, struct engine_event *out);
+void engine_event_clear(struct engine_event *ev);
 
 /* An event about the container of rec, with its record's attributes
  * (engine_event_container_id, hull-engine.h: known by id only). */
