@@ -406,85 +406,98 @@ static int refuse_intel_rdt(const char *field, struct hull_error **err)
     return hull_error_set(err, ENOTSUP, "%s is not supported by hull (it would not be applied)", field);
 }
 
-int spec_parse_linux_json(struct json_object *obj, const char *field, struct hull_linux *l, struct hull_error **err)
+/* The nested section KEY of the linux object (an object, or an array when
+ * want says so) handed to parse with its path "FIELD.KEY"; nothing when absent. */
+static int parse_section(struct json_object *obj, const char *field, const char *key, enum json_type want,
+                         int (*parse)(struct json_object *, const char *, struct hull_linux *, struct hull_error **),
+                         struct hull_linux *l, struct hull_error **err)
 {
     struct json_object *sub = NULL;
-    int r;
+    int r = want == json_type_array ? spec_get_array(obj, field, key, &sub, err)
+                                    : spec_get_object(obj, field, key, &sub, err);
+    if (r <= 0)
+        return r;
+    return parse(sub, spec_field_key(field, key).s, l, err) < 0 ? -1 : 0;
+}
+
+static int parse_uid_mappings(struct json_object *array, const char *field, struct hull_linux *l,
+                              struct hull_error **err)
+{
+    return spec_parse_id_mappings(array, field, &l->uid_mappings, &l->n_uid_mappings, err);
+}
+
+static int parse_gid_mappings(struct json_object *array, const char *field, struct hull_linux *l,
+                              struct hull_error **err)
+{
+    return spec_parse_id_mappings(array, field, &l->gid_mappings, &l->n_gid_mappings, err);
+}
+
+/* timeOffsets only mean something to a time namespace the container creates:
+ * checked before the offsets, from the namespaces parsed earlier. */
+static int parse_time_offsets(struct json_object *obj, const char *field, struct hull_linux *l,
+                              struct hull_error **err)
+{
+    struct json_object *sub = NULL;
+    int r = spec_get_object(obj, field, "timeOffsets", &sub, err);
+    if (r <= 0)
+        return r;
+    struct spec_field tfield = spec_field_key(field, "timeOffsets");
+    if (!l->namespaces[HULL_NS_TIME].present || l->namespaces[HULL_NS_TIME].path != NULL)
+        return hull_error_set(err, 0, "%s needs a new time namespace in %s.namespaces", tfield.s, field);
+    if (parse_time_offset(sub, tfield.s, "monotonic", &l->monotonic_secs, &l->monotonic_nanosecs, err) < 0 ||
+        parse_time_offset(sub, tfield.s, "boottime", &l->boottime_secs, &l->boottime_nanosecs, err) < 0)
+        return -1;
+    l->has_time_offsets = true;
+    return 0;
+}
+
+static int parse_resources(struct json_object *obj, const char *field, struct hull_linux *l, struct hull_error **err)
+{
+    l->has_resources = true;
+    return spec_parse_resources_at(obj, field, &l->resources, err);
+}
+
+static int parse_seccomp(struct json_object *obj, const char *field, struct hull_linux *l, struct hull_error **err)
+{
+    l->seccomp = xmalloc0(sizeof *l->seccomp);
+    return spec_parse_seccomp_json(obj, field, l->seccomp, err);
+}
+
+/* Moving a device into the container needs a network namespace to move it to. */
+static int parse_net_devices_member(struct json_object *obj, const char *field, struct hull_linux *l,
+                                    struct hull_error **err)
+{
+    if (parse_section(obj, field, "netDevices", json_type_object, parse_net_devices, l, err) < 0)
+        return -1;
+    if (l->n_net_devices > 0 && !l->namespaces[HULL_NS_NET].present)
+        return hull_error_set(err, 0, "%s needs a network namespace in %s.namespaces",
+                              spec_field_key(field, "netDevices").s, field);
+    return 0;
+}
+
+/* The members in one fixed order: the checks across members (user and time
+ * namespaces, net devices) need the namespaces first, and of two bad members
+ * the same one is always the one reported. */
+int spec_parse_linux_json(struct json_object *obj, const char *field, struct hull_linux *l, struct hull_error **err)
+{
     if (spec_member(obj, "intelRdt") != NULL)
         return refuse_intel_rdt(spec_field_key(field, "intelRdt").s, err);
-    if ((r = spec_get_array(obj, field, "namespaces", &sub, err)) < 0)
-        return r;
-    if (r > 0 && parse_namespaces(sub, spec_field_key(field, "namespaces").s, l, err) < 0)
+    if (parse_section(obj, field, "namespaces", json_type_array, parse_namespaces, l, err) < 0 ||
+        parse_section(obj, field, "uidMappings", json_type_array, parse_uid_mappings, l, err) < 0 ||
+        parse_section(obj, field, "gidMappings", json_type_array, parse_gid_mappings, l, err) < 0 ||
+        check_user_namespace(field, l, err) < 0 || parse_time_offsets(obj, field, l, err) < 0 ||
+        parse_section(obj, field, "devices", json_type_array, parse_devices, l, err) < 0 ||
+        spec_get_string(obj, field, "cgroupsPath", &l->cgroups_path, err) < 0 ||
+        parse_section(obj, field, "resources", json_type_object, parse_resources, l, err) < 0 ||
+        spec_get_string_map(obj, field, "sysctl", &l->sysctl, &l->n_sysctl, err) < 0 ||
+        parse_section(obj, field, "seccomp", json_type_object, parse_seccomp, l, err) < 0 ||
+        parse_rootfs_propagation(obj, field, l, err) < 0 ||
+        parse_path_list(obj, field, "maskedPaths", &l->masked_paths, err) < 0 ||
+        parse_path_list(obj, field, "readonlyPaths", &l->readonly_paths, err) < 0 ||
+        spec_get_string(obj, field, "mountLabel", &l->mount_label, err) < 0 ||
+        parse_section(obj, field, "personality", json_type_object, parse_personality, l, err) < 0 ||
+        parse_section(obj, field, "memoryPolicy", json_type_object, parse_memory_policy, l, err) < 0 ||
+        parse_net_devices_member(obj, field, l, err) < 0)
         return -1;
-    if ((r = spec_get_array(obj, field, "uidMappings", &sub, err)) < 0)
-        return r;
-    if (r > 0 && spec_parse_id_mappings(sub, spec_field_key(field, "uidMappings").s, &l->uid_mappings,
-                                        &l->n_uid_mappings, err) < 0)
-        return -1;
-    if ((r = spec_get_array(obj, field, "gidMappings", &sub, err)) < 0)
-        return r;
-    if (r > 0 && spec_parse_id_mappings(sub, spec_field_key(field, "gidMappings").s, &l->gid_mappings,
-                                        &l->n_gid_mappings, err) < 0)
-        return -1;
-    if (check_user_namespace(field, l, err) < 0)
-        return -1;
-
-    if ((r = spec_get_object(obj, field, "timeOffsets", &sub, err)) < 0)
-        return r;
-    if (r > 0) {
-        struct spec_field tfield = spec_field_key(field, "timeOffsets");
-        if (!l->namespaces[HULL_NS_TIME].present || l->namespaces[HULL_NS_TIME].path != NULL)
-            return hull_error_set(err, 0, "%s needs a new time namespace in %s.namespaces", tfield.s, field);
-        if (parse_time_offset(sub, tfield.s, "monotonic", &l->monotonic_secs, &l->monotonic_nanosecs, err) < 0 ||
-            parse_time_offset(sub, tfield.s, "boottime", &l->boottime_secs, &l->boottime_nanosecs, err) < 0)
-            return -1;
-        l->has_time_offsets = true;
-    }
-    if ((r = spec_get_array(obj, field, "devices", &sub, err)) < 0)
-        return r;
-    if (r > 0 && parse_devices(sub, spec_field_key(field, "devices").s, l, err) < 0)
-        return -1;
-    if (spec_get_string(obj, field, "cgroupsPath", &l->cgroups_path, err) < 0)
-        return -1;
-    if ((r = spec_get_object(obj, field, "resources", &sub, err)) < 0)
-        return r;
-    if (r > 0) {
-        l->has_resources = true;
-        if (spec_parse_resources_at(sub, spec_field_key(field, "resources").s, &l->resources, err) < 0)
-            return -1;
-    }
-    if (spec_get_string_map(obj, field, "sysctl", &l->sysctl, &l->n_sysctl, err) < 0)
-        return -1;
-    if ((r = spec_get_object(obj, field, "seccomp", &sub, err)) < 0)
-        return r;
-    if (r > 0) {
-        l->seccomp = xmalloc0(sizeof *l->seccomp);
-        if (spec_parse_seccomp_json(sub, spec_field_key(field, "seccomp").s, l->seccomp, err) < 0)
-            return -1;
-    }
-    if (parse_rootfs_propagation(obj, field, l, err) < 0)
-        return -1;
-    if (parse_path_list(obj, field, "maskedPaths", &l->masked_paths, err) < 0 ||
-        parse_path_list(obj, field, "readonlyPaths", &l->readonly_paths, err) < 0)
-        return -1;
-    if (spec_get_string(obj, field, "mountLabel", &l->mount_label, err) < 0)
-        return -1;
-    if ((r = spec_get_object(obj, field, "personality", &sub, err)) < 0)
-        return r;
-    if (r > 0 && parse_personality(sub, spec_field_key(field, "personality").s, l, err) < 0)
-        return -1;
-    if ((r = spec_get_object(obj, field, "memoryPolicy", &sub, err)) < 0)
-        return r;
-    if (r > 0 && parse_memory_policy(sub, spec_field_key(field, "memoryPolicy").s, l, err) < 0)
-        return -1;
-    if ((r = spec_get_object(obj, field, "netDevices", &sub, err)) < 0)
-        return r;
-    if (r > 0) {
-        struct spec_field nfield = spec_field_key(field, "netDevices");
-        if (parse_net_devices(sub, nfield.s, l, err) < 0)
-            return -1;
-        if (l->n_net_devices > 0 && !l->namespaces[HULL_NS_NET].present)
-            return hull_error_set(err, 0, "%s needs a network namespace in %s.namespaces", nfield.s, field);
-    }
     return 0;
 }
