@@ -35,6 +35,93 @@ static bool is_blob_path(const char *path)
     return !strncmp(path, "blobs/sha256/", 13);
 }
 
+/* RepoTags: the names the archive gives the image (none is fine: a bare id). */
+static int read_repo_tags(struct json_object *entry, const char *where, char ***tags, struct hull_error **err)
+{
+    struct json_object *repo_tags = json_get_array(entry, "RepoTags");
+    for (size_t i = 0; repo_tags && i < json_object_array_length(repo_tags); i++) {
+        struct json_object *t = json_object_array_get_idx(repo_tags, i);
+        if (!json_object_is_type(t, json_type_string))
+            return hull_error_set(err, 0, "%s: RepoTags[%zu] is not a string", where, i);
+        if (tags_add(tags, json_object_get_string(t), where, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The image config, read whole: its sha256 is the image id (into info->id),
+ * and a file name that carries a digest must carry that one. */
+static int read_config(int srcfd, const char *config_path, const char *what, struct image_info *info, char **text,
+                       size_t *len, struct json_object **config, struct hull_error **err)
+{
+    if (source_read_small(srcfd, config_path, text, len, err) < 0)
+        return hull_error_wrap(err, "%s", what);
+    digest_of(*text, *len, info->id);
+    char named[DIGEST_STR_SIZE];
+    if (digest_in_path(config_path, named) && strcmp(named, info->id))
+        return hull_error_set(err, 0, "%s: config %s is corrupt: its content has digest %s", what, config_path,
+                              info->id);
+    if (image_json_parse(*text, *len, config_path, config, err) < 0)
+        return hull_error_wrap(err, "%s", what);
+    return 0;
+}
+
+/* Layer i from the archive into the staging store: its uncompressed sha256
+ * must be the config's diff_ids[i], and one stored under blobs/sha256/<hex>
+ * must hash to <hex> (the archive has no descriptors to check against). */
+static int load_layer(struct staging *st, int srcfd, const char *what, size_t i, const char *layer_path,
+                      const char *diff_id, struct image_layer_info *l, struct hull_error **err)
+{
+    cleanup_free char *lwhat = xasprintf("%s: layer %zu (%s)", what, i + 1, layer_path);
+    cleanup_close int fd = source_open_file(srcfd, layer_path, err);
+    if (fd < 0)
+        return hull_error_wrap(err, "%s", what);
+    char stored[DIGEST_STR_SIZE] = "";
+    if (is_blob_path(layer_path) && !digest_in_path(layer_path, stored))
+        return hull_error_set(err, 0, "%s: a blob path without a sha256 digest", lwhat);
+    struct stat sb;
+    struct layer_expect expect = {
+        .digest = stored,
+        .diff_id = diff_id,
+        .size = UINT64_MAX,
+        .size_hint = fstat(fd, &sb) == 0 ? (uint64_t)sb.st_size : 0,
+        .what = lwhat,
+    };
+    if (staging_add_layer(st, fd, &expect, l, err) < 0)
+        return -1;
+    st->layers_done++;
+    staging_report(st, IMAGE_PROGRESS_LAYER_DONE, l->diff_id);
+    return 0;
+}
+
+/* Every layer of Layers into info->layers; old: the store's record of this
+ * image when it already holds it complete, whose layers are reused unread. */
+static int load_layers(struct staging *st, int srcfd, struct json_object *layers, const char *where,
+                       const char *what, const char **diff_ids, const struct image_info *old, struct image_info *info,
+                       struct hull_error **err)
+{
+    size_t n = json_object_array_length(layers);
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *p = json_object_array_get_idx(layers, i);
+        if (!json_object_is_type(p, json_type_string))
+            return hull_error_set(err, 0, "%s: Layers[%zu] is not a string", where, i);
+        struct image_layer_info *l = &info->layers[i];
+        if (old && i < old->n_layers) {
+            *l = old->layers[i];
+            l->media_type = xstrdup(old->layers[i].media_type);
+            st->layers_done++;
+            staging_report(st, IMAGE_PROGRESS_LAYER_EXISTS, l->diff_id);
+            continue;
+        }
+        if (load_layer(st, srcfd, what, i, json_object_get_string(p), diff_ids[i], l, err) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        info->size += info->layers[i].size;
+    return 0;
+}
+
+/* One entry of manifest.json: its config, its layers and its tags staged. */
 static int load_one(struct staging *st, int srcfd, struct json_object *entry, size_t index, struct hull_error **err)
 {
     cleanup_free char *where = xasprintf("manifest.json[%zu]", index);
@@ -42,32 +129,17 @@ static int load_one(struct staging *st, int srcfd, struct json_object *entry, si
     struct json_object *layers = json_get_array(entry, "Layers");
     if (!config_path || !layers)
         return hull_error_set(err, 0, "%s: missing Config or Layers", where);
-
     cleanup_strv char **owned_tags = xmalloc0(sizeof(char *));
-    struct json_object *repo_tags = json_get_array(entry, "RepoTags");
-    for (size_t i = 0; repo_tags && i < json_object_array_length(repo_tags); i++) {
-        struct json_object *t = json_object_array_get_idx(repo_tags, i);
-        if (!json_object_is_type(t, json_type_string))
-            return hull_error_set(err, 0, "%s: RepoTags[%zu] is not a string", where, i);
-        if (tags_add(&owned_tags, json_object_get_string(t), where, err) < 0)
-            return -1;
-    }
+    if (read_repo_tags(entry, where, &owned_tags, err) < 0)
+        return -1;
     cleanup_free char *what = xasprintf("image %s", owned_tags[0] ? owned_tags[0] : config_path);
 
     cleanup_free char *config_text = NULL;
     size_t config_len;
-    if (source_read_small(srcfd, config_path, &config_text, &config_len, err) < 0)
-        return hull_error_wrap(err, "%s", what);
     cleanup_image_info struct image_info *info = xmalloc0(sizeof *info);
-    digest_of(config_text, config_len, info->id);
-    char named[DIGEST_STR_SIZE];
-    if (digest_in_path(config_path, named) && strcmp(named, info->id))
-        return hull_error_set(err, 0, "%s: config %s is corrupt: its content has digest %s", what, config_path,
-                              info->id);
     cleanup_json struct json_object *config = NULL;
-    if (image_json_parse(config_text, config_len, config_path, &config, err) < 0)
-        return hull_error_wrap(err, "%s", what);
-
+    if (read_config(srcfd, config_path, what, info, &config_text, &config_len, &config, err) < 0)
+        return -1;
     size_t n = json_object_array_length(layers);
     cleanup_free const char **diff_ids = NULL;
     if (image_info_from_config(info, config, n, &diff_ids, what, err) < 0)
@@ -77,42 +149,8 @@ static int load_one(struct staging *st, int srcfd, struct json_object *entry, si
     cleanup_image_info struct image_info *old = NULL;
     if (present && image_store_lookup(st->store, info->id, &old, NULL) < 0)
         present = false;
-    for (size_t i = 0; i < n; i++) {
-        struct json_object *p = json_object_array_get_idx(layers, i);
-        if (!json_object_is_type(p, json_type_string))
-            return hull_error_set(err, 0, "%s: Layers[%zu] is not a string", where, i);
-        const char *layer_path = json_object_get_string(p);
-        struct image_layer_info *l = &info->layers[i];
-        if (present && i < old->n_layers) {
-            /* Already in the store, complete: reuse what it recorded. */
-            *l = old->layers[i];
-            l->media_type = xstrdup(old->layers[i].media_type);
-            st->layers_done++;
-            staging_report(st, IMAGE_PROGRESS_LAYER_EXISTS, l->diff_id);
-            continue;
-        }
-        cleanup_free char *lwhat = xasprintf("%s: layer %zu (%s)", what, i + 1, layer_path);
-        cleanup_close int fd = source_open_file(srcfd, layer_path, err);
-        if (fd < 0)
-            return hull_error_wrap(err, "%s", what);
-        char stored[DIGEST_STR_SIZE] = "";
-        if (is_blob_path(layer_path) && !digest_in_path(layer_path, stored))
-            return hull_error_set(err, 0, "%s: a blob path without a sha256 digest", lwhat);
-        struct stat sb;
-        struct layer_expect expect = {
-            .digest = stored,
-            .diff_id = diff_ids[i],
-            .size = UINT64_MAX,
-            .size_hint = fstat(fd, &sb) == 0 ? (uint64_t)sb.st_size : 0,
-            .what = lwhat,
-        };
-        if (staging_add_layer(st, fd, &expect, l, err) < 0)
-            return -1;
-        st->layers_done++;
-        staging_report(st, IMAGE_PROGRESS_LAYER_DONE, l->diff_id);
-    }
-    for (size_t i = 0; i < n; i++)
-        info->size += info->layers[i].size;
+    if (load_layers(st, srcfd, layers, where, what, diff_ids, present ? old : NULL, info, err) < 0)
+        return -1;
     if (staging_add_blob(st, config_text, config_len, NULL, err) < 0)
         return -1;
     staging_add_image(st, steal_pointer(&info), steal_pointer(&owned_tags));
