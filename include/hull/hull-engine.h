@@ -128,6 +128,11 @@ int engine_record_find(const char *root, const char *text, char **id_out, struct
  * what a command needs before it acts on it.  *id_out gets the full id;
  * -ENOENT with "no such container: TEXT" when none has that name or id. */
 int engine_container_resolve(const char *root, const char *text, char **id_out, struct hull_error **err);
+/* The same, and its record with State refreshed from the runtime
+ * (engine_record_refresh): what a command shows or checks of it.  id_out
+ * (optional) gets the full id. */
+int engine_container_lookup(const char *root, const char *runroot, const char *text, struct engine_record **out,
+                            char **id_out, struct hull_error **err);
 
 /* docker's container names: [a-zA-Z0-9][a-zA-Z0-9_.-]*; the error names the name. */
 int engine_name_check(const char *name, struct hull_error **err);

@@ -117,11 +117,13 @@ int engine_pull(const struct registry_pull_opts *opts, FILE *out, bool quiet, ch
 int engine_image_ensure(const char *cmd, const char *policy, const char *reference, char **use_ref);
 
 /* A container's record by name, id or unique id prefix, with State
- * refreshed from the runtime (engine_record_refresh); NULL after printing
- * the error.  *id_out (optional) gets the full id. */
-struct json_object *engine_find_container(const char *text, char **id_out);
-/* The same as a struct engine_record (record.h), hull's own members included. */
+ * refreshed from the runtime (engine_container_lookup); NULL after printing
+ * the error.  *id_out (optional) gets the full id.  A command that needs
+ * only the id calls engine_container_resolve. */
 struct engine_record *engine_find_record(const char *text, char **id_out);
+/* The same as docker's inspect JSON: left for cmd_start.c, whose lookup
+ * moves into the library (then this goes). */
+struct json_object *engine_find_container(const char *text, char **id_out);
 
 /* Runs fn on the container named by each of argv[first..argc); docker's
  * rules: each argument that worked is printed, the exit status is 1 when

@@ -21,16 +21,11 @@
 struct engine_record *engine_find_record(const char *text, char **id_out)
 {
     cleanup_error struct hull_error *err = NULL;
-    cleanup_free char *id = NULL;
     struct engine_record *rec = NULL;
-    if (engine_record_find(g_engine.root, text, &id, &err) < 0 ||
-        engine_record_read(g_engine.root, id, &rec, &err) < 0) {
+    if (engine_container_lookup(g_engine.root, g_engine.runroot, text, &rec, id_out, &err) < 0) {
         engine_error(err);
         return NULL;
     }
-    engine_record_refresh(g_engine.runroot, id, rec);
-    if (id_out)
-        *id_out = steal_pointer(&id);
     return rec;
 }
 

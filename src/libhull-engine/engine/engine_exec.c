@@ -229,9 +229,8 @@ static int run(const struct engine_exec_opts *o, const char *id, struct hull_spe
 static int find_running(const struct engine_exec_opts *o, char **id, pid_t *init, struct hull_error **err)
 {
     cleanup_engine_record struct engine_record *rec = NULL;
-    if (engine_record_find(o->root, o->container, id, err) < 0 || engine_record_read(o->root, *id, &rec, err) < 0)
+    if (engine_container_lookup(o->root, o->runroot, o->container, &rec, id, err) < 0)
         return -1;
-    engine_record_refresh(o->runroot, *id, rec);
     const char *status = record_str(rec->state.status);
     if (!strcmp(status, "paused"))
         return hull_error_set(err, 0, "container %.12s is paused, unpause the container before exec", *id);

@@ -199,17 +199,38 @@ int engine_record_find(const char *root, const char *text, char **id_out, struct
     return 0;
 }
 
+/* engine_record_find, then the record: a directory without a readable
+ * record is not a container to act on. */
+static int find_and_read(const char *root, const char *text, char **id, struct engine_record **rec,
+                         struct hull_error **err)
+{
+    int r = engine_record_find(root, text, id, err);
+    if (r < 0)
+        return r;
+    return engine_record_read(root, *id, rec, err);
+}
+
 int engine_container_resolve(const char *root, const char *text, char **id_out, struct hull_error **err)
 {
     cleanup_free char *id = NULL;
     cleanup_engine_record struct engine_record *rec = NULL;
-    int r = engine_record_find(root, text, &id, err);
+    int r = find_and_read(root, text, &id, &rec, err);
     if (r < 0)
         return r;
-    /* a directory without a readable record is not a container to act on */
-    if (engine_record_read(root, id, &rec, err) < 0)
-        return -1;
     *id_out = steal_pointer(&id);
+    return 0;
+}
+
+int engine_container_lookup(const char *root, const char *runroot, const char *text, struct engine_record **out,
+                            char **id_out, struct hull_error **err)
+{
+    cleanup_free char *id = NULL;
+    int r = find_and_read(root, text, &id, out, err);
+    if (r < 0)
+        return r;
+    engine_record_refresh(runroot, id, *out);
+    if (id_out)
+        *id_out = steal_pointer(&id);
     return 0;
 }
 

@@ -43,6 +43,11 @@ int main(void)
                   error_names(err, "no such container: nosuch"),
               "resolve: a container that is not there is -ENOENT, and the error names it");
     hull_error_freep(&err);
+    struct engine_record *found = NULL;
+    TAP_CHECK(engine_container_lookup(root, root, "nosuch", &found, &id, &err) == -ENOENT && !found && !id &&
+                  error_names(err, "no such container: nosuch"),
+              "lookup: the same");
+    hull_error_freep(&err);
 
     struct engine_record *rec = NULL;
     TAP_CHECK(engine_record_read(root, "0123456789abcdef", &rec, &err) < 0 && !rec, "no record to read");
