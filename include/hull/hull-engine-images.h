@@ -1,6 +1,6 @@
-/* libhull-engine's public interface, part 3 of 3: the image store, load,
- * save, commit, export, history, a container's rootfs, cp and diff, and
- * the registries (pull, push, login).  Included by hull-engine.h, which is
+/* libhull-engine's public interface, part 3 of 3: the images (one call per
+ * image command: engine_image_*, engine_container_diff/commit/rootfs, with
+ * their typed results), export, cp, and the registries (pull, push, login).  Included by hull-engine.h, which is
  * what front ends include; apart only to keep each file short. */
 #ifndef HULL_PUBLIC_HULL_ENGINE_IMAGES_H
 #define HULL_PUBLIC_HULL_ENGINE_IMAGES_H
@@ -13,8 +13,8 @@
 /* "sha256:" + 64 hex + NUL */
 #define DIGEST_STR_SIZE (7 + DIGEST_HEX_LEN + 1)
 
-/* What image_store_remove did, one call per event, for the "Untagged:" /
- * "Deleted:" lines of rmi. */
+/* What engine_image_remove or engine_image_prune did, one call per event
+ * ("Untagged", "Deleted", "Deleted layer"), for the lines rmi and prune print. */
 typedef void (*image_remove_event_fn)(const char *what, const char *name, void *data);
 
 enum image_rootfs_kind {
@@ -56,7 +56,10 @@ void image_info_freep(struct image_info **info);
 #define cleanup_image_info __attribute__((cleanup(image_info_freep)))
 void image_info_list_free(struct image_info **list, size_t n);
 
-/* Opens (and, when writable, creates) the store.  A writable store holds the
+/* The store itself is the library's (image/store.h); these two stay public
+ * only for `hull info`'s image count (cmd_info.c), which engine_image_list
+ * (below, with NULL filters: every image) can give instead.
+ * Opens (and, when writable, creates) the store.  A writable store holds the
  * exclusive lock until image_store_close and has wiped stale staging dirs. */
 int image_store_open(const char *root, bool writable, struct image_store **out, struct hull_error **err);
 
@@ -66,33 +69,6 @@ void image_store_closep(struct image_store **store);
 
 /* Every image, newest first. */
 int image_store_list(struct image_store *store, struct image_info ***out, size_t *n, struct hull_error **err);
-
-/* Finds an image by reference ("busybox", "busybox:1.36"), full id
- * ("sha256:<hex>" or "<hex>") or unique id prefix, as docker does: a name
- * that is a tag in the store wins over an id prefix.
- * Fails with "no such image: TEXT" when nothing matches. */
-int image_store_lookup(struct image_store *store, const char *text, struct image_info **out, struct hull_error **err);
-
-/* The config JSON text of an image (verified against its digest). */
-int image_store_read_config(struct image_store *store, const char *id, char **json, struct hull_error **err);
-
-/* Absolute paths of an image's unpacked layers, base first, NULL-terminated. */
-char **image_store_layer_paths(struct image_store *store, const struct image_info *image);
-
-/* Points the tag dst (NAME[:TAG]) at the image src names. Needs a writable store. */
-int image_store_tag(struct image_store *store, const char *src, const char *dst, struct hull_error **err);
-
-/* docker rmi semantics: a reference that is one of several tags only untags;
- * the last tag (or an id) deletes the image; an id of an image with several
- * tags needs force.  Layers no other image uses are removed too. */
-int image_store_remove(struct image_store *store, const char *text, bool force, image_remove_event_fn on_event,
-                       void *data, struct hull_error **err);
-
-/* docker image prune: deletes every image no container uses that has no tag
- * (with all: every image no container uses), then the layers no image has
- * left; *reclaimed: the unpacked bytes of those layers.  Events as above. */
-int image_store_prune(struct image_store *store, bool all, image_remove_event_fn on_event, void *data,
-                      uint64_t *reclaimed, struct hull_error **err);
 
 /* ---- images: load and import (load.c, import.c) ---- */
 
@@ -124,10 +100,6 @@ struct image_load_result {
 };
 void image_load_result_clear(struct image_load_result *r);
 
-/* path is a file, a directory (OCI layout) or "-" for stdin. */
-int image_load(struct image_store *store, const char *path, const struct image_progress *progress,
-               struct image_load_result *out, struct hull_error **err);
-
 struct image_import_opts {
     const char *reference; /* NAME[:TAG] or NULL for an untagged image */
     const char *message;   /* history comment */
@@ -135,21 +107,12 @@ struct image_import_opts {
                               VOLUME, STOPSIGNAL; NULL-terminated, may be NULL */
 };
 
-/* path is a file or "-" for stdin; id_out receives the new image's id. */
-int image_import(struct image_store *store, const char *path, const struct image_import_opts *opts,
-                 const struct image_progress *progress, char id_out[static DIGEST_STR_SIZE], struct hull_error **err);
-
 /* ---- images: save (save.c) ---- */
 
 enum image_save_format {
     IMAGE_SAVE_DOCKER_ARCHIVE,
     IMAGE_SAVE_OCI_ARCHIVE,
 };
-
-/* names: references or ids, NULL-terminated.  A name that is a tag puts that
- * tag in the archive; an id puts the image without a name. */
-int image_save(struct image_store *store, char *const *names, enum image_save_format format, int out_fd,
-               struct hull_error **err);
 
 /* ---- images: commit, export (commit.c) ---- */
 
@@ -161,11 +124,6 @@ struct image_commit_opts {
     const char *const *ignore;  /* paths ("/etc/hosts") the engine made: left out when the image lacks them */
     const char *created_by;     /* history created_by; "hull commit" when NULL */
 };
-
-/* base_id: the container's image; container_dir holds upper/ (rootfs.h).  The
- * store must be writable. */
-int image_commit(struct image_store *store, const char *base_id, const char *container_dir,
-                 const struct image_commit_opts *opts, char id_out[static DIGEST_STR_SIZE], struct hull_error **err);
 
 /* hull export: the tree under rootfd (a container's merged rootfs) as a tar
  * stream on fd (no whiteouts: a merged view has none). */
@@ -179,12 +137,6 @@ int image_export_tar(int rootfd, int fd, struct hull_error **err);
 int container_copy(const char *rootfs, const char *src, const char *dest, bool into_container, bool archive,
                    bool follow, struct hull_error **err);
 
-/* ---- containers: diff (diff.c) ---- */
-
-/* layers: absolute paths, base first, NULL-terminated. */
-int image_rootfs_diff(char *const *layers, const char *container_dir, const char *const *ignore, image_diff_fn fn,
-                      void *data, struct hull_error **err);
-
 /* ---- images: history (history.c) ---- */
 
 struct image_history_entry {
@@ -195,12 +147,6 @@ struct image_history_entry {
     bool empty_layer;
     uint64_t size; /* of its layer; 0 for an empty_layer step */
 };
-
-/* Newest first.  A config without history (some importers write none) gives
- * one entry per layer. */
-int image_history(struct image_store *store, const struct image_info *image, struct image_history_entry **out,
-                  size_t *n, struct hull_error **err);
-void image_history_free(struct image_history_entry *entries, size_t n);
 
 /* ---- images: what the image commands call (engine/images.c) ----
  * Each opens the store at root itself (locked when it writes) and closes it
@@ -300,16 +246,6 @@ int engine_container_commit(const char *root, const char *id, const struct image
  * stopped container's overlay is not (after a reboot); *rootfs: its path. */
 int engine_container_rootfs(const char *root, const char *id, char **rootfs, struct hull_error **err);
 
-/* ---- images: JSON of image configs (image_json.c) ---- */
-
-/* Parses text (len bytes) as JSON; what names the document in the error ("index.json"). */
-int image_json_parse(const char *text, size_t len, const char *what, struct json_object **out, struct hull_error **err);
-
-
-void json_object_putp(struct json_object **o);
-
-#define cleanup_json __attribute__((cleanup(json_object_putp)))
-
 /* ---- images: a container's rootfs (image_rootfs.c) ---- */
 
 struct image_rootfs_opts {
@@ -320,12 +256,6 @@ struct image_rootfs_opts {
 /* Whether overlayfs can be mounted here now (a probe under dir, removed
  * after): what `hull info` reports as the storage driver. */
 bool image_rootfs_overlay_works(const char *dir);
-
-/* Mounts a container's overlay again over its existing upper dir (after a
- * reboot, or someone unmounted it) so that it can be started again; nothing
- * to do for a copied rootfs or one that is mounted.  Never falls back to a
- * copy and never removes anything: on failure the container stays as it was. */
-int image_rootfs_remount(char *const *layers, const char *container_dir, struct hull_error **err);
 
 /* ---- registries: pull, push, login (registry/) ---- */
 

@@ -36,4 +36,9 @@ int tar_write_tree(struct tar_writer *w, int dirfd, bool layer,
  * the top when as is ""). */
 int tar_write_subtree(struct tar_writer *w, int parent_fd, const char *base, const char *as, struct hull_error **err);
 
+/* base_id: the container's image; container_dir holds upper/ (rootfs.h).  The
+ * store must be writable. */
+int image_commit(struct image_store *store, const char *base_id, const char *container_dir,
+                 const struct image_commit_opts *opts, char id_out[static DIGEST_STR_SIZE], struct hull_error **err);
+
 #endif

@@ -22,4 +22,8 @@
 #include "util/error_internal.h"
 #include "hull/hull-engine.h"
 
+/* layers: absolute paths, base first, NULL-terminated. */
+int image_rootfs_diff(char *const *layers, const char *container_dir, const char *const *ignore, image_diff_fn fn,
+                      void *data, struct hull_error **err);
+
 #endif

@@ -14,4 +14,10 @@
 struct image_store;
 struct image_info;
 
+/* Newest first.  A config without history (some importers write none) gives
+ * one entry per layer. */
+int image_history(struct image_store *store, const struct image_info *image, struct image_history_entry **out,
+                  size_t *n, struct hull_error **err);
+void image_history_free(struct image_history_entry *entries, size_t n);
+
 #endif

@@ -25,4 +25,11 @@ int image_json_read_at(int dirfd, const char *path, struct json_object **out, st
  * "...+02:00"); 0 when it cannot be parsed. */
 int64_t rfc3339_to_unix(const char *s);
 
+/* Parses text (len bytes) as JSON; what names the document in the error ("index.json"). */
+int image_json_parse(const char *text, size_t len, const char *what, struct json_object **out, struct hull_error **err);
+
+void json_object_putp(struct json_object **o);
+
+#define cleanup_json __attribute__((cleanup(json_object_putp)))
+
 #endif

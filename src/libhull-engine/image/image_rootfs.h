@@ -45,4 +45,10 @@ int image_rootfs_flatten(char *const *layers, const char *dest, struct hull_erro
 int image_rootfs_prepare(char *const *layers, const char *container_dir, const struct image_rootfs_opts *opts,
                          char **rootfs_out, enum image_rootfs_kind *kind_out, struct hull_error **err);
 
+/* Mounts a container's overlay again over its existing upper dir (after a
+ * reboot, or someone unmounted it) so that it can be started again; nothing
+ * to do for a copied rootfs or one that is mounted.  Never falls back to a
+ * copy and never removes anything: on failure the container stays as it was. */
+int image_rootfs_remount(char *const *layers, const char *container_dir, struct hull_error **err);
+
 #endif

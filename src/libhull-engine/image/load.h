@@ -29,4 +29,12 @@ struct image_store;
 struct json_object;
 int image_config_apply_change(struct json_object *config, const char *change, struct hull_error **err);
 
+/* path is a file, a directory (OCI layout) or "-" for stdin. */
+int image_load(struct image_store *store, const char *path, const struct image_progress *progress,
+               struct image_load_result *out, struct hull_error **err);
+
+/* path is a file or "-" for stdin; id_out receives the new image's id. */
+int image_import(struct image_store *store, const char *path, const struct image_import_opts *opts,
+                 const struct image_progress *progress, char id_out[static DIGEST_STR_SIZE], struct hull_error **err);
+
 #endif

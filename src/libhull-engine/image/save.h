@@ -32,4 +32,9 @@ int image_layer_tar_size(struct image_store *store, const char *diff_id, uint64_
 int image_layer_tar(struct image_store *store, const char *diff_id, int (*write_fn)(const void *buf, size_t n, void *data),
                     void *data, struct hull_error **err);
 
+/* names: references or ids, NULL-terminated.  A name that is a tag puts that
+ * tag in the archive; an id puts the image without a name. */
+int image_save(struct image_store *store, char *const *names, enum image_save_format format, int out_fd,
+               struct hull_error **err);
+
 #endif

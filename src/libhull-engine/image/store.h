@@ -80,4 +80,31 @@ int image_store_remove_user(struct image_store *store, const char *id, const cha
  * user is a container id; the markers live in users/<image hex>/<user>. */
 int image_store_add_user(struct image_store *store, const char *id, const char *user, struct hull_error **err);
 
+/* Finds an image by reference ("busybox", "busybox:1.36"), full id
+ * ("sha256:<hex>" or "<hex>") or unique id prefix, as docker does: a name
+ * that is a tag in the store wins over an id prefix.
+ * Fails with "no such image: TEXT" when nothing matches. */
+int image_store_lookup(struct image_store *store, const char *text, struct image_info **out, struct hull_error **err);
+
+/* The config JSON text of an image (verified against its digest). */
+int image_store_read_config(struct image_store *store, const char *id, char **json, struct hull_error **err);
+
+/* Absolute paths of an image's unpacked layers, base first, NULL-terminated. */
+char **image_store_layer_paths(struct image_store *store, const struct image_info *image);
+
+/* Points the tag dst (NAME[:TAG]) at the image src names. Needs a writable store. */
+int image_store_tag(struct image_store *store, const char *src, const char *dst, struct hull_error **err);
+
+/* docker rmi semantics: a reference that is one of several tags only untags;
+ * the last tag (or an id) deletes the image; an id of an image with several
+ * tags needs force.  Layers no other image uses are removed too. */
+int image_store_remove(struct image_store *store, const char *text, bool force, image_remove_event_fn on_event,
+                       void *data, struct hull_error **err);
+
+/* docker image prune: deletes every image no container uses that has no tag
+ * (with all: every image no container uses), then the layers no image has
+ * left; *reclaimed: the unpacked bytes of those layers.  Events as above. */
+int image_store_prune(struct image_store *store, bool all, image_remove_event_fn on_event, void *data,
+                      uint64_t *reclaimed, struct hull_error **err);
+
 #endif

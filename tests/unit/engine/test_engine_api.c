@@ -4,6 +4,7 @@
  * them alone: an empty root lists no container, image or volume; errors
  * name the container, name or value at fault; a volume made is listed. */
 #include <errno.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,20 @@ static bool error_names(struct hull_error *err, const char *needle)
         printf("# got: %s\n", text ? text : "(no error)");
     free(text);
     return found;
+}
+
+/* engine_name_error_fn: counts the errors, and whether each named its name. */
+struct name_errors {
+    size_t n;
+    bool named;
+};
+
+static void collect_error(const char *name, struct hull_error *err, void *data)
+{
+    struct name_errors *e = data;
+    e->named = (e->n == 0 || e->named) && error_names(err, name);
+    e->n++;
+    hull_error_freep(&err);
 }
 
 int main(void)
@@ -67,17 +82,29 @@ int main(void)
     hull_error_freep(&err);
 
     {
-        cleanup_image_store struct image_store *store = NULL;
-        struct image_info **images = NULL;
-        size_t n = 1;
-        TAP_CHECK(image_store_open(root, true, &store, &err) == 0 &&
-                      image_store_list(store, &images, &n, &err) == 0 && n == 0,
-                  "an empty store lists no image");
-        image_info_list_free(images, n);
-        cleanup_image_info struct image_info *image = NULL;
-        TAP_CHECK(store && image_store_lookup(store, "busybox:nosuch", &image, &err) < 0 &&
+        struct engine_image_list list;
+        TAP_CHECK(engine_image_list(root, NULL, &list, &err) == 0 && list.n == 0, "an empty store lists no image");
+        engine_image_list_clear(&list);
+        hull_error_freep(&err);
+        struct engine_image_history history;
+        TAP_CHECK(engine_image_history(root, "busybox:nosuch", &history, &err) < 0 &&
                       error_names(err, "busybox:nosuch"),
                   "an image that is not there: the error names it");
+        hull_error_freep(&err);
+        TAP_CHECK(!engine_image_exists(root, "busybox:nosuch"), "an image that is not there does not exist");
+        char *names[] = {"busybox:nosuch", "other:nosuch", NULL};
+        struct name_errors e = {0};
+        struct json_object *array = NULL;
+        TAP_CHECK(engine_image_inspect_json(root, names, &array, collect_error, &e, &err) == 0 &&
+                      json_object_array_length(array) == 0 && e.n == 2 && e.named,
+                  "image inspect: each missing name is an error naming it, the array is empty");
+        json_object_put(array);
+        e = (struct name_errors){0};
+        TAP_CHECK(engine_image_remove(root, names, false, NULL, NULL, collect_error, &e, &err) == 0 && e.n == 2 &&
+                      e.named,
+                  "rmi: each missing name is an error naming it, the others are still tried");
+        TAP_CHECK(engine_image_tag(root, "busybox:nosuch", "x:1", &err) < 0 && error_names(err, "busybox:nosuch"),
+                  "tag: a missing source image is named");
         hull_error_freep(&err);
     }
 
