@@ -161,7 +161,8 @@ typedef void (*engine_name_error_fn)(const char *name, struct hull_error *err, v
 struct engine_image_filters {
     const char *name;              /* "busybox": every tag of it; "busybox:1.36": that tag; NULL: all */
     int dangling;                  /* -1 any, 0 tagged images only, 1 untagged only */
-    const char *const *references; /* globs on "repo:tag" (or on "repo" when a glob has no ':'); NULL-terminated, may be NULL */
+    /* globs on "repo:tag" (on "repo" when a glob has no ':'); NULL-terminated, may be NULL */
+    const char *const *references;
 };
 
 /* One line of `hull images`: a tag split at its last ':' after the last '/'. */

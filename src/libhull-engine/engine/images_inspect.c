@@ -109,7 +109,8 @@ static int inspect_one(struct image_store *store, const char *name, struct json_
     cleanup_image_info struct image_info *img = NULL;
     cleanup_free char *config_text = NULL;
     cleanup_json struct json_object *config = NULL;
-    if (image_store_lookup(store, name, &img, err) < 0 || image_store_read_config(store, img->id, &config_text, err) < 0 ||
+    if (image_store_lookup(store, name, &img, err) < 0 ||
+        image_store_read_config(store, img->id, &config_text, err) < 0 ||
         image_json_parse(config_text, strlen(config_text), "image config", &config, err) < 0)
         return -1;
     struct json_object *o = json_object_new_object();
