@@ -198,20 +198,6 @@ struct engine_lifecycle {
  * like moby. */
 int engine_start_failure_status(const struct hull_error *err);
 
-/* Runs the container in the foreground: a child of ours starts it and
- * becomes its hull-monitor, with us attached from before the start (our
- * stdio is the container's through it, our signals are proxied, our stdin's
- * end closes the container's); the exit status (128+N when killed by signal
- * N) goes in *exit_code once the monitor recorded it (and --rm removed the
- * container).  If we are killed, the container runs on under its monitor.
- * -1: not started (the caller removes it); 1: started, but the monitor
- * went away (err says so; nothing to remove); 0: done, or detached from
- * with ctrl-p,ctrl-q (-it; *exit_code 0). */
-int engine_run_foreground(const struct engine_lifecycle *l, int *exit_code, struct hull_error **err);
-
-/* Starts the container under hull-monitor; returns once it runs. */
-int engine_run_detached(const struct engine_lifecycle *l, struct hull_error **err);
-
 /* `hull _monitor-restart ID`, run by hull-monitor with the report pipe on fd 3
  * and the monitor's control socket on fd 4.  Returns the exit status. */
 int engine_monitor_start(const struct engine_lifecycle *l);
@@ -249,12 +235,28 @@ bool engine_container_running(const char *runroot, const char *id);
 int engine_container_pause(const char *root, const char *runroot, const char *id, bool pause,
                            struct hull_error **err);
 
-/* Makes a stopped container ready to be started again with the same bundle:
- * runtime state a dead waiter left behind is removed, and an overlay rootfs
- * that is no longer mounted (the host rebooted, someone unmounted it) is
- * mounted again over the container's own upper dir, which is never touched:
- * if that fails, the error is returned and the container is left as it was. */
-int engine_container_prepare_restart(const char *root, const char *runroot, const char *id, struct hull_error **err);
+/* ---- containers: start again (manage.c) ---- */
+struct engine_start_opts {
+    const char *root;      /* --root */
+    const char *runroot;   /* --runroot */
+    const char *container; /* a full id, a name or a unique id prefix (engine_record_find) */
+    /* -a: in the foreground, as `hull run` is (output, signals, exit status
+     * the container's); a running container is attached to (docker) */
+    bool attach;
+    bool attach_stdin; /* -i with -a: our stdin is the container's (it must have been created with -i) */
+};
+
+/* hull start, the whole of it: the container looked up, refused while its
+ * `hull run` is still making it (or was killed doing so), left alone when
+ * running, paused or restarting (with attach: attached to), else made
+ * ready again (engine_container_prepare_restart: stale runtime state, the
+ * rootfs and tmpfs volumes mounted again) and started with the same
+ * config, under its monitor (detached) or in the foreground.  0: started
+ * (with attach: ran, *exit_code its exit status; 0 when detached from
+ * with ctrl-p,ctrl-q).  -1: err says why and *exit_code is the status to
+ * exit with: docker's 127 (program not found) or 126 (cannot be run) for
+ * a start -a that failed so, else 1. */
+int engine_container_start(const struct engine_start_opts *o, int *exit_code, struct hull_error **err);
 
 /* Blocks until the container is not running (paused counts as running), then
  * gives the exit code its waiter recorded.  Woken by inotify on the container

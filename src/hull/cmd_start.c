@@ -3,7 +3,6 @@
  * containers, prints each one that worked (wait: its exit code) and exits 1
  * when any failed, after trying all of them. */
 #include <getopt.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,67 +11,19 @@
 #include "hull/hull.h"
 #include "hull/util.h"
 
-/* Starts one stopped container again; *code gets its exit code with attach. */
+/* Starts one container (engine_container_start); with attach *code gets
+ * the exit status: the container's, or the one its failure calls for. */
 static int start_one(const char *text, bool attach, bool attach_stdin, int *code)
 {
-    cleanup_free char *id = NULL;
-    cleanup_engine_record struct engine_record *rec = engine_find_record(text, &id);
-    if (!rec)
-        return -1;
-    if (rec->creating_pid > 0) {
-        bool dead = engine_record_abandoned(rec);
-        if (dead)
-            engine_error_fmt("container %.12s was never completely created (its `hull run` was killed): remove it "
-                             "with hull rm -f",
-                             id);
-        else
-            engine_error_fmt("container %.12s is still being created by its `hull run`", id);
-        return -1;
-    }
-    const char *status = rec->state.status;
-    /* docker: a container waiting to be restarted counts as running */
-    bool live = !strcmp(status, "running") || !strcmp(status, "paused") || !strcmp(status, "restarting");
-    struct engine_lifecycle l = {
+    struct engine_start_opts o = {
         .root = g_engine.root,
         .runroot = g_engine.runroot,
-        .id = id,
-        .auto_remove = rec->host_config.auto_remove,
-        .tty = rec->config.tty,
-        /* docker's Config.OpenStdin (run -i): a detached start keeps stdin open again */
-        .interactive = rec->config.open_stdin,
-        .no_stdin = !attach_stdin, /* docker: start -a passes our stdin with -i only */
+        .container = text,
+        .attach = attach,
+        .attach_stdin = attach_stdin,
     };
-    if (live) {
-        /* docker: start -a of a running container attaches to it */
-        if (attach) {
-            *code = engine_attach_container(id, !attach_stdin, true, NULL);
-            return 0;
-        }
-        return 0; /* docker: starting a running container is a no-op */
-    }
     cleanup_error struct hull_error *err = NULL;
-    if (engine_container_prepare_restart(g_engine.root, g_engine.runroot, id, &err) < 0) {
-        engine_error(err);
-        return -1;
-    }
-    if (attach) {
-        int r = engine_run_foreground(&l, code, &err);
-        if (r > 0) {
-            engine_error(err); /* started; its monitor went away */
-            return -1;
-        }
-        if (r < 0) {
-            /* docker: 127 when the program is not found, 126 when it
-             * cannot be run (engine_start_failure_status), else 1 */
-            int status = engine_start_failure_status(err);
-            engine_error(err);
-            if (!status)
-                return -1;
-            *code = status;
-        }
-        return 0;
-    }
-    if (engine_run_detached(&l, &err) < 0) {
+    if (engine_container_start(&o, code, &err) < 0) {
         engine_error(err);
         return -1;
     }
@@ -163,12 +114,13 @@ int cmd_start(int argc, char **argv)
     int ret = 0;
     for (int i = optind; i < argc; i++) {
         int code = 0;
-        if (start_one(argv[i], attach, attach_stdin, &code) < 0) {
+        int r = start_one(argv[i], attach, attach_stdin, &code);
+        if (attach)
+            return code; /* the one container's exit status, or its failure's */
+        if (r < 0) {
             ret = 1;
             continue;
         }
-        if (attach)
-            return code;
         printf("%s\n", argv[i]);
         fflush(stdout);
     }
@@ -232,12 +184,11 @@ int cmd_wait(int argc, char **argv)
     int ret = 0;
     for (int i = optind; i < argc; i++) {
         cleanup_free char *id = NULL;
-        struct json_object *rec = engine_find_container(argv[i], &id);
+        cleanup_engine_record struct engine_record *rec = engine_find_record(argv[i], &id);
         if (!rec) {
             ret = 1;
             continue;
         }
-        json_object_put(rec);
         cleanup_error struct hull_error *err = NULL;
         int code;
         if (engine_container_wait(g_engine.root, g_engine.runroot, id, &code, &err) < 0) {
@@ -309,10 +260,9 @@ int cmd_rename(int argc, char **argv)
     if (argc - optind != 2)
         return engine_usage_error("rename", "requires exactly 2 arguments");
     cleanup_free char *id = NULL;
-    struct json_object *rec = engine_find_container(argv[optind], &id);
+    cleanup_engine_record struct engine_record *rec = engine_find_record(argv[optind], &id);
     if (!rec)
         return 1;
-    json_object_put(rec);
     cleanup_error struct hull_error *err = NULL;
     if (engine_container_rename(g_engine.root, id, argv[optind + 1], &err) < 0)
         return engine_error(err);

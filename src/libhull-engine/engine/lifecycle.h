@@ -32,6 +32,20 @@ struct json_object;
  * that was killed): the record's word is not trusted blindly. */
 struct engine_record;
 
+/* Runs the container in the foreground: a child of ours starts it and
+ * becomes its hull-monitor, with us attached from before the start (our
+ * stdio is the container's through it, our signals are proxied, our stdin's
+ * end closes the container's); the exit status (128+N when killed by signal
+ * N) goes in *exit_code once the monitor recorded it (and --rm removed the
+ * container).  If we are killed, the container runs on under its monitor.
+ * -1: not started (the caller removes it); 1: started, but the monitor
+ * went away (err says so; nothing to remove); 0: done, or detached from
+ * with ctrl-p,ctrl-q (-it; *exit_code 0). */
+int engine_run_foreground(const struct engine_lifecycle *l, int *exit_code, struct hull_error **err);
+
+/* Starts the container under hull-monitor; returns once it runs. */
+int engine_run_detached(const struct engine_lifecycle *l, struct hull_error **err);
+
 /* The removal itself, for a container whose record may be gone or unreadable
  * (`hull system check --repair`): runtime state and cgroups (the runtime's
  * delete --force), network, rootfs mount, files, the image mark of image_id

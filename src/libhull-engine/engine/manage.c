@@ -111,6 +111,89 @@ int engine_container_prepare_restart(const char *root, const char *runroot, cons
     return r;
 }
 
+/* ---- hull start ---- */
+
+/* A record still being made by its `hull run`, or left half-made by one
+ * that was killed, cannot be started. */
+static int check_created(const struct engine_record *rec, const char *id, struct hull_error **err)
+{
+    if (rec->creating_pid <= 0)
+        return 0;
+    if (engine_record_abandoned(rec))
+        return hull_error_set(err, 0,
+                              "container %.12s was never completely created (its `hull run` was killed): remove it "
+                              "with hull rm -f",
+                              id);
+    return hull_error_set(err, 0, "container %.12s is still being created by its `hull run`", id);
+}
+
+/* start -a of a running container: attached to it as `hull attach` is
+ * (docker), our stdin only with -i and when the container keeps one open. */
+static int attach_running(const struct engine_start_opts *o, const char *id, const struct engine_record *rec,
+                          int *exit_code, struct hull_error **err)
+{
+    struct engine_attach_opts a = {
+        .root = o->root,
+        .runroot = o->runroot,
+        .id = id,
+        .sig_proxy = true,
+        .tty = rec->config.tty,
+        .send_stdin = o->attach_stdin && rec->config.open_stdin,
+    };
+    engine_detach_keys_parse("ctrl-p,ctrl-q", a.detach_keys, &a.n_detach_keys, NULL);
+    bool detached = false;
+    if (engine_attach(&a, exit_code, &detached, err) < 0) {
+        *exit_code = 1;
+        return -1;
+    }
+    if (detached)
+        *exit_code = 0;
+    return 0;
+}
+
+int engine_container_start(const struct engine_start_opts *o, int *exit_code, struct hull_error **err)
+{
+    *exit_code = 1;
+    cleanup_free char *id = NULL;
+    cleanup_engine_record struct engine_record *rec = NULL;
+    if (engine_record_find(o->root, o->container, &id, err) < 0 || engine_record_read(o->root, id, &rec, err) < 0)
+        return -1;
+    engine_record_refresh(o->runroot, id, rec);
+    if (check_created(rec, id, err) < 0)
+        return -1;
+    const char *status = rec->state.status;
+    /* docker: a container waiting to be restarted counts as running; start
+     * -a attaches to a running one, a plain start of one does nothing */
+    if (!strcmp(status, "running") || !strcmp(status, "paused") || !strcmp(status, "restarting")) {
+        *exit_code = 0;
+        return o->attach ? attach_running(o, id, rec, exit_code, err) : 0;
+    }
+    if (engine_container_prepare_restart(o->root, o->runroot, id, err) < 0)
+        return -1;
+    struct engine_lifecycle l = {
+        .root = o->root,
+        .runroot = o->runroot,
+        .id = id,
+        .auto_remove = rec->host_config.auto_remove,
+        .tty = rec->config.tty,
+        /* docker's Config.OpenStdin (run -i): a detached start keeps stdin open again */
+        .interactive = rec->config.open_stdin,
+        .no_stdin = !o->attach_stdin, /* docker: start -a passes our stdin with -i only */
+    };
+    if (!o->attach) {
+        *exit_code = 0;
+        return engine_run_detached(&l, err) < 0 ? -1 : 0;
+    }
+    int r = engine_run_foreground(&l, exit_code, err);
+    /* not started: docker's 127 when the program is not found, 126 when it
+     * cannot be run (engine_start_failure_status), else 1 */
+    if (r < 0 && err && engine_start_failure_status(*err))
+        *exit_code = engine_start_failure_status(*err);
+    else if (r != 0)
+        *exit_code = 1; /* r > 0: started, and its monitor went away */
+    return r == 0 ? 0 : -1;
+}
+
 /* ---- wait ---- */
 
 /* How long a record may still say running after the init is gone before we

@@ -14,4 +14,11 @@
 #include "util/error_internal.h"
 #include "hull/hull-engine.h"
 
+/* Makes a stopped container ready to be started again with the same bundle:
+ * runtime state a dead waiter left behind is removed, and an overlay rootfs
+ * that is no longer mounted (the host rebooted, someone unmounted it) is
+ * mounted again over the container's own upper dir, which is never touched:
+ * if that fails, the error is returned and the container is left as it was. */
+int engine_container_prepare_restart(const char *root, const char *runroot, const char *id, struct hull_error **err);
+
 #endif
