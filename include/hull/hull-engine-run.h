@@ -83,7 +83,7 @@ struct engine_run_config {
     const char *seccomp_profile;  /* text of --security-opt seccomp=FILE; NULL = the built-in default */
     bool systempaths_unconfined;  /* --security-opt systempaths=unconfined: no masked/read-only paths */
     char **security_opt;          /* --security-opt as given, for the record; may be NULL */
-    /* The seccomp profile built (and checked) once by engine_seccomp_prepare,
+    /* The seccomp profile built (and checked) once by engine_run_flags_check,
      * with the capabilities it was built for; engine_seccomp hands out copies
      * of it instead of parsing the profile a second time. */
     struct hull_seccomp *seccomp_built;
@@ -223,11 +223,7 @@ int engine_volume_prune(const char *root, bool all, char ***removed, unsigned lo
 
 /* ---- hull run: seccomp (engine_security.c) ---- */
 
-/* Builds and checks the container's seccomp profile now (so a bad
- * seccomp=FILE fails before anything exists) and keeps it in rc for
- * engine_spec_build: the engine reads the profile once per `hull run`.
- * engine_seccomp_release frees what it kept. */
-int engine_seccomp_prepare(struct engine_run_config *rc, struct hull_error **err);
+/* Frees the seccomp profile engine_run_flags_check built and kept in rc. */
 void engine_seccomp_release(struct engine_run_config *rc);
 
 /* ---- hull run: CDI devices (engine_cdi.c) ---- */
@@ -292,7 +288,7 @@ struct engine_net_flags {
     char **add_hosts, **dns, **dns_search, **dns_options; /* NULL-terminated or NULL */
     char **aliases;                                       /* --network-alias */
     const char *mac;                                      /* --mac-address */
-    /* set by engine_network_prepare */
+    /* set by engine_run_flags_check (engine_network_prepare) */
     char *network;    /* "hull", a user network, "none", "host" or "container:ID" */
     char *netns_path; /* container:ID: that container's /proc/PID/ns/net */
     bool bridge;      /* network is a bridge network */
@@ -305,15 +301,6 @@ struct engine_net_flags {
  * syntax checked. */
 int engine_net_flag(struct engine_net_flags *nf, const char *flag, const char *value, struct hull_error **err);
 void engine_net_flags_clear(struct engine_net_flags *nf);
-
-/* Resolves the network (default: $HULL_DEFAULT_NETWORK, else "hull" for
- * root and "none" otherwise), checks the flags against it and fills
- * rc->net and rc->host_network.  Several --network flags (docker 25,
- * podman): bridge networks only, each once; the first is the primary one
- * (eth0, the default route, -p, --ip, --network-alias, --mac-address), the
- * others are endpoints attached at start as `hull network connect` would. */
-int engine_network_prepare(const char *root, const char *runroot, struct engine_net_flags *nf,
-                           struct engine_run_config *rc, struct hull_error **err);
 
 /* --domainname: at most 64 bytes (the kernel's __NEW_UTS_LEN, or
  * setdomainname fails in the container's init), no blank or control
@@ -355,6 +342,51 @@ int engine_network_inspect(const char *root, const char *runroot, const char *na
                            struct engine_network_info **out, struct hull_error **err);
 /* docker's `network inspect` object (Name, Id, Driver, IPAM, Internal, Containers ...). */
 struct json_object *engine_network_info_to_json(const struct engine_network_info *info);
+
+/* ---- hull run: the flags as given, checked at once (run_check.c) ---- */
+
+/* What `hull run`/`create` were given, filled by the CLI's option switch;
+ * engine_run_flags_check turns it into rc. */
+struct engine_run_flags {
+    struct engine_run_config rc;
+    const char *name;
+    bool detach, auto_remove, interactive;
+    struct engine_net_flags net;
+    const char *pull; /* --pull missing|always|never */
+    const char *memory_text, *cpus_text, *memory_swap_text, *cpu_shares_text;
+    bool init;
+    const char *restart_text; /* --restart as given */
+    const char *gpus_text;    /* --gpus as given */
+    struct engine_health_flags health; /* --health-*, --no-healthcheck as given */
+    /* repeatable flags, as given (argv pointers); at most argc of each */
+    const char **env_flags, **volumes_from, **env_files, **labels_given, **label_files, **tmpfs_flags,
+        **ulimit_flags, **cap_add_flags, **cap_drop_flags, **security_opts, **log_opts, **device_flags,
+        **device_rule_flags;
+    size_t n_env_flags, n_volumes_from, n_env_files, n_labels_given, n_label_files, n_tmpfs_flags, n_ulimit_flags,
+        n_cap_add, n_cap_drop, n_security_opts, n_log_opts, n_device_flags, n_device_rule_flags;
+    /* what engine_run_flags_check made of them (owned; rc points into these) */
+    char **env, **labels, **cap_add, **cap_drop, **security_opt;
+    char *seccomp_text, *init_path;
+    /* docker's warnings about the values (a swap limit the host cannot
+     * enforce, --cpu-shares out of the kernel's range): static sentences,
+     * for the caller to print, with or without an error */
+    const char *warnings[2];
+    size_t n_warnings;
+};
+
+/* Room for argc values of every repeatable flag (no flag can come more often). */
+void engine_run_flags_init(struct engine_run_flags *f, int argc);
+void engine_run_flags_clear(struct engine_run_flags *f);
+
+/* Every check that does not need the image, before anything exists, in
+ * this order (the first bad flag is the one named): --name, resources
+ * (and a normal user's limits), networks (the default network is made on
+ * first use), --domainname, --workdir, env and labels, mounts, ulimits,
+ * devices and CDI names, capabilities and --security-opt (the seccomp
+ * profile built and checked once, kept in rc for engine_container_run),
+ * healthcheck, --log-opt, --restart (not with --rm), --stop-signal, --init.
+ * f->warnings gets what docker warns of. */
+int engine_run_flags_check(const char *root, const char *runroot, struct engine_run_flags *f, struct hull_error **err);
 
 /* ---- volumes (volume.c) ---- */
 

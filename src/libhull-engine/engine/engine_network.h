@@ -55,4 +55,13 @@ int engine_network_sweep_locked(const char *root, const char *runroot, struct hu
 /* ---- `hull network ...` (engine_networks.c) ---- */
 struct network_create_opts;
 
+/* Resolves the network (default: $HULL_DEFAULT_NETWORK, else "hull" for
+ * root and "none" otherwise), checks the flags against it and fills
+ * rc->net and rc->host_network.  Several --network flags (docker 25,
+ * podman): bridge networks only, each once; the first is the primary one
+ * (eth0, the default route, -p, --ip, --network-alias, --mac-address), the
+ * others are endpoints attached at start as `hull network connect` would. */
+int engine_network_prepare(const char *root, const char *runroot, struct engine_net_flags *nf,
+                           struct engine_run_config *rc, struct hull_error **err);
+
 #endif

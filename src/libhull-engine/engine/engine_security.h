@@ -21,4 +21,10 @@ char **engine_capabilities(const struct engine_run_config *rc);
 int engine_seccomp(const struct engine_run_config *rc, char *const *caps, struct hull_seccomp **out,
                    struct hull_error **err);
 
+/* Builds and checks the container's seccomp profile now (so a bad
+ * seccomp=FILE fails before anything exists) and keeps it in rc for
+ * engine_spec_build: the engine reads the profile once per `hull run`.
+ * engine_seccomp_release frees what it kept. */
+int engine_seccomp_prepare(struct engine_run_config *rc, struct hull_error **err);
+
 #endif
