@@ -2,7 +2,10 @@
  * this file is built with include/ as its only include path, so the public
  * headers must be self-contained, and the calls below must behave through
  * them alone: an empty root lists no container, image or volume; errors
- * name the container, name or value at fault; a volume made is listed. */
+ * name the container, name or value at fault; a volume made is listed;
+ * run's checks (engine_run_flags_check) name the first bad flag in hull
+ * run's order and make nothing. */
+#include <dirent.h>
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
@@ -36,6 +39,81 @@ static void collect_error(const char *name, struct hull_error *err, void *data)
     e->named = (e->n == 0 || e->named) && error_names(err, name);
     e->n++;
     hull_error_freep(&err);
+}
+
+/* The first error engine_run_flags_check gives for flags set by fill, on a
+ * fresh struct as `hull run` makes one; NULL when they pass. */
+static char *run_check_error(const char *root, void (*fill)(struct engine_run_flags *f, void *data), void *data,
+                             size_t *n_warnings)
+{
+    struct engine_run_flags f = {0};
+    engine_run_flags_init(&f, 8);
+    fill(&f, data);
+    struct hull_error *err = NULL;
+    char *text = engine_run_flags_check(root, root, &f, &err) < 0 ? hull_error_text(err) : NULL;
+    if (n_warnings)
+        *n_warnings = f.n_warnings;
+    hull_error_freep(&err);
+    engine_run_flags_clear(&f);
+    return text;
+}
+
+/* Bad values for checks early and late in the order: which ones are set is
+ * a bit mask (1 --name, 2 --network none + --ip, 4 --workdir, 8 seccomp=FILE
+ * that is not a profile, 16 --restart, 32 --cpu-shares 1 (a warning only)). */
+struct bad_flags {
+    unsigned mask;
+    const char *seccomp_file;
+};
+
+static void fill_bad(struct engine_run_flags *f, void *data)
+{
+    const struct bad_flags *b = data;
+    struct hull_error *err = NULL;
+    if (b->mask & 1)
+        f->name = "bad name!";
+    if (b->mask & 2) {
+        engine_net_flag(&f->net, "--network", "none", &err);
+        engine_net_flag(&f->net, "--ip", "10.0.0.5", &err);
+    } else {
+        engine_net_flag(&f->net, "--network", "none", &err);
+    }
+    if (b->mask & 4)
+        f->rc.workdir = "relative";
+    if (b->mask & 8) {
+        static char opt[4200];
+        snprintf(opt, sizeof opt, "seccomp=%s", b->seccomp_file);
+        f->security_opts[f->n_security_opts++] = opt;
+    }
+    if (b->mask & 16)
+        f->restart_text = "sometimes";
+    if (b->mask & 32)
+        f->cpu_shares_text = "1";
+    hull_error_freep(&err);
+}
+
+static bool run_check_names(const char *root, unsigned mask, const char *seccomp_file, const char *needle,
+                            const char *not_needle)
+{
+    struct bad_flags b = {mask, seccomp_file};
+    char *text = run_check_error(root, fill_bad, &b, NULL);
+    bool ok = text && strstr(text, needle) && !(not_needle && strstr(text, not_needle));
+    if (!ok)
+        printf("# flags %#x: got: %s\n", mask, text ? text : "(no error)");
+    free(text);
+    return ok;
+}
+
+/* Entries of dir other than . and .. */
+static size_t entries_in(const char *dir)
+{
+    size_t n = 0;
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    if (d)
+        closedir(d);
+    return n;
 }
 
 int main(void)
@@ -106,6 +184,44 @@ int main(void)
         TAP_CHECK(engine_image_tag(root, "busybox:nosuch", "x:1", &err) < 0 && error_names(err, "busybox:nosuch"),
                   "tag: a missing source image is named");
         hull_error_freep(&err);
+    }
+
+    /* hull start's one call: the lookup is the library's; exit status 1 */
+    {
+        struct engine_start_opts so = {.root = root, .runroot = root, .container = "nosuch", .attach = true};
+        int code = 0;
+        TAP_CHECK(engine_container_start(&so, &code, &err) < 0 && code == 1 &&
+                      error_names(err, "no such container: nosuch"),
+                  "start -a of a container that is not there: the error names it, exit status 1");
+        hull_error_freep(&err);
+    }
+
+    /* run's checks, one call: the first bad flag in hull run's order is the
+     * one named, whatever else is bad, and nothing is made on the way */
+    {
+        char seccomp_file[] = "/tmp/hull-engine-api-seccomp-XXXXXX";
+        int fd = mkstemp(seccomp_file);
+        TAP_CHECK(fd >= 0 && write(fd, "not a profile", 13) == 13, "a seccomp file that is not a profile");
+        if (fd >= 0)
+            close(fd);
+        size_t before = entries_in(root);
+        TAP_CHECK(run_check_names(root, 1 | 2 | 4 | 8 | 16, seccomp_file, "bad name!", NULL),
+                  "run checks: --name first");
+        TAP_CHECK(run_check_names(root, 2 | 4 | 8 | 16, seccomp_file, "--ip", NULL),
+                  "then the networks (--network none with --ip)");
+        TAP_CHECK(run_check_names(root, 4 | 8 | 16, seccomp_file, "--workdir", NULL), "then --workdir");
+        TAP_CHECK(run_check_names(root, 8 | 16, seccomp_file, "seccomp profile", "sometimes"),
+                  "then the seccomp profile, before --restart");
+        TAP_CHECK(run_check_names(root, 16, seccomp_file, "sometimes", NULL), "--restart alone is named");
+        TAP_CHECK(entries_in(root) == before, "failed checks leave nothing in the root");
+        unlink(seccomp_file);
+        if (geteuid() == 0) {
+            struct bad_flags b = {32, NULL};
+            size_t n_warnings = 0;
+            char *text = run_check_error(root, fill_bad, &b, &n_warnings);
+            TAP_CHECK(!text && n_warnings == 1, "--cpu-shares 1 passes with docker's warning, for the caller to print");
+            free(text);
+        }
     }
 
     char **volumes = NULL;
