@@ -17,18 +17,13 @@
  * ("Untagged", "Deleted", "Deleted layer"), for the lines rmi and prune print. */
 typedef void (*image_remove_event_fn)(const char *what, const char *name, void *data);
 
-enum image_rootfs_kind {
-    IMAGE_ROOTFS_OVERLAY,
-    IMAGE_ROOTFS_COPY,
-};
-
 /* path is absolute ("/etc/passwd"); a non-zero return stops the walk and is returned. */
 typedef int (*image_diff_fn)(char kind, const char *path, void *data);
 
 /* The hex part of a valid digest (s + 7). */
 const char *digest_hex(const char *s);
 
-/* ---- images: the store (store.c) ---- */
+/* ---- images: what the store holds (store.c) ---- */
 
 struct image_store;
 struct image_layer_info {
@@ -54,21 +49,6 @@ struct image_info {
 void image_info_freep(struct image_info **info);
 
 #define cleanup_image_info __attribute__((cleanup(image_info_freep)))
-void image_info_list_free(struct image_info **list, size_t n);
-
-/* The store itself is the library's (image/store.h); these two stay public
- * only for `hull info`'s image count (cmd_info.c), which engine_image_list
- * (below, with NULL filters: every image) can give instead.
- * Opens (and, when writable, creates) the store.  A writable store holds the
- * exclusive lock until image_store_close and has wiped stale staging dirs. */
-int image_store_open(const char *root, bool writable, struct image_store **out, struct hull_error **err);
-
-void image_store_closep(struct image_store **store);
-
-#define cleanup_image_store __attribute__((cleanup(image_store_closep)))
-
-/* Every image, newest first. */
-int image_store_list(struct image_store *store, struct image_info ***out, size_t *n, struct hull_error **err);
 
 /* ---- images: load and import (load.c, import.c) ---- */
 
@@ -246,17 +226,6 @@ int engine_container_commit(const char *root, const char *id, const struct image
 /* hull export and cp: container id's root filesystem, mounted again when a
  * stopped container's overlay is not (after a reboot); *rootfs: its path. */
 int engine_container_rootfs(const char *root, const char *id, char **rootfs, struct hull_error **err);
-
-/* ---- images: a container's rootfs (image_rootfs.c) ---- */
-
-struct image_rootfs_opts {
-    bool read_only;
-    bool force_copy; /* skip overlayfs (tests, or a store on a filesystem overlay cannot use) */
-};
-
-/* Whether overlayfs can be mounted here now (a probe under dir, removed
- * after): what `hull info` reports as the storage driver. */
-bool image_rootfs_overlay_works(const char *dir);
 
 /* ---- registries: pull, push, login (registry/) ---- */
 

@@ -10,6 +10,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "image/image_rootfs.h"
+#include "image/store.h"
 #include "util/utils.h"
 
 #include "hull/hull-engine.h"

@@ -27,6 +27,20 @@
 #include "util/error_internal.h"
 #include "hull/hull-engine.h"
 
+enum image_rootfs_kind {
+    IMAGE_ROOTFS_OVERLAY,
+    IMAGE_ROOTFS_COPY,
+};
+
+struct image_rootfs_opts {
+    bool read_only;
+    bool force_copy; /* skip overlayfs (tests, or a store on a filesystem overlay cannot use) */
+};
+
+/* Whether overlayfs can be mounted here now (a probe under dir, removed
+ * after): what `hull info` reports as the storage driver. */
+bool image_rootfs_overlay_works(const char *dir);
+
 /* The xattr that marks an opaque directory in a layer: trusted.overlay.opaque,
  * or in a user namespace (rootless hull, docs/rootless.md), where trusted.*
  * is root's only, user.overlay.opaque, which overlayfs reads when mounted

@@ -32,6 +32,19 @@
 
 struct image_store;
 
+void image_info_list_free(struct image_info **list, size_t n);
+
+/* Opens (and, when writable, creates) the store.  A writable store holds the
+ * exclusive lock until image_store_close and has wiped stale staging dirs. */
+int image_store_open(const char *root, bool writable, struct image_store **out, struct hull_error **err);
+
+void image_store_closep(struct image_store **store);
+
+#define cleanup_image_store __attribute__((cleanup(image_store_closep)))
+
+/* Every image, newest first. */
+int image_store_list(struct image_store *store, struct image_info ***out, size_t *n, struct hull_error **err);
+
 void image_info_free(struct image_info *info);
 
 /* A writable (locked) handle that leaves stale staging dirs and temp files
