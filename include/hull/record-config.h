@@ -7,9 +7,7 @@
  * absent in record.json stays absent when the record is written again, one
  * that was null stays null), and the members this code does not know, or
  * knows with another type (a newer hull's, a docker-shaped tool's), written
- * back as they were read.  The network members of Config and HostConfig
- * (NetworkMode, PortBindings, ExposedPorts, Dns ...) are kept that way too
- * until the network code reads typed members. */
+ * back as they were read. */
 #ifndef HULL_PUBLIC_RECORD_CONFIG_H
 #define HULL_PUBLIC_RECORD_CONFIG_H
 
@@ -42,9 +40,11 @@ struct record_healthcheck {
     int64_t interval, timeout, start_period, start_interval, retries;
 };
 
+/* The network members come last: hull wrote them after the others before
+ * they were typed, and a record is written back in the order it was read. */
 enum record_config_member {
     RC_HOSTNAME, RC_DOMAINNAME, RC_USER, RC_LABELS, RC_STOP_SIGNAL, RC_HEALTHCHECK, RC_TTY, RC_OPEN_STDIN,
-    RC_ENV, RC_CMD, RC_IMAGE, RC_WORKING_DIR, RC_ENTRYPOINT,
+    RC_ENV, RC_CMD, RC_IMAGE, RC_WORKING_DIR, RC_ENTRYPOINT, RC_MAC_ADDRESS, RC_EXPOSED_PORTS,
 };
 struct record_config {
     struct record_keep keep;
@@ -57,6 +57,8 @@ struct record_config {
     char *image; /* as the user wrote it */
     char *working_dir;
     char *entrypoint; /* --entrypoint as given; NULL: none (null) */
+    char *mac_address; /* --mac-address: kept across restarts */
+    char **exposed_ports; /* the image's, --expose's and -p's ports, "80/tcp" ({"80/tcp": {}, ...}) */
 };
 
 /* HostConfig.Mounts: --mount as given. */
@@ -94,11 +96,29 @@ struct record_ulimit {
     int64_t hard, soft;
 };
 
+/* HostConfig.PortBindings: docker's PortBinding, where -p publishes a
+ * container port. */
+enum record_port_binding_member { RPB_HOST_IP, RPB_HOST_PORT };
+struct record_port_binding {
+    struct record_keep keep;
+    char *host_ip;   /* "": every address; an IPv6 one without brackets */
+    char *host_port; /* "8080", "8000-8010"; "": a free one */
+};
+
+/* One member of HostConfig.PortBindings: a container port and its bindings. */
+struct record_port_bindings {
+    char *port;                           /* "80/tcp" */
+    struct record_port_binding *bindings; /* NULL: null */
+    size_t n_bindings;
+};
+
+/* The network members come last (see enum record_config_member). */
 enum record_host_config_member {
     RH_MOUNTS, RH_BINDS, RH_VOLUMES_FROM, RH_AUTO_REMOVE, RH_RESTART_POLICY, RH_LOG_CONFIG, RH_READONLY_ROOTFS,
     RH_MEMORY, RH_NANO_CPUS, RH_CPU_QUOTA, RH_CPU_PERIOD, RH_PIDS_LIMIT, RH_MEMORY_SWAP, RH_CPU_SHARES,
     RH_CPUSET_CPUS, RH_CPUSET_MEMS, RH_CAP_ADD, RH_CAP_DROP, RH_PRIVILEGED, RH_DEVICES, RH_DEVICE_CGROUP_RULES,
-    RH_SECURITY_OPT, RH_INIT, RH_TMPFS, RH_ULIMITS,
+    RH_SECURITY_OPT, RH_INIT, RH_TMPFS, RH_ULIMITS, RH_NETWORK_MODE, RH_PORT_BINDINGS, RH_PUBLISH_ALL_PORTS,
+    RH_EXTRA_HOSTS, RH_DNS, RH_DNS_SEARCH, RH_DNS_OPTIONS,
 };
 struct record_host_config {
     struct record_keep keep;
@@ -120,6 +140,12 @@ struct record_host_config {
     record_map tmpfs;              /* destination, options ... */
     struct record_ulimit *ulimits; /* NULL: null */
     size_t n_ulimits;
+    char *network_mode; /* "hull", a user network, "none", "host", "container:ID" */
+    struct record_port_bindings *port_bindings; /* -p, by container port in the order given; NULL: null */
+    size_t n_port_bindings;
+    bool publish_all_ports; /* -P */
+    char **extra_hosts;     /* --add-host as given; NULL: null (none given) */
+    char **dns, **dns_search, **dns_options;
 };
 
 /* One of Mounts (docker's MountPoint). */

@@ -25,16 +25,16 @@
 #include "util/error_internal.h"
 #include "hull/hull-engine.h"
 
-struct json_object;
 struct engine_network_settings;
 struct network_port;
 struct engine_run_config;
 struct engine_record;
 
-/* Adds HostConfig.NetworkMode/PortBindings/PublishAllPorts/ExtraHosts/Dns*
- * and Config.ExposedPorts (the image's and --expose). */
-void engine_network_record(struct json_object *rec, const struct engine_run_config *rc,
-                           struct json_object *image_config);
+/* Sets the record's HostConfig.NetworkMode/PortBindings/PublishAllPorts/
+ * ExtraHosts/Dns* and Config.MacAddress/ExposedPorts (image_exposed: the
+ * image's, "80/tcp", NULL-terminated or NULL; then --expose's and -p's). */
+void engine_network_record(struct engine_record *rec, const struct engine_run_config *rc,
+                           char *const *image_exposed);
 /* A new container's NetworkSettings: nothing filled yet; an endpoint per
  * bridge network (--ip/--ip6/--network-alias of each in IPAMConfig and
  * Aliases). */

@@ -1,13 +1,10 @@
 /* hull: what a container's record keeps of its networking flags: docker's
  * HostConfig.NetworkMode, PortBindings, PublishAllPorts, ExtraHosts, Dns*,
  * Config.ExposedPorts and MacAddress (written at `hull run`, read at every
- * attach), the NetworkSettings a new container starts with, and ps's texts.
- * These members of Config and HostConfig are still json-c trees in struct
- * engine_record (kept as those objects' unknown members, record-config.h):
- * the network code reads them here and nowhere else (see
- * engine_network_internal.h). */
+ * attach: typed members of struct record_config/record_host_config,
+ * hull/record-config.h), the NetworkSettings a new container starts with,
+ * and ps's texts. */
 #include <arpa/inet.h>
-#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,80 +18,91 @@
 
 /* ---- the record ---- */
 
-static struct json_object *strv_json(char **v, bool null_when_empty)
-{
-    if (!v && null_when_empty)
-        return NULL;
-    struct json_object *a = json_object_new_array();
-    for (size_t i = 0; v && v[i]; i++)
-        json_object_array_add(a, json_object_new_string(v[i]));
-    return a;
-}
-
 static char *port_key(int proto, unsigned port)
 {
     return xasprintf("%u/%s", port, network_proto_name(proto));
 }
 
-void engine_network_record(struct json_object *rec, const struct engine_run_config *rc,
-                           struct json_object *image_config)
+/* docker's sets keep a key once, where it came first. */
+static void set_add(char ***set, const char *key)
+{
+    for (char **k = *set; *k; k++)
+        if (!strcmp(*k, key))
+            return;
+    strv_add(set, xstrdup(key));
+}
+
+/* The bindings of port in h->port_bindings (room for every -p was made). */
+static struct record_port_bindings *bindings_of(struct record_host_config *h, const char *port)
+{
+    for (size_t i = 0; i < h->n_port_bindings; i++)
+        if (!strcmp(h->port_bindings[i].port, port))
+            return &h->port_bindings[i];
+    struct record_port_bindings *pb = &h->port_bindings[h->n_port_bindings++];
+    pb->port = xstrdup(port);
+    return pb;
+}
+
+static void add_binding(struct record_host_config *h, const char *port, const struct network_port *p)
+{
+    struct record_port_bindings *pb = bindings_of(h, port);
+    pb->bindings = xrealloc(pb->bindings, (pb->n_bindings + 1) * sizeof *pb->bindings);
+    struct record_port_binding *b = &pb->bindings[pb->n_bindings++];
+    *b = (struct record_port_binding){0};
+    record_set(b, RPB_HOST_IP, RPB_HOST_PORT);
+    char ip[INET6_ADDRSTRLEN] = "";
+    if (p->host6) /* docker's HostIp: without brackets */
+        inet_ntop(AF_INET6, &p->host_ip6, ip, sizeof ip);
+    else if (p->host_ip.s_addr)
+        inet_ntop(AF_INET, &p->host_ip, ip, sizeof ip);
+    b->host_ip = xstrdup(ip);
+    b->host_port = p->host_lo == 0               ? xstrdup("")
+                   : p->host_lo == p->host_hi ? xasprintf("%u", p->host_lo)
+                                              : xasprintf("%u-%u", p->host_lo, p->host_hi);
+}
+
+/* docker's [] for a list not given (Dns ...). */
+static char **strv_copy_or_empty(char *const *v)
+{
+    return v ? strv_copy(v) : xmalloc0(sizeof(char *));
+}
+
+void engine_network_record(struct engine_record *rec, const struct engine_run_config *rc,
+                           char *const *image_exposed)
 {
     const struct engine_net_flags *nf = rc->net;
-    struct json_object *host = engine_json_path(rec, "HostConfig", NULL);
-    struct json_object *config = engine_json_path(rec, "Config", NULL);
-    if (!host || !config)
-        return;
-    const char *mode = nf && nf->network ? nf->network : rc->host_network ? "host" : "none";
-    json_object_object_add(host, "NetworkMode", json_object_new_string(mode));
-    struct json_object *bindings = json_object_new_object();
-    struct json_object *exposed = json_object_new_object();
-    struct json_object *image_exposed = engine_json_path(image_config, "ExposedPorts", NULL);
-    if (image_exposed) {
-        json_object_object_foreach(image_exposed, k, v)
-        {
-            (void)v;
-            json_object_object_add(exposed, k, json_object_new_object());
-        }
-    }
+    struct record_host_config *h = &rec->host_config;
+    record_set(h, RH_NETWORK_MODE, RH_PORT_BINDINGS, RH_PUBLISH_ALL_PORTS, RH_EXTRA_HOSTS, RH_DNS, RH_DNS_SEARCH,
+               RH_DNS_OPTIONS);
+    h->network_mode = xstrdup(nf && nf->network ? nf->network : rc->host_network ? "host" : "none");
+    size_t n_publish = nf ? nf->n_publish : 0;
+    h->port_bindings = xmalloc0((n_publish + 1) * sizeof *h->port_bindings);
+    char **exposed = strv_copy_or_empty(image_exposed);
     for (size_t i = 0; nf && i < nf->n_expose; i++) {
         cleanup_free char *key = port_key(nf->expose[i].proto, nf->expose[i].ctr_port);
-        json_object_object_add(exposed, key, json_object_new_object());
+        set_add(&exposed, key);
     }
-    for (size_t i = 0; nf && i < nf->n_publish; i++) {
-        const struct network_port *p = &nf->publish[i];
-        cleanup_free char *key = port_key(p->proto, p->ctr_port);
-        json_object_object_add(exposed, key, json_object_new_object());
-        struct json_object *list = NULL;
-        if (!json_object_object_get_ex(bindings, key, &list)) {
-            list = json_object_new_array();
-            json_object_object_add(bindings, key, list);
-        }
-        char ip[INET6_ADDRSTRLEN] = "";
-        if (p->host6) /* docker's HostIp: without brackets */
-            inet_ntop(AF_INET6, &p->host_ip6, ip, sizeof ip);
-        else if (p->host_ip.s_addr)
-            inet_ntop(AF_INET, &p->host_ip, ip, sizeof ip);
-        cleanup_free char *hp = p->host_lo == 0               ? xstrdup("")
-                                : p->host_lo == p->host_hi ? xasprintf("%u", p->host_lo)
-                                                           : xasprintf("%u-%u", p->host_lo, p->host_hi);
-        struct json_object *b = json_object_new_object();
-        json_object_object_add(b, "HostIp", json_object_new_string(ip));
-        json_object_object_add(b, "HostPort", json_object_new_string(hp));
-        json_object_array_add(list, b);
+    for (size_t i = 0; i < n_publish; i++) {
+        cleanup_free char *key = port_key(nf->publish[i].proto, nf->publish[i].ctr_port);
+        set_add(&exposed, key);
+        add_binding(h, key, &nf->publish[i]);
     }
-    json_object_object_add(host, "PortBindings", bindings);
-    json_object_object_add(host, "PublishAllPorts", json_object_new_boolean(nf && nf->publish_all));
-    json_object_object_add(host, "ExtraHosts", strv_json(nf ? nf->add_hosts : NULL, true));
-    json_object_object_add(host, "Dns", strv_json(nf ? nf->dns : NULL, false));
-    json_object_object_add(host, "DnsSearch", strv_json(nf ? nf->dns_search : NULL, false));
-    json_object_object_add(host, "DnsOptions", strv_json(nf ? nf->dns_options : NULL, false));
-    if (nf && nf->mac) /* docker's place for it; kept across restarts */
-        json_object_object_add(config, "MacAddress", json_object_new_string(nf->mac));
-    if (json_object_object_length(exposed))
-        json_object_object_add(config, "ExposedPorts", exposed);
-    else
-        json_object_put(exposed);
-
+    h->publish_all_ports = nf && nf->publish_all;
+    h->extra_hosts = strv_copy(nf ? nf->add_hosts : NULL);
+    h->dns = strv_copy_or_empty(nf ? nf->dns : NULL);
+    h->dns_search = strv_copy_or_empty(nf ? nf->dns_search : NULL);
+    h->dns_options = strv_copy_or_empty(nf ? nf->dns_options : NULL);
+    struct record_config *c = &rec->config;
+    if (nf && nf->mac) { /* docker's place for it; kept across restarts */
+        record_set(c, RC_MAC_ADDRESS);
+        c->mac_address = xstrdup(nf->mac);
+    }
+    if (exposed[0]) {
+        record_set(c, RC_EXPOSED_PORTS);
+        c->exposed_ports = exposed;
+    } else {
+        strv_free(exposed);
+    }
 }
 
 struct engine_network_settings *engine_network_settings_for_run(const struct engine_run_config *rc)
@@ -153,73 +161,57 @@ char *engine_network_names_text(const struct engine_record *rec)
 
 const char *engine_net_mode(const struct engine_record *rec)
 {
-    return engine_json_str(rec->host_config.keep.other, "NetworkMode");
+    return record_str(rec->host_config.network_mode);
 }
 
 const char *engine_net_hostname(const struct engine_record *rec)
 {
-    return rec->config.hostname ? rec->config.hostname : "";
+    return record_str(rec->config.hostname);
 }
 
 const char *engine_net_domainname(const struct engine_record *rec)
 {
-    return rec->config.domainname ? rec->config.domainname : "";
+    return record_str(rec->config.domainname);
 }
 
 const char *engine_net_mac(const struct engine_record *rec)
 {
-    return engine_json_str(rec->config.keep.other, "MacAddress");
+    return record_str(rec->config.mac_address);
 }
 
 char **engine_net_extra_hosts(const struct engine_record *rec)
 {
-    struct json_object *extra = engine_json_path(rec->host_config.keep.other, "ExtraHosts", NULL);
-    char **out = xmalloc0(sizeof *out);
-    for (size_t i = 0; json_object_is_type(extra, json_type_array) && i < json_object_array_length(extra); i++)
-        strv_add(&out, xstrdup(json_object_get_string(json_object_array_get_idx(extra, i))));
-    return out;
+    return strv_copy_or_empty(rec->host_config.extra_hosts);
 }
 
 char **engine_net_exposed_ports(const struct engine_record *rec)
 {
-    char **out = xmalloc0(sizeof *out);
-    struct json_object *exposed = engine_json_path(rec->config.keep.other, "ExposedPorts", NULL);
-    if (json_object_is_type(exposed, json_type_object)) {
-        json_object_object_foreach(exposed, k, v)
-        {
-            (void)v;
-            strv_add(&out, xstrdup(k));
-        }
-    }
-    return out;
+    return strv_copy_or_empty(rec->config.exposed_ports);
 }
 
 /* The ports to publish: -p's, and with -P every exposed port on a free one. */
 void engine_net_wanted_ports(const struct engine_record *rec, struct network_port **out, size_t *n)
 {
-    struct json_object *pb = engine_json_path(rec->host_config.keep.other, "PortBindings", NULL);
-    if (json_object_is_type(pb, json_type_object)) {
-        json_object_object_foreach(pb, key, list)
-        {
-            for (size_t i = 0; json_object_is_type(list, json_type_array) && i < json_object_array_length(list);
-                 i++) {
-                struct json_object *b = json_object_array_get_idx(list, i);
-                const char *hip = engine_json_str(b, "HostIp"), *hp = engine_json_str(b, "HostPort");
-                /* an IPv6 HostIp goes back in brackets */
-                cleanup_free char *spec = strchr(hip, ':') ? xasprintf("[%s]:%s:%s", hip, hp, key)
-                                                           : xasprintf("%s:%s:%s", hip, hp, key);
-                network_parse_publish(spec, out, n, NULL);
-            }
+    const struct record_host_config *h = &rec->host_config;
+    for (size_t k = 0; k < h->n_port_bindings; k++) {
+        const struct record_port_bindings *pb = &h->port_bindings[k];
+        for (size_t i = 0; i < pb->n_bindings; i++) {
+            const char *hip = record_str(pb->bindings[i].host_ip), *hp = record_str(pb->bindings[i].host_port);
+            /* an IPv6 HostIp goes back in brackets */
+            cleanup_free char *spec = strchr(hip, ':') ? xasprintf("[%s]:%s:%s", hip, hp, pb->port)
+                                                       : xasprintf("%s:%s:%s", hip, hp, pb->port);
+            network_parse_publish(spec, out, n, NULL);
         }
     }
-    if (!json_object_get_boolean(engine_json_path(rec->host_config.keep.other, "PublishAllPorts", NULL)))
+    if (!h->publish_all_ports)
         return;
-    cleanup_strv char **exposed = engine_net_exposed_ports(rec);
-    for (size_t i = 0; exposed[i]; i++) {
-        if (pb && json_object_object_get_ex(pb, exposed[i], NULL))
+    for (char **e = rec->config.exposed_ports; e && *e; e++) {
+        bool bound = false;
+        for (size_t k = 0; k < h->n_port_bindings && !bound; k++)
+            bound = !strcmp(h->port_bindings[k].port, *e);
+        if (bound)
             continue;
-        cleanup_free char *spec = xasprintf("::%s", exposed[i]);
+        cleanup_free char *spec = xasprintf("::%s", *e);
         network_parse_publish(spec, out, n, NULL);
     }
 }
-

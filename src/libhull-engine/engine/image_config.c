@@ -37,7 +37,8 @@ static int config_strv(struct json_object *image, const char *key, char ***out, 
     return 0;
 }
 
-/* config.Volumes is an object whose keys are the paths ({"/data": {}}). */
+/* config.Volumes and ExposedPorts are objects whose keys are the paths or
+ * ports ({"/data": {}}, {"80/tcp": {}}). */
 static char **config_keys(struct json_object *image, const char *key)
 {
     struct json_object *o = config_member(image, key);
@@ -65,6 +66,7 @@ int engine_image_config_parse(const char *text, struct engine_image_config *out,
     out->working_dir = config_string(image, "WorkingDir");
     out->user = config_string(image, "User");
     out->volumes = config_keys(image, "Volumes");
+    out->exposed_ports = config_keys(image, "ExposedPorts");
     record_map_from_json(config_member(image, "Labels"), &out->labels);
     out->stop_signal = config_string(image, "StopSignal");
     record_healthcheck_from_json(config_member(image, "Healthcheck"), &out->healthcheck);
@@ -84,6 +86,7 @@ void engine_image_config_clear(struct engine_image_config *c)
     free(c->working_dir);
     free(c->user);
     strv_free(c->volumes);
+    strv_free(c->exposed_ports);
     strv_free(c->labels);
     free(c->stop_signal);
     record_healthcheck_clear(&c->healthcheck);

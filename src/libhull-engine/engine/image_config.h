@@ -15,6 +15,7 @@ struct engine_image_config {
     char *working_dir; /* NULL when absent or not a string */
     char *user;        /* NULL when absent or not a string */
     char **volumes;    /* the keys of Volumes, in order; NULL when absent or not an object */
+    char **exposed_ports; /* the keys of ExposedPorts ("80/tcp"), in order; NULL when absent or not an object */
     /* what the container's record shows of the image */
     record_map labels;                     /* NULL when absent or not strings */
     char *stop_signal;                     /* NULL when absent or not a string */

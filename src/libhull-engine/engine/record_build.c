@@ -1,5 +1,4 @@
 /* hull: the record of a new container, in `docker inspect`'s shape (see record.h). */
-#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,29 +186,6 @@ static void build_graph_driver(struct record_graph_driver *gd, const char *dir)
     }
 }
 
-/* The network code (engine_network.c, not yet typed) adds its members of
- * Config and HostConfig (NetworkMode, PortBindings, ExposedPorts ...) and
- * NetworkSettings to a json-c holder; they are kept as the members' other. */
-static void build_network(struct engine_record *rec, const struct engine_run_config *rc, const char *image_config)
-{
-    struct json_object *image = json_tokener_parse(image_config), *config = NULL;
-    if (!json_object_object_get_ex(image, "config", &config))
-        config = NULL;
-    struct json_object *holder = json_object_new_object();
-    json_object_object_add(holder, "Config", json_object_new_object());
-    json_object_object_add(holder, "HostConfig", json_object_new_object());
-    engine_network_record(holder, rc, config);
-    json_object_put(image);
-    struct json_object *v = NULL;
-    struct json_object **into[] = {&rec->config.keep.other, &rec->host_config.keep.other};
-    const char *keys[] = {"Config", "HostConfig"};
-    for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
-        if (json_object_object_get_ex(holder, keys[i], &v) && json_object_object_length(v))
-            *into[i] = json_object_get(v);
-    json_object_put(holder);
-    rec->network_settings = engine_network_settings_for_run(rc);
-}
-
 struct engine_record *engine_record_build(const struct engine_record_input *in)
 {
     const struct hull_process *p = in->spec->process;
@@ -227,10 +203,12 @@ struct engine_record *engine_record_build(const struct engine_record_input *in)
     struct engine_image_config image = {0};
     engine_image_config_parse(in->image_config, &image, NULL);
     build_config(&out->config, in, cmd, &image);
-    engine_image_config_clear(&image);
     build_host_config(out, in);
     build_graph_driver(&out->graph_driver, in->dir);
-    build_network(out, in->rc, in->image_config);
+    /* the network's members of Config and HostConfig (engine_network_record.c) */
+    engine_network_record(out, in->rc, image.exposed_ports);
+    engine_image_config_clear(&image);
+    out->network_settings = engine_network_settings_for_run(in->rc);
     return out;
 }
 

@@ -21,6 +21,9 @@ enum kind {
     K_MAP,  /* record_map */
     K_OBJ,  /* a struct beginning with struct record_keep */
     K_ARR,  /* an array of those: pointer at off, size_t count at n_off */
+    K_SET,  /* char **: the keys of an object of {} (docker's sets: ExposedPorts) */
+    K_PORTS, /* struct record_port_bindings at off, count at n_off: an object of
+              * arrays of PortBinding (or null) */
 };
 
 struct table;
@@ -65,6 +68,8 @@ static const struct field config_fields[] = {
     C(RC_IMAGE, "Image", K_STR, image),
     C(RC_WORKING_DIR, "WorkingDir", K_STR, working_dir),
     C(RC_ENTRYPOINT, "Entrypoint", K_STR, entrypoint),
+    C(RC_MAC_ADDRESS, "MacAddress", K_STR, mac_address),
+    C(RC_EXPOSED_PORTS, "ExposedPorts", K_SET, exposed_ports),
 };
 static const struct table config_table = TABLE(record_config, config_fields);
 
@@ -105,6 +110,12 @@ static const struct field ulimit_fields[] = {
 };
 static const struct table ulimit_table = TABLE(record_ulimit, ulimit_fields);
 
+static const struct field port_binding_fields[] = {
+    [RPB_HOST_IP] = {"HostIp", K_STR, offsetof(struct record_port_binding, host_ip), NULL, 0},
+    [RPB_HOST_PORT] = {"HostPort", K_STR, offsetof(struct record_port_binding, host_port), NULL, 0},
+};
+static const struct table port_binding_table = TABLE(record_port_binding, port_binding_fields);
+
 #define H(member, KEY, KIND, field) [member] = {KEY, KIND, offsetof(struct record_host_config, field), NULL, 0}
 #define HA(member, KEY, field, sub)                                                                             \
     [member] = {KEY, K_ARR, offsetof(struct record_host_config, field), sub,                                    \
@@ -136,6 +147,14 @@ static const struct field host_config_fields[] = {
     H(RH_INIT, "Init", K_BOOL, init),
     H(RH_TMPFS, "Tmpfs", K_MAP, tmpfs),
     HA(RH_ULIMITS, "Ulimits", ulimits, &ulimit_table),
+    H(RH_NETWORK_MODE, "NetworkMode", K_STR, network_mode),
+    [RH_PORT_BINDINGS] = {"PortBindings", K_PORTS, offsetof(struct record_host_config, port_bindings),
+                          &port_binding_table, offsetof(struct record_host_config, n_port_bindings)},
+    H(RH_PUBLISH_ALL_PORTS, "PublishAllPorts", K_BOOL, publish_all_ports),
+    H(RH_EXTRA_HOSTS, "ExtraHosts", K_STRV, extra_hosts),
+    H(RH_DNS, "Dns", K_STRV, dns),
+    H(RH_DNS_SEARCH, "DnsSearch", K_STRV, dns_search),
+    H(RH_DNS_OPTIONS, "DnsOptions", K_STRV, dns_options),
 };
 static const struct table host_config_table = TABLE(record_host_config, host_config_fields);
 
@@ -205,15 +224,65 @@ static bool map_from_json(struct json_object *v, record_map *out)
     return true;
 }
 
+static void *items_from_json(struct json_object *v, const struct table *sub, size_t *n)
+{
+    *n = json_object_array_length(v);
+    char *items = xmalloc0((*n + 1) * sub->size);
+    for (size_t i = 0; i < *n; i++)
+        obj_from_json(json_object_array_get_idx(v, i), sub, items + i * sub->size);
+    return items;
+}
+
 static bool arr_from_json(struct json_object *v, const struct field *f, void *base)
 {
     if (!json_object_is_type(v, json_type_array) || !all_of_type(v, json_type_object))
         return false;
-    size_t n = json_object_array_length(v);
-    char *items = xmalloc0((n + 1) * f->sub->size);
-    for (size_t i = 0; i < n; i++)
-        obj_from_json(json_object_array_get_idx(v, i), f->sub, items + i * f->sub->size);
-    *AT(base, f->off, void *) = items;
+    *AT(base, f->off, void *) = items_from_json(v, f->sub, AT(base, f->n_off, size_t));
+    return true;
+}
+
+/* docker's sets ({"80/tcp": {}}): a member with anything in it is not one. */
+static bool set_from_json(struct json_object *v, char ***out)
+{
+    if (!json_object_is_type(v, json_type_object))
+        return false;
+    json_object_object_foreach(v, k0, v0)
+    {
+        (void)k0;
+        if (!json_object_is_type(v0, json_type_object) || json_object_object_length(v0))
+            return false;
+    }
+    char **keys = xmalloc0(((size_t)json_object_object_length(v) + 1) * sizeof *keys);
+    size_t i = 0;
+    json_object_object_foreach(v, k, unused)
+    {
+        (void)unused;
+        keys[i++] = xstrdup(k);
+    }
+    *out = keys;
+    return true;
+}
+
+static bool ports_from_json(struct json_object *v, const struct field *f, void *base)
+{
+    if (!json_object_is_type(v, json_type_object))
+        return false;
+    json_object_object_foreach(v, k0, list)
+    {
+        (void)k0;
+        if (list && (!json_object_is_type(list, json_type_array) || !all_of_type(list, json_type_object)))
+            return false;
+    }
+    struct record_port_bindings *ports = xmalloc0(((size_t)json_object_object_length(v) + 1) * sizeof *ports);
+    size_t n = 0;
+    json_object_object_foreach(v, port, bindings)
+    {
+        ports[n].port = xstrdup(port);
+        if (bindings)
+            ports[n].bindings = items_from_json(bindings, f->sub, &ports[n].n_bindings);
+        n++;
+    }
+    *AT(base, f->off, struct record_port_bindings *) = ports;
     *AT(base, f->n_off, size_t) = n;
     return true;
 }
@@ -245,6 +314,10 @@ static bool value_from_json(struct json_object *v, const struct field *f, void *
         return obj_from_json(v, f->sub, AT(base, f->off, void));
     case K_ARR:
         return arr_from_json(v, f, base);
+    case K_SET:
+        return set_from_json(v, AT(base, f->off, char **));
+    case K_PORTS:
+        return ports_from_json(v, f, base);
     }
     return false;
 }
@@ -345,6 +418,26 @@ static struct json_object *arr_to_json(const struct table *sub, const void *item
     return a;
 }
 
+static struct json_object *set_to_json(char *const *keys)
+{
+    if (!keys)
+        return NULL;
+    struct json_object *o = json_object_new_object();
+    for (; *keys; keys++)
+        json_object_object_add(o, *keys, json_object_new_object());
+    return o;
+}
+
+static struct json_object *ports_to_json(const struct table *sub, const struct record_port_bindings *ports, size_t n)
+{
+    if (!ports)
+        return NULL;
+    struct json_object *o = json_object_new_object();
+    for (size_t i = 0; i < n; i++)
+        json_object_object_add(o, ports[i].port, arr_to_json(sub, ports[i].bindings, ports[i].n_bindings));
+    return o;
+}
+
 static struct json_object *value_to_json(const struct field *f, const void *base)
 {
     const char *b = base;
@@ -365,6 +458,11 @@ static struct json_object *value_to_json(const struct field *f, const void *base
         return obj_to_json(f->sub, b + f->off);
     case K_ARR:
         return arr_to_json(f->sub, *(void *const *)(b + f->off), *(const size_t *)(b + f->n_off));
+    case K_SET:
+        return set_to_json(*(char **const *)(b + f->off));
+    case K_PORTS:
+        return ports_to_json(f->sub, *(struct record_port_bindings *const *)(b + f->off),
+                             *(const size_t *)(b + f->n_off));
     }
     return NULL;
 }
@@ -408,6 +506,15 @@ static void arr_free(const struct table *sub, void *items, size_t n)
     free(items);
 }
 
+static void ports_free(const struct table *sub, struct record_port_bindings *ports, size_t n)
+{
+    for (size_t i = 0; ports && i < n; i++) {
+        free(ports[i].port);
+        arr_free(sub, ports[i].bindings, ports[i].n_bindings);
+    }
+    free(ports);
+}
+
 static void obj_free(const struct table *t, void *base)
 {
     for (size_t i = 0; i < t->n; i++) {
@@ -418,6 +525,7 @@ static void obj_free(const struct table *t, void *base)
             break;
         case K_STRV:
         case K_MAP:
+        case K_SET:
             strv_free(*AT(base, f->off, char **));
             break;
         case K_OBJ:
@@ -425,6 +533,9 @@ static void obj_free(const struct table *t, void *base)
             break;
         case K_ARR:
             arr_free(f->sub, *AT(base, f->off, void *), *AT(base, f->n_off, size_t));
+            break;
+        case K_PORTS:
+            ports_free(f->sub, *AT(base, f->off, struct record_port_bindings *), *AT(base, f->n_off, size_t));
             break;
         case K_BOOL:
         case K_INT:

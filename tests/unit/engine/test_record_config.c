@@ -163,8 +163,12 @@ static void test_many_flags(void)
                   !strcmp(record_map_get(h->tmpfs, "/run"), "size=64k") && h->n_ulimits == 1 &&
                   !strcmp(h->ulimits[0].name, "nofile") && h->ulimits[0].soft == 1024 && h->ulimits[0].hard == 2048,
               "HostConfig's security, devices, tmpfs, ulimits");
-    TAP_CHECK(!strcmp(json_object_get_string(json_object_object_get(h->keep.other, "NetworkMode")), "none"),
-              "HostConfig's network members kept for the network code");
+    TAP_CHECK(!strcmp(h->network_mode, "none") && h->port_bindings && h->n_port_bindings == 0 &&
+                  !h->publish_all_ports && !h->extra_hosts && (h->keep.null & RECORD_BIT(RH_EXTRA_HOSTS)) &&
+                  h->dns && !h->dns[0] && h->dns_search && !h->dns_search[0] && h->dns_options && !h->dns_options[0] &&
+                  !(c->keep.present & (RECORD_BIT(RC_MAC_ADDRESS) | RECORD_BIT(RC_EXPOSED_PORTS))) && !h->keep.other,
+              "HostConfig's network members typed: {} PortBindings, null ExtraHosts, [] Dns*; no MacAddress, "
+              "ExposedPorts");
     TAP_CHECK(rec->n_mounts == 5 && !strcmp(rec->mounts[0].mode, "ro") && !rec->mounts[0].rw &&
                   !strcmp(rec->mounts[0].propagation, "rprivate") && !rec->mounts[0].name &&
                   !strcmp(rec->mounts[2].name, "vol1") && !strcmp(rec->mounts[2].driver, "local") &&
@@ -185,10 +189,24 @@ static void test_nulls_and_network(void)
     TAP_CHECK((h->keep.null & RECORD_BIT(RH_PIDS_LIMIT)) && (h->keep.null & RECORD_BIT(RH_INIT)) && !h->cap_add &&
                   (h->keep.present & RECORD_BIT(RH_CAP_ADD)) && !h->ulimits && !(h->keep.present & RECORD_BIT(RH_TMPFS)),
               "null PidsLimit, Init, CapAdd, Ulimits; no Tmpfs");
-    TAP_CHECK(!rec->config.entrypoint && !(rec->config.keep.present & RECORD_BIT(RC_HEALTHCHECK)) &&
-                  json_object_object_get_ex(rec->config.keep.other, "ExposedPorts", NULL) &&
-                  json_object_object_get_ex(h->keep.other, "PortBindings", NULL),
-              "Config.ExposedPorts, HostConfig.PortBindings kept as they were");
+    TAP_CHECK(!rec->config.entrypoint && !(rec->config.keep.present & RECORD_BIT(RC_HEALTHCHECK)),
+              "no Entrypoint, no Healthcheck");
+    const struct record_config *c = &rec->config;
+    TAP_CHECK(!strcmp(c->mac_address, "02:42:ac:11:00:09") && strv_length(c->exposed_ports) == 3 &&
+                  !strcmp(c->exposed_ports[0], "91/tcp") && !strcmp(c->exposed_ports[2], "90/udp") && !c->keep.other,
+              "Config.MacAddress, ExposedPorts (in order)");
+    TAP_CHECK(!strcmp(h->network_mode, "hull") && h->n_port_bindings == 2 &&
+                  !strcmp(h->port_bindings[0].port, "80/tcp") && h->port_bindings[0].n_bindings == 1 &&
+                  !strcmp(h->port_bindings[0].bindings[0].host_ip, "127.0.0.1") &&
+                  !strcmp(h->port_bindings[0].bindings[0].host_port, "8080") &&
+                  !strcmp(h->port_bindings[1].port, "90/udp") &&
+                  !strcmp(h->port_bindings[1].bindings[0].host_ip, "") &&
+                  !strcmp(h->port_bindings[1].bindings[0].host_port, "9090") && !h->publish_all_ports,
+              "HostConfig.NetworkMode, PortBindings, PublishAllPorts");
+    TAP_CHECK(strv_length(h->extra_hosts) == 1 && !strcmp(h->extra_hosts[0], "a:1.2.3.4") &&
+                  !strcmp(h->dns[0], "1.1.1.1") && !strcmp(h->dns_search[0], "ex.com") && !h->dns_options[0] &&
+                  !h->keep.other,
+              "HostConfig.ExtraHosts, Dns, DnsSearch, DnsOptions; nothing left untyped");
     engine_record_free(rec);
 }
 

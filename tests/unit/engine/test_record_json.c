@@ -72,8 +72,7 @@ static void test_old_record(void)
                   rec->restart.delay_ms == 400 && rec->restart.monitor_pid == 7045,
               "hull's own members: HullMonitorPid, HullCreatingPid, HullRestart");
     TAP_CHECK(!strcmp(rec->config.image, "busybox") &&
-                  !strcmp(json_object_get_string(json_object_object_get(rec->host_config.keep.other, "NetworkMode")),
-                          "none") &&
+                  !strcmp(rec->host_config.network_mode, "none") &&
                   rec->n_mounts == 1 && !rec->mounts[0].rw && !strcmp(rec->mounts[0].mode, "ro"),
               "Config, HostConfig, Mounts kept");
 
