@@ -329,6 +329,7 @@ int engine_network_disconnect(const char *root, const char *network, const char 
 struct network_config;
 struct network_member;
 struct engine_network_info {
+    char *name;                            /* as asked for (network ls: its directory) */
     char *id, *created, *subnet, *gateway; /* the IPv4 subnet "10.88.0.0/16", its gateway */
     bool internal;
     struct network_config *config; /* all of it (src/libhull-engine/network/network.h) */
@@ -342,6 +343,16 @@ int engine_network_inspect(const char *root, const char *runroot, const char *na
                            struct engine_network_info **out, struct hull_error **err);
 /* docker's `network inspect` object (Name, Id, Driver, IPAM, Internal, Containers ...). */
 struct json_object *engine_network_info_to_json(const struct engine_network_info *info);
+/* `hull network ls`: every network, sorted by name, NULL-terminated (one
+ * removed meanwhile is left out); freed by engine_network_info_list_free. */
+int engine_network_info_list(const char *root, const char *runroot, struct engine_network_info ***out,
+                             struct hull_error **err);
+void engine_network_info_list_free(struct engine_network_info **list);
+/* A row of `network ls --format` (docker's ID, shown_id: as the table shows
+ * it; Name, Driver, Scope, Subnet, Gateway, Internal, CreatedAt), and the
+ * column titles a "table TEMPLATE" runs on ({"ID": "NETWORK ID", ...}). */
+struct json_object *engine_network_ls_row_json(const struct engine_network_info *info, const char *shown_id);
+struct json_object *engine_network_ls_titles_json(void);
 
 /* ---- hull run: the flags as given, checked at once (run_check.c) ---- */
 
@@ -421,8 +432,22 @@ const char *volume_label(const struct volume *v, const char *key);
 /* volume.json read; "no such volume: NAME" when it does not exist. */
 int volume_read(const char *root, const char *name, struct volume **out, struct hull_error **err);
 /* What `hull volume inspect` shows (docker's shape; volume.json's own text,
- * volume_json.c), and its Labels alone (ls --format). */
+ * volume_json.c). */
 struct json_object *volume_to_json(const struct volume *v);
-struct json_object *volume_labels_to_json(const struct volume *v);
+/* `hull volume ls`: the volumes, sorted by name, NULL-terminated, that match
+ * every filter of filters (NULL-terminated or NULL; docker's keys:
+ * dangling=true|false, name=SUBSTRING, label=KEY[=VALUE]); a volume removed
+ * meanwhile is left out; each one's name is its directory's.  The filters
+ * are tried in order, volume by volume: a filter that is none of those is
+ * an error once a volume gets to it.  Returns 0, -1 (the volumes cannot be
+ * listed) or ENGINE_VOLUME_LIST_BAD_FILTER (a filter is not docker's, or
+ * cannot be checked: a usage error). */
+#define ENGINE_VOLUME_LIST_BAD_FILTER (-2)
+int engine_volume_list(const char *root, char *const *filters, struct volume ***out, struct hull_error **err);
+void volume_list_free(struct volume **list);
+/* A row of `volume ls --format` (Driver, Labels, Mountpoint, Name, Scope),
+ * and the column titles a "table TEMPLATE" runs on. */
+struct json_object *volume_ls_row_json(const struct volume *v);
+struct json_object *volume_ls_titles_json(void);
 
 #endif

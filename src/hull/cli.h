@@ -83,7 +83,8 @@ struct engine_format {
 };
 /* Parses value (NULL: table); prints the error and returns false when it does not parse. */
 bool engine_format_parse(const char *cmd, const char *value, struct json_object *headers, struct engine_format *f);
-/* One row (a template kind only): printed, or added to the table; false after printing an error. */
+/* One row (not the table kind): printed (json: on one line), or added to the
+ * table; false after printing an error. */
 bool engine_format_row(struct engine_format *f, struct json_object *row);
 /* Prints the table of a "table TEMPLATE" and frees f. */
 void engine_format_finish(struct engine_format *f);

@@ -89,9 +89,40 @@ static int network_create_cmd(int argc, char **argv)
     return 0;
 }
 
+/* The networks as a table, their ids (-q) or --format's rows. */
+static int network_ls_print(struct engine_network_info *const *list, struct engine_format *fmt, bool quiet,
+                            bool no_trunc)
+{
+    static const char *const headers[] = {"NETWORK ID", "NAME", "DRIVER", "SCOPE", "SUBNET", "INTERNAL"};
+    struct table *t = quiet || fmt->kind != ENGINE_FORMAT_TABLE ? NULL : table_new(ARRAY_SIZE(headers), headers);
+    int ret = 0;
+    for (; *list; list++) {
+        const struct engine_network_info *info = *list;
+        char short_id[13];
+        snprintf(short_id, sizeof short_id, "%.12s", info->id);
+        const char *id = no_trunc ? info->id : short_id;
+        if (quiet) {
+            printf("%s\n", id);
+        } else if (t) {
+            const char *cells[] = {id, info->name, "bridge", "local", info->subnet, info->internal ? "true" : "false"};
+            table_add(t, cells);
+        } else {
+            struct json_object *row = engine_network_ls_row_json(info, id);
+            if (!engine_format_row(fmt, row))
+                ret = 125;
+            json_object_put(row);
+        }
+    }
+    if (t) {
+        table_print(t);
+        table_free(t);
+    }
+    return ret;
+}
+
 static int network_ls_cmd(int argc, char **argv)
 {
-    bool json = false, quiet = false, no_trunc = false;
+    bool quiet = false, no_trunc = false;
     const char *format = NULL;
     int c;
     while ((c = engine_next_flag("network ls", argc, argv, &network_ls_flagset)) != -1) {
@@ -116,60 +147,20 @@ static int network_ls_cmd(int argc, char **argv)
     }
     if (optind != argc)
         return engine_usage_error("network ls", "accepts no arguments");
-    struct json_object *titles = json_tokener_parse(
-        "{\"ID\":\"NETWORK ID\",\"Name\":\"NAME\",\"Driver\":\"DRIVER\",\"Scope\":\"SCOPE\",\"Subnet\":"
-        "\"SUBNET\",\"Gateway\":\"GATEWAY\",\"Internal\":\"INTERNAL\",\"CreatedAt\":\"CREATED AT\"}");
+    struct json_object *titles = engine_network_ls_titles_json();
     struct engine_format fmt;
     bool format_ok = engine_format_parse("network ls", format, titles, &fmt);
     json_object_put(titles);
     if (!format_ok)
         return 125;
-    json = fmt.kind == ENGINE_FORMAT_JSON;
-    bool templated = fmt.kind == ENGINE_FORMAT_TEMPLATE || fmt.kind == ENGINE_FORMAT_TABLE_TEMPLATE;
     cleanup_error struct hull_error *err = NULL;
-    cleanup_strv char **names = NULL;
-    if (network_list(g_engine.root, &names, &err) < 0) {
+    struct engine_network_info **list = NULL;
+    if (engine_network_info_list(g_engine.root, g_engine.runroot, &list, &err) < 0) {
         engine_format_finish(&fmt);
         return engine_error(err);
     }
-    static const char *const headers[] = {"NETWORK ID", "NAME", "DRIVER", "SCOPE", "SUBNET", "INTERNAL"};
-    struct table *t = quiet || json || templated ? NULL : table_new(ARRAY_SIZE(headers), headers);
-    int ret = 0;
-    for (size_t i = 0; names[i]; i++) {
-        cleanup_engine_network_info struct engine_network_info *info = NULL;
-        cleanup_error struct hull_error *e = NULL;
-        if (engine_network_inspect(g_engine.root, g_engine.runroot, names[i], &info, &e) < 0)
-            continue; /* removed meanwhile */
-        char short_id[13];
-        snprintf(short_id, sizeof short_id, "%.12s", info->id);
-        const char *id = no_trunc ? info->id : short_id;
-        const char *subnet = info->subnet, *gateway = info->gateway;
-        if (quiet) {
-            printf("%s\n", id);
-        } else if (json || templated) {
-            struct json_object *o = json_object_new_object();
-            json_object_object_add(o, "ID", json_object_new_string(id));
-            json_object_object_add(o, "Name", json_object_new_string(names[i]));
-            json_object_object_add(o, "Driver", json_object_new_string("bridge"));
-            json_object_object_add(o, "Scope", json_object_new_string("local"));
-            json_object_object_add(o, "Subnet", json_object_new_string(subnet));
-            json_object_object_add(o, "Gateway", json_object_new_string(gateway));
-            json_object_object_add(o, "Internal", json_object_new_boolean(info->internal));
-            json_object_object_add(o, "CreatedAt", json_object_new_string(info->created));
-            if (json)
-                printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-            else if (!engine_format_row(&fmt, o))
-                ret = 125;
-            json_object_put(o);
-        } else {
-            const char *cells[] = {id, names[i], "bridge", "local", subnet, info->internal ? "true" : "false"};
-            table_add(t, cells);
-        }
-    }
-    if (t) {
-        table_print(t);
-        table_free(t);
-    }
+    int ret = network_ls_print(list, &fmt, quiet, no_trunc);
+    engine_network_info_list_free(list);
     engine_format_finish(&fmt);
     return ret;
 }

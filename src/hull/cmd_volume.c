@@ -79,36 +79,30 @@ static const struct option volume_ls_longopts[] = {
 };
 const struct engine_flagset volume_ls_flagset = {"qf:h", volume_ls_longopts};
 
-/* --filter dangling=true|false, name=SUBSTRING, label=KEY[=VALUE] (docker's keys). */
-static bool volume_matches(const char *name, const struct volume *v, char *const *filters, struct hull_error **err)
+/* The volumes as a table, their names (-q) or --format's rows. */
+static int volume_ls_print(struct volume *const *list, struct engine_format *fmt, bool quiet)
 {
-    for (char *const *f = filters; *f; f++) {
-        const char *eq = strchr(*f, '=');
-        const char *value = eq ? eq + 1 : "";
-        if (!strncmp(*f, "dangling=", 9)) {
-            bool want = !strcmp(value, "true") || !strcmp(value, "1");
-            if (!want && strcmp(value, "false") && strcmp(value, "0")) {
-                hull_error_set(err, 0, "invalid --filter \"%s\": dangling is true or false", *f);
-                return false;
-            }
-            cleanup_strv char **users = NULL;
-            if (engine_volume_users(g_engine.root, name, &users, err) < 0 || (users[0] == NULL) != want)
-                return false;
-        } else if (!strncmp(*f, "name=", 5)) {
-            if (!strstr(name, value))
-                return false;
-        } else if (!strncmp(*f, "label=", 6)) {
-            const char *keq = strchr(value, '=');
-            cleanup_free char *key = keq ? strndup(value, (size_t)(keq - value)) : xstrdup(value);
-            const char *have = volume_label(v, key);
-            if (!have || (keq && strcmp(have, keq + 1)))
-                return false;
+    static const char *const headers[] = {"DRIVER", "VOLUME NAME"};
+    struct table *t = quiet || fmt->kind != ENGINE_FORMAT_TABLE ? NULL : table_new(ARRAY_SIZE(headers), headers);
+    int ret = 0;
+    for (; *list && !ret; list++) {
+        if (quiet) {
+            printf("%s\n", (*list)->name);
+        } else if (t) {
+            const char *cells[] = {"local", (*list)->name};
+            table_add(t, cells);
         } else {
-            hull_error_set(err, 0, "invalid --filter \"%s\": dangling=, name= or label=", *f);
-            return false;
+            struct json_object *row = volume_ls_row_json(*list);
+            if (!engine_format_row(fmt, row))
+                ret = 125;
+            json_object_put(row);
         }
     }
-    return true;
+    if (t) {
+        table_print(t);
+        table_free(t);
+    }
+    return ret;
 }
 
 static int cmd_volume_ls(int argc, char **argv)
@@ -139,62 +133,22 @@ static int cmd_volume_ls(int argc, char **argv)
     }
     if (optind != argc)
         return engine_usage_error("volume ls", "accepts no arguments");
-    struct json_object *titles = json_tokener_parse("{\"Driver\":\"DRIVER\",\"Name\":\"VOLUME NAME\","
-                                                    "\"Mountpoint\":\"MOUNTPOINT\",\"Scope\":\"SCOPE\","
-                                                    "\"Labels\":\"LABELS\"}");
+    struct json_object *titles = volume_ls_titles_json();
     struct engine_format fmt;
     bool format_ok = engine_format_parse("volume ls", format, titles, &fmt);
     json_object_put(titles);
     if (!format_ok)
         return 125;
-    bool json = fmt.kind == ENGINE_FORMAT_JSON, templated = fmt.kind != ENGINE_FORMAT_JSON && fmt.kind != ENGINE_FORMAT_TABLE;
-    int ret = 0;
     cleanup_error struct hull_error *err = NULL;
-    cleanup_strv char **names = NULL;
-    if (volume_list(g_engine.root, &names, &err) < 0) {
+    struct volume **list = NULL;
+    int r = engine_volume_list(g_engine.root, filters, &list, &err);
+    if (r < 0) {
         engine_format_finish(&fmt);
-        return engine_error(err);
+        int code = engine_error(err);
+        return r == ENGINE_VOLUME_LIST_BAD_FILTER ? 125 : code; /* a bad filter is a usage error */
     }
-    static const char *const headers[] = {"DRIVER", "VOLUME NAME"};
-    struct table *t = quiet || json || templated ? NULL : table_new(ARRAY_SIZE(headers), headers);
-    for (char **n = names; *n; n++) {
-        cleanup_volume struct volume *v = NULL;
-        if (volume_read(g_engine.root, *n, &v, NULL) < 0)
-            continue; /* removed meanwhile */
-        bool match = volume_matches(*n, v, filters, &err);
-        if (err) {
-            if (t)
-                table_free(t);
-            engine_format_finish(&fmt);
-            engine_error(err);
-            return 125;
-        }
-        if (!match) {
-        } else if (quiet) {
-            printf("%s\n", *n);
-        } else if (json || templated) {
-            struct json_object *o = json_object_new_object();
-            json_object_object_add(o, "Driver", json_object_new_string("local"));
-            json_object_object_add(o, "Labels", volume_labels_to_json(v));
-            json_object_object_add(o, "Mountpoint", json_object_new_string(v->mountpoint));
-            json_object_object_add(o, "Name", json_object_new_string(*n));
-            json_object_object_add(o, "Scope", json_object_new_string("local"));
-            if (json)
-                printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-            else if (!engine_format_row(&fmt, o))
-                ret = 125;
-            json_object_put(o);
-        } else {
-            const char *cells[] = {"local", *n};
-            table_add(t, cells);
-        }
-        if (ret)
-            break;
-    }
-    if (t) {
-        table_print(t);
-        table_free(t);
-    }
+    int ret = volume_ls_print(list, &fmt, quiet);
+    volume_list_free(list);
     engine_format_finish(&fmt);
     return ret;
 }

@@ -262,6 +262,10 @@ bool engine_format_parse(const char *cmd, const char *value, struct json_object 
 
 bool engine_format_row(struct engine_format *f, struct json_object *row)
 {
+    if (f->kind == ENGINE_FORMAT_JSON) {
+        printf("%s\n", json_object_to_json_string_ext(row, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+        return true;
+    }
     cleanup_error struct hull_error *err = NULL;
     cleanup_free char *text = NULL;
     if (gotemplate_execute(f->template, row, &text, &err) < 0) {

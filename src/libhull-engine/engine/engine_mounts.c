@@ -621,6 +621,64 @@ int engine_volume_users(const char *root, const char *name, char ***ids, struct 
     return 0;
 }
 
+/* ---- volume ls ---- */
+
+/* One --filter (dangling=true|false, name=SUBSTRING, label=KEY[=VALUE]:
+ * docker's keys): 1 when v matches, 0 when not, -1 (err) when f is none of
+ * those or cannot be checked. */
+static int volume_filter(const char *root, const struct volume *v, const char *f, struct hull_error **err)
+{
+    const char *eq = strchr(f, '=');
+    const char *value = eq ? eq + 1 : "";
+    if (!strncmp(f, "dangling=", 9)) {
+        bool want = !strcmp(value, "true") || !strcmp(value, "1");
+        if (!want && strcmp(value, "false") && strcmp(value, "0"))
+            return hull_error_set(err, 0, "invalid --filter \"%s\": dangling is true or false", f);
+        cleanup_strv char **users = NULL;
+        if (engine_volume_users(root, v->name, &users, err) < 0)
+            return -1;
+        return (users[0] == NULL) == want;
+    }
+    if (!strncmp(f, "name=", 5))
+        return strstr(v->name, value) != NULL;
+    if (!strncmp(f, "label=", 6)) {
+        const char *keq = strchr(value, '=');
+        cleanup_free char *key = keq ? xstrndup(value, (size_t)(keq - value)) : xstrdup(value);
+        const char *have = volume_label(v, key);
+        return have && (!keq || !strcmp(have, keq + 1));
+    }
+    return hull_error_set(err, 0, "invalid --filter \"%s\": dangling=, name= or label=", f);
+}
+
+int engine_volume_list(const char *root, char *const *filters, struct volume ***out, struct hull_error **err)
+{
+    cleanup_strv char **names = NULL;
+    if (volume_list(root, &names, err) < 0)
+        return -1;
+    struct volume **list = xmalloc0((strv_length(names) + 1) * sizeof *list);
+    size_t n = 0;
+    for (char **name = names; *name; name++) {
+        struct volume *v = NULL;
+        if (volume_read(root, *name, &v, NULL) < 0)
+            continue; /* removed meanwhile */
+        engine_record_set_str(&v->name, *name);
+        int match = 1;
+        for (char *const *f = filters; match == 1 && f && *f; f++)
+            match = volume_filter(root, v, *f, err);
+        if (match < 0) {
+            volume_free(v);
+            volume_list_free(list);
+            return ENGINE_VOLUME_LIST_BAD_FILTER;
+        }
+        if (match)
+            list[n++] = v;
+        else
+            volume_free(v);
+    }
+    *out = list;
+    return 0;
+}
+
 int engine_volume_create(const char *root, const char *name, char *const *opts, char *const *labels, char **name_out,
                          struct hull_error **err)
 {

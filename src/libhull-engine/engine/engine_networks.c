@@ -78,6 +78,7 @@ void engine_network_info_free(struct engine_network_info *info)
 {
     if (!info)
         return;
+    free(info->name);
     free(info->id);
     free(info->created);
     free(info->subnet);
@@ -95,6 +96,16 @@ void engine_network_info_freep(struct engine_network_info **info)
 struct json_object *engine_network_info_to_json(const struct engine_network_info *info)
 {
     return network_inspect_to_json(info->config, info->members, info->n_members);
+}
+
+struct json_object *engine_network_ls_row_json(const struct engine_network_info *info, const char *shown_id)
+{
+    return network_ls_row_to_json(info->config, info->name, shown_id);
+}
+
+struct json_object *engine_network_ls_titles_json(void)
+{
+    return network_ls_titles_to_json();
 }
 
 /* The container holding lease l on network c; false when it has no record
@@ -134,6 +145,7 @@ int engine_network_inspect(const char *root, const char *runroot, const char *na
     cleanup_engine_network_info struct engine_network_info *info = xmalloc0(sizeof *info);
     if (network_load(root, name, &info->config, err) < 0)
         return -1;
+    info->name = xstrdup(name);
     const struct network_config *c = info->config;
     char gw[INET_ADDRSTRLEN];
     inet_ntop(AF_INET, &c->gateway, gw, sizeof gw);
@@ -153,6 +165,30 @@ int engine_network_inspect(const char *root, const char *runroot, const char *na
             info->n_members++;
     *out = steal_pointer(&info);
     return 0;
+}
+
+int engine_network_info_list(const char *root, const char *runroot, struct engine_network_info ***out,
+                             struct hull_error **err)
+{
+    cleanup_strv char **names = NULL;
+    if (network_list(root, &names, err) < 0)
+        return -1;
+    struct engine_network_info **list = xmalloc0((strv_length(names) + 1) * sizeof *list);
+    size_t n = 0;
+    for (char **name = names; *name; name++) {
+        cleanup_error struct hull_error *gone = NULL;
+        if (engine_network_inspect(root, runroot, *name, &list[n], &gone) == 0)
+            n++; /* else removed meanwhile */
+    }
+    *out = list;
+    return 0;
+}
+
+void engine_network_info_list_free(struct engine_network_info **list)
+{
+    for (size_t i = 0; list && list[i]; i++)
+        engine_network_info_free(list[i]);
+    free(list);
 }
 
 struct endpoint_edit {

@@ -1,6 +1,6 @@
 /* hull: volume.json (see volume.h): the one serializer and the one
  * deserializer of a volume; what `hull volume inspect` shows is the same
- * object. */
+ * object; `volume ls --format`'s row. */
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +55,7 @@ int volume_from_json(struct json_object *j, struct volume **out)
     return 0;
 }
 
-struct json_object *volume_labels_to_json(const struct volume *v)
+static struct json_object *volume_labels_to_json(const struct volume *v)
 {
     struct json_object *labels = json_object_new_object();
     for (size_t i = 0; i < v->n_labels; i++)
@@ -80,6 +80,29 @@ struct json_object *volume_to_json(const struct volume *v)
     if (v->other) {
         json_object_object_foreach(v->other, key, value) json_object_object_add(o, key, json_object_get(value));
     }
+    return o;
+}
+
+struct json_object *volume_ls_row_json(const struct volume *v)
+{
+    struct json_object *o = json_object_new_object();
+    json_add_str(o, "Driver", "local");
+    json_add_tree(o, "Labels", volume_labels_to_json(v));
+    json_add_str(o, "Mountpoint", v->mountpoint);
+    json_add_str(o, "Name", v->name);
+    json_add_str(o, "Scope", "local");
+    return o;
+}
+
+struct json_object *volume_ls_titles_json(void)
+{
+    static const char *const titles[][2] = {
+        {"Driver", "DRIVER"}, {"Name", "VOLUME NAME"}, {"Mountpoint", "MOUNTPOINT"}, {"Scope", "SCOPE"},
+        {"Labels", "LABELS"},
+    };
+    struct json_object *o = json_object_new_object();
+    for (size_t i = 0; i < ARRAY_SIZE(titles); i++)
+        json_add_str(o, titles[i][0], titles[i][1]);
     return o;
 }
 
@@ -118,5 +141,12 @@ void volume_free(struct volume *v)
 void volume_freep(struct volume **v)
 {
     volume_free(*v);
+}
+
+void volume_list_free(struct volume **list)
+{
+    for (size_t i = 0; list && list[i]; i++)
+        volume_free(list[i]);
+    free(list);
 }
 

@@ -68,6 +68,12 @@ struct json_object;
  * Containers, Options ... (network_json.c, the one printer of it). */
 struct json_object *network_inspect_to_json(const struct network_config *c, const struct network_member *m,
                                             size_t n);
+/* docker's `network ls --format` row (ID: shown_id, as the table shows it;
+ * Name: name, Driver, Scope, Subnet, Gateway, Internal, CreatedAt) and its
+ * column titles ({"ID": "NETWORK ID", ...}: what a "table TEMPLATE" runs on
+ * for the header). */
+struct json_object *network_ls_row_to_json(const struct network_config *c, const char *name, const char *shown_id);
+struct json_object *network_ls_titles_to_json(void);
 
 /* "10.88.0.0/16" etc. into text (owned). */
 char *network_subnet_text(const struct network_config *c);

@@ -1,6 +1,6 @@
 /* hull: a network's JSON (see network.h): ROOT/networks/NAME/config.json
- * (its one serializer and its one deserializer) and the object `hull
- * network inspect` prints (docker's shape). */
+ * (its one serializer and its one deserializer) and the objects `hull
+ * network inspect` and `network ls --format` print (docker's shapes). */
 #include <arpa/inet.h>
 #include <json-c/json.h>
 #include <stdlib.h>
@@ -142,5 +142,34 @@ struct json_object *network_inspect_to_json(const struct network_config *c, cons
     json_add_str(opts, "com.docker.network.driver.mtu", mtu);
     json_add_tree(o, "Options", opts);
     json_add_tree(o, "Labels", json_object_new_object());
+    return o;
+}
+
+struct json_object *network_ls_row_to_json(const struct network_config *c, const char *name, const char *shown_id)
+{
+    cleanup_free char *subnet = network_subnet_text(c);
+    char gw[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &c->gateway, gw, sizeof gw);
+    struct json_object *o = json_object_new_object();
+    json_add_str(o, "ID", shown_id);
+    json_add_str(o, "Name", name);
+    json_add_str(o, "Driver", "bridge");
+    json_add_str(o, "Scope", "local");
+    json_add_str(o, "Subnet", subnet);
+    json_add_str(o, "Gateway", gw);
+    json_add_bool(o, "Internal", c->internal);
+    json_add_str(o, "CreatedAt", c->created);
+    return o;
+}
+
+struct json_object *network_ls_titles_to_json(void)
+{
+    static const char *const titles[][2] = {
+        {"ID", "NETWORK ID"}, {"Name", "NAME"},       {"Driver", "DRIVER"},   {"Scope", "SCOPE"},
+        {"Subnet", "SUBNET"}, {"Gateway", "GATEWAY"}, {"Internal", "INTERNAL"}, {"CreatedAt", "CREATED AT"},
+    };
+    struct json_object *o = json_object_new_object();
+    for (size_t i = 0; i < ARRAY_SIZE(titles); i++)
+        json_add_str(o, titles[i][0], titles[i][1]);
     return o;
 }
