@@ -138,6 +138,62 @@ static void check_mount(void)
                   "--mount \"%s\" refused", bad[i].text);
 }
 
+/* engine_volume_list: volume ls's typed list and its --filter; root holds
+ * b1, t1, v1 and the anonymous volume anon (no container uses any). */
+static void check_volume_ls(const char *root, const char *anon)
+{
+    struct hull_error *err = NULL;
+    struct volume **list = NULL;
+    TAP_CHECK(engine_volume_list(root, NULL, &list, &err) == 0, "volume ls");
+    size_t n = 0, found = 0;
+    bool sorted = true;
+    for (; list[n]; n++) {
+        sorted &= !n || strcmp(list[n - 1]->name, list[n]->name) < 0;
+        const char *want[] = {anon, "b1", "t1", "v1"};
+        for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+            found += !strcmp(list[n]->name, want[i]);
+    }
+    TAP_CHECK(n == 4 && found == 4 && sorted, "volume ls: every volume, sorted by name");
+    volume_list_free(list);
+    cleanup_free char *prefix = xasprintf("name=%.5s", anon);
+    char *name_t[] = {prefix, "dangling=true", "label=" VOLUME_ANONYMOUS_LABEL, NULL};
+    TAP_CHECK(engine_volume_list(root, name_t, &list, &err) == 0 && list[0] && !strcmp(list[0]->name, anon) &&
+                  !list[1],
+              "-f name=PREFIX -f dangling=true -f label=KEY: every filter must match");
+    volume_list_free(list);
+    char *none[] = {"name=zz", "bogus=1", NULL};
+    TAP_CHECK(engine_volume_list(root, none, &list, &err) == 0 && !list[0],
+              "a filter no volume gets to is not checked (as before)");
+    volume_list_free(list);
+    list = NULL;
+    char *bogus[] = {"bogus=1", NULL}, *maybe[] = {"dangling=maybe", NULL};
+    TAP_CHECK(engine_volume_list(root, bogus, &list, &err) == ENGINE_VOLUME_LIST_BAD_FILTER && !list &&
+                  err_names(&err, "invalid --filter \"bogus=1\": dangling=, name= or label="),
+              "an unknown filter: a usage error naming it");
+    TAP_CHECK(engine_volume_list(root, maybe, &list, &err) == ENGINE_VOLUME_LIST_BAD_FILTER &&
+                  err_names(&err, "dangling is true or false"),
+              "dangling=maybe: a usage error");
+    TAP_CHECK(engine_volume_list(root, (char *[]){"dangling=false", NULL}, &list, &err) == 0 && !list[0],
+              "-f dangling=false: none is used");
+    volume_list_free(list);
+    TAP_CHECK(engine_volume_list(root, (char *[]){"label=" VOLUME_ANONYMOUS_LABEL "=x", NULL}, &list, &err) == 0 &&
+                  !list[0],
+              "-f label=KEY=VALUE: the value must match");
+    volume_list_free(list);
+    TAP_CHECK(engine_volume_list(root, (char *[]){"name=v1", NULL}, &list, &err) == 0, "-f name=v1");
+    struct json_object *row = volume_ls_row_json(list[0]), *titles = volume_ls_titles_json();
+    cleanup_free char *text = xstrdup(json_object_to_json_string_ext(row, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    cleanup_free char *want = xasprintf("{\"Driver\":\"local\",\"Labels\":{},\"Mountpoint\":\"%s/volumes/v1/_data\","
+                                        "\"Name\":\"v1\",\"Scope\":\"local\"}", root);
+    TAP_CHECK(!strcmp(text, want), "volume ls --format json's row: %s", text);
+    TAP_CHECK(!strcmp(json_object_get_string(json_object_object_get(titles, "Name")), "VOLUME NAME") &&
+                  json_object_object_length(titles) == 5,
+              "and its titles");
+    json_object_put(row);
+    json_object_put(titles);
+    volume_list_free(list);
+}
+
 static void check_volumes(void)
 {
     struct hull_error *err = NULL;
@@ -196,6 +252,7 @@ static void check_volumes(void)
                           "size=1m,uid=1000,noexec"),
               "volume inspect: docker's shape, the options kept");
     json_object_put(j);
+    check_volume_ls(root, name);
     TAP_CHECK(volume_remove(root, name, &err) == 0 && !volume_exists(root, name), "volume rm");
     free(name);
     TAP_CHECK(volume_remove(root, "nope", &err) < 0 && err_names(&err, "no such volume: nope"), "rm of a missing one");

@@ -56,6 +56,19 @@ static void test_network_config(void)
                   strstr(shown, "\"com.docker.network.bridge.name\":\"hullbr-c65f178a\""),
               "network inspect: IPAM, Containers, Options: %s", shown);
     json_object_put(j);
+    j = network_ls_row_to_json(c, "dual", "c65f178a192a");
+    shown = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    TAP_CHECK(!strcmp(shown, "{\"ID\":\"c65f178a192a\",\"Name\":\"dual\",\"Driver\":\"bridge\",\"Scope\":\"local\","
+                             "\"Subnet\":\"10.78.0.0/24\",\"Gateway\":\"10.78.0.1\",\"Internal\":false,"
+                             "\"CreatedAt\":\"2026-12-06T14:47:27.901Z\"}"),
+              "network ls --format json's row: %s", shown);
+    json_object_put(j);
+    j = network_ls_titles_to_json();
+    TAP_CHECK(json_object_object_length(j) == 8 &&
+                  !strcmp(json_object_get_string(json_object_object_get(j, "ID")), "NETWORK ID") &&
+                  !strcmp(json_object_get_string(json_object_object_get(j, "CreatedAt")), "CREATED AT"),
+              "and its titles");
+    json_object_put(j);
     network_config_free(c);
     c = NULL;
     TAP_CHECK(network_config_parse("{\"Name\":\"x\",\"Subnet\":\"10.0.0.0/33\",\"Gateway\":\"10.0.0.1\","
