@@ -144,24 +144,6 @@ int engine_record_list(const char *root, char ***ids, struct hull_error **err)
     return 0;
 }
 
-const char *engine_json_str(struct json_object *obj, const char *key)
-{
-    struct json_object *v = NULL;
-    if (obj && json_object_object_get_ex(obj, key, &v) && json_object_is_type(v, json_type_string))
-        return json_object_get_string(v);
-    return "";
-}
-
-struct json_object *engine_json_path(struct json_object *obj, const char *a, const char *b)
-{
-    struct json_object *v = NULL;
-    if (!obj || !json_object_object_get_ex(obj, a, &v))
-        return NULL;
-    if (b && !json_object_object_get_ex(v, b, &v))
-        return NULL;
-    return v;
-}
-
 int engine_record_find(const char *root, const char *text, char **id_out, struct hull_error **err)
 {
     cleanup_strv char **ids = NULL;

@@ -27,14 +27,6 @@
 /* The record's types (struct engine_record ...) and its readers are public:
  * hull/hull-engine.h. */
 
-/* A string member of a json object, or "" (never NULL); obj.a.b ... as an
- * object, NULL when a member is missing.  Left for the network members of
- * a record that engine_network_record.c still reads from their kept JSON
- * (docs/architecture.md, "Planned"); nothing else reads JSON this way. */
-struct json_object;
-const char *engine_json_str(struct json_object *obj, const char *key);
-struct json_object *engine_json_path(struct json_object *obj, const char *a, const char *b);
-
 /* Replaces *field by a copy of value (NULL: ""). */
 void engine_record_set_str(char **field, const char *value);
 
