@@ -94,7 +94,7 @@ enum image_save_format {
     IMAGE_SAVE_OCI_ARCHIVE,
 };
 
-/* ---- images: commit, export (commit.c) ---- */
+/* ---- images: commit (commit.c) ---- */
 
 struct image_commit_opts {
     const char *reference;      /* NAME[:TAG] for the new image, or NULL */
@@ -104,18 +104,6 @@ struct image_commit_opts {
     const char *const *ignore;  /* paths ("/etc/hosts") the engine made: left out when the image lacks them */
     const char *created_by;     /* history created_by; "hull commit" when NULL */
 };
-
-/* hull export: the tree under rootfd (a container's merged rootfs) as a tar
- * stream on fd (no whiteouts: a merged view has none). */
-int image_export_tar(int rootfd, int fd, struct hull_error **err);
-
-/* ---- containers: cp (cp.c) ---- */
-
-/* rootfs: the container's mounted root filesystem.  into_container: host src
- * -> container dest; else container src -> host dest.  Relative host paths are
- * relative to the current directory. */
-int container_copy(const char *rootfs, const char *src, const char *dest, bool into_container, bool archive,
-                   bool follow, struct hull_error **err);
 
 /* ---- images: history (history.c) ---- */
 
@@ -226,6 +214,16 @@ int engine_container_commit(const char *root, const char *id, const struct image
 /* hull export and cp: container id's root filesystem, mounted again when a
  * stopped container's overlay is not (after a reboot); *rootfs: its path. */
 int engine_container_rootfs(const char *root, const char *id, char **rootfs, struct hull_error **err);
+
+/* hull export: container id's root filesystem (engine_container_rootfs) as a
+ * tar stream on fd (no whiteouts: a merged view has none). */
+int engine_container_export(const char *root, const char *id, int fd, struct hull_error **err);
+
+/* hull cp: container_copy (image/cp.h) in container id's root filesystem.
+ * into_container: host src -> container dest; else container src -> host
+ * dest.  Relative host paths are relative to the current directory. */
+int engine_container_copy(const char *root, const char *id, const char *src, const char *dest, bool into_container,
+                          bool archive, bool follow, struct hull_error **err);
 
 /* ---- registries: pull, push, login (registry/) ---- */
 

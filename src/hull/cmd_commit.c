@@ -1,5 +1,6 @@
 /* hull commit, hull export, hull cp: a container's files out as an image or
- * a tar, or copied to and from the host (src/libhull-engine/image/commit.h, cp.h). */
+ * a tar, or copied to and from the host (engine_container_commit/export/copy,
+ * hull-engine-images.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -74,22 +75,15 @@ int cmd_commit(int argc, char **argv)
     return 0;
 }
 
-/* The container's root filesystem, mounted (a stopped container's overlay may
- * have been unmounted, after a reboot: it is mounted again).  Prints errors. */
-static int container_rootfs(const char *text, char **id_out, char **rootfs_out)
+/* The full id of the container text names; NULL after printing the error. */
+static char *container_id(const char *text)
 {
-    cleanup_free char *id = NULL;
+    char *id = NULL;
     struct engine_record *rec = engine_find_record(text, &id);
     if (!rec)
-        return -1;
+        return NULL;
     engine_record_free(rec);
-    cleanup_error struct hull_error *err = NULL;
-    if (engine_container_rootfs(g_engine.root, id, rootfs_out, &err) < 0) {
-        engine_error(err);
-        return -1;
-    }
-    *id_out = steal_pointer(&id);
-    return 0;
+    return id;
 }
 
 static const struct option export_longopts[] = {
@@ -122,21 +116,17 @@ int cmd_export(int argc, char **argv)
         return engine_usage_error("export", "\"hull export\" requires exactly 1 argument: CONTAINER");
     if (!output && isatty(STDOUT_FILENO))
         return engine_error_fmt("cowardly refusing to export to a terminal: use -o FILE or redirect");
-    cleanup_free char *id = NULL, *rootfs = NULL;
-    if (container_rootfs(argv[optind], &id, &rootfs) < 0)
+    cleanup_free char *id = container_id(argv[optind]);
+    if (!id)
         return 1;
     cleanup_error struct hull_error *err = NULL;
-    cleanup_close int rootfd = open(rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (rootfd < 0)
-        return engine_error_fmt("container %.12s: open %s: %s", id, rootfs, strerror(errno));
     cleanup_free char *tmp = output ? xasprintf("%s.tmp-%d", output, getpid()) : NULL;
     cleanup_close int fd = output ? open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644) : dup(STDOUT_FILENO);
     if (fd < 0)
         return engine_error_fmt("cannot create %s: %s", output ? output : "stdout", strerror(errno));
-    if (image_export_tar(rootfd, fd, &err) < 0) {
+    if (engine_container_export(g_engine.root, id, fd, &err) < 0) {
         if (tmp)
             unlink(tmp);
-        hull_error_wrap(&err, "export of container %.12s", id);
         return engine_error(err);
     }
     if (output && (fsync(fd) < 0 || rename(tmp, output) < 0)) {
@@ -210,13 +200,11 @@ int cmd_cp(int argc, char **argv)
         return engine_usage_error("cp", "copying a tar stream from/to \"-\" is not supported");
     if (!*src || !*dst)
         return engine_usage_error("cp", "an empty path");
-    cleanup_free char *id = NULL, *rootfs = NULL;
-    if (container_rootfs(src_in ? src_container : dst_container, &id, &rootfs) < 0)
+    cleanup_free char *id = container_id(src_in ? src_container : dst_container);
+    if (!id)
         return 1;
     cleanup_error struct hull_error *err = NULL;
-    if (container_copy(rootfs, src, dst, dst_in, archive, follow, &err) < 0) {
-        hull_error_wrap(&err, "container %.12s", id);
+    if (engine_container_copy(g_engine.root, id, src, dst, dst_in, archive, follow, &err) < 0)
         return engine_error(err);
-    }
     return 0;
 }

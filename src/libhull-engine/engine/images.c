@@ -1,6 +1,8 @@
 /* hull: what the image commands of `hull` call (hull-engine-images.h): each
  * opens the image store itself, does one command's work and reports typed
  * results or events, so that the CLI only parses flags and prints. */
+#include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 #include "check.h"
 #include "events.h"
 #include "image/commit.h"
+#include "image/cp.h"
 #include "image/diff.h"
 #include "image/history.h"
 #include "image/image_rootfs.h"
@@ -300,5 +303,29 @@ int engine_container_rootfs(const char *root, const char *id, char **rootfs, str
         image_rootfs_remount(layers, dir, err) < 0)
         return -1;
     *rootfs = xasprintf("%s/rootfs", dir);
+    return 0;
+}
+
+int engine_container_export(const char *root, const char *id, int fd, struct hull_error **err)
+{
+    cleanup_free char *rootfs = NULL;
+    if (engine_container_rootfs(root, id, &rootfs, err) < 0)
+        return -1;
+    cleanup_close int rootfd = open(rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+        return hull_error_set(err, errno, "container %.12s: open %s", id, rootfs);
+    if (image_export_tar(rootfd, fd, err) < 0)
+        return hull_error_wrap(err, "export of container %.12s", id);
+    return 0;
+}
+
+int engine_container_copy(const char *root, const char *id, const char *src, const char *dest, bool into_container,
+                          bool archive, bool follow, struct hull_error **err)
+{
+    cleanup_free char *rootfs = NULL;
+    if (engine_container_rootfs(root, id, &rootfs, err) < 0)
+        return -1;
+    if (container_copy(rootfs, src, dest, into_container, archive, follow, err) < 0)
+        return hull_error_wrap(err, "container %.12s", id);
     return 0;
 }

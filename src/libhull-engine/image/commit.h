@@ -41,4 +41,8 @@ int tar_write_subtree(struct tar_writer *w, int parent_fd, const char *base, con
 int image_commit(struct image_store *store, const char *base_id, const char *container_dir,
                  const struct image_commit_opts *opts, char id_out[static DIGEST_STR_SIZE], struct hull_error **err);
 
+/* hull export: the tree under rootfd (a container's merged rootfs) as a tar
+ * stream on fd (no whiteouts: a merged view has none). */
+int image_export_tar(int rootfd, int fd, struct hull_error **err);
+
 #endif

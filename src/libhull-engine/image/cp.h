@@ -23,4 +23,10 @@
 #include "util/error_internal.h"
 #include "hull/hull-engine.h"
 
+/* rootfs: the container's mounted root filesystem.  into_container: host src
+ * -> container dest; else container src -> host dest.  Relative host paths are
+ * relative to the current directory. */
+int container_copy(const char *rootfs, const char *src, const char *dest, bool into_container, bool archive,
+                   bool follow, struct hull_error **err);
+
 #endif
