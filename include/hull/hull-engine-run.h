@@ -221,11 +221,6 @@ int engine_volume_prune(const char *root, bool all, char ***removed, unsigned lo
 
 /* ---- hull run: /etc files (engine_etc.c) ---- */
 
-/* ---- hull run: seccomp (engine_security.c) ---- */
-
-/* Frees the seccomp profile engine_run_flags_check built and kept in rc. */
-void engine_seccomp_release(struct engine_run_config *rc);
-
 /* ---- hull run: CDI devices (engine_cdi.c) ---- */
 
 /* Whether text is a CDI name (vendor/class=name) rather than a host path. */

@@ -143,8 +143,6 @@ int engine_name_check(const char *name, struct hull_error **err);
  * "stopped" for prune or rm. */
 bool engine_record_exit_pending(const struct engine_record *rec);
 
-/* True when rec is an intent record whose creator is gone. */
-bool engine_record_abandoned(const struct engine_record *rec);
 /* True when the container's `hull run` is alive and has not started it yet
  * (`container prune` leaves it alone). */
 bool engine_record_being_created(const char *root, const char *id);
@@ -258,6 +256,17 @@ struct engine_start_opts {
  * a start -a that failed so, else 1. */
 int engine_container_start(const struct engine_start_opts *o, int *exit_code, struct hull_error **err);
 
+/* hull start --all-restartable, what a docker daemon does when it starts
+ * (for an init system at boot, restart.h): every container that is not
+ * running, has no monitor that will restart it, and whose restart policy
+ * wants it running (engine_restart_wanted_at_boot) is started detached,
+ * one after the other; report gets each one's name and NULL, or the error
+ * that stopped it (freed after the call).  -1: the records could not be
+ * listed. */
+typedef void (*engine_start_report_fn)(const char *name, const struct hull_error *err, void *data);
+int engine_container_start_restartable(const char *root, const char *runroot, engine_start_report_fn report,
+                                       void *data, struct hull_error **err);
+
 /* Blocks until the container is not running (paused counts as running), then
  * gives the exit code its waiter recorded.  Woken by inotify on the container
  * directory (the record is replaced by rename) and by a pidfd of the init, so
@@ -350,22 +359,9 @@ int engine_restart_policy_parse(const char *text, struct engine_restart_policy *
  * return value is then 1, else 0. */
 int engine_restart_cancel(const char *root, const char *id, struct hull_error **err);
 
-/* True when rec says "restarting" and the monitor that is to restart it is
- * gone (killed, or the host rebooted). */
-bool engine_restart_abandoned(const struct engine_record *rec);
 /* The container waits to be restarted by a live monitor (docker: it counts
  * as running, so `container prune` leaves it alone). */
 bool engine_restart_pending(const char *root, const char *id);
-
-/* `hull start --all-restartable`, the boot hook (docker's daemon start:
- * ShouldRestart with the restart manager fresh): whether a container that
- * is not running should be started.  rec as recorded, before
- * engine_record_refresh: one that says running/paused/restarting lost its
- * process with the host and counts as exit code 255 (docker's), not
- * stopped by hand.  always: yes, even after hull stop; unless-stopped:
- * unless stopped by hand; on-failure[:N]: a non-zero exit, fewer than N
- * restarts; never a container that was never started. */
-bool engine_restart_wanted_at_boot(const struct engine_record *rec);
 
 /* ---- containers: healthchecks (health.c) ---- */
 

@@ -30,36 +30,17 @@ static int start_one(const char *text, bool attach, bool attach_stdin, int *code
     return 0;
 }
 
-/* --all-restartable: what a docker daemon does when it starts, for an init
- * system to run at boot (restart.h): every container whose restart policy
- * wants it running again, detached.  Prints their names. */
-static int start_all_restartable(void)
+/* --all-restartable's report: the name of each container started, or its
+ * error; *data becomes 1 when any failed. */
+static void print_started(const char *name, const struct hull_error *err, void *data)
 {
-    cleanup_error struct hull_error *err = NULL;
-    cleanup_strv char **ids = NULL;
-    if (engine_record_list(g_engine.root, &ids, &err) < 0)
-        return engine_error(err);
-    int ret = 0;
-    for (char **id = ids; *id; id++) {
-        cleanup_engine_record struct engine_record *rec = NULL;
-        if (engine_record_read(g_engine.root, *id, &rec, NULL) < 0)
-            continue;
-        /* alive, or a monitor that will restart it: nothing to do */
-        bool wanted = !engine_container_running(g_engine.runroot, *id) &&
-                      !(!strcmp(rec->state.status, "restarting") && !engine_restart_abandoned(rec)) &&
-                      engine_restart_wanted_at_boot(rec);
-        const char *name = engine_record_short_name(rec);
-        int code = 0;
-        if (!wanted)
-            continue;
-        if (start_one(*id, false, false, &code) < 0) {
-            ret = 1;
-            continue;
-        }
-        printf("%s\n", name);
-        fflush(stdout);
+    if (err) {
+        engine_error(err);
+        *(int *)data = 1;
+        return;
     }
-    return ret;
+    printf("%s\n", name);
+    fflush(stdout); /* in order with the errors of the next ones */
 }
 
 enum { OPT_ALL_RESTARTABLE = 1000 };
@@ -105,7 +86,11 @@ int cmd_start(int argc, char **argv)
     if (all_restartable) {
         if (optind != argc || attach)
             return engine_usage_error("start", "--all-restartable takes no container and no -a");
-        return start_all_restartable();
+        cleanup_error struct hull_error *err = NULL;
+        int ret = 0;
+        if (engine_container_start_restartable(g_engine.root, g_engine.runroot, print_started, &ret, &err) < 0)
+            return engine_error(err);
+        return ret;
     }
     if (optind >= argc)
         return engine_usage_error("start", "requires at least 1 argument");

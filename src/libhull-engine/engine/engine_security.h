@@ -27,4 +27,7 @@ int engine_seccomp(const struct engine_run_config *rc, char *const *caps, struct
  * engine_seccomp_release frees what it kept. */
 int engine_seccomp_prepare(struct engine_run_config *rc, struct hull_error **err);
 
+/* Frees the seccomp profile engine_seccomp_prepare kept in rc. */
+void engine_seccomp_release(struct engine_run_config *rc);
+
 #endif

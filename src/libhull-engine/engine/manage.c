@@ -21,6 +21,7 @@
 #include "lifecycle.h"
 #include "manage.h"
 #include "record.h"
+#include "restart.h"
 #include "volume.h"
 #include "util/utils.h"
 
@@ -192,6 +193,36 @@ int engine_container_start(const struct engine_start_opts *o, int *exit_code, st
     else if (r != 0)
         *exit_code = 1; /* r > 0: started, and its monitor went away */
     return r == 0 ? 0 : -1;
+}
+
+/* Whether --all-restartable starts it: not alive, no monitor that will
+ * restart it, and its policy wants it running (restart.h). */
+static bool wanted_at_boot(const char *runroot, const char *id, const struct engine_record *rec)
+{
+    if (engine_container_running(runroot, id))
+        return false;
+    if (!strcmp(rec->state.status, "restarting") && !engine_restart_abandoned(rec))
+        return false;
+    return engine_restart_wanted_at_boot(rec);
+}
+
+int engine_container_start_restartable(const char *root, const char *runroot, engine_start_report_fn report,
+                                       void *data, struct hull_error **err)
+{
+    cleanup_strv char **ids = NULL;
+    if (engine_record_list(root, &ids, err) < 0)
+        return -1;
+    for (char **id = ids; *id; id++) {
+        cleanup_engine_record struct engine_record *rec = NULL;
+        if (engine_record_read(root, *id, &rec, NULL) < 0 || !wanted_at_boot(runroot, *id, rec))
+            continue; /* removed meanwhile, or not to be started */
+        struct engine_start_opts o = {.root = root, .runroot = runroot, .container = *id};
+        cleanup_error struct hull_error *failed = NULL;
+        int code = 0;
+        engine_container_start(&o, &code, &failed);
+        report(engine_record_short_name(rec), failed, data);
+    }
+    return 0;
 }
 
 /* ---- wait ---- */

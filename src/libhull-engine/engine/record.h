@@ -118,4 +118,7 @@ int engine_record_parse(const char *text, struct engine_record **out, struct hul
 /* ROOT/containers (engine_container_dir: hull-engine.h). */
 char *engine_containers_dir(const char *root);
 
+/* True when rec is an intent record whose creator is gone. */
+bool engine_record_abandoned(const struct engine_record *rec);
+
 #endif

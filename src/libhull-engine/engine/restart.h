@@ -66,4 +66,18 @@ int64_t engine_restart_record_exit(const char *root, const char *id, int code, b
  * foreground `hull run` hands a restart over to a new monitor). */
 int engine_restart_set_monitor(const char *root, const char *id, int monitor_pid, struct hull_error **err);
 
+/* True when rec says "restarting" and the monitor that is to restart it is
+ * gone (killed, or the host rebooted). */
+bool engine_restart_abandoned(const struct engine_record *rec);
+
+/* `hull start --all-restartable`, the boot hook (docker's daemon start:
+ * ShouldRestart with the restart manager fresh): whether a container that
+ * is not running should be started.  rec as recorded, before
+ * engine_record_refresh: one that says running/paused/restarting lost its
+ * process with the host and counts as exit code 255 (docker's), not
+ * stopped by hand.  always: yes, even after hull stop; unless-stopped:
+ * unless stopped by hand; on-failure[:N]: a non-zero exit, fewer than N
+ * restarts; never a container that was never started. */
+bool engine_restart_wanted_at_boot(const struct engine_record *rec);
+
 #endif
