@@ -120,10 +120,6 @@ struct image_history_entry {
  * Each opens the store at root itself (locked when it writes) and closes it
  * before returning; the journal gets docker's image events. */
 
-/* Called for each name that failed (its error, for the caller to print and
- * free or keep); the other names are still done. */
-typedef void (*engine_name_error_fn)(const char *name, struct hull_error *err, void *data);
-
 /* hull images' selection: the REPOSITORY[:TAG] argument and docker's
  * --filter dangling= and reference=. */
 struct engine_image_filters {

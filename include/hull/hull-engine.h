@@ -220,6 +220,19 @@ int engine_container_remove(const char *root, const char *runroot, const char *i
 int engine_container_remove_with_volumes(const char *root, const char *runroot, const char *id, bool force,
                                          struct hull_error **err);
 
+/* Called for each name (container, image) a command taking several could not
+ * do, with its error, which the callee owns (prints and frees, or keeps);
+ * the other names are still done. */
+typedef void (*engine_name_error_fn)(const char *name, struct hull_error *err, void *data);
+
+/* hull container prune: removes every container that is not running (nor
+ * being made by a `hull run`, nor about to be restarted or recorded as
+ * exited); removed(id) after each, on_error(id, err) for one that could not
+ * be (the others still go; on_error owns err); adds their size to *reclaimed.
+ * -1 (err) only when the containers could not be listed. */
+int engine_container_prune(const char *root, const char *runroot, void (*removed)(const char *id, void *data),
+                           engine_name_error_fn on_error, void *data, uint64_t *reclaimed, struct hull_error **err);
+
 void engine_record_refresh(const char *runroot, const char *id, struct engine_record *rec);
 
 /* Whether the container's init is alive, from the runtime state. */

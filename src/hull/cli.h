@@ -188,9 +188,8 @@ int cmd_system_prune(int argc, char **argv); /* cmd_system_prune.c */
 int cmd_events(int argc, char **argv);       /* cmd_events.c */
 extern const struct engine_flagset events_flagset;
 extern const struct engine_flagset system_prune_flagset;
-/* cmd_manage.c: container prune's work: removes every container that is not
- * running (nor being made by a `hull run`), printing "Deleted Containers:"
- * and their ids; adds their size to *reclaimed.  Returns the exit status. */
+/* cmd_manage.c: container prune (engine_container_prune), printing "Deleted
+ * Containers:" and the ids; adds their size to *reclaimed.  Returns the exit status. */
 int engine_prune_containers(uint64_t *reclaimed);
 /* cmd_network.c: hull network ..., hull port */
 int cmd_network(int argc, char **argv);

@@ -70,47 +70,40 @@ static int cmd_container_prune(int argc, char **argv)
     return ret;
 }
 
-/* The init has just died and its monitor has yet to record it (and ask the
- * restart policy): the record says running, and is trusted while the
- * monitor lives. */
-static bool exit_pending(const char *id)
+/* The "Deleted Containers:" list, its header before the first id; the exit status. */
+struct prune_output {
+    bool header;
+    int status;
+};
+
+static void print_removed(const char *id, void *data)
 {
-    cleanup_engine_record struct engine_record *rec = NULL;
-    return engine_record_read(g_engine.root, id, &rec, NULL) == 0 && engine_record_exit_pending(rec);
+    struct prune_output *o = data;
+    if (!o->header)
+        printf("Deleted Containers:\n");
+    o->header = true;
+    printf("%s\n", id);
+    fflush(stdout);
+}
+
+static void print_prune_error(const char *id, struct hull_error *err, void *data)
+{
+    struct prune_output *o = data;
+    engine_error(err);
+    hull_error_freep(&err);
+    o->status = 1;
 }
 
 int engine_prune_containers(uint64_t *reclaimed)
 {
-    int ret = 0;
-    {
-        cleanup_error struct hull_error *err = NULL;
-        cleanup_strv char **ids = NULL;
-        if (engine_record_list(g_engine.root, &ids, &err) < 0)
-            return engine_error(err);
-        bool header = false;
-        for (char **id = ids; *id; id++) {
-            if (engine_container_running(g_engine.runroot, *id) || engine_record_being_created(g_engine.root, *id) ||
-                engine_restart_pending(g_engine.root, *id) || exit_pending(*id))
-                continue;
-            uint64_t size = engine_container_size(g_engine.root, *id);
-            cleanup_error struct hull_error *e = NULL;
-            /* Not forced: a container that started meanwhile is refused, not killed. */
-            if (engine_container_remove(g_engine.root, g_engine.runroot, *id, false, &e) < 0) {
-                engine_error(e);
-                ret = 1;
-                continue;
-            }
-            if (!header)
-                printf("Deleted Containers:\n");
-            header = true;
-            printf("%s\n", *id);
-            fflush(stdout);
-            *reclaimed += size;
-        }
-        if (header)
-            printf("\n");
-    }
-    return ret;
+    cleanup_error struct hull_error *err = NULL;
+    struct prune_output o = {0};
+    if (engine_container_prune(g_engine.root, g_engine.runroot, print_removed, print_prune_error, &o, reclaimed,
+                               &err) < 0)
+        return engine_error(err);
+    if (o.header)
+        printf("\n");
+    return o.status;
 }
 
 /* ---- container ---- */
