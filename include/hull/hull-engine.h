@@ -173,7 +173,7 @@ struct engine_log_config {
 
 struct engine_lifecycle {
     const char *root;    /* --root: records, bundles, images */
-    const char *runroot; /* --runroot: runtime state goes under RUNROOT/engine */
+    const char *runroot; /* --runroot: runtime state goes under RUNROOT/@engine */
     const char *id;
     bool auto_remove; /* --rm */
     bool tty;         /* -t: the config has process.terminal */
@@ -260,8 +260,8 @@ struct engine_start_opts {
 /* hull start, the whole of it: the container looked up, refused while its
  * `hull run` is still making it (or was killed doing so), left alone when
  * running, paused or restarting (with attach: attached to), else made
- * ready again (engine_container_prepare_restart: stale runtime state, the
- * rootfs and tmpfs volumes mounted again) and started with the same
+ * ready again (runtime state a killed monitor left removed, the overlay
+ * rootfs and tmpfs volumes mounted again after a reboot) and started with the same
  * config, under its monitor (detached) or in the foreground.  0: started
  * (with attach: ran, *exit_code its exit status; 0 when detached from
  * with ctrl-p,ctrl-q).  -1: err says why and *exit_code is the status to
