@@ -100,68 +100,9 @@ struct engine_run_config {
     const char *hostname_path, *hosts_path, *resolv_conf_path;
 };
 
-/* ---- hull run: flag values (engine_flags.c) ---- */
-
-/* --memory: a size of at least 6 MiB like docker. */
-int engine_parse_memory(const char *text, int64_t *bytes, struct hull_error **err);
-/* "--cpus 0.5" -> quota 50000 per period 100000. */
-int engine_parse_cpus(const char *text, int64_t *quota, uint64_t *period, struct hull_error **err);
-/* --env-file FILE / --label-file FILE: KEY=VALUE lines (value kept as is,
- * trailing spaces included), '#' comments and blank lines skipped, leading
- * whitespace dropped.  A bare KEY takes our environment's value (and is
- * dropped when unset) when take_bare_from_env, else it is skipped, as
- * docker does for label files.  Entries are appended to *entries (a
- * NULL-terminated, owned strv; *entries may start NULL). */
-int engine_parse_kv_file(const char *flag, const char *path, bool take_bare_from_env, char ***entries,
-                         struct hull_error **err);
-
-/* --tmpfs PATH[:OPTIONS]: docker's defaults (rw,noexec,nosuid,nodev,rprivate)
- * with the user's options merged over them (a later flag replaces its
- * opposite: exec over noexec; a later size= replaces an earlier one). */
-int engine_parse_tmpfs(const char *text, struct engine_tmpfs *out, struct hull_error **err);
-void engine_tmpfs_clear(struct engine_tmpfs *t);
-
-/* --ulimit NAME=SOFT[:HARD] with go-units' names (nofile, nproc, core ...);
- * HARD defaults to SOFT; -1 is unlimited. */
-int engine_parse_ulimit(const char *text, struct engine_ulimit *out, struct hull_error **err);
-void engine_ulimit_clear(struct engine_ulimit *u);
-
-/* --memory-swap: a size, or -1 for unlimited. */
-int engine_parse_memory_swap(const char *text, int64_t *bytes, struct hull_error **err);
-
-/* moby's rules between --memory and --memory-swap: swap needs memory, must be
- * >= it; not given, it is twice memory.  swap_text (the flag as given) is
- * for the messages.  When the host cannot limit swap
- * (no memory.memsw.* files), docker drops the swap limit with a warning:
- * *warning is then set (a static sentence) and *swap becomes 0. */
-int engine_resolve_memory_swap(const char *swap_text, int64_t memory, int64_t *swap, bool host_limits_swap,
-                               const char **warning, struct hull_error **err);
-/* Whether this host's memory cgroup can limit memory+swap. */
-bool engine_host_limits_swap(void);
-
-/* --cpu-shares: an integer; like moby, out-of-range values are clamped to the
- * kernel's 2..262144 (*warning says so) and 0 keeps the default. */
-int engine_parse_cpu_shares(const char *text, uint64_t *shares, const char **warning, struct hull_error **err);
-
-/* --cpuset-cpus / --cpuset-mems: a list such as "0-2,4".  available is the
- * host's list in the same format (/sys/devices/system/cpu/online); every
- * requested number must be in it.  available NULL skips that check. */
-int engine_parse_cpuset(const char *flag, const char *text, const char *available, struct hull_error **err);
-/* The host's online CPUs / memory nodes ("0-1"); NULL when unknown. Owned. */
-char *engine_host_cpus(void);
-char *engine_host_mems(void);
-
-/* --cap-add / --cap-drop NAME: "net_admin", "CAP_NET_ADMIN", "ALL" ... into
- * "CAP_NET_ADMIN" / "ALL"; a name the kernel does not know is an error. */
-int engine_normalize_capability(const char *flag, const char *text, char **out, struct hull_error **err);
-
-/* --security-opt seccomp=FILE|unconfined, no-new-privileges[=true|false],
- * systempaths=unconfined, label=disable, apparmor=unconfined (the last two:
- * no-ops, this host has no SELinux or AppArmor in force).  The legacy
- * "key:value" spelling is accepted like docker.  A seccomp FILE is read
- * here; *seccomp_text gets its content (owned). */
-int engine_parse_security_opt(const char *text, struct engine_run_config *rc, char **seccomp_text,
-                              struct hull_error **err);
+/* ---- hull run: flag values ----
+ * Their parsers (engine_flags.c) are the library's own: engine_run_flags_check
+ * calls them (src/libhull-engine/engine/engine_flags.h). */
 
 struct engine_device {
     char *host;      /* PathOnHost */
@@ -173,21 +114,6 @@ struct engine_device {
     uint32_t uid, gid; /* the node's owner in the container: 0 (docker), or a CDI deviceNode's uid/gid */
 };
 
-/* docker's forms: HOST, HOST:CONTAINER, HOST:PERMS, HOST:CONTAINER:PERMS. */
-int engine_parse_device(const char *text, struct engine_device *out, struct hull_error **err);
-void engine_device_clear(struct engine_device *d);
-
-/* "TYPE MAJOR:MINOR ACCESS" (type a, b or c; '*' for any major or minor;
- * access some of rwm): *rule_out gets the OCI allow rule. */
-int engine_parse_device_cgroup_rule(const char *text, struct hull_device_rule *rule_out, struct hull_error **err);
-
-/* One --log-opt KEY=VALUE into *c (c starts zeroed; repeatable).  docker's
- * sizes: a number with k, m or g (kb, mb, gb; decimal, as go-units'
- * FromHumanSize).  Errors name the option as given. */
-int engine_log_opt_parse(const char *text, struct engine_log_config *c, struct hull_error **err);
-/* After every --log-opt: max-file needs max-size (docker's rule). */
-int engine_log_config_check(const struct engine_log_config *c, struct hull_error **err);
-
 /* ---- hull run: volumes and binds (engine_mounts.c) ---- */
 
 /* -v TEXT into *out.  Relative host paths are made absolute here. */
@@ -195,14 +121,6 @@ int engine_parse_bind(const char *text, struct engine_bind *out, struct hull_err
 /* --mount TEXT: type=bind|volume into *bind (returns 0), type=tmpfs into
  * *tmpfs (returns 1, with --tmpfs's defaults), -1 on error. */
 int engine_parse_mount(const char *text, struct engine_bind *bind, struct engine_tmpfs *tmpfs, struct hull_error **err);
-void engine_bind_clear(struct engine_bind *b);
-
-/* --volumes-from CONTAINER[:ro|:rw]: the volumes and binds of CONTAINER's
- * record (docker: not its tmpfs) are added to rc->binds (grown), read-only
- * with :ro, read-write with :rw, else as CONTAINER has them.  A destination
- * rc already mounts is left to that mount (docker: -v and --mount win).  The
- * volumes are CONTAINER's own: never created, copied into or removed here. */
-int engine_volumes_from(const char *root, const char *text, struct engine_run_config *rc, struct hull_error **err);
 
 /* The containers (ids, NULL-terminated) whose record mounts volume name:
  * a volume in use cannot be removed, even by a stopped container (docker). */
@@ -220,25 +138,6 @@ int engine_volume_prune(const char *root, bool all, char ***removed, unsigned lo
                         struct hull_error **err);
 
 /* ---- hull run: /etc files (engine_etc.c) ---- */
-
-/* ---- hull run: CDI devices (engine_cdi.c) ---- */
-
-/* Whether text is a CDI name (vendor/class=name) rather than a host path. */
-bool engine_cdi_is_name(const char *text);
-
-/* Adds the edits of the CDI devices names (NULL-terminated) to rc (devices,
- * binds, hooks) and to *env, a spec's own edits once however many of its
- * devices are named; an error names the device and why (no spec of that
- * kind, no such device in it, a skipped spec file, a host node that does not
- * exist), and *failed is the index of that name. */
-int engine_cdi_apply(char *const *names, struct engine_run_config *rc, char ***env, size_t *failed,
-                     struct hull_error **err);
-
-/* docker's --gpus (all, N, count=N|all, device=ID[,ID...], driver=nvidia,
- * capabilities=... as CSV: `--gpus '"device=0,1"'`) as the CDI names the
- * NVIDIA container toolkit writes: nvidia.com/gpu=all, nvidia.com/gpu=0 ...
- * (count=N: the first N indices).  *names gets them (NULL-terminated). */
-int engine_gpus_to_cdi(const char *text, char ***names, struct hull_error **err);
 
 /* docker's per-network options: --network name=NET,alias=A,ip=IP,ip6=IP6[,mac-address=MAC] */
 struct engine_net_endpoint {
@@ -296,11 +195,6 @@ struct engine_net_flags {
  * syntax checked. */
 int engine_net_flag(struct engine_net_flags *nf, const char *flag, const char *value, struct hull_error **err);
 void engine_net_flags_clear(struct engine_net_flags *nf);
-
-/* --domainname: at most 64 bytes (the kernel's __NEW_UTS_LEN, or
- * setdomainname fails in the container's init), no blank or control
- * character (it goes into /etc/hosts as a name). "" is no domain name. */
-int engine_parse_domainname(const char *text, struct hull_error **err);
 
 /* The networks of a container, "app,hull" (its NetworkMode when it has no
  * bridge network: "none", "host"), for ps's .Networks.  Owned. */

@@ -19,4 +19,21 @@
 
 struct engine_run_config;
 
+/* Whether text is a CDI name (vendor/class=name) rather than a host path. */
+bool engine_cdi_is_name(const char *text);
+
+/* Adds the edits of the CDI devices names (NULL-terminated) to rc (devices,
+ * binds, hooks) and to *env, a spec's own edits once however many of its
+ * devices are named; an error names the device and why (no spec of that
+ * kind, no such device in it, a skipped spec file, a host node that does not
+ * exist), and *failed is the index of that name. */
+int engine_cdi_apply(char *const *names, struct engine_run_config *rc, char ***env, size_t *failed,
+                     struct hull_error **err);
+
+/* docker's --gpus (all, N, count=N|all, device=ID[,ID...], driver=nvidia,
+ * capabilities=... as CSV: `--gpus '"device=0,1"'`) as the CDI names the
+ * NVIDIA container toolkit writes: nvidia.com/gpu=all, nvidia.com/gpu=0 ...
+ * (count=N: the first N indices).  *names gets them (NULL-terminated). */
+int engine_gpus_to_cdi(const char *text, char ***names, struct hull_error **err);
+
 #endif

@@ -48,4 +48,13 @@ int engine_mounts_prepare(const char *root, struct engine_run_config *rc, const 
 void engine_mounts_undo(const char *root, struct engine_mounts_made *made);
 void engine_mounts_made_clear(struct engine_mounts_made *made);
 
+void engine_bind_clear(struct engine_bind *b);
+
+/* --volumes-from CONTAINER[:ro|:rw]: the volumes and binds of CONTAINER's
+ * record (docker: not its tmpfs) are added to rc->binds (grown), read-only
+ * with :ro, read-write with :rw, else as CONTAINER has them.  A destination
+ * rc already mounts is left to that mount (docker: -v and --mount win).  The
+ * volumes are CONTAINER's own: never created, copied into or removed here. */
+int engine_volumes_from(const char *root, const char *text, struct engine_run_config *rc, struct hull_error **err);
+
 #endif

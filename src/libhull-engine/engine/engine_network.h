@@ -64,4 +64,9 @@ struct network_create_opts;
 int engine_network_prepare(const char *root, const char *runroot, struct engine_net_flags *nf,
                            struct engine_run_config *rc, struct hull_error **err);
 
+/* --domainname: at most 64 bytes (the kernel's __NEW_UTS_LEN, or
+ * setdomainname fails in the container's init), no blank or control
+ * character (it goes into /etc/hosts as a name). "" is no domain name. */
+int engine_parse_domainname(const char *text, struct hull_error **err);
+
 #endif

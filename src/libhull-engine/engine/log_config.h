@@ -25,4 +25,11 @@ void engine_log_config_record(const struct engine_log_config *c, struct record_l
 struct engine_record;
 void engine_log_config_of(const struct engine_record *rec, struct engine_log_config *out);
 
+/* One --log-opt KEY=VALUE into *c (c starts zeroed; repeatable).  docker's
+ * sizes: a number with k, m or g (kb, mb, gb; decimal, as go-units'
+ * FromHumanSize).  Errors name the option as given. */
+int engine_log_opt_parse(const char *text, struct engine_log_config *c, struct hull_error **err);
+/* After every --log-opt: max-file needs max-size (docker's rule). */
+int engine_log_config_check(const struct engine_log_config *c, struct hull_error **err);
+
 #endif

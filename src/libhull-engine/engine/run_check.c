@@ -12,7 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/engine_cdi.h"
+#include "engine/engine_flags.h"
+#include "engine/engine_mounts.h"
 #include "engine/engine_network.h"
+#include "engine/log_config.h"
 #include "engine/engine_security.h"
 #include "engine/engine_spec.h"
 #include "spec/spec.h"
