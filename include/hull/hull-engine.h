@@ -334,6 +334,22 @@ int engine_detach_keys_parse(const char *text, char *keys, size_t *n, struct hul
  * monitor yet: it is being started) is an error saying so. */
 int engine_attach(const struct engine_attach_opts *o, int *exit_code, bool *detached, struct hull_error **err);
 
+/* hull attach, the whole of it. */
+struct engine_container_attach_opts {
+    const char *root, *runroot;
+    const char *container;   /* a full id, a name or a unique id prefix (engine_record_find) */
+    bool no_stdin;           /* --no-stdin: else our stdin is the container's when it keeps one open (-i) */
+    bool sig_proxy;          /* --sig-proxy (engine_attach_opts) */
+    const char *detach_keys; /* --detach-keys as given; NULL: ctrl-p,ctrl-q */
+};
+
+/* The container looked up, the detach keys parsed, its record read for
+ * its terminal and stdin, then engine_attach.  0: *exit_code is the
+ * container's exit status (0 when detached from).  -1: err says why and
+ * *exit_code is the status to exit with: 125 for bad --detach-keys, else 1
+ * (no such container, not running ...). */
+int engine_container_attach(const struct engine_container_attach_opts *o, int *exit_code, struct hull_error **err);
+
 /* ---- containers: exec (engine_exec.c) ---- */
 
 struct engine_exec_opts {
@@ -417,6 +433,26 @@ int engine_stats_read(const char *runroot, const char *id, struct engine_stats *
 double engine_stats_cpu_percent(const struct engine_stats *before, const struct engine_stats *after);
 /* Memory usage as a percentage of the limit. */
 double engine_stats_mem_percent(const struct engine_stats *s);
+
+/* ---- containers: their processes (top.c, hull top) ---- */
+
+/* ps's table, cut to the container's processes: the titles of ps's header
+ * and, per row, n_titles cells (the last one the command, blanks included). */
+struct engine_top {
+    char **titles; /* NULL-terminated */
+    size_t n_titles;
+    char ***rows;
+    size_t n_rows;
+};
+
+/* hull top, the whole of it: the container looked up (running or paused,
+ * else "container ID is not running"), the host's ps run with ps_args
+ * (NULL-terminated; NULL or empty: -ef), and the rows whose PID is in the
+ * container's cgroup kept (docker's parsePSOutput; pids are the host's).
+ * Clear *out with engine_top_clear. */
+int engine_container_top(const char *root, const char *runroot, const char *container, char *const *ps_args,
+                         struct engine_top *out, struct hull_error **err);
+void engine_top_clear(struct engine_top *t);
 
 /* ---- containers: what isolates them (isolation.c, hull inspect --isolation) ---- */
 

@@ -164,9 +164,6 @@ int cmd_exec(int argc, char **argv);
 /* cmd_manage.c: start, pause, unpause, wait, top, stats, container, system */
 int cmd_start(int argc, char **argv);
 int cmd_attach(int argc, char **argv); /* cmd_attach.c */
-/* hull attach's work for an id (start -a of a running container too);
- * detach_keys NULL: ctrl-p,ctrl-q.  Returns the exit status. */
-int engine_attach_container(const char *id, bool no_stdin, bool sig_proxy, const char *detach_keys);
 int cmd_pause(int argc, char **argv);
 int cmd_unpause(int argc, char **argv);
 int cmd_wait(int argc, char **argv);

@@ -1,6 +1,6 @@
 /* hull attach [--no-stdin] [--sig-proxy] [--detach-keys KEYS] CONTAINER:
  * our stdio joined to a detached container's, through its monitor
- * (engine/attach.h does the work). */
+ * (one call: engine_container_attach). */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,32 +19,6 @@ static const struct option attach_longopts[] = {
     {NULL, 0, NULL, 0},
 };
 const struct engine_flagset attach_flagset = {"h", attach_longopts};
-
-int engine_attach_container(const char *id, bool no_stdin, bool sig_proxy, const char *detach_keys)
-{
-    cleanup_error struct hull_error *err = NULL;
-    struct engine_attach_opts o = {
-        .root = g_engine.root,
-        .runroot = g_engine.runroot,
-        .id = id,
-        .sig_proxy = sig_proxy,
-    };
-    if (engine_detach_keys_parse(detach_keys ? detach_keys : "ctrl-p,ctrl-q", o.detach_keys, &o.n_detach_keys,
-                                 &err) < 0)
-        return engine_error_status(err, 125);
-    struct engine_record *rec = NULL;
-    if (engine_record_read(g_engine.root, id, &rec, &err) < 0)
-        return engine_error(err);
-    o.tty = rec->config.tty;
-    /* docker: stdin is attached when the container keeps one open (-i) */
-    o.send_stdin = !no_stdin && rec->config.open_stdin;
-    engine_record_free(rec);
-    int code = 0;
-    bool detached = false;
-    if (engine_attach(&o, &code, &detached, &err) < 0)
-        return engine_error(err);
-    return detached ? 0 : code;
-}
 
 int cmd_attach(int argc, char **argv)
 {
@@ -78,9 +52,17 @@ int cmd_attach(int argc, char **argv)
     }
     if (argc - optind != 1)
         return engine_usage_error("attach", "requires exactly 1 argument");
-    cleanup_free char *id = NULL;
+    struct engine_container_attach_opts o = {
+        .root = g_engine.root,
+        .runroot = g_engine.runroot,
+        .container = argv[optind],
+        .no_stdin = no_stdin,
+        .sig_proxy = sig_proxy,
+        .detach_keys = detach_keys,
+    };
     cleanup_error struct hull_error *err = NULL;
-    if (engine_container_resolve(g_engine.root, argv[optind], &id, &err) < 0)
-        return engine_error(err);
-    return engine_attach_container(id, no_stdin, sig_proxy, detach_keys);
+    int code = 1;
+    if (engine_container_attach(&o, &code, &err) < 0)
+        return engine_error_status(err, code);
+    return code;
 }

@@ -358,3 +358,34 @@ int engine_attach(const struct engine_attach_opts *o, int *exit_code, bool *deta
         return -1;
     return engine_attach_session(o, sock, exit_code, detached, err);
 }
+
+int engine_container_attach(const struct engine_container_attach_opts *o, int *exit_code, struct hull_error **err)
+{
+    *exit_code = 1;
+    cleanup_free char *id = NULL;
+    if (engine_container_resolve(o->root, o->container, &id, err) < 0)
+        return -1;
+    struct engine_attach_opts a = {
+        .root = o->root,
+        .runroot = o->runroot,
+        .id = id,
+        .sig_proxy = o->sig_proxy,
+    };
+    if (engine_detach_keys_parse(o->detach_keys ? o->detach_keys : "ctrl-p,ctrl-q", a.detach_keys,
+                                 &a.n_detach_keys, err) < 0) {
+        *exit_code = 125; /* a bad flag, as docker says it */
+        return -1;
+    }
+    cleanup_engine_record struct engine_record *rec = NULL;
+    if (engine_record_read(o->root, id, &rec, err) < 0)
+        return -1;
+    a.tty = rec->config.tty;
+    /* docker: stdin is attached when the container keeps one open (-i) */
+    a.send_stdin = !o->no_stdin && rec->config.open_stdin;
+    int code = 0;
+    bool detached = false;
+    if (engine_attach(&a, &code, &detached, err) < 0)
+        return -1;
+    *exit_code = detached ? 0 : code;
+    return 0;
+}

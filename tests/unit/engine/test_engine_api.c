@@ -196,6 +196,30 @@ int main(void)
         hull_error_freep(&err);
     }
 
+    /* one call per command: the lookup is the library's, a missing
+     * container is named and nothing is made on the way */
+    {
+        size_t before = entries_in(root);
+        struct engine_container_attach_opts ao = {.root = root, .runroot = root, .container = "nosuch"};
+        int code = 0;
+        TAP_CHECK(engine_container_attach(&ao, &code, &err) < 0 && code == 1 &&
+                      error_names(err, "no such container: nosuch"),
+                  "attach to a container that is not there: the error names it, exit status 1");
+        hull_error_freep(&err);
+        ao.detach_keys = "bad";
+        TAP_CHECK(engine_container_attach(&ao, &code, &err) < 0 && code == 1 &&
+                      error_names(err, "no such container: nosuch"),
+                  "attach: the container is looked up before --detach-keys is read");
+        hull_error_freep(&err);
+        struct engine_top top;
+        char *ps_args[] = {"-o", "pid", NULL};
+        TAP_CHECK(engine_container_top(root, root, "nosuch", ps_args, &top, &err) < 0 && top.n_rows == 0 &&
+                      !top.titles && error_names(err, "no such container: nosuch"),
+                  "top of a container that is not there: the error names it");
+        hull_error_freep(&err);
+        TAP_CHECK(entries_in(root) == before, "attach and top of a missing container make nothing");
+    }
+
     /* run's checks, one call: the first bad flag in hull run's order is the
      * one named, whatever else is bad, and nothing is made on the way */
     {
