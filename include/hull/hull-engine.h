@@ -434,6 +434,38 @@ double engine_stats_cpu_percent(const struct engine_stats *before, const struct 
 /* Memory usage as a percentage of the limit. */
 double engine_stats_mem_percent(const struct engine_stats *s);
 
+/* ---- containers: their output (logs.c, hull logs) ---- */
+
+/* One record of the container's log (the CRI format hull-monitor writes):
+ * a full line (full) or a piece of one joined to what follows (a P record);
+ * text without the newline.  The pointers hold during the call only. */
+struct engine_log_record {
+    bool is_stderr, full;
+    const char *timestamp; /* RFC 3339 with nanoseconds, as written */
+    size_t timestamp_len;
+    const char *text;
+    size_t text_len;
+};
+/* Called per record, then with NULL at the end of each batch read (the
+ * caller flushes what it printed: -f shows output as it comes). */
+typedef void (*engine_log_record_fn)(const struct engine_log_record *r, void *data);
+
+struct engine_logs_opts {
+    const char *root, *runroot;
+    const char *container; /* a full id, a name or a unique id prefix */
+    bool follow;           /* -f: wait for more until the container ends */
+    bool timestamps;       /* -t (for the caller's printing) */
+    int64_t tail;          /* the last N lines (a line made of pieces counts once); -1: all */
+};
+
+/* hull logs, the whole of it: the container looked up, its rotated logs
+ * and its log handed to fn (oldest first; a container never started has
+ * none), and with follow, what is written after, across rotations, until
+ * the container is no longer running (a monitor killed meanwhile: 2 s
+ * after its init is gone).  Malformed records are skipped. */
+int engine_container_logs(const struct engine_logs_opts *o, engine_log_record_fn fn, void *data,
+                          struct hull_error **err);
+
 /* ---- containers: their processes (top.c, hull top) ---- */
 
 /* ps's table, cut to the container's processes: the titles of ps's header

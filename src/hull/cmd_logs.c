@@ -1,26 +1,15 @@
-/* hull logs [-f] [--tail N] [-t]: the output of a detached container, read
- * back from the CRI-format log hull-monitor writes (hull_monitor.c):
- *   2026-11-23T10:00:00.123456789Z stdout F hello
+/* hull logs [-f] [--tail N] [-t]: the output of a container, one call
+ * (engine_container_logs reads the log, follows it and waits for the end);
  * stdout records go to our stdout and stderr records to our stderr, as
- * docker does; a P record is a piece of a line, joined to what follows. */
-#include <errno.h>
-#include <fcntl.h>
+ * docker does. */
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "hull/hull-engine.h"
 #include "hull/hull.h"
 #include "hull/util.h"
-
-struct log_opts {
-    bool follow, timestamps;
-    int64_t tail; /* -1: all */
-};
 
 /* Where each stream stands: in the middle of a line made of P records? */
 struct log_printer {
@@ -28,244 +17,23 @@ struct log_printer {
     bool mid_line[2]; /* stdout, stderr */
 };
 
-/* One record (without its newline): prints it; false when it is malformed. */
-static bool print_record(struct log_printer *p, const char *rec, size_t len)
+/* One record to our stdout or stderr, as docker does; NULL: the end of a
+ * batch, flushed so that -f shows it at once. */
+static void print_record(const struct engine_log_record *r, void *data)
 {
-    const char *ts_end = memchr(rec, ' ', len);
-    if (!ts_end)
-        return false;
-    const char *stream = ts_end + 1;
-    const char *stream_end = memchr(stream, ' ', len - (size_t)(stream - rec));
-    if (!stream_end || stream_end + 2 > rec + len || (stream_end[1] != 'F' && stream_end[1] != 'P'))
-        return false;
-    bool is_err = (size_t)(stream_end - stream) == 6 && !memcmp(stream, "stderr", 6);
-    bool full = stream_end[1] == 'F';
-    const char *text = stream_end + 2;
-    if (text < rec + len && *text == ' ')
-        text++;
-    size_t text_len = (size_t)(rec + len - text);
-    FILE *out = is_err ? stderr : stdout;
-    if (p->timestamps && !p->mid_line[is_err])
-        fprintf(out, "%.*s ", (int)(ts_end - rec), rec);
-    fwrite(text, 1, text_len, out);
-    if (full)
+    struct log_printer *p = data;
+    if (!r) {
+        fflush(stdout);
+        fflush(stderr);
+        return;
+    }
+    FILE *out = r->is_stderr ? stderr : stdout;
+    if (p->timestamps && !p->mid_line[r->is_stderr])
+        fprintf(out, "%.*s ", (int)r->timestamp_len, r->timestamp);
+    fwrite(r->text, 1, r->text_len, out);
+    if (r->full)
         fputc('\n', out);
-    p->mid_line[is_err] = !full;
-    return true;
-}
-
-/* Prints the records in buf[0..len) that end with a newline; returns how
- * many bytes it used (the rest is a record still being written). */
-static size_t print_records(struct log_printer *p, const char *buf, size_t len)
-{
-    size_t used = 0;
-    for (;;) {
-        const char *nl = memchr(buf + used, '\n', len - used);
-        if (!nl)
-            break;
-        print_record(p, buf + used, (size_t)(nl - (buf + used)));
-        used = (size_t)(nl - buf) + 1;
-    }
-    fflush(stdout);
-    fflush(stderr);
-    return used;
-}
-
-/* The offset where the last n lines begin: counted backwards by F records,
- * so that a line made of pieces counts once. */
-static size_t tail_offset(const char *buf, size_t len, int64_t n)
-{
-    if (n < 0)
-        return 0;
-    size_t end = len;
-    /* ignore a record still being written */
-    while (end > 0 && buf[end - 1] != '\n')
-        end--;
-    int64_t lines = 0;
-    size_t pos = end;
-    while (pos > 0) {
-        size_t start = pos - 1;
-        while (start > 0 && buf[start - 1] != '\n')
-            start--;
-        const char *rec = buf + start;
-        const char *sp1 = memchr(rec, ' ', pos - start);
-        const char *sp2 = sp1 ? memchr(sp1 + 1, ' ', pos - start - (size_t)(sp1 + 1 - rec)) : NULL;
-        if (sp2 && sp2[1] == 'F') {
-            if (lines == n)
-                return pos;
-            lines++;
-        }
-        pos = start;
-    }
-    return 0;
-}
-
-/* Still worth waiting for more output?  The record says running until
- * `_monitor-exit` has run, which is after the monitor wrote the last line;
- * a monitor that was killed leaves "running" behind, so the runtime's word
- * that the init is gone ends the wait after a grace period. */
-static bool still_running(const char *id, int *gone_for_ms)
-{
-    struct engine_record *rec = NULL;
-    if (engine_record_read(g_engine.root, id, &rec, NULL) < 0)
-        return false;
-    const char *st = rec->state.status;
-    bool running = !strcmp(st, "running") || !strcmp(st, "paused");
-    engine_record_free(rec);
-    if (!running)
-        return false;
-    if (engine_container_running(g_engine.runroot, id)) {
-        *gone_for_ms = 0;
-        return true;
-    }
-    *gone_for_ms += 100;
-    return *gone_for_ms < 2000;
-}
-
-/* The rotated files (--log-opt max-file, log_config.h), oldest first:
- * PATH.N ... PATH.1, read into one buffer. */
-static char *read_rotated(const char *path, size_t *len_out)
-{
-    int last = 0;
-    for (int k = 1; k <= 1000; k++) {
-        cleanup_free char *p = xasprintf("%s.%d", path, k);
-        if (access(p, F_OK) < 0)
-            break;
-        last = k;
-    }
-    char *all = xstrdup("");
-    size_t len = 0;
-    for (int k = last; k >= 1; k--) {
-        cleanup_free char *p = xasprintf("%s.%d", path, k);
-        cleanup_free char *text = NULL;
-        size_t n = 0;
-        if (read_file(p, &text, &n, NULL) < 0)
-            continue; /* rotated away meanwhile */
-        all = xrealloc(all, len + n + 1);
-        memcpy(all + len, text, n);
-        len += n;
-        all[len] = '\0';
-    }
-    *len_out = len;
-    return all;
-}
-
-/* True when PATH is no longer the file fd reads (the monitor rotated it),
- * or fd's file was truncated below off (max-file 1). */
-static bool log_replaced(int fd, const char *path, off_t off)
-{
-    struct stat a, b;
-    if (fstat(fd, &a) < 0 || stat(path, &b) < 0)
-        return false; /* between the rename and the new file: look again later */
-    return a.st_ino != b.st_ino || a.st_dev != b.st_dev || a.st_size < off;
-}
-
-/* The monitor rotated PATH away from under fd, which is read to its end
- * (at off): prints the files rotated after it (PATH.K-1 ... PATH.1, K the
- * place fd's file has now, all of them when it is gone) and returns a new
- * fd of PATH at its start.  A truncated file (max-file 1) is read again
- * from its start: -1 then, fd stays. */
-static int follow_rotation(struct log_printer *p, int fd, const char *path, off_t off)
-{
-    struct stat old, st;
-    if (fstat(fd, &old) < 0)
-        return -1;
-    if (stat(path, &st) == 0 && st.st_ino == old.st_ino && st.st_dev == old.st_dev) {
-        if (st.st_size < off)
-            lseek(fd, 0, SEEK_SET);
-        return -1;
-    }
-    int k = 1;
-    for (; k <= 1000; k++) {
-        cleanup_free char *rotated = xasprintf("%s.%d", path, k);
-        if (stat(rotated, &st) < 0 || (st.st_ino == old.st_ino && st.st_dev == old.st_dev))
-            break;
-    }
-    for (int j = k - 1; j >= 1; j--) {
-        cleanup_free char *rotated = xasprintf("%s.%d", path, j);
-        cleanup_free char *text = NULL;
-        size_t len = 0;
-        if (read_file(rotated, &text, &len, NULL) == 0)
-            print_records(p, text, len);
-    }
-    return open(path, O_RDONLY | O_CLOEXEC);
-}
-
-static int show_logs(const char *id, const char *path, const struct log_opts *o)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        /* every container's monitor logs it (foreground ones too): none
-         * yet is a container never started, whose log is empty (docker) */
-        if (errno == ENOENT)
-            return 0;
-        return engine_error_fmt("open %s: %s", path, strerror(errno));
-    }
-    cleanup_close int fd_owner = fd;
-    size_t old_len = 0;
-    cleanup_free char *old = read_rotated(path, &old_len);
-    cleanup_free char *cur = NULL;
-    size_t cur_len = 0;
-    cleanup_error struct hull_error *err = NULL;
-    if (read_file(path, &cur, &cur_len, &err) < 0)
-        return engine_error(err);
-    size_t len = old_len + cur_len;
-    cleanup_free char *all = xmalloc0(len + 1);
-    memcpy(all, old, old_len);
-    memcpy(all + old_len, cur, cur_len);
-    struct log_printer p = {.timestamps = o->timestamps};
-    size_t start = tail_offset(all, len, o->tail);
-    size_t used = start + print_records(&p, all + start, len - start);
-    if (!o->follow)
-        return 0;
-    /* Follow from the first byte not printed: a record cut at the end of
-     * the first read is completed by the next. */
-    used = used > old_len ? used - old_len : 0;
-    if (lseek(fd, (off_t)used, SEEK_SET) < 0)
-        return engine_error_fmt("seek %s: %s", path, strerror(errno));
-    char buf[65536];
-    size_t have = 0;
-    int gone_for_ms = 0;
-    bool switching = false;
-    for (bool last_round = false;;) {
-        ssize_t n = read(fd, buf + have, sizeof buf - have);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return engine_error_fmt("read %s: %s", path, strerror(errno));
-        if (n > 0) {
-            have += (size_t)n;
-            size_t u = print_records(&p, buf, have);
-            if (u == 0 && have == sizeof buf)
-                u = have; /* a record longer than the buffer: cannot happen with hull-monitor's */
-            memmove(buf, buf + u, have - u);
-            have -= u;
-            continue;
-        }
-        off_t off = lseek(fd, 0, SEEK_CUR);
-        if (!switching && log_replaced(fd, path, off)) {
-            /* A record written just before the rotation may follow our
-             * EOF: one more read of the old file first. */
-            switching = true;
-            continue;
-        }
-        if (switching) {
-            switching = false;
-            int nfd = follow_rotation(&p, fd, path, off);
-            if (nfd >= 0) {
-                close(fd_owner);
-                fd = fd_owner = nfd;
-            }
-            have = 0;
-            continue;
-        }
-        if (last_round)
-            return 0;
-        if (!still_running(id, &gone_for_ms))
-            last_round = true; /* one more read for what came before the end */
-        else
-            usleep(100 * 1000);
-    }
+    p->mid_line[r->is_stderr] = !r->full;
 }
 
 static const struct option logs_longopts[] = {
@@ -277,7 +45,7 @@ const struct engine_flagset logs_flagset = {"fn:th", logs_longopts};
 
 int cmd_logs(int argc, char **argv)
 {
-    struct log_opts o = {.tail = -1};
+    struct engine_logs_opts o = {.root = g_engine.root, .runroot = g_engine.runroot, .tail = -1};
     int c;
     while ((c = engine_next_flag("logs", argc, argv, &logs_flagset)) != -1) {
         switch (c) {
@@ -309,11 +77,10 @@ int cmd_logs(int argc, char **argv)
     }
     if (optind != argc - 1)
         return engine_usage_error("logs", "requires exactly 1 argument");
-    cleanup_free char *id = NULL;
+    o.container = argv[optind];
+    struct log_printer p = {.timestamps = o.timestamps};
     cleanup_error struct hull_error *err = NULL;
-    if (engine_container_resolve(g_engine.root, argv[optind], &id, &err) < 0)
+    if (engine_container_logs(&o, print_record, &p, &err) < 0)
         return engine_error(err);
-    cleanup_free char *dir = engine_container_dir(g_engine.root, id);
-    cleanup_free char *path = xasprintf("%s/ctr.log", dir);
-    return show_logs(id, path, &o) == 0 ? 0 : 1;
+    return 0;
 }

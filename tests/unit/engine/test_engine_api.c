@@ -104,6 +104,13 @@ static bool run_check_names(const char *root, unsigned mask, const char *seccomp
     return ok;
 }
 
+/* engine_log_record_fn: counts the calls. */
+static void count_record(const struct engine_log_record *r, void *data)
+{
+    (void)r;
+    ++*(size_t *)data;
+}
+
 /* Entries of dir other than . and .. */
 static size_t entries_in(const char *dir)
 {
@@ -217,7 +224,13 @@ int main(void)
                       !top.titles && error_names(err, "no such container: nosuch"),
                   "top of a container that is not there: the error names it");
         hull_error_freep(&err);
-        TAP_CHECK(entries_in(root) == before, "attach and top of a missing container make nothing");
+        struct engine_logs_opts lo = {.root = root, .runroot = root, .container = "nosuch", .follow = true, .tail = -1};
+        size_t records = 0;
+        TAP_CHECK(engine_container_logs(&lo, count_record, &records, &err) < 0 && records == 0 &&
+                      error_names(err, "no such container: nosuch"),
+                  "logs -f of a container that is not there: the error names it, no record, no wait");
+        hull_error_freep(&err);
+        TAP_CHECK(entries_in(root) == before, "attach, top and logs of a missing container make nothing");
     }
 
     /* run's checks, one call: the first bad flag in hull run's order is the
