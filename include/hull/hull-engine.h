@@ -434,6 +434,45 @@ double engine_stats_cpu_percent(const struct engine_stats *before, const struct 
 /* Memory usage as a percentage of the limit. */
 double engine_stats_mem_percent(const struct engine_stats *s);
 
+/* ---- containers: hull stats (stats.c) ---- */
+
+/* One container of hull stats and its last sample. */
+struct engine_stats_entry {
+    char *id;
+    char *name;      /* without docker's leading "/" */
+    char *container; /* what the user typed (docker's "Container"), or the short id */
+    bool live;       /* the sample was read; else now is zeros (not running) */
+    struct engine_stats now;
+    double cpu_percent; /* between the previous sample and now; 0 without one */
+    double mem_percent;
+    /* the previous sample, kept across calls for CPU % */
+    bool have_prev;
+    struct engine_stats prev;
+};
+
+struct engine_stats_list {
+    struct engine_stats_entry *entries;
+    size_t n;
+    bool looked_up; /* the names were resolved (the first call) */
+};
+
+struct engine_stats_query {
+    const char *root, *runroot;
+    char *const *names; /* NULL-terminated as given; NULL or empty: every running container */
+    bool all;           /* without names: every container */
+    bool stream;        /* more frames follow: wait the second even with no container */
+};
+
+/* One frame of hull stats.  The first call on a zeroed list looks the
+ * names up (the first missing one fails: "no such container: NAME");
+ * without names each call lists the containers again, keeping the
+ * previous samples of those it had.  Each entry is sampled twice, one
+ * second apart, the first time (CPU % needs two samples), then against
+ * the previous call's sample.  Clear with engine_stats_list_clear. */
+int engine_container_stats(const struct engine_stats_query *q, struct engine_stats_list *list,
+                           struct hull_error **err);
+void engine_stats_list_clear(struct engine_stats_list *list);
+
 /* ---- containers: their output (logs.c, hull logs) ---- */
 
 /* One record of the container's log (the CRI format hull-monitor writes):
@@ -635,6 +674,26 @@ void isolation_report_freep(struct isolation_report **r);
 /* The namespaces in the order the report shows them (most telling first). */
 extern const enum hull_ns_type isolation_ns_order[HULL_NS__COUNT];
 #define cleanup_isolation_report __attribute__((cleanup(isolation_report_freep)))
+
+/* hull inspect --isolation, for one container: its report and what the
+ * report's header and JSON name of it. */
+struct engine_isolation {
+    char *id;
+    char *name;       /* docker's, with the leading "/" ("" without one) */
+    char *short_name; /* without it */
+    char *status;     /* State.Status, refreshed from the runtime */
+    char *image;      /* Config.Image */
+    char *bundle;     /* its directory, where config.json is */
+    struct isolation_report *report;
+};
+/* The container looked up (refreshed from the runtime) and its report
+ * built: read back from the kernel while its init lives (created, running,
+ * paused), from config.json otherwise.  A failed report's error begins
+ * "inspect the isolation of container ID".  Clear *out with
+ * engine_isolation_clear. */
+int engine_container_isolation(const char *root, const char *runroot, const char *container,
+                               struct engine_isolation *out, struct hull_error **err);
+void engine_isolation_clear(struct engine_isolation *iso);
 
 /* The report for machines (`--format json`); see isolation_json.c. */
 struct json_object *isolation_report_json(const struct isolation_report *r);

@@ -1,8 +1,8 @@
 /* hull inspect --isolation CONTAINER...: what isolates a container, explained.
  *
- * The facts are gathered by the library (engine/isolation.h: read back from
- * the kernel for a running container, from config.json otherwise); this file
- * only parses the arguments and prints them: as a report for a newcomer, in
+ * The facts are gathered by the library, one call per container
+ * (engine_container_isolation: read back from the kernel for a running
+ * container, from config.json otherwise); this file prints them: as a report for a newcomer, in
  * the words of the "build a container by hand" walk-throughs (a container is
  * a process with a restricted VIEW, capped RESOURCES and reduced POWERS), or
  * as JSON with --format json. */
@@ -507,11 +507,11 @@ static void print_summary(const struct isolation_report *r)
            r->seccomp.has_profile ? "filtering" : "off", r->rootfs.read_only ? "read-only" : "writable");
 }
 
-static void print_report(const struct isolation_report *r, const char *id, const struct engine_record *rec,
-                         const char *bundle)
+static void print_report(const struct engine_isolation *iso)
 {
-    const char *status = record_str(rec->state.status);
-    printf("Container %.12s (%s), image %s\n", id, engine_record_short_name(rec), record_str(rec->config.image));
+    const struct isolation_report *r = iso->report;
+    const char *status = iso->status;
+    printf("Container %.12s (%s), image %s\n", iso->id, iso->short_name, iso->image);
     if (r->source == ISOLATION_FROM_KERNEL && !strcmp(status, "created"))
         printf("Created, not started: its init (PID %d on the host) waits for `start`; its namespaces and\n"
                "cgroups exist, but capabilities, seccomp and the user switch come only at start.\n\n",
@@ -533,7 +533,7 @@ static void print_report(const struct isolation_report *r, const char *id, const
     print_seccomp(r);
     print_no_new_privs(r);
     print_cgroups(r);
-    print_rootfs(r, bundle);
+    print_rootfs(r, iso->bundle);
     print_mounts(r);
     print_paths("MASKED PATHS: hidden from it (linux.maskedPaths)", r->masked, r->n_masked);
     print_paths("READ-ONLY PATHS: visible, not writable (linux.readonlyPaths)", r->readonly, r->n_readonly);
@@ -544,32 +544,25 @@ int engine_inspect_isolation(bool json, int n_names, char **names)
     int ret = 0;
     struct json_object *out = json ? json_object_new_array() : NULL;
     for (int i = 0; i < n_names; i++) {
-        cleanup_free char *id = NULL;
-        cleanup_engine_record struct engine_record *rec = engine_find_record(names[i], &id);
-        if (!rec) {
-            ret = 1;
-            continue;
-        }
-        cleanup_free char *bundle = engine_container_dir(g_engine.root, id);
-        cleanup_isolation_report struct isolation_report *r = NULL;
+        struct engine_isolation iso;
         cleanup_error struct hull_error *err = NULL;
-        if (isolation_report_build(bundle, engine_container_live_init(g_engine.runroot, id), &r, &err) < 0) {
-            hull_error_wrap(&err, "inspect the isolation of container %.12s", id);
+        if (engine_container_isolation(g_engine.root, g_engine.runroot, names[i], &iso, &err) < 0) {
             engine_error(err);
             ret = 1;
             continue;
         }
         if (json) {
-            struct json_object *o = isolation_report_json(r);
-            json_object_object_add(o, "Id", json_object_new_string(id));
-            json_object_object_add(o, "Name", json_object_new_string(record_str(rec->name)));
-            json_object_object_add(o, "Status", json_object_new_string(record_str(rec->state.status)));
+            struct json_object *o = isolation_report_json(iso.report);
+            json_object_object_add(o, "Id", json_object_new_string(iso.id));
+            json_object_object_add(o, "Name", json_object_new_string(iso.name));
+            json_object_object_add(o, "Status", json_object_new_string(iso.status));
             json_object_array_add(out, o);
         } else {
             if (i > 0)
                 printf("\n");
-            print_report(r, id, rec, bundle);
+            print_report(&iso);
         }
+        engine_isolation_clear(&iso);
     }
     if (json) {
         printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));

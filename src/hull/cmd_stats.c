@@ -5,27 +5,18 @@
  * one second, as with docker; without --no-stream the screen is redrawn every
  * second until Ctrl-C.  Without names: every running container (-a: every
  * container), looked up again at each refresh.  A container that is not
- * running shows zeros.  The numbers come from engine/stats.h. */
+ * running shows zeros.  One call per frame (engine_container_stats: the
+ * lookup, the samples and the second between them); this file prints. */
 #include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "hull/hull-engine.h"
 #include "hull/hull.h"
 #include "hull/util.h"
-
-struct stats_target {
-    char *id;
-    char *name; /* without the leading "/" */
-    char *arg;  /* what the user typed (docker's "Container" in JSON), or the short id */
-    bool have_prev;
-    struct engine_stats prev;
-};
 
 struct stats_opts {
     bool all, no_stream, no_trunc;
@@ -38,16 +29,6 @@ static struct json_object *stats_headers(void)
     return json_tokener_parse("{\"Container\":\"CONTAINER\",\"ID\":\"CONTAINER ID\",\"Name\":\"NAME\","
                               "\"CPUPerc\":\"CPU %\",\"MemUsage\":\"MEM USAGE / LIMIT\",\"MemPerc\":\"MEM %\","
                               "\"NetIO\":\"NET I/O\",\"BlockIO\":\"BLOCK I/O\",\"PIDs\":\"PIDS\"}");
-}
-
-static void targets_free(struct stats_target *t, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(t[i].id);
-        free(t[i].name);
-        free(t[i].arg);
-    }
-    free(t);
 }
 
 /* docker's units.BytesSize: binary units, 4 significant digits ("1.52MiB"). */
@@ -68,62 +49,16 @@ static char *pair(const char *a, const char *b)
     return xasprintf("%s / %s", a, b);
 }
 
-static struct stats_target target_of(const char *id, const struct engine_record *rec, const char *arg)
-{
-    struct stats_target t = {0};
-    t.id = xstrdup(id);
-    t.name = xstrdup(engine_record_short_name(rec));
-    t.arg = arg ? xstrdup(arg) : xasprintf("%.12s", id);
-    return t;
-}
-
-/* Every (running, or with all every) container, keeping the previous
- * samples of those already in old. */
-static struct stats_target *list_targets(bool all, struct stats_target *old, size_t n_old, size_t *n_out)
-{
-    cleanup_strv char **ids = NULL;
-    *n_out = 0;
-    if (engine_record_list(g_engine.root, &ids, NULL) < 0)
-        return NULL;
-    struct stats_target *t = xmalloc0((strv_length(ids) + 1) * sizeof *t);
-    size_t n = 0;
-    for (char **id = ids; *id; id++) {
-        cleanup_engine_record struct engine_record *rec = NULL;
-        if (engine_record_read(g_engine.root, *id, &rec, NULL) < 0)
-            continue;
-        engine_record_refresh(g_engine.runroot, *id, rec);
-        const char *status = rec->state.status;
-        if (all || !strcmp(status, "running") || !strcmp(status, "paused")) {
-            t[n] = target_of(*id, rec, NULL);
-            for (size_t i = 0; i < n_old; i++) {
-                if (!strcmp(old[i].id, *id)) {
-                    t[n].have_prev = old[i].have_prev;
-                    t[n].prev = old[i].prev;
-                }
-            }
-            n++;
-        }
-    }
-    *n_out = n;
-    return t;
-}
-
-/* One row: the sample (or zeros when the container is not running); false
+/* One row: the sample (zeros when the container is not running); false
  * after printing the error of a template that cannot run on it. */
-static bool add_row(struct table *table, struct engine_format *f, const struct stats_opts *o, struct stats_target *t)
+static bool add_row(struct table *table, struct engine_format *f, const struct stats_opts *o,
+                    const struct engine_stats_entry *t)
 {
-    struct engine_stats now;
-    bool live = engine_stats_read(g_engine.runroot, t->id, &now, NULL) == 0;
-    double cpu = live && t->have_prev ? engine_stats_cpu_percent(&t->prev, &now) : 0.0;
-    if (!live)
-        now = (struct engine_stats){0};
-    t->prev = now;
-    t->have_prev = live;
-
+    const struct engine_stats now = t->now;
     char short_id[13];
     snprintf(short_id, sizeof short_id, "%.12s", t->id);
-    cleanup_free char *cpu_text = xasprintf("%.2f%%", cpu);
-    cleanup_free char *mem_pct = xasprintf("%.2f%%", engine_stats_mem_percent(&now));
+    cleanup_free char *cpu_text = xasprintf("%.2f%%", t->cpu_percent);
+    cleanup_free char *mem_pct = xasprintf("%.2f%%", t->mem_percent);
     cleanup_free char *usage = binary_size(now.mem_usage), *limit = binary_size(now.mem_limit);
     cleanup_free char *mem = pair(usage, limit);
     cleanup_free char *rx = xstrdup(human_size(now.net_rx)), *tx = xstrdup(human_size(now.net_tx));
@@ -136,7 +71,7 @@ static bool add_row(struct table *table, struct engine_format *f, const struct s
         struct json_object *j = json_object_new_object();
         json_object_object_add(j, "BlockIO", json_object_new_string(blk));
         json_object_object_add(j, "CPUPerc", json_object_new_string(cpu_text));
-        json_object_object_add(j, "Container", json_object_new_string(t->arg));
+        json_object_object_add(j, "Container", json_object_new_string(t->container));
         json_object_object_add(j, "ID", json_object_new_string(id));
         json_object_object_add(j, "MemPerc", json_object_new_string(mem_pct));
         json_object_object_add(j, "MemUsage", json_object_new_string(mem));
@@ -158,7 +93,7 @@ static bool add_row(struct table *table, struct engine_format *f, const struct s
 
 /* One frame; the format is parsed again for each (a "table TEMPLATE" is a
  * table per frame).  False after a template error. */
-static bool print_frame(const struct stats_opts *o, struct stats_target *t, size_t n)
+static bool print_frame(const struct stats_opts *o, const struct engine_stats_entry *t, size_t n)
 {
     static const char *const headers[] = {"CONTAINER ID", "NAME",    "CPU %",     "MEM USAGE / LIMIT",
                                           "MEM %",        "NET I/O", "BLOCK I/O", "PIDS"};
@@ -180,21 +115,6 @@ static bool print_frame(const struct stats_opts *o, struct stats_target *t, size
     engine_format_finish(&f);
     fflush(stdout);
     return ok;
-}
-
-/* Primes every target's CPU counter: the first sample of a pair. */
-static void prime(struct stats_target *t, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!t[i].have_prev)
-            t[i].have_prev = engine_stats_read(g_engine.runroot, t[i].id, &t[i].prev, NULL) == 0;
-}
-
-static void sleep_second(void)
-{
-    struct timespec ts = {.tv_sec = 1};
-    while (nanosleep(&ts, &ts) < 0)
-        ;
 }
 
 enum { OPT_NO_STREAM = 1000, OPT_FORMAT, OPT_NO_TRUNC };
@@ -251,41 +171,25 @@ int cmd_stats(int argc, char **argv)
             return 125;
         }
     }
-    bool named = optind < argc;
-    size_t n = 0;
-    struct stats_target *t = NULL;
-    if (named) {
-        t = xmalloc0((size_t)(argc - optind) * sizeof *t);
-        for (int i = optind; i < argc; i++) {
-            cleanup_free char *id = NULL;
-            cleanup_engine_record struct engine_record *rec = engine_find_record(argv[i], &id);
-            if (!rec) {
-                targets_free(t, n);
-                return 1;
-            }
-            t[n++] = target_of(id, rec, argv[i]);
-        }
-    } else {
-        t = list_targets(o.all, NULL, 0, &n);
-    }
+    struct engine_stats_query q = {
+        .root = g_engine.root,
+        .runroot = g_engine.runroot,
+        .names = argv + optind, /* argv ends with NULL */
+        .all = o.all,
+        .stream = !o.no_stream,
+    };
+    struct engine_stats_list list = {0};
+    cleanup_error struct hull_error *err = NULL;
     for (;;) {
-        prime(t, n);
-        if (n > 0 || !o.no_stream)
-            sleep_second();
-        if (!print_frame(&o, t, n)) {
-            targets_free(t, n);
+        if (engine_container_stats(&q, &list, &err) < 0)
+            return engine_error(err);
+        if (!print_frame(&o, list.entries, list.n)) {
+            engine_stats_list_clear(&list);
             return 125;
         }
         if (o.no_stream)
             break;
-        if (!named) {
-            size_t n_new;
-            struct stats_target *fresh = list_targets(o.all, t, n, &n_new);
-            targets_free(t, n);
-            t = fresh;
-            n = n_new;
-        }
     }
-    targets_free(t, n);
+    engine_stats_list_clear(&list);
     return 0;
 }

@@ -313,3 +313,39 @@ void isolation_report_freep(struct isolation_report **r)
 {
     isolation_report_free(*r);
 }
+
+int engine_container_isolation(const char *root, const char *runroot, const char *container,
+                               struct engine_isolation *out, struct hull_error **err)
+{
+    *out = (struct engine_isolation){0};
+    cleanup_free char *id = NULL;
+    cleanup_engine_record struct engine_record *rec = NULL;
+    if (engine_container_lookup(root, runroot, container, &rec, &id, err) < 0)
+        return -1;
+    cleanup_free char *bundle = engine_container_dir(root, id);
+    struct isolation_report *r = NULL;
+    if (isolation_report_build(bundle, engine_container_live_init(runroot, id), &r, err) < 0) {
+        hull_error_wrap(err, "inspect the isolation of container %.12s", id);
+        return -1;
+    }
+    out->report = r;
+    out->id = steal_pointer(&id);
+    out->name = xstrdup(record_str(rec->name));
+    out->short_name = xstrdup(engine_record_short_name(rec));
+    out->status = xstrdup(record_str(rec->state.status));
+    out->image = xstrdup(record_str(rec->config.image));
+    out->bundle = steal_pointer(&bundle);
+    return 0;
+}
+
+void engine_isolation_clear(struct engine_isolation *iso)
+{
+    isolation_report_freep(&iso->report);
+    free(iso->id);
+    free(iso->name);
+    free(iso->short_name);
+    free(iso->status);
+    free(iso->image);
+    free(iso->bundle);
+    *iso = (struct engine_isolation){0};
+}

@@ -151,3 +151,125 @@ double engine_stats_mem_percent(const struct engine_stats *s)
 {
     return s->mem_limit ? (double)s->mem_usage / (double)s->mem_limit * 100.0 : 0.0;
 }
+
+/* ---- hull stats: the containers and their samples ---- */
+
+static void entry_clear(struct engine_stats_entry *e)
+{
+    free(e->id);
+    free(e->name);
+    free(e->container);
+}
+
+static struct engine_stats_entry entry_of(const char *id, const struct engine_record *rec, const char *arg)
+{
+    struct engine_stats_entry e = {0};
+    e.id = xstrdup(id);
+    e.name = xstrdup(engine_record_short_name(rec));
+    e.container = arg ? xstrdup(arg) : xasprintf("%.12s", id);
+    return e;
+}
+
+/* Every (running, or with all every) container, keeping the previous
+ * samples of those already in the list. */
+static void list_entries(const char *root, const char *runroot, bool all, struct engine_stats_list *list)
+{
+    cleanup_strv char **ids = NULL;
+    struct engine_stats_entry *old = list->entries;
+    size_t n_old = list->n;
+    list->entries = NULL;
+    list->n = 0;
+    if (engine_record_list(root, &ids, NULL) == 0) {
+        list->entries = xmalloc0((strv_length(ids) + 1) * sizeof *list->entries);
+        for (char **id = ids; *id; id++) {
+            cleanup_engine_record struct engine_record *rec = NULL;
+            if (engine_record_read(root, *id, &rec, NULL) < 0)
+                continue;
+            engine_record_refresh(runroot, *id, rec);
+            const char *status = rec->state.status;
+            if (!all && strcmp(status, "running") && strcmp(status, "paused"))
+                continue;
+            struct engine_stats_entry *e = &list->entries[list->n++];
+            *e = entry_of(*id, rec, NULL);
+            for (size_t i = 0; i < n_old; i++) {
+                if (!strcmp(old[i].id, *id)) {
+                    e->have_prev = old[i].have_prev;
+                    e->prev = old[i].prev;
+                }
+            }
+        }
+    }
+    for (size_t i = 0; i < n_old; i++)
+        entry_clear(&old[i]);
+    free(old);
+}
+
+/* The named containers, looked up once; the first one missing fails. */
+static int lookup_entries(const char *root, const char *runroot, char *const *names, struct engine_stats_list *list,
+                          struct hull_error **err)
+{
+    list->entries = xmalloc0((strv_length(names) + 1) * sizeof *list->entries);
+    for (char *const *name = names; *name; name++) {
+        cleanup_free char *id = NULL;
+        cleanup_engine_record struct engine_record *rec = NULL;
+        if (engine_container_lookup(root, runroot, *name, &rec, &id, err) < 0) {
+            engine_stats_list_clear(list);
+            return -1;
+        }
+        list->entries[list->n++] = entry_of(id, rec, *name);
+    }
+    return 0;
+}
+
+static void sleep_second(void)
+{
+    struct timespec ts = {.tv_sec = 1};
+    while (nanosleep(&ts, &ts) < 0)
+        ;
+}
+
+/* The sample of each entry: zeros when it is not running; CPU % against
+ * the previous sample. */
+static void sample(const char *runroot, struct engine_stats_entry *e)
+{
+    struct engine_stats now;
+    e->live = engine_stats_read(runroot, e->id, &now, NULL) == 0;
+    e->cpu_percent = e->live && e->have_prev ? engine_stats_cpu_percent(&e->prev, &now) : 0.0;
+    if (!e->live)
+        now = (struct engine_stats){0};
+    e->now = now;
+    e->mem_percent = engine_stats_mem_percent(&now);
+    e->prev = now;
+    e->have_prev = e->live;
+}
+
+int engine_container_stats(const struct engine_stats_query *q, struct engine_stats_list *list,
+                           struct hull_error **err)
+{
+    bool named = q->names && q->names[0];
+    if (!list->looked_up) {
+        if (named && lookup_entries(q->root, q->runroot, q->names, list, err) < 0)
+            return -1;
+        list->looked_up = true;
+    }
+    if (!named)
+        list_entries(q->root, q->runroot, q->all, list);
+    /* the first sample of a pair, for the entries new in the list */
+    for (size_t i = 0; i < list->n; i++)
+        if (!list->entries[i].have_prev)
+            list->entries[i].have_prev =
+                engine_stats_read(q->runroot, list->entries[i].id, &list->entries[i].prev, NULL) == 0;
+    if (list->n > 0 || q->stream)
+        sleep_second();
+    for (size_t i = 0; i < list->n; i++)
+        sample(q->runroot, &list->entries[i]);
+    return 0;
+}
+
+void engine_stats_list_clear(struct engine_stats_list *list)
+{
+    for (size_t i = 0; i < list->n; i++)
+        entry_clear(&list->entries[i]);
+    free(list->entries);
+    *list = (struct engine_stats_list){0};
+}

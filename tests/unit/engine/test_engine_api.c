@@ -230,7 +230,24 @@ int main(void)
                       error_names(err, "no such container: nosuch"),
                   "logs -f of a container that is not there: the error names it, no record, no wait");
         hull_error_freep(&err);
-        TAP_CHECK(entries_in(root) == before, "attach, top and logs of a missing container make nothing");
+        char *stats_names[] = {"nosuch", NULL};
+        struct engine_stats_query sq = {.root = root, .runroot = root, .names = stats_names};
+        struct engine_stats_list stats = {0};
+        TAP_CHECK(engine_container_stats(&sq, &stats, &err) < 0 && stats.n == 0 && !stats.entries &&
+                      error_names(err, "no such container: nosuch"),
+                  "stats of a container that is not there: the error names it");
+        hull_error_freep(&err);
+        sq.names = NULL;
+        sq.all = true;
+        TAP_CHECK(engine_container_stats(&sq, &stats, &err) == 0 && stats.n == 0,
+                  "stats -a of an empty root: no entry (and no second waited)");
+        engine_stats_list_clear(&stats);
+        struct engine_isolation iso;
+        TAP_CHECK(engine_container_isolation(root, root, "nosuch", &iso, &err) < 0 && !iso.report && !iso.id &&
+                      error_names(err, "no such container: nosuch"),
+                  "inspect --isolation of a container that is not there: the error names it");
+        hull_error_freep(&err);
+        TAP_CHECK(entries_in(root) == before, "attach, top, logs, stats and isolation of a missing container make nothing");
     }
 
     /* run's checks, one call: the first bad flag in hull run's order is the
