@@ -277,10 +277,20 @@ struct registry_pull_result {
 };
 void registry_pull_result_clear(struct registry_pull_result *r);
 
-/* Pulls into the store at store_root (which it opens and locks itself, see above). */
-int registry_pull(const char *store_root, const struct registry_pull_opts *opts,
-                  const struct registry_pull_progress *progress, struct registry_pull_result *out,
-                  struct hull_error **err);
+/* hull pull: the image into the store at root (which the pull opens and locks
+ * itself: registry/registry.h says how), then the journal's "pull" event. */
+int engine_image_pull(const char *root, const struct registry_pull_opts *opts,
+                      const struct registry_pull_progress *progress, struct registry_pull_result *out,
+                      struct hull_error **err);
+
+/* hull pull -a: engine_image_pull of each tag of opts->reference (a repository
+ * without tag), as the registry lists them; on_pulled gets each result (to
+ * print) before the next pull starts.  The first failure stops it; a
+ * repository without tags is an error ("NAME: the repository has no tags"). */
+typedef void (*engine_pull_result_fn)(const struct registry_pull_result *result, void *data);
+int engine_image_pull_all_tags(const char *root, const struct registry_pull_opts *opts,
+                               const struct registry_pull_progress *progress, engine_pull_result_fn on_pulled,
+                               void *data, struct hull_error **err);
 
 struct registry_push_opts {
     const char *source;      /* the image in the store */
@@ -297,15 +307,12 @@ struct registry_push_result {
 };
 void registry_push_result_clear(struct registry_push_result *r);
 
-/* Pushes an image (push.c says how); progress reuses the pull's event type. */
-int registry_push(const char *store_root, const struct registry_push_opts *opts,
-                  const struct registry_pull_progress *progress, struct registry_push_result *out,
-                  struct hull_error **err);
+/* hull push: an image of the store at root to a registry (registry/push.c
+ * says how); progress reuses the pull's event type. */
+int engine_image_push(const char *root, const struct registry_push_opts *opts,
+                      const struct registry_pull_progress *progress, struct registry_push_result *out,
+                      struct hull_error **err);
 
-/* The tags of a repository (name without tag or digest), from the registry
- * registries.conf names for it (not a mirror); NULL-terminated, owned by caller. */
-int registry_list_tags(const char *name, bool tls_verify_off, const char *authfile, char ***tags,
-                       struct hull_error **err);
 
 /* hull login: checks the credentials against host, then stores them. */
 int registry_login(const char *host, const char *username, const char *password, const char *authfile,

@@ -108,6 +108,9 @@ struct registry_pull_opts;
 /* docker's pull display on out (per-layer lines on a terminal, one line per
  * event otherwise); NULL with quiet. */
 struct registry_pull_progress *engine_pull_display_new(FILE *out, bool quiet);
+/* The end of one image's display (its last redraw), ready for the next
+ * image's, as done and new would leave it (pull -a). */
+void engine_pull_display_reset(struct registry_pull_progress *p);
 void engine_pull_display_done(struct registry_pull_progress *p);
 /* Pulls and prints like `hull pull` on out; *stored_out (optional) gets the
  * name the image has in the store.  Returns the exit status (errors printed). */

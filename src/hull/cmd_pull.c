@@ -55,24 +55,28 @@ static const struct option logout_longopts[] = {
 };
 const struct engine_flagset logout_flagset = {"h", logout_longopts};
 
+/* What docker prints once an image is in: nothing more than its name with -q. */
+static void print_pulled(const struct registry_pull_result *result, FILE *out, bool quiet)
+{
+    if (!quiet) {
+        fprintf(out, "Digest: %s\n", result->digest);
+        fprintf(out, "Status: %s for %s\n", result->downloaded ? "Downloaded newer image" : "Image is up to date",
+                result->stored_name ? result->stored_name : result->full_name);
+    }
+    fprintf(out, "%s\n", result->full_name);
+    fflush(out);
+}
+
 int engine_pull(const struct registry_pull_opts *opts, FILE *out, bool quiet, char **stored_out)
 {
     cleanup_error struct hull_error *err = NULL;
     struct registry_pull_progress *display = engine_pull_display_new(out, quiet);
     struct registry_pull_result result;
-    int r = registry_pull(g_engine.root, opts, display, &result, &err);
+    int r = engine_image_pull(g_engine.root, opts, display, &result, &err);
     engine_pull_display_done(display);
     if (r < 0)
         return engine_error(err);
-    if (!quiet) {
-        fprintf(out, "Digest: %s\n", result.digest);
-        fprintf(out, "Status: %s for %s\n", result.downloaded ? "Downloaded newer image" : "Image is up to date",
-                result.stored_name ? result.stored_name : result.full_name);
-    }
-    fprintf(out, "%s\n", result.full_name);
-    fflush(out);
-    struct engine_event_attr attrs[] = {{"name", result.full_name}, {NULL, NULL}};
-    engine_event_emit(g_engine.root, "image", "pull", result.full_name, attrs);
+    print_pulled(&result, out, quiet);
     if (stored_out) /* a pull by digest has no tag: the id names it surely */
         *stored_out = xstrdup(result.stored_name ? result.stored_name : result.id);
     registry_pull_result_clear(&result);
@@ -133,25 +137,26 @@ int cmd_pull(int argc, char **argv)
     return engine_pull(&opts, stdout, quiet, NULL);
 }
 
-/* docker pull -a: each tag in turn; the first failure stops it. */
+struct all_tags_display {
+    struct registry_pull_progress *display;
+    bool quiet;
+};
+
+/* Each image of pull -a ends its progress lines as a single pull does. */
+static void on_tag_pulled(const struct registry_pull_result *result, void *data)
+{
+    struct all_tags_display *a = data;
+    engine_pull_display_reset(a->display);
+    print_pulled(result, stdout, a->quiet);
+}
+
 static int pull_all_tags(struct registry_pull_opts *opts, bool quiet)
 {
     cleanup_error struct hull_error *err = NULL;
-    cleanup_strv char **tags = NULL;
-    if (registry_list_tags(opts->reference, opts->tls_verify_off, opts->authfile, &tags, &err) < 0)
-        return engine_error(err);
-    if (!tags[0])
-        return engine_error_fmt("%s: the repository has no tags", opts->reference);
-    const char *name = opts->reference;
-    for (char **t = tags; *t; t++) {
-        cleanup_free char *ref = xasprintf("%s:%s", name, *t);
-        struct registry_pull_opts one = *opts;
-        one.reference = ref;
-        int r = engine_pull(&one, stdout, quiet, NULL);
-        if (r != 0)
-            return r;
-    }
-    return 0;
+    struct all_tags_display a = {engine_pull_display_new(stdout, quiet), quiet};
+    int r = engine_image_pull_all_tags(g_engine.root, opts, a.display, on_tag_pulled, &a, &err);
+    engine_pull_display_done(a.display);
+    return r < 0 ? engine_error(err) : 0;
 }
 
 int cmd_push(int argc, char **argv)
@@ -200,7 +205,7 @@ int cmd_push(int argc, char **argv)
     cleanup_error struct hull_error *err = NULL;
     struct registry_pull_progress *display = engine_pull_display_new(stdout, quiet);
     struct registry_push_result result;
-    int r = registry_push(g_engine.root, &opts, display, &result, &err);
+    int r = engine_image_push(g_engine.root, &opts, display, &result, &err);
     engine_pull_display_done(display);
     if (r < 0)
         return engine_error(err);

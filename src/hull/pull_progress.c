@@ -186,7 +186,7 @@ struct registry_pull_progress *engine_pull_display_new(FILE *out, bool quiet)
     return &d->progress;
 }
 
-void engine_pull_display_done(struct registry_pull_progress *p)
+void engine_pull_display_reset(struct registry_pull_progress *p)
 {
     if (!p)
         return;
@@ -194,5 +194,15 @@ void engine_pull_display_done(struct registry_pull_progress *p)
     if (d->tty && d->n_lines)
         redraw(d);
     free(d->lines);
-    free(d);
+    d->lines = NULL;
+    d->n_lines = d->drawn = 0;
+    d->last = (struct timespec){0};
+}
+
+void engine_pull_display_done(struct registry_pull_progress *p)
+{
+    if (!p)
+        return;
+    engine_pull_display_reset(p);
+    free(p->data);
 }

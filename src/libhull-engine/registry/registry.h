@@ -22,4 +22,19 @@
 #include "util/error_internal.h"
 #include "hull/hull-engine.h"
 
+/* Pulls into the store at store_root (which it opens and locks itself, see above). */
+int registry_pull(const char *store_root, const struct registry_pull_opts *opts,
+                  const struct registry_pull_progress *progress, struct registry_pull_result *out,
+                  struct hull_error **err);
+
+/* Pushes an image (push.c says how); progress reuses the pull's event type. */
+int registry_push(const char *store_root, const struct registry_push_opts *opts,
+                  const struct registry_pull_progress *progress, struct registry_push_result *out,
+                  struct hull_error **err);
+
+/* The tags of a repository (name without tag or digest), from the registry
+ * registries.conf names for it (not a mirror); NULL-terminated, owned by caller. */
+int registry_list_tags(const char *name, bool tls_verify_off, const char *authfile, char ***tags,
+                       struct hull_error **err);
+
 #endif

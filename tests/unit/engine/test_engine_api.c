@@ -191,6 +191,31 @@ int main(void)
         TAP_CHECK(engine_image_tag(root, "busybox:nosuch", "x:1", &err) < 0 && error_names(err, "busybox:nosuch"),
                   "tag: a missing source image is named");
         hull_error_freep(&err);
+
+        /* pull and push, one call each: a bad reference is refused before any
+         * registry is asked, and neither the store nor the journal gets a line */
+        struct registry_pull_result pulled;
+        TAP_CHECK(engine_image_pull(root, &(struct registry_pull_opts){.reference = "bad ref!!"}, NULL, &pulled,
+                                    &err) < 0 &&
+                      error_names(err, "\"bad ref!!\""),
+                  "pull of a bad reference: the error names it");
+        hull_error_freep(&err);
+        TAP_CHECK(engine_image_pull_all_tags(root, &(struct registry_pull_opts){.reference = "bad ref!!"}, NULL, NULL,
+                                             NULL, &err) < 0 &&
+                      error_names(err, "\"bad ref!!\""),
+                  "pull -a of a bad reference: the error names it");
+        hull_error_freep(&err);
+        struct registry_push_result pushed;
+        TAP_CHECK(engine_image_push(root, &(struct registry_push_opts){.source = "busybox:nosuch"}, NULL, &pushed,
+                                    &err) < 0 &&
+                      error_names(err, "busybox:nosuch"),
+                  "push of an image that is not there: the error names it");
+        hull_error_freep(&err);
+        char events_log[4096];
+        snprintf(events_log, sizeof events_log, "%s/events/events.log", root);
+        TAP_CHECK(engine_image_list(root, NULL, &list, &err) == 0 && list.n == 0 && access(events_log, F_OK) < 0,
+                  "after the failed pulls and push: no image, no journal line");
+        engine_image_list_clear(&list);
     }
 
     /* hull start's one call: the lookup is the library's; exit status 1 */
