@@ -122,16 +122,16 @@ int engine_parse_bind(const char *text, struct engine_bind *out, struct hull_err
  * *tmpfs (returns 1, with --tmpfs's defaults), -1 on error. */
 int engine_parse_mount(const char *text, struct engine_bind *bind, struct engine_tmpfs *tmpfs, struct hull_error **err);
 
-/* The containers (ids, NULL-terminated) whose record mounts volume name:
- * a volume in use cannot be removed, even by a stopped container (docker). */
-int engine_volume_users(const char *root, const char *name, char ***ids, struct hull_error **err);
-
-/* `volume create`: volume_create (below) under the records lock, so that a
- * `hull run` naming the volume sees it made or not at all. */
+/* `volume create`: the volume made under the records lock, so that a `hull
+ * run` naming the volume sees it made or not at all.  An existing volume of
+ * that name is not an error when opts are empty or the same (docker's create
+ * is idempotent). */
 int engine_volume_create(const char *root, const char *name, char *const *opts, char *const *labels, char **name_out,
                          struct hull_error **err);
-/* `volume rm`: refused while a container uses it ("volume is in use - [ids]"). */
-int engine_volume_remove(const char *root, const char *name, struct hull_error **err);
+/* `volume rm`: refused while a container uses it ("volume is in use - [ids]");
+ * one that does not exist is an error ("no such volume: NAME") unless force.
+ * *removed (optional) tells whether it was there and is gone. */
+int engine_volume_remove(const char *root, const char *name, bool force, bool *removed, struct hull_error **err);
 /* `volume prune`: removes the volumes no container uses, only anonymous ones
  * unless all (docker 23+).  *removed gets their names, *reclaimed their size. */
 int engine_volume_prune(const char *root, bool all, char ***removed, unsigned long long *reclaimed,
@@ -148,9 +148,6 @@ struct engine_net_endpoint {
 /* ---- networks (network.c) ---- */
 
 #define NETWORK_DEFAULT "hull"
-
-/* Names of every network, sorted, NULL-terminated. */
-int network_list(const char *root, char ***names, struct hull_error **err);
 
 struct network_create_opts {
     const char *name;
@@ -290,19 +287,8 @@ int engine_run_flags_check(const char *root, const char *runroot, struct engine_
 
 /* ---- volumes (volume.c) ---- */
 
-/* Creates volume name (NULL: anonymous, a random name) with the driver
- * options opts ("KEY=VALUE", NULL-terminated or NULL) and labels ("K=V").
- * An existing volume of that name is not an error when opts are empty or the
- * same (docker's create is idempotent): *created tells.  *name_out (optional)
- * gets the name. */
-int volume_create(const char *root, const char *name, char *const *opts, char *const *labels, bool anonymous,
-                  char **name_out, bool *created, struct hull_error **err);
-
-bool volume_exists(const char *root, const char *name);
-/* Names of every volume, sorted, NULL-terminated. */
-int volume_list(const char *root, char ***names, struct hull_error **err);
 /* A volume as volume.json keeps it (docker's keys); members hull does not
- * know are kept (other). */
+ * know are kept (other): what engine_volume_list gives. */
 struct volume_label {
     char *key, *value;
 };
@@ -314,15 +300,16 @@ struct volume {
     struct json_object *other; /* NULL: none */
 };
 void volume_free(struct volume *v);
-void volume_freep(struct volume **v);
-#define cleanup_volume __attribute__((cleanup(volume_freep)))
-/* The value of label key, or NULL. */
-const char *volume_label(const struct volume *v, const char *key);
-/* volume.json read; "no such volume: NAME" when it does not exist. */
-int volume_read(const char *root, const char *name, struct volume **out, struct hull_error **err);
-/* What `hull volume inspect` shows (docker's shape; volume.json's own text,
- * volume_json.c). */
-struct json_object *volume_to_json(const struct volume *v);
+/* `hull volume inspect`: each name's volume in docker's shape (volume.json's
+ * own keys, volume_json.c), in the order given: on_volume gets the object
+ * (the call frees it after), on_error the error of a name that fails ("no
+ * such volume: NAME", the error owned by on_error) and the names after it
+ * are still tried.  A non-zero return of on_volume stops the walk and is
+ * returned; else 0. */
+typedef int (*engine_volume_json_fn)(struct json_object *volume, void *data);
+typedef void (*engine_volume_error_fn)(const char *name, struct hull_error *err, void *data);
+int engine_volume_inspect_json(const char *root, char *const *names, engine_volume_json_fn on_volume,
+                               engine_volume_error_fn on_error, void *data);
 /* `hull volume ls`: the volumes, sorted by name, NULL-terminated, that match
  * every filter of filters (NULL-terminated or NULL; docker's keys:
  * dangling=true|false, name=SUBSTRING, label=KEY[=VALUE]); a volume removed

@@ -159,6 +159,37 @@ static const struct option volume_inspect_longopts[] = {
     {"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 const struct engine_flagset volume_inspect_flagset = {"f:h", volume_inspect_longopts};
 
+/* What volume inspect prints: each volume through the template as it comes,
+ * or the JSON array of them at the end. */
+struct inspect_output {
+    struct gotemplate *template;
+    struct json_object *array;
+    int status;
+};
+
+static int print_volume(struct json_object *volume, void *data)
+{
+    struct inspect_output *o = data;
+    if (!o->template) {
+        json_object_array_add(o->array, json_object_get(volume));
+        return 0;
+    }
+    cleanup_error struct hull_error *err = NULL;
+    cleanup_free char *text = NULL;
+    if (gotemplate_execute(o->template, volume, &text, &err) < 0)
+        return engine_error_status(err, 125);
+    printf("%s\n", text);
+    return 0;
+}
+
+static void print_volume_error(const char *name, struct hull_error *err, void *data)
+{
+    (void)name; /* the error names it */
+    struct inspect_output *o = data;
+    o->status = engine_error(err);
+    hull_error_free(err);
+}
+
 static int cmd_volume_inspect(int argc, char **argv)
 {
     cleanup_gotemplate struct gotemplate *template = NULL;
@@ -183,33 +214,13 @@ static int cmd_volume_inspect(int argc, char **argv)
     }
     if (optind >= argc)
         return engine_usage_error("volume inspect", "requires at least 1 argument");
-    struct json_object *out = json_object_new_array();
-    int ret = 0;
-    for (int i = optind; i < argc; i++) {
-        cleanup_error struct hull_error *err = NULL;
-        cleanup_volume struct volume *typed = NULL;
-        if (volume_read(g_engine.root, argv[i], &typed, &err) < 0) {
-            ret = engine_error(err);
-            continue;
-        }
-        struct json_object *v = volume_to_json(typed);
-        if (template) {
-            cleanup_free char *text = NULL;
-            int r = gotemplate_execute(template, v, &text, &err);
-            json_object_put(v);
-            if (r < 0) {
-                json_object_put(out);
-                return engine_error_status(err, 125);
-            }
-            printf("%s\n", text);
-            continue;
-        }
-        json_object_array_add(out, v);
-    }
-    if (!template)
-        printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-    json_object_put(out);
-    return ret;
+    struct inspect_output o = {.template = template, .array = json_object_new_array()};
+    int r = engine_volume_inspect_json(g_engine.root, argv + optind, print_volume, print_volume_error, &o);
+    if (r == 0 && !template)
+        printf("%s\n",
+               json_object_to_json_string_ext(o.array, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(o.array);
+    return r ? r : o.status;
 }
 
 /* ---- rm ---- */
@@ -241,12 +252,13 @@ static int cmd_volume_rm(int argc, char **argv)
     int ret = 0;
     for (int i = optind; i < argc; i++) {
         cleanup_error struct hull_error *err = NULL;
-        if (force && !volume_exists(g_engine.root, argv[i]))
-            continue;
-        if (engine_volume_remove(g_engine.root, argv[i], &err) < 0) {
+        bool removed;
+        if (engine_volume_remove(g_engine.root, argv[i], force, &removed, &err) < 0) {
             ret = engine_error(err);
             continue;
         }
+        if (!removed) /* -f and no such volume */
+            continue;
         printf("%s\n", argv[i]);
         fflush(stdout);
     }

@@ -688,13 +688,15 @@ int engine_volume_create(const char *root, const char *name, char *const *opts, 
     return volume_create(root, name, opts, labels, false, name_out, NULL, err);
 }
 
-int engine_volume_remove(const char *root, const char *name, struct hull_error **err)
+int engine_volume_remove(const char *root, const char *name, bool force, bool *removed, struct hull_error **err)
 {
+    if (removed)
+        *removed = false;
     cleanup_close int lock = -1;
     if (engine_records_lock(root, &lock, err) < 0)
         return -1;
     if (!volume_exists(root, name))
-        return hull_error_set(err, 0, "no such volume: %s", name);
+        return force ? 0 : hull_error_set(err, 0, "no such volume: %s", name);
     cleanup_strv char **users = NULL;
     if (engine_volume_users(root, name, &users, err) < 0)
         return -1;
@@ -707,7 +709,11 @@ int engine_volume_remove(const char *root, const char *name, struct hull_error *
         }
         return hull_error_set(err, 0, "remove %s: volume is in use - [%s]", name, list);
     }
-    return volume_remove(root, name, err);
+    if (volume_remove(root, name, err) < 0)
+        return -1;
+    if (removed)
+        *removed = true;
+    return 0;
 }
 
 int engine_volume_prune(const char *root, bool all, char ***removed, unsigned long long *reclaimed,

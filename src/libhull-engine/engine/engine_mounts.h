@@ -57,4 +57,8 @@ void engine_bind_clear(struct engine_bind *b);
  * volumes are CONTAINER's own: never created, copied into or removed here. */
 int engine_volumes_from(const char *root, const char *text, struct engine_run_config *rc, struct hull_error **err);
 
+/* The containers (ids, NULL-terminated) whose record mounts volume name:
+ * a volume in use cannot be removed, even by a stopped container (docker). */
+int engine_volume_users(const char *root, const char *name, char ***ids, struct hull_error **err);
+
 #endif

@@ -28,6 +28,28 @@ struct json_object;
 
 #define VOLUME_ANONYMOUS_LABEL "com.docker.volume.anonymous"
 
+/* Creates volume name (NULL: anonymous, a random name) with the driver
+ * options opts ("KEY=VALUE", NULL-terminated or NULL) and labels ("K=V").
+ * An existing volume of that name is not an error when opts are empty or the
+ * same (docker's create is idempotent): *created tells.  *name_out (optional)
+ * gets the name. */
+int volume_create(const char *root, const char *name, char *const *opts, char *const *labels, bool anonymous,
+                  char **name_out, bool *created, struct hull_error **err);
+
+bool volume_exists(const char *root, const char *name);
+/* Names of every volume, sorted, NULL-terminated. */
+int volume_list(const char *root, char ***names, struct hull_error **err);
+
+void volume_freep(struct volume **v);
+#define cleanup_volume __attribute__((cleanup(volume_freep)))
+/* The value of label key, or NULL. */
+const char *volume_label(const struct volume *v, const char *key);
+/* volume.json read; "no such volume: NAME" when it does not exist. */
+int volume_read(const char *root, const char *name, struct volume **out, struct hull_error **err);
+/* What `hull volume inspect` shows (docker's shape; volume.json's own text,
+ * volume_json.c). */
+struct json_object *volume_to_json(const struct volume *v);
+
 /* docker's rule for local volume names: [a-zA-Z0-9][a-zA-Z0-9_.-]+ */
 bool volume_name_valid(const char *name);
 

@@ -1,6 +1,6 @@
 /* hull: volume.json (see volume.h): the one serializer and the one
  * deserializer of a volume; what `hull volume inspect` shows is the same
- * object; `volume ls --format`'s row. */
+ * object (engine_volume_inspect_json); `volume ls --format`'s row. */
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +81,25 @@ struct json_object *volume_to_json(const struct volume *v)
         json_object_object_foreach(v->other, key, value) json_object_object_add(o, key, json_object_get(value));
     }
     return o;
+}
+
+int engine_volume_inspect_json(const char *root, char *const *names, engine_volume_json_fn on_volume,
+                               engine_volume_error_fn on_error, void *data)
+{
+    for (char *const *n = names; *n; n++) {
+        struct hull_error *err = NULL;
+        cleanup_volume struct volume *v = NULL;
+        if (volume_read(root, *n, &v, &err) < 0) {
+            on_error(*n, err, data);
+            continue;
+        }
+        struct json_object *j = volume_to_json(v);
+        int r = on_volume(j, data);
+        json_object_put(j);
+        if (r)
+            return r;
+    }
+    return 0;
 }
 
 struct json_object *volume_ls_row_json(const struct volume *v)

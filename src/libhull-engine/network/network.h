@@ -174,4 +174,7 @@ int network_publish(const char *root, const struct network_port *p, const char *
 int network_unpublish(const char *root, const struct network_binding *b, struct hull_error **err);
 int network_bindings(const char *root, struct network_binding **out, size_t *n, struct hull_error **err);
 
+/* Names of every network, sorted, NULL-terminated. */
+int network_list(const char *root, char ***names, struct hull_error **err);
+
 #endif

@@ -41,6 +41,28 @@ static void collect_error(const char *name, struct hull_error *err, void *data)
     hull_error_freep(&err);
 }
 
+/* engine_volume_json_fn: counts the volumes, and whether each is named "data". */
+struct volumes_seen {
+    size_t n, stop_after;
+    bool named;
+    struct name_errors errors;
+};
+
+static int count_volume(struct json_object *volume, void *data)
+{
+    struct volumes_seen *s = data;
+    struct json_object *name = NULL;
+    json_object_object_get_ex(volume, "Name", &name);
+    s->named = (s->n == 0 || s->named) && name && !strcmp(json_object_get_string(name), "data");
+    s->n++;
+    return s->stop_after && s->n == s->stop_after ? 42 : 0;
+}
+
+static void collect_volume_error(const char *name, struct hull_error *err, void *data)
+{
+    collect_error(name, err, &((struct volumes_seen *)data)->errors);
+}
+
 /* The first error engine_run_flags_check gives for flags set by fill, on a
  * fresh struct as `hull run` makes one; NULL when they pass. */
 static char *run_check_error(const char *root, void (*fill)(struct engine_run_flags *f, void *data), void *data,
@@ -303,17 +325,36 @@ int main(void)
         }
     }
 
-    char **volumes = NULL;
     char *made = NULL;
+    struct volume **listed = NULL;
     TAP_CHECK(engine_volume_create(root, "data", NULL, NULL, &made, &err) == 0 && made && !strcmp(made, "data") &&
-                  volume_exists(root, "data") && volume_list(root, &volumes, &err) == 0 && volumes &&
-                  volumes[0] && !strcmp(volumes[0], "data") && !volumes[1],
+                  engine_volume_list(root, NULL, &listed, &err) == 0 && listed[0] &&
+                  !strcmp(listed[0]->name, "data") && !listed[1],
               "a volume made is listed");
     free(made);
-    strv_free(volumes);
-    TAP_CHECK(engine_volume_remove(root, "data", &err) == 0 && !volume_exists(root, "data"), "and removed");
-    TAP_CHECK(engine_volume_remove(root, "nosuch", &err) < 0 && error_names(err, "nosuch"),
+    volume_list_free(listed);
+    {
+        char *names[] = {"data", "nosuch", "data", NULL};
+        struct volumes_seen seen = {0};
+        TAP_CHECK(engine_volume_inspect_json(root, names, count_volume, collect_volume_error, &seen) == 0 &&
+                      seen.n == 2 && seen.named && seen.errors.n == 1 && seen.errors.named,
+                  "volume inspect: each volume's object by its name, the missing one an error naming it");
+        seen = (struct volumes_seen){.stop_after = 1};
+        TAP_CHECK(engine_volume_inspect_json(root, names, count_volume, collect_volume_error, &seen) == 42 &&
+                      seen.n == 1 && seen.errors.n == 0,
+                  "volume inspect: the caller's non-zero return stops the walk and is returned");
+    }
+    bool removed = false;
+    TAP_CHECK(engine_volume_remove(root, "data", false, &removed, &err) == 0 && removed &&
+                  engine_volume_list(root, NULL, &listed, &err) == 0 && !listed[0],
+              "and removed");
+    volume_list_free(listed);
+    TAP_CHECK(engine_volume_remove(root, "nosuch", false, &removed, &err) < 0 && !removed &&
+                  error_names(err, "nosuch"),
               "a volume that is not there: the error names it");
+    hull_error_freep(&err);
+    TAP_CHECK(engine_volume_remove(root, "nosuch", true, &removed, &err) == 0 && !removed && !err,
+              "rm -f of a volume that is not there: no error, nothing removed");
     hull_error_freep(&err);
 
     char *cmd = NULL;
