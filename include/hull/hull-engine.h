@@ -109,7 +109,6 @@ void engine_record_freep(struct engine_record **rec);
 /* The name without docker's leading "/". */
 const char *engine_record_short_name(const struct engine_record *rec);
 
-char *engine_container_dir(const char *root, const char *id);
 /* The runtime state root the engine passes to container_create & co. */
 char *engine_runtime_root(const char *runroot);
 
@@ -293,7 +292,6 @@ int engine_container_wait(const char *root, const char *runroot, const char *id,
  * hosts files where its name resolves are rewritten. */
 int engine_container_rename(const char *root, const char *id, const char *name, struct hull_error **err);
 
-#define ENGINE_DETACH_KEYS_MAX 16
 
 /* hull ps: the containers' records with State refreshed from the runtime
  * (engine_record_refresh), newest first; without all only the running,
@@ -305,46 +303,19 @@ void engine_record_list_free(struct engine_record **recs, size_t n);
 
 /* ---- containers: attach (attach.c) ---- */
 
-struct engine_attach_opts {
-    const char *root;
-    const char *runroot;
-    const char *id;
-    bool send_stdin; /* our stdin goes to the container's (it must have been started with -i) */
-    bool tty;        /* the container has a terminal: ours goes raw, its size follows ours */
-    bool sig_proxy;  /* without a terminal: the signals we get are sent to the container */
-    /* the foreground `hull run`: signals proxied with a terminal too, the
-     * end of our stdin closes the container's, the exit code is the
-     * monitor's (its socket closes once the exit is recorded) */
-    bool foreground;
-    /* the foreground run records the exit itself: the session ends at the
-     * exit code, not at the monitor's EOF (the caller sends 6 when done) */
-    bool records_exit;
-    /* what ends the attachment and leaves the container running, read in our stdin */
-    char detach_keys[ENGINE_DETACH_KEYS_MAX];
-    size_t n_detach_keys;
-};
-
-/* docker's --detach-keys: "ctrl-p,ctrl-q" (the default), each key a single
- * character or ctrl-X with X one of a-z @ [ \ ] ^ _.  An error names the value. */
-int engine_detach_keys_parse(const char *text, char *keys, size_t *n, struct hull_error **err);
-
-/* Connects to the container's monitor and copies until the container exits
- * (*exit_code: its recorded exit code, *detached false) or the detach keys
- * are read (*detached true).  A container that is not running (or has no
- * monitor yet: it is being started) is an error saying so. */
-int engine_attach(const struct engine_attach_opts *o, int *exit_code, bool *detached, struct hull_error **err);
 
 /* hull attach, the whole of it. */
 struct engine_container_attach_opts {
     const char *root, *runroot;
     const char *container;   /* a full id, a name or a unique id prefix (engine_record_find) */
     bool no_stdin;           /* --no-stdin: else our stdin is the container's when it keeps one open (-i) */
-    bool sig_proxy;          /* --sig-proxy (engine_attach_opts) */
+    bool sig_proxy;          /* --sig-proxy: without a terminal, the signals we get go to the container */
     const char *detach_keys; /* --detach-keys as given; NULL: ctrl-p,ctrl-q */
 };
 
 /* The container looked up, the detach keys parsed, its record read for
- * its terminal and stdin, then engine_attach.  0: *exit_code is the
+ * its terminal and stdin, then our stdio joined to the container's through
+ * its monitor until it exits or the detach keys are read.  0: *exit_code is the
  * container's exit status (0 when detached from).  -1: err says why and
  * *exit_code is the status to exit with: 125 for bad --detach-keys, else 1
  * (no such container, not running ...). */
@@ -425,14 +396,6 @@ struct engine_stats {
     uint64_t pids;
 };
 
-/* A sample of container id, whose runtime state is under RUNROOT/engine.
- * Fails when the container is not running. */
-int engine_stats_read(const char *runroot, const char *id, struct engine_stats *out, struct hull_error **err);
-
-/* CPU % between two samples of one container (0 when they are not ordered). */
-double engine_stats_cpu_percent(const struct engine_stats *before, const struct engine_stats *after);
-/* Memory usage as a percentage of the limit. */
-double engine_stats_mem_percent(const struct engine_stats *s);
 
 /* ---- containers: hull stats (stats.c) ---- */
 
@@ -662,18 +625,9 @@ struct isolation_report {
     size_t n_masked, n_readonly;
 };
 
-/* The container whose bundle (config.json) is in bundle_dir.  pid > 0: its
- * live init on the host, read from the kernel; pid 0: from config.json only. */
-int isolation_report_build(const char *bundle_dir, pid_t pid, struct isolation_report **out, struct hull_error **err);
-/* The init's pid of container id when it has a live one (created, running or
- * paused: its namespaces exist), else 0: the pid to give isolation_report_build. */
-pid_t engine_container_live_init(const char *runroot, const char *id);
-
-void isolation_report_freep(struct isolation_report **r);
 
 /* The namespaces in the order the report shows them (most telling first). */
 extern const enum hull_ns_type isolation_ns_order[HULL_NS__COUNT];
-#define cleanup_isolation_report __attribute__((cleanup(isolation_report_freep)))
 
 /* hull inspect --isolation, for one container: its report and what the
  * report's header and JSON name of it. */

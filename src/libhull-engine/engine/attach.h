@@ -23,6 +23,37 @@
 #include "util/error_internal.h"
 #include "hull/hull-engine.h"
 
+#define ENGINE_DETACH_KEYS_MAX 16
+
+struct engine_attach_opts {
+    const char *root;
+    const char *runroot;
+    const char *id;
+    bool send_stdin; /* our stdin goes to the container's (it must have been started with -i) */
+    bool tty;        /* the container has a terminal: ours goes raw, its size follows ours */
+    bool sig_proxy;  /* without a terminal: the signals we get are sent to the container */
+    /* the foreground `hull run`: signals proxied with a terminal too, the
+     * end of our stdin closes the container's, the exit code is the
+     * monitor's (its socket closes once the exit is recorded) */
+    bool foreground;
+    /* the foreground run records the exit itself: the session ends at the
+     * exit code, not at the monitor's EOF (the caller sends 6 when done) */
+    bool records_exit;
+    /* what ends the attachment and leaves the container running, read in our stdin */
+    char detach_keys[ENGINE_DETACH_KEYS_MAX];
+    size_t n_detach_keys;
+};
+
+/* docker's --detach-keys: "ctrl-p,ctrl-q" (the default), each key a single
+ * character or ctrl-X with X one of a-z @ [ \ ] ^ _.  An error names the value. */
+int engine_detach_keys_parse(const char *text, char *keys, size_t *n, struct hull_error **err);
+
+/* Connects to the container's monitor and copies until the container exits
+ * (*exit_code: its recorded exit code, *detached false) or the detach keys
+ * are read (*detached true).  A container that is not running (or has no
+ * monitor yet: it is being started) is an error saying so. */
+int engine_attach(const struct engine_attach_opts *o, int *exit_code, bool *detached, struct hull_error **err);
+
 enum {
     ENGINE_ATTACH_STDIN,
     ENGINE_ATTACH_STDOUT,

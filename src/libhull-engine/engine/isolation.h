@@ -36,7 +36,16 @@ struct isolation_cgroup_file {
     char *value;
 };
 
+/* The container whose bundle (config.json) is in bundle_dir.  pid > 0: its
+ * live init on the host, read from the kernel; pid 0: from config.json only. */
+int isolation_report_build(const char *bundle_dir, pid_t pid, struct isolation_report **out, struct hull_error **err);
+/* The init's pid of container id when it has a live one (created, running or
+ * paused: its namespaces exist), else 0: the pid to give isolation_report_build. */
+pid_t engine_container_live_init(const char *runroot, const char *id);
+
+void isolation_report_freep(struct isolation_report **r);
 void isolation_report_free(struct isolation_report *r);
+#define cleanup_isolation_report __attribute__((cleanup(isolation_report_freep)))
 
 /* "applied", "absent", "not-applied", "configured". */
 const char *isolation_path_state_name(enum isolation_path_state s);

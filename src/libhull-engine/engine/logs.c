@@ -24,7 +24,7 @@ struct log_reader {
 };
 
 /* One record (without its newline): handed to the caller; false when it is malformed. */
-static bool print_record(struct log_reader *p, const char *rec, size_t len)
+static bool hand_record(struct log_reader *p, const char *rec, size_t len)
 {
     const char *ts_end = memchr(rec, ' ', len);
     if (!ts_end)
@@ -53,14 +53,14 @@ static bool print_record(struct log_reader *p, const char *rec, size_t len)
 /* Hands on the records in buf[0..len) that end with a newline, then NULL
  * (the end of a batch: the caller flushes); returns how many bytes it used
  * (the rest is a record still being written). */
-static size_t print_records(struct log_reader *p, const char *buf, size_t len)
+static size_t hand_records(struct log_reader *p, const char *buf, size_t len)
 {
     size_t used = 0;
     for (;;) {
         const char *nl = memchr(buf + used, '\n', len - used);
         if (!nl)
             break;
-        print_record(p, buf + used, (size_t)(nl - (buf + used)));
+        hand_record(p, buf + used, (size_t)(nl - (buf + used)));
         used = (size_t)(nl - buf) + 1;
     }
     p->fn(NULL, p->data);
@@ -182,7 +182,7 @@ static int follow_rotation(struct log_reader *p, int fd, const char *path, off_t
         cleanup_free char *text = NULL;
         size_t len = 0;
         if (read_file(rotated, &text, &len, NULL) == 0)
-            print_records(p, text, len);
+            hand_records(p, text, len);
     }
     return open(path, O_RDONLY | O_CLOEXEC);
 }
@@ -210,7 +210,7 @@ static int show_logs(const struct engine_logs_opts *o, const char *id, const cha
     memcpy(all, old, old_len);
     memcpy(all + old_len, cur, cur_len);
     size_t start = tail_offset(all, len, o->tail);
-    size_t used = start + print_records(p, all + start, len - start);
+    size_t used = start + hand_records(p, all + start, len - start);
     if (!o->follow)
         return 0;
     /* Follow from the first byte not printed: a record cut at the end of
@@ -230,7 +230,7 @@ static int show_logs(const struct engine_logs_opts *o, const char *id, const cha
             return hull_error_set(err, 0, "read %s: %s", path, strerror(errno));
         if (n > 0) {
             have += (size_t)n;
-            size_t u = print_records(p, buf, have);
+            size_t u = hand_records(p, buf, have);
             if (u == 0 && have == sizeof buf)
                 u = have; /* a record longer than the buffer: cannot happen with hull-monitor's */
             memmove(buf, buf + u, have - u);

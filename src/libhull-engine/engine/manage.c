@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "attach.h"
 #include "cgroup/cgroup.h"
 #include "container/container.h"
 #include "engine_network.h"

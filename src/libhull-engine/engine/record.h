@@ -115,8 +115,10 @@ struct engine_record *engine_record_build_intent(const char *id, const char *nam
 int engine_record_from_json(struct json_object *j, struct engine_record **out, struct hull_error **err);
 int engine_record_parse(const char *text, struct engine_record **out, struct hull_error **err);
 
-/* ROOT/containers (engine_container_dir: hull-engine.h). */
+/* ROOT/containers, and ROOT/containers/<id>: a container's directory
+ * (record.json, config.json, ctr.log, the attach socket). */
 char *engine_containers_dir(const char *root);
+char *engine_container_dir(const char *root, const char *id);
 
 /* True when rec is an intent record whose creator is gone. */
 bool engine_record_abandoned(const struct engine_record *rec);

@@ -20,4 +20,13 @@
 #include "util/error_internal.h"
 #include "hull/hull-engine.h"
 
+/* A sample of container id, whose runtime state is under RUNROOT/@engine.
+ * Fails when the container is not running. */
+int engine_stats_read(const char *runroot, const char *id, struct engine_stats *out, struct hull_error **err);
+
+/* CPU % between two samples of one container (0 when they are not ordered). */
+double engine_stats_cpu_percent(const struct engine_stats *before, const struct engine_stats *after);
+/* Memory usage as a percentage of the limit. */
+double engine_stats_mem_percent(const struct engine_stats *s);
+
 #endif
