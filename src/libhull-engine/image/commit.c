@@ -12,8 +12,10 @@
 #include <unistd.h>
 
 #include "util/utils.h"
+#include "image_change.h"
 #include "image_json.h"
 #include "load.h"
+#include "oci_write.h"
 #include "reference.h"
 #include "store_internal.h"
 
@@ -311,15 +313,6 @@ static int unnamed_temp(const char *store_root, struct hull_error **err)
     return fd;
 }
 
-static struct json_object *descriptor(const char *mt, const char *digest, uint64_t size)
-{
-    struct json_object *d = json_object_new_object();
-    json_object_object_add(d, "mediaType", json_object_new_string(mt));
-    json_object_object_add(d, "digest", json_object_new_string(digest));
-    json_object_object_add(d, "size", json_object_new_int64((int64_t)size));
-    return d;
-}
-
 int image_commit(struct image_store *store, const char *base_id, const char *container_dir,
                  const struct image_commit_opts *opts, char id_out[static DIGEST_STR_SIZE], struct hull_error **err)
 {
@@ -342,17 +335,10 @@ int image_commit(struct image_store *store, const char *base_id, const char *con
     if (image_store_lookup(store, base_id, &base, err) < 0 ||
         image_store_read_blob(store, base->id, &base_config, &base_config_len, err) < 0)
         return -1;
-    cleanup_json struct json_object *config = NULL;
-    if (image_json_parse(base_config, base_config_len, "config", &config, err) < 0)
+    cleanup_image_config_edit struct image_config_edit *config = NULL;
+    if (image_config_edit_open(base_config, base_config_len, &config, err) < 0 ||
+        image_config_edit_changes(config, opts->changes, err) < 0)
         return -1;
-    struct json_object *cc = json_get_object(config, "config");
-    if (!cc) {
-        cc = json_object_new_object();
-        json_object_object_add(config, "config", cc);
-    }
-    for (char *const *c = opts->changes; c && *c; c++)
-        if (image_config_apply_change(cc, *c, err) < 0)
-            return -1;
 
     /* The new layer: the upper dir as an OCI layer tar, into an unnamed file. */
     cleanup_free char *upper = xasprintf("%s/upper", container_dir);
@@ -387,33 +373,17 @@ int image_commit(struct image_store *store, const char *base_id, const char *con
         return -1;
     }
     free(layer.media_type);
-    layer.media_type = xstrdup("application/vnd.oci.image.layer.v1.tar");
+    layer.media_type = xstrdup(OCI_MT_LAYER);
 
     /* The config: the image's, plus the layer, the history entry, the time. */
     cleanup_free char *now = rfc3339_now();
-    json_object_object_add(config, "created", json_object_new_string(now));
-    if (opts->author)
-        json_object_object_add(config, "author", json_object_new_string(opts->author));
-    struct json_object *rootfs = json_get_object(config, "rootfs");
-    struct json_object *diff_ids = json_get_array(rootfs, "diff_ids");
-    if (!diff_ids) {
+    struct oci_history_entry h = {
+        .created = now, .created_by = opts->created_by ? opts->created_by : "hull commit", .comment = opts->message};
+    if (image_config_edit_add_layer(config, opts->author, layer.diff_id, &h, base->id, err) < 0) {
         free(layer.media_type);
-        return hull_error_set(err, 0, "image %s: its config has no rootfs.diff_ids", base->id);
+        return -1;
     }
-    json_object_array_add(diff_ids, json_object_new_string(layer.diff_id));
-    struct json_object *history = json_get_array(config, "history");
-    if (!history) {
-        history = json_object_new_array();
-        json_object_object_add(config, "history", history);
-    }
-    struct json_object *h = json_object_new_object();
-    json_object_object_add(h, "created", json_object_new_string(now));
-    json_object_object_add(h, "created_by", json_object_new_string(opts->created_by ? opts->created_by : "hull commit"));
-    if (opts->message)
-        json_object_object_add(h, "comment", json_object_new_string(opts->message));
-    json_object_array_add(history, h);
-    const char *config_text =
-        json_object_to_json_string_ext(config, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    const char *config_text = image_config_edit_text(config);
     cleanup_image_info struct image_info *info = xmalloc0(sizeof *info);
     if (staging_add_blob(st, config_text, strlen(config_text), info->id, err) < 0) {
         free(layer.media_type);
@@ -421,20 +391,19 @@ int image_commit(struct image_store *store, const char *base_id, const char *con
     }
 
     /* A manifest: the image's layers as they were shipped, then ours. */
-    cleanup_json struct json_object *manifest = json_object_new_object();
-    json_object_object_add(manifest, "schemaVersion", json_object_new_int(2));
-    json_object_object_add(manifest, "mediaType", json_object_new_string("application/vnd.oci.image.manifest.v1+json"));
-    json_object_object_add(manifest, "config", descriptor("application/vnd.oci.image.config.v1+json", info->id,
-                                                          strlen(config_text)));
-    struct json_object *mlayers = json_object_new_array();
+    cleanup_free struct oci_descriptor *mlayers = xmalloc0((base->n_layers + 1) * sizeof *mlayers);
     for (size_t i = 0; i < base->n_layers; i++)
-        json_object_array_add(mlayers, descriptor(base->layers[i].media_type ? base->layers[i].media_type
-                                                                             : "application/vnd.oci.image.layer.v1.tar",
-                                                  base->layers[i].digest, base->layers[i].blob_size));
-    json_object_array_add(mlayers, descriptor(layer.media_type, layer.digest, layer.blob_size));
-    json_object_object_add(manifest, "layers", mlayers);
-    const char *manifest_text =
-        json_object_to_json_string_ext(manifest, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+        mlayers[i] = (struct oci_descriptor){
+            .media_type = base->layers[i].media_type ? base->layers[i].media_type : OCI_MT_LAYER,
+            .digest = base->layers[i].digest,
+            .size = base->layers[i].blob_size};
+    mlayers[base->n_layers] =
+        (struct oci_descriptor){.media_type = layer.media_type, .digest = layer.digest, .size = layer.blob_size};
+    struct oci_manifest manifest = {
+        .config = {.media_type = OCI_MT_CONFIG, .digest = info->id, .size = strlen(config_text)},
+        .layers = mlayers,
+        .n_layers = base->n_layers + 1};
+    cleanup_free char *manifest_text = oci_manifest_to_json(&manifest);
     if (staging_add_blob(st, manifest_text, strlen(manifest_text), info->manifest, err) < 0) {
         free(layer.media_type);
         return -1;
@@ -442,8 +411,8 @@ int image_commit(struct image_store *store, const char *base_id, const char *con
 
     info->created = steal_pointer(&now);
     info->created_unix = rfc3339_to_unix(info->created);
-    info->os = xstrdup(json_get_string(config, "os"));
-    info->architecture = xstrdup(json_get_string(config, "architecture"));
+    info->os = xstrdup(image_config_edit_get(config, "os"));
+    info->architecture = xstrdup(image_config_edit_get(config, "architecture"));
     info->n_layers = base->n_layers + 1;
     info->layers = xmalloc0((info->n_layers + 1) * sizeof *info->layers);
     for (size_t i = 0; i < base->n_layers; i++) {

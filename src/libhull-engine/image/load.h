@@ -24,11 +24,6 @@
 
 struct image_store;
 
-/* Applies one docker --change line ("CMD [\"sh\"]", "ENV A=b") to a config's
- * "config" object.  Exposed for tests. */
-struct json_object;
-int image_config_apply_change(struct json_object *config, const char *change, struct hull_error **err);
-
 /* path is a file, a directory (OCI layout) or "-" for stdin. */
 int image_load(struct image_store *store, const char *path, const struct image_progress *progress,
                struct image_load_result *out, struct hull_error **err);

@@ -9,16 +9,13 @@
 #include <unistd.h>
 
 #include "util/utils.h"
-#include "image_json.h"
+#include "oci_write.h"
 #include "reference.h"
 #include "store.h"
 #include "store_internal.h"
 #include "tarsplit.h"
 
 #define BLOCK 512
-#define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
-#define MT_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
-#define MT_OCI_LAYER "application/vnd.oci.image.layer.v1.tar"
 
 struct out {
     int fd;
@@ -200,7 +197,21 @@ struct saved {
     char **layers; /* diff_ids already in the archive */
     size_t n;
     uint64_t *sizes;
+    /* The top document: manifest.json's entries, or index.json's manifests. */
+    struct docker_archive_entry *entries;
+    struct oci_descriptor *manifests;
+    size_t n_images;
+    char **strings; /* what entries and manifests point to */
+    size_t n_strings;
 };
+
+/* Keeps s (malloc'd) until the end of the save; returns it. */
+static char *keep(struct saved *saved, char *s)
+{
+    saved->strings = xrealloc(saved->strings, (saved->n_strings + 1) * sizeof *saved->strings);
+    saved->strings[saved->n_strings++] = s;
+    return s;
+}
 
 static bool already(struct saved *s, const char *diff_id, uint64_t *size)
 {
@@ -221,7 +232,7 @@ static void remember(struct saved *s, const char *diff_id, uint64_t size)
 }
 
 static int save_one(struct out *o, struct image_store *store, const char *name, enum image_save_format format,
-                    struct saved *saved, struct json_object *doc)
+                    struct saved *saved)
 {
     cleanup_image_info struct image_info *img = NULL;
     cleanup_free char *config = NULL;
@@ -229,13 +240,16 @@ static int save_one(struct out *o, struct image_store *store, const char *name, 
     if (image_store_lookup(store, name, &img, o->err) < 0 ||
         image_store_read_blob(store, img->id, &config, &config_len, o->err) < 0)
         return -1;
-    cleanup_free char *tag = tag_of(img, name);
+    char *tag = keep(saved, tag_of(img, name));
     const char *hex = digest_hex(img->id);
     bool docker = format == IMAGE_SAVE_DOCKER_ARCHIVE;
-    cleanup_free char *config_name = docker ? xasprintf("%s.json", hex) : xasprintf("blobs/sha256/%s", hex);
+    char *config_name = keep(saved, docker ? xasprintf("%s.json", hex) : xasprintf("blobs/sha256/%s", hex));
     if (tar_file(o, config_name, config, config_len) < 0)
         return -1;
-    struct json_object *layers = json_object_new_array();
+    /* docker: the layers' names; OCI: their descriptors. */
+    const char **names = xmalloc0((img->n_layers + 1) * sizeof *names);
+    keep(saved, (char *)names);
+    cleanup_free struct oci_descriptor *layers = xmalloc0((img->n_layers + 1) * sizeof *layers);
     for (size_t i = 0; i < img->n_layers; i++) {
         const char *diff_id = img->layers[i].diff_id;
         const char *lhex = digest_hex(diff_id);
@@ -243,71 +257,45 @@ static int save_one(struct out *o, struct image_store *store, const char *name, 
         if (!already(saved, diff_id, &size)) {
             if (docker) {
                 cleanup_free char *dir = xasprintf("%s/", lhex);
-                if (tar_header(o, dir, '5', 0) < 0) {
-                    json_object_put(layers);
+                if (tar_header(o, dir, '5', 0) < 0)
                     return -1;
-                }
             }
             cleanup_free char *lname = docker ? xasprintf("%s/layer.tar", lhex) : xasprintf("blobs/sha256/%s", lhex);
-            if (tar_layer(o, store, lname, diff_id, &size) < 0) {
-                json_object_put(layers);
+            if (tar_layer(o, store, lname, diff_id, &size) < 0)
                 return -1;
-            }
             remember(saved, diff_id, size);
         }
-        if (docker) {
-            cleanup_free char *lname = xasprintf("%s/layer.tar", lhex);
-            json_object_array_add(layers, json_object_new_string(lname));
-        } else {
-            struct json_object *d = json_object_new_object();
-            json_object_object_add(d, "mediaType", json_object_new_string(MT_OCI_LAYER));
-            json_object_object_add(d, "digest", json_object_new_string(diff_id));
-            json_object_object_add(d, "size", json_object_new_int64((int64_t)size));
-            json_object_array_add(layers, d);
-        }
+        if (docker)
+            names[i] = keep(saved, xasprintf("%s/layer.tar", lhex));
+        else
+            layers[i] = (struct oci_descriptor){.media_type = OCI_MT_LAYER, .digest = diff_id, .size = size};
     }
+    size_t n = saved->n_images;
     if (docker) {
-        struct json_object *entry = json_object_new_object();
-        json_object_object_add(entry, "Config", json_object_new_string(config_name));
-        struct json_object *tags = json_object_new_array();
-        if (tag)
-            json_object_array_add(tags, json_object_new_string(tag));
-        json_object_object_add(entry, "RepoTags", tags);
-        json_object_object_add(entry, "Layers", layers);
-        json_object_array_add(doc, entry);
+        saved->entries = xrealloc(saved->entries, (n + 1) * sizeof *saved->entries);
+        saved->entries[n] = (struct docker_archive_entry){
+            .config = config_name, .repo_tag = tag, .layers = names, .n_layers = img->n_layers};
+        saved->n_images++;
         return 0;
     }
     /* OCI: a manifest of our own (uncompressed layers: their digests are the diff_ids). */
-    struct json_object *m = json_object_new_object();
-    json_object_object_add(m, "schemaVersion", json_object_new_int(2));
-    json_object_object_add(m, "mediaType", json_object_new_string(MT_OCI_MANIFEST));
-    struct json_object *cd = json_object_new_object();
-    json_object_object_add(cd, "mediaType", json_object_new_string(MT_OCI_CONFIG));
-    json_object_object_add(cd, "digest", json_object_new_string(img->id));
-    json_object_object_add(cd, "size", json_object_new_int64((int64_t)config_len));
-    json_object_object_add(m, "config", cd);
-    json_object_object_add(m, "layers", layers);
-    const char *mtext = json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    struct oci_manifest m = {.config = {.media_type = OCI_MT_CONFIG, .digest = img->id, .size = config_len},
+                             .layers = layers,
+                             .n_layers = img->n_layers};
+    cleanup_free char *mtext = oci_manifest_to_json(&m);
     size_t mlen = strlen(mtext);
-    char mdigest[DIGEST_STR_SIZE];
+    char *mdigest = keep(saved, xmalloc0(DIGEST_STR_SIZE));
     digest_of(mtext, mlen, mdigest);
     cleanup_free char *mname = xasprintf("blobs/sha256/%s", digest_hex(mdigest));
-    int r = tar_file(o, mname, mtext, mlen);
-    json_object_put(m);
-    if (r < 0)
+    if (tar_file(o, mname, mtext, mlen) < 0)
         return -1;
-    struct json_object *d = json_object_new_object();
-    json_object_object_add(d, "mediaType", json_object_new_string(MT_OCI_MANIFEST));
-    json_object_object_add(d, "digest", json_object_new_string(mdigest));
-    json_object_object_add(d, "size", json_object_new_int64((int64_t)mlen));
-    if (tag) {
-        struct json_object *ann = json_object_new_object();
-        cleanup_free char *full = full_name(tag);
-        json_object_object_add(ann, "io.containerd.image.name", json_object_new_string(full));
-        json_object_object_add(ann, "org.opencontainers.image.ref.name", json_object_new_string(tag));
-        json_object_object_add(d, "annotations", ann);
-    }
-    json_object_array_add(doc, d);
+    saved->manifests = xrealloc(saved->manifests, (n + 1) * sizeof *saved->manifests);
+    saved->manifests[n] = (struct oci_descriptor){.media_type = OCI_MT_MANIFEST,
+                                                  .digest = mdigest,
+                                                  .size = mlen,
+                                                  .ref_name = tag,
+                                                  .full_name = tag ? keep(saved, full_name(tag)) : NULL};
+    saved->n_images++;
     return 0;
 }
 
@@ -319,10 +307,9 @@ int image_save(struct image_store *store, char *const *names, enum image_save_fo
     struct out o = {.fd = out_fd, .err = err};
     struct saved saved = {0};
     bool docker = format == IMAGE_SAVE_DOCKER_ARCHIVE;
-    struct json_object *doc = json_object_new_array();
     int r = 0;
     if (!docker) {
-        static const char layout[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
+        const char *layout = oci_layout_json();
         r = tar_file(&o, "oci-layout", layout, strlen(layout));
         if (r == 0)
             r = tar_header(&o, "blobs/", '5', 0);
@@ -330,20 +317,12 @@ int image_save(struct image_store *store, char *const *names, enum image_save_fo
             r = tar_header(&o, "blobs/sha256/", '5', 0);
     }
     for (char *const *n = names; r == 0 && *n; n++)
-        r = save_one(&o, store, *n, format, &saved, doc);
+        r = save_one(&o, store, *n, format, &saved);
     if (r == 0) {
-        struct json_object *top = doc;
-        if (!docker) {
-            top = json_object_new_object();
-            json_object_object_add(top, "schemaVersion", json_object_new_int(2));
-            json_object_object_add(top, "manifests", json_object_get(doc));
-        }
-        const char *text = json_object_to_json_string_ext(top, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+        cleanup_free char *text = docker ? docker_archive_manifest_to_json(saved.entries, saved.n_images)
+                                         : oci_index_to_json(saved.manifests, saved.n_images);
         r = tar_file(&o, docker ? "manifest.json" : "index.json", text, strlen(text));
-        if (!docker)
-            json_object_put(top);
     }
-    json_object_put(doc);
     if (r == 0) {
         static const char zero[2 * BLOCK];
         r = out_write(zero, sizeof zero, &o);
@@ -352,5 +331,10 @@ int image_save(struct image_store *store, char *const *names, enum image_save_fo
         free(saved.layers[i]);
     free(saved.layers);
     free(saved.sizes);
+    for (size_t i = 0; i < saved.n_strings; i++)
+        free(saved.strings[i]);
+    free(saved.strings);
+    free(saved.entries);
+    free(saved.manifests);
     return r;
 }

@@ -15,6 +15,7 @@
 
 #include "util/utils.h"
 #include "image_json.h"
+#include "oci_write.h"
 #include "stream.h"
 #include "tarsplit.h"
 #include "unpack.h"
@@ -248,14 +249,10 @@ int staging_add_layer_from(struct staging *st, int fd, const struct blob_source 
         cleanup_free char *path = xasprintf("%s/%s", st->dir, work);
         return rm_rf(path, err);
     }
-    struct json_object *meta = json_object_new_object();
-    json_object_object_add(meta, "diff_id", json_object_new_string(got.uncompressed));
-    json_object_object_add(meta, "size", json_object_new_int64((int64_t)stats.content_bytes));
-    const char *text = json_object_to_json_string_ext(meta, JSON_C_TO_STRING_PRETTY);
+    cleanup_free char *text = image_layer_meta_to_json(got.uncompressed, stats.content_bytes);
     cleanup_free char *meta_path = xasprintf("%s/layer.json", work);
     cleanup_close int mfd = openat(st->dirfd, meta_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     int werr = mfd < 0 || write_all(mfd, text, strlen(text)) < 0 ? errno : 0;
-    json_object_put(meta);
     if (werr)
         return hull_error_set(err, werr, "write %s/%s", st->dir, meta_path);
     pthread_mutex_lock(&st->mutex);

@@ -31,6 +31,7 @@
 #include <zlib.h>
 
 #include "image/image_json.h"
+#include "image/oci_write.h"
 #include "image/reference.h"
 #include "image/save.h"
 #include "image/store.h"
@@ -41,8 +42,6 @@
 #include "registry.h"
 #include "upload_session.h"
 
-#define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
-#define MT_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
 #define MT_OCI_LAYER_GZIP "application/vnd.oci.image.layer.v1.tar+gzip"
 
 void registry_push_result_clear(struct registry_push_result *r)
@@ -469,15 +468,6 @@ static void set_layer_out(struct layer_out *out, const char *media_type, const c
     out->size = size;
 }
 
-static void add_descriptor(struct json_object *layers, const char *media_type, const char *digest, uint64_t size)
-{
-    struct json_object *d = json_object_new_object();
-    json_object_object_add(d, "mediaType", json_object_new_string(media_type));
-    json_object_object_add(d, "digest", json_object_new_string(digest));
-    json_object_object_add(d, "size", json_object_new_int64((int64_t)size));
-    json_object_array_add(layers, d);
-}
-
 /* A blob of this layer the registry has already, in the destination (HEAD) or
  * in another repository it can be mounted from.  *found is the source used,
  * *mounted_from the repository when it was mounted; *session an upload
@@ -832,13 +822,13 @@ int registry_push(const char *store_root, const struct registry_push_opts *opts,
 
     int ret = registry_client_ping(c, err) < 0 ? hull_error_wrap(err, "%s", what) : 0;
     struct json_object *exact_layers = exact_doc ? json_get_array(exact_doc, "layers") : NULL;
-    struct layer_out *outs = xmalloc0((img->n_layers + 1) * sizeof *outs);
+    cleanup_free struct layer_out *outs = xmalloc0((img->n_layers + 1) * sizeof *outs);
     if (ret == 0)
         ret = push_layers(&p, store, img, exact_layers, outs, err);
-    struct json_object *layers = json_object_new_array();
+    cleanup_free struct oci_descriptor *layers = xmalloc0((img->n_layers + 1) * sizeof *layers);
     for (size_t i = 0; ret == 0 && !exact && i < img->n_layers; i++)
-        add_descriptor(layers, outs[i].media_type, outs[i].digest, outs[i].size);
-    free(outs);
+        layers[i] = (struct oci_descriptor){
+            .media_type = outs[i].media_type, .digest = outs[i].digest, .size = outs[i].size};
     bool exists = false;
     if (ret == 0)
         ret = blob_exists(&p, img->id, &exists, err);
@@ -848,31 +838,22 @@ int registry_push(const char *store_root, const struct registry_push_opts *opts,
         ret = upload_blob(&p, &session, 0, img->id, &body, NULL, err);
         free(session);
     }
-    if (ret < 0) {
-        json_object_put(layers);
+    if (ret < 0)
         return -1;
-    }
-    struct json_object *m = NULL;
-    const char *text, *media_type = MT_OCI_MANIFEST;
+    cleanup_free char *ours = NULL;
+    const char *text, *media_type = OCI_MT_MANIFEST;
     size_t text_len;
     if (exact) {
-        json_object_put(layers);
         text = exact;
         text_len = exact_len;
         const char *mt = json_get_string(exact_doc, "mediaType");
         if (mt)
             media_type = mt;
     } else {
-        m = json_object_new_object();
-        json_object_object_add(m, "schemaVersion", json_object_new_int(2));
-        json_object_object_add(m, "mediaType", json_object_new_string(MT_OCI_MANIFEST));
-        struct json_object *cd = json_object_new_object();
-        json_object_object_add(cd, "mediaType", json_object_new_string(MT_OCI_CONFIG));
-        json_object_object_add(cd, "digest", json_object_new_string(img->id));
-        json_object_object_add(cd, "size", json_object_new_int64((int64_t)config_len));
-        json_object_object_add(m, "config", cd);
-        json_object_object_add(m, "layers", layers);
-        text = json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+        struct oci_manifest m = {.config = {.media_type = OCI_MT_CONFIG, .digest = img->id, .size = config_len},
+                                 .layers = layers,
+                                 .n_layers = img->n_layers};
+        text = ours = oci_manifest_to_json(&m);
         text_len = strlen(text);
     }
     struct registry_body body = {.data = text, .fd = -1, .len = text_len};
@@ -881,8 +862,6 @@ int registry_push(const char *store_root, const struct registry_push_opts *opts,
     cleanup_free char *path = xasprintf("/v2/%s/manifests/%s", repo, by_digest ? dest.digest : dest.tag);
     struct registry_response r;
     ret = registry_client_send(c, "PUT", path, scope, media_type, &body, &r, err);
-    if (m)
-        json_object_put(m);
     if (ret < 0)
         return hull_error_wrap(err, "%s", what);
     if (r.status != 201)
