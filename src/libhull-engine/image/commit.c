@@ -391,15 +391,15 @@ int image_commit(struct image_store *store, const char *base_id, const char *con
     }
 
     /* A manifest: the image's layers as they were shipped, then ours. */
-    cleanup_free struct oci_descriptor *mlayers = xmalloc0((base->n_layers + 1) * sizeof *mlayers);
+    cleanup_free struct oci_descriptor_out *mlayers = xmalloc0((base->n_layers + 1) * sizeof *mlayers);
     for (size_t i = 0; i < base->n_layers; i++)
-        mlayers[i] = (struct oci_descriptor){
+        mlayers[i] = (struct oci_descriptor_out){
             .media_type = base->layers[i].media_type ? base->layers[i].media_type : OCI_MT_LAYER,
             .digest = base->layers[i].digest,
             .size = base->layers[i].blob_size};
     mlayers[base->n_layers] =
-        (struct oci_descriptor){.media_type = layer.media_type, .digest = layer.digest, .size = layer.blob_size};
-    struct oci_manifest manifest = {
+        (struct oci_descriptor_out){.media_type = layer.media_type, .digest = layer.digest, .size = layer.blob_size};
+    struct oci_manifest_out manifest = {
         .config = {.media_type = OCI_MT_CONFIG, .digest = info->id, .size = strlen(config_text)},
         .layers = mlayers,
         .n_layers = base->n_layers + 1};

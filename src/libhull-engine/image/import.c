@@ -89,9 +89,9 @@ int image_import(struct image_store *store, const char *path, const struct image
     }
 
     /* An OCI manifest around it, so the image has the same digests it would have if saved. */
-    struct oci_descriptor layer_desc = {
+    struct oci_descriptor_out layer_desc = {
         .media_type = oci_layer_media_type(layer.media_type), .digest = layer.digest, .size = layer.blob_size};
-    struct oci_manifest manifest = {
+    struct oci_manifest_out manifest = {
         .config = {.media_type = OCI_MT_CONFIG, .digest = info->id, .size = strlen(config_text)},
         .layers = &layer_desc,
         .n_layers = 1};

@@ -16,7 +16,7 @@ static char *text_of(struct json_object *o, int flags)
     return text;
 }
 
-static struct json_object *descriptor_json(const struct oci_descriptor *d)
+static struct json_object *descriptor_json(const struct oci_descriptor_out *d)
 {
     struct json_object *o = json_object_new_object();
     json_object_object_add(o, "mediaType", json_object_new_string(d->media_type));
@@ -31,7 +31,7 @@ static struct json_object *descriptor_json(const struct oci_descriptor *d)
     return o;
 }
 
-char *oci_manifest_to_json(const struct oci_manifest *m)
+char *oci_manifest_to_json(const struct oci_manifest_out *m)
 {
     struct json_object *o = json_object_new_object();
     json_object_object_add(o, "schemaVersion", json_object_new_int(2));
@@ -44,7 +44,7 @@ char *oci_manifest_to_json(const struct oci_manifest *m)
     return text_of(o, FLAGS_PLAIN);
 }
 
-char *oci_index_to_json(const struct oci_descriptor *manifests, size_t n)
+char *oci_index_to_json(const struct oci_descriptor_out *manifests, size_t n)
 {
     struct json_object *o = json_object_new_object();
     json_object_object_add(o, "schemaVersion", json_object_new_int(2));
@@ -96,11 +96,11 @@ char *oci_image_config_to_json(const struct oci_image_config *c)
     return text_of(o, FLAGS_PLAIN);
 }
 
-char *docker_archive_manifest_to_json(const struct docker_archive_entry *entries, size_t n)
+char *docker_archive_manifest_to_json(const struct docker_archive_entry_out *entries, size_t n)
 {
     struct json_object *doc = json_object_new_array();
     for (size_t i = 0; i < n; i++) {
-        const struct docker_archive_entry *e = &entries[i];
+        const struct docker_archive_entry_out *e = &entries[i];
         struct json_object *o = json_object_new_object();
         json_object_object_add(o, "Config", json_object_new_string(e->config));
         struct json_object *tags = json_object_new_array();

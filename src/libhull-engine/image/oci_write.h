@@ -2,7 +2,8 @@
  * commit, save, push): typed structs in, the document's exact bytes out.  The
  * callers fill structs; only oci_write.c knows JSON.  Key order and formatting
  * are part of the contract: a manifest's bytes are its digest, and `hull save`
- * archives are reproducible. */
+ * archives are reproducible.  The structs end in _out: what hull writes, fully
+ * known, unlike what the readers take apart (image_json.h). */
 #ifndef HULL_IMAGE_OCI_WRITE_H
 #define HULL_IMAGE_OCI_WRITE_H
 
@@ -14,7 +15,7 @@
 #define OCI_MT_LAYER "application/vnd.oci.image.layer.v1.tar"
 
 /* An OCI content descriptor: {"mediaType","digest","size"[,"annotations"]}. */
-struct oci_descriptor {
+struct oci_descriptor_out {
     const char *media_type;
     const char *digest;
     uint64_t size;
@@ -25,9 +26,9 @@ struct oci_descriptor {
 };
 
 /* An image manifest (schemaVersion 2, OCI media type). */
-struct oci_manifest {
-    struct oci_descriptor config;
-    const struct oci_descriptor *layers;
+struct oci_manifest_out {
+    struct oci_descriptor_out config;
+    const struct oci_descriptor_out *layers;
     size_t n_layers;
 };
 
@@ -51,7 +52,7 @@ struct oci_image_config {
 };
 
 /* One image in a docker archive's manifest.json. */
-struct docker_archive_entry {
+struct docker_archive_entry_out {
     const char *config;   /* "<hex>.json" */
     const char *repo_tag; /* NULL: "RepoTags":[] */
     const char *const *layers; /* "<hex>/layer.tar" */
@@ -59,14 +60,14 @@ struct docker_archive_entry {
 };
 
 /* Each returns the document's text (malloc'd, no trailing newline). */
-char *oci_manifest_to_json(const struct oci_manifest *m);
+char *oci_manifest_to_json(const struct oci_manifest_out *m);
 /* index.json of an OCI layout: {"schemaVersion":2,"manifests":[...]}. */
-char *oci_index_to_json(const struct oci_descriptor *manifests, size_t n);
+char *oci_index_to_json(const struct oci_descriptor_out *manifests, size_t n);
 /* The contents of an OCI layout's oci-layout file. */
 const char *oci_layout_json(void);
 /* NULL when container_config is not a JSON object (an internal error). */
 char *oci_image_config_to_json(const struct oci_image_config *c);
-char *docker_archive_manifest_to_json(const struct docker_archive_entry *entries, size_t n);
+char *docker_archive_manifest_to_json(const struct docker_archive_entry_out *entries, size_t n);
 /* The store's layers/<hex>/layer.json: {"diff_id","size"}, pretty-printed. */
 char *image_layer_meta_to_json(const char *diff_id, uint64_t size);
 

@@ -198,8 +198,8 @@ struct saved {
     size_t n;
     uint64_t *sizes;
     /* The top document: manifest.json's entries, or index.json's manifests. */
-    struct docker_archive_entry *entries;
-    struct oci_descriptor *manifests;
+    struct docker_archive_entry_out *entries;
+    struct oci_descriptor_out *manifests;
     size_t n_images;
     char **strings; /* what entries and manifests point to */
     size_t n_strings;
@@ -249,7 +249,7 @@ static int save_one(struct out *o, struct image_store *store, const char *name, 
     /* docker: the layers' names; OCI: their descriptors. */
     const char **names = xmalloc0((img->n_layers + 1) * sizeof *names);
     keep(saved, (char *)names);
-    cleanup_free struct oci_descriptor *layers = xmalloc0((img->n_layers + 1) * sizeof *layers);
+    cleanup_free struct oci_descriptor_out *layers = xmalloc0((img->n_layers + 1) * sizeof *layers);
     for (size_t i = 0; i < img->n_layers; i++) {
         const char *diff_id = img->layers[i].diff_id;
         const char *lhex = digest_hex(diff_id);
@@ -268,18 +268,18 @@ static int save_one(struct out *o, struct image_store *store, const char *name, 
         if (docker)
             names[i] = keep(saved, xasprintf("%s/layer.tar", lhex));
         else
-            layers[i] = (struct oci_descriptor){.media_type = OCI_MT_LAYER, .digest = diff_id, .size = size};
+            layers[i] = (struct oci_descriptor_out){.media_type = OCI_MT_LAYER, .digest = diff_id, .size = size};
     }
     size_t n = saved->n_images;
     if (docker) {
         saved->entries = xrealloc(saved->entries, (n + 1) * sizeof *saved->entries);
-        saved->entries[n] = (struct docker_archive_entry){
+        saved->entries[n] = (struct docker_archive_entry_out){
             .config = config_name, .repo_tag = tag, .layers = names, .n_layers = img->n_layers};
         saved->n_images++;
         return 0;
     }
     /* OCI: a manifest of our own (uncompressed layers: their digests are the diff_ids). */
-    struct oci_manifest m = {.config = {.media_type = OCI_MT_CONFIG, .digest = img->id, .size = config_len},
+    struct oci_manifest_out m = {.config = {.media_type = OCI_MT_CONFIG, .digest = img->id, .size = config_len},
                              .layers = layers,
                              .n_layers = img->n_layers};
     cleanup_free char *mtext = oci_manifest_to_json(&m);
@@ -290,7 +290,7 @@ static int save_one(struct out *o, struct image_store *store, const char *name, 
     if (tar_file(o, mname, mtext, mlen) < 0)
         return -1;
     saved->manifests = xrealloc(saved->manifests, (n + 1) * sizeof *saved->manifests);
-    saved->manifests[n] = (struct oci_descriptor){.media_type = OCI_MT_MANIFEST,
+    saved->manifests[n] = (struct oci_descriptor_out){.media_type = OCI_MT_MANIFEST,
                                                   .digest = mdigest,
                                                   .size = mlen,
                                                   .ref_name = tag,

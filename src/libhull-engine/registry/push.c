@@ -825,9 +825,9 @@ int registry_push(const char *store_root, const struct registry_push_opts *opts,
     cleanup_free struct layer_out *outs = xmalloc0((img->n_layers + 1) * sizeof *outs);
     if (ret == 0)
         ret = push_layers(&p, store, img, exact_layers, outs, err);
-    cleanup_free struct oci_descriptor *layers = xmalloc0((img->n_layers + 1) * sizeof *layers);
+    cleanup_free struct oci_descriptor_out *layers = xmalloc0((img->n_layers + 1) * sizeof *layers);
     for (size_t i = 0; ret == 0 && !exact && i < img->n_layers; i++)
-        layers[i] = (struct oci_descriptor){
+        layers[i] = (struct oci_descriptor_out){
             .media_type = outs[i].media_type, .digest = outs[i].digest, .size = outs[i].size};
     bool exists = false;
     if (ret == 0)
@@ -850,7 +850,7 @@ int registry_push(const char *store_root, const struct registry_push_opts *opts,
         if (mt)
             media_type = mt;
     } else {
-        struct oci_manifest m = {.config = {.media_type = OCI_MT_CONFIG, .digest = img->id, .size = config_len},
+        struct oci_manifest_out m = {.config = {.media_type = OCI_MT_CONFIG, .digest = img->id, .size = config_len},
                                  .layers = layers,
                                  .n_layers = img->n_layers};
         text = ours = oci_manifest_to_json(&m);

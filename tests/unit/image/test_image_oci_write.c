@@ -21,10 +21,10 @@ static int same(const char *got, const char *want, const char *what)
 
 int main(void)
 {
-    struct oci_descriptor layers[] = {{.media_type = OCI_MT_LAYER, .digest = D2, .size = 1024},
+    struct oci_descriptor_out layers[] = {{.media_type = OCI_MT_LAYER, .digest = D2, .size = 1024},
                                       {.media_type = "application/vnd.oci.image.layer.v1.tar+gzip", .digest = D1,
                                        .size = 5000000000ULL}};
-    struct oci_manifest m = {.config = {.media_type = OCI_MT_CONFIG, .digest = D1, .size = 7},
+    struct oci_manifest_out m = {.config = {.media_type = OCI_MT_CONFIG, .digest = D1, .size = 7},
                              .layers = layers,
                              .n_layers = 2};
     cleanup_free char *mt = oci_manifest_to_json(&m);
@@ -37,7 +37,7 @@ int main(void)
                    "manifest"),
               "manifest: key order, slashes unescaped, sizes above 4 GiB");
 
-    struct oci_manifest empty = {.config = {.media_type = OCI_MT_CONFIG, .digest = D1, .size = 2}};
+    struct oci_manifest_out empty = {.config = {.media_type = OCI_MT_CONFIG, .digest = D1, .size = 2}};
     cleanup_free char *et = oci_manifest_to_json(&empty);
     TAP_CHECK(same(et,
                    "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{"
@@ -46,7 +46,7 @@ int main(void)
                    "empty manifest"),
               "manifest without layers: \"layers\":[]");
 
-    struct oci_descriptor idx[] = {{.media_type = OCI_MT_MANIFEST, .digest = D1, .size = 300, .ref_name = "a:1",
+    struct oci_descriptor_out idx[] = {{.media_type = OCI_MT_MANIFEST, .digest = D1, .size = 300, .ref_name = "a:1",
                                     .full_name = "docker.io/library/a:1"},
                                    {.media_type = OCI_MT_MANIFEST, .digest = D2, .size = 301}};
     cleanup_free char *it = oci_index_to_json(idx, 2);
@@ -60,7 +60,7 @@ int main(void)
     TAP_CHECK(same(oci_layout_json(), "{\"imageLayoutVersion\":\"1.0.0\"}", "oci-layout"), "oci-layout");
 
     const char *names[] = {"a/layer.tar", "b/layer.tar"};
-    struct docker_archive_entry entries[] = {{.config = "c1.json", .repo_tag = "x:1", .layers = names, .n_layers = 2},
+    struct docker_archive_entry_out entries[] = {{.config = "c1.json", .repo_tag = "x:1", .layers = names, .n_layers = 2},
                                              {.config = "c2.json", .layers = names, .n_layers = 1}};
     cleanup_free char *dt = docker_archive_manifest_to_json(entries, 2);
     TAP_CHECK(same(dt,
