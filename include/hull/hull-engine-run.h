@@ -307,9 +307,8 @@ void volume_free(struct volume *v);
  * are still tried.  A non-zero return of on_volume stops the walk and is
  * returned; else 0. */
 typedef int (*engine_volume_json_fn)(struct json_object *volume, void *data);
-typedef void (*engine_volume_error_fn)(const char *name, struct hull_error *err, void *data);
 int engine_volume_inspect_json(const char *root, char *const *names, engine_volume_json_fn on_volume,
-                               engine_volume_error_fn on_error, void *data);
+                               engine_name_error_fn on_error, void *data);
 /* `hull volume ls`: the volumes, sorted by name, NULL-terminated, that match
  * every filter of filters (NULL-terminated or NULL; docker's keys:
  * dangling=true|false, name=SUBSTRING, label=KEY[=VALUE]); a volume removed

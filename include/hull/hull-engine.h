@@ -224,6 +224,18 @@ int engine_container_remove_with_volumes(const char *root, const char *runroot, 
  * the other names are still done. */
 typedef void (*engine_name_error_fn)(const char *name, struct hull_error *err, void *data);
 
+/* Called for each name a command taking several has done. */
+typedef void (*engine_name_fn)(const char *name, void *data);
+
+/* hull rm: each container names[] names (engine_container_resolve), in
+ * order, removed (engine_container_remove, or with volumes its anonymous
+ * volumes too); removed(name) after each, on_error(name, err) for one that
+ * could not be (the others are still tried).  With force a name that names
+ * no container when the call starts is left out silently (docker).  0, or
+ * -1 when any name failed. */
+int engine_container_rm(const char *root, const char *runroot, char *const *names, bool force, bool volumes,
+                        engine_name_fn removed, engine_name_error_fn on_error, void *data);
+
 /* hull container prune: removes every container that is not running (nor
  * being made by a `hull run`, nor about to be restarted or recorded as
  * exited); removed(id) after each, on_error(id, err) for one that could not
@@ -236,6 +248,23 @@ void engine_record_refresh(const char *runroot, const char *id, struct engine_re
 
 /* Whether the container's init is alive, from the runtime state. */
 bool engine_container_running(const char *runroot, const char *id);
+
+/* ---- containers: stop, kill (stop.c) ---- */
+
+/* hull stop: the stop signal (Config.StopSignal, else SIGTERM), SIGKILL to
+ * every process after timeout seconds, then the wait for the record to say
+ * exited (at most 10 s more: "container ID did not stop"); the journal's kill
+ * events before each signal, "stop" at the end.  No restart policy starts it
+ * again.  A container that is not running is no error (docker). */
+int engine_container_stop(const char *root, const char *runroot, const char *id, int timeout,
+                          struct hull_error **err);
+
+/* hull kill: signal sig to the init (a paused container is thawed after),
+ * with the journal's kill event.  SIGKILL, the stop signal, or any signal
+ * when there is no StopSignal makes the exit final (a container waiting to
+ * be restarted is stopped at once: no error).  "cannot kill container ID:
+ * it is not running" otherwise. */
+int engine_container_kill(const char *root, const char *runroot, const char *id, int sig, struct hull_error **err);
 
 /* ---- containers: pause, rename, wait, restart (manage.c) ---- */
 

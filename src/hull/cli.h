@@ -125,9 +125,6 @@ int engine_image_ensure(const char *cmd, const char *policy, const char *referen
  * the error.  *id_out (optional) gets the full id.  A command that needs
  * only the id calls engine_container_resolve. */
 struct engine_record *engine_find_record(const char *text, char **id_out);
-/* The same as docker's inspect JSON: left for cmd_start.c, whose lookup
- * moves into the library (then this goes). */
-struct json_object *engine_find_container(const char *text, char **id_out);
 
 /* Runs fn on the container named by each of argv[first..argc); docker's
  * rules: each argument that worked is printed, the exit status is 1 when

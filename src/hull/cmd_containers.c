@@ -29,13 +29,6 @@ struct engine_record *engine_find_record(const char *text, char **id_out)
     return rec;
 }
 
-struct json_object *engine_find_container(const char *text, char **id_out)
-{
-    cleanup_engine_record struct engine_record *rec = engine_find_record(text, id_out);
-    /* docker's inspect shape: hull's own members stay in record.json */
-    return rec ? engine_record_to_json(rec, true) : NULL;
-}
-
 static int64_t parse_time(const char *rfc3339)
 {
     struct tm tm = {0};
@@ -300,21 +293,18 @@ int engine_for_each_container(int first, int argc, char **argv, int (*fn)(const 
     return ret;
 }
 
-struct remove_opts {
-    bool force, volumes;
-};
-
-static int remove_one(const char *id, void *data)
+static void print_removed(const char *name, void *data)
 {
-    const struct remove_opts *o = data;
-    cleanup_error struct hull_error *err = NULL;
-    int r = o->volumes ? engine_container_remove_with_volumes(g_engine.root, g_engine.runroot, id, o->force, &err)
-                       : engine_container_remove(g_engine.root, g_engine.runroot, id, o->force, &err);
-    if (r < 0) {
-        engine_error(err);
-        return -1;
-    }
-    return 0;
+    (void)data;
+    printf("%s\n", name);
+    fflush(stdout); /* in order with the errors of the next ones */
+}
+
+static void print_remove_error(const char *name, struct hull_error *err, void *data)
+{
+    (void)name; /* the error names the container */
+    engine_error(err);
+    hull_error_free(err);
 }
 
 static const struct option rm_longopts[] = {{"force", no_argument, NULL, 'f'},
@@ -325,15 +315,15 @@ const struct engine_flagset rm_flagset = {"fvh", rm_longopts};
 
 int cmd_rm(int argc, char **argv)
 {
-    struct remove_opts o = {0};
+    bool force = false, volumes = false;
     int c;
     while ((c = engine_next_flag("rm", argc, argv, &rm_flagset)) != -1) {
         switch (c) {
         case 'f':
-            o.force = engine_flag_bool();
+            force = engine_flag_bool();
             break;
         case 'v':
-            o.volumes = engine_flag_bool();
+            volumes = engine_flag_bool();
             break;
         case 'h':
             printf("Usage:  hull rm [-f] [-v] CONTAINER...\n\nRemove containers (-f: kill running ones; "
@@ -345,100 +335,18 @@ int cmd_rm(int argc, char **argv)
     }
     if (optind >= argc)
         return engine_usage_error("rm", "requires at least 1 argument");
-    if (o.force) {
-        /* docker: `rm -f` of a container that does not exist is not an error
-         * (scripts clean up with it); it says nothing about it either. */
-        int kept = optind;
-        for (int i = optind; i < argc; i++) {
-            cleanup_free char *id = NULL;
-            if (engine_record_find(g_engine.root, argv[i], &id, NULL) != -ENOENT)
-                argv[kept++] = argv[i];
-        }
-        argc = kept;
-    }
-    return engine_for_each_container(optind, argc, argv, remove_one, &o);
-}
-
-/* Waits until the record says exited (the init's waiter has written the
- * exit code), at most timeout_ms. */
-static bool wait_exited(const char *id, int timeout_ms)
-{
-    for (int waited = 0;; waited += 50) {
-        cleanup_engine_record struct engine_record *rec = NULL;
-        if (engine_record_read(g_engine.root, id, &rec, NULL) < 0)
-            return true; /* removed (--rm) */
-        bool running = is_live(rec->state.status);
-        if (!running)
-            return true;
-        if (waited >= timeout_ms)
-            return false;
-        usleep(50 * 1000);
-    }
-}
-
-/* A frozen process (cgroup v1 freezer) does not act on a signal, not even
- * SIGKILL, until it is thawed: after signalling a paused container, thaw
- * it, as docker does. */
-static void thaw_if_paused(const char *id)
-{
-    cleanup_engine_record struct engine_record *rec = NULL;
-    if (engine_record_read(g_engine.root, id, &rec, NULL) < 0)
-        return;
-    bool paused = !strcmp(rec->state.status, "paused");
-    cleanup_error struct hull_error *err = NULL;
-    if (paused)
-        engine_container_pause(g_engine.root, g_engine.runroot, id, false, &err);
-}
-
-/* Config.StopSignal (--stop-signal or the image's StopSignal), else SIGTERM. */
-static int stop_signal_of(const char *id)
-{
-    cleanup_engine_record struct engine_record *rec = NULL;
-    if (engine_record_read(g_engine.root, id, &rec, NULL) < 0)
-        return SIGTERM;
-    const char *text = record_str(rec->config.stop_signal);
-    int sig = *text ? hull_signal_parse(text) : SIGTERM;
-    return sig > 0 ? sig : SIGTERM;
+    int r = engine_container_rm(g_engine.root, g_engine.runroot, argv + optind, force, volumes, print_removed,
+                                print_remove_error, NULL);
+    return r < 0 ? 1 : 0;
 }
 
 int engine_stop_one(const char *id, void *data)
 {
-    int timeout = *(int *)data;
-    cleanup_free char *rtroot = engine_runtime_root(g_engine.runroot);
     cleanup_error struct hull_error *err = NULL;
-    /* Stopped by the user: no restart policy starts it again (restart.h). */
-    if (engine_restart_cancel(g_engine.root, id, &err) < 0) {
+    if (engine_container_stop(g_engine.root, g_engine.runroot, id, *(int *)data, &err) < 0) {
         engine_error(err);
         return -1;
     }
-    if (!engine_container_running(g_engine.runroot, id))
-        return 0; /* docker: stopping a stopped container succeeds */
-    int sig = stop_signal_of(id);
-    /* kill events before the signal: the container's "die" cannot come first */
-    char sig_text[16];
-    snprintf(sig_text, sizeof sig_text, "%d", sig);
-    engine_event_container_id(g_engine.root, id, "kill", "signal", sig_text);
-    if (hull_container_kill(&(struct hull_kill_opts){.root = rtroot, .id = id, .signal = sig}, &err) < 0 && engine_container_running(g_engine.runroot, id)) {
-        engine_error(err);
-        return -1;
-    }
-    thaw_if_paused(id);
-    for (int waited = 0; waited < timeout * 1000 && engine_container_running(g_engine.runroot, id); waited += 50)
-        usleep(50 * 1000);
-    if (engine_container_running(g_engine.runroot, id)) {
-        hull_error_free(err);
-        err = NULL;
-        engine_event_container_id(g_engine.root, id, "kill", "signal", "9");
-        if (hull_container_kill(&(struct hull_kill_opts){.root = rtroot, .id = id, .signal = SIGKILL, .all = true}, &err) < 0 && engine_container_running(g_engine.runroot, id)) {
-            engine_error(err);
-            return -1;
-        }
-    }
-    if (!wait_exited(id, 10000)) {
-        engine_error_fmt("container %.12s did not stop", id);
-        return -1;
-    }
-    engine_event_container_id(g_engine.root, id, "stop", NULL, NULL);
     return 0;
 }
 
@@ -472,35 +380,11 @@ int cmd_stop(int argc, char **argv)
 
 static int kill_one(const char *id, void *data)
 {
-    cleanup_free char *rtroot = engine_runtime_root(g_engine.runroot);
     cleanup_error struct hull_error *err = NULL;
-    /* moby killWithSignal: SIGKILL, the stop signal, or any signal when the
-     * container has no StopSignal, makes the exit final (restart.h). */
-    int sig = *(int *)data;
-    cleanup_engine_record struct engine_record *rec = NULL;
-    bool has_stop_signal =
-        engine_record_read(g_engine.root, id, &rec, NULL) == 0 && *record_str(rec->config.stop_signal);
-    if (sig == SIGKILL || !has_stop_signal || sig == stop_signal_of(id)) {
-        int r = engine_restart_cancel(g_engine.root, id, &err);
-        if (r < 0) {
-            engine_error(err);
-            return -1;
-        }
-        if (r == 1)
-            return 0; /* it was waiting to be restarted: it is stopped now */
-    }
-    if (!engine_container_running(g_engine.runroot, id)) {
-        engine_error_fmt("cannot kill container %.12s: it is not running", id);
-        return -1;
-    }
-    char sig_text[16];
-    snprintf(sig_text, sizeof sig_text, "%d", sig);
-    engine_event_container_id(g_engine.root, id, "kill", "signal", sig_text);
-    if (hull_container_kill(&(struct hull_kill_opts){.root = rtroot, .id = id, .signal = sig}, &err) < 0) {
+    if (engine_container_kill(g_engine.root, g_engine.runroot, id, *(int *)data, &err) < 0) {
         engine_error(err);
         return -1;
     }
-    thaw_if_paused(id);
     return 0;
 }
 

@@ -703,6 +703,38 @@ int engine_container_remove_with_volumes(const char *root, const char *runroot, 
     return r;
 }
 
+int engine_container_rm(const char *root, const char *runroot, char *const *names, bool force, bool volumes,
+                        engine_name_fn removed, engine_name_error_fn on_error, void *data)
+{
+    /* docker: `rm -f` of a container that does not exist is not an error
+     * (scripts clean up with it); it says nothing about it either.  The names
+     * are sorted out first: one that an earlier name removes is an error. */
+    size_t n = 0;
+    while (names[n])
+        n++;
+    cleanup_free bool *skip = xmalloc0((n + 1) * sizeof *skip);
+    for (size_t i = 0; force && i < n; i++) {
+        cleanup_free char *id = NULL;
+        skip[i] = engine_record_find(root, names[i], &id, NULL) == -ENOENT;
+    }
+    int ret = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (skip[i])
+            continue;
+        struct hull_error *err = NULL;
+        cleanup_free char *id = NULL;
+        if (engine_container_resolve(root, names[i], &id, &err) < 0 ||
+            (volumes ? engine_container_remove_with_volumes(root, runroot, id, force, &err)
+                     : engine_container_remove(root, runroot, id, force, &err)) < 0) {
+            on_error(names[i], err, data);
+            ret = -1;
+            continue;
+        }
+        removed(names[i], data);
+    }
+    return ret;
+}
+
 int engine_start_failure_status(const struct hull_error *err)
 {
     if (!err)

@@ -84,7 +84,7 @@ struct json_object *volume_to_json(const struct volume *v)
 }
 
 int engine_volume_inspect_json(const char *root, char *const *names, engine_volume_json_fn on_volume,
-                               engine_volume_error_fn on_error, void *data)
+                               engine_name_error_fn on_error, void *data)
 {
     for (char *const *n = names; *n; n++) {
         struct hull_error *err = NULL;

@@ -41,6 +41,23 @@ static void collect_error(const char *name, struct hull_error *err, void *data)
     hull_error_freep(&err);
 }
 
+/* engine_container_rm's callbacks: names removed, errors. */
+struct rm_seen {
+    size_t removed;
+    struct name_errors errors;
+};
+
+static void count_removed(const char *name, void *data)
+{
+    (void)name;
+    ((struct rm_seen *)data)->removed++;
+}
+
+static void collect_rm_error(const char *name, struct hull_error *err, void *data)
+{
+    collect_error(name, err, &((struct rm_seen *)data)->errors);
+}
+
 /* engine_volume_json_fn: counts the volumes, and whether each is named "data". */
 struct volumes_seen {
     size_t n, stop_after;
@@ -295,6 +312,32 @@ int main(void)
                   "inspect --isolation of a container that is not there: the error names it");
         hull_error_freep(&err);
         TAP_CHECK(entries_in(root) == before, "attach, top, logs, stats and isolation of a missing container make nothing");
+    }
+
+    /* rm, stop and kill, one call each: a container that is not there is
+     * named (stop and kill take the id rm and the CLI resolved: one without
+     * a record is named too), -f says nothing about it, and the journal gets
+     * no line */
+    {
+        char *names[] = {"nosuch", "other", NULL};
+        struct rm_seen seen = {0};
+        TAP_CHECK(engine_container_rm(root, root, names, false, false, count_removed, collect_rm_error, &seen) < 0 &&
+                      seen.errors.n == 2 && seen.errors.named && seen.removed == 0,
+                  "rm: each missing name is an error naming it");
+        seen = (struct rm_seen){0};
+        TAP_CHECK(engine_container_rm(root, root, names, true, true, count_removed, collect_rm_error, &seen) == 0 &&
+                      seen.errors.n == 0 && seen.removed == 0,
+                  "rm -f -v: missing names are left out silently");
+        const char *id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        TAP_CHECK(engine_container_kill(root, root, id, 9, &err) < 0 && error_names(err, "container 0123456789ab"),
+                  "kill of an id without a container: the error names it");
+        hull_error_freep(&err);
+        TAP_CHECK(engine_container_stop(root, root, id, 1, &err) < 0 && error_names(err, "container 0123456789ab"),
+                  "stop of an id without a container: the error names it");
+        hull_error_freep(&err);
+        char events_log[4096];
+        snprintf(events_log, sizeof events_log, "%s/events/events.log", root);
+        TAP_CHECK(access(events_log, F_OK) < 0, "no journal line for any of them");
     }
 
     /* run's checks, one call: the first bad flag in hull run's order is the
