@@ -27,7 +27,7 @@
  *                [--delay-ms N] [--health-interval-ms N [--health-start-period-ms P
  *                --health-start-interval-ms S]] [--attach DIR]
  *                [--init-pid N --out-fd FD --err-fd FD [--in-fd FD] [--master-fd FD]
- *                 [--client-fd FD [--client-records]]]
+ *                 [--client-fd FD [--client-records]] [--attach-fd FD]]
  *                -- [START_ARGV...] -- EXIT_ARGV... [-- HEALTH_ARGV...]
  * --init-pid: the container is started already and its init is our child
  * (the foreground run's way): no start command; its stdout/stderr pipes,
@@ -57,6 +57,10 @@
  * src/libhull-engine/engine/attach.h): every client gets the container's output as it
  * comes, its stdin (with --stdin) goes to the container's, and the exit code
  * is sent to each before the exit command runs.  The socket is removed then.
+ * --attach-fd: with --init-pid, that socket bound and listening already:
+ * hull binds it before it reports the start, so that `hull attach` right
+ * after `hull run -d` returns finds it (a connection waits in the backlog
+ * until we accept it).
  * fd 3, when open, is the report pipe of `hull run -d`: handed to the start
  * command as its fd 3 and closed here, so `hull run -d` sees EOF when the
  * start command is done.
@@ -188,10 +192,17 @@ static void attach_broadcast(char kind, const char *data, size_t len)
 }
 
 /* The listening socket DIR/attach; bound relative to DIR, whose path may be
- * longer than a socket address holds. */
-static void attach_listen(const char *dir)
+ * longer than a socket address holds.  An adopted container's socket was
+ * bound by hull before its start was reported (--attach-fd): taken as is.
+ * The two bind the same way (attach.h's engine_attach_listen). */
+static void attach_listen(const char *dir, int bound)
 {
     attach_dir = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (bound >= 0) {
+        attach_fd = bound;
+        fcntl(attach_fd, F_SETFL, fcntl(attach_fd, F_GETFL) | O_NONBLOCK);
+        return;
+    }
     int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
     int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     struct sockaddr_un addr = {.sun_family = AF_UNIX, .sun_path = "attach"};
@@ -407,7 +418,7 @@ static void usage(void)
 {
     fprintf(stderr, "hull-monitor: internal to hull: hull-monitor --log FILE [--log-max-size BYTES] "
                     "[--log-max-files N] [--tty] [--stdin] [--delay-ms N] [--health-interval-ms N] "
-                    "[--health-start-period-ms P --health-start-interval-ms S] [--attach DIR] "
+                    "[--health-start-period-ms P --health-start-interval-ms S] [--attach DIR [--attach-fd N]] "
                     "-- START_ARGV... -- EXIT_ARGV... [-- HEALTH_ARGV...]\n");
     exit(2);
 }
@@ -421,11 +432,16 @@ struct options {
     /* --init-pid: the started container's init and its stdio (see the top) */
     long adopt_pid;
     int adopt_out, adopt_err, adopt_in, adopt_master, adopt_client;
+    /* --attach-fd: DIR/attach, bound and listening already (by the process
+     * that started the container, so that `hull run -d` returns only once
+     * `hull attach` can connect) */
+    int adopt_attach;
     char **start_argv, **exit_argv, **health_argv;
 };
 
 static struct options opt = {
-    .adopt_out = -1, .adopt_err = -1, .adopt_in = -1, .adopt_master = -1, .adopt_client = -1};
+    .adopt_out = -1, .adopt_err = -1, .adopt_in = -1, .adopt_master = -1, .adopt_client = -1,
+    .adopt_attach = -1};
 
 enum option_kind { OPT_FLAG, OPT_STR, OPT_INT, OPT_LONG, OPT_LLONG };
 
@@ -451,6 +467,7 @@ static const struct {
     {"--master-fd", OPT_INT, &opt.adopt_master},
     {"--client-fd", OPT_INT, &opt.adopt_client},
     {"--client-records", OPT_FLAG, &opt.client_records},
+    {"--attach-fd", OPT_INT, &opt.adopt_attach},
 };
 
 /* The options before the first "--"; returns the index of that "--". */
@@ -570,7 +587,7 @@ static void adopt_fds(struct monitor *m)
         fail("set up the signalfd");
     m->out[0] = opt.adopt_out;
     m->err[0] = opt.adopt_err;
-    int fds[] = {opt.adopt_out, opt.adopt_err, opt.adopt_in, opt.adopt_master, opt.adopt_client};
+    int fds[] = {opt.adopt_out, opt.adopt_err, opt.adopt_in, opt.adopt_master, opt.adopt_client, opt.adopt_attach};
     for (size_t k = 0; k < sizeof fds / sizeof fds[0]; k++)
         if (fds[k] >= 0)
             fcntl(fds[k], F_SETFD, FD_CLOEXEC);
@@ -863,7 +880,7 @@ int main(int argc, char **argv)
     else
         spawn_start_command(&m);
     if (opt.attach_path)
-        attach_listen(opt.attach_path);
+        attach_listen(opt.attach_path, adopt ? opt.adopt_attach : -1);
     int null_fd = open("/dev/null", O_RDWR);
     dup2(null_fd, 0);
     dup2(null_fd, 1);

@@ -138,3 +138,26 @@ in_terminal() {
     fails_with "no such container" hull attach nothere
     # (a foreground `hull run`'s container has its monitor: foreground.bats attaches to one)
 }
+
+@test "attach: run -d and start return only once the monitor's socket listens" {
+    # The socket is bound before the start is reported, not by the monitor
+    # after its exec: `hull attach` right after `run -d` must never find no
+    # monitor (it did, now and then, on a loaded machine).  A monitor slow to
+    # come (a wrapper that waits before it execs the real one) makes the
+    # old order fail every time.
+    real=$(dirname "$HULL_ENGINE")/hull-monitor
+    [ -x "$real" ] || real=$HULL_SRC/$BUILD/src/hull/hull-monitor
+    printf '#!/bin/sh\nsleep 1\nexec %s "$@"\n' "$real" >"$TEST_DIR/slow-monitor"
+    chmod +x "$TEST_DIR/slow-monitor"
+    export HULL_MONITOR=$TEST_DIR/slow-monitor
+    id=$(hull run -d --name l busybox sleep 300)
+    [ -S "$STORE/containers/$id/attach" ]
+    # (no container may end while the wrapper runs: its shell would reap the init)
+    id=$(hull create --name c busybox sleep 300)
+    hull start c
+    [ -S "$STORE/containers/$id/attach" ]
+    # and a client that connects at once is served: stdin of a -i container
+    hull run -di --name li busybox sh -c 'read x; echo got:$x'
+    echo now | timeout --kill-after=10 30 "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" attach li >"$TEST_DIR/li"
+    [ "$(cat "$TEST_DIR/li")" = got:now ]
+}

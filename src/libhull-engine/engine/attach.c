@@ -103,6 +103,27 @@ static int attach_connect(const struct engine_attach_opts *o, int *sock, struct 
     return 0;
 }
 
+int engine_attach_listen(const char *dir)
+{
+    cleanup_close int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return -1;
+    /* through the directory's fd, as attach_connect: the path may be longer
+     * than a socket address holds */
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    snprintf(addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/attach", dfd);
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    unlinkat(dfd, "attach", 0); /* a socket of an earlier run of the container */
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(fd, ENGINE_ATTACH_BACKLOG) < 0) {
+        close(fd);
+        unlinkat(dfd, "attach", 0);
+        return -1;
+    }
+    return fd;
+}
+
 static int send_msg(int sock, char kind, const char *data, size_t len)
 {
     char msg[ATTACH_MSG_MAX + 1];

@@ -48,6 +48,17 @@ struct engine_attach_opts {
  * character or ctrl-X with X one of a-z @ [ \ ] ^ _.  An error names the value. */
 int engine_detach_keys_parse(const char *text, char *keys, size_t *n, struct hull_error **err);
 
+/* Binds and listens on DIR/attach (the monitor's socket, the protocol
+ * below) and returns the socket, or -1 if that failed (the container then
+ * runs unattachable, as with a monitor that cannot bind).  Done by the
+ * process that starts the container before it reports the start, and handed
+ * to the monitor (--attach-fd): once `hull run -d` returns, `hull attach`
+ * connects (the connection waits in the backlog until the monitor, exec'd
+ * meanwhile, accepts it).  hull-monitor binds the same way itself for a
+ * restart by the policy. */
+#define ENGINE_ATTACH_BACKLOG 16 /* hull-monitor's MAX_CLIENTS */
+int engine_attach_listen(const char *dir);
+
 /* Connects to the container's monitor and copies until the container exits
  * (*exit_code: its recorded exit code, *detached false) or the detach keys
  * are read (*detached true).  A container that is not running (or has no

@@ -155,7 +155,7 @@ static void hull_argv(const struct engine_lifecycle *l, const char *verb, const 
  * (stderr), 6 (stdin's write end, -1: none), 7 (pty master, -1: none). */
 struct monitor_adopt {
     pid_t init_pid;
-    int fds[5];
+    int fds[6]; /* client, stdout, stderr, stdin, pty master, attach socket (or -1) */
     bool client_records; /* the client records the exit (--client-records) */
 };
 
@@ -223,8 +223,9 @@ static void exec_monitor(const struct engine_lifecycle *l, const char *monitor, 
         argv[n++] = log_files;
     }
     if (adopt) {
-        static const char *const names[] = {"--client-fd", "--out-fd", "--err-fd", "--in-fd", "--master-fd"};
-        static const char *const numbers[] = {"3", "4", "5", "6", "7"};
+        static const char *const names[] = {"--client-fd", "--out-fd",    "--err-fd",
+                                            "--in-fd",     "--master-fd", "--attach-fd"};
+        static const char *const numbers[] = {"3", "4", "5", "6", "7", "8"};
         snprintf(init_pid, sizeof init_pid, "%d", (int)adopt->init_pid);
         argv[n++] = "--init-pid";
         argv[n++] = init_pid;
@@ -253,21 +254,21 @@ static void exec_monitor(const struct engine_lifecycle *l, const char *monitor, 
         n += 8;
     }
     argv[n] = NULL;
-    /* The adopted container's fds are the monitor's 3 to 7 (moved out of
+    /* The adopted container's fds are the monitor's 3 to 8 (moved out of
      * the way first: one of them may be a number another goes to); a
      * restarting monitor inherits none. */
     int first_closed = 3;
     if (adopt) {
-        int moved[5];
-        for (int k = 0; k < 5; k++)
+        int moved[ARRAY_SIZE(adopt->fds)];
+        for (size_t k = 0; k < ARRAY_SIZE(moved); k++)
             moved[k] = adopt->fds[k] >= 0 ? fcntl(adopt->fds[k], F_DUPFD_CLOEXEC, 10) : -1;
-        for (int k = 0; k < 5; k++) {
+        for (int k = 0; k < (int)ARRAY_SIZE(moved); k++) {
             if (moved[k] >= 0 ? dup2(moved[k], 3 + k) < 0 : adopt->fds[k] >= 0)
                 _exit(1);
             if (moved[k] < 0)
                 close(3 + k);
         }
-        first_closed = 8;
+        first_closed = 3 + (int)ARRAY_SIZE(moved);
     }
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 || chdir("/") < 0)
@@ -391,6 +392,10 @@ static _Noreturn void monitor_child(const struct engine_lifecycle *l, const char
         dprintf(report, "E%s", text);
         _exit(1);
     }
+    /* `hull attach` works once we said OK: the socket is bound now, not
+     * after the exec of the monitor */
+    cleanup_free char *dir = engine_container_dir(l->root, l->id);
+    int attach_sock = engine_attach_listen(dir);
     write_all(report, "OK", 2);
     close(report);
     /* the monitor must not hold a write end of the pipes it reads */
@@ -405,7 +410,7 @@ static _Noreturn void monitor_child(const struct engine_lifecycle *l, const char
     signal(SIGPIPE, SIG_IGN); /* the "OK" of a run killed meanwhile: the container is the monitor's still */
     struct monitor_adopt adopt = {
         .init_pid = pid,
-        .fds = {client, out[0], errp[0], in[1], master},
+        .fds = {client, out[0], errp[0], in[1], master, attach_sock},
         .client_records = client_records,
     };
     exec_monitor(l, monitor, -1, &adopt);
