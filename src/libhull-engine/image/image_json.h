@@ -4,6 +4,7 @@
 #define HULL_IMAGE_JSON_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,6 +28,69 @@ int64_t rfc3339_to_unix(const char *s);
 
 /* Parses text (len bytes) as JSON; what names the document in the error ("index.json"). */
 int image_json_parse(const char *text, size_t len, const char *what, struct json_object **out, struct hull_error **err);
+
+/* ---------- OCI and docker documents, read once into structs ----------
+ * The readers below only take the documents apart: a member of the wrong type
+ * reads as absent (NULL, -1), and the loaders check what they need where they
+ * use it, so that each error comes at the same point of a load or pull. */
+
+/* A descriptor (image-spec descriptor.md), with the few annotations and the
+ * platform that the loaders read. */
+struct oci_descriptor {
+    bool is_object;   /* false: the member was absent or not an object */
+    char *media_type; /* NULL: absent or not a string */
+    char *digest;
+    int64_t size;     /* -1: absent or not an integer */
+    bool has_platform; /* "platform" is an object */
+    char *os, *architecture, *variant;
+    char *image_name; /* annotation io.containerd.image.name */
+    char *ref_name;   /* annotation org.opencontainers.image.ref.name */
+};
+
+/* An image manifest or an index (image-spec manifest.md, image-index.md; the
+ * docker v2 schema 2 forms are the same shape). */
+struct oci_manifest {
+    char *media_type;       /* its own mediaType, NULL when absent */
+    int64_t schema_version; /* -1 when absent */
+    struct oci_descriptor config;
+    bool has_layers; /* "layers" is an array */
+    size_t n_layers;
+    struct oci_descriptor *layers;
+    bool has_manifests; /* "manifests" is an array (an index) */
+    size_t n_manifests;
+    struct oci_descriptor *manifests;
+};
+
+/* Parses text as a manifest or index; what names it in errors (only a
+ * document that is not a JSON object fails). */
+int oci_manifest_parse(const char *text, size_t len, const char *what, struct oci_manifest *out,
+                       struct hull_error **err);
+void oci_manifest_clear(struct oci_manifest *m);
+#define cleanup_oci_manifest __attribute__((cleanup(oci_manifest_clear)))
+/* A descriptor must have a valid digest and a size: "WHAT: ..." */
+int oci_descriptor_check(const struct oci_descriptor *d, const char *what, struct hull_error **err);
+
+/* oci-layout: its imageLayoutVersion (NULL when absent) into *version. */
+int oci_layout_parse(const char *text, size_t len, char **version, struct hull_error **err);
+
+/* A registry's tag list (distribution spec: {"name": ..., "tags": [...]}): the
+ * members of "tags" that are strings, NULL-terminated. */
+int registry_tag_list_parse(const char *text, size_t len, char ***tags, struct hull_error **err);
+
+/* One image of a docker-archive's manifest.json. */
+struct docker_archive_entry {
+    char *config; /* "Config": NULL when absent or not a string */
+    bool has_layers; /* "Layers" is an array */
+    size_t n_layers;
+    char **layers; /* an entry is NULL when it is not a string */
+    size_t n_repo_tags;
+    char **repo_tags; /* likewise */
+};
+
+/* manifest.json: a non-empty array of entries. */
+int docker_archive_manifest_parse(const char *text, size_t len, struct docker_archive_entry **entries, size_t *n,
+                                  struct hull_error **err);
+void docker_archive_manifest_free(struct docker_archive_entry *entries, size_t n);
 
 void json_object_putp(struct json_object **o);
 

@@ -36,14 +36,13 @@ static bool is_blob_path(const char *path)
 }
 
 /* RepoTags: the names the archive gives the image (none is fine: a bare id). */
-static int read_repo_tags(struct json_object *entry, const char *where, char ***tags, struct hull_error **err)
+static int read_repo_tags(const struct docker_archive_entry *entry, const char *where, char ***tags,
+                          struct hull_error **err)
 {
-    struct json_object *repo_tags = json_get_array(entry, "RepoTags");
-    for (size_t i = 0; repo_tags && i < json_object_array_length(repo_tags); i++) {
-        struct json_object *t = json_object_array_get_idx(repo_tags, i);
-        if (!json_object_is_type(t, json_type_string))
+    for (size_t i = 0; i < entry->n_repo_tags; i++) {
+        if (!entry->repo_tags[i])
             return hull_error_set(err, 0, "%s: RepoTags[%zu] is not a string", where, i);
-        if (tags_add(tags, json_object_get_string(t), where, err) < 0)
+        if (tags_add(tags, entry->repo_tags[i], where, err) < 0)
             return -1;
     }
     return 0;
@@ -96,14 +95,14 @@ static int load_layer(struct staging *st, int srcfd, const char *what, size_t i,
 
 /* Every layer of Layers into info->layers; old: the store's record of this
  * image when it already holds it complete, whose layers are reused unread. */
-static int load_layers(struct staging *st, int srcfd, struct json_object *layers, const char *where,
+static int load_layers(struct staging *st, int srcfd, const struct docker_archive_entry *entry, const char *where,
                        const char *what, const char **diff_ids, const struct image_info *old, struct image_info *info,
                        struct hull_error **err)
 {
-    size_t n = json_object_array_length(layers);
+    size_t n = entry->n_layers;
     for (size_t i = 0; i < n; i++) {
-        struct json_object *p = json_object_array_get_idx(layers, i);
-        if (!json_object_is_type(p, json_type_string))
+        const char *p = entry->layers[i];
+        if (!p)
             return hull_error_set(err, 0, "%s: Layers[%zu] is not a string", where, i);
         struct image_layer_info *l = &info->layers[i];
         if (old && i < old->n_layers) {
@@ -113,7 +112,7 @@ static int load_layers(struct staging *st, int srcfd, struct json_object *layers
             staging_report(st, IMAGE_PROGRESS_LAYER_EXISTS, l->diff_id);
             continue;
         }
-        if (load_layer(st, srcfd, what, i, json_object_get_string(p), diff_ids[i], l, err) < 0)
+        if (load_layer(st, srcfd, what, i, p, diff_ids[i], l, err) < 0)
             return -1;
     }
     for (size_t i = 0; i < n; i++)
@@ -122,12 +121,12 @@ static int load_layers(struct staging *st, int srcfd, struct json_object *layers
 }
 
 /* One entry of manifest.json: its config, its layers and its tags staged. */
-static int load_one(struct staging *st, int srcfd, struct json_object *entry, size_t index, struct hull_error **err)
+static int load_one(struct staging *st, int srcfd, const struct docker_archive_entry *entry, size_t index,
+                    struct hull_error **err)
 {
     cleanup_free char *where = xasprintf("manifest.json[%zu]", index);
-    const char *config_path = json_get_string(entry, "Config");
-    struct json_object *layers = json_get_array(entry, "Layers");
-    if (!config_path || !layers)
+    const char *config_path = entry->config;
+    if (!config_path || !entry->has_layers)
         return hull_error_set(err, 0, "%s: missing Config or Layers", where);
     cleanup_strv char **owned_tags = xmalloc0(sizeof(char *));
     if (read_repo_tags(entry, where, &owned_tags, err) < 0)
@@ -140,7 +139,7 @@ static int load_one(struct staging *st, int srcfd, struct json_object *entry, si
     cleanup_json struct json_object *config = NULL;
     if (read_config(srcfd, config_path, what, info, &config_text, &config_len, &config, err) < 0)
         return -1;
-    size_t n = json_object_array_length(layers);
+    size_t n = entry->n_layers;
     cleanup_free const char **diff_ids = NULL;
     if (image_info_from_config(info, config, n, &diff_ids, what, err) < 0)
         return -1;
@@ -149,7 +148,7 @@ static int load_one(struct staging *st, int srcfd, struct json_object *entry, si
     cleanup_image_info struct image_info *old = NULL;
     if (present && image_store_lookup(st->store, info->id, &old, NULL) < 0)
         present = false;
-    if (load_layers(st, srcfd, layers, where, what, diff_ids, present ? old : NULL, info, err) < 0)
+    if (load_layers(st, srcfd, entry, where, what, diff_ids, present ? old : NULL, info, err) < 0)
         return -1;
     if (staging_add_blob(st, config_text, config_len, NULL, err) < 0)
         return -1;
@@ -163,16 +162,13 @@ int load_docker_archive(struct staging *st, int srcfd, struct hull_error **err)
     size_t len;
     if (source_read_small(srcfd, "manifest.json", &text, &len, err) < 0)
         return -1;
-    struct json_tokener *tok = json_tokener_new();
-    cleanup_json struct json_object *doc = json_tokener_parse_ex(tok, text, (int)len);
-    enum json_tokener_error jerr = json_tokener_get_error(tok);
-    json_tokener_free(tok);
-    if (!doc || jerr != json_tokener_success)
-        return hull_error_set(err, 0, "manifest.json is not valid JSON: %s", json_tokener_error_desc(jerr));
-    if (!json_object_is_type(doc, json_type_array) || json_object_array_length(doc) == 0)
-        return hull_error_set(err, 0, "manifest.json must be a non-empty array of images");
-    for (size_t i = 0; i < json_object_array_length(doc); i++)
-        if (load_one(st, srcfd, json_object_array_get_idx(doc, i), i, err) < 0)
-            return -1;
-    return 0;
+    struct docker_archive_entry *entries = NULL;
+    size_t n = 0;
+    if (docker_archive_manifest_parse(text, len, &entries, &n, err) < 0)
+        return -1;
+    int ret = 0;
+    for (size_t i = 0; i < n && ret == 0; i++)
+        ret = load_one(st, srcfd, &entries[i], i, err);
+    docker_archive_manifest_free(entries, n);
+    return ret;
 }

@@ -23,39 +23,26 @@
 /* Index nesting deeper than this is a loop or an attack. */
 #define MAX_INDEX_DEPTH 4
 
-struct descriptor {
-    const char *media_type;
-    const char *digest;
-    uint64_t size;
-};
-
-static int descriptor_parse(struct json_object *o, struct descriptor *d, const char *what, struct hull_error **err)
+/* load_oci's descriptors must be objects (a registry pull checks only digest and size). */
+static int descriptor_check(const struct oci_descriptor *d, const char *what, struct hull_error **err)
 {
-    if (!o || !json_object_is_type(o, json_type_object))
+    if (!d->is_object)
         return hull_error_set(err, 0, "%s: not a descriptor object", what);
-    d->media_type = json_get_string(o, "mediaType");
-    d->digest = json_get_string(o, "digest");
-    int64_t size = json_get_int64(o, "size");
-    if (digest_check_syntax(d->digest, what, err) < 0)
-        return -1;
-    if (size < 0)
-        return hull_error_set(err, 0, "%s: the descriptor has no valid size", what);
-    d->size = (uint64_t)size;
-    return 0;
+    return oci_descriptor_check(d, what, err);
 }
 
 /* Reads a manifest/config/index blob and checks it is exactly what d describes. */
-static int read_verified_blob(int srcfd, const struct descriptor *d, const char *what, char **data, size_t *len,
+static int read_verified_blob(int srcfd, const struct oci_descriptor *d, const char *what, char **data, size_t *len,
                               struct hull_error **err)
 {
-    if (d->size > IMAGE_JSON_MAX)
+    if ((uint64_t)d->size > IMAGE_JSON_MAX)
         return hull_error_set(err, 0, "%s: %llu bytes is too large", what, (unsigned long long)d->size);
     cleanup_free char *path = xasprintf("blobs/sha256/%s", digest_hex(d->digest));
     cleanup_free char *buf = NULL;
     size_t n;
     if (source_read_small(srcfd, path, &buf, &n, err) < 0)
         return hull_error_wrap(err, "%s %s", what, d->digest);
-    if (n != d->size)
+    if (n != (uint64_t)d->size)
         return hull_error_set(err, 0, "%s %s: size mismatch: the descriptor says %llu bytes, the blob has %zu", what,
                               d->digest, (unsigned long long)d->size, n);
     char actual[DIGEST_STR_SIZE];
@@ -94,11 +81,9 @@ bool image_layer_media_type_supported(const char *mt)
  * org.opencontainers.image.ref.name is, per the spec, usually just a tag
  * ("latest", from umoci) but skopeo writes a full "name:tag": a value that is
  * a valid reference is used as one (a bare word becomes WORD:latest). */
-static int names_from_annotations(struct json_object *desc, char ***tags, struct hull_error **err)
+static int names_from_annotations(const struct oci_descriptor *desc, char ***tags, struct hull_error **err)
 {
-    struct json_object *ann = json_get_object(desc, "annotations");
-    const char *full = json_get_string(ann, "io.containerd.image.name");
-    const char *ref = json_get_string(ann, "org.opencontainers.image.ref.name");
+    const char *full = desc->image_name, *ref = desc->ref_name;
     if (full)
         return tags_add(tags, full, "annotation io.containerd.image.name", err);
     if (ref)
@@ -106,7 +91,7 @@ static int names_from_annotations(struct json_object *desc, char ***tags, struct
     return 0;
 }
 
-static int load_image_manifest(struct staging *st, int srcfd, const struct descriptor *md, char **tags,
+static int load_image_manifest(struct staging *st, int srcfd, const struct oci_descriptor *md, char **tags,
                                struct hull_error **err)
 {
     cleanup_strv char **owned_tags = tags;
@@ -115,30 +100,30 @@ static int load_image_manifest(struct staging *st, int srcfd, const struct descr
     size_t manifest_len;
     if (read_verified_blob(srcfd, md, "manifest", &manifest_text, &manifest_len, err) < 0)
         return hull_error_wrap(err, "%s", what);
-    cleanup_json struct json_object *manifest = NULL;
-    if (image_json_parse(manifest_text, manifest_len, "manifest", &manifest, err) < 0)
+    cleanup_oci_manifest struct oci_manifest manifest = {0};
+    if (oci_manifest_parse(manifest_text, manifest_len, "manifest", &manifest, err) < 0)
         return hull_error_wrap(err, "%s", what);
 
-    struct descriptor cd;
+    const struct oci_descriptor *cd = &manifest.config;
     cleanup_free char *cwhat = xasprintf("%s: manifest config", what);
-    if (descriptor_parse(json_get_object(manifest, "config"), &cd, cwhat, err) < 0)
+    if (descriptor_check(cd, cwhat, err) < 0)
         return -1;
-    if (cd.media_type && strcmp(cd.media_type, MT_OCI_CONFIG) && strcmp(cd.media_type, MT_DOCKER_CONFIG))
-        return hull_error_set(err, 0, "%s is not a container image: its config has media type %s", what, cd.media_type);
+    if (cd->media_type && strcmp(cd->media_type, MT_OCI_CONFIG) && strcmp(cd->media_type, MT_DOCKER_CONFIG))
+        return hull_error_set(err, 0, "%s is not a container image: its config has media type %s", what,
+                              cd->media_type);
     cleanup_free char *config_text = NULL;
     size_t config_len;
-    if (read_verified_blob(srcfd, &cd, "config", &config_text, &config_len, err) < 0)
+    if (read_verified_blob(srcfd, cd, "config", &config_text, &config_len, err) < 0)
         return hull_error_wrap(err, "%s", what);
     cleanup_json struct json_object *config = NULL;
     if (image_json_parse(config_text, config_len, "config", &config, err) < 0)
         return hull_error_wrap(err, "%s", what);
 
-    struct json_object *layers = json_get_array(manifest, "layers");
-    if (!layers)
+    if (!manifest.has_layers)
         return hull_error_set(err, 0, "%s: the manifest has no layers array", what);
-    size_t n = json_object_array_length(layers);
+    size_t n = manifest.n_layers;
     cleanup_image_info struct image_info *info = xmalloc0(sizeof *info);
-    memcpy(info->id, cd.digest, DIGEST_STR_SIZE);
+    memcpy(info->id, cd->digest, DIGEST_STR_SIZE);
     memcpy(info->manifest, md->digest, DIGEST_STR_SIZE);
     cleanup_free const char **diff_ids = NULL;
     if (image_info_from_config(info, config, n, &diff_ids, what, err) < 0)
@@ -148,28 +133,28 @@ static int load_image_manifest(struct staging *st, int srcfd, const struct descr
     bool present = store_has_image(st->store, info->id);
     st->layers_total += n;
     for (size_t i = 0; i < n; i++) {
-        struct descriptor ld;
+        const struct oci_descriptor *ld = &manifest.layers[i];
         cleanup_free char *lwhat = xasprintf("%s: layer %zu", what, i + 1);
-        if (descriptor_parse(json_object_array_get_idx(layers, i), &ld, lwhat, err) < 0)
+        if (descriptor_check(ld, lwhat, err) < 0)
             return -1;
-        if (!image_layer_media_type_supported(ld.media_type))
+        if (!image_layer_media_type_supported(ld->media_type))
             return hull_error_set(err, 0, "%s: unsupported layer media type %s", lwhat,
-                                  ld.media_type ? ld.media_type : "(none)");
+                                  ld->media_type ? ld->media_type : "(none)");
         struct image_layer_info *l = &info->layers[i];
-        l->media_type = xstrdup(ld.media_type);
+        l->media_type = xstrdup(ld->media_type);
         if (present) {
             memcpy(l->diff_id, diff_ids[i], DIGEST_STR_SIZE);
-            memcpy(l->digest, ld.digest, DIGEST_STR_SIZE);
-            l->blob_size = ld.size;
+            memcpy(l->digest, ld->digest, DIGEST_STR_SIZE);
+            l->blob_size = (uint64_t)ld->size;
             st->layers_done++;
             staging_report(st, IMAGE_PROGRESS_LAYER_EXISTS, l->diff_id);
             continue;
         }
-        cleanup_free char *path = xasprintf("blobs/sha256/%s", digest_hex(ld.digest));
+        cleanup_free char *path = xasprintf("blobs/sha256/%s", digest_hex(ld->digest));
         cleanup_close int fd = source_open_file(srcfd, path, err);
         if (fd < 0)
             return hull_error_wrap(err, "%s", lwhat);
-        struct layer_expect expect = {.digest = ld.digest, .diff_id = diff_ids[i], .size = ld.size, .what = lwhat};
+        struct layer_expect expect = {.digest = ld->digest, .diff_id = diff_ids[i], .size = (uint64_t)ld->size, .what = lwhat};
         if (staging_add_layer(st, fd, &expect, l, err) < 0)
             return -1;
         st->layers_done++;
@@ -191,11 +176,11 @@ static int load_image_manifest(struct staging *st, int srcfd, const struct descr
     return 0;
 }
 
-static int load_descriptor(struct staging *st, int srcfd, struct json_object *desc, char **tags, int depth,
+static int load_descriptor(struct staging *st, int srcfd, const struct oci_descriptor *d, char **tags, int depth,
                            const char *what, struct hull_error **err);
 
 /* A nested index (multi-platform image): the entry for this machine. */
-static int load_nested_index(struct staging *st, int srcfd, const struct descriptor *d, char **tags, int depth,
+static int load_nested_index(struct staging *st, int srcfd, const struct oci_descriptor *d, char **tags, int depth,
                              const char *what, struct hull_error **err)
 {
     cleanup_strv char **owned_tags = tags;
@@ -205,35 +190,31 @@ static int load_nested_index(struct staging *st, int srcfd, const struct descrip
     size_t len;
     if (read_verified_blob(srcfd, d, "image index", &text, &len, err) < 0)
         return hull_error_wrap(err, "%s", what);
-    cleanup_json struct json_object *index = NULL;
-    if (image_json_parse(text, len, "image index", &index, err) < 0)
+    cleanup_oci_manifest struct oci_manifest index = {0};
+    if (oci_manifest_parse(text, len, "image index", &index, err) < 0)
         return hull_error_wrap(err, "%s", what);
-    struct json_object *manifests = json_get_array(index, "manifests");
-    size_t n = manifests ? json_object_array_length(manifests) : 0;
     const char *arch = image_host_architecture();
-    for (size_t i = 0; i < n; i++) {
-        struct json_object *m = json_object_array_get_idx(manifests, i);
-        struct json_object *platform = json_get_object(m, "platform");
-        const char *os = json_get_string(platform, "os"), *march = json_get_string(platform, "architecture");
-        if (platform && (!os || strcmp(os, "linux") || !march || strcmp(march, arch)))
+    for (size_t i = 0; i < index.n_manifests; i++) {
+        const struct oci_descriptor *m = &index.manifests[i];
+        const char *os = m->os, *march = m->architecture;
+        if (m->has_platform && (!os || strcmp(os, "linux") || !march || strcmp(march, arch)))
             continue;
         return load_descriptor(st, srcfd, m, steal_pointer(&owned_tags), depth + 1, what, err);
     }
     return hull_error_set(err, 0, "%s: the image index has no image for linux/%s", what, arch);
 }
 
-static int load_descriptor(struct staging *st, int srcfd, struct json_object *desc, char **tags, int depth,
+static int load_descriptor(struct staging *st, int srcfd, const struct oci_descriptor *d, char **tags, int depth,
                            const char *what, struct hull_error **err)
 {
     cleanup_strv char **owned_tags = tags;
-    struct descriptor d;
-    if (descriptor_parse(desc, &d, what, err) < 0)
+    if (descriptor_check(d, what, err) < 0)
         return -1;
-    const char *mt = d.media_type ? d.media_type : "";
+    const char *mt = d->media_type ? d->media_type : "";
     if (!strcmp(mt, MT_OCI_MANIFEST) || !strcmp(mt, MT_DOCKER_MANIFEST))
-        return load_image_manifest(st, srcfd, &d, steal_pointer(&owned_tags), err);
+        return load_image_manifest(st, srcfd, d, steal_pointer(&owned_tags), err);
     if (!strcmp(mt, MT_OCI_INDEX) || !strcmp(mt, MT_DOCKER_LIST))
-        return load_nested_index(st, srcfd, &d, steal_pointer(&owned_tags), depth, what, err);
+        return load_nested_index(st, srcfd, d, steal_pointer(&owned_tags), depth, what, err);
     return hull_error_set(err, 0, "%s: unsupported media type \"%s\" (want an image manifest or index)", what, mt);
 }
 
@@ -243,10 +224,9 @@ int load_oci_layout(struct staging *st, int srcfd, struct hull_error **err)
     size_t len;
     if (source_read_small(srcfd, "oci-layout", &layout_text, &len, err) < 0)
         return hull_error_wrap(err, "not an OCI image layout");
-    cleanup_json struct json_object *layout = NULL;
-    if (image_json_parse(layout_text, len, "oci-layout", &layout, err) < 0)
+    cleanup_free char *version = NULL;
+    if (oci_layout_parse(layout_text, len, &version, err) < 0)
         return -1;
-    const char *version = json_get_string(layout, "imageLayoutVersion");
     if (!version || strncmp(version, "1.", 2))
         return hull_error_set(err, 0, "unsupported OCI image layout version \"%s\" (want 1.x)",
                               version ? version : "(missing)");
@@ -254,15 +234,13 @@ int load_oci_layout(struct staging *st, int srcfd, struct hull_error **err)
     cleanup_free char *index_text = NULL;
     if (source_read_small(srcfd, "index.json", &index_text, &len, err) < 0)
         return -1;
-    cleanup_json struct json_object *index = NULL;
-    if (image_json_parse(index_text, len, "index.json", &index, err) < 0)
+    cleanup_oci_manifest struct oci_manifest index = {0};
+    if (oci_manifest_parse(index_text, len, "index.json", &index, err) < 0)
         return -1;
-    struct json_object *manifests = json_get_array(index, "manifests");
-    if (!manifests || json_object_array_length(manifests) == 0)
+    if (index.n_manifests == 0)
         return hull_error_set(err, 0, "index.json lists no images");
-    size_t n = json_object_array_length(manifests);
-    for (size_t i = 0; i < n; i++) {
-        struct json_object *desc = json_object_array_get_idx(manifests, i);
+    for (size_t i = 0; i < index.n_manifests; i++) {
+        const struct oci_descriptor *desc = &index.manifests[i];
         char **tags = xmalloc0(sizeof(char *));
         if (names_from_annotations(desc, &tags, err) < 0) {
             strv_free(tags);

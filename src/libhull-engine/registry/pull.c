@@ -104,24 +104,6 @@ static int sources_for(const struct registries_conf *conf, const char *domain, c
 
 /* ---- manifests ---- */
 
-struct descriptor {
-    const char *media_type;
-    const char *digest;
-    int64_t size;
-};
-
-static int descriptor_parse(struct json_object *o, struct descriptor *d, const char *what, struct hull_error **err)
-{
-    d->media_type = json_get_string(o, "mediaType");
-    d->digest = json_get_string(o, "digest");
-    d->size = json_get_int64(o, "size");
-    if (digest_check_syntax(d->digest, what, err) < 0)
-        return -1;
-    if (d->size < 0)
-        return hull_error_set(err, 0, "%s: the descriptor has no valid size", what);
-    return 0;
-}
-
 struct platform {
     char *os, *arch, *variant;
     bool explicit_;
@@ -185,12 +167,11 @@ static int get_manifest(struct registry_client *c, const char *repo, const char 
 }
 
 /* The media type of a manifest: its own mediaType field, else the Content-Type. */
-static const char *manifest_media_type(struct json_object *doc, const struct registry_response *resp)
+static const char *manifest_media_type(const struct oci_manifest *doc, const struct registry_response *resp)
 {
-    const char *mt = json_get_string(doc, "mediaType");
-    if (mt)
-        return mt;
-    if (json_get_int64(doc, "schemaVersion") == 1)
+    if (doc->media_type)
+        return doc->media_type;
+    if (doc->schema_version == 1)
         return MT_DOCKER_V1;
     if (resp->content_type) {
         static __thread char buf[128];
@@ -198,21 +179,17 @@ static const char *manifest_media_type(struct json_object *doc, const struct reg
         return buf;
     }
     /* OCI manifests may omit mediaType: tell index from manifest by their fields. */
-    return json_get_array(doc, "manifests") ? MT_OCI_INDEX : MT_OCI_MANIFEST;
+    return doc->has_manifests ? MT_OCI_INDEX : MT_OCI_MANIFEST;
 }
 
 /* The entry of an index for platform p. */
-static int pick_platform(struct json_object *index, const struct platform *p, const char *what, struct descriptor *out,
-                         struct hull_error **err)
+static int pick_platform(const struct oci_manifest *index, const struct platform *p, const char *what,
+                         const struct oci_descriptor **out, struct hull_error **err)
 {
-    struct json_object *manifests = json_get_array(index, "manifests");
-    size_t n = manifests ? json_object_array_length(manifests) : 0;
     cleanup_free char *available = xstrdup("");
-    for (size_t i = 0; i < n; i++) {
-        struct json_object *m = json_object_array_get_idx(manifests, i);
-        struct json_object *plat = json_get_object(m, "platform");
-        const char *os = json_get_string(plat, "os"), *arch = json_get_string(plat, "architecture");
-        const char *variant = json_get_string(plat, "variant");
+    for (size_t i = 0; i < index->n_manifests; i++) {
+        const struct oci_descriptor *m = &index->manifests[i];
+        const char *os = m->os, *arch = m->architecture, *variant = m->variant;
         if (!os || !arch)
             continue; /* attestations and other non-image entries */
         cleanup_free char *one = platform_format(os, arch, variant);
@@ -222,7 +199,8 @@ static int pick_platform(struct json_object *index, const struct platform *p, co
         if (strcmp(os, p->os) || strcmp(arch, p->arch) || (p->variant && (!variant || strcmp(variant, p->variant))))
             continue;
         cleanup_free char *where = xasprintf("%s: index entry %zu", what, i + 1);
-        return descriptor_parse(m, out, where, err);
+        *out = m;
+        return oci_descriptor_check(m, where, err);
     }
     cleanup_free char *want = platform_format(p->os, p->arch, p->variant);
     return hull_error_set(err, 0, "%s has no image for %s (it has: %s)", what, want, *available ? available : "none");
@@ -231,7 +209,7 @@ static int pick_platform(struct json_object *index, const struct platform *p, co
 /* Everything about the image to pull once its manifest is resolved. */
 struct resolved {
     struct registry_response manifest; /* of the platform's image */
-    struct json_object *manifest_doc;
+    struct oci_manifest manifest_doc;
     char manifest_digest[DIGEST_STR_SIZE];
     char top_digest[DIGEST_STR_SIZE]; /* what the reference resolved to (index or manifest) */
     struct registry_response config;
@@ -243,7 +221,7 @@ static void resolved_clear(struct resolved *r)
 {
     registry_response_clear(&r->manifest);
     registry_response_clear(&r->config);
-    json_object_put(r->manifest_doc);
+    oci_manifest_clear(&r->manifest_doc);
     free(r->layers);
     memset(r, 0, sizeof *r);
 }
@@ -270,30 +248,30 @@ static int resolve(struct registry_client *c, const char *repo, const struct ima
         return -1;
     }
     memcpy(out->top_digest, top_digest, DIGEST_STR_SIZE);
-    cleanup_json struct json_object *doc = NULL;
-    if (image_json_parse(top.body, top.len, "manifest", &doc, err) < 0) {
+    cleanup_oci_manifest struct oci_manifest doc = {0};
+    if (oci_manifest_parse(top.body, top.len, "manifest", &doc, err) < 0) {
         registry_response_clear(&top);
         return hull_error_wrap(err, "%s: registry %s", what, registry_client_host(c));
     }
-    const char *mt = manifest_media_type(doc, &top);
+    const char *mt = manifest_media_type(&doc, &top);
     if (refuse_schema1(mt, what, err) < 0) {
         registry_response_clear(&top);
         return -1;
     }
     if (!strcmp(mt, MT_OCI_INDEX) || !strcmp(mt, MT_DOCKER_LIST)) {
-        struct descriptor d;
-        int ret = pick_platform(doc, plat, what, &d, err);
-        cleanup_free char *digest = ret == 0 ? xstrdup(d.digest) : NULL;
-        int64_t size = ret == 0 ? d.size : 0;
+        const struct oci_descriptor *d = NULL;
+        int ret = pick_platform(&doc, plat, what, &d, err);
+        cleanup_free char *digest = ret == 0 ? xstrdup(d->digest) : NULL;
+        int64_t size = ret == 0 ? d->size : 0;
         registry_response_clear(&top);
-        json_object_put(steal_pointer(&doc));
+        oci_manifest_clear(&doc);
         if (ret < 0)
             return -1;
         if (get_manifest(c, repo, digest, digest, size, what, &out->manifest, out->manifest_digest, err) < 0)
             return -1;
-        if (image_json_parse(out->manifest.body, out->manifest.len, "manifest", &doc, err) < 0)
+        if (oci_manifest_parse(out->manifest.body, out->manifest.len, "manifest", &doc, err) < 0)
             return hull_error_wrap(err, "%s: registry %s", what, registry_client_host(c));
-        mt = manifest_media_type(doc, &out->manifest);
+        mt = manifest_media_type(&doc, &out->manifest);
         if (!strcmp(mt, MT_OCI_INDEX) || !strcmp(mt, MT_DOCKER_LIST))
             return hull_error_set(err, 0, "%s: an index inside an index is not an image", what);
         if (refuse_schema1(mt, what, err) < 0)
@@ -304,18 +282,20 @@ static int resolve(struct registry_client *c, const char *repo, const struct ima
     }
     if (strcmp(mt, MT_OCI_MANIFEST) && strcmp(mt, MT_DOCKER_MANIFEST))
         return hull_error_set(err, 0, "%s: unsupported manifest media type \"%s\"", what, mt);
-    out->manifest_doc = steal_pointer(&doc);
+    out->manifest_doc = doc;
+    memset(&doc, 0, sizeof doc);
 
     /* The config. */
-    struct descriptor cd;
+    const struct oci_descriptor *cd = &out->manifest_doc.config;
     cleanup_free char *cwhat = xasprintf("%s: manifest config", what);
-    if (descriptor_parse(json_get_object(out->manifest_doc, "config"), &cd, cwhat, err) < 0)
+    if (oci_descriptor_check(cd, cwhat, err) < 0)
         return -1;
-    if (cd.media_type && strcmp(cd.media_type, MT_OCI_CONFIG) && strcmp(cd.media_type, MT_DOCKER_CONFIG))
-        return hull_error_set(err, 0, "%s is not a container image: its config has media type %s", what, cd.media_type);
-    if (cd.size > IMAGE_JSON_MAX)
-        return hull_error_set(err, 0, "%s: the config is too large (%lld bytes)", what, (long long)cd.size);
-    cleanup_free char *path = xasprintf("/v2/%s/blobs/%s", repo, cd.digest);
+    if (cd->media_type && strcmp(cd->media_type, MT_OCI_CONFIG) && strcmp(cd->media_type, MT_DOCKER_CONFIG))
+        return hull_error_set(err, 0, "%s is not a container image: its config has media type %s", what,
+                              cd->media_type);
+    if (cd->size > IMAGE_JSON_MAX)
+        return hull_error_set(err, 0, "%s: the config is too large (%lld bytes)", what, (long long)cd->size);
+    cleanup_free char *path = xasprintf("/v2/%s/blobs/%s", repo, cd->digest);
     cleanup_free char *scope = xasprintf("repository:%s:pull", repo);
     if (registry_client_get(c, path, NULL, scope, IMAGE_JSON_MAX, &out->config, err) < 0)
         return hull_error_wrap(err, "%s", cwhat);
@@ -323,26 +303,25 @@ static int resolve(struct registry_client *c, const char *repo, const struct ima
         return registry_client_status_error(c, &out->config, cwhat, err);
     char got[DIGEST_STR_SIZE];
     digest_of(out->config.body, out->config.len, got);
-    if (strcmp(got, cd.digest) || out->config.len != (size_t)cd.size)
+    if (strcmp(got, cd->digest) || out->config.len != (size_t)cd->size)
         return hull_error_set(err, 0, "%s: digest mismatch: expected %s (%lld bytes), the blob has %s (%zu bytes)",
-                              cwhat, cd.digest, (long long)cd.size, got, out->config.len);
+                              cwhat, cd->digest, (long long)cd->size, got, out->config.len);
 
     /* The layers. */
-    struct json_object *layers = json_get_array(out->manifest_doc, "layers");
-    if (!layers)
+    if (!out->manifest_doc.has_layers)
         return hull_error_set(err, 0, "%s: the manifest has no layers array", what);
-    out->n_layers = json_object_array_length(layers);
+    out->n_layers = out->manifest_doc.n_layers;
     out->layers = xmalloc0((out->n_layers + 1) * sizeof *out->layers);
     for (size_t i = 0; i < out->n_layers; i++) {
-        struct descriptor ld;
+        const struct oci_descriptor *ld = &out->manifest_doc.layers[i];
         cleanup_free char *lwhat = xasprintf("%s: layer %zu", what, i + 1);
-        if (descriptor_parse(json_object_array_get_idx(layers, i), &ld, lwhat, err) < 0)
+        if (oci_descriptor_check(ld, lwhat, err) < 0)
             return -1;
-        if (!image_layer_media_type_supported(ld.media_type))
+        if (!image_layer_media_type_supported(ld->media_type))
             return hull_error_set(err, 0, "%s: unsupported layer media type %s", lwhat,
-                                  ld.media_type ? ld.media_type : "(none)");
-        out->layers[i] = (struct image_ingest_layer){.digest = ld.digest, .media_type = ld.media_type,
-                                                     .size = (uint64_t)ld.size};
+                                  ld->media_type ? ld->media_type : "(none)");
+        out->layers[i] = (struct image_ingest_layer){.digest = ld->digest, .media_type = ld->media_type,
+                                                     .size = (uint64_t)ld->size};
     }
     return 0;
 }
@@ -574,22 +553,20 @@ int registry_list_tags(const char *name, bool tls_verify_off, const char *authfi
         registry_response_clear(&resp);
         return ret;
     }
-    cleanup_json struct json_object *doc = NULL;
-    ret = image_json_parse(resp.body, resp.len, "tag list", &doc, err);
+    cleanup_strv char **tags = NULL;
+    ret = registry_tag_list_parse(resp.body, resp.len, &tags, err);
     registry_response_clear(&resp);
     if (ret < 0)
         return hull_error_wrap(err, "%s", what);
-    struct json_object *tags = json_get_array(doc, "tags");
-    size_t n = tags ? json_object_array_length(tags) : 0;
-    char **list = xmalloc0((n + 1) * sizeof(char *));
     size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        struct json_object *t = json_object_array_get_idx(tags, i);
-        const char *tag = json_object_is_type(t, json_type_string) ? json_object_get_string(t) : NULL;
-        if (tag && image_tag_is_valid(tag)) /* a registry's word is not trusted into a name */
-            list[k++] = xstrdup(tag);
+    for (size_t i = 0; tags[i]; i++) {
+        if (image_tag_is_valid(tags[i])) /* a registry's word is not trusted into a name */
+            tags[k++] = tags[i];
+        else
+            free(tags[i]);
     }
-    *out = list;
+    tags[k] = NULL;
+    *out = steal_pointer(&tags);
     return 0;
 }
 
