@@ -13,6 +13,7 @@
 #include "image_json.h"
 #include "reference.h"
 #include "store_internal.h"
+#include "store_records.h"
 
 #define TAGS_FILE "repositories.json"
 
@@ -220,107 +221,26 @@ void image_info_list_free(struct image_info **list, size_t n)
     free(list);
 }
 
-static void json_add_string(struct json_object *o, const char *key, const char *value)
-{
-    json_object_object_add(o, key, value ? json_object_new_string(value) : NULL);
-}
-
-int store_image_record_json(const struct image_info *info, struct json_object **out)
-{
-    struct json_object *o = json_object_new_object();
-    json_add_string(o, "id", info->id);
-    json_add_string(o, "manifest", info->manifest[0] ? info->manifest : NULL);
-    json_add_string(o, "created", info->created);
-    json_add_string(o, "os", info->os);
-    json_add_string(o, "architecture", info->architecture);
-    json_object_object_add(o, "size", json_object_new_int64((int64_t)info->size));
-    struct json_object *layers = json_object_new_array();
-    for (size_t i = 0; i < info->n_layers; i++) {
-        const struct image_layer_info *l = &info->layers[i];
-        struct json_object *lo = json_object_new_object();
-        json_add_string(lo, "diff_id", l->diff_id);
-        json_add_string(lo, "digest", l->digest);
-        json_add_string(lo, "media_type", l->media_type);
-        json_object_object_add(lo, "blob_size", json_object_new_int64((int64_t)l->blob_size));
-        json_object_object_add(lo, "size", json_object_new_int64((int64_t)l->size));
-        json_object_array_add(layers, lo);
-    }
-    json_object_object_add(o, "layers", layers);
-    *out = o;
-    return 0;
-}
-
-static int copy_digest(char dst[static DIGEST_STR_SIZE], const char *src, const char *what, struct hull_error **err)
-{
-    if (!digest_is_valid(src))
-        return hull_error_set(err, 0, "corrupt image record: bad %s", what);
-    memcpy(dst, src, DIGEST_STR_SIZE);
-    return 0;
-}
-
 static int image_record_read(struct image_store *store, const char *hex, struct image_info **out,
                              struct hull_error **err)
 {
-    cleanup_free char *path = xasprintf("images/%s.json", hex);
-    cleanup_json struct json_object *o = NULL;
-    if (image_json_read_at(store->rootfd, path, &o, err) < 0)
-        return -1;
-    cleanup_image_info struct image_info *info = xmalloc0(sizeof *info);
-    if (copy_digest(info->id, json_get_string(o, "id"), "id", err) < 0)
-        return hull_error_wrap(err, "%s/%s", store->root, path);
-    const char *manifest = json_get_string(o, "manifest");
-    if (manifest && copy_digest(info->manifest, manifest, "manifest", err) < 0)
-        return hull_error_wrap(err, "%s/%s", store->root, path);
-    info->created = xstrdup(json_get_string(o, "created"));
-    info->created_unix = rfc3339_to_unix(info->created);
-    info->os = xstrdup(json_get_string(o, "os"));
-    info->architecture = xstrdup(json_get_string(o, "architecture"));
-    int64_t size = json_get_int64(o, "size");
-    info->size = size > 0 ? (uint64_t)size : 0;
-    struct json_object *layers = json_get_array(o, "layers");
-    info->n_layers = layers ? json_object_array_length(layers) : 0;
-    info->layers = xmalloc0((info->n_layers + 1) * sizeof *info->layers);
-    for (size_t i = 0; i < info->n_layers; i++) {
-        struct json_object *lo = json_object_array_get_idx(layers, i);
-        struct image_layer_info *l = &info->layers[i];
-        if (copy_digest(l->diff_id, json_get_string(lo, "diff_id"), "layer diff_id", err) < 0 ||
-            copy_digest(l->digest, json_get_string(lo, "digest"), "layer digest", err) < 0)
-            return hull_error_wrap(err, "%s/%s", store->root, path);
-        l->media_type = xstrdup(json_get_string(lo, "media_type"));
-        int64_t v = json_get_int64(lo, "blob_size");
-        l->blob_size = v > 0 ? (uint64_t)v : 0;
-        v = json_get_int64(lo, "size");
-        l->size = v > 0 ? (uint64_t)v : 0;
-    }
-    info->tags = xmalloc0(sizeof(char *));
-    *out = steal_pointer(&info);
-    return 0;
+    return store_image_record_read(store->rootfd, store->root, hex, out, err);
 }
 
 /* ---- tags ---- */
 
-/* repositories.json's "tags" object ("name:tag" -> id); an empty one when there is no file yet. */
-static int tags_read(struct image_store *store, struct json_object **out, struct hull_error **err)
+/* repositories.json ("name:tag" -> id); an empty table when there is no file yet. */
+static int tags_read(struct image_store *store, struct store_tags *out, struct hull_error **err)
 {
-    struct json_object *o = NULL;
-    if (store->rootfd < 0 || faccessat(store->rootfd, TAGS_FILE, F_OK, 0) < 0) {
-        *out = json_object_new_object();
-        json_object_object_add(*out, "tags", json_object_new_object());
-        return 0;
-    }
-    if (image_json_read_at(store->rootfd, TAGS_FILE, &o, err) < 0)
+    if (store_tags_read(store->rootfd, TAGS_FILE, out, err) < 0)
         return hull_error_wrap(err, "cannot read the tags of %s", store->root);
-    if (!json_get_object(o, "tags"))
-        json_object_object_add(o, "tags", json_object_new_object());
-    *out = o;
     return 0;
 }
 
-static int tags_write(struct image_store *store, struct json_object *doc, struct hull_error **err)
+static int tags_write(struct image_store *store, const struct store_tags *tags, struct hull_error **err)
 {
-    const char *text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
     cleanup_free char *path = xasprintf("%s/%s", store->root, TAGS_FILE);
-    return write_file_atomic(path, text, strlen(text), 0600, err);
+    return store_tags_write(tags, path, err);
 }
 
 static int compare_strings(const void *a, const void *b)
@@ -329,16 +249,13 @@ static int compare_strings(const void *a, const void *b)
 }
 
 /* The tags pointing at id, sorted. */
-static char **tags_of(struct json_object *tags_doc, const char *id)
+static char **tags_of(const struct store_tags *tags, const char *id)
 {
-    struct json_object *tags = json_get_object(tags_doc, "tags");
     size_t n = 0;
-    char **out = xmalloc0((json_object_object_length(tags) + 1) * sizeof(char *));
-    json_object_object_foreach(tags, name, value)
-    {
-        if (json_object_is_type(value, json_type_string) && !strcmp(json_object_get_string(value), id))
-            out[n++] = xstrdup(name);
-    }
+    char **out = xmalloc0((tags->n + 1) * sizeof(char *));
+    for (size_t i = 0; i < tags->n; i++)
+        if (!strcmp(tags->ids[i], id))
+            out[n++] = xstrdup(tags->names[i]);
     qsort(out, n, sizeof(char *), compare_strings);
     return out;
 }
@@ -359,7 +276,7 @@ int image_store_list(struct image_store *store, struct image_info ***out, size_t
     *n = 0;
     if (store->rootfd < 0)
         return 0;
-    cleanup_json struct json_object *tags = NULL;
+    cleanup_store_tags struct store_tags tags = {0};
     if (tags_read(store, &tags, err) < 0)
         return -1;
     int fd = openat(store->rootfd, "images", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -384,7 +301,7 @@ int image_store_list(struct image_store *store, struct image_info ***out, size_t
             return -1;
         }
         strv_free(info->tags);
-        info->tags = tags_of(tags, info->id);
+        info->tags = tags_of(&tags, info->id);
         list = xrealloc(list, (count + 2) * sizeof *list);
         list[count++] = info;
         list[count] = NULL;
@@ -408,7 +325,7 @@ static bool is_hex(const char *s)
 }
 
 /* The id a tag reference points at, or NULL. */
-static const char *tag_target(struct json_object *tags_doc, const char *text)
+static const char *tag_target(const struct store_tags *tags, const char *text)
 {
     struct image_ref ref;
     if (image_ref_parse(text, &ref, NULL) < 0)
@@ -416,7 +333,7 @@ static const char *tag_target(struct json_object *tags_doc, const char *text)
     const char *id = NULL;
     if (ref.tag) {
         cleanup_free char *key = image_ref_format(&ref);
-        id = json_get_string(json_get_object(tags_doc, "tags"), key);
+        id = store_tags_get(tags, key);
         if (!id) {
             /* docker.io/library/busybox:latest is stored as busybox:latest. */
             cleanup_free char *domain = NULL, *path = NULL;
@@ -424,24 +341,24 @@ static const char *tag_target(struct json_object *tags_doc, const char *text)
             image_name_split(ref.name, &domain, &path, &qualified);
             cleanup_free char *familiar = image_name_familiar(domain, path);
             cleanup_free char *key2 = xasprintf("%s:%s", familiar, ref.tag);
-            id = json_get_string(json_get_object(tags_doc, "tags"), key2);
+            id = store_tags_get(tags, key2);
         }
     }
     image_ref_clear(&ref);
     return id;
 }
 
-static int lookup(struct image_store *store, struct json_object *tags_doc, const char *text, struct image_info **out,
+static int lookup(struct image_store *store, const struct store_tags *tags, const char *text, struct image_info **out,
                   const char **matched_tag, struct hull_error **err)
 {
     *matched_tag = NULL;
-    const char *id = tag_target(tags_doc, text);
+    const char *id = tag_target(tags, text);
     if (id && digest_is_valid(id)) {
         *matched_tag = id;
         if (image_record_read(store, digest_hex(id), out, err) < 0)
             return hull_error_wrap(err, "image %s", text);
         strv_free((*out)->tags);
-        (*out)->tags = tags_of(tags_doc, (*out)->id);
+        (*out)->tags = tags_of(tags, (*out)->id);
         return 0;
     }
     /* name@sha256:... : the manifest digest (what a registry calls the image) or the id. */
@@ -478,11 +395,11 @@ static int lookup(struct image_store *store, struct json_object *tags_doc, const
 
 int image_store_lookup(struct image_store *store, const char *text, struct image_info **out, struct hull_error **err)
 {
-    cleanup_json struct json_object *tags = NULL;
+    cleanup_store_tags struct store_tags tags = {0};
     if (tags_read(store, &tags, err) < 0)
         return -1;
     const char *tag;
-    return lookup(store, tags, text, out, &tag, err);
+    return lookup(store, &tags, text, out, &tag, err);
 }
 
 /* ---- blobs and layers ---- */
@@ -548,16 +465,16 @@ int image_store_tag(struct image_store *store, const char *src, const char *dst,
         return -1;
     if (!ref.tag)
         return hull_error_set(err, 0, "cannot tag with a digest reference \"%s\": give NAME[:TAG]", dst);
-    cleanup_json struct json_object *tags = NULL;
+    cleanup_store_tags struct store_tags tags = {0};
     if (tags_read(store, &tags, err) < 0)
         return -1;
     cleanup_image_info struct image_info *image = NULL;
     const char *matched;
-    if (lookup(store, tags, src, &image, &matched, err) < 0)
+    if (lookup(store, &tags, src, &image, &matched, err) < 0)
         return -1;
     cleanup_free char *key = image_ref_format(&ref);
-    json_object_object_add(json_get_object(tags, "tags"), key, json_object_new_string(image->id));
-    return tags_write(store, tags, err);
+    store_tags_set(&tags, key, image->id);
+    return tags_write(store, &tags, err);
 }
 
 /* ---- users ---- */
@@ -684,9 +601,9 @@ static int collect_garbage_layers(struct image_store *store, image_remove_event_
             continue;
         if (freed) {
             cleanup_free char *meta_path = xasprintf("layers/%s/layer.json", de->d_name);
-            cleanup_json struct json_object *meta = NULL;
-            if (image_json_read_at(store->rootfd, meta_path, &meta, NULL) == 0 && json_get_int64(meta, "size") > 0)
-                *freed += (uint64_t)json_get_int64(meta, "size");
+            int64_t size = store_layer_record_size(store->rootfd, meta_path);
+            if (size > 0)
+                *freed += (uint64_t)size;
         }
         /* Rename first so a half-removed layer never looks complete. */
         cleanup_free char *path = xasprintf("%s/%s", layers_dir, de->d_name);
@@ -726,14 +643,13 @@ int image_store_remove(struct image_store *store, const char *text, bool force, 
 {
     if (require_writable(store, err) < 0)
         return -1;
-    cleanup_json struct json_object *tags = NULL;
+    cleanup_store_tags struct store_tags tags = {0};
     if (tags_read(store, &tags, err) < 0)
         return -1;
     cleanup_image_info struct image_info *image = NULL;
     const char *matched_id;
-    if (lookup(store, tags, text, &image, &matched_id, err) < 0)
+    if (lookup(store, &tags, text, &image, &matched_id, err) < 0)
         return -1;
-    struct json_object *tag_map = json_get_object(tags, "tags");
     size_t n_tags = strv_length(image->tags);
     char short_id[13];
     snprintf(short_id, sizeof short_id, "%s", digest_hex(image->id));
@@ -745,8 +661,8 @@ int image_store_remove(struct image_store *store, const char *text, bool force, 
             return -1;
         cleanup_free char *key = image_ref_format(&ref);
         image_ref_clear(&ref);
-        json_object_object_del(tag_map, key);
-        if (tags_write(store, tags, err) < 0)
+        store_tags_del(&tags, key);
+        if (tags_write(store, &tags, err) < 0)
             return -1;
         if (on_event)
             on_event("Untagged", key, data);
@@ -763,11 +679,11 @@ int image_store_remove(struct image_store *store, const char *text, bool force, 
                               "conflict: unable to delete %s (must be forced) - image is being used by container %s",
                               short_id, user);
     for (size_t i = 0; i < n_tags; i++) {
-        json_object_object_del(tag_map, image->tags[i]);
+        store_tags_del(&tags, image->tags[i]);
         if (on_event)
             on_event("Untagged", image->tags[i], data);
     }
-    if (tags_write(store, tags, err) < 0)
+    if (tags_write(store, &tags, err) < 0)
         return -1;
     if (user)
         return 0; /* forced while in use: untagged, kept for the container (docker does the same) */
@@ -784,14 +700,13 @@ int image_store_prune(struct image_store *store, bool all, image_remove_event_fn
     *reclaimed = 0;
     if (require_writable(store, err) < 0)
         return -1;
-    cleanup_json struct json_object *tags = NULL;
+    cleanup_store_tags struct store_tags tags = {0};
     if (tags_read(store, &tags, err) < 0)
         return -1;
     struct image_info **list;
     size_t n;
     if (image_store_list(store, &list, &n, err) < 0)
         return -1;
-    struct json_object *tag_map = json_get_object(tags, "tags");
     int ret = 0;
     bool untagged = false;
     for (size_t i = 0; i < n && ret == 0; i++) {
@@ -802,12 +717,12 @@ int image_store_prune(struct image_store *store, bool all, image_remove_event_fn
         if (user)
             continue; /* a container uses it: not prunable */
         for (char **t = image->tags; *t; t++) {
-            json_object_object_del(tag_map, *t);
+            store_tags_del(&tags, *t);
             untagged = true;
             if (on_event)
                 on_event("Untagged", *t, data);
         }
-        if (untagged && (ret = tags_write(store, tags, err)) < 0)
+        if (untagged && (ret = tags_write(store, &tags, err)) < 0)
             break;
         untagged = false;
         if ((ret = delete_image(store, image, err)) < 0)

@@ -8,6 +8,7 @@
 
 #include "load.h"
 #include "store.h"
+#include "store_records.h"
 
 struct image_store {
     char *root;
@@ -25,8 +26,7 @@ struct image_store {
 /* True when layers/<hex of diff_id> is complete in the store. */
 bool store_has_layer(struct image_store *store, const char *diff_id);
 bool store_has_image(struct image_store *store, const char *id);
-/* The record of an image as JSON (the layer and tag lists are not filled in). */
-int store_image_record_json(const struct image_info *info, struct json_object **out);
+/* store_image_record_json: store_records.h */
 
 /* One load or import in progress: everything it produces lives under its
  * staging dir until staging_commit() moves it into the store. */
