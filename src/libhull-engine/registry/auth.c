@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "image/image_json.h"
+#include "auth_file.h"
 #include "util/utils.h"
 
 void registry_credentials_clear(struct registry_credentials *c)
@@ -74,6 +75,11 @@ static bool key_matches(const char *key, const char *host)
     return !strcmp(host, "docker.io") && (!strcmp(h, "index.docker.io") || !strcmp(h, "registry-1.docker.io"));
 }
 
+static bool key_matches_host(const char *key, const void *host)
+{
+    return key_matches(key, host);
+}
+
 static int decode_auth(const char *b64, const char *file, const char *host, struct registry_credentials *c,
                        struct hull_error **err)
 {
@@ -106,17 +112,13 @@ int registry_credentials_find(const char *authfile, const char *host, struct reg
     for (char **f = files; *f; f++) {
         if (access(*f, F_OK) < 0)
             continue;
-        cleanup_json struct json_object *doc = NULL;
-        if (image_json_read_at(AT_FDCWD, *f, &doc, err) < 0)
+        cleanup_auth_entries struct auth_entries auths = {0};
+        if (auth_file_read(*f, &auths, err) < 0)
             return hull_error_wrap(err, "cannot read credentials");
-        struct json_object *auths = json_get_object(doc, "auths");
-        if (!auths)
-            continue;
-        json_object_object_foreach(auths, key, entry)
-        {
-            if (!key_matches(key, host))
+        for (size_t i = 0; i < auths.n; i++) {
+            if (!key_matches(auths.keys[i], host))
                 continue;
-            const char *b64 = json_get_string(entry, "auth");
+            const char *b64 = auths.auths[i];
             if (!b64 || !*b64)
                 continue; /* a credential-helper entry: not supported, see auth.h */
             if (decode_auth(b64, *f, host, c, err) < 0)
@@ -142,54 +144,15 @@ int registry_credentials_store(const char *authfile, const char *host, const cha
                                bool *removed, struct hull_error **err)
 {
     cleanup_free char *path = registry_auth_file_path(authfile);
-    cleanup_json struct json_object *doc = NULL;
-    if (access(path, F_OK) == 0) {
-        if (image_json_read_at(AT_FDCWD, path, &doc, err) < 0)
-            return -1;
-    } else {
-        doc = json_object_new_object();
-    }
-    struct json_object *auths = json_get_object(doc, "auths");
-    if (!auths) {
-        auths = json_object_new_object();
-        json_object_object_add(doc, "auths", auths);
-    }
-    if (removed)
-        *removed = false;
-    /* Remove every key naming the host (a login replaces them too). */
-    bool again = true;
-    while (again) {
-        again = false;
-        json_object_object_foreach(auths, key, entry)
-        {
-            (void)entry;
-            if (key_matches(key, host)) {
-                json_object_object_del(auths, key);
-                if (removed)
-                    *removed = true;
-                again = true;
-                break;
-            }
-        }
-    }
-    if (!password && !(removed && *removed))
-        return 0; /* a logout with nothing to remove writes nothing */
-    if (password) {
-        struct json_object *entry = json_object_new_object();
-        cleanup_free char *token = registry_basic_token(username, password);
-        json_object_object_add(entry, "auth", json_object_new_string(token));
-        json_object_object_add(auths, host, entry);
+    /* Every key naming the host goes (a login replaces them too). */
+    cleanup_free char *token = password ? registry_basic_token(username, password) : NULL;
+    bool dropped = false;
+    int ret = auth_file_update(path, key_matches_host, host, host, token, &dropped, err);
+    if (token)
         explicit_bzero(token, strlen(token));
-    }
-    cleanup_free char *dir = xstrdup(path);
-    char *slash = strrchr(dir, '/');
-    if (slash && slash != dir) {
-        *slash = '\0';
-        if (mkdir_p(dir, 0700, err) < 0)
-            return -1;
-    }
-    const char *text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-    return write_file_atomic(path, text, strlen(text), 0600, err);
+    if (removed)
+        *removed = dropped;
+    return ret;
 }
 
 /* ---- WWW-Authenticate ---- */
