@@ -2,7 +2,7 @@
  * (store_records.c); the store's logic (store.c) sees only the structs.
  *   images/<hex>.json   the record of an image (struct image_info)
  *   repositories.json   {"tags": {"name:tag": "sha256:<id>", ...}}
- *   layers/<hex>/layer.json  a layer's sizes (written by staging.c) */
+ *   layers/<hex>/layer.json  a layer's size (written by oci_write.c's image_layer_meta_to_json) */
 #ifndef HULL_IMAGE_STORE_RECORDS_H
 #define HULL_IMAGE_STORE_RECORDS_H
 
