@@ -646,7 +646,7 @@ static int push_layer_exact(struct push_ctx *p, struct image_store *store, size_
 /* The manifest an image came with, when it can be pushed as it is under want
  * (its digest): its bytes and media type; each layer's descriptor in *layers. */
 static int exact_manifest(struct image_store *store, const struct image_info *img, const char *want, const char *what,
-                          char **text, size_t *len, struct json_object **doc, struct hull_error **err)
+                          char **text, size_t *len, struct oci_manifest *doc, struct hull_error **err)
 {
     if (!img->manifest[0])
         return hull_error_set(err, 0,
@@ -659,18 +659,14 @@ static int exact_manifest(struct image_store *store, const struct image_info *im
                               "image came with, whose digest cannot change",
                               what, img->manifest);
     if (image_store_read_blob(store, img->manifest, text, len, err) < 0 ||
-        image_json_parse(*text, *len, "manifest", doc, err) < 0)
+        oci_manifest_parse(*text, *len, "manifest", doc, err) < 0)
         return hull_error_wrap(err, "cannot push %s", what);
-    struct json_object *layers = json_get_array(*doc, "layers");
-    struct json_object *config = NULL;
-    json_object_object_get_ex(*doc, "config", &config);
-    const char *config_digest = json_get_string(config, "digest");
-    if (!layers || json_object_array_length(layers) != img->n_layers || !config_digest ||
-        strcmp(config_digest, img->id))
+    const char *config_digest = doc->config.digest;
+    if (!doc->has_layers || doc->n_layers != img->n_layers || !config_digest || strcmp(config_digest, img->id))
         return hull_error_set(err, 0, "cannot push %s: the stored manifest %s does not describe this image", what,
                               img->manifest);
     for (size_t i = 0; i < img->n_layers; i++) {
-        const char *d = json_get_string(json_object_array_get_idx(layers, i), "digest");
+        const char *d = doc->layers[i].digest;
         if (!d || !digest_is_valid(d))
             return hull_error_set(err, 0, "cannot push %s: layer %zu of the stored manifest has no valid digest", what,
                                   i + 1);
@@ -684,7 +680,7 @@ struct push_worker {
     struct push_ctx *p;
     struct image_store *store;
     const struct image_info *img;
-    struct json_object *exact_layers;
+    const struct oci_descriptor *exact_layers; /* a push by digest: the stored manifest's */
     struct layer_out *outs;
     size_t *next; /* atomic: the next layer to take */
     size_t *first_failed; /* atomic: the layer that failed first (SIZE_MAX: none) */
@@ -701,10 +697,9 @@ static void *push_worker_main(void *arg)
         const char *diff_id = w->img->layers[i].diff_id;
         int r;
         if (w->exact_layers) {
-            struct json_object *d = json_object_array_get_idx(w->exact_layers, i);
-            const char *mt = json_get_string(d, "mediaType");
-            r = push_layer_exact(w->p, w->store, i, diff_id, json_get_string(d, "digest"),
-                                 mt ? mt : MT_OCI_LAYER_GZIP, &w->errs[i]);
+            const struct oci_descriptor *d = &w->exact_layers[i];
+            const char *mt = d->media_type ? d->media_type : MT_OCI_LAYER_GZIP;
+            r = push_layer_exact(w->p, w->store, i, diff_id, d->digest, mt, &w->errs[i]);
         } else {
             r = push_layer(w->p, w->store, i, diff_id, &w->outs[i], &w->errs[i]);
         }
@@ -723,7 +718,7 @@ static void *push_worker_main(void *arg)
  * share the link.  The first failure is the one reported; it stops the
  * uploads still running (their read callback aborts) and no more start. */
 static int push_layers(struct push_ctx *p, struct image_store *store, const struct image_info *img,
-                       struct json_object *exact_layers, struct layer_out *outs, struct hull_error **err)
+                       const struct oci_descriptor *exact_layers, struct layer_out *outs, struct hull_error **err)
 {
     size_t next = 0, first_failed = SIZE_MAX;
     struct hull_error **errs = xmalloc0((img->n_layers + 1) * sizeof *errs);
@@ -788,7 +783,7 @@ int registry_push(const char *store_root, const struct registry_push_opts *opts,
         return -1;
     cleanup_free char *exact = NULL;
     size_t exact_len = 0;
-    cleanup_json struct json_object *exact_doc = NULL;
+    cleanup_oci_manifest struct oci_manifest exact_doc = {0};
     if (by_digest && exact_manifest(store, img, dest.digest, full, &exact, &exact_len, &exact_doc, err) < 0)
         return -1;
 
@@ -821,7 +816,7 @@ int registry_push(const char *store_root, const struct registry_push_opts *opts,
     }
 
     int ret = registry_client_ping(c, err) < 0 ? hull_error_wrap(err, "%s", what) : 0;
-    struct json_object *exact_layers = exact_doc ? json_get_array(exact_doc, "layers") : NULL;
+    const struct oci_descriptor *exact_layers = exact ? exact_doc.layers : NULL;
     cleanup_free struct layer_out *outs = xmalloc0((img->n_layers + 1) * sizeof *outs);
     if (ret == 0)
         ret = push_layers(&p, store, img, exact_layers, outs, err);
@@ -846,9 +841,8 @@ int registry_push(const char *store_root, const struct registry_push_opts *opts,
     if (exact) {
         text = exact;
         text_len = exact_len;
-        const char *mt = json_get_string(exact_doc, "mediaType");
-        if (mt)
-            media_type = mt;
+        if (exact_doc.media_type)
+            media_type = exact_doc.media_type;
     } else {
         struct oci_manifest_out m = {.config = {.media_type = OCI_MT_CONFIG, .digest = img->id, .size = config_len},
                                  .layers = layers,
