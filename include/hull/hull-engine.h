@@ -109,9 +109,6 @@ void engine_record_freep(struct engine_record **rec);
 /* The name without docker's leading "/". */
 const char *engine_record_short_name(const struct engine_record *rec);
 
-/* The runtime state root the engine passes to container_create & co. */
-char *engine_runtime_root(const char *runroot);
-
 /* ROOT/containers/<id>/record.json, read whole (written by the library only). */
 int engine_record_read(const char *root, const char *id, struct engine_record **out, struct hull_error **err);
 
@@ -127,8 +124,9 @@ int engine_record_find(const char *root, const char *text, char **id_out, struct
  * what a command needs before it acts on it.  *id_out gets the full id;
  * -ENOENT with "no such container: TEXT" when none has that name or id. */
 int engine_container_resolve(const char *root, const char *text, char **id_out, struct hull_error **err);
-/* The same, and its record with State refreshed from the runtime
- * (engine_record_refresh): what a command shows or checks of it.  id_out
+/* The same, and its record with State refreshed from the runtime (running
+ * whose init is gone says exited, one a killed `hull run` left half made
+ * says dead): what a command shows or checks of it.  id_out
  * (optional) gets the full id. */
 int engine_container_lookup(const char *root, const char *runroot, const char *text, struct engine_record **out,
                             char **id_out, struct hull_error **err);
@@ -211,14 +209,6 @@ int64_t engine_container_finish(const char *root, const char *runroot, const cha
  * Returns only when that failed. */
 void engine_monitor_reexec(const struct engine_lifecycle *l, int64_t delay_ms);
 
-/* Removes everything of a container: runtime state, cgroups, rootfs mount,
- * image user mark, its directory.  A running container needs force (it is killed). */
-int engine_container_remove(const char *root, const char *runroot, const char *id, bool force, struct hull_error **err);
-/* The same, and then its anonymous volumes that no other container uses
- * (`rm -v`, `run --rm`). */
-int engine_container_remove_with_volumes(const char *root, const char *runroot, const char *id, bool force,
-                                         struct hull_error **err);
-
 /* Called for each name (container, image) a command taking several could not
  * do, with its error, which the callee owns (prints and frees, or keeps);
  * the other names are still done. */
@@ -228,8 +218,9 @@ typedef void (*engine_name_error_fn)(const char *name, struct hull_error *err, v
 typedef void (*engine_name_fn)(const char *name, void *data);
 
 /* hull rm: each container names[] names (engine_container_resolve), in
- * order, removed (engine_container_remove, or with volumes its anonymous
- * volumes too); removed(name) after each, on_error(name, err) for one that
+ * order, removed: runtime state, cgroups, rootfs mount, image user mark, its
+ * directory (a running one needs force: it is killed), and with volumes its
+ * anonymous volumes that no other container uses; removed(name) after each, on_error(name, err) for one that
  * could not be (the others are still tried).  With force a name that names
  * no container when the call starts is left out silently (docker).  0, or
  * -1 when any name failed. */
@@ -243,11 +234,6 @@ int engine_container_rm(const char *root, const char *runroot, char *const *name
  * -1 (err) only when the containers could not be listed. */
 int engine_container_prune(const char *root, const char *runroot, void (*removed)(const char *id, void *data),
                            engine_name_error_fn on_error, void *data, uint64_t *reclaimed, struct hull_error **err);
-
-void engine_record_refresh(const char *runroot, const char *id, struct engine_record *rec);
-
-/* Whether the container's init is alive, from the runtime state. */
-bool engine_container_running(const char *runroot, const char *id);
 
 /* ---- containers: stop, kill (stop.c) ---- */
 
@@ -321,9 +307,8 @@ int engine_container_wait(const char *root, const char *runroot, const char *id,
  * hosts files where its name resolves are rewritten. */
 int engine_container_rename(const char *root, const char *id, const char *name, struct hull_error **err);
 
-
 /* hull ps: the containers' records with State refreshed from the runtime
- * (engine_record_refresh), newest first; without all only the running,
+ * (as engine_container_lookup's), newest first; without all only the running,
  * paused and restarting ones (docker lists those waiting for a restart as
  * running).  Free *out with engine_record_list_free. */
 int engine_container_list(const char *root, const char *runroot, bool all, struct engine_record ***out, size_t *n,
@@ -331,7 +316,6 @@ int engine_container_list(const char *root, const char *runroot, bool all, struc
 void engine_record_list_free(struct engine_record **recs, size_t n);
 
 /* ---- containers: attach (attach.c) ---- */
-
 
 /* hull attach, the whole of it. */
 struct engine_container_attach_opts {
@@ -382,12 +366,6 @@ int engine_container_exec(const struct engine_exec_opts *o, int *exit_code, stru
  * the value: invalid --restart "sometimes": unknown policy ... */
 int engine_restart_policy_parse(const char *text, struct engine_restart_policy *out, struct hull_error **err);
 
-/* `hull stop` / `hull kill`: the next exit is final.  A container waiting
- * to be restarted becomes "exited" at once and its sleeping monitor is told
- * to go (SIGTERM, after checking /proc that the pid is that monitor); the
- * return value is then 1, else 0. */
-int engine_restart_cancel(const char *root, const char *id, struct hull_error **err);
-
 /* The container waits to be restarted by a live monitor (docker: it counts
  * as running, so `container prune` leaves it alone). */
 bool engine_restart_pending(const char *root, const char *id);
@@ -424,7 +402,6 @@ struct engine_stats {
     uint64_t blk_read, blk_write;
     uint64_t pids;
 };
-
 
 /* ---- containers: hull stats (stats.c) ---- */
 
@@ -654,7 +631,6 @@ struct isolation_report {
     size_t n_masked, n_readonly;
 };
 
-
 /* The namespaces in the order the report shows them (most telling first). */
 extern const enum hull_ns_type isolation_ns_order[HULL_NS__COUNT];
 
@@ -707,14 +683,6 @@ const char *engine_event_attr_value(const struct engine_event *ev, const char *k
  * names (Status, ID, From, Type, Action, Actor, Scope, Time, TimeNano;
  * Actor.Attributes a Go map): the data of an --format template. */
 struct json_object *engine_event_to_json(const struct engine_event *ev, bool template);
-
-/* Appends an event (type: container, image, network, volume) about id. */
-void engine_event_emit(const char *root, const char *type, const char *action, const char *id,
-                       const struct engine_event_attr *attrs);
-
-/* An event about a container known by id only: its record is read for the attributes. */
-void engine_event_container_id(const char *root, const char *id, const char *action, const char *extra_key,
-                               const char *extra_value);
 
 /* docker's --filter for events: KEY=VALUE with KEY one of container, event,
  * image, label, network, type, volume.  Values of one key are alternatives,

@@ -1,7 +1,7 @@
 /* hull ps, rm, stop, kill, inspect, logs: the lifecycle of containers made by
  * `hull run`.  Containers are found by name, full id or unique id prefix
  * (engine/record.h); the truth about "running" comes from the runtime state,
- * not only from the record (engine_record_refresh). */
+ * not only from the record (the library refreshes it). */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "hull/hull-engine.h"
+#include "lifecycle.h"
 #include "record.h"
 #include "util/utils.h"
 

@@ -51,4 +51,12 @@ void engine_event_clear(struct engine_event *ev);
 void engine_event_container(const char *root, const struct engine_record *rec, const char *action, const char *extra_key,
                             const char *extra_value);
 
+/* Appends an event (type: container, image, network, volume) about id. */
+void engine_event_emit(const char *root, const char *type, const char *action, const char *id,
+                       const struct engine_event_attr *attrs);
+
+/* An event about a container known by id only: its record is read for the attributes. */
+void engine_event_container_id(const char *root, const char *id, const char *action, const char *extra_key,
+                               const char *extra_value);
+
 #endif

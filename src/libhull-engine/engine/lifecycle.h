@@ -53,4 +53,21 @@ int engine_run_detached(const struct engine_lifecycle *l, struct hull_error **er
 int engine_container_remove_id(const char *root, const char *runroot, const char *id, const char *image_id,
                                struct hull_error **err);
 
+/* Removes everything of a container: runtime state, cgroups, rootfs mount,
+ * image user mark, its directory.  A running container needs force (it is killed). */
+int engine_container_remove(const char *root, const char *runroot, const char *id, bool force, struct hull_error **err);
+/* The same, and then its anonymous volumes that no other container uses
+ * (`rm -v`, `run --rm`). */
+int engine_container_remove_with_volumes(const char *root, const char *runroot, const char *id, bool force,
+                                         struct hull_error **err);
+
+/* Whether the container's init is alive, from the runtime state. */
+bool engine_container_running(const char *runroot, const char *id);
+
+/* State refreshed from the runtime: running or paused whose init is gone
+ * (and whose exit nobody is recording) says exited, so does one whose
+ * monitor died while it waited to be restarted; one a killed `hull run`
+ * left half made says dead. */
+void engine_record_refresh(const char *runroot, const char *id, struct engine_record *rec);
+
 #endif

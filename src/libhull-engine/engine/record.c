@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "health.h"
+#include "lifecycle.h"
 #include "record.h"
 #include "events.h"
 #include "util/utils.h"

@@ -123,4 +123,7 @@ char *engine_container_dir(const char *root, const char *id);
 /* True when rec is an intent record whose creator is gone. */
 bool engine_record_abandoned(const struct engine_record *rec);
 
+/* The runtime state root the engine passes to container_create & co. */
+char *engine_runtime_root(const char *runroot);
+
 #endif

@@ -80,4 +80,10 @@ bool engine_restart_abandoned(const struct engine_record *rec);
  * restarts; never a container that was never started. */
 bool engine_restart_wanted_at_boot(const struct engine_record *rec);
 
+/* `hull stop` / `hull kill`: the next exit is final.  A container waiting
+ * to be restarted becomes "exited" at once and its sleeping monitor is told
+ * to go (SIGTERM, after checking /proc that the pid is that monitor); the
+ * return value is then 1, else 0. */
+int engine_restart_cancel(const char *root, const char *id, struct hull_error **err);
+
 #endif

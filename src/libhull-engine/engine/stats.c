@@ -13,6 +13,7 @@
 #include "cgroup/cgroup.h"
 #include "cgroup/cgroup_stats.h"
 #include "container/container.h"
+#include "lifecycle.h"
 #include "record.h"
 #include "stats.h"
 #include "util/utils.h"
