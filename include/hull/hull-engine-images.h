@@ -165,8 +165,13 @@ int engine_image_prune(const char *root, bool all, image_remove_event_fn on_even
 /* hull tag: dst (NAME[:TAG]) names the image src names. */
 int engine_image_tag(const char *root, const char *src, const char *dst, struct hull_error **err);
 
-/* Whether the store has an image by that name or id (no error: false). */
-bool engine_image_exists(const char *root, const char *name);
+/* run/create --pull POLICY ("missing" when NULL, "always", "never"):
+ * whether reference is to be pulled before the container is made, and why
+ * (the store lacks it, or always).  Another policy is an error naming it:
+ * invalid --pull "P": want missing, always or never. */
+enum engine_pull_need { ENGINE_PULL_NO, ENGINE_PULL_MISSING, ENGINE_PULL_ALWAYS };
+int engine_image_pull_wanted(const char *root, const char *policy, const char *reference,
+                             enum engine_pull_need *need, struct hull_error **err);
 
 /* docker image inspect's JSON array for names (plus a "Hull" object with
  * the manifest digest and the layers); a name that fails is left out and

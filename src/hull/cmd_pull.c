@@ -370,15 +370,14 @@ int cmd_logout(int argc, char **argv)
 int engine_image_ensure(const char *cmd, const char *policy, const char *reference, char **use_ref)
 {
     *use_ref = NULL;
-    if (!policy || !strcmp(policy, "missing")) {
-        if (engine_image_exists(g_engine.root, reference))
-            return 0;
+    cleanup_error struct hull_error *err = NULL;
+    enum engine_pull_need need;
+    if (engine_image_pull_wanted(g_engine.root, policy, reference, &need, &err) < 0)
+        return engine_usage_error(cmd, "%s", err->msg);
+    if (need == ENGINE_PULL_NO)
+        return 0;
+    if (need == ENGINE_PULL_MISSING)
         fprintf(stderr, "Unable to find image '%s' locally\n", reference);
-    } else if (!strcmp(policy, "never")) {
-        return 0; /* the lookup that follows says "no such image" */
-    } else if (strcmp(policy, "always")) {
-        return engine_usage_error(cmd, "invalid --pull \"%s\": want missing, always or never", policy);
-    }
     struct registry_pull_opts opts = {.reference = reference};
     /* stdout belongs to the container: the pull talks on stderr, as docker's does. */
     return engine_pull(&opts, stderr, false, use_ref);

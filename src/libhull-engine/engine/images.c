@@ -182,12 +182,26 @@ int engine_image_tag(const char *root, const char *src, const char *dst, struct 
     return 0;
 }
 
-bool engine_image_exists(const char *root, const char *name)
+/* Whether the store has an image by that name or id (no error: false). */
+static bool image_exists(const char *root, const char *name)
 {
     cleanup_error struct hull_error *err = NULL;
     cleanup_image_store struct image_store *store = NULL;
     cleanup_image_info struct image_info *image = NULL;
     return image_store_open(root, false, &store, &err) == 0 && image_store_lookup(store, name, &image, &err) == 0;
+}
+
+int engine_image_pull_wanted(const char *root, const char *policy, const char *reference,
+                             enum engine_pull_need *need, struct hull_error **err)
+{
+    *need = ENGINE_PULL_NO;
+    if (!policy || !strcmp(policy, "missing"))
+        *need = image_exists(root, reference) ? ENGINE_PULL_NO : ENGINE_PULL_MISSING;
+    else if (!strcmp(policy, "always"))
+        *need = ENGINE_PULL_ALWAYS;
+    else if (strcmp(policy, "never")) /* never: the lookup that follows says "no such image" */
+        return hull_error_set(err, 0, "invalid --pull \"%s\": want missing, always or never", policy);
+    return 0;
 }
 
 int engine_image_history(const char *root, const char *name, struct engine_image_history *out,

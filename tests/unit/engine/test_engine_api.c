@@ -215,7 +215,18 @@ int main(void)
                       error_names(err, "busybox:nosuch"),
                   "an image that is not there: the error names it");
         hull_error_freep(&err);
-        TAP_CHECK(!engine_image_exists(root, "busybox:nosuch"), "an image that is not there does not exist");
+        enum engine_pull_need need = ENGINE_PULL_NO;
+        TAP_CHECK(engine_image_pull_wanted(root, NULL, "busybox:nosuch", &need, &err) == 0 &&
+                      need == ENGINE_PULL_MISSING,
+                  "an image that is not there is pulled first (--pull missing)");
+        TAP_CHECK(engine_image_pull_wanted(root, "never", "busybox:nosuch", &need, &err) == 0 && need == ENGINE_PULL_NO &&
+                      engine_image_pull_wanted(root, "always", "busybox:nosuch", &need, &err) == 0 &&
+                      need == ENGINE_PULL_ALWAYS,
+                  "--pull never and always");
+        TAP_CHECK(engine_image_pull_wanted(root, "sometimes", "busybox:nosuch", &need, &err) < 0 &&
+                      error_names(err, "invalid --pull \"sometimes\""),
+                  "a bad --pull: the error names the value");
+        hull_error_freep(&err);
         char *names[] = {"busybox:nosuch", "other:nosuch", NULL};
         struct name_errors e = {0};
         struct json_object *array = NULL;
