@@ -212,6 +212,33 @@ static char **strings_read(struct json_object *a, size_t *n)
     return out;
 }
 
+static void strings_free(char **v, size_t n);
+
+int image_config_info_parse(const char *text, size_t len, const char *what, struct image_config_info *out,
+                            struct hull_error **err)
+{
+    memset(out, 0, sizeof *out);
+    cleanup_json struct json_object *o = NULL;
+    if (image_json_parse(text, len, what, &o, err) < 0)
+        return -1;
+    struct json_object *ids = json_get_array(json_get_object(o, "rootfs"), "diff_ids");
+    out->has_diff_ids = ids != NULL;
+    out->diff_ids = strings_read(ids, &out->n_diff_ids);
+    out->created = dup_string(o, "created");
+    out->os = dup_string(o, "os");
+    out->architecture = dup_string(o, "architecture");
+    return 0;
+}
+
+void image_config_info_clear(struct image_config_info *c)
+{
+    strings_free(c->diff_ids, c->n_diff_ids);
+    free(c->created);
+    free(c->os);
+    free(c->architecture);
+    memset(c, 0, sizeof *c);
+}
+
 int docker_archive_manifest_parse(const char *text, size_t len, struct docker_archive_entry **entries, size_t *n,
                                   struct hull_error **err)
 {

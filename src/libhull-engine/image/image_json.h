@@ -87,6 +87,20 @@ struct docker_archive_entry {
     char **repo_tags; /* likewise */
 };
 
+/* What an image's record takes from its config (image-spec config.md). */
+struct image_config_info {
+    bool has_diff_ids; /* rootfs.diff_ids is an array */
+    size_t n_diff_ids;
+    char **diff_ids; /* an entry is NULL when it is not a string */
+    char *created, *os, *architecture; /* NULL: absent or not a string */
+};
+
+/* Parses a config document; what names it in errors ("config"). */
+int image_config_info_parse(const char *text, size_t len, const char *what, struct image_config_info *out,
+                            struct hull_error **err);
+void image_config_info_clear(struct image_config_info *c);
+#define cleanup_image_config_info __attribute__((cleanup(image_config_info_clear)))
+
 /* manifest.json: a non-empty array of entries. */
 int docker_archive_manifest_parse(const char *text, size_t len, struct docker_archive_entry **entries, size_t *n,
                                   struct hull_error **err);

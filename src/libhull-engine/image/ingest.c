@@ -14,8 +14,8 @@ struct image_ingest {
     char *manifest, *config;
     size_t manifest_len, config_len;
     struct image_info *info;
-    const char **diff_ids; /* point into config_doc */
-    struct json_object *config_doc;
+    const char **diff_ids; /* point into config_info */
+    struct image_config_info config_info;
     char **what; /* per layer: "layer 2 of NAME" */
     bool *fetched;
     bool present; /* the image was complete in the store at set_image time */
@@ -41,7 +41,7 @@ void image_ingest_free(struct image_ingest *ing)
     free(ing->manifest);
     free(ing->config);
     free(ing->diff_ids);
-    json_object_put(ing->config_doc);
+    image_config_info_clear(&ing->config_info);
     strv_free(ing->what);
     free(ing->fetched);
     image_info_free(ing->info);
@@ -60,14 +60,14 @@ int image_ingest_set_image(struct image_ingest *ing, const char *manifest, size_
 {
     if (ing->info)
         return hull_error_set(err, 0, "internal error: image_ingest_set_image called twice");
-    cleanup_json struct json_object *doc = NULL;
-    if (image_json_parse(config, config_len, "config", &doc, err) < 0)
+    cleanup_image_config_info struct image_config_info doc = {0};
+    if (image_config_info_parse(config, config_len, "config", &doc, err) < 0)
         return hull_error_wrap(err, "%s", what);
     cleanup_image_info struct image_info *info = xmalloc0(sizeof *info);
     digest_of(config, config_len, info->id);
     digest_of(manifest, manifest_len, info->manifest);
     const char **diff_ids = NULL;
-    if (image_info_from_config(info, doc, n_layers, &diff_ids, what, err) < 0)
+    if (image_info_from_config(info, &doc, n_layers, &diff_ids, what, err) < 0)
         return -1;
     ing->what = xmalloc0((n_layers + 1) * sizeof(char *));
     for (size_t i = 0; i < n_layers; i++) {
@@ -79,7 +79,8 @@ int image_ingest_set_image(struct image_ingest *ing, const char *manifest, size_
         ing->what[i] = xasprintf("layer %zu of %s", i + 1, what);
     }
     ing->diff_ids = diff_ids;
-    ing->config_doc = steal_pointer(&doc);
+    ing->config_info = doc;
+    memset(&doc, 0, sizeof doc);
     ing->fetched = xmalloc0(n_layers + 1);
     ing->manifest = xmalloc0(manifest_len + 1);
     memcpy(ing->manifest, manifest, manifest_len);
@@ -144,10 +145,7 @@ int image_ingest_add_layer_from(struct image_ingest *ing, size_t i, int fd, cons
 static uint64_t stored_size(struct image_store *store, const char *diff_id)
 {
     cleanup_free char *path = xasprintf("layers/%s/layer.json", digest_hex(diff_id));
-    cleanup_json struct json_object *meta = NULL;
-    if (image_json_read_at(store->rootfd, path, &meta, NULL) < 0)
-        return 0;
-    int64_t size = json_get_int64(meta, "size");
+    int64_t size = store_layer_record_size(store->rootfd, path);
     return size > 0 ? (uint64_t)size : 0;
 }
 

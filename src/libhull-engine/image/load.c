@@ -64,31 +64,28 @@ int source_read_small(int srcfd, const char *relpath, char **data, size_t *len, 
     return 0;
 }
 
-int image_info_from_config(struct image_info *info, struct json_object *config, size_t n_layers,
+int image_info_from_config(struct image_info *info, const struct image_config_info *config, size_t n_layers,
                            const char ***diff_ids_out, const char *what, struct hull_error **err)
 {
-    struct json_object *rootfs = json_get_object(config, "rootfs");
-    struct json_object *ids = json_get_array(rootfs, "diff_ids");
-    if (!ids)
+    if (!config->has_diff_ids)
         return hull_error_set(err, 0, "%s: the config has no rootfs.diff_ids", what);
-    size_t n = json_object_array_length(ids);
+    size_t n = config->n_diff_ids;
     if (n != n_layers)
         return hull_error_set(err, 0, "%s: the manifest lists %zu layers but the config has %zu diff_ids", what,
                               n_layers, n);
     const char **diff_ids = xmalloc0((n + 1) * sizeof(char *));
     for (size_t i = 0; i < n; i++) {
-        struct json_object *v = json_object_array_get_idx(ids, i);
-        diff_ids[i] = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+        diff_ids[i] = config->diff_ids[i];
         cleanup_free char *where = xasprintf("%s: config rootfs.diff_ids[%zu]", what, i);
         if (digest_check_syntax(diff_ids[i], where, err) < 0) {
             free(diff_ids);
             return -1;
         }
     }
-    info->created = xstrdup(json_get_string(config, "created"));
+    info->created = xstrdup(config->created);
     info->created_unix = rfc3339_to_unix(info->created);
-    info->os = xstrdup(json_get_string(config, "os"));
-    info->architecture = xstrdup(json_get_string(config, "architecture"));
+    info->os = xstrdup(config->os);
+    info->architecture = xstrdup(config->architecture);
     info->n_layers = n;
     info->layers = xmalloc0((n + 1) * sizeof *info->layers);
     *diff_ids_out = diff_ids;

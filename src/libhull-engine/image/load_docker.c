@@ -51,7 +51,7 @@ static int read_repo_tags(const struct docker_archive_entry *entry, const char *
 /* The image config, read whole: its sha256 is the image id (into info->id),
  * and a file name that carries a digest must carry that one. */
 static int read_config(int srcfd, const char *config_path, const char *what, struct image_info *info, char **text,
-                       size_t *len, struct json_object **config, struct hull_error **err)
+                       size_t *len, struct image_config_info *config, struct hull_error **err)
 {
     if (source_read_small(srcfd, config_path, text, len, err) < 0)
         return hull_error_wrap(err, "%s", what);
@@ -60,7 +60,7 @@ static int read_config(int srcfd, const char *config_path, const char *what, str
     if (digest_in_path(config_path, named) && strcmp(named, info->id))
         return hull_error_set(err, 0, "%s: config %s is corrupt: its content has digest %s", what, config_path,
                               info->id);
-    if (image_json_parse(*text, *len, config_path, config, err) < 0)
+    if (image_config_info_parse(*text, *len, config_path, config, err) < 0)
         return hull_error_wrap(err, "%s", what);
     return 0;
 }
@@ -136,12 +136,12 @@ static int load_one(struct staging *st, int srcfd, const struct docker_archive_e
     cleanup_free char *config_text = NULL;
     size_t config_len;
     cleanup_image_info struct image_info *info = xmalloc0(sizeof *info);
-    cleanup_json struct json_object *config = NULL;
+    cleanup_image_config_info struct image_config_info config = {0};
     if (read_config(srcfd, config_path, what, info, &config_text, &config_len, &config, err) < 0)
         return -1;
     size_t n = entry->n_layers;
     cleanup_free const char **diff_ids = NULL;
-    if (image_info_from_config(info, config, n, &diff_ids, what, err) < 0)
+    if (image_info_from_config(info, &config, n, &diff_ids, what, err) < 0)
         return -1;
     st->layers_total += n;
     bool present = store_has_image(st->store, info->id);

@@ -14,8 +14,9 @@ int source_read_small(int srcfd, const char *relpath, char **data, size_t *len, 
 
 /* Fills created/os/architecture from a config document, checks rootfs.diff_ids
  * (n_layers of them, all valid digests) and returns them through diff_ids. */
-int image_info_from_config(struct image_info *info, struct json_object *config, size_t n_layers, const char ***diff_ids,
-                           const char *what, struct hull_error **err);
+struct image_config_info;
+int image_info_from_config(struct image_info *info, const struct image_config_info *config, size_t n_layers,
+                           const char ***diff_ids, const char *what, struct hull_error **err);
 
 /* Adds name (a reference) to a NULL-terminated list, normalised to name:tag;
  * an invalid name is an error that quotes where it came from. */

@@ -115,8 +115,8 @@ static int load_image_manifest(struct staging *st, int srcfd, const struct oci_d
     size_t config_len;
     if (read_verified_blob(srcfd, cd, "config", &config_text, &config_len, err) < 0)
         return hull_error_wrap(err, "%s", what);
-    cleanup_json struct json_object *config = NULL;
-    if (image_json_parse(config_text, config_len, "config", &config, err) < 0)
+    cleanup_image_config_info struct image_config_info config = {0};
+    if (image_config_info_parse(config_text, config_len, "config", &config, err) < 0)
         return hull_error_wrap(err, "%s", what);
 
     if (!manifest.has_layers)
@@ -126,7 +126,7 @@ static int load_image_manifest(struct staging *st, int srcfd, const struct oci_d
     memcpy(info->id, cd->digest, DIGEST_STR_SIZE);
     memcpy(info->manifest, md->digest, DIGEST_STR_SIZE);
     cleanup_free const char **diff_ids = NULL;
-    if (image_info_from_config(info, config, n, &diff_ids, what, err) < 0)
+    if (image_info_from_config(info, &config, n, &diff_ids, what, err) < 0)
         return -1;
 
     /* An image already in the store is complete: its layers need not be read again. */

@@ -332,10 +332,10 @@ static int check_config_platform(const struct resolved *res, const struct platfo
 {
     if (!p->explicit_)
         return 0;
-    cleanup_json struct json_object *cfg = NULL;
-    if (image_json_parse(res->config.body, res->config.len, "config", &cfg, err) < 0)
+    cleanup_image_config_info struct image_config_info cfg = {0};
+    if (image_config_info_parse(res->config.body, res->config.len, "config", &cfg, err) < 0)
         return hull_error_wrap(err, "%s", what);
-    const char *os = json_get_string(cfg, "os"), *arch = json_get_string(cfg, "architecture");
+    const char *os = cfg.os, *arch = cfg.architecture;
     if ((os && strcmp(os, p->os)) || (arch && strcmp(arch, p->arch)))
         return hull_error_set(err, 0, "%s is %s/%s, not the %s/%s asked for with --platform", what, os ? os : "?",
                               arch ? arch : "?", p->os, p->arch);
