@@ -131,6 +131,12 @@ int engine_container_resolve(const char *root, const char *text, char **id_out, 
 int engine_container_lookup(const char *root, const char *runroot, const char *text, struct engine_record **out,
                             char **id_out, struct hull_error **err);
 
+/* hull inspect: the container TEXT names (engine_container_lookup, State
+ * refreshed; "no such container: TEXT" otherwise) in docker's inspect shape
+ * (engine_record_to_json with inspect set); the caller puts *out. */
+int engine_container_inspect_json(const char *root, const char *runroot, const char *text, struct json_object **out,
+                                  struct hull_error **err);
+
 /* docker's container names: [a-zA-Z0-9][a-zA-Z0-9_.-]*; the error names the name. */
 int engine_name_check(const char *name, struct hull_error **err);
 
@@ -294,18 +300,19 @@ typedef void (*engine_start_report_fn)(const char *name, const struct hull_error
 int engine_container_start_restartable(const char *root, const char *runroot, engine_start_report_fn report,
                                        void *data, struct hull_error **err);
 
-/* Blocks until the container is not running (paused counts as running), then
+/* hull wait: the container TEXT names (engine_container_resolve: "no such
+ * container: TEXT" otherwise); blocks until it is not running (paused counts as running), then
  * gives the exit code its waiter recorded.  Woken by inotify on the container
  * directory (the record is replaced by rename) and by a pidfd of the init, so
  * it also sees a foreground `hull run` in another shell end.  Fails when the
  * container is removed before its exit code could be read. */
-int engine_container_wait(const char *root, const char *runroot, const char *id, int *exit_code,
+int engine_container_wait(const char *root, const char *runroot, const char *text, int *exit_code,
                           struct hull_error **err);
 
 /* docker rename: a new name (engine_name_valid, not in use, not the current
- * one) for the container whose id is given, under the records lock, then the
+ * one) for the container TEXT names (engine_container_resolve), under the records lock, then the
  * hosts files where its name resolves are rewritten. */
-int engine_container_rename(const char *root, const char *id, const char *name, struct hull_error **err);
+int engine_container_rename(const char *root, const char *text, const char *name, struct hull_error **err);
 
 /* hull ps: the containers' records with State refreshed from the runtime
  * (as engine_container_lookup's), newest first; without all only the running,

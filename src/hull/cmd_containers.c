@@ -465,13 +465,12 @@ int cmd_inspect(int argc, char **argv)
     struct json_object *out = json_object_new_array();
     int ret = 0;
     for (int i = optind; i < argc; i++) {
-        cleanup_engine_record struct engine_record *found = engine_find_record(argv[i], NULL);
-        if (!found) {
-            ret = 1;
+        cleanup_error struct hull_error *lookup_err = NULL;
+        struct json_object *rec = NULL;
+        if (engine_container_inspect_json(g_engine.root, g_engine.runroot, argv[i], &rec, &lookup_err) < 0) {
+            ret = engine_error(lookup_err);
             continue;
         }
-        /* docker's inspect shape: hull's own members stay in record.json */
-        struct json_object *rec = engine_record_to_json(found, true);
         if (template) {
             cleanup_error struct hull_error *err = NULL;
             cleanup_free char *text = NULL;

@@ -168,15 +168,9 @@ int cmd_wait(int argc, char **argv)
         return engine_usage_error("wait", "requires at least 1 argument");
     int ret = 0;
     for (int i = optind; i < argc; i++) {
-        cleanup_free char *id = NULL;
-        cleanup_engine_record struct engine_record *rec = engine_find_record(argv[i], &id);
-        if (!rec) {
-            ret = 1;
-            continue;
-        }
         cleanup_error struct hull_error *err = NULL;
         int code;
-        if (engine_container_wait(g_engine.root, g_engine.runroot, id, &code, &err) < 0) {
+        if (engine_container_wait(g_engine.root, g_engine.runroot, argv[i], &code, &err) < 0) {
             engine_error(err);
             ret = 1;
             continue;
@@ -244,12 +238,8 @@ int cmd_rename(int argc, char **argv)
     }
     if (argc - optind != 2)
         return engine_usage_error("rename", "requires exactly 2 arguments");
-    cleanup_free char *id = NULL;
-    cleanup_engine_record struct engine_record *rec = engine_find_record(argv[optind], &id);
-    if (!rec)
-        return 1;
     cleanup_error struct hull_error *err = NULL;
-    if (engine_container_rename(g_engine.root, id, argv[optind + 1], &err) < 0)
+    if (engine_container_rename(g_engine.root, argv[optind], argv[optind + 1], &err) < 0)
         return engine_error(err);
     return 0;
 }

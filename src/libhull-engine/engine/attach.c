@@ -367,7 +367,7 @@ int engine_attach_session(const struct engine_attach_opts *o, int sock, int *exi
     if (o->foreground)
         return 0;
     cleanup_error struct hull_error *e = NULL;
-    if (engine_container_wait(o->root, o->runroot, o->id, exit_code, &e) < 0)
+    if (engine_container_wait_id(o->root, o->runroot, o->id, exit_code, &e) < 0)
         *exit_code = code;
     return 0;
 }

@@ -239,8 +239,8 @@ static long now_ms(void)
     return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-int engine_container_wait(const char *root, const char *runroot, const char *id, int *exit_code,
-                          struct hull_error **err)
+int engine_container_wait_id(const char *root, const char *runroot, const char *id, int *exit_code,
+                             struct hull_error **err)
 {
     cleanup_free char *dir = engine_container_dir(root, id);
     cleanup_close int ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
@@ -308,8 +308,11 @@ static int rename_record(struct engine_record *rec, void *data, struct hull_erro
     return 0;
 }
 
-int engine_container_rename(const char *root, const char *id, const char *name, struct hull_error **err)
+int engine_container_rename(const char *root, const char *text, const char *name, struct hull_error **err)
 {
+    cleanup_free char *id = NULL;
+    if (engine_container_resolve(root, text, &id, err) < 0)
+        return -1;
     if (engine_name_check(name, err) < 0)
         return -1;
     struct rename r = {root, name};
@@ -317,6 +320,15 @@ int engine_container_rename(const char *root, const char *id, const char *name, 
         return -1;
     engine_network_names_changed(root, id);
     return 0;
+}
+
+int engine_container_wait(const char *root, const char *runroot, const char *text, int *exit_code,
+                          struct hull_error **err)
+{
+    cleanup_free char *id = NULL;
+    if (engine_container_resolve(root, text, &id, err) < 0)
+        return -1;
+    return engine_container_wait_id(root, runroot, id, exit_code, err);
 }
 
 static int cmp_created_desc(const void *a, const void *b)

@@ -21,4 +21,9 @@
  * if that fails, the error is returned and the container is left as it was. */
 int engine_container_prepare_restart(const char *root, const char *runroot, const char *id, struct hull_error **err);
 
+/* engine_container_wait for a container known by its full id (attach's wait
+ * after the container ran): a removed one says so rather than "no such container". */
+int engine_container_wait_id(const char *root, const char *runroot, const char *id, int *exit_code,
+                             struct hull_error **err);
+
 #endif

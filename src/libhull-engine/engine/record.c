@@ -217,6 +217,16 @@ int engine_container_lookup(const char *root, const char *runroot, const char *t
     return 0;
 }
 
+int engine_container_inspect_json(const char *root, const char *runroot, const char *text, struct json_object **out,
+                                  struct hull_error **err)
+{
+    cleanup_engine_record struct engine_record *rec = NULL;
+    if (engine_container_lookup(root, runroot, text, &rec, NULL, err) < 0)
+        return -1;
+    *out = engine_record_to_json(rec, true);
+    return 0;
+}
+
 int engine_name_check(const char *name, struct hull_error **err)
 {
     static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
