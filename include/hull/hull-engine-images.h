@@ -203,13 +203,15 @@ int engine_image_import(const char *root, const char *path, const struct image_i
                         const struct image_progress *progress, char id_out[static DIGEST_STR_SIZE],
                         struct hull_error **err);
 
-/* hull diff: what container id changed against its image (hull's own /etc
- * files left out, as docker does); fn as image_rootfs_diff's. */
-int engine_container_diff(const char *root, const char *id, image_diff_fn fn, void *data, struct hull_error **err);
+/* hull diff: what the container TEXT names (a name, id or unique prefix;
+ * "no such container: TEXT" otherwise) changed against its image (hull's own
+ * /etc files left out, as docker does); fn as image_rootfs_diff's. */
+int engine_container_diff(const char *root, const char *text, image_diff_fn fn, void *data, struct hull_error **err);
 
-/* hull commit: a new image from container id's changes (opts->ignore is
- * set by the call: hull's own /etc files); a "commit" event. */
-int engine_container_commit(const char *root, const char *id, const struct image_commit_opts *opts,
+/* hull commit: a new image from the changes of the container TEXT names (as
+ * engine_container_diff's); opts->ignore is set by the call: hull's own /etc
+ * files; a "commit" event. */
+int engine_container_commit(const char *root, const char *text, const struct image_commit_opts *opts,
                             char id_out[static DIGEST_STR_SIZE], struct hull_error **err);
 
 /* hull export and cp: container id's root filesystem, mounted again when a

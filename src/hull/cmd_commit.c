@@ -62,14 +62,9 @@ int cmd_commit(int argc, char **argv)
         return engine_usage_error("commit", "\"hull commit\" requires CONTAINER and at most one REPOSITORY[:TAG]");
     opts.changes = changes;
     opts.reference = argc - optind == 2 ? argv[optind + 1] : NULL;
-    cleanup_free char *id = NULL;
-    struct engine_record *rec = engine_find_record(argv[optind], &id);
-    if (!rec)
-        return 1;
-    engine_record_free(rec);
     cleanup_error struct hull_error *err = NULL;
     char new_id[DIGEST_STR_SIZE];
-    if (engine_container_commit(g_engine.root, id, &opts, new_id, &err) < 0)
+    if (engine_container_commit(g_engine.root, argv[optind], &opts, new_id, &err) < 0)
         return engine_error(err);
     printf("%s\n", new_id);
     return 0;

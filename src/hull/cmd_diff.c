@@ -54,14 +54,9 @@ int cmd_diff(int argc, char **argv)
     }
     if (argc - optind != 1)
         return engine_usage_error("diff", "\"hull diff\" requires exactly 1 argument: CONTAINER");
-    cleanup_free char *id = NULL;
-    struct engine_record *rec = engine_find_record(argv[optind], &id);
-    if (!rec)
-        return 1;
-    engine_record_free(rec);
     cleanup_error struct hull_error *err = NULL;
     struct json_object *array = json ? json_object_new_array() : NULL;
-    if (engine_container_diff(g_engine.root, id, print_change, array, &err) < 0) {
+    if (engine_container_diff(g_engine.root, argv[optind], print_change, array, &err) < 0) {
         json_object_put(array);
         return engine_error(err);
     }

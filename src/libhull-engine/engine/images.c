@@ -272,6 +272,16 @@ static int container_image(const char *root, const char *id, char **image_id, ch
     return 0;
 }
 
+/* The container TEXT names (a name, id or unique prefix: "no such container:
+ * TEXT" otherwise): its full id, image id and directory. */
+static int named_container_image(const char *root, const char *text, char **id, char **image_id, char **dir,
+                                 struct hull_error **err)
+{
+    if (engine_container_resolve(root, text, id, err) < 0)
+        return -1;
+    return container_image(root, *id, image_id, dir, err);
+}
+
 /* The layer paths of the container's image (read-only store). */
 static int container_layers(const char *root, const char *image_id, char ***layers, struct hull_error **err)
 {
@@ -283,22 +293,22 @@ static int container_layers(const char *root, const char *image_id, char ***laye
     return 0;
 }
 
-int engine_container_diff(const char *root, const char *id, image_diff_fn fn, void *data, struct hull_error **err)
+int engine_container_diff(const char *root, const char *text, image_diff_fn fn, void *data, struct hull_error **err)
 {
-    cleanup_free char *image_id = NULL, *dir = NULL;
+    cleanup_free char *id = NULL, *image_id = NULL, *dir = NULL;
     cleanup_strv char **layers = NULL;
-    if (container_image(root, id, &image_id, &dir, err) < 0 || container_layers(root, image_id, &layers, err) < 0)
+    if (named_container_image(root, text, &id, &image_id, &dir, err) < 0 || container_layers(root, image_id, &layers, err) < 0)
         return -1;
     if (image_rootfs_diff(layers, dir, made_by_hull, fn, data, err) < 0)
         return hull_error_wrap(err, "container %.12s", id);
     return 0;
 }
 
-int engine_container_commit(const char *root, const char *id, const struct image_commit_opts *opts,
+int engine_container_commit(const char *root, const char *text, const struct image_commit_opts *opts,
                             char id_out[static DIGEST_STR_SIZE], struct hull_error **err)
 {
-    cleanup_free char *image_id = NULL, *dir = NULL;
-    if (container_image(root, id, &image_id, &dir, err) < 0)
+    cleanup_free char *id = NULL, *image_id = NULL, *dir = NULL;
+    if (named_container_image(root, text, &id, &image_id, &dir, err) < 0)
         return -1;
     struct image_commit_opts o = *opts;
     o.ignore = made_by_hull;
