@@ -325,6 +325,36 @@ int main(void)
         TAP_CHECK(entries_in(root) == before, "attach, top, logs, stats and isolation of a missing container make nothing");
     }
 
+    /* wait, rename, inspect, diff and commit take what the user typed and
+     * look the container up themselves: a missing one is named, nothing made. */
+    {
+        size_t before = entries_in(root);
+        int code = -7;
+        TAP_CHECK(engine_container_wait(root, root, "nosuch", &code, &err) < 0 && code == -7 &&
+                      error_names(err, "no such container: nosuch"),
+                  "wait for a container that is not there: the error names it");
+        hull_error_freep(&err);
+        TAP_CHECK(engine_container_rename(root, "nosuch", "other", &err) < 0 &&
+                      error_names(err, "no such container: nosuch"),
+                  "rename of a container that is not there: the error names it");
+        hull_error_freep(&err);
+        struct json_object *json = NULL;
+        TAP_CHECK(engine_container_inspect_json(root, root, "nosuch", &json, &err) < 0 && !json &&
+                      error_names(err, "no such container: nosuch"),
+                  "inspect of a container that is not there: the error names it");
+        hull_error_freep(&err);
+        TAP_CHECK(engine_container_diff(root, "nosuch", NULL, NULL, &err) < 0 &&
+                      error_names(err, "no such container: nosuch"),
+                  "diff of a container that is not there: the error names it");
+        hull_error_freep(&err);
+        char new_id[DIGEST_STR_SIZE] = "";
+        TAP_CHECK(engine_container_commit(root, "nosuch", &(struct image_commit_opts){0}, new_id, &err) < 0 &&
+                      !new_id[0] && error_names(err, "no such container: nosuch"),
+                  "commit of a container that is not there: the error names it");
+        hull_error_freep(&err);
+        TAP_CHECK(entries_in(root) == before, "wait, rename, inspect, diff and commit of a missing container make nothing");
+    }
+
     /* rm, stop and kill, one call each: a container that is not there is
      * named (stop and kill take the id rm and the CLI resolved: one without
      * a record is named too), -f says nothing about it, and the journal gets
