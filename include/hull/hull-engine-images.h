@@ -218,14 +218,18 @@ int engine_container_commit(const char *root, const char *text, const struct ima
  * stopped container's overlay is not (after a reboot); *rootfs: its path. */
 int engine_container_rootfs(const char *root, const char *id, char **rootfs, struct hull_error **err);
 
-/* hull export: container id's root filesystem (engine_container_rootfs) as a
- * tar stream on fd (no whiteouts: a merged view has none). */
-int engine_container_export(const char *root, const char *id, int fd, struct hull_error **err);
+/* hull export: the root filesystem (engine_container_rootfs) of the
+ * container text names (name, id or unique prefix) as a tar stream (no
+ * whiteouts: a merged view has none) into output, written under a
+ * temporary name and renamed when complete, or on stdout when output is
+ * NULL.  The container is looked up before output is created. */
+int engine_container_export(const char *root, const char *text, const char *output, struct hull_error **err);
 
-/* hull cp: container_copy (image/cp.h) in container id's root filesystem.
+/* hull cp: container_copy (image/cp.h) in the root filesystem of the
+ * container text names (name, id or unique prefix).
  * into_container: host src -> container dest; else container src -> host
  * dest.  Relative host paths are relative to the current directory. */
-int engine_container_copy(const char *root, const char *id, const char *src, const char *dest, bool into_container,
+int engine_container_copy(const char *root, const char *text, const char *src, const char *dest, bool into_container,
                           bool archive, bool follow, struct hull_error **err);
 
 /* ---- registries: pull, push, login (registry/) ---- */

@@ -70,17 +70,6 @@ int cmd_commit(int argc, char **argv)
     return 0;
 }
 
-/* The full id of the container text names; NULL after printing the error. */
-static char *container_id(const char *text)
-{
-    char *id = NULL;
-    struct engine_record *rec = engine_find_record(text, &id);
-    if (!rec)
-        return NULL;
-    engine_record_free(rec);
-    return id;
-}
-
 static const struct option export_longopts[] = {
     {"output", required_argument, NULL, 'o'},
     {"help", no_argument, NULL, 'h'},
@@ -111,24 +100,9 @@ int cmd_export(int argc, char **argv)
         return engine_usage_error("export", "\"hull export\" requires exactly 1 argument: CONTAINER");
     if (!output && isatty(STDOUT_FILENO))
         return engine_error_fmt("cowardly refusing to export to a terminal: use -o FILE or redirect");
-    cleanup_free char *id = container_id(argv[optind]);
-    if (!id)
-        return 1;
     cleanup_error struct hull_error *err = NULL;
-    cleanup_free char *tmp = output ? xasprintf("%s.tmp-%d", output, getpid()) : NULL;
-    cleanup_close int fd = output ? open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644) : dup(STDOUT_FILENO);
-    if (fd < 0)
-        return engine_error_fmt("cannot create %s: %s", output ? output : "stdout", strerror(errno));
-    if (engine_container_export(g_engine.root, id, fd, &err) < 0) {
-        if (tmp)
-            unlink(tmp);
+    if (engine_container_export(g_engine.root, argv[optind], output, &err) < 0)
         return engine_error(err);
-    }
-    if (output && (fsync(fd) < 0 || rename(tmp, output) < 0)) {
-        int e = errno;
-        unlink(tmp);
-        return engine_error_fmt("write %s: %s", output, strerror(e));
-    }
     return 0;
 }
 
@@ -195,11 +169,9 @@ int cmd_cp(int argc, char **argv)
         return engine_usage_error("cp", "copying a tar stream from/to \"-\" is not supported");
     if (!*src || !*dst)
         return engine_usage_error("cp", "an empty path");
-    cleanup_free char *id = container_id(src_in ? src_container : dst_container);
-    if (!id)
-        return 1;
     cleanup_error struct hull_error *err = NULL;
-    if (engine_container_copy(g_engine.root, id, src, dst, dst_in, archive, follow, &err) < 0)
+    const char *container = src_in ? src_container : dst_container;
+    if (engine_container_copy(g_engine.root, container, src, dst, dst_in, archive, follow, &err) < 0)
         return engine_error(err);
     return 0;
 }

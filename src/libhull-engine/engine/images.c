@@ -330,7 +330,8 @@ int engine_container_rootfs(const char *root, const char *id, char **rootfs, str
     return 0;
 }
 
-int engine_container_export(const char *root, const char *id, int fd, struct hull_error **err)
+/* The tar stream of container id's root filesystem on fd. */
+static int export_to(const char *root, const char *id, int fd, struct hull_error **err)
 {
     cleanup_free char *rootfs = NULL;
     if (engine_container_rootfs(root, id, &rootfs, err) < 0)
@@ -343,9 +344,35 @@ int engine_container_export(const char *root, const char *id, int fd, struct hul
     return 0;
 }
 
-int engine_container_copy(const char *root, const char *id, const char *src, const char *dest, bool into_container,
+int engine_container_export(const char *root, const char *text, const char *output, struct hull_error **err)
+{
+    cleanup_free char *id = NULL;
+    if (engine_container_resolve(root, text, &id, err) < 0)
+        return -1;
+    /* FILE appears whole or not at all: written under a temporary name */
+    cleanup_free char *tmp = output ? xasprintf("%s.tmp-%d", output, getpid()) : NULL;
+    cleanup_close int fd = output ? open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644) : dup(STDOUT_FILENO);
+    if (fd < 0)
+        return hull_error_set(err, 0, "cannot create %s: %s", output ? output : "stdout", strerror(errno));
+    if (export_to(root, id, fd, err) < 0) {
+        if (tmp)
+            unlink(tmp);
+        return -1;
+    }
+    if (output && (fsync(fd) < 0 || rename(tmp, output) < 0)) {
+        int e = errno;
+        unlink(tmp);
+        return hull_error_set(err, 0, "write %s: %s", output, strerror(e));
+    }
+    return 0;
+}
+
+int engine_container_copy(const char *root, const char *text, const char *src, const char *dest, bool into_container,
                           bool archive, bool follow, struct hull_error **err)
 {
+    cleanup_free char *id = NULL;
+    if (engine_container_resolve(root, text, &id, err) < 0)
+        return -1;
     cleanup_free char *rootfs = NULL;
     if (engine_container_rootfs(root, id, &rootfs, err) < 0)
         return -1;

@@ -352,7 +352,17 @@ int main(void)
                       !new_id[0] && error_names(err, "no such container: nosuch"),
                   "commit of a container that is not there: the error names it");
         hull_error_freep(&err);
-        TAP_CHECK(entries_in(root) == before, "wait, rename, inspect, diff and commit of a missing container make nothing");
+        cleanup_free char *out_tar = xasprintf("%s/../export-out.tar", root);
+        TAP_CHECK(engine_container_export(root, "nosuch", out_tar, &err) < 0 &&
+                      error_names(err, "no such container: nosuch") && access(out_tar, F_OK) < 0,
+                  "export of a container that is not there: the error names it, no output file is made");
+        hull_error_freep(&err);
+        TAP_CHECK(engine_container_copy(root, "nosuch", "/etc/hostname", "/tmp", true, false, false, &err) < 0 &&
+                      error_names(err, "no such container: nosuch"),
+                  "cp into a container that is not there: the error names it");
+        hull_error_freep(&err);
+        TAP_CHECK(entries_in(root) == before,
+                  "wait, rename, inspect, diff, commit, export and cp of a missing container make nothing");
     }
 
     /* rm, stop and kill, one call each: a container that is not there is
