@@ -200,20 +200,20 @@ struct engine_lifecycle {
 int engine_start_failure_status(const struct hull_error *err);
 
 /* `hull _monitor-restart ID`, run by hull-monitor with the report pipe on fd 3
- * and the monitor's control socket on fd 4.  Returns the exit status. */
-int engine_monitor_start(const struct engine_lifecycle *l);
+ * and the monitor's control socket on fd 4: a start by the restart policy,
+ * only while the record still says "restarting" (the first start is made by
+ * the run's or start's child before it becomes the monitor).  An unreadable
+ * record is reported on fd 3 too.  Returns the exit status. */
+int engine_monitor_restart(const char *root, const char *runroot, const char *id);
 
-/* After the init has exited with code: State (ExitCode, OOMKilled,
- * FinishedAt), cgroups and runtime state released, --rm.  Run by
- * `hull run` in the foreground and by `hull _monitor-exit ID CODE`.
- * Returns the delay in ms after which the restart policy wants the
- * container started again (State "restarting"), or -1. */
-int64_t engine_container_finish(const char *root, const char *runroot, const char *id, int code, bool auto_remove);
+/* `hull _monitor-exit ID CODE`, run by hull-monitor once the init exited
+ * with code: engine_container_finish with the record's --rm, then, when the
+ * restart policy wants the container again, this process becomes
+ * hull-monitor once more (engine_monitor_reexec, which returns only if that
+ * failed).  Returns the exit status. */
+int engine_monitor_exit(const char *root, const char *runroot, const char *id, int code);
 
-/* `hull _monitor-exit`, when the policy restarts: this process becomes
- * hull-monitor again, which sleeps delay_ms and runs `_monitor-restart`.
- * Returns only when that failed. */
-void engine_monitor_reexec(const struct engine_lifecycle *l, int64_t delay_ms);
+
 
 /* Called for each name (container, image) a command taking several could not
  * do, with its error, which the callee owns (prints and frees, or keeps);

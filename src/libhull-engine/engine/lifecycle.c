@@ -138,6 +138,42 @@ int engine_monitor_start(const struct engine_lifecycle *l)
     return write_all(MONITOR_REPORT_FD, "OK", 2) == 2 ? 0 : 1;
 }
 
+int engine_monitor_restart(const char *root, const char *runroot, const char *id)
+{
+    cleanup_engine_record struct engine_record *rec = NULL;
+    cleanup_error struct hull_error *err = NULL;
+    if (engine_record_read(root, id, &rec, &err) < 0) {
+        cleanup_free char *text = hull_error_text(err);
+        dprintf(MONITOR_REPORT_FD, "E%s", text);
+        return 1;
+    }
+    struct engine_lifecycle l = {
+        .root = root,
+        .runroot = runroot,
+        .id = id,
+        .tty = rec->config.tty,
+        .restart = true,
+    };
+    return engine_monitor_start(&l);
+}
+
+int engine_monitor_exit(const char *root, const char *runroot, const char *id, int code)
+{
+    cleanup_engine_record struct engine_record *rec = NULL;
+    struct engine_lifecycle l = {.root = root, .runroot = runroot, .id = id};
+    if (engine_record_read(root, id, &rec, NULL) == 0) {
+        l.auto_remove = rec->host_config.auto_remove;
+        l.tty = rec->config.tty;
+        l.interactive = rec->config.open_stdin;
+    }
+    int64_t delay = engine_container_finish(root, runroot, id, code, l.auto_remove);
+    /* The restart policy wants it again: this process, the container's
+     * monitor, becomes hull-monitor once more (restart.h). */
+    if (delay >= 0)
+        engine_monitor_reexec(&l, delay);
+    return 0;
+}
+
 /* The argv of `hull --root R --runroot RR VERB ID`, the commands hull-monitor runs. */
 static void hull_argv(const struct engine_lifecycle *l, const char *verb, const char **argv)
 {

@@ -70,4 +70,20 @@ bool engine_container_running(const char *runroot, const char *id);
  * left half made says dead. */
 void engine_record_refresh(const char *runroot, const char *id, struct engine_record *rec);
 
+/* After the init has exited with code: State (ExitCode, OOMKilled,
+ * FinishedAt), cgroups and runtime state released, --rm.  Run by
+ * `hull run` in the foreground and by `hull _monitor-exit ID CODE`.
+ * Returns the delay in ms after which the restart policy wants the
+ * container started again (State "restarting"), or -1. */
+int64_t engine_container_finish(const char *root, const char *runroot, const char *id, int code, bool auto_remove);
+
+/* The start of a restart by the policy (engine_monitor_restart), with the
+ * report pipe on fd 3 and the monitor's control socket on fd 4. */
+int engine_monitor_start(const struct engine_lifecycle *l);
+
+/* engine_monitor_exit, when the policy restarts: this process becomes
+ * hull-monitor again, which sleeps delay_ms and runs `_monitor-restart`.
+ * Returns only when that failed. */
+void engine_monitor_reexec(const struct engine_lifecycle *l, int64_t delay_ms);
+
 #endif
