@@ -108,6 +108,20 @@ static int free_port(const struct in_addr *ip, int proto)
     return ntohs(sa.sin_port);
 }
 
+/* slirp4netns's reply to add_hostfwd: {"return": {}} or {"error": {"desc":
+ * ...}}.  True when it failed; *desc then holds its reason, when it gave one. */
+static bool hostfwd_failed(const char *reply, char **desc)
+{
+    struct json_object *j = json_tokener_parse(reply);
+    struct json_object *e = NULL, *d = NULL;
+    bool failed = !j || json_object_object_get_ex(j, "error", &e);
+    if (failed && e && json_object_object_get_ex(e, "desc", &d)) {
+        free(*desc);
+        *desc = xstrdup(json_object_get_string(d));
+    }
+    json_object_put(j);
+    return failed;
+}
 /* p through add_hostfwd; *out: the binding in force (the port it got). */
 static int publish(int dirfd, const struct network_port *p, struct network_binding *out, struct hull_error **err)
 {
@@ -129,15 +143,7 @@ static int publish(int dirfd, const struct network_port *p, struct network_bindi
         cleanup_free char *reply = NULL;
         if (api_call(dirfd, req, &reply, err) < 0)
             return -1;
-        struct json_object *j = json_tokener_parse(reply);
-        struct json_object *e = NULL, *desc = NULL;
-        bool failed = !j || (json_object_object_get_ex(j, "error", &e));
-        if (failed && e && json_object_object_get_ex(e, "desc", &desc)) {
-            free(last);
-            last = xstrdup(json_object_get_string(desc));
-        }
-        json_object_put(j);
-        if (!failed) {
+        if (!hostfwd_failed(reply, &last)) {
             *out = (struct network_binding){.proto = p->proto, .host_ip = p->host_ip, .host_port = (uint16_t)port,
                                             .ctr_port = p->ctr_port};
             inet_pton(AF_INET, SLIRP_GUEST_IP, &out->ctr_ip);

@@ -83,11 +83,8 @@ int engine_record_read(const char *root, const char *id, struct engine_record **
 int engine_record_write(const char *root, const char *id, const struct engine_record *rec, struct hull_error **err)
 {
     cleanup_free char *path = xasprintf("%s/containers/%s/record.json", root, id);
-    struct json_object *j = engine_record_to_json(rec, false);
-    const char *text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-    int r = write_file_replace(path, text, strlen(text), 0600, err);
-    json_object_put(j);
-    return r;
+    cleanup_free char *text = engine_record_to_text(rec);
+    return write_file_replace(path, text, strlen(text), 0600, err);
 }
 
 int engine_record_edit(const char *root, const char *id, engine_record_edit_fn fn, void *data,

@@ -114,6 +114,8 @@ struct engine_record *engine_record_build_intent(const char *id, const char *nam
  * members read as zero/""); parse: the same from record.json's text. */
 int engine_record_from_json(struct json_object *j, struct engine_record **out, struct hull_error **err);
 int engine_record_parse(const char *text, struct engine_record **out, struct hull_error **err);
+/* record.json's text of rec (engine_record_to_json without the inspect-only members). */
+char *engine_record_to_text(const struct engine_record *rec);
 
 /* ROOT/containers, and ROOT/containers/<id>: a container's directory
  * (record.json, config.json, ctr.log, the attach socket). */

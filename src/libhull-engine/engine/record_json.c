@@ -267,3 +267,11 @@ const char *engine_record_short_name(const struct engine_record *rec)
 {
     return rec->name && rec->name[0] == '/' ? rec->name + 1 : rec->name ? rec->name : "";
 }
+
+char *engine_record_to_text(const struct engine_record *rec)
+{
+    struct json_object *j = engine_record_to_json(rec, false);
+    char *text = xstrdup(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(j);
+    return text;
+}

@@ -322,14 +322,9 @@ int staging_commit(struct staging *st, struct hull_error **err)
         return hull_error_wrap(err, "cannot commit to the image store");
     for (size_t i = 0; i < st->n_images; i++) {
         struct image_info *info = st->images[i].info;
-        struct json_object *record;
-        store_image_record_json(info, &record);
-        const char *text =
-            json_object_to_json_string_ext(record, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+        cleanup_free char *text = store_image_record_text(info);
         cleanup_free char *path = xasprintf("%s/images/%s.json", st->store->root, digest_hex(info->id));
-        int r = write_file_atomic(path, text, strlen(text), 0600, err);
-        json_object_put(record);
-        if (r < 0)
+        if (write_file_atomic(path, text, strlen(text), 0600, err) < 0)
             return hull_error_wrap(err, "cannot commit to the image store");
     }
     for (size_t i = 0; i < st->n_images; i++)

@@ -17,6 +17,16 @@ static void json_add_string(struct json_object *o, const char *key, const char *
     json_object_object_add(o, key, value ? json_object_new_string(value) : NULL);
 }
 
+char *store_image_record_text(const struct image_info *info)
+{
+    struct json_object *record;
+    store_image_record_json(info, &record);
+    char *text =
+        xstrdup(json_object_to_json_string_ext(record, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(record);
+    return text;
+}
+
 int store_image_record_json(const struct image_info *info, struct json_object **out)
 {
     struct json_object *o = json_object_new_object();

@@ -15,6 +15,8 @@
 
 /* The record of an image as JSON (the layer and tag lists are not filled in). */
 int store_image_record_json(const struct image_info *info, struct json_object **out);
+/* The same as images/<hex>.json's text (malloc'd). */
+char *store_image_record_text(const struct image_info *info);
 /* Reads images/<hex>.json under rootfd (root names the store in errors); the
  * tags are left empty. */
 int store_image_record_read(int rootfd, const char *root, const char *hex, struct image_info **out,
