@@ -47,6 +47,19 @@ int cgroup_manager_clone_fd(struct cgroup_manager *m);
 /* Moves pid into the cgroup in every hierarchy (used when CLONE_INTO_CGROUP was not). */
 int cgroup_manager_add_pid(struct cgroup_manager *m, pid_t pid, struct hull_error **err);
 
+/* cgroup v1 and hybrid (visit.c): the calling thread steps into the
+ * container's cgroup in every v1 hierarchy without the kernel's global lock
+ * and its RCU grace period, so that a child it clones is born there (with
+ * clone3(CLONE_INTO_CGROUP, cgroup_visit_clone_fd()) for the unified
+ * hierarchy of a hybrid host, when the fd is not -1).  Fails, with nothing
+ * moved, where it cannot (pure v2 needs none of it).  cgroup_visit_leave
+ * steps back and frees; in the cloned child, cgroup_visit_forget only frees. */
+struct cgroup_visit;
+int cgroup_visit_enter(struct cgroup_manager *m, struct cgroup_visit **out, struct hull_error **err);
+int cgroup_visit_clone_fd(const struct cgroup_visit *v);
+int cgroup_visit_leave(struct cgroup_visit *v, struct hull_error **err);
+void cgroup_visit_forget(struct cgroup_visit *v);
+
 /* exec --cgroup: points this (loaded, not to be saved) manager at existing
  * sub-cgroups of the container's, so cgroup_manager_add_pid puts a process
  * there.  args: NULL-terminated "[CONTROLLER[,CONTROLLER]:]PATH" (runc's

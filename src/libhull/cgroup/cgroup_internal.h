@@ -97,6 +97,9 @@ int cgroup_list_hierarchies(enum cgroup_layout layout, struct cgroup_hierarchy *
 void cgroup_hierarchy_clear(struct cgroup_hierarchy *h);
 /* The runtime's own cgroup in hierarchy h, from /proc/self/cgroup (e.g. "/user.slice"). */
 int cgroup_own_path(const struct cgroup_hierarchy *h, char **out, struct hull_error **err);
+/* The same, from the text of /proc/self/cgroup read once (for several hierarchies). */
+int cgroup_own_path_in(const char *proc_self_cgroup, const struct cgroup_hierarchy *h, char **out,
+                       struct hull_error **err);
 /* True when the v1 hierarchy carries controller name (exact item of options). */
 bool cgroup_hierarchy_has(const struct cgroup_hierarchy *h, const char *name);
 /* Validates cgroupsPath and resolves it (absolute, relative to our own cgroup, or the

@@ -7,6 +7,7 @@
  * The v1 hierarchies are the cgroup mounts directly below the root in
  * /proc/self/mountinfo, named ones (name=systemd) included. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -247,15 +248,13 @@ static bool same_controller_set(const struct cgroup_hierarchy *h, const char *li
     return count == mine;
 }
 
-int cgroup_own_path(const struct cgroup_hierarchy *h, char **out, struct hull_error **err)
+int cgroup_own_path_in(const char *proc_self_cgroup, const struct cgroup_hierarchy *h, char **out,
+                       struct hull_error **err)
 {
-    cleanup_file FILE *f = fopen("/proc/self/cgroup", "re");
-    if (!f)
-        return hull_error_set(err, errno, "open /proc/self/cgroup");
-    cleanup_free char *line = NULL;
-    size_t cap = 0;
-    while (getline(&line, &cap, f) > 0) {
-        line[strcspn(line, "\n")] = '\0';
+    for (const char *p = proc_self_cgroup; p && *p;) {
+        const char *eol = strchrnul(p, '\n');
+        cleanup_free char *line = xstrndup(p, (size_t)(eol - p));
+        p = *eol ? eol + 1 : eol;
         /* hierarchy-id:controller-list:path */
         char *c1 = strchr(line, ':');
         char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
@@ -280,6 +279,14 @@ int cgroup_own_path(const struct cgroup_hierarchy *h, char **out, struct hull_er
     }
     return hull_error_set(err, 0, "cannot find our own cgroup for %s in /proc/self/cgroup",
                           h->unified ? "the unified hierarchy" : h->options);
+}
+
+int cgroup_own_path(const struct cgroup_hierarchy *h, char **out, struct hull_error **err)
+{
+    cleanup_free char *text = NULL;
+    if (read_file_at(AT_FDCWD, "/proc/self/cgroup", &text, NULL, err) < 0)
+        return -1;
+    return cgroup_own_path_in(text, h, out, err);
 }
 
 int cgroup_validate_path(const char *p, struct hull_error **err)

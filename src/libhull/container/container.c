@@ -112,8 +112,9 @@ static int validate_for_create(const struct hull_spec *spec, const struct contai
 }
 
 /* clone3 with CLONE_INTO_CGROUP puts the child in its cgroup atomically; the
- * plain clone fallback is used when the kernel or the layout cannot. */
-static pid_t clone_init(uint64_t flags, int cgroup_fd, bool *into_cgroup)
+ * plain clone is the fallback when the kernel or the layout cannot, unless the
+ * caller needs the cgroup (fallback false: then the clone fails instead). */
+static pid_t clone_init(uint64_t flags, int cgroup_fd, bool fallback, bool *into_cgroup)
 {
     struct clone_args args = {.flags = flags, .exit_signal = SIGCHLD};
     if (cgroup_fd >= 0) {
@@ -124,6 +125,8 @@ static pid_t clone_init(uint64_t flags, int cgroup_fd, bool *into_cgroup)
             *into_cgroup = true;
             return pid;
         }
+        if (!fallback)
+            return -1;
         args.flags &= ~CLONE_INTO_CGROUP;
         args.cgroup = 0;
     }
@@ -568,6 +571,51 @@ static void restore_namespaces(struct create_state *cs)
     }
 }
 
+/* The clone, the init born in its cgroups where it can be: cgroup v2 by
+ * clone3(CLONE_INTO_CGROUP); v1 and hybrid by cloning from inside them
+ * (cgroup/visit.c: no RCU grace period, which moving the init afterwards pays:
+ * ~10 ms of an idle machine's 12).  Not with execCPUAffinity.initial, which is
+ * the affinity before the init joins its cgroups (config.md).  Otherwise,
+ * and whenever stepping in fails, attach_the_init moves it as before.
+ * Sets cs->pid (0 in the child, -1 with errno the clone's) and
+ * cs->into_cgroup.  -1 with err only when we could not step back out of the
+ * container's cgroups (the init, if any, is in cs->pid to be killed). */
+static int clone_in_cgroups(struct create_state *cs, struct hull_error **err)
+{
+    int fd = cgroup_manager_clone_fd(cs->cg);
+    struct cgroup_visit *visit = NULL;
+    struct hull_error *why = NULL;
+    if (fd < 0 && cs->cg && !cs->spec->process->cpu_affinity_initial &&
+        cgroup_visit_enter(cs->cg, &visit, &why) < 0) {
+        if (hull_log_debug_enabled()) {
+            cleanup_free char *t = hull_error_text(why);
+            log_debug("create %s: the init will be moved into its cgroups after the clone: %s", cs->id, t);
+        }
+        hull_error_free(why);
+    }
+    if (!visit) {
+        cs->pid = clone_init(cs->clone_flags, fd, true, &cs->into_cgroup);
+        return 0;
+    }
+    cs->pid = clone_init(cs->clone_flags, cgroup_visit_clone_fd(visit), false, &cs->into_cgroup);
+    if (cs->pid == 0) {
+        cgroup_visit_forget(visit);
+        return 0;
+    }
+    int clone_errno = errno;
+    if (cgroup_visit_leave(visit, err) < 0)
+        return -1;
+    if (cs->pid > 0) {
+        cs->into_cgroup = true; /* v1 from the thread, the unified one by CLONE_INTO_CGROUP */
+        return 0;
+    }
+    /* e.g. EAGAIN: a pids.max of 1 has no room for our thread and the init */
+    log_debug("create %s: the clone from inside its cgroups failed (%s): cloning outside", cs->id,
+              strerror(clone_errno));
+    cs->pid = clone_init(cs->clone_flags, -1, true, &cs->into_cgroup);
+    return 0;
+}
+
 /* Step 6a: the clone.  The child becomes the init and never returns. */
 static int clone_the_init(struct create_state *cs, struct hull_error **err)
 {
@@ -600,7 +648,7 @@ static int clone_the_init(struct create_state *cs, struct hull_error **err)
 
     log_debug("create %s: clone the init (new namespaces 0x%llx, unshared by the init 0x%x)", opts->id,
               (unsigned long long)cs->clone_flags, (unsigned)cs->unshare_flags);
-    cs->pid = clone_init(cs->clone_flags, cgroup_manager_clone_fd(cs->cg), &cs->into_cgroup);
+    int stuck = clone_in_cgroups(cs, err);
     if (cs->pid == 0) {
         /* The lock is an flock on our copy of the directory fd: the init must
          * not hold it while it waits for `start`, or start would wait forever. */
@@ -610,12 +658,14 @@ static int clone_the_init(struct create_state *cs, struct hull_error **err)
     }
     int clone_errno = errno;
     restore_namespaces(cs);
+    if (stuck < 0)
+        return -1;
     if (cs->pid < 0)
         return hull_error_set(err, clone_errno, "clone the container init");
     close(cs->sync_pair[1]);
     cs->sync_pair[1] = -1;
     log_debug("create %s: the init is pid %d%s", opts->id, (int)cs->pid,
-              cs->into_cgroup ? ", born in its cgroup (CLONE_INTO_CGROUP)" : "");
+              cs->into_cgroup ? ", born in its cgroups" : "");
     /* It dies with us until state.json names it (init.c); recorded anyway,
      * with its start time, so that a delete can kill it by pid safely. */
     return record_intent(cs, err);
