@@ -83,6 +83,23 @@ teardown() {
     grep -qE '^ *0 +100000 +65536' "$TEST_DIR/out"
 }
 
+@test "the cgroup-parents marks' directory makes its parents 0711: a user namespace's init still reaches its exec.fifo there" {
+    # On a fresh machine /run/hull was first made by the marks' lock, 0700 (a
+    # run with another --root, a benchmark, did it): podman --uidmap then failed
+    # with "open /run/hull/ID/exec.fifo: Permission denied".
+    chown -R 100000:100000 "$BUNDLE/rootfs"
+    chmod 755 "$TEST_DIR" "$BUNDLE"
+    update_config '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .process.args = ["true"]'
+    export HULL_CGROUP_PARENTS_DIR=$TEST_DIR/run/hull/@cgroup-parents
+    "$HULL_RUNTIME" --root "$TEST_DIR/other" run --bundle "$BUNDLE" "$(new_id)"
+    [ "$(stat -c %a "$TEST_DIR/run/hull")" = 711 ]
+    [ "$(stat -c %a "$HULL_CGROUP_PARENTS_DIR")" = 700 ]
+    id=$(new_id)
+    run_quiet "$HULL_RUNTIME" --root "$TEST_DIR/run/hull" run --bundle "$BUNDLE" "$id"
+    echo "$output"
+    [ "$status" -eq 0 ]
+}
+
 @test "a time namespace applies linux.timeOffsets" {
     [ -e /proc/self/ns/time ] || skip "kernel without time namespaces"
     update_config '.linux.namespaces += [{"type":"time"}] | .linux.timeOffsets = {"monotonic": {"secs": 86400, "nanosecs": 0}, "boottime": {"secs": 172800, "nanosecs": 0}} | .process.args = ["cat", "/proc/uptime"]'
