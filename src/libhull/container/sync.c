@@ -1,6 +1,7 @@
 #include "sync.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <stddef.h>
 #include <sys/socket.h>
@@ -61,9 +62,21 @@ int sync_recv_with_fd(int fd, struct sync_msg *msg, int *passed_fd, struct hull_
     } u;
     struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
     ssize_t r;
-    do
+    bool reset_seen = false;
+    for (;;) {
         r = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
-    while (r < 0 && errno == EINTR);
+        if (r < 0 && errno == EINTR)
+            continue;
+        /* The peer exited with a message of ours unread (an init that failed
+         * before reading CGROUP_DONE): the kernel reports ECONNRESET before
+         * the messages still queued for us, its error among them, and
+         * clears it as it does.  So read on: the queue, then EOF. */
+        if (r < 0 && errno == ECONNRESET && !reset_seen) {
+            reset_seen = true;
+            continue;
+        }
+        break;
+    }
     struct cmsghdr *c = r > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
     if (c && c->cmsg_type == SCM_RIGHTS) {
         int got;
