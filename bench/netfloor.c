@@ -8,7 +8,8 @@
  * Each of N iterations forks a child that unshares a network namespace and
  * waits (the container's init), then, in every mode but "none":
  *   - one RTM_NEWLINK: a veth pair, the host end up and in bridge nfbr0, the
- *     peer (eth0) made directly in the child's namespace;
+ *     peer (eth0) made directly in the child's namespace, one queue each way
+ *     (NETFLOOR_DEFAULT_QUEUES=1 in the environment: the kernel's default);
  *   - in the child's namespace: lo up, an address on eth0, eth0 up, the
  *     default route (4 requests);
  * then lets the child exit and reaps it.  After that:
@@ -104,6 +105,16 @@ static int bridge(struct mnl_socket *s)
     return index;
 }
 
+/* hull's veths have one queue each way (netlink.c says why); the kernel's
+ * default is one per possible CPU. */
+static void one_queue(struct nlmsghdr *h)
+{
+    if (getenv("NETFLOOR_DEFAULT_QUEUES"))
+        return;
+    mnl_attr_put_u32(h, IFLA_NUM_TX_QUEUES, 1);
+    mnl_attr_put_u32(h, IFLA_NUM_RX_QUEUES, 1);
+}
+
 /* What hull's plumb() asks: see the comment at the top. */
 static void plumb(struct mnl_socket *host, int br, pid_t child, const char *veth)
 {
@@ -124,6 +135,7 @@ static void plumb(struct mnl_socket *host, int br, pid_t child, const char *veth
     i->ifi_flags = i->ifi_change = IFF_UP;
     mnl_attr_put_strz(h, IFLA_IFNAME, veth);
     mnl_attr_put_u32(h, IFLA_MASTER, (uint32_t)br);
+    one_queue(h);
     struct nlattr *li = mnl_attr_nest_start(h, IFLA_LINKINFO);
     mnl_attr_put_strz(h, IFLA_INFO_KIND, "veth");
     struct nlattr *data = mnl_attr_nest_start(h, IFLA_INFO_DATA);
@@ -131,6 +143,7 @@ static void plumb(struct mnl_socket *host, int br, pid_t child, const char *veth
     mnl_nlmsg_put_extra_header(h, sizeof(struct ifinfomsg));
     mnl_attr_put_strz(h, IFLA_IFNAME, "eth0");
     mnl_attr_put_u32(h, IFLA_NET_NS_FD, (uint32_t)nsfd);
+    one_queue(h);
     mnl_attr_nest_end(h, peer);
     mnl_attr_nest_end(h, data);
     mnl_attr_nest_end(h, li);
