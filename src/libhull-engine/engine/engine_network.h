@@ -45,6 +45,9 @@ bool engine_parse_mac(const char *text, unsigned char mac[6]);
 
 int engine_network_attach(const char *root, const char *runroot, const char *id, int pid, struct hull_error **err);
 void engine_network_detach(const char *root, const char *id);
+/* The same at the exit of its init, right before the record says "exited"
+ * (engine_container_finish): NetworkSettings are emptied in that write. */
+void engine_network_detach_at_exit(const char *root, const char *id);
 /* After a rename: the hosts files of the container and of every container on
  * its user networks, where its name resolves. */
 void engine_network_names_changed(const char *root, const char *id);

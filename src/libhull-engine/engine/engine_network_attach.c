@@ -365,6 +365,45 @@ static int update_settings(const char *root, const char *id, const char *network
     return engine_record_edit(root, id, edit_settings, &e, err) < 0 ? -1 : 0;
 }
 
+/* The same edit left to the record's next write (engine_record_edit_with_next):
+ * at a start, that of State "running" right after; at an exit, that of
+ * "exited".  It owns what it writes. */
+struct later_settings {
+    char *network;
+    struct network_config *net; /* NULL: emptied (the container stopped) */
+    struct attachment a;
+};
+
+static int edit_settings_later(struct engine_record *rec, void *data, struct hull_error **err)
+{
+    struct later_settings *l = data;
+    struct settings_edit e = {l->network, l->net ? &l->a : NULL, false};
+    return edit_settings(rec, &e, err);
+}
+
+static void later_settings_free(void *data)
+{
+    struct later_settings *l = data;
+    free(l->network);
+    network_config_free(l->net);
+    free(l->a.bindings);
+    free(l);
+}
+
+/* net (NULL: emptied) and a's bindings are taken. */
+static void update_settings_later(const char *id, const char *network, struct network_config *net,
+                                  const struct attachment *a)
+{
+    struct later_settings *l = xmalloc0(sizeof *l);
+    l->network = xstrdup(network);
+    l->net = net;
+    if (net) {
+        l->a = *a;
+        l->a.net = net;
+    }
+    engine_record_edit_with_next(id, edit_settings_later, l, later_settings_free);
+}
+
 /* ---- attach ---- */
 
 /* The host end of a container's veth on a network: "veth" + 11 hex digits
@@ -433,7 +472,7 @@ static int plumb(const struct attachment *a, const char *id, struct hull_error *
     return 0;
 }
 
-static int detach_locked(const char *root, const char *id, bool delete_veths);
+static int detach_locked(const char *root, const char *id, bool delete_veths, bool later);
 
 /* The mark of a container whose network namespace another one joined
  * (--network container:ID): that namespace, and the veth pair in it, can
@@ -452,9 +491,11 @@ static void mark_shared(const char *root, const char *id)
         close(open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
 }
 
-int engine_network_attach_one(const char *root, const char *id, int pid, const char *network, struct in_addr want,
-                              const struct in6_addr *want6, const unsigned char *want_mac, bool primary,
-                              const struct network_port *ports, size_t n_ports, struct hull_error **err)
+/* later: NetworkSettings go with the record's next write (at a start, that
+ * of State "running"), not in one of their own. */
+static int attach_network(const char *root, const char *id, int pid, const char *network, struct in_addr want,
+                          const struct in6_addr *want6, const unsigned char *want_mac, bool primary,
+                          const struct network_port *ports, size_t n_ports, bool later, struct hull_error **err)
 {
     cleanup_network_config struct network_config *c = NULL;
     struct attachment a = {.pid = pid, .primary = primary};
@@ -483,14 +524,25 @@ int engine_network_attach_one(const char *root, const char *id, int pid, const c
             return -1;
         a.n_bindings++;
     }
-    if (update_settings(root, id, network, &a, false, err) < 0)
+    if (!later && update_settings(root, id, network, &a, false, err) < 0)
         return -1;
     cleanup_record_cache struct record_cache cache = {0};
     rewrite_hosts(root, id, &cache);
     refresh_hosts(root, network, id, &cache);
     struct engine_event_attr attrs[] = {{"container", id}, {"name", c->name}, {"type", "bridge"}, {NULL, NULL}};
     engine_event_emit(root, "network", "connect", c->id, attrs);
+    if (later) {
+        steal_pointer(&bindings);
+        update_settings_later(id, network, steal_pointer(&c), &a);
+    }
     return 0;
+}
+
+int engine_network_attach_one(const char *root, const char *id, int pid, const char *network, struct in_addr want,
+                              const struct in6_addr *want6, const unsigned char *want_mac, bool primary,
+                              const struct network_port *ports, size_t n_ports, struct hull_error **err)
+{
+    return attach_network(root, id, pid, network, want, want6, want_mac, primary, ports, n_ports, false, err);
 }
 
 int engine_network_attach(const char *root, const char *runroot, const char *id, int pid, struct hull_error **err)
@@ -534,9 +586,10 @@ int engine_network_attach(const char *root, const char *runroot, const char *id,
     if (network_lock(root, &lock, err) < 0 || engine_network_sweep_locked(root, runroot, err) < 0)
         return -1;
     for (size_t k = 0; k < n; k++) {
-        if (engine_network_attach_one(root, id, pid, names[k], wants[k], &wants6[k], k == 0 && have_mac ? mac : NULL,
-                                      k == 0, k == 0 ? ports : NULL, k == 0 ? n_ports : 0, err) < 0) {
-            detach_locked(root, id, true); /* its init still runs */
+        /* the caller writes State "running" next: NetworkSettings go with it */
+        if (attach_network(root, id, pid, names[k], wants[k], &wants6[k], k == 0 && have_mac ? mac : NULL, k == 0,
+                           k == 0 ? ports : NULL, k == 0 ? n_ports : 0, true, err) < 0) {
+            detach_locked(root, id, true, false); /* its init still runs */
             return hull_error_wrap(err, "network %s", names[k]);
         }
     }
@@ -550,8 +603,11 @@ int engine_network_attach(const char *root, const char *runroot, const char *id,
  * deleted here.  Else the kernel deletes it with the namespace, when the
  * last process in it is gone: that takes some 30 ms of RCU grace periods
  * (synchronize_net), and a request of ours would wait for them under
- * rtnl_lock; the lease and the rules are released here all the same. */
-static int detach_network(const char *root, const char *id, const char *network, bool drop, bool delete_veth)
+ * rtnl_lock; the lease and the rules are released here all the same.
+ * later: NetworkSettings emptied with the record's next write (at an exit,
+ * that of State "exited"). */
+static int detach_network(const char *root, const char *id, const char *network, bool drop, bool delete_veth,
+                          bool later)
 {
     cleanup_network_config struct network_config *c = NULL;
     if (network_load(root, network, &c, NULL) < 0)
@@ -582,7 +638,9 @@ static int detach_network(const char *root, const char *id, const char *network,
     if (delete_veth && netlink_open(-1, &nl, NULL) == 0)
         netlink_link_delete(nl, veth, NULL);
     cleanup_error struct hull_error *e = NULL;
-    if (had || drop)
+    if (later && had && !drop)
+        update_settings_later(id, network, NULL, NULL);
+    else if (had || drop)
         update_settings(root, id, network, NULL, drop, &e);
     if (had) {
         cleanup_record_cache struct record_cache cache = {0};
@@ -598,12 +656,12 @@ static int detach_network(const char *root, const char *id, const char *network,
 
 int engine_network_detach_one(const char *root, const char *id, const char *network, bool drop)
 {
-    return detach_network(root, id, network, drop, true);
+    return detach_network(root, id, network, drop, true, false);
 }
 
 /* Everything of id: ports, leases (every network), host veths (see
  * detach_network), settings, the other containers' hosts files. */
-static int detach_locked(const char *root, const char *id, bool delete_veths)
+static int detach_locked(const char *root, const char *id, bool delete_veths, bool later)
 {
     cleanup_free struct network_binding *b = NULL;
     size_t nb = 0;
@@ -637,13 +695,13 @@ static int detach_locked(const char *root, const char *id, bool delete_veths)
                 netlink_link_delete(nl, veth, NULL);
             deleted = true;
         }
-        detach_network(root, id, names[i], false, delete_veths);
+        detach_network(root, id, names[i], false, delete_veths, later);
     }
     unlink(mark);
     return 0;
 }
 
-void engine_network_detach(const char *root, const char *id)
+static void detach(const char *root, const char *id, bool later)
 {
     if (engine_slirp_stop(root, id)) /* its ports went with it */
         engine_network_settings_ports(root, id, NULL, 0, 0, NULL);
@@ -651,7 +709,17 @@ void engine_network_detach(const char *root, const char *id)
     cleanup_free char *dir = xasprintf("%s/networks", root);
     if (access(dir, F_OK) < 0 || network_lock(root, &lock, NULL) < 0)
         return; /* never had a network: nothing to do */
-    detach_locked(root, id, false);
+    detach_locked(root, id, false, later);
+}
+
+void engine_network_detach(const char *root, const char *id)
+{
+    detach(root, id, false);
+}
+
+void engine_network_detach_at_exit(const char *root, const char *id)
+{
+    detach(root, id, true);
 }
 
 int engine_network_sweep_locked(const char *root, const char *runroot, struct hull_error **err)
@@ -666,14 +734,14 @@ int engine_network_sweep_locked(const char *root, const char *runroot, struct hu
             continue;
         for (size_t k = 0; k < n; k++)
             if (!engine_container_running(runroot, l[k].id))
-                detach_locked(root, l[k].id, false);
+                detach_locked(root, l[k].id, false, false);
         cleanup_free struct network_lease6 *l6 = NULL;
         size_t n6 = 0;
         if (network_leases6(root, names[i], &l6, &n6, NULL) < 0)
             continue;
         for (size_t k = 0; k < n6; k++)
             if (!engine_container_running(runroot, l6[k].id))
-                detach_locked(root, l6[k].id, false);
+                detach_locked(root, l6[k].id, false, false);
     }
     cleanup_free struct network_binding *b = NULL;
     size_t nb = 0;

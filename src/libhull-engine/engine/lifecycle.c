@@ -78,7 +78,7 @@ int64_t engine_container_finish(const char *root, const char *runroot, const cha
      * right after it must not have its new init deleted (and its network
      * detached) by this cleanup of the old one. */
     container_delete(rtroot, id, true, &e2);
-    engine_network_detach(root, id);
+    engine_network_detach_at_exit(root, id);
     /* A record removed meanwhile (`hull rm -f`) is not an error here.  The
      * restart policy decides here whether it says "exited" or "restarting"
      * (restart.h); the process that sleeps the delay is this one (the

@@ -87,6 +87,60 @@ int engine_record_write(const char *root, const char *id, const struct engine_re
     return write_file_replace(path, text, strlen(text), 0600, err);
 }
 
+/* Edits waiting for the next write of their record by this process
+ * (engine_record_edit_with_next). */
+struct pending_edit {
+    char id[ENGINE_ID_LEN + 1];
+    engine_record_edit_fn fn;
+    void *data;
+    void (*free_data)(void *data);
+};
+static struct pending_edit *pending;
+static size_t n_pending;
+
+void engine_record_edit_with_next(const char *id, engine_record_edit_fn fn, void *data, void (*free_data)(void *data))
+{
+    pending = xrealloc(pending, (n_pending + 1) * sizeof *pending);
+    struct pending_edit *p = &pending[n_pending++];
+    snprintf(p->id, sizeof p->id, "%s", id);
+    p->fn = fn;
+    p->data = data;
+    p->free_data = free_data;
+}
+
+/* Those of id applied to rec (done: they are written with it) or dropped
+ * (rec NULL: the record is gone). */
+static void pending_run(const char *id, struct engine_record *rec, bool done)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < n_pending; i++) {
+        struct pending_edit *p = &pending[i];
+        if (strcmp(p->id, id)) {
+            pending[kept++] = *p;
+            continue;
+        }
+        if (rec) {
+            cleanup_error struct hull_error *ignored = NULL;
+            p->fn(rec, p->data, &ignored);
+        }
+        if (!rec || done) {
+            if (p->free_data)
+                p->free_data(p->data);
+            continue;
+        }
+        pending[kept++] = *p;
+    }
+    n_pending = kept;
+}
+
+static bool pending_for(const char *id)
+{
+    for (size_t i = 0; i < n_pending; i++)
+        if (!strcmp(pending[i].id, id))
+            return true;
+    return false;
+}
+
 int engine_record_edit(const char *root, const char *id, engine_record_edit_fn fn, void *data,
                        struct hull_error **err)
 {
@@ -101,10 +155,19 @@ int engine_record_edit(const char *root, const char *id, engine_record_edit_fn f
     cleanup_engine_record struct engine_record *rec = NULL;
     if (engine_record_read(root, id, &rec, err) < 0)
         return -1;
+    /* The edits waiting for this write first, on the record as read: fn
+     * sees them.  They stay pending unless it is written. */
+    bool waiting = pending_for(id);
+    if (waiting)
+        pending_run(id, rec, false);
     int r = fn(rec, data, err);
-    if (r != 0)
+    if (r < 0 || (r == ENGINE_RECORD_UNCHANGED && !waiting))
         return r;
-    return engine_record_write(root, id, rec, err);
+    if (engine_record_write(root, id, rec, err) < 0)
+        return -1;
+    if (waiting)
+        pending_run(id, NULL, true);
+    return r;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -389,6 +452,7 @@ int engine_record_delete(const char *root, const char *id, struct hull_error **e
         engine_record_read(root, id, &rec, NULL);
         if (unlink(path) < 0 && errno != ENOENT)
             return hull_error_set(err, errno, "remove %s", path);
+        pending_run(id, NULL, true);
         if (rec)
             engine_event_container(root, rec, "destroy", NULL, NULL);
     }

@@ -42,6 +42,14 @@ void engine_records_sweep_tmp(const char *root, bool remove, void (*found)(const
 typedef int (*engine_record_edit_fn)(struct engine_record *rec, void *data, struct hull_error **err);
 int engine_record_edit(const char *root, const char *id, engine_record_edit_fn fn, void *data,
                        struct hull_error **err);
+/* fn(rec, data) applied by this process's next engine_record_edit of id,
+ * before its own edit and in the same write (then free_data(data)); dropped
+ * with the record (engine_record_delete).  For an edit that another always
+ * follows: a record write costs a file made and renamed (~0.4 ms), and the
+ * network's NetworkSettings at a start and at an exit come right before
+ * the State of "running" and of "exited" (engine_network_attach.c).
+ * engine_record_read does not see it. */
+void engine_record_edit_with_next(const char *id, engine_record_edit_fn fn, void *data, void (*free_data)(void *data));
 
 /* The same for a restart by the policy: fails, changing nothing, unless the
  * record still says "restarting" (stop, kill or rm came meanwhile). */
