@@ -53,12 +53,18 @@ static bool lease6_of(const char *root, const char *network, const char *id, str
 /* ---- hosts files ---- */
 
 /* Rewritten in place, not renamed over: the file is bind-mounted into the
- * container, and a mount follows the inode. */
+ * container, and a mount follows the inode.  Written over from offset 0,
+ * then cut to its length, not O_TRUNC: on ext4 a truncate to 0 makes the
+ * close start the file's writeback at once (auto_da_alloc), and waits for
+ * one still in flight: ~100 us for a file made moments before (at the
+ * container's creation), up to ~2 ms, against ~40 us (measured on the
+ * test machine's ext4).  A reader sees a half-written file either way. */
 static void write_in_place(const char *path, const char *text)
 {
-    cleanup_close int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW);
-    if (fd >= 0)
-        write_all(fd, text, strlen(text));
+    cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+    size_t len = strlen(text);
+    if (fd >= 0 && write_all(fd, text, len) == (ssize_t)len)
+        (void)!ftruncate(fd, (off_t)len);
 }
 
 /* The records read while hosts files are rewritten, each read once: one
