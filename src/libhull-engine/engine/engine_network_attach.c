@@ -227,6 +227,7 @@ struct attachment {
     size_t n_bindings;
     int pid;
     bool primary; /* the network of --network: eth0, default route, ports */
+    unsigned bridge; /* its interface index (network_activate) */
 };
 
 /* The Ports of NetworkSettings: every exposed port, with its bindings (a
@@ -441,9 +442,7 @@ static int plumb(const struct attachment *a, const char *id, struct hull_error *
         if (!netlink_link_index(ctr, ifname))
             break;
     }
-    unsigned br = netlink_link_index(host, a->net->bridge);
-    if (!br)
-        return hull_error_set(err, ENODEV, "find bridge %s", a->net->bridge);
+    unsigned br = a->bridge;
     cleanup_error struct hull_error *first = NULL;
     if (netlink_veth_create(host, veth, ifname, nsfd, a->net->mtu, a->mac, br, &first) < 0) {
         /* The same name left by this container's previous run: the kernel
@@ -506,8 +505,9 @@ static int attach_network(const char *root, const char *id, int pid, const char 
     cleanup_network_config struct network_config *c = NULL;
     struct attachment a = {.pid = pid, .primary = primary};
     int r = !strcmp(network, NETWORK_DEFAULT) ? network_default(root, &c, err) : network_load(root, network, &c, err);
-    if (r < 0 || network_activate(root, c, n_ports > 0, err) < 0)
+    if (r < 0 || (r = network_activate(root, c, n_ports > 0, err)) < 0)
         return -1;
+    a.bridge = (unsigned)r;
     a.net = c;
     if (network_lease(root, c, id, want, &a.addr, err) < 0)
         return -1;

@@ -508,11 +508,14 @@ int network_activate(const char *root, const struct network_config *c, bool full
         return -1;
     /* The fast path of every `hull run`: a bridge that exists was set up
      * with the rest when it was made; nftables is not even loaded. */
-    if (!full && netlink_link_index(nl, c->bridge))
-        return 0;
+    unsigned index = full ? 0 : netlink_link_index(nl, c->bridge);
+    if (index)
+        return (int)index;
     if (netlink_bridge_ensure(nl, c->bridge, c->mtu, err) < 0)
         return -1;
-    unsigned index = netlink_link_index(nl, c->bridge);
+    index = netlink_link_index(nl, c->bridge);
+    if (!index)
+        return hull_error_set(err, ENODEV, "find bridge %s", c->bridge);
     if (netlink_addr_add(nl, index, c->gateway, c->prefix, err) < 0)
         return hull_error_wrap(err, "bridge %s", c->bridge);
     /* 127.0.0.1:PORT is DNATed to a container behind this bridge: the
@@ -535,7 +538,7 @@ int network_activate(const char *root, const struct network_config *c, bool full
     if (ensure_table(root, err) < 0)
         return -1;
     cleanup_free char *cmd = network_elements("add", c);
-    return nft_run(cmd, err);
+    return nft_run(cmd, err) < 0 ? -1 : (int)index;
 }
 
 void network_deactivate(const struct network_config *c)

@@ -105,7 +105,8 @@ int network_default(const char *root, struct network_config **out, struct hull_e
  * route_localnet on it, IPv4 forwarding for networks with a way out, the
  * nftables table and its elements for every network and port in the store.
  * Without full, a bridge that exists is taken as set up (nothing else is
- * checked: the cheap path of a `hull run` that publishes no port). */
+ * checked: the cheap path of a `hull run` that publishes no port).
+ * Returns the bridge's interface index, or -1. */
 int network_activate(const char *root, const struct network_config *c, bool full, struct hull_error **err);
 
 /* Removes the bridge, the nftables elements and the config; refused while
