@@ -451,6 +451,16 @@ void engine_stats_list_clear(struct engine_stats_list *list);
 
 /* ---- containers: their output (logs.c, hull logs) ---- */
 
+/* docker's --since/--until (hull events, hull logs; time_arg.c), parsed
+ * once: a Unix time (seconds, a fraction allowed: 1700000000.5), an RFC 3339
+ * date-time (2006-01-02T15:04:05[.999999999], to the minute or the hour
+ * too), or a date alone (2006-01-02), each with Z, an offset (+07:00) or no
+ * zone (local time); or a Go duration before now_nanos ("10m", "1h30m",
+ * "1.5s").  *nanos: nanoseconds since the epoch.  -1 with *err naming flag
+ * and text when it is none of these. */
+int engine_parse_time_arg(const char *flag, const char *text, int64_t now_nanos, int64_t *nanos,
+                          struct hull_error **err);
+
 /* One record of the container's log (the CRI format hull-monitor writes):
  * a full line (full) or a piece of one joined to what follows (a P record);
  * text without the newline.  The pointers hold during the call only. */
@@ -700,13 +710,6 @@ struct engine_events_filter {
 int engine_events_filter_add(struct engine_events_filter *f, const char *text, struct hull_error **err);
 
 void engine_events_filter_clear(struct engine_events_filter *f);
-
-/* docker's --since/--until: a Unix time (seconds, fractions allowed), an
- * RFC 3339 date-time (2006-01-02T15:04:05[.999][Z|+07:00], local time
- * without a zone; 2006-01-02 alone), or a Go duration before now ("10m",
- * "1h30m", "1.5s").  *nanos: nanoseconds since the epoch. */
-int engine_events_parse_time(const char *flag, const char *text, int64_t now_nanos, int64_t *nanos,
-                             struct hull_error **err);
 
 /* Calls fn on each event in the journal with since <= timeNano (since 0: none
  * of the past ones; docker shows only new events unless --since is given)

@@ -155,13 +155,13 @@ int cmd_events(int argc, char **argv)
     clock_gettime(CLOCK_REALTIME, &ts);
     int64_t now = (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
     if (since) {
-        if (engine_events_parse_time("--since", since, now, &q.since, &err) < 0) {
+        if (engine_parse_time_arg("--since", since, now, &q.since, &err) < 0) {
             engine_error_status(err, 125);
             goto out;
         }
         q.since_given = true;
     }
-    if (until && engine_events_parse_time("--until", until, now, &q.until, &err) < 0) {
+    if (until && engine_parse_time_arg("--until", until, now, &q.until, &err) < 0) {
         engine_error_status(err, 125);
         goto out;
     }

@@ -1,4 +1,4 @@
-/* engine/events: docker's event filters and --since/--until times, and the
+/* engine/events: docker's event filters and the
  * journal: appends, rotation at the size limit, reading across the rotated
  * file, since/until bounds. */
 #include <json-c/json.h>
@@ -103,27 +103,6 @@ int main(void)
     TAP_CHECK(bad_filter("colour=red", "unknown key \"colour\""), "an unknown key");
     TAP_CHECK(bad_filter("type=plugin", "container, image, network or volume"), "an unknown type");
     TAP_CHECK(bad_filter("type=", "want KEY=VALUE"), "an empty value");
-
-    int64_t now = 1700000000LL * 1000000000LL, t = 0;
-    cleanup_error struct hull_error *err = NULL;
-    TAP_CHECK(engine_events_parse_time("--since", "1700000000", now, &t, &err) == 0 && t == now, "Unix seconds");
-    TAP_CHECK(engine_events_parse_time("--since", "1700000000.5", now, &t, &err) == 0 && t == now + 500000000,
-              "Unix seconds with a fraction");
-    TAP_CHECK(engine_events_parse_time("--since", "10m", now, &t, &err) == 0 && t == now - 600LL * 1000000000LL,
-              "a duration before now");
-    TAP_CHECK(engine_events_parse_time("--since", "1h30m", now, &t, &err) == 0 && t == now - 5400LL * 1000000000LL,
-              "a compound duration");
-    TAP_CHECK(engine_events_parse_time("--since", "2023-11-14T22:13:20Z", now, &t, &err) == 0 && t == now,
-              "RFC 3339 in UTC");
-    TAP_CHECK(engine_events_parse_time("--since", "2023-11-15T00:13:20.25+02:00", now, &t, &err) == 0 &&
-                  t == now + 250000000,
-              "RFC 3339 with an offset and a fraction");
-    TAP_CHECK(engine_events_parse_time("--until", "yesterday", now, &t, &err) < 0 && strstr(err->msg, "--until") &&
-                  strstr(err->msg, "yesterday"),
-              "a time that does not parse names the flag and the value");
-    hull_error_freep(&err);
-    TAP_CHECK(engine_events_parse_time("--since", "-5m", now, &t, &err) < 0, "a negative duration is refused");
-    hull_error_freep(&err);
 
     /* an event's Attributes is a Go map: a missing key is "", a missing struct field an error */
     {
