@@ -481,6 +481,10 @@ struct engine_logs_opts {
     bool follow;           /* -f: wait for more until the container ends */
     bool timestamps;       /* -t (for the caller's printing) */
     int64_t tail;          /* the last N lines (a line made of pieces counts once); -1: all */
+    /* --since/--until (engine_parse_time_arg), nanoseconds since the epoch;
+     * 0: not given.  As docker: the lines --tail keeps, then those written
+     * at since or later and at until or earlier; follow ends at until. */
+    int64_t since, until;
 };
 
 /* hull logs, the whole of it: the container looked up, its rotated logs

@@ -3,7 +3,7 @@
 # container init's parent (a subreaper), writes the output as CRI log records
 # with timestamps and stream tags, keeps a terminal (-t) or an open stdin
 # (-i), records the exit code and OOM kills, and `hull logs` reads it back
-# (--tail, --timestamps, -f, stdout and stderr apart).
+# (--tail, --timestamps, --since, --until, -f, stdout and stderr apart).
 
 bats_require_minimum_version 1.5.0
 load ../lib/common
@@ -94,6 +94,63 @@ monitors_of_this_test() {
     run timeout 20 "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" logs -f f
     [ "$status" -eq 0 ]
     [ "$output" = "$(printf 'first\nsecond')" ]
+}
+
+@test "logs: --since and --until, each form, with -t, --tail and both streams; bad times refused" {
+    # three lines 0.2 s apart, the second on stderr; the cut points are the
+    # times -t shows, not guesses
+    hull run -d --name w busybox sh -c 'echo one; sleep 0.2; echo two >&2; sleep 0.2; echo three'
+    wait_exited w
+    hull logs -t w >"$TEST_DIR/out" 2>"$TEST_DIR/err"
+    t1=$(sed -n 1p "$TEST_DIR/out" | cut -d' ' -f1)
+    t2=$(cut -d' ' -f1 "$TEST_DIR/err")
+    t3=$(sed -n 2p "$TEST_DIR/out" | cut -d' ' -f1)
+    [ "$(sed -n 2p "$TEST_DIR/out")" = "$t3 three" ]
+    [ "$(cat "$TEST_DIR/err")" = "$t2 two" ]
+    # --since T: the lines written at T or later, stdout and stderr alike
+    [ "$(hull logs --since "$t2" w 2>/dev/null)" = three ]
+    [ "$(hull logs --since "$t2" w 2>&1 >/dev/null)" = two ]
+    [ "$(hull logs --since "$t3" -t w 2>/dev/null)" = "$t3 three" ]
+    [ -z "$(hull logs --since "$t3" w 2>&1 >/dev/null)" ]
+    # --until T: those written at T or earlier
+    [ "$(hull logs --until "$t2" w 2>/dev/null)" = one ]
+    [ "$(hull logs --until "$t2" w 2>&1 >/dev/null)" = two ]
+    [ "$(hull logs --since "$t2" --until "$t2" w 2>&1)" = two ]
+    # the same times as a Unix time with a fraction, and with an offset
+    u2=$(date -d "$t2" +%s.%N)
+    [ "$(hull logs --since "$u2" w 2>&1)" = "$(printf 'two\nthree')" ]
+    o2=$(TZ=XXX-2 date -d "$t2" +%Y-%m-%dT%H:%M:%S.%N%:z)
+    [[ "$o2" == *+02:00 ]]
+    [ "$(hull logs --until "$o2" w 2>/dev/null)" = one ]
+    # durations before now: all of it since an hour ago, nothing until an hour ago
+    [ "$(hull logs --since 1h w 2>&1 | wc -l)" -eq 3 ]
+    [ "$(hull logs --since 42m --until 0 w 2>&1 | wc -l)" -eq 3 ]
+    [ -z "$(hull logs --until 1h w 2>&1)" ]
+    [ "$(hull logs --since 2000-01-01 w 2>&1 | wc -l)" -eq 3 ]
+    # as docker: --tail picks the last lines first, then the window applies
+    [ "$(hull logs --tail 1 --since "$t1" w 2>&1)" = three ]
+    [ -z "$(hull logs --tail 2 --until "$t1" w 2>&1)" ]
+    fails_with 'invalid --since "abc"' hull logs --since abc w
+    fails_with 'invalid --until "yesterday"' hull logs --until yesterday w
+    fails_with 'invalid --since "-5m"' hull logs --since=-5m w
+}
+
+@test "logs -f --until: following stops at that time, while the container runs on" {
+    hull run -d --name tick busybox sh -c 'while :; do echo tick; sleep 0.1; done'
+    wait_until '[ -n "$(hull logs --tail 1 tick)" ]'
+    # a time already past (the first line's): what was written until then, at once
+    first=$(hull logs -t tick | head -n 1 | cut -d' ' -f1)
+    run timeout 20 "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" logs -f --until "$first" tick
+    [ "$status" -eq 0 ]
+    [ "$output" = tick ]
+    # a time to come: followed until then, no line written after it
+    until=$(($(date +%s) + 2))
+    run timeout 20 "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" logs -f -t --until "$until" tick
+    [ "$status" -eq 0 ]
+    last=$(tail -n 1 <<<"$output" | cut -d' ' -f1)
+    [ "$(date -d "$last" +%s)" -le "$until" ]
+    [ "$(hull inspect tick | jq -r '.[0].State.Running')" = true ]
+    hull stop -t 0 tick >/dev/null
 }
 
 @test "run -dt: the process has a terminal, its output is logged; -t without -i keeps sh running" {

@@ -2,13 +2,16 @@
  * hull-monitor writes (hull_monitor.c):
  *   2026-11-23T10:00:00.123456789Z stdout F hello
  * a P record is a piece of a line, joined to what follows; the files the
- * monitor rotated (--log-opt max-file, log_config.h) come first. */
+ * monitor rotated (--log-opt max-file, log_config.h) come first.
+ * --since/--until are docker's: the lines --tail kept, then only those
+ * written in [since, until], each record by its own time. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lifecycle.h"
@@ -17,11 +20,42 @@
 #include "util/utils.h"
 #include "hull/hull-engine.h"
 
-/* The reader's state: the caller's function. */
+/* The reader's state: the caller's function and the time window. */
 struct log_reader {
     engine_log_record_fn fn;
     void *data;
+    int64_t since, until; /* 0: not given */
+    bool past_until;      /* a record written after until was seen: the end */
 };
+
+static int64_t now_nanos(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Inside --since/--until?  A record after until ends the reading, as in
+ * docker (the log is in time order); one whose time does not parse is
+ * left out when a window is asked for. */
+static bool in_window(struct log_reader *p, const char *ts, size_t len)
+{
+    if (!p->since && !p->until)
+        return true;
+    char text[64];
+    int64_t t;
+    if (len >= sizeof text)
+        return false;
+    memcpy(text, ts, len);
+    text[len] = '\0';
+    if (engine_parse_time_arg("timestamp", text, 0, &t, NULL) < 0)
+        return false;
+    if (p->until && t > p->until) {
+        p->past_until = true;
+        return false;
+    }
+    return t >= p->since;
+}
 
 /* One record (without its newline): handed to the caller; false when it is malformed. */
 static bool hand_record(struct log_reader *p, const char *rec, size_t len)
@@ -35,6 +69,8 @@ static bool hand_record(struct log_reader *p, const char *rec, size_t len)
         return false;
     bool is_err = (size_t)(stream_end - stream) == 6 && !memcmp(stream, "stderr", 6);
     bool full = stream_end[1] == 'F';
+    if (p->past_until || !in_window(p, rec, (size_t)(ts_end - rec)))
+        return true;
     const char *text = stream_end + 2;
     if (text < rec + len && *text == ' ')
         text++;
@@ -211,7 +247,7 @@ static int show_logs(const struct engine_logs_opts *o, const char *id, const cha
     memcpy(all + old_len, cur, cur_len);
     size_t start = tail_offset(all, len, o->tail);
     size_t used = start + hand_records(p, all + start, len - start);
-    if (!o->follow)
+    if (!o->follow || p->past_until)
         return 0;
     /* Follow from the first byte not printed: a record cut at the end of
      * the first read is completed by the next. */
@@ -235,6 +271,8 @@ static int show_logs(const struct engine_logs_opts *o, const char *id, const cha
                 u = have; /* a record longer than the buffer: cannot happen with hull-monitor's */
             memmove(buf, buf + u, have - u);
             have -= u;
+            if (p->past_until)
+                return 0;
             continue;
         }
         off_t off = lseek(fd, 0, SEEK_CUR);
@@ -254,7 +292,8 @@ static int show_logs(const struct engine_logs_opts *o, const char *id, const cha
             have = 0;
             continue;
         }
-        if (last_round)
+        /* --until with -f: the output stops there, written or not (docker) */
+        if (last_round || p->past_until || (o->until && now_nanos() > o->until))
             return 0;
         if (!still_running(o->root, o->runroot, id, &gone_for_ms))
             last_round = true; /* one more read for what came before the end */
@@ -271,6 +310,6 @@ int engine_container_logs(const struct engine_logs_opts *o, engine_log_record_fn
         return -1;
     cleanup_free char *dir = engine_container_dir(o->root, id);
     cleanup_free char *path = xasprintf("%s/ctr.log", dir);
-    struct log_reader reader = {fn, data};
+    struct log_reader reader = {.fn = fn, .data = data, .since = o->since, .until = o->until};
     return show_logs(o, id, path, &reader, err);
 }
