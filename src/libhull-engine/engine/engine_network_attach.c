@@ -74,10 +74,13 @@ struct record_cache {
     char **ids;
     struct engine_record **recs;
     size_t n;
+    const struct engine_record *self; /* already read by the caller (not owned), or NULL */
 };
 
 static const struct engine_record *cached_record(const char *root, struct record_cache *c, const char *id)
 {
+    if (c->self && !strcmp(c->self->id, id))
+        return c->self;
     for (size_t i = 0; i < c->n; i++)
         if (!strcmp(c->ids[i], id))
             return c->recs[i];
@@ -497,10 +500,13 @@ static void mark_shared(const char *root, const char *id)
 }
 
 /* later: NetworkSettings go with the record's next write (at a start, that
- * of State "running"), not in one of their own. */
+ * of State "running"), not in one of their own.  self: the container's
+ * record as the caller read it (what the hosts files need of it does not
+ * change while it is attached), or NULL. */
 static int attach_network(const char *root, const char *id, int pid, const char *network, struct in_addr want,
                           const struct in6_addr *want6, const unsigned char *want_mac, bool primary,
-                          const struct network_port *ports, size_t n_ports, bool later, struct hull_error **err)
+                          const struct network_port *ports, size_t n_ports, bool later,
+                          const struct engine_record *self, struct hull_error **err)
 {
     cleanup_network_config struct network_config *c = NULL;
     struct attachment a = {.pid = pid, .primary = primary};
@@ -532,7 +538,7 @@ static int attach_network(const char *root, const char *id, int pid, const char 
     }
     if (!later && update_settings(root, id, network, &a, false, err) < 0)
         return -1;
-    cleanup_record_cache struct record_cache cache = {0};
+    cleanup_record_cache struct record_cache cache = {.self = self};
     rewrite_hosts(root, id, &cache);
     refresh_hosts(root, network, id, &cache);
     struct engine_event_attr attrs[] = {{"container", id}, {"name", c->name}, {"type", "bridge"}, {NULL, NULL}};
@@ -548,7 +554,7 @@ int engine_network_attach_one(const char *root, const char *id, int pid, const c
                               const struct in6_addr *want6, const unsigned char *want_mac, bool primary,
                               const struct network_port *ports, size_t n_ports, struct hull_error **err)
 {
-    return attach_network(root, id, pid, network, want, want6, want_mac, primary, ports, n_ports, false, err);
+    return attach_network(root, id, pid, network, want, want6, want_mac, primary, ports, n_ports, false, NULL, err);
 }
 
 int engine_network_attach(const char *root, const char *runroot, const char *id, int pid, struct hull_error **err)
@@ -594,7 +600,7 @@ int engine_network_attach(const char *root, const char *runroot, const char *id,
     for (size_t k = 0; k < n; k++) {
         /* the caller writes State "running" next: NetworkSettings go with it */
         if (attach_network(root, id, pid, names[k], wants[k], &wants6[k], k == 0 && have_mac ? mac : NULL, k == 0,
-                           k == 0 ? ports : NULL, k == 0 ? n_ports : 0, true, err) < 0) {
+                           k == 0 ? ports : NULL, k == 0 ? n_ports : 0, true, rec, err) < 0) {
             detach_locked(root, id, true, false); /* its init still runs */
             return hull_error_wrap(err, "network %s", names[k]);
         }
