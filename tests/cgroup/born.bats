@@ -81,7 +81,7 @@ v1_dirs() {
     run_quiet "$HULL_RUNTIME" --debug --root "$TEST_ROOT" run --bundle "$BUNDLE" "$id"
     echo "$output"
     [ "$status" -eq 0 ]
-    [[ "$output" == *"cloning outside"* ]]
+    [[ "$output" == *"moved into its cgroups after the clone: the pids limit"* ]]
     # the init was in its pids cgroup all the same
     echo "$output" | grep -E ":pids:.*/$id\$"
 }
@@ -93,4 +93,47 @@ v1_dirs() {
     echo "$output"
     [ "$status" -eq 0 ]
     [[ "$output" == *"born in its cgroups"* ]]
+}
+
+@test "v1: exec writes no pid to a cgroup.procs; the process is born in the container's cgroups" {
+    id=$(new_id)
+    update_config '.process.args = ["sleep", "30"]'
+    start_detached "$id"
+    strace -qq -e trace=openat,write -o "$TEST_DIR/strace" "$HULL_RUNTIME" --root "$TEST_ROOT" exec "$id" cat /proc/self/cgroup >"$TEST_DIR/out"
+    cat "$TEST_DIR/out"
+    run grep -E 'cgroup\.procs", O_WRONLY' "$TEST_DIR/strace"
+    [ "$status" -ne 0 ]
+    # every v1 hierarchy's line names the container's cgroup
+    n=$(grep -cE '^[0-9]+:[^:]+:' "$TEST_DIR/out")
+    [ "$n" -ge 1 ]
+    [ "$(grep -E '^[0-9]+:[^:]+:' "$TEST_DIR/out" | grep -cE "/$id\$")" = "$n" ]
+    # on a hybrid host the unified one too (clone3 CLONE_INTO_CGROUP)
+    if [ "$(cg_layout)" = hybrid ]; then grep -E "^0::.*/$id\$" "$TEST_DIR/out"; fi
+}
+
+@test "v1: exec into a container at its pids limit: forked outside and moved in, as before" {
+    id=$(new_id)
+    # with the init, a limit of 2 has no room for the runtime's thread and the
+    # two processes of an exec
+    update_config '.linux.resources.pids = {"limit": 2} | .process.args = ["sleep", "30"]'
+    start_detached "$id"
+    run_quiet "$HULL_RUNTIME" --debug --root "$TEST_ROOT" exec "$id" cat /proc/self/cgroup
+    echo "$output"
+    [ "$status" -eq 0 ]
+    echo "$output" | grep -E ":pids:.*/$id\$"
+    [[ "$output" != *"born there"* ]]
+    [[ "$output" == *"will be moved into the cgroups: the pids limit"* ]]
+}
+
+@test "v1: exec into a container whose memory is nearly full: forked outside and moved in, as before" {
+    [ -n "$(v1_mount memory)" ] || skip "no v1 memory hierarchy"
+    id=$(new_id)
+    update_config '.linux.resources.memory = {"limit": 33554432} | .process.args = ["sleep", "30"]'
+    start_detached "$id"
+    # fill the container's memory cgroup with page cache until less than 16 MiB is left
+    runtime exec "$id" sh -c 'dd if=/dev/zero of=/tmp/fill bs=1M count=24 2>/dev/null; true'
+    run_quiet "$HULL_RUNTIME" --debug --root "$TEST_ROOT" exec "$id" true
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"will be moved into the cgroups: the memory limit"* ]]
 }

@@ -18,9 +18,11 @@
  * cgroups (the kernel's find_css_set replaces only the default hierarchy's).
  *
  * For the few microseconds between the steps the runtime's thread counts in
- * the container's cgroups: its pids.max needs room for two tasks (a clone
- * refused with EAGAIN: the caller leaves and clones the old way), and it opens
- * no file there.  Whatever cannot be done (a hierarchy we may not write, a
+ * the container's cgroups and opens no file there.  A live container (exec)
+ * must have room for it: a pids limit with fewer than three free, or a memory
+ * limit with less than 16 MiB free (a fork charged there could wake the
+ * cgroup's OOM killer with us among its tasks), and it is not done (a clone
+ * refused all the same, EAGAIN: the caller steps back and clones the old way).  Whatever cannot be done (a hierarchy we may not write, a
  * cpuset without cpus, our own cgroup outside the mount we see) makes
  * cgroup_visit_enter fail with nothing moved, and the caller moves the init
  * after the clone as before. */
@@ -90,11 +92,36 @@ static int open_tasks(const char *dir, const char *what, int *fd, struct hull_er
     return 0;
 }
 
+/* Room in the cgroup for our thread and what it forks, checked beforehand:
+ * a live container (exec) may be at its pids limit, where the fork would be
+ * refused, or at its memory limit, where the fork's charge would wake the
+ * cgroup's OOM killer while we count among its tasks. */
+#define VISIT_PIDS_ROOM 3
+#define VISIT_MEMORY_ROOM (16ULL << 20)
+
+static int room_for_us(struct cgroup_manager *m, struct hull_error **err)
+{
+    uint64_t max, cur;
+    struct cgroup_node *p = cgroup_node_lookup(m, "pids");
+    if (p && !p->h.unified && cg_read_u64(p->dir, "pids.max", &max, NULL) == 0 &&
+        cg_read_u64(p->dir, "pids.current", &cur, NULL) == 0 && max != UINT64_MAX && cur + VISIT_PIDS_ROOM > max)
+        return hull_error_set(err, 0, "the pids limit (%llu, %llu in use) has no room for our thread",
+                              (unsigned long long)max, (unsigned long long)cur);
+    struct cgroup_node *mem = cgroup_node_lookup(m, "memory");
+    if (mem && !mem->h.unified && cg_read_u64(mem->dir, "memory.limit_in_bytes", &max, NULL) == 0 &&
+        cg_read_u64(mem->dir, "memory.usage_in_bytes", &cur, NULL) == 0 && cur + VISIT_MEMORY_ROOM > max)
+        return hull_error_set(err, 0, "the memory limit has less than %llu MiB of room",
+                              (unsigned long long)(VISIT_MEMORY_ROOM >> 20));
+    return 0;
+}
+
 int cgroup_visit_enter(struct cgroup_manager *m, struct cgroup_visit **out, struct hull_error **err)
 {
     *out = NULL;
     if (!m || m->ops->single_hierarchy)
         return hull_error_set(err, 0, "no v1 hierarchy: nothing to step into");
+    if (room_for_us(m, err) < 0)
+        return -1;
     cleanup_free char *own = NULL;
     if (read_file_at(AT_FDCWD, "/proc/self/cgroup", &own, NULL, err) < 0)
         return -1;

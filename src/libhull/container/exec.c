@@ -10,9 +10,11 @@
 #include "exec.h"
 
 #include <errno.h>
+#include <linux/sched.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,7 +137,9 @@ struct exec_state {
     int pidfd, join, chroot_fd, console_sock;
     int sync_pair[2];
     struct cgroup_manager *cg;
+    bool paused;        /* a v1 freezer would freeze a thread that steps in */
     pid_t mid, final;
+    bool final_inside; /* born in the container's cgroups: nothing to move */
 };
 
 static int exec_allowed(const struct container_exec_opts *o, enum container_status st, struct hull_error **err)
@@ -173,15 +177,57 @@ static int open_the_init(struct exec_state *x, const struct hull_state *saved, s
     return 0;
 }
 
+/* Steps our thread into the container's v1 cgroups for the fork of the
+ * child, so that it and the final process are born there (cgroup/visit.c:
+ * moving the final process afterwards waits for an RCU grace period, ~10 ms
+ * of an idle machine).  NULL where that is not done: cgroup v2, a paused
+ * container, execCPUAffinity.initial (the affinity before the cgroup), or
+ * when stepping in fails. */
+static struct cgroup_visit *exec_visit(struct exec_state *x)
+{
+    if (!x->cg || x->paused || x->o->process->cpu_affinity_initial)
+        return NULL;
+    struct cgroup_visit *v = NULL;
+    struct hull_error *why = NULL;
+    if (cgroup_visit_enter(x->cg, &v, &why) < 0) {
+        if (hull_log_debug_enabled()) {
+            cleanup_free char *t = hull_error_text(why);
+            log_debug("exec %s: the process will be moved into the cgroups: %s", x->o->id, t);
+        }
+        hull_error_free(why);
+        return NULL;
+    }
+    return v;
+}
+
+/* fork(), the child in the unified cgroup of cgroup_fd as well when it is
+ * not -1 (a hybrid host's; its v1 cgroups are the calling thread's). */
+static pid_t fork_in_cgroups(int cgroup_fd)
+{
+    if (cgroup_fd < 0)
+        return fork();
+    struct clone_args args = {.flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD, .cgroup = (uint64_t)cgroup_fd};
+    return (pid_t)syscall(SYS_clone3, &args, sizeof args);
+}
+
 /* A child joins the namespaces and forks the final process into them, tells
- * us its pid and leaves (the final process is a grandchild). */
+ * us its pid and leaves (the final process is a grandchild).  Both are born
+ * in the container's cgroups when exec_visit could step in; a fork refused
+ * there (the pids limit) is made outside, and the final process moved. */
 static int fork_into_container(struct exec_state *x, struct hull_error **err)
 {
     const struct container_exec_opts *o = x->o;
     /* The final process is a grandchild: become its reaper so we can wait for it. */
     if (!o->detach)
         prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-    x->mid = fork();
+    struct cgroup_visit *visit = exec_visit(x);
+    x->mid = visit ? fork_in_cgroups(cgroup_visit_clone_fd(visit)) : fork();
+    if (x->mid < 0 && visit) {
+        if (cgroup_visit_leave(visit, err) < 0)
+            return -1;
+        visit = NULL;
+        x->mid = fork();
+    }
     if (x->mid < 0)
         return hull_error_set(err, errno, "fork");
     if (x->mid == 0) {
@@ -193,16 +239,30 @@ static int fork_into_container(struct exec_state *x, struct hull_error **err)
         if (x->join && setns(x->pidfd, x->join) < 0)
             exec_child_fail(sync_fd, (hull_error_set(&e, errno, "join the namespaces of the container's init"), e));
         pid_t child = fork();
+        if (child < 0 && visit) {
+            /* no room left under pids.max for two more: out, and be moved */
+            if (cgroup_visit_leave(visit, &e) < 0)
+                exec_child_fail(sync_fd, e);
+            visit = NULL;
+            child = fork();
+        }
         if (child < 0)
             exec_child_fail(sync_fd, (hull_error_set(&e, errno, "fork into the container"), e));
-        if (child == 0)
+        if (child == 0) {
+            cgroup_visit_forget(visit); /* the host's tasks files never reach the container */
             exec_final(o, sync_fd, x->console_sock, x->chroot_fd);
-        /* Tell the runtime the final pid (as the host sees it) and leave. */
-        char buf[32];
-        snprintf(buf, sizeof buf, "%d", child);
+        }
+        bool inside = visit != NULL;
+        cgroup_visit_forget(visit);
+        /* Tell the runtime the final pid (as the host sees it), and whether it
+         * was born in the cgroups, and leave. */
+        char buf[40];
+        snprintf(buf, sizeof buf, "%d%s", child, inside ? " inside" : "");
         sync_send(sync_fd, SYNC_READY, 0, buf);
         _exit(0);
     }
+    if (visit && cgroup_visit_leave(visit, err) < 0)
+        return -1;
     close(x->sync_pair[1]);
     x->sync_pair[1] = -1;
     return 0;
@@ -217,14 +277,16 @@ static int attach_the_process(struct exec_state *x, struct hull_error **err)
     if (msg.type == SYNC_ERROR)
         return hull_error_set(err, msg.errnum, "%s", msg.text);
     x->final = atoi(msg.text);
+    x->final_inside = strstr(msg.text, " inside") != NULL;
     waitpid(x->mid, NULL, 0);
     x->mid = -1;
     if (x->final <= 0)
         return hull_error_set(err, 0, "exec: no process was started");
-    if (cgroup_manager_add_pid(x->cg, x->final, err) < 0)
+    if (!x->final_inside && cgroup_manager_add_pid(x->cg, x->final, err) < 0)
         return hull_error_wrap(err, "put the exec'd process in the container's cgroup");
-    log_debug("exec %s: process pid %d is in the container's cgroup%s; let it run", x->o->id, (int)x->final,
-              x->o->cgroup_subs && *x->o->cgroup_subs ? " (--cgroup)" : "");
+    log_debug("exec %s: process pid %d is in the container's cgroup%s%s; let it run", x->o->id, (int)x->final,
+              x->o->cgroup_subs && *x->o->cgroup_subs ? " (--cgroup)" : "",
+              x->final_inside ? ", born there" : "");
     sync_send(x->sync_pair[0], SYNC_GO, 0, NULL);
     return 0;
 }
@@ -300,6 +362,7 @@ int container_exec(const struct container_exec_opts *o, pid_t *pid_out, struct h
         return -1;
     struct exec_state x = {
         .o = o,
+        .paused = st == STATUS_PAUSED,
         .pidfd = -1,
         .chroot_fd = -1,
         .console_sock = -1,
