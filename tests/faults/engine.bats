@@ -8,9 +8,11 @@
 # image mark, no temp or staging file), the image must be removable and the
 # store must still work.
 #
-# The rename counts below follow `hull run`'s order of writes (cmd_run.c):
-# 1 the intent record, 2 rootfs.kind (the overlay is mounted by then),
-# 3-5 hostname, hosts, resolv.conf, 6 config.json, 7 the full record.
+# The rename counts below follow `hull run`'s order of writes (run.c):
+# 1 the intent record, 2 the full record (the overlay is mounted by then,
+# and rootfs.kind, hostname, hosts, resolv.conf and config.json, which are
+# created in place, are written); then the process forks (clone 1) the
+# child that starts the container and becomes its monitor.
 
 bats_require_minimum_version 1.5.0
 load ../lib/common
@@ -114,9 +116,9 @@ assert_store_works() {
 }
 
 @test "a temp file of a killed writer is swept by the next command that takes the lock" {
-    kill_at rename 3 run -d busybox true
+    kill_at rename 2 run -d busybox true
     id=$(the_id)
-    ls "$STORE/containers/$id"/hostname.tmp-*
+    ls "$STORE/containers/$id"/record.json.tmp-*
     # a dead writer of repositories.json (a pid that has exited)
     sh -c 'exit 0' &
     dead=$!
@@ -149,7 +151,7 @@ assert_store_works() {
 }
 
 @test "run --rm killed before the init is cloned: ps -a shows it, system check --repair removes it" {
-    kill_at rename 6 run --rm busybox true
+    kill_at clone 1 run --rm busybox true
     id=$(the_id)
     run hull ps -a --no-trunc
     [[ "$output" == *"$id"*Dead* ]]
@@ -253,7 +255,7 @@ assert_store_works() {
 }
 
 @test "container prune removes a container whose hull run was killed" {
-    kill_at rename 4 run busybox true
+    kill_at rename 2 run busybox true
     id=$(the_id)
     run hull container prune -f
     [ "$status" -eq 0 ]

@@ -188,7 +188,7 @@ static int copy_host_file(const char *from, const char *to, struct hull_error **
         text = xstrdup(""); /* a host without the file: the container gets an empty one */
         len = 0;
     }
-    return write_file_replace(to, text, len, 0644, err);
+    return write_file_new(to, text, len, 0644, err);
 }
 
 int engine_etc_files_write(const char *dir, const char *hostname, const char *name,
@@ -198,7 +198,7 @@ int engine_etc_files_write(const char *dir, const char *hostname, const char *na
     cleanup_free char *hosts_path = xasprintf("%s/hosts", dir);
     cleanup_free char *resolv_path = xasprintf("%s/resolv.conf", dir);
     cleanup_free char *hostname_text = xasprintf("%s\n", hostname);
-    if (write_file_replace(hostname_path, hostname_text, strlen(hostname_text), 0644, err) < 0)
+    if (write_file_new(hostname_path, hostname_text, strlen(hostname_text), 0644, err) < 0)
         return -1;
     const struct engine_net_flags *nf = rc->net;
     if (rc->host_network) {
@@ -206,7 +206,7 @@ int engine_etc_files_write(const char *dir, const char *hostname, const char *na
             return -1;
     } else {
         cleanup_free char *hosts = engine_hosts_for(hostname, rc->domainname, name, NULL, NULL, nf ? nf->add_hosts : NULL, NULL);
-        if (write_file_replace(hosts_path, hosts, strlen(hosts), 0644, err) < 0)
+        if (write_file_new(hosts_path, hosts, strlen(hosts), 0644, err) < 0)
             return -1;
         cleanup_free char *host_resolv = NULL;
         if (read_file(HOST_RESOLV_CONF, &host_resolv, NULL, NULL) < 0)
@@ -220,7 +220,7 @@ int engine_etc_files_write(const char *dir, const char *hostname, const char *na
         }
         cleanup_free char *filtered = engine_resolv_conf_filter(host_resolv);
         cleanup_free char *resolv = resolv_conf_apply(filtered, nf);
-        if (write_file_replace(resolv_path, resolv, strlen(resolv), 0644, err) < 0)
+        if (write_file_new(resolv_path, resolv, strlen(resolv), 0644, err) < 0)
             return -1;
     }
     out->hostname = steal_pointer(&hostname_path);

@@ -32,7 +32,8 @@ struct engine_etc_files {
  * this host name and container name.  From rc: host_network (the host's
  * hosts and resolv.conf are copied as they are), and rc->net's --add-host
  * lines and --dns, --dns-search, --dns-option (they replace the host's
- * nameserver, search and options lines, as in docker). */
+ * nameserver, search and options lines, as in docker).  DIR is a new
+ * container's: the files must not exist yet (created in place, no rename). */
 int engine_etc_files_write(const char *dir, const char *hostname, const char *name,
                            const struct engine_run_config *rc, struct engine_etc_files *out, struct hull_error **err);
 void engine_etc_files_clear(struct engine_etc_files *f);

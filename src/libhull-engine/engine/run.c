@@ -87,8 +87,10 @@ static int make_bundle(const struct engine_run_request *r, struct hull_spec **sp
     /* A normal user's containers go under the cgroup delegated to them, if any (docs/rootless.md). */
     if (delegated)
         rc->cgroups_path = cgroups_path = xasprintf("%s/hull-%s", delegated, id);
+    /* config.json, like the /etc files, is created in place: the full
+     * record, written after it, is what makes `hull start` read it. */
     if (engine_spec_make(config, rc, hostname, rootfs, spec, err) < 0 ||
-        write_file_replace(config_path, (*spec)->raw_json, strlen((*spec)->raw_json), 0600, err) < 0)
+        write_file_new(config_path, (*spec)->raw_json, strlen((*spec)->raw_json), 0600, err) < 0)
         goto out;
     struct engine_record_input in = {
         .id = id,

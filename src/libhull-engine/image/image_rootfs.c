@@ -108,11 +108,13 @@ const char *image_overlay_opaque_xattr(void)
     return running_in_user_namespace() ? "user.overlay.opaque" : "trusted.overlay.opaque";
 }
 
+/* Created in place: the container dir is new and its record, written after
+ * this, is what makes anyone look at it. */
 static int write_kind(const char *container_dir, enum image_rootfs_kind kind, struct hull_error **err)
 {
     cleanup_free char *path = xasprintf("%s/%s", container_dir, KIND_FILE);
     const char *text = kind == IMAGE_ROOTFS_OVERLAY ? "overlay\n" : "copy\n";
-    return write_file_replace(path, text, strlen(text), 0600, err);
+    return write_file_new(path, text, strlen(text), 0600, err);
 }
 
 static void remove_partial(const char *container_dir)

@@ -255,6 +255,19 @@ int write_file_replace(const char *path, const char *data, size_t len, mode_t mo
     return replace_file(path, data, len, mode, false, err);
 }
 
+int write_file_new(const char *path, const char *data, size_t len, mode_t mode, struct hull_error **err)
+{
+    cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    if (fd < 0)
+        return hull_error_set(err, errno, "create %s", path);
+    if (write_all(fd, data, len) < 0) {
+        int saved = errno;
+        unlink(path);
+        return hull_error_set(err, saved, "write %s", path);
+    }
+    return 0;
+}
+
 size_t stale_tmp_files(const char *dir, bool remove, void (*found)(const char *path, void *data), void *data)
 {
     cleanup_dir DIR *d = opendir(dir);
