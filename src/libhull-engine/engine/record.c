@@ -63,9 +63,17 @@ int engine_records_lock(const char *root, int *fd, struct hull_error **err)
     cleanup_free char *dir = engine_containers_dir(root);
     if (lock_file_in_dir(dir, fd, err) < 0)
         return -1;
-    /* Records, configs and /etc files of writers that were killed mid-write:
-     * one readdir per container, cheap next to what the lock is taken for. */
+    /* Records and configs of writers that were killed mid-write: one
+     * readdir per container, so once per process, not at each of the five
+     * locks of a `hull run` (with 100 containers in the store that was
+     * ~3,000 system calls a run).  What a writer killed later leaves, the
+     * next command sweeps (or `hull system check --repair`). */
+    static char *swept_root;
+    if (swept_root && !strcmp(swept_root, root))
+        return 0;
     engine_records_sweep_tmp(root, true, NULL, NULL);
+    free(swept_root);
+    swept_root = xstrdup(root);
     return 0;
 }
 

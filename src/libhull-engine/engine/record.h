@@ -74,7 +74,8 @@ int engine_record_delete(const char *root, const char *id, struct hull_error **e
 int engine_new_id(char id[ENGINE_ID_LEN + 1], struct hull_error **err);
 
 /* flock(ROOT/containers/.lock); creates the directory. Close *fd to unlock.
- * Sweeps the stale temp files of atomic writes in the container dirs. */
+ * The first time in a process (per ROOT), sweeps the stale temp files of
+ * atomic writes in the container dirs. */
 int engine_records_lock(const char *root, int *fd, struct hull_error **err);
 
 /* ROOT/containers/<id>/record.json read / written whole (atomic replace).

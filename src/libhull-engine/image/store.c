@@ -135,10 +135,17 @@ static int open_store(const char *root, bool writable, bool wipe, struct image_s
             return hull_error_set(err, errno, "open %s/lock", root);
         if (flock(lock_fd, LOCK_EX) < 0)
             return hull_error_set(err, errno, "lock %s/lock", root);
-        if (wipe && wipe_stale_staging(root, true, NULL, NULL, err) < 0)
-            return hull_error_wrap(err, "cannot clean the staging area of %s", root);
-        if (wipe)
+        /* Once per process (per root): a `hull run` opens the store
+         * writable twice (the image mark, its removal), and what a writer
+         * killed meanwhile leaves the next command wipes. */
+        static char *wiped_root;
+        if (wipe && !(wiped_root && !strcmp(wiped_root, root))) {
+            if (wipe_stale_staging(root, true, NULL, NULL, err) < 0)
+                return hull_error_wrap(err, "cannot clean the staging area of %s", root);
             image_store_sweep_tmp(root, true, NULL, NULL);
+            free(wiped_root);
+            wiped_root = xstrdup(root);
+        }
     }
     struct image_store *s = xmalloc0(sizeof *s);
     s->root = xstrdup(root);

@@ -35,7 +35,8 @@ struct image_store;
 void image_info_list_free(struct image_info **list, size_t n);
 
 /* Opens (and, when writable, creates) the store.  A writable store holds the
- * exclusive lock until image_store_close and has wiped stale staging dirs. */
+ * exclusive lock until image_store_close; the first one a process opens
+ * (per root) wipes stale staging dirs and temp files. */
 int image_store_open(const char *root, bool writable, struct image_store **out, struct hull_error **err);
 
 void image_store_closep(struct image_store **store);
