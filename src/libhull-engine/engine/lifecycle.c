@@ -188,10 +188,11 @@ static void hull_argv(const struct engine_lifecycle *l, const char *verb, const 
 
 /* The container a foreground run started, for its monitor (--init-pid):
  * fds of ours that become the monitor's 3 (client), 4 (stdout), 5
- * (stderr), 6 (stdin's write end, -1: none), 7 (pty master, -1: none). */
+ * (stderr), 6 (stdin's write end, -1: none), 7 (pty master, -1: none), 8
+ * (the attach socket) and 9 (the rootfs held for a `run --rm`, -1: none). */
 struct monitor_adopt {
     pid_t init_pid;
-    int fds[6]; /* client, stdout, stderr, stdin, pty master, attach socket (or -1) */
+    int fds[7]; /* client, stdout, stderr, stdin, pty master, attach socket, rootfs (or -1) */
     bool client_records; /* the client records the exit (--client-records) */
 };
 
@@ -259,9 +260,9 @@ static void exec_monitor(const struct engine_lifecycle *l, const char *monitor, 
         argv[n++] = log_files;
     }
     if (adopt) {
-        static const char *const names[] = {"--client-fd", "--out-fd",    "--err-fd",
-                                            "--in-fd",     "--master-fd", "--attach-fd"};
-        static const char *const numbers[] = {"3", "4", "5", "6", "7", "8"};
+        static const char *const names[] = {"--client-fd", "--out-fd",    "--err-fd",   "--in-fd",
+                                            "--master-fd", "--attach-fd", "--rootfs-fd"};
+        static const char *const numbers[] = {"3", "4", "5", "6", "7", "8", "9"};
         snprintf(init_pid, sizeof init_pid, "%d", (int)adopt->init_pid);
         argv[n++] = "--init-pid";
         argv[n++] = init_pid;
@@ -432,6 +433,16 @@ static _Noreturn void monitor_child(const struct engine_lifecycle *l, const char
      * after the exec of the monitor */
     cleanup_free char *dir = engine_container_dir(l->root, l->id);
     int attach_sock = engine_attach_listen(dir);
+    /* A foreground `run --rm` removes the container itself, before it lets
+     * the monitor go: with the monitor holding the rootfs, that removal's
+     * unmount detaches it (busy) and the overlay's teardown (a sync of the
+     * upper filesystem, 0.3-3 ms) happens at the monitor's exit, after the
+     * run has returned the exit code (hull-monitor's --rootfs-fd). */
+    int rootfs = -1;
+    if (client >= 0 && client_records && l->auto_remove) {
+        cleanup_free char *path = xasprintf("%s/rootfs", dir);
+        rootfs = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    }
     write_all(report, "OK", 2);
     close(report);
     /* the monitor must not hold a write end of the pipes it reads */
@@ -446,7 +457,7 @@ static _Noreturn void monitor_child(const struct engine_lifecycle *l, const char
     signal(SIGPIPE, SIG_IGN); /* the "OK" of a run killed meanwhile: the container is the monitor's still */
     struct monitor_adopt adopt = {
         .init_pid = pid,
-        .fds = {client, out[0], errp[0], in[1], master, attach_sock},
+        .fds = {client, out[0], errp[0], in[1], master, attach_sock, rootfs},
         .client_records = client_records,
     };
     exec_monitor(l, monitor, -1, &adopt);
