@@ -508,7 +508,11 @@ int image_store_remove_user(struct image_store *store, const char *id, const cha
     cleanup_free char *path = xasprintf("%s/%s", dir, user);
     if (unlink(path) < 0 && errno != ENOENT)
         return hull_error_set(err, errno, "remove %s", path);
-    rmdir(dir); /* fails while other users remain: that is fine */
+    /* The image's users dir stays while the image does (delete_image removes
+     * it): a new dir for each container run from the image, and its removal,
+     * cost 0.3 ms of a `hull run --rm` on ext4 (docs/performance.md). */
+    if (!image_store_has_image(store, id))
+        rmdir(dir); /* fails while other users remain: that is fine */
     return 0;
 }
 
@@ -634,6 +638,9 @@ static int delete_image(struct image_store *store, struct image_info *image, str
     cleanup_free char *record = xasprintf("%s/images/%s.json", store->root, digest_hex(image->id));
     if (unlink(record) < 0 && errno != ENOENT)
         return hull_error_set(err, errno, "remove %s", record);
+    /* its users dir, empty: image_store_remove_user leaves it while the image exists */
+    cleanup_free char *users = xasprintf("%s/users/%s", store->root, digest_hex(image->id));
+    rmdir(users);
     const char *blobs[] = {image->id, image->manifest};
     for (size_t i = 0; i < ARRAY_SIZE(blobs); i++) {
         if (!blobs[i][0])
