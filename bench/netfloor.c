@@ -10,8 +10,8 @@
  *   - one RTM_NEWLINK: a veth pair, the host end up and in bridge nfbr0, the
  *     peer (eth0) made directly in the child's namespace, one queue each way
  *     (NETFLOOR_DEFAULT_QUEUES=1 in the environment: the kernel's default);
- *   - in the child's namespace: lo up, an address on eth0, eth0 up, the
- *     default route (4 requests);
+ *   - in the child's namespace: an address on eth0, eth0 up, the default
+ *     route (3 requests; lo is the runtime's, up in every mode);
  * then lets the child exit and reaps it.  After that:
  *   - "bridge": nothing: the kernel deletes the pair with the namespace (what
  *     hull does); the time until the pair is gone is measured apart ("gone"),
@@ -150,7 +150,6 @@ static void plumb(struct mnl_socket *host, int br, pid_t child, const char *veth
     request(host, h, "veth pair");
     close(nsfd);
 
-    link_up(ctr, 1); /* lo: index 1 in every namespace */
     /* eth0: the first index after lo in a new namespace (hull looks it up) */
     int eth = 2;
     h = mnl_nlmsg_put_header(b);
@@ -217,7 +216,13 @@ int main(int argc, char **argv)
             die("fork");
         if (pid == 0) {
             char c;
-            if (unshare(CLONE_NEWNET) < 0 || write(ready[1], "x", 1) != 1 || read(go[0], &c, 1) != 1)
+            if (unshare(CLONE_NEWNET) < 0)
+                _exit(1);
+            /* lo up, as hull's runtime does in every network namespace it makes */
+            struct mnl_socket *s = rtnl_socket();
+            link_up(s, 1);
+            mnl_socket_close(s);
+            if (write(ready[1], "x", 1) != 1 || read(go[0], &c, 1) != 1)
                 _exit(1);
             _exit(0);
         }

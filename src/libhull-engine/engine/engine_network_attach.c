@@ -461,12 +461,12 @@ static int plumb(const struct attachment *a, const char *id, struct hull_error *
             netlink_veth_create(host, veth, ifname, nsfd, a->net->mtu, a->mac, br, err) < 0)
             return -1;
     }
-    /* lo is index 1 in every namespace (LOOPBACK_IFINDEX) */
+    /* lo is up already: the runtime's init brings it up in every network
+     * namespace it makes (ns_loopback_up), before the engine gets here */
     unsigned eth = netlink_link_index(ctr, ifname);
     if (!eth)
         return hull_error_set(err, ENODEV, "find %s in the container", ifname);
-    if (netlink_link_up(ctr, 1, 0, err) < 0 || netlink_addr_add(ctr, eth, a->addr, a->net->prefix, err) < 0 ||
-        netlink_link_up(ctr, eth, 0, err) < 0)
+    if (netlink_addr_add(ctr, eth, a->addr, a->net->prefix, err) < 0 || netlink_link_up(ctr, eth, 0, err) < 0)
         return hull_error_wrap(err, "configure the container's %s", ifname);
     /* --internal: no default route, nothing beyond the bridge; a connected
      * network only adds its own subnet */
