@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -503,14 +504,19 @@ static int ensure_table(const char *root, struct hull_error **err)
 
 int network_activate(const char *root, const struct network_config *c, bool full, struct hull_error **err)
 {
+    /* The fast path of every `hull run`: a bridge that exists was set up
+     * with the rest when it was made; nftables is not even loaded.  Looked
+     * up with an ioctl (SIOCGIFINDEX, this process's namespace: the host's),
+     * not RTM_GETLINK: no netlink socket, no 2 KB of the bridge's attributes
+     * and statistics, and no rtnl_lock, which the kernel worker tearing down
+     * the previous container's namespace may hold (probed, network_activate:
+     * 0.09 -> 0.02 ms p25, 0.10 -> 0.02 ms median). */
+    unsigned index = full ? 0 : if_nametoindex(c->bridge);
+    if (index)
+        return (int)index;
     cleanup_netlink struct netlink *nl = NULL;
     if (netlink_open(-1, &nl, err) < 0)
         return -1;
-    /* The fast path of every `hull run`: a bridge that exists was set up
-     * with the rest when it was made; nftables is not even loaded. */
-    unsigned index = full ? 0 : netlink_link_index(nl, c->bridge);
-    if (index)
-        return (int)index;
     if (netlink_bridge_ensure(nl, c->bridge, c->mtu, err) < 0)
         return -1;
     index = netlink_link_index(nl, c->bridge);
