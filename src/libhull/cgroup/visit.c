@@ -122,8 +122,9 @@ int cgroup_visit_enter(struct cgroup_manager *m, struct cgroup_visit **out, stru
         return hull_error_set(err, 0, "no v1 hierarchy: nothing to step into");
     if (room_for_us(m, err) < 0)
         return -1;
+    /* the calling thread's own cgroups, which in v1 may differ from its process leader's */
     cleanup_free char *own = NULL;
-    if (read_file_at(AT_FDCWD, "/proc/self/cgroup", &own, NULL, err) < 0)
+    if (read_file_at(AT_FDCWD, "/proc/thread-self/cgroup", &own, NULL, err) < 0)
         return -1;
     struct cgroup_visit *v = xmalloc0(sizeof *v);
     v->into = xmalloc0(m->n_nodes * sizeof(int));
