@@ -8,6 +8,9 @@
 #     bridge), to 127.0.0.1:PORT and to the host's own address; over IPv6 too
 #     (a dual-stack network, the host's IPv6 address); and the floor: the same
 #     sink in a container with --network host (loopback, no NAT, no veth).
+#     The same through podman's -p (its default network, its own store), when
+#     it passes traffic: podman 4.3's CNI network here answers EHOSTUNREACH to
+#     its published ports inside this private namespace, which the output says.
 #  2. What the bridge adds to `hull run --rm busybox true` against --network
 #     none (hyperfine, RUNS runs each).
 #
@@ -30,7 +33,12 @@ RUNS=${RUNS:-20}
 REPEAT=${REPEAT:-3}
 
 if [ "${HULL_BENCH_INNER:-}" != 1 ]; then
-    exec unshare -n env HULL_BENCH_INNER=1 "$0" "$@"
+    exec unshare -m -n --propagation private env HULL_BENCH_INNER=1 "$0" "$@"
+fi
+# crun 1.8 (podman's runtime here) refuses the hybrid layout: in this private
+# mount namespace it, and hull with it, see plain cgroup v1 (as bench/engine.sh)
+if mountpoint -q /sys/fs/cgroup/unified 2>/dev/null; then
+    umount /sys/fs/cgroup/unified
 fi
 ip link set lo up
 # "the host's address": a dummy-free way to have one, a bridge of our own
@@ -132,6 +140,44 @@ measure "-p host address (DNAT)" "-p 8080:5001" 192.0.2.1 8080
 if [ -e /proc/sys/net/ipv6 ]; then
     "${hull[@]}" network create --ipv6 --subnet fd00:77::/64 ds >/dev/null
     measure "-p host IPv6 address (DNAT, dual stack)" "--network ds -p 8080:5001" fd00:beef::1 8080
+fi
+
+# The same transfers through podman's -p (issue 14: "against the same through
+# podman"), its own store under $work, its default bridge network; the
+# ulimits as bench/engine.sh's (this host's init cannot raise RLIMIT_NOFILE).
+if command -v podman >/dev/null; then
+    pod=(podman --root "$work/p/root" --runroot "$work/p/run" --cgroup-manager cgroupfs --events-backend file)
+    pod_cleanup() {
+        "${pod[@]}" rm -af -t 0 >/dev/null 2>&1 || true
+        "${pod[@]}" system reset -f >/dev/null 2>&1 || true
+    }
+    trap 'pod_cleanup; cleanup' EXIT
+    "${pod[@]}" load -q -i "$work/img/busybox-docker.tar" >/dev/null
+    pod_measure() {
+        local name=$1 addr=$2 port=$3 i secs deadline
+        local times=()
+        for ((i = 0; i < REPEAT; i++)); do
+            "${pod[@]}" run -d --name psink --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 -p "$port:5001" -v "$work/sink:/sink:ro" "localhost/$image" /sink 5001 >/dev/null
+            deadline=$((SECONDS + 10))
+            until "${pod[@]}" exec psink sh -c 'netstat -ltn 2>/dev/null | grep -q ":5001 "'; do
+                [ "$SECONDS" -lt "$deadline" ] || { echo "bench/net: podman's sink does not listen" >&2; exit 1; }
+                sleep 0.05
+            done
+            if ! secs=$(send "$addr" "$port" 2>"$work/pod.err"); then
+                "${pod[@]}" rm -f -t 0 psink >/dev/null
+                printf '%-42s no traffic here: %s\n' "$name" "$(tail -n1 "$work/pod.err")"
+                return 0
+            fi
+            times+=("$secs")
+            "${pod[@]}" rm -f -t 0 psink >/dev/null
+        done
+        secs=$(printf '%s\n' "${times[@]}" | median)
+        printf '%-42s %7.2f s %7.0f MB/s\n' "$name" "$secs" "$(echo "$SIZE_MB / $secs" | bc -l)"
+    }
+    pod_measure "podman -p 127.0.0.1" 127.0.0.1 8082
+    pod_measure "podman -p host address" 192.0.2.1 8081
+else
+    echo "# podman is not installed: its -p left out"
 fi
 
 echo "# hull run --rm busybox true: the bridge against --network none ($RUNS runs each)"
