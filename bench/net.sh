@@ -8,9 +8,8 @@
 #     bridge), to 127.0.0.1:PORT and to the host's own address; over IPv6 too
 #     (a dual-stack network, the host's IPv6 address); and the floor: the same
 #     sink in a container with --network host (loopback, no NAT, no veth).
-#     The same through podman's -p (its default network, its own store), when
-#     it passes traffic: podman 4.3's CNI network here answers EHOSTUNREACH to
-#     its published ports inside this private namespace, which the output says.
+#     The same through podman's -p (a CNI bridge network of its own, 10.199.0.0/24,
+#     its own store and network config directory).
 #  2. What the bridge adds to `hull run --rm busybox true` against --network
 #     none (hyperfine, RUNS runs each).
 #
@@ -143,21 +142,33 @@ if [ -e /proc/sys/net/ipv6 ]; then
 fi
 
 # The same transfers through podman's -p (issue 14: "against the same through
-# podman"), its own store under $work, its default bridge network; the
-# ulimits as bench/engine.sh's (this host's init cannot raise RLIMIT_NOFILE).
+# podman"), its own store under $work; the ulimits as bench/engine.sh's (this
+# host's init cannot raise RLIMIT_NOFILE).  Not podman's default network: its
+# 10.88.0.0/16 is the first free /16 hull's default network took above, and
+# CNI's bridge plugin adds cni-podman0 with 10.88.0.1/16 without looking at
+# the routes, so 10.88.0.0/16 has two routes, hull0's first (linkdown once
+# hull's sinks are gone, still used): DNAT to a podman container's address
+# sends it out hull0, its ARP fails and connect() gets EHOSTUNREACH ("No route
+# to host").  A network of its own in a config directory under $work instead,
+# and CNI's IPAM leases and cache (/var/lib/cni) on a tmpfs private to this
+# mount namespace.
 if command -v podman >/dev/null; then
-    pod=(podman --root "$work/p/root" --runroot "$work/p/run" --cgroup-manager cgroupfs --events-backend file)
+    mkdir -p /var/lib/cni "$work/p/net"
+    mount -t tmpfs -o mode=0755 hull-nbench-cni /var/lib/cni
+    pod=(podman --root "$work/p/root" --runroot "$work/p/run" --network-config-dir "$work/p/net"
+        --cgroup-manager cgroupfs --events-backend file)
     pod_cleanup() {
         "${pod[@]}" rm -af -t 0 >/dev/null 2>&1 || true
         "${pod[@]}" system reset -f >/dev/null 2>&1 || true
     }
     trap 'pod_cleanup; cleanup' EXIT
+    "${pod[@]}" network create --subnet 10.199.0.0/24 hullbench >/dev/null
     "${pod[@]}" load -q -i "$work/img/busybox-docker.tar" >/dev/null
     pod_measure() {
         local name=$1 addr=$2 port=$3 i secs deadline
         local times=()
         for ((i = 0; i < REPEAT; i++)); do
-            "${pod[@]}" run -d --name psink --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 -p "$port:5001" -v "$work/sink:/sink:ro" "localhost/$image" /sink 5001 >/dev/null
+            "${pod[@]}" run -d --name psink --network hullbench --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 -p "$port:5001" -v "$work/sink:/sink:ro" "localhost/$image" /sink 5001 >/dev/null
             deadline=$((SECONDS + 10))
             until "${pod[@]}" exec psink sh -c 'netstat -ltn 2>/dev/null | grep -q ":5001 "'; do
                 [ "$SECONDS" -lt "$deadline" ] || { echo "bench/net: podman's sink does not listen" >&2; exit 1; }
