@@ -43,6 +43,12 @@ ip link set lo up
 if mountpoint -q /sys/fs/cgroup/unified 2>/dev/null; then
     umount /sys/fs/cgroup/unified
 fi
+# podman's CNI leases and cache (/var/lib/cni) on a tmpfs of this mount
+# namespace: its bridge runs must leave nothing on the host (as bench/net.sh)
+if command -v podman >/dev/null; then
+    mkdir -p /var/lib/cni
+    mount -t tmpfs -o mode=0755 hull-ebench-cni /var/lib/cni
+fi
 
 # podman refuses long --runroot paths: keep the work dir short
 work=$(mktemp -d /tmp/hull-ebench.XXXXXX)
