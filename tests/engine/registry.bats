@@ -155,6 +155,26 @@ digest_of() { # the manifest (or index) digest the registry has for a reference
     [[ "$output" == *'invalid --max-concurrent "0"'* ]]
 }
 
+@test "pull: the next layer starts as soon as one is unpacked, not at the fetch loop's next 1 s tick" {
+    # The fetch loop freed a layer's slot after its unpacking thread ended but
+    # then polled with a 1 s timeout before starting the next layer, with no
+    # transfer left to wake it: --max-concurrent 1 took a second per layer
+    # (4.2 s for bench/pull.sh's 100 MB).  Checked without timing: after a
+    # worker thread exits, the main thread's next poll has a timeout of 0.
+    command -v strace >/dev/null || skip "strace is not installed"
+    strace -f -qq -e trace=poll,exit -o "$TEST_DIR/st" \
+        "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" pull -q --max-concurrent 1 "$REG/big"
+    run awk '
+        $2 ~ /^poll\(/ && !main { main = $1 }
+        main && $1 != main && $2 ~ /^exit\(/ { ended = 1; next }
+        ended && $1 == main && $2 ~ /^poll\(/ { n = split($0, a, ", "); print a[n]; ended = 0 }
+    ' "$TEST_DIR/st"
+    echo "polls after a worker ended: $output"
+    # two layers: one worker ends before the last layer starts
+    [ "${#lines[@]}" -ge 1 ]
+    [[ "${lines[0]}" == "0) ="* ]]
+}
+
 @test "pull: a terminal gets per-layer lines redrawn in place" {
     run script -qec "'$HULL_ENGINE' --root '$STORE' --runroot '$RUNROOT' pull '$REG/extra'" /dev/null
     [ "$status" -eq 0 ]

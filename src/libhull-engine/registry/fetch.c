@@ -340,14 +340,20 @@ static int step(struct fetch *f, unsigned max_concurrent, bool *finished, struct
     char buf[64];
     while (read(f->notify_r, buf, sizeof buf) > 0)
         ;
+    bool slot_freed = false;
     for (size_t i = 0; i < f->n_jobs; i++) {
         struct job *j = &f->jobs[i];
-        if (j->thread_started && __atomic_load_n(&j->thread_done, __ATOMIC_ACQUIRE))
+        if (j->thread_started && __atomic_load_n(&j->thread_done, __ATOMIC_ACQUIRE)) {
             if (worker_ended(f, j, err) < 0)
                 return -1;
+            slot_freed = true;
+        }
     }
-    /* Queues with room again (their workers wrote to notify); retries that are due. */
-    long timeout = 1000;
+    /* Queues with room again (their workers wrote to notify); retries that are
+     * due.  A layer that ended frees a slot for the next one, which the next
+     * step starts at once: waiting here would wait for nothing when no other
+     * transfer is running (a whole second per layer with --max-concurrent 1). */
+    long timeout = slot_freed ? 0 : 1000;
     struct curl_waitfd extra[f->n_jobs + 1];
     unsigned n_extra = 0;
     extra[n_extra++] = (struct curl_waitfd){.fd = f->notify_r, .events = CURL_WAIT_POLLIN};
