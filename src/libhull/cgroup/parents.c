@@ -45,17 +45,10 @@ int cgroup_parents_lock(void)
     cleanup_free char *dir = registry_dir();
     if (!dir)
         return -1;
-    /* The parents 0711, as the state root's (/run/hull is both's): made 0700
-     * here first, a user namespace's init could not reach its exec.fifo below
-     * it (podman --uidmap: "open .../exec.fifo: Permission denied"). */
-    cleanup_free char *parent = xstrdup(dir);
-    char *slash = strrchr(parent, '/');
-    if (slash && slash != parent) {
-        *slash = '\0';
-        if (mkdir_p(parent, 0711, NULL) < 0)
-            return -1;
-    }
-    if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+    /* The parents 0711 (mkdir_private): made 0700 here first, /run/hull kept
+     * a user namespace's init from its exec.fifo below it (podman --uidmap:
+     * "open .../exec.fifo: Permission denied"). */
+    if (mkdir_private(dir, NULL) < 0)
         return -1;
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)

@@ -637,7 +637,7 @@ static int clone_in_cgroups(struct create_state *cs, struct hull_error **err)
         cs->into_cgroup = true; /* v1 from the thread, the unified one by CLONE_INTO_CGROUP */
         return 0;
     }
-    /* e.g. EAGAIN: a pids.max of 1 has no room for our thread and the init */
+    /* EAGAIN: the pids limit filled up after cgroup_visit_enter's room check */
     log_debug("create %s: the clone from inside its cgroups failed (%s): cloning outside", cs->id,
               strerror(clone_errno));
     cs->pid = clone_init(cs->clone_flags, -1, true, &cs->into_cgroup);

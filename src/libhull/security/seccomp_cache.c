@@ -148,20 +148,11 @@ static int open_cache_dir(bool create)
     if (!dir)
         return -1;
     if (create) {
-        /* Parents 0711 like runc's /run/runc (the state root may share them),
-         * the cache itself private. */
         struct hull_error *err = NULL;
-        cleanup_free char *parent = xstrdup(dir);
-        char *slash = strrchr(parent, '/');
-        if (slash && slash != parent) {
-            *slash = '\0';
-            if (mkdir_p(parent, 0711, &err) < 0) {
-                hull_error_free(err);
-                return -1;
-            }
-        }
-        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+        if (mkdir_private(dir, &err) < 0) {
+            hull_error_free(err);
             return -1;
+        }
     }
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)

@@ -320,6 +320,20 @@ int mkdir_p(const char *path, mode_t mode, struct hull_error **err)
     return mkdir_p_at(copy, mode, err);
 }
 
+int mkdir_private(const char *path, struct hull_error **err)
+{
+    cleanup_free char *parent = xstrdup(path);
+    char *slash = strrchr(parent, '/');
+    if (slash && slash != parent) {
+        *slash = '\0';
+        if (mkdir_p(parent, 0711, err) < 0)
+            return -1;
+    }
+    if (mkdir(path, 0700) < 0 && errno != EEXIST)
+        return hull_error_set(err, errno, "mkdir %s", path);
+    return 0;
+}
+
 static int rm_rf_at(int parent_fd, const char *name, dev_t dev, struct hull_error **err)
 {
     struct stat st;

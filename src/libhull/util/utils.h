@@ -43,6 +43,11 @@ int write_file_new(const char *path, const char *data, size_t len, mode_t mode, 
 size_t stale_tmp_files(const char *dir, bool remove, void (*found)(const char *path, void *data), void *data);
 
 int mkdir_p(const char *path, mode_t mode, struct hull_error **err);
+/* A private directory (0700) under /run/hull and the like: its missing
+ * parents are made 0711, as runc's /run/runc, so that a state root sharing them
+ * stays reachable (a user namespace's init opens its exec.fifo below it).
+ * An existing directory is fine; its mode is not changed. */
+int mkdir_private(const char *path, struct hull_error **err);
 /* Recursively removes a directory tree (does not cross mount points). */
 int rm_rf(const char *path, struct hull_error **err);
 
