@@ -23,9 +23,11 @@ teardown() {
     diag_on_failure
     [ -n "${V2ROOT:-}" ] || return 0
     cg_teardown
-    # everything the runtime made below the private root is gone
+    # everything the runtime made below the private root is gone, but for
+    # hull's own parent (/hull, kept as docker keeps /docker), left empty
     local left
-    left=$(find "$V2ROOT" -mindepth 1 -type d 2>/dev/null)
+    left=$(find "$V2ROOT" -mindepth 1 -type d ! -path "$V2ROOT/hull" 2>/dev/null)
+    rmdir "$V2ROOT/hull" 2>/dev/null || true
     rmdir "$V2ROOT" 2>/dev/null || true
     [ -z "$left" ] || { echo "left behind: $left"; return 1; }
 }
@@ -98,7 +100,9 @@ teardown() {
         [ ! -d "/proc/$p" ] || { echo "pid $p survived"; false; }
     done
     [ ! -d "$V2ROOT/hull/$id" ]
-    [ ! -d "$V2ROOT/hull" ]
+    # the parent of containers without linux.cgroupsPath stays, empty
+    [ -d "$V2ROOT/hull" ]
+    [ -z "$(find "$V2ROOT/hull" -mindepth 1 -type d)" ]
 }
 
 @test "v2: the cgroup mount in a cgroup namespace is cgroup2, rooted at the container, read-only" {

@@ -137,6 +137,9 @@ void cgroup_parents_mark(int lock_fd, const char *dir);
 /* After n's own cgroup is gone, with the lock: removes n's parents that hull made (marked,
  * or in n->created), deepest first, until one is busy or somebody else's. */
 void cgroup_parents_release(int lock_fd, const struct cgroup_node *n);
+/* dir is <hierarchy>/hull, the parent of containers that name no linux.cgroupsPath:
+ * made once, never marked and never removed (as docker keeps /docker). */
+bool cgroup_is_hull_parent(const struct cgroup_node *n, const char *dir);
 
 /* ---- file helpers (files.c) ---- */
 /* Writes value to dir/file; errors name the spec field, the value and the file,

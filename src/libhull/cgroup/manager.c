@@ -155,7 +155,7 @@ static int node_mkdir(struct cgroup_node *n, int marks, struct hull_error **err)
             char *next = xasprintf("%s/%s", cur, comp);
             free(cur);
             cur = next;
-            if (strcmp(cur, n->dir) && access(cur, F_OK) < 0 && errno == ENOENT)
+            if (strcmp(cur, n->dir) && !cgroup_is_hull_parent(n, cur) && access(cur, F_OK) < 0 && errno == ENOENT)
                 cgroup_parents_mark(marks, cur);
             if (mkdir(cur, 0755) == 0) {
                 if (!strv_has(n->created, cur))
