@@ -293,3 +293,23 @@ teardown() { diag_on_failure; teardown_bundle; }
     runtime delete "$id"
     assert_no_leftovers "$id"
 }
+
+@test "after a power cut that emptied state.json, list still works and delete --force clears the directory" {
+    is_hull || skip "hull's own state directory"
+    # state.json is renamed into place without fsync (as runc and crun write
+    # theirs): after a power loss the file may come back empty, while the
+    # processes and cgroups it named died with the machine.  That directory,
+    # as the reboot leaves it:
+    id=$(new_id)
+    mkdir -p "$TEST_ROOT/$id"
+    : >"$TEST_ROOT/$id/state.json"
+    cp "$BUNDLE/config.json" "$TEST_ROOT/$id/config.json"
+    run runtime list
+    [ "$status" -eq 0 ]
+    run runtime state "$id"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"$id"* ]]
+    runtime delete --force "$id"
+    [ ! -e "$TEST_ROOT/$id" ]
+    assert_no_leftovers "$id"
+}
