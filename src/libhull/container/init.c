@@ -250,7 +250,7 @@ void exec_user_process(const struct hull_process *p, struct seccomp_prepared *se
      * filter, and setuid to a non-root user clears the effective set: load it
      * first, as runc does.  The calls that follow (setgroups, setresuid, capset,
      * execve) must then be allowed by the profile, as with runc. */
-    if (seccomp && !p->no_new_privileges && seccomp_load(seccomp, state_json, &err) < 0)
+    if (seccomp && !p->no_new_privileges && seccomp_prepared_load(seccomp, state_json, &err) < 0)
         exec_fail(sync_fd, err);
     /* EPERM is only acceptable where setgroups can never work (a joined user
      * namespace with setgroups "deny") and nothing was asked for: otherwise
@@ -286,7 +286,7 @@ void exec_user_process(const struct hull_process *p, struct seccomp_prepared *se
         exec_fail(sync_fd, (hull_error_set(&err, errno, "chdir to process.cwd %s", p->cwd), err));
     if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         exec_fail(sync_fd, (hull_error_set(&err, errno, "prctl(PR_SET_NO_NEW_PRIVS)"), err));
-    if (seccomp && p->no_new_privileges && seccomp_load(seccomp, state_json, &err) < 0)
+    if (seccomp && p->no_new_privileges && seccomp_prepared_load(seccomp, state_json, &err) < 0)
         exec_fail(sync_fd, err);
 
     /* runc's words, as at create (container_init): clients map them to 127 and 126. */

@@ -4,7 +4,7 @@
  * seccomp_prepare() does all the JSON-derived work before the fork: it builds
  * a libseccomp filter, exports it as BPF (seccomp_export_bpf) into a buffer,
  * and, for SCMP_ACT_NOTIFY, connects to listenerPath while the host's paths are
- * still reachable (after pivot_root they are not).  seccomp_load() in the
+ * still reachable (after pivot_root they are not).  seccomp_prepared_load() in the
  * child is then one seccomp(SECCOMP_SET_MODE_FILTER) system call (plus the
  * sendmsg of the notify fd), no allocation-heavy libseccomp work.
  *
@@ -23,11 +23,7 @@
 #include <errno.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
-/* <seccomp.h> declares libseccomp's own seccomp_load(scmp_filter_ctx), which
- * we never call; rename it here so security.h's seccomp_load can be seen too. */
-#define seccomp_load libseccomp_seccomp_load
 #include <seccomp.h>
-#undef seccomp_load
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>

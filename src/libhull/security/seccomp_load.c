@@ -1,7 +1,7 @@
 /* hull: loading a filter compiled by seccomp_prepare, in the container
  * process right before execve: one seccomp(2) call, no libseccomp.
- * (libseccomp has a seccomp_load of its own, with another signature: this
- * file does not include <seccomp.h>.) */
+ * (Not named seccomp_load: libseccomp exports a function of that name, and
+ * ours would interpose it, or clash with it in a static link.) */
 #include <errno.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -14,7 +14,7 @@
 #include "seccomp_prepared.h"
 #include "security.h"
 
-int seccomp_load(struct seccomp_prepared *p, const char *state_json, struct hull_error **err)
+int seccomp_prepared_load(struct seccomp_prepared *p, const char *state_json, struct hull_error **err)
 {
     struct sock_fprog prog = {.len = (unsigned short)p->n_insns, .filter = p->insns};
     unsigned long flags = p->flags;

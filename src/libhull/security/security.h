@@ -6,9 +6,9 @@
  *   1. security_validate(spec)            -- at config load time, in the parent: unknown names are errors
  *   2. caps_drop_bounding(caps)            -- still uid 0 with every capability
  *   3. (core: PR_SET_KEEPCAPS, setgroups/setgid/setuid)
- *   4. if !noNewPrivileges: seccomp_load() now (still holds CAP_SYS_ADMIN)
+ *   4. if !noNewPrivileges: seccomp_prepared_load() now (still holds CAP_SYS_ADMIN)
  *   5. caps_apply(caps)                    -- effective/permitted/inheritable/ambient
- *   6. if noNewPrivileges: prctl(PR_SET_NO_NEW_PRIVS) then seccomp_load()
+ *   6. if noNewPrivileges: prctl(PR_SET_NO_NEW_PRIVS) then seccomp_prepared_load()
  *   7. execve
  * A NULL caps pointer means "no capabilities section": all capabilities are dropped
  * (as runc does for an absent section). */
@@ -35,7 +35,7 @@ struct seccomp_prepared;
 int seccomp_prepare(const struct hull_seccomp *seccomp, struct seccomp_prepared **out, struct hull_error **err);
 /* Loads the filter into the calling process.  For SCMP_ACT_NOTIFY with a
  * listenerPath, state_json is sent with the notify fd over that socket. */
-int seccomp_load(struct seccomp_prepared *prepared, const char *state_json, struct hull_error **err);
+int seccomp_prepared_load(struct seccomp_prepared *prepared, const char *state_json, struct hull_error **err);
 void seccomp_prepared_free(struct seccomp_prepared *p);
 
 /* The compiled-program cache's directory, overriding seccomp_cache_set_state_root

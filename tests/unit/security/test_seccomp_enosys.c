@@ -136,7 +136,7 @@ static int in_child(struct seccomp_prepared *p, int (*fn)(void))
     pid_t pid = fork();
     if (pid == 0) {
         struct hull_error *err = NULL;
-        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_load(p, "{}", &err) < 0)
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_prepared_load(p, "{}", &err) < 0)
             _exit(200);
         /* exit_group directly: under ASan, _exit runs the sanitizer's exit
          * path, whose syscalls (sigaltstack, mmap) the filter refuses. */

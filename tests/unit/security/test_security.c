@@ -143,7 +143,7 @@ static int in_child(struct seccomp_prepared *p, bool nnp, int (*fn)(void))
         struct hull_error *err = NULL;
         if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
             _exit(200);
-        if (seccomp_load(p, "{\"ociVersion\":\"1.0.2\",\"id\":\"unit\",\"status\":\"creating\",\"pid\":4242}", &err) < 0)
+        if (seccomp_prepared_load(p, "{\"ociVersion\":\"1.0.2\",\"id\":\"unit\",\"status\":\"creating\",\"pid\":4242}", &err) < 0)
             _exit(201);
         /* exit_group directly: under ASan, _exit runs the sanitizer's exit
          * path, whose syscalls (sigaltstack, mmap) the filter refuses. */
@@ -366,7 +366,7 @@ static void test_seccomp_notify(void)
     if (pid == 0) {
         struct hull_error *err = NULL;
         prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-        if (seccomp_load(p, "{\"ociVersion\":\"1.0.2\",\"id\":\"unit\",\"status\":\"creating\",\"pid\":4242}", &err) < 0)
+        if (seccomp_prepared_load(p, "{\"ociVersion\":\"1.0.2\",\"id\":\"unit\",\"status\":\"creating\",\"pid\":4242}", &err) < 0)
             _exit(201);
         /* exit_group directly: under ASan, _exit runs the sanitizer's exit
          * path, whose syscalls (sigaltstack, mmap) the filter refuses. */
@@ -541,7 +541,7 @@ static void test_default_profile_blocks(struct hull_seccomp *s)
         cap_t none = cap_init();
         if (!none || cap_set_proc(none) < 0)
             _exit(120);
-        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_load(p, NULL, &err) < 0)
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_prepared_load(p, NULL, &err) < 0)
             _exit(121);
         /* exit_group directly: under ASan, _exit runs the sanitizer's exit
          * path, whose syscalls (sigaltstack, mmap) the filter refuses. */
