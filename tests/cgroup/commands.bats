@@ -177,6 +177,40 @@ read_counter() { cat "$BUNDLE/rootfs/tmp/c" 2>/dev/null; }
     assert_no_leftovers "$id"
 }
 
+@test "delete --force kills a process the container moved into a sub-cgroup, and removes the sub-cgroups" {
+    # delete reads a cgroup's directory only when the kernel counts
+    # subdirectories in it (st_nlink > 2) and tries rmdir before reading:
+    # a sub-cgroup with a live process must still be found, killed, removed.
+    update_config '.process.args = ["sleep", "100"] | .linux.namespaces |= map(select(.type != "cgroup"))'
+    id=$(new_id)
+    start_detached "$id"
+    pid=$(init_pid "$id")
+    dirs=()
+    while read -r dir; do dirs+=("$dir"); done < <(
+        while IFS=: read -r num ctrls path; do
+            if [ -z "$ctrls" ]; then unified_dir "$pid"; else m=$(v1_mount "${ctrls%%,*}"); [ -z "$m" ] || echo "$m$path"; fi
+        done <"/proc/$pid/cgroup")
+    [ "${#dirs[@]}" -gt 0 ]
+    for d in "${dirs[@]}"; do
+        mkdir "$d/sub"
+        if [ ! -e "$d/sub/cgroup.controllers" ] && [ -e "$d/sub/cpuset.cpus" ]; then
+            cat "$d/cpuset.cpus" >"$d/sub/cpuset.cpus"
+            cat "$d/cpuset.mems" >"$d/sub/cpuset.mems"
+        fi
+    done
+    # a second process of the container, moved into sub in every hierarchy
+    runtime exec -d "$id" sleep 200
+    wait_until '[ "$(wc -l <"${dirs[0]}/cgroup.procs")" -ge 2 ]'
+    other=$(grep -vx "$pid" "${dirs[0]}/cgroup.procs" | head -n1)
+    [ -n "$other" ]
+    for d in "${dirs[@]}"; do echo "$other" >"$d/sub/cgroup.procs"; done
+    [ "$(stat -c %h "${dirs[0]}")" -gt 2 ]
+    runtime delete --force "$id"
+    wait_gone "$other"
+    for d in "${dirs[@]}"; do [ ! -d "$d" ] || { echo "left: $d"; false; }; done
+    assert_no_leftovers "$id"
+}
+
 @test "an absolute cgroupsPath goes below each hierarchy's root and is removed on delete" {
     id=$(new_id)
     update_config ".process.args = [\"sleep\", \"100\"] | .linux.cgroupsPath = \"/hulltest-abs-$id/inner\""
