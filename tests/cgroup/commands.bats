@@ -177,6 +177,21 @@ read_counter() { cat "$BUNDLE/rootfs/tmp/c" 2>/dev/null; }
     assert_no_leftovers "$id"
 }
 
+@test "the default parent /hull stays when its last container is deleted; a default-path container takes no marks' lock" {
+    is_hull || skip "hull's default cgroup path"
+    export HULL_CGROUP_PARENTS_DIR=$TEST_DIR/marks
+    update_config '.process.args = ["sleep", "100"]'
+    id=$(new_id)
+    start_detached "$id"
+    pid=$(init_pid "$id")
+    leaf=$(cg_dir "$pid" pids)
+    [ "$(basename "$(dirname "$leaf")")" = hull ]
+    runtime delete --force "$id"
+    [ ! -d "$leaf" ]
+    [ -d "$(dirname "$leaf")" ]
+    [ ! -e "$HULL_CGROUP_PARENTS_DIR" ]
+}
+
 @test "delete --force kills a process the container moved into a sub-cgroup, and removes the sub-cgroups" {
     # delete reads a cgroup's directory only when the kernel counts
     # subdirectories in it (st_nlink > 2) and tries rmdir before reading:

@@ -91,7 +91,13 @@ teardown() {
     chmod 755 "$TEST_DIR" "$BUNDLE"
     update_config '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .process.args = ["true"]'
     export HULL_CGROUP_PARENTS_DIR=$TEST_DIR/run/hull/@cgroup-parents
+    # a cgroup whose parent create makes (and marks): the default /hull/ID
+    # takes no marks' lock (nobody removes /hull)
+    local cfg=$BUNDLE/config.json
+    cp "$cfg" "$TEST_DIR/config.saved"
+    update_config ".linux.cgroupsPath = \"/hulltest-marks-$$/x\""
     "$HULL_RUNTIME" --root "$TEST_DIR/other" run --bundle "$BUNDLE" "$(new_id)"
+    cp "$TEST_DIR/config.saved" "$cfg"
     [ "$(stat -c %a "$TEST_DIR/run/hull")" = 711 ]
     [ "$(stat -c %a "$HULL_CGROUP_PARENTS_DIR")" = 700 ]
     id=$(new_id)

@@ -140,6 +140,10 @@ void cgroup_parents_release(int lock_fd, const struct cgroup_node *n);
 /* dir is <hierarchy>/hull, the parent of containers that name no linux.cgroupsPath:
  * made once, never marked and never removed (as docker keeps /docker). */
 bool cgroup_is_hull_parent(const struct cgroup_node *n, const char *dir);
+/* Every cgroup of m is a child of the hull parent (the default /hull/ID): no
+ * parent of it is ever made shared or removed, and the marks' lock is not
+ * needed to create or remove it (8 creates at once no longer queue on it). */
+bool cgroup_parents_below_hull_only(const struct cgroup_manager *m);
 
 /* ---- file helpers (files.c) ---- */
 /* Writes value to dir/file; errors name the spec field, the value and the file,

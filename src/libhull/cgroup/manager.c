@@ -304,8 +304,9 @@ int cgroup_manager_setup(struct cgroup_manager *m, const struct hull_resources *
         m->nodes[i].created = NULL;
     }
     /* One lock of the parents' marks for every hierarchy (parents.c); let go
-     * once the directories exist, and before remove_created takes it again. */
-    cleanup_close int marks = cgroup_parents_lock();
+     * once the directories exist, and before remove_created takes it again.
+     * Not needed below the hull parent alone: nobody removes that one. */
+    cleanup_close int marks = cgroup_parents_below_hull_only(m) ? -1 : cgroup_parents_lock();
     for (size_t i = 0; i < m->n_nodes; i++) {
         struct cgroup_node *n = &m->nodes[i];
         if (node_mkdir(n, marks, err) < 0)
@@ -559,7 +560,7 @@ static bool any_process_left(struct cgroup_manager *m)
 static int remove_created(struct cgroup_manager *m, struct hull_error **err)
 {
     int ret = 0;
-    cleanup_close int marks = cgroup_parents_lock();
+    cleanup_close int marks = cgroup_parents_below_hull_only(m) ? -1 : cgroup_parents_lock();
     for (size_t i = 0; i < m->n_nodes; i++) {
         struct cgroup_node *n = &m->nodes[i];
         struct hull_error *e = NULL;

@@ -125,6 +125,21 @@ bool cgroup_is_hull_parent(const struct cgroup_node *n, const char *dir)
     return !strncmp(dir, n->h.mountpoint, top) && !strcmp(dir + top, "/hull");
 }
 
+bool cgroup_parents_below_hull_only(const struct cgroup_manager *m)
+{
+    for (size_t i = 0; i < m->n_nodes; i++) {
+        const struct cgroup_node *n = &m->nodes[i];
+        cleanup_free char *parent = xstrdup(n->dir);
+        char *slash = strrchr(parent, '/');
+        if (!slash)
+            return false;
+        *slash = 0;
+        if (!cgroup_is_hull_parent(n, parent))
+            return false;
+    }
+    return true;
+}
+
 void cgroup_parents_release(int lock_fd, const struct cgroup_node *n)
 {
     cleanup_free char *dir = xstrdup(n->dir);
