@@ -19,15 +19,24 @@ struct blob_stream {
     struct digester stored, uncompressed;
     /* Bytes read but not hashed yet: each is hashed at the latest when its
      * buffer is about to be reused, and as much of the two as possible
-     * together (digester_update2: two sha256 in the time of one). */
-    const char *stored_pending, *uncompressed_pending;
-    size_t stored_pending_len, uncompressed_pending_len;
+     * together (digester_update2: two sha256 in the time of one).  The
+     * decompressed bytes alternate between two buffers, so that those of the
+     * last read can wait for the stored bytes of the next: the decompressor
+     * reads its input ahead of its output, and with one buffer the stored
+     * bytes it had read ahead were hashed alone each time it read more. */
+    const char *stored_pending;
+    size_t stored_pending_len;
+    struct {
+        const char *p;
+        size_t len;
+    } uncompressed_pending[2]; /* [0] the older (in the buffer to be written next), [1] the newer */
+    int out_next;              /* the out_buf read_decompressed writes next */
     bool raw_eof;
     void (*on_bytes)(uint64_t n, void *data);
     void *on_bytes_data;
     struct tar_split_writer *split;
     char in_buf[STREAM_BUF_SIZE];
-    char out_buf[STREAM_BUF_SIZE];
+    char out_buf[2][STREAM_BUF_SIZE];
 };
 
 void archive_enable_decompressors(struct archive *a)
@@ -41,33 +50,38 @@ void archive_enable_decompressors(struct archive *a)
     archive_read_support_filter_lz4(a);
 }
 
-/* Hashes the common length of the two pending runs together; then all of
- * stored's and/or uncompressed's rest when their buffers are about to go. */
-static void hash_pending(struct blob_stream *bs, bool all_stored, bool all_uncompressed)
+/* Hashes stored and uncompressed bytes together as far as both have some
+ * pending (the older uncompressed run first); then alone what must go now:
+ * all of stored's rest (all_stored), the older uncompressed run (older:
+ * its buffer is written next), or both uncompressed runs (all_uncompressed). */
+static void hash_pending(struct blob_stream *bs, bool all_stored, bool older, bool all_uncompressed)
 {
-    size_t n = bs->stored_pending_len < bs->uncompressed_pending_len ? bs->stored_pending_len
-                                                                     : bs->uncompressed_pending_len;
-    if (n > 0) {
-        digester_update2(&bs->stored, bs->stored_pending, n, &bs->uncompressed, bs->uncompressed_pending, n);
+    for (int i = 0; i < 2 && bs->stored_pending_len > 0; i++) {
+        size_t n = bs->stored_pending_len < bs->uncompressed_pending[i].len ? bs->stored_pending_len
+                                                                            : bs->uncompressed_pending[i].len;
+        if (n == 0)
+            continue;
+        digester_update2(&bs->stored, bs->stored_pending, n, &bs->uncompressed, bs->uncompressed_pending[i].p, n);
         bs->stored_pending += n;
         bs->stored_pending_len -= n;
-        bs->uncompressed_pending += n;
-        bs->uncompressed_pending_len -= n;
+        bs->uncompressed_pending[i].p += n;
+        bs->uncompressed_pending[i].len -= n;
     }
     if (all_stored && bs->stored_pending_len > 0) {
         digester_update(&bs->stored, bs->stored_pending, bs->stored_pending_len);
         bs->stored_pending_len = 0;
     }
-    if (all_uncompressed && bs->uncompressed_pending_len > 0) {
-        digester_update(&bs->uncompressed, bs->uncompressed_pending, bs->uncompressed_pending_len);
-        bs->uncompressed_pending_len = 0;
-    }
+    for (int i = 0; i < (all_uncompressed ? 2 : older ? 1 : 0); i++)
+        if (bs->uncompressed_pending[i].len > 0) {
+            digester_update(&bs->uncompressed, bs->uncompressed_pending[i].p, bs->uncompressed_pending[i].len);
+            bs->uncompressed_pending[i].len = 0;
+        }
 }
 
 static la_ssize_t read_fd(struct archive *a, void *data, const void **buf)
 {
     struct blob_stream *bs = data;
-    hash_pending(bs, true, false); /* the buffer of the last read is reused or released now */
+    hash_pending(bs, true, false, false); /* the buffer of the last read is reused or released now */
     ssize_t n;
     const void *got = bs->in_buf;
     if (bs->src.read)
@@ -93,8 +107,9 @@ static la_ssize_t read_decompressed(struct archive *a, void *data, const void **
     struct blob_stream *bs = data;
     if (bs->raw_eof)
         return 0;
-    hash_pending(bs, false, true); /* out_buf is written again now */
-    la_ssize_t n = archive_read_data(bs->raw, bs->out_buf, sizeof bs->out_buf);
+    hash_pending(bs, false, true, false); /* out_buf[out_next] is written again now */
+    char *out = bs->out_buf[bs->out_next];
+    la_ssize_t n = archive_read_data(bs->raw, out, STREAM_BUF_SIZE);
     if (n < 0) {
         archive_set_error(a, archive_errno(bs->raw) > 0 ? archive_errno(bs->raw) : EIO, "%s",
                           archive_error_string(bs->raw) ? archive_error_string(bs->raw) : "decompression failed");
@@ -102,11 +117,14 @@ static la_ssize_t read_decompressed(struct archive *a, void *data, const void **
     }
     if (n == 0)
         bs->raw_eof = true;
-    bs->uncompressed_pending = bs->out_buf;
-    bs->uncompressed_pending_len = (size_t)n;
+    /* (the older run is hashed: the newer becomes the older) */
+    bs->uncompressed_pending[0] = bs->uncompressed_pending[1];
+    bs->uncompressed_pending[1].p = out;
+    bs->uncompressed_pending[1].len = (size_t)n;
+    bs->out_next = 1 - bs->out_next;
     if (bs->split && n > 0)
-        tar_split_feed(bs->split, bs->out_buf, (size_t)n);
-    *buf = bs->out_buf;
+        tar_split_feed(bs->split, out, (size_t)n);
+    *buf = out;
     return n;
 }
 
@@ -200,7 +218,7 @@ int blob_stream_finish(struct blob_stream *bs, struct blob_digests *out, struct 
         if (n == 0)
             break;
     }
-    hash_pending(bs, true, true);
+    hash_pending(bs, true, true, true);
     out->stored_size = bs->stored.bytes;
     out->uncompressed_size = bs->uncompressed.bytes;
     digester_final(&bs->stored, out->stored);
@@ -219,7 +237,7 @@ int blob_stream_stored_digest(struct blob_stream *bs, char out[static DIGEST_STR
         if (n == 0)
             break;
     }
-    hash_pending(bs, true, true);
+    hash_pending(bs, true, true, true);
     digester_final(&bs->stored, out);
     return 0;
 }
