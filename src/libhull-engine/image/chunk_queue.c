@@ -55,6 +55,16 @@ size_t chunk_queue_space(struct chunk_queue *q)
     return space;
 }
 
+bool chunk_queue_has_room(struct chunk_queue *q, size_t len)
+{
+    pthread_mutex_lock(&q->mutex);
+    bool room = q->capacity - (size_t)(q->written - q->released) >= len;
+    if (!room)
+        q->producer_turned_away = true;
+    pthread_mutex_unlock(&q->mutex);
+    return room;
+}
+
 size_t chunk_queue_push(struct chunk_queue *q, const void *data, size_t len)
 {
     pthread_mutex_lock(&q->mutex);

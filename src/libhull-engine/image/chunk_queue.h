@@ -15,6 +15,7 @@
 #ifndef HULL_IMAGE_CHUNK_QUEUE_H
 #define HULL_IMAGE_CHUNK_QUEUE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -31,6 +32,11 @@ void chunk_queue_free(struct chunk_queue *q);
 size_t chunk_queue_push(struct chunk_queue *q, const void *data, size_t len);
 /* Producer: bytes that can be pushed now without being turned away. */
 size_t chunk_queue_space(struct chunk_queue *q);
+/* Producer: whether len bytes fit now.  When they do not, the producer counts
+ * as turned away: the consumer notifies once half the ring is free, so len
+ * must be at most half the capacity.  For a producer that stops its source
+ * before the ring is full rather than keep what did not fit. */
+bool chunk_queue_has_room(struct chunk_queue *q, size_t len);
 /* Producer: no more bytes; the consumer reads what is left, then the end. */
 void chunk_queue_close(struct chunk_queue *q);
 

@@ -41,6 +41,7 @@ struct job {
     char *pending;       /* accepted but not yet in the queue */
     size_t pending_len, pending_off;
     bool paused;
+    size_t recv_chunk;   /* the most curl hands over per callback: the room kept free */
     bool close_after_flush; /* the transfer ended: close the queue once pending is out */
     int attempts;
     struct timespec retry_at;
@@ -134,6 +135,14 @@ static size_t on_data(char *data, size_t size, size_t nmemb, void *user)
         j->pending_len = rest;
         j->pending_off = 0;
         j->received += rest;
+    } else if (!j->paused && !chunk_queue_has_room(j->queue, j->recv_chunk)) {
+        /* No room for another read: stop reading the socket until the worker
+         * frees half the ring.  Taking the next read and keeping what does
+         * not fit (pending), or returning CURL_WRITEFUNC_PAUSE on it, copies
+         * it once more, each time into fresh memory: curl keeps a paused
+         * write in a buffer of its own. */
+        j->paused = true;
+        curl.easy_pause(j->h, CURLPAUSE_RECV);
     }
     return n;
 }
@@ -155,8 +164,11 @@ static int start_transfer(struct fetch *f, struct job *j, struct hull_error **er
      * a speed limit: curl limits by pausing between reads, and big reads let the
      * kernel's TCP autotuning take most of a blob into the socket buffers at once
      * (a registry killed mid-pull then no longer interrupts it). */
-    if (registry_client_max_recv_speed(req->client) == 0)
+    j->recv_chunk = CURL_MAX_WRITE_SIZE;
+    if (registry_client_max_recv_speed(req->client) == 0) {
         curl.easy_setopt(j->h, CURLOPT_BUFFERSIZE, RECV_BUFFER_SIZE);
+        j->recv_chunk = RECV_BUFFER_SIZE;
+    }
     curl.easy_setopt(j->h, CURLOPT_FAILONERROR, 1L);
     curl.easy_setopt(j->h, CURLOPT_WRITEFUNCTION, on_data);
     curl.easy_setopt(j->h, CURLOPT_WRITEDATA, j);
@@ -368,10 +380,11 @@ static int step(struct fetch *f, unsigned max_concurrent, bool *finished, struct
                 continue; /* the worker writes to notify_r when it has read half its queue */
             if (j->close_after_flush)
                 close_queue(j);
-            if (j->paused && j->h) {
-                j->paused = false;
-                curl.easy_pause(j->h, CURLPAUSE_CONT); /* may call on_data right away */
-            }
+        }
+        /* (has_room asks the worker to notify when it does not) */
+        if (j->paused && j->h && chunk_queue_has_room(j->queue, j->recv_chunk)) {
+            j->paused = false;
+            curl.easy_pause(j->h, CURLPAUSE_CONT); /* may call on_data right away */
         }
         if (j->state == JOB_RETRY_WAIT) {
             long ms = ms_until(&j->retry_at);

@@ -82,6 +82,35 @@ static void produce(struct chunk_queue *q, int notify_r, unsigned *turned_away, 
     chunk_queue_close(q);
 }
 
+/* The producer as fetch.c drives it with a transfer it can stop: it asks for
+ * room for a whole read before each one, and waits for the notify fd when
+ * there is none; push then always takes everything. */
+static void produce_with_room(struct chunk_queue *q, int notify_r, size_t chunk, unsigned *waits, bool *short_push,
+                              bool *stalled)
+{
+    size_t off = 0;
+    while (off < STREAM_LEN) {
+        if (!chunk_queue_has_room(q, chunk)) {
+            (*waits)++;
+            struct pollfd p = {.fd = notify_r, .events = POLLIN};
+            if (poll(&p, 1, 10000) != 1) {
+                *stalled = true;
+                return;
+            }
+            char buf[64];
+            while (read(notify_r, buf, sizeof buf) > 0)
+                ;
+            continue;
+        }
+        size_t want = chunk < STREAM_LEN - off ? chunk : STREAM_LEN - off;
+        size_t n = chunk_queue_push(q, stream + off, want);
+        if (n != want)
+            *short_push = true;
+        off += n;
+    }
+    chunk_queue_close(q);
+}
+
 int main(void)
 {
     stream = xmalloc0(STREAM_LEN);
@@ -110,6 +139,22 @@ int main(void)
     TAP_CHECK(!c.out_of_order, "in order, unchanged");
     TAP_CHECK(!strcmp(c.digest, want), "the same digest on both sides");
     TAP_CHECK(c.largest_chunk <= RING, "a chunk never exceeds the ring");
+    chunk_queue_free(q);
+
+    /* Asking for room first (chunk_queue_has_room): never turned away, never stalled. */
+    q = chunk_queue_new(RING, fds[1]);
+    struct consumer c2 = {.q = q};
+    pthread_create(&t, NULL, consume, &c2);
+    unsigned waits = 0;
+    bool short_push = false;
+    stalled = false;
+    produce_with_room(q, fds[0], RING / 2, &waits, &short_push, &stalled);
+    if (stalled)
+        chunk_queue_close(q);
+    pthread_join(t, NULL);
+    TAP_CHECK(!stalled, "a producer told there is no room is called back once half the ring is free");
+    TAP_CHECK(waits > 0 && !short_push, "it waited (%u times) and every push took all it was given", waits);
+    TAP_CHECK(c2.bytes == STREAM_LEN && !c2.out_of_order && !strcmp(c2.digest, want), "every byte, in order");
     chunk_queue_free(q);
 
     /* An empty stream: the end at once. */
