@@ -37,6 +37,12 @@ struct chunk_queue *chunk_queue_new(size_t capacity, int notify_fd)
     return q;
 }
 
+void chunk_queue_reset(struct chunk_queue *q)
+{
+    q->written = q->released = q->reading_end = 0;
+    q->closed = q->consumer_waiting = q->producer_turned_away = false;
+}
+
 void chunk_queue_free(struct chunk_queue *q)
 {
     if (!q)

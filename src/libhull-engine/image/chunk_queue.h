@@ -27,6 +27,9 @@ struct chunk_queue;
  * a producer that was turned away can go on; -1 for none. */
 struct chunk_queue *chunk_queue_new(size_t capacity, int notify_fd);
 void chunk_queue_free(struct chunk_queue *q);
+/* Empty again, for another stream, once neither side uses it any more: the
+ * ring's pages are kept (a new one costs a page fault per 4 KiB as it fills). */
+void chunk_queue_reset(struct chunk_queue *q);
 
 /* Producer: copies up to len bytes in; returns how many (0 when full). */
 size_t chunk_queue_push(struct chunk_queue *q, const void *data, size_t len);

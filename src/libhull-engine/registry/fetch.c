@@ -56,6 +56,8 @@ struct fetch {
     struct job *jobs;
     size_t n_jobs;
     int notify_r, notify_w; /* workers write a byte here when they end or their queue has room */
+    struct chunk_queue **spare; /* of layers done, for the next ones */
+    size_t n_spare;
 };
 
 static void emit(struct fetch *f, enum registry_pull_event_kind kind, const struct job *j)
@@ -200,7 +202,12 @@ static void stop_transfer(struct fetch *f, struct job *j)
 
 static int begin_job(struct fetch *f, struct job *j, struct hull_error **err)
 {
-    j->queue = chunk_queue_new(QUEUE_SIZE, f->notify_w);
+    if (f->n_spare > 0) {
+        j->queue = f->spare[--f->n_spare];
+        chunk_queue_reset(j->queue);
+    } else {
+        j->queue = chunk_queue_new(QUEUE_SIZE, f->notify_w);
+    }
     int r = pthread_create(&j->thread, NULL, worker, j);
     if (r != 0)
         return hull_error_set(err, r, "start a thread for layer %zu", j->index + 1);
@@ -293,6 +300,8 @@ static int worker_ended(struct fetch *f, struct job *j, struct hull_error **err)
     if (j->state != JOB_DOWNLOADED) /* cannot happen: the worker reads to the end of the queue */
         return hull_error_set(err, 0, "layer %zu: the unpacker finished before the download", j->index + 1);
     j->state = JOB_DONE;
+    /* Its transfer and its worker are over: the ring goes to the next layer. */
+    f->spare[f->n_spare++] = steal_pointer(&j->queue);
     emit(f, REGISTRY_PULL_LAYER_DONE, j);
     return 0;
 }
@@ -413,6 +422,7 @@ int registry_fetch_layers(const struct fetch_request *req, struct hull_error **e
 {
     struct fetch f = {.req = req, .notify_r = -1, .notify_w = -1};
     f.jobs = xmalloc0((req->n_layers + 1) * sizeof *f.jobs);
+    f.spare = xmalloc0((req->n_layers + 1) * sizeof *f.spare);
     f.n_jobs = req->n_layers;
     for (size_t i = 0; i < req->n_layers; i++) {
         struct job *j = &f.jobs[i];
@@ -454,6 +464,9 @@ int registry_fetch_layers(const struct fetch_request *req, struct hull_error **e
         hull_error_free(j->thread_err);
         hull_error_free(j->net_err);
     }
+    for (size_t i = 0; i < f.n_spare; i++)
+        chunk_queue_free(f.spare[i]);
+    free(f.spare);
     curl.multi_cleanup(f.multi);
     closep(&f.notify_r);
     closep(&f.notify_w);

@@ -155,6 +155,19 @@ int main(void)
     TAP_CHECK(!stalled, "a producer told there is no room is called back once half the ring is free");
     TAP_CHECK(waits > 0 && !short_push, "it waited (%u times) and every push took all it was given", waits);
     TAP_CHECK(c2.bytes == STREAM_LEN && !c2.out_of_order && !strcmp(c2.digest, want), "every byte, in order");
+
+    /* The same ring for another stream (fetch.c hands a finished layer's to the next). */
+    chunk_queue_reset(q);
+    struct consumer c3 = {.q = q};
+    pthread_create(&t, NULL, consume, &c3);
+    turned_away = 0;
+    stalled = false;
+    produce(q, fds[0], &turned_away, &stalled);
+    if (stalled)
+        chunk_queue_close(q);
+    pthread_join(t, NULL);
+    TAP_CHECK(!stalled && c3.bytes == STREAM_LEN && !c3.out_of_order && !strcmp(c3.digest, want),
+              "a ring reset after a stream carries the next one whole (%llu bytes)", (unsigned long long)c3.bytes);
     chunk_queue_free(q);
 
     /* An empty stream: the end at once. */
