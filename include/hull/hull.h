@@ -252,5 +252,11 @@ char *caps_name(int cap);
  * the commands that start a program in a container (create, run, exec): see
  * docs/security.md and tests/security/cve.bats. */
 int exe_protect_ensure(int argc, char **argv, char **envp, struct hull_error **err);
+/* The read-only overlay exe_protect_ensure re-executed through stays mounted
+ * (detached, held by an fd) until this is called or the process exits:
+ * letting go of it waits for an RCU grace period, so a caller that waits
+ * anyway (for its container's program) calls it there.  Safe to call
+ * always, and more than once. */
+void exe_protect_release(void);
 
 #endif

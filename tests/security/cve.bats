@@ -76,6 +76,33 @@ copy_libraries_into_rootfs() {
     fi
 }
 
+@test "CVE-2019-5736: the overlay the runtime re-executed through is held until the program runs, and reaches neither the program nor its environment" {
+    # Its mount fd crosses the re-exec (closing it waits for an RCU grace
+    # period, so a foreground run lets go of it while the program runs).
+    update_config '.process.args = ["sh", "-c", "ls -l /proc/self/fd/; tr \"\\0\" \"\\n\" </proc/self/environ; sleep 100"]'
+    id=$(new_id)
+    runtime run --bundle "$BUNDLE" "$id" >"$TEST_DIR/out" 2>&1 &
+    local rt=$!
+    wait_status "$id" running
+    wait_until 'grep -q "^sleep\|HOME=\|PATH=" "$TEST_DIR/out"'
+    cat "$TEST_DIR/out"
+    ! grep -q _HULL_CLONED_BINARY "$TEST_DIR/out"
+    # the program has its stdio and ls's own directory fd, nothing else
+    [ -z "$(grep -E ' [0-9]+ -> ' "$TEST_DIR/out" | grep -vE ' [012] -> ')" ]
+    # the foreground runtime holds no overlayfs fd any more (its own exe is one)
+    local fd held=
+    for fd in /proc/$rt/fd/*; do
+        [ "$(stat -L -f -c %T "$fd" 2>/dev/null)" != overlayfs ] || held+=" $fd"
+    done
+    runtime kill "$id" KILL
+    wait "$rt" || true
+    [ -z "$held" ] || { echo "still held:$held"; false; }
+    # a marker that names no overlay is ignored: the fd stays open
+    run sh -c '_HULL_CLONED_BINARY=0 "$0" --root "$1" run --bundle "$2" "$3" </dev/null' "$HULL_RUNTIME" "$TEST_ROOT" "$BUNDLE" "$(new_id)x"
+    echo "$output"
+    [[ $output == *"still writable"* || $status -eq 0 ]]
+}
+
 @test "CVE-2024-21626: process.cwd through a leaked /proc/self/fd/N does not lead outside the root" {
     local fd
     for fd in 3 4 5 6 7 8 9 10; do

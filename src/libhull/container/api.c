@@ -55,6 +55,9 @@ int hull_container_run(const struct hull_run_opts *opts, int *exit_code, struct 
         container_delete(o.root, o.id, true, &e2);
         return -1;
     }
+    /* The init has exec'd (its copy of the overlay's fd with it): our close
+     * is the last, and its grace period runs while the program does. */
+    exe_protect_release();
     *exit_code = 0;
     if (opts->detach)
         return 0;

@@ -151,6 +151,8 @@ static int run_process(const struct hull_exec_opts *o, struct hull_spec *spec, s
         seccomp_prepared_free(seccomp);
     if (r < 0)
         return -1;
+    /* while the process runs (exe_protect_release) */
+    exe_protect_release();
     *exit_code = 0;
     if (o->detach)
         return 0;

@@ -31,7 +31,9 @@
  *  2. otherwise a sealed memfd copy of the binary (sendfile, then seals
  *     against write, grow, shrink and further seals).
  * Either way one more execve of the runtime; none when the binary already
- * sits on a read-only mount.  Costs measured in docs/performance.md. */
+ * sits on a read-only mount.  Costs measured in docs/performance.md.  The
+ * overlay's mount fd is held across the re-exec until exe_protect_release
+ * (see held_mount_fd). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -41,6 +43,7 @@
 #include <sys/mount.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -50,6 +53,41 @@
 
 #define EXE_PROTECT_ENV "_HULL_CLONED_BINARY"
 #define EXE_PROTECT_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+#ifndef OVERLAYFS_SUPER_MAGIC
+#define OVERLAYFS_SUPER_MAGIC 0x794c7630
+#endif
+
+/* The overlay's mount fd, carried across the re-exec and held until
+ * exe_protect_release: the last close of a detached mount dissolves it, and
+ * the kernel then waits for an RCU grace period (namespace_unlock): 0.05 ms
+ * back to back, up to 7.5 ms for a start after a pause on this host (perf
+ * trace).  Closed before the re-exec it held up every create, run and exec;
+ * held, its wait goes where the caller waits anyway. */
+static int held_mount_fd = -1;
+
+/* The second pass's fd from the marker, if it is an overlay's root (anything
+ * else: the marker was not ours to trust, the fd is left alone). */
+static void hold_mount_fd(const char *marker)
+{
+    char *end = NULL;
+    long fd = strtol(marker, &end, 10);
+    if (!*marker || *end || fd < 3 || fd > INT_MAX)
+        return;
+    struct statfs sfs;
+    struct stat st;
+    if (fstatfs((int)fd, &sfs) < 0 || sfs.f_type != OVERLAYFS_SUPER_MAGIC || fstat((int)fd, &st) < 0 ||
+        !S_ISDIR(st.st_mode))
+        return;
+    if (fcntl((int)fd, F_SETFD, FD_CLOEXEC) < 0)
+        return;
+    held_mount_fd = (int)fd;
+}
+
+void exe_protect_release(void)
+{
+    if (held_mount_fd >= 0)
+        close(steal_fd(&held_mount_fd));
+}
 
 /* Already safe: a memfd with all our seals, or a file on a read-only mount
  * (nobody, not even root in the container, can write it there). */
@@ -62,14 +100,24 @@ static bool exe_is_protected(int exe_fd)
     return fstatvfs(exe_fd, &st) == 0 && (st.f_flag & ST_RDONLY);
 }
 
-static char **env_with_marker(char **envp)
+/* envp plus the marker (EXE_PROTECT_ENV=VALUE); the marker string is owned by
+ * the array's last entry. */
+static char **env_with_marker(char **envp, const char *value)
 {
     size_t n = strv_length(envp);
     char **env = xmalloc0((n + 2) * sizeof(char *));
     for (size_t i = 0; i < n; i++)
         env[i] = envp[i];
-    env[n] = EXE_PROTECT_ENV "=1";
+    env[n] = xasprintf("%s=%s", EXE_PROTECT_ENV, value);
     return env;
+}
+
+static void env_free(char ***env)
+{
+    if (!*env)
+        return;
+    free((*env)[strv_length(*env) - 1]);
+    free(*env);
 }
 
 /* The layer under the binary's directory: overlayfs wants two lower layers
@@ -79,8 +127,9 @@ static char **env_with_marker(char **envp)
 #define EXE_SEAL_LOWER_LAYER "/dev"
 
 /* Way 1 above: an O_PATH fd of our own binary through a private, read-only
- * overlayfs, or -1 (the caller then copies into a memfd). */
-static int open_through_sealed_overlay(void)
+ * overlayfs, or -1 (the caller then copies into a memfd).  *mount_out: the
+ * overlay's mount fd, inherited by the re-executed runtime (held_mount_fd). */
+static int open_through_sealed_overlay(int *mount_out)
 {
     char path[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", path, sizeof path);
@@ -104,7 +153,7 @@ static int open_through_sealed_overlay(void)
     (void)fsconfig(fs, FSCONFIG_SET_STRING, "xino", "off", 0);
     if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
         return -1;
-    cleanup_close int mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID);
+    cleanup_close int mnt = fsmount(fs, 0, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID);
     if (mnt < 0)
         return -1;
     int exe = openat(mnt, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
@@ -113,6 +162,8 @@ static int open_through_sealed_overlay(void)
         close(exe);
         return -1;
     }
+    if (exe >= 0)
+        *mount_out = steal_fd(&mnt);
     return exe;
 }
 
@@ -121,9 +172,12 @@ int exe_protect_ensure(int argc, char **argv, char **envp, struct hull_error **e
     (void)argc;
     /* The marker only guards against a re-exec loop; protection itself is
      * always checked on the file, so an inherited marker cannot switch it off. */
-    bool second_pass = getenv(EXE_PROTECT_ENV) != NULL;
-    if (second_pass)
+    const char *marker = getenv(EXE_PROTECT_ENV);
+    bool second_pass = marker != NULL;
+    if (second_pass) {
+        hold_mount_fd(marker);
         unsetenv(EXE_PROTECT_ENV); /* hooks and children must not inherit it */
+    }
 
     cleanup_close int exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
     if (exe < 0)
@@ -133,12 +187,16 @@ int exe_protect_ensure(int argc, char **argv, char **envp, struct hull_error **e
     if (second_pass)
         return hull_error_set(err, EPERM, "re-executed from a sealed copy, but /proc/self/exe is still writable");
 
-    cleanup_free char **env = env_with_marker(envp);
-    cleanup_close int sealed = open_through_sealed_overlay();
+    cleanup_close int mount_fd = -1;
+    cleanup_close int sealed = open_through_sealed_overlay(&mount_fd);
     if (sealed >= 0) {
+        char value[16];
+        snprintf(value, sizeof value, "%d", mount_fd);
+        __attribute__((cleanup(env_free))) char **env = env_with_marker(envp, value);
         fexecve(sealed, argv, env);
         log_debug("re-execute the runtime through a read-only overlay: %s; copying it into a memfd", strerror(errno));
     }
+    __attribute__((cleanup(env_free))) char **env = env_with_marker(envp, "memfd");
 
     struct stat st;
     if (fstat(exe, &st) < 0)
