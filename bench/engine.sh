@@ -62,7 +62,7 @@ cleanup() {
         "${pod[@]}" rm -af -t 0 >/dev/null 2>&1 || true
         "${pod[@]}" system reset -f >/dev/null 2>&1 || true
     fi
-    grep -o " $work[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done || true
+    grep -o " ${work}[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done || true
     rm -rf "$work"
 }
 trap cleanup EXIT

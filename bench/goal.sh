@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench/goal.sh: sourced by the bench scripts.  goal NAME MEASURED OP TARGET
 # UNIT records one goal of issue 17 (docs/performance.md) and prints it;
 # bench/goals.sh (make bench) prints them all side by side and fails when one

@@ -9,7 +9,7 @@
 #                    resident memory of an idle detached container
 # Never part of make check: a timed test is noise on a shared machine.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 goals=$(mktemp /tmp/hull-bench-goals.XXXXXX)
 trap 'rm -f "$goals"' EXIT
 export HULL_BENCH_GOALS=$goals
@@ -27,5 +27,8 @@ while IFS='|' read -r name measured op target unit verdict; do
     [ "$verdict" = met ] || missed=$((missed + 1))
 done <"$goals"
 for b in "${failed[@]}"; do echo "$b failed: its goals are missing above"; done
-[ "$missed" -eq 0 ] && [ ${#failed[@]} -eq 0 ] || { echo "$missed goal(s) missed, ${#failed[@]} benchmark(s) failed"; exit 1; }
+if [ "$missed" -ne 0 ] || [ ${#failed[@]} -ne 0 ]; then
+    echo "$missed goal(s) missed, ${#failed[@]} benchmark(s) failed"
+    exit 1
+fi
 echo "all goals met"

@@ -25,7 +25,7 @@ SIZE_MB=${SIZE_MB:-100}
 # podman refuses long --runroot paths: keep the work dir short
 work=$(mktemp -d /tmp/hull-bench.XXXXXX)
 cleanup() {
-    grep -o " $work[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done || true
+    grep -o " ${work}[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done || true
     rm -rf "$work"
 }
 trap cleanup EXIT

@@ -50,7 +50,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/hull-nbench.XXXXXX")
 hull=("$HULL" --root "$work/root" --runroot "$work/run")
 cleanup() {
     for id in $("${hull[@]}" ps -aq 2>/dev/null); do "${hull[@]}" rm -f "$id" >/dev/null 2>&1 || true; done
-    grep -o " $work[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done || true
+    grep -o " ${work}[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done || true
     rm -rf "$work"
 }
 trap cleanup EXIT

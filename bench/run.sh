@@ -39,7 +39,7 @@ mv "$work/c.json" "$work/bundle/config.json"
 runtimes=(hull)
 declare -A bin=([hull]=$HULL)
 for r in crun runc; do
-    if command -v $r >/dev/null; then runtimes+=($r); bin[$r]=$(command -v $r); fi
+    if command -v $r >/dev/null; then runtimes+=("$r"); bin[$r]=$(command -v $r); fi
 done
 
 # correctness first: each runtime must run the bundle
@@ -63,7 +63,7 @@ echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 # peak RSS of the runtime process itself (GNU time's %M is the max RSS in KiB)
 rss() {
     local r=$1 best=0 m
-    for i in 1 2 3 4 5; do
+    for _ in 1 2 3 4 5; do
         m=$( { /usr/bin/time -f '%M' "${bin[$r]}" --root "$work/state-$r" run --bundle "$work/bundle" "rss-$r" >/dev/null; } 2>&1 | tail -n1)
         [ "$m" -gt "$best" ] && best=$m
     done
