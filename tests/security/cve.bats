@@ -97,6 +97,13 @@ copy_libraries_into_rootfs() {
     runtime kill "$id" KILL
     wait "$rt" || true
     [ -z "$held" ] || { echo "still held:$held"; false; }
+    # nor with --preserve-fds wide enough to cover its number
+    update_config '.process.args = ["ls", "-l", "/proc/self/fd/"]'
+    run runtime run --preserve-fds 20 --bundle "$BUNDLE" "$(new_id)"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    # (the test's own open fds go in; the overlay's root would read "/")
+    ! grep -E ' [0-9]+ -> /$' <<<"$output"
     # a marker that names no overlay is ignored: the fd stays open
     run sh -c '_HULL_CLONED_BINARY=0 "$0" --root "$1" run --bundle "$2" "$3" </dev/null' "$HULL_RUNTIME" "$TEST_ROOT" "$BUNDLE" "$(new_id)x"
     echo "$output"

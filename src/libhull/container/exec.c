@@ -233,6 +233,7 @@ static int fork_into_container(struct exec_state *x, struct hull_error **err)
     if (x->mid == 0) {
         int sync_fd = x->sync_pair[1];
         close(x->sync_pair[0]);
+        exe_protect_release(); /* ours, not the process's (see container_init) */
         struct hull_error *e = NULL;
         if (process_apply_initial_affinity(o->process, &e) < 0)
             exec_child_fail(sync_fd, e);

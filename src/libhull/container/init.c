@@ -510,6 +510,10 @@ void container_init(struct init_ctx *ctx)
     struct hull_error *err = NULL;
     const struct hull_spec *spec = ctx->spec;
 
+    /* Our copy of the exe overlay's mount fd (exe_protect_release): not for
+     * the container, not even within --preserve-fds.  The runtime holds its
+     * own, so this close is not the last and waits for nothing. */
+    exe_protect_release();
     init_enter_namespaces(ctx);
 
     /* Step 2: the root filesystem, prepared while the runtime may still be
