@@ -219,6 +219,24 @@ rootfs_file() {
     [ "$(cat "$TEST_DIR/wait.out")" = 4 ]
 }
 
+@test "wait: a foreground run --rm's exit code, from its die event (its record goes without saying exited)" {
+    mkdir "$TEST_DIR/sync"
+    "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" run --rm --name fgrm -v "$TEST_DIR/sync:/sync" busybox sh -c 'while [ ! -e /sync/go ]; do sleep 0.05; done; exit 6' &
+    fg_pid=$!
+    wait_until '[ "$(state_of fgrm Status 2>/dev/null)" = running ]'
+    id=$(hull inspect -f '{{.Id}}' fgrm)
+    "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" wait fgrm >"$TEST_DIR/wait.out" &
+    wpid=$!
+    wait_until "ls -l /proc/$wpid/fd 2>/dev/null | grep -q pidfd"
+    touch "$TEST_DIR/sync/go"
+    wait "$wpid"
+    [ "$(cat "$TEST_DIR/wait.out")" = 6 ]
+    run wait "$fg_pid"
+    [ "$status" -eq 6 ]
+    [ ! -e "$STORE/containers/$id" ]
+    hull events --since 1m --until 0s --filter container="$id" | grep -q "die.*exitCode=6"
+}
+
 @test "wait: unknown container" {
     fails_with "no such container: nosuch" hull wait nosuch
 }

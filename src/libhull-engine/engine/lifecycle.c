@@ -79,16 +79,24 @@ int64_t engine_container_finish(const char *root, const char *runroot, const cha
      * detached) by this cleanup of the old one. */
     container_delete(rtroot, id, true, &e2);
     engine_network_detach_at_exit(root, id);
+    /* docker: --rm removes the container's anonymous volumes too (--rm and
+     * a restart policy are refused together).  Its record goes without an
+     * "exited" one first: a record write is a new inode and a rename, the
+     * costliest file work of a run on this project's host (ext4 without a
+     * journal, docs/performance.md), for a record about to be removed.  The
+     * "die" event carries the exit code (`hull wait` finds it there); only a
+     * removal that fails leaves the record, which then says how it ended. */
+    if (auto_remove) {
+        engine_restart_exit_event(root, id, code);
+        if (engine_container_remove_with_volumes(root, runroot, id, true, &e3) < 0)
+            engine_restart_record_exit(root, id, code, ooms > 0, (int)getpid(), &e1);
+        return -1;
+    }
     /* A record removed meanwhile (`hull rm -f`) is not an error here.  The
      * restart policy decides here whether it says "exited" or "restarting"
      * (restart.h); the process that sleeps the delay is this one (the
      * monitor's) or, in the foreground, the monitor spawned next. */
-    int64_t delay = engine_restart_record_exit(root, id, code, ooms > 0, (int)getpid(), &e1);
-    /* docker: --rm removes the container's anonymous volumes too (--rm and
-     * a restart policy are refused together). */
-    if (auto_remove && delay < 0)
-        engine_container_remove_with_volumes(root, runroot, id, true, &e3);
-    return delay;
+    return engine_restart_record_exit(root, id, code, ooms > 0, (int)getpid(), &e1);
 }
 
 /* ---- detached: hull-monitor ---- */

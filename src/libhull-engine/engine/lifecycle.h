@@ -74,7 +74,9 @@ void engine_record_refresh(const char *runroot, const char *id, struct engine_re
  * FinishedAt), cgroups and runtime state released, --rm.  Run by
  * `hull run` in the foreground and by `hull _monitor-exit ID CODE`.
  * Returns the delay in ms after which the restart policy wants the
- * container started again (State "restarting"), or -1. */
+ * container started again (State "restarting"), or -1.  With --rm the
+ * record is removed without being written "exited" first: the "die" event
+ * carries the exit code (`hull wait` reads it there). */
 int64_t engine_container_finish(const char *root, const char *runroot, const char *id, int code, bool auto_remove);
 
 /* The start of a restart by the policy (engine_monitor_restart), with the

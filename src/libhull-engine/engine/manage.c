@@ -239,6 +239,44 @@ static long now_ms(void)
     return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+struct die_code {
+    const char *id;
+    int code;
+    bool found;
+};
+
+static int note_die(const struct engine_event *ev, void *data)
+{
+    struct die_code *d = data;
+    const char *code = engine_event_attr_value(ev, "exitCode");
+    if (code && ev->type && !strcmp(ev->type, "container") && ev->action && !strcmp(ev->action, "die") && ev->id &&
+        !strcmp(ev->id, d->id)) {
+        d->code = atoi(code);
+        d->found = true; /* the last one counts: a container may have died before (restarted) */
+    }
+    return 0;
+}
+
+/* A --rm container's record is removed without an "exited" one first
+ * (engine_container_finish): its exit code is in its last "die" event,
+ * written before the removal, after since_ms (its start; 0: unknown). */
+static bool exit_code_from_events(const char *root, const char *id, int64_t since_ms, int *exit_code)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct engine_events_query q = {
+        .since = since_ms * 1000000,
+        .since_given = true,
+        .until = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec + 1, /* what is there now, no waiting */
+    };
+    struct die_code d = {.id = id};
+    cleanup_error struct hull_error *ignored = NULL;
+    if (engine_events_read(root, &q, note_die, &d, &ignored) < 0 || !d.found)
+        return false;
+    *exit_code = d.code;
+    return true;
+}
+
 int engine_container_wait_id(const char *root, const char *runroot, const char *id, int *exit_code,
                              struct hull_error **err)
 {
@@ -249,10 +287,16 @@ int engine_container_wait_id(const char *root, const char *runroot, const char *
     cleanup_close int pidfd = -1;
     pid_t watched = 0;
     long init_gone_at = 0;
+    int64_t started_ms = 0;
     for (;;) {
         cleanup_engine_record struct engine_record *rec = NULL;
-        if (engine_record_read(root, id, &rec, NULL) < 0)
+        if (engine_record_read(root, id, &rec, NULL) < 0) {
+            if (exit_code_from_events(root, id, started_ms, exit_code))
+                return 0;
             return hull_error_set(err, 0, "container %.12s was removed before its exit code could be read", id);
+        }
+        if (!started_ms)
+            started_ms = engine_rfc3339_ms(rec->state.started_at);
         const char *status = rec->state.status;
         bool says_live = !strcmp(status, "running") || !strcmp(status, "paused");
         bool runtime_live = engine_container_running(runroot, id);

@@ -111,8 +111,7 @@ bool engine_restart_decide(const struct engine_restart_policy *p, int exit_code,
     return false;
 }
 
-/* Milliseconds since the epoch of an RFC 3339 UTC time as rfc3339_now writes it; 0 when unreadable. */
-static int64_t rfc3339_ms(const char *text)
+int64_t engine_rfc3339_ms(const char *text)
 {
     struct tm tm = {0};
     const char *rest = text ? strptime(text, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
@@ -148,7 +147,7 @@ static int record_exit(struct engine_record *rec, void *data, struct hull_error 
     engine_restart_policy_of(rec, &policy);
     e->delay = rec->restart.delay_ms;
     int64_t now = realtime_ms();
-    int64_t started = rfc3339_ms(state->started_at);
+    int64_t started = engine_rfc3339_ms(state->started_at);
     e->restart = engine_restart_decide(&policy, e->code, rec->restart.manually_stopped, rec->restart_count,
                                        started ? now - started : 0, &e->delay);
     cleanup_free char *finished = rfc3339_now();
@@ -173,6 +172,16 @@ static int record_exit(struct engine_record *rec, void *data, struct hull_error 
         rec->restart.monitor_pid = e->monitor_pid;
     }
     return 0;
+}
+
+void engine_restart_exit_event(const char *root, const char *id, int code)
+{
+    cleanup_engine_record struct engine_record *rec = NULL;
+    if (engine_record_read(root, id, &rec, NULL) < 0)
+        return; /* removed meanwhile (`hull rm -f`): its "destroy" says it all */
+    char code_text[16];
+    snprintf(code_text, sizeof code_text, "%d", code);
+    engine_event_container(root, rec, "die", "exitCode", code_text);
 }
 
 int64_t engine_restart_record_exit(const char *root, const char *id, int code, bool oom_killed, int monitor_pid,

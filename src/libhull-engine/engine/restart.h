@@ -59,6 +59,15 @@ bool engine_restart_decide(const struct engine_restart_policy *p, int exit_code,
  * State becomes "restarting" (returns the delay in ms, >= 0) or "exited"
  * (returns -1), with ExitCode, OOMKilled and FinishedAt.  monitor_pid is the
  * process that will sleep the delay (recorded so a dead one is noticed). */
+/* The "die" event of a --rm container, whose record is removed at once
+ * without an "exited" record first (engine_container_finish): `hull wait`
+ * finds the exit code in it (exitCode). */
+void engine_restart_exit_event(const char *root, const char *id, int code);
+
+/* Milliseconds since the epoch of an RFC 3339 UTC time as rfc3339_now
+ * writes it (the record's StartedAt); 0 when unreadable. */
+int64_t engine_rfc3339_ms(const char *text);
+
 int64_t engine_restart_record_exit(const char *root, const char *id, int code, bool oom_killed, int monitor_pid,
                                    struct hull_error **err);
 
