@@ -298,10 +298,28 @@ static void attach_accept(void)
     clients[n_clients++] = c;
 }
 
+/* The log is opened (made) by its first record: a container that prints
+ * nothing has none (`hull logs` shows nothing either way), which spares a
+ * `run` of a silent program a file to make and to remove, the costliest
+ * kind of file work on this project's host (docs/performance.md). */
+static bool log_open(void)
+{
+    if (log_fd >= 0)
+        return true;
+    log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    if (log_fd < 0)
+        return false; /* the output still goes to the attached clients */
+    struct stat st;
+    log_size = fstat(log_fd, &st) == 0 ? (long long)st.st_size : 0;
+    return true;
+}
+
 /* One CRI log line: TIMESTAMP STREAM F|P TEXT\n, written with one write(2)
  * so `hull logs -f` never reads half a record. */
 static void log_record(const char *stream, bool full, const char *text, size_t len)
 {
+    if (!log_open())
+        return;
     static char line[LINE_MAX_BYTES + 128];
     struct timespec ts;
     struct tm tm;
@@ -363,8 +381,7 @@ static void __attribute__((noreturn)) fail(const char *what)
 {
     char msg[256];
     int n = snprintf(msg, sizeof msg, "hull-monitor: %s: %s", what, strerror(errno));
-    if (log_fd >= 0)
-        log_record("stderr", true, msg, (size_t)n);
+    log_record("stderr", true, msg, (size_t)n);
     _exit(125);
 }
 
@@ -566,15 +583,11 @@ static void wait_before_start(void)
     }
 }
 
-/* The log, and the monitor's place among processes: the subreaper of the
- * container's init, which learns of exits through a signalfd. */
+/* The monitor's place among processes: the subreaper of the container's
+ * init, which learns of exits through a signalfd.  (The log is opened by
+ * its first record, log_open.) */
 static void open_log_and_signals(struct monitor *m)
 {
-    log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-    if (log_fd < 0)
-        fail("open the log");
-    struct stat st;
-    log_size = fstat(log_fd, &st) == 0 ? (long long)st.st_size : 0;
     /* The container's init is the start command's child; when that exits,
      * the init must become ours, not PID 1's, so that we learn its status. */
     if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)

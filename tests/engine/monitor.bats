@@ -96,6 +96,25 @@ monitors_of_this_test() {
     [ "$output" = "$(printf 'first\nsecond')" ]
 }
 
+@test "logs: a silent container has no log file and an empty log; -f waits for the first line" {
+    hull run --name quiet busybox true
+    id=$(hull inspect -f '{{.Id}}' quiet)
+    [ ! -e "$STORE/containers/$id/ctr.log" ]
+    run hull logs quiet
+    [ "$status" -eq 0 ]
+    [ -z "$output" ]
+    # the log is made by the first line: -f of a silent one so far follows it from there
+    hull run -d --name late busybox sh -c 'sleep 1; echo late-line; sleep 0.3'
+    run timeout 20 "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" logs -f late
+    [ "$status" -eq 0 ]
+    [ "$output" = late-line ]
+    # -f of one that stays silent returns when it exits
+    hull run -d --name mute busybox sleep 0.5
+    run timeout 20 "$HULL_ENGINE" --root "$STORE" --runroot "$RUNROOT" logs -f mute
+    [ "$status" -eq 0 ]
+    [ -z "$output" ]
+}
+
 @test "logs: --since and --until, each form, with -t, --tail and both streams; bad times refused" {
     # three lines 0.2 s apart, the second on stderr; the cut points are the
     # times -t shows, not guesses

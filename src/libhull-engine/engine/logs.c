@@ -223,13 +223,31 @@ static int follow_rotation(struct log_reader *p, int fd, const char *path, off_t
     return open(path, O_RDONLY | O_CLOEXEC);
 }
 
+/* -f of a running container without a log yet: hull-monitor makes it with
+ * the first line of output (a silent program never has one).  Polled until
+ * it appears or the container is gone; -1 (errno ENOENT) then. */
+static int wait_for_log(const struct engine_logs_opts *o, const char *id, const char *path)
+{
+    int gone_for_ms = 0;
+    for (;;) {
+        bool running = still_running(o->root, o->runroot, id, &gone_for_ms);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0 || errno != ENOENT || !running || (o->until && now_nanos() > o->until))
+            return fd;
+        usleep(100 * 1000);
+    }
+}
+
 static int show_logs(const struct engine_logs_opts *o, const char *id, const char *path, struct log_reader *p,
                      struct hull_error **err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT && o->follow)
+        fd = wait_for_log(o, id, path);
     if (fd < 0) {
-        /* every container's monitor logs it (foreground ones too): none
-         * yet is a container never started, whose log is empty (docker) */
+        /* every container's monitor logs its output (foreground ones too),
+         * from the first line on: none is a container never started or
+         * silent so far, whose log is empty (docker) */
         if (errno == ENOENT)
             return 0;
         return hull_error_set(err, 0, "open %s: %s", path, strerror(errno));
