@@ -37,6 +37,7 @@ fuzz_check() {
 @test "fuzz-gotemplate: --format templates" { fuzz_check gotemplate; }
 @test "fuzz-cdi-spec: CDI device specs (JSON and YAML)" { fuzz_check cdi-spec; }
 @test "fuzz-engine-getopt: hull command lines" { fuzz_check engine-getopt; }
+@test "fuzz-time-arg: --since/--until of hull logs and events" { fuzz_check time-arg; }
 
 @test "every harness has a test here and seeds" {
     for n in $("$FUZZ" list); do

@@ -37,6 +37,19 @@ static bool parse_unix_time(const char *text, int64_t *nanos)
     return true;
 }
 
+/* Seconds and nanoseconds to nanoseconds since the epoch, saturating: an
+ * int64 of nanoseconds holds 1677-09-21 to 2262-04-11, and a date outside is
+ * as good as the beginning or the end of time for --since and --until (it
+ * overflowed before: fuzz-time-arg, "0206-01-02"). */
+static int64_t secs_to_nanos(int64_t secs, int64_t frac)
+{
+    if (secs > INT64_MAX / 1000000000LL - 1)
+        return INT64_MAX;
+    if (secs < INT64_MIN / 1000000000LL + 1)
+        return INT64_MIN;
+    return secs * 1000000000LL + frac;
+}
+
 /* The forms docker's GetTimestamp takes, longest first: a date and a time
  * to the second (maybe a fraction), to the minute, to the hour, or a date
  * alone; each in local time, or with Z or an offset +07:00. */
@@ -73,7 +86,7 @@ static bool parse_date_time(const char *text, int64_t *nanos)
     } else {
         return false;
     }
-    *nanos = (int64_t)secs * 1000000000LL + frac;
+    *nanos = secs_to_nanos((int64_t)secs, frac);
     return true;
 }
 

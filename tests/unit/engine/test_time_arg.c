@@ -45,6 +45,11 @@ int main(void)
     TAP_CHECK(parsed("1700000000.5") == now + S / 2, "Unix seconds with a fraction");
     TAP_CHECK(parsed("1700000000.000000001") == now + 1, "a fraction to the nanosecond");
     TAP_CHECK(parsed("0") == 0, "0 is the epoch, not a duration (docker)");
+    /* an int64 of nanoseconds ends in 1677 and 2262: beyond, the ends of time
+     * (the multiplication overflowed: fuzz-time-arg) */
+    TAP_CHECK(parsed("0206-01-02") == INT64_MIN, "a date before 1677 is the beginning of time");
+    TAP_CHECK(parsed("9999-12-31T23:59:59Z") == INT64_MAX, "a date after 2262 is the end of time");
+    TAP_CHECK(parsed("2262-04-11T00:00:00Z") == 9223286400LL * S, "2262-04-11 still fits");
     TAP_CHECK(parsed("10m") == now - 600 * S, "a duration before now");
     TAP_CHECK(parsed("1h30m") == now - 5400 * S, "a compound duration");
     TAP_CHECK(parsed("1.5s") == now - S - S / 2, "a duration with a fraction");
