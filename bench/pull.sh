@@ -109,9 +109,13 @@ size=$(du -sm "$work/reg/data" | cut -f1)
 echo "image: $LAYERS layer(s) x $LAYER_MB MB (random bytes, gzip${FILES:+, $FILES files each}), $size MB in the registry at $REG"
 
 # timed CMD...: runs it under /usr/bin/time; prints "wall cpu maxrss_kb"
+# (the wall from bash's clock, to the millisecond: time's %e has 10 ms steps, as
+# much as a change of hull's pull is worth; CPU time keeps time's resolution)
 timed() {
+    local t0=${EPOCHREALTIME/,/.} t1
     /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" >/dev/null
-    awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$work/time"
+    t1=${EPOCHREALTIME/,/.}
+    awk -v w="$(echo "$t1 - $t0" | bc)" '{printf "%.3f %.2f %s\n", w, $2 + $3, $4}' "$work/time"
 }
 manifest=$(curl -s -H 'Accept: application/vnd.oci.image.manifest.v1+json' "http://$REG/v2/bench/manifests/latest")
 jq -r '.layers[].digest' <<<"$manifest" >"$work/digests"
@@ -160,7 +164,7 @@ rm -rf "$work/hull" "$work/hullb" "$work/p" "$work/skopeo"
 
 printf '\n%-11s %9s %9s %12s %12s %10s\n' "" "wall s" "cpu s" "wall/curl" "cpu/curl" "peak RSS"
 for k in "${tools[@]}"; do
-    printf '%-11s %9.2f %9.2f %11.2fx %11.2fx %7d MB\n' "$k" "${wall[$k]}" "${cpu[$k]}" \
+    printf '%-11s %9.3f %9.2f %11.2fx %11.2fx %7d MB\n' "$k" "${wall[$k]}" "${cpu[$k]}" \
         "$(echo "${wall[$k]} / ${wall[curl]}" | bc -l)" "$(echo "${cpu[$k]} / ${cpu[curl]}" | bc -l)" \
         "$((${rss[$k]} / 1024))"
 done
