@@ -54,6 +54,10 @@ fi
 work=$(mktemp -d /tmp/hull-ebench.XXXXXX)
 hull=("$HULL" --root "$work/h/root" --runroot "$work/h/run")
 pod=(podman --root "$work/p/root" --runroot "$work/p/run" --cgroup-manager cgroupfs --events-backend file)
+# podman's containers, and conmon (in PARENT/conmon), below a cgroup parent of
+# the bench's own, removed at the end: podman's default /libpod_parent/conmon
+# would stay on the host
+cgparent=/hull-ebench-$$
 have_podman=false
 command -v podman >/dev/null && have_podman=true
 cleanup() {
@@ -64,6 +68,7 @@ cleanup() {
     fi
     grep -o " ${work}[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done || true
     rm -rf "$work"
+    find /sys/fs/cgroup -maxdepth 2 -type d -name "${cgparent#/}" -exec find {} -depth -type d -delete \; 2>/dev/null || true
 }
 trap cleanup EXIT
 
@@ -73,7 +78,7 @@ archive=$work/img/busybox-docker.tar
 "${hull[@]}" load -q -i "$archive" >/dev/null
 hull_image=busybox:docker
 run_flags=(--rm --network none)
-pod_run=(run "${run_flags[@]}" --ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
+pod_run=(run "${run_flags[@]}" --cgroup-parent "$cgparent" --ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 
 cmds=(-n "hull" "${hull[*]} run ${run_flags[*]} $hull_image true")
 cmds+=(-n "hull+bridge" "${hull[*]} run --rm --network hull $hull_image true")
@@ -87,7 +92,7 @@ if $have_podman; then
     done
     # podman on its default bridge network (netavark or CNI), when it works here
     rt=${podmans[0]:-}
-    bridge_cmd="${pod[*]} --runtime $(command -v "${rt:-crun}") run --rm --network bridge --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 localhost/$hull_image true"
+    bridge_cmd="${pod[*]} --runtime $(command -v "${rt:-crun}") run --rm --network bridge --cgroup-parent $cgparent --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 localhost/$hull_image true"
     if [ -n "$rt" ] && $bridge_cmd >"$work/out" 2>&1; then
         cmds+=(-n "podman+$rt+bridge" "$bridge_cmd")
     else
@@ -171,7 +176,7 @@ printf '%-28s pid %-7s %-16s %6s KiB\n' "hull monitor" "$mon" "$(cat "/proc/$mon
 # only one (no daemon); the container's own processes are not hull's
 goal "idle detached container: KiB resident of hull" "$(vmrss "$mon")" "<=" 200
 if $have_podman && [ ${#podmans[@]} -gt 0 ]; then
-    "${pod[@]}" --runtime "$(command -v "${podmans[0]}")" run -d --name rss --network none \
+    "${pod[@]}" --runtime "$(command -v "${podmans[0]}")" run -d --name rss --network none --cgroup-parent "$cgparent" \
         --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "localhost/$hull_image" sleep 1000 >/dev/null
     sleep 0.5
     pinit=$("${pod[@]}" inspect rss --format '{{.State.Pid}}')

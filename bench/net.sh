@@ -157,9 +157,12 @@ if command -v podman >/dev/null; then
     mount -t tmpfs -o mode=0755 hull-nbench-cni /var/lib/cni
     pod=(podman --root "$work/p/root" --runroot "$work/p/run" --network-config-dir "$work/p/net"
         --cgroup-manager cgroupfs --events-backend file)
+    # its containers and conmon below a cgroup parent of our own (as bench/engine.sh)
+    cgparent=/hull-nbench-$$
     pod_cleanup() {
         "${pod[@]}" rm -af -t 0 >/dev/null 2>&1 || true
         "${pod[@]}" system reset -f >/dev/null 2>&1 || true
+        find /sys/fs/cgroup -maxdepth 2 -type d -name "${cgparent#/}" -exec find {} -depth -type d -delete \; 2>/dev/null || true
     }
     trap 'pod_cleanup; cleanup' EXIT
     "${pod[@]}" network create --subnet 10.199.0.0/24 hullbench >/dev/null
@@ -168,7 +171,7 @@ if command -v podman >/dev/null; then
         local name=$1 addr=$2 port=$3 i secs deadline
         local times=()
         for ((i = 0; i < REPEAT; i++)); do
-            "${pod[@]}" run -d --name psink --network hullbench --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 -p "$port:5001" -v "$work/sink:/sink:ro" "localhost/$image" /sink 5001 >/dev/null
+            "${pod[@]}" run -d --name psink --network hullbench --cgroup-parent "$cgparent" --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 -p "$port:5001" -v "$work/sink:/sink:ro" "localhost/$image" /sink 5001 >/dev/null
             deadline=$((SECONDS + 10))
             until "${pod[@]}" exec psink sh -c 'netstat -ltn 2>/dev/null | grep -q ":5001 "'; do
                 [ "$SECONDS" -lt "$deadline" ] || { echo "bench/net: podman's sink does not listen" >&2; exit 1; }
