@@ -201,18 +201,9 @@ read_counter() { cat "$BUNDLE/rootfs/tmp/c" 2>/dev/null; }
     start_detached "$id"
     pid=$(init_pid "$id")
     dirs=()
-    while read -r dir; do dirs+=("$dir"); done < <(
-        while IFS=: read -r num ctrls path; do
-            if [ -z "$ctrls" ]; then unified_dir "$pid"; else m=$(v1_mount "${ctrls%%,*}"); [ -z "$m" ] || echo "$m$path"; fi
-        done <"/proc/$pid/cgroup")
+    while read -r _ dir; do dirs+=("$dir"); done < <(cg_dirs "$pid")
     [ "${#dirs[@]}" -gt 0 ]
-    for d in "${dirs[@]}"; do
-        mkdir "$d/sub"
-        if [ ! -e "$d/sub/cgroup.controllers" ] && [ -e "$d/sub/cpuset.cpus" ]; then
-            cat "$d/cpuset.cpus" >"$d/sub/cpuset.cpus"
-            cat "$d/cpuset.mems" >"$d/sub/cpuset.mems"
-        fi
-    done
+    for d in "${dirs[@]}"; do mkdir_sub "$d/sub"; done
     # a second process of the container, moved into sub in every hierarchy
     runtime exec -d "$id" sleep 200
     wait_until '[ "$(wc -l <"${dirs[0]}/cgroup.procs")" -ge 2 ]'

@@ -41,6 +41,30 @@ cg_dir() {
     echo "$mnt$path"
 }
 
+# cg_dirs PID: "CONTROLLERS DIR" for each hierarchy PID is in that is mounted
+# here ("unified" for the v2 one).
+cg_dirs() {
+    local num ctrls path mnt
+    while IFS=: read -r num ctrls path; do
+        if [ -z "$ctrls" ]; then
+            echo "unified $(unified_dir "$1")"
+        else
+            mnt=$(v1_mount "${ctrls%%,*}")
+            [ -z "$mnt" ] || echo "$ctrls $mnt$path"
+        fi
+    done <"/proc/$1/cgroup"
+}
+
+# mkdir_sub DIR: a new v1/v2 cgroup; a v1 cpuset one gets its parent's cpus and
+# mems (the kernel leaves them empty, and no task may join such a cgroup).
+mkdir_sub() {
+    mkdir "$1"
+    if [ ! -e "$1/cgroup.controllers" ] && [ -e "$1/cpuset.cpus" ] && [ -z "$(cat "$1/cpuset.cpus")" ]; then
+        cat "$1/../cpuset.cpus" >"$1/cpuset.cpus"
+        cat "$1/../cpuset.mems" >"$1/cpuset.mems"
+    fi
+}
+
 # init_pid ID
 init_pid() { runtime state "$1" | jq -r .pid; }
 
