@@ -605,6 +605,11 @@ int engine_run_foreground(const struct engine_lifecycle *l, int *exit_code, stru
         sigprocmask(SIG_SETMASK, &old, NULL);
         return -1;
     }
+    /* The container's program runs (the child's copy of the exe overlay's
+     * fd went with its exec of the monitor, the init's with its own): let go
+     * of ours now, so that the grace period its close waits for runs beside
+     * the program instead of at our exit (exe_protect_release). */
+    exe_protect_release();
     bool detached = false;
     int r = attach_until_exit(l, &fc, exit_code, &detached, err);
     /* the monitor is our child until we return: reaped if it is done */
