@@ -89,14 +89,14 @@ int64_t engine_container_finish(const char *root, const char *runroot, const cha
     if (auto_remove) {
         engine_restart_exit_event(root, id, code);
         if (engine_container_remove_with_volumes(root, runroot, id, true, &e3) < 0)
-            engine_restart_record_exit(root, id, code, ooms > 0, (int)getpid(), &e1);
+            engine_restart_record_exit(root, id, code, ooms > 0, (int)getpid(), true, &e1);
         return -1;
     }
     /* A record removed meanwhile (`hull rm -f`) is not an error here.  The
      * restart policy decides here whether it says "exited" or "restarting"
      * (restart.h); the process that sleeps the delay is this one (the
      * monitor's) or, in the foreground, the monitor spawned next. */
-    return engine_restart_record_exit(root, id, code, ooms > 0, (int)getpid(), &e1);
+    return engine_restart_record_exit(root, id, code, ooms > 0, (int)getpid(), false, &e1);
 }
 
 /* ---- detached: hull-monitor ---- */

@@ -134,9 +134,17 @@ struct exit_edit {
     const char *root;
     int code, monitor_pid;
     bool oom_killed;
+    bool die_sent;
     bool restart;
     int64_t delay;
 };
+
+static void send_die(const char *root, const struct engine_record *rec, int code)
+{
+    char code_text[16];
+    snprintf(code_text, sizeof code_text, "%d", code);
+    engine_event_container(root, rec, "die", "exitCode", code_text);
+}
 
 static int record_exit(struct engine_record *rec, void *data, struct hull_error **err)
 {
@@ -163,9 +171,8 @@ static int record_exit(struct engine_record *rec, void *data, struct hull_error 
     rec->creating_pid = 0;
     /* The event first, as set_state (record.c) does: a waiter for the new
      * state finds it in the journal. */
-    char code_text[16];
-    snprintf(code_text, sizeof code_text, "%d", e->code);
-    engine_event_container(e->root, rec, "die", "exitCode", code_text);
+    if (!e->die_sent)
+        send_die(e->root, rec, e->code);
     if (e->restart) {
         rec->restart_count++;
         rec->restart.delay_ms = e->delay;
@@ -179,15 +186,14 @@ void engine_restart_exit_event(const char *root, const char *id, int code)
     cleanup_engine_record struct engine_record *rec = NULL;
     if (engine_record_read(root, id, &rec, NULL) < 0)
         return; /* removed meanwhile (`hull rm -f`): its "destroy" says it all */
-    char code_text[16];
-    snprintf(code_text, sizeof code_text, "%d", code);
-    engine_event_container(root, rec, "die", "exitCode", code_text);
+    send_die(root, rec, code);
 }
 
 int64_t engine_restart_record_exit(const char *root, const char *id, int code, bool oom_killed, int monitor_pid,
-                                   struct hull_error **err)
+                                   bool die_sent, struct hull_error **err)
 {
-    struct exit_edit e = {.root = root, .code = code, .monitor_pid = monitor_pid, .oom_killed = oom_killed};
+    struct exit_edit e = {
+        .root = root, .code = code, .monitor_pid = monitor_pid, .oom_killed = oom_killed, .die_sent = die_sent};
     int r = engine_record_edit(root, id, record_exit, &e, err);
     return r < 0 || !e.restart ? -1 : e.delay;
 }

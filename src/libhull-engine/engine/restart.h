@@ -55,10 +55,6 @@ void engine_restart_policy_record(const struct engine_restart_policy *p, struct 
 bool engine_restart_decide(const struct engine_restart_policy *p, int exit_code, bool manually_stopped,
                            int restart_count, int64_t ran_ms, int64_t *delay_ms);
 
-/* `hull _monitor-exit`: the init exited with code.  Under the records lock,
- * State becomes "restarting" (returns the delay in ms, >= 0) or "exited"
- * (returns -1), with ExitCode, OOMKilled and FinishedAt.  monitor_pid is the
- * process that will sleep the delay (recorded so a dead one is noticed). */
 /* The "die" event of a --rm container, whose record is removed at once
  * without an "exited" record first (engine_container_finish): `hull wait`
  * finds the exit code in it (exitCode). */
@@ -68,8 +64,13 @@ void engine_restart_exit_event(const char *root, const char *id, int code);
  * writes it (the record's StartedAt); 0 when unreadable. */
 int64_t engine_rfc3339_ms(const char *text);
 
+/* `hull _monitor-exit`: the init exited with code.  Under the records lock,
+ * State becomes "restarting" (returns the delay in ms, >= 0) or "exited"
+ * (returns -1), with ExitCode, OOMKilled and FinishedAt, and the "die" event
+ * is sent, unless die_sent (engine_restart_exit_event did).  monitor_pid is
+ * the process that will sleep the delay (recorded so a dead one is noticed). */
 int64_t engine_restart_record_exit(const char *root, const char *id, int code, bool oom_killed, int monitor_pid,
-                                   struct hull_error **err);
+                                   bool die_sent, struct hull_error **err);
 
 /* Records who sleeps the delay when that is not the exiting process (a
  * foreground `hull run` hands a restart over to a new monitor). */
