@@ -38,7 +38,10 @@ int cgroup_manager_create(const char *id, const char *cgroups_path, const struct
  * removes what it made; the manager must still be freed. */
 int cgroup_manager_plan(const char *id, const char *cgroups_path, struct cgroup_manager **out,
                         struct hull_error **err);
-int cgroup_manager_setup(struct cgroup_manager *m, const struct hull_resources *resources, struct hull_error **err);
+/* *as_planned (may be NULL): whether setup made exactly the directories the
+ * plan listed, i.e. whether a record saved from the plan still holds. */
+int cgroup_manager_setup(struct cgroup_manager *m, const struct hull_resources *resources, bool *as_planned,
+                         struct hull_error **err);
 
 /* An O_DIRECTORY fd of the unified (v2) cgroup for clone3(CLONE_INTO_CGROUP), or -1
  * when there is none (v1) or it cannot be used.  Owned by the manager. */

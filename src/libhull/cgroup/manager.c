@@ -296,11 +296,22 @@ int cgroup_manager_plan(const char *id, const char *cgroups_path, struct cgroup_
     return 0;
 }
 
-int cgroup_manager_setup(struct cgroup_manager *m, const struct hull_resources *r, struct hull_error **err)
+static bool strv_equal(char **a, char **b)
 {
-    /* From here on the list holds what we really made. */
+    for (; a && *a && b && *b; a++, b++)
+        if (strcmp(*a, *b))
+            return false;
+    return !(a && *a) && !(b && *b);
+}
+
+int cgroup_manager_setup(struct cgroup_manager *m, const struct hull_resources *r, bool *as_planned,
+                         struct hull_error **err)
+{
+    /* From here on the list holds what we really made; the plan's is kept
+     * until then, to tell the caller whether its record of it still holds. */
+    cleanup_free char ***planned = xmalloc0((m->n_nodes + 1) * sizeof *planned);
     for (size_t i = 0; i < m->n_nodes; i++) {
-        strv_free(m->nodes[i].created);
+        planned[i] = m->nodes[i].created;
         m->nodes[i].created = NULL;
     }
     /* One lock of the parents' marks for every hierarchy (parents.c); let go
@@ -322,6 +333,13 @@ int cgroup_manager_setup(struct cgroup_manager *m, const struct hull_resources *
     }
     closep(&marks);
     marks = -1;
+    if (as_planned)
+        *as_planned = true;
+    for (size_t i = 0; i < m->n_nodes; i++) {
+        if (as_planned && !strv_equal(planned[i], m->nodes[i].created))
+            *as_planned = false; /* a concurrent create made a parent in between */
+        strv_free(steal_pointer(&planned[i]));
+    }
     /* Spec's other example of an unfit cgroup: a frozen one (or one below a
      * frozen parent) would stop the init before it could report back. */
     if (cgroup_manager_is_frozen(m)) {
@@ -342,6 +360,8 @@ int cgroup_manager_setup(struct cgroup_manager *m, const struct hull_resources *
 fail:;
     closep(&marks);
     marks = -1;
+    for (size_t i = 0; i < m->n_nodes; i++)
+        strv_free(steal_pointer(&planned[i]));
     /* Nothing of ours runs in it yet: remove what we created, kill nobody
      * (a pre-existing cgroup may hold somebody else's processes). */
     struct hull_error *e = NULL;
@@ -357,7 +377,7 @@ int cgroup_manager_create(const char *id, const char *cgroups_path, const struct
                           struct cgroup_manager **out, struct hull_error **err)
 {
     cleanup_cgroup_manager struct cgroup_manager *m = NULL;
-    if (cgroup_manager_plan(id, cgroups_path, &m, err) < 0 || cgroup_manager_setup(m, r, err) < 0)
+    if (cgroup_manager_plan(id, cgroups_path, &m, err) < 0 || cgroup_manager_setup(m, r, NULL, err) < 0)
         return -1;
     *out = steal_pointer(&m);
     return 0;

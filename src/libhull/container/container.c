@@ -491,23 +491,6 @@ static int make_state_dir(struct create_state *cs, struct hull_error **err)
     return 0;
 }
 
-/* True when the two records list the same directories as made by hull. */
-static bool same_created(const struct cgroup_record *a, const struct cgroup_record *b)
-{
-    if (a->n_nodes != b->n_nodes)
-        return false;
-    for (size_t i = 0; i < a->n_nodes; i++) {
-        char **x = a->nodes[i].created, **y = b->nodes[i].created;
-        size_t n = strv_length(x);
-        if (n != strv_length(y))
-            return false;
-        for (size_t j = 0; j < n; j++)
-            if (strcmp(x[j], y[j]))
-                return false;
-    }
-    return true;
-}
-
 /* Step 3: the container's cgroups, or none (rootless without a delegated one). */
 static int make_cgroups(struct create_state *cs, struct hull_error **err)
 {
@@ -517,22 +500,15 @@ static int make_cgroups(struct create_state *cs, struct hull_error **err)
     /* Record before resource: the cgroups were named in intent.json before
      * they exist (plan_cgroups); recorded again as really made only when that
      * differs (a concurrent create made a parent in between). */
-    struct cgroup_record planned = {0}, made = {0};
-    cgroup_manager_save(cs->cg, &planned);
-    if (cgroup_manager_setup(cs->cg, spec->linux_.has_resources ? &spec->linux_.resources : NULL, err) < 0) {
+    bool as_planned = false;
+    if (cgroup_manager_setup(cs->cg, spec->linux_.has_resources ? &spec->linux_.resources : NULL, &as_planned,
+                             err) < 0) {
         /* setup removed what it made; an existing cgroup is not ours to clean */
         cgroup_manager_freep(&cs->cg);
+        if (rootless_without_cgroup(cs->opts, spec, err) < 0)
+            return -1;
     }
-    bool unchanged = false;
-    if (cs->cg) {
-        cgroup_manager_save(cs->cg, &made);
-        unchanged = same_created(&planned, &made);
-    }
-    cgroup_record_clear(&planned);
-    cgroup_record_clear(&made);
-    if (!cs->cg && rootless_without_cgroup(cs->opts, spec, err) < 0)
-        return -1;
-    return unchanged ? 0 : record_intent(cs, err);
+    return as_planned ? 0 : record_intent(cs, err);
 }
 
 /* Step 4: what the init is handed: the seccomp filter, the console socket,
