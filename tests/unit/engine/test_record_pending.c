@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../tap.h"
+#include "record_fixture.h"
 #include "engine/record.h"
 #include "util/utils.h"
 
@@ -53,18 +54,6 @@ static int unchanged(struct engine_record *rec, void *data, struct hull_error **
 {
     (void)rec, (void)data, (void)err;
     return ENGINE_RECORD_UNCHANGED;
-}
-
-static void make_record(const char *root, const char *id)
-{
-    cleanup_free char *dir = xasprintf("%s/containers/%s", root, id);
-    cleanup_error struct hull_error *err = NULL;
-    mkdir_p(dir, 0700, &err);
-    cleanup_free char *text = xasprintf("{\"Id\":\"%s\",\"Name\":\"/n\",\"Path\":\"sh\",\"Args\":[\"x\"]}", id);
-    struct engine_record *rec = NULL;
-    TAP_CHECK(engine_record_parse(text, &rec, &err) == 0 && engine_record_write(root, id, rec, &err) == 0,
-              "record %.2s written", id);
-    engine_record_free(rec);
 }
 
 static char *path_of(const char *root, const char *id)

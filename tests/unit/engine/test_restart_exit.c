@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "../tap.h"
+#include "record_fixture.h"
 #include "engine/events.h"
 #include "engine/record.h"
 #include "engine/restart.h"
@@ -15,18 +16,6 @@
 
 #define ID_A "aa11111111111111111111111111111111111111111111111111111111111111"
 #define ID_B "bb22222222222222222222222222222222222222222222222222222222222222"
-
-static void make_record(const char *root, const char *id)
-{
-    cleanup_free char *dir = xasprintf("%s/containers/%s", root, id);
-    cleanup_error struct hull_error *err = NULL;
-    mkdir_p(dir, 0700, &err);
-    cleanup_free char *text = xasprintf("{\"Id\":\"%s\",\"Name\":\"/n\",\"Path\":\"sh\",\"Args\":[\"x\"]}", id);
-    struct engine_record *rec = NULL;
-    TAP_CHECK(engine_record_parse(text, &rec, &err) == 0 && engine_record_write(root, id, rec, &err) == 0,
-              "record %.2s written", id);
-    engine_record_free(rec);
-}
 
 struct dies {
     const char *id;
