@@ -24,6 +24,7 @@ printf '%-52s %10s %-12s %s\n' goal measured target verdict
 missed=0
 while IFS='|' read -r name measured op target unit verdict; do
     printf '%-52s %10s %-12s %s\n' "$name" "$measured" "$op $target$unit" "$verdict"
+    case $name in bound:*) continue ;; esac
     [ "$verdict" = met ] || missed=$((missed + 1))
 done <"$goals"
 for b in "${failed[@]}"; do echo "$b failed: its goals are missing above"; done

@@ -10,6 +10,11 @@
 # hull <= 0.5x crun's median, <= 2x the floor, peak RSS <= crun's), and the
 # scale part (bench/scale.sh: 100 runs 8 at a time, 1000 create+delete).
 #
+# And the kernel's own work of the same container start with no runtime
+# around it (bench/ctrfloor.c, "kernel" and "kernel+cve": with the
+# CVE-2019-5736 re-exec): the "bound:" lines say whether a goal is reachable
+# at all on this machine.
+#
 # crun 1.8 refuses this host's hybrid cgroup layout ("cgroups in hybrid mode not
 # supported"); inside a private mount namespace with /sys/fs/cgroup/unified
 # unmounted it sees plain v1 and works.  All three run inside that same
@@ -36,6 +41,13 @@ trap 'rm -rf "$work"' EXIT
 jq '.process.terminal = false | .ociVersion = "1.0.2-dev" | .process.args = ["/bin/true"]' "$work/bundle/config.json" >"$work/c.json"
 mv "$work/c.json" "$work/bundle/config.json"
 
+# the kernel's own work of the same container, with no runtime around it
+# (bench/ctrfloor.c): "kernel" bare, "kernel+cve" with the cheapest
+# CVE-2019-5736 re-exec; the bounds below compare the goals with it
+cc -O2 -Wall -o "$work/ctrfloor" "$ROOT/bench/ctrfloor.c"
+kernel_cmd="$work/ctrfloor $work/bundle/rootfs"
+kernel_cve_cmd="$work/ctrfloor --reexec $work/bundle/rootfs"
+
 runtimes=(hull)
 declare -A bin=([hull]=$HULL)
 for r in crun runc; do
@@ -54,7 +66,11 @@ cmds=()
 for r in "${runtimes[@]}"; do
     cmds+=(-n "$r" "${bin[$r]} --root $work/state-$r run --bundle $work/bundle bench-$r")
 done
-cmds+=(-n floor "unshare -m -u -i -n -p -f true")
+for k in "$kernel_cmd" "$kernel_cve_cmd"; do
+    $k || { echo "bench/ctrfloor cannot run the bundle here" >&2; exit 1; }
+done
+cmds+=(-n floor "unshare -m -u -i -n -p -f true" -n kernel "$kernel_cmd" -n kernel+cve "$kernel_cve_cmd")
+kernels=(kernel kernel+cve)
 # a shared machine: say how busy it was, ratios from a loaded one are not comparable
 echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"
 hyperfine -N --warmup 5 --runs "$RUNS" --export-json "$work/h.json" "${cmds[@]}" >&2
@@ -71,16 +87,16 @@ rss() {
 }
 
 echo
-printf '%-6s %12s %12s %12s %14s\n' runtime "median ms" "mean ms" "CPU ms" "peak RSS KiB"
-declare -A median peak
-for r in "${runtimes[@]}" floor; do
+printf '%-10s %12s %12s %12s %14s\n' runtime "median ms" "mean ms" "CPU ms" "peak RSS KiB"
+declare -A median peak cpus
+for r in "${runtimes[@]}" floor "${kernels[@]}"; do
     med=$(jq -r ".results[] | select(.command == \"$r\") | .median * 1000" "$work/h.json")
     mean=$(jq -r ".results[] | select(.command == \"$r\") | .mean * 1000" "$work/h.json")
     cpu=$(jq -r ".results[] | select(.command == \"$r\") | (.user + .system) * 1000" "$work/h.json")
-    median[$r]=$med
+    median[$r]=$med cpus[$r]=$cpu
     peak[$r]=-
-    [ "$r" = floor ] || peak[$r]=$(rss "$r")
-    printf '%-6s %12.2f %12.2f %12.2f %14s\n' "$r" "$med" "$mean" "$cpu" "${peak[$r]}"
+    [ -z "${bin[$r]:-}" ] || peak[$r]=$(rss "$r")
+    printf '%-10s %12.2f %12.2f %12.2f %14s\n' "$r" "$med" "$mean" "$cpu" "${peak[$r]}"
 done
 echo
 for r in crun runc; do
@@ -93,6 +109,13 @@ if [ -n "${median[crun]:-}" ]; then
     goal "hull-runtime run: peak RSS KiB / crun's" "$(printf %.3f "$(echo "${peak[hull]} / ${peak[crun]}" | bc -l)")" "<=" 1
 fi
 goal "hull-runtime run: median / unshare floor" "$(printf %.3f "$(echo "${median[hull]} / ${median[floor]}" | bc -l)")" "<=" 2
+if [ -n "${median[crun]:-}" ]; then
+    bound "kernel+cve median / crun's (goal <= 0.5)" "$(printf %.3f "$(echo "${median[kernel+cve]} / ${median[crun]}" | bc -l)")" "<=" 0.5
+    # 100 runs 8 at a time on $(nproc) CPUs is CPU-bound: 2x crun's throughput
+    # needs half its CPU per run
+    bound "kernel+cve CPU / crun's (8-way goal: >= 2x)" "$(printf %.3f "$(echo "${cpus[kernel+cve]} / ${cpus[crun]}" | bc -l)")" "<=" 0.5
+fi
+bound "kernel+cve median / unshare floor (goal <= 2)" "$(printf %.3f "$(echo "${median[kernel+cve]} / ${median[floor]}" | bc -l)")" "<=" 2
 
 # Isolated starts: a pause before each timed run (hyperfine --prepare), as a
 # developer's `run` or a kubelet's start meets the kernel.  Back to back, as
@@ -107,21 +130,23 @@ ISO_RUNS=${HULL_BENCH_ISOLATED_RUNS:-20}
 echo
 echo "# isolated starts: ${GAP} s pause before each of $ISO_RUNS runs; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 hyperfine -N --warmup 2 --runs "$ISO_RUNS" --prepare "sleep $GAP" --export-json "$work/iso.json" "${cmds[@]}" >/dev/null 2>&1
-printf '%-6s %12s %12s\n' runtime "median ms" "CPU ms"
+printf '%-10s %12s %12s\n' runtime "median ms" "CPU ms"
 declare -A iso
-for r in "${runtimes[@]}" floor; do
+for r in "${runtimes[@]}" floor "${kernels[@]}"; do
     iso[$r]=$(jq -r ".results[] | select(.command == \"$r\") | .median * 1000" "$work/iso.json")
     cpu=$(jq -r ".results[] | select(.command == \"$r\") | (.user + .system) * 1000" "$work/iso.json")
-    printf '%-6s %12.2f %12.2f\n' "$r" "${iso[$r]}" "$cpu"
+    printf '%-10s %12.2f %12.2f\n' "$r" "${iso[$r]}" "$cpu"
 done
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ -n "${iso[crun]:-}" ]; then
     goal "isolated starts: median / crun's" "$(printf %.3f "$(echo "${iso[hull]} / ${iso[crun]}" | bc -l)")" "<=" 0.5
 fi
 goal "isolated starts: median / unshare floor" "$(printf %.3f "$(echo "${iso[hull]} / ${iso[floor]}" | bc -l)")" "<=" 2
+bound "isolated: kernel+cve median / unshare floor (goal <= 2)" "$(printf %.3f "$(echo "${iso[kernel+cve]} / ${iso[floor]}" | bc -l)")" "<=" 2
 
 [ "${HULL_BENCH_SCALE:-1}" = 1 ] || exit 0
 # the same bundle and namespace: many containers at once, and one after another
 scale=()
 for r in hull crun; do [ -n "${bin[$r]:-}" ] && scale+=("$r=${bin[$r]}"); done
+scale+=("kernel+cve=$kernel_cve_cmd")
 HULL_BENCH_BUNDLE=$work/bundle HULL_BENCH_WORK=$work "$ROOT/bench/scale.sh" "${scale[@]}"
