@@ -43,7 +43,11 @@ static int fsconfig_string(int fsfd, const char *key, const char *value, struct 
 }
 
 /* The new mount API: one fsconfig per layer, no length limit. Returns 1 when
- * the kernel does not know "lowerdir+" (before 6.8): the caller uses mount(2). */
+ * the kernel does not know "lowerdir+" (before 6.8): the caller uses mount(2).
+ * Linux 6.5 to 6.7 refuse the key; before 6.5 overlay had no fs_context of
+ * its own and the legacy one takes it, so only the create fails (EINVAL).
+ * That went unnoticed for a while: every container of a 6.1 kernel got a
+ * copy of its image (docs/performance.md, "What cgroup v2 changes"). */
 static int mount_overlay_fsapi(char *const *layers, size_t n, const char *upper, const char *work, const char *target,
                                bool read_only, struct hull_error **err)
 {
@@ -66,6 +70,8 @@ static int mount_overlay_fsapi(char *const *layers, size_t n, const char *upper,
         return hull_error_set(err, errno, "overlay option userxattr");
     if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
         int saved = errno;
+        if (saved == EINVAL && fs_context_is_legacy("overlay"))
+            return 1;
         cleanup_free char *log = fs_context_log(fsfd);
         return hull_error_set(err, saved, "create the overlay mount%s%s", *log ? ": " : "", log);
     }

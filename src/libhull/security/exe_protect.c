@@ -27,7 +27,8 @@
  *     the re-executed process, are its only references.  No copy: the kernel
  *     maps the binary's own page cache.  Needs CAP_SYS_ADMIN in the user
  *     namespace owning our mount namespace (root, or rootless on Linux >=
- *     5.11) and "lowerdir+" (Linux >= 6.8);
+ *     5.11) and "lowerdir+" (Linux >= 6.8) or overlay's legacy fs context
+ *     (before 6.5: see exe_overlay_context);
  *  2. otherwise a sealed memfd copy of the binary (sendfile, then seals
  *     against write, grow, shrink and further seals).
  * Either way one more execve of the runtime; none when the binary already
@@ -126,6 +127,35 @@ static void env_free(char ***env)
  * mount namespace the runtime runs in. */
 #define EXE_SEAL_LOWER_LAYER "/dev"
 
+/* The overlay's fs context, created: DIR (the binary's) over /dev, or -1.
+ * One "lowerdir+" per layer needs no escaping (Linux >= 6.8); before 6.5
+ * overlay had no fs_context of its own, the legacy one takes that key
+ * anyway and only the create fails, but it passes "lowerdir=DIR:/dev" on as
+ * mount(2) would.  (6.5 to 6.7 refuse the key: the memfd copy then.) */
+static int exe_overlay_context(const char *dir)
+{
+    cleanup_close int fs = fsopen("overlay", FSOPEN_CLOEXEC);
+    if (fs < 0)
+        return -1;
+    if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", dir, 0) == 0 &&
+        fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", EXE_SEAL_LOWER_LAYER, 0) == 0) {
+        /* xino is irrelevant here and its auto mode logs to dmesg across filesystems */
+        (void)fsconfig(fs, FSCONFIG_SET_STRING, "xino", "off", 0);
+        if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
+            return steal_fd(&fs);
+    }
+    /* ':' separates layers, a backslash escapes, the legacy context refuses ',' */
+    if (errno != EINVAL || strpbrk(dir, ":,\\") || !fs_context_is_legacy("overlay"))
+        return -1;
+    close(fs);
+    fs = fsopen("overlay", FSOPEN_CLOEXEC);
+    cleanup_free char *layers = xasprintf("%s:%s", dir, EXE_SEAL_LOWER_LAYER);
+    if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", layers, 0) < 0 ||
+        fsconfig(fs, FSCONFIG_SET_STRING, "xino", "off", 0) < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+        return -1;
+    return steal_fd(&fs);
+}
+
 /* Way 1 above: an O_PATH fd of our own binary through a private, read-only
  * overlayfs, or -1 (the caller then copies into a memfd).  *mount_out: the
  * overlay's mount fd, inherited by the re-executed runtime (held_mount_fd). */
@@ -143,15 +173,8 @@ static int open_through_sealed_overlay(int *mount_out)
         return -1;
     *slash = '\0';
     const char *name = slash + 1;
-    cleanup_close int fs = fsopen("overlay", FSOPEN_CLOEXEC);
+    cleanup_close int fs = exe_overlay_context(slash == path ? "/" : path);
     if (fs < 0)
-        return -1;
-    if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", slash == path ? "/" : path, 0) < 0 ||
-        fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", EXE_SEAL_LOWER_LAYER, 0) < 0)
-        return -1;
-    /* xino is irrelevant here and its auto mode logs to dmesg across filesystems */
-    (void)fsconfig(fs, FSCONFIG_SET_STRING, "xino", "off", 0);
-    if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
         return -1;
     cleanup_close int mnt = fsmount(fs, 0, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID);
     if (mnt < 0)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -444,4 +445,10 @@ bool running_in_user_namespace(void)
 bool running_rootless(void)
 {
     return geteuid() != 0 || running_in_user_namespace();
+}
+
+bool fs_context_is_legacy(const char *fstype)
+{
+    cleanup_close int fsfd = fsopen(fstype, FSOPEN_CLOEXEC);
+    return fsfd >= 0 && fsconfig(fsfd, FSCONFIG_SET_FLAG, "hull-no-such-option", NULL, 0) == 0;
 }

@@ -64,4 +64,10 @@ char *rfc3339_now(void);
  * (its uid_map is not the identity "0 0 4294967295"), e.g. under rootless podman. */
 bool running_in_user_namespace(void);
 
+/* True when the kernel has no fs_context of FSTYPE's own (overlay before
+ * Linux 6.5): fsconfig(FSCONFIG_SET_*) then takes any key, even one this
+ * kernel does not know ("lowerdir+"), and only FSCONFIG_CMD_CREATE parses
+ * them, failing with a bare EINVAL.  Told by a key no kernel knows. */
+bool fs_context_is_legacy(const char *fstype);
+
 #endif

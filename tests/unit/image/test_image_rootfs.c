@@ -3,10 +3,12 @@
  * merged view).  Needs root; mounts only below its own temp dir. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -80,6 +82,21 @@ static void check_merged(const char *rootfs, const char *how)
               "%s: an opaque directory hides the lower directory's content", how);
 }
 
+/* Where a copy means a bug, not a host without overlays: as real root, with
+ * the overlay module loaded (the attempt loads it) and the layers on a
+ * filesystem overlayfs takes as upper.  Linux 6.1 once got a copy here
+ * because its legacy fs context took "lowerdir+" and only the create failed. */
+static bool overlay_expected(void)
+{
+    cleanup_free char *fs = NULL;
+    struct statfs st;
+    if (running_in_user_namespace() || read_file("/proc/filesystems", &fs, NULL, NULL) < 0 ||
+        !strstr(fs, "\toverlay\n") || statfs(base, &st) < 0)
+        return false;
+    return st.f_type == TMPFS_MAGIC || st.f_type == EXT4_SUPER_MAGIC || st.f_type == XFS_SUPER_MAGIC ||
+           st.f_type == BTRFS_SUPER_MAGIC;
+}
+
 static void test_overlay(char *const *layers, bool *overlay_ok)
 {
     cleanup_free char *cdir = xasprintf("%s/c1", base);
@@ -90,6 +107,13 @@ static void test_overlay(char *const *layers, bool *overlay_ok)
     cleanup_error struct hull_error *err = NULL;
     int r = image_rootfs_prepare(layers, cdir, &opts, &rootfs, &kind, &err);
     *overlay_ok = r == 0 && kind == IMAGE_ROOTFS_OVERLAY;
+    if (!*overlay_ok && overlay_expected()) {
+        TAP_CHECK(false, "overlayfs is loaded and %s can carry an upper dir, yet the rootfs is a copy (%s)", base,
+                  err ? err->msg : "fell back to copy");
+        if (r == 0)
+            image_rootfs_release(cdir, NULL);
+        return;
+    }
     if (!*overlay_ok) {
         printf("ok %d # SKIP overlayfs is not usable here (%s)\n", ++tap_n, err ? err->msg : "fell back to copy");
         if (r == 0)
