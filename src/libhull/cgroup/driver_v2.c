@@ -15,17 +15,21 @@
 #include "cgroup_internal.h"
 #include "ebpf_devices.h"
 
-/* controller is a whole word of dir/file (a space-separated list). */
-static bool listed_in(const char *dir, const char *file, const char *controller)
+/* controller is a whole word of text (a space-separated list). */
+static bool word_in(const char *text, const char *controller)
 {
-    cleanup_free char *text = NULL;
-    if (cg_read(dir, file, &text, NULL) < 0)
-        return false;
     size_t len = strlen(controller);
-    for (char *p = text; (p = strstr(p, controller)); p += len)
+    for (const char *p = text; (p = strstr(p, controller)); p += len)
         if ((p == text || p[-1] == ' ') && (p[len] == '\0' || p[len] == ' ' || p[len] == '\n'))
             return true;
     return false;
+}
+
+/* controller is a whole word of dir/file. */
+static bool listed_in(const char *dir, const char *file, const char *controller)
+{
+    cleanup_free char *text = NULL;
+    return cg_read(dir, file, &text, NULL) == 0 && word_in(text, controller);
 }
 
 bool cgroup_v2_controller_available(const char *dir, const char *controller)
@@ -86,22 +90,38 @@ static void v2_no_controller(const char *field, const char *controller, struct h
 }
 
 /* Enables every controller the root offers, as runc does on v2, so stats and
- * later updates find their files.  One at a time: one refusal (e.g. cpu with
- * a realtime task somewhere) must not cost the others. */
+ * later updates find their files.  Level by level from the root: each
+ * ancestor's cgroup.controllers and cgroup.subtree_control are read once,
+ * not once per controller (cgroup_v2_enable_controller for each of 8
+ * controllers opened them 32 times on every create), and only what is missing is
+ * written, one controller at a time: one refusal (e.g. cpu with a realtime
+ * task somewhere) must not cost the others.  A controller refused at one
+ * level is not in the next level's cgroup.controllers and is not tried again. */
 static void v2_enable_all(struct cgroup_manager *m)
 {
     struct cgroup_node *u = cgroup_unified_node(m);
-    cleanup_free char *list = NULL;
-    if (!u || cg_read(u->h.mountpoint, "cgroup.controllers", &list, NULL) < 0)
+    if (!u)
         return;
+    cleanup_free char *cur = xstrdup(u->h.mountpoint);
+    cleanup_free char *rest = xstrdup(u->path);
     char *save = NULL;
-    for (char *c = strtok_r(list, " \n", &save); c; c = strtok_r(NULL, " \n", &save)) {
-        struct hull_error *e = NULL;
-        if (cgroup_v2_enable_controller(u, c, &e) < 0) {
-            cleanup_free char *t = hull_error_text(e);
-            log_debug("cgroup: %s", t);
-            hull_error_free(e);
+    for (char *comp = strtok_r(rest, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
+        cleanup_free char *list = NULL, *enabled = NULL;
+        if (cg_read(cur, "cgroup.controllers", &list, NULL) < 0 ||
+            cg_read(cur, "cgroup.subtree_control", &enabled, NULL) < 0)
+            return;
+        char *csave = NULL;
+        for (char *c = strtok_r(list, " \n", &csave); c; c = strtok_r(NULL, " \n", &csave)) {
+            if (word_in(enabled, c))
+                continue;
+            cleanup_free char *path = xasprintf("%s/cgroup.subtree_control", cur);
+            cleanup_free char *value = xasprintf("+%s", c);
+            if (write_file(path, value, strlen(value), NULL) < 0)
+                log_debug("cgroup: enable the %s controller in %s: %s", c, path, strerror(errno));
         }
+        char *next = xasprintf("%s/%s", cur, comp);
+        free(cur);
+        cur = next;
     }
 }
 
