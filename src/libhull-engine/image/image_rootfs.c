@@ -42,14 +42,13 @@ static int fsconfig_string(int fsfd, const char *key, const char *value, struct 
     return hull_error_set(err, saved, "overlay option %s=%s%s%s", key, value, *log ? ": " : "", log);
 }
 
-/* The new mount API: one fsconfig per layer, no length limit. Returns 1 when
- * the kernel does not know "lowerdir+" (before 6.8): the caller uses mount(2).
+/* Returns 1 when the kernel does not know "lowerdir+" (before 6.8).
  * Linux 6.5 to 6.7 refuse the key; before 6.5 overlay had no fs_context of
  * its own and the legacy one takes it, so only the create fails (EINVAL).
  * That went unnoticed for a while: every container of a 6.1 kernel got a
  * copy of its image (docs/performance.md, "What cgroup v2 changes"). */
-static int mount_overlay_fsapi(char *const *layers, size_t n, const char *upper, const char *work, const char *target,
-                               bool read_only, struct hull_error **err)
+int image_overlay_fsmount(char *const *layers, size_t n, const char *upper, const char *work, bool read_only,
+                          int *mfd_out, struct hull_error **err)
 {
     cleanup_close int fsfd = fsopen("overlay", FSOPEN_CLOEXEC);
     if (fsfd < 0)
@@ -75,9 +74,22 @@ static int mount_overlay_fsapi(char *const *layers, size_t n, const char *upper,
         cleanup_free char *log = fs_context_log(fsfd);
         return hull_error_set(err, saved, "create the overlay mount%s%s", *log ? ": " : "", log);
     }
-    cleanup_close int mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, read_only ? MOUNT_ATTR_RDONLY : 0);
+    int mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, read_only ? MOUNT_ATTR_RDONLY : 0);
     if (mfd < 0)
         return hull_error_set(err, errno, "fsmount overlay");
+    *mfd_out = mfd;
+    return 0;
+}
+
+/* The new mount API: one fsconfig per layer, no length limit. Returns 1 when
+ * the kernel does not know "lowerdir+" (before 6.8): the caller uses mount(2). */
+static int mount_overlay_fsapi(char *const *layers, size_t n, const char *upper, const char *work, const char *target,
+                               bool read_only, struct hull_error **err)
+{
+    cleanup_close int mfd = -1;
+    int r = image_overlay_fsmount(layers, n, upper, work, read_only, &mfd, err);
+    if (r != 0)
+        return r;
     if (move_mount(mfd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
         return hull_error_set(err, errno, "attach the overlay at %s", target);
     return 0;

@@ -23,6 +23,7 @@
 #define HULL_IMAGE_ROOTFS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "util/error_internal.h"
 #include "hull/hull-engine.h"
@@ -46,6 +47,14 @@ bool image_rootfs_overlay_works(const char *dir);
  * is root's only, user.overlay.opaque, which overlayfs reads when mounted
  * with "userxattr" (Linux >= 5.11; image_rootfs_prepare does so there). */
 const char *image_overlay_opaque_xattr(void);
+
+/* An overlay of layers (base first, n of them) over upper and work, as a
+ * detached mount (fsmount): *mfd_out is its fd, usable as a directory fd and
+ * in no mount namespace, so the overlay goes with the fd's last close, even
+ * when the process is killed.  Returns 1 when the kernel does not know
+ * "lowerdir+" (before 6.8). */
+int image_overlay_fsmount(char *const *layers, size_t n, const char *upper, const char *work, bool read_only,
+                          int *mfd_out, struct hull_error **err);
 
 /* Unmounts (lazily if busy) and removes what prepare made. Idempotent. */
 int image_rootfs_release(const char *container_dir, struct hull_error **err);
