@@ -283,6 +283,9 @@ rl_fails_with() {
     [ "$status" -eq 0 ]
     [ "${lines[0]}" = only ]
     [ "${lines[1]}" = 2 ]
+    # the mount points of its init layer (made in the user namespace too, with
+    # userxattr) sit above that opaque /etc without hiding /etc/only
+    [ "$driver" != overlay ] || [ -n "$(find "$RL_DIR/home" -path '*/init/*/etc/hostname')" ]
     # a directory removed and made again in the container is opaque too (overlay's own marks)
     run rl_hull run --rm owned sh -c 'rm -rf /home/u1000 && mkdir /home/u1000 && ls -A /home/u1000 | wc -l'
     [ "$status" -eq 0 ]

@@ -275,7 +275,8 @@ EOF
     # the write went to the container's file, not into the image or the container's layer
     grep -qx '1.2.3.4 added' "$STORE/containers/$id/hosts"
     [ ! -s "$STORE/containers/$id/upper/etc/hosts" ]
-    [ -z "$(find "$STORE" -path '*/etc/hosts' -not -path "$STORE/containers/*")" ]
+    [ -z "$(find "$STORE" -path '*/etc/hosts' -not -path "$STORE/containers/*" -not -path "$STORE/init/*")" ]
+    [ -z "$(find "$STORE/init" -path '*/etc/hosts' -size +0)" ] # the image's init layer: empty mount points
     # --read-only: they are read-only too
     run hull run --rm --read-only busybox sh -c 'echo x >>/etc/hosts'
     [[ "$output" == *"Read-only file system"* ]]

@@ -12,7 +12,9 @@
 # 1 the intent record, 2 the full record (the overlay is mounted by then,
 # and rootfs.kind, hostname, hosts, resolv.conf and config.json, which are
 # created in place, are written); then the process forks (clone 1) the
-# child that starts the container and becomes its monitor.
+# child that starts the container and becomes its monitor.  The first run of
+# an image also makes its init layer, between the two, and renames it into
+# place with renameat2, which these counts leave out.
 
 bats_require_minimum_version 1.5.0
 load ../lib/common
@@ -223,6 +225,33 @@ assert_store_works() {
     img=$(hull images -q | head -n1)
     hull tag "$img" busybox
     assert_store_works
+}
+
+@test "run killed while it makes the image's init layer: nothing half made is used, the next writer wipes it" {
+    hex=$(find "$STORE/images" -name '*.json' -printf '%f\n' | head -n1)
+    hex=${hex%.json}
+    # fsmount 2: the init layer's overlay (1 is the exe protection's), made
+    # detached, so it goes with the process; renameat2 1: its rename into
+    # init/, the last step (the record's renames are rename(2)s)
+    for point in "fsmount 2" "renameat2 1"; do
+        kill_at $point run busybox true
+        id=$(the_id)
+        [ ! -e "$STORE/init/$hex" ]
+        ls -d "$STORE"/tmp/init-*
+        ! grep -q " $STORE/tmp/" /proc/self/mountinfo
+        run hull system check
+        [ "$status" -eq 1 ]
+        [[ "$output" == *"staging "*"$STORE/tmp/init-"* ]]
+        # its writable open of the store wipes the staging dir
+        run hull rm -f "$id"
+        [ "$status" -eq 0 ]
+        assert_nothing_left "$id"
+    done
+    run hull run --rm busybox cat /etc/hostname
+    [ "$status" -eq 0 ] && [ -n "$output" ]
+    [ -f "$STORE/init/$hex/etc/hostname" ]
+    assert_store_works
+    [ ! -e "$STORE/init/$hex" ]
 }
 
 @test "commit killed: its staging dir is repaired, the container is intact and commits again" {

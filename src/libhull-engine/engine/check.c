@@ -221,8 +221,11 @@ static void report_staging(const char *path, void *data)
 static void report_unreferenced(const char *kind, const char *path, void *data)
 {
     struct checker *c = data;
-    problem(c, kind, c->repair, "%s: used by no image (a pull, load or commit was killed before its image record)",
-            path);
+    if (!strcmp(kind, "init"))
+        problem(c, kind, c->repair, "%s: the init layer of an image that is gone (removed by an older hull?)", path);
+    else
+        problem(c, kind, c->repair,
+                "%s: used by no image (a pull, load or commit was killed before its image record)", path);
 }
 
 /* ROOT/networks/NAME/config.json and ROOT/volumes/NAME/volume.json are written atomically too. */

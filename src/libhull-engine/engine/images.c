@@ -16,6 +16,7 @@
 #include "image/diff.h"
 #include "image/history.h"
 #include "image/image_rootfs.h"
+#include "image/init_layer.h"
 #include "image/load.h"
 #include "image/save.h"
 #include "image/store.h"
@@ -282,14 +283,18 @@ static int named_container_image(const char *root, const char *text, char **id, 
     return container_image(root, *id, image_id, dir, err);
 }
 
-/* The layer paths of the container's image (read-only store). */
-static int container_layers(const char *root, const char *image_id, char ***layers, struct hull_error **err)
+/* The layer paths of the container's image (read-only store), with its init
+ * layer on top (with_init: what the container's overlay is made of) or not
+ * (what its changes are compared with, so the init layer's mount points never
+ * show in diff or commit, as docker's "-init" layer's do not). */
+static int container_layers(const char *root, const char *image_id, bool with_init, char ***layers,
+                            struct hull_error **err)
 {
     cleanup_image_store struct image_store *store = NULL;
     cleanup_image_info struct image_info *image = NULL;
     if (image_store_open(root, false, &store, err) < 0 || image_store_lookup(store, image_id, &image, err) < 0)
         return -1;
-    *layers = image_store_layer_paths(store, image);
+    *layers = with_init ? image_store_rootfs_layers(store, image) : image_store_layer_paths(store, image);
     return 0;
 }
 
@@ -297,7 +302,8 @@ int engine_container_diff(const char *root, const char *text, image_diff_fn fn, 
 {
     cleanup_free char *id = NULL, *image_id = NULL, *dir = NULL;
     cleanup_strv char **layers = NULL;
-    if (named_container_image(root, text, &id, &image_id, &dir, err) < 0 || container_layers(root, image_id, &layers, err) < 0)
+    if (named_container_image(root, text, &id, &image_id, &dir, err) < 0 ||
+        container_layers(root, image_id, false, &layers, err) < 0)
         return -1;
     if (image_rootfs_diff(layers, dir, made_by_hull, fn, data, err) < 0)
         return hull_error_wrap(err, "container %.12s", id);
@@ -323,7 +329,8 @@ int engine_container_rootfs(const char *root, const char *id, char **rootfs, str
 {
     cleanup_free char *image_id = NULL, *dir = NULL;
     cleanup_strv char **layers = NULL;
-    if (container_image(root, id, &image_id, &dir, err) < 0 || container_layers(root, image_id, &layers, err) < 0 ||
+    if (container_image(root, id, &image_id, &dir, err) < 0 ||
+        container_layers(root, image_id, true, &layers, err) < 0 ||
         image_rootfs_remount(layers, dir, err) < 0)
         return -1;
     *rootfs = xasprintf("%s/rootfs", dir);

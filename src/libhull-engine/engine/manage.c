@@ -18,6 +18,7 @@
 #include "container/container.h"
 #include "engine_network.h"
 #include "image/image_rootfs.h"
+#include "image/init_layer.h"
 #include "image/store.h"
 #include "lifecycle.h"
 #include "manage.h"
@@ -81,7 +82,7 @@ static int ensure_rootfs(const char *root, const char *id, struct hull_error **e
     cleanup_image_info struct image_info *image = NULL;
     if (image_store_open(root, false, &store, err) < 0 || image_store_lookup(store, image_id, &image, err) < 0)
         return hull_error_wrap(err, "mount the root filesystem of container %.12s again", id);
-    cleanup_strv char **layers = image_store_layer_paths(store, image);
+    cleanup_strv char **layers = image_store_rootfs_layers(store, image);
     if (image_rootfs_remount(layers, dir, err) < 0)
         return hull_error_wrap(err, "mount the root filesystem of container %.12s again", id);
     return 0;

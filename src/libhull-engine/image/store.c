@@ -11,6 +11,7 @@
 
 #include "util/utils.h"
 #include "image_json.h"
+#include "init_layer.h"
 #include "reference.h"
 #include "store_internal.h"
 #include "store_records.h"
@@ -549,6 +550,14 @@ static bool blob_used(struct image_info *const *list, size_t n, const char *hex)
     return false;
 }
 
+static bool image_listed(struct image_info *const *list, size_t n, const char *hex)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(digest_hex(list[i]->id), hex))
+            return true;
+    return false;
+}
+
 int image_store_unreferenced(struct image_store *store, bool remove,
                              void (*found)(const char *kind, const char *path, void *data), void *data,
                              struct hull_error **err)
@@ -560,12 +569,17 @@ int image_store_unreferenced(struct image_store *store, bool remove,
     if (image_store_list(store, &list, &n, err) < 0)
         return -1;
     int ret = 0;
-    static const char *const kinds[] = {"layer", "blob"};
+    /* init: an image's init layer (init_layer.h) whose image is gone */
+    static const char *const kinds[] = {"layer", "blob", "init"};
+    static const char *const dirs[] = {"layers", "blobs/sha256", "init"};
     for (size_t k = 0; k < ARRAY_SIZE(kinds) && ret == 0; k++) {
-        cleanup_free char *dir = xasprintf("%s/%s", store->root, k == 0 ? "layers" : "blobs/sha256");
+        cleanup_free char *dir = xasprintf("%s/%s", store->root, dirs[k]);
         cleanup_dir DIR *d = opendir(dir);
         for (struct dirent *de; d && ret == 0 && (de = readdir(d));) {
-            if (de->d_name[0] == '.' || (k == 0 ? layer_used(list, n, de->d_name) : blob_used(list, n, de->d_name)))
+            bool used = k == 0 ? layer_used(list, n, de->d_name)
+                        : k == 1 ? blob_used(list, n, de->d_name)
+                                 : image_listed(list, n, de->d_name);
+            if (de->d_name[0] == '.' || used)
                 continue;
             cleanup_free char *path = xasprintf("%s/%s", dir, de->d_name);
             if (found)
@@ -575,6 +589,11 @@ int image_store_unreferenced(struct image_store *store, bool remove,
             if (k == 1) {
                 if (unlink(path) < 0 && errno != ENOENT)
                     ret = hull_error_set(err, errno, "remove %s", path);
+                continue;
+            }
+            if (k == 2) {
+                cleanup_free char *id = xasprintf("sha256:%s", de->d_name);
+                ret = store_remove_init_layer(store, id, err);
                 continue;
             }
             /* As collect_garbage_layers: a half-removed layer never looks complete. */
@@ -635,6 +654,10 @@ static int collect_garbage_layers(struct image_store *store, image_remove_event_
 
 static int delete_image(struct image_store *store, struct image_info *image, struct hull_error **err)
 {
+    /* First: an image without its init layer is whole (its next container
+     * makes it again), an init layer without its image is not. */
+    if (store_remove_init_layer(store, image->id, err) < 0)
+        return -1;
     cleanup_free char *record = xasprintf("%s/images/%s.json", store->root, digest_hex(image->id));
     if (unlink(record) < 0 && errno != ENOENT)
         return hull_error_set(err, errno, "remove %s", record);

@@ -8,6 +8,7 @@
  *   images/<hex>.json      one record per image; <hex> is the image id, which is the
  *                          config's digest as in docker
  *   repositories.json      {"tags": {"name:tag": "sha256:<image id>"}}
+ *   init/<hex>/            an image's init layer (init_layer.h), made by its first container
  *   tmp/                   staging for loads and imports
  *   lock                   flock(2)ed exclusively by every writer
  *
@@ -58,7 +59,8 @@ int image_store_stale_staging(struct image_store *store, bool remove, void (*fou
 /* Layers no image lists and blobs that are no image's config or manifest:
  * what a pull, load or commit killed between moving its layers and blobs into
  * place and writing the image record leaves behind (needs the store lock, so
- * no writer is between the two).  found for each (kind "layer" or "blob");
+ * no writer is between the two), and init layers (init_layer.h) of images
+ * that are gone.  found for each (kind "layer", "blob" or "init");
  * removed with remove. */
 int image_store_unreferenced(struct image_store *store, bool remove,
                              void (*found)(const char *kind, const char *path, void *data), void *data,
