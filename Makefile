@@ -11,7 +11,7 @@ DEB_RUNTIME := libcurl4 libyaml-0-2 busybox-static iproute2 util-linux procps km
 DEB_TEST := clang libfuzzer-14-dev bats jq strace uidmap slirp4netns nftables curl python3-jsonschema time bc runc crun umoci skopeo podman conmon containerd docker.io containernetworking-plugins python3-grpcio python3-grpc-tools hyperfine qemu-system-x86 cpio zstd e2fsprogs docker-registry apache2-utils openssl python3-jwt python3-cryptography help2man groff-base zsh fish
 DEB_ALL := $(DEB_BUILD) $(DEB_RUNTIME) $(DEB_TEST) $(DEB_EXTRA)
 
-.PHONY: all deps build demo check check-asan check-under-load clean bench bench-engine fuzz man install faults-soak concurrency-soak
+.PHONY: all deps build demo check check-asan check-under-load clean bench bench-engine bench-idle fuzz man install faults-soak concurrency-soak
 
 all: build
 
@@ -87,6 +87,9 @@ bench: deps build
 
 bench-engine: deps build
 	./bench/engine.sh
+
+bench-idle: deps build
+	./bench/idle.sh
 
 clean:
 	rm -rf $(BUILD) build-fuzz build-asan

@@ -7,6 +7,9 @@
 #                    1000 create+delete) against crun
 #   bench/engine.sh  hull run --rm vs podman run --rm (crun, runc); the
 #                    resident memory of an idle detached container
+#   bench/idle.sh    500 idle detached containers at once: start and rm
+#                    throughput, failures, what each leaves resident (hull's
+#                    monitor; podman's conmon)
 # Never part of make check: a timed test is noise on a shared machine.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
@@ -14,7 +17,7 @@ goals=$(mktemp /tmp/hull-bench-goals.XXXXXX)
 trap 'rm -f "$goals"' EXIT
 export HULL_BENCH_GOALS=$goals
 failed=()
-for b in bench/run.sh bench/engine.sh; do
+for b in bench/run.sh bench/engine.sh bench/idle.sh; do
     echo "### $b"
     "$b" || failed+=("$b")
     echo
