@@ -18,8 +18,8 @@
 #
 # crun 1.8 refuses this host's hybrid cgroup layout ("cgroups in hybrid mode
 # not supported"), so, as bench/run.sh does, everything runs inside one
-# private mount namespace with /sys/fs/cgroup/unified unmounted: all three see
-# plain cgroup v1, and the comparison is fair.
+# private mount namespace with /sys/fs/cgroup/unified hidden (bench/goal.sh
+# hide_unified): all three see plain cgroup v1, and the comparison is fair.
 #
 # podman asks for RLIMIT_NOFILE and RLIMIT_NPROC of 1048576 by default, above
 # this host's hard limits (and nothing here has CAP_SYS_RESOURCE): --ulimit
@@ -40,9 +40,7 @@ if [ "${HULL_BENCH_INNER:-}" != 1 ]; then
     exec unshare -m -n --propagation private env HULL_BENCH_INNER=1 "$0" "$@"
 fi
 ip link set lo up
-if mountpoint -q /sys/fs/cgroup/unified 2>/dev/null; then
-    umount /sys/fs/cgroup/unified
-fi
+hide_unified
 # podman's CNI leases and cache (/var/lib/cni) on a tmpfs of this mount
 # namespace: its bridge runs must leave nothing on the host (as bench/net.sh)
 if command -v podman >/dev/null; then

@@ -27,3 +27,18 @@ bound() {
         printf '%s|%s|%s|%s||%s\n' "$name" "$measured" "$op" "$target" "$verdict" >>"$HULL_BENCH_GOALS"
     fi
 }
+
+# hide_unified: in the bench's private mount namespace, the hybrid layout's
+# unified hierarchy replaced by an empty tmpfs of this namespace's own.
+# crun 1.8 refuses the hybrid layout ("cgroups in hybrid mode not
+# supported") and sees plain v1 this way.  Only unmounting it would uncover
+# the directory it is mounted on, in the host's /sys/fs/cgroup tmpfs, and
+# crun (and podman with it) would make its cgroups there: directories left
+# on the host, hidden under its unified mount.  The tmpfs takes them and
+# vanishes with the namespace.
+hide_unified() {
+    if mountpoint -q /sys/fs/cgroup/unified 2>/dev/null; then
+        umount /sys/fs/cgroup/unified
+        mount -t tmpfs -o size=1m,mode=0755 hull-bench-unified /sys/fs/cgroup/unified
+    fi
+}

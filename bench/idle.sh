@@ -25,7 +25,7 @@
 # processes per idle container.
 #
 # As bench/engine.sh, everything runs in a private mount and network
-# namespace (unshare -m -n) with /sys/fs/cgroup/unified unmounted (crun 1.8
+# namespace (unshare -m -n) with /sys/fs/cgroup/unified hidden (crun 1.8
 # refuses this host's hybrid layout; hull and podman then both see plain
 # cgroup v1), and podman gets --ulimit nofile/nproc=1024 (its default is
 # above this host's hard limits).
@@ -46,15 +46,13 @@ if [ "${HULL_BENCH_INNER:-}" != 1 ]; then
     exec unshare -m -n --propagation private env HULL_BENCH_INNER=1 "$0" "$@"
 fi
 ip link set lo up
-unified_hidden=false
-if mountpoint -q /sys/fs/cgroup/unified 2>/dev/null; then
-    umount /sys/fs/cgroup/unified
-    unified_hidden=true
-fi
-# the cgroup hierarchies mounted here (not the tmpfs directory the unified
-# mount hid: crun writes a cgroup.procs file into it, see cleanup)
+hide_unified
+# the cgroup hierarchies mounted here (not hide_unified's tmpfs, where crun
+# writes a cgroup.procs file of its own: it vanishes with the namespace)
 cgroot=()
-for d in /sys/fs/cgroup/*/; do if mountpoint -q "$d"; then cgroot+=("${d%/}"); fi; done
+for d in /sys/fs/cgroup/*/; do
+    case $(stat -f -c %T "$d") in cgroupfs | cgroup2fs) cgroot+=("${d%/}") ;; esac
+done
 
 # podman refuses long --runroot paths: keep the work dir short
 work=$(mktemp -d /tmp/hull-idle.XXXXXX)
@@ -77,10 +75,6 @@ cleanup() {
     grep -o " ${work}[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
     rm -rf "$work"
     find /sys/fs/cgroup -maxdepth 2 -type d -name "${cgparent#/}" -exec find {} -depth -type d -delete \; 2>/dev/null
-    # crun believes in the hybrid layout's unified hierarchy and makes its
-    # directories in the host's /sys/fs/cgroup tmpfs the unmount uncovered
-    # (hidden on the host under its unified mount): ours go too
-    if $unified_hidden && ! mountpoint -q /sys/fs/cgroup/unified; then rm -rf "/sys/fs/cgroup/unified/${cgparent#/}"; fi
     return 0
 }
 trap cleanup EXIT

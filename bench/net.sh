@@ -34,11 +34,11 @@ REPEAT=${REPEAT:-3}
 if [ "${HULL_BENCH_INNER:-}" != 1 ]; then
     exec unshare -m -n --propagation private env HULL_BENCH_INNER=1 "$0" "$@"
 fi
+# shellcheck disable=SC1091 # bench/goal.sh is checked on its own
+. "$ROOT/bench/goal.sh"
 # crun 1.8 (podman's runtime here) refuses the hybrid layout: in this private
 # mount namespace it, and hull with it, see plain cgroup v1 (as bench/engine.sh)
-if mountpoint -q /sys/fs/cgroup/unified 2>/dev/null; then
-    umount /sys/fs/cgroup/unified
-fi
+hide_unified
 ip link set lo up
 # "the host's address": a dummy-free way to have one, a bridge of our own
 ip link add benchhost0 type bridge

@@ -17,8 +17,8 @@
 #
 # crun 1.8 refuses this host's hybrid cgroup layout ("cgroups in hybrid mode not
 # supported"); inside a private mount namespace with /sys/fs/cgroup/unified
-# unmounted it sees plain v1 and works.  All three run inside that same
-# namespace so the comparison is fair.
+# hidden (bench/goal.sh hide_unified) it sees plain v1 and works.  All three
+# run inside that same namespace so the comparison is fair.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -29,9 +29,7 @@ RUNS=${RUNS:-50}
 if [ "${HULL_BENCH_INNER:-}" != 1 ]; then
     exec unshare -m --propagation private env HULL_BENCH_INNER=1 "$0" "$@"
 fi
-if mountpoint -q /sys/fs/cgroup/unified 2>/dev/null; then
-    umount /sys/fs/cgroup/unified
-fi
+hide_unified
 
 work=$(mktemp -d /tmp/hull-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
