@@ -47,13 +47,29 @@ static int fsconfig_string(int fsfd, const char *key, const char *value, struct 
  * its own and the legacy one takes it, so only the create fails (EINVAL).
  * That went unnoticed for a while: every container of a 6.1 kernel got a
  * copy of its image (docs/performance.md, "What cgroup v2 changes"). */
-int image_overlay_fsmount(char *const *layers, size_t n, const char *upper, const char *work, bool read_only,
-                          int *mfd_out, struct hull_error **err)
+static int overlay_fsmount(char *const *layers, size_t n, const char *upper, const char *work, bool read_only,
+                           bool joined, int *mfd_out, struct hull_error **err)
 {
     cleanup_close int fsfd = fsopen("overlay", FSOPEN_CLOEXEC);
     if (fsfd < 0)
         return hull_error_set(err, errno, "overlayfs is not available");
-    for (size_t i = n; i-- > 0;) {
+    if (joined) {
+        /* fsconfig takes strings of up to 256 bytes, NUL included */
+        char list[256] = "";
+        size_t len = 0;
+        for (size_t i = n; i-- > 0;) {
+            size_t l = strlen(layers[i]);
+            if (strpbrk(layers[i], ":,") || len + l + 2 > sizeof list)
+                return hull_error_set(err, E2BIG, "the layer list does not fit in one overlay option");
+            if (len)
+                list[len++] = ':';
+            memcpy(list + len, layers[i], l + 1);
+            len += l;
+        }
+        if (fsconfig_string(fsfd, "lowerdir", list, err) < 0)
+            return -1;
+    }
+    for (size_t i = n; !joined && i-- > 0;) {
         if (fsconfig(fsfd, FSCONFIG_SET_STRING, "lowerdir+", layers[i], 0) < 0) {
             if (errno == EINVAL && i == n - 1) {
                 cleanup_free char *log = fs_context_log(fsfd);
@@ -79,6 +95,18 @@ int image_overlay_fsmount(char *const *layers, size_t n, const char *upper, cons
         return hull_error_set(err, errno, "fsmount overlay");
     *mfd_out = mfd;
     return 0;
+}
+
+int image_overlay_fsmount(char *const *layers, size_t n, const char *upper, const char *work, bool read_only,
+                          int *mfd_out, struct hull_error **err)
+{
+    return overlay_fsmount(layers, n, upper, work, read_only, false, mfd_out, err);
+}
+
+int image_overlay_fsmount_short(char *const *layers, size_t n, const char *upper, const char *work, bool read_only,
+                                int *mfd_out, struct hull_error **err)
+{
+    return overlay_fsmount(layers, n, upper, work, read_only, true, mfd_out, err);
 }
 
 /* The new mount API: one fsconfig per layer, no length limit. Returns 1 when

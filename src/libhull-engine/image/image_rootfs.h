@@ -55,6 +55,12 @@ const char *image_overlay_opaque_xattr(void);
  * "lowerdir+" (before 6.8). */
 int image_overlay_fsmount(char *const *layers, size_t n, const char *upper, const char *work, bool read_only,
                           int *mfd_out, struct hull_error **err);
+/* The same for a kernel without "lowerdir+" (1 above), for a short list:
+ * all the layers in one "lowerdir" option, which fsconfig limits to 255
+ * bytes (Linux 6.5-6.7 parse it themselves, older ones hand it to the
+ * filesystem as mount(2) would).  Fails (E2BIG) on a longer list. */
+int image_overlay_fsmount_short(char *const *layers, size_t n, const char *upper, const char *work, bool read_only,
+                                int *mfd_out, struct hull_error **err);
 
 /* Unmounts (lazily if busy) and removes what prepare made. Idempotent. */
 int image_rootfs_release(const char *container_dir, struct hull_error **err);

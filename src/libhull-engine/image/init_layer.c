@@ -80,7 +80,7 @@ static int fill_layer(char *const *layers, size_t n, const char *staging, const 
     cleanup_close int mfd = -1;
     int r = image_overlay_fsmount(layers, n, upper, work, false, &mfd, err);
     if (r == 1)
-        return hull_error_set(err, EOPNOTSUPP, "this kernel's overlayfs has no \"lowerdir+\"");
+        r = image_overlay_fsmount_short(layers, n, upper, work, false, &mfd, err);
     if (r < 0)
         return -1;
     for (size_t i = 0; i < n_entries; i++) {

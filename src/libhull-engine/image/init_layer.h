@@ -38,9 +38,10 @@ struct image_init_entry {
 };
 
 /* Makes the image's init layer unless it exists (needs the writable store).
- * Fails, making nothing, where it cannot be made: no overlayfs with
- * "lowerdir+" (before Linux 6.8), or the image has the most layers overlayfs
- * stacks; the caller runs without it.  A path that cannot be made (the
+ * Fails, making nothing, where it cannot be made: no overlayfs; before
+ * Linux 6.8 (no "lowerdir+"), a layer list longer than one fsconfig string
+ * (255 bytes: one or two layers in a store with a short path); an image with
+ * the most layers overlayfs stacks; the caller runs without it.  A path that cannot be made (the
  * runtime would fail on it too) is left out. */
 int image_store_make_init_layer(struct image_store *store, const struct image_info *image,
                                 const struct image_init_entry *entries, size_t n, struct hull_error **err);

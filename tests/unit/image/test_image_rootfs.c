@@ -151,6 +151,47 @@ static void test_overlay(char *const *layers, bool *overlay_ok)
     image_rootfs_release(cdir, NULL);
 }
 
+/* The detached overlay (the init layer's): the merged view through its fd,
+ * with "lowerdir+" and with the one "lowerdir" string of kernels before 6.8
+ * (which this kernel takes too), and a list too long for that string. */
+static void test_fsmount(char *const *layers)
+{
+    for (int joined = 0; joined < 2; joined++) {
+        const char *how = joined ? "fsmount, one lowerdir string" : "fsmount, lowerdir+";
+        cleanup_free char *upper = xasprintf("%s/f%d-upper", base, joined);
+        cleanup_free char *work = xasprintf("%s/f%d-work", base, joined);
+        mkdir(upper, 0755);
+        mkdir(work, 0700);
+        cleanup_close int mfd = -1;
+        cleanup_error struct hull_error *err = NULL;
+        call_r = joined ? image_overlay_fsmount_short(layers, 2, upper, work, false, &mfd, &err)
+                        : image_overlay_fsmount(layers, 2, upper, work, false, &mfd, &err);
+        if (call_r == 1) { /* a kernel before 6.8 */
+            printf("ok %d # SKIP %s: this kernel has no \"lowerdir+\"\n", ++tap_n, how);
+            continue;
+        }
+        TAP_CHECK(call_r == 0 && mfd >= 0, "%s: mounted (%s)", how, err ? err->msg : "ok");
+        if (call_r != 0)
+            continue;
+        char fdp[32];
+        snprintf(fdp, sizeof fdp, "/proc/self/fd/%d", mfd);
+        check_merged(fdp, how);
+        cleanup_close int f = openat(mfd, "made", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        TAP_CHECK(f >= 0 && present(upper, "made"), "%s: a file made through the fd lands in the upper dir", how);
+    }
+    char *many[12];
+    cleanup_free char *long_layer = xasprintf("%s/%0200d", base, 0);
+    for (int i = 0; i < 11; i++)
+        many[i] = i % 2 ? layers[0] : long_layer;
+    many[11] = NULL;
+    cleanup_close int mfd = -1;
+    cleanup_error struct hull_error *err = NULL;
+    call_r = image_overlay_fsmount_short(many, 11, base, base, false, &mfd, &err);
+    TAP_CHECK(call_r < 0 && err && err->errnum == E2BIG && mfd < 0,
+              "fsmount, one lowerdir string: a list longer than fsconfig takes is refused (%s)",
+              err ? err->msg : "accepted");
+}
+
 static void test_copy(char *const *layers)
 {
     cleanup_free char *cdir = xasprintf("%s/c2", base);
@@ -204,6 +245,8 @@ int main(void)
     char *layers[] = {l1, l2, NULL};
     bool overlay_ok;
     test_overlay(layers, &overlay_ok);
+    if (overlay_ok)
+        test_fsmount(layers);
     test_copy(layers);
 
     cleanup_error struct hull_error *err = NULL;
