@@ -35,10 +35,13 @@ bound() {
 # the directory it is mounted on, in the host's /sys/fs/cgroup tmpfs, and
 # crun (and podman with it) would make its cgroups there: directories left
 # on the host, hidden under its unified mount.  The tmpfs takes them and
-# vanishes with the namespace.
+# vanishes with the namespace.  Room for them: crun writes a cgroup.procs
+# file (a page) into each and cannot remove the directory afterwards, and
+# bench/scale.sh makes 1100 (1 MiB had room for ~250: crun's creates then
+# failed with ENOSPC).
 hide_unified() {
     if mountpoint -q /sys/fs/cgroup/unified 2>/dev/null; then
         umount /sys/fs/cgroup/unified
-        mount -t tmpfs -o size=1m,mode=0755 hull-bench-unified /sys/fs/cgroup/unified
+        mount -t tmpfs -o size=64m,mode=0755 hull-bench-unified /sys/fs/cgroup/unified
     fi
 }

@@ -21,6 +21,7 @@ work=${HULL_BENCH_WORK:?run bench/run.sh, which calls this}
 now() { date +%s.%N; }
 
 declare -A runs_per_s cd_per_s
+compared_failed=0
 names=()
 echo
 echo "# scale, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -37,6 +38,7 @@ for pair in "$@"; do
         t1=$(now)
         runs_per_s[$name]=$(echo "$N / ($t1 - $t0)" | bc -l)
         printf '%-10s %28.1f %9s %28s %9s\n' "$name" "${runs_per_s[$name]}" "$fails" - -
+        if [ "$fails" -ne 0 ]; then compared_failed=1; fi
         continue
     fi
     fails=$(seq 1 "$N" | xargs -P "$P" -I{} sh -c "'$b' --root '$st' run --bundle '$bundle' run{} >/dev/null 2>&1 || echo failed" | grep -c failed || true)
@@ -56,6 +58,10 @@ for pair in "$@"; do
     if [ "$name" = hull ]; then
         goal "$N runs $P at a time: hull failures" "$fails" "<=" 0
         goal "$CD create+delete: hull failures" "$cd_fails" "<=" 0
+    elif [ "$fails" -ne 0 ] || [ "$cd_fails" -ne 0 ]; then
+        # a failure is fast: its throughput would flatter it
+        echo "bench/scale: $name failed $fails runs and $cd_fails create+deletes: its throughput is not comparable" >&2
+        compared_failed=1
     fi
 done
 echo "# scale, load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -66,3 +72,5 @@ if [ -n "${runs_per_s[crun]:-}" ] && [ -n "${runs_per_s[hull]:-}" ]; then
     fi
     goal "$CD create+delete: throughput / crun's" "$(printf %.2f "$(echo "${cd_per_s[hull]} / ${cd_per_s[crun]}" | bc -l)")" ">=" 2
 fi
+# a comparison with a runtime that failed is no measurement: the benchmark fails
+exit "$compared_failed"

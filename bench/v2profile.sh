@@ -192,7 +192,7 @@ run_host() {
     unshare -m -n --propagation private bash -c '
         # as bench/goal.sh hide_unified: crun would write into the host dir below
         if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified &&
-            mount -t tmpfs -o size=1m,mode=0755 hull-bench-unified /sys/fs/cgroup/unified; fi
+            mount -t tmpfs -o size=64m,mode=0755 hull-bench-unified /sys/fs/cgroup/unified; fi
         exec "$0" inner host' "$0"
 }
 
