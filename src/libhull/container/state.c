@@ -124,8 +124,8 @@ int state_intent_save(const char *root, const char *id, const struct hull_state 
     cleanup_free char *text = hull_state_to_json(intent);
     /* Replaced atomically but not fsync'ed: it guards against a killed
      * create, whose writes the page cache keeps; after a power loss the
-     * cgroups and processes it names are gone anyway. create writes it up to
-     * four times, and an fsync each would sit on every container start. */
+     * cgroups and processes it names are gone anyway. create writes it one
+     * to three times, and an fsync each would sit on every container start. */
     if (write_file_replace(path, text, strlen(text), 0600, err) < 0)
         return hull_error_wrap(err, "record what create is about to make");
     return 0;
