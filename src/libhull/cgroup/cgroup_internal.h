@@ -187,7 +187,9 @@ int cgroup_v2_set_io(struct cgroup_node *n, const struct hull_blkio *b, struct h
 /* The v1 hierarchy carrying controller, NULL when none does. */
 struct cgroup_node *cgroup_v1_node(struct cgroup_manager *m, const char *controller);
 void cgroup_v1_read_stats(struct cgroup_manager *m, struct cgroup_stats *s);
-/* Enables controller in every ancestor's cgroup.subtree_control down to the node. */
+/* Enables controller in every ancestor's cgroup.subtree_control down to the
+ * node; controller NULL: every controller each level offers, refusals only
+ * logged (driver_v2.c). */
 int cgroup_v2_enable_controller(struct cgroup_node *n, const char *controller, struct hull_error **err);
 bool cgroup_v2_controller_available(const char *dir, const char *controller);
 /* Writes cgroup.kill (5.14+): 1 when written, 0 when the kernel has none, -1 on error. */

@@ -25,42 +25,70 @@ static bool word_in(const char *text, const char *controller)
     return false;
 }
 
-/* controller is a whole word of dir/file. */
-static bool listed_in(const char *dir, const char *file, const char *controller)
-{
-    cleanup_free char *text = NULL;
-    return cg_read(dir, file, &text, NULL) == 0 && word_in(text, controller);
-}
-
 bool cgroup_v2_controller_available(const char *dir, const char *controller)
 {
-    return listed_in(dir, "cgroup.controllers", controller);
+    cleanup_free char *text = NULL;
+    return cg_read(dir, "cgroup.controllers", &text, NULL) == 0 && word_in(text, controller);
 }
 
-/* cgroup v2's "no internal processes" rule: a non-root cgroup can only hand
- * controllers to its children while it has no processes of its own, so every
- * ancestor between the root and the container must be empty. */
+/* One ancestor of the node (dir): enables controller in its
+ * cgroup.subtree_control unless enabled already lists it.  cgroup v2's "no
+ * internal processes" rule: a non-root cgroup can only hand controllers to
+ * its children while it has no processes of its own, so every ancestor
+ * between the root and the container must be empty. */
+static int enable_in(const char *dir, const char *enabled, const char *controller, struct hull_error **err)
+{
+    if (word_in(enabled, controller))
+        return 0;
+    cleanup_free char *path = xasprintf("%s/cgroup.subtree_control", dir);
+    cleanup_free char *value = xasprintf("+%s", controller);
+    if (write_file(path, value, strlen(value), NULL) == 0)
+        return 0;
+    int e = errno;
+    if (e == EBUSY)
+        return hull_error_set(err, e,
+                              "cannot enable the %s controller for the children of %s: that cgroup has "
+                              "processes of its own (cgroup v2 \"no internal processes\" rule); choose "
+                              "a linux.cgroupsPath outside it",
+                              controller, dir);
+    return hull_error_set(err, e, "enable the %s controller in %s", controller, path);
+}
+
+/* Walks the node's ancestors from the root down, each one's
+ * cgroup.controllers and cgroup.subtree_control read once, enabling for
+ * its children the controller named, or (controller NULL) every one it
+ * offers.  A named one must be offered at every level; with NULL a refusal
+ * (e.g. cpu with a realtime task somewhere) is logged and costs the others
+ * nothing, and a controller refused at one level is not in the next level's
+ * cgroup.controllers, so it is not tried again. */
 int cgroup_v2_enable_controller(struct cgroup_node *n, const char *controller, struct hull_error **err)
 {
     cleanup_free char *cur = xstrdup(n->h.mountpoint);
     cleanup_free char *rest = xstrdup(n->path);
     char *save = NULL;
     for (char *comp = strtok_r(rest, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
-        if (!cgroup_v2_controller_available(cur, controller))
-            return hull_error_set(err, 0, "the %s controller is not available in %s (see its cgroup.controllers)",
-                                  controller, cur);
-        if (!listed_in(cur, "cgroup.subtree_control", controller)) {
-            cleanup_free char *path = xasprintf("%s/cgroup.subtree_control", cur);
-            cleanup_free char *value = xasprintf("+%s", controller);
-            if (write_file(path, value, strlen(value), NULL) < 0) {
-                int e = errno;
-                if (e == EBUSY)
-                    return hull_error_set(err, e,
-                                          "cannot enable the %s controller for the children of %s: that cgroup has "
-                                          "processes of its own (cgroup v2 \"no internal processes\" rule); choose "
-                                          "a linux.cgroupsPath outside it",
-                                          controller, cur);
-                return hull_error_set(err, e, "enable the %s controller in %s", controller, path);
+        cleanup_free char *offered = NULL, *enabled = NULL;
+        if (cg_read(cur, "cgroup.controllers", &offered, NULL) < 0 ||
+            cg_read(cur, "cgroup.subtree_control", &enabled, NULL) < 0) {
+            if (!controller)
+                return 0;
+            return hull_error_set(err, errno, "read the controllers of %s", cur);
+        }
+        if (controller) {
+            if (!word_in(offered, controller))
+                return hull_error_set(err, 0, "the %s controller is not available in %s (see its cgroup.controllers)",
+                                      controller, cur);
+            if (enable_in(cur, enabled, controller, err) < 0)
+                return -1;
+        } else {
+            char *csave = NULL;
+            for (char *c = strtok_r(offered, " \n", &csave); c; c = strtok_r(NULL, " \n", &csave)) {
+                struct hull_error *e = NULL;
+                if (enable_in(cur, enabled, c, &e) < 0) {
+                    cleanup_free char *t = hull_error_text(e);
+                    log_debug("cgroup: %s", t);
+                    hull_error_free(e);
+                }
             }
         }
         char *next = xasprintf("%s/%s", cur, comp);
@@ -90,39 +118,13 @@ static void v2_no_controller(const char *field, const char *controller, struct h
 }
 
 /* Enables every controller the root offers, as runc does on v2, so stats and
- * later updates find their files.  Level by level from the root: each
- * ancestor's cgroup.controllers and cgroup.subtree_control are read once,
- * not once per controller (cgroup_v2_enable_controller for each of 8
- * controllers opened them 32 times on every create), and only what is missing is
- * written, one controller at a time: one refusal (e.g. cpu with a realtime
- * task somewhere) must not cost the others.  A controller refused at one
- * level is not in the next level's cgroup.controllers and is not tried again. */
+ * later updates find their files (one walk: 4 reads for a node two
+ * levels down, where one walk per controller made 32 on every create). */
 static void v2_enable_all(struct cgroup_manager *m)
 {
     struct cgroup_node *u = cgroup_unified_node(m);
-    if (!u)
-        return;
-    cleanup_free char *cur = xstrdup(u->h.mountpoint);
-    cleanup_free char *rest = xstrdup(u->path);
-    char *save = NULL;
-    for (char *comp = strtok_r(rest, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
-        cleanup_free char *list = NULL, *enabled = NULL;
-        if (cg_read(cur, "cgroup.controllers", &list, NULL) < 0 ||
-            cg_read(cur, "cgroup.subtree_control", &enabled, NULL) < 0)
-            return;
-        char *csave = NULL;
-        for (char *c = strtok_r(list, " \n", &csave); c; c = strtok_r(NULL, " \n", &csave)) {
-            if (word_in(enabled, c))
-                continue;
-            cleanup_free char *path = xasprintf("%s/cgroup.subtree_control", cur);
-            cleanup_free char *value = xasprintf("+%s", c);
-            if (write_file(path, value, strlen(value), NULL) < 0)
-                log_debug("cgroup: enable the %s controller in %s: %s", c, path, strerror(errno));
-        }
-        char *next = xasprintf("%s/%s", cur, comp);
-        free(cur);
-        cur = next;
-    }
+    if (u)
+        cgroup_v2_enable_controller(u, NULL, NULL);
 }
 
 /* v2 has no devices files: the rules become a BPF_PROG_TYPE_CGROUP_DEVICE
