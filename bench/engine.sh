@@ -28,13 +28,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-BUILD=${BUILD:-build}
-HULL=${HULL_ENGINE:-$ROOT/$BUILD/hull}
-[ -x "$HULL" ] || HULL=$ROOT/$BUILD/src/hull/hull
-[ -x "$HULL" ] || { echo "bench/engine: build the engine first (make build)" >&2; exit 1; }
+# shellcheck disable=SC1091 # bench/goal.sh is checked on its own
+. "$ROOT/bench/goal.sh"
+engine_binary engine
 command -v hyperfine >/dev/null || { echo "bench/engine: hyperfine is not installed" >&2; exit 1; }
 RUNS=${RUNS:-30}
-. "$ROOT/bench/goal.sh"
 
 if [ "${HULL_BENCH_INNER:-}" != 1 ]; then
     exec unshare -m -n --propagation private env HULL_BENCH_INNER=1 "$0" "$@"

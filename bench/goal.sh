@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# bench/goal.sh: sourced by the bench scripts.  goal NAME MEASURED OP TARGET
+# bench/goal.sh: sourced by the bench scripts (their shared helpers:
+# goal, bound, hide_unified, engine_binary).  goal NAME MEASURED OP TARGET
 # UNIT records one goal of issue 17 (docs/performance.md) and prints it;
 # bench/goals.sh (make bench) prints them all side by side and fails when one
 # is missed.  OP is <= or >=; numbers are compared with bc.
@@ -44,4 +45,13 @@ hide_unified() {
         umount /sys/fs/cgroup/unified
         mount -t tmpfs -o size=64m,mode=0755 hull-bench-unified /sys/fs/cgroup/unified
     fi
+}
+
+# engine_binary NAME: sets HULL to the engine to measure (HULL_ENGINE, or the
+# build's), or exits saying so in NAME's words.
+engine_binary() {
+    local build=${BUILD:-build}
+    HULL=${HULL_ENGINE:-$ROOT/$build/hull}
+    [ -x "$HULL" ] || HULL=$ROOT/$build/src/hull/hull
+    [ -x "$HULL" ] || { echo "bench/$1: build the engine first (make build)" >&2; exit 1; }
 }

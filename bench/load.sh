@@ -14,10 +14,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-BUILD=${BUILD:-build}
-HULL=${HULL_ENGINE:-$ROOT/$BUILD/hull}
-[ -x "$HULL" ] || HULL=$ROOT/$BUILD/src/hull/hull
-[ -x "$HULL" ] || { echo "bench/load: build the engine first (make build)" >&2; exit 1; }
+# shellcheck disable=SC1091 # bench/goal.sh is checked on its own
+. "$ROOT/bench/goal.sh"
+engine_binary load
 command -v hyperfine >/dev/null || { echo "bench/load: hyperfine is not installed" >&2; exit 1; }
 RUNS=${RUNS:-5}
 SIZE_MB=${SIZE_MB:-100}

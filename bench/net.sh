@@ -22,10 +22,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-BUILD=${BUILD:-build}
-HULL=${HULL_ENGINE:-$ROOT/$BUILD/hull}
-[ -x "$HULL" ] || HULL=$ROOT/$BUILD/src/hull/hull
-[ -x "$HULL" ] || { echo "bench/net: build the engine first (make build)" >&2; exit 1; }
+# shellcheck disable=SC1091 # bench/goal.sh is checked on its own
+. "$ROOT/bench/goal.sh"
+engine_binary net
 command -v python3 >/dev/null || { echo "bench/net: python3 (the TCP client) is not installed" >&2; exit 1; }
 SIZE_MB=${SIZE_MB:-1024}
 RUNS=${RUNS:-20}
@@ -34,8 +33,6 @@ REPEAT=${REPEAT:-3}
 if [ "${HULL_BENCH_INNER:-}" != 1 ]; then
     exec unshare -m -n --propagation private env HULL_BENCH_INNER=1 "$0" "$@"
 fi
-# shellcheck disable=SC1091 # bench/goal.sh is checked on its own
-. "$ROOT/bench/goal.sh"
 # crun 1.8 (podman's runtime here) refuses the hybrid layout: in this private
 # mount namespace it, and hull with it, see plain cgroup v1 (as bench/engine.sh)
 hide_unified

@@ -28,10 +28,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-BUILD=${BUILD:-build}
-HULL=${HULL_ENGINE:-$ROOT/$BUILD/hull}
-[ -x "$HULL" ] || HULL=$ROOT/$BUILD/src/hull/hull
-[ -x "$HULL" ] || { echo "bench/pull: build the engine first (make build)" >&2; exit 1; }
+# shellcheck disable=SC1091 # bench/goal.sh is checked on its own
+. "$ROOT/bench/goal.sh"
+engine_binary pull
 for t in docker-registry skopeo jq bc; do
     command -v $t >/dev/null || { echo "bench/pull: $t is not installed" >&2; exit 1; }
 done
