@@ -153,7 +153,6 @@ static int create_container(const struct engine_run_request *r, struct hull_spec
             image_store_lookup(store, r->image_ref, &image, err) < 0 ||
             image_store_read_config(store, image->id, &config, err) < 0)
             return -1;
-        layers = image_store_layer_paths(store, image);
     }
     if (engine_new_id(id, err) < 0)
         return -1;
@@ -180,7 +179,6 @@ static int create_container(const struct engine_run_request *r, struct hull_spec
             cleanup_free char *why = hull_error_text(no_init);
             log_debug("%s: the container's mount points go into its own upper dir", why);
         }
-        strv_free(layers);
         layers = image_store_rootfs_layers(store, again);
     }
     if (make_bundle(r, spec, id, dir, name, image, layers, config, &made, err) < 0)
