@@ -10,8 +10,22 @@ bats_require_minimum_version 1.5.0
 load ../lib/common
 load helpers
 
+# overlayfs usable on the store's filesystem: without it a container's rootfs
+# is a copy and there is no init layer (the runtime makes the mount points in
+# each container, as tests/engine/run.bats covers).  Probed in a mount
+# namespace of its own, which takes the mount with it.
+overlay_usable() {
+    local d=$TEST_DIR/overlay-probe rc=0
+    mkdir -p "$d/l" "$d/u" "$d/w" "$d/m"
+    unshare -m --propagation private mount -t overlay overlay -o "lowerdir=$d/l,upperdir=$d/u,workdir=$d/w" "$d/m" \
+        2>/dev/null || rc=$?
+    rm -rf "$d"
+    return "$rc"
+}
+
 setup() {
     engine_setup_busybox
+    overlay_usable || skip "overlayfs is not usable on the store's filesystem here: no init layer to test"
 }
 
 teardown() {
